@@ -1,0 +1,254 @@
+"""`python -m bot …`: the command line of the article library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import replies
+from bot.service import (
+    ingest_documents,
+    load_settings_embedder,
+    open_library,
+    read_input,
+    rebuild_library,
+)
+from bot.settings import Settings
+from index.embeddings import is_prepared
+from index.errors import LibraryError
+from index.library import Library
+
+log = logging.getLogger("bot")
+
+
+@contextmanager
+def progress_bar(description: str, unit: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A tqdm bar on a terminal; nothing when stderr is a pipe or a file."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc=description, unit=unit, file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False))
+
+
+def _open(settings: Settings) -> Library:
+    if not is_prepared(settings.embedding_model, settings.model_cache_dir):
+        print("Préparation du modèle d'embeddings (une seule fois)…", file=sys.stderr)
+    return open_library(settings)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    labelled = [item for value in args.inputs for item in read_input(value, settings)]
+    library = _open(settings)
+    with progress_bar("Ingestion", "article") as progress:
+        outcomes = ingest_documents(library, labelled, progress)
+    for outcome in outcomes:
+        if args.json:
+            _print_json(
+                {
+                    "input": outcome.input,
+                    "status": outcome.status,
+                    **(replies.article_json(outcome.article) if outcome.article else {}),
+                    **({"error": outcome.error} if outcome.error else {}),
+                }
+            )
+        else:
+            line = replies.format_ingest(outcome.status, outcome.input, outcome.article, outcome.error)
+            print(line, file=sys.stderr if outcome.status == "error" else sys.stdout)
+    return 1 if any(o.status == "error" for o in outcomes) else 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch:
+        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+        with source:
+            questions = [line.strip() for line in source if line.strip()]
+    elif args.question:
+        questions = [" ".join(args.question)]
+    else:
+        print("erreur : donnez une question, ou --batch FICHIER", file=sys.stderr)
+        return 2
+    library = _open(settings)
+    top_k = args.top_k or settings.top_k
+    answers = library.ask_many(questions, top_k=top_k)
+    empty = library.stats().articles == 0
+    for answer in answers:
+        if args.json:
+            _print_json(replies.answer_json(answer))
+        else:
+            if len(answers) > 1:
+                print(f"? {answer.question}")
+            print(replies.format_answer(answer, shown=top_k, empty_library=empty))
+            print()
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
+    articles = _open(settings).articles()
+    if args.json:
+        _print_json([replies.article_json(a) for a in articles])
+    elif not articles:
+        print(replies.EMPTY_LIBRARY)
+    else:
+        for article in articles:
+            print(replies.format_article_line(article))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    article = _open(settings).delete(args.id)
+    print(f"Supprimé : « {article.title} », article {article.id}.")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    with progress_bar("Réindexation", "passage") as progress:
+        library = rebuild_library(settings, progress)
+    stats = library.stats()
+    print(f"Index reconstruit : {stats.articles} articles, {stats.passages} passages.")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    stats = _open(settings).stats()
+    if args.json:
+        _print_json(replies.stats_json(stats))
+    else:
+        print(replies.format_stats(stats))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings, sample=args.sample)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from index.evaluation import run_evaluation
+
+    embedder = load_settings_embedder(settings)
+    with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
+        scratch_settings = settings.model_copy(update={"data_dir": Path(scratch)})
+        library = open_library(scratch_settings, embedder)
+        report = run_evaluation(
+            library,
+            Path(args.questions),
+            Path(args.articles) if args.articles else None,
+            progress=lambda message: print(f"… {message}", file=sys.stderr),
+        )
+        library.close()
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    print(f"{'mode':<10}{'hit@1':>8}{'hit@5':>8}{'quote@1':>9}   ({report.retrieval[0].questions} questions)")
+    for figures in report.retrieval:
+        print(f"{figures.mode:<10}{figures.hit_at_1:>8.3f}{figures.hit_at_5:>8.3f}{figures.quote_at_1:>9.3f}")
+    d = report.decision
+    print(
+        f"\nAvec {d.library_articles} articles ingérés : {d.found_in_library:.1%} de leurs questions trouvées ; "
+        f"{d.declined_held_out:.1%} des questions sur les {d.held_out_articles} autres déclinées."
+    )
+    return 0
+
+
+def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = load_settings_embedder(settings)
+    print(f"Modèle prêt : {embedder.name} (dimension {embedder.dimension})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Bibliothèque d'articles : répond aux questions en citant les passages exacts.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    p = sub.add_parser("ingest", help="ajouter des articles (fichiers, dossiers, URL, '-' pour l'entrée standard)")
+    p.add_argument("inputs", nargs="+", metavar="CHEMIN_OU_URL")
+    p.add_argument("--json", action="store_true", help="une ligne JSON par article")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="poser une question")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--top-k", type=int, help="nombre de passages (par défaut : TOP_K)")
+    p.add_argument("--batch", metavar="FICHIER", help="une question par ligne ('-' : entrée standard)")
+    p.add_argument("--json", action="store_true", help="un objet JSON par question")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="discuter avec la bibliothèque dans le terminal")
+    p.add_argument("--sample", action="store_true", help="ajouter d'abord l'article d'exemple")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("articles", help="lister les articles")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("delete", help="supprimer un article")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("reindex", help="reconstruire l'index avec les réglages actuels")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("stats", help="chiffres de la bibliothèque")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("eval", help="mesurer la recherche sur un fichier de questions (format de shared/eval)")
+    p.add_argument("questions", metavar="QUESTIONS.jsonl")
+    p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("prepare-model", help="préparer le modèle d'embeddings hors ligne (une fois)")
+    p.set_defaults(func=cmd_prepare_model)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"erreur : réglages invalides :\n{exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "sentence_transformers", "transformers", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    try:
+        return args.func(args, settings)
+    except LibraryError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"erreur : {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrompu.", file=sys.stderr)
+        return 130

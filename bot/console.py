@@ -1,0 +1,107 @@
+"""`python -m bot chat`: the library in a terminal, or in a pipe.
+
+A line is a question; `/ingest`, `/articles`, `/stats`, `/help` and `/quit` are
+commands. When standard input is not a terminal, each line is answered in turn
+and the chat ends with the input.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+from bot import replies
+from bot.service import ingest_documents, open_library, read_input
+from bot.settings import Settings
+from index.embeddings import is_prepared
+from index.errors import InputError, LibraryError
+from index.library import Library
+from index.sources import is_url, parse_bytes
+
+SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
+HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?
+Commandes :
+  /ingest CHEMIN_OU_URL   ajouter un article (fichier .txt/.md/.html, dossier ou page web)
+  /ingest TEXTE           ajouter le texte collé comme article
+  /articles               lister les articles
+  /stats                  chiffres de la bibliothèque
+  /help                   cette aide
+  /quit                   quitter"""
+
+
+def sample_path() -> Path:
+    return Path(str(files("bot") / "samples" / SAMPLE_NAME))
+
+
+def ingest_line(library: Library, argument: str, settings: Settings) -> str:
+    argument = argument.strip()
+    if not argument:
+        return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
+    if is_url(argument) or Path(argument).exists():
+        labelled = read_input(argument, settings)
+    else:
+        try:
+            document = parse_bytes(argument.encode(), name=None, source=None, max_bytes=settings.ingest_max_bytes)
+            labelled = [("texte collé", document)]
+        except InputError as exc:
+            labelled = [("texte collé", exc)]
+    outcomes = ingest_documents(library, labelled)
+    return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
+
+
+def respond(library: Library, line: str, settings: Settings) -> str | None:
+    """The reply to one line; None means the user wants to leave."""
+    command, _, argument = line.strip().partition(" ")
+    match command.lower():
+        case "/quit" | "/exit" | "/q":
+            return None
+        case "/help" | "/start" | "/aide":
+            return HELP
+        case "/ingest":
+            return ingest_line(library, argument, settings)
+        case "/stats":
+            return replies.format_stats(library.stats())
+        case "/articles":
+            articles = library.articles()
+            return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
+        case _ if command.startswith("/"):
+            return f"Commande inconnue : {command}. Tapez /help pour l'aide."
+    question = line.strip()
+    if library.stats().articles == 0:
+        return replies.EMPTY_LIBRARY
+    answer = library.ask(question, top_k=settings.top_k)
+    return replies.format_answer(answer)
+
+
+def run_console(settings: Settings, *, sample: bool = False) -> int:
+    interactive = sys.stdin.isatty()
+    if not is_prepared(settings.embedding_model, settings.model_cache_dir):
+        print("Préparation du modèle d'embeddings (une seule fois)…", file=sys.stderr)
+    library = open_library(settings)
+    if sample:
+        outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
+        print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
+    if interactive:
+        stats = library.stats()
+        print(f"Bibliothèque : {stats.articles} articles, {stats.passages} passages. /help pour l'aide.")
+    while True:
+        try:
+            line = input("> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            print()
+            break
+        if not interactive and not line:
+            break
+        if not line.strip():
+            continue
+        try:
+            reply = respond(library, line, settings)
+        except LibraryError as exc:
+            reply = f"Erreur : {exc}"
+        if reply is None:
+            break
+        print(reply)
+        print()
+    library.close()
+    return 0

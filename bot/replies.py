@@ -1,0 +1,132 @@
+"""French replies in plain text (console and CLI) and JSON shapes for `--json`."""
+
+from __future__ import annotations
+
+from index.library import Answer, LibraryStats, Result
+from index.store import ArticleRow
+
+NOTHING_FOUND = (
+    "Je n'ai rien trouvé sur ce sujet dans la bibliothèque. "
+    "Essayez de reformuler la question, ou ajoutez un article qui en parle avec /ingest."
+)
+EMPTY_LIBRARY = (
+    "La bibliothèque est vide. Ajoutez un premier article avec /ingest suivi d'une URL, "
+    "d'un chemin de fichier ou du texte de l'article."
+)
+MONTHS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def french_date(iso: str | None) -> str | None:
+    """`2023-02` -> `février 2023`, `2023-02-14` -> `14 février 2023`."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    try:
+        year, month = int(parts[0]), int(parts[1])
+        month_name = MONTHS[month - 1]
+    except (ValueError, IndexError):
+        return iso
+    if len(parts) == 3:
+        day = int(parts[2])
+        return f"{'1er' if day == 1 else day} {month_name} {year}"
+    return f"{month_name} {year}"
+
+
+def link_of(article: ArticleRow) -> str | None:
+    return article.url or (article.source if article.source and "://" in article.source else None)
+
+
+def reference(article: ArticleRow) -> str:
+    """`« Title », février 2023 — https://…`"""
+    parts = [f"« {article.title} »"]
+    if date := french_date(article.date):
+        parts.append(date)
+    line = ", ".join(parts)
+    if link := link_of(article):
+        line += f" — {link}"
+    return line
+
+
+def format_result(result: Result) -> str:
+    return f"« {result.quote} »\n    — {reference(result.article)} [article {result.article.id}]"
+
+
+def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False) -> str:
+    if empty_library:
+        return EMPTY_LIBRARY
+    if not answer.found:
+        return NOTHING_FOUND
+    return "\n\n".join(format_result(r) for r in answer.results[:shown])
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "found": answer.found,
+        "results": [
+            {
+                "rank": r.rank,
+                "score": round(r.score, 6),
+                "article_id": r.article.id,
+                "title": r.article.title,
+                "date": r.article.date,
+                "source": r.article.source or r.article.url,
+                "passage": r.passage,
+                "quote": r.quote,
+            }
+            for r in answer.results
+        ],
+    }
+
+
+def article_json(article: ArticleRow) -> dict:
+    return {
+        "article_id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "author": article.author,
+        "url": article.url,
+        "source": article.source,
+        "passages": article.passages,
+        "added_at": article.added_at,
+    }
+
+
+def format_article_line(article: ArticleRow) -> str:
+    date = french_date(article.date)
+    return f"{article.id:>5}  {article.title}" + (f" ({date})" if date else "") + f" — {article.passages} passages"
+
+
+def format_stats(stats: LibraryStats) -> str:
+    return (
+        f"Articles : {stats.articles}\n"
+        f"Passages : {stats.passages}\n"
+        f"Modèle : {stats.model} (dimension {stats.dimension})\n"
+        f"Passages de {stats.max_words} mots au plus\n"
+        f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo ({stats.directory})"
+    )
+
+
+def stats_json(stats: LibraryStats) -> dict:
+    return {
+        "articles": stats.articles,
+        "passages": stats.passages,
+        "model": stats.model,
+        "dimension": stats.dimension,
+        "max_words": stats.max_words,
+        "index_bytes": stats.index_bytes,
+        "directory": stats.directory,
+    }
+
+
+def format_ingest(outcome_status: str, label: str, article: ArticleRow | None, error: str | None) -> str:
+    if outcome_status == "error" or article is None:
+        return f"Erreur ({label}) : {error}"
+    date = french_date(article.date)
+    what = f"« {article.title} »" + (f" ({date})" if date else "")
+    if outcome_status == "duplicate":
+        return f"Déjà présent : {what}, article {article.id}."
+    return f"Ajouté : {what}, {article.passages} passages, article {article.id}."

@@ -1,0 +1,99 @@
+"""The application's one entry into the library: built from `Settings`, used by
+the CLI, the console chat and the Telegram bot alike."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.settings import Settings
+from index.documents import Document
+from index.embeddings import Embedder, load_embedder
+from index.errors import InputError
+from index.library import Library
+from index.ranking import RelevancePolicy
+from index.sources import expand_paths, fetch_url, is_url, parse_bytes, read_file
+from index.store import ArticleRow
+
+Status = Literal["added", "duplicate", "error"]
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    input: str
+    status: Status
+    article: ArticleRow | None = None
+    error: str | None = None
+
+
+def load_settings_embedder(settings: Settings) -> Embedder:
+    return load_embedder(settings.embedding_model, settings.model_cache_dir, batch_size=settings.embedding_batch_size)
+
+
+def library_options(settings: Settings) -> dict:
+    return {
+        "max_words": settings.passage_max_words,
+        "policy": RelevancePolicy(threshold=settings.relevance_threshold),
+    }
+
+
+def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
+    embedder = embedder or load_settings_embedder(settings)
+    return Library(settings.index_dir, embedder, **library_options(settings))
+
+
+def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None = None) -> Library:
+    embedder = embedder or load_settings_embedder(settings)
+    return Library.rebuild(settings.index_dir, embedder, progress=progress, **library_options(settings))
+
+
+def read_input(value: str, settings: Settings) -> list[tuple[str, Document | InputError]]:
+    """One command-line input (path, directory, URL or '-') as labelled documents or errors."""
+
+    def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
+        try:
+            return label, load()
+        except InputError as exc:
+            return label, exc
+
+    if value == "-":
+        data = sys.stdin.buffer.read()
+        return [attempt("-", lambda: parse_bytes(data, name=None, source=None, max_bytes=settings.ingest_max_bytes))]
+    if is_url(value):
+        return [
+            attempt(
+                value,
+                lambda: fetch_url(
+                    value,
+                    timeout=settings.fetch_timeout_seconds,
+                    max_bytes=settings.ingest_max_bytes,
+                    allow_private=settings.ingest_allow_private_urls,
+                ),
+            )
+        ]
+    path = Path(value)
+    if not path.exists():
+        return [(value, InputError(f"introuvable : {value} (ni fichier, ni dossier, ni URL http(s))"))]
+    files = list(expand_paths(path))
+    if not files:
+        return [(value, InputError(f"aucun fichier .txt, .md ou .html dans {value}"))]
+    return [attempt(str(f), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]
+
+
+def ingest_documents(
+    library: Library, labelled: Sequence[tuple[str, Document | InputError]], progress=None
+) -> list[IngestOutcome]:
+    """Ingest the documents among `labelled`; errors are reported in place, in order."""
+    documents = [(label, item) for label, item in labelled if isinstance(item, Document)]
+    results = iter(library.ingest([d for _, d in documents], progress=progress))
+    outcomes = []
+    for label, item in labelled:
+        if isinstance(item, InputError):
+            outcomes.append(IngestOutcome(label, "error", error=str(item)))
+        else:
+            result = next(results)
+            outcomes.append(IngestOutcome(label, result.status, result.article))
+    return outcomes

