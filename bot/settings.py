@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")
 
+    @field_validator("data_dir", "model_cache_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:

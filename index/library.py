@@ -13,7 +13,7 @@ import hashlib
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -224,7 +224,7 @@ class Library:
         """
         results: list[IngestResult] = []
         batch: list[_Prepared] = []
-        documents = list(documents)
+        total = len(documents) if isinstance(documents, Sized) else 0
         done = 0
 
         def flush() -> None:
@@ -234,7 +234,7 @@ class Library:
                 done += len(batch)
                 batch.clear()
             if progress:
-                progress(done, len(documents))
+                progress(done, max(total, done))
 
         for document in documents:
             batch.append(self._prepare(document))

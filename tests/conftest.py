@@ -1,0 +1,76 @@
+"""Shared fixtures: the real model (loaded once per session), fresh libraries on
+disk, the sample article, and a tiny hashing embedder for fast ranking tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.settings import Settings
+from index.analysis import terms
+from index.embeddings import SentenceTransformerEmbedder, load_embedder
+from index.library import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "bot" / "samples" / "otan-bruxelles-2023-02.txt"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+class HashingEmbedder:
+    """Bag of stemmed words hashed into 64 dimensions: deterministic, instant, and
+    similar texts get similar vectors. For ranking logic only, never instead of the real model."""
+
+    name = "test-hashing"
+    dimension = 64
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in terms(text):
+                out[row, int(hashlib.md5(term.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts)
+
+    def embed_passages(self, texts: Sequence[str], progress=None) -> np.ndarray:
+        return self._embed(texts)
+
+
+@pytest.fixture(scope="session")
+def model_cache() -> Path:
+    return Settings().model_cache_dir
+
+
+@pytest.fixture(scope="session")
+def embedder(model_cache: Path) -> SentenceTransformerEmbedder:
+    return load_embedder("intfloat/multilingual-e5-small", model_cache)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, model_cache: Path) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data", model_cache_dir=model_cache)
+
+
+@pytest.fixture
+def library(tmp_path: Path, embedder) -> Library:
+    lib = Library(tmp_path / "index", embedder, max_words=200)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def fast_library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path / "fast-index", HashingEmbedder(), max_words=60)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def sample_text() -> str:
+    return SAMPLE.read_text(encoding="utf-8")

@@ -1,0 +1,98 @@
+"""An interrupted write leaves the previous state intact and loadable."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from index.documents import parse_text
+from index.library import Library
+from index.store import Store
+from tests.conftest import ROOT, HashingEmbedder
+
+
+def article(n: int) -> object:
+    return parse_text(f"titre: Article {n}\n\nLe conseil numéro {n} a voté la mesure {n} mardi. Elle entre en vigueur.")
+
+
+def consistent(directory) -> tuple[int, int]:
+    """Open the index as a new process would and check SQLite and FAISS agree."""
+    library = Library(directory, HashingEmbedder(), max_words=60)
+    stored = set(library._store.passage_ids())
+    vectors = set(library._vectors.ids().tolist())
+    assert stored == vectors
+    articles, passages = library.stats().articles, library.stats().passages
+    library.close()
+    return articles, passages
+
+
+def test_a_failure_inside_the_transaction_changes_nothing(fast_library, monkeypatch):
+    fast_library.ingest([article(1)])
+    calls = {"n": 0}
+    original = Store.add_article
+
+    def failing(self, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("disque plein")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(Store, "add_article", failing)
+    with pytest.raises(OSError):
+        fast_library.ingest([article(2), article(3)])
+    monkeypatch.undo()
+    assert consistent(fast_library.directory) == (1, 1)
+    assert fast_library.ask("conseil numéro 1").results[0].article.title == "Article 1"
+    assert [r.status for r in fast_library.ingest([article(2)])] == ["added"]
+
+
+def test_a_crash_between_saving_vectors_and_committing_keeps_the_old_generation(fast_library, monkeypatch):
+    fast_library.ingest([article(1)])
+
+    def crash(self, key, value):
+        raise RuntimeError("coupure")
+
+    monkeypatch.setattr(Store, "set_meta", crash)
+    with pytest.raises(RuntimeError):
+        fast_library.ingest([article(2)])
+    monkeypatch.undo()
+    assert consistent(fast_library.directory) == (1, 1)
+
+
+def test_killing_an_ingest_midway_leaves_a_loadable_library(tmp_path):
+    directory = tmp_path / "idx"
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.conftest import HashingEmbedder
+        from tests.test_atomic_writes import article
+        from index.library import Library
+        import index.library
+        index.library._BATCH_PASSAGES = 1  # one commit per article, so the kill lands between and inside them
+        library = Library({str(directory)!r}, HashingEmbedder(), max_words=60)
+        print("ready", flush=True)
+        library.ingest(article(n) for n in range(100_000))
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout.readline().strip() == b"ready"
+    time.sleep(2.0)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    articles, passages = consistent(directory)
+    assert 0 < articles < 100_000 and passages == articles
+
+
+def test_vectors_and_rows_agree_after_adds_and_deletes(fast_library):
+    fast_library.ingest([article(n) for n in range(5)])
+    fast_library.delete(2)
+    fast_library.delete(4)
+    assert consistent(fast_library.directory) == (3, 3)
+    ids = np.array(sorted(fast_library._store.passage_ids()))
+    assert fast_library._vectors.get(ids).shape == (3, HashingEmbedder.dimension)

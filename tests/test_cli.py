@@ -1,0 +1,144 @@
+"""`python -m bot …` as a user runs it: real processes, real files."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.slow  # each test starts real processes that load the model
+
+QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+
+
+@pytest.fixture
+def run(tmp_path, model_cache):
+    env = {
+        **os.environ,
+        "DATA_DIR": str(tmp_path / "data"),
+        "MODEL_CACHE_DIR": str(model_cache),
+        "PYTHONPATH": str(ROOT),
+    }
+
+    def run(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env | (extra_env or {}),
+            cwd=tmp_path,
+            timeout=300,
+        )
+
+    return run
+
+
+def test_ingest_then_ask_prints_json_with_exact_quotes(run):
+    ingested = run("ingest", str(SAMPLE), "--json")
+    assert ingested.returncode == 0, ingested.stderr
+    line = json.loads(ingested.stdout)
+    assert (line["status"], line["title"], line["date"], line["passages"]) == ("added", "Otan bruxelles", "2023-02", 4)
+
+    asked = run("ask", QUESTION, "--top-k", "3", "--json")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["question"] == QUESTION and answer["found"] is True
+    assert [r["rank"] for r in answer["results"]] == [1, 2, 3]
+    for result in answer["results"]:
+        assert set(result) == {"rank", "score", "article_id", "title", "date", "source", "passage", "quote"}
+        assert result["quote"] in result["passage"] and result["source"] == str(SAMPLE)
+    assert any("Stoltenberg" in r["quote"] for r in answer["results"])
+
+
+def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    questions = tmp_path / "questions.txt"
+    questions.write_text(f"{QUESTION}\n\nQuelle est la recette de la tarte Tatin ?\nOù sont réunis les membres ?\n")
+    asked = run("ask", "--batch", str(questions), "--json")
+    lines = [json.loads(x) for x in asked.stdout.splitlines()]
+    assert [x["question"] for x in lines] == [
+        QUESTION,
+        "Quelle est la recette de la tarte Tatin ?",
+        "Où sont réunis les membres ?",
+    ]
+    assert [x["found"] for x in lines] == [True, False, True]
+
+
+def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
+    chat = run("chat", "--sample", stdin=QUESTION + "\n/stats\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
+    assert "« Otan bruxelles », février 2023" in chat.stdout
+    assert "Articles : 1" in chat.stdout
+
+
+def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, sample_text):
+    folder = tmp_path / "articles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "otan.txt").write_text(sample_text)
+    (folder / "sub" / "copie.md").write_text(sample_text)
+    (folder / "vide.txt").write_text("   \n")
+    result = run("ingest", str(folder), "--json")
+    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [(r["input"].split("articles/")[1], r["status"]) for r in rows] == [
+        ("otan.txt", "added"),
+        ("sub/copie.md", "duplicate"),
+        ("vide.txt", "error"),
+    ]
+    assert rows[1]["article_id"] == rows[0]["article_id"]
+    assert result.returncode == 1  # one input failed; the others were still ingested
+
+
+def test_ingest_from_standard_input(run, sample_text):
+    result = run("ingest", "-", stdin="titre: Depuis un tube\n\n" + sample_text)
+    assert result.returncode == 0, result.stderr
+    assert "Ajouté : « Depuis un tube » (février 2023), 4 passages, article 1." in result.stdout
+
+
+def test_bad_inputs_get_clear_errors_and_change_nothing(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Élection présidentielle à Paris.".encode("latin-1"))
+    for path, message in [
+        (binary, "binaire"),
+        (latin, "UTF-8"),
+        (tmp_path / "absent.txt", "introuvable"),
+    ]:
+        result = run("ingest", str(path))
+        assert result.returncode == 1 and message in result.stderr
+    refused = run("ingest", "http://127.0.0.1:9/article")
+    assert refused.returncode == 1 and "locale ou privée" in refused.stderr
+    stats = json.loads(run("stats", "--json").stdout)
+    assert (stats["articles"], stats["passages"]) == (1, 4)
+
+
+def test_articles_delete_stats_and_reindex(run):
+    run("ingest", str(SAMPLE))
+    listed = json.loads(run("articles", "--json").stdout)
+    assert [(a["article_id"], a["title"], a["passages"]) for a in listed] == [(1, "Otan bruxelles", 4)]
+
+    changed = {"PASSAGE_MAX_WORDS": "60"}
+    mismatch = run("ask", QUESTION, extra_env=changed)
+    assert mismatch.returncode == 2 and "python -m bot reindex" in mismatch.stderr
+    assert "taille des passages" in mismatch.stderr
+    reindexed = run("reindex", extra_env=changed)
+    assert reindexed.returncode == 0 and "1 articles" in reindexed.stdout
+    assert json.loads(run("stats", "--json", extra_env=changed).stdout)["passages"] > 4
+
+    deleted = run("delete", "1", extra_env=changed)
+    assert deleted.returncode == 0 and "Supprimé : « Otan bruxelles »" in deleted.stdout
+    missing = run("delete", "1", extra_env=changed)
+    assert missing.returncode == 2 and "aucun article n'a l'identifiant 1" in missing.stderr
+    empty = run("ask", QUESTION, extra_env=changed)
+    assert "La bibliothèque est vide" in empty.stdout
+
+
+def test_invalid_settings_are_reported(run):
+    result = run("stats", extra_env={"TOP_K": "beaucoup"})
+    assert result.returncode == 2 and "réglages invalides" in result.stderr and "top_k" in result.stderr

@@ -1,0 +1,128 @@
+"""What becomes an article: metadata, clean body, headings, and clear refusals."""
+
+import pytest
+
+from index.analysis import terms
+from index.documents import decode_text, normalise_date, parse_html, parse_text
+from index.errors import EmptyInput, UnsupportedInput
+
+
+def test_the_sample_inline_date_is_its_publication_month_not_text(sample_text):
+    document = parse_text(sample_text, name="otan-bruxelles-2023-02.txt")
+    assert document.date == "2023-02"
+    assert document.text.startswith("Les membres de l'Organisation du traité")
+    assert "date 2023-02" not in document.text
+
+
+def test_photo_captions_and_credits_are_not_article_text(sample_text):
+    text = parse_text(sample_text).text
+    assert "MAXPPP" not in text and "Gambarini" not in text
+    assert "mène l'assaut sur Bakhmout depuis l'été dernier" not in text  # the caption above the credit
+    assert "Boris Pistorius a annoncé" not in text
+
+
+def test_section_headings_are_kept_as_headings(sample_text):
+    headings = [b.text for b in parse_text(sample_text).blocks if b.kind == "heading"]
+    assert headings == [
+        "La question du Donbass",
+        "Craintes de nouvelles offensives",
+        "L'Allemagne accélère sa production de munitions",
+    ]
+
+
+def test_title_falls_back_to_the_file_name_without_its_date(sample_text):
+    assert parse_text(sample_text, name="otan-bruxelles-2023-02.txt").title == "Otan bruxelles"
+
+
+def test_leading_metadata_lines_are_read_and_removed():
+    document = parse_text(
+        "titre: Le budget 2024 adopté\ndate: 14/02/2024\nauteur: Jeanne Martin\nurl: https://example.org/budget\n\n"
+        "Le Parlement a adopté le budget mardi soir après un long débat."
+    )
+    assert (document.title, document.date, document.author, document.url) == (
+        "Le budget 2024 adopté",
+        "2024-02-14",
+        "Jeanne Martin",
+        "https://example.org/budget",
+    )
+    assert document.text == "Le Parlement a adopté le budget mardi soir après un long débat."
+
+
+def test_yaml_front_matter_is_read():
+    document = parse_text("---\ntitle: Élections\ndate: 2022-04-24\n---\nLes électeurs ont voté dimanche en masse.")
+    assert (document.title, document.date) == ("Élections", "2022-04-24")
+    assert document.text == "Les électeurs ont voté dimanche en masse."
+
+
+def test_a_first_line_heading_is_the_title():
+    document = parse_text("# La réforme des retraites\n\nLe gouvernement a présenté son projet ce matin.")
+    assert document.title == "La réforme des retraites"
+    assert document.text == "Le gouvernement a présenté son projet ce matin."
+
+
+def test_bylines_and_teasers_are_dropped():
+    document = parse_text(
+        "Titre: Crue de la Seine\n\nPar Jean Dupont, envoyé spécial\n\nLa Seine a atteint six mètres à Paris.\n\n"
+        "À lire aussi : notre dossier sur les inondations\n\nPublié le 12 janvier 2024 à 10h\n\n"
+        "Les quais sont fermés jusqu'à nouvel ordre."
+    )
+    assert document.text == "La Seine a atteint six mètres à Paris.\n\nLes quais sont fermés jusqu'à nouvel ordre."
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2023-02", "2023-02"), ("14 février 2023", "2023-02-14"), ("1er mars 2021", "2021-03-01"), ("n'importe", None)],
+)
+def test_dates_are_normalised_to_iso(value, expected):
+    assert normalise_date(value) == expected
+
+
+def test_empty_or_noise_only_text_is_refused():
+    with pytest.raises(EmptyInput):
+        parse_text("   \n\n  ")
+    with pytest.raises(EmptyInput):
+        parse_text("Photo : AFP\n\nPar Jean Dupont")
+
+
+def test_binary_and_non_utf8_bytes_are_refused_clearly():
+    with pytest.raises(UnsupportedInput, match="binaire"):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(UnsupportedInput, match="UTF-8"):
+        decode_text("Élection présidentielle".encode("latin-1"))
+
+
+ARTICLE_PAGE = """<!doctype html><html lang="fr"><head>
+<title>Le Conseil vote la réforme | Le Quotidien</title>
+<meta property="og:title" content="Le Conseil vote la réforme">
+<meta name="author" content="Claire Petit">
+<meta property="article:published_time" content="2024-03-05T08:00:00+01:00">
+<link rel="canonical" href="https://www.lequotidien.example/politique/reforme">
+</head><body>
+<div id="cookie-banner">Nous utilisons des cookies pour améliorer votre expérience. Accepter les cookies</div>
+<nav><ul><li><a href="/">Accueil</a></li><li><a href="/politique">Politique</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<main><article>
+<h1>Le Conseil vote la réforme</h1>
+<p>Le Conseil municipal a adopté mardi la réforme du stationnement par 32 voix contre 11, après trois heures de débat.</p>
+<p>La maire, Sophie Lambert, a salué « une étape décisive pour la ville » et promis une première évaluation dans un an.</p>
+<aside><h2>À lire aussi</h2><ul><li><a href="/a">Les parkings relais ouvrent</a></li><li><a href="/b">Le tramway prolongé</a></li></ul></aside>
+<p>L'opposition dénonce une hausse déguisée des tarifs et annonce un recours devant le tribunal administratif.</p>
+</article></main>
+<footer><p>© 2024 Le Quotidien — Mentions légales — Contact — Plan du site</p></footer>
+</body></html>"""
+
+
+def test_web_page_main_text_and_metadata_without_site_boilerplate():
+    document = parse_html(ARTICLE_PAGE, url="https://www.lequotidien.example/politique/reforme?utm_source=x")
+    assert document.title == "Le Conseil vote la réforme"
+    assert document.date == "2024-03-05"
+    assert document.author == "Claire Petit"
+    assert document.url == "https://www.lequotidien.example/politique/reforme"
+    assert "32 voix contre 11" in document.text
+    assert "recours devant le tribunal administratif" in document.text
+    for boilerplate in ("cookies", "Accueil", "Mentions légales", "parkings relais", "À lire aussi"):
+        assert boilerplate not in document.text
+
+
+def test_french_terms_are_stemmed_folded_and_free_of_stop_words():
+    assert terms("Les membres réunis à Bruxelles") == terms("membre REUNIS bruxelles")
+    assert terms("l'OTAN") == ["otan"]

@@ -1,0 +1,96 @@
+"""The library with the real model, real SQLite and real FAISS: what users see."""
+
+import json
+
+import pytest
+
+from index.documents import parse_text
+from index.errors import IndexMismatch, NotFound
+from index.library import Library
+from index.manifest import MANIFEST
+
+QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+
+
+@pytest.fixture
+def sample_library(library, sample_text):
+    library.ingest([parse_text(sample_text, name="otan-bruxelles-2023-02.txt", source="samples/otan.txt")])
+    return library
+
+
+def test_a_question_is_answered_with_exact_quotes_from_the_article(sample_library):
+    answer = sample_library.ask(QUESTION)
+    assert answer.found
+    assert any("Jens Stoltenberg, le secrétaire général de l'OTAN" in r.quote for r in answer.results[:3])
+    for result in answer.results:
+        assert result.quote in result.passage
+        assert result.article.title == "Otan bruxelles" and result.article.date == "2023-02"
+        assert result.article.source == "samples/otan.txt"
+
+
+def test_the_quote_is_the_sentence_that_answers_not_the_first_one(sample_library):
+    answer = sample_library.ask("Quelle usine allemande relance la production de munitions pour les chars Gepard ?")
+    best = answer.results[0]
+    assert best.quote == (
+        "L'Allemagne à dès ce mardi annoncé relancer une ligne de production de munitions pour les chars Gepard."
+    )
+    assert not best.passage.startswith(best.quote)
+
+
+def test_captions_are_never_quoted(sample_library):
+    answer = sample_library.ask("Qui a pris la photo de Boris Pistorius ?", top_k=10)
+    assert all("Gambarini" not in r.passage and "MAXPPP" not in r.passage for r in answer.results)
+
+
+def test_an_unrelated_question_is_declined(sample_library):
+    answer = sample_library.ask("Quelle est la recette de la tarte Tatin ?")
+    assert not answer.found
+    assert answer.results  # candidates are still listed for --json users
+
+
+def test_the_same_text_or_url_is_not_ingested_twice(library, sample_text):
+    first = library.ingest([parse_text(sample_text, name="a.txt")])[0]
+    again = library.ingest([parse_text("\n\n" + sample_text.replace(" Ils ", "  Ils "), name="b.txt")])[0]
+    assert first.status == "added" and again.status == "duplicate" and again.article.id == first.article.id
+    page = "url: https://example.org/a?utm_source=x\n\nLe premier texte de la page est ici."
+    edited = "url: https://example.org/a/\n\nLe texte a changé depuis."
+    results = library.ingest([parse_text(page), parse_text(edited)])
+    assert [r.status for r in results] == ["added", "duplicate"]
+    assert library.stats().articles == 2
+
+
+def test_a_deleted_article_is_gone_from_both_searches(sample_library):
+    article_id = sample_library.articles()[0].id
+    sample_library.delete(article_id)
+    assert sample_library.stats().passages == 0
+    assert sample_library.ask(QUESTION).results == []
+    with pytest.raises(NotFound):
+        sample_library.delete(article_id)
+
+
+def test_the_library_is_persistent(tmp_path, embedder, sample_text):
+    first = Library(tmp_path / "idx", embedder, max_words=200)
+    first.ingest([parse_text(sample_text)])
+    first.close()
+    reopened = Library(tmp_path / "idx", embedder, max_words=200)
+    assert reopened.ask(QUESTION).found
+    manifest = json.loads((tmp_path / "idx" / MANIFEST).read_text())
+    assert manifest["model"] == "intfloat/multilingual-e5-small" and manifest["dimension"] == 384
+    assert manifest["max_words"] == 200 and manifest["counts"] == {"articles": 1, "passages": 4}
+
+
+def test_changed_settings_are_detected_and_reindex_resolves_them(tmp_path, embedder, sample_text):
+    Library(tmp_path / "idx", embedder, max_words=200).ingest([parse_text(sample_text)])
+    with pytest.raises(IndexMismatch, match="reindex"):
+        Library(tmp_path / "idx", embedder, max_words=60)
+    rebuilt = Library.rebuild(tmp_path / "idx", embedder, max_words=60)
+    stats = rebuilt.stats()
+    assert (stats.articles, stats.max_words) == (1, 60) and stats.passages > 4
+    assert rebuilt.articles()[0].id == 1  # ids survive a reindex
+    assert rebuilt.ask(QUESTION).found
+
+
+def test_reindex_in_place_keeps_ids_and_answers(sample_library):
+    sample_library.reindex()
+    assert sample_library.ask(QUESTION).found
+    assert sample_library.stats().passages == 4

@@ -1,0 +1,39 @@
+"""Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
+
+from index.documents import parse_text
+from index.ranking import Evidence, RelevancePolicy, reciprocal_rank_fusion
+
+
+def test_fusion_rewards_agreement_between_the_two_rankings():
+    fused = reciprocal_rank_fusion([[1, 2, 3], [3, 2, 9]], [1.0, 1.0])
+    assert {item for item, _ in fused[:2]} == {2, 3}  # in both lists, ahead of 1 and 9
+    assert {item for item, _ in fused} == {1, 2, 3, 9}
+
+
+def test_fusion_weights_break_ties_towards_the_trusted_ranking():
+    fused = reciprocal_rank_fusion([[1, 2], [2, 1]], [0.8, 1.0])
+    assert [item for item, _ in fused] == [2, 1]
+
+
+def test_relevance_grows_with_both_kinds_of_evidence():
+    policy = RelevancePolicy()
+    weak = Evidence(dense=0.80, coverage=0.2)
+    assert policy.probability(Evidence(dense=0.88, coverage=0.2)) > policy.probability(weak)
+    assert policy.probability(Evidence(dense=0.80, coverage=0.9)) > policy.probability(weak)
+    assert not policy.is_relevant(Evidence(dense=0.75, coverage=0.0))
+    assert policy.is_relevant(Evidence(dense=0.90, coverage=1.0))
+    assert RelevancePolicy(threshold=0.99).probability(weak) == policy.probability(weak)
+
+
+def test_lexical_and_dense_candidates_are_both_returned(fast_library):
+    fast_library.ingest(
+        [
+            parse_text("titre: Météo\n\nIl pleuvra sur la Bretagne toute la semaine selon Météo-France."),
+            parse_text("titre: Sport\n\nLe club de Rennes a gagné son match dimanche soir."),
+        ]
+    )
+    answer = fast_library.ask("Quel temps fera-t-il en Bretagne ?", top_k=2)
+    assert answer.results[0].article.title == "Météo"
+    assert answer.results[0].quote in answer.results[0].passage
+    lexical_only = fast_library.ask("Bretagne", mode="lexical")
+    assert [r.article.title for r in lexical_only.results] == ["Météo"]

@@ -1,0 +1,68 @@
+"""French sentence segmentation: what a reader would call a sentence."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.sentences import sentence_spans, split_sentences
+
+
+def test_titles_and_initials_do_not_end_sentences():
+    assert split_sentences("M. Dupont et Mme Durand sont arrivés. J. Martin aussi.") == [
+        "M. Dupont et Mme Durand sont arrivés.",
+        "J. Martin aussi.",
+    ]
+
+
+def test_era_abbreviations_and_page_numbers_do_not_end_sentences():
+    assert split_sentences("En 52 av. J.-C. César gagne à Alésia. Voir p. 12 du livre.") == [
+        "En 52 av. J.-C. César gagne à Alésia.",
+        "Voir p. 12 du livre.",
+    ]
+
+
+def test_decimal_commas_and_points_stay_inside_a_sentence():
+    assert split_sentences("Le taux est passé à 3,5 % puis à 4.2 points. La hausse continue.") == [
+        "Le taux est passé à 3,5 % puis à 4.2 points.",
+        "La hausse continue.",
+    ]
+
+
+def test_guillemets_close_with_their_sentence():
+    assert split_sentences("Il a déclaré : « La rapidité sauvera des vies. » Puis il est parti.") == [
+        "Il a déclaré : « La rapidité sauvera des vies. »",
+        "Puis il est parti.",
+    ]
+
+
+def test_ellipsis_ends_a_sentence_only_before_a_new_one():
+    assert split_sentences("Il attendait… et rien ne vint... Le lendemain, tout changea.") == [
+        "Il attendait… et rien ne vint...",
+        "Le lendemain, tout changea.",
+    ]
+
+
+def test_question_and_exclamation_marks_end_sentences():
+    assert split_sentences("Que faire ? Agir vite ! « Non ? » demanda-t-il.") == [
+        "Que faire ?",
+        "Agir vite !",
+        "« Non ? » demanda-t-il.",
+    ]
+
+
+french_text = st.lists(
+    st.sampled_from(list("abcdeéèàMJCp .,!?…«»\"'-0123456789\n") + ["M. ", "av. J.-C. ", " Le ", "3,5", "\u00a0»"]),
+    max_size=120,
+).map("".join)
+
+
+@given(french_text)
+def test_spans_are_ordered_trimmed_slices_covering_every_visible_character(text):
+    spans = sentence_spans(text)
+    covered = set()
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        assert not text[start].isspace() and not text[end - 1].isspace()
+        covered.update(range(start, end))
+        previous_end = end
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())

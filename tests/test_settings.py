@@ -1,0 +1,24 @@
+"""Settings: one class, documented in .env.example, read from the environment."""
+
+import re
+
+from bot.settings import Settings
+from tests.conftest import ROOT
+
+
+def test_env_example_lists_every_setting_with_a_comment_and_parses():
+    text = (ROOT / ".env.example").read_text()
+    names = re.findall(r"^([A-Z_]+)=", text, flags=re.MULTILINE)
+    assert sorted(n.lower() for n in names) == sorted(Settings.model_fields)
+    for name in names:
+        before = text.split(f"\n{name}=")[0].rstrip().splitlines()[-1]
+        assert before.startswith("#"), f"{name} has no comment above it"
+    settings = Settings(_env_file=ROOT / ".env.example")
+    assert "~" not in str(settings.model_cache_dir)
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("TOP_K", "3")
+    settings = Settings(_env_file=None)
+    assert settings.index_dir == tmp_path / "index" and settings.top_k == 3
