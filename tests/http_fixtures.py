@@ -13,7 +13,7 @@ class Site:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's API
+            def do_GET(self) -> None:
                 if self.path == "/slow":
                     time.sleep(2)
                 status, content_type, body = site.pages.get(self.path, (404, "text/plain", b"absent"))

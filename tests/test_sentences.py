@@ -50,7 +50,7 @@ def test_question_and_exclamation_marks_end_sentences():
 
 
 french_text = st.lists(
-    st.sampled_from(list("abcdeéèàMJCp .,!?…«»\"'-0123456789\n") + ["M. ", "av. J.-C. ", " Le ", "3,5", "\u00a0»"]),
+    st.sampled_from([*"abcdeéèàMJCp .,!?…«»\"'-0123456789\n", "M. ", "av. J.-C. ", " Le ", "3,5", "\u00a0»"]),
     max_size=120,
 ).map("".join)
 

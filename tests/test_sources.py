@@ -84,7 +84,7 @@ def test_files_are_read_by_type_and_checked(tmp_path, sample_text):
     (tmp_path / "sub" / "b.md").write_text("# Titre\n\nUn paragraphe d'article.", encoding="utf-8")
     assert [p.name for p in expand_paths(tmp_path)] == ["a.txt", "page.html", "b.md"]
     assert read_file(tmp_path / "page.html", max_bytes=100_000).title == "Le Conseil vote la réforme"
-    with pytest.raises(UnsupportedInput, match=".jpg"):
+    with pytest.raises(UnsupportedInput, match=r"\.jpg"):
         read_file(tmp_path / "photo.jpg", max_bytes=100_000)
     with pytest.raises(InputTooLarge):
         read_file(tmp_path / "a.txt", max_bytes=1_000)
