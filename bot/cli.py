@@ -175,6 +175,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram_app import serve
+
+    return serve(settings)
+
+
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     embedder = load_settings_embedder(settings)
     print(f"Modèle prêt : {embedder.name} (dimension {embedder.dimension})")
@@ -224,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="lancer le bot Telegram (long polling)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("prepare-model", help="préparer le modèle d'embeddings hors ligne (une fois)")
     p.set_defaults(func=cmd_prepare_model)

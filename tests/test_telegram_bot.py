@@ -1,0 +1,294 @@
+"""The real bot (`python -m bot serve`) in conversation with a fake Bot API server.
+
+One bot process serves the whole module (loading the model takes seconds); each
+test talks in its own chats, in the order a library fills up.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.http_fixtures import Site
+from tests.test_documents import ARTICLE_PAGE
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "123456:TEST-token-that-must-never-be-logged"
+ADMIN = 1001
+USER = 2002
+QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+
+
+@pytest.fixture(scope="module")
+def site():
+    pages = {
+        "/article": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode()),
+        "/image.png": (200, "image/png", b"\x89PNG...."),
+    }
+    with Site(pages) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def telegram():
+    with FakeTelegram(TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def bot(telegram, tmp_path_factory, model_cache):
+    data = tmp_path_factory.mktemp("bot-data")
+    log_path = data / "bot.log"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(data),
+        "MODEL_CACHE_DIR": str(model_cache),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": telegram.base_url,
+        "TELEGRAM_BASE_FILE_URL": telegram.base_file_url,
+        "ADMIN_USER_IDS": str(ADMIN),
+        "INGEST_ALLOW_PRIVATE_URLS": "true",
+        "INGEST_MAX_BYTES": "200000",
+        "LOG_LEVEL": "DEBUG",
+    }
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stderr=log, stdout=log, cwd=data)
+        try:
+            telegram.wait_for(lambda: telegram.calls_to("setMyCommands"), timeout=120)
+            yield process, log_path
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def ask(telegram, chat_id, user_id, text, needle, **kwargs) -> str:
+    """Send a message; wait for a reply to it that contains `needle`."""
+    after = telegram.last_id()
+    telegram.user_message(chat_id, user_id, text, **kwargs)
+    return telegram.wait_for_text(chat_id, needle, after=after)
+
+
+def test_commands_are_registered_with_admin_ones_for_admins_only(bot, telegram):
+    calls = telegram.wait_for(
+        lambda: len(telegram.calls_to("setMyCommands")) >= 2 and telegram.calls_to("setMyCommands")
+    )
+    public = next(c for c in calls if "scope" not in c.params)
+    admin = next(c for c in calls if "scope" in c.params)
+    assert [c["command"] for c in public.params["commands"]] == ["ask", "ingest", "help"]
+    assert admin.params["scope"] == {"type": "chat", "chat_id": ADMIN}
+    assert {"reindex", "delete", "articles", "stats"} <= {c["command"] for c in admin.params["commands"]}
+
+
+def test_start_explains_the_bot_with_examples(bot, telegram):
+    text = ask(telegram, 11, 11, "/start", "citant des articles")
+    assert "Qui est le secrétaire général de l'OTAN ?" in text and "/ingest" in text
+    assert "/reindex" not in text
+    assert "/reindex" in ask(telegram, ADMIN, ADMIN, "/help", "Administration")
+
+
+def test_an_empty_library_says_how_to_add_the_first_article(bot, telegram):
+    assert "/ingest" in ask(telegram, 12, 12, QUESTION, "bibliothèque est vide")
+
+
+def test_ingesting_pasted_text_reports_what_was_added(bot, telegram):
+    text = "/ingest OTAN : réunion à Bruxelles\n" + SAMPLE.read_text(encoding="utf-8")
+    reply = ask(telegram, 13, USER, text, "Ajouté")
+    assert "« OTAN : réunion à Bruxelles » (février 2023)" in reply and "4 passages, article 1" in reply
+    assert telegram.calls_to("editMessageText", 13)  # one status message, edited as the work progresses
+    assert len(telegram.texts(13)) == 1
+
+
+def test_a_question_gets_quoted_passages_with_highlight_reference_and_buttons(bot, telegram):
+    reply = ask(telegram, 14, USER, QUESTION, "blockquote")
+    assert reply.count("<blockquote expandable>") == 2
+    assert (
+        "<b>Il faut donc aller vite pour éviter que des nouveaux territoires soient conquis insiste Jens Stoltenberg"
+        in reply
+    )
+    assert "<i>OTAN : réunion à Bruxelles</i> — février 2023" in reply
+    markup = telegram.calls_to("sendMessage", 14)[-1].params["reply_markup"]["inline_keyboard"]
+    buttons = [b["callback_data"] for row in markup for b in row]
+    assert any(b.startswith("more:") for b in buttons) and "ref:1" in buttons
+    assert telegram.calls_to("sendChatAction", 14)  # typing while it works
+
+
+def test_buttons_page_through_passages_and_show_the_article_reference(bot, telegram):
+    ask(telegram, 15, USER, QUESTION, "blockquote")
+    message = dict(telegram.sent_message(15, "blockquote"))
+    markup = telegram.calls_to("sendMessage", 15)[-1].params["reply_markup"]["inline_keyboard"]
+    more = next(b["callback_data"] for row in markup for b in row if b["callback_data"].startswith("more:"))
+    telegram.callback(15, USER, message, more)
+    assert "suite (2)" in telegram.wait_for_text(15, "suite (2)")
+    assert telegram.calls_to("answerCallbackQuery")
+    telegram.callback(15, USER, message, "ref:1")
+    card = telegram.wait_for_text(15, "Article 1 — 4 passages")
+    assert "<b>OTAN : réunion à Bruxelles</b>" in card and "Date : février 2023" in card
+
+
+def test_an_unrelated_question_is_declined_honestly(bot, telegram):
+    reply = ask(telegram, 16, USER, "Quelle est la recette de la tarte Tatin ?", "rien trouvé")
+    assert "reformuler" in reply and "/ingest" in reply and "blockquote" not in reply
+
+
+def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, telegram, site):
+    reply = ask(telegram, 17, USER, f"/ingest {site.base}/article", "Ajouté")
+    assert "« Le Conseil vote la réforme » (5 mars 2024)" in reply
+    answer = ask(
+        telegram, 17, USER, "Par combien de voix la réforme du stationnement a-t-elle été adoptée ?", "blockquote"
+    )
+    assert "32 voix contre 11" in answer and f'<a href="{site.base}/article">source</a>' not in answer
+    assert '<a href="https://www.lequotidien.example/politique/reforme">source</a>' in answer
+    assert "cookies" not in answer and "Mentions légales" not in answer
+
+
+def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
+    document = telegram.add_file(
+        "budget.md", "# Le budget voté\n\nLe Sénat a voté le budget de la culture jeudi à l'unanimité.".encode()
+    )
+    telegram.user_message(
+        18,
+        USER,
+        None,
+        document=document,
+        caption="/ingest",
+        caption_entities=[{"type": "bot_command", "offset": 0, "length": 7}],
+    )
+    reply = telegram.wait_for_text(18, "Ajouté")
+    assert "« Le budget voté »" in reply and telegram.calls_to("getFile")
+
+
+def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, telegram):
+    post = telegram.user_message(
+        19,
+        USER,
+        "Le festival de jazz de Marciac accueillera 250 000 visiteurs cet été, selon les organisateurs.",
+        forward_origin={
+            "type": "channel",
+            "date": int(time.time()),
+            "chat": {"id": -100777, "type": "channel", "title": "Info Gers", "username": "infogers"},
+            "message_id": 42,
+        },
+    )
+    reply = ask(telegram, 19, USER, "/ingest", "Ajouté", reply_to=post)
+    assert "article" in reply
+    answer = ask(telegram, 19, USER, "Combien de visiteurs pour le festival de jazz de Marciac ?", "blockquote")
+    assert "250 000 visiteurs" in answer and 'href="https://t.me/infogers/42"' in answer
+
+
+def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
+    reply = ask(telegram, 20, USER, "/ingest " + SAMPLE.read_text(encoding="utf-8"), "déjà dans la bibliothèque")
+    assert "article 1" in reply
+
+
+@pytest.mark.parametrize(
+    ("send", "explanation"),
+    [
+        (lambda t, s: t.user_message(21, USER, "/ingest"), "rien à ajouter"),
+        (
+            lambda t, s: t.user_message(
+                22, USER, None, document=t.add_file("rapport.pdf", b"%PDF-1.4"), caption="/ingest"
+            ),
+            "non pris en charge",
+        ),
+        (
+            lambda t, s: t.user_message(
+                23, USER, None, document={**t.add_file("gros.txt", b"x"), "file_size": 10**7}, caption="/ingest"
+            ),
+            "au-delà de la limite",
+        ),
+        (lambda t, s: t.user_message(24, USER, f"/ingest {s.base}/image.png"), "pas une page d'article"),
+        (lambda t, s: t.user_message(25, USER, "/ingest http://127.0.0.1:9/closed"), "impossible de télécharger"),
+        (lambda t, s: t.user_message(26, USER, "/ingest Photo : AFP"), "aucun paragraphe"),
+        (
+            lambda t, s: t.user_message(
+                27,
+                USER,
+                None,
+                document=t.add_file("latin.txt", "Élection à Paris.".encode("latin-1")),
+                caption="/ingest",
+            ),
+            "UTF-8",
+        ),
+    ],
+)
+def test_bad_inputs_get_a_clear_french_explanation_and_change_nothing(bot, telegram, site, send, explanation):
+    before = ask(telegram, ADMIN, ADMIN, "/stats", "Articles :")
+    after = telegram.last_id()
+    send(telegram, site)
+    chat = telegram.updates[-1]["message"]["chat"]["id"]
+    reply = telegram.wait_for_text(chat, explanation, after=after)
+    assert reply.startswith("⚠️ Je n'ai pas pu ajouter cet article")
+    assert ask(telegram, ADMIN, ADMIN, "/stats", "Articles :") == before
+
+
+def test_in_groups_the_bot_answers_only_when_addressed(bot, telegram):
+    group = -500
+    telegram.user_message(group, USER, "On se retrouve à midi pour parler de l'OTAN ?")
+    assert "blockquote" in ask(telegram, group, USER, f"/ask@{BOT_USERNAME} {QUESTION}", "blockquote")
+    mention = f"@{BOT_USERNAME} où sont réunis les membres de l'OTAN ?"
+    telegram.user_message(
+        group, USER, mention, entities=[{"type": "mention", "offset": 0, "length": len(BOT_USERNAME) + 1}]
+    )
+    telegram.wait_for(lambda: len([t for t in telegram.texts(group) if "blockquote" in t]) >= 2)
+    ours = telegram.sent_message(group, "blockquote")
+    telegram.user_message(group, USER, "Et quelles munitions l'Allemagne produit-elle ?", reply_to=ours)
+    telegram.wait_for(lambda: len([t for t in telegram.texts(group) if "blockquote" in t]) >= 3)
+    assert len(telegram.texts(group)) == 3  # the first, unaddressed message got no reply
+
+
+def test_non_admins_are_refused_admin_commands_and_nothing_happens(bot, telegram):
+    for command in ("/stats", "/articles", "/reindex", "/delete 1"):
+        assert "réservée aux administrateurs" in ask(telegram, 30, USER, command, "réservée")
+    assert "Bruxelles" in ask(telegram, ADMIN, ADMIN, "/articles", "Bruxelles")
+
+
+def test_admins_list_delete_and_reindex(bot, telegram):
+    listed = ask(telegram, ADMIN, ADMIN, "/articles", "<b>Articles</b>")
+    assert "<code>1</code> OTAN : réunion à Bruxelles (février 2023)" in listed
+    assert "Aucun article n'a l'identifiant 999" in ask(telegram, ADMIN, ADMIN, "/delete 999", "999")
+    deleted = ask(telegram, ADMIN, ADMIN, "/delete 2", "Supprimé")
+    assert "« Le Conseil vote la réforme », article 2" in deleted
+    after = telegram.last_id()
+    telegram.user_message(ADMIN, ADMIN, "/reindex")
+    telegram.user_message(40, USER, QUESTION)  # answered while the index is rebuilt
+    assert "blockquote" in telegram.wait_for_text(40, "blockquote")
+    done = telegram.wait_for_text(ADMIN, "Index reconstruit", timeout=120, after=after)
+    assert "Index reconstruit :" in done and "passages" in done
+
+
+def test_user_text_is_escaped_and_every_message_is_valid_html(bot, telegram):
+    hostile = (
+        "titre: <script>alert(1)</script> & Cie\n\n"
+        "La société <b>Acme</b> & fils a racheté l'usine de Lyon pour 3 < 4 millions."
+    )
+    reply = ask(telegram, 41, USER, "/ingest " + hostile, "Ajouté")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie" in reply
+    answer = ask(telegram, 41, USER, "Qui a racheté l'usine de Lyon ?", "blockquote")
+    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; fils" in answer
+    # the fake refuses invalid HTML and messages over 4096 characters: none was refused
+    assert not [
+        c for c in telegram.calls if c.method == "sendMessage" and "Désolé, une erreur" in str(c.params.get("text"))
+    ]
+
+
+def test_the_token_never_appears_in_the_log(bot, telegram):
+    _, log_path = bot
+    log = log_path.read_text()
+    assert "getUpdates" in log or "HTTP" in log or "polling" in log
+    assert TOKEN not in log
+
+
+def test_serve_without_a_token_explains_what_to_do(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN manquant" in result.stderr and "@BotFather" in result.stderr

@@ -1,0 +1,86 @@
+"""Telegram messages: valid HTML, escaped, under 4096 characters, cut between passages."""
+
+import pytest
+
+from bot import telegram_format as fmt
+from bot.permissions import QuestionRateLimiter, is_admin, may_ingest
+from bot.settings import Settings
+from index.library import Answer, Result
+from index.store import ArticleRow
+from tests.fake_telegram import check_telegram_html
+
+
+def article(**kwargs) -> ArticleRow:
+    values = {"id": 7, "title": "Titre", "date": "2023-02", "author": None, "url": None, "source": None}
+    return ArticleRow(**(values | kwargs), added_at="2026-11-25T10:00:00Z", passages=3)
+
+
+def result(passage: str, quote: str, rank: int = 1, **kwargs) -> Result:
+    start = passage.index(quote)
+    return Result(rank, 0.1, rank, article(**kwargs), None, passage, start, start + len(quote))
+
+
+def test_the_answering_sentence_is_highlighted_inside_a_blockquote_and_everything_is_escaped():
+    passage = "Avant <script>. La société A&B a dit « 3 < 4 ». Après."
+    html = fmt.result_html(
+        result(passage, "La société A&B a dit « 3 < 4 ».", title="<b>Titre</b>", url='https://x.fr/?a=1&b="2"')
+    )
+    check_telegram_html(html)
+    assert (
+        "<blockquote expandable>Avant &lt;script&gt;. <b>La société A&amp;B a dit « 3 &lt; 4 ».</b> Après.</blockquote>"
+        in html
+    )
+    assert (
+        '<i>&lt;b&gt;Titre&lt;/b&gt;</i> — février 2023 — <a href="https://x.fr/?a=1&amp;b=&quot;2&quot;">source</a>'
+        in html
+    )
+
+
+def test_a_source_link_is_shown_only_when_the_article_has_one():
+    assert "<a " not in fmt.reference_html(article(source="/home/me/article.txt"))
+    assert 'href="https://t.me/infogers/42"' in fmt.reference_html(article(source="https://t.me/infogers/42"))
+
+
+def test_long_answers_are_cut_between_passages_and_stay_under_the_limit():
+    passage = ("Une phrase de remplissage & de test < ici. " * 40).strip()
+    answer = Answer(
+        "Question ?", True, [result(passage, "Une phrase de remplissage & de test < ici.", rank=i) for i in range(1, 6)]
+    )
+    pages = fmt.answer_pages(answer, per_page=5)
+    for page in pages:
+        check_telegram_html(page.text)
+        assert len(page.text) <= fmt.MESSAGE_LIMIT
+        assert page.text.count("<blockquote") == len(page.results) >= 1
+    assert [r.rank for page in pages for r in page.results] == [1, 2, 3, 4, 5]  # nothing lost, in order
+    assert len(pages) > 1 and "suite (2)" in pages[1].text
+
+
+def test_a_very_long_passage_is_trimmed_around_the_quote():
+    passage = "Début. " + "Mot " * 2000 + "La phrase qui répond est ici. " + "Fin " * 2000
+    text, start, end = fmt.excerpt(passage, passage.index("La phrase"), passage.index("ici.") + 4)
+    assert text[start:end] == "La phrase qui répond est ici."
+    assert len(text) <= 1500 + 4 and text.startswith("… ") and text.endswith(" …")
+
+
+@pytest.mark.parametrize("page", [0, 1, 2])
+def test_every_page_of_articles_is_valid_html(page):
+    articles = [article(id=i, title=f"Article <{i}> & co") for i in range(1, 21)]
+    html = fmt.articles_page_html(articles, page, 60, 20)
+    check_telegram_html(html)
+    assert f"page {page + 1}/3" in html and "&lt;1&gt; &amp; co" in html
+
+
+def test_admins_and_ingest_permissions():
+    settings = Settings(_env_file=None, admin_user_ids="1,2", ingest_admins_only=True)
+    assert is_admin(1, settings) and not is_admin(3, settings) and not is_admin(None, settings)
+    assert may_ingest(2, settings) and not may_ingest(3, settings)
+    assert may_ingest(3, Settings(_env_file=None))
+
+
+def test_questions_are_limited_per_user_per_sliding_minute():
+    now = [0.0]
+    limiter = QuestionRateLimiter(2, clock=lambda: now[0])
+    assert limiter.allow(1) and limiter.allow(1) and not limiter.allow(1)
+    assert limiter.allow(2)  # other users are not affected
+    now[0] = 60.0
+    assert limiter.allow(1)
