@@ -22,7 +22,6 @@ from bot.service import (
     rebuild_library,
 )
 from bot.settings import Settings
-from index.embeddings import is_prepared
 from index.errors import LibraryError
 from index.library import Library
 
@@ -54,10 +53,12 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
 def _open(settings: Settings) -> Library:
-    if not is_prepared(settings.embedding_model, settings.model_cache_dir):
-        print("Préparation du modèle d'embeddings (une seule fois)…", file=sys.stderr)
-    return open_library(settings)
+    return open_library(settings, notify=say)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,7 +95,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     library = _open(settings)
     top_k = args.top_k or settings.top_k
     answers = library.ask_many(questions, top_k=top_k)
-    empty = library.stats().articles == 0
+    empty = not any(a.results for a in answers) and library.stats().articles == 0
     for answer in answers:
         if args.json:
             _print_json(replies.answer_json(answer))

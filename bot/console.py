@@ -14,7 +14,6 @@ from pathlib import Path
 from bot import replies
 from bot.service import ingest_documents, open_library, read_input
 from bot.settings import Settings
-from index.embeddings import is_prepared
 from index.errors import InputError, LibraryError
 from index.library import Library
 from index.sources import is_url, parse_bytes
@@ -67,18 +66,13 @@ def respond(library: Library, line: str, settings: Settings) -> str | None:
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
-    question = line.strip()
-    if library.stats().articles == 0:
-        return replies.EMPTY_LIBRARY
-    answer = library.ask(question, top_k=settings.top_k)
-    return replies.format_answer(answer)
+    answer = library.ask(line.strip(), top_k=settings.top_k)
+    return replies.format_answer(answer, empty_library=not answer.results and library.stats().articles == 0)
 
 
 def run_console(settings: Settings, *, sample: bool = False) -> int:
     interactive = sys.stdin.isatty()
-    if not is_prepared(settings.embedding_model, settings.model_cache_dir):
-        print("Préparation du modèle d'embeddings (une seule fois)…", file=sys.stderr)
-    library = open_library(settings)
+    library = open_library(settings, notify=lambda message: print(message, file=sys.stderr))
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)

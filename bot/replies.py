@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -111,15 +113,7 @@ def format_stats(stats: LibraryStats) -> str:
 
 
 def stats_json(stats: LibraryStats) -> dict:
-    return {
-        "articles": stats.articles,
-        "passages": stats.passages,
-        "model": stats.model,
-        "dimension": stats.dimension,
-        "max_words": stats.max_words,
-        "index_bytes": stats.index_bytes,
-        "directory": stats.directory,
-    }
+    return asdict(stats)
 
 
 def format_ingest(outcome_status: str, label: str, article: ArticleRow | None, error: str | None) -> str:

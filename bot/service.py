@@ -11,7 +11,7 @@ from typing import Literal
 
 from bot.settings import Settings
 from index.documents import Document
-from index.embeddings import Embedder, load_embedder
+from index.embeddings import Embedder, is_prepared, load_embedder
 from index.errors import InputError
 from index.library import Library
 from index.ranking import RelevancePolicy
@@ -40,7 +40,12 @@ def library_options(settings: Settings) -> dict:
     }
 
 
-def open_library(settings: Settings, embedder: Embedder | None = None) -> Library:
+def open_library(
+    settings: Settings, embedder: Embedder | None = None, notify: Callable[[str], None] | None = None
+) -> Library:
+    """The library of `settings`; `notify` hears about the one-time model preparation."""
+    if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):
+        notify("Préparation du modèle d'embeddings (une seule fois, environ 15 s)…")
     embedder = embedder or load_settings_embedder(settings)
     return Library(settings.index_dir, embedder, **library_options(settings))
 

@@ -15,6 +15,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from pathlib import Path
 
 from telegram import (
@@ -304,8 +305,6 @@ async def read_ingest_input(message: Message, settings: Settings, say) -> tuple[
 
 
 def _with_source(document: Document) -> Document:
-    from dataclasses import replace
-
     return replace(document, url=document.url or document.source)
 
 
@@ -462,15 +461,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def register_commands(application: Application) -> None:
     bot = application.bot
     await bot.set_my_commands(PUBLIC_COMMANDS)
-    for admin in service_of_app(application).settings.admin_user_ids:
+    for admin in application.bot_data["service"].settings.admin_user_ids:
         try:
             await bot.set_my_commands(PUBLIC_COMMANDS + ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:  # an admin who never opened a chat with the bot
             log.warning("could not register admin commands for %s: %s", admin, exc)
-
-
-def service_of_app(application: Application) -> BotService:
-    return application.bot_data["service"]
 
 
 def build_application(settings: Settings, library: Library) -> Application:
@@ -534,7 +529,7 @@ def serve(settings: Settings) -> int:
         )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
-    library = open_library(settings)
+    library = open_library(settings, notify=log.info)
     log.info("library: %s articles; starting long polling", library.stats().articles)
     application = build_application(settings, library)
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from index.cleaning import Block
 from index.documents import Document, parse_text
@@ -22,6 +23,7 @@ from index.errors import InputError
 from index.library import Answer, Library, Mode
 
 EVAL_SOURCE = "eval:"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,34 +64,31 @@ def _norm(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    questions = []
+def _read_jsonl(path: Path, make: Callable[[dict], T]) -> list[T]:
+    items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            questions.append(EvalQuestion(row["id"], row["question"], tuple(row["answers"]), row["article_id"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{number} : ligne de question invalide ({exc})") from exc
-    return questions
+        if line.strip():
+            try:
+                items.append(make(json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path}:{number} : ligne invalide ({exc})") from exc
+    return items
+
+
+def load_questions(path: Path) -> list[EvalQuestion]:
+    return _read_jsonl(path, lambda r: EvalQuestion(r["id"], r["question"], tuple(r["answers"]), r["article_id"]))
+
+
+def _eval_document(row: dict) -> Document:
+    source = EVAL_SOURCE + row["article_id"]
+    # eval paragraphs are all body text: keep every block a paragraph so no answer is lost
+    blocks = tuple(Block("paragraph", b.text) for b in parse_text(row["text"], source=source).blocks)
+    return Document(row["title"], blocks, source=source)
 
 
 def load_articles(path: Path) -> list[Document]:
     """Eval articles as documents whose source records their eval id."""
-    documents = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            parsed = parse_text(row["text"], source=EVAL_SOURCE + row["article_id"])
-            # eval paragraphs are all body text: keep every block a paragraph so no answer is lost
-            blocks = tuple(Block("paragraph", b.text) for b in parsed.blocks)
-            documents.append(Document(row["title"], blocks, source=EVAL_SOURCE + row["article_id"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{number} : ligne d'article invalide ({exc})") from exc
-    return documents
+    return _read_jsonl(path, _eval_document)
 
 
 def _eval_id(answer_source: str | None) -> str | None:

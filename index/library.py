@@ -30,7 +30,7 @@ from index.errors import IndexCorrupted, NotFound
 from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
 from index.quotes import best_quote, coverage, idf_weights
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion
-from index.store import ArticleRow, NewPassage, PassageRow, Store
+from index.store import ArticleRow, NewPassage, Store
 from index.vectors import FaissVectorStore
 
 DATABASE = "library.sqlite3"
@@ -330,8 +330,7 @@ class Library:
             lexical = self._store.lexical_search(query_terms, k) if mode != "dense" else []
             fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)[:top_k]
             rows = self._store.get_passages([i for i, _ in fused])
-            _, total_passages = self._store.counts()
-            weights = idf_weights(query_terms, self._store.document_frequencies(query_terms), total_passages)
+            weights = idf_weights(query_terms, self._store.document_frequencies(query_terms), len(self._vectors))
         if not fused:
             return Answer(question, False, [])
         results = []
@@ -349,8 +348,7 @@ class Library:
             dense=dense_score.get(best.id, 0.0),
             coverage=coverage(weights, context),
         )
-        probability = self.policy.probability(evidence)
-        return Answer(question, probability >= self.policy.threshold, results, probability, evidence)
+        return Answer(question, self.policy.is_relevant(evidence), results, self.policy.probability(evidence), evidence)
 
     def article(self, article_id: int) -> ArticleRow:
         with self._lock:
@@ -358,11 +356,6 @@ class Library:
         if row is None:
             raise NotFound(f"aucun article n'a l'identifiant {article_id}")
         return row
-
-    def article_passages(self, article_id: int) -> list[PassageRow]:
-        self.article(article_id)
-        with self._lock:
-            return self._store.article_passages(article_id)
 
     def articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         with self._lock:

@@ -79,13 +79,11 @@ class NewPassage:
 
 
 class Store:
-    def __init__(self, path: Path, *, readonly: bool = False) -> None:
-        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-        self._db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.executescript(_SCHEMA)
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
         self._db.close()
@@ -173,10 +171,6 @@ class Store:
         row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?", (article_id,)).fetchone()
         return _article(row) if row else None
 
-    def article_text(self, article_id: int) -> str | None:
-        row = self._db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
     def list_articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         rows = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY id LIMIT ? OFFSET ?",
@@ -209,14 +203,6 @@ class Store:
             list(ids),
         )
         return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
-
-    def article_passages(self, article_id: int) -> list[PassageRow]:
-        ids = [
-            r[0]
-            for r in self._db.execute("SELECT id FROM passages WHERE article_id = ? ORDER BY position", (article_id,))
-        ]
-        found = self.get_passages(ids)
-        return [found[i] for i in ids]
 
     # --- lexical --------------------------------------------------------------
     def lexical_search(self, query_terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
