@@ -7,8 +7,7 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,54 +15,24 @@ from pydantic import ValidationError
 from bot import replies
 from bot.service import (
     ingest_documents,
-    load_settings_embedder,
     open_library,
     read_input,
     rebuild_library,
 )
 from bot.settings import Settings
+from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.errors import LibraryError
-from index.library import Library
 
 log = logging.getLogger("bot")
-
-
-@contextmanager
-def progress_bar(description: str, unit: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A tqdm bar on a terminal; nothing when stderr is a pipe or a file."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from tqdm import tqdm
-
-    bar = tqdm(desc=description, unit=unit, file=sys.stderr, leave=False)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        yield update
-    finally:
-        bar.close()
 
 
 def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False))
 
 
-def say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def _open(settings: Settings) -> Library:
-    return open_library(settings, notify=say)
-
-
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     labelled = [item for value in args.inputs for item in read_input(value, settings)]
-    library = _open(settings)
+    library = open_for_terminal(settings)
     with progress_bar("Ingestion", "article") as progress:
         outcomes = ingest_documents(library, labelled, progress)
     for outcome in outcomes:
@@ -92,7 +61,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("erreur : donnez une question, ou --batch FICHIER", file=sys.stderr)
         return 2
-    library = _open(settings)
+    library = open_for_terminal(settings)
     top_k = args.top_k or settings.top_k
     answers = library.ask_many(questions, top_k=top_k)
     empty = not any(a.results for a in answers) and library.stats().articles == 0
@@ -108,7 +77,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    articles = _open(settings).articles()
+    articles = open_for_terminal(settings).articles()
     if args.json:
         _print_json([replies.article_json(a) for a in articles])
     elif not articles:
@@ -120,21 +89,22 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    article = _open(settings).delete(args.id)
+    article = open_for_terminal(settings).delete(args.id)
     print(f"Supprimé : « {article.title} », article {article.id}.")
     return 0
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    embedder = embedder_for_terminal(settings)
     with progress_bar("Réindexation", "passage") as progress:
-        library = rebuild_library(settings, progress)
+        library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
     print(f"Index reconstruit : {stats.articles} articles, {stats.passages} passages.")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    stats = _open(settings).stats()
+    stats = open_for_terminal(settings).stats()
     if args.json:
         _print_json(replies.stats_json(stats))
     else:
@@ -151,7 +121,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.evaluation import run_evaluation
 
-    embedder = load_settings_embedder(settings)
+    embedder = embedder_for_terminal(settings)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
         scratch_settings = settings.model_copy(update={"data_dir": Path(scratch)})
         library = open_library(scratch_settings, embedder)
@@ -183,7 +153,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
-    embedder = load_settings_embedder(settings)
+    embedder = embedder_for_terminal(settings)
     print(f"Modèle prêt : {embedder.name} (dimension {embedder.dimension})")
     return 0
 

@@ -12,8 +12,9 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import replies
-from bot.service import ingest_documents, open_library, read_input
+from bot.service import ingest_documents, read_input
 from bot.settings import Settings
+from bot.terminal import open_for_terminal
 from index.errors import InputError, LibraryError
 from index.library import Library
 from index.sources import is_url, parse_bytes
@@ -72,7 +73,7 @@ def respond(library: Library, line: str, settings: Settings) -> str | None:
 
 def run_console(settings: Settings, *, sample: bool = False) -> int:
     interactive = sys.stdin.isatty()
-    library = open_library(settings, notify=lambda message: print(message, file=sys.stderr))
+    library = open_for_terminal(settings)
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from bot.settings import Settings
 from index.documents import Document
-from index.embeddings import Embedder, is_prepared, load_embedder
+from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError
 from index.library import Library
 from index.ranking import RelevancePolicy
@@ -29,8 +29,10 @@ class IngestOutcome:
     error: str | None = None
 
 
-def load_settings_embedder(settings: Settings) -> Embedder:
-    return load_embedder(settings.embedding_model, settings.model_cache_dir, batch_size=settings.embedding_batch_size)
+def load_settings_embedder(settings: Settings, progress: Progress | None = None) -> Embedder:
+    return load_embedder(
+        settings.embedding_model, settings.model_cache_dir, batch_size=settings.embedding_batch_size, progress=progress
+    )
 
 
 def library_options(settings: Settings) -> dict:
@@ -41,7 +43,9 @@ def library_options(settings: Settings) -> dict:
 
 
 def open_library(
-    settings: Settings, embedder: Embedder | None = None, notify: Callable[[str], None] | None = None
+    settings: Settings,
+    embedder: Embedder | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Library:
     """The library of `settings`; `notify` hears about the one-time model preparation."""
     if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):

@@ -328,6 +328,9 @@ async def cmd_ingest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     except InputError as exc:
         await say(fmt.error_html(f"Je n'ai pas pu ajouter cet article : {exc}"))
         return
+    except Exception:
+        await say(fmt.error_html("L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."))
+        raise  # to the error handler: log, apology, note to admins
     await say(fmt.ingest_html(outcome.status, outcome.article))
 
 

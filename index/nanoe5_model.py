@@ -15,6 +15,7 @@ import shutil
 import struct
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,13 +202,26 @@ def _regex_escape(char: str) -> str:
     return f"\\x{{{ord(char):x}}}" if ord(char) < 0x20 or char in "\\]^-[" else char
 
 
-def rebuild_sentence_transformer(weights: Path, target: Path) -> Path:
+def rebuild_sentence_transformer(
+    weights: Path, target: Path, progress: Callable[[int, int], None] | None = None
+) -> Path:
     """Write a sentence-transformers folder at `target` (atomically: built aside, then renamed)."""
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()  # the folder has no pooler head on purpose: no report about it
+    transformers_logging.disable_progress_bar()
+
+    step = iter(range(1, 6))
+
+    def advance() -> None:
+        if progress:
+            progress(next(step), 5)
 
     packed = read_packed_model(weights)
+    advance()
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=target.parent))
     try:
@@ -229,7 +243,9 @@ def rebuild_sentence_transformer(weights: Path, target: Path) -> Path:
         missing = [m for m in missing if not m.endswith("position_ids")]
         if missing or unexpected:
             raise ModelError(f"reconstruction incomplète : manquants {missing}, inattendus {unexpected}")
+        advance()
         bert.save_pretrained(hf_dir)
+        advance()
         pieces = packed.pieces
         special = packed.special_ids
         PreTrainedTokenizerFast(
@@ -242,6 +258,7 @@ def rebuild_sentence_transformer(weights: Path, target: Path) -> Path:
             unk_token=pieces[special["unk"]][0],
             model_max_length=packed.max_positions,
         ).save_pretrained(hf_dir)
+        advance()
         transformer = models.Transformer(str(hf_dir), max_seq_length=packed.max_positions)
         pooling = models.Pooling(packed.hidden, pooling_mode="mean")
         model = SentenceTransformer(
@@ -259,6 +276,7 @@ def rebuild_sentence_transformer(weights: Path, target: Path) -> Path:
         if target.exists():
             shutil.rmtree(target)
         built.rename(target)
+        advance()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target

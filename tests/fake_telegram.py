@@ -72,6 +72,7 @@ class FakeTelegram:
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls: list[Call] = []
+        self.refused: list[tuple[Call, str]] = []  # what Telegram would have rejected, and why
         self.updates: list[dict] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
@@ -143,17 +144,21 @@ class FakeTelegram:
                 self._changed.notify_all()
         try:
             result = getattr(self, f"api_{method}", self.api_default)(params)
-        except TelegramHTMLError as exc:
+        except ValueError as exc:  # TelegramHTMLError included
+            self.refused.append((Call(method, params), str(exc)))
+            self._refuse(handler, exc)
+            return
+        self._reply(handler, 200, {"ok": True, "result": result})
+
+    def _refuse(self, handler, exc: ValueError) -> None:
+        if isinstance(exc, TelegramHTMLError):
             self._reply(
                 handler,
                 400,
                 {"ok": False, "error_code": 400, "description": f"Bad Request: can't parse entities: {exc}"},
             )
-            return
-        except ValueError as exc:
+        else:
             self._reply(handler, 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"})
-            return
-        self._reply(handler, 200, {"ok": True, "result": result})
 
     def _serve_file(self, handler, path: str) -> None:
         path = unquote(path)
@@ -221,6 +226,8 @@ class FakeTelegram:
 
     def api_getFile(self, params):
         file_id = params["file_id"]
+        if file_id not in self.files:
+            raise ValueError("invalid file_id")
         file_path, content = self.files[file_id]
         return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content), "file_path": file_path}
 

@@ -1,0 +1,51 @@
+"""What the command line and the console chat share: messages on stderr, progress
+bars on a terminal, and opening the library with the one-time model preparation shown."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from bot.service import load_settings_embedder, open_library
+from bot.settings import Settings
+from index.embeddings import Embedder, is_prepared
+from index.library import Library
+
+
+@contextmanager
+def progress_bar(description: str, unit: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A tqdm bar on a terminal; nothing when stderr is a pipe or a file."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(desc=description, unit=unit, file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def embedder_for_terminal(settings: Settings) -> Embedder:
+    """The model, with a notice and a progress bar when it must first be prepared."""
+    if is_prepared(settings.embedding_model, settings.model_cache_dir):
+        return load_settings_embedder(settings)
+    say("Préparation du modèle d'embeddings (une seule fois, environ 15 s)…")
+    with progress_bar("Préparation du modèle", "étape") as progress:
+        return load_settings_embedder(settings, progress)
+
+
+def open_for_terminal(settings: Settings) -> Library:
+    return open_library(settings, embedder_for_terminal(settings))
