@@ -1,0 +1,52 @@
+"""The vector store picks exact or approximate search by size, and keeps ids stable either way."""
+
+import numpy as np
+
+from index.vectors import FaissVectorStore, cells_for
+
+
+def unit_vectors(count: int, dimension: int = 32, seed: int = 0) -> np.ndarray:
+    clusters = np.random.default_rng(seed).normal(size=(40, dimension))
+    rng = np.random.default_rng(seed + 1)
+    vectors = clusters[rng.integers(0, 40, count)] + rng.normal(0, 0.3, (count, dimension))
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_a_small_library_is_searched_exactly():
+    store = FaissVectorStore(32, approximate_from=1000)
+    vectors = unit_vectors(500)
+    store.add(np.arange(10, 510), vectors)
+    scores, ids = store.search(vectors[:3], 1)
+    assert not store.approximate and ids[:, 0].tolist() == [10, 11, 12]
+    assert np.allclose(scores[:, 0], 1.0, atol=1e-5)
+
+
+def test_past_the_threshold_it_switches_to_ivf_with_high_recall_and_the_same_ids(tmp_path):
+    vectors = unit_vectors(6000)
+    exact = FaissVectorStore(32, approximate_from=10**9)
+    exact.add(np.arange(6000) * 3, vectors)
+    store = FaissVectorStore(32, approximate_from=4000)
+    for begin in range(0, 6000, 1500):
+        store.add(np.arange(begin, begin + 1500) * 3, vectors[begin : begin + 1500])
+    assert store.approximate and store.kind.startswith(f"IVF{cells_for(6000)},SQ8")
+    queries = unit_vectors(100, seed=7)
+    truth, found = exact.search(queries, 10)[1], store.search(queries, 10)[1]
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
+    assert recall >= 0.9
+    assert sorted(store.ids().tolist()) == (np.arange(6000) * 3).tolist()
+    assert np.allclose(store.get(np.array([9]))[0], vectors[3], atol=0.02)  # 8-bit codes: close, not equal
+
+    store.remove(np.array([0, 3, 6]))
+    store.save(tmp_path / "v.faiss")
+    loaded = FaissVectorStore.load(tmp_path / "v.faiss", approximate_from=4000)
+    assert loaded.approximate and len(loaded) == 5997
+    assert not {0, 3, 6} & set(loaded.search(vectors[:3], 5)[1].ravel().tolist())
+
+
+def test_the_approximate_index_is_retrained_when_the_library_has_grown_fourfold():
+    store = FaissVectorStore(32, approximate_from=1000)
+    store.add(np.arange(1000), unit_vectors(1000))
+    first = cells_for(1000)
+    store.add(np.arange(1000, 9000), unit_vectors(8000, seed=3))
+    assert store.approximate and store.kind.startswith(f"IVF{cells_for(9000)},")
+    assert cells_for(9000) >= 2 * first
