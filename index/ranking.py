@@ -12,6 +12,22 @@ from dataclasses import dataclass
 # top of each list more. Both moved hit@5 by under a point over plain RRF (60, 1:1).
 RRF_K = 20
 FUSION_WEIGHTS = (0.8, 1.0)  # dense, lexical
+# A term found in more passages than this tells them apart too little to be worth
+# BM25-scoring every one of them: at 100k passages, leaving such terms out of the
+# lexical query halves its p95 (README, "Performance"). Smaller libraries never reach it.
+MAX_TERM_PASSAGES = 5_000
+
+
+def selective_terms(
+    query_terms: Sequence[str], frequencies: dict[str, int], limit: int = MAX_TERM_PASSAGES, keep: int = 2
+) -> list[str]:
+    """The query terms worth a lexical search: all but the too common ones, and at
+    least the `keep` rarest, so that a question made of common words still matches."""
+    unique = list(dict.fromkeys(query_terms))
+    chosen = [t for t in unique if frequencies.get(t, 0) <= limit]
+    if len(chosen) < min(keep, len(unique)):
+        chosen = sorted(unique, key=lambda t: frequencies.get(t, 0))[:keep]
+    return chosen
 
 
 def reciprocal_rank_fusion(

@@ -1,7 +1,7 @@
 """Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
 
 from index.documents import parse_text
-from index.ranking import Evidence, RelevancePolicy, reciprocal_rank_fusion
+from index.ranking import Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
 
 
 def test_fusion_rewards_agreement_between_the_two_rankings():
@@ -37,3 +37,14 @@ def test_lexical_and_dense_candidates_are_both_returned(fast_library):
     assert answer.results[0].quote in answer.results[0].passage
     lexical_only = fast_library.ask("Bretagne", mode="lexical")
     assert [r.article.title for r in lexical_only.results] == ["Météo"]
+
+
+def test_terms_found_almost_everywhere_are_left_out_of_the_lexical_query():
+    frequencies = {"pari": 9000, "otan": 40, "secretair": 700, "general": 8000}
+    assert selective_terms(["secretair", "general", "otan", "otan"], frequencies, limit=5000) == ["secretair", "otan"]
+
+
+def test_a_question_of_common_words_still_keeps_its_two_rarest_terms():
+    frequencies = {"pari": 9000, "general": 8000, "an": 20000}
+    assert selective_terms(["an", "general", "pari"], frequencies, limit=5000) == ["general", "pari"]
+    assert selective_terms(["inconnu"], {}, limit=5000) == ["inconnu"]
