@@ -13,6 +13,7 @@ import hashlib
 import re
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from index.embeddings import Embedder, Progress
 from index.errors import IndexCorrupted, NotFound
 from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
 from index.quotes import best_quote, coverage, idf_weights
-from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion
+from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
 from index.store import ArticleRow, NewPassage, Store
 from index.vectors import FaissVectorStore
 
@@ -68,6 +69,7 @@ class Answer:
     results: list[Result] = field(default_factory=list)
     relevance: float = 0.0  # the policy's probability for the best result
     evidence: Evidence | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks and logs
 
 
 @dataclass(frozen=True)
@@ -312,13 +314,18 @@ class Library:
         """Answer questions in order; their embeddings are computed in one batch."""
         if not questions:
             return []
+        started = time.perf_counter()
         vectors = self.embedder.embed_queries(list(questions)) if mode != "lexical" else None
+        embedding = (time.perf_counter() - started) / len(questions)
         return [
-            self._answer(q, None if vectors is None else vectors[i : i + 1], top_k, mode)
+            self._answer(q, None if vectors is None else vectors[i : i + 1], top_k, mode, embedding)
             for i, q in enumerate(questions)
         ]
 
-    def _answer(self, question: str, query_vector: np.ndarray | None, top_k: int, mode: Mode) -> Answer:
+    def _answer(
+        self, question: str, query_vector: np.ndarray | None, top_k: int, mode: Mode, embedding: float = 0.0
+    ) -> Answer:
+        clock = _Stopwatch(embedding=embedding)
         query_terms = terms(question)
         k = max(self.candidates, top_k)
         with self._lock:
@@ -327,12 +334,18 @@ class Library:
             if query_vector is not None:
                 scores, ids = self._vectors.search(query_vector, k)
                 dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
-            lexical = self._store.lexical_search(query_terms, k) if mode != "dense" else []
+            clock.lap("dense")
+            frequencies = self._store.document_frequencies(query_terms)
+            lexical = []
+            if mode != "dense":
+                lexical = self._store.lexical_search(selective_terms(query_terms, frequencies), k)
+            clock.lap("lexical")
             fused = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)[:top_k]
             rows = self._store.get_passages([i for i, _ in fused])
-            weights = idf_weights(query_terms, self._store.document_frequencies(query_terms), len(self._vectors))
+            clock.lap("fusion")
+            weights = idf_weights(query_terms, frequencies, len(self._vectors))
         if not fused:
-            return Answer(question, False, [])
+            return Answer(question, False, [], timings=clock.laps)
         results = []
         for rank, (passage_id, score) in enumerate(fused, start=1):
             row = rows[passage_id]
@@ -348,7 +361,9 @@ class Library:
             dense=dense_score.get(best.id, 0.0),
             coverage=coverage(weights, context),
         )
-        return Answer(question, self.policy.is_relevant(evidence), results, self.policy.probability(evidence), evidence)
+        clock.lap("quotes")
+        relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
+        return Answer(question, relevant, results, probability, evidence, clock.laps)
 
     def article(self, article_id: int) -> ArticleRow:
         with self._lock:
@@ -432,6 +447,19 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._store.close()
+
+
+class _Stopwatch:
+    """Seconds spent in each stage of an answer, in order."""
+
+    def __init__(self, **already: float) -> None:
+        self.laps = dict(already)
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def _staging(directory: Path) -> Path:

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote
@@ -66,6 +66,7 @@ def check_telegram_html(text: str) -> None:
 class Call:
     method: str
     params: dict
+    at: float = field(default_factory=time.monotonic)  # when the request arrived
 
 
 class FakeTelegram:
