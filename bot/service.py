@@ -19,6 +19,7 @@ from index.sources import expand_paths, fetch_url, is_url, parse_bytes, read_fil
 from index.store import ArticleRow
 
 Status = Literal["added", "duplicate", "error"]
+PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 30 s)…"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def open_library(
 ) -> Library:
     """The library of `settings`; `notify` hears about the one-time model preparation."""
     if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):
-        notify("Préparation du modèle d'embeddings (une seule fois, environ 15 s)…")
+        notify(PREPARING_MODEL)
     embedder = embedder or load_settings_embedder(settings)
     return Library(settings.index_dir, embedder, **library_options(settings))
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from bot.service import load_settings_embedder, open_library
+from bot.service import PREPARING_MODEL, load_settings_embedder, open_library
 from bot.settings import Settings
 from index.embeddings import Embedder, is_prepared
 from index.library import Library
@@ -42,7 +42,7 @@ def embedder_for_terminal(settings: Settings) -> Embedder:
     """The model, with a notice and a progress bar when it must first be prepared."""
     if is_prepared(settings.embedding_model, settings.model_cache_dir):
         return load_settings_embedder(settings)
-    say("Préparation du modèle d'embeddings (une seule fois, environ 15 s)…")
+    say(PREPARING_MODEL)
     with progress_bar("Préparation du modèle", "étape") as progress:
         return load_settings_embedder(settings, progress)
 

@@ -137,7 +137,7 @@ def _rebuilt_folder(cache_dir: Path) -> Path:
 
 
 def is_prepared(name: str, cache_dir: Path) -> bool:
-    """False when loading `name` will first rebuild the default model (takes ~15 s)."""
+    """False when loading `name` will first rebuild the default model (takes ~30 s)."""
     return name != DEFAULT_MODEL or is_rebuilt(_rebuilt_folder(cache_dir))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -112,7 +114,8 @@ class FaissVectorStore(VectorStore):
         if len(self) == 0:
             n = queries.shape[0]
             return np.zeros((n, k), np.float32), np.full((n, k), -1, np.int64)
-        return self._index.search(queries, k)
+        with _threads(1 if queries.shape[0] < 20 else None):
+            return self._index.search(queries, k)
 
     def get(self, ids: np.ndarray) -> np.ndarray:
         out = np.empty((len(ids), self.dimension), dtype=np.float32)
@@ -136,6 +139,21 @@ class FaissVectorStore(VectorStore):
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
+
+
+@contextmanager
+def _threads(count: int | None) -> Iterator[None]:
+    """One OpenMP thread for a question or a few: splitting so little work costs more than
+    it saves, and spinning threads fight the query encoder's (flat p95 at 16k: 21 ms -> 2 ms)."""
+    if count is None:
+        yield
+        return
+    previous = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(count)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(previous)
 
 
 def _exact(dimension: int) -> faiss.Index:
