@@ -86,6 +86,7 @@ REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bib
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
 ARTICLES_PER_PAGE = 20
+TYPING_AFTER_SECONDS = 0.5
 _INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 
 
@@ -142,10 +143,15 @@ async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None 
 
 
 @contextlib.asynccontextmanager
-async def typing(message: Message) -> AsyncIterator[None]:
-    """Show "typing…" until the work is done (Telegram clears it after 5 s)."""
+async def typing(message: Message, after: float = TYPING_AFTER_SECONDS) -> AsyncIterator[None]:
+    """Show "typing…" while the work lasts (Telegram clears it after 5 s). Not for work done
+    within `after` seconds, like most answers: the indicator would only flicker before the
+    reply, and each one is a request counted against the bot's flood limit: with an indicator
+    for every question, 20 users asking at once waited 414 / 1098 ms (p50 / p95) for their
+    answers, 30 / 178 ms without (README, "Performance")."""
 
     async def keep_typing() -> None:
+        await asyncio.sleep(after)
         while True:
             with contextlib.suppress(TelegramError):
                 await message.chat.send_action(ChatAction.TYPING)

@@ -1,0 +1,37 @@
+"""The typing indicator: shown while slow work lasts, not for answers that come at once."""
+
+import asyncio
+
+from bot.telegram_app import typing
+
+
+class FakeChat:
+    def __init__(self) -> None:
+        self.actions: list[str] = []
+
+    async def send_action(self, action) -> None:
+        self.actions.append(str(action))
+
+
+class FakeMessage:
+    def __init__(self) -> None:
+        self.chat = FakeChat()
+
+
+def work_under_typing(seconds: float, after: float) -> list[str]:
+    message = FakeMessage()
+
+    async def run() -> None:
+        async with typing(message, after=after):
+            await asyncio.sleep(seconds)
+
+    asyncio.run(run())
+    return message.chat.actions
+
+
+def test_slow_work_shows_typing_until_it_is_done():
+    assert work_under_typing(0.4, after=0.05) == ["typing"]
+
+
+def test_a_quick_answer_sends_no_typing_action():
+    assert work_under_typing(0.01, after=0.3) == []
