@@ -1,0 +1,107 @@
+"""The real bot under load: `python -m bot serve` on a 100k-passage library, against
+the fake Bot API on 127.0.0.1, with simulated users asking at the same time.
+
+Each user asks a question, waits for the answer, reads it for a moment, and asks
+the next: a closed loop, bounded in questions and in time. What is measured is the
+time from the moment the update is available to the bot to the moment its answer
+reaches the Bot API.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "123456:BENCH-token"
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERED = ("<blockquote", "Je n'ai rien trouvé")
+
+
+def bot_under_load(
+    data_dir: Path,
+    questions: Sequence[str],
+    *,
+    users: int = 20,
+    questions_per_user: int = 10,
+    think_seconds: tuple[float, float] = (0.5, 1.5),
+    time_limit: float = 300.0,
+) -> dict:
+    with FakeTelegram(TOKEN) as telegram:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATA_DIR": str(data_dir),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_BASE_URL": telegram.base_url,
+            "TELEGRAM_BASE_FILE_URL": telegram.base_file_url,
+            "QUESTIONS_PER_MINUTE": "600",
+            "LOG_LEVEL": "WARNING",
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            telegram.wait_for(lambda: telegram.calls_to("setMyCommands"), timeout=120)
+            latencies: list[float] = []
+            failures: list[str] = []
+            deadline = time.monotonic() + time_limit
+            lock = threading.Lock()
+
+            def user(number: int) -> None:
+                rng = random.Random(number)
+                chat = 50_000 + number
+                for _ in range(questions_per_user):
+                    if time.monotonic() > deadline:
+                        return
+                    question = rng.choice(questions)
+                    sent = time.monotonic()
+                    telegram.user_message(chat, chat, question)
+                    try:
+                        call = telegram.wait_for(lambda sent=sent: _answer_after(telegram, chat, sent), timeout=60)
+                    except AssertionError:
+                        with lock:
+                            failures.append(question)
+                        return
+                    with lock:
+                        latencies.append(call.at - sent)
+                    time.sleep(rng.uniform(*think_seconds))
+
+            threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - started
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    ms = np.asarray(latencies) * 1000
+    return {
+        "users": users,
+        "questions": len(latencies),
+        "unanswered": len(failures),
+        "seconds": round(elapsed, 1),
+        "reply_ms": {
+            "p50": round(float(np.percentile(ms, 50)), 1),
+            "p95": round(float(np.percentile(ms, 95)), 1),
+            "max": round(float(ms.max()), 1),
+        },
+    }
+
+
+def _answer_after(telegram: FakeTelegram, chat: int, sent: float):
+    for call in reversed(telegram.calls_to("sendMessage", chat)):
+        if call.at >= sent and any(mark in str(call.params.get("text", "")) for mark in ANSWERED):
+            return call
+    return None

@@ -1,0 +1,128 @@
+"""The benchmark report as a markdown table, every figure next to its target."""
+
+from __future__ import annotations
+
+
+def _ms(figures: dict | None, key: str = "p50") -> str:
+    return "—" if not figures else f"{figures[key]:.1f} ms"
+
+
+def _check(ok: bool | None) -> str:
+    return "" if ok is None else (" ✅" if ok else " ❌")
+
+
+def markdown(report: dict) -> str:
+    m = report.get("machine", {})
+    lines = [
+        f"Measured {m.get('date', '?')} on {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
+        f"{m.get('memory_gib', '?')} GiB, no GPU (Python {m.get('python', '?')}, torch {m.get('torch', '?')}, "
+        f"faiss {m.get('faiss', '?')}, onnxruntime {m.get('onnxruntime', '?')}).",
+        f"Command: `{report.get('command', 'python -m tests.benchmarks.run')}`",
+        "",
+    ]
+    real = report.get("real")
+    scale = report.get("scale", {})
+    big = scale.get("100000")
+    lines += ["| figure | measured | target |", "|---|---|---|"]
+    if big:
+        answer = big["answer_ms"]
+        lines.append(
+            f"| answer at {big['passages']:,} passages, p50 / p95 | {answer['p50']:.1f} / {answer['p95']:.1f} ms"
+            f"{_check(answer['p50'] <= 25 and answer['p95'] <= 60)} | ≤ 25 / ≤ 60 ms |"
+        )
+        txtai = big.get("peers", {}).get("txtai")
+        if txtai:
+            ratio = answer["p50"] / txtai["answer_ms"]["p50"]
+            lines.append(
+                f"| … against txtai on the same corpus, p50 | {ratio:.2f}× txtai's "
+                f"({txtai['answer_ms']['p50']:.1f} ms){_check(ratio <= 0.5)} | ≤ 0.5× |"
+            )
+            p95_ratio = answer["p95"] / txtai["answer_ms"]["p95"]
+            lines.append(
+                f"| … p95 | {p95_ratio:.2f}× txtai's ({txtai['answer_ms']['p95']:.1f} ms)"
+                f"{_check(p95_ratio <= 0.5)} | ≤ 0.5× |"
+            )
+    if real:
+        ingest = real["ingest"]
+        lines.append(
+            f"| ingest, real eval articles ({ingest['precision']}) | {ingest['pipeline_passages_per_s']:.1f} passages/s"
+            f"{_check(ingest['pipeline_passages_per_s'] >= 60)} | ≥ 60 /s |"
+        )
+        lines.append(
+            f"| pipeline overhead over raw `encode` ({ingest['raw_encode_passages_per_s']:.1f} /s) "
+            f"| {ingest['overhead'] * 100:+.1f} %{_check(ingest['overhead'] <= 0.10)} | ≤ 10 % |"
+        )
+        quality = real["quality"]
+        ours, txtai = quality.get("citebot (hybrid)"), quality.get("txtai")
+        if ours and txtai:
+            lines.append(
+                f"| hit@5 on the eval questions, ours vs txtai | {ours['hit@5']:.3f} vs {txtai['hit@5']:.3f}"
+                f"{_check(ours['hit@5'] >= txtai['hit@5'])} | no worse |"
+            )
+    if big and "cold_start" in big:
+        cold = big["cold_start"]["median_s"]
+        rss = big["memory"]["peak_mb"]
+        lines.append(f"| cold start at 100k (`python -m bot ask`) | {cold:.2f} s{_check(cold <= 3)} | ≤ 3 s |")
+        lines.append(f"| peak RSS at 100k (open + 100 answers) | {rss} MB{_check(rss <= 1536)} | ≤ 1.5 GB |")
+        lines.append(f"| disk per 100k passages | {big['disk_mb_per_100k']:.0f} MB | — |")
+    million = scale.get("1000000")
+    if million:
+        recall = million.get("recall@10")
+        lines.append(
+            f"| 1M passages: {million['vector_index']}, recall@10 vs exact "
+            f"| {recall}{_check(recall >= 0.95)} | ≥ 0.95 |"
+        )
+    bot = report.get("bot")
+    if bot:
+        lines.append(
+            f"| bot, {bot['users']} users at once, update → reply p50 / p95 | {bot['reply_ms']['p50']:.0f} / "
+            f"{bot['reply_ms']['p95']:.0f} ms{_check(bot['reply_ms']['p95'] <= 300)} | p95 ≤ 300 ms |"
+        )
+
+    if scale:
+        lines += [
+            "",
+            "Answer latency in process, one question at a time (eval questions, after warm-up), by stage:",
+            "",
+            "| passages | vector index | total p50 / p95 | embedding | dense | lexical | fusion | quotes |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for figures in scale.values():
+            stages = figures["stages_ms"]
+            cells = " | ".join(
+                f"{stages[s]['p50']:.2f} / {stages[s]['p95']:.2f}"
+                for s in ("embedding", "dense", "lexical", "fusion", "quotes")
+            )
+            total = figures["answer_ms"]
+            lines.append(
+                f"| {figures['passages']:,} | {figures['vector_index']} | {total['p50']:.1f} / {total['p95']:.1f} "
+                f"| {cells} |"
+            )
+        peers = [(size, f) for size, f in scale.items() if "peers" in f]
+        if peers:
+            lines += ["", "| passages | system | answer p50 / p95 | index build |", "|---|---|---|---|"]
+            for _, figures in peers:
+                lines.append(
+                    f"| {figures['passages']:,} | citebot | {_ms(figures['answer_ms'])} / "
+                    f"{_ms(figures['answer_ms'], 'p95')} | {figures['build_s']:.0f} s (recycled vectors) |"
+                )
+                for name, peer in figures["peers"].items():
+                    lines.append(
+                        f"| {figures['passages']:,} | {name} | {_ms(peer['answer_ms'])} / "
+                        f"{_ms(peer['answer_ms'], 'p95')} | {peer['index_s']:.0f} s |"
+                    )
+    if real:
+        lines += [
+            "",
+            f"Quality on the real eval corpus ({real['articles']} articles, {real['passages']} passages, "
+            f"{real.get('quality_questions', '?')} questions), same passages for every system:",
+            "",
+            "| system | hit@1 | hit@5 | latency p50 / p95 |",
+            "|---|---|---|---|",
+        ]
+        for name, q in real["quality"].items():
+            lines.append(
+                f"| {name} | {q['hit@1']:.3f} | {q['hit@5']:.3f} | {_ms(q['latency_ms'])} / "
+                f"{_ms(q['latency_ms'], 'p95')} |"
+            )
+    return "\n".join(lines) + "\n"

