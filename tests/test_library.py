@@ -28,6 +28,12 @@ def test_a_question_is_answered_with_exact_quotes_from_the_article(sample_librar
         assert result.article.source == "samples/otan.txt"
 
 
+def test_an_answer_says_how_long_each_stage_took(sample_library):
+    timings = sample_library.ask(QUESTION).timings
+    assert list(timings) == ["embedding", "dense", "lexical", "fusion", "quotes"]
+    assert all(seconds >= 0 for seconds in timings.values()) and timings["embedding"] > 0
+
+
 def test_the_quote_is_the_sentence_that_answers_not_the_first_one(sample_library):
     answer = sample_library.ask("Quelle usine allemande relance la production de munitions pour les chars Gepard ?")
     best = answer.results[0]
