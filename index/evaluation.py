@@ -95,20 +95,19 @@ def _eval_id(answer_source: str | None) -> str | None:
     return answer_source[len(EVAL_SOURCE) :] if answer_source and answer_source.startswith(EVAL_SOURCE) else None
 
 
+def answers_question(source: str | None, text: str, question: EvalQuestion) -> bool:
+    """`text` (a passage or a quote) comes from the question's article and holds a gold answer."""
+    normalised = _norm(text)
+    return _eval_id(source) == question.article_id and any(_norm(a) in normalised for a in question.answers)
+
+
 def is_hit(answer: Answer, question: EvalQuestion, k: int) -> bool:
-    gold = [_norm(a) for a in question.answers]
-    return any(
-        _eval_id(r.article.source) == question.article_id and any(g in _norm(r.passage) for g in gold)
-        for r in answer.results[:k]
-    )
+    return any(answers_question(r.article.source, r.passage, question) for r in answer.results[:k])
 
 
 def is_quote_hit(answer: Answer, question: EvalQuestion) -> bool:
-    if not answer.results:
-        return False
-    first = answer.results[0]
-    gold = [_norm(a) for a in question.answers]
-    return _eval_id(first.article.source) == question.article_id and any(g in _norm(first.quote) for g in gold)
+    first = answer.results[0] if answer.results else None
+    return first is not None and answers_question(first.article.source, first.quote, question)
 
 
 def retrieval_figures(library: Library, questions: Sequence[EvalQuestion], mode: Mode) -> RetrievalFigures:

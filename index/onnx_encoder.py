@@ -4,7 +4,7 @@ folder, run without PyTorch.
 A question is one short text. Through sentence-transformers it costs about 13 ms
 here, mostly framework overhead for a batch of one, and importing torch makes a
 process wait about 5 s before its first answer. The ONNX export of the same
-weights embeds a question in about 4 ms and loads in under a second (README,
+weights embeds a short question in about 5 ms and loads in under a second (README,
 "Performance"). Passages, embedded in large batches at ingest, stay with
 sentence-transformers, which is the faster of the two for batches on this CPU.
 """

@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote
+
+from tests.http_fixtures import LoopbackServer
 
 BOT_ID = 7_000_000
 BOT_USERNAME = "citebot_test_bot"
@@ -69,7 +71,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)  # when the request arrived
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     def __init__(self, token: str) -> None:
         self.token = token
         self.calls: list[Call] = []
@@ -94,31 +96,16 @@ class FakeTelegram:
             def log_message(self, *args):
                 pass
 
-        class QuietServer(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request, client_address):
-                pass
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     # --- lifecycle -----------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/bot"
+        return f"{self.origin}/bot"
 
     @property
     def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/file/bot"
-
-    def __enter__(self) -> FakeTelegram:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return f"{self.origin}/file/bot"
 
     # --- HTTP --------------------------------------------------------------------------
     def _reply(self, handler, status: int, payload: dict) -> None:

@@ -1,13 +1,42 @@
-"""A real HTTP server on 127.0.0.1 serving canned pages, for fetching tests."""
+"""Real HTTP servers on 127.0.0.1 for tests: the base every fake server stands on, and
+a site serving canned pages, for fetching tests."""
 
 from __future__ import annotations
 
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
-class Site:
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # clients that time out on purpose close the connection early
+
+
+class LoopbackServer:
+    """A threaded HTTP server on a free port of 127.0.0.1, running inside `with`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = _QuietServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Site(LoopbackServer):
     def __init__(self, pages: dict[str, tuple[int, str, bytes]]) -> None:
         self.pages = pages  # path -> (status, content type, body)
         site = self
@@ -29,21 +58,4 @@ class Site:
             def log_message(self, *args) -> None:
                 pass
 
-        class QuietServer(ThreadingHTTPServer):
-            def handle_error(self, request, client_address) -> None:
-                pass  # clients that time out on purpose close the connection early
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self) -> Site:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)

@@ -29,46 +29,46 @@ def fetch(url, **kwargs):
 
 
 def test_an_article_page_is_fetched_and_parsed(site):
-    document = fetch(site.base + "/article")
+    document = fetch(site.origin + "/article")
     assert document.title == "Le Conseil vote la réforme"
-    assert document.source == site.base + "/article"
+    assert document.source == site.origin + "/article"
     assert "32 voix contre 11" in document.text
 
 
 def test_redirects_are_followed(site):
-    assert "32 voix contre 11" in fetch(site.base + "/moved").text
+    assert "32 voix contre 11" in fetch(site.origin + "/moved").text
 
 
 def test_plain_text_urls_are_accepted(site):
-    document = fetch(site.base + "/notes.txt")
-    assert document.title == "Notes" and document.url == site.base + "/notes.txt"
+    document = fetch(site.origin + "/notes.txt")
+    assert document.title == "Notes" and document.url == site.origin + "/notes.txt"
 
 
 def test_loopback_and_private_addresses_are_refused_by_default(site):
     with pytest.raises(FetchError, match="locale ou privée"):
-        fetch(site.base + "/article", allow_private=False)
+        fetch(site.origin + "/article", allow_private=False)
 
 
 def test_other_content_types_are_refused(site):
     with pytest.raises(FetchError, match="image/png"):
-        fetch(site.base + "/image.png")
+        fetch(site.origin + "/image.png")
 
 
 def test_pages_over_the_size_cap_are_refused(site):
     with pytest.raises(InputTooLarge):
-        fetch(site.base + "/big")
+        fetch(site.origin + "/big")
 
 
 def test_missing_pages_and_slow_sites_get_clear_errors(site):
     with pytest.raises(FetchError, match="404"):
-        fetch(site.base + "/nowhere")
+        fetch(site.origin + "/nowhere")
     with pytest.raises(FetchError, match="délai dépassé"):
-        fetch(site.base + "/slow", timeout=0.5)
+        fetch(site.origin + "/slow", timeout=0.5)
 
 
 def test_pages_without_article_text_are_refused(site):
     with pytest.raises(EmptyInput):
-        fetch(site.base + "/empty")
+        fetch(site.origin + "/empty")
 
 
 def test_only_http_urls_are_fetched():

@@ -139,12 +139,12 @@ def test_an_unrelated_question_is_declined_honestly(bot, telegram):
 
 
 def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, telegram, site):
-    reply = ask(telegram, 17, USER, f"/ingest {site.base}/article", "Ajouté")
+    reply = ask(telegram, 17, USER, f"/ingest {site.origin}/article", "Ajouté")
     assert "« Le Conseil vote la réforme » (5 mars 2024)" in reply
     answer = ask(
         telegram, 17, USER, "Par combien de voix la réforme du stationnement a-t-elle été adoptée ?", "blockquote"
     )
-    assert "32 voix contre 11" in answer and f'<a href="{site.base}/article">source</a>' not in answer
+    assert "32 voix contre 11" in answer and f'<a href="{site.origin}/article">source</a>' not in answer
     assert '<a href="https://www.lequotidien.example/politique/reforme">source</a>' in answer
     assert "cookies" not in answer and "Mentions légales" not in answer
 
@@ -221,7 +221,7 @@ def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
             ),
             "au-delà de la limite",
         ),
-        (lambda t, s: t.user_message(24, USER, f"/ingest {s.base}/image.png"), "pas une page d'article"),
+        (lambda t, s: t.user_message(24, USER, f"/ingest {s.origin}/image.png"), "pas une page d'article"),
         (lambda t, s: t.user_message(25, USER, "/ingest http://127.0.0.1:9/closed"), "impossible de télécharger"),
         (lambda t, s: t.user_message(26, USER, "/ingest Photo : AFP"), "aucun paragraphe"),
         (
