@@ -24,6 +24,13 @@ TOKEN = "123456:TEST-token-that-must-never-be-logged"
 ADMIN = 1001
 USER = 2002
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+SLOW_PAGE = (
+    "<html><head><title>La crue de la Seine</title></head><body><article><h1>La crue de la Seine</h1>"
+    "<p>La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018. Les quais sont fermés "
+    "à la circulation et plusieurs stations de RER ont été évacuées par précaution.</p>"
+    "<p>La préfecture de police prévoit une décrue lente à partir de jeudi, selon les prévisions de "
+    "Vigicrues publiées ce matin.</p></article></body></html>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +38,7 @@ def site():
     pages = {
         "/article": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode()),
         "/image.png": (200, "image/png", b"\x89PNG...."),
+        "/slow": (200, "text/html; charset=utf-8", SLOW_PAGE.encode()),  # answered after 2 s
     }
     with Site(pages) as running:
         yield running
@@ -102,7 +110,6 @@ def test_ingesting_pasted_text_reports_what_was_added(bot, telegram):
     text = "/ingest OTAN : réunion à Bruxelles\n" + SAMPLE.read_text(encoding="utf-8")
     reply = ask(telegram, 13, USER, text, "Ajouté")
     assert "« OTAN : réunion à Bruxelles » (février 2023)" in reply and "4 passages, article 1" in reply
-    assert telegram.calls_to("sendChatAction", 13)  # typing while it works (the first ingest loads the model)
     assert telegram.calls_to("editMessageText", 13)  # one status message, edited as the work progresses
     assert len(telegram.texts(13)) == 1
 
@@ -147,6 +154,12 @@ def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, 
     assert "32 voix contre 11" in answer and f'<a href="{site.origin}/article">source</a>' not in answer
     assert '<a href="https://www.lequotidien.example/politique/reforme">source</a>' in answer
     assert "cookies" not in answer and "Mentions légales" not in answer
+
+
+def test_the_bot_shows_it_is_typing_while_a_slow_ingest_works(bot, telegram, site):
+    reply = ask(telegram, 27, USER, f"/ingest {site.origin}/slow", "Ajouté")
+    assert "« La crue de la Seine »" in reply
+    assert telegram.calls_to("sendChatAction", 27)
 
 
 def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
