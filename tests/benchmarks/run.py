@@ -41,7 +41,7 @@ from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results"
 MAX_WORDS = 200
-STAGES = ("embedding", "dense", "lexical", "fusion", "quotes")
+STAGES = ("lexical", "embedding", "embedding_wait", "dense", "fusion", "quotes")
 
 
 def say(message: str) -> None:
