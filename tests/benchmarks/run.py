@@ -1,7 +1,7 @@
 """Performance benchmark (README, "Performance"); not part of the test suite.
 
-    .venv/bin/python -m tests.benchmarks.run            # 10k and 100k passages, ~15 min
-    .venv/bin/python -m tests.benchmarks.run --sizes 10000,100000,1000000   # + 1M, ~1 h more
+    .venv/bin/python -m tests.benchmarks.run            # 10k and 100k passages, ~10 min
+    .venv/bin/python -m tests.benchmarks.run --sizes 10000,100000,1000000   # + 1M, ~20 min more
 
 The peers (txtai, bm25s) come with the `dev` extra of the Quickstart install (or
 `pip install -e ".[bench]"`). Writes `tests/benchmarks/results/report.json` and
