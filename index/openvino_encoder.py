@@ -39,7 +39,8 @@ def export_openvino(bert, folder: Path) -> Path:
     import torch
 
     bert = bert.eval()
-    bert.set_attn_implementation("eager")
+    if hasattr(bert, "set_attn_implementation"):  # transformers ≥ 4.5x; older ones export their SDPA, a bit slower
+        bert.set_attn_implementation("eager")
     example = torch.ones(2, 8, dtype=torch.long)
     with warnings.catch_warnings(), torch.no_grad():  # the tracer's notes on data-dependent branches do not apply
         warnings.simplefilter("ignore")
