@@ -19,7 +19,7 @@ from index.sources import expand_paths, fetch_url, is_url, parse_bytes, read_fil
 from index.store import ArticleRow
 
 Status = Literal["added", "duplicate", "error"]
-PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 30 s)…"
+PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 20 s)…"
 
 
 @dataclass(frozen=True)

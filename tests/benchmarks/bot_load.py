@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
+from tests.conftest import ROOT
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:BENCH-token"
-ROOT = Path(__file__).resolve().parents[2]
 ANSWERED = ("<blockquote", "Je n'ai rien trouvé")
 
 

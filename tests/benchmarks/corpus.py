@@ -21,10 +21,7 @@ import numpy as np
 from index.cleaning import Block
 from index.documents import Document
 from index.embeddings import Embedder, Progress
-
-ROOT = Path(__file__).resolve().parents[2]
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
-SAMPLE = ROOT / "bot" / "samples" / "otan-bruxelles-2023-02.txt"
+from tests.conftest import SAMPLE, SHARED_EVAL
 
 
 def eval_paragraphs(articles_path: Path = SHARED_EVAL / "articles.jsonl") -> list[str]:

