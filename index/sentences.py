@@ -18,18 +18,23 @@ ABBREVIATIONS = frozenset(
     """.split()
 )
 
+# Possessive quantifiers and the look-behind keep the scan linear: without them a long
+# run of dots or of spaces is re-read from each of its positions (quadratic time).
 _END = re.compile(
-    r"""(?:[.!?…]+)            # terminal punctuation
-        (?:[ \u00a0\u202f]?[»"”’)\]])*   # closing quotes or brackets
-        (?=\s+[«"“(\[—–\-]?\s*[A-ZÀ-ÖØ-Þ0-9ÉÈÊÀÂÎÔÛÇŒ])   # then a sentence opener
+    r"""(?<![.!?…])[.!?…]++     # terminal punctuation, from the start of its run
+        (?:[ \u00a0\u202f]?[»"”’)\]])*+   # closing quotes or brackets
+        (?=\s++[«"“(\[—–\-]?+\s*+[A-ZÀ-ÖØ-Þ0-9ÉÈÊÀÂÎÔÛÇŒ])   # then a sentence opener
     """,
     re.VERBOSE,
 )
 _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
+# Abbreviations and initials are short: the word before a period is looked for in this
+# many characters only, so that each period costs the same however long the text.
+_WORD_WINDOW = 32
 
 
 def _is_abbreviation(text: str, period_at: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, period_at)
+    match = _WORD_BEFORE.search(text, max(0, period_at - _WORD_WINDOW), period_at)
     if not match:
         return False
     word = match.group(1).lower().lstrip("'’(")

@@ -1,9 +1,11 @@
 """Passages: whole sentences, exact slices of the article, under the word budget."""
 
+import time
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_blocks, word_count
+from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count
 from index.cleaning import Block, join_blocks
 from index.documents import parse_text
 from index.sentences import sentence_spans
@@ -36,8 +38,8 @@ def test_chunks_are_ordered_exact_slices_of_whole_sentences_within_budget(blocks
         passage = text[chunk.start : chunk.end]
         sentences = sentence_spans(passage)
         assert "Un intertitre" not in passage  # headings are context, never quoted
-        # within budget, unless the passage is one sentence that alone exceeds it
-        assert word_count(passage) <= max_words or len(sentences) == 1
+        assert word_count(passage) <= max_words and len(passage) <= max_words * CHARACTERS_PER_WORD
+        assert sentences
         previous_end = chunk.end
     body = [b for b in blocks if b.kind == "paragraph"]
     assert sum(word_count(text[c.start : c.end]) for c in chunks) == sum(word_count(b.text) for b in body)
@@ -61,3 +63,44 @@ def test_a_long_paragraph_is_split_into_balanced_runs():
     chunks = chunk_blocks(paragraph, [Block("paragraph", paragraph)], 100)
     sizes = [word_count(paragraph[c.start : c.end]) for c in chunks]
     assert len(chunks) == 3 and max(sizes) - min(sizes) <= 8
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.sampled_from(["mot", "a" * 50, "x" * 700, " ", "\n", ".", "« ", "3,5"]), max_size=200).map("".join),
+    st.integers(min_value=5, max_value=60),
+)
+def test_text_without_sentence_ends_is_still_cut_into_bounded_slices(body, max_words):
+    blocks = [Block("paragraph", part) for part in body.split("\n") if part.strip()]
+    text = join_blocks(blocks)
+    blocks = [Block("paragraph", part) for part in text.split("\n\n")]  # blocks as they sit in the text
+    chunks = chunk_blocks(text, blocks, max_words)
+    visible = "".join(text.split())
+    assert "".join("".join(text[c.start : c.end].split()) for c in chunks) == visible  # nothing lost, in order
+    for chunk in chunks:
+        passage = text[chunk.start : chunk.end]
+        assert passage.strip() == passage and passage
+        assert word_count(passage) <= max_words and len(passage) <= max_words * CHARACTERS_PER_WORD
+
+
+def _processing_seconds(text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        document = parse_text(text)
+        chunk_blocks(document.text, list(document.blocks), 200)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_text_processing_time_grows_linearly_with_the_text(sample_text):
+    """Parse, clean, split and chunk 4x the text in well under 16x the time (quadratic)."""
+    body = sample_text.split("\n", 2)[2]
+    shapes = {
+        "article": lambda n: "Titre\n\n" + (body * (n // len(body) + 1))[:n],
+        "one line without punctuation": lambda n: "Titre\n\n" + "mot " * (n // 4),
+        "a run of full stops and spaces": lambda n: "Titre\n\nDébut " + ". " * (n // 2) + "Fin.",
+    }
+    for shape, make in shapes.items():
+        small, large = _processing_seconds(make(60_000)), _processing_seconds(make(240_000))
+        assert large < 6 * small, f"{shape}: {small:.3f} s for 60k characters, {large:.3f} s for 240k"
