@@ -3,6 +3,7 @@ the CLI, the console chat and the Telegram bot alike."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from index.ranking import RelevancePolicy
 from index.sources import expand_paths, fetch_url, is_url, parse_bytes, read_file
 from index.store import ArticleRow
 
+log = logging.getLogger("bot")
 Status = Literal["added", "duplicate", "error"]
 PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 20 s)…"
 
@@ -72,6 +74,9 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
             return label, load()
         except InputError as exc:
             return label, exc
+        except Exception as exc:  # a parser's own failure on one file must not stop the others
+            log.warning("could not read %s", label, exc_info=True)
+            return label, InputError(f"lecture impossible ({type(exc).__name__} : {exc})")
 
     if value == "-":
         data = sys.stdin.buffer.read()

@@ -16,7 +16,10 @@ from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters, and control characters other than tab and line breaks: none is
+# ever meant to be read, and a NUL would cut a stored passage short.
+_CONTROLS = [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]
+_INVISIBLE = dict.fromkeys([*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *_CONTROLS], None)
 _SPACES = re.compile(r"[^\S\n]+")
 _CREDIT = re.compile(
     r"(?:^|\s)(?:Image|Images|Photo|Photos|Photographie|Illustration|Crédits?(?: photo)?|"

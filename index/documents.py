@@ -7,9 +7,11 @@ A text document may start with metadata: YAML front matter, or lines such as
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
+from functools import cache
 
 from index.cleaning import (
     MARKDOWN_HEADING,
@@ -104,17 +106,33 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     end = text.find("\n---", 4)
     if end < 0:
         return {}, text
-    import yaml
+    import yaml  # only texts with front matter pay for the import
 
     try:
-        data = yaml.safe_load(text[4:end])
-    except yaml.YAMLError:
-        return {}, text
+        data = yaml.load(text[4:end], Loader=_plain_scalar_loader())
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return {}, text  # not front matter after all: the text stays as it is
     if not isinstance(data, dict):
         return {}, text
     rest = text[end + 4 :].split("\n", 1)
     meta = {_KEYS[k.lower()]: str(v) for k, v in data.items() if isinstance(k, str) and k.lower() in _KEYS and v}
     return meta, rest[1] if len(rest) > 1 else ""
+
+
+@cache
+def _plain_scalar_loader() -> type:
+    """YAML's safe loader, reading dates and times as the strings they are written as:
+    `normalise_date` judges them, so `date: 2023-13-01` is no date rather than an error."""
+    import yaml
+
+    class PlainScalarLoader(yaml.SafeLoader):
+        pass
+
+    PlainScalarLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return PlainScalarLoader
 
 
 def _metadata_lines(text: str) -> tuple[dict[str, str], str]:
@@ -201,15 +219,25 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) text, or a clear refusal for binary data."""
-    if b"\x00" in data[:8192]:
-        raise UnsupportedInput("le fichier semble binaire : seuls les textes (.txt, .md) et pages HTML sont acceptés")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnsupportedInput(
-            f"le texte n'est pas en UTF-8 valide (octet {exc.start}) : réenregistrez-le en UTF-8"
-        ) from exc
+    """UTF-8 (with or without BOM) or UTF-16 (with BOM) text, or a clear refusal for
+    binary data: text never holds a NUL byte, and a stored NUL would cut passages short."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnsupportedInput(f"le texte UTF-16 est illisible (octet {exc.start})") from exc
+    elif b"\x00" in data:
+        raise UnsupportedInput("le contenu semble binaire : seuls les textes (.txt, .md) et pages HTML sont acceptés")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnsupportedInput(
+                f"le texte n'est pas en UTF-8 valide (octet {exc.start}) : réenregistrez-le en UTF-8"
+            ) from exc
+    if "\x00" in text:
+        raise UnsupportedInput("le contenu semble binaire : il contient des caractères nuls")
+    return text
 
 
 def looks_like_html(text: str) -> bool:

@@ -1,10 +1,13 @@
 """What becomes an article: metadata, clean body, headings, and clear refusals."""
 
+from pathlib import Path
+
 import pytest
 
+from bot.service import read_input
 from index.analysis import terms
 from index.documents import decode_text, normalise_date, parse_html, parse_text
-from index.errors import EmptyInput, UnsupportedInput
+from index.errors import EmptyInput, InputError, UnsupportedInput
 
 
 def test_the_sample_inline_date_is_its_publication_month_not_text(sample_text):
@@ -54,6 +57,27 @@ def test_yaml_front_matter_is_read():
     assert document.text == "Les électeurs ont voté dimanche en masse."
 
 
+def test_an_impossible_front_matter_date_is_no_date_rather_than_an_error():
+    document = parse_text("---\ntitle: Élections\ndate: 2023-13-01\n---\nLes électeurs ont voté dimanche en masse.")
+    assert (document.title, document.date) == ("Élections", None)
+
+
+def test_control_characters_never_reach_the_text():
+    document = parse_text("Titre\n\nLe vote\x00 a eu lieu\x07 mardi.\x1b Il a réuni 32 voix.")
+    assert document.text == "Le vote a eu lieu mardi. Il a réuni 32 voix."
+
+
+def test_one_unreadable_file_is_its_own_error_and_the_others_are_read(tmp_path, settings):
+    (tmp_path / "a-date.txt").write_text("---\ntitle: A\ndate: 2023-13-01\n---\nLe premier article parle du budget.")
+    (tmp_path / "b-binary.txt").write_bytes(b"Un long texte. " * 1000 + b"\x00")
+    (tmp_path / "c-good.md").write_text("# C\n\nLe troisième article parle des retraites.")
+    read = dict(read_input(str(tmp_path), settings))
+    assert sorted(Path(label).name for label in read) == ["a-date.txt", "b-binary.txt", "c-good.md"]
+    by_name = {Path(label).name: item for label, item in read.items()}
+    assert by_name["a-date.txt"].title == "A" and by_name["c-good.md"].title == "C"
+    assert isinstance(by_name["b-binary.txt"], InputError) and "binaire" in str(by_name["b-binary.txt"])
+
+
 def test_a_first_line_heading_is_the_title():
     document = parse_text("# La réforme des retraites\n\nLe gouvernement a présenté son projet ce matin.")
     assert document.title == "La réforme des retraites"
@@ -87,6 +111,8 @@ def test_empty_or_noise_only_text_is_refused():
 def test_binary_and_non_utf8_bytes_are_refused_clearly():
     with pytest.raises(UnsupportedInput, match="binaire"):
         decode_text(b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(UnsupportedInput, match="binaire"):  # a NUL far into the file too
+        decode_text(b"Un long texte. " * 1000 + b"\x00" + b"La suite.")
     with pytest.raises(UnsupportedInput, match="UTF-8"):
         decode_text("Élection présidentielle".encode("latin-1"))
 
