@@ -1,18 +1,22 @@
 """Reading what users give us (files, directories, URLs, bytes) into `Document`s.
 
-URL fetching is careful because the bot fetches what strangers send it: a
-timeout, a size cap, a content-type check, and no loopback or private address
-(checked at every redirect) unless the deployment allows it.
+URL fetching is careful because the bot fetches what strangers send it: one time
+limit for the whole download, a size cap, a content-type check, and no loopback or
+private address unless the deployment allows it. The name is resolved once per
+request and the connection goes to the address that was checked, at every redirect,
+so a DNS answer that changes between check and connection (rebinding) gains nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
-from collections.abc import Iterator
-from dataclasses import replace
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -68,59 +72,166 @@ def expand_paths(path: Path) -> Iterator[Path]:
         yield path
 
 
-def _check_address(url: str, allow_private: bool) -> None:
+Resolver = Callable[[str, int], list[str]]
+"""A host name and port to the IP addresses to connect to (the DNS seam, for tests)."""
+
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"nom de domaine introuvable : {host}") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4, Teredo, compatible):
+    packets to it may end at that IPv4 host, so it is what must be judged."""
+    if address.version == 4:
+        return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]
+    if any(address in network for network in _NAT64) or address in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    embedded = embedded_ipv4(address)
+    return (embedded or address).is_global
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where one request goes: the URL with the checked IP in place of the name, and the
+    name it stands for (Host header and TLS server name, so certificates still match)."""
+
+    addresses: list[str]
+    host: str
+    host_header: str
+
+    def url_for(self, url: str, address: str) -> str:
+        parts = urlsplit(url)
+        literal = f"[{address}]" if ":" in address else address
+        netloc = literal + (f":{parts.port}" if parts.port else "")
+        return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def _resolve_checked(url: str, allow_private: bool, resolver: Resolver) -> _Target:
+    """Resolve the URL's host once and judge every address; the request then connects to
+    one of these very addresses, so a second DNS answer (rebinding) is never consulted."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
-    if allow_private:
-        return
+    host = parts.hostname
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except socket.gaierror as exc:
-        raise FetchError(f"nom de domaine introuvable : {parts.hostname}") from exc
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError(
-                f"adresse refusée : {parts.hostname} désigne une adresse locale ou privée ({address}). "
-                "Seules les adresses publiques sont autorisées."
-            )
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(f"adresse refusée : {url} (port invalide)") from exc
+    try:
+        addresses = [str(ipaddress.ip_address(host))]
+    except ValueError:
+        addresses = resolver(host, port)
+    if not addresses:
+        raise FetchError(f"nom de domaine introuvable : {host}")
+    if not allow_private:
+        for address in addresses:
+            if not is_public(ipaddress.ip_address(address.split("%")[0])):
+                raise FetchError(
+                    f"adresse refusée : {host} désigne une adresse locale ou privée ({address}). "
+                    "Seules les adresses publiques sont autorisées."
+                )
+    host_header = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
+    return _Target(addresses, host, host_header)
 
 
-def fetch_url(url: str, *, timeout: float, max_bytes: int, allow_private: bool = False) -> Document:
-    """Download an article page (or text) and parse it."""
+class _Deadline:
+    """One time limit for the whole download: every redirect and every byte."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise httpx.TimeoutException("deadline")
+        return left
+
+
+def _send(client: httpx.Client, url: str, target: _Target, deadline: _Deadline) -> httpx.Response:
+    """The request to the first of the checked addresses that accepts a connection."""
+    for position, address in enumerate(target.addresses):
+        request = client.build_request(
+            "GET",
+            target.url_for(url, address),
+            headers={"Host": target.host_header},
+            extensions={"sni_hostname": target.host, "timeout": httpx.Timeout(deadline.remaining()).as_dict()},
+        )
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError:
+            if position == len(target.addresses) - 1:
+                raise
+    raise AssertionError("unreachable: a target has at least one address")
+
+
+def fetch_url(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    allow_private: bool = False,
+    resolver: Resolver = system_resolver,
+    transport: httpx.BaseTransport | None = None,
+) -> Document:
+    """Download an article page (or text) and parse it, within `timeout` seconds in all."""
     current = url
+    deadline = _Deadline(timeout)
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as client:
+        # No proxy from the environment: requests go to the checked address and nowhere else.
+        with httpx.Client(transport=transport, trust_env=False, headers={"User-Agent": USER_AGENT}) as client:
             for _ in range(_MAX_REDIRECTS + 1):
-                _check_address(current, allow_private)
-                with client.stream("GET", current) as response:
+                target = _resolve_checked(current, allow_private, resolver)
+                with contextlib.closing(_send(client, current, target, deadline)) as response:
                     if response.is_redirect and "location" in response.headers:
                         current = urljoin(current, response.headers["location"])
                         continue
-                    if response.status_code >= 400:
-                        raise FetchError(f"le site a répondu {response.status_code} pour {current}")
-                    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-                    if content_type not in _HTML_TYPES | _TEXT_TYPES:
-                        raise FetchError(
-                            f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)"
-                        )
-                    body = bytearray()
-                    for chunk in response.iter_bytes():
-                        body.extend(chunk)
-                        if len(body) > max_bytes:
-                            raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
-                    charset = response.charset_encoding or "utf-8"
-                    try:
-                        text = bytes(body).decode(charset, errors="replace")
-                    except LookupError:
-                        text = bytes(body).decode("utf-8", errors="replace")
-                    if content_type in _HTML_TYPES:
-                        return parse_html(text, url=current, source=url)
-                    document = parse_text(text, name=urlsplit(current).path, source=url)
-                    return replace(document, url=document.url or current)
+                    return _read_page(response, current, url, max_bytes, deadline)
             raise FetchError(f"trop de redirections pour {url}")
     except httpx.TimeoutException as exc:
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"impossible de télécharger {current} : {exc}") from exc
+
+
+def _read_page(response: httpx.Response, current: str, source: str, max_bytes: int, deadline: _Deadline) -> Document:
+    if response.status_code >= 400:
+        raise FetchError(f"le site a répondu {response.status_code} pour {current}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in _HTML_TYPES | _TEXT_TYPES:
+        raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body.extend(chunk)
+        if len(body) > max_bytes:
+            raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
+        deadline.remaining()
+    if b"\x00" in body:
+        raise UnsupportedInput(f"{current} semble binaire (octets nuls)")
+    charset = response.charset_encoding or "utf-8"
+    try:
+        text = bytes(body).decode(charset, errors="replace")
+    except LookupError:
+        text = bytes(body).decode("utf-8", errors="replace")
+    if content_type in _HTML_TYPES:
+        return parse_html(text, url=current, source=source)
+    document = parse_text(text, name=urlsplit(current).path, source=source)
+    return replace(document, url=document.url or current)

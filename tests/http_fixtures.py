@@ -45,6 +45,15 @@ class Site(LoopbackServer):
             def do_GET(self) -> None:
                 if self.path == "/slow":
                     time.sleep(2)
+                if self.path == "/trickle":  # a byte every 0.1 s, for 30 s at most
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html")
+                    self.end_headers()
+                    for _ in range(300):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.1)
+                    return
                 status, content_type, body = site.pages.get(self.path, (404, "text/plain", b"absent"))
                 self.send_response(status)
                 if status in (301, 302):

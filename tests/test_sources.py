@@ -1,5 +1,8 @@
 """Fetching and reading what users point at: pages, files, directories."""
 
+import time
+
+import httpx
 import pytest
 
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
@@ -88,3 +91,99 @@ def test_files_are_read_by_type_and_checked(tmp_path, sample_text):
         read_file(tmp_path / "photo.jpg", max_bytes=100_000)
     with pytest.raises(InputTooLarge):
         read_file(tmp_path / "a.txt", max_bytes=1_000)
+
+
+# --- what an attacker tries: the DNS seam and the transport are fakes, nothing leaves the machine
+
+
+class StubDNS:
+    """Answers each name from a script of successive answers, and counts the questions."""
+
+    def __init__(self, answers: dict[str, list[list[str]]]) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.asked.append(host)
+        script = self.answers[host]
+        return script[min(self.asked.count(host), len(script)) - 1]
+
+
+def recording_transport(pages: dict[str, tuple[int, dict, bytes]]) -> tuple[httpx.MockTransport, list]:
+    """A transport that answers by Host header and path, recording where each request went."""
+    requests: list[httpx.Request] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        status, headers, body = pages[request.headers["host"] + request.url.path]
+        return httpx.Response(status, headers=headers, content=body)
+
+    return httpx.MockTransport(handle), requests
+
+
+HTML = {"content-type": "text/html; charset=utf-8"}
+PUBLIC = "93.184.216.34"
+
+
+def test_the_connection_goes_to_the_address_that_was_checked_with_the_name_kept():
+    dns = StubDNS({"news.example": [[PUBLIC], ["127.0.0.1"]]})  # a rebinding name: public, then loopback
+    transport, requests = recording_transport({"news.example/article": (200, HTML, ARTICLE_PAGE.encode())})
+    document = fetch_url(
+        "https://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport
+    )
+    assert "32 voix contre 11" in document.text
+    assert dns.asked == ["news.example"]  # resolved once
+    (request,) = requests
+    assert request.url.host == PUBLIC and request.headers["host"] == "news.example"
+    assert request.extensions["sni_hostname"] == "news.example"  # the certificate is checked for the name
+
+
+def test_a_redirect_to_a_name_that_rebinds_to_loopback_is_refused_before_connecting():
+    dns = StubDNS({"news.example": [[PUBLIC]], "rebind.example": [["127.0.0.1"]]})
+    transport, requests = recording_transport(
+        {"news.example/moved": (302, {"location": "http://rebind.example/admin"}, b"")}
+    )
+    with pytest.raises(FetchError, match="locale ou privée"):
+        fetch_url("http://news.example/moved", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+    assert [r.headers["host"] for r in requests] == ["news.example"]  # nothing was sent to the loopback name
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.0.0.8",
+        "169.254.169.254",  # cloud metadata
+        "::1",
+        "::ffff:127.0.0.1",  # IPv4-mapped
+        "64:ff9b::7f00:1",  # NAT64
+        "64:ff9b:1::a00:1",  # local-use NAT64
+        "2002:7f00:1::",  # 6to4
+        "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+        "::7f00:1",  # IPv4-compatible
+    ],
+)
+def test_addresses_that_lead_to_private_hosts_are_refused(address):
+    dns = StubDNS({"evil.example": [[PUBLIC, address]]})
+    transport, requests = recording_transport({})
+    with pytest.raises(FetchError, match="locale ou privée"):
+        fetch_url("http://evil.example/", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+    literal = f"[{address}]" if ":" in address else address
+    with pytest.raises(FetchError, match="locale ou privée"):
+        fetch_url(f"http://{literal}/", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+    assert requests == []
+
+
+def test_public_addresses_written_in_ipv6_forms_are_allowed():
+    for address in ["64:ff9b::5db8:d822", "2001:4860:4860::8888", "::ffff:93.184.216.34"]:
+        dns = StubDNS({"news.example": [[address]]})
+        transport, requests = recording_transport({"news.example/article": (200, HTML, ARTICLE_PAGE.encode())})
+        fetch_url("http://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+        assert requests[0].url.host == address
+
+
+def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(site):
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="délai dépassé"):
+        fetch(site.origin + "/trickle", timeout=1.0)
+    assert time.monotonic() - started < 2.5  # one time limit for the whole download, not one per read
