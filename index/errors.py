@@ -11,6 +11,7 @@ Messages are in French because they reach chat users and the CLI as they are.
     ├── NotFound               no article with that id
     ├── IndexMismatch          the index on disk was built with other settings
     ├── IndexCorrupted         the index directory is unreadable
+    ├── ReindexRunning         another reindex of the same library is under way
     └── ModelError             the embedding model cannot be prepared or loaded
 """
 
@@ -50,6 +51,10 @@ class IndexMismatch(LibraryError):
 
 
 class IndexCorrupted(LibraryError):
+    pass
+
+
+class ReindexRunning(LibraryError):
     pass
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from index.errors import IndexCorrupted, IndexMismatch
 
-FORMAT_VERSION = 1
+# 2: vectors stored in SQLite beside their passages, FAISS snapshots and a change log.
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -35,20 +37,22 @@ _LABELS = {
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    """Write under a name no other writer uses, flush to disk, then rename into place."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def write_manifest(directory: Path, config: IndexConfig, *, articles: int, passages: int) -> None:
-    body = {
-        **asdict(config),
-        "counts": {"articles": articles, "passages": passages},
-        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+def write_manifest(directory: Path, config: IndexConfig) -> None:
+    """Written when the directory is created or rebuilt; counts live in the database."""
+    body = {**asdict(config), "written_at": datetime.now(UTC).isoformat(timespec="seconds")}
     write_atomic(directory / MANIFEST, json.dumps(body, indent=2, ensure_ascii=False).encode())
 
 

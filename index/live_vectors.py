@@ -1,0 +1,120 @@
+"""The in-memory vector index, kept in step with the store's vectors.
+
+The store holds every passage's vector and a log of vector changes in commit order.
+This index is derived from them: opened from the newest snapshot file and brought up
+to date by replaying the log after it, or rebuilt from the stored vectors when no
+snapshot covers the log. Before searching, a reader replays whatever was committed
+since (by this process or another), inside its own read transaction, so the index
+holds at least everything the reader's view of the store holds; passages it holds
+beyond that view are dropped by the reader when it fetches the passages.
+
+One lock guards the index: searches, replays and snapshots take it briefly; model
+inference and file writes never happen under it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.directory import remove_snapshots, snapshots, write_snapshot
+from index.store import Store
+from index.vectors import FaissVectorStore
+
+log = logging.getLogger(__name__)
+# A snapshot is written once this many changes have piled up since the last one: enough
+# that snapshots stay rare, few enough that opening replays little (bounded both ways).
+SNAPSHOT_EVERY = (1_000, 20_000)
+SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
+
+
+class LiveVectors:
+    def __init__(self, directory: Path, dimension: int) -> None:
+        self.directory = directory
+        self.dimension = dimension
+        self._lock = threading.Lock()
+        self._index = FaissVectorStore(dimension)
+        self._applied = -1  # last change of the log the index holds; -1: not loaded
+        self._snapshot = 0  # change the newest snapshot written or loaded holds
+
+    @property
+    def kind(self) -> str:
+        return self._index.kind
+
+    @property
+    def approximate(self) -> bool:
+        return self._index.approximate
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def sync(self, store: Store) -> None:
+        """Bring the index up to the store's view; call inside a read transaction."""
+        last = store.last_change()
+        with self._lock:
+            if last <= self._applied:
+                return
+            if self._applied < store.pruned_through():  # never loaded, or too far behind the log
+                self._load(store)
+            self._replay(store)
+
+    def _load(self, store: Store) -> None:
+        for seq, path in snapshots(self.directory):
+            if seq < store.pruned_through() or seq > store.last_change():
+                continue  # needs log that was pruned, or comes from another database
+            try:
+                index = FaissVectorStore.load(path)
+            except (OSError, RuntimeError):  # removed by a newer snapshot meanwhile, or unreadable
+                log.warning("vector snapshot %s could not be read; trying an older one", path.name)
+                continue
+            if index.dimension == self.dimension:
+                self._index, self._applied, self._snapshot = index, seq, seq
+                return
+        index = FaissVectorStore(self.dimension)
+        parts = list(store.iter_vectors(self.dimension))
+        if parts:  # added at once, so that the layout is chosen once for the final size
+            index.add(np.concatenate([ids for ids, _ in parts]), np.concatenate([v for _, v in parts]))
+        self._index, self._applied, self._snapshot = index, store.last_change(), 0
+
+    def _replay(self, store: Store) -> None:
+        changes = store.changes_after(self._applied)
+        stale = np.asarray(changes.removed + changes.added, dtype=np.int64)
+        self._index.remove(stale)  # an added id may replace a vector the index holds
+        ids, vectors = store.vectors(changes.added, self.dimension)
+        if ids:
+            self._index.add(np.asarray(ids, dtype=np.int64), vectors)
+        self._applied = changes.last_seq
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        with self._lock:
+            return self._index.search(queries, k)
+
+    def ids(self) -> np.ndarray:
+        with self._lock:
+            return self._index.ids()
+
+    # --- snapshots ---------------------------------------------------------------------
+    def snapshot_due(self) -> bool:
+        low, high = SNAPSHOT_EVERY
+        every = min(max(low, int(len(self._index) * SNAPSHOT_SHARE)), high)
+        return self._applied - self._snapshot >= every
+
+    def write_snapshot(self, store: Store) -> None:
+        """Save the index as it is now; the log it covers may then be pruned."""
+        with store.read():
+            self.sync(store)
+            with self._lock:
+                seq = self._applied
+                if seq <= self._snapshot:
+                    return
+                data = faiss.serialize_index(self._index.raw)  # a copy: written without the lock
+        write_snapshot(self.directory, seq, data.tobytes())
+        with self._lock:
+            previous, self._snapshot = self._snapshot, max(self._snapshot, seq)
+        remove_snapshots(self.directory, keep=2)
+        if previous:
+            store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it

@@ -1,0 +1,174 @@
+"""Several writers at once, in threads and in processes: every write a user was told
+succeeded survives, duplicates are decided once, and the library stays consistent."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from index.library import Library
+from tests.conftest import ROOT, HashingEmbedder
+from tests.test_atomic_writes import article, consistent
+
+
+def new_library(directory) -> Library:
+    return Library(directory, HashingEmbedder(), max_words=60)
+
+
+def titles(library: Library) -> set[str]:
+    return {a.title for a in library.articles()}
+
+
+class RendezvousEmbedder(HashingEmbedder):
+    """Holds every caller of `embed_passages` until `parties` of them are inside: the
+    callers have all passed the duplicate check that comes before embedding."""
+
+    def __init__(self, parties: int) -> None:
+        self.barrier = threading.Barrier(parties, timeout=10)
+
+    def embed_passages(self, texts, progress=None):
+        self.barrier.wait()
+        return super().embed_passages(texts, progress)
+
+
+def test_the_same_article_ingested_twice_at_once_is_added_once_and_reported_as_a_duplicate(tmp_path):
+    library = Library(tmp_path / "idx", RendezvousEmbedder(2), max_words=60)
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda _: library.ingest([article(1)])[0], range(2)))
+    assert sorted(o.status for o in outcomes) == ["added", "duplicate"]
+    assert outcomes[0].article.id == outcomes[1].article.id
+    library.close()
+    assert consistent(tmp_path / "idx") == (1, 1)
+
+
+def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path, monkeypatch):
+    """The reindex pauses after copying what it first read; articles are then added and
+    deleted; the rebuilt library has every added article and none of the deleted ones."""
+    library = new_library(tmp_path / "idx")
+    library.ingest([article(n) for n in range(10)])
+    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)  # progress after every article
+    copied_some, writes_done = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        copied_some.set()
+        assert writes_done.wait(10)
+
+    with ThreadPoolExecutor(1) as pool:
+        reindexing = pool.submit(library.reindex, progress)
+        assert copied_some.wait(10)
+        added = [library.ingest([article(n)])[0] for n in range(100, 125)]
+        deleted = [library.delete(article_id).id for article_id in (2, 3, 4)]
+        writes_done.set()
+        report = reindexing.result(timeout=60)
+    assert all(a.status == "added" for a in added)
+    assert (report.added_meanwhile, report.deleted_meanwhile) == (25, 3)
+    assert {a.id for a in library.articles()} == set(range(1, 11)) - set(deleted) | {a.article.id for a in added}
+    assert library.ask("conseil numéro 124").results[0].article.title == "Article 124"
+    library.close()
+    assert consistent(tmp_path / "idx") == (32, 32)
+
+
+def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path, monkeypatch):
+    """Writes keep coming until the reindex has swapped the new library in, whatever
+    phase it is in when each lands."""
+    library = new_library(tmp_path / "idx")
+    library.ingest([article(n) for n in range(40)])
+    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)
+    added: set[int] = set()
+    deleted: set[int] = set()
+
+    def write_until(done: threading.Event) -> None:
+        for n in range(1000, 1300):  # bounded: at most 300 writes
+            if done.is_set():
+                return
+            added.add(library.ingest([article(n)])[0].article.id)
+            if n % 3 == 0:
+                victim = min(added - deleted)
+                library.delete(victim)
+                deleted.add(victim)
+
+    done = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        writer = pool.submit(write_until, done)
+        library.reindex(lambda d, t: threading.Event().wait(0.002))
+        done.set()
+        writer.result(timeout=60)
+    assert added - deleted <= {a.id for a in library.articles()}
+    assert not deleted & {a.id for a in library.articles()}
+    assert len(added) > 1
+    library.close()
+    consistent(tmp_path / "idx")
+
+
+WRITER = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, {root!r})
+    from tests.conftest import HashingEmbedder
+    from tests.test_atomic_writes import article
+    from index.library import Library
+    library = Library({directory!r}, HashingEmbedder(), max_words=60)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    ids = [library.ingest([article(n)])[0].article.id for n in range({first}, {first} + {count})]
+    library.close()
+    print(json.dumps(ids), flush=True)
+    """
+)
+
+
+def start_writer(directory, first: int, count: int) -> subprocess.Popen:
+    script = WRITER.format(root=str(ROOT), directory=str(directory), first=first, count=count)
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+def finish_writer(process: subprocess.Popen) -> list[int]:
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0
+    return json.loads(output)
+
+
+@pytest.mark.slow
+def test_two_processes_ingesting_into_one_library_both_keep_every_article(tmp_path):
+    directory = tmp_path / "idx"
+    new_library(directory).close()
+    writers = [start_writer(directory, first, 15) for first in (0, 100)]
+    for process in writers:
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    ids = [i for process in writers for i in finish_writer(process)]
+    assert len(set(ids)) == 30
+    assert consistent(directory) == (30, 30)
+
+
+@pytest.mark.slow
+def test_another_process_ingesting_during_a_reindex_loses_nothing(tmp_path, monkeypatch):
+    directory = tmp_path / "idx"
+    library = new_library(directory)
+    library.ingest([article(n) for n in range(30)])
+    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)
+    writer = start_writer(directory, 500, 15)
+    started = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if not started.is_set():
+            started.set()
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+        threading.Event().wait(0.02)  # a slower reindex, so that the writer lands during it
+
+    library.reindex(progress)
+    ids = finish_writer(writer)
+    assert set(ids) <= {a.id for a in library.articles()}
+    library.close()
+    assert consistent(directory) == (45, 45)
