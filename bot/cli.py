@@ -33,7 +33,7 @@ def _print_json(value: object) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     labelled = [item for value in args.inputs for item in read_input(value, settings)]
     library = open_for_terminal(settings)
-    with progress_bar("Ingestion", "article") as progress:
+    with progress_bar("Ingestion", "passage") as progress:
         outcomes = ingest_documents(library, labelled, progress)
     for outcome in outcomes:
         if args.json:
@@ -99,7 +99,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar("Réindexation", "passage") as progress:
         library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
-    print(f"Index reconstruit : {stats.articles} articles, {stats.passages} passages.")
+    print(f"Index reconstruit : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}.")
     return 0
 
 
@@ -147,7 +147,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram_app import serve
+    from bot.telegram.app import serve
 
     return serve(settings)
 

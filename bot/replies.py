@@ -21,6 +21,15 @@ MONTHS = [
 ]  # fmt: skip
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 passage`, `0 passage`, `4 passages`: French uses the singular below two."""
+    return f"{count} {singular if abs(count) < 2 else plural_form or singular + 's'}"
+
+
+def passages(count: int) -> str:
+    return plural(count, "passage")
+
+
 def french_date(iso: str | None) -> str | None:
     """`2023-02` -> `février 2023`, `2023-02-14` -> `14 février 2023`."""
     if not iso:
@@ -99,7 +108,7 @@ def article_json(article: ArticleRow) -> dict:
 
 def format_article_line(article: ArticleRow) -> str:
     date = french_date(article.date)
-    return f"{article.id:>5}  {article.title}" + (f" ({date})" if date else "") + f" — {article.passages} passages"
+    return f"{article.id:>5}  {article.title}" + (f" ({date})" if date else "") + f" — {passages(article.passages)}"
 
 
 def format_stats(stats: LibraryStats) -> str:
@@ -123,4 +132,4 @@ def format_ingest(outcome_status: str, label: str, article: ArticleRow | None, e
     what = f"« {article.title} »" + (f" ({date})" if date else "")
     if outcome_status == "duplicate":
         return f"Déjà présent : {what}, article {article.id}."
-    return f"Ajouté : {what}, {article.passages} passages, article {article.id}."
+    return f"Ajouté : {what}, {passages(article.passages)}, article {article.id}."

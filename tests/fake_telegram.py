@@ -15,53 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, unquote
 
 from tests.http_fixtures import LoopbackServer
+from tests.telegram_html import TelegramHTMLError, check_length, check_telegram_html
 
 BOT_ID = 7_000_000
 BOT_USERNAME = "citebot_test_bot"
-ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-    "blockquote", "tg-spoiler", "span", "tg-emoji",
-}  # fmt: skip
-_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
-
-
-class TelegramHTMLError(ValueError):
-    pass
-
-
-class _Checker(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in ALLOWED_TAGS:
-            raise TelegramHTMLError(f"unsupported start tag <{tag}>")
-        self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if not self.stack or self.stack.pop() != tag:
-            raise TelegramHTMLError(f"unexpected end tag </{tag}>")
-
-
-def check_telegram_html(text: str) -> None:
-    """Raise like Telegram's 'can't parse entities' does."""
-    for match in re.finditer("&", text):
-        if not _ENTITY.match(text, match.start()):
-            raise TelegramHTMLError(f"unescaped & at {match.start()}")
-    stripped = re.sub(r"</?[a-z][a-z-]*(\s[^<>]*)?>", "", text)
-    if "<" in stripped or ">" in stripped:
-        raise TelegramHTMLError("unescaped < or >")
-    checker = _Checker()
-    checker.feed(text)
-    checker.close()
-    if checker.stack:
-        raise TelegramHTMLError(f"unclosed <{checker.stack[-1]}>")
 
 
 @dataclass
@@ -79,6 +40,7 @@ class FakeTelegram(LoopbackServer):
         self.updates: list[dict] = []
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
+        self.failures: dict[str, int] = {}  # method -> how many more calls fail as if Telegram were down
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._changed = threading.Condition()
@@ -130,6 +92,11 @@ class FakeTelegram(LoopbackServer):
             with self._changed:
                 self.calls.append(Call(method, params))
                 self._changed.notify_all()
+        if self.failures.get(method):
+            self.failures[method] -= 1
+            self.refused.append((Call(method, params), "simulated outage"))
+            self._reply(handler, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+            return
         try:
             result = getattr(self, f"api_{method}", self.api_default)(params)
         except ValueError as exc:  # TelegramHTMLError included
@@ -180,12 +147,10 @@ class FakeTelegram(LoopbackServer):
 
     def _check_text(self, params) -> str:
         text = str(params.get("text", ""))
-        if not text.strip():
-            raise ValueError("message text is empty")
-        if len(text) > 4096:
-            raise ValueError("message is too long")
         if str(params.get("parse_mode", "")).upper() == "HTML":
             check_telegram_html(text)
+        else:
+            check_length(text)
         return text
 
     def api_sendMessage(self, params):
@@ -198,6 +163,8 @@ class FakeTelegram(LoopbackServer):
             "from": self.bot_user(),
             "text": text,
         }
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
@@ -210,6 +177,10 @@ class FakeTelegram(LoopbackServer):
         if message["text"] == text and "reply_markup" not in params:
             raise ValueError("message is not modified")
         message["text"] = text
+        if "reply_markup" in params:
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
         return message
 
     def api_getFile(self, params):
@@ -260,6 +231,11 @@ class FakeTelegram(LoopbackServer):
         self.push({"message": message})
         return message
 
+    def edit_user_message(self, message: dict, text: str) -> None:
+        """The user edits one of their messages: Telegram sends an `edited_message` update."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        self.push({"edited_message": edited})
+
     def callback(self, chat_id: int, user_id: int, message: dict, data: str) -> None:
         self.push(
             {
@@ -277,6 +253,17 @@ class FakeTelegram(LoopbackServer):
         file_id = f"file{next(self._ids)}"
         self.files[file_id] = (f"documents/{name}", content)
         return {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
+
+    def button(self, chat_id: int, label: str) -> tuple[dict, str]:
+        """The newest message in a chat with a button whose label starts with `label`,
+        and that button's callback data."""
+        with self._changed:
+            for (chat, _), message in sorted(self.messages.items(), reverse=True):
+                rows = message.get("reply_markup", {}).get("inline_keyboard", []) if chat == chat_id else []
+                for button in (b for row in rows for b in row):
+                    if button["text"].startswith(label):
+                        return dict(message), button["callback_data"]
+        raise AssertionError(f"no button {label!r} in chat {chat_id}")
 
     def calls_to(self, method: str, chat_id: int | None = None) -> list[Call]:
         with self._changed:

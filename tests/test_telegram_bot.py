@@ -6,6 +6,7 @@ test talks in its own chats, in the order a library fills up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -50,11 +51,8 @@ def telegram():
         yield fake
 
 
-@pytest.fixture(scope="module")
-def bot(telegram, tmp_path_factory, model_cache):
-    data = tmp_path_factory.mktemp("bot-data")
-    log_path = data / "bot.log"
-    env = {
+def bot_environment(telegram: FakeTelegram, data, model_cache) -> dict:
+    return {
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "DATA_DIR": str(data),
@@ -67,6 +65,13 @@ def bot(telegram, tmp_path_factory, model_cache):
         "INGEST_MAX_BYTES": "200000",
         "LOG_LEVEL": "DEBUG",
     }
+
+
+@contextlib.contextmanager
+def running_bot(telegram: FakeTelegram, data, model_cache):
+    """`python -m bot serve` against the fake Bot API, until the block ends."""
+    log_path = data / "bot.log"
+    env = bot_environment(telegram, data, model_cache)
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stderr=log, stdout=log, cwd=data)
         try:
@@ -75,6 +80,12 @@ def bot(telegram, tmp_path_factory, model_cache):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def bot(telegram, tmp_path_factory, model_cache):
+    with running_bot(telegram, tmp_path_factory.mktemp("bot-data"), model_cache) as running:
+        yield running
 
 
 def ask(telegram, chat_id, user_id, text, needle, **kwargs) -> str:
@@ -122,22 +133,38 @@ def test_a_question_gets_quoted_passages_with_highlight_reference_and_buttons(bo
         in reply
     )
     assert "<i>OTAN : réunion à Bruxelles</i> — février 2023" in reply
-    markup = telegram.calls_to("sendMessage", 14)[-1].params["reply_markup"]["inline_keyboard"]
-    buttons = [b["callback_data"] for row in markup for b in row]
-    assert any(b.startswith("more:") for b in buttons) and "ref:1" in buttons
+    labels = [
+        b["text"] for row in telegram.sent_message(14, "blockquote")["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert "Plus de passages ▶" in labels and "📄 OTAN : réunion à Bruxelles" in labels
 
 
 def test_buttons_page_through_passages_and_show_the_article_reference(bot, telegram):
     ask(telegram, 15, USER, QUESTION, "blockquote")
-    message = dict(telegram.sent_message(15, "blockquote"))
-    markup = telegram.calls_to("sendMessage", 15)[-1].params["reply_markup"]["inline_keyboard"]
-    more = next(b["callback_data"] for row in markup for b in row if b["callback_data"].startswith("more:"))
+    message, more = telegram.button(15, "Plus de passages")
     telegram.callback(15, USER, message, more)
     assert "suite (2)" in telegram.wait_for_text(15, "suite (2)")
     assert telegram.calls_to("answerCallbackQuery")
-    telegram.callback(15, USER, message, "ref:1")
+    message, card = telegram.button(15, "📄")
+    telegram.callback(15, USER, message, card)
     card = telegram.wait_for_text(15, "Article 1 — 4 passages")
     assert "<b>OTAN : réunion à Bruxelles</b>" in card and "Date : février 2023" in card
+
+
+def test_buttons_work_only_in_their_chat_and_forged_ones_are_refused(bot, telegram):
+    ask(telegram, 33, USER, QUESTION, "blockquote")
+    message, more = telegram.button(33, "Plus de passages")
+    answered = len(telegram.calls_to("answerCallbackQuery"))
+    telegram.callback(34, 3434, {**message, "chat": {"id": 34, "type": "private"}}, more)  # another user's chat
+    telegram.callback(34, 3434, message, "more:1:0")  # guessed data
+    calls = telegram.wait_for(
+        lambda: (
+            len(telegram.calls_to("answerCallbackQuery")) >= answered + 2 and telegram.calls_to("answerCallbackQuery")
+        )
+    )
+    alerts = [c.params.get("text", "") for c in calls[answered:]]
+    assert any("autre conversation" in text for text in alerts) and any("expiré" in text for text in alerts)
+    assert not telegram.texts(34)  # nothing of chat 33's answer was shown in chat 34
 
 
 def test_an_unrelated_question_is_declined_honestly(bot, telegram):
@@ -185,14 +212,13 @@ def test_replying_ingest_to_a_document_adds_it(bot, telegram):
     assert "« Note de service »" in ask(telegram, 31, USER, "/ingest", "Ajouté", reply_to=sent)
 
 
-def test_an_unexpected_failure_gets_an_apology_and_admins_are_told(bot, telegram):
+def test_an_unexpected_failure_is_reported_once_and_admins_are_told(bot, telegram):
     after = telegram.last_id()
     broken = {"file_id": "vanished", "file_unique_id": "vanished", "file_name": "a.txt", "file_size": 10}
     telegram.user_message(32, USER, None, document=broken, caption="/ingest")
-    assert "Désolé, une erreur inattendue" in telegram.wait_for_text(32, "Désolé", after=after)
     note = telegram.wait_for_text(ADMIN, "Erreur dans le bot", after=after)
     assert "BadRequest: Invalid file_id" in note
-    assert "⚠️" in telegram.texts(32, after)[0]  # the status message does not stay "in progress"
+    assert telegram.texts(32, after) == ["⚠️ L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."]
 
 
 def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, telegram):
@@ -211,6 +237,40 @@ def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, teleg
     assert "article" in reply
     answer = ask(telegram, 19, USER, "Combien de visiteurs pour le festival de jazz de Marciac ?", "blockquote")
     assert "250 000 visiteurs" in answer and 'href="https://t.me/infogers/42"' in answer
+
+
+def test_a_short_article_is_counted_in_the_singular(bot, telegram):
+    reply = ask(telegram, 35, USER, "/ingest Brève\n\nLe marché de Noël ouvre samedi place Kléber.", "Ajouté")
+    assert "\n1 passage, article" in reply
+
+
+def test_the_card_of_an_uploaded_file_names_the_file_not_a_path(bot, telegram):
+    telegram.user_message(
+        36,
+        USER,
+        None,
+        document=telegram.add_file(
+            "compte-rendu.md", "# Conseil de quartier\n\nLe conseil a voté le budget participatif.".encode()
+        ),
+        caption="/ingest",
+    )
+    telegram.wait_for_text(36, "Ajouté")
+    ask(telegram, 36, USER, "Qu'a voté le conseil de quartier ?", "blockquote")
+    message, card = telegram.button(36, "📄 Conseil de quartier")
+    telegram.callback(36, USER, message, card)
+    text = telegram.wait_for_text(36, "Source :")
+    assert "Source : compte-rendu.md" in text and "telegram:" not in text
+
+
+def test_an_edited_message_never_runs_a_command_again(bot, telegram):
+    sent = telegram.user_message(ADMIN, ADMIN, "/aide")
+    stats = ask(telegram, ADMIN, ADMIN, "/stats", "Articles :")
+    after = telegram.last_id()
+    telegram.edit_user_message(sent, "/delete 1")
+    telegram.edit_user_message(sent, "/reindex")
+    ask(telegram, ADMIN, ADMIN, "/help", "Administration")  # a later command is still answered
+    assert len(telegram.texts(ADMIN, after)) == 1  # and only that one
+    assert ask(telegram, ADMIN, ADMIN, "/stats", "Articles :") == stats
 
 
 def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
@@ -289,9 +349,15 @@ def test_admins_list_delete_and_reindex(bot, telegram):
     after = telegram.last_id()
     telegram.user_message(ADMIN, ADMIN, "/reindex")
     telegram.user_message(40, USER, QUESTION)  # answered while the index is rebuilt
-    assert "blockquote" in telegram.wait_for_text(40, "blockquote")
+    telegram.user_message(40, USER, "/ingest Pendant la réindexation\n\nLe pont de Tolbiac rouvre lundi aux piétons.")
+    assert "blockquote" in telegram.wait_for_text(40, "blockquote", after=after)
+    added = telegram.wait_for_text(40, "Ajouté", after=after)
     done = telegram.wait_for_text(ADMIN, "Index reconstruit", timeout=120, after=after)
     assert "Index reconstruit :" in done and "passages" in done
+    article_id = added.rsplit("article ", 1)[1].rstrip(".")
+    assert "Pendant la réindexation" in ask(telegram, ADMIN, ADMIN, "/articles", "<b>Articles</b>")
+    assert "Tolbiac" in ask(telegram, 40, USER, "Quel pont rouvre lundi aux piétons ?", "blockquote")
+    assert article_id.isdigit()
 
 
 def test_user_text_is_escaped_and_every_message_is_valid_html(bot, telegram):
@@ -320,3 +386,23 @@ def test_serve_without_a_token_explains_what_to_do(tmp_path):
         [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN manquant" in result.stderr and "@BotFather" in result.stderr
+
+
+def test_the_bot_keeps_serving_when_the_command_menu_cannot_be_registered(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as fake:
+        fake.failures["setMyCommands"] = 1  # Telegram fails the first registration
+        with running_bot(fake, tmp_path, model_cache) as (process, log_path):
+            fake.wait_for(lambda: len(fake.calls_to("setMyCommands")) >= 2, timeout=60)  # tried again later
+            assert process.poll() is None
+            assert "/ingest" in ask(fake, 50, USER, "Qui a gagné le match ?", "bibliothèque est vide")
+            assert "could not register the command menu" in log_path.read_text()
+
+
+def test_a_token_telegram_rejects_is_reported_in_french_without_printing_it(tmp_path, model_cache):
+    with FakeTelegram("999:the-token-telegram-knows") as fake:
+        env = bot_environment(fake, tmp_path, model_cache)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=180
+        )
+    assert result.returncode == 2 and "refuse le jeton" in result.stderr
+    assert TOKEN not in result.stdout + result.stderr

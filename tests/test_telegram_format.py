@@ -2,12 +2,12 @@
 
 import pytest
 
-from bot import telegram_format as fmt
 from bot.permissions import QuestionRateLimiter, is_admin, may_ingest
 from bot.settings import Settings
+from bot.telegram import messages as fmt
 from index.library import Answer, Result
 from index.store import ArticleRow
-from tests.fake_telegram import check_telegram_html
+from tests.telegram_html import check_telegram_html
 
 
 def article(**kwargs) -> ArticleRow:

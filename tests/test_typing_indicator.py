@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bot.telegram_app import typing
+from bot.telegram.sending import typing
 
 
 class FakeChat:

@@ -1,20 +1,67 @@
-"""Telegram HTML for answers and lists: everything from users and articles is
-escaped, every message stays under Telegram's 4096 characters, and long answers
-are cut between passages, never inside a tag."""
+"""Every message the bot sends, as Telegram HTML: everything from users and articles is
+escaped, every message stays within Telegram's 4096 characters (counted as Telegram
+counts them, and before its tags are removed), and long answers are cut between
+passages, never inside a tag: fields are shortened as plain text, then escaped."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import PurePath
 
-from bot.replies import EMPTY_LIBRARY, NOTHING_FOUND, french_date, link_of
+from bot.replies import EMPTY_LIBRARY, NOTHING_FOUND, french_date, link_of, passages, plural
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
-MESSAGE_LIMIT = 4096
-# Room kept for the question header and page marker around the passages.
-_HEADER_ROOM = 400
-_PASSAGE_LIMIT = 1500  # characters of passage shown around the quote
+MESSAGE_LIMIT = 4096  # Telegram's, in UTF-16 code units
+# Caps on what users and articles put in a message, in characters shown. With every
+# character escaped at its longest (`&amp;`), the header, one reference and the
+# shortest excerpt still fit one message, so every formatter below fits by construction.
+QUESTION_CHARS = 200
+TITLE_CHARS = 200
+FIELD_CHARS = 200  # author, file name, link text, model name
+ERROR_CHARS = 600
+LINK_CHARS = 1024  # longer (escaped) URLs are not linked at all
+# Characters of passage shown around the quote, tried in turn until the block fits.
+PASSAGE_LIMITS = (1500, 800, 400, 150)
+
+
+HELP = """<b>Je réponds à vos questions en citant des articles de presse.</b>
+Je ne rédige rien moi-même : chaque réponse est une citation exacte d'un article de la bibliothèque, \
+avec son titre, sa date et sa source.
+
+<b>Poser une question</b>
+Écrivez-la simplement ici, par exemple :
+<code>Qui est le secrétaire général de l'OTAN ?</code>
+Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
+
+<b>Ajouter un article</b>
+• <code>/ingest https://exemple.fr/article</code>
+• <code>/ingest</code> suivi du texte collé (la première ligne peut être le titre, \
+ou des lignes <code>titre:</code>, <code>date:</code>, <code>url:</code>)
+• <code>/ingest</code> en réponse à un message, un message transféré d'une chaîne ou un document
+• un document .txt, .md ou .html envoyé avec la légende <code>/ingest</code>"""
+ADMIN_HELP = """
+
+<b>Administration</b>
+/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire l'index · /stats — chiffres"""
+REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
+INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articles ici."
+SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
+APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
+ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
+DELETE_USAGE = "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles)."
+DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
+EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
+OTHER_CHAT = "Ce bouton appartient à une autre conversation."
+ARTICLE_GONE = "Cet article a été retiré de la bibliothèque."
+INGEST_STARTED = "⏳ Ajout de l'article…"
+DOWNLOADING = "⏳ Téléchargement de la page…"
+INDEXING = "⏳ Découpage et indexation…"
+INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."
+REINDEX_STARTED = "🔄 Réindexation : préparation…"
+REINDEX_RUNNING = "Une réindexation est déjà en cours."
+REINDEX_FAILED = "La réindexation a échoué ; l'index précédent est conservé."
 
 
 def e(text: str) -> str:
@@ -25,11 +72,52 @@ def attribute(text: str) -> str:
     return escape(text, quote=True)
 
 
-def excerpt(passage: str, start: int, end: int, limit: int = _PASSAGE_LIMIT) -> tuple[str, int, int]:
-    """The passage, trimmed around the quote (with …) when longer than `limit`."""
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji can count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fits(html: str) -> bool:
+    """Whether a message is within Telegram's limit even before its tags are removed."""
+    return telegram_length(html) <= MESSAGE_LIMIT
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain `text` cut to `limit` characters, at a word boundary when one is near, with …"""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def title_of(article: ArticleRow, limit: int = TITLE_CHARS) -> str:
+    return shorten(article.title, limit) or "Sans titre"
+
+
+def safe_link(url: str | None) -> str | None:
+    """An http(s) URL fit for an `href`, escaped; None for anything else."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    escaped = attribute(url)
+    return escaped if len(escaped) <= LINK_CHARS else None
+
+
+def excerpt(passage: str, start: int, end: int, limit: int = PASSAGE_LIMITS[0]) -> tuple[str, int, int]:
+    """The passage, trimmed around the quote (with …) when longer than `limit`; a quote
+    longer than `limit` is itself shortened."""
     if len(passage) <= limit:
         return passage, start, end
-    room = max(limit - (end - start), 0)
+    if end - start > limit:
+        quote = shorten(passage[start:end], limit)
+        prefix = "… " if start > 0 else ""
+        return prefix + quote, len(prefix), len(prefix) + len(quote)
+    room = limit - (end - start)
     left = max(start - room // 2, 0)
     right = min(end + (room - (start - left)), len(passage))
     left = max(min(left, right - limit), 0)
@@ -41,16 +129,16 @@ def excerpt(passage: str, start: int, end: int, limit: int = _PASSAGE_LIMIT) -> 
 
 
 def reference_html(article: ArticleRow) -> str:
-    parts = [f"<i>{e(article.title)}</i>"]
+    parts = [f"<i>{e(title_of(article))}</i>"]
     if date := french_date(article.date):
         parts.append(e(date))
-    if link := link_of(article):
-        parts.append(f'<a href="{attribute(link)}">source</a>')
+    if link := safe_link(link_of(article)):
+        parts.append(f'<a href="{link}">source</a>')
     return " — ".join(parts)
 
 
-def result_html(result: Result) -> str:
-    text, start, end = excerpt(result.passage, result.quote_start, result.quote_end)
+def result_html(result: Result, limit: int = PASSAGE_LIMITS[0]) -> str:
+    text, start, end = excerpt(result.passage, result.quote_start, result.quote_end, limit)
     quoted = e(text[:start]) + "<b>" + e(text[start:end]) + "</b>" + e(text[end:])
     return f"<blockquote expandable>{quoted}</blockquote>\n{reference_html(result.article)}"
 
@@ -62,10 +150,13 @@ class AnswerPage:
 
 
 def answer_pages(answer: Answer, per_page: int) -> list[AnswerPage]:
-    """The answer's results as messages of at most `per_page` passages, each under
-    the limit; a passage that does not fit starts the next page."""
+    """The answer's results as messages of at most `per_page` passages, each within
+    Telegram's limit; a passage that does not fit starts the next page, and one that
+    does not fit a page alone is shown shorter."""
+    header = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
+    room = MESSAGE_LIMIT - telegram_length(header + " — suite (99)\n\n")
+    blocks = [_fitting_block(result, room) for result in answer.results]
     pages: list[AnswerPage] = []
-    header = f"🔎 <b>{e(answer.question[:300])}</b>"
     current: list[tuple[Result, str]] = []
 
     def close() -> None:
@@ -74,15 +165,22 @@ def answer_pages(answer: Answer, per_page: int) -> list[AnswerPage]:
         pages.append(AnswerPage("\n\n".join([title, *(block for _, block in current)]), [r for r, _ in current]))
         current.clear()
 
-    for result in answer.results:
-        block = result_html(result)
-        size = len(header) + _HEADER_ROOM + sum(len(b) + 2 for _, b in current) + len(block) + 2
-        if current and (len(current) >= per_page or size > MESSAGE_LIMIT):
+    for result, block in zip(answer.results, blocks, strict=True):
+        size = sum(telegram_length(b) + 2 for _, b in current) + telegram_length(block)
+        if current and (len(current) >= per_page or size > room):
             close()
         current.append((result, block))
     if current:
         close()
     return pages
+
+
+def _fitting_block(result: Result, room: int) -> str:
+    for limit in PASSAGE_LIMITS:
+        block = result_html(result, limit)
+        if telegram_length(block) <= room:
+            return block
+    raise AssertionError("the shortest excerpt always fits")  # guaranteed by the caps above
 
 
 def nothing_found_html() -> str:
@@ -94,25 +192,41 @@ def empty_library_html() -> str:
 
 
 def article_card_html(article: ArticleRow) -> str:
-    lines = [f"<b>{e(article.title)}</b>"]
+    """An article's card for chat users: a link or a file name, never a path on the server."""
+    lines = [f"<b>{e(title_of(article))}</b>"]
     if date := french_date(article.date):
         lines.append(f"Date : {e(date)}")
     if article.author:
-        lines.append(f"Auteur : {e(article.author)}")
-    if link := link_of(article):
-        lines.append(f'Source : <a href="{attribute(link)}">{e(link)}</a>')
-    elif article.source:
-        lines.append(f"Source : {e(article.source)}")
-    lines.append(f"Article {article.id} — {article.passages} passages, ajouté le {e(article.added_at[:10])}")
+        lines.append(f"Auteur : {e(shorten(article.author, FIELD_CHARS))}")
+    link = link_of(article)
+    if href := safe_link(link):
+        lines.append(f'Source : <a href="{href}">{e(shorten(link, FIELD_CHARS))}</a>')
+    elif name := source_name(article.source):
+        lines.append(f"Source : {e(shorten(name, FIELD_CHARS))}")
+    lines.append(
+        f"Article {article.id} — {passages(article.passages)}, ajouté le {e(french_date(article.added_at[:10]) or '')}"
+    )
     return "\n".join(lines)
+
+
+def source_name(source: str | None) -> str | None:
+    """What a chat user may see of where an article came from: its file name, or
+    `telegram:NAME` as the bot records uploaded documents."""
+    if not source:
+        return None
+    return PurePath(source.removeprefix("telegram:")).name or None
 
 
 def ingest_html(status: str, article: ArticleRow) -> str:
     date = french_date(article.date)
-    what = f"« {e(article.title)} »" + (f" ({e(date)})" if date else "")
+    what = f"« {e(title_of(article))} »" + (f" ({e(date)})" if date else "")
     if status == "duplicate":
         return f"Cet article est déjà dans la bibliothèque : {what}, article {article.id}."
-    return f"✅ Ajouté : {what}\n{article.passages} passages, article {article.id}."
+    return f"✅ Ajouté : {what}\n{passages(article.passages)}, article {article.id}."
+
+
+def deleted_html(article: ArticleRow) -> str:
+    return f"🗑 Supprimé : « {e(title_of(article))} », article {article.id}."
 
 
 def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_page: int) -> str:
@@ -120,19 +234,60 @@ def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_pa
         return empty_library_html()
     pages = max((total + per_page - 1) // per_page, 1)
     lines = [f"<b>Articles</b> ({total}) — page {page + 1}/{pages}"]
+    room = (MESSAGE_LIMIT - telegram_length(lines[0])) // max(len(articles), 1) - 1
     for article in articles:
         date = french_date(article.date)
-        lines.append(f"<code>{article.id}</code> {e(article.title)}" + (f" ({e(date)})" if date else ""))
-    return "\n".join(lines)[:MESSAGE_LIMIT]
+        suffix = f" ({e(date)})" if date else ""
+        for limit in (TITLE_CHARS, 80, 20):  # shorter for titles made of characters that escape long
+            line = f"<code>{article.id}</code> {e(title_of(article, limit))}{suffix}"
+            if telegram_length(line) <= room:
+                break
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def stats_html(stats: LibraryStats) -> str:
     return (
         f"<b>Bibliothèque</b>\nArticles : {stats.articles}\nPassages : {stats.passages}\n"
-        f"Modèle : {e(stats.model)} (dimension {stats.dimension})\n"
+        f"Modèle : {e(shorten(stats.model, FIELD_CHARS))} (dimension {stats.dimension})\n"
         f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo"
     )
 
 
 def error_html(message: str) -> str:
-    return f"⚠️ {e(message)}"[:MESSAGE_LIMIT]
+    return f"⚠️ {e(shorten(message, ERROR_CHARS))}"
+
+
+def no_such_article_html(article_id: str) -> str:
+    return e(f"Aucun article n'a l'identifiant {shorten(article_id, 30)}.")
+
+
+def ingest_progress_html(done: int, total: int) -> str:
+    return f"⏳ Indexation : {done} / {passages(total)} ({done / max(total, 1):.0%})"
+
+
+def reindex_progress_html(done: int, total: int) -> str:
+    return f"🔄 Réindexation : {done} / {passages(total)} ({done / max(total, 1):.0%})"
+
+
+def reindex_done_html(articles: int, passage_count: int, added_meanwhile: int = 0, deleted_meanwhile: int = 0) -> str:
+    text = f"✅ Index reconstruit : {plural(articles, 'article')}, {passages(passage_count)}."
+    if added_meanwhile or deleted_meanwhile:
+        text += (
+            "\nLes changements reçus pendant la réindexation y figurent "
+            f"({plural(added_meanwhile, 'ajout')}, {plural(deleted_meanwhile, 'suppression')})."
+        )
+    return text
+
+
+def reindex_error_html(reason: str) -> str:
+    return error_html(f"Réindexation impossible : {reason}")
+
+
+def ingest_error_html(reason: str) -> str:
+    return error_html(f"Je n'ai pas pu ajouter cet article : {reason}")
+
+
+def failure_note_html(error: BaseException) -> str:
+    """The short note admins get when a handler fails (the traceback is in the log)."""
+    return error_html(f"Erreur dans le bot : {type(error).__name__}: {error}")

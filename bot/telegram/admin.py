@@ -1,0 +1,121 @@
+"""Administration: /stats, /articles (paged), /delete ID, /reindex. Admins only."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.permissions import is_admin
+from bot.telegram import messages as msg
+from bot.telegram.context import BotService, Context
+from bot.telegram.sending import StatusProgress, edit, reply
+from index.errors import LibraryError, NotFound
+
+log = logging.getLogger("bot.telegram")
+ARTICLES_PER_PAGE = 20
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ArticlesPageButton:
+    page: int
+
+
+def admin_only(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context) -> None:
+        user = update.effective_user
+        if not is_admin(user and user.id, context.service.settings):
+            if update.callback_query:
+                await update.callback_query.answer(msg.REFUSED, show_alert=True)
+            else:
+                await reply(update.effective_message, msg.e(msg.REFUSED))
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@admin_only
+async def cmd_stats(update: Update, context: Context) -> None:
+    stats = await asyncio.to_thread(context.service.library.stats)
+    await reply(update.effective_message, msg.stats_html(stats))
+
+
+@admin_only
+async def cmd_delete(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if len(context.args or []) != 1 or not context.args[0].isdecimal():
+        await reply(message, msg.DELETE_USAGE)
+        return
+    try:
+        article = await asyncio.to_thread(context.service.library.delete, int(context.args[0]))
+    except NotFound:
+        await reply(message, msg.no_such_article_html(context.args[0]))
+        return
+    await reply(message, msg.deleted_html(article))
+
+
+def articles_markup(page: int, total: int) -> InlineKeyboardMarkup | None:
+    buttons = []
+    if page > 0:
+        buttons.append(InlineKeyboardButton("◀ Page précédente", callback_data=ArticlesPageButton(page - 1)))
+    if (page + 1) * ARTICLES_PER_PAGE < total:
+        buttons.append(InlineKeyboardButton("Page suivante ▶", callback_data=ArticlesPageButton(page + 1)))
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+async def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    library = context.service.library
+    total = (await asyncio.to_thread(library.stats)).articles
+    articles = await asyncio.to_thread(library.articles, page * ARTICLES_PER_PAGE, ARTICLES_PER_PAGE)
+    return msg.articles_page_html(articles, page, total, ARTICLES_PER_PAGE), articles_markup(page, total)
+
+
+@admin_only
+async def cmd_articles(update: Update, context: Context) -> None:
+    text, markup = await articles_page(context, 0)
+    await reply(update.effective_message, text, markup)
+
+
+@admin_only
+async def on_articles_page(update: Update, context: Context) -> None:
+    query = update.callback_query
+    button: ArticlesPageButton = query.data
+    await query.answer()
+    text, markup = await articles_page(context, button.page)
+    await edit(query.message, text, markup)
+
+
+@admin_only
+async def cmd_reindex(update: Update, context: Context) -> None:
+    service = context.service
+    if service.reindex_running:
+        await reply(update.effective_message, msg.REINDEX_RUNNING)
+        return
+    status = await reply(update.effective_message, msg.REINDEX_STARTED)
+    service.reindexing = asyncio.create_task(reindex(service, status))
+
+
+async def reindex(service: BotService, status: Message) -> None:
+    """Rebuild in a worker thread, editing one status message with progress; questions
+    and ingests go on meanwhile (the rebuild takes in what they change)."""
+    progress = StatusProgress(status, msg.reindex_progress_html, asyncio.get_running_loop())
+    try:
+        report = await asyncio.to_thread(service.library.reindex, progress)
+    except LibraryError as exc:
+        await edit(status, msg.reindex_error_html(str(exc)))
+        return
+    except Exception:
+        log.exception("reindex failed")
+        await edit(status, msg.error_html(msg.REINDEX_FAILED))
+        return
+    await edit(
+        status,
+        msg.reindex_done_html(report.articles, report.passages, report.added_meanwhile, report.deleted_meanwhile),
+    )

@@ -1,0 +1,59 @@
+"""When something goes wrong: one apology to the user, a note to admins, the traceback
+in the log, and the bot token never printed anywhere."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.telegram import messages as msg
+from bot.telegram.context import Context
+
+log = logging.getLogger("bot.telegram")
+
+
+async def report_failure(context: Context, error: BaseException) -> None:
+    """Log a handler's failure with its traceback and tell the admins in a short note."""
+    log.error("error while handling an update", exc_info=error)
+    settings = context.service.settings
+    if settings.notify_admins_on_error:
+        note = msg.failure_note_html(error)
+        for admin in settings.admin_user_ids:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(admin, note)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """The one error handler: an apology where the update came from, then the report."""
+    if isinstance(update, Update) and update.effective_message:
+        with contextlib.suppress(TelegramError):
+            await update.effective_message.reply_text(msg.e(msg.APOLOGY))
+    await report_failure(context, context.error)
+
+
+class RedactToken(logging.Filter):
+    """The token is a password: it must never reach a log line, tracebacks included
+    (a failed request's URL carries it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "<token>")
+        return True
+
+
+def redact(text: str, token: str) -> str:
+    return text.replace(token, "<token>") if token else text

@@ -1,0 +1,119 @@
+"""/ingest: a URL, pasted text, a document, or a reply to a message or forwarded post.
+One status message tells the user what is happening and ends with the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+from telegram import Message, MessageOriginChannel, Update
+
+from bot.permissions import may_ingest
+from bot.service import ingest_documents
+from bot.settings import Settings
+from bot.telegram import messages as msg
+from bot.telegram.context import Context
+from bot.telegram.errors import report_failure
+from bot.telegram.sending import StatusProgress, edit, reply, typing
+from index.documents import Document
+from index.errors import InputError
+from index.sources import SUPPORTED_SUFFIXES, fetch_url, is_url, parse_bytes
+
+INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
+Say = Callable[[str], Awaitable[None]]
+
+
+def command_argument(message: Message) -> str:
+    """What follows the command, keeping the line breaks of pasted text."""
+    text = message.text or message.caption or ""
+    return INGEST_CAPTION.sub("", text, count=1) if INGEST_CAPTION.match(text) else ""
+
+
+def origin_link(message: Message) -> str | None:
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel) and origin.chat.username:
+        return f"https://t.me/{origin.chat.username}/{origin.message_id}"
+    if message.chat.username:
+        return f"https://t.me/{message.chat.username}/{message.message_id}"
+    return None
+
+
+async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, str]:
+    document = message.document
+    name = document.file_name or "document"
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(f"type de fichier non pris en charge ({name}) : envoyez un .txt, .md ou .html")
+    if document.file_size and document.file_size > settings.ingest_max_bytes:
+        raise InputError(
+            f"le fichier fait {document.file_size:,} octets, au-delà de la limite de {settings.ingest_max_bytes:,}"
+        )
+    file = await document.get_file()
+    return bytes(await file.download_as_bytearray()), name
+
+
+async def read_ingest_input(message: Message, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
+    """What to ingest, as a label and a blocking loader; InputError when there is nothing."""
+    argument = command_argument(message).strip()
+    limit = settings.ingest_max_bytes
+    if message.document:
+        data, name = await document_bytes(message, settings)
+        return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
+    if argument and is_url(argument) and len(argument.split()) == 1:
+        await say(msg.DOWNLOADING)
+        options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": limit}
+        allow = settings.ingest_allow_private_urls
+        return argument, lambda: fetch_url(argument, allow_private=allow, **options)
+    if argument:
+        return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
+    replied = message.reply_to_message
+    if replied and replied.document:
+        data, name = await document_bytes(replied, settings)
+        return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
+    if replied and (replied.text or replied.caption):
+        body, source = replied.text or replied.caption, origin_link(replied)
+        return "message", lambda: _with_source(parse_bytes(body.encode(), name=None, source=source, max_bytes=limit))
+    raise InputError(
+        "rien à ajouter. Envoyez /ingest suivi d'une URL ou du texte, répondez /ingest à un message, "
+        "ou envoyez un document avec la légende /ingest."
+    )
+
+
+def _with_source(document: Document) -> Document:
+    return replace(document, url=document.url or document.source)
+
+
+async def cmd_ingest(update: Update, context: Context) -> None:
+    service = context.service
+    message = update.effective_message
+    if not may_ingest(update.effective_user and update.effective_user.id, service.settings):
+        await reply(message, msg.e(msg.INGEST_REFUSED))
+        return
+    status = await reply(message, msg.INGEST_STARTED)
+
+    async def say(text: str) -> None:
+        await edit(status, text)
+
+    progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
+    try:
+        async with typing(message):
+            label, load = await read_ingest_input(message, service.settings, say)
+            document = await asyncio.to_thread(load)
+            await say(msg.INDEXING)
+            labelled = [(label, document)]
+            outcome = (await asyncio.to_thread(ingest_documents, service.library, labelled, progress))[0]
+    except InputError as exc:
+        await say(msg.ingest_error_html(str(exc)))
+        return
+    except Exception as exc:
+        # The status message is the one reply: it says the ingest failed; admins get the details.
+        await say(msg.error_html(msg.INGEST_FAILED))
+        await report_failure(context, exc)
+        return
+    await say(msg.ingest_html(outcome.status, outcome.article))
+
+
+async def on_document_without_command(update: Update, context: Context) -> None:
+    await reply(update.effective_message, msg.DOCUMENT_HINT)

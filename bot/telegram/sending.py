@@ -1,0 +1,86 @@
+"""Sending, editing and showing activity: what every handler uses to talk back.
+
+Parse mode, link previews and quoting come from the application's `Defaults`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, NetworkError, TelegramError
+
+T = TypeVar("T")
+TYPING_AFTER_SECONDS = 0.5
+PROGRESS_EVERY_SECONDS = 2.0
+
+
+async def retrying(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+    """Network errors are retried with a short back-off; Telegram's refusals are not."""
+    for attempt in range(attempts):
+        try:
+            return await send()
+        except NetworkError as exc:
+            if isinstance(exc, BadRequest) or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    return await retrying(lambda: message.reply_text(text, reply_markup=markup))
+
+
+async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    try:
+        await retrying(lambda: message.edit_text(text, reply_markup=markup))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+@contextlib.asynccontextmanager
+async def typing(message: Message, after: float = TYPING_AFTER_SECONDS) -> AsyncIterator[None]:
+    """Show "typing…" while the work lasts (Telegram clears it after 5 s). Not for work done
+    within `after` seconds, like most answers: the indicator would only flicker before the
+    reply, and each one is a request counted against the bot's flood limit (README,
+    "Performance", has what it cost 20 users asking at once)."""
+
+    async def keep_typing() -> None:
+        await asyncio.sleep(after)
+        while True:
+            with contextlib.suppress(TelegramError):
+                await message.chat.send_action(ChatAction.TYPING)
+            await asyncio.sleep(4)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+
+
+class StatusProgress:
+    """A `progress(done, total)` callback for work in a worker thread that edits one
+    status message, at most every `every` seconds, from the event loop."""
+
+    def __init__(
+        self,
+        status: Message,
+        render: Callable[[int, int], str],
+        loop: asyncio.AbstractEventLoop,
+        every: float = PROGRESS_EVERY_SECONDS,
+    ) -> None:
+        self.status, self.render, self.loop, self.every = status, render, loop, every
+        self._last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total and now - self._last >= self.every:
+            self._last = now
+            asyncio.run_coroutine_threadsafe(edit(self.status, self.render(done, total)), self.loop)
