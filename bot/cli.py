@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -226,6 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibraryError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so that the exit flush does not fail again)
+        return 0
     except OSError as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return 2

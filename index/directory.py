@@ -14,9 +14,11 @@ processes never write the same file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -81,6 +83,15 @@ def recover_swap(directory: Path) -> None:
         else:
             shutil.rmtree(directory, ignore_errors=True)
             retired.rename(directory)
+
+
+def remove_stale_temporaries(directory: Path, older_than: float = 600.0) -> None:
+    """Temporary files a crash left behind (a writer still at work has a recent one)."""
+    limit = time.time() - older_than
+    for path in directory.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
 
 
 def database_identity(directory: Path) -> tuple[int, int] | None:

@@ -99,7 +99,10 @@ class PassageCounter:
         self.done = 0
 
     def expect(self, passages: int) -> None:
+        """More passages to come: shown at once, so the total is there before any work."""
         self.total += passages
+        if self.progress:
+            self.progress(self.done, self.total)
 
     def advance(self, passages: int) -> None:
         self.done += passages
@@ -118,6 +121,6 @@ class PassageCounter:
                 self.progress(base + done, max(self.total, base + done))
 
         vectors = embedder.embed_passages(list(texts), report if self.progress else None)
-        self.done = base + len(texts)
-        self.total = max(self.total, self.done)
+        self.done = base
+        self.advance(len(texts))
         return vectors

@@ -27,7 +27,7 @@ import numpy as np
 
 from index.analysis import ANALYZER_VERSION, terms
 from index.batching import Progress
-from index.directory import DATABASE, database_identity, recover_swap, write_lock
+from index.directory import DATABASE, database_identity, recover_swap, remove_stale_temporaries, write_lock
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
@@ -122,6 +122,7 @@ class Library:
         self._snapshot_pending: Future | None = None
         with self._write_lock:
             recover_swap(self.directory)
+            remove_stale_temporaries(self.directory)
             if not (self.directory / MANIFEST).exists():
                 self.directory.mkdir(parents=True, exist_ok=True)
                 Store(self.directory / DATABASE).close()

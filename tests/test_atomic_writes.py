@@ -101,3 +101,38 @@ def test_vectors_and_rows_agree_after_adds_and_deletes(fast_library):
     fast_library.delete(4)
     assert consistent(fast_library.directory) == (3, 3)
     assert len(fast_library.vector_index) == 3
+
+
+REINDEXER = textwrap.dedent(
+    """
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from tests.conftest import HashingEmbedder
+    from index.library import Library
+    import index.reindex
+    index.reindex._BATCH_PASSAGES = 1  # progress after every article
+    library = Library({directory!r}, HashingEmbedder(), max_words=60)
+    print("ready", flush=True)
+    library.reindex(lambda done, total: time.sleep(0.01))
+    print("done", flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after", [0.3, 0.9, 1.6, 2.4])
+def test_killing_a_reindex_at_any_moment_keeps_every_article(tmp_path, kill_after):
+    directory = tmp_path / "idx"
+    library = Library(directory, HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(150)])
+    library.close()
+    script = REINDEXER.format(root=str(ROOT), directory=str(directory))
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=ROOT)
+    assert process.stdout.readline().strip() == b"ready"
+    time.sleep(kill_after)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert consistent(directory) == (150, 150)
+    again = Library(directory, HashingEmbedder(), max_words=60)  # and a later reindex goes through
+    assert again.reindex().articles == 150
+    again.close()

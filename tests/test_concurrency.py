@@ -106,6 +106,20 @@ def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path, monkeypatc
     consistent(tmp_path / "idx")
 
 
+def test_a_library_open_elsewhere_follows_a_reindex_and_writes_into_the_rebuilt_one(tmp_path):
+    here = new_library(tmp_path / "idx")
+    here.ingest([article(n) for n in range(5)])
+    elsewhere = new_library(tmp_path / "idx")  # the same library, open as another process would
+    elsewhere.reindex()
+    here.ingest([article(99)])  # after the swap: into the new files, not the replaced ones
+    here.delete(1)
+    assert titles(elsewhere) == titles(here) == {f"Article {n}" for n in (1, 2, 3, 4, 99)}
+    assert elsewhere.ask("conseil numéro 99").results[0].article.title == "Article 99"
+    here.close()
+    elsewhere.close()
+    assert consistent(tmp_path / "idx") == (5, 5)
+
+
 WRITER = textwrap.dedent(
     """
     import json, sys
