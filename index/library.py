@@ -208,18 +208,20 @@ class Library:
             else:
                 fresh.append(position)
                 first_with_key.update(dict.fromkeys(item.keys, position))
-        vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])
         written: dict[int, IngestResult] = {}
-        with self._write_lock:
-            opened = self._current()
-            with opened.store.write():
-                offset = 0
-                for position in fresh:
-                    count = len(batch[position].contexts)
-                    status, row = opened.store.add_article(batch[position].article, vectors[offset : offset + count])
-                    written[position] = IngestResult(status, row)
-                    offset += count
-        if written:
+        if fresh:
+            vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])
+            with self._write_lock:
+                opened = self._current()
+                with opened.store.write():
+                    offset = 0
+                    for position in fresh:
+                        count = len(batch[position].contexts)
+                        article = batch[position].article
+                        written[position] = IngestResult(
+                            *opened.store.add_article(article, vectors[offset : offset + count])
+                        )
+                        offset += count
             self._after_write(opened)
         results = []
         for position, duplicate in enumerate(known):

@@ -196,8 +196,10 @@ def fetch_url(
     current = url
     deadline = _Deadline(timeout)
     try:
-        # No proxy from the environment: requests go to the checked address and nowhere else.
-        with httpx.Client(transport=transport, trust_env=False, headers={"User-Agent": USER_AGENT}) as client:
+        # An explicit transport: no proxy from the environment, so requests go to the checked
+        # address and nowhere else (certificate settings from the environment still apply).
+        transport = transport or httpx.HTTPTransport()
+        with httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}) as client:
             for _ in range(_MAX_REDIRECTS + 1):
                 target = _resolve_checked(current, allow_private, resolver)
                 with contextlib.closing(_send(client, current, target, deadline)) as response:

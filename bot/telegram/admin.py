@@ -50,7 +50,7 @@ async def cmd_stats(update: Update, context: Context) -> None:
 @admin_only
 async def cmd_delete(update: Update, context: Context) -> None:
     message = update.effective_message
-    if len(context.args or []) != 1 or not context.args[0].isdecimal():
+    if len(context.args or []) != 1 or not context.args[0].isdecimal() or len(context.args[0]) > 18:
         await reply(message, msg.DELETE_USAGE)
         return
     try:
