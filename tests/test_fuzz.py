@@ -91,12 +91,31 @@ def test_every_article_message_is_valid_telegram_html(article, status):
 
 
 @FAST
-@given(field, field, st.integers(0, 10**9))
-def test_every_other_message_is_valid_telegram_html(text, model, count):
+@given(field, field, st.integers(0, 10**9), st.integers(0, 10**9))
+def test_every_other_message_is_valid_telegram_html(text, model, count, other):
     stats = LibraryStats(count, count, model, 384, 200, count, "/srv/citebot/data/index")
-    for html in (fmt.error_html(text), fmt.stats_html(stats), fmt.nothing_found_html(), fmt.empty_library_html()):
+    for html in (
+        fmt.error_html(text),
+        fmt.ingest_error_html(text),
+        fmt.reindex_error_html(text),
+        fmt.failure_note_html(RuntimeError(text)),
+        fmt.no_such_article_html(text),
+        fmt.stats_html(stats),
+        fmt.ingest_progress_html(min(count, other), max(count, other)),
+        fmt.reindex_progress_html(min(count, other), max(count, other)),
+        fmt.reindex_done_html(count, other, count % 7, other % 5),
+        fmt.nothing_found_html(),
+        fmt.empty_library_html(),
+    ):
         check_telegram_html(html)
         assert fmt.fits(html)
+
+
+def test_every_fixed_message_is_valid_telegram_html():
+    fixed = [value for name, value in vars(fmt).items() if name.isupper() and isinstance(value, str)]
+    assert len(fixed) > 15
+    for text in [*fixed, fmt.HELP + fmt.ADMIN_HELP]:
+        check_telegram_html(text)
 
 
 @FAST
