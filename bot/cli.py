@@ -34,7 +34,7 @@ def _print_json(value: object) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     labelled = [item for value in args.inputs for item in read_input(value, settings)]
     library = open_for_terminal(settings)
-    with progress_bar("Ingestion", "passage") as progress:
+    with progress_bar("Ingestion", "phrase") as progress:
         outcomes = ingest_documents(library, labelled, progress)
     for outcome in outcomes:
         if args.json:
@@ -97,7 +97,7 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
-    with progress_bar("Réindexation", "passage") as progress:
+    with progress_bar("Réindexation", "phrase") as progress:
         library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
     print(f"Index reconstruit : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}.")
@@ -136,14 +136,23 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(report.to_dict())
         return 0
-    print(f"{'mode':<10}{'hit@1':>8}{'hit@5':>8}{'quote@1':>9}   ({report.retrieval[0].questions} questions)")
-    for figures in report.retrieval:
-        print(f"{figures.mode:<10}{figures.hit_at_1:>8.3f}{figures.hit_at_5:>8.3f}{figures.quote_at_1:>9.3f}")
-    d = report.decision
     print(
-        f"\nAvec {d.library_articles} articles ingérés : {d.found_in_library:.1%} de leurs questions trouvées ; "
-        f"{d.declined_held_out:.1%} des questions sur les {d.held_out_articles} autres déclinées."
+        f"{'mode':<10}{'hit@1':>8}{'hit@5':>8}{'quote@1':>9}{'précision':>11}"
+        f"   ({report.retrieval[0].questions} questions ; précision : quote@1 parmi les hit@1)"
     )
+    for figures in report.retrieval:
+        print(
+            f"{figures.mode:<10}{figures.hit_at_1:>8.3f}{figures.hit_at_5:>8.3f}"
+            f"{figures.quote_at_1:>9.3f}{figures.sentence_precision:>11.3f}"
+        )
+    if report.by_size:
+        print(f"\n{'articles':>8}{'bibliothèques':>15}{'trouvées':>18}{'déclinées':>18}")
+        for size in report.by_size:
+            found = f"{size.found:.1%} ({size.questions_in})"
+            declined = f"{size.declined:.1%} ({size.questions_out})"
+            print(f"{size.articles:>8}{size.libraries:>15}{found:>18}{declined:>18}")
+    for problem in report.unreadable:
+        print(f"non ingéré : {problem}", file=sys.stderr)
     return 0
 
 

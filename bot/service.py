@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.settings import Settings
+from index.background import french_background
 from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError
@@ -46,6 +47,7 @@ def library_options(settings: Settings) -> dict:
     return {
         "max_words": settings.passage_max_words,
         "policy": RelevancePolicy(threshold=settings.relevance_threshold),
+        "background": french_background(settings.model_cache_dir),
     }
 
 

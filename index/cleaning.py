@@ -55,14 +55,25 @@ def normalise_whitespace(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_TEASER_LINE = re.compile(r"^\s*(?:(?:à|a) lire aussi|lire aussi|voir aussi|sur le même sujet)\b", re.IGNORECASE)
+
+
 def raw_blocks(text: str) -> list[str]:
-    """Blank-line separated blocks, each folded onto one line."""
+    """Blank-line separated blocks, each folded onto one line. A "Lire aussi" line is a
+    block of its own even without blank lines around it, so that it never runs into the
+    sentence that follows."""
     text = normalise_whitespace(text)
-    return [
-        " ".join(line.strip() for line in part.split("\n")).strip()
-        for part in re.split(r"\n\s*\n", text)
-        if part.strip()
-    ]
+    blocks = []
+    for part in re.split(r"\n\s*\n", text):
+        lines: list[str] = []
+        for line in part.split("\n"):
+            if _TEASER_LINE.match(line):
+                blocks.extend([" ".join(lines).strip(), line.strip()])
+                lines = []
+            else:
+                lines.append(line.strip())
+        blocks.append(" ".join(lines).strip())
+    return [block for block in blocks if block]
 
 
 def is_caption(block: str) -> bool:

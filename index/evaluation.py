@@ -1,19 +1,26 @@
-"""Retrieval figures on a question-answering file in the format of `shared/eval`.
+"""Quality figures on a question file in the format of `shared/eval` (PIAF articles) or of
+`shared/eval/news` (real pages, with questions that no page answers).
 
-A question is a hit at rank k when one of the first k results comes from the
-question's article and its passage contains one of the gold answers (case and
-whitespace normalised); quote@1 asks the same of the first result's quote.
-Found/declined: with a seeded two-thirds of the articles in the library, the
-share of their questions that are `found`, and the share of questions about the
-absent third that are declined.
+A question is a hit at rank k when one of the first k results comes from the question's
+article and its passage contains one of the gold answers (case and whitespace
+normalised); quote@1 asks the same of the first result's quote, and sentence precision
+is quote@1 among the hits at rank 1.
+
+Found / declined, by library size: libraries of 1, 3, 10, 50 and 160 articles are drawn
+from the set (seeded; several of each small size), copied from the full library without
+embedding anything again. The questions about their articles should be found; the
+questions about the other articles, and those no article answers, should be declined.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,8 +28,12 @@ from index.cleaning import Block
 from index.documents import Document, parse_text
 from index.errors import InputError
 from index.library import Answer, Library, Mode
+from index.reindex import copy_library
+from index.sources import SUPPORTED_SUFFIXES, read_file
 
 EVAL_SOURCE = "eval:"
+LIBRARY_SIZES = (1, 3, 10, 50, 160)
+QUESTIONS_PER_SIZE = 600  # questions asked of the libraries of one size, about their articles and about others each
 T = TypeVar("T")
 
 
@@ -31,7 +42,14 @@ class EvalQuestion:
     id: str
     question: str
     answers: tuple[str, ...]
-    article_id: str
+    article_id: str | None  # None: no article of the set answers it
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    documents: list[Document]  # each with source "eval:<article id>"
+    questions: list[EvalQuestion]
+    unreadable: list[str] = field(default_factory=list)  # articles that could not be read, and why
 
 
 @dataclass(frozen=True)
@@ -41,20 +59,24 @@ class RetrievalFigures:
     hit_at_1: float
     hit_at_5: float
     quote_at_1: float
+    sentence_precision: float  # quote@1 among hits at rank 1
 
 
 @dataclass(frozen=True)
-class DecisionFigures:
-    library_articles: int
-    held_out_articles: int
-    found_in_library: float  # share of questions on ingested articles answered
-    declined_held_out: float  # share of questions on absent articles declined
+class SizeFigures:
+    articles: int  # in each library of this size
+    libraries: int  # drawn and measured
+    questions_in: int
+    found: float  # share of the questions about the library's articles answered
+    questions_out: int
+    declined: float  # share of the other questions declined
 
 
 @dataclass(frozen=True)
 class EvalReport:
     retrieval: list[RetrievalFigures]
-    decision: DecisionFigures
+    by_size: list[SizeFigures]
+    unreadable: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -76,7 +98,13 @@ def _read_jsonl(path: Path, make: Callable[[dict], T]) -> list[T]:
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
-    return _read_jsonl(path, lambda r: EvalQuestion(r["id"], r["question"], tuple(r["answers"]), r["article_id"]))
+    """PIAF questions (`article_id`) or questions about pages (`file`, null when none answers)."""
+    return _read_jsonl(
+        path,
+        lambda r: EvalQuestion(
+            r["id"], r["question"], tuple(r["answers"]), r["article_id"] if "file" not in r else r["file"]
+        ),
+    )
 
 
 def _eval_document(row: dict) -> Document:
@@ -89,6 +117,32 @@ def _eval_document(row: dict) -> Document:
 def load_articles(path: Path) -> list[Document]:
     """Eval articles as documents whose source records their eval id."""
     return _read_jsonl(path, _eval_document)
+
+
+def load_eval_set(questions_path: Path, articles_path: Path | None = None) -> EvalSet:
+    questions = load_questions(questions_path)
+    if articles_path is None and _names_pages(questions_path):
+        return _load_pages(questions_path.parent, questions)
+    articles_path = articles_path or questions_path.with_name("articles.jsonl")
+    if not articles_path.is_file():
+        raise InputError(f"fichier d'articles introuvable : {articles_path} (attendu à côté des questions)")
+    return EvalSet(load_articles(articles_path), questions)
+
+
+def _names_pages(questions_path: Path) -> bool:
+    first = next((line for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()), "{}")
+    return "file" in json.loads(first)
+
+
+def _load_pages(folder: Path, questions: list[EvalQuestion]) -> EvalSet:
+    """Every page or text of the folder, read as `ingest` reads a file, under its file name."""
+    documents, unreadable = [], []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES):
+        try:
+            documents.append(replace(read_file(path, max_bytes=10_000_000), source=EVAL_SOURCE + path.name))
+        except InputError as exc:
+            unreadable.append(f"{path.name} : {exc}")
+    return EvalSet(documents, questions, unreadable)
 
 
 def _eval_id(answer_source: str | None) -> str | None:
@@ -113,34 +167,64 @@ def is_quote_hit(answer: Answer, question: EvalQuestion) -> bool:
 def retrieval_figures(library: Library, questions: Sequence[EvalQuestion], mode: Mode) -> RetrievalFigures:
     answers = library.ask_many([q.question for q in questions], top_k=5, mode=mode)
     n = max(len(questions), 1)
+    hits = sum(is_hit(a, q, 1) for a, q in zip(answers, questions))
+    quotes = sum(is_quote_hit(a, q) for a, q in zip(answers, questions))
     return RetrievalFigures(
         mode=mode,
         questions=len(questions),
-        hit_at_1=sum(is_hit(a, q, 1) for a, q in zip(answers, questions)) / n,
+        hit_at_1=hits / n,
         hit_at_5=sum(is_hit(a, q, 5) for a, q in zip(answers, questions)) / n,
-        quote_at_1=sum(is_quote_hit(a, q) for a, q in zip(answers, questions)) / n,
+        quote_at_1=quotes / n,
+        sentence_precision=quotes / max(hits, 1),
     )
 
 
-def held_out_articles(article_ids: Sequence[str], share: float = 1 / 3, seed: int = 0) -> set[str]:
-    ids = sorted(article_ids)
-    return set(random.Random(seed).sample(ids, round(len(ids) * share)))
+def libraries_of_size(size: int) -> int:
+    """How many libraries of a size are drawn: more of the small ones, whose few questions vary most."""
+    return max(2, min(20, math.ceil(40 / size)))
 
 
-def decision_figures(library: Library, questions: Sequence[EvalQuestion], held_out: set[str]) -> DecisionFigures:
-    """Delete the held-out articles from `library`, then see what is found and declined."""
-    for article in library.articles():
-        if _eval_id(article.source) in held_out:
-            library.delete(article.id)
-    answers = library.ask_many([q.question for q in questions])
-    inside = [a.found for a, q in zip(answers, questions) if q.article_id not in held_out]
-    outside = [not a.found for a, q in zip(answers, questions) if q.article_id in held_out]
-    return DecisionFigures(
-        library_articles=len(library.articles()),
-        held_out_articles=len(held_out),
-        found_in_library=sum(inside) / max(len(inside), 1),
-        declined_held_out=sum(outside) / max(len(outside), 1),
-    )
+def sized_answers(
+    library: Library, eval_set: EvalSet, size: int, scratch: Path, seed: int = 0
+) -> Iterator[tuple[list[Answer], list[Answer]]]:
+    """For each library of `size` articles drawn from the full `library`: the answers to
+    questions about its articles, and to the others."""
+    ids = {_eval_id(a.source): a.id for a in library.articles()}
+    keys = sorted(k for k in ids if k)
+    rng = random.Random(f"{seed}-{size}")
+    libraries = libraries_of_size(size)
+    per_library = QUESTIONS_PER_SIZE // libraries
+    for number in range(libraries):
+        chosen = set(rng.sample(keys, size))
+        inside = [q for q in eval_set.questions if q.article_id in chosen]
+        outside = [q for q in eval_set.questions if q.article_id not in chosen]
+        inside = rng.sample(inside, min(len(inside), per_library))
+        outside = rng.sample(outside, min(len(outside), per_library))
+        directory = scratch / f"size-{size}-{seed}-{number}"
+        copy_library(library.directory, directory, library.embedder, library.config, {ids[k] for k in chosen})
+        sample = Library(
+            directory,
+            library.embedder,
+            max_words=library.config.max_words,
+            policy=library.policy,
+            background=library.background,
+        )
+        answers = sample.ask_many([q.question for q in inside + outside])
+        sample.close()
+        shutil.rmtree(directory, ignore_errors=True)
+        yield answers[: len(inside)], answers[len(inside) :]
+
+
+def size_figures(library: Library, eval_set: EvalSet, size: int, scratch: Path, seed: int = 0) -> SizeFigures:
+    """Found and declined in libraries of `size` articles drawn from the full `library`."""
+    found = asked_in = declined = asked_out = libraries = 0
+    for inside, outside in sized_answers(library, eval_set, size, scratch, seed):
+        libraries += 1
+        found += sum(a.found for a in inside)
+        declined += sum(not a.found for a in outside)
+        asked_in += len(inside)
+        asked_out += len(outside)
+    return SizeFigures(size, libraries, asked_in, found / max(asked_in, 1), asked_out, declined / max(asked_out, 1))
 
 
 def run_evaluation(
@@ -148,22 +232,23 @@ def run_evaluation(
     questions_path: Path,
     articles_path: Path | None = None,
     *,
+    sizes: Sequence[int] = LIBRARY_SIZES,
     progress: Callable[[str], None] | None = None,
 ) -> EvalReport:
-    """Ingest the eval articles into `library` (meant to be a scratch one) and measure."""
-    articles_path = articles_path or questions_path.with_name("articles.jsonl")
-    if not articles_path.is_file():
-        raise InputError(f"fichier d'articles introuvable : {articles_path} (attendu à côté des questions)")
-    questions = load_questions(questions_path)
-    documents = load_articles(articles_path)
+    """Ingest the set's articles into `library` (meant to be a scratch one) and measure."""
+    eval_set = load_eval_set(questions_path, articles_path)
     say = progress or (lambda _message: None)
-    say(f"ingestion de {len(documents)} articles")
-    library.ingest(documents)
+    say(f"ingestion de {len(eval_set.documents)} articles")
+    library.ingest(eval_set.documents)
+    answerable = [q for q in eval_set.questions if q.article_id is not None]
     retrieval = []
     for mode in ("dense", "lexical", "hybrid"):
         say(f"questions ({mode})")
-        retrieval.append(retrieval_figures(library, questions, mode))
-    say("seuil de pertinence (articles retirés)")
-    held_out = held_out_articles([d.source[len(EVAL_SOURCE) :] for d in documents if d.source])
-    decision = decision_figures(library, questions, held_out)
-    return EvalReport(retrieval, decision)
+        retrieval.append(retrieval_figures(library, answerable, mode))
+    by_size = []
+    with tempfile.TemporaryDirectory(prefix="citebot-sizes-", dir=library.directory.parent) as scratch:
+        for size in sizes:
+            if size < len(eval_set.documents):
+                say(f"bibliothèques de {size} articles")
+                by_size.append(size_figures(library, eval_set, size, Path(scratch)))
+    return EvalReport(retrieval, by_size, eval_set.unreadable)

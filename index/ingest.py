@@ -1,6 +1,11 @@
 """The ingest pipeline's pure parts: a document becomes an article ready to store
-(chunked into passages, each with the text that is embedded for it), and the
-counting of passages for progress reports."""
+(chunked into passages, each split into sentences with the text embedded for each),
+and the counting of embedded sentences for progress reports.
+
+Each sentence is embedded on its own, read under its article's title and its section
+heading: a question is then compared with every sentence, which finds the passage that
+answers more often than one vector per passage, and says which sentence answers
+(README, "How it works")."""
 
 from __future__ import annotations
 
@@ -17,12 +22,14 @@ from index.chunking import chunk_blocks
 from index.cleaning import Block
 from index.documents import Document
 from index.embeddings import Embedder
+from index.sentences import sentence_spans
 from index.store import NewArticle, NewPassage, StoredArticle
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """An article ready to store, and what is embedded for each of its passages."""
+    """An article ready to store, and what is embedded for each sentence of its passages
+    (passage after passage)."""
 
     article: NewArticle
     contexts: list[str]
@@ -53,7 +60,7 @@ def normalise_url(url: str | None) -> str | None:
 
 
 def passage_context(title: str, heading: str | None, passage: str) -> str:
-    """What is embedded and searched for a passage: it is read under its title and heading."""
+    """What is embedded for a sentence, and searched for a passage: read under its title and heading."""
     return "\n".join(part for part in (title, heading, passage) if part)
 
 
@@ -63,9 +70,11 @@ def prepare(
     text = document.text
     passages, contexts = [], []
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):
-        context = passage_context(document.title, chunk.heading, text[chunk.start : chunk.end])
-        passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, " ".join(terms(context))))
-        contexts.append(context)
+        passage = text[chunk.start : chunk.end]
+        sentences = tuple(sentence_spans(passage)) or ((0, len(passage)),)
+        terms_of_passage = " ".join(terms(passage_context(document.title, chunk.heading, passage)))
+        passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
+        contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
     article = NewArticle(
         title=document.title,
         date=document.date,
@@ -90,8 +99,8 @@ def prepare_stored(stored: StoredArticle, max_words: int) -> Prepared:
     return prepare(document, max_words, article_id=row.id, added_at=row.added_at)
 
 
-class PassageCounter:
-    """Progress in passages over several embedding calls: `progress(done, total)`."""
+class SentenceCounter:
+    """Progress in embedded sentences over several embedding calls: `progress(done, total)`."""
 
     def __init__(self, progress: Progress | None, total: int = 0) -> None:
         self.progress = progress

@@ -26,22 +26,24 @@ from typing import Literal
 import numpy as np
 
 from index.analysis import ANALYZER_VERSION, terms
+from index.background import BackgroundFrequencies, term_weights
 from index.batching import Progress
 from index.directory import DATABASE, database_identity, recover_swap, remove_stale_temporaries, write_lock
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
-from index.ingest import PassageCounter, Prepared, passage_context, prepare
+from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_vectors import LiveVectors
 from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
-from index.quotes import best_quote, coverage, idf_weights
+from index.quotes import idf_weights
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
 from index.reindex import ReindexReport, rebuild_directory
+from index.search import RERANKED, Candidate, evidence_for, rerank, score_candidate
 from index.store import ArticleRow, Store
 
-# Passages embedded and committed together: a long ingest keeps what it committed if it
+# Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
-_BATCH_PASSAGES = 512
+_BATCH_SENTENCES = 2048
 Mode = Literal["hybrid", "dense", "lexical"]
 
 
@@ -77,6 +79,8 @@ class Answer:
     # Seconds per stage, for benchmarks and logs. The question's embedding runs beside the
     # lexical search, so the stages add up to more than the answer took.
     timings: dict[str, float] = field(default_factory=dict)
+    # The candidates whose sentences were scored, in the final order (evaluation, fitting).
+    candidates: list[Candidate] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,13 @@ class Library:
         max_words: int = 120,
         policy: RelevancePolicy | None = None,
         candidates: int = 50,
+        background: BackgroundFrequencies | None = None,
     ) -> None:
+        """`background`: French word frequencies, so that a term's weight holds in a library of
+        any size (`index.background`); without it, weights come from the library alone."""
         self.directory = Path(directory)
         self.embedder = embedder
+        self.background = background
         self.policy = policy or RelevancePolicy()
         self.candidates = candidates
         self.config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
@@ -166,13 +174,13 @@ class Library:
         batches of about 500 passages, so a long ingest that is interrupted keeps what
         was fully committed and nothing half-done.
         """
-        counter = PassageCounter(progress)
+        counter = SentenceCounter(progress)
         results: list[IngestResult] = []
         for batch in self._batches(documents, counter):
             results.extend(self._ingest_batch(batch, counter))
         return results
 
-    def _batches(self, documents: Iterable[Document], counter: PassageCounter) -> Iterator[list[Prepared]]:
+    def _batches(self, documents: Iterable[Document], counter: SentenceCounter) -> Iterator[list[Prepared]]:
         """Prepared documents in batches; all prepared first when their number is known,
         so that progress has its total from the start."""
         items: Iterable[Prepared]
@@ -184,13 +192,13 @@ class Library:
         batch: list[Prepared] = []
         for item in items:
             batch.append(item)
-            if sum(len(p.contexts) for p in batch) >= _BATCH_PASSAGES:
+            if sum(len(p.contexts) for p in batch) >= _BATCH_SENTENCES:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    def _ingest_batch(self, batch: list[Prepared], counter: PassageCounter) -> list[IngestResult]:
+    def _ingest_batch(self, batch: list[Prepared], counter: SentenceCounter) -> list[IngestResult]:
         opened = self._current()
         # Known duplicates are not embedded; the store decides again when it writes.
         with opened.store.read():
@@ -275,37 +283,36 @@ class Library:
             dense: list[tuple[int, float]] = []
             if embedding is not None:
                 embedded, clock.laps["embedding"] = embedding.result()
-                query_vector = embedded[index : index + 1]
+                query_vector = embedded[index]
                 clock.lap("embedding_wait")
-                scores, ids = vectors.search(query_vector, k)
-                dense = [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+                dense = vectors.search_passages(query_vector, k)
             clock.lap("dense")
             ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)
-            rows = store.get_passages([i for i, _ in ranked[: top_k * 2]])
+            shortlist = [i for i, _ in ranked[: max(RERANKED, top_k) * 2]]
+            rows = store.get_passages(shortlist)
             # The vector index may hold passages newer than this view: those are left out.
-            fused = [(i, score) for i, score in ranked if i in rows][:top_k]
+            fused = [(i, score) for i, score in ranked if i in rows][: max(RERANKED, top_k)]
+            sentences = store.passage_sentences([i for i, _ in fused], self.config.dimension)
             clock.lap("fusion")
-            weights = idf_weights(query_terms, frequencies, len(vectors))
-            best_dense = None
-            if fused and query_vector is not None and fused[0][0] not in dict(dense):  # a lexical-only candidate
-                _, stored = store.vectors([fused[0][0]], self.config.dimension)
-                best_dense = float(stored[0] @ query_vector[0]) if len(stored) else None
+            _, passages = store.counts()
+            if self.background is not None:
+                background = self.background.frequencies(query_terms)
+                weights = term_weights(query_terms, frequencies, passages, background)
+            else:
+                weights = idf_weights(query_terms, frequencies, passages)
         if not fused:
             return Answer(question, False, [], timings=clock.laps)
-        results = []
-        for rank, (passage_id, score) in enumerate(fused, start=1):
-            row = rows[passage_id]
-            start, end = best_quote(row.text, weights)
-            results.append(Result(rank, score, passage_id, row.article, row.heading, row.text, start, end))
-        best = rows[fused[0][0]]
-        context = passage_context(best.article.title, best.heading, best.text)
-        evidence = Evidence(
-            dense=best_dense if best_dense is not None else dict(dense).get(best.id, 0.0),
-            coverage=coverage(weights, context),
-        )
+        candidates = [score_candidate(question, query_vector, rows[i], sentences.get(i), score) for i, score in fused]
+        # Without the question's vector (lexical mode) sentence scores lack their main evidence.
+        ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
+        results = [
+            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
+            for rank, c in enumerate(ordered[:top_k], start=1)
+        ]
+        evidence = evidence_for(question, weights, ordered, [i for i, _ in lexical], passages)
         clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        return Answer(question, relevant, results, probability, evidence, clock.laps)
+        return Answer(question, relevant, results, probability, evidence, clock.laps, ordered)
 
     def article(self, article_id: int) -> ArticleRow:
         store = self._current().store
@@ -365,12 +372,13 @@ class Library:
         *,
         max_words: int = 120,
         policy: RelevancePolicy | None = None,
+        background: BackgroundFrequencies | None = None,
         progress: Progress | None = None,
     ) -> Library:
         """`reindex` for a library that cannot be opened with the current settings."""
         config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
         rebuild_directory(Path(directory), embedder, config, progress)
-        return cls(directory, embedder, max_words=max_words, policy=policy)
+        return cls(directory, embedder, max_words=max_words, policy=policy, background=background)
 
     def close(self) -> None:
         self._question_encoder.shutdown()

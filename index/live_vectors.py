@@ -1,6 +1,8 @@
 """The in-memory vector index, kept in step with the store's vectors.
 
-The store holds every passage's vector and a log of vector changes in commit order.
+The store holds the vector of every sentence of every passage and a log of vector
+changes (by passage) in commit order. A sentence's key in the index is its passage's id
+× `SENTENCE_SLOTS` + its position, so a passage's sentences are found from its id.
 This index is derived from them: opened from the newest snapshot file and brought up
 to date by replaying the log after it, or rebuilt from the stored vectors when no
 snapshot covers the log. Before searching, a reader replays whatever was committed
@@ -22,7 +24,7 @@ import faiss
 import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
-from index.store import Store
+from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import FaissVectorStore
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ log = logging.getLogger(__name__)
 # that snapshots stay rare, few enough that opening replays little (bounded both ways).
 SNAPSHOT_EVERY = (1_000, 20_000)
 SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
+# Sentences fetched from the vector index per passage wanted: a passage's several
+# sentences may all be near the question and fill the list.
+SENTENCES_SEARCHED_PER_PASSAGE = 8
 
 
 class LiveVectors:
@@ -82,18 +87,27 @@ class LiveVectors:
 
     def _replay(self, store: Store) -> None:
         changes = store.changes_after(self._applied)
-        stale = np.asarray(changes.removed + changes.added, dtype=np.int64)
-        self._index.remove(stale)  # an added id may replace a vector the index holds
-        ids, vectors = store.vectors(changes.added, self.dimension)
-        if ids:
-            self._index.add(np.asarray(ids, dtype=np.int64), vectors)
+        if changes.removed:  # passage ids are never reused: only removed passages have vectors to drop
+            self._index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
+        keys, vectors = store.sentence_vectors(changes.added, self.dimension)
+        if len(keys):
+            self._index.add(keys, vectors)
         self._applied = changes.last_seq
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search_passages(self, query: np.ndarray, passages: int) -> list[tuple[int, float]]:
+        """The passages whose best sentence is closest to `query` (one unit vector), best
+        first, each with that sentence's cosine."""
+        k = passages * SENTENCES_SEARCHED_PER_PASSAGE
         with self._lock:
-            return self._index.search(queries, k)
+            scores, keys = self._index.search(query.reshape(1, -1), k)
+        best: dict[int, float] = {}
+        for key, score in zip(keys[0], scores[0]):
+            if key >= 0:
+                best.setdefault(int(key) // SENTENCE_SLOTS, float(score))
+        return list(best.items())[:passages]
 
-    def ids(self) -> np.ndarray:
+    def keys(self) -> np.ndarray:
+        """The keys of every sentence vector held (passage id × SENTENCE_SLOTS + position)."""
         with self._lock:
             return self._index.ids()
 

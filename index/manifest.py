@@ -12,7 +12,8 @@ from pathlib import Path
 from index.errors import IndexCorrupted, IndexMismatch
 
 # 2: vectors stored in SQLite beside their passages, FAISS snapshots and a change log.
-FORMAT_VERSION = 2
+# 3: one vector per sentence instead of one per passage.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 
 

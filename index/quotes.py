@@ -1,14 +1,213 @@
-"""Choosing the quote: the sentence (or two) of a passage that best answers the question."""
+"""Choosing the quote: the sentence of a passage that answers the question.
+
+Each sentence is scored by a small linear model over what can be known of it cheaply:
+its vector's closeness to the question's (every sentence is embedded at ingest), the
+question's words it holds (all of them, and those not already in the title, which every
+sentence of the article shares), how much of the sentence only repeats the question,
+its neighbours (the answer often follows the sentence that names the subject), its
+place, and whether it holds what the question asks for (a year for "quand", a number
+for "combien", names for "qui" and "où"). The weights were fitted on the development
+questions with articles held out (README, "Retrieval quality"; `python -m
+tests.tuning.fit_answers` refits them).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from index.analysis import terms
-from index.sentences import sentence_spans
 
 SHORT_SENTENCE_WORDS = 8
+
+_QUESTION_TYPES = (
+    ("date", re.compile(r"\bquand\b|\ben quelle\b|quelle (?:année|date|époque)|quel siècle|depuis quand", re.I)),
+    (
+        "number",
+        re.compile(
+            r"\bcombien\b|quel (?:nombre|pourcentage|âge|montant|prix|taux)|"
+            r"quelle (?:taille|superficie|population|distance|hauteur|longueur|durée|somme|part|proportion)",
+            re.I,
+        ),
+    ),
+    ("who", re.compile(r"^\s*(?:qui|de qui|par qui|à qui|avec qui)\b|\bqui (?:est|était|a|dirige|fut)\b", re.I)),
+    ("where", re.compile(r"\boù\b|\b(?:quelle|dans quelle) (?:ville|région)|\bquel (?:pays|lieu|endroit)", re.I)),
+)
+QUESTION_TYPES = tuple(name for name, _ in _QUESTION_TYPES)
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
+_DIGIT = re.compile(r"\d")
+_MONTH = re.compile(
+    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", re.I
+)
+_INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
+FEATURES = (
+    "cosine",
+    "cosine above the passage's mean",
+    "closest sentence",
+    "question terms",
+    "question terms beyond the title",
+    "share of the sentence that repeats the question",
+    "most question terms beyond the title",
+    "previous sentence: question terms beyond the title",
+    "previous sentence: cosine above the mean",
+    "next sentence: question terms beyond the title",
+    "first sentence",
+    "relative position",
+    "length (log words)",
+    *(f"{kind} question, sentence with {has}" for kind in QUESTION_TYPES for has in ("year", "digit", "month", "name")),
+)
+
+
+def question_type(question: str) -> str | None:
+    for name, pattern in _QUESTION_TYPES:
+        if pattern.search(question):
+            return name
+    return None
+
+
+def sentence_features(
+    question_terms: Sequence[str],
+    title_terms: Sequence[str],
+    kind: str | None,
+    sentences: Sequence[str],
+    cosines: np.ndarray,
+) -> np.ndarray:
+    """One row of `FEATURES` per sentence of a passage."""
+    asked = set(question_terms)
+    beyond_title = asked - set(title_terms)
+    count = len(sentences)
+    mean = float(np.mean(cosines)) if count else 0.0
+    held, held_beyond, echo, properties = [], [], [], []
+    for sentence in sentences:
+        present = set(terms(sentence))
+        held.append(len(asked & present) / max(len(asked), 1))
+        held_beyond.append(len(beyond_title & present) / max(len(beyond_title), 1))
+        echo.append(len(present & asked) / max(len(present), 1))
+        properties.append(
+            (
+                bool(_YEAR.search(sentence)),
+                bool(_DIGIT.search(sentence)),
+                bool(_MONTH.search(sentence)),
+                bool(_INNER_NAME.search(sentence)),
+            )
+        )
+    most_beyond = max(held_beyond, default=0.0)
+    best_cosine = float(np.max(cosines)) if count else 0.0
+    rows = []
+    for i, sentence in enumerate(sentences):
+        row = [
+            float(cosines[i]),
+            float(cosines[i]) - mean,
+            float(cosines[i] == best_cosine),
+            held[i],
+            held_beyond[i],
+            echo[i],
+            float(held_beyond[i] == most_beyond),
+            held_beyond[i - 1] if i > 0 else 0.0,
+            float(cosines[i - 1]) - mean if i > 0 else 0.0,
+            held_beyond[i + 1] if i + 1 < count else 0.0,
+            float(i == 0),
+            i / max(count - 1, 1),
+            math.log(len(sentence.split()) + 1),
+        ]
+        for question_kind in QUESTION_TYPES:
+            row.extend(float(kind == question_kind and has) for has in properties[i])
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float32).reshape(count, len(FEATURES))
+
+
+@dataclass(frozen=True)
+class QuoteModel:
+    """A linear score over standardised `FEATURES`; higher: more likely the answer."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        standardised = (features - np.asarray(self.mean, np.float32)) / np.asarray(self.scale, np.float32)
+        return standardised @ np.asarray(self.weights, np.float32)
+
+
+# Fitted by `python -m tests.tuning.fit_answers` (see the module docstring).
+# fmt: off
+QUOTE_MODEL = QuoteModel(
+    mean=(
+        0.8277, 5.067e-10, 0.1791, 0.1854, 0.16, 0.06499, 0.2973, 0.1304, 0.0003417, 0.1193, 0.1791, 0.4991,
+        3.111, 0.03807, 0.04798, 0.01138, 0.06503, 0.01814, 0.03103, 0.006754, 0.03929, 0.03707, 0.05025,
+        0.01148, 0.1099, 0.01719, 0.02428, 0.00562, 0.05039,
+    ),
+    scale=(
+        0.03542, 0.02331, 0.3834, 0.2555, 0.2562, 0.09889, 0.4571, 0.2384, 0.02116, 0.2278, 0.3834, 0.3485,
+        0.5144, 0.1914, 0.2137, 0.1061, 0.2466, 0.1335, 0.1734, 0.0819, 0.1943, 0.189, 0.2184, 0.1065, 0.3128,
+        0.13, 0.1539, 0.07476, 0.2188,
+    ),
+    weights=(
+        0.379, 0.5434, 0.1222, -0.005628, 0.5767, -0.08625, 0.1098, 0.1089, 0.2215, 0.0965, -0.01373,
+        -0.0007158, 0.2207, 0.2647, 0.2171, 0.01634, -0.05803, -0.1222, 0.2639, -0.03116, -0.05772, -0.04976,
+        0.04482, 0.03296, 0.2632, -0.02358, -0.006234, 0.05377, 0.08486,
+    ),
+)
+# fmt: on
+
+
+def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: str) -> tuple[int, int]:
+    """Offsets in the passage of the best-scoring sentence, joined with a neighbour when it
+    is too short to stand alone, and widened to the whole « … » quotation it is part of
+    (with its attribution): a quote never starts or ends inside guillemets. Ties go to the
+    earlier sentence."""
+    if not spans:
+        return 0, len(passage)
+    best = max(range(len(spans)), key=lambda i: (float(scores[i]), -i))
+    start, end = spans[best]
+    if len(passage[start:end].split()) < SHORT_SENTENCE_WORDS and len(spans) > 1:
+        if best + 1 < len(spans) and (best == 0 or scores[best + 1] >= scores[best - 1]):
+            end = spans[best + 1][1]
+        else:
+            start = spans[best - 1][0]
+    return whole_quotation(passage, spans, start, end)
+
+
+_OPENING, _CLOSING = "«“", "»”"
+
+
+def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """`start:end` widened so that it neither starts nor ends inside a « … » pair: back to
+    the opening mark, and on to the closing mark and the end of its sentence."""
+    opened: list[int] = []  # positions of the marks still open at each point
+    open_at_start: int | None = None
+    for position, char in enumerate(passage):
+        if position == start and opened:
+            open_at_start = opened[0]
+        if position == end:
+            break
+        if char in _OPENING:
+            opened.append(position)
+        elif char in _CLOSING and opened:
+            opened.pop()
+    if open_at_start is not None:
+        start = open_at_start
+    if opened and end < len(passage):  # still inside a quotation at the end: on to its close
+        closing = _matching_close(passage, end, len(opened))
+        if closing is not None:
+            end = next((b for a, b in spans if a <= closing < b), closing + 1)
+    return start, end
+
+
+def _matching_close(passage: str, after: int, depth: int) -> int | None:
+    for position in range(after, len(passage)):
+        char = passage[position]
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth -= 1
+            if depth == 0:
+                return position
+    return None
 
 
 def idf_weights(query_terms: Sequence[str], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
@@ -25,23 +224,3 @@ def coverage(weights: Mapping[str, float], text: str) -> float:
         return 0.0
     present = set(terms(text))
     return sum(w for t, w in weights.items() if t in present) / total
-
-
-def best_quote(passage: str, weights: Mapping[str, float]) -> tuple[int, int]:
-    """Offsets in `passage` of the best-answering sentence, joined with its
-    neighbour when it is too short to stand alone. Ties go to the earlier one."""
-    spans = sentence_spans(passage)
-    if not spans:
-        return 0, len(passage)
-    scores = []
-    for a, b in spans:
-        present = set(terms(passage[a:b]))
-        scores.append(sum(w for t, w in weights.items() if t in present))
-    best = max(range(len(spans)), key=lambda i: (scores[i], -i))
-    start, end = spans[best]
-    if len(passage[start:end].split()) < SHORT_SENTENCE_WORDS and len(spans) > 1:
-        if best + 1 < len(spans) and (best == 0 or scores[best + 1] >= scores[best - 1]):
-            end = spans[best + 1][1]
-        else:
-            start = spans[best - 1][0]
-    return start, end

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 # Tuned on the dev questions (README, "Retrieval quality"): the lexical ranking is
 # the stronger of the two on French news questions, and a smaller k trusts the
@@ -46,25 +47,44 @@ def reciprocal_rank_fusion(
 class Evidence:
     """What we know about the best candidate when deciding to show it."""
 
-    dense: float  # cosine similarity between question and passage
-    coverage: float  # share of the question's IDF weight found in the passage
+    dense: float  # cosine similarity between the question and the passage's closest sentence
+    coverage: float  # share of the question's term weight found in the passage
+    quote: float = 0.0  # the quote model's score of the passage's best sentence
+    rarest: float = 0.0  # share of the weight of the question's two rarest terms found in the passage
+    names: float = 1.0  # share of the names in the question (capitalised inside it) found in the passage
+    lexical: float = 0.0  # 1 / the passage's rank in the lexical search (0: not found by it)
+    gap: float = 0.0  # its cosine above the next candidate's
+    spread: float = 0.0  # its cosine above the candidates' mean
+    library: float = 0.0  # log(1 + passages in the library): how much else could have come close
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "dense", "coverage", "quote", "rarest", "names", "lexical", "gap", "spread", "library"
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class RelevancePolicy:
-    """Logistic combination of the evidence. The weights were fitted on the dev
-    questions with a third of the articles held out (README, "Relevance"): at
-    0.5, about 86% of answerable questions are answered and 85% of the others
-    declined, where the dense score alone declines 65% at the same recall."""
+    """Logistic combination of the evidence, and of the best cosine with the library's size
+    (in a large library some sentence comes close to any question). The weights were
+    fitted on libraries of 1 to 160 development articles, every size weighing the same
+    (README, "Retrieval quality"; `python -m tests.tuning.fit_relevance` refits them)."""
 
     threshold: float = 0.5
-    bias: float = -33.6
-    w_dense: float = 37.9
-    w_coverage: float = 5.6
+    bias: float = -60.533
+    weights: tuple[float, ...] = (71.093, 2.440, 0.311, 0.685, 1.310, 0.862, -2.276, 8.771, -0.286, -0.276)
+
+    FEATURES: ClassVar[tuple[str, ...]] = (*Evidence.FIELDS, "dense × library")
+
+    @staticmethod
+    def features(e: Evidence) -> tuple[float, ...]:
+        return (*(getattr(e, name) for name in Evidence.FIELDS), e.dense * e.library)
 
     def probability(self, e: Evidence) -> float:
-        z = self.bias + self.w_dense * e.dense + self.w_coverage * e.coverage
-        return 1.0 / (1.0 + math.exp(-z))
+        return self.probability_of(self.features(e))
+
+    def probability_of(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * f for w, f in zip(self.weights, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 500.0), -500.0)))
 
     def is_relevant(self, e: Evidence) -> bool:
         return self.probability(e) >= self.threshold

@@ -6,9 +6,9 @@ articles added and drops the articles deleted since it started (compared by arti
 id), a few times while writers go on, and a last time under the write lock, just
 before the swap. A writer that comes after the swap writes into the new library.
 
-Vectors are reused whenever the model is the same and a passage is the same text
+Vectors are reused whenever the model is the same and a sentence is the same text
 under the same heading, so that a reindex for new chunking settings embeds only the
-passages that changed. One path serves the command line and the bot.
+sentences that changed. One path serves the command line and the bot.
 """
 
 from __future__ import annotations
@@ -23,22 +23,22 @@ import numpy as np
 from index.batching import Progress
 from index.directory import DATABASE, ReindexLock, recover_swap, staging, swap_in, write_lock
 from index.embeddings import Embedder
-from index.ingest import PassageCounter, Prepared, prepare_stored
+from index.ingest import Prepared, SentenceCounter, prepare_stored
 from index.live_vectors import LiveVectors
 from index.manifest import MANIFEST, IndexConfig, read_manifest, write_manifest
 from index.store import Store, StoredArticle
 
 # Rounds of catching up with writers before the last one, under the write lock.
 CATCH_UP_ROUNDS = 3
-_BATCH_PASSAGES = 512
+_BATCH_SENTENCES = 2048
 
 
 @dataclass(frozen=True)
 class ReindexReport:
     articles: int
     passages: int
-    embedded: int  # passages whose vectors were computed
-    reused: int  # passages whose stored vectors were kept
+    embedded: int  # sentences whose vectors were computed
+    reused: int  # sentences whose stored vectors were kept
     added_meanwhile: int  # articles added to the library while it was rebuilt
     deleted_meanwhile: int
 
@@ -85,6 +85,26 @@ def rebuild_directory(
     return report
 
 
+def copy_library(
+    source_directory: Path, target_directory: Path, embedder: Embedder, config: IndexConfig, article_ids: set[int]
+) -> None:
+    """A new library at `target_directory` holding these articles of the source one, with
+    their ids and, when they can be reused, their vectors (evaluation builds libraries of
+    every size this way)."""
+    target_directory.mkdir(parents=True)
+    write_manifest(target_directory, config)
+    source = Store(Path(source_directory) / DATABASE, create=False)
+    target = Store(target_directory / DATABASE)
+    try:
+        copier = _Copier(source, target, embedder, config, _reusable(Path(source_directory), embedder), None)
+        with source.read():
+            copier.copy(list(source.stored_articles(sorted(article_ids))))
+        LiveVectors(target_directory, embedder.dimension).write_snapshot(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def _create_empty(directory: Path, config: IndexConfig) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     Store(directory / DATABASE).close()
@@ -101,7 +121,7 @@ def _reusable(directory: Path, embedder: Embedder) -> bool:
     return (
         manifest.get("model") == embedder.name
         and manifest.get("dimension") == embedder.dimension
-        and int(manifest.get("format_version", 0)) >= 2  # earlier formats kept no vectors in the database
+        and int(manifest.get("format_version", 0)) >= 3  # earlier formats kept no sentence vectors
     )
 
 
@@ -118,7 +138,7 @@ class _Copier:
         progress: Progress | None,
     ) -> None:
         self.source, self.target, self.embedder, self.config, self.reuse = source, target, embedder, config, reuse
-        self.counter = PassageCounter(progress)
+        self.counter = SentenceCounter(progress)
         self.embedded = self.reused = self.added_meanwhile = self.deleted_meanwhile = 0
 
     def copy(self, articles: Iterable[StoredArticle]) -> None:
@@ -127,7 +147,7 @@ class _Copier:
         batch: list[Prepared] = []
         for item in prepared:
             batch.append(item)
-            if sum(len(p.contexts) for p in batch) >= _BATCH_PASSAGES:
+            if sum(len(p.contexts) for p in batch) >= _BATCH_SENTENCES:
                 self._write(batch)
                 batch = []
         if batch:
@@ -150,8 +170,12 @@ class _Copier:
         if not self.reuse:
             return [None] * len(item.contexts)
         with self.source.read():
-            stored = self.source.passage_vectors(item.article.article_id, self.embedder.dimension)
-        return [stored.get((p.start, p.end, p.heading)) for p in item.article.passages]
+            stored = self.source.article_sentence_vectors(item.article.article_id, self.embedder.dimension)
+        return [
+            stored.get((passage.start + start, passage.start + end, passage.heading))
+            for passage in item.article.passages
+            for start, end in passage.sentences
+        ]
 
     def catch_up(self) -> bool:
         """Take in what was added and deleted since; whether anything was."""

@@ -2,21 +2,39 @@
 
 A boundary is a run of `.`, `!`, `?` or `…` (plus closing quotes or brackets),
 followed by whitespace and something that can open a sentence. Periods after
-known abbreviations (M., Mme, av. J.-C., p. …) and single initials are not
+known abbreviations (M., Mme, av. J.-C., al. …) and single initials are not
 boundaries; decimal commas and `3.5` never are, since no space follows them.
+News conventions: a cut mark `(…)` or `[…]` inside a quotation does not end it;
+abbreviations that are also words ("vol.", "sept.", "ex.") end a sentence unless a
+number or a lower-case word follows; "plan B. Il …" ends after the B.
 """
 
 from __future__ import annotations
 
 import re
 
+# Always abbreviations: titles and forms that are never a word ending a sentence.
 ABBREVIATIONS = frozenset(
     """
-    m mm mme mmes mlle mlles dr drs pr me mgr st ste sts stes av apr j.-c cf ex p pp vol chap art env
-    hab fig éd éds t n no nos réf coll dir trad op cit ibid bd boul gal gén col cdt lt sgt cne adj janv
-    févr fév avr juil sept oct nov déc c.-à-d
+    m mm mme mmes mlle mlles dr drs pr me mgr st ste sts stes av apr j.-c cf pp chap
+    hab fig éd éds réf coll trad op cit ibid bd boul gal gén cdt lt sgt cne adj janv
+    févr fév avr juil c.-à-d al
     """.split()
 )
+# Abbreviations that are also ordinary words ("pour vol.", "ils étaient sept.", "ex.",
+# "la col.", "le dir."): abbreviations only before what abbreviations precede, a number
+# or a lower-case word ("vol. 3", "sept. 2023", "p. 12", "art. 4", "t. II").
+AMBIGUOUS_ABBREVIATIONS = frozenset("ex p vol art env t n no nos dir col sept oct nov déc".split())
+# After a single capital and a period ("plan B. Il …"), these open a new sentence: an
+# initial ("J. Dupont") is followed by a name, and these are not names.
+_SENTENCE_OPENERS = frozenset(
+    """
+    il elle ils elles on nous vous je tu ce cet cette ces cela ceci ça mais et or donc car puis
+    ensuite enfin alors ainsi aussi selon pour dans après avant depuis lorsque quand si son sa ses
+    leur leurs notre nos votre vos mon ma mes aucun aucune chaque tous toutes tout toute
+    """.split()
+)
+_CUT_MARK = re.compile(r"[(\[](?:…|\.\.\.)[)\]]")  # "(…)" or "[…]": something left out, not an end
 
 # Possessive quantifiers and the look-behind keep the scan linear: without them a long
 # run of dots or of spaces is re-read from each of its positions (quadratic time).
@@ -28,21 +46,27 @@ _END = re.compile(
     re.VERBOSE,
 )
 _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
+_NEXT_WORD = re.compile(r"\s*[«\"“(\[—–\-]?\s*([\w']+)")
 # Abbreviations and initials are short: the word before a period is looked for in this
 # many characters only, so that each period costs the same however long the text.
 _WORD_WINDOW = 32
 
 
-def _is_abbreviation(text: str, period_at: int) -> bool:
+def _is_abbreviation(text: str, period_at: int, next_word: str) -> bool:
     match = _WORD_BEFORE.search(text, max(0, period_at - _WORD_WINDOW), period_at)
     if not match:
         return False
     word = match.group(1).lower().lstrip("'’(")
-    if word.rsplit("'", 1)[-1] in ABBREVIATIONS or word in ABBREVIATIONS:
+    word = word.rsplit("'", 1)[-1]
+    if word in ABBREVIATIONS:
         return True
+    if word in AMBIGUOUS_ABBREVIATIONS:
+        return next_word[:1].isdigit() or next_word[:1].islower() or next_word in {"I", "II", "III", "IV", "V"}
     # single initials (J. Dupont) and dotted acronyms (U.S.A.) are not sentence ends
     bare = word.replace(".", "")
-    return (len(bare) == 1 and bare.isalpha()) or ("." in word and len(bare) <= 4 and bare.isalpha())
+    if len(bare) == 1 and bare.isalpha():
+        return next_word.lower() not in _SENTENCE_OPENERS
+    return "." in word and len(bare) <= 4 and bare.isalpha()
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -55,8 +79,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     cursor = start
     for match in _END.finditer(text, start, end):
         punct = text[match.start() : match.end()]
-        if punct[0] == "." and len(punct.rstrip('»"”’)] \u00a0\u202f')) == 1 and _is_abbreviation(text, match.start()):
+        if _CUT_MARK.match(text, max(match.start() - 1, 0)):
             continue
+        if punct[0] == "." and len(punct.rstrip('»"”’)] \u00a0\u202f')) == 1:
+            following = _NEXT_WORD.match(text, match.end())
+            if _is_abbreviation(text, match.start(), following.group(1) if following else ""):
+                continue
         _append(text, spans, cursor, match.end())
         cursor = match.end()
     _append(text, spans, cursor, end)

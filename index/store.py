@@ -1,9 +1,9 @@
-"""Articles, passages with their vectors, and the French lexical index, in one SQLite file.
+"""Articles, passages, their sentences' vectors, and the French lexical index, in one SQLite file.
 
 SQLite is the library's source of truth. An ingest or a delete is one transaction:
-the article, its passages, their vectors, their lexical terms (FTS5 over pre-stemmed
-terms, BM25 for free) and a line per passage in the vector change log land whole or
-not at all. The in-memory vector index (FAISS) is derived from it: rebuilt from the
+the article, its passages, the vector of each of their sentences, their lexical terms
+(FTS5 over pre-stemmed terms, BM25 for free) and a line per passage in the vector change
+log land whole or not at all. The in-memory vector index (FAISS) is derived from it: rebuilt from the
 stored vectors, or loaded from a snapshot and brought up to date by replaying the
 change log (`vector_changes`, in commit order).
 
@@ -51,10 +51,17 @@ CREATE TABLE IF NOT EXISTS passages (
     position INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
-    heading TEXT,
-    vector BLOB NOT NULL
+    heading TEXT
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, position);
+CREATE TABLE IF NOT EXISTS sentences (
+    passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    start INTEGER NOT NULL,  -- offsets inside the passage
+    end INTEGER NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (passage_id, position)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS vector_changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     passage_id INTEGER NOT NULL,
@@ -66,6 +73,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 
 # Vectors are stored as little-endian float16: half the bytes of float32, and for unit
 # vectors a cosine error far below what ranking can tell apart.
 VECTOR_DTYPE = np.dtype("<f2")
+# A sentence's key in the vector index is passage id × SENTENCE_SLOTS + its position: a
+# passage of at most 1,000 words (the settings' cap) has fewer sentences than that.
+SENTENCE_SLOTS = 1024
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,15 @@ class NewPassage:
     end: int
     heading: str | None
     terms: str
+    sentences: tuple[tuple[int, int], ...]  # offsets inside the passage, one vector each
+
+
+@dataclass(frozen=True)
+class PassageSentences:
+    """A passage's sentences (offsets inside it) and their vectors, in order."""
+
+    spans: list[tuple[int, int]]
+    vectors: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -131,8 +150,8 @@ class VectorChanges:
     """What changed in the vectors after a point of the log, collapsed to the end state."""
 
     last_seq: int
-    added: list[int]  # passages whose vector must be (re)loaded
-    removed: list[int]  # passages whose vector must go
+    added: list[int]  # passages whose sentence vectors must be (re)loaded
+    removed: list[int]  # passages whose sentence vectors must go
 
 
 WriteStatus = Literal["added", "duplicate"]
@@ -140,6 +159,11 @@ WriteStatus = Literal["added", "duplicate"]
 
 def encode_vector(vector: np.ndarray) -> bytes:
     return np.asarray(vector, dtype=VECTOR_DTYPE).tobytes()
+
+
+def sentence_keys(passage_id: int, count: int = SENTENCE_SLOTS) -> np.ndarray:
+    """The vector-index keys of a passage's sentences (all its possible slots by default)."""
+    return np.arange(count, dtype=np.int64) + passage_id * SENTENCE_SLOTS
 
 
 def decode_vectors(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
@@ -229,8 +253,9 @@ class Store:
         return _article(row) if row else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
-        """Insert an article, its passages, vectors and terms, unless an article with the
-        same URL or text is there: then that one is returned as the duplicate."""
+        """Insert an article, its passages, their sentences' vectors (`vectors`: one row per
+        sentence, passage after passage) and terms, unless an article with the same URL or
+        text is there: then that one is returned as the duplicate."""
         with self.write():
             duplicate = self.find_duplicate(article.url, article.content_hash)
             if duplicate is not None:
@@ -252,14 +277,26 @@ class Store:
                 ),
             )
             article_id = int(cursor.lastrowid)
-            for passage, vector in zip(article.passages, vectors, strict=True):
+            if len(vectors) != sum(len(p.sentences) for p in article.passages):
+                raise ValueError(f"{len(vectors)} vectors for the sentences of {article.title!r}")
+            row = 0
+            for passage in article.passages:
                 cursor = self._db.execute(
-                    "INSERT INTO passages(article_id, position, start, end, heading, vector) VALUES (?, ?, ?, ?, ?, ?)",
-                    (article_id, passage.position, passage.start, passage.end, passage.heading, encode_vector(vector)),
+                    "INSERT INTO passages(article_id, position, start, end, heading) VALUES (?, ?, ?, ?, ?)",
+                    (article_id, passage.position, passage.start, passage.end, passage.heading),
                 )
                 passage_id = int(cursor.lastrowid)
+                self._db.executemany(
+                    "INSERT INTO sentences(passage_id, position, start, end, vector) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (passage_id, position, start, end, encode_vector(vectors[row + position]))
+                        for position, (start, end) in enumerate(passage.sentences)
+                    ],
+                )
+                row += len(passage.sentences)
                 self._db.execute("INSERT INTO passage_terms(rowid, terms) VALUES (?, ?)", (passage_id, passage.terms))
                 self._db.execute("INSERT INTO vector_changes(passage_id, added) VALUES (?, 1)", (passage_id,))
+            self._count(articles=1, passages=len(article.passages))
             return "added", self.get_article(article_id)
 
     def delete_article(self, article_id: int) -> ArticleRow | None:
@@ -271,8 +308,10 @@ class Store:
             ids = [r[0] for r in self._db.execute("SELECT id FROM passages WHERE article_id = ?", (article_id,))]
             self._db.executemany("DELETE FROM passage_terms WHERE rowid = ?", [(i,) for i in ids])
             self._db.executemany("INSERT INTO vector_changes(passage_id, added) VALUES (?, 0)", [(i,) for i in ids])
+            self._db.executemany("DELETE FROM sentences WHERE passage_id = ?", [(i,) for i in ids])
             self._db.execute("DELETE FROM passages WHERE article_id = ?", (article_id,))
             self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._count(articles=-1, passages=-len(ids))
             return article
 
     def get_article(self, article_id: int) -> ArticleRow | None:
@@ -300,9 +339,12 @@ class Store:
             yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
 
     def counts(self) -> tuple[int, int]:
-        articles = self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        passages = self._db.execute("SELECT count(*) FROM passages").fetchone()[0]
-        return int(articles), int(passages)
+        """Articles and passages, kept in `meta` by every write (no table scan per question)."""
+        return int(self.get_meta("articles") or 0), int(self.get_meta("passages") or 0)
+
+    def _count(self, *, articles: int, passages: int) -> None:
+        for key, change in (("articles", articles), ("passages", passages)):
+            self.set_meta(key, str(int(self.get_meta(key) or 0) + change))
 
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM passages ORDER BY id")]
@@ -320,37 +362,63 @@ class Store:
         )
         return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
 
-    def vectors(self, ids: Sequence[int], dimension: int) -> tuple[list[int], np.ndarray]:
-        """The stored vectors of those of `ids` that exist, with their ids."""
-        found: list[int] = []
+    def sentence_vectors(self, passage_ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
+        """The vector-index keys and vectors of the sentences of those passages that exist."""
+        keys: list[int] = []
         blobs: list[bytes] = []
-        for begin in range(0, len(ids), 500):
-            part = list(ids[begin : begin + 500])
+        for begin in range(0, len(passage_ids), 500):
+            part = list(passage_ids[begin : begin + 500])
             marks = ",".join("?" * len(part))
-            for passage_id, blob in self._db.execute(f"SELECT id, vector FROM passages WHERE id IN ({marks})", part):
-                found.append(passage_id)
+            for passage_id, position, blob in self._db.execute(
+                f"SELECT passage_id, position, vector FROM sentences WHERE passage_id IN ({marks})", part
+            ):
+                keys.append(passage_id * SENTENCE_SLOTS + position)
                 blobs.append(blob)
-        return found, decode_vectors(blobs, dimension)
+        return np.asarray(keys, dtype=np.int64), decode_vectors(blobs, dimension)
 
-    def passage_vectors(self, article_id: int, dimension: int) -> dict[tuple[int, int, str | None], np.ndarray]:
-        """An article's vectors by passage extent and heading: what a reindex may reuse."""
+    def passage_sentences(self, passage_ids: Sequence[int], dimension: int) -> dict[int, PassageSentences]:
+        """Each passage's sentences and their vectors, for choosing the quote."""
+        marks = ",".join("?" * len(passage_ids))
         rows = self._db.execute(
-            "SELECT start, end, heading, vector FROM passages WHERE article_id = ?", (article_id,)
+            f"SELECT passage_id, start, end, vector FROM sentences WHERE passage_id IN ({marks}) "
+            "ORDER BY passage_id, position",
+            list(passage_ids),
+        ).fetchall()
+        grouped: dict[int, list] = {}
+        for row in rows:
+            grouped.setdefault(row[0], []).append(row)
+        return {
+            passage: PassageSentences([(r[1], r[2]) for r in group], decode_vectors([r[3] for r in group], dimension))
+            for passage, group in grouped.items()
+        }
+
+    def article_sentence_vectors(
+        self, article_id: int, dimension: int
+    ) -> dict[tuple[int, int, str | None], np.ndarray]:
+        """An article's sentence vectors by extent in the article and heading: what a
+        reindex may reuse (the text embedded for a sentence is its title, heading and itself)."""
+        rows = self._db.execute(
+            "SELECT p.start + s.start, p.start + s.end, p.heading, s.vector "
+            "FROM sentences s JOIN passages p ON p.id = s.passage_id WHERE p.article_id = ?",
+            (article_id,),
         ).fetchall()
         vectors = decode_vectors([r[3] for r in rows], dimension)
         return {(r[0], r[1], r[2]): vectors[i] for i, r in enumerate(rows)}
 
     def iter_vectors(self, dimension: int, batch: int = 20_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Every stored vector, as (ids, vectors) batches in id order."""
-        last = -1
+        """Every stored sentence vector, as (keys, vectors) batches in key order."""
+        last = (-1, -1)
         while True:
             rows = self._db.execute(
-                "SELECT id, vector FROM passages WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                "SELECT passage_id, position, vector FROM sentences WHERE (passage_id, position) > (?, ?) "
+                "ORDER BY passage_id, position LIMIT ?",
+                (*last, batch),
             ).fetchall()
             if not rows:
                 return
-            last = rows[-1][0]
-            yield np.array([r[0] for r in rows], dtype=np.int64), decode_vectors([r[1] for r in rows], dimension)
+            last = (rows[-1][0], rows[-1][1])
+            keys = np.array([r[0] * SENTENCE_SLOTS + r[1] for r in rows], dtype=np.int64)
+            yield keys, decode_vectors([r[2] for r in rows], dimension)
 
     # --- the vector change log ------------------------------------------------------
     def last_change(self) -> int:

@@ -12,7 +12,7 @@ import pytest
 from index.directory import DATABASE
 from index.documents import parse_text
 from index.library import Library
-from index.store import Store
+from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import ROOT, HashingEmbedder
 
 
@@ -21,16 +21,16 @@ def article(n: int) -> object:
 
 
 def consistent(directory) -> tuple[int, int]:
-    """Open the index as a new process would: every passage has its vector, in the
-    database and in the vector index, and nothing else is there."""
+    """Open the index as a new process would: every passage has its sentences' vectors, in
+    the database and in the vector index, and nothing else is there."""
     library = Library(directory, HashingEmbedder(), max_words=60)
     store = Store(directory / DATABASE)
     with store.read():
         stored = store.passage_ids()
-        with_vectors, _ = store.vectors(stored, HashingEmbedder.dimension)
+        keys, _ = store.sentence_vectors(stored, HashingEmbedder.dimension)
     store.close()
-    assert sorted(with_vectors) == stored
-    assert sorted(library.vector_index.ids().tolist()) == stored
+    assert sorted(set((keys // SENTENCE_SLOTS).tolist())) == stored
+    assert sorted(library.vector_index.keys().tolist()) == sorted(keys.tolist())
     articles, passages = library.stats().articles, library.stats().passages
     library.close()
     return articles, passages
@@ -80,7 +80,7 @@ def test_killing_an_ingest_midway_leaves_a_loadable_library(tmp_path):
         from tests.test_atomic_writes import article
         from index.library import Library
         import index.library
-        index.library._BATCH_PASSAGES = 1  # one commit per article, so the kill lands between and inside them
+        index.library._BATCH_SENTENCES = 1  # one commit per article, so the kill lands between and inside them
         library = Library({str(directory)!r}, HashingEmbedder(), max_words=60)
         print("ready", flush=True)
         library.ingest(article(n) for n in range(100_000))
@@ -100,7 +100,7 @@ def test_vectors_and_rows_agree_after_adds_and_deletes(fast_library):
     fast_library.delete(2)
     fast_library.delete(4)
     assert consistent(fast_library.directory) == (3, 3)
-    assert len(fast_library.vector_index) == 3
+    assert len(set((fast_library.vector_index.keys() // SENTENCE_SLOTS).tolist())) == 3
 
 
 REINDEXER = textwrap.dedent(
@@ -110,7 +110,7 @@ REINDEXER = textwrap.dedent(
     from tests.conftest import HashingEmbedder
     from index.library import Library
     import index.reindex
-    index.reindex._BATCH_PASSAGES = 1  # progress after every article
+    index.reindex._BATCH_SENTENCES = 1  # progress after every article
     library = Library({directory!r}, HashingEmbedder(), max_words=60)
     print("ready", flush=True)
     library.reindex(lambda done, total: time.sleep(0.01))

@@ -52,7 +52,7 @@ def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path, mo
     deleted; the rebuilt library has every added article and none of the deleted ones."""
     library = new_library(tmp_path / "idx")
     library.ingest([article(n) for n in range(10)])
-    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)  # progress after every article
+    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)  # progress after every article
     copied_some, writes_done = threading.Event(), threading.Event()
 
     def progress(done: int, total: int) -> None:
@@ -79,7 +79,7 @@ def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path, monkeypatc
     phase it is in when each lands."""
     library = new_library(tmp_path / "idx")
     library.ingest([article(n) for n in range(40)])
-    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)
+    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)
     added: set[int] = set()
     deleted: set[int] = set()
 
@@ -170,7 +170,7 @@ def test_another_process_ingesting_during_a_reindex_loses_nothing(tmp_path, monk
     directory = tmp_path / "idx"
     library = new_library(directory)
     library.ingest([article(n) for n in range(30)])
-    monkeypatch.setattr("index.reindex._BATCH_PASSAGES", 1)
+    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)
     writer = start_writer(directory, 500, 15)
     started = threading.Event()
 

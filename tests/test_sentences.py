@@ -66,3 +66,35 @@ def test_spans_are_ordered_trimmed_slices_covering_every_visible_character(text)
         covered.update(range(start, end))
         previous_end = end
     assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+
+
+def test_a_cut_mark_inside_a_quotation_does_not_end_it():
+    text = "« Nous avons alerté (…) Bercy n'a rien fait », accuse le syndicat. « Rien [...] Personne », dit-il."
+    assert split_sentences(text) == [
+        "« Nous avons alerté (…) Bercy n'a rien fait », accuse le syndicat.",
+        "« Rien [...] Personne », dit-il.",
+    ]
+
+
+def test_legal_references_stay_in_their_sentence():
+    assert split_sentences("Selon l'article 3 al. 2 du code, il faut voter. Le juge a tranché.") == [
+        "Selon l'article 3 al. 2 du code, il faut voter.",
+        "Le juge a tranché.",
+    ]
+
+
+def test_words_that_are_also_abbreviations_end_sentences_before_a_new_one():
+    assert split_sentences("Il a été condamné pour vol. Le juge a été clément.") == [
+        "Il a été condamné pour vol.",
+        "Le juge a été clément.",
+    ]
+    assert split_sentences("Ils étaient sept. Le huitième est arrivé plus tard.")[0] == "Ils étaient sept."
+    assert split_sentences("Il faut un plan B. Il est prêt.") == ["Il faut un plan B.", "Il est prêt."]
+
+
+def test_the_same_words_as_abbreviations_do_not():
+    assert split_sentences("Le 3 sept. 2023 il pleuvait. Voir le vol. 3 et la p. 12.") == [
+        "Le 3 sept. 2023 il pleuvait.",
+        "Voir le vol. 3 et la p. 12.",
+    ]
+    assert split_sentences("M. Le Maire et J. Dupont sont venus.") == ["M. Le Maire et J. Dupont sont venus."]

@@ -263,11 +263,11 @@ def no_such_article_html(article_id: str) -> str:
 
 
 def ingest_progress_html(done: int, total: int) -> str:
-    return f"⏳ Indexation : {done} / {passages(total)} ({done / max(total, 1):.0%})"
+    return f"⏳ Indexation : {done} / {plural(total, 'phrase')} ({done / max(total, 1):.0%})"
 
 
 def reindex_progress_html(done: int, total: int) -> str:
-    return f"🔄 Réindexation : {done} / {passages(total)} ({done / max(total, 1):.0%})"
+    return f"🔄 Réindexation : {done} / {plural(total, 'phrase')} ({done / max(total, 1):.0%})"
 
 
 def reindex_done_html(articles: int, passage_count: int, added_meanwhile: int = 0, deleted_meanwhile: int = 0) -> str:

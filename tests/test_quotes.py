@@ -1,0 +1,47 @@
+"""The quote: the sentence that answers, and never a piece of a quotation."""
+
+import numpy as np
+
+from index.documents import parse_text
+from index.quotes import FEATURES, QUOTE_MODEL, question_type, quote_span, sentence_features
+from index.sentences import sentence_spans
+
+
+def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_attribution():
+    passage = (
+        "Le syndicat a parlé. « Nous avons alerté. Bercy n'a rien fait. Rien du tout », accuse-t-il. Puis il part."
+    )
+    spans = sentence_spans(passage)
+    scores = np.array([0.0, 0.0, 1.0, 0.0, 0.0])  # the answer is the quotation's second sentence
+    start, end = quote_span(spans, scores, passage)
+    assert passage[start:end] == "« Nous avons alerté. Bercy n'a rien fait. Rien du tout », accuse-t-il."
+
+
+def test_a_sentence_outside_guillemets_is_quoted_alone():
+    passage = "Le syndicat a parlé. « Nous avons alerté », dit-il. Puis le ministre est parti sans un mot."
+    spans = sentence_spans(passage)
+    start, end = quote_span(spans, np.array([0.0, 0.0, 1.0]), passage)
+    assert passage[start:end] == "Puis le ministre est parti sans un mot."
+
+
+def test_question_types_are_read_from_the_question():
+    assert question_type("Quand la ligne ouvre-t-elle ?") == "date"
+    assert question_type("En quelle année est-il né ?") == "date"
+    assert question_type("Combien de voyageurs par jour ?") == "number"
+    assert question_type("Qui dirige l'OTAN ?") == "who"
+    assert question_type("Où se réunissent-ils ?") == "where"
+    assert question_type("Pourquoi la grève ?") is None
+
+
+def test_the_sentence_that_holds_what_the_question_asks_for_scores_higher():
+    sentences = ["La ligne B du tramway de Brest a été présentée mardi.", "Elle ouvrira le 6 septembre 2025."]
+    cosines = np.array([0.86, 0.85], dtype=np.float32)
+    features = sentence_features(["ligne", "tramway", "ouvr"], ["tramway"], "date", sentences, cosines)
+    assert features.shape == (2, len(FEATURES))
+    scores = QUOTE_MODEL.scores(features)
+    assert scores[1] > scores[0]
+
+
+def test_a_teaser_line_never_runs_into_the_next_sentence():
+    document = parse_text("Titre\n\nLe maire a parlé hier soir.\nLire aussi : Le budget voté\nLe conseil a suivi.")
+    assert document.text == "Le maire a parlé hier soir.\n\nLe conseil a suivi."

@@ -1,0 +1,57 @@
+"""Small libraries answer what one passage clearly answers, reworded questions too, and
+still decline what they cannot answer (articles and questions in tests/data/small-library)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.service import library_options
+from index.library import Library
+from index.sources import read_file
+
+pytestmark = pytest.mark.slow
+DATA = Path(__file__).parent / "data" / "small-library"
+QUESTIONS = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+UNANSWERABLE = [q["question"] for q in QUESTIONS if q["file"] is None]
+
+
+def library_of(tmp_path, embedder, settings, *names: str) -> Library:
+    library = Library(tmp_path / "idx", embedder, **library_options(settings))
+    library.ingest([read_file(DATA / name, max_bytes=1_000_000) for name in names])
+    return library
+
+
+def first_quote(library: Library, question: str) -> str | None:
+    answer = library.ask(question)
+    return answer.results[0].quote if answer.found else None
+
+
+def test_the_sample_alone_answers_who_leads_nato_in_bold(tmp_path, embedder, settings):
+    library = library_of(tmp_path, embedder, settings, "otan-bruxelles-2023-02.txt")
+    for question in ("Qui dirige l'OTAN ?", "Qui est le secrétaire général de l'OTAN ?"):
+        assert "Jens Stoltenberg" in (first_quote(library, question) or ""), question
+    assert library.ask("Les avions de chasse sont-ils la priorité de l'OTAN pour l'Ukraine ?").found
+    for question in UNANSWERABLE:
+        assert not library.ask(question).found, question
+    library.close()
+
+
+def test_a_library_of_a_few_articles_answers_reworded_questions_and_declines_the_rest(tmp_path, embedder, settings):
+    names = sorted(p.name for p in DATA.glob("*.txt"))
+    library = library_of(tmp_path, embedder, settings, *names)
+    for question, answer in [
+        ("Comment s'appelle le préfet de région ?", "Aurélie Morand"),
+        ("Qui est le prédateur du castor ?", "le loup"),
+        ("Combien de familles de castors vivent sur la Dordogne ?", "quatorze familles"),
+        ("Combien a coûté la ligne B ?", "215 millions"),
+        ("Où se réunissent les pays de l'Alliance atlantique ?", "Bruxelles"),
+    ]:
+        assert answer in (first_quote(library, question) or ""), question
+    answered = [q for q in QUESTIONS if q["file"] and first_quote(library, q["question"])]
+    assert len(answered) >= 0.8 * len([q for q in QUESTIONS if q["file"]])
+    for question in UNANSWERABLE:
+        assert not library.ask(question).found, question
+    library.close()
