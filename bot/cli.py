@@ -156,6 +156,48 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
+    from index.extraction_report import as_dicts, extraction_report
+
+    pages = extraction_report(Path(args.folder), settings.passage_max_words)
+    if args.json:
+        _print_json(as_dicts(pages))
+        return 0
+
+    def mark(ok: bool | None) -> str:
+        return "—" if ok is None else ("oui" if ok else "NON")
+
+    for page in pages:
+        if page.error:
+            print(f"{page.file} : non ingéré ({page.error})")
+            continue
+        print(
+            f"{page.file}\n  titre {mark(page.title_ok)} « {page.title} » ; date {mark(page.date_ok)} {page.date} ; "
+            f"auteur {mark(page.author_ok)} {page.author}\n  extraits attendus {page.with_found}/{page.with_total}, "
+            f"réponses gardées {page.answers_kept}/{page.answers_total}, "
+            f"hors-texte présents {len(page.without_found)}, passages de moins de 3 mots {len(page.short_passages)}"
+        )
+        for snippet in page.without_found:
+            print(f"  ! hors-texte : {snippet}")
+        for passage in page.short_passages:
+            print(f"  ! passage court : {passage!r}")
+    read = [p for p in pages if not p.error]
+
+    def share(values: list[bool | None]) -> str:
+        judged = [v for v in values if v is not None]
+        return f"{sum(judged)}/{len(judged)}"
+
+    print(
+        f"\n{len(read)}/{len(pages)} pages lues ; titres exacts {share([p.title_ok for p in read])}, "
+        f"dates justes {share([p.date_ok for p in read])}, auteurs justes {share([p.author_ok for p in read])} ; "
+        f"extraits attendus {sum(p.with_found for p in read)}/{sum(p.with_total for p in read)}, "
+        f"hors-texte présents {sum(len(p.without_found) for p in read)}, "
+        f"réponses gardées {sum(p.answers_kept for p in read)}/{sum(p.answers_total for p in pages)}, "
+        f"passages de moins de 3 mots {sum(len(p.short_passages) for p in read)}"
+    )
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.app import serve
 
@@ -211,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("eval-extraction", help="mesurer la lecture des pages d'un dossier (format de shared/eval/news)")
+    p.add_argument("folder", metavar="DOSSIER")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_extraction)
 
     p = sub.add_parser("serve", help="lancer le bot Telegram (long polling)")
     p.set_defaults(func=cmd_serve)

@@ -22,7 +22,7 @@ from index.sources import is_url, parse_bytes
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
 HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?
 Commandes :
-  /ingest CHEMIN_OU_URL   ajouter un article (fichier .txt/.md/.html, dossier ou page web)
+  /ingest CHEMIN_OU_URL   ajouter un article (texte, page HTML, PDF, Word ou OpenDocument ; dossier ou URL)
   /ingest TEXTE           ajouter le texte collé comme article
   /articles               lister les articles
   /stats                  chiffres de la bibliothèque

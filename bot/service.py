@@ -17,7 +17,7 @@ from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError
 from index.library import Library
 from index.ranking import RelevancePolicy
-from index.sources import expand_paths, fetch_url, is_url, parse_bytes, read_file
+from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
 from index.store import ArticleRow
 
 log = logging.getLogger("bot")
@@ -100,7 +100,7 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
         return [(value, InputError(f"introuvable : {value} (ni fichier, ni dossier, ni URL http(s))"))]
     files = list(expand_paths(path))
     if not files:
-        return [(value, InputError(f"aucun fichier .txt, .md ou .html dans {value}"))]
+        return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
     return [attempt(str(f), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]
 
 

@@ -26,7 +26,11 @@ class Settings(BaseSettings):
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned per question.")
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Higher: fewer but surer answers.")
-    ingest_max_bytes: int = Field(5_000_000, ge=1_000, description="Largest file or page accepted.")
+    ingest_max_bytes: int = Field(
+        20_000_000,
+        ge=1_000,
+        description="Largest file, page or document accepted (Telegram serves bots 20 MB at most).",
+    )
     fetch_timeout_seconds: float = Field(15.0, gt=0, le=300)
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")

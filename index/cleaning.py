@@ -1,10 +1,13 @@
 """Turn an article body into clean blocks: paragraphs and section headings.
 
-News text carries noise that must never be quoted as an answer: photo captions
-ending in a credit (`… Image : Philippe De Poulpiquet/MAXPPP/dpa`), bylines,
-"à lire aussi" teasers, share and subscription prompts. Section headings stay in
-the text (they give context to what follows) but are marked so that the chunker
-never makes a passage of them alone.
+News text carries furniture that must never be quoted as an answer: photo credits
+(`… Image : Philippe De Poulpiquet/MAXPPP/dpa`), bylines, "à lire aussi" and "en vidéo"
+teasers, share, newsletter and subscription prompts, embedded tweets' signatures,
+live-match fragments ("74'"), rubric labels glued to the first word. A caption's own
+sentences are kept (they are often the only place a fact is stated: "Le ministre
+allemand de la Défense Boris Pistorius a annoncé…"); only its credit goes. Section
+headings stay in the text (they give context to what follows) but are marked so that
+the chunker never makes a passage of them alone.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ _CONTROLS = [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]
 _INVISIBLE = dict.fromkeys([*map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), *_CONTROLS], None)
 _SPACES = re.compile(r"[^\S\n]+")
 _CREDIT = re.compile(
-    r"(?:^|\s)(?:Image|Images|Photo|Photos|Photographie|Illustration|Crédits?(?: photo)?|"
-    r"Copyright|Source photo|Vidéo)\s*:\s*[^.!?]{0,120}$|©[^.!?]{0,120}$",
+    r"(?:^|\s)\(?(?:Images?(?: d'illustration| illustrative)?|Photos?(?: d'illustration)?|Photographie|"
+    r"Illustration|Crédits?(?: photo)?|Copyright|Source photo|Vidéo|Capture d'écran)\s*:\s*[^.!?]{0,160}$"
+    r"|\s*©[^.!?]{0,160}$|(?:^|\s)\(?(?:AFP|Reuters|AP)\s*(?:PHOTO|/)\s*[^.!?]{0,80}\)?$",
     re.IGNORECASE,
 )
+_LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE)
 _NOISE = re.compile(
     r"^(?:"
     r"(?:à|a) lire aussi\b.*|lire aussi\b.*|voir aussi\b.*|sur le même sujet\b.*|"
@@ -38,6 +43,30 @@ _NOISE = re.compile(
     r")$",
     re.IGNORECASE,
 )
+_FURNITURE = re.compile(
+    r"^(?:"
+    r"\(?\d{1,3}(?:'|’|e minute)(?:\s*\+\s*\d{1,2})?\)?(?:\s.{0,60})?|"  # live match: "74'", "(73') Léo Dubois"
+    r"(?:en )?vidéo\s*[,:.\-–—]\s*.{0,200}|"  # a video teaser
+    r"the wayback machine\b.*|https?://\S+|"  # an archive's banner, a bare link
+    r"\d+(?:[,.]\d+)?\s*(?:€|euros?)\b.{0,40}"  # a price
+    r")$",
+    re.IGNORECASE,
+)
+# An embedded tweet's signature: its author stays, as the attribution of the tweet above.
+_TWEET_SIGNATURE = re.compile(r"^([—–-]\s*[^()]{1,80}?)\s*\(@\w{1,15}\)\s+\S+\s+\d{1,2},\s+\d{4}$")
+_PROMPT = re.compile(
+    r"newsletter|abonnez-vous|inscrivez-vous|réservé aux abonnés|article (?:est )?réservé|je m['’]abonne|"
+    r"recevez (?:gratuitement|chaque)|cet article est paru dans|pour lire la suite|déjà abonné|"
+    r"télécharger gratuitement|acrobat reader|tarifs? réduits?",
+    re.IGNORECASE,
+)
+# A rubric label run into the first word: "AgricultureL'Office fédéral…" → "L'Office fédéral…".
+_GLUED_LABEL = re.compile(
+    r"^[A-ZÀ-Þ][a-zà-ÿ]{3,}(?=(?:[LD]['’]|(?:Le|La|Les|Un|Une|Des|Il|Elle|Au|Aux|En|Selon|Pour|Dans|Après)\s)"
+    r"[A-ZÀ-Þa-zà-ÿ])"
+)
+_CUT_SHORT = re.compile(r"(?:[&,:;–—-]|\s(?:et|de|du|des|la|le|les|à))\s*$", re.IGNORECASE)  # a line that goes on
+_ENDS_SENTENCE = re.compile(r"[.!?…]['’\"»”)\]]*$")
 _HEADING_END = re.compile(r"[.!?…:;,»\"”)]$")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 
@@ -76,12 +105,23 @@ def raw_blocks(text: str) -> list[str]:
     return [block for block in blocks if block]
 
 
-def is_caption(block: str) -> bool:
-    return bool(_CREDIT.search(block))
+def without_credit(block: str) -> str | None:
+    """A caption's own text without its credit (None: the block has no credit)."""
+    match = _CREDIT.search(block)
+    if match:
+        return block[: match.start()].strip()
+    if _LICENCE.search(block) and len(block.split()) <= 30:
+        return ""
+    return None
 
 
 def is_noise(block: str) -> bool:
-    return len(block.split()) <= 25 and bool(_NOISE.match(block))
+    words = len(block.split())
+    return (
+        (words <= 25 and bool(_NOISE.match(block)))
+        or (words <= 40 and bool(_FURNITURE.match(block)))
+        or (words <= 50 and bool(_PROMPT.search(block)))
+    )
 
 
 def is_heading(block: str) -> bool:
@@ -93,19 +133,42 @@ def is_heading(block: str) -> bool:
 
 def clean_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
+    teaser_open = False
     for block in raw_blocks(text):
-        if is_caption(block) or is_noise(block):
+        # The rest of a "Lire aussi" teaser cut over two lines ("Lire aussi Martine Bulard &").
+        if teaser_open and len(block.split()) <= 30:
+            teaser_open = False
             continue
+        teaser_open = False
+        if is_noise(block):
+            teaser_open = bool(_TEASER_LINE.match(block) and _CUT_SHORT.search(block))
+            continue
+        if signature := _TWEET_SIGNATURE.match(block):
+            if blocks and blocks[-1].kind == "paragraph":
+                blocks[-1] = Block("paragraph", f"{blocks[-1].text} {signature.group(1).strip()}")
+            continue
+        if block.endswith(",") and len(block.split()) <= 20:  # a fragment cut mid-sentence
+            continue
+        caption = without_credit(block)
+        if caption is not None:  # a caption: its sentences are text, its credit is not
+            if len(caption.split()) >= 3:
+                blocks.append(Block("paragraph", caption))
+            continue
+        block = _GLUED_LABEL.sub("", block)
         markdown = MARKDOWN_HEADING.match(block)
         if markdown:
             blocks.append(Block("heading", markdown.group(1)))
         elif is_heading(block):
             blocks.append(Block("heading", block))
-        else:
+        elif len(block.split()) >= 3 or _ENDS_SENTENCE.search(block):  # "-", "2-1": fragments, not text
             blocks.append(Block("paragraph", block))
-    # a heading with nothing after it gives context to nothing
+    # A heading with nothing after it gives context to nothing; a long one is the article's
+    # closing line, written without a full stop.
     while blocks and blocks[-1].kind == "heading":
-        blocks.pop()
+        last = blocks.pop()
+        if len(last.text.split()) >= 6:
+            blocks.append(Block("paragraph", last.text))
+            break
     return blocks
 
 

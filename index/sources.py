@@ -20,12 +20,17 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from index.documents import Document, decode_text, looks_like_html, parse_html, parse_text
+from index.decoding import decode_document
+from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
+from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES
+SUPPORTED_TYPES_TEXT = (
+    "un texte (.txt, .md), une page HTML (.html), un PDF, un document Word (.docx) ou OpenDocument (.odt)"
+)
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 _MAX_REDIRECTS = 5
@@ -36,21 +41,45 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def parse_bytes(data: bytes, *, name: str | None, source: str | None, max_bytes: int) -> Document:
-    """A document from raw bytes: HTML when it looks like (or is named) HTML, text otherwise."""
+def parse_bytes(
+    data: bytes,
+    *,
+    name: str | None,
+    source: str | None,
+    max_bytes: int,
+    charset: str | None = None,
+    url: str | None = None,
+) -> Document:
+    """A document from raw bytes, by its name's suffix or, without one, by what it holds:
+    PDF, Word or OpenDocument file, HTML page, or text. `charset`: as a server declared it."""
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
         raise InputTooLarge(f"le contenu fait {len(data):,} octets, au-delà de la limite de {max_bytes:,} octets")
     suffix = Path(name).suffix.lower() if name else ""
     if suffix and suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedInput(
-            f"type de fichier non pris en charge ({suffix}) : envoyez un texte (.txt, .md) ou une page HTML (.html)"
-        )
-    text = decode_text(data)
-    if suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(text)):
-        return parse_html(text, source=source)
+        raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) : envoyez {SUPPORTED_TYPES_TEXT}")
+    kind = suffix if suffix in DOCUMENT_SUFFIXES else _document_kind(data)
+    if kind:
+        return parse_document(data, kind, name=name, source=source)
+    html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data[:2048].decode("latin-1")))
+    text = decode_document(data, declared=charset, html=html)
+    if html:
+        return parse_html(text, url=url, source=source)
     return parse_text(text, name=name, source=source)
+
+
+def _document_kind(data: bytes) -> str | None:
+    """A PDF, DOCX or ODT file recognised by its first bytes (a name is not always given)."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"PK\x03\x04"):
+        head = data[:4096]
+        if b"mimetypeapplication/vnd.oasis.opendocument.text" in head:
+            return ".odt"
+        if b"word/" in data[:200_000]:
+            return ".docx"
+    return None
 
 
 def read_file(path: Path, *, max_bytes: int) -> Document:
@@ -218,7 +247,7 @@ def _read_page(response: httpx.Response, current: str, source: str, max_bytes: i
     if response.status_code >= 400:
         raise FetchError(f"le site a répondu {response.status_code} pour {current}")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in _HTML_TYPES | _TEXT_TYPES:
+    if content_type not in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys():
         raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
     body = bytearray()
     for chunk in response.iter_bytes():
@@ -226,14 +255,16 @@ def _read_page(response: httpx.Response, current: str, source: str, max_bytes: i
         if len(body) > max_bytes:
             raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
         deadline.remaining()
-    if b"\x00" in body:
-        raise UnsupportedInput(f"{current} semble binaire (octets nuls)")
-    charset = response.charset_encoding or "utf-8"
-    try:
-        text = bytes(body).decode(charset, errors="replace")
-    except LookupError:
-        text = bytes(body).decode("utf-8", errors="replace")
+    name = urlsplit(current).path.rsplit("/", 1)[-1] or None
+    if content_type in DOCUMENT_TYPES:
+        name = Path(name or "document").with_suffix(DOCUMENT_TYPES[content_type]).name
+    elif content_type in _HTML_TYPES:
+        name = "page.html"
+    elif name and Path(name).suffix.lower() not in TEXT_SUFFIXES:
+        name = None  # plain text under a path such as /notes: a text, whatever its ending
+    document = parse_bytes(
+        bytes(body), name=name, source=source, max_bytes=max_bytes, charset=response.charset_encoding, url=current
+    )
     if content_type in _HTML_TYPES:
-        return parse_html(text, url=current, source=source)
-    document = parse_text(text, name=urlsplit(current).path, source=source)
+        return document
     return replace(document, url=document.url or current)

@@ -6,7 +6,8 @@ import pytest
 
 from bot.service import read_input
 from index.analysis import terms
-from index.documents import decode_text, normalise_date, parse_html, parse_text
+from index.decoding import decode_document
+from index.documents import normalise_date, parse_html, parse_text
 from index.errors import EmptyInput, InputError, UnsupportedInput
 
 
@@ -17,11 +18,39 @@ def test_the_sample_inline_date_is_its_publication_month_not_text(sample_text):
     assert "date 2023-02" not in document.text
 
 
-def test_photo_captions_and_credits_are_not_article_text(sample_text):
+def test_a_caption_keeps_its_sentences_and_loses_its_credit(sample_text):
     text = parse_text(sample_text).text
-    assert "MAXPPP" not in text and "Gambarini" not in text
-    assert "mène l'assaut sur Bakhmout depuis l'été dernier" not in text  # the caption above the credit
-    assert "Boris Pistorius a annoncé" not in text
+    assert "MAXPPP" not in text and "Gambarini" not in text and "Image :" not in text
+    assert "mène l'assaut sur Bakhmout depuis l'été dernier" in text  # the caption above the credit
+    assert "Le ministre allemand de la Défense Boris Pistorius a annoncé" in text
+
+
+def test_news_page_furniture_is_not_article_text():
+    body = "\n\n".join(
+        [
+            "Le match a tourné à la 74e minute, quand Lorient a égalisé sur penalty.",
+            "74'",
+            "-",
+            "(73') Léo Dubois",
+            "« Nous livrerons les premières voitures en mars », a écrit le patron de Tesla.",
+            "— Elon Musk (@elonmusk) March 16, 2020",
+            "Cet article est paru dans notre newsletter du matin. Inscrivez-vous pour la recevoir.",
+            "En vidéo, les images du but de la victoire",
+            "Lire aussi Martine Bulard &",
+            "Sung Il-kwon, « En Corée, la politique du rayon de soleil », Le Monde diplomatique, juin 2018.",
+            "The Wayback Machine - https://web.archive.org/web/2007/http://exemple.fr/article.html",
+            "7,65 euros, port inclus",
+            "Je m’abonne",
+            "Image illustrative : un terrain de football, licence Creative Commons by",
+            "AgricultureL'Office fédéral de l'agriculture a publié ses chiffres mardi.",
+        ]
+    )
+    document = parse_text("Titre\n\n" + body)
+    assert [b.text for b in document.blocks] == [
+        "Le match a tourné à la 74e minute, quand Lorient a égalisé sur penalty.",
+        "« Nous livrerons les premières voitures en mars », a écrit le patron de Tesla. — Elon Musk",
+        "L'Office fédéral de l'agriculture a publié ses chiffres mardi.",
+    ]
 
 
 def test_section_headings_are_kept_as_headings(sample_text):
@@ -108,13 +137,26 @@ def test_empty_or_noise_only_text_is_refused():
         parse_text("Photo : AFP\n\nPar Jean Dupont")
 
 
-def test_binary_and_non_utf8_bytes_are_refused_clearly():
+def test_binary_bytes_are_refused_clearly():
     with pytest.raises(UnsupportedInput, match="binaire"):
-        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00")
+        decode_document(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(UnsupportedInput, match="binaire"):  # a NUL far into the file too
-        decode_text(b"Un long texte. " * 1000 + b"\x00" + b"La suite.")
-    with pytest.raises(UnsupportedInput, match="UTF-8"):
-        decode_text("Élection présidentielle".encode("latin-1"))
+        decode_document(b"Un long texte. " * 1000 + b"\x00" + b"La suite.")
+
+
+def test_french_text_in_any_common_encoding_is_read():
+    text = "Élection présidentielle : l'œuvre coûte 3 € à Noël."
+    assert decode_document(text.encode("cp1252")) == text  # written on Windows
+    assert decode_document(text.encode("utf-8-sig")) == text
+    assert decode_document(text.encode("utf-16")) == text
+    assert decode_document("Élection à Paris".encode("latin-1")) == "Élection à Paris"
+
+
+def test_a_page_is_read_in_the_charset_it_declares_even_with_a_stray_byte():
+    page = "<html><head><meta charset='iso-8859-1'></head><body>Élection à Paris</body></html>"
+    assert "Élection à Paris" in decode_document(page.encode("cp1252") + b"\x81", html=True)
+    assert decode_document("Élu à Lyon".encode("cp1252"), declared="ISO-8859-1") == "Élu à Lyon"
+    assert decode_document("Élu à Lyon".encode(), declared="ISO-8859-1") == "Élu à Lyon"  # mislabelled UTF-8
 
 
 ARTICLE_PAGE = """<!doctype html><html lang="fr"><head>

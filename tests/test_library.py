@@ -57,9 +57,11 @@ def test_the_quote_is_the_sentence_that_answers_not_the_first_one(sample_library
     assert not best.passage.startswith(best.quote)
 
 
-def test_captions_are_never_quoted(sample_library):
+def test_photo_credits_are_never_quoted_but_captions_answer(sample_library):
     answer = sample_library.ask("Qui a pris la photo de Boris Pistorius ?", top_k=10)
     assert all("Gambarini" not in r.passage and "MAXPPP" not in r.passage for r in answer.results)
+    answer = sample_library.ask("Qui est le ministre allemand de la Défense ?")
+    assert answer.found and "Boris Pistorius" in answer.results[0].quote
 
 
 def test_an_unrelated_question_is_declined(sample_library):

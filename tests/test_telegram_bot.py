@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT, SAMPLE
+from tests.document_fixtures import make_docx, make_pdf
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.http_fixtures import Site
 from tests.test_documents import ARTICLE_PAGE
@@ -25,6 +26,10 @@ TOKEN = "123456:TEST-token-that-must-never-be-logged"
 ADMIN = 1001
 USER = 2002
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+PDF_PAGES = [
+    ["La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire."],
+    ["Le bassin olympique a été entièrement refait et un toit ouvrant a été installé."],
+]
 SLOW_PAGE = (
     "<html><head><title>La crue de la Seine</title></head><body><article><h1>La crue de la Seine</h1>"
     "<p>La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018. Les quais sont fermés "
@@ -205,6 +210,23 @@ def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
     assert "« Le budget voté »" in reply and telegram.calls_to("getFile")
 
 
+def test_pdf_word_and_windows_text_documents_are_added(bot, telegram):
+    pdf = telegram.add_file("rapport.pdf", make_pdf(PDF_PAGES, title="Rapport sur les piscines"))
+    telegram.user_message(37, USER, None, document=pdf, caption="/ingest")
+    assert "« Rapport sur les piscines »" in telegram.wait_for_text(37, "Ajouté")
+    docx = telegram.add_file(
+        "note.docx", make_docx([("paragraph", "Le gymnase Jean-Moulin ferme pour travaux en mars.")])
+    )
+    telegram.user_message(38, USER, None, document=docx, caption="/ingest")
+    assert "Ajouté" in telegram.wait_for_text(38, "Ajouté")
+    latin = telegram.add_file(
+        "latin.txt", "titre: Élections\n\nLes électeurs ont élu leur maire à 52 %.".encode("cp1252")
+    )
+    telegram.user_message(39, USER, None, document=latin, caption="/ingest")
+    assert "« Élections »" in telegram.wait_for_text(39, "Ajouté")
+    assert "piscine du Rhône" in ask(telegram, 37, USER, "Quand la piscine du Rhône rouvrira-t-elle ?", "blockquote")
+
+
 def test_replying_ingest_to_a_document_adds_it(bot, telegram):
     document = telegram.add_file("note.txt", b"titre: Note de service\n\nLa cantine ferme exceptionnellement vendredi.")
     sent = telegram.user_message(31, USER, None, document=document)
@@ -284,7 +306,7 @@ def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
         (lambda t, s: t.user_message(21, USER, "/ingest"), "rien à ajouter"),
         (
             lambda t, s: t.user_message(
-                22, USER, None, document=t.add_file("rapport.pdf", b"%PDF-1.4"), caption="/ingest"
+                22, USER, None, document=t.add_file("photo.jpg", b"\xff\xd8\xff"), caption="/ingest"
             ),
             "non pris en charge",
         ),
@@ -299,13 +321,9 @@ def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
         (lambda t, s: t.user_message(26, USER, "/ingest Photo : AFP"), "aucun paragraphe"),
         (
             lambda t, s: t.user_message(
-                27,
-                USER,
-                None,
-                document=t.add_file("latin.txt", "Élection à Paris.".encode("latin-1")),
-                caption="/ingest",
+                28, USER, None, document=t.add_file("scan.pdf", make_pdf([[], []])), caption="/ingest"
             ),
-            "UTF-8",
+            "numérisé",
         ),
     ],
 )

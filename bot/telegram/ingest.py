@@ -20,7 +20,7 @@ from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, edit, reply, typing
 from index.documents import Document
 from index.errors import InputError
-from index.sources import SUPPORTED_SUFFIXES, fetch_url, is_url, parse_bytes
+from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, is_url, parse_bytes
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
@@ -45,7 +45,7 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
     document = message.document
     name = document.file_name or "document"
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"type de fichier non pris en charge ({name}) : envoyez un .txt, .md ou .html")
+        raise InputError(f"type de fichier non pris en charge ({name}) : envoyez {SUPPORTED_TYPES_TEXT}")
     if document.file_size and document.file_size > settings.ingest_max_bytes:
         raise InputError(
             f"le fichier fait {document.file_size:,} octets, au-delà de la limite de {settings.ingest_max_bytes:,}"

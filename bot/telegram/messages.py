@@ -40,7 +40,8 @@ Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez 
 • <code>/ingest</code> suivi du texte collé (la première ligne peut être le titre, \
 ou des lignes <code>titre:</code>, <code>date:</code>, <code>url:</code>)
 • <code>/ingest</code> en réponse à un message, un message transféré d'une chaîne ou un document
-• un document .txt, .md ou .html envoyé avec la légende <code>/ingest</code>"""
+• un document (texte, page HTML, PDF, Word .docx ou OpenDocument .odt) envoyé avec la légende \
+<code>/ingest</code>"""
 ADMIN_HELP = """
 
 <b>Administration</b>

@@ -1,0 +1,87 @@
+"""Bytes to text as a reader's browser or editor would decode them: never refuse readable text.
+
+In order: a byte-order mark; UTF-8 when the bytes are valid UTF-8 (whatever a page
+declares: mislabelled pages are common, and valid UTF-8 by accident is not); the charset
+the server declared, then the one the page declares (`<meta charset>`, `http-equiv`), read
+as browsers read it (ISO-8859-1 as Windows-1252, its superset) and never refused for a
+stray byte; UTF-8 with a stray invalid byte; Windows-1252 (French files written on
+Windows); detection (`charset_normalizer`). Only binary data (NUL bytes outside UTF-16/32)
+is refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from index.errors import UnsupportedInput
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# Labels browsers read as another, larger encoding (WHATWG Encoding Standard).
+_BROWSER_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+                    "ascii": "cp1252", "iso-8859-9": "cp1254", "tis-620": "cp874"}  # fmt: skip
+
+
+def decode_document(data: bytes, *, declared: str | None = None, html: bool = False) -> str:
+    """The text of `data`; `declared`: the charset a server announced, if any."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding))
+            except UnicodeDecodeError as exc:
+                raise UnsupportedInput(f"le texte {encoding.upper()} est illisible (octet {exc.start})") from exc
+    if b"\x00" in data:
+        raise UnsupportedInput("le contenu semble binaire : seuls les textes, pages HTML et documents sont acceptés")
+    try:
+        return _checked(data.decode("utf-8"))  # valid UTF-8 is UTF-8, whatever a page declares
+    except UnicodeDecodeError:
+        pass
+    for label in (declared, _meta_charset(data) if html else None):
+        encoding = _codec(label)
+        if encoding and encoding != "utf-8":
+            return _checked(data.decode(encoding, errors="replace"))
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= len(text) // 1000:  # UTF-8 with a stray byte: not a reason to guess
+        return _checked(text)
+    try:
+        return _checked(data.decode("cp1252"))  # French text written on Windows
+    except UnicodeDecodeError:
+        return _checked(data.decode(_detected(data), errors="replace"))
+
+
+def _meta_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _codec(label: str | None) -> str | None:
+    """The Python codec for a charset label, as browsers map it; None when unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _BROWSER_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _detected(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    encoding = _codec(best.encoding) if best is not None else None
+    return encoding or "cp1252"
+
+
+def _checked(text: str) -> str:
+    if "\x00" in text:
+        raise UnsupportedInput("le contenu semble binaire : il contient des caractères nuls")
+    return text

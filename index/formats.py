@@ -1,0 +1,206 @@
+"""Office documents and PDFs as articles: PDF (`pypdf`), Word (`python-docx`), OpenDocument
+text (`odfpy`).
+
+Each becomes the text a reader reads, in reading order, as paragraphs and headings (then
+cleaned like any article), with the title, author and date its metadata give. PDFs need
+more repair than the others: words hyphenated at line ends are joined again, lines are
+joined into paragraphs, and running headers, footers and page numbers (lines repeated on
+most pages, numbers alone on a line) are not part of the text. A PDF without text (a scan)
+gets a clear refusal: no text can be quoted from an image.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from index.documents import Document, normalise_date, parse_text
+from index.errors import UnsupportedInput
+
+PDF_SUFFIXES = {".pdf"}
+WORD_SUFFIXES = {".docx"}
+ODT_SUFFIXES = {".odt"}
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | WORD_SUFFIXES | ODT_SUFFIXES
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+}
+_PAGE_NUMBER = re.compile(r"^\s*(?:page|p\.)?\s*\d{1,4}\s*(?:/\s*\d{1,4}|sur\s+\d{1,4})?\s*$", re.IGNORECASE)
+# A word cut at a line end ("gouverne-\nment"), but not a compound that keeps its hyphen ("peut-\nêtre").
+_HYPHENATED = re.compile(r"(\w)-\n(?!(?:être|il|ils|elle|elles|on|ci|là|même|mêmes|t-)\b)([a-zà-ÿ])")
+_ENDS_SENTENCE = re.compile(r"[.!?:»”)\]]$")
+
+
+@dataclass(frozen=True)
+class _Metadata:
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+
+
+def parse_document(data: bytes, suffix: str, *, name: str | None, source: str | None) -> Document:
+    """A PDF, DOCX or ODT file as a `Document`."""
+    reader = {".pdf": _read_pdf, ".docx": _read_docx, ".odt": _read_odt}[suffix]
+    try:
+        markdown, metadata = reader(data)
+    except UnsupportedInput:
+        raise
+    except Exception as exc:  # a damaged or encrypted file: the library's own error, in French
+        raise UnsupportedInput(f"le document {suffix} est illisible ({type(exc).__name__} : {exc})") from exc
+    title = _useful_title(metadata.title)
+    if title:  # the document names itself: its first heading is a section heading, not the title
+        markdown = f"titre: {title}\n\n{markdown}"
+    document = parse_text(markdown, name=name, source=source)
+    return replace(
+        document,
+        author=metadata.author or document.author,
+        date=normalise_date(metadata.date) or document.date,
+    )
+
+
+_PLACEHOLDER_TITLE = re.compile(
+    r"^(?:microsoft word - .*|document\s*\d*|untitled.*|sans titre.*|.*\.(?:docx?|odt|pdf|rtf))$", re.IGNORECASE
+)
+
+
+def _useful_title(title: str | None) -> str | None:
+    """A title from document properties, unless it is a word processor's placeholder."""
+    if not title or _PLACEHOLDER_TITLE.match(title.strip()):
+        return None
+    return title
+
+
+# --- PDF --------------------------------------------------------------------------------
+def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
+    pages = [(page.extract_text() or "").replace("\r", "\n") for page in reader.pages]
+    if sum(len(p.strip()) for p in pages) < 20 * max(len(pages), 1) and sum(len(p.split()) for p in pages) < 20:
+        raise UnsupportedInput(
+            "ce PDF ne contient pas de texte (document numérisé ?) : seuls les PDF dont le texte est "
+            "sélectionnable peuvent être cités"
+        )
+    info = reader.metadata or {}
+    metadata = _Metadata(
+        title=_clean_field(info.get("/Title")),
+        author=_clean_field(info.get("/Author")),
+        date=_pdf_date(info.get("/CreationDate")),
+    )
+    return _pdf_text(pages), metadata
+
+
+def _pdf_text(pages: list[str]) -> str:
+    """Paragraphs of the PDF's pages, without running headers, footers or page numbers."""
+    page_lines = [[line.strip() for line in page.split("\n")] for page in pages]
+    running = _running_lines(page_lines)
+    paragraphs: list[str] = []
+    for lines in page_lines:
+        kept = [line for line in lines if line and not _PAGE_NUMBER.match(line) and _shape(line) not in running]
+        if not kept:
+            continue
+        typical = statistics.median(len(line) for line in kept)
+        current: list[str] = []
+        for line in kept:
+            current.append(line)
+            if _ENDS_SENTENCE.search(line) and len(line) < 0.8 * typical:  # a paragraph's last, short line
+                paragraphs.append("\n".join(current))
+                current = []
+        if current:
+            paragraphs.append("\n".join(current))
+    return "\n\n".join(_HYPHENATED.sub(r"\1\2", p) for p in paragraphs)
+
+
+def _running_lines(page_lines: list[list[str]]) -> set[str]:
+    """Lines (digits aside) that start or end most pages: headers and footers."""
+    if len(page_lines) < 3:
+        return set()
+    edges = Counter(_shape(line) for lines in page_lines for line in {*(lines[:2]), *(lines[-2:])} if line.strip())
+    return {shape for shape, count in edges.items() if count >= max(3, 0.6 * len(page_lines))}
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _pdf_date(value) -> str | None:
+    """`D:20240305120000+01'00'` → `2024-03-05`."""
+    match = re.match(r"^D:(\d{4})(\d{2})?(\d{2})?", str(value or ""))
+    if not match:
+        return None
+    return "-".join(part for part in match.groups() if part)
+
+
+# --- Word --------------------------------------------------------------------------------
+def _read_docx(data: bytes) -> tuple[str, _Metadata]:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    blocks = []
+    for paragraph in document.paragraphs:
+        text = " ".join(paragraph.text.split())
+        style = (paragraph.style.name if paragraph.style is not None else "").lower()
+        if not text:
+            continue
+        if style.startswith(("heading", "titre")) or style == "title":
+            blocks.append("# " + text)
+        else:
+            blocks.append(text)
+    properties = document.core_properties
+    metadata = _Metadata(
+        title=_clean_field(properties.title),
+        author=_clean_field(properties.author),
+        date=_iso(properties.created),
+    )
+    return "\n\n".join(blocks), metadata
+
+
+# --- OpenDocument ---------------------------------------------------------------------------
+def _read_odt(data: bytes) -> tuple[str, _Metadata]:
+    from odf import dc, meta, teletype
+    from odf.opendocument import load
+
+    document = load(io.BytesIO(data))
+    blocks = [block for element in document.text.childNodes for block in _odt_blocks(element, teletype)]
+
+    def first(kind) -> str | None:
+        found = document.meta.getElementsByType(kind)
+        return teletype.extractText(found[0]) if found else None
+
+    metadata = _Metadata(
+        title=_clean_field(first(dc.Title)),
+        author=_clean_field(first(dc.Creator) or first(meta.InitialCreator)),
+        date=(first(meta.CreationDate) or first(dc.Date) or "")[:10] or None,
+    )
+    return "\n\n".join(blocks), metadata
+
+
+def _odt_blocks(element, teletype) -> list[str]:
+    """Headings and paragraphs in document order, looking inside sections and lists."""
+    from odf.namespaces import TEXTNS
+
+    qname = getattr(element, "qname", None)
+    if qname in ((TEXTNS, "h"), (TEXTNS, "p")):
+        content = " ".join(teletype.extractText(element).split())
+        return [("# " if qname[1] == "h" else "") + content] if content else []
+    return [block for child in getattr(element, "childNodes", []) for block in _odt_blocks(child, teletype)]
+
+
+def _clean_field(value) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(str(value).split())
+    return value or None
+
+
+def _iso(value) -> str | None:
+    if isinstance(value, datetime | date):
+        return value.strftime("%Y-%m-%d")
+    return None

@@ -1,0 +1,247 @@
+"""A news page's title, date and byline, as its publisher states them.
+
+Most news pages describe themselves for search engines and social networks: schema.org
+JSON-LD (`NewsArticle`: `headline`, `datePublished`, `author`) and OpenGraph / meta tags.
+Those are the most authoritative sources, in that order, before the page's visible
+`<h1>` and `<title>`. Titles lose the site name that `<title>` and `og:title` often carry
+("… - Gala", "… | PSL"); bylines lose "Par " and never name the publisher itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+_ARTICLE_TYPES = re.compile(
+    r"(?:News|Analysis|Opinion|Reportage|Review|Background|Report|Satirical)?Article$|BlogPosting$"
+)
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+_BYLINE_PREFIX = re.compile(r"^\s*(?:par|by|de|texte|propos recueillis par)\s*:?\s+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    title: str | None = None
+    date: str | None = None  # as the page writes it (ISO or not)
+    author: str | None = None
+    url: str | None = None
+    site_name: str | None = None
+    lead: str | None = None  # the standfirst ("chapô") set apart above the text, when the page marks one
+
+
+def page_metadata(page: str, url: str | None = None) -> PageMetadata:
+    try:
+        tree = lxml_html.fromstring(page)
+    except (ValueError, lxml_html.etree.ParserError):
+        return PageMetadata()
+    article = next(_json_ld_articles(tree), {})
+    tags = _meta_tags(tree)
+
+    def meta(*keys: str) -> str | None:
+        return next((tags[k][0] for k in keys if k in tags), None)
+
+    publisher = _name(article.get("publisher"))
+    site = meta("og:site_name") or publisher or _site_from_url(url or meta("og:url"))
+    title = _text(article.get("headline")) or meta("og:title", "twitter:title") or _first_h1(tree)
+    title = title or _text("".join(tree.xpath("//title//text()")))
+
+    def people(names: list[str]) -> list[str]:  # never the publisher itself
+        return [n for n in names if not _same_name(n, site) and not _same_name(n, publisher)]
+
+    authors = people(_authors(article.get("author"))) or people(_meta_authors(tags)) or people(_visible_byline(tree))
+    return PageMetadata(
+        title=strip_site_name(title, site) if title else None,
+        date=_text(article.get("datePublished"))
+        or meta("article:published_time", "date", "dc.date", "dc.date.issued", "datepublished")
+        or _text(article.get("dateCreated")),
+        author=", ".join(dict.fromkeys(authors)) or None,
+        url=meta("og:url") or _text(article.get("url")),
+        site_name=site,
+        lead=_lead(tree),
+    )
+
+
+def strip_site_name(title: str, site: str | None) -> str:
+    """ "Title - Site" → "Title": the site's name, or a last part that names a site."""
+    title = " ".join(title.split())
+    for separator in _SEPARATORS:
+        if separator not in title:
+            continue
+        head, _, tail = title.rpartition(separator)
+        if site and (_same_name(tail, site) or _same_name(tail.split(separator)[0], site)):
+            return strip_site_name(head, site)
+        if head and _looks_like_a_site(tail, site):
+            return strip_site_name(head, site)
+    return title
+
+
+def _looks_like_a_site(part: str, site: str | None) -> bool:
+    words = part.split()
+    if not words or len(words) > 4:
+        return False
+    folded = _fold(part)
+    return bool(
+        (site and (_fold(site) in folded or folded in _fold(site)))
+        or re.search(r"\.(?:fr|com|net|org|be|ch|ca|info)$", folded)
+        or (folded.startswith(("le ", "la ", "les ", "l'")) and part[:1].isupper() and len(words) <= 3)
+    )
+
+
+def _json_ld_articles(tree) -> Iterator[dict]:
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text_content().strip() or "null", strict=False)
+        except ValueError:
+            continue
+        yield from (item for item in _walk(data) if _is_article(item))
+
+
+def _walk(data) -> Iterator[dict]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk(item)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(data.get(key), list | dict):
+                yield from _walk(data[key])
+
+
+def _is_article(item: dict) -> bool:
+    kinds = item.get("@type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+
+
+def _meta_tags(tree) -> dict[str, list[str]]:
+    """Every meta tag's values by lower-cased property, name or itemprop, in page order."""
+    found: dict[str, list[str]] = {}
+    for element in tree.xpath("//meta[@content or @value]"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        value = " ".join((element.get("content") or element.get("value") or "").split())
+        if key and value:
+            found.setdefault(key, []).append(value)
+    return found
+
+
+def _meta_authors(meta: dict[str, list[str]]) -> list[str]:
+    values = meta.get("author", []) + meta.get("article:author", []) + meta.get("og:article:author", [])
+    return [clean_byline(v) for v in values if "://" not in v and clean_byline(v)]
+
+
+_BYLINE_CLASS = re.compile(r"auth|auteur|byline|signature|writer|journalist", re.IGNORECASE)
+# Bylines inside these belong to other articles (teasers, related links) or to readers.
+_ELSEWHERE = re.compile(
+    r"snippet|related|teaser|recommend|suggest|card|list|popular|most-|aside|footer|comment|outbrain|"
+    r"taboola|widget|newsletter|push|other|more|similar|sidebar|nav",
+    re.IGNORECASE,
+)
+_PERSON = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|du|des|d'|d’|van|von|le|la|ben|el)){1,4}$")
+
+
+def _visible_byline(tree) -> list[str]:
+    """The first name the page shows in a byline element of its own article."""
+    for element in tree.xpath("//body//*[@class or @itemprop or @rel]"):
+        marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "rel"))
+        if not _BYLINE_CLASS.search(marks) or _in_other_content(element):
+            continue
+        text = clean_byline(element.text_content())
+        name = re.split(r"\s*[,|(–—]\s*|\s+-\s+", text)[0].strip()
+        if _PERSON.match(name) and len(name) <= 60:
+            return [name]
+    return []
+
+
+_LEAD_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:chapo|chapeau|standfirst|lead|intro|faits|accroche|summary)(?:$|[\s_-])", re.I
+)
+
+
+def _lead(tree) -> str | None:
+    """The standfirst, marked by its class, which text extractors sometimes leave out."""
+    for element in tree.xpath("//body//*[@class]"):
+        if _LEAD_CLASS.search(element.get("class") or "") and not _in_other_content(element):
+            text = " ".join(element.text_content().split())
+            if len(text.split()) >= 12 and text[-1:] in ".!?…»":
+                return text
+    return None
+
+
+def _in_other_content(element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):  # their classes describe the whole page
+            return False
+        if ancestor.tag in ("aside", "footer", "nav"):
+            return True
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if _ELSEWHERE.search(marks):
+            return True
+    return False
+
+
+def _authors(value) -> list[str]:
+    if isinstance(value, list):
+        return [a for item in value for a in _authors(item)]
+    if isinstance(value, dict):
+        if str(value.get("@type", "")).lower() == "organization":
+            return []
+        return _authors(value.get("name"))
+    if isinstance(value, str) and value.strip() and "://" not in value:
+        return [clean_byline(part) for part in re.split(r"\s*(?:,| et | and |;)\s*", value) if clean_byline(part)]
+    return []
+
+
+def clean_byline(value: str) -> str:
+    return _BYLINE_PREFIX.sub("", " ".join(value.split())).strip(" ,;|-")
+
+
+def _name(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return _text(value)
+
+
+def _text(value) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str) and value.strip():
+        if "<" in value or "&" in value:  # markup or entities inside a JSON string
+            value = lxml_html.fromstring(f"<p>{value}</p>").text_content()
+        return " ".join(value.split())
+    return None
+
+
+def _first_h1(tree) -> str | None:
+    for h1 in tree.xpath("//h1"):
+        text = " ".join(h1.text_content().split())
+        if text:
+            return text
+    return None
+
+
+def _site_from_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    parts = [p for p in host.split(".") if p not in {"www", "m", "amp"}]
+    return parts[-2] if len(parts) >= 2 else None
+
+
+def _fold(text: str) -> str:
+    from index.analysis import fold_accents
+
+    return fold_accents(" ".join(text.lower().replace("’", "'").split()))
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    squeeze = re.compile(r"[^a-z0-9]")
+    return squeeze.sub("", _fold(a)) == squeeze.sub("", _fold(b))

@@ -1,0 +1,96 @@
+"""PDF, Word and OpenDocument files, and texts written on Windows: read as a reader reads them."""
+
+import pytest
+
+from index.errors import UnsupportedInput
+from index.sources import fetch_url, parse_bytes
+from tests.document_fixtures import make_docx, make_odt, make_pdf
+from tests.http_fixtures import Site
+
+HEADER = "Ville de Lyon — Rapport annuel 2024"
+PAGES = [
+    [
+        HEADER,
+        "Le budget de la ville",
+        "Le conseil municipal a adopté le budget de la ville pour 2024. Il prévoit",
+        "des investissements de 320 millions d'euros, dont une grande part pour le renouvel-",
+        "lement des écoles et des gymnases.",
+        "Page 1 / 3",
+    ],
+    [HEADER, "La piscine du Rhône rouvrira en juin après deux ans de travaux,", "a annoncé la maire.", "Page 2 / 3"],
+    [HEADER, "Le tramway T10 desservira Vénissieux à partir de l'automne prochain.", "Page 3 / 3"],
+]
+
+
+def test_a_pdf_is_read_in_order_without_running_headers_footers_or_cut_words():
+    document = parse_bytes(
+        make_pdf(PAGES, title="Rapport annuel 2024", author="Service de presse", date="20240305120000"),
+        name="rapport.pdf",
+        source="rapport.pdf",
+        max_bytes=10**6,
+    )
+    assert (document.title, document.author, document.date) == (
+        "Rapport annuel 2024",
+        "Service de presse",
+        "2024-03-05",
+    )
+    text = document.text
+    assert "renouvellement des écoles et des gymnases." in text
+    assert text.index("budget de la ville pour 2024") < text.index("piscine du Rhône") < text.index("tramway T10")
+    assert HEADER not in text and "Page 2" not in text
+    assert "La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire." in text
+
+
+def test_a_pdf_without_text_is_refused_as_a_scan():
+    with pytest.raises(UnsupportedInput, match="numérisé"):
+        parse_bytes(make_pdf([[], []]), name="scan.pdf", source=None, max_bytes=10**6)
+
+
+def test_a_damaged_pdf_gets_a_clear_refusal():
+    with pytest.raises(UnsupportedInput, match="illisible"):
+        parse_bytes(b"%PDF-1.4\n garbage", name="cassé.pdf", source=None, max_bytes=10**6)
+
+
+BLOCKS = [
+    ("heading", "Le marché de Noël"),
+    ("paragraph", "Le marché de Noël ouvre samedi place Kléber, avec trois cents chalets."),
+    ("heading", "Les horaires"),
+    ("paragraph", "Il sera ouvert tous les jours de 11 heures à 20 heures jusqu'au 24 décembre."),
+]
+
+
+@pytest.mark.parametrize(("make", "name"), [(make_docx, "marche.docx"), (make_odt, "marche.odt")])
+def test_word_and_opendocument_files_keep_headings_and_metadata(make, name):
+    document = parse_bytes(
+        make(BLOCKS, title="Noël à Strasbourg", author="Jeanne Martin"), name=name, source=name, max_bytes=10**6
+    )
+    assert (document.title, document.author) == ("Noël à Strasbourg", "Jeanne Martin")
+    assert [(b.kind, b.text) for b in document.blocks] == BLOCKS
+    # recognised by their content too, when the name says nothing
+    unnamed = parse_bytes(make(BLOCKS, title="Noël à Strasbourg"), name=None, source=None, max_bytes=10**6)
+    assert unnamed.text == document.text
+
+
+def test_a_text_file_written_on_windows_is_read():
+    data = "titre: Élections à Montréal\n\nLes électeurs ont élu leur maire dimanche, à 52 %.".encode("cp1252")
+    document = parse_bytes(data, name="elections.txt", source=None, max_bytes=10**6)
+    assert document.title == "Élections à Montréal" and "électeurs ont élu" in document.text
+
+
+LATIN_PAGE = (
+    "<html><body><article><h1>Élu</h1><p>Le maire a été élu à Montréal dimanche soir, "
+    "avec 52 % des voix exprimées au second tour.</p></article></body></html>"
+)
+
+
+def test_documents_are_fetched_by_url_by_their_content_type():
+    pages = {
+        "/rapport": (200, "application/pdf", make_pdf(PAGES, title="Rapport annuel 2024")),
+        "/marche": (200, "application/vnd.oasis.opendocument.text", make_odt(BLOCKS, title="Noël")),
+        "/latin": (200, "text/html; charset=iso-8859-1", LATIN_PAGE.encode("cp1252")),
+    }
+    with Site(pages) as site:
+        options = {"timeout": 5, "max_bytes": 10**6, "allow_private": True}
+        assert fetch_url(site.origin + "/rapport", **options).title == "Rapport annuel 2024"
+        assert "trois cents chalets" in fetch_url(site.origin + "/marche", **options).text
+        assert "élu à Montréal" in fetch_url(site.origin + "/latin", **options).text
