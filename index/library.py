@@ -19,14 +19,14 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from index.analysis import ANALYZER_VERSION, terms
-from index.background import BackgroundFrequencies, term_weights
+from index.analysis import ANALYZER_VERSION
+from index.background import BackgroundFrequencies
 from index.batching import Progress
 from index.directory import DATABASE, database_identity, recover_swap, remove_stale_temporaries, write_lock
 from index.documents import Document
@@ -35,52 +35,22 @@ from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_vectors import LiveVectors
 from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
-from index.quotes import idf_weights
-from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
+from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild_directory
-from index.search import RERANKED, Candidate, evidence_for, rerank, score_candidate
+from index.search import Answer, Mode, Result, Searcher
 from index.store import ArticleRow, Store
+
+__all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "ReindexReport", "Result"]
 
 # Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
 _BATCH_SENTENCES = 2048
-Mode = Literal["hybrid", "dense", "lexical"]
 
 
 @dataclass(frozen=True)
 class IngestResult:
     status: Literal["added", "duplicate"]
     article: ArticleRow
-
-
-@dataclass(frozen=True)
-class Result:
-    rank: int
-    score: float
-    passage_id: int
-    article: ArticleRow
-    heading: str | None
-    passage: str
-    quote_start: int  # offsets of the quote inside `passage`
-    quote_end: int
-
-    @property
-    def quote(self) -> str:
-        return self.passage[self.quote_start : self.quote_end]
-
-
-@dataclass(frozen=True)
-class Answer:
-    question: str
-    found: bool
-    results: list[Result] = field(default_factory=list)
-    relevance: float = 0.0  # the policy's probability for the best result
-    evidence: Evidence | None = None
-    # Seconds per stage, for benchmarks and logs. The question's embedding runs beside the
-    # lexical search, so the stages add up to more than the answer took.
-    timings: dict[str, float] = field(default_factory=dict)
-    # The candidates whose sentences were scored, in the final order (evaluation, fitting).
-    candidates: list[Candidate] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True)
@@ -120,8 +90,8 @@ class Library:
         self.embedder = embedder
         self.background = background
         self.policy = policy or RelevancePolicy()
-        self.candidates = candidates
         self.config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
+        self.searcher = Searcher(self.policy, background, self.config.dimension, candidates)
         self._write_lock = write_lock(self.directory)
         self._reopen_lock = threading.Lock()
         # One thread embeds questions while the asking thread searches the lexical index.
@@ -252,67 +222,16 @@ class Library:
         if not questions:
             return []
         embedding = None if mode == "lexical" else self._question_encoder.submit(self._embed_questions, questions)
-        return [self._answer(q, embedding, i, top_k, mode) for i, q in enumerate(questions)]
+        opened = self._current()
+        return [
+            self.searcher.answer(opened.store, opened.vectors, q, embedding, i, top_k, mode)
+            for i, q in enumerate(questions)
+        ]
 
     def _embed_questions(self, questions: Sequence[str]) -> tuple[np.ndarray, float]:
         started = time.perf_counter()
         vectors = self.embedder.embed_queries(list(questions))
         return vectors, (time.perf_counter() - started) / len(questions)
-
-    def _answer(
-        self,
-        question: str,
-        embedding: Future[tuple[np.ndarray, float]] | None,
-        index: int,
-        top_k: int,
-        mode: Mode,
-    ) -> Answer:
-        clock = _Stopwatch()
-        query_terms = terms(question)
-        k = max(self.candidates, top_k)
-        query_vector: np.ndarray | None = None
-        opened = self._current()
-        store, vectors = opened.store, opened.vectors
-        with store.read():  # one consistent view of the library for the whole answer
-            vectors.sync(store)
-            frequencies = store.document_frequencies(query_terms)
-            lexical = []
-            if mode != "dense":
-                lexical = store.lexical_search(selective_terms(query_terms, frequencies), k)
-            clock.lap("lexical")
-            dense: list[tuple[int, float]] = []
-            if embedding is not None:
-                embedded, clock.laps["embedding"] = embedding.result()
-                query_vector = embedded[index]
-                clock.lap("embedding_wait")
-                dense = vectors.search_passages(query_vector, k)
-            clock.lap("dense")
-            ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)
-            shortlist = [i for i, _ in ranked[: max(RERANKED, top_k) * 2]]
-            rows = store.get_passages(shortlist)
-            # The vector index may hold passages newer than this view: those are left out.
-            fused = [(i, score) for i, score in ranked if i in rows][: max(RERANKED, top_k)]
-            sentences = store.passage_sentences([i for i, _ in fused], self.config.dimension)
-            clock.lap("fusion")
-            _, passages = store.counts()
-            if self.background is not None:
-                background = self.background.frequencies(query_terms)
-                weights = term_weights(query_terms, frequencies, passages, background)
-            else:
-                weights = idf_weights(query_terms, frequencies, passages)
-        if not fused:
-            return Answer(question, False, [], timings=clock.laps)
-        candidates = [score_candidate(question, query_vector, rows[i], sentences.get(i), score) for i, score in fused]
-        # Without the question's vector (lexical mode) sentence scores lack their main evidence.
-        ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
-        results = [
-            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
-            for rank, c in enumerate(ordered[:top_k], start=1)
-        ]
-        evidence = evidence_for(question, weights, ordered, [i for i, _ in lexical], passages)
-        clock.lap("quotes")
-        relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        return Answer(question, relevant, results, probability, evidence, clock.laps, ordered)
 
     def article(self, article_id: int) -> ArticleRow:
         store = self._current().store
@@ -384,16 +303,3 @@ class Library:
         self._question_encoder.shutdown()
         self._snapshots.shutdown()
         self._opened.store.close()
-
-
-class _Stopwatch:
-    """Seconds spent in each stage of an answer, in order."""
-
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
-        self._last = now

@@ -1,22 +1,61 @@
-"""From fused candidates to results: each candidate passage's sentences are scored, the
-best sentence becomes its quote, and the candidates are reordered by their fused rank
-and their best sentence together (a lower passage whose sentence answers far better
-comes first). Pure functions: the library fetches, this decides."""
+"""Answering a question over one consistent view of the library (`Searcher`): lexical and
+dense search, fusion, then each candidate passage's sentences scored, the best sentence
+becoming its quote, and the candidates reordered by their fused rank and their best
+sentence together (a lower passage whose sentence answers far better comes first), and
+the decision to answer. The scoring steps are pure functions."""
 
 from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from index.analysis import fold_accents, terms
+from index.background import BackgroundFrequencies, term_weights
 from index.ingest import passage_context
-from index.quotes import QUOTE_MODEL, QuoteModel, coverage, question_type, quote_span, sentence_features
-from index.ranking import Evidence
-from index.store import PassageRow, PassageSentences
+from index.live_vectors import LiveVectors
+from index.quotes import QUOTE_MODEL, QuoteModel, coverage, idf_weights, question_type, quote_span, sentence_features
+from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
+from index.store import ArticleRow, PassageRow, PassageSentences, Store
+
+
+@dataclass(frozen=True)
+class Result:
+    rank: int
+    score: float
+    passage_id: int
+    article: ArticleRow
+    heading: str | None
+    passage: str
+    quote_start: int  # offsets of the quote inside `passage`
+    quote_end: int
+
+    @property
+    def quote(self) -> str:
+        return self.passage[self.quote_start : self.quote_end]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    found: bool
+    results: list[Result] = field(default_factory=list)
+    relevance: float = 0.0  # the policy's probability for the best result
+    evidence: Evidence | None = None
+    # Seconds per stage, for benchmarks and logs. The question's embedding runs beside the
+    # lexical search, so the stages add up to more than the answer took.
+    timings: dict[str, float] = field(default_factory=dict)
+    # The candidates whose sentences were scored, in the final order (evaluation, fitting).
+    candidates: list[Candidate] = field(default_factory=list, repr=False)
+
+
+Mode = Literal["hybrid", "dense", "lexical"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
@@ -105,3 +144,85 @@ def evidence_for(
         spread=best.cosine - sum(cosines) / len(cosines),
         library=math.log1p(library_passages),
     )
+
+
+class Searcher:
+    """Answers a question from one consistent view of a library: lexical and dense search,
+    fusion, sentences scored into quotes and reordering, and the decision to answer."""
+
+    def __init__(
+        self,
+        policy: RelevancePolicy,
+        background: BackgroundFrequencies | None,
+        dimension: int,
+        candidates: int = 50,
+    ) -> None:
+        self.policy, self.background, self.dimension, self.candidates = policy, background, dimension, candidates
+
+    def answer(
+        self,
+        store: Store,
+        vectors: LiveVectors,
+        question: str,
+        embedding: Future[tuple[np.ndarray, float]] | None,
+        index: int,
+        top_k: int,
+        mode: Mode,
+    ) -> Answer:
+        clock = Stopwatch()
+        query_terms = terms(question)
+        k = max(self.candidates, top_k)
+        query_vector: np.ndarray | None = None
+        with store.read():  # one consistent view of the library for the whole answer
+            vectors.sync(store)
+            frequencies = store.document_frequencies(query_terms)
+            lexical = []
+            if mode != "dense":
+                lexical = store.lexical_search(selective_terms(query_terms, frequencies), k)
+            clock.lap("lexical")
+            dense: list[tuple[int, float]] = []
+            if embedding is not None:
+                embedded, clock.laps["embedding"] = embedding.result()
+                query_vector = embedded[index]
+                clock.lap("embedding_wait")
+                dense = vectors.search_passages(query_vector, k)
+            clock.lap("dense")
+            ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)
+            shortlist = [i for i, _ in ranked[: max(RERANKED, top_k) * 2]]
+            rows = store.get_passages(shortlist)
+            # The vector index may hold passages newer than this view: those are left out.
+            fused = [(i, score) for i, score in ranked if i in rows][: max(RERANKED, top_k)]
+            sentences = store.passage_sentences([i for i, _ in fused], self.dimension)
+            clock.lap("fusion")
+            _, passages = store.counts()
+            if self.background is not None:
+                background = self.background.frequencies(query_terms)
+                weights = term_weights(query_terms, frequencies, passages, background)
+            else:
+                weights = idf_weights(query_terms, frequencies, passages)
+        if not fused:
+            return Answer(question, False, [], timings=clock.laps)
+        candidates = [score_candidate(question, query_vector, rows[i], sentences.get(i), score) for i, score in fused]
+        # Without the question's vector (lexical mode) sentence scores lack their main evidence.
+        ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
+        results = [
+            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
+            for rank, c in enumerate(ordered[:top_k], start=1)
+        ]
+        evidence = evidence_for(question, weights, ordered, [i for i, _ in lexical], passages)
+        clock.lap("quotes")
+        relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
+        return Answer(question, relevant, results, probability, evidence, clock.laps, ordered)
+
+
+class Stopwatch:
+    """Seconds spent in each stage of an answer, in order."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now

@@ -93,6 +93,8 @@ class FaissVectorStore(VectorStore):
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
             raise ValueError(f"expected vectors of dimension {self.dimension}, got shape {vectors.shape}")
+        if len(ids) != len(vectors):  # FAISS would read past the end of the ids
+            raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
         self._adapt_layout()
 

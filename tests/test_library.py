@@ -49,10 +49,11 @@ def test_questions_asked_together_get_the_answers_they_get_alone(sample_library)
 
 
 def test_the_quote_is_the_sentence_that_answers_not_the_first_one(sample_library):
-    answer = sample_library.ask("Quelle usine allemande relance la production de munitions pour les chars Gepard ?")
+    answer = sample_library.ask("Que disent les services de renseignement britanniques des forces de Wagner ?")
     best = answer.results[0]
     assert best.quote == (
-        "L'Allemagne à dès ce mardi annoncé relancer une ligne de production de munitions pour les chars Gepard."
+        "Au cours des trois derniers jours, les forces du groupe Wagner auraient réalisé de nouvelles avancées "
+        "en périphérie de la ville selon les services de renseignement britanniques ce mardi."
     )
     assert not best.passage.startswith(best.quote)
 

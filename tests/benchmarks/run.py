@@ -106,7 +106,9 @@ def timed_search(search: Callable[[str], Sequence[int]], questions: Sequence[str
     return ranked, seconds
 
 
-def all_passages(directory: Path) -> tuple[list[int], list[str], dict[int, PassageRow], list[str]]:
+def all_passages(
+    directory: Path, dimension: int = 384
+) -> tuple[list[int], list[str], dict[int, PassageRow], list[str]]:
     """Every passage of a library: ids, the text peers index for each (title, heading and
     passage), rows, and the texts our pipeline embedded (each sentence under its title and heading)."""
     store = Store(directory / DATABASE, create=False)
@@ -117,7 +119,7 @@ def all_passages(directory: Path) -> tuple[list[int], list[str], dict[int, Passa
         for begin in range(0, len(ids), 500):
             part = ids[begin : begin + 500]
             rows |= store.get_passages(part)
-            sentences = store.passage_sentences(part, 1)
+            sentences = store.passage_sentences(part, dimension)
             for i in part:
                 embedded += [
                     passage_context(rows[i].article.title, rows[i].heading, rows[i].text[a:b])
@@ -226,12 +228,14 @@ def directory_bytes(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
 
 
-def recall_at_10(library: Library, exact_vectors: np.ndarray, queries: np.ndarray) -> float:
-    """The library's vector search against exact search over the very vectors it was given
-    (sentence vectors, in the order they were issued, which is the order of their keys)."""
-    keys = np.sort(library.vector_index.keys())
-    exact = FaissVectorStore(exact_vectors.shape[1], approximate_from=10**12)
-    exact.add(keys, exact_vectors)
+def recall_at_10(library: Library, queries: np.ndarray) -> float:
+    """The library's vector search against exact search over the very vectors it stores."""
+    store = Store(library.directory / DATABASE, create=False)
+    with store.read():
+        parts = list(store.iter_vectors(library.config.dimension))
+    store.close()
+    exact = FaissVectorStore(library.config.dimension, approximate_from=10**12)
+    exact.add(np.concatenate([k for k, _ in parts]), np.concatenate([v for _, v in parts]))
     truth = exact.search(queries, 10)[1]
     found = library.vector_index.search_keys(queries, 10)[1]
     return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])), 4)
@@ -297,7 +301,7 @@ def scale(
     }
     if library.vector_index.approximate:
         queries = recycled.embed_queries(texts)
-        report["recall@10"] = recall_at_10(library, np.vstack(recycled.issued), queries)
+        report["recall@10"] = recall_at_10(library, queries)
     library.close()
     say(f"scale {size}: {report['answer_ms']} {report['vector_index']}")
     if size == 100_000:  # the targets are set at 100k
