@@ -1,6 +1,6 @@
 """The index directory on disk: its lock, its vector snapshots, and the reindex swap.
 
-    DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<seq>.faiss
+    DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<id>-<seq>.faiss
     DATA_DIR/index.lock         held by whoever writes (threads and processes alike)
     DATA_DIR/index.reindex.lock held for the whole of a reindex: one at a time
     DATA_DIR/index.reindex/     a reindex being built
@@ -27,7 +27,7 @@ from index.errors import ReindexRunning
 from index.manifest import MANIFEST, write_atomic
 
 DATABASE = "library.sqlite3"
-_SNAPSHOT = re.compile(r"^vectors-(\d+)\.faiss$")
+_SNAPSHOT = re.compile(r"^vectors-([0-9a-f]+)-(\d+)\.faiss$")
 
 
 def _sibling(directory: Path, suffix: str) -> Path:
@@ -106,23 +106,30 @@ def database_identity(directory: Path) -> tuple[int, int] | None:
 # --- vector snapshots ---------------------------------------------------------------
 
 
-def snapshots(directory: Path) -> list[tuple[int, Path]]:
-    """The vector snapshots in the directory, newest first, by the change they include."""
+def snapshots(directory: Path, library_id: str) -> list[tuple[int, Path]]:
+    """The vector snapshots of this database (`library_id`: a reindex makes a new one),
+    newest first, by the change they include."""
     found = []
     for path in directory.glob("vectors-*.faiss"):
         match = _SNAPSHOT.match(path.name)
-        if match:
-            found.append((int(match[1]), path))
+        if match and match[1] == library_id:
+            found.append((int(match[2]), path))
     return sorted(found, reverse=True)
 
 
-def write_snapshot(directory: Path, seq: int, data: bytes) -> Path:
+def write_snapshot(directory: Path, library_id: str, seq: int, data: bytes) -> Path:
     """Write a snapshot of the vectors up to change `seq`, atomically."""
-    path = directory / f"vectors-{seq}.faiss"
+    path = directory / f"vectors-{library_id}-{seq}.faiss"
     write_atomic(path, data)
     return path
 
 
-def remove_snapshots(directory: Path, keep: int = 2) -> None:
-    for _, path in snapshots(directory)[keep:]:
+def remove_snapshots(directory: Path, library_id: str, keep: int = 2) -> None:
+    """All but the newest `keep` snapshots of this database, and any of another one (a
+    snapshot that a process still holding the replaced database wrote after a swap)."""
+    for _, path in snapshots(directory, library_id)[keep:]:
         path.unlink(missing_ok=True)
+    for path in directory.glob("vectors-*.faiss"):
+        match = _SNAPSHOT.match(path.name)
+        if not match or match[1] != library_id:
+            path.unlink(missing_ok=True)

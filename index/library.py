@@ -2,7 +2,7 @@
 
 An index directory holds `manifest.json` (the settings it was built with),
 `library.sqlite3` (articles, passages and their vectors, the lexical index, a log of
-vector changes: the source of truth) and `vectors-<seq>.faiss` snapshots of the
+vector changes: the source of truth) and `vectors-<id>-<seq>.faiss` snapshots of the
 in-memory vector index (derived data, see `index.live_vectors`).
 
 Writes (ingest, delete) take the directory's write lock, shared by threads and
@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence, Sized
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,7 +28,7 @@ import numpy as np
 from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
-from index.directory import DATABASE, database_identity, recover_swap, remove_stale_temporaries, write_lock
+from index.directory import recover_swap, remove_stale_temporaries, write_lock
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
@@ -38,13 +38,14 @@ from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
 from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild_directory
 from index.search import Answer, Mode, Result, Searcher
+from index.storage import LocalBackend
 from index.store import ArticleRow, Store
 
 __all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "ReindexReport", "Result"]
 
 # Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
-_BATCH_SENTENCES = 2048
+BATCH_SENTENCES = 2048
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,15 @@ class Library:
         policy: RelevancePolicy | None = None,
         candidates: int = 50,
         background: BackgroundFrequencies | None = None,
+        backend: LocalBackend | None = None,
+        batch_sentences: int = BATCH_SENTENCES,
     ) -> None:
         """`background`: French word frequencies, so that a term's weight holds in a library of
-        any size (`index.background`); without it, weights come from the library alone."""
+        any size (`index.background`); without it, weights come from the library alone.
+        `backend`: where the data lives (`index.storage`). `batch_sentences`: sentences
+        embedded and committed together."""
+        self.backend = backend or LocalBackend()
+        self.batch_sentences = batch_sentences
         self.directory = Path(directory)
         self.embedder = embedder
         self.background = background
@@ -96,23 +103,22 @@ class Library:
         self._reopen_lock = threading.Lock()
         # One thread embeds questions while the asking thread searches the lexical index.
         self._question_encoder = ThreadPoolExecutor(1, thread_name_prefix="question-embedding")
-        self._snapshots = ThreadPoolExecutor(1, thread_name_prefix="vector-snapshots")
-        self._snapshot_pending: Future | None = None
+        # Vector index snapshots and layout changes, off the path of questions and writes.
+        self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         with self._write_lock:
             recover_swap(self.directory)
             remove_stale_temporaries(self.directory)
             if not (self.directory / MANIFEST).exists():
                 self.directory.mkdir(parents=True, exist_ok=True)
-                Store(self.directory / DATABASE).close()
+                self.backend.create(self.directory)
                 write_manifest(self.directory, self.config)
             self._opened = self._open()
 
     # --- the files in place ---------------------------------------------------------
     def _open(self) -> _Opened:
         check_manifest(self.directory, self.config)
-        identity = database_identity(self.directory)
-        store = Store(self.directory / DATABASE)
-        vectors = LiveVectors(self.directory, self.config.dimension)
+        identity = self.backend.identity(self.directory)
+        store, vectors = self.backend.open(self.directory, self.config.dimension, self._maintenance)
         with store.read():
             vectors.sync(store)
         return _Opened(store, vectors, identity)
@@ -120,10 +126,10 @@ class Library:
     def _current(self) -> _Opened:
         """The files in place, reopened if a reindex (here or elsewhere) swapped them."""
         opened = self._opened
-        if database_identity(self.directory) == opened.identity:
+        if self.backend.identity(self.directory) == opened.identity:
             return opened
         with self._write_lock, self._reopen_lock:  # the write lock waits for a swap under way
-            if database_identity(self.directory) != self._opened.identity:
+            if self.backend.identity(self.directory) != self._opened.identity:
                 recover_swap(self.directory)
                 # Threads still reading the previous files keep them until they finish.
                 self._opened = self._open()
@@ -133,8 +139,7 @@ class Library:
         """Bring this process's vectors up to date; snapshot them now and then, off the caller's path."""
         with opened.store.read():
             opened.vectors.sync(opened.store)
-        if opened.vectors.snapshot_due() and (self._snapshot_pending is None or self._snapshot_pending.done()):
-            self._snapshot_pending = self._snapshots.submit(opened.vectors.write_snapshot, opened.store)
+        opened.vectors.snapshot_if_due(opened.store)
 
     # --- ingest -------------------------------------------------------------------
     def ingest(self, documents: Iterable[Document], progress: Progress | None = None) -> list[IngestResult]:
@@ -162,7 +167,7 @@ class Library:
         batch: list[Prepared] = []
         for item in items:
             batch.append(item)
-            if sum(len(p.contexts) for p in batch) >= _BATCH_SENTENCES:
+            if sum(len(p.contexts) for p in batch) >= self.batch_sentences:
                 yield batch
                 batch = []
         if batch:
@@ -279,7 +284,7 @@ class Library:
     def reindex(self, progress: Progress | None = None) -> ReindexReport:
         """Rebuild with the current settings (`index.reindex`). Questions keep being
         answered, and writes keep landing, until the new index is swapped in."""
-        report = rebuild_directory(self.directory, self.embedder, self.config, progress)
+        report = rebuild_directory(self.directory, self.embedder, self.config, progress, self.batch_sentences)
         self._current()
         return report
 
@@ -299,7 +304,13 @@ class Library:
         rebuild_directory(Path(directory), embedder, config, progress)
         return cls(directory, embedder, max_words=max_words, policy=policy, background=background)
 
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._question_encoder.shutdown()
-        self._snapshots.shutdown()
+        self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()

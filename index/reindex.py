@@ -30,7 +30,7 @@ from index.store import Store, StoredArticle
 
 # Rounds of catching up with writers before the last one, under the write lock.
 CATCH_UP_ROUNDS = 3
-_BATCH_SENTENCES = 2048
+BATCH_SENTENCES = 2048
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,11 @@ class ReindexReport:
 
 
 def rebuild_directory(
-    directory: Path, embedder: Embedder, config: IndexConfig, progress: Progress | None = None
+    directory: Path,
+    embedder: Embedder,
+    config: IndexConfig,
+    progress: Progress | None = None,
+    batch_sentences: int = BATCH_SENTENCES,
 ) -> ReindexReport:
     """Rebuild the library at `directory` with `config`, taking in concurrent writes."""
     directory = Path(directory)
@@ -60,7 +64,9 @@ def rebuild_directory(
         source = Store(directory / DATABASE, create=False)
         target = Store(target_directory / DATABASE)
         try:
-            copier = _Copier(source, target, embedder, config, _reusable(directory, embedder), progress)
+            copier = _Copier(
+                source, target, embedder, config, _reusable(directory, embedder), progress, batch_sentences
+            )
             with source.read():
                 articles = list(source.stored_articles())
             copier.copy(articles)
@@ -136,8 +142,10 @@ class _Copier:
         config: IndexConfig,
         reuse: bool,
         progress: Progress | None,
+        batch_sentences: int = BATCH_SENTENCES,
     ) -> None:
         self.source, self.target, self.embedder, self.config, self.reuse = source, target, embedder, config, reuse
+        self.batch_sentences = batch_sentences
         self.counter = SentenceCounter(progress)
         self.embedded = self.reused = self.added_meanwhile = self.deleted_meanwhile = 0
 
@@ -147,7 +155,7 @@ class _Copier:
         batch: list[Prepared] = []
         for item in prepared:
             batch.append(item)
-            if sum(len(p.contexts) for p in batch) >= _BATCH_SENTENCES:
+            if sum(len(p.contexts) for p in batch) >= self.batch_sentences:
                 self._write(batch)
                 batch = []
         if batch:

@@ -182,6 +182,9 @@ class Store:
         self._closed = False
         if create:
             self._db.executescript(_SCHEMA)
+            # Which database this is: vector snapshots are named after it, so that a snapshot
+            # of a database a reindex replaced is never taken for one of this database.
+            self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('library_id', lower(hex(randomblob(8))))")
 
     # --- connections and transactions ---------------------------------------------------
     @property
@@ -240,6 +243,9 @@ class Store:
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
+
+    def library_id(self) -> str:
+        return self.get_meta("library_id") or "0"
 
     def set_meta(self, key: str, value: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

@@ -59,8 +59,10 @@ def cells_for(count: int) -> int:
 class FaissVectorStore(VectorStore):
     """Exact inner-product search while the library is small, then an inverted-file
     index with 8-bit scalar quantisation (IVF-SQ8): a quarter of the memory, and a
-    search that reads a few cells instead of every vector. The layout is chosen by
-    size, and re-trained whenever the library has grown enough to need more cells."""
+    search that reads a few cells instead of every vector. `build` chooses the layout
+    for a number of vectors; adding never retrains: `layout_outdated` says when the
+    library has grown enough to need a new layout, which its owner builds aside
+    (`index.live_vectors`), so that questions never wait for a training."""
 
     def __init__(
         self, dimension: int, index: faiss.Index | None = None, *, approximate_from: int = APPROXIMATE_FROM
@@ -75,6 +77,23 @@ class FaissVectorStore(VectorStore):
     def load(cls, path: Path, *, approximate_from: int = APPROXIMATE_FROM) -> FaissVectorStore:
         index = faiss.read_index(str(path))
         return cls(index.d, index, approximate_from=approximate_from)
+
+    @classmethod
+    def build(
+        cls, dimension: int, ids: np.ndarray, vectors: np.ndarray, *, approximate_from: int = APPROXIMATE_FROM
+    ) -> FaissVectorStore:
+        """An index of these vectors in the layout their number calls for (IVF: trained on them)."""
+        count = len(ids)
+        if count < approximate_from:
+            store = cls(dimension, approximate_from=approximate_from)
+        else:
+            index = faiss.index_factory(dimension, f"IVF{cells_for(count)},SQ8", faiss.METRIC_INNER_PRODUCT)
+            sample = np.random.default_rng(0).choice(count, min(count, 64 * index.nlist), replace=False)
+            index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+            store = cls(dimension, index, approximate_from=approximate_from)
+        if count:
+            store.add(ids, vectors)
+        return store
 
     @property
     def raw(self) -> faiss.Index:
@@ -96,22 +115,13 @@ class FaissVectorStore(VectorStore):
         if len(ids) != len(vectors):  # FAISS would read past the end of the ids
             raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
-        self._adapt_layout()
 
-    def _adapt_layout(self) -> None:
+    def layout_outdated(self) -> bool:
+        """Whether the library has outgrown this layout (exact → IVF, or IVF → twice the cells)."""
         count = len(self)
         if count < self.approximate_from:
-            return
-        if self.approximate and cells_for(count) <= 2 * self._index.nlist:
-            return
-        ids = self.ids()
-        vectors = self.get(ids)
-        index = faiss.index_factory(self.dimension, f"IVF{cells_for(count)},SQ8", faiss.METRIC_INNER_PRODUCT)
-        sample = np.random.default_rng(0).choice(count, min(count, 64 * index.nlist), replace=False)
-        index.train(vectors[np.sort(sample)])
-        _tune_ivf(index)
-        index.add_with_ids(vectors, ids)
-        self._index = index
+            return False
+        return not self.approximate or cells_for(count) > 2 * self._index.nlist
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):

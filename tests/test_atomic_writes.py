@@ -6,12 +6,14 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import dataclass
 
 import pytest
 
 from index.directory import DATABASE
 from index.documents import parse_text
 from index.library import Library
+from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import ROOT, HashingEmbedder
 
@@ -30,38 +32,53 @@ def consistent(directory) -> tuple[int, int]:
         keys, _ = store.sentence_vectors(stored, HashingEmbedder.dimension)
     store.close()
     assert sorted(set((keys // SENTENCE_SLOTS).tolist())) == stored
-    assert sorted(library.vector_index.keys().tolist()) == sorted(keys.tolist())
+    assert sorted(library.vector_index.held_keys().tolist()) == sorted(keys.tolist())
     articles, passages = library.stats().articles, library.stats().passages
     library.close()
     return articles, passages
 
 
-def test_a_failure_inside_the_transaction_changes_nothing(fast_library, monkeypatch):
-    fast_library.ingest([article(1)])
-    calls = {"n": 0}
-    original = Store.add_article
+class DiskFullStore(Store):
+    """A store whose disk fills up when the `fail_at`-th article is written."""
 
-    def failing(self, article, vectors):
-        calls["n"] += 1
-        if calls["n"] == 2:
+    def __init__(self, path, fail_at: int) -> None:
+        super().__init__(path)
+        self.fail_at, self.written = fail_at, 0
+
+    def add_article(self, article, vectors):
+        self.written += 1
+        if self.written == self.fail_at:
             raise OSError("disque plein")
-        return original(self, article, vectors)
-
-    monkeypatch.setattr(Store, "add_article", failing)
-    with pytest.raises(OSError):
-        fast_library.ingest([article(2), article(3)])
-    monkeypatch.undo()
-    assert consistent(fast_library.directory) == (1, 1)
-    assert fast_library.ask("conseil numéro 1").results[0].article.title == "Article 1"
-    assert [r.status for r in fast_library.ingest([article(2)])] == ["added"]
+        return super().add_article(article, vectors)
 
 
-def test_vectors_written_before_a_snapshot_are_replayed_when_the_library_opens(tmp_path, monkeypatch):
-    monkeypatch.setattr("index.live_vectors.SNAPSHOT_EVERY", (3, 3))  # a snapshot every third change
+@dataclass(frozen=True)
+class DiskFullAt(LocalBackend):
+    fail_at: int = 2
+
+    def open_store(self, directory):
+        return DiskFullStore(directory / DATABASE, self.fail_at)
+
+
+def test_a_failure_inside_the_transaction_changes_nothing(tmp_path):
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=DiskFullAt(fail_at=2))
+    library.ingest([article(1)])
+    with pytest.raises(OSError, match="disque plein"):
+        library.ingest([article(2), article(3)])  # the second article written fails: the batch is undone
+    library.close()
+    assert consistent(tmp_path / "idx") == (1, 1)
     library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    assert library.ask("conseil numéro 1").results[0].article.title == "Article 1"
+    assert [r.status for r in library.ingest([article(2)])] == ["added"]
+    library.close()
+
+
+def test_vectors_written_before_a_snapshot_are_replayed_when_the_library_opens(tmp_path):
+    often = LocalBackend(snapshot_every=(3, 3))  # a snapshot every third change
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=often)
     library.ingest([article(n) for n in range(4)])
     library.close()  # waits for the snapshot
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=often)
     library.ingest([article(n) for n in range(4, 6)])  # after the snapshot: in the log only
     library.delete(1)
     assert [p.name for p in (tmp_path / "idx").glob("vectors-*.faiss")]
@@ -79,9 +96,8 @@ def test_killing_an_ingest_midway_leaves_a_loadable_library(tmp_path):
         from tests.conftest import HashingEmbedder
         from tests.test_atomic_writes import article
         from index.library import Library
-        import index.library
-        index.library._BATCH_SENTENCES = 1  # one commit per article, so the kill lands between and inside them
-        library = Library({str(directory)!r}, HashingEmbedder(), max_words=60)
+        # one commit per article, so the kill lands between and inside them
+        library = Library({str(directory)!r}, HashingEmbedder(), max_words=60, batch_sentences=1)
         print("ready", flush=True)
         library.ingest(article(n) for n in range(100_000))
         """
@@ -100,7 +116,7 @@ def test_vectors_and_rows_agree_after_adds_and_deletes(fast_library):
     fast_library.delete(2)
     fast_library.delete(4)
     assert consistent(fast_library.directory) == (3, 3)
-    assert len(set((fast_library.vector_index.keys() // SENTENCE_SLOTS).tolist())) == 3
+    assert len(set((fast_library.vector_index.held_keys() // SENTENCE_SLOTS).tolist())) == 3
 
 
 REINDEXER = textwrap.dedent(
@@ -109,9 +125,7 @@ REINDEXER = textwrap.dedent(
     sys.path.insert(0, {root!r})
     from tests.conftest import HashingEmbedder
     from index.library import Library
-    import index.reindex
-    index.reindex._BATCH_SENTENCES = 1  # progress after every article
-    library = Library({directory!r}, HashingEmbedder(), max_words=60)
+    library = Library({directory!r}, HashingEmbedder(), max_words=60, batch_sentences=1)  # progress per article
     print("ready", flush=True)
     library.reindex(lambda done, total: time.sleep(0.01))
     print("done", flush=True)

@@ -17,8 +17,8 @@ from tests.conftest import ROOT, HashingEmbedder
 from tests.test_atomic_writes import article, consistent
 
 
-def new_library(directory) -> Library:
-    return Library(directory, HashingEmbedder(), max_words=60)
+def new_library(directory, **options) -> Library:
+    return Library(directory, HashingEmbedder(), max_words=60, **options)
 
 
 def titles(library: Library) -> set[str]:
@@ -47,12 +47,11 @@ def test_the_same_article_ingested_twice_at_once_is_added_once_and_reported_as_a
     assert consistent(tmp_path / "idx") == (1, 1)
 
 
-def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path, monkeypatch):
+def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path):
     """The reindex pauses after copying what it first read; articles are then added and
     deleted; the rebuilt library has every added article and none of the deleted ones."""
-    library = new_library(tmp_path / "idx")
+    library = new_library(tmp_path / "idx", batch_sentences=1)  # progress after every article
     library.ingest([article(n) for n in range(10)])
-    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)  # progress after every article
     copied_some, writes_done = threading.Event(), threading.Event()
 
     def progress(done: int, total: int) -> None:
@@ -74,12 +73,11 @@ def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path, mo
     assert consistent(tmp_path / "idx") == (32, 32)
 
 
-def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path, monkeypatch):
+def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path):
     """Writes keep coming until the reindex has swapped the new library in, whatever
     phase it is in when each lands."""
-    library = new_library(tmp_path / "idx")
+    library = new_library(tmp_path / "idx", batch_sentences=1)
     library.ingest([article(n) for n in range(40)])
-    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)
     added: set[int] = set()
     deleted: set[int] = set()
 
@@ -166,11 +164,10 @@ def test_two_processes_ingesting_into_one_library_both_keep_every_article(tmp_pa
 
 
 @pytest.mark.slow
-def test_another_process_ingesting_during_a_reindex_loses_nothing(tmp_path, monkeypatch):
+def test_another_process_ingesting_during_a_reindex_loses_nothing(tmp_path):
     directory = tmp_path / "idx"
-    library = new_library(directory)
+    library = new_library(directory, batch_sentences=1)
     library.ingest([article(n) for n in range(30)])
-    monkeypatch.setattr("index.reindex._BATCH_SENTENCES", 1)
     writer = start_writer(directory, 500, 15)
     started = threading.Event()
 

@@ -12,9 +12,8 @@ def record(action) -> list[tuple[int, int]]:
     return calls
 
 
-def test_an_ingest_reports_sentences_with_their_total_from_the_start(tmp_path, monkeypatch):
-    monkeypatch.setattr("index.library._BATCH_SENTENCES", 4)  # several commits
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+def test_an_ingest_reports_sentences_with_their_total_from_the_start(tmp_path):
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, batch_sentences=4)  # several commits
     calls = record(lambda progress: library.ingest([article(n) for n in range(10)], progress))  # 2 sentences each
     assert calls[0] == (0, 20) and calls[-1] == (20, 20)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)

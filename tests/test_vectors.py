@@ -21,14 +21,15 @@ def test_a_small_library_is_searched_exactly():
     assert np.allclose(scores[:, 0], 1.0, atol=1e-5)
 
 
-def test_past_the_threshold_it_switches_to_ivf_with_high_recall_and_the_same_ids(tmp_path):
+def test_past_the_threshold_the_layout_is_ivf_with_high_recall_and_the_same_ids(tmp_path):
     vectors = unit_vectors(6000)
     exact = FaissVectorStore(32, approximate_from=10**9)
     exact.add(np.arange(6000) * 3, vectors)
-    store = FaissVectorStore(32, approximate_from=4000)
-    for begin in range(0, 6000, 1500):
-        store.add(np.arange(begin, begin + 1500) * 3, vectors[begin : begin + 1500])
-    assert store.approximate and store.kind.startswith(f"IVF{cells_for(6000)},SQ8")
+    growing = FaissVectorStore(32, approximate_from=4000)
+    growing.add(np.arange(4500) * 3, vectors[:4500])
+    assert not growing.approximate and growing.layout_outdated()  # adding never retrains
+    store = FaissVectorStore.build(32, np.arange(6000) * 3, vectors, approximate_from=4000)
+    assert store.approximate and store.kind.startswith(f"IVF{cells_for(6000)},SQ8") and not store.layout_outdated()
     queries = unit_vectors(100, seed=7)
     truth, found = exact.search(queries, 10)[1], store.search(queries, 10)[1]
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
@@ -43,10 +44,9 @@ def test_past_the_threshold_it_switches_to_ivf_with_high_recall_and_the_same_ids
     assert not {0, 3, 6} & set(loaded.search(vectors[:3], 5)[1].ravel().tolist())
 
 
-def test_the_approximate_index_is_retrained_when_the_library_has_grown_fourfold():
-    store = FaissVectorStore(32, approximate_from=1000)
-    store.add(np.arange(1000), unit_vectors(1000))
-    first = cells_for(1000)
-    store.add(np.arange(1000, 9000), unit_vectors(8000, seed=3))
-    assert store.approximate and store.kind.startswith(f"IVF{cells_for(9000)},")
-    assert cells_for(9000) >= 2 * first
+def test_an_approximate_index_is_outgrown_when_the_library_needs_twice_the_cells():
+    store = FaissVectorStore.build(32, np.arange(1000), unit_vectors(1000), approximate_from=1000)
+    store.add(np.arange(1000, 3000), unit_vectors(2000, seed=3))
+    assert not store.layout_outdated()
+    store.add(np.arange(3000, 9000), unit_vectors(6000, seed=4))
+    assert store.layout_outdated() and cells_for(9000) > 2 * cells_for(1000)

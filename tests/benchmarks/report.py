@@ -135,4 +135,31 @@ def markdown(report: dict) -> str:
                 f"| {name} | {q['hit@1']:.3f} | {q['hit@5']:.3f} | {_ms(q['latency_ms'])} / "
                 f"{_ms(q['latency_ms'], 'p95')} |"
             )
+    writes = {size: figures["write"] for size, figures in scale.items() if "write" in figures}
+    if writes:
+        lines += [
+            "",
+            "One article written into libraries of each size (its vectors recycled, so no model time):",
+            "",
+            "| passages | sentence vectors | write p50 / max | bytes written p50 / max | directory |",
+            "|---|---|---|---|---|",
+        ]
+        for size, w in writes.items():
+            figures = scale[size]
+            lines.append(
+                f"| {figures['passages']:,} | {figures.get('sentence_vectors', 0):,} | {w['ms_p50']:.1f} / "
+                f"{w['ms_max']:.1f} ms | {w['kb_p50']:.0f} / {w['kb_max']:.0f} KiB | {w['directory_mb']:.0f} MB |"
+            )
+    layout = report.get("layout_change")
+    if layout:
+        base, during = layout["baseline_ms"], layout["during_ms"]
+        lines += [
+            "",
+            f"Questions asked without pause while a writer grows the library from {layout['passages'][0]:,} to "
+            f"{layout['passages'][1]:,} passages (vector index {layout['vector_index'][0]} → "
+            f"{layout['vector_index'][1]}, trained in the background): p50 / p95 / max "
+            f"{during['p50']} / {during['p95']} / {during['max']} ms over {layout['questions']} questions; "
+            f"the same client alone before: p50 / p95 {base['p50']} / {base['p95']} ms"
+            f"{_check(during['max'] <= base['p95'] + 50)} (target: no question over its usual p95 + 50 ms).",
+        ]
     return "\n".join(lines) + "\n"

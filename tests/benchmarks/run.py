@@ -40,6 +40,7 @@ from index.store import PassageRow, Store
 from index.vectors import FaissVectorStore
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
+from tests.benchmarks.storage import questions_during_layout_change, write_cost
 from tests.conftest import ROOT
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -302,6 +303,7 @@ def scale(
     if library.vector_index.approximate:
         queries = recycled.embed_queries(texts)
         report["recall@10"] = recall_at_10(library, queries)
+    report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=size))
     library.close()
     say(f"scale {size}: {report['answer_ms']} {report['vector_index']}")
     if size == 100_000:  # the targets are set at 100k
@@ -341,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=300, help="eval questions timed per corpus")
     parser.add_argument("--peer-sizes", default="100000", help="scale corpora where txtai and bm25s are timed too")
     parser.add_argument("--no-bot", action="store_true", help="skip the bot under load")
+    parser.add_argument("--no-layout", action="store_true", help="skip questions during the vector layout change")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed)")
     args = parser.parse_args(argv)
@@ -363,6 +366,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         report["scale"] = {}
         for size in sizes:
             report["scale"][str(size)] = scale(work, size, recycled, timed, size in peer_sizes, embedder.folder)
+            _write(report, args.out)
+        if not args.no_layout:
+            say("questions while the vector index changes layout")
+            report["layout_change"] = questions_during_layout_change(
+                work / "layout" / "index", recycled, [q.question for q in timed], start=6_000, end=14_000
+            )
             _write(report, args.out)
         if not args.no_bot and 100_000 in sizes:
             from tests.benchmarks.bot_load import bot_under_load

@@ -1,0 +1,73 @@
+"""The vector index changes its layout as the library grows, in the background: questions
+are answered from the current index meanwhile, and writes made during the training are in
+the new index when it is swapped in."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from index.directory import DATABASE
+from index.library import Library
+from index.live_vectors import LiveVectors
+from index.storage import LocalBackend
+from index.store import SENTENCE_SLOTS, Store
+from tests.conftest import HashingEmbedder
+from tests.test_atomic_writes import article, consistent
+
+
+class GatedVectors(LiveVectors):
+    """Trains its new layout only once the test opens the gate."""
+
+    def __init__(self, *args, gate: threading.Event, training: threading.Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate, self.training = gate, training
+
+    def _built(self, store):
+        if self._applied >= 0:  # a layout change, not the first opening
+            self.training.set()
+            assert self.gate.wait(30)
+        return super()._built(store)
+
+
+@dataclass(frozen=True)
+class GatedBackend(LocalBackend):
+    gate: threading.Event = field(default_factory=threading.Event)
+    training: threading.Event = field(default_factory=threading.Event)
+
+    def open(self, directory, dimension, maintenance):
+        vectors = GatedVectors(
+            directory,
+            dimension,
+            maintenance=maintenance,
+            approximate_from=self.approximate_from,
+            gate=self.gate,
+            training=self.training,
+        )
+        return self.open_store(directory), vectors
+
+
+def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanwhile(tmp_path):
+    backend = GatedBackend(approximate_from=200)
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=backend)
+    library.ingest([article(n) for n in range(110)])  # 220 sentence vectors: past the threshold
+    assert backend.training.wait(30)  # the new layout is being trained...
+    assert not library.vector_index.approximate  # ...while the current index answers
+    assert library.ask("conseil numéro 7").results[0].article.title == "Article 7"
+    library.ingest([article(n) for n in range(500, 520)])  # written during the training
+    library.delete(3)
+    backend.gate.set()
+    library.vector_index.wait()
+    assert library.vector_index.approximate
+    held = {int(k) // SENTENCE_SLOTS for k in library.vector_index.held_keys()}
+    store = Store(tmp_path / "idx" / DATABASE)
+    with store.read():
+        assert held == set(store.passage_ids())
+    store.close()
+    assert library.ask("conseil numéro 515").results[0].article.title == "Article 515"
+    library.close()
+    assert any((tmp_path / "idx").glob("vectors-*.faiss"))  # the new layout was saved
+    reopened = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=LocalBackend(approximate_from=200))
+    assert reopened.vector_index.approximate  # from the snapshot, without training again
+    reopened.close()
+    consistent(tmp_path / "idx")
