@@ -150,3 +150,14 @@ def test_killing_a_reindex_at_any_moment_keeps_every_article(tmp_path, kill_afte
     again = Library(directory, HashingEmbedder(), max_words=60)  # and a later reindex goes through
     assert again.reindex().articles == 150
     again.close()
+
+
+@pytest.mark.slow
+def test_killing_every_kind_of_write_keeps_every_acknowledged_write(tmp_path):
+    """Two kills of each kind of work of the campaign (`python -m tests.crash_campaign`):
+    ingest, delete, reindex and background compaction."""
+    from tests.crash_campaign import KINDS, campaign
+
+    trials = campaign(tmp_path, 2 * len(KINDS), seed=1, report=lambda line: None)
+    assert [t.kind for t in trials] == list(KINDS) * 2
+    assert all(t.acknowledged > 0 for t in trials)  # every kill landed after writes were made

@@ -78,6 +78,16 @@ def markdown(report: dict) -> str:
             f"| 1M passages: {million['vector_index']}, recall@10 vs exact "
             f"| {recall}{_check(recall >= 0.95)} | ≥ 0.95 |"
         )
+        if "cold_start" in million:
+            cold = million["cold_start"]["median_s"]
+            lines.append(f"| cold start at 1M (`python -m bot ask`) | {cold:.2f} s{_check(cold <= 3)} | ≤ 3 s |")
+        if "write" in million:
+            write = million["write"]
+            ok = write["kb_max"] <= 1024 and write["ms_max"] <= 50
+            lines.append(
+                f"| one article written at 1M: time max, bytes max | {write['ms_max']:.1f} ms, "
+                f"{write['kb_max']:.0f} KiB{_check(ok)} | ≤ 50 ms, ≤ 1 MB |"
+            )
     bot = report.get("bot")
     if bot:
         lines.append(

@@ -33,6 +33,7 @@ def _directory_bytes(directory: Path) -> int:
 def write_cost(library: Library, documents, writes: int = 20) -> dict:
     """One article at a time: time (the recycled embedder costs nothing) and bytes written,
     counted by the kernel (WAL pages, checkpoints, snapshots), median over `writes`."""
+    library.vector_index.wait()  # the build's own snapshots and layout changes are not this write's
     seconds, written = [], []
     for _ in range(writes):
         document = next(documents)
