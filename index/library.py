@@ -1,16 +1,16 @@
-"""The article library: ingest, ask, delete, reindex, over one index directory.
+"""The article library: ingest, ask, delete, reindex — the facade over its parts.
 
-An index directory holds `manifest.json` (the settings it was built with),
-`library.sqlite3` (articles, passages and their vectors, the lexical index, a log of
-vector changes: the source of truth) and `vectors-<id>-<seq>.faiss` snapshots of the
-in-memory vector index (derived data, see `index.live_vectors`).
+Where the data lives is the backend's business (`index.storage`): an index directory
+(SQLite + FAISS, the default) or a PostgreSQL database (`index.pg_backend`). The library
+wires the backend's store and vector index with the ingest pipeline (`index.ingest`), the
+searcher (`index.search`) and the reindex (`index.reindex`).
 
-Writes (ingest, delete) take the directory's write lock, shared by threads and
-processes, and are one SQLite transaction each: a crash leaves the library as it was
-before or after, never between. Questions take no lock: each reads one consistent
-view of the store (a read transaction) while the model embeds the question, others
-are answered and writers write. A reindex (`index.reindex`) builds a new directory
-aside and swaps it in; every process notices at its next question or write.
+Writes (ingest, delete) take the backend's write lock, shared by threads and processes,
+and are one transaction each: a crash leaves the library as it was before or after, never
+between. Questions take no lock: each reads one consistent view of the store (a read
+transaction) while the model embeds the question, others are answered and writers write.
+A reindex builds a new library aside and swaps it in; every process notices at its next
+question or write.
 """
 
 from __future__ import annotations
@@ -28,18 +28,16 @@ import numpy as np
 from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
-from index.directory import recover_swap, remove_stale_temporaries, write_lock
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
-from index.live_vectors import LiveVectors
-from index.manifest import MANIFEST, IndexConfig, check_manifest, write_manifest
+from index.manifest import IndexConfig
 from index.ranking import RelevancePolicy
-from index.reindex import ReindexReport, rebuild_directory
+from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
-from index.storage import LocalBackend
-from index.store import ArticleRow, Store
+from index.storage import Backend, LocalBackend
+from index.store import ArticleRow
 
 __all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "ReindexReport", "Result"]
 
@@ -67,71 +65,65 @@ class LibraryStats:
 
 @dataclass(frozen=True)
 class _Opened:
-    """The library files open in this process, and which database file they are."""
+    """The library open in this process (its store and vector index), and which one it is."""
 
-    store: Store
-    vectors: LiveVectors
-    identity: tuple[int, int] | None
+    store: object  # index.store.Store or index.pg_store.PgStore
+    vectors: object  # index.live_vectors.LiveVectors or index.pg_backend.PgVectors
+    identity: object
 
 
 class Library:
     def __init__(
         self,
-        directory: Path,
+        storage: Path | str | Backend,
         embedder: Embedder,
         *,
         max_words: int = 120,
         policy: RelevancePolicy | None = None,
         candidates: int = 50,
         background: BackgroundFrequencies | None = None,
-        backend: LocalBackend | None = None,
         batch_sentences: int = BATCH_SENTENCES,
     ) -> None:
-        """`background`: French word frequencies, so that a term's weight holds in a library of
-        any size (`index.background`); without it, weights come from the library alone.
-        `backend`: where the data lives (`index.storage`). `batch_sentences`: sentences
-        embedded and committed together."""
-        self.backend = backend or LocalBackend()
+        """`storage`: an index directory, or a backend (`index.storage`). `background`: French
+        word frequencies, so that a term's weight holds in a library of any size
+        (`index.background`); without it, weights come from the library alone.
+        `batch_sentences`: sentences embedded and committed together."""
+        self.backend: Backend = LocalBackend(Path(storage)) if isinstance(storage, str | Path) else storage
+        self.directory = getattr(self.backend, "directory", None)  # the embedded library's, for tools
         self.batch_sentences = batch_sentences
-        self.directory = Path(directory)
         self.embedder = embedder
         self.background = background
         self.policy = policy or RelevancePolicy()
         self.config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
         self.searcher = Searcher(self.policy, background, self.config.dimension, candidates)
-        self._write_lock = write_lock(self.directory)
+        self._write_lock = self.backend.write_lock()
         self._reopen_lock = threading.Lock()
         # One thread embeds questions while the asking thread searches the lexical index.
         self._question_encoder = ThreadPoolExecutor(1, thread_name_prefix="question-embedding")
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         with self._write_lock:
-            recover_swap(self.directory)
-            remove_stale_temporaries(self.directory)
-            if not (self.directory / MANIFEST).exists():
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self.backend.create(self.directory)
-                write_manifest(self.directory, self.config)
+            self.backend.prepare(self.config)
             self._opened = self._open()
 
-    # --- the files in place ---------------------------------------------------------
+    # --- the library in place -------------------------------------------------------
     def _open(self) -> _Opened:
-        check_manifest(self.directory, self.config)
-        identity = self.backend.identity(self.directory)
-        store, vectors = self.backend.open(self.directory, self.config.dimension, self._maintenance)
+        self.backend.check(self.config)
+        identity = self.backend.identity()
+        store, vectors = self.backend.open(self.config.dimension, self._maintenance)
         with store.read():
             vectors.sync(store)
         return _Opened(store, vectors, identity)
 
     def _current(self) -> _Opened:
-        """The files in place, reopened if a reindex (here or elsewhere) swapped them."""
+        """The library in place, reopened if a reindex (here or elsewhere) swapped it."""
         opened = self._opened
-        if self.backend.identity(self.directory) == opened.identity:
+        if self.backend.identity() == opened.identity:
             return opened
         with self._write_lock, self._reopen_lock:  # the write lock waits for a swap under way
-            if self.backend.identity(self.directory) != self._opened.identity:
-                recover_swap(self.directory)
-                # Threads still reading the previous files keep them until they finish.
+            if self.backend.identity() != self._opened.identity:
+                self.backend.prepare(self.config)  # finishes a swap a crash interrupted
+                # Threads still reading the previous library keep it until they finish.
                 self._opened = self._open()
             return self._opened
 
@@ -246,6 +238,12 @@ class Library:
             raise NotFound(f"aucun article n'a l'identifiant {article_id}")
         return row
 
+    def article_texts(self, article_ids: Sequence[int]) -> dict[int, tuple[ArticleRow, str]]:
+        """The cleaned text of these articles (those still in the library), by id."""
+        store = self._current().store
+        with store.read():
+            return {a.row.id: (a.row, a.text) for a in store.stored_articles(list(article_ids))}
+
     def articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         store = self._current().store
         with store.read():
@@ -255,19 +253,18 @@ class Library:
         store = self._current().store
         with store.read():
             articles, passages = store.counts()
-        size = sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
         return LibraryStats(
             articles,
             passages,
             self.config.model,
             self.config.dimension,
             self.config.max_words,
-            size,
-            str(self.directory),
+            self.backend.size_bytes(),
+            self.backend.location,
         )
 
     @property
-    def vector_index(self) -> LiveVectors:
+    def vector_index(self):
         """The in-memory vector index as it is now (benchmarks report its layout)."""
         return self._current().vectors
 
@@ -284,14 +281,14 @@ class Library:
     def reindex(self, progress: Progress | None = None) -> ReindexReport:
         """Rebuild with the current settings (`index.reindex`). Questions keep being
         answered, and writes keep landing, until the new index is swapped in."""
-        report = rebuild_directory(self.directory, self.embedder, self.config, progress, self.batch_sentences)
+        report = rebuild(self.backend, self.embedder, self.config, progress, self.batch_sentences)
         self._current()
         return report
 
     @classmethod
     def rebuild(
         cls,
-        directory: Path,
+        storage: Path | str | Backend,
         embedder: Embedder,
         *,
         max_words: int = 120,
@@ -300,9 +297,10 @@ class Library:
         progress: Progress | None = None,
     ) -> Library:
         """`reindex` for a library that cannot be opened with the current settings."""
+        backend = LocalBackend(Path(storage)) if isinstance(storage, str | Path) else storage
         config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
-        rebuild_directory(Path(directory), embedder, config, progress)
-        return cls(directory, embedder, max_words=max_words, policy=policy, background=background)
+        rebuild(backend, embedder, config, progress)
+        return cls(backend, embedder, max_words=max_words, policy=policy, background=background)
 
     def __enter__(self) -> Library:
         return self
@@ -314,3 +312,4 @@ class Library:
         self._question_encoder.shutdown()
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
+        self.backend.close()

@@ -30,7 +30,7 @@ import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
-from index.vectors import APPROXIMATE_FROM, FaissVectorStore
+from index.vectors import APPROXIMATE_FROM, FaissVectorStore, training_size
 
 log = logging.getLogger(__name__)
 # A snapshot is written once this many changes have piled up since the last one: enough
@@ -101,11 +101,15 @@ class LiveVectors:
         self._index, self._applied, self._snapshot = self._built(store), store.last_change(), 0
 
     def _built(self, store: Store) -> FaissVectorStore:
-        """An index of every stored vector (as the store's view has them), laid out for their number."""
-        parts = list(store.iter_vectors(self.dimension))
-        keys = np.concatenate([k for k, _ in parts]) if parts else np.empty(0, np.int64)
-        vectors = np.concatenate([v for _, v in parts]) if parts else np.empty((0, self.dimension), np.float32)
-        return FaissVectorStore.build(self.dimension, keys, vectors, approximate_from=self.approximate_from)
+        """An index of every stored vector (as the store's view has them), laid out for their
+        number: trained on a sample, then filled batch by batch, never all of them in memory."""
+        count = store.sentence_count()
+        sample = None
+        if count >= self.approximate_from:
+            sample = store.sample_vectors(self.dimension, training_size(count) / count)
+        return FaissVectorStore.build_from(
+            self.dimension, count, sample, store.iter_vectors(self.dimension), approximate_from=self.approximate_from
+        )
 
     def _replay(self, store: Store) -> None:
         changes = store.changes_after(self._applied)

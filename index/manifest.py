@@ -64,17 +64,22 @@ def read_manifest(directory: Path) -> dict:
         raise IndexCorrupted(f"manifeste illisible dans {directory} : {exc}") from exc
 
 
-def check_manifest(directory: Path, expected: IndexConfig) -> dict:
-    manifest = read_manifest(directory)
-    differences = [
+def differences(manifest: dict, expected: IndexConfig) -> list[str]:
+    """What differs between how a library was built and the settings, in French."""
+    return [
         f"{_LABELS[key]} : index « {manifest.get(key)} », réglages « {value} »"
         for key, value in asdict(expected).items()
         if manifest.get(key) != value
     ]
-    if differences:
+
+
+def check_manifest(directory: Path, expected: IndexConfig) -> dict:
+    manifest = read_manifest(directory)
+    found = differences(manifest, expected)
+    if found:
         raise IndexMismatch(
             f"l'index de {directory} ne correspond plus aux réglages ("
-            + "; ".join(differences)
+            + "; ".join(found)
             + "). Lancez `python -m bot reindex` pour le reconstruire à partir des articles enregistrés."
         )
     return manifest

@@ -8,12 +8,12 @@ before the swap. A writer that comes after the swap writes into the new library.
 
 Vectors are reused whenever the model is the same and a sentence is the same text
 under the same heading, so that a reindex for new chunking settings embeds only the
-sentences that changed. One path serves the command line and the bot.
+sentences that changed. One path serves the command line and the bot, and every backend
+(`index.storage`): the backend provides the staging library and the swap.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from index.batching import Progress
-from index.directory import DATABASE, ReindexLock, recover_swap, staging, swap_in, write_lock
+from index.directory import DATABASE
 from index.embeddings import Embedder
+from index.errors import LibraryError
 from index.ingest import Prepared, SentenceCounter, prepare_stored
 from index.live_vectors import LiveVectors
-from index.manifest import MANIFEST, IndexConfig, read_manifest, write_manifest
+from index.manifest import IndexConfig, write_manifest
+from index.storage import Backend, LocalBackend
 from index.store import Store, StoredArticle
 
 # Rounds of catching up with writers before the last one, under the write lock.
@@ -43,52 +45,66 @@ class ReindexReport:
     deleted_meanwhile: int
 
 
-def rebuild_directory(
-    directory: Path,
+def rebuild(
+    backend: Backend,
     embedder: Embedder,
     config: IndexConfig,
     progress: Progress | None = None,
     batch_sentences: int = BATCH_SENTENCES,
 ) -> ReindexReport:
-    """Rebuild the library at `directory` with `config`, taking in concurrent writes."""
-    directory = Path(directory)
-    with ReindexLock(directory):
-        with write_lock(directory):
-            recover_swap(directory)
-            shutil.rmtree(staging(directory), ignore_errors=True)
-            if not (directory / DATABASE).exists():
-                _create_empty(directory, config)
-        target_directory = staging(directory)
-        target_directory.mkdir(parents=True)
-        write_manifest(target_directory, config)
-        source = Store(directory / DATABASE, create=False)
-        target = Store(target_directory / DATABASE)
+    """Rebuild the library of `backend` with `config`, taking in concurrent writes."""
+    with backend.reindex_lock():
+        with backend.write_lock():
+            backend.prepare(config)  # a library to rebuild, even an empty one
+        source = backend.source_store(embedder.dimension)
+        target = backend.staging_store(config)
         try:
-            copier = _Copier(
-                source, target, embedder, config, _reusable(directory, embedder), progress, batch_sentences
-            )
+            reuse = backend.reusable(embedder.name, embedder.dimension)
+            copier = _Copier(source, target, embedder, config, reuse, progress, batch_sentences)
             with source.read():
                 articles = list(source.stored_articles())
             copier.copy(articles)
             for _ in range(CATCH_UP_ROUNDS):
                 if not copier.catch_up():
                     break
-            # The vector snapshot is built before the last round (it may take seconds to
-            # train); what the last round adds is replayed from the log when it opens.
-            LiveVectors(target_directory, embedder.dimension).write_snapshot(target)
-            with write_lock(directory):
+            backend.finish_staging(target, embedder.dimension)
+            with backend.write_lock():
                 copier.catch_up()
                 report = copier.report()
-                target.checkpoint()
-                target.close()
                 source.close()
-                swap_in(directory)
+                backend.swap_in(target, config)
         except BaseException:
-            target.close()
             source.close()
-            shutil.rmtree(target_directory, ignore_errors=True)
+            backend.discard(target)
             raise
     return report
+
+
+def copy_articles(
+    source: Backend, target: Backend, embedder: Embedder, config: IndexConfig, progress: Progress | None = None
+) -> ReindexReport:
+    """Copy every article of `source` into `target` (empty), keeping their ids, and their
+    vectors when both were built with `embedder` (moving a library to another backend)."""
+    with target.write_lock():
+        target.prepare(config)
+    target.check(config)
+    to, _ = target.open(embedder.dimension, None)
+    origin = source.source_store(embedder.dimension)
+    try:
+        with to.read():
+            present = to.counts()[0]
+        if present:
+            raise LibraryError(
+                f"la bibliothèque de destination n'est pas vide ({present} articles) : rien n'a été copié"
+            )
+        reuse = source.reusable(embedder.name, embedder.dimension)
+        copier = _Copier(origin, to, embedder, config, reuse, progress)
+        with origin.read():
+            copier.copy(list(origin.stored_articles()))
+        return copier.report()
+    finally:
+        origin.close()
+        to.close()
 
 
 def copy_library(
@@ -102,33 +118,14 @@ def copy_library(
     source = Store(Path(source_directory) / DATABASE, create=False)
     target = Store(target_directory / DATABASE)
     try:
-        copier = _Copier(source, target, embedder, config, _reusable(Path(source_directory), embedder), None)
+        reuse = LocalBackend(Path(source_directory)).reusable(embedder.name, embedder.dimension)
+        copier = _Copier(source, target, embedder, config, reuse, None)
         with source.read():
             copier.copy(list(source.stored_articles(sorted(article_ids))))
         LiveVectors(target_directory, embedder.dimension).write_snapshot(target)
     finally:
         target.close()
         source.close()
-
-
-def _create_empty(directory: Path, config: IndexConfig) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    Store(directory / DATABASE).close()
-    if not (directory / MANIFEST).exists():
-        write_manifest(directory, config)
-
-
-def _reusable(directory: Path, embedder: Embedder) -> bool:
-    """Whether the library's stored vectors come from this very model."""
-    try:
-        manifest = read_manifest(directory)
-    except Exception:
-        return False
-    return (
-        manifest.get("model") == embedder.name
-        and manifest.get("dimension") == embedder.dimension
-        and int(manifest.get("format_version", 0)) >= 3  # earlier formats kept no sentence vectors
-    )
 
 
 class _Copier:

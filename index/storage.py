@@ -1,46 +1,180 @@
-"""Where a library's data lives: the parts the library is made of, opened for a directory.
+"""Where a library's data lives: the backend a `Library` is opened on.
 
-`LocalBackend` is the embedded default: an SQLite file (articles, passages, sentence
-vectors, the lexical index, the vector change log: `index.store.Store`) and a FAISS index
-derived from it (`index.live_vectors.LiveVectors`), both in the index directory. The
-library only asks a backend to create, open and identify its files, so another backend
-(a database server) plugs in here, and tests pass in parts of their own.
+A backend owns the storage's lifecycle — its write lock, its creation, the check of the
+settings it was built with, which generation is in place, opening its parts (the
+article/passage store with its lexical index, and the vector index), and the reindex's
+staging and swap — so that the library, the searcher, the ingest pipeline and the reindex
+are the same code whatever the backend:
+
+- `LocalBackend` (this module), the embedded default: a directory holding an SQLite file
+  (`index.store.Store`: articles, passages, sentence vectors, FTS5 terms, the vector change
+  log) and FAISS snapshots derived from it (`index.live_vectors.LiveVectors`);
+- `PgBackend` (`index.pg_backend`): a PostgreSQL database with pgvector, shared by several
+  processes or machines.
+
+`Backend` is the contract both fulfil; tests pass backends of their own (a store whose disk
+fills up, a vector index whose training waits for the test) instead of patching.
 """
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import Executor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from index.directory import DATABASE, database_identity
+from index.directory import (
+    DATABASE,
+    ReindexLock,
+    database_identity,
+    recover_swap,
+    remove_stale_temporaries,
+    staging,
+    swap_in,
+    write_lock,
+)
 from index.live_vectors import SNAPSHOT_EVERY, LiveVectors
+from index.manifest import MANIFEST, IndexConfig, check_manifest, read_manifest, write_manifest
 from index.store import Store
 from index.vectors import APPROXIMATE_FROM
 
 
+class Backend(Protocol):
+    """What a library needs from where its data lives."""
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for people (a directory, a database URL without password)."""
+
+    def write_lock(self) -> AbstractContextManager:
+        """Held for every write: reentrant within a thread, exclusive between processes."""
+
+    def reindex_lock(self) -> AbstractContextManager:
+        """Held for a whole reindex; raises `ReindexRunning` when another one holds it."""
+
+    def prepare(self, config: IndexConfig) -> None:
+        """Create an empty library if there is none; finish or undo an interrupted swap."""
+
+    def check(self, config: IndexConfig) -> dict:
+        """The manifest, or `IndexMismatch` when it was built with other settings."""
+
+    def identity(self) -> object:
+        """Which library is in place: it changes when a reindex swaps a new one in."""
+
+    def open(self, dimension: int, maintenance: Executor | None) -> tuple:
+        """The library in place, opened: (store, vector index)."""
+
+    def size_bytes(self) -> int: ...
+
+    def source_store(self, dimension: int): ...
+
+    def staging_store(self, config: IndexConfig):
+        """An empty library beside the one in place, for a reindex to fill."""
+
+    def finish_staging(self, target, dimension: int) -> None:
+        """Ready the filled staging library before the swap (outside the write lock)."""
+
+    def swap_in(self, target, config: IndexConfig) -> None:
+        """Put the staging library in place of the current one; callers hold the write lock."""
+
+    def discard(self, target) -> None: ...
+
+    def reusable(self, model: str, dimension: int) -> bool:
+        """Whether the stored vectors were computed by this model."""
+
+    def close(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class LocalBackend:
+    """The embedded library: one directory (see `index.directory` for its layout)."""
+
+    directory: Path
     approximate_from: int = APPROXIMATE_FROM  # vectors from which search is approximate (IVF)
     snapshot_every: tuple[int, int] = SNAPSHOT_EVERY  # changes between vector snapshots, at least / at most
 
-    def create(self, directory: Path) -> None:
-        Store(directory / DATABASE).close()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "directory", Path(self.directory))  # a str is welcome too
 
-    def identity(self, directory: Path) -> tuple[int, int] | None:
-        """Which files are in place: it changes when a reindex swaps new ones in."""
-        return database_identity(directory)
+    @property
+    def location(self) -> str:
+        return str(self.directory)
 
-    def open(self, directory: Path, dimension: int, maintenance: Executor) -> tuple[Store, LiveVectors]:
-        store = self.open_store(directory)
-        vectors = LiveVectors(
+    def write_lock(self) -> AbstractContextManager:
+        return write_lock(self.directory)
+
+    def reindex_lock(self) -> AbstractContextManager:
+        return ReindexLock(self.directory)
+
+    def prepare(self, config: IndexConfig) -> None:
+        recover_swap(self.directory)
+        remove_stale_temporaries(self.directory)
+        if not (self.directory / MANIFEST).exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            Store(self.directory / DATABASE).close()
+            write_manifest(self.directory, config)
+
+    def check(self, config: IndexConfig) -> dict:
+        return check_manifest(self.directory, config)
+
+    def identity(self) -> object:
+        return database_identity(self.directory)
+
+    def open(self, dimension: int, maintenance: Executor | None) -> tuple[Store, LiveVectors]:
+        return self.open_store(self.directory), self._vectors(self.directory, dimension, maintenance)
+
+    def open_store(self, directory: Path) -> Store:
+        return Store(directory / DATABASE)
+
+    def _vectors(self, directory: Path, dimension: int, maintenance: Executor | None) -> LiveVectors:
+        return LiveVectors(
             directory,
             dimension,
             maintenance=maintenance,
             approximate_from=self.approximate_from,
             snapshot_every=self.snapshot_every,
         )
-        return store, vectors
 
-    def open_store(self, directory: Path) -> Store:
-        return Store(directory / DATABASE)
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())
+
+    # --- reindex ----------------------------------------------------------------------
+    def source_store(self, dimension: int) -> Store:
+        return Store(self.directory / DATABASE, create=False)
+
+    def staging_store(self, config: IndexConfig) -> Store:
+        target = staging(self.directory)
+        shutil.rmtree(target, ignore_errors=True)  # left by a reindex that was killed
+        target.mkdir(parents=True)
+        write_manifest(target, config)
+        return Store(target / DATABASE)
+
+    def finish_staging(self, target: Store, dimension: int) -> None:
+        """A vector snapshot, so that the swapped-in library opens without training (it may
+        take seconds: done before the write lock; the last catch-up is replayed from the log)."""
+        LiveVectors(target.path.parent, dimension, approximate_from=self.approximate_from).write_snapshot(target)
+
+    def swap_in(self, target: Store, config: IndexConfig) -> None:
+        target.checkpoint()
+        target.close()
+        swap_in(self.directory)
+
+    def discard(self, target: Store) -> None:
+        target.close()
+        shutil.rmtree(target.path.parent, ignore_errors=True)
+
+    def reusable(self, model: str, dimension: int) -> bool:
+        try:
+            manifest = read_manifest(self.directory)
+        except Exception:
+            return False
+        return (
+            manifest.get("model") == model
+            and manifest.get("dimension") == dimension
+            and int(manifest.get("format_version", 0)) >= 3  # earlier formats kept no sentence vectors
+        )
+
+    def close(self) -> None:
+        pass

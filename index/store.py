@@ -411,6 +411,20 @@ class Store:
         vectors = decode_vectors([r[3] for r in rows], dimension)
         return {(r[0], r[1], r[2]): vectors[i] for i, r in enumerate(rows)}
 
+    def sentence_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM sentences").fetchone()[0])
+
+    def sample_vectors(self, dimension: int, share: float) -> np.ndarray:
+        """About `share` of the stored sentence vectors, chosen by a hash of their key (the same
+        ones every time), read in one pass without holding the others."""
+        modulus = 1_000_003
+        threshold = max(1, round(min(share, 1.0) * modulus))
+        rows = self._db.execute(
+            "SELECT vector FROM sentences WHERE ((passage_id * 2654435761 + position * 40503) % ?) < ?",
+            (modulus, threshold),
+        ).fetchall()
+        return decode_vectors([r[0] for r in rows], dimension)
+
     def iter_vectors(self, dimension: int, batch: int = 20_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Every stored sentence vector, as (keys, vectors) batches in key order."""
         last = (-1, -1)

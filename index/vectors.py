@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -56,6 +56,11 @@ def cells_for(count: int) -> int:
     return 1 << max(4, round(math.log2(4 * math.sqrt(max(count, 1)))))
 
 
+def training_size(count: int) -> int:
+    """Vectors an IVF layout for `count` vectors is trained on: 64 a cell, as FAISS advises."""
+    return min(count, 64 * cells_for(count))
+
+
 class FaissVectorStore(VectorStore):
     """Exact inner-product search while the library is small, then an inverted-file
     index with 8-bit scalar quantisation (IVF-SQ8): a quarter of the memory, and a
@@ -84,15 +89,35 @@ class FaissVectorStore(VectorStore):
     ) -> FaissVectorStore:
         """An index of these vectors in the layout their number calls for (IVF: trained on them)."""
         count = len(ids)
-        if count < approximate_from:
+        sample = None
+        if count >= approximate_from:
+            picked = np.random.default_rng(0).choice(count, min(count, training_size(count)), replace=False)
+            sample = vectors[np.sort(picked)]
+        return cls.build_from(dimension, count, sample, [(ids, vectors)], approximate_from=approximate_from)
+
+    @classmethod
+    def build_from(
+        cls,
+        dimension: int,
+        count: int,
+        sample: np.ndarray | None,
+        batches: Iterable[tuple[np.ndarray, np.ndarray]],
+        *,
+        approximate_from: int = APPROXIMATE_FROM,
+    ) -> FaissVectorStore:
+        """An index of `count` vectors given in `batches`, laid out for their number; an IVF
+        layout is trained on `sample` first (`training_size(count)` of them), so that the
+        vectors never have to be held in memory all at once (at a million passages they
+        would take over 10 GB as float32)."""
+        if count < approximate_from or sample is None:
             store = cls(dimension, approximate_from=approximate_from)
         else:
             index = faiss.index_factory(dimension, f"IVF{cells_for(count)},SQ8", faiss.METRIC_INNER_PRODUCT)
-            sample = np.random.default_rng(0).choice(count, min(count, 64 * index.nlist), replace=False)
-            index.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+            index.train(np.ascontiguousarray(sample, dtype=np.float32))
             store = cls(dimension, index, approximate_from=approximate_from)
-        if count:
-            store.add(ids, vectors)
+        for ids, vectors in batches:
+            if len(ids):
+                store.add(ids, vectors)
         return store
 
     @property

@@ -45,8 +45,8 @@ _WRITER = textwrap.dedent(
     from tests.test_atomic_writes import article
 
     kind = {kind!r}
-    backend = LocalBackend(approximate_from=300, snapshot_every=(3, 3)) if kind == "compaction" else LocalBackend()
-    library = Library({directory!r}, HashingEmbedder(), max_words=60, backend=backend, batch_sentences=1)
+    options = dict(approximate_from=300, snapshot_every=(3, 3)) if kind == "compaction" else {{}}
+    library = Library(LocalBackend({directory!r}, **options), HashingEmbedder(), max_words=60, batch_sentences=1)
     say = lambda line: print(line, flush=True)
     if kind == "reindex":
         def reindex_forever():

@@ -61,7 +61,7 @@ class DiskFullAt(LocalBackend):
 
 
 def test_a_failure_inside_the_transaction_changes_nothing(tmp_path):
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=DiskFullAt(fail_at=2))
+    library = Library(DiskFullAt(tmp_path / "idx", fail_at=2), HashingEmbedder(), max_words=60)
     library.ingest([article(1)])
     with pytest.raises(OSError, match="disque plein"):
         library.ingest([article(2), article(3)])  # the second article written fails: the batch is undone
@@ -74,11 +74,11 @@ def test_a_failure_inside_the_transaction_changes_nothing(tmp_path):
 
 
 def test_vectors_written_before_a_snapshot_are_replayed_when_the_library_opens(tmp_path):
-    often = LocalBackend(snapshot_every=(3, 3))  # a snapshot every third change
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=often)
+    often = LocalBackend(tmp_path / "idx", snapshot_every=(3, 3))  # a snapshot every third change
+    library = Library(often, HashingEmbedder(), max_words=60)
     library.ingest([article(n) for n in range(4)])
     library.close()  # waits for the snapshot
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=often)
+    library = Library(often, HashingEmbedder(), max_words=60)
     library.ingest([article(n) for n in range(4, 6)])  # after the snapshot: in the log only
     library.delete(1)
     assert [p.name for p in (tmp_path / "idx").glob("vectors-*.faiss")]

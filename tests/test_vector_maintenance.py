@@ -35,21 +35,21 @@ class GatedBackend(LocalBackend):
     gate: threading.Event = field(default_factory=threading.Event)
     training: threading.Event = field(default_factory=threading.Event)
 
-    def open(self, directory, dimension, maintenance):
+    def open(self, dimension, maintenance):
         vectors = GatedVectors(
-            directory,
+            self.directory,
             dimension,
             maintenance=maintenance,
             approximate_from=self.approximate_from,
             gate=self.gate,
             training=self.training,
         )
-        return self.open_store(directory), vectors
+        return self.open_store(self.directory), vectors
 
 
 def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanwhile(tmp_path):
-    backend = GatedBackend(approximate_from=200)
-    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=backend)
+    backend = GatedBackend(tmp_path / "idx", approximate_from=200)
+    library = Library(backend, HashingEmbedder(), max_words=60)
     library.ingest([article(n) for n in range(110)])  # 220 sentence vectors: past the threshold
     assert backend.training.wait(30)  # the new layout is being trained...
     assert not library.vector_index.approximate  # ...while the current index answers
@@ -67,7 +67,7 @@ def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanw
     assert library.ask("conseil numéro 515").results[0].article.title == "Article 515"
     library.close()
     assert any((tmp_path / "idx").glob("vectors-*.faiss"))  # the new layout was saved
-    reopened = Library(tmp_path / "idx", HashingEmbedder(), max_words=60, backend=LocalBackend(approximate_from=200))
+    reopened = Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60)
     assert reopened.vector_index.approximate  # from the snapshot, without training again
     reopened.close()
     consistent(tmp_path / "idx")
