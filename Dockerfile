@@ -26,5 +26,7 @@ RUN python -m bot prepare-model && chmod -R a+rX /opt/citebot
 RUN useradd --create-home --uid 10001 citebot && mkdir -p /data && chown citebot:citebot /data
 USER citebot
 VOLUME ["/data"]
+# `serve --webhook` listens here (WEBHOOK_PORT); long polling needs no port.
+EXPOSE 8443
 
 CMD ["python", "-m", "bot", "serve"]

@@ -14,8 +14,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import replies
+from bot.cli_follow import add_commands as add_follow_commands
 from bot.service import (
     ingest_documents,
+    library_options,
     open_library,
     read_input,
     rebuild_library,
@@ -23,6 +25,7 @@ from bot.service import (
 from bot.settings import Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.errors import LibraryError
+from index.library import Library
 
 log = logging.getLogger("bot")
 
@@ -198,10 +201,64 @@ def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback import export_feedback
+    from bot.service import open_state
+
+    state = open_state(settings)
+    try:
+        if args.action == "export":
+            if not args.file:
+                raise LibraryError("indiquez le fichier : python -m bot feedback export FICHIER.jsonl")
+            library = open_for_terminal(settings)
+            try:
+                export = export_feedback(state, library, Path(args.file))
+            finally:
+                library.close()
+            print(f"{export.approved} réponses approuvées → {export.questions} (articles : {export.articles})")
+            print(f"{export.rejected} réponses rejetées → {export.review}")
+            print(f"Mesurer : python -m bot eval {export.questions}")
+            return 0
+        counts = state.feedback_counts()
+        print(f"👍 {counts['approved']}  👎 {counts['rejected']}  résultats inline choisis : {counts['inline_chosen']}")
+        return 0
+    finally:
+        state.close()
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram.app import serve
 
-    return serve(settings)
+    return serve(settings, webhook=args.webhook)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Copy the embedded library (DATA_DIR) into PostgreSQL, keeping ids and vectors."""
+    from index.pg_backend import PgBackend
+    from index.reindex import copy_articles
+    from index.storage import LocalBackend
+
+    if not args.to.startswith(("postgresql://", "postgres://")):
+        raise LibraryError("indiquez la base de destination : --to postgresql://utilisateur:motdepasse@hôte/base")
+    if not (settings.index_dir / "manifest.json").exists():
+        raise LibraryError(f"aucune bibliothèque à copier dans {settings.index_dir}")
+    embedder = embedder_for_terminal(settings)
+    library = Library(settings.index_dir, embedder, **library_options(settings))  # checks it is up to date
+    config = library.config
+    library.close()
+    target = PgBackend(args.to)
+    try:
+        with progress_bar("Copie", "phrase") as progress:
+            report = copy_articles(LocalBackend(settings.index_dir), target, embedder, config, progress)
+    finally:
+        target.close()
+    print(
+        f"Copié dans {target.location} : {replies.plural(report.articles, 'article')}, "
+        f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
+        f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
+    )
+    print("Utilisez-la avec DATABASE_URL=" + target.location.replace("@", ":…@", 1) if "@" in target.location else "")
+    return 0
 
 
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
@@ -259,8 +316,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_extraction)
 
-    p = sub.add_parser("serve", help="lancer le bot Telegram (long polling)")
+    add_follow_commands(sub)
+
+    p = sub.add_parser("feedback", help="les 👍/👎 des utilisateurs ; export FICHIER : en jeu d'évaluation")
+    p.add_argument("action", nargs="?", choices=["export"], help="export : écrire les questions approuvées")
+    p.add_argument("file", nargs="?", metavar="FICHIER.jsonl")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("serve", help="lancer le bot Telegram (long polling, ou --webhook)")
+    p.add_argument("--webhook", action="store_true", help="recevoir les messages par webhook (WEBHOOK_URL…)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="copier la bibliothèque intégrée dans PostgreSQL (sans recalculer)")
+    p.add_argument("--to", required=True, metavar="postgresql://…", help="la base de destination (avec pgvector)")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("prepare-model", help="préparer le modèle d'embeddings hors ligne (une fois)")
     p.set_defaults(func=cmd_prepare_model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import quote as quote_url
 
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
@@ -50,6 +51,33 @@ def link_of(article: ArticleRow) -> str | None:
     return article.url or (article.source if article.source and "://" in article.source else None)
 
 
+# A quote longer than this many words is linked by its first and last words (textStart,
+# textEnd), which browsers match as a range: the link stays short whatever the quote.
+FRAGMENT_WORDS = 8
+FRAGMENT_EDGE_WORDS = 4
+
+
+def quote_link(url: str, quote: str) -> str:
+    """`url` with a text fragment (`#:~:text=…`): browsers that support it scroll to the
+    quote and highlight it; others open the page as usual. Each term is percent-encoded,
+    `-`, `,` and `&` included, since they are the directive's own syntax."""
+    words = quote.split()
+    if not words:
+        return url
+    if len(words) <= FRAGMENT_WORDS:
+        directive = _fragment_term(" ".join(words))
+    else:
+        start, end = words[:FRAGMENT_EDGE_WORDS], words[-FRAGMENT_EDGE_WORDS:]
+        directive = f"{_fragment_term(' '.join(start))},{_fragment_term(' '.join(end))}"
+    base, _, fragment = url.partition("#")
+    fragment = fragment.split(":~:", 1)[0]  # a link that already had a directive gets ours instead
+    return f"{base}#{fragment}:~:text={directive}"
+
+
+def _fragment_term(text: str) -> str:
+    return quote_url(text, safe="").replace("-", "%2D")
+
+
 def reference(article: ArticleRow) -> str:
     """`« Title », février 2023 — https://…`"""
     parts = [f"« {article.title} »"]
@@ -87,6 +115,7 @@ def answer_json(answer: Answer) -> dict:
                 "source": r.article.source or r.article.url,
                 "passage": r.passage,
                 "quote": r.quote,
+                "link": quote_link(link, r.quote) if (link := link_of(r.article)) else None,
             }
             for r in answer.results
         ],

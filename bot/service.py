@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.settings import Settings
+from bot.state import BotState
 from index.background import french_background
 from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
@@ -18,6 +19,7 @@ from index.errors import InputError
 from index.library import Library
 from index.ranking import RelevancePolicy
 from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
+from index.storage import Backend
 from index.store import ArticleRow
 
 log = logging.getLogger("bot")
@@ -51,6 +53,21 @@ def library_options(settings: Settings) -> dict:
     }
 
 
+def storage_of(settings: Settings) -> Path | Backend:
+    """Where the library lives: PostgreSQL when `DATABASE_URL` is set, else `DATA_DIR/index`."""
+    if settings.database_url is not None:
+        from index.pg_backend import PgBackend
+
+        return PgBackend(settings.database_url.get_secret_value())
+    return settings.index_dir
+
+
+def open_state(settings: Settings) -> BotState:
+    """The bot's own state, beside the library (in PostgreSQL too when the library is there)."""
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    return BotState.open(settings.state_file, url)
+
+
 def open_library(
     settings: Settings,
     embedder: Embedder | None = None,
@@ -60,12 +77,12 @@ def open_library(
     if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):
         notify(PREPARING_MODEL)
     embedder = embedder or load_settings_embedder(settings)
-    return Library(settings.index_dir, embedder, **library_options(settings))
+    return Library(storage_of(settings), embedder, **library_options(settings))
 
 
 def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None = None) -> Library:
     embedder = embedder or load_settings_embedder(settings)
-    return Library.rebuild(settings.index_dir, embedder, progress=progress, **library_options(settings))
+    return Library.rebuild(storage_of(settings), embedder, progress=progress, **library_options(settings))
 
 
 def read_input(value: str, settings: Settings) -> list[tuple[str, Document | InputError]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -34,6 +35,11 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(15.0, gt=0, le=300)
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")
+    database_url: SecretStr | None = Field(
+        None,
+        description="postgresql://user:password@host/db: the library (and the bot's state) in PostgreSQL "
+        "with pgvector, shared by replicas; unset: the embedded library in DATA_DIR.",
+    )
 
     # --- Telegram ---------------------------------------------------------------------
     telegram_bot_token: SecretStr | None = Field(None, description="From @BotFather; required by `serve`.")
@@ -44,6 +50,29 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(20, ge=1, le=600, description="Per user, in chats with the bot.")
     results_per_page: int = Field(2, ge=1, le=5, description="Passages per answer message.")
     notify_admins_on_error: bool = Field(True, description="Send admins a short note when a handler fails.")
+    answers_kept_days: float = Field(
+        30, gt=0, description="Days an answer's buttons (pages, article cards, feedback) keep working."
+    )
+    inline_cache_seconds: int = Field(
+        60, ge=0, le=3600, description="Seconds inline results for the same query are reused."
+    )
+
+    # --- webhook mode (python -m bot serve --webhook) ------------------------------------
+    webhook_url: str | None = Field(
+        None, description="Public HTTPS URL Telegram sends updates to (the load balancer in front of replicas)."
+    )
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server listens on.")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server listens on.")
+    webhook_secret_token: SecretStr | None = Field(
+        None, description="Secret Telegram sends with every update (1-256 of A-Z a-z 0-9 _ -); others are refused."
+    )
+
+    # --- followed feeds ----------------------------------------------------------------
+    feed_poll_minutes: float = Field(30, gt=0, description="Default minutes between two polls of a followed feed.")
+    feed_max_entries: int = Field(20, ge=1, le=500, description="New entries of a feed ingested per poll at most.")
+    feed_failures_before_alert: int = Field(
+        3, ge=1, le=100, description="Failed polls in a row before admins are told a feed fails."
+    )
 
     @field_validator("admin_user_ids", mode="before")
     @classmethod
@@ -62,6 +91,24 @@ class Settings(BaseSettings):
     def _expand_home(cls, value: Path) -> Path:
         return value.expanduser()
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("expected a PostgreSQL URL: postgresql://user:password@host:5432/database")
+        return value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -73,3 +120,8 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def state_file(self) -> Path:
+        """The bot's own state: answers behind buttons, feedback, followed feeds and channels."""
+        return self.data_dir / "bot.sqlite3"

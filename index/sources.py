@@ -13,7 +13,7 @@ import contextlib
 import ipaddress
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -195,13 +195,15 @@ class _Deadline:
         return left
 
 
-def _send(client: httpx.Client, url: str, target: _Target, deadline: _Deadline) -> httpx.Response:
+def _send(
+    client: httpx.Client, url: str, target: _Target, deadline: _Deadline, headers: Mapping[str, str]
+) -> httpx.Response:
     """The request to the first of the checked addresses that accepts a connection."""
     for position, address in enumerate(target.addresses):
         request = client.build_request(
             "GET",
             target.url_for(url, address),
-            headers={"Host": target.host_header},
+            headers={**headers, "Host": target.host_header},
             extensions={"sni_hostname": target.host, "timeout": httpx.Timeout(deadline.remaining()).as_dict()},
         )
         try:
@@ -210,6 +212,90 @@ def _send(client: httpx.Client, url: str, target: _Target, deadline: _Deadline) 
             if position == len(target.addresses) - 1:
                 raise
     raise AssertionError("unreachable: a target has at least one address")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A response read whole: `status` 304 (not modified) comes with an empty body."""
+
+    url: str  # after redirects
+    status: int
+    content_type: str  # lower case, without parameters
+    charset: str | None
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def fetch(
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    allow_private: bool = False,
+    headers: Mapping[str, str] | None = None,
+    accept: Callable[[str], bool] | None = None,
+    resolver: Resolver = system_resolver,
+    transport: httpx.BaseTransport | None = None,
+) -> Fetched:
+    """GET `url` within `timeout` seconds in all (redirects and every byte), at most
+    `max_bytes`, connecting only to addresses that were checked. `headers` may make the
+    request conditional (`If-None-Match`, `If-Modified-Since`). `accept(content_type)`
+    refuses other types before their body is downloaded. Statuses of 400 and over are a
+    `FetchError`."""
+    current = url
+    deadline = _Deadline(timeout)
+    try:
+        # An explicit transport: no proxy from the environment, so requests go to the checked
+        # address and nowhere else (certificate settings from the environment still apply).
+        transport = transport or httpx.HTTPTransport()
+        with httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}) as client:
+            for _ in range(_MAX_REDIRECTS + 1):
+                target = _resolve_checked(current, allow_private, resolver)
+                with contextlib.closing(_send(client, current, target, deadline, headers or {})) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        current = urljoin(current, response.headers["location"])
+                        continue
+                    return _read_response(response, current, max_bytes, deadline, accept)
+            raise FetchError(f"trop de redirections pour {url}")
+    except httpx.TimeoutException as exc:
+        raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"impossible de télécharger {current} : {exc}") from exc
+
+
+def _read_response(
+    response: httpx.Response,
+    current: str,
+    max_bytes: int,
+    deadline: _Deadline,
+    accept: Callable[[str], bool] | None,
+) -> Fetched:
+    if response.status_code >= 400:
+        raise FetchError(f"le site a répondu {response.status_code} pour {current}")
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if response.status_code != 304 and accept is not None and not accept(content_type):
+        raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
+    body = bytearray()
+    if response.status_code != 304:
+        for chunk in response.iter_bytes():
+            body.extend(chunk)
+            if len(body) > max_bytes:
+                raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
+            deadline.remaining()
+    return Fetched(
+        url=current,
+        status=response.status_code,
+        content_type=content_type,
+        charset=response.charset_encoding,
+        body=bytes(body),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
+    )
 
 
 def fetch_url(
@@ -221,40 +307,29 @@ def fetch_url(
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
 ) -> Document:
-    """Download an article page (or text) and parse it, within `timeout` seconds in all."""
-    current = url
-    deadline = _Deadline(timeout)
-    try:
-        # An explicit transport: no proxy from the environment, so requests go to the checked
-        # address and nowhere else (certificate settings from the environment still apply).
-        transport = transport or httpx.HTTPTransport()
-        with httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}) as client:
-            for _ in range(_MAX_REDIRECTS + 1):
-                target = _resolve_checked(current, allow_private, resolver)
-                with contextlib.closing(_send(client, current, target, deadline)) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    return _read_page(response, current, url, max_bytes, deadline)
-            raise FetchError(f"trop de redirections pour {url}")
-    except httpx.TimeoutException as exc:
-        raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
-    except httpx.HTTPError as exc:
-        raise FetchError(f"impossible de télécharger {current} : {exc}") from exc
+    """Download an article page (or text, or document) and parse it, within `timeout` seconds in all."""
+    fetched = fetch(
+        url,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        accept=is_article_type,
+        resolver=resolver,
+        transport=transport,
+    )
+    return document_of(fetched, source=url, max_bytes=max_bytes)
 
 
-def _read_page(response: httpx.Response, current: str, source: str, max_bytes: int, deadline: _Deadline) -> Document:
-    if response.status_code >= 400:
-        raise FetchError(f"le site a répondu {response.status_code} pour {current}")
-    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys():
+def is_article_type(content_type: str) -> bool:
+    """Whether a response of this type can hold an article (page, text or document)."""
+    return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys()
+
+
+def document_of(fetched: Fetched, *, source: str, max_bytes: int) -> Document:
+    """The article a fetched page, text or document holds."""
+    content_type, current = fetched.content_type, fetched.url
+    if not is_article_type(content_type):
         raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
-    body = bytearray()
-    for chunk in response.iter_bytes():
-        body.extend(chunk)
-        if len(body) > max_bytes:
-            raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
-        deadline.remaining()
     name = urlsplit(current).path.rsplit("/", 1)[-1] or None
     if content_type in DOCUMENT_TYPES:
         name = Path(name or "document").with_suffix(DOCUMENT_TYPES[content_type]).name
@@ -263,7 +338,7 @@ def _read_page(response: httpx.Response, current: str, source: str, max_bytes: i
     elif name and Path(name).suffix.lower() not in TEXT_SUFFIXES:
         name = None  # plain text under a path such as /notes: a text, whatever its ending
     document = parse_bytes(
-        bytes(body), name=name, source=source, max_bytes=max_bytes, charset=response.charset_encoding, url=current
+        fetched.body, name=name, source=source, max_bytes=max_bytes, charset=fetched.charset, url=current
     )
     if content_type in _HTML_TYPES:
         return document

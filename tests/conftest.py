@@ -74,3 +74,39 @@ def fast_library(tmp_path: Path) -> Library:
 @pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+# --- PostgreSQL, for the backend that shares a library between machines ----------------
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL 16 server with pgvector (the `pgserver` wheel), started for the test
+    session in a temporary directory and stopped at its end; it listens on a Unix socket only."""
+    import pgserver  # a dev dependency: CI installs it, the tests never skip for lack of it
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    yield server
+    server.cleanup()
+
+
+_databases = iter(range(1, 10**6))
+
+
+@pytest.fixture
+def database_url(postgres_server) -> str:
+    """A fresh, empty database on the test server: its URL."""
+    name = f"citebot_test_{next(_databases)}"
+    postgres_server.psql(f"CREATE DATABASE {name};")
+    yield postgres_server.get_uri(name)
+    postgres_server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE);")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage(request, tmp_path):
+    """Where a library lives, on each backend in turn: each call gives the same storage
+    (an index directory, or a backend on the same PostgreSQL database)."""
+    if request.param == "sqlite":
+        return lambda: tmp_path / "idx"
+    from index.pg_backend import PgBackend
+
+    url = request.getfixturevalue("database_url")
+    return lambda: PgBackend(url)

@@ -13,6 +13,8 @@ import json
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -38,9 +40,18 @@ class FakeTelegram(LoopbackServer):
         self.calls: list[Call] = []
         self.refused: list[tuple[Call, str]] = []  # what Telegram would have rejected, and why
         self.updates: list[dict] = []
+        self._confirmed = 0  # updates before this id were confirmed by an offset
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
         self.failures: dict[str, int] = {}  # method -> how many more calls fail as if Telegram were down
+        self.channels: dict[str, dict] = {}  # username -> chat (channels the tests created)
+        # Webhook mode: updates are POSTed to these endpoints in turn (a load balancer in front
+        # of replicas), with the secret token the bot registered; empty: long polling.
+        self.deliver_to: list[str] = []
+        self.webhook: dict = {}  # what the bot registered with setWebhook
+        self.deliveries: list[tuple[str, int]] = []  # (endpoint, HTTP status)
+        self._next_endpoint = itertools.count()
+        self.channel_admins: dict[int, set[int]] = {}  # channel id -> user ids that administer it
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._changed = threading.Condition()
@@ -136,9 +147,12 @@ class FakeTelegram(LoopbackServer):
         return {**self.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False}
 
     def api_getUpdates(self, params):
-        offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
         with self._changed:
+            # As Telegram: an offset confirms every update before it, for good (a restarted
+            # bot asking from 0 does not get them again).
+            self._confirmed = max(self._confirmed, int(params.get("offset") or 0))
+            offset = self._confirmed
             while True:
                 pending = [u for u in self.updates if u["update_id"] >= offset]
                 if pending or time.monotonic() >= deadline:
@@ -190,6 +204,60 @@ class FakeTelegram(LoopbackServer):
         file_path, content = self.files[file_id]
         return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content), "file_path": file_path}
 
+    def api_answerInlineQuery(self, params):
+        """Every result's message must be one Telegram would post."""
+        results = params.get("results") or []
+        if isinstance(results, str):
+            results = json.loads(results)
+        for result in results:
+            content = result.get("input_message_content") or {}
+            if str(content.get("parse_mode", "")).upper() == "HTML":
+                check_telegram_html(content.get("message_text", ""))
+            elif content:
+                check_length(content.get("message_text", ""))
+        return True
+
+    def api_getChat(self, params):
+        chat_id = str(params["chat_id"])
+        chat = self.channels.get(chat_id.removeprefix("@").lower())
+        if chat is None:
+            chat = next((c for c in self.channels.values() if str(c["id"]) == chat_id), None)
+        if chat is None:
+            raise ValueError("chat not found")
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11}  # a ChatFullInfo
+
+    def api_getChatMember(self, params):
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if user_id in self.channel_admins.get(chat_id, set()) else "member"
+        user = self.bot_user() if user_id == BOT_ID else {"id": user_id, "is_bot": False, "first_name": "U"}
+        member = {"status": status, "user": user}
+        if status == "administrator":
+            member.update(
+                {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                    "can_post_messages": True,
+                }
+            )
+        return member
+
+    def api_setWebhook(self, params):
+        self.webhook = dict(params)
+        return True
+
+    def api_getWebhookInfo(self, params):
+        return {"url": self.webhook.get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+
     def api_default(self, params):
         return True
 
@@ -199,6 +267,30 @@ class FakeTelegram(LoopbackServer):
             update["update_id"] = next(self._update_ids)
             self.updates.append(update)
             self._changed.notify_all()
+            endpoints = list(self.deliver_to)
+        if endpoints:
+            endpoint = endpoints[next(self._next_endpoint) % len(endpoints)]
+            threading.Thread(target=self._deliver, args=(endpoint, update), daemon=True).start()
+
+    def _deliver(self, endpoint: str, update: dict, attempts: int = 20) -> None:
+        """POST an update to a webhook as Telegram does, retrying while the endpoint is down."""
+        headers = {"Content-Type": "application/json"}
+        if secret := self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = str(secret)
+        for _ in range(attempts):  # bounded
+            try:
+                request = urllib.request.Request(endpoint, json.dumps(update).encode(), headers)
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as exc:
+                status = exc.code
+            except OSError:
+                time.sleep(0.5)
+                continue
+            with self._changed:
+                self.deliveries.append((endpoint, status))
+                self._changed.notify_all()
+            return
 
     def user_message(
         self,
@@ -248,6 +340,54 @@ class FakeTelegram(LoopbackServer):
                 }
             }
         )
+
+    def inline_query(self, user_id: int, query: str) -> str:
+        """A user types `@bot query` in some chat; returns the inline query's id."""
+        query_id = str(next(self._ids))
+        self.push(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+                    "query": query,
+                    "offset": "",
+                }
+            }
+        )
+        return query_id
+
+    def inline_answer(self, query_id: str, timeout: float = 60.0) -> dict:
+        """The bot's answer to an inline query (its parameters)."""
+        call = self.wait_for(
+            lambda: next(
+                (c for c in self.calls_to("answerInlineQuery") if str(c.params["inline_query_id"]) == query_id), None
+            ),
+            timeout,
+        )
+        results = call.params.get("results") or []
+        return {**call.params, "results": json.loads(results) if isinstance(results, str) else results}
+
+    def chosen_inline_result(self, user_id: int, result_id: str, query: str) -> None:
+        self.push(
+            {
+                "chosen_inline_result": {
+                    "result_id": result_id,
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+                    "query": query,
+                }
+            }
+        )
+
+    def add_channel(self, username: str, title: str, *, bot_is_admin: bool) -> dict:
+        chat = {"id": -1_000_000_000_000 - next(self._ids), "type": "channel", "title": title, "username": username}
+        self.channels[username.lower()] = chat
+        self.channel_admins[chat["id"]] = {BOT_ID} if bot_is_admin else set()
+        return chat
+
+    def channel_post(self, chat: dict, text: str) -> dict:
+        post = {"message_id": next(self._ids), "date": int(time.time()), "chat": chat, "text": text}
+        self.push({"channel_post": post})
+        return post
 
     def add_file(self, name: str, content: bytes) -> dict:
         file_id = f"file{next(self._ids)}"

@@ -3,8 +3,10 @@ a site serving canned pages, for fetching tests."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
@@ -68,3 +70,63 @@ class Site(LoopbackServer):
                 pass
 
         super().__init__(Handler)
+
+
+class FeedSite(LoopbackServer):
+    """A news site with feeds whose content the test changes while the bot follows them.
+    It answers conditional requests as a real server does (`ETag` from the content,
+    `Last-Modified` from when it last changed: 304 when nothing changed), records every
+    request's path and headers, and fails a path with 500 while it is in `failing`."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[str, bytes, float]] = {}  # path -> (content type, body, changed at)
+        self.failing: set[str] = set()
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                with site._lock:
+                    site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                    page = site.pages.get(self.path)
+                    failing = self.path in site.failing
+                if failing or page is None:
+                    self._send(500 if failing else 404, "text/plain", b"erreur" if failing else b"absent")
+                    return
+                content_type, body, changed = page
+                etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+                modified = formatdate(changed, usegmt=True)
+                if self.headers.get("If-None-Match") is not None:  # it takes precedence, as in HTTP
+                    unchanged = self.headers["If-None-Match"] == etag
+                else:
+                    unchanged = self.headers.get("If-Modified-Since") == modified
+                if unchanged:
+                    self._send(304, content_type, b"", {"ETag": etag, "Last-Modified": modified})
+                    return
+                self._send(200, content_type, body, {"ETag": etag, "Last-Modified": modified})
+
+            def _send(self, status: int, content_type: str, body: bytes, headers: dict | None = None) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        super().__init__(Handler)
+
+    def publish(self, path: str, content_type: str, body: str | bytes) -> None:
+        data = body.encode() if isinstance(body, str) else body
+        with self._lock:
+            previous = self.pages.get(path)
+            changed = time.time() if previous is None or previous[1] != data else previous[2]
+            self.pages[path] = (content_type, data, changed)
+
+    def requests_to(self, path: str) -> list[dict[str, str]]:
+        with self._lock:
+            return [headers for p, headers in self.requests if p == path]

@@ -49,7 +49,7 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
     assert answer["question"] == QUESTION and answer["found"] is True
     assert [r["rank"] for r in answer["results"]] == [1, 2, 3]
     for result in answer["results"]:
-        assert set(result) == {"rank", "score", "article_id", "title", "date", "source", "passage", "quote"}
+        assert set(result) == {"rank", "score", "article_id", "title", "date", "source", "passage", "quote", "link"}
         assert result["quote"] in result["passage"] and result["source"] == str(SAMPLE)
     assert any("Stoltenberg" in r["quote"] for r in answer["results"])
 

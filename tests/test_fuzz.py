@@ -8,6 +8,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.feeds import PollReport
+from bot.state import ChannelRow, FeedRow, ShownResult, Vote
+from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as fmt
 from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count
 from index.documents import Document, parse_text
@@ -106,6 +109,66 @@ def test_every_other_message_is_valid_telegram_html(text, model, count, other):
         fmt.reindex_done_html(count, other, count % 7, other % 5),
         fmt.nothing_found_html(),
         fmt.empty_library_html(),
+        fmt.inline_nothing_found_html(text),
+        fmt.help_html(text, admin=True),
+        fmt.feedback_html(
+            {"approved": count, "rejected": other, "inline_chosen": count},
+            [Vote(1, -1, text, (ShownResult(1, model, None, None, text, text),), 0.0)] * 5,
+        ),
+    ):
+        check_telegram_html(html)
+        assert fmt.fits(html)
+
+
+@FAST
+@given(results())
+def test_every_inline_result_message_is_valid_telegram_html(result):
+    html = fmt.inline_quote_html(result)
+    check_telegram_html(html)
+    assert fmt.fits(html)
+
+
+@st.composite
+def feeds(draw) -> FeedRow:
+    return FeedRow(
+        id=draw(st.integers(1, 10**12)),
+        url=draw(url) or "https://exemple.fr/rss",
+        title=draw(field),
+        every_minutes=draw(st.floats(0.01, 10**5)),
+        etag=None,
+        last_modified=None,
+        last_polled=draw(st.one_of(st.none(), st.floats(0, 2e9))),
+        last_success=None,
+        failures=draw(st.integers(0, 10**6)),
+        last_error=draw(st.one_of(st.none(), field)),
+        articles=draw(st.integers(0, 10**9)),
+    )
+
+
+@FAST
+@given(
+    st.lists(feeds(), max_size=60),
+    st.lists(st.builds(ChannelRow, st.integers(), field, st.one_of(st.none(), field)), max_size=10),
+    field,
+)
+def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
+    feed = rows[0] if rows else FeedRow(1, "https://exemple.fr/rss", text, 30, None, None, None, None, 0, None, 0)
+    report = PollReport(feed, [1, 2], 3, [(text, text)] * 7, error=text if len(text) % 2 else None)
+    for html in (
+        fmsg.feeds_html(rows, channels, now=2e9),
+        fmsg.followed_html(report),
+        fmsg.already_followed_html(feed),
+        fmsg.follow_error_html(text),
+        fmsg.unfollowed_html(feed),
+        fmsg.not_followed_html(text),
+        fmsg.channel_unknown_html(text),
+        fmsg.channel_not_admin_html(text),
+        fmsg.channel_followed_html(text),
+        fmsg.channel_unfollowed_html(text),
+        fmsg.feed_failing_html(feed, text),
+        fmsg.feed_recovered_html(feed),
+        fmsg.entries_given_up_html(feed, report.given_up),
+        *(value for name, value in vars(fmsg).items() if name.isupper() and isinstance(value, str)),
     ):
         check_telegram_html(html)
         assert fmt.fits(html)

@@ -1,6 +1,6 @@
-"""The library with the real model, real SQLite and real FAISS: what users see."""
+"""The library with the real model, on both backends: the embedded one (real SQLite, real
+FAISS) and PostgreSQL with pgvector (a real server): what users see is the same."""
 
-import json
 import time
 
 import pytest
@@ -8,9 +8,15 @@ import pytest
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
 from index.library import Library
-from index.manifest import MANIFEST
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+
+
+@pytest.fixture
+def library(storage, embedder):
+    lib = Library(storage(), embedder, max_words=200)
+    yield lib
+    lib.close()
 
 
 @pytest.fixture
@@ -91,26 +97,30 @@ def test_a_deleted_article_is_gone_from_both_searches(sample_library):
         sample_library.delete(article_id)
 
 
-def test_the_library_is_persistent(tmp_path, embedder, sample_text):
-    first = Library(tmp_path / "idx", embedder, max_words=200)
+def test_the_library_is_persistent(storage, embedder, sample_text):
+    first = Library(storage(), embedder, max_words=200)
     first.ingest([parse_text(sample_text)])
     first.close()
-    reopened = Library(tmp_path / "idx", embedder, max_words=200)
+    reopened = Library(storage(), embedder, max_words=200)
     assert reopened.ask(QUESTION).found
-    manifest = json.loads((tmp_path / "idx" / MANIFEST).read_text())
+    manifest = reopened.backend.check(reopened.config)
     assert manifest["model"] == "intfloat/multilingual-e5-small" and manifest["dimension"] == 384
     assert manifest["max_words"] == 200 and reopened.stats().passages == 4
+    reopened.close()
 
 
-def test_changed_settings_are_detected_and_reindex_resolves_them(tmp_path, embedder, sample_text):
-    Library(tmp_path / "idx", embedder, max_words=200).ingest([parse_text(sample_text)])
+def test_changed_settings_are_detected_and_reindex_resolves_them(storage, embedder, sample_text):
+    first = Library(storage(), embedder, max_words=200)
+    first.ingest([parse_text(sample_text)])
+    first.close()
     with pytest.raises(IndexMismatch, match="reindex"):
-        Library(tmp_path / "idx", embedder, max_words=60)
-    rebuilt = Library.rebuild(tmp_path / "idx", embedder, max_words=60)
+        Library(storage(), embedder, max_words=60)
+    rebuilt = Library.rebuild(storage(), embedder, max_words=60)
     stats = rebuilt.stats()
     assert (stats.articles, stats.max_words) == (1, 60) and stats.passages > 4
     assert rebuilt.articles()[0].id == 1  # ids survive a reindex
     assert rebuilt.ask(QUESTION).found
+    rebuilt.close()
 
 
 def test_reindex_in_place_keeps_ids_and_answers(sample_library):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from bot.permissions import QuestionRateLimiter, is_admin, may_ingest
+from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
+from bot.state import BotState
 from bot.telegram import messages as fmt
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -31,8 +32,8 @@ def test_the_answering_sentence_is_highlighted_inside_a_blockquote_and_everythin
         in html
     )
     assert (
-        '<i>&lt;b&gt;Titre&lt;/b&gt;</i> — février 2023 — <a href="https://x.fr/?a=1&amp;b=&quot;2&quot;">source</a>'
-        in html
+        '<i>&lt;b&gt;Titre&lt;/b&gt;</i> — février 2023 — <a href="https://x.fr/?a=1&amp;b=&quot;2&quot;'
+        '#:~:text=La%20soci%C3%A9t%C3%A9%20A%26B%20a,3%20%3C%204%20%C2%BB.">source</a>' in html  # lands on the quote
     )
 
 
@@ -77,10 +78,16 @@ def test_admins_and_ingest_permissions():
     assert may_ingest(3, Settings(_env_file=None))
 
 
-def test_questions_are_limited_per_user_per_sliding_minute():
-    now = [0.0]
-    limiter = QuestionRateLimiter(2, clock=lambda: now[0])
-    assert limiter.allow(1) and limiter.allow(1) and not limiter.allow(1)
-    assert limiter.allow(2)  # other users are not affected
-    now[0] = 60.0
-    assert limiter.allow(1)
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_questions_are_limited_per_user_per_sliding_minute(backend, tmp_path, request):
+    now = [1000.0]
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    state = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+    other_process = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+    assert state.allow_question(1, 2) and other_process.allow_question(1, 2)
+    assert not state.allow_question(1, 2) and not other_process.allow_question(1, 2)  # counted over both
+    assert state.allow_question(2, 2)  # other users are not affected
+    now[0] += 60.5
+    assert state.allow_question(1, 2)
+    state.close()
+    other_process.close()

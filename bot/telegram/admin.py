@@ -1,12 +1,12 @@
-"""Administration: /stats, /articles (paged), /delete ID, /reindex. Admins only."""
+"""Administration: /stats, /articles (paged), /delete ID, /reindex, /feedback. Admins only."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 import logging
+import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
@@ -21,9 +21,8 @@ ARTICLES_PER_PAGE = 20
 Handler = Callable[[Update, Context], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class ArticlesPageButton:
-    page: int
+# Button data of a page of /articles (admins only: nothing to hide or to bind to a chat).
+ARTICLES_PAGE = re.compile(r"^l\|(\d{1,9})$")
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -64,9 +63,9 @@ async def cmd_delete(update: Update, context: Context) -> None:
 def articles_markup(page: int, total: int) -> InlineKeyboardMarkup | None:
     buttons = []
     if page > 0:
-        buttons.append(InlineKeyboardButton("◀ Page précédente", callback_data=ArticlesPageButton(page - 1)))
+        buttons.append(InlineKeyboardButton("◀ Page précédente", callback_data=f"l|{page - 1}"))
     if (page + 1) * ARTICLES_PER_PAGE < total:
-        buttons.append(InlineKeyboardButton("Page suivante ▶", callback_data=ArticlesPageButton(page + 1)))
+        buttons.append(InlineKeyboardButton("Page suivante ▶", callback_data=f"l|{page + 1}"))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
@@ -86,10 +85,17 @@ async def cmd_articles(update: Update, context: Context) -> None:
 @admin_only
 async def on_articles_page(update: Update, context: Context) -> None:
     query = update.callback_query
-    button: ArticlesPageButton = query.data
     await query.answer()
-    text, markup = await articles_page(context, button.page)
+    text, markup = await articles_page(context, int(ARTICLES_PAGE.match(query.data)[1]))
     await edit(query.message, text, markup)
+
+
+@admin_only
+async def cmd_feedback(update: Update, context: Context) -> None:
+    state = context.service.state
+    counts = await asyncio.to_thread(state.feedback_counts)
+    rejected = await asyncio.to_thread(state.votes, -1, 5)
+    await reply(update.effective_message, msg.feedback_html(counts, rejected))
 
 
 @admin_only

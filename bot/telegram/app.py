@@ -1,12 +1,16 @@
-"""`python -m bot serve`: builds the Application (long polling) and only wires it.
+"""`python -m bot serve [--webhook]`: builds the Application and only wires it; long polling,
+or a webhook server (one of several replicas behind a load balancer, sharing PostgreSQL).
 
-Handlers live by feature in `questions`, `ingest` and `admin`. Edited messages never
-run anything: editing an old `/delete 3` must not delete again.
+Handlers live by feature in `questions`, `inline`, `ingest`, `follow` and `admin`. Edited
+messages never run anything: editing an old `/delete 3` must not delete again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -16,18 +20,20 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
-    InvalidCallbackData,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
 from bot.permissions import is_admin
-from bot.service import open_library
+from bot.service import open_library, open_state
 from bot.settings import Settings
-from bot.telegram import admin, ingest, questions
+from bot.state import BotState
+from bot.telegram import admin, follow, ingest, inline, questions
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
@@ -47,17 +53,35 @@ ADMIN_COMMANDS = [
     BotCommand("delete", "Supprimer un article : /delete ID (admin)"),
     BotCommand("reindex", "Reconstruire l'index (admin)"),
     BotCommand("stats", "Chiffres de la bibliothèque (admin)"),
+    BotCommand("follow", "Suivre un flux RSS/Atom ou une chaîne (admin)"),
+    BotCommand("unfollow", "Ne plus suivre un flux : /unfollow ID (admin)"),
+    BotCommand("feeds", "Flux et chaînes suivis (admin)"),
+    BotCommand("feedback", "Les 👍 et 👎 des utilisateurs (admin)"),
 ]
 # Seconds before each new attempt at registering the command menu after a failure.
 COMMAND_MENU_RETRIES = (5, 30, 120, 600, 3600)
-# Button data kept in memory (python-telegram-bot's cache, least recently used out).
-BUTTONS_KEPT = 2048
+# How often answers older than ANSWERS_KEPT_DAYS are forgotten.
+FORGET_EVERY_SECONDS = 3600
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     user = update.effective_user
     admin_user = is_admin(user and user.id, context.service.settings)
-    await reply(update.effective_message, msg.HELP + (msg.ADMIN_HELP if admin_user else ""))
+    await reply(update.effective_message, msg.help_html(context.bot.username, admin_user))
+
+
+async def forget_old_answers(context: Context) -> None:
+    service = context.service
+    moment = time.time() - service.settings.answers_kept_days * 86400
+    await asyncio.to_thread(service.state.forget_before, moment)
+
+
+async def start_up(application: Application) -> None:
+    """Once the bot knows itself: the command menu, the feed jobs, the answers' retention."""
+    await register_commands(application)
+    follow.schedule_feeds(application)
+    application.job_queue.run_repeating(follow.sync_feeds, follow.SYNC_EVERY_SECONDS, name="sync-feeds")
+    application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
 
 
 async def register_commands(application: Application) -> None:
@@ -89,7 +113,7 @@ async def _register_commands(application: Application, attempt: int) -> None:
             log.warning("could not register admin commands for %s: %s", admin_id, exc)
 
 
-def build_application(settings: Settings, library: Library) -> Application:
+def build_application(settings: Settings, library: Library, state: BotState) -> Application:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     application = (
         ApplicationBuilder()
@@ -104,13 +128,12 @@ def build_application(settings: Settings, library: Library) -> Application:
             )
         )
         .context_types(ContextTypes(context=Context))
-        .arbitrary_callback_data(BUTTONS_KEPT)
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
-        .post_init(register_commands)
+        .post_init(start_up)
         .build()
     )
-    application.bot_data["service"] = BotService.create(settings, library)
+    application.bot_data["service"] = BotService.create(settings, library, state)
     new = filters.UpdateType.MESSAGE  # never edited messages
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -124,10 +147,18 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("delete", admin.cmd_delete, filters=new),
             CommandHandler("articles", admin.cmd_articles, filters=new),
             CommandHandler("reindex", admin.cmd_reindex, filters=new),
-            CallbackQueryHandler(questions.on_more, pattern=questions.AnswerPageButton),
-            CallbackQueryHandler(questions.on_reference, pattern=questions.ArticleButton),
-            CallbackQueryHandler(admin.on_articles_page, pattern=admin.ArticlesPageButton),
-            CallbackQueryHandler(questions.on_expired_button, pattern=InvalidCallbackData),
+            CommandHandler("feedback", admin.cmd_feedback, filters=new),
+            CommandHandler("follow", follow.cmd_follow, filters=new),
+            CommandHandler("unfollow", follow.cmd_unfollow, filters=new),
+            CommandHandler("feeds", follow.cmd_feeds, filters=new),
+            CallbackQueryHandler(questions.on_more, pattern=rf"^{questions.PAGE}\|"),
+            CallbackQueryHandler(questions.on_reference, pattern=rf"^{questions.ARTICLE}\|"),
+            CallbackQueryHandler(questions.on_vote, pattern=rf"^{questions.VOTE}\|"),
+            CallbackQueryHandler(admin.on_articles_page, pattern=admin.ARTICLES_PAGE),
+            CallbackQueryHandler(questions.on_unknown_button),
+            InlineQueryHandler(inline.on_inline_query),
+            ChosenInlineResultHandler(inline.on_chosen_inline_result),
+            MessageHandler(filters.UpdateType.CHANNEL_POST, follow.on_channel_post),
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, questions.on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, questions.on_group_text),
             MessageHandler(new & private & filters.Document.ALL, ingest.on_document_without_command),
@@ -137,19 +168,44 @@ def build_application(settings: Settings, library: Library) -> Application:
     return application
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, webhook: bool = False) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
         raise LibraryError(
             "TELEGRAM_BOT_TOKEN manquant : créez un bot avec @BotFather, puis mettez son jeton "
             "dans TELEGRAM_BOT_TOKEN (environnement ou fichier .env)."
         )
+    if webhook and not settings.webhook_url:
+        raise LibraryError(
+            "WEBHOOK_URL manquant : l'adresse HTTPS publique à laquelle Telegram enverra les messages "
+            "(celle du bot, ou du répartiteur de charge devant ses réplicas)."
+        )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     library = open_library(settings, notify=log.info)
+    state = open_state(settings)
     try:
-        log.info("library: %s articles; starting long polling", library.stats().articles)
-        build_application(settings, library).run_polling(allowed_updates=Update.ALL_TYPES)
+        application = build_application(settings, library, state)
+        if webhook:
+            log.info(
+                "library: %s articles; webhook on %s:%s for %s",
+                library.stats().articles,
+                settings.webhook_listen,
+                settings.webhook_port,
+                settings.webhook_url,
+            )
+            secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            log.info("library: %s articles; starting long polling", library.stats().articles)
+            application.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         raise LibraryError(
             "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de @BotFather "
@@ -158,5 +214,6 @@ def serve(settings: Settings) -> int:
     except TelegramError as exc:
         raise LibraryError(f"Telegram est injoignable au démarrage : {redact(str(exc), token)}") from None
     finally:
+        state.close()
         library.close()
     return 0

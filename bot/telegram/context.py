@@ -1,4 +1,4 @@
-"""What handlers share, typed: the library and settings behind `context.service`."""
+"""What handlers share, typed: the library, the bot's state and settings behind `context.service`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
 
-from bot.permissions import QuestionRateLimiter
+from bot.feeds import FeedFollower
 from bot.settings import Settings
+from bot.state import BotState
 from index.library import Library
 
 
@@ -18,12 +19,17 @@ class BotService:
 
     settings: Settings
     library: Library
-    limiter: QuestionRateLimiter
+    state: BotState
+    follower: FeedFollower
     reindexing: asyncio.Task | None = field(default=None)
 
     @classmethod
-    def create(cls, settings: Settings, library: Library) -> BotService:
-        return cls(settings, library, QuestionRateLimiter(settings.questions_per_minute))
+    def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:
+        return cls(settings, library, state, FeedFollower(library, state, settings))
+
+    def may_ask(self, user_id: int) -> bool:
+        """The per-user limit on questions, counted over every process sharing the state."""
+        return self.state.allow_question(user_id, self.settings.questions_per_minute)
 
     @property
     def reindex_running(self) -> bool:

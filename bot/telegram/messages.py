@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
 
-from bot.replies import EMPTY_LIBRARY, NOTHING_FOUND, french_date, link_of, passages, plural
+from bot.replies import EMPTY_LIBRARY, NOTHING_FOUND, french_date, link_of, passages, plural, quote_link
+from bot.state import Vote
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -35,6 +36,9 @@ avec son titre, sa date et sa source.
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
+<b>Dans n'importe quelle conversation</b>
+Tapez <code>@{bot} votre question</code> puis choisissez un passage : je le cite avec sa source.
+
 <b>Ajouter un article</b>
 • <code>/ingest https://exemple.fr/article</code>
 • <code>/ingest</code> suivi du texte collé (la première ligne peut être le titre, \
@@ -45,7 +49,9 @@ ou des lignes <code>titre:</code>, <code>date:</code>, <code>url:</code>)
 ADMIN_HELP = """
 
 <b>Administration</b>
-/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire l'index · /stats — chiffres"""
+/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire l'index · /stats — chiffres
+/follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID · /feeds — flux suivis
+/feedback — les 👍 et 👎 des utilisateurs"""
 REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
 INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articles ici."
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
@@ -54,6 +60,12 @@ ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Q
 DELETE_USAGE = "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles)."
 DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
 EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
+INLINE_HINT = "Tapez une question : je cite les articles qui y répondent"
+INLINE_SLOW_DOWN = "Beaucoup de questions d'un coup : patientez une minute"
+INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
+INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
+THANKS_UP = "Merci ! Votre 👍 est noté."
+THANKS_DOWN = "Merci ! Votre 👎 est noté : il aidera à améliorer les réponses."
 OTHER_CHAT = "Ce bouton appartient à une autre conversation."
 ARTICLE_GONE = "Cet article a été retiré de la bibliothèque."
 INGEST_STARTED = "⏳ Ajout de l'article…"
@@ -63,6 +75,10 @@ INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a 
 REINDEX_STARTED = "🔄 Réindexation : préparation…"
 REINDEX_RUNNING = "Une réindexation est déjà en cours."
 REINDEX_FAILED = "La réindexation a échoué ; l'index précédent est conservé."
+
+
+def help_html(bot_username: str, admin: bool) -> str:
+    return HELP.replace("{bot}", e(shorten(bot_username, 32) or "bot")) + (ADMIN_HELP if admin else "")
 
 
 def e(text: str) -> str:
@@ -129,11 +145,14 @@ def excerpt(passage: str, start: int, end: int, limit: int = PASSAGE_LIMITS[0]) 
     return text, max(start + shift, len(prefix)), min(end + shift, len(text) - len(suffix))
 
 
-def reference_html(article: ArticleRow) -> str:
+def reference_html(article: ArticleRow, quote: str | None = None) -> str:
+    """Title, date and source link; with a `quote`, the link opens the page at the quote."""
     parts = [f"<i>{e(title_of(article))}</i>"]
     if date := french_date(article.date):
         parts.append(e(date))
-    if link := safe_link(link_of(article)):
+    url = link_of(article)
+    link = (safe_link(quote_link(url, quote)) if quote else None) or safe_link(url) if url else None
+    if link:
         parts.append(f'<a href="{link}">source</a>')
     return " — ".join(parts)
 
@@ -141,7 +160,7 @@ def reference_html(article: ArticleRow) -> str:
 def result_html(result: Result, limit: int = PASSAGE_LIMITS[0]) -> str:
     text, start, end = excerpt(result.passage, result.quote_start, result.quote_end, limit)
     quoted = e(text[:start]) + "<b>" + e(text[start:end]) + "</b>" + e(text[end:])
-    return f"<blockquote expandable>{quoted}</blockquote>\n{reference_html(result.article)}"
+    return f"<blockquote expandable>{quoted}</blockquote>\n{reference_html(result.article, result.quote)}"
 
 
 @dataclass(frozen=True)
@@ -182,6 +201,20 @@ def _fitting_block(result: Result, room: int) -> str:
         if telegram_length(block) <= room:
             return block
     raise AssertionError("the shortest excerpt always fits")  # guaranteed by the caps above
+
+
+def inline_quote_html(result: Result) -> str:
+    """The message an inline result posts: the quote alone, and where it comes from."""
+    reference = reference_html(result.article, result.quote)
+    for limit in PASSAGE_LIMITS:
+        html = f"<blockquote>« <b>{e(shorten(result.quote, limit))}</b> »</blockquote>\n{reference}"
+        if fits(html):
+            return html
+    raise AssertionError("the shortest quote always fits")  # guaranteed by the caps above
+
+
+def inline_nothing_found_html(question: str) -> str:
+    return e(f"Je n'ai rien trouvé dans la bibliothèque sur « {shorten(question, QUESTION_CHARS)} ».")
 
 
 def nothing_found_html() -> str:
@@ -253,6 +286,34 @@ def stats_html(stats: LibraryStats) -> str:
         f"Modèle : {e(shorten(stats.model, FIELD_CHARS))} (dimension {stats.dimension})\n"
         f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo"
     )
+
+
+def feedback_html(counts: dict[str, int], rejected: list[Vote]) -> str:
+    """/feedback: how answers were judged, and the latest 👎 with the quote that was shown
+    (as many as fit one message)."""
+    head = [
+        "<b>Retours des utilisateurs</b>",
+        f"👍 {counts['approved']} · 👎 {counts['rejected']} · résultats inline choisis : {counts['inline_chosen']}",
+    ]
+    tail = ["\nExporter : <code>python -m bot feedback export FICHIER</code>"]
+    entries = []
+    for vote in rejected:
+        entry = f"• {e(shorten(vote.question, 150))}"
+        if vote.shown:
+            entry += f"\n  → « {e(shorten(vote.shown[0].quote, 200))} » ({e(shorten(vote.shown[0].title, 60))})"
+        entries.append(entry)
+    return fit_list(head, ["\n<b>Derniers 👎</b>", *entries] if entries else [], tail)
+
+
+def fit_list(head: list[str], entries: list[str], tail: list[str]) -> str:
+    """Lines of a message within Telegram's limit: the last entries go first, then an
+    entry too long alone is dropped, and head and tail always stay (callers keep them short)."""
+    while entries:
+        text = "\n".join([*head, *entries, *tail])
+        if fits(text):
+            return text
+        entries = entries[:-1]
+    return "\n".join([*head, *tail])
 
 
 def error_html(message: str) -> str:

@@ -1,52 +1,60 @@
-"""Questions: answered in private chats, with /ask, or when addressed in a group;
-the answer's pages and article cards behind buttons that only work in their chat."""
+"""Questions: answered in private chats, with /ask, or when addressed in a group; the
+answer's pages, article cards and 👍/👎 behind buttons that only work in their chat.
+
+An answer is stored with its pages (`bot.state`) and its buttons carry its unguessable
+token, so they keep working after a restart, and from another process of the same bot."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
+from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.sending import edit, reply, typing
 from index.errors import NotFound
+from index.library import Answer
+
+# Button data: "<kind>|<answer token>|<argument>", within Telegram's 64 bytes.
+PAGE, ARTICLE, VOTE = "p", "a", "v"
+BUTTON = re.compile(
+    r"^(?:(?P<kind>[pa])\|(?P<token>[\w-]{1,40})\|(?P<number>\d{1,18})|v\|(?P<vote_token>[\w-]{1,40})\|(?P<vote>[+-]))$"
+)
 
 
-@dataclass(frozen=True)
-class AnswerPageButton:
-    """Callback data (kept by python-telegram-bot under an unguessable key): one page
-    of one answer, valid only in the chat the answer was sent to."""
-
-    chat_id: int
-    pages: tuple[msg.AnswerPage, ...]
-    page: int
-
-
-@dataclass(frozen=True)
-class ArticleButton:
-    chat_id: int
-    article_id: int
-
-
-def answer_markup(chat_id: int, pages: tuple[msg.AnswerPage, ...], page: int) -> InlineKeyboardMarkup:
+def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
     navigation = []
     if page > 0:
-        navigation.append(
-            InlineKeyboardButton("◀ Précédents", callback_data=AnswerPageButton(chat_id, pages, page - 1))
-        )
-    if page + 1 < len(pages):
-        navigation.append(
-            InlineKeyboardButton("Plus de passages ▶", callback_data=AnswerPageButton(chat_id, pages, page + 1))
-        )
-    titles = {r.article.id: msg.title_of(r.article, 40) for r in pages[page].results}
+        navigation.append(InlineKeyboardButton("◀ Précédents", callback_data=f"{PAGE}|{answer.token}|{page - 1}"))
+    if page + 1 < len(answer.pages):
+        navigation.append(InlineKeyboardButton("Plus de passages ▶", callback_data=f"{PAGE}|{answer.token}|{page + 1}"))
     references = [
-        [InlineKeyboardButton(f"📄 {title}", callback_data=ArticleButton(chat_id, article_id))]
-        for article_id, title in titles.items()
+        [InlineKeyboardButton(f"📄 {title}", callback_data=f"{ARTICLE}|{answer.token}|{article_id}")]
+        for article_id, title in answer.pages[page].articles
     ]
-    return InlineKeyboardMarkup([navigation, *references] if navigation else references)
+    votes = [
+        InlineKeyboardButton("👍", callback_data=f"{VOTE}|{answer.token}|+"),
+        InlineKeyboardButton("👎", callback_data=f"{VOTE}|{answer.token}|-"),
+    ]
+    return InlineKeyboardMarkup([row for row in (navigation, *references, votes) if row])
+
+
+def stored_pages(answer: Answer, per_page: int) -> tuple[list[StoredPage], list[ShownResult]]:
+    """An answer's messages and what they show, as the state keeps them."""
+    pages = [
+        StoredPage(page.text, tuple({r.article.id: msg.title_of(r.article, 40) for r in page.results}.items()))
+        for page in msg.answer_pages(answer, per_page)
+    ]
+    shown = [
+        ShownResult(
+            r.article.id, r.article.title, r.article.url or r.article.source, r.article.date, r.passage, r.quote
+        )
+        for r in answer.results
+    ]
+    return pages, shown
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
@@ -57,7 +65,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await reply(message, msg.ASK_USAGE)
         return
     user = update.effective_user
-    if user and not service.limiter.allow(user.id):
+    if user and not await asyncio.to_thread(service.may_ask, user.id):
         await reply(message, msg.e(msg.SLOW_DOWN))
         return
     async with typing(message):
@@ -68,33 +76,48 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     elif not answer.found:
         await reply(message, msg.nothing_found_html())
     else:
-        pages = tuple(msg.answer_pages(answer, service.settings.results_per_page))
-        await reply(message, pages[0].text, answer_markup(message.chat_id, pages, 0))
+        pages, shown = stored_pages(answer, service.settings.results_per_page)
+        token = await asyncio.to_thread(service.state.save_answer, message.chat_id, question, pages, shown)
+        stored = StoredAnswer(token, message.chat_id, question, tuple(pages), tuple(shown))
+        await reply(message, pages[0].text, answer_markup(stored, 0))
 
 
-async def _in_its_chat(update: Update, chat_id: int) -> bool:
-    if update.effective_chat is None or update.effective_chat.id != chat_id:
-        await update.callback_query.answer(msg.OTHER_CHAT, show_alert=True)
-        return False
-    return True
+async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str] | None:
+    """The answer a button belongs to and the button's argument, or None once the user was
+    told why not: expired (forgotten, or from an older version) or from another chat."""
+    query = update.callback_query
+    match = BUTTON.match(query.data or "")
+    token = match and (match["token"] or match["vote_token"])
+    answer = await asyncio.to_thread(context.service.state.answer, token) if token else None
+    if answer is None:
+        await query.answer(msg.EXPIRED, show_alert=True)
+        return None
+    if update.effective_chat is None or update.effective_chat.id != answer.chat_id:
+        await query.answer(msg.OTHER_CHAT, show_alert=True)
+        return None
+    return answer, match["number"] or match["vote"]
 
 
 async def on_more(update: Update, context: Context) -> None:
-    query = update.callback_query
-    button: AnswerPageButton = query.data
-    if not await _in_its_chat(update, button.chat_id):
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
-    await query.answer()
-    await edit(query.message, button.pages[button.page].text, answer_markup(button.chat_id, button.pages, button.page))
+    answer, argument = pressed
+    page = int(argument)
+    if page >= len(answer.pages):
+        await update.callback_query.answer(msg.EXPIRED, show_alert=True)
+        return
+    await update.callback_query.answer()
+    await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
 
 
 async def on_reference(update: Update, context: Context) -> None:
-    query = update.callback_query
-    button: ArticleButton = query.data
-    if not await _in_its_chat(update, button.chat_id):
+    pressed = await _pressed(update, context)
+    if pressed is None:
         return
+    query = update.callback_query
     try:
-        article = await asyncio.to_thread(context.service.library.article, button.article_id)
+        article = await asyncio.to_thread(context.service.library.article, int(pressed[1]))
     except NotFound:
         await query.answer(msg.ARTICLE_GONE, show_alert=True)
         return
@@ -102,8 +125,19 @@ async def on_reference(update: Update, context: Context) -> None:
     await reply(query.message, msg.article_card_html(article))
 
 
-async def on_expired_button(update: Update, context: Context) -> None:
-    """A button whose data is no longer kept (evicted, or from before a restart)."""
+async def on_vote(update: Update, context: Context) -> None:
+    """👍 / 👎 under an answer: kept with the question, the passages shown and their quotes."""
+    pressed = await _pressed(update, context)
+    if pressed is None:
+        return
+    answer, argument = pressed
+    user = update.effective_user
+    await asyncio.to_thread(context.service.state.record_vote, answer, user.id, 1 if argument == "+" else -1)
+    await update.callback_query.answer(msg.THANKS_UP if argument == "+" else msg.THANKS_DOWN)
+
+
+async def on_unknown_button(update: Update, context: Context) -> None:
+    """A button this version does not know (an older version's, or forged)."""
     await update.callback_query.answer(msg.EXPIRED, show_alert=True)
 
 

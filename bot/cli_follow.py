@@ -1,0 +1,128 @@
+"""`python -m bot follow | unfollow | feeds`: followed feeds from the command line. A feed
+followed here is polled by a running `serve` too (it looks for new feeds every minute)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from bot.feeds import FeedFollower, PollReport
+from bot.replies import plural
+from bot.service import open_state
+from bot.settings import Settings
+from bot.state import FeedRow
+from bot.terminal import open_for_terminal
+from index.errors import NotFound
+
+
+def _report_line(report: PollReport) -> str:
+    feed = report.feed
+    if report.error:
+        return f"flux {feed.id} « {feed.title} » : échec ({report.error})"
+    if report.not_modified:
+        return f"flux {feed.id} « {feed.title} » : inchangé depuis le dernier relevé"
+    line = f"flux {feed.id} « {feed.title} » : {plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
+    if report.duplicates:
+        line += f", {plural(report.duplicates, 'déjà présent', 'déjà présents')}"
+    for link, reason in report.given_up:
+        line += f"\n  abandonné : {link} ({reason})"
+    return line
+
+
+def feed_json(feed: FeedRow) -> dict:
+    return {
+        "id": feed.id,
+        "url": feed.url,
+        "title": feed.title,
+        "every_minutes": feed.every_minutes,
+        "last_polled": feed.last_polled,
+        "failures": feed.failures,
+        "last_error": feed.last_error,
+        "articles": feed.articles,
+    }
+
+
+def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
+    state = open_state(settings)
+    library = open_for_terminal(settings)
+    try:
+        follower = FeedFollower(library, state, settings)
+        feed, new = follower.follow(args.url, args.every)
+        if not new:
+            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url})")
+            return 0
+        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), relevé toutes les {feed.every_minutes:g} min")
+        report = follower.poll(feed.id)
+        if report is not None:
+            print(_report_line(report))
+        return 1 if report is not None and report.error else 0
+    finally:
+        state.close()
+        library.close()
+
+
+def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
+    state = open_state(settings)
+    try:
+        feed = state.feed(int(args.feed)) if args.feed.isdecimal() else state.feed_by_url(args.feed)
+        if feed is None:
+            raise NotFound(f"aucun flux suivi ne correspond à {args.feed} (voir python -m bot feeds)")
+        state.remove_feed(feed.id)
+        print(f"n'est plus suivi : flux {feed.id} « {feed.title} » (ses articles restent dans la bibliothèque)")
+        return 0
+    finally:
+        state.close()
+
+
+def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    state = open_state(settings)
+    try:
+        if args.poll:
+            library = open_for_terminal(settings)
+            try:
+                follower = FeedFollower(library, state, settings)
+                reports = [r for feed in state.feeds() if (r := follower.poll(feed.id)) is not None]
+            finally:
+                library.close()
+            for report in reports:
+                print(_report_line(report))
+            return 1 if any(r.error for r in reports) else 0
+        feeds = state.feeds()
+        if args.json:
+            for feed in feeds:
+                print(json.dumps(feed_json(feed), ensure_ascii=False))
+            return 0
+        if not feeds:
+            print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
+        for feed in feeds:
+            polled = time.strftime("%Y-%m-%d %H:%M", time.localtime(feed.last_polled)) if feed.last_polled else "jamais"
+            status = "ok" if not feed.failures else f"{feed.failures} échec(s) : {feed.last_error}"
+            print(
+                f"{feed.id:>4}  {feed.title} — {feed.url}\n      toutes les {feed.every_minutes:g} min, "
+                f"dernier relevé {polled}, {plural(feed.articles, 'article')}, {status}"
+            )
+        return 0
+    finally:
+        state.close()
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("follow", help="suivre un flux RSS ou Atom (ou le flux que déclare la page d'un site)")
+    p.add_argument("url", metavar="URL")
+    p.add_argument(
+        "--every", type=float, metavar="MINUTES", help="intervalle des relevés (par défaut : FEED_POLL_MINUTES)"
+    )
+    p.set_defaults(func=cmd_follow)
+
+    p = sub.add_parser("unfollow", help="ne plus suivre un flux (ses articles restent)")
+    p.add_argument("feed", metavar="ID_OU_URL")
+    p.set_defaults(func=cmd_unfollow)
+
+    p = sub.add_parser("feeds", help="les flux suivis ; --poll : les relever maintenant")
+    p.add_argument(
+        "--poll", action="store_true", help="relever chaque flux maintenant et ajouter ses nouveaux articles"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feeds)

@@ -1,0 +1,74 @@
+"""What users' 👍 and 👎 become: a growing evaluation set from real use, and a list to review.
+
+`python -m bot feedback export FILE` writes the approved answers as questions in the format
+of `shared/eval/questions.jsonl` (the quote that was approved is the expected answer, its
+passage the context) with `articles.jsonl` beside them, so that `python -m bot eval FILE`
+measures the library on them; the rejected ones go to a review list beside them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.state import BotState, Vote
+from index.library import Library
+
+
+@dataclass(frozen=True)
+class FeedbackExport:
+    questions: Path
+    articles: Path
+    review: Path
+    approved: int
+    rejected: int
+
+
+def eval_question(number: int, vote: Vote) -> dict | None:
+    """An approved answer as an evaluation question: its first result, which the user saw first."""
+    if not vote.shown:
+        return None
+    first = vote.shown[0]
+    return {
+        "id": f"feedback-{number}",
+        "question": vote.question,
+        "answers": [first.quote],
+        "article_id": str(first.article_id),
+        "paragraph": None,
+        "context": first.passage,
+    }
+
+
+def review_entry(vote: Vote) -> dict:
+    return {
+        "question": vote.question,
+        "user_id": vote.user_id,
+        "at": vote.created,
+        "shown": [
+            {"article_id": r.article_id, "title": r.title, "source": r.source, "quote": r.quote, "passage": r.passage}
+            for r in vote.shown
+        ],
+    }
+
+
+def export_feedback(state: BotState, library: Library, questions_path: Path) -> FeedbackExport:
+    approved = [q for n, v in enumerate(reversed(state.votes(+1)), start=1) if (q := eval_question(n, v))]
+    rejected = state.votes(-1)
+    texts = library.article_texts(sorted({int(q["article_id"]) for q in approved}))
+    approved = [q for q in approved if int(q["article_id"]) in texts]  # articles deleted since are left out
+    questions_path.parent.mkdir(parents=True, exist_ok=True)
+    articles_path = questions_path.with_name("articles.jsonl")
+    review_path = questions_path.with_name(questions_path.stem + ".review.jsonl")
+    _write_jsonl(questions_path, approved)
+    _write_jsonl(
+        articles_path,
+        [{"article_id": str(i), "title": row.title, "text": text} for i, (row, text) in sorted(texts.items())],
+    )
+    _write_jsonl(review_path, [review_entry(v) for v in rejected])
+    return FeedbackExport(questions_path, articles_path, review_path, len(approved), len(rejected))
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    temporary.replace(path)

@@ -1,0 +1,158 @@
+"""Following news feeds: what `/follow`, the feed jobs of `serve` and `python -m bot
+follow|feeds` share. No Telegram here: the bot decides whom to tell.
+
+A feed is polled with a conditional request (the `ETag` and `Last-Modified` it last gave),
+its new entries are fetched through the same careful URL fetching as `/ingest`, and
+ingested; the library's own duplicate rule (same URL, same text) keeps an article that
+arrives twice (two feeds, or a feed and a user) from being added twice. An entry whose page
+cannot be fetched falls back to the feed's own text when the feed carries the full
+article; otherwise it is tried again at the next polls, then given up.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from bot.settings import Settings
+from bot.state import BotState, FeedRow
+from index.documents import Document, parse_html
+from index.errors import InputError, LibraryError
+from index.feeds import FOLLOWABLE_TYPES, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
+from index.library import Library
+from index.sources import Fetched, document_of, fetch, is_article_type
+
+log = logging.getLogger("bot.feeds")
+# Attempts at an entry whose page cannot be read before it is given up.
+ENTRY_ATTEMPTS = 3
+# The article text a feed carries stands in for an unreadable page from this many words:
+# shorter, it is a teaser, not the article.
+FULL_TEXT_WORDS = 50
+
+Fetcher = Callable[..., Fetched]
+
+
+@dataclass(frozen=True)
+class PollReport:
+    feed: FeedRow
+    added: list[int] = field(default_factory=list)  # article ids
+    duplicates: int = 0
+    given_up: list[tuple[str, str]] = field(default_factory=list)  # (entry link or key, why)
+    not_modified: bool = False
+    error: str | None = None  # the feed itself could not be read
+    failures_before: int = 0  # failed polls in a row before this one
+
+
+class FeedFollower:
+    def __init__(self, library: Library, state: BotState, settings: Settings, fetcher: Fetcher = fetch) -> None:
+        self.library, self.state, self.settings, self._fetch = library, state, settings, fetcher
+
+    def _get(self, url: str, **options) -> Fetched:
+        return self._fetch(
+            url,
+            timeout=self.settings.fetch_timeout_seconds,
+            max_bytes=self.settings.ingest_max_bytes,
+            allow_private=self.settings.ingest_allow_private_urls,
+            **options,
+        )
+
+    def follow(self, url: str, every_minutes: float | None = None, added_by: int | None = None) -> tuple[FeedRow, bool]:
+        """Follow the feed at `url`, or the one a site's page declares. True when new."""
+        fetched = self._get(url, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+        try:
+            feed = parse_feed(fetched.body, fetched.url)
+            feed_url = url
+        except NotAFeed:
+            page = fetched.body.decode(fetched.charset or "utf-8", errors="replace")
+            declared = declared_feeds(page, fetched.url)
+            if not declared:
+                raise NotAFeed(
+                    f"aucun flux RSS ou Atom à l'adresse {url}, et la page n'en déclare aucun "
+                    "(donnez l'adresse du flux lui-même)"
+                ) from None
+            feed_url = declared[0]
+            fetched = self._get(feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+            feed = parse_feed(fetched.body, fetched.url)
+        every = every_minutes or self.settings.feed_poll_minutes
+        return self.state.add_feed(feed_url, feed.title, every, added_by)
+
+    def poll(self, feed_id: int) -> PollReport | None:
+        """Read the feed once and ingest its new entries; None when it is no longer followed."""
+        feed = self.state.feed(feed_id)
+        if feed is None:
+            return None
+        conditions = {}
+        # With entries to try again, the whole feed is needed even if it has not changed.
+        if not self.state.has_retries(feed_id):
+            if feed.etag:
+                conditions["If-None-Match"] = feed.etag
+            if feed.last_modified:
+                conditions["If-Modified-Since"] = feed.last_modified
+        before = feed.failures
+        try:
+            fetched = self._get(feed.url, headers=conditions, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+            if fetched.not_modified:
+                return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True, failures_before=before)
+            parsed = parse_feed(fetched.body, fetched.url)
+        except InputError as exc:
+            updated = self.state.feed_polled(feed_id, error=str(exc)) or feed
+            return PollReport(updated, error=str(exc), failures_before=before)
+        pending = self.state.pending_entries(feed_id, [e.key for e in parsed.entries])
+        # Oldest first, so that articles are added in the order they were published.
+        entries = [e for e in reversed(parsed.entries) if e.key in pending][-self.settings.feed_max_entries :]
+        added, duplicates, given_up = self._ingest(feed_id, entries)
+        updated = self.state.feed_polled(
+            feed_id, etag=fetched.etag, last_modified=fetched.last_modified, articles_added=len(added)
+        )
+        return PollReport(updated or feed, added, duplicates, given_up, failures_before=before)
+
+    def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
+        documents: list[tuple[FeedEntry, Document]] = []
+        given_up: list[tuple[str, str]] = []
+        for entry in entries:
+            try:
+                documents.append((entry, self._document(entry)))
+            except LibraryError as exc:
+                log.info("feed entry %s: %s", entry.link or entry.key, exc)
+                if self.state.entry_failed(feed_id, entry.key, str(exc), ENTRY_ATTEMPTS):
+                    given_up.append((entry.link or entry.key, str(exc)))
+        added: list[int] = []
+        duplicates = 0
+        if documents:
+            results = self.library.ingest([d for _, d in documents])
+            for (entry, _), result in zip(documents, results, strict=True):
+                self.state.entry_done(feed_id, entry.key, result.article.id)
+                if result.status == "added":
+                    added.append(result.article.id)
+                else:
+                    duplicates += 1
+        return added, duplicates, given_up
+
+    def _document(self, entry: FeedEntry) -> Document:
+        """The entry's article: its page, else the feed's own text when that is the whole article."""
+        failure: LibraryError | None = None
+        if entry.link:
+            try:
+                fetched = self._get(entry.link, accept=is_article_type)
+                return _with_entry(
+                    document_of(fetched, source=entry.link, max_bytes=self.settings.ingest_max_bytes), entry
+                )
+            except LibraryError as exc:
+                failure = exc
+        if entry.content and plain_words(entry.content) >= FULL_TEXT_WORDS:
+            title = html.escape(entry.title)
+            page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
+            return _with_entry(parse_html(page, url=entry.link, source=entry.link or entry.key), entry)
+        raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
+
+
+def _with_entry(document: Document, entry: FeedEntry) -> Document:
+    """What the feed knows fills what the page lacks (a page's own title and date come first)."""
+    return replace(
+        document,
+        title=document.title or entry.title,
+        date=document.date or entry.published,
+        url=document.url or entry.link,
+    )

@@ -1,0 +1,561 @@
+"""The bot's own durable state, beside the library: answers behind buttons, feedback on
+answers, followed feeds and channels, the per-user question limit and the inline cache.
+
+It lives in `DATA_DIR/bot.sqlite3`, or with the library in PostgreSQL when `DATABASE_URL`
+is set (schema `citebot_bot`), so that every replica of the bot shares it: a button made
+by one replica works on another, a user's question limit counts their questions on all,
+and each feed is polled by one replica at a time. The SQL is the same for both databases;
+only the table definitions and the way to open a transaction differ (`_SQLite`, `_Postgres`).
+
+Answers are kept here rather than in python-telegram-bot's in-memory callback-data cache so
+that their buttons survive a restart and work from any process. A button carries
+`<kind>|<token>|<argument>`: the token is unguessable, and the answer it names records the
+chat it was sent to, so a button pressed elsewhere, or forged, is refused. One connection
+guarded by a lock: every operation here is a few rows.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+_SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    token TEXT PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    body TEXT NOT NULL,              -- JSON: pages and the results shown
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
+CREATE TABLE IF NOT EXISTS feedback (
+    token TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL,           -- +1 or -1
+    question TEXT NOT NULL,
+    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
+    created REAL NOT NULL,
+    PRIMARY KEY (token, user_id)
+);
+CREATE TABLE IF NOT EXISTS inline_choices (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    query TEXT NOT NULL,
+    result_id TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    every_minutes REAL NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled REAL,
+    last_success REAL,
+    failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+    last_error TEXT,
+    articles INTEGER NOT NULL DEFAULT 0,  -- articles this feed added
+    claimed REAL,                        -- when a process last took the feed's poll
+    added_by INTEGER,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    article_id INTEGER,              -- the article it became (added or already there)
+    attempts INTEGER NOT NULL DEFAULT 0,
+    done INTEGER NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
+    last_error TEXT,
+    seen REAL NOT NULL,
+    PRIMARY KEY (feed_id, key)
+);
+CREATE TABLE IF NOT EXISTS channels (
+    chat_id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    username TEXT,
+    added_by INTEGER,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions_asked (user_id INTEGER NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
+CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created REAL NOT NULL);
+"""
+
+
+_POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    token TEXT PRIMARY KEY,
+    chat_id BIGINT NOT NULL,
+    question TEXT NOT NULL,
+    body TEXT NOT NULL,              -- JSON: pages and the results shown
+    created DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
+CREATE TABLE IF NOT EXISTS feedback (
+    token TEXT NOT NULL,
+    user_id BIGINT NOT NULL,
+    vote BIGINT NOT NULL,           -- +1 or -1
+    question TEXT NOT NULL,
+    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
+    created DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (token, user_id)
+);
+CREATE TABLE IF NOT EXISTS inline_choices (
+    id BIGSERIAL PRIMARY KEY,
+    user_id BIGINT NOT NULL,
+    query TEXT NOT NULL,
+    result_id TEXT NOT NULL,
+    created DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    id BIGSERIAL PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    every_minutes DOUBLE PRECISION NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled DOUBLE PRECISION,
+    last_success DOUBLE PRECISION,
+    failures BIGINT NOT NULL DEFAULT 0,  -- consecutive failed polls
+    last_error TEXT,
+    articles BIGINT NOT NULL DEFAULT 0,  -- articles this feed added
+    claimed DOUBLE PRECISION,            -- when a process last took the feed's poll
+    added_by BIGINT,
+    created DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    feed_id BIGINT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    article_id BIGINT,              -- the article it became (added or already there)
+    attempts BIGINT NOT NULL DEFAULT 0,
+    done BIGINT NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
+    last_error TEXT,
+    seen DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (feed_id, key)
+);
+CREATE TABLE IF NOT EXISTS channels (
+    chat_id BIGINT PRIMARY KEY,
+    title TEXT NOT NULL,
+    username TEXT,
+    added_by BIGINT,
+    created DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions_asked (user_id BIGINT NOT NULL, at DOUBLE PRECISION NOT NULL);
+CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
+CREATE TABLE IF NOT EXISTS inline_cache (
+    key TEXT PRIMARY KEY, results TEXT NOT NULL, created DOUBLE PRECISION NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class ShownResult:
+    """A result as it was shown with an answer (what feedback refers to)."""
+
+    article_id: int
+    title: str
+    source: str | None
+    date: str | None
+    passage: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    text: str  # the page's message, Telegram HTML
+    articles: tuple[tuple[int, str], ...]  # (article id, button title) of its passages
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    token: str
+    chat_id: int
+    question: str
+    pages: tuple[StoredPage, ...]
+    results: tuple[ShownResult, ...]
+
+
+@dataclass(frozen=True)
+class Vote:
+    user_id: int
+    vote: int
+    question: str
+    shown: tuple[ShownResult, ...]
+    created: float
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    id: int
+    url: str
+    title: str
+    every_minutes: float
+    etag: str | None
+    last_modified: str | None
+    last_polled: float | None
+    last_success: float | None
+    failures: int
+    last_error: str | None
+    articles: int
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    chat_id: int
+    title: str
+    username: str | None
+
+
+class _SQLite:
+    """`DATA_DIR/bot.sqlite3`: one connection, writers serialised by `BEGIN IMMEDIATE`."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SQLITE_SCHEMA)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
+        with self.lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._run
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self.lock:
+            return self._run(sql, params)
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cursor = self._db.execute(sql, params)
+        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+
+class _Postgres:
+    """The `citebot_bot` schema of the library's PostgreSQL database: writers serialised by
+    an advisory lock taken in each transaction (the same SQL, `?` written `%s`)."""
+
+    SCHEMA = "citebot_bot"
+    LOCK_KEY = 0x63697465626F75
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._db = psycopg.connect(url, autocommit=True)
+        self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
+        self._db.execute(f"SET search_path TO {self.SCHEMA}")
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))  # replicas starting together
+            for statement in _POSTGRES_SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
+        with self.lock, self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))
+            yield self._run
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self.lock:
+            return self._run(sql, params)
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cursor = self._db.execute(sql.replace("?", "%s"), params)
+        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+
+class BotState:
+    def __init__(self, database: _SQLite | _Postgres, clock: Callable[[], float] = time.time) -> None:
+        self._sql = database
+        self._clock = clock
+
+    @classmethod
+    def open(cls, path: Path, database_url: str | None = None, clock: Callable[[], float] = time.time) -> BotState:
+        """In PostgreSQL when the library is there (`DATABASE_URL`), else in the SQLite file `path`."""
+        return cls(_Postgres(database_url) if database_url else _SQLite(path), clock)
+
+    def _transaction(self):
+        return self._sql.transaction()
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return self._sql.query(sql, params)
+
+    def close(self) -> None:
+        self._sql.close()
+
+    # --- answers behind buttons ------------------------------------------------------------
+    def save_answer(
+        self, chat_id: int, question: str, pages: Sequence[StoredPage], results: Sequence[ShownResult]
+    ) -> str:
+        token = secrets.token_urlsafe(12)  # 96 random bits, 16 characters
+        body = {
+            "pages": [{"text": p.text, "articles": [list(a) for a in p.articles]} for p in pages],
+            "results": [_result_json(r) for r in results],
+        }
+        with self._transaction() as run:
+            run(
+                "INSERT INTO answers(token, chat_id, question, body, created) VALUES (?, ?, ?, ?, ?)",
+                (token, chat_id, question, json.dumps(body, ensure_ascii=False), self._clock()),
+            )
+        return token
+
+    def answer(self, token: str) -> StoredAnswer | None:
+        rows = self._query("SELECT chat_id, question, body FROM answers WHERE token = ?", (token,))
+        if not rows:
+            return None
+        chat_id, question, body = rows[0]
+        data = json.loads(body)
+        pages = tuple(StoredPage(p["text"], tuple((int(i), str(t)) for i, t in p["articles"])) for p in data["pages"])
+        return StoredAnswer(token, chat_id, question, pages, tuple(ShownResult(**r) for r in data["results"]))
+
+    def forget_before(self, moment: float) -> int:
+        """Answers older than `moment` go (their buttons then say the search has expired), with
+        the question log and inline cache entries no limit or cache still needs."""
+        with self._transaction() as run:
+            removed = run("DELETE FROM answers WHERE created < ?", (moment,))[0][0]
+            run("DELETE FROM questions_asked WHERE at < ?", (self._clock() - 60,))
+            run("DELETE FROM inline_cache WHERE created < ?", (self._clock() - 3600,))
+        return removed
+
+    # --- the per-user question limit -----------------------------------------------------
+    def allow_question(self, user_id: int, per_minute: int) -> bool:
+        """Whether `user_id` may ask now: fewer than `per_minute` questions in the last 60 s
+        (a sliding minute, counted over every process sharing this state). Counted if so."""
+        now = self._clock()
+        with self._transaction() as run:
+            asked = run("SELECT count(*) FROM questions_asked WHERE user_id = ? AND at > ?", (user_id, now - 60))[0][0]
+            if asked >= per_minute:
+                return False
+            run("INSERT INTO questions_asked(user_id, at) VALUES (?, ?)", (user_id, now))
+        return True
+
+    # --- inline answers reused ----------------------------------------------------------------
+    def cached_inline(self, key: str, seconds: float) -> list[dict] | None:
+        rows = self._query("SELECT results, created FROM inline_cache WHERE key = ?", (key,))
+        if not rows or self._clock() - rows[0][1] > seconds:
+            return None
+        return json.loads(rows[0][0])
+
+    def cache_inline(self, key: str, results: list[dict]) -> None:
+        with self._transaction() as run:
+            run(
+                "INSERT INTO inline_cache(key, results, created) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET results = excluded.results, created = excluded.created",
+                (key, json.dumps(results, ensure_ascii=False), self._clock()),
+            )
+
+    # --- feedback --------------------------------------------------------------------------
+    def record_vote(self, answer: StoredAnswer, user_id: int, vote: int) -> None:
+        """A user's 👍 (+1) or 👎 (−1) on an answer; voting again replaces the vote."""
+        shown = json.dumps([_result_json(r) for r in answer.results], ensure_ascii=False)
+        with self._transaction() as run:
+            run(
+                "INSERT INTO feedback(token, user_id, vote, question, shown, created) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (token, user_id) DO UPDATE SET vote = excluded.vote, created = excluded.created",
+                (answer.token, user_id, vote, answer.question, shown, self._clock()),
+            )
+
+    def votes(self, vote: int | None = None, limit: int | None = None) -> list[Vote]:
+        """Votes, newest first; only 👍 (+1) or 👎 (−1) when `vote` is given."""
+        sql = "SELECT user_id, vote, question, shown, created FROM feedback"
+        params: list[object] = []
+        if vote is not None:
+            sql += " WHERE vote = ?"
+            params.append(vote)
+        sql += " ORDER BY created DESC, token"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [
+            Vote(user, value, question, tuple(ShownResult(**r) for r in json.loads(shown)), created)
+            for user, value, question, shown, created in self._query(sql, params)
+        ]
+
+    def record_inline_choice(self, user_id: int, query: str, result_id: str) -> None:
+        with self._transaction() as run:
+            run(
+                "INSERT INTO inline_choices(user_id, query, result_id, created) VALUES (?, ?, ?, ?)",
+                (user_id, query, result_id, self._clock()),
+            )
+
+    def feedback_counts(self) -> dict[str, int]:
+        up, down = self._query(
+            "SELECT coalesce(sum(CASE WHEN vote > 0 THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN vote < 0 THEN 1 ELSE 0 END), 0) FROM feedback"
+        )[0]
+        chosen = self._query("SELECT count(*) FROM inline_choices")[0][0]
+        return {"approved": int(up), "rejected": int(down), "inline_chosen": int(chosen)}
+
+    # --- followed feeds ---------------------------------------------------------------------
+    def add_feed(self, url: str, title: str, every_minutes: float, added_by: int | None) -> tuple[FeedRow, bool]:
+        """The feed at `url`, added now (True) or already followed (False)."""
+        with self._transaction() as run:
+            existing = run("SELECT id FROM feeds WHERE url = ?", (url,))
+            if not existing:
+                run(
+                    "INSERT INTO feeds(url, title, every_minutes, added_by, created) VALUES (?, ?, ?, ?, ?)",
+                    (url, title, every_minutes, added_by, self._clock()),
+                )
+        row = self.feed_by_url(url)
+        assert row is not None
+        return row, not existing
+
+    def feeds(self) -> list[FeedRow]:
+        return [FeedRow(*row) for row in self._query(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id")]
+
+    def feed(self, feed_id: int) -> FeedRow | None:
+        rows = self._query(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        return FeedRow(*rows[0]) if rows else None
+
+    def feed_by_url(self, url: str) -> FeedRow | None:
+        rows = self._query(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,))
+        return FeedRow(*rows[0]) if rows else None
+
+    def remove_feed(self, feed_id: int) -> FeedRow | None:
+        feed = self.feed(feed_id)
+        if feed is not None:
+            with self._transaction() as run:
+                run("DELETE FROM feed_entries WHERE feed_id = ?", (feed_id,))
+                run("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        return feed
+
+    def claim_poll(self, feed_id: int, every_minutes: float) -> bool:
+        """Take this poll of the feed, unless another process took it within the last part of
+        its interval: with several replicas, each feed is polled by one of them each time."""
+        now = self._clock()
+        with self._transaction() as run:
+            taken = run(
+                "UPDATE feeds SET claimed = ? WHERE id = ? AND (claimed IS NULL OR claimed <= ?)",
+                (now, feed_id, now - every_minutes * 60 * 0.8),
+            )[0][0]
+        return taken == 1
+
+    def feed_polled(
+        self,
+        feed_id: int,
+        *,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        articles_added: int = 0,
+    ) -> FeedRow | None:
+        """Record a poll: a success resets the failure count and keeps the validators for
+        the next conditional request; a failure counts one more."""
+        now = self._clock()
+        with self._transaction() as run:
+            if error is None:
+                run(
+                    "UPDATE feeds SET last_polled = ?, last_success = ?, failures = 0, last_error = NULL, "
+                    "etag = coalesce(?, etag), last_modified = coalesce(?, last_modified), "
+                    "articles = articles + ? WHERE id = ?",
+                    (now, now, etag, last_modified, articles_added, feed_id),
+                )
+            else:
+                run(
+                    "UPDATE feeds SET last_polled = ?, failures = failures + 1, last_error = ?, "
+                    "articles = articles + ? WHERE id = ?",
+                    (now, error, articles_added, feed_id),
+                )
+        return self.feed(feed_id)
+
+    def pending_entries(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        """Which of `keys` are still to be ingested: never seen, or failed and not given up."""
+        done = {
+            key for (key,) in self._query("SELECT key FROM feed_entries WHERE feed_id = ? AND done = 1", (feed_id,))
+        }
+        return {key for key in keys if key not in done}
+
+    def has_retries(self, feed_id: int) -> bool:
+        """Whether entries of the feed failed and are to be tried again."""
+        return bool(
+            self._query(
+                "SELECT 1 FROM feed_entries WHERE feed_id = ? AND done = 0 AND attempts > 0 LIMIT 1", (feed_id,)
+            )
+        )
+
+    def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:
+        with self._transaction() as run:
+            run(
+                "INSERT INTO feed_entries(feed_id, key, article_id, attempts, done, seen) VALUES (?, ?, ?, 1, 1, ?) "
+                "ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, done = 1, "
+                "attempts = feed_entries.attempts + 1, last_error = NULL",
+                (feed_id, key, article_id, self._clock()),
+            )
+
+    def entry_failed(self, feed_id: int, key: str, error: str, give_up_after: int) -> bool:
+        """Count a failed attempt at an entry; True when it is given up (no more attempts)."""
+        with self._transaction() as run:
+            run(
+                "INSERT INTO feed_entries(feed_id, key, attempts, last_error, seen) VALUES (?, ?, 1, ?, ?) "
+                "ON CONFLICT (feed_id, key) DO UPDATE SET attempts = feed_entries.attempts + 1, "
+                "last_error = excluded.last_error",
+                (feed_id, key, error, self._clock()),
+            )
+            attempts = run("SELECT attempts FROM feed_entries WHERE feed_id = ? AND key = ?", (feed_id, key))[0][0]
+            if attempts >= give_up_after:
+                run("UPDATE feed_entries SET done = 1 WHERE feed_id = ? AND key = ?", (feed_id, key))
+                return True
+        return False
+
+    # --- followed channels ------------------------------------------------------------------
+    def add_channel(self, chat_id: int, title: str, username: str | None, added_by: int | None) -> None:
+        with self._transaction() as run:
+            run(
+                "INSERT INTO channels(chat_id, title, username, added_by, created) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET title = excluded.title, username = excluded.username",
+                (chat_id, title, username, added_by, self._clock()),
+            )
+
+    def channel(self, chat_id: int) -> ChannelRow | None:
+        rows = self._query("SELECT chat_id, title, username FROM channels WHERE chat_id = ?", (chat_id,))
+        return ChannelRow(*rows[0]) if rows else None
+
+    def channels(self) -> list[ChannelRow]:
+        return [ChannelRow(*row) for row in self._query("SELECT chat_id, title, username FROM channels ORDER BY title")]
+
+    def remove_channel(self, chat_id: int) -> ChannelRow | None:
+        channel = self.channel(chat_id)
+        if channel is not None:
+            with self._transaction() as run:
+                run("DELETE FROM channels WHERE chat_id = ?", (chat_id,))
+        return channel
+
+
+_FEED_COLUMNS = (
+    "id, url, title, every_minutes, etag, last_modified, last_polled, last_success, failures, last_error, articles"
+)
+
+
+def _result_json(result: ShownResult) -> dict:
+    return {
+        "article_id": result.article_id,
+        "title": result.title,
+        "source": result.source,
+        "date": result.date,
+        "passage": result.passage,
+        "quote": result.quote,
+    }

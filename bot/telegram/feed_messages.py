@@ -1,0 +1,140 @@
+"""Messages about followed feeds and channels, as Telegram HTML (escaped, within 4096
+characters; `tests/test_fuzz.py` holds them to it like every other message)."""
+
+from __future__ import annotations
+
+import time
+
+from bot.feeds import PollReport
+from bot.replies import plural
+from bot.state import ChannelRow, FeedRow
+from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, safe_link, shorten
+
+FOLLOW_USAGE = (
+    "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
+    "<code>/follow URL MINUTES</code> pour choisir l'intervalle des relevés, ou <code>/follow @chaine</code> "
+    "pour une chaîne Telegram dont je suis administrateur."
+)
+UNFOLLOW_USAGE = (
+    "Utilisation : <code>/unfollow ID</code>, <code>/unfollow URL</code> ou <code>/unfollow @chaine</code> "
+    "(voir /feeds)."
+)
+FOLLOW_STARTED = "⏳ Lecture du flux…"
+FIRST_POLL = "⏳ Flux trouvé : ajout de ses articles…"
+NOTHING_FOLLOWED = "Aucun flux ni aucune chaîne suivis. Ajoutez-en avec <code>/follow URL</code>."
+
+
+def _feed_name(feed: FeedRow) -> str:
+    return f"« {e(shorten(feed.title, FIELD_CHARS))} »"
+
+
+def _every(minutes: float) -> str:
+    if minutes >= 60 and minutes % 60 == 0:
+        return plural(int(minutes // 60), "heure")
+    return plural(round(minutes), "minute") if minutes >= 1 else f"{round(minutes * 60)} s"
+
+
+def followed_html(report: PollReport) -> str:
+    feed = report.feed
+    lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé toutes les {_every(feed.every_minutes)}."]
+    if report.error:
+        lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, 300))}")
+    else:
+        lines.append(
+            f"{plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
+            + (f", {plural(report.duplicates, 'déjà présent', 'déjà présents')}" if report.duplicates else "")
+            + (f", {plural(len(report.given_up), 'illisible', 'illisibles')}" if report.given_up else "")
+            + "."
+        )
+    return "\n".join(lines)
+
+
+def already_followed_html(feed: FeedRow) -> str:
+    return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id})."
+
+
+def follow_error_html(reason: str) -> str:
+    return error_html(f"Je ne peux pas suivre cette adresse : {reason}")
+
+
+def unfollowed_html(feed: FeedRow) -> str:
+    return f"Flux {feed.id} {_feed_name(feed)} n'est plus suivi ; ses articles restent dans la bibliothèque."
+
+
+def not_followed_html(what: str) -> str:
+    return e(f"Rien de suivi ne correspond à « {shorten(what, 100)} » : voir /feeds.")
+
+
+def channel_unknown_html(username: str) -> str:
+    return e(f"Je ne trouve pas de chaîne @{shorten(username, 40)} : vérifiez son nom.")
+
+
+def channel_not_admin_html(title: str) -> str:
+    return e(
+        f"Je ne suis pas administrateur de la chaîne « {shorten(title, FIELD_CHARS)} » : ajoutez-moi comme "
+        "administrateur pour que je reçoive ses publications, puis recommencez."
+    )
+
+
+def channel_followed_html(title: str) -> str:
+    return (
+        f"✅ Chaîne suivie : « {e(shorten(title, FIELD_CHARS))} ». Ses nouvelles publications seront ajoutées "
+        "à la bibliothèque, avec leur lien t.me comme source."
+    )
+
+
+def channel_unfollowed_html(title: str) -> str:
+    return (
+        f"La chaîne « {e(shorten(title, FIELD_CHARS))} » n'est plus suivie ; ses articles restent dans la bibliothèque."
+    )
+
+
+def feed_failing_html(feed: FeedRow, error: str) -> str:
+    return (
+        f"⚠️ Le flux {feed.id} {_feed_name(feed)} échoue depuis {plural(feed.failures, 'relevé')} : "
+        f"{e(shorten(error, 400))}\nJe continue d'essayer ; je vous préviendrai quand il fonctionnera de nouveau."
+    )
+
+
+def feed_recovered_html(feed: FeedRow) -> str:
+    return f"✅ Le flux {feed.id} {_feed_name(feed)} fonctionne de nouveau."
+
+
+def entries_given_up_html(feed: FeedRow, given_up: list[tuple[str, str]]) -> str:
+    count = plural(len(given_up), "article illisible", "articles illisibles")
+    head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count}, abandonnés après plusieurs essais :"]
+    entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:5]]
+    return fit_list(head, entries, [])
+
+
+def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | None = None) -> str:
+    if not feeds and not channels:
+        return NOTHING_FOLLOWED
+    now = time.time() if now is None else now
+    lines = [f"<b>Flux suivis</b> ({len(feeds)})"] if feeds else []
+    for feed in feeds:
+        state = "✅" if not feed.failures else f"⚠️ {plural(feed.failures, 'échec')}"
+        polled = f"relevé il y a {_ago(now - feed.last_polled)}" if feed.last_polled else "pas encore relevé"
+        link = safe_link(feed.url)
+        name = f'<a href="{link}">{_feed_name(feed)}</a>' if link else _feed_name(feed)
+        lines.append(
+            f"<code>{feed.id}</code> {name} — toutes les {_every(feed.every_minutes)}, {polled}, "
+            f"{plural(feed.articles, 'article')} {state}"
+        )
+    if channels:
+        lines.append(f"<b>Chaînes suivies</b> ({len(channels)})")
+        lines += [
+            f"• « {e(shorten(c.title, FIELD_CHARS))} »" + (f" (@{e(c.username)})" if c.username else "")
+            for c in channels
+        ]
+    return fit_list([], lines, ["Arrêter : <code>/unfollow ID</code> ou <code>/unfollow @chaine</code>."])
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 120:
+        return plural(max(int(seconds), 0), "seconde")
+    if seconds < 7200:
+        return plural(int(seconds // 60), "minute")
+    if seconds < 172800:
+        return plural(int(seconds // 3600), "heure")
+    return plural(int(seconds // 86400), "jour")

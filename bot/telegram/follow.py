@@ -1,0 +1,207 @@
+"""Followed sources (admins): `/follow URL [MINUTES]` for an RSS or Atom feed (or a news
+site whose page declares one), `/follow @channel` for a Telegram channel the bot
+administers, `/unfollow`, `/feeds`. JobQueue jobs poll each feed on its own interval;
+admins hear about a feed that keeps failing once, and once when it works again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from dataclasses import replace
+
+from telegram import Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.feeds import PollReport
+from bot.service import ingest_documents
+from bot.telegram import feed_messages as fmsg
+from bot.telegram.admin import admin_only
+from bot.telegram.context import BotService, Context
+from bot.telegram.sending import edit, reply
+from index.errors import InputError, LibraryError
+from index.sources import is_url, parse_bytes
+
+log = logging.getLogger("bot.telegram")
+CHANNEL = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z]\w{3,31})/?$")
+SYNC_EVERY_SECONDS = 60  # feeds followed from the command line or another process are picked up
+
+
+@admin_only
+async def cmd_follow(update: Update, context: Context) -> None:
+    message = update.effective_message
+    args = context.args or []
+    if not args or len(args) > 2 or (len(args) == 2 and not _minutes(args[1])):
+        await reply(message, fmsg.FOLLOW_USAGE)
+        return
+    if channel := CHANNEL.match(args[0]):
+        await follow_channel(update, context, channel[1])
+        return
+    if not is_url(args[0]):
+        await reply(message, fmsg.FOLLOW_USAGE)
+        return
+    service = context.service
+    status = await reply(message, fmsg.FOLLOW_STARTED)
+    every = _minutes(args[1]) if len(args) == 2 else None
+    try:
+        feed, new = await asyncio.to_thread(service.follower.follow, args[0], every, update.effective_user.id)
+    except InputError as exc:
+        await edit(status, fmsg.follow_error_html(str(exc)))
+        return
+    if not new:
+        await edit(status, fmsg.already_followed_html(feed))
+        return
+    await edit(status, fmsg.FIRST_POLL)
+    report = await asyncio.to_thread(service.follower.poll, feed.id)
+    schedule_feeds(context.application)
+    await edit(status, fmsg.followed_html(report or PollReport(feed)))
+
+
+async def follow_channel(update: Update, context: Context, username: str) -> None:
+    message = update.effective_message
+    try:
+        chat = await context.bot.get_chat(f"@{username}")
+        member = await context.bot.get_chat_member(chat.id, context.bot.id)
+    except TelegramError:
+        await reply(message, fmsg.channel_unknown_html(username))
+        return
+    if chat.type != ChatType.CHANNEL:
+        await reply(message, fmsg.channel_unknown_html(username))
+        return
+    if member.status not in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+        await reply(message, fmsg.channel_not_admin_html(chat.title or username))
+        return
+    await asyncio.to_thread(
+        context.service.state.add_channel, chat.id, chat.title or username, chat.username, update.effective_user.id
+    )
+    await reply(message, fmsg.channel_followed_html(chat.title or username))
+
+
+@admin_only
+async def cmd_unfollow(update: Update, context: Context) -> None:
+    message = update.effective_message
+    args = context.args or []
+    if len(args) != 1:
+        await reply(message, fmsg.UNFOLLOW_USAGE)
+        return
+    state = context.service.state
+    if channel := CHANNEL.match(args[0]):
+        followed = [
+            c for c in await asyncio.to_thread(state.channels) if (c.username or "").lower() == channel[1].lower()
+        ]
+        if followed:
+            await asyncio.to_thread(state.remove_channel, followed[0].chat_id)
+            await reply(message, fmsg.channel_unfollowed_html(followed[0].title))
+            return
+    else:
+        feed = None
+        if args[0].isdecimal() and len(args[0]) <= 18:
+            feed = await asyncio.to_thread(state.feed, int(args[0]))
+        elif is_url(args[0]):
+            feed = await asyncio.to_thread(state.feed_by_url, args[0])
+        if feed is not None:
+            await asyncio.to_thread(state.remove_feed, feed.id)
+            schedule_feeds(context.application)
+            await reply(message, fmsg.unfollowed_html(feed))
+            return
+    await reply(message, fmsg.not_followed_html(args[0]))
+
+
+@admin_only
+async def cmd_feeds(update: Update, context: Context) -> None:
+    state = context.service.state
+    feeds, channels = await asyncio.to_thread(state.feeds), await asyncio.to_thread(state.channels)
+    await reply(update.effective_message, fmsg.feeds_html(feeds, channels))
+
+
+# --- polling ---------------------------------------------------------------------------------
+def schedule_feeds(application: Application) -> None:
+    """One repeating job per followed feed, on its own interval: jobs for feeds followed
+    since are added, jobs for feeds no longer followed removed, changed intervals applied."""
+    service: BotService = application.bot_data["service"]
+    queue = application.job_queue
+    wanted = {f"feed-{feed.id}": feed for feed in service.state.feeds()}
+    for job in queue.jobs():
+        if job.name and job.name.startswith("feed-"):
+            feed = wanted.pop(job.name, None)
+            if feed is None or job.data["every"] != feed.every_minutes:
+                job.schedule_removal()
+                if feed is not None:
+                    wanted[job.name] = feed
+    for position, (name, feed) in enumerate(sorted(wanted.items())):
+        seconds = feed.every_minutes * 60
+        first = seconds if feed.last_polled else min(seconds, 5 + 5 * position)  # spread the first polls
+        queue.run_repeating(
+            poll_feed, interval=seconds, first=first, name=name, data={"id": feed.id, "every": feed.every_minutes}
+        )
+
+
+async def sync_feeds(context: Context) -> None:
+    schedule_feeds(context.application)
+
+
+async def poll_feed(context: Context) -> None:
+    service = context.service
+    feed_id, every = context.job.data["id"], context.job.data["every"]
+    if not await asyncio.to_thread(service.state.claim_poll, feed_id, every):
+        return  # another process of the bot (a replica) polls it this time
+    report = await asyncio.to_thread(service.follower.poll, feed_id)
+    if report is None:
+        context.job.schedule_removal()
+        return
+    if report.added:
+        log.info("feed %s: %d new articles", report.feed.id, len(report.added))
+    threshold = service.settings.feed_failures_before_alert
+    note = None
+    if report.error and report.feed.failures == threshold:
+        note = fmsg.feed_failing_html(report.feed, report.error)
+    elif not report.error and report.failures_before >= threshold:
+        note = fmsg.feed_recovered_html(report.feed)
+    elif report.given_up:
+        note = fmsg.entries_given_up_html(report.feed, report.given_up)
+    if note:
+        await tell_admins(context, note)
+
+
+async def tell_admins(context: ContextTypes.DEFAULT_TYPE, html: str) -> None:
+    for admin in context.bot_data["service"].settings.admin_user_ids:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(admin, html)
+
+
+# --- channels --------------------------------------------------------------------------------
+async def on_channel_post(update: Update, context: Context) -> None:
+    """A post in a followed channel becomes an article, its t.me link as source. Nothing is
+    said in the channel: its readers are not the bot's users."""
+    post: Message = update.channel_post
+    service = context.service
+    if await asyncio.to_thread(service.state.channel, post.chat.id) is None:
+        return
+    text = post.text or post.caption
+    if not text:
+        return
+    source = f"https://t.me/{post.chat.username}/{post.message_id}" if post.chat.username else None
+    limit = service.settings.ingest_max_bytes
+    try:
+        document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
+        document = replace(document, url=document.url or source)
+    except InputError as exc:
+        log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
+        return
+    try:
+        outcome = (await asyncio.to_thread(ingest_documents, service.library, [(source or "post", document)]))[0]
+    except LibraryError as exc:
+        log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
+        return
+    log.info("channel post %s/%s: %s (article %s)", post.chat.id, post.message_id, outcome.status, outcome.article.id)
+
+
+def _minutes(value: str) -> float | None:
+    try:
+        minutes = float(value.replace(",", "."))
+    except ValueError:
+        return None
+    return minutes if 1 <= minutes <= 7 * 24 * 60 else None

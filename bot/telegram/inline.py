@@ -1,0 +1,90 @@
+"""Inline mode: `@bot question` typed in any chat lists the passages that answer, one per
+result (the article's title, the answering sentence); choosing one posts the quote with
+its title, date and a link that opens the page at the quote.
+
+Enabled with @BotFather (`/setinline`; `/setinlinefeedback` to hear which result was
+chosen). Results for the same question are reused for `INLINE_CACHE_SECONDS`, by every
+process of the bot (`bot.state`) and by Telegram; a question that runs a search counts
+against the user's per-minute limit."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
+
+from bot.telegram import messages as msg
+from bot.telegram.context import Context
+from index.library import Answer
+
+MIN_QUESTION_CHARS = 3  # shorter: still being typed
+
+
+def inline_results(answer: Answer) -> list[dict]:
+    """The results of an answer as plain data (what the shared cache keeps)."""
+    if not answer.found:
+        return [
+            {
+                "id": "nothing",
+                "title": msg.INLINE_NOTHING_TITLE,
+                "description": msg.INLINE_NOTHING_DESCRIPTION,
+                "text": msg.inline_nothing_found_html(answer.question),
+            }
+        ]
+    return [
+        {
+            "id": str(result.passage_id),
+            "title": msg.title_of(result.article, 100),
+            "description": msg.shorten(result.quote, 200),
+            "text": msg.inline_quote_html(result),
+        }
+        for result in answer.results
+    ]
+
+
+def _articles(results: list[dict]) -> list[InlineQueryResultArticle]:
+    return [
+        InlineQueryResultArticle(
+            id=r["id"],
+            title=r["title"],
+            description=r["description"],
+            input_message_content=InputTextMessageContent(r["text"]),
+        )
+        for r in results
+    ]
+
+
+def cache_key(question: str) -> str:
+    return " ".join(question.casefold().split())
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    service = context.service
+    question = query.query.strip()
+    seconds = service.settings.inline_cache_seconds
+    if len(question) < MIN_QUESTION_CHARS:
+        await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_HINT))
+        return
+    results = await asyncio.to_thread(service.state.cached_inline, cache_key(question), seconds)
+    if results is None:
+        if not await asyncio.to_thread(service.may_ask, query.from_user.id):
+            await query.answer([], cache_time=0, is_personal=True, button=_help_button(msg.INLINE_SLOW_DOWN))
+            return
+        answer = await asyncio.to_thread(service.library.ask, question, service.settings.top_k)
+        results = inline_results(answer)
+        await asyncio.to_thread(service.state.cache_inline, cache_key(question), results)
+    await query.answer(_articles(results), cache_time=seconds)
+
+
+async def on_chosen_inline_result(update: Update, context: Context) -> None:
+    """Which result a user posted (sent by Telegram once `/setinlinefeedback` is on): counted
+    with the feedback, as a sign that the passage answered."""
+    chosen = update.chosen_inline_result
+    await asyncio.to_thread(
+        context.service.state.record_inline_choice, chosen.from_user.id, chosen.query, chosen.result_id
+    )
+
+
+def _help_button(text: str) -> InlineQueryResultsButton:
+    return InlineQueryResultsButton(text=text, start_parameter="aide")

@@ -1,0 +1,113 @@
+"""News feeds (RSS and Atom), read with feedparser: what a feed lists, and where a news
+site's page says its feed is. Pure functions over bytes already downloaded; fetching and
+following feeds over time are the application's job."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+from index.errors import InputError
+
+FEED_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+}
+# Types a page or a feed may come back as: a feed, or a page that declares one.
+FOLLOWABLE_TYPES = FEED_TYPES | {"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream", ""}
+
+
+class NotAFeed(InputError):
+    """Neither a feed nor a page that declares one."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    key: str  # stable identity: the entry's id, else its link
+    link: str | None
+    title: str
+    published: str | None  # ISO date (YYYY-MM-DD) when the feed gives one
+    content: str | None  # the article's HTML when the feed carries it (Atom content, RSS content:encoded)
+    summary: str | None  # the teaser most feeds carry instead
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    link: str | None  # the site the feed belongs to
+    entries: list[FeedEntry]
+
+
+def parse_feed(data: bytes, url: str) -> Feed:
+    """The feed in `data`, entries in the feed's order (newest first in most feeds)."""
+    import feedparser  # imported here: only following feeds needs it
+
+    parsed = feedparser.parse(data, response_headers={"content-location": url})
+    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
+        raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
+    entries = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        link = urljoin(url, link) if link else None
+        key = entry.get("id") or link
+        if not key:
+            continue  # nothing to recognise it by next time
+        content = None
+        if entry.get("content"):
+            content = max((c.get("value") or "" for c in entry.content), key=len) or None
+        entries.append(
+            FeedEntry(
+                key=str(key),
+                link=link,
+                title=_plain(entry.get("title") or ""),
+                published=_iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                content=content,
+                summary=entry.get("summary") or None,
+            )
+        )
+    feed = parsed.feed
+    return Feed(_plain(feed.get("title") or "") or url, feed.get("link"), entries)
+
+
+_ALTERNATE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def declared_feeds(page: str, base_url: str) -> list[str]:
+    """The feeds a page declares (`<link rel="alternate" type="application/rss+xml" href=…>`),
+    in the page's order, as absolute URLs."""
+    found = []
+    for tag in _ALTERNATE.findall(page):
+        attributes = {m[1].lower(): html.unescape(m[2] or m[3] or m[4]) for m in _ATTRIBUTE.finditer(tag)}
+        rel = attributes.get("rel", "").lower().split()
+        kind = attributes.get("type", "").lower()
+        if "alternate" in rel and kind in FEED_TYPES and attributes.get("href"):
+            url = urljoin(base_url, attributes["href"].strip())
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def plain_words(html_text: str) -> int:
+    """Words of text in an HTML fragment."""
+    return len(_plain(html_text).split())
+
+
+def _plain(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _iso_date(parsed) -> str | None:
+    if not parsed:
+        return None
+    try:
+        return datetime(*parsed[:6], tzinfo=UTC).date().isoformat()
+    except (TypeError, ValueError):
+        return None

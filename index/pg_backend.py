@@ -1,0 +1,286 @@
+"""The library on a PostgreSQL server (`DATABASE_URL=postgresql://…`): where the data lives
+when several machines or bot replicas share one library.
+
+    citebot_control.state     one row: the library schema in use, its manifest, a generation
+    citebot_lib_<n>           a library schema (`index.pg_store`): articles, passages,
+                              sentence vectors (pgvector HNSW), postings and term counts
+
+A reindex builds a new schema beside the one in use, takes in the writes made meanwhile
+(`index.reindex`, the same path as the embedded library), and swaps it in by updating the
+control row inside the write lock; every process notices the new generation at its next
+question or write and reopens, and the old schema is dropped. Locks are PostgreSQL advisory
+locks, so they hold between processes on different machines: the write lock (session-level,
+reentrant within a process), and the reindex lock (one reindex at a time, a second refused).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
+
+from index.errors import IndexMismatch, ModelError, ReindexRunning
+from index.manifest import IndexConfig, differences
+from index.pg_store import WRITE_LOCK_KEY, PgStore, connect
+from index.store import SENTENCE_SLOTS
+
+CONTROL = "citebot_control"
+REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1
+LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
+# Sentences fetched for each passage wanted: a passage is found by its closest sentence.
+SENTENCES_SEARCHED_PER_PASSAGE = 8
+
+
+class PgVectors:
+    """The vector index of a PostgreSQL library: pgvector's HNSW index, inside the database.
+    Nothing to load, sync or snapshot; searches read the caller's transaction."""
+
+    kind = "HNSW (pgvector, inner product)"
+    approximate = True
+
+    def __init__(self, store: PgStore) -> None:
+        self.store = store
+
+    def __len__(self) -> int:
+        return self.store.sentence_count()
+
+    def sync(self, store: PgStore) -> None:
+        """Nothing to replay: the index is the database's."""
+
+    def snapshot_if_due(self, store: PgStore) -> None:
+        """Nothing to save: PostgreSQL makes every commit durable."""
+
+    def wait(self) -> None:
+        """No maintenance of our own runs in the background."""
+
+    def write_snapshot(self, store: PgStore) -> None:
+        """Nothing to save (the reindex asks every backend for one)."""
+
+    def search_passages(self, query: np.ndarray, passages: int) -> list[tuple[int, float]]:
+        best: dict[int, float] = {}
+        for passage_id, _, score in self.store.dense_search(query, passages * SENTENCES_SEARCHED_PER_PASSAGE):
+            best.setdefault(passage_id, score)
+        return list(best.items())[:passages]
+
+    def search_keys(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        scores = np.zeros((len(queries), k), np.float32)
+        keys = np.full((len(queries), k), -1, np.int64)
+        for row, query in enumerate(queries):
+            with self.store.read():
+                found = self.store.dense_search(query, k)
+            for column, (passage_id, position, score) in enumerate(found):
+                keys[row, column], scores[row, column] = passage_id * SENTENCE_SLOTS + position, score
+        return scores, keys
+
+    def held_keys(self) -> np.ndarray:
+        with self.store.read():
+            parts = [k for k, _ in self.store.iter_vectors(self.store.dimension)]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
+
+class _AdvisoryLock:
+    """A session-level advisory lock on a connection of its own: exclusive between processes
+    and machines, reentrant between the threads of this process (they share it through an
+    `RLock`, as `filelock` does for the embedded library)."""
+
+    def __init__(self, url: str, key: int) -> None:
+        self.url, self.key = url, key
+        self._local = threading.RLock()
+        self._depth = 0
+        self._connection = None
+
+    def __enter__(self) -> _AdvisoryLock:
+        self._local.acquire()
+        if self._depth == 0:
+            if self._connection is None or self._connection.closed:
+                self._connection = connect(self.url, vectors=False)
+            self._connection.execute("SELECT pg_advisory_lock(%s)", (self.key,))
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+        self._local.release()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+
+
+@dataclass
+class PgBackend:
+    """A library in a PostgreSQL database (see the module docstring)."""
+
+    url: str
+    _write_lock: _AdvisoryLock | None = field(default=None, init=False, repr=False)
+    _control: object = field(default=None, init=False, repr=False)  # one connection for the control row
+    _control_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    # --- what the library asks of any backend ------------------------------------------
+    @property
+    def location(self) -> str:
+        """Where the library is, for people: the URL without its password."""
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
+        user = parts.username
+        return urlunsplit((parts.scheme, f"{user}@{netloc}" if user else netloc, parts.path, parts.query, ""))
+
+    def write_lock(self) -> AbstractContextManager:
+        if self._write_lock is None:
+            self._write_lock = _AdvisoryLock(self.url, LIBRARY_LOCK_KEY)
+        return self._write_lock
+
+    @contextmanager
+    def reindex_lock(self):
+        connection = connect(self.url, vectors=False)
+        try:
+            if not connection.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK_KEY,)).fetchone()[0]:
+                raise ReindexRunning("une réindexation de cette bibliothèque est déjà en cours")
+            yield
+        finally:
+            connection.close()  # ends the session, and the lock with it
+
+    def prepare(self, config: IndexConfig) -> None:
+        """Create the control table and a first library schema if there are none; the
+        `vector` extension must be available (`CREATE EXTENSION vector` needs rights)."""
+        with connect(self.url, vectors=False) as connection:
+            try:
+                connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            except Exception as exc:  # psycopg's errors: the message says what is missing
+                raise ModelError(
+                    f"l'extension pgvector manque sur le serveur PostgreSQL ({exc}). Installez-la, "
+                    "ou faites exécuter `CREATE EXTENSION vector` par un administrateur de la base."
+                ) from exc
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {CONTROL}")
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {CONTROL}.state (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), "
+                "library TEXT NOT NULL, manifest TEXT NOT NULL, generation BIGINT NOT NULL, "
+                "schema_version INTEGER NOT NULL)"
+            )
+            connection.execute(f"CREATE SEQUENCE IF NOT EXISTS {CONTROL}.libraries")
+        if self._state() is None:
+            with self.write_lock():
+                if self._state() is None:
+                    schema = self._new_schema_name()
+                    PgStore(self.url, schema, config.dimension).close()
+                    with connect(self.url, vectors=False) as connection:
+                        connection.execute(
+                            f"INSERT INTO {CONTROL}.state(library, manifest, generation, schema_version) "
+                            "VALUES (%s, %s, 1, %s) ON CONFLICT DO NOTHING",
+                            (schema, _manifest_json(config), SCHEMA_VERSION),
+                        )
+
+    def check(self, config: IndexConfig) -> dict:
+        state = self._state()
+        manifest = json.loads(state[1])
+        found = differences(manifest, config)
+        if found:
+            raise IndexMismatch(
+                f"la bibliothèque de {self.location} ne correspond plus aux réglages ("
+                + "; ".join(found)
+                + "). Lancez `python -m bot reindex` pour la reconstruire à partir des articles enregistrés."
+            )
+        return manifest
+
+    def manifest(self) -> dict | None:
+        state = self._state()
+        return json.loads(state[1]) if state else None
+
+    def identity(self) -> object:
+        """Which library schema is in use: it changes when a reindex swaps one in."""
+        state = self._state()
+        return (state[0], state[2]) if state else None
+
+    def open(self, dimension: int, maintenance: Executor | None = None) -> tuple[PgStore, PgVectors]:
+        store = PgStore(self.url, self._state()[0], dimension, create=False)
+        return store, PgVectors(store)
+
+    def size_bytes(self) -> int:
+        schema = self._state()[0]
+        with connect(self.url, vectors=False) as connection:
+            row = connection.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'm')",
+                (schema,),
+            ).fetchone()
+        return int(row[0])
+
+    # --- reindex ----------------------------------------------------------------------
+    def source_store(self, dimension: int) -> PgStore:
+        return PgStore(self.url, self._state()[0], dimension, create=False)
+
+    def staging_store(self, config: IndexConfig) -> PgStore:
+        return PgStore(self.url, self._new_schema_name(), config.dimension)
+
+    def finish_staging(self, target: PgStore, dimension: int) -> None:
+        """Nothing to prepare: the HNSW index was kept up to date by every insert."""
+
+    def swap_in(self, target: PgStore, config: IndexConfig) -> None:
+        """Callers hold the write lock: the new schema becomes the library, the old one goes."""
+        previous = self._state()[0]
+        with connect(self.url, vectors=False) as connection, connection.transaction():
+            connection.execute(
+                f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",
+                (target.schema, _manifest_json(config)),
+            )
+        target.close()
+        self.drop_schema(previous)
+
+    def discard(self, target: PgStore) -> None:
+        target.close()
+        self.drop_schema(target.schema)
+
+    def drop_schema(self, schema: str) -> None:
+        """Drop a library schema that is no longer in use (readers still in it finish first:
+        PostgreSQL makes the drop wait for their locks)."""
+        if not re.fullmatch(r"citebot_lib_\d+", schema):
+            raise ValueError(f"not a library schema: {schema}")
+        with connect(self.url, vectors=False) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+    def reusable(self, model: str, dimension: int) -> bool:
+        manifest = self.manifest() or {}
+        return manifest.get("model") == model and manifest.get("dimension") == dimension
+
+    def close(self) -> None:
+        if self._write_lock is not None:
+            self._write_lock.close()
+        with self._control_lock:
+            if self._control is not None:
+                self._control.close()
+
+    # --- the control row -------------------------------------------------------------
+    def _state(self) -> tuple[str, str, int] | None:
+        """The control row (asked at every question: one connection kept for it)."""
+        with self._control_lock:
+            if self._control is None or self._control.closed:
+                self._control = connect(self.url, vectors=False)
+            connection = self._control
+            exists = connection.execute("SELECT to_regclass(%s)", (f"{CONTROL}.state",)).fetchone()[0]
+            if exists is None:
+                return None
+            row = connection.execute(f"SELECT library, manifest, generation FROM {CONTROL}.state").fetchone()
+        return (row[0], row[1], int(row[2])) if row else None
+
+    def _new_schema_name(self) -> str:
+        with connect(self.url, vectors=False) as connection:
+            number = connection.execute(f"SELECT nextval('{CONTROL}.libraries')").fetchone()[0]
+        return f"citebot_lib_{number}"
+
+
+# Version of the tables of a library schema (`index.pg_store.schema_sql`); a library of
+# another version is rebuilt by `python -m bot reindex`, as the error message says.
+SCHEMA_VERSION = 1
+
+
+def _manifest_json(config: IndexConfig) -> str:
+    return json.dumps({**asdict(config), "written_at": datetime.now(UTC).isoformat(timespec="seconds")})

@@ -1,0 +1,483 @@
+"""The library in PostgreSQL: articles, passages, sentence vectors (pgvector) and the French
+lexical index, for deployments that share one library between machines or bot replicas.
+
+It answers the same questions as the SQLite `index.store.Store` (the searcher, the ingest
+pipeline and the reindex use either), with PostgreSQL's own means:
+
+- Dense search is pgvector's HNSW index over the sentences' unit vectors, by inner product
+  (`<#>`); the index lives in the database, so no process keeps a copy in memory and there is
+  no snapshot or change log to replay.
+- Lexical search is BM25 over the same analysed terms as the embedded library (elisions,
+  stop words, Snowball stems, accents folded: `index.analysis`), computed in SQL from a
+  postings table (term, passage, term frequency) with a B-tree on the term: the same formula
+  and parameters as SQLite FTS5's `bm25()` (k1 = 1.2, b = 0.75), so both backends rank alike.
+  Document frequencies are kept in their own table, in the same transaction as the postings.
+- A write is one transaction that first takes a transaction-level advisory lock, so writers
+  from every process and machine serialise, and the duplicate rule (same URL, same text) is
+  decided inside it.
+
+Each library lives in its own PostgreSQL schema; a reindex builds a new schema and swaps it
+in (`index.pg_backend`). Each thread has its own connection (psycopg), as with SQLite.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+
+from index.store import (
+    SENTENCE_SLOTS,
+    ArticleRow,
+    NewArticle,
+    PassageRow,
+    PassageSentences,
+    StoredArticle,
+    VectorChanges,
+    WriteStatus,
+)
+
+# Key of the advisory lock every write transaction takes (any 64-bit number no other
+# application on the same database uses: "citebot" in ASCII).
+WRITE_LOCK_KEY = 0x63697465626F74
+BM25_K1, BM25_B = 1.2, 0.75  # as SQLite FTS5's bm25()
+# Sentences the HNSW search may return for one question: pgvector returns at most
+# `hnsw.ef_search` rows, so it is set to what the searcher asks for.
+MAX_SENTENCES_SEARCHED = 1000
+
+
+def schema_sql(dimension: int) -> str:
+    return f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id BIGSERIAL PRIMARY KEY,
+    title TEXT NOT NULL,
+    date TEXT,
+    author TEXT,
+    url TEXT,
+    source TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    layout TEXT NOT NULL,
+    added_at TEXT NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(url) WHERE url IS NOT NULL;
+CREATE TABLE IF NOT EXISTS passages (
+    id BIGSERIAL PRIMARY KEY,
+    article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    heading TEXT,
+    length INTEGER NOT NULL  -- analysed terms, for BM25's length normalisation
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id, position);
+CREATE TABLE IF NOT EXISTS sentences (
+    passage_id BIGINT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    vector vector({dimension}) NOT NULL,
+    PRIMARY KEY (passage_id, position)
+);
+CREATE INDEX IF NOT EXISTS sentences_hnsw ON sentences USING hnsw (vector vector_ip_ops);
+CREATE TABLE IF NOT EXISTS postings (
+    term TEXT NOT NULL,
+    passage_id BIGINT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+    tf INTEGER NOT NULL,
+    PRIMARY KEY (term, passage_id)
+);
+CREATE INDEX IF NOT EXISTS postings_passage ON postings(passage_id);
+CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+"""
+
+
+class PgStore:
+    """One library schema of a PostgreSQL database (see the module docstring)."""
+
+    def __init__(self, url: str, schema: str, dimension: int, *, create: bool = True) -> None:
+        self.url, self.schema, self.dimension = url, schema, dimension
+        self._local = threading.local()
+        self._connections: list = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        if create:
+            with self._transaction("BEGIN"):
+                self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+                self._db.execute(f'SET LOCAL search_path TO "{schema}", public')
+                for statement in schema_sql(dimension).split(";"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(
+                    "INSERT INTO meta(key, value) VALUES ('library_id', md5(random()::text)) ON CONFLICT DO NOTHING"
+                )
+
+    # --- connections and transactions ---------------------------------------------------
+    @property
+    def _db(self):
+        connection = getattr(self._local, "connection", None)
+        if connection is None or connection.closed:
+            if self._closed:
+                raise RuntimeError("the store is closed")
+            connection = connect(self.url)
+            connection.execute(f'SET search_path TO "{self.schema}", public')
+            connection.execute(f"SET hnsw.ef_search = {MAX_SENTENCES_SEARCHED}")
+            self._local.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._connections_lock:
+            self._closed = True
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+
+    def checkpoint(self) -> None:
+        """Nothing to fold: PostgreSQL's log is its own business."""
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """One consistent view of the library (a repeatable-read snapshot) for everything inside."""
+        with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
+            yield
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        """A write transaction, serialised with every other writer of the database."""
+        with self._transaction("BEGIN"):
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            yield
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        db = self._db
+        if getattr(self._local, "depth", 0):  # nested: part of the enclosing transaction
+            yield
+            return
+        db.execute(begin)
+        self._local.depth = 1
+        try:
+            yield
+        except BaseException:
+            self._local.depth = 0
+            db.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return self._db.execute(sql, params).fetchall()
+
+    # --- meta -----------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM meta WHERE key = %s", (key,))
+        return rows[0][0] if rows else None
+
+    def library_id(self) -> str:
+        return self.get_meta("library_id") or "0"
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- articles -------------------------------------------------------------
+    def find_duplicate(self, url: str | None, content_hash: str) -> ArticleRow | None:
+        rows = self._rows(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = %s OR (url IS NOT NULL AND url = %s)",
+            (content_hash, url),
+        )
+        return _article(rows[0]) if rows else None
+
+    def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
+        """As `Store.add_article`: all of it in one transaction, or the duplicate reported."""
+        with self.write():
+            duplicate = self.find_duplicate(article.url, article.content_hash)
+            if duplicate is not None:
+                return "duplicate", duplicate
+            if len(vectors) != sum(len(p.sentences) for p in article.passages):
+                raise ValueError(f"{len(vectors)} vectors for the sentences of {article.title!r}")
+            db = self._db
+            values = (
+                article.title,
+                article.date,
+                article.author,
+                article.url,
+                article.source,
+                article.content_hash,
+                article.text,
+                json.dumps(list(article.layout)),
+            )
+            if article.article_id is not None:  # a reindex or a migration keeps the ids
+                article_id = db.execute(
+                    "INSERT INTO articles(id, title, date, author, url, source, content_hash, text, layout, added_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                    (article.article_id, *values, article.added_at),
+                ).fetchone()[0]
+                db.execute(
+                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), "
+                    "greatest((SELECT max(id) FROM articles), 1))"
+                )
+            else:
+                article_id = db.execute(
+                    "INSERT INTO articles(title, date, author, url, source, content_hash, text, layout) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                    values,
+                ).fetchone()[0]
+            vectors = np.asarray(vectors, dtype=np.float32)
+            row = 0
+            frequencies: Counter[str] = Counter()
+            for passage in article.passages:
+                counts = Counter(passage.terms.split())
+                passage_id = db.execute(
+                    "INSERT INTO passages(article_id, position, start_offset, end_offset, heading, length) "
+                    "VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                    (article_id, passage.position, passage.start, passage.end, passage.heading, sum(counts.values())),
+                ).fetchone()[0]
+                with db.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO sentences(passage_id, position, start_offset, end_offset, vector) "
+                        "VALUES (%s, %s, %s, %s, %s)",
+                        [
+                            (passage_id, position, start, end, vectors[row + position])
+                            for position, (start, end) in enumerate(passage.sentences)
+                        ],
+                    )
+                    cursor.executemany(
+                        "INSERT INTO postings(term, passage_id, tf) VALUES (%s, %s, %s)",
+                        [(term, passage_id, tf) for term, tf in counts.items()],
+                    )
+                row += len(passage.sentences)
+                frequencies.update(counts.keys())
+            self._count_terms(frequencies, +1)
+            self._count(articles=1, passages=len(article.passages), terms=_term_total(article))
+            return "added", self.get_article(article_id)
+
+    def delete_article(self, article_id: int) -> ArticleRow | None:
+        with self.write():
+            article = self.get_article(article_id)
+            if article is None:
+                return None
+            rows = self._rows(
+                "SELECT o.term, count(*) FROM postings o JOIN passages p ON p.id = o.passage_id "
+                "WHERE p.article_id = %s GROUP BY o.term",
+                (article_id,),
+            )
+            passages, terms = self._rows(
+                "SELECT count(*), coalesce(sum(length), 0) FROM passages WHERE article_id = %s", (article_id,)
+            )[0]
+            self._count_terms(Counter(dict(rows)), -1)
+            # Its passages, their sentences and postings go with it (ON DELETE CASCADE).
+            self._db.execute("DELETE FROM articles WHERE id = %s", (article_id,))
+            self._count(articles=-1, passages=-int(passages), terms=-int(terms))
+            return article
+
+    def _count_terms(self, frequencies: Counter[str], sign: int) -> None:
+        if not frequencies:
+            return
+        terms, counts = zip(*sorted(frequencies.items()))  # sorted: concurrent writers lock rows in one order
+        self._db.execute(
+            "INSERT INTO terms(term, df) SELECT * FROM unnest(%s::text[], %s::int[]) "
+            "ON CONFLICT (term) DO UPDATE SET df = terms.df + excluded.df",
+            (list(terms), [sign * c for c in counts]),
+        )
+        if sign < 0:
+            self._db.execute("DELETE FROM terms WHERE term = ANY(%s) AND df <= 0", (list(terms),))
+
+    def get_article(self, article_id: int) -> ArticleRow | None:
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = %s", (article_id,))
+        return _article(rows[0]) if rows else None
+
+    def list_articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY id LIMIT %s OFFSET %s", (limit, offset))
+        return [_article(r) for r in rows]
+
+    def article_ids(self) -> set[int]:
+        return {r[0] for r in self._rows("SELECT id FROM articles")}
+
+    def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
+        where, params = ("WHERE a.id = ANY(%s)", (list(ids),)) if ids is not None else ("", ())
+        rows = self._rows(
+            f"SELECT {_ARTICLE_COLUMNS}, a.text, a.layout, a.content_hash FROM articles a {where} ORDER BY a.id",
+            params,
+        )
+        for row in rows:
+            yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
+
+    def counts(self) -> tuple[int, int]:
+        return int(self.get_meta("articles") or 0), int(self.get_meta("passages") or 0)
+
+    def _count(self, *, articles: int, passages: int, terms: int) -> None:
+        for key, change in (("articles", articles), ("passages", passages), ("terms", terms)):
+            self._db.execute(
+                "INSERT INTO meta(key, value) VALUES (%s, %s) ON CONFLICT (key) "
+                "DO UPDATE SET value = (meta.value::bigint + %s)::text",
+                (key, str(change), change),
+            )
+
+    def passage_ids(self) -> list[int]:
+        return [r[0] for r in self._rows("SELECT id FROM passages ORDER BY id")]
+
+    # --- passages and vectors ---------------------------------------------------
+    def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
+        if not ids:
+            return {}
+        rows = self._rows(
+            "SELECT p.id, p.article_id, p.position, p.start_offset, p.end_offset, p.heading, "
+            f"substr(a.text, p.start_offset + 1, p.end_offset - p.start_offset), {_ARTICLE_COLUMNS} "
+            "FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id = ANY(%s)",
+            (list(ids),),
+        )
+        return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
+
+    def sentence_vectors(self, passage_ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
+        rows = self._rows(
+            "SELECT passage_id, position, vector FROM sentences WHERE passage_id = ANY(%s) "
+            "ORDER BY passage_id, position",
+            (list(passage_ids),),
+        )
+        keys = np.asarray([r[0] * SENTENCE_SLOTS + r[1] for r in rows], dtype=np.int64)
+        return keys, _vectors([r[2] for r in rows], dimension)
+
+    def passage_sentences(self, passage_ids: Sequence[int], dimension: int) -> dict[int, PassageSentences]:
+        rows = self._rows(
+            "SELECT passage_id, start_offset, end_offset, vector FROM sentences WHERE passage_id = ANY(%s) "
+            "ORDER BY passage_id, position",
+            (list(passage_ids),),
+        )
+        grouped: dict[int, list] = {}
+        for row in rows:
+            grouped.setdefault(row[0], []).append(row)
+        return {
+            passage: PassageSentences([(r[1], r[2]) for r in group], _vectors([r[3] for r in group], dimension))
+            for passage, group in grouped.items()
+        }
+
+    def article_sentence_vectors(
+        self, article_id: int, dimension: int
+    ) -> dict[tuple[int, int, str | None], np.ndarray]:
+        rows = self._rows(
+            "SELECT p.start_offset + s.start_offset, p.start_offset + s.end_offset, p.heading, s.vector "
+            "FROM sentences s JOIN passages p ON p.id = s.passage_id WHERE p.article_id = %s",
+            (article_id,),
+        )
+        vectors = _vectors([r[3] for r in rows], dimension)
+        return {(r[0], r[1], r[2]): vectors[i] for i, r in enumerate(rows)}
+
+    def iter_vectors(self, dimension: int, batch: int = 20_000) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        last = (-1, -1)
+        while True:
+            rows = self._rows(
+                "SELECT passage_id, position, vector FROM sentences WHERE (passage_id, position) > (%s, %s) "
+                "ORDER BY passage_id, position LIMIT %s",
+                (*last, batch),
+            )
+            if not rows:
+                return
+            last = (rows[-1][0], rows[-1][1])
+            keys = np.array([r[0] * SENTENCE_SLOTS + r[1] for r in rows], dtype=np.int64)
+            yield keys, _vectors([r[2] for r in rows], dimension)
+
+    def dense_search(self, query: np.ndarray, sentences: int) -> list[tuple[int, int, float]]:
+        """The `sentences` closest sentence vectors (HNSW): passage id, position, cosine."""
+        rows = self._rows(
+            "SELECT passage_id, position, -(vector <#> %s) FROM sentences ORDER BY vector <#> %s LIMIT %s",
+            (
+                np.asarray(query, dtype=np.float32),
+                np.asarray(query, dtype=np.float32),
+                min(sentences, MAX_SENTENCES_SEARCHED),
+            ),
+        )
+        return [(int(r[0]), int(r[1]), float(r[2])) for r in rows]
+
+    def sentence_count(self) -> int:
+        return int(self._rows("SELECT count(*) FROM sentences")[0][0])
+
+    # --- the change log: none, the vector index lives in the database ---------------------
+    def last_change(self) -> int:
+        return 0
+
+    def pruned_through(self) -> int:
+        return 0
+
+    def changes_after(self, seq: int) -> VectorChanges:
+        return VectorChanges(seq, [], [])
+
+    def prune_changes(self, through: int) -> None:
+        pass
+
+    # --- lexical --------------------------------------------------------------
+    def lexical_search(self, query_terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Passage ids by BM25 (higher is better) for any of the terms, as FTS5 ranks them."""
+        unique = list(dict.fromkeys(t for t in query_terms if t))
+        if not unique:
+            return []
+        _, passages = self.counts()
+        frequencies = self.document_frequencies(unique)
+        present = [t for t in unique if frequencies.get(t)]
+        if not present or passages <= 0:
+            return []
+        idf = [_idf(passages, frequencies[t]) for t in present]
+        average = max(int(self.get_meta("terms") or 0) / passages, 1e-9)
+        rows = self._rows(
+            "SELECT o.passage_id, sum(q.idf * o.tf * %s / (o.tf + %s * (%s + %s * p.length / %s))) AS score "
+            "FROM unnest(%s::text[], %s::float8[]) AS q(term, idf) "
+            "JOIN postings o ON o.term = q.term JOIN passages p ON p.id = o.passage_id "
+            "GROUP BY o.passage_id ORDER BY score DESC, o.passage_id LIMIT %s",
+            (BM25_K1 + 1, BM25_K1, 1 - BM25_B, BM25_B, average, present, idf, limit),
+        )
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:
+        unique = list(dict.fromkeys(query_terms))
+        if not unique:
+            return {}
+        return {t: int(df) for t, df in self._rows("SELECT term, df FROM terms WHERE term = ANY(%s)", (unique,))}
+
+
+def connect(url: str, *, vectors: bool = True):
+    """A psycopg connection in autocommit (transactions are explicit) that knows pgvector's
+    type (`vectors=False` before the extension exists)."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    connection = psycopg.connect(url, autocommit=True)
+    if vectors:
+        register_vector(connection)
+    return connection
+
+
+def _idf(documents: int, frequency: int) -> float:
+    """FTS5's: log((N − n + 0.5) / (n + 0.5)), never below a small positive floor."""
+    value = math.log((documents - frequency + 0.5) / (frequency + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def _term_total(article: NewArticle) -> int:
+    return sum(len(p.terms.split()) for p in article.passages)
+
+
+def _vectors(values: Sequence, dimension: int) -> np.ndarray:
+    """pgvector's values (`Vector` objects) as one float32 array."""
+    if not values:
+        return np.empty((0, dimension), dtype=np.float32)
+    rows = [v.to_numpy() if hasattr(v, "to_numpy") else v for v in values]
+    return np.asarray(rows, dtype=np.float32).reshape(len(values), dimension)
+
+
+_ARTICLE_COLUMNS = (
+    "a.id, a.title, a.date, a.author, a.url, a.source, a.added_at, "
+    "(SELECT count(*) FROM passages p2 WHERE p2.article_id = a.id)"
+)
+
+
+def _article(row: Sequence) -> ArticleRow:
+    return ArticleRow(*row[:8])

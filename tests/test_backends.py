@@ -1,0 +1,156 @@
+"""The PostgreSQL backend beside the embedded one: the same ranking, the same guarantees
+under concurrent writes and reindexes, and a library moved from one to the other
+without embedding anything again."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+from index.analysis import ANALYZER_VERSION
+from index.library import Library
+from index.manifest import IndexConfig
+from index.pg_backend import PgBackend
+from index.reindex import copy_articles
+from index.storage import LocalBackend
+from tests.conftest import ROOT, SAMPLE, HashingEmbedder
+from tests.test_atomic_writes import article
+
+pytestmark = pytest.mark.slow
+
+
+class NoEmbedding(HashingEmbedder):
+    """The hashing embedder's name and dimension, but embedding anything is a failure."""
+
+    def embed_passages(self, texts, progress=None):
+        raise AssertionError(f"{len(texts)} texts embedded again")
+
+
+def articles_about_councils(count: int):
+    return [article(n) for n in range(count)]
+
+
+def test_both_backends_rank_lexical_search_alike(tmp_path, database_url):
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    documents = articles_about_councils(30)
+    local.ingest(documents)
+    remote.ingest(documents)
+    local.delete(4)
+    remote.delete(4)
+    for question in ("conseil numéro 7", "mesure votée mardi", "entre en vigueur", "numéro 4"):
+        ours = local.ask(question, mode="lexical").results
+        theirs = remote.ask(question, mode="lexical").results
+        assert [r.passage_id for r in ours] == [r.passage_id for r in theirs]
+    for terms in (["conseil", "7"], ["vigueur"], ["vot", "mardi"]):
+        with local._current().store.read():
+            sqlite = local._current().store.lexical_search(terms, 10)
+        with remote._current().store.read():
+            postgres = remote._current().store.lexical_search(terms, 10)
+        assert [i for i, _ in sqlite] == [i for i, _ in postgres]
+        assert np.allclose([s for _, s in sqlite], [s for _, s in postgres], rtol=1e-4)  # FTS5's bm25, in SQL
+    local.close()
+    remote.close()
+
+
+def test_writes_while_a_postgres_library_is_reindexed_are_all_kept(database_url):
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60, batch_sentences=1)
+    library.ingest(articles_about_councils(20))
+    copied_some, writes_done = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done >= 6:
+            copied_some.set()
+            assert writes_done.wait(30)
+
+    reindex = threading.Thread(target=library.reindex, args=(progress,))
+    reindex.start()
+    assert copied_some.wait(30)
+    added = [r.article.id for r in library.ingest([article(n) for n in range(100, 110)])]
+    library.delete(3)
+    writes_done.set()
+    reindex.join(60)
+    assert not reindex.is_alive()
+    reopened = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    ids = {a.id for a in reopened.articles()}
+    assert set(added) <= ids and 3 not in ids and len(ids) == 29
+    assert reopened.ask("conseil numéro 105").results[0].article.title == "Article 105"
+    assert reopened.stats().passages == 29
+    reopened.close()
+    library.close()
+
+
+def test_a_second_reindex_of_a_postgres_library_is_refused(database_url):
+    from index.errors import ReindexRunning
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60, batch_sentences=1)
+    library.ingest(articles_about_councils(10))
+    started, release = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        started.set()
+        assert release.wait(30)
+
+    first = threading.Thread(target=library.reindex, args=(progress,))
+    first.start()
+    assert started.wait(30)
+    other = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    with pytest.raises(ReindexRunning):
+        other.reindex()
+    release.set()
+    first.join(60)
+    assert other.ask("conseil numéro 2").results[0].article.title == "Article 2"  # follows the swap
+    other.close()
+    library.close()
+
+
+def test_an_embedded_library_moves_to_postgres_without_embedding_again(tmp_path, database_url):
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    local.ingest(articles_about_councils(12))
+    local.delete(5)
+    local.close()
+    config = IndexConfig(HashingEmbedder.name, HashingEmbedder.dimension, 60, ANALYZER_VERSION)
+    report = copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    assert (report.articles, report.passages, report.embedded) == (11, 11, 0) and report.reused == 22
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert [a.id for a in remote.articles()] == [a.id for a in local.articles()]  # ids kept
+    assert remote.ask("conseil numéro 9").results[0].article.id == local.ask("conseil numéro 9").results[0].article.id
+    with remote._current().store.read():
+        moved = dict(zip(*[np.concatenate(x) for x in zip(*remote._current().store.iter_vectors(64))]))
+    assert len(moved) == 22
+    with pytest.raises(Exception, match="pas vide"):
+        copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    local.close()
+    remote.close()
+
+
+def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cache):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(tmp_path / "data"),
+        "MODEL_CACHE_DIR": str(model_cache),
+    }
+
+    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args], env={**env, **extra}, capture_output=True, text=True, timeout=300
+        )
+
+    assert run("ingest", str(SAMPLE)).returncode == 0
+    moved = run("migrate", "--to", database_url)
+    assert moved.returncode == 0, moved.stderr
+    assert "1 article" in moved.stdout and "4 passages" in moved.stdout and "0 phrase" in moved.stdout
+    question = "Qui est le secrétaire général de l'OTAN ?"
+    here = json.loads(run("ask", question, "--json").stdout)
+    there = json.loads(run("ask", question, "--json", DATABASE_URL=database_url).stdout)
+    assert there["found"] and [r["quote"] for r in there["results"]] == [r["quote"] for r in here["results"]]
+    again = run("migrate", "--to", database_url)
+    assert again.returncode == 2 and "pas vide" in again.stderr

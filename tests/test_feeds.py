@@ -1,0 +1,143 @@
+"""Following feeds: RSS and Atom served by a local site, read with conditional requests,
+new entries ingested once, through the same careful fetching as /ingest."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.feeds import FeedFollower
+from bot.settings import Settings
+from bot.state import BotState
+from index.errors import InputError
+from index.feeds import NotAFeed, declared_feeds, parse_feed
+from tests.feed_fixtures import STORIES, atom, home_page, publish_site, rss
+from tests.http_fixtures import FeedSite
+
+
+@pytest.fixture
+def site():
+    with FeedSite() as running:
+        publish_site(running, STORIES[:2])
+        yield running
+
+
+@pytest.fixture
+def follower(tmp_path, library, model_cache):
+    settings = Settings(
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        model_cache_dir=model_cache,
+        ingest_allow_private_urls=True,  # the test site is on 127.0.0.1
+        feed_poll_minutes=30,
+    )
+    state = BotState.open(settings.state_file)
+    yield FeedFollower(library, state, settings)
+    state.close()
+
+
+def titles(library) -> set[str]:
+    return {a.title for a in library.articles()}
+
+
+def test_rss_and_atom_entries_are_read_in_order_with_their_links_and_dates():
+    feed = parse_feed(rss("https://gazette.example", STORIES).encode(), "https://gazette.example/rss")
+    assert feed.title == "La Gazette de l'Ouest - Région"
+    assert [e.title for e in feed.entries] == [s.title for s in reversed(STORIES)]  # newest first, as published
+    assert feed.entries[0].link == "https://gazette.example/articles/marais-salants"
+    assert feed.entries[0].published == "2025-03-06"
+    full = parse_feed(atom("https://gazette.example", STORIES).encode(), "https://gazette.example/atom.xml")
+    assert full.entries[-1].key == "tag:gazette-ouest.example,2025:pont-de-saint-nazaire"
+    assert "30 000 véhicules" in full.entries[-1].content
+
+
+def test_a_page_that_is_not_a_feed_is_refused_and_declared_feeds_are_found():
+    with pytest.raises(NotAFeed):
+        parse_feed(b"<html><body><p>Bonjour</p></body></html>", "https://gazette.example/")
+    page = home_page("https://gazette.example")
+    assert declared_feeds(page, "https://gazette.example/") == [
+        "https://gazette.example/rss/region.xml",
+        "https://gazette.example/atom.xml",
+    ]
+
+
+def test_following_a_feed_ingests_its_entries_and_polls_only_what_is_new(site, follower, library):
+    feed, new = follower.follow(site.origin + "/rss/region.xml")
+    assert new and feed.title == "La Gazette de l'Ouest - Région"
+    first = follower.poll(feed.id)
+    assert len(first.added) == 2 and not first.error
+    assert titles(library) == {STORIES[0].title, STORIES[1].title}  # the page's title, not the site's
+    answer = library.ask("Combien de bagadoù au festival de Cornouaille ?")
+    assert answer.found and "quarante bagadoù" in answer.results[0].quote
+
+    unchanged = follower.poll(feed.id)
+    assert unchanged.not_modified  # the site answered 304 to the conditional request
+    assert site.requests_to("/rss/region.xml")[-1]["if-none-match"].startswith('"')
+
+    publish_site(site, STORIES)  # a third story appears in the feed
+    third = follower.poll(feed.id)
+    assert [library.article(i).title for i in third.added] == [STORIES[2].title]
+    assert len(site.requests_to(f"/articles/{STORIES[0].slug}")) == 1  # entries already ingested are not fetched again
+    assert follower.state.feed(feed.id).articles == 3
+
+
+def test_a_site_page_that_declares_its_feed_can_be_followed_and_twice_is_once(site, follower):
+    feed, new = follower.follow(site.origin + "/")
+    assert new and feed.url == site.origin + "/rss/region.xml"
+    again, new_again = follower.follow(site.origin + "/rss/region.xml")
+    assert again.id == feed.id and not new_again
+
+
+def test_an_article_in_two_feeds_is_added_once(site, follower, library):
+    rss_feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    atom_feed, _ = follower.follow(site.origin + "/atom.xml")
+    assert len(follower.poll(rss_feed.id).added) == 2
+    report = follower.poll(atom_feed.id)
+    assert not report.added and report.duplicates == 2
+    assert len(library.articles()) == 2
+
+
+def test_an_unreadable_page_falls_back_to_the_full_text_the_feed_carries(site, follower, library):
+    site.failing.update(f"/articles/{s.slug}" for s in STORIES)
+    feed, _ = follower.follow(site.origin + "/atom.xml")
+    report = follower.poll(feed.id)
+    assert len(report.added) == 2 and STORIES[0].title in titles(library)  # from the Atom entries' content
+
+
+def test_an_unreadable_page_is_tried_again_then_given_up(site, follower, library):
+    failing = f"/articles/{STORIES[1].slug}"
+    site.failing.add(failing)
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")  # teasers only: the page is needed
+    reports = [follower.poll(feed.id) for _ in range(3)]
+    assert [len(r.added) for r in reports] == [1, 0, 0] and not any(r.error for r in reports)
+    assert len(site.requests_to(failing)) == 3  # tried at each poll, though the feed did not change
+    assert [link for link, _ in reports[-1].given_up] == [site.origin + failing]
+    assert [link for r in reports[:-1] for link, _ in r.given_up] == []  # reported once, when given up
+    site.failing.clear()
+    assert follower.poll(feed.id).not_modified and len(site.requests_to(failing)) == 3
+
+
+def test_a_failing_feed_counts_its_failures_and_recovers(site, follower):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    site.failing.add("/rss/region.xml")
+    reports = [follower.poll(feed.id) for _ in range(3)]
+    assert all(r.error and "500" in r.error for r in reports)
+    assert follower.state.feed(feed.id).failures == 3
+    site.failing.clear()
+    recovered = follower.poll(feed.id)
+    assert not recovered.error and recovered.failures_before == 3 and follower.state.feed(feed.id).failures == 0
+
+
+def test_what_is_not_a_feed_gets_a_clear_error(site, follower):
+    site.publish("/plain", "text/html", "<html><body><p>Aucun flux ici.</p></body></html>")
+    with pytest.raises(InputError, match="aucun flux RSS ou Atom"):
+        follower.follow(site.origin + "/plain")
+    with pytest.raises(InputError, match="404"):
+        follower.follow(site.origin + "/absent.xml")
+    assert follower.state.feeds() == []
+
+
+def test_unfollowing_keeps_the_articles(site, follower, library):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    follower.poll(feed.id)
+    follower.state.remove_feed(feed.id)
+    assert follower.poll(feed.id) is None and len(library.articles()) == 2

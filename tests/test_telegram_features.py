@@ -1,0 +1,215 @@
+"""What users expect of a Telegram bot that knows a news library, played against the real
+`python -m bot serve` and the fake Bot API: inline mode, followed feeds and channels,
+buttons that survive a restart, 👍/👎 exported as an evaluation set, links that land on
+the quote."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fake_telegram import FakeTelegram
+from tests.feed_fixtures import STORIES, publish_site
+from tests.http_fixtures import FeedSite
+from tests.test_telegram_bot import ADMIN, TOKEN, ask, running_bot
+
+pytestmark = pytest.mark.slow
+
+POLL_SECONDS = 2
+SETTINGS = {
+    "FEED_POLL_MINUTES": str(POLL_SECONDS / 60),
+    "FEED_FAILURES_BEFORE_ALERT": "2",
+    "QUESTIONS_PER_MINUTE": "4",
+    "RESULTS_PER_PAGE": "1",
+}
+BRIDGE = "Quand le pont de Saint-Nazaire sera-t-il fermé ?"
+
+
+@pytest.fixture(scope="module")
+def site():
+    with FeedSite() as running:
+        publish_site(running, STORIES[:2])
+        yield running
+
+
+@pytest.fixture(scope="module")
+def telegram():
+    with FakeTelegram(TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return tmp_path_factory.mktemp("bot-data")
+
+
+@pytest.fixture(scope="module")
+def bot(telegram, data, model_cache, site):
+    with running_bot(telegram, data, model_cache, **SETTINGS) as running:
+        # The library the tests ask about: the region's feed, followed by an admin.
+        ask(telegram, ADMIN, ADMIN, f"/follow {site.origin}/rss/region.xml", "Flux suivi")
+        yield running
+
+
+def wait_until(condition, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:  # bounded by the deadline
+        if value := condition():
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def cli(data, model_cache, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(data), "MODEL_CACHE_DIR": str(model_cache)}
+    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def feeds(telegram) -> str:
+    return ask(telegram, ADMIN, ADMIN, "/feeds", "Flux suivis")
+
+
+def articles_in_library(telegram) -> int:
+    stats = ask(telegram, ADMIN, ADMIN, "/stats", "Bibliothèque")
+    return int(stats.split("Articles : ")[1].split("\n")[0])
+
+
+def test_following_a_feed_adds_its_articles_and_polls_new_ones(bot, telegram, site):
+    status = telegram.wait_for_text(ADMIN, "Flux suivi")
+    assert "La Gazette de l&#x27;Ouest - Région" in status or "La Gazette de l'Ouest - Région" in status
+    assert "2 articles ajoutés" in status
+    answer = ask(telegram, 51, 51, BRIDGE, "blockquote")
+    assert "10 et du 11 mars" in answer
+
+    publish_site(site, STORIES)  # a new story appears between two polls
+    listing = wait_until(lambda: "3 articles" in (text := feeds(telegram)) and text, timeout=30)
+    assert "toutes les 2 s" in listing
+    answer = ask(telegram, 52, 52, "Qui craint une récolte de sel réduite de moitié ?", "blockquote")
+    assert "Guérande" in answer
+    requests = site.requests_to("/rss/region.xml")
+    assert any("if-none-match" in headers for headers in requests)  # conditional requests
+
+
+def test_a_failing_feed_is_reported_to_admins_once_and_its_recovery_too(bot, telegram, site):
+    after = telegram.last_id()
+    ask(telegram, ADMIN, ADMIN, f"/follow {site.origin}/atom.xml", "Flux suivi")
+    site.failing.add("/atom.xml")
+    alert = telegram.wait_for_text(ADMIN, "échoue depuis 2 relevés", after=after, timeout=30)
+    assert "500" in alert
+    time.sleep(4 * POLL_SECONDS)  # more failed polls: no more messages
+    assert sum("échoue depuis" in text for text in telegram.texts(ADMIN, after)) == 1
+    site.failing.clear()
+    telegram.wait_for_text(ADMIN, "fonctionne de nouveau", after=after, timeout=30)
+
+
+def test_an_unfollowed_feed_is_no_longer_polled(bot, telegram, site):
+    site.publish("/rss/other.xml", "application/rss+xml", site.pages["/rss/region.xml"][1])
+    reply = ask(telegram, ADMIN, ADMIN, f"/follow {site.origin}/rss/other.xml", "Flux suivi")
+    feed_id = reply.split("(flux ")[1].split(")")[0]
+    assert "déjà présents" in reply  # the same stories as the region's feed: not added twice
+    ask(telegram, ADMIN, ADMIN, f"/unfollow {feed_id}", "n'est plus suivi")
+    polls = len(site.requests_to("/rss/other.xml"))
+    time.sleep(3 * POLL_SECONDS)
+    assert len(site.requests_to("/rss/other.xml")) == polls
+    ask(telegram, 53, 53, "/follow https://exemple.fr/rss", "réservée aux administrateurs")
+
+
+def test_a_followed_channel_s_posts_become_articles_with_their_link(bot, telegram):
+    ask(telegram, ADMIN, ADMIN, "/follow @inconnue", "Je ne trouve pas")
+    private = telegram.add_channel("sansbot", "Sans le bot", bot_is_admin=False)
+    assert "administrateur" in ask(telegram, ADMIN, ADMIN, "/follow @sansbot", "pas administrateur")
+    channel = telegram.add_channel("gazetteouest", "La Gazette en direct", bot_is_admin=True)
+    ask(telegram, ADMIN, ADMIN, "/follow https://t.me/gazetteouest", "Chaîne suivie")
+    before = articles_in_library(telegram)
+    telegram.channel_post(private, "Le marché de Noël de Nantes ouvrira le 22 novembre sur la place Royale.")
+    post = telegram.channel_post(
+        channel,
+        "La ligne de tramway de Brest sera prolongée jusqu'au quartier de Bellevue d'ici 2027, a voté le conseil "
+        "de la métropole jeudi. Le chantier coûtera 180 millions d'euros.",
+    )
+    wait_until(lambda: articles_in_library(telegram) == before + 1, timeout=30)  # the followed channel's only
+    answer = ask(telegram, 54, 54, "Jusqu'où la ligne de tramway de Brest sera-t-elle prolongée ?", "blockquote")
+    assert "Bellevue" in answer and f"https://t.me/gazetteouest/{post['message_id']}" in answer
+    assert "Noël" not in ask(telegram, ADMIN, ADMIN, "/articles", "Articles")  # not followed: not ingested
+    assert not telegram.calls_to("sendMessage", channel["id"])  # nothing is said in the channel
+
+
+def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, site):
+    query_id = telegram.inline_query(61, BRIDGE)
+    answer = telegram.inline_answer(query_id)
+    results = answer["results"]
+    assert results and results[0]["title"] == STORIES[0].title
+    assert "10 et du 11 mars" in results[0]["description"]
+    posted = results[0]["input_message_content"]["message_text"]
+    assert "<b>" in posted and "Le pont de Saint-Nazaire fermé deux nuits pour travaux" in posted
+    assert f'href="{site.origin}/articles/{STORIES[0].slug}#:~:text=' in posted  # lands on the quote
+    assert int(answer["cache_time"]) == 60
+
+    nothing = telegram.inline_answer(telegram.inline_query(61, "Quelle est la recette de la tarte Tatin ?"))
+    assert [r["id"] for r in nothing["results"]] == ["nothing"]
+    assert "rien trouvé" in nothing["results"][0]["input_message_content"]["message_text"]
+
+    telegram.chosen_inline_result(61, results[0]["id"], BRIDGE)
+    assert "résultats inline choisis : 1" in wait_until(
+        lambda: (text := ask(telegram, ADMIN, ADMIN, "/feedback", "Retours")) and "choisis : 1" in text and text,
+        timeout=20,
+    )
+
+
+def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
+    for _ in range(6):  # the same question: answered from the cache, never limited
+        assert telegram.inline_answer(telegram.inline_query(62, BRIDGE))["results"]
+    answers = [
+        telegram.inline_answer(telegram.inline_query(63, f"{word} du pont de Saint-Nazaire ?"))
+        for word in ("Dates", "Horaires", "Travaux", "Déviation", "Joints", "Fermeture")
+    ]
+    assert all(a["results"] for a in answers[:4])
+    assert not answers[-1]["results"] and "patientez" in answers[-1]["button"]["text"].lower()
+
+
+def test_answer_buttons_still_work_after_a_restart(telegram, data, model_cache, site, bot):
+    ask(telegram, 71, 71, BRIDGE, "blockquote")
+    message, more = telegram.button(71, "Plus de passages")
+    process, _ = bot
+    process.terminate()
+    process.wait(timeout=30)
+    with running_bot(telegram, data, model_cache, **SETTINGS):
+        before = telegram.texts(71)[-1]
+        telegram.callback(71, 71, message, more)
+        edited = wait_until(lambda: telegram.texts(71)[-1] != before and telegram.texts(71)[-1], timeout=30)
+        assert "suite (2)" in edited
+        telegram.callback(71, 71, message, "p|plusvalable0000|1")  # unknown: answered politely
+        telegram.wait_for(
+            lambda: any("expiré" in c.params.get("text", "") for c in telegram.calls_to("answerCallbackQuery"))
+        )
+        # Feedback on an answer from before the restart, exported as an evaluation set.
+        _, up = telegram.button(71, "👍")
+        telegram.callback(71, 71, message, up)
+        ask(telegram, 72, 72, "Combien de spectateurs le festival de Cornouaille a-t-il accueillis ?", "blockquote")
+        message, down = telegram.button(72, "👎")
+        telegram.callback(72, 72, message, down)
+        text = wait_until(
+            lambda: (t := ask(telegram, ADMIN, ADMIN, "/feedback", "Retours")) and "👎 1" in t and t, timeout=20
+        )
+        assert "👍 1" in text and "spectateurs le festival de Cornouaille" in text
+        export = data / "retours" / "questions.jsonl"
+        result = cli(data, model_cache, "feedback", "export", str(export))
+        assert result.returncode == 0, result.stderr
+        approved = [json.loads(line) for line in export.read_text().splitlines()]
+        assert [q["question"] for q in approved] == [BRIDGE]
+        assert approved[0]["answers"][0] in approved[0]["context"] and "mars" in approved[0]["answers"][0]
+        articles = [json.loads(line) for line in (export.parent / "articles.jsonl").read_text().splitlines()]
+        assert [a["article_id"] for a in articles] == [approved[0]["article_id"]]
+        review = [json.loads(line) for line in (export.parent / "questions.review.jsonl").read_text().splitlines()]
+        assert [r["question"] for r in review] == [
+            "Combien de spectateurs le festival de Cornouaille a-t-il accueillis ?"
+        ]
+        measured = cli(data, model_cache, "eval", str(export), "--json")
+        assert measured.returncode == 0, measured.stderr
+        assert json.loads(measured.stdout)["retrieval"][-1]["hit_at_1"] == 1.0
