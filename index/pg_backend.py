@@ -219,10 +219,13 @@ class PgBackend:
         return PgStore(self.url, self._state()[0], dimension, create=False)
 
     def staging_store(self, config: IndexConfig) -> PgStore:
-        return PgStore(self.url, self._new_schema_name(), config.dimension)
+        """A new library schema, without its vector index while the reindex fills it."""
+        return PgStore(self.url, self._new_schema_name(), config.dimension, vector_index=False)
 
     def finish_staging(self, target: PgStore, dimension: int) -> None:
-        """Nothing to prepare: the HNSW index was kept up to date by every insert."""
+        """The HNSW index, built once over the filled schema (outside the write lock; the
+        last catch-up's few rows go into it as they are written)."""
+        target.create_vector_index()
 
     def swap_in(self, target: PgStore, config: IndexConfig) -> None:
         """Callers hold the write lock: the new schema becomes the library, the old one goes."""

@@ -47,7 +47,7 @@ from index.store import (
 WRITE_LOCK_KEY = 0x63697465626F74
 BM25_K1, BM25_B = 1.2, 0.75  # as SQLite FTS5's bm25()
 # Sentences the HNSW search may return for one question: pgvector returns at most
-# `hnsw.ef_search` rows, so it is set to what the searcher asks for.
+# `hnsw.ef_search` rows, so each search sets it to what it asks for (a larger list costs time).
 MAX_SENTENCES_SEARCHED = 1000
 
 
@@ -85,11 +85,11 @@ CREATE TABLE IF NOT EXISTS sentences (
     vector vector({dimension}) NOT NULL,
     PRIMARY KEY (passage_id, position)
 );
-CREATE INDEX IF NOT EXISTS sentences_hnsw ON sentences USING hnsw (vector vector_ip_ops);
 CREATE TABLE IF NOT EXISTS postings (
     term TEXT NOT NULL,
     passage_id BIGINT NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
     tf INTEGER NOT NULL,
+    length INTEGER NOT NULL,  -- the passage's, repeated here: BM25 without a join
     PRIMARY KEY (term, passage_id)
 );
 CREATE INDEX IF NOT EXISTS postings_passage ON postings(passage_id);
@@ -100,7 +100,11 @@ CREATE TABLE IF NOT EXISTS terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
 class PgStore:
     """One library schema of a PostgreSQL database (see the module docstring)."""
 
-    def __init__(self, url: str, schema: str, dimension: int, *, create: bool = True) -> None:
+    def __init__(
+        self, url: str, schema: str, dimension: int, *, create: bool = True, vector_index: bool = True
+    ) -> None:
+        """`create`: the schema and tables if missing; `vector_index`: with the HNSW index (a
+        library filled in bulk gets it once filled: `create_vector_index`, much faster)."""
         self.url, self.schema, self.dimension = url, schema, dimension
         self._local = threading.local()
         self._connections: list = []
@@ -116,6 +120,8 @@ class PgStore:
                 self._db.execute(
                     "INSERT INTO meta(key, value) VALUES ('library_id', md5(random()::text)) ON CONFLICT DO NOTHING"
                 )
+            if vector_index:
+                self.create_vector_index()
 
     # --- connections and transactions ---------------------------------------------------
     @property
@@ -126,7 +132,6 @@ class PgStore:
                 raise RuntimeError("the store is closed")
             connection = connect(self.url)
             connection.execute(f'SET search_path TO "{self.schema}", public')
-            connection.execute(f"SET hnsw.ef_search = {MAX_SENTENCES_SEARCHED}")
             self._local.connection = connection
             with self._connections_lock:
                 self._connections.append(connection)
@@ -141,6 +146,20 @@ class PgStore:
 
     def checkpoint(self) -> None:
         """Nothing to fold: PostgreSQL's log is its own business."""
+
+    def create_vector_index(self) -> None:
+        """pgvector's HNSW index over the sentence vectors (inner product on unit vectors).
+        Built once over many rows it takes a fraction of the time inserts into it take."""
+        self._db.execute("CREATE INDEX IF NOT EXISTS sentences_hnsw ON sentences USING hnsw (vector vector_ip_ops)")
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Fill an empty library: without its vector index while rows pour in, then with it."""
+        self._db.execute("DROP INDEX IF EXISTS sentences_hnsw")
+        try:
+            yield
+        finally:
+            self.create_vector_index()
 
     @contextmanager
     def read(self) -> Iterator[None]:
@@ -172,8 +191,9 @@ class PgStore:
         self._local.depth = 0
         db.execute("COMMIT")
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return self._db.execute(sql, params).fetchall()
+    def _rows(self, sql: str, params: Sequence[object] = (), *, binary: bool = False) -> list[tuple]:
+        """`binary`: vectors come back in pgvector's binary form (a numpy array each, no parsing)."""
+        return self._db.execute(sql, params, binary=binary).fetchall()
 
     # --- meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -252,8 +272,8 @@ class PgStore:
                         ],
                     )
                     cursor.executemany(
-                        "INSERT INTO postings(term, passage_id, tf) VALUES (%s, %s, %s)",
-                        [(term, passage_id, tf) for term, tf in counts.items()],
+                        "INSERT INTO postings(term, passage_id, tf, length) VALUES (%s, %s, %s, %s)",
+                        [(term, passage_id, tf, sum(counts.values())) for term, tf in counts.items()],
                     )
                 row += len(passage.sentences)
                 frequencies.update(counts.keys())
@@ -343,6 +363,7 @@ class PgStore:
             "SELECT passage_id, position, vector FROM sentences WHERE passage_id = ANY(%s) "
             "ORDER BY passage_id, position",
             (list(passage_ids),),
+            binary=True,
         )
         keys = np.asarray([r[0] * SENTENCE_SLOTS + r[1] for r in rows], dtype=np.int64)
         return keys, _vectors([r[2] for r in rows], dimension)
@@ -352,6 +373,7 @@ class PgStore:
             "SELECT passage_id, start_offset, end_offset, vector FROM sentences WHERE passage_id = ANY(%s) "
             "ORDER BY passage_id, position",
             (list(passage_ids),),
+            binary=True,
         )
         grouped: dict[int, list] = {}
         for row in rows:
@@ -368,6 +390,7 @@ class PgStore:
             "SELECT p.start_offset + s.start_offset, p.start_offset + s.end_offset, p.heading, s.vector "
             "FROM sentences s JOIN passages p ON p.id = s.passage_id WHERE p.article_id = %s",
             (article_id,),
+            binary=True,
         )
         vectors = _vectors([r[3] for r in rows], dimension)
         return {(r[0], r[1], r[2]): vectors[i] for i, r in enumerate(rows)}
@@ -379,6 +402,7 @@ class PgStore:
                 "SELECT passage_id, position, vector FROM sentences WHERE (passage_id, position) > (%s, %s) "
                 "ORDER BY passage_id, position LIMIT %s",
                 (*last, batch),
+                binary=True,
             )
             if not rows:
                 return
@@ -388,13 +412,13 @@ class PgStore:
 
     def dense_search(self, query: np.ndarray, sentences: int) -> list[tuple[int, int, float]]:
         """The `sentences` closest sentence vectors (HNSW): passage id, position, cosine."""
+        vector = np.asarray(query, dtype=np.float32)
+        wanted = min(sentences, MAX_SENTENCES_SEARCHED)
+        self._db.execute(f"SET LOCAL hnsw.ef_search = {max(wanted, 40)}")  # inside the caller's transaction
         rows = self._rows(
             "SELECT passage_id, position, -(vector <#> %s) FROM sentences ORDER BY vector <#> %s LIMIT %s",
-            (
-                np.asarray(query, dtype=np.float32),
-                np.asarray(query, dtype=np.float32),
-                min(sentences, MAX_SENTENCES_SEARCHED),
-            ),
+            (vector, vector, wanted),
+            binary=True,
         )
         return [(int(r[0]), int(r[1]), float(r[2])) for r in rows]
 
@@ -428,11 +452,11 @@ class PgStore:
         idf = [_idf(passages, frequencies[t]) for t in present]
         average = max(int(self.get_meta("terms") or 0) / passages, 1e-9)
         rows = self._rows(
-            "SELECT o.passage_id, sum(q.idf * o.tf * %s / (o.tf + %s * (%s + %s * p.length / %s))) AS score "
-            "FROM unnest(%s::text[], %s::float8[]) AS q(term, idf) "
-            "JOIN postings o ON o.term = q.term JOIN passages p ON p.id = o.passage_id "
+            "SELECT o.passage_id, sum(q.idf * o.tf * %s / (o.tf + %s * (%s + %s * o.length / %s))) AS score "
+            "FROM unnest(%s::text[], %s::float8[]) AS q(term, idf) JOIN postings o ON o.term = q.term "
+            "WHERE o.term = ANY(%s) "  # lets the planner read each term's postings by the index
             "GROUP BY o.passage_id ORDER BY score DESC, o.passage_id LIMIT %s",
-            (BM25_K1 + 1, BM25_K1, 1 - BM25_B, BM25_B, average, present, idf, limit),
+            (BM25_K1 + 1, BM25_K1, 1 - BM25_B, BM25_B, average, present, idf, present, limit),
         )
         return [(int(r[0]), float(r[1])) for r in rows]
 

@@ -99,7 +99,7 @@ def copy_articles(
             )
         reuse = source.reusable(embedder.name, embedder.dimension)
         copier = _Copier(origin, to, embedder, config, reuse, progress)
-        with origin.read():
+        with origin.read(), to.bulk_load():
             copier.copy(list(origin.stored_articles()))
         return copier.report()
     finally:

@@ -209,6 +209,11 @@ class Store:
                 connection.close()
             self._connections.clear()
 
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Fill an empty library (nothing to do differently here: FAISS is built from it later)."""
+        yield
+
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file (before it is moved)."""
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
