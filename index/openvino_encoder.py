@@ -53,6 +53,17 @@ def export_openvino(bert, folder: Path) -> Path:
     return target
 
 
+def compiled_cache(folder: Path) -> Path | None:
+    """Where OpenVINO keeps the network compiled for this CPU and precision (README, "Model":
+    it takes most of a cold start otherwise); None when the model folder is read-only."""
+    cache = folder / "openvino" / "compiled"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return cache if os.access(cache, os.W_OK) else None
+
+
 def has_openvino(folder: Path) -> bool:
     return (folder / OPENVINO_MODEL).is_file()
 
@@ -72,15 +83,15 @@ class OpenVinoEncoder:
         self._tokenizer.enable_truncation(int(config.get("model_max_length", 512)))
         pad = config["pad_token"]
         self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad), pad_token=pad)
-        self._model = ov.Core().compile_model(
-            str(folder / OPENVINO_MODEL),
-            "CPU",
-            {
-                "PERFORMANCE_HINT": "LATENCY",  # one stream using every thread: best for a question and a batch
-                "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
-                "INFERENCE_PRECISION_HINT": _INFERENCE_PRECISION[precision],
-            },
-        )
+        options = {
+            "PERFORMANCE_HINT": "LATENCY",  # one stream using every thread: best for a question and a batch
+            "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
+            "INFERENCE_PRECISION_HINT": _INFERENCE_PRECISION[precision],
+        }
+        cache = compiled_cache(folder)
+        if cache is not None:  # the network compiled for this CPU, kept: later starts load it instead
+            options["CACHE_DIR"] = str(cache)
+        self._model = ov.Core().compile_model(str(folder / OPENVINO_MODEL), "CPU", options)
         self.dimension = int(self._model.output(0).get_partial_shape()[-1].get_length())
         self._requests = threading.local()  # an infer request serves one thread at a time
 

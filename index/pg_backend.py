@@ -226,6 +226,7 @@ class PgBackend:
         """The HNSW index, built once over the filled schema (outside the write lock; the
         last catch-up's few rows go into it as they are written)."""
         target.create_vector_index()
+        target.analyze()
 
     def swap_in(self, target: PgStore, config: IndexConfig) -> None:
         """Callers hold the write lock: the new schema becomes the library, the old one goes."""

@@ -47,8 +47,10 @@ from index.store import (
 WRITE_LOCK_KEY = 0x63697465626F74
 BM25_K1, BM25_B = 1.2, 0.75  # as SQLite FTS5's bm25()
 # Sentences the HNSW search may return for one question: pgvector returns at most
-# `hnsw.ef_search` rows, so each search sets it to what it asks for (a larger list costs time).
+# `hnsw.ef_search` rows, so each search sets it to what it asks for, and never below what the
+# searcher asks for a question (50 passages × 8 sentences), which keeps recall high.
 MAX_SENTENCES_SEARCHED = 1000
+SEARCH_BREADTH = 400
 
 
 def schema_sql(dimension: int) -> str:
@@ -160,6 +162,11 @@ class PgStore:
             yield
         finally:
             self.create_vector_index()
+            self.analyze()
+
+    def analyze(self) -> None:
+        """The planner's statistics, for tables just filled (they were empty when last measured)."""
+        self._db.execute("ANALYZE")
 
     @contextmanager
     def read(self) -> Iterator[None]:
@@ -414,7 +421,7 @@ class PgStore:
         """The `sentences` closest sentence vectors (HNSW): passage id, position, cosine."""
         vector = np.asarray(query, dtype=np.float32)
         wanted = min(sentences, MAX_SENTENCES_SEARCHED)
-        self._db.execute(f"SET LOCAL hnsw.ef_search = {max(wanted, 40)}")  # inside the caller's transaction
+        self._db.execute(f"SET LOCAL hnsw.ef_search = {max(wanted, SEARCH_BREADTH)}")  # in the caller's transaction
         rows = self._rows(
             "SELECT passage_id, position, -(vector <#> %s) FROM sentences ORDER BY vector <#> %s LIMIT %s",
             (vector, vector, wanted),

@@ -141,3 +141,19 @@ def test_unfollowing_keeps_the_articles(site, follower, library):
     follower.poll(feed.id)
     follower.state.remove_feed(feed.id)
     assert follower.poll(feed.id) is None and len(library.articles()) == 2
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_each_poll_of_a_feed_is_taken_by_one_process_only(backend, tmp_path, request):
+    """Replicas sharing the state each run a job for every feed: one of them polls it each time."""
+    now = [1000.0]
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    replicas = [BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0]) for _ in range(2)]
+    feed, _ = replicas[0].add_feed("https://exemple.fr/rss", "Exemple", 10, None)
+    assert [r.claim_poll(feed.id, 10) for r in replicas] == [True, False]
+    now[0] += 5 * 60  # half the interval later: still taken
+    assert [r.claim_poll(feed.id, 10) for r in replicas] == [False, False]
+    now[0] += 5 * 60
+    assert [r.claim_poll(feed.id, 10) for r in reversed(replicas)] == [True, False]
+    for replica in replicas:
+        replica.close()

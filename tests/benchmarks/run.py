@@ -241,6 +241,7 @@ def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -
     while library.stats().passages < size:
         library.ingest([next(documents) for _ in range(max(200, min(5000, (size - library.stats().passages) // 3)))])
         say(f"  {library.stats().passages} passages")
+    library.vector_index.wait()  # the layout the library needs, trained in the background: part of the build
     return library, time.perf_counter() - started
 
 
