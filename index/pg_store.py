@@ -446,15 +446,18 @@ class PgStore:
         pass
 
     # --- lexical --------------------------------------------------------------
-    def lexical_search(self, query_terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        """Passage ids by BM25 (higher is better) for any of the terms, as FTS5 ranks them."""
+    def lexical_search(
+        self, query_terms: Sequence[str], limit: int, *, every_term: bool = False
+    ) -> list[tuple[int, float]]:
+        """Passage ids by BM25 (higher is better) for any of the terms (all of them:
+        `every_term`), as FTS5 ranks them."""
         unique = list(dict.fromkeys(t for t in query_terms if t))
         if not unique:
             return []
         _, passages = self.counts()
         frequencies = self.document_frequencies(unique)
         present = [t for t in unique if frequencies.get(t)]
-        if not present or passages <= 0:
+        if not present or passages <= 0 or (every_term and len(present) < len(unique)):
             return []
         idf = [_idf(passages, frequencies[t]) for t in present]
         average = max(int(self.get_meta("terms") or 0) / passages, 1e-9)
@@ -462,8 +465,19 @@ class PgStore:
             "SELECT o.passage_id, sum(q.idf * o.tf * %s / (o.tf + %s * (%s + %s * o.length / %s))) AS score "
             "FROM unnest(%s::text[], %s::float8[]) AS q(term, idf) JOIN postings o ON o.term = q.term "
             "WHERE o.term = ANY(%s) "  # lets the planner read each term's postings by the index
-            "GROUP BY o.passage_id ORDER BY score DESC, o.passage_id LIMIT %s",
-            (BM25_K1 + 1, BM25_K1, 1 - BM25_B, BM25_B, average, present, idf, present, limit),
+            "GROUP BY o.passage_id HAVING count(*) >= %s ORDER BY score DESC, o.passage_id LIMIT %s",
+            (
+                BM25_K1 + 1,
+                BM25_K1,
+                1 - BM25_B,
+                BM25_B,
+                average,
+                present,
+                idf,
+                present,
+                len(present) if every_term else 1,
+                limit,
+            ),
         )
         return [(int(r[0]), float(r[1])) for r in rows]
 

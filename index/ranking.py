@@ -20,16 +20,27 @@ FUSION_WEIGHTS = (0.8, 1.0)  # dense, lexical
 MAX_TERM_PASSAGES = 2_000
 
 
-def selective_terms(
+@dataclass(frozen=True)
+class LexicalQuery:
+    """The terms a lexical search looks for, and whether a passage must hold all of them."""
+
+    terms: tuple[str, ...]
+    every_term: bool = False
+
+
+def lexical_query(
     query_terms: Sequence[str], frequencies: dict[str, int], limit: int = MAX_TERM_PASSAGES, keep: int = 2
-) -> list[str]:
-    """The query terms worth a lexical search: all but the too common ones, and at
-    least the `keep` rarest, so that a question made of common words still matches."""
+) -> LexicalQuery:
+    """The lexical search worth making: the question's terms found in at most `limit`
+    passages, any of them. A question made only of common words still matches: by its
+    `keep` rarest terms, all of them together (any of them would mean BM25-scoring tens of
+    thousands of passages in a large library, for a ranking that tells them apart little)."""
     unique = list(dict.fromkeys(query_terms))
-    chosen = [t for t in unique if frequencies.get(t, 0) <= limit]
-    if len(chosen) < min(keep, len(unique)):
-        chosen = sorted(unique, key=lambda t: frequencies.get(t, 0))[:keep]
-    return chosen
+    chosen = tuple(t for t in unique if frequencies.get(t, 0) <= limit)
+    if chosen or not unique:
+        return LexicalQuery(chosen)
+    rarest = tuple(sorted(unique, key=lambda t: frequencies.get(t, 0))[:keep])
+    return LexicalQuery(rarest, every_term=len(rarest) > 1)
 
 
 def reciprocal_rank_fusion(

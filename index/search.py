@@ -21,7 +21,7 @@ from index.background import BackgroundFrequencies, term_weights
 from index.ingest import passage_context
 from index.live_vectors import LiveVectors
 from index.quotes import QUOTE_MODEL, QuoteModel, coverage, idf_weights, question_type, quote_span, sentence_features
-from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
+from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
 
@@ -178,7 +178,8 @@ class Searcher:
             frequencies = store.document_frequencies(query_terms)
             lexical = []
             if mode != "dense":
-                lexical = store.lexical_search(selective_terms(query_terms, frequencies), k)
+                query = lexical_query(query_terms, frequencies)
+                lexical = store.lexical_search(query.terms, k, every_term=query.every_term)
             clock.lap("lexical")
             dense: list[tuple[int, float]] = []
             if embedding is not None:

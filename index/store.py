@@ -475,12 +475,14 @@ class Store:
                 self.set_meta("changes_pruned_through", str(through))
 
     # --- lexical --------------------------------------------------------------
-    def lexical_search(self, query_terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        """Passage ids by BM25 (higher is better) for any of the terms."""
+    def lexical_search(
+        self, query_terms: Sequence[str], limit: int, *, every_term: bool = False
+    ) -> list[tuple[int, float]]:
+        """Passage ids by BM25 (higher is better) for any of the terms (all of them: `every_term`)."""
         unique = list(dict.fromkeys(t for t in query_terms if t))
         if not unique:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
+        match = (" AND " if every_term else " OR ").join('"' + t.replace('"', '""') + '"' for t in unique)
         rows = self._db.execute(
             "SELECT rowid, -bm25(passage_terms) FROM passage_terms WHERE passage_terms MATCH ? ORDER BY rank LIMIT ?",
             (match, limit),

@@ -1,7 +1,7 @@
 """Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
 
 from index.documents import parse_text
-from index.ranking import Evidence, RelevancePolicy, reciprocal_rank_fusion, selective_terms
+from index.ranking import Evidence, LexicalQuery, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 
 
 def test_fusion_rewards_agreement_between_the_two_rankings():
@@ -39,12 +39,33 @@ def test_lexical_and_dense_candidates_are_both_returned(fast_library):
     assert [r.article.title for r in lexical_only.results] == ["Météo"]
 
 
+COMMON = [
+    "Le conseil municipal a voté la réforme mardi.",
+    "Le conseil de quartier se réunira jeudi.",
+    "Les habitants ont voté pour le nouveau parc.",
+]
+
+
 def test_terms_found_almost_everywhere_are_left_out_of_the_lexical_query():
     frequencies = {"pari": 9000, "otan": 40, "secretair": 700, "general": 8000}
-    assert selective_terms(["secretair", "general", "otan", "otan"], frequencies, limit=5000) == ["secretair", "otan"]
+    query = lexical_query(["secretair", "general", "otan", "otan"], frequencies, limit=5000)
+    assert query == LexicalQuery(("secretair", "otan"))
+    assert lexical_query(["general", "otan"], frequencies, limit=5000) == LexicalQuery(("otan",))
 
 
-def test_a_question_of_common_words_still_keeps_its_two_rarest_terms():
+def test_a_question_of_common_words_looks_for_passages_with_its_two_rarest_terms():
     frequencies = {"pari": 9000, "general": 8000, "an": 20000}
-    assert selective_terms(["an", "general", "pari"], frequencies, limit=5000) == ["general", "pari"]
-    assert selective_terms(["inconnu"], {}, limit=5000) == ["inconnu"]
+    assert lexical_query(["an", "general", "pari"], frequencies, limit=5000) == LexicalQuery(
+        ("general", "pari"), every_term=True
+    )
+    assert lexical_query(["an"], frequencies, limit=5000) == LexicalQuery(("an",))
+    assert lexical_query(["inconnu"], {}, limit=5000) == LexicalQuery(("inconnu",))
+
+
+def test_a_lexical_search_for_every_term_finds_only_passages_holding_all(fast_library):
+    fast_library.ingest([parse_text(f"titre: A{n}\n\n{text}") for n, text in enumerate(COMMON)])
+    store = fast_library._current().store
+    with store.read():
+        any_term = {i for i, _ in store.lexical_search(["conseil", "vot"], 10)}
+        every_term = {i for i, _ in store.lexical_search(["conseil", "vot"], 10, every_term=True)}
+    assert len(any_term) == 3 and len(every_term) == 1 and every_term < any_term
