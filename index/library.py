@@ -128,10 +128,10 @@ class Library:
             return self._opened
 
     def _after_write(self, opened: _Opened) -> None:
-        """Bring this process's vectors up to date; snapshot them now and then, off the caller's path."""
+        """Bring this process's vectors up to date; fold the log, snapshot and relayout them off the caller's path."""
         with opened.store.read():
             opened.vectors.sync(opened.store)
-        opened.vectors.snapshot_if_due(opened.store)
+        opened.vectors.after_write(opened.store)
 
     # --- ingest -------------------------------------------------------------------
     def ingest(self, documents: Iterable[Document], progress: Progress | None = None) -> list[IngestResult]:

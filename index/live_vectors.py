@@ -40,6 +40,10 @@ SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
 # Sentences fetched from the vector index per passage wanted: a passage's several
 # sentences may all be near the question and fill the list.
 SENTENCES_SEARCHED_PER_PASSAGE = 8
+# A new layout is swapped in once the changes committed during its training, caught up
+# outside the lock in at most this many rounds, are down to this many passages.
+CATCH_UP_ROUNDS = 20
+SWAP_WITH_CHANGES = 200
 
 
 class LiveVectors:
@@ -63,7 +67,10 @@ class LiveVectors:
         self._index = FaissVectorStore(dimension, approximate_from=approximate_from)
         self._applied = -1  # last change of the log the index holds; -1: not loaded
         self._snapshot = 0  # change the newest snapshot written or loaded holds
-        self._pending: Future | None = None  # the maintenance job under way
+        self._schedule_lock = threading.Lock()
+        self._pending: Future | None = None  # the latest maintenance job
+        self._running = False  # a maintenance job is under way or queued
+        self._requested = False  # a round is asked for (a write happened since the last one)
 
     @property
     def kind(self) -> str:
@@ -113,51 +120,90 @@ class LiveVectors:
 
     def _replay(self, store: Store) -> None:
         changes = store.changes_after(self._applied)
-        if changes.removed:  # passage ids are never reused: only removed passages have vectors to drop
-            self._index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
-        keys, vectors = store.sentence_vectors(changes.added, self.dimension)
-        if len(keys):
-            self._index.add(keys, vectors)
+        self._apply(self._index, store, changes)
         self._applied = changes.last_seq
         if self._index.layout_outdated():
-            self._schedule(self._change_layout, store)
+            self._request(store)
 
     # --- maintenance, off the callers' path -------------------------------------------------
-    def _schedule(self, job, store: Store) -> None:
-        """Run `job(store)` in the maintenance thread, unless one is under way (inline without one)."""
+    def after_write(self, store: Store) -> None:
+        """What a write makes due (folding the store's log, a snapshot, a new layout) is done
+        in the maintenance thread, after the write has returned."""
+        self._request(store)
+
+    def _request(self, store: Store) -> None:
+        """Ask the maintenance thread for a round; requests made while one runs add one more."""
         if self._maintenance is None:
             return  # a reindex or a tool: the index is built whole where it is needed
-        if self._pending is None or self._pending.done():
-            self._pending = self._maintenance.submit(self._run, job, store)
+        with self._schedule_lock:
+            self._requested = True
+            if not self._running:
+                self._running = True
+                self._pending = self._maintenance.submit(self._maintain, store)
 
-    def _run(self, job, store: Store) -> None:
-        try:
-            job(store)
-            if job != self._change_layout and self._index.layout_outdated():  # outgrown meanwhile
-                self._change_layout(store)
-        except Exception:  # maintenance must never take the process down; the next write retries
-            log.exception("vector index maintenance failed")
+    def _maintain(self, store: Store) -> None:
+        # One OpenMP thread for training and filling (this thread's setting only): the
+        # other core stays with the questions being answered meanwhile.
+        faiss.omp_set_num_threads(1)
+        for _ in range(1_000):  # bounded; each round is due to a write since the previous one
+            with self._schedule_lock:
+                if not self._requested:
+                    self._running = False
+                    return
+                self._requested = False
+            try:
+                store.checkpoint(passive=True)
+                for _ in range(3):  # a library that grew during a layout change may outgrow it
+                    if not self._index.layout_outdated():
+                        break
+                    self._change_layout(store)
+                if self.snapshot_due():
+                    self.write_snapshot(store)
+            except Exception:  # maintenance must never take the process down; the next write retries
+                log.exception("vector index maintenance failed")
+        with self._schedule_lock:
+            self._running = False
 
     def _change_layout(self, store: Store) -> None:
-        """Train the layout the library now needs, aside, then swap it in."""
+        """Train the layout the library now needs, aside, then swap it in. The changes
+        committed during the training are added to the new index outside the lock, round
+        after round, so that only the last few are added while questions wait."""
         with store.read():
-            built_at = store.last_change()
+            applied = store.last_change()
             index = self._built(store)  # seconds at scale: no lock held
+        for _ in range(CATCH_UP_ROUNDS):
+            with store.read():
+                changes = store.changes_after(applied)
+                if len(changes.added) + len(changes.removed) <= SWAP_WITH_CHANGES:
+                    break
+                self._apply(index, store, changes)
+                applied = max(applied, changes.last_seq)
         with store.read(), self._lock:
-            changes = store.changes_after(built_at)
-            if changes.removed:
-                index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
-            keys, vectors = store.sentence_vectors(changes.added, self.dimension)
-            if len(keys):
-                index.add(keys, vectors)
-            self._index, self._applied = index, max(changes.last_seq, built_at)
+            changes = store.changes_after(applied)
+            self._apply(index, store, changes)
+            self._index, self._applied = index, max(changes.last_seq, applied)
         log.info("vector index now %s (%d vectors)", index.kind, len(index))
         self.write_snapshot(store)
 
+    def _apply(self, index: FaissVectorStore, store: Store, changes) -> None:
+        """Add and remove the passages of `changes` (read in the caller's transaction)."""
+        if changes.removed:  # passage ids are never reused: only removed passages have vectors to drop
+            index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
+        keys, vectors = store.sentence_vectors(changes.added, self.dimension)
+        if len(keys):
+            index.add(keys, vectors)
+
     def wait(self) -> None:
-        """Until the maintenance under way is done (closing, tests)."""
-        if self._pending is not None:
-            self._pending.result()
+        """Until the maintenance under way, and any requested meanwhile, is done (closing, tests)."""
+        for _ in range(1_000):
+            with self._schedule_lock:
+                pending = self._pending
+            if pending is None:
+                return
+            pending.result()
+            with self._schedule_lock:
+                if self._pending is pending and not self._running:
+                    return
 
     def search_passages(self, query: np.ndarray, passages: int) -> list[tuple[int, float]]:
         """The passages whose best sentence is closest to `query` (one unit vector), best
@@ -186,11 +232,6 @@ class LiveVectors:
         low, high = self.snapshot_every
         every = min(max(low, int(len(self._index) * SNAPSHOT_SHARE)), high)
         return self._applied - self._snapshot >= every
-
-    def snapshot_if_due(self, store: Store) -> None:
-        """Snapshot in the maintenance thread once enough changes have piled up."""
-        if self.snapshot_due():
-            self._schedule(self.write_snapshot, store)
 
     def write_snapshot(self, store: Store) -> None:
         """Save the index as it is now; the log it covers may then be pruned."""

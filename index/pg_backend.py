@@ -54,8 +54,8 @@ class PgVectors:
     def sync(self, store: PgStore) -> None:
         """Nothing to replay: the index is the database's."""
 
-    def snapshot_if_due(self, store: PgStore) -> None:
-        """Nothing to save: PostgreSQL makes every commit durable."""
+    def after_write(self, store: PgStore) -> None:
+        """Nothing to fold or save: PostgreSQL makes every commit durable and vacuums itself."""
 
     def wait(self) -> None:
         """No maintenance of our own runs in the background."""

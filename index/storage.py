@@ -123,10 +123,12 @@ class LocalBackend:
         return database_identity(self.directory)
 
     def open(self, dimension: int, maintenance: Executor | None) -> tuple[Store, LiveVectors]:
-        return self.open_store(self.directory), self._vectors(self.directory, dimension, maintenance)
+        store = self.open_store(self.directory, background_checkpoints=maintenance is not None)
+        return store, self._vectors(self.directory, dimension, maintenance)
 
-    def open_store(self, directory: Path) -> Store:
-        return Store(directory / DATABASE)
+    def open_store(self, directory: Path, *, background_checkpoints: bool = False) -> Store:
+        """The library's store; `background_checkpoints` when a maintenance thread folds its log."""
+        return Store(directory / DATABASE, background_checkpoints=background_checkpoints)
 
     def _vectors(self, directory: Path, dimension: int, maintenance: Executor | None) -> LiveVectors:
         return LiveVectors(

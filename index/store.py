@@ -173,9 +173,13 @@ def decode_vectors(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
 
 
 class Store:
-    def __init__(self, path: Path, *, create: bool = True) -> None:
-        """`create=False` opens an existing file as it is (a reindex reading its source)."""
+    def __init__(self, path: Path, *, create: bool = True, background_checkpoints: bool = False) -> None:
+        """`create=False` opens an existing file as it is (a reindex reading its source).
+        `background_checkpoints`: this process folds the write-ahead log into the database
+        itself, off the writers' path (`checkpoint(passive=True)` from a maintenance thread);
+        otherwise SQLite does it inside the commit that fills the log."""
         self.path = Path(path)
+        self._background_checkpoints = background_checkpoints
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
@@ -196,7 +200,11 @@ class Store:
             connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")  # in WAL mode: durable at checkpoints, never corrupt
+            # A commit is on disk when it returns (the log is synced): a write the user was told
+            # succeeded survives a power loss too, not only a crash of the process.
+            connection.execute("PRAGMA synchronous = FULL")
+            if self._background_checkpoints:
+                connection.execute("PRAGMA wal_autocheckpoint = 0")
             self._local.connection = connection
             with self._connections_lock:
                 self._connections.append(connection)
@@ -214,9 +222,11 @@ class Store:
         """Fill an empty library (nothing to do differently here: FAISS is built from it later)."""
         yield
 
-    def checkpoint(self) -> None:
-        """Fold the write-ahead log into the database file (before it is moved)."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def checkpoint(self, *, passive: bool = False) -> None:
+        """Fold the write-ahead log into the database file: all of it, waiting for readers and
+        writers (before the file is moved), or, `passive`, what it can without waiting for
+        anyone (maintenance: the pages readers still need are folded next time)."""
+        self._db.execute(f"PRAGMA wal_checkpoint({'PASSIVE' if passive else 'TRUNCATE'})").fetchall()
 
     @contextmanager
     def read(self) -> Iterator[None]:

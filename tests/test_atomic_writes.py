@@ -41,8 +41,8 @@ def consistent(directory) -> tuple[int, int]:
 class DiskFullStore(Store):
     """A store whose disk fills up when the `fail_at`-th article is written."""
 
-    def __init__(self, path, fail_at: int) -> None:
-        super().__init__(path)
+    def __init__(self, path, fail_at: int, **options) -> None:
+        super().__init__(path, **options)
         self.fail_at, self.written = fail_at, 0
 
     def add_article(self, article, vectors):
@@ -56,8 +56,8 @@ class DiskFullStore(Store):
 class DiskFullAt(LocalBackend):
     fail_at: int = 2
 
-    def open_store(self, directory):
-        return DiskFullStore(directory / DATABASE, self.fail_at)
+    def open_store(self, directory, **options):
+        return DiskFullStore(directory / DATABASE, self.fail_at, **options)
 
 
 def test_a_failure_inside_the_transaction_changes_nothing(tmp_path):

@@ -44,7 +44,7 @@ class GatedBackend(LocalBackend):
             gate=self.gate,
             training=self.training,
         )
-        return self.open_store(self.directory), vectors
+        return self.open_store(self.directory, background_checkpoints=True), vectors
 
 
 def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanwhile(tmp_path):
@@ -71,3 +71,35 @@ def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanw
     assert reopened.vector_index.approximate  # from the snapshot, without training again
     reopened.close()
     consistent(tmp_path / "idx")
+
+
+class RecordedCheckpoints(Store):
+    """Notes which thread folds the write-ahead log, and how."""
+
+    def __init__(self, path, calls: list, **options) -> None:
+        super().__init__(path, **options)
+        self.calls = calls
+
+    def checkpoint(self, *, passive: bool = False) -> None:
+        self.calls.append((threading.current_thread().name, passive))
+        super().checkpoint(passive=passive)
+
+
+@dataclass(frozen=True)
+class RecordingBackend(LocalBackend):
+    calls: list = field(default_factory=list)
+
+    def open_store(self, directory, **options):
+        return RecordedCheckpoints(directory / DATABASE, self.calls, **options)
+
+
+def test_a_write_returns_before_the_log_is_folded_into_the_database(tmp_path):
+    backend = RecordingBackend(tmp_path / "idx")
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(5)])
+        store = library._current().store
+        assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0  # never inside a commit
+        library.vector_index.wait()
+        assert backend.calls and all(
+            name.startswith("vector-maintenance") and passive for name, passive in backend.calls
+        )

@@ -85,7 +85,7 @@ def markdown(report: dict) -> str:
             write = million["write"]
             ok = write["kb_max"] <= 1024 and write["ms_max"] <= 50
             lines.append(
-                f"| one article written at 1M: time max, bytes max | {write['ms_max']:.1f} ms, "
+                f"| one article written at 1M: time max, bytes written by the write max | {write['ms_max']:.1f} ms, "
                 f"{write['kb_max']:.0f} KiB{_check(ok)} | ≤ 50 ms, ≤ 1 MB |"
             )
     if big and "postgres" in big:
@@ -182,25 +182,30 @@ def markdown(report: dict) -> str:
             "",
             "One article written into libraries of each size (its vectors recycled, so no model time):",
             "",
-            "| passages | sentence vectors | write p50 / max | bytes written p50 / max | directory |",
-            "|---|---|---|---|---|",
+            "| passages | sentence vectors | write p50 / max | bytes written by the write p50 / max "
+            "| bytes written behind it (maintenance), per write | directory |",
+            "|---|---|---|---|---|---|",
         ]
         for size, w in writes.items():
             figures = scale[size]
+            behind = w.get("background_kb_per_write")
             lines.append(
                 f"| {figures['passages']:,} | {figures.get('sentence_vectors', 0):,} | {w['ms_p50']:.1f} / "
-                f"{w['ms_max']:.1f} ms | {w['kb_p50']:.0f} / {w['kb_max']:.0f} KiB | {w['directory_mb']:.0f} MB |"
+                f"{w['ms_max']:.1f} ms | {w['kb_p50']:.0f} / {w['kb_max']:.0f} KiB | "
+                f"{'—' if behind is None else f'{behind:.0f} KiB'} | {w['directory_mb']:.0f} MB |"
             )
     layout = report.get("layout_change")
     if layout:
         base, during = layout["baseline_ms"], layout["during_ms"]
+        usual = layout.get("writes_ms", base)  # reports before the write-load phase compared to the client alone
         lines += [
             "",
             f"Questions asked without pause while a writer grows the library from {layout['passages'][0]:,} to "
             f"{layout['passages'][1]:,} passages (vector index {layout['vector_index'][0]} → "
-            f"{layout['vector_index'][1]}, trained in the background): p50 / p95 / max "
+            f"{layout['vector_index'][1]}, trained in the background). Across the switch: p50 / p95 / max "
             f"{during['p50']} / {during['p95']} / {during['max']} ms over {layout['questions']} questions; "
-            f"the same client alone before: p50 / p95 {base['p50']} / {base['p95']} ms"
-            f"{_check(during['max'] <= base['p95'] + 50)} (target: no question over its usual p95 + 50 ms).",
+            f"the same client under the same writes before the switch: p50 / p95 {usual['p50']} / {usual['p95']} ms"
+            f"{_check(during['max'] <= usual['p95'] + 50)} (target: no question over its usual p95 + 50 ms); "
+            f"the client alone: p50 / p95 {base['p50']} / {base['p95']} ms.",
         ]
     return "\n".join(lines) + "\n"
