@@ -20,7 +20,10 @@ which is then swapped in and snapshotted. The same thread writes the snapshots.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 from concurrent.futures import Executor, Future
 from pathlib import Path
@@ -30,7 +33,7 @@ import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
-from index.vectors import APPROXIMATE_FROM, FaissVectorStore, training_size
+from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size
 
 log = logging.getLogger(__name__)
 # A snapshot is written once this many changes have piled up since the last one: enough
@@ -44,6 +47,7 @@ SENTENCES_SEARCHED_PER_PASSAGE = 8
 # outside the lock in at most this many rounds, are down to this many passages.
 CATCH_UP_ROUNDS = 20
 SWAP_WITH_CHANGES = 200
+MAINTENANCE_NICENESS = 10  # CPU share of a busy maintenance thread against a question's: about 1/10
 
 
 class LiveVectors:
@@ -94,18 +98,36 @@ class LiveVectors:
             self._replay(store)
 
     def _load(self, store: Store) -> None:
+        """Open the newest usable snapshot: an approximate one mapped from its file (in
+        milliseconds at any size) under an overlay of the changes since, while the
+        maintenance thread reads its owned copy; an exact one (small) read at once."""
+        found = self._newest_snapshot(store, mapped=True)
+        if found is None:
+            self._index, self._applied, self._snapshot = self._built(store), store.last_change(), 0
+            return
+        seq, index = found
+        if index.approximate:
+            # Read into memory only when it must change (a snapshot or a layout is due): a
+            # process that answers a few questions and exits never reads the whole file.
+            self._index = SnapshotOverlay(index)
+        else:  # exact, so small: copied into memory at once
+            owned = faiss.deserialize_index(faiss.serialize_index(index.raw))
+            self._index = FaissVectorStore(self.dimension, owned, approximate_from=self.approximate_from)
+        self._applied, self._snapshot = seq, seq
+
+    def _newest_snapshot(self, store: Store, *, mapped: bool = False) -> tuple[int, FaissVectorStore] | None:
+        """The newest snapshot of this database the log can bring up to date, read (or mapped)."""
         for seq, path in snapshots(self.directory, store.library_id()):
             if seq < store.pruned_through() or seq > store.last_change():
                 continue  # needs log that was pruned, or comes from another database
             try:
-                index = FaissVectorStore.load(path, approximate_from=self.approximate_from)
+                index = FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=mapped)
             except (OSError, RuntimeError):  # removed by a newer snapshot meanwhile, or unreadable
                 log.warning("vector snapshot %s could not be read; trying an older one", path.name)
                 continue
             if index.dimension == self.dimension:
-                self._index, self._applied, self._snapshot = index, seq, seq
-                return
-        self._index, self._applied, self._snapshot = self._built(store), store.last_change(), 0
+                return seq, index
+        return None
 
     def _built(self, store: Store) -> FaissVectorStore:
         """An index of every stored vector (as the store's view has them), laid out for their
@@ -142,9 +164,10 @@ class LiveVectors:
                 self._pending = self._maintenance.submit(self._maintain, store)
 
     def _maintain(self, store: Store) -> None:
-        # One OpenMP thread for training and filling (this thread's setting only): the
-        # other core stays with the questions being answered meanwhile.
+        # One OpenMP thread for training and filling (this thread's setting only), at a lower
+        # scheduling priority: questions answered meanwhile get the cores first.
         faiss.omp_set_num_threads(1)
+        _lower_priority()
         for _ in range(1_000):  # bounded; each round is due to a write since the previous one
             with self._schedule_lock:
                 if not self._requested:
@@ -153,6 +176,8 @@ class LiveVectors:
                 self._requested = False
             try:
                 store.checkpoint(passive=True)
+                if isinstance(self._index, SnapshotOverlay) and self.snapshot_due():
+                    self._own_copy(store)
                 for _ in range(3):  # a library that grew during a layout change may outgrow it
                     if not self._index.layout_outdated():
                         break
@@ -165,27 +190,50 @@ class LiveVectors:
             self._running = False
 
     def _change_layout(self, store: Store) -> None:
-        """Train the layout the library now needs, aside, then swap it in. The changes
-        committed during the training are added to the new index outside the lock, round
-        after round, so that only the last few are added while questions wait."""
+        """Train the layout the library now needs, aside, then swap it in."""
         with store.read():
             applied = store.last_change()
             index = self._built(store)  # seconds at scale: no lock held
+        if self._catch_up_and_swap(index, applied, store):
+            log.info("vector index now %s (%d vectors)", index.kind, len(index))
+            self.write_snapshot(store)
+
+    def _own_copy(self, store: Store) -> None:
+        """Replace the overlay a library opened with by the snapshot read into memory (which
+        can change and be saved): read aside, then swapped in."""
+        with store.read():
+            found = self._newest_snapshot(store)
+        if found is not None:
+            self._catch_up_and_swap(found[1], found[0], store)
+        else:  # its snapshot is gone and no newer one is usable: rebuilt from the store
+            with store.read():
+                applied = store.last_change()
+                index = self._built(store)
+            self._catch_up_and_swap(index, applied, store)
+
+    def _catch_up_and_swap(self, index: FaissVectorStore, applied: int, store: Store) -> bool:
+        """Swap in `index`, which holds the log up to `applied`. The changes committed since
+        (during a training or a load of seconds) are added outside the lock, round after round,
+        so that only the last few are added while questions wait. False when the log it needs
+        was pruned meanwhile (by another process's snapshot): the next round starts over."""
         for _ in range(CATCH_UP_ROUNDS):
             with store.read():
+                if applied < store.pruned_through():
+                    return False
                 changes = store.changes_after(applied)
                 if len(changes.added) + len(changes.removed) <= SWAP_WITH_CHANGES:
                     break
                 self._apply(index, store, changes)
                 applied = max(applied, changes.last_seq)
         with store.read(), self._lock:
+            if applied < store.pruned_through():
+                return False
             changes = store.changes_after(applied)
             self._apply(index, store, changes)
             self._index, self._applied = index, max(changes.last_seq, applied)
-        log.info("vector index now %s (%d vectors)", index.kind, len(index))
-        self.write_snapshot(store)
+        return True
 
-    def _apply(self, index: FaissVectorStore, store: Store, changes) -> None:
+    def _apply(self, index: FaissVectorStore | SnapshotOverlay, store: Store, changes) -> None:
         """Add and remove the passages of `changes` (read in the caller's transaction)."""
         if changes.removed:  # passage ids are never reused: only removed passages have vectors to drop
             index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
@@ -230,7 +278,9 @@ class LiveVectors:
     # --- snapshots ---------------------------------------------------------------------
     def snapshot_due(self) -> bool:
         low, high = self.snapshot_every
-        every = min(max(low, int(len(self._index) * SNAPSHOT_SHARE)), high)
+        index = self._index
+        size = len(index.base) if isinstance(index, SnapshotOverlay) else len(index)
+        every = min(max(low, int(size * SNAPSHOT_SHARE)), high)
         return self._applied - self._snapshot >= every
 
     def write_snapshot(self, store: Store) -> None:
@@ -239,7 +289,7 @@ class LiveVectors:
             self.sync(store)
             with self._lock:
                 seq = self._applied
-                if seq <= self._snapshot:
+                if seq <= self._snapshot or isinstance(self._index, SnapshotOverlay):
                     return
                 data = faiss.serialize_index(self._index.raw)  # a copy: written without the lock
         write_snapshot(self.directory, store.library_id(), seq, data.tobytes())
@@ -248,3 +298,11 @@ class LiveVectors:
         remove_snapshots(self.directory, store.library_id(), keep=2)
         if previous:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority. Only on Linux, which schedules each thread
+    on its own (a thread id elsewhere is not a process id setpriority would understand)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):  # not allowed here: the same priority as questions
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), MAINTENANCE_NICENESS)

@@ -32,10 +32,6 @@ class VectorStore(ABC):
         """Inner-product scores and ids (−1 where fewer than k exist), each n × k."""
 
     @abstractmethod
-    def get(self, ids: np.ndarray) -> np.ndarray:
-        """The stored vectors of `ids` (n × dimension)."""
-
-    @abstractmethod
     def __len__(self) -> int: ...
 
     @abstractmethod
@@ -70,18 +66,27 @@ class FaissVectorStore(VectorStore):
     (`index.live_vectors`), so that questions never wait for a training."""
 
     def __init__(
-        self, dimension: int, index: faiss.Index | None = None, *, approximate_from: int = APPROXIMATE_FROM
+        self,
+        dimension: int,
+        index: faiss.Index | None = None,
+        *,
+        approximate_from: int = APPROXIMATE_FROM,
+        mapped: bool = False,
     ) -> None:
         self.dimension = dimension
         self.approximate_from = approximate_from
+        self.mapped = mapped  # a read-only view of a snapshot file
         self._index = index if index is not None else _exact(dimension)
         if self.approximate:
-            _tune_ivf(self._index)
+            _tune_ivf(self._index, mapped)
 
     @classmethod
-    def load(cls, path: Path, *, approximate_from: int = APPROXIMATE_FROM) -> FaissVectorStore:
-        index = faiss.read_index(str(path))
-        return cls(index.d, index, approximate_from=approximate_from)
+    def load(cls, path: Path, *, approximate_from: int = APPROXIMATE_FROM, mapped: bool = False) -> FaissVectorStore:
+        """The index saved in `path`: read into memory, or `mapped` read-only from the file
+        (opens in milliseconds whatever its size; pages are read as searches touch them; it
+        must not be changed: FAISS aborts the process on a change to a mapped index)."""
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
+        return cls(index.d, index, approximate_from=approximate_from, mapped=mapped)
 
     @classmethod
     def build(
@@ -134,6 +139,7 @@ class FaissVectorStore(VectorStore):
         return f"IVF{self._index.nlist},SQ8 (nprobe {self._index.nprobe})" if self.approximate else "Flat (exact)"
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self._writable()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
             raise ValueError(f"expected vectors of dimension {self.dimension}, got shape {vectors.shape}")
@@ -141,30 +147,40 @@ class FaissVectorStore(VectorStore):
             raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
         self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
 
-    def layout_outdated(self) -> bool:
-        """Whether the library has outgrown this layout (exact → IVF, or IVF → twice the cells)."""
-        count = len(self)
+    def layout_outdated(self, count: int | None = None) -> bool:
+        """Whether the library (of `count` vectors: by default, this index's) has outgrown this
+        layout (exact → IVF, or IVF → twice the cells)."""
+        count = len(self) if count is None else count
         if count < self.approximate_from:
             return False
         return not self.approximate or cells_for(count) > 2 * self._index.nlist
 
     def remove(self, ids: np.ndarray) -> None:
+        self._writable()
         if len(ids):
             self._index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def _writable(self) -> None:
+        if self.mapped:
+            raise ValueError("a mapped snapshot is read-only (FAISS would abort the process)")
+
+    def search(
+        self, queries: np.ndarray, k: int, excluded: faiss.IDSelector | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`excluded`: ids left out of the results (an overlay's removed vectors)."""
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         if len(self) == 0:
             n = queries.shape[0]
             return np.zeros((n, k), np.float32), np.full((n, k), -1, np.int64)
+        params = None
+        if excluded is not None:
+            selector = faiss.IDSelectorNot(excluded)
+            if self.approximate:
+                params = faiss.SearchParametersIVF(sel=selector, nprobe=self._index.nprobe)
+            else:
+                params = faiss.SearchParameters(sel=selector)
         with _threads(1 if queries.shape[0] < 20 else None):
-            return self._index.search(queries, k)
-
-    def get(self, ids: np.ndarray) -> np.ndarray:
-        out = np.empty((len(ids), self.dimension), dtype=np.float32)
-        for row, passage_id in enumerate(ids):
-            out[row] = self._index.reconstruct(int(passage_id))
-        return out
+            return self._index.search(queries, k, params=params)
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -203,8 +219,64 @@ def _exact(dimension: int) -> faiss.Index:
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
 
-def _tune_ivf(index: faiss.Index) -> None:
-    """Search settings, and a direct map so that vectors can be read back and removed by id."""
+def _tune_ivf(index: faiss.Index, mapped: bool) -> None:
+    """Search settings. No direct map from id to cell: removing (deletions only) scans the
+    cells' ids instead, and in exchange the index is lighter in memory, and loads and maps
+    faster (README, "Performance")."""
     index.nprobe = max(MIN_NPROBE, index.nlist // 64)
-    if index.direct_map.type != faiss.DirectMap.Hashtable:
-        index.set_direct_map_type(faiss.DirectMap.Hashtable)
+    if index.direct_map.type != faiss.DirectMap.NoMap and not mapped:
+        index.set_direct_map_type(faiss.DirectMap.NoMap)
+
+
+class SnapshotOverlay:
+    """A snapshot mapped read-only, with the changes made since on top: the vectors added
+    since in a small exact index, the vectors removed since masked out of the snapshot's
+    results. It answers from the moment a library opens, whatever the snapshot's size, while
+    its owned copy loads in the background (`index.live_vectors`); it is never saved and never
+    changes layout: the owned copy does both once it is swapped in."""
+
+    def __init__(self, base: FaissVectorStore) -> None:
+        self.base = base
+        self.dimension = base.dimension
+        self.added = FaissVectorStore(base.dimension, approximate_from=2**62)  # exact: it stays small
+        self._removed = np.empty(0, np.int64)
+        self._excluded: faiss.IDSelector | None = None
+
+    @property
+    def approximate(self) -> bool:
+        return self.base.approximate
+
+    @property
+    def kind(self) -> str:
+        return self.base.kind
+
+    def layout_outdated(self) -> bool:
+        return self.base.layout_outdated(len(self.base) + len(self.added))  # removals aside: an upper bound
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        self.added.add(ids, vectors)
+
+    def remove(self, ids: np.ndarray) -> None:
+        if not len(ids):
+            return
+        self.added.remove(ids)
+        self._removed = np.union1d(self._removed, np.asarray(ids, dtype=np.int64))
+        self._excluded = faiss.IDSelectorBatch(self._removed)  # copies the ids into its own set
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        base_scores, base_ids = self.base.search(queries, k, excluded=self._excluded)
+        if len(self.added) == 0:
+            return base_scores, base_ids
+        added_scores, added_ids = self.added.search(queries, k)
+        scores = np.concatenate([base_scores, added_scores], axis=1)
+        ids = np.concatenate([base_ids, added_ids], axis=1)
+        scores = np.where(ids < 0, -np.inf, scores)  # empty slots never outrank a vector
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(scores, order, axis=1), np.take_along_axis(ids, order, axis=1)
+
+    def ids(self) -> np.ndarray:
+        held = np.setdiff1d(self.base.ids(), self._removed, assume_unique=True)
+        return np.union1d(held, self.added.ids())
+
+    def __len__(self) -> int:
+        return len(self.ids())

@@ -103,3 +103,59 @@ def test_a_write_returns_before_the_log_is_folded_into_the_database(tmp_path):
         assert backend.calls and all(
             name.startswith("vector-maintenance") and passive for name, passive in backend.calls
         )
+
+
+class SlowCopyVectors(LiveVectors):
+    """Reads its owned copy of the snapshot only once the test opens the gate."""
+
+    def __init__(self, *args, gate: threading.Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate, self.copying = gate, threading.Event()
+
+    def _own_copy(self, store):
+        self.copying.set()
+        assert self.gate.wait(30)
+        super()._own_copy(store)
+
+
+@dataclass(frozen=True)
+class SlowCopyBackend(LocalBackend):
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    def open(self, dimension, maintenance):
+        vectors = SlowCopyVectors(
+            self.directory,
+            dimension,
+            maintenance=maintenance,
+            approximate_from=self.approximate_from,
+            snapshot_every=self.snapshot_every,
+            gate=self.gate,
+        )
+        return self.open_store(self.directory, background_checkpoints=True), vectors
+
+
+def test_a_reopened_library_answers_from_its_mapped_snapshot_and_keeps_writes_made_before_its_copy_is_read(tmp_path):
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
+    backend = SlowCopyBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
+    library = Library(backend, HashingEmbedder(), max_words=60)
+    assert library.vector_index.approximate  # answering from the mapped snapshot
+    seventh = library.ask("conseil numéro 7").results[0].article
+    assert seventh.title == "Article 7"
+    library.ingest([article(n) for n in range(600, 610)])  # a snapshot is due: the copy is read (gated)
+    assert library.vector_index.copying.wait(30)
+    library.delete(seventh.id)
+    assert library.ask("conseil numéro 605").results[0].article.title == "Article 605"
+    assert all(r.article.title != "Article 7" for r in library.ask("conseil numéro 7").results)
+    backend.gate.set()
+    library.vector_index.wait()
+    library.ingest([article(700)])  # the owned copy takes writes and snapshots again
+    library.delete(library.ask("conseil numéro 9").results[0].article.id)
+    library.vector_index.wait()
+    held = {int(k) // SENTENCE_SLOTS for k in library.vector_index.held_keys()}
+    store = Store(tmp_path / "idx" / DATABASE)
+    with store.read():
+        assert held == set(store.passage_ids())
+    store.close()
+    library.close()
+    consistent(tmp_path / "idx")

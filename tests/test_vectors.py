@@ -1,8 +1,9 @@
 """The vector store picks exact or approximate search by size, and keeps ids stable either way."""
 
 import numpy as np
+import pytest
 
-from index.vectors import FaissVectorStore, cells_for
+from index.vectors import FaissVectorStore, SnapshotOverlay, cells_for
 
 
 def unit_vectors(count: int, dimension: int = 32, seed: int = 0) -> np.ndarray:
@@ -35,7 +36,8 @@ def test_past_the_threshold_the_layout_is_ivf_with_high_recall_and_the_same_ids(
     recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)])
     assert recall >= 0.9
     assert sorted(store.ids().tolist()) == (np.arange(6000) * 3).tolist()
-    assert np.allclose(store.get(np.array([9]))[0], vectors[3], atol=0.02)  # 8-bit codes: close, not equal
+    scores, ids = store.search(vectors[3:4], 1)
+    assert ids[0, 0] == 9 and abs(scores[0, 0] - 1.0) < 0.02  # 8-bit codes: close, not equal
 
     store.remove(np.array([0, 3, 6]))
     store.save(tmp_path / "v.faiss")
@@ -50,3 +52,21 @@ def test_an_approximate_index_is_outgrown_when_the_library_needs_twice_the_cells
     assert not store.layout_outdated()
     store.add(np.arange(3000, 9000), unit_vectors(6000, seed=4))
     assert store.layout_outdated() and cells_for(9000) > 2 * cells_for(1000)
+
+
+def test_a_mapped_snapshot_answers_with_the_changes_made_since_on_top(tmp_path):
+    vectors = unit_vectors(3000)
+    FaissVectorStore.build(32, np.arange(3000), vectors, approximate_from=1000).save(tmp_path / "v.faiss")
+    mapped = FaissVectorStore.load(tmp_path / "v.faiss", approximate_from=1000, mapped=True)
+    with pytest.raises(ValueError, match="read-only"):  # FAISS itself would abort the process
+        mapped.add(np.array([5000]), vectors[:1])
+    overlay = SnapshotOverlay(mapped)
+    newcomers = unit_vectors(20, seed=9)
+    overlay.add(np.arange(5000, 5020), newcomers)
+    overlay.remove(np.array([1, 2, 5003, 99_999]))  # from the snapshot, from the newcomers, and unknown
+    assert len(overlay) == 3000 - 2 + 20 - 1
+    assert overlay.search(newcomers[4:5], 1)[1][0, 0] == 5004
+    found = overlay.search(vectors[:3], 10)[1]
+    assert found[0, 0] == 0 and not {1, 2, 5003} & set(found.ravel().tolist())
+    scores, ids = overlay.search(vectors[:1], 3100)
+    assert (ids[0] >= 0).sum() <= len(overlay) and np.all(np.diff(scores[0][ids[0] >= 0]) <= 1e-6)  # best first
