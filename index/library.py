@@ -16,14 +16,11 @@ question or write.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence, Sized
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-
-import numpy as np
 
 from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
@@ -33,6 +30,7 @@ from index.embeddings import Embedder
 from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
 from index.manifest import IndexConfig
+from index.question_encoder import QuestionEncoder
 from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
@@ -98,8 +96,9 @@ class Library:
         self.searcher = Searcher(self.policy, background, self.config.dimension, candidates)
         self._write_lock = self.backend.write_lock()
         self._reopen_lock = threading.Lock()
-        # One thread embeds questions while the asking thread searches the lexical index.
-        self._question_encoder = ThreadPoolExecutor(1, thread_name_prefix="question-embedding")
+        # One thread embeds questions (those asked at once together) while the asking threads
+        # search the lexical index.
+        self._question_encoder = QuestionEncoder(embedder.embed_queries)
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         with self._write_lock:
@@ -218,17 +217,12 @@ class Library:
         overlap (README, "Performance")."""
         if not questions:
             return []
-        embedding = None if mode == "lexical" else self._question_encoder.submit(self._embed_questions, questions)
+        embedding = None if mode == "lexical" else self._question_encoder.submit(questions)
         opened = self._current()
         return [
             self.searcher.answer(opened.store, opened.vectors, q, embedding, i, top_k, mode)
             for i, q in enumerate(questions)
         ]
-
-    def _embed_questions(self, questions: Sequence[str]) -> tuple[np.ndarray, float]:
-        started = time.perf_counter()
-        vectors = self.embedder.embed_queries(list(questions))
-        return vectors, (time.perf_counter() - started) / len(questions)
 
     def article(self, article_id: int) -> ArticleRow:
         store = self._current().store
@@ -309,7 +303,7 @@ class Library:
         self.close()
 
     def close(self) -> None:
-        self._question_encoder.shutdown()
+        self._question_encoder.close()
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
         self.backend.close()

@@ -1,0 +1,67 @@
+"""Questions embedded in one worker thread, those asked together in one batch.
+
+A question's embedding runs beside its lexical search (`index.library`). When many people
+ask at once (a bot in a busy group), the questions that arrive while the worker is busy are
+embedded together in its next batch: a batch of short questions costs the model little more
+than one question, so the last of twenty no longer waits for nineteen embeddings in a row.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import numpy as np
+
+# Questions embedded together at most: beyond this, padding to the longest costs more than
+# batching saves.
+MAX_BATCH = 32
+
+
+class QuestionEncoder:
+    def __init__(self, embed: Callable[[list[str]], np.ndarray], max_batch: int = MAX_BATCH) -> None:
+        """`embed`: the model's question embedding (a list of texts in, one row per text out)."""
+        self._embed = embed
+        self.max_batch = max_batch
+        self._lock = threading.Lock()
+        self._pending: list[tuple[list[str], Future]] = []
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="question-embedding")
+
+    def submit(self, questions: Sequence[str]) -> Future[tuple[np.ndarray, float]]:
+        """The questions' vectors (one row each) and the model's seconds per question, soon."""
+        future: Future[tuple[np.ndarray, float]] = Future()
+        with self._lock:
+            self._pending.append((list(questions), future))
+        self._worker.submit(self._embed_pending)
+        return future
+
+    def _embed_pending(self) -> None:
+        """Embed what is waiting, up to a batch (each request is drained by some run: one
+        run is queued per request, and a run takes what earlier runs left)."""
+        with self._lock:
+            batch: list[tuple[list[str], Future]] = []
+            size = 0
+            while self._pending and (not batch or size + len(self._pending[0][0]) <= self.max_batch):
+                request = self._pending.pop(0)
+                batch.append(request)
+                size += len(request[0])
+        if not batch:
+            return
+        texts = [q for questions, _ in batch for q in questions]
+        try:
+            started = time.perf_counter()
+            vectors = self._embed(texts)
+            per_question = (time.perf_counter() - started) / len(texts)
+        except BaseException as exc:  # every waiting question learns of it, not only the first
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        offset = 0
+        for questions, future in batch:
+            future.set_result((vectors[offset : offset + len(questions)], per_question))
+            offset += len(questions)
+
+    def close(self) -> None:
+        self._worker.shutdown()
