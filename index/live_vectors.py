@@ -10,12 +10,16 @@ since (by this process or another), inside its own read transaction, so the inde
 holds at least everything the reader's view of the store holds; passages it holds
 beyond that view are dropped by the reader when it fetches the passages.
 
-One lock guards the index: searches, replays and snapshots take it briefly; model
-inference, file writes and training never happen under it. When the library outgrows
-the index's layout (exact search → IVF, or IVF → more cells), the new layout is trained
-in the background (`maintenance`), from the stored vectors, while questions are answered
-from the current index; the changes committed meanwhile are replayed into the new one,
-which is then swapped in and snapshotted. The same thread writes the snapshots.
+One lock guards the index: searches and replays take it briefly; model inference, file
+writes, serialising a large index and training never happen under it. When the library
+outgrows the index's layout (exact search → IVF, or IVF → more cells), the new layout is
+trained in the background (`maintenance`), from the stored vectors, while questions are
+answered from the current index; the changes committed meanwhile are replayed into the new
+one, which is saved while still private to the maintenance thread and then swapped in. An
+approximate snapshot is opened mapped from its file, with the changes since on top
+(`index.vectors.SnapshotOverlay`); the next snapshot is saved from a private copy (the newest
+one read into memory and brought up to date from the log), never by serialising the index
+questions search. The same thread folds the store's write-ahead log.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, t
 log = logging.getLogger(__name__)
 # A snapshot is written once this many changes have piled up since the last one: enough
 # that snapshots stay rare, few enough that opening replays little (bounded both ways).
-SNAPSHOT_EVERY = (1_000, 20_000)
+SNAPSHOT_EVERY = (1_000, 5_000)
 SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
 # Sentences fetched from the vector index per passage wanted: a passage's several
 # sentences may all be near the question and fill the list.
@@ -99,16 +103,16 @@ class LiveVectors:
 
     def _load(self, store: Store) -> None:
         """Open the newest usable snapshot: an approximate one mapped from its file (in
-        milliseconds at any size) under an overlay of the changes since, while the
-        maintenance thread reads its owned copy; an exact one (small) read at once."""
+        milliseconds at any size) under an overlay of the changes since; an exact one (small)
+        read at once."""
         found = self._newest_snapshot(store, mapped=True)
         if found is None:
             self._index, self._applied, self._snapshot = self._built(store), store.last_change(), 0
             return
         seq, index = found
         if index.approximate:
-            # Read into memory only when it must change (a snapshot or a layout is due): a
-            # process that answers a few questions and exits never reads the whole file.
+            # Never read whole into this process's memory: questions search the file's pages,
+            # and the next snapshot is saved from a private copy (`write_snapshot`).
             self._index = SnapshotOverlay(index)
         else:  # exact, so small: copied into memory at once
             owned = faiss.deserialize_index(faiss.serialize_index(index.raw))
@@ -176,8 +180,6 @@ class LiveVectors:
                 self._requested = False
             try:
                 store.checkpoint(passive=True)
-                if isinstance(self._index, SnapshotOverlay) and self.snapshot_due():
-                    self._own_copy(store)
                 for _ in range(3):  # a library that grew during a layout change may outgrow it
                     if not self._index.layout_outdated():
                         break
@@ -190,41 +192,38 @@ class LiveVectors:
             self._running = False
 
     def _change_layout(self, store: Store) -> None:
-        """Train the layout the library now needs, aside, then swap it in."""
+        """Train the layout the library now needs, aside; save it while it is still private
+        to this thread; then swap it in."""
         with store.read():
             applied = store.last_change()
             index = self._built(store)  # seconds at scale: no lock held
-        if self._catch_up_and_swap(index, applied, store):
+        applied = self._caught_up(index, applied, store)
+        if applied is None:
+            return
+        write_snapshot(self.directory, store.library_id(), applied, faiss.serialize_index(index.raw).tobytes())
+        if self._swap_in(index, applied, store):
             log.info("vector index now %s (%d vectors)", index.kind, len(index))
-            self.write_snapshot(store)
+            self._saved(applied, store)
 
-    def _own_copy(self, store: Store) -> None:
-        """Replace the overlay a library opened with by the snapshot read into memory (which
-        can change and be saved): read aside, then swapped in."""
-        with store.read():
-            found = self._newest_snapshot(store)
-        if found is not None:
-            self._catch_up_and_swap(found[1], found[0], store)
-        else:  # its snapshot is gone and no newer one is usable: rebuilt from the store
-            with store.read():
-                applied = store.last_change()
-                index = self._built(store)
-            self._catch_up_and_swap(index, applied, store)
-
-    def _catch_up_and_swap(self, index: FaissVectorStore, applied: int, store: Store) -> bool:
-        """Swap in `index`, which holds the log up to `applied`. The changes committed since
-        (during a training or a load of seconds) are added outside the lock, round after round,
-        so that only the last few are added while questions wait. False when the log it needs
-        was pruned meanwhile (by another process's snapshot): the next round starts over."""
+    def _caught_up(self, index: FaissVectorStore | SnapshotOverlay, applied: int, store: Store) -> int | None:
+        """Add to `index` (private to this thread, holding the log up to `applied`) the changes
+        committed since, outside the lock, round after round, until only a few remain. The
+        change it then holds; None when the log it needs was pruned meanwhile (by another
+        process's snapshot): the next round starts over."""
         for _ in range(CATCH_UP_ROUNDS):
             with store.read():
                 if applied < store.pruned_through():
-                    return False
+                    return None
                 changes = store.changes_after(applied)
                 if len(changes.added) + len(changes.removed) <= SWAP_WITH_CHANGES:
                     break
                 self._apply(index, store, changes)
                 applied = max(applied, changes.last_seq)
+        return applied
+
+    def _swap_in(self, index: FaissVectorStore | SnapshotOverlay, applied: int, store: Store) -> bool:
+        """Answer from `index` (caught up to `applied`) from now on: the last few changes are
+        added under the lock, while questions wait."""
         with store.read(), self._lock:
             if applied < store.pruned_through():
                 return False
@@ -284,15 +283,59 @@ class LiveVectors:
         return self._applied - self._snapshot >= every
 
     def write_snapshot(self, store: Store) -> None:
-        """Save the index as it is now; the log it covers may then be pruned."""
+        """Save the vectors up to a change of the log, which may then be pruned up to the
+        previous snapshot. A small exact index is serialised as it is (milliseconds under the
+        lock). An approximate one is never serialised while questions search it: the newest
+        snapshot is read into this thread's memory, brought up to date from the log and saved;
+        an index that is that snapshot mapped, with the changes since on top, is then replaced
+        by the new one mapped, so that what sits on top stays small."""
         with store.read():
             self.sync(store)
             with self._lock:
-                seq = self._applied
-                if seq <= self._snapshot or isinstance(self._index, SnapshotOverlay):
+                seq, current = self._applied, self._index
+                if seq <= self._snapshot:
                     return
-                data = faiss.serialize_index(self._index.raw)  # a copy: written without the lock
-        write_snapshot(self.directory, store.library_id(), seq, data.tobytes())
+                data = None if current.approximate else faiss.serialize_index(current.raw)
+        private = None
+        if data is None:
+            private = self._private_copy(store)
+            if private is None:  # no snapshot to start from (built at open): the index itself, once
+                if isinstance(current, SnapshotOverlay):
+                    return
+                with self._lock:
+                    seq, data = self._applied, faiss.serialize_index(current.raw)
+            else:
+                seq, index = private
+                data = faiss.serialize_index(index.raw)
+                del index
+        path = write_snapshot(self.directory, store.library_id(), seq, data.tobytes())
+        del data
+        if private is not None and isinstance(self._index, SnapshotOverlay):
+            overlay = SnapshotOverlay(FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=True))
+            if not self._swap_in(overlay, seq, store):
+                return
+        self._saved(seq, store)
+
+    def _private_copy(self, store: Store) -> tuple[int, FaissVectorStore] | None:
+        """The newest snapshot read into memory and brought up to date from the log, for this
+        thread alone, and the change it holds; None without a usable snapshot."""
+        with store.read():
+            found = self._newest_snapshot(store)
+        if found is None:
+            return None
+        seq, index = found
+        applied = self._caught_up(index, seq, store)
+        if applied is None:
+            return None
+        with store.read():  # the last few changes too: nobody searches this copy
+            if applied < store.pruned_through():
+                return None
+            changes = store.changes_after(applied)
+            self._apply(index, store, changes)
+            return max(applied, changes.last_seq), index
+
+    def _saved(self, seq: int, store: Store) -> None:
+        """A snapshot up to `seq` is on disk: older ones, and the log the previous one covers, go."""
         with self._lock:
             previous, self._snapshot = self._snapshot, max(self._snapshot, seq)
         remove_snapshots(self.directory, store.library_id(), keep=2)

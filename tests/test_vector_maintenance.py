@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from index.directory import DATABASE
+from index.directory import DATABASE, snapshots
 from index.library import Library
 from index.live_vectors import LiveVectors
 from index.storage import LocalBackend
@@ -106,16 +106,16 @@ def test_a_write_returns_before_the_log_is_folded_into_the_database(tmp_path):
 
 
 class SlowCopyVectors(LiveVectors):
-    """Reads its owned copy of the snapshot only once the test opens the gate."""
+    """Reads the snapshot it saves the next one from only once the test opens the gate."""
 
     def __init__(self, *args, gate: threading.Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.gate, self.copying = gate, threading.Event()
 
-    def _own_copy(self, store):
+    def _private_copy(self, store):
         self.copying.set()
         assert self.gate.wait(30)
-        super()._own_copy(store)
+        return super()._private_copy(store)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class SlowCopyBackend(LocalBackend):
         return self.open_store(self.directory, background_checkpoints=True), vectors
 
 
-def test_a_reopened_library_answers_from_its_mapped_snapshot_and_keeps_writes_made_before_its_copy_is_read(tmp_path):
+def test_a_reopened_library_answers_from_its_mapped_snapshot_while_the_next_one_is_saved_aside(tmp_path):
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
         library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
     backend = SlowCopyBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
@@ -142,14 +142,15 @@ def test_a_reopened_library_answers_from_its_mapped_snapshot_and_keeps_writes_ma
     assert library.vector_index.approximate  # answering from the mapped snapshot
     seventh = library.ask("conseil numéro 7").results[0].article
     assert seventh.title == "Article 7"
-    library.ingest([article(n) for n in range(600, 610)])  # a snapshot is due: the copy is read (gated)
+    library.ingest([article(n) for n in range(600, 610)])  # a snapshot is due: saved from a private copy (gated)
     assert library.vector_index.copying.wait(30)
     library.delete(seventh.id)
     assert library.ask("conseil numéro 605").results[0].article.title == "Article 605"
     assert all(r.article.title != "Article 7" for r in library.ask("conseil numéro 7").results)
     backend.gate.set()
     library.vector_index.wait()
-    library.ingest([article(700)])  # the owned copy takes writes and snapshots again
+    assert len(snapshots(tmp_path / "idx", store_id(tmp_path))) == 2  # the new snapshot, and the previous
+    library.ingest([article(700)])  # the new snapshot, mapped, takes writes and snapshots again
     library.delete(library.ask("conseil numéro 9").results[0].article.id)
     library.vector_index.wait()
     held = {int(k) // SENTENCE_SLOTS for k in library.vector_index.held_keys()}
@@ -159,3 +160,11 @@ def test_a_reopened_library_answers_from_its_mapped_snapshot_and_keeps_writes_ma
     store.close()
     library.close()
     consistent(tmp_path / "idx")
+
+
+def store_id(tmp_path) -> str:
+    store = Store(tmp_path / "idx" / DATABASE)
+    with store.read():
+        library_id = store.library_id()
+    store.close()
+    return library_id
