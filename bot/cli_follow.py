@@ -7,14 +7,24 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from bot.feeds import FeedFollower, PollReport
 from bot.replies import plural
 from bot.service import open_state
 from bot.settings import Settings
 from bot.state import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.feeds import FeedFollower, PollReport
+
+
+def _follower(library, state, settings: Settings) -> FeedFollower:
+    """Imported when a feed is followed or polled: other commands do not load the feed reader."""
+    from bot.feeds import FeedFollower
+
+    return FeedFollower(library, state, settings)
 
 
 def _report_line(report: PollReport) -> str:
@@ -48,7 +58,7 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     state = open_state(settings)
     library = open_for_terminal(settings)
     try:
-        follower = FeedFollower(library, state, settings)
+        follower = _follower(library, state, settings)
         feed, new = follower.follow(args.url, args.every)
         if not new:
             print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url})")
@@ -82,7 +92,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
         if args.poll:
             library = open_for_terminal(settings)
             try:
-                follower = FeedFollower(library, state, settings)
+                follower = _follower(library, state, settings)
                 reports = [r for feed in state.feeds() if (r := follower.poll(feed.id)) is not None]
             finally:
                 library.close()

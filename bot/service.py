@@ -18,7 +18,6 @@ from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError
 from index.library import Library
 from index.ranking import RelevancePolicy
-from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
 from index.storage import Backend
 from index.store import ArticleRow
 
@@ -87,6 +86,9 @@ def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None
 
 def read_input(value: str, settings: Settings) -> list[tuple[str, Document | InputError]]:
     """One command-line input (path, directory, URL or '-') as labelled documents or errors."""
+    # Imported here: the HTTP client and document parsers are for ingesting, and a question
+    # answered from the command line should not pay for loading them (README, "Performance").
+    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
         try:

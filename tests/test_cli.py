@@ -139,3 +139,22 @@ def test_articles_delete_stats_and_reindex(run):
 def test_invalid_settings_are_reported(run):
     result = run("stats", extra_env={"TOP_K": "beaucoup"})
     assert result.returncode == 2 and "réglages invalides" in result.stderr and "top_k" in result.stderr
+
+
+HEAVY_FOR_A_QUESTION = ("torch", "sentence_transformers", "httpx", "feedparser", "trafilatura", "pypdf", "docx")
+
+
+def test_answering_a_question_loads_nothing_that_only_ingesting_needs(run, tmp_path, model_cache):
+    assert run("ingest", str(SAMPLE)).returncode == 0
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"code = main(['ask', {QUESTION!r}, '--json'])\n"
+        f"print(sorted(m for m in {HEAVY_FOR_A_QUESTION!r} if m in sys.modules), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "MODEL_CACHE_DIR": str(model_cache)}
+    env["PYTHONPATH"] = str(ROOT)
+    asked = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert asked.returncode == 0 and '"results"' in asked.stdout, asked.stderr
+    assert asked.stderr.strip().splitlines()[-1] == "[]"
