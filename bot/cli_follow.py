@@ -18,9 +18,11 @@ from index.errors import NotFound
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
+    from bot.state import BotState
+    from index.library import Library
 
 
-def _follower(library, state, settings: Settings) -> FeedFollower:
+def _follower(library: Library, state: BotState, settings: Settings) -> FeedFollower:
     """Imported when a feed is followed or polled: other commands do not load the feed reader."""
     from bot.feeds import FeedFollower
 

@@ -202,13 +202,7 @@ def sized_answers(
         outside = rng.sample(outside, min(len(outside), per_library))
         directory = scratch / f"size-{size}-{seed}-{number}"
         copy_library(library.directory, directory, library.embedder, library.config, {ids[k] for k in chosen})
-        sample = Library(
-            directory,
-            library.embedder,
-            max_words=library.config.max_words,
-            policy=library.policy,
-            background=library.background,
-        )
+        sample = library.on(directory)
         answers = sample.ask_many([q.question for q in inside + outside])
         sample.close()
         shutil.rmtree(directory, ignore_errors=True)

@@ -296,6 +296,18 @@ class Library:
         rebuild(backend, embedder, config, progress)
         return cls(backend, embedder, max_words=max_words, policy=policy, background=background)
 
+    def on(self, storage: Path | str | Backend) -> Library:
+        """A library with this one's model and settings, opened on other storage (a copy, a
+        sample, the same articles in PostgreSQL)."""
+        return Library(
+            storage,
+            self.embedder,
+            max_words=self.config.max_words,
+            policy=self.policy,
+            background=self.background,
+            batch_sentences=self.batch_sentences,
+        )
+
     def __enter__(self) -> Library:
         return self
 

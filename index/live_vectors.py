@@ -205,17 +205,20 @@ class LiveVectors:
             log.info("vector index now %s (%d vectors)", index.kind, len(index))
             self._saved(applied, store)
 
-    def _caught_up(self, index: FaissVectorStore | SnapshotOverlay, applied: int, store: Store) -> int | None:
+    def _caught_up(
+        self, index: FaissVectorStore | SnapshotOverlay, applied: int, store: Store, leave: int = SWAP_WITH_CHANGES
+    ) -> int | None:
         """Add to `index` (private to this thread, holding the log up to `applied`) the changes
-        committed since, outside the lock, round after round, until only a few remain. The
-        change it then holds; None when the log it needs was pruned meanwhile (by another
-        process's snapshot): the next round starts over."""
+        committed since, outside the lock, round after round, until at most `leave` passages'
+        changes remain (the rest is added where the index is swapped in). The change it then
+        holds; None when the log it needs was pruned meanwhile (by another process's snapshot):
+        the next round starts over."""
         for _ in range(CATCH_UP_ROUNDS):
             with store.read():
                 if applied < store.pruned_through():
                     return None
                 changes = store.changes_after(applied)
-                if len(changes.added) + len(changes.removed) <= SWAP_WITH_CHANGES:
+                if len(changes.added) + len(changes.removed) <= leave:
                     break
                 self._apply(index, store, changes)
                 applied = max(applied, changes.last_seq)
@@ -292,25 +295,23 @@ class LiveVectors:
         with store.read():
             self.sync(store)
             with self._lock:
-                seq, current = self._applied, self._index
-                if seq <= self._snapshot:
+                if self._applied <= self._snapshot:
                     return
-                data = None if current.approximate else faiss.serialize_index(current.raw)
-        private = None
-        if data is None:
-            private = self._private_copy(store)
-            if private is None:  # no snapshot to start from (built at open): the index itself, once
-                if isinstance(current, SnapshotOverlay):
+                approximate = self._index.approximate
+                if not approximate:
+                    seq, data = self._applied, faiss.serialize_index(self._index.raw)
+        private = self._private_copy(store) if approximate else None
+        if private is not None:
+            seq, data = private[0], faiss.serialize_index(private[1].raw)
+            private = None  # the copy's memory goes before the file is written
+        elif approximate:  # no snapshot to start from (built at open): the index itself, once
+            with self._lock:
+                if isinstance(self._index, SnapshotOverlay):
                     return
-                with self._lock:
-                    seq, data = self._applied, faiss.serialize_index(current.raw)
-            else:
-                seq, index = private
-                data = faiss.serialize_index(index.raw)
-                del index
+                seq, data = self._applied, faiss.serialize_index(self._index.raw)
         path = write_snapshot(self.directory, store.library_id(), seq, data.tobytes())
         del data
-        if private is not None and isinstance(self._index, SnapshotOverlay):
+        if approximate and isinstance(self._index, SnapshotOverlay):
             overlay = SnapshotOverlay(FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=True))
             if not self._swap_in(overlay, seq, store):
                 return
@@ -318,21 +319,15 @@ class LiveVectors:
 
     def _private_copy(self, store: Store) -> tuple[int, FaissVectorStore] | None:
         """The newest snapshot read into memory and brought up to date from the log, for this
-        thread alone, and the change it holds; None without a usable snapshot."""
+        thread alone (nobody searches it, so nothing is left for a swap), and the change it
+        holds; None without a usable snapshot."""
         with store.read():
             found = self._newest_snapshot(store)
         if found is None:
             return None
         seq, index = found
-        applied = self._caught_up(index, seq, store)
-        if applied is None:
-            return None
-        with store.read():  # the last few changes too: nobody searches this copy
-            if applied < store.pruned_through():
-                return None
-            changes = store.changes_after(applied)
-            self._apply(index, store, changes)
-            return max(applied, changes.last_seq), index
+        applied = self._caught_up(index, seq, store, leave=0)
+        return None if applied is None else (applied, index)
 
     def _saved(self, seq: int, store: Store) -> None:
         """A snapshot up to `seq` is on disk: older ones, and the log the previous one covers, go."""

@@ -124,13 +124,14 @@ class LocalBackend:
 
     def open(self, dimension: int, maintenance: Executor | None) -> tuple[Store, LiveVectors]:
         store = self.open_store(self.directory, background_checkpoints=maintenance is not None)
-        return store, self._vectors(self.directory, dimension, maintenance)
+        return store, self.open_vectors(self.directory, dimension, maintenance)
 
     def open_store(self, directory: Path, *, background_checkpoints: bool = False) -> Store:
         """The library's store; `background_checkpoints` when a maintenance thread folds its log."""
         return Store(directory / DATABASE, background_checkpoints=background_checkpoints)
 
-    def _vectors(self, directory: Path, dimension: int, maintenance: Executor | None) -> LiveVectors:
+    def open_vectors(self, directory: Path, dimension: int, maintenance: Executor | None) -> LiveVectors:
+        """The library's vector index, kept in step with the store (`index.live_vectors`)."""
         return LiveVectors(
             directory,
             dimension,

@@ -231,7 +231,7 @@ def _exact(dimension: int) -> faiss.Index:
 def _tune_ivf(index: faiss.Index, mapped: bool) -> None:
     """Search settings. No direct map from id to cell: removing (deletions only) scans the
     cells' ids instead, and in exchange the index is lighter in memory, and loads and maps
-    faster (README, "Performance")."""
+    faster (README, "The index directory")."""
     index.nprobe = probes_for(index.nlist)
     if index.direct_map.type != faiss.DirectMap.NoMap and not mapped:
         index.set_direct_map_type(faiss.DirectMap.NoMap)
@@ -240,9 +240,9 @@ def _tune_ivf(index: faiss.Index, mapped: bool) -> None:
 class SnapshotOverlay:
     """A snapshot mapped read-only, with the changes made since on top: the vectors added
     since in a small exact index, the vectors removed since masked out of the snapshot's
-    results. It answers from the moment a library opens, whatever the snapshot's size, while
-    its owned copy loads in the background (`index.live_vectors`); it is never saved and never
-    changes layout: the owned copy does both once it is swapped in."""
+    results. It answers from the moment a library opens, whatever the snapshot's size; it is
+    never saved itself: the next snapshot is made aside and replaces it, mapped in turn, and a
+    new layout replaces it too (`index.live_vectors`)."""
 
     def __init__(self, base: FaissVectorStore) -> None:
         self.base = base

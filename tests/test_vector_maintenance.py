@@ -31,32 +31,36 @@ class GatedVectors(LiveVectors):
 
 
 @dataclass(frozen=True)
-class GatedBackend(LocalBackend):
-    gate: threading.Event = field(default_factory=threading.Event)
-    training: threading.Event = field(default_factory=threading.Event)
+class VectorsOfKind(LocalBackend):
+    """The embedded backend, its vector index of the test's own kind (given `extra` arguments)."""
 
-    def open(self, dimension, maintenance):
-        vectors = GatedVectors(
-            self.directory,
+    kind: type[LiveVectors] = LiveVectors
+    extra: dict = field(default_factory=dict)
+
+    def open_vectors(self, directory, dimension, maintenance):
+        return self.kind(
+            directory,
             dimension,
             maintenance=maintenance,
             approximate_from=self.approximate_from,
-            gate=self.gate,
-            training=self.training,
+            snapshot_every=self.snapshot_every,
+            **self.extra,
         )
-        return self.open_store(self.directory, background_checkpoints=True), vectors
 
 
 def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanwhile(tmp_path):
-    backend = GatedBackend(tmp_path / "idx", approximate_from=200)
+    gate, training = threading.Event(), threading.Event()
+    backend = VectorsOfKind(
+        tmp_path / "idx", approximate_from=200, kind=GatedVectors, extra=dict(gate=gate, training=training)
+    )
     library = Library(backend, HashingEmbedder(), max_words=60)
     library.ingest([article(n) for n in range(110)])  # 220 sentence vectors: past the threshold
-    assert backend.training.wait(30)  # the new layout is being trained...
+    assert training.wait(30)  # the new layout is being trained...
     assert not library.vector_index.approximate  # ...while the current index answers
     assert library.ask("conseil numéro 7").results[0].article.title == "Article 7"
     library.ingest([article(n) for n in range(500, 520)])  # written during the training
     library.delete(3)
-    backend.gate.set()
+    gate.set()
     library.vector_index.wait()
     assert library.vector_index.approximate
     held = {int(k) // SENTENCE_SLOTS for k in library.vector_index.held_keys()}
@@ -118,26 +122,13 @@ class SlowCopyVectors(LiveVectors):
         return super()._private_copy(store)
 
 
-@dataclass(frozen=True)
-class SlowCopyBackend(LocalBackend):
-    gate: threading.Event = field(default_factory=threading.Event)
-
-    def open(self, dimension, maintenance):
-        vectors = SlowCopyVectors(
-            self.directory,
-            dimension,
-            maintenance=maintenance,
-            approximate_from=self.approximate_from,
-            snapshot_every=self.snapshot_every,
-            gate=self.gate,
-        )
-        return self.open_store(self.directory, background_checkpoints=True), vectors
-
-
 def test_a_reopened_library_answers_from_its_mapped_snapshot_while_the_next_one_is_saved_aside(tmp_path):
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
         library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
-    backend = SlowCopyBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
+    gate = threading.Event()
+    backend = VectorsOfKind(
+        tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3), kind=SlowCopyVectors, extra=dict(gate=gate)
+    )
     library = Library(backend, HashingEmbedder(), max_words=60)
     assert library.vector_index.approximate  # answering from the mapped snapshot
     seventh = library.ask("conseil numéro 7").results[0].article
@@ -147,7 +138,7 @@ def test_a_reopened_library_answers_from_its_mapped_snapshot_while_the_next_one_
     library.delete(seventh.id)
     assert library.ask("conseil numéro 605").results[0].article.title == "Article 605"
     assert all(r.article.title != "Article 7" for r in library.ask("conseil numéro 7").results)
-    backend.gate.set()
+    gate.set()
     library.vector_index.wait()
     assert len(snapshots(tmp_path / "idx", store_id(tmp_path))) == 2  # the new snapshot, and the previous
     library.ingest([article(700)])  # the new snapshot, mapped, takes writes and snapshots again

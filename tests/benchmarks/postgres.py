@@ -40,11 +40,4 @@ def copied_to_postgres(server, name: str, library: Library) -> tuple[Library, fl
     started = time.perf_counter()
     copy_articles(LocalBackend(library.directory), backend, library.embedder, config)
     seconds = time.perf_counter() - started
-    copy = Library(
-        backend,
-        library.embedder,
-        max_words=library.config.max_words,
-        policy=library.policy,
-        background=library.background,
-    )
-    return copy, seconds
+    return library.on(backend), seconds
