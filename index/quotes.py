@@ -173,22 +173,25 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
 
 
 _OPENING, _CLOSING = "«“", "»”"
+_MARKS = re.compile("[«“»”]")
 
 
 def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
     """`start:end` widened so that it neither starts nor ends inside a « … » pair: back to
-    the opening mark, and on to the closing mark and the end of its sentence."""
-    opened: list[int] = []  # positions of the marks still open at each point
-    open_at_start: int | None = None
-    for position, char in enumerate(passage):
-        if position == start and opened:
-            open_at_start = opened[0]
-        if position == end:
-            break
-        if char in _OPENING:
-            opened.append(position)
-        elif char in _CLOSING and opened:
-            opened.pop()
+    the opening mark, and on to the closing mark and the end of its sentence. Only the
+    quotation marks are visited (this runs for every candidate of every answer)."""
+    opened: list[int] = []  # positions of the marks still open
+
+    def follow(begin: int, stop: int) -> None:
+        for mark in _MARKS.finditer(passage, begin, stop):
+            if mark.group() in _OPENING:
+                opened.append(mark.start())
+            elif opened:
+                opened.pop()
+
+    follow(0, min(start, end))
+    open_at_start = opened[0] if opened and start < len(passage) and start <= end else None
+    follow(start, end)
     if open_at_start is not None:
         start = open_at_start
     if opened and end < len(passage):  # still inside a quotation at the end: on to its close
@@ -199,14 +202,10 @@ def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, 
 
 
 def _matching_close(passage: str, after: int, depth: int) -> int | None:
-    for position in range(after, len(passage)):
-        char = passage[position]
-        if char in _OPENING:
-            depth += 1
-        elif char in _CLOSING:
-            depth -= 1
-            if depth == 0:
-                return position
+    for mark in _MARKS.finditer(passage, after):
+        depth += 1 if mark.group() in _OPENING else -1
+        if depth == 0:
+            return mark.start()
     return None
 
 

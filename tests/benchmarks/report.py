@@ -65,7 +65,8 @@ def markdown(report: dict) -> str:
         )
         if "sentence_transformers_passages_per_s" in ingest:
             lines.append(
-                f"| raw `SentenceTransformer.encode`, same passages, {ingest['precision']} "
+                f"| raw `SentenceTransformer.encode`, same passages, "
+                f"{ingest.get('sentence_transformers_precision', ingest['precision'])} "
                 f"| {ingest['sentence_transformers_passages_per_s']:.1f} passages/s | — |"
             )
         quality = real["quality"]

@@ -86,10 +86,11 @@ def machine() -> dict:
     }
 
 
-# Environment variables that cap the instruction sets of OpenVINO's oneDNN, its CPU plugin,
-# FAISS and OpenBLAS: `ONEDNN_MAX_CPU_ISA=AVX2 OV_CPU_MAX_ISA=AVX2 FAISS_SIMD_LEVEL=AVX2
-# OPENBLAS_CORETYPE=Haswell` runs an AMX machine as an AVX2-only one (README, "Performance").
-ISA_CAPS = ("ONEDNN_MAX_CPU_ISA", "OV_CPU_MAX_ISA", "FAISS_SIMD_LEVEL", "OPENBLAS_CORETYPE")
+# Environment variables that cap the instruction sets of oneDNN (OpenVINO's and PyTorch's),
+# OpenVINO's CPU plugin, FAISS, OpenBLAS and MKL (PyTorch's matrix products):
+# `ONEDNN_MAX_CPU_ISA=AVX2 OV_CPU_MAX_ISA=AVX2 FAISS_SIMD_LEVEL=AVX2 OPENBLAS_CORETYPE=Haswell
+# MKL_ENABLE_INSTRUCTIONS=AVX2` runs an AMX machine as an AVX2-only one (README, "Performance").
+ISA_CAPS = ("ONEDNN_MAX_CPU_ISA", "OV_CPU_MAX_ISA", "FAISS_SIMD_LEVEL", "OPENBLAS_CORETYPE", "MKL_ENABLE_INSTRUCTIONS")
 
 
 # --- hits, for any system that ranks our passage ids ---------------------------------
@@ -210,6 +211,7 @@ def real_corpus(
             "raw_encode_passages_per_s": round(len(ids) / min(raw), 1),
             "overhead": round(min(pipeline) / min(raw) - 1, 3),
             "sentence_transformers_passages_per_s": round(len(ids) / min(sentence_transformers), 1),
+            "sentence_transformers_precision": same_arithmetic,
             "rounds_s": {
                 "pipeline": [round(t, 2) for t in pipeline],
                 "raw_encode": [round(t, 2) for t in raw],
