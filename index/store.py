@@ -184,6 +184,7 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
         self._closed = False
+        self._term_counts = TermCounts()
         if create:
             self._db.executescript(_SCHEMA)
             # Which database this is: vector snapshots are named after it, so that a snapshot
@@ -500,12 +501,50 @@ class Store:
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:
+        """Passages holding each term (terms no passage holds are left out). Call it inside
+        `read()`: counts are kept for the library's state they were read in."""
         unique = list(dict.fromkeys(query_terms))
         if not unique:
             return {}
-        marks = ",".join("?" * len(unique))
-        rows = self._db.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", unique)
-        return {term: int(doc) for term, doc in rows}
+        state = self.last_change()
+        counts, missing = self._term_counts.known(state, unique)
+        if missing:
+            marks = ",".join("?" * len(missing))
+            rows = self._db.execute(f"SELECT term, doc FROM passage_vocab WHERE term IN ({marks})", missing)
+            found = {term: int(doc) for term, doc in rows}
+            read = {term: found.get(term, 0) for term in missing}
+            self._term_counts.keep(state, read)
+            counts.update(read)
+        return {term: count for term, count in counts.items() if count}
+
+
+class TermCounts:
+    """Passages holding each term, remembered for one state of the library (its last change):
+    FTS5 counts them by walking the term's whole posting list (milliseconds for a common term
+    in a large library) and questions share their terms. Any write, by any process, makes a
+    new state, and what was remembered is dropped."""
+
+    LIMIT = 200_000  # terms remembered at most (a few tens of MB)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = -1
+        self._counts: dict[str, int] = {}
+
+    def known(self, state: int, terms: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+        """The counts remembered for `state`, and the terms still to be read."""
+        with self._lock:
+            if state != self._state:
+                return {}, list(terms)
+            known = {t: self._counts[t] for t in terms if t in self._counts}
+        return known, [t for t in terms if t not in known]
+
+    def keep(self, state: int, counts: dict[str, int]) -> None:
+        with self._lock:
+            if state > self._state:  # a newer state: what was remembered is stale
+                self._state, self._counts = state, {}
+            if state == self._state and len(self._counts) + len(counts) <= self.LIMIT:
+                self._counts.update(counts)
 
 
 _ARTICLE_COLUMNS = (
