@@ -122,6 +122,9 @@ def markdown(report: dict) -> str:
             f"| bot, {bot['users']} users at once, update → reply p50 / p95 | {bot['reply_ms']['p50']:.0f} / "
             f"{bot['reply_ms']['p95']:.0f} ms{_check(bot['reply_ms']['p95'] <= 300)} | p95 ≤ 300 ms |"
         )
+        if "first_answer_ms" in bot:
+            first = bot["first_answer_ms"]
+            lines.append(f"| … the first answer after the bot started (timed apart) | {first:.0f} ms | — |")
 
     if scale:
         lines += [
