@@ -524,7 +524,7 @@ class TermCounts:
     in a large library) and questions share their terms. Any write, by any process, makes a
     new state, and what was remembered is dropped."""
 
-    LIMIT = 200_000  # terms remembered at most: memory stays bounded however varied the questions
+    LIMIT = 200_000  # terms remembered at most (a few tens of MB)
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

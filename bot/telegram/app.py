@@ -175,7 +175,7 @@ WARM_UP_QUESTION = "Qu'est-ce qui a été annoncé cette semaine ?"
 def warm_up(library: Library) -> None:
     """Ask one question before the first user does: the model's first inference (memory set
     up, kernels chosen) and the first pages a search reads are paid here, not by whoever
-    writes first (README, "Performance", bot under load)."""
+    writes first (README, "Performance": the first answer took 2-3x a usual one)."""
     started = time.perf_counter()
     library.ask(WARM_UP_QUESTION)
     log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
