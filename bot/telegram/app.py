@@ -168,19 +168,6 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
     return application
 
 
-# Asked once at start-up, its answer unused: a question like any other, both searches and the model.
-WARM_UP_QUESTION = "Qu'est-ce qui a été annoncé cette semaine ?"
-
-
-def warm_up(library: Library) -> None:
-    """Ask one question before the first user does: the model's first inference (memory set
-    up, kernels chosen) and the first pages a search reads are paid here, not by whoever
-    writes first (README, "Performance": the first answer took 2-3x a usual one)."""
-    started = time.perf_counter()
-    library.ask(WARM_UP_QUESTION)
-    log.info("warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
-
-
 def serve(settings: Settings, webhook: bool = False) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
@@ -196,7 +183,6 @@ def serve(settings: Settings, webhook: bool = False) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     library = open_library(settings, notify=log.info)
-    warm_up(library)
     state = open_state(settings)
     try:
         application = build_application(settings, library, state)
