@@ -74,6 +74,7 @@ def respond(library: Library, line: str, settings: Settings) -> str | None:
 def run_console(settings: Settings, *, sample: bool = False) -> int:
     interactive = sys.stdin.isatty()
     library = open_for_terminal(settings)
+    library.prepare_for_questions()
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)

@@ -29,6 +29,7 @@ from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
+from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
 from index.question_encoder import QuestionEncoder
 from index.ranking import RelevancePolicy
@@ -67,6 +68,7 @@ class _Opened:
 
     store: object  # index.store.Store or index.pg_store.PgStore
     vectors: object  # index.live_vectors.LiveVectors or index.pg_backend.PgVectors
+    lexicon: LiveLexicon | None  # faster lexical search than the store's own, when the backend has one
     identity: object
 
 
@@ -112,7 +114,7 @@ class Library:
         store, vectors = self.backend.open(self.config.dimension, self._maintenance)
         with store.read():
             vectors.sync(store)
-        return _Opened(store, vectors, identity)
+        return _Opened(store, vectors, self.backend.lexicon(self._maintenance), identity)
 
     def _current(self) -> _Opened:
         """The library in place, reopened if a reindex (here or elsewhere) swapped it."""
@@ -123,7 +125,9 @@ class Library:
             if self.backend.identity() != self._opened.identity:
                 self.backend.prepare(self.config)  # finishes a swap a crash interrupted
                 # Threads still reading the previous library keep it until they finish.
-                self._opened = self._open()
+                previous, self._opened = self._opened, self._open()
+                if previous.lexicon is not None:
+                    previous.lexicon.close()
             return self._opened
 
     def _after_write(self, opened: _Opened) -> None:
@@ -220,9 +224,18 @@ class Library:
         embedding = None if mode == "lexical" else self._question_encoder.submit(questions)
         opened = self._current()
         return [
-            self.searcher.answer(opened.store, opened.vectors, q, embedding, i, top_k, mode)
+            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, q, embedding, i, top_k, mode)
             for i, q in enumerate(questions)
         ]
+
+    def prepare_for_questions(self) -> None:
+        """For processes that answer many questions (the bot, the console chat): what makes a
+        large library's answers fast, its in-memory lexicon, starts building in the background
+        now rather than after the first question. Returns at once."""
+        opened = self._current()
+        if opened.lexicon is not None:
+            with opened.store.read():
+                opened.lexicon.current(opened.store)
 
     def article(self, article_id: int) -> ArticleRow:
         store = self._current().store
@@ -261,6 +274,11 @@ class Library:
     def vector_index(self):
         """The in-memory vector index as it is now (benchmarks report its layout)."""
         return self._current().vectors
+
+    @property
+    def lexicon(self) -> LiveLexicon | None:
+        """The in-memory lexicon, when the backend keeps one (benchmarks wait for its build)."""
+        return self._current().lexicon
 
     # --- curation -----------------------------------------------------------------
     def delete(self, article_id: int) -> ArticleRow:
@@ -316,6 +334,8 @@ class Library:
 
     def close(self) -> None:
         self._question_encoder.close()
+        if self._opened.lexicon is not None:
+            self._opened.lexicon.close()  # a build under way stops at its next batch
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
         self.backend.close()

@@ -171,7 +171,7 @@ class LiveVectors:
         # One OpenMP thread for training and filling (this thread's setting only), at a lower
         # scheduling priority: questions answered meanwhile get the cores first.
         faiss.omp_set_num_threads(1)
-        _lower_priority()
+        lower_priority()
         for _ in range(1_000):  # bounded; each round is due to a write since the previous one
             with self._schedule_lock:
                 if not self._requested:
@@ -338,7 +338,7 @@ class LiveVectors:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
 
 
-def _lower_priority() -> None:
+def lower_priority() -> None:
     """Lower the calling thread's CPU priority. Only on Linux, which schedules each thread
     on its own (a thread id elsewhere is not a process id setpriority would understand)."""
     if sys.platform.startswith("linux"):

@@ -204,6 +204,10 @@ class PgBackend:
         store = PgStore(self.url, self._state()[0], dimension, create=False)
         return store, PgVectors(store)
 
+    def lexicon(self, maintenance: Executor | None = None) -> None:
+        """PostgreSQL ranks its own full-text matches; nothing is held in memory."""
+        return None
+
     def size_bytes(self) -> int:
         schema = self._state()[0]
         with connect(self.url, vectors=False) as connection:

@@ -19,6 +19,7 @@ import numpy as np
 from index.analysis import fold_accents, terms
 from index.background import BackgroundFrequencies, term_weights
 from index.ingest import passage_context
+from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.quotes import QUOTE_MODEL, QuoteModel, coverage, idf_weights, question_type, quote_span, sentence_features
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
@@ -163,6 +164,7 @@ class Searcher:
         self,
         store: Store,
         vectors: LiveVectors,
+        lexicon: LiveLexicon | None,
         question: str,
         embedding: Future[tuple[np.ndarray, float]] | None,
         index: int,
@@ -175,11 +177,13 @@ class Searcher:
         query_vector: np.ndarray | None = None
         with store.read():  # one consistent view of the library for the whole answer
             vectors.sync(store)
-            frequencies = store.document_frequencies(query_terms)
+            # The in-memory lexicon when there is one, else the store's own index: they rank alike.
+            terms_index = lexicon.lexical(store) if lexicon is not None else store
+            frequencies = terms_index.document_frequencies(query_terms)
             lexical = []
             if mode != "dense":
                 query = lexical_query(query_terms, frequencies)
-                lexical = store.lexical_search(query.terms, k, every_term=query.every_term)
+                lexical = terms_index.lexical_search(query.terms, k, every_term=query.every_term)
             clock.lap("lexical")
             dense: list[tuple[int, float]] = []
             if embedding is not None:

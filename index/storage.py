@@ -8,7 +8,8 @@ are the same code whatever the backend:
 
 - `LocalBackend` (this module), the embedded default: a directory holding an SQLite file
   (`index.store.Store`: articles, passages, sentence vectors, FTS5 terms, the vector change
-  log) and FAISS snapshots derived from it (`index.live_vectors.LiveVectors`);
+  log), FAISS snapshots derived from it (`index.live_vectors.LiveVectors`) and, in large
+  libraries, an in-memory lexicon derived from its terms (`index.live_lexicon.LiveLexicon`);
 - `PgBackend` (`index.pg_backend`): a PostgreSQL database with pgvector, shared by several
   processes or machines.
 
@@ -35,6 +36,7 @@ from index.directory import (
     swap_in,
     write_lock,
 )
+from index.live_lexicon import LEXICON_FROM, LiveLexicon
 from index.live_vectors import SNAPSHOT_EVERY, LiveVectors
 from index.manifest import MANIFEST, IndexConfig, check_manifest, read_manifest, write_manifest
 from index.store import Store
@@ -66,6 +68,10 @@ class Backend(Protocol):
     def open(self, dimension: int, maintenance: Executor | None) -> tuple:
         """The library in place, opened: (store, vector index)."""
 
+    def lexicon(self, maintenance: Executor | None) -> LiveLexicon | None:
+        """An in-memory lexicon that answers lexical questions faster than the store's own
+        index, ranking alike; None: the store answers them."""
+
     def size_bytes(self) -> int: ...
 
     def source_store(self, dimension: int): ...
@@ -94,6 +100,7 @@ class LocalBackend:
     directory: Path
     approximate_from: int = APPROXIMATE_FROM  # vectors from which search is approximate (IVF)
     snapshot_every: tuple[int, int] = SNAPSHOT_EVERY  # changes between vector snapshots, at least / at most
+    lexicon_from: int = LEXICON_FROM  # passages from which lexical questions are scored in memory
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "directory", Path(self.directory))  # a str is welcome too
@@ -139,6 +146,11 @@ class LocalBackend:
             approximate_from=self.approximate_from,
             snapshot_every=self.snapshot_every,
         )
+
+    def lexicon(self, maintenance: Executor | None) -> LiveLexicon:
+        """FTS5's scoring reads every matching row's size from disk: at a million passages a
+        question of common terms takes tens of milliseconds (`index.lexicon`)."""
+        return LiveLexicon(maintenance, build_from=self.lexicon_from)
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.iterdir() if p.is_file())

@@ -500,6 +500,18 @@ class Store:
         )
         return [(int(r[0]), float(r[1])) for r in rows]
 
+    def passage_terms(self, ids: Sequence[int] | None = None) -> Iterator[tuple[int, str]]:
+        """(passage id, its terms separated by spaces) for these passages (all: None), by id."""
+        if ids is None:
+            yield from self._db.execute("SELECT rowid, terms FROM passage_terms ORDER BY rowid")
+            return
+        for start in range(0, len(ids), 500):
+            chunk = sorted(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            yield from self._db.execute(
+                f"SELECT rowid, terms FROM passage_terms WHERE rowid IN ({marks}) ORDER BY rowid", chunk
+            )
+
     def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:
         """Passages holding each term (terms no passage holds are left out). Call it inside
         `read()`: counts are kept for the library's state they were read in."""

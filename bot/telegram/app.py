@@ -183,6 +183,7 @@ def serve(settings: Settings, webhook: bool = False) -> int:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     library = open_library(settings, notify=log.info)
+    library.prepare_for_questions()
     state = open_state(settings)
     try:
         application = build_application(settings, library, state)

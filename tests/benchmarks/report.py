@@ -82,8 +82,19 @@ def markdown(report: dict) -> str:
         lines.append(f"| cold start at 100k (`python -m bot ask`) | {cold:.2f} s{_check(cold <= 3)} | ≤ 3 s |")
         lines.append(f"| peak RSS at 100k (open + 100 answers) | {rss} MB{_check(rss <= 1536)} | ≤ 1.5 GB |")
         lines.append(f"| disk per 100k passages | {big['disk_mb_per_100k']:.0f} MB | — |")
+    if big and "lexical" in big["stages_ms"]:
+        lexical = big["stages_ms"]["lexical"]["p95"]
+        lines.append(
+            f"| lexical stage at {big['passages']:,} passages, p95 (in the answers above) "
+            f"| {lexical:.2f} ms{_check(lexical <= 5)} | ≤ 5 ms |"
+        )
     million = scale.get("1000000")
     if million:
+        answer, lexical = million["answer_ms"]["p95"], million["stages_ms"]["lexical"]["p95"]
+        lines.append(
+            f"| 1M passages: answer p95, lexical stage p95 | {answer:.1f} ms{_check(answer <= 30)}, "
+            f"{lexical:.2f} ms{_check(lexical <= 10)} | ≤ 30 ms, ≤ 10 ms |"
+        )
         recall = million.get("recall@10")
         lines.append(
             f"| 1M passages: {million['vector_index']}, recall@10 vs exact "
@@ -189,6 +200,22 @@ def markdown(report: dict) -> str:
             lines.append(
                 f"| {name} | {q['hit@1']:.3f} | {q['hit@5']:.3f} | {_ms(q['latency_ms'])} / "
                 f"{_ms(q['latency_ms'], 'p95')} |"
+            )
+    alone = {size: figures["lexical_alone"] for size, figures in scale.items() if "lexical_alone" in figures}
+    if alone:
+        lines += [
+            "",
+            "The lexical stage alone (terms counted, query chosen, passages ranked; 300 random eval questions),",
+            "SQLite FTS5 against the in-memory lexicon, alternately on each question (p50 / p95, ms):",
+            "",
+            "| passages | FTS5 | in memory | same rankings | lexicon build | lexicon size |",
+            "|---|---|---|---|---|---|",
+        ]
+        for size, a in alone.items():
+            lines.append(
+                f"| {scale[size]['passages']:,} | {a['fts5_ms']['p50']:.2f} / {a['fts5_ms']['p95']:.2f} "
+                f"| {a['lexicon_ms']['p50']:.2f} / {a['lexicon_ms']['p95']:.2f} | {a['same_rankings']} "
+                f"| {a['build_s']:.1f} s | {a['lexicon_mb']} MB |"
             )
     writes = {size: figures["write"] for size, figures in scale.items() if "write" in figures}
     if writes:

