@@ -155,7 +155,9 @@ class Lexicon:
     def changed(self, added: Sequence[tuple[int, str]], removed: Sequence[int]) -> Lexicon:
         """This state with passages removed (by id) and added (id, terms; ids never seen)."""
         base = self.base
-        mask = self.removed.copy() if len(self.removed) else np.zeros(len(base), bool)
+        mask = self.removed  # copied before its first change
+        if removed:
+            mask = mask.copy() if len(mask) else np.zeros(len(base), bool)
         overlay = dict(self.added)
         postings = dict(self.added_postings)
         copied: set[str] = set()  # terms whose passages were copied from self's: changed in place
@@ -188,7 +190,7 @@ class Lexicon:
         for term in copied:
             if not postings[term]:
                 del postings[term]
-        return Lexicon(base, mask if mask.any() else np.zeros(0, bool), overlay, postings, rows, tokens)
+        return Lexicon(base, mask, overlay, postings, rows, tokens)
 
     # --- what the searcher asks -------------------------------------------------------
     def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:

@@ -153,6 +153,19 @@ def test_a_large_library_answers_from_the_lexicon_as_it_would_from_fts5(tmp_path
         assert any("Stoltenberg" in r.passage for r in answer.results)
 
 
+def test_a_bot_starting_on_a_large_library_builds_its_lexicon_before_the_first_question(tmp_path):
+    backend = LocalBackend(tmp_path / "idx", lexicon_from=5)
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(8)])
+    with Library(backend, HashingEmbedder(), max_words=60) as bot:
+        bot.prepare_for_questions()
+        assert bot.lexicon.wait()
+    with Library(LocalBackend(tmp_path / "small", lexicon_from=50), HashingEmbedder(), max_words=60) as small:
+        small.ingest([article(n) for n in range(8)])
+        small.prepare_for_questions()
+        assert not small.lexicon.wait()  # too small to be worth it: FTS5 answers
+
+
 def test_without_a_maintenance_thread_there_is_no_lexicon_and_fts5_answers(tmp_path):
     store = Store(tmp_path / "library.sqlite3")
     stored(store, [["otan", "kiev"]] * 3)

@@ -205,7 +205,7 @@ def markdown(report: dict) -> str:
     if alone:
         lines += [
             "",
-            "The lexical stage alone (terms counted, query chosen, passages ranked; 300 random eval questions),",
+            "The lexical stage alone (terms counted, query chosen, passages ranked; the timed eval questions),",
             "SQLite FTS5 against the in-memory lexicon, alternately on each question (p50 / p95, ms):",
             "",
             "| passages | FTS5 | in memory | same rankings | lexicon build | lexicon size |",

@@ -406,7 +406,7 @@ def scale(
         queries = recycled.embed_queries(texts)
         report["recall@10"] = recall_at_10(library, queries)
     if size >= 100_000:
-        report["lexical_alone"] = lexical_alone(data_dir / "index", random.Random(0).sample(texts, 320))
+        report["lexical_alone"] = lexical_alone(data_dir / "index", texts)
     report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=size))
     if postgres is not None:
         say(f"scale {size}: copying to PostgreSQL")
