@@ -103,6 +103,7 @@ class Library:
         self._question_encoder = QuestionEncoder(embedder.embed_queries)
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
+        self._prepared = False  # `prepare_for_questions` was called: a long-running process
         with self._write_lock:
             self.backend.prepare(self.config)
             self._opened = self._open()
@@ -128,6 +129,9 @@ class Library:
                 previous, self._opened = self._opened, self._open()
                 if previous.lexicon is not None:
                     previous.lexicon.close()
+                if self._prepared and self._opened.lexicon is not None:
+                    with self._opened.store.read():
+                        self._opened.lexicon.start(self._opened.store)
             return self._opened
 
     def _after_write(self, opened: _Opened) -> None:
@@ -229,13 +233,14 @@ class Library:
         ]
 
     def prepare_for_questions(self) -> None:
-        """For processes that answer many questions (the bot, the console chat): what makes a
-        large library's answers fast, its in-memory lexicon, starts building in the background
-        now rather than after the first question. Returns at once."""
+        """For processes that answer questions for long (the bot, the console chat): what
+        makes a large library's answers fast, its in-memory lexicon, is built in the
+        background from now on (again after a reindex). Returns at once."""
+        self._prepared = True
         opened = self._current()
         if opened.lexicon is not None:
             with opened.store.read():
-                opened.lexicon.current(opened.store)
+                opened.lexicon.start(opened.store)
 
     def article(self, article_id: int) -> ArticleRow:
         store = self._current().store

@@ -1,9 +1,10 @@
 """The in-memory lexicon (`index.lexicon`), kept in step with the store's passages.
 
-Built in the maintenance thread, from every passage's terms as one read transaction sees
-them, once the library is large enough for FTS5's scoring to be slow; until then, and
-whenever it cannot be brought up to a reader's view, questions are answered by FTS5, which
-ranks the same. A reader brings it up to date by replaying the store's change log (the
+Built in the maintenance thread of a process that answers questions for long (`start`: the
+bot, the console chat), from every passage's terms as one read transaction sees them, once
+the library is large enough for FTS5's scoring to be slow; until then, in other processes,
+and whenever it cannot be brought up to a reader's view, questions are answered by FTS5,
+which ranks the same. A reader brings it up to date by replaying the store's change log (the
 vector change log: one line per passage added or removed) inside its own read transaction,
 as the vector index does (`index.live_vectors`). What the log adds piles up beside the
 base arrays; past a bound the lexicon is rebuilt in the background and swapped in.
@@ -52,6 +53,7 @@ class LiveLexicon:
         self._lexicon: Lexicon | None = None
         self._applied = -1  # the change of the store's log the lexicon holds
         self._building = False
+        self._wanted = False  # asked for by `start`: this process answers questions for long
         self._closing = threading.Event()
 
     def lexical(self, store: Store) -> Lexicon | Store:
@@ -60,9 +62,16 @@ class LiveLexicon:
         lexicon = self.current(store)
         return store if lexicon is None else lexicon
 
+    def start(self, store: Store) -> None:
+        """Build the lexicon in the background, now and whenever it must be rebuilt, if the
+        library is large enough. Only processes that answer questions for long ask for it: a
+        one-shot command would wait for the build as it exits, for a question or two."""
+        self._wanted = True
+        self._request_build(store)
+
     def current(self, store: Store) -> Lexicon | None:
         """The lexicon holding at least the caller's view of `store`; None while there is none
-        (a build is then asked for, when the library is large enough)."""
+        (another build is then asked for, if one was wanted)."""
         with self._lock:
             lexicon, applied = self._lexicon, self._applied
         if lexicon is None or applied < store.pruned_through():  # not built, or the log it needs is gone
@@ -86,7 +95,7 @@ class LiveLexicon:
             return self._lexicon is not None
 
     def _request_build(self, store: Store, *, rebuild: bool = False) -> None:
-        if self._maintenance is None or self._closing.is_set():
+        if not self._wanted or self._maintenance is None or self._closing.is_set():
             return
         if not rebuild and store.counts()[1] < self.build_from:
             return

@@ -121,10 +121,11 @@ def test_a_large_library_answers_from_the_lexicon_as_it_would_from_fts5(tmp_path
     questions = ["Qui dirige l'OTAN ?", "Quand le conseil a-t-il voté la loi ?", "vigueur du texte"]
     with Library(backend, HashingEmbedder(), max_words=60, batch_sentences=1) as library:
         library.ingest([article(n) for n in range(3)])
+        library.prepare_for_questions()  # as the bot does
         library.ask(questions[0])
-        assert not library._current().lexicon.ready  # 3 passages: FTS5 answers, no build
+        assert not library.lexicon.wait()  # 3 passages: FTS5 answers, no build
         library.ingest([article(n) for n in range(3, 8)])
-        plain = [answered(library, q) for q in questions]  # asks for the build
+        plain = [answered(library, q) for q in questions]  # the first asks for the build
         live = library._current().lexicon
         assert live.wait() and live.ready
         assert [answered(library, q) for q in questions] == plain
@@ -166,16 +167,20 @@ def test_a_bot_starting_on_a_large_library_builds_its_lexicon_before_the_first_q
         assert not small.lexicon.wait()  # too small to be worth it: FTS5 answers
 
 
-def test_without_a_maintenance_thread_there_is_no_lexicon_and_fts5_answers(tmp_path):
+def test_only_processes_that_answer_for_long_build_a_lexicon(tmp_path):
     store = Store(tmp_path / "library.sqlite3")
     stored(store, [["otan", "kiev"]] * 3)
     live = LiveLexicon(None, build_from=0)
     with store.read():
+        live.start(store)
         assert live.lexical(store) is store
     with ThreadPoolExecutor(1) as maintenance:
         live = LiveLexicon(maintenance, build_from=0)
         with store.read():
-            assert live.lexical(store) is store  # asks for the build
+            assert live.lexical(store) is store
+        assert not live.wait()  # a one-shot process: nobody asked for it
+        with store.read():
+            live.start(store)
         assert live.wait()
         with store.read():
             assert isinstance(live.lexical(store), Lexicon)
@@ -188,7 +193,7 @@ def test_what_piles_up_beside_the_lexicon_is_folded_into_a_rebuilt_one(tmp_path)
     with ThreadPoolExecutor(1) as maintenance:
         live = LiveLexicon(maintenance, build_from=0, rebuild_every=(2, 2))
         with store.read():
-            live.current(store)
+            live.start(store)
         live.wait()
         stored(store, [["otan", "chass"], ["kiev", "kiev"]])
         with store.read():

@@ -262,8 +262,8 @@ def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -
         library.ingest([next(documents) for _ in range(max(200, min(5000, (size - library.stats().passages) // 3)))])
         say(f"  {library.stats().passages} passages")
     library.vector_index.wait()  # the layout the library needs, trained in the background: part of the build
-    library.ask("Quand le traité a-t-il été signé ?")  # a large library's first question asks for its lexicon,
-    if library.lexicon is not None:  # built in the background: part of the build too
+    library.prepare_for_questions()  # as the bot does: the in-memory lexicon, built in the background,
+    if library.lexicon is not None:  # is part of the build too
         library.lexicon.wait()
     return library, time.perf_counter() - started
 
@@ -360,6 +360,7 @@ def resident_memory(data_dir: Path, questions: Sequence[str]) -> dict:
         "from bot.service import open_library\n"
         "from bot.settings import Settings\n"
         "library = open_library(Settings())\n"
+        "library.prepare_for_questions()  # as the bot does\n"
         "for q in json.load(sys.stdin): library.ask(q)\n"
         "if library.lexicon is not None: library.lexicon.wait()  # held by a bot that runs for long\n"
         "status = dict(line.split(':', 1) for line in open('/proc/self/status'))\n"
