@@ -184,7 +184,9 @@ def real_corpus(
     for round_number in range(2):
         started = time.perf_counter()
         documents = load_articles(SHARED_EVAL / "articles.jsonl")
-        library = Library(work / "eval" / str(round_number) / "index", embedder, max_words=MAX_WORDS)
+        directory = work / "eval" / str(round_number) / "index"
+        shutil.rmtree(directory, ignore_errors=True)  # left by an earlier run in the same --work: all duplicates
+        library = Library(directory, embedder, max_words=MAX_WORDS)
         library.ingest(documents)
         pipeline.append(time.perf_counter() - started)
         ids, contexts, rows, embedded = all_passages(library.directory)
@@ -408,7 +410,8 @@ def scale(
         report["recall@10"] = recall_at_10(library, queries)
     if size >= 100_000:
         report["lexical_alone"] = lexical_alone(data_dir / "index", texts)
-    report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=size))
+    # Seeded by the library's size: articles it does not hold yet, even when reused from an earlier run.
+    report["write"] = write_cost(library, scale_documents(eval_paragraphs(), 10**9, seed=passages))
     if postgres is not None:
         say(f"scale {size}: copying to PostgreSQL")
         copy, seconds = copied_to_postgres(postgres, f"scale_{size}", library)
