@@ -83,7 +83,7 @@ def compress_weights_int8(model):
     maximum span 0..255), stored as OpenVINO's decompression pattern (u8 → f16, minus the
     zero point, times the scale), which its CPU plugin fuses into the matrix product: it
     reads a quarter of the float32 bytes. On CPUs without bfloat16 units a question is
-    about a third faster (README, "Model"); vectors stay within cosine 0.9999 of float32.
+    about a third faster, with vectors close to float32's (README, "Model", has the figures).
     Activations stay in float32, so no calibration text is needed. What NNCF's
     `compress_weights(mode=INT8_ASYM)` does, without depending on it."""
     import_openvino()

@@ -536,7 +536,7 @@ class TermCounts:
     in a large library) and questions share their terms. Any write, by any process, makes a
     new state, and what was remembered is dropped."""
 
-    LIMIT = 200_000  # terms remembered at most (a few tens of MB)
+    LIMIT = 200_000  # terms remembered at most: bounds this process's memory whatever is asked
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
