@@ -197,10 +197,18 @@ class Lexicon:
         """Passages holding each term (terms no passage holds are left out)."""
         found = {}
         for term in dict.fromkeys(query_terms):
-            count = len(self._term(term)[0])
+            count = self._frequency(term)
             if count:
                 found[term] = count
         return found
+
+    def _frequency(self, term: str) -> int:
+        """Passages holding `term`, read off the offsets unless base passages were removed."""
+        index = self.base.vocabulary.get(term)
+        held = 0 if index is None else int(self.base.offsets[index + 1] - self.base.offsets[index])
+        if held and len(self.removed):
+            held -= int(self.removed[self.base.postings(term)[0]].sum())
+        return held + len(self.added_postings.get(term, ()))
 
     def lexical_search(
         self, query_terms: Sequence[str], limit: int, *, every_term: bool = False

@@ -505,8 +505,9 @@ class Store:
         if ids is None:
             yield from self._db.execute("SELECT rowid, terms FROM passage_terms ORDER BY rowid")
             return
+        ids = sorted(ids)
         for start in range(0, len(ids), 500):
-            chunk = sorted(ids[start : start + 500])
+            chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             yield from self._db.execute(
                 f"SELECT rowid, terms FROM passage_terms WHERE rowid IN ({marks}) ORDER BY rowid", chunk
