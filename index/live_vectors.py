@@ -261,11 +261,10 @@ class LiveVectors:
         k = passages * SENTENCES_SEARCHED_PER_PASSAGE
         with self._lock:
             scores, keys = self._index.search(query.reshape(1, -1), k)
-        best: dict[int, float] = {}
-        for key, score in zip(keys[0], scores[0]):
-            if key >= 0:
-                best.setdefault(int(key) // SENTENCE_SLOTS, float(score))
-        return list(best.items())[:passages]
+        held = keys[0] >= 0
+        owners, scores = keys[0][held] // SENTENCE_SLOTS, scores[0][held]
+        first = np.sort(np.unique(owners, return_index=True)[1])[:passages]  # each passage at its best sentence
+        return [(int(owners[i]), float(scores[i])) for i in first]
 
     def search_keys(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` closest sentence vectors to each query: scores and keys."""

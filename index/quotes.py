@@ -44,6 +44,7 @@ _MONTH = re.compile(
     r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", re.I
 )
 _INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
+_PROPERTIES = (_YEAR, _DIGIT, _MONTH, _INNER_NAME)  # "year", "digit", "month", "name" below
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -60,6 +61,7 @@ FEATURES = (
     "length (log words)",
     *(f"{kind} question, sentence with {has}" for kind in QUESTION_TYPES for has in ("year", "digit", "month", "name")),
 )
+_PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with year")
 
 
 def question_type(question: str) -> str | None:
@@ -76,48 +78,46 @@ def sentence_features(
     sentences: Sequence[str],
     cosines: np.ndarray,
 ) -> np.ndarray:
-    """One row of `FEATURES` per sentence of a passage."""
+    """One row of `FEATURES` per sentence of a passage.
+
+    Built column by column: this runs for every sentence of every candidate of every answer,
+    so only the sentence's terms (and, for a typed question, its four properties) are read
+    one sentence at a time."""
+    count = len(sentences)
+    features = np.zeros((count, len(FEATURES)), dtype=np.float32)
+    if not count:
+        return features
     asked = set(question_terms)
     beyond_title = asked - set(title_terms)
-    count = len(sentences)
-    mean = float(np.mean(cosines)) if count else 0.0
-    held, held_beyond, echo, properties = [], [], [], []
-    for sentence in sentences:
-        present = set(terms(sentence))
-        held.append(len(asked & present) / max(len(asked), 1))
-        held_beyond.append(len(beyond_title & present) / max(len(beyond_title), 1))
-        echo.append(len(present & asked) / max(len(present), 1))
-        properties.append(
-            (
-                bool(_YEAR.search(sentence)),
-                bool(_DIGIT.search(sentence)),
-                bool(_MONTH.search(sentence)),
-                bool(_INNER_NAME.search(sentence)),
-            )
-        )
-    most_beyond = max(held_beyond, default=0.0)
-    best_cosine = float(np.max(cosines)) if count else 0.0
-    rows = []
+    held, held_beyond, echo, lengths = (np.empty(count) for _ in range(4))
     for i, sentence in enumerate(sentences):
-        row = [
-            float(cosines[i]),
-            float(cosines[i]) - mean,
-            float(cosines[i] == best_cosine),
-            held[i],
-            held_beyond[i],
-            echo[i],
-            float(held_beyond[i] == most_beyond),
-            held_beyond[i - 1] if i > 0 else 0.0,
-            float(cosines[i - 1]) - mean if i > 0 else 0.0,
-            held_beyond[i + 1] if i + 1 < count else 0.0,
-            float(i == 0),
-            i / max(count - 1, 1),
-            math.log(len(sentence.split()) + 1),
-        ]
-        for question_kind in QUESTION_TYPES:
-            row.extend(float(kind == question_kind and has) for has in properties[i])
-        rows.append(row)
-    return np.asarray(rows, dtype=np.float32).reshape(count, len(FEATURES))
+        present = set(terms(sentence))
+        common = asked & present
+        held[i] = len(common) / max(len(asked), 1)
+        held_beyond[i] = len(beyond_title & common) / max(len(beyond_title), 1)
+        echo[i] = len(common) / max(len(present), 1)
+        lengths[i] = len(sentence.split())
+    # In float64 then stored as float32, as the model was fitted.
+    cosine = np.asarray(cosines, dtype=np.float32).astype(np.float64)
+    above_mean = cosine - float(np.mean(cosines))
+    features[:, 0] = cosine
+    features[:, 1] = above_mean
+    features[:, 2] = cosine == cosine.max()
+    features[:, 3] = held
+    features[:, 4] = held_beyond
+    features[:, 5] = echo
+    features[:, 6] = held_beyond == held_beyond.max()
+    features[1:, 7] = held_beyond[:-1]
+    features[1:, 8] = above_mean[:-1]
+    features[:-1, 9] = held_beyond[1:]
+    features[0, 10] = 1.0
+    features[:, 11] = np.arange(count) / max(count - 1, 1)
+    features[:, 12] = np.log(lengths + 1)
+    if kind in QUESTION_TYPES:  # only the question's own kind has properties that count
+        column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(kind)
+        for i, sentence in enumerate(sentences):
+            features[i, column : column + len(_PROPERTIES)] = [bool(p.search(sentence)) for p in _PROPERTIES]
+    return features
 
 
 @dataclass(frozen=True)

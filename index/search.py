@@ -86,24 +86,22 @@ class Candidate:
 
 
 def score_candidate(
-    question: str,
+    question_terms: Sequence[str],
+    kind: str | None,
     query_vector: np.ndarray | None,
     row: PassageRow,
     sentences: PassageSentences | None,
     fused: float,
     model: QuoteModel = QUOTE_MODEL,
 ) -> Candidate:
+    """A passage with its sentences scored (`kind`: the question's type, `quotes.question_type`)."""
     if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
         spans, cosines = [(0, len(row.text))], np.zeros(1, np.float32)
     else:
         spans = sentences.spans
         cosines = sentences.vectors @ query_vector if query_vector is not None else np.zeros(len(spans), np.float32)
     features = sentence_features(
-        terms(question),
-        terms(row.article.title),
-        question_type(question),
-        [row.text[a:b] for a, b in spans],
-        cosines,
+        question_terms, terms(row.article.title), kind, [row.text[a:b] for a, b in spans], cosines
     )
     scores = model.scores(features)
     return Candidate(row, fused, float(cosines.max()), spans, features, scores, quote_span(spans, scores, row.text))
@@ -193,10 +191,11 @@ class Searcher:
                 dense = vectors.search_passages(query_vector, k)
             clock.lap("dense")
             ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)
-            shortlist = [i for i, _ in ranked[: max(RERANKED, top_k) * 2]]
-            rows = store.get_passages(shortlist)
-            # The vector index may hold passages newer than this view: those are left out.
-            fused = [(i, score) for i, score in ranked if i in rows][: max(RERANKED, top_k)]
+            needed = max(RERANKED, top_k)
+            rows = store.get_passages([i for i, _ in ranked[:needed]])
+            if len(rows) < needed:  # the vector index may hold passages newer than this view
+                rows.update(store.get_passages([i for i, _ in ranked[needed : needed * 2]]))
+            fused = [(i, score) for i, score in ranked if i in rows][:needed]
             sentences = store.passage_sentences([i for i, _ in fused], self.dimension)
             clock.lap("fusion")
             _, passages = store.counts()
@@ -207,7 +206,10 @@ class Searcher:
                 weights = idf_weights(query_terms, frequencies, passages)
         if not fused:
             return Answer(question, False, [], timings=clock.laps)
-        candidates = [score_candidate(question, query_vector, rows[i], sentences.get(i), score) for i, score in fused]
+        kind = question_type(question)
+        candidates = [
+            score_candidate(query_terms, kind, query_vector, rows[i], sentences.get(i), score) for i, score in fused
+        ]
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
         results = [
