@@ -127,11 +127,11 @@ class Library:
                 self.backend.prepare(self.config)  # finishes a swap a crash interrupted
                 # Threads still reading the previous library keep it until they finish.
                 previous, self._opened = self._opened, self._open()
+                previous.vectors.close()
                 if previous.lexicon is not None:
                     previous.lexicon.close()
-                if self._prepared and self._opened.lexicon is not None:
-                    with self._opened.store.read():
-                        self._opened.lexicon.start(self._opened.store)
+                if self._prepared:
+                    self._start_for_questions(self._opened)
             return self._opened
 
     def _after_write(self, opened: _Opened) -> None:
@@ -234,10 +234,15 @@ class Library:
 
     def prepare_for_questions(self) -> None:
         """For processes that answer questions for long (the bot, the console chat): what
-        makes a large library's answers fast, its in-memory lexicon, is built in the
-        background from now on (again after a reindex). Returns at once."""
+        makes a large library's answers fast is done in the background from now on (again
+        after a reindex): its vector snapshot read into the system's file cache, and its
+        in-memory lexicon built. Returns at once."""
         self._prepared = True
-        opened = self._current()
+        self._start_for_questions(self._current())
+
+    @staticmethod
+    def _start_for_questions(opened: _Opened) -> None:
+        opened.vectors.read_ahead(opened.store)  # first: seconds, where the lexicon takes longer
         if opened.lexicon is not None:
             with opened.store.read():
                 opened.lexicon.start(opened.store)
@@ -339,6 +344,7 @@ class Library:
 
     def close(self) -> None:
         self._question_encoder.close()
+        self._opened.vectors.close()  # reading ahead stops at its next chunk
         if self._opened.lexicon is not None:
             self._opened.lexicon.close()  # a build under way stops at its next batch
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way

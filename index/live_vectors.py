@@ -29,6 +29,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
@@ -52,6 +53,7 @@ SENTENCES_SEARCHED_PER_PASSAGE = 8
 CATCH_UP_ROUNDS = 20
 SWAP_WITH_CHANGES = 200
 MAINTENANCE_NICENESS = 10  # CPU share of a busy maintenance thread against a question's: about 1/10
+READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a mapped snapshot ahead
 
 
 class LiveVectors:
@@ -79,6 +81,8 @@ class LiveVectors:
         self._pending: Future | None = None  # the latest maintenance job
         self._running = False  # a maintenance job is under way or queued
         self._requested = False  # a round is asked for (a write happened since the last one)
+        self._reading: Future | None = None  # reading the snapshot ahead
+        self._closing = threading.Event()
 
     @property
     def kind(self) -> str:
@@ -150,6 +154,35 @@ class LiveVectors:
         self._applied = changes.last_seq
         if self._index.layout_outdated():
             self._request(store)
+
+    # --- reading a mapped snapshot ahead ----------------------------------------------------
+    def read_ahead(self, store: Store) -> None:
+        """For processes that answer questions for long: the index is opened, and the
+        snapshot it maps is read once through, in the maintenance thread, so that its pages
+        are in the system's file cache before questions need them. Otherwise a bot restarted
+        on a large library reads them from disk a few at a time, question after question, for
+        its first minutes (README, "Performance")."""
+        if self._maintenance is not None:
+            self._reading = self._maintenance.submit(self._read_ahead, store)
+
+    def _read_ahead(self, store: Store) -> None:
+        lower_priority()
+        try:
+            with store.read():
+                self.sync(store)
+            with self._lock:
+                index = self._index
+            path = index.base.source if isinstance(index, SnapshotOverlay) else None
+            if path is not None:
+                seconds = read_through(path, self._closing)
+                if seconds is not None:
+                    log.info("vector snapshot %s read ahead in %.1f s", path.name, seconds)
+        except Exception:  # an optimisation: questions are answered without it
+            log.exception("reading the vector snapshot ahead failed")
+
+    def close(self) -> None:
+        """Stop reading ahead (the maintenance thread is then shut down by the library)."""
+        self._closing.set()
 
     # --- maintenance, off the callers' path -------------------------------------------------
     def after_write(self, store: Store) -> None:
@@ -245,6 +278,8 @@ class LiveVectors:
 
     def wait(self) -> None:
         """Until the maintenance under way, and any requested meanwhile, is done (closing, tests)."""
+        if self._reading is not None:
+            self._reading.result()
         for _ in range(1_000):
             with self._schedule_lock:
                 pending = self._pending
@@ -335,6 +370,24 @@ class LiveVectors:
         remove_snapshots(self.directory, store.library_id(), keep=2)
         if previous:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
+
+
+def read_through(path: Path, stop: threading.Event) -> float | None:
+    """Read `path` from start to end (into the system's file cache), unless it would not
+    fit in half the machine's memory or `stop` is set first. Seconds taken, or None if not
+    read through."""
+    started = time.perf_counter()
+    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    with open(path, "rb", buffering=0) as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > memory // 2:
+            log.info("vector snapshot %s not read ahead: larger than half the memory", path.name)
+            return None
+        buffer = bytearray(READ_AHEAD_CHUNK)
+        for _ in range(size // READ_AHEAD_CHUNK + 1):
+            if stop.is_set() or not file.readinto(buffer):
+                break
+    return None if stop.is_set() else time.perf_counter() - started
 
 
 def lower_priority() -> None:

@@ -63,6 +63,12 @@ class PgVectors:
     def write_snapshot(self, store: PgStore) -> None:
         """Nothing to save (the reindex asks every backend for one)."""
 
+    def read_ahead(self, store: PgStore) -> None:
+        """Nothing to read ahead: the index lives in the database server's own cache."""
+
+    def close(self) -> None:
+        """Nothing runs in the background."""
+
     def search_passages(self, query: np.ndarray, passages: int) -> list[tuple[int, float]]:
         best: dict[int, float] = {}
         for passage_id, _, score in self.store.dense_search(query, passages * SENTENCES_SEARCHED_PER_PASSAGE):

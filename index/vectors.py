@@ -81,10 +81,12 @@ class FaissVectorStore(VectorStore):
         *,
         approximate_from: int = APPROXIMATE_FROM,
         mapped: bool = False,
+        source: Path | None = None,
     ) -> None:
         self.dimension = dimension
         self.approximate_from = approximate_from
-        self.mapped = mapped  # a read-only view of a snapshot file
+        self.mapped = mapped  # a read-only view of a snapshot file ...
+        self.source = source  # ... this one
         self._index = index if index is not None else _exact(dimension)
         if self.approximate:
             _tune_ivf(self._index, mapped)
@@ -95,7 +97,7 @@ class FaissVectorStore(VectorStore):
         (opens in milliseconds whatever its size; pages are read as searches touch them; it
         must not be changed: FAISS aborts the process on a change to a mapped index)."""
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
-        return cls(index.d, index, approximate_from=approximate_from, mapped=mapped)
+        return cls(index.d, index, approximate_from=approximate_from, mapped=mapped, source=path if mapped else None)
 
     @classmethod
     def build(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from index.directory import DATABASE, snapshots
 from index.library import Library
-from index.live_vectors import LiveVectors
+from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
 from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import HashingEmbedder
@@ -159,3 +159,28 @@ def store_id(tmp_path) -> str:
         library_id = store.library_id()
     store.close()
     return library_id
+
+
+def test_a_process_that_answers_for_long_reads_its_mapped_snapshot_ahead_and_others_do_not(tmp_path, caplog):
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
+    (snapshot,) = [path for _, path in snapshots(tmp_path / "idx", store_id(tmp_path))]
+    caplog.set_level("INFO", logger="index.live_vectors")
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as one_shot:
+        assert one_shot.ask("conseil numéro 7").results[0].article.title == "Article 7"
+    assert "read ahead" not in caplog.text  # a command asking one question does not read the file through
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as bot:
+        bot.prepare_for_questions()
+        bot.vector_index.wait()
+        assert f"vector snapshot {snapshot.name} read ahead" in caplog.text
+        assert bot.vector_index.approximate  # opened (mapped) in the background, before any question
+        assert bot.ask("conseil numéro 7").results[0].article.title == "Article 7"
+
+
+def test_reading_ahead_stops_when_the_library_closes(tmp_path):
+    path = tmp_path / "snapshot.faiss"
+    path.write_bytes(b"\0" * (3 * READ_AHEAD_CHUNK))
+    stop = threading.Event()
+    assert read_through(path, stop) is not None
+    stop.set()
+    assert read_through(path, stop) is None
