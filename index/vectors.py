@@ -41,6 +41,10 @@ class VectorStore(ABC):
 # Below this many vectors, search is exact. A flat scan is memory-bandwidth bound:
 # measured 1.7 ms at 16k vectors and 11 ms at 100k here (README, "Performance").
 APPROXIMATE_FROM = 50_000
+# A single question's scan is split over the cores (FAISS's `parallel_mode` 1: the probed
+# cells shared out) once it reads about this many vectors; below, one thread finishes
+# before the others would have started (README, "Performance").
+SPLIT_SCAN_FROM = 40_000
 # Cells probed by the approximate index (`probes_for`): at least 32.
 MIN_NPROBE = 32
 SMALL_IVF_CELLS = 1024
@@ -82,9 +86,11 @@ class FaissVectorStore(VectorStore):
         approximate_from: int = APPROXIMATE_FROM,
         mapped: bool = False,
         source: Path | None = None,
+        split_scan_from: int = SPLIT_SCAN_FROM,
     ) -> None:
         self.dimension = dimension
         self.approximate_from = approximate_from
+        self.split_scan_from = split_scan_from
         self.mapped = mapped  # a read-only view of a snapshot file ...
         self.source = source  # ... this one
         self._index = index if index is not None else _exact(dimension)
@@ -190,8 +196,12 @@ class FaissVectorStore(VectorStore):
                 params = faiss.SearchParametersIVF(sel=selector, nprobe=self._index.nprobe)
             else:
                 params = faiss.SearchParameters(sel=selector)
-        with _threads(1 if queries.shape[0] < 20 else None):
+        with _threads(None if queries.shape[0] >= 20 or self._long_scan() else 1):
             return self._index.search(queries, k, params=params)
+
+    def _long_scan(self) -> bool:
+        """Whether one question's search reads enough vectors to be worth splitting."""
+        return self.approximate and self._index.nprobe * len(self) / self._index.nlist >= self.split_scan_from
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -213,8 +223,9 @@ class FaissVectorStore(VectorStore):
 
 @contextmanager
 def _threads(count: int | None) -> Iterator[None]:
-    """One OpenMP thread for a question or a few: splitting so little work costs more than
-    it saves, and spinning threads fight the query encoder's (flat p95 at 16k: 21 ms -> 2 ms)."""
+    """One OpenMP thread for a question or a few, unless the scan is long: splitting little
+    work costs more than it saves, and spinning threads fight the query encoder's (flat p95
+    at 16k: 21 ms -> 2 ms)."""
     if count is None:
         yield
         return
@@ -235,6 +246,7 @@ def _tune_ivf(index: faiss.Index, mapped: bool) -> None:
     cells' ids instead, and in exchange the index is lighter in memory, and loads and maps
     faster (README, "The index directory")."""
     index.nprobe = probes_for(index.nlist)
+    index.parallel_mode = 1  # threads share out a question's cells (one question at a time, mostly)
     if index.direct_map.type != faiss.DirectMap.NoMap and not mapped:
         index.set_direct_map_type(faiss.DirectMap.NoMap)
 

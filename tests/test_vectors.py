@@ -46,6 +46,18 @@ def test_past_the_threshold_the_layout_is_ivf_with_high_recall_and_the_same_ids(
     assert not {0, 3, 6} & set(loaded.search(vectors[:3], 5)[1].ravel().tolist())
 
 
+def test_a_long_scan_split_over_the_cores_finds_what_one_thread_finds():
+    vectors = unit_vectors(6000)
+    built = FaissVectorStore.build(32, np.arange(6000) * 7, vectors, approximate_from=4000)
+    one_thread = FaissVectorStore(32, built.raw, approximate_from=4000)
+    split = FaissVectorStore(32, built.raw, approximate_from=4000, split_scan_from=0)  # every scan is long
+    assert split.approximate and split._long_scan() and not one_thread._long_scan()
+    for question in vectors[:25:5]:  # one question at a time, as they are asked
+        scores, ids = split.search(question[None], 40)
+        expected_scores, expected_ids = one_thread.search(question[None], 40)
+        assert ids.tolist() == expected_ids.tolist() and np.array_equal(scores, expected_scores)
+
+
 def test_an_approximate_index_is_outgrown_when_the_library_needs_twice_the_cells():
     store = FaissVectorStore.build(32, np.arange(1000), unit_vectors(1000), approximate_from=1000)
     store.add(np.arange(1000, 3000), unit_vectors(2000, seed=3))

