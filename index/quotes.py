@@ -44,7 +44,12 @@ _MONTH = re.compile(
     r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", re.I
 )
 _INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
-_PROPERTIES = (_YEAR, _DIGIT, _MONTH, _INNER_NAME)  # "year", "digit", "month", "name" below
+# A person's name inside the sentence: two capitalised words in a row ("Jens Stoltenberg",
+# "Jean-Pierre Denis", "Charles de Gaulle"), where an organisation or a place is mostly one.
+_PERSON = re.compile(
+    r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
+)
+_PROPERTIES = (_YEAR, _DIGIT, _MONTH, _INNER_NAME, _PERSON)  # "year", "digit", "month", "name", "person" below
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -59,7 +64,11 @@ FEATURES = (
     "first sentence",
     "relative position",
     "length (log words)",
-    *(f"{kind} question, sentence with {has}" for kind in QUESTION_TYPES for has in ("year", "digit", "month", "name")),
+    *(
+        f"{kind} question, sentence with {has}"
+        for kind in QUESTION_TYPES
+        for has in ("year", "digit", "month", "name", "person")
+    ),
 )
 _PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with year")
 
@@ -137,19 +146,19 @@ class QuoteModel:
 # fmt: off
 QUOTE_MODEL = QuoteModel(
     mean=(
-        0.8277, 5.067e-10, 0.1791, 0.1854, 0.16, 0.06499, 0.2973, 0.1304, 0.0003417, 0.1193, 0.1791, 0.4991,
-        3.111, 0.03807, 0.04798, 0.01138, 0.06503, 0.01814, 0.03103, 0.006754, 0.03929, 0.03707, 0.05025,
-        0.01148, 0.1099, 0.01719, 0.02428, 0.00562, 0.05039,
+        0.8276, 8.342e-10, 0.1792, 0.1854, 0.16, 0.06502, 0.2972, 0.1304, 0.0003451, 0.1191, 0.1791, 0.499,
+        3.111, 0.03811, 0.04809, 0.01139, 0.0652, 0.02983, 0.01816, 0.03106, 0.006761, 0.03934, 0.01541,
+        0.03693, 0.05012, 0.01149, 0.1098, 0.0487, 0.01721, 0.0244, 0.005626, 0.0505, 0.01953,
     ),
     scale=(
-        0.03542, 0.02331, 0.3834, 0.2555, 0.2562, 0.09889, 0.4571, 0.2384, 0.02116, 0.2278, 0.3834, 0.3485,
-        0.5144, 0.1914, 0.2137, 0.1061, 0.2466, 0.1335, 0.1734, 0.0819, 0.1943, 0.189, 0.2184, 0.1065, 0.3128,
-        0.13, 0.1539, 0.07476, 0.2188,
+        0.03545, 0.02332, 0.3836, 0.2556, 0.2563, 0.09885, 0.4571, 0.2384, 0.02117, 0.2275, 0.3834, 0.3484,
+        0.514, 0.1915, 0.214, 0.1062, 0.2469, 0.1701, 0.1335, 0.1735, 0.08195, 0.1944, 0.1232, 0.1886, 0.2182,
+        0.1066, 0.3126, 0.2153, 0.1301, 0.1543, 0.0748, 0.219, 0.1384,
     ),
     weights=(
-        0.379, 0.5434, 0.1222, -0.005628, 0.5767, -0.08625, 0.1098, 0.1089, 0.2215, 0.0965, -0.01373,
-        -0.0007158, 0.2207, 0.2647, 0.2171, 0.01634, -0.05803, -0.1222, 0.2639, -0.03116, -0.05772, -0.04976,
-        0.04482, 0.03296, 0.2632, -0.02358, -0.006234, 0.05377, 0.08486,
+        0.3729, 0.5351, 0.1284, -0.01096, 0.5786, -0.08314, 0.1107, 0.1122, 0.2175, 0.09379, -0.008631,
+        -6.38e-05, 0.2181, 0.2621, 0.2193, 0.01651, -0.06378, 0.01547, -0.1181, 0.2556, -0.02873, -0.03694,
+        -0.04476, -0.05248, 0.04306, 0.03725, 0.166, 0.1588, -0.01897, -0.004887, 0.0513, 0.1167, -0.05539,
     ),
 )
 # fmt: on
@@ -173,18 +182,33 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
 
 
 _OPENING, _CLOSING = "«“", "»”"
-_MARKS = re.compile("[«“»”]")
+_MARKS = re.compile('[«“»”"]')
+
+
+def _opens(passage: str, at: int, straight_open: bool) -> bool:
+    """Whether the quotation mark at `at` opens a quotation. A straight " opens after a space
+    (or at the start) and before a word, closes after a word; spaced on both sides
+    (" comme ceci "), it alternates."""
+    mark = passage[at]
+    if mark != '"':
+        return mark in _OPENING
+    after_space = at == 0 or passage[at - 1].isspace() or passage[at - 1] in "([—–-"
+    before_space = at + 1 == len(passage) or passage[at + 1].isspace()
+    if after_space != before_space:
+        return after_space
+    return not straight_open
 
 
 def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
-    """`start:end` widened so that it neither starts nor ends inside a « … » pair: back to
-    the opening mark, and on to the closing mark and the end of its sentence. Only the
-    quotation marks are visited (this runs for every candidate of every answer)."""
+    """`start:end` widened so that it neither starts nor ends inside a quotation (« … », “ … ”
+    or " … "): back to the opening mark, and on to the closing mark and the end of its
+    sentence. Only the quotation marks are visited (this runs for every candidate of every
+    answer)."""
     opened: list[int] = []  # positions of the marks still open
 
     def follow(begin: int, stop: int) -> None:
         for mark in _MARKS.finditer(passage, begin, stop):
-            if mark.group() in _OPENING:
+            if _opens(passage, mark.start(), any(passage[i] == '"' for i in opened)):
                 opened.append(mark.start())
             elif opened:
                 opened.pop()
@@ -195,17 +219,22 @@ def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, 
     if open_at_start is not None:
         start = open_at_start
     if opened and end < len(passage):  # still inside a quotation at the end: on to its close
-        closing = _matching_close(passage, end, len(opened))
+        closing = _matching_close(passage, end, opened)
         if closing is not None:
             end = next((b for a, b in spans if a <= closing < b), closing + 1)
     return start, end
 
 
-def _matching_close(passage: str, after: int, depth: int) -> int | None:
+def _matching_close(passage: str, after: int, opened: list[int]) -> int | None:
+    """Where the quotations still `opened` (their marks' positions) close, after `after`."""
+    opened = list(opened)
     for mark in _MARKS.finditer(passage, after):
-        depth += 1 if mark.group() in _OPENING else -1
-        if depth == 0:
-            return mark.start()
+        if _opens(passage, mark.start(), any(passage[i] == '"' for i in opened)):
+            opened.append(mark.start())
+        else:
+            opened.pop()
+            if not opened:
+                return mark.start()
     return None
 
 

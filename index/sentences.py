@@ -40,7 +40,8 @@ _CUT_MARK = re.compile(r"[(\[](?:…|\.\.\.)[)\]]")  # "(…)" or "[…]": somet
 # run of dots or of spaces is re-read from each of its positions (quadratic time).
 _END = re.compile(
     r"""(?<![.!?…])[.!?…]++     # terminal punctuation, from the start of its run
-        (?:[ \u00a0\u202f]?[»"”’)\]])*+   # closing quotes or brackets
+        (?:[ \u00a0\u202f](?:»|"(?=\s))|[»"”’)\]])*+   # closing quotes or brackets; after a
+                                            # space, " closes only before a space ('. "Il' opens)
         (?=\s++[«"“(\[—–\-]?+\s*+[A-ZÀ-ÖØ-Þ0-9ÉÈÊÀÂÎÔÛÇŒ])   # then a sentence opener
     """,
     re.VERBOSE,

@@ -17,6 +17,24 @@ def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_att
     assert passage[start:end] == "« Nous avons alerté. Bercy n'a rien fait. Rien du tout », accuse-t-il."
 
 
+def test_a_sentence_of_a_speech_in_straight_quotes_is_quoted_with_the_whole_speech():
+    passage = (
+        'Il faut aller vite pour éviter des pertes, insiste Jens Stoltenberg. "Poutine lance de nouvelles offensives. Nous devons '
+        "continuer à fournir l'Ukraine. La rapidité sauvera des vies.\" Puis il est parti."
+    )
+    spans = sentence_spans(passage)
+    assert len(spans) == 5
+    first, speech = (
+        quote_span(spans, np.array([1.0, 0, 0, 0, 0]), passage),
+        quote_span(spans, np.array([0, 0, 1.0, 0, 0]), passage),
+    )
+    assert passage[first[0] : first[1]] == "Il faut aller vite pour éviter des pertes, insiste Jens Stoltenberg."
+    assert passage[speech[0] : speech[1]] == (
+        "\"Poutine lance de nouvelles offensives. Nous devons continuer à fournir l'Ukraine. "
+        'La rapidité sauvera des vies."'
+    )
+
+
 def test_a_sentence_outside_guillemets_is_quoted_alone():
     passage = "Le syndicat a parlé. « Nous avons alerté », dit-il. Puis le ministre est parti sans un mot."
     spans = sentence_spans(passage)

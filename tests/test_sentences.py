@@ -34,6 +34,23 @@ def test_guillemets_close_with_their_sentence():
     ]
 
 
+def test_a_straight_quotation_opening_after_a_period_starts_a_new_sentence():
+    text = (
+        'Il faut aller vite, insiste Jens Stoltenberg. "Presque un an après, Poutine ne se prépare pas à la paix", '
+        'assurait-il mardi. "Nous devons continuer. La rapidité sauvera des vies." Puis il est parti. '
+        'Elle répond : " Non. " Fin.'
+    )
+    assert split_sentences(text) == [
+        "Il faut aller vite, insiste Jens Stoltenberg.",
+        '"Presque un an après, Poutine ne se prépare pas à la paix", assurait-il mardi.',
+        '"Nous devons continuer.',
+        'La rapidité sauvera des vies."',
+        "Puis il est parti.",
+        'Elle répond : " Non. "',
+        "Fin.",
+    ]
+
+
 def test_ellipsis_ends_a_sentence_only_before_a_new_one():
     assert split_sentences("Il attendait… et rien ne vint... Le lendemain, tout changea.") == [
         "Il attendait… et rien ne vint...",
