@@ -90,7 +90,7 @@ def sentence_features(
     """One row of `FEATURES` per sentence of a passage.
 
     Built column by column: this runs for every sentence of every candidate of every answer,
-    so only the sentence's terms (and, for a typed question, its four properties) are read
+    so only the sentence's terms (and, for a typed question, its five properties) are read
     one sentence at a time."""
     count = len(sentences)
     features = np.zeros((count, len(FEATURES)), dtype=np.float32)

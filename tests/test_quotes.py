@@ -19,7 +19,8 @@ def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_att
 
 def test_a_sentence_of_a_speech_in_straight_quotes_is_quoted_with_the_whole_speech():
     passage = (
-        'Il faut aller vite pour éviter des pertes, insiste Jens Stoltenberg. "Poutine lance de nouvelles offensives. Nous devons '
+        "Il faut aller vite pour éviter des pertes, insiste Jens Stoltenberg. "
+        '"Poutine lance de nouvelles offensives. Nous devons '
         "continuer à fournir l'Ukraine. La rapidité sauvera des vies.\" Puis il est parti."
     )
     spans = sentence_spans(passage)
