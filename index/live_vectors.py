@@ -37,6 +37,7 @@ import faiss
 import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
+from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size
 
@@ -45,9 +46,6 @@ log = logging.getLogger(__name__)
 # that snapshots stay rare, few enough that opening replays little (bounded both ways).
 SNAPSHOT_EVERY = (1_000, 5_000)
 SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
-# Sentences fetched from the vector index per passage wanted: a passage's several
-# sentences may all be near the question and fill the list.
-SENTENCES_SEARCHED_PER_PASSAGE = 8
 # A new layout is swapped in once the changes committed during its training, caught up
 # outside the lock in at most this many rounds, are down to this many passages.
 CATCH_UP_ROUNDS = 20
@@ -161,7 +159,7 @@ class LiveVectors:
         snapshot it maps is read once through, in the maintenance thread, so that its pages
         are in the system's file cache before questions need them. Otherwise a bot restarted
         on a large library reads them from disk a few at a time, question after question, for
-        its first minutes (README, "Performance")."""
+        its first minutes (README, "The index directory")."""
         if self._maintenance is not None:
             self._reading = self._maintenance.submit(self._read_ahead, store)
 
@@ -297,9 +295,7 @@ class LiveVectors:
         with self._lock:
             scores, keys = self._index.search(query.reshape(1, -1), k)
         held = keys[0] >= 0
-        owners, scores = keys[0][held] // SENTENCE_SLOTS, scores[0][held]
-        first = np.sort(np.unique(owners, return_index=True)[1])[:passages]  # each passage at its best sentence
-        return [(int(owners[i]), float(scores[i])) for i in first]
+        return best_per_passage(keys[0][held] // SENTENCE_SLOTS, scores[0][held], passages)
 
     def search_keys(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """The `k` closest sentence vectors to each query: scores and keys."""

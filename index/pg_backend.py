@@ -29,13 +29,12 @@ import numpy as np
 from index.errors import IndexMismatch, ModelError, ReindexRunning
 from index.manifest import IndexConfig, differences
 from index.pg_store import WRITE_LOCK_KEY, PgStore, connect
+from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
 CONTROL = "citebot_control"
 REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1
 LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
-# Sentences fetched for each passage wanted: a passage is found by its closest sentence.
-SENTENCES_SEARCHED_PER_PASSAGE = 8
 
 
 class PgVectors:
@@ -70,10 +69,9 @@ class PgVectors:
         """Nothing runs in the background."""
 
     def search_passages(self, query: np.ndarray, passages: int) -> list[tuple[int, float]]:
-        best: dict[int, float] = {}
-        for passage_id, _, score in self.store.dense_search(query, passages * SENTENCES_SEARCHED_PER_PASSAGE):
-            best.setdefault(passage_id, score)
-        return list(best.items())[:passages]
+        found = self.store.dense_search(query, passages * SENTENCES_SEARCHED_PER_PASSAGE)
+        passage_ids = np.array([passage_id for passage_id, _, _ in found], dtype=np.int64)
+        return best_per_passage(passage_ids, np.array([score for _, _, score in found]), passages)
 
     def search_keys(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         scores = np.zeros((len(queries), k), np.float32)

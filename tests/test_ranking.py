@@ -1,7 +1,16 @@
 """Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
 
+import numpy as np
+
 from index.documents import parse_text
-from index.ranking import Evidence, LexicalQuery, RelevancePolicy, lexical_query, reciprocal_rank_fusion
+from index.ranking import (
+    Evidence,
+    LexicalQuery,
+    RelevancePolicy,
+    best_per_passage,
+    lexical_query,
+    reciprocal_rank_fusion,
+)
 
 
 def test_fusion_rewards_agreement_between_the_two_rankings():
@@ -69,3 +78,12 @@ def test_a_lexical_search_for_every_term_finds_only_passages_holding_all(fast_li
         any_term = {i for i, _ in store.lexical_search(["conseil", "vot"], 10)}
         every_term = {i for i, _ in store.lexical_search(["conseil", "vot"], 10, every_term=True)}
     assert len(any_term) == 3 and len(every_term) == 1 and every_term < any_term
+
+
+def test_a_passage_is_ranked_once_at_its_best_sentence():
+    # sentence results, best first: passage 7 twice, passage 3 twice, passage 9 once
+    passage_ids = np.array([7, 3, 7, 9, 3])
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5])
+    assert best_per_passage(passage_ids, scores, 5) == [(7, 0.9), (3, 0.8), (9, 0.6)]
+    assert best_per_passage(passage_ids, scores, 2) == [(7, 0.9), (3, 0.8)]
+    assert best_per_passage(np.array([], np.int64), np.array([]), 3) == []
