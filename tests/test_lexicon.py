@@ -27,11 +27,11 @@ questions = st.lists(st.sampled_from([*WORDS, "absent"]), min_size=1, max_size=4
 
 
 def stored(store: Store, passages: list[list[str]]) -> list[int]:
-    """One article per passage; its passage's id."""
+    """One article per passage (never a duplicate of one stored before); its passage's id."""
     ids = []
     for terms in passages:
         text = " ".join(terms)
-        digest = hashlib.sha1(f"{len(ids)} {text}".encode()).hexdigest()
+        digest = hashlib.sha1(f"{len(store.passage_ids())} {text}".encode()).hexdigest()
         passage = NewPassage(0, 0, len(text), None, text, ((0, len(text)),))
         new = NewArticle("t", None, None, None, None, digest, text, ("p",), (passage,))
         _, row = store.add_article(new, np.zeros((1, 4), np.float32))
