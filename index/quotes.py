@@ -49,7 +49,8 @@ _INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
 _PERSON = re.compile(
     r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
 )
-_PROPERTIES = (_YEAR, _DIGIT, _MONTH, _INNER_NAME, _PERSON)  # "year", "digit", "month", "name", "person" below
+# What a sentence may hold that a typed question asks for, by the name its features carry.
+_PROPERTIES = {"year": _YEAR, "digit": _DIGIT, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -64,11 +65,7 @@ FEATURES = (
     "first sentence",
     "relative position",
     "length (log words)",
-    *(
-        f"{kind} question, sentence with {has}"
-        for kind in QUESTION_TYPES
-        for has in ("year", "digit", "month", "name", "person")
-    ),
+    *(f"{kind} question, sentence with {has}" for kind in QUESTION_TYPES for has in _PROPERTIES),
 )
 _PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with year")
 
@@ -125,7 +122,7 @@ def sentence_features(
     if kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(kind)
         for i, sentence in enumerate(sentences):
-            features[i, column : column + len(_PROPERTIES)] = [bool(p.search(sentence)) for p in _PROPERTIES]
+            features[i, column : column + len(_PROPERTIES)] = [bool(p.search(sentence)) for p in _PROPERTIES.values()]
     return features
 
 
@@ -208,10 +205,7 @@ def whole_quotation(passage: str, spans: Sequence[tuple[int, int]], start: int, 
 
     def follow(begin: int, stop: int) -> None:
         for mark in _MARKS.finditer(passage, begin, stop):
-            if _opens(passage, mark.start(), any(passage[i] == '"' for i in opened)):
-                opened.append(mark.start())
-            elif opened:
-                opened.pop()
+            _read_mark(passage, mark.start(), opened)
 
     follow(0, min(start, end))
     open_at_start = opened[0] if opened and start < len(passage) and start <= end else None
@@ -229,13 +223,18 @@ def _matching_close(passage: str, after: int, opened: list[int]) -> int | None:
     """Where the quotations still `opened` (their marks' positions) close, after `after`."""
     opened = list(opened)
     for mark in _MARKS.finditer(passage, after):
-        if _opens(passage, mark.start(), any(passage[i] == '"' for i in opened)):
-            opened.append(mark.start())
-        else:
-            opened.pop()
-            if not opened:
-                return mark.start()
+        _read_mark(passage, mark.start(), opened)
+        if not opened:
+            return mark.start()
     return None
+
+
+def _read_mark(passage: str, at: int, opened: list[int]) -> None:
+    """The quotation mark at `at` opens a quotation (pushed on `opened`) or closes the last one."""
+    if _opens(passage, at, any(passage[i] == '"' for i in opened)):
+        opened.append(at)
+    elif opened:
+        opened.pop()
 
 
 def idf_weights(query_terms: Sequence[str], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
