@@ -21,7 +21,16 @@ from index.background import BackgroundFrequencies, term_weights
 from index.ingest import passage_context
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
-from index.quotes import QUOTE_MODEL, QuoteModel, coverage, idf_weights, question_type, quote_span, sentence_features
+from index.quotes import (
+    QUOTE_MODEL,
+    AskedFor,
+    QuoteModel,
+    asked_for,
+    coverage,
+    idf_weights,
+    quote_span,
+    sentence_features,
+)
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
@@ -87,21 +96,21 @@ class Candidate:
 
 def score_candidate(
     question_terms: Sequence[str],
-    kind: str | None,
+    asked: AskedFor,
     query_vector: np.ndarray | None,
     row: PassageRow,
     sentences: PassageSentences | None,
     fused: float,
     model: QuoteModel = QUOTE_MODEL,
 ) -> Candidate:
-    """A passage with its sentences scored (`kind`: the question's type, `quotes.question_type`)."""
+    """A passage with its sentences scored (`asked`: what the question asks for, `quotes.asked_for`)."""
     if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
         spans, cosines = [(0, len(row.text))], np.zeros(1, np.float32)
     else:
         spans = sentences.spans
         cosines = sentences.vectors @ query_vector if query_vector is not None else np.zeros(len(spans), np.float32)
     features = sentence_features(
-        question_terms, terms(row.article.title), kind, [row.text[a:b] for a, b in spans], cosines
+        question_terms, terms(row.article.title), asked, [row.text[a:b] for a, b in spans], cosines
     )
     scores = model.scores(features)
     return Candidate(row, fused, float(cosines.max()), spans, features, scores, quote_span(spans, scores, row.text))
@@ -206,9 +215,9 @@ class Searcher:
                 weights = idf_weights(query_terms, frequencies, passages)
         if not fused:
             return Answer(question, False, [], timings=clock.laps)
-        kind = question_type(question)
+        asked = asked_for(question)
         candidates = [
-            score_candidate(query_terms, kind, query_vector, rows[i], sentences.get(i), score) for i, score in fused
+            score_candidate(query_terms, asked, query_vector, rows[i], sentences.get(i), score) for i, score in fused
         ]
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates

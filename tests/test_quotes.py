@@ -3,7 +3,7 @@
 import numpy as np
 
 from index.documents import parse_text
-from index.quotes import FEATURES, QUOTE_MODEL, question_type, quote_span, sentence_features
+from index.quotes import FEATURES, QUOTE_MODEL, AskedFor, asked_for, question_type, quote_span, sentence_features
 from index.sentences import sentence_spans
 
 
@@ -50,12 +50,25 @@ def test_question_types_are_read_from_the_question():
     assert question_type("Qui dirige l'OTAN ?") == "who"
     assert question_type("Où se réunissent-ils ?") == "where"
     assert question_type("Pourquoi la grève ?") is None
+    assert question_type("Comment s'appelle le préfet de région ?") == "who"
+
+
+def test_what_the_question_itself_says_is_not_what_it_asks_for():
+    sentences = ["Les 35 heures ont freiné les salaires.", "Elles ont permis 350 000 embauches."]
+    asked = asked_for("Combien d'emplois les 35 heures ont-elles permis de créer ?")
+    features = sentence_features(["emplois", "35", "heur"], [], asked, sentences, np.zeros(2, np.float32))
+    with_a_number = features[:, FEATURES.index("number question, sentence with digit")]
+    assert with_a_number.tolist() == [0.0, 1.0]
+    asked = asked_for("Où Jeong Uhee travaille-t-elle la nuit ?")
+    sentences = ["C'est alors que Jeong Uhee quitte la ville.", "Elle travaille la nuit dans une supérette de Séoul."]
+    features = sentence_features(["jeong", "uhee", "travaill", "nuit"], [], asked, sentences, np.zeros(2, np.float32))
+    assert features[:, FEATURES.index("where question, sentence with name")].tolist() == [0.0, 1.0]
 
 
 def test_the_sentence_that_holds_what_the_question_asks_for_scores_higher():
     sentences = ["La ligne B du tramway de Brest a été présentée mardi.", "Elle ouvrira le 6 septembre 2025."]
     cosines = np.array([0.86, 0.85], dtype=np.float32)
-    features = sentence_features(["ligne", "tramway", "ouvr"], ["tramway"], "date", sentences, cosines)
+    features = sentence_features(["ligne", "tramway", "ouvr"], ["tramway"], AskedFor("date"), sentences, cosines)
     assert features.shape == (2, len(FEATURES))
     scores = QUOTE_MODEL.scores(features)
     assert scores[1] > scores[0]
