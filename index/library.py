@@ -43,6 +43,9 @@ __all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "Reindex
 # Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
 BATCH_SENTENCES = 2048
+# What a long-running process embeds once before anyone asks (`prepare_for_questions`):
+# a question of usual length, in the language of the library.
+WARM_UP_QUESTION = "Qui a annoncé cette décision, et quand entrera-t-elle en vigueur ?"
 
 
 @dataclass(frozen=True)
@@ -236,9 +239,12 @@ class Library:
         """For processes that answer questions for long (the bot, the console chat): what
         makes a large library's answers fast is done in the background from now on (again
         after a reindex): its vector snapshot read into the system's file cache, and its
-        in-memory lexicon built. Returns at once."""
+        in-memory lexicon built, and the question model run once (its first run sets up
+        buffers and kernels: several times a question's usual time, which the first person
+        to ask would otherwise wait for). Returns at once."""
         self._prepared = True
         self._start_for_questions(self._current())
+        self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:

@@ -8,6 +8,7 @@ import pytest
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
 from index.library import Library
+from tests.conftest import HashingEmbedder
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
 
@@ -127,3 +128,27 @@ def test_reindex_in_place_keeps_ids_and_answers(sample_library):
     sample_library.reindex()
     assert sample_library.ask(QUESTION).found
     assert sample_library.stats().passages == 4
+
+
+def test_a_process_that_answers_for_long_runs_the_question_model_before_the_first_question(tmp_path, sample_text):
+    """The model's first run costs several times a question's usual time: the bot pays it
+    at start, not the first person who asks."""
+
+    class CountingEmbedder(HashingEmbedder):
+        questions_embedded = 0
+
+        def embed_queries(self, texts):
+            CountingEmbedder.questions_embedded += len(texts)
+            return super().embed_queries(texts)
+
+    with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as one_shot:
+        one_shot.ingest([parse_text(sample_text)])
+    assert CountingEmbedder.questions_embedded == 0  # ingesting embeds passages, not questions
+    with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as bot:
+        bot.prepare_for_questions()
+        for _ in range(500):  # bounded: the warm-up runs in the encoder's thread
+            if CountingEmbedder.questions_embedded:
+                break
+            time.sleep(0.01)
+        assert CountingEmbedder.questions_embedded == 1
+        assert bot.ask("Qui dirige l'OTAN ?").results
