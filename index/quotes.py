@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.analysis import terms
+from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
 
@@ -113,8 +114,10 @@ def sentence_features(
     asked: AskedFor,
     sentences: Sequence[str],
     cosines: np.ndarray,
+    sentence_terms: Sequence[set[str]] | None = None,
 ) -> np.ndarray:
-    """One row of `FEATURES` per sentence of a passage.
+    """One row of `FEATURES` per sentence of a passage (`sentence_terms`: each one's terms,
+    when the caller has them already).
 
     Built column by column: this runs for every sentence of every candidate of every answer,
     so only the sentence's terms (and, for a typed question, its five properties) are read
@@ -127,7 +130,7 @@ def sentence_features(
     beyond_title = question - set(title_terms)
     held, held_beyond, echo, lengths = (np.empty(count) for _ in range(4))
     for i, sentence in enumerate(sentences):
-        present = set(terms(sentence))
+        present = sentence_terms[i] if sentence_terms is not None else set(terms(sentence))
         common = question & present
         held[i] = len(common) / max(len(question), 1)
         held_beyond[i] = len(beyond_title & common) / max(len(beyond_title), 1)
@@ -158,36 +161,23 @@ def sentence_features(
     return features
 
 
-@dataclass(frozen=True)
-class QuoteModel:
-    """A linear score over standardised `FEATURES`; higher: more likely the answer."""
-
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-
-    def scores(self, features: np.ndarray) -> np.ndarray:
-        standardised = (features - np.asarray(self.mean, np.float32)) / np.asarray(self.scale, np.float32)
-        return standardised @ np.asarray(self.weights, np.float32)
-
-
 # Fitted by `python -m tests.tuning.fit_answers` (see the module docstring).
 # fmt: off
-QUOTE_MODEL = QuoteModel(
+QUOTE_MODEL = LinearModel(
     mean=(
-        0.8276, 8.342e-10, 0.1792, 0.1854, 0.16, 0.06502, 0.2972, 0.1304, 0.0003451, 0.1191, 0.1791, 0.499,
-        3.111, 0.03783, 0.0478, 0.01135, 0.06014, 0.02709, 0.01688, 0.03045, 0.006383, 0.03579, 0.01475,
-        0.03905, 0.05409, 0.01267, 0.1182, 0.05253, 0.01636, 0.02378, 0.005296, 0.04723, 0.01797,
+        0.8258, 6.655e-10, 0.1785, 0.1784, 0.156, 0.06214, 0.3128, 0.1272, 0.0002861, 0.1169, 0.1784, 0.4991,
+        3.118, 0.0378, 0.04759, 0.0115, 0.05817, 0.02764, 0.01699, 0.0302, 0.006711, 0.03496, 0.01473, 0.0406,
+        0.05701, 0.01422, 0.1228, 0.05155, 0.0158, 0.02251, 0.004942, 0.04496, 0.01681,
     ),
     scale=(
-        0.03545, 0.02332, 0.3836, 0.2556, 0.2563, 0.09885, 0.4571, 0.2384, 0.02117, 0.2275, 0.3834, 0.3484,
-        0.514, 0.1908, 0.2133, 0.1059, 0.2378, 0.1623, 0.1288, 0.1718, 0.07963, 0.1858, 0.1206, 0.1937, 0.2262,
-        0.1119, 0.3228, 0.2231, 0.1269, 0.1524, 0.07258, 0.2122, 0.1328,
+        0.03537, 0.02296, 0.3828, 0.2511, 0.2518, 0.09625, 0.4636, 0.2338, 0.02083, 0.2239, 0.3828, 0.3483,
+        0.5133, 0.1907, 0.2129, 0.1066, 0.2341, 0.164, 0.1292, 0.1711, 0.08165, 0.1837, 0.1205, 0.1974, 0.2319,
+        0.1184, 0.3283, 0.2212, 0.1247, 0.1483, 0.07013, 0.2073, 0.1285,
     ),
     weights=(
-        0.3705, 0.5316, 0.1303, -0.008703, 0.5806, -0.07241, 0.1047, 0.1166, 0.2154, 0.09286, -0.01086,
-        -0.002517, 0.2112, 0.2291, 0.2391, 0.01646, -0.04422, 0.01196, -0.1013, 0.2484, -0.04546, -0.01582,
-        -0.06405, -0.009268, 0.02869, 0.03561, 0.2455, 0.133, -0.01016, -0.03216, 0.04627, 0.2003, -0.07293,
+        0.3649, 0.5308, 0.1243, -0.03154, 0.5882, -0.04833, 0.1048, 0.1307, 0.1942, 0.08837, 0.01281, -0.01291,
+        0.2315, 0.2391, 0.2484, -0.007111, -0.07199, 0.01091, -0.1118, 0.2777, -0.06819, -0.02793, -0.04832,
+        -0.01343, 0.02581, 0.03928, 0.2516, 0.1291, -0.007452, -0.04084, 0.02049, 0.2126, -0.06582,
     ),
 )
 # fmt: on
@@ -274,12 +264,3 @@ def idf_weights(query_terms: Sequence[str], document_frequency: Mapping[str, int
         t: math.log(1.0 + (documents - document_frequency.get(t, 0) + 0.5) / (document_frequency.get(t, 0) + 0.5))
         for t in set(query_terms)
     }
-
-
-def coverage(weights: Mapping[str, float], text: str) -> float:
-    """Share of the question's term weight present in `text` (0 when it has no terms)."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    present = set(terms(text))
-    return sum(w for t, w in weights.items() if t in present) / total

@@ -67,6 +67,19 @@ def reciprocal_rank_fusion(
 
 
 @dataclass(frozen=True)
+class LinearModel:
+    """A linear score over standardised features (the quote and passage models)."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        standardised = (features - np.asarray(self.mean, np.float32)) / np.asarray(self.scale, np.float32)
+        return standardised @ np.asarray(self.weights, np.float32)
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What we know about the best candidate when deciding to show it."""
 

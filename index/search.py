@@ -1,37 +1,34 @@
 """Answering a question over one consistent view of the library (`Searcher`): lexical and
 dense search, fusion, then each candidate passage's sentences scored, the best sentence
-becoming its quote, and the candidates reordered by their fused rank and their best
-sentence together (a lower passage whose sentence answers far better comes first), and
-the decision to answer. The scoring steps are pure functions."""
+becoming its quote, and the candidates reordered by the passage model (`index.reordering`:
+their fused and separate ranks, closest sentences, best sentence, how much of the question
+they hold), and the decision to answer. The scoring steps are pure functions."""
 
 from __future__ import annotations
 
 import math
-import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-from index.analysis import fold_accents, terms
+from index.analysis import terms
 from index.background import BackgroundFrequencies, term_weights
-from index.ingest import passage_context
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
-from index.quotes import (
-    QUOTE_MODEL,
-    AskedFor,
-    QuoteModel,
-    asked_for,
-    coverage,
-    idf_weights,
-    quote_span,
-    sentence_features,
+from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, quote_span, sentence_features
+from index.ranking import (
+    FUSION_WEIGHTS,
+    Evidence,
+    LinearModel,
+    RelevancePolicy,
+    lexical_query,
+    reciprocal_rank_fusion,
 )
-from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
+from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
 
@@ -69,85 +66,98 @@ Mode = Literal["hybrid", "dense", "lexical"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
-# How much a candidate's best sentence counts against its fused rank when reordering:
-# fitted with the quote model (`python -m tests.tuning.fit_answers`).
-RERANK_WEIGHT = 0.5
-FUSED_SCALE = 100.0  # reciprocal-rank scores are about 0.01 apart: brought to the sentences' scale
 
 
 @dataclass(frozen=True)
 class Candidate:
+    """A passage among the answer's candidates, with what reordering them weighs
+    (`index.reordering.PassageFacts`)."""
+
     row: PassageRow
     fused: float  # the reciprocal-rank fusion score
+    fused_rank: int  # from 1
+    dense_rank: int | None  # in the dense and lexical lists (None: not in it)
+    lexical_rank: int | None
     cosine: float  # the closest sentence's cosine with the question
     spans: list[tuple[int, int]]  # the passage's sentences
     features: np.ndarray  # each sentence's quote features (kept for evaluation and fitting)
     scores: np.ndarray  # each sentence's quote score
     quote: tuple[int, int]  # offsets of the quote in the passage
+    match: TermMatch  # how much of the question's terms it holds
 
     @property
     def best_score(self) -> float:
         return float(self.scores.max()) if len(self.scores) else 0.0
 
-    @property
-    def order(self) -> float:
-        return self.fused * FUSED_SCALE + RERANK_WEIGHT * self.best_score
+
+@dataclass(frozen=True)
+class Asked:
+    """The question as each candidate is scored against it, worked out once per answer."""
+
+    terms: Sequence[str]
+    wants: AskedFor  # what it asks for (`quotes.asked_for`)
+    vector: np.ndarray | None  # None in lexical mode
+    weighed: QuestionTerms
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Where a passage stands in the fused, dense and lexical lists (from 1; None: absent)."""
+
+    fused: int
+    dense: int | None = None
+    lexical: int | None = None
 
 
 def score_candidate(
-    question_terms: Sequence[str],
-    asked: AskedFor,
-    query_vector: np.ndarray | None,
+    asked: Asked,
     row: PassageRow,
     sentences: PassageSentences | None,
     fused: float,
-    model: QuoteModel = QUOTE_MODEL,
+    ranks: Ranks,
+    model: LinearModel = QUOTE_MODEL,
 ) -> Candidate:
-    """A passage with its sentences scored (`asked`: what the question asks for, `quotes.asked_for`)."""
+    """A passage with its sentences scored."""
     if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
         spans, cosines = [(0, len(row.text))], np.zeros(1, np.float32)
     else:
         spans = sentences.spans
-        cosines = sentences.vectors @ query_vector if query_vector is not None else np.zeros(len(spans), np.float32)
-    features = sentence_features(
-        question_terms, terms(row.article.title), asked, [row.text[a:b] for a, b in spans], cosines
-    )
+        cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
+    texts = [row.text[a:b] for a, b in spans]
+    sentence_terms = [set(terms(text)) for text in texts]
+    features = sentence_features(asked.terms, terms(row.article.title), asked.wants, texts, cosines, sentence_terms)
     scores = model.scores(features)
-    return Candidate(row, fused, float(cosines.max()), spans, features, scores, quote_span(spans, scores, row.text))
+    return Candidate(
+        row,
+        fused,
+        ranks.fused,
+        ranks.dense,
+        ranks.lexical,
+        float(cosines.max()),
+        spans,
+        features,
+        scores,
+        quote_span(spans, scores, row.text),
+        asked.weighed.match(row.article.title, row.heading, row.text, set().union(*sentence_terms)),
+    )
 
 
-def rerank(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """Best first, by fused rank and best sentence together; ties keep the fused order."""
-    return sorted(candidates, key=lambda c: -c.order)
+def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) -> list[Candidate]:
+    """Best first, by the passage model (`index.reordering`); ties keep the fused order."""
+    return [candidates[i] for i in reorder(candidates, model)]
 
 
-_NAME = re.compile(r"(?<=\S)\s+([A-ZÀ-ÖØ-Þ][\w'’-]+)")
-
-
-def evidence_for(
-    question: str,
-    weights: Mapping[str, float],
-    candidates: Sequence[Candidate],
-    lexical_ranking: Sequence[int],
-    library_passages: int,
-) -> Evidence:
+def evidence_for(candidates: Sequence[Candidate], library_passages: int) -> Evidence:
     """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`)."""
     best = candidates[0]
     cosines = sorted((c.cosine for c in candidates), reverse=True)
-    context = passage_context(best.row.article.title, best.row.heading, best.row.text)
-    present = set(terms(context))
-    rarest = sorted(weights.items(), key=lambda pair: -pair[1])[:2]
-    rarest_total = sum(w for _, w in rarest)
-    names = [fold_accents(n.lower()) for n in _NAME.findall(question)]
-    folded = fold_accents(context.lower())
-    lexical_rank = lexical_ranking.index(best.row.id) + 1 if best.row.id in lexical_ranking else None
     return Evidence(
         dense=best.cosine,
-        coverage=coverage(weights, context),
+        coverage=best.match.coverage,
         quote=best.best_score,
-        rarest=sum(w for t, w in rarest if t in present) / rarest_total if rarest_total > 0 else 0.0,
-        names=sum(name in folded for name in names) / len(names) if names else 1.0,
-        lexical=1.0 / lexical_rank if lexical_rank else 0.0,
+        rarest=best.match.rarest,
+        names=best.match.names,
+        lexical=1.0 / best.lexical_rank if best.lexical_rank else 0.0,
         gap=best.cosine - (cosines[1] if len(cosines) > 1 else best.cosine),
         spread=best.cosine - sum(cosines) / len(cosines),
         library=math.log1p(library_passages),
@@ -215,9 +225,14 @@ class Searcher:
                 weights = idf_weights(query_terms, frequencies, passages)
         if not fused:
             return Answer(question, False, [], timings=clock.laps)
-        asked = asked_for(question)
+        asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, weights))
+        dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
+        lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
         candidates = [
-            score_candidate(query_terms, asked, query_vector, rows[i], sentences.get(i), score) for i, score in fused
+            score_candidate(
+                asked, rows[i], sentences.get(i), score, Ranks(rank, dense_ranks.get(i), lexical_ranks.get(i))
+            )
+            for rank, (i, score) in enumerate(fused, start=1)
         ]
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
@@ -225,7 +240,7 @@ class Searcher:
             Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
             for rank, c in enumerate(ordered[:top_k], start=1)
         ]
-        evidence = evidence_for(question, weights, ordered, [i for i, _ in lexical], passages)
+        evidence = evidence_for(ordered, passages)
         clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
         return Answer(question, relevant, results, probability, evidence, clock.laps, ordered)

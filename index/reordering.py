@@ -1,0 +1,181 @@
+"""Which of the fused top candidates answers best: each candidate passage described by what
+retrieval and sentence scoring already know about it (`PASSAGE_FEATURES`), scored by a
+linear model fitted, like the quote model, as a conditional logit choosing among the
+candidates of each development question one that holds the answer
+(`python -m tests.tuning.fit_answers`). It weighs together what the fused rank alone
+cannot: how much of the question's term weight the passage and its title hold, its
+closest sentences' cosines, the names of the question it contains, its best sentence
+(README, "How it works")."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from index.analysis import fold_accents, terms
+from index.ingest import passage_context
+from index.quotes import FEATURES
+from index.ranking import LinearModel
+
+PASSAGE_FEATURES = (
+    "fused score",
+    "best sentence score",
+    "second best sentence score",
+    "1 / dense rank",
+    "1 / lexical rank",
+    "closest sentence cosine",
+    "most question terms in a sentence",
+    "most question terms beyond the title in a sentence",
+    "closest cosine below the best candidate's",
+    "fused rank (log)",
+    "sentences (log)",
+    "question term weight in the passage",
+    "question term weight in the title",
+    "weight of the two rarest question terms in the passage",
+    "question's names in the passage",
+)
+# The sentence features (`index.quotes.FEATURES`) read here.
+_COSINE, _TERMS, _TERMS_BEYOND_TITLE = (
+    FEATURES.index(name) for name in ("cosine", "question terms", "question terms beyond the title")
+)
+# Columns measured against the best candidate's, and the column each is measured on.
+_RELATIVE = [
+    (PASSAGE_FEATURES.index(relative), PASSAGE_FEATURES.index(column))
+    for relative, column in (("closest cosine below the best candidate's", "closest sentence cosine"),)
+]
+# The weight of the best sentence's score, per unit, fixed when the model is fitted: the
+# weight it had beside the fused rank before there was a model (`tests/tuning/fit_answers.py`
+# says why).
+BEST_SENTENCE_WEIGHT = 0.5
+_NAME = re.compile(r"(?<=\S)\s+([A-ZÀ-ÖØ-Þ][\w'’-]+)")
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """How much of the question a passage (with its title and heading) holds."""
+
+    coverage: float  # share of the question's term weight
+    title: float  # share of it in the title alone
+    rarest: float  # share of the weight of the question's two rarest terms
+    names: float  # share of the question's names (capitalised inside it); 1 without names
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """What a question's terms are worth, computed once per answer for every candidate."""
+
+    weights: Mapping[str, float]
+    names: tuple[str, ...]  # folded, lower-cased
+
+    @classmethod
+    def of(cls, question: str, weights: Mapping[str, float]) -> QuestionTerms:
+        return cls(weights, tuple(fold_accents(n.lower()) for n in _NAME.findall(question)))
+
+    def match(self, title: str, heading: str | None, text: str, text_terms: set[str] | None = None) -> TermMatch:
+        """`text_terms`: the terms of `text`, when the caller has them already."""
+        context = passage_context(title, heading, text)
+        in_title = set(terms(title))
+        present = in_title | set(terms(heading or "")) | (text_terms if text_terms is not None else set(terms(text)))
+        rarest = dict(sorted(self.weights.items(), key=lambda pair: -pair[1])[:2])
+        return TermMatch(
+            coverage=_share(self.weights, present),
+            title=_share(self.weights, in_title),
+            rarest=_share(rarest, present),
+            names=_names_share(self.names, context),
+        )
+
+
+def _names_share(names: Sequence[str], context: str) -> float:
+    """Share of `names` (folded, lower-cased) found in `context`; 1 for a question without names."""
+    if not names:
+        return 1.0
+    folded = fold_accents(context.lower())
+    return sum(name in folded for name in names) / len(names)
+
+
+def _share(weights: Mapping[str, float], present: set[str]) -> float:
+    """Share of the weight of `weights`' terms that are `present` (0 without weight)."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total > 0 else 0.0
+
+
+class PassageFacts(Protocol):
+    """One candidate as the model sees it (`index.search.Candidate`); ranks start at 1, None
+    when the passage is not in that list."""
+
+    @property
+    def fused(self) -> float: ...
+    @property
+    def fused_rank(self) -> int: ...
+    @property
+    def dense_rank(self) -> int | None: ...
+    @property
+    def lexical_rank(self) -> int | None: ...
+    @property
+    def features(self) -> np.ndarray: ...  # the passage's sentences × `index.quotes.FEATURES`
+    @property
+    def scores(self) -> np.ndarray: ...  # the sentences' quote scores
+    @property
+    def match(self) -> TermMatch: ...
+
+
+def passage_features(candidates: Sequence[PassageFacts]) -> np.ndarray:
+    """One row of `PASSAGE_FEATURES` per candidate. Some are relative to the best of the
+    candidates, so a row depends on the set it is scored with, not on the set's order."""
+    rows = np.zeros((len(candidates), len(PASSAGE_FEATURES)), dtype=np.float64)
+    if not candidates:
+        return rows
+    for i, c in enumerate(candidates):
+        features = c.features
+        cosines = np.sort(features[:, _COSINE].astype(np.float64))[::-1] if len(features) else np.zeros(1)
+        scores = np.sort(c.scores.astype(np.float64))[::-1] if len(c.scores) else np.zeros(1)
+        rows[i] = (
+            c.fused * 100.0,
+            scores[0],
+            scores[1] if len(scores) > 1 else scores[0],
+            1.0 / c.dense_rank if c.dense_rank else 0.0,
+            1.0 / c.lexical_rank if c.lexical_rank else 0.0,
+            cosines[0],
+            float(features[:, _TERMS].max()) if len(features) else 0.0,
+            float(features[:, _TERMS_BEYOND_TITLE].max()) if len(features) else 0.0,
+            0.0,  # relative to the best candidate's, filled below
+            math.log(c.fused_rank),
+            math.log(len(features) + 1),
+            c.match.coverage,
+            c.match.title,
+            c.match.rarest,
+            c.match.names,
+        )
+    for relative, column in _RELATIVE:
+        rows[:, relative] = rows[:, column] - rows[:, column].max()
+    return rows
+
+
+def reorder(candidates: Sequence[PassageFacts], model: LinearModel) -> list[int]:
+    """Positions of `candidates`, best first; ties keep the given order."""
+    scores = model.scores(passage_features(candidates))
+    return [int(i) for i in np.argsort(-scores, kind="stable")]
+
+
+# Fitted by `python -m tests.tuning.fit_answers` (see the module docstring).
+# fmt: off
+PASSAGE_MODEL = LinearModel(
+    mean=(
+        5.671, 0.9464, -0.05642, 0.2474, 0.2521, 0.8207, 0.268, 0.2422, -0.04757, 1.483, 1.821, 0.2821, 0.05472,
+        0.2177, 0.6784,
+    ),
+    scale=(
+        1.817, 1.13, 0.8447, 0.2914, 0.2952, 0.03001, 0.2096, 0.2197, 0.03376, 0.7016, 0.3364, 0.2349, 0.1293,
+        0.3055, 0.4511,
+    ),
+    weights=(
+        0.1966, 0.5648, 0.05076, 0.1313, 0.1103, 0.7609, 0.03147, -0.1311, 0.719, -0.09212, -0.04828, 0.7304,
+        0.1972, 0.1668, 0.3895,
+    ),
+)
+# fmt: on

@@ -1,0 +1,101 @@
+"""The final order of the candidate passages: the one that answers comes first, whatever
+the fusion said, and the order does not depend on how the candidates were listed."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from index.analysis import terms
+from index.quotes import QUOTE_MODEL, asked_for, sentence_features
+from index.reordering import PASSAGE_FEATURES, PASSAGE_MODEL, QuestionTerms, TermMatch, passage_features, reorder
+from index.sentences import sentence_spans
+
+
+@dataclass(frozen=True)
+class Passage:
+    fused: float
+    fused_rank: int
+    dense_rank: int | None
+    lexical_rank: int | None
+    features: np.ndarray
+    scores: np.ndarray
+    match: TermMatch
+
+
+def candidate(question: str, title: str, text: str, rank: int, cosines: list[float]) -> Passage:
+    """A passage as the answer path describes it, its sentences' cosines given."""
+    spans = sentence_spans(text)
+    assert len(spans) == len(cosines)
+    features = sentence_features(
+        terms(question), terms(title), asked_for(question), [text[a:b] for a, b in spans], np.array(cosines)
+    )
+    weights = {t: 1.0 for t in terms(question)}
+    return Passage(
+        fused=1.0 / (20 + rank),
+        fused_rank=rank,
+        dense_rank=rank,
+        lexical_rank=rank,
+        features=features,
+        scores=QUOTE_MODEL.scores(features),
+        match=QuestionTerms.of(question, weights).match(title, None, text),
+    )
+
+
+def test_what_a_passage_holds_of_the_question_is_measured_on_the_passage_its_title_and_names():
+    question = "Qui dirige l'OTAN depuis Bruxelles ?"
+    asked = QuestionTerms.of(question, {t: w for t, w in zip(terms(question), (1.0, 3.0, 2.0), strict=True)})
+    assert asked.names == ("bruxelles",)  # capitalised after a space: "l'OTAN" is not counted
+    held = asked.match("L'OTAN en guerre", None, "Jens Stoltenberg dirige l'alliance.")
+    assert held.coverage == (1.0 + 3.0) / 6.0  # "dirig" and "otan" (from the title)
+    assert held.title == 3.0 / 6.0
+    assert held.rarest == 3.0 / 5.0  # of the two rarest, "otan" (3) and "bruxelles" (2)
+    assert held.names == 0.0
+    assert asked.match("Bruxelles", None, "Le siège.").names == 1.0
+
+
+def test_the_passage_that_answers_comes_before_a_higher_fused_one_that_only_shares_words():
+    question = "Qui dirige l'OTAN ?"
+    echo = candidate(
+        question,
+        "Sommet à Vilnius",
+        "Les dirigeants se réunissent. La ville accueille le sommet.",
+        rank=1,
+        cosines=[0.80, 0.79],
+    )
+    answer = candidate(
+        question,
+        "L'OTAN et l'Ukraine",
+        "Jens Stoltenberg, le secrétaire général de l'OTAN, dirige l'alliance. Il parle à Kiev.",
+        rank=2,
+        cosines=[0.86, 0.81],
+    )
+    assert reorder([echo, answer], PASSAGE_MODEL) == [1, 0]
+
+
+def test_equal_candidates_keep_the_fused_order():
+    question = "Quand le pont a-t-il été construit ?"
+    same = [candidate(question, "Le pont", "Le pont date de 1850. Il est long.", rank=1, cosines=[0.8, 0.8])] * 4
+    assert reorder(same, PASSAGE_MODEL) == [0, 1, 2, 3]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.permutations(range(5)), st.lists(st.floats(0.70, 0.90), min_size=5, max_size=5))
+def test_a_passage_is_described_the_same_whatever_the_candidates_order(order, closest):
+    question = "Combien d'habitants compte la ville en 2020 ?"
+    texts = [
+        "La ville compte 12 000 habitants en 2020. Elle grandit.",
+        "Le maire a été élu. Il gouverne la ville.",
+        "En 2020, la population a baissé. Les habitants partent.",
+        "Le fleuve traverse la ville. Il déborde.",
+        "La ville est ancienne. Ses habitants sont fiers.",
+    ]
+    passages = [
+        candidate(question, "La ville", text, rank, [cosine, cosine - 0.05])
+        for rank, (text, cosine) in enumerate(zip(texts, closest, strict=True), start=1)
+    ]
+    rows = passage_features(passages)
+    shuffled = passage_features([passages[i] for i in order])
+    assert rows.shape == (5, len(PASSAGE_FEATURES))
+    np.testing.assert_allclose(shuffled, rows[list(order)])
