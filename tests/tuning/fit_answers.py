@@ -8,7 +8,10 @@ model, asks every question, and fits on what the library computed for its candid
   sentences of a candidate passage that holds the answer, one that holds it;
 - the passage model (`index.reordering.PASSAGE_MODEL`): a conditional logit choosing,
   among the top candidates of a question (`index.search.RERANKED`), one that holds the
-  answer, on features that include the quote model's scores (so it is fitted second).
+  answer, on features that include the quote model's scores (so it is fitted second),
+  the best sentence's score at a fixed weight (`index.reordering.BEST_SENTENCE_WEIGHT`).
+The questions are asked of the full library and of libraries of 1, 3 and 10 of its
+articles (copied, not embedded again), with the bot's term weights (`library_options`).
 Figures are reported by 5-fold cross-validation over articles (fit on four fifths of the
 articles, measure on the rest), then the constants fitted on everything are printed, to
 be pasted into the source. Not part of the test suite.
