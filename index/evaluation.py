@@ -184,28 +184,39 @@ def libraries_of_size(size: int) -> int:
     return max(2, min(20, math.ceil(40 / size)))
 
 
+def drawn_libraries(
+    library: Library, size: int, scratch: Path, rng: random.Random, name: str
+) -> Iterator[tuple[set[str], Library]]:
+    """Libraries of `size` of the eval articles of `library`, drawn with `rng` (`libraries_of_size`
+    of them), each copied from it into `scratch` without embedding anything again and open
+    while the caller uses it: the eval ids of its articles, and the library."""
+    ids = {_eval_id(a.source): a.id for a in library.articles()}
+    keys = sorted(k for k in ids if k)
+    for number in range(libraries_of_size(size)):
+        chosen = set(rng.sample(keys, size))
+        directory = scratch / f"{name}-{number}"
+        copy_library(library.directory, directory, library.embedder, library.config, {ids[k] for k in chosen})
+        sample = library.on(directory)
+        try:
+            yield chosen, sample
+        finally:
+            sample.close()
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def sized_answers(
     library: Library, eval_set: EvalSet, size: int, scratch: Path, seed: int = 0
 ) -> Iterator[tuple[list[Answer], list[Answer]]]:
     """For each library of `size` articles drawn from the full `library`: the answers to
     questions about its articles, and to the others."""
-    ids = {_eval_id(a.source): a.id for a in library.articles()}
-    keys = sorted(k for k in ids if k)
     rng = random.Random(f"{seed}-{size}")
-    libraries = libraries_of_size(size)
-    per_library = QUESTIONS_PER_SIZE // libraries
-    for number in range(libraries):
-        chosen = set(rng.sample(keys, size))
+    per_library = QUESTIONS_PER_SIZE // libraries_of_size(size)
+    for chosen, sample in drawn_libraries(library, size, scratch, rng, f"size-{size}-{seed}"):
         inside = [q for q in eval_set.questions if q.article_id in chosen]
         outside = [q for q in eval_set.questions if q.article_id not in chosen]
         inside = rng.sample(inside, min(len(inside), per_library))
         outside = rng.sample(outside, min(len(outside), per_library))
-        directory = scratch / f"size-{size}-{seed}-{number}"
-        copy_library(library.directory, directory, library.embedder, library.config, {ids[k] for k in chosen})
-        sample = library.on(directory)
         answers = sample.ask_many([q.question for q in inside + outside])
-        sample.close()
-        shutil.rmtree(directory, ignore_errors=True)
         yield answers[: len(inside)], answers[len(inside) :]
 
 

@@ -7,7 +7,7 @@ sentence of the article shares), how much of the sentence only repeats the quest
 its neighbours (the answer often follows the sentence that names the subject), its
 place, and whether it holds what the question asks for (a year for "quand", a number
 for "combien", names for "qui" and "où") beyond what the question itself says: the "35"
-of "Combien d'emplois les 35 heures ont-elles créés ?" or the name in "Où Jeong Uhee
+of "Combien d'emplois les 35 heures ont-elles permis de créer ?" or the name in "Où Jeong Uhee
 travaille-t-elle ?" answers nothing. The weights were fitted on the development
 questions with articles held out (README, "Retrieval quality"; `python -m
 tests.tuning.fit_answers` refits them).
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,7 +110,7 @@ def question_type(question: str) -> str | None:
 
 def sentence_features(
     question_terms: Sequence[str],
-    title_terms: Sequence[str],
+    title_terms: Collection[str],
     asked: AskedFor,
     sentences: Sequence[str],
     cosines: np.ndarray,

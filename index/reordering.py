@@ -43,11 +43,10 @@ PASSAGE_FEATURES = (
 _COSINE, _TERMS, _TERMS_BEYOND_TITLE = (
     FEATURES.index(name) for name in ("cosine", "question terms", "question terms beyond the title")
 )
-# Columns measured against the best candidate's, and the column each is measured on.
-_RELATIVE = [
-    (PASSAGE_FEATURES.index(relative), PASSAGE_FEATURES.index(column))
-    for relative, column in (("closest cosine below the best candidate's", "closest sentence cosine"),)
-]
+# The one column measured against the best candidate's, and the column it is measured on.
+_BELOW_BEST, _CLOSEST = (
+    PASSAGE_FEATURES.index(name) for name in ("closest cosine below the best candidate's", "closest sentence cosine")
+)
 # The weight of the best sentence's score, per unit, fixed when the model is fitted: the
 # weight it had beside the fused rank before there was a model (`tests/tuning/fit_answers.py`
 # says why).
@@ -70,23 +69,33 @@ class QuestionTerms:
     """What a question's terms are worth, computed once per answer for every candidate."""
 
     weights: Mapping[str, float]
+    rarest: Mapping[str, float]  # the two rarest terms' weights
     names: tuple[str, ...]  # folded, lower-cased
 
     @classmethod
     def of(cls, question: str, weights: Mapping[str, float]) -> QuestionTerms:
-        return cls(weights, tuple(fold_accents(n.lower()) for n in _NAME.findall(question)))
+        rarest = dict(sorted(weights.items(), key=lambda pair: -pair[1])[:2])
+        return cls(weights, rarest, tuple(fold_accents(n.lower()) for n in _NAME.findall(question)))
 
-    def match(self, title: str, heading: str | None, text: str, text_terms: set[str] | None = None) -> TermMatch:
-        """`text_terms`: the terms of `text`, when the caller has them already."""
-        context = passage_context(title, heading, text)
-        in_title = set(terms(title))
-        present = in_title | set(terms(heading or "")) | (text_terms if text_terms is not None else set(terms(text)))
-        rarest = dict(sorted(self.weights.items(), key=lambda pair: -pair[1])[:2])
+    def match(
+        self,
+        title: str,
+        heading: str | None,
+        text: str,
+        *,
+        title_terms: set[str] | None = None,
+        text_terms: set[str] | None = None,
+    ) -> TermMatch:
+        """How much of the question a passage holds; `title_terms` and `text_terms`: the terms
+        of its title and text, when the caller has them already (the answer path does)."""
+        title_terms = set(terms(title)) if title_terms is None else title_terms
+        text_terms = set(terms(text)) if text_terms is None else text_terms
+        present = title_terms | set(terms(heading or "")) | text_terms
         return TermMatch(
             coverage=_share(self.weights, present),
-            title=_share(self.weights, in_title),
-            rarest=_share(rarest, present),
-            names=_names_share(self.names, context),
+            title=_share(self.weights, title_terms),
+            rarest=_share(self.rarest, present),
+            names=_names_share(self.names, passage_context(title, heading, text)),
         )
 
 
@@ -151,8 +160,7 @@ def passage_features(candidates: Sequence[PassageFacts]) -> np.ndarray:
             c.match.rarest,
             c.match.names,
         )
-    for relative, column in _RELATIVE:
-        rows[:, relative] = rows[:, column] - rows[:, column].max()
+    rows[:, _BELOW_BEST] = rows[:, _CLOSEST] - rows[:, _CLOSEST].max()
     return rows
 
 

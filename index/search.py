@@ -125,7 +125,8 @@ def score_candidate(
         cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
     texts = [row.text[a:b] for a, b in spans]
     sentence_terms = [set(terms(text)) for text in texts]
-    features = sentence_features(asked.terms, terms(row.article.title), asked.wants, texts, cosines, sentence_terms)
+    title_terms = set(terms(row.article.title))
+    features = sentence_features(asked.terms, title_terms, asked.wants, texts, cosines, sentence_terms)
     scores = model.scores(features)
     return Candidate(
         row,
@@ -138,7 +139,9 @@ def score_candidate(
         features,
         scores,
         quote_span(spans, scores, row.text),
-        asked.weighed.match(row.article.title, row.heading, row.text, set().union(*sentence_terms)),
+        asked.weighed.match(
+            row.article.title, row.heading, row.text, title_terms=title_terms, text_terms=set().union(*sentence_terms)
+        ),
     )
 
 

@@ -32,11 +32,10 @@ import numpy as np
 
 from bot.service import library_options, load_settings_embedder
 from bot.settings import Settings
-from index.evaluation import EVAL_SOURCE, answers_question, libraries_of_size, load_articles, load_questions
+from index.evaluation import answers_question, drawn_libraries, load_articles, load_questions
 from index.library import Library
 from index.quotes import FEATURES
 from index.ranking import LinearModel
-from index.reindex import copy_library
 from index.reordering import BEST_SENTENCE_WEIGHT, PASSAGE_FEATURES, passage_features
 from index.search import RERANKED, Candidate
 
@@ -73,23 +72,14 @@ def collect(library: Library, questions) -> list[Question]:
 
 
 def collect_small(library: Library, questions, scratch: Path) -> list[Question]:
-    """The same in libraries of a few of the articles (copied from `library`, as `bot eval`
-    draws them), for the questions about their articles: there the candidates come from few
-    articles, the case a model fitted on the full library alone sees least."""
-    ids = {a.source: a.id for a in library.articles()}
-    keys = sorted({q.article_id for q in questions})
+    """The same in libraries of a few of the articles (drawn and copied from `library` as
+    `bot eval` draws them), for the questions about their articles: there the candidates come
+    from few articles, the case a model fitted on the full library alone sees least."""
     rng = random.Random("small-libraries")
     out = []
     for size in SMALL_SIZES:
-        for number in range(libraries_of_size(size)):
-            chosen = set(rng.sample(keys, size))
-            directory = scratch / f"size-{size}-{number}"
-            copy_library(
-                library.directory, directory, library.embedder, library.config, {ids[EVAL_SOURCE + k] for k in chosen}
-            )
-            small = library.on(directory)
+        for chosen, small in drawn_libraries(library, size, scratch, rng, f"size-{size}"):
             out += collect(small, [q for q in questions if q.article_id in chosen])
-            small.close()
     return out
 
 
