@@ -25,6 +25,7 @@ from typing import Literal
 from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
+from index.conversation import Topic, read
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
@@ -219,20 +220,30 @@ class Library:
         return results
 
     # --- reading ------------------------------------------------------------------
-    def ask(self, question: str, top_k: int = 5, mode: Mode = "hybrid") -> Answer:
-        return self.ask_many([question], top_k, mode)[0]
+    def ask(self, question: str, top_k: int = 5, mode: Mode = "hybrid", topic: Topic | None = None) -> Answer:
+        """The answer to `question`. `topic`: what its conversation is about (the previous
+        answer's `Answer.topic`), which it is read with when it refers back ("Quel âge
+        a-t-elle ?": `index.conversation`)."""
+        return self.ask_many([question], top_k, mode, [topic])[0]
 
-    def ask_many(self, questions: Sequence[str], top_k: int = 5, mode: Mode = "hybrid") -> list[Answer]:
-        """Answer questions in order. Their embeddings are computed in one batch, in a
-        worker thread, while the first question's lexical search runs: the two stages
-        overlap (README, "Performance")."""
+    def ask_many(
+        self,
+        questions: Sequence[str],
+        top_k: int = 5,
+        mode: Mode = "hybrid",
+        topics: Sequence[Topic | None] | None = None,
+    ) -> list[Answer]:
+        """Answer questions in order (`topics`: each one's, as for `ask`). Their embeddings
+        are computed in one batch, in a worker thread, while the first question's lexical
+        search runs: the two stages overlap (README, "Performance")."""
         if not questions:
             return []
-        embedding = None if mode == "lexical" else self._question_encoder.submit(questions)
+        readings = [read(q, t) for q, t in zip(questions, topics or [None] * len(questions), strict=True)]
+        embedding = None if mode == "lexical" else self._question_encoder.submit([r.search for r in readings])
         opened = self._current()
         return [
-            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, q, embedding, i, top_k, mode)
-            for i, q in enumerate(questions)
+            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, r, embedding, i, top_k, mode)
+            for i, r in enumerate(readings)
         ]
 
     def prepare_for_questions(self) -> None:

@@ -353,6 +353,15 @@ class PgStore:
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self._rows("SELECT id FROM passages ORDER BY id")]
 
+    def article_passage_ids(self, article_ids: Sequence[int]) -> list[int]:
+        """The passages of these articles, each article's in reading order."""
+        if not article_ids:
+            return []
+        rows = self._rows(
+            "SELECT id FROM passages WHERE article_id = ANY(%s) ORDER BY article_id, position", (list(article_ids),)
+        )
+        return [r[0] for r in rows]
+
     # --- passages and vectors ---------------------------------------------------
     def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
         if not ids:

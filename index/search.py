@@ -2,7 +2,9 @@
 dense search, fusion, then each candidate passage's sentences scored, the best sentence
 becoming its quote, and the candidates reordered by the passage model (`index.reordering`:
 their fused and separate ranks, closest sentences, best sentence, how much of the question
-they hold), and the decision to answer. The scoring steps are pure functions."""
+they hold), and the decision to answer. A question that refers back to its conversation's
+topic is answered from the topic's article (`index.conversation`). The scoring steps are
+pure functions."""
 
 from __future__ import annotations
 
@@ -10,13 +12,14 @@ import math
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Literal
 
 import numpy as np
 
 from index.analysis import terms
 from index.background import BackgroundFrequencies, term_weights
+from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, quote_span, sentence_features
@@ -60,6 +63,10 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     # The candidates whose sentences were scored, in the final order (evaluation, fitting).
     candidates: list[Candidate] = field(default_factory=list, repr=False)
+    # What the conversation is about after this answer (what the next question may refer
+    # back to: `index.conversation`), and whether this question followed an earlier topic.
+    topic: Topic | None = None
+    follows: bool = False
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -150,16 +157,18 @@ def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) 
     return [candidates[i] for i in reorder(candidates, model)]
 
 
-def evidence_for(candidates: Sequence[Candidate], library_passages: int) -> Evidence:
-    """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`)."""
+def evidence_for(candidates: Sequence[Candidate], library_passages: int, match: TermMatch | None = None) -> Evidence:
+    """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`);
+    `match`: how much it holds of the question as understood, when not its own words alone."""
     best = candidates[0]
+    match = match or best.match
     cosines = sorted((c.cosine for c in candidates), reverse=True)
     return Evidence(
         dense=best.cosine,
-        coverage=best.match.coverage,
+        coverage=match.coverage,
         quote=best.best_score,
-        rarest=best.match.rarest,
-        names=best.match.names,
+        rarest=match.rarest,
+        names=match.names,
         lexical=1.0 / best.lexical_rank if best.lexical_rank else 0.0,
         gap=best.cosine - (cosines[1] if len(cosines) > 1 else best.cosine),
         spread=best.cosine - sum(cosines) / len(cosines),
@@ -185,21 +194,25 @@ class Searcher:
         store: Store,
         vectors: LiveVectors,
         lexicon: LiveLexicon | None,
-        question: str,
+        reading: Reading,
         embedding: Future[tuple[np.ndarray, float]] | None,
         index: int,
         top_k: int,
         mode: Mode,
     ) -> Answer:
+        """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
+        its vector, of `reading.search`, is row `index` of `embedding`."""
         clock = Stopwatch()
+        question = reading.search
         query_terms = terms(question)
+        judged_terms = terms(reading.judged) if reading.judged != question else query_terms
         k = max(self.candidates, top_k)
         query_vector: np.ndarray | None = None
         with store.read():  # one consistent view of the library for the whole answer
             vectors.sync(store)
             # The in-memory lexicon when there is one, else the store's own index: they rank alike.
             terms_index = lexicon.lexical(store) if lexicon is not None else store
-            frequencies = terms_index.document_frequencies(query_terms)
+            frequencies = terms_index.document_frequencies(judged_terms)  # query_terms are among them
             lexical = []
             if mode != "dense":
                 query = lexical_query(query_terms, frequencies)
@@ -212,8 +225,14 @@ class Searcher:
                 clock.lap("embedding_wait")
                 dense = vectors.search_passages(query_vector, k)
             clock.lap("dense")
+            within = store.article_passage_ids(reading.articles) if reading.articles else []
+            if within:  # a question that follows its topic: that article's passages only
+                dense, lexical = only(dense, within), only(lexical, within)
             ranked = reciprocal_rank_fusion([[i for i, _ in dense], [i for i, _ in lexical]], FUSION_WEIGHTS)
             needed = max(RERANKED, top_k)
+            if within:  # those the searches did not reach come after, in reading order
+                reached = {i for i, _ in ranked}
+                ranked += [(i, 0.0) for i in within if i not in reached]
             rows = store.get_passages([i for i, _ in ranked[:needed]])
             if len(rows) < needed:  # the vector index may hold passages newer than this view
                 rows.update(store.get_passages([i for i, _ in ranked[needed : needed * 2]]))
@@ -222,13 +241,14 @@ class Searcher:
             clock.lap("fusion")
             _, passages = store.counts()
             if self.background is not None:
-                background = self.background.frequencies(query_terms)
-                weights = term_weights(query_terms, frequencies, passages, background)
+                background = self.background.frequencies(judged_terms)
+                weights = term_weights(judged_terms, frequencies, passages, background)
             else:
-                weights = idf_weights(query_terms, frequencies, passages)
+                weights = idf_weights(judged_terms, frequencies, passages)
         if not fused:
-            return Answer(question, False, [], timings=clock.laps)
-        asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, weights))
+            return Answer(reading.question, False, [], timings=clock.laps, topic=reading.topic, follows=reading.follows)
+        own_weights = weights if judged_terms is query_terms else {t: weights[t] for t in set(query_terms)}
+        asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
         candidates = [
@@ -243,10 +263,29 @@ class Searcher:
             Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
             for rank, c in enumerate(ordered[:top_k], start=1)
         ]
-        evidence = evidence_for(ordered, passages)
+        judged = understood_match(ordered[0], reading.judged, weights) if judged_terms is not query_terms else None
+        evidence = evidence_for(ordered, passages, judged)
         clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        return Answer(question, relevant, results, probability, evidence, clock.laps, ordered)
+        topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
+        return Answer(
+            reading.question, relevant, results, probability, evidence, clock.laps, ordered, topic, reading.follows
+        )
+
+
+def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:
+    """How much of a follow-up the best passage holds, in the follow-up's own words or as
+    understood with its topic, whichever holds more ("Combien pèse-t-il ?" after a question
+    on the castors' families: the weight's sentence holds none of the families' words)."""
+    with_topic = QuestionTerms.of(understood, weights).match(best.row.article.title, best.row.heading, best.row.text)
+    own = best.match
+    return TermMatch(*(max(a, b) for a, b in zip(astuple(own), astuple(with_topic), strict=True)))
+
+
+def only(hits: list[tuple[int, float]], passages: Sequence[int]) -> list[tuple[int, float]]:
+    """The hits among `passages`, in their order."""
+    allowed = set(passages)
+    return [hit for hit in hits if hit[0] in allowed]
 
 
 class Stopwatch:

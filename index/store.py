@@ -371,6 +371,16 @@ class Store:
     def passage_ids(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT id FROM passages ORDER BY id")]
 
+    def article_passage_ids(self, article_ids: Sequence[int]) -> list[int]:
+        """The passages of these articles, each article's in reading order."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self._db.execute(
+            f"SELECT id FROM passages WHERE article_id IN ({marks}) ORDER BY article_id, position", list(article_ids)
+        )
+        return [r[0] for r in rows]
+
     # --- passages and vectors ---------------------------------------------------
     def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
         if not ids:

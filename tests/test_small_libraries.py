@@ -10,7 +10,7 @@ import pytest
 
 from bot.service import library_options
 from index.library import Library
-from index.sources import read_file
+from index.sources import parse_bytes, read_file
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data" / "small-library"
@@ -54,4 +54,34 @@ def test_a_library_of_a_few_articles_answers_reworded_questions_and_declines_the
     assert len(answered) >= 0.8 * len([q for q in QUESTIONS if q["file"]])
     for question in UNANSWERABLE:
         assert not library.ask(question).found, question
+    library.close()
+
+
+# Articles where the follow-ups' own words fit as well: only the conversation tells them apart.
+DISTRACTORS = [
+    "titre: La doyenne des Bretons fête ses 111 ans\ndate: 2025-04-02\n\nJeanne Le Gall a fêté dimanche ses "
+    "111 ans à Quimper. Quel âge a-t-elle ? Elle répond en riant qu'elle a l'âge de ses artères.\n\nNée en 1914 "
+    "à Douarnenez, elle a été couturière pendant quarante ans.",
+    "titre: Le nouveau pont de Nantes mesure 320 mètres\ndate: 2025-02-11\n\nLe pont qui enjambera la Loire à "
+    "Nantes aura une longueur de 320 mètres et une largeur de 24 mètres. Sa longueur en fait le plus grand "
+    "ouvrage de la ville.\n\nLes travaux commenceront à l'automne.",
+]
+
+
+def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_about(tmp_path, embedder, settings):
+    names = sorted(p.name for p in DATA.glob("*.txt"))
+    library = library_of(tmp_path, embedder, settings, *names)
+    library.ingest([parse_bytes(text.encode(), name=None, source=None, max_bytes=100_000) for text in DISTRACTORS])
+    for opening, follow_up, answer in [
+        ("Quand la ligne B du tramway de Brest ouvrira-t-elle ?", "Quelle est sa longueur ?", "5,1 kilomètres"),
+        ("Comment s'appelle le préfet de région ?", "Quel âge a-t-elle ?", "54 ans"),
+    ]:
+        first = library.ask(opening)
+        assert first.found and not first.follows and first.topic.question == opening
+        then = library.ask(follow_up, topic=first.topic)
+        assert then.follows and then.found, follow_up
+        assert answer in then.results[0].quote and then.results[0].article.id == first.results[0].article.id
+        assert then.topic == first.topic  # the conversation is still about the opening question
+    elsewhere = library.ask("Qui a gagné la finale de la Coupe du monde de football ?", topic=first.topic)
+    assert not elsewhere.follows and not elsewhere.found
     library.close()

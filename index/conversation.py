@@ -1,0 +1,161 @@
+"""Questions that lean on an earlier one: "Quel poste occupait-elle avant sa nomination ?"
+after "Comment s'appelle le préfet de région ?", "Quelle est sa longueur ?", "Et pour
+l'ensemble de l'Union ?".
+
+A conversation is about a *topic*: the last question that stood on its own and the article
+its answer quoted first. A question that refers back is answered from that article (its
+passages ranked for the question as usual: "elle" is whoever the article is about), and one
+that only makes sense with the topic's words ("Et pour l'ensemble de l'Union ?") is searched
+with them. A question refers back when it has a pronoun with no subject of its own
+("occupait-elle", "elle a dit"), a possessive or demonstrative ("sa longueur", "ce dernier"),
+or opens with "Et" or "Mais". A question that names its subject ("Quand la nouvelle préfète
+arrive-t-elle ?") or changes the subject ("Qui a gagné la finale ?") starts a new topic, and
+the impersonal "y a-t-il", "faut-il", "quel temps fera-t-il" refer to nothing.
+
+Pure functions of the text: French surface rules, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+_OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:ce dernier|cette dernière|ces derniers|ces dernières|(?:celui|celle|ceux|celles)-(?:ci|là))\b", re.I
+)
+# "ce projet", "cette femme": a thing named before; "cette année", "ce matin" are times.
+_DEMONSTRATIVE_NOUN = re.compile(r"\b(?:ce|cet|cette|ces)\s+(\w+)", re.I)
+_TIMES = frozenset(
+    "an année années mois semaine semaines jour jours matin midi soir soirée nuit week-end weekend été hiver "
+    "printemps automne siècle moment temps lundi mardi mercredi jeudi vendredi samedi dimanche fois".split()
+)
+_POSSESSIVE = re.compile(r"\b(?:son|sa|ses|leur|leurs)\b", re.I)
+_BE = r"(?:est|sont|était|étaient|fut|sera|seront)\b"
+# "Qui a présenté sa démission ?", "Quel pays a augmenté son budget ?": the asked-about subject
+# owns the possessive (but not in "Qui sont ses prédateurs ?", "Quelle est sa longueur ?").
+_SUBJECT_OWNS = re.compile(rf"^\s*(?:qui|(?:quel|quelle|quels|quelles)\s+(?!{_BE})[\w-]+)\s+(?!{_BE})\w", re.I)
+# What may follow "Et" / "Mais" in a question that only makes sense with the one before it:
+# a few words and no verb ("Et pour l'ensemble de l'Union ?", "Et en 2020 ?").
+_FINITE_VERB = re.compile(r"\b(?:est|sont|était|étaient|a|ont|avait|fut|sera|seront|fait|font|peut|doit)\b", re.I)
+ELLIPSIS_WORDS = 6
+_SUBJECT = re.compile(r"(?<![-\w])(?:il|elle|ils|elles)\b", re.I)
+_IMPERSONAL = re.compile(
+    r"\bil\s+(?:y\b|faut|fallait|faudra|faudrait|s'agit|reste|restait|existe|semble|paraît|vaut|suffit|pleut|neige"
+    r"|fait\s+(?:beau|froid|chaud|nuit|jour)|est\s+(?:possible|vrai|nécessaire|utile|question|temps|interdit|prévu))",
+    re.I,
+)
+_INVERTED = re.compile(r"(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
+_IMPERSONAL_INVERTED = re.compile(
+    r"(?:\by a|\bfaut|\bfallait|\bfaudra|\bfaudrait|\bagit|\breste|\brestait|\brestera|\bexiste|\bsemble|\bparaît"
+    r"|\bvaut|\bsuffit|\bpleut|\bpasse|\bpassera|\btemps (?:fait|fera|faisait)|\bheure est)-(?:t-)?il\b"
+    r"|\bs'est-il\s+(?:passé|produit)\b",
+    re.I,
+)
+_OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)
+# What opens a question before its verb: a preposition, then an interrogative word or phrase.
+_INTERROGATIVE = re.compile(
+    r"^\s*(?:(?:à|a|de|d'|en|dans|pour|par|depuis|jusqu'à|avec|sur|contre|vers|chez|selon|sous|entre|pendant"
+    r"|après|avant)\s*)?"
+    r"(?:(?:quel|quelle|quels|quelles|combien\s+(?:de|d')\s*)\s*\w[\w-]*(?:\s+(?:de|d'|du|des)\s*\w[\w-]*)*"
+    r"|combien|que|qu'|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle|lesquels|lesquelles)",
+    re.I,
+)
+_CLITICS = frozenset("ne n' se s' y en l' le la les lui leur me m' te t' nous vous".split())
+_DETERMINERS = frozenset(
+    "le la les l' un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses notre nos votre vos "
+    "leur leurs chaque plusieurs certains certaines tout toute tous toutes".split()
+)
+_TOKEN = re.compile(r"\w+'|[\w-]+")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a conversation is about: the question that opened it, and the articles its answer
+    quoted first (none when it was declined)."""
+
+    question: str
+    articles: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question is answered: `search` is the text retrieved and weighed (the question,
+    or the topic's question and the question when it only makes sense with it), `articles`
+    the articles it is answered from (empty: the whole library) and `topic` the topic it
+    follows (None: it stands on its own, and opens a topic)."""
+
+    question: str
+    search: str
+    articles: tuple[int, ...] = ()
+    topic: Topic | None = None
+
+    @property
+    def follows(self) -> bool:
+        return self.topic is not None
+
+    @property
+    def judged(self) -> str:
+        """What the decision to answer weighs the best passage against: the question as it is
+        understood, with its topic ("Quelle est sa longueur ?" holds one word of its own)."""
+        if self.topic is None or self.search != self.question:
+            return self.search
+        return f"{self.topic.question.strip()} {self.question.strip()}"
+
+
+def read(question: str, topic: Topic | None = None) -> Reading:
+    """How `question` is answered when its conversation is about `topic` (None: no earlier question)."""
+    if topic is None or not topic.question.strip() or not refers_back(question):
+        return Reading(question, question)
+    if _OPENING.match(question.translate(_APOSTROPHES)) or not topic.articles:
+        # Elliptical ("Et pour l'Union ?"), or with no article to read it in: the topic's words.
+        return Reading(question, f"{topic.question.strip()} {question.strip()}", topic.articles, topic)
+    return Reading(question, question, topic.articles, topic)
+
+
+def refers_back(question: str) -> bool:
+    """Whether `question` leans on something said before it (see the module docstring)."""
+    text = question.translate(_APOSTROPHES)
+    opening = _OPENING.match(text)
+    if opening is not None:
+        rest = text[opening.end() :].lstrip(" ,")
+        return is_elliptical(rest) or refers_back(rest)
+    if _DEMONSTRATIVE.search(text) or _OBJECT.search(text):
+        return True
+    if any(m.group(1).casefold() not in _TIMES for m in _DEMONSTRATIVE_NOUN.finditer(text)):
+        return True
+    inverted = _INVERTED.search(text)
+    if inverted is not None:
+        if not _IMPERSONAL_INVERTED.search(text) and not _names_subject(text[: inverted.start(1)]):
+            return True
+    elif any(m.group().casefold() != "il" or not _IMPERSONAL.match(text, m.start()) for m in _SUBJECT.finditer(text)):
+        return True
+    possessive = _POSSESSIVE.search(text)
+    return possessive is not None and not _owner_before(text[: possessive.start()])
+
+
+def is_elliptical(text: str) -> bool:
+    """A few words with no verb, which only the question before completes."""
+    words = _TOKEN.findall(text)
+    return 0 < len(words) <= ELLIPSIS_WORDS and not _INVERTED.search(text) and not _FINITE_VERB.search(text)
+
+
+def _owner_before(before: str) -> bool:
+    """Whether the words before a possessive may own it: the subject asked about, a noun
+    phrase or a name."""
+    if _SUBJECT_OWNS.match(before):
+        return True
+    words = _TOKEN.findall(before)
+    return any(w.casefold() in _DETERMINERS or w[:1].isupper() for w in words[1:])
+
+
+def _names_subject(before_verb: str) -> bool:
+    """Whether the words before an inverted verb hold its subject ("Quand *la préfète*
+    arrive-t-elle ?"), beyond the interrogative that opens the question and the clitics
+    just before the verb."""
+    opening = _INTERROGATIVE.match(before_verb)
+    words = _TOKEN.findall(before_verb[opening.end() :] if opening else before_verb)
+    while words and words[-1].casefold() in _CLITICS:
+        words.pop()
+    return any(w.casefold() in _DETERMINERS or w[:1].isupper() for w in words)
