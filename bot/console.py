@@ -8,6 +8,8 @@ and the chat ends with the input.
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from bot import replies
 from bot.service import ingest_documents, read_input
 from bot.settings import Settings
 from bot.terminal import open_for_terminal
+from index.conversation import Topic
 from index.errors import InputError, LibraryError
 from index.library import Library
 from index.sources import is_url, parse_bytes
@@ -50,8 +53,25 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
     return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
 
 
-def respond(library: Library, line: str, settings: Settings) -> str | None:
-    """The reply to one line; None means the user wants to leave."""
+class Conversation:
+    """What the console's conversation is about (`index.conversation`): its last topic and
+    when a question last followed it."""
+
+    def __init__(self, follow_up_minutes: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.clock = follow_up_minutes * 60, clock
+        self.topic: Topic | None = None
+        self.asked = 0.0
+
+    def current(self) -> Topic | None:
+        return self.topic if self.seconds > 0 and self.clock() - self.asked <= self.seconds else None
+
+    def follow(self, topic: Topic | None) -> None:
+        self.topic, self.asked = topic, self.clock()
+
+
+def respond(library: Library, line: str, settings: Settings, conversation: Conversation | None = None) -> str | None:
+    """The reply to one line; None means the user wants to leave. A question may refer back
+    to the one before it in `conversation`."""
     command, _, argument = line.strip().partition(" ")
     match command.lower():
         case "/quit" | "/exit" | "/q":
@@ -67,7 +87,9 @@ def respond(library: Library, line: str, settings: Settings) -> str | None:
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
-    answer = library.ask(line.strip(), top_k=settings.top_k)
+    answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)
+    if conversation is not None:
+        conversation.follow(answer.topic)
     return replies.format_answer(answer, empty_library=not answer.results and library.stats().articles == 0)
 
 
@@ -78,6 +100,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
+    conversation = Conversation(settings.follow_up_minutes)
     if interactive:
         stats = library.stats()
         print(f"Bibliothèque : {stats.articles} articles, {stats.passages} passages. /help pour l'aide.")
@@ -92,7 +115,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
         if not line.strip():
             continue
         try:
-            reply = respond(library, line, settings)
+            reply = respond(library, line, settings, conversation)
         except LibraryError as exc:
             reply = f"Erreur : {exc}"
         if reply is None:

@@ -98,7 +98,10 @@ def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False
         return EMPTY_LIBRARY
     if not answer.found:
         return NOTHING_FOUND
-    return "\n\n".join(format_result(r) for r in answer.results[:shown])
+    results = "\n\n".join(format_result(r) for r in answer.results[:shown])
+    if answer.follows and answer.topic is not None:  # say what it was read with
+        return f"(suite de « {answer.topic.question} »)\n{results}"
+    return results
 
 
 def answer_json(answer: Answer) -> dict:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     ingest_admins_only: bool = Field(False, description="Only admins may /ingest.")
     questions_per_minute: int = Field(20, ge=1, le=600, description="Per user, in chats with the bot.")
     results_per_page: int = Field(2, ge=1, le=5, description="Passages per answer message.")
+    follow_up_minutes: float = Field(
+        15, ge=0, le=1440, description="Minutes a question may refer back to the one before it (0: never)."
+    )
     notify_admins_on_error: bool = Field(True, description="Send admins a short note when a handler fails.")
     answers_kept_days: float = Field(
         30, gt=0, description="Days an answer's buttons (pages, article cards, feedback) keep working."

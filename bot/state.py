@@ -1,5 +1,6 @@
 """The bot's own durable state, beside the library: answers behind buttons, feedback on
-answers, followed feeds and channels, the per-user question limit and the inline cache.
+answers, what each asker's conversation is about, followed feeds and channels, the per-user
+question limit and the inline cache.
 
 It lives in `DATA_DIR/bot.sqlite3`, or with the library in PostgreSQL when `DATABASE_URL`
 is set (schema `citebot_bot`), so that every replica of the bot shares it: a button made
@@ -25,6 +26,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from index.conversation import Topic
 
 _SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -87,6 +90,14 @@ CREATE TABLE IF NOT EXISTS channels (
 CREATE TABLE IF NOT EXISTS questions_asked (user_id INTEGER NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
 CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS conversations (
+    chat_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL,
+    question TEXT NOT NULL,          -- the topic: the question that opened it
+    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
+    asked REAL NOT NULL,             -- when a question last followed it
+    PRIMARY KEY (chat_id, user_id)
+);
 """
 
 
@@ -152,6 +163,14 @@ CREATE TABLE IF NOT EXISTS questions_asked (user_id BIGINT NOT NULL, at DOUBLE P
 CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
 CREATE TABLE IF NOT EXISTS inline_cache (
     key TEXT PRIMARY KEY, results TEXT NOT NULL, created DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversations (
+    chat_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    question TEXT NOT NULL,          -- the topic: the question that opened it
+    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
+    asked DOUBLE PRECISION NOT NULL, -- when a question last followed it
+    PRIMARY KEY (chat_id, user_id)
 );
 """
 
@@ -334,12 +353,34 @@ class BotState:
 
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with
-        the question log and inline cache entries no limit or cache still needs."""
+        the conversations last followed before it, the question log and inline cache entries
+        no limit or cache still needs."""
         with self._transaction() as run:
             removed = run("DELETE FROM answers WHERE created < ?", (moment,))[0][0]
+            run("DELETE FROM conversations WHERE asked < ?", (moment,))
             run("DELETE FROM questions_asked WHERE at < ?", (self._clock() - 60,))
             run("DELETE FROM inline_cache WHERE created < ?", (self._clock() - 3600,))
         return removed
+
+    # --- what each conversation is about -------------------------------------------------
+    def topic(self, chat_id: int, user_id: int, within_seconds: float) -> Topic | None:
+        """What `user_id`'s conversation in `chat_id` is about, if they asked within the last
+        `within_seconds` (a later question may refer back to it: `index.conversation`)."""
+        rows = self._query(
+            "SELECT question, articles FROM conversations WHERE chat_id = ? AND user_id = ? AND asked >= ?",
+            (chat_id, user_id, self._clock() - within_seconds),
+        )
+        return Topic(rows[0][0], tuple(int(i) for i in json.loads(rows[0][1]))) if rows else None
+
+    def follow_topic(self, chat_id: int, user_id: int, topic: Topic) -> None:
+        """`user_id`'s conversation in `chat_id` is about `topic` from now on."""
+        with self._transaction() as run:
+            run(
+                "INSERT INTO conversations(chat_id, user_id, question, articles, asked) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (chat_id, user_id) DO UPDATE SET question = excluded.question, "
+                "articles = excluded.articles, asked = excluded.asked",
+                (chat_id, user_id, topic.question, json.dumps(list(topic.articles)), self._clock()),
+            )
 
     # --- the per-user question limit -----------------------------------------------------
     def allow_question(self, user_id: int, per_minute: int) -> bool:

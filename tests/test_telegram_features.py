@@ -162,6 +162,16 @@ def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, si
     )
 
 
+def test_a_follow_up_question_is_answered_from_the_article_the_conversation_is_about(bot, telegram):
+    opening = "Qui chantera à la soirée d'ouverture du festival de Cornouaille ?"
+    ask(telegram, 77, 77, opening, "Nolwenn Korbell")
+    reply = ask(telegram, 77, 77, "D'où est-elle originaire ?", "Douarnenez")
+    assert f"<i>↪ suite de « {opening} »</i>" in reply  # the asker sees what it was read with
+    # Someone else, who asked nothing before, gets no conversation: "elle" is nobody.
+    other = ask(telegram, 78, 78, "D'où est-elle originaire ?", "")
+    assert "suite de" not in other
+
+
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
     for _ in range(6):  # the same question: answered from the cache, never limited
         assert telegram.inline_answer(telegram.inline_query(62, BRIDGE))["results"]

@@ -174,6 +174,8 @@ def answer_pages(answer: Answer, per_page: int) -> list[AnswerPage]:
     Telegram's limit; a passage that does not fit starts the next page, and one that
     does not fit a page alone is shown shorter."""
     header = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
+    if answer.follows and answer.topic is not None:  # say what it was read with
+        header += f"\n<i>↪ suite de « {e(shorten(answer.topic.question, QUESTION_CHARS))} »</i>"
     room = MESSAGE_LIMIT - telegram_length(header + " — suite (99)\n\n")
     blocks = [_fitting_block(result, room) for result in answer.results]
     pages: list[AnswerPage] = []

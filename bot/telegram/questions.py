@@ -69,7 +69,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await reply(message, msg.e(msg.SLOW_DOWN))
         return
     async with typing(message):
-        answer = await asyncio.to_thread(service.library.ask, question, service.settings.top_k)
+        answer = await asyncio.to_thread(service.ask, message.chat_id, user.id if user else None, question)
         empty = not answer.results and (await asyncio.to_thread(service.library.stats)).articles == 0
     if empty:
         await reply(message, msg.empty_library_html())

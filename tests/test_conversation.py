@@ -1,0 +1,120 @@
+"""A question that refers back to the one before it is read with what the conversation is
+about; one that stands on its own opens a new topic (`index.conversation`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.console import Conversation
+from bot.state import BotState
+from index.conversation import Reading, Topic, read, refers_back
+
+REFERS_BACK = [
+    "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
+    "Quel âge a-t-elle ?",
+    "Combien pèse-t-il ?",
+    "Pourquoi a-t-il démissionné ?",
+    "Où se réunissent-ils ?",
+    "Est-elle toujours en poste ?",
+    "Elle a quel âge ?",
+    "Qui l'a nommée ?",
+    "Quelle est sa longueur ?",  # a possessive nothing in the question owns
+    "À combien s'élève sa dette publique ?",
+    "Qui sont ses prédateurs ?",
+    "Que pense ce dernier de la réforme ?",  # demonstratives
+    "À qui doit-elle payer cette somme ?",
+    "Et pour l'ensemble de l'Union ?",  # elliptical
+    "Et en 2020 ?",
+    "Mais pourquoi ?",
+    "Et elle, quel âge a-t-elle ?",
+]
+STANDS_ALONE = [
+    "Quand la nouvelle préfète arrive-t-elle à Toulouse ?",  # the subject is named before the verb
+    "Combien de passagers la métropole attend-elle chaque jour ?",
+    "Dans quelle ville roumaine les dirigeants européens se réunissent-ils le 9 mai ?",
+    "Les avions de chasse sont-ils la priorité de l'OTAN pour l'Ukraine ?",
+    "Qui a présenté sa démission ?",  # the asked-about subject owns the possessive
+    "Quel pays a augmenté son budget militaire ?",
+    "Pourquoi le maire a-t-il changé son plan ?",
+    "Quel temps fera-t-il à Brest demain ?",  # impersonal
+    "Y a-t-il des castors en Dordogne ?",
+    "Combien de temps faut-il pour aller à la gare ?",
+    "Que s'est-il passé cette année à Brest ?",
+    "Il y a combien de stations ?",
+    "Et quelles munitions l'Allemagne produit-elle ?",  # "Et", then a whole question
+    "Et qui est le préfet de région ?",
+    "Qui a gagné la finale de la Coupe du monde de football ?",
+]
+
+
+@pytest.mark.parametrize("question", REFERS_BACK)
+def test_questions_that_lean_on_the_one_before_are_recognised(question):
+    assert refers_back(question)
+
+
+@pytest.mark.parametrize("question", STANDS_ALONE)
+def test_questions_that_name_their_subject_or_change_it_stand_alone(question):
+    assert not refers_back(question)
+
+
+def test_a_follow_up_is_answered_from_the_article_its_topic_was_answered_from():
+    topic = Topic("Comment s'appelle le préfet de région ?", (7,))
+    reading = read("Quel âge a-t-elle ?", topic)
+    assert reading == Reading("Quel âge a-t-elle ?", "Quel âge a-t-elle ?", (7,), topic)
+    assert reading.follows
+    # Its own words choose the passage and the quote; the decision to answer weighs the
+    # question as understood.
+    assert reading.judged == "Comment s'appelle le préfet de région ? Quel âge a-t-elle ?"
+
+
+def test_an_elliptical_question_is_searched_with_its_topic_s_words():
+    topic = Topic("Quelle croissance la Commission prévoit-elle pour la zone euro ?", (3,))
+    reading = read("Et pour l'ensemble de l'Union ?", topic)
+    assert (
+        reading.search
+        == "Quelle croissance la Commission prévoit-elle pour la zone euro ? Et pour l'ensemble de l'Union ?"
+    )
+    assert reading.articles == (3,) and reading.judged == reading.search
+
+
+def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():
+    reading = read("Quelle est sa longueur ?", Topic("Quand ouvre la ligne B ?"))
+    assert reading.search == "Quand ouvre la ligne B ? Quelle est sa longueur ?" and reading.articles == ()
+
+
+def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
+    topic = Topic("Qui dirige l'OTAN ?", (1,))
+    for reading in (read("Qui a gagné la finale de la Coupe du monde ?", topic), read("Quel âge a-t-il ?")):
+        assert not reading.follows and reading.articles == () and reading.search == reading.question
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_after_a_while(backend, tmp_path, request):
+    now = [1000.0]
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    state = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+    other_process = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+    state.follow_topic(-50, 1, Topic("Qui dirige l'OTAN ?", (4, 9)))
+    assert other_process.topic(-50, 1, 600) == Topic("Qui dirige l'OTAN ?", (4, 9))
+    assert state.topic(-50, 2, 600) is None and state.topic(60, 1, 600) is None  # another asker, another chat
+    other_process.follow_topic(-50, 1, Topic("Quand ouvre la ligne B ?"))
+    assert state.topic(-50, 1, 600) == Topic("Quand ouvre la ligne B ?")
+    now[0] += 601
+    assert state.topic(-50, 1, 600) is None
+    state.forget_before(now[0] - 300)
+    assert state.topic(-50, 1, 10_000) is None  # gone with the old answers
+    state.close()
+    other_process.close()
+
+
+def test_the_console_forgets_its_topic_after_the_follow_up_minutes():
+    now = [0.0]
+    conversation = Conversation(follow_up_minutes=10, clock=lambda: now[0])
+    conversation.follow(Topic("Qui dirige l'OTAN ?", (1,)))
+    now[0] += 599
+    assert conversation.current() == Topic("Qui dirige l'OTAN ?", (1,))
+    now[0] += 2
+    assert conversation.current() is None
+    never = Conversation(follow_up_minutes=0, clock=lambda: now[0])
+    never.follow(Topic("Qui dirige l'OTAN ?", (1,)))
+    assert never.current() is None

@@ -1,0 +1,89 @@
+"""Conversations asked turn by turn, each follow-up with and without its conversation's topic.
+
+    python -m tests.tuning.conversations [tests/data/conversations/development.jsonl …]
+
+Each conversation (`tests/data/conversations/*.jsonl`: its article, then its turns, each a
+question and the words its first quote must hold, or none when it must be declined) is asked
+of a library of its article alone and of a library of every article the files name. Prints
+each follow-up turn and, per library, how many were right: with the topic carried from turn
+to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
+named `news/…` (in ../shared/eval/news) or `small/…` (in tests/data/small-library). Not part
+of the test suite: the development figures of README, "How it works", step 9.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from bot.service import library_options, load_settings_embedder
+from bot.settings import Settings
+from index.documents import Document
+from index.library import Library
+from index.sources import read_file
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = {"news": ROOT.parent / "shared" / "eval" / "news", "small": ROOT / "tests" / "data" / "small-library"}
+DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
+
+
+def document(name: str) -> Document:
+    folder, file = name.split("/", 1)
+    return read_file(FOLDERS[folder] / file, max_bytes=10_000_000)
+
+
+def normalised(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u202f", " ").replace("\xa0", " ")
+    return " ".join(text.casefold().split())
+
+
+def right(answer, expected: list[str]) -> bool:
+    if not expected:
+        return not answer.found
+    quote = normalised(answer.results[0].quote) if answer.results else ""
+    return answer.found and any(normalised(words) in quote for words in expected)
+
+
+def converse(library: Library, conversation: dict, carry: bool) -> list[bool]:
+    """Whether each follow-up turn (all but the first) was answered right."""
+    topic, marks = None, []
+    for turn, step in enumerate(conversation["turns"]):
+        answer = library.ask(step["question"], topic=topic if carry else None)
+        topic = answer.topic
+        if turn:
+            marks.append(right(answer, step["answers"]))
+            quote = answer.results[0].quote[:90] if answer.results else ""
+            print(
+                f"{conversation['id']:12} carry={int(carry)} follows={int(answer.follows)} "
+                f"right={int(marks[-1])} p={answer.relevance:.2f} | {step['question']} | {quote}"
+            )
+    return marks
+
+
+def main(files: list[Path]) -> None:
+    conversations = [json.loads(line) for file in files for line in file.read_text(encoding="utf-8").splitlines()]
+    names = sorted({c["file"] for c in conversations} | {f"small/{p.name}" for p in FOLDERS["small"].glob("*.txt")})
+    settings = Settings()
+    embedder = load_settings_embedder(settings)
+    totals: dict[tuple[str, bool], list[bool]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        every = Library(Path(scratch) / "every", embedder, **library_options(settings))
+        every.ingest([document(n) for n in names])
+        for conversation in conversations:
+            alone = Library(Path(scratch) / conversation["id"], embedder, **library_options(settings))
+            alone.ingest([document(conversation["file"])])
+            for library, label in ((alone, "article alone"), (every, f"{len(names)} articles")):
+                for carry in (True, False):
+                    totals.setdefault((label, carry), []).extend(converse(library, conversation, carry))
+            alone.close()
+        every.close()
+    for (label, carry), marks in totals.items():
+        way = "topic carried" if carry else "each alone"
+        print(f"{label:14} {way:13} {sum(marks)} / {len(marks)} follow-ups right")
+
+
+if __name__ == "__main__":
+    main([Path(a) for a in sys.argv[1:]] or DEFAULT)
