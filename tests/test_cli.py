@@ -76,6 +76,13 @@ def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     assert "Articles : 1" in chat.stdout
 
 
+def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):
+    chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\n")
+    assert chat.returncode == 0, chat.stderr
+    follow_up = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)[1]
+    assert "le président Poutine ne se prépare pas à la paix" in follow_up
+
+
 def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, sample_text):
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)

@@ -34,6 +34,7 @@ avec son titre, sa date et sa source.
 <b>Poser une question</b>
 Écrivez-la simplement ici, par exemple :
 <code>Qui est le secrétaire général de l'OTAN ?</code>
+Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
 <b>Dans n'importe quelle conversation</b>
