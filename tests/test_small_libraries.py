@@ -84,4 +84,8 @@ def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_a
         assert then.topic == first.topic  # the conversation is still about the opening question
     elsewhere = library.ask("Qui a gagné la finale de la Coupe du monde de football ?", topic=first.topic)
     assert not elsewhere.follows and not elsewhere.found
+    # The topic's article deleted since: the follow-up is answered from the whole library.
+    library.delete(first.results[0].article.id)
+    orphan = library.ask("Quel âge a-t-elle ?", topic=first.topic)
+    assert orphan.follows and all(r.article.id != first.results[0].article.id for r in orphan.results)
     library.close()
