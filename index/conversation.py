@@ -41,15 +41,18 @@ _SUBJECT_OWNS = re.compile(rf"^\s*(?:qui|(?:quel|quelle|quels|quelles)\s+(?!{_BE
 _FINITE_VERB = re.compile(r"\b(?:est|sont|était|étaient|a|ont|avait|fut|sera|seront|fait|font|peut|doit)\b", re.I)
 ELLIPSIS_WORDS = 6
 _SUBJECT = re.compile(r"(?<![-\w])(?:il|elle|ils|elles)\b", re.I)
+# Verbs whose "il" is nobody, before it ("il faut") or after it ("faut-il").
+_IMPERSONAL_VERBS = (
+    r"faut|fallait|faudra|faudrait|reste|restait|restera|existe|semble|paraît|vaut|suffit|pleut|neige|passe|passera"
+)
 _IMPERSONAL = re.compile(
-    r"\bil\s+(?:y\b|faut|fallait|faudra|faudrait|s'agit|reste|restait|existe|semble|paraît|vaut|suffit|pleut|neige"
+    rf"\bil\s+(?:y\b|s'agit|{_IMPERSONAL_VERBS}"
     r"|fait\s+(?:beau|froid|chaud|nuit|jour)|est\s+(?:possible|vrai|nécessaire|utile|question|temps|interdit|prévu))",
     re.I,
 )
 _INVERTED = re.compile(r"(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
 _IMPERSONAL_INVERTED = re.compile(
-    r"(?:\by a|\bfaut|\bfallait|\bfaudra|\bfaudrait|\bagit|\breste|\brestait|\brestera|\bexiste|\bsemble|\bparaît"
-    r"|\bvaut|\bsuffit|\bpleut|\bpasse|\bpassera|\btemps (?:fait|fera|faisait)|\bheure est)-(?:t-)?il\b"
+    rf"\b(?:y a|agit|{_IMPERSONAL_VERBS}|temps (?:fait|fera|faisait)|heure est)-(?:t-)?il\b"
     r"|\bs'est-il\s+(?:passé|produit)\b",
     re.I,
 )
@@ -101,7 +104,7 @@ class Reading:
         understood, with its topic ("Quelle est sa longueur ?" holds one word of its own)."""
         if self.topic is None or self.search != self.question:
             return self.search
-        return f"{self.topic.question.strip()} {self.question.strip()}"
+        return _with_topic(self.topic, self.question)
 
 
 def read(question: str, topic: Topic | None = None) -> Reading:
@@ -110,8 +113,13 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, question)
     if _OPENING.match(question.translate(_APOSTROPHES)) or not topic.articles:
         # Elliptical ("Et pour l'Union ?"), or with no article to read it in: the topic's words.
-        return Reading(question, f"{topic.question.strip()} {question.strip()}", topic.articles, topic)
+        return Reading(question, _with_topic(topic, question), topic.articles, topic)
     return Reading(question, question, topic.articles, topic)
+
+
+def _with_topic(topic: Topic, question: str) -> str:
+    """The question as understood: its topic's words, then its own."""
+    return f"{topic.question.strip()} {question.strip()}"
 
 
 def refers_back(question: str) -> bool:
@@ -146,8 +154,7 @@ def _owner_before(before: str) -> bool:
     phrase or a name."""
     if _SUBJECT_OWNS.match(before):
         return True
-    words = _TOKEN.findall(before)
-    return any(w.casefold() in _DETERMINERS or w[:1].isupper() for w in words[1:])
+    return _names_something(_TOKEN.findall(before)[1:])
 
 
 def _names_subject(before_verb: str) -> bool:
@@ -158,4 +165,9 @@ def _names_subject(before_verb: str) -> bool:
     words = _TOKEN.findall(before_verb[opening.end() :] if opening else before_verb)
     while words and words[-1].casefold() in _CLITICS:
         words.pop()
+    return _names_something(words)
+
+
+def _names_something(words: list[str]) -> bool:
+    """A noun phrase (a determiner) or a name (a capital) among `words`."""
     return any(w.casefold() in _DETERMINERS or w[:1].isupper() for w in words)

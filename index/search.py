@@ -205,7 +205,9 @@ class Searcher:
         clock = Stopwatch()
         question = reading.search
         query_terms = terms(question)
-        judged_terms = terms(reading.judged) if reading.judged != question else query_terms
+        # A follow-up's relevance is judged with its topic's words too (`Reading.judged`).
+        judged_apart = reading.judged != question
+        judged_terms = terms(reading.judged) if judged_apart else query_terms
         k = max(self.candidates, top_k)
         query_vector: np.ndarray | None = None
         with store.read():  # one consistent view of the library for the whole answer
@@ -247,7 +249,7 @@ class Searcher:
                 weights = idf_weights(judged_terms, frequencies, passages)
         if not fused:
             return Answer(reading.question, False, [], timings=clock.laps, topic=reading.topic, follows=reading.follows)
-        own_weights = weights if judged_terms is query_terms else {t: weights[t] for t in set(query_terms)}
+        own_weights = {t: weights[t] for t in set(query_terms)} if judged_apart else weights
         asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
@@ -263,7 +265,7 @@ class Searcher:
             Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
             for rank, c in enumerate(ordered[:top_k], start=1)
         ]
-        judged = understood_match(ordered[0], reading.judged, weights) if judged_terms is not query_terms else None
+        judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, judged)
         clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bot.settings import Settings
+from bot.state import BotState
 from index.analysis import terms
 from index.embeddings import DefaultModelEmbedder, load_embedder
 from index.library import Library
@@ -110,3 +111,15 @@ def storage(request, tmp_path):
 
     url = request.getfixturevalue("database_url")
     return lambda: PgBackend(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_bot_processes(request, tmp_path):
+    """The bot state as two processes see it (the same SQLite file, or the same PostgreSQL
+    database), on a clock the test moves: `(state, other_process, now)`, `now[0]` in seconds."""
+    now = [1000.0]
+    url = request.getfixturevalue("database_url") if request.param == "postgresql" else None
+    states = [BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0]) for _ in range(2)]
+    yield states[0], states[1], now
+    for state in states:
+        state.close()

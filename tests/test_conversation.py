@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.console import Conversation
-from bot.state import BotState
 from index.conversation import Reading, Topic, read, refers_back
 
 REFERS_BACK = [
@@ -88,12 +87,8 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
         assert not reading.follows and reading.articles == () and reading.search == reading.question
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_after_a_while(backend, tmp_path, request):
-    now = [1000.0]
-    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
-    state = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
-    other_process = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_after_a_while(two_bot_processes):
+    state, other_process, now = two_bot_processes
     state.follow_topic(-50, 1, Topic("Qui dirige l'OTAN ?", (4, 9)))
     assert other_process.topic(-50, 1, 600) == Topic("Qui dirige l'OTAN ?", (4, 9))
     assert state.topic(-50, 2, 600) is None and state.topic(60, 1, 600) is None  # another asker, another chat
@@ -103,8 +98,6 @@ def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_aft
     assert state.topic(-50, 1, 600) is None
     state.forget_before(now[0] - 300)
     assert state.topic(-50, 1, 10_000) is None  # gone with the old answers
-    state.close()
-    other_process.close()
 
 
 def test_the_console_forgets_its_topic_after_the_follow_up_minutes():

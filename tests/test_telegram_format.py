@@ -4,7 +4,6 @@ import pytest
 
 from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
-from bot.state import BotState
 from bot.telegram import messages as fmt
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -78,16 +77,10 @@ def test_admins_and_ingest_permissions():
     assert may_ingest(3, Settings(_env_file=None))
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_questions_are_limited_per_user_per_sliding_minute(backend, tmp_path, request):
-    now = [1000.0]
-    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
-    state = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
-    other_process = BotState.open(tmp_path / "bot.sqlite3", url, clock=lambda: now[0])
+def test_questions_are_limited_per_user_per_sliding_minute(two_bot_processes):
+    state, other_process, now = two_bot_processes
     assert state.allow_question(1, 2) and other_process.allow_question(1, 2)
     assert not state.allow_question(1, 2) and not other_process.allow_question(1, 2)  # counted over both
     assert state.allow_question(2, 2)  # other users are not affected
     now[0] += 60.5
     assert state.allow_question(1, 2)
-    state.close()
-    other_process.close()
