@@ -37,9 +37,26 @@ _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _stemmer = Stemmer.Stemmer("french")
 
 
-def fold_accents(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+# The combining marks French accents decompose into, removed in one pass; any other
+# non-ASCII character left is looked at alone (a whole passage is folded for every answer).
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code))) + "]+"
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
+
+
+def fold_accents(text: str) -> str:
+    """`text` without its combining marks (NFKD), "œ" and "æ" spelt out: "Cœur élu" -> "Coeur elu"."""
+    folded = unicodedata.normalize("NFKD", text)
+    if not folded.isascii():
+        folded = _LATIN_MARKS.sub("", folded)
+        if not folded.isascii():
+            folded = _NON_ASCII.sub(_unless_combining, folded)
+    return folded.replace("œ", "oe").replace("æ", "ae")
 
 
 @lru_cache(maxsize=200_000)

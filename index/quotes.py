@@ -137,8 +137,10 @@ def sentence_features(
         echo[i] = len(common) / max(len(present), 1)
         lengths[i] = len(sentence.split())
     # In float64 then stored as float32, as the model was fitted.
-    cosine = np.asarray(cosines, dtype=np.float32).astype(np.float64)
-    above_mean = cosine - float(np.mean(cosines))
+    cosines32 = np.asarray(cosines, dtype=np.float32)
+    cosine = cosines32.astype(np.float64)
+    # np.mean's float32 sum and division, without its dispatch (this runs for every candidate).
+    above_mean = cosine - float(np.float32(np.add.reduce(cosines32) / count))
     features[:, 0] = cosine
     features[:, 1] = above_mean
     features[:, 2] = cosine == cosine.max()

@@ -1,11 +1,14 @@
 """What becomes an article: metadata, clean body, headings, and clear refusals."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.service import read_input
-from index.analysis import terms
+from index.analysis import fold_accents, terms
 from index.decoding import decode_document
 from index.documents import normalise_date, parse_html, parse_text
 from index.errors import EmptyInput, InputError, UnsupportedInput
@@ -199,3 +202,14 @@ def test_the_same_page_can_be_parsed_again_in_the_same_process():
 def test_french_terms_are_stemmed_folded_and_free_of_stop_words():
     assert terms("Les membres réunis à Bruxelles") == terms("membre REUNIS bruxelles")
     assert terms("l'OTAN") == ["otan"]
+
+
+def test_accents_fold_away_in_any_text():
+    assert fold_accents("Cœur élu à Noël, ex æquo, Ǆ ﬁ") == "Coeur elu a Noel, ex aequo, DZ fi"
+
+
+@given(st.text())
+def test_folding_removes_exactly_the_combining_marks_of_the_decomposed_text(text):
+    decomposed = unicodedata.normalize("NFKD", text)
+    expected = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert fold_accents(text) == expected.replace("œ", "oe").replace("æ", "ae")
