@@ -23,7 +23,7 @@ from index.store import ArticleRow
 
 log = logging.getLogger("bot")
 Status = Literal["added", "duplicate", "error"]
-PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 20 s)…"
+PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois, environ 30 s)…"
 
 
 @dataclass(frozen=True)

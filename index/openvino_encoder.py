@@ -12,7 +12,6 @@ Loading takes a fraction of a second and does not import torch (README, "Model")
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sys
 import threading
@@ -25,6 +24,7 @@ import numpy as np
 
 from index.batching import Progress, encode_sorted
 from index.errors import ModelError
+from index.token_io import load_tokenizer, network_inputs, pooled_unit_vectors
 
 OPENVINO_MODEL = Path("openvino") / "model.xml"
 # The same network with its matrix weights in 8 bits (`compress_weights_int8`).
@@ -159,18 +159,14 @@ class OpenVinoEncoder:
     """Tokenise, run the encoder, mean-pool over real tokens, normalise: what the
     folder's sentence-transformers modules do (Transformer, mean Pooling, Normalize)."""
 
-    def __init__(self, folder: Path, *, precision: PrecisionChoice) -> None:
+    def __init__(self, folder: Path, *, precision: PrecisionChoice, tokenizer=None) -> None:
+        """`tokenizer`: the folder's (`index.token_io.load_tokenizer`), when the caller has it
+        already (loading it takes a good part of a second)."""
         try:
-            from tokenizers import Tokenizer
-
             ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"OpenVINO indisponible : {exc}") from exc
-        config = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(int(config.get("model_max_length", 512)))
-        pad = config["pad_token"]
-        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id(pad), pad_token=pad)
+        self._tokenizer = tokenizer or load_tokenizer(folder)
         core = ov.Core()
         capabilities = list(core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
         self.precision = choose_precision(precision, capabilities)
@@ -195,13 +191,8 @@ class OpenVinoEncoder:
         )
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = network_inputs(self._tokenizer, texts)
         request = getattr(self._requests, "request", None)
         if request is None:
             request = self._requests.request = self._model.create_infer_request()
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = request.infer(feeds)[0]
-        pooled = (hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-        return (pooled / np.linalg.norm(pooled, axis=1, keepdims=True)).astype(np.float32)
+        return pooled_unit_vectors(request.infer(feeds)[0], feeds["attention_mask"])

@@ -153,7 +153,8 @@ HEAVY_FOR_A_QUESTION = ("torch", "sentence_transformers", "httpx", "feedparser",
 
 def test_a_question_sends_no_usage_telemetry_and_writes_nothing_in_the_home_directory(run, tmp_path, model_cache):
     """OpenVINO's own telemetry would report to Google Analytics from a forked process and
-    write a client id under ~/intel at every `import openvino` (README, "Model")."""
+    write a client id under ~/intel at every `import openvino`; ONNX Runtime's would write a
+    device id and an event queue under ~/.cache/Microsoft (README, "Model")."""
     assert run("ingest", str(SAMPLE)).returncode == 0
     home = tmp_path / "home"
     home.mkdir()

