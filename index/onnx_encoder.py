@@ -170,14 +170,14 @@ def open_session(path: Path, threads: int):
 class OnnxQuestionEncoder:
     """Questions as unit vectors, as `OpenVinoEncoder` makes them, through the 8-bit export."""
 
-    def __init__(self, folder: Path, *, tokenizer=None, threads: int | None = None) -> None:
+    def __init__(self, folder: Path, *, tokenizer=None) -> None:
         """`tokenizer`: the folder's (`index.token_io.load_tokenizer`), when the caller has it already."""
         try:
             import_onnxruntime()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"ONNX Runtime indisponible : {exc}") from exc
         self._tokenizer = tokenizer or load_tokenizer(folder)
-        self._session = open_session(folder / ONNX_INT8_MODEL, threads or min(os.cpu_count() or 1, 4))
+        self._session = open_session(folder / ONNX_INT8_MODEL, min(os.cpu_count() or 1, 4))
         self.dimension = int(self._session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
