@@ -60,7 +60,8 @@ def fold_accents(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def _term(word: str) -> str:
+def stem(word: str) -> str:
+    """The term of one lower-case word: stemmed, accents folded."""
     return fold_accents(_stemmer.stemWord(word))
 
 
@@ -70,4 +71,4 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """The searchable terms of `text`, in order (duplicates kept)."""
-    return [_term(w) for w in words(text) if w not in STOPWORDS]
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

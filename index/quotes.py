@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.analysis import terms
+from index.analysis import STOPWORDS, stem, terms
 from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
@@ -50,6 +50,8 @@ _QUESTION_TYPES = (
 QUESTION_TYPES = tuple(name for name, _ in _QUESTION_TYPES)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
 _DIGIT = re.compile(r"\d+")
+# A number that is not a year: a count, an amount, a day of the month.
+_QUANTITY = re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
 _MONTH = re.compile(
     r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", re.I
 )
@@ -60,7 +62,7 @@ _PERSON = re.compile(
     r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
 )
 # What a sentence may hold that a typed question asks for, by the name its features carry.
-_PROPERTIES = {"year": _YEAR, "digit": _DIGIT, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
+_PROPERTIES = {"year": _YEAR, "number": _QUANTITY, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -76,24 +78,78 @@ FEATURES = (
     "relative position",
     "length (log words)",
     *(f"{kind} question, sentence with {has}" for kind in QUESTION_TYPES for has in _PROPERTIES),
+    "asked-for value beside the question's noun",
 )
+_BESIDE_NOUN = FEATURES.index("asked-for value beside the question's noun")
 _PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with year")
 
 
 _WORD = re.compile(r"\w+")
 
 
+# The noun a question asks about: "Combien de *déplacements*…", "Quelle *loi*…", "Qui est le
+# *secrétaire* général…", "Comment s'appelle l'*architecte*…". News names its answer right beside
+# it: "365 000 déplacements", "la loi LPPR", "Jens Stoltenberg, le secrétaire général".
+_ARTICLE = r"(?:le |la |les |l['’]\s*|son |sa |ses |leur |leurs )"
+_ASKED_NOUN = re.compile(
+    r"\bcombien (?:de |d['’]\s*)(\w+)"
+    rf"|\bquel(?:le)?s? (?:est|sont|était|étaient|fut) {_ARTICLE}(\w+)"
+    r"|\bquel(?:le)?s? (\w+)"
+    rf"|\bqui (?:est|sont|était|étaient|fut) {_ARTICLE}(\w+)"
+    rf"|\bcomment s['’]\s*appel\w* {_ARTICLE}(\w+)",
+    re.I,
+)
+# How many words on either side of the noun the value may stand ("le ministre de la Santé,
+# Olivier Véran").
+_BESIDE = 4
+_SENTENCE_WORD = re.compile(r"\d+|[^\W\d_]+")
+
+
 @dataclass(frozen=True)
 class AskedFor:
-    """What a question asks for: its kind (one of `QUESTION_TYPES`, or None) and its own
-    words, lower-cased, which a sentence may repeat without answering anything."""
+    """What a question asks for: its kind (one of `QUESTION_TYPES`, or None), its own
+    words, lower-cased, which a sentence may repeat without answering anything, and the
+    term of the noun it asks about, if it names one."""
 
     kind: str | None
     words: frozenset[str] = frozenset()
+    noun: str | None = None
 
 
 def asked_for(question: str) -> AskedFor:
-    return AskedFor(question_type(question), frozenset(_WORD.findall(question.casefold())))
+    return AskedFor(question_type(question), frozenset(_WORD.findall(question.casefold())), asked_noun(question))
+
+
+def asked_noun(question: str) -> str | None:
+    """The term (`index.analysis.stem`) of the noun `question` asks about, or None."""
+    match = _ASKED_NOUN.search(question)
+    noun = next((g for g in match.groups() if g), None) if match else None
+    if noun is None or noun.lower() in STOPWORDS or noun.isdigit():
+        return None
+    return stem(noun.lower())
+
+
+def _value_beside(sentence: str, asked: AskedFor) -> bool:
+    """Whether `sentence` holds what `asked` asks for within a few words of its noun: a
+    number for a number question, a year or a month for a date, a capitalised word (a name,
+    an acronym) otherwise, none of them words of the question and not the sentence's first."""
+    words = _SENTENCE_WORD.findall(sentence)
+    for at, word in enumerate(words):
+        if stem(word.lower()) != asked.noun:
+            continue
+        for i in range(max(at - _BESIDE, 0), min(at + _BESIDE + 1, len(words))):
+            near = words[i]
+            if i == at or near.lower() in asked.words:
+                continue
+            if asked.kind == "number":
+                found = near.isdigit()
+            elif asked.kind == "date":
+                found = bool(_YEAR.fullmatch(near) or _MONTH.fullmatch(near))
+            else:
+                found = i > 0 and near[0].isupper() and near.lower() not in STOPWORDS
+            if found:
+                return True
+    return False
 
 
 def _holds_beyond(pattern: re.Pattern[str], sentence: str, known: frozenset[str]) -> bool:
@@ -154,6 +210,11 @@ def sentence_features(
     features[0, 10] = 1.0
     features[:, 11] = np.arange(count) / max(count - 1, 1)
     features[:, 12] = np.log(lengths + 1)
+    if asked.noun is not None:
+        for i, sentence in enumerate(sentences):
+            present = sentence_terms[i] if sentence_terms is not None else None
+            if present is None or asked.noun in present:
+                features[i, _BESIDE_NOUN] = _value_beside(sentence, asked)
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)
         for i, sentence in enumerate(sentences):
@@ -167,19 +228,19 @@ def sentence_features(
 # fmt: off
 QUOTE_MODEL = LinearModel(
     mean=(
-        0.8258, 6.655e-10, 0.1785, 0.1784, 0.156, 0.06214, 0.3128, 0.1272, 0.0002861, 0.1169, 0.1784, 0.4991,
-        3.118, 0.0378, 0.04759, 0.0115, 0.05817, 0.02764, 0.01699, 0.0302, 0.006711, 0.03496, 0.01473, 0.0406,
-        0.05701, 0.01422, 0.1228, 0.05155, 0.0158, 0.02251, 0.004942, 0.04496, 0.01681,
+        0.8263, 7.234e-10, 0.1783, 0.1783, 0.156, 0.06215, 0.3127, 0.1272, 0.0002825, 0.1169, 0.1783, 0.4991,
+        3.118, 0.03766, 0.0208, 0.0115, 0.058, 0.02751, 0.01698, 0.02174, 0.006709, 0.03495, 0.01473, 0.04068,
+        0.03034, 0.01418, 0.1229, 0.0515, 0.0158, 0.01211, 0.00494, 0.04486, 0.01677, 0.01927,
     ),
     scale=(
-        0.03537, 0.02296, 0.3828, 0.2511, 0.2518, 0.09625, 0.4636, 0.2338, 0.02083, 0.2239, 0.3828, 0.3483,
-        0.5133, 0.1907, 0.2129, 0.1066, 0.2341, 0.164, 0.1292, 0.1711, 0.08165, 0.1837, 0.1205, 0.1974, 0.2319,
-        0.1184, 0.3283, 0.2212, 0.1247, 0.1483, 0.07013, 0.2073, 0.1285,
+        0.03499, 0.0227, 0.3827, 0.251, 0.2518, 0.09624, 0.4636, 0.2338, 0.02059, 0.2239, 0.3827, 0.3482,
+        0.5129, 0.1904, 0.1427, 0.1066, 0.2338, 0.1635, 0.1292, 0.1458, 0.08164, 0.1836, 0.1205, 0.1976, 0.1715,
+        0.1182, 0.3283, 0.221, 0.1247, 0.1094, 0.07012, 0.207, 0.1284, 0.1375,
     ),
     weights=(
-        0.3649, 0.5308, 0.1243, -0.03154, 0.5882, -0.04833, 0.1048, 0.1307, 0.1942, 0.08837, 0.01281, -0.01291,
-        0.2315, 0.2391, 0.2484, -0.007111, -0.07199, 0.01091, -0.1118, 0.2777, -0.06819, -0.02793, -0.04832,
-        -0.01343, 0.02581, 0.03928, 0.2516, 0.1291, -0.007452, -0.04084, 0.02049, 0.2126, -0.06582,
+        0.3727, 0.5429, 0.1158, -0.03073, 0.5667, -0.04358, 0.09835, 0.1344, 0.1904, 0.09532, 0.01551, -0.01057,
+        0.2309, 0.3913, 0.01565, 0.0004313, -0.06755, 0.01012, -0.01655, 0.2241, -0.1031, -0.03547, -0.03835,
+        0.0006388, 0.04995, 0.02137, 0.2516, 0.1321, -0.03166, 0.002189, 0.01142, 0.2042, -0.06414, 0.1254,
     ),
 )
 # fmt: on

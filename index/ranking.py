@@ -106,8 +106,8 @@ class RelevancePolicy:
     (README, "Retrieval quality"; `python -m tests.tuning.fit_relevance` refits them)."""
 
     threshold: float = 0.5
-    bias: float = -60.533
-    weights: tuple[float, ...] = (71.093, 2.440, 0.311, 0.685, 1.310, 0.862, -2.276, 8.771, -0.286, -0.276)
+    bias: float = -62.687
+    weights: tuple[float, ...] = (73.291, 2.703, 0.272, 0.855, 1.418, 0.937, 3.515, 10.401, -0.306, -0.298)
 
     FEATURES: ClassVar[tuple[str, ...]] = (*Evidence.FIELDS, "dense × library")
 

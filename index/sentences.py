@@ -6,7 +6,9 @@ known abbreviations (M., Mme, av. J.-C., al. …) and single initials are not
 boundaries; decimal commas and `3.5` never are, since no space follows them.
 News conventions: a cut mark `(…)` or `[…]` inside a quotation does not end it;
 abbreviations that are also words ("vol.", "sept.", "ex.") end a sentence unless a
-number or a lower-case word follows; "plan B. Il …" ends after the B.
+number or a lower-case word follows; "plan B. Il …" ends after the B. A paragraph break
+(a blank line) always ends a sentence: a heading or a teaser line written without a full
+stop never runs into the paragraph after it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ _SENTENCE_OPENERS = frozenset(
     leur leurs notre nos votre vos mon ma mes aucun aucune chaque tous toutes tout toute
     """.split()
 )
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _CUT_MARK = re.compile(r"[(\[](?:…|\.\.\.)[)\]]")  # "(…)" or "[…]": something left out, not an end
 
 # Possessive quantifiers and the look-behind keep the scan linear: without them a long
@@ -78,6 +81,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     cursor = start
+    for paragraph_break in _PARAGRAPH_BREAK.finditer(text, start, end):
+        _paragraph_sentences(text, cursor, paragraph_break.start(), spans)
+        cursor = paragraph_break.end()
+    _paragraph_sentences(text, cursor, end, spans)
+    return spans
+
+
+def _paragraph_sentences(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """The sentences of `text[start:end]`, a paragraph, appended to `spans`."""
+    cursor = start
     for match in _END.finditer(text, start, end):
         punct = text[match.start() : match.end()]
         if _CUT_MARK.match(text, max(match.start() - 1, 0)):
@@ -89,7 +102,6 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         _append(text, spans, cursor, match.end())
         cursor = match.end()
     _append(text, spans, cursor, end)
-    return spans
 
 
 def _append(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:

@@ -2,8 +2,18 @@
 
 import numpy as np
 
+from index.analysis import stem, terms
 from index.documents import parse_text
-from index.quotes import FEATURES, QUOTE_MODEL, AskedFor, asked_for, question_type, quote_span, sentence_features
+from index.quotes import (
+    FEATURES,
+    QUOTE_MODEL,
+    AskedFor,
+    asked_for,
+    asked_noun,
+    question_type,
+    quote_span,
+    sentence_features,
+)
 from index.sentences import sentence_spans
 
 
@@ -57,12 +67,49 @@ def test_what_the_question_itself_says_is_not_what_it_asks_for():
     sentences = ["Les 35 heures ont freiné les salaires.", "Elles ont permis 350 000 embauches."]
     asked = asked_for("Combien d'emplois les 35 heures ont-elles permis de créer ?")
     features = sentence_features(["emplois", "35", "heur"], [], asked, sentences, np.zeros(2, np.float32))
-    with_a_number = features[:, FEATURES.index("number question, sentence with digit")]
+    with_a_number = features[:, FEATURES.index("number question, sentence with number")]
     assert with_a_number.tolist() == [0.0, 1.0]
     asked = asked_for("Où Jeong Uhee travaille-t-elle la nuit ?")
     sentences = ["C'est alors que Jeong Uhee quitte la ville.", "Elle travaille la nuit dans une supérette de Séoul."]
     features = sentence_features(["jeong", "uhee", "travaill", "nuit"], [], asked, sentences, np.zeros(2, np.float32))
     assert features[:, FEATURES.index("where question, sentence with name")].tolist() == [0.0, 1.0]
+
+
+def test_the_noun_a_question_asks_about_is_read_from_it():
+    assert asked_noun("Combien de déplacements ont été faits ?") == stem("déplacements")
+    assert asked_noun("Quelles entreprises exploitaient les trottinettes ?") == stem("entreprises")
+    assert asked_noun("Quel est le métier de Park Minwoo ?") == stem("métier")
+    assert asked_noun("Qui est le secrétaire général de l'OTAN ?") == stem("secrétaire")
+    assert asked_noun("Comment s'appelle l'amour de jeunesse de l'architecte ?") == stem("amour")
+    assert asked_noun("Pourquoi la grève dure-t-elle ?") is None
+    assert asked_noun("Qui dirige l'OTAN ?") is None
+
+
+def _beside_noun(question: str, sentences: list[str]) -> list[float]:
+    features = sentence_features(terms(question), [], asked_for(question), sentences, np.zeros(len(sentences)))
+    return features[:, FEATURES.index("asked-for value beside the question's noun")].tolist()
+
+
+def test_a_value_named_right_beside_the_asked_noun_is_marked():
+    assert _beside_noun(
+        "Combien de voyageurs la ligne a-t-elle transportés ?",
+        ["La ligne a transporté huit voyageurs sur dix en ville.", "Elle a transporté 365 000 voyageurs en un an."],
+    ) == [0.0, 1.0]
+    assert _beside_noun(
+        "Quelle loi les enseignants contestent-ils ?",
+        ["Les enseignants contestent la nouvelle loi depuis janvier.", "Ils visent la loi LPPR, votée en mars."],
+    ) == [0.0, 1.0]
+    assert _beside_noun(
+        "Qui est le ministre de la Santé ?",
+        ["Le ministre de la Santé, Olivier Véran, a répondu.", "Olivier Véran a répondu aux députés hier."],
+    ) == [1.0, 0.0]
+
+
+def test_what_the_question_names_itself_is_not_a_value_beside_its_noun():
+    assert _beside_noun(
+        "Qui est le secrétaire général de l'OTAN ?",
+        ["A dit le secrétaire général de l'Otan ce matin.", "Jens Stoltenberg, secrétaire général de l'Otan, a dit."],
+    ) == [0.0, 1.0]
 
 
 def test_the_sentence_that_holds_what_the_question_asks_for_scores_higher():

@@ -115,3 +115,20 @@ def test_the_same_words_as_abbreviations_do_not():
         "Voir le vol. 3 et la p. 12.",
     ]
     assert split_sentences("M. Le Maire et J. Dupont sont venus.") == ["M. Le Maire et J. Dupont sont venus."]
+
+
+def test_a_paragraph_break_ends_a_sentence_written_without_a_full_stop():
+    text = "Les cours sont remplacés. L'université est en grève\n\nDepuis janvier, ils luttent. Et après ?"
+    assert split_sentences(text) == [
+        "Les cours sont remplacés.",
+        "L'université est en grève",
+        "Depuis janvier, ils luttent.",
+        "Et après ?",
+    ]
+
+
+def test_a_single_line_break_does_not_end_a_sentence():
+    assert split_sentences("Il a dit que la ligne\nouvrira en mai. Puis il est parti.") == [
+        "Il a dit que la ligne\nouvrira en mai.",
+        "Puis il est parti.",
+    ]

@@ -73,6 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/citebot-tuning"))
     parser.add_argument("--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "questions.jsonl")
+    parser.add_argument(
+        "--thresholds", type=float, nargs="*", default=[], help="also measure the fitted policy at these thresholds"
+    )
     args = parser.parse_args()
     settings = Settings()
     eval_set = load_eval_set(args.questions)
@@ -90,6 +93,9 @@ def main() -> None:
     policy = RelevancePolicy(0.5, bias, tuple(weights))
     print("fitted policy, measured on other libraries:")
     report(measuring, policy)
+    for threshold in args.thresholds:
+        print(f"the same with RELEVANCE_THRESHOLD={threshold}:")
+        report(measuring, RelevancePolicy(threshold, bias, tuple(weights)))
     print(f"\nbias={bias:.3f}, weights=({', '.join(f'{w:.3f}' for w in weights)})")
     print("  " + ", ".join(RelevancePolicy.FEATURES))
 
