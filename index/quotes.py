@@ -6,11 +6,12 @@ question's words it holds (all of them, and those not already in the title, whic
 sentence of the article shares), how much of the sentence only repeats the question,
 its neighbours (the answer often follows the sentence that names the subject), its
 place, and whether it holds what the question asks for (a year for "quand", a number
-for "combien", names for "qui" and "où") beyond what the question itself says: the "35"
-of "Combien d'emplois les 35 heures ont-elles permis de créer ?" or the name in "Où Jeong Uhee
-travaille-t-elle ?" answers nothing. The weights were fitted on the development
-questions with articles held out (README, "Retrieval quality"; `python -m
-tests.tuning.fit_answers` refits them).
+that is not a year for "combien", names for "qui" and "où") beyond what the question itself
+says: the "35" of "Combien d'emplois les 35 heures ont-elles permis de créer ?" or the name in
+"Où Jeong Uhee travaille-t-elle ?" answers nothing; and whether it holds that right beside the
+noun the question asks about ("Combien de déplacements…" → "365 000 déplacements"). The
+weights were fitted on the development questions with articles held out (README,
+"Retrieval quality"; `python -m tests.tuning.fit_answers` refits them).
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ _QUESTION_TYPES = (
 )
 QUESTION_TYPES = tuple(name for name, _ in _QUESTION_TYPES)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
-_DIGIT = re.compile(r"\d+")
 # A number that is not a year: a count, an amount, a day of the month.
 _QUANTITY = re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
 _MONTH = re.compile(
