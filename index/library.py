@@ -252,10 +252,12 @@ class Library:
         after a reindex): its vector snapshot read into the system's file cache, and its
         in-memory lexicon built, and the question model run once (its first run sets up
         buffers and kernels: several times a question's usual time, which the first person
-        to ask would otherwise wait for). Returns at once."""
+        to ask would otherwise wait for), and then the passage model, which an embedder may
+        load only when first used (the first article added would wait for it). Returns at once."""
         self._prepared = True
         self._start_for_questions(self._current())
         self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
+        self._maintenance.submit(self.embedder.embed_passages, [WARM_UP_QUESTION])
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:
