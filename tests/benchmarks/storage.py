@@ -6,6 +6,7 @@ the embedding model's time is not in them."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -75,6 +76,7 @@ def questions_during_layout_change(
     questions' latencies in three phases: the client alone; while the writer writes, before
     the library nears the switch (the usual latency under that write load); and from then
     on, across the training and the swap."""
+    shutil.rmtree(directory, ignore_errors=True)  # one left by an earlier run in the same --work is past the switch
     library = Library(directory, recycled, max_words=MAX_WORDS)
     documents = scale_documents(eval_paragraphs(), 10**9, seed=7)
     while library.stats().passages < start:
