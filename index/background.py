@@ -20,11 +20,12 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from index.analysis import STOPWORDS, terms
+from index.analysis import ANALYZER_VERSION, STOPWORDS, terms
 from index.manifest import write_atomic
 
 log = logging.getLogger(__name__)
-BACKGROUND_FILE = "french-terms-v1.sqlite3"
+# Words are reduced with the analysis of the day: another analysis, another table.
+BACKGROUND_FILE = f"french-terms-v{ANALYZER_VERSION}.sqlite3"
 # A passage is this many words long, on average, when turning a word frequency into the
 # chance that a passage holds the word.
 PASSAGE_WORDS = 120

@@ -204,6 +204,13 @@ def test_french_terms_are_stemmed_folded_and_free_of_stop_words():
     assert terms("l'OTAN") == ["otan"]
 
 
+def test_verb_forms_that_are_also_plural_nouns_stay_searchable():
+    # "avions" and "sommes" are forms of "avoir" and "être" but, in news, planes and sums.
+    assert terms("Les avions de chasse") == ["avion", "chass"]
+    assert terms("des sommes versées") == terms("la somme versée")
+    assert terms("Il a été élu") == ["elu"]  # "été" stays a stop word: questions say "a été"
+
+
 def test_accents_fold_away_in_any_text():
     assert fold_accents("Cœur élu à Noël, ex æquo, Ǆ ﬁ") == "Coeur elu a Noel, ex aequo, DZ fi"
 
