@@ -24,6 +24,7 @@ from bot.service import (
 )
 from bot.settings import Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
+from index.background import french_background
 from index.errors import LibraryError
 from index.library import Library
 
@@ -272,6 +273,9 @@ def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     # Embedding once compiles the passage network for this CPU and keeps it (OpenVINO's
     # cache), which the first ingest would otherwise wait for; it also checks the model runs.
     embedder.embed_passages(["Le modèle est prêt."])
+    # The French word frequencies too (built from wordfreq once): a bot whose model cache is
+    # read-only at run time, as in the Docker image, never has to write it.
+    french_background(settings.model_cache_dir)
     print(f"Modèle prêt : {embedder.name} (dimension {embedder.dimension})")
     return 0
 

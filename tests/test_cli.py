@@ -190,3 +190,22 @@ def test_answering_a_question_loads_nothing_that_only_ingesting_needs(run, tmp_p
     asked = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert asked.returncode == 0 and '"results"' in asked.stdout, asked.stderr
     assert asked.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_after_prepare_model_answering_writes_nothing_to_the_model_cache(run, tmp_path, model_cache):
+    # The Docker image prepares the model at build time and keeps the cache read-only.
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for prepared in model_cache.iterdir():
+        if prepared.is_dir():  # the rebuilt model folders, shared; the word frequencies are not
+            (cache / prepared.name).symlink_to(prepared)
+    env = {"MODEL_CACHE_DIR": str(cache)}
+    prepared = run("prepare-model", extra_env=env)
+    assert prepared.returncode == 0, prepared.stderr
+    assert "Modèle prêt" in prepared.stdout
+    ready = sorted(p.name for p in cache.iterdir())
+    assert any(name.startswith("french-terms") for name in ready)
+    assert run("ingest", str(SAMPLE), extra_env=env).returncode == 0
+    asked = run("ask", QUESTION, "--json", extra_env=env)
+    assert asked.returncode == 0 and json.loads(asked.stdout)["found"], asked.stderr
+    assert sorted(p.name for p in cache.iterdir()) == ready
