@@ -48,7 +48,6 @@ class RecycledVectors:
     def __init__(self, real: Embedder, pool: np.ndarray, noise: float = 0.02) -> None:
         self.name, self.dimension = real.name, real.dimension
         self._real, self._pool, self._noise = real, pool, noise
-        self.issued: list[np.ndarray] = []  # every batch handed out, in order: the exact vectors indexed
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._real.embed_queries(texts)
@@ -60,5 +59,4 @@ class RecycledVectors:
             rng = np.random.default_rng(seed)
             vector = self._pool[seed % len(self._pool)] + rng.normal(0, self._noise, self.dimension)
             out[row] = vector / np.linalg.norm(vector)
-        self.issued.append(out)
         return out

@@ -390,7 +390,6 @@ def scale(
 ) -> dict:
     say(f"scale {size}: building")
     data_dir = work / f"scale-{size}"
-    recycled.issued.clear()
     library, build = build_scale_library(data_dir / "index", size, recycled)
     passages = library.stats().passages
     texts = [q.question for q in questions]
