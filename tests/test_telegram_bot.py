@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -420,11 +421,29 @@ def test_the_bot_keeps_serving_when_the_command_menu_cannot_be_registered(tmp_pa
             assert "could not register the command menu" in log_path.read_text()
 
 
+def exited(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
+    """What `process` printed, once it has exited. If it has not within `timeout`, the test
+    fails with the stack of each of its threads (SIGABRT, written by faulthandler: the process
+    runs with PYTHONFAULTHANDLER=1), so that a hang says where it is."""
+    try:
+        return process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _, stderr = process.communicate(timeout=30)
+        pytest.fail(f"the process did not exit within {timeout} s; its threads:\n{stderr[-12_000:]}")
+
+
 def test_a_token_telegram_rejects_is_reported_in_french_without_printing_it(tmp_path, model_cache):
     with FakeTelegram("999:the-token-telegram-knows") as fake:
-        env = bot_environment(fake, tmp_path, model_cache)
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=180
+        env = {**bot_environment(fake, tmp_path, model_cache), "PYTHONFAULTHANDLER": "1"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
         )
-    assert result.returncode == 2 and "refuse le jeton" in result.stderr
-    assert TOKEN not in result.stdout + result.stderr
+        stdout, stderr = exited(process, timeout=180)
+    assert process.returncode == 2 and "refuse le jeton" in stderr
+    assert TOKEN not in stdout + stderr
