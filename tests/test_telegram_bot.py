@@ -84,7 +84,13 @@ def running_bot(telegram: FakeTelegram, data, model_cache, **settings: str):
     with open(log_path, "a") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stderr=log, stdout=log, cwd=data)
         try:
-            telegram.wait_for(lambda: len(telegram.calls_to("setMyCommands")) > started, timeout=120)
+            try:
+                telegram.wait_for(lambda: len(telegram.calls_to("setMyCommands")) > started, timeout=120)
+            except AssertionError:  # a start that hangs says where: each thread's stack (SIGUSR1)
+                if process.poll() is None:
+                    process.send_signal(signal.SIGUSR1)
+                    time.sleep(2)
+                pytest.fail(f"the bot did not start within 120 s; its log ends:\n{log_path.read_text()[-20_000:]}")
             yield process, log_path
         finally:
             process.terminate()
@@ -401,6 +407,24 @@ def test_the_token_never_appears_in_the_log(bot, telegram):
     log = log_path.read_text()
     assert "getUpdates" in log or "HTTP" in log or "polling" in log
     assert TOKEN not in log
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="SIGUSR1 is a POSIX signal")
+def test_an_operator_sees_where_each_thread_of_a_running_bot_is_and_it_keeps_serving(bot, telegram):
+    process, log_path = bot
+    before = len(log_path.read_text())
+    process.send_signal(signal.SIGUSR1)
+    dump = ""
+    for _ in range(100):  # bounded: 10 s
+        dump = log_path.read_text()[before:]
+        if "run_polling" in dump:
+            break
+        time.sleep(0.1)
+    assert "Current thread" in dump and "run_polling" in dump  # the main thread, where it waits for updates
+    assert "Thread 0x" in dump  # and the others (question embedding, maintenance, …)
+    assert TOKEN not in dump
+    assert process.poll() is None
+    ask(telegram, 4242, 4242, "/start", "citant des articles")
 
 
 def test_serve_without_a_token_explains_what_to_do(tmp_path):

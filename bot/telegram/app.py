@@ -8,7 +8,9 @@ messages never run anything: editing an old `/delete 3` must not delete again.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
+import signal
 import time
 from urllib.parse import urlsplit
 
@@ -182,6 +184,8 @@ def serve(settings: Settings, webhook: bool = False) -> int:
         )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     library = open_library(settings, notify=log.info)
     library.prepare_for_questions()
     state = open_state(settings)
