@@ -15,6 +15,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot import replies
 from bot.cli_follow import add_commands as add_follow_commands
+from bot.native_libraries import computing
 from bot.service import (
     ingest_documents,
     library_options,
@@ -109,11 +110,13 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    stats = open_for_terminal(settings).stats()
+    library = open_for_terminal(settings)
+    stats = library.stats()
+    machine = computing(library.embedder)
     if args.json:
-        _print_json(replies.stats_json(stats))
+        _print_json(replies.stats_json(stats, machine))
     else:
-        print(replies.format_stats(stats))
+        print(replies.format_stats(stats, machine))
     return 0
 
 

@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import replies
+from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input
 from bot.settings import Settings
 from bot.terminal import open_for_terminal
@@ -82,7 +83,7 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
         case "/ingest":
             return ingest_line(library, argument, settings)
         case "/stats":
-            return replies.format_stats(library.stats())
+            return replies.format_stats(library.stats(), computing(library.embedder))
         case "/articles":
             articles = library.articles()
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from urllib.parse import quote as quote_url
 
+from bot.native_libraries import Computing
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -143,18 +144,20 @@ def format_article_line(article: ArticleRow) -> str:
     return f"{article.id:>5}  {article.title}" + (f" ({date})" if date else "") + f" — {passages(article.passages)}"
 
 
-def format_stats(stats: LibraryStats) -> str:
+def format_stats(stats: LibraryStats, computing: Computing) -> str:
     return (
         f"Articles : {stats.articles}\n"
         f"Passages : {stats.passages}\n"
         f"Modèle : {stats.model} (dimension {stats.dimension})\n"
         f"Passages de {stats.max_words} mots au plus\n"
         f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo ({stats.directory})"
+        f"\nCalcul : modèle en {computing.precision or 'précision inconnue'}, "
+        f"noyaux BLAS de FAISS {computing.faiss_blas or 'inconnus'}"
     )
 
 
-def stats_json(stats: LibraryStats) -> dict:
-    return asdict(stats)
+def stats_json(stats: LibraryStats, computing: Computing) -> dict:
+    return asdict(stats) | {"computing": asdict(computing)}
 
 
 def format_ingest(outcome_status: str, label: str, article: ArticleRow | None, error: str | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+
 
 def cpu_flags() -> frozenset[str]:
     """The CPU's feature flags as Linux lists them; none elsewhere."""
@@ -26,3 +28,22 @@ def openblas_kernels(flags: frozenset[str]) -> str | None:
     """The OpenBLAS core type whose matrix kernels this CPU runs fastest; None when it has
     neither AVX-512 nor AVX2 (OpenBLAS's own detection is then as good as any)."""
     return next((name for name, needed in OPENBLAS_KERNELS if needed <= flags), None)
+
+
+def faiss_blas_kernels() -> str | None:
+    """The kernels of the OpenBLAS that the loaded FAISS brought (e.g. "SkylakeX"), for
+    benchmarks and tests; None when FAISS is not loaded or uses another BLAS (a build linked
+    to MKL, or outside Linux)."""
+    try:
+        with open("/proc/self/maps", encoding="ascii", errors="replace") as maps:
+            paths = {line.split()[-1] for line in maps if "openblas" in line and "faiss" in line}
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            corename = ctypes.CDLL(path).openblas_get_corename
+        except (OSError, AttributeError):
+            continue
+        corename.restype = ctypes.c_char_p
+        return corename().decode()
+    return None

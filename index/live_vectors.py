@@ -33,10 +33,10 @@ import time
 from concurrent.futures import Executor, Future
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
-from index.faiss_loader import faiss
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size

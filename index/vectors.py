@@ -13,9 +13,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import faiss
 import numpy as np
-
-from index.faiss_loader import faiss
 
 
 class VectorStore(ABC):

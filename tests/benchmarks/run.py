@@ -62,9 +62,10 @@ def summary(seconds: Sequence[float]) -> dict[str, float]:
 
 
 def machine() -> dict:
+    import faiss
     import torch
 
-    from index.faiss_loader import faiss, faiss_blas_kernels
+    from index.cpu import faiss_blas_kernels
     from index.openvino_encoder import import_openvino
 
     openvino = import_openvino()

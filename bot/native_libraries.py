@@ -1,0 +1,44 @@
+"""Native libraries told what this CPU runs, before they load.
+
+The faiss-cpu wheel brings its own OpenBLAS, which picks its matrix kernels by CPU model and
+does not know recent ones: on the Xeons with AMX it falls back to its generic SSE3 kernels
+("Prescott"), several times slower than the AVX-512 ones the CPU runs (README, "Performance").
+FAISS computes with BLAS what the maintenance thread spends its time on: the k-means that trains
+a layout's cells and the assignment of every vector to a cell as a layout is filled. OpenBLAS
+reads its core type from the environment once, as it loads, so each entry point of the
+application names it here before anything imports FAISS; `index` itself never reads the
+environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+
+from index.cpu import faiss_blas_kernels, openblas_kernels
+
+OPENBLAS_CORE_TYPE = "OPENBLAS_CORETYPE"
+
+
+def name_blas_kernels(environment: MutableMapping[str, str], flags: frozenset[str]) -> None:
+    """Name in `environment` the OpenBLAS kernels these CPU `flags` run fastest, unless an operator
+    named some (their choice is kept) or the CPU has neither AVX-512 nor AVX2 (OpenBLAS's own
+    detection is then as good as any). The name stays for the processes the bot starts: they run
+    on the same CPU."""
+    kernels = openblas_kernels(flags)
+    if kernels is not None:
+        environment.setdefault(OPENBLAS_CORE_TYPE, kernels)
+
+
+@dataclass(frozen=True)
+class Computing:
+    """How this machine computes, for an operator checking a server: the precision
+    `EMBEDDING_PRECISION=auto` chose for the model, and the kernels FAISS's OpenBLAS runs (None
+    when unknown: a model run by another library, FAISS linked to another BLAS)."""
+
+    precision: str | None
+    faiss_blas: str | None
+
+
+def computing(embedder: object) -> Computing:
+    return Computing(getattr(embedder, "precision", None), faiss_blas_kernels())
