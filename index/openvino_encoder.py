@@ -177,8 +177,8 @@ class OpenVinoEncoder:
         self._requests = threading.local()  # an infer request serves one thread at a time
         # OpenVINO's Python module sets up its NumPy bridge the first time it hands out an
         # array, behind a C++ static guard taken with the GIL held: two threads doing so at
-        # once can deadlock (the bot's two warm-ups hung its start, 1 start in 10 to 20 under
-        # load). Done here, once, before any other thread can use this network.
+        # once can deadlock (the bot's two warm-ups, question and maintenance, hung its start
+        # now and then). Done here, once, before any other thread can use this network.
         _ = self._model.create_infer_request().get_input_tensor(0).data
 
     def encode(self, texts: Sequence[str], batch_size: int = 16, progress: Progress | None = None) -> np.ndarray:
