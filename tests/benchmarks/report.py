@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Answer latency against txtai's in the same run (issue 14): with its own model, and given our
+# question encoder, so that only the indexes and the ranking are compared.
+TXTAI_RATIO = 0.4
+SAME_ENCODER_RATIO = 0.7
+
 
 def _ms(figures: dict | None, key: str = "p50") -> str:
     return "—" if not figures else f"{figures[key]:.1f} ms"
@@ -47,12 +52,20 @@ def markdown(report: dict) -> str:
             ratio = answer["p50"] / txtai["answer_ms"]["p50"]
             lines.append(
                 f"| … against txtai on the same corpus, p50 | {ratio:.3f}× txtai's "
-                f"({txtai['answer_ms']['p50']:.2f} ms){_check(ratio <= 0.5)} | ≤ 0.5× |"
+                f"({txtai['answer_ms']['p50']:.2f} ms){_check(ratio <= TXTAI_RATIO)} | ≤ {TXTAI_RATIO}× |"
             )
             p95_ratio = answer["p95"] / txtai["answer_ms"]["p95"]
             lines.append(
                 f"| … p95 | {p95_ratio:.4f}× txtai's ({answer['p95']:.2f} ms against {txtai['answer_ms']['p95']:.2f})"
-                f"{_check(p95_ratio <= 0.5)} | ≤ 0.5× |"
+                f"{_check(p95_ratio <= TXTAI_RATIO)} | ≤ {TXTAI_RATIO}× |"
+            )
+        same_encoder = big.get("peers", {}).get("txtai, our question encoder")
+        if same_encoder:
+            ratios = [answer[k] / same_encoder["answer_ms"][k] for k in ("p50", "p95")]
+            lines.append(
+                f"| … away from the model: against txtai given our question encoder, p50 / p95 "
+                f"| {ratios[0]:.3f}× / {ratios[1]:.3f}×{_check(max(ratios) <= SAME_ENCODER_RATIO)} "
+                f"| ≤ {SAME_ENCODER_RATIO}× |"
             )
     if real:
         ingest = real["ingest"]

@@ -1,0 +1,38 @@
+"""The benchmark's report puts each figure beside its target: here, answer latency against txtai's."""
+
+import json
+from pathlib import Path
+
+from tests.benchmarks.report import markdown
+
+# A real run's figures (AMX Xeon, 2026-12-01), its answer latencies set by each test.
+MEASURED = Path(__file__).parent / "benchmarks" / "results" / "amx-100k-kernels" / "report.json"
+
+
+def report_at_100k(ours: tuple[float, float], txtai: tuple[float, float], same_encoder: tuple[float, float]) -> str:
+    report = json.loads(MEASURED.read_text(encoding="utf-8"))
+    scale = report["scale"]["100000"]
+    for figures, (p50, p95) in (
+        (scale, ours),
+        (scale["peers"]["txtai"], txtai),
+        (scale["peers"]["txtai, our question encoder"], same_encoder),
+    ):
+        figures["answer_ms"] = {"p50": p50, "p95": p95}
+    return markdown(report)
+
+
+def row(report: str, starting: str) -> str:
+    return next(line for line in report.splitlines() if line.startswith(starting))
+
+
+def test_answers_are_compared_with_txtai_and_with_txtai_given_our_question_encoder():
+    report = report_at_100k(ours=(20.0, 25.0), txtai=(40.0, 50.0), same_encoder=(25.0, 40.0))
+    assert row(report, "| … against txtai on the same corpus, p50 | 0.500×").endswith("❌ | ≤ 0.4× |")
+    assert row(report, "| … away from the model").startswith(
+        "| … away from the model: against txtai given our question encoder, p50 / p95 | 0.800× / 0.625×"
+    )
+    assert row(report, "| … away from the model").endswith("❌ | ≤ 0.7× |")
+
+    faster = report_at_100k(ours=(10.0, 12.0), txtai=(40.0, 50.0), same_encoder=(20.0, 20.0))
+    assert row(faster, "| … against txtai on the same corpus").endswith("✅ | ≤ 0.4× |")
+    assert row(faster, "| … away from the model").endswith("✅ | ≤ 0.7× |")
