@@ -3,12 +3,12 @@
 import os
 import sys
 
-from bot.native_libraries import name_blas_kernels
+from bot.native_libraries import prepare_native_libraries
 from index.cpu import cpu_flags
 
 
 def run() -> int:
-    name_blas_kernels(os.environ, cpu_flags())  # before anything loads FAISS
+    prepare_native_libraries(os.environ, cpu_flags())  # before anything loads FAISS or ONNX Runtime
     from bot.cli import main
 
     return main()

@@ -1,4 +1,4 @@
-"""Native libraries told what this CPU runs, before they load.
+"""Native libraries told, before they load, what this CPU runs and what they may not do.
 
 The faiss-cpu wheel brings its own OpenBLAS, which picks its matrix kernels by CPU model and
 does not know recent ones: on the Xeons with AMX it falls back to its generic SSE3 kernels
@@ -8,6 +8,12 @@ a layout's cells and the assignment of every vector to a cell as a layout is fil
 reads its core type from the environment once, as it loads, so each entry point of the
 application names it here before anything imports FAISS; `index` itself never reads the
 environment.
+
+ONNX Runtime (1.29 and later, Linux and macOS too) creates a device id and a queue of usage
+events under `~/.cache/Microsoft/DeveloperTools/.onnxruntime` as it loads, for its telemetry
+client to send to Microsoft. citebot reaches no server it was not told to and writes only where
+it is told (for OpenVINO's telemetry, see `index.openvino_encoder.import_openvino`), so
+`ORT_DISABLE_TELEMETRY` is set here too: the runtime reads it once, as it loads.
 """
 
 from __future__ import annotations
@@ -18,13 +24,16 @@ from dataclasses import dataclass
 from index.cpu import faiss_blas_kernels, openblas_kernels
 
 OPENBLAS_CORE_TYPE = "OPENBLAS_CORETYPE"
+ONNX_RUNTIME_TELEMETRY_OFF = "ORT_DISABLE_TELEMETRY"
 
 
-def name_blas_kernels(environment: MutableMapping[str, str], flags: frozenset[str]) -> None:
-    """Name in `environment` the OpenBLAS kernels these CPU `flags` run fastest, unless an operator
-    named some (their choice is kept) or the CPU has neither AVX-512 nor AVX2 (OpenBLAS's own
-    detection is then as good as any). The name stays for the processes the bot starts: they run
-    on the same CPU."""
+def prepare_native_libraries(environment: MutableMapping[str, str], flags: frozenset[str]) -> None:
+    """Set in `environment`, before FAISS or ONNX Runtime loads: the OpenBLAS kernels these CPU
+    `flags` run fastest, unless an operator named some (their choice is kept) or the CPU has
+    neither AVX-512 nor AVX2 (OpenBLAS's own detection is then as good as any); and ONNX
+    Runtime's telemetry off. Both stay for the processes the bot starts: they run on the same
+    CPU, under the same rules."""
+    environment[ONNX_RUNTIME_TELEMETRY_OFF] = "1"
     kernels = openblas_kernels(flags)
     if kernels is not None:
         environment.setdefault(OPENBLAS_CORE_TYPE, kernels)

@@ -37,14 +37,11 @@ _INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
 
 
 def import_onnxruntime():
-    """The `onnxruntime` module, loaded with its usage telemetry off.
+    """The `onnxruntime` module, loaded when first needed (questions on CPUs without AMX).
 
-    On Linux and macOS, ONNX Runtime (1.29 and later) creates a device id and a queue of usage
-    events under `~/.cache/Microsoft/DeveloperTools/.onnxruntime` as it loads, for its
-    telemetry client to send to Microsoft. citebot reaches no server it was not told to and
-    writes only where it is told (as for OpenVINO's, `index.openvino_encoder.import_openvino`):
-    the runtime reads `ORT_DISABLE_TELEMETRY` once, as it loads, so it is set before."""
-    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
+    Its usage telemetry is turned off by the application before it loads
+    (`bot.native_libraries`): the runtime reads `ORT_DISABLE_TELEMETRY` from the environment,
+    which this library never touches."""
     import onnxruntime
 
     return onnxruntime

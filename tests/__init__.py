@@ -1,9 +1,10 @@
-"""citebot's tests and benchmarks. Like `python -m bot`, they name FAISS's matrix kernels for this
-CPU before anything loads FAISS (bot.native_libraries), so they run what users run."""
+"""citebot's tests and benchmarks. Like `python -m bot`, they prepare the native libraries (FAISS's
+matrix kernels for this CPU, ONNX Runtime's telemetry off) before anything loads them
+(bot.native_libraries), so they run what users run."""
 
 import os
 
-from bot.native_libraries import name_blas_kernels
+from bot.native_libraries import prepare_native_libraries
 from index.cpu import cpu_flags
 
-name_blas_kernels(os.environ, cpu_flags())
+prepare_native_libraries(os.environ, cpu_flags())

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bot.native_libraries import OPENBLAS_CORE_TYPE, name_blas_kernels
+from bot.native_libraries import ONNX_RUNTIME_TELEMETRY_OFF, OPENBLAS_CORE_TYPE, prepare_native_libraries
 from index.cpu import cpu_flags, openblas_kernels
 from tests.conftest import ROOT
 
@@ -25,16 +25,22 @@ def test_openblas_kernels_are_the_best_the_cpu_flags_allow():
 
 def test_the_kernels_are_named_for_openblas_unless_an_operator_named_some():
     environment = {"HOME": "/home/bot"}
-    name_blas_kernels(environment, AVX2_EPYC)
-    assert environment == {"HOME": "/home/bot", OPENBLAS_CORE_TYPE: "Haswell"}
+    prepare_native_libraries(environment, AVX2_EPYC)
+    assert environment == {"HOME": "/home/bot", OPENBLAS_CORE_TYPE: "Haswell", ONNX_RUNTIME_TELEMETRY_OFF: "1"}
 
     chosen = {OPENBLAS_CORE_TYPE: "Zen"}
-    name_blas_kernels(chosen, AMX_XEON)
-    assert chosen == {OPENBLAS_CORE_TYPE: "Zen"}
+    prepare_native_libraries(chosen, AMX_XEON)
+    assert chosen[OPENBLAS_CORE_TYPE] == "Zen"
 
     older = {}
-    name_blas_kernels(older, frozenset({"sse4_2", "avx"}))
-    assert older == {}
+    prepare_native_libraries(older, frozenset({"sse4_2", "avx"}))
+    assert OPENBLAS_CORE_TYPE not in older
+
+
+def test_onnx_runtime_telemetry_is_off_whatever_the_environment_said():
+    environment = {ONNX_RUNTIME_TELEMETRY_OFF: "0"}
+    prepare_native_libraries(environment, AMX_XEON)
+    assert environment[ONNX_RUNTIME_TELEMETRY_OFF] == "1"
 
 
 def how_the_bot_computes(tmp_path, model_cache, environment: dict[str, str]) -> dict:

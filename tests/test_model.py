@@ -264,8 +264,7 @@ for thread in threads:
 @pytest.mark.slow
 def test_a_freshly_loaded_network_serves_many_threads_from_its_first_text(embedder):
     """OpenVINO's Python module deadlocked when threads first asked it for arrays at once (the
-    bot's two warm-ups hung its start). The race is rare (1 process in 20 hung before the
-    fix), so it is run in 30 fresh processes."""
+    bot's two warm-ups hung its start). The race is rare, so it is run in 30 fresh processes."""
     for attempt in range(30):
         try:
             done = subprocess.run(

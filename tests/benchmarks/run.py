@@ -66,7 +66,7 @@ def machine() -> dict:
     import torch
 
     from bot.native_libraries import OPENBLAS_CORE_TYPE
-    from index.cpu import faiss_blas_kernels, openblas_kernels
+    from index.cpu import cpu_flags, faiss_blas_kernels, openblas_kernels
     from index.openvino_encoder import import_openvino
 
     openvino = import_openvino()
@@ -75,10 +75,10 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text().splitlines()
     model_name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     memory = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
-    flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    flags = cpu_flags()
     # A run may emulate a smaller CPU by capping the instruction sets the libraries use; the
     # OpenBLAS kernels citebot itself names for this CPU (bot.native_libraries) are no cap.
-    own = {OPENBLAS_CORE_TYPE: openblas_kernels(frozenset(flags))}
+    own = {OPENBLAS_CORE_TYPE: openblas_kernels(flags)}
     caps = {name: os.environ[name] for name in ISA_CAPS if name in os.environ and os.environ[name] != own.get(name)}
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
