@@ -5,8 +5,8 @@ its vector's closeness to the question's (every sentence is embedded at ingest),
 question's words it holds (all of them, and those not already in the title, which every
 sentence of the article shares), how much of the sentence only repeats the question,
 its neighbours (the answer often follows the sentence that names the subject), its
-place, and whether it holds what the question asks for (a year for "quand", a number
-that is not a year for "combien", names for "qui" and "où") beyond what the question itself
+place, and whether it holds what the question asks for (a date for "quand", a number that
+is not a year for "combien", names for "qui" and "où") beyond what the question itself
 says: the "35" of "Combien d'emplois les 35 heures ont-elles permis de créer ?" or the name in
 "Où Jeong Uhee travaille-t-elle ?" answers nothing; and whether it holds that right beside the
 noun the question asks about ("Combien de déplacements…" → "365 000 déplacements"). The
@@ -52,8 +52,12 @@ QUESTION_TYPES = tuple(name for name, _ in _QUESTION_TYPES)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
 # A number that is not a year: a count, an amount, a day of the month.
 _QUANTITY = re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
-_MONTH = re.compile(
-    r"\b(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)\b", re.I
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_MONTH = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
+# A date: a year, a day of a month ("le 6 septembre", "1er mars": how news dates what it
+# reports, where encyclopaedias give the year), or a century ("au XVIIe siècle").
+_DATE = re.compile(
+    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b(?:1er|[12]?[0-9]|3[01])[ \u00a0](?:{_MONTHS})\b|\b[IVX]+e siècle\b", re.I
 )
 _INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
 # A person's name inside the sentence: two capitalised words in a row ("Jens Stoltenberg",
@@ -62,7 +66,7 @@ _PERSON = re.compile(
     r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
 )
 # What a sentence may hold that a typed question asks for, by the name its features carry.
-_PROPERTIES = {"year": _YEAR, "number": _QUANTITY, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
+_PROPERTIES = {"date": _DATE, "number": _QUANTITY, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -81,7 +85,7 @@ FEATURES = (
     "asked-for value beside the question's noun",
 )
 _BESIDE_NOUN = FEATURES.index("asked-for value beside the question's noun")
-_PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with year")
+_PROPERTIES_FROM = FEATURES.index(f"{QUESTION_TYPES[0]} question, sentence with date")
 
 
 _WORD = re.compile(r"\w+")
@@ -228,19 +232,20 @@ def sentence_features(
 # fmt: off
 QUOTE_MODEL = LinearModel(
     mean=(
-        0.8263, 7.234e-10, 0.1783, 0.1783, 0.156, 0.06215, 0.3127, 0.1272, 0.0002825, 0.1169, 0.1783, 0.4991,
-        3.118, 0.03766, 0.0208, 0.0115, 0.058, 0.02751, 0.01698, 0.02174, 0.006709, 0.03495, 0.01473, 0.04068,
-        0.03034, 0.01418, 0.1229, 0.0515, 0.0158, 0.01211, 0.00494, 0.04486, 0.01677, 0.01927,
+        0.8258, 4.308e-10, 0.1784, 0.1784, 0.156, 0.06215, 0.3127, 0.1272, 0.0002863, 0.117, 0.1784, 0.4991,
+        3.118, 0.04245, 0.02083, 0.0115, 0.05815, 0.02763, 0.01955, 0.02174, 0.006709, 0.03495, 0.01473,
+        0.04769, 0.03037, 0.01421, 0.1228, 0.05154, 0.01872, 0.01211, 0.00494, 0.04495, 0.0168, 0.01915,
     ),
     scale=(
-        0.03499, 0.0227, 0.3827, 0.251, 0.2518, 0.09624, 0.4636, 0.2338, 0.02059, 0.2239, 0.3827, 0.3482,
-        0.5129, 0.1904, 0.1427, 0.1066, 0.2338, 0.1635, 0.1292, 0.1458, 0.08164, 0.1836, 0.1205, 0.1976, 0.1715,
-        0.1182, 0.3283, 0.221, 0.1247, 0.1094, 0.07012, 0.207, 0.1284, 0.1375,
+        0.03537, 0.02296, 0.3828, 0.2511, 0.2518, 0.09624, 0.4636, 0.2338, 0.02083, 0.2239, 0.3828, 0.3482,
+        0.513, 0.2017, 0.1428, 0.1066, 0.2341, 0.1639, 0.1385, 0.1458, 0.08164, 0.1836, 0.1205, 0.2131, 0.1716,
+        0.1184, 0.3282, 0.2211, 0.1355, 0.1094, 0.07012, 0.2072, 0.1285, 0.1371,
     ),
     weights=(
-        0.3727, 0.5429, 0.1158, -0.03073, 0.5667, -0.04358, 0.09835, 0.1344, 0.1904, 0.09532, 0.01551, -0.01057,
-        0.2309, 0.3913, 0.01565, 0.0004313, -0.06755, 0.01012, -0.01655, 0.2241, -0.1031, -0.03547, -0.03835,
-        0.0006388, 0.04995, 0.02137, 0.2516, 0.1321, -0.03166, 0.002189, 0.01142, 0.2042, -0.06414, 0.1254,
+        0.3647, 0.5309, 0.1293, -0.02864, 0.5714, -0.03613, 0.08836, 0.1333, 0.1895, 0.09619, 0.01336,
+        -0.009112, 0.2313, 0.4952, 0.003806, -0.03549, -0.04226, 0.003515, 0.003328, 0.2228, -0.1095, -0.03648,
+        -0.04056, -0.02226, 0.05237, 0.02978, 0.2502, 0.133, -0.03776, 0.002874, 0.01515, 0.2063, -0.06341,
+        0.1234,
     ),
 )
 # fmt: on

@@ -121,6 +121,24 @@ def test_the_sentence_that_holds_what_the_question_asks_for_scores_higher():
     assert scores[1] > scores[0]
 
 
+def test_a_day_of_a_month_answers_when_as_a_year_does():
+    # News dates what it reports by the day ("le 6 septembre"), encyclopaedias by the year: a
+    # "quand" question must not prefer a sentence for an unrelated year over the day it asks for.
+    sentences = [
+        "La ligne B accueillera ses premiers voyageurs le 6 septembre, a annoncé mardi la métropole.",
+        "La métropole espère 30 000 voyageurs par jour, autant que sur la ligne A à son ouverture en 2012.",
+        "Le jugement a été mis en délibéré au 1er avril.",
+        "L'abbaye fut reconstruite au XVIIe siècle.",
+        "Les travaux ont duré six mois.",
+    ]
+    asked = asked_for("Quand ouvre la nouvelle ligne de tram ?")
+    features = sentence_features(["ouvr", "lign", "tram"], [], asked, sentences, np.zeros(5, np.float32))
+    assert features[:, FEATURES.index("date question, sentence with date")].tolist() == [1, 1, 1, 1, 0]
+    cosines = np.array([0.905, 0.893, 0.85, 0.85, 0.85], dtype=np.float32)
+    scores = QUOTE_MODEL.scores(sentence_features(["ouvr", "lign"], [], asked, sentences[:2], cosines[:2]))
+    assert scores[0] > scores[1]
+
+
 def test_a_teaser_line_never_runs_into_the_next_sentence():
     document = parse_text("Titre\n\nLe maire a parlé hier soir.\nLire aussi : Le budget voté\nLe conseil a suivi.")
     assert document.text == "Le maire a parlé hier soir.\n\nLe conseil a suivi."

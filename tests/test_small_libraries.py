@@ -53,6 +53,7 @@ def test_a_library_of_a_few_articles_answers_reworded_questions_and_declines_the
         ("Qui est le prédateur du castor ?", "le loup"),
         ("Combien de familles de castors vivent sur la Dordogne ?", "quatorze familles"),
         ("Combien a coûté la ligne B ?", "215 millions"),
+        ("Quand ouvre la nouvelle ligne de tram à Brest ?", "6 septembre"),  # a day, not another line's year
         ("Où se réunissent les pays de l'Alliance atlantique ?", "Bruxelles"),
     ]:
         assert answer in (first_quote(library, question) or ""), question
