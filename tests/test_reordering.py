@@ -46,13 +46,16 @@ def candidate(question: str, title: str, text: str, rank: int, cosines: list[flo
 def test_what_a_passage_holds_of_the_question_is_measured_on_the_passage_its_title_and_names():
     question = "Qui dirige l'OTAN depuis Bruxelles ?"
     asked = QuestionTerms.of(question, {t: w for t, w in zip(terms(question), (1.0, 3.0, 2.0), strict=True)})
-    assert asked.names == ("bruxelles",)  # capitalised after a space: "l'OTAN" is not counted
+    assert asked.names == ("otan", "bruxelles")  # capitalised inside the question, elided or not
     held = asked.match("L'OTAN en guerre", None, "Jens Stoltenberg dirige l'alliance.")
     assert held.coverage == (1.0 + 3.0) / 6.0  # "dirig" and "otan" (from the title)
     assert held.title == 3.0 / 6.0
     assert held.rarest == 3.0 / 5.0  # of the two rarest, "otan" (3) and "bruxelles" (2)
-    assert held.names == 0.0
-    assert asked.match("Bruxelles", None, "Le siège.").names == 1.0
+    assert held.names == 0.5
+    assert asked.match("Bruxelles", None, "Le siège.").names == 0.5
+    assert asked.match("La préfecture", None, "Aurélie Morand dirige la préfecture.").names == 0.0
+    assert QuestionTerms.of("L'OTAN est-elle à Bruxelles ?", {}).names == ("bruxelles",)  # not the first word
+    assert QuestionTerms.of("Qui a reçu le prix d'Angoulême ?", {}).names == ("angouleme",)
 
 
 def test_the_passage_that_answers_comes_before_a_higher_fused_one_that_only_shares_words():

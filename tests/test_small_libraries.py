@@ -64,6 +64,15 @@ def test_a_library_of_a_few_articles_answers_reworded_questions_and_declines_the
     library.close()
 
 
+def test_an_article_alone_declines_a_question_on_what_it_does_not_name(tmp_path, embedder, settings):
+    # The prefect "est à la tête de la préfecture": close to "dirige", but the question names
+    # the OTAN ("l'OTAN", elided), which the article never does.
+    library = library_of(tmp_path, embedder, settings, "prefet-occitanie.txt")
+    assert not library.ask("Qui dirige l'OTAN ?").found
+    assert library.ask("Qui dirige la préfecture de région ?").found
+    library.close()
+
+
 # Articles where the follow-ups' own words fit as well: only the conversation tells them apart.
 DISTRACTORS = [
     "titre: La doyenne des Bretons fête ses 111 ans\ndate: 2025-04-02\n\nJeanne Le Gall a fêté dimanche ses "
