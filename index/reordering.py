@@ -37,7 +37,7 @@ PASSAGE_FEATURES = (
     "question term weight in the passage",
     "question term weight in the title",
     "weight of the two rarest question terms in the passage",
-    "question's names in the passage",
+    "question's names written bare in the passage",
 )
 # The sentence features (`index.quotes.FEATURES`) read here.
 _COSINE, _TERMS, _TERMS_BEYOND_TITLE = (
@@ -51,8 +51,9 @@ _BELOW_BEST, _CLOSEST = (
 # weight it had beside the fused rank before there was a model (`tests/tuning/fit_answers.py`
 # says why).
 BEST_SENTENCE_WEIGHT = 0.5
-# A capitalised word inside the question, elided ones too: "l'OTAN", "d'Angoulême".
-_NAME = re.compile(r"(?<=\S)\s+(?:(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’])?([A-ZÀ-ÖØ-Þ][\w'’-]+)")
+# A capitalised word inside the question, bare ("Jens Stoltenberg", "à Bruxelles") or elided
+# ("l'OTAN", "d'Angoulême"; group 1 is the elision).
+_NAME = re.compile(r"(?<=\S)\s+((?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’])?([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,12 @@ class TermMatch:
     title: float  # share of it in the title alone
     rarest: float  # share of the weight of the question's two rarest terms
     names: float  # share of the question's names (capitalised inside it); 1 without names
+    # The same for the names written bare. Elided ones are mostly the subject at large (a
+    # country, an organisation: "l'Ukraine", "l'OTAN"), which the passage that answers may call
+    # otherwise ("Kiev", "l'Alliance"): they tell whether the library is about the question
+    # (the relevance policy weighs `names`), not which of its passages answers (the passage
+    # model weighs `bare_names`).
+    bare_names: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -72,11 +79,14 @@ class QuestionTerms:
     weights: Mapping[str, float]
     rarest: Mapping[str, float]  # the two rarest terms' weights
     names: tuple[str, ...]  # folded, lower-cased
+    bare_names: tuple[str, ...] = ()  # those of `names` written without an elision
 
     @classmethod
     def of(cls, question: str, weights: Mapping[str, float]) -> QuestionTerms:
         rarest = dict(sorted(weights.items(), key=lambda pair: -pair[1])[:2])
-        return cls(weights, rarest, tuple(fold_accents(n.lower()) for n in _NAME.findall(question)))
+        found = [(elision, fold_accents(name.lower())) for elision, name in _NAME.findall(question)]
+        names = tuple(name for _, name in found)
+        return cls(weights, rarest, names, tuple(name for elision, name in found if not elision))
 
     def match(
         self,
@@ -96,7 +106,8 @@ class QuestionTerms:
             coverage=_share(self.weights, present),
             title=_share(self.weights, title_terms),
             rarest=_share(self.rarest, present),
-            names=_names_share(self.names, passage_context(title, heading, text)),
+            names=_names_share(self.names, context := passage_context(title, heading, text)),
+            bare_names=_names_share(self.bare_names, context),
         )
 
 
@@ -159,7 +170,7 @@ def passage_features(candidates: Sequence[PassageFacts]) -> np.ndarray:
             c.match.coverage,
             c.match.title,
             c.match.rarest,
-            c.match.names,
+            c.match.bare_names,
         )
     rows[:, _BELOW_BEST] = rows[:, _CLOSEST] - rows[:, _CLOSEST].max()
     return rows
@@ -176,15 +187,15 @@ def reorder(candidates: Sequence[PassageFacts], model: LinearModel) -> list[int]
 PASSAGE_MODEL = LinearModel(
     mean=(
         5.671, 0.9594, -0.07022, 0.2474, 0.2521, 0.8207, 0.268, 0.2422, -0.04757, 1.483, 1.821, 0.2821, 0.05471,
-        0.2177, 0.6619,
+        0.2177, 0.6784,
     ),
     scale=(
         1.817, 1.18, 0.882, 0.2914, 0.2952, 0.03001, 0.2096, 0.2196, 0.03376, 0.7016, 0.3365, 0.2349, 0.1293,
-        0.3055, 0.4552,
+        0.3055, 0.4511,
     ),
     weights=(
-        0.1907, 0.5898, 0.03255, 0.1298, 0.1123, 0.765, 0.03499, -0.1394, 0.7227, -0.08953, -0.04457, 0.7238,
-        0.1962, 0.1722, 0.4561,
+        0.1935, 0.5898, 0.03236, 0.1292, 0.113, 0.7707, 0.03323, -0.1414, 0.7281, -0.08897, -0.04591, 0.7317,
+        0.1976, 0.1742, 0.4008,
     ),
 )
 # fmt: on

@@ -52,6 +52,7 @@ def test_what_a_passage_holds_of_the_question_is_measured_on_the_passage_its_tit
     assert held.title == 3.0 / 6.0
     assert held.rarest == 3.0 / 5.0  # of the two rarest, "otan" (3) and "bruxelles" (2)
     assert held.names == 0.5
+    assert asked.bare_names == ("bruxelles",) and held.bare_names == 0.0  # what the passage model weighs
     assert asked.match("Bruxelles", None, "Le siège.").names == 0.5
     assert asked.match("La préfecture", None, "Aurélie Morand dirige la préfecture.").names == 0.0
     assert QuestionTerms.of("L'OTAN est-elle à Bruxelles ?", {}).names == ("bruxelles",)  # not the first word
