@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -50,23 +52,40 @@ _QUESTION_TYPES = (
 )
 QUESTION_TYPES = tuple(name for name, _ in _QUESTION_TYPES)
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})\b")
+# The patterns below run over every candidate passage of every typed question, so each starts
+# with what it must match first (a digit, a space, a letter), which lets the regular-expression
+# engine skip ahead, and checks what precedes that character afterwards, with a look-behind: a
+# pattern that opens with a look-around or `\b` is tried at every position, several times
+# slower. tests/test_quotes.py holds the plain forms they are checked against.
 # A number that is not a year: a count, an amount, a day of the month.
-_QUANTITY = re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
+_QUANTITY = re.compile(
+    r"\d(?<![\d,.]\d)(?!(?<=1)[0-9]{3}\b)(?!(?<=2)0[0-9]{2}\b)\d*(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"
+)
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-_MONTH = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
+# Month names and dates are read from lower-cased text (case-insensitive matching is slower).
+_MONTH = re.compile("(?:" + "|".join(f"{m[0]}(?<!\\w{m[0]}){m[1:]}" for m in _MONTHS.split("|")) + r")\b")
 # A date: a year, a day of a month ("le 6 septembre", "1er mars": how news dates what it
 # reports, where encyclopaedias give the year), or a century ("au XVIIe siècle").
 _DATE = re.compile(
-    rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b(?:1er|[12]?[0-9]|3[01])[ \u00a0](?:{_MONTHS})\b|\b[IVX]+e siècle\b", re.I
+    r"[0-9](?<!\w[0-9])(?:(?<=1)[0-9]{3}\b|(?<=2)0[0-9]{2}\b"  # a year
+    rf"|(?:(?<=1)er|(?<=3)[01]|(?<=[12])[0-9])?[ \u00a0](?:{_MONTHS})\b)"  # a day of a month
+    r"|[ivx](?<!\w[ivx])[ivx]*e siècle\b"  # a century
 )
-_INNER_NAME = re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
+_INNER_NAME = re.compile(r"\s(?<=[^.!?\s]\s)\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
 # A person's name inside the sentence: two capitalised words in a row ("Jens Stoltenberg",
 # "Jean-Pierre Denis", "Charles de Gaulle"), where an organisation or a place is mostly one.
 _PERSON = re.compile(
-    r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
+    r"\s(?<=[^.!?\s]\s)\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
 )
-# What a sentence may hold that a typed question asks for, by the name its features carry.
-_PROPERTIES = {"date": _DATE, "number": _QUANTITY, "month": _MONTH, "name": _INNER_NAME, "person": _PERSON}
+# What a sentence may hold that a typed question asks for, by the name its features carry;
+# True: read from the lower-cased text.
+_PROPERTIES = {
+    "date": (_DATE, True),
+    "number": (_QUANTITY, False),
+    "month": (_MONTH, True),
+    "name": (_INNER_NAME, False),
+    "person": (_PERSON, False),
+}
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
@@ -133,6 +152,15 @@ def asked_noun(question: str) -> str | None:
     return stem(noun.lower())
 
 
+def same_length_lower(text: str) -> str:
+    """`text` in lower case, each character staying one character (so that offsets hold): the
+    few whose lower case is longer ("İ") are kept as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 def _value_beside(sentence: str, asked: AskedFor) -> bool:
     """Whether `sentence` holds what `asked` asks for within a few words of its noun: a
     number for a number question, a year or a month for a date, a capitalised word (a name,
@@ -148,17 +176,12 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
             if asked.kind == "number":
                 found = near.isdigit()
             elif asked.kind == "date":
-                found = bool(_YEAR.fullmatch(near) or _MONTH.fullmatch(near))
+                found = bool(_YEAR.fullmatch(near) or _MONTH.fullmatch(near.lower()))
             else:
                 found = i > 0 and near[0].isupper() and near.lower() not in STOPWORDS
             if found:
                 return True
     return False
-
-
-def _holds_beyond(pattern: re.Pattern[str], sentence: str, known: frozenset[str]) -> bool:
-    """Whether `sentence` holds a match of `pattern` that is not only words of `known`."""
-    return any(not known.issuperset(_WORD.findall(m.group().casefold())) for m in pattern.finditer(sentence))
 
 
 def question_type(question: str) -> str | None:
@@ -221,11 +244,27 @@ def sentence_features(
                 features[i, _BESIDE_NOUN] = _value_beside(sentence, asked)
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)
-        for i, sentence in enumerate(sentences):
-            features[i, column : column + len(_PROPERTIES)] = [
-                _holds_beyond(p, sentence, asked.words) for p in _PROPERTIES.values()
-            ]
+        features[:, column : column + len(_PROPERTIES)] = sentence_properties(sentences, asked.words)
     return features
+
+
+def sentence_properties(sentences: Sequence[str], known: frozenset[str]) -> np.ndarray:
+    """Which of `_PROPERTIES` each sentence holds beyond the words `known` (the question's).
+
+    One scan of the passage per property rather than one per sentence and property (this
+    runs for every candidate of every typed question): the sentences are joined by a NUL,
+    which no property matches or crosses and which reads, to their look-behinds and word
+    boundaries, as the start or end of a sentence does (sentences are trimmed)."""
+    held = np.zeros((len(sentences), len(_PROPERTIES)), dtype=np.float32)
+    joined = "\x00".join(sentences)
+    lowered = same_length_lower(joined)
+    starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
+    for column, (pattern, lower) in enumerate(_PROPERTIES.values()):
+        for match in pattern.finditer(lowered if lower else joined):
+            row = bisect_right(starts, match.start()) - 1
+            if not held[row, column] and not known.issuperset(_WORD.findall(match.group().casefold())):
+                held[row, column] = 1.0
+    return held
 
 
 # Fitted by `python -m tests.tuning.fit_answers` (see the module docstring).

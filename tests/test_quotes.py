@@ -1,9 +1,14 @@
 """The quote: the sentence that answers, and never a piece of a quotation."""
 
+import re
+
 import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from index.analysis import stem, terms
 from index.documents import parse_text
+from index.quotes import _PROPERTIES as PROPERTIES
 from index.quotes import (
     FEATURES,
     QUOTE_MODEL,
@@ -12,7 +17,9 @@ from index.quotes import (
     asked_noun,
     question_type,
     quote_span,
+    same_length_lower,
     sentence_features,
+    sentence_properties,
 )
 from index.sentences import sentence_spans
 
@@ -142,3 +149,75 @@ def test_a_day_of_a_month_answers_when_as_a_year_does():
 def test_a_teaser_line_never_runs_into_the_next_sentence():
     document = parse_text("Titre\n\nLe maire a parlé hier soir.\nLire aussi : Le budget voté\nLe conseil a suivi.")
     assert document.text == "Le maire a parlé hier soir.\n\nLe conseil a suivi."
+
+
+# The properties in their plain form: what `index.quotes._PROPERTIES` must match, written there
+# so that the regular-expression engine can skip ahead (this is the specification).
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+PLAIN_PROPERTIES = {
+    "date": re.compile(
+        rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b(?:1er|[12]?[0-9]|3[01])[ \u00a0](?:{_MONTHS})\b|\b[IVX]+e siècle\b",
+        re.I,
+    ),
+    "number": re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"),
+    "month": re.compile(rf"\b(?:{_MONTHS})\b", re.I),
+    "name": re.compile(r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"),
+    "person": re.compile(
+        r"(?<=[^.!?\s])\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
+    ),
+}
+# Pieces of news text, dates and numbers in every spelling the patterns care about.
+_PIECES = [
+    *"0123456789 .,!?'-xXivIVeé\u00a0\u202fAÉzZ\n",
+    *_MONTHS.split("|"),
+    "Mars",
+    "SEPTEMBRE",
+    "Août",
+    "1er",
+    "er",
+    " siècle",
+    "XVIIe",
+    "xixe",
+    "2019",
+    "1968",
+    "20",
+    "19",
+    "31",
+    "32",
+    " 000",
+    "1,5",
+    "Jens",
+    " Stoltenberg",
+    " de ",
+    "d'",
+    "Jean-Pierre",
+    "İ",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+@example("Le 12 mars 2019, le 1er Août, le 31 décembre, le 32 mars et le 45 MARS ; au XVIIe siècle, au xixe siècle.")
+@example("Il y a 1 000 000 habitants, 1,5 % de plus, 20 fois, en 2019 000 et 1968.")
+@example("Selon Jens Stoltenberg et Jean-Pierre de Gaulle. Bruxelles accueille\nMme Dupont d'Ormesson.")
+def test_each_property_matches_what_its_plain_form_matches(text):
+    lowered = same_length_lower(text)
+    assert len(lowered) == len(text)
+    for name, (pattern, lower) in PROPERTIES.items():
+        found = [m.span() for m in pattern.finditer(lowered if lower else text)]
+        assert found == [m.span() for m in PLAIN_PROPERTIES[name].finditer(text)], name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TEXTS.map(str.strip).filter(bool), min_size=1, max_size=6))
+def test_a_passage_is_read_for_properties_as_its_sentences_one_by_one(sentences):
+    known = frozenset({"2019", "mars"})
+    one_by_one = [
+        [
+            any(not known.issuperset(re.findall(r"\w+", m.group().casefold())) for m in plain.finditer(sentence))
+            for plain in PLAIN_PROPERTIES.values()
+        ]
+        for sentence in sentences
+    ]
+    assert sentence_properties(sentences, known).astype(bool).tolist() == one_by_one
