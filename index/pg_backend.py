@@ -16,8 +16,10 @@ reentrant within a process), and the reindex lock (one reindex at a time, a seco
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
+import time
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -32,7 +34,14 @@ from index.pg_store import WRITE_LOCK_KEY, PgStore, connect
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
+log = logging.getLogger(__name__)
+
 CONTROL = "citebot_control"
+# The drop of a replaced library schema waits for its readers this long at a time, then gives
+# way to the reads queued behind it, this many times (`PgBackend.drop_schema`).
+DROP_LOCK_TIMEOUT = "500ms"
+DROP_PAUSE_SECONDS = 0.25
+DROP_ATTEMPTS = 40
 REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1
 LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
 
@@ -227,7 +236,9 @@ class PgBackend:
         return PgStore(self.url, self._state()[0], dimension, create=False)
 
     def staging_store(self, config: IndexConfig) -> PgStore:
-        """A new library schema, without its vector index while the reindex fills it."""
+        """A new library schema, without its vector index while the reindex fills it (and
+        first, what earlier reindexes left)."""
+        self.drop_unused_schemas()
         return PgStore(self.url, self._new_schema_name(), config.dimension, vector_index=False)
 
     def finish_staging(self, target: PgStore, dimension: int) -> None:
@@ -251,13 +262,43 @@ class PgBackend:
         target.close()
         self.drop_schema(target.schema)
 
-    def drop_schema(self, schema: str) -> None:
-        """Drop a library schema that is no longer in use (readers still in it finish first:
-        PostgreSQL makes the drop wait for their locks)."""
+    def drop_schema(self, schema: str) -> bool:
+        """Drop a library schema that is no longer in use, once the readers still in it have
+        finished; False if they kept it for `DROP_ATTEMPTS` tries (the next reindex drops it).
+
+        The drop waits for a lock at most `DROP_LOCK_TIMEOUT` at a time: while it waits,
+        PostgreSQL queues every new read of those tables behind it, so a reader that must see
+        such a read through before it finishes (two threads of a replica waiting on each
+        other, which PostgreSQL cannot see) would wait for the drop that waits for it."""
+        import psycopg
+
         if not re.fullmatch(r"citebot_lib_\d+", schema):
             raise ValueError(f"not a library schema: {schema}")
         with connect(self.url, vectors=False) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            connection.execute(f"SET lock_timeout = '{DROP_LOCK_TIMEOUT}'")
+            for _ in range(DROP_ATTEMPTS):
+                try:
+                    connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                    return True
+                except psycopg.errors.LockNotAvailable:
+                    time.sleep(DROP_PAUSE_SECONDS)  # the queued readers go through meanwhile
+        log.warning("library schema %s still in use after %d tries: the next reindex drops it", schema, DROP_ATTEMPTS)
+        return False
+
+    def drop_unused_schemas(self) -> None:
+        """Drop the library schemas that are not the library in place: those a killed reindex
+        left, or a replaced one its readers kept (callers hold the reindex lock)."""
+        current = self._state()[0]
+        with connect(self.url, vectors=False) as connection:
+            schemas = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'citebot_lib_%'"
+                ).fetchall()
+            ]
+        for schema in schemas:
+            if schema != current and re.fullmatch(r"citebot_lib_\d+", schema):
+                self.drop_schema(schema)
 
     def reusable(self, model: str, dimension: int) -> bool:
         manifest = self.manifest() or {}

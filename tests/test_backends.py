@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from index.analysis import ANALYZER_VERSION
 from index.library import Library
 from index.manifest import IndexConfig
 from index.pg_backend import PgBackend
+from index.pg_store import connect
 from index.reindex import copy_articles
 from index.storage import LocalBackend
 from tests.conftest import ROOT, SAMPLE, HashingEmbedder
@@ -154,3 +156,57 @@ def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cac
     assert there["found"] and [r["quote"] for r in there["results"]] == [r["quote"] for r in here["results"]]
     again = run("migrate", "--to", database_url)
     assert again.returncode == 2 and "pas vide" in again.stderr
+
+
+def test_a_postgres_reindex_finishes_while_a_reader_waits_on_one_queued_behind_it(database_url):
+    # Dropping the replaced schema waits for its readers, and PostgreSQL queues every new read
+    # of those tables behind that drop. A reader that must wait for such a read before it
+    # finishes (the threads of one process waiting on each other: a wait PostgreSQL cannot see)
+    # would hold the drop, and the reindex, for ever; the drop gives way and tries again.
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest(articles_about_councils(5))
+    old = library.backend.source_store(library.config.dimension)
+    late = library.backend.source_store(library.config.dimension)
+    reindex = threading.Thread(target=library.reindex)
+    late_read_done = threading.Event()
+
+    def late_read() -> None:
+        with late.read():
+            late.get_passages([1])
+        late_read_done.set()
+
+    with old.read():
+        old.get_passages([1])  # the old schema's tables, held until this reader finishes
+        reindex.start()
+        assert wait_until(lambda: drop_waiting(database_url), 60), "the reindex never reached its drop"
+        reader = threading.Thread(target=late_read)
+        reader.start()
+        finished = late_read_done.wait(30)  # what this reader waits for before it finishes
+    reader.join(60)
+    reindex.join(60)
+    assert finished, "a read queued behind the drop of the replaced schema waited for it"
+    assert not reindex.is_alive() and not reader.is_alive()
+    assert {a.id for a in library.articles()} == {1, 2, 3, 4, 5}
+    old.close()
+    late.close()
+    with connect(database_url, vectors=False) as connection:  # dropped once its readers finished
+        assert not connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (old.schema,)).fetchall()
+    library.close()
+
+
+def drop_waiting(database_url: str) -> bool:
+    with connect(database_url, vectors=False) as connection:
+        return bool(
+            connection.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'DROP SCHEMA%' AND wait_event_type = 'Lock'"
+            ).fetchone()[0]
+        )
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
