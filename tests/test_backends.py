@@ -210,3 +210,19 @@ def wait_until(condition, seconds: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_a_postgres_reindex_drops_the_schemas_earlier_ones_left(database_url):
+    # A reindex killed before its swap leaves its staging schema; one whose replaced schema
+    # stayed in use leaves that one: the next reindex drops both kinds first.
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest(articles_about_councils(3))
+    left = library.backend.staging_store(library.config)
+    left.close()
+    library.reindex()
+    with connect(database_url, vectors=False) as connection:
+        schemas = {r[0] for r in connection.execute("SELECT nspname FROM pg_namespace").fetchall()}
+    assert left.schema not in schemas
+    assert library.backend.manifest() and sum(s.startswith("citebot_lib_") for s in schemas) == 1
+    assert {a.id for a in library.articles()} == {1, 2, 3}
+    library.close()
