@@ -156,7 +156,8 @@ def test_a_teaser_line_never_runs_into_the_next_sentence():
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 PLAIN_PROPERTIES = {
     "date": re.compile(
-        rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b(?:1er|[12]?[0-9]|3[01])[ \u00a0](?:{_MONTHS})\b|\b[IVX]+e siècle\b",
+        rf"\b(?:1[0-9]{{3}}|20[0-9]{{2}})\b|\b(?:1er|[12]?[0-9]|3[01])[ \u00a0](?:{_MONTHS})\b|\b[IVX]+e siècle\b"
+        rf"|\b(?:{_MONTHS})\b",
         re.I,
     ),
     "number": re.compile(r"(?<![\d,.])(?!(?:1[0-9]{3}|20[0-9]{2})\b)\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"),
@@ -198,7 +199,7 @@ _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
 
 @settings(max_examples=400, deadline=None)
 @given(_TEXTS)
-@example("Le 12 mars 2019, le 1er Août, le 31 décembre, le 32 mars et le 45 MARS ; au XVIIe siècle, au xixe siècle.")
+@example("Le 12 mars 2019, le 1er Août, le 31 décembre, le 32 mars et le 45 MARS ; au XVIIe siècle, fin juin.")
 @example("Il y a 1 000 000 habitants, 1,5 % de plus, 20 fois, en 2019 000 et 1968.")
 @example("Selon Jens Stoltenberg et Jean-Pierre de Gaulle. Bruxelles accueille\nMme Dupont d'Ormesson.")
 def test_each_property_matches_what_its_plain_form_matches(text):
