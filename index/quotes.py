@@ -63,7 +63,9 @@ _QUANTITY = re.compile(
 )
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 # Month names and dates are read from lower-cased text (case-insensitive matching is slower).
-_MONTH = re.compile("(?:" + "|".join(f"{m[0]}(?<!\\w{m[0]}){m[1:]}" for m in _MONTHS.split("|")) + r")\b")
+# A month's name starting a word, checked after its first letter.
+_MONTH_WORD = "(?:" + "|".join(f"{m[0]}(?<!\\w{m[0]}){m[1:]}" for m in _MONTHS.split("|")) + ")"
+_MONTH = re.compile(_MONTH_WORD + r"\b")
 # A date: a year, a day of a month or a month ("le 6 septembre", "1er mars", "fin juin": how
 # news dates what it reports, where encyclopaedias give the year), or a century ("au XVIIe
 # siècle").
@@ -71,7 +73,7 @@ _DATE = re.compile(
     r"[0-9](?<!\w[0-9])(?:(?<=1)[0-9]{3}\b|(?<=2)0[0-9]{2}\b"  # a year
     rf"|(?:(?<=1)er|(?<=3)[01]|(?<=[12])[0-9])?[ \u00a0](?:{_MONTHS})\b)"  # a day of a month
     r"|[ivx](?<!\w[ivx])[ivx]*e siècle\b"  # a century
-    "|" + "|".join(f"{m[0]}(?<!\\w{m[0]}){m[1:]}\\b" for m in _MONTHS.split("|"))  # a month
+    rf"|{_MONTH_WORD}\b"  # a month
 )
 _INNER_NAME = re.compile(r"\s(?<=[^.!?\s]\s)\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
 # A person's name inside the sentence: two capitalised words in a row ("Jens Stoltenberg",
