@@ -148,7 +148,7 @@ class DefaultModelEmbedder:
         prompted = [E5_PROMPTS["query"] + t for t in texts]
         if self.questions_in_8_bits is not None:
             return self.questions_in_8_bits.encode(prompted)
-        return self.encoder.encode(prompted, self.batch_size)
+        return self.encoder.encode_questions(prompted, self.batch_size)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)

@@ -78,20 +78,32 @@ class FolderTokenizer:
                 self._full = self._configured(Tokenizer.from_file(str(self._folder / "tokenizer.json")))
             return self._full
 
-    def encode(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Token ids and attention mask of a batch of texts, padded to the longest."""
+    def encode(self, texts: list[str], min_tokens: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids and attention mask of a batch of texts, padded to the longest, and to
+        `min_tokens` at least (the padding is masked out: the vectors stay the same)."""
         if all(self.covers(text) for text in texts):
             encodings = self._subset.encode_batch(texts)
             ids = self._subset_to_full[np.array([e.ids for e in encodings], dtype=np.int64)]
         else:
             encodings = self.full().encode_batch(texts)
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        return ids, np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        missing = min_tokens - ids.shape[1]
+        if missing > 0:
+            ids = np.pad(ids, ((0, 0), (0, missing)), constant_values=self.full_pad_id)
+            mask = np.pad(mask, ((0, 0), (0, missing)))
+        return ids, mask
+
+    @property
+    def full_pad_id(self) -> int:
+        """The padding token's id in the full vocabulary (the network's)."""
+        return int(self._subset_to_full[self._subset.token_to_id(self._pad)])
 
 
-def network_inputs(tokenizer: FolderTokenizer, texts: list[str]) -> dict[str, np.ndarray]:
-    """The BERT network's three inputs for a batch of texts, padded to the longest."""
-    ids, mask = tokenizer.encode(texts)
+def network_inputs(tokenizer: FolderTokenizer, texts: list[str], min_tokens: int = 0) -> dict[str, np.ndarray]:
+    """The BERT network's three inputs for a batch of texts, padded to the longest and to
+    `min_tokens` at least."""
+    ids, mask = tokenizer.encode(texts, min_tokens)
     return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
 

