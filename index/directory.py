@@ -65,13 +65,17 @@ def _retired(directory: Path) -> Path:
 
 
 def swap_in(directory: Path) -> None:
-    """staging -> directory, keeping the old one aside until the new one is in place.
-    Callers hold the write lock."""
+    """staging -> directory, the old one set aside (`remove_retired` removes it, outside the
+    write lock: removing a large library's files takes seconds). Callers hold the write lock."""
     retired = _retired(directory)
     shutil.rmtree(retired, ignore_errors=True)
     directory.rename(retired)
     staging(directory).rename(directory)
-    shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_retired(directory: Path) -> None:
+    """The library a swap replaced (processes still reading it keep their open files)."""
+    shutil.rmtree(_retired(directory), ignore_errors=True)
 
 
 def recover_swap(directory: Path) -> None:

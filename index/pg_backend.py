@@ -248,15 +248,24 @@ class PgBackend:
         target.analyze()
 
     def swap_in(self, target: PgStore, config: IndexConfig) -> None:
-        """Callers hold the write lock: the new schema becomes the library, the old one goes."""
-        previous = self._state()[0]
+        """Callers hold the write lock: the new schema becomes the library (`retire` drops the
+        old one, once the write lock is free: its drop may wait for readers still in it)."""
         with connect(self.url, vectors=False) as connection, connection.transaction():
             connection.execute(
                 f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",
                 (target.schema, _manifest_json(config)),
             )
         target.close()
-        self.drop_schema(previous)
+
+    def retire(self) -> None:
+        """Drop the schema the swap replaced (and any other left over): callers hold the reindex
+        lock. The reindex has succeeded by now, so a failure here is logged, not raised."""
+        import psycopg
+
+        try:
+            self.drop_unused_schemas()
+        except psycopg.Error as exc:
+            log.warning("replaced library schemas not dropped (the next reindex drops them): %s", exc)
 
     def discard(self, target: PgStore) -> None:
         target.close()

@@ -77,6 +77,7 @@ def rebuild(
             source.close()
             backend.discard(target)
             raise
+        backend.retire()  # outside the write lock: writers go on in the new library meanwhile
     return report
 
 

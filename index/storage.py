@@ -31,6 +31,7 @@ from index.directory import (
     ReindexLock,
     database_identity,
     recover_swap,
+    remove_retired,
     remove_stale_temporaries,
     staging,
     swap_in,
@@ -84,6 +85,11 @@ class Backend(Protocol):
 
     def swap_in(self, target, config: IndexConfig) -> None:
         """Put the staging library in place of the current one; callers hold the write lock."""
+
+    def retire(self) -> None:
+        """Remove what the swap replaced, once writers no longer wait for it: callers hold the
+        reindex lock, not the write lock. Never raises: what cannot be removed yet (readers
+        still in it) is left for the next reindex, or the next opening, to remove."""
 
     def discard(self, target) -> None: ...
 
@@ -175,6 +181,9 @@ class LocalBackend:
         target.checkpoint()
         target.close()
         swap_in(self.directory)
+
+    def retire(self) -> None:
+        remove_retired(self.directory)
 
     def discard(self, target: Store) -> None:
         target.close()

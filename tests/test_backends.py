@@ -194,6 +194,37 @@ def test_a_postgres_reindex_finishes_while_a_reader_waits_on_one_queued_behind_i
     library.close()
 
 
+def test_writes_land_while_the_replaced_postgres_schema_waits_for_its_readers(database_url):
+    # Once the new schema is swapped in, dropping the old one waits for the readers still in
+    # it: writers, who write to the new one, do not wait with it.
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest(articles_about_councils(3))
+    old = library.backend.source_store(library.config.dimension)
+    reindex = threading.Thread(target=library.reindex)
+    written = threading.Event()
+
+    def write() -> None:
+        library.ingest([article(200)])
+        written.set()
+
+    writer = threading.Thread(target=write)
+    with old.read():
+        old.get_passages([1])  # the old schema's tables, held until this reader finishes
+        reindex.start()
+        assert wait_until(lambda: drop_waiting(database_url), 60), "the reindex never reached its drop"
+        writer.start()
+        landed = written.wait(10)  # the drop, held by this reader, tries for half a minute
+    writer.join(60)
+    reindex.join(60)
+    assert landed, "a write waited for the drop of the replaced schema"
+    assert not reindex.is_alive() and not writer.is_alive()
+    assert "Article 200" in {a.title for a in library.articles()}
+    old.close()
+    with connect(database_url, vectors=False) as connection:  # dropped once its reader finished
+        assert not connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (old.schema,)).fetchall()
+    library.close()
+
+
 def drop_waiting(database_url: str) -> bool:
     with connect(database_url, vectors=False) as connection:
         return bool(
