@@ -106,16 +106,21 @@ class QuestionTerms:
             coverage=_share(self.weights, present),
             title=_share(self.weights, title_terms),
             rarest=_share(self.rarest, present),
-            names=_names_share(self.names, context := passage_context(title, heading, text)),
-            bare_names=_names_share(self.bare_names, context),
+            names=_names_share(self.names, folded := _folded_context(self.names, title, heading, text)),
+            bare_names=_names_share(self.bare_names, folded),
         )
 
 
-def _names_share(names: Sequence[str], context: str) -> float:
-    """Share of `names` (folded, lower-cased) found in `context`; 1 for a question without names."""
+def _folded_context(names: Sequence[str], title: str, heading: str | None, text: str) -> str:
+    """The passage in context, folded and lower-cased, where names are looked for (only when
+    the question has some: `bare_names` are among `names`)."""
+    return fold_accents(passage_context(title, heading, text).lower()) if names else ""
+
+
+def _names_share(names: Sequence[str], folded: str) -> float:
+    """Share of `names` (folded, lower-cased) found in `folded`; 1 for a question without names."""
     if not names:
         return 1.0
-    folded = fold_accents(context.lower())
     return sum(name in folded for name in names) / len(names)
 
 
