@@ -17,6 +17,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -186,24 +187,25 @@ class OpenVinoEncoder:
         # now and then). Done here, once, before any other thread can use this network.
         _ = self._model.create_infer_request().get_input_tensor(0).data
 
-    def encode(self, texts: Sequence[str], batch_size: int = 16, progress: Progress | None = None) -> np.ndarray:
-        """Unit vectors, in input order; many texts go in length-sorted batches (memory stays flat)."""
+    def encode(
+        self, texts: Sequence[str], batch_size: int = 16, progress: Progress | None = None, *, min_tokens: int = 0
+    ) -> np.ndarray:
+        """Unit vectors, in input order; many texts go in length-sorted batches (memory stays
+        flat), each padded to `min_tokens` tokens at least."""
         return encode_sorted(
-            list(texts), self._encode_batch, dimension=self.dimension, batch_size=batch_size, progress=progress
+            list(texts),
+            partial(self._encode_batch, min_tokens=min_tokens),
+            dimension=self.dimension,
+            batch_size=batch_size,
+            progress=progress,
         )
 
     def encode_questions(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """As `encode`, for short texts asked one after another: padded to a steady shape
         where that is faster (`STEADY_QUESTION_TOKENS`)."""
-        minimum = STEADY_QUESTION_TOKENS.get(self.precision, 0)
-        return encode_sorted(
-            list(texts),
-            lambda batch: self._encode_batch(batch, minimum),
-            dimension=self.dimension,
-            batch_size=batch_size,
-        )
+        return self.encode(texts, batch_size, min_tokens=STEADY_QUESTION_TOKENS.get(self.precision, 0))
 
-    def _encode_batch(self, texts: list[str], min_tokens: int = 0) -> np.ndarray:
+    def _encode_batch(self, texts: list[str], min_tokens: int) -> np.ndarray:
         feeds = network_inputs(self._tokenizer, texts, min_tokens)
         request = getattr(self._requests, "request", None)
         if request is None:

@@ -63,9 +63,6 @@ _QUANTITY = re.compile(
 )
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 # Month names and dates are read from lower-cased text (case-insensitive matching is slower).
-# A month's name starting a word, checked after its first letter.
-_MONTH_WORD = "(?:" + "|".join(f"{m[0]}(?<!\\w{m[0]}){m[1:]}" for m in _MONTHS.split("|")) + ")"
-_MONTH = re.compile(_MONTH_WORD + r"\b")
 _MONTH_NAMES = tuple(_MONTHS.split("|"))
 # A date: a year, a day of a month ("le 6 septembre", "1er mars": how news dates what it
 # reports, where encyclopaedias give the year), or a century ("au XVIIe siècle"); a month
@@ -174,7 +171,7 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
             if asked.kind == "number":
                 found = near.isdigit()
             elif asked.kind == "date":
-                found = bool(_YEAR.fullmatch(near) or _MONTH.fullmatch(near.lower()))
+                found = bool(_YEAR.fullmatch(near)) or near.lower() in _MONTH_NAMES
             else:
                 found = i > 0 and near[0].isupper() and near.lower() not in STOPWORDS
             if found:
@@ -278,9 +275,9 @@ def _spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
 
 
 def _month_spans(lowered: str) -> Iterator[tuple[int, int]]:
-    """Where month names stand as words in `lowered` (lower-cased text), as `_MONTH` finds
-    them: by `str.find`, several times faster than a pattern, which has to be tried wherever
-    a month's first letter stands (j, f, m, a, s, o, n, d: a good share of French text)."""
+    """Where month names stand as words in `lowered` (lower-cased text): found by `str.find`,
+    several times faster than a pattern, which has to be tried wherever a month's first
+    letter stands (j, f, m, a, s, o, n, d: a good share of French text)."""
     for month in _MONTH_NAMES:
         at = lowered.find(month)
         while at >= 0:
