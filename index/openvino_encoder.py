@@ -35,8 +35,8 @@ Precision = Literal["float32", "bfloat16", "int8"]
 # (`index.embeddings.choose_precision`).
 PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
-# Questions computed in bfloat16 are padded to this many tokens at least (the padding is
-# masked out), so that one question after another gives the network the same input shape:
+# A question computed alone in bfloat16 is padded to this many tokens at least (the padding
+# is masked out), so that one question after another gives the network the same input shape:
 # each change of shape costs OpenVINO's bfloat16 kernels more than the padding's extra
 # tokens do, and nearly every question fits (README, "Model", has the measurement). In
 # float32 the padding would cost as much as it saves.
@@ -201,9 +201,12 @@ class OpenVinoEncoder:
         )
 
     def encode_questions(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        """As `encode`, for short texts asked one after another: padded to a steady shape
-        where that is faster (`STEADY_QUESTION_TOKENS`)."""
-        return self.encode(texts, batch_size, min_tokens=STEADY_QUESTION_TOKENS.get(self.precision, 0))
+        """As `encode`, for short texts asked one after another: a question alone is padded to
+        a steady shape where that is faster (`STEADY_QUESTION_TOKENS`). Questions asked at
+        once (a busy bot) go together as they are: their number changes the shape anyway, and
+        padding each of them would only add work."""
+        steady = STEADY_QUESTION_TOKENS.get(self.precision, 0) if len(texts) == 1 else 0
+        return self.encode(texts, batch_size, min_tokens=steady)
 
     def _encode_batch(self, texts: list[str], min_tokens: int) -> np.ndarray:
         feeds = network_inputs(self._tokenizer, texts, min_tokens)
