@@ -35,11 +35,13 @@ def bot_under_load(
     questions_per_user: int = 10,
     think_seconds: tuple[float, float] = (0.5, 1.5),
     time_limit: float = 300.0,
+    python_path: Sequence[Path] = (),
 ) -> dict:
+    """`python_path`: folders the bot's Python reads first (a benchmark's `sitecustomize`)."""
     with FakeTelegram(TOKEN) as telegram:
         env = {
             **os.environ,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(str(folder) for folder in [*python_path, ROOT]),
             "DATA_DIR": str(data_dir),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_BASE_URL": telegram.base_url,

@@ -5,8 +5,10 @@ First the network alone: eval questions one at a time, each through every way in
 its own compiled network, so that each keeps its own run of shapes), in float32 and, where the
 CPU computes in bfloat16, bfloat16. Then, given a library the benchmark built, whole answers:
 blocks of questions asked alternately with and without the steady shape (p50 / p95 by stage).
+With `--bot DIR` (the benchmark's `scale-100000` data folder), the real bot with 20 users at
+once (`tests.benchmarks.bot_load`), runs alternately with and without it.
 
-    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.question_shape [--library DIR]
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.question_shape [--library DIR] [--bot DIR]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -93,9 +96,26 @@ def whole_answers(directory: Path, questions: list[str]) -> None:
         report(f"whole answers ({embedder.precision}), {way}", values)
 
 
+def bot_runs(data_dir: Path, questions: list[str], rounds: int) -> None:
+    from tests.benchmarks.bot_load import bot_under_load
+
+    with tempfile.TemporaryDirectory() as folder:
+        # Read by the bot's Python as it starts: questions as they come.
+        (Path(folder) / "sitecustomize.py").write_text(
+            "import index.openvino_encoder\nindex.openvino_encoder.STEADY_QUESTION_TOKENS = {}\n"
+        )
+        for run in range(rounds):
+            for way in ("steady shape", "as they come")[:: 1 if run % 2 == 0 else -1]:
+                python_path = [Path(folder)] if way == "as they come" else []
+                replies = bot_under_load(data_dir, questions, python_path=python_path)["reply_ms"]
+                print(f"the bot, 20 users at once, {way}: p50 / p95 {replies['p50']} / {replies['p95']} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--library", type=Path)
+    parser.add_argument("--bot", type=Path, help="a data folder for the bot under load")
+    parser.add_argument("--bot-rounds", type=int, default=3)
     parser.add_argument("--questions", type=int, default=600)
     args = parser.parse_args()
     cpu = machine()
@@ -109,6 +129,8 @@ def main() -> None:
             network_alone(folder, prompted, precision)
     if args.library is not None:
         whole_answers(args.library, questions)
+    if args.bot is not None:
+        bot_runs(args.bot, questions, args.bot_rounds)
 
 
 if __name__ == "__main__":
