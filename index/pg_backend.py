@@ -37,6 +37,7 @@ from index.store import SENTENCE_SLOTS
 log = logging.getLogger(__name__)
 
 CONTROL = "citebot_control"
+LIBRARY_SCHEMA = re.compile(r"citebot_lib_\d+")  # `_new_schema_name`'s
 # The drop of a replaced library schema waits for its readers this long at a time, then gives
 # way to the reads queued behind it, this many times (`PgBackend.drop_schema`).
 DROP_LOCK_TIMEOUT = "500ms"
@@ -281,7 +282,7 @@ class PgBackend:
         other, which PostgreSQL cannot see) would wait for the drop that waits for it."""
         import psycopg
 
-        if not re.fullmatch(r"citebot_lib_\d+", schema):
+        if not LIBRARY_SCHEMA.fullmatch(schema):
             raise ValueError(f"not a library schema: {schema}")
         with connect(self.url, vectors=False) as connection:
             connection.execute(f"SET lock_timeout = '{DROP_LOCK_TIMEOUT}'")
@@ -306,7 +307,7 @@ class PgBackend:
                 ).fetchall()
             ]
         for schema in schemas:
-            if schema != current and re.fullmatch(r"citebot_lib_\d+", schema):
+            if schema != current and LIBRARY_SCHEMA.fullmatch(schema):
                 self.drop_schema(schema)
 
     def reusable(self, model: str, dimension: int) -> bool:
