@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import astuple, dataclass, field
 from typing import Literal
@@ -157,9 +157,15 @@ def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) 
     return [candidates[i] for i in reorder(candidates, model)]
 
 
-def evidence_for(candidates: Sequence[Candidate], library_passages: int, match: TermMatch | None = None) -> Evidence:
+def evidence_for(
+    candidates: Sequence[Candidate],
+    library_passages: int,
+    weights: Mapping[str, float],
+    match: TermMatch | None = None,
+) -> Evidence:
     """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`);
-    `match`: how much it holds of the question as understood, when not its own words alone."""
+    `weights`: the question's terms' weights as it is understood; `match`: how much the best
+    holds of the question as understood, when not its own words alone."""
     best = candidates[0]
     match = match or best.match
     cosines = sorted((c.cosine for c in candidates), reverse=True)
@@ -173,6 +179,7 @@ def evidence_for(candidates: Sequence[Candidate], library_passages: int, match: 
         gap=best.cosine - (cosines[1] if len(cosines) > 1 else best.cosine),
         spread=best.cosine - sum(cosines) / len(cosines),
         library=math.log1p(library_passages),
+        missing=sum(weights.values()) * (1.0 - match.coverage),
     )
 
 
@@ -266,7 +273,7 @@ class Searcher:
             for rank, c in enumerate(ordered[:top_k], start=1)
         ]
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
-        evidence = evidence_for(ordered, passages, judged)
+        evidence = evidence_for(ordered, passages, weights, judged)
         clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())

@@ -1,5 +1,7 @@
 """Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
 
+import math
+
 import numpy as np
 
 from index.documents import parse_text
@@ -32,6 +34,30 @@ def test_relevance_grows_with_both_kinds_of_evidence():
     assert not policy.is_relevant(Evidence(dense=0.75, coverage=0.0))
     assert policy.is_relevant(Evidence(dense=0.90, coverage=1.0))
     assert RelevancePolicy(threshold=0.99).probability(weak) == policy.probability(weak)
+
+
+def test_a_vague_question_is_the_likelier_declined_in_a_large_library():
+    policy = RelevancePolicy()
+    large = math.log1p(100_000)
+    # The same share of the question held, by the same closest sentence: the question that
+    # says less ("Qui a été assassiné ?") is the one a large library answers by chance.
+    vague = Evidence(dense=0.86, coverage=0.5, library=large, missing=3.0)
+    telling = Evidence(dense=0.86, coverage=0.5, library=large, missing=12.0)
+    assert policy.probability(vague) < policy.probability(telling)
+
+
+def test_the_evidence_weighs_what_the_best_passage_lacks_of_the_question(fast_library):
+    fast_library.ingest(
+        [
+            parse_text("titre: Météo\n\nIl pleuvra sur la Bretagne toute la semaine selon Météo-France."),
+            parse_text("titre: Sport\n\nLe club de Rennes a gagné son match dimanche soir."),
+        ]
+    )
+    held = fast_library.ask("Pleuvra-t-il sur la Bretagne ?")
+    lacking = fast_library.ask("Pleuvra-t-il sur la Bretagne et la Normandie ?")
+    assert held.evidence.missing == 0.0
+    assert lacking.evidence.missing > 0.0
+    assert lacking.evidence.coverage < 1.0
 
 
 def test_lexical_and_dense_candidates_are_both_returned(fast_library):
