@@ -6,7 +6,7 @@ Draws libraries of 1, 3, 10, 50 and 160 development articles from a library of a
 them (as `python -m bot eval` does), asks each the questions about its articles (to be
 answered) and others (to be declined), and fits `index.ranking.RelevancePolicy` by
 logistic regression on the evidence of each answer, every size weighing the same and,
-within a size, the two kinds of question the same. The policy is fitted on one draw of
+within a size, the questions to answer `FOUND_WEIGHT` and those to decline the rest. The policy is fitted on one draw of
 libraries and measured on another draw (other articles, other questions), then printed.
 Not part of the test suite.
 """
