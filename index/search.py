@@ -73,6 +73,11 @@ Mode = Literal["hybrid", "dense", "lexical"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
+# A result after the first, from another article than the first's, is shown only when the
+# relevance policy gives it at least this probability of answering, judged as if it came first:
+# low, so that what leaves is the quotes of unrelated articles, not a passage that answers
+# (README, "How it works", item 8, has what it left out of the development questions' answers).
+FURTHER_RESULT_FLOOR = 0.05
 
 
 @dataclass(frozen=True)
@@ -268,18 +273,33 @@ class Searcher:
         ]
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
-        results = [
-            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
-            for rank, c in enumerate(ordered[:top_k], start=1)
-        ]
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, weights, judged)
-        clock.lap("quotes")
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
+        shown = ordered[:top_k]
+        if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
+            shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
+        results = [
+            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
+            for rank, c in enumerate(shown, start=1)
+        ]
+        clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
         return Answer(
             reading.question, relevant, results, probability, evidence, clock.laps, ordered, topic, reading.follows
         )
+
+    def _worth_showing(
+        self, candidate: Candidate, ordered: Sequence[Candidate], passages: int, weights: Mapping[str, float]
+    ) -> bool:
+        """Whether a passage after the first is shown: one of the first's article always (more of
+        the article that answers); one of another article unless the relevance policy, judging
+        it as if it came first, all but rules it out ("Combien coûte le plan vélo de Nantes ?"
+        answered from the Nantes article, then quotes of an article on the OTAN)."""
+        if candidate.row.article.id == ordered[0].row.article.id:
+            return True
+        as_first = evidence_for([candidate, *(c for c in ordered if c is not candidate)], passages, weights)
+        return self.policy.probability(as_first) >= FURTHER_RESULT_FLOOR
 
 
 def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:

@@ -64,6 +64,23 @@ def test_a_library_of_a_few_articles_answers_reworded_questions_and_declines_the
     library.close()
 
 
+def test_an_answer_shows_more_of_its_article_and_not_the_articles_it_has_nothing_to_do_with(
+    tmp_path, embedder, settings
+):
+    names = sorted(p.name for p in DATA.glob("*.txt"))
+    library = library_of(tmp_path, embedder, settings, *names)
+    for question, article in [
+        ("Combien a coûté la ligne B ?", "tramway-brest.txt"),
+        ("Combien de familles de castors vivent sur la Dordogne ?", "castors-dordogne.txt"),
+    ]:
+        answer = library.ask(question)
+        assert answer.found, question
+        # Before, the castors, the OTAN or the prefect filled the other three places.
+        assert {Path(r.article.source).name for r in answer.results} == {article}, question
+        assert len(answer.results) >= 2, question  # the article's other passages still come after
+    library.close()
+
+
 def test_an_article_alone_declines_a_question_on_what_it_does_not_name(tmp_path, embedder, settings):
     # The prefect "est à la tête de la préfecture": close to "dirige", but the question names
     # the OTAN ("l'OTAN", elided), which the article never does.
