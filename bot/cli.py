@@ -159,11 +159,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             f"{figures.quote_at_1:>9.3f}{figures.sentence_precision:>11.3f}"
         )
     if report.by_size:
-        print(f"\n{'articles':>8}{'bibliothèques':>15}{'trouvées':>18}{'déclinées':>18}")
+        print(f"\n{'articles':>8}{'bibliothèques':>15}{'trouvées':>18}{'déclinées':>18}{'passage absent':>18}")
         for size in report.by_size:
             found = f"{size.found:.1%} ({size.questions_in})"
             declined = f"{size.declined:.1%} ({size.questions_out})"
-            print(f"{size.articles:>8}{size.libraries:>15}{found:>18}{declined:>18}")
+            near = f"{size.near_miss_declined:.1%} ({size.near_misses})"
+            print(f"{size.articles:>8}{size.libraries:>15}{found:>18}{declined:>18}{near:>18}")
+        print("(passage absent : les questions sur ses articles, jugées sans les passages qui y répondent, déclinées)")
     for problem in report.unreadable:
         print(f"non ingéré : {problem}", file=sys.stderr)
     return 0

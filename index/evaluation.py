@@ -9,7 +9,9 @@ is quote@1 among the hits at rank 1.
 Found / declined, by library size: libraries of 1, 3, 10, 50 and 160 articles are drawn
 from the set (seeded; several of each small size), copied from the full library without
 embedding anything again. The questions about their articles should be found; the
-questions about the other articles, and those no article answers, should be declined.
+questions about the other articles, and those no article answers, should be declined; and so
+should the questions about their articles judged again with the passages that answer them
+left out ("near misses": the article on the subject is there, the detail asked is not).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from index.cleaning import Block
 from index.documents import Document, parse_text
 from index.errors import InputError
 from index.library import Answer, Library, Mode
+from index.ranking import RelevancePolicy
 from index.reindex import copy_library
+from index.search import evidence_without
 from index.sources import SUPPORTED_SUFFIXES, read_file
 
 EVAL_SOURCE = "eval:"
@@ -70,6 +74,8 @@ class SizeFigures:
     found: float  # share of the questions about the library's articles answered
     questions_out: int
     declined: float  # share of the other questions declined
+    near_misses: int = 0  # questions about its articles asked again without their answering passages
+    near_miss_declined: float = 0.0  # share of those declined (`near_miss_declined`)
 
 
 @dataclass(frozen=True)
@@ -204,9 +210,19 @@ def drawn_libraries(
             shutil.rmtree(directory, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class DrawnAnswers:
+    """The answers of one drawn library: to questions about its articles (`asked`, in order)
+    and to the others."""
+
+    asked: list[EvalQuestion]
+    inside: list[Answer]
+    outside: list[Answer]
+
+
 def sized_answers(
     library: Library, eval_set: EvalSet, size: int, scratch: Path, seed: int = 0
-) -> Iterator[tuple[list[Answer], list[Answer]]]:
+) -> Iterator[DrawnAnswers]:
     """For each library of `size` articles drawn from the full `library`: the answers to
     questions about its articles, and to the others."""
     rng = random.Random(f"{seed}-{size}")
@@ -217,19 +233,43 @@ def sized_answers(
         inside = rng.sample(inside, min(len(inside), per_library))
         outside = rng.sample(outside, min(len(outside), per_library))
         answers = sample.ask_many([q.question for q in inside + outside])
-        yield answers[: len(inside)], answers[len(inside) :]
+        yield DrawnAnswers(inside, answers[: len(inside)], answers[len(inside) :])
+
+
+def near_miss_declined(question: EvalQuestion, answer: Answer, policy: RelevancePolicy) -> bool | None:
+    """Whether `question` would be declined were the passages that answer it not in the
+    library, the rest of its article still there (the subject at hand, the detail missing:
+    what a reader asks most often that an article does not say); None when no candidate
+    holds its answer, so that leaving them out changes nothing."""
+    left_out = {c.row.id for c in answer.candidates if answers_question(c.row.article.source, c.row.text, question)}
+    evidence = evidence_without(answer, left_out) if left_out else None
+    return None if evidence is None else not policy.is_relevant(evidence)
 
 
 def size_figures(library: Library, eval_set: EvalSet, size: int, scratch: Path, seed: int = 0) -> SizeFigures:
-    """Found and declined in libraries of `size` articles drawn from the full `library`."""
-    found = asked_in = declined = asked_out = libraries = 0
-    for inside, outside in sized_answers(library, eval_set, size, scratch, seed):
+    """Found, declined and near misses declined in libraries of `size` articles drawn from
+    the full `library`."""
+    found = asked_in = declined = asked_out = libraries = near_misses = near_declined = 0
+    for drawn in sized_answers(library, eval_set, size, scratch, seed):
         libraries += 1
-        found += sum(a.found for a in inside)
-        declined += sum(not a.found for a in outside)
-        asked_in += len(inside)
-        asked_out += len(outside)
-    return SizeFigures(size, libraries, asked_in, found / max(asked_in, 1), asked_out, declined / max(asked_out, 1))
+        found += sum(a.found for a in drawn.inside)
+        declined += sum(not a.found for a in drawn.outside)
+        asked_in += len(drawn.inside)
+        asked_out += len(drawn.outside)
+        for question, answer in zip(drawn.asked, drawn.inside, strict=True):
+            if (near := near_miss_declined(question, answer, library.policy)) is not None:
+                near_misses += 1
+                near_declined += near
+    return SizeFigures(
+        size,
+        libraries,
+        asked_in,
+        found / max(asked_in, 1),
+        asked_out,
+        declined / max(asked_out, 1),
+        near_misses,
+        near_declined / max(near_misses, 1),
+    )
 
 
 def run_evaluation(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import astuple, dataclass, field
 from typing import Literal
@@ -52,6 +52,16 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Judging:
+    """What the decision to answer weighed beside the candidates: the library's size and the
+    question's term weights as understood (`evidence_for`), kept to judge the candidates again
+    with some left out (`evidence_without`)."""
+
+    library_passages: int
+    weights: Mapping[str, float]
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     found: bool
@@ -67,6 +77,7 @@ class Answer:
     # back to: `index.conversation`), and whether this question followed an earlier topic.
     topic: Topic | None = None
     follows: bool = False
+    judging: Judging | None = field(default=None, repr=False)
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -286,7 +297,16 @@ class Searcher:
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
         return Answer(
-            reading.question, relevant, results, probability, evidence, clock.laps, ordered, topic, reading.follows
+            reading.question,
+            relevant,
+            results,
+            probability,
+            evidence,
+            clock.laps,
+            ordered,
+            topic,
+            reading.follows,
+            Judging(passages, weights),
         )
 
     def _worth_showing(
@@ -300,6 +320,17 @@ class Searcher:
             return True
         as_first = evidence_for([candidate, *(c for c in ordered if c is not candidate)], passages, weights)
         return self.policy.probability(as_first) >= FURTHER_RESULT_FLOOR
+
+
+def evidence_without(answer: Answer, left_out: Collection[int]) -> Evidence | None:
+    """The evidence the answer's candidates would give with the passages `left_out` (ids) not
+    in the library, as they stand otherwise; None when none would remain. What `bot eval`
+    measures near misses with: a question on the library's subject whose answering passage
+    is not there."""
+    remaining = [c for c in answer.candidates if c.row.id not in left_out]
+    if not remaining or answer.judging is None:
+        return None
+    return evidence_for(remaining, answer.judging.library_passages, answer.judging.weights)
 
 
 def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:

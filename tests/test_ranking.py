@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from index.documents import parse_text
+from index.evaluation import EvalQuestion, near_miss_declined
 from index.ranking import (
     Evidence,
     LexicalQuery,
@@ -13,6 +14,7 @@ from index.ranking import (
     lexical_query,
     reciprocal_rank_fusion,
 )
+from index.search import evidence_without
 
 
 def test_fusion_rewards_agreement_between_the_two_rankings():
@@ -58,6 +60,26 @@ def test_the_evidence_weighs_what_the_best_passage_lacks_of_the_question(fast_li
     assert held.evidence.missing == 0.0
     assert lacking.evidence.missing > 0.0
     assert lacking.evidence.coverage < 1.0
+
+
+def test_a_near_miss_is_judged_on_what_remains_without_the_passages_that_answer(fast_library):
+    fast_library.ingest(
+        [
+            parse_text("titre: Météo\n\nIl pleuvra sur la Bretagne toute la semaine selon Météo-France."),
+            parse_text("titre: Sport\n\nLe club de Rennes a gagné son match dimanche soir."),
+        ]
+    )
+    question = EvalQuestion("q", "Pleuvra-t-il sur la Bretagne ?", ("toute la semaine",), None)
+    answer = fast_library.ask(question.question)
+    weather = answer.results[0].passage_id
+    without = evidence_without(answer, {weather})
+    # Judged on the match report alone, which holds none of the question's words.
+    assert without.coverage == 0.0 < answer.evidence.coverage
+    assert near_miss_declined(question, answer, fast_library.policy) is True
+    # A question whose answer no candidate holds makes no near miss; nor does leaving out all.
+    elsewhere = EvalQuestion("r", question.question, ("Normandie",), None)
+    assert near_miss_declined(elsewhere, answer, fast_library.policy) is None
+    assert evidence_without(answer, {c.row.id for c in answer.candidates}) is None
 
 
 def test_lexical_and_dense_candidates_are_both_returned(fast_library):

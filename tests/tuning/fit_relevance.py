@@ -38,8 +38,8 @@ def evidence_rows(library: Library, eval_set, seed: int, scratch: Path) -> list[
     rows = []
     for size in LIBRARY_SIZES:
         features, labels = [], []
-        for inside, outside in sized_answers(library, eval_set, size, scratch, seed):
-            for answers, label in ((inside, 1), (outside, 0)):
+        for drawn in sized_answers(library, eval_set, size, scratch, seed):
+            for answers, label in ((drawn.inside, 1), (drawn.outside, 0)):
                 for answer in answers:
                     if answer.evidence is not None:
                         features.append(RelevancePolicy.features(answer.evidence))
