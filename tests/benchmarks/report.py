@@ -23,7 +23,12 @@ def markdown(report: dict) -> str:
         f"{m.get('memory_gib', '?')} GiB, no GPU (Python {m.get('python', '?')}, torch {m.get('torch', '?')}, "
         f"faiss {m.get('faiss', '?')} with OpenBLAS kernels {m.get('faiss_blas', '?')}, "
         f"openvino {m.get('openvino', '?')}); "
-        f"CPU flags: {' '.join(m.get('cpu_flags', [])) or '?'}.",
+        f"CPU flags: {' '.join(m.get('cpu_flags', [])) or '?'}."
+        + (
+            f" CPU time taken by the hypervisor for other machines during the run: {m['stolen']:.1%}."
+            if m.get("stolen") is not None
+            else ""
+        ),
         *(
             [
                 "**Instruction sets capped** (an emulated smaller CPU): "
