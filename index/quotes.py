@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate
 
 import numpy as np
 
@@ -255,23 +255,43 @@ def sentence_properties(sentences: Sequence[str], known: frozenset[str]) -> np.n
     lowered = same_length_lower(joined)
     starts = list(accumulate((len(s) + 1 for s in sentences[:-1]), initial=0))
     months = list(_month_spans(lowered))
-    found = {
-        "date": chain(_spans(_DATED, lowered), months),
-        "number": _spans(_QUANTITY, joined),
-        "month": months,
-        "name": _spans(_INNER_NAME, joined),
-        "person": _spans(_PERSON, joined),
+    # Each property's pattern, with the text it reads, and the spans found otherwise.
+    found: dict[str, tuple[tuple[re.Pattern[str], str] | None, list[tuple[int, int]]]] = {
+        "date": ((_DATED, lowered), months),
+        "number": ((_QUANTITY, joined), []),
+        "month": (None, months),
+        "name": ((_INNER_NAME, joined), []),
+        "person": ((_PERSON, joined), []),
     }
     for column, name in enumerate(_PROPERTIES):
-        for start, end in found[name]:
+        matched, listed = found[name]
+        if matched is not None:
+            _mark_matches(held[:, column], *matched, joined, starts, known)
+        for start, end in listed:
             row = bisect_right(starts, start) - 1
             if not held[row, column] and not known.issuperset(_WORD.findall(joined[start:end].casefold())):
                 held[row, column] = 1.0
     return held
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    return (match.span() for match in pattern.finditer(text))
+def _mark_matches(
+    held: np.ndarray, pattern: re.Pattern[str], text: str, joined: str, starts: Sequence[int], known: frozenset[str]
+) -> None:
+    """Marks in `held` (one flag per sentence) the sentences where `pattern` matches in `text`
+    (`joined`, or its lower-cased copy) beyond the words `known`. Once a sentence holds it, the
+    search goes on from the next sentence: a sentence of an encyclopaedia or a news page may
+    name a dozen people and places, and each would otherwise be read."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        start, end = match.span()
+        row = bisect_right(starts, start) - 1
+        if not known.issuperset(_WORD.findall(joined[start:end].casefold())):
+            held[row] = 1.0
+            if row + 1 == len(starts):
+                return
+            at = starts[row + 1]
+        else:
+            at = max(end, start + 1)
 
 
 def _month_spans(lowered: str) -> Iterator[tuple[int, int]]:
