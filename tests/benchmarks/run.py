@@ -99,9 +99,9 @@ def machine() -> dict:
 
 class StolenTime:
     """The share of the CPUs' time a hypervisor gave to other machines since this was made
-    (`steal` in /proc/stat; Linux). On the project's virtual machines it reached a third under
-    load in some sittings, and the model's speed with it: a figure taken then is the
-    neighbours' as much as ours, so every report says how much was taken."""
+    (`steal` in /proc/stat; Linux). On the project's virtual machines it is large under load in
+    some sittings (README, "Performance"), and the model slows with it: a figure taken then is
+    the neighbours' as much as ours, so every report says how much was taken."""
 
     def __init__(self) -> None:
         self._start = _cpu_ticks()
