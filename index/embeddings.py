@@ -66,6 +66,10 @@ def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"
 
 
 class Embedder(Protocol):
+    """A model's questions and passages as unit vectors. An embedder may also have
+    `prepare_for_questions()`: ready a faster way for questions asked one at a time, which a
+    process that answers for long calls once (`Library.prepare_for_questions`)."""
+
     name: str
     dimension: int
 
@@ -152,6 +156,12 @@ class DefaultModelEmbedder:
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)
+
+    def prepare_for_questions(self) -> None:
+        """In bfloat16, the question network of one fixed shape (`OpenVinoEncoder.prepare_question_network`);
+        in `int8` questions have their own network already."""
+        if self.questions_in_8_bits is None:
+            self.encoder.prepare_question_network()
 
 
 def _rebuilt_folder(cache_dir: Path) -> Path:

@@ -250,12 +250,17 @@ class Library:
         """For processes that answer questions for long (the bot, the console chat): what
         makes a large library's answers fast is done in the background from now on (again
         after a reindex): its vector snapshot read into the system's file cache, and its
-        in-memory lexicon built, and the question model run once (its first run sets up
-        buffers and kernels: several times a question's usual time, which the first person
-        to ask would otherwise wait for), and then the passage model, which an embedder may
-        load only when first used (the first article added would wait for it). Returns at once."""
+        in-memory lexicon built, and the question model readied for questions asked one at a
+        time (an embedder's own `prepare_for_questions`: the default model compiles a network
+        for them) and run once (its first run sets up buffers and kernels: several times a
+        question's usual time, which the first person to ask would otherwise wait for), and
+        then the passage model, which an embedder may load only when first used (the first
+        article added would wait for it). Returns at once."""
         self._prepared = True
         self._start_for_questions(self._current())
+        prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
+        if prepare_model is not None:
+            self._question_encoder.run_first(prepare_model)
         self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
         self._maintenance.submit(self.embedder.embed_passages, [WARM_UP_QUESTION])
 

