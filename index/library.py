@@ -15,8 +15,9 @@ question or write.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,8 @@ from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
 from index.storage import Backend, LocalBackend
 from index.store import ArticleRow
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "ReindexReport", "Result"]
 
@@ -250,19 +253,20 @@ class Library:
         """For processes that answer questions for long (the bot, the console chat): what
         makes a large library's answers fast is done in the background from now on (again
         after a reindex): its vector snapshot read into the system's file cache, and its
-        in-memory lexicon built, and the question model readied for questions asked one at a
-        time (an embedder's own `prepare_for_questions`: the default model compiles a network
-        for them) and run once (its first run sets up buffers and kernels: several times a
-        question's usual time, which the first person to ask would otherwise wait for), and
-        then the passage model, which an embedder may load only when first used (the first
-        article added would wait for it). Returns at once."""
+        in-memory lexicon built, and the question model run once (its first run sets up
+        buffers and kernels: several times a question's usual time, which the first person
+        to ask would otherwise wait for), and then the passage model, which an embedder may
+        load only when first used (the first article added would wait for it), and a faster
+        way for questions asked one at a time readied (an embedder's own
+        `prepare_for_questions`: the default model compiles a network for them, which
+        questions use once it is ready). Returns at once."""
         self._prepared = True
         self._start_for_questions(self._current())
-        prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
-        if prepare_model is not None:
-            self._question_encoder.run_first(prepare_model)
         self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
         self._maintenance.submit(self.embedder.embed_passages, [WARM_UP_QUESTION])
+        prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
+        if prepare_model is not None:
+            self._maintenance.submit(_logged_failure, prepare_model, "readying the model for questions")
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:
@@ -374,3 +378,12 @@ class Library:
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
         self.backend.close()
+
+
+def _logged_failure(step: Callable[[], None], what: str) -> None:
+    """Run a background step whose failure leaves things as they were: logged, not raised
+    into a future nobody reads."""
+    try:
+        step()
+    except Exception:
+        log.exception("%s failed; questions go the usual way", what)

@@ -294,8 +294,9 @@ class OpenVinoEncoder:
     def prepare_question_network(self) -> None:
         """Compile the 4-bit network with its input shape fixed at one question of the steady
         length, for a process that answers for long (a second the first time on a CPU, a
-        few tenths once OpenVINO keeps it compiled): a question alone then takes about a fifth
-        less time (README, "Model"). A one-shot command, which asks once, does without."""
+        few tenths once OpenVINO keeps it compiled), in the caller's thread: questions go the
+        usual way until it is ready, then take about a fifth less time (README, "Model"). A
+        one-shot command, which asks once, does without."""
         steady = STEADY_QUESTION_TOKENS.get(self.precision, 0)
         with self._compiling:  # compiled once, whoever asks first
             if not steady or steady in self._question_networks:
@@ -304,7 +305,11 @@ class OpenVinoEncoder:
             model.reshape({name: [1, steady] for name in _INPUTS})
             # The weights are the model's own; the activations are not quantised on top of them.
             options = {**self._options, "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
-            self._question_networks[steady] = self._core.compile_model(model, "CPU", options)
+            network = self._core.compile_model(model, "CPU", options)
+            # Its first run sets up its kernels: done here, so that no question waits for it
+            # (any text will do: padded to the one shape).
+            network.create_infer_request().infer(network_inputs(self._tokenizer, ["?"], steady))
+            self._question_networks[steady] = network  # from now on, questions alone take it
 
     def _encode_batch(self, texts: list[str], min_tokens: int) -> np.ndarray:
         return self._vectors(self._model, network_inputs(self._tokenizer, texts, min_tokens))

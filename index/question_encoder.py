@@ -8,15 +8,12 @@ than one question, so the last of twenty no longer waits for nineteen embeddings
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
-
-log = logging.getLogger(__name__)
 
 # Questions embedded together at most: beyond this, padding to the longest costs more than
 # batching saves.
@@ -39,19 +36,6 @@ class QuestionEncoder:
             self._pending.append((list(questions), future))
         self._worker.submit(self._embed_pending)
         return future
-
-    def run_first(self, step: Callable[[], None]) -> None:
-        """Run `step` in the worker before the questions submitted after this call: readying
-        the model's way for questions asked alone, off the caller's thread. Should it fail,
-        questions still go the model's usual way."""
-        self._worker.submit(self._logged, step)
-
-    @staticmethod
-    def _logged(step: Callable[[], None]) -> None:
-        try:
-            step()
-        except Exception:  # the usual way remains; an operator learns why the faster one is missing
-            log.exception("the question network could not be prepared; questions go the usual way")
 
     def _embed_pending(self) -> None:
         """Embed what is waiting, up to a batch (each request is drained by some run: one
