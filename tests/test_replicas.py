@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -67,18 +70,40 @@ def postgres_url(postgres_server):
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory, model_cache, postgres_url):
+def replica_processes() -> list[tuple[subprocess.Popen, Path]]:
+    """Each running replica and its log (filled by `replicas`), to say where they are if one hangs."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory, model_cache, postgres_url, replica_processes):
     with FakeTelegram(TOKEN) as telegram:
         ports = [free_port(), free_port()]
         with contextlib.ExitStack() as stack:
             for number, port in enumerate(ports):
                 data = tmp_path_factory.mktemp(f"replica-{number}")
-                stack.enter_context(replica(telegram, data, model_cache, postgres_url, port))
+                process = stack.enter_context(replica(telegram, data, model_cache, postgres_url, port))
+                replica_processes.append((process, data / "bot.log"))
             telegram.wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, timeout=120)
             for port in ports:  # each webhook server listens just after registering
                 telegram.wait_for(lambda port=port: listening(port), timeout=30)
             telegram.deliver_to = [f"http://127.0.0.1:{port}/telegram/updates" for port in ports]
             yield telegram
+
+
+def where_they_are(processes: list[tuple[subprocess.Popen, Path]], postgres_server) -> str:
+    """For a wait that timed out: each replica's threads (the bot writes them to its log on
+    SIGUSR1), the end of its log, and what the database's sessions are waiting for."""
+    for process, _ in processes:
+        process.send_signal(signal.SIGUSR1)
+    time.sleep(2)
+    logs = "\n".join(f"--- {log}:\n{log.read_text(errors='replace')[-8000:]}" for _, log in processes)
+    sessions = postgres_server.psql(
+        "SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS in_transaction, left(query, 120) "
+        "FROM pg_stat_activity WHERE datname = 'citebot_replicas';"
+    )
+    waiting = postgres_server.psql("SELECT pid, locktype, relation::regclass, mode FROM pg_locks WHERE NOT granted;")
+    return f"{logs}\n--- database sessions:\n{sessions}\n--- locks waited for:\n{waiting}"
 
 
 def ask(telegram, chat_id, user_id, text, needle, **kwargs) -> str:
@@ -119,7 +144,9 @@ def test_an_article_added_on_one_replica_answers_on_the_other_and_its_buttons_wo
     assert telegram.wait_for(lambda: telegram.texts(USER)[-1] == first) and second != first
 
 
-def test_a_reindex_on_one_replica_leaves_the_other_answering_and_loses_no_write(replicas):
+def test_a_reindex_on_one_replica_leaves_the_other_answering_and_loses_no_write(
+    replicas, replica_processes, postgres_server
+):
     telegram = replicas
     after = telegram.last_id()
     telegram.user_message(ADMIN, ADMIN, "/reindex")  # on one replica
@@ -134,7 +161,10 @@ def test_a_reindex_on_one_replica_leaves_the_other_answering_and_loses_no_write(
     )
     assert "article 2" in added
     assert "Stoltenberg" in ask(telegram, 502, 502, QUESTION, "blockquote")  # answered meanwhile
-    telegram.wait_for_text(ADMIN, "Index reconstruit", after=after, timeout=120)
+    try:
+        telegram.wait_for_text(ADMIN, "Index reconstruit", after=after, timeout=120)
+    except AssertionError:  # a hang seen twice in full-suite runs (stops 31 and 35): say where it is
+        pytest.fail("the reindex did not finish within 120 s:\n" + where_they_are(replica_processes, postgres_server))
     for chat in (503, 504):  # one question to each replica: both have the rebuilt library and the new article
         assert "2026" in ask(telegram, chat, chat, "Quand ouvrira la seconde ligne du tramway de Brest ?", "blockquote")
     stats = ask(telegram, ADMIN, ADMIN, "/stats", "Articles")
