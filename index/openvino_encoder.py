@@ -293,10 +293,10 @@ class OpenVinoEncoder:
 
     def prepare_question_network(self) -> None:
         """Compile the 4-bit network with its input shape fixed at one question of the steady
-        length, for a process that answers for long (a second the first time on a CPU, a
-        few tenths once OpenVINO keeps it compiled), in the caller's thread: questions go the
-        usual way until it is ready, then take about a fifth less time (README, "Model"). A
-        one-shot command, which asks once, does without."""
+        length, for a process that answers for long (longer the first time on a CPU, much
+        less once OpenVINO keeps it compiled), in the caller's thread: questions go the usual
+        way until it is ready, then take less time (README, "Model", has the figures). A
+        one-shot command, which asks once, does without: compiling would cost it more."""
         steady = STEADY_QUESTION_TOKENS.get(self.precision, 0)
         with self._compiling:  # compiled once, whoever asks first
             if not steady or steady in self._question_networks:
