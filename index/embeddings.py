@@ -124,11 +124,22 @@ class DefaultModelEmbedder:
     and OpenVINO is loaded only when passages are first embedded: a command that only asks
     does not pay for loading and compiling a network it does not use."""
 
-    def __init__(self, name: str, folder: Path, *, batch_size: int = 16, precision: PrecisionChoice = "auto") -> None:
+    def __init__(
+        self,
+        name: str,
+        folder: Path,
+        *,
+        batch_size: int = 16,
+        precision: PrecisionChoice = "auto",
+        flags: frozenset[str] | None = None,
+    ) -> None:
+        """`flags`: the CPU's feature flags (read from the CPU when not given), which choose
+        the precision for `auto` and how questions alone are computed."""
         self.name = name
         self.folder = folder
         self.batch_size = batch_size
-        self.precision = choose_precision(precision, cpu_flags())
+        self.flags = cpu_flags() if flags is None else flags
+        self.precision = choose_precision(precision, self.flags)
         self._tokenizer = FolderTokenizer(folder)  # shared: loading it is the largest part of a start
         self._openvino: OpenVinoEncoder | None = None
         self._loading_openvino = threading.Lock()
@@ -145,7 +156,9 @@ class DefaultModelEmbedder:
         once, by whoever embeds first; in `int8` questions never need it, so none waits."""
         with self._loading_openvino:
             if self._openvino is None:
-                self._openvino = OpenVinoEncoder(self.folder, precision=self.precision, tokenizer=self._tokenizer)
+                self._openvino = OpenVinoEncoder(
+                    self.folder, precision=self.precision, tokenizer=self._tokenizer, flags=self.flags
+                )
             return self._openvino
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:

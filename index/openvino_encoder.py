@@ -51,6 +51,18 @@ _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
 STEADY_QUESTION_TOKENS = {"bfloat16": 32}
 
 
+def question_network_options(flags: frozenset[str]) -> dict[str, object]:
+    """How the 4-bit question network computes on a CPU with these flags, each way the faster
+    where it was measured (README, "Model"). With AMX: in bfloat16 on the tiles, the weights'
+    own blocks the only quantisation. Without AMX (AVX-512 with bfloat16 dot products, such as
+    AMD's Zen 4 and 5): float32 layers, the matrix products in OpenVINO's dynamic quantisation
+    (each question's activations in 8 bits, by groups of 32, against the 4-bit weights in VNNI
+    dot products); bfloat16 there is slower."""
+    if "amx_bf16" in flags:
+        return {"INFERENCE_PRECISION_HINT": "bf16", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
+    return {"INFERENCE_PRECISION_HINT": "f32", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 32}
+
+
 def import_openvino():
     """The `openvino` module, loaded with its usage telemetry off.
 
@@ -225,9 +237,17 @@ class OpenVinoEncoder:
     """Tokenise, run the encoder, mean-pool over real tokens, normalise: what the
     folder's sentence-transformers modules do (Transformer, mean Pooling, Normalize)."""
 
-    def __init__(self, folder: Path, *, precision: Precision, tokenizer: FolderTokenizer | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        precision: Precision,
+        tokenizer: FolderTokenizer | None = None,
+        flags: frozenset[str] = frozenset(),
+    ) -> None:
         """`tokenizer`: the folder's (`index.token_io.FolderTokenizer`), when the caller has it
-        already (loading it takes a good part of a second)."""
+        already (loading it takes a good part of a second). `flags`: the CPU's
+        (`index.cpu.cpu_flags`), which choose how the question network computes."""
         try:
             ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
@@ -248,7 +268,7 @@ class OpenVinoEncoder:
         network = OPENVINO_INT8_MODEL if self.precision == "int8" else OPENVINO_MODEL
         self._model = core.compile_model(str(folder / network), "CPU", options)
         self.dimension = int(self._model.output(0).get_partial_shape()[-1].get_length())
-        self._core, self._options, self._folder = core, options, folder
+        self._core, self._options, self._folder, self._flags = core, options, folder, flags
         # The question networks compiled (`prepare_question_network`), by input length.
         self._question_networks: dict[int, object] = {}
         self._compiling = threading.Lock()
@@ -303,8 +323,7 @@ class OpenVinoEncoder:
                 return
             model = self._core.read_model(str(self._folder / OPENVINO_INT4_MODEL))
             model.reshape({name: [1, steady] for name in _INPUTS})
-            # The weights are the model's own; the activations are not quantised on top of them.
-            options = {**self._options, "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
+            options = {**self._options, **question_network_options(self._flags)}
             network = self._core.compile_model(model, "CPU", options)
             # Its first run sets up its kernels: done here, so that no question waits for it
             # (any text will do: padded to the one shape).

