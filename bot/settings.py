@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(16, ge=1, le=1024, description="Passages per embedding batch.")
     embedding_precision: PrecisionChoice = Field(
         "auto",
-        description="Embedding precision; auto: bfloat16 where the CPU computes in it (AMX), else int8 "
+        description="Embedding precision; auto: bfloat16 where the CPU computes in it (AMX, AVX512-BF16), else int8 "
         "(8-bit weights for passages, 8-bit arithmetic for questions).",
     )
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
