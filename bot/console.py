@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import replies
 from bot.native_libraries import computing
-from bot.service import ingest_documents, read_input
+from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.terminal import open_for_terminal
 from index.conversation import Topic
@@ -98,7 +98,7 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
 def run_console(settings: Settings, *, sample: bool = False) -> int:
     interactive = sys.stdin.isatty()
     library = open_for_terminal(settings)
-    library.prepare_for_questions()
+    ready_to_answer_for_long(library)
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)

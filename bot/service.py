@@ -79,6 +79,23 @@ def open_library(
     return Library(storage_of(settings), embedder, **library_options(settings))
 
 
+# How long one of this process's threads may keep the interpreter while another waits for it
+# (CPython's default: 5 ms). A question is short stretches of Python between native calls
+# (SQLite, FAISS, the model), each of which lets the interpreter go and must wait to get it
+# back; beside a writer's Python (reading, cleaning and cutting an article), each return
+# waited up to the whole interval. README, "Performance", has the measurements.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
+def ready_to_answer_for_long(library: Library) -> None:
+    """What a process that answers for long (the bot, the console chat) does once its library
+    is open: questions take the interpreter back promptly from the threads that write, and the
+    library readies its faster ways for questions in the background
+    (`Library.prepare_for_questions`)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+    library.prepare_for_questions()
+
+
 def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None = None) -> Library:
     embedder = embedder or load_settings_embedder(settings)
     return Library.rebuild(storage_of(settings), embedder, progress=progress, **library_options(settings))

@@ -32,7 +32,7 @@ from telegram.ext import (
 )
 
 from bot.permissions import is_admin
-from bot.service import open_library, open_state
+from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram import admin, follow, ingest, inline, questions
@@ -187,7 +187,7 @@ def serve(settings: Settings, webhook: bool = False) -> int:
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
         faulthandler.register(signal.SIGUSR1, all_threads=True)
     library = open_library(settings, notify=log.info)
-    library.prepare_for_questions()
+    ready_to_answer_for_long(library)
     state = open_state(settings)
     try:
         application = build_application(settings, library, state)
