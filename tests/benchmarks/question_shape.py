@@ -100,10 +100,11 @@ def network_alone(folder: Path, questions: list[str], precision: str) -> None:
 
 def whole_answers(directory: Path, questions: list[str]) -> None:
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    steady = dict(openvino_encoder.STEADY_QUESTION_TOKENS)
+    steady, length = dict(openvino_encoder.STEADY_QUESTION_TOKENS), openvino_encoder.QUESTION_TOKENS
     # The steady shape: a question alone through the network compiled for it (the library
-    # readies it, as the bot's does); as they come: through the passages' network unpadded.
-    ways = {"steady shape": steady, "as they come": {}}
+    # readies it, as the bot's does); as they come: through the passages' network unpadded
+    # (no question network of length 0, no padding).
+    ways = {"steady shape": (steady, length), "as they come": ({}, 0)}
     seconds: dict[str, dict[str, list[float]]] = {way: {} for way in ways}
     stolen = StolenTime()  # the share of the CPU the hypervisor took meanwhile, for all ways
     try:
@@ -115,13 +116,13 @@ def whole_answers(directory: Path, questions: list[str]) -> None:
             answer_seconds(library, questions[:WARMUP])
             for block, begin in enumerate(range(WARMUP, len(questions) - BLOCK + 1, BLOCK)):
                 way = list(ways)[block % 2]
-                openvino_encoder.STEADY_QUESTION_TOKENS = ways[way]
+                openvino_encoder.STEADY_QUESTION_TOKENS, openvino_encoder.QUESTION_TOKENS = ways[way]
                 asked = questions[begin : begin + BLOCK]
                 answer_seconds(library, asked[:2])  # the first after a change of way: a new shape
                 for stage, values in answer_seconds(library, asked).items():
                     seconds[way].setdefault(stage, []).extend(values)
     finally:
-        openvino_encoder.STEADY_QUESTION_TOKENS = steady
+        openvino_encoder.STEADY_QUESTION_TOKENS, openvino_encoder.QUESTION_TOKENS = steady, length
     for way, values in seconds.items():
         report(f"whole answers ({embedder.precision}), {way}", values, stolen)
 
@@ -130,9 +131,12 @@ def bot_runs(data_dir: Path, questions: list[str], rounds: int) -> None:
     from tests.benchmarks.bot_load import bot_under_load
 
     with tempfile.TemporaryDirectory() as folder:
-        # Read by the bot's Python as it starts: questions as they come.
+        # Read by the bot's Python as it starts: questions as they come (no question network,
+        # no padding).
         (Path(folder) / "sitecustomize.py").write_text(
-            "import index.openvino_encoder\nindex.openvino_encoder.STEADY_QUESTION_TOKENS = {}\n"
+            "import index.openvino_encoder as encoder\n"
+            "encoder.STEADY_QUESTION_TOKENS = {}\n"
+            "encoder.OpenVinoEncoder.prepare_question_network = lambda self: None\n"
         )
         for run in range(rounds):
             for way in ("steady shape", "as they come")[:: 1 if run % 2 == 0 else -1]:
