@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 
 from index.batching import Progress, encode_sorted
+from index.cpu import cpu_flags
 from index.errors import ModelError
 from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
@@ -257,11 +258,11 @@ class OpenVinoEncoder:
         *,
         precision: Precision,
         tokenizer: FolderTokenizer | None = None,
-        flags: frozenset[str] = frozenset(),
+        flags: frozenset[str] | None = None,
     ) -> None:
         """`tokenizer`: the folder's (`index.token_io.FolderTokenizer`), when the caller has it
-        already (loading it takes a good part of a second). `flags`: the CPU's
-        (`index.cpu.cpu_flags`), which choose how the question network computes."""
+        already (loading it takes a good part of a second). `flags`: the CPU's feature flags
+        (read from the CPU when not given), which choose how the question network computes."""
         try:
             ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
@@ -282,7 +283,8 @@ class OpenVinoEncoder:
         network = OPENVINO_INT8_MODEL if self.precision == "int8" else OPENVINO_MODEL
         self._model = core.compile_model(str(folder / network), "CPU", options)
         self.dimension = int(self._model.output(0).get_partial_shape()[-1].get_length())
-        self._core, self._options, self._folder, self._flags = core, options, folder, flags
+        self._core, self._options, self._folder = core, options, folder
+        self._flags = cpu_flags() if flags is None else flags
         # The question networks compiled (`prepare_question_network`), by input length.
         self._question_networks: dict[int, object] = {}
         self._compiling = threading.Lock()

@@ -48,15 +48,13 @@ def _compiled(
     threads: int = 2,
     length: int | None = None,
     streams: int = 0,
-    precision: str = "f32",
     more: dict[str, object] | None = None,
 ):
-    """`more`: other OpenVINO options (`index.openvino_encoder.question_network_options`)."""
+    """`more`: other OpenVINO options (a precision, `question_network_options`); float32 else."""
     model = core.read_model(str(folder / network))
     if length is not None:  # a fixed input shape instead of dynamic ones
         model.reshape({name: [1, length] for name in ("input_ids", "attention_mask", "token_type_ids")})
-    options: dict[str, object] = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": precision}
-    options.update(more or {})
+    options: dict[str, object] = {"INFERENCE_NUM_THREADS": threads, "INFERENCE_PRECISION_HINT": "f32", **(more or {})}
     if streams:
         options.update({"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams})
     else:
@@ -181,7 +179,7 @@ def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: l
                 ids = np.array([e.ids for e in encoded], dtype=np.int64)
                 mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
                 feeds.append({"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
-            model = _compiled(core, folder, network, streams=streams, precision=precision)
+            model = _compiled(core, folder, network, streams=streams, more={"INFERENCE_PRECISION_HINT": precision})
             if streams:
                 queue = ov.AsyncInferQueue(model, streams)
                 queue.start_async(feeds[0])
