@@ -5,8 +5,9 @@ question limit and the inline cache.
 It lives in `DATA_DIR/bot.sqlite3`, or with the library in PostgreSQL when `DATABASE_URL`
 is set (schema `citebot_bot`), so that every replica of the bot shares it: a button made
 by one replica works on another, a user's question limit counts their questions on all,
-and each feed is polled by one replica at a time. The SQL is the same for both databases;
-only the table definitions and the way to open a transaction differ (`_SQLite`, `_Postgres`).
+and each feed is polled by one replica at a time. The SQL is the same for both databases,
+the tables' too; only column types and the way to open a transaction differ (`_SQLite`,
+`_Postgres`).
 
 Answers are kept here rather than in python-telegram-bot's in-memory callback-data cache so
 that their buttons survive a restart and work from any process. A button carries
@@ -29,150 +30,81 @@ from pathlib import Path
 
 from index.conversation import Topic
 
-_SQLITE_SCHEMA = """
+# The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
+# id the database numbers) are each one's types (`_SQLITE_TYPES`, `_POSTGRES_TYPES`).
+_SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
     token TEXT PRIMARY KEY,
-    chat_id INTEGER NOT NULL,
+    chat_id {integer} NOT NULL,
     question TEXT NOT NULL,
     body TEXT NOT NULL,              -- JSON: pages and the results shown
-    created REAL NOT NULL
+    created {real} NOT NULL
 );
 CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
 CREATE TABLE IF NOT EXISTS feedback (
     token TEXT NOT NULL,
-    user_id INTEGER NOT NULL,
-    vote INTEGER NOT NULL,           -- +1 or -1
+    user_id {integer} NOT NULL,
+    vote {integer} NOT NULL,           -- +1 or -1
     question TEXT NOT NULL,
     shown TEXT NOT NULL,             -- JSON: the results shown with the answer
-    created REAL NOT NULL,
+    created {real} NOT NULL,
     PRIMARY KEY (token, user_id)
 );
 CREATE TABLE IF NOT EXISTS inline_choices (
-    id INTEGER PRIMARY KEY,
-    user_id INTEGER NOT NULL,
+    id {serial},
+    user_id {integer} NOT NULL,
     query TEXT NOT NULL,
     result_id TEXT NOT NULL,
-    created REAL NOT NULL
+    created {real} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS feeds (
-    id INTEGER PRIMARY KEY,
+    id {serial},
     url TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
-    every_minutes REAL NOT NULL,
+    every_minutes {real} NOT NULL,
     etag TEXT,
     last_modified TEXT,
-    last_polled REAL,
-    last_success REAL,
-    failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+    last_polled {real},
+    last_success {real},
+    failures {integer} NOT NULL DEFAULT 0,  -- consecutive failed polls
     last_error TEXT,
-    articles INTEGER NOT NULL DEFAULT 0,  -- articles this feed added
-    claimed REAL,                        -- when a process last took the feed's poll
-    added_by INTEGER,
-    created REAL NOT NULL
+    articles {integer} NOT NULL DEFAULT 0,  -- articles this feed added
+    claimed {real},                        -- when a process last took the feed's poll
+    added_by {integer},
+    created {real} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS feed_entries (
-    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     key TEXT NOT NULL,
-    article_id INTEGER,              -- the article it became (added or already there)
-    attempts INTEGER NOT NULL DEFAULT 0,
-    done INTEGER NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
+    article_id {integer},              -- the article it became (added or already there)
+    attempts {integer} NOT NULL DEFAULT 0,
+    done {integer} NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
     last_error TEXT,
-    seen REAL NOT NULL,
+    seen {real} NOT NULL,
     PRIMARY KEY (feed_id, key)
 );
 CREATE TABLE IF NOT EXISTS channels (
-    chat_id INTEGER PRIMARY KEY,
+    chat_id {integer} PRIMARY KEY,
     title TEXT NOT NULL,
     username TEXT,
-    added_by INTEGER,
-    created REAL NOT NULL
+    added_by {integer},
+    created {real} NOT NULL
 );
-CREATE TABLE IF NOT EXISTS questions_asked (user_id INTEGER NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS questions_asked (user_id {integer} NOT NULL, at {real} NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
-CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created {real} NOT NULL);
 CREATE TABLE IF NOT EXISTS conversations (
-    chat_id INTEGER NOT NULL,
-    user_id INTEGER NOT NULL,
+    chat_id {integer} NOT NULL,
+    user_id {integer} NOT NULL,
     question TEXT NOT NULL,          -- the topic: the question that opened it
     articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
-    asked REAL NOT NULL,             -- when a question last followed it
+    asked {real} NOT NULL,             -- when a question last followed it
     PRIMARY KEY (chat_id, user_id)
 );
 """
-
-
-_POSTGRES_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    token TEXT PRIMARY KEY,
-    chat_id BIGINT NOT NULL,
-    question TEXT NOT NULL,
-    body TEXT NOT NULL,              -- JSON: pages and the results shown
-    created DOUBLE PRECISION NOT NULL
-);
-CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
-CREATE TABLE IF NOT EXISTS feedback (
-    token TEXT NOT NULL,
-    user_id BIGINT NOT NULL,
-    vote BIGINT NOT NULL,           -- +1 or -1
-    question TEXT NOT NULL,
-    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
-    created DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (token, user_id)
-);
-CREATE TABLE IF NOT EXISTS inline_choices (
-    id BIGSERIAL PRIMARY KEY,
-    user_id BIGINT NOT NULL,
-    query TEXT NOT NULL,
-    result_id TEXT NOT NULL,
-    created DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feeds (
-    id BIGSERIAL PRIMARY KEY,
-    url TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    every_minutes DOUBLE PRECISION NOT NULL,
-    etag TEXT,
-    last_modified TEXT,
-    last_polled DOUBLE PRECISION,
-    last_success DOUBLE PRECISION,
-    failures BIGINT NOT NULL DEFAULT 0,  -- consecutive failed polls
-    last_error TEXT,
-    articles BIGINT NOT NULL DEFAULT 0,  -- articles this feed added
-    claimed DOUBLE PRECISION,            -- when a process last took the feed's poll
-    added_by BIGINT,
-    created DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feed_entries (
-    feed_id BIGINT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    article_id BIGINT,              -- the article it became (added or already there)
-    attempts BIGINT NOT NULL DEFAULT 0,
-    done BIGINT NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
-    last_error TEXT,
-    seen DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (feed_id, key)
-);
-CREATE TABLE IF NOT EXISTS channels (
-    chat_id BIGINT PRIMARY KEY,
-    title TEXT NOT NULL,
-    username TEXT,
-    added_by BIGINT,
-    created DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS questions_asked (user_id BIGINT NOT NULL, at DOUBLE PRECISION NOT NULL);
-CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
-CREATE TABLE IF NOT EXISTS inline_cache (
-    key TEXT PRIMARY KEY, results TEXT NOT NULL, created DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS conversations (
-    chat_id BIGINT NOT NULL,
-    user_id BIGINT NOT NULL,
-    question TEXT NOT NULL,          -- the topic: the question that opened it
-    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
-    asked DOUBLE PRECISION NOT NULL, -- when a question last followed it
-    PRIMARY KEY (chat_id, user_id)
-);
-"""
+# SQLite's INTEGER is 64 bits (Telegram's chat ids need more than 32); an INTEGER PRIMARY KEY is numbered.
+_SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY"}
+_POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
 
 
 @dataclass(frozen=True)
@@ -241,7 +173,7 @@ class _SQLite:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SQLITE_SCHEMA)
+        self._db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
         self.lock = threading.Lock()
 
     @contextmanager
@@ -283,7 +215,7 @@ class _Postgres:
         self._db.execute(f"SET search_path TO {self.SCHEMA}")
         with self._db.transaction():
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))  # replicas starting together
-            for statement in _POSTGRES_SCHEMA.split(";"):
+            for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
                 if statement.strip():
                     self._db.execute(statement)
         self.lock = threading.Lock()
