@@ -486,8 +486,10 @@ def scale_peers(
     build = txtai.index(ids, contexts)
     _, seconds = timed_search(txtai.search, texts)
     figures["txtai, our question encoder"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
-    say("citebot and txtai given our question encoder, question by question alternately")
-    alternately = paired_timings(directory, recycled, txtai.search, [], in_turn, MAX_WORDS)["alternately"]
+    alternately: dict = {}
+    if in_turn:
+        say("citebot and txtai given our question encoder, question by question alternately")
+        alternately = paired_timings(directory, recycled, txtai.search, [], in_turn, MAX_WORDS)["alternately"]
     txtai.embed_questions_with(load_sentence_transformer(recycled.name, str(model_folder), 32, "float32"))
     _, seconds = timed_search(txtai.search, texts)
     figures["txtai"] = {"answer_ms": summary(seconds), "index_s": round(build, 1)}
@@ -524,7 +526,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     everything = load_questions(SHARED_EVAL / "questions.jsonl")
     timed = random.Random(0).sample(everything, min(args.questions, len(everything)))
     # Other questions for ours and txtai's answers taken alternately (one asked again finds caches warm).
-    others = [q for q in everything if q not in timed]
+    chosen = {q.id for q in timed}
+    others = [q for q in everything if q.id not in chosen]
     in_turn = [q.question for q in random.Random(1).sample(others, min(args.questions, len(others)))]
     report: dict = {"machine": machine(), "command": "python -m tests.benchmarks.run " + " ".join(argv or sys.argv[1:])}
     stolen = StolenTime()
