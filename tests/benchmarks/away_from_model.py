@@ -2,10 +2,12 @@
 library the benchmark built, in one process: each system's questions in a block of their own
 (as the benchmark's main figures are timed, minutes apart), then, on other questions, question
 by question alternately, so that both see the same machine whatever it does meanwhile (a shared
-host's speed drifts within a run: two whole runs on one CPU class gave 0.76× and 0.91×). Opened
-as the bot opens it (`prepare_for_questions`: the question network and the in-memory lexicon),
-with the benchmark's recycled vectors. `python -m tests.benchmarks.run` reports the alternate
-figures beside its own; this command measures them alone, in about three minutes.
+host's speed drifts within a run: two whole runs on one CPU class gave 0.76× and 0.91×). The
+library is readied for questions as the bot's is (`prepare_for_questions`: the question network
+and the in-memory lexicon; the bot's switch interval matters only beside writes, and there are
+none), with the benchmark's recycled vectors, as the benchmark's own answer timings are.
+`python -m tests.benchmarks.run` reports the alternate figures beside its own; this command
+measures them alone, in about three minutes.
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.away_from_model /tmp/bench-work
 """
@@ -51,7 +53,7 @@ def paired_timings(
     in_turn: Sequence[str],
     max_words: int,
 ) -> dict:
-    """Answer latencies (p50 / p95 ms) of the library at `directory`, opened as the bot opens it,
+    """Answer latencies (p50 / p95 ms) of the library at `directory`, readied for questions,
     and of `txtai_search`, after both answered `WARMUP` questions of `in_blocks` (or of `in_turn`
     when there are none): on `in_blocks` each system's in a block, then on `in_turn` (other
     questions: one asked again finds its terms' counts, stems and pages in caches) question by
@@ -81,6 +83,7 @@ def paired_timings(
 
 
 def main() -> None:
+    # Imported here: the benchmark's run module imports this one for `paired_timings`.
     from tests.benchmarks.run import MAX_WORDS, StolenTime, _real_vectors, all_passages, machine
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
