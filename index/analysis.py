@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import Stemmer
@@ -78,3 +79,31 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The searchable terms of `text`, in order (duplicates kept)."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+# How a passage's terms are stored for its lexical index (`NewPassage.terms`): the terms of
+# its title and heading on a first line, then one line per sentence. Search reads them as one
+# whitespace-separated list (FTS5 and `index.lexicon` alike: lines change nothing there); the
+# answer reads each sentence's terms back instead of analysing its sentences again. A passage
+# stored on one line (before sentence lines were written, or whose sentences do not split its
+# terms exactly: `sentence_lines`) has its sentences analysed at answer time.
+
+
+def sentence_lines(head: str, passage: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The terms of `head` (title and heading) and of `passage`, one line for the head then
+    one per sentence of `spans` (offsets in `passage`), when the sentences' terms are exactly
+    the passage's, in order; else all of them on one line."""
+    head_terms, passage_terms = terms(head), terms(passage)
+    sentences = [terms(passage[a:b]) for a, b in spans]
+    if [term for part in sentences for term in part] != passage_terms:  # a word cut by a sentence end
+        return " ".join(head_terms + passage_terms)
+    return "\n".join([" ".join(head_terms), *(" ".join(part) for part in sentences)])
+
+
+def stored_sentence_terms(stored: str, sentences: int) -> list[set[str]] | None:
+    """Each sentence's terms, from a passage's stored terms (`sentence_lines`) with that many
+    sentences; None when they were stored on one line."""
+    lines = stored.split("\n")
+    if len(lines) != sentences + 1:
+        return None
+    return [set(line.split()) for line in lines[1:]]

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from index.analysis import terms
+from index.analysis import sentence_lines
 from index.batching import Progress
 from index.chunking import chunk_blocks
 from index.cleaning import Block
@@ -72,7 +72,8 @@ def prepare(
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):
         passage = text[chunk.start : chunk.end]
         sentences = tuple(sentence_spans(passage)) or ((0, len(passage)),)
-        terms_of_passage = " ".join(terms(passage_context(document.title, chunk.heading, passage)))
+        head = "\n".join(part for part in (document.title, chunk.heading) if part)
+        terms_of_passage = sentence_lines(head, passage, sentences)
         passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
         contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
     article = NewArticle(

@@ -142,12 +142,12 @@ def score_candidate(
 ) -> Candidate:
     """A passage with its sentences scored."""
     if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
-        spans, cosines = [(0, len(row.text))], np.zeros(1, np.float32)
+        spans, cosines, stored = [(0, len(row.text))], np.zeros(1, np.float32), None
     else:
-        spans = sentences.spans
+        spans, stored = sentences.spans, sentences.terms
         cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
     texts = [row.text[a:b] for a, b in spans]
-    sentence_terms = [set(terms(text)) for text in texts]
+    sentence_terms = stored if stored is not None else [set(terms(text)) for text in texts]
     title_terms = set(terms(row.article.title))
     features = sentence_features(asked.terms, title_terms, asked.wants, texts, cosines, sentence_terms)
     scores = model.scores(features)

@@ -30,6 +30,8 @@ from typing import Literal
 
 import numpy as np
 
+from index.analysis import stored_sentence_terms
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -114,10 +116,12 @@ class NewPassage:
 
 @dataclass(frozen=True)
 class PassageSentences:
-    """A passage's sentences (offsets inside it) and their vectors, in order."""
+    """A passage's sentences (offsets inside it) and their vectors, in order, with their terms
+    when the store keeps them (`index.analysis.sentence_lines`; None: analysed when needed)."""
 
     spans: list[tuple[int, int]]
     vectors: np.ndarray
+    terms: list[set[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -419,6 +423,17 @@ class Store:
         grouped: dict[int, list] = {}
         for row in rows:
             grouped.setdefault(row[0], []).append(row)
+        stored = dict(self.passage_terms(list(grouped)))
+        return {
+            passage: PassageSentences(
+                [(r[1], r[2]) for r in group],
+                decode_vectors([r[3] for r in group], dimension),
+                stored_sentence_terms(stored.get(passage, ""), len(group)),
+            )
+            for passage, group in grouped.items()
+        }
+        for row in rows:
+            grouped.setdefault(row[0], []).append(row)
         return {
             passage: PassageSentences([(r[1], r[2]) for r in group], decode_vectors([r[3] for r in group], dimension))
             for passage, group in grouped.items()
@@ -511,7 +526,8 @@ class Store:
         return [(int(r[0]), float(r[1])) for r in rows]
 
     def passage_terms(self, ids: Sequence[int] | None = None) -> Iterator[tuple[int, str]]:
-        """(passage id, its terms separated by spaces) for these passages (all: None), by id."""
+        """(passage id, its terms separated by whitespace: `index.analysis.sentence_lines`) for
+        these passages (all: None), by id."""
         if ids is None:
             yield from self._db.execute("SELECT rowid, terms FROM passage_terms ORDER BY rowid")
             return
