@@ -66,6 +66,19 @@ def _sentences(directory: Path, dimension: int) -> list[PassageSentences]:
         store.close()
 
 
+def _lexical(directory: Path, questions: list[str]) -> list:
+    """FTS5's ranking and counts for each question's terms."""
+    store = Store(directory / "library.sqlite3", create=False)
+    try:
+        with store.read():
+            return [
+                (store.lexical_search(terms(q), 20), store.document_frequencies(terms(q)), store.counts())
+                for q in questions
+            ]
+    finally:
+        store.close()
+
+
 def test_a_library_stored_before_sentence_lines_answers_as_one_stored_since(tmp_path, embedder):
     directory = tmp_path / "index"
     articles = [parse_text(path.read_text(encoding="utf-8"), name=path.name) for path in sorted(SMALL.glob("*.txt"))]
@@ -81,6 +94,7 @@ def test_a_library_stored_before_sentence_lines_answers_as_one_stored_since(tmp_
         library.ingest(articles)
         with_lines = _answers(library, questions)
     assert all(s.terms is not None for s in _sentences(directory, embedder.dimension))
+    searched = _lexical(directory, questions)
     database = sqlite3.connect(directory / "library.sqlite3")
     with database:  # as a library stored before: each passage's terms on one line
         stored = database.execute("SELECT rowid, terms FROM passage_terms").fetchall()
@@ -90,6 +104,7 @@ def test_a_library_stored_before_sentence_lines_answers_as_one_stored_since(tmp_
         )
     database.close()
     assert all(s.terms is None for s in _sentences(directory, embedder.dimension))
+    assert _lexical(directory, questions) == searched
     with Library(directory, embedder, max_words=60) as library:
         assert _answers(library, questions) == with_lines
         assert library.ask(questions[0]).found
