@@ -413,7 +413,8 @@ class Store:
         return np.asarray(keys, dtype=np.int64), decode_vectors(blobs, dimension)
 
     def passage_sentences(self, passage_ids: Sequence[int], dimension: int) -> dict[int, PassageSentences]:
-        """Each passage's sentences and their vectors, for choosing the quote."""
+        """Each passage's sentences, their vectors and (`PassageSentences.terms`) their terms, for
+        choosing the quote."""
         marks = ",".join("?" * len(passage_ids))
         rows = self._db.execute(
             f"SELECT passage_id, start, end, vector FROM sentences WHERE passage_id IN ({marks}) "
@@ -430,12 +431,6 @@ class Store:
                 decode_vectors([r[3] for r in group], dimension),
                 stored_sentence_terms(stored.get(passage, ""), len(group)),
             )
-            for passage, group in grouped.items()
-        }
-        for row in rows:
-            grouped.setdefault(row[0], []).append(row)
-        return {
-            passage: PassageSentences([(r[1], r[2]) for r in group], decode_vectors([r[3] for r in group], dimension))
             for passage, group in grouped.items()
         }
 
