@@ -72,8 +72,8 @@ def prepare(
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):
         passage = text[chunk.start : chunk.end]
         sentences = tuple(sentence_spans(passage)) or ((0, len(passage)),)
-        head = "\n".join(part for part in (document.title, chunk.heading) if part)
-        terms_of_passage = sentence_lines(head, passage, sentences)
+        # Searched under its title and heading (`passage_context`), their terms on the first line.
+        terms_of_passage = sentence_lines(passage_context(document.title, chunk.heading, ""), passage, sentences)
         passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
         contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
     article = NewArticle(
