@@ -6,7 +6,7 @@ network as AMX computes it,
 a question while other Python work runs beside it, and sentences per second for ingest
 in several batch sizes and streams. What `EMBEDDING_PRECISION=auto` should pick, and how
 far the CPU is from its targets, without building a library (README, "Performance",
-"By CPU class").
+"Each CPU class").
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.model_paths [--questions 300]
 """
