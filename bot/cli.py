@@ -26,6 +26,7 @@ from bot.service import (
 from bot.settings import Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
+from index.decoding import decode_document
 from index.errors import LibraryError
 from index.library import Library
 
@@ -59,13 +60,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch:
-        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
-        with source:
-            questions = [line.strip() for line in source if line.strip()]
-    elif args.question:
-        questions = [" ".join(args.question)]
+        # Read as an ingested text file is: a file saved in Windows-1252 is read, a binary one refused.
+        data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
+        questions = [line.strip() for line in decode_document(data).splitlines() if line.strip()]
     else:
-        print("erreur : donnez une question, ou --batch FICHIER", file=sys.stderr)
+        questions = [question] if (question := " ".join(args.question or []).strip()) else []
+    if not questions:
+        print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)
         return 2
     library = open_for_terminal(settings)
     top_k = args.top_k or settings.top_k
@@ -356,6 +357,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def system_error(exc: OSError) -> str:
+    """What the system refused, in French, with the path it concerns (Python's own message is
+    in English: "[Errno 2] No such file or directory")."""
+    where = f" : {exc.filename}" if exc.filename else ""
+    if isinstance(exc, FileNotFoundError):
+        return f"introuvable{where}"
+    if isinstance(exc, IsADirectoryError):
+        return f"c'est un dossier, pas un fichier{where}"
+    if isinstance(exc, NotADirectoryError):
+        return f"un élément du chemin n'est pas un dossier{where}"
+    if isinstance(exc, PermissionError):
+        return f"permission refusée{where}"
+    return f"le système a refusé l'opération ({exc.strerror or exc}){where}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -375,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so that the exit flush does not fail again)
         return 0
     except OSError as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"erreur : {system_error(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrompu.", file=sys.stderr)

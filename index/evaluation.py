@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from index.cleaning import Block
+from index.decoding import decode_document
 from index.documents import Document, parse_text
 from index.errors import InputError
 from index.library import Answer, Library, Mode
@@ -94,7 +95,7 @@ def _norm(text: str) -> str:
 
 def _read_jsonl(path: Path, make: Callable[[dict], T]) -> list[T]:
     items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(decode_document(path.read_bytes()).splitlines(), start=1):
         if line.strip():
             try:
                 items.append(make(json.loads(line)))

@@ -67,6 +67,30 @@ def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
     ]
     assert [x["found"] for x in lines] == [True, False, True]
 
+    windows = tmp_path / "questions-windows.txt"  # saved by a Windows editor: Windows-1252, CRLF
+    windows.write_bytes(f"{QUESTION}\r\n".encode("cp1252"))
+    asked = run("ask", "--batch", str(windows), "--json")
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["question"] == QUESTION
+
+
+def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    for args, message in [
+        (("ask", ""), "donnez une question"),
+        (("ask", "   "), "donnez une question"),
+        (("ask", "--batch", str(tmp_path / "absent.txt")), "introuvable : "),
+        (("ask", "--batch", str(tmp_path)), "c'est un dossier, pas un fichier"),
+        (("ask", "--batch", str(binary)), "binaire"),
+        (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
+        (("eval", str(binary)), "binaire"),
+    ]:
+        result = run(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith("erreur : ") and message in result.stderr, (args, result.stderr)
+        assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     chat = run("chat", "--sample", stdin=QUESTION + "\n/stats\n")
