@@ -23,7 +23,7 @@ from bot.service import (
     read_input,
     rebuild_library,
 )
-from bot.settings import Settings
+from bot.settings import TOP_K_MAX, Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document
@@ -286,6 +286,17 @@ def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def top_k_argument(text: str) -> int:
+    """`--top-k`: an integer within what the TOP_K setting accepts."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= TOP_K_MAX:
+        raise argparse.ArgumentTypeError(f"un entier de 1 à {TOP_K_MAX} est attendu, pas {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -300,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="poser une question")
     p.add_argument("question", nargs="*")
-    p.add_argument("--top-k", type=int, help="nombre de passages (par défaut : TOP_K)")
+    p.add_argument("--top-k", type=top_k_argument, help=f"nombre de passages, 1 à {TOP_K_MAX} (par défaut : TOP_K)")
     p.add_argument("--batch", metavar="FICHIER", help="une question par ligne ('-' : entrée standard)")
     p.add_argument("--json", action="store_true", help="un objet JSON par question")
     p.set_defaults(func=cmd_ask)

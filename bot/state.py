@@ -208,9 +208,9 @@ class _Postgres:
     LOCK_KEY = 0x63697465626F75
 
     def __init__(self, url: str) -> None:
-        import psycopg
+        from index.pg_store import connect
 
-        self._db = psycopg.connect(url, autocommit=True)
+        self._db = connect(url, vectors=False)
         self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
         self._db.execute(f"SET search_path TO {self.SCHEMA}")
         with self._db.transaction():

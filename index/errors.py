@@ -12,7 +12,8 @@ Messages are in French because they reach chat users and the CLI as they are.
     ├── IndexMismatch          the index on disk was built with other settings
     ├── IndexCorrupted         the index directory is unreadable
     ├── ReindexRunning         another reindex of the same library is under way
-    └── ModelError             the embedding model cannot be prepared or loaded
+    ├── ModelError             the embedding model cannot be prepared or loaded
+    └── DatabaseUnavailable    the PostgreSQL server cannot be reached or refuses the login
 """
 
 from __future__ import annotations
@@ -60,3 +61,7 @@ class ReindexRunning(LibraryError):
 
 class ModelError(LibraryError):
     pass
+
+
+class DatabaseUnavailable(LibraryError):
+    """The PostgreSQL server named by a URL cannot be reached, or refuses the connection."""

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from index.errors import DatabaseUnavailable
 from index.store import (
     SENTENCE_SLOTS,
     ArticleRow,
@@ -503,10 +504,35 @@ def connect(url: str, *, vectors: bool = True):
     import psycopg
     from pgvector.psycopg import register_vector
 
-    connection = psycopg.connect(url, autocommit=True)
+    try:
+        connection = psycopg.connect(url, autocommit=True)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(f"PostgreSQL injoignable ({_server(url)}) : {_first_line(exc)}") from exc
+    except psycopg.ProgrammingError as exc:  # the URL itself: its text is not repeated (it may hold the password)
+        raise DatabaseUnavailable(
+            "adresse PostgreSQL illisible : postgresql://utilisateur:motdepasse@hôte:5432/base attendu, "
+            "les caractères spéciaux écrits en %XX"
+        ) from exc
     if vectors:
         register_vector(connection)
     return connection
+
+
+def _server(url: str) -> str:
+    """Where `url` points, without its password: "user@host:port/database"."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:  # an unreadable URL: psycopg.connect says what is wrong with it
+        return "adresse illisible"
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    port = f":{parts['port']}" if parts.get("port") else ""
+    return f"{user}{parts.get('host') or 'localhost'}{port}/{parts.get('dbname') or ''}"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _idf(documents: int, frequency: int) -> float:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -90,6 +91,9 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("erreur : ") and message in result.stderr, (args, result.stderr)
         assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+    for count in ("0", "-3", "51"):  # what the TOP_K setting would refuse
+        result = run("ask", "--top-k", count, QUESTION)
+        assert result.returncode == 2 and "un entier de 1 à 50 est attendu" in result.stderr, result.stderr
 
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
@@ -144,6 +148,24 @@ def test_bad_inputs_get_clear_errors_and_change_nothing(run, tmp_path):
     assert refused.returncode == 1 and "locale ou privée" in refused.stderr
     stats = json.loads(run("stats", "--json").stdout)
     assert (stats["articles"], stats["passages"]) == (1, 4)
+
+
+def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_password(run):
+    with socket.socket() as probe:  # a loopback port nobody listens on once this is closed
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    for url, message in [
+        (
+            f"postgresql://bob:s3cret@127.0.0.1:{closed_port}/citebot",
+            f"PostgreSQL injoignable (bob@127.0.0.1:{closed_port}/citebot)",
+        ),
+        ("postgresql://bob:s3cret%zz@127.0.0.1/citebot", "adresse PostgreSQL illisible"),
+    ]:
+        for command in ("stats", "feeds"):  # the library, and the bot's own state
+            result = run(command, extra_env={"DATABASE_URL": url})
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.startswith(f"erreur : {message}"), result.stderr
+            assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
 
 
 def test_articles_delete_stats_and_reindex(run):
