@@ -43,8 +43,12 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
-    if is_url(argument) or Path(argument).exists():
-        labelled = read_input(argument, settings)
+    target = str(Path(argument).expanduser()) if argument.startswith("~") else argument
+    # One word is a path or a URL, never an article: a mistyped path is said to be missing
+    # rather than read as a text too short to be one ("-" would read the console's own input).
+    one_word = target != "-" and not any(c.isspace() for c in target)
+    if is_url(target) or one_word or Path(target).exists():
+        labelled = read_input(target, settings)
     else:
         try:
             document = parse_bytes(argument.encode(), name=None, source=None, max_bytes=settings.ingest_max_bytes)

@@ -104,6 +104,16 @@ def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     assert "Articles : 1" in chat.stdout
 
 
+def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_the_home_folder(run, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
+    chat = run("chat", stdin="/ingest ~/castor.txt\n/ingest ~/castr.txt\n", extra_env={"HOME": str(home)})
+    assert chat.returncode == 0, chat.stderr
+    assert "Ajouté : « Le castor »" in chat.stdout
+    assert f"introuvable : {home / 'castr.txt'}" in chat.stdout and "texte collé" not in chat.stdout
+
+
 def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):
     chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\n")
     assert chat.returncode == 0, chat.stderr
