@@ -120,11 +120,25 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
         state.close()
 
 
+def every_argument(text: str) -> float:
+    """`--every`: minutes within what `/follow URL MINUTES` accepts."""
+    from bot.feeds import POLL_MINUTES_RANGE, poll_minutes  # the feed reader, only for `follow`
+
+    minutes = poll_minutes(text)
+    if minutes is None:
+        low, high = POLL_MINUTES_RANGE
+        raise argparse.ArgumentTypeError(f"un nombre de minutes de {low:g} à {high:g} est attendu, pas {text!r}")
+    return minutes
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("follow", help="suivre un flux RSS ou Atom (ou le flux que déclare la page d'un site)")
     p.add_argument("url", metavar="URL")
     p.add_argument(
-        "--every", type=float, metavar="MINUTES", help="intervalle des relevés (par défaut : FEED_POLL_MINUTES)"
+        "--every",
+        type=every_argument,
+        metavar="MINUTES",
+        help="intervalle des relevés, de 1 à 10080 minutes (par défaut : FEED_POLL_MINUTES)",
     )
     p.set_defaults(func=cmd_follow)
 

@@ -31,7 +31,23 @@ ENTRY_ATTEMPTS = 3
 # shorter, it is a teaser, not the article.
 FULL_TEXT_WORDS = 50
 
+# Minutes between two polls a user may ask for one feed (`/follow URL MINUTES`, `follow
+# --every`): from once a minute to once a week. The default, FEED_POLL_MINUTES, is the
+# operator's and is not bounded so.
+POLL_MINUTES_RANGE = (1.0, 7 * 24 * 60.0)
+
 Fetcher = Callable[..., Fetched]
+
+
+def poll_minutes(text: str) -> float | None:
+    """A user's interval between polls ("15", "1,5"), or None when it is not a number of
+    minutes within `POLL_MINUTES_RANGE`."""
+    try:
+        minutes = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    low, high = POLL_MINUTES_RANGE
+    return minutes if low <= minutes <= high else None  # NaN and infinity fail too
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,9 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     for count in ("0", "-3", "51"):  # what the TOP_K setting would refuse
         result = run("ask", "--top-k", count, QUESTION)
         assert result.returncode == 2 and "un entier de 1 à 50 est attendu" in result.stderr, result.stderr
+    for every in ("0", "-5", "nan"):  # what `/follow URL MINUTES` refuses in the bot
+        result = run("follow", "https://example.org/flux.xml", "--every", every)
+        assert result.returncode == 2 and "un nombre de minutes de 1 à 10080 est attendu" in result.stderr
 
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):

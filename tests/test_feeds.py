@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.feeds import FeedFollower
+from bot.feeds import FeedFollower, poll_minutes
 from bot.settings import Settings
 from bot.state import BotState
 from index.errors import InputError
@@ -134,6 +134,11 @@ def test_what_is_not_a_feed_gets_a_clear_error(site, follower):
     with pytest.raises(InputError, match="404"):
         follower.follow(site.origin + "/absent.xml")
     assert follower.state.feeds() == []
+
+
+def test_an_interval_between_polls_is_a_number_of_minutes_from_one_to_a_week():
+    assert [poll_minutes(text) for text in ("15", "1,5", "1", "10080")] == [15.0, 1.5, 1.0, 10080.0]
+    assert all(poll_minutes(text) is None for text in ("0", "-5", "0.5", "10081", "abc", "nan", "inf", ""))
 
 
 def test_unfollowing_keeps_the_articles(site, follower, library):

@@ -16,7 +16,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.feeds import PollReport
+from bot.feeds import PollReport, poll_minutes
 from bot.service import ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
@@ -34,7 +34,7 @@ SYNC_EVERY_SECONDS = 60  # feeds followed from the command line or another proce
 async def cmd_follow(update: Update, context: Context) -> None:
     message = update.effective_message
     args = context.args or []
-    if not args or len(args) > 2 or (len(args) == 2 and not _minutes(args[1])):
+    if not args or len(args) > 2 or (len(args) == 2 and not poll_minutes(args[1])):
         await reply(message, fmsg.FOLLOW_USAGE)
         return
     if channel := CHANNEL.match(args[0]):
@@ -45,7 +45,7 @@ async def cmd_follow(update: Update, context: Context) -> None:
         return
     service = context.service
     status = await reply(message, fmsg.FOLLOW_STARTED)
-    every = _minutes(args[1]) if len(args) == 2 else None
+    every = poll_minutes(args[1]) if len(args) == 2 else None
     try:
         feed, new = await asyncio.to_thread(service.follower.follow, args[0], every, update.effective_user.id)
     except InputError as exc:
@@ -197,11 +197,3 @@ async def on_channel_post(update: Update, context: Context) -> None:
         log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
     log.info("channel post %s/%s: %s (article %s)", post.chat.id, post.message_id, outcome.status, outcome.article.id)
-
-
-def _minutes(value: str) -> float | None:
-    try:
-        minutes = float(value.replace(",", "."))
-    except ValueError:
-        return None
-    return minutes if 1 <= minutes <= 7 * 24 * 60 else None
