@@ -35,7 +35,13 @@ class VectorStore(ABC):
     def __len__(self) -> int: ...
 
     @abstractmethod
-    def save(self, path: Path) -> None: ...
+    def save(self, path: Path) -> None:
+        """Write the store to `path`, whole: what `load` reads back."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path: Path) -> VectorStore:
+        """The store `save` wrote to `path`."""
 
 
 # Below this many vectors, search is exact. A flat scan is memory-bandwidth bound:
