@@ -6,8 +6,8 @@ E5 convention, and any other model is used without prompts.
 
 The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
 PyTorch is imported to answer or to ingest. On CPUs with bfloat16 units (AMX's
-tiles, AVX512-BF16) it computes in bfloat16: about 3× the float32 throughput on AMX,
-with retrieval figures within 0.1 point of float32 (README, "Model"); elsewhere
+tiles, AVX512-BF16) it computes in bfloat16: several times the float32 throughput on AMX,
+with retrieval figures within a point of float32 (README, "Model", has both); elsewhere
 passages in float32 on 8-bit weights and questions in 8-bit arithmetic through ONNX
 Runtime (`OnnxQuestionEncoder`), or, asked alone in a process that answers for long
 on CPUs with AVX-512 VNNI, through OpenVINO's question network. Any other model goes
@@ -46,7 +46,7 @@ def cpu_has_amx() -> bool:
 def choose_precision(requested: PrecisionChoice, flags: frozenset[str]) -> Precision:
     """What the default model computes in. `auto`: bfloat16 on CPUs with bfloat16 dot products
     (`flags` has AVX512-BF16, which every AMX CPU has too: OpenVINO's "BF16" capability),
-    about 3× float32 on AMX; elsewhere 8-bit arithmetic for questions and float32 on 8-bit
+    several times float32's speed on AMX; elsewhere 8-bit arithmetic for questions and float32 on 8-bit
     weights for passages (README, "Model"). Read from the flags, not from OpenVINO, so that a
     process that only asks questions on such a CPU never loads OpenVINO."""
     if requested != "auto":

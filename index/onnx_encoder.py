@@ -120,9 +120,9 @@ def export_onnx_int8(bert, folder: Path) -> Path:
 def _feed_forward_outputs(model, intermediate_size: int) -> list[str]:
     """The matrix products that bring each layer's feed-forward activations back to the hidden
     size (their weights: intermediate × hidden). Their input, after GELU, has a long tail that
-    one 8-bit scale per question serves badly: left in float32 they take the questions' mean
-    cosine to float32 from 0.9961 to 0.9987 (the worst from 0.989 to 0.9975) for about 1.4 ms
-    more a question on the AVX2 EPYC (README, "Model")."""
+    one 8-bit scale per question serves badly: left in float32 they bring the questions'
+    vectors closer to float32's for a little more time a question (README, "Model", has the
+    cosines and the times)."""
     weights = {init.name: tuple(init.dims) for init in model.graph.initializer}
     return [
         node.name

@@ -98,8 +98,8 @@ def export_openvino(bert, folder: Path) -> Path:
 
     Weights are stored in float16 (the rebuilt weights come from 4-bit blocks, so
     nothing is lost that matters); attention is exported as plain matrix products,
-    which OpenVINO fuses into its own attention kernel: a short question 5% faster than
-    from PyTorch's scaled-dot-product attention, ingest throughput the same."""
+    which OpenVINO fuses into its own attention kernel: a short question faster than from
+    PyTorch's scaled-dot-product attention, ingest throughput the same (README, "Model")."""
     import torch
 
     ov = import_openvino()

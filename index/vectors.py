@@ -44,8 +44,8 @@ class VectorStore(ABC):
         """The store `save` wrote to `path`."""
 
 
-# Below this many vectors, search is exact. A flat scan is memory-bandwidth bound:
-# measured 1.7 ms at 16k vectors and 11 ms at 100k here (README, "Performance").
+# Below this many vectors, search is exact. A flat scan is memory-bandwidth bound and
+# grows with the library (README, "Performance", has its times).
 APPROXIMATE_FROM = 50_000
 # A single question's scan is split over the cores (FAISS's `parallel_mode` 1: the probed
 # cells shared out) once it reads about this many vectors; below, one thread finishes
@@ -230,8 +230,8 @@ class FaissVectorStore(VectorStore):
 @contextmanager
 def _threads(count: int | None) -> Iterator[None]:
     """One OpenMP thread for a question or a few, unless the scan is long: splitting little
-    work costs more than it saves, and spinning threads fight the query encoder's (flat p95
-    at 16k: 21 ms -> 2 ms)."""
+    work costs more than it saves, and spinning threads fight the query encoder's (a flat
+    search's p95 fell tenfold at 16k vectors: README, "Performance")."""
     if count is None:
         yield
         return
