@@ -90,8 +90,28 @@ def reference(article: ArticleRow) -> str:
     return line
 
 
+def quotation_body(text: str) -> str:
+    """`text` without its outer guillemets when it is one quotation from end to end (a quote
+    of someone's words, « … »), so that showing it in guillemets does not double them;
+    otherwise `text` as it is ("« Il faut aller vite », a-t-il dit." keeps its own)."""
+    stripped = text.strip()
+    if not (stripped.startswith("«") and stripped.endswith("»")):
+        return text
+    depth = 0
+    for position, character in enumerate(stripped):
+        depth += (character == "«") - (character == "»")
+        if depth == 0 and position < len(stripped) - 1:  # the first quotation closes before the end
+            return text
+    return stripped[1:-1].strip() if depth == 0 else text
+
+
+def in_guillemets(text: str) -> str:
+    """`« text »`, its own outer guillemets not doubled (`quotation_body`)."""
+    return f"« {quotation_body(text)} »"
+
+
 def format_result(result: Result) -> str:
-    return f"« {result.quote} »\n    — {reference(result.article)} [article {result.article.id}]"
+    return f"{in_guillemets(result.quote)}\n    — {reference(result.article)} [article {result.article.id}]"
 
 
 def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False) -> str:

@@ -36,6 +36,13 @@ def test_the_answering_sentence_is_highlighted_inside_a_blockquote_and_everythin
     )
 
 
+def test_an_inline_answer_that_quotes_someone_s_words_shows_one_pair_of_guillemets():
+    passage = "Avant. « Notre règlement n’a pas été respecté. » Après."
+    html = fmt.inline_quote_html(result(passage, "« Notre règlement n’a pas été respecté. »"))
+    check_telegram_html(html)
+    assert html.startswith("<blockquote>« <b>Notre règlement n’a pas été respecté.</b> »</blockquote>")
+
+
 def test_a_source_link_is_shown_only_when_the_article_has_one():
     assert "<a " not in fmt.reference_html(article(source="/home/me/article.txt"))
     assert 'href="https://t.me/infogers/42"' in fmt.reference_html(article(source="https://t.me/infogers/42"))

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import PurePath
 
-from bot.replies import EMPTY_LIBRARY, NOTHING_FOUND, french_date, link_of, passages, plural, quote_link
+from bot.replies import (
+    EMPTY_LIBRARY,
+    NOTHING_FOUND,
+    french_date,
+    link_of,
+    passages,
+    plural,
+    quotation_body,
+    quote_link,
+)
 from bot.state import Vote
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
@@ -210,7 +219,8 @@ def inline_quote_html(result: Result) -> str:
     """The message an inline result posts: the quote alone, and where it comes from."""
     reference = reference_html(result.article, result.quote)
     for limit in PASSAGE_LIMITS:
-        html = f"<blockquote>« <b>{e(shorten(result.quote, limit))}</b> »</blockquote>\n{reference}"
+        quote = shorten(quotation_body(result.quote), limit)  # in guillemets once, even if it is a quotation
+        html = f"<blockquote>« <b>{e(quote)}</b> »</blockquote>\n{reference}"
         if fits(html):
             return html
     raise AssertionError("the shortest quote always fits")  # guaranteed by the caps above

@@ -1,0 +1,42 @@
+"""Plain-text replies (console, command line): each quote in guillemets once, with its source."""
+
+import pytest
+
+from bot.replies import format_result, quotation_body
+from index.library import Result
+from index.store import ArticleRow
+
+ARTICLE = ArticleRow(7, "Titre", "2023-02", None, None, None, added_at="2026-11-25T10:00:00Z", passages=1)
+
+
+def shown(quote: str) -> str:
+    passage = f"Avant. {quote} Après."
+    start = passage.index(quote)
+    return format_result(Result(1, 0.1, 1, ARTICLE, None, passage, start, start + len(quote)))
+
+
+def test_a_quote_is_shown_in_guillemets_with_its_title_and_date():
+    assert shown("Le castor est protégé.") == "« Le castor est protégé. »\n    — « Titre », février 2023 [article 7]"
+
+
+def test_a_quote_that_is_someone_s_words_from_end_to_end_keeps_one_pair_of_guillemets():
+    line = shown("« Notre règlement n’a pas été respecté. »").splitlines()[0]
+    assert line == "« Notre règlement n’a pas été respecté. »"
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "« Il faut aller vite », a-t-il dit.",  # the words, then who said them
+        "« Oui » et « non » à la fois.",
+        "« Oui » et « non »",  # two quotations, not one
+        "« Une phrase sans fin",
+    ],
+)
+def test_guillemets_that_do_not_enclose_the_whole_quote_are_kept_inside_ours(quote):
+    assert quotation_body(quote) == quote
+    assert shown(quote).splitlines()[0] == f"« {quote} »"
+
+
+def test_a_quotation_that_quotes_another_inside_it_loses_only_its_outer_pair():
+    assert quotation_body("« Il a répondu « non » hier. »") == "Il a répondu « non » hier."
