@@ -5,9 +5,8 @@ question limit and the inline cache.
 It lives in `DATA_DIR/bot.sqlite3`, or with the library in PostgreSQL when `DATABASE_URL`
 is set (schema `citebot_bot`), so that every replica of the bot shares it: a button made
 by one replica works on another, a user's question limit counts their questions on all,
-and each feed is polled by one replica at a time. The SQL is the same for both databases,
-the tables' too; only column types and the way to open a transaction differ (`_SQLite`,
-`_Postgres`).
+and each feed is polled by one replica at a time (`bot.state_database`: the tables, and the
+two databases that hold them).
 
 Answers are kept here rather than in python-telegram-bot's in-memory callback-data cache so
 that their buttons survive a restart and work from any process. A button carries
@@ -20,91 +19,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.state_database import Database, open_database
 from index.conversation import Topic
-
-# The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
-# id the database numbers) are each one's types (`_SQLITE_TYPES`, `_POSTGRES_TYPES`).
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    token TEXT PRIMARY KEY,
-    chat_id {integer} NOT NULL,
-    question TEXT NOT NULL,
-    body TEXT NOT NULL,              -- JSON: pages and the results shown
-    created {real} NOT NULL
-);
-CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
-CREATE TABLE IF NOT EXISTS feedback (
-    token TEXT NOT NULL,
-    user_id {integer} NOT NULL,
-    vote {integer} NOT NULL,           -- +1 or -1
-    question TEXT NOT NULL,
-    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
-    created {real} NOT NULL,
-    PRIMARY KEY (token, user_id)
-);
-CREATE TABLE IF NOT EXISTS inline_choices (
-    id {serial},
-    user_id {integer} NOT NULL,
-    query TEXT NOT NULL,
-    result_id TEXT NOT NULL,
-    created {real} NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feeds (
-    id {serial},
-    url TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    every_minutes {real} NOT NULL,
-    etag TEXT,
-    last_modified TEXT,
-    last_polled {real},
-    last_success {real},
-    failures {integer} NOT NULL DEFAULT 0,  -- consecutive failed polls
-    last_error TEXT,
-    articles {integer} NOT NULL DEFAULT 0,  -- articles this feed added
-    claimed {real},                        -- when a process last took the feed's poll
-    added_by {integer},
-    created {real} NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feed_entries (
-    feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    article_id {integer},              -- the article it became (added or already there)
-    attempts {integer} NOT NULL DEFAULT 0,
-    done {integer} NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
-    last_error TEXT,
-    seen {real} NOT NULL,
-    PRIMARY KEY (feed_id, key)
-);
-CREATE TABLE IF NOT EXISTS channels (
-    chat_id {integer} PRIMARY KEY,
-    title TEXT NOT NULL,
-    username TEXT,
-    added_by {integer},
-    created {real} NOT NULL
-);
-CREATE TABLE IF NOT EXISTS questions_asked (user_id {integer} NOT NULL, at {real} NOT NULL);
-CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
-CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created {real} NOT NULL);
-CREATE TABLE IF NOT EXISTS conversations (
-    chat_id {integer} NOT NULL,
-    user_id {integer} NOT NULL,
-    question TEXT NOT NULL,          -- the topic: the question that opened it
-    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
-    asked {real} NOT NULL,             -- when a question last followed it
-    PRIMARY KEY (chat_id, user_id)
-);
-"""
-# SQLite's INTEGER is 64 bits (Telegram's chat ids need more than 32); an INTEGER PRIMARY KEY is numbered.
-_SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY"}
-_POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
 
 
 @dataclass(frozen=True)
@@ -165,89 +86,15 @@ class ChannelRow:
     username: str | None
 
 
-class _SQLite:
-    """`DATA_DIR/bot.sqlite3`: one connection, writers serialised by `BEGIN IMMEDIATE`."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
-        self.lock = threading.Lock()
-
-    @contextmanager
-    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        with self.lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._run
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        with self.lock:
-            return self._run(sql, params)
-
-    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        cursor = self._db.execute(sql, params)
-        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
-
-    def close(self) -> None:
-        with self.lock:
-            self._db.close()
-
-
-class _Postgres:
-    """The `citebot_bot` schema of the library's PostgreSQL database: writers serialised by
-    an advisory lock taken in each transaction (the same SQL, `?` written `%s`)."""
-
-    SCHEMA = "citebot_bot"
-    LOCK_KEY = 0x63697465626F75
-
-    def __init__(self, url: str) -> None:
-        from index.pg_store import connect
-
-        self._db = connect(url, vectors=False)
-        self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
-        self._db.execute(f"SET search_path TO {self.SCHEMA}")
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))  # replicas starting together
-            for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
-        self.lock = threading.Lock()
-
-    @contextmanager
-    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        with self.lock, self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))
-            yield self._run
-
-    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        with self.lock:
-            return self._run(sql, params)
-
-    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        cursor = self._db.execute(sql.replace("?", "%s"), params)
-        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
-
-    def close(self) -> None:
-        with self.lock:
-            self._db.close()
-
-
 class BotState:
-    def __init__(self, database: _SQLite | _Postgres, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
         self._sql = database
         self._clock = clock
 
     @classmethod
     def open(cls, path: Path, database_url: str | None = None, clock: Callable[[], float] = time.time) -> BotState:
         """In PostgreSQL when the library is there (`DATABASE_URL`), else in the SQLite file `path`."""
-        return cls(_Postgres(database_url) if database_url else _SQLite(path), clock)
+        return cls(open_database(path, database_url), clock)
 
     def _transaction(self):
         return self._sql.transaction()

@@ -1,0 +1,182 @@
+"""The database that holds the bot's own state (`bot.state.BotState`): its tables, written once
+for SQLite and PostgreSQL, and the two ways to open a transaction on them.
+
+`DATA_DIR/bot.sqlite3` by default; with the library in PostgreSQL (`DATABASE_URL`), the schema
+`citebot_bot` of that database, so that every replica of the bot shares it. The SQL is the same
+for both, `?` for parameters; only column types and the way writers are serialised differ.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Protocol
+
+# The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
+# id the database numbers) are each one's types (`_SQLITE_TYPES`, `_POSTGRES_TYPES`).
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    token TEXT PRIMARY KEY,
+    chat_id {integer} NOT NULL,
+    question TEXT NOT NULL,
+    body TEXT NOT NULL,              -- JSON: pages and the results shown
+    created {real} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_created ON answers(created);
+CREATE TABLE IF NOT EXISTS feedback (
+    token TEXT NOT NULL,
+    user_id {integer} NOT NULL,
+    vote {integer} NOT NULL,           -- +1 or -1
+    question TEXT NOT NULL,
+    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
+    created {real} NOT NULL,
+    PRIMARY KEY (token, user_id)
+);
+CREATE TABLE IF NOT EXISTS inline_choices (
+    id {serial},
+    user_id {integer} NOT NULL,
+    query TEXT NOT NULL,
+    result_id TEXT NOT NULL,
+    created {real} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+    id {serial},
+    url TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    every_minutes {real} NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled {real},
+    last_success {real},
+    failures {integer} NOT NULL DEFAULT 0,  -- consecutive failed polls
+    last_error TEXT,
+    articles {integer} NOT NULL DEFAULT 0,  -- articles this feed added
+    claimed {real},                        -- when a process last took the feed's poll
+    added_by {integer},
+    created {real} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    article_id {integer},              -- the article it became (added or already there)
+    attempts {integer} NOT NULL DEFAULT 0,
+    done {integer} NOT NULL DEFAULT 0, -- ingested, or given up after its attempts
+    last_error TEXT,
+    seen {real} NOT NULL,
+    PRIMARY KEY (feed_id, key)
+);
+CREATE TABLE IF NOT EXISTS channels (
+    chat_id {integer} PRIMARY KEY,
+    title TEXT NOT NULL,
+    username TEXT,
+    added_by {integer},
+    created {real} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions_asked (user_id {integer} NOT NULL, at {real} NOT NULL);
+CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
+CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created {real} NOT NULL);
+CREATE TABLE IF NOT EXISTS conversations (
+    chat_id {integer} NOT NULL,
+    user_id {integer} NOT NULL,
+    question TEXT NOT NULL,          -- the topic: the question that opened it
+    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
+    asked {real} NOT NULL,             -- when a question last followed it
+    PRIMARY KEY (chat_id, user_id)
+);
+"""
+# SQLite's INTEGER is 64 bits (Telegram's chat ids need more than 32); an INTEGER PRIMARY KEY is numbered.
+_SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY"}
+_POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
+
+
+class SQLiteDatabase:
+    """`DATA_DIR/bot.sqlite3`: one connection, writers serialised by `BEGIN IMMEDIATE`."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
+        with self.lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._run
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self.lock:
+            return self._run(sql, params)
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cursor = self._db.execute(sql, params)
+        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+
+class PostgresDatabase:
+    """The `citebot_bot` schema of the library's PostgreSQL database: writers serialised by
+    an advisory lock taken in each transaction (the same SQL, `?` written `%s`)."""
+
+    SCHEMA = "citebot_bot"
+    LOCK_KEY = 0x63697465626F75
+
+    def __init__(self, url: str) -> None:
+        from index.pg_store import connect
+
+        self._db = connect(url, vectors=False)
+        self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
+        self._db.execute(f"SET search_path TO {self.SCHEMA}")
+        with self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))  # replicas starting together
+            for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
+        with self.lock, self._db.transaction():
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))
+            yield self._run
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        with self.lock:
+            return self._run(sql, params)
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        cursor = self._db.execute(sql.replace("?", "%s"), params)
+        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+
+    def close(self) -> None:
+        with self.lock:
+            self._db.close()
+
+
+class Database(Protocol):
+    """What `BotState` needs of a database: transactions that run statements, and single
+    statements run on their own."""
+
+    def transaction(self) -> AbstractContextManager[Callable[..., list[tuple]]]: ...
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]: ...
+
+    def close(self) -> None: ...
+
+
+def open_database(path: Path, database_url: str | None = None) -> Database:
+    """In PostgreSQL when the library is there (`database_url`), else in the SQLite file `path`."""
+    return PostgresDatabase(database_url) if database_url else SQLiteDatabase(path)
