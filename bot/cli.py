@@ -74,11 +74,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     empty = not any(a.results for a in answers) and library.stats().articles == 0
     for answer in answers:
         if args.json:
-            _print_json(replies.answer_json(answer))
+            _print_json(replies.answer_json(answer, settings.sure_answer_threshold))
         else:
             if len(answers) > 1:
                 print(f"? {answer.question}")
-            print(replies.format_answer(answer, shown=top_k, empty_library=empty))
+            print(
+                replies.format_answer(
+                    answer, shown=top_k, empty_library=empty, sure_from=settings.sure_answer_threshold
+                )
+            )
             print()
     return 0
 

@@ -96,7 +96,11 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
     answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
         conversation.follow(answer.topic)
-    return replies.format_answer(answer, empty_library=not answer.results and library.stats().articles == 0)
+    return replies.format_answer(
+        answer,
+        empty_library=not answer.results and library.stats().articles == 0,
+        sure_from=settings.sure_answer_threshold,
+    )
 
 
 def run_console(settings: Settings, *, sample: bool = False) -> int:

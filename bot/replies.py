@@ -17,6 +17,10 @@ EMPTY_LIBRARY = (
     "La bibliothèque est vide. Ajoutez un premier article avec /ingest suivi d'une URL, "
     "d'un chemin de fichier ou du texte de l'article."
 )
+# Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
+# questions, most such answers are to questions the library cannot answer (README, "Retrieval
+# quality").
+UNSURE = "(réponse incertaine : voici les passages les plus proches de la question, qui n'y répondent peut-être pas)"
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -114,21 +118,31 @@ def format_result(result: Result) -> str:
     return f"{in_guillemets(result.quote)}\n    — {reference(result.article)} [article {result.article.id}]"
 
 
-def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False) -> str:
+def is_unsure(answer: Answer, sure_from: float) -> bool:
+    """Whether `answer` is shown as the closest passages rather than as an answer: found, but
+    less likely than `sure_from` (SURE_ANSWER_THRESHOLD) to answer."""
+    return answer.found and answer.relevance < sure_from
+
+
+def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float = 0.0) -> str:
     if empty_library:
         return EMPTY_LIBRARY
     if not answer.found:
         return NOTHING_FOUND
-    results = "\n\n".join(format_result(r) for r in answer.results[:shown])
+    lines = []
     if answer.follows and answer.topic is not None:  # say what it was read with
-        return f"(suite de « {answer.topic.question} »)\n{results}"
-    return results
+        lines.append(f"(suite de « {answer.topic.question} »)")
+    if is_unsure(answer, sure_from):
+        lines.append(UNSURE)
+    return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
 
 
-def answer_json(answer: Answer) -> dict:
+def answer_json(answer: Answer, sure_from: float = 0.0) -> dict:
     return {
         "question": answer.question,
         "found": answer.found,
+        "relevance": round(answer.relevance, 4),  # the probability that the first result answers
+        "sure": answer.found and not is_unsure(answer, sure_from),
         "results": [
             {
                 "rank": r.rank,

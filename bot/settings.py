@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
     top_k: int = Field(5, ge=1, le=TOP_K_MAX, description="Passages returned per question.")
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Higher: fewer but surer answers.")
+    sure_answer_threshold: float = Field(
+        0.9,
+        ge=0.0,
+        le=1.0,
+        description="An answer less likely than this to answer (but above the relevance threshold) is shown as "
+        "the closest passages found, marked uncertain.",
+    )
     ingest_max_bytes: int = Field(
         20_000_000,
         ge=1_000,

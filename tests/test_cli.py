@@ -55,6 +55,18 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
     assert any("Stoltenberg" in r["quote"] for r in answer["results"])
 
 
+def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):
+    run("ingest", str(SAMPLE))
+    sure = json.loads(run("ask", QUESTION, "--json").stdout)
+    assert sure["found"] is True and sure["sure"] is True and sure["relevance"] >= 0.9
+    unsure = run("ask", QUESTION, extra_env={"SURE_ANSWER_THRESHOLD": "1.0"})
+    assert unsure.returncode == 0, unsure.stderr
+    assert unsure.stdout.startswith("(réponse incertaine : voici les passages les plus proches")
+    assert "Jens Stoltenberg" in unsure.stdout  # the passages are shown all the same
+    declined = json.loads(run("ask", "Quelle est la recette de la tarte Tatin ?", "--json").stdout)
+    assert declined["found"] is False and declined["sure"] is False
+
+
 def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
     run("ingest", str(SAMPLE))
     questions = tmp_path / "questions.txt"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.replies import format_result, quotation_body
-from index.library import Result
+from bot.replies import NOTHING_FOUND, UNSURE, answer_json, format_answer, format_result, quotation_body
+from index.library import Answer, Result
 from index.store import ArticleRow
 
 ARTICLE = ArticleRow(7, "Titre", "2023-02", None, None, None, added_at="2026-11-25T10:00:00Z", passages=1)
@@ -40,3 +40,25 @@ def test_guillemets_that_do_not_enclose_the_whole_quote_are_kept_inside_ours(quo
 
 def test_a_quotation_that_quotes_another_inside_it_loses_only_its_outer_pair():
     assert quotation_body("« Il a répondu « non » hier. »") == "Il a répondu « non » hier."
+
+
+def answer_of(relevance: float, found: bool = True) -> Answer:
+    passage = "Le castor est protégé. Il pèse trente kilos."
+    return Answer("Combien pèse le castor ?", found, [Result(1, 0.1, 1, ARTICLE, None, passage, 23, 44)], relevance)
+
+
+def test_an_answer_below_the_sure_threshold_is_shown_as_the_closest_passages():
+    unsure = format_answer(answer_of(0.7), sure_from=0.9)
+    assert unsure.splitlines()[0] == UNSURE and "« Il pèse trente kilos. »" in unsure
+    assert answer_json(answer_of(0.7), sure_from=0.9)["sure"] is False
+
+
+def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
+    for relevance, sure_from in ((0.9, 0.9), (0.95, 0.9), (0.6, 0.0)):
+        assert format_answer(answer_of(relevance), sure_from=sure_from).startswith("« Il pèse trente kilos. »")
+        assert answer_json(answer_of(relevance), sure_from=sure_from)["sure"] is True
+
+
+def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
+    assert format_answer(answer_of(0.3, found=False), sure_from=0.9) == NOTHING_FOUND
+    assert answer_json(answer_of(0.3, found=False), sure_from=0.9)["sure"] is False

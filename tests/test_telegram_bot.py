@@ -445,6 +445,14 @@ def test_the_bot_keeps_serving_when_the_command_menu_cannot_be_registered(tmp_pa
             assert "could not register the command menu" in log_path.read_text()
 
 
+def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as fake, running_bot(fake, tmp_path, model_cache, SURE_ANSWER_THRESHOLD="1.0"):
+        ask(fake, 60, USER, "/ingest OTAN : réunion à Bruxelles\n" + SAMPLE.read_text(encoding="utf-8"), "Ajouté")
+        reply = ask(fake, 60, USER, QUESTION, "blockquote")
+        assert "<i>⚠️ Réponse incertaine : voici les passages les plus proches" in reply
+        assert "<b>Il faut donc aller vite" in reply  # the passages are shown all the same
+
+
 def exited(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
     """What `process` printed, once it has exited. If it has not within `timeout`, the test
     fails with the stack of each of its threads (SIGABRT, written by faulthandler: the process

@@ -43,6 +43,18 @@ def test_an_inline_answer_that_quotes_someone_s_words_shows_one_pair_of_guilleme
     assert html.startswith("<blockquote>« <b>Notre règlement n’a pas été respecté.</b> »</blockquote>")
 
 
+def test_an_uncertain_answer_says_so_under_the_question_on_every_page():
+    passages = [f"Passage {i}. La réponse {i} est ici." for i in range(4)]
+    results = [result(p, f"La réponse {i} est ici.", rank=i + 1) for i, p in enumerate(passages)]
+    uncertain = Answer("Quelle réponse ?", True, results, relevance=0.6)
+    pages = fmt.answer_pages(uncertain, per_page=2, sure_from=0.9)
+    assert len(pages) == 2
+    for page in pages:
+        check_telegram_html(page.text)
+        assert page.text.splitlines()[1] == f"<i>{fmt.UNSURE_HEADER}</i>"
+    assert "incertaine" not in fmt.answer_pages(uncertain, per_page=2, sure_from=0.5)[0].text
+
+
 def test_a_source_link_is_shown_only_when_the_article_has_one():
     assert "<a " not in fmt.reference_html(article(source="/home/me/article.txt"))
     assert 'href="https://t.me/infogers/42"' in fmt.reference_html(article(source="https://t.me/infogers/42"))

@@ -13,6 +13,7 @@ import asyncio
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
+from bot.replies import is_unsure
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from index.library import Answer
@@ -20,8 +21,10 @@ from index.library import Answer
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
 
 
-def inline_results(answer: Answer) -> list[dict]:
-    """The results of an answer as plain data (what the shared cache keeps)."""
+def inline_results(answer: Answer, sure_from: float = 0.0) -> list[dict]:
+    """The results of an answer as plain data (what the shared cache keeps); each one's
+    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD)."""
+    mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
     if not answer.found:
         return [
             {
@@ -35,7 +38,7 @@ def inline_results(answer: Answer) -> list[dict]:
         {
             "id": str(result.passage_id),
             "title": msg.title_of(result.article, 100),
-            "description": msg.shorten(result.quote, 200),
+            "description": mark + msg.shorten(result.quote, 200),
             "text": msg.inline_quote_html(result),
         }
         for result in answer.results
@@ -72,7 +75,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
             await query.answer([], cache_time=0, is_personal=True, button=_help_button(msg.INLINE_SLOW_DOWN))
             return
         answer = await asyncio.to_thread(service.library.ask, question, service.settings.top_k)
-        results = inline_results(answer)
+        results = inline_results(answer, service.settings.sure_answer_threshold)
         await asyncio.to_thread(service.state.cache_inline, cache_key(question), results)
     await query.answer(_articles(results), cache_time=seconds)
 

@@ -13,6 +13,7 @@ from bot.replies import (
     EMPTY_LIBRARY,
     NOTHING_FOUND,
     french_date,
+    is_unsure,
     link_of,
     passages,
     plural,
@@ -72,6 +73,11 @@ DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/i
 EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
 INLINE_HINT = "Tapez une question : je cite les articles qui y répondent"
 INLINE_SLOW_DOWN = "Beaucoup de questions d'un coup : patientez une minute"
+UNSURE_HEADER = (
+    "⚠️ Réponse incertaine : voici les passages les plus proches, qui ne répondent peut-être pas à la question."
+)
+# Before each inline result's sentence when the answer is uncertain.
+INLINE_UNSURE = "(incertain) "
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
 THANKS_UP = "Merci ! Votre 👍 est noté."
@@ -179,21 +185,25 @@ class AnswerPage:
     results: list[Result]
 
 
-def answer_pages(answer: Answer, per_page: int) -> list[AnswerPage]:
+def answer_pages(answer: Answer, per_page: int, sure_from: float = 0.0) -> list[AnswerPage]:
     """The answer's results as messages of at most `per_page` passages, each within
     Telegram's limit; a passage that does not fit starts the next page, and one that
-    does not fit a page alone is shown shorter."""
-    header = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
+    does not fit a page alone is shown shorter. Below `sure_from` (SURE_ANSWER_THRESHOLD),
+    marked uncertain."""
+    question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
+    notes = ""  # under the question (and its page number), on every page
     if answer.follows and answer.topic is not None:  # say what it was read with
-        header += f"\n<i>↪ suite de « {e(shorten(answer.topic.question, QUESTION_CHARS))} »</i>"
-    room = MESSAGE_LIMIT - telegram_length(header + " — suite (99)\n\n")
+        notes += f"\n<i>↪ suite de « {e(shorten(answer.topic.question, QUESTION_CHARS))} »</i>"
+    if is_unsure(answer, sure_from):
+        notes += f"\n<i>{e(UNSURE_HEADER)}</i>"
+    room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
     blocks = [_fitting_block(result, room) for result in answer.results]
     pages: list[AnswerPage] = []
     current: list[tuple[Result, str]] = []
 
     def close() -> None:
         number = len(pages)
-        title = header + (f" — suite ({number + 1})" if number else "")
+        title = question + (f" — suite ({number + 1})" if number else "") + notes
         pages.append(AnswerPage("\n\n".join([title, *(block for _, block in current)]), [r for r, _ in current]))
         current.clear()
 

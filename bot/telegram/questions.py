@@ -42,11 +42,12 @@ def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in (navigation, *references, votes) if row])
 
 
-def stored_pages(answer: Answer, per_page: int) -> tuple[list[StoredPage], list[ShownResult]]:
-    """An answer's messages and what they show, as the state keeps them."""
+def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[StoredPage], list[ShownResult]]:
+    """An answer's messages and what they show, as the state keeps them (`sure_from`:
+    SURE_ANSWER_THRESHOLD)."""
     pages = [
         StoredPage(page.text, tuple({r.article.id: msg.title_of(r.article, 40) for r in page.results}.items()))
-        for page in msg.answer_pages(answer, per_page)
+        for page in msg.answer_pages(answer, per_page, sure_from)
     ]
     shown = [
         ShownResult(
@@ -76,7 +77,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     elif not answer.found:
         await reply(message, msg.nothing_found_html())
     else:
-        pages, shown = stored_pages(answer, service.settings.results_per_page)
+        pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
         token = await asyncio.to_thread(service.state.save_answer, message.chat_id, question, pages, shown)
         stored = StoredAnswer(token, message.chat_id, question, tuple(pages), tuple(shown))
         await reply(message, pages[0].text, answer_markup(stored, 0))
