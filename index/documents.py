@@ -234,10 +234,27 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         document,
         blocks=blocks,
         title=title,
-        date=normalise_date(page.date) or normalise_date(extracted.date) or document.date,
+        date=normalise_date(page.date) or stated_date(extracted.date, html) or document.date,
         author=author,
         url=page.url or extracted.url or url or document.url,
     )
+
+
+def stated_date(found: str | None, html: str) -> str | None:
+    """The date trafilatura found for a page whose markup states none, unless it is a bare year
+    taken for 1 January: htmldate's last resort reads a copyright line ("© 2024") or any year
+    in the page (an archive's banner, "Starting in 1996") as that day, which the reader would
+    then see as the article's date. Kept when the page does say 1 January of that year."""
+    date = normalise_date(found)
+    if date is None or not date.endswith("-01-01"):
+        return date
+    year = date[:4]
+    space = r"(?:\s|&nbsp;|&#160;|\xa0)+"
+    said = (
+        rf"\b(?:1(?:er)?{space}janvier{space}{year}|0?1[/.]0?1[/.]{year}|{year}-01-01"
+        rf"|January{space}1,?{space}{year})\b"
+    )
+    return date if re.search(said, html, re.IGNORECASE) else None
 
 
 def _squeezed(text: str) -> str:

@@ -1,5 +1,6 @@
 """What becomes an article: metadata, clean body, headings, and clear refusals."""
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -192,6 +193,21 @@ def test_web_page_main_text_and_metadata_without_site_boilerplate():
     assert "recours devant le tribunal administratif" in document.text
     for boilerplate in ("cookies", "Accueil", "Mentions légales", "parkings relais", "À lire aussi"):
         assert boilerplate not in document.text
+
+
+def test_a_page_that_states_no_date_gets_none_not_its_copyright_year():
+    undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
+    assert "© 2024" in undated and parse_html(undated).date is None  # not "1er janvier 2024"
+    archived = undated.replace("<footer>", "<div id='banner'>Starting in 1996, this data is not public.</div><footer>")
+    assert parse_html(archived).date is None
+
+
+def test_a_date_the_page_shows_in_its_text_is_kept_even_on_the_first_of_january():
+    undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
+    byline = '<h1>Le Conseil vote la réforme</h1><p class="date">Publié le 5 mars 2024</p>'
+    assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", byline)).date == "2024-03-05"
+    new_year = byline.replace("5 mars", "1er janvier")
+    assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", new_year)).date == "2024-01-01"
 
 
 def test_the_same_page_can_be_parsed_again_in_the_same_process():
