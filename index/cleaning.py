@@ -66,6 +66,11 @@ _GLUED_LABEL = re.compile(
     r"[A-ZÀ-Þa-zà-ÿ])"
 )
 _CUT_SHORT = re.compile(r"(?:[&,:;–—-]|\s(?:et|de|du|des|la|le|les|à))\s*$", re.IGNORECASE)  # a line that goes on
+# A line that opens a list item: a dash, a bullet or a number, then a space and text
+# (`is_list_item`: a symbol such as "✅" or "🔹" too, as posts on Telegram write them).
+_LIST_ITEM = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)]|(?P<symbol>\S)\uFE0F?)\s+\S")
+# A line after which a list may start: it ends a sentence, or announces what follows.
+_ENDS_LINE = re.compile(r"[.!?…:;]['’\"»”)\]]*\s*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…]['’\"»”)\]]*$")
 _HEADING_END = re.compile(r"[.!?…:;,»\"”)]$")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
@@ -90,7 +95,12 @@ _TEASER_LINE = re.compile(r"^\s*(?:(?:à|a) lire aussi|lire aussi|voir aussi|sur
 def raw_blocks(text: str) -> list[str]:
     """Blank-line separated blocks, each folded onto one line. A "Lire aussi" line is a
     block of its own even without blank lines around it, so that it never runs into the
-    sentence that follows."""
+    sentence that follows; a list item ("- une hausse de 2 %", "• …", "1. …") starts one, as
+    a web page's items are paragraphs of their own, so that a pasted list is not quoted as
+    one long sentence: after a line that ends a sentence or announces the list (":"), or
+    after another item (the lines after an item, without a mark, are that item's). A dash
+    that opens a line in the middle of a sentence ("le déficit\n- selon Bercy - atteindra")
+    is an aside, not an item."""
     text = normalise_whitespace(text)
     blocks = []
     for part in re.split(r"\n\s*\n", text):
@@ -99,10 +109,22 @@ def raw_blocks(text: str) -> list[str]:
             if _TEASER_LINE.match(line):
                 blocks.extend([" ".join(lines).strip(), line.strip()])
                 lines = []
+            elif is_list_item(line) and (not lines or is_list_item(lines[0]) or _ENDS_LINE.search(lines[-1])):
+                blocks.append(" ".join(lines).strip())
+                lines = [line.strip()]
             else:
                 lines.append(line.strip())
         blocks.append(" ".join(lines).strip())
     return [block for block in blocks if block]
+
+
+def is_list_item(line: str) -> bool:
+    """Whether `line` opens a list item: "- …", "• …", "1. …", "2) …", "✅ …", "🔹 …"."""
+    match = _LIST_ITEM.match(line)
+    if match is None:
+        return False
+    symbol = match.group("symbol")
+    return symbol is None or unicodedata.category(symbol) == "So"
 
 
 def without_credit(block: str) -> str | None:

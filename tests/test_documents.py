@@ -57,6 +57,31 @@ def test_news_page_furniture_is_not_article_text():
     ]
 
 
+def test_each_item_of_a_pasted_list_is_a_paragraph_as_on_a_web_page():
+    pasted = (
+        "Budget 2025\n\nLe gouvernement a présenté mardi son budget. Les principales mesures :\n"
+        "- une hausse de 2 % des pensions\n• la suppression de la taxe sur les box\n  internet, dès janvier\n"
+        "1. 1,5 milliard d'euros pour les hôpitaux\n\nLe texte sera débattu en octobre. En 2025, le déficit\n"
+        "- selon Bercy - atteindra 5 %."
+    )
+    assert [b.text for b in parse_text(pasted).blocks] == [
+        "Le gouvernement a présenté mardi son budget. Les principales mesures :",
+        "- une hausse de 2 % des pensions",
+        "• la suppression de la taxe sur les box internet, dès janvier",  # the item's next line is its own
+        "1. 1,5 milliard d'euros pour les hôpitaux",
+        "Le texte sera débattu en octobre. En 2025, le déficit - selon Bercy - atteindra 5 %.",  # an aside
+    ]
+    post = "Ce qui change au 1er janvier :\n✅ les pensions augmentent de 2 %\n🔹 la taxe sur les box disparaît"
+    assert [b.text for b in parse_text(post).blocks][1:] == [
+        "✅ les pensions augmentent de 2 %",
+        "🔹 la taxe sur les box disparaît",
+    ]  # as channels write their posts
+    page = "<html><body><article><h1>Budget 2025</h1><p>Les principales mesures du budget présenté mardi :</p>"
+    page += "<ul><li>une hausse de 2 % des pensions</li><li>la suppression de la taxe sur les box</li></ul>"
+    page += "<p>Le texte sera débattu à l'Assemblée nationale en octobre.</p></article></body></html>"
+    assert "- une hausse de 2 % des pensions" in [b.text for b in parse_html(page).blocks]
+
+
 def test_section_headings_are_kept_as_headings(sample_text):
     headings = [b.text for b in parse_text(sample_text).blocks if b.kind == "heading"]
     assert headings == [
