@@ -107,10 +107,13 @@ _WORD = re.compile(r"\w+")
 
 # The noun a question asks about: "Combien de *déplacements*…", "Quelle *loi*…", "Qui est le
 # *secrétaire* général…", "Comment s'appelle l'*architecte*…". News names its answer right beside
-# it: "365 000 déplacements", "la loi LPPR", "Jens Stoltenberg, le secrétaire général".
+# it: "365 000 déplacements", "la loi LPPR", "Jens Stoltenberg, le secrétaire général". For
+# "*Depuis* quand…" and "*Jusqu*'à quand…", the preposition: "depuis la rentrée de janvier",
+# "depuis 1959", "jusqu'en 1888".
 _ARTICLE = r"(?:le |la |les |l['’]\s*|son |sa |ses |leur |leurs )"
 _ASKED_NOUN = re.compile(
-    r"\bcombien (?:de |d['’]\s*)(\w+)"
+    r"\b(depuis|jusqu)(?:['’]\s*(?:à|a|en))? quand\b"
+    r"|\bcombien (?:de |d['’]\s*)(\w+)"
     rf"|\bquel(?:le)?s? (?:est|sont|était|étaient|fut) {_ARTICLE}(\w+)"
     r"|\bquel(?:le)?s? (\w+)"
     rf"|\bqui (?:est|sont|était|étaient|fut) {_ARTICLE}(\w+)"
@@ -141,6 +144,8 @@ def asked_for(question: str) -> AskedFor:
 def asked_noun(question: str) -> str | None:
     """The term (`index.analysis.stem`) of the noun `question` asks about, or None."""
     match = _ASKED_NOUN.search(question)
+    if match is not None and match.group(1):  # "depuis quand", "jusqu'à quand": the preposition
+        return stem(match.group(1).lower())
     noun = next((g for g in match.groups() if g), None) if match else None
     if noun is None or noun.lower() in STOPWORDS or noun.isdigit():
         return None
@@ -233,9 +238,10 @@ def sentence_features(
     features[:, 11] = np.arange(count) / max(count - 1, 1)
     features[:, 12] = np.log(lengths + 1)
     if asked.noun is not None:
+        framing = asked.noun in STOPWORDS  # "depuis", "jusqu": not among a sentence's terms
         for i, sentence in enumerate(sentences):
             present = sentence_terms[i] if sentence_terms is not None else None
-            if present is None or asked.noun in present:
+            if present is None or framing or asked.noun in present:
                 features[i, _BESIDE_NOUN] = _value_beside(sentence, asked)
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)

@@ -116,6 +116,22 @@ def test_a_value_named_right_beside_the_asked_noun_is_marked():
     ) == [1.0, 0.0]
 
 
+def test_since_when_asks_for_the_date_beside_depuis_and_until_when_beside_jusqu():
+    assert asked_noun("Depuis quand l'usine existe-t-elle ?") == stem("depuis")
+    assert asked_noun("Jusqu'à quand la grève durera-t-elle ?") == stem("jusqu")
+    question = "Depuis quand l'université est-elle mobilisée ?"
+    sentences = [
+        "L'université est mobilisée contre la réforme présentée en janvier.",
+        "Depuis la rentrée de janvier, étudiants et enseignants luttent.",
+        "Elle lutte depuis longtemps contre la réforme adoptée en 2020.",  # too far from "depuis"
+    ]
+    assert _beside_noun(question, sentences) == [0.0, 1.0, 0.0]
+    # As the library scores them, with each sentence's stored terms ("depuis" is a stop word, not among them).
+    stored = [set(terms(sentence)) for sentence in sentences]
+    features = sentence_features(terms(question), [], asked_for(question), sentences, np.zeros(3), stored)
+    assert features[:, FEATURES.index("asked-for value beside the question's noun")].tolist() == [0.0, 1.0, 0.0]
+
+
 def test_what_the_question_names_itself_is_not_a_value_beside_its_noun():
     assert _beside_noun(
         "Qui est le secrétaire général de l'OTAN ?",
