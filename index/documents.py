@@ -195,6 +195,9 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
 # trafilatura's options, chosen by measuring on real news pages (README, "Article formats"):
 # favor_precision dropped text after empty inline tags and whole paragraphs; favor_recall
 # kept every answer of the development pages, and the cleaning removes what it lets in.
+# A page's stated article text (JSON-LD `articleBody`) is read instead of what the extractor
+# found only when it is this long at least and twice as long as that.
+MIN_STATED_BODY_WORDS = 50
 EXTRACTION_OPTIONS = {
     "include_comments": False,
     "include_tables": False,
@@ -215,17 +218,25 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         deduplicate=False,  # trafilatura's dedup cache is process-wide: a page seen twice would come back empty
         **EXTRACTION_OPTIONS,
     )
-    if extracted is None or not (extracted.text or "").strip():
-        raise EmptyInput("aucun texte d'article n'a été trouvé dans cette page (page affichée par JavaScript ?)")
-    body = re.sub(r"\n+", "\n\n", extracted.text)
     page = page_metadata(html, url)
+    text = (extracted.text or "").strip() if extracted is not None else ""
+    if page.body and (
+        _squeezed(text) == _squeezed(page.body)  # the extractor's reading of it, run into one paragraph
+        or (len(page.body.split()) >= MIN_STATED_BODY_WORDS and len(text.split()) * 2 < len(page.body.split()))
+    ):
+        # The article as the page states it, a paragraph a line, rather than run together, or
+        # rather than a teaser when the page shows little of it (drawn by a script, cut short).
+        text = page.body
+    if not text:
+        raise EmptyInput("aucun texte d'article n'a été trouvé dans cette page (page affichée par JavaScript ?)")
+    body = re.sub(r"\n+", "\n\n", text)
     if page.lead and _squeezed(page.lead[:80]) not in _squeezed(body):
         body = f"{page.lead}\n\n{body}"  # the standfirst the extractor left out
     document = parse_text(body, source=source)
-    byline = clean_byline(extracted.author) if extracted.author else None
+    byline = clean_byline(extracted.author) if extracted is not None and extracted.author else None
     if byline and page.site_name and _same_words(byline, page.site_name):
         byline = None  # the publisher, not a person
-    title = (page.title or extracted.title or document.title).strip()
+    title = (page.title or (extracted and extracted.title) or document.title).strip()
     author = page.author or byline or document.author
     # The headline and the byline repeated inside the text are not text.
     repeated = {_squeezed(v) for v in (title, author, *(author or "").split(", ")) if v}
@@ -234,9 +245,9 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         document,
         blocks=blocks,
         title=title,
-        date=normalise_date(page.date) or stated_date(extracted.date, html) or document.date,
+        date=normalise_date(page.date) or stated_date(extracted and extracted.date, html) or document.date,
         author=author,
-        url=page.url or extracted.url or url or document.url,
+        url=page.url or (extracted and extracted.url) or url or document.url,
     )
 
 

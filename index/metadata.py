@@ -32,6 +32,9 @@ class PageMetadata:
     url: str | None = None
     site_name: str | None = None
     lead: str | None = None  # the standfirst ("chapô") set apart above the text, when the page marks one
+    # The article's whole text as the page states it for search engines (JSON-LD `articleBody`),
+    # one paragraph a line: what a page drawn by a script shows once it has run.
+    body: str | None = None
 
 
 def page_metadata(page: str, url: str | None = None) -> PageMetadata:
@@ -63,6 +66,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         url=meta("og:url") or _text(article.get("url")),
         site_name=site,
         lead=_lead(tree),
+        body=_article_body(article.get("articleBody")),
     )
 
 
@@ -99,6 +103,25 @@ def _json_ld_articles(tree) -> Iterator[dict]:
         except ValueError:
             continue
         yield from (item for item in _walk(data) if _is_article(item))
+
+
+def _article_body(value) -> str | None:
+    """JSON-LD's `articleBody`, one paragraph a line: plain text keeps its line breaks, markup
+    ("<p>…</p>", as some publishers write it) gives a line per paragraph element."""
+    if isinstance(value, list):
+        value = "\n".join(v for v in value if isinstance(v, str))
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if re.search(r"<(?:p|br|div|h[1-6]|li)\b", value, re.IGNORECASE):
+        fragment = lxml_html.fragment_fromstring(value, create_parent="div")
+        for element in fragment.iter("br"):
+            element.tail = "\n" + (element.tail or "")
+        blocks = fragment.xpath(".//p|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6|.//li") or [fragment]
+        value = "\n".join(block.text_content() for block in blocks)
+    elif "&" in value:  # entities in plain text
+        value = lxml_html.fragment_fromstring(value, create_parent="p").text_content()
+    lines = (" ".join(line.split()) for line in value.splitlines())
+    return "\n".join(line for line in lines if line) or None
 
 
 def _walk(data) -> Iterator[dict]:

@@ -1,5 +1,6 @@
 """What becomes an article: metadata, clean body, headings, and clear refusals."""
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -233,6 +234,46 @@ def test_a_date_the_page_shows_in_its_text_is_kept_even_on_the_first_of_january(
     assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", byline)).date == "2024-03-05"
     new_year = byline.replace("5 mars", "1er janvier")
     assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", new_year)).date == "2024-01-01"
+
+
+STATED_BODY = (
+    "La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018, et les quais sont fermés à la "
+    "circulation.\nPlusieurs stations de RER ont été évacuées par précaution, selon la préfecture de police, qui "
+    "prévoit une décrue lente à partir de jeudi.\nLes péniches ont reçu l'ordre de rester à quai jusqu'à nouvel "
+    "ordre, et les riverains de l'île Saint-Louis ont été invités à surélever leurs biens."
+)
+
+
+def script_drawn_page(body: object, visible: str = "") -> str:
+    """A page whose text a script draws, stating its article in JSON-LD for search engines."""
+    article = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "La crue de la Seine"}
+    stated = f'<script type="application/ld+json">{json.dumps(article | {"articleBody": body})}</script>'
+    return f'<html><head><title>La crue</title>{stated}</head><body><div id="app">{visible}</div></body></html>'
+
+
+def test_a_page_drawn_by_a_script_is_read_from_the_article_text_it_states():
+    document = parse_html(script_drawn_page(STATED_BODY))
+    assert document.title == "La crue de la Seine"
+    assert [b.text for b in document.blocks] == STATED_BODY.split("\n")  # a paragraph a line
+    in_markup = "".join(f"<p>{line}</p>" for line in STATED_BODY.split("\n"))
+    assert [b.text for b in parse_html(script_drawn_page(in_markup)).blocks] == STATED_BODY.split("\n")
+
+
+def test_a_page_that_shows_only_a_teaser_is_read_from_the_whole_article_it_states():
+    teaser = "<article><p>La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018.</p></article>"
+    document = parse_html(script_drawn_page(STATED_BODY, visible=teaser))
+    assert "Les péniches ont reçu l'ordre de rester à quai" in document.text
+
+
+def test_a_page_that_shows_its_article_keeps_the_text_it_shows_over_a_shorter_stated_one():
+    shown = " ".join(f"<p>{line} Les secours restent mobilisés toute la nuit.</p>" for line in STATED_BODY.split("\n"))
+    document = parse_html(script_drawn_page(STATED_BODY[:200], visible=f"<article>{shown}</article>"))
+    assert "Les secours restent mobilisés toute la nuit." in document.text
+
+
+def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
+    with pytest.raises(EmptyInput, match="JavaScript"):
+        parse_html(script_drawn_page("Trop court."))
 
 
 def test_the_same_page_can_be_parsed_again_in_the_same_process():
