@@ -5,6 +5,7 @@ import pytest
 from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
 from bot.telegram import messages as fmt
+from bot.telegram.inline import inline_results
 from index.library import Answer, Result
 from index.store import ArticleRow
 from tests.telegram_html import check_telegram_html
@@ -53,6 +54,13 @@ def test_an_uncertain_answer_says_so_under_the_question_on_every_page():
         check_telegram_html(page.text)
         assert page.text.splitlines()[1] == f"<i>{fmt.UNSURE_HEADER}</i>"
     assert "incertaine" not in fmt.answer_pages(uncertain, per_page=2, sure_from=0.5)[0].text
+
+
+def test_inline_results_of_an_uncertain_answer_are_marked_so():
+    passage = "Avant. La réponse est ici. Après."
+    answer = Answer("Quelle réponse ?", True, [result(passage, "La réponse est ici.")], relevance=0.6)
+    assert inline_results(answer, sure_from=0.9)[0]["description"] == f"{fmt.INLINE_UNSURE}La réponse est ici."
+    assert inline_results(answer, sure_from=0.5)[0]["description"] == "La réponse est ici."
 
 
 def test_a_source_link_is_shown_only_when_the_article_has_one():
