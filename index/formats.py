@@ -92,7 +92,7 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
     metadata = _Metadata(
         title=_clean_field(info.get("/Title")),
         author=_clean_field(info.get("/Author")),
-        date=_pdf_date(info.get("/CreationDate")),
+        date=None if _printed_by_a_browser(info) else _pdf_date(info.get("/CreationDate")),
     )
     return _pdf_text(pages), metadata
 
@@ -128,6 +128,16 @@ def _running_lines(page_lines: list[list[str]]) -> set[str]:
 
 def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+# What a web browser, or a system's "print to PDF", writes as the PDF's creator or producer.
+_BROWSER_PRINT = re.compile(r"Mozilla/|Chrome|Chromium|Firefox|Safari|Skia/PDF|Print To PDF|\bEdg/", re.IGNORECASE)
+
+
+def _printed_by_a_browser(info) -> bool:
+    """Whether the PDF is a web page printed to a file: its creation date is then the day it
+    was printed, not the article's, and it is better shown undated."""
+    return bool(_BROWSER_PRINT.search(f"{info.get('/Creator') or ''} {info.get('/Producer') or ''}"))
 
 
 def _pdf_date(value) -> str | None:

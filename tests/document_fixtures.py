@@ -12,7 +12,13 @@ def _pdf_string(text: str) -> bytes:
 
 
 def make_pdf(
-    pages: list[list[str]], *, title: str | None = None, author: str | None = None, date: str | None = None
+    pages: list[list[str]],
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    date: str | None = None,
+    creator: str | None = None,
+    producer: str | None = None,
 ) -> bytes:
     """A PDF whose pages show these lines, top to bottom, in Helvetica (no page: a scan)."""
     objects: list[bytes] = []
@@ -36,7 +42,13 @@ def make_pdf(
     kids = b" ".join(b"%d 0 R" % i for i in page_ids)
     assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(page_ids))) == pages_id
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
-    info_fields = [(b"/Title", title), (b"/Author", author), (b"/CreationDate", f"D:{date}" if date else None)]
+    info_fields = [
+        (b"/Title", title),
+        (b"/Author", author),
+        (b"/CreationDate", f"D:{date}" if date else None),
+        (b"/Creator", creator),
+        (b"/Producer", producer),
+    ]
     info = add(b"<< " + b" ".join(k + b" " + _pdf_string(v) for k, v in info_fields if v) + b" >>")
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")

@@ -41,6 +41,21 @@ def test_a_pdf_is_read_in_order_without_running_headers_footers_or_cut_words():
     assert "La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire." in text
 
 
+@pytest.mark.parametrize(
+    ("creator", "producer"),
+    [
+        ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0", "Skia/PDF m131"),
+        ("Mozilla Firefox 133.0", "Mozilla Firefox 133.0"),
+        (None, "Microsoft: Print To PDF"),
+    ],
+)
+def test_a_web_page_printed_to_pdf_is_not_dated_the_day_it_was_printed(creator, producer):
+    printed = make_pdf(PAGES, title="Le budget 2024", date="20241203101500", creator=creator, producer=producer)
+    assert parse_bytes(printed, name="article.pdf", source="article.pdf", max_bytes=10**6).date is None
+    exported = make_pdf(PAGES, title="Le budget 2024", date="20240305120000", creator="Writer", producer="LibreOffice")
+    assert parse_bytes(exported, name="rapport.pdf", source="rapport.pdf", max_bytes=10**6).date == "2024-03-05"
+
+
 def test_a_pdf_without_text_is_refused_as_a_scan():
     with pytest.raises(UnsupportedInput, match="numérisé"):
         parse_bytes(make_pdf([[], []]), name="scan.pdf", source=None, max_bytes=10**6)
