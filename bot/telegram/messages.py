@@ -39,7 +39,8 @@ PASSAGE_LIMITS = (1500, 800, 400, 150)
 
 HELP = """<b>Je réponds à vos questions en citant des articles de presse.</b>
 Je ne rédige rien moi-même : chaque réponse est une citation exacte d'un article de la bibliothèque, \
-avec son titre, sa date et sa source.
+avec son titre, sa date et sa source. Quand rien n'y répond, je le dis ; quand je ne suis pas sûr \
+que les passages trouvés répondent, je le signale.
 
 <b>Poser une question</b>
 Écrivez-la simplement ici, par exemple :
