@@ -396,8 +396,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : réglages invalides (environnement ou fichier .env) :\n{lines}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "sentence_transformers", "transformers", "trafilatura", "htmldate"):
+    for noisy in ("httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # Their warnings are about the page ("discarding data: None"), which the French message
+    # that follows says better; LOG_LEVEL=DEBUG shows them.
+    for extractor in ("trafilatura", "htmldate"):
+        level = logging.getLogger().level
+        logging.getLogger(extractor).setLevel(level if level <= logging.DEBUG else logging.ERROR)
     try:
         return args.func(args, settings)
     except LibraryError as exc:

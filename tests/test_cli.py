@@ -163,12 +163,16 @@ def test_bad_inputs_get_clear_errors_and_change_nothing(run, tmp_path):
     run("ingest", str(SAMPLE))
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    frames = tmp_path / "cadres.html"
+    frames.write_text('<html><frameset><frame src="a.html"></frameset></html>')
     for path, message in [
         (binary, "binaire"),
         (tmp_path / "absent.txt", "introuvable"),
+        (frames, "aucun texte d'article"),
     ]:
         result = run("ingest", str(path))
         assert result.returncode == 1 and message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # the French line alone, no log
     refused = run("ingest", "http://127.0.0.1:9/article")
     assert refused.returncode == 1 and "locale ou privée" in refused.stderr
     stats = json.loads(run("stats", "--json").stdout)
