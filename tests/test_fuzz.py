@@ -13,6 +13,7 @@ from bot.state import ChannelRow, FeedRow, ShownResult, Vote
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as fmt
 from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count
+from index.conversation import Topic
 from index.documents import Document, parse_text
 from index.errors import InputError
 from index.library import Answer, LibraryStats, Result
@@ -65,13 +66,16 @@ def results(draw, rank: int = 1) -> Result:
 @st.composite
 def answers(draw) -> Answer:
     count = draw(st.integers(1, 6))
-    return Answer(draw(field), True, [draw(results(rank)) for rank in range(1, count + 1)])
+    topic = draw(st.one_of(st.none(), st.builds(Topic, field)))  # a follow-up says what it followed
+    relevance = draw(st.floats(0.5, 1.0))
+    results_ = [draw(results(rank)) for rank in range(1, count + 1)]
+    return Answer(draw(field), True, results_, relevance, topic=topic, follows=topic is not None)
 
 
 @FAST
-@given(answers(), st.integers(1, 5))
-def test_every_answer_page_is_valid_telegram_html_and_nothing_is_lost(answer, per_page):
-    pages = fmt.answer_pages(answer, per_page)
+@given(answers(), st.integers(1, 5), st.sampled_from([0.0, 0.9, 1.0]))
+def test_every_answer_page_is_valid_telegram_html_and_nothing_is_lost(answer, per_page, sure_from):
+    pages = fmt.answer_pages(answer, per_page, sure_from)
     for page in pages:
         check_telegram_html(page.text)
         assert fmt.fits(page.text) and 1 <= len(page.results) <= per_page
