@@ -219,8 +219,20 @@ def _authors(value) -> list[str]:
     return []
 
 
+_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+# What a byline element often runs into: when the article was published or updated.
+_BYLINE_TAIL = re.compile(
+    rf"\s*[-–—|•,]?\s*(?:\b(?:publié|mis à jour|modifié|actualisé)\b|\b(?:le\s+)?\d{{1,2}}(?:er)?"
+    rf"(?:\s*[/.]\s*\d{{1,2}}\s*[/.]\s*\d{{2,4}}|\s+(?:{_MONTHS})\b)).*$",
+    re.IGNORECASE,
+)
+
+
 def clean_byline(value: str) -> str:
-    return _BYLINE_PREFIX.sub("", " ".join(value.split())).strip(" ,;|-")
+    """A byline's names: without "Par " and without the date it runs into ("Jean Dupont Publié
+    le 05/03/2024 à 10h12", "Jean Dupont - 5 mars 2024")."""
+    value = _BYLINE_PREFIX.sub("", " ".join(value.split()))
+    return _BYLINE_TAIL.sub("", value).strip(" ,;|-")
 
 
 def _name(value) -> str | None:

@@ -14,6 +14,7 @@ from index.analysis import fold_accents, terms
 from index.decoding import decode_document
 from index.documents import normalise_date, parse_html, parse_text
 from index.errors import EmptyInput, InputError, UnsupportedInput
+from index.metadata import clean_byline
 
 
 def test_the_sample_inline_date_is_its_publication_month_not_text(sample_text):
@@ -274,6 +275,21 @@ def test_a_page_that_shows_its_article_keeps_the_text_it_shows_over_a_shorter_st
 def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
     with pytest.raises(EmptyInput, match="JavaScript"):
         parse_html(script_drawn_page("Trop court."))
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Par Jean Dupont", "Jean Dupont"),
+        ("Propos recueillis par Claire Petit", "Claire Petit"),
+        ("Par Jean Dupont Publié le 05/03/2024 à 10h12", "Jean Dupont"),
+        ("Jean Dupont - 5 mars 2024", "Jean Dupont"),
+        ("Par Jean Dupont | Mis à jour le 3 mars", "Jean Dupont"),
+        ("Par 20 Minutes avec AFP", "20 Minutes avec AFP"),  # a number that is no date
+    ],
+)
+def test_a_byline_keeps_its_names_without_the_date_it_runs_into(byline, names):
+    assert clean_byline(byline) == names
 
 
 def test_the_same_page_can_be_parsed_again_in_the_same_process():
