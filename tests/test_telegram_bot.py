@@ -272,6 +272,15 @@ def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, teleg
     assert "250 000 visiteurs" in answer and 'href="https://t.me/infogers/42#:~:text=' in answer
 
 
+def test_replying_ingest_to_a_shared_link_adds_the_page_not_the_message(bot, telegram, site):
+    title = "Le Conseil vote la réforme"  # the page's, added here or already there
+    shared = telegram.user_message(20, USER, f"À lire : {site.origin}/article")
+    assert title in ask(telegram, 20, USER, "/ingest", title, reply_to=shared)
+    link = {"type": "text_link", "offset": 0, "length": 14, "url": f"{site.origin}/article"}
+    hidden = telegram.user_message(21, USER, "Lire l'article", entities=[link])  # the address behind the words
+    assert title in ask(telegram, 21, USER, "/ingest", title, reply_to=hidden)
+
+
 def test_a_short_article_is_counted_in_the_singular(bot, telegram):
     reply = ask(telegram, 35, USER, "/ingest Brève\n\nLe marché de Noël ouvre samedi place Kléber.", "Ajouté")
     assert "\n1 passage, article" in reply

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from telegram import Message, MessageOriginChannel, Update
+from telegram import Message, MessageEntity, MessageOriginChannel, Update
 
 from bot.permissions import may_ingest
 from bot.service import ingest_documents
@@ -24,6 +24,32 @@ from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, i
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
+# A message of at most this many words besides one link shares that link: "/ingest" in reply to it
+# adds the page, not the message ("À lire : https://…", a channel's post of a headline and its link).
+SHARED_LINK_WORDS = 25
+_LINK_ENTITIES = (MessageEntity.URL, MessageEntity.TEXT_LINK)
+_METADATA_LINK = re.compile(r"^\s*(?:url|lien)\s*:", re.IGNORECASE | re.MULTILINE)
+
+
+def shared_link(text: str, links: Sequence[str]) -> str | None:
+    """The page a message shares: its one link (`links`: those its entities carry, a text link's
+    hidden address included), when the rest of it is a few words; None otherwise."""
+    if _METADATA_LINK.search(text):  # pasted text that names its own address ("url: https://…")
+        return None
+    words = [w.rstrip(".,;:!?)»\"'") if is_url(w) else w for w in text.split()]
+    found = dict.fromkeys([*(w for w in words if is_url(w)), *(link for link in links if is_url(link))])
+    if len(found) != 1 or sum(not is_url(w) for w in words) > SHARED_LINK_WORDS:
+        return None
+    return next(iter(found))
+
+
+def _message_links(message: Message) -> list[str]:
+    """The links a message's entities carry: its URLs, and the addresses behind its text links."""
+    if message.text:
+        entities = message.parse_entities(_LINK_ENTITIES)
+    else:
+        entities = message.parse_caption_entities(_LINK_ENTITIES)
+    return [entity.url or text for entity, text in entities.items()]
 
 
 def command_argument(message: Message) -> str:
@@ -61,17 +87,16 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
     if message.document:
         data, name = await document_bytes(message, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
-    if argument and is_url(argument) and len(argument.split()) == 1:
-        await say(msg.DOWNLOADING)
-        options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": limit}
-        allow = settings.ingest_allow_private_urls
-        return argument, lambda: fetch_url(argument, allow_private=allow, **options)
+    if argument and (link := shared_link(argument, _message_links(message))):
+        return await _page(link, settings, say)
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
     replied = message.reply_to_message
     if replied and replied.document:
         data, name = await document_bytes(replied, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
+    if replied and (link := shared_link(replied.text or replied.caption or "", _message_links(replied))):
+        return await _page(link, settings, say)
     if replied and (replied.text or replied.caption):
         body, source = replied.text or replied.caption, origin_link(replied)
         return "message", lambda: _with_source(parse_bytes(body.encode(), name=None, source=source, max_bytes=limit))
@@ -79,6 +104,13 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
         "rien à ajouter. Envoyez /ingest suivi d'une URL ou du texte, répondez /ingest à un message, "
         "ou envoyez un document avec la légende /ingest."
     )
+
+
+async def _page(url: str, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
+    await say(msg.DOWNLOADING)
+    options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
+    allow = settings.ingest_allow_private_urls
+    return url, lambda: fetch_url(url, allow_private=allow, **options)
 
 
 def _with_source(document: Document) -> Document:
