@@ -18,8 +18,8 @@ EMPTY_LIBRARY = (
     "d'un chemin de fichier ou du texte de l'article."
 )
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
-# questions, most such answers are to questions the library cannot answer (README, "Retrieval
-# quality").
+# questions, most such answers are to questions the library cannot answer (README, "How it
+# works", step 8).
 UNSURE = "(réponse incertaine : voici les passages les plus proches de la question, qui n'y répondent peut-être pas)"
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
