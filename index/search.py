@@ -287,7 +287,7 @@ class Searcher:
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, weights, judged)
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        shown = ordered[:top_k]
+        shown = without_repeated_quotes(ordered)[:top_k]
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
         results = [
@@ -320,6 +320,20 @@ class Searcher:
             return True
         as_first = evidence_for([candidate, *(c for c in ordered if c is not candidate)], passages, weights)
         return self.policy.probability(as_first) >= FURTHER_RESULT_FLOOR
+
+
+def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates whose quote says what no better-placed one's already says: a dispatch that
+    several papers ran word for word (a news agency's) is quoted once, from the first of them."""
+    seen: set[str] = set()
+    kept = []
+    for candidate in candidates:
+        quote = candidate.row.text[candidate.quote[0] : candidate.quote[1]]
+        said = " ".join(quote.casefold().replace("’", "'").split())  # papers differ in apostrophes and spaces
+        if said not in seen:
+            seen.add(said)
+            kept.append(candidate)
+    return kept
 
 
 def evidence_without(answer: Answer, left_out: Collection[int]) -> Evidence | None:

@@ -89,6 +89,24 @@ def test_the_same_text_or_url_is_not_ingested_twice(library, sample_text):
     assert library.stats().articles == 2
 
 
+def test_a_dispatch_two_papers_ran_word_for_word_is_quoted_once(library):
+    dispatch = (
+        "Le pont de Saint-Nazaire sera fermé à la circulation les nuits du 10 et du 11 mars pour des travaux "
+        "d'entretien, a annoncé mardi le département de Loire-Atlantique. Une déviation sera mise en place."
+    )
+    library.ingest(
+        [
+            parse_text(f"titre: Le pont fermé deux nuits\n\n{dispatch}\n\nLes transporteurs craignent des retards."),
+            parse_text(f"titre: Travaux sur le pont\n\n{dispatch}\n\nLes commerçants craignent une baisse."),
+        ]
+    )
+    assert library.stats().articles == 2  # two articles: the same dispatch, each paper's own line after it
+    answer = library.ask("Quand le pont de Saint-Nazaire sera-t-il fermé ?")
+    quotes = [" ".join(r.quote.split()) for r in answer.results]
+    assert answer.found and len(quotes) == len(set(quotes))
+    assert any("10 et du 11 mars" in q for q in quotes)
+
+
 def test_a_deleted_article_is_gone_from_both_searches(sample_library):
     article_id = sample_library.articles()[0].id
     sample_library.delete(article_id)
