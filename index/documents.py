@@ -21,7 +21,7 @@ from index.cleaning import (
     normalise_whitespace,
 )
 from index.errors import EmptyInput
-from index.metadata import clean_byline, page_metadata
+from index.metadata import FRENCH_MONTHS, clean_byline, page_metadata
 
 _KEYS = {
     "title": "title",
@@ -35,27 +35,6 @@ _KEYS = {
 }
 _META_LINE = re.compile(r"^\s*(title|titre|date|url|lien|source|author|auteur)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _INLINE_DATE = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("janvier", "janv"),
-            ("février", "fevrier", "févr", "fév"),
-            ("mars",),
-            ("avril", "avr"),
-            ("mai",),
-            ("juin",),
-            ("juillet", "juil"),
-            ("août", "aout"),
-            ("septembre", "sept"),
-            ("octobre", "oct"),
-            ("novembre", "nov"),
-            ("décembre", "decembre", "déc"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 @dataclass(frozen=True)
@@ -84,10 +63,10 @@ def normalise_date(value: str | None) -> str | None:
     if m := re.match(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", value):
         return _iso(int(m[3]), int(m[2]), int(m[1]))
     if m := re.match(r"^(?:\w+\s+)?(\d{1,2})(?:er)?\s+([a-zéû]+)\.?\s+(\d{4})$", value):
-        month = _MONTHS.get(m[2])
+        month = FRENCH_MONTHS.get(m[2])
         return _iso(int(m[3]), month, int(m[1])) if month else None
     if m := re.match(r"^([a-zéû]+)\.?\s+(\d{4})$", value):
-        month = _MONTHS.get(m[1])
+        month = FRENCH_MONTHS.get(m[1])
         return _iso(int(m[2]), month, None) if month else None
     return None
 

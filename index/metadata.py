@@ -24,6 +24,30 @@ _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:par|by|de|texte|propos recueillis par)\s*:?\s+", re.IGNORECASE)
 
 
+# French month names and their usual abbreviations, each to its number (dates in text and bylines).
+FRENCH_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("janvier", "janv"),
+            ("février", "fevrier", "févr", "fév"),
+            ("mars",),
+            ("avril", "avr"),
+            ("mai",),
+            ("juin",),
+            ("juillet", "juil"),
+            ("août", "aout"),
+            ("septembre", "sept"),
+            ("octobre", "oct"),
+            ("novembre", "nov"),
+            ("décembre", "decembre", "déc"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
 @dataclass(frozen=True)
 class PageMetadata:
     title: str | None = None
@@ -219,11 +243,10 @@ def _authors(value) -> list[str]:
     return []
 
 
-_MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
 # What a byline element often runs into: when the article was published or updated.
 _BYLINE_TAIL = re.compile(
     rf"\s*[-–—|•,]?\s*(?:\b(?:publié|mis à jour|modifié|actualisé)\b|\b(?:le\s+)?\d{{1,2}}(?:er)?"
-    rf"(?:\s*[/.]\s*\d{{1,2}}\s*[/.]\s*\d{{2,4}}|\s+(?:{_MONTHS})\b)).*$",
+    rf"(?:\s*[/.]\s*\d{{1,2}}\s*[/.]\s*\d{{2,4}}|\s+(?:{'|'.join(FRENCH_MONTHS)})\b)).*$",
     re.IGNORECASE,
 )
 
