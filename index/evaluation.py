@@ -31,7 +31,7 @@ from index.decoding import decode_document
 from index.documents import Document, parse_text
 from index.errors import InputError
 from index.library import Answer, Library, Mode
-from index.ranking import RelevancePolicy
+from index.ranking import Evidence, RelevancePolicy
 from index.reindex import copy_library
 from index.search import evidence_without
 from index.sources import SUPPORTED_SUFFIXES, read_file
@@ -237,13 +237,19 @@ def sized_answers(
         yield DrawnAnswers(inside, answers[: len(inside)], answers[len(inside) :])
 
 
-def near_miss_declined(question: EvalQuestion, answer: Answer, policy: RelevancePolicy) -> bool | None:
-    """Whether `question` would be declined were the passages that answer it not in the
+def near_miss_evidence(question: EvalQuestion, answer: Answer) -> Evidence | None:
+    """The evidence `answer` would give were the passages that answer `question` not in the
     library, the rest of its article still there (the subject at hand, the detail missing:
     what a reader asks most often that an article does not say); None when no candidate
     holds its answer, so that leaving them out changes nothing."""
     left_out = {c.row.id for c in answer.candidates if answers_question(c.row.article.source, c.row.text, question)}
-    evidence = evidence_without(answer, left_out) if left_out else None
+    return evidence_without(answer, left_out) if left_out else None
+
+
+def near_miss_declined(question: EvalQuestion, answer: Answer, policy: RelevancePolicy) -> bool | None:
+    """Whether `question` would be declined as a near miss (`near_miss_evidence`); None when
+    there is none."""
+    evidence = near_miss_evidence(question, answer)
     return None if evidence is None else not policy.is_relevant(evidence)
 
 

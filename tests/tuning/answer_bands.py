@@ -23,9 +23,8 @@ from pathlib import Path
 
 from bot.service import library_options, load_settings_embedder
 from bot.settings import Settings
-from index.evaluation import LIBRARY_SIZES, answers_question, load_eval_set, sized_answers
+from index.evaluation import LIBRARY_SIZES, answers_question, load_eval_set, near_miss_evidence, sized_answers
 from index.library import Library
-from index.search import evidence_without
 
 ROOT = Path(__file__).resolve().parents[2]
 BANDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
@@ -41,9 +40,7 @@ def answered_probabilities(library: Library, eval_set, size: int, scratch: Path)
             if answer.found:
                 right = answers_question(answer.results[0].article.source, answer.results[0].passage, question)
                 given.append(("answers" if right else "wrong passage", answer.relevance))
-            holding = (c for c in answer.candidates if answers_question(c.row.article.source, c.row.text, question))
-            left_out = {c.row.id for c in holding}
-            near = evidence_without(answer, left_out) if left_out else None
+            near = near_miss_evidence(question, answer)
             if near is not None and policy.is_relevant(near):
                 given.append(("near miss", policy.probability(near)))
         given += [("other article", a.relevance) for a in drawn.outside if a.found]
