@@ -15,6 +15,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot import replies
 from bot.cli_follow import add_commands as add_follow_commands
+from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
 from bot.service import (
     ingest_documents,
@@ -302,7 +303,7 @@ def top_k_argument(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="python -m bot",
         description="Bibliothèque d'articles : répond aux questions en citant les passages exacts.",
     )

@@ -1,0 +1,79 @@
+"""The command line's argument parser, in French: argparse writes its own words in English
+("usage:", "error: invalid choice…"), around our French help texts. Its messages are formatted
+from a fixed set of templates (run through `gettext`, which has no French catalogue here), so
+an error is read back against those templates and said in French; one argparse does not know
+(a later Python's new wording) is shown as it is."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import NoReturn
+
+# argparse's message templates (Python 3.11–3.13) and what a French user reads instead; {0},
+# {1}… are the template's fields in order.
+_FRENCH = {
+    "argument %(argument_name)s: %(message)s": "argument {0} : {1}",
+    "the following arguments are required: %s": "il manque : {0}",
+    "unrecognized arguments: %s": "arguments inconnus : {0}",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix inconnu : {0} (au choix : {1})",
+    "invalid %(type)s value: %(value)r": "valeur invalide : {1} ({0})",
+    "expected one argument": "une valeur est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "expected at most one argument": "au plus une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : {0} (peut être {1})",
+    "not allowed with argument %s": "incompatible avec {0}",
+    "one of the arguments %s is required": "l'un de ces arguments est requis : {0}",
+    "ignored explicit argument %r": "valeur ignorée : {0}",
+}
+_TYPES = {"int": "un nombre entier est attendu", "float": "un nombre est attendu"}
+_FIELD = re.compile(r"%(?:\([a-z_]+\))?[sr]")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _FIELD.split(template)
+    return re.compile("(.+?)".join(re.escape(part) for part in parts) + "$", re.DOTALL)
+
+
+_PATTERNS = [(_pattern(template), french) for template, french in _FRENCH.items()]
+
+
+def french_message(message: str) -> str:
+    """An argparse error message in French (fields kept as they are; an argument's own
+    message translated in turn)."""
+    for pattern, french in _PATTERNS:
+        found = pattern.match(message)
+        if found is None:
+            continue
+        fields = list(found.groups())
+        if french.startswith("argument "):  # "argument X: <another message>"
+            fields[1] = french_message(fields[1])
+        elif french.startswith("valeur invalide"):
+            fields[0] = _TYPES.get(fields[0], fields[0])
+        return french.format(*fields)
+    return message
+
+
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "utilisation : ")
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose own words are French; its sub-commands' parsers are too (argparse
+    makes them of the parser's class)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        # The two default groups argparse titles itself (no public way to name them).
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="afficher cette aide")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\n")

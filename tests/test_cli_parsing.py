@@ -1,0 +1,44 @@
+"""The command line's own words are French: usage, help and the errors argparse writes."""
+
+import pytest
+
+from bot.cli import build_parser
+from bot.cli_parsing import french_message
+
+
+def parse_error(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(list(argv))
+    assert exited.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_an_unknown_command_is_named_with_the_commands_there_are(capsys):
+    error = parse_error(capsys, "frob")
+    assert error.startswith("utilisation : python -m bot")
+    assert "python -m bot : erreur : argument COMMANDE : choix inconnu : 'frob' (au choix : 'ingest', 'ask'" in error
+
+
+def test_a_word_where_a_number_goes_says_a_whole_number_is_expected(capsys):
+    error = parse_error(capsys, "delete", "abc")
+    assert "erreur : argument id : valeur invalide : 'abc' (un nombre entier est attendu)" in error
+
+
+def test_missing_and_unknown_arguments_are_said_in_french(capsys):
+    assert "python -m bot delete : erreur : il manque : id" in parse_error(capsys, "delete")
+    assert "erreur : arguments inconnus : --zzz" in parse_error(capsys, "ask", "--zzz", "question")
+    assert "erreur : argument --batch : une valeur est attendue" in parse_error(capsys, "ask", "--batch")
+
+
+def test_help_is_french_from_its_first_word(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ask", "--help"])
+    shown = capsys.readouterr().out
+    assert shown.startswith("utilisation : python -m bot ask")
+    assert "afficher cette aide" in shown
+    assert "usage" not in shown and "show this help" not in shown
+
+
+def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
+    assert french_message("something new in a later Python") == "something new in a later Python"
+    assert french_message("argument --x: something new") == "argument --x : something new"
