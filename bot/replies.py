@@ -124,7 +124,7 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
     return answer.found and answer.relevance < sure_from
 
 
-def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float = 0.0) -> str:
+def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float) -> str:
     if empty_library:
         return EMPTY_LIBRARY
     if not answer.found:
@@ -137,7 +137,7 @@ def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
 
 
-def answer_json(answer: Answer, sure_from: float = 0.0) -> dict:
+def answer_json(answer: Answer, sure_from: float) -> dict:
     return {
         "question": answer.question,
         "found": answer.found,

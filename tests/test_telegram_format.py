@@ -73,7 +73,7 @@ def test_long_answers_are_cut_between_passages_and_stay_under_the_limit():
     answer = Answer(
         "Question ?", True, [result(passage, "Une phrase de remplissage & de test < ici.", rank=i) for i in range(1, 6)]
     )
-    pages = fmt.answer_pages(answer, per_page=5)
+    pages = fmt.answer_pages(answer, per_page=5, sure_from=0.9)
     for page in pages:
         check_telegram_html(page.text)
         assert len(page.text) <= fmt.MESSAGE_LIMIT

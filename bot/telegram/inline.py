@@ -21,7 +21,7 @@ from index.library import Answer
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
 
 
-def inline_results(answer: Answer, sure_from: float = 0.0) -> list[dict]:
+def inline_results(answer: Answer, sure_from: float) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
     sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD)."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""

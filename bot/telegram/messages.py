@@ -186,7 +186,7 @@ class AnswerPage:
     results: list[Result]
 
 
-def answer_pages(answer: Answer, per_page: int, sure_from: float = 0.0) -> list[AnswerPage]:
+def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[AnswerPage]:
     """The answer's results as messages of at most `per_page` passages, each within
     Telegram's limit; a passage that does not fit starts the next page, and one that
     does not fit a page alone is shown shorter. Below `sure_from` (SURE_ANSWER_THRESHOLD),
