@@ -330,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_articles)
 
     p = sub.add_parser("delete", help="supprimer un article")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=int, metavar="ID", help="son identifiant (python -m bot articles les donne)")
     p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser("reindex", help="reconstruire l'index avec les réglages actuels")

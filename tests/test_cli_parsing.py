@@ -21,11 +21,11 @@ def test_an_unknown_command_is_named_with_the_commands_there_are(capsys):
 
 def test_a_word_where_a_number_goes_says_a_whole_number_is_expected(capsys):
     error = parse_error(capsys, "delete", "abc")
-    assert "erreur : argument id : valeur invalide : 'abc' (un nombre entier est attendu)" in error
+    assert "erreur : argument ID : valeur invalide : 'abc' (un nombre entier est attendu)" in error
 
 
 def test_missing_and_unknown_arguments_are_said_in_french(capsys):
-    assert "python -m bot delete : erreur : il manque : id" in parse_error(capsys, "delete")
+    assert "python -m bot delete : erreur : il manque : ID" in parse_error(capsys, "delete")
     assert "erreur : arguments inconnus : --zzz" in parse_error(capsys, "ask", "--zzz", "question")
     assert "erreur : argument --batch : une valeur est attendue" in parse_error(capsys, "ask", "--batch")
 
