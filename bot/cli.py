@@ -65,7 +65,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
         questions = [line.strip() for line in decode_document(data).splitlines() if line.strip()]
     else:
-        questions = [question] if (question := " ".join(args.question or []).strip()) else []
+        question = " ".join(args.question or []).strip()
+        questions = [question] if replies.holds_words(question) else []
     if not questions:
         print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)
         return 2

@@ -93,6 +93,8 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
+    if not replies.holds_words(line):
+        return replies.NO_QUESTION
     answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
         conversation.follow(answer.topic)

@@ -17,6 +17,10 @@ EMPTY_LIBRARY = (
     "La bibliothèque est vide. Ajoutez un premier article avec /ingest suivi d'une URL, "
     "d'un chemin de fichier ou du texte de l'article."
 )
+NO_QUESTION = (
+    "Je ne vois pas de question dans ce message : posez-la avec des mots, "
+    "par exemple « Qui est le secrétaire général de l'OTAN ? »."
+)
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
@@ -25,6 +29,12 @@ MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ]  # fmt: skip
+
+
+def holds_words(text: str) -> bool:
+    """Whether `text` has a letter or a digit: "?", "…" or "👍" alone asks nothing that a
+    search could answer (it would only be told that nothing was found)."""
+    return any(character.isalnum() for character in text)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

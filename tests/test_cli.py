@@ -93,6 +93,7 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     for args, message in [
         (("ask", ""), "donnez une question"),
         (("ask", "   "), "donnez une question"),
+        (("ask", "?"), "donnez une question"),
         (("ask", "--batch", str(tmp_path / "absent.txt")), "introuvable : "),
         (("ask", "--batch", str(tmp_path)), "c'est un dossier, pas un fichier"),
         (("ask", "--batch", str(binary)), "binaire"),
@@ -112,8 +113,9 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
 
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
-    chat = run("chat", "--sample", stdin=QUESTION + "\n/stats\n")
+    chat = run("chat", "--sample", stdin="?\n" + QUESTION + "\n/stats\n")
     assert chat.returncode == 0, chat.stderr
+    assert "Je ne vois pas de question dans ce message" in chat.stdout
     assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
     assert "« Otan bruxelles », février 2023" in chat.stdout
     assert "Articles : 1" in chat.stdout

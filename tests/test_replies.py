@@ -2,7 +2,15 @@
 
 import pytest
 
-from bot.replies import NOTHING_FOUND, UNSURE, answer_json, format_answer, format_result, quotation_body
+from bot.replies import (
+    NOTHING_FOUND,
+    UNSURE,
+    answer_json,
+    format_answer,
+    format_result,
+    holds_words,
+    quotation_body,
+)
 from index.library import Answer, Result
 from index.store import ArticleRow
 
@@ -57,6 +65,11 @@ def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
     for relevance, sure_from in ((0.9, 0.9), (0.95, 0.9), (0.6, 0.0)):
         assert format_answer(answer_of(relevance), sure_from=sure_from).startswith("« Il pèse trente kilos. »")
         assert answer_json(answer_of(relevance), sure_from=sure_from)["sure"] is True
+
+
+def test_a_message_holds_words_when_it_has_a_letter_or_a_digit():
+    assert holds_words("Qui ?") and holds_words("2023 ?") and holds_words("été")
+    assert not holds_words("?") and not holds_words(" … 👍 ") and not holds_words("")
 
 
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():

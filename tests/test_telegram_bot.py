@@ -187,6 +187,12 @@ def test_an_unrelated_question_is_declined_honestly(bot, telegram):
     assert "reformuler" in reply and "/ingest" in reply and "blockquote" not in reply
 
 
+def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, telegram):
+    for text in ("?", "👍", "…"):
+        reply = ask(telegram, 16, USER, text, "pas de question")
+        assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
+
+
 def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, telegram, site):
     reply = ask(telegram, 17, USER, f"/ingest {site.origin}/article", "Ajouté")
     assert "« Le Conseil vote la réforme » (5 mars 2024)" in reply

@@ -11,6 +11,7 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
+from bot.replies import NO_QUESTION, holds_words
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -64,6 +65,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     question = question.strip()
     if not question:
         await reply(message, msg.ASK_USAGE)
+        return
+    if not holds_words(question):
+        await reply(message, msg.e(NO_QUESTION))
         return
     user = update.effective_user
     if user and not await asyncio.to_thread(service.may_ask, user.id):
