@@ -155,6 +155,10 @@ def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, si
     assert [r["id"] for r in nothing["results"]] == ["nothing"]
     assert "rien trouvé" in nothing["results"][0]["input_message_content"]["message_text"]
 
+    for unfinished in ("Qu", "???"):  # still being typed, or no word: a hint, no search
+        hint = telegram.inline_answer(telegram.inline_query(61, unfinished))
+        assert hint["results"] == [] and "Tapez une question" in hint["button"]["text"]
+
     telegram.chosen_inline_result(61, results[0]["id"], BRIDGE)
     assert "résultats inline choisis : 1" in wait_until(
         lambda: (text := ask(telegram, ADMIN, ADMIN, "/feedback", "Retours")) and "choisis : 1" in text and text,

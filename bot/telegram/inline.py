@@ -13,7 +13,7 @@ import asyncio
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
-from bot.replies import is_unsure
+from bot.replies import holds_words, is_unsure
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from index.library import Answer
@@ -66,7 +66,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
     service = context.service
     question = query.query.strip()
     seconds = service.settings.inline_cache_seconds
-    if len(question) < MIN_QUESTION_CHARS:
+    if len(question) < MIN_QUESTION_CHARS or not holds_words(question):  # being typed, or no word yet
         await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_HINT))
         return
     results = await asyncio.to_thread(service.state.cached_inline, cache_key(question), seconds)
