@@ -193,6 +193,12 @@ def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, tele
         assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
 
 
+def test_a_pasted_article_is_not_searched_the_user_is_told_how_to_add_it(bot, telegram):
+    article = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
+    reply = ask(telegram, 16, USER, article, "ressemble à un article")
+    assert "/ingest" in reply and "blockquote" not in reply and "rien trouvé" not in reply
+
+
 def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, telegram, site):
     reply = ask(telegram, 17, USER, f"/ingest {site.origin}/article", "Ajouté")
     assert "« Le Conseil vote la réforme » (5 mars 2024)" in reply
@@ -261,6 +267,7 @@ def test_an_unexpected_failure_is_reported_once_and_admins_are_told(bot, telegra
 
 
 def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, telegram):
+    after = telegram.last_id()
     post = telegram.user_message(
         19,
         USER,
@@ -272,6 +279,8 @@ def test_replying_ingest_to_a_forwarded_channel_post_keeps_its_origin(bot, teleg
             "message_id": 42,
         },
     )
+    # Forwarded alone, it is taken for what it is: an article, not a question.
+    assert "répondez-y avec <code>/ingest</code>" in telegram.wait_for_text(19, "ressemble à un article", after=after)
     reply = ask(telegram, 19, USER, "/ingest", "Ajouté", reply_to=post)
     assert "article" in reply
     answer = ask(telegram, 19, USER, "Combien de visiteurs pour le festival de jazz de Marciac ?", "blockquote")

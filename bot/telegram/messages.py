@@ -70,6 +70,10 @@ SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, 
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
 ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
 DELETE_USAGE = "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles)."
+ARTICLE_HINT = (
+    "Ce message ressemble à un article plutôt qu'à une question. Pour l'ajouter à la bibliothèque, "
+    "répondez-y avec <code>/ingest</code> ; pour poser une question, écrivez-la en une phrase."
+)
 DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
 EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
 INLINE_HINT = "Tapez une question : je cite les articles qui y répondent"

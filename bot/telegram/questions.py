@@ -59,6 +59,10 @@ def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[
     return pages, shown
 
 
+# Far more words than any question of the development sets: a pasted article.
+ARTICLE_WORDS = 80
+
+
 async def answer_question(update: Update, context: Context, question: str) -> None:
     service = context.service
     message = update.effective_message
@@ -151,7 +155,14 @@ async def cmd_ask(update: Update, context: Context) -> None:
 
 
 async def on_private_text(update: Update, context: Context) -> None:
-    await answer_question(update, context, update.effective_message.text)
+    """A private message is a question, unless it is a forwarded post or as long as an article:
+    what someone sends to add it, who is told how (searching it would quote it back, or find
+    nothing)."""
+    message = update.effective_message
+    if message.forward_origin is not None or len(message.text.split()) > ARTICLE_WORDS:
+        await reply(message, msg.ARTICLE_HINT)
+        return
+    await answer_question(update, context, message.text)
 
 
 async def on_group_text(update: Update, context: Context) -> None:
