@@ -95,6 +95,8 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
     if not replies.holds_words(line):
         return replies.NO_QUESTION
+    if replies.reads_as_article(line):
+        return replies.PASTED_ARTICLE
     answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
         conversation.follow(answer.topic)

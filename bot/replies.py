@@ -21,6 +21,12 @@ NO_QUESTION = (
     "Je ne vois pas de question dans ce message : posez-la avec des mots, "
     "par exemple « Qui est le secrétaire général de l'OTAN ? »."
 )
+PASTED_ARTICLE = (
+    "Ce texte ressemble à un article plutôt qu'à une question : pour l'ajouter, tapez /ingest suivi "
+    "du texte ; pour poser une question, écrivez-la en une phrase."
+)
+# Far more words than any question of the development sets: a pasted article.
+ARTICLE_WORDS = 80
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
@@ -35,6 +41,12 @@ def holds_words(text: str) -> bool:
     """Whether `text` has a letter or a digit: "?", "…" or "👍" alone asks nothing that a
     search could answer (it would only be told that nothing was found)."""
     return any(character.isalnum() for character in text)
+
+
+def reads_as_article(text: str) -> bool:
+    """Whether `text` is as long as an article: someone pasting one to add it, who is told how
+    (searching it would quote it back, or find nothing)."""
+    return len(text.split()) > ARTICLE_WORDS
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -113,9 +113,11 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
 
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
-    chat = run("chat", "--sample", stdin="?\n" + QUESTION + "\n/stats\n")
+    pasted = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
+    chat = run("chat", "--sample", stdin=f"?\n{pasted}\n{QUESTION}\n/stats\n")
     assert chat.returncode == 0, chat.stderr
     assert "Je ne vois pas de question dans ce message" in chat.stdout
+    assert "Ce texte ressemble à un article plutôt qu'à une question : pour l'ajouter, tapez /ingest" in chat.stdout
     assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
     assert "« Otan bruxelles », février 2023" in chat.stdout
     assert "Articles : 1" in chat.stdout

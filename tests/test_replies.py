@@ -3,6 +3,7 @@
 import pytest
 
 from bot.replies import (
+    ARTICLE_WORDS,
     NOTHING_FOUND,
     UNSURE,
     answer_json,
@@ -10,6 +11,7 @@ from bot.replies import (
     format_result,
     holds_words,
     quotation_body,
+    reads_as_article,
 )
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -70,6 +72,12 @@ def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
 def test_a_message_holds_words_when_it_has_a_letter_or_a_digit():
     assert holds_words("Qui ?") and holds_words("2023 ?") and holds_words("été")
     assert not holds_words("?") and not holds_words(" … 👍 ") and not holds_words("")
+
+
+def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
+    assert not reads_as_article("Qui est le secrétaire général de l'OTAN ?")
+    assert not reads_as_article(" ".join(["mot"] * ARTICLE_WORDS))
+    assert reads_as_article(" ".join(["mot"] * (ARTICLE_WORDS + 1)))
 
 
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():

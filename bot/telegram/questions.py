@@ -11,7 +11,7 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
-from bot.replies import NO_QUESTION, holds_words
+from bot.replies import NO_QUESTION, holds_words, reads_as_article
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -57,10 +57,6 @@ def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[
         for r in answer.results
     ]
     return pages, shown
-
-
-# Far more words than any question of the development sets: a pasted article.
-ARTICLE_WORDS = 80
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
@@ -155,11 +151,10 @@ async def cmd_ask(update: Update, context: Context) -> None:
 
 
 async def on_private_text(update: Update, context: Context) -> None:
-    """A private message is a question, unless it is a forwarded post or as long as an article:
-    what someone sends to add it, who is told how (searching it would quote it back, or find
-    nothing)."""
+    """A private message is a question, unless it is a forwarded post or as long as an article
+    (`replies.reads_as_article`): what someone sends to add it, who is told how."""
     message = update.effective_message
-    if message.forward_origin is not None or len(message.text.split()) > ARTICLE_WORDS:
+    if message.forward_origin is not None or reads_as_article(message.text):
         await reply(message, msg.ARTICLE_HINT)
         return
     await answer_question(update, context, message.text)
