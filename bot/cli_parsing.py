@@ -13,12 +13,14 @@ from typing import NoReturn
 
 # argparse's message templates (Python 3.11–3.13) and what a French user reads instead; {0},
 # {1}… are the template's fields in order.
+_ARGUMENT = "argument %(argument_name)s: %(message)s"  # {1}: another of these messages
+_INVALID_VALUE = "invalid %(type)s value: %(value)r"  # {0}: a type's name (`_TYPES`)
 _FRENCH = {
-    "argument %(argument_name)s: %(message)s": "argument {0} : {1}",
+    _ARGUMENT: "argument {0} : {1}",
     "the following arguments are required: %s": "il manque : {0}",
     "unrecognized arguments: %s": "arguments inconnus : {0}",
     "invalid choice: %(value)r (choose from %(choices)s)": "choix inconnu : {0} (au choix : {1})",
-    "invalid %(type)s value: %(value)r": "valeur invalide : {1} ({0})",
+    _INVALID_VALUE: "valeur invalide : {1} ({0})",
     "expected one argument": "une valeur est attendue",
     "expected at least one argument": "au moins une valeur est attendue",
     "expected at most one argument": "au plus une valeur est attendue",
@@ -36,20 +38,20 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile("(.+?)".join(re.escape(part) for part in parts) + "$", re.DOTALL)
 
 
-_PATTERNS = [(_pattern(template), french) for template, french in _FRENCH.items()]
+_PATTERNS = [(template, _pattern(template), french) for template, french in _FRENCH.items()]
 
 
 def french_message(message: str) -> str:
     """An argparse error message in French (fields kept as they are; an argument's own
     message translated in turn)."""
-    for pattern, french in _PATTERNS:
+    for template, pattern, french in _PATTERNS:
         found = pattern.match(message)
         if found is None:
             continue
         fields = list(found.groups())
-        if french.startswith("argument "):  # "argument X: <another message>"
+        if template == _ARGUMENT:
             fields[1] = french_message(fields[1])
-        elif french.startswith("valeur invalide"):
+        elif template == _INVALID_VALUE:
             fields[0] = _TYPES.get(fields[0], fields[0])
         return french.format(*fields)
     return message
