@@ -31,6 +31,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from index.connections import ThreadConnections
 from index.errors import DatabaseUnavailable
 from index.store import (
     SENTENCE_SLOTS,
@@ -109,10 +110,8 @@ class PgStore:
         """`create`: the schema and tables if missing; `vector_index`: with the HNSW index (a
         library filled in bulk gets it once filled: `create_vector_index`, much faster)."""
         self.url, self.schema, self.dimension = url, schema, dimension
-        self._local = threading.local()
-        self._connections: list = []
-        self._connections_lock = threading.Lock()
-        self._closed = False
+        self._connections = ThreadConnections(self._connect, RuntimeError, usable=lambda c: not c.closed)
+        self._local = threading.local()  # each thread's transaction depth
         if create:
             with self._transaction("BEGIN"):
                 self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
@@ -129,23 +128,15 @@ class PgStore:
     # --- connections and transactions ---------------------------------------------------
     @property
     def _db(self):
-        connection = getattr(self._local, "connection", None)
-        if connection is None or connection.closed:
-            if self._closed:
-                raise RuntimeError("the store is closed")
-            connection = connect(self.url)
-            connection.execute(f'SET search_path TO "{self.schema}", public')
-            self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
+        return self._connections.current()
+
+    def _connect(self):
+        connection = connect(self.url)
+        connection.execute(f'SET search_path TO "{self.schema}", public')
         return connection
 
     def close(self) -> None:
-        with self._connections_lock:
-            self._closed = True
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
+        self._connections.close()
 
     def checkpoint(self) -> None:
         """Nothing to fold: PostgreSQL's log is its own business."""

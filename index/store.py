@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 
 from index.analysis import stored_sentence_terms
+from index.connections import ThreadConnections
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -184,10 +185,7 @@ class Store:
         otherwise SQLite does it inside the commit that fills the log."""
         self.path = Path(path)
         self._background_checkpoints = background_checkpoints
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
-        self._closed = False
+        self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
         self._term_counts = TermCounts()
         if create:
             self._db.executescript(_SCHEMA)
@@ -198,29 +196,21 @@ class Store:
     # --- connections and transactions ---------------------------------------------------
     @property
     def _db(self) -> sqlite3.Connection:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            if self._closed:
-                raise sqlite3.ProgrammingError("the store is closed")
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # A commit is on disk when it returns (the log is synced): a write the user was told
-            # succeeded survives a power loss too, not only a crash of the process.
-            connection.execute("PRAGMA synchronous = FULL")
-            if self._background_checkpoints:
-                connection.execute("PRAGMA wal_autocheckpoint = 0")
-            self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
+        return self._connections.current()
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA journal_mode = WAL")
+        # A commit is on disk when it returns (the log is synced): a write the user was told
+        # succeeded survives a power loss too, not only a crash of the process.
+        connection.execute("PRAGMA synchronous = FULL")
+        if self._background_checkpoints:
+            connection.execute("PRAGMA wal_autocheckpoint = 0")
         return connection
 
     def close(self) -> None:
-        with self._connections_lock:
-            self._closed = True
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
+        self._connections.close()
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

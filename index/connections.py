@@ -1,0 +1,48 @@
+"""One database connection per thread, for the stores (`index.store`, `index.pg_store`).
+
+A connection serves one thread at a time (its transaction is that thread's), so each thread
+that reads or writes gets its own, opened on first use; closing the store closes them all,
+whichever thread opened them, and refuses new ones from then on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+Connection = TypeVar("Connection")
+
+
+class ThreadConnections(Generic[Connection]):
+    def __init__(
+        self,
+        open_connection: Callable[[], Connection],
+        closed_error: type[Exception],
+        usable: Callable[[Connection], bool] = lambda _connection: True,
+    ) -> None:
+        """`closed_error`: what asking for a connection after `close` raises; `usable`: whether
+        a thread's connection can still serve (one the server closed is opened again)."""
+        self._open, self._closed_error, self._usable = open_connection, closed_error, usable
+        self._local = threading.local()
+        self._every: list[Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def current(self) -> Connection:
+        """The calling thread's connection, opened if it has none yet."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None or not self._usable(connection):
+            if self._closed:
+                raise self._closed_error("the store is closed")
+            connection = self._open()
+            self._local.connection = connection
+            with self._lock:
+                self._every.append(connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for connection in self._every:
+                connection.close()  # type: ignore[attr-defined]
+            self._every.clear()
