@@ -327,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("articles", help="lister les articles")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="la liste en JSON")
     p.set_defaults(func=cmd_articles)
 
     p = sub.add_parser("delete", help="supprimer un article")
@@ -338,19 +338,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser("stats", help="chiffres de la bibliothèque")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="les chiffres en JSON")
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("eval", help="mesurer la recherche sur un fichier de questions (format de shared/eval)")
     p.add_argument("questions", metavar="QUESTIONS.jsonl")
     p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
     p.add_argument("--database", metavar="postgresql://…", help="mesurer sur PostgreSQL (une base vide, de travail)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("eval-extraction", help="mesurer la lecture des pages d'un dossier (format de shared/eval/news)")
     p.add_argument("folder", metavar="DOSSIER")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=cmd_eval_extraction)
 
     add_follow_commands(sub)

@@ -150,5 +150,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--poll", action="store_true", help="relever chaque flux maintenant et ajouter ses nouveaux articles"
     )
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="un objet JSON par flux")
     p.set_defaults(func=cmd_feeds)
