@@ -17,6 +17,7 @@ from bot import replies
 from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
+from bot.small_talk import REPLIES, small_talk
 from bot.terminal import open_for_terminal
 from index.conversation import Topic
 from index.errors import InputError, LibraryError
@@ -95,6 +96,9 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
     if not replies.holds_words(line):
         return replies.NO_QUESTION
+    said = small_talk(line)  # "Bonjour", "Merci !", "aide": nothing to search
+    if said is not None:
+        return HELP if said == "help" else REPLIES[said]
     if replies.reads_as_article(line):
         return replies.PASTED_ARTICLE
     answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)

@@ -112,6 +112,16 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         assert result.returncode == 2 and "un nombre de minutes de 1 à 10080 est attendu" in result.stderr
 
 
+def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
+    chat = run("chat", "--sample", stdin=f"Bonjour !\n{QUESTION}\nMerci !\nQue dit-il de Poutine ?\naide\nAu revoir\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "rien trouvé" not in chat.stdout
+    assert "Bonjour ! Posez-moi une question sur les articles de la bibliothèque" in chat.stdout
+    assert "Avec plaisir ! Une autre question ?" in chat.stdout
+    assert "(suite de « Qui est le secrétaire général de l'OTAN ? »)" in chat.stdout  # thanks kept the topic
+    assert "Commandes :" in chat.stdout and "Au revoir !" in chat.stdout
+
+
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     pasted = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
     chat = run("chat", "--sample", stdin=f"?\n{pasted}\n{QUESTION}\n/stats\n")

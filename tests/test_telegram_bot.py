@@ -193,6 +193,15 @@ def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, tele
         assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
 
 
+def test_greetings_thanks_and_help_in_words_get_a_reply_not_a_search(bot, telegram):
+    reply = ask(telegram, 16, USER, "Bonjour !", "Posez-moi une question")
+    assert "/help" in reply and "rien trouvé" not in reply
+    assert "Une autre question" in ask(telegram, 16, USER, "Merci beaucoup 🙏", "Avec plaisir")
+    assert "<b>Poser une question</b>" in ask(telegram, 16, USER, "Comment ça marche ?", "citant des articles")
+    answer = ask(telegram, 16, USER, f"Bonjour, {QUESTION[0].lower()}{QUESTION[1:]}", "blockquote")
+    assert "Jens Stoltenberg" in answer  # a greeting before a question: the question is answered
+
+
 def test_a_pasted_article_is_not_searched_the_user_is_told_how_to_add_it(bot, telegram):
     article = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
     reply = ask(telegram, 16, USER, article, "ressemble à un article")

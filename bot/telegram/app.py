@@ -31,15 +31,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.permissions import is_admin
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram import admin, follow, ingest, inline, questions
-from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
-from bot.telegram.sending import reply
 from index.errors import LibraryError
 from index.library import Library
 
@@ -64,12 +61,6 @@ ADMIN_COMMANDS = [
 COMMAND_MENU_RETRIES = (5, 30, 120, 600, 3600)
 # How often answers older than ANSWERS_KEPT_DAYS are forgotten.
 FORGET_EVERY_SECONDS = 3600
-
-
-async def cmd_help(update: Update, context: Context) -> None:
-    user = update.effective_user
-    admin_user = is_admin(user and user.id, context.service.settings)
-    await reply(update.effective_message, msg.help_html(context.bot.username, admin_user))
 
 
 async def forget_old_answers(context: Context) -> None:
@@ -141,7 +132,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
-            CommandHandler(["start", "help", "aide"], cmd_help, filters=new),
+            CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
             CommandHandler("ingest", ingest.cmd_ingest, filters=new),
             MessageHandler(new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION), ingest.cmd_ingest),

@@ -11,7 +11,9 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
+from bot.permissions import is_admin
 from bot.replies import NO_QUESTION, holds_words, reads_as_article
+from bot.small_talk import REPLIES, small_talk
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -68,6 +70,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     if not holds_words(question):
         await reply(message, msg.e(NO_QUESTION))
+        return
+    said = small_talk(question)  # "Bonjour", "Merci !", "aide": nothing to search
+    if said == "help":
+        await cmd_help(update, context)
+        return
+    if said is not None:
+        await reply(message, msg.e(REPLIES[said]))
         return
     user = update.effective_user
     if user and not await asyncio.to_thread(service.may_ask, user.id):
@@ -144,6 +153,14 @@ async def on_vote(update: Update, context: Context) -> None:
 async def on_unknown_button(update: Update, context: Context) -> None:
     """A button this version does not know (an older version's, or forged)."""
     await update.callback_query.answer(msg.EXPIRED, show_alert=True)
+
+
+async def cmd_help(update: Update, context: Context) -> None:
+    """/help, /start, /aide, and help asked for in words: what the bot does, and for an
+    administrator the commands that are theirs."""
+    user = update.effective_user
+    admin_user = is_admin(user and user.id, context.service.settings)
+    await reply(update.effective_message, msg.help_html(context.bot.username, admin_user))
 
 
 async def cmd_ask(update: Update, context: Context) -> None:

@@ -1,0 +1,80 @@
+"""Messages that ask the library nothing: a greeting, thanks, an "ok", a goodbye, or a request
+for help written in words ("aide", "comment ça marche ?"). Searched, each got "I found
+nothing on this subject", which reads as if the bot had misunderstood; each gets a short
+reply of its own instead (Telegram and the console chat). A message that greets and asks
+("Bonjour, qui dirige l'OTAN ?") is a question: only a message made of such words alone is
+small talk."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Kind = Literal["greeting", "thanks", "agreement", "farewell", "help"]
+
+_TO_YOU = r"(?: (?:a|pour) (?:toi|vous|tous|tout le monde))?"
+_BOT = r"(?: (?:le |mon |cher )?(?:bot|robot|citebot))?"
+_PATTERNS: tuple[tuple[Kind, str], ...] = (
+    (
+        "help",
+        r"aide(?: moi| svp| stp)?|help|au secours|sos|(?:de )?l aide|besoin d aide|j ai besoin d aide"
+        r"|comment (?:ca|cela) (?:marche|fonctionne)|comment (?:t |vous )?utiliser(?: (?:le|ce) bot)?|mode d emploi"
+        r"|que (?:sais|peux) tu faire|qu est ce que tu (?:sais|peux) faire|tu (?:sers|fais) (?:a )?quoi"
+        r"|a quoi (?:tu sers|sers tu|servez vous)|qui es tu|t es qui|tu es qui|qui etes vous|c est quoi ce bot",
+    ),
+    (
+        "greeting",
+        r"(?:bonjour|bonsoir|salut|coucou|hello|hey|hi|bjr|slt|yo|re|bonne annee)"
+        + _TO_YOU
+        + _BOT
+        + r"(?: (?:ca|comment) va(?: bien)?| comment allez vous| tu vas bien| vous allez bien)?",
+    ),
+    (
+        "thanks",
+        r"(?:(?:super|ok|parfait|top|genial|tres bien|d accord) )?(?:un grand )?"
+        r"(?:merci|mercii+|thanks|thank you|thx|mci)(?: (?:beaucoup|bien|infiniment|encore|mille fois))*"
+        + _TO_YOU
+        + r"(?: (?:pour (?:tout|ca|cela|la reponse|les reponses|l info|ton aide|votre aide|ta reponse)))?"
+        + _BOT
+        + r"(?: (?:au revoir|bonne (?:journee|soiree|nuit)|a bientot|a plus))?",
+    ),
+    (
+        "farewell",
+        r"au revoir|bonne (?:journee|soiree|nuit|fin de journee)|a (?:plus|bientot|la prochaine|demain)"
+        r"|bye|bye bye|ciao|tchao|adieu|bonne continuation",
+    ),
+    (
+        "agreement",
+        r"ok|okay|oki|okk+|d accord|d acc|dac|daccord|parfait|super|genial|top|cool|tres bien|bien"
+        r"|excellent|bravo|nickel|entendu|compris|ca marche|bien recu|c est note|ah ok"
+        r"|ok (?:super|parfait|cool|top|d accord|compris)|c est (?:super|parfait|genial|top)",
+    ),
+)
+_SMALL_TALK = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _PATTERNS]
+
+GREETING = (
+    "Bonjour ! Posez-moi une question sur les articles de la bibliothèque : je réponds en citant "
+    "le passage qui y répond, avec son article. /help pour l'aide."
+)
+THANKS = "Avec plaisir ! Une autre question ?"
+AGREEMENT = "Très bien. Posez une autre question quand vous voulez."
+FAREWELL = "Au revoir ! Revenez quand vous voulez."
+REPLIES: dict[Kind, str] = {"greeting": GREETING, "thanks": THANKS, "agreement": AGREEMENT, "farewell": FAREWELL}
+
+
+def small_talk(message: str) -> Kind | None:
+    """What `message` says when it asks the library nothing, or None (a question, or anything
+    else): read without case, accents, punctuation or emoji, as people write it in a chat."""
+    words = _plain(message)
+    if not words:
+        return None
+    return next((kind for kind, pattern in _SMALL_TALK if pattern.fullmatch(words)), None)
+
+
+def _plain(message: str) -> str:
+    """Lower case, without accents, every run of what is not a letter or a digit one space
+    ("Merci !!! 🙏" → "merci", "D'accord." → "d accord")."""
+    decomposed = unicodedata.normalize("NFKD", message.casefold())
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[^\W_]+", letters))

@@ -1,0 +1,56 @@
+"""A greeting, thanks, an "ok", a goodbye or help asked for in words is small talk, answered
+as such; anything that asks the library something is a question, greeting or not."""
+
+import pytest
+
+from bot.small_talk import REPLIES, small_talk
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("Bonjour", "greeting"),
+        ("bonjour !", "greeting"),
+        ("Salut, ça va ?", "greeting"),
+        ("Bonsoir à tous", "greeting"),
+        ("Coucou le bot 👋", "greeting"),
+        ("Merci !!! 🙏", "thanks"),
+        ("merci beaucoup pour la réponse", "thanks"),
+        ("Super, merci", "thanks"),
+        ("Merci, au revoir", "thanks"),
+        ("OK", "agreement"),
+        ("D'accord.", "agreement"),
+        ("Très bien", "agreement"),
+        ("Au revoir", "farewell"),
+        ("Bonne journée !", "farewell"),
+        ("aide", "help"),
+        ("Aide-moi", "help"),
+        ("Comment ça marche ?", "help"),
+        ("Que sais-tu faire ?", "help"),
+        ("Qui es-tu ?", "help"),
+    ],
+)
+def test_small_talk_is_recognised_however_it_is_written(message, kind):
+    assert small_talk(message) == kind
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Qui dirige l'OTAN ?",
+        "Bonjour, qui est le secrétaire général de l'OTAN ?",  # greets, then asks: a question
+        "Merci. Et que dit-il de Poutine ?",
+        "Quelle aide l'OTAN apporte-t-elle à l'Ukraine ?",  # the word "aide" in a question
+        "Bien sûr que non",
+        "Bonjour et merci, combien coûte le projet ?",
+        "?",
+        "",
+    ],
+)
+def test_a_message_that_asks_something_is_not_small_talk(message):
+    assert small_talk(message) is None
+
+
+def test_every_kind_but_help_has_its_own_reply_and_help_is_the_interfaces_own():
+    assert set(REPLIES) == {"greeting", "thanks", "agreement", "farewell"}
+    assert all(reply and "rien trouvé" not in reply for reply in REPLIES.values())
