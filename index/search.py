@@ -84,6 +84,9 @@ Mode = Literal["hybrid", "dense", "lexical"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
+# Articles a library may hold for "De quoi parle l'article ?" to mean all of them, when no
+# conversation says which (`index.conversation.asks_what_it_is_about`).
+FEW_ARTICLES = 3
 # A result after the first, from another article than the first's, is shown only when the
 # relevance policy gives it at least this probability of answering, judged as if it came first:
 # low, so that what leaves is the quotes of unrelated articles, not a passage that answers
@@ -225,6 +228,10 @@ class Searcher:
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
         its vector, of `reading.search`, is row `index` of `embedding`."""
+        if reading.about:
+            opening = self._openings(store, reading, top_k)
+            if opening is not None:
+                return opening
         clock = Stopwatch()
         question = reading.search
         query_terms = terms(question)
@@ -308,6 +315,38 @@ class Searcher:
             reading.follows,
             Judging(passages, weights),
         )
+
+    def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
+        """What the articles are about, for a question that asks it (`Reading.about`): each
+        article's opening sentences, as news writes them to say so (its first passage's first
+        sentence, with the next when it is short), quoted like any answer. The articles are the
+        conversation's, or all of them in a library of `FEW_ARTICLES` at most; otherwise the
+        question cannot say which, and is searched like any other (None)."""
+        with store.read():
+            articles = list(reading.articles)
+            if not articles:
+                count, _ = store.counts()
+                if not 0 < count <= FEW_ARTICLES:
+                    return None
+                articles = sorted(store.article_ids())
+            firsts: dict[int, int] = {}  # article id -> its first passage's, in reading order
+            rows = store.get_passages(store.article_passage_ids(articles[:top_k]))
+            for row in sorted(rows.values(), key=lambda r: r.position):
+                firsts.setdefault(row.article.id, row.id)
+            ids = [firsts[a] for a in articles if a in firsts]
+            sentences = store.passage_sentences(ids, self.dimension)
+        results = []
+        for rank, passage_id in enumerate(ids, start=1):
+            row, spans = rows[passage_id], sentences[passage_id].spans if passage_id in sentences else []
+            first_sentence = np.zeros(len(spans), np.float32)
+            first_sentence[:1] = 1.0
+            start, end = quote_span(spans, first_sentence, row.text)
+            results.append(Result(rank, 0.0, row.id, row.article, row.heading, row.text, start, end))
+        if not results:
+            return None
+        first = results[0].article
+        topic = reading.topic or Topic(first.title, (first.id,))
+        return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows)
 
     def _worth_showing(
         self, candidate: Candidate, ordered: Sequence[Candidate], passages: int, weights: Mapping[str, float]

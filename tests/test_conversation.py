@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.console import Conversation
-from index.conversation import Reading, Topic, read, refers_back
+from index.conversation import Reading, Topic, asks_what_it_is_about, read, refers_back
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
@@ -85,6 +85,38 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
     topic = Topic("Qui dirige l'OTAN ?", (1,))
     for reading in (read("Qui a gagné la finale de la Coupe du monde ?", topic), read("Quel âge a-t-il ?")):
         assert not reading.follows and reading.articles == () and reading.search == reading.question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "De quoi parle l'article ?",
+        "De quoi parlent les articles ?",
+        "Résume l’article.",
+        "Quel est le sujet du texte ?",
+        "Que contient la bibliothèque ?",
+        "De quoi ça parle ?",
+        "C'est quoi cet article ?",
+    ],
+)
+def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_article(question):
+    assert asks_what_it_is_about(question)
+    topic = Topic("Qui dirige l'OTAN ?", (1,))
+    assert read(question, topic) == Reading(question, question, (1,), topic, about=True)
+    assert read(question) == Reading(question, question, about=True)  # no conversation: the library's
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Que dit l'article de Poutine ?",  # names what it asks about: searched
+        "De quoi parle l'article sur les castors ?",
+        "De quoi parle-t-il ?",  # "il" may be the person the conversation is about
+        "De quoi parle le président ?",
+    ],
+)
+def test_a_question_that_names_its_subject_is_not_one_on_what_the_article_is_about(question):
+    assert not asks_what_it_is_about(question)
 
 
 def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_after_a_while(two_bot_processes):

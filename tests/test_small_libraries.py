@@ -122,3 +122,25 @@ def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_a
     orphan = library.ask("Quel âge a-t-elle ?", topic=first.topic)
     assert orphan.follows and all(r.article.id != first.results[0].article.id for r in orphan.results)
     library.close()
+
+
+def test_asked_what_the_article_is_about_a_small_library_quotes_each_article_s_opening(tmp_path, embedder, settings):
+    names = ["castors-dordogne.txt", "prefet-occitanie.txt", "tramway-brest.txt"]
+    library = library_of(tmp_path, embedder, settings, *names)
+    texts = library.article_texts([a.id for a in library.articles()])
+    about = library.ask("De quoi parle l'article ?")
+    assert about.found and len(about.results) == 3
+    for result in about.results:  # each article's first sentence, quoted as answers are
+        assert result.quote_start == 0 and result.quote.endswith(".")
+        assert texts[result.article.id][1].startswith(result.passage)
+    castors = next(r for r in about.results if r.article.title == "Le castor fait son retour sur la Dordogne")
+    assert castors.quote.startswith("Absent depuis plus d'un siècle, le castor d'Europe a recolonisé")
+    # In a conversation: the article it is about, whatever the library's size.
+    library.ingest([parse_bytes(text.encode(), name=None, source=None, max_bytes=100_000) for text in DISTRACTORS])
+    first = library.ask("Comment s'appelle le préfet de région ?")
+    summary = library.ask("Résume l'article", topic=first.topic)
+    assert summary.follows and [r.article.id for r in summary.results] == [first.results[0].article.id]
+    assert summary.results[0].quote_start == 0
+    # Without one, in a library too large for the question to say which: searched as any.
+    assert len({r.article.id for r in library.ask("De quoi parle l'article ?").results}) != len(library.articles())
+    library.close()
