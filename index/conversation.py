@@ -71,9 +71,10 @@ _DETERMINERS = frozenset(
     "leur leurs chaque plusieurs certains certaines tout toute tous toutes".split()
 )
 _TOKEN = re.compile(r"\w+'|[\w-]+")
-# "De quoi parle l'article ?", "Résume l'article", "Que contient la bibliothèque ?": what the
-# articles are about, which news says in its opening lines. Only the article itself, or "ça",
-# as the subject: in "De quoi parle-t-il ?" the "il" may be the person the topic is about.
+# "De quoi parle l'article ?", "Résume l'article", "Que contient la bibliothèque ?", "Quels
+# articles as-tu ?": what the articles are about, which news says in its opening lines. Only
+# the article itself, or "ça", as the subject: in "De quoi parle-t-il ?" the "il" may be the
+# person the topic is about.
 _ARTICLE = r"(?:article|articles|texte|textes|document|documents|bibliothèque)"
 _THE_ARTICLE = rf"(?:l'|cet |ce |les |ces |la |le ){_ARTICLE}"
 _ABOUT = re.compile(
@@ -85,6 +86,8 @@ _ABOUT = re.compile(
     rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
     rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
     rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
+    r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
+    r"|(?:la )?liste des articles"
     r")\s*[?.!]*\s*$",
     re.I,
 )

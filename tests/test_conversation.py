@@ -97,6 +97,7 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
         "Que contient la bibliothèque ?",
         "De quoi ça parle ?",
         "C'est quoi cet article ?",
+        "Quels articles as-tu ?",
     ],
 )
 def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_article(question):
@@ -113,6 +114,7 @@ def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_a
         "De quoi parle l'article sur les castors ?",
         "De quoi parle-t-il ?",  # "il" may be the person the conversation is about
         "De quoi parle le président ?",
+        "Quels articles de loi ont été modifiés ?",
     ],
 )
 def test_a_question_that_names_its_subject_is_not_one_on_what_the_article_is_about(question):
