@@ -202,6 +202,12 @@ def test_greetings_thanks_and_help_in_words_get_a_reply_not_a_search(bot, telegr
     assert "Jens Stoltenberg" in answer  # a greeting before a question: the question is answered
 
 
+def test_asked_what_the_article_is_about_the_bot_quotes_its_opening(bot, telegram):
+    reply = ask(telegram, 16, USER, "De quoi parle l'article ?", "blockquote")
+    assert "<b>Les membres de l'Organisation du traité de l'Atlantique nord (OTAN) sont réunis à Bruxelles" in reply
+    assert "<i>OTAN : réunion à Bruxelles</i> — février 2023" in reply and "incertaine" not in reply
+
+
 def test_a_pasted_article_is_not_searched_the_user_is_told_how_to_add_it(bot, telegram):
     article = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
     reply = ask(telegram, 16, USER, article, "ressemble à un article")
