@@ -101,7 +101,15 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
         return HELP if said == "help" else REPLIES[said]
     if replies.reads_as_article(line):
         return replies.PASTED_ARTICLE
-    answer = library.ask(line.strip(), top_k=settings.top_k, topic=conversation.current() if conversation else None)
+    questions = replies.questions_in(line)
+    if len(questions) == 1:
+        return answer_line(library, questions[0], settings, conversation)
+    # Several questions in a row: each answered in turn, under its own words.
+    return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in questions)
+
+
+def answer_line(library: Library, question: str, settings: Settings, conversation: Conversation | None) -> str:
+    answer = library.ask(question, top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
         conversation.follow(answer.topic)
     return replies.format_answer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from urllib.parse import quote as quote_url
 
@@ -47,6 +48,26 @@ def reads_as_article(text: str) -> bool:
     """Whether `text` is as long as an article: someone pasting one to add it, who is told how
     (searching it would quote it back, or find nothing)."""
     return len(text.split()) > ARTICLE_WORDS
+
+
+# Questions of one message answered each in turn at most; a message with more is one search.
+MAX_QUESTIONS = 3
+_AFTER_QUESTION_MARK = re.compile(r"(?<=\?)\s+")
+_WORD = re.compile(r"\w+")
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message that asks several in a row ("Qui est Jens Stoltenberg ? Que
+    dit-il de Poutine ?"), each to be answered in turn, the later ones following the earlier
+    (`index.conversation`); otherwise the message itself. Several means two or three, each
+    ending with "?" and of two words at least: "Pourquoi ? Parce que…" is one message."""
+    text = text.strip()
+    parts = _AFTER_QUESTION_MARK.split(text)
+    if not 1 < len(parts) <= MAX_QUESTIONS:
+        return [text]
+    if all(part.endswith("?") and len(_WORD.findall(part)) >= 2 for part in parts):
+        return parts
+    return [text]
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

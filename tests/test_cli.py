@@ -122,6 +122,14 @@ def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
     assert "Commandes :" in chat.stdout and "Au revoir !" in chat.stdout
 
 
+def test_console_chat_answers_two_questions_of_one_line_in_turn(run):
+    chat = run("chat", "--sample", stdin=f"{QUESTION} Que dit-il de Poutine ?\n")
+    assert chat.returncode == 0, chat.stderr
+    first, second = chat.stdout.split("❓ ")[1:]
+    assert first.startswith(QUESTION) and "Jens Stoltenberg, le secrétaire général de l'OTAN" in first
+    assert second.startswith("Que dit-il de Poutine ?") and f"(suite de « {QUESTION} »)" in second
+
+
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     pasted = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
     chat = run("chat", "--sample", stdin=f"?\n{pasted}\n{QUESTION}\n/stats\n")

@@ -10,6 +10,7 @@ from bot.replies import (
     format_answer,
     format_result,
     holds_words,
+    questions_in,
     quotation_body,
     reads_as_article,
 )
@@ -83,3 +84,23 @@ def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
     assert format_answer(answer_of(0.3, found=False), sure_from=0.9) == NOTHING_FOUND
     assert answer_json(answer_of(0.3, found=False), sure_from=0.9)["sure"] is False
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        (
+            "Qui est Jens Stoltenberg ? Que dit-il de Poutine ?",
+            ["Qui est Jens Stoltenberg ?", "Que dit-il de Poutine ?"],
+        ),
+        ("Qui dirige l'OTAN ?\nOù se réunit-elle ?", ["Qui dirige l'OTAN ?", "Où se réunit-elle ?"]),
+        ("Qui est-il ? Et elle?", ["Qui est-il ?", "Et elle?"]),
+        ("Qui dirige l'OTAN ?", ["Qui dirige l'OTAN ?"]),
+        ("Vraiment ? Qui dirige l'OTAN ?", ["Vraiment ? Qui dirige l'OTAN ?"]),  # "Vraiment ?" asks nothing alone
+        ("Pourquoi ? Parce que.", ["Pourquoi ? Parce que."]),
+        ("Qui ? Quoi ? Où ? Quand ?", ["Qui ? Quoi ? Où ? Quand ?"]),
+        ("A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?", ["A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?"]),
+    ],
+)
+def test_a_message_that_asks_two_or_three_questions_in_a_row_is_answered_question_by_question(message, questions):
+    assert questions_in(message) == questions

@@ -208,6 +208,14 @@ def test_asked_what_the_article_is_about_the_bot_quotes_its_opening(bot, telegra
     assert "<i>OTAN : réunion à Bruxelles</i> — février 2023" in reply and "incertaine" not in reply
 
 
+def test_two_questions_in_one_message_get_an_answer_each_the_second_following_the_first(bot, telegram):
+    after = telegram.last_id()
+    telegram.user_message(18, USER, f"{QUESTION} Que dit-il de Poutine ?")
+    second = telegram.wait_for_text(18, "🔎 <b>Que dit-il de Poutine ?</b>", after=after)
+    first = telegram.wait_for_text(18, f"🔎 <b>{QUESTION}</b>", after=after)
+    assert "Jens Stoltenberg" in first and "blockquote" in second and f"↪ suite de « {QUESTION} »" in second
+
+
 def test_a_pasted_article_is_not_searched_the_user_is_told_how_to_add_it(bot, telegram):
     article = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
     reply = ask(telegram, 16, USER, article, "ressemble à un article")

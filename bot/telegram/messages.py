@@ -245,8 +245,10 @@ def inline_nothing_found_html(question: str) -> str:
     return e(f"Je n'ai rien trouvé dans la bibliothèque sur « {shorten(question, QUESTION_CHARS)} ».")
 
 
-def nothing_found_html() -> str:
-    return e(NOTHING_FOUND)
+def nothing_found_html(question: str | None = None) -> str:
+    """`question`: named above, when the message asked several."""
+    found_nothing = e(NOTHING_FOUND)
+    return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 
 def empty_library_html() -> str:

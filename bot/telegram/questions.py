@@ -12,7 +12,7 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
 from bot.permissions import is_admin
-from bot.replies import NO_QUESTION, holds_words, reads_as_article
+from bot.replies import NO_QUESTION, holds_words, questions_in, reads_as_article
 from bot.small_talk import REPLIES, small_talk
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
@@ -62,7 +62,6 @@ def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    service = context.service
     message = update.effective_message
     question = question.strip()
     if not question:
@@ -78,22 +77,36 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if said is not None:
         await reply(message, msg.e(REPLIES[said]))
         return
+    questions = questions_in(question)  # several in a row: each answered in turn
+    for asked in questions:
+        if not await _answer_one(update, context, asked, named=len(questions) > 1):
+            return
+
+
+async def _answer_one(update: Update, context: Context, question: str, *, named: bool) -> bool:
+    """Answer one question (`named`: one of several, so a reply that finds nothing says which;
+    an answer always names its question). False when the next ones are not to be answered:
+    the user must slow down, or the library is empty."""
+    service = context.service
+    message = update.effective_message
     user = update.effective_user
     if user and not await asyncio.to_thread(service.may_ask, user.id):
         await reply(message, msg.e(msg.SLOW_DOWN))
-        return
+        return False
     async with typing(message):
         answer = await asyncio.to_thread(service.ask, message.chat_id, user.id if user else None, question)
         empty = not answer.results and (await asyncio.to_thread(service.library.stats)).articles == 0
     if empty:
         await reply(message, msg.empty_library_html())
-    elif not answer.found:
-        await reply(message, msg.nothing_found_html())
+        return False  # the next questions would be told the same
+    if not answer.found:
+        await reply(message, msg.nothing_found_html(question if named else None))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
         token = await asyncio.to_thread(service.state.save_answer, message.chat_id, question, pages, shown)
         stored = StoredAnswer(token, message.chat_id, question, tuple(pages), tuple(shown))
         await reply(message, pages[0].text, answer_markup(stored, 0))
+    return True
 
 
 async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str] | None:
