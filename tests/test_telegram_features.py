@@ -155,7 +155,7 @@ def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, si
     assert [r["id"] for r in nothing["results"]] == ["nothing"]
     assert "rien trouvé" in nothing["results"][0]["input_message_content"]["message_text"]
 
-    for unfinished in ("Qu", "???"):  # still being typed, or no word: a hint, no search
+    for unfinished in ("Qu", "???", "Bonjour !"):  # still being typed, no word, or no question: a hint
         hint = telegram.inline_answer(telegram.inline_query(61, unfinished))
         assert hint["results"] == [] and "Tapez une question" in hint["button"]["text"]
 

@@ -14,6 +14,7 @@ import asyncio
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
 from bot.replies import holds_words, is_unsure
+from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from index.library import Answer
@@ -66,7 +67,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
     service = context.service
     question = query.query.strip()
     seconds = service.settings.inline_cache_seconds
-    if len(question) < MIN_QUESTION_CHARS or not holds_words(question):  # being typed, or no word yet
+    # Being typed, no word yet, or "Bonjour" (`bot.small_talk`): the hint, no search.
+    if len(question) < MIN_QUESTION_CHARS or not holds_words(question) or small_talk(question) is not None:
         await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_HINT))
         return
     results = await asyncio.to_thread(service.state.cached_inline, cache_key(question), seconds)
