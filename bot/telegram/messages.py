@@ -46,6 +46,7 @@ que les passages trouvés répondent, je le signale.
 Écrivez-la simplement ici, par exemple :
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
+Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
 <b>Dans n'importe quelle conversation</b>
