@@ -17,7 +17,7 @@ from bot import replies
 from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
-from bot.small_talk import REPLIES, small_talk
+from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal
 from index.conversation import Topic
 from index.errors import InputError, LibraryError
@@ -95,18 +95,22 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
-    if not replies.holds_words(line):
-        return replies.NO_QUESTION
-    said = small_talk(line)  # "Bonjour", "Merci !", "aide": nothing to search
-    if said is not None:
-        return HELP if said == "help" else REPLIES[said]
-    if replies.reads_as_article(line):
-        return replies.PASTED_ARTICLE
-    questions = replies.questions_in(line)
-    if len(questions) == 1:
-        return answer_line(library, questions[0], settings, conversation)
+    said = replies.what_is_said(line, may_be_article=True)
+    match said.aside:
+        case None:
+            pass
+        case "blank" | "no words":
+            return replies.NO_QUESTION
+        case "pasted article":
+            return replies.PASTED_ARTICLE
+        case "help":
+            return HELP
+        case talk:
+            return REPLIES[talk]
+    if len(said.questions) == 1:
+        return answer_line(library, said.questions[0], settings, conversation)
     # Several questions in a row: each answered in turn, under its own words.
-    return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in questions)
+    return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in said.questions)
 
 
 def answer_line(library: Library, question: str, settings: Settings, conversation: Conversation | None) -> str:

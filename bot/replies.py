@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from typing import Literal
 from urllib.parse import quote as quote_url
 
 from bot.native_libraries import Computing
+from bot.small_talk import Kind as SmallTalk
+from bot.small_talk import small_talk
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -68,6 +71,37 @@ def questions_in(text: str) -> list[str]:
     if all(part.endswith("?") and len(_WORD.findall(part)) >= 2 for part in parts):
         return parts
     return [text]
+
+
+# What a message is when it asks the library nothing: empty, without a word, an article pasted
+# where a question was expected, or small talk (`bot.small_talk`).
+Aside = Literal["blank", "no words", "pasted article"] | SmallTalk
+
+
+@dataclass(frozen=True)
+class Said:
+    """What one chat message says: the questions to answer in turn, or `aside`, what it is
+    when it asks none."""
+
+    questions: tuple[str, ...] = ()
+    aside: Aside | None = None
+
+
+def what_is_said(text: str, *, may_be_article: bool) -> Said:
+    """How a chat message is taken, the same way in the console and on Telegram: nothing to
+    search ("?", "Merci !", "aide"), an article pasted to be added (only where one may be
+    sent: `may_be_article`), or one to three questions (`questions_in`)."""
+    text = text.strip()
+    if not text:
+        return Said(aside="blank")
+    if not holds_words(text):
+        return Said(aside="no words")
+    talk = small_talk(text)  # "Bonjour", "Merci !", "aide": nothing to search
+    if talk is not None:
+        return Said(aside=talk)
+    if may_be_article and reads_as_article(text):
+        return Said(aside="pasted article")
+    return Said(questions=tuple(questions_in(text)))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

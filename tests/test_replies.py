@@ -13,6 +13,7 @@ from bot.replies import (
     questions_in,
     quotation_body,
     reads_as_article,
+    what_is_said,
 )
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -104,3 +105,25 @@ def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
 )
 def test_a_message_that_asks_two_or_three_questions_in_a_row_is_answered_question_by_question(message, questions):
     assert questions_in(message) == questions
+
+
+LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
+
+
+@pytest.mark.parametrize(
+    ("message", "may_be_article", "aside", "questions"),
+    [
+        ("   ", True, "blank", ()),
+        ("?? 👍", True, "no words", ()),
+        ("Merci beaucoup !", True, "thanks", ()),
+        ("Bonjour", False, "greeting", ()),
+        ("aide", False, "help", ()),
+        (LONG_TEXT, True, "pasted article", ()),
+        (LONG_TEXT, False, None, (LONG_TEXT.strip(),)),  # a group or /ask: searched as it is
+        ("Bonjour, qui dirige l'OTAN ?", True, None, ("Bonjour, qui dirige l'OTAN ?",)),
+        (" Qui est-il ? Que dit-il ? ", False, None, ("Qui est-il ?", "Que dit-il ?")),
+    ],
+)
+def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message, may_be_article, aside, questions):
+    said = what_is_said(message, may_be_article=may_be_article)
+    assert (said.aside, said.questions) == (aside, questions)

@@ -12,8 +12,8 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
 from bot.permissions import is_admin
-from bot.replies import NO_QUESTION, holds_words, questions_in, reads_as_article
-from bot.small_talk import REPLIES, small_talk
+from bot.replies import NO_QUESTION, what_is_said
+from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -61,25 +61,31 @@ def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[
     return pages, shown
 
 
-async def answer_question(update: Update, context: Context, question: str) -> None:
+async def answer_question(update: Update, context: Context, text: str, *, may_be_article: bool = False) -> None:
+    """Answer the questions of `text` (`replies.what_is_said`), or say why there is none;
+    `may_be_article`: in a private chat, where an article may be sent to be added."""
     message = update.effective_message
-    question = question.strip()
-    if not question:
-        await reply(message, msg.ASK_USAGE)
-        return
-    if not holds_words(question):
-        await reply(message, msg.e(NO_QUESTION))
-        return
-    said = small_talk(question)  # "Bonjour", "Merci !", "aide": nothing to search
-    if said == "help":
-        await cmd_help(update, context)
-        return
-    if said is not None:
-        await reply(message, msg.e(REPLIES[said]))
-        return
-    questions = questions_in(question)  # several in a row: each answered in turn
-    for asked in questions:
-        if not await _answer_one(update, context, asked, named=len(questions) > 1):
+    said = what_is_said(text, may_be_article=may_be_article)
+    match said.aside:
+        case None:
+            pass
+        case "blank":
+            await reply(message, msg.ASK_USAGE)
+            return
+        case "no words":
+            await reply(message, msg.e(NO_QUESTION))
+            return
+        case "pasted article":
+            await reply(message, msg.ARTICLE_HINT)
+            return
+        case "help":
+            await cmd_help(update, context)
+            return
+        case talk:
+            await reply(message, msg.e(REPLIES[talk]))
+            return
+    for asked in said.questions:  # several in a row: each answered in turn
+        if not await _answer_one(update, context, asked, named=len(said.questions) > 1):
             return
 
 
@@ -184,10 +190,10 @@ async def on_private_text(update: Update, context: Context) -> None:
     """A private message is a question, unless it is a forwarded post or as long as an article
     (`replies.reads_as_article`): what someone sends to add it, who is told how."""
     message = update.effective_message
-    if message.forward_origin is not None or reads_as_article(message.text):
+    if message.forward_origin is not None:
         await reply(message, msg.ARTICLE_HINT)
         return
-    await answer_question(update, context, message.text)
+    await answer_question(update, context, message.text, may_be_article=True)
 
 
 async def on_group_text(update: Update, context: Context) -> None:
