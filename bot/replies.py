@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from pathlib import PurePath
 from typing import Literal
 from urllib.parse import quote as quote_url
+from urllib.parse import urlsplit
 
 from bot.native_libraries import Computing
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import small_talk
+from index.article_questions import Detail
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -28,6 +31,10 @@ NO_QUESTION = (
 PASTED_ARTICLE = (
     "Ce texte ressemble à un article plutôt qu'à une question : pour l'ajouter, tapez /ingest suivi "
     "du texte ; pour poser une question, écrivez-la en une phrase."
+)
+WHICH_ARTICLE = (
+    "De quel article ? Posez d'abord une question sur son sujet, puis redemandez : "
+    "je répondrai pour l'article qui y répond."
 )
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80
@@ -102,6 +109,18 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     if may_be_article and reads_as_article(text):
         return Said(aside="pasted article")
     return Said(questions=tuple(questions_in(text)))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Plain `text` cut to `limit` characters, at a word boundary when one is near, with …"""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -204,6 +223,8 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
 def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float) -> str:
     if empty_library:
         return EMPTY_LIBRARY
+    if answer.detail is not None:
+        return format_details(answer) if answer.found else WHICH_ARTICLE
     if not answer.found:
         return NOTHING_FOUND
     lines = []
@@ -214,12 +235,82 @@ def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
 
 
+def answered_articles(answer: Answer) -> list[ArticleRow]:
+    """The articles of `answer`'s results, each once, in their order."""
+    return list({r.article.id: r.article for r in answer.results}.values())
+
+
+# A title or an author named in a sentence is cut to this many characters (the card below
+# has them whole, or as long as a chat message allows), and the title asked for to the second.
+SENTENCE_FIELD_CHARS = 120
+TITLE_ASKED_CHARS = 1000
+
+
+def detail_sentence(article: ArticleRow, detail: Detail) -> str:
+    """The answer to a question on an article's `detail` ("Qui a écrit l'article ?"), from
+    what the library recorded of it, saying so when it recorded nothing; short, since the
+    article's card follows it."""
+    title = in_guillemets(shorten(article.title, SENTENCE_FIELD_CHARS) or "Sans titre")
+    match detail:
+        case "date":
+            date = french_date(article.date)
+            if date is None:
+                added = french_date(article.added_at[:10])
+                return f"{title} ne porte pas de date ; il a été ajouté à la bibliothèque le {added}."
+            on_a_day = len((article.date or "").split("-")) == 3  # "daté du 14 février 2023"
+            return f"{title} est daté {'du' if on_a_day else 'de'} {date}."
+        case "author":
+            if not article.author:
+                return f"L'auteur de {title} n'est pas indiqué."
+            return f"{title} est signé {shorten(article.author, SENTENCE_FIELD_CHARS)}."
+        case "source":
+            if (link := link_of(article)) and (site := urlsplit(link).hostname):
+                return f"{title} a été publié sur {site.removeprefix('www.')}."
+            if name := source_name(article.source):
+                return f"{title} vient du fichier {shorten(name, SENTENCE_FIELD_CHARS)}."
+            return f"{title} a été ajouté comme texte collé, sans lien."
+        case "title":
+            return f"Titre : {in_guillemets(shorten(article.title, TITLE_ASKED_CHARS) or 'Sans titre')}"
+
+
+def source_name(source: str | None) -> str | None:
+    """What a chat user may see of where an article came from: its file name (never a path
+    on the server), or NAME of `telegram:NAME`, as the bot records uploaded documents."""
+    if not source:
+        return None
+    return PurePath(source.removeprefix("telegram:")).name or None
+
+
+def format_details(answer: Answer) -> str:
+    """An answer to a question on its articles' details: for each, the detail asked for, then
+    what the library knows of it."""
+    assert answer.detail is not None
+    return "\n\n".join(
+        f"{detail_sentence(article, answer.detail)}\n{format_article_card(article)}"
+        for article in answered_articles(answer)
+    )
+
+
+def format_article_card(article: ArticleRow) -> str:
+    """What the library knows of an article, for the console and the command line."""
+    lines = [in_guillemets(article.title or "Sans titre")]
+    if date := french_date(article.date):
+        lines.append(f"Date : {date}")
+    if article.author:
+        lines.append(f"Auteur : {article.author}")
+    if source := link_of(article) or source_name(article.source):
+        lines.append(f"Source : {source}")
+    lines.append(f"Article {article.id} — {passages(article.passages)}, ajouté le {french_date(article.added_at[:10])}")
+    return "\n".join(f"    {line}" for line in lines)
+
+
 def answer_json(answer: Answer, sure_from: float) -> dict:
     return {
         "question": answer.question,
         "found": answer.found,
         "relevance": round(answer.relevance, 4),  # the probability that the first result answers
         "sure": answer.found and not is_unsure(answer, sure_from),
+        "detail": answer.detail,  # "date", "author", "source" or "title" when asked for (its card's)
         "results": [
             {
                 "rank": r.rank,

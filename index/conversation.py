@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+from index.article_questions import APOSTROPHES, Detail, asks_for_detail, asks_what_it_is_about
+
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
 _DEMONSTRATIVE = re.compile(
     r"\b(?:ce dernier|cette dernière|ces derniers|ces dernières|(?:celui|celle|ceux|celles)-(?:ci|là))\b", re.I
@@ -71,26 +72,6 @@ _DETERMINERS = frozenset(
     "leur leurs chaque plusieurs certains certaines tout toute tous toutes".split()
 )
 _TOKEN = re.compile(r"\w+'|[\w-]+")
-# "De quoi parle l'article ?", "Résume l'article", "Que contient la bibliothèque ?", "Quels
-# articles as-tu ?": what the articles are about, which news says in its opening lines. Only
-# the article itself, or "ça", as the subject: in "De quoi parle-t-il ?" the "il" may be the
-# person the topic is about.
-_ARTICLE = r"(?:article|articles|texte|textes|document|documents|bibliothèque)"
-_THE_ARTICLE = rf"(?:l'|cet |ce |les |ces |la |le ){_ARTICLE}"
-_ABOUT = re.compile(
-    r"^\s*(?:"
-    rf"(?:de quoi|sur quoi) (?:parle|parlent|traite|traitent|porte|portent) {_THE_ARTICLE}"
-    r"|de quoi (?:ça|ca) (?:parle|traite)|(?:ça|ca) parle de quoi"
-    r"|(?:résume|résumez|résume-moi|résumez-moi|fais-moi un résumé de|donne-moi un résumé de|un résumé de|résumé de"
-    rf"|quel est le résumé de) {_THE_ARTICLE}"
-    rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
-    rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
-    rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
-    r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
-    r"|(?:la )?liste des articles"
-    r")\s*[?.!]*\s*$",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -114,6 +95,7 @@ class Reading:
     articles: tuple[int, ...] = ()
     topic: Topic | None = None
     about: bool = False  # it asks what the articles are about (`asks_what_it_is_about`)
+    detail: Detail | None = None  # the article's detail it asks for (`asks_for_detail`)
 
     @property
     def follows(self) -> bool:
@@ -130,22 +112,16 @@ class Reading:
 
 def read(question: str, topic: Topic | None = None) -> Reading:
     """How `question` is answered when its conversation is about `topic` (None: no earlier question)."""
-    if asks_what_it_is_about(question):  # the topic's article, if there is one
+    detail = asks_for_detail(question)
+    if detail is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
         articles = topic.articles if topic is not None else ()
-        return Reading(question, question, articles, topic if articles else None, about=True)
+        return Reading(question, question, articles, topic if articles else None, about=detail is None, detail=detail)
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
-    if _OPENING.match(question.translate(_APOSTROPHES)) or not topic.articles:
+    if _OPENING.match(question.translate(APOSTROPHES)) or not topic.articles:
         # Elliptical ("Et pour l'Union ?"), or with no article to read it in: the topic's words.
         return Reading(question, _with_topic(topic, question), topic.articles, topic)
     return Reading(question, question, topic.articles, topic)
-
-
-def asks_what_it_is_about(question: str) -> bool:
-    """Whether `question` asks what the article (or the library) is about, naming nothing
-    else: "De quoi parle l'article ?", "Résume l'article", but not "Que dit l'article de
-    Poutine ?"."""
-    return _ABOUT.match(question.translate(_APOSTROPHES)) is not None
 
 
 def _with_topic(topic: Topic, question: str) -> str:
@@ -155,7 +131,7 @@ def _with_topic(topic: Topic, question: str) -> str:
 
 def refers_back(question: str) -> bool:
     """Whether `question` leans on something said before it (see the module docstring)."""
-    text = question.translate(_APOSTROPHES)
+    text = question.translate(APOSTROPHES)
     opening = _OPENING.match(text)
     if opening is not None:
         rest = text[opening.end() :].lstrip(" ,")

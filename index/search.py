@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from index.analysis import terms
+from index.article_questions import Detail
 from index.background import BackgroundFrequencies, term_weights
 from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
@@ -78,14 +79,18 @@ class Answer:
     topic: Topic | None = None
     follows: bool = False
     judging: Judging | None = field(default=None, repr=False)
+    # The article's detail the question asked for ("Quelle est la date de l'article ?",
+    # `index.article_questions`): `results` are then the first passage of each article meant,
+    # and none when the question could not say which (`found` False).
+    detail: Detail | None = None
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
-# Articles a library may hold for "De quoi parle l'article ?" to mean all of them, when no
-# conversation says which (`index.conversation.asks_what_it_is_about`).
+# Articles a library may hold for "De quoi parle l'article ?" or "Qui a écrit l'article ?" to
+# mean all of them, when no conversation says which (`index.article_questions`).
 FEW_ARTICLES = 3
 # A result after the first, from another article than the first's, is shown only when the
 # relevance policy gives it at least this probability of answering, judged as if it came first:
@@ -228,10 +233,12 @@ class Searcher:
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
         its vector, of `reading.search`, is row `index` of `embedding`."""
-        if reading.about:
+        if reading.about or reading.detail:
             opening = self._openings(store, reading, top_k)
             if opening is not None:
                 return opening
+            if reading.detail:  # which article's? Searching "date article" would not say.
+                return Answer(reading.question, False, detail=reading.detail, follows=reading.follows)
         clock = Stopwatch()
         question = reading.search
         query_terms = terms(question)
@@ -317,11 +324,12 @@ class Searcher:
         )
 
     def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
-        """What the articles are about, for a question that asks it (`Reading.about`): each
-        article's opening sentences, as news writes them to say so (its first passage's first
-        sentence, with the next when it is short), quoted like any answer. The articles are the
-        conversation's, or all of them in a library of `FEW_ARTICLES` at most; otherwise the
-        question cannot say which, and is searched like any other (None)."""
+        """What the articles are about, for a question that asks it (`Reading.about`), or the
+        articles a question on their details means (`Reading.detail`): each article's opening
+        sentences, as news writes them to say so (its first passage's first sentence, with the
+        next when it is short), quoted like any answer. The articles are the conversation's, or
+        all of them in a library of `FEW_ARTICLES` at most; otherwise the question cannot say
+        which (None)."""
         with store.read():
             articles = list(reading.articles)
             if not articles:
@@ -346,7 +354,7 @@ class Searcher:
             return None
         first = results[0].article
         topic = reading.topic or Topic(first.title, (first.id,))
-        return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows)
+        return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows, detail=reading.detail)
 
     def _worth_showing(
         self, candidate: Candidate, ordered: Sequence[Candidate], passages: int, weights: Mapping[str, float]

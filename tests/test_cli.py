@@ -152,10 +152,11 @@ def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_th
 
 
 def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):
-    chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\n")
+    chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\nDe quand date cet article ?\n")
     assert chat.returncode == 0, chat.stderr
     follow_up = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)[1]
     assert "le président Poutine ne se prépare pas à la paix" in follow_up
+    assert "« Otan bruxelles » est daté de février 2023.\n    « Otan bruxelles »\n    Date : février 2023" in follow_up
 
 
 def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, sample_text):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.console import Conversation
-from index.conversation import Reading, Topic, asks_what_it_is_about, read, refers_back
+from index.article_questions import asks_what_it_is_about
+from index.conversation import Reading, Topic, read, refers_back
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own

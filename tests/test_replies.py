@@ -1,12 +1,16 @@
 """Plain-text replies (console, command line): each quote in guillemets once, with its source."""
 
+from dataclasses import replace
+
 import pytest
 
 from bot.replies import (
     ARTICLE_WORDS,
     NOTHING_FOUND,
     UNSURE,
+    WHICH_ARTICLE,
     answer_json,
+    detail_sentence,
     format_answer,
     format_result,
     holds_words,
@@ -127,3 +131,49 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
 def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message, may_be_article, aside, questions):
     said = what_is_said(message, may_be_article=may_be_article)
     assert (said.aside, said.questions) == (aside, questions)
+
+
+SIGNED = ArticleRow(
+    3, "Le castor revient", "2024-05-14", "Marie Dupin", "https://www.example.fr/castor", None, "2026-11-25T10:00Z", 2
+)
+
+
+@pytest.mark.parametrize(
+    ("detail", "sentence"),
+    [
+        ("date", "« Le castor revient » est daté du 14 mai 2024."),
+        ("author", "« Le castor revient » est signé Marie Dupin."),
+        ("source", "« Le castor revient » a été publié sur example.fr."),
+        ("title", "Titre : « Le castor revient »"),
+    ],
+)
+def test_asked_for_an_article_s_detail_the_reply_says_it_then_shows_the_card(detail, sentence):
+    assert detail_sentence(SIGNED, detail) == sentence
+    passage = "Le castor revient sur la Dordogne."
+    answer = Answer("?", True, [Result(1, 0.0, 9, SIGNED, None, passage, 0, len(passage))], 1.0, detail=detail)
+    lines = format_answer(answer, sure_from=0.9).splitlines()
+    assert lines[0] == sentence
+    assert lines[1:] == [
+        "    « Le castor revient »",
+        "    Date : 14 mai 2024",
+        "    Auteur : Marie Dupin",
+        "    Source : https://www.example.fr/castor",
+        "    Article 3 — 2 passages, ajouté le 25 novembre 2026",
+    ]
+    assert answer_json(answer, sure_from=0.9)["detail"] == detail
+
+
+def test_what_the_library_did_not_record_of_an_article_is_said_to_be_missing():
+    pasted = replace(SIGNED, date=None, author=None, url=None)
+    assert detail_sentence(pasted, "date") == (
+        "« Le castor revient » ne porte pas de date ; il a été ajouté à la bibliothèque le 25 novembre 2026."
+    )
+    assert detail_sentence(pasted, "author") == "L'auteur de « Le castor revient » n'est pas indiqué."
+    assert detail_sentence(pasted, "source") == "« Le castor revient » a été ajouté comme texte collé, sans lien."
+    uploaded = replace(pasted, date="2024-05", source="telegram:castor.pdf")
+    assert detail_sentence(uploaded, "date") == "« Le castor revient » est daté de mai 2024."
+    assert detail_sentence(uploaded, "source") == "« Le castor revient » vient du fichier castor.pdf."
+
+
+def test_a_question_on_a_detail_that_cannot_say_which_article_asks_for_a_topic_first():
+    assert format_answer(Answer("Qui a écrit l'article ?", False, detail="author"), sure_from=0.9) == WHICH_ARTICLE

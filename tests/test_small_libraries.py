@@ -124,7 +124,7 @@ def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_a
     library.close()
 
 
-def test_asked_what_the_article_is_about_a_small_library_quotes_each_article_s_opening(tmp_path, embedder, settings):
+def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each_article(tmp_path, embedder, settings):
     names = ["castors-dordogne.txt", "prefet-occitanie.txt", "tramway-brest.txt"]
     library = library_of(tmp_path, embedder, settings, *names)
     texts = library.article_texts([a.id for a in library.articles()])
@@ -135,12 +135,21 @@ def test_asked_what_the_article_is_about_a_small_library_quotes_each_article_s_o
         assert texts[result.article.id][1].startswith(result.passage)
     castors = next(r for r in about.results if r.article.title == "Le castor fait son retour sur la Dordogne")
     assert castors.quote.startswith("Absent depuis plus d'un siècle, le castor d'Europe a recolonisé")
+    # Its details likewise: each article's, for a question that cannot say which.
+    written = library.ask("Qui a écrit l'article ?")
+    assert written.found and written.detail == "author" and len(written.results) == 3
+    assert "Claire Vidal" in {r.article.author for r in written.results}
     # In a conversation: the article it is about, whatever the library's size.
     library.ingest([parse_bytes(text.encode(), name=None, source=None, max_bytes=100_000) for text in DISTRACTORS])
     first = library.ask("Comment s'appelle le préfet de région ?")
     summary = library.ask("Résume l'article", topic=first.topic)
     assert summary.follows and [r.article.id for r in summary.results] == [first.results[0].article.id]
     assert summary.results[0].quote_start == 0
-    # Without one, in a library too large for the question to say which: searched as any.
+    dated = library.ask("De quand date cet article ?", topic=first.topic)
+    assert dated.detail == "date" and [r.article.id for r in dated.results] == [first.results[0].article.id]
+    # Without one, in a library too large for the question to say which: searched as any, and
+    # a question on a detail is told to say which article first (searching would not say).
     assert len({r.article.id for r in library.ask("De quoi parle l'article ?").results}) != len(library.articles())
+    undated = library.ask("De quand date cet article ?")
+    assert not undated.found and undated.detail == "date" and not undated.results
     library.close()

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.slow
 TOKEN = "123456:TEST-token-that-must-never-be-logged"
 ADMIN = 1001
 USER = 2002
+READER = 2003  # another user, with a per-minute question allowance of their own
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
 PDF_PAGES = [
     ["La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire."],
@@ -206,6 +207,13 @@ def test_asked_what_the_article_is_about_the_bot_quotes_its_opening(bot, telegra
     reply = ask(telegram, 16, USER, "De quoi parle l'article ?", "blockquote")
     assert "<b>Les membres de l'Organisation du traité de l'Atlantique nord (OTAN) sont réunis à Bruxelles" in reply
     assert "<i>OTAN : réunion à Bruxelles</i> — février 2023" in reply and "incertaine" not in reply
+
+
+def test_asked_who_wrote_the_article_or_when_the_bot_shows_its_card(bot, telegram):
+    reply = ask(telegram, 50, READER, "Quelle est la date de l'article ?", "est daté")
+    assert "« OTAN : réunion à Bruxelles » est daté de février 2023." in reply
+    assert "<b>OTAN : réunion à Bruxelles</b>\nDate : février 2023" in reply and "blockquote" not in reply
+    assert "n'est pas indiqué" in ask(telegram, 50, READER, "Qui a écrit l'article ?", "L'auteur de")
 
 
 def test_two_questions_in_one_message_get_an_answer_each_the_second_following_the_first(bot, telegram):

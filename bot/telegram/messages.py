@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
-from pathlib import PurePath
 
 from bot.replies import (
     EMPTY_LIBRARY,
     NOTHING_FOUND,
+    WHICH_ARTICLE,
+    answered_articles,
+    detail_sentence,
     french_date,
     is_unsure,
     link_of,
@@ -19,6 +21,8 @@ from bot.replies import (
     plural,
     quotation_body,
     quote_link,
+    shorten,
+    source_name,
 )
 from bot.state import Vote
 from index.library import Answer, LibraryStats, Result
@@ -46,7 +50,8 @@ que les passages trouvés répondent, je le signale.
 Écrivez-la simplement ici, par exemple :
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
-Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code>
+Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code> \
+ou <code>Qui a écrit l'article ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
 <b>Dans n'importe quelle conversation</b>
@@ -119,18 +124,6 @@ def telegram_length(text: str) -> int:
 def fits(html: str) -> bool:
     """Whether a message is within Telegram's limit even before its tags are removed."""
     return telegram_length(html) <= MESSAGE_LIMIT
-
-
-def shorten(text: str, limit: int) -> str:
-    """Plain `text` cut to `limit` characters, at a word boundary when one is near, with …"""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
 
 
 def title_of(article: ArticleRow, limit: int = TITLE_CHARS) -> str:
@@ -252,6 +245,19 @@ def nothing_found_html(question: str | None = None) -> str:
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 
+def details_html(answer: Answer) -> str:
+    """An answer to a question on its articles' details ("Qui a écrit l'article ?"): under the
+    question, for each article the detail asked for, then its card."""
+    question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
+    if not answer.found or answer.detail is None:
+        return f"{question}\n{e(WHICH_ARTICLE)}"
+    cards = [
+        f"{e(detail_sentence(article, answer.detail))}\n\n{article_card_html(article)}"
+        for article in answered_articles(answer)
+    ]
+    return "\n\n".join([question, *cards])
+
+
 def empty_library_html() -> str:
     return e(EMPTY_LIBRARY)
 
@@ -272,14 +278,6 @@ def article_card_html(article: ArticleRow) -> str:
         f"Article {article.id} — {passages(article.passages)}, ajouté le {e(french_date(article.added_at[:10]) or '')}"
     )
     return "\n".join(lines)
-
-
-def source_name(source: str | None) -> str | None:
-    """What a chat user may see of where an article came from: its file name, or
-    `telegram:NAME` as the bot records uploaded documents."""
-    if not source:
-        return None
-    return PurePath(source.removeprefix("telegram:")).name or None
 
 
 def ingest_html(status: str, article: ArticleRow) -> str:

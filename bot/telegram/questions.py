@@ -105,7 +105,9 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     if empty:
         await reply(message, msg.empty_library_html())
         return False  # the next questions would be told the same
-    if not answer.found:
+    if answer.detail is not None:  # "Qui a écrit l'article ?": its card
+        await reply(message, msg.details_html(answer))
+    elif not answer.found:
         await reply(message, msg.nothing_found_html(question if named else None))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)

@@ -1,0 +1,111 @@
+"""Questions about the articles themselves rather than about what they report: what an article
+is about ("De quoi parle l'article ?", answered with its opening lines) and its details ("Quelle
+est la date de l'article ?", "Qui a écrit l'article ?", "Tu as le lien ?", answered with its
+card). Searched like other questions, each found nothing, or quotes that merely held the word
+"date"; a conversation says which article they mean (`index.conversation`).
+
+Pure functions of the text: French surface rules, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+# Typographic apostrophes as the plain one, which the rules of this module and of
+# `index.conversation` are written with.
+APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
+
+# "De quoi parle l'article ?", "Résume l'article", "Que contient la bibliothèque ?", "Quels
+# articles as-tu ?": what the articles are about, which news says in its opening lines. Only
+# the article itself, or "ça", as the subject: in "De quoi parle-t-il ?" the "il" may be the
+# person the topic is about.
+_ARTICLE = r"(?:article|articles|texte|textes|document|documents|bibliothèque)"
+_THE_ARTICLE = rf"(?:l'|cet |ce |les |ces |la |le ){_ARTICLE}"
+_ABOUT = re.compile(
+    r"^\s*(?:"
+    rf"(?:de quoi|sur quoi) (?:parle|parlent|traite|traitent|porte|portent) {_THE_ARTICLE}"
+    r"|de quoi (?:ça|ca) (?:parle|traite)|(?:ça|ca) parle de quoi"
+    r"|(?:résume|résumez|résume-moi|résumez-moi|fais-moi un résumé de|donne-moi un résumé de|un résumé de|résumé de"
+    rf"|quel est le résumé de) {_THE_ARTICLE}"
+    rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
+    rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
+    rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
+    r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
+    r"|(?:la )?liste des articles"
+    r")\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def asks_what_it_is_about(question: str) -> bool:
+    """Whether `question` asks what the article (or the library) is about, naming nothing
+    else: "De quoi parle l'article ?", "Résume l'article", but not "Que dit l'article de
+    Poutine ?"."""
+    return _ABOUT.match(question.translate(APOSTROPHES)) is not None
+
+
+Detail = Literal["date", "author", "source", "title"]
+
+# A question asks for a detail of its article when it is made of these words only: one that
+# says which detail, and the words of asking for it. Any other word names something the
+# articles may report ("Quand a été publié le rapport ?", "Qui a écrit la lettre ?"), and the
+# question is searched as before. A noun says which detail before an interrogative does
+# ("Qui est l'auteur ?"), in this order ("le nom de l'auteur").
+_NOUNS: tuple[tuple[Detail, frozenset[str]], ...] = (
+    ("date", frozenset("date dates datent daté datée jour année mois".split())),
+    ("source", frozenset("source sources lien liens url adresse site journal média provenance origine".split())),
+    (
+        "author",
+        frozenset("auteur auteurs autrice auteure journaliste journalistes rédacteur rédactrice signataire".split()),
+    ),
+    ("title", frozenset("titre intitulé appelle nom".split())),
+)
+_INTERROGATIVES: dict[str, Detail] = {"quand": "date", "où": "source", "qui": "author"}
+# The article named as such; "ça" names it only with a verb of writing ("Qui a écrit ça ?",
+# "C'est paru quand ?"): "Ça date de quand ?" may ask when the castle the conversation is
+# about was built.
+_NAMES_ARTICLE = frozenset("article articles dépêche dépêches info infos information informations".split())
+_THAT = frozenset("ça ca cela c'".split())
+_WRITTEN = frozenset(
+    "écrit écrite écrits publié publiée publiés paru parue parus rédigé rédigée signé signée sorti sortie "
+    "ligne publication parution".split()
+)
+# Words that, without the article named, can only mean the answer's source: "Tu as le lien ?",
+# "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises).
+_UNAMBIGUOUS = frozenset("lien liens url journaliste journalistes ta tes ton votre vos".split())
+_ASKING = frozenset(
+    "le la les l' un une de d' du des ce cet cette ces à a au en par et ou y "
+    "quel quelle quels quelles comment quoi qu' que est "
+    "est sont était été t il elle ils elles s' se "
+    "tu vous je j' me m' moi te t' peux pouvez puis peut on as avez ai "
+    "donne donnez donner envoie envoyez envoyer montre montrez montrer dis dites dire "
+    "connais connaissez connaître sais savez savoir veux voudrais aimerais voir lire trouver retrouver consulter "
+    "vient viennent provient mis mise exact exacte exactement précis précise original originale "
+    "complet complète entier intégral intégrale svp stp plaît plait merci".split()
+)
+_KNOWN = frozenset().union(
+    _ASKING, _NAMES_ARTICLE, _THAT, _WRITTEN, _UNAMBIGUOUS, _INTERROGATIVES, *(nouns for _, nouns in _NOUNS)
+)
+_WORDS = re.compile(r"\w+'|\w+")
+
+
+def asks_for_detail(question: str) -> Detail | None:
+    """Which detail of its article `question` asks for, naming nothing else: its date ("De
+    quand date l'article ?", "Quand a été publié l'article ?"), author ("Qui a écrit l'article
+    ?"), source ("Tu as le lien ?", "Quelles sont tes sources ?") or title; None for any
+    other question ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?")."""
+    words = [w.casefold() for w in _WORDS.findall(question.translate(APOSTROPHES))]
+    if not words or any(w not in _KNOWN for w in words):
+        return None
+    written = any(w in _WRITTEN for w in words)
+    named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (written and _THAT.intersection(words))
+    if not named:
+        return None
+    noun = next((detail for detail, nouns in _NOUNS if nouns.intersection(words)), None)
+    if noun is not None:
+        return noun
+    asked = next((_INTERROGATIVES[w] for w in words if w in _INTERROGATIVES), None)
+    if asked == "author" and not written:
+        return None  # "Qui est l'article ?" asks nothing
+    return asked

@@ -1,0 +1,59 @@
+"""Questions on an article's details (its date, author, source, title) are told from
+questions on what the articles report, which name something of their own."""
+
+import pytest
+
+from index.article_questions import asks_for_detail
+from index.conversation import Reading, Topic, read
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("Quelle est la date de l'article ?", "date"),
+        ("De quand date cet article ?", "date"),
+        ("Quand a été publié l’article ?", "date"),
+        ("Quand l'article a-t-il été écrit ?", "date"),
+        ("C'est paru quand ?", "date"),
+        ("Date de publication de l'article ?", "date"),
+        ("Qui a écrit l'article ?", "author"),
+        ("Qui est l'auteur de l'article ?", "author"),
+        ("Quel est le nom de l'auteur de l'article ?", "author"),
+        ("Quel journaliste a écrit l'article ?", "author"),
+        ("C'est écrit par qui ?", "author"),
+        ("Qui a écrit ça ?", "author"),
+        ("Tu as le lien ?", "source"),
+        ("Donne-moi le lien de l'article", "source"),
+        ("Quelles sont tes sources ?", "source"),
+        ("D'où vient l'info ?", "source"),
+        ("Où puis-je lire l'article en entier ?", "source"),
+        ("Quel est le titre de l'article ?", "title"),
+        ("Comment s'appelle l'article ?", "title"),
+    ],
+)
+def test_a_question_on_the_article_s_details_says_which_detail(question, detail):
+    assert asks_for_detail(question) == detail
+    topic = Topic("Qui dirige l'OTAN ?", (1,))
+    assert read(question, topic) == Reading(question, question, (1,), topic, detail=detail)
+    assert read(question) == Reading(question, question, detail=detail)  # no conversation: the library's
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Qui a écrit la lettre ?",  # names what the articles may report
+        "Quand a été publié le rapport ?",
+        "Quelle est la source de la Seine ?",
+        "Quelle est la source ?",  # where a river rises, as well
+        "Qui est l'auteur ?",  # of the attack the article reports, as well
+        "Ça date de quand ?",  # the castle the conversation is about, as well
+        "Quel est le titre ?",
+        "Quelle est sa date ?",
+        "Qui l'a écrit ?",
+        "Quand ?",
+        "Quel est le lien entre Poutine et l'OTAN ?",
+        "Qui dirige l'OTAN ?",
+    ],
+)
+def test_a_question_that_may_ask_what_an_article_reports_is_not_one_on_its_details(question):
+    assert asks_for_detail(question) is None
