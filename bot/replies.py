@@ -33,8 +33,8 @@ PASTED_ARTICLE = (
     "du texte ; pour poser une question, écrivez-la en une phrase."
 )
 WHICH_ARTICLE = (
-    "De quel article ? Posez d'abord une question sur son sujet, puis redemandez : "
-    "je répondrai pour l'article qui y répond."
+    "De quel article ? Nommez son sujet (par exemple « Qui a écrit l'article sur le castor ? »), "
+    "ou posez d'abord une question sur ce sujet, puis redemandez."
 )
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80

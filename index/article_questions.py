@@ -10,6 +10,7 @@ Pure functions of the text: French surface rules, no model.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 # Typographic apostrophes as the plain one, which the rules of this module and of
@@ -90,12 +91,43 @@ _KNOWN = frozenset().union(
 _WORDS = re.compile(r"\w+'|\w+")
 
 
-def asks_for_detail(question: str) -> Detail | None:
-    """Which detail of its article `question` asks for, naming nothing else: its date ("De
-    quand date l'article ?", "Quand a été publié l'article ?"), author ("Qui a écrit l'article
-    ?"), source ("Tu as le lien ?", "Quelles sont tes sources ?") or title; None for any
-    other question ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?")."""
-    words = [w.casefold() for w in _WORDS.findall(question.translate(APOSTROPHES))]
+@dataclass(frozen=True)
+class DetailAsked:
+    """A question on an article's detail: which detail, and the subject that says which
+    article when the question names one ("Qui a écrit l'article sur le castor ?"); without
+    one, the conversation's article is meant."""
+
+    detail: Detail
+    subject: str | None = None
+
+
+# What introduces the subject of the article a question on its details means.
+_SUBJECT = re.compile(
+    r"\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant|qui (?:parle|traite) d(?:e|u|es|'))"
+    r"\s*(?P<subject>\w.*?)\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+def asks_for_detail(question: str) -> DetailAsked | None:
+    """Which detail of its article `question` asks for: its date ("De quand date l'article
+    ?", "Quand a été publié l'article ?"), author ("Qui a écrit l'article ?"), source ("Tu as
+    le lien ?", "Quelles sont tes sources ?") or title, naming nothing else or only the
+    article's subject ("Qui a écrit l'article sur le castor ?"); None for any other question
+    ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?")."""
+    plain = question.translate(APOSTROPHES)
+    detail = _detail_of(plain)
+    if detail is not None:
+        return DetailAsked(detail)
+    about = _SUBJECT.search(plain)
+    if about is not None and (detail := _detail_of(plain[: about.start()])) is not None:
+        return DetailAsked(detail, about["subject"])
+    return None
+
+
+def _detail_of(question: str) -> Detail | None:
+    """The detail `question` asks for when it is made of the words of `_CUES` only."""
+    words = [w.casefold() for w in _WORDS.findall(question)]
     if not words or any(w not in _KNOWN for w in words):
         return None
     written = any(w in _WRITTEN for w in words)

@@ -98,6 +98,12 @@ class Reading:
     detail: Detail | None = None  # the article's detail it asks for (`asks_for_detail`)
 
     @property
+    def of_articles_meant(self) -> bool:
+        """Whether it asks what the articles meant are about, or one of their details, naming
+        no subject: the conversation's articles, or a small library's."""
+        return self.about or (self.detail is not None and self.search == self.question)
+
+    @property
     def follows(self) -> bool:
         return self.topic is not None
 
@@ -112,10 +118,13 @@ class Reading:
 
 def read(question: str, topic: Topic | None = None) -> Reading:
     """How `question` is answered when its conversation is about `topic` (None: no earlier question)."""
-    detail = asks_for_detail(question)
-    if detail is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
+    asked = asks_for_detail(question)
+    if asked is not None and asked.subject is not None:  # the article its subject finds
+        return Reading(question, asked.subject, detail=asked.detail)
+    if asked is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
         articles = topic.articles if topic is not None else ()
-        return Reading(question, question, articles, topic if articles else None, about=detail is None, detail=detail)
+        detail = asked.detail if asked is not None else None
+        return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
     if _OPENING.match(question.translate(APOSTROPHES)) or not topic.articles:

@@ -233,7 +233,7 @@ class Searcher:
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
         its vector, of `reading.search`, is row `index` of `embedding`."""
-        if reading.about or reading.detail:
+        if reading.of_articles_meant:
             opening = self._openings(store, reading, top_k)
             if opening is not None:
                 return opening
@@ -310,6 +310,18 @@ class Searcher:
         ]
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
+        if reading.detail is not None and relevant:  # "Qui a écrit l'article sur le castor ?": that article's
+            return Answer(
+                reading.question,
+                True,
+                [r for r in results if r.article.id == results[0].article.id],
+                probability,
+                evidence,
+                clock.laps,
+                ordered,
+                topic,
+                detail=reading.detail,
+            )
         return Answer(
             reading.question,
             relevant,

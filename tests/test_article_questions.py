@@ -3,7 +3,7 @@ questions on what the articles report, which name something of their own."""
 
 import pytest
 
-from index.article_questions import asks_for_detail
+from index.article_questions import DetailAsked, asks_for_detail
 from index.conversation import Reading, Topic, read
 
 
@@ -32,15 +32,33 @@ from index.conversation import Reading, Topic, read
     ],
 )
 def test_a_question_on_the_article_s_details_says_which_detail(question, detail):
-    assert asks_for_detail(question) == detail
+    assert asks_for_detail(question) == DetailAsked(detail)
     topic = Topic("Qui dirige l'OTAN ?", (1,))
     assert read(question, topic) == Reading(question, question, (1,), topic, detail=detail)
     assert read(question) == Reading(question, question, detail=detail)  # no conversation: the library's
 
 
 @pytest.mark.parametrize(
+    ("question", "detail", "subject"),
+    [
+        ("Qui a écrit l'article sur le castor ?", "author", "le castor"),
+        ("Quand a été publié l'article à propos de la réforme des retraites ?", "date", "la réforme des retraites"),
+        ("Quelle est la date de l'article qui parle du tramway ?", "date", "tramway"),
+        ("D'où vient l'info sur Poutine ?", "source", "Poutine"),
+    ],
+)
+def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subject(question, detail, subject):
+    assert asks_for_detail(question) == DetailAsked(detail, subject)
+    # It stands alone: the article its subject finds, whatever the conversation was about.
+    assert read(question, Topic("Qui dirige l'OTAN ?", (1,))) == Reading(question, subject, detail=detail)
+
+
+@pytest.mark.parametrize(
     "question",
     [
+        "Qui a écrit sur le castor ?",  # an author the articles may name
+        "Quelle est la date sur le castor ?",
+        "Qui a écrit l'article du Monde sur les retraites ?",
         "Qui a écrit la lettre ?",  # names what the articles may report
         "Quand a été publié le rapport ?",
         "Quelle est la source de la Seine ?",

@@ -132,6 +132,14 @@ def test_every_inline_result_message_is_valid_telegram_html(result):
     assert fmt.fits(html)
 
 
+@FAST
+@given(results(), st.sampled_from(["date", "author", "source", "title"]))
+def test_every_article_detail_card_is_valid_telegram_html(result, detail):
+    html = fmt.detail_card_html(result.article, detail)
+    check_telegram_html(html)
+    assert fmt.fits(html)
+
+
 @st.composite
 def feeds(draw) -> FeedRow:
     return FeedRow(

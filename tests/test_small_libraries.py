@@ -152,4 +152,9 @@ def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each
     assert len({r.article.id for r in library.ask("De quoi parle l'article ?").results}) != len(library.articles())
     undated = library.ask("De quand date cet article ?")
     assert not undated.found and undated.detail == "date" and not undated.results
+    # Unless it names the article's subject: the article that subject finds.
+    signed = library.ask("Qui a écrit l'article sur le retour du castor ?")
+    assert signed.found and signed.detail == "author" and {r.article.author for r in signed.results} == {"Claire Vidal"}
+    unknown = library.ask("Quand a été publié l'article sur la coupe du monde de curling ?")
+    assert not unknown.found and unknown.detail is None  # nothing on that subject, as for any question
     library.close()

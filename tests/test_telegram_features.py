@@ -155,6 +155,13 @@ def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, si
     assert [r["id"] for r in nothing["results"]] == ["nothing"]
     assert "rien trouvé" in nothing["results"][0]["input_message_content"]["message_text"]
 
+    # A question on an article's details names its subject: the article's card is posted.
+    query = telegram.inline_query(64, "Quand a été publié l'article sur le pont de Saint-Nazaire ?")
+    card = telegram.inline_answer(query)["results"][0]
+    assert card["title"] == STORIES[0].title and "est daté du 3 mars 2025." in card["description"]
+    posted = card["input_message_content"]["message_text"]
+    assert f"<b>{STORIES[0].title}</b>\nDate : 3 mars 2025" in posted and f"{site.origin}/articles/" in posted
+
     for unfinished in ("Qu", "???", "Bonjour !"):  # still being typed, no word, or no question: a hint
         hint = telegram.inline_answer(telegram.inline_query(61, unfinished))
         assert hint["results"] == [] and "Tapez une question" in hint["button"]["text"]

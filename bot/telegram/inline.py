@@ -13,10 +13,11 @@ import asyncio
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
-from bot.replies import holds_words, is_unsure
+from bot.replies import WHICH_ARTICLE, answered_articles, detail_sentence, holds_words, is_unsure
 from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
+from index.article_questions import Detail
 from index.library import Answer
 
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
@@ -26,6 +27,8 @@ def inline_results(answer: Answer, sure_from: float) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
     sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD)."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
+    if answer.detail is not None:  # "Qui a écrit l'article sur le castor ?": the article's card
+        return _detail_results(answer, answer.detail)
     if not answer.found:
         return [
             {
@@ -43,6 +46,27 @@ def inline_results(answer: Answer, sure_from: float) -> list[dict]:
             "text": msg.inline_quote_html(result),
         }
         for result in answer.results
+    ]
+
+
+def _detail_results(answer: Answer, detail: Detail) -> list[dict]:
+    if not answer.found:  # no conversation here to say which article: its subject must
+        return [
+            {
+                "id": "which",
+                "title": msg.INLINE_WHICH_ARTICLE_TITLE,
+                "description": msg.INLINE_WHICH_ARTICLE_DESCRIPTION,
+                "text": msg.e(WHICH_ARTICLE),
+            }
+        ]
+    return [
+        {
+            "id": f"article-{article.id}",
+            "title": msg.title_of(article, 100),
+            "description": msg.shorten(detail_sentence(article, detail), 200),
+            "text": msg.detail_card_html(article, detail),
+        }
+        for article in answered_articles(answer)
     ]
 
 

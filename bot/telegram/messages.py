@@ -25,6 +25,7 @@ from bot.replies import (
     source_name,
 )
 from bot.state import Vote
+from index.article_questions import Detail
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 
@@ -91,6 +92,8 @@ UNSURE_HEADER = (
 INLINE_UNSURE = "(incertain) "
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
+INLINE_WHICH_ARTICLE_TITLE = "De quel article ?"
+INLINE_WHICH_ARTICLE_DESCRIPTION = "Nommez son sujet : « Qui a écrit l'article sur le castor ? »"
 THANKS_UP = "Merci ! Votre 👍 est noté."
 THANKS_DOWN = "Merci ! Votre 👎 est noté : il aidera à améliorer les réponses."
 OTHER_CHAT = "Ce bouton appartient à une autre conversation."
@@ -251,11 +254,12 @@ def details_html(answer: Answer) -> str:
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     if not answer.found or answer.detail is None:
         return f"{question}\n{e(WHICH_ARTICLE)}"
-    cards = [
-        f"{e(detail_sentence(article, answer.detail))}\n\n{article_card_html(article)}"
-        for article in answered_articles(answer)
-    ]
-    return "\n\n".join([question, *cards])
+    return "\n\n".join([question, *(detail_card_html(a, answer.detail) for a in answered_articles(answer))])
+
+
+def detail_card_html(article: ArticleRow, detail: Detail) -> str:
+    """The detail of `article` asked for, said in a sentence, above the article's card."""
+    return f"{e(detail_sentence(article, detail))}\n\n{article_card_html(article)}"
 
 
 def empty_library_html() -> str:
