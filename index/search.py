@@ -81,7 +81,8 @@ class Answer:
     judging: Judging | None = field(default=None, repr=False)
     # The article's detail the question asked for ("Quelle est la date de l'article ?",
     # `index.article_questions`): `results` are then the first passage of each article meant,
-    # and none when the question could not say which (`found` False).
+    # none when the question could not say which (`found` False), or the passages of the
+    # article its subject found ("… l'article sur le castor ?").
     detail: Detail | None = None
 
 
@@ -310,18 +311,9 @@ class Searcher:
         ]
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
-        if reading.detail is not None and relevant:  # "Qui a écrit l'article sur le castor ?": that article's
-            return Answer(
-                reading.question,
-                True,
-                [r for r in results if r.article.id == results[0].article.id],
-                probability,
-                evidence,
-                clock.laps,
-                ordered,
-                topic,
-                detail=reading.detail,
-            )
+        detail = reading.detail if relevant else None  # on the details of the article a subject finds
+        if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
+            results = [r for r in results if r.article.id == results[0].article.id]
         return Answer(
             reading.question,
             relevant,
@@ -333,6 +325,7 @@ class Searcher:
             topic,
             reading.follows,
             Judging(passages, weights),
+            detail,
         )
 
     def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
