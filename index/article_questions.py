@@ -1,8 +1,9 @@
 """Questions about the articles themselves rather than about what they report: what an article
-is about ("De quoi parle l'article ?", answered with its opening lines) and its details ("Quelle
+is about ("De quoi parle l'article ?", answered with its opening lines), its details ("Quelle
 est la date de l'article ?", "Qui a écrit l'article ?", "Tu as le lien ?", answered with its
-card). Searched like other questions, each found nothing, or quotes that merely held the word
-"date"; a conversation says which article they mean (`index.conversation`).
+card) and what is new ("Quoi de neuf ?", answered with the latest articles' opening lines).
+Searched like other questions, each found nothing, or quotes that merely held the word
+"date"; a conversation says which article the first two mean (`index.conversation`).
 
 Pure functions of the text: French surface rules, no model.
 """
@@ -44,6 +45,43 @@ def asks_what_it_is_about(question: str) -> bool:
     else: "De quoi parle l'article ?", "Résume l'article", but not "Que dit l'article de
     Poutine ?"."""
     return _ABOUT.match(question.translate(APOSTROPHES)) is not None
+
+
+# "Quoi de neuf ?", "Les dernières nouvelles ?", "Quels sont les derniers articles ?": what a
+# news library was last told, whatever the conversation was about; "Quoi de neuf sur la
+# réforme ?" asks about its subject. A greeting may come first ("Salut, quoi de neuf ?").
+_NEWS_WORDS = r"(?:nouvelles|infos|informations|actus|actualités|news)"
+_SHOW = r"(?:donne-moi |donnez-moi |montre-moi |montrez-moi |envoie-moi )"
+_WHATS_NEW = re.compile(
+    r"^\s*(?:(?:bonjour|bonsoir|salut|coucou|hello|alors|et|bon)\s*[,!]?\s+)?(?:"
+    r"quoi de (?:neuf|nouveau)|qu'est-ce qu'il y a de (?:neuf|nouveau)|qu'y a-t-il de (?:neuf|nouveau)"
+    r"|(?:il y a|y a-t-il|y a) du nouveau|du nouveau"
+    rf"|{_SHOW}?(?:quelles sont )?(?:les )?(?:toutes )?(?:dernières )?{_NEWS_WORDS}"
+    rf"|{_SHOW}?(?:quels sont )?les (?:derniers|plus récents) articles(?: ajoutés)?"
+    rf"|{_SHOW}?(?:quel est )?le (?:dernier|plus récent) article(?: ajouté)?"
+    r"|(?:quelle est |c'est quoi )?l'actu(?:alité)?|(?:quelles sont )?les actus|les (?:gros )?titres"
+    r"|(?:quoi|qu'est-ce qu'il y a) à la une"
+    r")(?:\s+(?:du jour|d'aujourd'hui|aujourd'hui|de la semaine|de la journée|ce matin|ce soir))?"
+    r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?))?"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class NewsAsked:
+    """A question on what is new: in the library, or on `subject` ("Quoi de neuf sur la
+    réforme ?")."""
+
+    subject: str | None = None
+
+
+def asks_whats_new(question: str) -> NewsAsked | None:
+    """Whether `question` asks what is new ("Quoi de neuf ?", "Les dernières nouvelles ?"),
+    naming nothing else or only a subject; None for any other question ("Quoi de neuf dans
+    la loi ?" names what it asks about in another way, and is searched)."""
+    match = _WHATS_NEW.match(question.translate(APOSTROPHES))
+    return NewsAsked(match["subject"]) if match is not None else None
 
 
 Detail = Literal["date", "author", "source", "title"]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.article_questions import APOSTROPHES, Detail, asks_for_detail, asks_what_it_is_about
+from index.article_questions import APOSTROPHES, Detail, asks_for_detail, asks_what_it_is_about, asks_whats_new
 
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
 _DEMONSTRATIVE = re.compile(
@@ -96,12 +96,14 @@ class Reading:
     topic: Topic | None = None
     about: bool = False  # it asks what the articles are about (`asks_what_it_is_about`)
     detail: Detail | None = None  # the article's detail it asks for (`asks_for_detail`)
+    latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
 
     @property
     def of_articles_meant(self) -> bool:
-        """Whether it asks what the articles meant are about, or one of their details, naming
-        no subject: the conversation's articles, or a small library's."""
-        return self.about or (self.detail is not None and self.search == self.question)
+        """Whether it asks about articles it does not search for: what the latest are about,
+        what the articles meant are about, or one of their details, naming no subject (the
+        conversation's articles, or a small library's)."""
+        return self.latest or self.about or (self.detail is not None and self.search == self.question)
 
     @property
     def follows(self) -> bool:
@@ -118,6 +120,9 @@ class Reading:
 
 def read(question: str, topic: Topic | None = None) -> Reading:
     """How `question` is answered when its conversation is about `topic` (None: no earlier question)."""
+    news = asks_whats_new(question)
+    if news is not None:  # "Quoi de neuf ?": the latest articles, whatever came before
+        return Reading(question, news.subject) if news.subject else Reading(question, question, latest=True)
     asked = asks_for_detail(question)
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail)

@@ -34,6 +34,7 @@ import numpy as np
 from index.connections import ThreadConnections
 from index.errors import DatabaseUnavailable
 from index.store import (
+    LATEST_FIRST,
     SENTENCE_SLOTS,
     ArticleRow,
     NewArticle,
@@ -321,6 +322,11 @@ class PgStore:
 
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._rows("SELECT id FROM articles")}
+
+    def latest_articles(self, count: int) -> list[ArticleRow]:
+        """As `Store.latest_articles`: by publication date, else the day added."""
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {LATEST_FIRST} LIMIT %s", (count,))
+        return [_article(r) for r in rows]
 
     def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
         where, params = ("WHERE a.id = ANY(%s)", (list(ids),)) if ids is not None else ("", ())

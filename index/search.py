@@ -93,6 +93,8 @@ RERANKED = 10
 # Articles a library may hold for "De quoi parle l'article ?" or "Qui a écrit l'article ?" to
 # mean all of them, when no conversation says which (`index.article_questions`).
 FEW_ARTICLES = 3
+# Articles "Quoi de neuf ?" quotes the opening of, the latest first (`index.article_questions`).
+LATEST_ARTICLES = 5
 # A result after the first, from another article than the first's, is shown only when the
 # relevance policy gives it at least this probability of answering, judged as if it came first:
 # low, so that what leaves is the quotes of unrelated articles, not a passage that answers
@@ -332,12 +334,14 @@ class Searcher:
         """What the articles are about, for a question that asks it (`Reading.about`), or the
         articles a question on their details means (`Reading.detail`): each article's opening
         sentences, as news writes them to say so (its first passage's first sentence, with the
-        next when it is short), quoted like any answer. The articles are the conversation's, or
-        all of them in a library of `FEW_ARTICLES` at most; otherwise the question cannot say
-        which (None)."""
+        next when it is short), quoted like any answer. The articles are the latest ones
+        (`Reading.latest`), the conversation's, or all of them in a library of `FEW_ARTICLES` at
+        most; otherwise the question cannot say which (None)."""
         with store.read():
             articles = list(reading.articles)
-            if not articles:
+            if reading.latest:
+                articles = [a.id for a in store.latest_articles(min(top_k, LATEST_ARTICLES))]
+            elif not articles:
                 count, _ = store.counts()
                 if not 0 < count <= FEW_ARTICLES:
                     return None
@@ -359,6 +363,8 @@ class Searcher:
             return None
         first = results[0].article
         topic = reading.topic or Topic(first.title, (first.id,))
+        if reading.latest:  # a follow-up ("Qui a écrit l'article ?") is read in the articles shown
+            topic = Topic(reading.question, tuple(r.article.id for r in results))
         return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows, detail=reading.detail)
 
     def _worth_showing(

@@ -344,6 +344,12 @@ class Store:
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._db.execute("SELECT id FROM articles")}
 
+    def latest_articles(self, count: int) -> list[ArticleRow]:
+        """The `count` most recent articles, by publication date (the day it was added, for
+        an article without one), the later added first on the same date."""
+        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {LATEST_FIRST} LIMIT ?", (count,))
+        return [_article(r) for r in rows]
+
     def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
         """Articles with their text, in id order (all of them, or those of `ids`)."""
         where = f"WHERE a.id IN ({','.join('?' * len(ids))})" if ids is not None else ""
@@ -575,6 +581,8 @@ _ARTICLE_COLUMNS = (
     "a.id, a.title, a.date, a.author, a.url, a.source, a.added_at, "
     "(SELECT count(*) FROM passages p2 WHERE p2.article_id = a.id)"
 )
+# Publication dates are ISO prefixes ("2023-02", "2023-02-14"), so text order is date order.
+LATEST_FIRST = "coalesce(a.date, substr(a.added_at, 1, 10)) DESC, a.id DESC"
 
 
 def _article(row: Sequence) -> ArticleRow:

@@ -3,7 +3,7 @@ questions on what the articles report, which name something of their own."""
 
 import pytest
 
-from index.article_questions import DetailAsked, asks_for_detail
+from index.article_questions import DetailAsked, NewsAsked, asks_for_detail, asks_whats_new
 from index.conversation import Reading, Topic, read
 
 
@@ -75,3 +75,27 @@ def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subj
 )
 def test_a_question_that_may_ask_what_an_article_reports_is_not_one_on_its_details(question):
     assert asks_for_detail(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Quoi de neuf ?",
+        "Salut, quoi de neuf ?",
+        "Quelles sont les dernières nouvelles ?",
+        "Les infos du jour",
+        "Qu'y a-t-il de nouveau ?",
+        "Quels sont les derniers articles ?",
+        "Quel est le dernier article ajouté ?",
+    ],
+)
+def test_a_question_on_what_is_new_is_read_as_the_latest_articles_whatever_came_before(question):
+    assert asks_whats_new(question) == NewsAsked()
+    assert read(question, Topic("Qui dirige l'OTAN ?", (1,))) == Reading(question, question, latest=True)
+
+
+def test_what_is_new_on_a_subject_searches_the_subject_and_other_news_words_are_questions():
+    question = "Quoi de neuf sur la réforme des retraites ?"
+    assert read(question) == Reading(question, "la réforme des retraites")
+    for other in ("Quelles sont les nouvelles règles ?", "Quoi de neuf dans la loi ?", "Qui dirige l'OTAN ?"):
+        assert asks_whats_new(other) is None, other

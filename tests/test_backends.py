@@ -20,6 +20,7 @@ from index.manifest import IndexConfig
 from index.pg_backend import PgBackend
 from index.pg_store import connect
 from index.reindex import copy_articles
+from index.sources import parse_text
 from index.storage import LocalBackend
 from tests.conftest import ROOT, SAMPLE, HashingEmbedder
 from tests.test_atomic_writes import article
@@ -57,6 +58,12 @@ def test_both_backends_rank_lexical_search_alike(tmp_path, database_url):
             postgres = remote._current().store.lexical_search(terms, 10)
         assert [i for i, _ in sqlite] == [i for i, _ in postgres]
         assert np.allclose([s for _, s in sqlite], [s for _, s in postgres], rtol=1e-4)  # FTS5's bm25, in SQL
+    # "Quoi de neuf ?": the latest by publication date, else by the day added, alike.
+    dated = [parse_text(f"titre: Daté {y}\ndate: {y}-05-01\n\nLe port a rouvert en {y}.") for y in (2020, 2099)]
+    local.ingest(dated)
+    remote.ingest(dated)
+    latest = [[a.title for a in library._current().store.latest_articles(3)] for library in (local, remote)]
+    assert latest[0] == latest[1] == ["Daté 2099", "Article 29", "Article 28"]
     local.close()
     remote.close()
 

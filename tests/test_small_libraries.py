@@ -158,3 +158,16 @@ def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each
     unknown = library.ask("Quand a été publié l'article sur la coupe du monde de curling ?")
     assert not unknown.found and unknown.detail is None  # nothing on that subject, as for any question
     library.close()
+
+
+def test_asked_what_is_new_the_library_quotes_its_latest_articles_openings(tmp_path, embedder, settings):
+    library = library_of(tmp_path, embedder, settings, "castors-dordogne.txt", "prefet-occitanie.txt")
+    # Added last, but published before the others.
+    library.ingest([read_file(DATA / "tramway-brest.txt", max_bytes=1_000_000)])
+    news = library.ask("Quoi de neuf ?")
+    assert news.found and [r.article.date for r in news.results] == ["2025-09-03", "2025-06-12", "2025-05-20"]
+    assert all(r.quote_start == 0 for r in news.results)  # each one's opening, as "De quoi parle l'article ?"
+    # What follows is read in the articles shown.
+    authors = library.ask("Qui a écrit l'article ?", topic=news.topic)
+    assert authors.follows and len(authors.results) == 3
+    library.close()

@@ -216,6 +216,11 @@ def test_asked_who_wrote_the_article_or_when_the_bot_shows_its_card(bot, telegra
     assert "n'est pas indiqué" in ask(telegram, 50, READER, "Qui a écrit l'article ?", "L'auteur de")
 
 
+def test_asked_what_is_new_the_bot_quotes_the_latest_article_s_opening(bot, telegram):
+    reply = ask(telegram, 50, READER, "Salut, quoi de neuf ?", "blockquote")
+    assert "<b>Les membres de l'Organisation du traité de l'Atlantique nord (OTAN) sont réunis à Bruxelles" in reply
+
+
 def test_two_questions_in_one_message_get_an_answer_each_the_second_following_the_first(bot, telegram):
     after = telegram.last_id()
     telegram.user_message(18, USER, f"{QUESTION} Que dit-il de Poutine ?")

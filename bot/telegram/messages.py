@@ -52,7 +52,7 @@ que les passages trouvés répondent, je le signale.
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
 Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code> \
-ou <code>Qui a écrit l'article ?</code>
+ou <code>Qui a écrit l'article ?</code> ; pour les derniers articles : <code>Quoi de neuf ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
 <b>Dans n'importe quelle conversation</b>
