@@ -18,11 +18,10 @@ from typing import Literal
 # `index.conversation` are written with.
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 
-# "De quoi parle l'article ?", "Résume l'article", "Que contient la bibliothèque ?", "Quels
-# articles as-tu ?": what the articles are about, which news says in its opening lines. Only
-# the article itself, or "ça", as the subject: in "De quoi parle-t-il ?" the "il" may be the
-# person the topic is about.
-_ARTICLE = r"(?:article|articles|texte|textes|document|documents|bibliothèque)"
+# "De quoi parle l'article ?", "Résume l'article", "De quoi parlent les articles ?": what the
+# articles are about, which news says in its opening lines. Only the article itself, or "ça",
+# as the subject: in "De quoi parle-t-il ?" the "il" may be the person the topic is about.
+_ARTICLE = r"(?:article|articles|texte|textes|document|documents)"
 _THE_ARTICLE = rf"(?:l'|cet |ce |les |ces |la |le ){_ARTICLE}"
 _ABOUT = re.compile(
     r"^\s*(?:"
@@ -33,8 +32,6 @@ _ABOUT = re.compile(
     rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
     rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
     rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
-    r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
-    r"|(?:la )?liste des articles"
     r")\s*[?.!]*\s*$",
     re.I,
 )
@@ -47,7 +44,8 @@ def asks_what_it_is_about(question: str) -> bool:
     return _ABOUT.match(question.translate(APOSTROPHES)) is not None
 
 
-# "Quoi de neuf ?", "Les dernières nouvelles ?", "Quels sont les derniers articles ?": what a
+# "Quoi de neuf ?", "Les dernières nouvelles ?", "Quels sont les derniers articles ?", and what
+# the whole library holds ("Que contient la bibliothèque ?", "Quels articles as-tu ?"): what a
 # news library was last told, whatever the conversation was about; "Quoi de neuf sur la
 # réforme ?" asks about its subject. A greeting may come first ("Salut, quoi de neuf ?").
 _NEWS_WORDS = r"(?:nouvelles|infos|informations|actus|actualités|news)"
@@ -61,6 +59,10 @@ _WHATS_NEW = re.compile(
     rf"|{_SHOW}?(?:quel est )?le (?:dernier|plus récent) article(?: ajouté)?"
     r"|(?:quelle est |c'est quoi )?l'actu(?:alité)?|(?:quelles sont )?les actus|les (?:gros )?titres"
     r"|(?:quoi|qu'est-ce qu'il y a) à la une"
+    r"|(?:que (?:contient|a|raconte)|qu'(?:y a-t-il|est-ce qu'il y a) dans|c'est quoi|(?:quels sont )?les sujets de) "
+    r"(?:la|ta|votre) bibliothèque"
+    r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
+    r"|(?:la )?liste des articles|de quoi (?:parles-tu|tu parles|parlez-vous)"
     r")(?:\s+(?:du jour|d'aujourd'hui|aujourd'hui|de la semaine|de la journée|ce matin|ce soir))?"
     r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?))?"
     r"\s*[?.!]*\s*$",
@@ -77,9 +79,10 @@ class NewsAsked:
 
 
 def asks_whats_new(question: str) -> NewsAsked | None:
-    """Whether `question` asks what is new ("Quoi de neuf ?", "Les dernières nouvelles ?"),
-    naming nothing else or only a subject; None for any other question ("Quoi de neuf dans
-    la loi ?" names what it asks about in another way, and is searched)."""
+    """Whether `question` asks what is new ("Quoi de neuf ?", "Les dernières nouvelles ?") or
+    what the library holds ("Quels articles as-tu ?"), naming nothing else or only a subject;
+    None for any other question ("Quoi de neuf dans la loi ?" names what it asks about in
+    another way, and is searched)."""
     match = _WHATS_NEW.match(question.translate(APOSTROPHES))
     return NewsAsked(match["subject"]) if match is not None else None
 

@@ -335,17 +335,19 @@ class Searcher:
         articles a question on their details means (`Reading.detail`): each article's opening
         sentences, as news writes them to say so (its first passage's first sentence, with the
         next when it is short), quoted like any answer. The articles are the latest ones
-        (`Reading.latest`), the conversation's, or all of them in a library of `FEW_ARTICLES` at
-        most; otherwise the question cannot say which (None)."""
+        (`Reading.latest`), the conversation's, all of them in a library of `FEW_ARTICLES` at
+        most, or in a larger one the latest again; None for an empty library, and for a
+        question on a detail that cannot say which article it means."""
         with store.read():
             articles = list(reading.articles)
-            if reading.latest:
-                articles = [a.id for a in store.latest_articles(min(top_k, LATEST_ARTICLES))]
-            elif not articles:
+            if not articles and not reading.latest:
                 count, _ = store.counts()
-                if not 0 < count <= FEW_ARTICLES:
-                    return None
-                articles = sorted(store.article_ids())
+                if count == 0 or (count > FEW_ARTICLES and reading.detail):
+                    return None  # a detail of which of them?
+                if count <= FEW_ARTICLES:
+                    articles = sorted(store.article_ids())
+            if not articles:  # what is new, or what a larger library is about: its latest articles
+                articles = [a.id for a in store.latest_articles(min(top_k, LATEST_ARTICLES))]
             firsts: dict[int, int] = {}  # article id -> its first passage's, in reading order
             rows = store.get_passages(store.article_passage_ids(articles[:top_k]))
             for row in sorted(rows.values(), key=lambda r: r.position):
@@ -361,10 +363,11 @@ class Searcher:
             results.append(Result(rank, 0.0, row.id, row.article, row.heading, row.text, start, end))
         if not results:
             return None
-        first = results[0].article
-        topic = reading.topic or Topic(first.title, (first.id,))
-        if reading.latest:  # a follow-up ("Qui a écrit l'article ?") is read in the articles shown
-            topic = Topic(reading.question, tuple(r.article.id for r in results))
+        shown = tuple(r.article.id for r in results)
+        # What follows ("Qui a écrit l'article ?") is read in the article shown, or the articles.
+        topic = reading.topic or (
+            Topic(results[0].article.title, shown) if len(shown) == 1 else Topic(reading.question, shown)
+        )
         return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows, detail=reading.detail)
 
     def _worth_showing(

@@ -87,6 +87,8 @@ def test_a_question_that_may_ask_what_an_article_reports_is_not_one_on_its_detai
         "Qu'y a-t-il de nouveau ?",
         "Quels sont les derniers articles ?",
         "Quel est le dernier article ajouté ?",
+        "Que contient la bibliothèque ?",  # the whole library, whatever the conversation was about
+        "Quels articles as-tu ?",
     ],
 )
 def test_a_question_on_what_is_new_is_read_as_the_latest_articles_whatever_came_before(question):

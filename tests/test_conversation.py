@@ -95,10 +95,8 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
         "De quoi parlent les articles ?",
         "Résume l’article.",
         "Quel est le sujet du texte ?",
-        "Que contient la bibliothèque ?",
         "De quoi ça parle ?",
         "C'est quoi cet article ?",
-        "Quels articles as-tu ?",
     ],
 )
 def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_article(question):
