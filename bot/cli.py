@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from bot import replies
+from bot.chat_input import holds_words
 from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
@@ -66,7 +67,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         questions = [line.strip() for line in decode_document(data).splitlines() if line.strip()]
     else:
         question = " ".join(args.question or []).strip()
-        questions = [question] if replies.holds_words(question) else []
+        questions = [question] if holds_words(question) else []
     if not questions:
         print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import replies
+from bot.chat_input import what_is_said
 from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
@@ -95,7 +96,7 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
-    said = replies.what_is_said(line, may_be_article=True)
+    said = what_is_said(line, may_be_article=True)
     match said.aside:
         case None:
             pass

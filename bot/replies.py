@@ -1,17 +1,13 @@
-"""French replies in plain text (console and CLI) and JSON shapes for `--json`."""
+"""French replies in plain text (console and CLI), article cards and details, and JSON shapes for `--json`."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import PurePath
-from typing import Literal
 from urllib.parse import quote as quote_url
 from urllib.parse import urlsplit
 
 from bot.native_libraries import Computing
-from bot.small_talk import Kind as SmallTalk
-from bot.small_talk import small_talk
 from index.article_questions import Detail
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
@@ -36,8 +32,6 @@ WHICH_ARTICLE = (
     "De quel article ? Nommez son sujet (par exemple « Qui a écrit l'article sur le castor ? »), "
     "ou posez d'abord une question sur ce sujet, puis redemandez."
 )
-# Far more words than any question of the development sets: a pasted article.
-ARTICLE_WORDS = 80
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
@@ -46,69 +40,6 @@ MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ]  # fmt: skip
-
-
-def holds_words(text: str) -> bool:
-    """Whether `text` has a letter or a digit: "?", "…" or "👍" alone asks nothing that a
-    search could answer (it would only be told that nothing was found)."""
-    return any(character.isalnum() for character in text)
-
-
-def reads_as_article(text: str) -> bool:
-    """Whether `text` is as long as an article: someone pasting one to add it, who is told how
-    (searching it would quote it back, or find nothing)."""
-    return len(text.split()) > ARTICLE_WORDS
-
-
-# Questions of one message answered each in turn at most; a message with more is one search.
-MAX_QUESTIONS = 3
-_AFTER_QUESTION_MARK = re.compile(r"(?<=\?)\s+")
-_WORD = re.compile(r"\w+")
-
-
-def questions_in(text: str) -> list[str]:
-    """The questions of a message that asks several in a row ("Qui est Jens Stoltenberg ? Que
-    dit-il de Poutine ?"), each to be answered in turn, the later ones following the earlier
-    (`index.conversation`); otherwise the message itself. Several means two or three, each
-    ending with "?" and of two words at least: "Pourquoi ? Parce que…" is one message."""
-    text = text.strip()
-    parts = _AFTER_QUESTION_MARK.split(text)
-    if not 1 < len(parts) <= MAX_QUESTIONS:
-        return [text]
-    if all(part.endswith("?") and len(_WORD.findall(part)) >= 2 for part in parts):
-        return parts
-    return [text]
-
-
-# What a message is when it asks the library nothing: empty, without a word, an article pasted
-# where a question was expected, or small talk (`bot.small_talk`).
-Aside = Literal["blank", "no words", "pasted article"] | SmallTalk
-
-
-@dataclass(frozen=True)
-class Said:
-    """What one chat message says: the questions to answer in turn, or `aside`, what it is
-    when it asks none."""
-
-    questions: tuple[str, ...] = ()
-    aside: Aside | None = None
-
-
-def what_is_said(text: str, *, may_be_article: bool) -> Said:
-    """How a chat message is taken, the same way in the console and on Telegram: nothing to
-    search ("?", "Merci !", "aide"), an article pasted to be added (only where one may be
-    sent: `may_be_article`), or one to three questions (`questions_in`)."""
-    text = text.strip()
-    if not text:
-        return Said(aside="blank")
-    if not holds_words(text):
-        return Said(aside="no words")
-    talk = small_talk(text)  # "Bonjour", "Merci !", "aide": nothing to search
-    if talk is not None:
-        return Said(aside=talk)
-    if may_be_article and reads_as_article(text):
-        return Said(aside="pasted article")
-    return Said(questions=tuple(questions_in(text)))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -5,7 +5,6 @@ from dataclasses import replace
 import pytest
 
 from bot.replies import (
-    ARTICLE_WORDS,
     NOTHING_FOUND,
     UNSURE,
     WHICH_ARTICLE,
@@ -13,11 +12,7 @@ from bot.replies import (
     detail_sentence,
     format_answer,
     format_result,
-    holds_words,
-    questions_in,
     quotation_body,
-    reads_as_article,
-    what_is_said,
 )
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -75,62 +70,9 @@ def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
         assert answer_json(answer_of(relevance), sure_from=sure_from)["sure"] is True
 
 
-def test_a_message_holds_words_when_it_has_a_letter_or_a_digit():
-    assert holds_words("Qui ?") and holds_words("2023 ?") and holds_words("été")
-    assert not holds_words("?") and not holds_words(" … 👍 ") and not holds_words("")
-
-
-def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
-    assert not reads_as_article("Qui est le secrétaire général de l'OTAN ?")
-    assert not reads_as_article(" ".join(["mot"] * ARTICLE_WORDS))
-    assert reads_as_article(" ".join(["mot"] * (ARTICLE_WORDS + 1)))
-
-
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
     assert format_answer(answer_of(0.3, found=False), sure_from=0.9) == NOTHING_FOUND
     assert answer_json(answer_of(0.3, found=False), sure_from=0.9)["sure"] is False
-
-
-@pytest.mark.parametrize(
-    ("message", "questions"),
-    [
-        (
-            "Qui est Jens Stoltenberg ? Que dit-il de Poutine ?",
-            ["Qui est Jens Stoltenberg ?", "Que dit-il de Poutine ?"],
-        ),
-        ("Qui dirige l'OTAN ?\nOù se réunit-elle ?", ["Qui dirige l'OTAN ?", "Où se réunit-elle ?"]),
-        ("Qui est-il ? Et elle?", ["Qui est-il ?", "Et elle?"]),
-        ("Qui dirige l'OTAN ?", ["Qui dirige l'OTAN ?"]),
-        ("Vraiment ? Qui dirige l'OTAN ?", ["Vraiment ? Qui dirige l'OTAN ?"]),  # "Vraiment ?" asks nothing alone
-        ("Pourquoi ? Parce que.", ["Pourquoi ? Parce que."]),
-        ("Qui ? Quoi ? Où ? Quand ?", ["Qui ? Quoi ? Où ? Quand ?"]),
-        ("A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?", ["A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?"]),
-    ],
-)
-def test_a_message_that_asks_two_or_three_questions_in_a_row_is_answered_question_by_question(message, questions):
-    assert questions_in(message) == questions
-
-
-LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
-
-
-@pytest.mark.parametrize(
-    ("message", "may_be_article", "aside", "questions"),
-    [
-        ("   ", True, "blank", ()),
-        ("?? 👍", True, "no words", ()),
-        ("Merci beaucoup !", True, "thanks", ()),
-        ("Bonjour", False, "greeting", ()),
-        ("aide", False, "help", ()),
-        (LONG_TEXT, True, "pasted article", ()),
-        (LONG_TEXT, False, None, (LONG_TEXT.strip(),)),  # a group or /ask: searched as it is
-        ("Bonjour, qui dirige l'OTAN ?", True, None, ("Bonjour, qui dirige l'OTAN ?",)),
-        (" Qui est-il ? Que dit-il ? ", False, None, ("Qui est-il ?", "Que dit-il ?")),
-    ],
-)
-def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message, may_be_article, aside, questions):
-    said = what_is_said(message, may_be_article=may_be_article)
-    assert (said.aside, said.questions) == (aside, questions)
 
 
 SIGNED = ArticleRow(

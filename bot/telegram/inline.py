@@ -13,7 +13,8 @@ import asyncio
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
-from bot.replies import WHICH_ARTICLE, answered_articles, detail_sentence, holds_words, is_unsure
+from bot.chat_input import holds_words
+from bot.replies import WHICH_ARTICLE, answered_articles, detail_sentence, is_unsure
 from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context

@@ -11,8 +11,9 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
 
+from bot.chat_input import what_is_said
 from bot.permissions import is_admin
-from bot.replies import NO_QUESTION, what_is_said
+from bot.replies import NO_QUESTION
 from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
@@ -62,7 +63,7 @@ def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[
 
 
 async def answer_question(update: Update, context: Context, text: str, *, may_be_article: bool = False) -> None:
-    """Answer the questions of `text` (`replies.what_is_said`), or say why there is none;
+    """Answer the questions of `text` (`bot.chat_input.what_is_said`), or say why there is none;
     `may_be_article`: in a private chat, where an article may be sent to be added."""
     message = update.effective_message
     said = what_is_said(text, may_be_article=may_be_article)
@@ -190,7 +191,7 @@ async def cmd_ask(update: Update, context: Context) -> None:
 
 async def on_private_text(update: Update, context: Context) -> None:
     """A private message is a question, unless it is a forwarded post or as long as an article
-    (`replies.reads_as_article`): what someone sends to add it, who is told how."""
+    (`bot.chat_input.reads_as_article`): what someone sends to add it, who is told how."""
     message = update.effective_message
     if message.forward_origin is not None:
         await reply(message, msg.ARTICLE_HINT)
