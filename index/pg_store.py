@@ -72,6 +72,8 @@ CREATE TABLE IF NOT EXISTS articles (
     added_at TEXT NOT NULL DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(url) WHERE url IS NOT NULL;
+-- "Quoi de neuf ?" (`latest_articles`): the latest articles without reading the others.
+CREATE INDEX IF NOT EXISTS articles_latest ON articles((coalesce(date, substr(added_at, 1, 10))) DESC, id DESC);
 CREATE TABLE IF NOT EXISTS passages (
     id BIGSERIAL PRIMARY KEY,
     article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,

@@ -48,6 +48,8 @@ CREATE TABLE IF NOT EXISTS articles (
     added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 CREATE UNIQUE INDEX IF NOT EXISTS articles_url ON articles(url) WHERE url IS NOT NULL;
+-- "Quoi de neuf ?" (`latest_articles`): the latest articles without reading the others.
+CREATE INDEX IF NOT EXISTS articles_latest ON articles((coalesce(date, substr(added_at, 1, 10))) DESC, id DESC);
 CREATE TABLE IF NOT EXISTS passages (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -582,6 +584,7 @@ _ARTICLE_COLUMNS = (
     "(SELECT count(*) FROM passages p2 WHERE p2.article_id = a.id)"
 )
 # Publication dates are ISO prefixes ("2023-02", "2023-02-14"), so text order is date order.
+# The order of the `articles_latest` index (both schemas), which the query must spell alike.
 LATEST_FIRST = "coalesce(a.date, substr(a.added_at, 1, 10)) DESC, a.id DESC"
 
 
