@@ -155,7 +155,7 @@ def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False
     if empty_library:
         return EMPTY_LIBRARY
     if answer.detail is not None:
-        return format_details(answer) if answer.found else WHICH_ARTICLE
+        return format_details(answered_articles(answer), answer.detail) if answer.found else WHICH_ARTICLE
     if not answer.found:
         return NOTHING_FOUND
     lines = []
@@ -212,14 +212,10 @@ def source_name(source: str | None) -> str | None:
     return PurePath(source.removeprefix("telegram:")).name or None
 
 
-def format_details(answer: Answer) -> str:
+def format_details(articles: list[ArticleRow], detail: Detail) -> str:
     """An answer to a question on its articles' details: for each, the detail asked for, then
     what the library knows of it."""
-    assert answer.detail is not None
-    return "\n\n".join(
-        f"{detail_sentence(article, answer.detail)}\n{format_article_card(article)}"
-        for article in answered_articles(answer)
-    )
+    return "\n\n".join(f"{detail_sentence(a, detail)}\n{format_article_card(a)}" for a in articles)
 
 
 def format_article_card(article: ArticleRow) -> str:
