@@ -104,18 +104,20 @@ _NOUNS: tuple[tuple[Detail, frozenset[str]], ...] = (
     ("title", frozenset("titre intitulé appelle nom".split())),
 )
 _INTERROGATIVES: dict[str, Detail] = {"quand": "date", "où": "source", "qui": "author"}
-# The article named as such; "ça" names it only with a verb of writing ("Qui a écrit ça ?",
-# "C'est paru quand ?"): "Ça date de quand ?" may ask when the castle the conversation is
-# about was built.
+# The article named as such; "ça" names it only with a verb of writing or of getting it ("Qui
+# a écrit ça ?", "C'est paru quand ?", "D'où tu tiens ça ?"): "Ça date de quand ?" may ask
+# when the castle the conversation is about was built.
 _NAMES_ARTICLE = frozenset("article articles dépêche dépêches info infos information informations".split())
 _THAT = frozenset("ça ca cela c'".split())
 _WRITTEN = frozenset(
     "écrit écrite écrits publié publiée publiés paru parue parus rédigé rédigée signé signée sorti sortie "
-    "ligne publication parution".split()
+    "ligne publication parution tiens tenez sors sortez".split()
 )
 # Words that, without the article named, can only mean the answer's source: "Tu as le lien ?",
-# "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises).
+# "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises), and
+# "Source ?" said alone.
 _UNAMBIGUOUS = frozenset("lien liens url journaliste journalistes ta tes ton votre vos".split())
+_ALONE = (["source"], ["sources"])
 _ASKING = frozenset(
     "le la les l' un une de d' du des ce cet cette ces à a au en par et ou y "
     "quel quelle quels quelles comment quoi qu' que est "
@@ -167,12 +169,14 @@ def asks_for_detail(question: str) -> DetailAsked | None:
 
 
 def _detail_of(question: str) -> Detail | None:
-    """The detail `question` asks for when it is made of the words of `_CUES` only."""
+    """The detail `question` asks for when it is made only of words `_KNOWN` holds and names
+    the article (or can only mean it)."""
     words = [w.casefold() for w in _WORDS.findall(question)]
     if not words or any(w not in _KNOWN for w in words):
         return None
     written = any(w in _WRITTEN for w in words)
     named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (written and _THAT.intersection(words))
+    named = named or words in _ALONE
     if not named:
         return None
     noun = next((detail for detail, nouns in _NOUNS if nouns.intersection(words)), None)

@@ -26,6 +26,8 @@ from index.conversation import Reading, Topic, read
         ("Donne-moi le lien de l'article", "source"),
         ("Quelles sont tes sources ?", "source"),
         ("D'où vient l'info ?", "source"),
+        ("D'où tu tiens ça ?", "source"),
+        ("Source ?", "source"),
         ("Où puis-je lire l'article en entier ?", "source"),
         ("Quel est le titre de l'article ?", "title"),
         ("Comment s'appelle l'article ?", "title"),
@@ -63,6 +65,7 @@ def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subj
         "Quand a été publié le rapport ?",
         "Quelle est la source de la Seine ?",
         "Quelle est la source ?",  # where a river rises, as well
+        "D'où vient ça ?",  # what caused it, as well
         "Qui est l'auteur ?",  # of the attack the article reports, as well
         "Ça date de quand ?",  # the castle the conversation is about, as well
         "Quel est le titre ?",
