@@ -38,9 +38,9 @@ _ABOUT = re.compile(
 
 
 def asks_what_it_is_about(question: str) -> bool:
-    """Whether `question` asks what the article (or the library) is about, naming nothing
+    """Whether `question` asks what the article (or the articles) is about, naming nothing
     else: "De quoi parle l'article ?", "Résume l'article", but not "Que dit l'article de
-    Poutine ?"."""
+    Poutine ?" (what the whole library holds is `asks_whats_new`'s)."""
     return _ABOUT.match(question.translate(APOSTROPHES)) is not None
 
 
