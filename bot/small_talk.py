@@ -1,9 +1,9 @@
-"""Messages that ask the library nothing: a greeting, thanks, an "ok", a goodbye, or a request
-for help written in words ("aide", "comment ça marche ?"). Searched, each got "I found
-nothing on this subject", which reads as if the bot had misunderstood; each gets a short
-reply of its own instead (Telegram and the console chat). A message that greets and asks
-("Bonjour, qui dirige l'OTAN ?") is a question: only a message made of such words alone is
-small talk."""
+"""Messages that ask the library nothing: a greeting, thanks, an "ok", a goodbye, a doubt
+("Vraiment ?"), or a request for help written in words ("aide", "comment ça marche ?").
+Searched, each got "I found nothing on this subject", which reads as if the bot had
+misunderstood; each gets a short reply of its own instead (Telegram and the console chat). A
+message that greets and asks ("Bonjour, qui dirige l'OTAN ?") is a question: only a message
+made of such words alone is small talk."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Literal
 
-Kind = Literal["greeting", "thanks", "agreement", "farewell", "help"]
+Kind = Literal["greeting", "thanks", "agreement", "farewell", "doubt", "help"]
 
 _TO_YOU = r"(?: (?:a|pour) (?:toi|vous|tous|tout le monde))?"
 _BOT = r"(?: (?:le |mon |cher )?(?:bot|robot|citebot))?"
@@ -45,6 +45,12 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
         r"|bye|bye bye|ciao|tchao|adieu|bonne continuation",
     ),
     (
+        "doubt",
+        r"(?:ah )?vraiment|ah bon|c est (?:sur|vrai|certain)|(?:t es|tu es|vous etes) (?:sur|certain|certaine)"
+        r"|serieux|serieusement|sur et certain|tu en es sur|vous en etes sur|n importe quoi"
+        r"|(?:je n y crois pas|j y crois pas)|(?:c est|ca me parait) (?:bizarre|etrange|faux)",
+    ),
+    (
         "agreement",
         r"ok|okay|oki|okk+|d accord|d acc|dac|daccord|parfait|super|genial|top|cool|tres bien|bien"
         r"|excellent|bravo|nickel|entendu|compris|ca marche|bien recu|c est note|ah ok"
@@ -60,7 +66,18 @@ GREETING = (
 THANKS = "Avec plaisir ! Une autre question ?"
 AGREEMENT = "Très bien. Posez une autre question quand vous voulez."
 FAREWELL = "Au revoir ! Revenez quand vous voulez."
-REPLIES: dict[Kind, str] = {"greeting": GREETING, "thanks": THANKS, "agreement": AGREEMENT, "farewell": FAREWELL}
+# "Vraiment ?", "T'es sûr ?": the bot vouches for nothing itself; the article does, and is linked.
+DOUBT = (
+    "Je ne fais que citer les articles de la bibliothèque : chaque citation est suivie de son "
+    "article, de sa date et de son lien, pour la vérifier à la source."
+)
+REPLIES: dict[Kind, str] = {
+    "greeting": GREETING,
+    "thanks": THANKS,
+    "agreement": AGREEMENT,
+    "farewell": FAREWELL,
+    "doubt": DOUBT,
+}
 
 
 def small_talk(message: str) -> Kind | None:

@@ -113,12 +113,14 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
 
 
 def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
-    chat = run("chat", "--sample", stdin=f"Bonjour !\n{QUESTION}\nMerci !\nQue dit-il de Poutine ?\naide\nAu revoir\n")
+    lines = ["Bonjour !", QUESTION, "Merci !", "Que dit-il de Poutine ?", "Vraiment ?", "aide", "Au revoir"]
+    chat = run("chat", "--sample", stdin="\n".join(lines) + "\n")
     assert chat.returncode == 0, chat.stderr
     assert "rien trouvé" not in chat.stdout
     assert "Bonjour ! Posez-moi une question sur les articles de la bibliothèque" in chat.stdout
     assert "Avec plaisir ! Une autre question ?" in chat.stdout
     assert "(suite de « Qui est le secrétaire général de l'OTAN ? »)" in chat.stdout  # thanks kept the topic
+    assert "pour la vérifier à la source" in chat.stdout  # a doubt: the article vouches, not the bot
     assert "Commandes :" in chat.stdout and "Au revoir !" in chat.stdout
 
 

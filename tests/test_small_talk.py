@@ -23,6 +23,9 @@ from bot.small_talk import REPLIES, small_talk
         ("Très bien", "agreement"),
         ("Au revoir", "farewell"),
         ("Bonne journée !", "farewell"),
+        ("Vraiment ?", "doubt"),
+        ("T'es sûr ?", "doubt"),
+        ("Ah bon ?!", "doubt"),
         ("aide", "help"),
         ("Aide-moi", "help"),
         ("Comment ça marche ?", "help"),
@@ -42,6 +45,7 @@ def test_small_talk_is_recognised_however_it_is_written(message, kind):
         "Merci. Et que dit-il de Poutine ?",
         "Quelle aide l'OTAN apporte-t-elle à l'Ukraine ?",  # the word "aide" in a question
         "Bien sûr que non",
+        "Est-ce vraiment la priorité de l'OTAN ?",  # doubts, and asks: a question
         "Bonjour et merci, combien coûte le projet ?",
         "?",
         "",
@@ -52,5 +56,5 @@ def test_a_message_that_asks_something_is_not_small_talk(message):
 
 
 def test_every_kind_but_help_has_its_own_reply_and_help_is_the_interfaces_own():
-    assert set(REPLIES) == {"greeting", "thanks", "agreement", "farewell"}
+    assert set(REPLIES) == {"greeting", "thanks", "agreement", "farewell", "doubt"}
     assert all(reply and "rien trouvé" not in reply for reply in REPLIES.values())
