@@ -5,7 +5,7 @@ Example counts are bounded so that the module stays fast in the default run."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.feeds import PollReport
@@ -132,12 +132,17 @@ def test_every_inline_result_message_is_valid_telegram_html(result):
     assert fmt.fits(html)
 
 
+AMPERSANDS = ArticleRow(1, "&" * 585, None, None, None, 'https://exemple.fr/a?x=1&y="2"', "2026-11-25T10:00:00Z", 10)
+
+
 @FAST
-@given(results(), st.sampled_from(["date", "author", "source", "title"]))
-def test_every_article_detail_card_is_valid_telegram_html(result, detail):
-    html = fmt.detail_card_html(result.article, detail)
-    check_telegram_html(html)
-    assert fmt.fits(html)
+@given(st.lists(results(), min_size=1, max_size=5), st.sampled_from(["date", "author", "source", "title"]))
+@example([Result(1, 0.5, 1, AMPERSANDS, None, "&", 0, 1)], "title")  # 585 "&" escaped: 2,925 characters
+def test_every_article_details_message_is_valid_telegram_html(shown, detail):
+    answer = Answer("Qui a écrit l'article ?", True, shown, 1.0, detail=detail)
+    for html in fmt.details_html(answer):
+        check_telegram_html(html)
+        assert fmt.fits(html)
 
 
 @st.composite

@@ -248,18 +248,29 @@ def nothing_found_html(question: str | None = None) -> str:
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 
-def details_html(answer: Answer) -> str:
+def details_html(answer: Answer) -> list[str]:
     """An answer to a question on its articles' details ("Qui a écrit l'article ?"): under the
-    question, for each article the detail asked for, then its card."""
+    question, for each article the detail asked for, then its card; as many messages as the
+    cards need (five articles with long links do not fit one)."""
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     if not answer.found or answer.detail is None:
-        return f"{question}\n{e(WHICH_ARTICLE)}"
-    return "\n\n".join([question, *(detail_card_html(a, answer.detail) for a in answered_articles(answer))])
+        return [f"{question}\n{e(WHICH_ARTICLE)}"]
+    messages = [question]
+    for card in (detail_card_html(a, answer.detail) for a in answered_articles(answer)):
+        joined = f"{messages[-1]}\n\n{card}"
+        if fits(joined):
+            messages[-1] = joined
+        else:
+            messages.append(card)
+    return messages
 
 
 def detail_card_html(article: ArticleRow, detail: Detail) -> str:
-    """The detail of `article` asked for, said in a sentence, above the article's card."""
-    return f"{e(detail_sentence(article, detail))}\n\n{article_card_html(article)}"
+    """The detail of `article` asked for, said in a sentence, above the article's card; the
+    card alone when both would not fit a message (a title of a thousand "&", escaped)."""
+    card = article_card_html(article)
+    html = f"{e(detail_sentence(article, detail))}\n\n{card}"
+    return html if fits(html) else card
 
 
 def empty_library_html() -> str:

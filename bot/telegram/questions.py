@@ -107,7 +107,8 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
         await reply(message, msg.empty_library_html())
         return False  # the next questions would be told the same
     if answer.detail is not None:  # "Qui a écrit l'article ?": its card
-        await reply(message, msg.details_html(answer))
+        for text in msg.details_html(answer):
+            await reply(message, text)
     elif not answer.found:
         await reply(message, msg.nothing_found_html(question if named else None))
     else:
