@@ -52,9 +52,10 @@ _NEWS_WORDS = r"(?:nouvelles|infos|informations|actus|actualités|news)"
 _SHOW = r"(?:donne-moi |donnez-moi |montre-moi |montrez-moi |envoie-moi )"
 _WHATS_NEW = re.compile(
     r"^\s*(?:(?:bonjour|bonsoir|salut|coucou|hello|alors|et|bon)\s*[,!]?\s+)?(?:"
-    r"quoi de (?:neuf|nouveau)|qu'est-ce qu'il y a de (?:neuf|nouveau)|qu'y a-t-il de (?:neuf|nouveau)"
+    r"(?:il )?(?:y a )?quoi de (?:neuf|nouveau)|qu'est-ce qu'il y a de (?:neuf|nouveau)|qu'y a-t-il de (?:neuf|nouveau)"
+    r"|(?:que se passe-t-il|qu'est-ce qui se passe|il se passe quoi) (?:aujourd'hui|en ce moment|dans le monde)"
     r"|(?:il y a|y a-t-il|y a) du nouveau|du nouveau"
-    rf"|{_SHOW}?(?:quelles sont )?(?:les )?(?:toutes )?(?:dernières )?{_NEWS_WORDS}"
+    rf"|{_SHOW}?(?:quelles sont )?(?:les |des )?(?:toutes )?(?:dernières )?{_NEWS_WORDS}"
     rf"|{_SHOW}?(?:quels sont )?les (?:derniers|plus récents) articles(?: ajoutés)?"
     rf"|{_SHOW}?(?:quel est )?le (?:dernier|plus récent) article(?: ajouté)?"
     r"|(?:quelle est |c'est quoi )?l'actu(?:alité)?|(?:quelles sont )?les actus|les (?:gros )?titres"
@@ -111,13 +112,14 @@ _NAMES_ARTICLE = frozenset("article articles dépêche dépêches info infos inf
 _THAT = frozenset("ça ca cela c'".split())
 _WRITTEN = frozenset(
     "écrit écrite écrits publié publiée publiés paru parue parus rédigé rédigée signé signée sorti sortie "
-    "ligne publication parution tiens tenez sors sortez".split()
+    "ligne publication parution tiens tenez sors sortez tiré tirée".split()
 )
 # Words that, without the article named, can only mean the answer's source: "Tu as le lien ?",
 # "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises), and
 # "Source ?" said alone.
 _UNAMBIGUOUS = frozenset("lien liens url journaliste journalistes ta tes ton votre vos".split())
 _ALONE = (["source"], ["sources"])
+_TO_THE_BOT = frozenset("tu vous".split())
 _ASKING = frozenset(
     "le la les l' un une de d' du des ce cet cette ces à a au en par et ou y "
     "quel quelle quels quelles comment quoi qu' que est "
@@ -176,7 +178,8 @@ def _detail_of(question: str) -> Detail | None:
         return None
     written = any(w in _WRITTEN for w in words)
     named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (written and _THAT.intersection(words))
-    named = named or words in _ALONE
+    # "Source ?" alone, or asked of the bot ("Tu as la source ?"): the answer's.
+    named = named or words in _ALONE or bool(_TO_THE_BOT.intersection(words) and {"source", "sources"} & set(words))
     if not named:
         return None
     noun = next((detail for detail, nouns in _NOUNS if nouns.intersection(words)), None)

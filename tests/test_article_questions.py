@@ -28,6 +28,8 @@ from index.conversation import Reading, Topic, read
         ("D'où vient l'info ?", "source"),
         ("D'où tu tiens ça ?", "source"),
         ("Source ?", "source"),
+        ("Tu as la source ?", "source"),
+        ("C'est tiré de quel journal ?", "source"),
         ("Où puis-je lire l'article en entier ?", "source"),
         ("Quel est le titre de l'article ?", "title"),
         ("Comment s'appelle l'article ?", "title"),
@@ -90,6 +92,9 @@ def test_a_question_that_may_ask_what_an_article_reports_is_not_one_on_its_detai
         "Qu'y a-t-il de nouveau ?",
         "Quels sont les derniers articles ?",
         "Quel est le dernier article ajouté ?",
+        "Il y a quoi de neuf ?",
+        "Des nouvelles ?",
+        "Que se passe-t-il aujourd'hui ?",
         "Que contient la bibliothèque ?",  # the whole library, whatever the conversation was about
         "Quels articles as-tu ?",
     ],
@@ -102,5 +107,6 @@ def test_a_question_on_what_is_new_is_read_as_the_latest_articles_whatever_came_
 def test_what_is_new_on_a_subject_searches_the_subject_and_other_news_words_are_questions():
     question = "Quoi de neuf sur la réforme des retraites ?"
     assert read(question) == Reading(question, "la réforme des retraites")
-    for other in ("Quelles sont les nouvelles règles ?", "Quoi de neuf dans la loi ?", "Qui dirige l'OTAN ?"):
+    others = ["Quelles sont les nouvelles règles ?", "Quoi de neuf dans la loi ?", "Qui dirige l'OTAN ?"]
+    for other in [*others, "Que se passe-t-il ?"]:  # what is happening to the topic's subject, as well
         assert asks_whats_new(other) is None, other
