@@ -47,7 +47,12 @@ _WRITER = textwrap.dedent(
     kind = {kind!r}
     options = dict(approximate_from=300, snapshot_every=(3, 3)) if kind == "compaction" else {{}}
     library = Library(LocalBackend({directory!r}, **options), HashingEmbedder(), max_words=60, batch_sentences=1)
-    say = lambda line: print(line, flush=True)
+    printing = threading.Lock()  # print writes a line and its end apart: "added 383reindexed"
+
+    def say(line):
+        with printing:
+            print(line, flush=True)
+
     if kind == "reindex":
         def reindex_forever():
             for _ in range(1000):  # bounded; the kill comes first
