@@ -2,8 +2,8 @@
 is about ("De quoi parle l'article ?", answered with its opening lines), its details ("Quelle
 est la date de l'article ?", "Qui a écrit l'article ?", "Tu as le lien ?", answered with its
 card) and what is new ("Quoi de neuf ?", answered with the latest articles' opening lines).
-Searched like other questions, each found nothing, or quotes that merely held the word
-"date"; a conversation says which article the first two mean (`index.conversation`).
+Searched like other questions, each found nothing, or quoted unrelated sentences marked
+uncertain; a conversation says which article the first two mean (`index.conversation`).
 
 Pure functions of the text: French surface rules, no model.
 """
