@@ -33,7 +33,7 @@ from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
-from index.question_encoder import QuestionEncoder
+from index.question_encoder import QuestionEncoder, QuestionVector
 from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
@@ -242,11 +242,18 @@ class Library:
         if not questions:
             return []
         readings = [read(q, t) for q, t in zip(questions, topics or [None] * len(questions), strict=True)]
-        embedding = None if mode == "lexical" else self._question_encoder.submit([r.search for r in readings])
+        # A question answered without a search (`Reading.of_articles_meant`) is embedded only
+        # if it falls back to one (its articles deleted since).
+        searched = [not r.of_articles_meant for r in readings]
+        vectors: Sequence[QuestionVector | None] = (
+            [None] * len(readings)
+            if mode == "lexical"
+            else self._question_encoder.vectors([r.search for r in readings], searched)
+        )
         opened = self._current()
         return [
-            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, r, embedding, i, top_k, mode)
-            for i, r in enumerate(readings)
+            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, r, vector, top_k, mode)
+            for r, vector in zip(readings, vectors, strict=True)
         ]
 
     def prepare_for_questions(self) -> None:

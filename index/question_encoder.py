@@ -12,12 +12,17 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
 
 # Questions embedded together at most: beyond this, padding to the longest costs more than
 # batching saves.
 MAX_BATCH = 32
+
+# One question's vector (1-D) and the model's seconds per question, when called (it waits for
+# the model if need be).
+QuestionVector = Callable[[], tuple[np.ndarray, float]]
 
 
 class QuestionEncoder:
@@ -36,6 +41,26 @@ class QuestionEncoder:
             self._pending.append((list(questions), future))
         self._worker.submit(self._embed_pending)
         return future
+
+    def vectors(self, questions: Sequence[str], needed: Sequence[bool]) -> list[QuestionVector]:
+        """Each question's vector, for when it is called for: those `needed` are embedded now,
+        together (in the worker thread, while the caller goes on); the others only if they
+        are called for after all, then alone. A question answered without a search ("Quoi de
+        neuf ?") costs no embedding, yet one that turns out to need a search has its vector."""
+        wanted = [q for q, need in zip(questions, needed, strict=True) if need]
+        batch = self.submit(wanted) if wanted else None
+        sources: list[QuestionVector] = []
+        row = 0
+        for question, need in zip(questions, needed, strict=True):
+            if need:
+                sources.append(partial(_row_of, batch, row))
+                row += 1
+            else:
+                sources.append(partial(self._alone, question))
+        return sources
+
+    def _alone(self, question: str) -> tuple[np.ndarray, float]:
+        return _row_of(self.submit([question]), 0)
 
     def _embed_pending(self) -> None:
         """Embed what is waiting, up to a batch (each request is drained by some run: one
@@ -65,3 +90,8 @@ class QuestionEncoder:
 
     def close(self) -> None:
         self._worker.shutdown()
+
+
+def _row_of(batch: Future[tuple[np.ndarray, float]], row: int) -> tuple[np.ndarray, float]:
+    vectors, seconds = batch.result()
+    return vectors[row], seconds

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Collection, Mapping, Sequence
-from concurrent.futures import Future
 from dataclasses import astuple, dataclass, field
 from typing import Literal
 
@@ -23,6 +22,7 @@ from index.background import BackgroundFrequencies, term_weights
 from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
+from index.question_encoder import QuestionVector
 from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, quote_span, sentence_features
 from index.ranking import (
     FUSION_WEIGHTS,
@@ -229,13 +229,12 @@ class Searcher:
         vectors: LiveVectors,
         lexicon: LiveLexicon | None,
         reading: Reading,
-        embedding: Future[tuple[np.ndarray, float]] | None,
-        index: int,
+        question_vector: QuestionVector | None,
         top_k: int,
         mode: Mode,
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
-        its vector, of `reading.search`, is row `index` of `embedding`."""
+        `question_vector` gives the vector of `reading.search` (None: lexical search alone)."""
         if reading.of_articles_meant:
             opening = self._openings(store, reading, top_k)
             if opening is not None:
@@ -261,9 +260,8 @@ class Searcher:
                 lexical = terms_index.lexical_search(query.terms, k, every_term=query.every_term)
             clock.lap("lexical")
             dense: list[tuple[int, float]] = []
-            if embedding is not None:
-                embedded, clock.laps["embedding"] = embedding.result()
-                query_vector = embedded[index]
+            if question_vector is not None:
+                query_vector, clock.laps["embedding"] = question_vector()
                 clock.lap("embedding_wait")
                 dense = vectors.search_passages(query_vector, k)
             clock.lap("dense")

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from index.conversation import Topic
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
 from index.library import Library
@@ -177,3 +178,25 @@ def test_a_process_that_answers_for_long_runs_the_question_model_before_the_firs
             time.sleep(0.01)
         assert sorted(calls) == ["prepared", "question"]  # run once, and its way for questions alone readied
         assert bot.ask("Qui dirige l'OTAN ?").results
+
+
+def test_a_question_answered_without_a_search_does_not_run_the_question_model(tmp_path, sample_text):
+    """ "Quoi de neuf ?" or "De quoi parle l'article ?" is answered with the articles' openings:
+    the model's time (tens of milliseconds on CPUs without AVX-512) would be spent for
+    nothing. One whose articles are gone falls back to a search, and has its vector then."""
+    calls: list[str] = []
+
+    class CountingEmbedder(HashingEmbedder):
+        def embed_queries(self, texts):
+            calls.extend(texts)
+            return super().embed_queries(texts)
+
+    with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as library:
+        library.ingest([parse_text(sample_text)])
+        news, about = library.ask_many(["Quoi de neuf ?", "De quoi parle l'article ?"])
+        assert news.found and about.found and calls == []
+        gone = Topic("Le castor", (999,))  # the conversation's article, deleted since
+        fallback = library.ask("De quoi parle l'article ?", topic=gone)
+        assert len(calls) == 1 and fallback.results  # searched, with the question's vector
+        asked = library.ask_many(["Quoi de neuf ?", QUESTION])
+        assert calls[1:] == [QUESTION] and all(a.results for a in asked)
