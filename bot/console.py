@@ -28,7 +28,7 @@ from index.sources import is_url, parse_bytes
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
 HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?
 puis enchaînez sur le même article : Que dit-il de Poutine ?
-ou demandez : De quoi parle l'article ? Qui a écrit l'article ? Quoi de neuf ?
+ou demandez : La suite ? De quoi parle l'article ? Qui a écrit l'article ? Quoi de neuf ?
 Commandes :
   /ingest CHEMIN_OU_URL   ajouter un article (texte, page HTML, PDF, Word ou OpenDocument ; dossier ou URL)
   /ingest TEXTE           ajouter le texte collé comme article

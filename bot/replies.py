@@ -32,6 +32,12 @@ WHICH_ARTICLE = (
     "De quel article ? Nommez son sujet (par exemple « Qui a écrit l'article sur le castor ? »), "
     "ou posez d'abord une question sur ce sujet, puis redemandez."
 )
+# "La suite ?" with no quote to read on from, and at the end of the article read.
+NOTHING_TO_READ_ON = (
+    "Je ne sais pas quelle lecture poursuivre : posez d'abord une question, puis demandez « La suite ? » "
+    "pour lire ce que l'article dit après la citation."
+)
+END_OF_ARTICLE = "C'est tout : l'article s'arrête là. Posez une autre question pour en savoir plus."
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
@@ -157,13 +163,19 @@ def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False
     if answer.detail is not None:
         return format_details(answered_articles(answer), answer.detail) if answer.found else WHICH_ARTICLE
     if not answer.found:
-        return NOTHING_FOUND
+        return read_on_reply(answer) or NOTHING_FOUND
     lines = []
     if answer.follows and answer.topic is not None:  # say what it was read with
         lines.append(f"(suite de « {answer.topic.question} »)")
     if is_unsure(answer, sure_from):
         lines.append(UNSURE)
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
+
+
+def read_on_reply(answer: Answer) -> str | None:
+    """What "La suite ?" is told when it reads nothing: the article ended, or there was no
+    quote to read on from; None for any other answer."""
+    return {"end": END_OF_ARTICLE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on or "")
 
 
 def answered_articles(answer: Answer) -> list[ArticleRow]:
@@ -238,6 +250,7 @@ def answer_json(answer: Answer, sure_from: float) -> dict:
         "relevance": round(answer.relevance, 4),  # the probability that the first result answers
         "sure": answer.found and not is_unsure(answer, sure_from),
         "detail": answer.detail,  # "date", "author", "source" or "title" when asked for (its card's)
+        "read_on": answer.read_on,  # "read", "end" or "nowhere" for "La suite ?"
         "results": [
             {
                 "rank": r.rank,

@@ -149,7 +149,7 @@ class BotState:
             "SELECT question, articles FROM conversations WHERE chat_id = ? AND user_id = ? AND asked >= ?",
             (chat_id, user_id, self._clock() - within_seconds),
         )
-        return Topic(rows[0][0], tuple(int(i) for i in json.loads(rows[0][1]))) if rows else None
+        return _topic(rows[0][0], json.loads(rows[0][1])) if rows else None
 
     def follow_topic(self, chat_id: int, user_id: int, topic: Topic) -> None:
         """`user_id`'s conversation in `chat_id` is about `topic` from now on."""
@@ -158,7 +158,7 @@ class BotState:
                 "INSERT INTO conversations(chat_id, user_id, question, articles, asked) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (chat_id, user_id) DO UPDATE SET question = excluded.question, "
                 "articles = excluded.articles, asked = excluded.asked",
-                (chat_id, user_id, topic.question, json.dumps(list(topic.articles)), self._clock()),
+                (chat_id, user_id, topic.question, json.dumps(_topic_json(topic)), self._clock()),
             )
 
     # --- the per-user question limit -----------------------------------------------------
@@ -379,3 +379,18 @@ def _result_json(result: ShownResult) -> dict:
         "passage": result.passage,
         "quote": result.quote,
     }
+
+
+def _topic_json(topic: Topic) -> list[int] | dict[str, list[int]]:
+    """A topic's articles, and where its reading stopped when it did (the `articles` column;
+    a plain list, as states written before "La suite ?" hold, when it did not)."""
+    if topic.read_to is None:
+        return list(topic.articles)
+    return {"articles": list(topic.articles), "read_to": list(topic.read_to)}
+
+
+def _topic(question: str, stored: list | dict) -> Topic:
+    if isinstance(stored, list):
+        return Topic(question, tuple(int(i) for i in stored))
+    passage, offset = (int(n) for n in stored["read_to"])
+    return Topic(question, tuple(int(i) for i in stored["articles"]), (passage, offset))

@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     chat_id {integer} NOT NULL,
     user_id {integer} NOT NULL,
     question TEXT NOT NULL,          -- the topic: the question that opened it
-    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first
+    articles TEXT NOT NULL,          -- JSON: the articles its answer quoted first (a list), or
+                                     -- {{"articles": [...], "read_to": [passage id, offset]}}
     asked {real} NOT NULL,             -- when a question last followed it
     PRIMARY KEY (chat_id, user_id)
 );

@@ -1,7 +1,9 @@
 """Questions about the articles themselves rather than about what they report: what an article
 is about ("De quoi parle l'article ?", answered with its opening lines), its details ("Quelle
 est la date de l'article ?", "Qui a écrit l'article ?", "Tu as le lien ?", answered with its
-card) and what is new ("Quoi de neuf ?", answered with the latest articles' opening lines).
+card), what is new ("Quoi de neuf ?", answered with the latest articles' opening lines) and
+what the article says next ("La suite ?", "Dis-m'en plus", answered with the sentences after
+the last quote).
 Searched like other questions, each found nothing, or quoted unrelated sentences marked
 uncertain; a conversation says which article the first two mean (`index.conversation`).
 
@@ -189,3 +191,29 @@ def _detail_of(question: str) -> Detail | None:
     if asked == "author" and not written:
         return None  # "Qui est l'article ?" asks nothing
     return asked
+
+
+# "La suite ?", "Dis-m'en plus", "Tu peux développer ?", "Et ensuite ?": the article read on from
+# the last quote. Said alone (a politeness at most): "Et après la guerre ?" asks a question.
+_POLITE = r"(?:\s*,?\s*(?:s'il (?:te|vous) plaît|stp|svp|merci|please))?"
+_MORE = r"(?:plus|davantage|un peu plus|plus de détails)"
+_READ_ON = re.compile(
+    r"^\s*(?:(?:ok|d'accord|merci|super|intéressant|bien|bon|et)\s*[,!.]?\s+)?(?:"
+    rf"dis-m'en {_MORE}|dites-m'en {_MORE}|dis m'en {_MORE}|dis-moi en {_MORE}|raconte-m'en {_MORE}"
+    rf"|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) m'en dire {_MORE}"
+    rf"|(?:je veux|j'aimerais|je voudrais) en savoir {_MORE}|en savoir {_MORE}|{_MORE} de détails"
+    r"|(?:et )?(?:la |quelle est la |c'est quoi la )?suite(?: de l'article)?|(?:et )?ensuite|et après|et puis"
+    r"|(?:lis|lisez|raconte|racontez|raconte-moi|racontez-moi|donne-moi|donnez-moi|montre-moi) la suite"
+    r"|continue|continuez|continue à lire|continue la lecture|vas-y|allez-y"
+    r"|développe|développez|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) développer"
+    r"|encore|quoi d'autre|qu'est-ce qu'il dit d'autre|que dit-il d'autre|que dit l'article d'autre"
+    rf"){_POLITE}\s*[?.!…]*\s*$",
+    re.I,
+)
+
+
+def asks_to_read_on(question: str) -> bool:
+    """Whether `question` asks for what the article says next ("La suite ?", "Dis-m'en plus",
+    "Tu peux développer ?", "Et ensuite ?"), asking nothing else: "Et après la guerre ?" or
+    "Encore une question : …" are questions of their own."""
+    return _READ_ON.match(question.translate(APOSTROPHES)) is not None

@@ -20,7 +20,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.article_questions import APOSTROPHES, Detail, asks_for_detail, asks_what_it_is_about, asks_whats_new
+from index.article_questions import (
+    APOSTROPHES,
+    Detail,
+    asks_for_detail,
+    asks_to_read_on,
+    asks_what_it_is_about,
+    asks_whats_new,
+)
 
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
 _DEMONSTRATIVE = re.compile(
@@ -77,10 +84,12 @@ _TOKEN = re.compile(r"\w+'|[\w-]+")
 @dataclass(frozen=True)
 class Topic:
     """What a conversation is about: the question that opened it, and the articles its answer
-    quoted first (none when it was declined)."""
+    quoted first (none when it was declined); `read_to`, where the last quote shown first ends
+    (passage id, offset in its text), which "La suite ?" reads on from."""
 
     question: str
     articles: tuple[int, ...] = ()
+    read_to: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,13 +106,14 @@ class Reading:
     about: bool = False  # it asks what the articles are about (`asks_what_it_is_about`)
     detail: Detail | None = None  # the article's detail it asks for (`asks_for_detail`)
     latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
+    read_on: bool = False  # it asks what the article says next (`asks_to_read_on`): `topic.read_to` on
 
     @property
     def of_articles_meant(self) -> bool:
         """Whether it asks about articles it does not search for: what the latest are about,
-        what the articles meant are about, or one of their details, naming no subject (the
-        conversation's articles, or a small library's)."""
-        return self.latest or self.about or (self.detail is not None and self.search == self.question)
+        what the articles meant are about, what the article read says next, or one of their
+        details, naming no subject (the conversation's articles, or a small library's)."""
+        return self.latest or self.about or self.read_on or (self.detail is not None and self.search == self.question)
 
     @property
     def follows(self) -> bool:
@@ -123,6 +133,8 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     news = asks_whats_new(question)
     if news is not None:  # "Quoi de neuf ?": the latest articles, whatever came before
         return Reading(question, news.subject) if news.subject else Reading(question, question, latest=True)
+    if asks_to_read_on(question):  # "La suite ?": where the conversation's last quote ends
+        return Reading(question, question, topic.articles if topic else (), topic, read_on=True)
     asked = asks_for_detail(question)
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail)

@@ -29,6 +29,9 @@ from index.analysis import STOPWORDS, stem, terms
 from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
+# What "La suite ?" quotes at least, in words, where the passage goes on (`next_quote`): two
+# or three sentences of news, enough to read on without a message per sentence.
+READ_ON_WORDS = 40
 
 _QUESTION_TYPES = (
     ("date", re.compile(r"\bquand\b|\ben quelle\b|quelle (?:année|date|époque)|quel siècle|depuis quand", re.I)),
@@ -354,6 +357,23 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
             end = spans[best + 1][1]
         else:
             start = spans[best - 1][0]
+    return whole_quotation(passage, spans, start, end)
+
+
+def next_quote(spans: Sequence[tuple[int, int]], passage: str, after: int) -> tuple[int, int] | None:
+    """Offsets in the passage of what it says after offset `after` (where the last quote
+    ended), for "La suite ?": the next sentences, at least `READ_ON_WORDS` words when the
+    passage has them, widened like any quote to whole « … » quotations; None when nothing
+    follows. A passage with no sentence spans is one sentence."""
+    spans = spans or [(0, len(passage))]
+    following = [span for span in spans if span[0] >= after]
+    if not following:
+        return None
+    start, end = following[0]
+    for _, sentence_end in following[1:]:
+        if len(passage[start:end].split()) >= READ_ON_WORDS:
+            break
+        end = sentence_end
     return whole_quotation(passage, spans, start, end)
 
 

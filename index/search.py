@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -23,7 +23,7 @@ from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, quote_span, sentence_features
+from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, next_quote, quote_span, sentence_features
 from index.ranking import (
     FUSION_WEIGHTS,
     Evidence,
@@ -84,9 +84,13 @@ class Answer:
     # none when the question could not say which (`found` False), or the passages of the
     # article its subject found ("… l'article sur le castor ?").
     detail: Detail | None = None
+    # For "La suite ?" (`Reading.read_on`): "read" (`results` are the next sentences of the
+    # article last quoted), "end" (it says nothing more) or "nowhere" (no quote to read on from).
+    read_on: ReadOn | None = None
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
+ReadOn = Literal["read", "end", "nowhere"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
@@ -95,6 +99,9 @@ RERANKED = 10
 FEW_ARTICLES = 3
 # Articles "Quoi de neuf ?" quotes the opening of, the latest first (`index.article_questions`).
 LATEST_ARTICLES = 5
+# Passages "La suite ?" looks through for the next sentences: the one last quoted, and the
+# next ones (a passage past its last sentence, or one with nothing but spaces, is passed).
+READ_ON_PASSAGES = 3
 # A result after the first, from another article than the first's, is shown only when the
 # relevance policy gives it at least this probability of answering, judged as if it came first:
 # low, so that what leaves is the quotes of unrelated articles, not a passage that answers
@@ -235,6 +242,8 @@ class Searcher:
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
         `question_vector` gives the vector of `reading.search` (None: lexical search alone)."""
+        if reading.read_on:
+            return self._read_on(store, reading)
         if reading.of_articles_meant:
             opening = self._openings(store, reading, top_k)
             if opening is not None:
@@ -311,6 +320,8 @@ class Searcher:
         ]
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
+        if relevant:  # "La suite ?" reads on from the quote shown first
+            topic = replace(topic, read_to=(results[0].passage_id, results[0].quote_end))
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
         if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
             results = [r for r in results if r.article.id == results[0].article.id]
@@ -362,11 +373,39 @@ class Searcher:
         if not results:
             return None
         shown = tuple(r.article.id for r in results)
-        # What follows ("Qui a écrit l'article ?") is read in the article shown, or the articles.
-        topic = reading.topic or (
-            Topic(results[0].article.title, shown) if len(shown) == 1 else Topic(reading.question, shown)
+        # What follows ("Qui a écrit l'article ?") is read in the article shown, or the articles;
+        # "La suite ?" reads on in the one article shown.
+        read_to = (results[0].passage_id, results[0].quote_end) if len(shown) == 1 else None
+        topic = replace(reading.topic, read_to=read_to) if reading.topic else None
+        topic = topic or (
+            Topic(results[0].article.title, shown, read_to) if len(shown) == 1 else Topic(reading.question, shown)
         )
         return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows, detail=reading.detail)
+
+    def _read_on(self, store: Store, reading: Reading) -> Answer:
+        """What the article says after the conversation's last quote, for "La suite ?": the
+        next sentences of its passage, or the next passage's first ones (`next_quote`)."""
+        topic = reading.topic
+        if topic is None or topic.read_to is None:
+            return Answer(reading.question, False, topic=topic, follows=reading.follows, read_on="nowhere")
+        passage_id, offset = topic.read_to
+        with store.read():
+            rows = store.get_passages([passage_id])
+            if passage_id not in rows:  # the article was deleted since
+                return Answer(reading.question, False, topic=topic, follows=True, read_on="nowhere")
+            ids = store.article_passage_ids([rows[passage_id].article.id])
+            ids = ids[ids.index(passage_id) :][:READ_ON_PASSAGES] if passage_id in ids else [passage_id]
+            rows = store.get_passages(ids)
+            sentences = store.passage_sentences(ids, self.dimension)
+        for position, next_id in enumerate(ids):
+            row = rows.get(next_id)
+            spans = sentences[next_id].spans if next_id in sentences else []
+            quoted = next_quote(spans, row.text, offset if position == 0 else 0) if row is not None else None
+            if quoted is not None:
+                result = Result(1, 0.0, row.id, row.article, row.heading, row.text, *quoted)
+                moved = replace(topic, read_to=(row.id, quoted[1]))
+                return Answer(reading.question, True, [result], 1.0, topic=moved, follows=True, read_on="read")
+        return Answer(reading.question, False, topic=topic, follows=True, read_on="end")
 
     def _worth_showing(
         self, candidate: Candidate, ordered: Sequence[Candidate], passages: int, weights: Mapping[str, float]

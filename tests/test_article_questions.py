@@ -3,7 +3,7 @@ questions on what the articles report, which name something of their own."""
 
 import pytest
 
-from index.article_questions import DetailAsked, NewsAsked, asks_for_detail, asks_whats_new
+from index.article_questions import DetailAsked, NewsAsked, asks_for_detail, asks_to_read_on, asks_whats_new
 from index.conversation import Reading, Topic, read
 
 
@@ -110,3 +110,43 @@ def test_what_is_new_on_a_subject_searches_the_subject_and_other_news_words_are_
     others = ["Quelles sont les nouvelles règles ?", "Quoi de neuf dans la loi ?", "Qui dirige l'OTAN ?"]
     for other in [*others, "Que se passe-t-il ?"]:  # what is happening to the topic's subject, as well
         assert asks_whats_new(other) is None, other
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "La suite ?",
+        "Et la suite ?",
+        "Dis-m’en plus",
+        "Dites-m'en plus, s'il vous plaît",
+        "Tu peux m'en dire plus ?",
+        "Je veux en savoir plus",
+        "Et ensuite ?",
+        "Et après ?",
+        "Continue",
+        "Tu peux développer ?",
+        "Ok, la suite stp",
+        "Quoi d'autre ?",
+        "Encore !",
+    ],
+)
+def test_asking_for_what_comes_next_reads_the_article_on_from_the_last_quote(question):
+    assert asks_to_read_on(question)
+    topic = Topic("Qui dirige l'OTAN ?", (1,), (4, 120))
+    assert read(question, topic) == Reading(question, question, (1,), topic, read_on=True)
+    assert read(question) == Reading(question, question, read_on=True)  # nothing to read on from: said so
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Et après la guerre ?",
+        "Quelle est la suite du projet ?",
+        "Encore une question : qui dirige l'OTAN ?",
+        "Continue-t-il sa tournée ?",
+        "Plus de détails sur le budget ?",
+        "Que se passe-t-il ensuite pour les salariés ?",
+    ],
+)
+def test_a_question_of_its_own_is_not_read_as_la_suite(question):
+    assert not asks_to_read_on(question)

@@ -161,6 +161,14 @@ def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_b
     assert "« Otan bruxelles » est daté de février 2023.\n    « Otan bruxelles »\n    Date : février 2023" in follow_up
 
 
+def test_the_console_chat_reads_the_article_on_after_its_quote_when_asked_la_suite(run):
+    chat = run("chat", "--sample", stdin=f"La suite ?\n{QUESTION}\nLa suite ?\n")
+    assert chat.returncode == 0, chat.stderr
+    before, after = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)
+    assert "posez d'abord une question, puis demandez « La suite ? »" in before
+    assert after.lstrip("\n").startswith("« \"Presque un an après l'invasion, le président Poutine")
+
+
 def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, sample_text):
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)

@@ -133,6 +133,12 @@ def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_aft
     assert state.topic(-50, 1, 10_000) is None  # gone with the old answers
 
 
+def test_where_the_reading_stopped_is_kept_with_the_topic_for_la_suite(two_bot_processes):
+    state, other_process, _ = two_bot_processes
+    state.follow_topic(-50, 1, Topic("Qui dirige l'OTAN ?", (4,), (12, 340)))
+    assert other_process.topic(-50, 1, 600) == Topic("Qui dirige l'OTAN ?", (4,), (12, 340))
+
+
 def test_the_console_forgets_its_topic_after_the_follow_up_minutes():
     now = [0.0]
     conversation = Conversation(follow_up_minutes=10, clock=lambda: now[0])

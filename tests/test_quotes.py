@@ -15,10 +15,12 @@ from index.quotes import (
     _QUANTITY,
     FEATURES,
     QUOTE_MODEL,
+    READ_ON_WORDS,
     AskedFor,
     _month_spans,
     asked_for,
     asked_noun,
+    next_quote,
     question_type,
     quote_span,
     same_length_lower,
@@ -253,3 +255,45 @@ def test_a_passage_is_read_for_properties_as_its_sentences_one_by_one(sentences,
         for sentence in sentences
     ]
     assert sentence_properties(sentences, known).astype(bool).tolist() == one_by_one
+
+
+_WORDS = st.sampled_from("le castor construit un barrage sur la rivière en hiver".split())
+_SENTENCES = st.lists(
+    st.lists(_WORDS, min_size=1, max_size=30),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(_SENTENCES, st.sampled_from([" ", "\n\n"]))
+def test_la_suite_reads_a_passage_on_in_order_each_sentence_once_to_its_end(sentences, gap):
+    """Reading on from the start, again and again, quotes every sentence once, in order, in
+    runs of whole sentences of READ_ON_WORDS words at least (but the last), then nothing."""
+    texts = [" ".join(words).capitalize() + "." for words in sentences]
+    passage = gap.join(texts)
+    spans, at = [], 0
+    for text in texts:
+        spans.append((at, at + len(text)))
+        at += len(text) + len(gap)
+    quotes, after = [], 0
+    for _ in range(len(spans) + 1):  # bounded: each step quotes one sentence at least
+        quoted = next_quote(spans, passage, after)
+        if quoted is None:
+            break
+        quotes.append(quoted)
+        after = quoted[1]
+    assert next_quote(spans, passage, after) is None
+    assert [passage[start:end] for start, end in quotes] == [
+        gap.join(texts[i] for i, span in enumerate(spans) if start <= span[0] < end) for start, end in quotes
+    ]
+    assert sum(passage[start:end].count(".") for start, end in quotes) == len(texts)  # all of them, once
+    assert all(len(passage[start:end].split()) >= READ_ON_WORDS for start, end in quotes[:-1])
+
+
+def test_la_suite_quotes_a_quotation_whole_with_its_attribution():
+    passage = "Le maire a parlé. « Nous avons alerté Bercy. Rien n'a été fait », accuse le syndicat. Fin."
+    spans = sentence_spans(passage)
+    assert passage[slice(*next_quote(spans, passage, len("Le maire a parlé.")))].startswith(
+        "« Nous avons alerté Bercy. Rien n'a été fait », accuse le syndicat."
+    )
+    assert next_quote([], "Un passage sans phrases connues", 0) == (0, 31)  # one sentence

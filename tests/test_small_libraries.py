@@ -114,7 +114,9 @@ def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_a
         then = library.ask(follow_up, topic=first.topic)
         assert then.follows and then.found, follow_up
         assert answer in then.results[0].quote and then.results[0].article.id == first.results[0].article.id
-        assert then.topic == first.topic  # the conversation is still about the opening question
+        # The conversation is still about the opening question; "La suite ?" would read on from here.
+        assert (then.topic.question, then.topic.articles) == (first.topic.question, first.topic.articles)
+        assert then.topic.read_to == (then.results[0].passage_id, then.results[0].quote_end)
     elsewhere = library.ask("Qui a gagné la finale de la Coupe du monde de football ?", topic=first.topic)
     assert not elsewhere.follows and not elsewhere.found
     # The topic's article deleted since: the follow-up is answered from the whole library.

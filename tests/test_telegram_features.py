@@ -183,6 +183,15 @@ def test_a_follow_up_question_is_answered_from_the_article_the_conversation_is_a
     assert "suite de" not in other
 
 
+def test_la_suite_reads_the_article_on_from_the_last_quote_to_its_end(bot, telegram):
+    ask(telegram, 79, 79, "Qui chantera à la soirée d'ouverture du festival de Cornouaille ?", "Nolwenn Korbell")
+    then = ask(telegram, 79, 79, "La suite ?", "Les billets seront mis en vente")
+    assert "<i>↪ suite de « Qui chantera" in then and "<b>Les billets seront mis en vente le 1er avril." in then
+    assert "l'article s'arrête là" in ask(telegram, 79, 79, "Dis-m'en plus", "s'arrête")
+    # Someone who asked nothing is told how it works.
+    assert "posez d'abord une question" in ask(telegram, 80, 80, "La suite ?", "lecture poursuivre")
+
+
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
     for _ in range(6):  # the same question: answered from the cache, never limited
         assert telegram.inline_answer(telegram.inline_query(62, BRIDGE))["results"]

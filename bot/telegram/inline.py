@@ -14,7 +14,7 @@ import asyncio
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
 from bot.chat_input import holds_words
-from bot.replies import WHICH_ARTICLE, answered_articles, detail_sentence, is_unsure
+from bot.replies import NOTHING_TO_READ_ON, WHICH_ARTICLE, answered_articles, detail_sentence, is_unsure
 from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -30,6 +30,15 @@ def inline_results(answer: Answer, sure_from: float) -> list[dict]:
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
     if answer.detail is not None:  # "Qui a écrit l'article sur le castor ?": the article's card
         return _detail_results(answer, answer.detail)
+    if not answer.found and answer.read_on is not None:  # no conversation here to read on in
+        return [
+            {
+                "id": "read-on",
+                "title": msg.INLINE_READ_ON_TITLE,
+                "description": msg.INLINE_READ_ON_DESCRIPTION,
+                "text": msg.e(NOTHING_TO_READ_ON),
+            }
+        ]
     if not answer.found:
         return [
             {

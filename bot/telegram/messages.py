@@ -52,7 +52,8 @@ que les passages trouvés répondent, je le signale.
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
 Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code> \
-ou <code>Qui a écrit l'article ?</code> ; pour les derniers articles : <code>Quoi de neuf ?</code>
+ou <code>Qui a écrit l'article ?</code> ; pour lire la suite d'une citation : <code>La suite ?</code> ; \
+pour les derniers articles : <code>Quoi de neuf ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
 <b>Dans n'importe quelle conversation</b>
@@ -92,6 +93,9 @@ UNSURE_HEADER = (
 INLINE_UNSURE = "(incertain) "
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
+# "La suite ?" typed inline: there is no conversation there to read on in.
+INLINE_READ_ON_TITLE = "Rien à poursuivre ici"
+INLINE_READ_ON_DESCRIPTION = "« La suite ? » se demande dans la conversation avec le bot, après une réponse."
 INLINE_WHICH_ARTICLE_TITLE = "De quel article ?"
 INLINE_WHICH_ARTICLE_DESCRIPTION = "Nommez son sujet : « Qui a écrit l'article sur le castor ? »"
 THANKS_UP = "Merci ! Votre 👍 est noté."
@@ -242,9 +246,10 @@ def inline_nothing_found_html(question: str) -> str:
     return e(f"Je n'ai rien trouvé dans la bibliothèque sur « {shorten(question, QUESTION_CHARS)} ».")
 
 
-def nothing_found_html(question: str | None = None) -> str:
-    """`question`: named above, when the message asked several."""
-    found_nothing = e(NOTHING_FOUND)
+def nothing_found_html(question: str | None = None, said: str = NOTHING_FOUND) -> str:
+    """`question`: named above, when the message asked several; `said`: why nothing is
+    quoted (nothing found, or "La suite ?" with nothing to read: `replies.read_on_reply`)."""
+    found_nothing = e(said)
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, 
 
 from bot.chat_input import what_is_said
 from bot.permissions import is_admin
-from bot.replies import NO_QUESTION
+from bot.replies import NO_QUESTION, NOTHING_FOUND, read_on_reply
 from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
@@ -110,7 +110,8 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
         for text in msg.details_html(answer):
             await reply(message, text)
     elif not answer.found:
-        await reply(message, msg.nothing_found_html(question if named else None))
+        said = read_on_reply(answer) or NOTHING_FOUND  # "La suite ?" at the end of the article
+        await reply(message, msg.nothing_found_html(question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
         token = await asyncio.to_thread(service.state.save_answer, message.chat_id, question, pages, shown)
