@@ -79,6 +79,8 @@ _DETERMINERS = frozenset(
     "leur leurs chaque plusieurs certains certaines tout toute tous toutes".split()
 )
 _TOKEN = re.compile(r"\w+'|[\w-]+")
+_ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
+_TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,8 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
-    if _OPENING.match(question.translate(APOSTROPHES)) or not topic.articles:
-        # Elliptical ("Et pour l'Union ?"), or with no article to read it in: the topic's words.
+    if _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question) or not topic.articles:
+        # Elliptical ("Et pour l'Union ?", "Quand ?"), or with no article to read it in: the topic's words.
         return Reading(question, _with_topic(topic, question), topic.articles, topic)
     return Reading(question, question, topic.articles, topic)
 
@@ -158,6 +160,8 @@ def _with_topic(topic: Topic, question: str) -> str:
 def refers_back(question: str) -> bool:
     """Whether `question` leans on something said before it (see the module docstring)."""
     text = question.translate(APOSTROPHES)
+    if is_bare_interrogative(text):
+        return True
     opening = _OPENING.match(text)
     if opening is not None:
         rest = text[opening.end() :].lstrip(" ,")
@@ -174,6 +178,15 @@ def refers_back(question: str) -> bool:
         return True
     possessive = _POSSESSIVE.search(text)
     return possessive is not None and not _owner_before(text[: possessive.start()])
+
+
+def is_bare_interrogative(question: str) -> bool:
+    """An interrogative alone ("Quand ?", "Pourquoi ?", "Depuis quand ?", "Quel âge ?"), which
+    asks it of the question before. "Comment ?" and "Quoi ?" ask to repeat, not this."""
+    text = question.translate(APOSTROPHES).strip().rstrip("?!. ")
+    if text.casefold() in _ASKS_TO_REPEAT or len(_TOKEN.findall(text)) > ELLIPSIS_WORDS:
+        return False
+    return _INTERROGATIVE.fullmatch(_TRAILING_WORD.sub("", text)) is not None
 
 
 def is_elliptical(text: str) -> bool:

@@ -27,6 +27,12 @@ REFERS_BACK = [
     "Et en 2020 ?",
     "Mais pourquoi ?",
     "Et elle, quel âge a-t-elle ?",
+    "Quand ?",  # an interrogative alone asks it of the question before
+    "Pourquoi ?",
+    "Depuis quand ?",
+    "Où ça ?",
+    "En quelle année ?",
+    "Combien de morts ?",
 ]
 STANDS_ALONE = [
     "Quand la nouvelle préfète arrive-t-elle à Toulouse ?",  # the subject is named before the verb
@@ -44,6 +50,8 @@ STANDS_ALONE = [
     "Et quelles munitions l'Allemagne produit-elle ?",  # "Et", then a whole question
     "Et qui est le préfet de région ?",
     "Qui a gagné la finale de la Coupe du monde de football ?",
+    "Comment ?",  # asks to repeat
+    "Quoi ?",
 ]
 
 
@@ -77,6 +85,12 @@ def test_an_elliptical_question_is_searched_with_its_topic_s_words():
     assert reading.articles == (3,) and reading.judged == reading.search
 
 
+def test_an_interrogative_alone_is_searched_with_its_topic_s_words_in_its_article():
+    topic = Topic("Où se réunissent les membres de l'OTAN ?", (1,))
+    reading = read("Quand ?", topic)
+    assert reading == Reading("Quand ?", "Où se réunissent les membres de l'OTAN ? Quand ?", (1,), topic)
+
+
 def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():
     reading = read("Quelle est sa longueur ?", Topic("Quand ouvre la ligne B ?"))
     assert reading.search == "Quand ouvre la ligne B ? Quelle est sa longueur ?" and reading.articles == ()
@@ -97,6 +111,9 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
         "Quel est le sujet du texte ?",
         "De quoi ça parle ?",
         "C'est quoi cet article ?",
+        "Résume",
+        "Tu peux résumer ?",
+        "Un résumé ?",
     ],
 )
 def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_article(question):
@@ -114,6 +131,7 @@ def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_a
         "De quoi parle-t-il ?",  # "il" may be the person the conversation is about
         "De quoi parle le président ?",
         "Quels articles de loi ont été modifiés ?",
+        "Résume la réforme des retraites",
     ],
 )
 def test_a_question_that_names_its_subject_is_not_one_on_what_the_article_is_about(question):
