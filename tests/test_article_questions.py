@@ -54,7 +54,8 @@ def test_a_question_on_the_article_s_details_says_which_detail(question, detail)
 def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subject(question, detail, subject):
     assert asks_for_detail(question) == DetailAsked(detail, subject)
     # It stands alone: the article its subject finds, whatever the conversation was about.
-    assert read(question, Topic("Qui dirige l'OTAN ?", (1,))) == Reading(question, subject, detail=detail)
+    conversation = Topic("Qui dirige l'OTAN ?", (1,))
+    assert read(question, conversation) == Reading(question, subject, detail=detail, by_subject=True)
 
 
 @pytest.mark.parametrize(
