@@ -230,16 +230,32 @@ def format_details(articles: list[ArticleRow], detail: Detail) -> str:
     return "\n\n".join(f"{detail_sentence(a, detail)}\n{format_article_card(a)}" for a in articles)
 
 
+def card_fields(article: ArticleRow) -> list[tuple[str, str]]:
+    """What an article's card says of it, labelled, in order, between its title and
+    `card_footer`: the one card, rendered plain (`format_article_card`) or for Telegram
+    (`bot.telegram.messages.article_card_html`). Its source is its link, or a file's name,
+    never a path on the server."""
+    fields = []
+    if date := french_date(article.date):
+        fields.append(("Date", date))
+    if article.author:
+        fields.append(("Auteur", article.author))
+    link = link_of(article)
+    web = link if link and link.lower().startswith(("http://", "https://")) else None
+    if source := web or source_name(article.source):
+        fields.append(("Source", source))
+    return fields
+
+
+def card_footer(article: ArticleRow) -> str:
+    return f"Article {article.id} — {passages(article.passages)}, ajouté le {french_date(article.added_at[:10])}"
+
+
 def format_article_card(article: ArticleRow) -> str:
     """What the library knows of an article, for the console and the command line."""
     lines = [in_guillemets(article.title or "Sans titre")]
-    if date := french_date(article.date):
-        lines.append(f"Date : {date}")
-    if article.author:
-        lines.append(f"Auteur : {article.author}")
-    if source := link_of(article) or source_name(article.source):
-        lines.append(f"Source : {source}")
-    lines.append(f"Article {article.id} — {passages(article.passages)}, ajouté le {french_date(article.added_at[:10])}")
+    lines += [f"{label} : {value}" for label, value in card_fields(article)]
+    lines.append(card_footer(article))
     return "\n".join(f"    {line}" for line in lines)
 
 

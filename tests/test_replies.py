@@ -11,9 +11,11 @@ from bot.replies import (
     answer_json,
     detail_sentence,
     format_answer,
+    format_article_card,
     format_result,
     quotation_body,
 )
+from bot.telegram.messages import article_card_html
 from index.library import Answer, Result
 from index.store import ArticleRow
 
@@ -119,3 +121,14 @@ def test_what_the_library_did_not_record_of_an_article_is_said_to_be_missing():
 
 def test_a_question_on_a_detail_that_cannot_say_which_article_asks_for_a_topic_first():
     assert format_answer(Answer("Qui a écrit l'article ?", False, detail="author"), sure_from=0.9) == WHICH_ARTICLE
+
+
+def test_an_article_s_card_is_the_same_in_the_console_and_in_telegram_with_a_file_s_name_never_its_path():
+    on_disk = replace(SIGNED, url=None, source="/srv/citebot/imports/castor.txt")
+    plain = format_article_card(on_disk)
+    html = article_card_html(on_disk)
+    assert "Source : castor.txt" in plain and "Source : castor.txt" in html and "/srv/" not in plain + html
+    linked = article_card_html(SIGNED)
+    assert 'Source : <a href="https://www.example.fr/castor">https://www.example.fr/castor</a>' in linked
+    unlinked = linked.replace('<a href="https://www.example.fr/castor">', "").replace("</a>", "")
+    assert [line.strip() for line in format_article_card(SIGNED).splitlines()[1:]] == unlinked.splitlines()[1:]

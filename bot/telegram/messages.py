@@ -13,6 +13,8 @@ from bot.replies import (
     NOTHING_FOUND,
     WHICH_ARTICLE,
     answered_articles,
+    card_fields,
+    card_footer,
     detail_sentence,
     french_date,
     is_unsure,
@@ -22,7 +24,6 @@ from bot.replies import (
     quotation_body,
     quote_link,
     shorten,
-    source_name,
 )
 from bot.state import Vote
 from index.article_questions import Detail
@@ -283,20 +284,14 @@ def empty_library_html() -> str:
 
 
 def article_card_html(article: ArticleRow) -> str:
-    """An article's card for chat users: a link or a file name, never a path on the server."""
+    """An article's card for chat users (`replies.card_fields`): its link linked, long
+    fields shortened."""
     lines = [f"<b>{e(title_of(article))}</b>"]
-    if date := french_date(article.date):
-        lines.append(f"Date : {e(date)}")
-    if article.author:
-        lines.append(f"Auteur : {e(shorten(article.author, FIELD_CHARS))}")
-    link = link_of(article)
-    if href := safe_link(link):
-        lines.append(f'Source : <a href="{href}">{e(shorten(link, FIELD_CHARS))}</a>')
-    elif name := source_name(article.source):
-        lines.append(f"Source : {e(shorten(name, FIELD_CHARS))}")
-    lines.append(
-        f"Article {article.id} — {passages(article.passages)}, ajouté le {e(french_date(article.added_at[:10]) or '')}"
-    )
+    for label, value in card_fields(article):
+        href = safe_link(value) if label == "Source" else None
+        shown = e(shorten(value, FIELD_CHARS))
+        lines.append(f'{label} : <a href="{href}">{shown}</a>' if href else f"{label} : {shown}")
+    lines.append(e(card_footer(article)))
     return "\n".join(lines)
 
 
