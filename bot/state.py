@@ -53,6 +53,9 @@ class StoredAnswer:
     question: str
     pages: tuple[StoredPage, ...]
     results: tuple[ShownResult, ...]
+    # What the conversation was about after it, and where its first quote ends: its
+    # "📖 La suite" button reads on from there (None: no such button).
+    topic: Topic | None = None
 
 
 @dataclass(frozen=True)
@@ -107,13 +110,20 @@ class BotState:
 
     # --- answers behind buttons ------------------------------------------------------------
     def save_answer(
-        self, chat_id: int, question: str, pages: Sequence[StoredPage], results: Sequence[ShownResult]
+        self,
+        chat_id: int,
+        question: str,
+        pages: Sequence[StoredPage],
+        results: Sequence[ShownResult],
+        topic: Topic | None = None,
     ) -> str:
         token = secrets.token_urlsafe(12)  # 96 random bits, 16 characters
         body = {
             "pages": [{"text": p.text, "articles": [list(a) for a in p.articles]} for p in pages],
             "results": [_result_json(r) for r in results],
         }
+        if topic is not None:
+            body["topic"] = {"question": topic.question, "articles": _topic_json(topic)}
         with self._transaction() as run:
             run(
                 "INSERT INTO answers(token, chat_id, question, body, created) VALUES (?, ?, ?, ?, ?)",
@@ -128,7 +138,8 @@ class BotState:
         chat_id, question, body = rows[0]
         data = json.loads(body)
         pages = tuple(StoredPage(p["text"], tuple((int(i), str(t)) for i, t in p["articles"])) for p in data["pages"])
-        return StoredAnswer(token, chat_id, question, pages, tuple(ShownResult(**r) for r in data["results"]))
+        topic = _topic(data["topic"]["question"], data["topic"]["articles"]) if "topic" in data else None
+        return StoredAnswer(token, chat_id, question, pages, tuple(ShownResult(**r) for r in data["results"]), topic)
 
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with

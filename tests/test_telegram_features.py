@@ -192,6 +192,19 @@ def test_la_suite_reads_the_article_on_from_the_last_quote_to_its_end(bot, teleg
     assert "posez d'abord une question" in ask(telegram, 80, 80, "La suite ?", "lecture poursuivre")
 
 
+def test_the_la_suite_button_under_an_answer_reads_on_in_a_new_message(bot, telegram):
+    ask(telegram, 81, 81, "Qui chantera à la soirée d'ouverture du festival de Cornouaille ?", "Nolwenn Korbell")
+    message, read_on = telegram.button(81, "📖 La suite")
+    after = telegram.last_id()
+    telegram.callback(81, 81, message, read_on)
+    then = telegram.wait_for_text(81, "Les billets seront mis en vente", after=after)
+    assert "🔎 <b>La suite ?</b>" in then and "<i>↪ suite de « Qui chantera" in then
+    message, read_on = telegram.button(81, "📖 La suite")  # the new answer's own, further on
+    after = telegram.last_id()
+    telegram.callback(81, 81, message, read_on)
+    assert "l'article s'arrête là" in telegram.wait_for_text(81, "s'arrête", after=after)
+
+
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
     for _ in range(6):  # the same question: answered from the cache, never limited
         assert telegram.inline_answer(telegram.inline_query(62, BRIDGE))["results"]

@@ -147,6 +147,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             CallbackQueryHandler(questions.on_more, pattern=rf"^{questions.PAGE}\|"),
             CallbackQueryHandler(questions.on_reference, pattern=rf"^{questions.ARTICLE}\|"),
             CallbackQueryHandler(questions.on_vote, pattern=rf"^{questions.VOTE}\|"),
+            CallbackQueryHandler(questions.on_read_on, pattern=rf"^{questions.READ_ON}\|"),
             CallbackQueryHandler(admin.on_articles_page, pattern=admin.ARTICLES_PAGE),
             CallbackQueryHandler(questions.on_unknown_button),
             InlineQueryHandler(inline.on_inline_query),

@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.feeds import FeedFollower
 from bot.settings import Settings
 from bot.state import BotState
+from index.conversation import Topic
 from index.library import Answer, Library
 
 
@@ -31,13 +32,15 @@ class BotService:
         """The per-user limit on questions, counted over every process sharing the state."""
         return self.state.allow_question(user_id, self.settings.questions_per_minute)
 
-    def ask(self, chat_id: int, user_id: int | None, question: str) -> Answer:
+    def ask(self, chat_id: int, user_id: int | None, question: str, topic: Topic | None = None) -> Answer:
         """`question` answered in its asker's conversation: read with what it was about, if
-        they asked within `FOLLOW_UP_MINUTES` and it refers back (`index.conversation`);
-        what it is about from now on remembered for every process sharing the state."""
+        they asked within `FOLLOW_UP_MINUTES` and it refers back (`index.conversation`), or
+        with `topic` when given (a button of an earlier answer); what it is about from now on
+        remembered for every process sharing the state."""
         minutes = self.settings.follow_up_minutes
         remember = user_id is not None and minutes > 0
-        topic = self.state.topic(chat_id, user_id, minutes * 60) if remember else None
+        if topic is None and remember:
+            topic = self.state.topic(chat_id, user_id, minutes * 60)
         answer = self.library.ask(question, self.settings.top_k, topic=topic)
         if remember and answer.topic is not None:
             self.state.follow_topic(chat_id, user_id, answer.topic)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 
 from bot.chat_input import what_is_said
 from bot.permissions import is_admin
@@ -23,10 +23,12 @@ from index.errors import NotFound
 from index.library import Answer
 
 # Button data: "<kind>|<answer token>|<argument>", within Telegram's 64 bytes.
-PAGE, ARTICLE, VOTE = "p", "a", "v"
+PAGE, ARTICLE, VOTE, READ_ON = "p", "a", "v", "r"
 BUTTON = re.compile(
-    r"^(?:(?P<kind>[pa])\|(?P<token>[\w-]{1,40})\|(?P<number>\d{1,18})|v\|(?P<vote_token>[\w-]{1,40})\|(?P<vote>[+-]))$"
+    r"^(?:(?P<kind>[par])\|(?P<token>[\w-]{1,40})\|(?P<number>\d{1,18})|v\|(?P<vote_token>[\w-]{1,40})\|(?P<vote>[+-]))$"
 )
+# What the "📖 La suite" button asks, as the asker would type it (`index.article_questions`).
+READ_ON_QUESTION = "La suite ?"
 
 
 def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
@@ -35,6 +37,8 @@ def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
         navigation.append(InlineKeyboardButton("◀ Précédents", callback_data=f"{PAGE}|{answer.token}|{page - 1}"))
     if page + 1 < len(answer.pages):
         navigation.append(InlineKeyboardButton("Plus de passages ▶", callback_data=f"{PAGE}|{answer.token}|{page + 1}"))
+    if answer.topic is not None and answer.topic.read_to is not None:  # what the article says next
+        navigation.append(InlineKeyboardButton("📖 La suite", callback_data=f"{READ_ON}|{answer.token}|0"))
     references = [
         [InlineKeyboardButton(f"📄 {title}", callback_data=f"{ARTICLE}|{answer.token}|{article_id}")]
         for article_id, title in answer.pages[page].articles
@@ -106,18 +110,29 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     if empty:
         await reply(message, msg.empty_library_html())
         return False  # the next questions would be told the same
+    await _send_answer(message, context, answer, named=named)
+    return True
+
+
+async def _send_answer(message: Message, context: Context, answer: Answer, *, named: bool) -> None:
+    """`answer` in the chat of `message`: its passages page by page with their buttons, an
+    article's card, or why nothing is quoted (`named`: the question named above it)."""
+    service = context.service
     if answer.detail is not None:  # "Qui a écrit l'article ?": its card
         for text in msg.details_html(answer):
             await reply(message, text)
     elif not answer.found:
         said = read_on_reply(answer) or NOTHING_FOUND  # "La suite ?" at the end of the article
-        await reply(message, msg.nothing_found_html(question if named else None, said))
+        await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
-        token = await asyncio.to_thread(service.state.save_answer, message.chat_id, question, pages, shown)
-        stored = StoredAnswer(token, message.chat_id, question, tuple(pages), tuple(shown))
+        # The place its first quote ends, for its "📖 La suite" button.
+        topic = answer.topic if answer.topic is not None and answer.topic.read_to is not None else None
+        token = await asyncio.to_thread(
+            service.state.save_answer, message.chat_id, answer.question, pages, shown, topic
+        )
+        stored = StoredAnswer(token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic)
         await reply(message, pages[0].text, answer_markup(stored, 0))
-    return True
 
 
 async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str] | None:
@@ -161,6 +176,26 @@ async def on_reference(update: Update, context: Context) -> None:
         return
     await query.answer()
     await reply(query.message, msg.article_card_html(article))
+
+
+async def on_read_on(update: Update, context: Context) -> None:
+    """ "📖 La suite" under an answer: what the article says after its first quote, as "La
+    suite ?" typed after it would, in a new message (with its own button, to read on)."""
+    pressed = await _pressed(update, context)
+    if pressed is None:
+        return
+    stored, _ = pressed
+    query = update.callback_query
+    if stored.topic is None:  # an answer saved before the button existed
+        await query.answer(msg.EXPIRED, show_alert=True)
+        return
+    await query.answer()
+    user = update.effective_user
+    async with typing(query.message):
+        answer = await asyncio.to_thread(
+            context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, stored.topic
+        )
+    await _send_answer(query.message, context, answer, named=False)
 
 
 async def on_vote(update: Update, context: Context) -> None:
