@@ -320,9 +320,9 @@ class Searcher:
         ]
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
-        if relevant:  # "La suite ?" reads on from the quote shown first
-            topic = replace(topic, read_to=(results[0].passage_id, results[0].quote_end))
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
+        if relevant:  # "La suite ?" reads on from the quote shown first (from the start, after a card)
+            topic = replace(topic, read_to=(results[0].passage_id, 0 if detail else results[0].quote_end))
         if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
             results = [r for r in results if r.article.id == results[0].article.id]
         return Answer(
@@ -374,8 +374,8 @@ class Searcher:
             return None
         shown = tuple(r.article.id for r in results)
         # What follows ("Qui a écrit l'article ?") is read in the article shown, or the articles;
-        # "La suite ?" reads on in the one article shown.
-        read_to = (results[0].passage_id, results[0].quote_end) if len(shown) == 1 else None
+        # "La suite ?" reads on in the one article shown (from its start, after its card).
+        read_to = (results[0].passage_id, 0 if reading.detail else results[0].quote_end) if len(shown) == 1 else None
         topic = replace(reading.topic, read_to=read_to) if reading.topic else None
         topic = topic or (
             Topic(results[0].article.title, shown, read_to) if len(shown) == 1 else Topic(reading.question, shown)

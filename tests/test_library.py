@@ -200,3 +200,26 @@ def test_a_question_answered_without_a_search_does_not_run_the_question_model(tm
         assert len(calls) == 1 and fallback.results  # searched, with the question's vector
         asked = library.ask_many(["Quoi de neuf ?", QUESTION])
         assert calls[1:] == [QUESTION] and all(a.results for a in asked)
+
+
+def test_la_suite_reads_the_article_on_from_the_quote_shown_to_its_end(sample_library):
+    assert sample_library.ask("La suite ?").read_on == "nowhere"  # no quote to read on from
+    answer = sample_library.ask(QUESTION)
+    first = answer.results[0]
+    read = []
+    for _ in range(50):  # bounded: the sample has a few dozen sentences
+        answer = sample_library.ask("La suite ?", topic=answer.topic)
+        if answer.read_on != "read":
+            break
+        read.append(answer.results[0])
+    assert answer.read_on == "end" and not answer.found and read
+    # The next sentences, right after the quote, then passage after passage in reading order.
+    assert read[0].passage_id == first.passage_id and read[0].quote_start > first.quote_end
+    assert first.passage[first.quote_end : read[0].quote_start].strip() == ""
+    positions = [(r.passage_id, r.quote_start) for r in read]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    # After an article's card (no quote shown), it reads from the article's start.
+    card = sample_library.ask("Qui a écrit l'article ?")
+    opening = sample_library.ask("La suite ?", topic=card.topic).results[0]
+    article_start = sample_library.ask("De quoi parle l'article ?").results[0]
+    assert (opening.passage_id, opening.quote_start) == (article_start.passage_id, 0)
