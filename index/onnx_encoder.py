@@ -1,4 +1,4 @@
-"""Questions in 8-bit arithmetic through ONNX Runtime, on CPUs without bfloat16 units.
+"""Questions and passages in 8-bit arithmetic through ONNX Runtime, on CPUs without bfloat16 units.
 
 On a CPU with AVX2 and no AMX, a question's embedding is bound by float32 multiply-adds:
 OpenVINO with 8-bit weights still computes in float32, and its own 8-bit arithmetic
@@ -6,9 +6,9 @@ OpenVINO with 8-bit weights still computes in float32, and its own 8-bit arithme
 multiplies 8-bit activations (quantised per question as it runs, so no calibration text is
 needed) by 8-bit weights with its AVX2 and VNNI integer kernels: a question takes about a
 fifth less time than with OpenVINO's 8-bit weights, its vector within cosine ~0.999 of
-float32's, the retrieval figures within a point (README, "Model"). Passages stay with
-OpenVINO: on long texts ONNX Runtime's 8-bit path is no faster, and the stored vectors keep
-their float32 arithmetic.
+float32's, the retrieval figures within a point (README, "Model"). Passages (the sentences
+ingest embeds, each short) go through it too, one text a run on each core at once: faster
+than OpenVINO's batches of float32 arithmetic on such CPUs (README, "Model").
 
 The network is exported when the model is prepared (`export_onnx_int8`: 236 MB instead of
 470) with its graph already optimised for the CPU provider and its weights in a file of
@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
+from index.batching import Progress
 from index.errors import ModelError
 from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
@@ -166,13 +169,16 @@ def open_session(path: Path, threads: int):
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     # Its threads sleep between questions instead of spinning: spinning threads take
-    # the cores OpenVINO needs for passages in the same process (halving its speed).
+    # the cores passages need in the same process (halving OpenVINO's speed, when measured).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
-class OnnxQuestionEncoder:
-    """Questions as unit vectors, as `OpenVinoEncoder` makes them, through the 8-bit export."""
+class OnnxEncoder:
+    """Questions and passages as unit vectors, as `OpenVinoEncoder` makes them, through the
+    8-bit export. Every text runs alone: activations are quantised over the whole input of a
+    run, so a text's vector would otherwise depend on the texts beside it in a batch (and a
+    stored sentence's on the sentences ingested with it)."""
 
     def __init__(self, folder: Path, *, tokenizer: FolderTokenizer | None = None) -> None:
         """`tokenizer`: the folder's (`index.token_io.FolderTokenizer`), when the caller has it already."""
@@ -180,16 +186,46 @@ class OnnxQuestionEncoder:
             import_onnxruntime()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"ONNX Runtime indisponible : {exc}") from exc
+        self._folder = folder
         self._tokenizer = tokenizer or FolderTokenizer(folder)
-        self._session = open_session(folder / ONNX_INT8_MODEL, min(os.cpu_count() or 1, 4))
-        self.dimension = int(self._session.get_outputs()[0].shape[-1])
+        # Questions come one at a time: a session spreads each over the cores.
+        self._questions = open_session(folder / ONNX_INT8_MODEL, min(os.cpu_count() or 1, 4))
+        self.dimension = int(self._questions.get_outputs()[0].shape[-1])
+        # Passages come many at a time: a session of one thread, run by a worker per core,
+        # keeps every core busy with a text of its own. Opened when passages first come.
+        self.passage_workers = min(os.cpu_count() or 1, 8)
+        self._passages = None
+        self._opening = threading.Lock()
+
+    def _vector(self, session, text: str) -> np.ndarray:
+        feeds = network_inputs(self._tokenizer, [text])
+        return pooled_unit_vectors(session.run(None, feeds)[0], feeds["attention_mask"])[0]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors, in input order, each text run alone: activations are quantised over
-        the whole input of a run, so a question's vector would otherwise depend on the
-        questions asked at the same moment (batching twenty saves under a tenth here)."""
+        """Questions: unit vectors, in input order, each run alone on all the cores (batching
+        twenty saves under a tenth on an AVX2 CPU)."""
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            feeds = network_inputs(self._tokenizer, [text])
-            out[row] = pooled_unit_vectors(self._session.run(None, feeds)[0], feeds["attention_mask"])[0]
+            out[row] = self._vector(self._questions, text)
+        return out
+
+    def encode_passages(
+        self, texts: Sequence[str], progress: Progress | None = None, *, report_every: int = 16
+    ) -> np.ndarray:
+        """Passages: unit vectors, in input order, computed `passage_workers` at a time;
+        `progress(done, total)` every `report_every` texts and at the end."""
+        with self._opening:
+            if self._passages is None:
+                self._passages = open_session(self._folder / ONNX_INT8_MODEL, 1)
+            session = self._passages
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        workers = ThreadPoolExecutor(self.passage_workers, thread_name_prefix="citebot-passages")
+        try:
+            vectors = workers.map(lambda text: self._vector(session, text), texts)
+            for done, vector in enumerate(vectors, start=1):
+                out[done - 1] = vector
+                if progress and (done % report_every == 0 or done == len(texts)):
+                    progress(done, len(texts))
+        finally:  # after a failure, the texts not started yet are dropped
+            workers.shutdown(cancel_futures=True)
         return out

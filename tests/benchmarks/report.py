@@ -100,7 +100,7 @@ def markdown(report: dict) -> str:
             f"{_check(ingest['pipeline_passages_per_s'] >= 60)} | ≥ 60 /s |"
         )
         lines.append(
-            f"| pipeline overhead over the model's raw `encode` ({ingest['raw_encode_passages_per_s']:.1f} /s) "
+            f"| pipeline overhead over the embedder alone ({ingest['raw_encode_passages_per_s']:.1f} /s) "
             f"| {ingest['overhead'] * 100:+.1f} %{_check(ingest['overhead'] <= 0.10)} | ≤ 10 % |"
         )
         if "sentence_transformers_passages_per_s" in ingest:
