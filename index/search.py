@@ -395,7 +395,7 @@ class Searcher:
                 return Answer(reading.question, False, topic=topic, follows=True, read_on="nowhere")
             ids = store.article_passage_ids([rows[passage_id].article.id])
             ids = ids[ids.index(passage_id) :][:READ_ON_PASSAGES] if passage_id in ids else [passage_id]
-            rows = store.get_passages(ids)
+            rows |= store.get_passages(ids[1:])
             sentences = store.passage_sentences(ids, self.dimension)
         for position, next_id in enumerate(ids):
             row = rows.get(next_id)
