@@ -283,8 +283,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
-    # Embedding once compiles the passage network for this CPU and keeps it (OpenVINO's
-    # cache), which the first ingest would otherwise wait for; it also checks the model runs.
+    # Embedding once checks that the model runs; where passages go through OpenVINO (bfloat16,
+    # float32) it also compiles their network for this CPU and keeps it (OpenVINO's cache),
+    # which the first ingest would otherwise wait for.
     embedder.embed_passages(["Le modèle est prêt."])
     # The French word frequencies too (built from wordfreq once): a bot whose model cache is
     # read-only at run time, as in the Docker image, never has to write it.
