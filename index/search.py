@@ -87,6 +87,10 @@ class Answer:
     # For "La suite ?" (`Reading.read_on`): "read" (`results` are the next sentences of the
     # article last quoted), "end" (it says nothing more) or "nowhere" (no quote to read on from).
     read_on: ReadOn | None = None
+    # Whether the article goes on after the place "La suite ?" would read on from (the topic's
+    # `read_to`): False when the first quote ends its last passage, so that nothing offers to
+    # read on where only "l'article s'arrête là" would come.
+    says_more: bool = False
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -321,8 +325,10 @@ class Searcher:
         clock.lap("quotes")
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
+        says_more = False
         if relevant:  # "La suite ?" reads on from the quote shown first (from the start, after a card)
             topic = replace(topic, read_to=(results[0].passage_id, 0 if detail else results[0].quote_end))
+            says_more = detail is not None or goes_on_after(shown[0].row, results[0].quote_end)
         if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
             results = [r for r in results if r.article.id == results[0].article.id]
         return Answer(
@@ -337,6 +343,7 @@ class Searcher:
             reading.follows,
             Judging(passages, weights),
             detail,
+            says_more=says_more,
         )
 
     def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
@@ -380,7 +387,17 @@ class Searcher:
         topic = topic or (
             Topic(results[0].article.title, shown, read_to) if len(shown) == 1 else Topic(reading.question, shown)
         )
-        return Answer(reading.question, True, results, 1.0, topic=topic, follows=reading.follows, detail=reading.detail)
+        says_more = read_to is not None and goes_on_after(rows[read_to[0]], read_to[1])
+        return Answer(
+            reading.question,
+            True,
+            results,
+            1.0,
+            topic=topic,
+            follows=reading.follows,
+            detail=reading.detail,
+            says_more=says_more,
+        )
 
     def _read_on(self, store: Store, reading: Reading) -> Answer:
         """What the article says after the conversation's last quote, for "La suite ?": the
@@ -404,7 +421,10 @@ class Searcher:
             if quoted is not None:
                 result = Result(1, 0.0, row.id, row.article, row.heading, row.text, *quoted)
                 moved = replace(topic, read_to=(row.id, quoted[1]))
-                return Answer(reading.question, True, [result], 1.0, topic=moved, follows=True, read_on="read")
+                more = goes_on_after(row, quoted[1])
+                return Answer(
+                    reading.question, True, [result], 1.0, topic=moved, follows=True, read_on="read", says_more=more
+                )
         return Answer(reading.question, False, topic=topic, follows=True, read_on="end")
 
     def _worth_showing(
@@ -418,6 +438,12 @@ class Searcher:
             return True
         as_first = evidence_for([candidate, *(c for c in ordered if c is not candidate)], passages, weights)
         return self.policy.probability(as_first) >= FURTHER_RESULT_FLOOR
+
+
+def goes_on_after(row: PassageRow, offset: int) -> bool:
+    """Whether the article says more after `offset` in passage `row`: more than spaces after it
+    there, or a later passage (a passage's position counts from 0 in its article)."""
+    return row.position < row.article.passages - 1 or bool(row.text[offset:].strip())
 
 
 def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:

@@ -206,13 +206,17 @@ def test_la_suite_reads_the_article_on_from_the_quote_shown_to_its_end(sample_li
     assert sample_library.ask("La suite ?").read_on == "nowhere"  # no quote to read on from
     answer = sample_library.ask(QUESTION)
     first = answer.results[0]
-    read = []
+    assert answer.says_more  # the article goes on after its quote
+    read, said_more = [], []
     for _ in range(50):  # bounded: the sample has a few dozen sentences
         answer = sample_library.ask("La suite ?", topic=answer.topic)
         if answer.read_on != "read":
             break
         read.append(answer.results[0])
+        said_more.append(answer.says_more)
     assert answer.read_on == "end" and not answer.found and read
+    # Each reading says whether more follows: all but the one that reaches the article's end.
+    assert said_more == [True] * (len(read) - 1) + [False]
     # The next sentences, right after the quote, then passage after passage in reading order.
     assert read[0].passage_id == first.passage_id and read[0].quote_start > first.quote_end
     assert first.passage[first.quote_end : read[0].quote_start].strip() == ""

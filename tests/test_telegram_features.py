@@ -192,17 +192,22 @@ def test_la_suite_reads_the_article_on_from_the_last_quote_to_its_end(bot, teleg
     assert "posez d'abord une question" in ask(telegram, 80, 80, "La suite ?", "lecture poursuivre")
 
 
-def test_the_la_suite_button_under_an_answer_reads_on_in_a_new_message(bot, telegram):
+def test_the_la_suite_button_under_an_answer_reads_on_in_a_new_message_until_the_article_ends(bot, telegram):
     ask(telegram, 81, 81, "Qui chantera à la soirée d'ouverture du festival de Cornouaille ?", "Nolwenn Korbell")
     message, read_on = telegram.button(81, "📖 La suite")
     after = telegram.last_id()
     telegram.callback(81, 81, message, read_on)
     then = telegram.wait_for_text(81, "Les billets seront mis en vente", after=after)
     assert "🔎 <b>La suite ?</b>" in then and "<i>↪ suite de « Qui chantera" in then
-    message, read_on = telegram.button(81, "📖 La suite")  # the new answer's own, further on
+    # That sentence ends the article: its answer has the other buttons, none to read on.
+    newest, _ = telegram.button(81, "👍")
+    assert newest["message_id"] > message["message_id"]
+    labels = [button["text"] for row in newest["reply_markup"]["inline_keyboard"] for button in row]
+    assert not any(label.startswith("📖") for label in labels)
+    # The first answer's button still reads on from its own quote.
     after = telegram.last_id()
     telegram.callback(81, 81, message, read_on)
-    assert "l'article s'arrête là" in telegram.wait_for_text(81, "s'arrête", after=after)
+    assert "Les billets seront mis en vente" in telegram.wait_for_text(81, "Les billets", after=after)
 
 
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
