@@ -126,9 +126,9 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
-        # The place its first quote ends, for its "📖 La suite" button (none where the article ends).
-        reads_on = answer.says_more and answer.topic is not None and answer.topic.read_to is not None
-        topic = answer.topic if reads_on else None
+        # Its topic (which holds where the first quote ends) only where the article goes on: that
+        # is what gives it a "📖 La suite" button. `says_more` is True only beside a `read_to`.
+        topic = answer.topic if answer.says_more else None
         token = await asyncio.to_thread(
             service.state.save_answer, message.chat_id, answer.question, pages, shown, topic
         )
