@@ -267,6 +267,7 @@ def answer_json(answer: Answer, sure_from: float) -> dict:
         "sure": answer.found and not is_unsure(answer, sure_from),
         "detail": answer.detail,  # "date", "author", "source" or "title" when asked for (its card's)
         "read_on": answer.read_on,  # "read", "end" or "nowhere" for "La suite ?"
+        "says_more": answer.says_more,  # whether "La suite ?" would read on after the first quote
         "results": [
             {
                 "rank": r.rank,

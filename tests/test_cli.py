@@ -53,6 +53,7 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
         assert set(result) == {"rank", "score", "article_id", "title", "date", "source", "passage", "quote", "link"}
         assert result["quote"] in result["passage"] and result["source"] == str(SAMPLE)
     assert any("Stoltenberg" in r["quote"] for r in answer["results"])
+    assert answer["says_more"] is True  # the article goes on after the first quote: "La suite ?" reads it
 
 
 def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):

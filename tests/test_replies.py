@@ -107,6 +107,13 @@ def test_asked_for_an_article_s_detail_the_reply_says_it_then_shows_the_card(det
     assert answer_json(answer, sure_from=0.9)["detail"] == detail
 
 
+@pytest.mark.parametrize("says_more", [True, False])
+def test_the_json_answer_says_whether_la_suite_would_read_on(says_more):
+    passage = "Le castor revient sur la Dordogne."
+    result = Result(1, 0.0, 9, ARTICLE, None, passage, 0, len(passage))
+    assert answer_json(Answer("?", True, [result], 1.0, says_more=says_more), sure_from=0.9)["says_more"] is says_more
+
+
 def test_what_the_library_did_not_record_of_an_article_is_said_to_be_missing():
     pasted = replace(SIGNED, date=None, author=None, url=None)
     assert detail_sentence(pasted, "date") == (
