@@ -127,10 +127,10 @@ def export_onnx_int8(bert, folder: Path) -> Path:
 
 def _fused_for_cpu(exported: Path, config) -> Path:
     """`exported` with each layer's attention, its normalisations after a residual sum and its
-    GELU after a bias fused into single operators (ONNX Runtime's transformer optimizer): about
-    400 operators become about 100. A question runs each operator on all the cores, and every
-    operator costs a hand-over between threads that, on a question's twenty tokens, takes as
-    long as the arithmetic of the small ones (README, "Model")."""
+    GELU after a bias fused into single operators (ONNX Runtime's transformer optimizer). A
+    question runs each operator on all the cores, and every operator costs a hand-over between
+    threads that, on a question's few tokens, outlasts the arithmetic of the small ones: fewer
+    operators, a quicker question (README, "Model", "Fewer, larger operators")."""
     from onnxruntime.transformers import optimizer
     from onnxruntime.transformers.fusion_options import FusionOptions
 
