@@ -328,11 +328,13 @@ class FakeTelegram(LoopbackServer):
         edited = {**message, "text": text, "edit_date": int(time.time())}
         self.push({"edited_message": edited})
 
-    def callback(self, chat_id: int, user_id: int, message: dict, data: str) -> None:
+    def callback(self, chat_id: int, user_id: int, message: dict, data: str) -> str:
+        """A user presses a button of `message`; returns the callback query's id."""
+        query_id = str(next(self._ids))
         self.push(
             {
                 "callback_query": {
-                    "id": str(next(self._ids)),
+                    "id": query_id,
                     "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
                     "chat_instance": str(chat_id),
                     "message": message,
@@ -340,6 +342,7 @@ class FakeTelegram(LoopbackServer):
                 }
             }
         )
+        return query_id
 
     def inline_query(self, user_id: int, query: str) -> str:
         """A user types `@bot query` in some chat; returns the inline query's id."""

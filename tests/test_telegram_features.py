@@ -210,6 +210,23 @@ def test_the_la_suite_button_under_an_answer_reads_on_in_a_new_message_until_the
     assert "Les billets seront mis en vente" in telegram.wait_for_text(81, "Les billets", after=after)
 
 
+def test_la_suite_presses_count_as_questions_under_the_per_user_limit(bot, telegram):
+    ask(telegram, 82, 82, "Qui chantera à la soirée d'ouverture du festival de Cornouaille ?", "Nolwenn Korbell")
+    message, read_on = telegram.button(82, "📖 La suite")
+    for _ in range(3):  # with the question, the 4 a minute this bot allows: each reads on
+        after = telegram.last_id()
+        telegram.callback(82, 82, message, read_on)
+        telegram.wait_for_text(82, "Les billets seront mis en vente", after=after)
+    after = telegram.last_id()
+    pressed = telegram.callback(82, 82, message, read_on)  # the fifth in the minute
+    answered = telegram.wait_for(
+        lambda: [c for c in telegram.calls_to("answerCallbackQuery") if c.params.get("callback_query_id") == pressed]
+    )
+    alert = answered[0].params
+    assert "patientez" in alert["text"] and alert.get("show_alert") in (True, "true", "True")
+    assert telegram.texts(82, after=after) == []  # nothing more read to the chat
+
+
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):
     for _ in range(6):  # the same question: answered from the cache, never limited
         assert telegram.inline_answer(telegram.inline_query(62, BRIDGE))["results"]

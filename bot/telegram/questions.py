@@ -190,8 +190,13 @@ async def on_read_on(update: Update, context: Context) -> None:
     if stored.topic is None:  # an answer saved before the button existed
         await query.answer(msg.EXPIRED, show_alert=True)
         return
-    await query.answer()
     user = update.effective_user
+    # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
+    # as a question, so that pressing on and on cannot flood the chat.
+    if user and not await asyncio.to_thread(context.service.may_ask, user.id):
+        await query.answer(msg.SLOW_DOWN, show_alert=True)
+        return
+    await query.answer()
     async with typing(query.message):
         answer = await asyncio.to_thread(
             context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, stored.topic
