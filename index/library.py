@@ -33,7 +33,7 @@ from index.errors import NotFound
 from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
-from index.question_encoder import QuestionEncoder, QuestionVector
+from index.question_encoder import MAX_BATCH, QuestionEncoder, QuestionVector
 from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
@@ -105,9 +105,11 @@ class Library:
         self.searcher = Searcher(self.policy, background, self.config.dimension, candidates)
         self._write_lock = self.backend.write_lock()
         self._reopen_lock = threading.Lock()
-        # One thread embeds questions (those asked at once together) while the asking threads
-        # search the lexical index.
-        self._question_encoder = QuestionEncoder(embedder.embed_queries)
+        # One thread embeds questions (those asked at once together, as many as the model
+        # gains from) while the asking threads search the lexical index.
+        self._question_encoder = QuestionEncoder(
+            embedder.embed_queries, max_batch=getattr(embedder, "questions_per_run", MAX_BATCH)
+        )
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         self._prepared = False  # `prepare_for_questions` was called: a long-running process

@@ -218,13 +218,15 @@ class OnnxEncoder:
             raise ModelError(f"ONNX Runtime indisponible : {exc}") from exc
         self._folder = folder
         self._tokenizer = tokenizer or FolderTokenizer(folder)
-        # Questions come one at a time: a session spreads each over the cores.
+        # A question asked alone: a session spreads it over the cores.
         self._questions = open_session(folder / ONNX_INT8_MODEL, min(os.cpu_count() or 1, 4))
         self.dimension = int(self._questions.get_outputs()[0].shape[-1])
-        # Passages come many at a time: a session of one thread, run by a worker per core,
-        # keeps every core busy with a text of its own. Opened when passages first come.
+        # Several texts at once (passages, or questions asked together): a session of one
+        # thread, run by a worker per core, keeps every core busy with a text of its own,
+        # which takes less time than the same texts in turn on all the cores (one thread
+        # wastes nothing waiting for another). Opened when several texts first come.
         self.passage_workers = min(os.cpu_count() or 1, 8)
-        self._passages = None
+        self._one_thread = None
         self._opening = threading.Lock()
 
     def _vector(self, session, text: str) -> np.ndarray:
@@ -232,12 +234,11 @@ class OnnxEncoder:
         return pooled_unit_vectors(session.run(None, feeds)[0], feeds["attention_mask"])[0]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Questions: unit vectors, in input order, each run alone on all the cores (batching
-        twenty saves under a tenth on an AVX2 CPU)."""
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            out[row] = self._vector(self._questions, text)
-        return out
+        """Questions: unit vectors, in input order. One question runs on all the cores; several
+        (asked at once) run one per core, each alone: the same vectors as one at a time."""
+        if len(texts) == 1:
+            return self._vector(self._questions, texts[0])[None, :]
+        return self.encode_passages(texts)
 
     def encode_passages(
         self, texts: Sequence[str], progress: Progress | None = None, *, report_every: int = 16
@@ -245,9 +246,9 @@ class OnnxEncoder:
         """Passages: unit vectors, in input order, computed `passage_workers` at a time;
         `progress(done, total)` every `report_every` texts and at the end."""
         with self._opening:
-            if self._passages is None:
-                self._passages = open_session(self._folder / ONNX_INT8_MODEL, 1)
-            session = self._passages
+            if self._one_thread is None:
+                self._one_thread = open_session(self._folder / ONNX_INT8_MODEL, 1)
+            session = self._one_thread
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         workers = ThreadPoolExecutor(self.passage_workers, thread_name_prefix="citebot-passages")
         try:

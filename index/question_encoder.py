@@ -2,8 +2,11 @@
 
 A question's embedding runs beside its lexical search (`index.library`). When many people
 ask at once (a bot in a busy group), the questions that arrive while the worker is busy are
-embedded together in its next batch: a batch of short questions costs the model little more
-than one question, so the last of twenty no longer waits for nineteen embeddings in a row.
+embedded together in its next batch, as many as the model gains from (`max_batch`: the
+embedder's `questions_per_run`): a batch of short questions can cost a model little more than
+one question. A model that runs every question alone (ONNX Runtime's 8-bit network) gains
+nothing from a batch, which would only keep its first questions waiting for its last: there
+each question goes on its own, and its answer starts as soon as its vector is ready.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from functools import partial
 
 import numpy as np
 
-# Questions embedded together at most: beyond this, padding to the longest costs more than
-# batching saves.
+# Questions embedded together at most, by a model that gains from batches: beyond this,
+# padding to the longest costs more than batching saves.
 MAX_BATCH = 32
 
 # One question's vector (1-D) and the model's seconds per question, when called (it waits for

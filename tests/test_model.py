@@ -123,9 +123,12 @@ def test_in_8_bits_questions_and_passages_go_through_onnx_runtime_and_find_what_
 
 
 def test_in_8_bits_a_question_gets_the_same_vector_whatever_is_asked_beside_it(embedder):
+    """Several questions at once run alone, one per core: the vectors of one at a time. The
+    question encoder takes them one by one anyway, so that each is answered when it is ready."""
     int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
     alone = np.vstack([int8.embed_queries([q]) for q in FRENCH])
     assert np.array_equal(int8.embed_queries(FRENCH), alone)
+    assert int8.questions_per_run == 1
 
 
 def test_in_8_bits_a_stored_sentence_gets_the_same_vector_whatever_is_ingested_beside_it(embedder):

@@ -5,10 +5,17 @@ Each user asks a question, waits for the answer, reads it for a moment, and asks
 the next: a closed loop, bounded in questions and in time. What is measured is the
 time from the moment the update is available to the bot to the moment its answer
 reaches the Bot API.
+
+    python -m tests.benchmarks.bot_load WORK [--runs 4]
+
+runs it alone on the 100k library a benchmark left in `WORK` (`python -m tests.benchmarks.run
+--work WORK`), with the questions the benchmark asks, and prints each run's figures with the CPU.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import random
 import subprocess
@@ -129,3 +136,25 @@ def _answer_after(telegram: FakeTelegram, chat: int, sent: float):
         if call.at >= sent and any(mark in str(call.params.get("text", "")) for mark in ANSWERED):
             return call
     return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("work", type=Path, help="a benchmark's work folder, holding scale-100000")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--questions", type=int, default=300, help="as many as the benchmark times")
+    args = parser.parse_args()
+    from index.evaluation import load_questions
+    from tests.benchmarks.corpus import SHARED_EVAL
+    from tests.benchmarks.run import machine
+
+    pool = load_questions(SHARED_EVAL / "questions.jsonl")
+    asked = [q.question for q in random.Random(0).sample(pool, min(args.questions, len(pool)))]
+    cpu = machine()
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    for _ in range(args.runs):
+        print(json.dumps(bot_under_load(args.work / "scale-100000", asked)))
+
+
+if __name__ == "__main__":
+    main()
