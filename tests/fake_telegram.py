@@ -58,6 +58,11 @@ class FakeTelegram(LoopbackServer):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Connections kept open between requests, as Telegram's servers keep them: a bot
+            # does not pay a connection per call (every response says its length).
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as two writes
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length).decode()
@@ -137,6 +142,7 @@ class FakeTelegram(LoopbackServer):
                 handler.wfile.write(content)
                 return
         handler.send_response(404)
+        handler.send_header("Content-Length", "0")
         handler.end_headers()
 
     # --- Bot API methods ------------------------------------------------------------------
