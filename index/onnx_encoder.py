@@ -243,8 +243,9 @@ class OnnxEncoder:
     def encode_passages(
         self, texts: Sequence[str], progress: Progress | None = None, *, report_every: int = 16
     ) -> np.ndarray:
-        """Passages: unit vectors, in input order, computed `passage_workers` at a time;
-        `progress(done, total)` every `report_every` texts and at the end."""
+        """Passages (or questions asked together): unit vectors, in input order, computed
+        `passage_workers` at a time; `progress(done, total)` every `report_every` texts and
+        at the end."""
         with self._opening:
             if self._one_thread is None:
                 self._one_thread = open_session(self._folder / ONNX_INT8_MODEL, 1)
