@@ -1,6 +1,7 @@
 """The library with the real model, on both backends: the embedded one (real SQLite, real
 FAISS) and PostgreSQL with pgvector (a real server): what users see is the same."""
 
+import threading
 import time
 
 import pytest
@@ -178,6 +179,46 @@ def test_a_process_that_answers_for_long_runs_the_question_model_before_the_firs
             time.sleep(0.01)
         assert sorted(calls) == ["prepared", "question"]  # run once, and its way for questions alone readied
         assert bot.ask("Qui dirige l'OTAN ?").results
+
+
+def _question_batches_in_a_burst(tmp_path, sample_text, questions_per_run: int | None) -> list[int]:
+    """The sizes of the model's question runs when three questions come while it is busy."""
+    sizes: list[int] = []
+    busy = threading.Event()
+
+    class SlowEmbedder(HashingEmbedder):
+        def embed_queries(self, texts):
+            sizes.append(len(texts))
+            busy.wait(10)  # the first run lasts until the other questions have come
+            return super().embed_queries(texts)
+
+    embedder = SlowEmbedder()
+    if questions_per_run is not None:
+        embedder.questions_per_run = questions_per_run
+    with Library(tmp_path / f"idx-{questions_per_run}", embedder, max_words=60) as library:
+        library.ingest([parse_text(sample_text)])
+        askers = [threading.Thread(target=library.ask, args=(q,)) for q in (QUESTION, "Où sont-ils réunis ?")]
+        first = threading.Thread(target=library.ask, args=("Qui dirige l'OTAN ?",))
+        first.start()
+        for _ in range(500):  # bounded: until the model is busy with the first question
+            if sizes:
+                break
+            time.sleep(0.01)
+        for asker in askers:
+            asker.start()
+        time.sleep(0.5)  # the two others wait behind the first
+        busy.set()
+        for thread in (first, *askers):
+            thread.join(10)
+    return sizes
+
+
+def test_questions_that_come_together_are_embedded_as_the_model_gains_most(tmp_path, sample_text):
+    """A model that says it runs questions alone (`questions_per_run` 1, ONNX Runtime's 8-bit
+    network) gets them one by one, so each is answered as soon as its vector is ready; one
+    that says nothing gets those that waited together."""
+    assert _question_batches_in_a_burst(tmp_path, sample_text, None) == [1, 2]
+    assert _question_batches_in_a_burst(tmp_path, sample_text, 1) == [1, 1, 1]
 
 
 def test_a_question_answered_without_a_search_does_not_run_the_question_model(tmp_path, sample_text):

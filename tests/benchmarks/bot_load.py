@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--questions", type=int, default=300, help="as many as the benchmark times")
     args = parser.parse_args()
+    # Imported here: `tests.benchmarks.run` imports this module, and runs as `__main__`.
     from index.evaluation import load_questions
     from tests.benchmarks.corpus import SHARED_EVAL
     from tests.benchmarks.run import machine
