@@ -52,6 +52,11 @@ CATCH_UP_ROUNDS = 20
 SWAP_WITH_CHANGES = 200
 MAINTENANCE_NICENESS = 10  # CPU share of a busy maintenance thread against a question's: about 1/10
 READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a mapped snapshot ahead
+# The database is read ahead at about a quarter of the pace the disk allows (a pause three
+# times as long as each chunk took): filling the file cache costs the kernel a core while it
+# lasts, and at a million passages (several GB) the questions of those seconds would lose
+# more time to it than they gain (README, "The index directory").
+DATABASE_READ_PAUSE = 3.0
 
 
 class LiveVectors:
@@ -156,10 +161,11 @@ class LiveVectors:
     # --- reading a mapped snapshot ahead ----------------------------------------------------
     def read_ahead(self, store: Store) -> None:
         """For processes that answer questions for long: the index is opened, and the
-        snapshot it maps is read once through, in the maintenance thread, so that its pages
-        are in the system's file cache before questions need them. Otherwise a bot restarted
-        on a large library reads them from disk a few at a time, question after question, for
-        its first minutes (README, "The index directory")."""
+        snapshot it maps is read once through, in the maintenance thread, then the store's
+        database file (each answer reads its candidates' passages and sentences there), so
+        that their pages are in the system's file cache before questions need them. Otherwise
+        a bot restarted on a large library reads them from disk a few at a time, question
+        after question, for its first minutes (README, "The index directory")."""
         if self._maintenance is not None:
             self._reading = self._maintenance.submit(self._read_ahead, store)
 
@@ -175,8 +181,11 @@ class LiveVectors:
                 seconds = read_through(path, self._closing)
                 if seconds is not None:
                     log.info("vector snapshot %s read ahead in %.1f s", path.name, seconds)
+            seconds = read_through(store.path, self._closing, pause=DATABASE_READ_PAUSE)
+            if seconds is not None:
+                log.info("database %s read ahead in %.1f s", store.path.name, seconds)
         except Exception:  # an optimisation: questions are answered without it
-            log.exception("reading the vector snapshot ahead failed")
+            log.exception("reading the library ahead failed")
 
     def close(self) -> None:
         """Stop reading ahead (the maintenance thread is then shut down by the library)."""
@@ -367,21 +376,24 @@ class LiveVectors:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
 
 
-def read_through(path: Path, stop: threading.Event) -> float | None:
+def read_through(path: Path, stop: threading.Event, pause: float = 0.0) -> float | None:
     """Read `path` from start to end (into the system's file cache), unless it would not
-    fit in half the machine's memory or `stop` is set first. Seconds taken, or None if not
-    read through."""
+    fit in half the machine's memory or `stop` is set first; after each chunk, wait `pause`
+    times as long as the chunk took. Seconds taken, or None if not read through."""
     started = time.perf_counter()
     memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     with open(path, "rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size
         if size > memory // 2:
-            log.info("vector snapshot %s not read ahead: larger than half the memory", path.name)
+            log.info("%s not read ahead: larger than half the memory", path.name)
             return None
         buffer = bytearray(READ_AHEAD_CHUNK)
         for _ in range(size // READ_AHEAD_CHUNK + 1):
+            chunk_started = time.perf_counter()
             if stop.is_set() or not file.readinto(buffer):
                 break
+            if pause:
+                stop.wait(pause * (time.perf_counter() - chunk_started))
     return None if stop.is_set() else time.perf_counter() - started
 
 

@@ -161,7 +161,7 @@ def store_id(tmp_path) -> str:
     return library_id
 
 
-def test_a_process_that_answers_for_long_reads_its_mapped_snapshot_ahead_and_others_do_not(tmp_path, caplog):
+def test_a_process_that_answers_for_long_reads_its_snapshot_and_database_ahead_and_others_do_not(tmp_path, caplog):
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
         library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
     (snapshot,) = [path for _, path in snapshots(tmp_path / "idx", store_id(tmp_path))]
@@ -173,6 +173,7 @@ def test_a_process_that_answers_for_long_reads_its_mapped_snapshot_ahead_and_oth
         bot.prepare_for_questions()
         bot.vector_index.wait()
         assert f"vector snapshot {snapshot.name} read ahead" in caplog.text
+        assert f"database {DATABASE} read ahead" in caplog.text  # the passages each answer reads
         assert bot.vector_index.approximate  # opened (mapped) in the background, before any question
         assert bot.ask("conseil numéro 7").results[0].article.title == "Article 7"
 
@@ -182,5 +183,6 @@ def test_reading_ahead_stops_when_the_library_closes(tmp_path):
     path.write_bytes(b"\0" * (3 * READ_AHEAD_CHUNK))
     stop = threading.Event()
     assert read_through(path, stop) is not None
+    assert read_through(path, stop, pause=0.5) is not None  # the database's slower pace reads it all too
     stop.set()
     assert read_through(path, stop) is None
