@@ -298,6 +298,9 @@ def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -
     library.prepare_for_questions()  # as the bot does: the in-memory lexicon, built in the background,
     if library.lexicon is not None:  # is part of the build too
         library.lexicon.wait()
+    # ... and so is reading its files ahead into the system's file cache, which a library reused
+    # from an earlier run may have lost (README, "The last full run on the AMX Xeon").
+    library.vector_index.wait()
     return library, time.perf_counter() - started
 
 
