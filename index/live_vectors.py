@@ -51,7 +51,7 @@ SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
 CATCH_UP_ROUNDS = 20
 SWAP_WITH_CHANGES = 200
 MAINTENANCE_NICENESS = 10  # CPU share of a busy maintenance thread against a question's: about 1/10
-READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a mapped snapshot ahead
+READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a snapshot or the database ahead
 # The database is read ahead at about a quarter of the pace the disk allows (a pause three
 # times as long as each chunk took): filling the file cache costs the kernel a core while it
 # lasts, and at a million passages (several GB) the questions of those seconds would lose
@@ -158,7 +158,7 @@ class LiveVectors:
         if self._index.layout_outdated():
             self._request(store)
 
-    # --- reading a mapped snapshot ahead ----------------------------------------------------
+    # --- reading the library's files ahead ------------------------------------------------
     def read_ahead(self, store: Store) -> None:
         """For processes that answer questions for long: the index is opened, and the
         snapshot it maps is read once through, in the maintenance thread, then the store's
