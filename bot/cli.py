@@ -83,7 +83,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"? {answer.question}")
             print(
                 replies.format_answer(
-                    answer, shown=top_k, empty_library=empty, sure_from=settings.sure_answer_threshold
+                    answer,
+                    shown=top_k,
+                    empty_library=empty,
+                    sure_from=settings.sure_answer_threshold,
+                    command_line=True,
                 )
             )
             print()
@@ -95,7 +99,7 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json([replies.article_json(a) for a in articles])
     elif not articles:
-        print(replies.EMPTY_LIBRARY)
+        print(replies.EMPTY_LIBRARY_COMMAND_LINE)
     else:
         for article in articles:
             print(replies.format_article_line(article))

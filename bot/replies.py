@@ -20,6 +20,16 @@ EMPTY_LIBRARY = (
     "La bibliothèque est vide. Ajoutez un premier article avec /ingest suivi d'une URL, "
     "d'un chemin de fichier ou du texte de l'article."
 )
+# The same, said by the one-shot commands (`python -m bot ask`, `articles`), where /ingest is
+# not a command the reader can type.
+NOTHING_FOUND_COMMAND_LINE = (
+    "Je n'ai rien trouvé sur ce sujet dans la bibliothèque. Essayez de reformuler la question, "
+    "ou ajoutez un article qui en parle avec python -m bot ingest."
+)
+EMPTY_LIBRARY_COMMAND_LINE = (
+    "La bibliothèque est vide. Ajoutez un premier article avec python -m bot ingest suivi d'un "
+    "fichier, d'un dossier ou d'une URL (- pour le texte de l'entrée standard)."
+)
 NO_QUESTION = (
     "Je ne vois pas de question dans ce message : posez-la avec des mots, "
     "par exemple « Qui est le secrétaire général de l'OTAN ? »."
@@ -157,13 +167,17 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
     return answer.found and answer.relevance < sure_from
 
 
-def format_answer(answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float) -> str:
+def format_answer(
+    answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float, command_line: bool = False
+) -> str:
+    """`command_line`: for a one-shot command, whose reader adds articles with `python -m bot
+    ingest` rather than /ingest."""
     if empty_library:
-        return EMPTY_LIBRARY
+        return EMPTY_LIBRARY_COMMAND_LINE if command_line else EMPTY_LIBRARY
     if answer.detail is not None:
         return format_details(answered_articles(answer), answer.detail) if answer.found else WHICH_ARTICLE
     if not answer.found:
-        return read_on_reply(answer) or NOTHING_FOUND
+        return read_on_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
     lines = []
     if answer.follows and answer.topic is not None:  # say what it was read with
         lines.append(f"(suite de « {answer.topic.question} »)")

@@ -250,6 +250,7 @@ def test_articles_delete_stats_and_reindex(run):
     assert missing.returncode == 2 and "aucun article n'a l'identifiant 1" in missing.stderr
     empty = run("ask", QUESTION, extra_env=changed)
     assert "La bibliothèque est vide" in empty.stdout
+    assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
 
 def test_invalid_settings_are_reported(run):

@@ -5,7 +5,10 @@ from dataclasses import replace
 import pytest
 
 from bot.replies import (
+    EMPTY_LIBRARY,
+    EMPTY_LIBRARY_COMMAND_LINE,
     NOTHING_FOUND,
+    NOTHING_FOUND_COMMAND_LINE,
     UNSURE,
     WHICH_ARTICLE,
     answer_json,
@@ -75,6 +78,18 @@ def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
     assert format_answer(answer_of(0.3, found=False), sure_from=0.9) == NOTHING_FOUND
     assert answer_json(answer_of(0.3, found=False), sure_from=0.9)["sure"] is False
+
+
+def test_the_command_line_tells_how_to_add_an_article_with_its_own_command_not_the_chats():
+    declined, empty = answer_of(0.3, found=False), Answer("Qui ?", False)
+    assert "/ingest" in format_answer(declined, sure_from=0.9) and "/ingest" in EMPTY_LIBRARY  # chat and console
+    for reply in (
+        format_answer(declined, sure_from=0.9, command_line=True),
+        format_answer(empty, empty_library=True, sure_from=0.9, command_line=True),
+    ):
+        assert "python -m bot ingest" in reply and "/ingest" not in reply
+    assert format_answer(declined, sure_from=0.9, command_line=True) == NOTHING_FOUND_COMMAND_LINE
+    assert format_answer(empty, empty_library=True, sure_from=0.9, command_line=True) == EMPTY_LIBRARY_COMMAND_LINE
 
 
 SIGNED = ArticleRow(
