@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import random
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -532,7 +533,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = {q.id for q in timed}
     others = [q for q in everything if q.id not in chosen]
     in_turn = [q.question for q in random.Random(1).sample(others, min(args.questions, len(others)))]
-    report: dict = {"machine": machine(), "command": "python -m tests.benchmarks.run " + " ".join(argv or sys.argv[1:])}
+    # Quoted as a shell needs it, so that the command can be run again as it is ("--postgres-sizes ''").
+    command = shlex.join(["python", "-m", "tests.benchmarks.run", *(argv or sys.argv[1:])])
+    report: dict = {"machine": machine(), "command": command}
     stolen = StolenTime()
     stack = contextlib.ExitStack()
     try:
