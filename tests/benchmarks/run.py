@@ -309,14 +309,15 @@ def directory_bytes(directory: Path) -> int:
     return sum(p.stat().st_size for p in directory.rglob("*") if p.is_file())
 
 
-def recall_at_10(library: Library, queries: np.ndarray) -> float:
-    """The library's vector search against exact search over the very vectors it stores,
-    read batch by batch (at a million passages they would not fit in memory at once)."""
-    store = Store(library.directory / DATABASE, create=False)
+def exact_top10(directory: Path, queries: np.ndarray, dimension: int) -> np.ndarray:
+    """The keys of the 10 stored sentence vectors closest to each query, by exact search over
+    the library in `directory`, read batch by batch (at a million passages its vectors would
+    not fit in memory at once)."""
+    store = Store(directory / DATABASE, create=False)
     best_keys = np.full((len(queries), 10), -1, np.int64)
     best_scores = np.full((len(queries), 10), -np.inf, np.float32)
     with store.read():
-        for keys, vectors in store.iter_vectors(library.config.dimension, batch=50_000):
+        for keys, vectors in store.iter_vectors(dimension, batch=50_000):
             scores = queries @ vectors.T
             merged_scores = np.concatenate([best_scores, scores], axis=1)
             merged_keys = np.concatenate([best_keys, np.broadcast_to(keys, scores.shape)], axis=1)
@@ -324,8 +325,14 @@ def recall_at_10(library: Library, queries: np.ndarray) -> float:
             best_scores = np.take_along_axis(merged_scores, top, axis=1)
             best_keys = np.take_along_axis(merged_keys, top, axis=1)
     store.close()
+    return best_keys
+
+
+def recall_at_10(library: Library, queries: np.ndarray) -> float:
+    """The library's vector search against exact search over the very vectors it stores."""
+    exact = exact_top10(library.directory, queries, library.config.dimension)
     found = library.vector_index.search_keys(queries, 10)[1]
-    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(best_keys, found)])), 4)
+    return round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, found)])), 4)
 
 
 def lexical_alone(directory: Path, questions: Sequence[str]) -> dict:
