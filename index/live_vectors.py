@@ -19,7 +19,8 @@ one, which is saved while still private to the maintenance thread and then swapp
 approximate snapshot is opened mapped from its file, with the changes since on top
 (`index.vectors.SnapshotOverlay`); the next snapshot is saved from a private copy (the newest
 one read into memory and brought up to date from the log), never by serialising the index
-questions search. The same thread folds the store's write-ahead log.
+questions search. The same thread merges the store's full-text index and folds its
+write-ahead log, which writers would otherwise do inside their commits.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a snapshot or th
 # lasts, and at a million passages (several GB) the questions of those seconds would lose
 # more time to it than they gain (README, "The index directory").
 DATABASE_READ_PAUSE = 3.0
+# Steps of merging the full-text index a maintenance round takes at most (`Store.merge_terms`:
+# about 25 MB) before it folds the log and sees to the vectors; the rest is left to the next
+# round, so that a large merge never holds up a snapshot or a layout change for long.
+MERGE_STEPS_A_ROUND = 100
 
 
 class LiveVectors:
@@ -219,6 +224,9 @@ class LiveVectors:
                     return
                 self._requested = False
             try:
+                if store.merge_terms(self._closing, MERGE_STEPS_A_ROUND) == MERGE_STEPS_A_ROUND:
+                    with self._schedule_lock:
+                        self._requested = True  # more to merge: another round, once the log is folded
                 store.checkpoint(passive=True)
                 for _ in range(3):  # a library that grew during a layout change may outgrow it
                     if not self._index.layout_outdated():

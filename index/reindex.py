@@ -121,7 +121,7 @@ def copy_library(
     try:
         reuse = LocalBackend(Path(source_directory)).reusable(embedder.name, embedder.dimension)
         copier = _Copier(source, target, embedder, config, reuse, None)
-        with source.read():
+        with source.read(), target.bulk_load():
             copier.copy(list(source.stored_articles(sorted(article_ids))))
         LiveVectors(target_directory, embedder.dimension).write_snapshot(target)
     finally:

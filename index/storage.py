@@ -173,8 +173,10 @@ class LocalBackend:
         return Store(target / DATABASE)
 
     def finish_staging(self, target: Store, dimension: int) -> None:
-        """A vector snapshot, so that the swapped-in library opens without training (it may
-        take seconds: done before the write lock; the last catch-up is replayed from the log)."""
+        """Its full-text index merged, and a vector snapshot, so that the swapped-in library
+        opens without training (seconds: done before the write lock; the last catch-up is
+        replayed from the log)."""
+        target.merge_terms()
         LiveVectors(target.path.parent, dimension, approximate_from=self.approximate_from).write_snapshot(target)
 
     def swap_in(self, target: Store, config: IndexConfig) -> None:

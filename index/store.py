@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,6 +82,16 @@ VECTOR_DTYPE = np.dtype("<f2")
 # A sentence's key in the vector index is passage id × SENTENCE_SLOTS + its position: a
 # passage of at most 1,000 words (the settings' cap) has fewer sentences than that.
 SENTENCE_SLOTS = 1024
+# The full-text index's segments are merged a step at a time (`Store.merge_terms`), each step
+# rewriting about this many leaf pages in a write transaction of its own, by default at most
+# this many steps a call (about 250 MB: more than a million passages' whole full-text index) ...
+MERGE_STEP_PAGES = 64
+MERGE_STEPS = 1_000
+# ... with a pause after each, at least this long and twice as long as the step took: a writer
+# waiting for the lock retries after growing sleeps (1, 2, 5, 10 ms… SQLite's busy handler),
+# so steps run back to back would keep it out until the whole merge is done.
+MERGE_PAUSE = 0.01
+WAL_SIZE_LIMIT = 64 << 20  # bytes of write-ahead log kept on disk once it is folded (`_connect`)
 
 
 @dataclass(frozen=True)
@@ -194,6 +205,7 @@ class Store:
             # Which database this is: vector snapshots are named after it, so that a snapshot
             # of a database a reindex replaced is never taken for one of this database.
             self._db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('library_id', lower(hex(randomblob(8))))")
+            self._no_merging_in_commits()
 
     # --- connections and transactions ---------------------------------------------------
     @property
@@ -207,6 +219,10 @@ class Store:
         # A commit is on disk when it returns (the log is synced): a write the user was told
         # succeeded survives a power loss too, not only a crash of the process.
         connection.execute("PRAGMA synchronous = FULL")
+        # The log is reused from its start once folded, never shrunk: a large ingest, with the
+        # full-text index merged beside it, leaves it hundreds of MB long. Cut back to this
+        # when it is reset.
+        connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         if self._background_checkpoints:
             connection.execute("PRAGMA wal_autocheckpoint = 0")
         return connection
@@ -214,10 +230,47 @@ class Store:
     def close(self) -> None:
         self._connections.close()
 
+    def _no_merging_in_commits(self) -> None:
+        """SQLite's full-text index (FTS5) merges its segments inside whichever commit crosses
+        its work counter, 64 pages for each level of the index: megabytes in one user's write
+        to a large library (README, "The index directory"). Not in this library's commits
+        (FTS5's `automerge` 0, stored in the database, so for every process): `merge_terms`
+        does that work, from a library's maintenance thread after its writes, or at the end of
+        a tool's (`bulk_load`). Only a level that reaches 16 segments is still merged in a
+        commit (FTS5's `crisismerge`), which `merge_terms` keeps from happening."""
+        row = self._db.execute("SELECT v FROM passage_terms_config WHERE k = 'automerge'").fetchone()
+        if row is None or row[0] != 0:
+            self._db.execute("INSERT INTO passage_terms(passage_terms, rank) VALUES ('automerge', 0)")
+
+    def merge_terms(self, stop: threading.Event | None = None, steps: int = MERGE_STEPS) -> int:
+        """Merge the full-text index's segments as far as there is work (FTS5's `merge`
+        command: each level holding four segments or more, and a merge under way), a step of
+        `MERGE_STEP_PAGES` at a time, at most `steps` of them, pausing after each so that
+        other writers get the lock (once `stop` is set, without pauses). The steps that merged
+        something: `steps` when there may be more to merge."""
+        for step in range(steps):
+            started = time.perf_counter()
+            with self.write():
+                before = self._db.total_changes
+                self._db.execute(
+                    "INSERT INTO passage_terms(passage_terms, rank) VALUES ('merge', ?)", (MERGE_STEP_PAGES,)
+                )
+                merged = self._db.total_changes - before >= 2  # FTS5's sign that it did some work
+            if not merged:
+                return step
+            pause = max(MERGE_PAUSE, 2 * (time.perf_counter() - started))
+            if stop is None:
+                time.sleep(pause)
+            else:
+                stop.wait(pause)
+        return steps
+
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Fill an empty library (nothing to do differently here: FAISS is built from it later)."""
+        """Fill an empty library (FAISS is built from it later); its full-text index is merged
+        at the end."""
         yield
+        self.merge_terms()
 
     def checkpoint(self, *, passive: bool = False) -> None:
         """Fold the write-ahead log into the database file: all of it, waiting for readers and

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from index.directory import DATABASE, snapshots
 from index.library import Library
 from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
+from index.reindex import rebuild
 from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import HashingEmbedder
@@ -78,23 +79,30 @@ def test_the_layout_changes_in_the_background_and_takes_in_the_writes_made_meanw
 
 
 class RecordedCheckpoints(Store):
-    """Notes which thread folds the write-ahead log, and how."""
+    """Notes which thread folds the write-ahead log, and how, and which merges the full-text
+    index's segments (and whether it merged any)."""
 
-    def __init__(self, path, calls: list, **options) -> None:
+    def __init__(self, path, calls: list, merges: list | None = None, **options) -> None:
         super().__init__(path, **options)
-        self.calls = calls
+        self.calls, self.merges = calls, merges if merges is not None else []
 
     def checkpoint(self, *, passive: bool = False) -> None:
         self.calls.append((threading.current_thread().name, passive))
         super().checkpoint(passive=passive)
 
+    def merge_terms(self, *args, **kwargs) -> int:
+        steps = super().merge_terms(*args, **kwargs)
+        self.merges.append((threading.current_thread().name, steps))
+        return steps
+
 
 @dataclass(frozen=True)
 class RecordingBackend(LocalBackend):
     calls: list = field(default_factory=list)
+    merges: list = field(default_factory=list)
 
     def open_store(self, directory, **options):
-        return RecordedCheckpoints(directory / DATABASE, self.calls, **options)
+        return RecordedCheckpoints(directory / DATABASE, self.calls, self.merges, **options)
 
 
 def test_a_write_returns_before_the_log_is_folded_into_the_database(tmp_path):
@@ -107,6 +115,36 @@ def test_a_write_returns_before_the_log_is_folded_into_the_database(tmp_path):
         assert backend.calls and all(
             name.startswith("vector-maintenance") and passive for name, passive in backend.calls
         )
+
+
+def full_text_segments(store: Store) -> int:
+    return store._db.execute("SELECT count(DISTINCT segid) FROM passage_terms_idx").fetchone()[0]
+
+
+def test_a_library_written_one_article_at_a_time_merges_its_full_text_index_behind_the_writes(tmp_path):
+    """SQLite's full-text index would merge its segments inside whichever commit crosses its
+    work counter (megabytes in one write to a large library); here the maintenance thread
+    merges them after the writes, and they stay few."""
+    backend = RecordingBackend(tmp_path / "idx")
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        for n in range(80):
+            library.ingest([article(n)])
+            library.vector_index.wait()
+        assert full_text_segments(library._current().store) <= 6
+        assert {name for name, steps in backend.merges if steps} == {"vector-maintenance_0"}
+        assert library.ask("conseil numéro 42").results[0].article.title == "Article 42"
+    consistent(tmp_path / "idx")
+
+
+def test_a_reindexed_library_has_its_full_text_index_merged(tmp_path):
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(40)])
+        config = library.config
+    rebuild(LocalBackend(tmp_path / "idx"), HashingEmbedder(), config, batch_sentences=2)  # a commit an article
+    store = Store(tmp_path / "idx" / DATABASE)
+    assert full_text_segments(store) <= 4
+    store.close()
+    consistent(tmp_path / "idx")
 
 
 class SlowCopyVectors(LiveVectors):
