@@ -1,7 +1,7 @@
 """Kill -9 campaign: a process writing to a library is killed at a random moment, again and
-again; after each kill the library must open, its rows and vectors must agree, and every
-write the process acknowledged must be there (every article it reported added, none it
-reported deleted).
+again; after each kill the library must open, its rows and vectors must agree, its full-text
+index must pass SQLite's integrity check, and every write the process acknowledged must be
+there (every article it reported added, none it reported deleted).
 
     python -m tests.crash_campaign --trials 60     # README, "The index directory"
 
