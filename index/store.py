@@ -84,7 +84,7 @@ VECTOR_DTYPE = np.dtype("<f2")
 SENTENCE_SLOTS = 1024
 # The full-text index's segments are merged a step at a time (`Store.merge_terms`), each step
 # rewriting about this many leaf pages in a write transaction of its own, by default at most
-# this many steps a call (about 250 MB: more than a million passages' whole full-text index) ...
+# this many steps a call (about 250 MB: ten times the 100k library's whole full-text index, 23 MB) ...
 MERGE_STEP_PAGES = 64
 MERGE_STEPS = 1_000
 # ... with a pause after each, at least this long and twice as long as the step took: a writer
@@ -237,7 +237,8 @@ class Store:
         (FTS5's `automerge` 0, stored in the database, so for every process): `merge_terms`
         does that work, from a library's maintenance thread after its writes, or at the end of
         a tool's (`bulk_load`). Only a level that reaches 16 segments is still merged in a
-        commit (FTS5's `crisismerge`), which `merge_terms` keeps from happening."""
+        commit (FTS5's `crisismerge`), which `merge_terms`, merging a level from four, keeps
+        rare."""
         row = self._db.execute("SELECT v FROM passage_terms_config WHERE k = 'automerge'").fetchone()
         if row is None or row[0] != 0:
             self._db.execute("INSERT INTO passage_terms(passage_terms, rank) VALUES ('automerge', 0)")
