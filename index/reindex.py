@@ -109,7 +109,12 @@ def copy_articles(
 
 
 def copy_library(
-    source_directory: Path, target_directory: Path, embedder: Embedder, config: IndexConfig, article_ids: set[int]
+    source_directory: Path,
+    target_directory: Path,
+    embedder: Embedder,
+    config: IndexConfig,
+    article_ids: set[int],
+    batch_sentences: int = BATCH_SENTENCES,
 ) -> None:
     """A new library at `target_directory` holding these articles of the source one, with
     their ids and, when they can be reused, their vectors (evaluation builds libraries of
@@ -120,7 +125,7 @@ def copy_library(
     target = Store(target_directory / DATABASE)
     try:
         reuse = LocalBackend(Path(source_directory)).reusable(embedder.name, embedder.dimension)
-        copier = _Copier(source, target, embedder, config, reuse, None)
+        copier = _Copier(source, target, embedder, config, reuse, None, batch_sentences)
         with source.read(), target.bulk_load():
             copier.copy(list(source.stored_articles(sorted(article_ids))))
         LiveVectors(target_directory, embedder.dimension).write_snapshot(target)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from index.directory import DATABASE, snapshots
 from index.library import Library
 from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
-from index.reindex import rebuild
+from index.reindex import copy_library, rebuild
 from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import HashingEmbedder
@@ -145,6 +145,20 @@ def test_a_reindexed_library_has_its_full_text_index_merged(tmp_path):
     assert full_text_segments(store) <= 4
     store.close()
     consistent(tmp_path / "idx")
+
+
+def test_a_library_copied_for_evaluation_has_its_full_text_index_merged(tmp_path):
+    """`bot eval` copies libraries of every size from the full one, a batch of sentences a commit."""
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(40)])
+        config = library.config
+        kept = {a.id for a in library.articles()[:30]}
+    copy_library(tmp_path / "idx", tmp_path / "copy", HashingEmbedder(), config, kept, batch_sentences=2)
+    store = Store(tmp_path / "copy" / DATABASE)
+    assert full_text_segments(store) <= 4
+    assert store.counts()[0] == 30
+    store.close()
+    consistent(tmp_path / "copy")
 
 
 class SlowCopyVectors(LiveVectors):
