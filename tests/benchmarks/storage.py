@@ -23,10 +23,16 @@ MAX_WORDS = 200
 
 
 def _written_bytes(scope: str = "self") -> int:
-    """Bytes this process ("self") or the calling thread ("thread-self") has caused to be
-    written to storage (Linux /proc accounting)."""
+    """Bytes this process ("self") or the calling thread ("thread-self") has handed to the
+    kernel in write calls (Linux /proc accounting, `wchar`: SQLite writes its pages with
+    `pwrite`, nothing through memory maps but its few-kilobyte index of the log). Not
+    `write_bytes`, the pages the process dirtied: on kernels that cache a file in large
+    folios (ext4 since Linux 6.16), a 4 KiB write into a page read ahead dirties and counts
+    its whole folio (100 writes of 4 KiB into a file just read counted 20 MB on Linux 6.18),
+    which made the maintenance's checkpoints look six to seven times their size (README,
+    "The last full run on the AMX Xeon")."""
     for line in Path(f"/proc/{scope}/io").read_text().splitlines():
-        if line.startswith("write_bytes:"):
+        if line.startswith("wchar:"):
             return int(line.split()[1])
     return 0
 
@@ -37,7 +43,7 @@ def _directory_bytes(directory: Path) -> int:
 
 def write_cost(library: Library, documents, writes: int = 20) -> dict:
     """One article at a time: time (the recycled embedder costs nothing) and bytes written
-    by the writing thread, counted by the kernel (its log pages and commit), median and max
+    by the writing thread (`_written_bytes`: its log pages and commit), median and max
     over `writes`; and what the maintenance thread wrote behind them (folding the log into
     the database, snapshots), per write, over the whole run. The first write is timed apart:
     in a process that just opened the library, it reads the database pages it touches."""
