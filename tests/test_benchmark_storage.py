@@ -1,0 +1,26 @@
+"""The benchmark's write figures count the bytes a write hands to the kernel, whatever the
+page cache holds of the file it writes into."""
+
+import os
+
+from tests.benchmarks.storage import _written_bytes
+
+PAGE = 4096
+
+
+def test_a_page_written_into_a_file_just_read_counts_as_one_page(tmp_path):
+    """A file read ahead may sit in the page cache in large folios, and the kernel's count of
+    pages dirtied then charges each small write the whole folio (ext4 on Linux 6.16 and later)."""
+    database = tmp_path / "library.sqlite3"
+    with database.open("wb") as file:
+        file.write(os.urandom(16 * 2**20))
+        os.fsync(file.fileno())  # on the disk: the pages are clean when the test writes
+    assert len(database.read_bytes()) == 16 * 2**20  # read whole, as the library reads its files ahead
+    descriptor = os.open(database, os.O_RDWR)
+    try:
+        before = _written_bytes("thread-self")
+        for page in range(10):
+            os.pwrite(descriptor, b"x" * PAGE, page * 64 * PAGE)
+        assert _written_bytes("thread-self") - before == 10 * PAGE
+    finally:
+        os.close(descriptor)
