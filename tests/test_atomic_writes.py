@@ -32,6 +32,9 @@ def consistent(directory) -> tuple[int, int]:
     with store.read():
         stored = store.passage_ids()
         keys, _ = store.sentence_vectors(stored, HashingEmbedder.dimension)
+    # A write of its own, after the reading: the library's maintenance may have committed a
+    # merge step meanwhile, and a reading transaction cannot become a writing one after that.
+    with store.write():
         store._db.execute("INSERT INTO passage_terms(passage_terms) VALUES ('integrity-check')")  # raises if not
     store.close()
     assert sorted(set((keys // SENTENCE_SLOTS).tolist())) == stored
