@@ -29,7 +29,7 @@ def _written_bytes(scope: str = "self") -> int:
     `write_bytes`, the pages the process dirtied: on kernels that cache a file in large
     folios (ext4 since Linux 6.16), a 4 KiB write into a page read ahead dirties and counts
     its whole folio (100 writes of 4 KiB into a file just read counted 20 MB on Linux 6.18),
-    which made the maintenance's checkpoints look six to seven times their size (README,
+    which made the maintenance's checkpoints look 7 to 50 times their size (README,
     "The last full run on the AMX Xeon")."""
     for line in Path(f"/proc/{scope}/io").read_text().splitlines():
         if line.startswith("wchar:"):
