@@ -167,6 +167,12 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
     return answer.found and answer.relevance < sure_from
 
 
+def respelled_note(answer: Answer) -> str:
+    """Which words of the question were read as others (`Answer.respelled`): « lu « Stutthof »
+    pour « Strutthof » »."""
+    return "lu " + ", ".join(f"« {read} » pour « {typed} »" for typed, read in answer.respelled)
+
+
 def format_answer(
     answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float, command_line: bool = False
 ) -> str:
@@ -181,6 +187,8 @@ def format_answer(
     lines = []
     if answer.follows and answer.topic is not None:  # say what it was read with
         lines.append(f"(suite de « {answer.topic.question} »)")
+    if answer.respelled:
+        lines.append(f"({respelled_note(answer)})")
     if is_unsure(answer, sure_from):
         lines.append(UNSURE)
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
@@ -282,6 +290,7 @@ def answer_json(answer: Answer, sure_from: float) -> dict:
         "detail": answer.detail,  # "date", "author", "source" or "title" when asked for (its card's)
         "read_on": answer.read_on,  # "read", "end" or "nowhere" for "La suite ?"
         "says_more": answer.says_more,  # whether "La suite ?" would read on after the first quote
+        "respelled": [{"typed": typed, "read": read} for typed, read in answer.respelled],  # typos read through
         "results": [
             {
                 "rank": r.rank,

@@ -28,6 +28,7 @@ from index.article_questions import (
     asks_what_it_is_about,
     asks_whats_new,
 )
+from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
 _DEMONSTRATIVE = re.compile(
@@ -112,6 +113,9 @@ class Reading:
     by_subject: bool = False
     latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
     read_on: bool = False  # it asks what the article says next (`asks_to_read_on`): `topic.read_to` on
+    # Words of the question read as the library's (`index.spelling`: "Strutthof" as "Stutthof"),
+    # each (as typed, as read); `search` holds them as read.
+    respelled: tuple[tuple[str, str], ...] = ()
 
     @property
     def of_articles_meant(self) -> bool:
@@ -128,9 +132,10 @@ class Reading:
     def judged(self) -> str:
         """What the decision to answer weighs the best passage against: the question as it is
         understood, with its topic ("Quelle est sa longueur ?" holds one word of its own)."""
-        if self.topic is None or self.search != self.question:
+        question = respell(self.question, dict(self.respelled))
+        if self.topic is None or self.search != question:
             return self.search
-        return _with_topic(self.topic, self.question)
+        return _with_topic(self.topic, question)
 
 
 def read(question: str, topic: Topic | None = None) -> Reading:

@@ -243,7 +243,11 @@ class Library:
         search runs: the two stages overlap (README, "Performance")."""
         if not questions:
             return []
-        readings = [read(q, t) for q, t in zip(questions, topics or [None] * len(questions), strict=True)]
+        opened = self._current()
+        readings = [
+            self.searcher.respelled(opened.store, opened.lexicon, read(q, t))
+            for q, t in zip(questions, topics or [None] * len(questions), strict=True)
+        ]
         # A question answered without a search (`Reading.of_articles_meant`) is embedded only
         # if it falls back to one (its articles deleted since).
         searched = [not r.of_articles_meant for r in readings]
@@ -252,7 +256,6 @@ class Library:
             if mode == "lexical"
             else self._question_encoder.vectors([r.search for r in readings], searched)
         )
-        opened = self._current()
         return [
             self.searcher.answer(opened.store, opened.vectors, opened.lexicon, r, vector, top_k, mode)
             for r, vector in zip(readings, vectors, strict=True)

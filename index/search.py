@@ -33,6 +33,7 @@ from index.ranking import (
     reciprocal_rank_fusion,
 )
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
+from index.spelling import corrections, respell, words_read_as
 from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
 
@@ -91,6 +92,8 @@ class Answer:
     # `read_to`): False when the first quote ends its last passage, so that nothing offers to
     # read on where only "l'article s'arrête là" would come.
     says_more: bool = False
+    # Words of the question read as others (`Reading.respelled`): (as typed, as read).
+    respelled: tuple[tuple[str, str], ...] = ()
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -299,7 +302,15 @@ class Searcher:
             else:
                 weights = idf_weights(judged_terms, frequencies, passages)
         if not fused:
-            return Answer(reading.question, False, [], timings=clock.laps, topic=reading.topic, follows=reading.follows)
+            return Answer(
+                reading.question,
+                False,
+                [],
+                timings=clock.laps,
+                topic=reading.topic,
+                follows=reading.follows,
+                respelled=reading.respelled,
+            )
         own_weights = {t: weights[t] for t in set(query_terms)} if judged_apart else weights
         asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
@@ -344,7 +355,32 @@ class Searcher:
             Judging(passages, weights),
             detail,
             says_more=says_more,
+            respelled=reading.respelled,
         )
+
+    def respelled(self, store: Store, lexicon: LiveLexicon | None, reading: Reading) -> Reading:
+        """`reading` with the typos of what it searches read through (`index.spelling`): each
+        word no passage holds and French does not use, one letter from a term the library
+        holds, replaced by a word of the library's with that term. Needs the French word
+        frequencies (without them every rare name would look like a typo)."""
+        if reading.of_articles_meant or self.background is None:
+            return reading
+        background = self.background
+        with store.read():
+            terms_index = lexicon.lexical(store) if lexicon is not None else store
+            read_as = corrections(terms(reading.search), terms_index.document_frequencies, background.frequencies)
+            if not read_as:
+                return reading
+
+            def text_holding(term: str) -> str:
+                hits = terms_index.lexical_search([term], 1)
+                rows = store.get_passages([i for i, _ in hits]).values()
+                return " ".join(f"{r.article.title} {r.heading or ''} {r.text}" for r in rows)
+
+            replaced = words_read_as(reading.search, read_as, text_holding)
+        if not replaced:
+            return reading
+        return replace(reading, search=respell(reading.search, replaced), respelled=tuple(replaced.items()))
 
     def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
         """What the articles are about, for a question that asks it (`Reading.about`), or the

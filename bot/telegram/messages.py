@@ -23,6 +23,7 @@ from bot.replies import (
     plural,
     quotation_body,
     quote_link,
+    respelled_note,
     shorten,
 )
 from bot.state import Vote
@@ -201,6 +202,8 @@ def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[Answer
     notes = ""  # under the question (and its page number), on every page
     if answer.follows and answer.topic is not None:  # say what it was read with
         notes += f"\n<i>↪ suite de « {e(shorten(answer.topic.question, QUESTION_CHARS))} »</i>"
+    if answer.respelled:
+        notes += f"\n<i>✏️ {e(respelled_note(answer))}</i>"
     if is_unsure(answer, sure_from):
         notes += f"\n<i>{e(UNSURE_HEADER)}</i>"
     room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
