@@ -3,8 +3,8 @@ French does not use, one letter from a term the library holds ("Strutthof" for "
 "appartiennet" for "appartiennent", "viillage" for "village"), is read as the library's word
 before the question is searched, embedded and weighed; the answer says which words it read so.
 
-Pure functions: the caller passes the lookups (the library's term counts, the French terms
-known, a passage text holding a term)."""
+Pure functions: the caller passes the lookups (the library's term counts, French terms'
+frequencies, a passage text holding a term)."""
 
 from __future__ import annotations
 
