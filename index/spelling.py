@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
 
-from index.analysis import STOPWORDS, stem
+from index.analysis import terms
 
 # Shorter words are one letter from too many others ("seul" / "seuil", "otn" / "oui").
 MIN_LETTERS = 5
@@ -65,12 +65,13 @@ def words_read_as(question: str, read_as: Mapping[str, str], text_holding: Calla
     rather than "principal")."""
     replaced: dict[str, str] = {}
     for word in dict.fromkeys(_WORD.findall(question)):
-        lowered = word.lower()
-        if lowered in STOPWORDS or (term := stem(lowered)) not in read_as:
+        term = next(iter(terms(word)), None)  # none for a stop word
+        if term not in read_as:
             continue
-        found = {w for w in _WORD.findall(text_holding(read_as[term])) if stem(w.lower()) == read_as[term]}
+        found = {w for w in _WORD.findall(text_holding(read_as[term])) if terms(w) == [read_as[term]]}
         if found:
-            replaced[word] = max(sorted(found), key=lambda w: SequenceMatcher(None, lowered, w.lower()).ratio())
+            typed = word.lower()
+            replaced[word] = max(sorted(found), key=lambda w: SequenceMatcher(None, typed, w.lower()).ratio())
     return replaced
 
 
