@@ -91,6 +91,11 @@ class LiveVectors:
         self._requested = False  # a round is asked for (a write happened since the last one)
         self._reading: Future | None = None  # reading the snapshot ahead
         self._closing = threading.Event()
+        # What this process's maintenance has written, for logs and the benchmark's write cost
+        # (most of which they are): steps of full-text merging (64 pages each; now and then a
+        # write sets off the merge of a large level) and snapshots (the whole index each).
+        self.merge_steps = 0
+        self.snapshots_written = 0
 
     @property
     def kind(self) -> str:
@@ -224,7 +229,9 @@ class LiveVectors:
                     return
                 self._requested = False
             try:
-                if store.merge_terms(self._closing, MERGE_STEPS_A_ROUND) == MERGE_STEPS_A_ROUND:
+                merged = store.merge_terms(self._closing, MERGE_STEPS_A_ROUND)
+                self.merge_steps += merged
+                if merged == MERGE_STEPS_A_ROUND:
                     with self._schedule_lock:
                         self._requested = True  # more to merge: another round, once the log is folded
                 store.checkpoint(passive=True)
@@ -248,7 +255,7 @@ class LiveVectors:
         applied = self._caught_up(index, applied, store)
         if applied is None:
             return
-        write_snapshot(self.directory, store.library_id(), applied, faiss.serialize_index(index.raw).tobytes())
+        self._write_snapshot_file(store, applied, faiss.serialize_index(index.raw).tobytes())
         if self._swap_in(index, applied, store):
             log.info("vector index now %s (%d vectors)", index.kind, len(index))
             self._saved(applied, store)
@@ -355,13 +362,18 @@ class LiveVectors:
                 if isinstance(self._index, SnapshotOverlay):
                     return
                 seq, data = self._applied, faiss.serialize_index(self._index.raw)
-        path = write_snapshot(self.directory, store.library_id(), seq, data.tobytes())
+        path = self._write_snapshot_file(store, seq, data.tobytes())
         del data
         if isinstance(self._index, SnapshotOverlay):
             overlay = SnapshotOverlay(FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=True))
             if not self._swap_in(overlay, seq, store):
                 return
         self._saved(seq, store)
+
+    def _write_snapshot_file(self, store: Store, seq: int, data: bytes) -> Path:
+        path = write_snapshot(self.directory, store.library_id(), seq, data)
+        self.snapshots_written += 1
+        return path
 
     def _private_copy(self, store: Store) -> tuple[int, FaissVectorStore] | None:
         """The newest snapshot read into memory and brought up to date from the log, for this

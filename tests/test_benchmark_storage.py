@@ -3,7 +3,10 @@ page cache holds of the file it writes into."""
 
 import os
 
-from tests.benchmarks.storage import _written_bytes
+from index.library import Library
+from tests.benchmarks.storage import _written_bytes, write_cost
+from tests.conftest import HashingEmbedder
+from tests.test_atomic_writes import article
 
 PAGE = 4096
 
@@ -24,3 +27,14 @@ def test_a_page_written_into_a_file_just_read_counts_as_one_page(tmp_path):
         assert _written_bytes("thread-self") - before == 10 * PAGE
     finally:
         os.close(descriptor)
+
+
+def test_the_write_figures_count_the_full_text_merging_the_writes_set_off(tmp_path):
+    """What a write costs behind it is mostly the merging of the full-text index it sets off,
+    now and then a large level at once: the figures say how many merge steps their writes made."""
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as library:
+        documents = (article(n) for n in range(100))
+        figures = write_cost(library, documents, writes=20)
+    assert figures["merge_steps"] >= 1  # each write adds a segment; FTS5 merges a level of four
+    assert figures["background_kb_per_write"] > 0
+    assert figures["kb_p50"] > 0

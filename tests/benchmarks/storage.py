@@ -45,15 +45,21 @@ def write_cost(library: Library, documents, writes: int = 20) -> dict:
     """One article at a time: time (the recycled embedder costs nothing) and bytes written
     by the writing thread (`_written_bytes`: its log pages and commit), median and max
     over `writes`; and what the maintenance thread wrote behind them (folding the log into
-    the database, snapshots), per write, over the whole run. The first write is timed apart:
-    in a process that just opened the library, it reads the database pages it touches."""
+    the database, merging the full-text index, snapshots), per write, over the whole run, with
+    the full-text merge steps and vector snapshots it made meanwhile. Most writes set off a few
+    merge steps; now and then one sets off the merge of a large level (FTS5 merges a level once
+    it holds four segments: tens of megabytes), or a snapshot (the whole vector index, every few
+    thousand changes), behind that one write, which then dominates the figure: the counts say
+    whether this run's twenty writes met one. The first write is timed apart: in a process that
+    just opened the library, it reads the database pages it touches."""
     library.vector_index.wait()  # the build's own snapshots and layout changes are not this write's
     started = time.perf_counter()
     library.ingest([next(documents)])
     first = time.perf_counter() - started
     library.vector_index.wait()
     seconds, written = [], []
-    process_before = _written_bytes()
+    vectors = library.vector_index
+    process_before, steps_before, snapshots_before = _written_bytes(), vectors.merge_steps, vectors.snapshots_written
     for _ in range(writes):
         document = next(documents)
         before = _written_bytes("thread-self")
@@ -72,6 +78,8 @@ def write_cost(library: Library, documents, writes: int = 20) -> dict:
         "kb_p50": round(float(np.median(written)) / 1024, 1),
         "kb_max": round(max(written) / 1024, 1),
         "background_kb_per_write": round(max(behind, 0) / 1024, 1),
+        "merge_steps": vectors.merge_steps - steps_before,
+        "snapshots": vectors.snapshots_written - snapshots_before,
         "directory_mb": round(_directory_bytes(library.directory) / 2**20, 1),
     }
 
