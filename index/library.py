@@ -264,7 +264,7 @@ class Library:
     def prepare_for_questions(self) -> None:
         """For processes that answer questions for long (the bot, the console chat): what
         makes a large library's answers fast is done in the background from now on (again
-        after a reindex): its vector snapshot read into the system's file cache, and its
+        after a reindex): its vector snapshot read into this process's memory, and its
         in-memory lexicon built, and the question model run once (its first run sets up
         buffers and kernels: several times a question's usual time, which the first person
         to ask would otherwise wait for), and then the passage model, which an embedder may
@@ -279,6 +279,8 @@ class Library:
         prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
         if prepare_model is not None:
             self._maintenance.submit(_logged_failure, prepare_model, "readying the model for questions")
+        # The maintenance thread takes its work in order: this comes once all of the above is done.
+        self._maintenance.submit(log.info, READY_FOR_QUESTIONS)
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:
@@ -390,6 +392,10 @@ class Library:
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
         self.backend.close()
+
+
+# Logged when a process that answers for long has done its start-up work for questions.
+READY_FOR_QUESTIONS = "ready for questions: vectors, lexicon and model prepared"
 
 
 def _logged_failure(step: Callable[[], None], what: str) -> None:

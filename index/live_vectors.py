@@ -17,7 +17,8 @@ trained in the background (`maintenance`), from the stored vectors, while questi
 answered from the current index; the changes committed meanwhile are replayed into the new
 one, which is saved while still private to the maintenance thread and then swapped in. An
 approximate snapshot is opened mapped from its file, with the changes since on top
-(`index.vectors.SnapshotOverlay`); the next snapshot is saved from a private copy (the newest
+(`index.vectors.SnapshotOverlay`), and a process that answers for long then reads it into
+its own memory (`read_ahead`); the next snapshot is saved from a private copy (the newest
 one read into memory and brought up to date from the log), never by serialising the index
 questions search. The same thread merges the store's full-text index and folds its
 write-ahead log, which writers would otherwise do inside their commits.
@@ -171,11 +172,15 @@ class LiveVectors:
     # --- reading the library's files ahead ------------------------------------------------
     def read_ahead(self, store: Store) -> None:
         """For processes that answer questions for long: the index is opened, and the
-        snapshot it maps is read once through, in the maintenance thread, then the store's
-        database file (each answer reads its candidates' passages and sentences there), so
-        that their pages are in the system's file cache before questions need them. Otherwise
-        a bot restarted on a large library reads them from disk a few at a time, question
-        after question, for its first minutes (README, "The index directory")."""
+        snapshot it maps is read into this process's memory and takes its place, in the
+        maintenance thread, then the store's database file is read through (each answer reads
+        its candidates' passages and sentences there), so that their pages are in the system's
+        file cache before questions need them. Otherwise a bot restarted on a large library
+        reads them from disk a few at a time, question after question, for its first minutes;
+        and a file's pages in the system's cache do not stay there: a machine short of memory,
+        or a virtual machine that reclaims what sits idle (a minute, on this project's), drops
+        them, and the next question reads the cells it probes from disk again, where the
+        process's own memory stays (README, "The index directory")."""
         if self._maintenance is not None:
             self._reading = self._maintenance.submit(self._read_ahead, store)
 
@@ -186,16 +191,30 @@ class LiveVectors:
                 self.sync(store)
             with self._lock:
                 index = self._index
-            path = index.base.source if isinstance(index, SnapshotOverlay) else None
-            if path is not None:
-                seconds = read_through(path, self._closing)
-                if seconds is not None:
-                    log.info("vector snapshot %s read ahead in %.1f s", path.name, seconds)
+            if isinstance(index, SnapshotOverlay):
+                self._hold_in_memory(store, index.base.source)
             seconds = read_through(store.path, self._closing, pause=DATABASE_READ_PAUSE)
             if seconds is not None:
                 log.info("database %s read ahead in %.1f s", store.path.name, seconds)
         except Exception:  # an optimisation: questions are answered without it
             log.exception("reading the library ahead failed")
+
+    def _hold_in_memory(self, store: Store, path: Path) -> None:
+        """The mapped snapshot at `path` read into memory, brought up to date and swapped in
+        for the mapped one; when it would not fit in half the machine's memory, only read
+        through into the system's file cache."""
+        started = time.perf_counter()
+        if path.stat().st_size > physical_memory() // 2:
+            seconds = read_through(path, self._closing)
+            if seconds is not None:
+                log.info("vector snapshot %s read ahead in %.1f s", path.name, seconds)
+            return
+        private = self._private_copy(store)
+        if private is None or self._closing.is_set():
+            return
+        applied, index = private
+        if self._swap_in(index, applied, store):
+            log.info("vector snapshot %s read ahead into memory in %.1f s", path.name, time.perf_counter() - started)
 
     def close(self) -> None:
         """Stop reading ahead (the maintenance thread is then shut down by the library)."""
@@ -401,10 +420,9 @@ def read_through(path: Path, stop: threading.Event, pause: float = 0.0) -> float
     fit in half the machine's memory or `stop` is set first; after each chunk, wait `pause`
     times as long as the chunk took. Seconds taken, or None if not read through."""
     started = time.perf_counter()
-    memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     with open(path, "rb", buffering=0) as file:
         size = os.fstat(file.fileno()).st_size
-        if size > memory // 2:
+        if size > physical_memory() // 2:
             log.info("%s not read ahead: larger than half the memory", path.name)
             return None
         buffer = bytearray(READ_AHEAD_CHUNK)
@@ -415,6 +433,10 @@ def read_through(path: Path, stop: threading.Event, pause: float = 0.0) -> float
             if pause:
                 stop.wait(pause * (time.perf_counter() - chunk_started))
     return None if stop.is_set() else time.perf_counter() - started
+
+
+def physical_memory() -> int:
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def lower_priority() -> None:

@@ -269,6 +269,13 @@ class OpenVinoEncoder:
             raise ModelError(f"OpenVINO indisponible : {exc}") from exc
         self._tokenizer = tokenizer or FolderTokenizer(folder)
         core = ov.Core()
+        # Networks (or the compiled networks OpenVINO keeps for this CPU) copied into this
+        # process's memory rather than mapped from their files: a machine that drops idle file
+        # pages from its cache (a virtual machine reclaiming memory does, within a minute) would
+        # otherwise have the first question after a quiet spell read the weights from disk
+        # again. A first run reads every weight anyway: a one-shot command only pays the copy
+        # (README, "Model").
+        core.set_property({"ENABLE_MMAP": False})
         capabilities = list(core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
         self.precision = precision
         options = {

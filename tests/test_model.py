@@ -478,3 +478,44 @@ def test_the_quick_loading_tokenizer_covers_french_and_hands_other_scripts_to_th
     assert ours.covers("Le ministre grec (Υπουργός) a tweeté 👍 ❤️ à 20 h ²")
     assert not ours.covers("Le président russe Владимир Путин")
     assert not ours.covers("ℵ")  # a Latin-looking symbol that normalises to a Hebrew letter
+
+
+# The files a fresh process maps from the model's folder after a question, then after it readies
+# the question network as the bot does (`prepare_for_questions`), one path a line, the two
+# lists apart.
+MAPPED_FROM_THE_MODEL_FOLDER = """
+import sys
+from pathlib import Path
+from index.embeddings import DefaultModelEmbedder
+folder = sys.argv[1]
+def mapped():
+    return sorted({line.split(maxsplit=5)[5] for line in Path("/proc/self/maps").read_text().splitlines()
+                   if len(line.split(maxsplit=5)) == 6 and folder in line})
+amx = frozenset({"amx_bf16", "avx512_bf16"})
+embedder = DefaultModelEmbedder(sys.argv[2], Path(folder), precision="bfloat16", flags=amx)
+embedder.embed_queries(["Qui dirige l'OTAN ?"])
+print("\\n".join(mapped()))
+print("--")
+embedder.prepare_for_questions()
+embedder.embed_queries(["Qui dirige l'OTAN ?"])
+print("\\n".join(mapped()))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux's list of a process's mappings")
+def test_the_networks_are_held_in_the_process_memory_not_mapped_from_their_files(embedder):
+    """A machine may drop a file's cached pages whenever they sit idle (a virtual machine that
+    reclaims idle memory does, within a minute): mapped weights would be read from disk again
+    by the first question after a quiet spell. The passages' network and the network a
+    question alone goes through are copied into the process instead."""
+    result = subprocess.run(
+        [sys.executable, "-c", MAPPED_FROM_THE_MODEL_FOLDER, str(embedder.folder), embedder.name],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    first_question, question_network = (set(part.split()) for part in result.stdout.split("--"))
+    assert first_question == set()
+    assert question_network == set()

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from index.directory import DATABASE, snapshots
-from index.library import Library
+from index.library import READY_FOR_QUESTIONS, Library
 from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
 from index.reindex import copy_library, rebuild
 from index.storage import LocalBackend
@@ -221,16 +222,45 @@ def test_a_process_that_answers_for_long_reads_its_snapshot_and_database_ahead_a
         library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
     (snapshot,) = [path for _, path in snapshots(tmp_path / "idx", store_id(tmp_path))]
     caplog.set_level("INFO", logger="index.live_vectors")
+    caplog.set_level("INFO", logger="index.library")
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as one_shot:
         assert one_shot.ask("conseil numéro 7").results[0].article.title == "Article 7"
     assert "read ahead" not in caplog.text  # a command asking one question does not read the file through
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as bot:
         bot.prepare_for_questions()
         bot.vector_index.wait()
-        assert f"vector snapshot {snapshot.name} read ahead" in caplog.text
+        assert f"vector snapshot {snapshot.name} read ahead into memory" in caplog.text
         assert f"database {DATABASE} read ahead" in caplog.text  # the passages each answer reads
         assert bot.vector_index.approximate  # opened (mapped) in the background, before any question
         assert bot.ask("conseil numéro 7").results[0].article.title == "Article 7"
+    assert READY_FOR_QUESTIONS in caplog.text  # once all of that start-up work was done
+
+
+def test_a_process_that_answers_for_long_searches_its_vectors_in_its_own_memory(tmp_path):
+    """The system may drop a file's cached pages whenever they sit idle (virtual machines that
+    reclaim idle memory do, within a minute): the bot's index is read into the process instead
+    of searched in the mapped snapshot, and still takes in writes, deletes and snapshots."""
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
+    backend = LocalBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
+    with Library(backend, HashingEmbedder(), max_words=60) as bot:
+        library_file = str(tmp_path / "idx")
+        bot.prepare_for_questions()
+        bot.vector_index.wait()
+        assert bot.vector_index.approximate
+        assert not any(library_file in line and ".faiss" in line for line in mapped_files())
+        bot.ingest([article(n) for n in range(600, 610)])  # a snapshot is due after these
+        bot.delete(bot.ask("conseil numéro 7").results[0].article.id)
+        bot.vector_index.wait()
+        assert bot.vector_index.snapshots_written == 1
+        assert not any(library_file in line and ".faiss" in line for line in mapped_files())
+        assert bot.ask("conseil numéro 605").results[0].article.title == "Article 605"
+        assert all(r.article.title != "Article 7" for r in bot.ask("conseil numéro 7").results)
+    consistent(tmp_path / "idx")
+
+
+def mapped_files() -> list[str]:
+    return Path("/proc/self/maps").read_text().splitlines()
 
 
 def test_reading_ahead_stops_when_the_library_closes(tmp_path):

