@@ -129,8 +129,9 @@ class LiveVectors:
             return
         seq, index = found
         if index.approximate:
-            # Never read whole into this process's memory: questions search the file's pages,
-            # and the next snapshot is saved from a private copy (`write_snapshot`).
+            # Not read whole at opening: questions search the file's pages (a process that
+            # answers for long reads it in afterwards, `read_ahead`), and the next snapshot is
+            # saved from a private copy (`write_snapshot`).
             self._index = SnapshotOverlay(index)
         else:  # exact, so small: copied into memory at once
             owned = faiss.deserialize_index(faiss.serialize_index(index.raw))
@@ -204,7 +205,12 @@ class LiveVectors:
         for the mapped one; when it would not fit in half the machine's memory, only read
         through into the system's file cache."""
         started = time.perf_counter()
-        if path.stat().st_size > physical_memory() // 2:
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:  # removed by another process after two newer snapshots
+            log.info("vector snapshot %s replaced meanwhile: searched as mapped until the next start", path.name)
+            return
+        if size > physical_memory() // 2:
             seconds = read_through(path, self._closing)
             if seconds is not None:
                 log.info("vector snapshot %s read ahead in %.1f s", path.name, seconds)

@@ -236,6 +236,25 @@ def test_a_process_that_answers_for_long_reads_its_snapshot_and_database_ahead_a
     assert READY_FOR_QUESTIONS in caplog.text  # once all of that start-up work was done
 
 
+def test_a_snapshot_removed_by_another_process_before_it_is_read_in_stays_searched_as_mapped(tmp_path, caplog):
+    """Another process writing to the library removes the older snapshots once it has saved two
+    newer ones: one this process maps may be gone by the time it would read it in. Its mapping
+    still answers, and the rest of the start-up work is done."""
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
+    caplog.set_level("INFO", logger="index.live_vectors")
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as bot:
+        assert bot.ask("conseil numéro 7").results[0].article.title == "Article 7"  # the snapshot mapped
+        for _, path in snapshots(tmp_path / "idx", store_id(tmp_path)):
+            path.unlink()
+        bot.prepare_for_questions()
+        bot.vector_index.wait()
+        assert "replaced meanwhile" in caplog.text
+        assert "reading the library ahead failed" not in caplog.text
+        assert f"database {DATABASE} read ahead" in caplog.text
+        assert bot.ask("conseil numéro 9").results[0].article.title == "Article 9"
+
+
 def test_a_process_that_answers_for_long_searches_its_vectors_in_its_own_memory(tmp_path):
     """The system may drop a file's cached pages whenever they sit idle (virtual machines that
     reclaim idle memory do, within a minute): the bot's index is read into the process instead
