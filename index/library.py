@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -261,7 +261,7 @@ class Library:
             for r, vector in zip(readings, vectors, strict=True)
         ]
 
-    def prepare_for_questions(self) -> None:
+    def prepare_for_questions(self) -> Future:
         """For processes that answer questions for long (the bot, the console chat): what
         makes a large library's answers fast is done in the background from now on (again
         after a reindex): its vector snapshot read into this process's memory, and its
@@ -271,7 +271,8 @@ class Library:
         load only when first used (the first article added would wait for it), and a faster
         way for questions asked one at a time readied (an embedder's own
         `prepare_for_questions`: the default model compiles a network for them, which
-        questions use once it is ready). Returns at once."""
+        questions use once it is ready). Returns at once a future done when all of that is
+        (which it also logs: `READY_FOR_QUESTIONS`)."""
         self._prepared = True
         self._start_for_questions(self._current())
         self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
@@ -280,7 +281,7 @@ class Library:
         if prepare_model is not None:
             self._maintenance.submit(_logged_failure, prepare_model, "readying the model for questions")
         # The maintenance thread takes its work in order: this comes once all of the above is done.
-        self._maintenance.submit(log.info, READY_FOR_QUESTIONS)
+        return self._maintenance.submit(log.info, READY_FOR_QUESTIONS)
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:

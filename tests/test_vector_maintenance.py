@@ -227,13 +227,12 @@ def test_a_process_that_answers_for_long_reads_its_snapshot_and_database_ahead_a
         assert one_shot.ask("conseil numéro 7").results[0].article.title == "Article 7"
     assert "read ahead" not in caplog.text  # a command asking one question does not read the file through
     with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as bot:
-        bot.prepare_for_questions()
-        bot.vector_index.wait()
+        bot.prepare_for_questions().result(timeout=60)  # done once all of its start-up work is
+        assert READY_FOR_QUESTIONS in caplog.text
         assert f"vector snapshot {snapshot.name} read ahead into memory" in caplog.text
         assert f"database {DATABASE} read ahead" in caplog.text  # the passages each answer reads
         assert bot.vector_index.approximate  # opened (mapped) in the background, before any question
         assert bot.ask("conseil numéro 7").results[0].article.title == "Article 7"
-    assert READY_FOR_QUESTIONS in caplog.text  # once all of that start-up work was done
 
 
 def test_a_snapshot_removed_by_another_process_before_it_is_read_in_stays_searched_as_mapped(tmp_path, caplog):

