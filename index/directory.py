@@ -21,6 +21,7 @@ import shutil
 import time
 from pathlib import Path
 
+import faiss
 from filelock import FileLock, Timeout
 
 from index.errors import ReindexRunning
@@ -121,10 +122,11 @@ def snapshots(directory: Path, library_id: str) -> list[tuple[int, Path]]:
     return sorted(found, reverse=True)
 
 
-def write_snapshot(directory: Path, library_id: str, seq: int, data: bytes) -> Path:
-    """Write a snapshot of the vectors up to change `seq`, atomically."""
+def write_snapshot(directory: Path, library_id: str, seq: int, index: faiss.Index) -> Path:
+    """Write a snapshot of the vectors up to change `seq`, atomically, streamed from `index`
+    into the file (serialised first, a million passages' index would be held twice more)."""
     path = directory / f"vectors-{library_id}-{seq}.faiss"
-    write_atomic(path, data)
+    write_atomic(path, lambda file: faiss.write_index(index, faiss.PyCallbackIOWriter(file.write)))
     return path
 
 

@@ -280,7 +280,7 @@ class LiveVectors:
         applied = self._caught_up(index, applied, store)
         if applied is None:
             return
-        self._write_snapshot_file(store, applied, faiss.serialize_index(index.raw).tobytes())
+        self._write_snapshot_file(store, applied, index.raw)
         if self._swap_in(index, applied, store):
             log.info("vector index now %s (%d vectors)", index.kind, len(index))
             self._saved(applied, store)
@@ -369,8 +369,9 @@ class LiveVectors:
         previous snapshot. The index questions search is never serialised while they wait
         for it (at tens of thousands of vectors that took a fifth of a second under the lock,
         exact as it is): the newest snapshot is read into this thread's memory, brought up to
-        date from the log and saved. Only without a snapshot to start from (the first one, or
-        an index built at opening) is the index itself serialised, once. An approximate index
+        date from the log and saved, streamed into its file. Only without a snapshot to start
+        from (the first one, or an index built at opening) is the index itself copied under the
+        lock, once, and the copy saved. An approximate index
         that is a snapshot mapped, with the changes since on top, is then replaced by the new
         one mapped, so that what sits on top stays small."""
         with store.read():
@@ -380,23 +381,22 @@ class LiveVectors:
                     return
         private = self._private_copy(store)
         if private is not None:
-            seq, data = private[0], faiss.serialize_index(private[1].raw)
-            private = None  # the copy's memory goes before the file is written
+            seq, saved = private[0], private[1].raw
         else:
             with self._lock:
                 if isinstance(self._index, SnapshotOverlay):
                     return
-                seq, data = self._applied, faiss.serialize_index(self._index.raw)
-        path = self._write_snapshot_file(store, seq, data.tobytes())
-        del data
+                seq, saved = self._applied, faiss.clone_index(self._index.raw)  # written outside the lock
+        path = self._write_snapshot_file(store, seq, saved)
+        del saved  # the copy's memory goes before the new snapshot is mapped
         if isinstance(self._index, SnapshotOverlay):
             overlay = SnapshotOverlay(FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=True))
             if not self._swap_in(overlay, seq, store):
                 return
         self._saved(seq, store)
 
-    def _write_snapshot_file(self, store: Store, seq: int, data: bytes) -> Path:
-        path = write_snapshot(self.directory, store.library_id(), seq, data)
+    def _write_snapshot_file(self, store: Store, seq: int, index: faiss.Index) -> Path:
+        path = write_snapshot(self.directory, store.library_id(), seq, index)
         self.snapshots_written += 1
         return path
 

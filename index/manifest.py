@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from index.errors import IndexCorrupted, IndexMismatch
 
@@ -37,12 +39,16 @@ _LABELS = {
 }
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write under a name no other writer uses, flush to disk, then rename into place."""
+def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `data`, or what `data(file)` writes (a large file streamed rather than held
+    whole in memory), under a name no other writer uses, flush to disk, then rename into place."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            if callable(data):
+                data(file)
+            else:
+                file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)

