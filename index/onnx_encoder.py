@@ -36,6 +36,7 @@ ONNX_INT8_MODEL = Path("onnx") / "model-int8.onnx"
 # copying a 236 MB protocol buffer, which opens a session in under a tenth of a second
 # instead of nearly half a second (README, "Model").
 ONNX_INT8_WEIGHTS = ONNX_INT8_MODEL.with_name("model-int8.onnx.data")
+QUESTION_THREADS = min(os.cpu_count() or 1, 4)  # a question asked alone runs on the cores, up to 4
 _INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
 
 
@@ -190,18 +191,55 @@ def has_onnx_int8(folder: Path) -> bool:
     return (folder / ONNX_INT8_MODEL).is_file() and (folder / ONNX_INT8_WEIGHTS).is_file()
 
 
-def open_session(path: Path, threads: int):
-    """An ONNX Runtime session on the CPU for the export at `path` (already optimised)."""
+def open_session(path: Path, threads: int, held: HeldWeights | None = None):
+    """An ONNX Runtime session on the CPU for the export at `path` (already optimised). Its
+    weights file is mapped, unless they are `held` in memory already."""
     ort = import_onnxruntime()
 
     options = ort.SessionOptions()
+    if held is not None:
+        held.hand_to(options)
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # done at export
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     # Its threads sleep between questions instead of spinning: spinning threads take
     # the cores passages need in the same process (halving OpenVINO's speed, when measured).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    # The session computes from the held weights where they lie: they live as long as it does.
+    session.held_weights = held
+    return session
+
+
+class HeldWeights:
+    """The export's weights file read once into this process's memory and handed to each session
+    as its initializers, which ONNX Runtime then uses where they are: neither mapped from the
+    file nor copied (two sessions share them). Mapped, the rows of the word table a question
+    needs are read from disk again after a quiet minute on a machine that drops idle file pages
+    (a virtual machine reclaiming memory; README, "Model", "Networks held in memory")."""
+
+    def __init__(self, model: Path) -> None:
+        import onnx
+        from onnx.helper import tensor_dtype_to_np_dtype
+
+        ort = import_onnxruntime()
+        graph = onnx.load(str(model), load_external_data=False).graph
+        self._file = np.fromfile(model.with_name(ONNX_INT8_WEIGHTS.name), dtype=np.uint8)
+        self._values = {}
+        for tensor in graph.initializer:
+            where = {entry.key: entry.value for entry in tensor.external_data}
+            if tensor.data_location != onnx.TensorProto.EXTERNAL or where.get("location") != ONNX_INT8_WEIGHTS.name:
+                continue  # in the model itself, or elsewhere: left to ONNX Runtime
+            start = int(where.get("offset", 0))
+            raw = self._file[start : start + int(where["length"])]
+            array = raw.view(tensor_dtype_to_np_dtype(tensor.data_type)).reshape(tuple(tensor.dims))
+            self._values[tensor.name] = ort.OrtValue.ortvalue_from_numpy(array)
+
+    def hand_to(self, options) -> None:
+        """Session `options` that take these weights (they must outlive the session:
+        `open_session` ties them to it)."""
+        for name, value in self._values.items():
+            options.add_initializer(name, value)
 
 
 class OnnxEncoder:
@@ -219,7 +257,7 @@ class OnnxEncoder:
         self._folder = folder
         self._tokenizer = tokenizer or FolderTokenizer(folder)
         # A question asked alone: a session spreads it over the cores.
-        self._questions = open_session(folder / ONNX_INT8_MODEL, min(os.cpu_count() or 1, 4))
+        self._questions = open_session(folder / ONNX_INT8_MODEL, QUESTION_THREADS)
         self.dimension = int(self._questions.get_outputs()[0].shape[-1])
         # Several texts at once (passages, or questions asked together): a session of one
         # thread, run by a worker per core, keeps every core busy with a text of its own,
@@ -227,7 +265,22 @@ class OnnxEncoder:
         # wastes nothing waiting for another). Opened when several texts first come.
         self.passage_workers = min(os.cpu_count() or 1, 8)
         self._one_thread = None
+        self._held: HeldWeights | None = None  # once a process that answers for long asks for it
         self._opening = threading.Lock()
+
+    def hold_weights_in_memory(self) -> None:
+        """For processes that answer for long: the weights read into memory (`HeldWeights`),
+        and the sessions opened again on them and swapped in (a text running meanwhile
+        finishes on the session it started on)."""
+        held = HeldWeights(self._folder / ONNX_INT8_MODEL)
+        questions = open_session(self._folder / ONNX_INT8_MODEL, QUESTION_THREADS, held)
+        with self._opening:
+            self._held, self._questions = held, questions
+            reopen = self._one_thread is not None
+        if reopen:
+            one_thread = open_session(self._folder / ONNX_INT8_MODEL, 1, held)
+            with self._opening:
+                self._one_thread = one_thread
 
     def _vector(self, session, text: str) -> np.ndarray:
         feeds = network_inputs(self._tokenizer, [text])
@@ -248,7 +301,7 @@ class OnnxEncoder:
         at the end."""
         with self._opening:
             if self._one_thread is None:
-                self._one_thread = open_session(self._folder / ONNX_INT8_MODEL, 1)
+                self._one_thread = open_session(self._folder / ONNX_INT8_MODEL, 1, self._held)
             session = self._one_thread
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         workers = ThreadPoolExecutor(self.passage_workers, thread_name_prefix="citebot-passages")

@@ -414,19 +414,20 @@ for thread in threads:
 """
 
 
+def in_a_fresh_process(script: str, *args: str, timeout: float = 300, check: bool = False):
+    """`script` run by another Python from the project's root, its output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=check
+    )
+
+
 @pytest.mark.slow
 def test_a_freshly_loaded_network_serves_many_threads_from_its_first_text(embedder):
     """OpenVINO's Python module deadlocked when threads first asked it for arrays at once (the
     bot's two warm-ups hung its start). The race is rare, so it is run in 30 fresh processes."""
     for attempt in range(30):
         try:
-            done = subprocess.run(
-                [sys.executable, "-c", FIRST_USE_RACE, str(embedder.folder)],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
+            done = in_a_fresh_process(FIRST_USE_RACE, str(embedder.folder), timeout=60)
         except subprocess.TimeoutExpired:
             pytest.fail(f"process {attempt + 1} of 30 hung embedding from 8 threads at once")
         assert done.returncode == 0, done.stderr
@@ -480,10 +481,9 @@ def test_the_quick_loading_tokenizer_covers_french_and_hands_other_scripts_to_th
     assert not ours.covers("ℵ")  # a Latin-looking symbol that normalises to a Hebrew letter
 
 
-# The files a fresh process maps from the model's folder after a question, then after it readies
-# the question network as the bot does (`prepare_for_questions`), one path a line, the two
-# lists apart.
-MAPPED_FROM_THE_MODEL_FOLDER = """
+# A script's start: `mapped()` lists the files the process maps from the model's folder (its
+# first argument, the model's name its second).
+LISTING_MAPPED_FILES = """
 import sys
 from pathlib import Path
 from index.embeddings import DefaultModelEmbedder
@@ -491,6 +491,12 @@ folder = sys.argv[1]
 def mapped():
     return sorted({line.split(maxsplit=5)[5] for line in Path("/proc/self/maps").read_text().splitlines()
                    if len(line.split(maxsplit=5)) == 6 and folder in line})
+"""
+# The files mapped after a question, then after the process readies the question network as
+# the bot does (`prepare_for_questions`), one path a line, the two lists apart.
+MAPPED_FROM_THE_MODEL_FOLDER = (
+    LISTING_MAPPED_FILES
+    + """
 amx = frozenset({"amx_bf16", "avx512_bf16"})
 embedder = DefaultModelEmbedder(sys.argv[2], Path(folder), precision="bfloat16", flags=amx)
 embedder.embed_queries(["Qui dirige l'OTAN ?"])
@@ -500,6 +506,12 @@ embedder.prepare_for_questions()
 embedder.embed_queries(["Qui dirige l'OTAN ?"])
 print("\\n".join(mapped()))
 """
+)
+
+
+def mapped_files_script(script: str, embedder) -> str:
+    """What `script` prints, run in a fresh process on `embedder`'s folder."""
+    return in_a_fresh_process(script, str(embedder.folder), embedder.name, check=True).stdout
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux's list of a process's mappings")
@@ -508,14 +520,60 @@ def test_the_networks_are_held_in_the_process_memory_not_mapped_from_their_files
     reclaims idle memory does, within a minute): mapped weights would be read from disk again
     by the first question after a quiet spell. The passages' network and the network a
     question alone goes through are copied into the process instead."""
-    result = subprocess.run(
-        [sys.executable, "-c", MAPPED_FROM_THE_MODEL_FOLDER, str(embedder.folder), embedder.name],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    first_question, question_network = (set(part.split()) for part in result.stdout.split("--"))
+    printed = mapped_files_script(MAPPED_FROM_THE_MODEL_FOLDER, embedder)
+    first_question, question_network = (set(part.split()) for part in printed.split("--"))
     assert first_question == set()
     assert question_network == set()
+
+
+# The same in 8 bits on a CPU with AVX2 alone (ONNX Runtime's path), a question and passages
+# (a session each) before and after.
+MAPPED_IN_8_BITS = (
+    LISTING_MAPPED_FILES
+    + """
+avx2 = frozenset({"avx", "avx2", "fma", "f16c"})
+embedder = DefaultModelEmbedder(sys.argv[2], Path(folder), flags=avx2)
+before = embedder.embed_queries(["Qui dirige l'OTAN ?"]), embedder.embed_passages(["Jens Stoltenberg dirige l'OTAN."])
+print("\\n".join(mapped()))
+print("--")
+embedder.prepare_for_questions()
+after = embedder.embed_queries(["Qui dirige l'OTAN ?"]), embedder.embed_passages(["Jens Stoltenberg dirige l'OTAN."])
+print("\\n".join(mapped()))
+print("--")
+print(all((b == a).all() for b, a in zip(before, after)))
+"""
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux's list of a process's mappings")
+def test_in_8_bits_a_process_that_answers_for_long_holds_the_weights_in_memory(embedder):
+    """On CPUs without bfloat16, texts go through ONNX Runtime, which maps its weights file:
+    after a quiet minute on a machine that drops idle file pages, a question read the rows of
+    the word table it needs from disk again. A one-shot command keeps the mapping (it opens
+    faster); a process that answers for long holds the weights in memory, for both sessions."""
+    one_shot, readied, same_vectors = mapped_files_script(MAPPED_IN_8_BITS, embedder).split("--")
+    assert any(path.endswith("model-int8.onnx.data") for path in one_shot.split())
+    assert readied.split() == []
+    assert same_vectors.strip() == "True"  # the same weights, wherever they are read from
+
+
+SESSION_ON_HELD_WEIGHTS = """
+import gc, sys
+from pathlib import Path
+import numpy as np
+from index.onnx_encoder import ONNX_INT8_MODEL, HeldWeights, open_session
+from index.token_io import FolderTokenizer, network_inputs
+model = Path(sys.argv[1]) / ONNX_INT8_MODEL
+held = open_session(model, 1, HeldWeights(model))  # the session alone refers to them
+gc.collect()
+feeds = network_inputs(FolderTokenizer(Path(sys.argv[1])), ["query: Qui dirige l'OTAN ?"])
+print(np.array_equal(held.run(None, feeds)[0], open_session(model, 1).run(None, feeds)[0]))
+"""
+
+
+def test_a_session_on_held_weights_keeps_them_as_long_as_it_lives(embedder):
+    """ONNX Runtime computes from held weights where they lie: freed under a session, they
+    would crash the process. Run apart, so that such a crash fails this test alone."""
+    result = in_a_fresh_process(SESSION_ON_HELD_WEIGHTS, str(embedder.folder))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"

