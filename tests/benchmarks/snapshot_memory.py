@@ -21,7 +21,7 @@ from tests.benchmarks.work import recycled_vectors, scale_library, work_argument
 
 
 def memory_mib(field: str) -> float:
-    """A figure of /proc/self/status (VmRSS, VmHWM), in MiB."""
+    """A figure of /proc/self/status (VmRSS, VmHWM, RssAnon…), in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024

@@ -31,8 +31,13 @@ def _written_bytes(scope: str = "self") -> int:
     its whole folio (100 writes of 4 KiB into a file just read counted 20 MB on Linux 6.18),
     which made the maintenance's checkpoints look 7 to 50 times their size (README,
     "The last full run on the AMX Xeon")."""
+    return process_io("wchar", scope)
+
+
+def process_io(field: str, scope: str = "self") -> int:
+    """A figure of Linux's I/O accounting for this process ("self") or thread ("thread-self")."""
     for line in Path(f"/proc/{scope}/io").read_text().splitlines():
-        if line.startswith("wchar:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
 

@@ -28,7 +28,7 @@ def scale_library(work: Path, size: int) -> Path:
 def recycled_vectors(work: Path) -> RecycledVectors:
     """The real model for questions, and passage vectors recycled from the eval library the run
     left in `work`, as its scale corpora were built."""
-    from tests.benchmarks.run import recycled_from  # the run module imports commands that use this one
+    from tests.benchmarks.run import _real_vectors  # the run module imports commands that use this one
 
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())
-    return recycled_from(work, embedder)
+    return RecycledVectors(embedder, _real_vectors(work / "eval" / "1" / "index", embedder))
