@@ -194,6 +194,18 @@ def question_type(question: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class PassageSentenceTexts:
+    """A passage's sentences as the quote model reads them: their texts, their vectors'
+    cosines with the question, their terms when stored (None: read from the texts), and the
+    terms of the passage's title."""
+
+    title_terms: Collection[str]
+    sentences: Sequence[str]
+    cosines: np.ndarray
+    sentence_terms: Sequence[set[str]] | None = None
+
+
 def sentence_features(
     question_terms: Sequence[str],
     title_terms: Collection[str],
@@ -203,53 +215,83 @@ def sentence_features(
     sentence_terms: Sequence[set[str]] | None = None,
 ) -> np.ndarray:
     """One row of `FEATURES` per sentence of a passage (`sentence_terms`: each one's terms,
-    when the caller has them already).
+    when the caller has them already): `passages_features` for one passage."""
+    passage = PassageSentenceTexts(title_terms, sentences, cosines, sentence_terms)
+    return passages_features(question_terms, asked, [passage])[0]
 
-    Built column by column: this runs for every sentence of every candidate of every answer,
-    so only the sentence's terms (and, for a typed question, its five properties) are read
-    one sentence at a time."""
-    count = len(sentences)
-    features = np.zeros((count, len(FEATURES)), dtype=np.float32)
-    if not count:
-        return features
+
+def passages_features(
+    question_terms: Sequence[str], asked: AskedFor, passages: Sequence[PassageSentenceTexts]
+) -> list[np.ndarray]:
+    """One row of `FEATURES` per sentence, for each passage (each one's rows are a view of one
+    array, each row the same as the passage alone would give).
+
+    Built column by column over the sentences of all the passages at once, each passage a
+    segment of the rows: this runs for every candidate of every answer, where a column per
+    passage cost more in NumPy's calls than in their work; only the sentences' terms (and,
+    for a typed question, their five properties) are read one sentence at a time."""
+    counts = np.array([len(p.sentences) for p in passages], dtype=np.int64)
+    total = int(counts.sum())
+    features = np.zeros((total, len(FEATURES)), dtype=np.float32)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    split = [features[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    if not total:
+        return split
     question = set(question_terms)
-    beyond_title = question - set(title_terms)
-    held, held_beyond, echo, lengths = (np.empty(count) for _ in range(4))
-    for i, sentence in enumerate(sentences):
-        present = sentence_terms[i] if sentence_terms is not None else set(terms(sentence))
-        common = question & present
-        held[i] = len(common) / max(len(question), 1)
-        held_beyond[i] = len(beyond_title & common) / max(len(beyond_title), 1)
-        echo[i] = len(common) / max(len(present), 1)
-        lengths[i] = len(sentence.split())
+    asked_terms = max(len(question), 1)
+    held, held_beyond, echo, lengths = (np.empty(total) for _ in range(4))
+    means = np.empty(len(passages))
+    row = 0
+    for number, passage in enumerate(passages):
+        beyond_title = question - set(passage.title_terms)
+        beyond_terms = max(len(beyond_title), 1)
+        stored = passage.sentence_terms
+        for i, sentence in enumerate(passage.sentences):
+            present = stored[i] if stored is not None else set(terms(sentence))
+            common = question & present
+            held[row] = len(common) / asked_terms
+            held_beyond[row] = len(beyond_title & common) / beyond_terms if common else 0.0
+            echo[row] = len(common) / max(len(present), 1)
+            lengths[row] = len(sentence.split())
+            row += 1
+        # np.mean's float32 sum and division, without its dispatch, as the model was fitted.
+        cosines32 = np.asarray(passage.cosines, dtype=np.float32)
+        means[number] = float(np.float32(np.add.reduce(cosines32) / len(passage.sentences))) if len(cosines32) else 0.0
+    present = counts > 0  # NumPy's segment reductions need segments that are not empty
+    firsts, lasts = starts[present], ends[present] - 1
     # In float64 then stored as float32, as the model was fitted.
-    cosines32 = np.asarray(cosines, dtype=np.float32)
-    cosine = cosines32.astype(np.float64)
-    # np.mean's float32 sum and division, without its dispatch (this runs for every candidate).
-    above_mean = cosine - float(np.float32(np.add.reduce(cosines32) / count))
+    cosine = np.concatenate([np.asarray(p.cosines, dtype=np.float32) for p in passages]).astype(np.float64)
+    above_mean = cosine - np.repeat(means, counts)
     features[:, 0] = cosine
     features[:, 1] = above_mean
-    features[:, 2] = cosine == cosine.max()
+    features[:, 2] = cosine == np.repeat(np.maximum.reduceat(cosine, firsts), counts[present])
     features[:, 3] = held
     features[:, 4] = held_beyond
     features[:, 5] = echo
-    features[:, 6] = held_beyond == held_beyond.max()
+    features[:, 6] = held_beyond == np.repeat(np.maximum.reduceat(held_beyond, firsts), counts[present])
     features[1:, 7] = held_beyond[:-1]
     features[1:, 8] = above_mean[:-1]
     features[:-1, 9] = held_beyond[1:]
-    features[0, 10] = 1.0
-    features[:, 11] = np.arange(count) / max(count - 1, 1)
+    features[firsts, 7:9] = 0.0  # no sentence before a passage's first ...
+    features[lasts, 9] = 0.0  # ... nor after its last
+    features[firsts, 10] = 1.0
+    features[:, 11] = (np.arange(total) - np.repeat(starts, counts)) / np.repeat(np.maximum(counts - 1, 1), counts)
     features[:, 12] = np.log(lengths + 1)
+    everything = [sentence for p in passages for sentence in p.sentences]
     if asked.noun is not None:
         framing = asked.noun in STOPWORDS  # "depuis", "jusqu": not among a sentence's terms
-        for i, sentence in enumerate(sentences):
-            present = sentence_terms[i] if sentence_terms is not None else None
-            if present is None or framing or asked.noun in present:
-                features[i, _BESIDE_NOUN] = _value_beside(sentence, asked)
+        row = 0
+        for passage in passages:
+            for i, sentence in enumerate(passage.sentences):
+                held_terms = passage.sentence_terms[i] if passage.sentence_terms is not None else None
+                if held_terms is None or framing or asked.noun in held_terms:
+                    features[row, _BESIDE_NOUN] = _value_beside(sentence, asked)
+                row += 1
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)
-        features[:, column : column + len(_PROPERTIES)] = sentence_properties(sentences, asked.words)
-    return features
+        features[:, column : column + len(_PROPERTIES)] = sentence_properties(everything, asked.words)
+    return split
 
 
 def sentence_properties(sentences: Sequence[str], known: frozenset[str]) -> np.ndarray:

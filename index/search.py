@@ -23,7 +23,16 @@ from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import QUOTE_MODEL, AskedFor, asked_for, idf_weights, next_quote, quote_span, sentence_features
+from index.quotes import (
+    QUOTE_MODEL,
+    AskedFor,
+    PassageSentenceTexts,
+    asked_for,
+    idf_weights,
+    next_quote,
+    passages_features,
+    quote_span,
+)
 from index.ranking import (
     FUSION_WEIGHTS,
     Evidence,
@@ -157,40 +166,62 @@ class Ranks:
     lexical: int | None = None
 
 
-def score_candidate(
-    asked: Asked,
-    row: PassageRow,
-    sentences: PassageSentences | None,
-    fused: float,
-    ranks: Ranks,
-    model: LinearModel = QUOTE_MODEL,
-) -> Candidate:
-    """A passage with its sentences scored."""
-    if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
-        spans, cosines, stored = [(0, len(row.text))], np.zeros(1, np.float32), None
-    else:
-        spans, stored = sentences.spans, sentences.terms
-        cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
-    texts = [row.text[a:b] for a, b in spans]
-    sentence_terms = stored if stored is not None else [set(terms(text)) for text in texts]
-    title_terms = set(terms(row.article.title))
-    features = sentence_features(asked.terms, title_terms, asked.wants, texts, cosines, sentence_terms)
-    scores = model.scores(features)
-    return Candidate(
-        row,
-        fused,
-        ranks.fused,
-        ranks.dense,
-        ranks.lexical,
-        float(cosines.max()),
-        spans,
-        features,
-        scores,
-        quote_span(spans, scores, row.text),
-        asked.weighed.match(
-            row.article.title, row.heading, row.text, title_terms=title_terms, text_terms=set().union(*sentence_terms)
-        ),
-    )
+@dataclass(frozen=True)
+class Found:
+    """A passage the searches found, as its sentences are scored (`score_candidates`)."""
+
+    row: PassageRow
+    sentences: PassageSentences | None  # None: stored without sentences
+    fused: float  # the reciprocal-rank fusion score
+    ranks: Ranks
+
+
+def score_candidates(asked: Asked, found: Sequence[Found], model: LinearModel = QUOTE_MODEL) -> list[Candidate]:
+    """The passages with their sentences scored: their features built and scored together
+    (`passages_features`), each passage's the same as alone."""
+    read: list[tuple[list[tuple[int, int]], PassageSentenceTexts]] = []
+    titles: dict[int, set[str]] = {}  # each article's title terms, read once (candidates share articles)
+    for passage in found:
+        row, sentences = passage.row, passage.sentences
+        if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
+            spans, cosines, stored = [(0, len(row.text))], np.zeros(1, np.float32), None
+        else:
+            spans, stored = sentences.spans, sentences.terms
+            cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
+        texts = [row.text[a:b] for a, b in spans]
+        sentence_terms = stored if stored is not None else [set(terms(text)) for text in texts]
+        title_terms = titles.get(row.article.id)
+        if title_terms is None:
+            title_terms = titles[row.article.id] = set(terms(row.article.title))
+        read.append((spans, PassageSentenceTexts(title_terms, texts, cosines, sentence_terms)))
+    features = passages_features(asked.terms, asked.wants, [texts for _, texts in read])
+    scores = model.scores(np.concatenate(features)) if features else np.zeros(0, np.float32)
+    candidates, at = [], 0
+    for passage, (spans, texts), passage_features in zip(found, read, features, strict=True):
+        row, passage_scores = passage.row, scores[at : at + len(spans)]
+        at += len(spans)
+        candidates.append(
+            Candidate(
+                row,
+                passage.fused,
+                passage.ranks.fused,
+                passage.ranks.dense,
+                passage.ranks.lexical,
+                float(texts.cosines.max()),
+                spans,
+                passage_features,
+                passage_scores,
+                quote_span(spans, passage_scores, row.text),
+                asked.weighed.match(
+                    row.article.title,
+                    row.heading,
+                    row.text,
+                    title_terms=titles[row.article.id],
+                    text_terms=set().union(*texts.sentence_terms),
+                ),
+            )
+        )
+    return candidates
 
 
 def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) -> list[Candidate]:
@@ -315,12 +346,13 @@ class Searcher:
         asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
-        candidates = [
-            score_candidate(
-                asked, rows[i], sentences.get(i), score, Ranks(rank, dense_ranks.get(i), lexical_ranks.get(i))
-            )
-            for rank, (i, score) in enumerate(fused, start=1)
-        ]
+        candidates = score_candidates(
+            asked,
+            [
+                Found(rows[i], sentences.get(i), score, Ranks(rank, dense_ranks.get(i), lexical_ranks.get(i)))
+                for rank, (i, score) in enumerate(fused, start=1)
+            ],
+        )
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None

@@ -477,14 +477,16 @@ class Store:
         for row in rows:
             grouped.setdefault(row[0], []).append(row)
         stored = dict(self.passage_terms(list(grouped)))
-        return {
-            passage: PassageSentences(
+        vectors = decode_vectors([r[3] for r in rows], dimension)  # all at once: one copy, not one a passage
+        sentences, at = {}, 0
+        for passage, group in grouped.items():  # in the rows' order, as the vectors are
+            sentences[passage] = PassageSentences(
                 [(r[1], r[2]) for r in group],
-                decode_vectors([r[3] for r in group], dimension),
+                vectors[at : at + len(group)],
                 stored_sentence_terms(stored.get(passage, ""), len(group)),
             )
-            for passage, group in grouped.items()
-        }
+            at += len(group)
+        return sentences
 
     def article_sentence_vectors(
         self, article_id: int, dimension: int

@@ -17,10 +17,12 @@ from index.quotes import (
     QUOTE_MODEL,
     READ_ON_WORDS,
     AskedFor,
+    PassageSentenceTexts,
     _month_spans,
     asked_for,
     asked_noun,
     next_quote,
+    passages_features,
     question_type,
     quote_span,
     same_length_lower,
@@ -255,6 +257,60 @@ def test_a_passage_is_read_for_properties_as_its_sentences_one_by_one(sentences,
         for sentence in sentences
     ]
     assert sentence_properties(sentences, known).astype(bool).tolist() == one_by_one
+
+
+_QUESTIONS = st.sampled_from(
+    [
+        "Quand le castor a-t-il construit le barrage ?",
+        "Combien de barrages le castor construit-il en mars ?",
+        "Qui est Jens Stoltenberg ?",
+        "Où le castor vit-il depuis 2019 ?",
+        "Depuis quand le barrage tient-il ?",
+        "Pourquoi le castor construit-il ?",
+    ]
+)
+_PASSAGES = st.lists(
+    st.tuples(
+        st.lists(_TEXTS.map(str.strip).filter(bool), max_size=6),  # a passage's sentences (none: possible)
+        st.sampled_from(["Le castor", "Jens Stoltenberg à Bruxelles", ""]),  # its title
+        st.booleans(),  # whether its sentences' terms are stored
+        st.integers(0, 2**32 - 1),  # its cosines' seed
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_QUESTIONS, _PASSAGES)
+def test_passages_scored_together_get_the_features_each_gets_alone(question, drawn):
+    """An answer scores its candidates' sentences together: no feature may cross from one
+    passage to the next (the sentence before a passage's first, the passage's mean or best)."""
+    passages = [
+        PassageSentenceTexts(
+            set(terms(title)),
+            sentences,
+            np.random.default_rng(seed).uniform(0.6, 0.95, len(sentences)).astype(np.float32),
+            [set(terms(s)) for s in sentences] if stored else None,
+        )
+        for sentences, title, stored, seed in drawn
+    ]
+    together = passages_features(terms(question), asked_for(question), passages)
+    assert len(together) == len(passages)
+    for passage, features in zip(passages, together, strict=True):
+        alone = sentence_features(
+            terms(question),
+            passage.title_terms,
+            asked_for(question),
+            passage.sentences,
+            passage.cosines,
+            passage.sentence_terms,
+        )
+        assert features.shape == (len(passage.sentences), len(FEATURES))
+        assert np.array_equal(features, alone)
+        if len(passage.sentences):
+            assert features[0, FEATURES.index("first sentence")] == 1.0
+            assert features[0, FEATURES.index("previous sentence: cosine above the mean")] == 0.0
+            assert features[-1, FEATURES.index("next sentence: question terms beyond the title")] == 0.0
 
 
 _WORDS = st.sampled_from("le castor construit un barrage sur la rivière en hiver".split())
