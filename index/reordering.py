@@ -131,7 +131,7 @@ def _share(weights: Mapping[str, float], present: set[str]) -> float:
 
 
 class PassageFacts(Protocol):
-    """One candidate as the model sees it (`index.search.Candidate`); ranks start at 1, None
+    """One candidate as the model sees it (`index.candidates.Candidate`); ranks start at 1, None
     when the passage is not in that list."""
 
     @property

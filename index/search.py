@@ -2,16 +2,14 @@
 dense search, fusion, then each candidate passage's sentences scored, the best sentence
 becoming its quote, and the candidates reordered by the passage model (`index.reordering`:
 their fused and separate ranks, closest sentences, best sentence, how much of the question
-they hold), and the decision to answer. A question that refers back to its conversation's
-topic is answered from the topic's article (`index.conversation`). The scoring steps are
-pure functions."""
+they hold: `index.candidates`), and the decision to answer. A question that refers back to
+its conversation's topic is answered from the topic's article (`index.conversation`)."""
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -19,31 +17,26 @@ import numpy as np
 from index.analysis import terms
 from index.article_questions import Detail
 from index.background import BackgroundFrequencies, term_weights
+from index.candidates import (
+    Asked,
+    Candidate,
+    Found,
+    Ranks,
+    evidence_for,
+    rerank,
+    score_candidates,
+    understood_match,
+    without_repeated_quotes,
+)
 from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import (
-    QUOTE_MODEL,
-    AskedFor,
-    PassageSentenceTexts,
-    asked_for,
-    idf_weights,
-    next_quote,
-    passages_features,
-    quote_span,
-)
-from index.ranking import (
-    FUSION_WEIGHTS,
-    Evidence,
-    LinearModel,
-    RelevancePolicy,
-    lexical_query,
-    reciprocal_rank_fusion,
-)
-from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
+from index.quotes import asked_for, idf_weights, next_quote, quote_span
+from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
+from index.reordering import QuestionTerms
 from index.spelling import corrections, respell, words_read_as
-from index.store import ArticleRow, PassageRow, PassageSentences, Store
+from index.store import ArticleRow, PassageRow, Store
 
 
 @dataclass(frozen=True)
@@ -123,136 +116,6 @@ READ_ON_PASSAGES = 3
 # low, so that what leaves is the quotes of unrelated articles, not a passage that answers
 # (README, "How it works", item 8, has what it left out of the development questions' answers).
 FURTHER_RESULT_FLOOR = 0.05
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A passage among the answer's candidates, with what reordering them weighs
-    (`index.reordering.PassageFacts`)."""
-
-    row: PassageRow
-    fused: float  # the reciprocal-rank fusion score
-    fused_rank: int  # from 1
-    dense_rank: int | None  # in the dense and lexical lists (None: not in it)
-    lexical_rank: int | None
-    cosine: float  # the closest sentence's cosine with the question
-    spans: list[tuple[int, int]]  # the passage's sentences
-    features: np.ndarray  # each sentence's quote features (kept for evaluation and fitting)
-    scores: np.ndarray  # each sentence's quote score
-    quote: tuple[int, int]  # offsets of the quote in the passage
-    match: TermMatch  # how much of the question's terms it holds
-
-    @property
-    def best_score(self) -> float:
-        return float(self.scores.max()) if len(self.scores) else 0.0
-
-
-@dataclass(frozen=True)
-class Asked:
-    """The question as each candidate is scored against it, worked out once per answer."""
-
-    terms: Sequence[str]
-    wants: AskedFor  # what it asks for (`quotes.asked_for`)
-    vector: np.ndarray | None  # None in lexical mode
-    weighed: QuestionTerms
-
-
-@dataclass(frozen=True)
-class Ranks:
-    """Where a passage stands in the fused, dense and lexical lists (from 1; None: absent)."""
-
-    fused: int
-    dense: int | None = None
-    lexical: int | None = None
-
-
-@dataclass(frozen=True)
-class Found:
-    """A passage the searches found, as its sentences are scored (`score_candidates`)."""
-
-    row: PassageRow
-    sentences: PassageSentences | None  # None: stored without sentences
-    fused: float  # the reciprocal-rank fusion score
-    ranks: Ranks
-
-
-def score_candidates(asked: Asked, found: Sequence[Found], model: LinearModel = QUOTE_MODEL) -> list[Candidate]:
-    """The passages with their sentences scored: their features built and scored together
-    (`passages_features`), each passage's the same as alone."""
-    read: list[tuple[list[tuple[int, int]], PassageSentenceTexts]] = []
-    titles: dict[int, set[str]] = {}  # each article's title terms, read once (candidates share articles)
-    for passage in found:
-        row, sentences = passage.row, passage.sentences
-        if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
-            spans, cosines, stored = [(0, len(row.text))], np.zeros(1, np.float32), None
-        else:
-            spans, stored = sentences.spans, sentences.terms
-            cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
-        texts = [row.text[a:b] for a, b in spans]
-        sentence_terms = stored if stored is not None else [set(terms(text)) for text in texts]
-        title_terms = titles.get(row.article.id)
-        if title_terms is None:
-            title_terms = titles[row.article.id] = set(terms(row.article.title))
-        read.append((spans, PassageSentenceTexts(title_terms, texts, cosines, sentence_terms)))
-    features = passages_features(asked.terms, asked.wants, [texts for _, texts in read])
-    scores = model.scores(np.concatenate(features)) if features else np.zeros(0, np.float32)
-    candidates, at = [], 0
-    for passage, (spans, texts), passage_features in zip(found, read, features, strict=True):
-        row, passage_scores = passage.row, scores[at : at + len(spans)]
-        at += len(spans)
-        candidates.append(
-            Candidate(
-                row,
-                passage.fused,
-                passage.ranks.fused,
-                passage.ranks.dense,
-                passage.ranks.lexical,
-                float(texts.cosines.max()),
-                spans,
-                passage_features,
-                passage_scores,
-                quote_span(spans, passage_scores, row.text),
-                asked.weighed.match(
-                    row.article.title,
-                    row.heading,
-                    row.text,
-                    title_terms=titles[row.article.id],
-                    text_terms=set().union(*texts.sentence_terms),
-                ),
-            )
-        )
-    return candidates
-
-
-def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) -> list[Candidate]:
-    """Best first, by the passage model (`index.reordering`); ties keep the fused order."""
-    return [candidates[i] for i in reorder(candidates, model)]
-
-
-def evidence_for(
-    candidates: Sequence[Candidate],
-    library_passages: int,
-    weights: Mapping[str, float],
-    match: TermMatch | None = None,
-) -> Evidence:
-    """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`);
-    `weights`: the question's terms' weights as it is understood; `match`: how much the best
-    holds of the question as understood, when not its own words alone."""
-    best = candidates[0]
-    match = match or best.match
-    cosines = sorted((c.cosine for c in candidates), reverse=True)
-    return Evidence(
-        dense=best.cosine,
-        coverage=match.coverage,
-        quote=best.best_score,
-        rarest=match.rarest,
-        names=match.names,
-        lexical=1.0 / best.lexical_rank if best.lexical_rank else 0.0,
-        gap=best.cosine - (cosines[1] if len(cosines) > 1 else best.cosine),
-        spread=best.cosine - sum(cosines) / len(cosines),
-        library=math.log1p(library_passages),
-        missing=sum(weights.values()) * (1.0 - match.coverage),
-    )
 
 
 class Searcher:
@@ -514,20 +377,6 @@ def goes_on_after(row: PassageRow, offset: int) -> bool:
     return row.position < row.article.passages - 1 or bool(row.text[offset:].strip())
 
 
-def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """The candidates whose quote says what no better-placed one's already says: a dispatch that
-    several papers ran word for word (a news agency's) is quoted once, from the first of them."""
-    seen: set[str] = set()
-    kept = []
-    for candidate in candidates:
-        quote = candidate.row.text[candidate.quote[0] : candidate.quote[1]]
-        said = " ".join(quote.casefold().replace("’", "'").split())  # papers differ in apostrophes and spaces
-        if said not in seen:
-            seen.add(said)
-            kept.append(candidate)
-    return kept
-
-
 def evidence_without(answer: Answer, left_out: Collection[int]) -> Evidence | None:
     """The evidence the answer's candidates would give with the passages `left_out` (ids) not
     in the library, as they stand otherwise; None when none would remain. What `bot eval`
@@ -537,15 +386,6 @@ def evidence_without(answer: Answer, left_out: Collection[int]) -> Evidence | No
     if not remaining or answer.judging is None:
         return None
     return evidence_for(remaining, answer.judging.library_passages, answer.judging.weights)
-
-
-def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:
-    """How much of a follow-up the best passage holds, in the follow-up's own words or as
-    understood with its topic, whichever holds more ("Combien pèse-t-il ?" after a question
-    on the castors' families: the weight's sentence holds none of the families' words)."""
-    with_topic = QuestionTerms.of(understood, weights).match(best.row.article.title, best.row.heading, best.row.text)
-    own = best.match
-    return TermMatch(*(max(a, b) for a, b in zip(astuple(own), astuple(with_topic), strict=True)))
 
 
 def only(hits: list[tuple[int, float]], passages: Sequence[int]) -> list[tuple[int, float]]:

@@ -32,12 +32,13 @@ import numpy as np
 
 from bot.service import library_options, load_settings_embedder
 from bot.settings import Settings
+from index.candidates import Candidate
 from index.evaluation import answers_question, drawn_libraries, load_articles, load_questions
 from index.library import Library
 from index.quotes import FEATURES
 from index.ranking import LinearModel
 from index.reordering import BEST_SENTENCE_WEIGHT, PASSAGE_FEATURES, passage_features
-from index.search import RERANKED, Candidate
+from index.search import RERANKED
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL_SIZES = (1, 3, 10)

@@ -1,0 +1,171 @@
+"""The passages an answer weighs (`Candidate`): each one's sentences scored by the quote model
+(`index.quotes`), the best becoming its quote; their order by the passage model
+(`index.reordering`); the evidence the decision to answer weighs for the best of them; and the
+quotes worth showing. Pure functions over what the searches found (`index.search`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
+
+import numpy as np
+
+from index.analysis import terms
+from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, passages_features, quote_span
+from index.ranking import Evidence, LinearModel
+from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
+from index.store import PassageRow, PassageSentences
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A passage among the answer's candidates, with what reordering them weighs
+    (`index.reordering.PassageFacts`)."""
+
+    row: PassageRow
+    fused: float  # the reciprocal-rank fusion score
+    fused_rank: int  # from 1
+    dense_rank: int | None  # in the dense and lexical lists (None: not in it)
+    lexical_rank: int | None
+    cosine: float  # the closest sentence's cosine with the question
+    spans: list[tuple[int, int]]  # the passage's sentences
+    features: np.ndarray  # each sentence's quote features (kept for evaluation and fitting)
+    scores: np.ndarray  # each sentence's quote score
+    quote: tuple[int, int]  # offsets of the quote in the passage
+    match: TermMatch  # how much of the question's terms it holds
+
+    @property
+    def best_score(self) -> float:
+        return float(self.scores.max()) if len(self.scores) else 0.0
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question as each candidate is scored against it, worked out once per answer."""
+
+    terms: Sequence[str]
+    wants: AskedFor  # what it asks for (`quotes.asked_for`)
+    vector: np.ndarray | None  # None in lexical mode
+    weighed: QuestionTerms
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """Where a passage stands in the fused, dense and lexical lists (from 1; None: absent)."""
+
+    fused: int
+    dense: int | None = None
+    lexical: int | None = None
+
+
+@dataclass(frozen=True)
+class Found:
+    """A passage the searches found, as its sentences are scored (`score_candidates`)."""
+
+    row: PassageRow
+    sentences: PassageSentences | None  # None: stored without sentences
+    fused: float  # the reciprocal-rank fusion score
+    ranks: Ranks
+
+
+def score_candidates(asked: Asked, found: Sequence[Found], model: LinearModel = QUOTE_MODEL) -> list[Candidate]:
+    """The passages with their sentences scored: their features built and scored together
+    (`passages_features`), each passage's the same as alone."""
+    read: list[tuple[list[tuple[int, int]], PassageSentenceTexts]] = []
+    titles: dict[int, set[str]] = {}  # each article's title terms, read once (candidates share articles)
+    for passage in found:
+        row, sentences = passage.row, passage.sentences
+        if sentences is None or not sentences.spans:  # a passage stored without sentences: itself, whole
+            spans, cosines, stored = [(0, len(row.text))], np.zeros(1, np.float32), None
+        else:
+            spans, stored = sentences.spans, sentences.terms
+            cosines = sentences.vectors @ asked.vector if asked.vector is not None else np.zeros(len(spans), np.float32)
+        texts = [row.text[a:b] for a, b in spans]
+        sentence_terms = stored if stored is not None else [set(terms(text)) for text in texts]
+        title_terms = titles.get(row.article.id)
+        if title_terms is None:
+            title_terms = titles[row.article.id] = set(terms(row.article.title))
+        read.append((spans, PassageSentenceTexts(title_terms, texts, cosines, sentence_terms)))
+    features = passages_features(asked.terms, asked.wants, [texts for _, texts in read])
+    scores = model.scores(np.concatenate(features)) if features else np.zeros(0, np.float32)
+    candidates, at = [], 0
+    for passage, (spans, texts), passage_features in zip(found, read, features, strict=True):
+        row, passage_scores = passage.row, scores[at : at + len(spans)]
+        at += len(spans)
+        candidates.append(
+            Candidate(
+                row,
+                passage.fused,
+                passage.ranks.fused,
+                passage.ranks.dense,
+                passage.ranks.lexical,
+                float(texts.cosines.max()),
+                spans,
+                passage_features,
+                passage_scores,
+                quote_span(spans, passage_scores, row.text),
+                asked.weighed.match(
+                    row.article.title,
+                    row.heading,
+                    row.text,
+                    title_terms=titles[row.article.id],
+                    text_terms=set().union(*texts.sentence_terms),
+                ),
+            )
+        )
+    return candidates
+
+
+def rerank(candidates: Sequence[Candidate], model: LinearModel = PASSAGE_MODEL) -> list[Candidate]:
+    """Best first, by the passage model (`index.reordering`); ties keep the fused order."""
+    return [candidates[i] for i in reorder(candidates, model)]
+
+
+def evidence_for(
+    candidates: Sequence[Candidate],
+    library_passages: int,
+    weights: Mapping[str, float],
+    match: TermMatch | None = None,
+) -> Evidence:
+    """What the relevance policy weighs for the best of the candidates (`index.ranking.Evidence`);
+    `weights`: the question's terms' weights as it is understood; `match`: how much the best
+    holds of the question as understood, when not its own words alone."""
+    best = candidates[0]
+    match = match or best.match
+    cosines = sorted((c.cosine for c in candidates), reverse=True)
+    return Evidence(
+        dense=best.cosine,
+        coverage=match.coverage,
+        quote=best.best_score,
+        rarest=match.rarest,
+        names=match.names,
+        lexical=1.0 / best.lexical_rank if best.lexical_rank else 0.0,
+        gap=best.cosine - (cosines[1] if len(cosines) > 1 else best.cosine),
+        spread=best.cosine - sum(cosines) / len(cosines),
+        library=math.log1p(library_passages),
+        missing=sum(weights.values()) * (1.0 - match.coverage),
+    )
+
+
+def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates whose quote says what no better-placed one's already says: a dispatch that
+    several papers ran word for word (a news agency's) is quoted once, from the first of them."""
+    seen: set[str] = set()
+    kept = []
+    for candidate in candidates:
+        quote = candidate.row.text[candidate.quote[0] : candidate.quote[1]]
+        said = " ".join(quote.casefold().replace("’", "'").split())  # papers differ in apostrophes and spaces
+        if said not in seen:
+            seen.add(said)
+            kept.append(candidate)
+    return kept
+
+
+def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:
+    """How much of a follow-up the best passage holds, in the follow-up's own words or as
+    understood with its topic, whichever holds more ("Combien pèse-t-il ?" after a question
+    on the castors' families: the weight's sentence holds none of the families' words)."""
+    with_topic = QuestionTerms.of(understood, weights).match(best.row.article.title, best.row.heading, best.row.text)
+    own = best.match
+    return TermMatch(*(max(a, b) for a, b in zip(astuple(own), astuple(with_topic), strict=True)))
