@@ -258,18 +258,18 @@ def passages_features(
         # np.mean's float32 sum and division, without its dispatch, as the model was fitted.
         cosines32 = np.asarray(passage.cosines, dtype=np.float32)
         means[number] = float(np.float32(np.add.reduce(cosines32) / len(passage.sentences))) if len(cosines32) else 0.0
-    present = counts > 0  # NumPy's segment reductions need segments that are not empty
-    firsts, lasts = starts[present], ends[present] - 1
+    filled = counts > 0  # NumPy's segment reductions need segments that are not empty
+    firsts, lasts = starts[filled], ends[filled] - 1
     # In float64 then stored as float32, as the model was fitted.
     cosine = np.concatenate([np.asarray(p.cosines, dtype=np.float32) for p in passages]).astype(np.float64)
     above_mean = cosine - np.repeat(means, counts)
     features[:, 0] = cosine
     features[:, 1] = above_mean
-    features[:, 2] = cosine == np.repeat(np.maximum.reduceat(cosine, firsts), counts[present])
+    features[:, 2] = cosine == np.repeat(np.maximum.reduceat(cosine, firsts), counts[filled])
     features[:, 3] = held
     features[:, 4] = held_beyond
     features[:, 5] = echo
-    features[:, 6] = held_beyond == np.repeat(np.maximum.reduceat(held_beyond, firsts), counts[present])
+    features[:, 6] = held_beyond == np.repeat(np.maximum.reduceat(held_beyond, firsts), counts[filled])
     features[1:, 7] = held_beyond[:-1]
     features[1:, 8] = above_mean[:-1]
     features[:-1, 9] = held_beyond[1:]
