@@ -47,10 +47,10 @@ class VectorStore(ABC):
 # Below this many vectors, search is exact. A flat scan is memory-bandwidth bound and
 # grows with the library (README, "Performance", has its times).
 APPROXIMATE_FROM = 50_000
-# A single question's scan is split over the cores (FAISS's `parallel_mode` 1: the probed
-# cells shared out) once it reads about this many vectors; below, one thread finishes
-# before the others would have started (README, "Performance").
-SPLIT_SCAN_FROM = 40_000
+# A single question's scan of an approximate index is split over the cores (FAISS's
+# `parallel_mode` 1: the probed cells shared out) once it reads about this many vectors; below,
+# one thread finishes before the others would have started (README, "How it works", step 4).
+SPLIT_SCAN_FROM = 4_000
 # Cells probed by the approximate index (`probes_for`): at least 32.
 MIN_NPROBE = 32
 SMALL_IVF_CELLS = 1024
