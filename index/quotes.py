@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, cycle
 
 import numpy as np
 
@@ -161,7 +161,11 @@ def same_length_lower(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    # Rare (an "İstanbul" among a typed question's candidates), but then over all their text:
+    # the text split around those characters, the rest lowered piece by piece, not one by one.
+    longer = "".join(re.escape(c) for c in set(text) if len(c.lower()) != 1)
+    pieces = re.split(f"([{longer}])", text)  # the characters kept sit at the odd places
+    return "".join(piece if odd else piece.lower() for odd, piece in zip(cycle((False, True)), pieces))
 
 
 def _value_beside(sentence: str, asked: AskedFor) -> bool:

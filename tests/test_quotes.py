@@ -240,6 +240,16 @@ def test_each_property_is_found_where_its_plain_form_matches(text):
     assert sorted(_month_spans(lowered)) == [m.span() for m in PLAIN_PROPERTIES["month"].finditer(text)]
 
 
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+@example("İstanbul et İzmir, puis Ankara")
+def test_text_is_lowered_character_for_character_and_an_i_with_a_dot_kept(text):
+    """The properties are read in a lower-cased copy at the same offsets: a character whose
+    lower case is longer ("İ" → "i̇") stays as it is."""
+    lowered = same_length_lower(text)
+    assert lowered == "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
 # Words a question may share with a sentence's dates, numbers and names.
 _KNOWN = st.frozensets(st.sampled_from(["2019", "mars", "6", "septembre", "1er", "juin", "xviie", "siècle", "jens"]))
 
