@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, cycle
+from itertools import accumulate
 
 import numpy as np
 
@@ -165,7 +165,7 @@ def same_length_lower(text: str) -> str:
     # the text split around those characters, the rest lowered piece by piece, not one by one.
     longer = "".join(re.escape(c) for c in set(text) if len(c.lower()) != 1)
     pieces = re.split(f"([{longer}])", text)  # the characters kept sit at the odd places
-    return "".join(piece if odd else piece.lower() for odd, piece in zip(cycle((False, True)), pieces))
+    return "".join(piece if at % 2 else piece.lower() for at, piece in enumerate(pieces))
 
 
 def _value_beside(sentence: str, asked: AskedFor) -> bool:
@@ -282,7 +282,6 @@ def passages_features(
     features[firsts, 10] = 1.0
     features[:, 11] = (np.arange(total) - np.repeat(starts, counts)) / np.repeat(np.maximum(counts - 1, 1), counts)
     features[:, 12] = np.log(lengths + 1)
-    everything = [sentence for p in passages for sentence in p.sentences]
     if asked.noun is not None:
         framing = asked.noun in STOPWORDS  # "depuis", "jusqu": not among a sentence's terms
         row = 0
@@ -294,7 +293,8 @@ def passages_features(
                 row += 1
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)
-        features[:, column : column + len(_PROPERTIES)] = sentence_properties(everything, asked.words)
+        every_sentence = [sentence for passage in passages for sentence in passage.sentences]
+        features[:, column : column + len(_PROPERTIES)] = sentence_properties(every_sentence, asked.words)
     return split
 
 

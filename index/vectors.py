@@ -49,7 +49,7 @@ class VectorStore(ABC):
 APPROXIMATE_FROM = 50_000
 # A single question's scan of an approximate index is split over the cores (FAISS's
 # `parallel_mode` 1: the probed cells shared out) once it reads about this many vectors; below,
-# one thread finishes before the others would have started (README, "How it works", step 4).
+# what splitting saves is small (README, "How it works", step 4, has the times).
 SPLIT_SCAN_FROM = 4_000
 # Cells probed by the approximate index (`probes_for`): at least 32.
 MIN_NPROBE = 32
