@@ -4,6 +4,7 @@ page cache holds of the file it writes into."""
 import os
 
 from index.library import Library
+from tests.benchmarks.answer_stages import answer_figures
 from tests.benchmarks.storage import _written_bytes, write_cost
 from tests.conftest import HashingEmbedder
 from tests.test_atomic_writes import article
@@ -38,3 +39,16 @@ def test_the_write_figures_count_the_full_text_merging_the_writes_set_off(tmp_pa
     assert figures["merge_steps"] >= 1  # each write adds a segment; FTS5 merges a level of four
     assert figures["background_kb_per_write"] > 0
     assert figures["kb_p50"] > 0
+
+
+def test_the_answer_figures_count_what_the_answering_thread_read_from_the_database(tmp_path):
+    """Timings drift with a busy machine; the pages an answer reads do not. `answer_stages`
+    reports them beside the stages, one figure a question."""
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as library:
+        library.ingest(article(n) for n in range(30))
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as reopened:  # SQLite's cache empty
+        figures = answer_figures(reopened, ["Que dit l'article 3 ?", "Que dit l'article 3 ?"])
+    first, again = figures["KiB read"]
+    assert first >= PAGE / 1024  # the candidates' pages, read through the file cache
+    assert again < first  # asked again, they are in SQLite's own cache
+    assert len(figures["total"]) == 2

@@ -4,7 +4,9 @@ questions, then `--quiet` seconds without a question before each of `--questions
 machine that drops idle file pages from its cache (a virtual machine reclaiming memory: this
 project's drop them after about a minute) makes such a question read from disk whatever the
 process did not hold in its own memory. Per question: the stages, the process's major page
-faults and the bytes it read from the disk meanwhile; then the same questions again at once.
+faults and the bytes it read from the disk meanwhile, and, as a control for the host, the time
+to read 64 MiB the process holds (a value a page) after the same quiet; then the same questions
+again at once.
 `--as-avx2` takes the model's path of a CPU with AVX2 alone (8-bit weights through ONNX
 Runtime): what it reads from disk does not depend on the CPU it runs on, its times do.
 
@@ -20,6 +22,8 @@ import resource
 import time
 from pathlib import Path
 
+import numpy as np
+
 from index.embeddings import DefaultModelEmbedder, load_embedder, prepare_model
 from index.evaluation import load_questions
 from index.library import Library
@@ -30,12 +34,23 @@ from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.storage import process_io
 
 WARMUP = 20
+PAGE = 4096
+CONTROL_BYTES = 64 * 2**20
 AVX2_ALONE = frozenset({"avx", "avx2", "fma", "f16c"})  # the flags the model's paths are chosen by
 
 
 def read_from_disk() -> int:
     """Bytes this process has had read from the disk."""
     return process_io("read_bytes")
+
+
+def touch_ms(held: np.ndarray) -> float:
+    """Milliseconds to read one value of each page of `held`, memory the process holds: a
+    control for the host, which may make memory left idle slow to reach again with no fault
+    the process sees (README, "After a quiet minute")."""
+    started = time.perf_counter()
+    held[:: PAGE // held.itemsize].sum()
+    return (time.perf_counter() - started) * 1000
 
 
 def timed(library: Library, question: str) -> str:
@@ -71,9 +86,12 @@ def main() -> None:
         readied_as_the_bot(library)
         for question in asked[:WARMUP]:
             library.ask(question)
+        held = np.ones(CONTROL_BYTES // 8)
         for question in asked[WARMUP:]:
             time.sleep(args.quiet)
-            print(f"after {args.quiet:.0f} s of quiet: {timed(library, question)}", flush=True)
+            answered = timed(library, question)
+            control = f"{touch_ms(held):.1f} ms, at once {touch_ms(held):.1f}"
+            print(f"after {args.quiet:.0f} s of quiet: {answered} | 64 MiB held, a value a page: {control}", flush=True)
         for question in asked[WARMUP:]:
             print(f"the same again at once: {timed(library, question)}", flush=True)
 

