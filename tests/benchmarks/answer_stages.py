@@ -1,4 +1,5 @@
-"""Per-stage p50 / p95 of the answers of one process, on a library the benchmark built.
+"""Per-stage p50 / p95 of the answers of one process, on a library the benchmark built, and
+what each answer read from the database (KiB).
 
 By default, a process in use: opened as the bot opens it (`prepare_for_questions`), its
 vector snapshot read ahead and its in-memory lexicon built, then warmed up by 20 questions.
