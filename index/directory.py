@@ -19,7 +19,9 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import faiss
 from filelock import FileLock, Timeout
@@ -122,11 +124,18 @@ def snapshots(directory: Path, library_id: str) -> list[tuple[int, Path]]:
     return sorted(found, reverse=True)
 
 
-def write_snapshot(directory: Path, library_id: str, seq: int, index: faiss.Index) -> Path:
-    """Write a snapshot of the vectors up to change `seq`, atomically, streamed from `index`
-    into the file (serialised first, a million passages' index would be held twice more)."""
+def write_snapshot(
+    directory: Path, library_id: str, seq: int, content: faiss.Index | Callable[[BinaryIO], object]
+) -> Path:
+    """Write a snapshot of the vectors up to change `seq`, atomically: `content` an index,
+    streamed into the file (serialised first, a million passages' index would be held twice
+    more), or what a function writes into it."""
     path = directory / f"vectors-{library_id}-{seq}.faiss"
-    write_atomic(path, lambda file: faiss.write_index(index, faiss.PyCallbackIOWriter(file.write)))
+    if isinstance(content, faiss.Index):
+        index = content
+        write_atomic(path, lambda file: faiss.write_index(index, faiss.PyCallbackIOWriter(file.write)))
+    else:
+        write_atomic(path, content)
     return path
 
 

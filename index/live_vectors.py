@@ -18,9 +18,9 @@ answered from the current index; the changes committed meanwhile are replayed in
 one, which is saved while still private to the maintenance thread and then swapped in. An
 approximate snapshot is opened mapped from its file, with the changes since on top
 (`index.vectors.SnapshotOverlay`), and a process that answers for long then reads it into
-its own memory (`read_ahead`); the next snapshot is saved from a private copy (the newest
-one read into memory and brought up to date from the log), never by serialising the index
-questions search. The same thread merges the store's full-text index and folds its
+its own memory (`read_ahead`); the next snapshot is written from the newest one and the log
+since, a list at a time (`index.snapshot_merge`), never by serialising the index questions
+search. The same thread merges the store's full-text index and folds its
 write-ahead log, which writers would otherwise do inside their commits.
 """
 
@@ -40,6 +40,7 @@ import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
+from index.snapshot_merge import NotMergeable, encode_additions, write_merged
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size
 
@@ -63,6 +64,8 @@ DATABASE_READ_PAUSE = 3.0
 # about 25 MB) before it folds the log and sees to the vectors; the rest is left to the next
 # round, so that a large merge never holds up a snapshot or a layout change for long.
 MERGE_STEPS_A_ROUND = 100
+# Passages whose vectors a snapshot merge reads from the store at a time (then keeps as codes).
+MERGE_BATCH = 2_000
 
 
 class LiveVectors:
@@ -368,32 +371,69 @@ class LiveVectors:
         """Save the vectors up to a change of the log, which may then be pruned up to the
         previous snapshot. The index questions search is never serialised while they wait
         for it (at tens of thousands of vectors that took a fifth of a second under the lock,
-        exact as it is): the newest snapshot is read into this thread's memory, brought up to
-        date from the log and saved, streamed into its file. Only without a snapshot to start
-        from (the first one, or an index built at opening) is the index itself copied under the
-        lock, once, and the copy saved. An approximate index
-        that is a snapshot mapped, with the changes since on top, is then replaced by the new
-        one mapped, so that what sits on top stays small."""
+        exact as it is): an approximate snapshot is written from the newest one and the log
+        since, list by list (`index.snapshot_merge`); an exact one, small, from the newest
+        read into this thread's memory and brought up to date. Only without a snapshot to
+        start from (the first one, or an index built at opening) is the index itself copied
+        under the lock, once, and the copy saved. An approximate index that is a snapshot
+        mapped, with the changes since on top, is then replaced by the new one mapped, so
+        that what sits on top stays small."""
         with store.read():
             self.sync(store)
             with self._lock:
                 if self._applied <= self._snapshot:
                     return
-        private = self._private_copy(store)
-        if private is not None:
-            seq, saved = private[0], private[1].raw
+        merged = self._merged_snapshot(store)
+        if merged is not None:
+            seq, path = merged
         else:
-            with self._lock:
-                if isinstance(self._index, SnapshotOverlay):
-                    return
-                seq, saved = self._applied, faiss.clone_index(self._index.raw)  # written outside the lock
-        path = self._write_snapshot_file(store, seq, saved)
-        del saved  # the copy's memory goes before the new snapshot is mapped
+            private = self._private_copy(store)
+            if private is not None:
+                seq, saved = private[0], private[1].raw
+            else:
+                with self._lock:
+                    if isinstance(self._index, SnapshotOverlay):
+                        return
+                    seq, saved = self._applied, faiss.clone_index(self._index.raw)  # written outside the lock
+            path = self._write_snapshot_file(store, seq, saved)
+            del saved  # the copy's memory goes before the new snapshot is mapped
         if isinstance(self._index, SnapshotOverlay):
             overlay = SnapshotOverlay(FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=True))
             if not self._swap_in(overlay, seq, store):
                 return
         self._saved(seq, store)
+
+    def _merged_snapshot(self, store: Store) -> tuple[int, Path] | None:
+        """A new snapshot written from the newest approximate one and the changes logged since
+        (only the added vectors' codes and one list at a time in memory), the change it holds
+        and its path; None when the newest snapshot is exact, or not laid out to be merged."""
+        with store.read():
+            found = self._newest_snapshot(store, mapped=True)
+            if found is None or not found[1].approximate:
+                return None
+            base_seq, base = found
+            changes = store.changes_after(base_seq)
+            batches = (
+                store.sentence_vectors(changes.added[at : at + MERGE_BATCH], self.dimension)
+                for at in range(0, len(changes.added), MERGE_BATCH)
+            )
+            additions = encode_additions(base.raw, batches)
+        if changes.last_seq == base_seq:  # saved already (by another process)
+            return base_seq, base.source
+        removed = np.asarray(sorted(changes.removed), dtype=np.int64)
+        gone = (lambda keys: np.isin(keys // SENTENCE_SLOTS, removed)) if len(removed) else None
+        try:
+            path = write_snapshot(
+                self.directory,
+                store.library_id(),
+                changes.last_seq,
+                lambda file: write_merged(base.source, base.raw, additions, gone, file),
+            )
+        except (NotMergeable, FileNotFoundError) as error:  # another FAISS layout; or removed meanwhile
+            log.info("vector snapshot %s not merged (%s): saved from a copy", base.source.name, error)
+            return None
+        self.snapshots_written += 1
+        return changes.last_seq, path
 
     def _write_snapshot_file(self, store: Store, seq: int, index: faiss.Index) -> Path:
         path = write_snapshot(self.directory, store.library_id(), seq, index)

@@ -165,17 +165,17 @@ def test_a_library_copied_for_evaluation_has_its_full_text_index_merged(tmp_path
     consistent(tmp_path / "copy")
 
 
-class SlowCopyVectors(LiveVectors):
-    """Reads the snapshot it saves the next one from only once the test opens the gate."""
+class SlowSaveVectors(LiveVectors):
+    """Saves its next snapshot only once the test opens the gate."""
 
     def __init__(self, *args, gate: threading.Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.gate, self.copying = gate, threading.Event()
+        self.gate, self.saving = gate, threading.Event()
 
-    def _private_copy(self, store):
-        self.copying.set()
+    def _merged_snapshot(self, store):
+        self.saving.set()
         assert self.gate.wait(30)
-        return super()._private_copy(store)
+        return super()._merged_snapshot(store)
 
 
 def test_a_reopened_library_answers_from_its_mapped_snapshot_while_the_next_one_is_saved_aside(tmp_path):
@@ -183,14 +183,14 @@ def test_a_reopened_library_answers_from_its_mapped_snapshot_while_the_next_one_
         library.ingest([article(n) for n in range(150)])  # an approximate layout, snapshotted
     gate = threading.Event()
     backend = VectorsOfKind(
-        tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3), kind=SlowCopyVectors, extra=dict(gate=gate)
+        tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3), kind=SlowSaveVectors, extra=dict(gate=gate)
     )
     library = Library(backend, HashingEmbedder(), max_words=60)
     assert library.vector_index.approximate  # answering from the mapped snapshot
     seventh = library.ask("conseil numéro 7").results[0].article
     assert seventh.title == "Article 7"
-    library.ingest([article(n) for n in range(600, 610)])  # a snapshot is due: saved from a private copy (gated)
-    assert library.vector_index.copying.wait(30)
+    library.ingest([article(n) for n in range(600, 610)])  # a snapshot is due: saved aside (gated)
+    assert library.vector_index.saving.wait(30)
     library.delete(seventh.id)
     assert library.ask("conseil numéro 605").results[0].article.title == "Article 605"
     assert all(r.article.title != "Article 7" for r in library.ask("conseil numéro 7").results)

@@ -1,9 +1,9 @@
 """What a vector snapshot costs in memory in a process that answers for long: the library opened
 as the bot opens it (its vectors read into its memory), one article written so that a snapshot
-has something to save, then the snapshot saved as the maintenance thread saves it (the newest
-snapshot read into a private copy, brought up to date, written). Prints the process's resident
-memory before, its peak during the save (Linux's high-water mark, reset just before) and the
-snapshot's size. The article stays in the library.
+has something to save, then the snapshot saved as the maintenance thread saves it (an
+approximate one written from the newest snapshot and the log since, list by list). Prints the
+process's resident memory before, its peak during the save (Linux's high-water mark, reset
+just before) and the snapshot's size. The article stays in the library.
 
     MODEL_CACHE_DIR=~/.cache/citebot python -m tests.benchmarks.snapshot_memory /tmp/bench-work
 """
