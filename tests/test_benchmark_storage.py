@@ -1,11 +1,15 @@
 """The benchmark's write figures count the bytes a write hands to the kernel, whatever the
 page cache holds of the file it writes into."""
 
+import argparse
 import os
+
+import pytest
 
 from index.library import Library
 from tests.benchmarks.answer_stages import answer_figures
 from tests.benchmarks.storage import _written_bytes, write_cost
+from tests.benchmarks.work import library_folder
 from tests.conftest import HashingEmbedder
 from tests.test_atomic_writes import article
 
@@ -52,3 +56,16 @@ def test_the_answer_figures_count_what_the_answering_thread_read_from_the_databa
     assert first >= PAGE / 1024  # the candidates' pages, read through the file cache
     assert again < first  # asked again, they are in SQLite's own cache
     assert len(figures["total"]) == 2
+
+
+def test_a_measuring_command_given_a_folder_without_a_library_refuses_it_and_creates_nothing(tmp_path, capsys):
+    """Opening a wrong folder would create an empty library there and measure nothing."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("directory", type=library_folder)
+    with pytest.raises(SystemExit):
+        parser.parse_args([str(tmp_path)])
+    assert "holds no library" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    with Library(tmp_path / "idx", HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(1)])
+    assert parser.parse_args([str(tmp_path / "idx")]).directory == tmp_path / "idx"

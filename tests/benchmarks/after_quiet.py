@@ -32,6 +32,7 @@ from index.search import Answer
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.storage import process_io
+from tests.benchmarks.work import library_folder
 
 WARMUP = 20
 PAGE = 4096
@@ -67,7 +68,7 @@ def main() -> None:
     from tests.benchmarks.run import MAX_WORDS, machine
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path, help="a library's index folder (the benchmark's scale-SIZE/index)")
+    parser.add_argument("directory", type=library_folder, help="a library's index folder (WORK/scale-SIZE/index)")
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--quiet", type=float, default=75.0, help="seconds without a question before each")
     parser.add_argument("--seed", type=int, default=5)

