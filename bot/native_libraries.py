@@ -14,10 +14,22 @@ events under `~/.cache/Microsoft/DeveloperTools/.onnxruntime` as it loads, for i
 client to send to Microsoft. citebot reaches no server it was not told to and writes only where
 it is told (for OpenVINO's telemetry, see `index.openvino_encoder.import_openvino`), so
 `ORT_DISABLE_TELEMETRY` is set here too: the runtime reads it once, as it loads.
+
+FAISS is then loaded here, with `GOMP_SPINCOUNT` set for as long as it loads: the OpenMP
+runtime of the faiss-cpu wheel (a copy of its own) reads it once, then. A question's scan of an
+approximate index is shared out over the cores with OpenMP; by default its threads keep
+spinning a while after each scan (libgomp's 300,000 rounds), so that on two cores they take
+time from the question network and the rest of the answer, and a thread the scan waits for at
+its end may sit behind the spinning one (README, "How it works", step 4). With the count libgomp
+itself falls back to when threads outnumber cores, they spin briefly, then sleep. The variable
+is removed once FAISS is loaded: PyTorch's own OpenMP runtime (a hub model through
+sentence-transformers) loads later and keeps its default, which it needs (its question took
+twice as long with the short count). An operator's own `GOMP_SPINCOUNT` is left as it is.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 
@@ -25,6 +37,8 @@ from index.cpu import faiss_blas_kernels, openblas_kernels
 
 OPENBLAS_CORE_TYPE = "OPENBLAS_CORETYPE"
 ONNX_RUNTIME_TELEMETRY_OFF = "ORT_DISABLE_TELEMETRY"
+OPENMP_SPIN_COUNT = "GOMP_SPINCOUNT"
+FAISS_SPIN_COUNT = "1000"  # libgomp's own count when threads outnumber cores
 
 
 def prepare_native_libraries(environment: MutableMapping[str, str], flags: frozenset[str]) -> None:
@@ -32,11 +46,26 @@ def prepare_native_libraries(environment: MutableMapping[str, str], flags: froze
     `flags` run fastest, unless an operator named some (their choice is kept) or the CPU has
     neither AVX-512 nor AVX2 (OpenBLAS's own detection is then as good as any); and ONNX
     Runtime's telemetry off. Both stay for the processes the bot starts: they run on the same
-    CPU, under the same rules."""
+    CPU, under the same rules. Then FAISS is loaded, its OpenMP threads told to spin briefly
+    (the setting gone from `environment` afterwards, unless an operator made it)."""
     environment[ONNX_RUNTIME_TELEMETRY_OFF] = "1"
     kernels = openblas_kernels(flags)
     if kernels is not None:
         environment.setdefault(OPENBLAS_CORE_TYPE, kernels)
+    load_faiss(environment)
+
+
+def load_faiss(environment: MutableMapping[str, str]) -> None:
+    """FAISS loaded with `GOMP_SPINCOUNT` at `FAISS_SPIN_COUNT` (an operator's value kept), the
+    variable then removed; a FAISS loaded already stays as it was."""
+    ours = OPENMP_SPIN_COUNT not in environment
+    if ours:
+        environment[OPENMP_SPIN_COUNT] = FAISS_SPIN_COUNT
+    try:
+        importlib.import_module("faiss")  # its OpenMP runtime reads the variable as it loads
+    finally:
+        if ours:
+            del environment[OPENMP_SPIN_COUNT]
 
 
 @dataclass(frozen=True)

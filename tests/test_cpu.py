@@ -7,7 +7,13 @@ import sys
 
 import pytest
 
-from bot.native_libraries import ONNX_RUNTIME_TELEMETRY_OFF, OPENBLAS_CORE_TYPE, prepare_native_libraries
+from bot.native_libraries import (
+    FAISS_SPIN_COUNT,
+    ONNX_RUNTIME_TELEMETRY_OFF,
+    OPENBLAS_CORE_TYPE,
+    OPENMP_SPIN_COUNT,
+    prepare_native_libraries,
+)
 from index.cpu import cpu_flags, openblas_kernels
 from tests.conftest import ROOT
 
@@ -74,3 +80,45 @@ def test_the_bot_runs_faiss_on_the_kernels_of_this_cpu(tmp_path, model_cache):
 def test_the_bot_keeps_the_kernels_an_operator_names(tmp_path, model_cache):
     environment = {**os.environ, OPENBLAS_CORE_TYPE: "Prescott"}
     assert how_the_bot_computes(tmp_path, model_cache, environment)["faiss_blas"] == "Prescott"
+
+
+SPIN_SEEN_BY_FAISS = """
+import importlib.abc, os, sys
+
+class Watch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "faiss":
+            print("faiss loads with", os.environ.get("GOMP_SPINCOUNT"))
+        return None
+
+sys.meta_path.insert(0, Watch())
+from bot.native_libraries import prepare_native_libraries
+from index.cpu import cpu_flags
+
+prepare_native_libraries(os.environ, cpu_flags())
+print("afterwards", os.environ.get("GOMP_SPINCOUNT"))
+"""
+
+
+def spin_counts(environment: dict[str, str]) -> list[str]:
+    """What a fresh interpreter preparing its native libraries as `python -m bot` does had in
+    `GOMP_SPINCOUNT` as FAISS loaded, and afterwards."""
+    done = subprocess.run(
+        [sys.executable, "-c", SPIN_SEEN_BY_FAISS],
+        env=environment | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_faiss_threads_spin_briefly_and_nothing_loaded_later_inherits_the_setting():
+    """FAISS's OpenMP runtime reads the count as it loads; PyTorch's, loaded later for a hub
+    model, and the processes the bot starts must not see it (a question through PyTorch took
+    twice as long with it)."""
+    environment = {k: v for k, v in os.environ.items() if k != OPENMP_SPIN_COUNT}
+    assert spin_counts(environment) == [f"faiss loads with {FAISS_SPIN_COUNT}", "afterwards None"]
+    operator = environment | {OPENMP_SPIN_COUNT: "50000"}
+    assert spin_counts(operator) == ["faiss loads with 50000", "afterwards 50000"]
