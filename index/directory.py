@@ -132,8 +132,7 @@ def write_snapshot(
     more), or what a function writes into it."""
     path = directory / f"vectors-{library_id}-{seq}.faiss"
     if isinstance(content, faiss.Index):
-        index = content
-        write_atomic(path, lambda file: faiss.write_index(index, faiss.PyCallbackIOWriter(file.write)))
+        write_atomic(path, lambda file: faiss.write_index(content, faiss.PyCallbackIOWriter(file.write)))
     else:
         write_atomic(path, content)
     return path

@@ -164,7 +164,7 @@ def write_merged(
                 out.write(ids[keep].tobytes())
             else:
                 out.write(additions.codes[added].tobytes())
-            out.write(additions.ids[added].astype(np.int64).tobytes())
+            out.write(additions.ids[added].tobytes())
         return count
     finally:
         os.close(file)
