@@ -1,11 +1,14 @@
 """Telegram messages: valid HTML, escaped, under 4096 characters, cut between passages."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
 from bot.telegram import messages as fmt
 from bot.telegram.inline import inline_results
+from index.conversation import Topic
 from index.library import Answer, Result
 from index.store import ArticleRow
 from tests.telegram_html import check_telegram_html
@@ -80,6 +83,35 @@ def test_long_answers_are_cut_between_passages_and_stay_under_the_limit():
         assert page.text.count("<blockquote") == len(page.results) >= 1
     assert [r.rank for page in pages for r in page.results] == [1, 2, 3, 4, 5]  # nothing lost, in order
     assert len(pages) > 1 and "suite (2)" in pages[1].text
+
+
+# Text that escapes at its longest (`&` → `&amp;`), emoji counted twice by Telegram, and plain words.
+HOSTILE_TEXT = st.text(st.sampled_from("&<é🔎 a"), min_size=1, max_size=400)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    question=HOSTILE_TEXT,
+    followed=st.one_of(st.none(), HOSTILE_TEXT),
+    typos=st.integers(0, 150),
+    title=HOSTILE_TEXT,
+    query=HOSTILE_TEXT,
+    passage=st.text(st.sampled_from("&<é a."), min_size=1, max_size=3000),
+    relevance=st.sampled_from([0.6, 0.99]),
+)
+def test_every_answer_fits_a_message_whatever_its_question_notes_title_and_link(
+    question, followed, typos, title, query, passage, relevance
+):
+    respelled = tuple((f"mot{i}x", f"mot{i}") for i in range(typos))
+    url = "https://exemple.fr/article?" + query.replace(" ", "&")[:1000]
+    found = Result(1, 0.1, 1, article(title=title, url=url), None, passage, 0, len(passage))
+    answer = Answer(
+        question, True, [found, found], relevance, topic=Topic(followed or question), follows=followed is not None,
+        respelled=respelled,
+    )  # fmt: skip
+    for page in fmt.answer_pages(answer, per_page=2, sure_from=0.9):
+        check_telegram_html(page.text)
+        assert fmt.fits(page.text) and page.results
 
 
 def test_a_very_long_passage_is_trimmed_around_the_quote():

@@ -70,8 +70,11 @@ def articles_markup(page: int, total: int) -> InlineKeyboardMarkup | None:
 
 
 async def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The `page`-th page of the list, or its last page when articles deleted since the
+    button was made leave fewer."""
     library = context.service.library
     total = (await asyncio.to_thread(library.stats)).articles
+    page = max(min(page, (total - 1) // ARTICLES_PER_PAGE), 0)
     articles = await asyncio.to_thread(library.articles, page * ARTICLES_PER_PAGE, ARTICLES_PER_PAGE)
     return msg.articles_page_html(articles, page, total, ARTICLES_PER_PAGE), articles_markup(page, total)
 
@@ -115,13 +118,12 @@ async def reindex(service: BotService, status: Message) -> None:
     try:
         report = await asyncio.to_thread(service.library.reindex, progress)
     except LibraryError as exc:
-        await edit(status, msg.reindex_error_html(str(exc)))
+        await progress.show(msg.reindex_error_html(str(exc)))
         return
     except Exception:
         log.exception("reindex failed")
-        await edit(status, msg.error_html(msg.REINDEX_FAILED))
+        await progress.show(msg.error_html(msg.REINDEX_FAILED))
         return
-    await edit(
-        status,
-        msg.reindex_done_html(report.articles, report.passages, report.added_meanwhile, report.deleted_meanwhile),
+    await progress.show(
+        msg.reindex_done_html(report.articles, report.passages, report.added_meanwhile, report.deleted_meanwhile)
     )

@@ -135,7 +135,9 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
             CommandHandler("ingest", ingest.cmd_ingest, filters=new),
-            MessageHandler(new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION), ingest.cmd_ingest),
+            MessageHandler(
+                new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION), ingest.on_ingest_caption
+            ),
             CommandHandler("stats", admin.cmd_stats, filters=new),
             CommandHandler("delete", admin.cmd_delete, filters=new),
             CommandHandler("articles", admin.cmd_articles, filters=new),

@@ -7,6 +7,7 @@ import contextlib
 import logging
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.telegram import messages as msg
@@ -27,10 +28,17 @@ async def report_failure(context: Context, error: BaseException) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """The one error handler: an apology where the update came from, then the report."""
-    if isinstance(update, Update) and update.effective_message:
-        with contextlib.suppress(TelegramError):
-            await update.effective_message.reply_text(msg.e(msg.APOLOGY))
+    """The one error handler: an apology where the update came from, then the report. Never
+    in a channel (its readers are not the bot's users: a followed channel's post that failed
+    is the admins' business alone), and a button pressed stops spinning."""
+    if isinstance(update, Update):
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # already answered by the handler: refused, harmless
+                await update.callback_query.answer()
+        chat = update.effective_chat
+        if update.effective_message and not (chat and chat.type == ChatType.CHANNEL):
+            with contextlib.suppress(TelegramError):
+                await update.effective_message.reply_text(msg.e(msg.APOLOGY))
     await report_failure(context, context.error)
 
 

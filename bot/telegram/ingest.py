@@ -17,12 +17,12 @@ from bot.settings import Settings
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
-from bot.telegram.sending import StatusProgress, edit, reply, typing
+from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError
 from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, is_url, parse_bytes
 
-INGEST_CAPTION = re.compile(r"^/ingest(?:@\w+)?(?:\s|$)", re.IGNORECASE)
+INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
 # A message of at most this many words besides one link shares that link: "/ingest" in reply to it
 # adds the page, not the message ("À lire : https://…", a channel's post of a headline and its link).
@@ -124,11 +124,8 @@ async def cmd_ingest(update: Update, context: Context) -> None:
         await reply(message, msg.e(msg.INGEST_REFUSED))
         return
     status = await reply(message, msg.INGEST_STARTED)
-
-    async def say(text: str) -> None:
-        await edit(status, text)
-
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
+    say = progress.show  # every status after the progress lines sent before it
     try:
         async with typing(message):
             label, load = await read_ingest_input(message, service.settings, say)
@@ -145,6 +142,15 @@ async def cmd_ingest(update: Update, context: Context) -> None:
         await report_failure(context, exc)
         return
     await say(msg.ingest_html(outcome.status, outcome.article))
+
+
+async def on_ingest_caption(update: Update, context: Context) -> None:
+    """A document sent with the caption /ingest: added, unless the caption names another bot
+    (in a group, "/ingest@other_bot" is that bot's business)."""
+    named = INGEST_CAPTION.match(update.effective_message.caption or "")
+    if named and named["bot"] and named["bot"].lower() != (context.bot.username or "").lower():
+        return
+    await cmd_ingest(update, context)
 
 
 async def on_document_without_command(update: Update, context: Context) -> None:

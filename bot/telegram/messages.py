@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.replies import (
-    EMPTY_LIBRARY,
     NOTHING_FOUND,
     WHICH_ARTICLE,
     answered_articles,
@@ -37,6 +36,8 @@ MESSAGE_LIMIT = 4096  # Telegram's, in UTF-16 code units
 # shortest excerpt still fit one message, so every formatter below fits by construction.
 QUESTION_CHARS = 200
 TITLE_CHARS = 200
+SHORT_TITLE_CHARS = 20
+NOTE_CHARS = 100  # the words of a question read as others
 FIELD_CHARS = 200  # author, file name, link text, model name
 ERROR_CHARS = 600
 LINK_CHARS = 1024  # longer (escaped) URLs are not linked at all
@@ -85,6 +86,11 @@ ARTICLE_HINT = (
     "répondez-y avec <code>/ingest</code> ; pour poser une question, écrivez-la en une phrase."
 )
 DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
+# What the console's "empty library" says, less a file path (a chat user has none on the server).
+EMPTY_LIBRARY = (
+    "La bibliothèque est vide. Ajoutez un premier article avec <code>/ingest</code> suivi d'une URL ou "
+    "du texte de l'article, ou envoyez un fichier avec la légende <code>/ingest</code>."
+)
 EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
 INLINE_HINT = "Tapez une question : je cite les articles qui y répondent"
 INLINE_SLOW_DOWN = "Beaucoup de questions d'un coup : patientez une minute"
@@ -169,22 +175,30 @@ def excerpt(passage: str, start: int, end: int, limit: int = PASSAGE_LIMITS[0]) 
     return text, max(start + shift, len(prefix)), min(end + shift, len(text) - len(suffix))
 
 
-def reference_html(article: ArticleRow, quote: str | None = None) -> str:
-    """Title, date and source link; with a `quote`, the link opens the page at the quote."""
-    parts = [f"<i>{e(title_of(article))}</i>"]
+def reference_html(
+    article: ArticleRow, quote: str | None = None, *, linked: bool = True, title_chars: int = TITLE_CHARS
+) -> str:
+    """Title, date and source link; with a `quote`, the link opens the page at the quote.
+    `linked` False and a shorter `title_chars`: for a message left with little room."""
+    parts = [f"<i>{e(title_of(article, title_chars))}</i>"]
     if date := french_date(article.date):
         parts.append(e(date))
-    url = link_of(article)
+    url = link_of(article) if linked else None
     link = (safe_link(quote_link(url, quote)) if quote else None) or safe_link(url) if url else None
     if link:
         parts.append(f'<a href="{link}">source</a>')
     return " — ".join(parts)
 
 
-def result_html(result: Result, limit: int = PASSAGE_LIMITS[0]) -> str:
+def result_html(
+    result: Result, limit: int = PASSAGE_LIMITS[0], *, linked: bool = True, title_chars: int = TITLE_CHARS
+) -> str:
+    """The passage (trimmed to `limit` around the quote) with the quote in bold, then its
+    reference (`linked`, `title_chars`: as `reference_html` takes them)."""
     text, start, end = excerpt(result.passage, result.quote_start, result.quote_end, limit)
     quoted = e(text[:start]) + "<b>" + e(text[start:end]) + "</b>" + e(text[end:])
-    return f"<blockquote expandable>{quoted}</blockquote>\n{reference_html(result.article, result.quote)}"
+    reference = reference_html(result.article, result.quote, linked=linked, title_chars=title_chars)
+    return f"<blockquote expandable>{quoted}</blockquote>\n{reference}"
 
 
 @dataclass(frozen=True)
@@ -202,8 +216,8 @@ def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[Answer
     notes = ""  # under the question (and its page number), on every page
     if answer.follows and answer.topic is not None:  # say what it was read with
         notes += f"\n<i>↪ suite de « {e(shorten(answer.topic.question, QUESTION_CHARS))} »</i>"
-    if answer.respelled:
-        notes += f"\n<i>✏️ {e(respelled_note(answer))}</i>"
+    if answer.respelled:  # a question of many typos names only the first few
+        notes += f"\n<i>✏️ {e(shorten(respelled_note(answer), NOTE_CHARS))}</i>"
     if is_unsure(answer, sure_from):
         notes += f"\n<i>{e(UNSURE_HEADER)}</i>"
     room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
@@ -228,8 +242,15 @@ def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[Answer
 
 
 def _fitting_block(result: Result, room: int) -> str:
+    """The result at the longest excerpt that fits `room`; when even the shortest does not
+    (a long link beside a long question, its follow-up's and notes), without the link, then
+    with a shorter title."""
     for limit in PASSAGE_LIMITS:
         block = result_html(result, limit)
+        if telegram_length(block) <= room:
+            return block
+    for title_chars in (TITLE_CHARS, SHORT_TITLE_CHARS):
+        block = result_html(result, PASSAGE_LIMITS[-1], linked=False, title_chars=title_chars)
         if telegram_length(block) <= room:
             return block
     raise AssertionError("the shortest excerpt always fits")  # guaranteed by the caps above
@@ -283,7 +304,7 @@ def detail_card_html(article: ArticleRow, detail: Detail) -> str:
 
 
 def empty_library_html() -> str:
-    return e(EMPTY_LIBRARY)
+    return EMPTY_LIBRARY
 
 
 def article_card_html(article: ArticleRow) -> str:

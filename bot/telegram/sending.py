@@ -6,6 +6,7 @@ Parse mode, link previews and quoting come from the application's `Defaults`.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -67,7 +68,9 @@ async def typing(message: Message, after: float = TYPING_AFTER_SECONDS) -> Async
 
 class StatusProgress:
     """A `progress(done, total)` callback for work in a worker thread that edits one
-    status message, at most every `every` seconds, from the event loop."""
+    status message, at most every `every` seconds, from the event loop; `show` writes the
+    outcome after the edits still on their way, so that a progress line retried after a
+    network error never lands over it."""
 
     def __init__(
         self,
@@ -78,9 +81,20 @@ class StatusProgress:
     ) -> None:
         self.status, self.render, self.loop, self.every = status, render, loop, every
         self._last = time.monotonic()
+        self._sent: list[concurrent.futures.Future] = []  # edits sent off, not yet known done
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if total and now - self._last >= self.every:
             self._last = now
-            asyncio.run_coroutine_threadsafe(edit(self.status, self.render(done, total)), self.loop)
+            self._sent = [f for f in self._sent if not f.done()]
+            self._sent.append(asyncio.run_coroutine_threadsafe(edit(self.status, self.render(done, total)), self.loop))
+
+    async def show(self, text: str) -> None:
+        """The status message says `text`, once the progress edits sent before have finished
+        (call it when the work reporting progress is over)."""
+        sent, self._sent = self._sent, []
+        for future in sent:
+            with contextlib.suppress(TelegramError):  # a progress line that could not be shown
+                await asyncio.wrap_future(future)
+        await edit(self.status, text)

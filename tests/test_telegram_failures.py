@@ -1,0 +1,182 @@
+"""When something goes wrong behind the bot: what chat users, channel readers and admins see.
+
+The real application (`bot.telegram.app.build_application`) handles updates in this process
+against the fake Bot API; the library behind it is a stand-in that fails as a full disk
+would, since a real one cannot be made to fail on cue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ExtBot
+
+from bot.settings import Settings
+from bot.state import BotState
+from bot.telegram import messages as msg
+from bot.telegram.app import build_application
+from bot.telegram.sending import StatusProgress
+from index.library import Answer, LibraryStats, Result
+from index.store import ArticleRow
+from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+
+TOKEN = "123456:failures-test-token"
+ADMIN = 1001
+USER = 2002
+CHANNEL = -1001234
+ARTICLE = ArticleRow(3, "Le castor revient", "2025-06", None, "https://exemple.fr/castor", None, "2026-01-01", 2)
+PASSAGE = "Le castor d'Europe a recolonisé trente kilomètres de berges."
+
+
+class FullDisk(OSError):
+    def __init__(self) -> None:
+        super().__init__(28, "No space left on device")
+
+
+class FailingLibrary:
+    """Answers from one article, lists `articles` of them, and fails to write or read one."""
+
+    def __init__(self, articles: int = 1) -> None:
+        self.count = articles
+
+    def ask(self, question: str, top_k: int = 5, mode: str = "hybrid", topic=None) -> Answer:
+        return Answer(question, True, [Result(1, 0.9, 1, ARTICLE, None, PASSAGE, 0, len(PASSAGE))], 0.99)
+
+    def stats(self) -> LibraryStats:
+        return LibraryStats(self.count, 2 * self.count, "stand-in", 384, 120, 0, "")
+
+    def articles(self, offset: int = 0, limit: int = 20) -> list[ArticleRow]:
+        return [ARTICLE] * max(min(limit, self.count - offset), 0)
+
+    def article(self, article_id: int) -> ArticleRow:
+        raise FullDisk
+
+    def ingest(self, documents, progress=None):
+        raise FullDisk
+
+
+@contextlib.asynccontextmanager
+async def bot_in_process(telegram: FakeTelegram, library: object, data: Path):
+    state = BotState.open(data / "bot.sqlite3")
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_base_url=telegram.base_url,
+        telegram_base_file_url=telegram.base_file_url,
+        admin_user_ids=str(ADMIN),
+        data_dir=data,
+    )
+    application = build_application(settings, library, state)
+    await application.initialize()
+    try:
+        yield application, state
+    finally:
+        await application.shutdown()
+        state.close()
+
+
+async def handle(application: Application, update: dict) -> None:
+    await application.process_update(Update.de_json({"update_id": 1, **update}, application.bot))
+
+
+def private_message(chat_id: int, text: str | None = None, **extra) -> dict:
+    message = {
+        "message_id": int(time.time() * 1000) % 2**31,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "Lectrice"},
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def pressed(chat_id: int, message: dict, data: str, query_id: str = "77") -> dict:
+    who = {"id": chat_id, "is_bot": False, "first_name": "Lectrice"}
+    return {"callback_query": {"id": query_id, "from": who, "chat_instance": "1", "message": message, "data": data}}
+
+
+def test_a_followed_channel_s_post_that_fails_is_told_to_admins_and_never_to_the_channel(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, state):
+            state.add_channel(CHANNEL, "La Gazette", "gazette", ADMIN)
+            chat = {"id": CHANNEL, "type": "channel", "title": "La Gazette", "username": "gazette"}
+            text = "Le conseil municipal a voté le budget de la ville lundi soir, après trois heures de débat."
+            await handle(application, {"channel_post": {"message_id": 5, "date": 0, "chat": chat, "text": text}})
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert not telegram.calls_to("sendMessage", CHANNEL)  # its readers are not the bot's users
+        assert "No space left on device" in telegram.calls_to("sendMessage", ADMIN)[0].params["text"]
+
+
+def test_a_button_that_fails_stops_spinning_and_its_user_gets_an_apology(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):
+            await handle(application, private_message(USER, "Où vit le castor ?"))
+            message, data = telegram.button(USER, "📄")  # the article's card: reading it fails
+            await handle(application, pressed(USER, message, data, query_id="77"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert [c.params["callback_query_id"] for c in telegram.calls_to("answerCallbackQuery")] == ["77"]
+        assert telegram.calls_to("sendMessage", USER)[-1].params["text"] == msg.e(msg.APOLOGY)
+
+
+def test_an_old_next_page_button_of_the_article_list_shows_its_last_page(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(articles=35), tmp_path) as (application, _):
+            listing = telegram.api_sendMessage({"chat_id": ADMIN, "text": "Articles"})
+            await handle(application, pressed(ADMIN, listing, "l|2"))  # page 3, made when there were more
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        shown = telegram.calls_to("editMessageText")[-1].params
+        assert "page 2/2" in shown["text"] and "vide" not in shown["text"]
+        assert "Page suivante" not in str(shown.get("reply_markup"))
+
+
+def test_a_document_whose_caption_asks_another_bot_to_ingest_it_is_left_alone(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):
+            for caption in ("/ingest@autre_bot", f"/ingest@{BOT_USERNAME}"):
+                document = telegram.add_file("note.txt", b"titre: Note\n\nLa cantine ferme vendredi.")
+                await handle(application, private_message(USER, document=document, caption=caption))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        # Only the second was taken in (and failed on the full disk, which the user is told).
+        assert [c.params["text"] for c in telegram.calls_to("sendMessage", USER)] == [msg.INGEST_STARTED]
+        assert telegram.calls_to("editMessageText")[-1].params["text"] == msg.error_html(msg.INGEST_FAILED)
+
+
+def test_the_outcome_of_long_work_stays_shown_after_a_progress_line_retried_on_a_network_error():
+    async def scenario(telegram: FakeTelegram) -> str:
+        bot = ExtBot(TOKEN, base_url=telegram.base_url)
+        await bot.initialize()
+        try:
+            status = await bot.send_message(USER, msg.INGEST_STARTED)
+            progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop(), every=0.0)
+            telegram.failures["editMessageText"] = 1  # the last progress line meets one outage
+
+            def work() -> None:  # the worker thread reports its end, then returns
+                progress(120, 120)
+                time.sleep(0.05)
+
+            await asyncio.to_thread(work)
+            await progress.show("✅ Ajouté")
+            await asyncio.sleep(1.0)  # longer than a retried edit takes to land
+            return telegram.messages[(USER, status.message_id)]["text"]
+        finally:
+            await bot.shutdown()
+
+    with FakeTelegram(TOKEN) as telegram:
+        assert asyncio.run(scenario(telegram)) == "✅ Ajouté"
+        assert telegram.calls_to("editMessageText")[-1].params["text"] == "✅ Ajouté"
