@@ -27,6 +27,7 @@ TOKEN = "123456:TEST-token-that-must-never-be-logged"
 ADMIN = 1001
 USER = 2002
 READER = 2003  # another user, with a per-minute question allowance of their own
+STRANGER = 2004  # one more, for what is no question
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
 PDF_PAGES = [
     ["La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire."],
@@ -193,6 +194,17 @@ def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, tele
     for text in ("?", "👍", "…"):
         reply = ask(telegram, 16, USER, text, "pas de question")
         assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
+
+
+def test_an_unknown_command_or_a_photo_in_private_gets_told_what_the_bot_reads(bot, telegram):
+    assert "/help" in ask(telegram, 17, STRANGER, "/recherche OTAN", "Je ne connais pas cette commande")
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]
+    reply = ask(telegram, 17, STRANGER, None, "Je ne lis que du texte", photo=photo, caption="Qui dirige l'OTAN ?")
+    assert "/ingest" in reply and "rien trouvé" not in reply
+    after = telegram.last_id()  # in a group, an unknown command may be another bot's: nothing said
+    telegram.user_message(-17, STRANGER, "/recherche OTAN")
+    telegram.user_message(-17, STRANGER, f"/ask@{BOT_USERNAME} Qui dirige l'OTAN ?")  # answered well after
+    assert not any("Je ne connais pas" in text for text in telegram.wait_for(lambda: telegram.texts(-17, after)))
 
 
 def test_greetings_thanks_and_help_in_words_get_a_reply_not_a_search(bot, telegram):

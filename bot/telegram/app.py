@@ -158,6 +158,9 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, questions.on_private_text),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, questions.on_group_text),
             MessageHandler(new & private & filters.Document.ALL, ingest.on_document_without_command),
+            MessageHandler(new & private & filters.COMMAND, questions.on_unknown_command),
+            # Anything else a person sends (not the service messages of a chat: pins, members…).
+            MessageHandler(new & private & ~filters.StatusUpdate.ALL & ~filters.TEXT, questions.on_other_message),
         ]
     )
     application.add_error_handler(on_error)

@@ -86,6 +86,11 @@ ARTICLE_HINT = (
     "répondez-y avec <code>/ingest</code> ; pour poser une question, écrivez-la en une phrase."
 )
 DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
+UNKNOWN_COMMAND = "Je ne connais pas cette commande : /help dit ce que je sais faire."
+TEXT_ONLY = (
+    "Je ne lis que du texte : écrivez votre question, ou ajoutez un article avec <code>/ingest</code> "
+    "(un lien, le texte, ou un fichier envoyé avec cette légende)."
+)
 # What the console's "empty library" says, less a file path (a chat user has none on the server).
 EMPTY_LIBRARY = (
     "La bibliothèque est vide. Ajoutez un premier article avec <code>/ingest</code> suivi d'une URL ou "

@@ -232,6 +232,16 @@ async def cmd_ask(update: Update, context: Context) -> None:
     await answer_question(update, context, " ".join(context.args or []))
 
 
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have, in a private chat (in groups it may be another bot's)."""
+    await reply(update.effective_message, msg.UNKNOWN_COMMAND)
+
+
+async def on_other_message(update: Update, context: Context) -> None:
+    """A photo, a voice note, a sticker… in a private chat: what the bot reads instead."""
+    await reply(update.effective_message, msg.TEXT_ONLY)
+
+
 async def on_private_text(update: Update, context: Context) -> None:
     """A private message is a question, unless it is a forwarded post or as long as an article
     (`bot.chat_input.reads_as_article`): what someone sends to add it, who is told how."""
