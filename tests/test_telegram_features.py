@@ -14,7 +14,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.feed_fixtures import STORIES, publish_site
 from tests.http_fixtures import FeedSite
 from tests.test_telegram_bot import ADMIN, TOKEN, ask, running_bot
@@ -225,6 +225,18 @@ def test_la_suite_presses_count_as_questions_under_the_per_user_limit(bot, teleg
     alert = answered[0].params
     assert "patientez" in alert["text"] and alert.get("show_alert") in (True, "true", "True")
     assert telegram.texts(82, after=after) == []  # nothing more read to the chat
+
+
+def test_people_asking_on_behalf_of_a_chat_each_have_their_own_allowance(bot, telegram):
+    """Telegram shows every anonymous group admin as one user (and people posting as a channel
+    as that channel): their questions count for the chat they speak for, not for all of them."""
+    anonymous_admin = 1087968824  # the "Group" user each anonymous admin's messages come from
+    for group in (-91, -92):
+        speaking_for = {"id": group, "type": "supergroup", "title": f"Groupe {group}"}
+        for _ in range(3):  # 3 + 3 questions: beyond the 4 a minute one asker has
+            after = telegram.last_id()
+            telegram.user_message(group, anonymous_admin, f"/ask@{BOT_USERNAME} {BRIDGE}", sender_chat=speaking_for)
+            assert "patientez" not in telegram.wait_for(lambda g=group, a=after: telegram.texts(g, a))[0]
 
 
 def test_inline_answers_are_reused_and_the_per_user_limit_applies(bot, telegram):

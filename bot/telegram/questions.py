@@ -94,18 +94,27 @@ async def answer_question(update: Update, context: Context, text: str, *, may_be
             return
 
 
+def asker_id(message: Message) -> int | None:
+    """Whose question it is, for the per-user limit and the conversation: its sender, or the
+    chat it was sent on behalf of (an anonymous group admin, a channel), since Telegram shows
+    all of those as one shared user."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    return message.from_user.id if message.from_user else None
+
+
 async def _answer_one(update: Update, context: Context, question: str, *, named: bool) -> bool:
     """Answer one question (`named`: one of several, so a reply that finds nothing says which;
     an answer always names its question). False when the next ones are not to be answered:
     the user must slow down, or the library is empty."""
     service = context.service
     message = update.effective_message
-    user = update.effective_user
-    if user and not await asyncio.to_thread(service.may_ask, user.id):
+    asker = asker_id(message)
+    if asker is not None and not await asyncio.to_thread(service.may_ask, asker):
         await reply(message, msg.e(msg.SLOW_DOWN))
         return False
     async with typing(message):
-        answer = await asyncio.to_thread(service.ask, message.chat_id, user.id if user else None, question)
+        answer = await asyncio.to_thread(service.ask, message.chat_id, asker, question)
         empty = not answer.results and (await asyncio.to_thread(service.library.stats)).articles == 0
     if empty:
         await reply(message, msg.empty_library_html())
