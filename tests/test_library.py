@@ -91,6 +91,19 @@ def test_the_same_text_or_url_is_not_ingested_twice(library, sample_text):
     assert library.stats().articles == 2
 
 
+def test_pages_told_apart_by_a_bare_query_word_are_different_articles_with_their_own_link(library):
+    # SPIP, a common French CMS, addresses its articles as "spip.php?article1234".
+    first, second = library.ingest(
+        [
+            parse_text("url: https://journal.example/spip.php?article1234\n\nLe maire a inauguré la médiathèque."),
+            parse_text("url: https://journal.example/spip.php?article5678&utm_source=x\n\nLe club a gagné."),
+        ]
+    )
+    assert first.status == second.status == "added"
+    assert first.article.url == "https://journal.example/spip.php?article1234"
+    assert second.article.url == "https://journal.example/spip.php?article5678"  # tracking still left out
+
+
 def test_a_dispatch_two_papers_ran_word_for_word_is_quoted_once(library):
     dispatch = (
         "Le pont de Saint-Nazaire sera fermé à la circulation les nuits du 10 et du 11 mars pour des travaux "
