@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
 from functools import cache
+from urllib.parse import urlsplit
 
 from index.cleaning import (
     MARKDOWN_HEADING,
@@ -34,6 +35,7 @@ _KEYS = {
     "auteur": "author",
 }
 _META_LINE = re.compile(r"^\s*(title|titre|date|url|lien|source|author|auteur)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+META_VALUE_CHARS = 1_000  # a title, an author, a date or a link is never longer
 _INLINE_DATE = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
 
 
@@ -94,7 +96,11 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     if not isinstance(data, dict):
         return {}, text
     rest = text[end + 4 :].split("\n", 1)
-    meta = {_KEYS[k.lower()]: str(v) for k, v in data.items() if isinstance(k, str) and k.lower() in _KEYS and v}
+    meta = {
+        _KEYS[k.lower()]: str(v)[:META_VALUE_CHARS]
+        for k, v in data.items()
+        if isinstance(k, str) and k.lower() in _KEYS and isinstance(v, str | int | float) and v
+    }
     return meta, rest[1] if len(rest) > 1 else ""
 
 
@@ -105,7 +111,12 @@ def _plain_scalar_loader() -> type:
     import yaml
 
     class PlainScalarLoader(yaml.SafeLoader):
-        pass
+        def compose_node(self, parent, index):
+            # An alias repeats what its anchor names: nested, a few hundred bytes of front
+            # matter would expand to gigabytes. Front matter has no use for them.
+            if self.check_event(yaml.events.AliasEvent):
+                raise yaml.YAMLError("aliases are not read in front matter")
+            return super().compose_node(parent, index)
 
     PlainScalarLoader.yaml_implicit_resolvers = {
         first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -166,9 +177,19 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         blocks=tuple(blocks),
         date=normalise_date(meta.get("date")),
         author=meta.get("author"),
-        url=meta.get("url"),
+        url=web_address(meta.get("url")),
         source=source,
     )
+
+
+def web_address(value: str | None) -> str | None:
+    """`value` when it is a web page's address: "source : AFP" names an agency, not a page
+    (as a link it would be none, and every dispatch so marked would share one)."""
+    value = (value or "").strip()
+    if value.lower().startswith("www."):
+        value = "https://" + value
+    parts = urlsplit(value)
+    return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 # trafilatura's options, chosen by measuring on real news pages (README, "Article formats"):

@@ -122,6 +122,24 @@ def test_an_impossible_front_matter_date_is_no_date_rather_than_an_error():
     assert (document.title, document.date) == ("Élections", None)
 
 
+def test_a_source_line_naming_an_agency_is_no_link():
+    dispatches = [
+        parse_text("Source : AFP\n\nLe Premier ministre a annoncé mardi un plan pour l'hôpital public."),
+        parse_text("source: www.example.org/bourse\n\nLa Bourse de Paris a clôturé en hausse vendredi."),
+    ]
+    assert [d.url for d in dispatches] == [None, "https://www.example.org/bourse"]
+
+
+def test_front_matter_that_repeats_itself_through_aliases_is_not_expanded():
+    # Each level names the one before ten times: a million strings here, a billion at nine levels.
+    lines = ["---", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 6)]
+    document = parse_text("\n".join([*lines, "title: *a5", "---", "Le conseil a voté le budget mardi soir."]))
+    assert len(document.title) < 200 and "Le conseil a voté le budget mardi soir." in document.text
+    listed = parse_text("---\ntitle: [Un, Deux]\nauteur: Jeanne Martin\n---\nLe conseil a voté le budget mardi.")
+    assert listed.author == "Jeanne Martin" and listed.title != "['Un', 'Deux']"  # only plain values are read
+
+
 def test_control_characters_never_reach_the_text():
     document = parse_text("Titre\n\nLe vote\x00 a eu lieu\x07 mardi.\x1b Il a réuni 32 voix.")
     assert document.text == "Le vote a eu lieu mardi. Il a réuni 32 voix."
