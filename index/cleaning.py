@@ -38,7 +38,9 @@ _NOISE = re.compile(
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     r"(?:abonnez-vous|inscrivez-vous|newsletter|suivez-nous)\b.{0,120}|"
-    r"par\s+[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la))*\s*(?:[,|–—-].{0,60})?|"
+    # A byline: "Par Jeanne Martin, envoyée spéciale"; names capitalised ("Par ailleurs, …" is text).
+    r"par\s+(?:la\s+)?rédaction\b.{0,60}|"
+    r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la))*)\s*(?:[,|–—-].{0,60})?|"
     r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
     r")$",
     re.IGNORECASE,
@@ -54,12 +56,16 @@ _FURNITURE = re.compile(
 )
 # An embedded tweet's signature: its author stays, as the attribution of the tweet above.
 _TWEET_SIGNATURE = re.compile(r"^([—–-]\s*[^()]{1,80}?)\s*\(@\w{1,15}\)\s+\S+\s+\d{1,2},\s+\d{4}$")
+# A publisher's call to subscribe or download: words only such calls use, anywhere in a short
+# block; words a news sentence may use too ("un tarif réduit", "« Inscrivez-vous sur les listes
+# électorales »", "l'application se télécharge gratuitement"), only to open the block.
 _PROMPT = re.compile(
-    r"newsletter|abonnez-vous|inscrivez-vous|réservé aux abonnés|article (?:est )?réservé|je m['’]abonne|"
-    r"recevez (?:gratuitement|chaque)|cet article est paru dans|pour lire la suite|déjà abonné|"
-    r"télécharger gratuitement|acrobat reader|tarifs? réduits?",
+    r"abonnez-vous|réservé aux abonnés|article (?:est )?réservé|je m['’]abonne|déjà abonné|"
+    r"cet article est paru dans|pour lire la suite|acrobat reader|(?:notre|nos|votre) newsletters?\b|"
+    r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez (?:gratuitement|chaque) ",
     re.IGNORECASE,
 )
+_PROMPT_OPENING = re.compile(r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement)\b", re.IGNORECASE)
 # A rubric label run into the first word: "AgricultureL'Office fédéral…" → "L'Office fédéral…".
 _GLUED_LABEL = re.compile(
     r"^[A-ZÀ-Þ][a-zà-ÿ]{3,}(?=(?:[LD]['’]|(?:Le|La|Les|Un|Une|Des|Il|Elle|Au|Aux|En|Selon|Pour|Dans|Après)\s)"
@@ -142,7 +148,7 @@ def is_noise(block: str) -> bool:
     return (
         (words <= 25 and bool(_NOISE.match(block)))
         or (words <= 40 and bool(_FURNITURE.match(block)))
-        or (words <= 50 and bool(_PROMPT.search(block)))
+        or (words <= 50 and bool(_PROMPT.search(block) or _PROMPT_OPENING.match(block)))
     )
 
 

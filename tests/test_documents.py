@@ -172,6 +172,37 @@ def test_bylines_and_teasers_are_dropped():
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Par ailleurs, la ministre a démissionné mardi soir.",
+        "Par la suite, le gouvernement a reculé sur ce point.",
+        "Les étudiants bénéficieront d'un tarif réduit de 50 % dans les transports en commun.",
+        "« Inscrivez-vous sur les listes électorales avant vendredi », a lancé le maire.",
+        "L'application peut désormais se télécharger gratuitement sur Android et iPhone.",
+        "La newsletter du ministère a été piratée lundi, selon l'Anssi.",
+    ],
+)
+def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kept(sentence):
+    body = f"Le conseil municipal s'est réuni lundi soir.\n\n{sentence}\n\nLa séance a duré trois heures."
+    assert sentence in parse_text(body).text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Par la rédaction",
+        "PAR JEANNE MARTIN, ENVOYÉE SPÉCIALE À KIEV",
+        "Abonnez-vous pour lire la suite de cet article.",
+        "Recevez chaque matin notre newsletter : inscrivez-vous ici.",
+        "Newsletter : l'essentiel de l'actualité, chaque soir.",
+    ],
+)
+def test_bylines_and_subscription_prompts_are_dropped(furniture):
+    body = f"Le conseil municipal s'est réuni lundi soir.\n\n{furniture}\n\nLa séance a duré trois heures."
+    assert parse_text(body).text == "Le conseil municipal s'est réuni lundi soir.\n\nLa séance a duré trois heures."
+
+
+@pytest.mark.parametrize(
     ("value", "expected"),
     [("2023-02", "2023-02"), ("14 février 2023", "2023-02-14"), ("1er mars 2021", "2021-03-01"), ("n'importe", None)],
 )
