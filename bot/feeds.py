@@ -130,10 +130,15 @@ class FeedFollower:
         for entry in entries:
             try:
                 documents.append((entry, self._document(entry)))
-            except LibraryError as exc:
-                log.info("feed entry %s: %s", entry.link or entry.key, exc)
-                if self.state.entry_failed(feed_id, entry.key, str(exc), ENTRY_ATTEMPTS):
-                    given_up.append((entry.link or entry.key, str(exc)))
+            except Exception as exc:  # one entry's page, however broken, never blocks the feed
+                if isinstance(exc, LibraryError):
+                    log.info("feed entry %s: %s", entry.link or entry.key, exc)
+                    said = str(exc)
+                else:
+                    log.warning("feed entry %s could not be read", entry.link or entry.key, exc_info=exc)
+                    said = f"la page n'a pas pu être lue ({type(exc).__name__})"
+                if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
+                    given_up.append((entry.link or entry.key, said))
         added: list[int] = []
         duplicates = 0
         if documents:

@@ -124,7 +124,7 @@ def _json_ld_articles(tree) -> Iterator[dict]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content().strip() or "null", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past what the parser reads
             continue
         yield from (item for item in _walk(data) if _is_article(item))
 
@@ -148,15 +148,20 @@ def _article_body(value) -> str | None:
     return "\n".join(line for line in lines if line) or None
 
 
-def _walk(data) -> Iterator[dict]:
+JSON_LD_DEPTH = 20  # lists and graphs a page's JSON-LD nests its article in; deeper is not a page's
+
+
+def _walk(data, depth: int = 0) -> Iterator[dict]:
+    if depth > JSON_LD_DEPTH:
+        return
     if isinstance(data, list):
         for item in data:
-            yield from _walk(item)
+            yield from _walk(item, depth + 1)
     elif isinstance(data, dict):
         yield data
         for key in ("@graph", "mainEntity", "mainEntityOfPage"):
             if isinstance(data.get(key), list | dict):
-                yield from _walk(data[key])
+                yield from _walk(data[key], depth + 1)
 
 
 def _is_article(item: dict) -> bool:

@@ -8,8 +8,10 @@ import pytest
 from bot.feeds import FeedFollower, poll_minutes
 from bot.settings import Settings
 from bot.state import BotState
+from index.documents import parse_html
 from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
+from index.sources import fetch
 from tests.feed_fixtures import STORIES, atom, home_page, publish_site, rss
 from tests.http_fixtures import FeedSite
 
@@ -114,6 +116,30 @@ def test_an_unreadable_page_is_tried_again_then_given_up(site, follower, library
     assert [link for r in reports[:-1] for link, _ in r.given_up] == []  # reported once, when given up
     site.failing.clear()
     assert follower.poll(feed.id).not_modified and len(site.requests_to(failing)) == 3
+
+
+def test_an_entry_whose_page_cannot_be_read_at_all_never_blocks_the_others(site, library, follower):
+    broken = site.origin + f"/articles/{STORIES[1].slug}"
+
+    def fetching(url, **options):  # as a bug in reading one page would fail: not an input error
+        if url == broken:
+            raise RecursionError("maximum recursion depth exceeded")
+        return fetch(url, **options)
+
+    reader = FeedFollower(library, follower.state, follower.settings, fetcher=fetching)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    reports = [reader.poll(feed.id) for _ in range(3)]
+    assert not any(r.error for r in reports) and [len(r.added) for r in reports] == [1, 0, 0]
+    assert STORIES[0].title in titles(library)
+    assert [link for link, _ in reports[-1].given_up] == [broken]  # given up and reported, as a failing page is
+
+
+def test_a_page_whose_json_ld_nests_past_what_a_parser_reads_is_still_read():
+    paragraphs = "".join(f"<p>Paragraphe {i} : le conseil a voté le budget mardi soir.</p>" for i in range(4))
+    for depth in (100_000, 900):
+        stated = "[" * depth + '{"@type": "NewsArticle", "headline": "Le budget"}' + "]" * depth
+        page = f'<html><head><script type="application/ld+json">{stated}</script></head><body><article>{paragraphs}'
+        assert "Paragraphe 3 : le conseil" in parse_html(page + "</article></body></html>").text
 
 
 def test_a_failing_feed_counts_its_failures_and_recovers(site, follower):
