@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.settings import Settings
 from bot.state import BotState, FeedRow
+from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
@@ -81,7 +82,7 @@ class FeedFollower:
             feed = parse_feed(fetched.body, fetched.url)
             feed_url = url
         except NotAFeed:
-            page = fetched.body.decode(fetched.charset or "utf-8", errors="replace")
+            page = decode_document(fetched.body, declared=fetched.charset, html=True)
             declared = declared_feeds(page, fetched.url)
             if not declared:
                 raise NotAFeed(

@@ -46,9 +46,14 @@ def decode_document(data: bytes, *, declared: str | None = None, html: bool = Fa
     for label in (declared, _meta_charset(data) if html else None):
         encoding = _codec(label)
         if encoding and encoding != "utf-8":
-            return _checked(data.decode(encoding, errors="replace"))
+            try:
+                return _checked(data.decode(encoding, errors="replace"))
+            except UnicodeError:  # a label no text is written in ("idna"): as if none were given
+                continue
     text = data.decode("utf-8", errors="replace")
-    if text.count("\ufffd") <= len(text) // 1000:  # UTF-8 with a stray byte: not a reason to guess
+    invalid = text.count("\ufffd")
+    accented = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    if accented >= 2 * invalid:  # UTF-8 with a stray byte (Windows-1252's accents are all invalid)
         return _checked(text)
     try:
         return _checked(data.decode("cp1252"))  # French text written on Windows
@@ -68,9 +73,11 @@ def _codec(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = _BROWSER_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
         return None
+    # "base64", "rot13", "zlib"…: codecs of Python's, not encodings a text is written in.
+    return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
 def _detected(data: bytes) -> str:

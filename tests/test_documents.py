@@ -239,6 +239,20 @@ def test_a_page_is_read_in_the_charset_it_declares_even_with_a_stray_byte():
     assert decode_document("Élu à Lyon".encode(), declared="ISO-8859-1") == "Élu à Lyon"  # mislabelled UTF-8
 
 
+def test_windows_text_among_much_markup_is_not_taken_for_utf8_and_utf8_keeps_a_stray_byte():
+    scripts = "<script>var config = {" + ",".join(f'"k{i}": "v{i}"' for i in range(4000)) + "};</script>"
+    page = f"<html><head>{scripts}</head><body><p>Trois écoles fermées à Dijon après la découverte d'amiante.</p>"
+    assert "Trois écoles fermées à Dijon" in decode_document(page.encode("cp1252"), html=True)
+    written = "Élection à Paris : le préfet a réuni les maires ; le débat a duré."
+    assert decode_document(written.encode() + b"\xe9") == written + "\ufffd"  # one stray byte: UTF-8 still
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "zlib", "hex", "idna", "x-user-defined"])
+def test_a_charset_no_text_is_written_in_is_read_as_if_none_were_declared(label):
+    page = f"<html><head><meta charset='{label}'></head><body>Élection à Paris</body></html>"
+    assert "Élection à Paris" in decode_document(page.encode("cp1252"), declared=label, html=True)
+
+
 ARTICLE_PAGE = """<!doctype html><html lang="fr"><head>
 <title>Le Conseil vote la réforme | Le Quotidien</title>
 <meta property="og:title" content="Le Conseil vote la réforme">
