@@ -1,8 +1,11 @@
 """PDF, Word and OpenDocument files, and texts written on Windows: read as a reader reads them."""
 
+import io
+import zipfile
+
 import pytest
 
-from index.errors import UnsupportedInput
+from index.errors import InputTooLarge, UnsupportedInput
 from index.sources import fetch_url, parse_bytes
 from tests.document_fixtures import make_docx, make_odt, make_pdf
 from tests.http_fixtures import Site
@@ -84,6 +87,32 @@ def test_word_and_opendocument_files_keep_headings_and_metadata(make, name):
     # recognised by their content too, when the name says nothing
     unnamed = parse_bytes(make(BLOCKS, title="Noël à Strasbourg"), name=None, source=None, max_bytes=10**6)
     assert unnamed.text == document.text
+
+
+def repacked(data: bytes, part: str, after: str, padding: str) -> bytes:
+    """The same zip with `padding` put after `after` in its `part`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            content = original.read(info)
+            if info.filename == part:
+                content = content.decode().replace(after, after + padding, 1).encode()
+            copy.writestr(info.filename, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("document", "name"),
+    [
+        (lambda: repacked(make_docx(BLOCKS), "word/document.xml", "<w:body>", "<w:p/>" * 1_000_000), "vide.docx"),
+        (lambda: repacked(make_odt(BLOCKS), "content.xml", "<office:text>", "<text:p/>" * 700_000), "vide.odt"),
+    ],
+)
+def test_a_small_file_that_unpacks_to_millions_of_paragraphs_is_refused_before_it_is_read(document, name):
+    data = document()
+    assert len(data) < 100_000  # what the user sent is small: it is what it unpacks to that is not
+    with pytest.raises(InputTooLarge, match="décompresse"):
+        parse_bytes(data, name=name, source=None, max_bytes=10**6)
 
 
 def test_a_text_file_written_on_windows_is_read():
