@@ -35,6 +35,7 @@ _KEYS = {
     "auteur": "author",
 }
 _META_LINE = re.compile(r"^\s*(title|titre|date|url|lien|source|author|auteur)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_BROKEN_SENTENCE = re.compile(r"(?<=[^\s.!?…:»\"”])\n(?=[a-zà-ÿœæ])")
 META_VALUE_CHARS = 1_000  # a title, an author, a date or a link is never longer
 _INLINE_DATE = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}(?:-\d{2})?)\s+", re.IGNORECASE)
 
@@ -229,7 +230,9 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         text = page.body
     if not text:
         raise EmptyInput("aucun texte d'article n'a été trouvé dans cette page (page affichée par JavaScript ?)")
-    body = re.sub(r"\n+", "\n\n", text)
+    # A line break inside a sentence (a <br> before a word in lower case) joins its two halves;
+    # any other line break is a paragraph's end.
+    body = re.sub(r"\n+", "\n\n", _BROKEN_SENTENCE.sub(" ", text))
     if page.lead and _squeezed(page.lead[:80]) not in _squeezed(body):
         body = f"{page.lead}\n\n{body}"  # the standfirst the extractor left out
     document = parse_text(body, source=source)

@@ -273,6 +273,18 @@ ARTICLE_PAGE = """<!doctype html><html lang="fr"><head>
 </body></html>"""
 
 
+def test_a_line_break_inside_a_sentence_of_a_page_keeps_the_sentence_whole():
+    paragraphs = [
+        "Le conseil municipal de Lyon s'est réuni lundi soir pour voter le budget de l'année prochaine.",
+        "Selon le rapport publié mardi par la chambre régionale,<br>les dépenses ont progressé de 4 % en un an.",
+        "Adresse :<br>Mairie de Lyon<br>1 place de la Comédie",
+    ]
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>"
+    text = parse_html(page).text
+    assert "la chambre régionale, les dépenses ont progressé de 4 % en un an." in text
+    assert "Mairie de Lyon" in text and "Adresse : Mairie" not in text  # a line that starts a line stays one
+
+
 def test_web_page_main_text_and_metadata_without_site_boilerplate():
     document = parse_html(ARTICLE_PAGE, url="https://www.lequotidien.example/politique/reforme?utm_source=x")
     assert document.title == "Le Conseil vote la réforme"
