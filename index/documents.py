@@ -164,7 +164,15 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         meta, body = _metadata_lines(text)
     title = meta.get("title")
     first_line, _, rest = body.lstrip("\n").partition("\n")
-    if not title and rest.strip() and is_heading(first_line.strip()) and not _INLINE_DATE.match(first_line):
+    # A first line that a line in lower case goes on from is a wrapped sentence's start, not a title.
+    goes_on = rest[:1].islower() and not MARKDOWN_HEADING.match(first_line.strip())
+    if (
+        not title
+        and rest.strip()
+        and is_heading(first_line.strip())
+        and not goes_on
+        and not _INLINE_DATE.match(first_line)
+    ):
         title, body = MARKDOWN_HEADING.sub(r"\1", first_line.strip()), rest
     if inline := _INLINE_DATE.match(body.lstrip("\n")):
         meta.setdefault("date", inline[1])

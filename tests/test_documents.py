@@ -162,6 +162,18 @@ def test_a_first_line_heading_is_the_title():
     assert document.text == "Le gouvernement a présenté son projet ce matin."
 
 
+def test_a_hard_wrapped_text_keeps_its_first_line_in_its_first_sentence():
+    wrapped = (
+        "Le Premier ministre a annoncé mardi un plan de deux\nmilliards d'euros pour l'hôpital public.\n\n"
+        "Les syndicats ont salué une « première étape »."
+    )
+    document = parse_text(wrapped, name="hopital.txt")
+    assert document.title == "Hopital"
+    assert document.text.startswith("Le Premier ministre a annoncé mardi un plan de deux milliards d'euros")
+    headline = parse_text("Crue de la Seine\nLa Seine a atteint six mètres à Paris mardi.")
+    assert (headline.title, headline.text) == ("Crue de la Seine", "La Seine a atteint six mètres à Paris mardi.")
+
+
 def test_bylines_and_teasers_are_dropped():
     document = parse_text(
         "Titre: Crue de la Seine\n\nPar Jean Dupont, envoyé spécial\n\nLa Seine a atteint six mètres à Paris.\n\n"
