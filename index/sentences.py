@@ -33,9 +33,9 @@ _SENTENCE_OPENERS = frozenset(
     """
     il elle ils elles on nous vous je tu ce cet cette ces cela ceci ça mais et or donc car puis
     ensuite enfin alors ainsi aussi selon pour dans après avant depuis lorsque quand si son sa ses
-    leur leurs notre nos votre vos mon ma mes aucun aucune chaque tous toutes tout toute
+    leur leurs notre nos votre vos mon ma mes aucun aucune chaque tous toutes tout toute les un une des
     """.split()
-)
+)  # not "le" or "la", which open names: "B. Le Maire", "J. La Fontaine"
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _CUT_MARK = re.compile(r"[(\[](?:…|\.\.\.)[)\]]")  # "(…)" or "[…]": something left out, not an end
 
@@ -60,8 +60,10 @@ def _is_abbreviation(text: str, period_at: int, next_word: str) -> bool:
     match = _WORD_BEFORE.search(text, max(0, period_at - _WORD_WINDOW), period_at)
     if not match:
         return False
-    word = match.group(1).lower().lstrip("'’(")
-    word = word.rsplit("'", 1)[-1]
+    written = match.group(1).lstrip("'’(").rsplit("'", 1)[-1]
+    word = written.lower()
+    if written.isupper() and len(written) >= 2 and written.isalpha() and word != "mm":
+        return False  # an acronym ("la BD.", "le PP."), not the abbreviation it spells ("bd.", "pp.")
     if word in ABBREVIATIONS:
         return True
     if word in AMBIGUOUS_ABBREVIATIONS:

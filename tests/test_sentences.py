@@ -109,6 +109,17 @@ def test_words_that_are_also_abbreviations_end_sentences_before_a_new_one():
     assert split_sentences("Il faut un plan B. Il est prêt.") == ["Il faut un plan B.", "Il est prêt."]
 
 
+def test_an_acronym_that_spells_an_abbreviation_ends_its_sentence():
+    assert split_sentences("Angoulême est la capitale de la BD. Le festival attire du monde.") == [
+        "Angoulême est la capitale de la BD.",
+        "Le festival attire du monde.",
+    ]
+    assert split_sentences("Le scrutin a été remporté par le PP. Le PSOE est deuxième.")[1] == "Le PSOE est deuxième."
+    assert split_sentences("Il joue en Ligue B. Les supporters sont déçus.")[1] == "Les supporters sont déçus."
+    assert len(split_sentences("MM. Dupont et Durand sont arrivés.")) == 1  # "MM." is still Messieurs
+    assert len(split_sentences("Le ministre B. Le Maire a parlé.")) == 1  # "Le" opens names after an initial
+
+
 def test_the_same_words_as_abbreviations_do_not():
     assert split_sentences("Le 3 sept. 2023 il pleuvait. Voir le vol. 3 et la p. 12.") == [
         "Le 3 sept. 2023 il pleuvait.",
