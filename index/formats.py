@@ -32,8 +32,25 @@ DOCUMENT_TYPES = {
     "application/vnd.oasis.opendocument.text": ".odt",
 }
 _PAGE_NUMBER = re.compile(r"^\s*(?:page|p\.)?\s*\d{1,4}\s*(?:/\s*\d{1,4}|sur\s+\d{1,4})?\s*$", re.IGNORECASE)
-# A word cut at a line end ("gouverne-\nment"), but not a compound that keeps its hyphen ("peut-\nêtre").
-_HYPHENATED = re.compile(r"(\w)-\n(?!(?:être|il|ils|elle|elles|on|ci|là|même|mêmes|t-)\b)([a-zà-ÿ])")
+# A word cut at a line end ("gouverne-\nment") is joined again, but not a compound that keeps
+# its hyphen: by its second half ("peut-\nêtre", "a-\nt-il") or by its first ("porte-\nparole",
+# "vice-\nprésident", "week-\nend", "au-\ndelà", "vingt-\ntrois").
+_HYPHENATED = re.compile(r"(\w+)-\n([a-zà-ÿ]\w*)")
+_COMPOUND_TAILS = frozenset("être il ils elle elles on ci là même mêmes t dessus dessous delà deçà".split())
+_COMPOUND_HEADS = frozenset(
+    """
+    porte vice week au là ci ex non demi mi semi sous arrière avant après grand grande beau belle
+    chef chefs garde pare vingt trente quarante cinquante soixante quatre dix sans état états
+    """.split()
+)
+
+
+def _rejoined(match: re.Match) -> str:
+    head, tail = match[1], match[2]
+    keeps_hyphen = head.lower() in _COMPOUND_HEADS or tail.lower() in _COMPOUND_TAILS
+    return f"{head}-{tail}" if keeps_hyphen else head + tail
+
+
 _ENDS_SENTENCE = re.compile(r"[.!?:»”)\]]$")
 
 
@@ -134,7 +151,7 @@ def _pdf_text(pages: list[str]) -> str:
                 current = []
         if current:
             paragraphs.append("\n".join(current))
-    return "\n\n".join(_HYPHENATED.sub(r"\1\2", p) for p in paragraphs)
+    return "\n\n".join(_HYPHENATED.sub(_rejoined, p) for p in paragraphs)
 
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:

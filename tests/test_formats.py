@@ -44,6 +44,20 @@ def test_a_pdf_is_read_in_order_without_running_headers_footers_or_cut_words():
     assert "La piscine du Rhône rouvrira en juin après deux ans de travaux, a annoncé la maire." in text
 
 
+def test_a_compound_cut_at_a_pdf_line_end_keeps_its_hyphen():
+    lines = [
+        "Selon la porte-",
+        "parole du gouvernement, vingt-",
+        "trois personnes ont été interpellées au-",
+        "delà du périmètre pendant le week-",
+        "end, a-t-il ajouté, et le gouverne-",
+        "ment a promis une enquête.",
+    ]
+    text = parse_bytes(make_pdf([lines]), name="note.pdf", source=None, max_bytes=10**6).text
+    assert "la porte-parole du gouvernement, vingt-trois personnes" in text
+    assert "au-delà du périmètre pendant le week-end, a-t-il ajouté, et le gouvernement a promis" in text
+
+
 @pytest.mark.parametrize(
     ("creator", "producer"),
     [
