@@ -61,9 +61,12 @@ class PageMetadata:
     body: str | None = None
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def page_metadata(page: str, url: str | None = None) -> PageMetadata:
-    try:
-        tree = lxml_html.fromstring(page)
+    try:  # an XHTML page's declaration names an encoding its text, decoded already, no longer has
+        tree = lxml_html.fromstring(_XML_DECLARATION.sub("", page, count=1))
     except (ValueError, lxml_html.etree.ParserError):
         return PageMetadata()
     article = next(_json_ld_articles(tree), {})
@@ -116,7 +119,9 @@ def _looks_like_a_site(part: str, site: str | None) -> bool:
     return bool(
         (site and (_fold(site) in folded or folded in _fold(site)))
         or re.search(r"\.(?:fr|com|net|org|be|ch|ca|info)$", folded)
-        or (folded.startswith(("le ", "la ", "les ", "l'")) and part[:1].isupper() and len(words) <= 3)
+        # A name like "Le Parisien", when the page does not say its site's: with it, "Le bilan
+        # s'alourdit" is the title's second half.
+        or (not site and folded.startswith(("le ", "la ", "les ", "l'")) and part[:1].isupper() and len(words) <= 3)
     )
 
 

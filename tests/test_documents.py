@@ -309,6 +309,33 @@ def test_web_page_main_text_and_metadata_without_site_boilerplate():
         assert boilerplate not in document.text
 
 
+@pytest.mark.parametrize(
+    ("stated", "title"),
+    [
+        ("Incendie à Marseille - Le bilan s'alourdit", "Incendie à Marseille - Le bilan s'alourdit"),
+        ("Incendie à Marseille - Ouest-France", "Incendie à Marseille"),
+    ],
+)
+def test_a_title_loses_its_site_s_name_and_nothing_else(stated, title):
+    page = (
+        f'<html><head><meta property="og:title" content="{stated}"><meta property="og:site_name" '
+        'content="Ouest-France"></head><body><article><p>Le feu a repris dans la nuit de mardi à mercredi '
+        "sur les hauteurs de la ville, a indiqué la préfecture.</p></article></body></html>"
+    )
+    assert parse_html(page).title == title
+
+
+def test_an_xhtml_page_s_byline_and_date_are_read_despite_its_xml_declaration():
+    stated = '{"@type": "NewsArticle", "datePublished": "2024-10-10", "author": {"@type": "Person", "name": "Claire Martin"}}'
+    page = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        f'<script type="application/ld+json">{stated}</script></head><body><article><p>Le gouvernement a '
+        "présenté mardi son projet de loi de finances pour l'année prochaine.</p></article></body></html>"
+    )
+    document = parse_html(page)
+    assert (document.author, document.date) == ("Claire Martin", "2024-10-10")
+
+
 def test_a_page_that_states_no_date_gets_none_not_its_copyright_year():
     undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
     assert "© 2024" in undated and parse_html(undated).date is None  # not "1er janvier 2024"
