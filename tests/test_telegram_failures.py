@@ -157,6 +157,18 @@ def test_a_document_whose_caption_asks_another_bot_to_ingest_it_is_left_alone(tm
         assert telegram.calls_to("editMessageText")[-1].params["text"] == msg.error_html(msg.INGEST_FAILED)
 
 
+def test_a_quote_posted_from_the_bot_s_inline_results_in_its_chat_is_not_taken_for_a_question(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):
+            posted = f"« {PASSAGE} »\nLe castor revient — juin 2025"
+            await handle(application, private_message(USER, posted, via_bot=telegram.bot_user()))
+            await handle(application, private_message(USER, "Où vit le castor ?"))  # a question still is one
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert len(telegram.calls_to("sendMessage", USER)) == 1
+
+
 def test_the_outcome_of_long_work_stays_shown_after_a_progress_line_retried_on_a_network_error():
     async def scenario(telegram: FakeTelegram) -> str:
         bot = ExtBot(TOKEN, base_url=telegram.base_url)

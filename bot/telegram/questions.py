@@ -255,6 +255,8 @@ async def on_private_text(update: Update, context: Context) -> None:
     """A private message is a question, unless it is a forwarded post or as long as an article
     (`bot.chat_input.reads_as_article`): what someone sends to add it, who is told how."""
     message = update.effective_message
+    if message.via_bot is not None and message.via_bot.id == context.bot.id:
+        return  # a quote the user posted from our inline results: an answer already, no question
     if message.forward_origin is not None:
         await reply(message, msg.ARTICLE_HINT)
         return
