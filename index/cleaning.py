@@ -65,7 +65,9 @@ _PROMPT = re.compile(
     r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez (?:gratuitement|chaque) ",
     re.IGNORECASE,
 )
-_PROMPT_OPENING = re.compile(r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement)\b", re.IGNORECASE)
+_PROMPT_OPENING = re.compile(
+    r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?)\b", re.IGNORECASE
+)
 # A rubric label run into the first word: "AgricultureL'Office fédéral…" → "L'Office fédéral…".
 _GLUED_LABEL = re.compile(
     r"^[A-ZÀ-Þ][a-zà-ÿ]{3,}(?=(?:[LD]['’]|(?:Le|La|Les|Un|Une|Des|Il|Elle|Au|Aux|En|Selon|Pour|Dans|Après)\s)"

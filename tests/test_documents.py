@@ -207,6 +207,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Abonnez-vous pour lire la suite de cet article.",
         "Recevez chaque matin notre newsletter : inscrivez-vous ici.",
         "Newsletter : l'essentiel de l'actualité, chaque soir.",
+        "Tarifs réduits à partir de 4 exemplaires : nous consulter",
     ],
 )
 def test_bylines_and_subscription_prompts_are_dropped(furniture):
