@@ -16,6 +16,13 @@ from index.analysis import terms
 
 # Shorter words are one letter from too many others ("seul" / "seuil", "otn" / "oui").
 MIN_LETTERS = 5
+# Longer ones are no French word ("anticonstitutionnellement" has 25 letters): a word's
+# neighbours grow with its length (54 of n letters for n letters), and a question made of one
+# word of thousands of letters would need gigabytes of them.
+MAX_LETTERS = 30
+# A question is read through for at most this many words no passage holds: a question is a
+# sentence, and text pasted as one would otherwise be looked up word by word.
+MAX_CORRECTED = 8
 LETTERS = "abcdefghijklmnopqrstuvwxyz"  # terms are lower-cased, their accents folded
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -43,14 +50,14 @@ def corrections(
     from it, with the same first letter (a typo seldom touches it, and "afleurement" is not
     "fleurs"), that the library holds: the most used in French ("décolage": "décollage"
     rather than "décodage"), then the one most passages hold (ties: alphabetical order)."""
-    candidates = [t for t in dict.fromkeys(question_terms) if len(t) >= MIN_LETTERS and t.isascii() and t.isalpha()]
+    candidates = [
+        t for t in dict.fromkeys(question_terms) if MIN_LETTERS <= len(t) <= MAX_LETTERS and t.isascii() and t.isalpha()
+    ]
     held = library_counts(candidates) if candidates else {}
     unknown = [t for t in candidates if not held.get(t)]
     french = french_frequencies(unknown) if unknown else {}
     read_as = {}
-    for term in unknown:
-        if term in french:
-            continue
+    for term in [t for t in unknown if t not in french][:MAX_CORRECTED]:
         near = library_counts(sorted(t for t in one_edit_away(term) if t[0] == term[0]))
         if near:
             used = french_frequencies(list(near))

@@ -46,6 +46,20 @@ def test_among_several_near_terms_the_one_french_uses_most_is_chosen():
     assert corrections(["vilage"], library_counts, french_frequencies) == {"vilage": "village"}
 
 
+def test_a_question_of_endless_or_countless_unknown_words_costs_a_few_small_lookups():
+    looked_up: list[int] = []
+
+    def counted(asked):
+        looked_up.append(len(asked))
+        return library_counts(asked)
+
+    endless = "o" + "tan" * 200  # one "word" of 601 letters (its neighbours: 32,000 of them)
+    countless = [f"strutthof{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(300)]  # 300 unknown words
+    assert corrections([endless], counted, french_frequencies) == {}
+    corrections(countless, counted, french_frequencies)
+    assert max(looked_up) <= 3_000 and sum(looked_up) <= 30_000
+
+
 def test_a_typo_is_not_read_as_a_word_of_another_first_letter():
     assert corrections(["ttutthof"], library_counts, french_frequencies) == {}
 
