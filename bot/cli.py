@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from bot.service import (
 from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
-from index.decoding import decode_document
+from index.decoding import decode_document, readable
 from index.errors import LibraryError
 from index.library import Library
 
@@ -66,7 +67,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
         questions = [line.strip() for line in decode_document(data).splitlines() if line.strip()]
     else:
-        question = " ".join(args.question or []).strip()
+        question = readable(" ".join(args.question or [])).strip()
         questions = [question] if holds_words(question) else []
     if not questions:
         print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)
@@ -236,7 +237,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
                 raise LibraryError("indiquez le fichier : python -m bot feedback export FICHIER.jsonl")
             library = open_for_terminal(settings)
             try:
-                export = export_feedback(state, library, Path(args.file))
+                export = export_feedback(state, library, Path(args.file), replace=args.force)
             finally:
                 library.close()
             print(f"{export.approved} réponses approuvées → {export.questions} (articles : {export.articles})")
@@ -364,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="les 👍/👎 des utilisateurs ; export FICHIER : en jeu d'évaluation")
     p.add_argument("action", nargs="?", choices=["export"], help="export : écrire les questions approuvées")
     p.add_argument("file", nargs="?", metavar="FICHIER.jsonl")
+    p.add_argument("--force", action="store_true", help="remplacer les fichiers d'un export précédent")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("serve", help="lancer le bot Telegram (long polling, ou --webhook)")
@@ -403,6 +405,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = "\n".join(f"  {line}" for line in settings_errors(exc))
         print(f"erreur : réglages invalides (environnement ou fichier .env) :\n{lines}", file=sys.stderr)
         return 2
+    except UnicodeDecodeError as exc:  # python-dotenv reads the file as UTF-8
+        print(f"erreur : le fichier .env n'est pas en UTF-8 (octet {exc.start}) : réenregistrez-le", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"erreur : le fichier .env est illisible ({system_error(exc)})", file=sys.stderr)
+        return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -421,6 +429,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         print(f"erreur : {system_error(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # a database file damaged, or something else by that name
+        print(f"erreur : base de données illisible ({exc}) : restaurez DATA_DIR d'une sauvegarde", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrompu.", file=sys.stderr)

@@ -78,7 +78,10 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
     state = open_state(settings)
     try:
-        feed = state.feed(int(args.feed)) if args.feed.isdecimal() else state.feed_by_url(args.feed)
+        if args.feed.isdecimal():  # an id; none beyond what SQLite can even look up
+            feed = state.feed(int(args.feed)) if int(args.feed) < 2**63 else None
+        else:
+            feed = state.feed_by_url(args.feed)
         if feed is None:
             raise NotFound(f"aucun flux suivi ne correspond à {args.feed} (voir python -m bot feeds)")
         state.remove_feed(feed.id)

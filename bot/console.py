@@ -7,6 +7,7 @@ and the chat ends with the input.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from bot.settings import Settings
 from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal
 from index.conversation import Topic
+from index.decoding import readable
 from index.errors import InputError, LibraryError
 from index.library import Library
 from index.sources import is_url, parse_bytes
@@ -46,7 +48,10 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
-    target = str(Path(argument).expanduser()) if argument.startswith("~") else argument
+    target = argument
+    if argument.startswith("~"):
+        with contextlib.suppress(RuntimeError):  # "~nobody/x.txt": no such user, the path as typed
+            target = str(Path(argument).expanduser())
     # One word is a path or a URL, never an article: a mistyped path is said to be missing
     # rather than read as a text too short to be one ("-" would read the console's own input).
     one_word = target != "-" and not any(c.isspace() for c in target)
@@ -138,7 +143,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
         print(f"Bibliothèque : {stats.articles} articles, {stats.passages} passages. /help pour l'aide.")
     while True:
         try:
-            line = input("> ") if interactive else sys.stdin.readline()
+            line = readable(input("> ") if interactive else sys.stdin.readline())
         except EOFError:
             print()
             break

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.state import BotState, Vote
+from index.errors import InputError
 from index.library import Library
 
 
@@ -51,14 +52,27 @@ def review_entry(vote: Vote) -> dict:
     }
 
 
-def export_feedback(state: BotState, library: Library, questions_path: Path) -> FeedbackExport:
+def export_feedback(
+    state: BotState, library: Library, questions_path: Path, *, replace: bool = False
+) -> FeedbackExport:
+    """The approved answers as an eval set at `questions_path`, its `articles.jsonl` beside it
+    and the rejected ones in `….review.jsonl`. Files already there are replaced only when
+    `replace` says so: "articles.jsonl" beside a folder's own questions is someone's work."""
+    articles_path = questions_path.with_name("articles.jsonl")
+    review_path = questions_path.with_name(questions_path.stem + ".review.jsonl")
+    if questions_path.name in (articles_path.name, review_path.name):
+        raise InputError(f"{questions_path.name} est le nom d'un des fichiers écrits à côté : choisissez-en un autre")
+    there = [p.name for p in (questions_path, articles_path, review_path) if p.exists()]
+    if there and not replace:
+        raise InputError(
+            f"{', '.join(there)} existe déjà dans {questions_path.parent} : choisissez un autre dossier, "
+            "ou --force pour remplacer"
+        )
     approved = [q for n, v in enumerate(reversed(state.votes(+1)), start=1) if (q := eval_question(n, v))]
     rejected = state.votes(-1)
     texts = library.article_texts(sorted({int(q["article_id"]) for q in approved}))
     approved = [q for q in approved if int(q["article_id"]) in texts]  # articles deleted since are left out
     questions_path.parent.mkdir(parents=True, exist_ok=True)
-    articles_path = questions_path.with_name("articles.jsonl")
-    review_path = questions_path.with_name(questions_path.stem + ".review.jsonl")
     _write_jsonl(questions_path, approved)
     _write_jsonl(
         articles_path,

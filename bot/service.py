@@ -105,6 +105,7 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
     """One command-line input (path, directory, URL or '-') as labelled documents or errors."""
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
+    from index.decoding import readable
     from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
@@ -137,7 +138,7 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
     files = list(expand_paths(path))
     if not files:
         return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
-    return [attempt(str(f), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]
+    return [attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]
 
 
 def ingest_documents(

@@ -61,6 +61,16 @@ def decode_document(data: bytes, *, declared: str | None = None, html: bool = Fa
         return _checked(data.decode(_detected(data), errors="replace"))
 
 
+def readable(text: str) -> str:
+    """`text` as Unicode that can be stored and printed: bytes a terminal, an argument or a
+    file name passed undecoded (Python keeps them as lone surrogates, "\\udce9") read as
+    UTF-8 where they are, else as "\ufffd"."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate no undecoded byte stands for
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _meta_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     return match.group(1).decode("ascii", "replace") if match else None

@@ -137,7 +137,8 @@ def load_eval_set(questions_path: Path, articles_path: Path | None = None) -> Ev
 
 
 def _names_pages(questions_path: Path) -> bool:
-    first = next((line for line in questions_path.read_text(encoding="utf-8").splitlines() if line.strip()), "{}")
+    lines = decode_document(questions_path.read_bytes()).splitlines()  # as `_read_jsonl` reads them
+    first = next((line for line in lines if line.strip()), "{}")
     return "file" in json.loads(first)
 
 

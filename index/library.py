@@ -79,6 +79,13 @@ class _Opened:
     identity: object
 
 
+def _check_id(article_id: int) -> None:
+    """Ids are positive 64-bit integers: any other names no article (SQLite could not even
+    look it up)."""
+    if not 0 < article_id < 2**63:
+        raise NotFound(f"aucun article n'a l'identifiant {article_id}")
+
+
 class Library:
     def __init__(
         self,
@@ -291,6 +298,7 @@ class Library:
                 opened.lexicon.start(opened.store)
 
     def article(self, article_id: int) -> ArticleRow:
+        _check_id(article_id)
         store = self._current().store
         with store.read():
             row = store.get_article(article_id)
@@ -335,6 +343,7 @@ class Library:
 
     # --- curation -----------------------------------------------------------------
     def delete(self, article_id: int) -> ArticleRow:
+        _check_id(article_id)
         with self._write_lock:
             opened = self._current()
             article = opened.store.delete_article(article_id)

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from index.decoding import decode_document
+from index.decoding import decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
@@ -88,7 +88,7 @@ def read_file(path: Path, *, max_bytes: int) -> Document:
     size = path.stat().st_size
     if size > max_bytes:
         raise InputTooLarge(f"{path.name} fait {size:,} octets, au-delà de la limite de {max_bytes:,} octets")
-    return parse_bytes(path.read_bytes(), name=path.name, source=str(path), max_bytes=max_bytes)
+    return parse_bytes(path.read_bytes(), name=readable(path.name), source=readable(str(path)), max_bytes=max_bytes)
 
 
 def expand_paths(path: Path) -> Iterator[Path]:

@@ -91,6 +91,9 @@ def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
 def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    windows_questions = tmp_path / "questions.jsonl"  # saved in Windows-1252
+    question = '{"id": "1", "question": "Où ?", "answers": ["là"], "article_id": "a"}\n'
+    windows_questions.write_bytes(question.encode("cp1252"))
     for args, message in [
         (("ask", ""), "donnez une question"),
         (("ask", "   "), "donnez une question"),
@@ -100,6 +103,7 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("ask", "--batch", str(binary)), "binaire"),
         (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
         (("eval", str(binary)), "binaire"),
+        (("eval", str(windows_questions)), "fichier d'articles introuvable"),  # read, then its articles looked for
     ]:
         result = run(*args)
         assert result.returncode == 2, (args, result.stderr)
@@ -144,6 +148,32 @@ def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     assert "Articles : 1" in chat.stdout
 
 
+def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never_end_in_a_traceback(run, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
+    with open(os.path.join(os.fsencode(folder), b"\xe9t\xe9.txt"), "wb") as named_in_latin1:
+        named_in_latin1.write("titre: L'été\n\nL'été sera chaud dans toute la région.\n".encode())
+    added = run("ingest", str(folder))
+    assert added.returncode == 0 and added.stdout.count("Ajouté") == 2, added.stderr  # the other file too
+    asked = run("ask", "Que construit le castor dans les rivi\udce8res ?")  # b"\xe8": Latin-1's è
+    assert asked.returncode == 0 and "barrages" in asked.stdout, asked.stderr
+    (tmp_path / ".env").write_bytes(b"# r\xe9glages\nTOP_K=3\n")
+    unreadable = run("stats")
+    assert unreadable.returncode == 2 and "le fichier .env n'est pas en UTF-8" in unreadable.stderr
+
+
+def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
+        result = run(*command)
+        assert result.returncode == 2 and result.stderr.startswith("erreur : aucun"), result.stderr
+    (tmp_path / "data" / "bot.sqlite3").write_bytes(b"ceci n'est pas une base" * 100)
+    damaged = run("feeds")
+    assert damaged.returncode == 2 and "base de données illisible" in damaged.stderr, damaged.stderr
+    assert "Traceback" not in damaged.stderr
+
+
 def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_the_home_folder(run, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -152,6 +182,9 @@ def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_th
     assert chat.returncode == 0, chat.stderr
     assert "Ajouté : « Le castor »" in chat.stdout
     assert f"introuvable : {home / 'castr.txt'}" in chat.stdout and "texte collé" not in chat.stdout
+    nobody = run("chat", stdin="/ingest ~personne_de_connu/x.txt\nBonjour\n")  # no such user: the path as typed
+    assert nobody.returncode == 0 and "introuvable : ~personne_de_connu/x.txt" in nobody.stdout, nobody.stderr
+    assert "Posez-moi une question" in nobody.stdout  # the chat went on
 
 
 def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):

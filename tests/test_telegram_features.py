@@ -287,6 +287,9 @@ def test_answer_buttons_still_work_after_a_restart(telegram, data, model_cache, 
         assert [r["question"] for r in review] == [
             "Combien de spectateurs le festival de Cornouaille a-t-il accueillis ?"
         ]
+        again = cli(data, model_cache, "feedback", "export", str(export))  # never replaces files unasked
+        assert again.returncode == 2 and "--force" in again.stderr and export.read_text().count("\n") == 1
+        assert cli(data, model_cache, "feedback", "export", str(export), "--force").returncode == 0
         measured = cli(data, model_cache, "eval", str(export), "--json")
         assert measured.returncode == 0, measured.stderr
         assert json.loads(measured.stdout)["retrieval"][-1]["hit_at_1"] == 1.0
