@@ -86,7 +86,9 @@ class Settings(BaseSettings):
     )
 
     # --- followed feeds ----------------------------------------------------------------
-    feed_poll_minutes: float = Field(30, gt=0, description="Default minutes between two polls of a followed feed.")
+    feed_poll_minutes: float = Field(
+        30, gt=0, le=10080, description="Default minutes between two polls of a followed feed (a week at most)."
+    )
     feed_max_entries: int = Field(20, ge=1, le=500, description="New entries of a feed ingested per poll at most.")
     feed_failures_before_alert: int = Field(
         3, ge=1, le=100, description="Failed polls in a row before admins are told a feed fails."

@@ -2,6 +2,9 @@
 
 import re
 
+import pytest
+from pydantic import ValidationError
+
 from bot.settings import Settings
 from tests.conftest import ROOT
 
@@ -22,3 +25,10 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("TOP_K", "3")
     settings = Settings(_env_file=None)
     assert settings.index_dir == tmp_path / "index" and settings.top_k == 3
+
+
+def test_feeds_are_polled_at_most_a_week_apart_as_follow_every_allows():
+    for value in ("inf", "10081"):
+        with pytest.raises(ValidationError):
+            Settings(_env_file=None, feed_poll_minutes=value)
+    assert Settings(_env_file=None, feed_poll_minutes="10080").feed_poll_minutes == 10080
