@@ -29,7 +29,7 @@ def reads_as_article(text: str) -> bool:
 
 # Questions of one message answered each in turn at most; a message with more is one search.
 MAX_QUESTIONS = 3
-_AFTER_QUESTION_MARK = re.compile(r"(?<=\?)\s+")
+_AFTER_QUESTION_MARK = re.compile(r"(?<=\?)\s+(?![»”\"])")  # not inside a quotation: « Que faire ? » de Lénine
 _WORD = re.compile(r"\w+")
 
 

@@ -32,7 +32,7 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
     ),
     (
         "thanks",
-        r"(?:(?:super|ok|parfait|top|genial|tres bien|d accord) )?(?:un grand )?"
+        r"(?:(?:super|ok|parfait|top|genial|tres bien|d accord) )?(?:un grand )?(?:encore )?"
         r"(?:merci|mercii+|thanks|thank you|thx|mci)(?: (?:beaucoup|bien|infiniment|encore|mille fois))*"
         + _TO_YOU
         + r"(?: (?:pour (?:tout|ca|cela|la reponse|les reponses|l info|ton aide|votre aide|ta reponse)))?"

@@ -31,14 +31,20 @@ from index.article_questions import (
 from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
-_DEMONSTRATIVE = re.compile(
-    r"\b(?:ce dernier|cette dernière|ces derniers|ces dernières|(?:celui|celle|ceux|celles)-(?:ci|là))\b", re.I
-)
-# "ce projet", "cette femme": a thing named before; "cette année", "ce matin" are times.
-_DEMONSTRATIVE_NOUN = re.compile(r"\b(?:ce|cet|cette|ces)\s+(\w+)", re.I)
+# "ce projet", "cette femme": a thing named before; "cette année", "ce matin", "ces prochaines
+# semaines" are times, and "ce que", "qu'est-ce qui", "ce dont" name nothing.
 _TIMES = frozenset(
-    "an année années mois semaine semaines jour jours matin midi soir soirée nuit week-end weekend été hiver "
-    "printemps automne siècle moment temps lundi mardi mercredi jeudi vendredi samedi dimanche fois".split()
+    "an année années mois semaine semaines jour jours matin midi après-midi soir soirée nuit week-end weekend "
+    "été hiver printemps automne saison siècle moment temps lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "fois prochain prochaine prochains prochaines dernier dernière derniers dernières".split()
+)
+_DEMONSTRATIVE_NOUN = re.compile(r"\b(?:ce|cet|cette|ces)\s+(?!qu|dont\b|quoi\b)([\w-]+)", re.I)
+# "Ce dernier", "celle-ci": someone named before; "ces derniers mois" is a time.
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:(?:ce dernier|cette dernière|ces derniers|ces dernières)(?!\s+(?:"
+    + "|".join(sorted(_TIMES, key=len, reverse=True))
+    + r")\b)|(?:celui|celle|ceux|celles)-(?:ci|là))\b",
+    re.I,
 )
 _POSSESSIVE = re.compile(r"\b(?:son|sa|ses|leur|leurs)\b", re.I)
 _BE = r"(?:est|sont|était|étaient|fut|sera|seront)\b"
@@ -62,7 +68,7 @@ _IMPERSONAL = re.compile(
 _INVERTED = re.compile(r"(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
 _IMPERSONAL_INVERTED = re.compile(
     rf"\b(?:y a|agit|{_IMPERSONAL_VERBS}|temps (?:fait|fera|faisait)|heure est)-(?:t-)?il\b"
-    r"|\bs'est-il\s+(?:passé|produit)\b",
+    r"|\bs'est-il\s+(?:passé|produit)\b|\bva-t-il\s+(?:se\s+passer|falloir|y\s+avoir)\b|\bqu'est-il\s+(?:arrivé|advenu)\b",
     re.I,
 )
 _OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)

@@ -27,6 +27,11 @@ def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
         ("Qui dirige l'OTAN ?\nOù se réunit-elle ?", ["Qui dirige l'OTAN ?", "Où se réunit-elle ?"]),
         ("Qui est-il ? Et elle?", ["Qui est-il ?", "Et elle?"]),
         ("Qui dirige l'OTAN ?", ["Qui dirige l'OTAN ?"]),
+        (  # a "?" inside a quotation asks nothing of its own
+            "Qui a dit « ce n'est pas la question la plus urgente ? » à Bruxelles ?",
+            ["Qui a dit « ce n'est pas la question la plus urgente ? » à Bruxelles ?"],
+        ),
+        ("Le livre « Que faire ? » de Lénine est-il cité ?", ["Le livre « Que faire ? » de Lénine est-il cité ?"]),
         ("Vraiment ? Qui dirige l'OTAN ?", ["Vraiment ? Qui dirige l'OTAN ?"]),  # "Vraiment ?" asks nothing alone
         ("Pourquoi ? Parce que.", ["Pourquoi ? Parce que."]),
         ("Qui ? Quoi ? Où ? Quand ?", ["Qui ? Quoi ? Où ? Quand ?"]),

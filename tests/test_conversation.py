@@ -23,6 +23,8 @@ REFERS_BACK = [
     "Qui sont ses prédateurs ?",
     "Que pense ce dernier de la réforme ?",  # demonstratives
     "À qui doit-elle payer cette somme ?",
+    "Est-ce vrai ?",
+    "Est-il arrivé à Paris ?",
     "Et pour l'ensemble de l'Union ?",  # elliptical
     "Et en 2020 ?",
     "Mais pourquoi ?",
@@ -52,6 +54,13 @@ STANDS_ALONE = [
     "Qui a gagné la finale de la Coupe du monde de football ?",
     "Comment ?",  # asks to repeat
     "Quoi ?",
+    "Est-ce que le castor peut peser trente kilos ?",  # "ce" names nothing before a relative
+    "Qu'est-ce qui menace les peupliers des agriculteurs ?",
+    "Combien de chalets le marché de Noël compte-t-il ce week-end ?",  # times
+    "Qui a gagné cette saison ?",
+    "Quels changements ces derniers mois ?",
+    "Que va-t-il se passer ces prochaines semaines ?",  # impersonal
+    "Qu'est-il arrivé au Titanic ?",
 ]
 
 

@@ -18,6 +18,7 @@ from bot.small_talk import REPLIES, small_talk
         ("merci beaucoup pour la réponse", "thanks"),
         ("Super, merci", "thanks"),
         ("Merci, au revoir", "thanks"),
+        ("Encore merci !", "thanks"),  # not "Encore ?", which asks to read on
         ("OK", "agreement"),
         ("D'accord.", "agreement"),
         ("Très bien", "agreement"),
