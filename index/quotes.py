@@ -420,7 +420,10 @@ def next_quote(spans: Sequence[tuple[int, int]], passage: str, after: int) -> tu
         if len(passage[start:end].split()) >= READ_ON_WORDS:
             break
         end = sentence_end
-    return whole_quotation(passage, spans, start, end)
+    widened_start, widened_end = whole_quotation(passage, spans, start, end)
+    # Never back over what was read: a quotation left open (French quotes a speech of several
+    # paragraphs with « on each, » at its end only) would widen back to its opening.
+    return max(widened_start, start), widened_end
 
 
 _OPENING, _CLOSING = "«“", "»”"

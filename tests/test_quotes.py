@@ -363,3 +363,15 @@ def test_la_suite_quotes_a_quotation_whole_with_its_attribution():
         "« Nous avons alerté Bercy. Rien n'a été fait », accuse le syndicat."
     )
     assert next_quote([], "Un passage sans phrases connues", 0) == (0, 31)  # one sentence
+
+
+def test_la_suite_never_reads_back_into_a_quotation_left_open():
+    # A speech over several paragraphs opens each with « and closes only at its end.
+    passage = (
+        "« Nous devons agir vite. La crue de janvier a inondé quarante maisons du quartier bas.\n\n"
+        "« La digue sera relevée d'un mètre avant l'hiver. Les travaux commencent lundi. »"
+    )
+    spans = sentence_spans(passage)
+    shown_to = passage.index("bas.") + len("bas.")
+    start, _ = next_quote(spans, passage, shown_to)
+    assert start >= shown_to and passage[start:].startswith("« La digue sera relevée")
