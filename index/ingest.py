@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -55,7 +55,7 @@ def normalise_url(url: str | None) -> str | None:
     kept = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)  # SPIP's pages: "spip.php?article1234"
-        if not k.lower().startswith(("utm_", "fbclid", "gclid"))
+        if k and not k.lower().startswith(("utm_", "fbclid", "gclid"))
     ]
     query = "&".join(urlencode([(k, v)]) if v else quote_plus(k) for k, v in kept)
     path = parts.path.rstrip("/") or "/"
@@ -96,11 +96,14 @@ def prepare(
 
 
 def prepare_stored(stored: StoredArticle, max_words: int) -> Prepared:
-    """A stored article prepared again (a reindex), keeping its id and date of addition."""
+    """A stored article prepared again (a reindex), keeping its id, date of addition and link
+    as stored: its link was made a key when it was added, and made again under today's rule
+    it could meet another article's (which the copy would then take for a duplicate)."""
     row = stored.row
     blocks = tuple(Block(kind, part) for kind, part in zip(stored.layout, stored.text.split("\n\n")))
     document = Document(row.title, blocks, row.date, row.author, row.url, row.source)
-    return prepare(document, max_words, article_id=row.id, added_at=row.added_at)
+    prepared = prepare(document, max_words, article_id=row.id, added_at=row.added_at)
+    return replace(prepared, article=replace(prepared.article, url=row.url))
 
 
 class SentenceCounter:

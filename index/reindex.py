@@ -175,7 +175,12 @@ class _Copier:
         self.reused += sum(len(v) for v in vectors) - len(missing)
         with self.target.write():
             for item, item_vectors in zip(batch, vectors):
-                self.target.add_article(item.article, np.asarray(item_vectors, dtype=np.float32))
+                status, kept = self.target.add_article(item.article, np.asarray(item_vectors, dtype=np.float32))
+                if status != "added":  # never dropped in silence: the library in place stays
+                    raise LibraryError(
+                        f"réindexation arrêtée : l'article {item.article.article_id} a été pris pour un double "
+                        f"de l'article {kept.id} ; la bibliothèque en place n'a pas changé"
+                    )
 
     def _stored_vectors(self, item: Prepared) -> list[np.ndarray | None]:
         if not self.reuse:

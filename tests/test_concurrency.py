@@ -4,14 +4,17 @@ succeeded survives, duplicates are decided once, and the library stays consisten
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
+from index.directory import DATABASE
 from index.library import Library
 from tests.conftest import ROOT, HashingEmbedder
 from tests.test_atomic_writes import article, consistent
@@ -74,6 +77,21 @@ def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path):
     assert "Article 124" in {r.article.title for r in library.ask("conseil numéro 124", mode="dense").results}
     library.close()
     assert consistent(tmp_path / "idx") == (32, 32)
+
+
+def test_a_reindex_copies_every_article_with_the_link_it_was_stored_with(tmp_path):
+    """A library whose links were made keys under an older rule ("…?id=1&=" where today's
+    makes "…?id=1", another article's): the reindex keeps both, each with its own link."""
+    library = new_library(tmp_path / "idx")
+    first, second = (library.ingest([replace(article(n), url=f"https://ex.fr/page?id={n}")])[0] for n in (1, 2))
+    with sqlite3.connect(tmp_path / "idx" / DATABASE) as older_rule:
+        older_rule.execute("UPDATE articles SET url = 'https://ex.fr/page?id=1&=' WHERE id = ?", (second.article.id,))
+    library.reindex()
+    assert {a.id: a.url for a in library.articles()} == {
+        first.article.id: "https://ex.fr/page?id=1",
+        second.article.id: "https://ex.fr/page?id=1&=",
+    }
+    library.close()
 
 
 def test_a_writer_racing_a_reindex_to_the_end_loses_nothing(tmp_path):
