@@ -26,7 +26,7 @@ import json
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -338,6 +338,27 @@ class PgStore:
         )
         for row in rows:
             yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
+
+    def numbering(self) -> dict[str, int]:
+        """As `Store.numbering`: each table's sequence where it stands."""
+        numbering = {}
+        for table in ("articles", "passages"):
+            sequence = self._rows("SELECT pg_get_serial_sequence(%s, 'id')", (table,))[0][0]
+            last, called = self._rows(f"SELECT last_value, is_called FROM {sequence}")[0]
+            numbering[table] = int(last) if called else 0
+        return numbering
+
+    def continue_numbering(self, numbering: Mapping[str, int]) -> None:
+        """As `Store.continue_numbering`."""
+        with self.write():
+            for table in ("articles", "passages"):  # names of this schema's, never the caller's
+                given = numbering.get(table, 0)
+                if given > 0:
+                    self._db.execute(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), greatest(%s, "
+                        "(SELECT coalesce(max(id), 1) FROM " + table + ")))",
+                        (table, given),
+                    )
 
     def counts(self) -> tuple[int, int]:
         return int(self.get_meta("articles") or 0), int(self.get_meta("passages") or 0)

@@ -63,6 +63,10 @@ def rebuild(
             copier = _Copier(source, target, embedder, config, reuse, progress, batch_sentences)
             with source.read():
                 articles = list(source.stored_articles())
+                # Passages copied get ids the library in place never gave (and, at the end,
+                # new articles too): a passage or an article still named somewhere then names
+                # nothing rather than another's.
+                target.continue_numbering(source.numbering())
             copier.copy(articles)
             for _ in range(CATCH_UP_ROUNDS):
                 if not copier.catch_up():
@@ -71,6 +75,8 @@ def rebuild(
             with backend.write_lock():
                 copier.catch_up()
                 report = copier.report()
+                with source.read():
+                    target.continue_numbering(source.numbering())
                 source.close()
                 backend.swap_in(target, config)
         except BaseException:

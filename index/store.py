@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,6 +415,22 @@ class Store:
         ).fetchall()
         for row in rows:
             yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
+
+    def numbering(self) -> dict[str, int]:
+        """The highest id the articles and the passages have been given, deleted ones' included."""
+        rows = self._db.execute("SELECT name, seq FROM sqlite_sequence WHERE name IN ('articles', 'passages')")
+        return {name: int(seq) for name, seq in rows}
+
+    def continue_numbering(self, numbering: Mapping[str, int]) -> None:
+        """New ids go on after `numbering` (another library's, which this one replaces): an id
+        an article or a passage had is never given again, so that what still names it (a
+        button, a conversation's place in an article) finds nothing rather than another."""
+        with self.write():
+            for name in ("articles", "passages"):
+                given = numbering.get(name, 0)
+                raised = self._db.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (given, name))
+                if not raised.rowcount:
+                    self._db.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (name, given))
 
     def counts(self) -> tuple[int, int]:
         """Articles and passages, kept in `meta` by every write (no table scan per question)."""

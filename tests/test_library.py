@@ -256,6 +256,29 @@ def test_a_question_answered_without_a_search_does_not_run_the_question_model(tm
         assert calls[1:] == [QUESTION] and all(a.results for a in asked)
 
 
+def test_after_a_reindex_no_id_is_given_again_and_an_old_place_in_an_article_reads_no_other(library):
+    """A reindex renumbers the passages; what still names an old one (a conversation's place
+    to read on from, kept 30 days behind a button) must find nothing rather than another
+    article's passage, and a deleted article's id must not come back for a new one."""
+    filler = "avec assez de mots pour que chaque paragraphe pèse dans le passage qui le contient " * 6
+    articles = [
+        parse_text(
+            f"titre: {subject}\n\n" + "\n\n".join(f"{subject} : le fait {i} est établi, {filler}." for i in range(6))
+        )
+        for subject in ("Castors", "Budget", "Fusée", "Marée")
+    ]
+    ids = [outcome.article.id for outcome in library.ingest(articles)]
+    place = library.ask("Que dit-on du Budget ?").topic
+    assert place.articles == (ids[1],) and library.article(ids[1]).passages > 1
+    library.delete(ids[0])  # the Budget's passages would be renumbered into the Castors'
+    library.delete(ids[3])  # the newest: its id is the highest any article had
+    library.reindex()
+    read_on = library.ask("La suite ?", topic=place)
+    assert read_on.read_on == "nowhere" or {r.article.id for r in read_on.results} == {ids[1]}
+    (added,) = library.ingest([parse_text("titre: Volcan\n\nLe volcan s'est réveillé mardi.")])
+    assert added.article.id > ids[3]
+
+
 def test_la_suite_reads_the_article_on_from_the_quote_shown_to_its_end(sample_library):
     assert sample_library.ask("La suite ?").read_on == "nowhere"  # no quote to read on from
     answer = sample_library.ask(QUESTION)
