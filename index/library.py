@@ -207,20 +207,30 @@ class Library:
                 fresh.append(position)
                 first_with_key.update(dict.fromkeys(item.keys, position))
         written: dict[int, IngestResult] = {}
+        vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts]) if fresh else None
+        with self._write_lock:
+            opened = self._current()
+            with opened.store.write():
+                offset = 0
+                for position in fresh:
+                    count = len(batch[position].contexts)
+                    article = batch[position].article
+                    written[position] = IngestResult(
+                        *opened.store.add_article(article, vectors[offset : offset + count])
+                    )
+                    offset += count
+                # A duplicate found before embedding may have been deleted since: decided again here.
+                rechecked = [
+                    None if found is None else opened.store.find_duplicate(item.article.url, item.article.content_hash)
+                    for item, found in zip(batch, known)
+                ]
+        gone = [p for p, (before, now) in enumerate(zip(known, rechecked)) if before is not None and now is None]
+        known = rechecked
         if fresh:
-            vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])
-            with self._write_lock:
-                opened = self._current()
-                with opened.store.write():
-                    offset = 0
-                    for position in fresh:
-                        count = len(batch[position].contexts)
-                        article = batch[position].article
-                        written[position] = IngestResult(
-                            *opened.store.add_article(article, vectors[offset : offset + count])
-                        )
-                        offset += count
             self._after_write(opened)
+        if gone:  # embedded now, and decided again, as any new article
+            for position, result in zip(gone, self._ingest_batch([batch[p] for p in gone], SentenceCounter(None))):
+                written[position] = result
         results = []
         for position, duplicate in enumerate(known):
             if duplicate is not None:

@@ -50,6 +50,33 @@ def test_the_same_article_ingested_twice_at_once_is_added_once_and_reported_as_a
     assert consistent(tmp_path / "idx") == (1, 1)
 
 
+class DeletingWhileEmbedding(HashingEmbedder):
+    """Runs `meanwhile` (another process's delete) while it embeds, once."""
+
+    def __init__(self, meanwhile) -> None:
+        self.meanwhile = meanwhile
+
+    def embed_passages(self, texts, progress=None):
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+        return super().embed_passages(texts, progress)
+
+
+def test_an_article_whose_duplicate_is_deleted_while_the_ingest_embeds_is_added_not_called_a_duplicate(tmp_path):
+    other_process = new_library(tmp_path / "idx")
+    (stored,) = other_process.ingest([replace(article(1), url="https://ex.fr/castors")])
+    library = Library(
+        tmp_path / "idx", DeletingWhileEmbedding(lambda: other_process.delete(stored.article.id)), max_words=60
+    )
+    again, other = library.ingest([replace(article(2), url="https://ex.fr/castors"), article(3)])
+    assert again.status == other.status == "added"  # its twin was gone by the time it was written
+    assert {a.title for a in library.articles()} == {"Article 2", "Article 3"}
+    library.close()
+    other_process.close()
+    assert consistent(tmp_path / "idx") == (2, 2)
+
+
 def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path):
     """The reindex pauses after copying what it first read; articles are then added and
     deleted; the rebuilt library has every added article and none of the deleted ones."""
