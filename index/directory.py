@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -140,10 +141,24 @@ def write_snapshot(
 
 def remove_snapshots(directory: Path, library_id: str, keep: int = 2) -> None:
     """All but the newest `keep` snapshots of this database, and any of another one (a
-    snapshot that a process still holding the replaced database wrote after a swap)."""
+    snapshot that a process still holding the replaced database wrote after a swap), when
+    this database is the one in place: a process still holding a replaced one removes its
+    own old snapshots only, never those of the library that replaced it."""
     for _, path in snapshots(directory, library_id)[keep:]:
         path.unlink(missing_ok=True)
+    if library_in_place(directory) != library_id:
+        return
     for path in directory.glob("vectors-*.faiss"):
         match = _SNAPSHOT.match(path.name)
         if not match or match[1] != library_id:
             path.unlink(missing_ok=True)
+
+
+def library_in_place(directory: Path) -> str | None:
+    """The id of the database in place in `directory` (None: none, or unreadable)."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{directory / DATABASE}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'library_id'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None

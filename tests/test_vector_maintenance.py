@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.directory import DATABASE, snapshots
+from index.directory import DATABASE, remove_snapshots, snapshots
 from index.library import READY_FOR_QUESTIONS, Library
 from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
 from index.reindex import copy_library, rebuild
@@ -289,3 +289,16 @@ def test_reading_ahead_stops_when_the_library_closes(tmp_path):
     assert read_through(path, stop, pause=0.5) is not None  # the database's slower pace reads it all too
     stop.set()
     assert read_through(path, stop) is None
+
+
+def test_a_process_left_on_a_replaced_library_never_removes_the_new_library_s_snapshots(tmp_path):
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    library.ingest([article(1)])
+    library.close()
+    in_place = Store(tmp_path / "idx" / DATABASE).library_id()
+    for name in (f"vectors-{in_place}-5.faiss", "vectors-0123456789abcdef-9.faiss"):
+        (tmp_path / "idx" / name).write_bytes(b"")
+    remove_snapshots(tmp_path / "idx", "0123456789abcdef")  # the replaced library's last save
+    assert (tmp_path / "idx" / f"vectors-{in_place}-5.faiss").exists()
+    remove_snapshots(tmp_path / "idx", in_place)  # the library in place clears what the other left
+    assert sorted(p.name for p in (tmp_path / "idx").glob("vectors-*")) == [f"vectors-{in_place}-5.faiss"]
