@@ -28,7 +28,7 @@ import faiss
 from filelock import FileLock, Timeout
 
 from index.errors import ReindexRunning
-from index.manifest import MANIFEST, write_atomic
+from index.manifest import MANIFEST, sync_directory, write_atomic
 
 DATABASE = "library.sqlite3"
 _SNAPSHOT = re.compile(r"^vectors-([0-9a-f]+)-(\d+)\.faiss$")
@@ -73,8 +73,10 @@ def swap_in(directory: Path) -> None:
     write lock: removing a large library's files takes seconds). Callers hold the write lock."""
     retired = _retired(directory)
     shutil.rmtree(retired, ignore_errors=True)
+    sync_directory(staging(directory))  # the new library's files, named for good before it moves
     directory.rename(retired)
     staging(directory).rename(directory)
+    sync_directory(directory.parent)  # the swap itself: writes after it must not come back to the old one
 
 
 def remove_retired(directory: Path) -> None:

@@ -55,6 +55,19 @@ def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    sync_directory(path.parent)
+
+
+def sync_directory(directory: Path) -> None:
+    """Make the names in `directory` durable (a rename is on disk only once its directory is
+    synced: after a power loss the old name could come back). Not on Windows, which cannot."""
+    if os.name != "posix":
+        return
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def write_manifest(directory: Path, config: IndexConfig) -> None:
