@@ -233,7 +233,12 @@ class Searcher:
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
         says_more = False
         if relevant:  # "La suite ?" reads on from the quote shown first (from the start, after a card)
-            topic = replace(topic, read_to=(results[0].passage_id, 0 if detail else results[0].quote_end))
+            read_to = (results[0].passage_id, results[0].quote_end)
+            if detail is not None:  # the card of the article a subject found: its first passage
+                with store.read():
+                    first = store.article_passage_ids([results[0].article.id])[:1]
+                read_to = (first[0] if first else results[0].passage_id, 0)
+            topic = replace(topic, read_to=read_to)
             says_more = detail is not None or goes_on_after(shown[0].row, results[0].quote_end)
         if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
             results = [r for r in results if r.article.id == results[0].article.id]

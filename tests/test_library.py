@@ -304,3 +304,8 @@ def test_la_suite_reads_the_article_on_from_the_quote_shown_to_its_end(sample_li
     opening = sample_library.ask("La suite ?", topic=card.topic).results[0]
     article_start = sample_library.ask("De quoi parle l'article ?").results[0]
     assert (opening.passage_id, opening.quote_start) == (article_start.passage_id, 0)
+    # The same after the card of the article a subject found in its last passages.
+    named = sample_library.ask("Qui a écrit l'article sur les munitions des chars Gepard ?")
+    assert named.detail is not None and named.results[0].passage_id != article_start.passage_id
+    opening = sample_library.ask("La suite ?", topic=named.topic).results[0]
+    assert (opening.passage_id, opening.quote_start) == (article_start.passage_id, 0)
