@@ -188,6 +188,7 @@ def _pdf_date(value) -> str | None:
 def _read_docx(data: bytes) -> tuple[str, _Metadata]:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
+    from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     # Style names by id, read once: `paragraph.style` looks its style up among all of them,
@@ -195,11 +196,14 @@ def _read_docx(data: bytes) -> tuple[str, _Metadata]:
     names = {style.style_id: (style.name or "").lower() for style in document.styles}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     blocks = []
-    for paragraph in document.paragraphs:
-        text = " ".join(paragraph.text.split())
+    # The body's paragraphs (as `document.paragraphs`) with each one's own style id read from the
+    # Office Open XML itself (`w:pPr/w:pStyle`, empty for the default style): python-docx keeps
+    # that id behind a private attribute only.
+    for element in document.element.xpath("./w:body/w:p"):
+        text = " ".join(Paragraph(element, document).text.split())
         if not text:
             continue
-        style_id = paragraph._p.style  # the paragraph's own style id, None for the default one
+        style_id = element.xpath("string(./w:pPr/w:pStyle/@w:val)")
         style = names.get(style_id, "") if style_id else (default.name or "").lower() if default else ""
         if style.startswith(("heading", "titre")) or style == "title":
             blocks.append("# " + text)
