@@ -38,7 +38,7 @@ from index.ranking import RelevancePolicy
 from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
 from index.storage import Backend, LocalBackend
-from index.store import ArticleRow
+from index.store import ArticleRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -207,23 +207,32 @@ class Library:
                 fresh.append(position)
                 first_with_key.update(dict.fromkeys(item.keys, position))
         written: dict[int, IngestResult] = {}
-        vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts]) if fresh else None
-        with self._write_lock:
+
+        def still_duplicates(store: Store) -> list[ArticleRow | None]:  # or a PgStore, alike
+            # A duplicate found before embedding may have been deleted since: decided again.
+            return [
+                None if found is None else store.find_duplicate(item.article.url, item.article.content_hash)
+                for item, found in zip(batch, known)
+            ]
+
+        if fresh:
+            vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])
+            with self._write_lock:
+                opened = self._current()
+                with opened.store.write():
+                    offset = 0
+                    for position in fresh:
+                        count = len(batch[position].contexts)
+                        article = batch[position].article
+                        written[position] = IngestResult(
+                            *opened.store.add_article(article, vectors[offset : offset + count])
+                        )
+                        offset += count
+                    rechecked = still_duplicates(opened.store)
+        else:  # nothing to write (a feed polled again): a read decides, without waiting on writers
             opened = self._current()
-            with opened.store.write():
-                offset = 0
-                for position in fresh:
-                    count = len(batch[position].contexts)
-                    article = batch[position].article
-                    written[position] = IngestResult(
-                        *opened.store.add_article(article, vectors[offset : offset + count])
-                    )
-                    offset += count
-                # A duplicate found before embedding may have been deleted since: decided again here.
-                rechecked = [
-                    None if found is None else opened.store.find_duplicate(item.article.url, item.article.content_hash)
-                    for item, found in zip(batch, known)
-                ]
+            with opened.store.read():
+                rechecked = still_duplicates(opened.store)
         gone = [p for p, (before, now) in enumerate(zip(known, rechecked)) if before is not None and now is None]
         known = rechecked
         if fresh:

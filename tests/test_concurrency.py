@@ -40,6 +40,22 @@ class RendezvousEmbedder(HashingEmbedder):
         return super().embed_passages(texts, progress)
 
 
+def test_a_batch_of_articles_all_stored_already_is_reported_without_waiting_for_a_writer(tmp_path):
+    """A feed polled again finds only known entries: nothing to write, so no queue behind a
+    writer (held here by the library's own write lock, as an ingest's write would)."""
+    library = new_library(tmp_path / "idx")
+    library.ingest([article(1), article(2)])
+    outcomes = []
+    with library._write_lock:
+        polled_again = threading.Thread(target=lambda: outcomes.extend(library.ingest([article(1), article(2)])))
+        polled_again.start()
+        polled_again.join(timeout=30)
+        waited_for_the_writer = polled_again.is_alive()
+    polled_again.join()
+    assert not waited_for_the_writer
+    assert [o.status for o in outcomes] == ["duplicate", "duplicate"]
+    library.close()
+
 def test_the_same_article_ingested_twice_at_once_is_added_once_and_reported_as_a_duplicate(tmp_path):
     library = Library(tmp_path / "idx", RendezvousEmbedder(2), max_words=60)
     with ThreadPoolExecutor(2) as pool:
