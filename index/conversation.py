@@ -32,17 +32,19 @@ from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
 # "ce projet", "cette femme": a thing named before; "cette année", "ce matin", "ces prochaines
-# semaines" are times, and "ce que", "qu'est-ce qui", "ce dont" name nothing.
-_TIMES = frozenset(
+# semaines", "ces derniers mois" are times, and "ce que", "qu'est-ce qui", "ce dont" name nothing.
+_TIME_NOUNS = frozenset(
     "an année années mois semaine semaines jour jours matin midi après-midi soir soirée nuit week-end weekend "
     "été hiver printemps automne saison siècle moment temps lundi mardi mercredi jeudi vendredi samedi dimanche "
-    "fois prochain prochaine prochains prochaines dernier dernière derniers dernières".split()
+    "fois".split()
 )
+_TIME_ADJECTIVES = frozenset("prochain prochaine prochains prochaines dernier dernière derniers dernières".split())
+_TIME_WORDS = _TIME_NOUNS | _TIME_ADJECTIVES  # what may follow a demonstrative in a time
 _DEMONSTRATIVE_NOUN = re.compile(r"\b(?:ce|cet|cette|ces)\s+(?!qu|dont\b|quoi\b)([\w-]+)", re.I)
 # "Ce dernier", "celle-ci": someone named before; "ces derniers mois" is a time.
 _DEMONSTRATIVE = re.compile(
     r"\b(?:(?:ce dernier|cette dernière|ces derniers|ces dernières)(?!\s+(?:"
-    + "|".join(sorted(_TIMES, key=len, reverse=True))
+    + "|".join(sorted(_TIME_NOUNS, key=len, reverse=True))
     + r")\b)|(?:celui|celle|ceux|celles)-(?:ci|là))\b",
     re.I,
 )
@@ -182,7 +184,7 @@ def refers_back(question: str) -> bool:
         return is_elliptical(rest) or refers_back(rest)
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text):
         return True
-    if any(m.group(1).casefold() not in _TIMES for m in _DEMONSTRATIVE_NOUN.finditer(text)):
+    if any(m.group(1).casefold() not in _TIME_WORDS for m in _DEMONSTRATIVE_NOUN.finditer(text)):
         return True
     inverted = _INVERTED.search(text)
     if inverted is not None:
