@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -62,6 +63,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch and args.question:
+        print("erreur : donnez une question ou --batch FICHIER, pas les deux", file=sys.stderr)
+        return 2
     if args.batch:
         # Read as an ingested text file is: a file saved in Windows-1252 is read, a binary one refused.
         data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
@@ -394,6 +398,13 @@ def system_error(exc: OSError) -> str:
         return f"un élément du chemin n'est pas un dossier{where}"
     if isinstance(exc, PermissionError):
         return f"permission refusée{where}"
+    if isinstance(exc, FileExistsError):  # a folder was to be made where a file is (DATA_DIR)
+        kind = "c'est un fichier, pas un dossier" if exc.filename and os.path.isfile(exc.filename) else "existe déjà"
+        return f"{kind}{where}"
+    if exc.errno == errno.ENOSPC:
+        return f"plus de place sur le disque{where}"
+    if exc.errno == errno.EROFS:
+        return f"système de fichiers en lecture seule{where}"
     return f"le système a refusé l'opération ({exc.strerror or exc}){where}"
 
 

@@ -101,6 +101,7 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("ask", "--batch", str(tmp_path / "absent.txt")), "introuvable : "),
         (("ask", "--batch", str(tmp_path)), "c'est un dossier, pas un fichier"),
         (("ask", "--batch", str(binary)), "binaire"),
+        (("ask", QUESTION, "--batch", str(windows_questions)), "pas les deux"),
         (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
         (("eval", str(binary)), "binaire"),
         (("eval", str(windows_questions)), "fichier d'articles introuvable"),  # read, then its articles looked for
@@ -109,6 +110,8 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("erreur : ") and message in result.stderr, (args, result.stderr)
         assert "Errno" not in result.stderr and "Traceback" not in result.stderr
+    result = run("ask", QUESTION, extra_env={"DATA_DIR": str(binary)})  # a file where the library's folder goes
+    assert result.returncode == 2 and result.stderr == f"erreur : c'est un fichier, pas un dossier : {binary}\n"
     for count in ("0", "-3", "51"):  # what the TOP_K setting would refuse
         result = run("ask", "--top-k", count, QUESTION)
         assert result.returncode == 2 and "un entier de 1 à 50 est attendu" in result.stderr, result.stderr

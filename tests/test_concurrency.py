@@ -56,6 +56,7 @@ def test_a_batch_of_articles_all_stored_already_is_reported_without_waiting_for_
     assert [o.status for o in outcomes] == ["duplicate", "duplicate"]
     library.close()
 
+
 def test_the_same_article_ingested_twice_at_once_is_added_once_and_reported_as_a_duplicate(tmp_path):
     library = Library(tmp_path / "idx", RendezvousEmbedder(2), max_words=60)
     with ThreadPoolExecutor(2) as pool:
