@@ -22,7 +22,9 @@ PROGRESS_EVERY_SECONDS = 2.0
 
 
 async def retrying(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
-    """Network errors are retried with a short back-off; Telegram's refusals are not."""
+    """Network errors are retried with a short back-off; Telegram's refusals are not. A read
+    timeout (`TimedOut`) may come after Telegram delivered the message: it is retried all the
+    same, as a user would rather read an answer twice than wait for one that never comes."""
     for attempt in range(attempts):
         try:
             return await send()
