@@ -1,31 +1,24 @@
 """When something goes wrong behind the bot: what chat users, channel readers and admins see.
 
-The real application (`bot.telegram.app.build_application`) handles updates in this process
-against the fake Bot API; the library behind it is a stand-in that fails as a full disk
-would, since a real one cannot be made to fail on cue.
+The real application handles updates in this process (`tests.telegram_in_process`); the
+library behind it is a stand-in that fails as a full disk would, since a real one cannot be
+made to fail on cue.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from pathlib import Path
 
-from telegram import Update
-from telegram.ext import Application, ExtBot
+from telegram.ext import ExtBot
 
-from bot.settings import Settings
-from bot.state import BotState
 from bot.telegram import messages as msg
-from bot.telegram.app import build_application
 from bot.telegram.sending import StatusProgress
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, pressed, private_message
 
-TOKEN = "123456:failures-test-token"
-ADMIN = 1001
 USER = 2002
 CHANNEL = -1001234
 ARTICLE = ArticleRow(3, "Le castor revient", "2025-06", None, "https://exemple.fr/castor", None, "2026-01-01", 2)
@@ -57,50 +50,6 @@ class FailingLibrary:
 
     def ingest(self, documents, progress=None):
         raise FullDisk
-
-
-@contextlib.asynccontextmanager
-async def bot_in_process(telegram: FakeTelegram, library: object, data: Path):
-    state = BotState.open(data / "bot.sqlite3")
-    settings = Settings(
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_base_url=telegram.base_url,
-        telegram_base_file_url=telegram.base_file_url,
-        admin_user_ids=str(ADMIN),
-        data_dir=data,
-    )
-    application = build_application(settings, library, state)
-    await application.initialize()
-    try:
-        yield application, state
-    finally:
-        await application.shutdown()
-        state.close()
-
-
-async def handle(application: Application, update: dict) -> None:
-    await application.process_update(Update.de_json({"update_id": 1, **update}, application.bot))
-
-
-def private_message(chat_id: int, text: str | None = None, **extra) -> dict:
-    message = {
-        "message_id": int(time.time() * 1000) % 2**31,
-        "date": int(time.time()),
-        "chat": {"id": chat_id, "type": "private"},
-        "from": {"id": chat_id, "is_bot": False, "first_name": "Lectrice"},
-        **extra,
-    }
-    if text is not None:
-        message["text"] = text
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return {"message": message}
-
-
-def pressed(chat_id: int, message: dict, data: str, query_id: str = "77") -> dict:
-    who = {"id": chat_id, "is_bot": False, "first_name": "Lectrice"}
-    return {"callback_query": {"id": query_id, "from": who, "chat_instance": "1", "message": message, "data": data}}
 
 
 def test_a_followed_channel_s_post_that_fails_is_told_to_admins_and_never_to_the_channel(tmp_path):

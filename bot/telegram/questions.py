@@ -170,8 +170,22 @@ async def on_more(update: Update, context: Context) -> None:
     if page >= len(answer.pages):
         await update.callback_query.answer(msg.EXPIRED, show_alert=True)
         return
+    # A page is kept as it was sent (30 days): an article it quotes may have been deleted since,
+    # and what was removed is not shown again.
+    if not await asyncio.to_thread(_all_in_library, context, [id_ for id_, _ in answer.pages[page].articles]):
+        await update.callback_query.answer(msg.PAGE_GONE, show_alert=True)
+        return
     await update.callback_query.answer()
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
+
+
+def _all_in_library(context: Context, article_ids: list[int]) -> bool:
+    try:
+        for article_id in article_ids:
+            context.service.library.article(article_id)
+    except NotFound:
+        return False
+    return True
 
 
 async def on_reference(update: Update, context: Context) -> None:
@@ -179,6 +193,11 @@ async def on_reference(update: Update, context: Context) -> None:
     if pressed is None:
         return
     query = update.callback_query
+    user = update.effective_user
+    # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
+    if user and not await asyncio.to_thread(context.service.may_ask, user.id):
+        await query.answer(msg.SLOW_DOWN, show_alert=True)
+        return
     try:
         article = await asyncio.to_thread(context.service.library.article, int(pressed[1]))
     except NotFound:

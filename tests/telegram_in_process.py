@@ -1,0 +1,84 @@
+"""The real application (`bot.telegram.app.build_application`) handling updates in the test's
+own process, against the fake Bot API: for what needs a library or a moment chosen by the test
+(a stand-in library that fails on cue, a real one on the hashing embedder, updates sent at once).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.settings import Settings
+from bot.state import BotState
+from bot.telegram.app import build_application
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "123456:in-process-test-token"
+ADMIN = 1001
+_ids = itertools.count(1)
+
+
+@contextlib.asynccontextmanager
+async def bot_in_process(
+    telegram: FakeTelegram, library: object, data: Path, **settings: object
+) -> AsyncIterator[tuple[Application, BotState]]:
+    """The bot's application over `library`, its state in `data`; `settings` as the
+    environment would set them (`questions_per_minute=5`)."""
+    state = BotState.open(data / "bot.sqlite3")
+    configured = Settings(
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_base_url=telegram.base_url,
+        telegram_base_file_url=telegram.base_file_url,
+        admin_user_ids=str(ADMIN),
+        data_dir=data,
+        **settings,
+    )
+    application = build_application(configured, library, state)
+    await application.initialize()
+    try:
+        yield application, state
+    finally:
+        await application.shutdown()
+        state.close()
+
+
+async def handle(application: Application, update: dict) -> None:
+    """`update` handled to its end (handlers, error handler), as the application would."""
+    await application.process_update(as_update(application, update))
+
+
+def as_update(application: Application, update: dict) -> Update:
+    return Update.de_json({"update_id": next(_ids), **update}, application.bot)
+
+
+def private_message(chat_id: int, text: str | None = None, **extra) -> dict:
+    return chat_message({"id": chat_id, "type": "private"}, chat_id, text, **extra)
+
+
+def chat_message(chat: dict, sender: int, text: str | None = None, **extra) -> dict:
+    message = {
+        "message_id": next(_ids),
+        "date": int(time.time()),
+        "chat": chat,
+        "from": {"id": sender, "is_bot": False, "first_name": "Lectrice"},
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def pressed(user_id: int, message: dict, data: str, query_id: str | None = None) -> dict:
+    """`user_id` pressing the button carrying `data` under `message`."""
+    who = {"id": user_id, "is_bot": False, "first_name": "Lectrice"}
+    query = {"id": query_id or str(next(_ids)), "from": who, "chat_instance": "1", "message": message, "data": data}
+    return {"callback_query": query}
