@@ -120,8 +120,7 @@ class SQLiteDatabase:
             return self._run(sql, params)
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        cursor = self._db.execute(sql, params)
-        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+        return _rows(self._db.execute(sql, params))
 
     def close(self) -> None:
         with self.lock:
@@ -133,38 +132,66 @@ class PostgresDatabase:
     an advisory lock taken in each transaction (the same SQL, `?` written `%s`)."""
 
     SCHEMA = "citebot_bot"
-    LOCK_KEY = 0x63697465626F75
 
     def __init__(self, url: str) -> None:
-        from index.pg_store import connect
+        from index.pg_store import APPLICATION_LOCK_KEY
 
-        self._db = connect(url, vectors=False)
-        self._db.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
-        self._db.execute(f"SET search_path TO {self.SCHEMA}")
+        self.url, self.lock_key = url, APPLICATION_LOCK_KEY
+        self.lock = threading.Lock()
+        self._db = self._connect()
         with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))  # replicas starting together
+            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
             for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
                 if statement.strip():
                     self._db.execute(statement)
-        self.lock = threading.Lock()
+
+    def _connect(self):
+        from index.pg_store import connect
+
+        connection = connect(self.url, vectors=False)
+        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
+        connection.execute(f"SET search_path TO {self.SCHEMA}")
+        return connection
+
+    def _connection(self):
+        """The connection kept, or a new one once the server has closed it (a restart, a
+        failover): the first statement of each call goes through `execute_first`."""
+        if self._db.closed:
+            self._db = self._connect()
+        return self._db
 
     @contextmanager
     def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        with self.lock, self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_KEY,))
-            yield self._run
+        from index.pg_store import execute_first
+
+        with self.lock:
+            execute_first(self._connection, "BEGIN")
+            try:
+                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                yield self._run
+            except BaseException:
+                if not self._db.closed:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        from index.pg_store import execute_first
+
         with self.lock:
-            return self._run(sql, params)
+            return _rows(execute_first(self._connection, sql.replace("?", "%s"), params))
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        cursor = self._db.execute(sql.replace("?", "%s"), params)
-        return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
+        return _rows(self._db.execute(sql.replace("?", "%s"), params))
 
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+def _rows(cursor) -> list[tuple]:
+    """What a statement gave: its rows, or how many it changed."""
+    return cursor.fetchall() if cursor.description else [(cursor.rowcount,)]
 
 
 class Database(Protocol):

@@ -24,13 +24,13 @@ from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 
 from index.errors import IndexMismatch, ModelError, ReindexRunning
 from index.manifest import IndexConfig, differences
-from index.pg_store import WRITE_LOCK_KEY, PgStore, connect
+from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, PgStore, connect, execute_first
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
@@ -43,8 +43,7 @@ LIBRARY_SCHEMA = re.compile(r"citebot_lib_\d+")  # `_new_schema_name`'s
 DROP_LOCK_TIMEOUT = "500ms"
 DROP_PAUSE_SECONDS = 0.25
 DROP_ATTEMPTS = 40
-REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1
-LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
 
 
 class PgVectors:
@@ -112,18 +111,41 @@ class _AdvisoryLock:
 
     def __enter__(self) -> _AdvisoryLock:
         self._local.acquire()
-        if self._depth == 0:
-            if self._connection is None or self._connection.closed:
-                self._connection = connect(self.url, vectors=False)
-            self._connection.execute("SELECT pg_advisory_lock(%s)", (self.key,))
+        try:
+            if self._depth == 0:
+                self._take()
+        except BaseException:  # not taken: the other threads must not wait for it for ever
+            self._local.release()
+            raise
         self._depth += 1
         return self
 
+    def _take(self) -> None:
+        execute_first(self._live_connection, "SELECT pg_advisory_lock(%s)", (self.key,))
+
+    def _live_connection(self):
+        if self._connection is None or self._connection.closed:
+            self._connection = connect(self.url, vectors=False)
+        return self._connection
+
     def __exit__(self, *exc: object) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            self._connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
-        self._local.release()
+        import psycopg
+
+        try:
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    self._connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                except psycopg.Error as error:  # the session was cut, and its lock went with it
+                    log.warning("advisory lock %s: its session was lost before the unlock (%s)", self.key, error)
+                    self._connection.close()
+        finally:
+            self._local.release()
+
+    def ensure_held(self) -> None:
+        """Raises when the session holding the lock has been cut (a timeout, a pooler, an
+        administrator): its lock went with it, and another writer may be in."""
+        self._connection.execute("SELECT 1")
 
     def close(self) -> None:
         if self._connection is not None:
@@ -144,9 +166,11 @@ class PgBackend:
     def location(self) -> str:
         """Where the library is, for people: the URL without its password."""
         parts = urlsplit(self.url)
-        netloc = parts.netloc.rsplit("@", 1)[-1] if "@" in parts.netloc else parts.netloc
-        user = parts.username
-        return urlunsplit((parts.scheme, f"{user}@{netloc}" if user else netloc, parts.path, parts.query, ""))
+        host = parts.netloc.rsplit("@", 1)[-1]
+        netloc = f"{parts.username}@{host}" if parts.username else host
+        # A password may be a parameter too (`?password=…`, libpq's own names).
+        kept = [(key, value) for key, value in parse_qsl(parts.query) if key not in _SECRET_PARAMETERS]
+        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{urlencode(kept, safe='/')}" if kept else "")
 
     def write_lock(self) -> AbstractContextManager:
         if self._write_lock is None:
@@ -251,6 +275,8 @@ class PgBackend:
     def swap_in(self, target: PgStore, config: IndexConfig) -> None:
         """Callers hold the write lock: the new schema becomes the library (`retire` drops the
         old one, once the write lock is free: its drop may wait for readers still in it)."""
+        if self._write_lock is not None:  # a writer let in since would write into the old one
+            self._write_lock.ensure_held()
         with connect(self.url, vectors=False) as connection, connection.transaction():
             connection.execute(
                 f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",
@@ -325,14 +351,17 @@ class PgBackend:
     def _state(self) -> tuple[str, str, int] | None:
         """The control row (asked at every question: one connection kept for it)."""
         with self._control_lock:
-            if self._control is None or self._control.closed:
-                self._control = connect(self.url, vectors=False)
+            exists = execute_first(self._control_connection, "SELECT to_regclass(%s)", (f"{CONTROL}.state",))
             connection = self._control
-            exists = connection.execute("SELECT to_regclass(%s)", (f"{CONTROL}.state",)).fetchone()[0]
-            if exists is None:
+            if exists.fetchone()[0] is None:
                 return None
             row = connection.execute(f"SELECT library, manifest, generation FROM {CONTROL}.state").fetchone()
         return (row[0], row[1], int(row[2])) if row else None
+
+    def _control_connection(self):
+        if self._control is None or self._control.closed:
+            self._control = connect(self.url, vectors=False)
+        return self._control
 
     def _new_schema_name(self) -> str:
         with connect(self.url, vectors=False) as connection:

@@ -26,8 +26,9 @@ import json
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 
@@ -45,9 +46,12 @@ from index.store import (
     WriteStatus,
 )
 
-# Key of the advisory lock every write transaction takes (any 64-bit number no other
-# application on the same database uses: "citebot" in ASCII).
-WRITE_LOCK_KEY = 0x63697465626F74
+# Keys of PostgreSQL advisory locks, one for each purpose (64-bit numbers no other
+# application on the same database uses: "citebot" in ASCII, then the next ones).
+WRITE_LOCK_KEY = 0x63697465626F74  # taken by every write transaction of a library schema
+REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1  # one reindex at a time (`index.pg_backend`)
+LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
+APPLICATION_LOCK_KEY = WRITE_LOCK_KEY + 3  # the application's own state (the bot's)
 BM25_K1, BM25_B = 1.2, 0.75  # as SQLite FTS5's bm25()
 # Sentences the HNSW search may return for one question: pgvector returns at most
 # `hnsw.ef_search` rows, so each search sets it to what it asks for, and never below what the
@@ -178,11 +182,10 @@ class PgStore:
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:
-        db = self._db
         if getattr(self._local, "depth", 0):  # nested: part of the enclosing transaction
             yield
             return
-        db.execute(begin)
+        db = execute_first(lambda: self._db, begin).connection
         self._local.depth = 1
         try:
             yield
@@ -536,6 +539,22 @@ def connect(url: str, *, vectors: bool = True):
     if vectors:
         register_vector(connection)
     return connection
+
+
+def execute_first(current: Callable[[], Any], sql: str, params: Sequence[object] = ()):
+    """The first statement of a unit of work, run on the kept connection `current()` gives;
+    when the server had cut that session while it sat idle (a restart, a failover, an idle
+    timeout: psycopg then marks it closed), run once more on a new one, as nothing was done
+    on the old one yet. `current` gives a new connection once the kept one is closed."""
+    import psycopg
+
+    connection = current()
+    try:
+        return connection.execute(sql, params)
+    except psycopg.OperationalError:
+        if not connection.closed:  # the statement's own failure, on a live session
+            raise
+        return current().execute(sql, params)
 
 
 def _server(url: str) -> str:

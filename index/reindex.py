@@ -58,6 +58,7 @@ def rebuild(
             backend.prepare(config)  # a library to rebuild, even an empty one
         source = backend.source_store(embedder.dimension)
         target = backend.staging_store(config)
+        swapped = False
         try:
             reuse = backend.reusable(embedder.name, embedder.dimension)
             copier = _Copier(source, target, embedder, config, reuse, progress, batch_sentences)
@@ -79,9 +80,11 @@ def rebuild(
                     target.continue_numbering(source.numbering())
                 source.close()
                 backend.swap_in(target, config)
+                swapped = True
         except BaseException:
             source.close()
-            backend.discard(target)
+            if not swapped:  # once swapped in, the target is the library: never discarded
+                backend.discard(target)
             raise
         backend.retire()  # outside the write lock: writers go on in the new library meanwhile
     return report
@@ -102,7 +105,7 @@ def copy_articles(
             present = to.counts()[0]
         if present:
             raise LibraryError(
-                f"la bibliothèque de destination n'est pas vide ({present} articles) : rien n'a été copié"
+                f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : rien n'a été copié"
             )
         reuse = source.reusable(embedder.name, embedder.dimension)
         copier = _Copier(origin, to, embedder, config, reuse, progress)

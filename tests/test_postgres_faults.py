@@ -1,0 +1,127 @@
+"""A library and bot state on PostgreSQL when sessions are cut (a server restart, a failover,
+an idle timeout, an administrator's `pg_terminate_backend`) and while a reindex runs: the
+library is never lost, and every replica goes on serving."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.state import BotState
+from index.library import Library
+from index.pg_backend import PgBackend
+from index.pg_store import connect
+from tests.conftest import HashingEmbedder
+from tests.test_atomic_writes import article
+
+pytestmark = pytest.mark.slow
+
+
+def cut_every_session(database_url: str) -> int:
+    """What a server restart does to the sessions every replica keeps open."""
+    with connect(database_url, vectors=False) as connection:
+        return connection.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+
+
+def library_schemas(database_url: str) -> list[str]:
+    with connect(database_url, vectors=False) as connection:
+        rows = connection.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'citebot_lib_%' ORDER BY 1")
+        return [row[0] for row in rows]
+
+
+def test_after_its_sessions_are_cut_a_replica_answers_writes_and_keeps_its_state_at_once(tmp_path, database_url):
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(3)])
+    state = BotState.open(tmp_path / "bot.sqlite3", database_url)
+    assert state.allow_question(42, 10)
+    assert cut_every_session(database_url) >= 3  # the control row's, a store's, the write lock's, the state's
+    assert library.ask("conseil numéro 2").results[0].article.title == "Article 2"
+    assert state.allow_question(42, 10)
+    outcome: list[str] = []
+    writer = threading.Thread(target=lambda: outcome.append(library.ingest([article(7)])[0].status))
+    writer.start()
+    writer.join(60)
+    assert outcome == ["added"]
+    cut_every_session(database_url)
+    assert library.ingest([article(8)])[0].status == "added"  # the write lock's session, opened again
+    other = threading.Thread(target=lambda: outcome.append(library.ingest([article(9)])[0].status))
+    other.start()
+    other.join(60)
+    assert outcome == ["added", "added"] and not other.is_alive()
+    state.close()
+    library.close()
+
+
+class LockCutAtTheSwap(PgBackend):
+    """A backend whose write-lock session is cut by the server just before, or just after,
+    the reindex swaps the new library in (a real cut, chosen at that moment)."""
+
+    def __init__(self, url: str, cut_after: bool) -> None:
+        super().__init__(url)
+        self.cut_after = cut_after
+
+    def swap_in(self, target, config) -> None:
+        if not self.cut_after:
+            self._cut_lock_session()
+        super().swap_in(target, config)
+        if self.cut_after:
+            self._cut_lock_session()
+
+    def _cut_lock_session(self) -> None:
+        with connect(self.url, vectors=False) as connection:
+            connection.execute("SELECT pg_terminate_backend(%s)", (self._write_lock._connection.info.backend_pid,))
+
+
+@pytest.mark.parametrize("cut_after", [False, True], ids=["cut-before-the-swap", "cut-after-the-swap"])
+def test_a_reindex_whose_lock_session_is_cut_never_loses_the_library(database_url, cut_after):
+    library = Library(LockCutAtTheSwap(database_url, cut_after), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    (before,) = library_schemas(database_url)
+    if cut_after:  # swapped already: the new library is in place and the reindex done
+        assert library.reindex().articles == 5
+        assert library_schemas(database_url) != [before]
+    else:  # another writer may have come in: the reindex gives up, the library stays as it was
+        with pytest.raises(Exception, match="terminating connection"):
+            library.reindex()
+        assert library_schemas(database_url) == [before]
+    replica = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert replica.ask("conseil numéro 3").results[0].article.title == "Article 3"
+    assert len(replica.articles()) == 5
+    replica.reindex()  # and the next reindex works
+    assert len(replica.articles()) == 5
+    replica.close()
+    library.close()
+
+
+def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, database_url):
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(1)])
+    state = BotState.open(tmp_path / "bot.sqlite3", database_url)
+    allowed: list[bool] = []
+    with library.backend.reindex_lock():  # held for a whole reindex (minutes, on a real library)
+        asking = threading.Thread(target=lambda: allowed.append(state.allow_question(42, 10)))
+        asking.start()
+        asking.join(30)
+        waited_for_the_reindex = asking.is_alive()
+    asking.join()
+    assert not waited_for_the_reindex and allowed == [True]
+    state.close()
+    library.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://citebot:s3cret@db.example:5432/citebot",
+        "postgresql:///citebot?host=/run/postgresql&user=citebot&password=s3cret",
+        "postgres://citebot@db.example/citebot?sslmode=require&sslpassword=s3cret",
+    ],
+)
+def test_where_a_postgres_library_is_shown_never_holds_its_password(url):
+    location = PgBackend(url).location
+    assert "s3cret" not in location and "citebot" in location
+    assert location.startswith(url.split(":", 1)[0] + "://")
