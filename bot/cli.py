@@ -286,7 +286,10 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
         f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
     )
-    print("Utilisez-la avec DATABASE_URL=" + target.location.replace("@", ":…@", 1) if "@" in target.location else "")
+    where = target.location.replace("@", ":…@", 1) if "@" in target.location else target.location
+    print(
+        f"Utilisez-la avec DATABASE_URL={where}" + ("" if "@" in where else " (et son mot de passe, s'il en faut un)")
+    )
     return 0
 
 
@@ -447,3 +450,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrompu.", file=sys.stderr)
         return 130
+    except Exception as exc:
+        refusal = postgres_refusal(exc)
+        if refusal is None:
+            raise
+        print(f"erreur : {refusal}", file=sys.stderr)
+        return 2
+
+
+def postgres_refusal(exc: Exception) -> str | None:
+    """What the PostgreSQL server refused, in French with its own words, or None for an
+    error of another kind (psycopg is imported only by commands on a PostgreSQL library)."""
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None or not isinstance(exc, psycopg.Error):
+        return None
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return (
+            f"PostgreSQL refuse l'opération à cet utilisateur ({said}) : il lui faut le droit "
+            "de créer des schémas dans la base (GRANT CREATE ON DATABASE …)"
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        return f"la connexion à PostgreSQL a été perdue ({said}) : réessayez"
+    return f"PostgreSQL a refusé l'opération ({said})"

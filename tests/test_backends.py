@@ -162,7 +162,28 @@ def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cac
     there = json.loads(run("ask", question, "--json", DATABASE_URL=database_url).stdout)
     assert there["found"] and [r["quote"] for r in there["results"]] == [r["quote"] for r in here["results"]]
     again = run("migrate", "--to", database_url)
-    assert again.returncode == 2 and "pas vide" in again.stderr
+    assert again.returncode == 2 and "pas vide (1 article)" in again.stderr
+
+
+def test_a_database_user_without_the_right_to_create_schemas_is_told_so_in_french(
+    tmp_path, postgres_server, database_url, model_cache
+):
+    postgres_server.psql("DROP ROLE IF EXISTS lecteur; CREATE ROLE lecteur LOGIN;")
+    with connect(database_url, vectors=False) as connection:  # pgvector there, as an administrator would set up
+        connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    reader_url = database_url.replace("postgres:", "lecteur:", 1)  # the server trusts its socket's users
+    assert "lecteur:@" in reader_url
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path), "MODEL_CACHE_DIR": str(model_cache)}
+    stats = subprocess.run(
+        [sys.executable, "-m", "bot", "stats"],
+        env={**env, "DATABASE_URL": reader_url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert stats.returncode == 2 and "Traceback" not in stats.stderr, stats.stderr
+    assert stats.stderr.startswith("erreur : PostgreSQL refuse l'opération à cet utilisateur (permission denied")
+    assert "GRANT CREATE ON DATABASE" in stats.stderr
 
 
 def test_a_postgres_reindex_finishes_while_a_reader_waits_on_one_queued_behind_it(database_url):
