@@ -247,9 +247,9 @@ class PgStore:
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
                     (article.article_id, *values, article.added_at),
                 ).fetchone()[0]
-                db.execute(
-                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), "
-                    "greatest((SELECT max(id) FROM articles), 1))"
+                db.execute(  # never lowered: ids given before (`continue_numbering`) stay given
+                    "SELECT setval(pg_get_serial_sequence('articles', 'id'), greatest((SELECT max(id) FROM articles), "
+                    "pg_sequence_last_value(pg_get_serial_sequence('articles', 'id')::regclass), 1))"
                 )
             else:
                 article_id = db.execute(

@@ -105,12 +105,17 @@ def copy_articles(
             present = to.counts()[0]
         if present:
             raise LibraryError(
-                f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : rien n'a été copié"
+                f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : "
+                "rien n'a été copié"
             )
         reuse = source.reusable(embedder.name, embedder.dimension)
         copier = _Copier(origin, to, embedder, config, reuse, progress)
-        with origin.read(), to.bulk_load():
-            copier.copy(list(origin.stored_articles()))
+        with origin.read():
+            # As a reindex does: the ids the source gave, deleted ones' included, are not given
+            # again (copied passages take new ones), so what still names one finds nothing.
+            to.continue_numbering(origin.numbering())
+            with to.bulk_load():
+                copier.copy(list(origin.stored_articles()))
         return copier.report()
     finally:
         origin.close()

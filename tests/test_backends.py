@@ -140,6 +140,20 @@ def test_an_embedded_library_moves_to_postgres_without_embedding_again(tmp_path,
     remote.close()
 
 
+def test_a_migrated_library_never_gives_an_id_the_embedded_one_gave(tmp_path, database_url):
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    local.ingest(articles_about_councils(4))
+    place = local.ask("conseil numéro 3").topic  # a conversation's place in article 4
+    local.delete(4)  # the last one: its id, and its passage's, were given all the same
+    config = local.config
+    local.close()
+    copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert remote.ingest([article(50)])[0].article.id == 5
+    assert remote.ask("La suite ?", topic=place).results == []  # names nothing, not another's passage
+    remote.close()
+
+
 def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cache):
     env = {
         **os.environ,
