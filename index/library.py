@@ -282,10 +282,15 @@ class Library:
             if mode == "lexical"
             else self._question_encoder.vectors([r.search for r in readings], searched)
         )
-        return [
-            self.searcher.answer(opened.store, opened.vectors, opened.lexicon, r, vector, top_k, mode)
-            for r, vector in zip(readings, vectors, strict=True)
-        ]
+        answers = []
+        for reading, vector in zip(readings, vectors, strict=True):
+            # A batch may outlast a reindex (here or on another replica): each answer reads
+            # the library in place, never one whose tables may have been dropped since.
+            opened = self._current()
+            answers.append(
+                self.searcher.answer(opened.store, opened.vectors, opened.lexicon, reading, vector, top_k, mode)
+            )
+        return answers
 
     def prepare_for_questions(self) -> Future:
         """For processes that answer questions for long (the bot, the console chat): what

@@ -125,3 +125,34 @@ def test_where_a_postgres_library_is_shown_never_holds_its_password(url):
     location = PgBackend(url).location
     assert "s3cret" not in location and "citebot" in location
     assert location.startswith(url.split(":", 1)[0] + "://")
+
+
+class ReindexedAfterTheFirstAnswer:
+    """A replica's searcher, while another replica reindexes (and drops the schema it
+    replaced) right after this one's first answer of a batch."""
+
+    def __init__(self, searcher, reindex) -> None:
+        self.searcher, self.reindex = searcher, reindex
+
+    def respelled(self, *args):
+        return self.searcher.respelled(*args)
+
+    def answer(self, *args):
+        answer = self.searcher.answer(*args)
+        if self.reindex is not None:
+            reindex, self.reindex = self.reindex, None
+            reindex()
+        return answer
+
+
+def test_a_batch_of_questions_outlasting_a_reindex_elsewhere_is_answered_to_its_end(database_url):
+    writer = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    writer.ingest([article(n) for n in range(5)])
+    replica = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)  # `ask --batch questions.txt`
+    replica.searcher = ReindexedAfterTheFirstAnswer(replica.searcher, writer.reindex)
+    (before,) = library_schemas(database_url)
+    answers = replica.ask_many([f"conseil numéro {n}" for n in range(5)])
+    assert library_schemas(database_url) != [before]  # replaced, and dropped, between two answers
+    assert [a.results[0].article.title for a in answers] == [f"Article {n}" for n in range(5)]
+    replica.close()
+    writer.close()
