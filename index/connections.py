@@ -7,6 +7,7 @@ whichever thread opened them, and refuses new ones from then on."""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -27,6 +28,9 @@ class ThreadConnections(Generic[Connection]):
         self._every: list[Connection] = []
         self._lock = threading.Lock()
         self._closed = False
+        # A store nobody uses any more (the library a reindex replaced, once the threads still
+        # reading it have finished) closes its connections when it is freed.
+        weakref.finalize(self, _close_every, self._every, self._lock)
 
     def current(self) -> Connection:
         """The calling thread's connection, opened if it has none yet."""
@@ -41,8 +45,12 @@ class ThreadConnections(Generic[Connection]):
         return connection
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            for connection in self._every:
-                connection.close()  # type: ignore[attr-defined]
-            self._every.clear()
+        self._closed = True
+        _close_every(self._every, self._lock)
+
+
+def _close_every(connections: list, lock: threading.Lock) -> None:
+    with lock:
+        for connection in connections:
+            connection.close()
+        connections.clear()

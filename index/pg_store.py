@@ -22,6 +22,7 @@ in (`index.pg_backend`). Each thread has its own connection (psycopg), as with S
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import threading
@@ -117,7 +118,11 @@ class PgStore:
         """`create`: the schema and tables if missing; `vector_index`: with the HNSW index (a
         library filled in bulk gets it once filled: `create_vector_index`, much faster)."""
         self.url, self.schema, self.dimension = url, schema, dimension
-        self._connections = ThreadConnections(self._connect, RuntimeError, usable=lambda c: not c.closed)
+        # Opened by a function that does not hold the store: a store no one uses any more (the
+        # one a reindex replaced) is freed at once, and its connections closed with it.
+        self._connections = ThreadConnections(
+            functools.partial(_schema_connection, url, schema), RuntimeError, usable=lambda c: not c.closed
+        )
         self._local = threading.local()  # each thread's transaction depth
         if create:
             with self._transaction("BEGIN"):
@@ -136,11 +141,6 @@ class PgStore:
     @property
     def _db(self):
         return self._connections.current()
-
-    def _connect(self):
-        connection = connect(self.url)
-        connection.execute(f'SET search_path TO "{self.schema}", public')
-        return connection
 
     def close(self) -> None:
         self._connections.close()
@@ -538,6 +538,12 @@ def connect(url: str, *, vectors: bool = True):
         ) from exc
     if vectors:
         register_vector(connection)
+    return connection
+
+
+def _schema_connection(url: str, schema: str):
+    connection = connect(url)
+    connection.execute(f'SET search_path TO "{schema}", public')
     return connection
 
 

@@ -19,6 +19,7 @@ ingests racing each other add it once.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -190,6 +191,22 @@ def decode_vectors(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(len(blobs), dimension).astype(np.float32)
 
 
+def _connect(path: Path, background_checkpoints: bool) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA journal_mode = WAL")
+    # A commit is on disk when it returns (the log is synced): a write the user was told
+    # succeeded survives a power loss too, not only a crash of the process.
+    connection.execute("PRAGMA synchronous = FULL")
+    # The log is reused from its start once folded, never shrunk: a large ingest, with the
+    # full-text index merged beside it, leaves it hundreds of MB long. Cut back to this
+    # when it is reset.
+    connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+    if background_checkpoints:
+        connection.execute("PRAGMA wal_autocheckpoint = 0")
+    return connection
+
+
 class Store:
     def __init__(self, path: Path, *, create: bool = True, background_checkpoints: bool = False) -> None:
         """`create=False` opens an existing file as it is (a reindex reading its source).
@@ -197,8 +214,11 @@ class Store:
         itself, off the writers' path (`checkpoint(passive=True)` from a maintenance thread);
         otherwise SQLite does it inside the commit that fills the log."""
         self.path = Path(path)
-        self._background_checkpoints = background_checkpoints
-        self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
+        # Opened by a function that does not hold the store: a store no one uses any more (the
+        # one a reindex replaced) is freed at once, and its connections closed with it.
+        self._connections = ThreadConnections(
+            functools.partial(_connect, self.path, background_checkpoints), sqlite3.ProgrammingError
+        )
         self._term_counts = TermCounts()
         if create:
             self._db.executescript(_SCHEMA)
@@ -211,21 +231,6 @@ class Store:
     @property
     def _db(self) -> sqlite3.Connection:
         return self._connections.current()
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=60)
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA journal_mode = WAL")
-        # A commit is on disk when it returns (the log is synced): a write the user was told
-        # succeeded survives a power loss too, not only a crash of the process.
-        connection.execute("PRAGMA synchronous = FULL")
-        # The log is reused from its start once folded, never shrunk: a large ingest, with the
-        # full-text index merged beside it, leaves it hundreds of MB long. Cut back to this
-        # when it is reset.
-        connection.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
-        if self._background_checkpoints:
-            connection.execute("PRAGMA wal_autocheckpoint = 0")
-        return connection
 
     def close(self) -> None:
         self._connections.close()

@@ -5,6 +5,7 @@ library is never lost, and every replica goes on serving."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -156,3 +157,28 @@ def test_a_batch_of_questions_outlasting_a_reindex_elsewhere_is_answered_to_its_
     assert [a.results[0].article.title for a in answers] == [f"Article {n}" for n in range(5)]
     replica.close()
     writer.close()
+
+
+def test_a_replica_s_connections_do_not_grow_with_each_reindex(database_url):
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    with ThreadPoolExecutor(4) as workers:  # the bot's threads, each with its own connection
+
+        def ask_from_every_worker() -> None:
+            list(workers.map(lambda _: library.ask("conseil numéro 3"), range(16)))
+
+        ask_from_every_worker()
+        before = open_sessions(database_url)
+        for _ in range(4):
+            library.reindex()
+            ask_from_every_worker()
+        assert open_sessions(database_url) <= before
+    library.close()
+    assert open_sessions(database_url) == 0
+
+
+def open_sessions(database_url: str) -> int:
+    with connect(database_url, vectors=False) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
