@@ -37,6 +37,7 @@ from bot.state import BotState
 from bot.telegram import admin, follow, ingest, inline, questions
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
+from bot.telegram.ordering import OneConversationAtATime
 from index.errors import LibraryError
 from index.library import Library
 
@@ -122,7 +123,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
         )
         .context_types(ContextTypes(context=Context))
         .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(True)
+        .concurrent_updates(OneConversationAtATime())
         .post_init(start_up)
         .build()
     )
