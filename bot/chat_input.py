@@ -75,4 +75,22 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
         return Said(aside=talk)
     if may_be_article and reads_as_article(text):
         return Said(aside="pasted article")
-    return Said(questions=tuple(questions_in(text)))
+    return Said(questions=tuple(questions_in(without_courtesies(text))))
+
+
+# A clause that opens a message, up to its punctuation: "Bonjour, ", "Merci ! ", "Ok. ".
+_OPENING_CLAUSE = re.compile(r"(?P<clause>[^,;:.!?…]+)[,;:.!?…]+\s*(?P<rest>.*)", re.DOTALL)
+_COURTESIES = frozenset({"greeting", "thanks", "agreement"})
+
+
+def without_courtesies(text: str) -> str:
+    """The message without the greeting, thanks or "ok" it opens with ("Bonjour, la suite ?",
+    "Merci ! Quel âge a-t-elle ?", "Ok, et en 2020 ?"): what follows is read as if asked alone,
+    so that it follows the conversation as it would have (with the greeting, "Bonjour" was
+    taken for the name of what the question is about)."""
+    while (opening := _OPENING_CLAUSE.fullmatch(text)) is not None:
+        rest = opening["rest"]
+        if small_talk(opening["clause"]) not in _COURTESIES or not holds_words(rest):
+            break
+        text = rest[0].upper() + rest[1:]
+    return text

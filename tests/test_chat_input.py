@@ -55,7 +55,14 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
         ("aide", False, "help", ()),
         (LONG_TEXT, True, "pasted article", ()),
         (LONG_TEXT, False, None, (LONG_TEXT.strip(),)),  # a group or /ask: searched as it is
-        ("Bonjour, qui dirige l'OTAN ?", True, None, ("Bonjour, qui dirige l'OTAN ?",)),
+        # A greeting, thanks or "ok" before a question: the question, read as if asked alone.
+        ("Bonjour, qui dirige l'OTAN ?", True, None, ("Qui dirige l'OTAN ?",)),
+        ("Bonjour, la suite ?", False, None, ("La suite ?",)),
+        ("Salut ! Merci, quel âge a-t-elle ?", False, None, ("Quel âge a-t-elle ?",)),
+        ("Ok. Et en 2020 ?", False, None, ("Et en 2020 ?",)),
+        ("Bonjour ça va ? Qui est-il ? Que dit-il ?", False, None, ("Qui est-il ?", "Que dit-il ?")),
+        ("Vraiment ? Qui l'a dit ?", False, None, ("Vraiment ? Qui l'a dit ?",)),  # a doubt is not a courtesy
+        ("Salut les amis, qui dirige l'OTAN ?", False, None, ("Salut les amis, qui dirige l'OTAN ?",)),
         (" Qui est-il ? Que dit-il ? ", False, None, ("Qui est-il ?", "Que dit-il ?")),
     ],
 )

@@ -65,3 +65,21 @@ def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
             assert QUESTION in answer and "Marie Dupont" in answer
             assert "↪ suite de « Qui a été nommée préfète" in read_on
     library.close()
+
+
+def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp_path):
+    library = library_of(tmp_path)
+    user = 600
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in (QUESTION, "Bonjour, la suite ?", "Merci ! Et que fait-elle jeudi ?"):
+                telegram.push(private_message(user, text))
+            await polled(telegram, application, [user], replies=3)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        _, read_on, follow_up = replies_to(telegram, user)
+        assert "<b>La suite ?</b>" in read_on and "↪ suite de « Qui a été nommée préfète" in read_on
+        assert "↪ suite de" in follow_up and "port de Brest jeudi" in follow_up
+    library.close()
