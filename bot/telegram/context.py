@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.feeds import FeedFollower
 from bot.settings import Settings
 from bot.state import BotState
+from bot.telegram.inline_typing import InlineTyping
 from index.conversation import Topic
 from index.library import Answer, Library
 
@@ -23,6 +24,7 @@ class BotService:
     state: BotState
     follower: FeedFollower
     reindexing: asyncio.Task | None = field(default=None)
+    inline_typing: InlineTyping = field(default_factory=InlineTyping)
 
     @classmethod
     def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:

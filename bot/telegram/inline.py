@@ -4,8 +4,9 @@ its title, date and a link that opens the page at the quote.
 
 Enabled with @BotFather (`/setinline`; `/setinlinefeedback` to hear which result was
 chosen). Results for the same question are reused for `INLINE_CACHE_SECONDS`, by every
-process of the bot (`bot.state`) and by Telegram; a question that runs a search counts
-against the user's per-minute limit."""
+process of the bot (`bot.state`) and by Telegram; a query is searched once its user pauses in
+the typing, and a question that runs a search counts against the user's per-minute limit,
+once however far it is typed on (`bot.telegram.inline_typing`)."""
 
 from __future__ import annotations
 
@@ -105,9 +106,13 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if len(question) < MIN_QUESTION_CHARS or not holds_words(question) or small_talk(question) is not None:
         await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_HINT))
         return
+    user_id = query.from_user.id
+    if not await service.inline_typing.settled(user_id, query.id):  # still being typed
+        return
     results = await asyncio.to_thread(service.state.cached_inline, cache_key(question), seconds)
     if results is None:
-        if not await asyncio.to_thread(service.may_ask, query.from_user.id):
+        counted = service.inline_typing.counts(user_id, question)
+        if counted and not await asyncio.to_thread(service.may_ask, user_id):
             await query.answer([], cache_time=0, is_personal=True, button=_help_button(msg.INLINE_SLOW_DOWN))
             return
         answer = await asyncio.to_thread(service.library.ask, question, service.settings.top_k)
