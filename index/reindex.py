@@ -94,32 +94,54 @@ def copy_articles(
     source: Backend, target: Backend, embedder: Embedder, config: IndexConfig, progress: Progress | None = None
 ) -> ReindexReport:
     """Copy every article of `source` into `target` (empty), keeping their ids, and their
-    vectors when both were built with `embedder` (moving a library to another backend)."""
-    with target.write_lock():
-        target.prepare(config)
-    target.check(config)
-    to, _ = target.open(embedder.dimension, None)
-    origin = source.source_store(embedder.dimension)
-    try:
-        with to.read():
-            present = to.counts()[0]
-        if present:
-            raise LibraryError(
-                f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : "
-                "rien n'a été copié"
-            )
-        reuse = source.reusable(embedder.name, embedder.dimension)
-        copier = _Copier(origin, to, embedder, config, reuse, progress)
-        with origin.read():
-            # As a reindex does: the ids the source gave, deleted ones' included, are not given
-            # again (copied passages take new ones), so what still names one finds nothing.
-            to.continue_numbering(origin.numbering())
-            with to.bulk_load():
+    vectors when both were built with `embedder` (moving a library to another backend).
+
+    The copy is built beside the target's empty library and swapped in at the end, as a
+    reindex's is: an interrupted copy leaves the target empty, and can be run again."""
+    with target.reindex_lock():  # neither a reindex nor another copy meanwhile
+        with target.write_lock():
+            target.prepare(config)
+        target.check(config)
+        _refuse_unless_empty(target, embedder.dimension)
+        origin = source.source_store(embedder.dimension)
+        staging = target.staging_store(config)
+        swapped = False
+        try:
+            reuse = source.reusable(embedder.name, embedder.dimension)
+            copier = _Copier(origin, staging, embedder, config, reuse, progress)
+            with origin.read():
+                # As a reindex does: the ids the source gave, deleted ones' included, are not
+                # given again (copied passages take new ones), so what still names one finds nothing.
+                staging.continue_numbering(origin.numbering())
                 copier.copy(list(origin.stored_articles()))
-        return copier.report()
+            target.finish_staging(staging, embedder.dimension)
+            with target.write_lock():
+                _refuse_unless_empty(target, embedder.dimension)  # a bot on it may have written since
+                report = copier.report()
+                target.swap_in(staging, config)
+                swapped = True
+        except BaseException:
+            if not swapped:
+                target.discard(staging)
+            raise
+        finally:
+            origin.close()
+        target.retire()
+    return report
+
+
+def _refuse_unless_empty(backend: Backend, dimension: int) -> None:
+    in_place = backend.source_store(dimension)
+    try:
+        with in_place.read():
+            present = in_place.counts()[0]
     finally:
-        origin.close()
-        to.close()
+        in_place.close()
+    if present:
+        raise LibraryError(
+            f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : "
+            "rien n'a été copié"
+        )
 
 
 def copy_library(

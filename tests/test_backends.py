@@ -19,7 +19,7 @@ from index.library import Library
 from index.manifest import IndexConfig
 from index.pg_backend import PgBackend
 from index.pg_store import connect
-from index.reindex import copy_articles
+from index.reindex import BATCH_SENTENCES, copy_articles
 from index.sources import parse_text
 from index.storage import LocalBackend
 from tests.conftest import ROOT, SAMPLE, HashingEmbedder
@@ -151,6 +151,25 @@ def test_a_migrated_library_never_gives_an_id_the_embedded_one_gave(tmp_path, da
     remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     assert remote.ingest([article(50)])[0].article.id == 5
     assert remote.ask("La suite ?", topic=place).results == []  # names nothing, not another's passage
+    remote.close()
+
+
+def test_an_interrupted_migration_leaves_the_target_empty_and_can_be_run_again(tmp_path, database_url):
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    local.ingest(articles_about_councils(1100))  # two sentences each: more than one batch of the copy
+    config = local.config
+    local.close()
+
+    def interrupted(done: int, total: int) -> None:
+        if done > BATCH_SENTENCES:  # the first batch written, the second under way: Ctrl-C
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config, interrupted)
+    remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert remote.articles() == []
+    report = copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    assert report.articles == 1100 and len(remote.articles(limit=None)) == 1100
     remote.close()
 
 
