@@ -156,7 +156,11 @@ class _Target:
 def _resolve_checked(url: str, allow_private: bool, resolver: Resolver) -> _Target:
     """Resolve the URL's host once and judge every address; the request then connects to
     one of these very addresses, so a second DNS answer (rebinding) is never consulted."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 (a malformed IPv6 address fails here, not at the split)
+    except ValueError as exc:  # "http://[2001:db8::1/rss": Python says why in English
+        raise FetchError(f"adresse illisible : {url}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
     host = parts.hostname
@@ -258,7 +262,10 @@ def fetch(
                 target = _resolve_checked(current, allow_private, resolver)
                 with contextlib.closing(_send(client, current, target, deadline, headers or {})) as response:
                     if response.is_redirect and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
+                        try:
+                            current = urljoin(current, response.headers["location"])
+                        except ValueError as exc:
+                            raise FetchError(f"{current} redirige vers une adresse illisible") from exc
                         continue
                     return _read_response(response, current, max_bytes, deadline, accept)
             raise FetchError(f"trop de redirections pour {url}")
