@@ -63,7 +63,8 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
         follower = _follower(library, state, settings)
         feed, new = follower.follow(args.url, args.every)
         if not new:
-            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url})")
+            every = f"relevé toutes les {feed.every_minutes:g} min"
+            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {every}")
             return 0
         print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), relevé toutes les {feed.every_minutes:g} min")
         report = follower.poll(feed.id)

@@ -66,17 +66,19 @@ class FeedFollower:
     def __init__(self, library: Library, state: BotState, settings: Settings, fetcher: Fetcher = fetch) -> None:
         self.library, self.state, self.settings, self._fetch = library, state, settings, fetcher
 
-    def _get(self, url: str, **options) -> Fetched:
+    def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
+        """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`)."""
         return self._fetch(
             url,
             timeout=self.settings.fetch_timeout_seconds,
-            max_bytes=self.settings.ingest_max_bytes,
+            max_bytes=max_bytes or self.settings.ingest_max_bytes,
             allow_private=self.settings.ingest_allow_private_urls,
             **options,
         )
 
     def follow(self, url: str, every_minutes: float | None = None, added_by: int | None = None) -> tuple[FeedRow, bool]:
-        """Follow the feed at `url`, or the one a site's page declares. True when new."""
+        """Follow the feed at `url`, or the one a site's page declares. True when new; a feed
+        followed already is polled at `every_minutes` from now on, when given."""
         fetched = self._get(url, accept=lambda kind: kind in FOLLOWABLE_TYPES)
         try:
             feed = parse_feed(fetched.body, fetched.url)
@@ -90,10 +92,17 @@ class FeedFollower:
                     "(donnez l'adresse du flux lui-même)"
                 ) from None
             feed_url = declared[0]
-            fetched = self._get(feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+            fetched = self._get(
+                feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES, max_bytes=self.settings.feed_max_bytes
+            )
             feed = parse_feed(fetched.body, fetched.url)
         every = every_minutes or self.settings.feed_poll_minutes
-        return self.state.add_feed(feed_url, feed.title, every, added_by)
+        followed, new = self.state.add_feed(feed_url, feed.title, every, added_by)
+        if new:  # its follower polls it at once: not a job of the bot too, meanwhile
+            self.state.claim_poll(followed.id, every)
+        elif every_minutes and every_minutes != followed.every_minutes:  # followed already, at another pace
+            followed = self.state.set_feed_interval(followed.id, every_minutes) or followed
+        return followed, new
 
     def poll(self, feed_id: int) -> PollReport | None:
         """Read the feed once and ingest its new entries; None when it is no longer followed."""
@@ -109,21 +118,44 @@ class FeedFollower:
                 conditions["If-Modified-Since"] = feed.last_modified
         before = feed.failures
         try:
-            fetched = self._get(feed.url, headers=conditions, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+            fetched = self._get(
+                feed.url,
+                headers=conditions,
+                accept=lambda kind: kind in FOLLOWABLE_TYPES,
+                max_bytes=self.settings.feed_max_bytes,
+            )
             if fetched.not_modified:
                 return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True, failures_before=before)
             parsed = parse_feed(fetched.body, fetched.url)
-        except InputError as exc:
-            updated = self.state.feed_polled(feed_id, error=str(exc)) or feed
-            return PollReport(updated, error=str(exc), failures_before=before)
-        pending = self.state.pending_entries(feed_id, [e.key for e in parsed.entries])
-        # Oldest first, so that articles are added in the order they were published.
-        entries = [e for e in reversed(parsed.entries) if e.key in pending][-self.settings.feed_max_entries :]
-        added, duplicates, given_up = self._ingest(feed_id, entries)
+        except Exception as exc:  # counted as a failed poll, whatever it is: admins hear of it once
+            if isinstance(exc, InputError):
+                said = str(exc)
+            else:
+                log.warning("feed %s could not be read", feed.url, exc_info=exc)
+                said = f"le flux n'a pas pu être lu ({type(exc).__name__})"
+            updated = self.state.feed_polled(feed_id, error=said) or feed
+            return PollReport(updated, error=said, failures_before=before)
+        listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
+        # Entries that failed and left the feed since: given up (they would keep every later
+        # poll from being conditional).
+        given_up = [
+            (key, "retirée du flux avant d'avoir pu être lue")
+            for key in self.state.drop_retries_not_in(feed_id, [e.key for e in listed])
+        ]
+        pending = self.state.pending_entries(feed_id, [e.key for e in listed])
+        waiting = [e for e in in_publication_order(listed) if e.key in pending]
+        entries = waiting[-self.settings.feed_max_entries :]  # the newest, oldest first
+        added, duplicates, given_up_now = self._ingest(feed_id, entries)
+        # Entries left for later polls: the next request must not be answered "not modified".
+        complete = len(entries) == len(waiting)
         updated = self.state.feed_polled(
-            feed_id, etag=fetched.etag, last_modified=fetched.last_modified, articles_added=len(added)
+            feed_id,
+            etag=fetched.etag if complete else None,
+            last_modified=fetched.last_modified if complete else None,
+            forget_validators=not complete,
+            articles_added=len(added),
         )
-        return PollReport(updated or feed, added, duplicates, given_up, failures_before=before)
+        return PollReport(updated or feed, added, duplicates, given_up + given_up_now, failures_before=before)
 
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []
@@ -168,6 +200,16 @@ class FeedFollower:
             page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
             return _with_entry(parse_html(page, url=entry.link, source=entry.link or entry.key), entry)
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
+
+
+def in_publication_order(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Oldest first, so that articles are added in the order they were published: by their
+    dates when every entry has one (some feeds list the oldest first), else the feed's order
+    reversed (feeds list the newest first); entries of one day in the feed's order reversed."""
+    oldest_first = list(reversed(entries))
+    if all(e.published for e in entries):
+        return sorted(oldest_first, key=lambda e: e.published or "")
+    return oldest_first
 
 
 def _with_entry(document: Document, entry: FeedEntry) -> Document:

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
         30, gt=0, le=10080, description="Default minutes between two polls of a followed feed (a week at most)."
     )
     feed_max_entries: int = Field(20, ge=1, le=500, description="New entries of a feed ingested per poll at most.")
+    feed_max_bytes: int = Field(
+        5_000_000, ge=10_000, le=100_000_000, description="Largest feed read (parsing one is slow, at every poll)."
+    )
     feed_failures_before_alert: int = Field(
         3, ge=1, le=100, description="Failed polls in a row before admins are told a feed fails."
     )

@@ -94,6 +94,10 @@ class BotState:
         self._sql = database
         self._clock = clock
 
+    def now(self) -> float:
+        """The state's clock (seconds, as `time.time`), which every time it keeps is read from."""
+        return self._clock()
+
     @classmethod
     def open(cls, path: Path, database_url: str | None = None, clock: Callable[[], float] = time.time) -> BotState:
         """In PostgreSQL when the library is there (`DATABASE_URL`), else in the SQLite file `path`."""
@@ -255,6 +259,11 @@ class BotState:
         assert row is not None
         return row, not existing
 
+    def set_feed_interval(self, feed_id: int, every_minutes: float) -> FeedRow | None:
+        with self._transaction() as run:
+            run("UPDATE feeds SET every_minutes = ? WHERE id = ?", (every_minutes, feed_id))
+        return self.feed(feed_id)
+
     def feeds(self) -> list[FeedRow]:
         return [FeedRow(*row) for row in self._query(f"SELECT {_FEED_COLUMNS} FROM feeds ORDER BY id")]
 
@@ -293,11 +302,15 @@ class BotState:
         etag: str | None = None,
         last_modified: str | None = None,
         articles_added: int = 0,
+        forget_validators: bool = False,
     ) -> FeedRow | None:
         """Record a poll: a success resets the failure count and keeps the validators for
-        the next conditional request; a failure counts one more."""
+        the next conditional request (none with `forget_validators`: entries were left for
+        the next poll, which must read the whole feed); a failure counts one more."""
         now = self._clock()
         with self._transaction() as run:
+            if forget_validators:
+                run("UPDATE feeds SET etag = NULL, last_modified = NULL WHERE id = ?", (feed_id,))
             if error is None:
                 run(
                     "UPDATE feeds SET last_polled = ?, last_success = ?, failures = 0, last_error = NULL, "
@@ -328,25 +341,42 @@ class BotState:
             )
         )
 
+    def drop_retries_not_in(self, feed_id: int, keys: Sequence[str]) -> list[str]:
+        """Give up the entries waiting to be tried again that the feed no longer lists; their keys."""
+        listed = set(keys)
+        with self._transaction() as run:
+            waiting = run("SELECT key FROM feed_entries WHERE feed_id = ? AND done = 0 AND attempts > 0", (feed_id,))
+            gone = [key for (key,) in waiting if key not in listed]
+            for key in gone:
+                run("UPDATE feed_entries SET done = 1 WHERE feed_id = ? AND key = ?", (feed_id, key))
+        return gone
+
+    # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
+    # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
     def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:
         with self._transaction() as run:
             run(
-                "INSERT INTO feed_entries(feed_id, key, article_id, attempts, done, seen) VALUES (?, ?, ?, 1, 1, ?) "
+                "INSERT INTO feed_entries(feed_id, key, article_id, attempts, done, seen) "
+                "SELECT ?, ?, ?, 1, 1, ? WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?) "
                 "ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, done = 1, "
                 "attempts = feed_entries.attempts + 1, last_error = NULL",
-                (feed_id, key, article_id, self._clock()),
+                (feed_id, key, article_id, self._clock(), feed_id),
             )
 
     def entry_failed(self, feed_id: int, key: str, error: str, give_up_after: int) -> bool:
         """Count a failed attempt at an entry; True when it is given up (no more attempts)."""
         with self._transaction() as run:
             run(
-                "INSERT INTO feed_entries(feed_id, key, attempts, last_error, seen) VALUES (?, ?, 1, ?, ?) "
+                "INSERT INTO feed_entries(feed_id, key, attempts, last_error, seen) "
+                "SELECT ?, ?, 1, ?, ? WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?) "
                 "ON CONFLICT (feed_id, key) DO UPDATE SET attempts = feed_entries.attempts + 1, "
                 "last_error = excluded.last_error",
-                (feed_id, key, error, self._clock()),
+                (feed_id, key, error, self._clock(), feed_id),
             )
-            attempts = run("SELECT attempts FROM feed_entries WHERE feed_id = ? AND key = ?", (feed_id, key))[0][0]
+            rows = run("SELECT attempts FROM feed_entries WHERE feed_id = ? AND key = ?", (feed_id, key))
+            if not rows:  # the feed was unfollowed meanwhile
+                return False
+            attempts = rows[0][0]
             if attempts >= give_up_after:
                 run("UPDATE feed_entries SET done = 1 WHERE feed_id = ? AND key = ?", (feed_id, key))
                 return True

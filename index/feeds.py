@@ -4,6 +4,7 @@ following feeds over time are the application's job."""
 
 from __future__ import annotations
 
+import email.utils
 import html
 import re
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def parse_feed(data: bytes, url: str) -> Feed:
                 key=str(key),
                 link=link,
                 title=_plain(entry.get("title") or ""),
-                published=_iso_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+                published=_day_published(entry),
                 content=content,
                 summary=entry.get("summary") or None,
             )
@@ -102,6 +103,25 @@ def plain_words(html_text: str) -> int:
 
 def _plain(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def _day_published(entry) -> str | None:
+    """The day the entry was published, as its feed writes it: "2025-03-07T00:30:00+01:00" is
+    the 7th (a French story just after midnight), where feedparser's UTC reading says the 6th."""
+    for field_name in ("published", "updated"):
+        written = (entry.get(field_name) or "").strip()
+        if not written:
+            continue
+        try:  # RSS: "Fri, 07 Mar 2025 00:30:00 +0100"
+            return email.utils.parsedate_to_datetime(written).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+        try:  # Atom: ISO 8601
+            return datetime.fromisoformat(written.replace("Z", "+00:00")).date().isoformat()
+        except ValueError:
+            pass
+        return _iso_date(entry.get(f"{field_name}_parsed"))  # another form feedparser read
+    return None
 
 
 def _iso_date(parsed) -> str | None:

@@ -76,8 +76,11 @@ STORIES = [
 ]
 
 
-def rss(origin: str, stories: list[Story], *, title: str = "La Gazette de l'Ouest - Région") -> str:
-    """An RSS 2.0 feed, newest first, as French news sites publish them (teasers only)."""
+def rss(
+    origin: str, stories: list[Story], *, title: str = "La Gazette de l'Ouest - Région", oldest_first: bool = False
+) -> str:
+    """An RSS 2.0 feed, newest first, as French news sites publish them (teasers only), or
+    oldest first, as some others do."""
     items = "".join(
         "<item>"
         f"<title>{escape(s.title)}</title>"
@@ -86,7 +89,7 @@ def rss(origin: str, stories: list[Story], *, title: str = "La Gazette de l'Oues
         f"<pubDate>{format_datetime(s.published)}</pubDate>"
         f"<description>{escape(s.teaser)}</description>"
         "</item>"
-        for s in sorted(stories, key=lambda s: s.published, reverse=True)
+        for s in sorted(stories, key=lambda s: s.published, reverse=not oldest_first)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from telegram import Update
@@ -26,11 +26,15 @@ _ids = itertools.count(1)
 
 @contextlib.asynccontextmanager
 async def bot_in_process(
-    telegram: FakeTelegram, library: object, data: Path, **settings: object
+    telegram: FakeTelegram,
+    library: object,
+    data: Path,
+    clock: Callable[[], float] = time.time,
+    **settings: object,
 ) -> AsyncIterator[tuple[Application, BotState]]:
-    """The bot's application over `library`, its state in `data`; `settings` as the
-    environment would set them (`questions_per_minute=5`)."""
-    state = BotState.open(data / "bot.sqlite3")
+    """The bot's application over `library`, its state in `data` (read with `clock`);
+    `settings` as the environment would set them (`questions_per_minute=5`)."""
+    state = BotState.open(data / "bot.sqlite3", clock=clock)
     configured = Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,

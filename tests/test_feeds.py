@@ -3,11 +3,16 @@ new entries ingested once, through the same careful fetching as /ingest."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 
 from bot.feeds import FeedFollower, poll_minutes
 from bot.settings import Settings
 from bot.state import BotState
+from bot.telegram import feed_messages as fmsg
+from bot.telegram.follow import schedule_feeds
 from index.documents import parse_html
 from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
@@ -47,6 +52,14 @@ def test_rss_and_atom_entries_are_read_in_order_with_their_links_and_dates():
     assert [e.title for e in feed.entries] == [s.title for s in reversed(STORIES)]  # newest first, as published
     assert feed.entries[0].link == "https://gazette.example/articles/marais-salants"
     assert feed.entries[0].published == "2025-03-06"
+    # The day as the feed writes it, not in UTC: a French story just after midnight is of its day.
+    late = rss("https://gazette.example", STORIES[:1]).replace(
+        "Mon, 03 Mar 2025 07:30:00 +0000", "Tue, 04 Mar 2025 00:30:00 +0100"
+    )
+    assert (
+        "+0100" in late
+        and parse_feed(late.encode(), "https://gazette.example/rss").entries[0].published == "2025-03-04"
+    )
     full = parse_feed(atom("https://gazette.example", STORIES).encode(), "https://gazette.example/atom.xml")
     assert full.entries[-1].key == "tag:gazette-ouest.example,2025:pont-de-saint-nazaire"
     assert "30 000 véhicules" in full.entries[-1].content
@@ -86,7 +99,10 @@ def test_a_site_page_that_declares_its_feed_can_be_followed_and_twice_is_once(si
     feed, new = follower.follow(site.origin + "/")
     assert new and feed.url == site.origin + "/rss/region.xml"
     again, new_again = follower.follow(site.origin + "/rss/region.xml")
-    assert again.id == feed.id and not new_again
+    assert again.id == feed.id and not new_again and again.every_minutes == 30
+    faster, _ = follower.follow(site.origin + "/rss/region.xml", every_minutes=1.5)  # `/follow URL 1,5`
+    assert faster.id == feed.id and follower.state.feed(feed.id).every_minutes == 1.5
+    assert "relevé toutes les 1,5 minute." in fmsg.already_followed_html(faster)
 
 
 def test_an_article_in_two_feeds_is_added_once(site, follower, library):
@@ -132,6 +148,74 @@ def test_an_entry_whose_page_cannot_be_read_at_all_never_blocks_the_others(site,
     assert not any(r.error for r in reports) and [len(r.added) for r in reports] == [1, 0, 0]
     assert STORIES[0].title in titles(library)
     assert [link for link, _ in reports[-1].given_up] == [broken]  # given up and reported, as a failing page is
+
+
+def test_entries_beyond_one_poll_s_share_are_added_by_the_next_polls_newest_first(site, follower, library):
+    publish_site(site, STORIES)
+    one_by_one = FeedFollower(library, follower.state, follower.settings.model_copy(update={"feed_max_entries": 1}))
+    feed, _ = one_by_one.follow(site.origin + "/rss/region.xml")
+    reports = [one_by_one.poll(feed.id) for _ in range(4)]
+    assert [[library.article(i).title for i in r.added] for r in reports[:3]] == [
+        [STORIES[2].title],  # the newest first: the news of the day does not wait behind older
+        [STORIES[1].title],
+        [STORIES[0].title],
+    ]
+    assert not any(r.not_modified for r in reports[:3]) and reports[3].not_modified  # read whole until none waits
+
+
+def test_a_feed_that_lists_its_oldest_entries_first_still_gives_its_newest(site, follower, library):
+    site.publish("/rss/region.xml", "application/rss+xml", rss(site.origin, STORIES, oldest_first=True))
+    two = FeedFollower(library, follower.state, follower.settings.model_copy(update={"feed_max_entries": 2}))
+    feed, _ = two.follow(site.origin + "/rss/region.xml")
+    assert [library.article(i).title for i in two.poll(feed.id).added] == [STORIES[1].title, STORIES[2].title]
+
+
+def test_an_entry_that_left_the_feed_before_its_page_could_be_read_is_given_up(site, follower):
+    failing = f"/articles/{STORIES[1].slug}"
+    site.failing.add(failing)
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    assert [link for link, _ in follower.poll(feed.id).given_up] == []  # to be tried again
+    publish_site(site, [STORIES[0], STORIES[2]])  # the site took it out of its feed
+    report = follower.poll(feed.id)
+    assert [(link, why) for link, why in report.given_up] == [
+        (site.origin + failing, "retirée du flux avant d'avoir pu être lue")
+    ]
+    assert follower.poll(feed.id).not_modified  # and the polls are conditional again
+    assert len(site.requests_to(failing)) == 1
+
+
+def test_a_feed_that_fails_in_an_unexpected_way_counts_as_a_failed_poll(site, library, follower):
+    def fetching(url, **options):  # as a bug in reading the feed would fail: not an input error
+        if url.endswith("/rss/region.xml") and options.get("headers") is not None:
+            raise RecursionError("maximum recursion depth exceeded")
+        return fetch(url, **options)
+
+    reader = FeedFollower(library, follower.state, follower.settings, fetcher=fetching)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    report = reader.poll(feed.id)
+    assert report.error == "le flux n'a pas pu être lu (RecursionError)" and reader.state.feed(feed.id).failures == 1
+
+
+def test_an_address_python_cannot_split_is_refused_in_french():
+    for url in ("http://[2001:db8::1/rss", "http://exemple.fr:99999999/rss"):
+        with pytest.raises(InputError, match=r"adresse (illisible|refusée)"):
+            fetch(url, timeout=5, max_bytes=1000)
+
+
+def test_a_feed_unfollowed_while_it_is_polled_ends_its_poll_quietly(site, library, follower):
+    feed_id: list[int] = []
+
+    def fetching(url, **options):  # an admin sends /unfollow while an entry's page downloads
+        if "/articles/" in url and feed_id:
+            follower.state.remove_feed(feed_id.pop())
+        return fetch(url, **options)
+
+    reader = FeedFollower(library, follower.state, follower.settings, fetcher=fetching)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    feed_id.append(feed.id)
+    report = reader.poll(feed.id)
+    assert len(report.added) == 2 and not report.error
+    assert reader.state.feeds() == [] and reader.poll(feed.id) is None
 
 
 def test_a_page_whose_json_ld_nests_past_what_a_parser_reads_is_still_read():
@@ -188,3 +272,40 @@ def test_each_poll_of_a_feed_is_taken_by_one_process_only(backend, tmp_path, req
     assert [r.claim_poll(feed.id, 10) for r in reversed(replicas)] == [True, False]
     for replica in replicas:
         replica.close()
+
+
+def test_a_feed_followed_is_polled_by_its_follower_not_by_the_bot_s_job_meanwhile(site, follower):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")  # `/follow` polls it at once itself
+    assert not follower.state.claim_poll(feed.id, feed.every_minutes)  # a job due meanwhile skips it
+
+
+def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_path):
+    from tests.fake_telegram import FakeTelegram
+    from tests.telegram_in_process import TOKEN, bot_in_process
+
+    shift = [0.0]  # how long the bot was away
+
+    async def scheduled(telegram: FakeTelegram) -> dict[str, float]:
+        clock = lambda: time.time() + shift[0]  # noqa: E731
+        async with bot_in_process(telegram, object(), tmp_path, clock=clock) as (application, state):
+            for url, minutes in (("quotidien", 24 * 60), ("horaire", 60)):
+                feed, _ = state.add_feed(f"https://exemple.fr/{url}.xml", url, minutes, None)
+                state.feed_polled(feed.id)
+            state.add_feed("https://exemple.fr/nouveau.xml", "nouveau", 60, None)  # never polled
+            shift[0] = (24 * 60 - 5) * 60  # restarted a day less five minutes later
+            schedule_feeds(application)
+            await application.job_queue.start()
+            try:
+                return {
+                    job.name: (job.next_t.timestamp() - time.time()) / 60
+                    for job in application.job_queue.jobs()
+                    if job.name.startswith("feed-")
+                }
+            finally:
+                await application.job_queue.stop()
+
+    with FakeTelegram(TOKEN) as telegram:
+        minutes = asyncio.run(scheduled(telegram))
+    assert 4 < minutes["feed-1"] <= 5  # the daily feed: due in five minutes, not in a day
+    assert minutes["feed-2"] < 1  # the hourly one: overdue, polled at once
+    assert minutes["feed-3"] < 1  # never polled: at once

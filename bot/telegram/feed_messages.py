@@ -31,7 +31,11 @@ def _feed_name(feed: FeedRow) -> str:
 def _every(minutes: float) -> str:
     if minutes >= 60 and minutes % 60 == 0:
         return plural(int(minutes // 60), "heure")
-    return plural(round(minutes), "minute") if minutes >= 1 else f"{round(minutes * 60)} s"
+    if minutes == int(minutes):
+        return plural(int(minutes), "minute")
+    if minutes < 1:
+        return f"{round(minutes * 60)} s"
+    return f"{minutes:.2f}".rstrip("0").replace(".", ",") + (" minute" if minutes < 2 else " minutes")  # "1,5 minute"
 
 
 def followed_html(report: PollReport) -> str:
@@ -50,7 +54,9 @@ def followed_html(report: PollReport) -> str:
 
 
 def already_followed_html(feed: FeedRow) -> str:
-    return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id})."
+    return (
+        f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé toutes les {_every(feed.every_minutes)}."
+    )
 
 
 def follow_error_html(reason: str) -> str:

@@ -131,9 +131,13 @@ def schedule_feeds(application: Application) -> None:
                 job.schedule_removal()
                 if feed is not None:
                     wanted[job.name] = feed
+    now = service.state.now()
     for position, (name, feed) in enumerate(sorted(wanted.items())):
         seconds = feed.every_minutes * 60
-        first = seconds if feed.last_polled else min(seconds, 5 + 5 * position)  # spread the first polls
+        # When it is due from its last poll (a restart neither delays nor skips a poll), the
+        # first polls spread a few seconds apart.
+        due_in = feed.last_polled + seconds - now if feed.last_polled else 0.0
+        first = min(seconds, max(due_in, 5 + 5 * position))
         queue.run_repeating(
             poll_feed, interval=seconds, first=first, name=name, data={"id": feed.id, "every": feed.every_minutes}
         )
