@@ -89,6 +89,9 @@ class ChannelRow:
     username: str | None
 
 
+_KEYS_PER_QUERY = 500  # feed entry keys looked up by one statement
+
+
 class BotState:
     def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:
         self._sql = database
@@ -327,11 +330,18 @@ class BotState:
         return self.feed(feed_id)
 
     def pending_entries(self, feed_id: int, keys: Sequence[str]) -> set[str]:
-        """Which of `keys` are still to be ingested: never seen, or failed and not given up."""
-        done = {
-            key for (key,) in self._query("SELECT key FROM feed_entries WHERE feed_id = ? AND done = 1", (feed_id,))
-        }
-        return {key for key in keys if key not in done}
+        """Which of `keys` are still to be ingested: never seen, or failed and not given up.
+        Only the keys the feed lists now are looked up (a feed's past entries pile up)."""
+        unique = list(dict.fromkeys(keys))
+        done: set[str] = set()
+        for start in range(0, len(unique), _KEYS_PER_QUERY):
+            chunk = unique[start : start + _KEYS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._query(
+                f"SELECT key FROM feed_entries WHERE feed_id = ? AND done = 1 AND key IN ({marks})", (feed_id, *chunk)
+            )
+            done.update(key for (key,) in rows)
+        return {key for key in unique if key not in done}
 
     def has_retries(self, feed_id: int) -> bool:
         """Whether entries of the feed failed and are to be tried again."""

@@ -57,7 +57,11 @@ def rebuild(
         with backend.write_lock():
             backend.prepare(config)  # a library to rebuild, even an empty one
         source = backend.source_store(embedder.dimension)
-        target = backend.staging_store(config)
+        try:
+            target = backend.staging_store(config)
+        except BaseException:
+            source.close()
+            raise
         swapped = False
         try:
             reuse = backend.reusable(embedder.name, embedder.dimension)

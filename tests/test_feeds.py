@@ -309,3 +309,13 @@ def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_pat
     assert 4 < minutes["feed-1"] <= 5  # the daily feed: due in five minutes, not in a day
     assert minutes["feed-2"] < 1  # the hourly one: overdue, polled at once
     assert minutes["feed-3"] < 1  # never polled: at once
+
+
+def test_a_long_feed_s_pending_entries_are_those_not_done_among_all_it_lists(tmp_path):
+    state = BotState.open(tmp_path / "bot.sqlite3")
+    feed, _ = state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    keys = [f"https://exemple.fr/articles/{n}" for n in range(1200)]  # more than one lookup's worth
+    for key in keys[::2]:
+        state.entry_done(feed.id, key, None)
+    assert state.pending_entries(feed.id, keys + keys[:3]) == set(keys[1::2])
+    state.close()

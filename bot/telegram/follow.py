@@ -159,14 +159,14 @@ async def poll_feed(context: Context) -> None:
     if report.added:
         log.info("feed %s: %d new articles", report.feed.id, len(report.added))
     threshold = service.settings.feed_failures_before_alert
-    note = None
+    notes = []
     if report.error and report.feed.failures == threshold:
-        note = fmsg.feed_failing_html(report.feed, report.error)
-    elif not report.error and report.failures_before >= threshold:
-        note = fmsg.feed_recovered_html(report.feed)
-    elif report.given_up:
-        note = fmsg.entries_given_up_html(report.feed, report.given_up)
-    if note:
+        notes.append(fmsg.feed_failing_html(report.feed, report.error))
+    if not report.error and report.failures_before >= threshold:
+        notes.append(fmsg.feed_recovered_html(report.feed))
+    if report.given_up:  # in the same poll as a recovery too: each is told once only
+        notes.append(fmsg.entries_given_up_html(report.feed, report.given_up))
+    for note in notes:
         await tell_admins(context, note)
 
 
