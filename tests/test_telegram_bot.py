@@ -101,7 +101,9 @@ def running_bot(telegram: FakeTelegram, data, model_cache, **settings: str):
 
 @pytest.fixture(scope="module")
 def bot(telegram, tmp_path_factory, model_cache):
-    with running_bot(telegram, tmp_path_factory.mktemp("bot-data"), model_cache) as running:
+    # One user asks most of this module's questions, and presses its buttons, within a minute:
+    # the per-user limit has its own tests (`test_telegram_features`, `test_telegram_buttons`).
+    with running_bot(telegram, tmp_path_factory.mktemp("bot-data"), model_cache, QUESTIONS_PER_MINUTE="600") as running:
         yield running
 
 
