@@ -55,7 +55,7 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
     # One word is a path or a URL, never an article: a mistyped path is said to be missing
     # rather than read as a text too short to be one ("-" would read the console's own input).
     one_word = target != "-" and not any(c.isspace() for c in target)
-    if is_url(target) or one_word or Path(target).exists():
+    if is_url(target) or one_word or _names_a_file(target):
         labelled = read_input(target, settings)
     else:
         try:
@@ -65,6 +65,15 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
             labelled = [("texte collé", exc)]
     outcomes = ingest_documents(library, labelled)
     return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
+
+
+def _names_a_file(text: str) -> bool:
+    """Whether `text` is the path of something on disk; a pasted text longer than any file
+    name ("File name too long") is not."""
+    try:
+        return Path(text).exists()
+    except OSError:
+        return False
 
 
 class Conversation:

@@ -142,13 +142,14 @@ def test_console_chat_answers_two_questions_of_one_line_in_turn(run):
 
 def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     pasted = " ".join(["Le conseil municipal a voté le budget de la piscine après un long débat."] * 8)
-    chat = run("chat", "--sample", stdin=f"?\n{pasted}\n{QUESTION}\n/stats\n")
+    chat = run("chat", "--sample", stdin=f"?\n{pasted}\n{QUESTION}\n/ingest {pasted}\n/stats\n")
     assert chat.returncode == 0, chat.stderr
     assert "Je ne vois pas de question dans ce message" in chat.stdout
     assert "Ce texte ressemble à un article plutôt qu'à une question : pour l'ajouter, tapez /ingest" in chat.stdout
+    assert "Ajouté : « Le conseil municipal a voté le budget" in chat.stdout  # pasted after /ingest: added
     assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
     assert "« Otan bruxelles », février 2023" in chat.stdout
-    assert "Articles : 1" in chat.stdout
+    assert "Articles : 2" in chat.stdout  # the sample and the text pasted after /ingest: the chat went on
 
 
 def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never_end_in_a_traceback(run, tmp_path):
