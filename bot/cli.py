@@ -425,7 +425,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"erreur : le fichier .env est illisible ({system_error(exc)})", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # LOG_LEVEL is the bot's log (`serve`); the commands a person runs at a terminal say only
+    # warnings and errors beside their output (a chat's prompt stays clean), unless DEBUG.
+    level = logging.getLevelName(settings.log_level)
+    if args.func is not cmd_serve and level > logging.DEBUG:
+        level = max(level, logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     # Their warnings are about the page ("discarding data: None"), which the French message

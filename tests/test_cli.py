@@ -150,6 +150,7 @@ def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
     assert "« Otan bruxelles », février 2023" in chat.stdout
     assert "Articles : 2" in chat.stdout  # the sample and the text pasted after /ingest: the chat went on
+    assert " INFO " not in chat.stdout + chat.stderr  # the bot's log lines stay out of a chat
 
 
 def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never_end_in_a_traceback(run, tmp_path):
