@@ -386,6 +386,16 @@ class PgStore:
         )
         return [r[0] for r in rows]
 
+    def first_passage_ids(self, article_ids: Sequence[int]) -> list[int]:
+        """As `Store.first_passage_ids`."""
+        if not article_ids:
+            return []
+        rows = self._rows(
+            "SELECT DISTINCT ON (article_id) id FROM passages WHERE article_id = ANY(%s) ORDER BY article_id, position",
+            (list(article_ids),),
+        )
+        return [r[0] for r in rows]
+
     # --- passages and vectors ---------------------------------------------------
     def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
         if not ids:

@@ -236,7 +236,7 @@ class Searcher:
             read_to = (results[0].passage_id, results[0].quote_end)
             if detail is not None:  # the card of the article a subject found: its first passage
                 with store.read():
-                    first = store.article_passage_ids([results[0].article.id])[:1]
+                    first = store.first_passage_ids([results[0].article.id])
                 read_to = (first[0] if first else results[0].passage_id, 0)
             topic = replace(topic, read_to=read_to)
             says_more = detail is not None or goes_on_after(shown[0].row, results[0].quote_end)
@@ -300,10 +300,8 @@ class Searcher:
                     articles = sorted(store.article_ids())
             if not articles:  # what is new, or what a larger library is about: its latest articles
                 articles = [a.id for a in store.latest_articles(min(top_k, LATEST_ARTICLES))]
-            firsts: dict[int, int] = {}  # article id -> its first passage's, in reading order
-            rows = store.get_passages(store.article_passage_ids(articles[:top_k]))
-            for row in sorted(rows.values(), key=lambda r: r.position):
-                firsts.setdefault(row.article.id, row.id)
+            rows = store.get_passages(store.first_passage_ids(articles[:top_k]))
+            firsts = {row.article.id: row.id for row in rows.values()}  # article id -> its first passage's
             ids = [firsts[a] for a in articles if a in firsts]
             sentences = store.passage_sentences(ids, self.dimension)
         results = []

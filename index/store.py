@@ -458,6 +458,19 @@ class Store:
         )
         return [r[0] for r in rows]
 
+    def first_passage_ids(self, article_ids: Sequence[int]) -> list[int]:
+        """The first passage of each of these articles (an article's opening: reading all of
+        a long article's passages to keep one costs time in its length squared)."""
+        if not article_ids:
+            return []
+        marks = ",".join("?" * len(article_ids))
+        rows = self._db.execute(
+            f"SELECT id FROM passages p WHERE article_id IN ({marks}) AND position = "
+            "(SELECT min(position) FROM passages q WHERE q.article_id = p.article_id) ORDER BY article_id",
+            list(article_ids),
+        )
+        return [r[0] for r in rows]
+
     # --- passages and vectors ---------------------------------------------------
     def get_passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
         if not ids:
