@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from index.cleaning import (
     MARKDOWN_HEADING,
@@ -197,8 +197,22 @@ def web_address(value: str | None) -> str | None:
     value = (value or "").strip()
     if value.lower().startswith("www."):
         value = "https://" + value
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[castor": no address Python can even split
+        return None
     return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def _page_address(stated: str | None, fetched_from: str | None) -> str | None:
+    """The address a page states for itself (`og:url`, canonical link), made absolute against
+    where it was fetched from; None when it is no web address ("/castor" alone, "http://[")."""
+    if not stated:
+        return None
+    try:
+        return web_address(urljoin(fetched_from, stated) if fetched_from else stated)
+    except ValueError:
+        return None
 
 
 # trafilatura's options, chosen by measuring on real news pages (README, "Article formats"):
@@ -258,7 +272,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         title=title,
         date=normalise_date(page.date) or stated_date(extracted and extracted.date, html) or document.date,
         author=author,
-        url=page.url or (extracted and extracted.url) or url or document.url,
+        url=_page_address(page.url, url) or _page_address(extracted and extracted.url, url) or url or document.url,
     )
 
 

@@ -297,7 +297,10 @@ def _first_h1(tree) -> str | None:
 def _site_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # an `og:url` Python cannot split ("http://[castor"): no site read from it
+        return None
     parts = [p for p in host.split(".") if p not in {"www", "m", "amp"}]
     return parts[-2] if len(parts) >= 2 else None
 

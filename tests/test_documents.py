@@ -433,3 +433,16 @@ def test_folding_removes_exactly_the_combining_marks_of_the_decomposed_text(text
     decomposed = unicodedata.normalize("NFKD", text)
     expected = "".join(c for c in decomposed if not unicodedata.combining(c))
     assert fold_accents(text) == expected.replace("œ", "oe").replace("æ", "ae")
+
+
+def test_the_address_a_page_states_for_itself_is_made_absolute_or_left_when_unreadable():
+    paragraph = "<p>" + "Le castor construit des barrages sur la Dordogne, où quatorze familles vivent. " * 3 + "</p>"
+    fetched_from = "https://exemple.fr/nature/castor"
+    for stated, kept in [
+        ("/nature/castor-dordogne", "https://exemple.fr/nature/castor-dordogne"),  # relative: against the page's
+        ("http://[castor", fetched_from),  # no address Python can split: the page's own
+        ("https://autre.fr/castor", "https://autre.fr/castor"),
+    ]:
+        page = f'<html><head><meta property="og:url" content="{stated}"></head><body><article><h1>Castor</h1>'
+        assert parse_html(page + paragraph * 4 + "</article></body></html>", url=fetched_from).url == kept
+    assert parse_text("url: http://[castor\n\nLe castor construit des barrages. Il vit là.").url is None
