@@ -67,8 +67,8 @@ def readable(text: str) -> str:
     UTF-8 where they are, else as "\ufffd"."""
     try:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate no undecoded byte stands for
-        return text.encode("utf-8", "replace").decode("utf-8")
+    except UnicodeEncodeError:  # a surrogate no undecoded byte stands for (half of an emoji)
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
 
 
 def _meta_charset(data: bytes) -> str | None:

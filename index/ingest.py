@@ -10,6 +10,7 @@ answers more often than one vector per passage, and says which sentence answers
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
@@ -20,7 +21,8 @@ from index.analysis import sentence_lines
 from index.batching import Progress
 from index.chunking import chunk_blocks
 from index.cleaning import Block
-from index.documents import Document
+from index.decoding import readable
+from index.documents import META_VALUE_CHARS, Document
 from index.embeddings import Embedder
 from index.sentences import sentence_spans
 from index.store import NewArticle, NewPassage, StoredArticle
@@ -49,7 +51,11 @@ def normalise_url(url: str | None) -> str | None:
     """Same page, same key: no fragment, no tracking parameters, no trailing slash."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (an unreadable port fails here)
+    except ValueError:  # "http://[castor": not a page's address, kept as written
+        return url.strip()
     if not parts.scheme or not parts.netloc:
         return url.strip()
     kept = [
@@ -62,14 +68,53 @@ def normalise_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
+# A title or a heading is read, before each sentence, to its first this many words: a longer
+# one (a pasted line, a page's whole headline block) would leave the model no room for the
+# sentence, and every sentence of the article the same vector.
+CONTEXT_WORDS = 32
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def passage_context(title: str, heading: str | None, passage: str) -> str:
     """What is embedded for a sentence, and searched for a passage: read under its title and heading."""
-    return "\n".join(part for part in (title, heading, passage) if part)
+    return "\n".join(part for part in (_lead(title), _lead(heading), passage) if part)
+
+
+def _lead(text: str | None) -> str | None:
+    if not text or text.count(" ") < CONTEXT_WORDS:
+        return text
+    return " ".join(text.split()[:CONTEXT_WORDS])
+
+
+def storable(document: Document) -> Document:
+    """`document` as text a database stores: half of an emoji ("\\ud83d", a page's JSON-LD cut
+    it) cannot be written, and failed the whole batch it came in; a title is at most
+    `META_VALUE_CHARS`."""
+    fields = (document.title, *(b.text for b in document.blocks), document.date, document.author, document.url)
+    if any(value and _LONE_SURROGATE.search(value) for value in (*fields, document.source)):
+        document = replace(
+            document,
+            title=readable(document.title),
+            blocks=tuple(replace(block, text=readable(block.text)) for block in document.blocks),
+            **{
+                name: readable(value) if value else value
+                for name, value in (
+                    ("date", document.date),
+                    ("author", document.author),
+                    ("url", document.url),
+                    ("source", document.source),
+                )
+            },
+        )
+    if len(document.title) > META_VALUE_CHARS:
+        document = replace(document, title=document.title[:META_VALUE_CHARS].rsplit(" ", 1)[0] + "…")
+    return document
 
 
 def prepare(
     document: Document, max_words: int, *, article_id: int | None = None, added_at: str | None = None
 ) -> Prepared:
+    document = storable(document)
     text = document.text
     passages, contexts = [], []
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):

@@ -27,6 +27,7 @@ from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
 from index.conversation import Topic, read
+from index.decoding import readable
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
@@ -269,6 +270,11 @@ class Library:
         search runs: the two stages overlap (README, "Performance")."""
         if not questions:
             return []
+        if top_k < 1:
+            raise ValueError(f"top_k must be 1 or more, not {top_k}")
+        # Half of an emoji (a lone surrogate) cannot go through the model's tokenizer: it failed
+        # this question, and every question embedded in the same batch, others' too.
+        questions = [readable(q) for q in questions]
         opened = self._current()
         readings = [
             self.searcher.respelled(opened.store, opened.lexicon, read(q, t))

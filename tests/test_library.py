@@ -9,6 +9,7 @@ import pytest
 from index.conversation import Topic
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
+from index.ingest import CONTEXT_WORDS, prepare
 from index.library import Library
 from tests.conftest import HashingEmbedder
 
@@ -309,3 +310,52 @@ def test_la_suite_reads_the_article_on_from_the_quote_shown_to_its_end(sample_li
     assert named.detail is not None and named.results[0].passage_id != article_start.passage_id
     opening = sample_library.ask("La suite ?", topic=named.topic).results[0]
     assert (opening.passage_id, opening.quote_start) == (article_start.passage_id, 0)
+
+
+def test_half_an_emoji_in_a_page_or_a_question_is_read_as_a_replacement_character(library):
+    """A page's JSON-LD can cut an emoji in two ("\\ud83d"): such text cannot be stored, nor read
+    by the model's tokenizer; it failed the whole batch, or every question asked with it."""
+    castor = parse_text("Le retour du castor \ud83d\n\nLe castor a recolonisé trente kilomètres de berges de la Loire.")
+    loup = parse_text("Le loup dans les Alpes\n\nLe loup a été vu près de Grenoble cet hiver.")
+    assert [r.status for r in library.ingest([castor, loup])] == ["added", "added"]
+    assert {a.title for a in library.articles()} == {"Le retour du castor \ufffd", "Le loup dans les Alpes"}
+    broken, plain = library.ask_many(["Où le castor \udcff est-il revenu ?", "Où le loup a-t-il été vu ?"])
+    assert "Loire" in broken.results[0].quote and "Grenoble" in plain.results[0].quote
+
+
+def test_a_title_of_hundreds_of_words_leaves_each_sentence_its_own_meaning(library):
+    headline_block = " ".join(["Dernières nouvelles de la région et des communes voisines"] * 50)  # 400 words
+    paragraphs = [
+        "Le castor a recolonisé trente kilomètres de berges de la Dordogne.",
+        "Les naturalistes ont compté quatorze familles cette année.",
+        "Le conseil municipal a voté le budget de la piscine mardi soir.",
+    ]
+    document = parse_text(f"titre: {headline_block}\n\n" + "\n\n".join(paragraphs))
+    # Each sentence is embedded under the title's first words only: the model reads 512
+    # tokens, and under the whole title every sentence would be cut away.
+    contexts = prepare(document, 200).contexts
+    assert [c.split("\n")[1] for c in contexts] == paragraphs
+    assert all(len(c.split("\n")[0].split()) == CONTEXT_WORDS for c in contexts)
+    library.ingest([document])
+    answer = library.ask("Combien de familles de castors les naturalistes ont-ils comptées ?")
+    assert answer.found and "quatorze familles" in answer.results[0].quote
+
+
+def test_what_is_new_in_a_library_of_long_articles_quotes_each_one_s_opening(library):
+    for n, topic in enumerate(("la piscine", "le marché", "la gare")):
+        body = "\n\n".join(
+            f"Paragraphe {i} sur {topic} : le conseil en a débattu longuement mardi." for i in range(300)
+        )
+        library.ingest([parse_text(f"titre: Dossier {n}\ndate: 2025-0{n + 1}-01\n\nOuverture sur {topic}.\n\n{body}")])
+    news = library.ask("Quoi de neuf ?")
+    assert [r.article.title for r in news.results] == ["Dossier 2", "Dossier 1", "Dossier 0"]
+    assert [r.quote.split("\n")[0] for r in news.results] == [
+        "Ouverture sur la gare.",
+        "Ouverture sur le marché.",
+        "Ouverture sur la piscine.",
+    ]
+
+
+def test_asking_for_fewer_than_one_passage_is_refused(library):
+    with pytest.raises(ValueError, match="top_k"):
+        library.ask("Qui dirige l'OTAN ?", top_k=0)
