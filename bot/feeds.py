@@ -22,7 +22,7 @@ from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
-from index.library import Library
+from index.library import IngestResult, Library
 from index.sources import Fetched, document_of, fetch, is_article_type
 
 log = logging.getLogger("bot.feeds")
@@ -174,15 +174,37 @@ class FeedFollower:
                     given_up.append((entry.link or entry.key, said))
         added: list[int] = []
         duplicates = 0
-        if documents:
-            results = self.library.ingest([d for _, d in documents])
-            for (entry, _), result in zip(documents, results, strict=True):
-                self.state.entry_done(feed_id, entry.key, result.article.id)
-                if result.status == "added":
-                    added.append(result.article.id)
-                else:
-                    duplicates += 1
+        for entry, result in self._stored(feed_id, documents, given_up):
+            self.state.entry_done(feed_id, entry.key, result.article.id)
+            if result.status == "added":
+                added.append(result.article.id)
+            else:
+                duplicates += 1
         return added, duplicates, given_up
+
+    def _stored(
+        self, feed_id: int, documents: list[tuple[FeedEntry, Document]], given_up: list[tuple[str, str]]
+    ) -> list[tuple[FeedEntry, IngestResult]]:
+        """The entries' articles stored together; if that fails, one by one, so that one
+        article the library cannot take (it is counted as a failed attempt) never keeps
+        the others out, poll after poll."""
+        if not documents:
+            return []
+        try:
+            return list(zip((e for e, _ in documents), self.library.ingest([d for _, d in documents]), strict=True))
+        except Exception as exc:
+            if len(documents) == 1:
+                entry = documents[0][0]
+                log.warning("feed entry %s could not be stored", entry.link or entry.key, exc_info=exc)
+                said = (
+                    str(exc)
+                    if isinstance(exc, LibraryError)
+                    else f"l'article n'a pas pu être ajouté ({type(exc).__name__})"
+                )
+                if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
+                    given_up.append((entry.link or entry.key, said))
+                return []
+        return [stored for one in documents for stored in self._stored(feed_id, [one], given_up)]
 
     def _document(self, entry: FeedEntry) -> Document:
         """The entry's article: its page, else the feed's own text when that is the whole article."""

@@ -319,3 +319,27 @@ def test_a_long_feed_s_pending_entries_are_those_not_done_among_all_it_lists(tmp
         state.entry_done(feed.id, key, None)
     assert state.pending_entries(feed.id, keys + keys[:3]) == set(keys[1::2])
     state.close()
+
+
+class RefusingOneArticle:
+    """The library, but one article (by its title) cannot be stored: as one a bug would fail."""
+
+    def __init__(self, library, title: str) -> None:
+        self.library, self.title = library, title
+
+    def ingest(self, documents, progress=None):
+        if any(document.title == self.title for document in documents):
+            raise RuntimeError("cannot store this one")
+        return self.library.ingest(documents, progress)
+
+
+def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_out(site, follower, library):
+    refusing = RefusingOneArticle(library, STORIES[0].title)
+    reader = FeedFollower(refusing, follower.state, follower.settings)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    reports = [reader.poll(feed.id) for _ in range(3)]
+    assert [len(r.added) for r in reports] == [1, 0, 0] and not any(r.error for r in reports)
+    assert titles(library) == {STORIES[1].title}
+    assert reports[-1].given_up == [
+        (site.origin + f"/articles/{STORIES[0].slug}", "l'article n'a pas pu être ajouté (RuntimeError)")
+    ]
