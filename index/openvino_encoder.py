@@ -267,6 +267,10 @@ class OpenVinoEncoder:
             ov = import_openvino()
         except ImportError as exc:  # pragma: no cover - dependencies of the project
             raise ModelError(f"OpenVINO indisponible : {exc}") from exc
+        # OpenVINO keys a compiled network by its file's path: the same folder reached through
+        # a link (a mounted volume, a cache of links) must find the network compiled before,
+        # not leave another copy of it (a few hundred MB) at each start.
+        folder = Path(folder).resolve()
         self._tokenizer = tokenizer or FolderTokenizer(folder)
         core = ov.Core()
         # Networks (or the compiled networks OpenVINO keeps for this CPU) copied into this
