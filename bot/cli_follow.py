@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.state import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
+from index.numbers import french_minutes
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -63,10 +64,11 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
         follower = _follower(library, state, settings)
         feed, new = follower.follow(args.url, args.every)
         if not new:
-            every = f"relevé toutes les {feed.every_minutes:g} min"
+            every = f"relevé toutes les {french_minutes(feed.every_minutes)} min"
             print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {every}")
             return 0
-        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), relevé toutes les {feed.every_minutes:g} min")
+        every = f"relevé toutes les {french_minutes(feed.every_minutes)} min"
+        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), {every}")
         report = follower.poll(feed.id)
         if report is not None:
             print(_report_line(report))
@@ -116,7 +118,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
             polled = time.strftime("%Y-%m-%d %H:%M", time.localtime(feed.last_polled)) if feed.last_polled else "jamais"
             status = "ok" if not feed.failures else f"{feed.failures} échec(s) : {feed.last_error}"
             print(
-                f"{feed.id:>4}  {feed.title} — {feed.url}\n      toutes les {feed.every_minutes:g} min, "
+                f"{feed.id:>4}  {feed.title} — {feed.url}\n      toutes les {french_minutes(feed.every_minutes)} min, "
                 f"dernier relevé {polled}, {plural(feed.articles, 'article')}, {status}"
             )
         return 0

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from bot.native_libraries import Computing
 from index.article_questions import Detail
 from index.library import Answer, LibraryStats, Result
+from index.numbers import french
 from index.store import ArticleRow
 
 NOTHING_FOUND = (
@@ -332,7 +333,7 @@ def format_stats(stats: LibraryStats, computing: Computing) -> str:
         f"Passages : {stats.passages}\n"
         f"Modèle : {stats.model} (dimension {stats.dimension})\n"
         f"Passages de {stats.max_words} mots au plus\n"
-        f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo ({stats.directory})"
+        f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo ({stats.directory})"
         f"\nCalcul : modèle en {computing.precision or 'précision inconnue'}, "
         f"noyaux BLAS de FAISS {computing.faiss_blas or 'inconnus'}"
     )

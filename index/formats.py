@@ -21,6 +21,7 @@ from datetime import date, datetime
 
 from index.documents import Document, normalise_date, parse_text
 from index.errors import InputTooLarge, UnsupportedInput
+from index.numbers import french
 
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
@@ -94,8 +95,8 @@ def _check_unpacked_size(data: bytes, suffix: str) -> None:
         unpacked = sum(info.file_size for info in archive.infolist() if info.filename.lower().endswith(".xml"))
     if unpacked > MAX_UNPACKED_XML_BYTES:
         raise InputTooLarge(
-            f"le document {suffix} se décompresse en {unpacked:,} octets de texte balisé, au-delà de la "
-            f"limite de {MAX_UNPACKED_XML_BYTES:,} : trop volumineux pour un article"
+            f"le document {suffix} se décompresse en {french(unpacked)} octets de texte balisé, au-delà de la "
+            f"limite de {french(MAX_UNPACKED_XML_BYTES)} : trop volumineux pour un article"
         )
 
 

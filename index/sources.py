@@ -24,6 +24,7 @@ from index.decoding import decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
+from index.numbers import french
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -55,7 +56,9 @@ def parse_bytes(
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
-        raise InputTooLarge(f"le contenu fait {len(data):,} octets, au-delà de la limite de {max_bytes:,} octets")
+        raise InputTooLarge(
+            f"le contenu fait {french(len(data))} octets, au-delà de la limite de {french(max_bytes)} octets"
+        )
     suffix = Path(name).suffix.lower() if name else ""
     if suffix and suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) : envoyez {SUPPORTED_TYPES_TEXT}")
@@ -87,7 +90,9 @@ def read_file(path: Path, *, max_bytes: int) -> Document:
         raise UnsupportedInput(f"fichier introuvable : {path}")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputTooLarge(f"{path.name} fait {size:,} octets, au-delà de la limite de {max_bytes:,} octets")
+        raise InputTooLarge(
+            f"{path.name} fait {french(size)} octets, au-delà de la limite de {french(max_bytes)} octets"
+        )
     return parse_bytes(path.read_bytes(), name=readable(path.name), source=readable(str(path)), max_bytes=max_bytes)
 
 
@@ -292,7 +297,7 @@ def _read_response(
         for chunk in response.iter_bytes():
             body.extend(chunk)
             if len(body) > max_bytes:
-                raise InputTooLarge(f"la page dépasse la limite de {max_bytes:,} octets")
+                raise InputTooLarge(f"la page dépasse la limite de {french(max_bytes)} octets")
             deadline.remaining()
     return Fetched(
         url=current,

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
+from index.numbers import french, french_minutes
 from index.sources import expand_paths, fetch_url, read_file
 from tests.http_fixtures import Site
 from tests.test_documents import ARTICLE_PAGE
@@ -187,3 +188,12 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(site):
     with pytest.raises(FetchError, match="délai dépassé"):
         fetch(site.origin + "/trickle", timeout=1.0)
     assert time.monotonic() - started < 2.5  # one time limit for the whole download, not one per read
+
+
+def test_sizes_in_messages_are_written_as_french_writes_numbers(tmp_path):
+    big = tmp_path / "dossier.txt"
+    big.write_text("Le conseil a voté. " * 2000)
+    with pytest.raises(InputTooLarge) as refused:
+        read_file(big, max_bytes=1_000)
+    assert str(refused.value) == "dossier.txt fait 40\u202f000 octets, au-delà de la limite de 1\u202f000 octets"
+    assert [french(0.1, 1), french_minutes(1.5), french_minutes(30)] == ["0,1", "1,5", "30"]

@@ -20,6 +20,7 @@ from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError
+from index.numbers import french
 from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, is_url, parse_bytes
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
@@ -74,7 +75,8 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
         raise InputError(f"type de fichier non pris en charge ({name}) : envoyez {SUPPORTED_TYPES_TEXT}")
     if document.file_size and document.file_size > settings.ingest_max_bytes:
         raise InputError(
-            f"le fichier fait {document.file_size:,} octets, au-delà de la limite de {settings.ingest_max_bytes:,}"
+            f"le fichier fait {french(document.file_size)} octets, "
+            f"au-delà de la limite de {french(settings.ingest_max_bytes)}"
         )
     file = await document.get_file()
     return bytes(await file.download_as_bytearray()), name

@@ -28,6 +28,7 @@ from bot.replies import (
 from bot.state import Vote
 from index.article_questions import Detail
 from index.library import Answer, LibraryStats, Result
+from index.numbers import french
 from index.store import ArticleRow
 
 MESSAGE_LIMIT = 4096  # Telegram's, in UTF-16 code units
@@ -358,7 +359,7 @@ def stats_html(stats: LibraryStats) -> str:
     return (
         f"<b>Bibliothèque</b>\nArticles : {stats.articles}\nPassages : {stats.passages}\n"
         f"Modèle : {e(shorten(stats.model, FIELD_CHARS))} (dimension {stats.dimension})\n"
-        f"Taille de l'index : {stats.index_bytes / 1_000_000:.1f} Mo"
+        f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo"
     )
 
 
