@@ -57,6 +57,18 @@ def feed_json(feed: FeedRow) -> dict:
     }
 
 
+def report_json(report: PollReport) -> dict:
+    """A poll, as `feeds --poll --json` prints it: the feed after it, and what it did."""
+    return {
+        **feed_json(report.feed),
+        "added": report.added,
+        "duplicates": report.duplicates,
+        "given_up": [{"entry": link, "why": why} for link, why in report.given_up],
+        "not_modified": report.not_modified,
+        "error": report.error,
+    }
+
+
 def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     state = open_state(settings)
     library = open_for_terminal(settings)
@@ -105,7 +117,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
             finally:
                 library.close()
             for report in reports:
-                print(_report_line(report))
+                print(json.dumps(report_json(report), ensure_ascii=False) if args.json else _report_line(report))
             return 1 if any(r.error for r in reports) else 0
         feeds = state.feeds()
         if args.json:
@@ -156,5 +168,5 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--poll", action="store_true", help="relever chaque flux maintenant et ajouter ses nouveaux articles"
     )
-    p.add_argument("--json", action="store_true", help="un objet JSON par flux")
+    p.add_argument("--json", action="store_true", help="un objet JSON par flux (et par relevé, avec --poll)")
     p.set_defaults(func=cmd_feeds)

