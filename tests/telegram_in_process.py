@@ -5,6 +5,7 @@ own process, against the fake Bot API: for what needs a library or a moment chos
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import time
@@ -46,16 +47,22 @@ async def bot_in_process(
     )
     application = build_application(configured, library, state)
     await application.initialize()
+    await application.start()  # its job queue, and the updates a test's polling puts in its queue
     try:
         yield application, state
     finally:
+        await application.stop()
         await application.shutdown()
         state.close()
 
 
 async def handle(application: Application, update: dict) -> None:
-    """`update` handled to its end (handlers, error handler), as the application would."""
+    """`update` handled to its end (handlers, error handler, and the work of handlers that do
+    not block the conversation: `block=False`), as the application would."""
+    before = asyncio.all_tasks()
     await application.process_update(as_update(application, update))
+    started = asyncio.all_tasks() - before - {asyncio.current_task()}
+    await asyncio.gather(*started)
 
 
 def as_update(application: Application, update: dict) -> Update:

@@ -294,15 +294,11 @@ def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_pat
             state.add_feed("https://exemple.fr/nouveau.xml", "nouveau", 60, None)  # never polled
             shift[0] = (24 * 60 - 5) * 60  # restarted a day less five minutes later
             schedule_feeds(application)
-            await application.job_queue.start()
-            try:
-                return {
-                    job.name: (job.next_t.timestamp() - time.time()) / 60
-                    for job in application.job_queue.jobs()
-                    if job.name.startswith("feed-")
-                }
-            finally:
-                await application.job_queue.stop()
+            return {
+                job.name: (job.next_t.timestamp() - time.time()) / 60
+                for job in application.job_queue.jobs()
+                if job.name.startswith("feed-")
+            }
 
     with FakeTelegram(TOKEN) as telegram:
         minutes = asyncio.run(scheduled(telegram))

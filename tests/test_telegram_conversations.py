@@ -5,6 +5,7 @@ own long polling of the fake Bot API, over a real library on the hashing embedde
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 from index.documents import parse_text
@@ -39,12 +40,10 @@ def replies_to(telegram: FakeTelegram, chat_id: int) -> list[str]:
 async def polled(telegram: FakeTelegram, application, users: list[int], replies: int) -> None:
     """The bot polling until each user has `replies` replies (a minute at most)."""
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    await application.start()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not all(len(replies_to(telegram, u)) >= replies for u in users):
         await asyncio.sleep(0.1)
     await application.updater.stop()
-    await application.stop()
 
 
 def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
@@ -83,3 +82,79 @@ def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp
         assert "<b>La suite ?</b>" in read_on and "↪ suite de « Qui a été nommée préfète" in read_on
         assert "↪ suite de" in follow_up and "port de Brest jeudi" in follow_up
     library.close()
+
+
+class HeldEmbedder(HashingEmbedder):
+    """Embeds articles only once `release` is set: ingests that last as long as the test says."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def embed_passages(self, texts, progress=None):
+        self.release.wait(60)
+        return super().embed_passages(texts, progress)
+
+
+def test_questions_are_answered_while_articles_are_being_added_even_the_asker_s_own(tmp_path):
+    library_of(tmp_path).close()
+    held = HeldEmbedder()
+    library = Library(tmp_path / "index", held, max_words=30)
+    adders, asker = list(range(700, 708)), 800  # more ingests at once than the bot has threads
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for user in adders:
+                telegram.push(
+                    private_message(user, f"/ingest Le marché {user}\n\nLe marché ouvre samedi place {user}.")
+                )
+            telegram.push(private_message(asker, "/ingest Gare\n\nLa gare rouvre lundi après travaux."))
+            telegram.push(private_message(asker, QUESTION))  # right after its own /ingest
+            await application.updater.start_polling(poll_interval=0.0, timeout=1)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and not any("Marie Dupont" in t for t in replies_to(telegram, asker)):
+                await asyncio.sleep(0.1)
+            answered_while_held = any("Marie Dupont" in t for t in replies_to(telegram, asker))
+            held.release.set()  # the ingests may end now
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not all(
+                any("Ajouté" in t for t in telegram.texts(user)) for user in [*adders, asker]
+            ):
+                await asyncio.sleep(0.1)
+            await application.updater.stop()
+            assert answered_while_held
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert any("Marie Dupont" in t for t in replies_to(telegram, asker))
+        assert all(any("Ajouté" in t for t in telegram.texts(user)) for user in [*adders, asker])
+    library.close()
+
+
+def test_one_person_s_waiting_messages_never_take_the_places_of_other_chats():
+    from telegram import Update
+
+    from bot.telegram.ordering import OneConversationAtATime
+
+    def update(chat_id: int) -> Update:
+        return Update.de_json({"update_id": 1, **private_message(chat_id, "Bonjour ?")}, None)
+
+    async def scenario() -> list[str]:
+        processor = OneConversationAtATime(max_concurrent_updates=2)
+        first_held, done = asyncio.Event(), []
+
+        async def work(name: str, hold: bool = False) -> None:
+            if hold:
+                await asyncio.wait_for(first_held.wait(), 10)
+            done.append(name)
+
+        flood = [
+            asyncio.create_task(processor.process_update(update(1), work(f"flood {n}", hold=n == 0))) for n in range(20)
+        ]
+        await asyncio.sleep(0.05)  # the first of one person's twenty messages is held, the others wait their turn
+        await asyncio.wait_for(processor.process_update(update(2), work("other chat")), 5)
+        first_held.set()
+        await asyncio.gather(*flood)
+        return done
+
+    done = asyncio.run(scenario())
+    assert done[0] == "other chat" and done[1:] == [f"flood {n}" for n in range(20)]

@@ -116,7 +116,7 @@ async def reindex(service: BotService, status: Message) -> None:
     and ingests go on meanwhile (the rebuild takes in what they change)."""
     progress = StatusProgress(status, msg.reindex_progress_html, asyncio.get_running_loop())
     try:
-        report = await asyncio.to_thread(service.library.reindex, progress)
+        report = await service.run_long(service.library.reindex, progress)
     except LibraryError as exc:
         await progress.show(msg.reindex_error_html(str(exc)))
         return

@@ -78,6 +78,10 @@ async def start_up(application: Application) -> None:
     application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
 
 
+async def shut_down(application: Application) -> None:
+    application.bot_data["service"].close()
+
+
 async def register_commands(application: Application) -> None:
     """The command menu, with the admin commands for admins. A failure (Telegram down,
     a network error) must not stop the bot: it answers without a menu and tries again."""
@@ -125,6 +129,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(OneConversationAtATime())
         .post_init(start_up)
+        .post_shutdown(shut_down)
         .build()
     )
     application.bot_data["service"] = BotService.create(settings, library, state)
@@ -135,16 +140,21 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
         [
             CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
-            CommandHandler("ingest", ingest.cmd_ingest, filters=new),
+            # Adding an article, or a feed's first poll, takes seconds to minutes: their
+            # handlers run beside the conversation (`block=False`), whose next question is
+            # answered meanwhile rather than after them (`ordering`).
+            CommandHandler("ingest", ingest.cmd_ingest, filters=new, block=False),
             MessageHandler(
-                new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION), ingest.on_ingest_caption
+                new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION),
+                ingest.on_ingest_caption,
+                block=False,
             ),
             CommandHandler("stats", admin.cmd_stats, filters=new),
             CommandHandler("delete", admin.cmd_delete, filters=new),
             CommandHandler("articles", admin.cmd_articles, filters=new),
             CommandHandler("reindex", admin.cmd_reindex, filters=new),
             CommandHandler("feedback", admin.cmd_feedback, filters=new),
-            CommandHandler("follow", follow.cmd_follow, filters=new),
+            CommandHandler("follow", follow.cmd_follow, filters=new, block=False),
             CommandHandler("unfollow", follow.cmd_unfollow, filters=new),
             CommandHandler("feeds", follow.cmd_feeds, filters=new),
             CallbackQueryHandler(questions.on_more, pattern=rf"^{questions.PAGE}\|"),

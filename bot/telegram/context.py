@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -13,6 +17,9 @@ from bot.state import BotState
 from bot.telegram.inline_typing import InlineTyping
 from index.conversation import Topic
 from index.library import Answer, Library
+
+T = TypeVar("T")
+LONG_WORK_THREADS = 2  # ingests (or a reindex) at once; the rest wait their turn
 
 
 @dataclass
@@ -25,6 +32,13 @@ class BotService:
     follower: FeedFollower
     reindexing: asyncio.Task | None = field(default=None)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
+    # Threads of their own for work that takes seconds to minutes (downloading, embedding,
+    # reindexing; polling feeds): on the event loop's default threads, six such jobs held
+    # every one, and each question, button and inline query waited behind them.
+    long_work: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(LONG_WORK_THREADS, thread_name_prefix="long-work")
+    )
+    feed_work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feeds"))
 
     @classmethod
     def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:
@@ -47,6 +61,20 @@ class BotService:
         if remember and answer.topic is not None:
             self.state.follow_topic(chat_id, user_id, answer.topic)
         return answer
+
+    async def run_long(self, work: Callable[..., T], *args: object) -> T:
+        """`work(*args)` on the long-work threads (ingests, a reindex): at most
+        `LONG_WORK_THREADS` at once, the others queued, questions never behind them."""
+        return await asyncio.get_running_loop().run_in_executor(self.long_work, functools.partial(work, *args))
+
+    async def run_feed(self, work: Callable[..., T], *args: object) -> T:
+        """`work(*args)` on the feeds' thread: one poll at a time, never an ingest's wait."""
+        return await asyncio.get_running_loop().run_in_executor(self.feed_work, functools.partial(work, *args))
+
+    def close(self) -> None:
+        """Queued long work dropped; the running work finishes on its own threads."""
+        for executor in (self.long_work, self.feed_work):
+            executor.shutdown(wait=False, cancel_futures=True)
 
     @property
     def reindex_running(self) -> bool:

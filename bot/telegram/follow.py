@@ -47,7 +47,7 @@ async def cmd_follow(update: Update, context: Context) -> None:
     status = await reply(message, fmsg.FOLLOW_STARTED)
     every = poll_minutes(args[1]) if len(args) == 2 else None
     try:
-        feed, new = await asyncio.to_thread(service.follower.follow, args[0], every, update.effective_user.id)
+        feed, new = await service.run_feed(service.follower.follow, args[0], every, update.effective_user.id)
     except InputError as exc:
         await edit(status, fmsg.follow_error_html(str(exc)))
         return
@@ -55,7 +55,7 @@ async def cmd_follow(update: Update, context: Context) -> None:
         await edit(status, fmsg.already_followed_html(feed))
         return
     await edit(status, fmsg.FIRST_POLL)
-    report = await asyncio.to_thread(service.follower.poll, feed.id)
+    report = await service.run_feed(service.follower.poll, feed.id)
     schedule_feeds(context.application)
     await edit(status, fmsg.followed_html(report or PollReport(feed)))
 
@@ -152,7 +152,7 @@ async def poll_feed(context: Context) -> None:
     feed_id, every = context.job.data["id"], context.job.data["every"]
     if not await asyncio.to_thread(service.state.claim_poll, feed_id, every):
         return  # another process of the bot (a replica) polls it this time
-    report = await asyncio.to_thread(service.follower.poll, feed_id)
+    report = await service.run_feed(service.follower.poll, feed_id)
     if report is None:
         context.job.schedule_removal()
         return
@@ -196,7 +196,7 @@ async def on_channel_post(update: Update, context: Context) -> None:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
     try:
-        outcome = (await asyncio.to_thread(ingest_documents, service.library, [(source or "post", document)]))[0]
+        outcome = (await service.run_long(ingest_documents, service.library, [(source or "post", document)]))[0]
     except LibraryError as exc:
         log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return

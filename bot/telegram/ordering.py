@@ -16,7 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-MAX_CONCURRENT_UPDATES = 256  # PTB's own default for `concurrent_updates(True)`
+MAX_CONCURRENT_UPDATES = 256  # handled at once: PTB's own default for `concurrent_updates(True)`
+WAITING_UPDATES = 100_000  # taken in, handled or waiting for their conversation's turn
 
 
 def conversation_of(update: object) -> tuple[int, int] | None:
@@ -30,20 +31,27 @@ def conversation_of(update: object) -> tuple[int, int] | None:
 
 
 class OneConversationAtATime(BaseUpdateProcessor):
+    """PTB's own limit on updates handled at once is taken before `do_process_update`, so
+    updates waiting for their conversation's turn would hold it (one person's 300 forwarded
+    messages, all of the 256 places): that limit is left wide, and this one taken once an
+    update's turn has come."""
+
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(WAITING_UPDATES)
+        self._handling = asyncio.Semaphore(max_concurrent_updates)
         self._turns: dict[tuple[int, int], tuple[asyncio.Lock, int]] = {}  # lock, updates holding or awaiting it
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = conversation_of(update)
         if key is None:
-            await coroutine
+            async with self._handling:
+                await coroutine
             return
         lock, waiting = self._turns.get(key, (None, 0))
         lock = lock or asyncio.Lock()
         self._turns[key] = (lock, waiting + 1)
         try:
-            async with lock:  # first come, first served
+            async with lock, self._handling:  # first come, first served; then a place to run
                 await coroutine
         finally:
             lock, waiting = self._turns[key]

@@ -13,12 +13,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
 
 T = TypeVar("T")
 TYPING_AFTER_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 2.0
+GROUP_PROGRESS_EVERY_SECONDS = 10.0
 
 
 async def retrying(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
@@ -79,8 +80,13 @@ class StatusProgress:
         status: Message,
         render: Callable[[int, int], str],
         loop: asyncio.AbstractEventLoop,
-        every: float = PROGRESS_EVERY_SECONDS,
+        every: float | None = None,
     ) -> None:
+        """`every`: seconds between two progress lines; by default `PROGRESS_EVERY_SECONDS`,
+        and `GROUP_PROGRESS_EVERY_SECONDS` in a group, where Telegram lets a bot send 20
+        messages a minute (edits included) for everyone in it."""
+        if every is None:
+            every = PROGRESS_EVERY_SECONDS if status.chat.type == ChatType.PRIVATE else GROUP_PROGRESS_EVERY_SECONDS
         self.status, self.render, self.loop, self.every = status, render, loop, every
         self._last = time.monotonic()
         self._sent: list[concurrent.futures.Future] = []  # edits sent off, not yet known done
@@ -88,8 +94,10 @@ class StatusProgress:
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if total and now - self._last >= self.every:
-            self._last = now
             self._sent = [f for f in self._sent if not f.done()]
+            if self._sent:  # the last line still on its way (a flood limit): no queue of them
+                return
+            self._last = now
             self._sent.append(asyncio.run_coroutine_threadsafe(edit(self.status, self.render(done, total)), self.loop))
 
     async def show(self, text: str) -> None:
