@@ -28,7 +28,8 @@ class TxtaiPeer:
     def __init__(self, *, model_folder: Path | None = None, vectors: Callable | None = None) -> None:
         from txtai import Embeddings
 
-        config: dict = {"hybrid": True, "content": False, "backend": "faiss"}
+        # On the CPU, as citebot: txtai would take a GPU it finds (`gpu` defaults to true).
+        config: dict = {"hybrid": True, "content": False, "backend": "faiss", "gpu": False}
         if vectors is not None:
             self._transform = _Switch(vectors)
             config |= {

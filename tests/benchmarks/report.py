@@ -220,7 +220,7 @@ def markdown(report: dict) -> str:
             for _, figures in peers:
                 lines.append(
                     f"| {figures['passages']:,} | citebot | {_ms(figures['answer_ms'])} / "
-                    f"{_ms(figures['answer_ms'], 'p95')} | {figures['build_s']:.0f} s (recycled vectors) |"
+                    f"{_ms(figures['answer_ms'], 'p95')} | {_built(figures)} |"
                 )
                 for name, peer in figures["peers"].items():
                     lines.append(
@@ -295,3 +295,10 @@ def markdown(report: dict) -> str:
             f"the client alone: p50 / p95 {base['p50']} / {base['p95']} ms.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _built(figures: dict) -> str:
+    """citebot's build time, or a dash for a library an earlier run built (opened, not built)."""
+    if figures.get("build_s") is None:
+        return "— (library of an earlier run)"
+    return f"{figures['build_s']:.0f} s (recycled vectors)"

@@ -46,6 +46,7 @@ from tests.benchmarks.away_from_model import paired_timings
 from tests.benchmarks.corpus import SHARED_EVAL, RecycledVectors, eval_paragraphs, scale_documents
 from tests.benchmarks.peers import Bm25sPeer, TxtaiPeer
 from tests.benchmarks.postgres import copied_to_postgres, postgres_server
+from tests.benchmarks.readied import readied_as_the_bot
 from tests.benchmarks.storage import questions_during_layout_change, write_cost
 from tests.conftest import ROOT
 
@@ -75,7 +76,13 @@ def machine() -> dict:
 
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     meminfo = Path("/proc/meminfo").read_text().splitlines()
-    model_name = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
+
+    def field(name: str) -> str:
+        return next((line.split(":", 1)[1].strip() for line in cpuinfo if line.split(":")[0].strip() == name), "?")
+
+    # The name alone ("Intel(R) Xeon(R) Processor") does not tell two CPUs of a cloud apart:
+    # their family and model do (6/167 has AMX, 6/207 too, 23/1 only AVX2).
+    model_name = f"{field('model name')} (family {field('cpu family')} model {field('model')})"
     memory = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
     flags = cpu_flags()
     # A run may emulate a smaller CPU by capping the instruction sets the libraries use; the
@@ -148,13 +155,16 @@ def hit_rates(
 
 
 def timed_search(search: Callable[[str], Sequence[int]], questions: Sequence[str], warmup: int = 20):
+    """Every question's ranking, and the times of those after the first `warmup` (asked
+    first to warm up, then again for their ranking, untimed: a second asking is warmer)."""
     for question in questions[:warmup]:
         search(question)
     ranked, seconds = [], []
-    for question in questions:
+    for position, question in enumerate(questions):
         started = time.perf_counter()
         ranked.append(search(question))
-        seconds.append(time.perf_counter() - started)
+        if position >= warmup:
+            seconds.append(time.perf_counter() - started)
     return ranked, seconds
 
 
@@ -192,7 +202,7 @@ def ask_ranked(library: Library, questions: Sequence[str]):
         return [r.passage_id for r in answer.results]
 
     ranked, seconds = timed_search(search, questions)
-    timings = answers[-len(questions) :]
+    timings = answers[-len(seconds) :]  # the timed ones (the warm-up questions asked first are not)
     stages = {stage: summary([a.timings.get(stage, 0.0) for a in timings]) for stage in STAGES}
     return ranked, seconds, stages
 
@@ -292,13 +302,19 @@ def build_scale_library(directory: Path, size: int, recycled: RecycledVectors) -
     library = Library(directory, recycled, max_words=MAX_WORDS)
     documents = scale_documents(paragraphs, 10**9)
     started = time.perf_counter()
-    while library.stats().passages < size:
-        library.ingest([next(documents) for _ in range(max(200, min(5000, (size - library.stats().passages) // 3)))])
-        say(f"  {library.stats().passages} passages")
+    articles, passages = library.stats().articles, library.stats().passages
+    while passages < size:
+        # Batches sized by the passages an article has had so far (about five), so that the
+        # library ends within an article of `size` rather than a batch beyond it.
+        per_article = passages / articles if articles else 5.0
+        batch = max(1, min(5000, round((size - passages) / per_article)))
+        library.ingest([next(documents) for _ in range(batch)])
+        articles, passages = library.stats().articles, library.stats().passages
+        say(f"  {passages} passages")
     library.vector_index.wait()  # the layout the library needs, trained in the background: part of the build
-    library.prepare_for_questions()  # as the bot does: the in-memory lexicon, built in the background,
-    if library.lexicon is not None:  # is part of the build too
-        library.lexicon.wait()
+    # As the bot does: the in-memory lexicon, built in the background, is part of the build
+    # too, and so is the rest of what readies a long-running process (the question network).
+    readied_as_the_bot(library)
     # ... and so is reading its files ahead into the system's file cache, which a library reused
     # from an earlier run may have lost (README, "The last full run on the AMX Xeon").
     library.vector_index.wait()
@@ -435,13 +451,15 @@ def scale(
     encoder) answer alternately when `peers`."""
     say(f"scale {size}: building")
     data_dir = work / f"scale-{size}"
+    reused = (data_dir / "index").exists()  # from an earlier run: opened, not built
     library, build = build_scale_library(data_dir / "index", size, recycled)
     passages = library.stats().passages
     texts = [q.question for q in questions]
     _, seconds, stages = ask_ranked(library, texts)
     report = {
         "passages": passages,
-        "build_s": round(build, 1),
+        "reused": reused,
+        "build_s": None if reused else round(build, 1),
         "vector_index": library.vector_index.kind,
         "sentence_vectors": len(library.vector_index),
         "answer_ms": summary(seconds),
@@ -523,12 +541,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--postgres-sizes", default="100000", help="scale corpora copied into PostgreSQL and timed there too"
     )
-    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"where report.json and report.md go (default: a new temporary folder; {RESULTS} holds the runs "
+        "the README cites, and is written only when named)",
+    )
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one, removed)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     peer_sizes = {int(s) for s in args.peer_sizes.split(",") if s}
     postgres_sizes = {int(s) for s in args.postgres_sizes.split(",") if s}
+    args.out = args.out or Path(tempfile.mkdtemp(prefix="citebot-bench-out-"))
     work = args.work or Path(tempfile.mkdtemp(prefix="citebot-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("MODEL_CACHE_DIR", str(Path.home() / ".cache" / "citebot"))
@@ -582,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
     print((args.out / "report.md").read_text())
+    print(f"(report in {args.out})")
     return 0
 
 
