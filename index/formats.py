@@ -12,6 +12,7 @@ gets a clear refusal: no text can be quoted from an image.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 import zipfile
@@ -55,6 +56,9 @@ def _rejoined(match: re.Match) -> str:
 _ENDS_SENTENCE = re.compile(r"[.!?:»”)\]]$")
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class _Metadata:
     title: str | None = None
@@ -72,7 +76,13 @@ def parse_document(data: bytes, suffix: str, *, name: str | None, source: str | 
     except (UnsupportedInput, InputTooLarge):
         raise
     except Exception as exc:  # a damaged or encrypted file: the library's own error, in French
-        raise UnsupportedInput(f"le document {suffix} est illisible ({type(exc).__name__} : {exc})") from exc
+        kind = {".pdf": "PDF", ".docx": "Word", ".odt": "OpenDocument"}[suffix]
+        # What the reader said (in English) goes to the log; the user is told what to do.
+        log.info("%s file not read: %s: %s", kind, type(exc).__name__, exc)
+        raise UnsupportedInput(
+            f"le document {suffix} est illisible : ce n'est pas un fichier {kind} valide, ou il est endommagé "
+            "(réenregistrez-le depuis son logiciel, ou envoyez le texte)"
+        ) from exc
     title = _useful_title(metadata.title)
     if title:  # the document names itself: its first heading is a section heading, not the title
         markdown = f"titre: {title}\n\n{markdown}"

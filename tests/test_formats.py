@@ -78,9 +78,16 @@ def test_a_pdf_without_text_is_refused_as_a_scan():
         parse_bytes(make_pdf([[], []]), name="scan.pdf", source=None, max_bytes=10**6)
 
 
-def test_a_damaged_pdf_gets_a_clear_refusal():
-    with pytest.raises(UnsupportedInput, match="illisible"):
-        parse_bytes(b"%PDF-1.4\n garbage", name="cassé.pdf", source=None, max_bytes=10**6)
+@pytest.mark.parametrize(
+    ("data", "name", "kind"),
+    [(b"%PDF-1.4\n garbage", "casse.pdf", "PDF"), (b"PK\x03\x04 broken zip", "casse.docx", "Word")],
+)
+def test_a_damaged_document_gets_a_clear_french_refusal(data, name, kind):
+    with pytest.raises(UnsupportedInput) as refused:
+        parse_bytes(data, name=name, source=None, max_bytes=10**6)
+    said = str(refused.value)
+    assert f"ce n'est pas un fichier {kind} valide, ou il est endommagé" in said
+    assert "Error" not in said and "zip" not in said  # the reader's own English stays in the log
 
 
 BLOCKS = [
