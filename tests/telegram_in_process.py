@@ -18,6 +18,9 @@ from telegram.ext import Application
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram.app import build_application
+from index.documents import parse_text
+from index.library import Library
+from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:in-process-test-token"
@@ -93,3 +96,24 @@ def pressed(user_id: int, message: dict, data: str, query_id: str | None = None)
     who = {"id": user_id, "is_bot": False, "first_name": "Lectrice"}
     query = {"id": query_id or str(next(_ids)), "from": who, "chat_instance": "1", "message": message, "data": data}
     return {"callback_query": query}
+
+
+# A small real library for these tests: two short articles, on the hashing embedder.
+PREFECT = (
+    "Le préfet de région nommé\n\nMarie Dupont a été nommée préfète de la région Bretagne mercredi. "
+    "Elle occupait auparavant le poste de directrice de cabinet du ministre de l'Intérieur.\n\n"
+    "Marie Dupont, préfète de la région Bretagne, a visité le port de Brest jeudi. "
+    "La préfète de région a rencontré les pêcheurs et les élus du Finistère pendant trois heures."
+)
+BEAVER = (
+    "Le castor revient en Loire\n\nLe castor d'Europe a recolonisé trente kilomètres de berges de la Loire. "
+    "Les naturalistes ont compté quarante familles de castors cette année."
+)
+PREFECT_QUESTION = "Qui a été nommée préfète de la région Bretagne ?"
+
+
+def two_article_library(directory: Path) -> Library:
+    """A library in `directory` holding `PREFECT` and `BEAVER`."""
+    library = Library(directory / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(text) for text in (PREFECT, BEAVER)])
+    return library

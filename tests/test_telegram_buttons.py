@@ -7,34 +7,25 @@ from __future__ import annotations
 import asyncio
 
 from bot.telegram import messages as msg
-from index.documents import parse_text
-from index.library import Library
-from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, chat_message, handle, pressed, private_message
+from tests.telegram_in_process import (
+    ADMIN,
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    chat_message,
+    handle,
+    pressed,
+    private_message,
+    two_article_library,
+)
 
 USER = 4242
-PREFECT = (
-    "Le préfet de région nommé\n\nMarie Dupont a été nommée préfète de la région Bretagne mercredi. "
-    "Elle occupait auparavant le poste de directrice de cabinet du ministre de l'Intérieur.\n\n"
-    "Marie Dupont, préfète de la région Bretagne, a visité le port de Brest jeudi. "
-    "La préfète de région a rencontré les pêcheurs et les élus du Finistère pendant trois heures."
-)
-BEAVER = (
-    "Le castor revient en Loire\n\nLe castor d'Europe a recolonisé trente kilomètres de berges de la Loire. "
-    "Les naturalistes ont compté quarante familles de castors cette année."
-)
-QUESTION = "Qui a été nommée préfète de la région Bretagne ?"
-
-
-def library_of(tmp_path, *texts: str) -> Library:
-    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
-    library.ingest([parse_text(text) for text in texts])
-    return library
+QUESTION = PREFECT_QUESTION
 
 
 def test_a_kept_page_quoting_an_article_deleted_since_is_not_shown_again(tmp_path):
-    library = library_of(tmp_path, PREFECT, BEAVER)
+    library = two_article_library(tmp_path)
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
@@ -52,7 +43,7 @@ def test_a_kept_page_quoting_an_article_deleted_since_is_not_shown_again(tmp_pat
 
 
 def test_pressing_an_article_s_card_button_over_and_over_sends_no_more_cards_than_questions_allowed(tmp_path):
-    library = library_of(tmp_path, PREFECT, BEAVER)
+    library = two_article_library(tmp_path)
     group = {"id": -100777, "type": "supergroup", "title": "Voisins"}
     member = 32  # anyone in the group may press the buttons under another's answer
 

@@ -8,29 +8,12 @@ import asyncio
 import threading
 import time
 
-from index.documents import parse_text
 from index.library import Library
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_in_process import TOKEN, bot_in_process, private_message
+from tests.telegram_in_process import PREFECT_QUESTION, TOKEN, bot_in_process, private_message, two_article_library
 
-PREFECT = (
-    "Le préfet de région nommé\n\nMarie Dupont a été nommée préfète de la région Bretagne mercredi. "
-    "Elle occupait auparavant le poste de directrice de cabinet du ministre de l'Intérieur.\n\n"
-    "Marie Dupont, préfète de la région Bretagne, a visité le port de Brest jeudi. "
-    "La préfète de région a rencontré les pêcheurs et les élus du Finistère pendant trois heures."
-)
-BEAVER = (
-    "Le castor revient en Loire\n\nLe castor d'Europe a recolonisé trente kilomètres de berges de la Loire. "
-    "Les naturalistes ont compté quarante familles de castors cette année."
-)
-QUESTION = "Qui a été nommée préfète de la région Bretagne ?"
-
-
-def library_of(tmp_path) -> Library:
-    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
-    library.ingest([parse_text(text) for text in (PREFECT, BEAVER)])
-    return library
+QUESTION = PREFECT_QUESTION
 
 
 def replies_to(telegram: FakeTelegram, chat_id: int) -> list[str]:
@@ -47,7 +30,7 @@ async def polled(telegram: FakeTelegram, application, users: list[int], replies:
 
 
 def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
-    library = library_of(tmp_path)
+    library = two_article_library(tmp_path)
     users = list(range(500, 506))
 
     async def scenario(telegram: FakeTelegram) -> None:
@@ -67,7 +50,7 @@ def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
 
 
 def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp_path):
-    library = library_of(tmp_path)
+    library = two_article_library(tmp_path)
     user = 600
 
     async def scenario(telegram: FakeTelegram) -> None:
@@ -96,7 +79,7 @@ class HeldEmbedder(HashingEmbedder):
 
 
 def test_questions_are_answered_while_articles_are_being_added_even_the_asker_s_own(tmp_path):
-    library_of(tmp_path).close()
+    two_article_library(tmp_path).close()
     held = HeldEmbedder()
     library = Library(tmp_path / "index", held, max_words=30)
     adders, asker = list(range(700, 708)), 800  # more ingests at once than the bot has threads
