@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import small_talk
+from index.sources import is_url
 
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80
@@ -17,8 +18,16 @@ ARTICLE_WORDS = 80
 
 def holds_words(text: str) -> bool:
     """Whether `text` has a letter or a digit: "?", "…" or "👍" alone asks nothing that a
-    search could answer (it would only be told that nothing was found)."""
+    search could answer (it would only be told that nothing was found); "2023 ?" may follow
+    a question on another year."""
     return any(character.isalnum() for character in text)
+
+
+def is_bare_link(text: str) -> bool:
+    """Whether `text` is a web address alone: someone who wants the page added, or asked
+    about, is told how (searched, its words quoted a passage with "www" or "fr" in it)."""
+    words = text.split()
+    return len(words) == 1 and is_url(words[0])
 
 
 def reads_as_article(text: str) -> bool:
@@ -49,7 +58,7 @@ def questions_in(text: str) -> list[str]:
 
 # What a message is when it asks the library nothing: empty, without a word, an article pasted
 # where a question was expected, or small talk (`bot.small_talk`).
-Aside = Literal["blank", "no words", "pasted article"] | SmallTalk
+Aside = Literal["blank", "no words", "pasted article", "link"] | SmallTalk
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     text = text.strip()
     if not text:
         return Said(aside="blank")
+    if is_bare_link(text):
+        return Said(aside="link")
     if not holds_words(text):
         return Said(aside="no words")
     talk = small_talk(text)  # "Bonjour", "Merci !", "aide": nothing to search

@@ -118,6 +118,8 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
             return replies.NO_QUESTION
         case "pasted article":
             return replies.PASTED_ARTICLE
+        case "link":
+            return replies.BARE_LINK
         case "help":
             return HELP
         case talk:

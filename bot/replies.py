@@ -39,6 +39,10 @@ PASTED_ARTICLE = (
     "Ce texte ressemble à un article plutôt qu'à une question : pour l'ajouter, tapez /ingest suivi "
     "du texte ; pour poser une question, écrivez-la en une phrase."
 )
+BARE_LINK = (
+    "Pour ajouter cette page à la bibliothèque, envoyez /ingest suivi de son adresse ; pour poser "
+    "une question sur ce qu'elle dit, écrivez-la en une phrase."
+)
 WHICH_ARTICLE = (
     "De quel article ? Nommez son sujet (par exemple « Qui a écrit l'article sur le castor ? »), "
     "ou posez d'abord une question sur ce sujet, puis redemandez."

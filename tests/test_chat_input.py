@@ -52,6 +52,13 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
         ("?? 👍", True, "no words", ()),
         ("Merci beaucoup !", True, "thanks", ()),
         ("Bonjour", False, "greeting", ()),
+        (" https://www.lemonde.fr/planete/article/castor.html ", True, "link", ()),  # to add, or to ask about
+        (
+            "https://www.lemonde.fr/castor.html dit quoi du castor ?",
+            True,
+            None,
+            ("https://www.lemonde.fr/castor.html dit quoi du castor ?",),
+        ),
         ("aide", False, "help", ()),
         (LONG_TEXT, True, "pasted article", ()),
         (LONG_TEXT, False, None, (LONG_TEXT.strip(),)),  # a group or /ask: searched as it is

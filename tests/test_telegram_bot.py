@@ -198,6 +198,11 @@ def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, tele
         assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
 
 
+def test_a_link_alone_is_answered_with_how_to_add_its_page_not_searched(bot, telegram):
+    reply = ask(telegram, 16, USER, "https://www.exemple.fr/actualites/castor-loire.html", "/ingest")
+    assert "Pour ajouter cette page à la bibliothèque" in reply and "rien trouvé" not in reply
+
+
 def test_an_unknown_command_or_a_photo_in_private_gets_told_what_the_bot_reads(bot, telegram):
     assert "/help" in ask(telegram, 17, STRANGER, "/recherche OTAN", "Je ne connais pas cette commande")
     photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 90, "height": 90}]

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 
 from bot.chat_input import what_is_said
 from bot.permissions import is_admin
-from bot.replies import NO_QUESTION, NOTHING_FOUND, read_on_reply
+from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, read_on_reply
 from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
@@ -82,6 +82,9 @@ async def answer_question(update: Update, context: Context, text: str, *, may_be
             return
         case "pasted article":
             await reply(message, msg.ARTICLE_HINT)
+            return
+        case "link":
+            await reply(message, msg.e(BARE_LINK))
             return
         case "help":
             await cmd_help(update, context)
