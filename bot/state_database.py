@@ -89,7 +89,10 @@ CREATE TABLE IF NOT EXISTS conversations (
 );
 """
 # SQLite's INTEGER is 64 bits (Telegram's chat ids need more than 32); an INTEGER PRIMARY KEY is numbered.
-_SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY"}
+# AUTOINCREMENT: an id once given is never given again (a feed unfollowed, then another
+# followed: a poll of the first still under way, or a late `/unfollow 3`, must not reach the
+# second), as PostgreSQL's sequences do. Databases made before keep SQLite's plain rowid.
+_SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"}
 _POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
 
 

@@ -339,3 +339,15 @@ def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_
     assert reports[-1].given_up == [
         (site.origin + f"/articles/{STORIES[0].slug}", "l'article n'a pas pu être ajouté (RuntimeError)")
     ]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_feed_s_id_is_never_given_to_another_feed(backend, tmp_path, request):
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    state = BotState.open(tmp_path / "bot.sqlite3", url)
+    first, _ = state.add_feed("https://exemple.fr/a.xml", "A", 30, None)
+    second, _ = state.add_feed("https://exemple.fr/b.xml", "B", 30, None)
+    state.remove_feed(second.id)  # the latest one unfollowed: a late `/unfollow` of it must find nothing
+    third, _ = state.add_feed("https://exemple.fr/c.xml", "C", 30, None)
+    assert third.id not in (first.id, second.id)
+    state.close()
