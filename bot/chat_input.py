@@ -10,7 +10,7 @@ from typing import Literal
 
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import small_talk
-from index.sources import is_url
+from index.documents import is_url
 
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80

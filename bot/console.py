@@ -23,9 +23,10 @@ from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal
 from index.conversation import Topic
 from index.decoding import readable
+from index.documents import is_url
 from index.errors import InputError, LibraryError
 from index.library import Library
-from index.sources import is_url, parse_bytes
+from index.sources import parse_bytes
 
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
 HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?

@@ -106,7 +106,8 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.decoding import readable
-    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, is_url, parse_bytes, read_file
+    from index.documents import is_url
+    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
         try:

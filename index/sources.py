@@ -38,10 +38,6 @@ _MAX_REDIRECTS = 5
 USER_AGENT = "citebot/0.1 (+https://github.com/; article ingestion)"
 
 
-def is_url(value: str) -> bool:
-    return value.lower().startswith(("http://", "https://"))
-
-
 def parse_bytes(
     data: bytes,
     *,

@@ -22,8 +22,9 @@ from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
 from bot.telegram.sending import edit, reply
+from index.documents import is_url
 from index.errors import InputError, LibraryError
-from index.sources import is_url, parse_bytes
+from index.sources import parse_bytes
 
 log = logging.getLogger("bot.telegram")
 CHANNEL = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z]\w{3,31})/?$")

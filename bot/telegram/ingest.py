@@ -20,10 +20,10 @@ from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, reply, typing
-from index.documents import Document
+from index.documents import Document, is_url
 from index.errors import InputError
 from index.numbers import french
-from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, is_url, parse_bytes
+from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, parse_bytes
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
