@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -145,7 +146,13 @@ class FeedFollower:
         pending = self.state.pending_entries(feed_id, [e.key for e in listed])
         waiting = [e for e in in_publication_order(listed) if e.key in pending]
         entries = waiting[-self.settings.feed_max_entries :]  # the newest, oldest first
-        added, duplicates, given_up_now = self._ingest(feed_id, entries)
+        try:
+            added, duplicates, given_up_now = self._ingest(feed_id, entries)
+        except Exception as exc:  # the library cannot store anything (a full disk): a failed poll,
+            log.warning("feed %s: articles not stored", feed.url, exc_info=exc)  # entries tried again
+            said = f"les articles n'ont pas pu être enregistrés ({type(exc).__name__})"
+            updated = self.state.feed_polled(feed_id, error=said) or feed
+            return PollReport(updated, error=said, failures_before=before)
         # Entries left for later polls: the next request must not be answered "not modified".
         complete = len(entries) == len(waiting)
         updated = self.state.feed_polled(
@@ -193,6 +200,8 @@ class FeedFollower:
         try:
             return list(zip((e for e, _ in documents), self.library.ingest([d for _, d in documents]), strict=True))
         except Exception as exc:
+            if _storage_failure(exc):  # not this article's fault: the poll fails, nothing is given up
+                raise
             if len(documents) == 1:
                 entry = documents[0][0]
                 log.warning("feed entry %s could not be stored", entry.link or entry.key, exc_info=exc)
@@ -222,6 +231,12 @@ class FeedFollower:
             page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
             return _with_entry(parse_html(page, url=entry.link, source=entry.link or entry.key), entry)
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
+
+
+def _storage_failure(exc: BaseException) -> bool:
+    """Whether `exc` says the library's storage failed (a full disk, a database away) rather
+    than that one article could not be taken."""
+    return isinstance(exc, OSError | sqlite3.Error) or type(exc).__module__.startswith("psycopg")
 
 
 def in_publication_order(entries: list[FeedEntry]) -> list[FeedEntry]:

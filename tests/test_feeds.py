@@ -351,3 +351,27 @@ def test_a_feed_s_id_is_never_given_to_another_feed(backend, tmp_path, request):
     third, _ = state.add_feed("https://exemple.fr/c.xml", "C", 30, None)
     assert third.id not in (first.id, second.id)
     state.close()
+
+
+class FullDisk:
+    """The library, on a disk that is full for a while: nothing can be stored."""
+
+    def __init__(self, library) -> None:
+        self.library, self.full = library, True
+
+    def ingest(self, documents, progress=None):
+        if self.full:
+            raise OSError(28, "No space left on device")
+        return self.library.ingest(documents, progress)
+
+
+def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, library):
+    disk = FullDisk(library)
+    reader = FeedFollower(disk, follower.state, follower.settings)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    reports = [reader.poll(feed.id) for _ in range(4)]  # more polls than an entry's attempts
+    assert all(r.error == "les articles n'ont pas pu être enregistrés (OSError)" for r in reports)
+    assert not any(r.given_up for r in reports) and reader.state.feed(feed.id).failures == 4
+    disk.full = False
+    recovered = reader.poll(feed.id)
+    assert len(recovered.added) == 2 and not recovered.error  # the entries waited, the validators too
