@@ -10,7 +10,6 @@ answers more often than one vector per passage, and says which sentence answers
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
@@ -72,7 +71,6 @@ def normalise_url(url: str | None) -> str | None:
 # one (a pasted line, a page's whole headline block) would leave the model no room for the
 # sentence, and every sentence of the article the same vector.
 CONTEXT_WORDS = 32
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def passage_context(title: str, heading: str | None, passage: str) -> str:
@@ -88,27 +86,24 @@ def _lead(text: str | None) -> str | None:
 
 def storable(document: Document) -> Document:
     """`document` as text a database stores: half of an emoji ("\\ud83d", a page's JSON-LD cut
-    it) cannot be written, and failed the whole batch it came in; a title is at most
-    `META_VALUE_CHARS`."""
-    fields = (document.title, *(b.text for b in document.blocks), document.date, document.author, document.url)
-    if any(value and _LONE_SURROGATE.search(value) for value in (*fields, document.source)):
-        document = replace(
-            document,
-            title=readable(document.title),
-            blocks=tuple(replace(block, text=readable(block.text)) for block in document.blocks),
-            **{
-                name: readable(value) if value else value
-                for name, value in (
-                    ("date", document.date),
-                    ("author", document.author),
-                    ("url", document.url),
-                    ("source", document.source),
-                )
-            },
-        )
-    if len(document.title) > META_VALUE_CHARS:
-        document = replace(document, title=document.title[:META_VALUE_CHARS].rsplit(" ", 1)[0] + "…")
-    return document
+    it) cannot be written, and failed the whole batch it came in (`readable` makes it U+FFFD);
+    a title is at most `META_VALUE_CHARS`."""
+
+    def text(value: str | None) -> str | None:
+        return readable(value) if value else value
+
+    title = readable(document.title)
+    if len(title) > META_VALUE_CHARS:
+        title = title[:META_VALUE_CHARS].rsplit(" ", 1)[0] + "…"
+    return replace(
+        document,
+        title=title,
+        blocks=tuple(replace(block, text=readable(block.text)) for block in document.blocks),
+        date=text(document.date),
+        author=text(document.author),
+        url=text(document.url),
+        source=text(document.source),
+    )
 
 
 def prepare(
