@@ -9,6 +9,7 @@ from bot.feeds import PollReport
 from bot.replies import plural
 from bot.state import ChannelRow, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, safe_link, shorten
+from index.numbers import french_minutes
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
@@ -31,11 +32,9 @@ def _feed_name(feed: FeedRow) -> str:
 def _every(minutes: float) -> str:
     if minutes >= 60 and minutes % 60 == 0:
         return plural(int(minutes // 60), "heure")
-    if minutes == int(minutes):
-        return plural(int(minutes), "minute")
     if minutes < 1:
         return f"{round(minutes * 60)} s"
-    return f"{minutes:.2f}".rstrip("0").replace(".", ",") + (" minute" if minutes < 2 else " minutes")  # "1,5 minute"
+    return french_minutes(minutes) + (" minute" if minutes < 2 else " minutes")  # "1,5 minute", "30 minutes"
 
 
 def followed_html(report: PollReport) -> str:
