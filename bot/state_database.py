@@ -137,16 +137,19 @@ class PostgresDatabase:
     SCHEMA = "citebot_bot"
 
     def __init__(self, url: str) -> None:
-        from index.pg_store import APPLICATION_LOCK_KEY
+        from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection
 
         self.url, self.lock_key = url, APPLICATION_LOCK_KEY
         self.lock = threading.Lock()
-        self._db = self._connect()
-        with self._db.transaction():
-            self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
+        # Opened again once the server has closed it (a restart, a failover): the first
+        # statement of each call goes through `execute_first`.
+        self._db = KeptConnection(self._connect)
+        db = self._db.current()
+        with db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
             for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
                 if statement.strip():
-                    self._db.execute(statement)
+                    db.execute(statement)
 
     def _connect(self):
         from index.pg_store import connect
@@ -156,36 +159,26 @@ class PostgresDatabase:
         connection.execute(f"SET search_path TO {self.SCHEMA}")
         return connection
 
-    def _connection(self):
-        """The connection kept, or a new one once the server has closed it (a restart, a
-        failover): the first statement of each call goes through `execute_first`."""
-        if self._db.closed:
-            self._db = self._connect()
-        return self._db
-
     @contextmanager
     def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        from index.pg_store import execute_first
-
         with self.lock:
-            execute_first(self._connection, "BEGIN")
+            self._db.execute_first("BEGIN")
+            db = self._db.connection
             try:
-                self._db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
+                db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))
                 yield self._run
             except BaseException:
-                if not self._db.closed:
-                    self._db.execute("ROLLBACK")
+                if not db.closed:
+                    db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            db.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        from index.pg_store import execute_first
-
         with self.lock:
-            return _rows(execute_first(self._connection, sql.replace("?", "%s"), params))
+            return _rows(self._db.execute_first(sql.replace("?", "%s"), params))
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return _rows(self._db.execute(sql.replace("?", "%s"), params))
+        return _rows(self._db.connection.execute(sql.replace("?", "%s"), params))
 
     def close(self) -> None:
         with self.lock:

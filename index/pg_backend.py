@@ -15,6 +15,7 @@ reentrant within a process), and the reindex lock (one reindex at a time, a seco
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -30,7 +31,7 @@ import numpy as np
 
 from index.errors import IndexMismatch, ModelError, ReindexRunning
 from index.manifest import IndexConfig, differences
-from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, PgStore, connect, execute_first
+from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, KeptConnection, PgStore, connect
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
@@ -107,26 +108,18 @@ class _AdvisoryLock:
         self.url, self.key = url, key
         self._local = threading.RLock()
         self._depth = 0
-        self._connection = None
+        self._session = KeptConnection(functools.partial(connect, url, vectors=False))
 
     def __enter__(self) -> _AdvisoryLock:
         self._local.acquire()
         try:
             if self._depth == 0:
-                self._take()
+                self._session.execute_first("SELECT pg_advisory_lock(%s)", (self.key,))
         except BaseException:  # not taken: the other threads must not wait for it for ever
             self._local.release()
             raise
         self._depth += 1
         return self
-
-    def _take(self) -> None:
-        execute_first(self._live_connection, "SELECT pg_advisory_lock(%s)", (self.key,))
-
-    def _live_connection(self):
-        if self._connection is None or self._connection.closed:
-            self._connection = connect(self.url, vectors=False)
-        return self._connection
 
     def __exit__(self, *exc: object) -> None:
         import psycopg
@@ -135,21 +128,20 @@ class _AdvisoryLock:
             self._depth -= 1
             if self._depth == 0:
                 try:
-                    self._connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
+                    self._session.connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
                 except psycopg.Error as error:  # the session was cut, and its lock went with it
                     log.warning("advisory lock %s: its session was lost before the unlock (%s)", self.key, error)
-                    self._connection.close()
+                    self._session.close()
         finally:
             self._local.release()
 
     def ensure_held(self) -> None:
         """Raises when the session holding the lock has been cut (a timeout, a pooler, an
         administrator): its lock went with it, and another writer may be in."""
-        self._connection.execute("SELECT 1")
+        self._session.connection.execute("SELECT 1")
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
+        self._session.close()
 
 
 @dataclass
@@ -158,8 +150,11 @@ class PgBackend:
 
     url: str
     _write_lock: _AdvisoryLock | None = field(default=None, init=False, repr=False)
-    _control: object = field(default=None, init=False, repr=False)  # one connection for the control row
+    _control: KeptConnection = field(init=False, repr=False)  # one connection for the control row
     _control_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._control = KeptConnection(functools.partial(connect, self.url, vectors=False))
 
     # --- what the library asks of any backend ------------------------------------------
     @property
@@ -344,24 +339,18 @@ class PgBackend:
         if self._write_lock is not None:
             self._write_lock.close()
         with self._control_lock:
-            if self._control is not None:
-                self._control.close()
+            self._control.close()
 
     # --- the control row -------------------------------------------------------------
     def _state(self) -> tuple[str, str, int] | None:
         """The control row (asked at every question: one connection kept for it)."""
         with self._control_lock:
-            exists = execute_first(self._control_connection, "SELECT to_regclass(%s)", (f"{CONTROL}.state",))
-            connection = self._control
+            exists = self._control.execute_first("SELECT to_regclass(%s)", (f"{CONTROL}.state",))
+            connection = self._control.connection
             if exists.fetchone()[0] is None:
                 return None
             row = connection.execute(f"SELECT library, manifest, generation FROM {CONTROL}.state").fetchone()
         return (row[0], row[1], int(row[2])) if row else None
-
-    def _control_connection(self):
-        if self._control is None or self._control.closed:
-            self._control = connect(self.url, vectors=False)
-        return self._control
 
     def _new_schema_name(self) -> str:
         with connect(self.url, vectors=False) as connection:

@@ -557,6 +557,31 @@ def _schema_connection(url: str, schema: str):
     return connection
 
 
+class KeptConnection:
+    """One connection kept from one unit of work to the next (an advisory lock's session, the
+    control row, the bot's state), opened on first use and again once the server has closed
+    it. Its owner serialises the use of it; `close` closes the one kept, if any."""
+
+    def __init__(self, open_connection: Callable[[], Any]) -> None:
+        self._open = open_connection
+        self.connection: Any = None  # the one kept: the statements after a unit's first use it
+
+    def current(self):
+        """The kept connection, or a new one when there is none or the server closed it."""
+        if self.connection is None or self.connection.closed:
+            self.connection = self._open()
+        return self.connection
+
+    def execute_first(self, sql: str, params: Sequence[object] = ()):
+        """The first statement of a unit of work, run again on a new session when the kept
+        one was cut while it sat idle (see `execute_first`)."""
+        return execute_first(self.current, sql, params)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
 def execute_first(current: Callable[[], Any], sql: str, params: Sequence[object] = ()):
     """The first statement of a unit of work, run on the kept connection `current()` gives;
     when the server had cut that session while it sat idle (a restart, a failover, an idle

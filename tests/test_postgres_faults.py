@@ -73,8 +73,9 @@ class LockCutAtTheSwap(PgBackend):
             self._cut_lock_session()
 
     def _cut_lock_session(self) -> None:
+        session = self._write_lock._session.connection
         with connect(self.url, vectors=False) as connection:
-            connection.execute("SELECT pg_terminate_backend(%s)", (self._write_lock._connection.info.backend_pid,))
+            connection.execute("SELECT pg_terminate_backend(%s)", (session.info.backend_pid,))
 
 
 @pytest.mark.parametrize("cut_after", [False, True], ids=["cut-before-the-swap", "cut-after-the-swap"])
