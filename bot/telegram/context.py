@@ -65,11 +65,11 @@ class BotService:
     async def run_long(self, work: Callable[..., T], *args: object) -> T:
         """`work(*args)` on the long-work threads (ingests, a reindex): at most
         `LONG_WORK_THREADS` at once, the others queued, questions never behind them."""
-        return await asyncio.get_running_loop().run_in_executor(self.long_work, functools.partial(work, *args))
+        return await _run_on(self.long_work, work, *args)
 
     async def run_feed(self, work: Callable[..., T], *args: object) -> T:
         """`work(*args)` on the feeds' thread: one poll at a time, never an ingest's wait."""
-        return await asyncio.get_running_loop().run_in_executor(self.feed_work, functools.partial(work, *args))
+        return await _run_on(self.feed_work, work, *args)
 
     def close(self) -> None:
         """Queued long work dropped; the running work finishes on its own threads."""
@@ -79,6 +79,10 @@ class BotService:
     @property
     def reindex_running(self) -> bool:
         return self.reindexing is not None and not self.reindexing.done()
+
+
+async def _run_on(executor: ThreadPoolExecutor, work: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(executor, functools.partial(work, *args))
 
 
 class Context(CallbackContext[ExtBot, dict, dict, dict]):
