@@ -4,11 +4,11 @@ import os
 import sys
 
 from bot.native_libraries import prepare_native_libraries
-from index.cpu import cpu_flags
+from index.cpu import container_cores, cpu_flags
 
 
 def run() -> int:
-    prepare_native_libraries(os.environ, cpu_flags())  # before anything loads FAISS or ONNX Runtime
+    prepare_native_libraries(os.environ, cpu_flags(), container_cores())  # before anything loads FAISS or ONNX Runtime
     from bot.cli import main
 
     return main()

@@ -39,17 +39,26 @@ from index.cpu import faiss_blas_kernels, openblas_kernels
 OPENBLAS_CORE_TYPE = "OPENBLAS_CORETYPE"
 ONNX_RUNTIME_TELEMETRY_OFF = "ORT_DISABLE_TELEMETRY"
 OPENMP_SPIN_COUNT = "GOMP_SPINCOUNT"
+THREAD_COUNTS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")  # FAISS's OpenMP and BLAS, PyTorch's
 FAISS_SPIN_COUNT = "1000"  # libgomp's own count when threads outnumber cores
 
 
-def prepare_native_libraries(environment: MutableMapping[str, str], flags: frozenset[str]) -> None:
+def prepare_native_libraries(
+    environment: MutableMapping[str, str], flags: frozenset[str], container_cores: int | None = None
+) -> None:
     """Set in `environment`, before FAISS or ONNX Runtime loads: the OpenBLAS kernels these CPU
     `flags` run fastest, unless an operator named some (their choice is kept) or the CPU has
-    neither AVX-512 nor AVX2 (OpenBLAS's own detection is then as good as any); and ONNX
-    Runtime's telemetry off. Both stay for the processes the bot starts: they run on the same
-    CPU, under the same rules. Then FAISS is loaded, its OpenMP threads told to spin briefly
-    (the setting gone from `environment` afterwards, unless an operator made it)."""
+    neither AVX-512 nor AVX2 (OpenBLAS's own detection is then as good as any); ONNX Runtime's
+    telemetry off; and, when a container's CPU quota allows fewer cores than the CPUs the
+    process sees (`container_cores`, `index.cpu.container_cores`), that many threads for the
+    OpenMP and BLAS runtimes, which count CPUs, not the quota (an operator's counts kept). They
+    stay for the processes the bot starts: they run on the same CPU, under the same rules. Then
+    FAISS is loaded, its OpenMP threads told to spin briefly (the setting gone from
+    `environment` afterwards, unless an operator made it)."""
     environment[ONNX_RUNTIME_TELEMETRY_OFF] = "1"
+    if container_cores is not None:
+        for variable in THREAD_COUNTS:
+            environment.setdefault(variable, str(container_cores))
     kernels = openblas_kernels(flags)
     if kernels is not None:
         environment.setdefault(OPENBLAS_CORE_TYPE, kernels)

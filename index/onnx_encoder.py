@@ -18,7 +18,6 @@ their own, so that opening it is quick.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import warnings
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from index.batching import Progress
+from index.cpu import usable_cores
 from index.errors import ModelError
 from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
@@ -36,7 +36,7 @@ ONNX_INT8_MODEL = Path("onnx") / "model-int8.onnx"
 # copying a 236 MB protocol buffer, which opens a session in under a tenth of a second
 # instead of nearly half a second (README, "Model").
 ONNX_INT8_WEIGHTS = ONNX_INT8_MODEL.with_name("model-int8.onnx.data")
-QUESTION_THREADS = min(os.cpu_count() or 1, 4)  # a question asked alone runs on the cores, up to 4
+QUESTION_THREADS = min(usable_cores(), 4)  # a question asked alone runs on the cores, up to 4
 _INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
 
 
@@ -263,7 +263,7 @@ class OnnxEncoder:
         # thread, run by a worker per core, keeps every core busy with a text of its own,
         # which takes less time than the same texts in turn on all the cores (one thread
         # wastes nothing waiting for another). Opened when several texts first come.
-        self.passage_workers = min(os.cpu_count() or 1, 8)
+        self.passage_workers = min(usable_cores(), 8)
         self._one_thread = None
         self._held: HeldWeights | None = None  # once a process that answers for long asks for it
         self._opening = threading.Lock()

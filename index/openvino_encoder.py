@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from index.batching import Progress, encode_sorted
-from index.cpu import cpu_flags
+from index.cpu import cpu_flags, usable_cores
 from index.errors import ModelError
 from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
@@ -284,7 +284,7 @@ class OpenVinoEncoder:
         self.precision = precision
         options = {
             "PERFORMANCE_HINT": "LATENCY",  # one stream using every thread: best for a question and a batch
-            "INFERENCE_NUM_THREADS": min(os.cpu_count() or 1, 4),
+            "INFERENCE_NUM_THREADS": min(usable_cores(), 4),
             "INFERENCE_PRECISION_HINT": _INFERENCE_PRECISION[self.precision],
         }
         cpu = " ".join([core.get_property("CPU", "FULL_DEVICE_NAME"), *capabilities])

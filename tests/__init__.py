@@ -5,6 +5,6 @@ matrix kernels for this CPU, ONNX Runtime's telemetry off) before anything loads
 import os
 
 from bot.native_libraries import prepare_native_libraries
-from index.cpu import cpu_flags
+from index.cpu import container_cores, cpu_flags
 
-prepare_native_libraries(os.environ, cpu_flags())
+prepare_native_libraries(os.environ, cpu_flags(), container_cores())

@@ -12,9 +12,10 @@ from bot.native_libraries import (
     ONNX_RUNTIME_TELEMETRY_OFF,
     OPENBLAS_CORE_TYPE,
     OPENMP_SPIN_COUNT,
+    THREAD_COUNTS,
     prepare_native_libraries,
 )
-from index.cpu import cpu_flags, openblas_kernels
+from index.cpu import container_cores, cpu_flags, openblas_kernels, quota_cores
 from tests.conftest import ROOT
 
 # Flags of the two CPU classes this project is measured on, as Linux lists them (abridged).
@@ -47,6 +48,35 @@ def test_onnx_runtime_telemetry_is_off_whatever_the_environment_said():
     environment = {ONNX_RUNTIME_TELEMETRY_OFF: "0"}
     prepare_native_libraries(environment, AMX_XEON)
     assert environment[ONNX_RUNTIME_TELEMETRY_OFF] == "1"
+
+
+def test_a_container_s_cpu_quota_is_read_from_either_version_of_its_control_group(tmp_path):
+    assert quota_cores("150000", "100000") == 2  # a core and a half: two threads
+    assert quota_cores("max", "100000") is None and quota_cores("-1", "100000") is None
+    assert quota_cores("", "x") is None
+
+    seen = len(os.sched_getaffinity(0))
+    one_core = 1 if seen > 1 else None  # a quota is only a limit when it allows fewer than seen
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "cpu.max").write_text("100000 100000\n")
+    assert container_cores(tmp_path / "v2") == one_core
+    (tmp_path / "v1" / "cpu").mkdir(parents=True)
+    (tmp_path / "v1" / "cpu" / "cpu.cfs_quota_us").write_text("50000\n")
+    (tmp_path / "v1" / "cpu" / "cpu.cfs_period_us").write_text("100000\n")
+    assert container_cores(tmp_path / "v1") == one_core
+    (tmp_path / "v2" / "cpu.max").write_text(f"{seen * 100000} 100000\n")
+    assert container_cores(tmp_path / "v2") is None
+    assert container_cores(tmp_path / "none") is None  # no control group mounted: no limit known
+
+
+def test_native_threads_follow_a_container_s_quota_unless_an_operator_counted_them():
+    environment = {"OMP_NUM_THREADS": "3"}
+    prepare_native_libraries(environment, AMX_XEON, container_cores=2)
+    assert environment["OMP_NUM_THREADS"] == "3" and environment["OPENBLAS_NUM_THREADS"] == "2"
+
+    without_quota = {}
+    prepare_native_libraries(without_quota, AMX_XEON)
+    assert not set(THREAD_COUNTS) & set(without_quota)  # the runtimes count the CPUs themselves
 
 
 def how_the_bot_computes(tmp_path, model_cache, environment: dict[str, str]) -> dict:

