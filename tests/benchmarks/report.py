@@ -2,6 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What one class of CPU is held to (issue 14): the AVX2-only class's targets hold for
+    every class, a faster CPU being no excuse for a slower product; the AMX class keeps the
+    ingest rate it was held to before (README, "What misses, and why")."""
+
+    cpu_class: str
+    question_embedding_ms: float = 10  # p50, the stage in the answers
+    answer_ms: tuple[float, float] = (20, 30)  # p50, p95 at 100k passages
+    ingest_passages_per_s: float = 15
+    cold_start_s: float = 2
+
+
+def targets_for(flags: list[str] | frozenset[str]) -> Targets:
+    """The targets of the class of CPU these flags (Linux's names) make."""
+    if "amx_bf16" in flags:
+        return Targets("AMX", ingest_passages_per_s=60)
+    return Targets("AVX2 and up")
+
+
 # Answer latency against txtai's in the same run (issue 14): with its own model, and given our
 # question encoder, so that only the indexes and the ranking are compared.
 TXTAI_RATIO = 0.4
@@ -54,13 +77,22 @@ def markdown(report: dict) -> str:
     real = report.get("real")
     scale = report.get("scale", {})
     big = scale.get("100000")
+    targets = targets_for(m.get("cpu_flags", []))
+    lines += [f"Targets of the {targets.cpu_class} class of CPU.", ""]
     lines += ["| figure | measured | target |", "|---|---|---|"]
     if big:
         answer = big["answer_ms"]
+        p50, p95 = targets.answer_ms
         lines.append(
             f"| answer at {big['passages']:,} passages, p50 / p95 | {answer['p50']:.1f} / {answer['p95']:.1f} ms"
-            f"{_check(answer['p50'] <= 25 and answer['p95'] <= 60)} | ≤ 25 / ≤ 60 ms |"
+            f"{_check(answer['p50'] <= p50 and answer['p95'] <= p95)} | ≤ {p50:g} / ≤ {p95:g} ms |"
         )
+        embedding, most = big["stages_ms"].get("embedding"), targets.question_embedding_ms
+        if embedding:
+            lines.append(
+                f"| … the question's embedding in those answers, p50 | {embedding['p50']:.2f} ms"
+                f"{_check(embedding['p50'] <= most)} | ≤ {most:g} ms |"
+            )
         txtai = big.get("peers", {}).get("txtai")
         if txtai:
             ratio = answer["p50"] / txtai["answer_ms"]["p50"]
@@ -97,7 +129,8 @@ def markdown(report: dict) -> str:
         ingest = real["ingest"]
         lines.append(
             f"| ingest, real eval articles ({ingest['precision']}) | {ingest['pipeline_passages_per_s']:.1f} passages/s"
-            f"{_check(ingest['pipeline_passages_per_s'] >= 60)} | ≥ 60 /s |"
+            f"{_check(ingest['pipeline_passages_per_s'] >= targets.ingest_passages_per_s)} "
+            f"| ≥ {targets.ingest_passages_per_s:g} /s |"
         )
         lines.append(
             f"| pipeline overhead over the embedder alone ({ingest['raw_encode_passages_per_s']:.1f} /s) "
@@ -119,7 +152,10 @@ def markdown(report: dict) -> str:
     if big and "cold_start" in big:
         cold = big["cold_start"]["median_s"]
         rss = big["memory"]["peak_mb"]
-        lines.append(f"| cold start at 100k (`python -m bot ask`) | {cold:.2f} s{_check(cold <= 3)} | ≤ 3 s |")
+        lines.append(
+            f"| cold start at 100k (`python -m bot ask`) | {cold:.2f} s{_check(cold <= targets.cold_start_s)} "
+            f"| ≤ {targets.cold_start_s:g} s |"
+        )
         lines.append(f"| peak RSS at 100k (open + 100 answers) | {rss} MB{_check(rss <= 1536)} | ≤ 1.5 GB |")
         lines.append(f"| disk per 100k passages | {big['disk_mb_per_100k']:.0f} MB | — |")
     if big and "lexical" in big["stages_ms"]:
