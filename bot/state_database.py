@@ -91,7 +91,8 @@ CREATE TABLE IF NOT EXISTS conversations (
 # SQLite's INTEGER is 64 bits (Telegram's chat ids need more than 32); an INTEGER PRIMARY KEY is numbered.
 # AUTOINCREMENT: an id once given is never given again (a feed unfollowed, then another
 # followed: a poll of the first still under way, or a late `/unfollow 3`, must not reach the
-# second), as PostgreSQL's sequences do. Databases made before keep SQLite's plain rowid.
+# second), as PostgreSQL's sequences do. Tables made before it are rebuilt with it
+# (`_numbered_once`).
 _SQLITE_TYPES = {"integer": "INTEGER", "real": "REAL", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT"}
 _POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "BIGSERIAL PRIMARY KEY"}
 
@@ -105,6 +106,7 @@ class SQLiteDatabase:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
+        _numbered_once(self._db)
         self.lock = threading.Lock()
 
     @contextmanager
@@ -128,6 +130,42 @@ class SQLiteDatabase:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+
+
+def _numbered_once(db: sqlite3.Connection) -> None:
+    """The numbered tables of a database made before their ids were AUTOINCREMENT, rebuilt with
+    it, rows and ids kept, in one transaction (SQLite's own way to change a table: a new one
+    filled, the old one dropped, the new one renamed), foreign keys off meanwhile so that
+    dropping `feeds` does not take its entries with it."""
+    numbered = [name for name in ("feeds", "inline_choices") if "AUTOINCREMENT" not in _table_sql(db, name).upper()]
+    if not numbered:
+        return
+    db.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before it
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name in numbered:
+                old = _table_sql(db, name)
+                if "AUTOINCREMENT" in old.upper():  # another process rebuilt it meanwhile
+                    continue
+                created = _SCHEMA.format(**_SQLITE_TYPES).split(f"CREATE TABLE IF NOT EXISTS {name} (", 1)[1]
+                db.execute(f"CREATE TABLE {name}_numbered ({created.split(');', 1)[0]})")
+                columns = ", ".join(row[1] for row in db.execute(f"PRAGMA table_info({name})"))
+                db.execute(f"INSERT INTO {name}_numbered ({columns}) SELECT {columns} FROM {name}")
+                db.execute(f"DROP TABLE {name}")
+                db.execute(f"ALTER TABLE {name}_numbered RENAME TO {name}")
+            if db.execute("PRAGMA foreign_key_check").fetchall():
+                raise sqlite3.IntegrityError("the bot state's feed entries lost their feeds")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    finally:
+        db.execute("PRAGMA foreign_keys=ON")
+
+
+def _table_sql(db: sqlite3.Connection, name: str) -> str:
+    return db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()[0]
 
 
 class PostgresDatabase:

@@ -375,3 +375,29 @@ def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, librar
     disk.full = False
     recovered = reader.poll(feed.id)
     assert len(recovered.added) == 2 and not recovered.error  # the entries waited, the validators too
+
+
+def test_a_bot_state_made_before_ids_were_never_reused_is_rebuilt_with_its_feeds_and_entries(tmp_path):
+    import sqlite3
+
+    from bot.state_database import _SCHEMA
+
+    path = tmp_path / "bot.sqlite3"
+    with sqlite3.connect(path) as db:  # the tables as they were made before: ids SQLite may give again
+        db.executescript(_SCHEMA.format(integer="INTEGER", real="REAL", serial="INTEGER PRIMARY KEY"))
+        for url in ("https://exemple.fr/a.xml", "https://exemple.fr/b.xml"):
+            db.execute("INSERT INTO feeds(url, title, every_minutes, created) VALUES (?, 'A', 30, 0)", (url,))
+        db.execute("INSERT INTO feed_entries(feed_id, key, seen) VALUES (1, 'entrée', 0)")
+
+    state = BotState.open(path)
+    assert [(feed.id, feed.url) for feed in state.feeds()] == [
+        (1, "https://exemple.fr/a.xml"),
+        (2, "https://exemple.fr/b.xml"),
+    ]
+    state.remove_feed(2)  # the latest one unfollowed: its id must not come back
+    again, _ = state.add_feed("https://exemple.fr/c.xml", "C", 30, None)
+    assert again.id == 3
+    state.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM feed_entries WHERE feed_id = 1").fetchone() == (1,)
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
