@@ -5,6 +5,11 @@ while the new one is built. Those writes are not lost: the rebuild then takes in
 articles added and drops the articles deleted since it started (compared by article
 id), a few times while writers go on, and a last time under the write lock, just
 before the swap. A writer that comes after the swap writes into the new library.
+Articles added need the model (when their vectors cannot be reused), which never runs
+under the write lock while it can be helped: when some came since the last round, the
+lock is let go again and they are embedded first (every writer of every process would
+otherwise wait for the model); only when writers never pause does the last attempt take
+in the few articles of its last milliseconds under the lock.
 
 Vectors are reused whenever the model is the same and a sentence is the same text
 under the same heading, so that a reindex for new chunking settings embeds only the
@@ -30,8 +35,10 @@ from index.manifest import IndexConfig, write_manifest
 from index.storage import Backend, LocalBackend
 from index.store import Store, StoredArticle
 
-# Rounds of catching up with writers before the last one, under the write lock.
+# Rounds of catching up with writers before the staging library is finished; then attempts
+# at the write lock, each let go when articles came meanwhile (the last one keeps it).
 CATCH_UP_ROUNDS = 3
+LOCKED_ATTEMPTS = 5
 BATCH_SENTENCES = 2048
 
 
@@ -77,14 +84,18 @@ def rebuild(
                 if not copier.catch_up():
                     break
             backend.finish_staging(target, embedder.dimension)
-            with backend.write_lock():
-                copier.catch_up()
-                report = copier.report()
-                with source.read():
-                    target.continue_numbering(source.numbering())
-                source.close()
-                backend.swap_in(target, config)
-                swapped = True
+            for attempts_left in reversed(range(LOCKED_ATTEMPTS)):
+                with backend.write_lock():
+                    if not (attempts_left and copier.articles_added_since()):
+                        copier.catch_up()  # deletions; and the last attempt's few additions
+                        report = copier.report()
+                        with source.read():
+                            target.continue_numbering(source.numbering())
+                        source.close()
+                        backend.swap_in(target, config)
+                        swapped = True
+                        break
+                copier.catch_up()  # the articles that came, embedded with the lock let go
         except BaseException:
             source.close()
             if not swapped:  # once swapped in, the target is the library: never discarded
@@ -232,6 +243,13 @@ class _Copier:
             for passage in item.article.passages
             for start, end in passage.sentences
         ]
+
+    def articles_added_since(self) -> bool:
+        """Whether the library in place has articles the one being built has not (deletions,
+        which need no model, are not counted)."""
+        with self.source.read():
+            live = self.source.article_ids()
+        return bool(live - self.target.article_ids())
 
     def catch_up(self) -> bool:
         """Take in what was added and deleted since; whether anything was."""

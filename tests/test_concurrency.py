@@ -13,9 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from filelock import Timeout
 
-from index.directory import DATABASE
+from index.analysis import ANALYZER_VERSION
+from index.directory import DATABASE, write_lock
 from index.library import Library
+from index.manifest import IndexConfig
+from index.reindex import rebuild
+from index.storage import LocalBackend
 from tests.conftest import ROOT, HashingEmbedder
 from tests.test_atomic_writes import article, consistent
 
@@ -92,6 +97,51 @@ def test_an_article_whose_duplicate_is_deleted_while_the_ingest_embeds_is_added_
     library.close()
     other_process.close()
     assert consistent(tmp_path / "idx") == (2, 2)
+
+
+class WriterWhileEmbedding(HashingEmbedder):
+    """Another model (nothing stored can be reused, as after `EMBEDDING_MODEL` changed): at
+    each of its embeddings it notes whether another writer could get in, and, the first
+    `articles` times, another process's writer adds an article meanwhile."""
+
+    name = "test-hashing-other-model"
+
+    def __init__(self, directory, articles: int) -> None:
+        self.directory, self.articles = directory, articles
+        self.writer = new_library(directory)
+        self.pool = ThreadPoolExecutor(1)  # a thread of its own: the write lock is reentrant within one
+        self.writers_shut_out = 0
+
+    def embed_passages(self, texts, progress=None):
+        if not self.pool.submit(self._write_lock_free).result(timeout=30):
+            self.writers_shut_out += 1
+        if self.articles:
+            self.articles -= 1
+            self.pool.submit(self.writer.ingest, [article(200 + self.articles)]).result(timeout=30)
+        return super().embed_passages(texts, progress)
+
+    def _write_lock_free(self) -> bool:
+        lock = write_lock(self.directory)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        lock.release()
+        return True
+
+
+def test_a_reindex_for_another_model_never_embeds_while_writers_wait(tmp_path):
+    """Articles keep coming while the reindex embeds them, for more rounds than it takes
+    before the write lock: it lets the lock go and embeds them first, every writer free."""
+    new_library(tmp_path / "idx").ingest([article(n) for n in range(10)])
+    embedder = WriterWhileEmbedding(tmp_path / "idx", articles=6)
+    report = rebuild(
+        LocalBackend(tmp_path / "idx"), embedder, IndexConfig(embedder.name, embedder.dimension, 60, ANALYZER_VERSION)
+    )
+    assert report.articles == 16 and report.added_meanwhile == 6
+    assert embedder.writers_shut_out == 0
+    embedder.writer.close()
+    embedder.pool.shutdown()
 
 
 def test_writes_while_a_reindex_runs_are_all_in_the_rebuilt_library(tmp_path):
