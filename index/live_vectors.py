@@ -66,6 +66,9 @@ DATABASE_READ_PAUSE = 3.0
 MERGE_STEPS_A_ROUND = 100
 # Passages whose vectors a snapshot merge reads from the store at a time (then keeps as codes).
 MERGE_BATCH = 2_000
+# Times a question's sync reads the changes before the lock, when other threads keep bringing
+# the index on meanwhile, before it reads them under the lock.
+SYNC_ROUNDS = 3
 
 
 class LiveVectors:
@@ -113,33 +116,61 @@ class LiveVectors:
         return len(self._index)
 
     def sync(self, store: Store) -> None:
-        """Bring the index up to the store's view; call inside a read transaction."""
+        """Bring the index up to the store's view; call inside a read transaction. What takes
+        time (opening a snapshot, reading the changes' vectors from the store: tenths of a
+        second after another process wrote thousands of passages) is done before the lock,
+        which questions need to search: under it, the index only takes in what was read,
+        when no other thread brought it on meanwhile (else the reading starts over from
+        where it is, and after a few such rounds is done under the lock)."""
         last = store.last_change()
-        with self._lock:
-            if last <= self._applied:
+        for _ in range(SYNC_ROUNDS):
+            with self._lock:
+                applied = self._applied
+            if last <= applied:
                 return
-            if self._applied < store.pruned_through():  # never loaded, or too far behind the log
-                self._load(store)
-            self._replay(store)
+            if applied < store.pruned_through():  # never loaded, or too far behind the log
+                opened = self._opened(store)
+                with self._lock:
+                    if self._applied == applied:
+                        self._index, self._applied, self._snapshot = opened
+                continue
+            changes = store.changes_after(applied)
+            read = self._read(store, changes)
+            with self._lock:
+                if self._applied == applied:
+                    self._put(self._index, read)
+                    self._applied = changes.last_seq
+                    outdated = self._index.layout_outdated()
+                    break
+        else:
+            with self._lock:
+                if last <= self._applied:
+                    return
+                if self._applied < store.pruned_through():
+                    self._index, self._applied, self._snapshot = self._opened(store)
+                changes = store.changes_after(self._applied)
+                self._put(self._index, self._read(store, changes))
+                self._applied = changes.last_seq
+                outdated = self._index.layout_outdated()
+        if outdated:
+            self._request(store)
 
-    def _load(self, store: Store) -> None:
-        """Open the newest usable snapshot: an approximate one mapped from its file (in
-        milliseconds at any size) under an overlay of the changes since; an exact one (small)
-        read at once."""
+    def _opened(self, store: Store) -> tuple[FaissVectorStore | SnapshotOverlay, int, int]:
+        """The newest usable snapshot, an index, the change it holds and the snapshot's: an
+        approximate one mapped from its file (in milliseconds at any size), to be searched
+        under an overlay of the changes since; an exact one (small) read at once; without
+        one, an index built from every stored vector."""
         found = self._newest_snapshot(store, mapped=True)
         if found is None:
-            self._index, self._applied, self._snapshot = self._built(store), store.last_change(), 0
-            return
+            return self._built(store), store.last_change(), 0
         seq, index = found
         if index.approximate:
             # Not read whole at opening: questions search the file's pages (a process that
             # answers for long reads it in afterwards, `read_ahead`), and the next snapshot is
             # saved from a private copy (`write_snapshot`).
-            self._index = SnapshotOverlay(index)
-        else:  # exact, so small: copied into memory at once
-            owned = faiss.deserialize_index(faiss.serialize_index(index.raw))
-            self._index = FaissVectorStore(self.dimension, owned, approximate_from=self.approximate_from)
-        self._applied, self._snapshot = seq, seq
+            return SnapshotOverlay(index), seq, seq
+        owned = faiss.deserialize_index(faiss.serialize_index(index.raw))  # exact, so small: copied at once
+        return FaissVectorStore(self.dimension, owned, approximate_from=self.approximate_from), seq, seq
 
     def _newest_snapshot(self, store: Store, *, mapped: bool = False) -> tuple[int, FaissVectorStore] | None:
         """The newest snapshot of this database the log can bring up to date, read (or mapped)."""
@@ -165,13 +196,6 @@ class LiveVectors:
         return FaissVectorStore.build_from(
             self.dimension, count, sample, store.iter_vectors(self.dimension), approximate_from=self.approximate_from
         )
-
-    def _replay(self, store: Store) -> None:
-        changes = store.changes_after(self._applied)
-        self._apply(self._index, store, changes)
-        self._applied = changes.last_seq
-        if self._index.layout_outdated():
-            self._request(store)
 
     # --- reading the library's files ahead ------------------------------------------------
     def read_ahead(self, store: Store) -> None:
@@ -320,9 +344,21 @@ class LiveVectors:
 
     def _apply(self, index: FaissVectorStore | SnapshotOverlay, store: Store, changes) -> None:
         """Add and remove the passages of `changes` (read in the caller's transaction)."""
-        if changes.removed:  # passage ids are never reused: only removed passages have vectors to drop
-            index.remove(np.concatenate([sentence_keys(i) for i in changes.removed]))
+        self._put(index, self._read(store, changes))
+
+    def _read(self, store: Store, changes) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """What `changes` (read in the caller's transaction) make of an index: the keys of the
+        sentences removed (passage ids are never reused: only removed passages have vectors
+        to drop), and the keys and vectors of those added."""
+        removed = np.concatenate([sentence_keys(i) for i in changes.removed]) if changes.removed else None
         keys, vectors = store.sentence_vectors(changes.added, self.dimension)
+        return removed, keys, vectors
+
+    @staticmethod
+    def _put(index: FaissVectorStore | SnapshotOverlay, read: tuple[np.ndarray | None, np.ndarray, np.ndarray]) -> None:
+        removed, keys, vectors = read
+        if removed is not None:
+            index.remove(removed)
         if len(keys):
             index.add(keys, vectors)
 

@@ -302,3 +302,61 @@ def test_a_process_left_on_a_replaced_library_never_removes_the_new_library_s_sn
     assert (tmp_path / "idx" / f"vectors-{in_place}-5.faiss").exists()
     remove_snapshots(tmp_path / "idx", in_place)  # the library in place clears what the other left
     assert sorted(p.name for p in (tmp_path / "idx").glob("vectors-*")) == [f"vectors-{in_place}-5.faiss"]
+
+
+class GatedReads:
+    """A store whose next read of vectors waits for the test's gate."""
+
+    def __init__(self, store, vectors: SlowToRead) -> None:
+        self._store, self._vectors = store, vectors
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    def sentence_vectors(self, passage_ids, dimension):
+        if passage_ids and self._vectors.reading is not None:
+            reading, self._vectors.reading = self._vectors.reading, None
+            reading.set()
+            assert self._vectors.gate.wait(30)
+        return self._store.sentence_vectors(passage_ids, dimension)
+
+
+class SlowToRead(LiveVectors):
+    """Its store's next read of added vectors (once `reading` is set) waits for `gate`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reading: threading.Event | None = None
+        self.gate = threading.Event()
+
+    def sync(self, store) -> None:
+        super().sync(GatedReads(store, self))
+
+
+def test_questions_are_searched_while_another_reads_what_another_process_wrote(tmp_path):
+    """Another process wrote many articles: the next question reads their vectors from the
+    store (tenths of a second at thousands of passages) without keeping the others from the
+    vector index meanwhile."""
+    library = Library(VectorsOfKind(tmp_path / "idx", kind=SlowToRead), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    other_process = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    other_process.ingest([article(n) for n in range(100, 150)])
+    vectors, reading = library.vector_index, threading.Event()
+    vectors.reading = reading
+    answered = []
+    asking = threading.Thread(target=lambda: answered.append(library.ask("conseil numéro 120")))
+    asking.start()
+    assert reading.wait(30)  # the question is reading the 50 articles' vectors...
+    searched = []
+    query = HashingEmbedder().embed_queries(["conseil numéro 3"])[0]
+    searching = threading.Thread(target=lambda: searched.append(vectors.search_passages(query, 5)))
+    searching.start()
+    searching.join(timeout=10)
+    blocked = searching.is_alive()
+    vectors.gate.set()
+    asking.join(timeout=30)
+    searching.join(timeout=30)
+    assert not blocked  # ...and another question searched the index meanwhile
+    assert searched and answered[0].results[0].article.title == "Article 120"
+    other_process.close()
+    library.close()
