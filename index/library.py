@@ -124,15 +124,22 @@ class Library:
         with self._write_lock:
             self.backend.prepare(self.config)
             self._opened = self._open()
+        self._sync(self._opened)
 
     # --- the library in place -------------------------------------------------------
     def _open(self) -> _Opened:
+        """The library in place, opened; callers hold the write lock (no swap meanwhile) and
+        bring its vectors up to date once they have let it go (`_sync`): reading a snapshot,
+        or building an index without one (seconds), must not keep every writer waiting."""
         self.backend.check(self.config)
         identity = self.backend.identity()
         store, vectors = self.backend.open(self.config.dimension, self._maintenance)
-        with store.read():
-            vectors.sync(store)
         return _Opened(store, vectors, self.backend.lexicon(self._maintenance), identity)
+
+    @staticmethod
+    def _sync(opened: _Opened) -> None:
+        with opened.store.read():
+            opened.vectors.sync(opened.store)
 
     def _current(self) -> _Opened:
         """The library in place, reopened if a reindex (here or elsewhere) swapped it."""
@@ -149,12 +156,13 @@ class Library:
                     previous.lexicon.close()
                 if self._prepared:
                     self._start_for_questions(self._opened)
-            return self._opened
+            opened = self._opened
+        self._sync(opened)
+        return opened
 
     def _after_write(self, opened: _Opened) -> None:
         """Bring this process's vectors up to date; fold the log, snapshot and relayout them off the caller's path."""
-        with opened.store.read():
-            opened.vectors.sync(opened.store)
+        self._sync(opened)
         opened.vectors.after_write(opened.store)
 
     # --- ingest -------------------------------------------------------------------

@@ -360,3 +360,48 @@ def test_questions_are_searched_while_another_reads_what_another_process_wrote(t
     assert searched and answered[0].results[0].article.title == "Article 120"
     other_process.close()
     library.close()
+
+
+class SlowToBuild(LiveVectors):
+    """Builds its index (no snapshot to open) only once the test opens the gate."""
+
+    def __init__(self, *args, gate: threading.Event, building: threading.Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate, self.building = gate, building
+
+    def _built(self, store):
+        self.building.set()
+        assert self.gate.wait(30)
+        return super()._built(store)
+
+
+def test_a_library_opening_without_a_vector_snapshot_keeps_no_writer_waiting(tmp_path):
+    """Its vector index is built from the stored vectors (seconds at scale) with the write
+    lock let go: another process adds an article meanwhile, and the library opened finds it."""
+    first = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    first.ingest([article(n) for n in range(20)])
+    first.close()
+    for path in (tmp_path / "idx").glob("vectors-*.faiss"):
+        path.unlink()
+    gate, building, opened = threading.Event(), threading.Event(), []
+    backend = VectorsOfKind(tmp_path / "idx", kind=SlowToBuild, extra=dict(gate=gate, building=building))
+    opening = threading.Thread(target=lambda: opened.append(Library(backend, HashingEmbedder(), max_words=60)))
+    opening.start()
+    assert building.wait(30)
+
+    def another_process_adds_an_article():
+        writer = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+        writer.ingest([article(300)])
+        writer.close()
+
+    writing = threading.Thread(target=another_process_adds_an_article)
+    writing.start()
+    writing.join(timeout=10)
+    waited = writing.is_alive()
+    gate.set()
+    opening.join(timeout=30)
+    writing.join(timeout=30)
+    assert not waited
+    library = opened[0]
+    assert library.ask("conseil numéro 300").results[0].article.title == "Article 300"
+    library.close()
