@@ -11,7 +11,14 @@ import time
 from index.library import Library
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_in_process import PREFECT_QUESTION, TOKEN, bot_in_process, private_message, two_article_library
+from tests.telegram_in_process import (
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    chat_message,
+    private_message,
+    two_article_library,
+)
 
 QUESTION = PREFECT_QUESTION
 
@@ -141,3 +148,41 @@ def test_one_person_s_waiting_messages_never_take_the_places_of_other_chats():
 
     done = asyncio.run(scenario())
     assert done[0] == "other chat" and done[1:] == [f"flood {n}" for n in range(20)]
+
+
+def test_a_busy_group_s_members_never_take_every_place_from_the_other_chats():
+    """Three hundred members of one group ask at once; their answers all wait for the group's
+    turn at Telegram (held here): a private question is still answered at once."""
+    from telegram import Update
+
+    from bot.telegram.ordering import OneConversationAtATime
+
+    group = {"id": -100123, "type": "supergroup", "title": "Rédaction"}
+
+    def update(message: dict) -> Update:
+        return Update.de_json({"update_id": 1, **message}, None)
+
+    async def scenario() -> tuple[list[str], int]:
+        processor = OneConversationAtATime(max_concurrent_updates=256, group_places=20)
+        group_s_turn, done, started = asyncio.Event(), [], []
+
+        async def work(name: str, in_group: bool) -> None:
+            if in_group:
+                started.append(name)
+                await asyncio.wait_for(group_s_turn.wait(), 10)
+            done.append(name)
+
+        members = [
+            asyncio.create_task(processor.process_update(update(chat_message(group, m, "Qui ?")), work(f"{m}", True)))
+            for m in range(1, 301)
+        ]
+        await asyncio.sleep(0.05)
+        running_in_group = len(started)
+        await asyncio.wait_for(processor.process_update(update(private_message(7, "Qui ?")), work("private", False)), 5)
+        group_s_turn.set()
+        await asyncio.gather(*members)
+        return done, running_in_group
+
+    done, running_in_group = asyncio.run(scenario())
+    assert done[0] == "private" and len(done) == 301
+    assert running_in_group == 20  # the group's places, of the 256
