@@ -44,6 +44,8 @@ class FakeTelegram(LoopbackServer):
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
         self.failures: dict[str, int] = {}  # method -> how many more calls fail as if Telegram were down
+        # chat id -> (how many more messages sent there are refused for flooding, retry_after in seconds)
+        self.flooded: dict[int, tuple[int, int]] = {}
         self.channels: dict[str, dict] = {}  # username -> chat (channels the tests created)
         # Webhook mode: updates are POSTed to these endpoints in turn (a load balancer in front
         # of replicas), with the secret token the bot registered; empty: long polling.
@@ -112,6 +114,14 @@ class FakeTelegram(LoopbackServer):
             self.failures[method] -= 1
             self.refused.append((Call(method, params), "simulated outage"))
             self._reply(handler, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+            return
+        chat = str(params.get("chat_id"))
+        refusals, retry_after = next(((n, r) for c, (n, r) in self.flooded.items() if str(c) == chat), (0, 0))
+        if refusals and method.startswith("send"):
+            self.flooded[int(chat)] = (refusals - 1, retry_after)
+            self.refused.append((Call(method, params), "flood limit"))
+            refusal = {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}"}
+            self._reply(handler, 429, refusal | {"parameters": {"retry_after": retry_after}})
             return
         try:
             result = getattr(self, f"api_{method}", self.api_default)(params)

@@ -18,7 +18,6 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -38,6 +37,7 @@ from bot.telegram import admin, follow, ingest, inline, questions
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
 from bot.telegram.ordering import OneConversationAtATime
+from bot.telegram.rate_limits import ChatByChatRateLimiter
 from index.errors import LibraryError
 from index.library import Library
 
@@ -126,7 +126,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             )
         )
         .context_types(ContextTypes(context=Context))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(ChatByChatRateLimiter(max_retries=3))
         .concurrent_updates(OneConversationAtATime())
         .post_init(start_up)
         .post_shutdown(shut_down)

@@ -8,7 +8,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -27,10 +27,24 @@ async def report_failure(context: Context, error: BaseException) -> None:
                 await context.bot.send_message(admin, note)
 
 
+def chat_closed_to_the_bot(error: BaseException) -> bool:
+    """Telegram refused to let the bot write in the chat: flooding (its retries spent), the bot
+    blocked, removed or muted there, the group moved to a supergroup. An apology there would
+    be refused the same way, and the admins can do nothing about it: a log line says it."""
+    return isinstance(error, RetryAfter | Forbidden | ChatMigrated) or (
+        isinstance(error, BadRequest) and "not enough rights" in error.message.lower()
+    )
+
+
 async def on_error(update: object, context: Context) -> None:
     """The one error handler: an apology where the update came from, then the report. Never
     in a channel (its readers are not the bot's users: a followed channel's post that failed
-    is the admins' business alone), and a button pressed stops spinning."""
+    is the admins' business alone), and a button pressed stops spinning. Nothing but a log
+    line when the chat refuses the bot's messages (`chat_closed_to_the_bot`)."""
+    if chat_closed_to_the_bot(context.error):
+        chat = update.effective_chat if isinstance(update, Update) else None
+        log.warning("chat %s refused the bot's message: %s", chat.id if chat else "?", context.error)
+        return
     if isinstance(update, Update):
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # already answered by the handler: refused, harmless

@@ -1,0 +1,68 @@
+"""Telegram's flood limits: a chat refused for sending too much waits alone, and its
+messages are sent once its wait is over; every other chat is answered meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_in_process import (
+    ADMIN,
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    chat_message,
+    handle,
+    private_message,
+    two_article_library,
+)
+
+GROUP = {"id": -100777, "type": "supergroup", "title": "Rédaction"}
+RETRY_AFTER = 3  # seconds Telegram tells the group's sender to wait
+
+
+def test_one_group_s_flood_limit_keeps_no_other_chat_waiting(tmp_path):
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> tuple[float, float]:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            started = time.monotonic()
+            in_group = asyncio.create_task(handle(application, chat_message(GROUP, 42, f"/ask {PREFECT_QUESTION}")))
+            for _ in range(1_000):  # the group's answer refused: it must wait
+                if telegram.refused:
+                    break
+                await asyncio.sleep(0.01)
+            await handle(application, private_message(7, PREFECT_QUESTION))
+            private_answered = time.monotonic() - started
+            await in_group
+            return private_answered, time.monotonic() - started
+
+    with FakeTelegram(TOKEN) as telegram:
+        telegram.flooded[GROUP["id"]] = (1, RETRY_AFTER)
+        private_answered, group_answered = asyncio.run(scenario(telegram))
+        assert private_answered < RETRY_AFTER / 2  # not held by the group's wait
+        assert group_answered >= RETRY_AFTER  # the group's answer, sent once its wait was over
+        refused, answer = telegram.calls_to("sendMessage", GROUP["id"])  # no apology after the refusal
+        assert refused.params == answer.params and "Marie Dupont" in answer.params["text"]
+        assert [reason for _, reason in telegram.refused] == ["flood limit"]
+        assert not telegram.calls_to("sendMessage", ADMIN)  # nothing went wrong
+    library.close()
+
+
+def test_a_chat_that_keeps_refusing_gets_no_apology_and_the_admins_no_note(tmp_path):
+    """Its answer given up after three retries: an apology there would be refused the same
+    way, and the admins can do nothing about a group's flood limit (a log line says it)."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, 42, f"/ask {PREFECT_QUESTION}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        telegram.flooded[GROUP["id"]] = (100, 1)
+        asyncio.run(scenario(telegram))
+        sent = telegram.calls_to("sendMessage", GROUP["id"])
+        assert len(sent) == 4 and all("Marie Dupont" in call.params["text"] for call in sent)  # the answer, 3 retries
+        assert not telegram.calls_to("sendMessage", ADMIN)
+    library.close()
