@@ -8,10 +8,21 @@ from index.cpu import container_cores, cpu_flags
 
 
 def run() -> int:
-    prepare_native_libraries(os.environ, cpu_flags(), container_cores())  # before anything loads FAISS or ONNX Runtime
-    from bot.cli import main
+    # Bytes typed or piped that are not in the terminal's encoding are kept (as lone
+    # surrogates, read as "�" by `index.decoding.readable`) rather than ending the program,
+    # and text a terminal cannot show ("—" in Latin-1) is replaced rather than raising.
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "replace"), (sys.stderr, "replace")):
+        if hasattr(stream, "reconfigure"):  # not closed (`<&-`), not replaced by an embedding program
+            stream.reconfigure(errors=errors)
+    try:
+        # Before anything loads FAISS or ONNX Runtime.
+        prepare_native_libraries(os.environ, cpu_flags(), container_cores())
+        from bot.cli import main
 
-    return main()
+        return main()
+    except KeyboardInterrupt:  # Ctrl-C while the libraries load, before `main` handles it
+        print("\ninterrompu.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -444,13 +444,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (so that the exit flush does not fail again)
+        # Standard output's file replaced by nothing, as Python's documentation advises: the
+        # bytes still buffered are then flushed there at exit instead of failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as exc:
         print(f"erreur : {system_error(exc)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:  # a database file damaged, or something else by that name
-        print(f"erreur : base de données illisible ({exc}) : restaurez DATA_DIR d'une sauvegarde", file=sys.stderr)
+        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+            print(
+                f"erreur : la bibliothèque est occupée par un autre programme ({exc}) : réessayez dans un moment",
+                file=sys.stderr,
+            )
+        else:
+            print(f"erreur : base de données illisible ({exc}) : restaurez DATA_DIR d'une sauvegarde", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrompu.", file=sys.stderr)

@@ -1,13 +1,16 @@
 """`python -m bot chat`: the library in a terminal, or in a pipe.
 
-A line is a question; `/ingest`, `/articles`, `/stats`, `/help` and `/quit` are
-commands. When standard input is not a terminal, each line is answered in turn
-and the chat ends with the input.
+A line is a question; `/ingest`, `/ask`, `/articles`, `/stats`, `/help` and `/quit` are
+commands, typed as to the bot (`/help@citebot_bot` too). In a terminal, lines pasted
+together are one input (an article after `/ingest`), as they are one message to the bot;
+when standard input is not a terminal, each line is answered in turn and the chat ends
+with the input.
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import sys
 import time
 from collections.abc import Callable
@@ -29,6 +32,9 @@ from index.library import Library
 from index.sources import parse_bytes
 
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
+# Lines already waiting this soon after one is read in a terminal were pasted with it.
+PASTE_GAP_SECONDS = 0.05
+MAX_PASTED_LINES = 100_000
 HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?
 puis enchaînez sur le même article : Que dit-il de Poutine ?
 ou demandez : La suite ? De quoi parle l'article ? Qui a écrit l'article ? Quoi de neuf ?
@@ -96,14 +102,16 @@ class Conversation:
 def respond(library: Library, line: str, settings: Settings, conversation: Conversation | None = None) -> str | None:
     """The reply to one line; None means the user wants to leave. A question may refer back
     to the one before it in `conversation`."""
-    command, _, argument = line.strip().partition(" ")
-    match command.lower():
+    command, argument = _command(line)
+    match command:
         case "/quit" | "/exit" | "/q":
             return None
         case "/help" | "/start" | "/aide":
             return HELP
         case "/ingest":
             return ingest_line(library, argument, settings)
+        case "/ask":  # as typed to the bot in a group
+            line = argument
         case "/stats":
             return replies.format_stats(library.stats(), computing(library.embedder))
         case "/articles":
@@ -131,6 +139,16 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
     return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in said.questions)
 
 
+def _command(line: str) -> tuple[str, str]:
+    """A command as Telegram users type it ("/ingest@citebot_bot texte", "/ask\tquestion"),
+    lowercased without its bot's name, and what follows it; ("", line) for anything else."""
+    stripped = line.strip()
+    if not stripped.startswith("/"):
+        return "", line
+    head, *rest = stripped.split(maxsplit=1)
+    return head.partition("@")[0].lower(), rest[0] if rest else ""
+
+
 def answer_line(library: Library, question: str, settings: Settings, conversation: Conversation | None) -> str:
     answer = library.ask(question, top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
@@ -143,7 +161,13 @@ def answer_line(library: Library, question: str, settings: Settings, conversatio
 
 
 def run_console(settings: Settings, *, sample: bool = False) -> int:
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise LibraryError("pas d'entrée standard : lancez la conversation dans un terminal ou donnez-lui un fichier")
     interactive = sys.stdin.isatty()
+    if interactive:
+        # Lines are edited by readline, not by the terminal, whose lines stop at 4,095 bytes:
+        # a longer paste after `/ingest` was cut there, and the article stored half.
+        import readline  # noqa: F401
     library = open_for_terminal(settings)
     ready_to_answer_for_long(library)
     if sample:
@@ -155,7 +179,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
         print(f"Bibliothèque : {stats.articles} articles, {stats.passages} passages. /help pour l'aide.")
     while True:
         try:
-            line = readable(input("> ") if interactive else sys.stdin.readline())
+            line = readable(_pasted(input("> ")) if interactive else sys.stdin.readline())
         except EOFError:
             print()
             break
@@ -169,7 +193,21 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
             reply = f"Erreur : {exc}"
         if reply is None:
             break
-        print(reply)
-        print()
+        print(reply, end="\n\n", flush=True)  # a program reading the replies gets each at once
     library.close()
     return 0
+
+
+def _pasted(line: str) -> str:
+    """`line` with the lines pasted with it: in a terminal, a paste of several lines (an
+    article after `/ingest`, a forwarded post) reaches the chat as one input, as it reaches the
+    bot in one message; the lines already waiting when it is read are its continuation."""
+    lines = [line]
+    for _ in range(MAX_PASTED_LINES):
+        if not select.select([sys.stdin], [], [], PASTE_GAP_SECONDS)[0]:
+            break
+        more = sys.stdin.readline()
+        if not more:
+            break
+        lines.append(more.rstrip("\n"))
+    return "\n".join(lines)

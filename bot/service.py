@@ -133,10 +133,16 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
                 ),
             )
         ]
+    if not value.strip():  # `Path("")` is the current folder: an empty variable would add all of it
+        return [(value, InputError("chemin vide : donnez un fichier, un dossier, une URL ou « - »"))]
     path = Path(value)
-    if not path.exists():
+    try:
+        exists = path.exists()
+        files = list(expand_paths(path)) if exists else []
+    except OSError as exc:  # a name too long, a folder that may not be read: this input alone fails
+        return [(value, InputError(f"illisible : {value} ({exc.strerror or exc})"))]
+    if not exists:
         return [(value, InputError(f"introuvable : {value} (ni fichier, ni dossier, ni URL http(s))"))]
-    files = list(expand_paths(path))
     if not files:
         return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
     return [attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]

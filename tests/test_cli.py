@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -35,6 +36,7 @@ def run(tmp_path, model_cache):
             timeout=300,
         )
 
+    run.env, run.cwd = env, tmp_path
     return run
 
 
@@ -394,3 +396,93 @@ def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run):
     (report,) = [json.loads(line) for line in polled.stdout.splitlines()]
     assert (report["id"], len(report["added"]), report["error"], report["every_minutes"]) == (1, 1, None, 1.5)
     assert report["articles"] == 3
+
+
+def test_an_empty_or_unreadable_path_fails_alone_and_adds_nothing_else(run, tmp_path):
+    (tmp_path / "brouillon.txt").write_text("titre: Brouillon\n\nUn texte privé qui ne doit pas être ajouté ici.\n")
+    empty = run("ingest", "")  # `ingest "$FICHIER"` with the variable unset: not the current folder
+    assert empty.returncode == 1 and "chemin vide" in empty.stderr, empty.stderr
+    too_long = run("ingest", str(SAMPLE), "x" * 300)  # the sample added, the other input refused alone
+    assert too_long.returncode == 1 and "Ajouté" in too_long.stdout, too_long.stderr
+    assert "illisible : xxx" in too_long.stderr and "Traceback" not in too_long.stderr
+    chat = run("chat", stdin="/ingest " + "y" * 300 + "\nBonjour\n")
+    assert chat.returncode == 0 and "Posez-moi une question" in chat.stdout, chat.stderr  # the chat went on
+    assert json.loads(run("stats", "--json").stdout)["articles"] == 1
+
+
+def test_the_console_takes_commands_as_telegram_users_type_them(run):
+    chat = run("chat", "--sample", stdin=f"/ask@citebot_bot {QUESTION}\n/help@citebot_bot\n/STATS\n/ingest\tnon\n")
+    assert chat.returncode == 0, chat.stderr
+    assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
+    assert "Commandes :" in chat.stdout and "Articles : 1" in chat.stdout
+    assert "Commande inconnue" not in chat.stdout and "introuvable : non" in chat.stdout
+
+
+def test_bytes_not_in_the_terminal_s_encoding_never_end_the_chat(run):
+    question = f"{QUESTION}\n".encode() + b"Que dit-il de Poutine \xe0 ce propos ?\n"
+    chat = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--sample"],
+        input=question,
+        capture_output=True,
+        env={**run.env, "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"},
+        cwd=run.cwd,
+        timeout=300,
+    )
+    assert chat.returncode == 0 and b"Traceback" not in chat.stderr, chat.stderr.decode(errors="replace")
+    assert "Poutine" in chat.stdout.decode()
+
+
+def in_a_terminal(run, typed: list[bytes], until: bytes, seconds: float = 120) -> str:
+    """`python -m bot chat` on a pseudo-terminal: each of `typed` written at once (a paste)
+    after the prompt, then read until `until` (bounded by `seconds`); then Ctrl-D."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the chat, its terminal the pseudo-terminal
+        os.chdir(run.cwd)
+        os.execve(sys.executable, [sys.executable, "-m", "bot", "chat"], run.env)
+    seen, deadline = b"", time.monotonic() + seconds
+
+    def read_until(wanted: bytes, after: int = 0) -> int:
+        """Where `wanted` ends in what the chat wrote, found after offset `after`."""
+        nonlocal seen
+        while wanted not in seen[after:] and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:  # the chat ended
+                    break
+        return seen.find(wanted, after) + len(wanted)
+
+    read_until(b"> ")
+    for text in typed:
+        os.write(fd, text)
+    read_until(b"> ", read_until(until))  # the answer, then the next prompt: Ctrl-D is read there
+    os.write(fd, b"\x04")
+    for _ in range(100):  # ends within ten seconds, or is ended
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    os.close(fd)
+    return seen.decode(errors="replace")
+
+
+def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run):
+    """A paste of several lines arrives as one input, as a Telegram message does, however
+    long its lines (a terminal's own lines stop at 4,095 bytes)."""
+    long_paragraph = " ".join(f"Le conseil a voté la délibération numéro {n} sur le budget." for n in range(120))
+    paste = (
+        "/ingest Le pont de la Loire\n\n"
+        f"{long_paragraph}\n\n"
+        "Le maire Jean Castor a annoncé la construction d'un pont sur la Loire pour 2027.\n"
+    )
+    assert len(long_paragraph.encode()) > 4095
+    seen = in_a_terminal(run, [paste.encode()], until=b"article 1.")
+    assert "Ajouté : « Le pont de la Loire »" in seen, seen[-2000:]
+    assert "Je ne vois pas de question" not in seen and "rien trouvé" not in seen  # no line read as a question
+    asked = run("ask", "Qui a annoncé la construction d'un pont sur la Loire ?", "--json", "--top-k", "1")
+    assert "Jean Castor" in json.loads(asked.stdout)["results"][0]["quote"]
