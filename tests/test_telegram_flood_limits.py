@@ -66,3 +66,32 @@ def test_a_chat_that_keeps_refusing_gets_no_apology_and_the_admins_no_note(tmp_p
         assert len(sent) == 4 and all("Marie Dupont" in call.params["text"] for call in sent)  # the answer, 3 retries
         assert not telegram.calls_to("sendMessage", ADMIN)
     library.close()
+
+
+class SlowToAnswer:
+    """The library, taking `seconds` more over each answer."""
+
+    def __init__(self, library, seconds: float) -> None:
+        self.library, self.seconds = library, seconds
+
+    def __getattr__(self, name):
+        return getattr(self.library, name)
+
+    def ask(self, *args, **kwargs):
+        time.sleep(self.seconds)
+        return self.library.ask(*args, **kwargs)
+
+
+def test_a_slow_answer_shows_typing_in_a_private_chat_but_spends_none_of_a_group_s_messages(tmp_path):
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, SlowToAnswer(library, 1.0), tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, 42, f"/ask {PREFECT_QUESTION}"))
+            await handle(application, private_message(7, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert telegram.calls_to("sendChatAction", 7) and not telegram.calls_to("sendChatAction", GROUP["id"])
+        assert "Marie Dupont" in telegram.calls_to("sendMessage", GROUP["id"])[0].params["text"]
+    library.close()
