@@ -159,6 +159,17 @@ class BotState:
             run("DELETE FROM inline_cache WHERE created < ?", (self._clock() - 3600,))
         return removed
 
+    def move_chat(self, old: int, new: int) -> int:
+        """A group moved to a supergroup (Telegram gives it a new id): its answers' buttons and
+        its members' conversations follow it, and so does what was asked in the group's own
+        name (an anonymous admin asks as the group). How many answers moved."""
+        with self._transaction() as run:
+            moved = run("UPDATE answers SET chat_id = ? WHERE chat_id = ?", (new, old))[0][0]
+            run("DELETE FROM conversations WHERE chat_id = ?", (new,))  # none yet: the move comes first
+            run("UPDATE conversations SET chat_id = ? WHERE chat_id = ?", (new, old))
+            run("UPDATE conversations SET user_id = ? WHERE chat_id = ? AND user_id = ?", (new, new, old))
+        return moved
+
     # --- what each conversation is about -------------------------------------------------
     def topic(self, chat_id: int, user_id: int, within_seconds: float) -> Topic | None:
         """What `user_id`'s conversation in `chat_id` is about, if they asked within the last

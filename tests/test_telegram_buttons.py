@@ -60,3 +60,28 @@ def test_pressing_an_article_s_card_button_over_and_over_sends_no_more_cards_tha
         assert sum("Article 1 —" in text for text in sent) == 5
         assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.SLOW_DOWN
     library.close()
+
+
+def test_a_group_moved_to_a_supergroup_keeps_its_buttons_and_its_conversations(tmp_path):
+    library = two_article_library(tmp_path)
+    old = {"id": -4242, "type": "group", "title": "Voisins"}
+    new = {"id": -1004242, "type": "supergroup", "title": "Voisins"}
+    member = 31
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(old, member, f"/ask {QUESTION}"))
+            # Telegram says it in both chats; later updates come with the new id.
+            await handle(application, chat_message(old, member, migrate_to_chat_id=new["id"]))
+            await handle(application, chat_message(new, member, migrate_from_chat_id=old["id"]))
+            message, read_on = telegram.button(old["id"], "📖 La suite")
+            await handle(application, pressed(member, message | {"chat": new}, read_on))
+            await handle(application, chat_message(new, member, "/ask Et la suite ?"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert not any("autre conversation" in c.params.get("text", "") for c in telegram.calls)
+        pressed_on, asked_on = [c.params["text"] for c in telegram.calls_to("sendMessage", new["id"])]
+        for reply in (pressed_on, asked_on):
+            assert f"↪ suite de « {QUESTION}" in reply, reply
+    library.close()

@@ -138,6 +138,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
     groups = filters.ChatType.GROUPS
     application.add_handlers(
         [
+            MessageHandler(filters.StatusUpdate.MIGRATE, questions.on_chat_moved),
             CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
             # Adding an article, or a feed's first poll, takes seconds to minutes: their

@@ -7,6 +7,7 @@ token, so they keep working after a restart, and from another process of the sam
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -21,6 +22,8 @@ from bot.telegram.context import Context
 from bot.telegram.sending import edit, reply, typing
 from index.errors import NotFound
 from index.library import Answer
+
+log = logging.getLogger("bot.telegram")
 
 # Button data: "<kind>|<answer token>|<argument>", within Telegram's 64 bytes.
 PAGE, ARTICLE, VOTE, READ_ON = "p", "a", "v", "r"
@@ -249,6 +252,19 @@ async def on_vote(update: Update, context: Context) -> None:
 async def on_unknown_button(update: Update, context: Context) -> None:
     """A button this version does not know (an older version's, or forged)."""
     await update.callback_query.answer(msg.EXPIRED, show_alert=True)
+
+
+async def on_chat_moved(update: Update, context: Context) -> None:
+    """A group became a supergroup: Telegram says so in both chats (the old one names the new
+    id, the new one the old); the first to come moves the answers and conversations, the
+    other finds nothing left to move."""
+    message = update.effective_message
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    moved = await asyncio.to_thread(context.service.state.move_chat, old, new)
+    log.info("chat %s moved to %s (%d stored answers with it)", old, new, moved)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
