@@ -29,6 +29,8 @@ from index.sources import Fetched, document_of, fetch, is_article_type
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.
 ENTRY_ATTEMPTS = 3
+# An entry done with is remembered this long, then only while its feed lists it.
+ENTRIES_KEPT_DAYS = 30
 # The article text a feed carries stands in for an unreadable page from this many words:
 # shorter, it is a teaser, not the article.
 FULL_TEXT_WORDS = 50
@@ -143,6 +145,7 @@ class FeedFollower:
             (key, "retirée du flux avant d'avoir pu être lue")
             for key in self.state.drop_retries_not_in(feed_id, [e.key for e in listed])
         ]
+        self.state.forget_entries_not_in(feed_id, [e.key for e in listed], ENTRIES_KEPT_DAYS * 86_400)
         pending = self.state.pending_entries(feed_id, [e.key for e in listed])
         waiting = [e for e in in_publication_order(listed) if e.key in pending]
         entries = waiting[-self.settings.feed_max_entries :]  # the newest, oldest first

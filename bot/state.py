@@ -372,6 +372,24 @@ class BotState:
                 run("UPDATE feed_entries SET done = 1 WHERE feed_id = ? AND key = ?", (feed_id, key))
         return gone
 
+    def forget_entries_not_in(self, feed_id: int, keys: Sequence[str], kept_seconds: float) -> int:
+        """The entries done with, first seen more than `kept_seconds` ago, that the feed no longer
+        lists, forgotten (a feed's past entries would otherwise pile up for ever: about 6.5 MB
+        a year at 50 entries a day); how many. One listed again after that is read again and
+        found already in the library, by its address."""
+        listed = set(keys)
+        with self._transaction() as run:
+            old = run(
+                "SELECT key FROM feed_entries WHERE feed_id = ? AND done = 1 AND seen < ?",
+                (feed_id, self._clock() - kept_seconds),
+            )
+            gone = [key for (key,) in old if key not in listed]
+            for start in range(0, len(gone), _KEYS_PER_QUERY):
+                chunk = gone[start : start + _KEYS_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                run(f"DELETE FROM feed_entries WHERE feed_id = ? AND key IN ({marks})", (feed_id, *chunk))
+        return len(gone)
+
     # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
     # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
     def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:

@@ -401,3 +401,16 @@ def test_a_bot_state_made_before_ids_were_never_reused_is_rebuilt_with_its_feeds
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM feed_entries WHERE feed_id = 1").fetchone() == (1,)
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_entries_a_feed_no_longer_lists_are_forgotten_after_a_month(tmp_path):
+    now = [0.0]
+    state = BotState.open(tmp_path / "bot.sqlite3", clock=lambda: now[0])
+    feed, _ = state.add_feed("https://exemple.fr/a.xml", "A", 30, None)
+    for key in ("ancienne", "toujours listée"):
+        state.entry_done(feed.id, key, None)
+    now[0] = 31 * 86_400
+    state.entry_done(feed.id, "récente", None)
+    assert state.forget_entries_not_in(feed.id, ["toujours listée"], 30 * 86_400) == 1
+    assert state.pending_entries(feed.id, ["ancienne", "toujours listée", "récente"]) == {"ancienne"}
+    state.close()
