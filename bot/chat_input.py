@@ -74,7 +74,7 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     """How a chat message is taken, the same way in the console and on Telegram: nothing to
     search ("?", "Merci !", "aide"), an article pasted to be added (only where one may be
     sent: `may_be_article`), or one to three questions (`questions_in`)."""
-    text = text.strip()
+    text = _INVISIBLE.sub("", text).strip()  # zero-width spaces and joiners, marks of direction
     if not text:
         return Said(aside="blank")
     if is_bare_link(text):
@@ -86,7 +86,15 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
         return Said(aside=talk)
     if may_be_article and reads_as_article(text):
         return Said(aside="pasted article")
-    return Said(questions=tuple(questions_in(without_courtesies(text))))
+    asked = without_courtesies(text)
+    if is_bare_link(asked):  # "Bonjour, https://…"
+        return Said(aside="link")
+    return Said(questions=tuple(questions_in(asked)))
+
+
+# Format characters (Unicode category Cf) a message may carry unseen, copied with a link or
+# typed by a keyboard: between two words they would make one of them.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 # A clause that opens a message, up to its punctuation: "Bonjour, ", "Merci ! ", "Ok. ".

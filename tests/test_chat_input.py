@@ -76,3 +76,12 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
 def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message, may_be_article, aside, questions):
     said = what_is_said(message, may_be_article=may_be_article)
     assert (said.aside, said.questions) == (aside, questions)
+
+
+def test_invisible_characters_and_a_greeting_before_a_link_change_nothing():
+    assert what_is_said("\u200bhttps://www.lemonde.fr/article", may_be_article=False).aside == "link"
+    assert what_is_said("Bonjour, https://www.lemonde.fr/article", may_be_article=False).aside == "link"
+    assert what_is_said("Bonjour,\u200b la suite ?", may_be_article=False).questions == ("La suite ?",)
+    assert what_is_said("Qui est le se\u200bcrétaire général ?", may_be_article=False).questions == (
+        "Qui est le secrétaire général ?",
+    )
