@@ -33,7 +33,9 @@ def admin_only(handler: Handler) -> Handler:
             if update.callback_query:
                 await update.callback_query.answer(msg.REFUSED, show_alert=True)
             else:
-                await reply(update.effective_message, msg.e(msg.REFUSED))
+                message = update.effective_message
+                anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat_id
+                await reply(message, msg.e(msg.REFUSED_ANONYMOUS if anonymous else msg.REFUSED))
             return
         await handler(update, context)
 

@@ -77,6 +77,11 @@ ADMIN_HELP = """
 /follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID · /feeds — flux suivis
 /feedback — les 👍 et 👎 des utilisateurs"""
 REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
+# An anonymous group admin writes as the group: Telegram does not say who they are.
+REFUSED_ANONYMOUS = (
+    "Vous écrivez anonymement au nom du groupe : je ne peux pas savoir qui vous êtes. "
+    "Pour les commandes d'administration, écrivez-moi en privé."
+)
 INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articles ici."
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."

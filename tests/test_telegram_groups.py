@@ -1,5 +1,6 @@
-"""Telegram's flood limits: a chat refused for sending too much waits alone, and its
-messages are sent once its wait is over; every other chat is answered meanwhile."""
+"""What a busy group meets: Telegram's flood limits (a chat refused for sending too much
+waits alone, its messages sent once its wait is over, every other chat answered meanwhile),
+no typing indicator spent on its 20 messages a minute, anonymous admins."""
 
 from __future__ import annotations
 
@@ -94,4 +95,23 @@ def test_a_slow_answer_shows_typing_in_a_private_chat_but_spends_none_of_a_group
         asyncio.run(scenario(telegram))
         assert telegram.calls_to("sendChatAction", 7) and not telegram.calls_to("sendChatAction", GROUP["id"])
         assert "Marie Dupont" in telegram.calls_to("sendMessage", GROUP["id"])[0].params["text"]
+    library.close()
+
+
+def test_an_anonymous_group_admin_is_told_to_use_a_private_chat_for_admin_commands(tmp_path):
+    """Telegram shows an anonymous admin as the group itself: who they are cannot be known."""
+    library = two_article_library(tmp_path)
+    anonymous = {"sender_chat": GROUP, "from": {"id": 1087968824, "is_bot": True, "first_name": "Group"}}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, ADMIN, "/stats"))
+            message = chat_message(GROUP, ADMIN, "/stats")
+            message["message"] |= anonymous
+            await handle(application, message)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        signed, anonymously = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert "Articles" in signed and "écrivez-moi en privé" in anonymously
     library.close()
