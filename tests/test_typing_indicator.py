@@ -6,6 +6,8 @@ from bot.telegram.sending import typing
 
 
 class FakeChat:
+    type = "private"  # in groups there is no indicator (`test_telegram_groups`)
+
     def __init__(self) -> None:
         self.actions: list[str] = []
 
