@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +89,14 @@ class ChannelRow:
     username: str | None
 
 
-_KEYS_PER_QUERY = 500  # feed entry keys looked up by one statement
+_KEYS_PER_QUERY = 500  # feed entry keys named by one statement
+
+
+def _in_chunks(keys: Sequence[str]) -> Iterator[tuple[Sequence[str], str]]:
+    """`keys` a statement's worth at a time, each with its placeholders for `IN (…)`."""
+    for start in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[start : start + _KEYS_PER_QUERY]
+        yield chunk, ", ".join("?" * len(chunk))
 
 
 class BotState:
@@ -345,9 +352,7 @@ class BotState:
         Only the keys the feed lists now are looked up (a feed's past entries pile up)."""
         unique = list(dict.fromkeys(keys))
         done: set[str] = set()
-        for start in range(0, len(unique), _KEYS_PER_QUERY):
-            chunk = unique[start : start + _KEYS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
+        for chunk, marks in _in_chunks(unique):
             rows = self._query(
                 f"SELECT key FROM feed_entries WHERE feed_id = ? AND done = 1 AND key IN ({marks})", (feed_id, *chunk)
             )
@@ -384,9 +389,7 @@ class BotState:
                 (feed_id, self._clock() - kept_seconds),
             )
             gone = [key for (key,) in old if key not in listed]
-            for start in range(0, len(gone), _KEYS_PER_QUERY):
-                chunk = gone[start : start + _KEYS_PER_QUERY]
-                marks = ", ".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(gone):
                 run(f"DELETE FROM feed_entries WHERE feed_id = ? AND key IN ({marks})", (feed_id, *chunk))
         return len(gone)
 

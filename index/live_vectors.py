@@ -138,9 +138,7 @@ class LiveVectors:
             read = self._read(store, changes)
             with self._lock:
                 if self._applied == applied:
-                    self._put(self._index, read)
-                    self._applied = changes.last_seq
-                    outdated = self._index.layout_outdated()
+                    outdated = self._taken_in(read, changes.last_seq)
                     break
         else:
             with self._lock:
@@ -149,11 +147,16 @@ class LiveVectors:
                 if self._applied < store.pruned_through():
                     self._index, self._applied, self._snapshot = self._opened(store)
                 changes = store.changes_after(self._applied)
-                self._put(self._index, self._read(store, changes))
-                self._applied = changes.last_seq
-                outdated = self._index.layout_outdated()
+                outdated = self._taken_in(self._read(store, changes), changes.last_seq)
         if outdated:
             self._request(store)
+
+    def _taken_in(self, read: tuple[np.ndarray | None, np.ndarray, np.ndarray], last_seq: int) -> bool:
+        """Under the lock: the index given what was `read` of the changes up to `last_seq`;
+        whether its layout is now outdated."""
+        self._put(self._index, read)
+        self._applied = last_seq
+        return self._index.layout_outdated()
 
     def _opened(self, store: Store) -> tuple[FaissVectorStore | SnapshotOverlay, int, int]:
         """The newest usable snapshot, an index, the change it holds and the snapshot's: an

@@ -105,7 +105,7 @@ class _AdvisoryLock:
     `RLock`, as `filelock` does for the embedded library)."""
 
     def __init__(self, url: str, key: int) -> None:
-        self.url, self.key = url, key
+        self.key = key
         self._local = threading.RLock()
         self._depth = 0
         self._session = KeptConnection(functools.partial(connect, url, vectors=False))

@@ -41,18 +41,18 @@ async def on_error(update: object, context: Context) -> None:
     in a channel (its readers are not the bot's users: a followed channel's post that failed
     is the admins' business alone), and a button pressed stops spinning. Nothing but a log
     line when the chat refuses the bot's messages (`chat_closed_to_the_bot`)."""
-    if chat_closed_to_the_bot(context.error):
-        chat = update.effective_chat if isinstance(update, Update) else None
-        log.warning("chat %s refused the bot's message: %s", chat.id if chat else "?", context.error)
-        return
+    closed = chat_closed_to_the_bot(context.error)
+    chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(update, Update):
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # already answered by the handler: refused, harmless
                 await update.callback_query.answer()
-        chat = update.effective_chat
-        if update.effective_message and not (chat and chat.type == ChatType.CHANNEL):
+        if not closed and update.effective_message and not (chat and chat.type == ChatType.CHANNEL):
             with contextlib.suppress(TelegramError):
                 await update.effective_message.reply_text(msg.e(msg.APOLOGY))
+    if closed:
+        log.warning("chat %s refused the bot's message: %s", chat.id if chat else "?", context.error)
+        return
     await report_failure(context, context.error)
 
 

@@ -4,14 +4,12 @@ One status message tells the user what is happening and ends with the outcome.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
-from telegram.constants import ChatType
 
 from bot.permissions import may_ingest
 from bot.service import ingest_documents
@@ -131,9 +129,7 @@ async def cmd_ingest(update: Update, context: Context) -> None:
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
     say = progress.show  # every status after the progress lines sent before it
     try:
-        # In a group, the status line says the work goes on: "typing…" every 4 s would only
-        # spend the group's 20 messages a minute that answers need.
-        async with typing(message) if message.chat.type == ChatType.PRIVATE else contextlib.nullcontext():
+        async with typing(message):  # in a private chat; in a group the status line says it
             label, load = await read_ingest_input(message, service.settings, say)
             document = await service.run_long(load)
             await say(msg.INDEXING)

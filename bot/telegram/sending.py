@@ -53,9 +53,9 @@ async def typing(message: Message, after: float = TYPING_AFTER_SECONDS) -> Async
     """Show "typing…" while the work lasts (Telegram clears it after 5 s). Not for work done
     within `after` seconds, like most answers: the indicator would only flicker before the
     reply, and each one is a request counted against the bot's flood limit (README,
-    "Performance", has what it cost 20 users asking at once). Never in a group: there each
-    would take one of the group's 20 messages a minute from the answers."""
-    if message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+    "Performance", has what it cost 20 users asking at once). Only in a private chat: in a
+    group each would take one of the group's 20 messages a minute from the answers."""
+    if message.chat.type != ChatType.PRIVATE:
         yield
         return
 
