@@ -52,6 +52,8 @@ NOTHING_TO_READ_ON = (
     "Je ne sais pas quelle lecture poursuivre : posez d'abord une question, puis demandez « La suite ? » "
     "pour lire ce que l'article dit après la citation."
 )
+# After a follow-up whose own words its article does not hold ("Et en 2020 ?").
+ASK_IT_WHOLE = "Posez la question en entier pour chercher dans toute la bibliothèque."
 END_OF_ARTICLE = "C'est tout : l'article s'arrête là. Posez une autre question pour en savoir plus."
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
@@ -188,7 +190,7 @@ def format_answer(
     if answer.detail is not None:
         return format_details(answered_articles(answer), answer.detail) if answer.found else WHICH_ARTICLE
     if not answer.found:
-        return read_on_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
+        return declined_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
     lines = []
     if answer.follows and answer.topic is not None:  # say what it was read with
         lines.append(f"(suite de « {answer.topic.question} »)")
@@ -199,9 +201,20 @@ def format_answer(
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
 
 
-def read_on_reply(answer: Answer) -> str | None:
-    """What "La suite ?" is told when it reads nothing: the article ended, or there was no
-    quote to read on from; None for any other answer."""
+def declined_reply(answer: Answer) -> str | None:
+    """Why a declined answer quotes nothing, when more is known than that nothing answers:
+    "La suite ?" at the end of the article or with no quote to read on from, a follow-up whose
+    own numbers or names its articles do not hold ("Et en 2020 ?"); None otherwise."""
+    if answer.unheld:
+        named = " ni ".join(in_guillemets(shorten(word, SENTENCE_FIELD_CHARS)) for word in answer.unheld)
+        meant = set(answer.topic.articles) if answer.topic else set()
+        if not meant:  # its topic was declined: it was searched in the whole library
+            return f"Je n'ai rien trouvé sur {named} dans la bibliothèque."
+        titles = [a.title for a in answered_articles(answer) if a.id in meant]
+        where = "les articles de cette conversation"
+        if len(meant) == 1 and titles:
+            where = f"l'article {in_guillemets(shorten(titles[0], SENTENCE_FIELD_CHARS))}"
+        return f"Je n'ai rien trouvé sur {named} dans {where}. {ASK_IT_WHOLE}"
     return {"end": END_OF_ARTICLE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on or "")
 
 

@@ -162,6 +162,21 @@ def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
     return kept
 
 
+def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tuple[list[Candidate], bool]:
+    """The candidates that hold one of `words` (as terms, in their article's title or date, their
+    heading or text: "munitions" holds "munition") first, each group in its order; and whether
+    any did."""
+    wanted = set(terms(" ".join(words)))
+    holds = [bool(wanted & set(terms(_held_text(c.row)))) for c in candidates]
+    ordered = [c for c, held in zip(candidates, holds, strict=True) if held]
+    ordered += [c for c, held in zip(candidates, holds, strict=True) if not held]
+    return ordered, any(holds)
+
+
+def _held_text(row: PassageRow) -> str:
+    return " ".join(part for part in (row.article.title, row.article.date, row.heading, row.text) if part)
+
+
 def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:
     """How much of a follow-up the best passage holds, in the follow-up's own words or as
     understood with its topic, whichever holds more ("Combien pèse-t-il ?" after a question

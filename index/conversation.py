@@ -12,6 +12,14 @@ or opens with "Et" or "Mais". A question that names its subject ("Quand la nouve
 arrive-t-elle ?") or changes the subject ("Qui a gagné la finale ?") starts a new topic, and
 the impersonal "y a-t-il", "faut-il", "quel temps fera-t-il" refer to nothing.
 
+A follow-up's own numbers and names ("Et en 2020 ?", "Et Macron ?") must be in the passage
+that answers it: a passage that holds only its topic's words would quote the topic again
+(`Reading.required`). An interrogative alone that names what it asks about ("Combien de
+munitions ?") is read in its topic's articles when they hold that word, and as a question of
+its own when they do not (`Reading.subject`): "Combien de morts ?" after a question on an
+attack is the attack's toll, "Combien de munitions ?" after one on the OTAN's leader is not
+about him.
+
 Pure functions of the text: French surface rules, no model.
 """
 
@@ -88,6 +96,25 @@ _DETERMINERS = frozenset(
     "leur leurs chaque plusieurs certains certaines tout toute tous toutes".split()
 )
 _TOKEN = re.compile(r"\w+'|[\w-]+")
+# What an interrogative alone asks for without naming a subject ("Quel âge ?", "En quelle
+# année ?", "Combien de temps ?", "Quelle ville ?"): the words of the question before say of what.
+_KINDS_ASKED = frozenset(
+    "âge temps date jour jours année années heure heures moment mois semaine semaines siècle époque "
+    "lieu lieux endroit endroits ville villes pays région département quartier rue adresse "
+    "nom noms prénom titre rôle poste fonction métier profession nationalité parti camp équipe "
+    "prix montant coût somme nombre chiffre part taux pourcentage quantité durée fois distance "
+    "taille poids hauteur longueur surface niveau score résultat bilan "
+    "raison raisons cause but moyen façon manière genre type sorte nature origine langue "
+    "personne personnes gens".split()
+)
+_INTERROGATIVE_WORDS = frozenset(
+    "quel quelle quels quelles combien que qu' quoi quand où comment pourquoi qui lequel laquelle lesquels "
+    "lesquelles de d' du des à a en dans pour par depuis jusqu' avec sur contre vers chez selon sous entre "
+    "pendant après avant ça ca donc alors exactement précisément".split()
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# A name inside a question: a capital after its first word ("Et Macron ?", "Et pour l'Union ?").
+_NAME = re.compile(r"(?<=\S)\s+(?:[cdjlmnst]'|qu')?([A-ZÀ-ÖØ-Þ][\w-]+)")
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
 _TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
 
@@ -121,6 +148,12 @@ class Reading:
     by_subject: bool = False
     latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
     read_on: bool = False  # it asks what the article says next (`asks_to_read_on`): `topic.read_to` on
+    # Numbers and names the follow-up adds to its topic ("Et en 2020 ?"): a passage that holds
+    # none of them does not answer it (`added_specifics`).
+    required: tuple[str, ...] = ()
+    # What an interrogative alone names ("Combien de munitions ?": `asked_subject`): passages
+    # that hold it come first; when none of the topic's articles does, it stands on its own.
+    subject: tuple[str, ...] = ()
     # Words of the question read as the library's (`index.spelling`: "Strutthof" as "Stutthof"),
     # each (as typed, as read); `search` holds them as read.
     respelled: tuple[tuple[str, str], ...] = ()
@@ -162,10 +195,15 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
+    required = added_specifics(question, topic.question)
+    subject = asked_subject(question)
+    if subject and topic.articles:  # "Combien de munitions ?": its own word, in its topic's article
+        return Reading(question, question, topic.articles, topic, required=required, subject=subject)
     if _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question) or not topic.articles:
         # Elliptical ("Et pour l'Union ?", "Quand ?"), or with no article to read it in: the topic's words.
-        return Reading(question, _with_topic(topic, question), topic.articles, topic)
-    return Reading(question, question, topic.articles, topic)
+        search = _with_topic(topic, question)
+        return Reading(question, search, topic.articles, topic, required=required, subject=subject)
+    return Reading(question, question, topic.articles, topic, required=required)
 
 
 def _with_topic(topic: Topic, question: str) -> str:
@@ -194,6 +232,25 @@ def refers_back(question: str) -> bool:
         return True
     possessive = _POSSESSIVE.search(text)
     return possessive is not None and not _owner_before(text[: possessive.start()])
+
+
+def added_specifics(question: str, before: str) -> tuple[str, ...]:
+    """The numbers and names `question` holds that the question `before` it does not ("Et en
+    2020 ?" after a question on 2023, "Et Macron ?"), as written."""
+    text, before = question.translate(APOSTROPHES), before.translate(APOSTROPHES)
+    said = {w.casefold() for w in _TOKEN.findall(before)} | set(_NUMBER.findall(before))
+    found = _NUMBER.findall(text) + _NAME.findall(text)
+    return tuple(dict.fromkeys(w for w in found if w.casefold() not in said))
+
+
+def asked_subject(question: str) -> tuple[str, ...]:
+    """The words an interrogative alone names beyond what it asks for ("Combien de
+    munitions ?": "munitions"; "Quel âge ?", "Quand ?": none); none for any other question."""
+    text = question.translate(APOSTROPHES)
+    if not is_bare_interrogative(text):
+        return ()
+    words = _TOKEN.findall(text)
+    return tuple(w for w in words if w.casefold() not in _INTERROGATIVE_WORDS | _KINDS_ASKED)
 
 
 def is_bare_interrogative(question: str) -> bool:

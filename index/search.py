@@ -23,6 +23,7 @@ from index.candidates import (
     Found,
     Ranks,
     evidence_for,
+    holding_first,
     rerank,
     score_candidates,
     understood_match,
@@ -96,6 +97,9 @@ class Answer:
     says_more: bool = False
     # Words of the question read as others (`Reading.respelled`): (as typed, as read).
     respelled: tuple[tuple[str, str], ...] = ()
+    # A follow-up's own numbers or names that no passage of its articles holds ("Et en
+    # 2020 ?" on an article of 2023: `Reading.required`), why it was declined.
+    unheld: tuple[str, ...] = ()
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
@@ -218,9 +222,20 @@ class Searcher:
         )
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
+        subject_held = required_held = True
+        if reading.subject:  # "Combien de munitions ?": the passages that name them
+            ordered, subject_held = holding_first(ordered, reading.subject)
+        if not subject_held and reading.articles:  # its topic's articles do not: a question of its own
+            alone = replace(reading, articles=(), topic=None, required=(), subject=())
+            answer = self.answer(store, vectors, lexicon, alone, question_vector, top_k, mode)
+            if answer.found:
+                return answer
+        if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
+            ordered, required_held = holding_first(ordered, reading.required)
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, weights, judged)
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
+        relevant = relevant and required_held
         shown = without_repeated_quotes(ordered)[:top_k]
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
@@ -256,6 +271,7 @@ class Searcher:
             detail,
             says_more=says_more,
             respelled=reading.respelled,
+            unheld=() if required_held else reading.required,
         )
 
     def respelled(self, store: Store, lexicon: LiveLexicon | None, reading: Reading) -> Reading:

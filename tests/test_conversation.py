@@ -177,3 +177,22 @@ def test_the_console_forgets_its_topic_after_the_follow_up_minutes():
     never = Conversation(follow_up_minutes=0, clock=lambda: now[0])
     never.follow(Topic("Qui dirige l'OTAN ?", (1,)))
     assert never.current() is None
+
+
+def test_a_follow_up_s_own_numbers_and_names_are_what_its_passage_must_hold():
+    topic = Topic("Combien de familles de castors ont été recensées cet hiver ?", (2,))
+    assert read("Et en 2019 ?", topic).required == ("2019",)
+    assert read("Que pense-t-il de Macron ?", topic).required == ("Macron",)
+    # What its topic named already is no addition.
+    union = Topic("Quelle croissance pour l'Union en 2019 ?", (3,))
+    assert read("Et pour l'ensemble de l'Union ?", union).required == ()
+    assert read("Et en 2019 ?", union).required == ()
+
+
+def test_an_interrogative_alone_that_names_its_subject_is_read_in_its_topic_s_article_with_its_own_words():
+    topic = Topic("Qui est le secrétaire général de l'OTAN ?", (1,))
+    reading = read("Combien de munitions ?", topic)
+    assert reading == Reading("Combien de munitions ?", "Combien de munitions ?", (1,), topic, subject=("munitions",))
+    assert reading.judged == "Qui est le secrétaire général de l'OTAN ? Combien de munitions ?"
+    for asks_what_kind in ("Quel âge ?", "En quelle année ?", "Combien de temps ?", "Quelle ville ?", "Quand ?"):
+        assert read(asks_what_kind, topic).subject == (), asks_what_kind

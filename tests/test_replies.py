@@ -5,6 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.replies import (
+    ASK_IT_WHOLE,
     EMPTY_LIBRARY,
     EMPTY_LIBRARY_COMMAND_LINE,
     NOTHING_FOUND,
@@ -19,6 +20,7 @@ from bot.replies import (
     quotation_body,
 )
 from bot.telegram.messages import article_card_html
+from index.conversation import Topic
 from index.library import Answer, Result
 from index.store import ArticleRow
 
@@ -90,6 +92,21 @@ def test_the_command_line_tells_how_to_add_an_article_with_its_own_command_not_t
         assert "python -m bot ingest" in reply and "/ingest" not in reply
     assert format_answer(declined, sure_from=0.9, command_line=True) == NOTHING_FOUND_COMMAND_LINE
     assert format_answer(empty, empty_library=True, sure_from=0.9, command_line=True) == EMPTY_LIBRARY_COMMAND_LINE
+
+
+def test_a_follow_up_its_article_does_not_answer_is_told_what_the_article_lacks_and_how_to_ask_it_all():
+    declined = replace(answer_of(0.99, found=False), question="Et en 2010 ?", unheld=("2010",))
+    in_its_article = replace(declined, topic=Topic("Combien pèse le castor ?", (ARTICLE.id,)))
+    assert format_answer(in_its_article, sure_from=0.9) == (
+        f"Je n'ai rien trouvé sur « 2010 » dans l'article « Titre ». {ASK_IT_WHOLE}"
+    )
+    in_two = replace(declined, topic=Topic("Combien pèse le castor ?", (ARTICLE.id, 8)), unheld=("2010", "2011"))
+    assert format_answer(in_two, sure_from=0.9).startswith(
+        "Je n'ai rien trouvé sur « 2010 » ni « 2011 » dans les articles de cette conversation."
+    )
+    # Its topic was declined: it was searched in the whole library, which asking again would redo.
+    in_the_library = replace(declined, topic=Topic("Combien pèse le castor ?"))
+    assert format_answer(in_the_library, sure_from=0.9) == "Je n'ai rien trouvé sur « 2010 » dans la bibliothèque."
 
 
 SIGNED = ArticleRow(

@@ -126,6 +126,31 @@ def test_a_follow_up_question_is_answered_from_the_article_its_conversation_is_a
     library.close()
 
 
+def test_a_follow_up_quotes_what_it_adds_to_its_topic_or_says_its_article_does_not_hold_it(
+    tmp_path, embedder, settings
+):
+    names = ["castors-dordogne.txt", "otan-bruxelles-2023-02.txt", "tramway-brest.txt"]
+    library = library_of(tmp_path, embedder, settings, *names)
+    families = library.ask("Combien de familles de castors ont été recensées cet hiver ?")
+    assert families.found and "quatorze familles" in families.results[0].quote
+    then = library.ask("Et en 2019 ?", topic=families.topic)
+    assert then.found and then.follows and "trois en 2019" in then.results[0].quote
+    # A year the article never names: its other years are not an answer, whatever its topic.
+    never = library.ask("Et en 2010 ?", topic=families.topic)
+    assert not never.found and never.unheld == ("2010",) and never.topic == families.topic
+    # Its own date counts: the article on the OTAN is of February 2023.
+    leader = library.ask("Qui est le secrétaire général de l'OTAN ?")
+    assert library.ask("Et en 2023 ?", topic=leader.topic).found
+    # "Combien de munitions ?": the article on the OTAN's leader names munitions, quoted first.
+    ammunition = library.ask("Combien de munitions ?", topic=leader.topic)
+    assert ammunition.found and ammunition.follows and "munitions" in ammunition.results[0].quote
+    # "Combien de voyageurs ?" after the castors: their article has none, the tramway's does.
+    travellers = library.ask("Combien de voyageurs ?", topic=families.topic)
+    assert travellers.found and not travellers.follows and "30 000 voyageurs" in travellers.results[0].quote
+    assert travellers.topic.question == "Combien de voyageurs ?"
+    library.close()
+
+
 def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each_article(tmp_path, embedder, settings):
     names = ["castors-dordogne.txt", "prefet-occitanie.txt", "tramway-brest.txt"]
     library = library_of(tmp_path, embedder, settings, *names)

@@ -285,7 +285,7 @@ def inline_nothing_found_html(question: str) -> str:
 
 def nothing_found_html(question: str | None = None, said: str = NOTHING_FOUND) -> str:
     """`question`: named above, when the message asked several; `said`: why nothing is
-    quoted (nothing found, or "La suite ?" with nothing to read: `replies.read_on_reply`)."""
+    quoted (nothing found, or "La suite ?" with nothing to read: `replies.declined_reply`)."""
     found_nothing = e(said)
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Messag
 
 from bot.chat_input import what_is_said
 from bot.permissions import is_admin
-from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, read_on_reply
+from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import messages as msg
@@ -137,7 +137,7 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         for text in msg.details_html(answer):
             await reply(message, text)
     elif not answer.found:
-        said = read_on_reply(answer) or NOTHING_FOUND  # "La suite ?" at the end of the article
+        said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the end of the article
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
