@@ -5,6 +5,7 @@ small talk (`bot.small_talk`), or an article pasted where a question was expecte
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -14,6 +15,11 @@ from index.documents import is_url
 
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80
+# A message of at most this many words besides one link shares that link: "/ingest" with it, or
+# in reply to it, adds the page, not the message ("À lire : https://…", a channel's post of a
+# headline and its link).
+SHARED_LINK_WORDS = 25
+_METADATA_LINK = re.compile(r"^\s*(?:url|lien)\s*:", re.IGNORECASE | re.MULTILINE)
 
 
 def holds_words(text: str) -> bool:
@@ -28,6 +34,18 @@ def is_bare_link(text: str) -> bool:
     about, is told how (searched, its words quoted a passage with "www" or "fr" in it)."""
     words = text.split()
     return len(words) == 1 and is_url(words[0])
+
+
+def shared_link(text: str, links: Sequence[str] = ()) -> str | None:
+    """The page a message shares: its one link (`links`: those its entities carry, a text link's
+    hidden address included), when the rest of it is a few words; None otherwise."""
+    if _METADATA_LINK.search(text):  # pasted text that names its own address ("url: https://…")
+        return None
+    words = [w.rstrip(".,;:!?)»\"'") if is_url(w) else w for w in text.split()]
+    found = dict.fromkeys([*(w for w in words if is_url(w)), *(link for link in links if is_url(link))])
+    if len(found) != 1 or sum(not is_url(w) for w in words) > SHARED_LINK_WORDS:
+        return None
+    return next(iter(found))
 
 
 def reads_as_article(text: str) -> bool:

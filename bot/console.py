@@ -18,7 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from bot import replies
-from bot.chat_input import what_is_said
+from bot.chat_input import shared_link, what_is_said
 from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
@@ -55,7 +55,8 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
-    target = argument
+    # "À lire : https://…", a link ending a sentence: the page it shares, as on Telegram.
+    target = shared_link(argument) or argument
     if argument.startswith("~"):
         with contextlib.suppress(RuntimeError):  # "~nobody/x.txt": no such user, the path as typed
             target = str(Path(argument).expanduser())
@@ -173,6 +174,9 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
         print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
+        if outcome.status == "error":  # asked to chat about the sample, which is not there
+            library.close()
+            return 1
     conversation = Conversation(settings.follow_up_minutes)
     if interactive:
         stats = library.stats()

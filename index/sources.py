@@ -83,6 +83,8 @@ def _document_kind(data: bytes) -> str | None:
 
 def read_file(path: Path, *, max_bytes: int) -> Document:
     if not path.is_file():
+        if path.exists():  # /dev/null, a named pipe, a socket: nothing to read as an article
+            raise UnsupportedInput(f"pas un fichier ordinaire : {path} (périphérique, tube ou socket)")
         raise UnsupportedInput(f"fichier introuvable : {path}")
     size = path.stat().st_size
     if size > max_bytes:

@@ -194,6 +194,26 @@ def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_th
     assert "Posez-moi une question" in nobody.stdout  # the chat went on
 
 
+def test_the_console_chat_about_the_sample_stops_with_an_error_when_the_sample_cannot_be_added(run):
+    chat = run("chat", "--sample", stdin=f"{QUESTION}\n", extra_env={"INGEST_MAX_BYTES": "1000"})
+    assert chat.returncode == 1 and "Erreur (exemple)" in chat.stderr and "limite" in chat.stderr, chat.stderr
+    assert chat.stdout == ""  # no chat with an empty library the reader did not ask for
+
+
+def test_the_console_chat_adds_the_page_a_short_message_shares_as_telegram_does(run):
+    from tests.http_fixtures import Site
+    from tests.test_documents import ARTICLE_PAGE
+
+    private = {"INGEST_ALLOW_PRIVATE_URLS": "true"}  # the site is on 127.0.0.1
+    with Site({"/reforme.html": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode())}) as site:
+        page = site.origin + "/reforme.html"
+        lines = [f"/ingest À lire : {page}", f"/ingest {page}.", f"/ingest {page} (via @lemonde)", "/articles"]
+        chat = run("chat", stdin="\n".join(lines) + "\n", extra_env=private)
+    assert chat.returncode == 0, chat.stderr
+    assert chat.stdout.count("Ajouté : « Le Conseil vote la réforme »") == 1, chat.stdout
+    assert chat.stdout.count("Déjà présent") == 2 and "texte collé" not in chat.stdout, chat.stdout
+
+
 def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):
     chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\nDe quand date cet article ?\n")
     assert chat.returncode == 0, chat.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.telegram.ingest import SHARED_LINK_WORDS, shared_link
+from bot.chat_input import SHARED_LINK_WORDS, shared_link
 
 PAGE = "https://www.exemple.fr/politique/reforme"
 

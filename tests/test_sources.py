@@ -1,6 +1,8 @@
 """Fetching and reading what users point at: pages, files, directories."""
 
+import os
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -92,6 +94,15 @@ def test_files_are_read_by_type_and_checked(tmp_path, sample_text):
         read_file(tmp_path / "photo.jpg", max_bytes=100_000)
     with pytest.raises(InputTooLarge):
         read_file(tmp_path / "a.txt", max_bytes=1_000)
+
+
+def test_a_device_or_a_pipe_is_said_not_to_be_a_file_rather_than_missing(tmp_path):
+    os.mkfifo(tmp_path / "pipe")  # never opened: reading it would wait for a writer
+    for path in (Path("/dev/null"), tmp_path / "pipe"):
+        with pytest.raises(UnsupportedInput, match="pas un fichier ordinaire"):
+            read_file(path, max_bytes=100_000)
+    with pytest.raises(UnsupportedInput, match="introuvable"):
+        read_file(tmp_path / "absent.txt", max_bytes=100_000)
 
 
 # --- what an attacker tries: the DNS seam and the transport are fakes, nothing leaves the machine

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
 
+from bot.chat_input import shared_link
 from bot.permissions import may_ingest
 from bot.service import ingest_documents
 from bot.settings import Settings
@@ -18,30 +19,14 @@ from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, reply, typing
-from index.documents import Document, is_url
+from index.documents import Document
 from index.errors import InputError
 from index.numbers import french
 from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, parse_bytes
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
-# A message of at most this many words besides one link shares that link: "/ingest" in reply to it
-# adds the page, not the message ("À lire : https://…", a channel's post of a headline and its link).
-SHARED_LINK_WORDS = 25
 _LINK_ENTITIES = (MessageEntity.URL, MessageEntity.TEXT_LINK)
-_METADATA_LINK = re.compile(r"^\s*(?:url|lien)\s*:", re.IGNORECASE | re.MULTILINE)
-
-
-def shared_link(text: str, links: Sequence[str]) -> str | None:
-    """The page a message shares: its one link (`links`: those its entities carry, a text link's
-    hidden address included), when the rest of it is a few words; None otherwise."""
-    if _METADATA_LINK.search(text):  # pasted text that names its own address ("url: https://…")
-        return None
-    words = [w.rstrip(".,;:!?)»\"'") if is_url(w) else w for w in text.split()]
-    found = dict.fromkeys([*(w for w in words if is_url(w)), *(link for link in links if is_url(link))])
-    if len(found) != 1 or sum(not is_url(w) for w in words) > SHARED_LINK_WORDS:
-        return None
-    return next(iter(found))
 
 
 def _message_links(message: Message) -> list[str]:
