@@ -111,14 +111,8 @@ class SQLiteDatabase:
 
     @contextmanager
     def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        with self.lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._run
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        with self.lock, _immediate(self._db):
+            yield self._run
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         with self.lock:
@@ -142,8 +136,7 @@ def _numbered_once(db: sqlite3.Connection) -> None:
         return
     db.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before it
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with _immediate(db):
             for name in numbered:
                 old = _table_sql(db, name)
                 if "AUTOINCREMENT" in old.upper():  # another process rebuilt it meanwhile
@@ -156,12 +149,21 @@ def _numbered_once(db: sqlite3.Connection) -> None:
                 db.execute(f"ALTER TABLE {name}_numbered RENAME TO {name}")
             if db.execute("PRAGMA foreign_key_check").fetchall():
                 raise sqlite3.IntegrityError("the bot state's feed entries lost their feeds")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
     finally:
         db.execute("PRAGMA foreign_keys=ON")
+
+
+@contextmanager
+def _immediate(db: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction begun IMMEDIATE (writers queue at its start, not at their first
+    write, where SQLite could only fail one of them), rolled back on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _table_sql(db: sqlite3.Connection, name: str) -> str:
