@@ -74,6 +74,24 @@ def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp
     library.close()
 
 
+def test_a_follow_up_on_a_year_its_article_never_names_is_told_so_not_answered_with_its_topic(tmp_path):
+    library = two_article_library(tmp_path)
+    user = 610
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in (QUESTION, "Et en 2019 ?"):
+                telegram.push(private_message(user, text))
+            await polled(telegram, application, [user], replies=2)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        _, follow_up = replies_to(telegram, user)
+        assert "Je n'ai rien trouvé sur « 2019 » dans l'article « Le préfet de région nommé »" in follow_up
+        assert "Posez la question en entier" in follow_up and "Marie Dupont" not in follow_up
+    library.close()
+
+
 class HeldEmbedder(HashingEmbedder):
     """Embeds articles only once `release` is set: ingests that last as long as the test says."""
 
