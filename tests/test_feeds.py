@@ -4,6 +4,7 @@ new entries ingested once, through the same careful fetching as /ingest."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 
 import pytest
@@ -12,13 +13,22 @@ from bot.feeds import FeedFollower, poll_minutes
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram import feed_messages as fmsg
-from bot.telegram.follow import schedule_feeds
+from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
 from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
 from index.sources import fetch
+from tests.fake_telegram import FakeTelegram
 from tests.feed_fixtures import STORIES, atom, home_page, publish_site, rss
 from tests.http_fixtures import FeedSite
+from tests.telegram_in_process import (
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    handle,
+    private_message,
+    two_article_library,
+)
 
 
 @pytest.fixture
@@ -293,7 +303,7 @@ def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_pat
                 state.feed_polled(feed.id)
             state.add_feed("https://exemple.fr/nouveau.xml", "nouveau", 60, None)  # never polled
             shift[0] = (24 * 60 - 5) * 60  # restarted a day less five minutes later
-            schedule_feeds(application)
+            await schedule_feeds(application)
             return {
                 job.name: (job.next_t.timestamp() - time.time()) / 60
                 for job in application.job_queue.jobs()
@@ -305,6 +315,54 @@ def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_pat
     assert 4 < minutes["feed-1"] <= 5  # the daily feed: due in five minutes, not in a day
     assert minutes["feed-2"] < 1  # the hourly one: overdue, polled at once
     assert minutes["feed-3"] < 1  # never polled: at once
+
+
+def test_the_feeds_sync_waiting_for_another_process_s_write_keeps_no_chat_waiting(tmp_path):
+    """Another process holding the state's write lock (`python -m bot follow`, another bot) makes
+    the bot's own writes wait for it, up to SQLite's busy timeout (10 s), and its reads wait
+    behind them: the minute's sync of the feeds reads them meanwhile, and every other chat is
+    answered all the same."""
+    library = two_article_library(tmp_path)
+    asker, other = 51, 52
+
+    async def scenario(telegram: FakeTelegram) -> float:
+        async with bot_in_process(telegram, library, tmp_path) as (application, state):
+            await asyncio.to_thread(state.add_feed, "https://exemple.fr/rss", "Exemple", 30, None)
+            other_process = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+            other_process.execute("BEGIN IMMEDIATE")
+            try:
+                # The asker's question limit is a write: it waits for the lock, the state's reads behind it.
+                asked = asyncio.create_task(handle(application, private_message(asker, PREFECT_QUESTION)))
+                for _ in range(200):  # bounded: until a read of the state waits
+                    try:
+                        await asyncio.wait_for(asyncio.to_thread(state.feeds), 0.05)
+                    except TimeoutError:
+                        break
+                started = time.monotonic()
+                application.job_queue.run_once(sync_feeds, 0, name="sync-now")
+                for _ in range(200):  # bounded: until the sync is under way
+                    if not application.job_queue.get_jobs_by_name("sync-now"):
+                        break
+                    await asyncio.sleep(0.01)
+                await handle(application, private_message(other, "/help"))
+                answered_in = time.monotonic() - started
+            finally:
+                other_process.execute("ROLLBACK")
+                other_process.close()
+            await asyncio.wait_for(asked, 30)
+            for _ in range(200):  # bounded: the sync, done once the lock is released, scheduled the feed
+                if application.job_queue.get_jobs_by_name("feed-1"):
+                    break
+                await asyncio.sleep(0.05)
+            assert application.job_queue.get_jobs_by_name("feed-1")
+            return answered_in
+
+    with FakeTelegram(TOKEN) as telegram:
+        answered_in = asyncio.run(scenario(telegram))
+        assert answered_in < 2, answered_in  # not held until the lock is released or the busy timeout
+        assert "Je réponds à vos questions" in telegram.calls_to("sendMessage", other)[0].params["text"]
+        assert "Marie Dupont" in telegram.calls_to("sendMessage", asker)[-1].params["text"]  # answered once released
+    library.close()
 
 
 def test_a_long_feed_s_pending_entries_are_those_not_done_among_all_it_lists(tmp_path):

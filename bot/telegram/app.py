@@ -73,7 +73,7 @@ async def forget_old_answers(context: Context) -> None:
 async def start_up(application: Application) -> None:
     """Once the bot knows itself: the command menu, the feed jobs, the answers' retention."""
     await register_commands(application)
-    follow.schedule_feeds(application)
+    await follow.schedule_feeds(application)
     application.job_queue.run_repeating(follow.sync_feeds, follow.SYNC_EVERY_SECONDS, name="sync-feeds")
     application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
 

@@ -39,6 +39,8 @@ class BotService:
         default_factory=lambda: ThreadPoolExecutor(LONG_WORK_THREADS, thread_name_prefix="long-work")
     )
     feed_work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feeds"))
+    # Held while the feeds' jobs are brought in line with the state (`follow.schedule_feeds`).
+    feeds_scheduling: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:

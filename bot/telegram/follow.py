@@ -57,7 +57,7 @@ async def cmd_follow(update: Update, context: Context) -> None:
         return
     await edit(status, fmsg.FIRST_POLL)
     report = await service.run_feed(service.follower.poll, feed.id)
-    schedule_feeds(context.application)
+    await schedule_feeds(context.application)
     await edit(status, fmsg.followed_html(report or PollReport(feed)))
 
 
@@ -105,7 +105,7 @@ async def cmd_unfollow(update: Update, context: Context) -> None:
             feed = await asyncio.to_thread(state.feed_by_url, args[0])
         if feed is not None:
             await asyncio.to_thread(state.remove_feed, feed.id)
-            schedule_feeds(context.application)
+            await schedule_feeds(context.application)
             await reply(message, fmsg.unfollowed_html(feed))
             return
     await reply(message, fmsg.not_followed_html(args[0]))
@@ -119,33 +119,40 @@ async def cmd_feeds(update: Update, context: Context) -> None:
 
 
 # --- polling ---------------------------------------------------------------------------------
-def schedule_feeds(application: Application) -> None:
+async def schedule_feeds(application: Application) -> None:
     """One repeating job per followed feed, on its own interval: jobs for feeds followed
-    since are added, jobs for feeds no longer followed removed, changed intervals applied."""
+    since are added, jobs for feeds no longer followed removed, changed intervals applied.
+
+    The feeds are read in a worker thread: that read waits behind the state's writes, and
+    they wait for any other process holding its write lock (up to SQLite's 10 s busy timeout;
+    a `/follow` from the command line, a replica), which on the event loop held every chat.
+    One scheduling at a time, so that one that read the feeds earlier (the minute's sync
+    beside an `/unfollow`) never applies its older list after a newer one."""
     service: BotService = application.bot_data["service"]
     queue = application.job_queue
-    wanted = {f"feed-{feed.id}": feed for feed in service.state.feeds()}
-    for job in queue.jobs():
-        if job.name and job.name.startswith("feed-"):
-            feed = wanted.pop(job.name, None)
-            if feed is None or job.data["every"] != feed.every_minutes:
-                job.schedule_removal()
-                if feed is not None:
-                    wanted[job.name] = feed
-    now = service.state.now()
-    for position, (name, feed) in enumerate(sorted(wanted.items())):
-        seconds = feed.every_minutes * 60
-        # When it is due from its last poll (a restart neither delays nor skips a poll), the
-        # first polls spread a few seconds apart.
-        due_in = feed.last_polled + seconds - now if feed.last_polled else 0.0
-        first = min(seconds, max(due_in, 5 + 5 * position))
-        queue.run_repeating(
-            poll_feed, interval=seconds, first=first, name=name, data={"id": feed.id, "every": feed.every_minutes}
-        )
+    async with service.feeds_scheduling:
+        wanted = {f"feed-{feed.id}": feed for feed in await asyncio.to_thread(service.state.feeds)}
+        for job in queue.jobs():
+            if job.name and job.name.startswith("feed-"):
+                feed = wanted.pop(job.name, None)
+                if feed is None or job.data["every"] != feed.every_minutes:
+                    job.schedule_removal()
+                    if feed is not None:
+                        wanted[job.name] = feed
+        now = service.state.now()
+        for position, (name, feed) in enumerate(sorted(wanted.items())):
+            seconds = feed.every_minutes * 60
+            # When it is due from its last poll (a restart neither delays nor skips a poll), the
+            # first polls spread a few seconds apart.
+            due_in = feed.last_polled + seconds - now if feed.last_polled else 0.0
+            first = min(seconds, max(due_in, 5 + 5 * position))
+            queue.run_repeating(
+                poll_feed, interval=seconds, first=first, name=name, data={"id": feed.id, "every": feed.every_minutes}
+            )
 
 
 async def sync_feeds(context: Context) -> None:
-    schedule_feeds(context.application)
+    await schedule_feeds(context.application)
 
 
 async def poll_feed(context: Context) -> None:
