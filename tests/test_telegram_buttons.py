@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.telegram import messages as msg
+from bot.telegram.questions import PAGE_TURNS
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -59,6 +60,31 @@ def test_pressing_an_article_s_card_button_over_and_over_sends_no_more_cards_tha
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", group["id"])]
         assert sum("Article 1 —" in text for text in sent) == 5
         assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.SLOW_DOWN
+    library.close()
+
+
+def test_a_member_turning_pages_over_and_over_spends_few_of_the_group_s_messages(tmp_path):
+    """Each page turned edits the answer, one of the 20 messages a minute Telegram lets the
+    bot send in a group: a member's presses beyond `PAGE_TURNS` in a short while are answered
+    with a request to slow down, and nothing is edited for them; another member may still turn."""
+    library = two_article_library(tmp_path)
+    group = {"id": -100777, "type": "supergroup", "title": "Voisins"}
+    hasty, other = 32, 33
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
+            await handle(application, chat_message(group, 31, f"/ask {QUESTION}"))
+            message, more = telegram.button(group["id"], "Plus de passages")
+            for _ in range(12):  # as fast as the bot takes them
+                await handle(application, pressed(hasty, message, more))
+            await handle(application, pressed(other, message, more))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert len(telegram.calls_to("editMessageText", group["id"])) == PAGE_TURNS + 1  # the other member's too
+        answered = [c.params.get("text") for c in telegram.calls_to("answerCallbackQuery")]
+        assert answered == [None] * PAGE_TURNS + [msg.PAGE_SLOW_DOWN] * (12 - PAGE_TURNS) + [None]
+        assert len(telegram.calls_to("sendMessage", group["id"])) == 1  # the answer alone
     library.close()
 
 

@@ -122,6 +122,7 @@ THANKS_DOWN = "Merci ! Votre 👎 est noté : il aidera à améliorer les répon
 OTHER_CHAT = "Ce bouton appartient à une autre conversation."
 ARTICLE_GONE = "Cet article a été retiré de la bibliothèque."
 PAGE_GONE = "Un article de cette page a été retiré de la bibliothèque depuis : posez la question à nouveau."
+PAGE_SLOW_DOWN = "Doucement : attendez quelques secondes avant de changer encore de page."
 INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
 INDEXING = "⏳ Découpage et indexation…"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 
@@ -32,6 +33,10 @@ BUTTON = re.compile(
 )
 # What the "📖 La suite" button asks, as the asker would type it (`index.article_questions`).
 READ_ON_QUESTION = "La suite ?"
+# Page turns ("Plus de passages ▶", "◀ Précédents") a member may make in a chat within
+# PAGE_TURN_SECONDS: each edits the answer, and in a group an edit is one of the 20 messages a
+# minute Telegram allows the bot for everyone there. Four: an answer's three pages, there and back.
+PAGE_TURNS, PAGE_TURN_SECONDS = 4, 30.0
 
 
 def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
@@ -168,6 +173,9 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
 
 
 async def on_more(update: Update, context: Context) -> None:
+    if not _may_turn_page(context, update.callback_query.from_user.id):
+        await update.callback_query.answer(msg.PAGE_SLOW_DOWN)
+        return
     pressed = await _pressed(update, context)
     if pressed is None:
         return
@@ -183,6 +191,29 @@ async def on_more(update: Update, context: Context) -> None:
         return
     await update.callback_query.answer()
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
+
+
+def _may_turn_page(context: Context, user_id: int) -> bool:
+    """Whether this member may turn a page in this chat now (at most `PAGE_TURNS` within
+    `PAGE_TURN_SECONDS`); if so, the turn is counted. PTB's rate limiter only paces the bot's
+    requests: the edits it queued would all be sent, spending the group's messages and keeping
+    other members' answers waiting; so presses beyond are refused here, where the member is
+    known. Kept in the chat's `chat_data`, in this process (with replicas, each counts its
+    own), only turns within the window: members who stopped are forgotten at the chat's next turn."""
+    if context.chat_data is None:  # a message posted inline: no chat, and no answer of ours
+        return True
+    now = time.monotonic()
+    turns: dict[int, list[float]] = {
+        member: recent
+        for member, times in context.chat_data.get("page turns", {}).items()
+        if (recent := [at for at in times if now - at < PAGE_TURN_SECONDS])
+    }
+    mine = turns.setdefault(user_id, [])
+    allowed = len(mine) < PAGE_TURNS
+    if allowed:
+        mine.append(now)
+    context.chat_data["page turns"] = turns
+    return allowed
 
 
 def _all_in_library(context: Context, article_ids: list[int]) -> bool:
