@@ -88,6 +88,24 @@ def test_a_member_turning_pages_over_and_over_spends_few_of_the_group_s_messages
     library.close()
 
 
+def test_in_a_private_chat_pages_turn_as_fast_as_the_reader_presses(tmp_path):
+    library = two_article_library(tmp_path)
+    reader = 34
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
+            await handle(application, private_message(reader, QUESTION))
+            message, more = telegram.button(reader, "Plus de passages")
+            for _ in range(PAGE_TURNS * 2):  # its own chat: the edits spend no one else's messages
+                await handle(application, pressed(reader, message, more))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert len(telegram.calls_to("editMessageText", reader)) == PAGE_TURNS * 2
+        assert msg.PAGE_SLOW_DOWN not in [c.params.get("text") for c in telegram.calls_to("answerCallbackQuery")]
+    library.close()
+
+
 def test_a_group_moved_to_a_supergroup_keeps_its_buttons_and_its_conversations(tmp_path):
     library = two_article_library(tmp_path)
     old = {"id": -4242, "type": "group", "title": "Voisins"}

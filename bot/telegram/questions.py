@@ -12,6 +12,7 @@ import re
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType
 
 from bot.chat_input import what_is_said
 from bot.permissions import is_admin
@@ -173,8 +174,10 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
 
 
 async def on_more(update: Update, context: Context) -> None:
-    if not _may_turn_page(context, update.callback_query.from_user.id):
-        await update.callback_query.answer(msg.PAGE_SLOW_DOWN)
+    query = update.callback_query
+    in_a_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
+    if in_a_group and not _may_turn_page(context, query.from_user.id):
+        await query.answer(msg.PAGE_SLOW_DOWN)
         return
     pressed = await _pressed(update, context)
     if pressed is None:
@@ -194,14 +197,14 @@ async def on_more(update: Update, context: Context) -> None:
 
 
 def _may_turn_page(context: Context, user_id: int) -> bool:
-    """Whether this member may turn a page in this chat now (at most `PAGE_TURNS` within
-    `PAGE_TURN_SECONDS`); if so, the turn is counted. PTB's rate limiter only paces the bot's
-    requests: the edits it queued would all be sent, spending the group's messages and keeping
-    other members' answers waiting; so presses beyond are refused here, where the member is
-    known. Kept in the chat's `chat_data`, in this process (with replicas, each counts its
-    own), only turns within the window: members who stopped are forgotten at the chat's next turn."""
-    if context.chat_data is None:  # a message posted inline: no chat, and no answer of ours
-        return True
+    """Whether this member may turn a page in this group now (at most `PAGE_TURNS` within
+    `PAGE_TURN_SECONDS`); if so, the turn is counted. A private chat's edits spend no one
+    else's messages (Telegram allows about one a second there): its pages turn freely. PTB's
+    rate limiter only paces the bot's requests: the edits it queued would all be sent,
+    spending the group's messages and keeping other members' answers waiting; so presses
+    beyond are refused here, where the member is known. Kept in the chat's `chat_data`, in
+    this process (with replicas, each counts its own), only turns within the window: members
+    who stopped are forgotten at the group's next turn."""
     now = time.monotonic()
     turns: dict[int, list[float]] = {
         member: recent
