@@ -98,32 +98,53 @@ _POSTGRES_TYPES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "serial": "B
 
 
 class SQLiteDatabase:
-    """`DATA_DIR/bot.sqlite3`: one connection, writers serialised by `BEGIN IMMEDIATE`."""
+    """`DATA_DIR/bot.sqlite3`: a connection for each thread that uses it, writers serialised by
+    `BEGIN IMMEDIATE`. One connection shared under a lock made every thread wait behind one
+    whose write waited for another process's (a command-line `follow`, up to the 10 s busy
+    timeout): the bot's worker threads all stuck there, and every chat's answer with them."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
-        _numbered_once(self._db)
-        self.lock = threading.Lock()
+        self._path = path
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()  # guards `_opened` and `_closed`
+        self._closed = False
+        db = self._connection()
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
+        _numbered_once(db)
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on its first use."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is not None:
+            return db
+        # Closed from whichever thread closes the database: not checked against its own.
+        db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=10)
+        db.execute("PRAGMA foreign_keys=ON")
+        with self._opened_lock:
+            if self._closed:
+                db.close()
+                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+            self._opened.append(db)
+        self._local.db = db
+        return db
 
     @contextmanager
     def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        with self.lock, _immediate(self._db):
-            yield self._run
+        db = self._connection()
+        with _immediate(db):
+            yield lambda sql, params=(): _rows(db.execute(sql, params))
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        with self.lock:
-            return self._run(sql, params)
-
-    def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return _rows(self._db.execute(sql, params))
+        return _rows(self._connection().execute(sql, params))
 
     def close(self) -> None:
-        with self.lock:
-            self._db.close()
+        with self._opened_lock:
+            self._closed, opened, self._opened = True, self._opened, []
+        for db in opened:
+            db.close()
 
 
 def _numbered_once(db: sqlite3.Connection) -> None:

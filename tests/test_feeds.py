@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -319,9 +320,8 @@ def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_pat
 
 def test_the_feeds_sync_waiting_for_another_process_s_write_keeps_no_chat_waiting(tmp_path):
     """Another process holding the state's write lock (`python -m bot follow`, another bot) makes
-    the bot's own writes wait for it, up to SQLite's busy timeout (10 s), and its reads wait
-    behind them: the minute's sync of the feeds reads them meanwhile, and every other chat is
-    answered all the same."""
+    the bot's own writes wait for it, up to SQLite's busy timeout (10 s): the minute's sync of
+    the feeds reads them meanwhile, and every other chat is answered all the same."""
     library = two_article_library(tmp_path)
     asker, other = 51, 52
 
@@ -331,13 +331,10 @@ def test_the_feeds_sync_waiting_for_another_process_s_write_keeps_no_chat_waitin
             other_process = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
             other_process.execute("BEGIN IMMEDIATE")
             try:
-                # The asker's question limit is a write: it waits for the lock, the state's reads behind it.
+                # The asker's question limit is a write: it waits for the lock.
                 asked = asyncio.create_task(handle(application, private_message(asker, PREFECT_QUESTION)))
-                for _ in range(200):  # bounded: until a read of the state waits
-                    try:
-                        await asyncio.wait_for(asyncio.to_thread(state.feeds), 0.05)
-                    except TimeoutError:
-                        break
+                await asyncio.sleep(0.5)  # for the asker's update to reach its write
+                assert not asked.done()
                 started = time.monotonic()
                 application.job_queue.run_once(sync_feeds, 0, name="sync-now")
                 for _ in range(200):  # bounded: until the sync is under way
@@ -350,7 +347,7 @@ def test_the_feeds_sync_waiting_for_another_process_s_write_keeps_no_chat_waitin
                 other_process.execute("ROLLBACK")
                 other_process.close()
             await asyncio.wait_for(asked, 30)
-            for _ in range(200):  # bounded: the sync, done once the lock is released, scheduled the feed
+            for _ in range(200):  # bounded: the sync scheduled the feed
                 if application.job_queue.get_jobs_by_name("feed-1"):
                     break
                 await asyncio.sleep(0.05)
@@ -363,6 +360,29 @@ def test_the_feeds_sync_waiting_for_another_process_s_write_keeps_no_chat_waitin
         assert "Je réponds à vos questions" in telegram.calls_to("sendMessage", other)[0].params["text"]
         assert "Marie Dupont" in telegram.calls_to("sendMessage", asker)[-1].params["text"]  # answered once released
     library.close()
+
+
+def test_a_state_write_waiting_for_another_process_holds_up_no_other_thread_s_reads(tmp_path):
+    state = BotState.open(tmp_path / "bot.sqlite3")
+    state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    other_process = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            waiting = pool.submit(state.add_feed, "https://exemple.fr/autre", "Autre", 30, None)
+            time.sleep(0.3)
+            assert not waiting.done()  # the write waits for the other process's lock
+            started = time.monotonic()
+            read = pool.submit(state.feeds).result(timeout=15)
+            read_in = time.monotonic() - started
+            other_process.execute("ROLLBACK")
+            waiting.result(timeout=15)
+    finally:
+        other_process.close()
+    assert read_in < 1, read_in  # not held behind the waiting write (10 s: SQLite's busy timeout)
+    assert [f.url for f in read] == ["https://exemple.fr/rss"]
+    assert [f.url for f in state.feeds()] == ["https://exemple.fr/rss", "https://exemple.fr/autre"]  # then written
+    state.close()
 
 
 def test_a_long_feed_s_pending_entries_are_those_not_done_among_all_it_lists(tmp_path):
