@@ -193,7 +193,9 @@ def _table_sql(db: sqlite3.Connection, name: str) -> str:
 
 class PostgresDatabase:
     """The `citebot_bot` schema of the library's PostgreSQL database: writers serialised by
-    an advisory lock taken in each transaction (the same SQL, `?` written `%s`)."""
+    an advisory lock taken in each transaction (the same SQL, `?` written `%s`). Statements run
+    on their own go through a second connection: on the writers' one they waited behind a
+    transaction waiting for another replica's advisory lock."""
 
     SCHEMA = "citebot_bot"
 
@@ -201,10 +203,12 @@ class PostgresDatabase:
         from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection
 
         self.url, self.lock_key = url, APPLICATION_LOCK_KEY
-        self.lock = threading.Lock()
-        # Opened again once the server has closed it (a restart, a failover): the first
+        self.lock = threading.Lock()  # guards the transactions' connection
+        self._single_lock = threading.Lock()  # guards the single statements'
+        # Opened again once the server has closed them (a restart, a failover): the first
         # statement of each call goes through `execute_first`.
         self._db = KeptConnection(self._connect)
+        self._single = KeptConnection(self._connect)
         db = self._db.current()
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
@@ -235,8 +239,8 @@ class PostgresDatabase:
             db.execute("COMMIT")
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        with self.lock:
-            return _rows(self._db.execute_first(sql.replace("?", "%s"), params))
+        with self._single_lock:
+            return _rows(self._single.execute_first(sql.replace("?", "%s"), params))
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         return _rows(self._db.connection.execute(sql.replace("?", "%s"), params))
@@ -244,6 +248,8 @@ class PostgresDatabase:
     def close(self) -> None:
         with self.lock:
             self._db.close()
+        with self._single_lock:
+            self._single.close()
 
 
 def _rows(cursor) -> list[tuple]:

@@ -5,6 +5,7 @@ library is never lost, and every replica goes on serving."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from bot.state import BotState
 from index.library import Library
 from index.pg_backend import PgBackend
-from index.pg_store import connect
+from index.pg_store import APPLICATION_LOCK_KEY, connect
 from tests.conftest import HashingEmbedder
 from tests.test_atomic_writes import article
 
@@ -113,6 +114,41 @@ def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, databas
     assert not waited_for_the_reindex and allowed == [True]
     state.close()
     library.close()
+
+
+def test_a_state_write_waiting_for_another_replica_holds_up_no_read_of_the_state(tmp_path, database_url):
+    state = BotState.open(tmp_path / "bot.sqlite3", database_url)
+    state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    other_replica = connect(database_url, vectors=False)
+    other_replica.execute("BEGIN")  # in the middle of its own write
+    other_replica.execute("SELECT pg_advisory_xact_lock(%s)", (APPLICATION_LOCK_KEY,))
+    pool = ThreadPoolExecutor(2)
+    try:
+        waiting = pool.submit(state.add_feed, "https://exemple.fr/autre", "Autre", 30, None)
+        for _ in range(100):  # bounded: until the write waits for the lock
+            if lock_waiters(database_url):
+                break
+            time.sleep(0.05)
+        assert lock_waiters(database_url) and not waiting.done()
+        started = time.monotonic()
+        read = pool.submit(state.feeds).result(timeout=15)
+        read_in = time.monotonic() - started
+    finally:  # the lock let go before the threads are waited for, whatever happened
+        other_replica.execute("COMMIT")
+        other_replica.close()
+        pool.shutdown(wait=True)
+    waiting.result(timeout=30)
+    assert read_in < 1, read_in  # not held until the other replica's write ends
+    assert [f.url for f in read] == ["https://exemple.fr/rss"]
+    assert [f.url for f in state.feeds()] == ["https://exemple.fr/rss", "https://exemple.fr/autre"]
+    state.close()
+
+
+def lock_waiters(database_url: str) -> int:
+    with connect(database_url, vectors=False) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()[0]
 
 
 @pytest.mark.parametrize(
