@@ -40,6 +40,7 @@ import numpy as np
 
 from index.directory import remove_snapshots, snapshots, write_snapshot
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
+from index.read_ahead import physical_memory, read_through, read_through_apart
 from index.snapshot_merge import NotMergeable, encode_additions, write_merged
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size
@@ -54,7 +55,6 @@ SNAPSHOT_SHARE = 0.05  # ... or this share of the library, between those bounds
 CATCH_UP_ROUNDS = 20
 SWAP_WITH_CHANGES = 200
 MAINTENANCE_NICENESS = 10  # CPU share of a busy maintenance thread against a question's: about 1/10
-READ_AHEAD_CHUNK = 8 << 20  # bytes read at a time when reading a snapshot or the database ahead
 # The database is read ahead at about a quarter of the pace the disk allows (a pause three
 # times as long as each chunk took): filling the file cache costs the kernel a core while it
 # lasts, and at a million passages (several GB) the questions of those seconds would lose
@@ -224,7 +224,7 @@ class LiveVectors:
                 index = self._index
             if isinstance(index, SnapshotOverlay):
                 self._hold_in_memory(store, index.base.source)
-            seconds = read_through(store.path, self._closing, pause=DATABASE_READ_PAUSE)
+            seconds = read_through_apart(store.path, self._closing, pause=DATABASE_READ_PAUSE)
             if seconds is not None:
                 log.info("database %s read ahead in %.1f s", store.path.name, seconds)
         except Exception:  # an optimisation: questions are answered without it
@@ -498,30 +498,6 @@ class LiveVectors:
         remove_snapshots(self.directory, store.library_id(), keep=2)
         if previous:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
-
-
-def read_through(path: Path, stop: threading.Event, pause: float = 0.0) -> float | None:
-    """Read `path` from start to end (into the system's file cache), unless it would not
-    fit in half the machine's memory or `stop` is set first; after each chunk, wait `pause`
-    times as long as the chunk took. Seconds taken, or None if not read through."""
-    started = time.perf_counter()
-    with open(path, "rb", buffering=0) as file:
-        size = os.fstat(file.fileno()).st_size
-        if size > physical_memory() // 2:
-            log.info("%s not read ahead: larger than half the memory", path.name)
-            return None
-        buffer = bytearray(READ_AHEAD_CHUNK)
-        for _ in range(size // READ_AHEAD_CHUNK + 1):
-            chunk_started = time.perf_counter()
-            if stop.is_set() or not file.readinto(buffer):
-                break
-            if pause:
-                stop.wait(pause * (time.perf_counter() - chunk_started))
-    return None if stop.is_set() else time.perf_counter() - started
-
-
-def physical_memory() -> int:
-    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def lower_priority() -> None:

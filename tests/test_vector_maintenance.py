@@ -4,13 +4,16 @@ the new index when it is swapped in."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.directory import DATABASE, remove_snapshots, snapshots
 from index.library import READY_FOR_QUESTIONS, Library
-from index.live_vectors import READ_AHEAD_CHUNK, LiveVectors, read_through
+from index.live_vectors import LiveVectors
+from index.read_ahead import READ_AHEAD_CHUNK, read_through, read_through_apart
 from index.reindex import copy_library, rebuild
 from index.storage import LocalBackend
 from index.store import SENTENCE_SLOTS, Store
@@ -285,10 +288,32 @@ def test_reading_ahead_stops_when_the_library_closes(tmp_path):
     path = tmp_path / "snapshot.faiss"
     path.write_bytes(b"\0" * (3 * READ_AHEAD_CHUNK))
     stop = threading.Event()
-    assert read_through(path, stop) is not None
-    assert read_through(path, stop, pause=0.5) is not None  # the database's slower pace reads it all too
+    for read in (read_through, read_through_apart):
+        assert read(path, stop) is not None
+        assert read(path, stop, pause=0.5) is not None  # the database's slower pace reads it all too
     stop.set()
-    assert read_through(path, stop) is None
+    assert read_through(path, stop) is None and read_through_apart(path, stop) is None
+
+
+def test_a_library_read_ahead_keeps_its_hold_on_the_database_another_process_writes_to(tmp_path):
+    """Closing any descriptor of a file drops all of a process's locks on it: read ahead in
+    the bot's own process, the database lost the bot's hold, and a command-line write that
+    ended then took itself for the last user and reset the log under the bot."""
+    library = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(3)])
+    library.prepare_for_questions().result(timeout=60)  # the bot's start: the database read ahead
+    assert library.stats().articles == 3
+    other_process = (
+        "import sys; from index.library import Library; from tests.conftest import HashingEmbedder\n"
+        "library = Library(sys.argv[1], HashingEmbedder(), max_words=60)\n"
+        "library.delete(1)\n"
+        "library.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", other_process, str(tmp_path / "idx")], check=True, timeout=120)
+    assert (tmp_path / "idx" / f"{DATABASE}-wal").exists()  # the bot still holds it: the log stays
+    assert library.stats().articles == 2
+    assert sorted(a.title for a in library.articles()) == ["Article 1", "Article 2"]
+    library.close()
 
 
 def test_a_process_left_on_a_replaced_library_never_removes_the_new_library_s_snapshots(tmp_path):
