@@ -139,13 +139,15 @@ class FeedFollower:
             updated = self.state.feed_polled(feed_id, error=said) or feed
             return PollReport(updated, error=said, failures_before=before)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
-        # Entries that failed and left the feed since: given up (they would keep every later
-        # poll from being conditional).
-        given_up = [
-            (key, "retirée du flux avant d'avoir pu être lue")
-            for key in self.state.drop_retries_not_in(feed_id, [e.key for e in listed])
-        ]
-        self.state.forget_entries_not_in(feed_id, [e.key for e in listed], ENTRIES_KEPT_DAYS * 86_400)
+        given_up = []
+        if parsed.whole and listed:  # a response cut short, or empty for a while, says nothing of what left
+            # Entries that failed and left the feed since: given up (they would keep every later
+            # poll from being conditional).
+            given_up = [
+                (key, "retirée du flux avant d'avoir pu être lue")
+                for key in self.state.drop_retries_not_in(feed_id, [e.key for e in listed])
+            ]
+            self.state.forget_entries_not_in(feed_id, [e.key for e in listed], ENTRIES_KEPT_DAYS * 86_400)
         pending = self.state.pending_entries(feed_id, [e.key for e in listed])
         waiting = [e for e in in_publication_order(listed) if e.key in pending]
         entries = waiting[-self.settings.feed_max_entries :]  # the newest, oldest first

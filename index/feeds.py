@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import html
 import re
+import xml.sax
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
@@ -44,6 +45,10 @@ class Feed:
     title: str
     link: str | None  # the site the feed belongs to
     entries: list[FeedEntry]
+    # Whether the document was well-formed to its end: a response cut short (a dropped
+    # connection, a server's error midway) lists only its first entries, and says nothing of
+    # those that left the feed.
+    whole: bool = True
 
 
 def parse_feed(data: bytes, url: str) -> Feed:
@@ -74,7 +79,10 @@ def parse_feed(data: bytes, url: str) -> Feed:
             )
         )
     feed = parsed.feed
-    return Feed(_plain(feed.get("title") or "") or url, feed.get("link"), entries)
+    # feedparser reads what it can of a malformed document (its `bozo`), and also flags
+    # harmless things (an encoding declared wrong); only a document cut or broken is partial.
+    whole = not isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
+    return Feed(_plain(feed.get("title") or "") or url, feed.get("link"), entries, whole)
 
 
 _ALTERNATE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)

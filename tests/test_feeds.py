@@ -195,6 +195,21 @@ def test_an_entry_that_left_the_feed_before_its_page_could_be_read_is_given_up(s
     assert len(site.requests_to(failing)) == 1
 
 
+def test_a_feed_response_cut_short_gives_up_none_of_the_entries_it_no_longer_lists(site, follower):
+    waiting = f"/articles/{STORIES[1].slug}"
+    site.failing.add(waiting)
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    assert len(follower.poll(feed.id).added) == 1 and len(site.requests_to(waiting)) == 1  # one to try again
+    listing_one = rss(site.origin, STORIES[:1])
+    cut = listing_one[: listing_one.index("</item>") + len("</item>")]  # the connection dropped after an entry
+    site.publish("/rss/region.xml", "application/rss+xml; charset=utf-8", cut)
+    assert follower.poll(feed.id).given_up == []
+    site.failing.clear()
+    publish_site(site, STORIES[:2])  # the feed whole again
+    assert len(follower.poll(feed.id).added) == 1  # the entry that waited, added at last
+    assert len(site.requests_to(waiting)) == 2
+
+
 def test_a_feed_that_fails_in_an_unexpected_way_counts_as_a_failed_poll(site, library, follower):
     def fetching(url, **options):  # as a bug in reading the feed would fail: not an input error
         if url.endswith("/rss/region.xml") and options.get("headers") is not None:
