@@ -277,7 +277,10 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         title=title,
         date=normalise_date(page.date) or stated_date(extracted and extracted.date, html) or document.date,
         author=author,
-        url=_page_address(page.url, url) or _page_address(extracted and extracted.url, url) or url or document.url,
+        url=_page_address(page.url, url)
+        or _page_address(extracted and extracted.url, url)
+        or web_address(url)  # "javascript:…" from a feed's entry is no page to link to
+        or document.url,
     )
 
 

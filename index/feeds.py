@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
 
+from index.documents import web_address
 from index.errors import InputError
 
 FEED_TYPES = {
@@ -61,7 +62,9 @@ def parse_feed(data: bytes, url: str) -> Feed:
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")
-        link = urljoin(url, link) if link else None
+        # Only a web page's address: "javascript:…" or "file:…" would be shown as the
+        # article's link, and fetched.
+        link = web_address(urljoin(url, link)) if link else None
         key = entry.get("id") or link
         if not key:
             continue  # nothing to recognise it by next time

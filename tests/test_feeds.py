@@ -76,6 +76,17 @@ def test_rss_and_atom_entries_are_read_in_order_with_their_links_and_dates():
     assert "30 000 véhicules" in full.entries[-1].content
 
 
+def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
+    links = ["javascript:alert(document.cookie)", "file:///etc/hostname", "mailto:a@b.fr", "/articles/castor"]
+    items = "".join(f"<item><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links))
+    document = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Bizarre</title>{items}</channel></rss>'
+    feed = parse_feed(document.encode(), "https://gazette.example/rss")
+    assert [e.link for e in feed.entries] == [None, None, None, "https://gazette.example/articles/castor"]
+    # The text a feed gives for such an entry is an article without a link, not one to a script.
+    page = parse_html("<html><body><article><p>Le castor revient.</p></article></body></html>", url=links[0])
+    assert page.url is None
+
+
 def test_a_page_that_is_not_a_feed_is_refused_and_declared_feeds_are_found():
     with pytest.raises(NotAFeed):
         parse_feed(b"<html><body><p>Bonjour</p></body></html>", "https://gazette.example/")
