@@ -22,13 +22,16 @@ from bot.state import BotState, FeedRow
 from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import InputError, LibraryError
-from index.feeds import FOLLOWABLE_TYPES, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
+from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.library import IngestResult, Library
+from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
 
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.
 ENTRY_ATTEMPTS = 3
+# Feeds of those a site's page declares that following it tries, in the page's order.
+DECLARED_FEEDS_TRIED = 5
 # An entry done with is remembered this long, then only while its feed lists it.
 ENTRIES_KEPT_DAYS = 30
 # The article text a feed carries stands in for an unreadable page from this many words:
@@ -94,11 +97,12 @@ class FeedFollower:
                     f"aucun flux RSS ou Atom à l'adresse {url}, et la page n'en déclare aucun "
                     "(donnez l'adresse du flux lui-même)"
                 ) from None
-            feed_url = declared[0]
-            fetched = self._get(
-                feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES, max_bytes=self.settings.feed_max_bytes
+            feed_url, fetched, feed = self._first_readable(declared)
+        if len(fetched.body) > self.settings.feed_max_bytes:  # read as a page: every poll would fail
+            raise InputError(
+                f"le flux fait {french(len(fetched.body))} octets, au-delà de la limite de "
+                f"{french(self.settings.feed_max_bytes)} octets des flux suivis (FEED_MAX_BYTES)"
             )
-            feed = parse_feed(fetched.body, fetched.url)
         every = every_minutes or self.settings.feed_poll_minutes
         followed, new = self.state.add_feed(feed_url, feed.title, every, added_by)
         if new:  # its follower polls it at once: not a job of the bot too, meanwhile
@@ -106,6 +110,21 @@ class FeedFollower:
         elif every_minutes and every_minutes != followed.every_minutes:  # followed already, at another pace
             followed = self.state.set_feed_interval(followed.id, every_minutes) or followed
         return followed, new
+
+    def _first_readable(self, declared: list[str]) -> tuple[str, Fetched, Feed]:
+        """The first of the feeds a page declares that can be read (an old one may be gone,
+        another be a kind feedparser does not read): its address, response and entries;
+        the last one's failure when none can."""
+        failure: InputError | None = None
+        for feed_url in declared[:DECLARED_FEEDS_TRIED]:
+            try:
+                fetched = self._get(
+                    feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES, max_bytes=self.settings.feed_max_bytes
+                )
+                return feed_url, fetched, parse_feed(fetched.body, fetched.url)
+            except InputError as exc:
+                failure = exc
+        raise failure or NotAFeed("la page ne déclare aucun flux")
 
     def poll(self, feed_id: int) -> PollReport | None:
         """Read the feed once and ingest its new entries; None when it is no longer followed."""

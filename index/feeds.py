@@ -21,8 +21,7 @@ FEED_TYPES = {
     "application/rdf+xml",
     "application/xml",
     "text/xml",
-    "application/feed+json",
-}
+}  # not "application/feed+json": feedparser reads no JSON Feed
 # Types a page or a feed may come back as: a feed, or a page that declares one.
 FOLLOWABLE_TYPES = FEED_TYPES | {"text/html", "application/xhtml+xml", "text/plain", "application/octet-stream", ""}
 

@@ -206,6 +206,29 @@ def test_an_entry_that_left_the_feed_before_its_page_could_be_read_is_given_up(s
     assert len(site.requests_to(failing)) == 1
 
 
+def test_following_a_site_follows_the_first_feed_it_declares_that_can_be_read(site, follower):
+    page = (
+        "<!doctype html><html><head><title>La Gazette</title>"
+        '<link rel="alternate" type="application/feed+json" href="/feed.json">'  # no reader for it
+        '<link rel="alternate" type="application/rss+xml" href="/ancien-flux.xml">'  # gone: 404
+        '<link rel="alternate" type="application/rss+xml" href="/rss/region.xml">'
+        "</head><body><h1>La Gazette</h1></body></html>"
+    )
+    site.publish("/accueil", "text/html; charset=utf-8", page)
+    feed, new = follower.follow(site.origin + "/accueil")
+    assert new and feed.url == site.origin + "/rss/region.xml"
+
+
+def test_a_feed_larger_than_followed_feeds_may_be_is_refused_when_followed_not_at_each_poll(site, follower):
+    size = len(rss(site.origin, STORIES[:2]).encode())
+    small = FeedFollower(
+        follower.library, follower.state, follower.settings.model_copy(update={"feed_max_bytes": size // 2})
+    )
+    with pytest.raises(InputError, match="FEED_MAX_BYTES"):
+        small.follow(site.origin + "/rss/region.xml")
+    assert small.state.feeds() == []
+
+
 def test_a_feed_response_cut_short_gives_up_none_of_the_entries_it_no_longer_lists(site, follower):
     waiting = f"/articles/{STORIES[1].slug}"
     site.failing.add(waiting)
