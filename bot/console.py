@@ -180,7 +180,8 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     conversation = Conversation(settings.follow_up_minutes)
     if interactive:
         stats = library.stats()
-        print(f"Bibliothèque : {stats.articles} articles, {stats.passages} passages. /help pour l'aide.")
+        counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"
+        print(f"Bibliothèque : {counts}. /help pour l'aide.")
     while True:
         try:
             line = readable(_pasted(input("> ")) if interactive else sys.stdin.readline())
