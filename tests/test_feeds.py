@@ -12,7 +12,7 @@ import pytest
 
 from bot.feeds import FeedFollower, poll_minutes
 from bot.settings import Settings
-from bot.state import BotState
+from bot.state import BotState, ChannelRow, FeedRow
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
@@ -85,6 +85,23 @@ def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
     # The text a feed gives for such an entry is an article without a link, not one to a script.
     page = parse_html("<html><body><article><p>Le castor revient.</p></article></body></html>", url=links[0])
     assert page.url is None
+
+
+def test_a_list_of_feeds_too_long_for_a_message_says_how_many_it_leaves_out_and_where_to_see_them():
+    title = "La Gazette de l'Ouest, édition de Loire-Atlantique et de Vendée, rubrique "
+    rows = [
+        FeedRow(n, f"https://exemple.fr/rss/{n}", f"{title}{n}", 30, None, None, 1e9, 1e9, 0, None, n)
+        for n in range(1, 41)
+    ]
+    channels = [ChannelRow(-1001, "Les Nouvelles", "nouvelles"), ChannelRow(-1002, "Le Fil", None)]
+    listed = fmsg.feeds_html(rows, channels, now=1e9 + 60)
+    shown = sum(f"<code>{n}</code>" in listed for n in range(1, 41))
+    assert 0 < shown < 40 and f"… et {40 - shown} de plus." in listed
+    assert "Liste complète : <code>python -m bot feeds</code>" in listed and "« Le Fil »" in listed
+    assert "de plus" not in fmsg.feeds_html(rows[:3], channels, now=1e9 + 60)  # a short list is whole
+    feed = rows[0]
+    notice = fmsg.entries_given_up_html(feed, [(f"https://exemple.fr/a/{n}", "page introuvable") for n in range(7)])
+    assert notice.count("• ") == 5 and "… et 2 de plus." in notice
 
 
 def test_a_page_that_is_not_a_feed_is_refused_and_declared_feeds_are_found():

@@ -8,7 +8,7 @@ import time
 from bot.feeds import PollReport
 from bot.replies import plural
 from bot.state import ChannelRow, FeedRow
-from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, safe_link, shorten
+from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french_minutes
 
 FOLLOW_USAGE = (
@@ -105,18 +105,27 @@ def feed_recovered_html(feed: FeedRow) -> str:
     return f"✅ Le flux {feed.id} {_feed_name(feed)} fonctionne de nouveau."
 
 
+GIVEN_UP_LISTED = 5  # entries a notice of entries given up names; it says how many more
+
+
 def entries_given_up_html(feed: FeedRow, given_up: list[tuple[str, str]]) -> str:
     count = plural(len(given_up), "article illisible", "articles illisibles")
     head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count}, abandonnés après plusieurs essais :"]
-    entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:5]]
-    return fit_list(head, entries, [])
+    entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:GIVEN_UP_LISTED]]
+    return fit_list(head, entries, [], not_shown=len(given_up) - len(entries))
 
 
 def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | None = None) -> str:
     if not feeds and not channels:
         return NOTHING_FOLLOWED
     now = time.time() if now is None else now
-    lines = [f"<b>Flux suivis</b> ({len(feeds)})"] if feeds else []
+    # Channels first: few, and a long list of feeds would push them out of the message.
+    lines = [f"<b>Chaînes suivies</b> ({len(channels)})"] if channels else []
+    lines += [
+        f"• « {e(shorten(c.title, FIELD_CHARS))} »" + (f" (@{e(c.username)})" if c.username else "") for c in channels
+    ]
+    if feeds:
+        lines.append(f"<b>Flux suivis</b> ({len(feeds)})")
     for feed in feeds:
         state = "✅" if not feed.failures else f"⚠️ {plural(feed.failures, 'échec')}"
         polled = f"relevé il y a {_ago(now - feed.last_polled)}" if feed.last_polled else "pas encore relevé"
@@ -126,13 +135,10 @@ def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | No
             f"<code>{feed.id}</code> {name} — toutes les {_every(feed.every_minutes)}, {polled}, "
             f"{plural(feed.articles, 'article')} {state}"
         )
-    if channels:
-        lines.append(f"<b>Chaînes suivies</b> ({len(channels)})")
-        lines += [
-            f"• « {e(shorten(c.title, FIELD_CHARS))} »" + (f" (@{e(c.username)})" if c.username else "")
-            for c in channels
-        ]
-    return fit_list([], lines, ["Arrêter : <code>/unfollow ID</code> ou <code>/unfollow @chaine</code>."])
+    tail = ["Arrêter : <code>/unfollow ID</code> ou <code>/unfollow @chaine</code>."]
+    if not fits("\n".join([*lines, *tail])):  # the whole list is the command line's
+        tail.insert(0, "Liste complète : <code>python -m bot feeds</code>")
+    return fit_list([], lines, tail)
 
 
 def _ago(seconds: float) -> str:

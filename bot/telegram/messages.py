@@ -386,15 +386,19 @@ def feedback_html(counts: dict[str, int], rejected: list[Vote]) -> str:
     return fit_list(head, ["\n<b>Derniers 👎</b>", *entries] if entries else [], tail)
 
 
-def fit_list(head: list[str], entries: list[str], tail: list[str]) -> str:
+def fit_list(head: list[str], entries: list[str], tail: list[str], *, not_shown: int = 0) -> str:
     """Lines of a message within Telegram's limit: the last entries go first, then an
-    entry too long alone is dropped, and head and tail always stay (callers keep them short)."""
-    while entries:
-        text = "\n".join([*head, *entries, *tail])
-        if fits(text):
+    entry too long alone is dropped, and head and tail always stay (callers keep them short).
+    The entries left out (`not_shown` left out already by the caller) are said to be, with
+    how many: a list that ends without it reads as the whole list."""
+    shown = len(entries)
+    while True:  # one entry fewer each time: ends at none at most
+        left_out = len(entries) - shown + not_shown
+        more = [f"… et {left_out} de plus."] if left_out else []
+        text = "\n".join([*head, *entries[:shown], *more, *tail])
+        if fits(text) or shown == 0:
             return text
-        entries = entries[:-1]
-    return "\n".join([*head, *tail])
+        shown -= 1
 
 
 def error_html(message: str) -> str:
