@@ -104,7 +104,7 @@ class FeedFollower:
                 f"{french(self.settings.feed_max_bytes)} octets des flux suivis (FEED_MAX_BYTES)"
             )
         every = every_minutes or self.settings.feed_poll_minutes
-        followed, new = self.state.add_feed(feed_url, feed.title, every, added_by)
+        followed, new = self.state.add_feed(feed_url, feed.title, every, added_by, followed_as=url)
         if new:  # its follower polls it at once: not a job of the bot too, meanwhile
             self.state.claim_poll(followed.id, every)
         elif every_minutes and every_minutes != followed.every_minutes:  # followed already, at another pace

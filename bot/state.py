@@ -267,8 +267,11 @@ class BotState:
         return {"approved": int(up), "rejected": int(down), "inline_chosen": int(chosen)}
 
     # --- followed feeds ---------------------------------------------------------------------
-    def add_feed(self, url: str, title: str, every_minutes: float, added_by: int | None) -> tuple[FeedRow, bool]:
-        """The feed at `url`, added now (True) or already followed (False)."""
+    def add_feed(
+        self, url: str, title: str, every_minutes: float, added_by: int | None, followed_as: str | None = None
+    ) -> tuple[FeedRow, bool]:
+        """The feed at `url`, added now (True) or already followed (False); `followed_as`: the
+        site's page it was followed by, which names it too (`feed_by_url`)."""
         with self._transaction() as run:
             existing = run("SELECT id FROM feeds WHERE url = ?", (url,))
             if not existing:
@@ -276,6 +279,10 @@ class BotState:
                     "INSERT INTO feeds(url, title, every_minutes, added_by, created) VALUES (?, ?, ?, ?, ?)",
                     (url, title, every_minutes, added_by, self._clock()),
                 )
+            if followed_as and _address(followed_as) != _address(url):
+                (feed_id,) = run("SELECT id FROM feeds WHERE url = ?", (url,))[0]
+                run("DELETE FROM feed_addresses WHERE address = ?", (_address(followed_as),))
+                run("INSERT INTO feed_addresses(address, feed_id) VALUES (?, ?)", (_address(followed_as), feed_id))
         row = self.feed_by_url(url)
         assert row is not None
         return row, not existing
@@ -293,7 +300,14 @@ class BotState:
         return FeedRow(*rows[0]) if rows else None
 
     def feed_by_url(self, url: str) -> FeedRow | None:
-        rows = self._query(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,))
+        """The feed at `url`, or followed by the site's page at `url`; a trailing slash or its
+        absence names the same."""
+        address = _address(url)
+        rows = self._query(
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url IN (?, ?) "
+            "OR id IN (SELECT feed_id FROM feed_addresses WHERE address = ?) ORDER BY url IN (?, ?) DESC, id",
+            (address, address + "/", address, address, address + "/"),
+        )
         return FeedRow(*rows[0]) if rows else None
 
     def remove_feed(self, feed_id: int) -> FeedRow | None:
@@ -301,6 +315,7 @@ class BotState:
         if feed is not None:
             with self._transaction() as run:
                 run("DELETE FROM feed_entries WHERE feed_id = ?", (feed_id,))
+                run("DELETE FROM feed_addresses WHERE feed_id = ?", (feed_id,))
                 run("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return feed
 
@@ -477,3 +492,8 @@ def _topic(question: str, stored: list | dict) -> Topic:
         return Topic(question, tuple(int(i) for i in stored))
     passage, offset = (int(n) for n in stored["read_to"])
     return Topic(question, tuple(int(i) for i in stored["articles"]), (passage, offset))
+
+
+def _address(url: str) -> str:
+    """`url` as feeds are named by: without a trailing slash ("https://site.fr/" is "https://site.fr")."""
+    return url.strip().rstrip("/")

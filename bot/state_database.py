@@ -58,6 +58,10 @@ CREATE TABLE IF NOT EXISTS feeds (
     added_by {integer},
     created {real} NOT NULL
 );
+CREATE TABLE IF NOT EXISTS feed_addresses (  -- a site's page followed for the feed it declares
+    address TEXT PRIMARY KEY,        -- as the admin gave it, without a trailing slash
+    feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS feed_entries (
     feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     key TEXT NOT NULL,

@@ -144,6 +144,16 @@ def test_a_site_page_that_declares_its_feed_can_be_followed_and_twice_is_once(si
     assert "relevé toutes les 1,5 minute." in fmsg.already_followed_html(faster)
 
 
+def test_a_feed_followed_by_its_site_s_page_is_named_by_that_page_too_with_or_without_its_slash(site, follower):
+    feed, _ = follower.follow(site.origin + "/")
+    for named in (site.origin + "/", site.origin, feed.url):  # `/unfollow` with what was typed to follow
+        assert follower.state.feed_by_url(named).id == feed.id, named
+    follower.state.remove_feed(feed.id)
+    assert follower.state.feed_by_url(site.origin) is None and follower.state.feeds() == []
+    again, new = follower.follow(site.origin)  # followed anew after: named by it again
+    assert new and follower.state.feed_by_url(site.origin + "/").id == again.id
+
+
 def test_an_article_in_two_feeds_is_added_once(site, follower, library):
     rss_feed, _ = follower.follow(site.origin + "/rss/region.xml")
     atom_feed, _ = follower.follow(site.origin + "/atom.xml")
