@@ -15,6 +15,8 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from index.connections import ThreadConnections, sqlite_transaction
+
 # The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
 # id the database numbers) are each one's types (`_SQLITE_TYPES`, `_POSTGRES_TYPES`).
 _SCHEMA = """
@@ -110,45 +112,29 @@ class SQLiteDatabase:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._opened_lock = threading.Lock()  # guards `_opened` and `_closed`
-        self._closed = False
-        db = self._connection()
+        self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
+        db = self._connections.current()
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
         _numbered_once(db)
 
-    def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened on its first use."""
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is not None:
-            return db
-        # Closed from whichever thread closes the database: not checked against its own.
+    def _connect(self) -> sqlite3.Connection:
+        # Closed by whichever thread closes the database: not checked against its own.
         db = sqlite3.connect(self._path, check_same_thread=False, isolation_level=None, timeout=10)
         db.execute("PRAGMA foreign_keys=ON")
-        with self._opened_lock:
-            if self._closed:
-                db.close()
-                raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-            self._opened.append(db)
-        self._local.db = db
         return db
 
     @contextmanager
     def transaction(self) -> Iterator[Callable[..., list[tuple]]]:
-        db = self._connection()
-        with _immediate(db):
+        db = self._connections.current()
+        with sqlite_transaction(db):
             yield lambda sql, params=(): _rows(db.execute(sql, params))
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return _rows(self._connection().execute(sql, params))
+        return _rows(self._connections.current().execute(sql, params))
 
     def close(self) -> None:
-        with self._opened_lock:
-            self._closed, opened, self._opened = True, self._opened, []
-        for db in opened:
-            db.close()
+        self._connections.close()
 
 
 def _numbered_once(db: sqlite3.Connection) -> None:
@@ -161,7 +147,7 @@ def _numbered_once(db: sqlite3.Connection) -> None:
         return
     db.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: set before it
     try:
-        with _immediate(db):
+        with sqlite_transaction(db):
             for name in numbered:
                 old = _table_sql(db, name)
                 if "AUTOINCREMENT" in old.upper():  # another process rebuilt it meanwhile
@@ -176,19 +162,6 @@ def _numbered_once(db: sqlite3.Connection) -> None:
                 raise sqlite3.IntegrityError("the bot state's feed entries lost their feeds")
     finally:
         db.execute("PRAGMA foreign_keys=ON")
-
-
-@contextmanager
-def _immediate(db: sqlite3.Connection) -> Iterator[None]:
-    """A write transaction begun IMMEDIATE (writers queue at its start, not at their first
-    write, where SQLite could only fail one of them), rolled back on any error."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _table_sql(db: sqlite3.Connection, name: str) -> str:

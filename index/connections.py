@@ -1,4 +1,5 @@
-"""One database connection per thread, for the stores (`index.store`, `index.pg_store`).
+"""One database connection per thread, for the stores (`index.store`, `index.pg_store`) and the
+bot's state; and SQLite's transactions on them.
 
 A connection serves one thread at a time (its transaction is that thread's), so each thread
 that reads or writes gets its own, opened on first use; closing the store closes them all,
@@ -6,9 +7,11 @@ whichever thread opened them, and refuses new ones from then on."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 Connection = TypeVar("Connection")
@@ -54,3 +57,20 @@ def _close_every(connections: list, lock: threading.Lock) -> None:
         for connection in connections:
             connection.close()
         connections.clear()
+
+
+@contextmanager
+def sqlite_transaction(db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -> Iterator[None]:
+    """A transaction on `db` (in autocommit: `isolation_level=None`), committed at the end and
+    rolled back on any error; inside one already, part of it. IMMEDIATE by default: writers
+    queue at its start rather than at their first write, where SQLite could only fail one."""
+    if db.in_transaction:  # nested: part of the enclosing transaction
+        yield
+        return
+    db.execute(begin)
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")

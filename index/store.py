@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from index.analysis import stored_sentence_terms
-from index.connections import ThreadConnections
+from index.connections import ThreadConnections, sqlite_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -298,17 +298,8 @@ class Store:
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:
-        db = self._db
-        if db.in_transaction:  # nested: part of the enclosing transaction
+        with sqlite_transaction(self._db, begin):
             yield
-            return
-        db.execute(begin)
-        try:
-            yield
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
 
     # --- meta -----------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

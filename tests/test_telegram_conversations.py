@@ -56,40 +56,36 @@ def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
     library.close()
 
 
-def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp_path):
+def conversation(tmp_path, user: int, messages: tuple[str, ...]) -> list[str]:
+    """The bot's replies to `user`'s `messages`, sent one after the other in a private chat
+    with the two-article library."""
     library = two_article_library(tmp_path)
-    user = 600
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            for text in (QUESTION, "Bonjour, la suite ?", "Merci ! Et que fait-elle jeudi ?"):
+            for text in messages:
                 telegram.push(private_message(user, text))
-            await polled(telegram, application, [user], replies=3)
+            await polled(telegram, application, [user], replies=len(messages))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
-        _, read_on, follow_up = replies_to(telegram, user)
-        assert "<b>La suite ?</b>" in read_on and "↪ suite de « Qui a été nommée préfète" in read_on
-        assert "↪ suite de" in follow_up and "port de Brest jeudi" in follow_up
+        replies = replies_to(telegram, user)
     library.close()
+    return replies
+
+
+def test_a_follow_up_opened_by_a_greeting_or_thanks_follows_the_conversation(tmp_path):
+    _, read_on, follow_up = conversation(
+        tmp_path, 600, (QUESTION, "Bonjour, la suite ?", "Merci ! Et que fait-elle jeudi ?")
+    )
+    assert "<b>La suite ?</b>" in read_on and "↪ suite de « Qui a été nommée préfète" in read_on
+    assert "↪ suite de" in follow_up and "port de Brest jeudi" in follow_up
 
 
 def test_a_follow_up_on_a_year_its_article_never_names_is_told_so_not_answered_with_its_topic(tmp_path):
-    library = two_article_library(tmp_path)
-    user = 610
-
-    async def scenario(telegram: FakeTelegram) -> None:
-        async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            for text in (QUESTION, "Et en 2019 ?"):
-                telegram.push(private_message(user, text))
-            await polled(telegram, application, [user], replies=2)
-
-    with FakeTelegram(TOKEN) as telegram:
-        asyncio.run(scenario(telegram))
-        _, follow_up = replies_to(telegram, user)
-        assert "Je n'ai rien trouvé sur « 2019 » dans l'article « Le préfet de région nommé »" in follow_up
-        assert "Posez la question en entier" in follow_up and "Marie Dupont" not in follow_up
-    library.close()
+    _, follow_up = conversation(tmp_path, 610, (QUESTION, "Et en 2019 ?"))
+    assert "Je n'ai rien trouvé sur « 2019 » dans l'article « Le préfet de région nommé »" in follow_up
+    assert "Posez la question en entier" in follow_up and "Marie Dupont" not in follow_up
 
 
 class HeldEmbedder(HashingEmbedder):
