@@ -21,9 +21,11 @@ from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
 from bot.service import (
+    delete_article,
     ingest_documents,
     library_options,
     open_library,
+    open_state,
     read_input,
     rebuild_library,
 )
@@ -112,7 +114,12 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    article = open_for_terminal(settings).delete(args.id)
+    library = open_for_terminal(settings)
+    state = open_state(settings)
+    try:
+        article = delete_article(library, state, args.id)
+    finally:
+        state.close()
     print(f"Supprimé : « {article.title} », article {article.id}.")
     return 0
 
@@ -232,7 +239,6 @@ def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
     from bot.feedback import export_feedback
-    from bot.service import open_state
 
     state = open_state(settings)
     try:

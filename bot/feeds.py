@@ -191,7 +191,11 @@ class FeedFollower:
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []
         given_up: list[tuple[str, str]] = []
+        deleted = self.state.deleted_links([e.link for e in entries if e.link])
         for entry in entries:
+            if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
+                self.state.entry_done(feed_id, entry.key, None)
+                continue
             try:
                 documents.append((entry, self._document(entry)))
             except Exception as exc:  # one entry's page, however broken, never blocks the feed
@@ -203,6 +207,12 @@ class FeedFollower:
                     said = f"la page n'a pas pu être lue ({type(exc).__name__})"
                 if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
                     given_up.append((entry.link or entry.key, said))
+        # The page's own address may be the deleted article's where the feed's link is not.
+        deleted = self.state.deleted_links([d.url for _, d in documents if d.url])
+        for entry, document in documents:
+            if document.url in deleted:
+                self.state.entry_done(feed_id, entry.key, None)
+        documents = [(e, d) for e, d in documents if d.url not in deleted]
         added: list[int] = []
         duplicates = 0
         for entry, result in self._stored(feed_id, documents, given_up):

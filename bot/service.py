@@ -67,6 +67,14 @@ def open_state(settings: Settings) -> BotState:
     return BotState.open(settings.state_file, url)
 
 
+def delete_article(library: Library, state: BotState, article_id: int) -> ArticleRow:
+    """Delete an article for good: an admin's choice, which no feed listing the same story
+    undoes (someone adding it by hand does). `NotFound` when there is no such article."""
+    article = library.delete(article_id)
+    state.article_deleted(article)
+    return article
+
+
 def open_library(
     settings: Settings,
     embedder: Embedder | None = None,

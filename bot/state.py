@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bot.state_database import Database, open_database
 from index.conversation import Topic
+from index.store import ArticleRow
 
 
 @dataclass(frozen=True)
@@ -410,6 +411,26 @@ class BotState:
 
     # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
     # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
+    def article_deleted(self, article: ArticleRow) -> None:
+        """Remember that an admin deleted `article` (by its link: what a feed lists), so that
+        no feed adds it back (`deleted_links`)."""
+        if article.url:
+            with self._transaction() as run:
+                run("DELETE FROM deleted_articles WHERE url = ?", (article.url,))
+                run(
+                    "INSERT INTO deleted_articles(url, title, deleted) VALUES (?, ?, ?)",
+                    (article.url, article.title, self._clock()),
+                )
+
+    def deleted_links(self, links: Sequence[str]) -> set[str]:
+        """Which of `links` are those of articles an admin deleted."""
+        unique = list(dict.fromkeys(links))
+        deleted: set[str] = set()
+        for chunk, marks in _in_chunks(unique):
+            rows = self._query(f"SELECT url FROM deleted_articles WHERE url IN ({marks})", chunk)
+            deleted.update(url for (url,) in rows)
+        return deleted
+
     def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:
         with self._transaction() as run:
             run(

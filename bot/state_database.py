@@ -74,6 +74,11 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     seen {real} NOT NULL,
     PRIMARY KEY (feed_id, key)
 );
+CREATE TABLE IF NOT EXISTS deleted_articles (  -- deleted by an admin: feeds do not add them back
+    url TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    deleted {real} NOT NULL
+);
 CREATE TABLE IF NOT EXISTS channels (
     chat_id {integer} PRIMARY KEY,
     title TEXT NOT NULL,

@@ -194,6 +194,19 @@ def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_th
     assert "Posez-moi une question" in nobody.stdout  # the chat went on
 
 
+def test_an_article_deleted_from_the_command_line_is_remembered_so_that_feeds_do_not_add_it_back(run, tmp_path):
+    from bot.state import BotState
+
+    page = "https://www.exemple.fr/castor"
+    text = f"titre: Le castor revient\nurl: {page}\n\nLe castor construit des barrages sur la Loire."
+    assert run("ingest", "-", stdin=text).returncode == 0
+    deleted = run("delete", "1")
+    assert deleted.returncode == 0 and "Supprimé : « Le castor revient »" in deleted.stdout, deleted.stderr
+    state = BotState.open(tmp_path / "data" / "bot.sqlite3")
+    assert state.deleted_links([page, "https://www.exemple.fr/autre"]) == {page}
+    state.close()
+
+
 def test_the_console_chat_about_the_sample_stops_with_an_error_when_the_sample_cannot_be_added(run):
     chat = run("chat", "--sample", stdin=f"{QUESTION}\n", extra_env={"INGEST_MAX_BYTES": "1000"})
     assert chat.returncode == 1 and "Erreur (exemple)" in chat.stderr and "limite" in chat.stderr, chat.stderr

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.feeds import FeedFollower, poll_minutes
+from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState, ChannelRow, FeedRow
 from bot.telegram import feed_messages as fmsg
@@ -254,6 +255,21 @@ def test_a_feed_larger_than_followed_feeds_may_be_is_refused_when_followed_not_a
     with pytest.raises(InputError, match="FEED_MAX_BYTES"):
         small.follow(site.origin + "/rss/region.xml")
     assert small.state.feeds() == []
+
+
+def test_an_article_an_admin_deleted_is_not_added_back_by_another_feed_listing_it(site, follower, library):
+    region, _ = follower.follow(site.origin + "/rss/region.xml")
+    assert len(follower.poll(region.id).added) == 2
+    unwanted = next(a for a in library.articles() if a.title == STORIES[0].title)
+    delete_article(library, follower.state, unwanted.id)  # /delete, or python -m bot delete
+    culture, _ = follower.follow(site.origin + "/atom.xml")  # the same stories
+    report = follower.poll(culture.id)
+    assert report.added == [] and report.given_up == []
+    assert STORIES[0].title not in titles(library)
+    assert follower.poll(culture.id).not_modified  # done with: not tried at each poll
+    # Someone adding it by hand gets it back.
+    page = site.origin + f"/articles/{STORIES[0].slug}"
+    assert ingest_documents(library, read_input(page, follower.settings))[0].status == "added"
 
 
 def test_a_feed_response_cut_short_gives_up_none_of_the_entries_it_no_longer_lists(site, follower):

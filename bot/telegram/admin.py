@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
+from bot.service import delete_article
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.sending import StatusProgress, edit, reply
@@ -55,7 +56,8 @@ async def cmd_delete(update: Update, context: Context) -> None:
         await reply(message, msg.DELETE_USAGE)
         return
     try:
-        article = await asyncio.to_thread(context.service.library.delete, int(context.args[0]))
+        service = context.service
+        article = await asyncio.to_thread(delete_article, service.library, service.state, int(context.args[0]))
     except NotFound:
         await reply(message, msg.no_such_article_html(context.args[0]))
         return
