@@ -82,10 +82,14 @@ class FeedFollower:
             **options,
         )
 
+    def _get_feed(self, url: str, **options) -> Fetched:
+        """A feed, or a site's page that declares one (what `follow` is given)."""
+        return self._get(url, accept=lambda kind: kind in FOLLOWABLE_TYPES, wanted="un flux RSS ou Atom", **options)
+
     def follow(self, url: str, every_minutes: float | None = None, added_by: int | None = None) -> tuple[FeedRow, bool]:
         """Follow the feed at `url`, or the one a site's page declares. True when new; a feed
         followed already is polled at `every_minutes` from now on, when given."""
-        fetched = self._get(url, accept=lambda kind: kind in FOLLOWABLE_TYPES)
+        fetched = self._get_feed(url)
         try:
             feed = parse_feed(fetched.body, fetched.url)
             feed_url = url
@@ -118,9 +122,7 @@ class FeedFollower:
         failure: InputError | None = None
         for feed_url in declared[:DECLARED_FEEDS_TRIED]:
             try:
-                fetched = self._get(
-                    feed_url, accept=lambda kind: kind in FOLLOWABLE_TYPES, max_bytes=self.settings.feed_max_bytes
-                )
+                fetched = self._get_feed(feed_url, max_bytes=self.settings.feed_max_bytes)
                 return feed_url, fetched, parse_feed(fetched.body, fetched.url)
             except InputError as exc:
                 failure = exc
@@ -140,12 +142,7 @@ class FeedFollower:
                 conditions["If-Modified-Since"] = feed.last_modified
         before = feed.failures
         try:
-            fetched = self._get(
-                feed.url,
-                headers=conditions,
-                accept=lambda kind: kind in FOLLOWABLE_TYPES,
-                max_bytes=self.settings.feed_max_bytes,
-            )
+            fetched = self._get_feed(feed.url, headers=conditions, max_bytes=self.settings.feed_max_bytes)
             if fetched.not_modified:
                 return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True, failures_before=before)
             parsed = parse_feed(fetched.body, fetched.url)

@@ -246,13 +246,14 @@ def fetch(
     allow_private: bool = False,
     headers: Mapping[str, str] | None = None,
     accept: Callable[[str], bool] | None = None,
+    wanted: str = "une page d'article",
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
 ) -> Fetched:
     """GET `url` within `timeout` seconds in all (redirects and every byte), at most
     `max_bytes`, connecting only to addresses that were checked. `headers` may make the
     request conditional (`If-None-Match`, `If-Modified-Since`). `accept(content_type)`
-    refuses other types before their body is downloaded. Statuses of 400 and over are a
+    refuses other types before their body is downloaded, saying the URL is not `wanted`. Statuses of 400 and over are a
     `FetchError`."""
     current = url
     deadline = _Deadline(timeout)
@@ -270,7 +271,7 @@ def fetch(
                         except ValueError as exc:
                             raise FetchError(f"{current} redirige vers une adresse illisible") from exc
                         continue
-                    return _read_response(response, current, max_bytes, deadline, accept)
+                    return _read_response(response, current, max_bytes, deadline, accept, wanted)
             raise FetchError(f"trop de redirections pour {url}")
     except httpx.TimeoutException as exc:
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
@@ -284,18 +285,19 @@ def _read_response(
     max_bytes: int,
     deadline: _Deadline,
     accept: Callable[[str], bool] | None,
+    wanted: str,
 ) -> Fetched:
     if response.status_code >= 400:
         raise FetchError(f"le site a répondu {response.status_code} pour {current}")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if response.status_code != 304 and accept is not None and not accept(content_type):
-        raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
+        raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")
     body = bytearray()
     if response.status_code != 304:
         for chunk in response.iter_bytes():
             body.extend(chunk)
             if len(body) > max_bytes:
-                raise InputTooLarge(f"la page dépasse la limite de {french(max_bytes)} octets")
+                raise InputTooLarge(f"{current} dépasse la limite de {french(max_bytes)} octets")
             deadline.remaining()
     return Fetched(
         url=current,

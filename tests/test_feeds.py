@@ -247,6 +247,12 @@ def test_following_a_site_follows_the_first_feed_it_declares_that_can_be_read(si
     assert new and feed.url == site.origin + "/rss/region.xml"
 
 
+def test_following_what_is_no_feed_says_so_in_a_feed_s_words(site, follower):
+    site.publish("/logo.png", "image/png", b"\x89PNG\r\n")
+    with pytest.raises(InputError, match=r"/logo\.png n'est pas un flux RSS ou Atom \(type « image/png »\)"):
+        follower.follow(site.origin + "/logo.png")
+
+
 def test_a_feed_larger_than_followed_feeds_may_be_is_refused_when_followed_not_at_each_poll(site, follower):
     size = len(rss(site.origin, STORIES[:2]).encode())
     small = FeedFollower(
