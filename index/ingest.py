@@ -107,9 +107,19 @@ def storable(document: Document) -> Document:
 
 
 def prepare(
-    document: Document, max_words: int, *, article_id: int | None = None, added_at: str | None = None
+    document: Document,
+    max_words: int,
+    *,
+    article_id: int | None = None,
+    added_at: str | None = None,
+    latest_date: str | None = None,
 ) -> Prepared:
+    """`latest_date` (ISO, "2026-12-06"): a publication date after it is none (a feed's
+    "2099", an event's day read as the page's), and is dropped: it would head "Quoi de neuf ?"
+    for years."""
     document = storable(document)
+    if latest_date is not None and document.date is not None and document.date > latest_date:
+        document = replace(document, date=None)
     text = document.text
     passages, contexts = [], []
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):

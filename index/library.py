@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -183,11 +184,13 @@ class Library:
         """Prepared documents in batches; all prepared first when their number is known,
         so that progress has its total from the start."""
         items: Iterable[Prepared]
+        # Tomorrow anywhere on Earth: a page published today in a later time zone is not early.
+        latest = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
         if isinstance(documents, Sized):
-            items = [prepare(d, self.config.max_words) for d in documents]
+            items = [prepare(d, self.config.max_words, latest_date=latest) for d in documents]
             counter.expect(sum(len(p.contexts) for p in items))
         else:
-            items = (prepare(d, self.config.max_words) for d in documents)
+            items = (prepare(d, self.config.max_words, latest_date=latest) for d in documents)
         batch: list[Prepared] = []
         for item in items:
             batch.append(item)

@@ -3,6 +3,7 @@ FAISS) and PostgreSQL with pgvector (a real server): what users see is the same.
 
 import threading
 import time
+from datetime import UTC, datetime
 
 import pytest
 
@@ -90,6 +91,20 @@ def test_the_same_text_or_url_is_not_ingested_twice(library, sample_text):
     results = library.ingest([parse_text(page), parse_text(edited)])
     assert [r.status for r in results] == ["added", "duplicate"]
     assert library.stats().articles == 2
+
+
+def test_a_publication_date_in_the_future_is_no_date_and_never_heads_what_is_new(library):
+    today = datetime.now(UTC).date().isoformat()
+    future = f"{datetime.now(UTC).year + 5}-01-01"  # a feed's "2099", an event's day read as the page's
+    texts = [
+        f"titre: Le programme du festival\ndate: {future}\n\nLe festival ouvrira ses portes en juillet.",
+        f"titre: Le conseil municipal\ndate: {today}\n\nLe conseil a voté le budget de la ville.",
+    ]
+    library.ingest([parse_text(text) for text in texts])
+    dates = {a.title: a.date for a in library.articles()}
+    assert dates == {"Le programme du festival": None, "Le conseil municipal": today}
+    latest = library.ask("Quoi de neuf ?")
+    assert latest.results[0].article.title == "Le conseil municipal"  # added later, dated today
 
 
 def test_pages_told_apart_by_a_bare_query_word_are_different_articles_with_their_own_link(library):
