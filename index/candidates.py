@@ -6,12 +6,13 @@ quotes worth showing. Pure functions over what the searches found (`index.search
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 
 import numpy as np
 
-from index.analysis import terms
+from index.analysis import fold_accents, terms
 from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, passages_features, quote_span
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
@@ -163,18 +164,85 @@ def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tuple[list[Candidate], bool]:
-    """The candidates that hold one of `words` (as terms, in their article's title or date, their
-    heading or text: "munitions" holds "munition") first, each group in its order; and whether
-    any did."""
-    wanted = set(terms(" ".join(words)))
-    holds = [bool(wanted & set(terms(_held_text(c.row)))) for c in candidates]
-    ordered = [c for c, held in zip(candidates, holds, strict=True) if held]
-    ordered += [c for c, held in zip(candidates, holds, strict=True) if not held]
-    return ordered, any(holds)
+    """The candidates that hold one of `words` ("munitions" holds "munition", "1 456" holds
+    "1456", "OMS" is held by "Organisation mondiale de la santé") first, each quoting its best
+    sentence among those that hold a number asked; then those whose article's date holds it
+    (a year); then the others, each group in its order. And whether any held it."""
+    wanted = {_joined_digits(w) for w in words}
+    in_text: list[Candidate] = []
+    in_date: list[Candidate] = []
+    others: list[Candidate] = []
+    for candidate in candidates:
+        row = candidate.row
+        if _holds(wanted, f"{row.article.title} {row.heading or ''} {row.text}"):
+            in_text.append(_quoting_what_holds(candidate, wanted))
+        elif _holds(wanted, (row.article.date or "")[:4]):
+            in_date.append(candidate)
+        else:
+            others.append(candidate)
+    return [*in_text, *in_date, *others], bool(in_text or in_date)
 
 
-def _held_text(row: PassageRow) -> str:
-    return " ".join(part for part in (row.article.title, row.article.date, row.heading, row.text) if part)
+def _holds(wanted: set[str], text: str) -> bool:
+    """Whether `text` holds one of the `wanted` words: as terms, or an acronym as the initials
+    of its words."""
+    present = set(terms(_joined_digits(text)))
+    if any(set(terms(word)) & present for word in wanted):
+        return True
+    acronyms = [w for w in wanted if _ACRONYM.fullmatch(w)]
+    return bool(acronyms) and any(_spelled_by_initials(a, text) for a in acronyms)
+
+
+def _quoting_what_holds(candidate: Candidate, wanted: set[str]) -> Candidate:
+    """`candidate` quoting its best sentence among those that hold a `wanted` number ("Et en
+    2019 ?": the passage holds 2019, its best sentence for the topic may not)."""
+    text = candidate.row.text
+    wanted = wanted | _acronyms_of(wanted, text)
+    holding = np.array([_holds(wanted, text[a:b]) for a, b in candidate.spans], dtype=bool)
+    # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
+    if not holding.any() or holding[_best_sentence(candidate)]:
+        return candidate
+    scores = np.where(holding, candidate.scores, -np.inf)
+    return replace(candidate, quote=quote_span(candidate.spans, scores, text))
+
+
+def _acronyms_of(wanted: set[str], text: str) -> set[str]:
+    """The acronyms `text` defines for a `wanted` word ("l'Union européenne (UE)": "UE"), by
+    which its later sentences name it."""
+    found = set()
+    for expansion, acronym in _DEFINED_ACRONYM.findall(text):
+        if any(set(terms(word)) & set(terms(expansion)) for word in wanted):
+            found.add(acronym)
+    return found
+
+
+def _best_sentence(candidate: Candidate) -> int:
+    start = candidate.quote[0]
+    return max((i for i, (a, _) in enumerate(candidate.spans) if a <= start), default=0)
+
+
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")
+_ACRONYM = re.compile(r"[A-ZÀ-Þ]{2,5}")
+_DEFINED_ACRONYM = re.compile(r"((?:[\w'’-]+\s+){0,4}[\w'’-]+)\s*\(([A-ZÀ-Þ]{2,5})\)")
+_FUNCTION_WORDS = frozenset("de des du d la le les l et en pour a au aux sur un une".split())  # accents folded
+
+
+def _joined_digits(text: str) -> str:
+    """ "1 456 heures" as "1456 heures": French writes thousands apart, questions often do not."""
+    return _DIGIT_GROUPS.sub("", text)
+
+
+def _spelled_by_initials(acronym: str, text: str) -> bool:
+    """Whether words of `text` in a row, function words passed, the first of them capitalised,
+    begin with the letters of `acronym` ("UE": "Union européenne"; "OMS": "Organisation
+    mondiale de la santé")."""
+    letters = fold_accents(acronym).lower()
+    words = [w for w in re.findall(r"\w+", fold_accents(text)) if w.lower() not in _FUNCTION_WORDS]
+    for start, word in enumerate(words):
+        following = words[start : start + len(letters)]
+        if word[0].isupper() and "".join(w[0].lower() for w in following) == letters:
+            return True
+    return False
 
 
 def understood_match(best: Candidate, understood: str, weights: dict[str, float]) -> TermMatch:

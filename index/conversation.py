@@ -26,7 +26,7 @@ Pure functions of the text: French surface rules, no model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from index.article_questions import (
     APOSTROPHES,
@@ -105,14 +105,16 @@ _KINDS_ASKED = frozenset(
     "prix montant coût somme nombre chiffre part taux pourcentage quantité durée fois distance "
     "taille poids hauteur longueur surface niveau score résultat bilan "
     "raison raisons cause but moyen façon manière genre type sorte nature origine langue "
-    "personne personnes gens".split()
+    "personne personnes gens peine sanction condamnation maladie minute minutes mot chose sujet".split()
 )
 _INTERROGATIVE_WORDS = frozenset(
     "quel quelle quels quelles combien que qu' quoi quand où comment pourquoi qui lequel laquelle lesquels "
     "lesquelles de d' du des à a en dans pour par depuis jusqu' avec sur contre vers chez selon sous entre "
     "pendant après avant ça ca donc alors exactement précisément".split()
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+# A number a passage must hold as written: a year or a figure of three digits or more ("1 456"
+# as "1456"). Smaller ones are often written in words ("pendant 2 ans": "pendant deux ans").
+_NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
 # A name inside a question: a capital after its first word ("Et Macron ?", "Et pour l'Union ?").
 _NAME = re.compile(r"(?<=\S)\s+(?:[cdjlmnst]'|qu')?([A-ZÀ-ÖØ-Þ][\w-]+)")
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
@@ -166,6 +168,17 @@ class Reading:
         return self.latest or self.about or self.read_on or (self.detail is not None and not self.by_subject)
 
     @property
+    def standing_alone(self) -> Reading | None:
+        """For an interrogative alone that names its subject, read in its topic's articles
+        ("Combien de voyageurs ?" after a question on the castors): the same question asked
+        alone of the whole library, its subject still to be held, for when those articles
+        never name it. None for any other reading."""
+        if not (self.subject and self.articles):
+            return None
+        own = respell(self.question, dict(self.respelled))
+        return replace(self, search=own, articles=(), topic=None, required=())
+
+    @property
     def follows(self) -> bool:
         return self.topic is not None
 
@@ -197,8 +210,6 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, question)
     required = added_specifics(question, topic.question)
     subject = asked_subject(question)
-    if subject and topic.articles:  # "Combien de munitions ?": its own word, in its topic's article
-        return Reading(question, question, topic.articles, topic, required=required, subject=subject)
     if _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question) or not topic.articles:
         # Elliptical ("Et pour l'Union ?", "Quand ?"), or with no article to read it in: the topic's words.
         search = _with_topic(topic, question)
@@ -238,9 +249,13 @@ def added_specifics(question: str, before: str) -> tuple[str, ...]:
     """The numbers and names `question` holds that the question `before` it does not ("Et en
     2020 ?" after a question on 2023, "Et Macron ?"), as written."""
     text, before = question.translate(APOSTROPHES), before.translate(APOSTROPHES)
-    said = {w.casefold() for w in _TOKEN.findall(before)} | set(_NUMBER.findall(before))
-    found = _NUMBER.findall(text) + _NAME.findall(text)
+    said = {w.casefold() for w in _TOKEN.findall(before)} | set(_numbers(before))
+    found = _numbers(text) + _NAME.findall(text)
     return tuple(dict.fromkeys(w for w in found if w.casefold() not in said))
+
+
+def _numbers(text: str) -> list[str]:
+    return [re.sub(r"\D", "", number) for number in _NUMBER.findall(text)]
 
 
 def asked_subject(question: str) -> tuple[str, ...]:

@@ -294,18 +294,25 @@ class Library:
         # A question answered without a search (`Reading.of_articles_meant`) is embedded only
         # if it falls back to one (its articles deleted since).
         searched = [not r.of_articles_meant for r in readings]
+        # A question that may stand alone after all ("Combien de voyageurs ?" after one on the
+        # castors) is embedded alone too, in the same batch.
+        alone = [r.standing_alone for r in readings]
+        texts = [r.search for r in readings] + [a.search for a in alone if a is not None]
+        wanted = searched + [True] * (len(texts) - len(readings))
         vectors: Sequence[QuestionVector | None] = (
-            [None] * len(readings)
-            if mode == "lexical"
-            else self._question_encoder.vectors([r.search for r in readings], searched)
+            [None] * len(texts) if mode == "lexical" else self._question_encoder.vectors(texts, wanted)
         )
+        alone_vectors = iter(vectors[len(readings) :])
         answers = []
-        for reading, vector in zip(readings, vectors, strict=True):
+        for reading, vector, standing in zip(readings, vectors, alone, strict=False):
+            alone_vector = next(alone_vectors) if standing is not None else None
             # A batch may outlast a reindex (here or on another replica): each answer reads
             # the library in place, never one whose tables may have been dropped since.
             opened = self._current()
             answers.append(
-                self.searcher.answer(opened.store, opened.vectors, opened.lexicon, reading, vector, top_k, mode)
+                self.searcher.answer(
+                    opened.store, opened.vectors, opened.lexicon, reading, vector, top_k, mode, alone_vector
+                )
             )
         return answers
 

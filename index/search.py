@@ -144,9 +144,11 @@ class Searcher:
         question_vector: QuestionVector | None,
         top_k: int,
         mode: Mode,
+        alone_vector: QuestionVector | None = None,
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
-        `question_vector` gives the vector of `reading.search` (None: lexical search alone)."""
+        `question_vector` gives the vector of `reading.search` (None: lexical search alone),
+        `alone_vector` that of `reading.standing_alone`'s, when there is one."""
         if reading.read_on:
             return self._read_on(store, reading)
         if reading.of_articles_meant:
@@ -210,7 +212,10 @@ class Searcher:
                 respelled=reading.respelled,
             )
         own_weights = {t: weights[t] for t in set(query_terms)} if judged_apart else weights
-        asked = Asked(query_terms, asked_for(question), query_vector, QuestionTerms.of(question, own_weights))
+        # What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre
+        # la ligne ?" asks a number, not a date).
+        wants = asked_for(respell(reading.question, dict(reading.respelled)))
+        asked = Asked(query_terms, wants, query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
         candidates = score_candidates(
@@ -225,9 +230,9 @@ class Searcher:
         subject_held = required_held = True
         if reading.subject:  # "Combien de munitions ?": the passages that name them
             ordered, subject_held = holding_first(ordered, reading.subject)
-        if not subject_held and reading.articles:  # its topic's articles do not: a question of its own
-            alone = replace(reading, articles=(), topic=None, required=(), subject=())
-            answer = self.answer(store, vectors, lexicon, alone, question_vector, top_k, mode)
+        alone = reading.standing_alone
+        if not subject_held and alone is not None:  # its topic's articles never name it: a question of its own
+            answer = self.answer(store, vectors, lexicon, alone, alone_vector, top_k, mode)
             if answer.found:
                 return answer
         if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
@@ -235,7 +240,9 @@ class Searcher:
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, weights, judged)
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        relevant = relevant and required_held
+        # Nothing the library holds names its subject: no passage answers it (in its topic's
+        # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
+        relevant = relevant and required_held and (subject_held or bool(reading.articles))
         shown = without_repeated_quotes(ordered)[:top_k]
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]

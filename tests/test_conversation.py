@@ -189,10 +189,25 @@ def test_a_follow_up_s_own_numbers_and_names_are_what_its_passage_must_hold():
     assert read("Et en 2019 ?", union).required == ()
 
 
-def test_an_interrogative_alone_that_names_its_subject_is_read_in_its_topic_s_article_with_its_own_words():
+def test_an_interrogative_alone_that_names_its_subject_is_read_with_its_topic_and_may_stand_alone():
     topic = Topic("Qui est le secrétaire général de l'OTAN ?", (1,))
     reading = read("Combien de munitions ?", topic)
-    assert reading == Reading("Combien de munitions ?", "Combien de munitions ?", (1,), topic, subject=("munitions",))
-    assert reading.judged == "Qui est le secrétaire général de l'OTAN ? Combien de munitions ?"
-    for asks_what_kind in ("Quel âge ?", "En quelle année ?", "Combien de temps ?", "Quelle ville ?", "Quand ?"):
-        assert read(asks_what_kind, topic).subject == (), asks_what_kind
+    assert reading.search == "Qui est le secrétaire général de l'OTAN ? Combien de munitions ?"
+    assert (reading.articles, reading.subject) == ((1,), ("munitions",))
+    # When the topic's article never names munitions: the question alone, in the whole library.
+    alone = reading.standing_alone
+    assert (alone.search, alone.articles, alone.topic, alone.subject) == (
+        "Combien de munitions ?",
+        (),
+        None,
+        ("munitions",),
+    )
+    for asks_what_kind in ("Quel âge ?", "En quelle année ?", "Combien de temps ?", "Quelle ville ?", "Quelle peine ?"):
+        assert read(asks_what_kind, topic).subject == () and read(asks_what_kind, topic).standing_alone is None
+
+
+def test_the_numbers_a_follow_up_must_find_are_years_and_figures_not_small_counts_written_in_words():
+    topic = Topic("Qui a été nommée préfète ?", (3,))
+    assert read("Elle a dirigé quoi pendant 2 ans ?", topic).required == ()  # "pendant deux ans"
+    assert read("Et les 1 456 heures ?", topic).required == ("1456",)
+    assert read("Et en 2019 ?", topic).required == ("2019",)

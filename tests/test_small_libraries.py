@@ -151,6 +151,26 @@ def test_a_follow_up_quotes_what_it_adds_to_its_topic_or_says_its_article_does_n
     library.close()
 
 
+def test_a_follow_up_s_own_words_are_found_as_news_writes_them_acronyms_and_thousands(tmp_path, embedder, settings):
+    text = (
+        "titre: Le temps de travail en France\ndate: 2019-05-02\n\n"
+        "Les salariés à temps complet ont travaillé 1 456 heures en moyenne en 2018, selon l'Insee. "
+        "L'Organisation mondiale de la santé recommande de ne pas dépasser cinquante-cinq heures par "
+        "semaine. En Allemagne, la durée moyenne est plus courte."
+    )
+    library = library_of(tmp_path, embedder, settings, "castors-dordogne.txt")
+    library.ingest([parse_bytes(text.encode(), name=None, source=None, max_bytes=100_000)])
+    hours = library.ask("Combien d'heures travaillent les salariés français à temps complet ?")
+    assert hours.found and "1 456 heures" in hours.results[0].quote
+    for follow_up, quoted in (
+        ("Et les 1456 heures ?", "1 456 heures"),
+        ("Et l'OMS ?", "Organisation mondiale"),
+    ):
+        then = library.ask(follow_up, topic=hours.topic)
+        assert then.follows and then.found and quoted in then.results[0].quote, follow_up
+    library.close()
+
+
 def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each_article(tmp_path, embedder, settings):
     names = ["castors-dordogne.txt", "prefet-occitanie.txt", "tramway-brest.txt"]
     library = library_of(tmp_path, embedder, settings, *names)
