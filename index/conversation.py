@@ -12,13 +12,13 @@ or opens with "Et" or "Mais". A question that names its subject ("Quand la nouve
 arrive-t-elle ?") or changes the subject ("Qui a gagné la finale ?") starts a new topic, and
 the impersonal "y a-t-il", "faut-il", "quel temps fera-t-il" refer to nothing.
 
-A follow-up's own numbers and names ("Et en 2020 ?", "Et Macron ?") must be in the passage
-that answers it: a passage that holds only its topic's words would quote the topic again
-(`Reading.required`). An interrogative alone that names what it asks about ("Combien de
+A follow-up's own years, figures and names ("Et en 2020 ?", "Et Macron ?") must be in the
+passage that answers it: a passage that holds only its topic's words would quote the topic
+again (`Reading.required`). An interrogative alone that names what it asks about ("Combien de
 munitions ?") is read in its topic's articles when they hold that word, and as a question of
-its own when they do not (`Reading.subject`): "Combien de morts ?" after a question on an
-attack is the attack's toll, "Combien de munitions ?" after one on the OTAN's leader is not
-about him.
+its own when they do not (`Reading.subject`, `Reading.standing_alone`): "Combien de morts ?"
+after a question on an attack is the attack's toll, "Combien de voyageurs ?" after one on the
+castors is not about them.
 
 Pure functions of the text: French surface rules, no model.
 """
@@ -150,8 +150,8 @@ class Reading:
     by_subject: bool = False
     latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
     read_on: bool = False  # it asks what the article says next (`asks_to_read_on`): `topic.read_to` on
-    # Numbers and names the follow-up adds to its topic ("Et en 2020 ?"): a passage that holds
-    # none of them does not answer it (`added_specifics`).
+    # Years, figures and names the follow-up adds to its topic ("Et en 2020 ?"): a passage that
+    # holds none of them does not answer it (`added_specifics`).
     required: tuple[str, ...] = ()
     # What an interrogative alone names ("Combien de munitions ?": `asked_subject`): passages
     # that hold it come first; when none of the topic's articles does, it stands on its own.
@@ -246,8 +246,9 @@ def refers_back(question: str) -> bool:
 
 
 def added_specifics(question: str, before: str) -> tuple[str, ...]:
-    """The numbers and names `question` holds that the question `before` it does not ("Et en
-    2020 ?" after a question on 2023, "Et Macron ?"), as written."""
+    """The years and figures (digits only: "1 456" as "1456") and the names `question` holds
+    that the question `before` it does not ("Et en 2020 ?" after a question on 2023, "Et
+    Macron ?")."""
     text, before = question.translate(APOSTROPHES), before.translate(APOSTROPHES)
     said = {w.casefold() for w in _TOKEN.findall(before)} | set(_numbers(before))
     found = _numbers(text) + _NAME.findall(text)
