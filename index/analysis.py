@@ -56,6 +56,17 @@ def _unless_combining(match: re.Match[str]) -> str:
     return "" if unicodedata.combining(match.group()) else match.group()
 
 
+# A capitalised word inside a question, bare ("Jens Stoltenberg", "à Bruxelles") or elided
+# ("l'OTAN", "d'Angoulême"; group 1 is the elision).
+_NAME = re.compile(r"(?<=\S)\s+((?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’])?([A-ZÀ-ÖØ-Þ][\w'’-]+)")
+
+
+def names_in(question: str) -> list[tuple[str, str]]:
+    """The names a question holds, as written, each with its elision ("" when bare): the
+    capitalised words after its first ("Et Macron ?", "l'OTAN")."""
+    return _NAME.findall(question)
+
+
 def fold_accents(text: str) -> str:
     """`text` without its combining marks (NFKD), "œ" and "æ" spelt out: "Cœur élu" -> "Coeur elu"."""
     folded = unicodedata.normalize("NFKD", text)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from index.analysis import names_in
 from index.article_questions import (
     APOSTROPHES,
     Detail,
@@ -115,8 +116,6 @@ _INTERROGATIVE_WORDS = frozenset(
 # A number a passage must hold as written: a year or a figure of three digits or more ("1 456"
 # as "1456"). Smaller ones are often written in words ("pendant 2 ans": "pendant deux ans").
 _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
-# A name inside a question: a capital after its first word ("Et Macron ?", "Et pour l'Union ?").
-_NAME = re.compile(r"(?<=\S)\s+(?:[cdjlmnst]'|qu')?([A-ZÀ-ÖØ-Þ][\w-]+)")
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
 _TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
 
@@ -175,8 +174,12 @@ class Reading:
         never name it. None for any other reading."""
         if not (self.subject and self.articles):
             return None
-        own = respell(self.question, dict(self.respelled))
-        return replace(self, search=own, articles=(), topic=None, required=())
+        return replace(self, search=self.own, articles=(), topic=None, required=())
+
+    @property
+    def own(self) -> str:
+        """The question in its own words, as read (`respelled`), without its topic's."""
+        return respell(self.question, dict(self.respelled))
 
     @property
     def follows(self) -> bool:
@@ -186,7 +189,7 @@ class Reading:
     def judged(self) -> str:
         """What the decision to answer weighs the best passage against: the question as it is
         understood, with its topic ("Quelle est sa longueur ?" holds one word of its own)."""
-        question = respell(self.question, dict(self.respelled))
+        question = self.own
         if self.topic is None or self.search != question:
             return self.search
         return _with_topic(self.topic, question)
@@ -251,7 +254,7 @@ def added_specifics(question: str, before: str) -> tuple[str, ...]:
     Macron ?")."""
     text, before = question.translate(APOSTROPHES), before.translate(APOSTROPHES)
     said = {w.casefold() for w in _TOKEN.findall(before)} | set(_numbers(before))
-    found = _numbers(text) + _NAME.findall(text)
+    found = _numbers(text) + [name for _, name in names_in(text)]
     return tuple(dict.fromkeys(w for w in found if w.casefold() not in said))
 
 

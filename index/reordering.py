@@ -10,14 +10,13 @@ closest sentences' cosines, the names of the question it contains, its best sent
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
-from index.analysis import fold_accents, terms
+from index.analysis import fold_accents, names_in, terms
 from index.ingest import passage_context
 from index.quotes import FEATURES
 from index.ranking import LinearModel
@@ -51,9 +50,6 @@ _BELOW_BEST, _CLOSEST = (
 # weight it had beside the fused rank before there was a model (`tests/tuning/fit_answers.py`
 # says why).
 BEST_SENTENCE_WEIGHT = 0.5
-# A capitalised word inside the question, bare ("Jens Stoltenberg", "à Bruxelles") or elided
-# ("l'OTAN", "d'Angoulême"; group 1 is the elision).
-_NAME = re.compile(r"(?<=\S)\s+((?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’])?([A-ZÀ-ÖØ-Þ][\w'’-]+)")
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ class QuestionTerms:
     @classmethod
     def of(cls, question: str, weights: Mapping[str, float]) -> QuestionTerms:
         rarest = dict(sorted(weights.items(), key=lambda pair: -pair[1])[:2])
-        found = [(elision, fold_accents(name.lower())) for elision, name in _NAME.findall(question)]
+        found = [(elision, fold_accents(name.lower())) for elision, name in names_in(question)]
         names = tuple(name for _, name in found)
         return cls(weights, rarest, names, tuple(name for elision, name in found if not elision))
 

@@ -214,7 +214,7 @@ class Searcher:
         own_weights = {t: weights[t] for t in set(query_terms)} if judged_apart else weights
         # What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre
         # la ligne ?" asks a number, not a date).
-        wants = asked_for(respell(reading.question, dict(reading.respelled)))
+        wants = asked_for(reading.own)
         asked = Asked(query_terms, wants, query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
