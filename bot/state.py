@@ -409,8 +409,6 @@ class BotState:
                 run(f"DELETE FROM feed_entries WHERE feed_id = ? AND key IN ({marks})", (feed_id, *chunk))
         return len(gone)
 
-    # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
-    # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
     def article_deleted(self, article: ArticleRow) -> None:
         """Remember that an admin deleted `article` (by its link: what a feed lists), so that
         no feed adds it back (`deleted_links`)."""
@@ -431,6 +429,8 @@ class BotState:
             deleted.update(url for (url,) in rows)
         return deleted
 
+    # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
+    # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
     def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:
         with self._transaction() as run:
             run(

@@ -166,8 +166,8 @@ def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
 def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tuple[list[Candidate], bool]:
     """The candidates that hold one of `words` ("munitions" holds "munition", "1 456" holds
     "1456", "OMS" is held by "Organisation mondiale de la santé") first, each quoting its best
-    sentence among those that hold a number asked; then those whose article's date holds it
-    (a year); then the others, each group in its order. And whether any held it."""
+    sentence among those that hold one; then those whose article's date holds it (a year);
+    then the others, each group in its order. And whether any held it."""
     wanted = {_joined_digits(w) for w in words}
     in_text: list[Candidate] = []
     in_date: list[Candidate] = []
@@ -194,8 +194,9 @@ def _holds(wanted: set[str], text: str) -> bool:
 
 
 def _quoting_what_holds(candidate: Candidate, wanted: set[str]) -> Candidate:
-    """`candidate` quoting its best sentence among those that hold a `wanted` number ("Et en
-    2019 ?": the passage holds 2019, its best sentence for the topic may not)."""
+    """`candidate` quoting its best sentence among those that hold a `wanted` word ("Et
+    Kurz ?": the passage names him, its best sentence for the topic may not), an acronym the
+    passage defines for it counting ("l'UE" for "l'Union")."""
     text = candidate.row.text
     wanted = wanted | _acronyms_of(wanted, text)
     holding = np.array([_holds(wanted, text[a:b]) for a, b in candidate.spans], dtype=bool)

@@ -253,8 +253,8 @@ def fetch(
     """GET `url` within `timeout` seconds in all (redirects and every byte), at most
     `max_bytes`, connecting only to addresses that were checked. `headers` may make the
     request conditional (`If-None-Match`, `If-Modified-Since`). `accept(content_type)`
-    refuses other types before their body is downloaded, saying the URL is not `wanted`. Statuses of 400 and over are a
-    `FetchError`."""
+    refuses other types before their body is downloaded, saying the URL is not `wanted`.
+    Statuses of 400 and over are a `FetchError`."""
     current = url
     deadline = _Deadline(timeout)
     try:

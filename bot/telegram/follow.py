@@ -123,10 +123,10 @@ async def schedule_feeds(application: Application) -> None:
     """One repeating job per followed feed, on its own interval: jobs for feeds followed
     since are added, jobs for feeds no longer followed removed, changed intervals applied.
 
-    The feeds are read in a worker thread: that read waits behind the state's writes, and
-    they wait for any other process holding its write lock (up to SQLite's 10 s busy timeout;
-    a `/follow` from the command line, a replica), which on the event loop held every chat.
-    One scheduling at a time, so that one that read the feeds earlier (the minute's sync
+    The feeds are read in a worker thread, as every database call of the bot: on the event
+    loop, a read that waited (behind the one connection the state once had, while another
+    process held its write lock: up to SQLite's 10 s busy timeout) held every chat. One
+    scheduling at a time, so that one that read the feeds earlier (the minute's sync
     beside an `/unfollow`) never applies its older list after a newer one."""
     service: BotService = application.bot_data["service"]
     queue = application.job_queue

@@ -34,7 +34,7 @@ BUTTON = re.compile(
 )
 # What the "📖 La suite" button asks, as the asker would type it (`index.article_questions`).
 READ_ON_QUESTION = "La suite ?"
-# Page turns ("Plus de passages ▶", "◀ Précédents") a member may make in a chat within
+# Page turns ("Plus de passages ▶", "◀ Précédents") a member may make in a group within
 # PAGE_TURN_SECONDS: each edits the answer, and in a group an edit is one of the 20 messages a
 # minute Telegram allows the bot for everyone there. Four: an answer's three pages, there and back.
 PAGE_TURNS, PAGE_TURN_SECONDS = 4, 30.0
@@ -143,7 +143,7 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         for text in msg.details_html(answer):
             await reply(message, text)
     elif not answer.found:
-        said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the end of the article
+        said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the article's end, "Et en 2010 ?"…
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
