@@ -65,7 +65,6 @@ class PollReport:
     given_up: list[tuple[str, str]] = field(default_factory=list)  # (entry link or key, why)
     not_modified: bool = False
     error: str | None = None  # the feed itself could not be read
-    failures_before: int = 0  # failed polls in a row before this one
 
 
 class FeedFollower:
@@ -140,11 +139,10 @@ class FeedFollower:
                 conditions["If-None-Match"] = feed.etag
             if feed.last_modified:
                 conditions["If-Modified-Since"] = feed.last_modified
-        before = feed.failures
         try:
             fetched = self._get_feed(feed.url, headers=conditions, max_bytes=self.settings.feed_max_bytes)
             if fetched.not_modified:
-                return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True, failures_before=before)
+                return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
             parsed = parse_feed(fetched.body, fetched.url)
         except Exception as exc:  # counted as a failed poll, whatever it is: admins hear of it once
             if isinstance(exc, InputError):
@@ -153,7 +151,7 @@ class FeedFollower:
                 log.warning("feed %s could not be read", feed.url, exc_info=exc)
                 said = f"le flux n'a pas pu être lu ({type(exc).__name__})"
             updated = self.state.feed_polled(feed_id, error=said) or feed
-            return PollReport(updated, error=said, failures_before=before)
+            return PollReport(updated, error=said)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
         given_up = []
         if parsed.whole and listed:  # a response cut short, or empty for a while, says nothing of what left
@@ -173,7 +171,7 @@ class FeedFollower:
             log.warning("feed %s: articles not stored", feed.url, exc_info=exc)  # entries tried again
             said = f"les articles n'ont pas pu être enregistrés ({type(exc).__name__})"
             updated = self.state.feed_polled(feed_id, error=said) or feed
-            return PollReport(updated, error=said, failures_before=before)
+            return PollReport(updated, error=said)
         # Entries left for later polls: the next request must not be answered "not modified".
         complete = len(entries) == len(waiting)
         updated = self.state.feed_polled(
@@ -183,7 +181,7 @@ class FeedFollower:
             forget_validators=not complete,
             articles_added=len(added),
         )
-        return PollReport(updated or feed, added, duplicates, given_up + given_up_now, failures_before=before)
+        return PollReport(updated or feed, added, duplicates, given_up + given_up_now)
 
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []
@@ -202,8 +200,7 @@ class FeedFollower:
                 else:
                     log.warning("feed entry %s could not be read", entry.link or entry.key, exc_info=exc)
                     said = f"la page n'a pas pu être lue ({type(exc).__name__})"
-                if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
-                    given_up.append((entry.link or entry.key, said))
+                self._failed(feed_id, entry, said, given_up)
         # The page's own address may be the deleted article's where the feed's link is not.
         deleted = self.state.deleted_links([d.url for _, d in documents if d.url])
         for entry, document in documents:
@@ -241,10 +238,14 @@ class FeedFollower:
                     if isinstance(exc, LibraryError)
                     else f"l'article n'a pas pu être ajouté ({type(exc).__name__})"
                 )
-                if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
-                    given_up.append((entry.link or entry.key, said))
+                self._failed(feed_id, entry, said, given_up)
                 return []
         return [stored for one in documents for stored in self._stored(feed_id, [one], given_up)]
+
+    def _failed(self, feed_id: int, entry: FeedEntry, said: str, given_up: list[tuple[str, str]]) -> None:
+        """Count a failed attempt at `entry`; on its last, add it to `given_up`."""
+        if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
+            given_up.append((entry.link or entry.key, f"{said} ({ENTRY_ATTEMPTS} essais)"))
 
     def _document(self, entry: FeedEntry) -> Document:
         """The entry's article: its page, else the feed's own text when that is the whole article."""

@@ -11,8 +11,8 @@ two databases that hold them).
 Answers are kept here rather than in python-telegram-bot's in-memory callback-data cache so
 that their buttons survive a restart and work from any process. A button carries
 `<kind>|<token>|<argument>`: the token is unguessable, and the answer it names records the
-chat it was sent to, so a button pressed elsewhere, or forged, is refused. One connection
-guarded by a lock: every operation here is a few rows.
+chat it was sent to, so a button pressed elsewhere, or forged, is refused. Every operation
+here is a few rows.
 """
 
 from __future__ import annotations
@@ -273,15 +273,19 @@ class BotState:
     ) -> tuple[FeedRow, bool]:
         """The feed at `url`, added now (True) or already followed (False); `followed_as`: the
         site's page it was followed by, which names it too (`feed_by_url`)."""
+        spellings = _spellings(url)
+        marks = ", ".join("?" * len(spellings))
         with self._transaction() as run:
-            existing = run("SELECT id FROM feeds WHERE url = ?", (url,))
+            existing = run(f"SELECT id FROM feeds WHERE url IN ({marks})", spellings)
             if not existing:
                 run(
                     "INSERT INTO feeds(url, title, every_minutes, added_by, created) VALUES (?, ?, ?, ?, ?)",
                     (url, title, every_minutes, added_by, self._clock()),
                 )
             if followed_as and _address(followed_as) != _address(url):
-                (feed_id,) = run("SELECT id FROM feeds WHERE url = ?", (url,))[0]
+                (feed_id,) = run(
+                    f"SELECT id FROM feeds WHERE url IN ({marks}) ORDER BY url = ? DESC", (*spellings, url)
+                )[0]
                 run("DELETE FROM feed_addresses WHERE address = ?", (_address(followed_as),))
                 run("INSERT INTO feed_addresses(address, feed_id) VALUES (?, ?)", (_address(followed_as), feed_id))
         row = self.feed_by_url(url)
@@ -301,13 +305,16 @@ class BotState:
         return FeedRow(*rows[0]) if rows else None
 
     def feed_by_url(self, url: str) -> FeedRow | None:
-        """The feed at `url`, or followed by the site's page at `url`; a trailing slash or its
-        absence names the same."""
-        address = _address(url)
+        """The feed at `url`, or followed by the site's page at `url`, however spelt
+        (`_spellings`): the feed itself first, spelt as given first."""
+        spellings = _spellings(url)
+        addresses = list(dict.fromkeys(_address(spelling) for spelling in spellings))
+        url_marks, address_marks = ", ".join("?" * len(spellings)), ", ".join("?" * len(addresses))
         rows = self._query(
-            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url IN (?, ?) "
-            "OR id IN (SELECT feed_id FROM feed_addresses WHERE address = ?) ORDER BY url IN (?, ?) DESC, id",
-            (address, address + "/", address, address, address + "/"),
+            f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url IN ({url_marks}) "
+            f"OR id IN (SELECT feed_id FROM feed_addresses WHERE address IN ({address_marks})) "
+            f"ORDER BY url IN ({url_marks}) DESC, url = ? DESC, id",
+            (*spellings, *addresses, *spellings, url),
         )
         return FeedRow(*rows[0]) if rows else None
 
@@ -317,6 +324,7 @@ class BotState:
             with self._transaction() as run:
                 run("DELETE FROM feed_entries WHERE feed_id = ?", (feed_id,))
                 run("DELETE FROM feed_addresses WHERE feed_id = ?", (feed_id,))
+                run("DELETE FROM feed_alerts WHERE feed_id = ?", (feed_id,))
                 run("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return feed
 
@@ -362,6 +370,39 @@ class BotState:
                     (now, error, articles_added, feed_id),
                 )
         return self.feed(feed_id)
+
+    def alerts_due(self, failures_before_alert: int, feed_id: int | None = None) -> list[tuple[FeedRow, bool]]:
+        """The feeds (all, or `feed_id`) the admins are to hear about now, recorded as told:
+        True, one that failed `failures_before_alert` polls in a row or more and was not
+        reported yet; False, one reported that works again. Read from the feeds' counts, not
+        from one poll's report, so that polls of any process (`python -m bot feeds --poll`,
+        another replica) count, and each is told once."""
+        only = "" if feed_id is None else " AND f.id = ?"
+        chosen = () if feed_id is None else (feed_id,)
+        told: list[tuple[int, bool]] = []
+        with self._transaction() as run:
+            failing = run(
+                f"SELECT f.id FROM feeds f WHERE f.failures >= ?{only} "
+                "AND NOT EXISTS (SELECT 1 FROM feed_alerts a WHERE a.feed_id = f.id) ORDER BY f.id",
+                (failures_before_alert, *chosen),
+            )
+            for (failing_id,) in failing:  # a replica's concurrent insert wins: told by one
+                inserted = run(
+                    "INSERT INTO feed_alerts(feed_id, told) VALUES (?, ?) ON CONFLICT (feed_id) DO NOTHING",
+                    (failing_id, self._clock()),
+                )[0][0]
+                if inserted == 1:
+                    told.append((failing_id, True))
+            recovered = run(
+                f"SELECT f.id FROM feeds f JOIN feed_alerts a ON a.feed_id = f.id WHERE f.failures = 0{only} "
+                "ORDER BY f.id",
+                chosen,
+            )
+            for (recovered_id,) in recovered:
+                if run("DELETE FROM feed_alerts WHERE feed_id = ?", (recovered_id,))[0][0] == 1:
+                    told.append((recovered_id, False))
+        rows = [(self.feed(told_id), failing_now) for told_id, failing_now in told]
+        return [(row, failing_now) for row, failing_now in rows if row is not None]
 
     def pending_entries(self, feed_id: int, keys: Sequence[str]) -> set[str]:
         """Which of `keys` are still to be ingested: never seen, or failed and not given up.
@@ -518,3 +559,14 @@ def _topic(question: str, stored: list | dict) -> Topic:
 def _address(url: str) -> str:
     """`url` as feeds are named by: without a trailing slash ("https://site.fr/" is "https://site.fr")."""
     return url.strip().rstrip("/")
+
+
+def _spellings(url: str) -> list[str]:
+    """The ways of writing the address of one feed: with or without a trailing slash, through
+    http or https (a site serves the same feed through both; following it through each would
+    poll it twice). `url` itself first."""
+    address = _address(url)
+    scheme, colon, rest = address.partition("://")
+    schemes = ("https", "http") if colon and scheme.lower() in ("http", "https") else (scheme,)
+    written = [f"{each}{colon}{rest}" for each in schemes] if colon else [address]
+    return list(dict.fromkeys([url.strip(), *(form + end for form in written for end in ("", "/"))]))

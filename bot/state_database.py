@@ -64,6 +64,10 @@ CREATE TABLE IF NOT EXISTS feed_addresses (  -- a site's page followed for the f
     address TEXT PRIMARY KEY,        -- as the admin gave it, without a trailing slash
     feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE
 );
+CREATE TABLE IF NOT EXISTS feed_alerts (  -- feeds the admins were told fail, until told they work again
+    feed_id {integer} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    told {real} NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feed_entries (
     feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     key TEXT NOT NULL,

@@ -115,23 +115,42 @@ def _plain(text: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
+# A day before the first feeds is no publication's: a placeholder ("0001-01-01", the Unix
+# epoch) that would date the article wrongly.
+FIRST_FEED_DAY = "1995-01-01"
+# The year of an RFC 822 date ("Mon, 1 Jan 0001"), which email.utils reads from its last two
+# digits when it is under 100 (0001 becomes 2001).
+_RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{2,4})\b")
+
+
 def _day_published(entry) -> str | None:
     """The day the entry was published, as its feed writes it: "2025-03-07T00:30:00+01:00" is
-    the 7th (a French story just after midnight), where feedparser's UTC reading says the 6th."""
-    for field_name in ("published", "updated"):
-        written = (entry.get(field_name) or "").strip()
-        if not written:
-            continue
-        try:  # RSS: "Fri, 07 Mar 2025 00:30:00 +0100"
-            return email.utils.parsedate_to_datetime(written).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-        try:  # Atom: ISO 8601
-            return datetime.fromisoformat(written.replace("Z", "+00:00")).date().isoformat()
-        except ValueError:
-            pass
-        return _iso_date(entry.get(f"{field_name}_parsed"))  # another form feedparser read
+    the 7th (a French story just after midnight), where feedparser's UTC reading says the 6th.
+    Its last update's when its publication's is missing or a placeholder; None when neither
+    is a plausible day."""
+    for field_name in ("published", "updated"):  # `dict.get`: not feedparser's "updated" standing in for "published"
+        written = (dict.get(entry, field_name) or "").strip()
+        parsed = dict.get(entry, f"{field_name}_parsed")
+        if written and (day := _plausible(_day_written(written) or _iso_date(parsed))):
+            return day
     return None
+
+
+def _day_written(written: str) -> str | None:
+    try:  # RSS: "Fri, 07 Mar 2025 00:30:00 +0100"
+        day = email.utils.parsedate_to_datetime(written).date()
+        year = _RFC822_YEAR.search(written)
+        return day.isoformat() if year is None or len(year[1]) < 4 or int(year[1]) == day.year else None
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:  # Atom: ISO 8601
+        return datetime.fromisoformat(written.replace("Z", "+00:00")).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _plausible(day: str | None) -> str | None:
+    return day if day is not None and day >= FIRST_FEED_DAY else None
 
 
 def _iso_date(parsed) -> str | None:

@@ -77,6 +77,15 @@ def test_rss_and_atom_entries_are_read_in_order_with_their_links_and_dates():
     assert "30 000 véhicules" in full.entries[-1].content
 
 
+def test_an_entry_dated_by_a_placeholder_has_no_date_rather_than_a_wrong_one():
+    story = rss("https://gazette.example", STORIES[:1])
+    for placeholder in ("Mon, 1 Jan 0001 00:00:00 +0000", "Thu, 01 Jan 1970 00:00:00 GMT"):
+        feed = parse_feed(story.replace("Mon, 03 Mar 2025 07:30:00 +0000", placeholder).encode(), "https://g.example")
+        assert feed.entries[0].published is None, placeholder  # not 2001, nor 1970
+    two_digits = story.replace("Mon, 03 Mar 2025 07:30:00 +0000", "Mon, 03 Mar 25 07:30:00 +0000")
+    assert parse_feed(two_digits.encode(), "https://g.example").entries[0].published == "2025-03-03"
+
+
 def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
     links = ["javascript:alert(document.cookie)", "file:///etc/hostname", "mailto:a@b.fr", "/articles/castor"]
     items = "".join(f"<item><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links))
@@ -155,6 +164,27 @@ def test_a_feed_followed_by_its_site_s_page_is_named_by_that_page_too_with_or_wi
     assert new and follower.state.feed_by_url(site.origin + "/").id == again.id
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_feed_followed_through_http_then_https_or_with_a_slash_is_one_feed(backend, tmp_path, request):
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    state = BotState.open(tmp_path / "bot.sqlite3", url)
+    feed, _ = state.add_feed("http://exemple.fr/rss", "Exemple", 10, None)
+    for spelt in ("https://exemple.fr/rss", "https://exemple.fr/rss/", "HTTP://exemple.fr/rss"):
+        again, new_again = state.add_feed(spelt, "Exemple", 10, None)
+        assert (again.id, new_again) == (feed.id, False), spelt
+        assert state.feed_by_url(spelt).id == feed.id  # `/unfollow` with it
+    site_feed, _ = state.add_feed("https://site.fr/flux.xml", "Site", 10, None, followed_as="https://site.fr/")
+    assert state.feed_by_url("http://site.fr").id == site_feed.id  # named by its page, spelt otherwise
+    assert state.add_feed("https://exemple.fr/rss.xml", "Autre", 10, None)[1]  # another address: another feed
+    assert state.feed_by_url("https://exemple.fr") is None
+    assert [f.url for f in state.feeds()] == [
+        "http://exemple.fr/rss",
+        "https://site.fr/flux.xml",
+        "https://exemple.fr/rss.xml",
+    ]
+    state.close()
+
+
 def test_an_article_in_two_feeds_is_added_once(site, follower, library):
     rss_feed, _ = follower.follow(site.origin + "/rss/region.xml")
     atom_feed, _ = follower.follow(site.origin + "/atom.xml")
@@ -178,7 +208,8 @@ def test_an_unreadable_page_is_tried_again_then_given_up(site, follower, library
     reports = [follower.poll(feed.id) for _ in range(3)]
     assert [len(r.added) for r in reports] == [1, 0, 0] and not any(r.error for r in reports)
     assert len(site.requests_to(failing)) == 3  # tried at each poll, though the feed did not change
-    assert [link for link, _ in reports[-1].given_up] == [site.origin + failing]
+    [(link, why)] = reports[-1].given_up
+    assert link == site.origin + failing and "500" in why and why.endswith("(3 essais)")
     assert [link for r in reports[:-1] for link, _ in r.given_up] == []  # reported once, when given up
     site.failing.clear()
     assert follower.poll(feed.id).not_modified and len(site.requests_to(failing)) == 3
@@ -343,7 +374,35 @@ def test_a_failing_feed_counts_its_failures_and_recovers(site, follower):
     assert follower.state.feed(feed.id).failures == 3
     site.failing.clear()
     recovered = follower.poll(feed.id)
-    assert not recovered.error and recovered.failures_before == 3 and follower.state.feed(feed.id).failures == 0
+    assert not recovered.error and follower.state.feed(feed.id).failures == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_admins_hear_once_that_a_feed_fails_and_once_that_it_works_again_whoever_polled_it(backend, tmp_path, request):
+    """A command-line `feeds --poll` may be the poll that crosses the threshold, or the one
+    that finds the feed working again: the bot tells the admins all the same, once."""
+    url = request.getfixturevalue("database_url") if backend == "postgresql" else None
+    bot, command_line = (BotState.open(tmp_path / "bot.sqlite3", url) for _ in range(2))
+    feed, _ = bot.add_feed("https://exemple.fr/rss", "Exemple", 10, None)
+    bot.feed_polled(feed.id, error="HTTP 500")
+    assert bot.alerts_due(2) == []  # one failure: not yet
+    command_line.feed_polled(feed.id, error="HTTP 503")
+    [(told, failing)] = bot.alerts_due(2)
+    assert failing and told.failures == 2 and told.last_error == "HTTP 503"
+    assert "échoue depuis 2 relevés : HTTP 503" in fmsg.feed_failing_html(told)
+    bot.feed_polled(feed.id, error="HTTP 503")
+    assert bot.alerts_due(2) == [] and command_line.alerts_due(2) == []  # told already, by either
+    command_line.feed_polled(feed.id)  # works again
+    assert [(f.id, failing) for f, failing in bot.alerts_due(2, feed.id)] == [(feed.id, False)]
+    assert bot.alerts_due(2) == []
+    other, _ = bot.add_feed("https://exemple.fr/autre", "Autre", 10, None)
+    for _ in range(3):
+        bot.feed_polled(other.id, error="HTTP 404")
+    assert bot.alerts_due(2, feed.id) == []  # another feed's alert waits for its own turn
+    bot.remove_feed(other.id)  # unfollowed: nothing to tell
+    assert bot.alerts_due(2) == []
+    for state in (bot, command_line):
+        state.close()
 
 
 def test_what_is_not_a_feed_gets_a_clear_error(site, follower):
@@ -513,7 +572,7 @@ def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_
     assert [len(r.added) for r in reports] == [1, 0, 0] and not any(r.error for r in reports)
     assert titles(library) == {STORIES[1].title}
     assert reports[-1].given_up == [
-        (site.origin + f"/articles/{STORIES[0].slug}", "l'article n'a pas pu être ajouté (RuntimeError)")
+        (site.origin + f"/articles/{STORIES[0].slug}", "l'article n'a pas pu être ajouté (RuntimeError) (3 essais)")
     ]
 
 

@@ -5,6 +5,8 @@ Example counts are bounded so that the module stays fast in the default run."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -182,7 +184,7 @@ def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
         fmsg.channel_not_admin_html(text),
         fmsg.channel_followed_html(text),
         fmsg.channel_unfollowed_html(text),
-        fmsg.feed_failing_html(feed, text),
+        fmsg.feed_failing_html(replace(feed, last_error=text)),
         fmsg.feed_recovered_html(feed),
         fmsg.entries_given_up_html(feed, report.given_up),
         *(value for name, value in vars(fmsg).items() if name.isupper() and isinstance(value, str)),

@@ -94,10 +94,11 @@ def channel_unfollowed_html(title: str) -> str:
     )
 
 
-def feed_failing_html(feed: FeedRow, error: str) -> str:
+def feed_failing_html(feed: FeedRow) -> str:
     return (
         f"⚠️ Le flux {feed.id} {_feed_name(feed)} échoue depuis {plural(feed.failures, 'relevé')} : "
-        f"{e(shorten(error, 400))}\nJe continue d'essayer ; je vous préviendrai quand il fonctionnera de nouveau."
+        f"{e(shorten(feed.last_error or '', 400))}\n"
+        "Je continue d'essayer ; je vous préviendrai quand il fonctionnera de nouveau."
     )
 
 
@@ -110,7 +111,7 @@ GIVEN_UP_LISTED = 5  # entries a notice of entries given up names; it says how m
 
 def entries_given_up_html(feed: FeedRow, given_up: list[tuple[str, str]]) -> str:
     count = plural(len(given_up), "article illisible", "articles illisibles")
-    head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count}, abandonnés après plusieurs essais :"]
+    head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count}, abandonnés :"]
     entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:GIVEN_UP_LISTED]]
     return fit_list(head, entries, [], not_shown=len(given_up) - len(entries))
 

@@ -153,6 +153,15 @@ async def schedule_feeds(application: Application) -> None:
 
 async def sync_feeds(context: Context) -> None:
     await schedule_feeds(context.application)
+    await tell_admins_of_feeds(context)  # polls of other processes (`feeds --poll`) included
+
+
+async def tell_admins_of_feeds(context: Context, feed_id: int | None = None) -> None:
+    """The admins told of the feeds (all, or `feed_id`) that now fail, or work again, since
+    they were last told: once each, whichever process polled."""
+    threshold = context.service.settings.feed_failures_before_alert
+    for feed, failing in await asyncio.to_thread(context.service.state.alerts_due, threshold, feed_id):
+        await tell_admins(context, fmsg.feed_failing_html(feed) if failing else fmsg.feed_recovered_html(feed))
 
 
 async def poll_feed(context: Context) -> None:
@@ -166,16 +175,9 @@ async def poll_feed(context: Context) -> None:
         return
     if report.added:
         log.info("feed %s: %d new articles", report.feed.id, len(report.added))
-    threshold = service.settings.feed_failures_before_alert
-    notes = []
-    if report.error and report.feed.failures == threshold:
-        notes.append(fmsg.feed_failing_html(report.feed, report.error))
-    if not report.error and report.failures_before >= threshold:
-        notes.append(fmsg.feed_recovered_html(report.feed))
+    await tell_admins_of_feeds(context, feed_id)
     if report.given_up:  # in the same poll as a recovery too: each is told once only
-        notes.append(fmsg.entries_given_up_html(report.feed, report.given_up))
-    for note in notes:
-        await tell_admins(context, note)
+        await tell_admins(context, fmsg.entries_given_up_html(report.feed, report.given_up))
 
 
 async def tell_admins(context: ContextTypes.DEFAULT_TYPE, html: str) -> None:
