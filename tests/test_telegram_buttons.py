@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.telegram import messages as msg
-from bot.telegram.questions import PAGE_TURNS
+from bot.telegram.group_share import MEMBER_SHARE
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -45,28 +45,28 @@ def test_a_kept_page_quoting_an_article_deleted_since_is_not_shown_again(tmp_pat
 
 def test_pressing_an_article_s_card_button_over_and_over_sends_no_more_cards_than_questions_allowed(tmp_path):
     library = two_article_library(tmp_path)
-    group = {"id": -100777, "type": "supergroup", "title": "Voisins"}
-    member = 32  # anyone in the group may press the buttons under another's answer
+    reader = 32
 
     async def scenario(telegram: FakeTelegram) -> None:
-        async with bot_in_process(telegram, library, tmp_path, questions_per_minute=5) as (application, _):
-            await handle(application, chat_message(group, 31, f"/ask {QUESTION}"))
-            message, card = telegram.button(group["id"], "📄")
+        async with bot_in_process(telegram, library, tmp_path, questions_per_minute=3) as (application, _):
+            await handle(application, private_message(reader, QUESTION))
+            message, card = telegram.button(reader, "📄")
             for _ in range(12):
-                await handle(application, pressed(member, message, card))
+                await handle(application, pressed(reader, message, card))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
-        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", group["id"])]
-        assert sum("Article 1 —" in text for text in sent) == 5
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", reader)]
+        assert sum("Article 1 —" in text for text in sent) == 2  # the question was the first of three
         assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.SLOW_DOWN
     library.close()
 
 
-def test_a_member_turning_pages_over_and_over_spends_few_of_the_group_s_messages(tmp_path):
-    """Each page turned edits the answer, one of the 20 messages a minute Telegram lets the
-    bot send in a group: a member's presses beyond `PAGE_TURNS` in a short while are answered
-    with a request to slow down, and nothing is edited for them; another member may still turn."""
+def test_a_member_pressing_and_turning_pages_over_and_over_spends_only_their_share_of_the_group_s_messages(tmp_path):
+    """Each page turned edits the answer and each card is a message: of the 20 messages a minute
+    Telegram lets the bot send in a group, a member's presses beyond their share are answered
+    with a request to slow down, and nothing is sent or edited for them; another member may
+    still turn and press."""
     library = two_article_library(tmp_path)
     group = {"id": -100777, "type": "supergroup", "title": "Voisins"}
     hasty, other = 32, 33
@@ -75,16 +75,42 @@ def test_a_member_turning_pages_over_and_over_spends_few_of_the_group_s_messages
         async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
             await handle(application, chat_message(group, 31, f"/ask {QUESTION}"))
             message, more = telegram.button(group["id"], "Plus de passages")
-            for _ in range(12):  # as fast as the bot takes them
+            _, card = telegram.button(group["id"], "📄")
+            for _ in range(MEMBER_SHARE - 1):  # as fast as the bot takes them
                 await handle(application, pressed(hasty, message, more))
+            for _ in range(6):
+                await handle(application, pressed(hasty, message, card))
             await handle(application, pressed(other, message, more))
+            await handle(application, pressed(other, message, card))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
-        assert len(telegram.calls_to("editMessageText", group["id"])) == PAGE_TURNS + 1  # the other member's too
+        assert len(telegram.calls_to("editMessageText", group["id"])) == MEMBER_SHARE  # the other member's too
         answered = [c.params.get("text") for c in telegram.calls_to("answerCallbackQuery")]
-        assert answered == [None] * PAGE_TURNS + [msg.PAGE_SLOW_DOWN] * (12 - PAGE_TURNS) + [None]
-        assert len(telegram.calls_to("sendMessage", group["id"])) == 1  # the answer alone
+        assert answered == [None] * MEMBER_SHARE + [msg.GROUP_SLOW_DOWN] * 5 + [None, None]
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", group["id"])]
+        assert len(sent) == 3  # the answer, the hasty member's one card, the other's
+    library.close()
+
+
+def test_a_member_asking_on_and_on_in_a_group_is_told_once_to_wait_and_others_are_still_answered(tmp_path):
+    library = two_article_library(tmp_path)
+    group = {"id": -100778, "type": "supergroup", "title": "Quartier"}
+    hasty, other = 35, 36
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for _ in range(MEMBER_SHARE + 4):
+                await handle(application, chat_message(group, hasty, f"/ask {QUESTION}"))
+            await handle(application, chat_message(group, other, f"/ask {QUESTION}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", group["id"])]
+        answers = [text for text in sent if "blockquote" in text]
+        assert len(answers) == MEMBER_SHARE + 1  # the hasty member's share, and the other's answer
+        assert sent.count(msg.e(msg.SLOW_DOWN)) == 1  # told once, then their questions go unanswered
+        assert len(sent) == MEMBER_SHARE + 2
     library.close()
 
 
@@ -96,13 +122,13 @@ def test_in_a_private_chat_pages_turn_as_fast_as_the_reader_presses(tmp_path):
         async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
             await handle(application, private_message(reader, QUESTION))
             message, more = telegram.button(reader, "Plus de passages")
-            for _ in range(PAGE_TURNS * 2):  # its own chat: the edits spend no one else's messages
+            for _ in range(MEMBER_SHARE * 2):  # its own chat: the edits spend no one else's messages
                 await handle(application, pressed(reader, message, more))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
-        assert len(telegram.calls_to("editMessageText", reader)) == PAGE_TURNS * 2
-        assert msg.PAGE_SLOW_DOWN not in [c.params.get("text") for c in telegram.calls_to("answerCallbackQuery")]
+        assert len(telegram.calls_to("editMessageText", reader)) == MEMBER_SHARE * 2
+        assert msg.GROUP_SLOW_DOWN not in [c.params.get("text") for c in telegram.calls_to("answerCallbackQuery")]
     library.close()
 
 

@@ -11,7 +11,14 @@ import logging
 import re
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ChatType
 
 from bot.chat_input import what_is_said
@@ -19,6 +26,7 @@ from bot.permissions import is_admin
 from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
 from bot.state import ShownResult, StoredAnswer, StoredPage
+from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.sending import edit, reply, typing
@@ -34,10 +42,6 @@ BUTTON = re.compile(
 )
 # What the "📖 La suite" button asks, as the asker would type it (`index.article_questions`).
 READ_ON_QUESTION = "La suite ?"
-# Page turns ("Plus de passages ▶", "◀ Précédents") a member may make in a group within
-# PAGE_TURN_SECONDS: each edits the answer, and in a group an edit is one of the 20 messages a
-# minute Telegram allows the bot for everyone there. Four: an answer's three pages, there and back.
-PAGE_TURNS, PAGE_TURN_SECONDS = 4, 30.0
 
 
 def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
@@ -122,8 +126,12 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     service = context.service
     message = update.effective_message
     asker = asker_id(message)
-    if asker is not None and not await asyncio.to_thread(service.may_ask, asker):
-        await reply(message, msg.e(msg.SLOW_DOWN))
+    if asker is not None and not (
+        _within_member_share(context, message, asker) and await asyncio.to_thread(service.may_ask, asker)
+    ):
+        in_a_group = message.chat.type != ChatType.PRIVATE
+        if not in_a_group or group_share.first_refusal(context.chat_data, asker, time.monotonic()):
+            await reply(message, msg.e(msg.SLOW_DOWN))
         return False
     async with typing(message):
         answer = await asyncio.to_thread(service.ask, message.chat_id, asker, question)
@@ -175,9 +183,8 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
 
 async def on_more(update: Update, context: Context) -> None:
     query = update.callback_query
-    in_a_group = query.message is not None and query.message.chat.type != ChatType.PRIVATE
-    if in_a_group and not _may_turn_page(context, query.from_user.id):
-        await query.answer(msg.PAGE_SLOW_DOWN)
+    if not _within_member_share(context, query.message, query.from_user.id):
+        await query.answer(msg.GROUP_SLOW_DOWN)
         return
     pressed = await _pressed(update, context)
     if pressed is None:
@@ -196,27 +203,12 @@ async def on_more(update: Update, context: Context) -> None:
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
 
 
-def _may_turn_page(context: Context, user_id: int) -> bool:
-    """Whether this member may turn a page in this group now (at most `PAGE_TURNS` within
-    `PAGE_TURN_SECONDS`); if so, the turn is counted. A private chat's edits spend no one
-    else's messages (Telegram allows about one a second there): its pages turn freely. PTB's
-    rate limiter only paces the bot's requests: the edits it queued would all be sent,
-    spending the group's messages and keeping other members' answers waiting; so presses
-    beyond are refused here, where the member is known. Kept in the chat's `chat_data`, in
-    this process (with replicas, each counts its own), only turns within the window: members
-    who stopped are forgotten at the group's next turn."""
-    now = time.monotonic()
-    turns: dict[int, list[float]] = {
-        member: recent
-        for member, times in context.chat_data.get("page turns", {}).items()
-        if (recent := [at for at in times if now - at < PAGE_TURN_SECONDS])
-    }
-    mine = turns.setdefault(user_id, [])
-    allowed = len(mine) < PAGE_TURNS
-    if allowed:
-        mine.append(now)
-    context.chat_data["page turns"] = turns
-    return allowed
+def _within_member_share(context: Context, message: MaybeInaccessibleMessage | None, member: int) -> bool:
+    """In a group, whether one more message for `member` is within their share of the group's
+    messages (`bot.telegram.group_share`), counted if so; in a private chat, always."""
+    if message is None or message.chat.type == ChatType.PRIVATE:
+        return True
+    return group_share.take(context.chat_data, member, time.monotonic())
 
 
 def _all_in_library(context: Context, article_ids: list[int]) -> bool:
@@ -235,6 +227,9 @@ async def on_reference(update: Update, context: Context) -> None:
     query = update.callback_query
     user = update.effective_user
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
+    if user and not _within_member_share(context, query.message, user.id):
+        await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
+        return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
         await query.answer(msg.SLOW_DOWN, show_alert=True)
         return
@@ -261,6 +256,9 @@ async def on_read_on(update: Update, context: Context) -> None:
     user = update.effective_user
     # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
     # as a question, so that pressing on and on cannot flood the chat.
+    if user and not _within_member_share(context, query.message, user.id):
+        await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
+        return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
         await query.answer(msg.SLOW_DOWN, show_alert=True)
         return
