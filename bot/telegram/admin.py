@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
 from bot.service import delete_article
+from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.sending import StatusProgress, edit, reply
@@ -92,6 +93,9 @@ async def cmd_articles(update: Update, context: Context) -> None:
 @admin_only
 async def on_articles_page(update: Update, context: Context) -> None:
     query = update.callback_query
+    if not group_share.within(context.chat_data, query.message, query.from_user.id):
+        await query.answer(msg.GROUP_SLOW_DOWN)
+        return
     await query.answer()
     text, markup = await articles_page(context, int(ARTICLES_PAGE.match(query.data)[1]))
     await edit(query.message, text, markup)

@@ -14,11 +14,23 @@ nothing is counted for them. The per-user `QUESTIONS_PER_MINUTE` applies everywh
 
 from __future__ import annotations
 
+import time
 from collections.abc import MutableMapping
+
+from telegram import MaybeInaccessibleMessage
+from telegram.constants import ChatType
 
 # An answer, its pages turned there and back, an article's card, and one more question.
 MEMBER_SHARE, SHARE_SECONDS = 6, 60.0
 _SENT, _TOLD = "sent for members", "members told to wait"
+
+
+def within(chat_data: MutableMapping, message: MaybeInaccessibleMessage | None, member: int) -> bool:
+    """Whether one more message for `member` in `message`'s chat is within their share, counted
+    if so: in a group, `take` now; in a private chat, always."""
+    if message is None or message.chat.type == ChatType.PRIVATE:
+        return True
+    return take(chat_data, member, time.monotonic())
 
 
 def take(chat_data: MutableMapping, member: int, now: float) -> bool:

@@ -14,7 +14,6 @@ import time
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    MaybeInaccessibleMessage,
     Message,
     MessageEntity,
     Update,
@@ -127,7 +126,7 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     message = update.effective_message
     asker = asker_id(message)
     if asker is not None and not (
-        _within_member_share(context, message, asker) and await asyncio.to_thread(service.may_ask, asker)
+        group_share.within(context.chat_data, message, asker) and await asyncio.to_thread(service.may_ask, asker)
     ):
         in_a_group = message.chat.type != ChatType.PRIVATE
         if not in_a_group or group_share.first_refusal(context.chat_data, asker, time.monotonic()):
@@ -183,7 +182,7 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
 
 async def on_more(update: Update, context: Context) -> None:
     query = update.callback_query
-    if not _within_member_share(context, query.message, query.from_user.id):
+    if not group_share.within(context.chat_data, query.message, query.from_user.id):
         await query.answer(msg.GROUP_SLOW_DOWN)
         return
     pressed = await _pressed(update, context)
@@ -203,14 +202,6 @@ async def on_more(update: Update, context: Context) -> None:
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
 
 
-def _within_member_share(context: Context, message: MaybeInaccessibleMessage | None, member: int) -> bool:
-    """In a group, whether one more message for `member` is within their share of the group's
-    messages (`bot.telegram.group_share`), counted if so; in a private chat, always."""
-    if message is None or message.chat.type == ChatType.PRIVATE:
-        return True
-    return group_share.take(context.chat_data, member, time.monotonic())
-
-
 def _all_in_library(context: Context, article_ids: list[int]) -> bool:
     try:
         for article_id in article_ids:
@@ -227,7 +218,7 @@ async def on_reference(update: Update, context: Context) -> None:
     query = update.callback_query
     user = update.effective_user
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
-    if user and not _within_member_share(context, query.message, user.id):
+    if user and not group_share.within(context.chat_data, query.message, user.id):
         await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
         return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
@@ -256,7 +247,7 @@ async def on_read_on(update: Update, context: Context) -> None:
     user = update.effective_user
     # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
     # as a question, so that pressing on and on cannot flood the chat.
-    if user and not _within_member_share(context, query.message, user.id):
+    if user and not group_share.within(context.chat_data, query.message, user.id):
         await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
         return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
