@@ -66,6 +66,20 @@ def test_a_followed_channel_s_post_that_fails_is_told_to_admins_and_never_to_the
         assert "No space left on device" in telegram.calls_to("sendMessage", ADMIN)[0].params["text"]
 
 
+def test_a_failure_that_repeats_is_told_to_admins_once_and_each_user_still_gets_an_apology(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):
+            for user in (USER, USER + 1, USER + 2):
+                await handle(application, private_message(user, "/ingest Le castor revient dans la vallée du Rhône."))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        notes = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
+        assert len(notes) == 1 and "No space left on device" in notes[0]  # not one per user
+        for user in (USER, USER + 1, USER + 2):
+            assert telegram.calls_to("sendMessage", user)  # each is told their article was not added
+
+
 def test_a_button_that_fails_stops_spinning_and_its_user_gets_an_apology(tmp_path):
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from collections.abc import MutableMapping
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -14,17 +16,37 @@ from bot.telegram import messages as msg
 from bot.telegram.context import Context
 
 log = logging.getLogger("bot.telegram")
+# The same failure (its kind and message) is told to the admins once in this while: one that
+# repeats (a state database locked by another process, a full disk, a feed's job failing at
+# each poll, every user's question failing alike) would send them a note per update or poll.
+# The log keeps each one.
+REPEATED_NOTE_SECONDS = 600.0
 
 
 async def report_failure(context: Context, error: BaseException) -> None:
-    """Log a handler's failure with its traceback and tell the admins in a short note."""
+    """Log a handler's failure with its traceback and tell the admins in a short note, unless
+    they were told of the same failure within `REPEATED_NOTE_SECONDS`."""
     log.error("error while handling an update", exc_info=error)
     settings = context.service.settings
-    if settings.notify_admins_on_error:
+    if settings.notify_admins_on_error and note_is_due(context.bot_data, error, time.monotonic()):
         note = msg.failure_note_html(error)
         for admin in settings.admin_user_ids:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_message(admin, note)
+
+
+def note_is_due(bot_data: MutableMapping, error: BaseException, now: float) -> bool:
+    """Whether the admins are to be told of `error` at `now` (a monotonic clock's seconds):
+    not told of the same kind and message within `REPEATED_NOTE_SECONDS`. Recorded if so."""
+    told: dict[tuple[str, str], float] = {
+        failure: at for failure, at in bot_data.get("failures told", {}).items() if now - at < REPEATED_NOTE_SECONDS
+    }
+    bot_data["failures told"] = told
+    failure = (type(error).__name__, str(error)[:500])
+    if failure in told:
+        return False
+    told[failure] = now
+    return True
 
 
 def chat_closed_to_the_bot(error: BaseException) -> bool:
