@@ -95,10 +95,13 @@ def read_file(path: Path, *, max_bytes: int) -> Document:
 
 
 def expand_paths(path: Path) -> Iterator[Path]:
-    """A file as itself; a directory as its supported files, recursively, in name order."""
+    """A file as itself; a directory as its supported files, recursively, in name order,
+    leaving out hidden files and whatever hidden folders hold (`.git`, `.venv`, `.cache`: a
+    home folder given whole would otherwise add their thousands of licences and manuals)."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
+            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+            if not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES and child.is_file():
                 yield child
     else:
         yield path

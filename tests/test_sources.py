@@ -88,7 +88,12 @@ def test_files_are_read_by_type_and_checked(tmp_path, sample_text):
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("# Titre\n\nUn paragraphe d'article.", encoding="utf-8")
+    for hidden in (".git", ".venv/lib"):  # a folder's hidden folders are none of its articles
+        (tmp_path / hidden).mkdir(parents=True)
+        (tmp_path / hidden / "LICENSE.txt").write_text("Permission is hereby granted", encoding="utf-8")
+    (tmp_path / ".brouillon.txt").write_text(sample_text, encoding="utf-8")
     assert [p.name for p in expand_paths(tmp_path)] == ["a.txt", "page.html", "b.md"]
+    assert [p.name for p in expand_paths(tmp_path / ".git")] == ["LICENSE.txt"]  # named itself: read
     assert read_file(tmp_path / "page.html", max_bytes=100_000).title == "Le Conseil vote la réforme"
     with pytest.raises(UnsupportedInput, match=r"\.jpg"):
         read_file(tmp_path / "photo.jpg", max_bytes=100_000)
