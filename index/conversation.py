@@ -116,6 +116,7 @@ _INTERROGATIVE_WORDS = frozenset(
 # A number a passage must hold as written: a year or a figure of three digits or more ("1 456"
 # as "1456"). Smaller ones are often written in words ("pendant 2 ans": "pendant deux ans").
 _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
+_ASKING_AT_END = re.compile(r"\s(?:quand|qui|où|combien|quoi|comment|pourquoi)\s*[?!.…]*\s*$", re.I)
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
 _TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
 
@@ -233,7 +234,7 @@ def refers_back(question: str) -> bool:
     opening = _OPENING.match(text)
     if opening is not None:
         rest = text[opening.end() :].lstrip(" ,")
-        return is_elliptical(rest) or refers_back(rest)
+        return is_elliptical(rest) or asks_at_its_end(rest) or refers_back(rest)
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text):
         return True
     if any(m.group(1).casefold() not in _TIME_WORDS for m in _DEMONSTRATIVE_NOUN.finditer(text)):
@@ -279,6 +280,12 @@ def is_bare_interrogative(question: str) -> bool:
     if text.casefold() in _ASKS_TO_REPEAT or len(_TOKEN.findall(text)) > ELLIPSIS_WORDS:
         return False
     return _INTERROGATIVE.fullmatch(_TRAILING_WORD.sub("", text)) is not None
+
+
+def asks_at_its_end(text: str) -> bool:
+    """A few words that ask at their end, as spoken French does ("les 1,5 %, c'était quand ?",
+    "le ministre a dit quoi ?"): after "Et", a question on what the one before said."""
+    return len(_TOKEN.findall(text)) <= ELLIPSIS_WORDS + 2 and _ASKING_AT_END.search(text) is not None
 
 
 def is_elliptical(text: str) -> bool:

@@ -29,6 +29,8 @@ REFERS_BACK = [
     "Et en 2020 ?",
     "Mais pourquoi ?",
     "Et elle, quel âge a-t-elle ?",
+    "Et les 1,5 %, c'était quand ?",  # "Et", then a few words that ask at their end, as spoken
+    "Et le ministre a dit quoi ?",
     "Quand ?",  # an interrogative alone asks it of the question before
     "Pourquoi ?",
     "Depuis quand ?",
