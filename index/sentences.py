@@ -49,6 +49,7 @@ _END = re.compile(
     """,
     re.VERBOSE,
 )
+_COMPOUND_INITIALS = re.compile(r"[^\W\d_]\.-[^\W\d_]")  # "j.-l" of "J.-L. Mélenchon"
 _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
 _NEXT_WORD = re.compile(r"\s*[«\"“(\[—–\-]?\s*([\w']+)")
 # Abbreviations and initials are short: the word before a period is looked for in this
@@ -68,9 +69,9 @@ def _is_abbreviation(text: str, period_at: int, next_word: str) -> bool:
         return True
     if word in AMBIGUOUS_ABBREVIATIONS:
         return next_word[:1].isdigit() or next_word[:1].islower() or next_word in {"I", "II", "III", "IV", "V"}
-    # single initials (J. Dupont) and dotted acronyms (U.S.A.) are not sentence ends
+    # single initials (J. Dupont, J.-L. Mélenchon) and dotted acronyms (U.S.A.) are not sentence ends
     bare = word.replace(".", "")
-    if len(bare) == 1 and bare.isalpha():
+    if (len(bare) == 1 and bare.isalpha()) or _COMPOUND_INITIALS.fullmatch(word):
         return next_word.lower() not in _SENTENCE_OPENERS
     return "." in word and len(bare) <= 4 and bare.isalpha()
 

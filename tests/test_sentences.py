@@ -11,6 +11,14 @@ def test_titles_and_initials_do_not_end_sentences():
         "M. Dupont et Mme Durand sont arrivés.",
         "J. Martin aussi.",
     ]
+    assert split_sentences("Selon J.-L. Mélenchon, le texte est injuste. Il votera contre.") == [
+        "Selon J.-L. Mélenchon, le texte est injuste.",
+        "Il votera contre.",
+    ]
+    assert split_sentences("Il a cité J.-M. Le Pen. Elle a répondu à P.-Y. Durand.") == [
+        "Il a cité J.-M. Le Pen.",
+        "Elle a répondu à P.-Y. Durand.",
+    ]
 
 
 def test_era_abbreviations_and_page_numbers_do_not_end_sentences():
