@@ -60,9 +60,16 @@ _TWEET_SIGNATURE = re.compile(r"^([—–-]\s*[^()]{1,80}?)\s*\(@\w{1,15}\)\s+\S
 # block; words a news sentence may use too ("un tarif réduit", "« Inscrivez-vous sur les listes
 # électorales »", "l'application se télécharge gratuitement"), only to open the block.
 _PROMPT = re.compile(
-    r"abonnez-vous|réservé aux abonnés|article (?:est )?réservé|je m['’]abonne|déjà abonné|"
+    r"abonnez-vous|réservée?s? aux abonnés|article (?:est )?réservé|je m['’]abonne|déjà abonné|"
     r"cet article est paru dans|pour lire la suite|acrobat reader|(?:notre|nos|votre) newsletters?\b|"
-    r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez (?:gratuitement|chaque) ",
+    r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez(?:-la|-le|-les)? (?:gratuitement|chaque) ",
+    re.IGNORECASE,
+)
+# What only a publisher says of its own article, however long the block that says it goes on
+# (Le Monde's closing note on its newsletter runs past 50 words; a paywall's count of what is
+# left to read).
+_PUBLISHER_NOTE = re.compile(
+    r"cet article est paru dans (?:notre|la) newsletter|il vous reste \d+(?:[.,]\d+)?\s*% de cet article",
     re.IGNORECASE,
 )
 _PROMPT_OPENING = re.compile(
@@ -151,6 +158,7 @@ def is_noise(block: str) -> bool:
         (words <= 25 and bool(_NOISE.match(block)))
         or (words <= 40 and bool(_FURNITURE.match(block)))
         or (words <= 50 and bool(_PROMPT.search(block) or _PROMPT_OPENING.match(block)))
+        or (words <= 150 and bool(_PUBLISHER_NOTE.search(block)))
     )
 
 
