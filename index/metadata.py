@@ -92,7 +92,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         author=", ".join(dict.fromkeys(authors)) or None,
         url=meta("og:url") or _text(article.get("url")),
         site_name=site,
-        lead=_lead(tree),
+        lead=_lead(tree) or _lead_described(tree, meta("og:description", "description", "twitter:description")),
         body=_article_body(article.get("articleBody")),
     )
 
@@ -226,6 +226,18 @@ def _lead(tree) -> str | None:
             text = " ".join(element.text_content().split())
             if len(text.split()) >= 12 and text[-1:] in ".!?…»":
                 return text
+    return None
+
+
+def _lead_described(tree, description: str | None) -> str | None:
+    """The standfirst whatever its class: the element of the page that shows the page's own
+    description (`og:description`), which news sites fill with it."""
+    wanted = " ".join((description or "").split())
+    if len(wanted.split()) < 12 or wanted[-1:] not in ".!?…»":
+        return None
+    for element in tree.xpath("//body//p | //body//div[not(.//p)] | //body//h2"):
+        if " ".join(element.text_content().split()) == wanted and not _in_other_content(element):
+            return wanted
     return None
 
 

@@ -208,6 +208,12 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Recevez chaque matin notre newsletter : inscrivez-vous ici.",
         "Newsletter : l'essentiel de l'actualité, chaque soir.",
         "Tarifs réduits à partir de 4 exemplaires : nous consulter",
+        "Il vous reste 74.57% de cet article à lire. La suite est réservée aux abonnés.",
+        "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
+        "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
+        "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "
+        "retrouverez les informations du Monde et son regard sur l'actualité économique, à travers notamment "
+        "la chronique « Pertes & profits ».",  # a publisher's note, however long
     ],
 )
 def test_bylines_and_subscription_prompts_are_dropped(furniture):
@@ -385,6 +391,25 @@ def test_a_page_that_shows_its_article_keeps_the_text_it_shows_over_a_shorter_st
     shown = " ".join(f"<p>{line} Les secours restent mobilisés toute la nuit.</p>" for line in STATED_BODY.split("\n"))
     document = parse_html(script_drawn_page(STATED_BODY[:200], visible=f"<article>{shown}</article>"))
     assert "Les secours restent mobilisés toute la nuit." in document.text
+
+
+def test_a_standfirst_whatever_its_class_is_kept_when_it_is_the_page_s_own_description():
+    lead = (
+        "La ville relève son impôt pour la première fois depuis 2014 afin de financer la rénovation "
+        "de ses écoles et de ses gymnases."
+    )
+    body = "".join(
+        f"<p>Le conseil municipal de Rennes a voté lundi une hausse de la taxe foncière de {n} %, malgré "
+        "l'opposition des élus du centre, après trois heures de débat dans la salle du conseil.</p>"
+        for n in (3, 4, 5)
+    )
+    for described in (lead, "Une autre description de la page, qui n'est pas écrite au-dessus de l'article."):
+        page = (
+            f'<html><head><meta property="og:description" content="{described}"></head><body>'
+            f'<h1>Taxe foncière</h1><p class="article__desc">{lead}</p><article>{body}</article></body></html>'
+        )
+        document = parse_html(page)
+        assert document.text.startswith(lead) == (described == lead)  # no class says it is one
 
 
 def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
