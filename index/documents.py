@@ -226,6 +226,7 @@ def _page_address(stated: str | None, fetched_from: str | None) -> str | None:
 # A page's stated article text (JSON-LD `articleBody`) is read instead of what the extractor
 # found only when it is this long at least and twice as long as that.
 MIN_STATED_BODY_WORDS = 50
+HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,
     "include_tables": False,
@@ -260,6 +261,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
     # A line break inside a sentence (a <br> before a word in lower case) joins its two halves;
     # any other line break is a paragraph's end.
     body = re.sub(r"\n+", "\n\n", _BROKEN_SENTENCE.sub(" ", text))
+    body = _headings_marked(body, _marked_headings(extracted))
     if page.lead and _squeezed(page.lead[:80]) not in _squeezed(body):
         body = f"{page.lead}\n\n{body}"  # the standfirst the extractor left out
     document = parse_text(body, source=source)
@@ -281,6 +283,27 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         or _page_address(extracted and extracted.url, url)
         or web_address(url)  # "javascript:…" from a feed's entry is no page to link to
         or document.url,
+    )
+
+
+def _marked_headings(extracted) -> set[str]:
+    """The texts the page marks as headings (`<h2>`… in its article, trafilatura's `head`):
+    French intertitles often end like sentences (« … », "?"), which the shape of a line
+    alone would take for paragraphs (`index.cleaning.is_heading`)."""
+    body = getattr(extracted, "body", None) if extracted is not None else None
+    if body is None:
+        return set()
+    texts = {" ".join("".join(head.itertext()).split()) for head in body.iter("head")}
+    # A standfirst set in an <h2> (L'Opinion's) is a paragraph: headings are short.
+    return {text for text in texts if 0 < len(text.split()) <= HEADING_MAX_WORDS}
+
+
+def _headings_marked(body: str, headings: set[str]) -> str:
+    """`body` with each paragraph that is one of `headings` written as a Markdown heading."""
+    if not headings:
+        return body
+    return "\n\n".join(
+        f"## {paragraph}" if " ".join(paragraph.split()) in headings else paragraph for paragraph in body.split("\n\n")
     )
 
 

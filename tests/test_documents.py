@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.service import read_input
 from index.analysis import fold_accents, terms
+from index.cleaning import Block
 from index.decoding import decode_document
 from index.documents import normalise_date, parse_html, parse_text
 from index.errors import EmptyInput, InputError, UnsupportedInput
@@ -91,6 +92,27 @@ def test_section_headings_are_kept_as_headings(sample_text):
         "Craintes de nouvelles offensives",
         "L'Allemagne accélère sa production de munitions",
     ]
+
+
+def test_a_page_s_own_headings_are_headings_whatever_their_punctuation_and_a_tweet_s_line_is_none():
+    paragraph = (
+        "<p>La Commission a revu ses prévisions de croissance à la baisse pour l'ensemble des pays de la zone "
+        "euro, une semaine avant le sommet des dirigeants européens.</p>"
+    )
+    standfirst = " ".join(["L'institution abaisse ses prévisions pour l'année, avec un recul marqué."] * 3)
+    page = (
+        f"<html><body><article><h1>Croissance</h1><h2>{standfirst}</h2>{paragraph}"
+        f"<h2>L'Italie, le « maillon faible »</h2>{paragraph}<h2>Que prévoit Bruxelles ?</h2>{paragraph}"
+        "<p>Maybe worth considering chloroquine for C19 https://t.co/LEYob7Jofr</p>"
+        f"{paragraph}</article></body></html>"
+    )
+    blocks = parse_html(page).blocks
+    assert [b.text for b in blocks if b.kind == "heading"] == [
+        "L'Italie, le « maillon faible »",
+        "Que prévoit Bruxelles ?",
+    ]
+    assert blocks[0] == Block("paragraph", standfirst)  # a standfirst set in an <h2>: a paragraph
+    assert any(b.kind == "paragraph" and "https://t.co/" in b.text for b in blocks)
 
 
 def test_title_falls_back_to_the_file_name_without_its_date(sample_text):
