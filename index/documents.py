@@ -226,6 +226,9 @@ def _page_address(stated: str | None, fetched_from: str | None) -> str | None:
 # A page's stated article text (JSON-LD `articleBody`) is read instead of what the extractor
 # found only when it is this long at least and twice as long as that.
 MIN_STATED_BODY_WORDS = 50
+# trafilatura's own rules first (`fast`); its fallback extractors only for a page they read
+# fewer words of than this, and only when those read twice as many.
+FAST_EXTRACTION_WORDS = 200
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,
@@ -238,17 +241,15 @@ EXTRACTION_OPTIONS = {
 def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`)."""
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        deduplicate=False,  # trafilatura's dedup cache is process-wide: a page seen twice would come back empty
-        **EXTRACTION_OPTIONS,
-    )
+    extracted = _extracted(html, url, fast=True)
+    text = _text_of(extracted)
+    if len(text.split()) < FAST_EXTRACTION_WORDS:
+        # trafilatura's other extractors, for a page its own rules read little of; they keep
+        # boxes those rules drop (a newsletter's, an author's bio), so only when they read far more.
+        slow = _extracted(html, url, fast=False)
+        if len(_text_of(slow).split()) >= 2 * max(len(text.split()), 1):
+            extracted, text = slow, _text_of(slow)
     page = page_metadata(html, url)
-    text = (extracted.text or "").strip() if extracted is not None else ""
     if page.body and (
         _squeezed(text) == _squeezed(page.body)  # the extractor's reading of it, run into one paragraph
         or (len(page.body.split()) >= MIN_STATED_BODY_WORDS and len(text.split()) * 2 < len(page.body.split()))
@@ -284,6 +285,23 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         or web_address(url)  # "javascript:…" from a feed's entry is no page to link to
         or document.url,
     )
+
+
+def _extracted(html: str, url: str | None, *, fast: bool):
+    import trafilatura
+
+    return trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        fast=fast,
+        deduplicate=False,  # trafilatura's dedup cache is process-wide: a page seen twice would come back empty
+        **EXTRACTION_OPTIONS,
+    )
+
+
+def _text_of(extracted) -> str:
+    return (extracted.text or "").strip() if extracted is not None else ""
 
 
 def _marked_headings(extracted) -> set[str]:

@@ -115,6 +115,22 @@ def test_a_page_s_own_headings_are_headings_whatever_their_punctuation_and_a_twe
     assert any(b.kind == "paragraph" and "https://t.co/" in b.text for b in blocks)
 
 
+def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_around_them():
+    """A dispatch of 250 words, boxed in as news sites do: trafilatura's fallback extractors,
+    run on every page, kept the boxes its own rules drop and lost a heading."""
+    page = (Path(__file__).parent / "data" / "pages" / "short-dispatch.html").read_text(encoding="utf-8")
+    document = parse_html(page, url="https://quotidien-du-centre.example/politique/retraites")
+    assert document.text.startswith("Après trois semaines de débats houleux, les sénateurs ont adopté mardi soir")
+    assert [b.text for b in document.blocks if b.kind == "heading"] == [
+        "Que prévoit le texte ?",
+        "« Une bataille qui n'est pas finie »",
+    ]
+    assert "commission mixte paritaire" in document.text  # the last paragraph
+    for box in ("Newsletter", "Recevez-la", "est journaliste au service politique", "réservé aux abonnés", "cookies"):
+        assert box not in document.text, box
+    assert (document.title, document.date) == ("Réforme des retraites : le Sénat adopte le texte", "2024-03-05")
+
+
 def test_title_falls_back_to_the_file_name_without_its_date(sample_text):
     assert parse_text(sample_text, name="otan-bruxelles-2023-02.txt").title == "Otan bruxelles"
 
