@@ -229,6 +229,10 @@ MIN_STATED_BODY_WORDS = 50
 # trafilatura's own rules first (`fast`); its fallback extractors only for a page they read
 # fewer words of than this, and only when those read twice as many.
 FAST_EXTRACTION_WORDS = 200
+# A paragraph this long that a longer one holds word for word repeats it (a pull quote).
+PULL_QUOTE_WORDS = (5, 40)
+PULL_QUOTES_LOOKED_FOR_UP_TO = 2000  # blocks
+_WORDS = re.compile(r"\w+")
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,
@@ -274,6 +278,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
     # The headline and the byline repeated inside the text are not text.
     repeated = {_squeezed(v) for v in (title, author, *(author or "").split(", ")) if v}
     blocks = tuple(b for b in document.blocks if _squeezed(b.text) not in repeated) or document.blocks
+    blocks = _without_pull_quotes(blocks)
     return replace(
         document,
         blocks=blocks,
@@ -340,6 +345,43 @@ def stated_date(found: str | None, html: str) -> str | None:
         rf"|January{space}1,?{space}{year})\b"
     )
     return date if re.search(said, html, re.IGNORECASE) else None
+
+
+def _without_pull_quotes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """`blocks` without the short paragraphs that only repeat words of a longer one: a pull
+    quote set large beside the paragraph it comes from (« … » in a blockquote, an aside, an
+    "exergue"), which would be found, and quoted, twice. Not looked for on a page of more
+    blocks than an article has (each is searched for in all the others)."""
+    if len(blocks) > PULL_QUOTES_LOOKED_FOR_UP_TO:
+        return blocks
+    squeezed = [_squeezed(b.text) for b in blocks]
+    whole = "\0" + "\0".join(squeezed) + "\0"
+
+    def inside_another(text: str) -> bool:
+        at = whole.find(text)
+        while at != -1:
+            if whole[at - 1] != "\0" or whole[at + len(text)] != "\0":  # part of a longer block
+                return True
+            at = whole.find(text, at + 1)
+        return False
+
+    words = [frozenset(_WORDS.findall(b.text.casefold())) for b in blocks]
+
+    def quoting_another(at: int) -> bool:  # « … » edited from a longer paragraph: its words, but one
+        mine = words[at]
+        return len(mine) >= 8 and any(
+            len(other) > len(mine) and len(mine - other) <= 1 for i, other in enumerate(words) if i != at
+        )
+
+    low, high = PULL_QUOTE_WORDS
+    kept = tuple(
+        block
+        for at, (block, text) in enumerate(zip(blocks, squeezed, strict=True))
+        if block.kind != "paragraph"
+        or not low <= len(block.text.split()) <= high
+        or not (inside_another(text) or (block.text[:1] in '«“"' and quoting_another(at)))
+    )
+    return kept or blocks
 
 
 def _squeezed(text: str) -> str:

@@ -129,6 +129,21 @@ def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_arou
     for box in ("Newsletter", "Recevez-la", "est journaliste au service politique", "réservé aux abonnés", "cookies"):
         assert box not in document.text, box
     assert (document.title, document.date) == ("Réforme des retraites : le Sénat adopte le texte", "2024-03-05")
+    assert document.text.count("C'est une étape importante") == 1  # its pull quote is no second paragraph
+
+
+def test_a_pull_quote_edited_from_its_paragraph_is_not_a_paragraph_of_its_own():
+    said = (
+        "<p>D'ailleurs, les 11 agences sanitaires au monde (Efsa en Europe, Anses en France) ont un avis unanime "
+        "sur le glyphosate : correctement utilisé, il ne présente pas de risque. L'Efsa l'a confirmé en 2015.</p>"
+    )
+    pulled = (
+        "<p class='exergue'>« Les 11 agences sanitaires au monde ont un avis unanime : correctement utilisé, "
+        "il ne présente pas de risque »</p>"
+    )
+    other = "<p>« Les agences ont tort », répond Greenpeace, qui réclame depuis dix ans l'interdiction du produit.</p>"
+    document = parse_html(f"<html><body><article><h1>Glyphosate</h1>{pulled}{said}{other}</article></body></html>")
+    assert [b.text[:14] for b in document.blocks] == ["D'ailleurs, le", "« Les agences "]
 
 
 def test_title_falls_back_to_the_file_name_without_its_date(sample_text):
