@@ -220,9 +220,17 @@ _LEAD_CLASS = re.compile(
 
 
 def _lead(tree) -> str | None:
-    """The standfirst, marked by its class, which text extractors sometimes leave out."""
-    for element in tree.xpath("//body//*[@class]"):
-        if _LEAD_CLASS.search(element.get("class") or "") and not _in_other_content(element):
+    """The standfirst, marked by its class, which text extractors sometimes leave out: after
+    the headline when the page has one (before it: the site's teasers, consent and newsletter
+    boxes, whose classes may say "intro" or "summary" too)."""
+    headlines = tree.xpath("//body//h1")
+    for element in headlines[0].xpath("following::*[@class]") if headlines else tree.xpath("//body//*[@class]"):
+        own = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if (
+            _LEAD_CLASS.search(element.get("class") or "")
+            and not _ELSEWHERE.search(own)
+            and not _in_other_content(element)
+        ):
             text = " ".join(element.text_content().split())
             if len(text.split()) >= 12 and text[-1:] in ".!?…»":
                 return text
@@ -245,7 +253,9 @@ def _in_other_content(element) -> bool:
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):  # their classes describe the whole page
             return False
-        if ancestor.tag in ("aside", "footer", "nav"):
+        if ancestor.tag in ("aside", "footer", "nav", "dialog"):
+            return True
+        if ancestor.tag == "header" and not ancestor.xpath(".//h1"):  # the site's header, not the article's
             return True
         marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
         if _ELSEWHERE.search(marks):

@@ -132,6 +132,24 @@ def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_arou
     assert document.text.count("C'est une étape importante") == 1  # its pull quote is no second paragraph
 
 
+def test_a_box_before_the_headline_whose_class_says_intro_or_summary_is_no_standfirst():
+    body = "".join(
+        f"<p>Le conseil municipal de Rennes a voté lundi une hausse de la taxe foncière de {n} %, la première "
+        "depuis dix ans, malgré l'opposition des élus.</p>"
+        for n in (3, 4, 5)
+    )
+    boxes = (
+        "<header><p class='newsletter-intro'>Chaque soir, recevez une sélection des meilleurs articles de la "
+        "rédaction, directement dans votre boîte mail.</p></header>"
+        "<div class='home-faits-divers'>Rennes : un homme interpellé après une course-poursuite dans le "
+        "centre-ville dimanche soir, selon la police.</div>"
+    )
+    lead = "La ville relève son impôt pour la première fois depuis 2014 afin de rénover ses écoles et ses gymnases."
+    for standfirst, first in (("", "Le conseil municipal"), (f"<p class='chapo'>{lead}</p>", "La ville relève")):
+        page = f"<html><body>{boxes}<h1>Taxe foncière</h1>{standfirst}<article>{body}</article></body></html>"
+        assert parse_html(page).text.startswith(first)
+
+
 def test_a_pull_quote_edited_from_its_paragraph_is_not_a_paragraph_of_its_own():
     said = (
         "<p>D'ailleurs, les 11 agences sanitaires au monde (Efsa en Europe, Anses en France) ont un avis unanime "
