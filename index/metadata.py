@@ -105,9 +105,27 @@ def strip_site_name(title: str, site: str | None) -> str:
             continue
         head, _, tail = title.rpartition(separator)
         if site and (_same_name(tail, site) or _same_name(tail.split(separator)[0], site)):
-            return strip_site_name(head, site)
+            return _without_rubric(strip_site_name(head, site))
         if head and _looks_like_a_site(tail, site):
             return strip_site_name(head, site)
+    return title
+
+
+# The section a page's <title> names between the headline and the site ("… | Actualités |
+# Ouest-France", "… - Actualité - Le Point"): never a headline's second half.
+_RUBRICS = frozenset(
+    (
+        "actualite", "actualites", "actu", "actus", "info", "infos", "information", "informations",
+        "direct", "en direct", "video", "videos", "accueil", "a la une", "la une", "article", "articles",
+    )
+)  # fmt: skip
+
+
+def _without_rubric(title: str) -> str:
+    for separator in _SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head and _fold(tail) in _RUBRICS:
+            return head
     return title
 
 

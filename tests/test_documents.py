@@ -392,6 +392,8 @@ def test_web_page_main_text_and_metadata_without_site_boilerplate():
     [
         ("Incendie à Marseille - Le bilan s'alourdit", "Incendie à Marseille - Le bilan s'alourdit"),
         ("Incendie à Marseille - Ouest-France", "Incendie à Marseille"),
+        ("Incendie à Marseille | Actualités | Ouest-France", "Incendie à Marseille"),  # the section too
+        ("Incendie à Marseille - Vidéo", "Incendie à Marseille - Vidéo"),  # no site named: as stated
     ],
 )
 def test_a_title_loses_its_site_s_name_and_nothing_else(stated, title):
