@@ -289,7 +289,9 @@ def _authors(value) -> list[str]:
             return []
         return _authors(value.get("name"))
     if isinstance(value, str) and value.strip() and "://" not in value:
-        return [clean_byline(part) for part in re.split(r"\s*(?:,| et | and |;)\s*", value) if clean_byline(part)]
+        parts = [clean_byline(part) for part in re.split(r"\s*(?:,| et | and |;)\s*", value)]
+        # A role after the name ("Jean Dupont, envoyé spécial à Kiev") is no second author.
+        return [part for at, part in enumerate(parts) if part and (at == 0 or not part[0].islower())]
     return []
 
 

@@ -416,6 +416,19 @@ def test_an_xhtml_page_s_byline_and_date_are_read_despite_its_xml_declaration():
     assert (document.author, document.date) == ("Claire Martin", "2024-10-10")
 
 
+def test_an_author_s_role_stated_after_the_name_is_no_second_author():
+    for stated, authors in (
+        ("Jean Dupont, envoyé spécial à Kiev", "Jean Dupont"),
+        ("Jean Dupont, Marie Durand", "Jean Dupont, Marie Durand"),
+    ):
+        article = json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": stated}})
+        page = (
+            f'<html><head><script type="application/ld+json">{article}</script></head><body><article><p>Le '
+            "gouvernement a présenté mardi son projet de loi de finances pour l'année prochaine.</p></article></body></html>"
+        )
+        assert parse_html(page).author == authors
+
+
 def test_a_page_that_states_no_date_gets_none_not_its_copyright_year():
     undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
     assert "© 2024" in undated and parse_html(undated).date is None  # not "1er janvier 2024"
