@@ -75,6 +75,8 @@ _PUBLISHER_NOTE = re.compile(
 _PROMPT_OPENING = re.compile(
     r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?)\b", re.IGNORECASE
 )
+# An embedded tweet's shortened links and picture address, which no reader follows from a quote.
+_TWEET_LINK = re.compile(r"\s*\b(?:https?://t\.co/\w+|pic\.twitter\.com/\w+)")
 # A rubric label run into the first word: "AgricultureL'Office fédéral…" → "L'Office fédéral…".
 _GLUED_LABEL = re.compile(
     r"^[A-ZÀ-Þ][a-zà-ÿ]{3,}(?=(?:[LD]['’]|(?:Le|La|Les|Un|Une|Des|Il|Elle|Au|Aux|En|Selon|Pour|Dans|Après)\s)"
@@ -195,13 +197,14 @@ def clean_blocks(text: str) -> list[Block]:
                 blocks.append(Block("paragraph", caption))
             continue
         block = _GLUED_LABEL.sub("", block)
+        text = _TWEET_LINK.sub("", block).strip()  # a line that held one is a tweet's, not a heading
         markdown = MARKDOWN_HEADING.match(block)
         if markdown:
             blocks.append(Block("heading", markdown.group(1)))
-        elif is_heading(block):
+        elif text == block and is_heading(block):
             blocks.append(Block("heading", block))
-        elif len(block.split()) >= 3 or _ENDS_SENTENCE.search(block):  # "-", "2-1": fragments, not text
-            blocks.append(Block("paragraph", block))
+        elif len(text.split()) >= 3 or _ENDS_SENTENCE.search(text):  # "-", "2-1": fragments, not text
+            blocks.append(Block("paragraph", text))
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.
     while blocks and blocks[-1].kind == "heading":

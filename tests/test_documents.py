@@ -60,6 +60,17 @@ def test_news_page_furniture_is_not_article_text():
     ]
 
 
+def test_an_embedded_tweet_keeps_its_words_without_its_shortened_links():
+    document = parse_text(
+        "Titre\n\nMaybe worth considering chloroquine for C19 https://t.co/LEYob7Jofr\n\n"
+        "Le ministre a répondu mardi pic.twitter.com/abc123\n\nhttps://t.co/xyz"
+    )
+    assert [(b.kind, b.text) for b in document.blocks] == [
+        ("paragraph", "Maybe worth considering chloroquine for C19"),  # a tweet's line, not a section's name
+        ("paragraph", "Le ministre a répondu mardi"),
+    ]
+
+
 def test_each_item_of_a_pasted_list_is_a_paragraph_as_on_a_web_page():
     pasted = (
         "Budget 2025\n\nLe gouvernement a présenté mardi son budget. Les principales mesures :\n"
@@ -112,7 +123,7 @@ def test_a_page_s_own_headings_are_headings_whatever_their_punctuation_and_a_twe
         "Que prévoit Bruxelles ?",
     ]
     assert blocks[0] == Block("paragraph", standfirst)  # a standfirst set in an <h2>: a paragraph
-    assert any(b.kind == "paragraph" and "https://t.co/" in b.text for b in blocks)
+    assert any(b.kind == "paragraph" and "chloroquine for C19" in b.text for b in blocks)
 
 
 def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_around_them():
