@@ -379,6 +379,14 @@ class BotState:
         another replica) count, and each is told once."""
         only = "" if feed_id is None else " AND f.id = ?"
         chosen = () if feed_id is None else (feed_id,)
+        due = self._query(  # read first: nothing to tell takes no write lock (every minute, every poll)
+            "SELECT 1 FROM feeds f LEFT JOIN feed_alerts a ON a.feed_id = f.id "
+            f"WHERE ((f.failures >= ? AND a.feed_id IS NULL) OR (f.failures = 0 AND a.feed_id IS NOT NULL)){only} "
+            "LIMIT 1",
+            (failures_before_alert, *chosen),
+        )
+        if not due:
+            return []
         told: list[tuple[int, bool]] = []
         with self._transaction() as run:
             failing = run(
