@@ -23,7 +23,7 @@ from bot.native_libraries import computing
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.small_talk import REPLIES
-from bot.terminal import open_for_terminal
+from bot.terminal import open_for_terminal, progress_bar
 from index.conversation import Topic
 from index.decoding import readable
 from index.documents import is_url
@@ -51,7 +51,13 @@ def sample_path() -> Path:
     return Path(str(files("bot") / "samples" / SAMPLE_NAME))
 
 
-def ingest_line(library: Library, argument: str, settings: Settings) -> str:
+# A progress display for a long ingest, entered around it (`bot.terminal.progress_bar`).
+ProgressDisplay = Callable[[], contextlib.AbstractContextManager[Callable[[int, int], None] | None]]
+
+
+def ingest_line(library: Library, argument: str, settings: Settings, progress: ProgressDisplay | None = None) -> str:
+    """`/ingest …` in the console: the articles added, each on its line; `progress` shows the
+    work meanwhile (a folder's articles, a long page: the model reads every sentence)."""
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
@@ -71,7 +77,8 @@ def ingest_line(library: Library, argument: str, settings: Settings) -> str:
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]
-    outcomes = ingest_documents(library, labelled)
+    with progress() if progress is not None else contextlib.nullcontext() as update:
+        outcomes = ingest_documents(library, labelled, update)
     return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
 
 
@@ -100,9 +107,15 @@ class Conversation:
         self.topic, self.asked = topic, self.clock()
 
 
-def respond(library: Library, line: str, settings: Settings, conversation: Conversation | None = None) -> str | None:
+def respond(
+    library: Library,
+    line: str,
+    settings: Settings,
+    conversation: Conversation | None = None,
+    progress: ProgressDisplay | None = None,
+) -> str | None:
     """The reply to one line; None means the user wants to leave. A question may refer back
-    to the one before it in `conversation`."""
+    to the one before it in `conversation`; `progress` shows a long `/ingest`'s work."""
     command, argument = _command(line)
     match command:
         case "/quit" | "/exit" | "/q":
@@ -110,7 +123,7 @@ def respond(library: Library, line: str, settings: Settings, conversation: Conve
         case "/help" | "/start" | "/aide":
             return HELP
         case "/ingest":
-            return ingest_line(library, argument, settings)
+            return ingest_line(library, argument, settings, progress)
         case "/ask":  # as typed to the bot in a group
             line = argument
         case "/stats":
@@ -178,6 +191,8 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
             library.close()
             return 1
     conversation = Conversation(settings.follow_up_minutes)
+    # In a terminal, a bar on stderr while articles are added (nothing in a pipe: the replies alone).
+    ingest_progress = (lambda: progress_bar("Ajout", "phrase")) if interactive else None
     if interactive:
         stats = library.stats()
         counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"
@@ -193,7 +208,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
         if not line.strip():
             continue
         try:
-            reply = respond(library, line, settings, conversation)
+            reply = respond(library, line, settings, conversation, ingest_progress)
         except LibraryError as exc:
             reply = f"Erreur : {exc}"
         if reply is None:
