@@ -182,7 +182,8 @@ def clean_blocks(text: str) -> list[Block]:
             teaser_open = False
             continue
         teaser_open = False
-        if is_noise(block):
+        marked = MARKDOWN_HEADING.match(block)  # "## À lire aussi…": a page's <h3> is noise as well
+        if is_noise(marked.group(1) if marked else block):
             teaser_open = bool(_TEASER_LINE.match(block) and _CUT_SHORT.search(block))
             continue
         if signature := _TWEET_SIGNATURE.match(block):

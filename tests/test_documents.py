@@ -568,3 +568,19 @@ def test_the_address_a_page_states_for_itself_is_made_absolute_or_left_when_unre
         page = f'<html><head><meta property="og:url" content="{stated}"></head><body><article><h1>Castor</h1>'
         assert parse_html(page + paragraph * 4 + "</article></body></html>", url=fetched_from).url == kept
     assert parse_text("url: http://[castor\n\nLe castor construit des barrages. Il vit là.").url is None
+
+
+@pytest.mark.parametrize(
+    "label", ["À lire aussi : Taxe foncière, ce qui change en 2026", "Sur le même sujet", "Newsletter"]
+)
+def test_a_teaser_or_a_box_s_label_the_page_sets_as_a_heading_is_still_noise(label):
+    para = (
+        "Le conseil municipal de Rennes a voté lundi une hausse de la taxe foncière de {} %, la première depuis dix "
+        "ans, malgré l'opposition des élus de droite, qui dénoncent une mesure injuste pour les propriétaires."
+    )
+    html = (
+        f"<html><body><article><h1>Taxe foncière</h1><p>{para.format(4)}</p><h3>{label}</h3>"
+        f"<p>{para.format(5)}</p><p>{para.format(6)}</p></article></body></html>"
+    )
+    document = parse_html(html)
+    assert [b.kind for b in document.blocks] == ["paragraph"] * 3 and label.split(" :")[0] not in document.text
