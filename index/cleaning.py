@@ -60,7 +60,8 @@ _TWEET_SIGNATURE = re.compile(r"^([—–-]\s*[^()]{1,80}?)\s*\(@\w{1,15}\)\s+\S
 # block; words a news sentence may use too ("un tarif réduit", "« Inscrivez-vous sur les listes
 # électorales »", "l'application se télécharge gratuitement"), only to open the block.
 _PROMPT = re.compile(
-    r"abonnez-vous|réservée?s? aux abonnés|article (?:est )?réservé|je m['’]abonne|déjà abonné|"
+    r"abonnez-vous|^réservée?s? aux abonnés|(?:la suite|cet article|ce contenu)(?: est)? réservée? aux abonnés|"
+    r"article (?:est )?réservé|je m['’]abonne|déjà abonné|"
     r"cet article est paru dans|pour lire la suite|acrobat reader|(?:notre|nos|votre) newsletters?\b|"
     r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez(?:-la|-le|-les)? (?:gratuitement|chaque) ",
     re.IGNORECASE,

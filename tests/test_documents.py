@@ -274,6 +274,8 @@ def test_bylines_and_teasers_are_dropped():
         "« Inscrivez-vous sur les listes électorales avant vendredi », a lancé le maire.",
         "L'application peut désormais se télécharger gratuitement sur Android et iPhone.",
         "La newsletter du ministère a été piratée lundi, selon l'Anssi.",
+        "Dès janvier, les places du parking relais seront réservées aux abonnés du réseau de bus.",
+        "Ces nouveaux tarifs, réservés aux abonnés TGV Max, entreront en vigueur le 1er mars.",
     ],
 )
 def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kept(sentence):
@@ -291,6 +293,8 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Newsletter : l'essentiel de l'actualité, chaque soir.",
         "Tarifs réduits à partir de 4 exemplaires : nous consulter",
         "Il vous reste 74.57% de cet article à lire. La suite est réservée aux abonnés.",
+        "La suite de cet article est réservée aux abonnés.",
+        "Réservé aux abonnés",
         "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
         "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
         "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "
