@@ -365,12 +365,15 @@ def _without_pull_quotes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             at = whole.find(text, at + 1)
         return False
 
-    words = [frozenset(_WORDS.findall(b.text.casefold())) for b in blocks]
+    said = [_WORDS.findall(b.text.casefold()) for b in blocks]
+    words = [frozenset(each) for each in said]
 
-    def quoting_another(at: int) -> bool:  # « … » edited from a longer paragraph: its words, but one
+    def quoting_another(at: int) -> bool:  # « … » edited from a longer paragraph: its words in order, but one
         mine = words[at]
         return len(mine) >= 8 and any(
-            len(other) > len(mine) and len(mine - other) <= 1 for i, other in enumerate(words) if i != at
+            len(other) > len(mine) and len(mine - other) <= 1 and _in_order_but_one(said[at], said[i])
+            for i, other in enumerate(words)
+            if i != at
         )
 
     low, high = PULL_QUOTE_WORDS
@@ -382,6 +385,21 @@ def _without_pull_quotes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         or not (inside_another(text) or (block.text[:1] in '«“"' and quoting_another(at)))
     )
     return kept or blocks
+
+
+def _in_order_but_one(quoted: list[str], source: list[str]) -> bool:
+    """Whether `source` says the words of `quoted` in their order, all but one: a pull quote
+    is cut from its paragraph ("[…]"), not a quote of its own that shares its words (« … dans
+    500 villes », a précisé le ministre, after a paragraph on his figures)."""
+    missed, at = 0, 0
+    for word in quoted:
+        try:
+            at = source.index(word, at) + 1
+        except ValueError:
+            missed += 1
+            if missed > 1:
+                return False
+    return True
 
 
 def _squeezed(text: str) -> str:

@@ -588,3 +588,15 @@ def test_a_teaser_or_a_box_s_label_the_page_sets_as_a_heading_is_still_noise(lab
     )
     document = parse_html(html)
     assert [b.kind for b in document.blocks] == ["paragraph"] * 3 and label.split(" :")[0] not in document.text
+
+
+def test_a_short_quote_that_shares_a_paragraph_s_words_but_not_their_order_is_kept():
+    said = (
+        "<p>Le ministre de l'Intérieur a annoncé mardi que 90 000 policiers et gendarmes seraient mobilisés le soir "
+        "du 31 décembre, un chiffre record. Les forces de l'ordre seront présentes dans toutes les grandes villes, "
+        "a-t-il précisé, et les préfets pourront interdire la vente d'alcool.</p>"
+    )
+    other = "<p>Les syndicats de police dénoncent depuis des mois un manque d'effectifs et des heures non payées.</p>"
+    quote = "<p>« Les forces de l'ordre seront présentes dans 500 villes », a précisé le ministre.</p>"
+    document = parse_html(f"<html><body><article><h1>Réveillon</h1>{said}{other}{quote}</article></body></html>")
+    assert "dans 500 villes" in document.text
