@@ -267,14 +267,18 @@ def _lead_described(tree, description: str | None) -> str | None:
     return None
 
 
+def _in_article(element) -> bool:
+    return any(ancestor.tag in ("article", "main") for ancestor in element.iterancestors())
+
+
 def _in_other_content(element) -> bool:
     for ancestor in element.iterancestors():
         if ancestor.tag in ("body", "html"):  # their classes describe the whole page
             return False
         if ancestor.tag in ("aside", "footer", "nav", "dialog"):
             return True
-        if ancestor.tag == "header" and not ancestor.xpath(".//h1"):  # the site's header, not the article's
-            return True
+        if ancestor.tag == "header" and not ancestor.xpath(".//h1") and not _in_article(ancestor):
+            return True  # the site's header, not the article's (whose headline may be an <h2>)
         marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
         if _ELSEWHERE.search(marks):
             return True

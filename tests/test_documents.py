@@ -15,7 +15,7 @@ from index.cleaning import Block
 from index.decoding import decode_document
 from index.documents import normalise_date, parse_html, parse_text
 from index.errors import EmptyInput, InputError, UnsupportedInput
-from index.metadata import clean_byline
+from index.metadata import clean_byline, page_metadata
 
 
 def test_the_sample_inline_date_is_its_publication_month_not_text(sample_text):
@@ -600,3 +600,14 @@ def test_a_short_quote_that_shares_a_paragraph_s_words_but_not_their_order_is_ke
     quote = "<p>« Les forces de l'ordre seront présentes dans 500 villes », a précisé le ministre.</p>"
     document = parse_html(f"<html><body><article><h1>Réveillon</h1>{said}{other}{quote}</article></body></html>")
     assert "dans 500 villes" in document.text
+
+
+def test_a_standfirst_in_the_article_s_own_header_is_kept_when_its_headline_is_no_h1():
+    lead = "Le gouvernement a présenté mardi un plan d'économies de quarante milliards d'euros, sans hausse d'impôts."
+    body = "<p>Le texte sera débattu à l'Assemblée nationale à partir du 15 octobre, a précisé Matignon.</p>"
+    for site in ("", "<header class='site'><h1 class='logo'>Le Journal</h1></header>"):
+        page = (
+            f"<html><body>{site}<article><header><h2>Budget 2026</h2><p class='chapo'>{lead}</p></header>"
+            f"{body}</article></body></html>"
+        )
+        assert page_metadata(page).lead == lead
