@@ -261,7 +261,9 @@ def _lead_described(tree, description: str | None) -> str | None:
     wanted = " ".join((description or "").split())
     if len(wanted.split()) < 12 or wanted[-1:] not in ".!?…»":
         return None
-    for element in tree.xpath("//body//p | //body//div[not(.//p)] | //body//h2"):
+    # A <div> holding no other block: the innermost one that shows it (each <div> of a nested
+    # page holds the text of all those it wraps: read each, a deep 10 MB page took seconds).
+    for element in tree.xpath("//body//p | //body//div[not(.//div) and not(.//p)] | //body//h2"):
         if " ".join(element.text_content().split()) == wanted and not _in_other_content(element):
             return wanted
     return None

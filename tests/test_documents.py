@@ -611,3 +611,27 @@ def test_a_standfirst_in_the_article_s_own_header_is_kept_when_its_headline_is_n
             f"{body}</article></body></html>"
         )
         assert page_metadata(page).lead == lead
+
+
+def test_the_standfirst_shown_as_the_page_s_description_is_found_reading_each_text_about_once(monkeypatch):
+    import lxml.html
+
+    lead = "Le gouvernement a présenté mardi un plan d'économies de quarante milliards d'euros, sans hausse d'impôts."
+    comments = "".join(
+        f"<div><span>Commentaire {n} : un avis parmi d'autres sur ce plan.</span></div>" for n in range(2000)
+    )
+    page = (
+        f"<html><head><meta property='og:description' content=\"{lead}\"></head><body><h1>Budget</h1>"
+        f"{'<div>' * 50}{comments}{'</div>' * 50}<div class='x'><div>{lead}</div></div></body></html>"
+    )
+    read = [0]
+    text_content = lxml.html.HtmlMixin.text_content
+
+    def counted(element):
+        text = text_content(element)
+        read[0] += len(text)
+        return text
+
+    monkeypatch.setattr(lxml.html.HtmlMixin, "text_content", counted)
+    assert page_metadata(page).lead == lead
+    assert read[0] < 3 * len(page)  # not the nested <div>s' text once for each of them
