@@ -231,7 +231,7 @@ MIN_STATED_BODY_WORDS = 50
 FAST_EXTRACTION_WORDS = 200
 # A paragraph this long that a longer one holds word for word repeats it (a pull quote).
 PULL_QUOTE_WORDS = (5, 40)
-PULL_QUOTES_LOOKED_FOR_UP_TO = 2000  # blocks
+PULL_QUOTE_REACH = 12  # blocks on either side of a short paragraph where its source may be
 _WORDS = re.compile(r"\w+")
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
@@ -350,39 +350,34 @@ def stated_date(found: str | None, html: str) -> str | None:
 def _without_pull_quotes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """`blocks` without the short paragraphs that only repeat words of a longer one: a pull
     quote set large beside the paragraph it comes from (« … » in a blockquote, an aside, an
-    "exergue"), which would be found, and quoted, twice. Not looked for on a page of more
-    blocks than an article has (each is searched for in all the others)."""
-    if len(blocks) > PULL_QUOTES_LOOKED_FOR_UP_TO:
-        return blocks
+    "exergue"), which would be found, and quoted, twice. Looked for among the
+    `PULL_QUOTE_REACH` blocks on either side only: a pull quote sits beside its source, and a
+    page of thousands of short paragraphs is read in time proportional to its length."""
     squeezed = [_squeezed(b.text) for b in blocks]
-    whole = "\0" + "\0".join(squeezed) + "\0"
-
-    def inside_another(text: str) -> bool:
-        at = whole.find(text)
-        while at != -1:
-            if whole[at - 1] != "\0" or whole[at + len(text)] != "\0":  # part of a longer block
-                return True
-            at = whole.find(text, at + 1)
-        return False
-
     said = [_WORDS.findall(b.text.casefold()) for b in blocks]
     words = [frozenset(each) for each in said]
 
-    def quoting_another(at: int) -> bool:  # « … » edited from a longer paragraph: its words in order, but one
-        mine = words[at]
-        return len(mine) >= 8 and any(
-            len(other) > len(mine) and len(mine - other) <= 1 and _in_order_but_one(said[at], said[i])
-            for i, other in enumerate(words)
-            if i != at
-        )
+    def nearby(at: int) -> range:
+        return range(max(at - PULL_QUOTE_REACH, 0), min(at + PULL_QUOTE_REACH + 1, len(blocks)))
+
+    def repeats_another(at: int) -> bool:
+        mine, text = words[at], squeezed[at]
+        quoted = blocks[at].text[:1] in '«“"' and len(mine) >= 8
+        for i in nearby(at):
+            if i == at or len(squeezed[i]) <= len(text):
+                continue
+            if text in squeezed[i]:  # word for word inside a longer block
+                return True
+            # « … » edited from a longer paragraph: its words in their order, all but one
+            if quoted and len(mine - words[i]) <= 1 and _in_order_but_one(said[at], said[i]):
+                return True
+        return False
 
     low, high = PULL_QUOTE_WORDS
     kept = tuple(
         block
-        for at, (block, text) in enumerate(zip(blocks, squeezed, strict=True))
-        if block.kind != "paragraph"
-        or not low <= len(block.text.split()) <= high
-        or not (inside_another(text) or (block.text[:1] in '«“"' and quoting_another(at)))
+        for at, block in enumerate(blocks)
+        if block.kind != "paragraph" or not low <= len(block.text.split()) <= high or not repeats_another(at)
     )
     return kept or blocks
 
