@@ -116,6 +116,7 @@ _INTERROGATIVE_WORDS = frozenset(
 # A number a passage must hold as written: a year or a figure of three digits or more ("1 456"
 # as "1456"). Smaller ones are often written in words ("pendant 2 ans": "pendant deux ans").
 _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
+_POINTING_BACK = re.compile(r"(?:^|[\s,])(?:c'|ça\b|ca\b|cela\b)", re.I)
 _ASKING_AT_END = re.compile(r"\s(?:quand|qui|où|combien|quoi|comment|pourquoi)\s*[?!.…]*\s*$", re.I)
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
 _TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
@@ -283,9 +284,15 @@ def is_bare_interrogative(question: str) -> bool:
 
 
 def asks_at_its_end(text: str) -> bool:
-    """A few words that ask at their end, as spoken French does ("les 1,5 %, c'était quand ?",
-    "le ministre a dit quoi ?"): after "Et", a question on what the one before said."""
-    return len(_TOKEN.findall(text)) <= ELLIPSIS_WORDS + 2 and _ASKING_AT_END.search(text) is not None
+    """A few words that point back with "c'" or "ça" and ask at their end, as spoken French
+    does ("les 1,5 %, c'était quand ?", "et ça coûte combien ?"): after "Et", a question on
+    what the one before said. One that names a new subject ("Et la réforme a été adoptée
+    quand ?", "Et Emmanuel Macron est né où ?") stands on its own."""
+    return (
+        len(_TOKEN.findall(text)) <= ELLIPSIS_WORDS + 2
+        and _POINTING_BACK.search(text) is not None
+        and _ASKING_AT_END.search(text) is not None
+    )
 
 
 def is_elliptical(text: str) -> bool:

@@ -29,8 +29,8 @@ REFERS_BACK = [
     "Et en 2020 ?",
     "Mais pourquoi ?",
     "Et elle, quel âge a-t-elle ?",
-    "Et les 1,5 %, c'était quand ?",  # "Et", then a few words that ask at their end, as spoken
-    "Et le ministre a dit quoi ?",
+    "Et les 1,5 %, c'était quand ?",  # "Et", a few words that point back and ask at their end
+    "Et le nouveau pass, ça coûte combien ?",
     "Quand ?",  # an interrogative alone asks it of the question before
     "Pourquoi ?",
     "Depuis quand ?",
@@ -53,6 +53,8 @@ STANDS_ALONE = [
     "Il y a combien de stations ?",
     "Et quelles munitions l'Allemagne produit-elle ?",  # "Et", then a whole question
     "Et qui est le préfet de région ?",
+    "Et la réforme des retraites a été adoptée quand ?",  # asks at its end of a subject of its own
+    "Et Emmanuel Macron est né où ?",
     "Qui a gagné la finale de la Coupe du monde de football ?",
     "Comment ?",  # asks to repeat
     "Quoi ?",
