@@ -158,7 +158,9 @@ async def sync_feeds(context: Context) -> None:
 
 async def tell_admins_of_feeds(context: Context, feed_id: int | None = None) -> None:
     """The admins told of the feeds (all, or `feed_id`) that now fail, or work again, since
-    they were last told: once each, whichever process polled."""
+    they were last told: once each, whichever process polled. Recorded as told before it is
+    sent, so that two replicas never both send it: a message Telegram refuses then is lost
+    (the feed's state stays in `/feeds`)."""
     threshold = context.service.settings.feed_failures_before_alert
     for feed, failing in await asyncio.to_thread(context.service.state.alerts_due, threshold, feed_id):
         await tell_admins(context, fmsg.feed_failing_html(feed) if failing else fmsg.feed_recovered_html(feed))
