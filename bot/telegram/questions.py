@@ -182,9 +182,6 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
 
 async def on_more(update: Update, context: Context) -> None:
     query = update.callback_query
-    if not group_share.within(context.chat_data, query.message, query.from_user.id):
-        await query.answer(msg.GROUP_SLOW_DOWN)
-        return
     pressed = await _pressed(update, context)
     if pressed is None:
         return
@@ -197,6 +194,9 @@ async def on_more(update: Update, context: Context) -> None:
     # and what was removed is not shown again.
     if not await asyncio.to_thread(_all_in_library, context, [id_ for id_, _ in answer.pages[page].articles]):
         await update.callback_query.answer(msg.PAGE_GONE, show_alert=True)
+        return
+    if not group_share.within(context.chat_data, query.message, query.from_user.id):  # a page it would edit
+        await query.answer(msg.GROUP_SLOW_DOWN)
         return
     await update.callback_query.answer()
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
