@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import os
 import socket
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -97,14 +98,20 @@ def read_file(path: Path, *, max_bytes: int) -> Document:
 def expand_paths(path: Path) -> Iterator[Path]:
     """A file as itself; a directory as its supported files, recursively, in name order,
     leaving out hidden files and whatever hidden folders hold (`.git`, `.venv`, `.cache`: a
-    home folder given whole would otherwise add their thousands of licences and manuals)."""
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-            if not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES and child.is_file():
-                yield child
-    else:
+    home folder given whole would otherwise add their thousands of licences and manuals; they
+    are not even walked through). Linked folders are not entered (a link back up would loop)."""
+    if not path.is_dir():
         yield path
+        return
+    found = []
+    for folder, subfolders, names in os.walk(path):  # hidden folders are never entered
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found += [
+            Path(folder, name)
+            for name in names
+            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+        ]
+    yield from sorted(child for child in found if child.is_file())
 
 
 Resolver = Callable[[str, int], list[str]]
