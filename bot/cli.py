@@ -44,7 +44,8 @@ def _print_json(value: object) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    labelled = [item for value in args.inputs for item in read_input(value, settings)]
+    with progress_bar("Lecture", "fichier") as progress:
+        labelled = [item for value in args.inputs for item in read_input(value, settings, progress)]
     library = open_for_terminal(settings)
     with progress_bar("Ingestion", "phrase") as progress:
         outcomes = ingest_documents(library, labelled, progress)

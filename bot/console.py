@@ -51,13 +51,14 @@ def sample_path() -> Path:
     return Path(str(files("bot") / "samples" / SAMPLE_NAME))
 
 
-# A progress display for a long ingest, entered around it (`bot.terminal.progress_bar`).
-ProgressDisplay = Callable[[], contextlib.AbstractContextManager[Callable[[int, int], None] | None]]
+# A progress display for a long ingest's stage, named and counted in its unit, entered around
+# it (`bot.terminal.progress_bar`).
+ProgressDisplay = Callable[[str, str], contextlib.AbstractContextManager[Callable[[int, int], None] | None]]
 
 
 def ingest_line(library: Library, argument: str, settings: Settings, progress: ProgressDisplay | None = None) -> str:
     """`/ingest …` in the console: the articles added, each on its line; `progress` shows the
-    work meanwhile (a folder's articles, a long page: the model reads every sentence)."""
+    work meanwhile (a folder's files read, then every sentence of them read by the model)."""
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
@@ -70,14 +71,15 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
     # rather than read as a text too short to be one ("-" would read the console's own input).
     one_word = target != "-" and not any(c.isspace() for c in target)
     if is_url(target) or one_word or _names_a_file(target):
-        labelled = read_input(target, settings)
+        with progress("Lecture", "fichier") if progress is not None else contextlib.nullcontext() as update:
+            labelled = read_input(target, settings, update)
     else:
         try:
             document = parse_bytes(argument.encode(), name=None, source=None, max_bytes=settings.ingest_max_bytes)
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]
-    with progress() if progress is not None else contextlib.nullcontext() as update:
+    with progress("Ajout", "phrase") if progress is not None else contextlib.nullcontext() as update:
         outcomes = ingest_documents(library, labelled, update)
     return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
 
@@ -192,7 +194,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
             return 1
     conversation = Conversation(settings.follow_up_minutes)
     # In a terminal, a bar on stderr while articles are added (nothing in a pipe: the replies alone).
-    ingest_progress = (lambda: progress_bar("Ajout", "phrase")) if interactive else None
+    ingest_progress = progress_bar if interactive else None
     if interactive:
         stats = library.stats()
         counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"

@@ -109,8 +109,11 @@ def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None
     return Library.rebuild(storage_of(settings), embedder, progress=progress, **library_options(settings))
 
 
-def read_input(value: str, settings: Settings) -> list[tuple[str, Document | InputError]]:
-    """One command-line input (path, directory, URL or '-') as labelled documents or errors."""
+def read_input(
+    value: str, settings: Settings, progress: Callable[[int, int], None] | None = None
+) -> list[tuple[str, Document | InputError]]:
+    """One command-line input (path, directory, URL or '-') as labelled documents or errors;
+    `progress(done, total)` after each file of a directory (reading PDFs takes a while)."""
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.decoding import readable
@@ -153,7 +156,12 @@ def read_input(value: str, settings: Settings) -> list[tuple[str, Document | Inp
         return [(value, InputError(f"introuvable : {value} (ni fichier, ni dossier, ni URL http(s))"))]
     if not files:
         return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
-    return [attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)) for f in files]
+    read = []
+    for done, f in enumerate(files, start=1):
+        read.append(attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)))
+        if progress is not None:
+            progress(done, len(files))
+    return read
 
 
 def ingest_documents(
