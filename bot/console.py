@@ -56,7 +56,12 @@ def sample_path() -> Path:
 ProgressDisplay = Callable[[str, str], contextlib.AbstractContextManager[Callable[[int, int], None] | None]]
 
 
-def ingest_line(library: Library, argument: str, settings: Settings, progress: ProgressDisplay | None = None) -> str:
+def no_progress(stage: str, unit: str) -> contextlib.AbstractContextManager[None]:
+    """Nothing shown (a pipe, a test)."""
+    return contextlib.nullcontext()
+
+
+def ingest_line(library: Library, argument: str, settings: Settings, progress: ProgressDisplay = no_progress) -> str:
     """`/ingest …` in the console: the articles added, each on its line; `progress` shows the
     work meanwhile (a folder's files read, then every sentence of them read by the model)."""
     argument = argument.strip()
@@ -71,7 +76,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
     # rather than read as a text too short to be one ("-" would read the console's own input).
     one_word = target != "-" and not any(c.isspace() for c in target)
     if is_url(target) or one_word or _names_a_file(target):
-        with progress("Lecture", "fichier") if progress is not None else contextlib.nullcontext() as update:
+        with progress("Lecture", "fichier") as update:
             labelled = read_input(target, settings, update)
     else:
         try:
@@ -79,7 +84,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]
-    with progress("Ajout", "phrase") if progress is not None else contextlib.nullcontext() as update:
+    with progress("Ajout", "phrase") as update:
         outcomes = ingest_documents(library, labelled, update)
     return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
 
@@ -114,7 +119,7 @@ def respond(
     line: str,
     settings: Settings,
     conversation: Conversation | None = None,
-    progress: ProgressDisplay | None = None,
+    progress: ProgressDisplay = no_progress,
 ) -> str | None:
     """The reply to one line; None means the user wants to leave. A question may refer back
     to the one before it in `conversation`; `progress` shows a long `/ingest`'s work."""
@@ -194,7 +199,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
             return 1
     conversation = Conversation(settings.follow_up_minutes)
     # In a terminal, a bar on stderr while articles are added (nothing in a pipe: the replies alone).
-    ingest_progress = progress_bar if interactive else None
+    ingest_progress = progress_bar if interactive else no_progress
     if interactive:
         stats = library.stats()
         counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"

@@ -169,7 +169,7 @@ def is_heading(block: str) -> bool:
     if MARKDOWN_HEADING.match(block):
         return True
     words = block.split()
-    if "://" in block:  # a tweet's line with its link, not a section's name
+    if "://" in block:  # a line with a link (a reference, a post's) is text, not a section's name
         return False
     return 0 < len(words) <= 12 and block[0].isupper() and not _HEADING_END.search(block)
 
