@@ -233,6 +233,7 @@ FAST_EXTRACTION_WORDS = 200
 PULL_QUOTE_WORDS = (5, 40)
 PULL_QUOTE_REACH = 12  # blocks on either side of a short paragraph where its source may be
 _WORDS = re.compile(r"\w+")
+_TIME_ELEMENT = re.compile(r"<time\b", re.IGNORECASE)
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,
@@ -245,12 +246,13 @@ EXTRACTION_OPTIONS = {
 def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`)."""
-    extracted = _extracted(html, url, fast=True)
+    page_tree = _with_dates_in_text_kept(html)
+    extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
         # trafilatura's other extractors, for a page its own rules read little of; they keep
         # boxes those rules drop (a newsletter's, an author's bio), so only when they read far more.
-        slow = _extracted(html, url, fast=False)
+        slow = _extracted(page_tree, url, fast=False)
         if len(_text_of(slow).split()) >= 2 * max(len(text.split()), 1):
             extracted, text = slow, _text_of(slow)
     page = page_metadata(html, url)
@@ -292,11 +294,37 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
     )
 
 
-def _extracted(html: str, url: str | None, *, fast: bool):
+def _with_dates_in_text_kept(html: str):
+    """The page (its text, or its parsed tree when it has to change) with every `<time>` that
+    sits in running text made an ordinary element: trafilatura deletes `<time>` elements with
+    their words, meant for datelines, and "se tiendra le <time>12 avril</time> à Paris" lost
+    its date. A `<time>` standing alone (a dateline, a byline's date) is left to it."""
+    if not _TIME_ELEMENT.search(html):
+        return html
+    import trafilatura
+
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return html
+    changed = False
+    for element in tree.iter("time"):
+        if _in_running_text(element):
+            element.tag, changed = "span", True
+    return tree if changed else html
+
+
+def _in_running_text(element) -> bool:
+    """Whether words sit beside `element` inside its parent: before it, or right after it."""
+    before, parent = element.getprevious(), element.getparent()
+    words_before = before.tail if before is not None else parent.text if parent is not None else None
+    return bool(_WORDS.search(words_before or "") or _WORDS.search(element.tail or ""))
+
+
+def _extracted(page, url: str | None, *, fast: bool):
     import trafilatura
 
     return trafilatura.bare_extraction(
-        html,
+        page,
         url=url,
         with_metadata=True,
         fast=fast,

@@ -459,6 +459,26 @@ def test_a_date_the_page_shows_in_its_text_is_kept_even_on_the_first_of_january(
     assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", new_year)).date == "2024-01-01"
 
 
+def test_a_date_marked_up_inside_a_sentence_stays_in_the_sentence_and_a_dateline_stays_out():
+    dateline = '<p class="meta"><time datetime="2024-03-01">1er mars 2024</time></p>'
+    sentences = (
+        '<p>Le sommet sur le climat se tiendra le <time datetime="2024-04-12">12 avril</time> à Paris, a annoncé '
+        "l'Élysée dans un communiqué publié mardi soir, sans préciser la liste des invités.</p>"
+        "<p>La précédente édition, organisée en <time>juin 2023</time>, avait réuni une trentaine de dirigeants "
+        "autour du président de la République et du secrétaire général de l'ONU.</p>"
+    )
+    document = parse_html(
+        f"<html><body><article><h1>Le sommet de Paris</h1>{dateline}{sentences}</article></body></html>"
+    )
+    assert [block.text for block in document.blocks] == [
+        "Le sommet sur le climat se tiendra le 12 avril à Paris, a annoncé l'Élysée dans un communiqué publié mardi "
+        "soir, sans préciser la liste des invités.",
+        "La précédente édition, organisée en juin 2023, avait réuni une trentaine de dirigeants autour du président "
+        "de la République et du secrétaire général de l'ONU.",
+    ]
+    assert document.date == "2024-03-01"
+
+
 STATED_BODY = (
     "La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018, et les quais sont fermés à la "
     "circulation.\nPlusieurs stations de RER ont été évacuées par précaution, selon la préfecture de police, qui "
