@@ -32,7 +32,7 @@ _CREDIT = re.compile(
 )
 _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE)
 _NOISE = re.compile(
-    r"^(?:"
+    r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
     r"(?:à|a) lire aussi\b.*|lire aussi\b.*|voir aussi\b.*|sur le même sujet\b.*|"
     r"(?:publié|mis à jour|modifié|actualisé)(?: le)?\s+\d.*|"
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
@@ -43,6 +43,13 @@ _NOISE = re.compile(
     r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la))*)\s*(?:[,|–—-].{0,60})?|"
     r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
     r")$",
+    re.IGNORECASE,
+)
+# What a dateline leaves once the extractor has dropped its `<time>` ("Publié le", "Mis à jour le",
+# "Le"): a heading of its own otherwise, heading the paragraphs after it.
+_DATELINE_REMNANT = re.compile(
+    r"^[\s|•·,:–—-]*(?:(?:le|la|à|et|publié|publiée|mis|mise|en|ligne|jour|modifié|modifiée|actualisé|actualisée|"
+    r"dernière|mise)(?!\w)[\s|•·,:–—-]*)+$",
     re.IGNORECASE,
 )
 _FURNITURE = re.compile(
@@ -158,7 +165,7 @@ def without_credit(block: str) -> str | None:
 def is_noise(block: str) -> bool:
     words = len(block.split())
     return (
-        (words <= 25 and bool(_NOISE.match(block)))
+        (words <= 25 and bool(_NOISE.match(block) or _DATELINE_REMNANT.match(block)))
         or (words <= 40 and bool(_FURNITURE.match(block)))
         or (words <= 50 and bool(_PROMPT.search(block) or _PROMPT_OPENING.match(block)))
         or (words <= 150 and bool(_PUBLISHER_NOTE.search(block)))

@@ -234,6 +234,7 @@ PULL_QUOTE_WORDS = (5, 40)
 PULL_QUOTE_REACH = 12  # blocks on either side of a short paragraph where its source may be
 _WORDS = re.compile(r"\w+")
 _TIME_ELEMENT = re.compile(r"<time\b", re.IGNORECASE)
+SENTENCE_AROUND_A_DATE_WORDS = 6  # a dateline's own words are fewer: "Mis en ligne le", "Publié le … à"
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,
@@ -296,9 +297,10 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
 
 def _with_dates_in_text_kept(html: str):
     """The page (its text, or its parsed tree when it has to change) with every `<time>` that
-    sits in running text made an ordinary element: trafilatura deletes `<time>` elements with
+    sits in a sentence made an ordinary element: trafilatura deletes `<time>` elements with
     their words, meant for datelines, and "se tiendra le <time>12 avril</time> à Paris" lost
-    its date. A `<time>` standing alone (a dateline, a byline's date) is left to it."""
+    its date. A `<time>` among few words of its own ("Le <time>…</time>", "Mis en ligne le
+    <time>…</time>": a dateline, a byline's date) is left to it."""
     if not _TIME_ELEMENT.search(html):
         return html
     import trafilatura
@@ -306,18 +308,18 @@ def _with_dates_in_text_kept(html: str):
     tree = trafilatura.load_html(html)
     if tree is None:
         return html
+    words_beside: dict[object, int] = {}  # a parent's own words, counted once however many dates it holds
     changed = False
     for element in tree.iter("time"):
-        if _in_running_text(element):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if parent not in words_beside:
+            own_text = [parent.text or "", *(child.tail or "" for child in parent)]
+            words_beside[parent] = sum(len(_WORDS.findall(part)) for part in own_text)
+        if words_beside[parent] >= SENTENCE_AROUND_A_DATE_WORDS:
             element.tag, changed = "span", True
     return tree if changed else html
-
-
-def _in_running_text(element) -> bool:
-    """Whether words sit beside `element` inside its parent: before it, or right after it."""
-    before, parent = element.getprevious(), element.getparent()
-    words_before = before.tail if before is not None else parent.text if parent is not None else None
-    return bool(_WORDS.search(words_before or "") or _WORDS.search(element.tail or ""))
 
 
 def _extracted(page, url: str | None, *, fast: bool):

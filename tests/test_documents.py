@@ -459,8 +459,18 @@ def test_a_date_the_page_shows_in_its_text_is_kept_even_on_the_first_of_january(
     assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", new_year)).date == "2024-01-01"
 
 
-def test_a_date_marked_up_inside_a_sentence_stays_in_the_sentence_and_a_dateline_stays_out():
-    dateline = '<p class="meta"><time datetime="2024-03-01">1er mars 2024</time></p>'
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        '<time datetime="2024-03-01">1er mars 2024</time>',
+        'Publié le <time datetime="2024-03-01">1er mars 2024</time>',
+        'Mis en ligne le <time datetime="2024-03-01">1er mars 2024</time> à <time>10h12</time>',
+        'Le <time datetime="2024-03-01">1er mars 2024</time>',
+        '<time datetime="2024-03-01">1er mars 2024</time> | Par <a href="/auteurs/jd">Jeanne Dupuis</a>',
+    ],
+)
+def test_a_date_marked_up_inside_a_sentence_stays_in_the_sentence_and_a_dateline_stays_out(dateline):
+    dateline = f'<p class="date">{dateline}</p>'
     sentences = (
         '<p>Le sommet sur le climat se tiendra le <time datetime="2024-04-12">12 avril</time> à Paris, a annoncé '
         "l'Élysée dans un communiqué publié mardi soir, sans préciser la liste des invités.</p>"
