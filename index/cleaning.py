@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph"]
@@ -114,6 +115,9 @@ def normalise_whitespace(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+CLOCK_TIME = re.compile(r"^\d{1,2} ?[hH:] ?\d{2}$")  # "16h45", "16 h 45", "16:45"
+LIVE_ENTRIES = 3  # times of day standing alone on this many lines: a live report's entries
+
 _TEASER_LINE = re.compile(r"^\s*(?:(?:à|a) lire aussi|lire aussi|voir aussi|sur le même sujet)\b", re.IGNORECASE)
 
 
@@ -184,7 +188,17 @@ def is_heading(block: str) -> bool:
 def clean_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     teaser_open = False
-    for block in raw_blocks(text):
+    raw = raw_blocks(text)
+    # A live report's entries each open on their time ("16h45"): the time stays, as the start of
+    # its entry's first block, where a line of its own would be dropped as a fragment.
+    live = sum(1 for block in raw if CLOCK_TIME.match(block)) >= LIVE_ENTRIES
+    entry_time = None
+    for block in raw:
+        time_of_entry, entry_time = entry_time, None
+        if live and CLOCK_TIME.match(block):
+            entry_time = block
+            continue
+        stamped = partial(_entry_block, entry_time=time_of_entry)
         # The rest of a "Lire aussi" teaser cut over two lines ("Lire aussi Martine Bulard &").
         if teaser_open and len(block.split()) <= 30:
             teaser_open = False
@@ -203,17 +217,17 @@ def clean_blocks(text: str) -> list[Block]:
         caption = without_credit(block)
         if caption is not None:  # a caption: its sentences are text, its credit is not
             if len(caption.split()) >= 3:
-                blocks.append(Block("paragraph", caption))
+                blocks.append(stamped("paragraph", caption))
             continue
         block = _GLUED_LABEL.sub("", block)
         text = _TWEET_LINK.sub("", block).strip()  # a line that held one is a tweet's, not a heading
         markdown = MARKDOWN_HEADING.match(block)
         if markdown:
-            blocks.append(Block("heading", markdown.group(1)))
+            blocks.append(stamped("heading", markdown.group(1)))
         elif text == block and is_heading(block):
-            blocks.append(Block("heading", block))
+            blocks.append(stamped("heading", block))
         elif len(text.split()) >= 3 or _ENDS_SENTENCE.search(text):  # "-", "2-1": fragments, not text
-            blocks.append(Block("paragraph", text))
+            blocks.append(stamped("paragraph", text))
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.
     while blocks and blocks[-1].kind == "heading":
@@ -222,6 +236,10 @@ def clean_blocks(text: str) -> list[Block]:
             blocks.append(Block("paragraph", last.text))
             break
     return blocks
+
+
+def _entry_block(kind: str, text: str, entry_time: str | None) -> Block:
+    return Block(kind, f"{entry_time} – {text}" if entry_time else text)
 
 
 def join_blocks(blocks: list[Block]) -> str:

@@ -14,6 +14,7 @@ from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 from index.cleaning import (
+    CLOCK_TIME,
     MARKDOWN_HEADING,
     Block,
     clean_blocks,
@@ -297,10 +298,12 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
 
 def _with_dates_in_text_kept(html: str):
     """The page (its text, or its parsed tree when it has to change) with every `<time>` that
-    sits in a sentence made an ordinary element: trafilatura deletes `<time>` elements with
-    their words, meant for datelines, and "se tiendra le <time>12 avril</time> à Paris" lost
-    its date. A `<time>` among few words of its own ("Le <time>…</time>", "Mis en ligne le
-    <time>…</time>": a dateline, a byline's date) is left to it."""
+    sits in a sentence, or stands alone as a time of day, made an ordinary element: trafilatura
+    deletes `<time>` elements with their words, meant for datelines, and "se tiendra le
+    <time>12 avril</time> à Paris" lost its date, a live report its entries' times ("16h45":
+    `index.cleaning.clean_blocks` keeps them only where there are several). A `<time>` among
+    few words of its own ("Le <time>…</time>", "Mis en ligne le <time>…</time>": a dateline,
+    a byline's date) is left to it."""
     if not _TIME_ELEMENT.search(html):
         return html
     import trafilatura
@@ -309,7 +312,7 @@ def _with_dates_in_text_kept(html: str):
     if tree is None:
         return html
     words_beside: dict[object, int] = {}  # a parent's own words, counted once however many dates it holds
-    changed = False
+    kept = []
     for element in tree.iter("time"):
         parent = element.getparent()
         if parent is None:
@@ -317,9 +320,14 @@ def _with_dates_in_text_kept(html: str):
         if parent not in words_beside:
             own_text = [parent.text or "", *(child.tail or "" for child in parent)]
             words_beside[parent] = sum(len(_WORDS.findall(part)) for part in own_text)
-        if words_beside[parent] >= SENTENCE_AROUND_A_DATE_WORDS:
-            element.tag, changed = "span", True
-    return tree if changed else html
+        words = words_beside[parent]
+        if words >= SENTENCE_AROUND_A_DATE_WORDS or (
+            words == 0 and CLOCK_TIME.match(" ".join((element.text or "").split()))
+        ):
+            kept.append(element)
+    for element in kept:
+        element.tag = "span"
+    return tree if kept else html
 
 
 def _extracted(page, url: str | None, *, fast: bool):

@@ -489,6 +489,25 @@ def test_a_date_marked_up_inside_a_sentence_stays_in_the_sentence_and_a_dateline
     assert document.date == "2024-03-01"
 
 
+def test_each_entry_of_a_live_report_keeps_its_time_and_a_lone_time_elsewhere_is_no_text():
+    page = (Path(__file__).parent / "data" / "pages" / "live-report.html").read_text(encoding="utf-8")
+    blocks = parse_html(page).blocks
+    assert [block.text.split(" – ")[0] for block in blocks if " – " in block.text] == [
+        "16h45",
+        "14:12",
+        "11h03",
+        "09h30",
+    ]
+    assert blocks[1] == Block("heading", "16h45 – Le cortège parisien s'élance")
+    assert blocks[4].text.startswith("11h03 – La SNCF annonce qu'un TGV sur trois circulera demain")
+    one_entry = re.sub(r'<div class="live-entry">(?!<time datetime="2023-03-07T16:45).*?</div>', "", page, flags=re.S)
+    assert [block.text for block in parse_html(one_entry).blocks][1:] == [
+        "Le cortège parisien s'élance",
+        "Le cortège parisien est parti de la place de la République avec plusieurs dizaines de milliers de "
+        "manifestants, selon les syndicats qui attendent une affluence record.",
+    ]
+
+
 STATED_BODY = (
     "La Seine a atteint six mètres à Paris mardi, un niveau inédit depuis 2018, et les quais sont fermés à la "
     "circulation.\nPlusieurs stations de RER ont été évacuées par précaution, selon la préfecture de police, qui "
