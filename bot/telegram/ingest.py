@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
+from telegram.constants import ChatType
 
 from bot.chat_input import shared_link
 from bot.permissions import may_ingest
@@ -45,10 +46,13 @@ def command_argument(message: Message) -> str:
 
 
 def origin_link(message: Message) -> str | None:
+    """The public `t.me` link of a message: the channel post it forwards, or the message itself
+    in a public group or channel. None in a private chat, whose `username` is the user's own:
+    "t.me/username/42" opens no message there, and would show every reader who added it."""
     origin = message.forward_origin
-    if isinstance(origin, MessageOriginChannel) and origin.chat.username:
-        return f"https://t.me/{origin.chat.username}/{origin.message_id}"
-    if message.chat.username:
+    if isinstance(origin, MessageOriginChannel):
+        return f"https://t.me/{origin.chat.username}/{origin.message_id}" if origin.chat.username else None
+    if message.chat.type != ChatType.PRIVATE and message.chat.username:
         return f"https://t.me/{message.chat.username}/{message.message_id}"
     return None
 
