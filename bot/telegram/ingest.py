@@ -83,6 +83,14 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
     replied = message.reply_to_message
+    if replied and message.get_bot().id in {u.id for u in (replied.from_user, replied.via_bot) if u}:
+        # The bot's own answer, or a quote posted through it in inline mode: its quotes are in the
+        # library already, and added again they would be an article without a source, quoted
+        # beside the one they come from.
+        raise InputError(
+            "ce message est l'une de mes réponses : ses citations viennent d'articles déjà dans la "
+            "bibliothèque. Répondez /ingest au message de l'article lui-même."
+        )
     if replied and replied.document:
         data, name = await document_bytes(replied, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)

@@ -1,0 +1,38 @@
+"""`/ingest` in reply to a message: the message's article, never one of the bot's own answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.fake_telegram import BOT_ID, FakeTelegram
+from tests.telegram_in_process import (
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    handle,
+    private_message,
+    two_article_library,
+)
+
+USER = 700
+
+
+def test_ingest_in_reply_to_the_bot_s_own_answer_adds_nothing_and_says_why(tmp_path):
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(USER, PREFECT_QUESTION))
+            answer = telegram.sent_message(USER, "blockquote")
+            assert answer["from"]["id"] == BOT_ID
+            await handle(application, private_message(USER, "/ingest", reply_to_message=answer))
+            # A quote a user posted through the bot in inline mode ("via @bot")
+            posted = {**answer, "from": {"id": USER, "is_bot": False, "first_name": "L"}, "via_bot": answer["from"]}
+            await handle(application, private_message(USER, "/ingest", reply_to_message=posted))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)[-2:]
+        assert all("l'une de mes réponses" in s and "Ajouté" not in s for s in statuses)
+    assert library.stats().articles == 2  # neither was added as a third article
+    library.close()
