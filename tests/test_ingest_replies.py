@@ -1,4 +1,5 @@
-"""`/ingest` in reply to a message: the message's article, never one of the bot's own answers."""
+"""`/ingest` with what a message carries: a photo's caption, a replied message's article, never one of
+the bot's own answers."""
 
 from __future__ import annotations
 
@@ -35,4 +36,22 @@ def test_ingest_in_reply_to_the_bot_s_own_answer_adds_nothing_and_says_why(tmp_p
         statuses = telegram.texts(USER)[-2:]
         assert all("l'une de mes réponses" in s and "Ajouté" not in s for s in statuses)
     assert library.stats().articles == 2  # neither was added as a third article
+    library.close()
+
+
+def test_a_photo_captioned_ingest_and_its_text_adds_that_text(tmp_path):
+    library = two_article_library(tmp_path)
+    photo = [{"file_id": "p1", "file_unique_id": "p1", "width": 10, "height": 10}]
+    caption = "/ingest Le marché de Noël de Strasbourg ouvrira le 22 novembre avec 300 chalets, a annoncé la mairie."
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            command = [{"type": "bot_command", "offset": 0, "length": len("/ingest")}]
+            sent = private_message(USER, None, photo=photo, caption=caption, caption_entities=command)
+            await handle(application, sent)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert "Ajouté" in telegram.texts(USER)[-1]
+    assert library.stats().articles == 3
     library.close()

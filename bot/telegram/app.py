@@ -146,7 +146,10 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             # answered meanwhile rather than after them (`ordering`).
             CommandHandler("ingest", ingest.cmd_ingest, filters=new, block=False),
             MessageHandler(
-                new & filters.Document.ALL & filters.CaptionRegex(ingest.INGEST_CAPTION),
+                # A document, or a photo or video whose caption is the article (a channel's post)
+                new
+                & (filters.Document.ALL | filters.PHOTO | filters.VIDEO)
+                & filters.CaptionRegex(ingest.INGEST_CAPTION),
                 ingest.on_ingest_caption,
                 block=False,
             ),
