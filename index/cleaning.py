@@ -97,7 +97,7 @@ _CUT_SHORT = re.compile(r"(?:[&,:;–—-]|\s(?:et|de|du|des|la|le|les|à))\s*$"
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)]|(?P<symbol>\S)\uFE0F?)\s+\S")
 # A line after which a list may start: it ends a sentence, or announces what follows.
 _ENDS_LINE = re.compile(r"[.!?…:;]['’\"»”)\]]*\s*$")
-_ENDS_SENTENCE = re.compile(r"[.!?…]['’\"»”)\]]*$")
+ENDS_SENTENCE = re.compile(r"[.!?…]['’\"»”)\]]*$")
 _HEADING_END = re.compile(r"[.!?…:;,»\"”)]$")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 
@@ -226,7 +226,7 @@ def clean_blocks(text: str) -> list[Block]:
             blocks.append(stamped("heading", markdown.group(1)))
         elif text == block and is_heading(block):
             blocks.append(stamped("heading", block))
-        elif len(text.split()) >= 3 or _ENDS_SENTENCE.search(text):  # "-", "2-1": fragments, not text
+        elif len(text.split()) >= 3 or ENDS_SENTENCE.search(text):  # "-", "2-1": fragments, not text
             blocks.append(stamped("paragraph", text))
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from index.cleaning import (
     CLOCK_TIME,
+    ENDS_SENTENCE,
     MARKDOWN_HEADING,
     Block,
     clean_blocks,
@@ -153,8 +154,10 @@ def _title_from_name(name: str | None) -> str | None:
 
 
 def _title_from_text(blocks: list[Block]) -> str:
+    """The first block's first twelve words, "…" after them when they stop mid-sentence."""
     words = blocks[0].text.split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    title = " ".join(words[:12])
+    return title + "…" if len(words) > 12 and not ENDS_SENTENCE.search(title) else title
 
 
 def parse_text(text: str, *, name: str | None = None, source: str | None = None) -> Document:
@@ -199,15 +202,22 @@ def is_url(value: str) -> bool:
 
 def web_address(value: str | None) -> str | None:
     """`value` when it is a web page's address: "source : AFP" names an agency, not a page
-    (as a link it would be none, and every dispatch so marked would share one)."""
+    (as a link it would be none, and every dispatch so marked would share one), nor is
+    "http://exemple.fr/a b" (a space, a control character, `"`, `<` or `>` end a link in
+    every text that shows it, and Telegram drops such a link)."""
     value = (value or "").strip()
     if value.lower().startswith("www."):
         value = "https://" + value
+    if _NOT_IN_LINKS.search(value):
+        return None
     try:
         parts = urlsplit(value)
     except ValueError:  # "http://[castor": no address Python can even split
         return None
     return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+_NOT_IN_LINKS = re.compile(r'[\s\x00-\x1f\x7f"<>]')
 
 
 def _page_address(stated: str | None, fetched_from: str | None) -> str | None:

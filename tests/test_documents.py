@@ -212,6 +212,18 @@ def test_a_source_line_naming_an_agency_is_no_link():
     assert [d.url for d in dispatches] == [None, "https://www.example.org/bourse"]
 
 
+def test_a_source_line_that_no_browser_could_open_is_no_link():
+    typed = parse_text('url: http://exemple.fr/a b"c<d>\n\nLa Bourse de Paris a clôturé en hausse vendredi.')
+    assert typed.url is None and typed.text == "La Bourse de Paris a clôturé en hausse vendredi."
+
+
+def test_a_pasted_text_s_title_is_its_first_words_with_an_ellipsis_only_when_cut_mid_sentence():
+    whole = "Le festival de Rennes a réuni trois cent mille personnes ce lundi."
+    assert parse_text(f"{whole} Il revient l'an prochain avec de nouveaux artistes.").title == whole
+    cut = parse_text("Le festival de Rennes a réuni trois cent mille personnes ce lundi soir, selon la mairie.")
+    assert cut.title == "Le festival de Rennes a réuni trois cent mille personnes ce lundi…"
+
+
 def test_front_matter_that_repeats_itself_through_aliases_is_not_expanded():
     # Each level names the one before ten times: a million strings here, a billion at nine levels.
     lines = ["---", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
