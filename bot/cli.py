@@ -35,6 +35,7 @@ from index.background import french_background
 from index.decoding import decode_document, readable
 from index.errors import LibraryError
 from index.library import Library
+from index.search import Answer
 
 log = logging.getLogger("bot")
 
@@ -81,7 +82,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     library = open_for_terminal(settings)
     top_k = args.top_k or settings.top_k
-    answers = library.ask_many(questions, top_k=top_k)
+    # A batch's line without a word ("?", "…") asks nothing, as a question typed alone: its
+    # answer finds nothing, in its place, rather than whatever a search for "?" comes upon.
+    asked = iter(library.ask_many([q for q in questions if holds_words(q)], top_k=top_k))
+    answers = [next(asked) if holds_words(q) else Answer(question=q, found=False) for q in questions]
     empty = not any(a.results for a in answers) and library.stats().articles == 0
     for answer in answers:
         if args.json:

@@ -73,15 +73,21 @@ def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):
 def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
     run("ingest", str(SAMPLE))
     questions = tmp_path / "questions.txt"
-    questions.write_text(f"{QUESTION}\n\nQuelle est la recette de la tarte Tatin ?\nOù sont réunis les membres ?\n")
+    questions.write_text(f"{QUESTION}\n\nQuelle est la recette de la tarte Tatin ?\n?\nOù sont réunis les membres ?\n")
     asked = run("ask", "--batch", str(questions), "--json")
     lines = [json.loads(x) for x in asked.stdout.splitlines()]
     assert [x["question"] for x in lines] == [
         QUESTION,
         "Quelle est la recette de la tarte Tatin ?",
+        "?",  # asks nothing, as when typed alone: nothing found, in its place
         "Où sont réunis les membres ?",
     ]
-    assert [x["found"] for x in lines] == [True, False, True]
+    assert [(x["found"], bool(x["results"])) for x in lines] == [
+        (True, True),
+        (False, True),
+        (False, False),
+        (True, True),
+    ]
 
     windows = tmp_path / "questions-windows.txt"  # saved by a Windows editor: Windows-1252, CRLF
     windows.write_bytes(f"{QUESTION}\r\n".encode("cp1252"))
