@@ -105,7 +105,9 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     if may_be_article and reads_as_article(text):
         return Said(aside="pasted article")
     asked = without_courtesies(text)
-    if is_bare_link(asked):  # "Bonjour, https://…"
+    if is_bare_link(asked) or (shared_link(asked) and not asked.endswith("?")):
+        # "Bonjour, https://…", "À lire : https://…": a page shared, not a question (searched, the
+        # address's words would find passages that share them, shown as an uncertain answer).
         return Said(aside="link")
     return Said(questions=tuple(questions_in(asked)))
 

@@ -81,6 +81,13 @@ def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message
 def test_invisible_characters_and_a_greeting_before_a_link_change_nothing():
     assert what_is_said("\u200bhttps://www.lemonde.fr/article", may_be_article=False).aside == "link"
     assert what_is_said("Bonjour, https://www.lemonde.fr/article", may_be_article=False).aside == "link"
+
+
+def test_a_link_shared_with_a_few_words_is_a_page_to_add_and_a_question_about_one_is_still_a_question():
+    assert what_is_said("À lire : https://www.lemonde.fr/article.html", may_be_article=False).aside == "link"
+    assert what_is_said("Très bon papier https://www.lemonde.fr/article.html !", may_be_article=True).aside == "link"
+    asked = what_is_said("Que dit https://www.lemonde.fr/article.html sur le castor ?", may_be_article=False)
+    assert asked.aside is None and asked.questions
     assert what_is_said("Bonjour,\u200b la suite ?", may_be_article=False).questions == ("La suite ?",)
     assert what_is_said("Qui est le se\u200bcrétaire général ?", may_be_article=False).questions == (
         "Qui est le secrétaire général ?",
