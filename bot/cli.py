@@ -257,6 +257,11 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
                 library.close()
             print(f"{export.approved} réponses approuvées → {export.questions} (articles : {export.articles})")
             print(f"{export.rejected} réponses rejetées → {export.review}")
+            if export.approved_in_conversation:
+                print(
+                    f"{export.approved_in_conversation} réponses approuvées à des questions qui suivaient la "
+                    f"conversation (« La suite ? », « Et en 2020 ? ») → {export.review}, à relire"
+                )
             print(f"Mesurer : python -m bot eval {export.questions}")
             return 0
         counts = state.feedback_counts()

@@ -3,7 +3,9 @@
 `python -m bot feedback export FILE` writes the approved answers as questions in the format
 of `shared/eval/questions.jsonl` (the quote that was approved is the expected answer, its
 passage the context) with `articles.jsonl` beside them, so that `python -m bot eval FILE`
-measures the library on them; the rejected ones go to a review list beside them."""
+measures the library on them; the rejected ones go to a review list beside them, with the
+approved ones whose question meant something only after the ones before it ("La suite ?",
+"Et en 2020 ?": asked alone, as an evaluation asks, they would be other questions)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ class FeedbackExport:
     review: Path
     approved: int
     rejected: int
+    approved_in_conversation: int  # approved, but written to the review list
 
 
 def eval_question(number: int, vote: Vote) -> dict | None:
@@ -43,6 +46,8 @@ def eval_question(number: int, vote: Vote) -> dict | None:
 def review_entry(vote: Vote) -> dict:
     return {
         "question": vote.question,
+        "vote": vote.vote,
+        "in_conversation": vote.in_conversation,
         "user_id": vote.user_id,
         "at": vote.created,
         "shown": [
@@ -68,7 +73,10 @@ def export_feedback(
             f"{', '.join(there)} existe déjà dans {questions_path.parent} : choisissez un autre dossier, "
             "ou --force pour remplacer"
         )
-    approved = [q for n, v in enumerate(reversed(state.votes(+1)), start=1) if (q := eval_question(n, v))]
+    votes = state.votes(+1)
+    asked_alone = [v for v in votes if not v.in_conversation]
+    approved = [q for n, v in enumerate(reversed(asked_alone), start=1) if (q := eval_question(n, v))]
+    in_conversation = [v for v in votes if v.in_conversation]
     rejected = state.votes(-1)
     texts = library.article_texts(sorted({int(q["article_id"]) for q in approved}))
     approved = [q for q in approved if int(q["article_id"]) in texts]  # articles deleted since are left out
@@ -78,8 +86,10 @@ def export_feedback(
         articles_path,
         [{"article_id": str(i), "title": row.title, "text": text} for i, (row, text) in sorted(texts.items())],
     )
-    _write_jsonl(review_path, [review_entry(v) for v in rejected])
-    return FeedbackExport(questions_path, articles_path, review_path, len(approved), len(rejected))
+    _write_jsonl(review_path, [review_entry(v) for v in [*rejected, *in_conversation]])
+    return FeedbackExport(
+        questions_path, articles_path, review_path, len(approved), len(rejected), len(in_conversation)
+    )
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:

@@ -57,6 +57,9 @@ class StoredAnswer:
     # What the conversation was about after it, and where its first quote ends: its
     # "📖 La suite" button reads on from there (None: no such button).
     topic: Topic | None = None
+    # Whether its question meant something only after the ones before it ("La suite ?",
+    # "Et en 2020 ?"): approved, it is no question of an evaluation set (`bot.feedback`).
+    in_conversation: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Vote:
     question: str
     shown: tuple[ShownResult, ...]
     created: float
+    in_conversation: bool = False  # as its answer's (`StoredAnswer.in_conversation`)
 
 
 @dataclass(frozen=True)
@@ -131,14 +135,18 @@ class BotState:
         pages: Sequence[StoredPage],
         results: Sequence[ShownResult],
         topic: Topic | None = None,
+        *,
+        in_conversation: bool = False,
     ) -> str:
         token = secrets.token_urlsafe(12)  # 96 random bits, 16 characters
-        body = {
+        body: dict[str, object] = {
             "pages": [{"text": p.text, "articles": [list(a) for a in p.articles]} for p in pages],
             "results": [_result_json(r) for r in results],
         }
         if topic is not None:
             body["topic"] = {"question": topic.question, "articles": _topic_json(topic)}
+        if in_conversation:
+            body["in_conversation"] = True
         with self._transaction() as run:
             run(
                 "INSERT INTO answers(token, chat_id, question, body, created) VALUES (?, ?, ?, ?, ?)",
@@ -154,7 +162,8 @@ class BotState:
         data = json.loads(body)
         pages = tuple(StoredPage(p["text"], tuple((int(i), str(t)) for i, t in p["articles"])) for p in data["pages"])
         topic = _topic(data["topic"]["question"], data["topic"]["articles"]) if "topic" in data else None
-        return StoredAnswer(token, chat_id, question, pages, tuple(ShownResult(**r) for r in data["results"]), topic)
+        results = tuple(ShownResult(**r) for r in data["results"])
+        return StoredAnswer(token, chat_id, question, pages, results, topic, data.get("in_conversation", False))
 
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with
@@ -228,7 +237,11 @@ class BotState:
     # --- feedback --------------------------------------------------------------------------
     def record_vote(self, answer: StoredAnswer, user_id: int, vote: int) -> None:
         """A user's 👍 (+1) or 👎 (−1) on an answer; voting again replaces the vote."""
-        shown = json.dumps([_result_json(r) for r in answer.results], ensure_ascii=False)
+        results = [_result_json(r) for r in answer.results]
+        # The results alone, as votes were always stored, unless the question needed the ones before it.
+        shown = json.dumps(
+            {"results": results, "in_conversation": True} if answer.in_conversation else results, ensure_ascii=False
+        )
         with self._transaction() as run:
             run(
                 "INSERT INTO feedback(token, user_id, vote, question, shown, created) VALUES (?, ?, ?, ?, ?, ?) "
@@ -247,10 +260,7 @@ class BotState:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [
-            Vote(user, value, question, tuple(ShownResult(**r) for r in json.loads(shown)), created)
-            for user, value, question, shown, created in self._query(sql, params)
-        ]
+        return [_vote(*row) for row in self._query(sql, params)]
 
     def record_inline_choice(self, user_id: int, query: str, result_id: str) -> None:
         with self._transaction() as run:
@@ -536,6 +546,13 @@ class BotState:
 _FEED_COLUMNS = (
     "id, url, title, every_minutes, etag, last_modified, last_polled, last_success, failures, last_error, articles"
 )
+
+
+def _vote(user_id: int, vote: int, question: str, shown: str, created: float) -> Vote:
+    data = json.loads(shown)
+    results = data["results"] if isinstance(data, dict) else data
+    in_conversation = isinstance(data, dict) and data.get("in_conversation", False)
+    return Vote(user_id, vote, question, tuple(ShownResult(**r) for r in results), created, in_conversation)
 
 
 def _result_json(result: ShownResult) -> dict:

@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     user_id {integer} NOT NULL,
     vote {integer} NOT NULL,           -- +1 or -1
     question TEXT NOT NULL,
-    shown TEXT NOT NULL,             -- JSON: the results shown with the answer
+    shown TEXT NOT NULL,             -- JSON: the results shown with the answer (a list), or
+                                     -- {{"results": [...], "in_conversation": true}}
     created {real} NOT NULL,
     PRIMARY KEY (token, user_id)
 );

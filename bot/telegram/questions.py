@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import time
+from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -151,10 +152,18 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         # Its topic (which holds where the first quote ends) only where the article goes on: that
         # is what gives it a "📖 La suite" button. `says_more` is True only beside a `read_to`.
         topic = answer.topic if answer.says_more else None
+        in_conversation = answer.follows or answer.read_on is not None  # "Et en 2020 ?", "La suite ?"
         token = await asyncio.to_thread(
-            service.state.save_answer, message.chat_id, answer.question, pages, shown, topic
+            partial(service.state.save_answer, in_conversation=in_conversation),
+            message.chat_id,
+            answer.question,
+            pages,
+            shown,
+            topic,
         )
-        stored = StoredAnswer(token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic)
+        stored = StoredAnswer(
+            token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic, in_conversation
+        )
         await reply(message, pages[0].text, answer_markup(stored, 0))
 
 
