@@ -50,7 +50,7 @@ _NOISE = re.compile(
 # "Le"): a heading of its own otherwise, heading the paragraphs after it.
 _DATELINE_REMNANT = re.compile(
     r"^[\s|•·,:–—-]*(?:(?:le|la|à|et|publié|publiée|mis|mise|en|ligne|jour|modifié|modifiée|actualisé|actualisée|"
-    r"dernière|mise)(?!\w)[\s|•·,:–—-]*)+$",
+    r"dernière)(?!\w)[\s|•·,:–—-]*)+$",
     re.IGNORECASE,
 )
 _FURNITURE = re.compile(
