@@ -403,7 +403,17 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
             end = spans[best + 1][1]
         else:
             start = spans[best - 1][0]
+    elif best > 0 and _is_lead_in(passage[spans[best - 1][0] : spans[best - 1][1]]):
+        start = spans[best - 1][0]
     return whole_quotation(passage, spans, start, end)
+
+
+def _is_lead_in(sentence: str) -> bool:
+    """Whether `sentence` is a short exclamation that the next sentence develops, as news
+    opens a report or a live commentary's entry ("But de Léo Dubois ! L'OL égalise grâce à un
+    superbe exploit individuel de son latéral.", "C'est terminé au Moustoir ! Lorient a tenu
+    tête à l'OL…"): quoted without it, the sentence after it loses what it is about."""
+    return sentence.rstrip().endswith("!") and len(sentence.split()) < SHORT_SENTENCE_WORDS
 
 
 def next_quote(spans: Sequence[tuple[int, int]], passage: str, after: int) -> tuple[int, int] | None:

@@ -68,6 +68,26 @@ def test_a_sentence_outside_guillemets_is_quoted_alone():
     assert passage[start:end] == "Puis le ministre est parti sans un mot."
 
 
+def test_a_short_exclamation_before_the_quote_is_quoted_with_it():
+    # A live commentary's entry opens on what happened, the next sentence tells how.
+    passage = (
+        "Lyon n'a plus que 20 minutes. But de Léo Dubois ! L'OL égalise grâce à un superbe exploit "
+        "individuel de son latéral. Il a ensuite repiqué dans l'axe avant de marquer d'une frappe du gauche."
+    )
+    spans = sentence_spans(passage)
+    assert len(spans) == 4
+    start, end = quote_span(spans, np.array([0.0, 0.5, 1.0, 0.0]), passage)
+    assert passage[start:end] == (
+        "But de Léo Dubois ! L'OL égalise grâce à un superbe exploit individuel de son latéral."
+    )
+    # A sentence that is not an exclamation, or a long one, stays apart.
+    for before in ("Puis vint le but.", "Quelle action magnifique des Merlus sur tout le côté gauche !"):
+        passage = f"{before} L'OL égalise grâce à un superbe exploit individuel de son latéral."
+        spans = sentence_spans(passage)
+        start, end = quote_span(spans, np.array([0.0, 1.0]), passage)
+        assert passage[start:end] == "L'OL égalise grâce à un superbe exploit individuel de son latéral."
+
+
 def test_question_types_are_read_from_the_question():
     assert question_type("Quand la ligne ouvre-t-elle ?") == "date"
     assert question_type("En quelle année est-il né ?") == "date"
