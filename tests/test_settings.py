@@ -33,3 +33,18 @@ def test_feeds_are_polled_at_most_a_week_apart_as_follow_every_allows():
         with pytest.raises(ValidationError):
             Settings(_env_file=None, feed_poll_minutes=value)
     assert Settings(_env_file=None, feed_poll_minutes="10080").feed_poll_minutes == 10080
+
+
+def test_a_webhook_without_its_secret_token_is_refused_before_it_listens(monkeypatch, tmp_path, capsys):
+    # Without the secret, whoever reaches the webhook's port could post an update in an
+    # admin's name (user ids are no secret) and have /delete or /follow obeyed.
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.delenv("WEBHOOK_SECRET_TOKEN", raising=False)
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example/telegram")
+    assert main(["serve", "--webhook"]) == 2
+    assert "WEBHOOK_SECRET_TOKEN manquant" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()  # refused before the library is opened

@@ -194,6 +194,14 @@ def serve(settings: Settings, webhook: bool = False) -> int:
             "WEBHOOK_URL manquant : l'adresse HTTPS publique à laquelle Telegram enverra les messages "
             "(celle du bot, ou du répartiteur de charge devant ses réplicas)."
         )
+    if webhook and not settings.webhook_secret_token:
+        # Without it, anyone who reaches the webhook's port may post an update in an admin's
+        # name (Telegram user ids are no secret): /delete, /follow, /reindex would obey.
+        raise LibraryError(
+            "WEBHOOK_SECRET_TOKEN manquant : sans lui, n'importe qui atteignant le port du webhook pourrait "
+            "envoyer des messages au nom d'un administrateur. Choisissez 1 à 256 caractères parmi A-Z, a-z, "
+            '0-9, _ et - (par exemple : python -c "import secrets; print(secrets.token_urlsafe(32))").'
+        )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
