@@ -204,10 +204,12 @@ class PostgresDatabase:
                     db.execute(statement)
 
     def _connect(self):
-        from index.pg_store import connect
+        from index.pg_store import SETUP_LOCK_KEY, connect
 
         connection = connect(self.url, vectors=False)
-        connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
+        with connection.transaction():  # one process at a time: replicas starting together
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
         connection.execute(f"SET search_path TO {self.SCHEMA}")
         return connection
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from index.errors import IndexMismatch, ModelError, ReindexRunning
 from index.manifest import IndexConfig, differences
-from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, KeptConnection, PgStore, connect
+from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, SETUP_LOCK_KEY, KeptConnection, PgStore, connect
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
@@ -185,7 +185,10 @@ class PgBackend:
     def prepare(self, config: IndexConfig) -> None:
         """Create the control table and a first library schema if there are none; the
         `vector` extension must be available (`CREATE EXTENSION vector` needs rights)."""
-        with connect(self.url, vectors=False) as connection:
+        with connect(self.url, vectors=False) as connection, connection.transaction():
+            # One process at a time (replicas starting together on a new database): `IF NOT
+            # EXISTS` does not keep two from creating the same extension or schema at once.
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
             try:
                 connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
             except Exception as exc:  # psycopg's errors: the message says what is missing

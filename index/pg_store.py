@@ -53,6 +53,9 @@ WRITE_LOCK_KEY = 0x63697465626F74  # taken by every write transaction of a libra
 REINDEX_LOCK_KEY = WRITE_LOCK_KEY + 1  # one reindex at a time (`index.pg_backend`)
 LIBRARY_LOCK_KEY = WRITE_LOCK_KEY + 2  # held by the library's writers for a whole write
 APPLICATION_LOCK_KEY = WRITE_LOCK_KEY + 3  # the application's own state (the bot's)
+# Taken while the extension, schemas and tables are created if missing: processes starting
+# together on a new database (replicas) would otherwise each create them and one would fail.
+SETUP_LOCK_KEY = WRITE_LOCK_KEY + 4
 BM25_K1, BM25_B = 1.2, 0.75  # as SQLite FTS5's bm25()
 # Sentences the HNSW search may return for one question: pgvector returns at most
 # `hnsw.ef_search` rows, so each search sets it to what it asks for, and never below what the

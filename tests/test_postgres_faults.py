@@ -219,3 +219,29 @@ def open_sessions(database_url: str) -> int:
         return connection.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchone()[0]
+
+
+def test_replicas_starting_together_on_a_new_database_all_start(tmp_path, postgres_server):
+    """Two replicas started at once on an empty database (`compose.yaml`'s) each create the
+    extension, the schemas and the tables if missing: one must not fail on the other's
+    (`duplicate key value violates unique constraint`, said as if pgvector were missing)."""
+    failures: list[BaseException] = []
+    for attempt in range(3):
+        name = f"citebot_together_{attempt}"
+        postgres_server.psql(f"CREATE DATABASE {name};")
+        url = postgres_server.get_uri(name)
+        together = threading.Barrier(4)
+
+        def start(url=url, together=together) -> None:
+            together.wait()
+            library = Library(PgBackend(url), HashingEmbedder(), max_words=60)
+            state = BotState.open(tmp_path / "unused.sqlite3", url)
+            state.close()
+            library.close()
+
+        with ThreadPoolExecutor(4) as pool:
+            for started in [pool.submit(start) for _ in range(4)]:
+                if (error := started.exception()) is not None:
+                    failures.append(error)
+        postgres_server.psql(f"DROP DATABASE {name} WITH (FORCE);")
+    assert failures == []
