@@ -302,6 +302,22 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
         f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
     )
+    if settings.state_file.exists():  # followed feeds, deleted articles' links, feedback…
+        from bot.state_database import copy_state
+
+        copied = copy_state(settings.state_file, args.to)
+        if copied is None:
+            print(
+                f"État du bot non copié : la base en a déjà un (flux suivis, retours…) ; {settings.state_file} reste",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"État du bot copié : {replies.plural(copied['feeds'], 'flux suivi', 'flux suivis')}, "
+                f"{replies.plural(copied['channels'], 'chaîne suivie', 'chaînes suivies')}, "
+                f"{replies.plural(copied['deleted_articles'], 'article supprimé', 'articles supprimés')} "
+                f"à ne pas reprendre, {replies.plural(copied['feedback'], 'vote', 'votes')} 👍/👎."
+            )
     where = target.location.replace("@", ":…@", 1) if "@" in target.location else target.location
     print(
         f"Utilisez-la avec DATABASE_URL={where}" + ("" if "@" in where else " (et son mot de passe, s'il en faut un)")

@@ -260,3 +260,49 @@ class Database(Protocol):
 def open_database(path: Path, database_url: str | None = None) -> Database:
     """In PostgreSQL when the library is there (`database_url`), else in the SQLite file `path`."""
     return PostgresDatabase(database_url) if database_url else SQLiteDatabase(path)
+
+
+# What `python -m bot migrate` carries over from `DATA_DIR/bot.sqlite3` beside the library,
+# parents before the rows that name them: followed feeds and what they did, the links of
+# deleted articles (else a feed followed again adds them back), channels, feedback, answers
+# behind buttons and conversations. The per-minute question log and the inline cache are of
+# the moment.
+CARRIED_TABLES = (
+    "feeds",
+    "feed_addresses",
+    "feed_alerts",
+    "feed_entries",
+    "deleted_articles",
+    "channels",
+    "feedback",
+    "inline_choices",
+    "answers",
+    "conversations",
+)
+
+
+def copy_state(path: Path, database_url: str) -> dict[str, int] | None:
+    """The bot's state in the SQLite file `path` copied into PostgreSQL's, ids kept, in one
+    transaction: rows copied per table, or None (nothing copied) when the target holds some
+    already."""
+    source, target = SQLiteDatabase(path), PostgresDatabase(database_url)
+    try:
+        with target.transaction() as run:
+            if any(run(f"SELECT 1 FROM {table} LIMIT 1") for table in CARRIED_TABLES):
+                return None
+            copied = {}
+            for table in CARRIED_TABLES:
+                columns = ", ".join(row[1] for row in source.query(f"PRAGMA table_info({table})"))
+                rows = source.query(f"SELECT {columns} FROM {table}")
+                for row in rows:
+                    run(f"INSERT INTO {table}({columns}) VALUES ({', '.join('?' * len(row))})", row)
+                copied[table] = len(rows)
+            for table in ("feeds", "inline_choices"):  # the next id after the copied ones, never one of them
+                run(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false) "
+                    f"FROM {table}"
+                )
+        return copied
+    finally:
+        source.close()
+        target.close()

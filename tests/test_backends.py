@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pytest
 
+from bot.state import BotState
 from index.analysis import ANALYZER_VERSION
 from index.library import Library
 from index.manifest import IndexConfig
@@ -22,6 +23,7 @@ from index.pg_store import connect
 from index.reindex import BATCH_SENTENCES, copy_articles
 from index.sources import parse_text
 from index.storage import LocalBackend
+from index.store import ArticleRow
 from tests.conftest import ROOT, SAMPLE, HashingEmbedder
 from tests.test_atomic_writes import article
 
@@ -187,9 +189,22 @@ def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cac
         )
 
     assert run("ingest", str(SAMPLE)).returncode == 0
+    # The bot's state beside the library: a followed feed, an article an admin deleted.
+    state = BotState.open(tmp_path / "data" / "bot.sqlite3")
+    feed, _ = state.add_feed("https://journal.example/rss", "Le Journal", 30, None)
+    deleted = ArticleRow(9, "Retiré", None, None, "https://journal.example/retire", None, "2025-01-01")
+    state.article_deleted(deleted)
+    state.close()
     moved = run("migrate", "--to", database_url)
     assert moved.returncode == 0, moved.stderr
     assert "1 article" in moved.stdout and "4 passages" in moved.stdout and "0 phrase" in moved.stdout
+    # It goes along: the feed is still followed, and a feed listing the deleted article does not bring it back.
+    assert "1 flux suivi" in moved.stdout and "1 article supprimé" in moved.stdout
+    state = BotState.open(tmp_path / "unused.sqlite3", database_url)
+    assert [f.url for f in state.feeds()] == [feed.url]
+    assert state.deleted_links([deleted.url]) == {deleted.url}
+    assert state.add_feed("https://autre.example/rss", "L'Autre", 30, None)[0].id == feed.id + 1
+    state.close()
     question = "Qui est le secrétaire général de l'OTAN ?"
     here = json.loads(run("ask", question, "--json").stdout)
     there = json.loads(run("ask", question, "--json", DATABASE_URL=database_url).stdout)
