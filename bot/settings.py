@@ -17,7 +17,9 @@ TOP_K_MAX = 50
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A setting left empty (`DATA_DIR=`) keeps its default: read as given, an empty DATA_DIR was
+    # the current folder, and the library silently another one there.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = Field(Path("data"), description="Where the library (index directory) is stored.")
     embedding_model: str = Field(MODEL_ID, description="Sentence-transformers model id or local folder.")

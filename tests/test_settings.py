@@ -48,3 +48,12 @@ def test_a_webhook_without_its_secret_token_is_refused_before_it_listens(monkeyp
     assert main(["serve", "--webhook"]) == 2
     assert "WEBHOOK_SECRET_TOKEN manquant" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()  # refused before the library is opened
+
+
+def test_a_setting_left_empty_keeps_its_default(monkeypatch):
+    # `DATA_DIR=` read as the current folder put the library in ./index, a new empty one.
+    monkeypatch.setenv("DATA_DIR", "")
+    monkeypatch.setenv("MODEL_CACHE_DIR", "")
+    settings = Settings(_env_file=None)
+    assert settings.data_dir == Settings.model_fields["data_dir"].default
+    assert settings.model_cache_dir == Settings.model_fields["model_cache_dir"].default
