@@ -37,19 +37,35 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:page|p\.)?\s*\d{1,4}\s*(?:/\s*\d{1,4}|sur\s+\
 # A word cut at a line end ("gouverne-\nment") is joined again, but not a compound that keeps
 # its hyphen: by its second half ("peut-\nêtre", "a-\nt-il") or by its first ("porte-\nparole",
 # "vice-\nprésident", "week-\nend", "au-\ndelà", "vingt-\ntrois").
-_HYPHENATED = re.compile(r"(\w+)-\n([a-zà-ÿ]\w*)")
-_COMPOUND_TAILS = frozenset("être il ils elle elles on ci là même mêmes t dessus dessous delà deçà".split())
+# A second half in capitals or figures is a name's or a code's ("Jean-\nPierre", "Saint-\nÉtienne",
+# "Covid-\n19"): its hyphen stays. So does a pronoun's after a verb ("pensez-\nvous", "est-\nce",
+# "allons-\ny") and "à"'s ("c'est-à-\ndire", "vis-à-\nvis"). A word the document writes elsewhere
+# on one line, with its hyphen or without, is written so at a line end too.
+_HYPHENATED = re.compile(r"((?:\w+-)*\w+)-\n(\w+(?:-\w+)*)")  # whole compounds on either side
+_COMPOUND_TAILS = frozenset(
+    """
+    être il ils elle elles on ci là même mêmes t dessus dessous delà deçà ce je tu nous vous moi toi
+    lui leur leurs y en
+    """.split()
+)
 _COMPOUND_HEADS = frozenset(
     """
     porte vice week au là ci ex non demi mi semi sous arrière avant après grand grande beau belle
-    chef chefs garde pare vingt trente quarante cinquante soixante quatre dix sans état états
+    chef chefs garde pare vingt trente quarante cinquante soixante quatre dix sans état états à
+    nord sud franco germano italo anglo russo sino plus moins libre
     """.split()
 )
 
 
-def _rejoined(match: re.Match) -> str:
+def _rejoined(match: re.Match, written: set[str]) -> str:
     head, tail = match[1], match[2]
-    keeps_hyphen = head.lower() in _COMPOUND_HEADS or tail.lower() in _COMPOUND_TAILS
+    if not tail[0].islower() or f"{head}-{tail}".lower() in written:
+        keeps_hyphen = True
+    elif (head + tail).lower() in written:
+        keeps_hyphen = False
+    else:
+        last, first = head.rsplit("-", 1)[-1].lower(), tail.split("-", 1)[0].lower()
+        keeps_hyphen = last in _COMPOUND_HEADS or first in _COMPOUND_TAILS
     return f"{head}-{tail}" if keeps_hyphen else head + tail
 
 
@@ -145,24 +161,41 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
 
 
 def _pdf_text(pages: list[str]) -> str:
-    """Paragraphs of the PDF's pages, without running headers, footers or page numbers."""
+    """Paragraphs of the PDF's pages, without running headers, footers or page numbers. A
+    paragraph goes on over a page break until a line ends its sentence; a heading (a short
+    line without final punctuation, after a sentence's end) is a paragraph of its own."""
+    from index.cleaning import is_heading
+
     page_lines = [[line.strip() for line in page.split("\n")] for page in pages]
     running = _running_lines(page_lines)
     paragraphs: list[str] = []
+    current: list[str] = []
     for lines in page_lines:
         kept = [line for line in lines if line and not _PAGE_NUMBER.match(line) and _shape(line) not in running]
         if not kept:
             continue
         typical = statistics.median(len(line) for line in kept)
-        current: list[str] = []
-        for line in kept:
+        for at, line in enumerate(kept):
+            after_a_sentence = not current or _ENDS_SENTENCE.search(current[-1])
+            next_line = kept[at + 1] if at + 1 < len(kept) else ""
+            goes_on = line.endswith("-") or next_line[:1].islower()  # a sentence's start, not a heading
+            if after_a_sentence and len(line) < 0.8 * typical and is_heading(line) and not goes_on:
+                if current:
+                    paragraphs.append("\n".join(current))
+                paragraphs.append(line)
+                current = []
+                continue
             current.append(line)
             if _ENDS_SENTENCE.search(line) and len(line) < 0.8 * typical:  # a paragraph's last, short line
                 paragraphs.append("\n".join(current))
                 current = []
-        if current:
+        if current and _ENDS_SENTENCE.search(current[-1]):  # a page's last line that ends its sentence
             paragraphs.append("\n".join(current))
-    return "\n\n".join(_HYPHENATED.sub(_rejoined, p) for p in paragraphs)
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    written = {word.lower() for p in paragraphs for line in p.split("\n") for word in re.findall(r"\w+(?:-\w+)*", line)}
+    return "\n\n".join(_HYPHENATED.sub(lambda match: _rejoined(match, written), p) for p in paragraphs)
 
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:

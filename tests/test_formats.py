@@ -58,6 +58,63 @@ def test_a_compound_cut_at_a_pdf_line_end_keeps_its_hyphen():
     assert "au-delà du périmètre pendant le week-end, a-t-il ajouté, et le gouvernement a promis" in text
 
 
+def test_a_pdf_sentence_goes_on_over_a_page_break_and_a_heading_is_not_run_into_the_text():
+    header = "La Gazette — 5 mars 2024"
+    pages = [
+        [
+            header,
+            "Le plan énergie du gouvernement",
+            "Le gouvernement a présenté mercredi son projet de loi sur l'énergie, qui",
+            "prévoit la construction de six réacteurs et la prolongation des centrales",
+            "existantes, malgré les critiques de l'opposition sur le coût pour le gouverne-",
+            "1",
+        ],
+        [
+            header,
+            "ment et sur les délais annoncés, jugés trop longs par les industriels du secteur.",
+            "Les syndicats saluent le projet",
+            "La CGT a salué une annonce attendue depuis longtemps par les salariés du secteur,",
+            "tout en réclamant des embauches massives dans les centrales existantes.",
+            "2",
+        ],
+        [header, "Le texte sera examiné au Sénat en juin, a précisé Matignon dans un communiqué.", "3"],
+    ]
+    document = parse_bytes(make_pdf(pages, title="Le plan énergie"), name="plan.pdf", source=None, max_bytes=10**6)
+    blocks = [(block.kind, block.text) for block in document.blocks]
+    assert blocks[:2] == [
+        ("heading", "Le plan énergie du gouvernement"),
+        (
+            "paragraph",
+            "Le gouvernement a présenté mercredi son projet de loi sur l'énergie, qui prévoit la construction de six "
+            "réacteurs et la prolongation des centrales existantes, malgré les critiques de l'opposition sur le coût "
+            "pour le gouvernement et sur les délais annoncés, jugés trop longs par les industriels du secteur.",
+        ),
+    ]
+    assert blocks[2] == ("heading", "Les syndicats saluent le projet")
+    assert blocks[3][1].startswith("La CGT a salué")
+
+
+def test_a_pronoun_a_name_or_a_word_the_pdf_writes_whole_elsewhere_keeps_its_hyphen_at_a_line_end():
+    lines = [
+        "Le ministre, c'est-à-",
+        "dire Jean-",
+        "Pierre Martin, a demandé : « Que pensez-",
+        "vous de la Covid-",
+        "19 ? Est-",
+        "ce un plan franco-",
+        "allemand ? » Le rendez-",
+        "vous est pris au rez-de-chaussée, au rez-",
+        "de-chaussée de la mairie, pour le gouverne-",
+        "ment.",
+    ]
+    text = parse_bytes(make_pdf([lines]), name="note.pdf", source=None, max_bytes=10**6).text
+    assert (
+        "Le ministre, c'est-à-dire Jean-Pierre Martin, a demandé : « Que pensez-vous de la Covid-19 ? Est-ce un "
+        "plan franco-allemand ? » Le rendez-vous est pris au rez-de-chaussée, au rez-de-chaussée de la mairie, "
+        "pour le gouvernement."
+    ) in text
+
+
 @pytest.mark.parametrize(
     ("creator", "producer"),
     [
