@@ -229,30 +229,43 @@ def _pdf_date(value) -> str | None:
 
 
 # --- Word --------------------------------------------------------------------------------
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Inside a paragraph, what is not its text: what a reviewer deleted or moved away (still
+# there for "track changes"), a text box's paragraphs (read after it), a drawing's fallback
+# copy, a field's code.
+_DOCX_UNREAD = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _FALLBACK, f"{_W}instrText", f"{_W}rPr", f"{_W}pPr"}
+_DOCX_CHARACTERS = {f"{_W}tab": " ", f"{_W}br": " ", f"{_W}cr": " ", f"{_W}noBreakHyphen": "-"}
+
+
 def _read_docx(data: bytes) -> tuple[str, _Metadata]:
     import docx
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     # Style names by id, read once: `paragraph.style` looks its style up among all of them,
     # about a millisecond a paragraph.
     names = {style.style_id: (style.name or "").lower() for style in document.styles}
     default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    blocks = []
-    # The body's paragraphs (as `document.paragraphs`) with each one's own style id read from the
-    # Office Open XML itself (`w:pPr/w:pStyle`, empty for the default style): python-docx keeps
-    # that id behind a private attribute only.
-    for element in document.element.xpath("./w:body/w:p"):
-        text = " ".join(Paragraph(element, document).text.split())
-        if not text:
-            continue
-        style_id = element.xpath("string(./w:pPr/w:pStyle/@w:val)")
-        style = names.get(style_id, "") if style_id else (default.name or "").lower() if default else ""
-        if style.startswith(("heading", "titre")) or style == "title":
-            blocks.append("# " + text)
-        else:
-            blocks.append(text)
+    default_name = (default.name or "").lower() if default is not None else ""
+
+    def style_of(element) -> str:
+        # The paragraph's own style id, read from the Office Open XML itself (`w:pPr/w:pStyle`,
+        # empty for the default style): python-docx keeps that id behind a private attribute only.
+        found = element.find(f"{_W}pPr/{_W}pStyle")
+        style_id = found.get(f"{_W}val") if found is not None else None
+        return names.get(style_id, "") if style_id else default_name
+
+    blocks = [block for element in document.element.body for block in _docx_blocks(element, style_of)]
+    notes = [
+        block
+        for note in _docx_footnotes(document)
+        if note.get(f"{_W}type") in (None, "normal")
+        for element in note
+        for block in _docx_blocks(element, style_of)
+    ]
+    if notes:  # footnotes, read after the text rather than lost
+        blocks += ["# Notes", *notes]
     properties = document.core_properties
     metadata = _Metadata(
         title=_clean_field(properties.title),
@@ -262,13 +275,83 @@ def _read_docx(data: bytes) -> tuple[str, _Metadata]:
     return "\n\n".join(blocks), metadata
 
 
+def _docx_blocks(element, style_of) -> list[str]:
+    """The body's headings and paragraphs in order, with what Word shows of them: text added
+    with "track changes" on, in content controls, smart tags and fields, in tables (a row as
+    one paragraph) and text boxes; a list's items opening on "- "."""
+    tag = element.tag
+    if tag == f"{_W}p":
+        text = " ".join(_docx_text(element).split())
+        style = style_of(element)
+        boxes = [
+            block
+            for box in element.iter(f"{_W}txbxContent")
+            if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors())
+            for child in box
+            for block in _docx_blocks(child, style_of)
+        ]
+        if not text:
+            return boxes
+        if style.startswith(("heading", "titre")) or style == "title":
+            return [f"# {text}", *boxes]
+        if style.startswith("list") or element.find(f"{_W}pPr/{_W}numPr") is not None:
+            return [f"- {text}", *boxes]  # an item as a text writes it: text, never a heading
+        return [text, *boxes]
+    if tag == f"{_W}tr":
+        cells = [
+            " ".join(block.removeprefix("# ") for child in cell for block in _docx_blocks(child, style_of))
+            for cell in element.iter(f"{_W}tc")
+            if next(cell.iterancestors(f"{_W}tr"), None) is element  # not a nested table's
+        ]
+        row = " – ".join(cell for cell in cells if cell)
+        return [row] if row else []
+    if tag in (f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
+        return [block for child in element for block in _docx_blocks(child, style_of)]
+    return []
+
+
+def _docx_text(element) -> str:
+    parts = []
+    for child in element:
+        tag = child.tag
+        if tag in _DOCX_UNREAD or not isinstance(tag, str):
+            continue
+        if tag == f"{_W}t":
+            parts.append(child.text or "")
+        elif tag in _DOCX_CHARACTERS:
+            parts.append(_DOCX_CHARACTERS[tag])
+        elif tag == f"{_W}r" and _hidden(child):
+            continue
+        else:
+            parts.append(_docx_text(child))
+    return "".join(parts)
+
+
+def _hidden(run) -> bool:
+    vanish = run.find(f"{_W}rPr/{_W}vanish")
+    return vanish is not None and vanish.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
+
+
+def _docx_footnotes(document) -> list:
+    from lxml import etree
+
+    for relationship in document.part.rels.values():
+        if relationship.reltype.endswith("/footnotes") and not relationship.is_external:
+            root = etree.fromstring(relationship.target_part.blob, etree.XMLParser(resolve_entities=False))
+            return root.findall(f"{_W}footnote")
+    return []
+
+
 # --- OpenDocument ---------------------------------------------------------------------------
 def _read_odt(data: bytes) -> tuple[str, _Metadata]:
     from odf import dc, meta, teletype
     from odf.opendocument import load
 
     document = load(io.BytesIO(data))
-    blocks = [block for element in document.text.childNodes for block in _odt_blocks(element, teletype)]
+    notes: list[str] = []
+    blocks = [block for element in document.text.childNodes for block in _odt_blocks(element, notes)]
+    if notes:  # a page's footnotes, read after its text rather than inside the sentence that calls them
+        blocks += ["# Notes", *notes]
 
     def first(kind) -> str | None:
         found = document.meta.getElementsByType(kind)
@@ -282,15 +365,61 @@ def _read_odt(data: bytes) -> tuple[str, _Metadata]:
     return "\n\n".join(blocks), metadata
 
 
-def _odt_blocks(element, teletype) -> list[str]:
-    """Headings and paragraphs in document order, looking inside sections and lists."""
-    from odf.namespaces import TEXTNS
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+# What a reader never reads as the text: the text a reviewer deleted (kept for "track
+# changes"), comments, a table of contents or an index (the headings again, with page numbers).
+_ODT_UNREAD = {
+    (_TEXT, "tracked-changes"),
+    (_OFFICE, "annotation"),
+    (_OFFICE, "annotation-end"),
+    (_TEXT, "note-citation"),
+    *((_TEXT, index) for index in ("table-of-content", "alphabetical-index", "illustration-index")),
+    *((_TEXT, index) for index in ("table-index", "object-index", "user-index", "bibliography")),
+}
 
+
+def _odt_blocks(element, notes: list[str]) -> list[str]:
+    """Headings and paragraphs in document order, looking inside sections and lists (an item
+    opens on "- "); a table's row as one paragraph; footnotes added to `notes`."""
     qname = getattr(element, "qname", None)
-    if qname in ((TEXTNS, "h"), (TEXTNS, "p")):
-        content = " ".join(teletype.extractText(element).split())
-        return [("# " if qname[1] == "h" else "") + content] if content else []
-    return [block for child in getattr(element, "childNodes", []) for block in _odt_blocks(child, teletype)]
+    if qname in _ODT_UNREAD:
+        return []
+    if qname in ((_TEXT, "h"), (_TEXT, "p")):
+        inside: list[str] = []  # a text box's paragraphs, after the one that holds it
+        content = " ".join(_odt_text(element, notes, inside).split())
+        return ([("# " if qname[1] == "h" else "") + content] if content else []) + inside
+    if qname == (_TEXT, "list-item"):  # an item as a text writes it ("- …"): text, never a heading
+        blocks = [block for child in element.childNodes for block in _odt_blocks(child, notes)]
+        return [f"- {blocks[0]}", *blocks[1:]] if blocks and not blocks[0].startswith("# ") else blocks
+    if qname == (_TABLE, "table-row"):
+        cells = [
+            " ".join(block.removeprefix("# ") for block in _odt_blocks(cell, notes)) for cell in element.childNodes
+        ]
+        row = " – ".join(cell for cell in cells if cell)
+        return [row] if row else []
+    return [block for child in getattr(element, "childNodes", []) for block in _odt_blocks(child, notes)]
+
+
+def _odt_text(element, notes: list[str], inside: list[str]) -> str:
+    """A paragraph's own text; its footnotes go to `notes`, a text box's paragraphs to `inside`."""
+    parts = []
+    for child in element.childNodes:
+        qname = getattr(child, "qname", None)
+        if child.nodeType == child.TEXT_NODE:
+            parts.append(child.data)
+        elif qname in _ODT_UNREAD:
+            continue
+        elif qname in ((_TEXT, "s"), (_TEXT, "tab"), (_TEXT, "line-break")):
+            parts.append(" ")
+        elif qname == (_TEXT, "note-body"):
+            notes.extend(block for part in child.childNodes for block in _odt_blocks(part, notes))
+        elif qname in ((_TEXT, "h"), (_TEXT, "p"), (_TABLE, "table")):
+            inside.extend(_odt_blocks(child, notes))
+        else:
+            parts.append(_odt_text(child, notes, inside))
+    return "".join(parts)
 
 
 def _clean_field(value) -> str | None:

@@ -216,3 +216,153 @@ def test_documents_are_fetched_by_url_by_their_content_type():
         assert fetch_url(site.origin + "/rapport", **options).title == "Rapport annuel 2024"
         assert "trois cents chalets" in fetch_url(site.origin + "/marche", **options).text
         assert "élu à Montréal" in fetch_url(site.origin + "/latin", **options).text
+
+
+def _odt_as_written_by_a_word_processor() -> bytes:
+    """An OpenDocument article as LibreOffice writes one that was reviewed: a deleted paragraph
+    kept for "track changes", a table of contents, a footnote, a comment, a list and a table."""
+    from odf import dc, office
+    from odf import table as odt_table
+    from odf import text as odt
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    document.meta.addElement(dc.Title(text="Budget 2024 : la ville investit dans ses écoles"))
+    changes, region, deletion = odt.TrackedChanges(), odt.ChangedRegion(check_grammar=False), odt.Deletion()
+    region.setAttrNS("urn:oasis:names:tc:opendocument:xmlns:text:1.0", "id", "ct1")
+    info = office.ChangeInfo()
+    info.addElement(dc.Creator(text="Relecteur"))
+    info.addElement(dc.Date(text="2024-01-16T10:00:00"))
+    deletion.addElement(info)
+    deletion.addElement(odt.P(text="Ce paragraphe supprimé ne doit jamais être cité."))
+    region.addElement(deletion)
+    changes.addElement(region)
+    document.text.addElement(changes)
+    contents, entries = odt.TableOfContent(name="Sommaire"), odt.IndexBody()
+    entries.addElement(odt.P(text="Les écoles\t2"))
+    contents.addElement(entries)
+    document.text.addElement(contents)
+    document.text.addElement(odt.H(outlinelevel=1, text="Les écoles"))
+    paragraph = odt.P(text="Le conseil municipal a voté un budget de 12 millions d'euros")
+    note, body = odt.Note(id="ftn1", noteclass="footnote"), odt.NoteBody()
+    note.addElement(odt.NoteCitation(text="1"))
+    body.addElement(odt.P(text="Selon le rapport de la commission des finances."))
+    note.addElement(body)
+    paragraph.addElement(note)
+    paragraph.addText(" pour rénover les écoles.")
+    document.text.addElement(paragraph)
+    paragraph = odt.P(text="Le maire a salué un effort historique.")
+    comment = office.Annotation()
+    comment.addElement(dc.Creator(text="Relecteur"))
+    comment.addElement(odt.P(text="vérifier ce chiffre"))
+    paragraph.addElement(comment)
+    paragraph.addText(" Il sera présenté aux habitants le 3 février.")
+    document.text.addElement(paragraph)
+    items = odt.List()
+    for name in ("École Jules-Ferry", "École Victor-Hugo"):
+        item = odt.ListItem()
+        item.addElement(odt.P(text=name))
+        items.addElement(item)
+    document.text.addElement(items)
+    table = odt_table.Table(name="Montants")
+    table.addElement(odt_table.TableColumn(numbercolumnsrepeated=2))
+    for cells in (("Écoles", "Huit millions d'euros seront consacrés aux écoles primaires."),):
+        row = odt_table.TableRow()
+        for value in cells:
+            cell = odt_table.TableCell()
+            cell.addElement(odt.P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    document.text.addElement(table)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_an_opendocument_s_deleted_text_comments_and_contents_are_not_read_and_its_footnotes_stay_out_of_sentences():
+    document = parse_bytes(_odt_as_written_by_a_word_processor(), name="budget.odt", source=None, max_bytes=10**6)
+    blocks = [(block.kind, block.text) for block in document.blocks]
+    assert blocks == [
+        ("heading", "Les écoles"),
+        ("paragraph", "Le conseil municipal a voté un budget de 12 millions d'euros pour rénover les écoles."),
+        ("paragraph", "Le maire a salué un effort historique. Il sera présenté aux habitants le 3 février."),
+        ("paragraph", "- École Jules-Ferry"),
+        ("paragraph", "- École Victor-Hugo"),
+        ("paragraph", "Écoles – Huit millions d'euros seront consacrés aux écoles primaires."),
+        ("heading", "Notes"),
+        ("paragraph", "Selon le rapport de la commission des finances."),
+    ]
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _docx_as_word_writes_a_reviewed_one() -> bytes:
+    """A Word article as Word writes one that was reviewed: text added and deleted with "track
+    changes" on, a content control, a smart tag, a field, a table, a list and a footnote."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.core_properties.title = "Le budget de Rennes"
+    document.add_paragraph("Le conseil municipal s'est réuni lundi soir.")
+    document.add_paragraph("Trois écoles seront rénovées :")
+    document.add_paragraph("l'école Jules-Ferry", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "TER"
+    table.cell(0, 1).text = "Deux trains sur trois seront supprimés."
+    end = document.element.body[-1]
+    for xml in (
+        '<w:p {w}><w:r><w:t xml:space="preserve">Le budget atteint </w:t></w:r>'
+        '<w:ins w:id="1" w:author="R"><w:r><w:t xml:space="preserve">douze millions d\'euros, </w:t></w:r></w:ins>'
+        '<w:del w:id="2" w:author="R"><w:r><w:delText>dix millions, </w:delText></w:r></w:del>'
+        '<w:r><w:t>selon la mairie</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p>',
+        "<w:sdt {w}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>Le vote a eu lieu à main levée.</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>",
+        '<w:p {w}><w:r><w:t xml:space="preserve">La séance s\'est tenue à </w:t></w:r>'
+        '<w:smartTag w:uri="urn:schemas-microsoft-com:office:smarttags" w:element="City"><w:r><w:t>Rennes</w:t>'
+        '</w:r></w:smartTag><w:r><w:t xml:space="preserve"> le </w:t></w:r><w:fldSimple w:instr=" DATE ">'
+        "<w:r><w:t>3 mars 2025</w:t></w:r></w:fldSimple><w:r><w:t>.</w:t></w:r></w:p>",
+    ):
+        end.addprevious(parse_xml(xml.format(w=_W)))
+    out = io.BytesIO()
+    document.save(out)
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:id="1"><w:p><w:r><w:t>Chiffre voté en commission des finances.</w:t></w:r></w:p></w:footnote>'
+        "</w:footnotes>"
+    )
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source:
+        files = {info.filename: source.read(info) for info in source.infolist()}
+    files["word/footnotes.xml"] = footnotes.encode()
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    files["word/_rels/document.xml.rels"] = files["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_word_file_s_tracked_insertions_content_controls_fields_tables_and_footnotes_are_read():
+    document = parse_bytes(_docx_as_word_writes_a_reviewed_one(), name="budget.docx", source=None, max_bytes=10**6)
+    assert [block.text for block in document.blocks] == [
+        "Le conseil municipal s'est réuni lundi soir.",
+        "Trois écoles seront rénovées :",
+        "- l'école Jules-Ferry",
+        "TER – Deux trains sur trois seront supprimés.",
+        "Le budget atteint douze millions d'euros, selon la mairie.",
+        "Le vote a eu lieu à main levée.",
+        "La séance s'est tenue à Rennes le 3 mars 2025.",
+        "Notes",
+        "Chiffre voté en commission des finances.",
+    ]
