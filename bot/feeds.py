@@ -259,10 +259,17 @@ class FeedFollower:
             except LibraryError as exc:
                 failure = exc
         if entry.content and plain_words(entry.content) >= FULL_TEXT_WORDS:
-            title = html.escape(entry.title)
-            page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
-            return _with_entry(parse_html(page, url=entry.link, source=entry.link or entry.key), entry)
+            return feed_text_document(entry)
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
+
+
+def feed_text_document(entry: FeedEntry) -> Document:
+    """The article the feed carries whole: dated as the feed dates it (the text alone has no date
+    but those it speaks of: "le plan adopté le 12 janvier 2021" is no publication date)."""
+    title = html.escape(entry.title)
+    page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
+    document = parse_html(page, url=entry.link, source=entry.link or entry.key)
+    return _with_entry(replace(document, date=entry.published or document.date), entry)
 
 
 def _storage_failure(exc: BaseException) -> bool:
@@ -287,5 +294,6 @@ def _with_entry(document: Document, entry: FeedEntry) -> Document:
         document,
         title=document.title or entry.title,
         date=document.date or entry.published,
+        author=document.author or entry.author,
         url=document.url or entry.link,
     )

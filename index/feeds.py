@@ -38,6 +38,7 @@ class FeedEntry:
     published: str | None  # ISO date (YYYY-MM-DD) when the feed gives one
     content: str | None  # the article's HTML when the feed carries it (Atom content, RSS content:encoded)
     summary: str | None  # the teaser most feeds carry instead
+    author: str | None = None  # as the feed names it (RSS `author`, `dc:creator`; Atom `author`)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def parse_feed(data: bytes, url: str) -> Feed:
                 published=_day_published(entry),
                 content=content,
                 summary=entry.get("summary") or None,
+                author=_plain(entry.get("author") or "") or None,
             )
         )
     feed = parsed.feed

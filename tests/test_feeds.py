@@ -649,3 +649,28 @@ def test_entries_a_feed_no_longer_lists_are_forgotten_after_a_month(tmp_path):
     assert state.forget_entries_not_in(feed.id, ["toujours listée"], 30 * 86_400) == 1
     assert state.pending_entries(feed.id, ["ancienne", "toujours listée", "récente"]) == {"ancienne"}
     state.close()
+
+
+def test_an_article_read_from_the_feed_s_own_text_has_the_feed_s_date_and_author_not_a_date_it_speaks_of():
+    from bot.feeds import feed_text_document
+
+    content = (
+        "<p>Le conseil municipal de Rennes a adopté mardi soir le budget 2025, en hausse de 4 %, après un débat de "
+        "cinq heures. L'opposition a voté contre.</p><p>Ce budget prolonge le plan adopté le 12 janvier 2021, qui "
+        "prévoyait la rénovation de vingt écoles d'ici la fin du mandat. Dix-huit sont déjà livrées.</p>"
+    )
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Ouest</title>'
+        "<link>https://ouest.example/</link><item><title>Rennes adopte son budget</title>"
+        '<guid isPermaLink="false">budget-rennes</guid><dc:creator>Anne Le Goff</dc:creator>'
+        f"<pubDate>Tue, 04 Mar 2025 22:10:00 +0100</pubDate><content:encoded><![CDATA[{content}]]></content:encoded>"
+        "</item></channel></rss>"
+    )
+    entry = parse_feed(rss.encode(), "https://ouest.example/rss").entries[0]
+    document = feed_text_document(entry)
+    assert (document.title, document.date, document.author) == (
+        "Rennes adopte son budget",
+        "2025-03-04",
+        "Anne Le Goff",
+    )
