@@ -99,12 +99,18 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     if not isinstance(data, dict):
         return {}, text
     rest = text[end + 4 :].split("\n", 1)
-    meta = {
-        _KEYS[k.lower()]: str(v)[:META_VALUE_CHARS]
-        for k, v in data.items()
-        if isinstance(k, str) and k.lower() in _KEYS and isinstance(v, str | int | float) and v
-    }
+    meta: dict[str, str] = {}
+    for k, v in data.items():
+        if isinstance(k, str) and k.lower() in _KEYS and isinstance(v, str | int | float) and v:
+            _keep(meta, _KEYS[k.lower()], str(v)[:META_VALUE_CHARS])
     return meta, rest[1] if len(rest) > 1 else ""
+
+
+def _keep(meta: dict[str, str], key: str, value: str) -> None:
+    """The first value of each key, but for the link the first that is a web address: "source :
+    AFP" names an agency, and the `url:` line beside it is the link."""
+    if key not in meta or (key == "url" and not web_address(meta[key]) and web_address(value)):
+        meta[key] = value
 
 
 @cache
@@ -139,7 +145,7 @@ def _metadata_lines(text: str) -> tuple[dict[str, str], str]:
         match = _META_LINE.match(line)
         if not match:
             break
-        meta.setdefault(_KEYS[match[1].lower()], match[2])
+        _keep(meta, _KEYS[match[1].lower()], match[2])
         consumed += 1
     return meta, "\n".join(lines[consumed:])
 

@@ -212,6 +212,18 @@ def test_a_source_line_naming_an_agency_is_no_link():
     assert [d.url for d in dispatches] == [None, "https://www.example.org/bourse"]
 
 
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        "titre: Grève\nsource: AFP\nurl: https://exemple.fr/greve\n\n",
+        "---\nurl: https://exemple.fr/greve\nsource: AFP\n---\n",
+    ],
+)
+def test_a_source_naming_an_agency_beside_the_link_leaves_the_link(metadata):
+    document = parse_text(metadata + "La grève a commencé lundi matin dans toute la France.")
+    assert document.url == "https://exemple.fr/greve"
+
+
 def test_a_source_line_that_no_browser_could_open_is_no_link():
     typed = parse_text('url: http://exemple.fr/a b"c<d>\n\nLa Bourse de Paris a clôturé en hausse vendredi.')
     assert typed.url is None and typed.text == "La Bourse de Paris a clôturé en hausse vendredi."
