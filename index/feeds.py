@@ -52,6 +52,14 @@ class Feed:
     whole: bool = True
 
 
+def _entry_author(entry) -> str | None:
+    """The entry's author by name: RSS writes "jdupont@example.com (Jean Dupont)", or an address
+    alone, which names no one."""
+    named = (entry.get("author_detail") or {}).get("name") or entry.get("author") or ""
+    author = _plain(named)
+    return author if author and "@" not in author else None
+
+
 def parse_feed(data: bytes, url: str) -> Feed:
     """The feed in `data`, entries in the feed's order (newest first in most feeds)."""
     import feedparser  # imported here: only following feeds needs it
@@ -79,7 +87,7 @@ def parse_feed(data: bytes, url: str) -> Feed:
                 published=_day_published(entry),
                 content=content,
                 summary=entry.get("summary") or None,
-                author=_plain(entry.get("author") or "") or None,
+                author=_entry_author(entry),
             )
         )
     feed = parsed.feed

@@ -674,3 +674,13 @@ def test_an_article_read_from_the_feed_s_own_text_has_the_feed_s_date_and_author
         "2025-03-04",
         "Anne Le Goff",
     )
+
+
+def test_a_feed_entry_s_author_is_a_name_never_an_email_address():
+    items = "".join(
+        f"<item><title>{n}</title><link>https://ouest.example/{n}</link><author>{author}</author></item>"
+        for n, author in enumerate(["jdupont@ouest.fr (Jean Dupont)", "redaction@ouest.fr"])
+    )
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ouest</title>{items}</channel></rss>'
+    entries = parse_feed(rss.encode(), "https://ouest.example/rss").entries
+    assert [entry.author for entry in entries] == ["Jean Dupont", None]
