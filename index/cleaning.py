@@ -226,7 +226,8 @@ def clean_blocks(text: str) -> list[Block]:
             blocks.append(stamped("heading", markdown.group(1)))
         elif text == block and is_heading(block):
             blocks.append(stamped("heading", block))
-        elif len(text.split()) >= 3 or ENDS_SENTENCE.search(text):  # "-", "2-1": fragments, not text
+        elif len(text.split()) >= 3 or ENDS_SENTENCE.search(text) or is_list_item(text):
+            # "-", "2-1": fragments, not text; "- Paris-Lyon", "- Nantes": a list's items
             blocks.append(stamped("paragraph", text))
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.

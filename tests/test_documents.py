@@ -94,6 +94,8 @@ def test_each_item_of_a_pasted_list_is_a_paragraph_as_on_a_web_page():
     page += "<ul><li>une hausse de 2 % des pensions</li><li>la suppression de la taxe sur les box</li></ul>"
     page += "<p>Le texte sera débattu à l'Assemblée nationale en octobre.</p></article></body></html>"
     assert "- une hausse de 2 % des pensions" in [b.text for b in parse_html(page).blocks]
+    lines = "Les trains supprimés dimanche sur ces lignes :\n- Paris-Lyon\n- Nantes\n- Bordeaux-Toulouse"
+    assert [b.text for b in parse_text(lines).blocks][1:] == ["- Paris-Lyon", "- Nantes", "- Bordeaux-Toulouse"]
 
 
 def test_section_headings_are_kept_as_headings(sample_text):
