@@ -267,10 +267,13 @@ def _read_docx(data: bytes) -> tuple[str, _Metadata]:
     if notes:  # footnotes, read after the text rather than lost
         blocks += ["# Notes", *notes]
     properties = document.core_properties
+    # A file a program wrote with python-docx and left its template's properties in says it was
+    # written by "python-docx" on 23 December 2013: neither is the article's.
+    template = _clean_field(properties.author) == "python-docx"
     metadata = _Metadata(
         title=_clean_field(properties.title),
-        author=_clean_field(properties.author),
-        date=_iso(properties.created),
+        author=None if template else _clean_field(properties.author),
+        date=None if template and _iso(properties.created) == "2013-12-23" else _iso(properties.created),
     )
     return "\n\n".join(blocks), metadata
 

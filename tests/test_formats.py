@@ -167,6 +167,11 @@ def test_word_and_opendocument_files_keep_headings_and_metadata(make, name):
     assert unnamed.text == document.text
 
 
+def test_a_word_file_a_program_wrote_without_properties_has_no_author_or_date_from_its_template():
+    document = parse_bytes(make_docx(BLOCKS), name="marche.docx", source="marche.docx", max_bytes=10**6)
+    assert (document.author, document.date) == (None, None)  # not "python-docx", 23 December 2013
+
+
 def repacked(data: bytes, part: str, after: str, padding: str) -> bytes:
     """The same zip with `padding` put after `after` in its `part`."""
     out = io.BytesIO()
