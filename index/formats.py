@@ -103,8 +103,12 @@ def parse_document(data: bytes, suffix: str, *, name: str | None, source: str | 
     if title:  # the document names itself: its first heading is a section heading, not the title
         markdown = f"titre: {title}\n\n{markdown}"
     document = parse_text(markdown, name=name, source=source)
+    blocks = document.blocks
+    if blocks[0].kind == "heading" and blocks[0].text.casefold() == document.title.casefold():
+        blocks = blocks[1:]  # the title set again in the text (Word's "Title" style): no section's name
     return replace(
         document,
+        blocks=blocks,
         author=metadata.author or document.author,
         date=normalise_date(metadata.date) or document.date,
     )

@@ -167,6 +167,13 @@ def test_word_and_opendocument_files_keep_headings_and_metadata(make, name):
     assert unnamed.text == document.text
 
 
+@pytest.mark.parametrize(("make", "name"), [(make_docx, "marche.docx"), (make_odt, "marche.odt")])
+def test_a_document_s_title_set_again_at_the_top_of_its_text_is_no_section_heading(make, name):
+    titled = [("heading", "Noël à Strasbourg"), *BLOCKS]
+    document = parse_bytes(make(titled, title="Noël à Strasbourg"), name=name, source=name, max_bytes=10**6)
+    assert [(b.kind, b.text) for b in document.blocks] == BLOCKS
+
+
 def test_a_word_file_a_program_wrote_without_properties_has_no_author_or_date_from_its_template():
     document = parse_bytes(make_docx(BLOCKS), name="marche.docx", source="marche.docx", max_bytes=10**6)
     assert (document.author, document.date) == (None, None)  # not "python-docx", 23 December 2013
