@@ -258,16 +258,21 @@ class FeedFollower:
                 )
             except LibraryError as exc:
                 failure = exc
-        if entry.content and plain_words(entry.content) >= FULL_TEXT_WORDS:
-            return feed_text_document(entry)
+        if (carried := feed_text_document(entry)) is not None:
+            return carried
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
 
 
-def feed_text_document(entry: FeedEntry) -> Document:
-    """The article the feed carries whole: dated as the feed dates it (the text alone has no date
-    but those it speaks of: "le plan adopté le 12 janvier 2021" is no publication date)."""
+def feed_text_document(entry: FeedEntry) -> Document | None:
+    """The article the feed carries whole, in its content or, as some feeds do, in its RSS
+    `description`; None when it carries a teaser at most. Dated as the feed dates it (the text
+    alone has no date but those it speaks of: "le plan adopté le 12 janvier 2021" is none)."""
+    carried = (text for text in (entry.content, entry.summary) if text and plain_words(text) >= FULL_TEXT_WORDS)
+    whole = next(carried, None)
+    if whole is None:
+        return None
     title = html.escape(entry.title)
-    page = f"<html><head><title>{title}</title></head><body><article>{entry.content}</article></body></html>"
+    page = f"<html><head><title>{title}</title></head><body><article>{whole}</article></body></html>"
     document = parse_html(page, url=entry.link, source=entry.link or entry.key)
     return _with_entry(replace(document, date=entry.published or document.date), entry)
 

@@ -684,3 +684,22 @@ def test_a_feed_entry_s_author_is_a_name_never_an_email_address():
     rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ouest</title>{items}</channel></rss>'
     entries = parse_feed(rss.encode(), "https://ouest.example/rss").entries
     assert [entry.author for entry in entries] == ["Jean Dupont", None]
+
+
+def test_a_feed_that_carries_its_articles_whole_in_their_description_gives_them_and_a_teaser_gives_none():
+    from bot.feeds import feed_text_document
+
+    whole = (
+        "&lt;p&gt;Le conseil municipal de Rennes a adopté mardi soir le budget 2025, en hausse de 4 %, après un "
+        "débat de cinq heures. L'opposition a voté contre.&lt;/p&gt;&lt;p&gt;Ce budget prolonge le plan de "
+        "rénovation de vingt écoles d'ici la fin du mandat. Dix-huit sont déjà livrées, et les deux dernières "
+        "ouvriront à la rentrée, selon l'adjointe à l'éducation.&lt;/p&gt;"
+    )
+    items = "".join(
+        f"<item><title>{title}</title><guid>{title}</guid><description>{text}</description></item>"
+        for title, text in [("Rennes adopte son budget", whole), ("Un teaser", "Le budget est adopté.")]
+    )
+    rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ouest</title>{items}</channel></rss>'
+    carried, teaser = parse_feed(rss.encode(), "https://ouest.example/rss").entries
+    assert feed_text_document(carried).text.startswith("Le conseil municipal de Rennes a adopté mardi soir")
+    assert feed_text_document(teaser) is None
