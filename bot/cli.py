@@ -463,7 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.func is not cmd_serve and level > logging.DEBUG:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "sentence_transformers", "transformers"):
+    # apscheduler (PTB's JobQueue) says each job's every run at INFO: the feeds' two a minute.
+    for noisy in ("httpx", "sentence_transformers", "transformers", "apscheduler"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     # Their warnings are about the page ("discarding data: None"), which the French message
     # that follows says better; LOG_LEVEL=DEBUG shows them.

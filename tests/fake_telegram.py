@@ -268,6 +268,8 @@ class FakeTelegram(LoopbackServer):
         return member
 
     def api_setWebhook(self, params):
+        if not str(params.get("url", "")).startswith("https://"):  # as Telegram answers
+            raise ValueError("bad webhook: An HTTPS URL must be provided for webhook")
         self.webhook = dict(params)
         return True
 

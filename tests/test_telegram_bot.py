@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -543,6 +544,27 @@ def exited(process: subprocess.Popen, timeout: float) -> tuple[str, str]:
         process.send_signal(signal.SIGABRT)
         _, stderr = process.communicate(timeout=30)
         pytest.fail(f"the process did not exit within {timeout} s; its threads:\n{stderr[-12_000:]}")
+
+
+def test_a_webhook_address_telegram_refuses_is_said_to_be_refused_not_out_of_reach(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as fake:
+        webhook = {"WEBHOOK_URL": "http://bot.example/telegram", "WEBHOOK_SECRET_TOKEN": "s3cret"}
+        with socket.socket() as probe:  # a port free on loopback, for the webhook's server
+            probe.bind(("127.0.0.1", 0))
+            webhook |= {"WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(probe.getsockname()[1])}
+        env = {**bot_environment(fake, tmp_path, model_cache), **webhook, "PYTHONFAULTHANDLER": "1"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--webhook"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        stdout, stderr = exited(process, timeout=180)
+    assert process.returncode == 2, stderr
+    assert "Telegram refuse le démarrage du bot" in stderr and "https url must be provided" in stderr.lower()
+    assert "injoignable" not in stderr and TOKEN not in stdout + stderr
 
 
 def test_a_token_telegram_rejects_is_reported_in_french_without_printing_it(tmp_path, model_cache):

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -236,7 +236,9 @@ def serve(settings: Settings, webhook: bool = False) -> int:
             "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de @BotFather "
             "(commande /token), puis relancez."
         ) from None
-    except TelegramError as exc:
+    except (BadRequest, Forbidden) as exc:  # reached, but it refused what was asked (a WEBHOOK_URL in http…)
+        raise LibraryError(f"Telegram refuse le démarrage du bot : {redact(str(exc), token)}") from None
+    except TelegramError as exc:  # PTB's BadRequest is a NetworkError too: it goes first
         raise LibraryError(f"Telegram est injoignable au démarrage : {redact(str(exc), token)}") from None
     finally:
         state.close()
