@@ -552,32 +552,30 @@ def test_a_webhook_address_telegram_refuses_is_said_to_be_refused_not_out_of_rea
         with socket.socket() as probe:  # a port free on loopback, for the webhook's server
             probe.bind(("127.0.0.1", 0))
             webhook |= {"WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(probe.getsockname()[1])}
-        env = {**bot_environment(fake, tmp_path, model_cache), **webhook, "PYTHONFAULTHANDLER": "1"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--webhook"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp_path,
+        returncode, stdout, stderr = serve_until_it_stops(
+            {**bot_environment(fake, tmp_path, model_cache), **webhook}, tmp_path, "--webhook"
         )
-        stdout, stderr = exited(process, timeout=180)
-    assert process.returncode == 2, stderr
+    assert returncode == 2, stderr
     assert "Telegram refuse le démarrage du bot" in stderr and "https url must be provided" in stderr.lower()
     assert "injoignable" not in stderr and TOKEN not in stdout + stderr
 
 
 def test_a_token_telegram_rejects_is_reported_in_french_without_printing_it(tmp_path, model_cache):
     with FakeTelegram("999:the-token-telegram-knows") as fake:
-        env = {**bot_environment(fake, tmp_path, model_cache), "PYTHONFAULTHANDLER": "1"}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=tmp_path,
-        )
-        stdout, stderr = exited(process, timeout=180)
-    assert process.returncode == 2 and "refuse le jeton" in stderr
+        returncode, stdout, stderr = serve_until_it_stops(bot_environment(fake, tmp_path, model_cache), tmp_path)
+    assert returncode == 2 and "refuse le jeton" in stderr
     assert TOKEN not in stdout + stderr
+
+
+def serve_until_it_stops(env: dict[str, str], data, *options: str) -> tuple[int, str, str]:
+    """`python -m bot serve` run until it exits by itself (within 180 s): its exit code and output."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", *options],
+        env={**env, "PYTHONFAULTHANDLER": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=data,
+    )
+    stdout, stderr = exited(process, timeout=180)
+    return process.returncode, stdout, stderr
