@@ -69,8 +69,9 @@ def export_feedback(
         raise InputError(f"{questions_path.name} est le nom d'un des fichiers écrits à côté : choisissez-en un autre")
     there = [p.name for p in (questions_path, articles_path, review_path) if p.exists()]
     if there and not replace:
+        exist = "existe" if len(there) == 1 else "existent"
         raise InputError(
-            f"{', '.join(there)} existe déjà dans {questions_path.parent} : choisissez un autre dossier, "
+            f"{', '.join(there)} {exist} déjà dans {questions_path.parent} : choisissez un autre dossier, "
             "ou --force pour remplacer"
         )
     votes = state.votes(+1)

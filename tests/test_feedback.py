@@ -3,9 +3,12 @@ and a list to review."""
 
 import json
 
+import pytest
+
 from bot.feedback import export_feedback
 from bot.state import BotState, ShownResult, StoredPage
 from index.documents import parse_text
+from index.errors import InputError
 
 ARTICLE = (
     "titre: Le pont de Saint-Nazaire\n\n"
@@ -41,4 +44,17 @@ def test_an_approved_answer_that_followed_the_conversation_goes_to_review_not_to
     assert [q["question"] for q in questions] == ["Quand le pont de Saint-Nazaire est-il fermé ?"]
     review = [json.loads(line) for line in export.review.read_text().splitlines()]
     assert [(r["question"], r["vote"], r["in_conversation"]) for r in review] == [("La suite ?", 1, True)]
+    state.close()
+
+
+def test_files_already_there_are_named_and_the_verb_agrees_with_how_many(tmp_path, fast_library):
+    state = BotState.open(tmp_path / "bot.sqlite3")
+    folder = tmp_path / "retours"
+    folder.mkdir()
+    (folder / "articles.jsonl").write_text("")
+    with pytest.raises(InputError, match=r"^articles\.jsonl existe déjà dans "):
+        export_feedback(state, fast_library, folder / "questions.jsonl")
+    (folder / "questions.jsonl").write_text("")
+    with pytest.raises(InputError, match=r"^questions\.jsonl, articles\.jsonl existent déjà dans "):
+        export_feedback(state, fast_library, folder / "questions.jsonl")
     state.close()
