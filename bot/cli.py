@@ -357,13 +357,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     p = sub.add_parser("ingest", help="ajouter des articles (fichiers, dossiers, URL, '-' pour l'entrée standard)")
-    p.add_argument("inputs", nargs="+", metavar="CHEMIN_OU_URL")
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="CHEMIN_OU_URL",
+        help="fichier, dossier (parcouru en entier, sauf les fichiers cachés), URL http(s), ou - : entrée standard",
+    )
     p.add_argument("--json", action="store_true", help="une ligne JSON par article")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="poser une question")
-    p.add_argument("question", nargs="*")
-    p.add_argument("--top-k", type=top_k_argument, help=f"nombre de passages, 1 à {TOP_K_MAX} (par défaut : TOP_K)")
+    p.add_argument("question", nargs="*", metavar="QUESTION", help="la question, entre guillemets ou non")
+    p.add_argument(
+        "--top-k", type=top_k_argument, metavar="N", help=f"nombre de passages, 1 à {TOP_K_MAX} (par défaut : TOP_K)"
+    )
     p.add_argument("--batch", metavar="FICHIER", help="une question par ligne ('-' : entrée standard)")
     p.add_argument("--json", action="store_true", help="un objet JSON par question")
     p.set_defaults(func=cmd_ask)
@@ -388,22 +395,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("eval", help="mesurer la recherche sur un fichier de questions (format de shared/eval)")
-    p.add_argument("questions", metavar="QUESTIONS.jsonl")
+    p.add_argument(
+        "questions", metavar="QUESTIONS.jsonl", help="une question JSON par ligne, avec ses réponses attendues"
+    )
     p.add_argument("--articles", metavar="ARTICLES.jsonl", help="par défaut : articles.jsonl à côté")
     p.add_argument("--database", metavar="postgresql://…", help="mesurer sur PostgreSQL (une base vide, de travail)")
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("eval-extraction", help="mesurer la lecture des pages d'un dossier (format de shared/eval/news)")
-    p.add_argument("folder", metavar="DOSSIER")
+    p.add_argument("folder", metavar="DOSSIER", help="les pages, avec manifest.jsonl et les extraits attendus")
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=cmd_eval_extraction)
 
     add_follow_commands(sub)
 
     p = sub.add_parser("feedback", help="les 👍/👎 des utilisateurs ; export FICHIER : en jeu d'évaluation")
-    p.add_argument("action", nargs="?", choices=["export"], help="export : écrire les questions approuvées")
-    p.add_argument("file", nargs="?", metavar="FICHIER.jsonl")
+    p.add_argument(
+        "action",
+        nargs="?",
+        choices=["export"],
+        metavar="export",
+        help="écrire les réponses approuvées en jeu d'évaluation (sinon, les compter)",
+    )
+    p.add_argument(
+        "file", nargs="?", metavar="FICHIER.jsonl", help="les questions ; articles.jsonl et FICHIER.review.jsonl à côté"
+    )
     p.add_argument("--force", action="store_true", help="remplacer les fichiers d'un export précédent")
     p.set_defaults(func=cmd_feedback)
 

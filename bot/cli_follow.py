@@ -151,7 +151,7 @@ def every_argument(text: str) -> float:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("follow", help="suivre un flux RSS ou Atom (ou le flux que déclare la page d'un site)")
-    p.add_argument("url", metavar="URL")
+    p.add_argument("url", metavar="URL", help="l'adresse du flux, ou d'une page qui en déclare un")
     p.add_argument(
         "--every",
         type=every_argument,
@@ -161,7 +161,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_follow)
 
     p = sub.add_parser("unfollow", help="ne plus suivre un flux (ses articles restent)")
-    p.add_argument("feed", metavar="ID_OU_URL")
+    p.add_argument("feed", metavar="ID_OU_URL", help="son identifiant (python -m bot feeds les donne) ou son adresse")
     p.set_defaults(func=cmd_unfollow)
 
     p = sub.add_parser("feeds", help="les flux suivis ; --poll : les relever maintenant")

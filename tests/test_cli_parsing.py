@@ -42,3 +42,12 @@ def test_help_is_french_from_its_first_word(capsys):
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
     assert french_message("something new in a later Python") == "something new in a later Python"
     assert french_message("argument --x: something new") == "argument --x : something new"
+
+
+def test_every_argument_of_every_command_says_what_it_is(capsys):
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for name, command in commands.items():
+        for action in command._actions:
+            assert action.help, f"{name} {action.metavar or action.dest}"
+    error = parse_error(capsys, "feedback", "exporter")
+    assert "erreur : argument export : choix inconnu : 'exporter' (au choix : 'export')" in error
