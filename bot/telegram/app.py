@@ -54,7 +54,7 @@ ADMIN_COMMANDS = [
     BotCommand("reindex", "Reconstruire l'index (admin)"),
     BotCommand("stats", "Chiffres de la bibliothèque (admin)"),
     BotCommand("follow", "Suivre un flux RSS/Atom ou une chaîne (admin)"),
-    BotCommand("unfollow", "Ne plus suivre un flux : /unfollow ID (admin)"),
+    BotCommand("unfollow", "Ne plus suivre un flux ou une chaîne : /unfollow ID (admin)"),
     BotCommand("feeds", "Flux et chaînes suivis (admin)"),
     BotCommand("feedback", "Les 👍 et 👎 des utilisateurs (admin)"),
 ]

@@ -74,8 +74,8 @@ ADMIN_HELP = """
 
 <b>Administration</b>
 /articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire l'index · /stats — chiffres
-/follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID · /feeds — flux suivis
-/feedback — les 👍 et 👎 des utilisateurs"""
+/follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID, URL ou @chaine
+/feeds — flux et chaînes suivis · /feedback — les 👍 et 👎 des utilisateurs"""
 REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
 # An anonymous group admin writes as the group: Telegram does not say who they are.
 REFUSED_ANONYMOUS = (
