@@ -115,3 +115,26 @@ def test_an_anonymous_group_admin_is_told_to_use_a_private_chat_for_admin_comman
         signed, anonymously = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
         assert "Articles" in signed and "écrivez-moi en privé" in anonymously
     library.close()
+
+
+def test_a_quote_a_member_posts_from_inline_mode_in_reply_to_an_answer_is_not_taken_for_a_question(tmp_path):
+    """Replying to one of the bot's answers with `@bot question` and a result chosen posts that
+    result as a reply to it: an answer already, which searched would only be quoted back."""
+    library = two_article_library(tmp_path)
+    member = 42
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, member, f"/ask {PREFECT_QUESTION}"))
+            answer = telegram.calls_to("sendMessage", GROUP["id"])[0]
+            ours = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": "🔎"}
+            posted = "« Marie Dupont a été nommée préfète de la région Bretagne mercredi. »\nLe préfet de région nommé"
+            via_us = {"reply_to_message": ours, "via_bot": telegram.bot_user()}
+            await handle(application, chat_message(GROUP, member, posted, **via_us))
+            assert telegram.calls_to("sendMessage", GROUP["id"]) == [answer]
+            await handle(application, chat_message(GROUP, member, PREFECT_QUESTION, reply_to_message=ours))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert len(telegram.calls_to("sendMessage", GROUP["id"])) == 2  # a reply typed is answered
+    library.close()

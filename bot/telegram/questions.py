@@ -319,7 +319,7 @@ async def on_private_text(update: Update, context: Context) -> None:
     """A private message is a question, unless it is a forwarded post or as long as an article
     (`bot.chat_input.reads_as_article`): what someone sends to add it, who is told how."""
     message = update.effective_message
-    if message.via_bot is not None and message.via_bot.id == context.bot.id:
+    if _posted_through_us(message, context):
         return  # a quote the user posted from our inline results: an answer already, no question
     if message.forward_origin is not None:
         await reply(message, msg.ARTICLE_HINT)
@@ -327,9 +327,18 @@ async def on_private_text(update: Update, context: Context) -> None:
     await answer_question(update, context, message.text, may_be_article=True)
 
 
+def _posted_through_us(message: Message, context: Context) -> bool:
+    """Whether `message` was posted from our inline results (`@bot question`, a result chosen)."""
+    return message.via_bot is not None and message.via_bot.id == context.bot.id
+
+
 async def on_group_text(update: Update, context: Context) -> None:
     """In groups, answer only when addressed: a mention, or a reply to one of our messages."""
     message = update.effective_message
+    if _posted_through_us(message, context):
+        # A quote a member posted from our inline results, perhaps in reply to one of our
+        # answers: an answer already, not a question (searched, it would be quoted back).
+        return
     username = (context.bot.username or "").lower()
     mentions = [
         text
