@@ -10,21 +10,24 @@ import contextlib
 import logging
 import re
 from dataclasses import replace
+from functools import partial
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.chat_input import shared_link
 from bot.feeds import PollReport, poll_minutes
 from bot.service import ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
+from bot.telegram.ingest import message_links
 from bot.telegram.sending import edit, reply
 from index.documents import is_url
 from index.errors import InputError, LibraryError
-from index.sources import parse_bytes
+from index.sources import fetch_url, parse_bytes
 
 log = logging.getLogger("bot.telegram")
 CHANNEL = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z]\w{3,31})/?$")
@@ -199,11 +202,24 @@ async def on_channel_post(update: Update, context: Context) -> None:
     text = post.text or post.caption
     if not text:
         return
+    if post.via_bot is not None and post.via_bot.id == context.bot.id:
+        # A quote an admin of the channel posted from our inline results: its words are in the
+        # library already, and added again they would be quoted beside the article they come from.
+        log.info("channel post %s/%s not ingested: posted through the bot", post.chat.id, post.message_id)
+        return
     source = f"https://t.me/{post.chat.username}/{post.message_id}" if post.chat.username else None
-    limit = service.settings.ingest_max_bytes
+    settings = service.settings
     try:
-        document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
-        document = replace(document, url=document.url or source)
+        if link := shared_link(text, message_links(post)):
+            # A headline and its link, as news channels post: the page it links to is the article,
+            # as `/ingest` in reply to the post adds it (a headline alone is no article).
+            options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
+            fetch = partial(fetch_url, link, allow_private=settings.ingest_allow_private_urls, **options)
+            document = await service.run_long(fetch)
+        else:
+            limit = settings.ingest_max_bytes
+            document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
+            document = replace(document, url=document.url or source)
     except InputError as exc:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return

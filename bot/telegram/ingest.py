@@ -30,7 +30,7 @@ Say = Callable[[str], Awaitable[None]]
 _LINK_ENTITIES = (MessageEntity.URL, MessageEntity.TEXT_LINK)
 
 
-def _message_links(message: Message) -> list[str]:
+def message_links(message: Message) -> list[str]:
     """The links a message's entities carry: its URLs, and the addresses behind its text links."""
     if message.text:
         entities = message.parse_entities(_LINK_ENTITIES)
@@ -78,7 +78,7 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
     if message.document:
         data, name = await document_bytes(message, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
-    if argument and (link := shared_link(argument, _message_links(message))):
+    if argument and (link := shared_link(argument, message_links(message))):
         return await _page(link, settings, say)
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
@@ -94,7 +94,7 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
     if replied and replied.document:
         data, name = await document_bytes(replied, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
-    if replied and (link := shared_link(replied.text or replied.caption or "", _message_links(replied))):
+    if replied and (link := shared_link(replied.text or replied.caption or "", message_links(replied))):
         return await _page(link, settings, say)
     if replied and (replied.text or replied.caption):
         body, source = replied.text or replied.caption, origin_link(replied)
