@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
     PREFECT_QUESTION,
@@ -137,4 +137,28 @@ def test_a_quote_a_member_posts_from_inline_mode_in_reply_to_an_answer_is_not_ta
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
         assert len(telegram.calls_to("sendMessage", GROUP["id"])) == 2  # a reply typed is answered
+    library.close()
+
+
+def test_a_member_addressing_the_bot_by_name_asks_what_follows_the_name(tmp_path):
+    """Addressed as "@bot, la suite ?": the comma that sets the name apart is not part of the question (", la
+    suite ?" was searched as one, and shown so)."""
+    library = two_article_library(tmp_path)
+    member = 42
+    mention = f"@{BOT_USERNAME}"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            asked = f"{PREFECT_QUESTION.removesuffix(' ?')}, {mention} ?"
+            entity = {"type": "mention", "offset": len(asked) - len(mention) - 2, "length": len(mention)}
+            await handle(application, chat_message(GROUP, member, asked, entities=[entity]))
+            read_on = f"{mention}, la suite ?"
+            entity = {"type": "mention", "offset": 0, "length": len(mention)}
+            await handle(application, chat_message(GROUP, member, read_on, entities=[entity]))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        answer, read_on = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert answer.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>"), answer
+        assert f"↪ suite de « {PREFECT_QUESTION} »" in read_on, read_on
     library.close()

@@ -327,6 +327,16 @@ async def on_private_text(update: Update, context: Context) -> None:
     await answer_question(update, context, message.text, may_be_article=True)
 
 
+def without_mention(text: str, mention: str) -> str:
+    """The question of a message that addresses the bot by its @username, without it and the
+    comma or colon that set it apart: "@bot, la suite ?" asks "la suite ?" (", la suite ?" was
+    searched as a question), "Qui est-ce, @bot ?" asks "Qui est-ce ?"."""
+    text = re.sub(rf"{re.escape(mention)}(?!\w)\s*[,:;]?", " ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*[,:;]\s*(?=[?!.…]|$)", " ", text)  # the comma left before the question mark
+    text = re.sub(r"^[\s,:;]+", "", text)  # or at the start
+    return re.sub(r"[^\S\n]+", " ", text).strip()
+
+
 def _posted_through_us(message: Message, context: Context) -> bool:
     """Whether `message` was posted from our inline results (`@bot question`, a result chosen)."""
     return message.via_bot is not None and message.via_bot.id == context.bot.id
@@ -347,6 +357,6 @@ async def on_group_text(update: Update, context: Context) -> None:
     ]
     replied = message.reply_to_message
     if mentions:
-        await answer_question(update, context, re.sub(re.escape(mentions[0]), " ", message.text, flags=re.I))
+        await answer_question(update, context, without_mention(message.text, mentions[0]))
     elif replied and replied.from_user and replied.from_user.id == context.bot.id:
         await answer_question(update, context, message.text)
