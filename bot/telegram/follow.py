@@ -10,7 +10,6 @@ import contextlib
 import logging
 import re
 from dataclasses import replace
-from functools import partial
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -23,11 +22,11 @@ from bot.service import ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
-from bot.telegram.ingest import message_links
+from bot.telegram.ingest import message_links, page_reader
 from bot.telegram.sending import edit, reply
 from index.documents import is_url
 from index.errors import InputError, LibraryError
-from index.sources import fetch_url, parse_bytes
+from index.sources import parse_bytes
 
 log = logging.getLogger("bot.telegram")
 CHANNEL = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z]\w{3,31})/?$")
@@ -213,9 +212,7 @@ async def on_channel_post(update: Update, context: Context) -> None:
         if link := shared_link(text, message_links(post)):
             # A headline and its link, as news channels post: the page it links to is the article,
             # as `/ingest` in reply to the post adds it (a headline alone is no article).
-            options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
-            fetch = partial(fetch_url, link, allow_private=settings.ingest_allow_private_urls, **options)
-            document = await service.run_long(fetch)
+            document = await service.run_long(page_reader(link, settings))
         else:
             limit = settings.ingest_max_bytes
             document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)

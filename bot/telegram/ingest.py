@@ -7,6 +7,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
@@ -107,9 +108,14 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
 
 async def _page(url: str, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
     await say(msg.DOWNLOADING)
+    return url, page_reader(url, settings)
+
+
+def page_reader(url: str, settings: Settings) -> Callable[[], Document]:
+    """What reads the page at `url` as an article, with the settings' care (time limit, size
+    cap, public addresses only): to be run off the event loop."""
     options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
-    allow = settings.ingest_allow_private_urls
-    return url, lambda: fetch_url(url, allow_private=allow, **options)
+    return partial(fetch_url, url, allow_private=settings.ingest_allow_private_urls, **options)
 
 
 def _with_source(document: Document) -> Document:
