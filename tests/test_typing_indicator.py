@@ -11,13 +11,13 @@ class FakeChat:
     def __init__(self) -> None:
         self.actions: list[str] = []
 
-    async def send_action(self, action) -> None:
-        self.actions.append(str(action))
-
 
 class FakeMessage:
     def __init__(self) -> None:
         self.chat = FakeChat()
+
+    async def reply_chat_action(self, action) -> None:  # PTB sends it in the message's topic, if any
+        self.chat.actions.append(str(action))
 
 
 def work_under_typing(seconds: float, after: float) -> list[str]:

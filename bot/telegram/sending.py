@@ -63,7 +63,7 @@ async def typing(message: Message, after: float = TYPING_AFTER_SECONDS) -> Async
         await asyncio.sleep(after)
         while True:
             with contextlib.suppress(TelegramError):
-                await message.chat.send_action(ChatAction.TYPING)
+                await message.reply_chat_action(ChatAction.TYPING)  # in its topic, where the chat has topics
             await asyncio.sleep(4)
 
     task = asyncio.create_task(keep_typing())
