@@ -67,3 +67,23 @@ def test_a_quote_posted_in_a_followed_channel_from_the_bot_s_inline_results_is_n
         asyncio.run(scenario(telegram))
         assert library.stats().articles == 2
     library.close()
+
+
+def test_a_followed_channel_s_text_post_is_an_article_dated_as_the_channel_dated_it(tmp_path):
+    library = two_article_library(tmp_path)
+    text = (
+        "Le conseil municipal de Quimper a voté jeudi soir la gratuité des bus le samedi, à partir du mois de "
+        "mars. La mesure coûtera 400 000 euros par an, selon l'adjoint aux transports."
+    )
+    posted = {"date": 1_741_000_000}  # 3 March 2025
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, state):
+            state.add_channel(CHANNEL["id"], CHANNEL["title"], CHANNEL["username"], None)
+            await handle(application, {"channel_post": post(text)["channel_post"] | posted})
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        added, stored = newest(library)
+        assert stored == text and added.date == "2025-03-03"
+    library.close()

@@ -216,7 +216,8 @@ async def on_channel_post(update: Update, context: Context) -> None:
         else:
             limit = settings.ingest_max_bytes
             document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
-            document = replace(document, url=document.url or source)
+            # Dated as the channel dated its post, unless its text says otherwise ("date: …" first).
+            document = replace(document, url=document.url or source, date=document.date or post.date.date().isoformat())
     except InputError as exc:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
