@@ -162,3 +162,24 @@ def test_a_member_addressing_the_bot_by_name_asks_what_follows_the_name(tmp_path
         assert answer.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>"), answer
         assert f"↪ suite de « {PREFECT_QUESTION} »" in read_on, read_on
     library.close()
+
+
+def test_ask_or_the_bot_s_name_alone_in_reply_to_a_member_s_question_asks_that_question(tmp_path):
+    library = two_article_library(tmp_path)
+    asker, helper = 42, 43
+    mention = f"@{BOT_USERNAME}"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            member = {"id": asker, "is_bot": False, "first_name": "Léa"}
+            question = {"message_id": 900, "date": 0, "chat": GROUP, "from": member, "text": PREFECT_QUESTION}
+            await handle(application, chat_message(GROUP, helper, "/ask", reply_to_message=question))
+            entity = {"type": "mention", "offset": 0, "length": len(mention)}
+            named = chat_message(GROUP, helper, mention, entities=[entity], reply_to_message=question)
+            await handle(application, named)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        answers = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(answers) == 2 and all(a.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>") for a in answers), answers
+    library.close()

@@ -302,7 +302,19 @@ async def cmd_help(update: Update, context: Context) -> None:
 
 
 async def cmd_ask(update: Update, context: Context) -> None:
-    await answer_question(update, context, " ".join(context.args or []))
+    asked = " ".join(context.args or [])
+    await answer_question(update, context, asked or _replied_question(update.effective_message, context))
+
+
+def _replied_question(message: Message, context: Context) -> str:
+    """The text of the message `message` replies to, when that is someone's question: "/ask" (or
+    "@bot" alone) in reply to a member's message asks it for them. Never one of our answers."""
+    replied = message.reply_to_message
+    if replied is None or _posted_through_us(replied, context):
+        return ""
+    if replied.from_user is not None and replied.from_user.id == context.bot.id:
+        return ""
+    return replied.text or ""
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -357,6 +369,7 @@ async def on_group_text(update: Update, context: Context) -> None:
     ]
     replied = message.reply_to_message
     if mentions:
-        await answer_question(update, context, without_mention(message.text, mentions[0]))
+        asked = without_mention(message.text, mentions[0])
+        await answer_question(update, context, asked or _replied_question(message, context))
     elif replied and replied.from_user and replied.from_user.id == context.bot.id:
         await answer_question(update, context, message.text)
