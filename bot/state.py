@@ -60,6 +60,9 @@ class StoredAnswer:
     # Whether its question meant something only after the ones before it ("La suite ?",
     # "Et en 2020 ?"): approved, it is no question of an evaluation set (`bot.feedback`).
     in_conversation: bool = False
+    # What the conversation was about after it, whether or not the article goes on: a question
+    # sent in reply to it follows it (`bot.telegram.questions`), whoever asks and however late.
+    conversation: Topic | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class BotState:
         topic: Topic | None = None,
         *,
         in_conversation: bool = False,
+        conversation: Topic | None = None,
     ) -> str:
         token = secrets.token_urlsafe(12)  # 96 random bits, 16 characters
         body: dict[str, object] = {
@@ -147,6 +151,8 @@ class BotState:
             body["topic"] = {"question": topic.question, "articles": _topic_json(topic)}
         if in_conversation:
             body["in_conversation"] = True
+        if conversation is not None:
+            body["conversation"] = {"question": conversation.question, "articles": _topic_json(conversation)}
         with self._transaction() as run:
             run(
                 "INSERT INTO answers(token, chat_id, question, body, created) VALUES (?, ?, ?, ?, ?)",
@@ -161,9 +167,13 @@ class BotState:
         chat_id, question, body = rows[0]
         data = json.loads(body)
         pages = tuple(StoredPage(p["text"], tuple((int(i), str(t)) for i, t in p["articles"])) for p in data["pages"])
-        topic = _topic(data["topic"]["question"], data["topic"]["articles"]) if "topic" in data else None
+        topic, conversation = (
+            _topic(data[key]["question"], data[key]["articles"]) if key in data else None
+            for key in ("topic", "conversation")
+        )
         results = tuple(ShownResult(**r) for r in data["results"])
-        return StoredAnswer(token, chat_id, question, pages, results, topic, data.get("in_conversation", False))
+        in_conversation = data.get("in_conversation", False)
+        return StoredAnswer(token, chat_id, question, pages, results, topic, in_conversation, conversation)
 
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with

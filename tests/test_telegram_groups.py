@@ -5,6 +5,7 @@ no typing indicator spent on its 20 messages a minute, anonymous admins."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
@@ -182,4 +183,28 @@ def test_ask_or_the_bot_s_name_alone_in_reply_to_a_member_s_question_asks_that_q
         asyncio.run(scenario(telegram))
         answers = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
         assert len(answers) == 2 and all(a.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>") for a in answers), answers
+    library.close()
+
+
+def test_a_follow_up_sent_in_reply_to_an_answer_follows_that_answer_whoever_asks_and_whatever_came_since(tmp_path):
+    """ "La suite ?" in reply to the answer on the prefect reads on there, for its asker who has
+    asked about beavers since, and for another member who never asked anything."""
+    library = two_article_library(tmp_path)
+    asker, other = 42, 43
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, asker, f"/ask {PREFECT_QUESTION}"))
+            sent = telegram.calls_to("sendMessage", GROUP["id"])[0].params
+            markup = sent["reply_markup"]
+            answer = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": sent["text"]}
+            answer["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            await handle(application, chat_message(GROUP, asker, "/ask Combien de familles de castors ?"))
+            for member in (asker, other):
+                await handle(application, chat_message(GROUP, member, "La suite ?", reply_to_message=answer))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        read_on = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])][2:]
+        assert len(read_on) == 2 and all(f"suite de « {PREFECT_QUESTION} »" in text for text in read_on), read_on
     library.close()

@@ -127,8 +127,10 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
         if not in_a_group or group_share.first_refusal(context.chat_data, asker, time.monotonic()):
             await reply(message, msg.e(msg.SLOW_DOWN))
         return False
+    replied_to = await _replied_answer(message, context)
     async with typing(message):
-        answer = await asyncio.to_thread(service.ask, message.chat_id, asker, question)
+        topic = replied_to.conversation if replied_to is not None else None
+        answer = await asyncio.to_thread(service.ask, message.chat_id, asker, question, topic)
         empty = not answer.results and (await asyncio.to_thread(service.library.stats)).articles == 0
     if empty:
         await reply(message, msg.empty_library_html())
@@ -153,18 +155,27 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         # is what gives it a "📖 La suite" button. `says_more` is True only beside a `read_to`.
         topic = answer.topic if answer.says_more else None
         in_conversation = answer.follows or answer.read_on is not None  # "Et en 2020 ?", "La suite ?"
-        token = await asyncio.to_thread(
-            partial(service.state.save_answer, in_conversation=in_conversation),
-            message.chat_id,
-            answer.question,
-            pages,
-            shown,
-            topic,
-        )
+        save = partial(service.state.save_answer, in_conversation=in_conversation, conversation=answer.topic)
+        token = await asyncio.to_thread(save, message.chat_id, answer.question, pages, shown, topic)
         stored = StoredAnswer(
-            token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic, in_conversation
+            token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic, in_conversation, answer.topic
         )
         await reply(message, pages[0].text, answer_markup(stored, 0))
+
+
+async def _replied_answer(message: Message, context: Context) -> StoredAnswer | None:
+    """The answer of ours `message` replies to (its page with buttons), in this chat: a question
+    sent in reply to it follows what it was about ("Et en 2020 ?" under an answer of the day
+    before, or under another member's in a group), rather than its asker's latest question."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    markup = replied.reply_markup
+    buttons = [button for row in markup.inline_keyboard for button in row] if markup else []
+    found = (BUTTON.match(button.callback_data) for button in buttons if isinstance(button.callback_data, str))
+    token = next((match["token"] or match["vote_token"] for match in found if match), None)
+    stored = await asyncio.to_thread(context.service.state.answer, token) if token else None
+    return stored if stored is not None and stored.chat_id == message.chat_id else None
 
 
 async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str] | None:
