@@ -208,3 +208,24 @@ def test_a_follow_up_sent_in_reply_to_an_answer_follows_that_answer_whoever_asks
         read_on = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])][2:]
         assert len(read_on) == 2 and all(f"suite de « {PREFECT_QUESTION} »" in text for text in read_on), read_on
     library.close()
+
+
+def test_an_answer_in_a_group_is_a_reply_to_its_question_and_in_a_private_chat_it_is_not(tmp_path):
+    """Among members' messages, which question an answer is for; in a private chat, plain."""
+    library = two_article_library(tmp_path)
+    asked = chat_message(GROUP, 42, f"/ask {PREFECT_QUESTION}")
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, asked)
+            await handle(application, private_message(42, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        [in_group] = telegram.calls_to("sendMessage", GROUP["id"])
+        [in_private] = telegram.calls_to("sendMessage", 42)
+        replied = in_group.params["reply_parameters"]
+        replied = json.loads(replied) if isinstance(replied, str) else replied
+        assert replied["message_id"] == asked["message"]["message_id"]
+        assert "reply_parameters" not in in_private.params
+    library.close()

@@ -122,7 +122,10 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                do_quote=False,
+                # PTB's own rule: a reply in a group is attached to the message it answers (among
+                # members' messages, which question an answer is for), never in a private chat;
+                # sent all the same if that message was deleted meanwhile.
+                allow_sending_without_reply=True,
             )
         )
         .context_types(ContextTypes(context=Context))
