@@ -14,7 +14,8 @@ import ipaddress
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -304,7 +305,11 @@ def _read_response(
         raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")
     body = bytearray()
     if response.status_code != 304:
-        for chunk in response.iter_bytes():
+        if response.is_stream_consumed:  # read already by the transport (a test's): decoded by httpx
+            chunks: Iterable[bytes] = [response.content]
+        else:
+            chunks = _decoded(response.iter_raw(), response.headers.get("content-encoding", ""), current)
+        for chunk in chunks:
             body.extend(chunk)
             if len(body) > max_bytes:
                 raise InputTooLarge(f"{current} dépasse la limite de {french(max_bytes)} octets")
@@ -318,6 +323,50 @@ def _read_response(
         etag=response.headers.get("etag"),
         last_modified=response.headers.get("last-modified"),
     )
+
+
+# Decoded a piece of this size at most at a time: httpx's own decoding inflates each piece the
+# server sends whole, and a 2 KB body compressed twice ("Content-Encoding: gzip, gzip") took
+# 2 GB of memory before the size cap could count a byte of it.
+_DECODED_PIECE = 65_536
+
+
+def _decoded(raw: Iterable[bytes], encodings: str, current: str) -> Iterator[bytes]:
+    """The body as sent before its `Content-Encoding`s (gzip, deflate), in pieces of at most
+    `_DECODED_PIECE` bytes, so that the size cap and the deadline are checked as it inflates."""
+    chunks: Iterable[bytes] = raw
+    for encoding in reversed([part.strip().lower() for part in encodings.split(",")]):
+        if encoding in ("", "identity"):
+            continue
+        if encoding not in ("gzip", "x-gzip", "deflate"):
+            raise FetchError(f"{current} est envoyé compressé d'une façon que je ne sais pas lire ({encoding})")
+        chunks = _inflated(chunks, encoding, current)
+    return iter(chunks)
+
+
+def _inflated(chunks: Iterable[bytes], encoding: str, current: str) -> Iterator[bytes]:
+    # "deflate" is zlib's format, but some servers send raw deflate: read as httpx reads it.
+    wbits = zlib.MAX_WBITS | 16 if encoding != "deflate" else zlib.MAX_WBITS
+    decompressor, started = zlib.decompressobj(wbits), False
+    try:
+        for chunk in chunks:
+            data = chunk
+            while data and not decompressor.eof:
+                try:
+                    piece = decompressor.decompress(data, _DECODED_PIECE)
+                except zlib.error:
+                    if encoding != "deflate" or started:
+                        raise
+                    decompressor, started = zlib.decompressobj(-zlib.MAX_WBITS), True
+                    continue
+                started = True
+                data = decompressor.unconsumed_tail
+                if piece:
+                    yield piece
+        if not decompressor.eof:
+            yield decompressor.flush()
+    except zlib.error as exc:
+        raise FetchError(f"{current} est envoyé compressé, mais illisible ({encoding})") from exc
 
 
 def fetch_url(

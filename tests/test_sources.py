@@ -126,6 +126,18 @@ class StubDNS:
         return script[min(self.asked.count(host), len(script)) - 1]
 
 
+class _Streamed(httpx.SyncByteStream):
+    """A body as a server sends it: streamed as it is, compressed or not (a `content=` response
+    is read, and decoded, before the fetching code sees it)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def __iter__(self):
+        for start in range(0, len(self.body), 65_536):
+            yield self.body[start : start + 65_536]
+
+
 def recording_transport(pages: dict[str, tuple[int, dict, bytes]]) -> tuple[httpx.MockTransport, list]:
     """A transport that answers by Host header and path, recording where each request went."""
     requests: list[httpx.Request] = []
@@ -133,7 +145,7 @@ def recording_transport(pages: dict[str, tuple[int, dict, bytes]]) -> tuple[http
     def handle(request: httpx.Request) -> httpx.Response:
         requests.append(request)
         status, headers, body = pages[request.headers["host"] + request.url.path]
-        return httpx.Response(status, headers=headers, content=body)
+        return httpx.Response(status, headers=headers, stream=_Streamed(body))
 
     return httpx.MockTransport(handle), requests
 
@@ -213,3 +225,55 @@ def test_sizes_in_messages_are_written_as_french_writes_numbers(tmp_path):
         read_file(big, max_bytes=1_000)
     assert str(refused.value) == "dossier.txt fait 40\u202f000 octets, au-delà de la limite de 1\u202f000 octets"
     assert [french(0.1, 1), french_minutes(1.5), french_minutes(30)] == ["0,1", "1,5", "30"]
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, compresslevel=9)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("gzip", _gzip),
+        ("deflate", __import__("zlib").compress),  # zlib's format, as "deflate" says
+        ("deflate", lambda data: __import__("zlib").compress(data, wbits=-15)),  # raw deflate, as some servers send
+        ("gzip, gzip", lambda data: _gzip(_gzip(data))),
+        ("identity", lambda data: data),
+    ],
+)
+def test_a_compressed_page_is_read(encoding, encode):
+    headers = HTML | {"content-encoding": encoding}
+    transport, _ = recording_transport({"news.example/article": (200, headers, encode(ARTICLE_PAGE.encode()))})
+    dns = StubDNS({"news.example": [[PUBLIC]]})
+    document = fetch_url(
+        "https://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport
+    )
+    assert "32 voix contre 11" in document.text
+
+
+def test_a_page_compressed_twice_is_refused_past_the_cap_without_inflating_it_whole():
+    import tracemalloc
+
+    bomb = _gzip(_gzip(b"\0" * 200_000_000))  # 200 MB in a few hundred kilobytes, then in a few hundred bytes
+    assert len(bomb) < 10_000
+    headers = HTML | {"content-encoding": "gzip, gzip"}
+    transport, _ = recording_transport({"news.example/bomb": (200, headers, bomb)})
+    dns = StubDNS({"news.example": [[PUBLIC]]})
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputTooLarge):
+            fetch_url("https://news.example/bomb", timeout=30, max_bytes=1_000_000, resolver=dns, transport=transport)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000  # httpx's own decoding held the 200 MB at once
+
+
+def test_a_compression_that_cannot_be_read_is_refused():
+    headers = HTML | {"content-encoding": "br"}
+    transport, _ = recording_transport({"news.example/article": (200, headers, b"\x1b\x00\x00")})
+    dns = StubDNS({"news.example": [[PUBLIC]]})
+    with pytest.raises(FetchError, match="compressé"):
+        fetch_url("https://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
