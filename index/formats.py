@@ -116,17 +116,31 @@ def parse_document(data: bytes, suffix: str, *, name: str | None, source: str | 
 
 # The XML a Word or OpenDocument file may unpack to. It compresses a hundredfold or more: a
 # 9 KB file of empty paragraphs unpacks to 4 MB, which took 318 MB of memory to read. An
-# article's, even a long report's, is well under (its pictures are not counted).
+# article's, even a long report's, is well under (its pictures are not counted). A part's
+# relationships (`.rels`) are XML too, and read as such.
 MAX_UNPACKED_XML_BYTES = 5_000_000
+# Everything the file may unpack to, pictures included: the readers load every part (python-docx
+# each part the document refers to, odfpy each one its manifest lists), and a 1 MB file whose
+# "picture" unpacked to 1 GB of zeros took 2 GB of memory. Pictures barely compress: a file of
+# the 20 MB Telegram serves bots unpacks to about as much.
+MAX_UNPACKED_BYTES = 50_000_000
+_MARKUP_SUFFIXES = (".xml", ".rels")
 
 
 def _check_unpacked_size(data: bytes, suffix: str) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # sizes as declared: reading stops there
-        unpacked = sum(info.file_size for info in archive.infolist() if info.filename.lower().endswith(".xml"))
-    if unpacked > MAX_UNPACKED_XML_BYTES:
+        parts = archive.infolist()
+    markup = sum(info.file_size for info in parts if info.filename.lower().endswith(_MARKUP_SUFFIXES))
+    unpacked = sum(info.file_size for info in parts)
+    if markup > MAX_UNPACKED_XML_BYTES:
         raise InputTooLarge(
-            f"le document {suffix} se décompresse en {french(unpacked)} octets de texte balisé, au-delà de la "
+            f"le document {suffix} se décompresse en {french(markup)} octets de texte balisé, au-delà de la "
             f"limite de {french(MAX_UNPACKED_XML_BYTES)} : trop volumineux pour un article"
+        )
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputTooLarge(
+            f"le document {suffix} se décompresse en {french(unpacked)} octets, au-delà de la "
+            f"limite de {french(MAX_UNPACKED_BYTES)} : trop volumineux pour un article"
         )
 
 

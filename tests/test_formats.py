@@ -205,6 +205,64 @@ def test_a_small_file_that_unpacks_to_millions_of_paragraphs_is_refused_before_i
         parse_bytes(data, name=name, source=None, max_bytes=10**6)
 
 
+def with_part(
+    data: bytes, name: str, content: bytes, *, part: str | None = None, after: str = "", entry: str = ""
+) -> bytes:
+    """The file with one more part `name` (compressed: zeros shrink a thousandfold), and `entry`
+    written after `after` in `part` (where the document or its manifest refers to it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            kept = original.read(info)
+            if info.filename == part:
+                kept = kept.decode().replace(after, after + entry, 1).encode()
+            copy.writestr(info.filename, kept)
+        copy.writestr(name, content)
+    return out.getvalue()
+
+
+_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+_ZEROS = b"\0" * 60_000_000
+
+
+@pytest.mark.parametrize(
+    ("document", "name"),
+    [
+        (
+            lambda: with_part(
+                make_docx(BLOCKS),
+                "word/media/image1.png",
+                _ZEROS,
+                part="word/_rels/document.xml.rels",
+                after='<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
+                entry=f'<Relationship Id="rIdBig" Type="{_IMAGE}" Target="media/image1.png"/>',
+            ),
+            "image.docx",
+        ),
+        (
+            lambda: with_part(
+                make_odt(BLOCKS),
+                "Pictures/big.png",
+                _ZEROS,
+                part="META-INF/manifest.xml",
+                after="<manifest:file-entry",
+                entry=' manifest:full-path="Pictures/big.png" manifest:media-type="image/png"/><manifest:file-entry',
+            ),
+            "image.odt",
+        ),
+        (  # a relationships part is XML, read as such
+            lambda: repacked(make_docx(BLOCKS), "word/_rels/document.xml.rels", "?>", " " * 6_000_000),
+            "relations.docx",
+        ),
+    ],
+)
+def test_a_small_file_whose_picture_or_relationships_unpack_to_megabytes_is_refused_before_it_is_read(document, name):
+    data = document()
+    assert len(data) < 200_000
+    with pytest.raises(InputTooLarge, match="décompresse"):
+        parse_bytes(data, name=name, source=None, max_bytes=10**6)
+
+
 def test_a_text_file_written_on_windows_is_read():
     data = "titre: Élections à Montréal\n\nLes électeurs ont élu leur maire dimanche, à 52 %.".encode("cp1252")
     document = parse_bytes(data, name="elections.txt", source=None, max_bytes=10**6)
