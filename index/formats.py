@@ -15,6 +15,7 @@ import io
 import logging
 import re
 import statistics
+import time
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -163,7 +164,7 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
         raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
-    pages = [(page.extract_text() or "").replace("\r", "\n") for page in reader.pages]
+    pages = _pdf_pages(reader)
     if sum(len(p.strip()) for p in pages) < 20 * max(len(pages), 1) and sum(len(p.split()) for p in pages) < 20:
         raise UnsupportedInput(
             "ce PDF ne contient pas de texte (document numérisé ?) : seuls les PDF dont le texte est "
@@ -176,6 +177,35 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
         date=None if _printed_by_a_browser(info) else _pdf_date(info.get("/CreationDate")),
     )
     return _pdf_text(pages), metadata
+
+
+# What reading a PDF's text may cost. pypdf bounds each page (a stream's size, its operators, the
+# forms it draws), not a document: pages may share one stream, and a 4 KB file of five pages
+# sharing a 1 MB stream of text took 9 s to read (a thousand such pages, hours). An article's
+# pages, even a long report's, hold a few tens of kilobytes of drawing each.
+PDF_MAX_CONTENT_BYTES = 25_000_000
+PDF_MAX_SECONDS = 90.0
+
+
+def _pdf_pages(reader) -> list[str]:
+    """Each page's text, within `PDF_MAX_CONTENT_BYTES` of drawing instructions in all (a page's
+    own, counted at each page that draws them) and `PDF_MAX_SECONDS` of reading."""
+    started, drawn, pages = time.monotonic(), 0, []
+    for page in reader.pages:  # measured before any is read: unpacking costs little, reading much
+        contents = page.get_contents()
+        drawn += len(contents.get_data()) if contents is not None else 0
+        if drawn > PDF_MAX_CONTENT_BYTES:
+            raise InputTooLarge(
+                f"le PDF dessine plus de {french(PDF_MAX_CONTENT_BYTES)} octets d'instructions : "
+                "trop volumineux pour un article"
+            )
+    for page in reader.pages:
+        pages.append((page.extract_text() or "").replace("\r", "\n"))
+        if time.monotonic() - started > PDF_MAX_SECONDS:
+            raise InputTooLarge(
+                f"le PDF demande plus de {PDF_MAX_SECONDS:g} secondes de lecture : trop volumineux pour un article"
+            )
+    return pages
 
 
 def _pdf_text(pages: list[str]) -> str:

@@ -1,6 +1,7 @@
 """PDF, Word and OpenDocument files, and texts written on Windows: read as a reader reads them."""
 
 import io
+import time
 import zipfile
 
 import pytest
@@ -436,3 +437,49 @@ def test_a_word_file_s_tracked_insertions_content_controls_fields_tables_and_foo
         "Notes",
         "Chiffre voté en commission des finances.",
     ]
+
+
+def pdf_of_pages_sharing_one_stream(pages: int, content: bytes) -> bytes:
+    """A PDF whose every page draws the same compressed stream: small, but each page is read."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    kids = b" ".join(b"%d 0 R" % (5 + page) for page in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 4 0 R >>"
+    ] * pages
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_small_pdf_whose_pages_draw_megabytes_is_refused_before_its_text_is_read(monkeypatch):
+    from index import formats
+
+    monkeypatch.setattr(formats, "PDF_MAX_CONTENT_BYTES", 1_000_000)
+    data = pdf_of_pages_sharing_one_stream(5, b"BT /F1 12 Tf (Bonjour le monde) Tj ET\n" * 10_000)
+    assert len(data) < 10_000  # 5 pages of 400 KB each: 2 s of reading a page
+    started = time.monotonic()
+    with pytest.raises(InputTooLarge, match="instructions"):
+        parse_bytes(data, name="bombe.pdf", source=None, max_bytes=10**6)
+    assert time.monotonic() - started < 1
+
+
+def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):
+    from index import formats
+
+    monkeypatch.setattr(formats, "PDF_MAX_SECONDS", 0.0)
+    with pytest.raises(InputTooLarge, match="secondes"):
+        parse_bytes(make_pdf(PAGES), name="rapport.pdf", source=None, max_bytes=10**6)
