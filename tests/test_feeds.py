@@ -703,3 +703,10 @@ def test_a_feed_that_carries_its_articles_whole_in_their_description_gives_them_
     carried, teaser = parse_feed(rss.encode(), "https://ouest.example/rss").entries
     assert feed_text_document(carried).text.startswith("Le conseil municipal de Rennes a adopté mardi soir")
     assert feed_text_document(teaser) is None
+
+
+def test_a_page_of_link_tags_that_never_close_is_read_in_linear_time():
+    page = '<link rel="alternate" type="application/rss+xml" href="/rss">' + "<link " * 40_000
+    started = time.monotonic()
+    assert declared_feeds(page, "https://gazette.example/") == ["https://gazette.example/rss"]
+    assert time.monotonic() - started < 1  # 6.7 s when each "<link" was read to the page's end
