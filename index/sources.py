@@ -272,7 +272,10 @@ def fetch(
         # An explicit transport: no proxy from the environment, so requests go to the checked
         # address and nowhere else (certificate settings from the environment still apply).
         transport = transport or httpx.HTTPTransport()
-        with httpx.Client(transport=transport, headers={"User-Agent": USER_AGENT}) as client:
+        # Only the encodings `_decoded` inflates piece by piece (httpx would offer brotli and
+        # zstd too, were their packages installed, and decode them whole).
+        asked = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
+        with httpx.Client(transport=transport, headers=asked) as client:
             for _ in range(_MAX_REDIRECTS + 1):
                 target = _resolve_checked(current, allow_private, resolver)
                 with contextlib.closing(_send(client, current, target, deadline, headers or {})) as response:
