@@ -155,3 +155,22 @@ def test_the_outcome_of_long_work_stays_shown_after_a_progress_line_retried_on_a
     with FakeTelegram(TOKEN) as telegram:
         assert asyncio.run(scenario(telegram)) == "✅ Ajouté"
         assert telegram.calls_to("editMessageText")[-1].params["text"] == "✅ Ajouté"
+
+
+class LeakingLibrary(FailingLibrary):
+    """Fails with an error that quotes a Bot API address, the bot's token in it."""
+
+    def ingest(self, documents, progress=None):
+        raise RuntimeError(f"https://api.telegram.org/file/bot{TOKEN}/documents/file_7.pdf: connection reset")
+
+
+def test_the_admins_note_on_a_failure_never_shows_the_bot_s_token(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, LeakingLibrary(), tmp_path) as (application, _):
+            await handle(application, private_message(USER, "/ingest Le castor revient dans la vallée du Rhône."))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        [note] = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
+        assert "connection reset" in note and TOKEN not in note and "&lt;token&gt;" in note
+        assert not telegram.refused  # valid Telegram HTML

@@ -29,7 +29,8 @@ async def report_failure(context: Context, error: BaseException) -> None:
     log.error("error while handling an update", exc_info=error)
     settings = context.service.settings
     if settings.notify_admins_on_error and note_is_due(context.bot_data, error, time.monotonic()):
-        note = msg.failure_note_html(error)
+        token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+        note = msg.failure_note_html(error, token)  # never the token, as in the log (an error may quote a URL)
         for admin in settings.admin_user_ids:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_message(admin, note)

@@ -435,6 +435,8 @@ def ingest_error_html(reason: str) -> str:
     return error_html(f"Je n'ai pas pu ajouter cet article : {reason}")
 
 
-def failure_note_html(error: BaseException) -> str:
-    """The short note admins get when a handler fails (the traceback is in the log)."""
-    return error_html(f"Erreur dans le bot : {type(error).__name__}: {error}")
+def failure_note_html(error: BaseException, secret: str = "") -> str:
+    """The short note admins get when a handler fails (the traceback is in the log), `secret`
+    (the bot's token, which an error may quote in a Bot API address) written "<token>"."""
+    said = f"Erreur dans le bot : {type(error).__name__}: {error}"
+    return error_html(said.replace(secret, "<token>") if secret else said)
