@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from pathlib import PurePath
 from urllib.parse import quote as quote_url
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot.native_libraries import Computing
 from index.article_questions import Detail
+from index.cleaning import ENTRY_TIME
 from index.library import Answer, LibraryStats, Result
 from index.numbers import french
 from index.store import ArticleRow
@@ -106,23 +108,31 @@ def link_of(article: ArticleRow) -> str | None:
     return article.url or (article.source if article.source and "://" in article.source else None)
 
 
-# A quote longer than this many words is linked by its first and last words (textStart,
-# textEnd), which browsers match as a range: the link stays short whatever the quote.
+# A quote longer than this many words, or of more than one paragraph, is linked by its first
+# and last words (textStart, textEnd), which browsers match as a range: the link stays short
+# whatever the quote.
 FRAGMENT_WORDS = 8
 FRAGMENT_EDGE_WORDS = 4
+# What opens a paragraph of the text read but not of the page's: a list item's mark (the
+# extractor writes a page's <li> as "- …") and a live report's entry time ("16h45 – …",
+# `index.cleaning.ENTRY_TIME`), which the page shows apart.
+_NOT_ON_PAGE = re.compile(rf"{ENTRY_TIME.pattern}|^[-–—•·*]\s")
 
 
 def quote_link(url: str, quote: str) -> str:
     """`url` with a text fragment (`#:~:text=…`): browsers that support it scroll to the
     quote and highlight it; others open the page as usual. Each term is percent-encoded,
-    `-`, `,` and `&` included, since they are the directive's own syntax."""
-    words = quote.split()
-    if not words:
+    `-`, `,` and `&` included, since they are the directive's own syntax. A browser matches
+    each term within one block of the page (WICG Text Fragments, "find a range from a text
+    directive"): a quote of several paragraphs is linked by the first words of its first and
+    the last words of its last, never by words on both sides of a paragraph's end."""
+    paragraphs = [words for line in quote.split("\n") if (words := _NOT_ON_PAGE.sub("", line.strip()).split())]
+    if not paragraphs:
         return url
-    if len(words) <= FRAGMENT_WORDS:
-        directive = _fragment_term(" ".join(words))
+    if len(paragraphs) == 1 and len(paragraphs[0]) <= FRAGMENT_WORDS:
+        directive = _fragment_term(" ".join(paragraphs[0]))
     else:
-        start, end = words[:FRAGMENT_EDGE_WORDS], words[-FRAGMENT_EDGE_WORDS:]
+        start, end = paragraphs[0][:FRAGMENT_EDGE_WORDS], paragraphs[-1][-FRAGMENT_EDGE_WORDS:]
         directive = f"{_fragment_term(' '.join(start))},{_fragment_term(' '.join(end))}"
     base, _, fragment = url.partition("#")
     fragment = fragment.split(":~:", 1)[0]  # a link that already had a directive gets ours instead

@@ -239,6 +239,11 @@ def clean_blocks(text: str) -> list[Block]:
     return blocks
 
 
+# What `_entry_block` puts before a live report's entry: its time, which the page shows apart
+# (a link to the page at a quote leaves it out: `bot.replies.quote_link`).
+ENTRY_TIME = re.compile(r"^\d{1,2} ?[hH:] ?\d{2} – ")
+
+
 def _entry_block(kind: str, text: str, entry_time: str | None) -> Block:
     return Block(kind, f"{entry_time} – {text}" if entry_time else text)
 
