@@ -121,6 +121,16 @@ def test_a_very_long_passage_is_trimmed_around_the_quote():
     assert len(text) <= 1500 + 4 and text.startswith("… ") and text.endswith(" …")
 
 
+def test_a_quote_longer_than_the_excerpt_is_cut_as_the_passage_writes_it():
+    """What is shown in bold is the passage's own text, paragraph breaks kept, its "…" after it."""
+    passage = "Avant. " + "Premier paragraphe du discours tenu hier.\n\nSecond paragraphe. " * 10 + "Fin."
+    start = len("Avant. ")
+    text, bold_start, bold_end = fmt.excerpt(passage, start, len(passage), 150)
+    shown = text[bold_start:bold_end]
+    assert passage[start : start + len(shown)] == shown and "\n\n" in shown
+    assert len(text) <= 150 + 2 and text.startswith("… ") and text.endswith(" …") and text[bold_end:] == " …"
+
+
 @pytest.mark.parametrize("page", [0, 1, 2])
 def test_every_page_of_articles_is_valid_html(page):
     articles = [article(id=i, title=f"Article <{i}> & co") for i in range(1, 21)]

@@ -170,13 +170,16 @@ def safe_link(url: str | None) -> str | None:
 
 def excerpt(passage: str, start: int, end: int, limit: int = PASSAGE_LIMITS[0]) -> tuple[str, int, int]:
     """The passage, trimmed around the quote (with …) when longer than `limit`; a quote
-    longer than `limit` is itself shortened."""
+    longer than `limit` is itself cut, at a word's end when one is near, its "…" after it:
+    what is shown of the quote is always the passage's own text."""
     if len(passage) <= limit:
         return passage, start, end
     if end - start > limit:
-        quote = shorten(passage[start:end], limit)
+        kept = passage[start : start + limit - 2]
+        space = max(kept.rfind(" "), kept.rfind("\n"))
+        kept = (kept[:space] if space > limit * 0.6 else kept).rstrip()
         prefix = "… " if start > 0 else ""
-        return prefix + quote, len(prefix), len(prefix) + len(quote)
+        return f"{prefix}{kept} …", len(prefix), len(prefix) + len(kept)
     room = limit - (end - start)
     left = max(start - room // 2, 0)
     right = min(end + (room - (start - left)), len(passage))
