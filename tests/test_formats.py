@@ -182,14 +182,7 @@ def test_a_word_file_a_program_wrote_without_properties_has_no_author_or_date_fr
 
 def repacked(data: bytes, part: str, after: str, padding: str) -> bytes:
     """The same zip with `padding` put after `after` in its `part`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
-        for info in original.infolist():
-            content = original.read(info)
-            if info.filename == part:
-                content = content.decode().replace(after, after + padding, 1).encode()
-            copy.writestr(info.filename, content)
-    return out.getvalue()
+    return with_part(data, None, b"", part=part, after=after, entry=padding)
 
 
 @pytest.mark.parametrize(
@@ -207,10 +200,10 @@ def test_a_small_file_that_unpacks_to_millions_of_paragraphs_is_refused_before_i
 
 
 def with_part(
-    data: bytes, name: str, content: bytes, *, part: str | None = None, after: str = "", entry: str = ""
+    data: bytes, name: str | None, content: bytes, *, part: str | None = None, after: str = "", entry: str = ""
 ) -> bytes:
-    """The file with one more part `name` (compressed: zeros shrink a thousandfold), and `entry`
-    written after `after` in `part` (where the document or its manifest refers to it)."""
+    """The file with one more part `name` if given (compressed: zeros shrink a thousandfold), and
+    `entry` written after `after` in `part` (where the document or its manifest refers to it)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in original.infolist():
@@ -218,7 +211,8 @@ def with_part(
             if info.filename == part:
                 kept = kept.decode().replace(after, after + entry, 1).encode()
             copy.writestr(info.filename, kept)
-        copy.writestr(name, content)
+        if name is not None:
+            copy.writestr(name, content)
     return out.getvalue()
 
 
