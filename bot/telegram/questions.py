@@ -168,7 +168,7 @@ async def _replied_answer(message: Message, context: Context) -> StoredAnswer | 
     sent in reply to it follows what it was about ("Et en 2020 ?" under an answer of the day
     before, or under another member's in a group), rather than its asker's latest question."""
     replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+    if replied is None or not _sent_by_us(replied, context):
         return None
     markup = replied.reply_markup
     buttons = [button for row in markup.inline_keyboard for button in row] if markup else []
@@ -323,7 +323,7 @@ def _replied_question(message: Message, context: Context) -> str:
     replied = message.reply_to_message
     if replied is None or _posted_through_us(replied, context):
         return ""
-    if replied.from_user is not None and replied.from_user.id == context.bot.id:
+    if _sent_by_us(replied, context):
         return ""
     return replied.text or ""
 
@@ -360,6 +360,11 @@ def without_mention(text: str, mention: str) -> str:
     return re.sub(r"[^\S\n]+", " ", text).strip()
 
 
+def _sent_by_us(message: Message, context: Context) -> bool:
+    """Whether `message` is one of the bot's own (an answer, a hint)."""
+    return message.from_user is not None and message.from_user.id == context.bot.id
+
+
 def _posted_through_us(message: Message, context: Context) -> bool:
     """Whether `message` was posted from our inline results (`@bot question`, a result chosen)."""
     return message.via_bot is not None and message.via_bot.id == context.bot.id
@@ -382,5 +387,5 @@ async def on_group_text(update: Update, context: Context) -> None:
     if mentions:
         asked = without_mention(message.text, mentions[0])
         await answer_question(update, context, asked or _replied_question(message, context))
-    elif replied and replied.from_user and replied.from_user.id == context.bot.id:
+    elif replied and _sent_by_us(replied, context):
         await answer_question(update, context, message.text)
