@@ -54,15 +54,20 @@ class StoredAnswer:
     question: str
     pages: tuple[StoredPage, ...]
     results: tuple[ShownResult, ...]
-    # What the conversation was about after it, and where its first quote ends: its
-    # "📖 La suite" button reads on from there (None: no such button).
-    topic: Topic | None = None
+    # What the conversation was about after it (with where its first quote ends): a question
+    # sent in reply to it follows it (`bot.telegram.questions`), whoever asks and however late.
+    conversation: Topic | None = None
+    # Whether the article goes on after its first quote: its "📖 La suite" button reads on.
+    says_more: bool = False
     # Whether its question meant something only after the ones before it ("La suite ?",
     # "Et en 2020 ?"): approved, it is no question of an evaluation set (`bot.feedback`).
     in_conversation: bool = False
-    # What the conversation was about after it, whether or not the article goes on: a question
-    # sent in reply to it follows it (`bot.telegram.questions`), whoever asks and however late.
-    conversation: Topic | None = None
+
+    @property
+    def read_on_from(self) -> Topic | None:
+        """The topic its "📖 La suite" button asks "La suite ?" with (None: no such button)."""
+        topic = self.conversation
+        return topic if self.says_more and topic is not None and topic.read_to is not None else None
 
 
 @dataclass(frozen=True)
@@ -137,22 +142,22 @@ class BotState:
         question: str,
         pages: Sequence[StoredPage],
         results: Sequence[ShownResult],
-        topic: Topic | None = None,
-        *,
-        in_conversation: bool = False,
         conversation: Topic | None = None,
+        *,
+        says_more: bool = False,
+        in_conversation: bool = False,
     ) -> str:
         token = secrets.token_urlsafe(12)  # 96 random bits, 16 characters
         body: dict[str, object] = {
             "pages": [{"text": p.text, "articles": [list(a) for a in p.articles]} for p in pages],
             "results": [_result_json(r) for r in results],
         }
-        if topic is not None:
-            body["topic"] = {"question": topic.question, "articles": _topic_json(topic)}
-        if in_conversation:
-            body["in_conversation"] = True
         if conversation is not None:
             body["conversation"] = {"question": conversation.question, "articles": _topic_json(conversation)}
+        if says_more:
+            body["says_more"] = True
+        if in_conversation:
+            body["in_conversation"] = True
         with self._transaction() as run:
             run(
                 "INSERT INTO answers(token, chat_id, question, body, created) VALUES (?, ?, ?, ?, ?)",
@@ -167,13 +172,14 @@ class BotState:
         chat_id, question, body = rows[0]
         data = json.loads(body)
         pages = tuple(StoredPage(p["text"], tuple((int(i), str(t)) for i, t in p["articles"])) for p in data["pages"])
-        topic, conversation = (
-            _topic(data[key]["question"], data[key]["articles"]) if key in data else None
-            for key in ("topic", "conversation")
-        )
+        # Answers saved before 2026-12-06 hold their topic as "topic", only where the article
+        # went on (and, from 2026-12-05, the same again as "conversation").
+        held = data.get("conversation") or data.get("topic")
+        conversation = _topic(held["question"], held["articles"]) if held else None
+        says_more = data.get("says_more", "topic" in data)
         results = tuple(ShownResult(**r) for r in data["results"])
         in_conversation = data.get("in_conversation", False)
-        return StoredAnswer(token, chat_id, question, pages, results, topic, in_conversation, conversation)
+        return StoredAnswer(token, chat_id, question, pages, results, conversation, says_more, in_conversation)
 
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with

@@ -44,7 +44,7 @@ def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
         navigation.append(InlineKeyboardButton("◀ Précédents", callback_data=f"{PAGE}|{answer.token}|{page - 1}"))
     if page + 1 < len(answer.pages):
         navigation.append(InlineKeyboardButton("Plus de passages ▶", callback_data=f"{PAGE}|{answer.token}|{page + 1}"))
-    if answer.topic is not None and answer.topic.read_to is not None:  # what the article says next
+    if answer.read_on_from is not None:  # what the article says next
         navigation.append(InlineKeyboardButton("📖 La suite", callback_data=f"{READ_ON}|{answer.token}|0"))
     references = [
         [InlineKeyboardButton(f"📄 {title}", callback_data=f"{ARTICLE}|{answer.token}|{article_id}")]
@@ -151,14 +151,18 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
         pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
-        # Its topic (which holds where the first quote ends) only where the article goes on: that
-        # is what gives it a "📖 La suite" button. `says_more` is True only beside a `read_to`.
-        topic = answer.topic if answer.says_more else None
         in_conversation = answer.follows or answer.read_on is not None  # "Et en 2020 ?", "La suite ?"
-        save = partial(service.state.save_answer, in_conversation=in_conversation, conversation=answer.topic)
-        token = await asyncio.to_thread(save, message.chat_id, answer.question, pages, shown, topic)
+        save = partial(service.state.save_answer, says_more=answer.says_more, in_conversation=in_conversation)
+        token = await asyncio.to_thread(save, message.chat_id, answer.question, pages, shown, answer.topic)
         stored = StoredAnswer(
-            token, message.chat_id, answer.question, tuple(pages), tuple(shown), topic, in_conversation, answer.topic
+            token,
+            message.chat_id,
+            answer.question,
+            tuple(pages),
+            tuple(shown),
+            answer.topic,
+            answer.says_more,
+            in_conversation,
         )
         await reply(message, pages[0].text, answer_markup(stored, 0))
 
@@ -255,7 +259,8 @@ async def on_read_on(update: Update, context: Context) -> None:
         return
     stored, _ = pressed
     query = update.callback_query
-    if stored.topic is None:  # an answer saved before the button existed
+    read_on_from = stored.read_on_from
+    if read_on_from is None:  # an answer saved before the button existed
         await query.answer(msg.EXPIRED, show_alert=True)
         return
     user = update.effective_user
@@ -270,7 +275,7 @@ async def on_read_on(update: Update, context: Context) -> None:
     await query.answer()
     async with typing(query.message):
         answer = await asyncio.to_thread(
-            context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, stored.topic
+            context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, read_on_from
         )
     await _send_answer(query.message, context, answer, named=False)
 
