@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import PurePath
 from urllib.parse import quote as quote_url
@@ -117,26 +119,147 @@ FRAGMENT_EDGE_WORDS = 4
 # extractor writes a page's <li> as "- …") and a live report's entry time ("16h45 – …",
 # `index.cleaning.ENTRY_TIME`), which the page shows apart.
 _NOT_ON_PAGE = re.compile(rf"{ENTRY_TIME.pattern}|^[-–—•·*]\s")
+# What ends a paragraph of the text read but is another block of the page: an embedded tweet's
+# signature, "— Name (@handle) March 16, 2020" under the tweet's words, which the reading joins
+# to them as "… — Name" (`index.cleaning`). Recognised by the em dash of Twitter's embed code
+# and a name of at most 50 characters (Twitter's limit) with no parenthesis, dash or closing
+# punctuation: a French incise that ends a paragraph ends with a sentence's punctuation. Left
+# out of the quote's terms as an entry time is; a sentence mistaken for one only ends the
+# highlight a few words early.
+_SIGNATURE = re.compile(r"(?<=\S)\s+—\s*[^\s()—][^()—]{0,49}(?<![\s.!?…»\"”])$")
+# A browser's search ignores case, and Chrome's also accents and the kind of apostrophe
+# ("find in page"): our checks of where a term occurs ignore them all, so that a term is
+# never taken for unique where a browser would find it earlier (at worst, a word longer).
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 
 
-def quote_link(url: str, quote: str) -> str:
+def quote_link(url: str, quote: str, before: str = "") -> str:
     """`url` with a text fragment (`#:~:text=…`): browsers that support it scroll to the
     quote and highlight it; others open the page as usual. Each term is percent-encoded,
     `-`, `,` and `&` included, since they are the directive's own syntax. A browser matches
     each term within one block of the page (WICG Text Fragments, "find a range from a text
     directive"): a quote of several paragraphs is linked by the first words of its first and
-    the last words of its last, never by words on both sides of a paragraph's end."""
-    paragraphs = [words for line in quote.split("\n") if (words := _NOT_ON_PAGE.sub("", line.strip()).split())]
+    the last words of its last, never by words on both sides of a paragraph's end.
+
+    `before`: what the page shows above the quote, as far as we know it (the article's title
+    and text up to the quote: `quote_context`). A browser highlights from the FIRST place on
+    the page where the start term occurs: when the quote's first words are also said earlier
+    (a standfirst that repeats the sentence, "le règlement de la Ville" twice), the start term
+    takes more of the quote's first paragraph, word by word, until it occurs nowhere before
+    the quote; the end term grows backwards alike, until the first place it occurs after the
+    start is the quote's end. That uses only the quote's own words, which must be on the page
+    for any link to work, and a longer term is read by every browser that reads fragments.
+    Only when the quote's words cannot tell it apart (a short quote, linked whole, or a first
+    paragraph said whole before) is context added, the spec's `prefix-,`: the words just
+    before the quote, in the block it continues or else the one above. A browser takes a
+    prefix only if nothing but spaces and a paragraph's end lies between it and the quote on
+    the page: what our reading left out there (a caption, a "Lire aussi") makes the browser
+    highlight nothing, which is better than highlighting the wrong place; so the prefix is a
+    last resort, and as short as will do. When nothing tells the quote apart, the link is
+    its first and last words, as without `before`."""
+    paragraphs = _page_paragraphs(quote)
     if not paragraphs:
         return url
-    if len(paragraphs) == 1 and len(paragraphs[0]) <= FRAGMENT_WORDS:
-        directive = _fragment_term(" ".join(paragraphs[0]))
-    else:
-        start, end = paragraphs[0][:FRAGMENT_EDGE_WORDS], paragraphs[-1][-FRAGMENT_EDGE_WORDS:]
-        directive = f"{_fragment_term(' '.join(start))},{_fragment_term(' '.join(end))}"
+    above = _page_paragraphs(before)
+    continued = bool(above) and not before.rstrip(" \t\u00a0").endswith("\n")  # the quote starts mid-paragraph
+    # A prefix is taken from the block above only if the page shows nothing between: not
+    # above a live report's entry, whose time the page shows before it.
+    apart = not continued and ENTRY_TIME.match(quote.strip()) is not None
+    prefix, start, end = _Page(above, paragraphs, continued, apart).directive(paragraphs)
+    terms = [_fragment_term(" ".join(prefix)) + "-"] if prefix else []
+    terms += [_fragment_term(" ".join(words)) for words in (start, end) if words]
     base, _, fragment = url.partition("#")
     fragment = fragment.split(":~:", 1)[0]  # a link that already had a directive gets ours instead
-    return f"{base}#{fragment}:~:text={directive}"
+    return f"{base}#{fragment}:~:text={','.join(terms)}"
+
+
+def quote_context(result: Result, before_passages: Mapping[int, str]) -> str:
+    """What the page of `result`'s article shows above its quote, for `quote_link`: the
+    article's title (the page's heading), its text before the passage (`before_passages`, by
+    passage id: `Library.texts_before`; nothing for an article deleted since) and the
+    passage's before the quote."""
+    before_passage = before_passages.get(result.passage_id, "")
+    return f"{result.article.title}\n\n{before_passage}{result.passage[: result.quote_start]}"
+
+
+def _page_paragraphs(text: str) -> list[list[str]]:
+    """The words of each paragraph of `text` as the page shows them: without what the
+    reading added before a paragraph (`_NOT_ON_PAGE`) or after it (`_SIGNATURE`)."""
+    lines = (_NOT_ON_PAGE.sub("", line.strip()) for line in text.split("\n"))
+    return [words for line in lines if (words := _SIGNATURE.sub("", line).split())]
+
+
+class _Page:
+    """The text a browser searches for a quote's terms, as far as we know it: the blocks
+    above the quote, then the quote's, one a line (a term never spans two), folded as the
+    browser's search compares (`_fold`)."""
+
+    def __init__(self, above: list[list[str]], quote: list[list[str]], continued: bool, apart: bool) -> None:
+        """`continued`: the quote starts inside the last block `above`; `apart`: the page
+        shows something between the block above and the quote (no prefix from it)."""
+        head = _fold("\n".join(" ".join(words) for words in above) + (" " if continued else "\n")) if above else ""
+        self.text = head + _fold("\n".join(" ".join(words) for words in quote))
+        self.at = len(head)  # where the quote starts
+        # What a prefix may take: the words before the quote in its block, or the block above.
+        self.context = above[-1] if above and not apart else []
+
+    def directive(self, quote: list[list[str]]) -> tuple[list[str], list[str], list[str]]:
+        """The words of the link's prefix, start and end terms (each may be empty but the
+        start): see `quote_link`."""
+        first, last, alone = quote[0], quote[-1], len(quote) == 1
+        if alone and len(first) <= FRAGMENT_WORDS:  # linked whole
+            for taken in range(len(self.context) + 1):
+                prefix = self.context[len(self.context) - taken :]
+                if self._start_end(prefix, first) is not None:
+                    return prefix, first, []
+            return [], first, []
+        edge = FRAGMENT_EDGE_WORDS
+        for count in range(min(edge, len(first)), len(first) + 1):  # the quote's own words first
+            after = self._start_end([], first[:count])
+            if after is not None and alone and count == len(first):
+                return [], first, []  # unique only whole: linked whole
+            if after is not None and (end := self._end(after, last[count:] if alone else last)):
+                return [], first[:count], end
+        start = first[:edge]
+        for taken in range(1, len(self.context) + 1):
+            prefix = self.context[len(self.context) - taken :]
+            after = self._start_end(prefix, start)
+            if after is not None and (end := self._end(after, last[len(start) :] if alone else last)):
+                return prefix, start, end
+        return [], start, last[-edge:]
+
+    def _start_end(self, prefix: list[str], start: list[str]) -> int | None:
+        """Where the browser's first match of `start` (right after `prefix`) ends, if it is the
+        quote's start; None if it is elsewhere."""
+        pattern = f"(?P<start>{_term_pattern(start)})"
+        if prefix:  # only spaces, or a block's end, between (the spec's "next non-whitespace position")
+            pattern = _term_pattern(prefix, bounded_end=False) + "[ \n]" + pattern
+        found = re.search(pattern, self.text)
+        return found.end("start") if found is not None and found.start("start") == self.at else None
+
+    def _end(self, after: int, words: list[str]) -> list[str]:
+        """The fewest last `words` (`FRAGMENT_EDGE_WORDS` at least) that the browser, searching
+        from `after`, finds first at the quote's end; [] when none does."""
+        for count in range(min(FRAGMENT_EDGE_WORDS, len(words)), len(words) + 1):
+            found = re.compile(_term_pattern(words[-count:])).search(self.text, after) if count else None
+            if found is not None and found.end() == len(self.text):
+                return words[-count:]
+        return []
+
+
+def _term_pattern(words: list[str], *, bounded_end: bool = True) -> str:
+    """A term as the browser matches it: folded, starting (and, `bounded_end`, ending) at a
+    word's boundary (the spec's "word start/end bounded")."""
+    term = _fold(" ".join(words))
+    opens = r"(?<!\w)" if re.match(r"\w", term) else ""
+    closes = r"(?!\w)" if bounded_end and re.search(r"\w$", term) else ""
+    return opens + re.escape(term) + closes
+
+
+def _fold(text: str) -> str:
+    """`text` as a browser's search compares it (`_APOSTROPHES`): without case or accents."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
+    return "".join(character for character in decomposed if not unicodedata.combining(character))
 
 
 def _fragment_term(text: str) -> str:
