@@ -89,7 +89,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     empty = not any(a.results for a in answers) and library.stats().articles == 0
     for answer in answers:
         if args.json:
-            _print_json(replies.answer_json(answer, settings.sure_answer_threshold))
+            before_passages = library.texts_before([r.passage_id for r in answer.results])  # for the links
+            _print_json(replies.answer_json(answer, settings.sure_answer_threshold, before_passages))
         else:
             if len(answers) > 1:
                 print(f"? {answer.question}")

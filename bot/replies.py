@@ -432,7 +432,9 @@ def format_article_card(article: ArticleRow) -> str:
     return "\n".join(f"    {line}" for line in lines)
 
 
-def answer_json(answer: Answer, sure_from: float) -> dict:
+def answer_json(answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None) -> dict:
+    """`ask --json`'s object for `answer`; `before_passages`: each passage's article before
+    it (`Library.texts_before`), for links that land on the quote (`quote_link`)."""
     return {
         "question": answer.question,
         "found": answer.found,
@@ -452,7 +454,9 @@ def answer_json(answer: Answer, sure_from: float) -> dict:
                 "source": r.article.source or r.article.url,
                 "passage": r.passage,
                 "quote": r.quote,
-                "link": quote_link(link, r.quote) if (link := link_of(r.article)) else None,
+                "link": quote_link(link, r.quote, quote_context(r, before_passages or {}))
+                if (link := link_of(r.article))
+                else None,
             }
             for r in answer.results
         ],

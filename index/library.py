@@ -360,6 +360,18 @@ class Library:
         with store.read():
             return {a.row.id: (a.row, a.text) for a in store.stored_articles(list(article_ids))}
 
+    def texts_before(self, passage_ids: Sequence[int]) -> dict[int, str]:
+        """The text of each passage's article before the passage (of those still in the
+        library), by passage id: what a page shows above a quote from it, which a link to the
+        quote must not be mistaken for. One read of the passages and their articles' texts, by
+        their keys: an answer's few, whatever the library's size."""
+        store = self._current().store
+        with store.read():
+            passages = store.get_passages(list(passage_ids))
+            articles = sorted({p.article_id for p in passages.values()})
+            texts = {a.row.id: a.text for a in store.stored_articles(articles)} if articles else {}
+        return {i: texts[p.article_id][: p.start] for i, p in passages.items() if p.article_id in texts}
+
     def articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         store = self._current().store
         with store.read():

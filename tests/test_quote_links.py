@@ -4,12 +4,17 @@ and highlight, encoded so that no quote can break the link or its directive."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from html import escape
 from urllib.parse import unquote
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.replies import FRAGMENT_EDGE_WORDS, FRAGMENT_WORDS, quote_link
+from bot.replies import FRAGMENT_EDGE_WORDS, FRAGMENT_WORDS, answer_json, quote_link
+from bot.telegram.inline import inline_results
+from bot.telegram.messages import answer_pages
+from index.documents import Block, Document
 
 
 def directive(link: str) -> list[str]:
@@ -254,3 +259,37 @@ def test_an_embedded_tweet_s_signature_is_left_out_of_the_terms():
     # A sentence's own dash, or a paragraph ending on its punctuation, stays.
     assert directive(quote_link(URL, "Il a gagné — de peu.")) == ["Il a gagné — de peu."]
     assert directive(quote_link(URL, "Lorient 1 - Lyon 0")) == ["Lorient 1 - Lyon 0"]
+
+
+def test_an_answer_s_links_land_on_its_quotes_in_their_articles(fast_library):
+    """The answer's links are made with what the stored article says above each quote
+    (`Library.texts_before`, read once for the answer): the quote whose first words the
+    standfirst says too is highlighted where it is, in `ask --json` as in the bot."""
+    paragraphs = [
+        "Le règlement de la Ville interdit désormais les trottinettes sur les trottoirs.",
+        *(
+            f"Le conseil municipal en a débattu pendant {n} heures, entre élus de la majorité et de l'opposition, "
+            "sans que les commerçants du quartier soient consultés sur les horaires de livraison."
+            for n in range(2, 6)
+        ),
+        "Le règlement de la Ville interdit désormais les trottinettes sur les trottoirs du centre, sauf la nuit.",
+    ]
+    title = "Trottinettes : la Ville serre la vis"
+    document = Document(title, tuple(Block("paragraph", p) for p in paragraphs), url=URL)
+    fast_library.ingest([document])
+    answer = fast_library.ask("trottinettes trottoirs du centre la nuit", top_k=3, mode="lexical")
+    before_passages = fast_library.texts_before([r.passage_id for r in answer.results])
+    result = next(r for r in answer.results if r.quote.endswith("sauf la nuit."))
+    text = "\n\n".join(paragraphs)
+    assert before_passages[result.passage_id] and text.startswith(before_passages[result.passage_id] + result.passage)
+    page = [title, *paragraphs]
+    link = next(r["link"] for r in answer_json(answer, 0.5, before_passages)["results"] if r["quote"] == result.quote)
+    assert highlight(page, link) == last_place(page, result.quote)
+    without = next(r["link"] for r in answer_json(answer, 0.5)["results"] if r["quote"] == result.quote)
+    assert highlight(page, without) != last_place(page, result.quote)
+    # The bot's answer, and an inline result, carry the same link.
+    pages = answer_pages(answer, 5, 0.5, before_passages)
+    assert any(f'href="{escape(link)}"' in page.text for page in pages)
+    found = replace(answer, found=True)  # however sure the test's hashed vectors make it
+    chosen = next(r for r in inline_results(found, 0.5, before_passages) if r["id"] == str(result.passage_id))
+    assert f'href="{escape(link)}"' in chosen["text"]

@@ -11,11 +11,19 @@ once however far it is typed on (`bot.telegram.inline_typing`)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
 from bot.chat_input import holds_words
-from bot.replies import NOTHING_TO_READ_ON, WHICH_ARTICLE, answered_articles, detail_sentence, is_unsure
+from bot.replies import (
+    NOTHING_TO_READ_ON,
+    WHICH_ARTICLE,
+    answered_articles,
+    detail_sentence,
+    is_unsure,
+    quote_context,
+)
 from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -25,9 +33,10 @@ from index.library import Answer
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
 
 
-def inline_results(answer: Answer, sure_from: float) -> list[dict]:
+def inline_results(answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
-    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD)."""
+    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD); `before_passages`:
+    each passage's article before it (`Library.texts_before`), for links that land on the quote."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
     if answer.detail is not None:  # "Qui a écrit l'article sur le castor ?": the article's card
         return _detail_results(answer, answer.detail)
@@ -54,7 +63,7 @@ def inline_results(answer: Answer, sure_from: float) -> list[dict]:
             "id": str(result.passage_id),
             "title": msg.title_of(result.article, 100),
             "description": mark + msg.shorten(result.quote, 200),
-            "text": msg.inline_quote_html(result),
+            "text": msg.inline_quote_html(result, quote_context(result, before_passages or {})),
         }
         for result in answer.results
     ]
@@ -116,7 +125,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
             await query.answer([], cache_time=0, is_personal=True, button=_help_button(msg.INLINE_SLOW_DOWN))
             return
         answer = await asyncio.to_thread(service.library.ask, question, service.settings.top_k)
-        results = inline_results(answer, service.settings.sure_answer_threshold)
+        shown = [r.passage_id for r in answer.results] if answer.found and answer.detail is None else []
+        before_passages = await asyncio.to_thread(service.library.texts_before, shown) if shown else {}
+        results = inline_results(answer, service.settings.sure_answer_threshold, before_passages)
         await asyncio.to_thread(service.state.cache_inline, cache_key(question), results)
     await query.answer(_articles(results), cache_time=seconds)
 

@@ -5,6 +5,7 @@ passages, never inside a tag: fields are shortened as plain text, then escaped."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -21,6 +22,7 @@ from bot.replies import (
     passages,
     plural,
     quotation_body,
+    quote_context,
     quote_link,
     respelled_note,
     shorten,
@@ -192,28 +194,40 @@ def excerpt(passage: str, start: int, end: int, limit: int = PASSAGE_LIMITS[0]) 
 
 
 def reference_html(
-    article: ArticleRow, quote: str | None = None, *, linked: bool = True, title_chars: int = TITLE_CHARS
+    article: ArticleRow,
+    quote: str | None = None,
+    *,
+    linked: bool = True,
+    title_chars: int = TITLE_CHARS,
+    before: str = "",
 ) -> str:
-    """Title, date and source link; with a `quote`, the link opens the page at the quote.
-    `linked` False and a shorter `title_chars`: for a message left with little room."""
+    """Title, date and source link; with a `quote`, the link opens the page at the quote
+    (`before`: what the page says above it, `replies.quote_context`, so that the link is not
+    mistaken for the same words said earlier). `linked` False and a shorter `title_chars`: for
+    a message left with little room."""
     parts = [f"<i>{e(title_of(article, title_chars))}</i>"]
     if date := french_date(article.date):
         parts.append(e(date))
     url = link_of(article) if linked else None
-    link = (safe_link(quote_link(url, quote)) if quote else None) or safe_link(url) if url else None
+    link = (safe_link(quote_link(url, quote, before)) if quote else None) or safe_link(url) if url else None
     if link:
         parts.append(f'<a href="{link}">source</a>')
     return " — ".join(parts)
 
 
 def result_html(
-    result: Result, limit: int = PASSAGE_LIMITS[0], *, linked: bool = True, title_chars: int = TITLE_CHARS
+    result: Result,
+    limit: int = PASSAGE_LIMITS[0],
+    *,
+    linked: bool = True,
+    title_chars: int = TITLE_CHARS,
+    before: str = "",
 ) -> str:
     """The passage (trimmed to `limit` around the quote) with the quote in bold, then its
-    reference (`linked`, `title_chars`: as `reference_html` takes them)."""
+    reference (`linked`, `title_chars`, `before`: as `reference_html` takes them)."""
     text, start, end = excerpt(result.passage, result.quote_start, result.quote_end, limit)
     quoted = e(text[:start]) + "<b>" + e(text[start:end]) + "</b>" + e(text[end:])
-    reference = reference_html(result.article, result.quote, linked=linked, title_chars=title_chars)
+    reference = reference_html(result.article, result.quote, linked=linked, title_chars=title_chars, before=before)
     return f"<blockquote expandable>{quoted}</blockquote>\n{reference}"
 
 
@@ -223,11 +237,14 @@ class AnswerPage:
     results: list[Result]
 
 
-def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[AnswerPage]:
+def answer_pages(
+    answer: Answer, per_page: int, sure_from: float, before_passages: Mapping[int, str] | None = None
+) -> list[AnswerPage]:
     """The answer's results as messages of at most `per_page` passages, each within
     Telegram's limit; a passage that does not fit starts the next page, and one that
     does not fit a page alone is shown shorter. Below `sure_from` (SURE_ANSWER_THRESHOLD),
-    marked uncertain."""
+    marked uncertain. `before_passages`: each passage's article before it
+    (`Library.texts_before`), for links that land on their quotes."""
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     notes = ""  # under the question (and its page number), on every page
     if answer.follows and answer.topic is not None:  # say what it was read with
@@ -237,7 +254,7 @@ def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[Answer
     if is_unsure(answer, sure_from):
         notes += f"\n<i>{e(UNSURE_HEADER)}</i>"
     room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
-    blocks = [_fitting_block(result, room) for result in answer.results]
+    blocks = [_fitting_block(result, room, quote_context(result, before_passages or {})) for result in answer.results]
     pages: list[AnswerPage] = []
     current: list[tuple[Result, str]] = []
 
@@ -257,12 +274,12 @@ def answer_pages(answer: Answer, per_page: int, sure_from: float) -> list[Answer
     return pages
 
 
-def _fitting_block(result: Result, room: int) -> str:
+def _fitting_block(result: Result, room: int, before: str) -> str:
     """The result at the longest excerpt that fits `room`; when even the shortest does not
     (a long link beside a long question, its follow-up's and notes), without the link, then
-    with a shorter title."""
+    with a shorter title. `before`: as `reference_html` takes it."""
     for limit in PASSAGE_LIMITS:
-        block = result_html(result, limit)
+        block = result_html(result, limit, before=before)
         if telegram_length(block) <= room:
             return block
     for title_chars in (TITLE_CHARS, SHORT_TITLE_CHARS):
@@ -272,9 +289,10 @@ def _fitting_block(result: Result, room: int) -> str:
     raise AssertionError("the shortest excerpt always fits")  # guaranteed by the caps above
 
 
-def inline_quote_html(result: Result) -> str:
-    """The message an inline result posts: the quote alone, and where it comes from."""
-    reference = reference_html(result.article, result.quote)
+def inline_quote_html(result: Result, before: str = "") -> str:
+    """The message an inline result posts: the quote alone, and where it comes from
+    (`before`: as `reference_html` takes it)."""
+    reference = reference_html(result.article, result.quote, before=before)
     for limit in PASSAGE_LIMITS:
         quote = shorten(quotation_body(result.quote), limit)  # in guillemets once, even if it is a quotation
         html = f"<blockquote>« <b>{e(quote)}</b> »</blockquote>\n{reference}"

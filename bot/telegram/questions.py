@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import time
+from collections.abc import Mapping
 from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -57,12 +58,14 @@ def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([row for row in (navigation, *references, votes) if row])
 
 
-def stored_pages(answer: Answer, per_page: int, sure_from: float) -> tuple[list[StoredPage], list[ShownResult]]:
+def stored_pages(
+    answer: Answer, per_page: int, sure_from: float, before_passages: Mapping[int, str] | None = None
+) -> tuple[list[StoredPage], list[ShownResult]]:
     """An answer's messages and what they show, as the state keeps them (`sure_from`:
-    SURE_ANSWER_THRESHOLD)."""
+    SURE_ANSWER_THRESHOLD; `before_passages`: as `msg.answer_pages` takes them)."""
     pages = [
         StoredPage(page.text, tuple({r.article.id: msg.title_of(r.article, 40) for r in page.results}.items()))
-        for page in msg.answer_pages(answer, per_page, sure_from)
+        for page in msg.answer_pages(answer, per_page, sure_from, before_passages)
     ]
     shown = [
         ShownResult(
@@ -150,7 +153,11 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the article's end, "Et en 2010 ?"…
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
-        pages, shown = stored_pages(answer, service.settings.results_per_page, service.settings.sure_answer_threshold)
+        # What the articles say above the quotes, read once for the answer's links (`quote_link`).
+        passage_ids = [r.passage_id for r in answer.results]
+        before_passages = await asyncio.to_thread(service.library.texts_before, passage_ids)
+        settings = service.settings
+        pages, shown = stored_pages(answer, settings.results_per_page, settings.sure_answer_threshold, before_passages)
         in_conversation = answer.follows or answer.read_on is not None  # "Et en 2020 ?", "La suite ?"
         save = partial(service.state.save_answer, says_more=answer.says_more, in_conversation=in_conversation)
         token = await asyncio.to_thread(save, message.chat_id, answer.question, pages, shown, answer.topic)
