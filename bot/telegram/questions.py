@@ -153,11 +153,15 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
         said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the article's end, "Et en 2010 ?"…
         await reply(message, msg.nothing_found_html(answer.question if named else None, said))
     else:
-        # What the articles say above the quotes, read once for the answer's links (`quote_link`).
-        passage_ids = [r.passage_id for r in answer.results]
-        before_passages = await asyncio.to_thread(service.library.texts_before, passage_ids)
         settings = service.settings
-        pages, shown = stored_pages(answer, settings.results_per_page, settings.sure_answer_threshold, before_passages)
+
+        def pages_of_answer() -> tuple[list[StoredPage], list[ShownResult]]:
+            # What the articles say above the quotes, read once for the answer's links
+            # (`quote_link`, whose checks read through an article: off the event loop too).
+            before_passages = service.library.texts_before([r.passage_id for r in answer.results])
+            return stored_pages(answer, settings.results_per_page, settings.sure_answer_threshold, before_passages)
+
+        pages, shown = await asyncio.to_thread(pages_of_answer)
         in_conversation = answer.follows or answer.read_on is not None  # "Et en 2020 ?", "La suite ?"
         save = partial(service.state.save_answer, says_more=answer.says_more, in_conversation=in_conversation)
         token = await asyncio.to_thread(save, message.chat_id, answer.question, pages, shown, answer.topic)
