@@ -71,6 +71,9 @@ def sqlite_transaction(db: sqlite3.Connection, begin: str = "BEGIN IMMEDIATE") -
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        # SQLite has rolled back already after some errors (a full disk, a lost I/O): a
+        # ROLLBACK then fails ("no transaction is active"), and would hide what went wrong.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")

@@ -184,3 +184,22 @@ def test_killing_every_kind_of_write_keeps_every_acknowledged_write(tmp_path):
     trials = campaign(tmp_path, 2 * len(KINDS), seed=1, report=lambda line: None)
     assert [t.kind for t in trials] == list(KINDS) * 2
     assert all(t.acknowledged > 0 for t in trials)  # every kill landed after writes were made
+
+
+def test_a_write_the_disk_has_no_room_for_fails_as_such_and_is_undone(tmp_path):
+    """SQLite rolls a transaction back itself when the disk is full: the error said is that
+    one (not "cannot rollback - no transaction is active"), and the connection writes again."""
+    import sqlite3
+
+    from index.connections import sqlite_transaction
+
+    db = sqlite3.connect(tmp_path / "full.sqlite3", isolation_level=None)
+    db.execute("CREATE TABLE t (x BLOB)")
+    db.execute(f"PRAGMA max_page_count = {db.execute('PRAGMA page_count').fetchone()[0] + 2}")
+    with pytest.raises(sqlite3.OperationalError) as failed, sqlite_transaction(db):
+        db.execute("INSERT INTO t VALUES (zeroblob(100000))")
+    assert failed.value.sqlite_errorcode == sqlite3.SQLITE_FULL, failed.value
+    assert not db.in_transaction
+    with sqlite_transaction(db):
+        db.execute("INSERT INTO t VALUES (1)")
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (1,)
