@@ -439,6 +439,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What to do when the disk is full: nothing stored is lost (a write that did not fit is undone
+# whole), so only what was not said to be added must be tried again.
+SPACE_REMEDY = (
+    "libérez de la place puis relancez ; ce qui a été enregistré avant reste dans la bibliothèque "
+    "(une ingestion relancée signale comme « déjà présent » ce qui l'est)"
+)
+
+
 def system_error(exc: OSError) -> str:
     """What the system refused, in French, with the path it concerns (Python's own message is
     in English: "[Errno 2] No such file or directory")."""
@@ -455,7 +463,7 @@ def system_error(exc: OSError) -> str:
         kind = "c'est un fichier, pas un dossier" if exc.filename and os.path.isfile(exc.filename) else "existe déjà"
         return f"{kind}{where}"
     if exc.errno == errno.ENOSPC:
-        return f"plus de place sur le disque{where}"
+        return f"plus de place sur le disque{where} : {SPACE_REMEDY}"
     if exc.errno == errno.EROFS:
         return f"système de fichiers en lecture seule{where}"
     return f"le système a refusé l'opération ({exc.strerror or exc}){where}"
@@ -503,7 +511,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : {system_error(exc)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:  # a database file damaged, or something else by that name
-        if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+            # Not a damaged file: the write was undone whole, and restoring a backup, as said
+            # below, would lose every write made since it.
+            print(f"erreur : plus de place sur le disque de la bibliothèque ({exc}) : {SPACE_REMEDY}", file=sys.stderr)
+        elif isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
             print(
                 f"erreur : la bibliothèque est occupée par un autre programme ({exc}) : réessayez dans un moment",
                 file=sys.stderr,

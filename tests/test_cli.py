@@ -526,3 +526,50 @@ def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run):
     assert "Je ne vois pas de question" not in seen and "rien trouvé" not in seen  # no line read as a question
     asked = run("ask", "Qui a annoncé la construction d'un pont sur la Loire ?", "--json", "--top-k", "1")
     assert "Jean Castor" in json.loads(asked.stdout)["results"][0]["quote"]
+
+
+# A library whose disk is full: SQLite refuses to grow its file past its present pages (its own
+# limit, `max_page_count`, fails a write as a full disk does: "database or disk is full").
+_FULL_DISK = """
+import sqlite3, sys
+import index.store
+from bot.cli import main
+
+opened = index.store._connect
+
+def full(path, background_checkpoints):
+    connection = opened(path, background_checkpoints)
+    pages = connection.execute("PRAGMA page_count").fetchone()[0]
+    connection.execute(f"PRAGMA max_page_count = {pages}")
+    return connection
+
+index.store._connect = full
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, tmp_path):
+    """The advice for a damaged database (restore DATA_DIR from a backup) would lose every
+    write made since that backup: a full disk is no damage, and what was added stays."""
+    assert run("ingest", str(SAMPLE)).returncode == 0
+    castor = tmp_path / "castor.txt"
+    castor.write_text(
+        "titre: Le castor\n\n"
+        + " ".join(f"Le castor numéro {n} construit des barrages sur la rivière {n}." for n in range(400))
+        + "\n"
+    )
+    full = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK, "ingest", str(castor)],
+        capture_output=True,
+        text=True,
+        env=run.env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert full.returncode == 2, full.stderr
+    assert "plus de place sur le disque" in full.stderr and "restaurez" not in full.stderr, full.stderr
+    assert "Ajouté" not in full.stdout
+    asked = run("ask", QUESTION, "--json", "--top-k", "1")  # the article added before is there, whole
+    assert "Stoltenberg" in json.loads(asked.stdout)["results"][0]["quote"], asked.stderr
+    again = run("ingest", str(castor))  # space freed: the same ingest goes through
+    assert again.returncode == 0 and "Ajouté : « Le castor »" in again.stdout, again.stderr
