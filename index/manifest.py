@@ -70,17 +70,28 @@ def sync_directory(directory: Path) -> None:
         os.close(handle)
 
 
-def write_manifest(directory: Path, config: IndexConfig) -> None:
-    """Written when the directory is created or rebuilt; counts live in the database."""
-    body = {**asdict(config), "written_at": datetime.now(UTC).isoformat(timespec="seconds")}
+def write_manifest(directory: Path, config: IndexConfig | dict) -> None:
+    """Written when the directory is created or rebuilt (or, lost, from what its database
+    recorded: `config` a dict of `IndexConfig`'s fields); counts live in the database."""
+    fields = asdict(config) if isinstance(config, IndexConfig) else {key: config[key] for key in CONFIG_FIELDS}
+    body = {**fields, "written_at": datetime.now(UTC).isoformat(timespec="seconds")}
     write_atomic(directory / MANIFEST, json.dumps(body, indent=2, ensure_ascii=False).encode())
+
+
+CONFIG_FIELDS = tuple(IndexConfig.__dataclass_fields__)
 
 
 def read_manifest(directory: Path) -> dict:
     try:
-        return json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or any(key not in manifest for key in CONFIG_FIELDS):
+            raise ValueError("champs manquants")
+        return manifest
     except (OSError, ValueError) as exc:
-        raise IndexCorrupted(f"manifeste illisible dans {directory} : {exc}") from exc
+        raise IndexCorrupted(
+            f"manifeste illisible dans {directory} ({exc}) : restaurez-le, ou lancez `python -m bot reindex` "
+            "pour reconstruire l'index à partir des articles enregistrés"
+        ) from exc
 
 
 def differences(manifest: dict, expected: IndexConfig) -> list[str]:

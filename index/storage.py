@@ -19,10 +19,12 @@ fills up, a vector index whose training waits for the test) instead of patching.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -37,9 +39,16 @@ from index.directory import (
     swap_in,
     write_lock,
 )
+from index.errors import IndexCorrupted
 from index.live_lexicon import LEXICON_FROM, LiveLexicon
 from index.live_vectors import SNAPSHOT_EVERY, LiveVectors
-from index.manifest import MANIFEST, IndexConfig, check_manifest, read_manifest, write_manifest
+from index.manifest import (
+    CONFIG_FIELDS,
+    IndexConfig,
+    check_manifest,
+    read_manifest,
+    write_manifest,
+)
 from index.store import Store
 from index.vectors import APPROXIMATE_FROM
 
@@ -122,12 +131,35 @@ class LocalBackend:
         return ReindexLock(self.directory)
 
     def prepare(self, config: IndexConfig) -> None:
+        """The manifest says what the library was built with, and its database records the
+        same (the source of truth): a manifest lost or damaged (a crash on a file system that
+        does not keep writes in order, a hand's mistake) is written again from it. Only a
+        library without articles is given the settings' own: stamping them on stored vectors
+        computed otherwise would answer from them silently."""
         recover_swap(self.directory)
         remove_stale_temporaries(self.directory)
-        if not (self.directory / MANIFEST).exists():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            Store(self.directory / DATABASE).close()
-            write_manifest(self.directory, config)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        database = self.directory / DATABASE
+        manifest = None
+        if database.exists():
+            with contextlib.suppress(IndexCorrupted):
+                manifest = {key: read_manifest(self.directory)[key] for key in CONFIG_FIELDS}
+        store = Store(database, create=False)  # as it is: one of an older format is read, never changed
+        try:
+            recorded = _or_none(store.recorded_config)  # None too where there is no `meta` (older formats)
+            if manifest is not None and recorded is None:  # written before the database recorded it
+                _or_none(store.record_config, manifest)
+            elif recorded is not None:
+                if manifest != recorded:  # lost, damaged or replaced
+                    write_manifest(self.directory, recorded)
+            elif not _or_none(store.holds_articles):  # a library being created (or a creation cut short)
+                store.close()
+                store = Store(database)
+                store.record_config(asdict(config))
+                write_manifest(self.directory, config)
+            # else: articles whose settings nothing says; opening says so, and a reindex rebuilds them
+        finally:
+            store.close()
 
     def check(self, config: IndexConfig) -> dict:
         return check_manifest(self.directory, config)
@@ -170,7 +202,9 @@ class LocalBackend:
         shutil.rmtree(target, ignore_errors=True)  # left by a reindex that was killed
         target.mkdir(parents=True)
         write_manifest(target, config)
-        return Store(target / DATABASE)
+        store = Store(target / DATABASE)
+        store.record_config(asdict(config))
+        return store
 
     def finish_staging(self, target: Store, dimension: int) -> None:
         """Its full-text index merged, and a vector snapshot, so that the swapped-in library
@@ -204,3 +238,12 @@ class LocalBackend:
 
     def close(self) -> None:
         pass
+
+
+def _or_none(read, *args):
+    """What `read` returns, or None where the database lacks its table (a library of an older
+    format, or a creation cut short)."""
+    try:
+        return read(*args)
+    except sqlite3.OperationalError:
+        return None

@@ -306,6 +306,18 @@ class Store:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def recorded_config(self) -> dict | None:
+        """What the library was built with (`index.manifest.IndexConfig`'s fields), as its
+        database recorded it beside the manifest: None in libraries written before it did."""
+        value = self.get_meta("config")
+        return json.loads(value) if value else None
+
+    def record_config(self, config: Mapping[str, object]) -> None:
+        self.set_meta("config", json.dumps(dict(config), sort_keys=True))
+
+    def holds_articles(self) -> bool:
+        return self._db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
+
     def library_id(self) -> str:
         return self.get_meta("library_id") or "0"
 

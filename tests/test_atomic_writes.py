@@ -7,6 +7,7 @@ import sys
 import textwrap
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +204,47 @@ def test_a_write_the_disk_has_no_room_for_fails_as_such_and_is_undone(tmp_path):
     with sqlite_transaction(db):
         db.execute("INSERT INTO t VALUES (1)")
     assert db.execute("SELECT count(*) FROM t").fetchone() == (1,)
+
+
+def test_a_lost_or_damaged_manifest_is_written_again_from_the_database(tmp_path):
+    """The manifest is a copy: the database records what the library was built with. Written
+    again from there, it still stops settings the stored vectors were not computed with."""
+    from index.errors import IndexMismatch
+    from index.manifest import MANIFEST, read_manifest
+
+    directory = tmp_path / "idx"
+    with Library(directory, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(1), article(2)])
+    for damage in (lambda path: path.write_bytes(b""), lambda path: path.write_bytes(b'{"model": "x"'), Path.unlink):
+        damage(directory / MANIFEST)
+        with pytest.raises(IndexMismatch, match="taille des passages"):  # never the settings stamped instead
+            Library(directory, HashingEmbedder(), max_words=200)
+        assert read_manifest(directory)["max_words"] == 60
+        (directory / MANIFEST).unlink()
+        with Library(directory, HashingEmbedder(), max_words=60) as library:
+            assert [r.article.title for r in library.ask("Le conseil numéro 2 a voté la mesure", top_k=1).results] == [
+                "Article 2"
+            ]
+
+
+def test_articles_whose_settings_nothing_says_are_not_given_the_settings_but_reindexed(tmp_path):
+    """A library written before its database recorded its settings, its manifest lost:
+    opening refuses (the stored vectors may come from another model) and says how to rebuild."""
+    from index.errors import IndexCorrupted
+    from index.manifest import MANIFEST
+
+    directory = tmp_path / "idx"
+    with Library(directory, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(1), article(2)])
+    store = Store(directory / DATABASE)
+    store._db.execute("DELETE FROM meta WHERE key = 'config'")  # as such a library has it
+    store.close()
+    (directory / MANIFEST).unlink()
+    for _ in range(2):
+        with pytest.raises(IndexCorrupted, match="python -m bot reindex"):
+            Library(directory, HashingEmbedder(), max_words=60)
+    assert not (directory / MANIFEST).exists()
+    with Library.rebuild(directory, HashingEmbedder(), max_words=60) as library:
+        assert library.stats().articles == 2
+    with Library(directory, HashingEmbedder(), max_words=60) as library:  # recorded from now on
+        assert library.stats().articles == 2
