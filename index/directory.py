@@ -1,6 +1,6 @@
 """The index directory on disk: its lock, its vector snapshots, and the reindex swap.
 
-    DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<id>-<seq>.faiss
+    DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<id>-<seq>-<crc>.faiss
     DATA_DIR/index.lock         held by whoever writes (threads and processes alike)
     DATA_DIR/index.reindex.lock held for the whole of a reindex: one at a time
     DATA_DIR/index.reindex/     a reindex being built
@@ -19,7 +19,9 @@ import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -28,10 +30,13 @@ import faiss
 from filelock import FileLock, Timeout
 
 from index.errors import ReindexRunning
-from index.manifest import MANIFEST, sync_directory, write_atomic
+from index.manifest import MANIFEST, sync_directory
 
 DATABASE = "library.sqlite3"
-_SNAPSHOT = re.compile(r"^vectors-([0-9a-f]+)-(\d+)\.faiss$")
+# vectors-<library id>-<change>-<CRC-32 of the file>.faiss (without the checksum: written
+# before snapshots carried one).
+_SNAPSHOT = re.compile(r"^vectors-([0-9a-f]+)-(\d+)(?:-([0-9a-f]{8}))?\.faiss$")
+CHECK_CHUNK = 8 << 20  # bytes of a snapshot read at a time to check it
 
 
 def _sibling(directory: Path, suffix: str) -> Path:
@@ -132,13 +137,53 @@ def write_snapshot(
 ) -> Path:
     """Write a snapshot of the vectors up to change `seq`, atomically: `content` an index,
     streamed into the file (serialised first, a million passages' index would be held twice
-    more), or what a function writes into it."""
-    path = directory / f"vectors-{library_id}-{seq}.faiss"
-    if isinstance(content, faiss.Index):
-        write_atomic(path, lambda file: faiss.write_index(content, faiss.PyCallbackIOWriter(file.write)))
-    else:
-        write_atomic(path, content)
+    more), or what a function writes into it. Its name carries the checksum of its bytes,
+    computed as they are written (`snapshot_intact`)."""
+    prefix = f".vectors-{library_id}-{seq}."
+    handle, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            summed = _Summed(file)
+            if isinstance(content, faiss.Index):
+                faiss.write_index(content, faiss.PyCallbackIOWriter(summed.write))
+            else:
+                content(summed)
+            file.flush()
+            os.fsync(file.fileno())
+        path = directory / f"vectors-{library_id}-{seq}-{summed.crc:08x}.faiss"
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    sync_directory(directory)
     return path
+
+
+class _Summed:
+    """A file written through, with the CRC-32 of what was written."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file, self.crc = file, 0
+
+    def write(self, data) -> int:
+        self.crc = zlib.crc32(data, self.crc)
+        return self._file.write(data)
+
+
+def snapshot_intact(path: Path) -> bool:
+    """Whether the snapshot's bytes are those it was written with (its name's checksum): a
+    crash on a file system that does not keep writes in order, or a disk's fault, can leave a
+    file of the right name and size holding zeros or other bytes, which FAISS reads without a
+    word. A snapshot named without a checksum (written before they had one) is taken as it is.
+    Reads the whole file (about 3 GB/s once in the system's cache)."""
+    match = _SNAPSHOT.match(path.name)
+    if match is None or match[3] is None:
+        return True
+    crc = 0
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(CHECK_CHUNK), b""):
+            crc = zlib.crc32(chunk, crc)
+    return crc == int(match[3], 16)
 
 
 def remove_snapshots(directory: Path, library_id: str, keep: int = 2) -> None:

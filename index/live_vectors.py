@@ -38,7 +38,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.directory import remove_snapshots, snapshots, write_snapshot
+from index.directory import remove_snapshots, snapshot_intact, snapshots, write_snapshot
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.read_ahead import physical_memory, read_through, read_through_apart
 from index.snapshot_merge import NotMergeable, encode_additions, write_merged
@@ -66,6 +66,10 @@ DATABASE_READ_PAUSE = 3.0
 MERGE_STEPS_A_ROUND = 100
 # Passages whose vectors a snapshot merge reads from the store at a time (then keeps as codes).
 MERGE_BATCH = 2_000
+# A snapshot mapped (approximate) is checked against its checksum at opening up to this size:
+# 100k passages' 210 MB in about 60 ms once in the system's cache; a larger one is checked by
+# a process that answers for long as it reads it ahead, and by the next snapshot's merge.
+CHECKED_WHEN_MAPPED = 256 << 20
 # Times a question's sync reads the changes before the lock, when other threads keep bringing
 # the index on meanwhile, before it reads them under the lock.
 SYNC_ROUNDS = 3
@@ -98,6 +102,7 @@ class LiveVectors:
         self._requested = False  # a round is asked for (a write happened since the last one)
         self._reading: Future | None = None  # reading the snapshot ahead
         self._closing = threading.Event()
+        self._damaged: set[Path] = set()  # snapshots found damaged (`_intact`)
         # What this process's maintenance has written, for logs and the benchmark's write cost
         # (most of which they are): steps of full-text merging (64 pages each; now and then a
         # write sets off the merge of a large level) and snapshots (the whole index each).
@@ -175,19 +180,52 @@ class LiveVectors:
         owned = faiss.deserialize_index(faiss.serialize_index(index.raw))  # exact, so small: copied at once
         return FaissVectorStore(self.dimension, owned, approximate_from=self.approximate_from), seq, seq
 
-    def _newest_snapshot(self, store: Store, *, mapped: bool = False) -> tuple[int, FaissVectorStore] | None:
-        """The newest snapshot of this database the log can bring up to date, read (or mapped)."""
+    def _newest_snapshot(
+        self, store: Store, *, mapped: bool = False, checked: bool = False
+    ) -> tuple[int, FaissVectorStore] | None:
+        """The newest snapshot of this database the log can bring up to date, read (or mapped).
+        Its bytes are checked against its checksum where it is read whole anyway (read, or an
+        exact one mapped: copied at once), `checked` (the base of a merged snapshot, which
+        would carry damage on), or small enough (`CHECKED_WHEN_MAPPED`); a larger approximate
+        one mapped at opening is not (a million passages' 2 GB would be read to answer one
+        question): a process that answers for long checks it as it reads it ahead
+        (`read_ahead`), and the next snapshot's merge does."""
         for seq, path in snapshots(self.directory, store.library_id()):
             if seq < store.pruned_through() or seq > store.last_change():
                 continue  # needs log that was pruned, or comes from another database
+            if (checked or not mapped or _size(path) <= CHECKED_WHEN_MAPPED) and not self._intact(path):
+                continue
             try:
                 index = FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=mapped)
             except (OSError, RuntimeError):  # removed by a newer snapshot meanwhile, or unreadable
                 log.warning("vector snapshot %s could not be read; trying an older one", path.name)
                 continue
+            if mapped and not checked and not index.approximate and not self._intact(path):
+                continue
             if index.dimension == self.dimension:
                 return seq, index
         return None
+
+    def _intact(self, path: Path) -> bool:
+        """Whether the snapshot at `path` holds the bytes it was written with; one that does
+        not is removed (the vectors are the database's: an older snapshot and the log, or the
+        database itself, give them again), and an index mapped from it rebuilt (`_maintain`)."""
+        try:
+            if snapshot_intact(path):
+                return True
+        except FileNotFoundError:  # removed by a newer snapshot meanwhile
+            return False
+        log.error(
+            "vector snapshot %s is damaged (not the bytes written): removed, vectors taken from the database", path.name
+        )
+        self._damaged.add(path)
+        path.unlink(missing_ok=True)
+        return False
+
+    def _on_damaged_snapshot(self) -> bool:
+        """Whether questions are answered from a snapshot found damaged since it was mapped."""
+        index = self._index
+        return isinstance(index, SnapshotOverlay) and index.base.source in self._damaged
 
     def _built(self, store: Store) -> FaissVectorStore:
         """An index of every stored vector (as the store's view has them), laid out for their
@@ -296,6 +334,8 @@ class LiveVectors:
                     self._change_layout(store)
                 if self.snapshot_due():
                     self.write_snapshot(store)
+                if self._on_damaged_snapshot():  # and no snapshot replaced it: rebuilt from the database
+                    self._change_layout(store)
             except Exception:  # maintenance must never take the process down; the next write retries
                 log.exception("vector index maintenance failed")
         with self._schedule_lock:
@@ -447,7 +487,7 @@ class LiveVectors:
         (only the added vectors' codes and one list at a time in memory), the change it holds
         and its path; None when the newest snapshot is exact, or not laid out to be merged."""
         with store.read():
-            found = self._newest_snapshot(store, mapped=True)
+            found = self._newest_snapshot(store, mapped=True, checked=True)
             if found is None or not found[1].approximate:
                 return None
             base_seq, base = found
@@ -498,6 +538,13 @@ class LiveVectors:
         remove_snapshots(self.directory, store.library_id(), keep=2)
         if previous:
             store.prune_changes(previous)  # the older of the two snapshots kept still needs none of it
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:  # removed meanwhile: loading it fails next, and says so
+        return 0
 
 
 def lower_priority() -> None:

@@ -10,6 +10,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from index.directory import DATABASE, remove_snapshots, snapshots
 from index.library import READY_FOR_QUESTIONS, Library
 from index.live_vectors import LiveVectors
@@ -430,3 +432,61 @@ def test_a_library_opening_without_a_vector_snapshot_keeps_no_writer_waiting(tmp
     library = opened[0]
     assert library.ask("conseil numéro 300").results[0].article.title == "Article 300"
     library.close()
+
+
+def _damaged(path: Path) -> None:
+    """The snapshot as a crash on a file system that does not keep writes in order can leave
+    it: its name and size, the second half of its bytes zeros (FAISS reads it without a word)."""
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] + bytes(len(data) - len(data) // 2))
+
+
+def _library_with_snapshots(directory: Path) -> Path:
+    """A library past its approximate layout, its snapshots written; the newest one's path."""
+    with Library(
+        LocalBackend(directory, approximate_from=200, snapshot_every=(3, 3)), HashingEmbedder(), max_words=60
+    ) as library:
+        for n in range(0, 150, 10):
+            library.ingest([article(m) for m in range(n, n + 10)])
+            library.vector_index.wait()
+        store = Store(directory / DATABASE)
+        (_, newest), *_ = snapshots(directory, store.library_id())
+        store.close()
+    return newest
+
+
+def test_a_damaged_snapshot_is_never_answered_from(tmp_path):
+    newest = _library_with_snapshots(tmp_path / "idx")
+    _damaged(newest)
+    consistent(tmp_path / "idx")  # the vectors held are those of the database, whatever the snapshot said
+    assert not newest.exists()  # and the damaged one is gone: the next opening does not read it again
+    with Library(LocalBackend(tmp_path / "idx", approximate_from=200), HashingEmbedder(), max_words=60) as library:
+        assert library.ask("conseil numéro 137").results[0].article.title == "Article 137"
+
+
+@pytest.mark.parametrize("older", ["kept", "gone"])
+def test_a_large_snapshot_mapped_unchecked_is_replaced_once_found_damaged(tmp_path, monkeypatch, older):
+    """Too large to be checked at opening (a million passages' 2 GB), a snapshot is mapped as it
+    is; the next snapshot's merge reads it whole, finds it damaged, and the index questions
+    search is then made from the older snapshot and the log, or from the database alone."""
+    import index.live_vectors
+
+    newest = _library_with_snapshots(tmp_path / "idx")
+    _damaged(newest)
+    if older == "gone":
+        for path in (tmp_path / "idx").glob("vectors-*.faiss"):
+            if path != newest:
+                path.unlink()
+    monkeypatch.setattr(index.live_vectors, "CHECKED_WHEN_MAPPED", 0)
+    backend = LocalBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(500, 505)])  # a snapshot is due: merged from the newest
+        library.vector_index.wait()
+        assert not newest.exists()
+        store = Store(tmp_path / "idx" / DATABASE)
+        with store.read():
+            stored = sorted(store.sentence_vectors(store.passage_ids(), HashingEmbedder.dimension)[0].tolist())
+        store.close()
+        assert sorted(library.vector_index.held_keys().tolist()) == stored
+        assert library.ask("conseil numéro 137").results[0].article.title == "Article 137"
+    consistent(tmp_path / "idx")
