@@ -66,10 +66,12 @@ DATABASE_READ_PAUSE = 3.0
 MERGE_STEPS_A_ROUND = 100
 # Passages whose vectors a snapshot merge reads from the store at a time (then keeps as codes).
 MERGE_BATCH = 2_000
-# A snapshot mapped (approximate) is checked against its checksum at opening up to this size:
-# 100k passages' 210 MB in about 60 ms once in the system's cache; a larger one is checked by
-# a process that answers for long as it reads it ahead, and by the next snapshot's merge.
-CHECKED_WHEN_MAPPED = 256 << 20
+# A snapshot mapped (approximate) is checked against its checksum at opening up to this size
+# (a few milliseconds): a larger one is mapped unchecked, since reading it whole would cost a
+# one-shot command what mapping saves (100k passages' 210 MB: about 0.1 s once in the system's
+# cache, seconds from disk); a process that answers for long checks it as it reads it ahead, and
+# the next snapshot's merge does.
+CHECKED_WHEN_MAPPED = 16 << 20
 # Times a question's sync reads the changes before the lock, when other threads keep bringing
 # the index on meanwhile, before it reads them under the lock.
 SYNC_ROUNDS = 3
@@ -84,13 +86,16 @@ class LiveVectors:
         maintenance: Executor | None = None,
         approximate_from: int = APPROXIMATE_FROM,
         snapshot_every: tuple[int, int] = SNAPSHOT_EVERY,
+        checked_when_mapped: int = CHECKED_WHEN_MAPPED,
     ) -> None:
         """`maintenance` runs layout changes and snapshots off the callers' path; without
-        one (a reindex, which is off the path already) they run where they are asked for."""
+        one (a reindex, which is off the path already) they run where they are asked for.
+        `checked_when_mapped`: the largest snapshot checked when mapped at opening (bytes)."""
         self.directory = directory
         self.dimension = dimension
         self.approximate_from = approximate_from
         self.snapshot_every = snapshot_every
+        self.checked_when_mapped = checked_when_mapped
         self._maintenance = maintenance
         self._lock = threading.Lock()
         self._index = FaissVectorStore(dimension, approximate_from=approximate_from)
@@ -186,14 +191,14 @@ class LiveVectors:
         """The newest snapshot of this database the log can bring up to date, read (or mapped).
         Its bytes are checked against its checksum where it is read whole anyway (read, or an
         exact one mapped: copied at once), `checked` (the base of a merged snapshot, which
-        would carry damage on), or small enough (`CHECKED_WHEN_MAPPED`); a larger approximate
+        would carry damage on), or small enough (`checked_when_mapped`); a larger approximate
         one mapped at opening is not (a million passages' 2 GB would be read to answer one
         question): a process that answers for long checks it as it reads it ahead
         (`read_ahead`), and the next snapshot's merge does."""
         for seq, path in snapshots(self.directory, store.library_id()):
             if seq < store.pruned_through() or seq > store.last_change():
                 continue  # needs log that was pruned, or comes from another database
-            if (checked or not mapped or _size(path) <= CHECKED_WHEN_MAPPED) and not self._intact(path):
+            if (checked or not mapped or _size(path) <= self.checked_when_mapped) and not self._intact(path):
                 continue
             try:
                 index = FaissVectorStore.load(path, approximate_from=self.approximate_from, mapped=mapped)

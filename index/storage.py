@@ -41,7 +41,7 @@ from index.directory import (
 )
 from index.errors import IndexCorrupted
 from index.live_lexicon import LEXICON_FROM, LiveLexicon
-from index.live_vectors import SNAPSHOT_EVERY, LiveVectors
+from index.live_vectors import CHECKED_WHEN_MAPPED, SNAPSHOT_EVERY, LiveVectors
 from index.manifest import (
     CONFIG_FIELDS,
     IndexConfig,
@@ -115,6 +115,7 @@ class LocalBackend:
     directory: Path
     approximate_from: int = APPROXIMATE_FROM  # vectors from which search is approximate (IVF)
     snapshot_every: tuple[int, int] = SNAPSHOT_EVERY  # changes between vector snapshots, at least / at most
+    checked_when_mapped: int = CHECKED_WHEN_MAPPED  # bytes: the largest snapshot checked when mapped at opening
     lexicon_from: int = LEXICON_FROM  # passages from which lexical questions are scored in memory
 
     def __post_init__(self) -> None:
@@ -183,6 +184,7 @@ class LocalBackend:
             maintenance=maintenance,
             approximate_from=self.approximate_from,
             snapshot_every=self.snapshot_every,
+            checked_when_mapped=self.checked_when_mapped,
         )
 
     def lexicon(self, maintenance: Executor | None) -> LiveLexicon:

@@ -465,20 +465,17 @@ def test_a_damaged_snapshot_is_never_answered_from(tmp_path):
 
 
 @pytest.mark.parametrize("older", ["kept", "gone"])
-def test_a_large_snapshot_mapped_unchecked_is_replaced_once_found_damaged(tmp_path, monkeypatch, older):
+def test_a_large_snapshot_mapped_unchecked_is_replaced_once_found_damaged(tmp_path, older):
     """Too large to be checked at opening (a million passages' 2 GB), a snapshot is mapped as it
     is; the next snapshot's merge reads it whole, finds it damaged, and the index questions
     search is then made from the older snapshot and the log, or from the database alone."""
-    import index.live_vectors
-
     newest = _library_with_snapshots(tmp_path / "idx")
     _damaged(newest)
     if older == "gone":
         for path in (tmp_path / "idx").glob("vectors-*.faiss"):
             if path != newest:
                 path.unlink()
-    monkeypatch.setattr(index.live_vectors, "CHECKED_WHEN_MAPPED", 0)
-    backend = LocalBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3))
+    backend = LocalBackend(tmp_path / "idx", approximate_from=200, snapshot_every=(3, 3), checked_when_mapped=0)
     with Library(backend, HashingEmbedder(), max_words=60) as library:
         library.ingest([article(n) for n in range(500, 505)])  # a snapshot is due: merged from the newest
         library.vector_index.wait()
