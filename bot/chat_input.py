@@ -1,5 +1,5 @@
 """How a chat message is taken, the same way in the console and on Telegram: the questions it
-asks (one to three, answered in turn), or what it is instead: nothing to search ("?", "👍"),
+asks (one to three, answered in turn), or what it is instead: nothing to search ("?", "…"),
 small talk (`bot.small_talk`), or an article pasted where a question was expected."""
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
         return Said(aside="blank")
     if is_bare_link(text):
         return Said(aside="link")
-    if not holds_words(text):
-        return Said(aside="no words")
+    if not holds_words(text):  # "?", "…"; but "👍" is an "ok", "🙏" a thanks
+        return Said(aside=small_talk(text) or "no words")
     talk = small_talk(text)  # "Bonjour", "Merci !", "aide": nothing to search
     if talk is not None:
         return Said(aside=talk)

@@ -33,9 +33,10 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
     (
         "thanks",
         r"(?:(?:super|ok|parfait|top|genial|tres bien|d accord) )?(?:un grand )?(?:encore )?"
-        r"(?:merci|mercii+|thanks|thank you|thx|mci)(?: (?:beaucoup|bien|infiniment|encore|mille fois))*"
+        r"(?:merci|mercii+|thanks|thank you|thx|mci|mrc|cimer)(?: (?:beaucoup|bcp|bien|infiniment|encore|mille fois))*"
         + _TO_YOU
-        + r"(?: (?:pour (?:tout|ca|cela|la reponse|les reponses|l info|ton aide|votre aide|ta reponse)))?"
+        + r"(?: (?:pour (?:tout|ca|cela|la reponse|les reponses|l info|les infos|ces infos|l information"
+        r"|les informations|ces informations|ton aide|votre aide|ta reponse|votre reponse|vos reponses|tes reponses)))?"
         + _BOT
         + r"(?: (?:au revoir|bonne (?:journee|soiree|nuit)|a bientot|a plus))?",
     ),
@@ -54,7 +55,9 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
         "agreement",
         r"ok|okay|oki|okk+|d accord|d acc|dac|daccord|parfait|super|genial|top|cool|tres bien|bien"
         r"|excellent|bravo|nickel|entendu|compris|ca marche|bien recu|c est note|ah ok"
-        r"|ok (?:super|parfait|cool|top|d accord|compris)|c est (?:super|parfait|genial|top)",
+        r"|ok (?:super|parfait|cool|top|d accord|compris)|c est (?:super|parfait|genial|top|clair|bon)"
+        r"|(?:ah |oh )?(?:ok |d accord )?(?:je vois|je comprends|d accord)|oui|ouais|ok ca marche"
+        r"|(?:tres |super )?interessant|lol|mdr|ha(?:ha)+|ah ah",
     ),
 )
 _SMALL_TALK = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _PATTERNS]
@@ -80,13 +83,62 @@ REPLIES: dict[Kind, str] = {
 }
 
 
+# Courtesies one message may chain ("Ah ok merci", "Merci et bonne journée", "C'est noté,
+# merci"), in the order their replies take precedence: the thanks is answered first.
+_CHAINED: tuple[Kind, ...] = ("thanks", "farewell", "greeting", "agreement")
+_CHAINED_PATTERNS = [(kind, pattern) for kind, pattern in _SMALL_TALK if kind in _CHAINED]
+_CHAIN_WORDS = 12  # longer messages are not read as a chain of courtesies
+# An emoji sent alone says what its words would: 👍 after an answer is an "ok", 🙏 a thanks.
+_EMOJI: dict[str, Kind] = {
+    **dict.fromkeys("👍👌👏✅🆗💯🤝🙂😊😀😃😄😁😉", "agreement"),
+    **dict.fromkeys("🙏❤♥💙💚🧡💛💜🥰😍", "thanks"),
+}
+# What an emoji may carry unseen (its colour, a skin tone, a joiner), and what may follow it.
+_EMOJI_MARKS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff!.\\s]")
+
+
 def small_talk(message: str) -> Kind | None:
     """What `message` says when it asks the library nothing, or None (a question, or anything
     else): read without case, accents, punctuation or emoji, as people write it in a chat."""
     words = _plain(message)
     if not words:
+        return _emoji_alone(message)
+    kind = next((kind for kind, pattern in _SMALL_TALK if pattern.fullmatch(words)), None)
+    if kind is None and len(words.split()) <= _CHAIN_WORDS:
+        kind = _chained(tuple(words.split()))
+    return kind
+
+
+def _chained(words: tuple[str, ...]) -> Kind | None:
+    """The kind of reply a chain of courtesies gets ("ok merci", "merci et à bientôt"): each
+    part small talk of its own (help and doubt apart), "et" between them; None otherwise."""
+    found: set[Kind] = set()
+
+    def chains(start: int) -> bool:
+        if start == len(words):
+            return True
+        if words[start] == "et" and start > 0 and chains(start + 1):
+            return True
+        for end in range(len(words), start, -1):
+            part = " ".join(words[start:end])
+            kind = next((k for k, pattern in _CHAINED_PATTERNS if pattern.fullmatch(part)), None)
+            if kind is not None and chains(end):
+                found.add(kind)
+                return True
+        return False
+
+    if not chains(0):
         return None
-    return next((kind for kind, pattern in _SMALL_TALK if pattern.fullmatch(words)), None)
+    return next(kind for kind in _CHAINED if kind in found)
+
+
+def _emoji_alone(message: str) -> Kind | None:
+    """What a message of approving emoji alone says ("👍", "🙏🙏"); None for any other."""
+    symbols = _EMOJI_MARKS.sub("", message)
+    if not symbols or any(symbol not in _EMOJI for symbol in symbols):
+        return None
+    kinds = {_EMOJI[symbol] for symbol in symbols}
+    return "thanks" if "thanks" in kinds else "agreement"
 
 
 def _plain(message: str) -> str:

@@ -50,6 +50,9 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
     [
         ("   ", True, "blank", ()),
         ("?? 👍", True, "no words", ()),
+        ("👍", True, "agreement", ()),  # after an answer: an "ok", not a question without words
+        ("Merci bcp 🙏", True, "thanks", ()),
+        ("Intéressant, et ensuite ?", True, None, ("Et ensuite ?",)),
         ("Merci beaucoup !", True, "thanks", ()),
         ("Bonjour", False, "greeting", ()),
         (" https://www.lemonde.fr/planete/article/castor.html ", True, "link", ()),  # to add, or to ask about

@@ -32,6 +32,20 @@ from bot.small_talk import REPLIES, small_talk
         ("Comment ça marche ?", "help"),
         ("Que sais-tu faire ?", "help"),
         ("Qui es-tu ?", "help"),
+        # As people type them in a chat: abbreviated, chained, or an emoji alone.
+        ("Merci bcp", "thanks"),
+        ("Ah ok merci", "thanks"),
+        ("C'est noté, merci !", "thanks"),
+        ("Merci et bonne journée", "thanks"),
+        ("Merci pour les infos", "thanks"),
+        ("Ok, je vois", "agreement"),
+        ("Ah d'accord", "agreement"),
+        ("Très intéressant", "agreement"),
+        ("Oui", "agreement"),
+        ("👍", "agreement"),
+        ("👌🏽👌🏽", "agreement"),
+        ("🙏", "thanks"),
+        ("❤️", "thanks"),
     ],
 )
 def test_small_talk_is_recognised_however_it_is_written(message, kind):
@@ -48,7 +62,12 @@ def test_small_talk_is_recognised_however_it_is_written(message, kind):
         "Bien sûr que non",
         "Est-ce vraiment la priorité de l'OTAN ?",  # doubts, and asks: a question
         "Bonjour et merci, combien coûte le projet ?",
+        "Oui mais pourquoi ?",
+        "Merci, et en 2020 ?",
+        "Et ?",
         "?",
+        "👍 ?",  # a doubt, or a question: not an "ok"
+        "🤔",
         "",
     ],
 )

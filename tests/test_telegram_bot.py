@@ -194,7 +194,7 @@ def test_an_unrelated_question_is_declined_honestly(bot, telegram):
 
 
 def test_a_message_without_a_word_is_asked_for_a_question_not_searched(bot, telegram):
-    for text in ("?", "👍", "…"):
+    for text in ("?", "🤔", "…"):
         reply = ask(telegram, 16, USER, text, "pas de question")
         assert "posez-la avec des mots" in reply and "rien trouvé" not in reply
 

@@ -200,3 +200,11 @@ def test_a_busy_group_s_members_never_take_every_place_from_the_other_chats():
     done, running_in_group = asyncio.run(scenario())
     assert done[0] == "private" and len(done) == 301
     assert running_in_group == 20  # the group's places (it may be sent 20 messages a minute), of the 256
+
+
+def test_thanks_typed_short_or_as_an_emoji_gets_its_reply_and_the_next_follow_up_still_follows(tmp_path):
+    # "Merci bcp" was searched: "rien trouvé", then the follow-up was read as one of "Merci bcp".
+    _, thanks, ok, follow_up = conversation(tmp_path, 620, (QUESTION, "Merci bcp", "👍", "Et que fait-elle jeudi ?"))
+    assert thanks == "Avec plaisir ! Une autre question ?"
+    assert ok == "Très bien. Posez une autre question quand vous voulez."
+    assert "↪ suite de « Qui a été nommée préfète" in follow_up and "port de Brest jeudi" in follow_up
