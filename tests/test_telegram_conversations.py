@@ -208,3 +208,30 @@ def test_thanks_typed_short_or_as_an_emoji_gets_its_reply_and_the_next_follow_up
     assert thanks == "Avec plaisir ! Une autre question ?"
     assert ok == "Très bien. Posez une autre question quand vous voulez."
     assert "↪ suite de « Qui a été nommée préfète" in follow_up and "port de Brest jeudi" in follow_up
+
+
+def test_a_question_corrected_by_editing_it_is_answered_as_corrected_an_old_one_edited_is_not(tmp_path):
+    library = two_article_library(tmp_path)
+    user = 630
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            typo = private_message(user, "Qui a été nomée à la région ?")["message"]
+            telegram.push({"message": typo})
+            await polled(telegram, application, [user], replies=1)
+            now = int(time.time())
+            corrected = {**typo, "text": QUESTION, "edit_date": now}
+            old = private_message(user, "Que font les naturalistes ?")["message"]
+            old_edited = {**old, "date": now - 3600, "text": "Quand a-t-elle visité Brest ?", "edit_date": now}
+            command = {**old, "text": "/reindex", "edit_date": now + 1}
+            for edited in (old_edited, command, corrected):
+                telegram.push({"edited_message": edited})
+            await polled(telegram, application, [user], replies=2)
+            await asyncio.sleep(1)  # time for a reply to the others, were there one
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        replies = replies_to(telegram, user)
+    library.close()
+    assert len(replies) == 2, replies  # the question, then its correction; not the old message nor a command
+    assert f"<b>{QUESTION}</b>" in replies[1] and "Marie Dupont" in replies[1]

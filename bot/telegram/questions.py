@@ -366,6 +366,23 @@ async def on_private_text(update: Update, context: Context) -> None:
     await answer_question(update, context, message.text, may_be_article=True)
 
 
+# A question corrected this soon after it was sent (a typo, a word changed) is answered again,
+# as corrected: unanswered, the correction met silence. An older message edited is history
+# being tidied, not a question asked now; an edit never runs a command (`app`).
+EDITED_QUESTION_MINUTES = 15
+
+
+async def on_edited_private_text(update: Update, context: Context) -> None:
+    """A private question edited soon after it was sent: answered as it now reads."""
+    message = update.edited_message
+    if message is None or message.text is None or message.text.lstrip().startswith("/"):
+        return
+    edited = message.edit_date or message.date
+    if (edited - message.date).total_seconds() > EDITED_QUESTION_MINUTES * 60:
+        return
+    await on_private_text(update, context)
+
+
 def without_mention(text: str, mention: str) -> str:
     """The question of a message that addresses the bot by its @username, without it and the
     comma or colon that set it apart: "@bot, la suite ?" asks "la suite ?" (", la suite ?" was
