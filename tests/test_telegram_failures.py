@@ -39,6 +39,9 @@ class FailingLibrary:
     def ask(self, question: str, top_k: int = 5, mode: str = "hybrid", topic=None) -> Answer:
         return Answer(question, True, [Result(1, 0.9, 1, ARTICLE, None, PASSAGE, 0, len(PASSAGE))], 0.99)
 
+    def texts_before(self, passage_ids) -> dict[int, str]:
+        return dict.fromkeys(passage_ids, "")  # its one passage opens its article
+
     def stats(self) -> LibraryStats:
         return LibraryStats(self.count, 2 * self.count, "stand-in", 384, 120, 0, "")
 
