@@ -30,8 +30,9 @@ BOT_USERNAME = "citebot_test_bot"
 @dataclass
 class Call:
     method: str
-    params: dict
+    params: dict  # as a reader takes them in (`as_read`)
     at: float = field(default_factory=time.monotonic)  # when the request arrived
+    sent: dict | None = None  # as sent, French typography's no-break spaces in them
 
 
 class FakeTelegram(LoopbackServer):
@@ -106,9 +107,10 @@ class FakeTelegram(LoopbackServer):
             params = json.loads(body or "{}")
         else:
             params = {k: _maybe_json(v[0]) for k, v in parse_qs(body, keep_blank_values=True).items()}
+        sent, params = params, as_read(params)
         if method != "getUpdates":
             with self._changed:
-                self.calls.append(Call(method, params))
+                self.calls.append(Call(method, params, sent=sent))
                 self._changed.notify_all()
         if self.failures.get(method):
             self.failures[method] -= 1
@@ -466,6 +468,20 @@ class FakeTelegram(LoopbackServer):
                 for (chat, i), m in sorted(self.messages.items(), reverse=True)
                 if chat == chat_id and i > after and needle in m["text"]
             )
+
+
+def as_read(value):
+    """What the bot sent as a reader takes it in, and as the tests compare it: the no-break
+    spaces of French typography (before "?", inside « »: `bot.telegram.typography`) read as
+    spaces, in every text of a request. The texts as sent stay in `Call.sent`, which the
+    typography's own tests read."""
+    if isinstance(value, str):
+        return value.replace("\u00a0", " ").replace("\u202f", " ")
+    if isinstance(value, dict):
+        return {key: as_read(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_read(item) for item in value]
+    return value
 
 
 def _maybe_json(value: str):

@@ -14,6 +14,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
+from bot.telegram.sending import answer_press, send
+from bot.telegram.typography import french_spacing_html
 
 log = logging.getLogger("bot.telegram")
 # The same failure (its kind and message) is told to the admins once in this while: one that
@@ -33,7 +35,7 @@ async def report_failure(context: Context, error: BaseException) -> None:
         note = msg.failure_note_html(error, token)  # never the token, as in the log (an error may quote a URL)
         for admin in settings.admin_user_ids:
             with contextlib.suppress(TelegramError):
-                await context.bot.send_message(admin, note)
+                await send(context.bot, admin, note)
 
 
 def note_is_due(bot_data: MutableMapping, error: BaseException, now: float) -> bool:
@@ -69,10 +71,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update):
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):  # already answered by the handler: refused, harmless
-                await update.callback_query.answer()
+                await answer_press(update.callback_query)
         if not closed and update.effective_message and not (chat and chat.type == ChatType.CHANNEL):
             with contextlib.suppress(TelegramError):
-                await update.effective_message.reply_text(msg.e(msg.APOLOGY))
+                await update.effective_message.reply_text(french_spacing_html(msg.e(msg.APOLOGY)))
     if closed:
         log.warning("chat %s refused the bot's message: %s", chat.id if chat else "?", context.error)
         return

@@ -23,7 +23,7 @@ from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
 from bot.telegram.ingest import message_links, page_reader
-from bot.telegram.sending import edit, reply
+from bot.telegram.sending import edit, reply, send
 from index.documents import is_url
 from index.errors import InputError, LibraryError
 from index.sources import parse_bytes
@@ -187,7 +187,7 @@ async def poll_feed(context: Context) -> None:
 async def tell_admins(context: ContextTypes.DEFAULT_TYPE, html: str) -> None:
     for admin in context.bot_data["service"].settings.admin_user_ids:
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(admin, html)
+            await send(context.bot, admin, html)
 
 
 # --- channels --------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from bot.replies import (
 from bot.small_talk import small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
+from bot.telegram.typography import french_spacing_html
 from index.article_questions import Detail
 from index.library import Answer
 
@@ -96,7 +97,7 @@ def _articles(results: list[dict]) -> list[InlineQueryResultArticle]:
             id=r["id"],
             title=r["title"],
             description=r["description"],
-            input_message_content=InputTextMessageContent(r["text"]),
+            input_message_content=InputTextMessageContent(french_spacing_html(r["text"])),
         )
         for r in results
     ]

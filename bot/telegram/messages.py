@@ -422,6 +422,11 @@ def fit_list(head: list[str], entries: list[str], tail: list[str], *, not_shown:
         shown -= 1
 
 
+def percent(done: int, total: int) -> str:
+    """ "42 %", as French writes a share (`typography` keeps its space from breaking)."""
+    return f"{round(100 * done / max(total, 1))} %"
+
+
 def error_html(message: str) -> str:
     return f"⚠️ {e(shorten(message, ERROR_CHARS))}"
 
@@ -431,11 +436,11 @@ def no_such_article_html(article_id: str) -> str:
 
 
 def ingest_progress_html(done: int, total: int) -> str:
-    return f"⏳ Indexation : {done} / {plural(total, 'phrase')} ({done / max(total, 1):.0%})"
+    return f"⏳ Indexation : {done} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_progress_html(done: int, total: int) -> str:
-    return f"🔄 Réindexation : {done} / {plural(total, 'phrase')} ({done / max(total, 1):.0%})"
+    return f"🔄 Réindexation : {done} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_done_html(articles: int, passage_count: int, added_meanwhile: int = 0, deleted_meanwhile: int = 0) -> str:

@@ -24,7 +24,7 @@ from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
-from bot.telegram.sending import edit, reply, typing
+from bot.telegram.sending import answer_press, edit, reply, typing
 from index.errors import NotFound
 from index.library import Answer
 
@@ -201,10 +201,10 @@ async def _pressed(update: Update, context: Context) -> tuple[StoredAnswer, str]
     token = match and (match["token"] or match["vote_token"])
     answer = await asyncio.to_thread(context.service.state.answer, token) if token else None
     if answer is None:
-        await query.answer(msg.EXPIRED, show_alert=True)
+        await answer_press(query, msg.EXPIRED, show_alert=True)
         return None
     if update.effective_chat is None or update.effective_chat.id != answer.chat_id:
-        await query.answer(msg.OTHER_CHAT, show_alert=True)
+        await answer_press(query, msg.OTHER_CHAT, show_alert=True)
         return None
     return answer, match["number"] or match["vote"]
 
@@ -217,17 +217,17 @@ async def on_more(update: Update, context: Context) -> None:
     answer, argument = pressed
     page = int(argument)
     if page >= len(answer.pages):
-        await update.callback_query.answer(msg.EXPIRED, show_alert=True)
+        await answer_press(update.callback_query, msg.EXPIRED, show_alert=True)
         return
     # A page is kept as it was sent (30 days): an article it quotes may have been deleted since,
     # and what was removed is not shown again.
     if not await asyncio.to_thread(_all_in_library, context, [id_ for id_, _ in answer.pages[page].articles]):
-        await update.callback_query.answer(msg.PAGE_GONE, show_alert=True)
+        await answer_press(update.callback_query, msg.PAGE_GONE, show_alert=True)
         return
     if not group_share.within(context.chat_data, query.message, query.from_user.id):  # a page it would edit
-        await query.answer(msg.GROUP_SLOW_DOWN)
+        await answer_press(query, msg.GROUP_SLOW_DOWN)
         return
-    await update.callback_query.answer()
+    await answer_press(update.callback_query)
     await edit(update.callback_query.message, answer.pages[page].text, answer_markup(answer, page))
 
 
@@ -248,17 +248,17 @@ async def on_reference(update: Update, context: Context) -> None:
     user = update.effective_user
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
     if user and not group_share.within(context.chat_data, query.message, user.id):
-        await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
+        await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
         return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
-        await query.answer(msg.SLOW_DOWN, show_alert=True)
+        await answer_press(query, msg.SLOW_DOWN, show_alert=True)
         return
     try:
         article = await asyncio.to_thread(context.service.library.article, int(pressed[1]))
     except NotFound:
-        await query.answer(msg.ARTICLE_GONE, show_alert=True)
+        await answer_press(query, msg.ARTICLE_GONE, show_alert=True)
         return
-    await query.answer()
+    await answer_press(query)
     await reply(query.message, msg.article_card_html(article))
 
 
@@ -272,18 +272,18 @@ async def on_read_on(update: Update, context: Context) -> None:
     query = update.callback_query
     read_on_from = stored.read_on_from
     if read_on_from is None:  # an answer saved before the button existed
-        await query.answer(msg.EXPIRED, show_alert=True)
+        await answer_press(query, msg.EXPIRED, show_alert=True)
         return
     user = update.effective_user
     # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
     # as a question, so that pressing on and on cannot flood the chat.
     if user and not group_share.within(context.chat_data, query.message, user.id):
-        await query.answer(msg.GROUP_SLOW_DOWN, show_alert=True)
+        await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
         return
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
-        await query.answer(msg.SLOW_DOWN, show_alert=True)
+        await answer_press(query, msg.SLOW_DOWN, show_alert=True)
         return
-    await query.answer()
+    await answer_press(query)
     async with typing(query.message):
         answer = await asyncio.to_thread(
             context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, read_on_from
@@ -299,12 +299,12 @@ async def on_vote(update: Update, context: Context) -> None:
     answer, argument = pressed
     user = update.effective_user
     await asyncio.to_thread(context.service.state.record_vote, answer, user.id, 1 if argument == "+" else -1)
-    await update.callback_query.answer(msg.THANKS_UP if argument == "+" else msg.THANKS_DOWN)
+    await answer_press(update.callback_query, msg.THANKS_UP if argument == "+" else msg.THANKS_DOWN)
 
 
 async def on_unknown_button(update: Update, context: Context) -> None:
     """A button this version does not know (an older version's, or forged)."""
-    await update.callback_query.answer(msg.EXPIRED, show_alert=True)
+    await answer_press(update.callback_query, msg.EXPIRED, show_alert=True)
 
 
 async def on_chat_moved(update: Update, context: Context) -> None:

@@ -1,6 +1,7 @@
 """Sending, editing and showing activity: what every handler uses to talk back.
 
-Parse mode, link previews and quoting come from the application's `Defaults`.
+Parse mode, link previews and quoting come from the application's `Defaults`; French
+typography is set here, where every message leaves (`bot.telegram.typography`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError
+
+from bot.telegram.typography import french_spacing, french_spacing_html
 
 T = TypeVar("T")
 TYPING_AFTER_SECONDS = 0.5
@@ -37,15 +40,27 @@ async def retrying(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
 
 
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    text = french_spacing_html(text)
     return await retrying(lambda: message.reply_text(text, reply_markup=markup))
 
 
+async def send(bot: Bot, chat_id: int, text: str) -> Message:
+    """A message of ours that answers none (a note to an admin)."""
+    return await bot.send_message(chat_id, french_spacing_html(text))
+
+
 async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    text = french_spacing_html(text)
     try:
         await retrying(lambda: message.edit_text(text, reply_markup=markup))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
+
+
+async def answer_press(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
+    """The answer to a button pressed: nothing, or a short note (`show_alert`: in a box to close)."""
+    await query.answer(french_spacing(text) if text else None, show_alert=show_alert)
 
 
 @contextlib.asynccontextmanager
