@@ -4,7 +4,9 @@ URL fetching is careful because the bot fetches what strangers send it: one time
 limit for the whole download, a size cap, a content-type check, and no loopback or
 private address unless the deployment allows it. The name is resolved once per
 request and the connection goes to the address that was checked, at every redirect,
-so a DNS answer that changes between check and connection (rebinding) gains nothing.
+so a DNS answer that changes between check and connection (rebinding) gains nothing. The
+name's lookup counts in the time limit too: a DNS server that never answers fails the
+download at its deadline, as an unreachable site does.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import contextlib
 import ipaddress
 import os
 import socket
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -167,9 +170,43 @@ class _Target:
         return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
 
 
-def _resolve_checked(url: str, allow_private: bool, resolver: Resolver) -> _Target:
-    """Resolve the URL's host once and judge every address; the request then connects to
-    one of these very addresses, so a second DNS answer (rebinding) is never consulted."""
+# Name lookups under way at once, at most. `getaddrinfo` cannot be interrupted: a lookup still
+# unanswered at its fetch's deadline is left to end in its own thread (at the system resolver's
+# own time limit), and a DNS server that never answers must not pile such threads up. Past
+# this many, a fetch waits for one to end, within its own deadline.
+_LOOKUPS_AT_ONCE = 8
+_lookups = threading.BoundedSemaphore(_LOOKUPS_AT_ONCE)
+
+
+def _resolved_within(resolver: Resolver, host: str, port: int, deadline: _Deadline) -> list[str]:
+    """`resolver(host, port)`, or `httpx.TimeoutException` when it has not answered by the
+    deadline (the fetch then fails as for a site that does not answer)."""
+    if not _lookups.acquire(timeout=deadline.remaining()):
+        raise httpx.TimeoutException(f"no free DNS lookup for {host}")
+    answer: list[list[str] | BaseException] = []
+    answered = threading.Event()
+
+    def look_up() -> None:
+        try:
+            answer.append(resolver(host, port))
+        except BaseException as exc:  # raised again in the fetch's own thread
+            answer.append(exc)
+        finally:
+            _lookups.release()
+            answered.set()
+
+    threading.Thread(target=look_up, name=f"dns {host}", daemon=True).start()
+    if not answered.wait(deadline.remaining()):
+        raise httpx.TimeoutException(f"no DNS answer for {host}")
+    if isinstance(answer[0], BaseException):
+        raise answer[0]
+    return answer[0]
+
+
+def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline: _Deadline) -> _Target:
+    """Resolve the URL's host once, within `deadline`, and judge every address; the request
+    then connects to one of these very addresses, so a second DNS answer (rebinding) is
+    never consulted."""
     try:
         parts = urlsplit(url)
         parts.hostname  # noqa: B018 (a malformed IPv6 address fails here, not at the split)
@@ -185,7 +222,7 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver) -> _Targ
     try:
         addresses = [str(ipaddress.ip_address(host))]
     except ValueError:
-        addresses = resolver(host, port)
+        addresses = _resolved_within(resolver, host, port, deadline)
     if not addresses:
         raise FetchError(f"nom de domaine introuvable : {host}")
     if not allow_private:
@@ -200,7 +237,7 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver) -> _Targ
 
 
 class _Deadline:
-    """One time limit for the whole download: every redirect and every byte."""
+    """One time limit for the whole download: every name lookup, every redirect and every byte."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -277,7 +314,7 @@ def fetch(
         asked = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"}
         with httpx.Client(transport=transport, headers=asked) as client:
             for _ in range(_MAX_REDIRECTS + 1):
-                target = _resolve_checked(current, allow_private, resolver)
+                target = _resolve_checked(current, allow_private, resolver, deadline)
                 with contextlib.closing(_send(client, current, target, deadline, headers or {})) as response:
                     if response.is_redirect and "location" in response.headers:
                         try:

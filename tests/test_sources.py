@@ -1,6 +1,7 @@
 """Fetching and reading what users point at: pages, files, directories."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -209,6 +210,34 @@ def test_public_addresses_written_in_ipv6_forms_are_allowed():
         transport, requests = recording_transport({"news.example/article": (200, HTML, ARTICLE_PAGE.encode())})
         fetch_url("http://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
         assert requests[0].url.host == address
+
+
+class SilentDNS:
+    """A DNS server that does not answer: each lookup waits until the test releases it (10 s
+    at most), then answers a public address."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.answered = threading.Event()
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.released.wait(10)
+        self.answered.set()
+        return [PUBLIC]
+
+
+def test_a_dns_server_that_never_answers_fails_the_fetch_at_its_deadline_as_an_unreachable_site():
+    # The system resolver may wait far longer than the fetch's time limit (tries, servers and
+    # search domains): the worker fetching would be held as long.
+    dns = SilentDNS()
+    transport, requests = recording_transport({"news.example/article": (200, HTML, ARTICLE_PAGE.encode())})
+    try:
+        with pytest.raises(FetchError, match=r"délai dépassé \(0.2 s\) en téléchargeant http://news.example/article"):
+            fetch_url("http://news.example/article", timeout=0.2, max_bytes=100_000, resolver=dns, transport=transport)
+        assert not dns.answered.is_set()  # the fetch gave up on the lookup, rather than waiting for it
+    finally:
+        dns.released.set()
+    assert requests == []
 
 
 def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(site):
