@@ -12,14 +12,17 @@ gets a clear refusal: no text can be quoted from an image.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import statistics
-import time
+import subprocess
+import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 
 from index.documents import Document, normalise_date, parse_text
 from index.errors import InputTooLarge, UnsupportedInput
@@ -159,18 +162,12 @@ def _useful_title(title: str | None) -> str | None:
 
 # --- PDF --------------------------------------------------------------------------------
 def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
-    pages = _pdf_pages(reader)
+    pages, info = _pdf_pages_and_properties(data)
     if sum(len(p.strip()) for p in pages) < 20 * max(len(pages), 1) and sum(len(p.split()) for p in pages) < 20:
         raise UnsupportedInput(
             "ce PDF ne contient pas de texte (document numérisé ?) : seuls les PDF dont le texte est "
             "sélectionnable peuvent être cités"
         )
-    info = reader.metadata or {}
     metadata = _Metadata(
         title=_clean_field(info.get("/Title")),
         author=_clean_field(info.get("/Author")),
@@ -179,33 +176,57 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
     return _pdf_text(pages), metadata
 
 
-# What reading a PDF's text may cost. pypdf bounds each page (a stream's size, its operators, the
-# forms it draws), not a document: pages may share one stream, and a 4 KB file of five pages
-# sharing a 1 MB stream of text took 9 s to read (a thousand such pages, hours). An article's
-# pages, even a long report's, hold a few tens of kilobytes of drawing each.
+# What reading a PDF's text may cost. pypdf bounds each page's operators, not its time: pages
+# may share one stream, and a 4 KB file of five pages sharing a 1 MB stream of text took 9 s
+# to read (a thousand such pages, hours); one page of 10 MB of text and images drawn in turn
+# took 266 s, and one that draws a form thousands of times, or whose fonts share one large
+# character map, hours (the form's and the map's bytes are not the page's). An article's
+# pages, even a long report's, hold a few tens of kilobytes of drawing each. The time limit
+# holds whatever pypdf is doing: it reads in a process of its own (`index/pdf_reading.py`),
+# ended at the limit, with a memory limit too (text drawn again and again piles up).
 PDF_MAX_CONTENT_BYTES = 25_000_000
 PDF_MAX_SECONDS = 90.0
+PDF_MAX_MEMORY_BYTES = 2_000_000_000
 
 
-def _pdf_pages(reader) -> list[str]:
-    """Each page's text, within `PDF_MAX_CONTENT_BYTES` of drawing instructions in all (a page's
-    own, counted at each page that draws them) and `PDF_MAX_SECONDS` of reading."""
-    started, drawn, pages = time.monotonic(), 0, []
-    for page in reader.pages:  # measured before any is read: unpacking costs little, reading much
-        contents = page.get_contents()
-        drawn += len(contents.get_data()) if contents is not None else 0
-        if drawn > PDF_MAX_CONTENT_BYTES:
-            raise InputTooLarge(
-                f"le PDF dessine plus de {french(PDF_MAX_CONTENT_BYTES)} octets d'instructions : "
-                "trop volumineux pour un article"
-            )
-    for page in reader.pages:
-        pages.append((page.extract_text() or "").replace("\r", "\n"))
-        if time.monotonic() - started > PDF_MAX_SECONDS:
-            raise InputTooLarge(
-                f"le PDF demande plus de {PDF_MAX_SECONDS:g} secondes de lecture : trop volumineux pour un article"
-            )
-    return pages
+def _pdf_pages_and_properties(data: bytes) -> tuple[list[str], dict[str, str | None]]:
+    """Each page's text and the document's properties, within `PDF_MAX_CONTENT_BYTES` of
+    drawing instructions in all (a page's own, counted at each page that draws them),
+    `PDF_MAX_SECONDS` of reading and `PDF_MAX_MEMORY_BYTES` of memory."""
+    command = [
+        sys.executable,
+        "-P",  # not index/ first in its path: index/numbers.py would stand for the standard library's
+        str(Path(__file__).with_name("pdf_reading.py")),
+        str(PDF_MAX_CONTENT_BYTES),
+        str(PDF_MAX_MEMORY_BYTES),
+    ]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=PDF_MAX_SECONDS, check=False)
+    except subprocess.TimeoutExpired:  # the reading process is ended (and waited for) by `run`
+        raise InputTooLarge(
+            f"le PDF demande plus de {PDF_MAX_SECONDS:g} secondes de lecture : trop volumineux pour un article"
+        ) from None
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise RuntimeError(f"the PDF reading process ended without an answer: {said[0]}") from None
+    refused = answer.get("refused")
+    if refused == "encrypted":
+        raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
+    if refused == "drawing":
+        raise InputTooLarge(
+            f"le PDF dessine plus de {french(PDF_MAX_CONTENT_BYTES)} octets d'instructions : "
+            "trop volumineux pour un article"
+        )
+    if refused == "memory":
+        raise InputTooLarge(
+            f"le PDF demande plus de {french(PDF_MAX_MEMORY_BYTES)} octets de mémoire à lire : "
+            "trop volumineux pour un article"
+        )
+    if "failed" in answer:
+        raise RuntimeError(answer["failed"])  # what pypdf said, logged by `parse_document`
+    return answer["pages"], answer["properties"]
 
 
 def _pdf_text(pages: list[str]) -> str:

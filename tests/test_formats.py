@@ -1,6 +1,7 @@
 """PDF, Word and OpenDocument files, and texts written on Windows: read as a reader reads them."""
 
 import io
+import threading
 import time
 import zipfile
 
@@ -448,6 +449,31 @@ def pdf_of_pages_sharing_one_stream(pages: int, content: bytes) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
         b"/Contents 4 0 R >>"
     ] * pages
+    return pdf_file(objects)
+
+
+def pdf_of_one_page_drawing_a_form(times: int, form: bytes) -> bytes:
+    """A PDF of one page that draws the same compressed form `times` times: the form's
+    instructions are not the page's own, and each time it is drawn it is read again."""
+    import zlib
+
+    stream = zlib.compress(form, 9)
+    page = b"BT ET\n" + b"/Fm1 Do\n" * times
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> "
+        b"/XObject << /Fm1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+    ]
+    return pdf_file(objects)
+
+
+def pdf_file(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the catalog first)."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -469,6 +495,33 @@ def test_a_small_pdf_whose_pages_draw_megabytes_is_refused_before_its_text_is_re
     with pytest.raises(InputTooLarge, match="instructions"):
         parse_bytes(data, name="bombe.pdf", source=None, max_bytes=10**6)
     assert time.monotonic() - started < 1
+
+
+def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit(monkeypatch):
+    # The time limit was checked between pages: a page drawing a form of 40 000 lines 5 000
+    # times (40 KB of its own instructions, a 43 KB file) took a second and more a drawing,
+    # hours in all, before it was checked.
+    from index import formats
+
+    monkeypatch.setattr(formats, "PDF_MAX_SECONDS", 1.0)
+    data = pdf_of_one_page_drawing_a_form(
+        5_000, b"BT /F1 12 Tf 72 720 Td\n" + b"(abcdefgh) Tj 0 -1 Td\n" * 40_000 + b"ET"
+    )
+    assert len(data) < 50_000
+    outcome: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6)
+        except Exception as exc:
+            outcome.append(exc)
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    reading.join(120)  # bounded: the reading returns, or the test fails
+    assert not reading.is_alive(), "the page was read past the time limit"
+    (refused,) = outcome
+    assert isinstance(refused, InputTooLarge) and "secondes de lecture" in str(refused)
 
 
 def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):

@@ -1,0 +1,56 @@
+"""Reading a PDF's pages and properties with `pypdf`, run as a process of its own by
+`index.formats` (`python pdf_reading.py MAX_CONTENT_BYTES MAX_MEMORY_BYTES`, the PDF on
+standard input, JSON on standard output), so that its time limit can end it whatever it is
+doing: pypdf's own limits bound a page's operators, not its time (a form drawn thousands of
+times, fonts sharing one large character map). Only the standard library and pypdf here:
+the process starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+_PROPERTIES = ("/Title", "/Author", "/CreationDate", "/Creator", "/Producer")
+
+
+def read(data: bytes, max_content_bytes: int) -> dict:
+    """{"pages": [text, …], "properties": {name: text or None}}, or {"refused": why} ("encrypted",
+    "drawing"), or {"failed": what pypdf said} for a damaged file."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return {"refused": "encrypted"}
+        drawn = 0
+        for page in reader.pages:  # measured before any is read: unpacking costs little, reading much
+            contents = page.get_contents()
+            drawn += len(contents.get_data()) if contents is not None else 0
+            if drawn > max_content_bytes:
+                return {"refused": "drawing"}
+        pages = [(page.extract_text() or "").replace("\r", "\n") for page in reader.pages]
+        info = reader.metadata or {}
+        properties = {name: None if info.get(name) is None else str(info.get(name)) for name in _PROPERTIES}
+    except MemoryError:
+        return {"refused": "memory"}
+    except Exception as exc:  # a damaged or encrypted file: what pypdf said, for the log
+        return {"failed": f"{type(exc).__name__}: {exc}"}
+    return {"pages": pages, "properties": properties}
+
+
+def main() -> None:
+    max_content_bytes, max_memory_bytes = int(sys.argv[1]), int(sys.argv[2])
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
+    except (ImportError, ValueError, OSError):  # no such limit here (Windows), or a lower one already
+        pass
+    answer = read(sys.stdin.buffer.read(), max_content_bytes)
+    sys.stdout.write(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    main()
