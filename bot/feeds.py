@@ -39,8 +39,8 @@ ENTRIES_KEPT_DAYS = 30
 FULL_TEXT_WORDS = 50
 
 # Minutes between two polls a user may ask for one feed (`/follow URL MINUTES`, `follow
-# --every`): from once a minute to once a week. The default, FEED_POLL_MINUTES, is the
-# operator's and is not bounded so.
+# --every`): from once a minute to once a week. The default, FEED_POLL_MINUTES, is bounded
+# so too (bot/settings.py).
 POLL_MINUTES_RANGE = (1.0, 7 * 24 * 60.0)
 
 Fetcher = Callable[..., Fetched]

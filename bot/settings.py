@@ -89,7 +89,11 @@ class Settings(BaseSettings):
 
     # --- followed feeds ----------------------------------------------------------------
     feed_poll_minutes: float = Field(
-        30, gt=0, le=10080, description="Default minutes between two polls of a followed feed (a week at most)."
+        30,
+        ge=1,
+        le=10080,
+        description="Default minutes between two polls of a followed feed: 1 to 10080 (a week), as `/follow URL "
+        "MINUTES` and `follow --every` allow.",
     )
     feed_max_entries: int = Field(20, ge=1, le=500, description="New entries of a feed ingested per poll at most.")
     feed_max_bytes: int = Field(

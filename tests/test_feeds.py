@@ -710,3 +710,62 @@ def test_a_page_of_link_tags_that_never_close_is_read_in_linear_time():
     started = time.monotonic()
     assert declared_feeds(page, "https://gazette.example/") == ["https://gazette.example/rss"]
     assert time.monotonic() - started < 1  # 6.7 s when each "<link" was read to the page's end
+
+
+POLL_SECONDS = 2
+
+
+async def _until(condition, timeout: float = 60.0):
+    for _ in range(int(timeout / 0.1)):  # bounded by the timeout
+        if value := condition():
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_the_bot_polls_a_followed_feed_at_its_interval_tells_failures_once_and_stops_when_unfollowed(tmp_path, site):
+    """The bot's own feed jobs, in this process, at an interval the test passes in (2 s): a user
+    may ask for one a minute at the fastest, and FEED_POLL_MINUTES is bounded so too."""
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+
+    def sent(after: int = 0) -> list[str]:
+        return [call.params["text"] for call in telegram.calls_to("sendMessage", ADMIN)[after:]]
+
+    async def scenario() -> None:
+        settings = {"ingest_allow_private_urls": True, "feed_failures_before_alert": 2}
+        async with bot_in_process(telegram, library, tmp_path, **settings) as (application, state):
+            for path in ("/rss/region.xml", "/atom.xml"):
+                await handle(application, private_message(ADMIN, f"/follow {site.origin}{path}"))
+            region, culture = await asyncio.to_thread(state.feeds)
+            assert region.articles == 2
+            for feed in (region, culture):
+                await asyncio.to_thread(state.set_feed_interval, feed.id, POLL_SECONDS / 60)
+            await schedule_feeds(application)
+
+            publish_site(site, STORIES)  # a new story appears between two polls
+            await _until(lambda: state.feed(region.id).articles == 3)
+            await handle(application, private_message(ADMIN, "/feeds"))
+            assert "toutes les 2 s" in sent()[-1]
+            assert any("if-none-match" in headers for headers in site.requests_to("/rss/region.xml"))
+
+            told = len(sent())
+            site.failing.add("/atom.xml")
+            await _until(lambda: any("échoue depuis 2 relevés" in text for text in sent(told)))
+            await asyncio.sleep(4 * POLL_SECONDS)  # more failed polls: no more messages
+            assert sum("échoue depuis" in text for text in sent(told)) == 1
+            assert any("500" in text for text in sent(told) if "échoue depuis" in text)
+            site.failing.clear()
+            await _until(lambda: any("fonctionne de nouveau" in text for text in sent(told)))
+
+            await handle(application, private_message(ADMIN, f"/unfollow {culture.id}"))
+            polls = len(site.requests_to("/atom.xml"))
+            await asyncio.sleep(3 * POLL_SECONDS)
+            assert len(site.requests_to("/atom.xml")) == polls
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()

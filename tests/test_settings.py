@@ -28,11 +28,23 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
     assert settings.index_dir == tmp_path / "index" and settings.top_k == 3
 
 
-def test_feeds_are_polled_at_most_a_week_apart_as_follow_every_allows():
-    for value in ("inf", "10081"):
+def test_feeds_are_polled_from_a_minute_to_a_week_apart_as_follow_every_allows():
+    for value in ("inf", "10081", "0.5", "0", "-1", "nan"):
         with pytest.raises(ValidationError):
             Settings(_env_file=None, feed_poll_minutes=value)
     assert Settings(_env_file=None, feed_poll_minutes="10080").feed_poll_minutes == 10080
+    assert Settings(_env_file=None, feed_poll_minutes="1").feed_poll_minutes == 1
+
+
+def test_a_feed_interval_under_a_minute_is_said_in_french(monkeypatch, tmp_path, capsys):
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FEED_POLL_MINUTES", "0.5")
+    assert main(["feeds"]) == 2
+    said = capsys.readouterr().err
+    assert "FEED_POLL_MINUTES : au moins 1" in said and "(valeur : '0.5')" in said
 
 
 def test_a_webhook_without_its_secret_token_is_refused_before_it_listens(monkeypatch, tmp_path, capsys):
