@@ -14,6 +14,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import TOKEN, bot_in_process, handle, private_message
 
 USER = 4343
+QUESTION = "Quand le pont rouvrira-t-il après trois mois de travaux ?"
 
 
 def test_the_spaces_before_high_punctuation_and_inside_guillemets_do_not_break():
@@ -51,7 +52,7 @@ def test_an_answer_sets_the_bot_s_words_in_french_typography_and_quotes_the_arti
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            await handle(application, private_message(USER, "Quand le pont rouvrira-t-il après trois mois de travaux ?"))
+            await handle(application, private_message(USER, QUESTION))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
