@@ -170,6 +170,13 @@ _SETTING_ERRORS = {
 }
 
 
+def _french_number(value: object) -> object:
+    """A bound as French writes it: 1.0 as "1", 0.5 as "0,5" (pydantic gives the field's type)."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    return value
+
+
 def settings_errors(exc: ValidationError) -> list[str]:
     """One French line per invalid setting, named as it is set (`TOP_K`), with the value given
     unless it is a secret (a token, a password in a URL)."""
@@ -179,7 +186,8 @@ def settings_errors(exc: ValidationError) -> list[str]:
         field = Settings.model_fields.get(name)
         template = _SETTING_ERRORS.get(error["type"])
         if template is not None:
-            said = template.format(**error.get("ctx", {})).replace("' or '", "' ou '")
+            bounds = {key: _french_number(value) for key, value in error.get("ctx", {}).items()}
+            said = template.format(**bounds).replace("' or '", "' ou '")
         else:  # our validators' own messages, or pydantic's for the rare others
             said = str(error.get("ctx", {}).get("error") or error["msg"])
         secret = field is None or "SecretStr" in str(field.annotation)

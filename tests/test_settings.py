@@ -5,7 +5,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_errors
 from tests.conftest import ROOT
 
 
@@ -44,7 +44,16 @@ def test_a_feed_interval_under_a_minute_is_said_in_french(monkeypatch, tmp_path,
     monkeypatch.setenv("FEED_POLL_MINUTES", "0.5")
     assert main(["feeds"]) == 2
     said = capsys.readouterr().err
-    assert "FEED_POLL_MINUTES : au moins 1" in said and "(valeur : '0.5')" in said
+    assert "FEED_POLL_MINUTES : au moins 1 est attendu" in said and "(valeur : '0.5')" in said
+
+
+def test_a_bound_is_written_as_french_writes_numbers():
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, relevance_threshold="1.5", feed_poll_minutes="20000")
+    assert sorted(settings_errors(raised.value)) == [
+        "FEED_POLL_MINUTES : au plus 10080 est attendu (valeur : '20000')",
+        "RELEVANCE_THRESHOLD : au plus 1 est attendu (valeur : '1.5')",
+    ]
 
 
 def test_a_webhook_without_its_secret_token_is_refused_before_it_listens(monkeypatch, tmp_path, capsys):
