@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from index.analysis import names_in
+from index.analysis import names_in, terms
 from index.article_questions import (
     APOSTROPHES,
     Detail,
@@ -215,8 +215,11 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, question)
     required = added_specifics(question, topic.question)
     subject = asked_subject(question)
-    if _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question) or not topic.articles:
-        # Elliptical ("Et pour l'Union ?", "Quand ?"), or with no article to read it in: the topic's words.
+    elliptical = _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question)
+    if elliptical or not terms(question) or not topic.articles:
+        # Elliptical ("Et pour l'Union ?", "Quand ?"), with no word of its own to search ("Qui
+        # est-elle ?": its own words would find "…, a-t-elle déclaré"), or with no article to
+        # read it in: the topic's words.
         search = _with_topic(topic, question)
         return Reading(question, search, topic.articles, topic, required=required, subject=subject)
     return Reading(question, question, topic.articles, topic, required=required)

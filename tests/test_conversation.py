@@ -104,6 +104,14 @@ def test_an_interrogative_alone_is_searched_with_its_topic_s_words_in_its_articl
     assert reading == Reading("Quand ?", "Où se réunissent les membres de l'OTAN ? Quand ?", (1,), topic)
 
 
+@pytest.mark.parametrize("question", ["Qui est-elle ?", "Qui est-il ?", "Que fait-il ?"])
+def test_a_follow_up_with_no_word_of_its_own_to_search_is_searched_with_its_topic_s_words(question):
+    """Searched alone, "Qui est-elle ?" would find the sentence that says "a-t-elle déclaré"."""
+    topic = Topic("Qui est Aurélie Morand ?", (2,))
+    reading = read(question, topic)
+    assert reading == Reading(question, f"Qui est Aurélie Morand ? {question}", (2,), topic)
+
+
 def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():
     reading = read("Quelle est sa longueur ?", Topic("Quand ouvre la ligne B ?"))
     assert reading.search == "Quand ouvre la ligne B ? Quelle est sa longueur ?" and reading.articles == ()
