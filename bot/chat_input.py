@@ -124,7 +124,7 @@ _COURTESIES = frozenset({"greeting", "thanks", "agreement"})
 
 def without_courtesies(text: str) -> str:
     """The message without the greeting, thanks or "ok" it opens with ("Bonjour, la suite ?",
-    "Merci ! Quel âge a-t-elle ?", "Ok, et en 2020 ?"): what follows is read as if asked alone,
+    "Merci ! Quel âge a-t-elle ?", "Ok, et en 2020 ?", "ok et en 2020 ?"): what follows is read as if asked alone,
     so that it follows the conversation as it would have (with the greeting, "Bonjour" was
     taken for the name of what the question is about)."""
     while (opening := _OPENING_CLAUSE.fullmatch(text)) is not None:
@@ -132,4 +132,29 @@ def without_courtesies(text: str) -> str:
         if small_talk(opening["clause"]) not in _COURTESIES or not holds_words(rest):
             break
         text = rest[0].upper() + rest[1:]
+    return _without_unpunctuated_courtesy(text)
+
+
+# The words a question may open with after a courtesy typed without punctuation ("ok et en
+# 2020 ?", "bonjour qui dirige l'OTAN ?", "merci la suite ?"): only before one of them is the
+# courtesy taken off, so that "Super U est où ?" or "Top 14 qui a gagné ?" keep their first word.
+_QUESTION_OPENERS = frozenset(
+    {"et", "mais", "qui", "que", "qu", "quoi", "quand", "où", "comment", "combien", "pourquoi"}
+    | {"quel", "quelle", "quels", "quelles", "lequel", "laquelle", "lesquels", "lesquelles", "est"}
+)
+_COURTESY_WORDS = 3  # "ok merci beaucoup et …" at most
+
+
+def _without_unpunctuated_courtesy(text: str) -> str:
+    """`text` without the courtesy of up to `_COURTESY_WORDS` words it opens with, unpunctuated,
+    when a question's opening word follows it."""
+    for count in range(_COURTESY_WORDS, 0, -1):
+        opening = re.match(rf"\s*((?:\S+\s+){{{count}}})(\S.*)", text, re.DOTALL)
+        if opening is None:
+            continue
+        first = re.split(r"[\s'’-]", opening[2].casefold(), maxsplit=1)[0]
+        opens = first in _QUESTION_OPENERS or opening[2].casefold().startswith("la suite")
+        if opens and small_talk(opening[1]) in _COURTESIES:
+            rest = opening[2]
+            return rest[0].upper() + rest[1:]
     return text

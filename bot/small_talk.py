@@ -13,7 +13,7 @@ from typing import Literal
 
 Kind = Literal["greeting", "thanks", "agreement", "farewell", "doubt", "help"]
 
-_TO_YOU = r"(?: (?:a|pour) (?:toi|vous|tous|tout le monde))?"
+_TO_YOU = r"(?: (?:(?:a|pour) )?(?:toi|vous|tous|tout le monde))?"  # "salut toi", "merci à vous"
 _BOT = r"(?: (?:le |mon |cher )?(?:bot|robot|citebot))?"
 _PATTERNS: tuple[tuple[Kind, str], ...] = (
     (

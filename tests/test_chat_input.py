@@ -74,6 +74,13 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
         ("Vraiment ? Qui l'a dit ?", False, None, ("Vraiment ? Qui l'a dit ?",)),  # a doubt is not a courtesy
         ("Salut les amis, qui dirige l'OTAN ?", False, None, ("Salut les amis, qui dirige l'OTAN ?",)),
         (" Qui est-il ? Que dit-il ? ", False, None, ("Qui est-il ?", "Que dit-il ?")),
+        # The same typed without punctuation, before a question's opening word only.
+        ("ok et en 2020 ?", False, None, ("Et en 2020 ?",)),
+        ("bonjour qui dirige l'OTAN ?", True, None, ("Qui dirige l'OTAN ?",)),
+        ("ok merci la suite ?", False, None, ("La suite ?",)),
+        ("Super U est où ?", False, None, ("Super U est où ?",)),
+        ("Top 14 qui a gagné ?", False, None, ("Top 14 qui a gagné ?",)),
+        ("salut toi", False, "greeting", ()),
     ],
 )
 def test_a_chat_message_is_taken_as_questions_or_as_what_it_says_instead(message, may_be_article, aside, questions):
