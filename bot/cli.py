@@ -101,6 +101,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                     empty_library=empty,
                     sure_from=settings.sure_answer_threshold,
                     command_line=True,
+                    zone=settings.zone,
                 )
             )
             print()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.replies import plural
@@ -127,7 +127,11 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
         if not feeds:
             print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
         for feed in feeds:
-            polled = time.strftime("%Y-%m-%d %H:%M", time.localtime(feed.last_polled)) if feed.last_polled else "jamais"
+            polled = (
+                datetime.fromtimestamp(feed.last_polled, settings.zone).strftime("%Y-%m-%d %H:%M")
+                if feed.last_polled
+                else "jamais"
+            )
             status = "ok" if not feed.failures else f"{feed.failures} échec(s) : {feed.last_error}"
             print(
                 f"{feed.id:>4}  {feed.title} — {feed.url}\n      toutes les {french_minutes(feed.every_minutes)} min, "

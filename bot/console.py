@@ -178,6 +178,7 @@ def answer_line(library: Library, question: str, settings: Settings, conversatio
         answer,
         empty_library=not answer.results and library.stats().articles == 0,
         sure_from=settings.sure_answer_threshold,
+        zone=settings.zone,
     )
 
 

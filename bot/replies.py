@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import UTC, datetime, tzinfo
 from pathlib import PurePath
 from urllib.parse import quote as quote_url
 from urllib.parse import urlsplit
@@ -316,14 +317,20 @@ def respelled_note(answer: Answer) -> str:
 
 
 def format_answer(
-    answer: Answer, *, shown: int = 3, empty_library: bool = False, sure_from: float, command_line: bool = False
+    answer: Answer,
+    *,
+    shown: int = 3,
+    empty_library: bool = False,
+    sure_from: float,
+    command_line: bool = False,
+    zone: tzinfo = UTC,
 ) -> str:
     """`command_line`: for a one-shot command, whose reader adds articles with `python -m bot
-    ingest` rather than /ingest."""
+    ingest` rather than /ingest; `zone`: TIME_ZONE, for the days shown."""
     if empty_library:
         return EMPTY_LIBRARY_COMMAND_LINE if command_line else EMPTY_LIBRARY
     if answer.detail is not None:
-        return format_details(answered_articles(answer), answer.detail) if answer.found else WHICH_ARTICLE
+        return format_details(answered_articles(answer), answer.detail, zone) if answer.found else WHICH_ARTICLE
     if not answer.found:
         return declined_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
     lines = []
@@ -364,16 +371,16 @@ SENTENCE_FIELD_CHARS = 120
 TITLE_ASKED_CHARS = 1000
 
 
-def detail_sentence(article: ArticleRow, detail: Detail) -> str:
+def detail_sentence(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> str:
     """The answer to a question on an article's `detail` ("Qui a écrit l'article ?"), from
     what the library recorded of it, saying so when it recorded nothing; short, since the
-    article's card follows it."""
+    article's card follows it (`zone`: TIME_ZONE, for the day it was added)."""
     title = in_guillemets(shorten(article.title, SENTENCE_FIELD_CHARS) or "Sans titre")
     match detail:
         case "date":
             date = french_date(article.date)
             if date is None:
-                added = french_date(article.added_at[:10])
+                added = day_added(article, zone)
                 return f"{title} ne porte pas de date ; il a été ajouté à la bibliothèque le {added}."
             on_a_day = len((article.date or "").split("-")) == 3  # "daté du 14 février 2023"
             return f"{title} est daté {'du' if on_a_day else 'de'} {date}."
@@ -399,10 +406,10 @@ def source_name(source: str | None) -> str | None:
     return PurePath(source.removeprefix("telegram:")).name or None
 
 
-def format_details(articles: list[ArticleRow], detail: Detail) -> str:
+def format_details(articles: list[ArticleRow], detail: Detail, zone: tzinfo = UTC) -> str:
     """An answer to a question on its articles' details: for each, the detail asked for, then
-    what the library knows of it."""
-    return "\n\n".join(f"{detail_sentence(a, detail)}\n{format_article_card(a)}" for a in articles)
+    what the library knows of it (`zone`: TIME_ZONE)."""
+    return "\n\n".join(f"{detail_sentence(a, detail, zone)}\n{format_article_card(a, zone)}" for a in articles)
 
 
 def card_fields(article: ArticleRow) -> list[tuple[str, str]]:
@@ -422,15 +429,28 @@ def card_fields(article: ArticleRow) -> list[tuple[str, str]]:
     return fields
 
 
-def card_footer(article: ArticleRow) -> str:
-    return f"Article {article.id} — {passages(article.passages)}, ajouté le {french_date(article.added_at[:10])}"
+def day_added(article: ArticleRow, zone: tzinfo = UTC) -> str:
+    """The day `article` was added to the library, in French, as the clock of `zone`
+    (TIME_ZONE) read it: the library records the moment in UTC, and an article added at
+    half past midnight in Paris was added the day before by UTC's clock."""
+    try:
+        moment = datetime.fromisoformat(article.added_at.replace("Z", "+00:00"))
+    except ValueError:  # not a moment: its day as written
+        return french_date(article.added_at[:10]) or article.added_at
+    day = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).date()
+    return french_date(day.isoformat()) or day.isoformat()
 
 
-def format_article_card(article: ArticleRow) -> str:
-    """What the library knows of an article, for the console and the command line."""
+def card_footer(article: ArticleRow, zone: tzinfo = UTC) -> str:
+    return f"Article {article.id} — {passages(article.passages)}, ajouté le {day_added(article, zone)}"
+
+
+def format_article_card(article: ArticleRow, zone: tzinfo = UTC) -> str:
+    """What the library knows of an article, for the console and the command line (`zone`:
+    TIME_ZONE, for the day it was added)."""
     lines = [in_guillemets(article.title or "Sans titre")]
     lines += [f"{label} : {value}" for label, value in card_fields(article)]
-    lines.append(card_footer(article))
+    lines.append(card_footer(article, zone))
     return "\n".join(f"    {line}" for line in lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -76,6 +77,11 @@ class Settings(BaseSettings):
     inline_cache_seconds: int = Field(
         60, ge=0, le=3600, description="Seconds inline results for the same query are reused."
     )
+    time_zone: str = Field(
+        "Europe/Paris",
+        description="Time zone of the days and times shown (an article's day added, a feed's last poll): an IANA "
+        "name such as Europe/Paris, America/Montreal or UTC.",
+    )
 
     # --- webhook mode (python -m bot serve --webhook) ------------------------------------
     webhook_url: str | None = Field(
@@ -138,6 +144,15 @@ class Settings(BaseSettings):
             raise ValueError("1 à 256 caractères parmi A-Z, a-z, 0-9, _ et - (la règle de Telegram)")
         return value
 
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("un fuseau horaire est attendu, par exemple Europe/Paris ou UTC") from None
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -145,6 +160,11 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("DEBUG, INFO, WARNING, ERROR ou CRITICAL est attendu")
         return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """`time_zone` (ZoneInfo keeps each zone once: no cost to ask again)."""
+        return ZoneInfo(self.time_zone)
 
     @property
     def index_dir(self) -> Path:

@@ -1,6 +1,7 @@
 """Plain-text replies (console, command line): each quote in guillemets once, with its source."""
 
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,6 +14,8 @@ from bot.replies import (
     UNSURE,
     WHICH_ARTICLE,
     answer_json,
+    card_footer,
+    day_added,
     detail_sentence,
     format_answer,
     format_article_card,
@@ -137,6 +140,18 @@ def test_asked_for_an_article_s_detail_the_reply_says_it_then_shows_the_card(det
         "    Article 3 — 2 passages, ajouté le 25 novembre 2026",
     ]
     assert answer_json(answer, sure_from=0.9)["detail"] == detail
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),
+    [("Europe/Paris", "26 novembre 2026"), ("UTC", "25 novembre 2026"), ("America/Montreal", "25 novembre 2026")],
+)
+def test_the_day_an_article_was_added_is_the_day_of_the_readers_clock(zone, day):
+    """The library records the moment in UTC: at 23:30 there, it is already the next day in Paris."""
+    late = replace(SIGNED, date=None, added_at="2026-11-25T23:30:00Z")
+    assert day_added(late, ZoneInfo(zone)) == day
+    assert card_footer(late, ZoneInfo(zone)) == f"Article 3 — 2 passages, ajouté le {day}"
+    assert detail_sentence(late, "date", ZoneInfo(zone)).endswith(f"ajouté à la bibliothèque le {day}.")
 
 
 @pytest.mark.parametrize("says_more", [True, False])

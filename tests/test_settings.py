@@ -47,6 +47,16 @@ def test_a_feed_interval_under_a_minute_is_said_in_french(monkeypatch, tmp_path,
     assert "FEED_POLL_MINUTES : au moins 1 est attendu" in said and "(valeur : '0.5')" in said
 
 
+def test_a_time_zone_is_an_iana_name():
+    assert Settings(_env_file=None).time_zone == "Europe/Paris"
+    assert str(Settings(_env_file=None, time_zone="America/Montreal").zone) == "America/Montreal"
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, time_zone="Paris")
+    assert settings_errors(raised.value) == [
+        "TIME_ZONE : un fuseau horaire est attendu, par exemple Europe/Paris ou UTC (valeur : 'Paris')"
+    ]
+
+
 def test_a_bound_is_written_as_french_writes_numbers():
     with pytest.raises(ValidationError) as raised:
         Settings(_env_file=None, relevance_threshold="1.5", feed_poll_minutes="20000")

@@ -5,6 +5,7 @@ real library on the hashing embedder."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from bot.telegram import messages as msg
 from bot.telegram.group_share import MEMBER_SHARE
@@ -154,4 +155,24 @@ def test_a_group_moved_to_a_supergroup_keeps_its_buttons_and_its_conversations(t
         pressed_on, asked_on = [c.params["text"] for c in telegram.calls_to("sendMessage", new["id"])]
         for reply in (pressed_on, asked_on):
             assert f"↪ suite de « {QUESTION}" in reply, reply
+    library.close()
+
+
+def test_an_article_s_card_says_the_day_it_was_added_by_the_bot_s_time_zone(tmp_path):
+    """Added at 23:30 by UTC's clock, which the library records: the 26th in Paris."""
+    library = two_article_library(tmp_path)
+    with sqlite3.connect(tmp_path / "index" / "library.sqlite3") as database:
+        database.execute("UPDATE articles SET added_at = '2026-11-25T23:30:00Z'")
+    reader = 33
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, time_zone="Europe/Paris") as (application, _):
+            await handle(application, private_message(reader, QUESTION))
+            message, card = telegram.button(reader, "📄")
+            await handle(application, pressed(reader, message, card))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        card_text = telegram.calls_to("sendMessage", reader)[-1].params["text"]
+        assert "ajouté le 26 novembre 2026" in card_text
     library.close()

@@ -217,7 +217,8 @@ async def on_channel_post(update: Update, context: Context) -> None:
             limit = settings.ingest_max_bytes
             document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
             # Dated as the channel dated its post, unless its text says otherwise ("date: …" first).
-            document = replace(document, url=document.url or source, date=document.date or post.date.date().isoformat())
+            posted = post.date.astimezone(settings.zone).date().isoformat()  # the channel's day, not UTC's
+            document = replace(document, url=document.url or source, date=document.date or posted)
     except InputError as exc:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from html import escape
 
 from bot.replies import (
@@ -312,15 +313,15 @@ def nothing_found_html(question: str | None = None, said: str = NOTHING_FOUND) -
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 
-def details_html(answer: Answer) -> list[str]:
+def details_html(answer: Answer, zone: tzinfo = UTC) -> list[str]:
     """An answer to a question on its articles' details ("Qui a écrit l'article ?"): under the
     question, for each article the detail asked for, then its card; as many messages as the
-    cards need (five articles with long links do not fit one)."""
+    cards need (five articles with long links do not fit one). `zone`: TIME_ZONE."""
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     if not answer.found or answer.detail is None:
         return [f"{question}\n{e(WHICH_ARTICLE)}"]
     messages = [question]
-    for card in (detail_card_html(a, answer.detail) for a in answered_articles(answer)):
+    for card in (detail_card_html(a, answer.detail, zone) for a in answered_articles(answer)):
         joined = f"{messages[-1]}\n\n{card}"
         if fits(joined):
             messages[-1] = joined
@@ -329,11 +330,12 @@ def details_html(answer: Answer) -> list[str]:
     return messages
 
 
-def detail_card_html(article: ArticleRow, detail: Detail) -> str:
+def detail_card_html(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> str:
     """The detail of `article` asked for, said in a sentence, above the article's card; the
-    card alone when both would not fit a message (a title of a thousand "&", escaped)."""
-    card = article_card_html(article)
-    html = f"{e(detail_sentence(article, detail))}\n\n{card}"
+    card alone when both would not fit a message (a title of a thousand "&", escaped).
+    `zone`: TIME_ZONE."""
+    card = article_card_html(article, zone)
+    html = f"{e(detail_sentence(article, detail, zone))}\n\n{card}"
     return html if fits(html) else card
 
 
@@ -341,15 +343,15 @@ def empty_library_html() -> str:
     return EMPTY_LIBRARY
 
 
-def article_card_html(article: ArticleRow) -> str:
+def article_card_html(article: ArticleRow, zone: tzinfo = UTC) -> str:
     """An article's card for chat users (`replies.card_fields`): its link linked, long
-    fields shortened."""
+    fields shortened; the day it was added as `zone` (TIME_ZONE) reads it."""
     lines = [f"<b>{e(title_of(article))}</b>"]
     for label, value in card_fields(article):
         href = safe_link(value) if label == "Source" else None
         shown = e(shorten(value, FIELD_CHARS))
         lines.append(f'{label} : <a href="{href}">{shown}</a>' if href else f"{label} : {shown}")
-    lines.append(e(card_footer(article)))
+    lines.append(e(card_footer(article, zone)))
     return "\n".join(lines)
 
 
