@@ -281,6 +281,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the embedded library (DATA_DIR) into PostgreSQL, keeping ids and vectors."""
+    from index.errors import AlreadyCopied
     from index.pg_backend import PgBackend
     from index.reindex import copy_articles
     from index.storage import LocalBackend
@@ -297,13 +298,19 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with progress_bar("Copie", "phrase") as progress:
             report = copy_articles(LocalBackend(settings.index_dir), target, embedder, config, progress)
+    except AlreadyCopied as done:  # a run stopped after its copy (killed, the server lost): the state may follow
+        print(
+            f"Bibliothèque déjà copiée dans {target.location} : {replies.plural(done.articles, 'article')}, "
+            "les mêmes qu'ici ; rien n'a été recopié."
+        )
+    else:
+        print(
+            f"Copié dans {target.location} : {replies.plural(report.articles, 'article')}, "
+            f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
+            f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
+        )
     finally:
         target.close()
-    print(
-        f"Copié dans {target.location} : {replies.plural(report.articles, 'article')}, "
-        f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
-        f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
-    )
     if settings.state_file.exists():  # followed feeds, deleted articles' links, feedback…
         from bot.state_database import copy_state
 

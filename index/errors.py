@@ -12,6 +12,7 @@ Messages are in French because they reach chat users and the CLI as they are.
     ├── IndexMismatch          the index on disk was built with other settings
     ├── IndexCorrupted         the index directory is unreadable
     ├── ReindexRunning         another reindex of the same library is under way
+    ├── AlreadyCopied          a copy's target holds the source's articles already
     ├── ModelError             the embedding model cannot be prepared or loaded
     └── DatabaseUnavailable    the PostgreSQL server cannot be reached or refuses the login
 """
@@ -57,6 +58,15 @@ class IndexCorrupted(LibraryError):
 
 class ReindexRunning(LibraryError):
     pass
+
+
+class AlreadyCopied(LibraryError):
+    """The target of a copy (`python -m bot migrate`) holds exactly the source's articles
+    already: an earlier copy finished, whatever was to follow it (the bot's state) may not."""
+
+    def __init__(self, message: str, articles: int) -> None:
+        super().__init__(message)
+        self.articles = articles
 
 
 class ModelError(LibraryError):

@@ -331,6 +331,10 @@ class PgStore:
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._rows("SELECT id FROM articles")}
 
+    def article_hashes(self) -> dict[int, str]:
+        """As `Store.article_hashes`."""
+        return {int(r[0]): r[1] for r in self._rows("SELECT id, content_hash FROM articles")}
+
     def latest_articles(self, count: int) -> list[ArticleRow]:
         """As `Store.latest_articles`: by publication date, else the day added."""
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {LATEST_FIRST} LIMIT %s", (count,))

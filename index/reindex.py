@@ -28,7 +28,7 @@ import numpy as np
 from index.batching import Progress
 from index.directory import DATABASE
 from index.embeddings import Embedder
-from index.errors import LibraryError
+from index.errors import AlreadyCopied, LibraryError
 from index.ingest import Prepared, SentenceCounter, prepare_stored
 from index.live_vectors import LiveVectors
 from index.manifest import IndexConfig, write_manifest
@@ -112,15 +112,21 @@ def copy_articles(
     vectors when both were built with `embedder` (moving a library to another backend).
 
     The copy is built beside the target's empty library and swapped in at the end, as a
-    reindex's is: an interrupted copy leaves the target empty, and can be run again."""
+    reindex's is: an interrupted copy leaves the target empty, and can be run again. A target
+    that holds the source's very articles already (a copy that finished, in a run stopped
+    before what followed it) raises `AlreadyCopied`; one that holds others, `LibraryError`."""
     with target.reindex_lock():  # neither a reindex nor another copy meanwhile
         with target.write_lock():
             target.prepare(config)
         target.check(config)
-        _refuse_unless_empty(target, embedder.dimension)
         origin = source.source_store(embedder.dimension)
-        staging = target.staging_store(config)
         swapped = False
+        try:
+            _refuse_unless_empty(target, embedder.dimension, origin)
+            staging = target.staging_store(config)
+        except BaseException:
+            origin.close()
+            raise
         try:
             reuse = source.reusable(embedder.name, embedder.dimension)
             copier = _Copier(origin, staging, embedder, config, reuse, progress)
@@ -145,13 +151,24 @@ def copy_articles(
     return report
 
 
-def _refuse_unless_empty(backend: Backend, dimension: int) -> None:
+def _refuse_unless_empty(backend: Backend, dimension: int, origin: Store | None = None) -> None:
+    """`origin`: the library being copied, whose articles the target may hold already."""
     in_place = backend.source_store(dimension)
     try:
         with in_place.read():
             present = in_place.counts()[0]
+            held = in_place.article_hashes() if present and origin is not None else None
     finally:
         in_place.close()
+    if held is not None:
+        with origin.read():
+            same = origin.article_hashes() == held
+        if same:
+            raise AlreadyCopied(
+                f"la bibliothèque de destination contient déjà ces {present} article{'s' if present > 1 else ''}, "
+                "copiés auparavant : rien n'a été recopié",
+                present,
+            )
     if present:
         raise LibraryError(
             f"la bibliothèque de destination n'est pas vide ({present} article{'s' if present > 1 else ''}) : "

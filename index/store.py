@@ -408,6 +408,10 @@ class Store:
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._db.execute("SELECT id FROM articles")}
 
+    def article_hashes(self) -> dict[int, str]:
+        """Each article's text hash, by id: what tells two libraries' articles the same."""
+        return dict(self._db.execute("SELECT id, content_hash FROM articles").fetchall())
+
     def latest_articles(self, count: int) -> list[ArticleRow]:
         """The `count` most recent articles, by publication date (the day it was added, for
         an article without one), the later added first on the same date."""

@@ -175,6 +175,102 @@ def test_an_interrupted_migration_leaves_the_target_empty_and_can_be_run_again(t
     remote.close()
 
 
+# A migration's copy run in a process of its own, killed (SIGKILL) when its first batch is
+# written and the second under way: no Ctrl-C handler, no `finally`, the staging schema left.
+KILLED_WHILE_COPYING = """
+import os, signal, sys
+from index.analysis import ANALYZER_VERSION
+from index.manifest import IndexConfig
+from index.pg_backend import PgBackend
+from index.reindex import BATCH_SENTENCES, copy_articles
+from index.storage import LocalBackend
+from tests.test_backends import NoEmbedding
+
+def killed(done, total):
+    if done > BATCH_SENTENCES:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+config = IndexConfig(NoEmbedding.name, NoEmbedding.dimension, 60, ANALYZER_VERSION)
+copy_articles(LocalBackend(sys.argv[1]), PgBackend(sys.argv[2]), NoEmbedding(), config, killed)
+"""
+
+
+def test_a_migration_killed_while_it_copies_leaves_both_libraries_and_runs_again(tmp_path, database_url):
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    local.ingest(articles_about_councils(1100))  # two sentences each: more than one batch of the copy
+    before = [(a.id, a.title) for a in local.articles()]
+    config = local.config
+    local.close()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_COPYING, str(tmp_path / "idx"), database_url],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr
+    with connect(database_url, vectors=False) as connection:  # the copy's half-filled schema, left behind
+        assert len(connection.execute("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'citebot_lib_%'").fetchall()) == 2
+    remote = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert remote.articles() == []  # nothing half-copied in the library in place
+    local = Library(tmp_path / "idx", HashingEmbedder(), max_words=60)
+    assert [(a.id, a.title) for a in local.articles()] == before  # the source untouched
+    local.close()
+    report = copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    assert report.articles == 1100 and [(a.id, a.title) for a in remote.articles()] == before
+    assert remote.ask("conseil numéro 1042").results[0].article.title == "Article 1042"
+    with connect(database_url, vectors=False) as connection:  # the killed copy's schema dropped
+        assert len(connection.execute("SELECT 1 FROM pg_namespace WHERE nspname LIKE 'citebot_lib_%'").fetchall()) == 1
+    remote.close()
+
+
+# `python -m bot migrate` killed (SIGKILL) once the library is copied, before the bot's state is.
+KILLED_BEFORE_THE_STATE = """
+import os, signal, sys
+import bot.state_database
+bot.state_database.copy_state = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+from bot.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_migration_killed_before_the_bot_state_is_copied_copies_it_when_run_again(
+    tmp_path, database_url, model_cache
+):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATA_DIR": str(tmp_path / "data"),
+        "MODEL_CACHE_DIR": str(model_cache),
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=300)
+
+    assert run("-m", "bot", "ingest", str(SAMPLE)).returncode == 0
+    state = BotState.open(tmp_path / "data" / "bot.sqlite3")
+    feed, _ = state.add_feed("https://journal.example/rss", "Le Journal", 30, None)
+    state.close()
+    killed = run("-c", KILLED_BEFORE_THE_STATE, "migrate", "--to", database_url)
+    assert killed.returncode == -9, killed.stderr
+    again = run("-m", "bot", "migrate", "--to", database_url)
+    # Not refused as a library that is not empty: it is this one, and the state follows it.
+    assert again.returncode == 0, again.stderr
+    assert "déjà copiée" in again.stdout and "1 article" in again.stdout and "1 flux suivi" in again.stdout
+    state = BotState.open(tmp_path / "unused.sqlite3", database_url)
+    assert [f.url for f in state.feeds()] == [feed.url]
+    state.close()
+    other = BotState.open(tmp_path / "data" / "bot.sqlite3")
+    other.add_feed("https://autre.example/rss", "L'Autre", 30, None)
+    other.close()
+    third = run("-m", "bot", "migrate", "--to", database_url)  # done already: nothing copied twice
+    assert third.returncode == 0 and "déjà copiée" in third.stdout, third.stderr
+    assert "État du bot non copié" in third.stderr
+    state = BotState.open(tmp_path / "unused.sqlite3", database_url)
+    assert [f.url for f in state.feeds()] == [feed.url]
+    state.close()
+
+
 def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cache):
     env = {
         **os.environ,
@@ -209,8 +305,13 @@ def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cac
     here = json.loads(run("ask", question, "--json").stdout)
     there = json.loads(run("ask", question, "--json", DATABASE_URL=database_url).stdout)
     assert there["found"] and [r["quote"] for r in there["results"]] == [r["quote"] for r in here["results"]]
-    again = run("migrate", "--to", database_url)
-    assert again.returncode == 2 and "pas vide (1 article)" in again.stderr
+    again = run("migrate", "--to", database_url)  # the same articles: copied already, not twice
+    assert again.returncode == 0 and "déjà copiée" in again.stdout, again.stderr
+    other = tmp_path / "autre.txt"
+    other.write_text("titre: Un autre\n\nLe conseil municipal a voté le budget mardi soir.", encoding="utf-8")
+    assert run("ingest", str(other), DATABASE_URL=database_url).returncode == 0
+    refused = run("migrate", "--to", database_url)  # a library of its own now: never overwritten
+    assert refused.returncode == 2 and "pas vide (2 articles)" in refused.stderr
 
 
 def test_a_database_user_without_the_right_to_create_schemas_is_told_so_in_french(
