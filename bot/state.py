@@ -486,9 +486,11 @@ class BotState:
 
     def article_deleted(self, article: ArticleRow) -> None:
         """Remember that an admin deleted `article` (by its link: what a feed lists), so that
-        no feed adds it back (`deleted_links`)."""
-        if article.url:
-            with self._transaction() as run:
+        no feed adds it back (`deleted_links`); and forget the inline answers kept for reuse
+        (`cached_inline`, every replica's): one may quote it, and would for a minute more."""
+        with self._transaction() as run:
+            run("DELETE FROM inline_cache")
+            if article.url:
                 run("DELETE FROM deleted_articles WHERE url = ?", (article.url,))
                 run(
                     "INSERT INTO deleted_articles(url, title, deleted) VALUES (?, ?, ?)",

@@ -153,3 +153,17 @@ def test_questions_are_limited_per_user_per_sliding_minute(two_bot_processes):
     assert state.allow_question(2, 2)  # other users are not affected
     now[0] += 60.5
     assert state.allow_question(1, 2)
+
+
+def test_an_article_deleted_on_one_replica_is_quoted_by_no_inline_answer_kept_for_reuse(two_bot_processes):
+    state, other_process, _ = two_bot_processes
+    quoted = ArticleRow(7, "Le pont", None, None, "https://journal.example/pont", None, "2025-01-01")
+    results = [{"id": "7-1", "title": quoted.title, "text": "Le pont sera fermé du 3 au 7 mars."}]
+    state.cache_inline("quand le pont ferme-t-il ?", results)
+    assert other_process.cached_inline("quand le pont ferme-t-il ?", 60) == results  # shared by the replicas
+    other_process.article_deleted(quoted)  # `/delete 7` on the other replica, which returned
+    assert state.cached_inline("quand le pont ferme-t-il ?", 60) is None
+    without_link = ArticleRow(8, "Collé", None, None, None, None, "2025-01-01")
+    state.cache_inline("quand le pont ferme-t-il ?", results)
+    other_process.article_deleted(without_link)
+    assert state.cached_inline("quand le pont ferme-t-il ?", 60) is None
