@@ -554,6 +554,18 @@ def postgres_refusal(exc: Exception) -> str | None:
             f"PostgreSQL refuse l'opération à cet utilisateur ({said}) : il lui faut le droit "
             "de créer des schémas dans la base (GRANT CREATE ON DATABASE …)"
         )
+    # Before the connection's own failures: psycopg counts a statement cancelled and a lock
+    # not obtained in time as "operational" errors too, on a session that is still there.
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return (
+            f"PostgreSQL a interrompu l'opération, trop longue ({said}) : réessayez, ou relevez le "
+            "statement_timeout de la base ou de l'utilisateur"
+        )
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return (
+            f"PostgreSQL n'a pas obtenu à temps un verrou ({said}) : une autre opération sur la "
+            "bibliothèque le tenait (lock_timeout) : réessayez dans un moment"
+        )
     if isinstance(exc, psycopg.OperationalError):
         return f"la connexion à PostgreSQL a été perdue ({said}) : réessayez"
     return f"PostgreSQL a refusé l'opération ({said})"

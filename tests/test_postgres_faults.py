@@ -253,3 +253,38 @@ def test_replicas_starting_together_on_a_new_database_all_start(tmp_path, postgr
                     failures.append(error)
         postgres_server.psql(f"DROP DATABASE {name} WITH (FORCE);")
     assert failures == []
+
+
+def refusal_of(url: str, sql: str, params: tuple = ()) -> str:
+    """What the command line says of the error the server gives for `sql`."""
+    from bot.cli import postgres_refusal
+
+    with connect(url, vectors=False) as connection:
+        with pytest.raises(Exception) as raised:
+            connection.execute(sql, params)
+        return postgres_refusal(raised.value)
+
+
+def test_a_statement_cut_short_by_the_server_s_timeouts_is_not_told_as_a_lost_connection(database_url):
+    # A statement_timeout or lock_timeout set on the database or its user (a managed server's
+    # usual guard): psycopg raises an "operational" error, and the session is still there.
+    slow = database_url + "&options=-c%20statement_timeout%3D50"
+    said = refusal_of(slow, "SELECT pg_sleep(5)")
+    assert said.startswith("PostgreSQL a interrompu l'opération, trop longue (canceling statement due to statement")
+    assert "perdue" not in said
+    holder = connect(database_url, vectors=False)
+    holder.execute("SELECT pg_advisory_lock(%s)", (APPLICATION_LOCK_KEY,))  # another replica's write
+    try:
+        impatient = database_url + "&options=-c%20lock_timeout%3D50"
+        said = refusal_of(impatient, "SELECT pg_advisory_lock(%s)", (APPLICATION_LOCK_KEY,))
+    finally:
+        holder.close()
+    assert said.startswith("PostgreSQL n'a pas obtenu à temps un verrou (canceling statement due to lock timeout)")
+    session = connect(database_url, vectors=False)
+    cut_every_session(database_url)
+    from bot.cli import postgres_refusal
+
+    with pytest.raises(Exception) as raised:
+        session.execute("SELECT 1")
+    assert postgres_refusal(raised.value).startswith("la connexion à PostgreSQL a été perdue (")
+    session.close()
