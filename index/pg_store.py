@@ -194,7 +194,8 @@ class PgStore:
             yield
         except BaseException:
             self._local.depth = 0
-            db.execute("ROLLBACK")
+            if not db.closed:  # a session the server cut has no transaction left, and a ROLLBACK
+                db.execute("ROLLBACK")  # would hide why ("the connection is closed")
             raise
         self._local.depth = 0
         db.execute("COMMIT")

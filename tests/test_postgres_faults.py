@@ -288,3 +288,38 @@ def test_a_statement_cut_short_by_the_server_s_timeouts_is_not_told_as_a_lost_co
         session.execute("SELECT 1")
     assert postgres_refusal(raised.value).startswith("la connexion à PostgreSQL a été perdue (")
     session.close()
+
+
+class CutAfterTheFirstArticle(PgBackend):
+    """A backend whose store has every session cut by the server (a restart, a failover) once
+    the first article of a write is in, before the write commits."""
+
+    cut = False
+
+    def open(self, dimension, maintenance=None):
+        store, vectors = super().open(dimension, maintenance)
+        backend, add_article = self, store.add_article
+
+        def added_then_cut(*args):
+            written = add_article(*args)
+            if backend.cut:
+                backend.cut = False
+                cut_every_session(backend.url)
+            return written
+
+        store.add_article = added_then_cut
+        return store, vectors
+
+
+def test_an_ingest_whose_session_is_cut_before_its_commit_adds_nothing_and_says_why(database_url):
+    backend = CutAfterTheFirstArticle(database_url)
+    library = Library(backend, HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(3)])
+    backend.cut = True
+    with pytest.raises(Exception, match="terminating connection") as raised:  # the server's words
+        library.ingest([article(10), article(11)])
+    assert "connection is closed" not in str(raised.value)
+    assert [a.title for a in library.articles()] == [f"Article {n}" for n in range(3)]  # none half-added
+    assert [r.status for r in library.ingest([article(10), article(11)])] == ["added", "added"]
+    assert library.ask("conseil numéro 11").results[0].article.title == "Article 11"
+    library.close()
