@@ -16,6 +16,7 @@ import pytest
 
 from bot.state import BotState
 from index.analysis import ANALYZER_VERSION
+from index.errors import AlreadyCopied, LibraryError
 from index.library import Library
 from index.manifest import IndexConfig
 from index.pg_backend import PgBackend
@@ -136,8 +137,12 @@ def test_an_embedded_library_moves_to_postgres_without_embedding_again(tmp_path,
     with remote._current().store.read():
         moved = dict(zip(*[np.concatenate(x) for x in zip(*remote._current().store.iter_vectors(64))]))
     assert len(moved) == 22
-    with pytest.raises(Exception, match="pas vide"):
+    with pytest.raises(AlreadyCopied, match="déjà ces 11 articles"):  # the same ones: copied already
         copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    remote.ingest([article(40)])
+    with pytest.raises(LibraryError, match="pas vide") as refused:  # a library of its own: never overwritten
+        copy_articles(LocalBackend(tmp_path / "idx"), PgBackend(database_url), NoEmbedding(), config)
+    assert not isinstance(refused.value, AlreadyCopied) and len(remote.articles()) == 12
     local.close()
     remote.close()
 
