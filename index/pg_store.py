@@ -548,7 +548,7 @@ def connect(url: str, *, vectors: bool = True):
     try:
         connection = psycopg.connect(url, autocommit=True)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"PostgreSQL injoignable ({_server(url)}) : {_first_line(exc)}") from exc
+        raise DatabaseUnavailable(_refused_connection(url, exc)) from exc
     except psycopg.ProgrammingError as exc:  # the URL itself: its text is not repeated (it may hold the password)
         raise DatabaseUnavailable(
             "adresse PostgreSQL illisible : postgresql://utilisateur:motdepasse@hôte:5432/base attendu, "
@@ -617,6 +617,24 @@ def _server(url: str) -> str:
     user = f"{parts['user']}@" if parts.get("user") else ""
     port = f":{parts['port']}" if parts.get("port") else ""
     return f"{user}{parts.get('host') or 'localhost'}{port}/{parts.get('dbname') or ''}"
+
+
+def _refused_connection(url: str, exc: Exception) -> str:
+    """Why a connection failed, in French: a server that answered and refused (no room for
+    one more session, a login or a database it does not know) is no server out of reach,
+    and what to do differs."""
+    where, said = _server(url), _first_line(exc)
+    text = str(exc).lower()
+    if "too many connections" in text or "connection slots are reserved" in text:
+        return (
+            f"PostgreSQL refuse une connexion de plus ({where}) : {said} ; chaque réplique en ouvre "
+            "plusieurs : relevez max_connections (ou la limite de l'utilisateur), ou arrêtez des répliques"
+        )
+    if "authentication failed" in text or ("role" in text and "does not exist" in text) or "pg_hba.conf" in text:
+        return f"PostgreSQL refuse l'identification ({where}) : {said} ; vérifiez l'utilisateur et le mot de passe"
+    if "database" in text and "does not exist" in text:
+        return f"la base PostgreSQL n'existe pas ({where}) : {said} ; créez-la (CREATE DATABASE …)"
+    return f"PostgreSQL injoignable ({where}) : {said}"
 
 
 def _first_line(exc: Exception) -> str:

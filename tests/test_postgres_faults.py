@@ -323,3 +323,26 @@ def test_an_ingest_whose_session_is_cut_before_its_commit_adds_nothing_and_says_
     assert [r.status for r in library.ingest([article(10), article(11)])] == ["added", "added"]
     assert library.ask("conseil numéro 11").results[0].article.title == "Article 11"
     library.close()
+
+
+def test_a_server_that_refuses_a_connection_says_why_not_that_it_is_out_of_reach(postgres_server, database_url):
+    """No room for one more session, a database it does not have: each is said as it is, with
+    what to do, where "injoignable" would send the admin looking for a server that is up."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from index.errors import DatabaseUnavailable
+
+    parts = urlsplit(database_url)
+    missing = urlunsplit(parts._replace(path="/citebot_absente"))
+    with pytest.raises(DatabaseUnavailable, match="la base PostgreSQL n'existe pas"):
+        connect(missing)
+    postgres_server.psql("DROP ROLE IF EXISTS citebot_limited; CREATE ROLE citebot_limited LOGIN CONNECTION LIMIT 1;")
+    limited = urlunsplit(parts._replace(netloc=f"citebot_limited@{parts.hostname or ''}"))
+    try:
+        with (
+            connect(limited, vectors=False),
+            pytest.raises(DatabaseUnavailable, match="PostgreSQL refuse une connexion de plus"),
+        ):
+            connect(limited, vectors=False)
+    finally:
+        postgres_server.psql("DROP ROLE IF EXISTS citebot_limited;")
