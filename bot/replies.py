@@ -83,8 +83,9 @@ def shorten(text: str, limit: int) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """`1 passage`, `0 passage`, `4 passages`: French uses the singular below two."""
-    return f"{count} {singular if abs(count) < 2 else plural_form or singular + 's'}"
+    """`1 passage`, `0 passage`, `4 passages`, `1 234 passages`: French uses the singular below
+    two, and separates thousands (`index.numbers.french`)."""
+    return f"{french(count)} {singular if abs(count) < 2 else plural_form or singular + 's'}"
 
 
 def passages(count: int) -> str:
@@ -98,13 +99,14 @@ def french_date(iso: str | None) -> str | None:
     parts = iso.split("-")
     try:
         year, month = int(parts[0]), int(parts[1])
-        month_name = MONTHS[month - 1]
+        day = int(parts[2]) if len(parts) == 3 else None
     except (ValueError, IndexError):
         return iso
-    if len(parts) == 3:
-        day = int(parts[2])
-        return f"{'1er' if day == 1 else day} {month_name} {year}"
-    return f"{month_name} {year}"
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):  # "2023-00" is no December
+        return iso
+    if day is not None:
+        return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
+    return f"{MONTHS[month - 1]} {year}"
 
 
 def link_of(article: ArticleRow) -> str | None:
@@ -505,8 +507,8 @@ def format_article_line(article: ArticleRow) -> str:
 
 def format_stats(stats: LibraryStats, computing: Computing) -> str:
     return (
-        f"Articles : {stats.articles}\n"
-        f"Passages : {stats.passages}\n"
+        f"Articles : {french(stats.articles)}\n"
+        f"Passages : {french(stats.passages)}\n"
         f"Modèle : {stats.model} (dimension {stats.dimension})\n"
         f"Passages de {stats.max_words} mots au plus\n"
         f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo ({stats.directory})"

@@ -20,6 +20,8 @@ from bot.replies import (
     format_answer,
     format_article_card,
     format_result,
+    french_date,
+    plural,
     quotation_body,
 )
 from bot.telegram.messages import article_card_html
@@ -186,3 +188,30 @@ def test_an_article_s_card_is_the_same_in_the_console_and_in_telegram_with_a_fil
     assert 'Source : <a href="https://www.example.fr/castor">https://www.example.fr/castor</a>' in linked
     unlinked = linked.replace('<a href="https://www.example.fr/castor">', "").replace("</a>", "")
     assert [line.strip() for line in format_article_card(SIGNED).splitlines()[1:]] == unlinked.splitlines()[1:]
+
+
+@pytest.mark.parametrize(
+    ("count", "said"),
+    [(0, "0 article"), (1, "1 article"), (2, "2 articles"), (1234, "1\u202f234 articles")],
+)
+def test_a_count_is_singular_below_two_and_its_thousands_are_separated_as_french_writes_them(count, said):
+    assert plural(count, "article") == said
+
+
+def test_a_count_with_its_own_plural_form_takes_it_from_two():
+    assert [plural(n, "flux suivi", "flux suivis") for n in (1, 2)] == ["1 flux suivi", "2 flux suivis"]
+
+
+@pytest.mark.parametrize(
+    ("iso", "said"),
+    [
+        ("2023-02", "février 2023"),
+        ("2023-02-14", "14 février 2023"),
+        ("2026-12-01", "1er décembre 2026"),  # the first of the month is "1er"
+        ("2023-00", "2023-00"),  # not read as December: shown as recorded
+        ("2023-13-01", "2023-13-01"),
+        ("2023-02-xx", "2023-02-xx"),
+    ],
+)
+def test_a_date_is_written_in_french_and_one_that_is_no_date_as_recorded(iso, said):
+    assert french_date(iso) == said

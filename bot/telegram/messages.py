@@ -371,7 +371,7 @@ def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_pa
     if not articles:
         return empty_library_html()
     pages = max((total + per_page - 1) // per_page, 1)
-    lines = [f"<b>Articles</b> ({total}) — page {page + 1}/{pages}"]
+    lines = [f"<b>Articles</b> ({french(total)}) — page {page + 1}/{french(pages)}"]
     room = (MESSAGE_LIMIT - telegram_length(lines[0])) // max(len(articles), 1) - 1
     for article in articles:
         date = french_date(article.date)
@@ -386,7 +386,7 @@ def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_pa
 
 def stats_html(stats: LibraryStats) -> str:
     return (
-        f"<b>Bibliothèque</b>\nArticles : {stats.articles}\nPassages : {stats.passages}\n"
+        f"<b>Bibliothèque</b>\nArticles : {french(stats.articles)}\nPassages : {french(stats.passages)}\n"
         f"Modèle : {e(shorten(stats.model, FIELD_CHARS))} (dimension {stats.dimension})\n"
         f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo"
     )
@@ -417,7 +417,7 @@ def fit_list(head: list[str], entries: list[str], tail: list[str], *, not_shown:
     shown = len(entries)
     while True:  # one entry fewer each time: ends at none at most
         left_out = len(entries) - shown + not_shown
-        more = [f"… et {left_out} de plus."] if left_out else []
+        more = [f"… et {french(left_out)} de plus."] if left_out else []
         text = "\n".join([*head, *entries[:shown], *more, *tail])
         if fits(text) or shown == 0:
             return text
@@ -438,11 +438,11 @@ def no_such_article_html(article_id: str) -> str:
 
 
 def ingest_progress_html(done: int, total: int) -> str:
-    return f"⏳ Indexation : {done} / {plural(total, 'phrase')} ({percent(done, total)})"
+    return f"⏳ Indexation : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_progress_html(done: int, total: int) -> str:
-    return f"🔄 Réindexation : {done} / {plural(total, 'phrase')} ({percent(done, total)})"
+    return f"🔄 Réindexation : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_done_html(articles: int, passage_count: int, added_meanwhile: int = 0, deleted_meanwhile: int = 0) -> str:
