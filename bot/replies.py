@@ -377,18 +377,21 @@ def detail_sentence(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> 
     """The answer to a question on an article's `detail` ("Qui a écrit l'article ?"), from
     what the library recorded of it, saying so when it recorded nothing; short, since the
     article's card follows it (`zone`: TIME_ZONE, for the day it was added)."""
-    title = in_guillemets(shorten(article.title, SENTENCE_FIELD_CHARS) or "Sans titre")
+    # "L'article « … »": the verbs agree with "article", whatever the title's gender ("« La
+    # guerre » est signé" read wrong), and a title that is one word is not taken for a name.
+    named = in_guillemets(shorten(article.title, SENTENCE_FIELD_CHARS) or "Sans titre")
+    title = f"L'article {named}"
     match detail:
         case "date":
             date = french_date(article.date)
             if date is None:
                 added = day_added(article, zone)
-                return f"{title} ne porte pas de date ; il a été ajouté à la bibliothèque le {added}."
+                return f"{title} n'est pas daté ; il a été ajouté à la bibliothèque le {added}."
             on_a_day = len((article.date or "").split("-")) == 3  # "daté du 14 février 2023"
             return f"{title} est daté {'du' if on_a_day else 'de'} {date}."
         case "author":
             if not article.author:
-                return f"L'auteur de {title} n'est pas indiqué."
+                return f"L'auteur de l'article {named} n'est pas indiqué."
             return f"{title} est signé {shorten(article.author, SENTENCE_FIELD_CHARS)}."
         case "source":
             if (link := link_of(article)) and (site := urlsplit(link).hostname):

@@ -238,7 +238,10 @@ def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_b
     assert chat.returncode == 0, chat.stderr
     follow_up = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)[1]
     assert "le président Poutine ne se prépare pas à la paix" in follow_up
-    assert "« Otan bruxelles » est daté de février 2023.\n    « Otan bruxelles »\n    Date : février 2023" in follow_up
+    assert (
+        "L'article « Otan bruxelles » est daté de février 2023.\n    « Otan bruxelles »\n    Date : février 2023"
+        in follow_up
+    )
 
 
 def test_the_console_chat_reads_the_article_on_after_its_quote_when_asked_la_suite(run):

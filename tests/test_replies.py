@@ -122,9 +122,9 @@ SIGNED = ArticleRow(
 @pytest.mark.parametrize(
     ("detail", "sentence"),
     [
-        ("date", "« Le castor revient » est daté du 14 mai 2024."),
-        ("author", "« Le castor revient » est signé Marie Dupin."),
-        ("source", "« Le castor revient » a été publié sur example.fr."),
+        ("date", "L'article « Le castor revient » est daté du 14 mai 2024."),
+        ("author", "L'article « Le castor revient » est signé Marie Dupin."),
+        ("source", "L'article « Le castor revient » a été publié sur example.fr."),
         ("title", "Titre : « Le castor revient »"),
     ],
 )
@@ -166,13 +166,16 @@ def test_the_json_answer_says_whether_la_suite_would_read_on(says_more):
 def test_what_the_library_did_not_record_of_an_article_is_said_to_be_missing():
     pasted = replace(SIGNED, date=None, author=None, url=None)
     assert detail_sentence(pasted, "date") == (
-        "« Le castor revient » ne porte pas de date ; il a été ajouté à la bibliothèque le 25 novembre 2026."
+        "L'article « Le castor revient » n'est pas daté ; il a été ajouté à la bibliothèque le 25 novembre 2026."
     )
-    assert detail_sentence(pasted, "author") == "L'auteur de « Le castor revient » n'est pas indiqué."
-    assert detail_sentence(pasted, "source") == "« Le castor revient » a été ajouté comme texte collé, sans lien."
+    assert detail_sentence(pasted, "author") == "L'auteur de l'article « Le castor revient » n'est pas indiqué."
+    assert (
+        detail_sentence(pasted, "source")
+        == "L'article « Le castor revient » a été ajouté comme texte collé, sans lien."
+    )
     uploaded = replace(pasted, date="2024-05", source="telegram:castor.pdf")
-    assert detail_sentence(uploaded, "date") == "« Le castor revient » est daté de mai 2024."
-    assert detail_sentence(uploaded, "source") == "« Le castor revient » vient du fichier castor.pdf."
+    assert detail_sentence(uploaded, "date") == "L'article « Le castor revient » est daté de mai 2024."
+    assert detail_sentence(uploaded, "source") == "L'article « Le castor revient » vient du fichier castor.pdf."
 
 
 def test_a_question_on_a_detail_that_cannot_say_which_article_asks_for_a_topic_first():
@@ -215,3 +218,8 @@ def test_a_count_with_its_own_plural_form_takes_it_from_two():
 )
 def test_a_date_is_written_in_french_and_one_that_is_no_date_as_recorded(iso, said):
     assert french_date(iso) == said
+
+
+def test_an_article_s_detail_agrees_with_article_whatever_its_title_s_gender():
+    feminine = replace(ARTICLE, title="La guerre des castors", author="Marie Dupin")
+    assert detail_sentence(feminine, "author") == "L'article « La guerre des castors » est signé Marie Dupin."

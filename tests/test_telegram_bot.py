@@ -232,7 +232,7 @@ def test_asked_what_the_article_is_about_the_bot_quotes_its_opening(bot, telegra
 
 def test_asked_who_wrote_the_article_or_when_the_bot_shows_its_card(bot, telegram):
     reply = ask(telegram, 50, READER, "Quelle est la date de l'article ?", "est daté")
-    assert "« OTAN : réunion à Bruxelles » est daté de février 2023." in reply
+    assert "L'article « OTAN : réunion à Bruxelles » est daté de février 2023." in reply
     assert "<b>OTAN : réunion à Bruxelles</b>\nDate : février 2023" in reply and "blockquote" not in reply
     assert "n'est pas indiqué" in ask(telegram, 50, READER, "Qui a écrit l'article ?", "L'auteur de")
 
