@@ -9,13 +9,12 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.replies import plural
+from bot.replies import every, plural
 from bot.service import open_state
 from bot.settings import Settings
 from bot.state import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
-from index.numbers import french_minutes
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -75,12 +74,11 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     try:
         follower = _follower(library, state, settings)
         feed, new = follower.follow(args.url, args.every)
+        polled = f"relevé {every(feed.every_minutes)}"
         if not new:
-            every = f"relevé toutes les {french_minutes(feed.every_minutes)} min"
-            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {every}")
+            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {polled}")
             return 0
-        every = f"relevé toutes les {french_minutes(feed.every_minutes)} min"
-        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), {every}")
+        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), {polled}")
         report = follower.poll(feed.id)
         if report is not None:
             print(_report_line(report))
@@ -132,9 +130,9 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
                 if feed.last_polled
                 else "jamais"
             )
-            status = "ok" if not feed.failures else f"{feed.failures} échec(s) : {feed.last_error}"
+            status = "ok" if not feed.failures else f"{plural(feed.failures, 'échec')} : {feed.last_error}"
             print(
-                f"{feed.id:>4}  {feed.title} — {feed.url}\n      toutes les {french_minutes(feed.every_minutes)} min, "
+                f"{feed.id:>4}  {feed.title} — {feed.url}\n      {every(feed.every_minutes)}, "
                 f"dernier relevé {polled}, {plural(feed.articles, 'article')}, {status}"
             )
         return 0

@@ -15,7 +15,7 @@ from bot.native_libraries import Computing
 from index.article_questions import Detail
 from index.cleaning import ENTRY_TIME
 from index.library import Answer, LibraryStats, Result
-from index.numbers import french
+from index.numbers import french, french_minutes
 from index.store import ArticleRow
 
 NOTHING_FOUND = (
@@ -90,6 +90,24 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def passages(count: int) -> str:
     return plural(count, "passage")
+
+
+def every(minutes: float) -> str:
+    """How often a feed is polled, as French says it: "toutes les minutes", "toutes les 30
+    minutes", "toutes les 1,5 minute", "toutes les heures", "toutes les 2 heures", "tous les
+    jours", "tous les 7 jours" (never "toutes les 1 heure"); below a minute (tests), seconds."""
+    if minutes >= 1440 and minutes % 1440 == 0:
+        days = int(minutes // 1440)
+        return "tous les jours" if days == 1 else f"tous les {plural(days, 'jour')}"
+    if minutes >= 60 and minutes % 60 == 0:
+        hours = int(minutes // 60)
+        return "toutes les heures" if hours == 1 else f"toutes les {plural(hours, 'heure')}"
+    if minutes < 1:
+        seconds = max(round(minutes * 60), 1)
+        return "toutes les secondes" if seconds == 1 else f"toutes les {plural(seconds, 'seconde')}"
+    if minutes == 1:
+        return "toutes les minutes"
+    return f"toutes les {french_minutes(minutes)} {'minute' if minutes < 2 else 'minutes'}"
 
 
 def french_date(iso: str | None) -> str | None:

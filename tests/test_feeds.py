@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 
@@ -112,6 +113,33 @@ def test_a_list_of_feeds_too_long_for_a_message_says_how_many_it_leaves_out_and_
     feed = rows[0]
     notice = fmsg.entries_given_up_html(feed, [(f"https://exemple.fr/a/{n}", "page introuvable") for n in range(7)])
     assert notice.count("• ") == 5 and "… et 2 de plus." in notice
+    assert "7 articles illisibles, abandonnés :" in notice
+    one = fmsg.entries_given_up_html(feed, [("https://exemple.fr/a/1", "page introuvable")])
+    assert "1 article illisible, abandonné :" in one  # agreed with one article
+
+
+@pytest.mark.parametrize(
+    ("minutes", "said"),
+    [
+        (1, "toutes les minutes"),
+        (1.5, "toutes les 1,5 minute"),
+        (30, "toutes les 30 minutes"),
+        (60, "toutes les heures"),  # never "toutes les 1 heure"
+        (120, "toutes les 2 heures"),
+        (1440, "tous les jours"),
+        (10080, "tous les 7 jours"),
+        (1 / 30, "toutes les 2 secondes"),
+    ],
+)
+def test_a_feed_s_interval_is_said_as_french_says_how_often(minutes, said):
+    feed = FeedRow(3, "https://exemple.fr/rss", "La Gazette", minutes, None, None, None, None, 0, None, 0)
+    assert f"relevé {said}." in fmsg.already_followed_html(feed)
+
+
+def test_a_feed_that_fails_is_said_to_have_failed_its_last_polls_in_the_singular_for_one():
+    feed = FeedRow(3, "https://exemple.fr/rss", "La Gazette", 30, None, None, None, None, 1, "HTTP 503", 0)
+    assert "a échoué au dernier relevé : HTTP 503" in fmsg.feed_failing_html(feed)
+    assert "a échoué aux 3 derniers relevés" in fmsg.feed_failing_html(replace(feed, failures=3))
 
 
 def test_a_page_that_is_not_a_feed_is_refused_and_declared_feeds_are_found():
@@ -389,7 +417,7 @@ def test_admins_hear_once_that_a_feed_fails_and_once_that_it_works_again_whoever
     command_line.feed_polled(feed.id, error="HTTP 503")
     [(told, failing)] = bot.alerts_due(2)
     assert failing and told.failures == 2 and told.last_error == "HTTP 503"
-    assert "échoue depuis 2 relevés : HTTP 503" in fmsg.feed_failing_html(told)
+    assert "a échoué aux 2 derniers relevés : HTTP 503" in fmsg.feed_failing_html(told)
     bot.feed_polled(feed.id, error="HTTP 503")
     assert bot.alerts_due(2) == [] and command_line.alerts_due(2) == []  # told already, by either
     command_line.feed_polled(feed.id)  # works again
@@ -750,15 +778,15 @@ def test_the_bot_polls_a_followed_feed_at_its_interval_tells_failures_once_and_s
             # Added by whichever feed is polled first (both list it), a duplicate for the other.
             await _until(lambda: sum(feed.articles for feed in state.feeds()) == 3, said=lambda: f"{state.feeds()}")
             await handle(application, private_message(ADMIN, "/feeds"))
-            assert "toutes les 2 s" in sent()[-1]
+            assert "toutes les 2 secondes" in sent()[-1]
             assert any("if-none-match" in headers for headers in site.requests_to("/rss/region.xml"))
 
             told = len(sent())
             site.failing.add("/atom.xml")
-            await _until(lambda: any("échoue depuis 2 relevés" in text for text in sent(told)))
+            await _until(lambda: any("a échoué aux 2 derniers relevés" in text for text in sent(told)))
             await asyncio.sleep(4 * POLL_SECONDS)  # more failed polls: no more messages
-            assert sum("échoue depuis" in text for text in sent(told)) == 1
-            assert any("500" in text for text in sent(told) if "échoue depuis" in text)
+            assert sum("a échoué aux" in text for text in sent(told)) == 1
+            assert any("500" in text for text in sent(told) if "a échoué aux" in text)
             site.failing.clear()
             await _until(lambda: any("fonctionne de nouveau" in text for text in sent(told)))
 

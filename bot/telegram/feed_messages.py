@@ -6,10 +6,9 @@ from __future__ import annotations
 import time
 
 from bot.feeds import PollReport
-from bot.replies import plural
+from bot.replies import every, plural
 from bot.state import ChannelRow, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
-from index.numbers import french_minutes
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
@@ -22,24 +21,19 @@ UNFOLLOW_USAGE = (
 )
 FOLLOW_STARTED = "⏳ Lecture du flux…"
 FIRST_POLL = "⏳ Flux trouvé : ajout de ses articles…"
-NOTHING_FOLLOWED = "Aucun flux ni aucune chaîne suivis. Ajoutez-en avec <code>/follow URL</code>."
+NOTHING_FOLLOWED = (
+    "Je ne suis encore aucun flux ni aucune chaîne : ajoutez-en avec <code>/follow URL</code> "
+    "ou <code>/follow @chaine</code>."
+)
 
 
 def _feed_name(feed: FeedRow) -> str:
     return f"« {e(shorten(feed.title, FIELD_CHARS))} »"
 
 
-def _every(minutes: float) -> str:
-    if minutes >= 60 and minutes % 60 == 0:
-        return plural(int(minutes // 60), "heure")
-    if minutes < 1:
-        return f"{round(minutes * 60)} s"
-    return french_minutes(minutes) + (" minute" if minutes < 2 else " minutes")  # "1,5 minute", "30 minutes"
-
-
 def followed_html(report: PollReport) -> str:
     feed = report.feed
-    lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé toutes les {_every(feed.every_minutes)}."]
+    lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."]
     if report.error:
         lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, 300))}")
     else:
@@ -53,9 +47,7 @@ def followed_html(report: PollReport) -> str:
 
 
 def already_followed_html(feed: FeedRow) -> str:
-    return (
-        f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé toutes les {_every(feed.every_minutes)}."
-    )
+    return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."
 
 
 def follow_error_html(reason: str) -> str:
@@ -63,7 +55,7 @@ def follow_error_html(reason: str) -> str:
 
 
 def unfollowed_html(feed: FeedRow) -> str:
-    return f"Flux {feed.id} {_feed_name(feed)} n'est plus suivi ; ses articles restent dans la bibliothèque."
+    return f"Le flux {feed.id} {_feed_name(feed)} n'est plus suivi ; ses articles restent dans la bibliothèque."
 
 
 def not_followed_html(what: str) -> str:
@@ -96,10 +88,15 @@ def channel_unfollowed_html(title: str) -> str:
 
 def feed_failing_html(feed: FeedRow) -> str:
     return (
-        f"⚠️ Le flux {feed.id} {_feed_name(feed)} échoue depuis {plural(feed.failures, 'relevé')} : "
+        f"⚠️ Le flux {feed.id} {_feed_name(feed)} a échoué {_last_polls(feed.failures)} : "
         f"{e(shorten(feed.last_error or '', 400))}\n"
         "Je continue d'essayer ; je vous préviendrai quand il fonctionnera de nouveau."
     )
+
+
+def _last_polls(count: int) -> str:
+    """ "au dernier relevé", "aux 3 derniers relevés"."""
+    return "au dernier relevé" if count < 2 else f"aux {plural(count, 'dernier relevé', 'derniers relevés')}"
 
 
 def feed_recovered_html(feed: FeedRow) -> str:
@@ -110,8 +107,8 @@ GIVEN_UP_LISTED = 5  # entries a notice of entries given up names; it says how m
 
 
 def entries_given_up_html(feed: FeedRow, given_up: list[tuple[str, str]]) -> str:
-    count = plural(len(given_up), "article illisible", "articles illisibles")
-    head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count}, abandonnés :"]
+    count = plural(len(given_up), "article illisible, abandonné", "articles illisibles, abandonnés")
+    head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count} :"]
     entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:GIVEN_UP_LISTED]]
     return fit_list(head, entries, [], not_shown=len(given_up) - len(entries))
 
@@ -133,7 +130,7 @@ def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | No
         link = safe_link(feed.url)
         name = f'<a href="{link}">{_feed_name(feed)}</a>' if link else _feed_name(feed)
         lines.append(
-            f"<code>{feed.id}</code> {name} — toutes les {_every(feed.every_minutes)}, {polled}, "
+            f"<code>{feed.id}</code> {name} — {every(feed.every_minutes)}, {polled}, "
             f"{plural(feed.articles, 'article')} {state}"
         )
     tail = ["Arrêter : <code>/unfollow ID</code> ou <code>/unfollow @chaine</code>."]
