@@ -48,7 +48,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar("Lecture", "fichier") as progress:
         labelled = [item for value in args.inputs for item in read_input(value, settings, progress)]
     library = open_for_terminal(settings)
-    with progress_bar("Ingestion", "phrase") as progress:
+    with progress_bar("Ajout", "phrase") as progress:
         outcomes = ingest_documents(library, labelled, progress)
     for outcome in outcomes:
         if args.json:
@@ -257,17 +257,21 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
                 export = export_feedback(state, library, Path(args.file), replace=args.force)
             finally:
                 library.close()
-            print(f"{export.approved} réponses approuvées → {export.questions} (articles : {export.articles})")
-            print(f"{export.rejected} réponses rejetées → {export.review}")
+            approved = replies.plural(export.approved, "réponse approuvée", "réponses approuvées")
+            print(f"{approved} → {export.questions} (articles : {export.articles})")
+            print(f"{replies.plural(export.rejected, 'réponse rejetée', 'réponses rejetées')} → {export.review}")
             if export.approved_in_conversation:
+                in_conversation = replies.plural(
+                    export.approved_in_conversation, "réponse approuvée", "réponses approuvées"
+                )
                 print(
-                    f"{export.approved_in_conversation} réponses approuvées à des questions qui suivaient la "
-                    f"conversation (« La suite ? », « Et en 2020 ? ») → {export.review}, à relire"
+                    f"{in_conversation} à des questions qui suivaient la conversation "
+                    f"(« La suite ? », « Et en 2020 ? ») → {export.review}, à relire"
                 )
             print(f"Mesurer : python -m bot eval {export.questions}")
             return 0
         counts = state.feedback_counts()
-        print(f"👍 {counts['approved']}  👎 {counts['rejected']}  résultats inline choisis : {counts['inline_chosen']}")
+        print(f"👍 {counts['approved']}  👎 {counts['rejected']}  {replies.INLINE_CHOSEN} : {counts['inline_chosen']}")
         return 0
     finally:
         state.close()
@@ -307,7 +311,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"Copié dans {target.location} : {replies.plural(report.articles, 'article')}, "
             f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
-            f"{replies.plural(report.embedded, 'phrase')} calculée(s) à nouveau."
+            f"{replies.plural(report.embedded, 'phrase recalculée', 'phrases recalculées')}."
         )
     finally:
         target.close()
@@ -441,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="postgresql://…", help="la base de destination (avec pgvector)")
     p.set_defaults(func=cmd_migrate)
 
-    p = sub.add_parser("prepare-model", help="préparer le modèle d'embeddings hors ligne (une fois)")
+    p = sub.add_parser("prepare-model", help="préparer le modèle de langue hors ligne (une fois)")
     p.set_defaults(func=cmd_prepare_model)
 
     return parser

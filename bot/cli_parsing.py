@@ -61,6 +61,10 @@ class FrenchHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, prefix if prefix is not None else "utilisation : ")
 
+    def start_section(self, heading) -> None:
+        # argparse writes a section's heading followed by ":" ("options:"); French spaces it.
+        super().start_section(f"{heading} " if heading else heading)
+
 
 class FrenchArgumentParser(argparse.ArgumentParser):
     """An `ArgumentParser` whose own words are French; its sub-commands' parsers are too (argparse

@@ -204,7 +204,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     if interactive:
         stats = library.stats()
         counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"
-        print(f"Bibliothèque : {counts}. /help pour l'aide.")
+        print(f"Bibliothèque : {counts}. Tapez /help pour l'aide.")
     while True:
         try:
             line = readable(_pasted(input("> ")) if interactive else sys.stdin.readline())

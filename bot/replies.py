@@ -64,6 +64,8 @@ END_OF_ARTICLE = "C'est tout : l'article s'arrête là. Posez une autre question
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
 UNSURE = "(réponse incertaine : voici les passages les plus proches de la question, qui n'y répondent peut-être pas)"
+# /feedback and `python -m bot feedback`: quotes users posted from inline mode (`@bot question`).
+INLINE_CHOSEN = "citations publiées dans d'autres conversations"
 MONTHS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",

@@ -23,7 +23,7 @@ from index.store import ArticleRow
 
 log = logging.getLogger("bot")
 Status = Literal["added", "duplicate", "error"]
-PREPARING_MODEL = "Préparation du modèle d'embeddings (une seule fois : de 30 s à 2 min selon le processeur)…"
+PREPARING_MODEL = "Préparation du modèle de langue (une seule fois : de 30 s à 2 min selon le processeur)…"
 
 
 @dataclass(frozen=True)

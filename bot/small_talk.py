@@ -63,8 +63,8 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
 _SMALL_TALK = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _PATTERNS]
 
 GREETING = (
-    "Bonjour ! Posez-moi une question sur les articles de la bibliothèque : je réponds en citant "
-    "le passage qui y répond, avec son article. /help pour l'aide."
+    "Bonjour ! Posez-moi une question sur les articles de la bibliothèque : j'y réponds en citant "
+    "les passages qui en parlent, avec leur article. Tapez /help pour en savoir plus."
 )
 THANKS = "Avec plaisir ! Une autre question ?"
 AGREEMENT = "Très bien. Posez une autre question quand vous voulez."

@@ -37,6 +37,7 @@ def test_help_is_french_from_its_first_word(capsys):
     assert shown.startswith("utilisation : python -m bot ask")
     assert "afficher cette aide" in shown
     assert "usage" not in shown and "show this help" not in shown
+    assert "\noptions :\n" in shown and "\narguments :\n" in shown  # a space before the colon, as French has it
 
 
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():

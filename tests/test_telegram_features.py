@@ -135,8 +135,8 @@ def test_inline_mode_lists_passages_and_posts_the_chosen_quote(bot, telegram, si
         assert hint["results"] == [] and "Tapez une question" in hint["button"]["text"]
 
     telegram.chosen_inline_result(61, results[0]["id"], BRIDGE)
-    assert "résultats inline choisis : 1" in wait_until(
-        lambda: (text := ask(telegram, ADMIN, ADMIN, "/feedback", "Retours")) and "choisis : 1" in text and text,
+    assert "citations publiées dans d'autres conversations : 1" in wait_until(
+        lambda: (text := ask(telegram, ADMIN, ADMIN, "/feedback", "Retours")) and "conversations : 1" in text and text,
         timeout=20,
     )
 

@@ -11,6 +11,7 @@ from datetime import UTC, tzinfo
 from html import escape
 
 from bot.replies import (
+    INLINE_CHOSEN,
     NOTHING_FOUND,
     WHICH_ARTICLE,
     answered_articles,
@@ -51,15 +52,15 @@ PASSAGE_LIMITS = (1500, 800, 400, 150)
 
 HELP = """<b>Je réponds à vos questions en citant des articles de presse.</b>
 Je ne rédige rien moi-même : chaque réponse est une citation exacte d'un article de la bibliothèque, \
-avec son titre, sa date et sa source. Quand rien n'y répond, je le dis ; quand je ne suis pas sûr \
-que les passages trouvés répondent, je le signale.
+avec son titre, sa date et sa source. Quand rien dans la bibliothèque ne répond, je le dis ; quand je ne \
+suis pas sûr que les passages trouvés répondent à la question, je le signale.
 
 <b>Poser une question</b>
 Écrivez-la simplement ici, par exemple :
 <code>Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
-Pour savoir de quoi parle un article, demandez-le : <code>De quoi parle l'article ?</code> \
-ou <code>Qui a écrit l'article ?</code> ; pour lire la suite d'une citation : <code>La suite ?</code> ; \
+Pour savoir de quoi parle un article ou qui l'a écrit, demandez-le : <code>De quoi parle l'article ?</code>, \
+<code>Qui a écrit l'article ?</code> ; pour lire la suite d'une citation : <code>La suite ?</code> ; \
 pour les derniers articles : <code>Quoi de neuf ?</code>
 Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
 
@@ -125,7 +126,7 @@ THANKS_DOWN = "Merci ! Votre 👎 est noté : il aidera à améliorer les répon
 OTHER_CHAT = "Ce bouton appartient à une autre conversation."
 ARTICLE_GONE = "Cet article a été retiré de la bibliothèque."
 PAGE_GONE = "Un article de cette page a été retiré de la bibliothèque depuis : posez la question à nouveau."
-GROUP_SLOW_DOWN = "Doucement : vous avez beaucoup demandé dans ce groupe d'un coup ; patientez une minute."
+GROUP_SLOW_DOWN = "Doucement : vous avez fait beaucoup de demandes d'un coup dans ce groupe ; patientez une minute."
 INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
 INDEXING = "⏳ Découpage et indexation…"
@@ -397,7 +398,7 @@ def feedback_html(counts: dict[str, int], rejected: list[Vote]) -> str:
     (as many as fit one message)."""
     head = [
         "<b>Retours des utilisateurs</b>",
-        f"👍 {counts['approved']} · 👎 {counts['rejected']} · résultats inline choisis : {counts['inline_chosen']}",
+        f"👍 {counts['approved']} · 👎 {counts['rejected']} · {INLINE_CHOSEN} : {counts['inline_chosen']}",
     ]
     tail = ["\nExporter : <code>python -m bot feedback export FICHIER</code>"]
     entries = []
