@@ -139,12 +139,12 @@ def _check_unpacked_size(data: bytes, suffix: str) -> None:
     if markup > MAX_UNPACKED_XML_BYTES:
         raise InputTooLarge(
             f"le document {suffix} se décompresse en {french(markup)} octets de texte balisé, au-delà de la "
-            f"limite de {french(MAX_UNPACKED_XML_BYTES)} : trop volumineux pour un article"
+            f"limite de {french(MAX_UNPACKED_XML_BYTES)} octets : trop volumineux pour un article"
         )
     if unpacked > MAX_UNPACKED_BYTES:
         raise InputTooLarge(
             f"le document {suffix} se décompresse en {french(unpacked)} octets, au-delà de la "
-            f"limite de {french(MAX_UNPACKED_BYTES)} : trop volumineux pour un article"
+            f"limite de {french(MAX_UNPACKED_BYTES)} octets : trop volumineux pour un article"
         )
 
 

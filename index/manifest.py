@@ -109,7 +109,7 @@ def check_manifest(directory: Path, expected: IndexConfig) -> dict:
     if found:
         raise IndexMismatch(
             f"l'index de {directory} ne correspond plus aux réglages ("
-            + "; ".join(found)
+            + " ; ".join(found)
             + "). Lancez `python -m bot reindex` pour le reconstruire à partir des articles enregistrés."
         )
     return manifest

@@ -222,7 +222,7 @@ class PgBackend:
         if found:
             raise IndexMismatch(
                 f"la bibliothèque de {self.location} ne correspond plus aux réglages ("
-                + "; ".join(found)
+                + " ; ".join(found)
                 + "). Lancez `python -m bot reindex` pour la reconstruire à partir des articles enregistrés."
             )
         return manifest

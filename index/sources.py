@@ -40,6 +40,14 @@ SUPPORTED_TYPES_TEXT = (
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 _MAX_REDIRECTS = 5
+# What an HTTP error's number means, said beside it: "404" alone tells a chat user nothing.
+_STATUS_MEANINGS = {
+    401: "accès réservé",
+    403: "accès refusé",
+    404: "page introuvable",
+    410: "page supprimée",
+    429: "trop de demandes : réessayez plus tard",
+}
 USER_AGENT = "citebot/0.1 (+https://github.com/; article ingestion)"
 
 
@@ -339,7 +347,9 @@ def _read_response(
     wanted: str,
 ) -> Fetched:
     if response.status_code >= 400:
-        raise FetchError(f"le site a répondu {response.status_code} pour {current}")
+        code = response.status_code
+        meaning = _STATUS_MEANINGS.get(code, "erreur du site" if code >= 500 else "demande refusée")
+        raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}")
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if response.status_code != 304 and accept is not None and not accept(content_type):
         raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 
-from bot.feeds import PollReport
+from bot.feeds import POLL_MINUTES_RANGE, PollReport
 from bot.replies import every, plural
 from bot.state import ChannelRow, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
+from index.numbers import french
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
-    "<code>/follow URL MINUTES</code> pour choisir l'intervalle des relevés, ou <code>/follow @chaine</code> "
-    "pour une chaîne Telegram dont je suis administrateur."
+    "<code>/follow URL MINUTES</code> pour choisir l'intervalle des relevés "
+    f"(de {french(POLL_MINUTES_RANGE[0])} à {french(POLL_MINUTES_RANGE[1])} minutes), "
+    "ou <code>/follow @chaine</code> pour une chaîne Telegram dont je suis administrateur."
 )
 UNFOLLOW_USAGE = (
     "Utilisation : <code>/unfollow ID</code>, <code>/unfollow URL</code> ou <code>/unfollow @chaine</code> "

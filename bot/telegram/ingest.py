@@ -66,7 +66,7 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
     if document.file_size and document.file_size > settings.ingest_max_bytes:
         raise InputError(
             f"le fichier fait {french(document.file_size)} octets, "
-            f"au-delà de la limite de {french(settings.ingest_max_bytes)}"
+            f"au-delà de la limite de {french(settings.ingest_max_bytes)} octets"
         )
     file = await document.get_file()
     return bytes(await file.download_as_bytearray()), name
