@@ -335,7 +335,27 @@ def fetch(
     except httpx.TimeoutException as exc:
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
     except httpx.HTTPError as exc:
-        raise FetchError(f"impossible de télécharger {current} : {exc}") from exc
+        raise FetchError(f"impossible de télécharger {current} : {_failure(exc)}") from exc
+
+
+def _failure(exc: httpx.HTTPError) -> str:
+    """What went wrong, in French, for the person who sent the link (httpx says it in English,
+    from the system's own words): the kinds people meet, else httpx's words as they are."""
+    said = str(exc) or type(exc).__name__
+    lowered = said.lower()
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        return f"la connexion sécurisée (HTTPS) au site a échoué, son certificat n'est pas valide ({said})"
+    if isinstance(exc, httpx.ConnectError):
+        if "refused" in lowered:
+            return "le site refuse la connexion"
+        if "unreachable" in lowered:
+            return "le site est injoignable depuis ce serveur"
+        return f"le site est injoignable ({said})"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return "le site a coupé la connexion avant la fin de la page"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "le site redirige sans fin"
+    return said
 
 
 def _read_response(

@@ -306,3 +306,38 @@ def test_a_compression_that_cannot_be_read_is_refused():
     dns = StubDNS({"news.example": [[PUBLIC]]})
     with pytest.raises(FetchError, match="compressé"):
         fetch_url("https://news.example/article", timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+
+
+def failing_transport(error: Exception) -> httpx.MockTransport:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    return httpx.MockTransport(fail)
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (
+            httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"),
+            "la connexion sécurisée (HTTPS) au site a échoué, son certificat n'est pas valide",
+        ),
+        (httpx.ConnectError("[Errno 111] Connection refused"), "le site refuse la connexion"),
+        (httpx.ConnectError("[Errno 101] Network is unreachable"), "le site est injoignable depuis ce serveur"),
+        (
+            httpx.RemoteProtocolError("Server disconnected without sending a response."),
+            "le site a coupé la connexion avant la fin de la page",
+        ),
+    ],
+)
+def test_a_site_that_cannot_be_read_is_said_why_in_french(error, said):
+    dns = StubDNS({"news.example": [[PUBLIC]]})
+    with pytest.raises(FetchError) as raised:
+        fetch_url(
+            "https://news.example/article",
+            timeout=5,
+            max_bytes=100_000,
+            resolver=dns,
+            transport=failing_transport(error),
+        )
+    assert str(raised.value).startswith(f"impossible de télécharger https://news.example/article : {said}")
