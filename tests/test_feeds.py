@@ -98,6 +98,21 @@ def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
     assert page.url is None
 
 
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (20, "relevé à l'instant"),
+        (100, "relevé il y a 1 minute"),
+        (3000, "relevé il y a 50 minutes"),
+        (3 * 3600, "relevé il y a 3 heures"),
+        (3 * 86400, "relevé il y a 3 jours"),
+    ],
+)
+def test_the_list_of_feeds_says_when_each_was_last_polled_as_people_say_it(seconds, said):
+    row = FeedRow(1, "https://exemple.fr/rss", "La Gazette", 30, None, None, 1e9, 1e9, 0, None, 3)
+    assert f"{said}, 3 articles" in fmsg.feeds_html([row], [], now=1e9 + seconds)
+
+
 def test_a_list_of_feeds_too_long_for_a_message_says_how_many_it_leaves_out_and_where_to_see_them():
     title = "La Gazette de l'Ouest, édition de Loire-Atlantique et de Vendée, rubrique "
     rows = [

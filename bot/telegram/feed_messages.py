@@ -128,7 +128,7 @@ def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | No
         lines.append(f"<b>Flux suivis</b> ({len(feeds)})")
     for feed in feeds:
         state = "✅" if not feed.failures else f"⚠️ {plural(feed.failures, 'échec')}"
-        polled = f"relevé il y a {_ago(now - feed.last_polled)}" if feed.last_polled else "pas encore relevé"
+        polled = _polled(now - feed.last_polled) if feed.last_polled else "pas encore relevé"
         link = safe_link(feed.url)
         name = f'<a href="{link}">{_feed_name(feed)}</a>' if link else _feed_name(feed)
         lines.append(
@@ -141,11 +141,13 @@ def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | No
     return fit_list([], lines, tail)
 
 
-def _ago(seconds: float) -> str:
-    if seconds < 120:
-        return plural(max(int(seconds), 0), "seconde")
+def _polled(seconds: float) -> str:
+    """When a feed was last polled, `seconds` ago: "relevé à l'instant", "relevé il y a 5
+    minutes", "… 3 heures", "… 2 jours" (never "il y a 100 secondes")."""
+    if seconds < 60:
+        return "relevé à l'instant"
     if seconds < 7200:
-        return plural(int(seconds // 60), "minute")
+        return f"relevé il y a {plural(int(seconds // 60), 'minute')}"
     if seconds < 172800:
-        return plural(int(seconds // 3600), "heure")
-    return plural(int(seconds // 86400), "jour")
+        return f"relevé il y a {plural(int(seconds // 3600), 'heure')}"
+    return f"relevé il y a {plural(int(seconds // 86400), 'jour')}"
