@@ -60,6 +60,11 @@ NOTHING_TO_READ_ON = (
 # After a follow-up whose own words its article does not hold ("Et en 2020 ?").
 ASK_IT_WHOLE = "Posez la question en entier pour chercher dans toute la bibliothèque."
 END_OF_ARTICLE = "C'est tout : l'article s'arrête là. Posez une autre question pour en savoir plus."
+# "La suite ?" after a quote whose article was deleted since.
+READ_ON_GONE = (
+    "L'article que je citais a été retiré de la bibliothèque depuis : je ne peux plus en lire la suite. "
+    "Posez une autre question."
+)
 # Said before an answer less likely to answer than SURE_ANSWER_THRESHOLD: on the development
 # questions, most such answers are to questions the library cannot answer (README, "How it
 # works", step 8).
@@ -379,7 +384,7 @@ def declined_reply(answer: Answer) -> str | None:
         if len(meant) == 1 and titles:
             where = f"l'article {in_guillemets(shorten(titles[0], SENTENCE_FIELD_CHARS))}"
         return f"Je n'ai rien trouvé sur {named} dans {where}. {ASK_IT_WHOLE}"
-    return {"end": END_OF_ARTICLE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on or "")
+    return {"end": END_OF_ARTICLE, "gone": READ_ON_GONE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on or "")
 
 
 def answered_articles(answer: Answer) -> list[ArticleRow]:
@@ -488,7 +493,7 @@ def answer_json(answer: Answer, sure_from: float, before_passages: Mapping[int, 
         "relevance": round(answer.relevance, 4),  # the probability that the first result answers
         "sure": answer.found and not is_unsure(answer, sure_from),
         "detail": answer.detail,  # "date", "author", "source" or "title" when asked for (its card's)
-        "read_on": answer.read_on,  # "read", "end" or "nowhere" for "La suite ?"
+        "read_on": answer.read_on,  # "read", "end", "gone" or "nowhere" for "La suite ?"
         "says_more": answer.says_more,  # whether "La suite ?" would read on after the first quote
         "respelled": [{"typed": typed, "read": read} for typed, read in answer.respelled],  # typos read through
         "results": [

@@ -89,7 +89,8 @@ class Answer:
     # article its subject found ("… l'article sur le castor ?").
     detail: Detail | None = None
     # For "La suite ?" (`Reading.read_on`): "read" (`results` are the next sentences of the
-    # article last quoted), "end" (it says nothing more) or "nowhere" (no quote to read on from).
+    # article last quoted), "end" (it says nothing more), "gone" (that article was deleted since)
+    # or "nowhere" (no quote to read on from).
     read_on: ReadOn | None = None
     # Whether the article goes on after the place "La suite ?" would read on from (the topic's
     # `read_to`): False when the first quote ends its last passage, so that nothing offers to
@@ -103,7 +104,7 @@ class Answer:
 
 
 Mode = Literal["hybrid", "dense", "lexical"]
-ReadOn = Literal["read", "end", "nowhere"]
+ReadOn = Literal["read", "end", "gone", "nowhere"]
 
 # Candidates (from the top of the fusion) whose sentences are scored and reordered.
 RERANKED = 10
@@ -365,8 +366,9 @@ class Searcher:
         passage_id, offset = topic.read_to
         with store.read():
             rows = store.get_passages([passage_id])
-            if passage_id not in rows:  # the article was deleted since
-                return Answer(reading.question, False, topic=topic, follows=True, read_on="nowhere")
+            if passage_id not in rows:  # its article deleted since (or cut anew by a reindex)
+                gone = bool(topic.articles) and all(store.get_article(a) is None for a in topic.articles)
+                return Answer(reading.question, False, topic=topic, follows=True, read_on="gone" if gone else "nowhere")
             ids = store.article_passage_ids([rows[passage_id].article.id])
             ids = ids[ids.index(passage_id) :][:READ_ON_PASSAGES] if passage_id in ids else [passage_id]
             rows |= store.get_passages(ids[1:])

@@ -8,6 +8,7 @@ import asyncio
 import json
 import time
 
+from bot.telegram import messages as msg
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -16,6 +17,7 @@ from tests.telegram_in_process import (
     bot_in_process,
     chat_message,
     handle,
+    pressed,
     private_message,
     two_article_library,
 )
@@ -228,4 +230,37 @@ def test_an_answer_in_a_group_is_a_reply_to_its_question_and_in_a_private_chat_i
         replied = json.loads(replied) if isinstance(replied, str) else replied
         assert replied["message_id"] == asked["message"]["message_id"]
         assert "reply_parameters" not in in_private.params
+    library.close()
+
+
+def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
+    """After an admin deletes the article an answer quotes, its "📖 La suite" button posted
+    "posez d'abord une question" in the group, and "La suite ?" typed in reply said the same,
+    to members who had asked one: the button now says in its box that the article is gone,
+    and the question typed is told so."""
+    library = two_article_library(tmp_path)
+    asker, other = 42, 43
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, asker, f"/ask {PREFECT_QUESTION}"))
+            sent = telegram.calls_to("sendMessage", GROUP["id"])[0].params
+            markup = sent["reply_markup"]
+            answer = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": sent["text"]}
+            answer["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            buttons = {b["text"]: b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row}
+            prefect = next(a.id for a in library.articles() if "préfet" in a.title)
+            await handle(application, private_message(ADMIN, f"/delete {prefect}"))
+            await handle(application, pressed(other, answer, buttons["📖 La suite"], query_id="read-on"))
+            await handle(application, chat_message(GROUP, other, "La suite ?", reply_to_message=answer))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        [press] = [
+            c.params for c in telegram.calls_to("answerCallbackQuery") if c.params["callback_query_id"] == "read-on"
+        ]
+        assert press["text"] == msg.ARTICLE_GONE and press["show_alert"] in (True, "true", "True")
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(sent) == 2, sent  # the answer, and what "La suite ?" typed is told
+        assert "retiré de la bibliothèque" in sent[1] and "posez d'abord une question" not in sent[1], sent[1]
     library.close()

@@ -310,11 +310,14 @@ async def on_read_on(update: Update, context: Context) -> None:
     if user and not await asyncio.to_thread(context.service.may_ask, user.id):
         await answer_press(query, msg.SLOW_DOWN, show_alert=True)
         return
-    await answer_press(query)
-    async with typing(query.message):
+    async with typing(query.message):  # reading on is quick: the press is answered after it
         answer = await asyncio.to_thread(
             context.service.ask, query.message.chat_id, user.id if user else None, READ_ON_QUESTION, read_on_from
         )
+    if answer.read_on == "gone":  # said in the box, as a page or a card of a deleted article is
+        await answer_press(query, msg.ARTICLE_GONE, show_alert=True)
+        return
+    await answer_press(query)
     await _send_answer(query.message, context, answer, named=False)
     button_sent(context.chat_data, query.data or "", time.monotonic())
 
