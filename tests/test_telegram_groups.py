@@ -9,6 +9,7 @@ import json
 import time
 
 from bot.telegram import messages as msg
+from bot.telegram.group_share import MEMBER_SHARE
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -263,4 +264,30 @@ def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
         assert len(sent) == 2, sent  # the answer, and what "La suite ?" typed is told
         assert "retiré de la bibliothèque" in sent[1] and "posez d'abord une question" not in sent[1], sent[1]
+    library.close()
+
+
+def test_what_one_member_says_to_the_bot_on_and_on_takes_no_more_than_their_share_of_the_group(tmp_path):
+    """ "@bot", "@bot merci", "/ask" and "/help" over and over were each answered: one member
+    spent the group's 20 messages a minute. Every reply the bot sends a member there is counted
+    in their share; beyond it they are told once to wait, and the others are still answered."""
+    library = two_article_library(tmp_path)
+    mention = f"@{BOT_USERNAME}"
+    entity = {"type": "mention", "offset": 0, "length": len(mention)}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in [mention, f"{mention} merci", "/ask", "/help"] * 4:
+                entities = [] if text.startswith("/") else [entity]
+                message = chat_message(GROUP, 42, text)
+                message["message"]["entities"] = message["message"].get("entities", entities)
+                await handle(application, message)
+            await handle(application, chat_message(GROUP, 43, f"/ask {PREFECT_QUESTION}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(sent) == MEMBER_SHARE + 2, sent  # their share, "patientez" once, the other's answer
+        assert sent[MEMBER_SHARE] == msg.e(msg.SLOW_DOWN)
+        assert "Marie Dupont" in sent[-1]
     library.close()

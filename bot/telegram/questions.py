@@ -81,6 +81,8 @@ async def answer_question(update: Update, context: Context, text: str, *, may_be
     `may_be_article`: in a private chat, where an article may be sent to be added."""
     message = update.effective_message
     said = what_is_said(text, may_be_article=may_be_article)
+    if said.aside is not None and not await _within_share(message, context, asker_id(message)):
+        return  # "@bot", "merci"… said on and on in a group: the group's messages are not theirs
     match said.aside:
         case None:
             pass
@@ -97,7 +99,7 @@ async def answer_question(update: Update, context: Context, text: str, *, may_be
             await reply(message, msg.e(BARE_LINK))
             return
         case "help":
-            await cmd_help(update, context)
+            await _help(update, context)
             return
         case talk:
             await reply(message, msg.e(REPLIES[talk]))
@@ -123,12 +125,10 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     service = context.service
     message = update.effective_message
     asker = asker_id(message)
-    if asker is not None and not (
-        group_share.within(context.chat_data, message, asker) and await asyncio.to_thread(service.may_ask, asker)
-    ):
-        in_a_group = message.chat.type != ChatType.PRIVATE
-        if not in_a_group or group_share.first_refusal(context.chat_data, asker, time.monotonic()):
-            await reply(message, msg.e(msg.SLOW_DOWN))
+    if not await _within_share(message, context, asker):
+        return False
+    if asker is not None and not await asyncio.to_thread(service.may_ask, asker):
+        await _refused(message, context, asker)
         return False
     replied_to = await _replied_answer(message, context)
     async with typing(message):
@@ -140,6 +140,24 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
         return False  # the next questions would be told the same
     await _send_answer(message, context, answer, named=named)
     return True
+
+
+async def _within_share(message: Message, context: Context, member: int | None) -> bool:
+    """Whether the bot may send one more message for `member` where `message` was sent: in a
+    group, within their share of its messages (`group_share`), counted; told once a window
+    when not, their later messages meanwhile unanswered. Always in a private chat."""
+    if member is None or group_share.within(context.chat_data, message, member):
+        return True
+    await _refused(message, context, member)
+    return False
+
+
+async def _refused(message: Message, context: Context, member: int) -> None:
+    """`member` asked too much: told to wait, in a group once a window (telling them is one
+    more of the group's messages)."""
+    in_a_group = message.chat.type != ChatType.PRIVATE
+    if not in_a_group or group_share.first_refusal(context.chat_data, member, time.monotonic()):
+        await reply(message, msg.e(msg.SLOW_DOWN))
 
 
 async def _send_answer(message: Message, context: Context, answer: Answer, *, named: bool) -> None:
@@ -352,8 +370,15 @@ async def on_chat_moved(update: Update, context: Context) -> None:
 
 
 async def cmd_help(update: Update, context: Context) -> None:
-    """/help, /start, /aide, and help asked for in words: what the bot does, and for an
-    administrator the commands that are theirs."""
+    """/help, /start, /aide: `_help`."""
+    message = update.effective_message
+    if await _within_share(message, context, asker_id(message)):  # not /help sent on and on in a group
+        await _help(update, context)
+
+
+async def _help(update: Update, context: Context) -> None:
+    """/help, and help asked for in words: what the bot does, and for an administrator the
+    commands that are theirs."""
     user = update.effective_user
     admin_user = is_admin(user and user.id, context.service.settings)
     await reply(update.effective_message, msg.help_html(context.bot.username, admin_user))
