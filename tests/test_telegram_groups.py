@@ -234,6 +234,52 @@ def test_an_answer_in_a_group_is_a_reply_to_its_question_and_in_a_private_chat_i
     library.close()
 
 
+def test_the_bot_s_name_alone_is_told_to_put_the_question_after_the_name(tmp_path):
+    """ "@bot" with nothing after it was told to put the question "after the command", which the
+    member had not typed: the example names the bot as they did."""
+    library = two_article_library(tmp_path)
+    mention = f"@{BOT_USERNAME}"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            entity = {"type": "mention", "offset": 0, "length": len(mention)}
+            await handle(application, chat_message(GROUP, 42, mention, entities=[entity]))
+            await handle(application, chat_message(GROUP, 42, "/ask"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        named, command = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert "après mon nom" in named and f"<code>{mention} Qui" in named and "commande" not in named, named
+        assert "après la commande" in command and "<code>/ask Qui" in command, command
+    library.close()
+
+
+def test_what_one_member_says_to_the_bot_on_and_on_takes_no_more_than_their_share_of_the_group(tmp_path):
+    """ "@bot", "@bot merci", "/ask" and "/help" over and over were each answered: one member
+    spent the group's 20 messages a minute. Every reply the bot sends a member there is counted
+    in their share; beyond it they are told once to wait, and the others are still answered."""
+    library = two_article_library(tmp_path)
+    mention = f"@{BOT_USERNAME}"
+    entity = {"type": "mention", "offset": 0, "length": len(mention)}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in [mention, f"{mention} merci", "/ask", "/help"] * 4:
+                entities = [] if text.startswith("/") else [entity]
+                message = chat_message(GROUP, 42, text)
+                message["message"]["entities"] = message["message"].get("entities", entities)
+                await handle(application, message)
+            await handle(application, chat_message(GROUP, 43, f"/ask {PREFECT_QUESTION}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(sent) == MEMBER_SHARE + 2, sent  # their share, "patientez" once, the other's answer
+        assert sent[MEMBER_SHARE] == msg.e(msg.SLOW_DOWN)
+        assert "Marie Dupont" in sent[-1]
+    library.close()
+
+
 def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
     """After an admin deletes the article an answer quotes, its "📖 La suite" button posted
     "posez d'abord une question" in the group, and "La suite ?" typed in reply said the same,
@@ -264,30 +310,4 @@ def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
         assert len(sent) == 2, sent  # the answer, and what "La suite ?" typed is told
         assert "retiré de la bibliothèque" in sent[1] and "posez d'abord une question" not in sent[1], sent[1]
-    library.close()
-
-
-def test_what_one_member_says_to_the_bot_on_and_on_takes_no_more_than_their_share_of_the_group(tmp_path):
-    """ "@bot", "@bot merci", "/ask" and "/help" over and over were each answered: one member
-    spent the group's 20 messages a minute. Every reply the bot sends a member there is counted
-    in their share; beyond it they are told once to wait, and the others are still answered."""
-    library = two_article_library(tmp_path)
-    mention = f"@{BOT_USERNAME}"
-    entity = {"type": "mention", "offset": 0, "length": len(mention)}
-
-    async def scenario(telegram: FakeTelegram) -> None:
-        async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            for text in [mention, f"{mention} merci", "/ask", "/help"] * 4:
-                entities = [] if text.startswith("/") else [entity]
-                message = chat_message(GROUP, 42, text)
-                message["message"]["entities"] = message["message"].get("entities", entities)
-                await handle(application, message)
-            await handle(application, chat_message(GROUP, 43, f"/ask {PREFECT_QUESTION}"))
-
-    with FakeTelegram(TOKEN) as telegram:
-        asyncio.run(scenario(telegram))
-        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
-        assert len(sent) == MEMBER_SHARE + 2, sent  # their share, "patientez" once, the other's answer
-        assert sent[MEMBER_SHARE] == msg.e(msg.SLOW_DOWN)
-        assert "Marie Dupont" in sent[-1]
     library.close()

@@ -137,6 +137,12 @@ REINDEX_RUNNING = "Une réindexation est déjà en cours."
 REINDEX_FAILED = "La réindexation a échoué ; l'index précédent est conservé."
 
 
+def mention_usage_html(bot_username: str) -> str:
+    """What the bot's name alone in a group is told: the question goes after the name."""
+    mention = e("@" + shorten(bot_username, 32)) if bot_username else "/ask"
+    return f"Posez votre question après mon nom, par exemple : <code>{mention} Qui préside l'OTAN ?</code>"
+
+
 def help_html(bot_username: str, admin: bool) -> str:
     return HELP.replace("{bot}", e(shorten(bot_username, 32) or "bot")) + (ADMIN_HELP if admin else "")
 

@@ -76,9 +76,12 @@ def stored_pages(
     return pages, shown
 
 
-async def answer_question(update: Update, context: Context, text: str, *, may_be_article: bool = False) -> None:
+async def answer_question(
+    update: Update, context: Context, text: str, *, may_be_article: bool = False, usage: str = msg.ASK_USAGE
+) -> None:
     """Answer the questions of `text` (`bot.chat_input.what_is_said`), or say why there is none;
-    `may_be_article`: in a private chat, where an article may be sent to be added."""
+    `may_be_article`: in a private chat, where an article may be sent to be added; `usage`: how
+    to ask, for a message that asks nothing (after "/ask", or the bot's name in a group)."""
     message = update.effective_message
     said = what_is_said(text, may_be_article=may_be_article)
     if said.aside is not None and not await _within_share(message, context, asker_id(message)):
@@ -87,7 +90,7 @@ async def answer_question(update: Update, context: Context, text: str, *, may_be
         case None:
             pass
         case "blank":
-            await reply(message, msg.ASK_USAGE)
+            await reply(message, usage)
             return
         case "no words":
             await reply(message, msg.e(NO_QUESTION))
@@ -475,6 +478,7 @@ async def on_group_text(update: Update, context: Context) -> None:
     replied = message.reply_to_message
     if mentions:
         asked = without_mention(message.text, mentions[0])
-        await answer_question(update, context, asked or _replied_question(message, context))
+        usage = msg.mention_usage_html(context.bot.username)  # "@bot" alone: the example names it too
+        await answer_question(update, context, asked or _replied_question(message, context), usage=usage)
     elif replied and _sent_by_us(replied, context):
         await answer_question(update, context, message.text)
