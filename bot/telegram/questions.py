@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
@@ -261,35 +261,12 @@ def _all_in_library(context: Context, article_ids: list[int]) -> bool:
     return True
 
 
-# A button that sends a message (📄 an article's card, 📖 what the article says next) pressed
-# again within this many seconds, in the same chat: a double tap, impatience while the first
-# message was on its way, or, in a group, another member pressing it too. What it sent is in
-# the chat just below: the press is told so, nothing is sent twice, no one's share is spent.
-PRESSED_AGAIN_SECONDS = 30.0
-_SENT_BY_BUTTONS = "messages sent by buttons"
-
-
-def sent_by_this_button(chat_data: MutableMapping, data: str, now: float) -> bool:
-    """Whether the button carrying `data` sent its message in this chat within
-    `PRESSED_AGAIN_SECONDS` of `now` (a monotonic clock's seconds); older ones forgotten."""
-    sent = {key: at for key, at in chat_data.get(_SENT_BY_BUTTONS, {}).items() if now - at < PRESSED_AGAIN_SECONDS}
-    chat_data[_SENT_BY_BUTTONS] = sent
-    return data in sent
-
-
-def button_sent(chat_data: MutableMapping, data: str, now: float) -> None:
-    chat_data.setdefault(_SENT_BY_BUTTONS, {})[data] = now
-
-
 async def on_reference(update: Update, context: Context) -> None:
     pressed = await _pressed(update, context)
     if pressed is None:
         return
     query = update.callback_query
     user = update.effective_user
-    if sent_by_this_button(context.chat_data, query.data or "", time.monotonic()):
-        await answer_press(query, msg.ALREADY_SENT)
-        return
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
     if user and not group_share.within(context.chat_data, query.message, user.id):
         await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
@@ -304,7 +281,6 @@ async def on_reference(update: Update, context: Context) -> None:
         return
     await answer_press(query)
     await reply(query.message, msg.article_card_html(article, context.service.settings.zone))
-    button_sent(context.chat_data, query.data or "", time.monotonic())
 
 
 async def on_read_on(update: Update, context: Context) -> None:
@@ -318,9 +294,6 @@ async def on_read_on(update: Update, context: Context) -> None:
     read_on_from = stored.read_on_from
     if read_on_from is None:  # an answer saved before the button existed
         await answer_press(query, msg.EXPIRED, show_alert=True)
-        return
-    if sent_by_this_button(context.chat_data, query.data or "", time.monotonic()):
-        await answer_press(query, msg.ALREADY_SENT)
         return
     user = update.effective_user
     # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
@@ -340,7 +313,6 @@ async def on_read_on(update: Update, context: Context) -> None:
         return
     await answer_press(query)
     await _send_answer(query.message, context, answer, named=False)
-    button_sent(context.chat_data, query.data or "", time.monotonic())
 
 
 async def on_vote(update: Update, context: Context) -> None:
