@@ -10,6 +10,8 @@ with the input.
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import select
 import sys
 import time
@@ -34,7 +36,7 @@ from index.sources import parse_bytes
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
 # Lines already waiting this soon after one is read in a terminal were pasted with it.
 PASTE_GAP_SECONDS = 0.05
-MAX_PASTED_LINES = 100_000
+MAX_PASTED_READS = 100_000
 HELP = """Posez une question en français, par exemple : Qui est le secrétaire général de l'OTAN ?
 puis enchaînez sur le même article : Que dit-il de Poutine ?
 ou demandez : La suite ? De quoi parle l'article ? Qui a écrit l'article ? Quoi de neuf ?
@@ -229,13 +231,23 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
 def _pasted(line: str) -> str:
     """`line` with the lines pasted with it: in a terminal, a paste of several lines (an
     article after `/ingest`, a forwarded post) reaches the chat as one input, as it reaches the
-    bot in one message; the lines already waiting when it is read are its continuation."""
-    lines = [line]
-    for _ in range(MAX_PASTED_LINES):
-        if not select.select([sys.stdin], [], [], PASTE_GAP_SECONDS)[0]:
+    bot in one message; the lines already waiting when it is read are its continuation.
+
+    They are read from the terminal as bytes: a terminal sends a paste's line ends as carriage
+    returns, which readline, reading the first line, leaves as they are, and a text reader that
+    meets one last waits for what follows it (a line feed would make one line end of the two):
+    the chat then hung after a paste until a key was pressed, and the next line typed, a
+    question, was stored in the article."""
+    fd = sys.stdin.fileno()
+    waiting: list[bytes] = []
+    for _ in range(MAX_PASTED_READS):
+        if not select.select([fd], [], [], PASTE_GAP_SECONDS)[0]:
             break
-        more = sys.stdin.readline()
+        more = os.read(fd, 65536)
         if not more:
             break
-        lines.append(more.rstrip("\n"))
-    return "\n".join(lines)
+        waiting.append(more)
+    if not waiting:
+        return line
+    rest = b"".join(waiting).decode(sys.stdin.encoding or "utf-8", "surrogateescape")
+    return line + "\n" + re.sub("\r\n?", "\n", rest).removesuffix("\n")

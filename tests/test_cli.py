@@ -531,6 +531,18 @@ def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run):
     assert "Jean Castor" in json.loads(asked.stdout)["results"][0]["quote"]
 
 
+def test_an_article_pasted_with_a_terminal_s_carriage_returns_is_added_at_once_and_alone(run):
+    """A terminal sends a paste's line ends as carriage returns ("\\r", as the Enter key):
+    the chat read the last one and waited for a line feed that never came, hanging until the
+    next key, and the next line typed (a question) was stored as the article's last sentence."""
+    paragraph = "Le maire de Quimper a annoncé mardi une ligne de tramway pour 2030, devant le conseil municipal."
+    paste = f"/ingest Le tramway de Quimper\r\r{paragraph}\r"
+    seen = in_a_terminal(run, [paste.encode()], until=b"article 1.", seconds=60)
+    assert "Ajouté : « Le tramway de Quimper », 1 passage, article 1." in seen, seen[-2000:]
+    asked = json.loads(run("ask", "Quand le tramway de Quimper arrive-t-il ?", "--json", "--top-k", "1").stdout)
+    assert [r["passage"] for r in asked["results"]] == [paragraph]
+
+
 # A library whose disk is full: SQLite refuses to grow its file past its present pages (its own
 # limit, `max_page_count`, fails a write as a full disk does: "database or disk is full").
 _FULL_DISK = """
