@@ -5,6 +5,7 @@ small talk (`bot.small_talk`), or an article pasted where a question was expecte
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -92,7 +93,7 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     """How a chat message is taken, the same way in the console and on Telegram: nothing to
     search ("?", "Merci !", "aide"), an article pasted to be added (only where one may be
     sent: `may_be_article`), or one to three questions (`questions_in`)."""
-    text = _INVISIBLE.sub("", text).strip()  # zero-width spaces and joiners, marks of direction
+    text = typed(text)
     if not text:
         return Said(aside="blank")
     if is_bare_link(text):
@@ -110,6 +111,14 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
         # address's words would find passages that share them, shown as an uncertain answer).
         return Said(aside="link")
     return Said(questions=tuple(questions_in(asked)))
+
+
+def typed(text: str) -> str:
+    """A message's text as the library's is stored: accents composed ("e" then a combining
+    acute, as some keyboards and PDFs give them, is "é": decomposed, "Qui a écrit l'article ?"
+    was not recognised, and a question's words did not match the articles'), without the
+    invisible characters below, trimmed."""
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).strip()
 
 
 # Format characters (Unicode category Cf) a message may carry unseen, copied with a link or

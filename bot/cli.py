@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from bot import replies
-from bot.chat_input import holds_words
+from bot.chat_input import holds_words, typed
 from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
@@ -73,9 +73,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch:
         # Read as an ingested text file is: a file saved in Windows-1252 is read, a binary one refused.
         data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
-        questions = [line.strip() for line in decode_document(data).splitlines() if line.strip()]
+        questions = [typed(line) for line in decode_document(data).splitlines() if typed(line)]
     else:
-        question = readable(" ".join(args.question or [])).strip()
+        question = typed(readable(" ".join(args.question or [])))
         questions = [question] if holds_words(question) else []
     if not questions:
         print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)

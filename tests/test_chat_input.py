@@ -1,6 +1,8 @@
 """A chat message is taken as the questions it asks, or as what it says instead (the console
 and Telegram alike)."""
 
+import unicodedata
+
 import pytest
 
 from bot.chat_input import ARTICLE_WORDS, holds_words, questions_in, reads_as_article, what_is_said
@@ -101,4 +103,12 @@ def test_a_link_shared_with_a_few_words_is_a_page_to_add_and_a_question_about_on
     assert what_is_said("Bonjour,\u200b la suite ?", may_be_article=False).questions == ("La suite ?",)
     assert what_is_said("Qui est le se\u200bcrétaire général ?", may_be_article=False).questions == (
         "Qui est le secrétaire général ?",
+    )
+
+
+def test_a_message_s_accents_are_composed_as_the_library_s_are():
+    decomposed = unicodedata.normalize("NFD", "Où se réunit l'OTAN ? Qui a écrit l'article ?")
+    assert what_is_said(decomposed, may_be_article=False).questions == (
+        "Où se réunit l'OTAN ?",
+        "Qui a écrit l'article ?",
     )

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 
 import pytest
 
@@ -68,6 +69,19 @@ def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):
     assert "Jens Stoltenberg" in unsure.stdout  # the passages are shown all the same
     declined = json.loads(run("ask", "Quelle est la recette de la tarte Tatin ?", "--json").stdout)
     assert declined["found"] is False and declined["sure"] is False
+
+
+def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run, tmp_path):
+    """ "é" typed as "e" and a combining accent (some keyboards, a PDF's text): "Qui a écrit
+    l'article ?" so typed was not recognised, and found nothing."""
+    run("ingest", str(SAMPLE))
+    decomposed = unicodedata.normalize("NFD", "Qui a écrit l'article ?")
+    asked = json.loads(run("ask", decomposed, "--json").stdout)
+    assert (asked["question"], asked["detail"], asked["found"]) == ("Qui a écrit l'article ?", "author", True)
+    questions = tmp_path / "questions.txt"
+    questions.write_text(decomposed + "\n", encoding="utf-8")
+    batch = json.loads(run("ask", "--batch", str(questions), "--json").stdout)
+    assert (batch["question"], batch["detail"]) == ("Qui a écrit l'article ?", "author")
 
 
 def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 
-from bot.console import respond
+from bot.console import Conversation, respond
 
 
 def test_adding_articles_in_the_console_shows_the_work_as_it_goes(library, settings, tmp_path, sample_text):
@@ -27,3 +28,15 @@ def test_adding_articles_in_the_console_shows_the_work_as_it_goes(library, setti
     added = shown["Ajout (phrase)"]  # then their sentences, read by the model
     assert added and added[-1][0] == added[-1][1] > 0
     assert [done for done, _ in added] == sorted(done for done, _ in added)
+
+
+def test_a_question_typed_with_decomposed_accents_is_read_as_with_composed_ones(fast_library, settings, sample_text):
+    """Some keyboards and PDFs give "é" as "e" and a combining accent: "Qui a écrit
+    l'article ?" so typed found nothing, and the question's words did not match the articles'."""
+    respond(fast_library, f"/ingest {sample_text}", settings)
+    conversation = Conversation(settings.follow_up_minutes)
+    respond(fast_library, "Qui est le secrétaire général de l'OTAN ?", settings, conversation)
+    decomposed = unicodedata.normalize("NFD", "Quand l'article a-t-il été publié ?")
+    assert decomposed != "Quand l'article a-t-il été publié ?"
+    reply = respond(fast_library, decomposed, settings, conversation)
+    assert reply.startswith("L'article « ") and "» est daté de février 2023." in reply.splitlines()[0], reply
