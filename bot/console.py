@@ -69,6 +69,11 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
     argument = argument.strip()
     if not argument:
         return "Utilisation : /ingest suivi d'un chemin, d'une URL ou du texte de l'article."
+    if argument == "-":  # the command line's standard input; here it would be the chat's own
+        return (
+            "« - » (l'entrée standard) ne se lit qu'en ligne de commande : python -m bot ingest - ; "
+            "ici, collez le texte de l'article après /ingest, ou donnez un chemin ou une URL."
+        )
     # "À lire : https://…", a link ending a sentence: the page it shares, as on Telegram.
     target = shared_link(argument) or argument
     if argument.startswith("~"):

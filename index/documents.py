@@ -189,7 +189,8 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         body = body.lstrip("\n")[inline.end() :]
     blocks = clean_blocks(body)
     if not any(block.kind == "paragraph" for block in blocks):
-        raise EmptyInput("le texte est vide (aucun paragraphe d'article n'y a été trouvé)")
+        # Not "empty" when it holds words: a title alone ("Photo : AFP", "Juste un mot").
+        raise EmptyInput("aucun paragraphe d'article dans ce texte (il est vide, ou n'a qu'un titre)")
     title = title or _title_from_name(name) or _title_from_text(blocks)
     return Document(
         title=title.strip(),

@@ -40,3 +40,16 @@ def test_a_question_typed_with_decomposed_accents_is_read_as_with_composed_ones(
     assert decomposed != "Quand l'article a-t-il été publié ?"
     reply = respond(fast_library, decomposed, settings, conversation)
     assert reply.startswith("L'article « ") and "» est daté de février 2023." in reply.splitlines()[0], reply
+
+
+def test_ingest_dash_in_the_console_says_where_standard_input_is_read(fast_library, settings):
+    """`/ingest -` was read as a pasted text "-", and refused as an empty one."""
+    reply = respond(fast_library, "/ingest -", settings)
+    assert "python -m bot ingest -" in reply and "collez le texte" in reply, reply
+    assert "vide" not in reply and fast_library.stats().articles == 0
+
+
+def test_a_text_with_a_title_only_is_not_said_to_be_empty(fast_library, settings):
+    reply = respond(fast_library, "/ingest Juste un titre", settings)
+    assert reply.startswith("Erreur (texte collé) : aucun paragraphe d'article"), reply
+    assert "le texte est vide" not in reply
