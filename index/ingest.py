@@ -10,6 +10,8 @@ answers more often than one vector per passage, and says which sentence answers
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
@@ -37,17 +39,52 @@ class Prepared:
 
     @property
     def keys(self) -> list[str]:
-        """What makes two articles the same one: their text, or their URL."""
-        return [k for k in (self.article.content_hash, self.article.url) if k]
+        """What makes two articles the same one: their text, or their URL (however written)."""
+        article = self.article
+        return [k for k in (article.content_hash, *article.text_hashes, article.url, *article.url_variants) if k]
 
 
 def content_hash(text: str) -> str:
+    """The same text, the same hash, however it is typed: case, spacing and punctuation aside
+    (’ or ', « » or "", a non-breaking space, a dash), its words in their order."""
+    normalised = " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def earlier_content_hash(text: str) -> str:
+    """The hash earlier versions gave a text (its case and spacing aside): the key of the
+    articles they added, looked for too."""
     normalised = " ".join(text.casefold().split())
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def normalise_url(url: str | None) -> str | None:
-    """Same page, same key: no fragment, no tracking parameters, no trailing slash."""
+_WORD = re.compile(r"\w+")
+
+# Query parameters that say how a reader came to a page, not which page it is: campaign
+# tags (Google's utm_*, AT Internet's xtor and at_*, Mailchimp's, comScore's), click ids
+# (Facebook, Google, Microsoft, Yandex, Instagram) and an AMP version's marks.
+_TRACKING_PREFIXES = ("utm_", "at_", "mc_", "ns_", "_hs")
+_TRACKING = frozenset(
+    "fbclid gclid gclsrc dclid wbraid gbraid msclkid yclid igshid twclid ttclid _ga _gl xtor xtref ocid "
+    "echobox cmpid sr_share".split()
+)
+# Hosts of one site that serve its pages: "www.lemonde.fr", "lemonde.fr", "m.lemonde.fr".
+_SAME_SITE_HOSTS = ("www.", "m.", "mobile.")
+
+
+def _tracking(key: str, value: str, *, earlier: bool = False) -> bool:
+    key = key.lower()
+    if earlier:  # the parameters earlier versions left out
+        return key.startswith(("utm_", "fbclid", "gclid"))
+    if key in ("amp", "outputtype"):  # "?amp=1", "?outputType=amp": the AMP version of the page
+        return (key == "amp" and value in ("", "1", "true")) or value.lower() == "amp"
+    return key.startswith(_TRACKING_PREFIXES) or key in _TRACKING
+
+
+def normalise_url(url: str | None, *, earlier: bool = False) -> str | None:
+    """Same page, same key: no fragment, no tracking parameters, no trailing slash (the link
+    kept and shown: its scheme and host as written). `earlier`: as earlier versions made it,
+    which fewer tracking parameters left out."""
     if not url:
         return None
     try:
@@ -60,11 +97,62 @@ def normalise_url(url: str | None) -> str | None:
     kept = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)  # SPIP's pages: "spip.php?article1234"
-        if k and not k.lower().startswith(("utm_", "fbclid", "gclid"))
+        if k and not _tracking(k, v, earlier=earlier)
     ]
     query = "&".join(urlencode([(k, v)]) if v else quote_plus(k) for k, v in kept)
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def without_tracking(url: str) -> str:
+    """`url` as written, less its tracking parameters (`url` itself when it has none)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in pairs if k and not _tracking(k, v)]
+    if len(kept) == len(pairs):
+        return url
+    query = "&".join(urlencode([(k, v)]) if v else quote_plus(k) for k, v in kept)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def url_variants(url: str | None) -> tuple[str, ...]:
+    """Other ways of writing the page at `url` (normalised): http or https, with "www.", "m."
+    or neither, and as earlier versions normalised it. No site serves two articles so."""
+    if not url:
+        return ()
+    parts = urlsplit(url)
+    try:
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return ()
+    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
+        return ()
+    schemes = ("https", "http") if port is None else (parts.scheme,)
+    site = host
+    for prefix in _SAME_SITE_HOSTS:
+        if host.startswith(prefix) and "." in host[len(prefix) :]:
+            site = host[len(prefix) :]
+            break
+    hosts = [site] if _is_address(site) or "." not in site else [site, *(p + site for p in _SAME_SITE_HOSTS)]
+    suffix = f":{port}" if port is not None else ""
+    variants = [urlunsplit((s, h + suffix, parts.path, parts.query, "")) for s in schemes for h in hosts]
+    return tuple(v for v in dict.fromkeys(variants) if v != url)
+
+
+def same_page_links(url: str | None) -> list[str]:
+    """Every link an article stored for the page at `url` may have: `url` normalised first,
+    then its variants (`url_variants`) and as earlier versions normalised it."""
+    normalised = normalise_url(url)
+    if not normalised:
+        return []
+    return list(dict.fromkeys([normalised, *url_variants(normalised), normalise_url(url, earlier=True) or normalised]))
+
+
+def _is_address(host: str) -> bool:
+    return ":" in host or host.replace(".", "").isdigit()
 
 
 # A title or a heading is read, before each sentence, to its first this many words: a longer
@@ -129,13 +217,16 @@ def prepare(
         terms_of_passage = sentence_lines(passage_context(document.title, chunk.heading, ""), passage, sentences)
         passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
         contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
+    url, *other_urls = same_page_links(document.url) or [None]
     article = NewArticle(
         title=document.title,
         date=document.date,
         author=document.author,
-        url=normalise_url(document.url),
+        url=url,
         source=document.source,
         content_hash=content_hash(text),
+        url_variants=tuple(other_urls),
+        text_hashes=(earlier_content_hash(text),),
         text=text,
         layout=tuple(block.kind for block in document.blocks),
         passages=tuple(passages),
@@ -146,14 +237,17 @@ def prepare(
 
 
 def prepare_stored(stored: StoredArticle, max_words: int) -> Prepared:
-    """A stored article prepared again (a reindex), keeping its id, date of addition and link
-    as stored: its link was made a key when it was added, and made again under today's rule
-    it could meet another article's (which the copy would then take for a duplicate)."""
+    """A stored article prepared again (a reindex), keeping its id, date of addition and keys
+    (its link and its text's hash) as stored: they were made when it was added, and made
+    again under today's rules they could meet another article's (two articles an earlier rule
+    told apart, "http://" and "https://", ’ and '), which the copy would then take for a
+    duplicate. A copy looks for no other way of writing them."""
     row = stored.row
     blocks = tuple(Block(kind, part) for kind, part in zip(stored.layout, stored.text.split("\n\n")))
     document = Document(row.title, blocks, row.date, row.author, row.url, row.source)
     prepared = prepare(document, max_words, article_id=row.id, added_at=row.added_at)
-    return replace(prepared, article=replace(prepared.article, url=row.url))
+    kept = replace(prepared.article, url=row.url, content_hash=stored.content_hash, url_variants=(), text_hashes=())
+    return replace(prepared, article=kept)
 
 
 class SentenceCounter:

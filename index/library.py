@@ -204,7 +204,7 @@ class Library:
         opened = self._current()
         # Known duplicates are not embedded; the store decides again when it writes.
         with opened.store.read():
-            known = [opened.store.find_duplicate(p.article.url, p.article.content_hash) for p in batch]
+            known = [opened.store.find_duplicate(p.article) for p in batch]
         first_with_key: dict[str, int] = {}
         fresh: list[int] = []
         same_as: dict[int, int] = {}
@@ -222,10 +222,7 @@ class Library:
 
         def still_duplicates(store: Store) -> list[ArticleRow | None]:  # or a PgStore, alike
             # A duplicate found before embedding may have been deleted since: decided again.
-            return [
-                None if found is None else store.find_duplicate(item.article.url, item.article.content_hash)
-                for item, found in zip(batch, known)
-            ]
+            return [None if found is None else store.find_duplicate(item.article) for item, found in zip(batch, known)]
 
         if fresh:
             vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])

@@ -219,17 +219,20 @@ class PgStore:
         )
 
     # --- articles -------------------------------------------------------------
-    def find_duplicate(self, url: str | None, content_hash: str) -> ArticleRow | None:
-        rows = self._rows(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = %s OR (url IS NOT NULL AND url = %s)",
-            (content_hash, url),
-        )
+    def find_duplicate(self, article: NewArticle) -> ArticleRow | None:
+        """As `Store.find_duplicate`."""
+        hashes, links = article.duplicate_keys()
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ANY(%s)", (hashes,))
+        if not rows and links:
+            rows = self._rows(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url = ANY(%s) ORDER BY id LIMIT 1", (links,)
+            )
         return _article(rows[0]) if rows else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
         """As `Store.add_article`: all of it in one transaction, or the duplicate reported."""
         with self.write():
-            duplicate = self.find_duplicate(article.url, article.content_hash)
+            duplicate = self.find_duplicate(article)
             if duplicate is not None:
                 return "duplicate", duplicate
             if len(vectors) != sum(len(p.sentences) for p in article.passages):

@@ -152,6 +152,15 @@ class NewArticle:
     passages: tuple[NewPassage, ...]
     article_id: int | None = None  # kept when a reindex copies an article
     added_at: str | None = None
+    # Other ways of writing its link and other hashes of its text (earlier rules'): an article
+    # stored under one of them is the same article. Stored: `url` and `content_hash` only.
+    url_variants: tuple[str, ...] = ()
+    text_hashes: tuple[str, ...] = ()
+
+    def duplicate_keys(self) -> tuple[list[str], list[str]]:
+        """The hashes and the links an article already stored under is this one."""
+        links = [self.url, *self.url_variants] if self.url else []
+        return [self.content_hash, *self.text_hashes], links
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,10 @@ class VectorChanges:
 
 
 WriteStatus = Literal["added", "duplicate"]
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def encode_vector(vector: np.ndarray) -> bytes:
@@ -325,11 +338,19 @@ class Store:
         self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
 
     # --- articles -------------------------------------------------------------
-    def find_duplicate(self, url: str | None, content_hash: str) -> ArticleRow | None:
+    def find_duplicate(self, article: NewArticle) -> ArticleRow | None:
+        """The article stored that `article` is: the same text, or the same page (its link
+        however written, `NewArticle.url_variants`); the one with the same text first."""
+        hashes, links = article.duplicate_keys()
         row = self._db.execute(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ? OR (url IS NOT NULL AND url = ?)",
-            (content_hash, url),
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash IN ({_marks(hashes)})", hashes
         ).fetchone()
+        if row is None and links:
+            row = self._db.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url IS NOT NULL AND url IN ({_marks(links)}) "
+                "ORDER BY id LIMIT 1",
+                links,
+            ).fetchone()
         return _article(row) if row else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
@@ -337,7 +358,7 @@ class Store:
         sentence, passage after passage) and terms, unless an article with the same URL or
         text is there: then that one is returned as the duplicate."""
         with self.write():
-            duplicate = self.find_duplicate(article.url, article.content_hash)
+            duplicate = self.find_duplicate(article)
             if duplicate is not None:
                 return "duplicate", duplicate
             cursor = self._db.execute(

@@ -3,6 +3,7 @@ FAISS) and PostgreSQL with pgvector (a real server): what users see is the same.
 
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -374,3 +375,69 @@ def test_what_is_new_in_a_library_of_long_articles_quotes_each_one_s_opening(lib
 def test_asking_for_fewer_than_one_passage_is_refused(library):
     with pytest.raises(ValueError, match="top_k"):
         library.ask("Qui dirige l'OTAN ?", top_k=0)
+
+
+def test_the_same_page_however_its_link_is_written_is_one_article_and_another_page_is_not(library):
+    body = "Le conseil municipal a voté le plan vélo de quarante millions d'euros mardi soir."
+    first = library.ingest([parse_text(f"url: https://www.journal.example/velo\n\n{body}")])[0]
+    assert first.status == "added"
+    # The same page, its text a little changed between two visits (a counter, an ad).
+    links = [
+        "https://www.journal.example/velo?xtor=RSS-3208",
+        "https://www.journal.example/velo?at_medium=RSS&at_campaign=flux",
+        "http://www.journal.example/velo",
+        "https://journal.example/velo/",
+        "https://m.journal.example/velo#commentaires",
+        "https://www.journal.example/velo?outputType=amp",
+        "https://www.journal.example/velo?amp=1&mc_cid=abc",
+    ]
+    for n, link in enumerate(links):
+        again = library.ingest([parse_text(f"url: {link}\n\n{body} Mis à jour {n}.")])[0]
+        assert again.status == "duplicate" and again.article.id == first.article.id, link
+    other = library.ingest([parse_text(f"url: https://www.journal.example/velo-2\n\n{body} Suite.")])[0]
+    assert other.status == "added" and other.article.url == "https://www.journal.example/velo-2"
+    assert library.stats().articles == 2
+
+
+def test_the_same_text_typed_with_other_apostrophes_quotes_or_spaces_is_one_article(library):
+    text = "Le maire l’a dit : « le plan vélo coûtera 40 millions d’euros », a-t-il précisé mardi."
+    first = library.ingest([parse_text(f"titre: Plan vélo\n\n{text}")])[0]
+    for typed in (
+        text.replace("’", "'"),
+        text.replace("« ", '"').replace(" »", '"'),
+        text.replace(" ", "\u00a0", 3).replace("40 millions", "40\u202fmillions"),
+        text.replace("a-t-il", "a\u2011t\u2011il"),
+    ):
+        again = library.ingest([parse_text(f"titre: Plan vélo\n\n{typed}")])[0]
+        assert again.status == "duplicate" and again.article.id == first.article.id, typed
+    changed = library.ingest([parse_text(f"titre: Plan vélo\n\n{text.replace('40', '45')}")])[0]
+    assert changed.status == "added"
+
+
+def test_articles_an_earlier_version_added_are_still_found_and_their_library_still_reindexes(library):
+    from index.ingest import earlier_content_hash, normalise_url
+
+    def as_added_before(text: str, url: str):
+        # What an earlier version stored: its text's hash and link made under its rules.
+        prepared = prepare(parse_text(f"url: {url}\n\n{text}"), library.config.max_words)
+        article = replace(
+            prepared.article,
+            content_hash=earlier_content_hash(prepared.article.text),
+            url=normalise_url(url, earlier=True),
+            url_variants=(),
+            text_hashes=(),
+        )
+        vectors = library.embedder.embed_passages(prepared.contexts)
+        return library._current().store.add_article(article, vectors)
+
+    old = "Le port de Brest accueillera les grands voiliers en juillet, a annoncé la ville."
+    as_added_before(old, "https://www.port.example/voiliers?xtor=RSS-1")
+    # Two articles the earlier rule told apart, which today's would take for one page.
+    as_added_before("Le premier texte de la page.", "http://www.port.example/page")
+    as_added_before("Le second texte de la page.", "https://www.port.example/page")
+    again = library.ingest([parse_text(f"url: https://www.port.example/voiliers?xtor=RSS-1\n\n{old}")])[0]
+    assert again.status == "duplicate"
+    same_text = library.ingest([parse_text(f"url: https://ailleurs.example/x\n\n{old}")])[0]
+    assert same_text.status == "duplicate"
+    report = library.reindex()
+    assert library.stats().articles == 3, report
