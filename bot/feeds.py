@@ -23,6 +23,7 @@ from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
+from index.ingest import same_page_links
 from index.library import IngestResult, Library
 from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
@@ -186,7 +187,7 @@ class FeedFollower:
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []
         given_up: list[tuple[str, str]] = []
-        deleted = self.state.deleted_links([e.link for e in entries if e.link])
+        deleted = self._deleted([e.link for e in entries])
         for entry in entries:
             if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
                 self.state.entry_done(feed_id, entry.key, None)
@@ -202,7 +203,7 @@ class FeedFollower:
                     said = f"la page n'a pas pu être lue ({type(exc).__name__})"
                 self._failed(feed_id, entry, said, given_up)
         # The page's own address may be the deleted article's where the feed's link is not.
-        deleted = self.state.deleted_links([d.url for _, d in documents if d.url])
+        deleted = self._deleted([d.url for _, d in documents])
         for entry, document in documents:
             if document.url in deleted:
                 self.state.entry_done(feed_id, entry.key, None)
@@ -216,6 +217,13 @@ class FeedFollower:
             else:
                 duplicates += 1
         return added, duplicates, given_up
+
+    def _deleted(self, links: list[str | None]) -> set[str]:
+        """Which of `links` are deleted articles' pages, however the link is written (tracking
+        parameters, http or https, "www."), as the library tells pages apart."""
+        ways = {link: same_page_links(link) for link in links if link}
+        deleted = self.state.deleted_links([way for each in ways.values() for way in each])
+        return {link for link, each in ways.items() if deleted.intersection(each)}
 
     def _stored(
         self, feed_id: int, documents: list[tuple[FeedEntry, Document]], given_up: list[tuple[str, str]]

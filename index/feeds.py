@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 
 from index.documents import web_address
 from index.errors import InputError
+from index.ingest import without_tracking
 
 FEED_TYPES = {
     "application/rss+xml",
@@ -73,7 +74,11 @@ def parse_feed(data: bytes, url: str) -> Feed:
         # Only a web page's address: "javascript:…" or "file:…" would be shown as the
         # article's link, and fetched.
         link = web_address(urljoin(url, link)) if link else None
+        # Its id, else its link; either one less the tracking parameters a feed may change
+        # from poll to poll ("utm_campaign=" of the day): the same entry each time.
         key = entry.get("id") or link
+        if key and web_address(str(key)):
+            key = without_tracking(str(key))
         if not key:
             continue  # nothing to recognise it by next time
         content = None
