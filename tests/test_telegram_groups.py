@@ -189,6 +189,17 @@ def test_ask_or_the_bot_s_name_alone_in_reply_to_a_member_s_question_asks_that_q
     library.close()
 
 
+async def answered_in_the_group(application, telegram: FakeTelegram, asker: int) -> dict:
+    """The bot's answer to `asker`'s `/ask` on the prefect in `GROUP`, as a message a member may
+    reply to (its buttons with it)."""
+    await handle(application, chat_message(GROUP, asker, f"/ask {PREFECT_QUESTION}"))
+    sent = telegram.calls_to("sendMessage", GROUP["id"])[0].params
+    markup = sent["reply_markup"]
+    answer = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": sent["text"]}
+    answer["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+    return answer
+
+
 def test_a_follow_up_sent_in_reply_to_an_answer_follows_that_answer_whoever_asks_and_whatever_came_since(tmp_path):
     """ "La suite ?" in reply to the answer on the prefect reads on there, for its asker who has
     asked about beavers since, and for another member who never asked anything."""
@@ -197,11 +208,7 @@ def test_a_follow_up_sent_in_reply_to_an_answer_follows_that_answer_whoever_asks
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            await handle(application, chat_message(GROUP, asker, f"/ask {PREFECT_QUESTION}"))
-            sent = telegram.calls_to("sendMessage", GROUP["id"])[0].params
-            markup = sent["reply_markup"]
-            answer = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": sent["text"]}
-            answer["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            answer = await answered_in_the_group(application, telegram, asker)
             await handle(application, chat_message(GROUP, asker, "/ask Combien de familles de castors ?"))
             for member in (asker, other):
                 await handle(application, chat_message(GROUP, member, "La suite ?", reply_to_message=answer))
@@ -290,11 +297,7 @@ def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
-            await handle(application, chat_message(GROUP, asker, f"/ask {PREFECT_QUESTION}"))
-            sent = telegram.calls_to("sendMessage", GROUP["id"])[0].params
-            markup = sent["reply_markup"]
-            answer = {"message_id": 1, "date": 0, "chat": GROUP, "from": telegram.bot_user(), "text": sent["text"]}
-            answer["reply_markup"] = json.loads(markup) if isinstance(markup, str) else markup
+            answer = await answered_in_the_group(application, telegram, asker)
             buttons = {b["text"]: b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row}
             prefect = next(a.id for a in library.articles() if "préfet" in a.title)
             await handle(application, private_message(ADMIN, f"/delete {prefect}"))
