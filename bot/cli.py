@@ -33,7 +33,7 @@ from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document, readable
-from index.errors import LibraryError
+from index.errors import LibraryError, RebuildNeeded
 from index.library import Library
 from index.search import Answer
 
@@ -512,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except LibraryError as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
+        print(f"erreur : {error_said(exc)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (`… | head`): nothing more to say
         # Standard output's file replaced by nothing, as Python's documentation advises: the
@@ -544,6 +544,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"erreur : {refusal}", file=sys.stderr)
         return 2
+
+
+def error_said(exc: LibraryError) -> str:
+    """A deliberate error of the library as the command line says it: its own words, and the
+    command that resolves it where there is one (the library names none)."""
+    if isinstance(exc, RebuildNeeded):
+        return f"{exc} : lancez `python -m bot reindex`"
+    return str(exc)
 
 
 def postgres_refusal(exc: Exception) -> str | None:

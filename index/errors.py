@@ -9,8 +9,9 @@ Messages are in French because they reach chat users and the CLI as they are.
     │   ├── InputTooLarge      over the configured size cap
     │   └── FetchError         a URL could not be fetched, or was refused
     ├── NotFound               no article with that id
-    ├── IndexMismatch          the index on disk was built with other settings
-    ├── IndexCorrupted         the index directory is unreadable
+    ├── RebuildNeeded          the articles are intact, what is derived from them unusable
+    │   ├── IndexMismatch      the library was built with other settings
+    │   └── IndexCorrupted     the record of how it was built is unreadable or lost
     ├── ReindexRunning         another reindex of the same library is under way
     ├── AlreadyCopied          a copy's target holds the source's articles already
     ├── ModelError             the embedding model cannot be prepared or loaded
@@ -18,6 +19,8 @@ Messages are in French because they reach chat users and the CLI as they are.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class LibraryError(Exception):
@@ -48,12 +51,28 @@ class NotFound(LibraryError):
     pass
 
 
-class IndexMismatch(LibraryError):
-    """The manifest disagrees with the settings; `reindex` resolves it."""
+class RebuildNeeded(LibraryError):
+    """What is stored beside the articles (their vectors and terms, the record of the
+    settings they were built with) cannot be used, while the articles themselves are intact:
+    rebuilding the library from them (`Library.rebuild`) resolves it. The message says so;
+    the application adds how its users start a rebuild (this library names no command)."""
 
 
-class IndexCorrupted(LibraryError):
-    pass
+class IndexMismatch(RebuildNeeded):
+    """The library was built with other settings than those given: `differences` says which,
+    in French ("taille des passages : index « 120 », réglages « 60 »")."""
+
+    def __init__(self, location: str, differences: Sequence[str]) -> None:
+        super().__init__(
+            f"la bibliothèque de {location} ne correspond plus aux réglages ({' ; '.join(differences)}) ; "
+            "les articles enregistrés permettent de la reconstruire"
+        )
+        self.location, self.differences = location, tuple(differences)
+
+
+class IndexCorrupted(RebuildNeeded):
+    """The record of how the library was built is unreadable, or lost with nothing to
+    rebuild it from."""
 
 
 class ReindexRunning(LibraryError):

@@ -89,8 +89,8 @@ def read_manifest(directory: Path) -> dict:
         return manifest
     except (OSError, ValueError) as exc:
         raise IndexCorrupted(
-            f"manifeste illisible dans {directory} ({exc}) : restaurez-le, ou lancez `python -m bot reindex` "
-            "pour reconstruire l'index à partir des articles enregistrés"
+            f"manifeste illisible dans {directory} ({exc}) : restaurez-le, "
+            "ou reconstruisez la bibliothèque à partir des articles enregistrés"
         ) from exc
 
 
@@ -107,9 +107,5 @@ def check_manifest(directory: Path, expected: IndexConfig) -> dict:
     manifest = read_manifest(directory)
     found = differences(manifest, expected)
     if found:
-        raise IndexMismatch(
-            f"l'index de {directory} ne correspond plus aux réglages ("
-            + " ; ".join(found)
-            + "). Lancez `python -m bot reindex` pour le reconstruire à partir des articles enregistrés."
-        )
+        raise IndexMismatch(str(directory), found)
     return manifest

@@ -220,11 +220,7 @@ class PgBackend:
         manifest = json.loads(state[1])
         found = differences(manifest, config)
         if found:
-            raise IndexMismatch(
-                f"la bibliothèque de {self.location} ne correspond plus aux réglages ("
-                + " ; ".join(found)
-                + "). Lancez `python -m bot reindex` pour la reconstruire à partir des articles enregistrés."
-            )
+            raise IndexMismatch(self.location, found)
         return manifest
 
     def manifest(self) -> dict | None:
@@ -361,8 +357,8 @@ class PgBackend:
         return f"citebot_lib_{number}"
 
 
-# Version of the tables of a library schema (`index.pg_store.schema_sql`); a library of
-# another version is rebuilt by `python -m bot reindex`, as the error message says.
+# Version of the tables of a library schema (`index.pg_store.schema_sql`), recorded with each
+# library so that a later version can tell which tables it finds (there is no other yet).
 SCHEMA_VERSION = 1
 
 

@@ -241,7 +241,7 @@ def test_articles_whose_settings_nothing_says_are_not_given_the_settings_but_rei
     store.close()
     (directory / MANIFEST).unlink()
     for _ in range(2):
-        with pytest.raises(IndexCorrupted, match="python -m bot reindex"):
+        with pytest.raises(IndexCorrupted, match="reconstruisez la bibliothèque à partir des articles enregistrés"):
             Library(directory, HashingEmbedder(), max_words=60)
     assert not (directory / MANIFEST).exists()
     with Library.rebuild(directory, HashingEmbedder(), max_words=60) as library:

@@ -164,8 +164,9 @@ def test_changed_settings_are_detected_and_reindex_resolves_them(storage, embedd
     first = Library(storage(), embedder, max_words=200)
     first.ingest([parse_text(sample_text)])
     first.close()
-    with pytest.raises(IndexMismatch, match="reindex"):
+    with pytest.raises(IndexMismatch, match="permettent de la reconstruire") as mismatch:
         Library(storage(), embedder, max_words=60)
+    assert [d.split(" : ")[0] for d in mismatch.value.differences] == ["taille des passages (mots)"]
     rebuilt = Library.rebuild(storage(), embedder, max_words=60)
     stats = rebuilt.stats()
     assert (stats.articles, stats.max_words) == (1, 60) and stats.passages > 4
