@@ -314,3 +314,29 @@ def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
         assert len(sent) == 2, sent  # the answer, and what "La suite ?" typed is told
         assert "retiré de la bibliothèque" in sent[1] and "posez d'abord une question" not in sent[1], sent[1]
     library.close()
+
+
+def test_a_reply_to_an_answer_that_names_another_member_is_left_to_them(tmp_path):
+    """ "@max regarde ça" in reply to an answer shows it to Max: it was searched as a question.
+    A member named without a username (a name linked to their account) is another member too,
+    and a question in reply that names no one is still answered."""
+    library = two_article_library(tmp_path)
+    member = 42
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            answer = await answered_in_the_group(application, telegram, member)
+            to_max = "@max regarde ça"
+            entity = {"type": "mention", "offset": 0, "length": 4}
+            await handle(application, chat_message(GROUP, member, to_max, entities=[entity], reply_to_message=answer))
+            to_lea = "Léa, tu as vu ?"
+            lea = {"id": 44, "is_bot": False, "first_name": "Léa"}
+            entity = {"type": "text_mention", "offset": 0, "length": 3, "user": lea}
+            await handle(application, chat_message(GROUP, member, to_lea, entities=[entity], reply_to_message=answer))
+            await handle(application, chat_message(GROUP, member, "La suite ?", reply_to_message=answer))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(sent) == 2 and "<b>La suite ?</b>" in sent[1], sent  # the answer, and the question in reply
+    library.close()

@@ -441,16 +441,25 @@ async def on_group_text(update: Update, context: Context) -> None:
         # A quote a member posted from our inline results, perhaps in reply to one of our
         # answers: an answer already, not a question (searched, it would be quoted back).
         return
-    username = (context.bot.username or "").lower()
-    mentions = [
-        text
-        for entity, text in message.parse_entities([MessageEntity.MENTION]).items()
-        if text.lower() == f"@{username}"
-    ]
+    mentions, others = _mentions(message, context)
     replied = message.reply_to_message
     if mentions:
         asked = without_mention(message.text, mentions[0])
         usage = msg.mention_usage_html(context.bot.username)  # "@bot" alone: the example names it too
         await answer_question(update, context, asked or _replied_question(message, context), usage=usage)
-    elif replied and _sent_by_us(replied, context):
+    elif replied and _sent_by_us(replied, context) and not others:
+        # A reply to one of ours that names another member ("@max regarde ça") is said to them.
         await answer_question(update, context, message.text)
+
+
+def _mentions(message: Message, context: Context) -> tuple[list[str], bool]:
+    """How `message` names the bot (its @username as typed, each time) and whether it names
+    anyone else: an @username, or a member without one (a name linked to their account)."""
+    username = (context.bot.username or "").lower()
+    ours, others = [], False
+    for entity, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if entity.type == MessageEntity.MENTION and text.lower() == f"@{username}":
+            ours.append(text)
+        elif entity.user is None or entity.user.id != context.bot.id:
+            others = True
+    return ours, others
