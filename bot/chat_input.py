@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.small_talk import Kind as SmallTalk
-from bot.small_talk import small_talk
+from bot.small_talk import plain_words, small_talk
 from index.documents import is_url
 
 # Far more words than any question of the development sets: a pasted article.
@@ -28,6 +28,30 @@ def holds_words(text: str) -> bool:
     search could answer (it would only be told that nothing was found); "2023 ?" may follow
     a question on another year."""
     return any(character.isalnum() for character in text)
+
+
+# What a member says to the bot, in reply to someone's question, to have it answer that question
+# ("@bot tu peux répondre ?", "@bot une idée ?"), read as `small_talk` reads: searched, its words
+# found passages on answering and ideas. "Tu peux" with the verb, or the verb alone, "à ça" after it.
+_TO_THEM = r"(?:(?:lui|leur|nous|y|me) )?"
+_ANSWER_IT = re.compile(
+    rf"(?:et )?(?:(?:tu|vous) (?:peux|pourrais|pouvez|pourriez) {_TO_THEM}(?:repondre|aider)"
+    rf"|(?:peux|pourrais) tu {_TO_THEM}(?:repondre|aider)|(?:pouvez|pourriez) vous {_TO_THEM}(?:repondre|aider)"
+    r"|repond(?:s|ez)?(?: lui| leur| nous| y)?|une idee|des idees|une reponse|la reponse"
+    r"|(?:tu as|t as|vous avez|as tu|avez vous) (?:une idee|des idees|la reponse|une reponse)"
+    r"|(?:t en|tu en) (?:penses|dis) quoi|qu en (?:penses|dis) tu|qu en (?:pensez|dites) vous|ton avis|votre avis"
+    r"|tu sais|vous savez|tu (?:sais|connais) (?:ca|la reponse)|a toi|a vous|toi|vous)"
+    r"(?: (?:a ca|a cette question|a sa question|a leur question|la dessus))?"
+    r"(?: (?:stp|svp|s il te plait|s il vous plait|please))?"
+)
+
+
+def asks_to_answer(text: str) -> bool:
+    """Whether `text`, said to the bot, only asks it to answer what it replies to: "tu peux
+    répondre ?", "une idée ?", "?" (a thanks or an "ok", even as an emoji, is no such request)."""
+    if small_talk(text) is not None:
+        return False
+    return not holds_words(text) or _ANSWER_IT.fullmatch(plain_words(text)) is not None
 
 
 def is_bare_link(text: str) -> bool:

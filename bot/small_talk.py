@@ -100,7 +100,7 @@ _EMOJI_MARKS = re.compile("[\ufe0e\ufe0f\u200d\U0001f3fb-\U0001f3ff!.\\s]")
 def small_talk(message: str) -> Kind | None:
     """What `message` says when it asks the library nothing, or None (a question, or anything
     else): read without case, accents, punctuation or emoji, as people write it in a chat."""
-    words = _plain(message)
+    words = plain_words(message)
     if not words:
         return _emoji_alone(message)
     kind = next((kind for kind, pattern in _SMALL_TALK if pattern.fullmatch(words)), None)
@@ -141,7 +141,7 @@ def _emoji_alone(message: str) -> Kind | None:
     return "thanks" if "thanks" in kinds else "agreement"
 
 
-def _plain(message: str) -> str:
+def plain_words(message: str) -> str:
     """Lower case, without accents, every run of what is not a letter or a digit one space
     ("Merci !!! 🙏" → "merci", "D'accord." → "d accord")."""
     decomposed = unicodedata.normalize("NFKD", message.casefold())

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from bot.chat_input import ARTICLE_WORDS, holds_words, questions_in, reads_as_article, what_is_said
+from bot.chat_input import ARTICLE_WORDS, asks_to_answer, holds_words, questions_in, reads_as_article, what_is_said
 
 
 def test_a_message_holds_words_when_it_has_a_letter_or_a_digit():
@@ -112,3 +112,26 @@ def test_a_message_s_accents_are_composed_as_the_library_s_are():
         "Où se réunit l'OTAN ?",
         "Qui a écrit l'article ?",
     )
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        *("tu peux répondre ?", "Tu peux lui répondre stp ?", "Peux-tu répondre à ça ?", "une idée ?", "Des idées ?"),
+        *("T'en penses quoi ?", "Qu'en dis-tu ?", "Réponds-lui", "Tu as la réponse ?", "Et toi ?", "À toi"),
+        *("?", "??", ""),
+    ],
+)
+def test_words_that_only_ask_the_bot_to_answer_what_they_reply_to(said):
+    assert asks_to_answer(said)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        *("qui dirige l'OTAN ?", "Tu peux répondre à qui dirige l'OTAN ?", "merci", "👍", "🙏", "ok", "La suite ?"),
+        *("Une idée du nombre de castors ?", "Que sais-tu de Marie Dupont ?", "Qu'en dit l'article ?"),
+    ],
+)
+def test_a_question_or_a_courtesy_is_no_request_to_answer_another(said):
+    assert not asks_to_answer(said)

@@ -25,6 +25,7 @@ from tests.telegram_in_process import (
 
 GROUP = {"id": -100777, "type": "supergroup", "title": "Rédaction"}
 RETRY_AFTER = 3  # seconds Telegram tells the group's sender to wait
+BEAVER_QUESTION = "Combien de familles de castors les naturalistes ont-ils compté ?"
 
 
 def test_one_group_s_flood_limit_keeps_no_other_chat_waiting(tmp_path):
@@ -339,4 +340,32 @@ def test_a_reply_to_an_answer_that_names_another_member_is_left_to_them(tmp_path
         asyncio.run(scenario(telegram))
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
         assert len(sent) == 2 and "<b>La suite ?</b>" in sent[1], sent  # the answer, and the question in reply
+    library.close()
+
+
+def test_the_bot_asked_to_answer_a_member_s_question_answers_that_question_and_a_question_its_own(tmp_path):
+    """ "@bot tu peux répondre ?", "@bot une idée ?" or "@bot ?" in reply to a member's question
+    searched "tu peux répondre": it answers the question replied to. A question typed after the
+    name, in reply to anything, is still the one answered; the request with nothing replied to is
+    told how to ask."""
+    library = two_article_library(tmp_path)
+    asker, helper = 42, 43
+    mention = f"@{BOT_USERNAME}"
+    entity = {"type": "mention", "offset": 0, "length": len(mention)}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            member = {"id": asker, "is_bot": False, "first_name": "Léa"}
+            question = {"message_id": 900, "date": 0, "chat": GROUP, "from": member, "text": PREFECT_QUESTION}
+            for said in ("tu peux répondre ?", "une idée ?", "?", BEAVER_QUESTION):
+                named = chat_message(GROUP, helper, f"{mention} {said}", entities=[entity], reply_to_message=question)
+                await handle(application, named)
+            await handle(application, chat_message(GROUP, helper, f"{mention} tu peux répondre ?", entities=[entity]))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        *answers, own, alone = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        assert len(answers) == 3 and all(a.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>") for a in answers), answers
+        assert own.startswith(f"🔎 <b>{BEAVER_QUESTION}") and "quarante familles" in own, own
+        assert "après mon nom" in alone, alone
     library.close()

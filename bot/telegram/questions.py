@@ -16,7 +16,7 @@ from functools import partial
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.chat_input import what_is_said
+from bot.chat_input import asks_to_answer, what_is_said
 from bot.permissions import is_admin
 from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
@@ -361,12 +361,22 @@ async def _help(update: Update, context: Context) -> None:
 
 async def cmd_ask(update: Update, context: Context) -> None:
     asked = " ".join(context.args or [])
-    await answer_question(update, context, asked or _replied_question(update.effective_message, context))
+    await answer_question(update, context, _what_is_asked(asked, update.effective_message, context))
+
+
+def _what_is_asked(words: str, message: Message, context: Context) -> str:
+    """What `/ask` or the bot's name asks: the `words` after it, or, when they only ask the bot to
+    answer ("", "tu peux répondre ?", "une idée ?": `asks_to_answer`), the question of the member's
+    message it replies to ("" when none: the member is told how to ask)."""
+    if words and not asks_to_answer(words):
+        return words
+    return _replied_question(message, context)
 
 
 def _replied_question(message: Message, context: Context) -> str:
     """The text of the message `message` replies to, when that is someone's question: "/ask" (or
-    "@bot" alone) in reply to a member's message asks it for them. Never one of our answers."""
+    "@bot" alone, or "@bot tu peux répondre ?") in reply to a member's message asks it for them.
+    Never one of our answers."""
     replied = message.reply_to_message
     if replied is None or _posted_through_us(replied, context):
         return ""
@@ -446,7 +456,7 @@ async def on_group_text(update: Update, context: Context) -> None:
     if mentions:
         asked = without_mention(message.text, mentions[0])
         usage = msg.mention_usage_html(context.bot.username)  # "@bot" alone: the example names it too
-        await answer_question(update, context, asked or _replied_question(message, context), usage=usage)
+        await answer_question(update, context, _what_is_asked(asked, message, context), usage=usage)
     elif replied and _sent_by_us(replied, context) and not others:
         # A reply to one of ours that names another member ("@max regarde ça") is said to them.
         await answer_question(update, context, message.text)
