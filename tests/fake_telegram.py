@@ -25,6 +25,12 @@ from tests.telegram_html import TelegramHTMLError, check_length, check_telegram_
 
 BOT_ID = 7_000_000
 BOT_USERNAME = "citebot_test_bot"
+# The emoji Telegram takes as a reaction (a bot sets one at most on a message); any other is refused.
+REACTIONS = frozenset(
+    "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤️‍🔥 🌚 🌭 💯 🤣 ⚡"
+    " 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪"
+    " 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂️ 🤷 🤷‍♀️ 😡".split()
+)
 
 
 @dataclass
@@ -55,6 +61,7 @@ class FakeTelegram(LoopbackServer):
         self.deliveries: list[tuple[str, int]] = []  # (endpoint, HTTP status)
         self._next_endpoint = itertools.count()
         self.channel_admins: dict[int, set[int]] = {}  # channel id -> user ids that administer it
+        self.reactions_off: set[int] = set()  # chats whose admins allow no reaction
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         self._changed = threading.Condition()
@@ -214,6 +221,17 @@ class FakeTelegram(LoopbackServer):
         else:
             message.pop("reply_markup", None)
         return message
+
+    def api_setMessageReaction(self, params):
+        """As Telegram: one reaction at most from a bot, among `REACTIONS`, where the chat allows them."""
+        reactions = params.get("reaction") or []
+        if isinstance(reactions, str):
+            reactions = json.loads(reactions)
+        if int(params["chat_id"]) in self.reactions_off:
+            raise ValueError("REACTION_INVALID")
+        if len(reactions) > 1 or any(r.get("type") != "emoji" or r.get("emoji") not in REACTIONS for r in reactions):
+            raise ValueError("REACTION_INVALID")
+        return True
 
     def api_getFile(self, params):
         file_id = params["file_id"]

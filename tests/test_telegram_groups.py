@@ -264,8 +264,9 @@ def test_the_bot_s_name_alone_is_told_to_put_the_question_after_the_name(tmp_pat
 
 def test_what_one_member_says_to_the_bot_on_and_on_takes_no_more_than_their_share_of_the_group(tmp_path):
     """ "@bot", "@bot merci", "/ask" and "/help" over and over were each answered: one member
-    spent the group's 20 messages a minute. Every reply the bot sends a member there is counted
-    in their share; beyond it they are told once to wait, and the others are still answered."""
+    spent the group's 20 messages a minute. Every reply the bot sends a member there (its
+    reaction to a thanks too) is counted in their share; beyond it they are told once to wait,
+    and the others are still answered."""
     library = two_article_library(tmp_path)
     mention = f"@{BOT_USERNAME}"
     entity = {"type": "mention", "offset": 0, "length": len(mention)}
@@ -282,8 +283,9 @@ def test_what_one_member_says_to_the_bot_on_and_on_takes_no_more_than_their_shar
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
-        assert len(sent) == MEMBER_SHARE + 2, sent  # their share, "patientez" once, the other's answer
-        assert sent[MEMBER_SHARE] == msg.e(msg.SLOW_DOWN)
+        reactions = len(telegram.calls_to("setMessageReaction", GROUP["id"]))
+        assert reactions == 2 and len(sent) + reactions == MEMBER_SHARE + 2, sent  # their share, "patientez", …
+        assert sent[MEMBER_SHARE - reactions] == msg.e(msg.SLOW_DOWN)  # … once, and the other's answer
         assert "Marie Dupont" in sent[-1]
     library.close()
 
@@ -368,4 +370,40 @@ def test_the_bot_asked_to_answer_a_member_s_question_answers_that_question_and_a
         assert len(answers) == 3 and all(a.startswith(f"🔎 <b>{PREFECT_QUESTION}</b>") for a in answers), answers
         assert own.startswith(f"🔎 <b>{BEAVER_QUESTION}") and "quarante familles" in own, own
         assert "après mon nom" in alone, alone
+    library.close()
+
+
+def test_thanks_or_an_ok_to_the_bot_in_a_group_gets_a_reaction_not_a_message(tmp_path):
+    """ "Merci !" in reply to an answer got "Avec plaisir ! Une autre question ?", read by every
+    member and taken from the group's 20 messages a minute: the bot reacts to it instead. A
+    group whose admins turned reactions off sees nothing (and the admins get no error note)."""
+    library = two_article_library(tmp_path)
+    member = 42
+    quiet = {"id": -100888, "type": "supergroup", "title": "Sans réactions"}
+    mention = f"@{BOT_USERNAME}"
+
+    async def scenario(telegram: FakeTelegram) -> tuple[dict, dict, dict]:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            answer = await answered_in_the_group(application, telegram, member)
+            thanks = chat_message(GROUP, member, "Merci beaucoup 🙏", reply_to_message=answer)
+            await handle(application, thanks)
+            entity = {"type": "mention", "offset": 0, "length": len(mention)}
+            ok = chat_message(GROUP, member, f"{mention} ok", entities=[entity])
+            await handle(application, ok)
+            elsewhere = chat_message(quiet, member, "merci", reply_to_message=answer | {"chat": quiet})
+            await handle(application, elsewhere)
+            return thanks["message"], ok["message"], elsewhere["message"]
+
+    with FakeTelegram(TOKEN) as telegram:
+        telegram.reactions_off.add(quiet["id"])
+        thanks, ok, elsewhere = asyncio.run(scenario(telegram))
+        assert len(telegram.calls_to("sendMessage", GROUP["id"])) == 1  # the answer alone
+        reactions = [(c.params["message_id"], c.params["reaction"]) for c in telegram.calls_to("setMessageReaction")]
+        reacted = [(int(id_), json.loads(r) if isinstance(r, str) else r) for id_, r in reactions]
+        assert reacted[:2] == [
+            (thanks["message_id"], [{"type": "emoji", "emoji": "🤗"}]),
+            (ok["message_id"], [{"type": "emoji", "emoji": "👌"}]),
+        ]
+        assert [int(call.params["message_id"]) for call, _ in telegram.refused] == [elsewhere["message_id"]]
+        assert not telegram.calls_to("sendMessage", quiet["id"]) and not telegram.calls_to("sendMessage", ADMIN)
     library.close()

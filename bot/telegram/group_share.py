@@ -3,7 +3,7 @@ in a group, for everyone there; PTB's rate limiter paces the bot's requests but 
 one it queued, so one member asking, turning pages and pressing buttons on and on would spend
 the group's minute and keep the others' answers waiting behind theirs. What the bot sends or
 edits for one member in a group (an answer, a page turned, an article's card, what the article
-says next, what it says back to "@bot" alone, "merci" or /help) is counted here, and refused
+says next, what it says back to "@bot" alone, its reaction to "merci", or /help) is counted here, and refused
 beyond `MEMBER_SHARE` within `SHARE_SECONDS`: three members at full pace still leave room for
 a fourth.
 

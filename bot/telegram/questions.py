@@ -24,7 +24,7 @@ from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
-from bot.telegram.sending import answer_press, edit, reply, typing
+from bot.telegram.sending import answer_press, edit, react, reply, typing
 from index.errors import NotFound
 from index.library import Answer
 
@@ -103,6 +103,9 @@ async def answer_question(
             return
         case "help":
             await _help(update, context)
+            return
+        case talk if talk in msg.GROUP_ACKNOWLEDGEMENTS and message.chat.type != ChatType.PRIVATE:
+            await react(message, msg.GROUP_ACKNOWLEDGEMENTS[talk])  # "merci" in a group: no message for all
             return
         case talk:
             await reply(message, msg.e(REPLIES[talk]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
@@ -20,6 +21,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError
 from bot.telegram.typography import french_spacing, french_spacing_html
 
 T = TypeVar("T")
+log = logging.getLogger("bot.telegram")
 TYPING_AFTER_SECONDS = 0.5
 PROGRESS_EVERY_SECONDS = 2.0
 GROUP_PROGRESS_EVERY_SECONDS = 10.0
@@ -42,6 +44,16 @@ async def retrying(send: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
     text = french_spacing_html(text)
     return await retrying(lambda: message.reply_text(text, reply_markup=markup))
+
+
+async def react(message: Message, emoji: str) -> None:
+    """`emoji` as the bot's reaction to `message`: an acknowledgement that adds no message to the
+    chat. A chat whose admins turned reactions off, or left this one out, refuses it: then
+    nothing is shown, as nothing needed saying."""
+    try:
+        await retrying(lambda: message.set_reaction(emoji))
+    except BadRequest as exc:
+        log.info("reaction %s refused in chat %s: %s", emoji, message.chat_id, exc)
 
 
 async def send(bot: Bot, chat_id: int, text: str) -> Message:
