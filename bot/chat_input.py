@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import plain_words, small_talk
+from index.conversation import Topic, read
 from index.documents import is_url
 
 # Far more words than any question of the development sets: a pasted article.
@@ -191,3 +192,14 @@ def _without_unpunctuated_courtesy(text: str) -> str:
             rest = opening[2]
             return rest[0].upper() + rest[1:]
     return text
+
+
+def follows_on(text: str, topic: Topic) -> bool:
+    """Whether `text`, sent in reply to what `topic` is about, only means something with it:
+    "La suite ?", "Et quand ?", "Qui l'a écrit ?" (`index.conversation.read`). A thanks, a remark
+    or a question of its own ("Qui dirige l'OTAN ?") is not: said to whoever it replies to."""
+    said = what_is_said(text, may_be_article=False)
+    if said.aside is not None or not said.questions:
+        return False
+    reading = read(said.questions[0], topic)
+    return reading.follows or reading.read_on

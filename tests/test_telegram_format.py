@@ -7,11 +7,12 @@ from hypothesis import strategies as st
 from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
 from bot.telegram import messages as fmt
-from bot.telegram.inline import inline_results
+from bot.telegram.inline import inline_results, posted_quote, posted_quote_topic
+from bot.telegram.typography import french_spacing_html
 from index.conversation import Topic
 from index.library import Answer, Result
 from index.store import ArticleRow
-from tests.telegram_html import check_telegram_html
+from tests.telegram_html import check_telegram_html, visible_text
 
 
 def article(**kwargs) -> ArticleRow:
@@ -167,3 +168,21 @@ def test_an_article_deleted_on_one_replica_is_quoted_by_no_inline_answer_kept_fo
     state.cache_inline("quand le pont ferme-t-il ?", results)
     other_process.article_deleted(without_link)
     assert state.cached_inline("quand le pont ferme-t-il ?", 60) is None
+
+
+def test_a_quote_posted_from_inline_mode_is_read_back_from_its_text_and_found_in_its_passage():
+    """What Telegram gives back of a posted quote is its text alone: the quote is read from it
+    (its own guillemets, a long one cut with "…" and its spaces as shown), and the passage that
+    holds it gives the topic a follow-up reads in, read on from the end of its sentence."""
+    passage = "Avant.\n« Notre règlement n’a pas été   respecté », a dit la présidente. Après."
+    quoted = result(passage, "« Notre règlement n’a pas été   respecté », a dit la présidente.", url="https://x.fr/a")
+    posted = visible_text(french_spacing_html(fmt.inline_quote_html(quoted)))
+    quote = posted_quote(posted)
+    assert quote == "« Notre règlement n’a pas été respecté », a dit la présidente."
+    assert posted_quote_topic(quote, Answer("", True, [quoted])) == Topic(quote, (7,), (1, quoted.quote_end))
+    cut = posted_quote("« « Notre règlement n’a pas été… »\nTitre")
+    assert posted_quote_topic(cut, Answer("", True, [quoted])) == Topic(cut, (7,), (1, quoted.quote_end))
+    elsewhere = result("Un autre passage. Rien de tel.", "Rien de tel.")
+    assert posted_quote_topic(quote, Answer("", True, [elsewhere])) == Topic(quote)  # its words alone
+    card = fmt.detail_card_html(quoted.article, "author")
+    assert posted_quote(visible_text(card)) is None and posted_quote("« Rien »") is None

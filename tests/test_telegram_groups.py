@@ -11,6 +11,7 @@ import time
 from bot.telegram import messages as msg
 from bot.telegram.group_share import MEMBER_SHARE
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.telegram_html import visible_text
 from tests.telegram_in_process import (
     ADMIN,
     PREFECT_QUESTION,
@@ -406,4 +407,43 @@ def test_thanks_or_an_ok_to_the_bot_in_a_group_gets_a_reaction_not_a_message(tmp
         ]
         assert [int(call.params["message_id"]) for call, _ in telegram.refused] == [elsewhere["message_id"]]
         assert not telegram.calls_to("sendMessage", quiet["id"]) and not telegram.calls_to("sendMessage", ADMIN)
+    library.close()
+
+
+def test_a_follow_up_in_reply_to_a_quote_a_member_posted_from_inline_mode_reads_in_that_quote(tmp_path):
+    """A quote posted with "@bot question" carries no answer of ours to follow: "La suite ?" in
+    reply to it was not answered at all, and "@bot et quand ?" read the asker's own conversation.
+    Both now read in the quote's article, from where it ends, for any member, whatever they
+    asked before; what is said to its poster (a thanks, a question of one's own) is left alone."""
+    library = two_article_library(tmp_path)
+    poster, reader, other = 42, 43, 44
+    mention = f"@{BOT_USERNAME}"
+
+    async def scenario(telegram: FakeTelegram) -> dict:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            who = {"id": poster, "is_bot": False, "first_name": "Paul"}
+            typed = {"inline_query": {"id": "typed", "from": who, "query": PREFECT_QUESTION, "offset": ""}}
+            await handle(application, typed)
+            results = telegram.calls_to("answerInlineQuery")[0].sent["results"]
+            chosen = (json.loads(results) if isinstance(results, str) else results)[0]
+            posted_text = visible_text(chosen["input_message_content"]["message_text"])  # as Telegram gives it back
+            posted = {"message_id": 500, "date": 0, "chat": GROUP, "from": who, "via_bot": telegram.bot_user()}
+            posted["text"] = posted_text
+            await handle(application, chat_message(GROUP, reader, f"/ask {BEAVER_QUESTION}"))
+            await handle(application, chat_message(GROUP, reader, "La suite ?", reply_to_message=posted))
+            entity = {"type": "mention", "offset": 0, "length": len(mention)}
+            asked = chat_message(GROUP, other, f"{mention} et quand ?", entities=[entity], reply_to_message=posted)
+            await handle(application, asked)
+            for said in ("Merci Paul !", "Qui dirige l'OTAN ?"):
+                await handle(application, chat_message(GROUP, other, said, reply_to_message=posted))
+            return posted
+
+    with FakeTelegram(TOKEN) as telegram:
+        posted = asyncio.run(scenario(telegram))
+        assert posted["text"].startswith("« Marie Dupont a été nommée préfète de la région Bretagne mercredi. »")
+        _beavers, read_on, when = [c.params["text"] for c in telegram.calls_to("sendMessage", GROUP["id"])]
+        followed = "↪ suite de « Marie Dupont a été nommée préfète de la région Bretagne mercredi. »"
+        assert followed in read_on and "<b>Elle occupait auparavant le poste" in read_on, read_on
+        assert followed in when and "Marie Dupont" in when, when
+        assert not telegram.calls_to("setMessageReaction")  # "Merci Paul !" is Paul's
     library.close()

@@ -11,6 +11,7 @@ once however far it is typed on (`bot.telegram.inline_typing`)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from datetime import UTC, tzinfo
 
@@ -30,6 +31,7 @@ from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.typography import french_spacing_html
 from index.article_questions import Detail
+from index.conversation import Topic
 from index.library import Answer
 
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
@@ -145,6 +147,36 @@ async def on_chosen_inline_result(update: Update, context: Context) -> None:
     await asyncio.to_thread(
         context.service.state.record_inline_choice, chosen.from_user.id, chosen.query, chosen.result_id
     )
+
+
+def posted_quote(text: str) -> str | None:
+    """The quote of a message posted from our inline results, as Telegram gives its text back:
+    « the quote », then its reference on the last line (`msg.inline_quote_html`); None for
+    the other results one may post (an article's card, "rien trouvé")."""
+    body, newline, _ = text.rpartition("\n")
+    body = body.strip()
+    if not newline or not (body.startswith("«") and body.endswith("»")):
+        return None
+    return body[1:-1].strip() or None
+
+
+def posted_quote_topic(quote: str, searched: Answer) -> Topic:
+    """What a follow-up to a posted `quote` reads in. The message carries neither its passage
+    nor the question it was chosen for (Telegram tells the bot which result was chosen, but not
+    which message that became), so the quote itself is searched (`searched`): the passage that
+    holds it word for word gives its article, and "La suite ?" reads on from where it ends.
+    When none does (its article deleted or changed since), its words alone are the topic: a
+    follow-up is searched with them, never in the asker's own conversation."""
+    words = quote.removesuffix("…").split()  # a long quote is shown cut, "…" after it
+    pattern = re.compile(r"\s+".join(map(re.escape, words)))
+    for result in searched.results if words else []:
+        found = pattern.search(result.passage)
+        if found is not None:
+            # The quote is the sentence found, shown whole (its end known), or a part of it.
+            within = result.quote_start <= found.start() < result.quote_end
+            end = max(found.end(), result.quote_end) if within else found.end()
+            return Topic(quote, (result.article.id,), (result.passage_id, end))
+    return Topic(quote)
 
 
 def _help_button(text: str) -> InlineQueryResultsButton:

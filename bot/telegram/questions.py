@@ -16,7 +16,7 @@ from functools import partial
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
 
-from bot.chat_input import asks_to_answer, what_is_said
+from bot.chat_input import asks_to_answer, follows_on, what_is_said
 from bot.permissions import is_admin
 from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
@@ -24,7 +24,9 @@ from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
+from bot.telegram.inline import posted_quote, posted_quote_topic
 from bot.telegram.sending import answer_press, edit, react, reply, typing
+from index.conversation import Topic
 from index.errors import NotFound
 from index.library import Answer
 
@@ -77,11 +79,18 @@ def stored_pages(
 
 
 async def answer_question(
-    update: Update, context: Context, text: str, *, may_be_article: bool = False, usage: str = msg.ASK_USAGE
+    update: Update,
+    context: Context,
+    text: str,
+    *,
+    may_be_article: bool = False,
+    usage: str = msg.ASK_USAGE,
+    topic: Topic | None = None,
 ) -> None:
     """Answer the questions of `text` (`bot.chat_input.what_is_said`), or say why there is none;
     `may_be_article`: in a private chat, where an article may be sent to be added; `usage`: how
-    to ask, for a message that asks nothing (after "/ask", or the bot's name in a group)."""
+    to ask, for a message that asks nothing (after "/ask", or the bot's name in a group);
+    `topic`: what they follow (a quote posted from our inline results, replied to)."""
     message = update.effective_message
     said = what_is_said(text, may_be_article=may_be_article)
     if said.aside is not None and not await _within_share(message, context, asker_id(message)):
@@ -111,7 +120,7 @@ async def answer_question(
             await reply(message, msg.e(REPLIES[talk]))
             return
     for asked in said.questions:  # several in a row: each answered in turn
-        if not await _answer_one(update, context, asked, named=len(said.questions) > 1):
+        if not await _answer_one(update, context, asked, named=len(said.questions) > 1, topic=topic):
             return
 
 
@@ -124,10 +133,13 @@ def asker_id(message: Message) -> int | None:
     return message.from_user.id if message.from_user else None
 
 
-async def _answer_one(update: Update, context: Context, question: str, *, named: bool) -> bool:
+async def _answer_one(
+    update: Update, context: Context, question: str, *, named: bool, topic: Topic | None = None
+) -> bool:
     """Answer one question (`named`: one of several, so a reply that finds nothing says which;
-    an answer always names its question). False when the next ones are not to be answered:
-    the user must slow down, or the library is empty."""
+    an answer always names its question; `topic`: what it follows, else the answer of ours it
+    replies to, else its asker's conversation). False when the next ones are not to be
+    answered: the user must slow down, or the library is empty."""
     service = context.service
     message = update.effective_message
     asker = asker_id(message)
@@ -136,9 +148,9 @@ async def _answer_one(update: Update, context: Context, question: str, *, named:
     if asker is not None and not await asyncio.to_thread(service.may_ask, asker):
         await _refused(message, context, asker)
         return False
-    replied_to = await _replied_answer(message, context)
+    if topic is None and (replied_to := await _replied_answer(message, context)) is not None:
+        topic = replied_to.conversation
     async with typing(message):
-        topic = replied_to.conversation if replied_to is not None else None
         answer = await asyncio.to_thread(service.ask, message.chat_id, asker, question, topic)
         empty = not answer.results and (await asyncio.to_thread(service.library.stats)).articles == 0
     if empty:
@@ -456,13 +468,31 @@ async def on_group_text(update: Update, context: Context) -> None:
         return
     mentions, others = _mentions(message, context)
     replied = message.reply_to_message
+    # A quote a member posted from our inline results, replied to: what a follow-up reads in.
+    quote = posted_quote(replied.text or "") if replied and _posted_through_us(replied, context) else None
     if mentions:
         asked = without_mention(message.text, mentions[0])
         usage = msg.mention_usage_html(context.bot.username)  # "@bot" alone: the example names it too
-        await answer_question(update, context, _what_is_asked(asked, message, context), usage=usage)
+        topic = await _posted_quote_topic(quote, context) if quote else None
+        await answer_question(update, context, _what_is_asked(asked, message, context), usage=usage, topic=topic)
     elif replied and _sent_by_us(replied, context) and not others:
         # A reply to one of ours that names another member ("@max regarde ça") is said to them.
         await answer_question(update, context, message.text)
+    elif quote and not others and what_is_said(message.text, may_be_article=False).questions:
+        # "La suite ?", "Et quand ?" under it ask the bot; a thanks, a remark or a question of
+        # its own is said to the member who posted it (and a thanks not even searched for).
+        topic = await _posted_quote_topic(quote, context)
+        if follows_on(message.text, topic):
+            await answer_question(update, context, message.text, topic=topic)
+
+
+async def _posted_quote_topic(quote: str, context: Context) -> Topic:
+    """The topic of a `quote` posted from our inline results (`inline.posted_quote_topic`): the
+    quote searched by its words alone, which finds the passage that holds it, without the
+    model's time."""
+    library, top_k = context.service.library, context.service.settings.top_k
+    searched = await asyncio.to_thread(library.ask, quote, top_k, "lexical")
+    return posted_quote_topic(quote, searched)
 
 
 def _mentions(message: Message, context: Context) -> tuple[list[str], bool]:
