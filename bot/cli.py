@@ -563,8 +563,9 @@ def postgres_refusal(exc: Exception) -> str | None:
     said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return (
-            f"PostgreSQL refuse l'opération à cet utilisateur ({said}) : il lui faut le droit "
-            "de créer des schémas dans la base (GRANT CREATE ON DATABASE …)"
+            f"PostgreSQL refuse l'opération à cet utilisateur ({said}) : donnez-lui les droits que liste le "
+            "README (« PostgreSQL and several replicas ») ; réindexer et migrer demandent aussi celui de créer "
+            "des schémas dans la base (GRANT CREATE ON DATABASE …)"
         )
     # Before the connection's own failures: psycopg counts a statement cancelled and a lock
     # not obtained in time as "operational" errors too, on a session that is still there.

@@ -187,7 +187,7 @@ class PostgresDatabase:
     SCHEMA = "citebot_bot"
 
     def __init__(self, url: str) -> None:
-        from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection
+        from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection, create_missing
 
         self.url, self.lock_key = url, APPLICATION_LOCK_KEY
         self.lock = threading.Lock()  # guards the transactions' connection
@@ -199,17 +199,19 @@ class PostgresDatabase:
         db = self._db.current()
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
-            for statement in _SCHEMA.format(**_POSTGRES_TYPES).split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            create_missing(db, self.SCHEMA, _SCHEMA.format(**_POSTGRES_TYPES))
 
     def _connect(self):
-        from index.pg_store import SETUP_LOCK_KEY, connect
+        from index.pg_store import SETUP_LOCK_KEY, connect, create_missing
 
         connection = connect(self.url, vectors=False)
-        with connection.transaction():  # one process at a time: replicas starting together
-            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
-            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.SCHEMA}")
+        try:
+            with connection.transaction():  # one process at a time: replicas starting together
+                connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
+                create_missing(connection, self.SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
         connection.execute(f"SET search_path TO {self.SCHEMA}")
         return connection
 

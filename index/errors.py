@@ -15,7 +15,8 @@ Messages are in French because they reach chat users and the CLI as they are.
     ├── ReindexRunning         another reindex of the same library is under way
     ├── AlreadyCopied          a copy's target holds the source's articles already
     ├── ModelError             the embedding model cannot be prepared or loaded
-    └── DatabaseUnavailable    the PostgreSQL server cannot be reached or refuses the login
+    └── DatabaseUnavailable    the PostgreSQL server cannot be reached, refuses the login, or
+                               lacks a schema this user may not create
 """
 
 from __future__ import annotations
@@ -93,4 +94,5 @@ class ModelError(LibraryError):
 
 
 class DatabaseUnavailable(LibraryError):
-    """The PostgreSQL server named by a URL cannot be reached, or refuses the connection."""
+    """The PostgreSQL server named by a URL cannot be reached, or refuses the connection; or
+    the database lacks a schema or table that this user may not create (`create_missing`)."""

@@ -31,7 +31,15 @@ import numpy as np
 
 from index.errors import IndexMismatch, ModelError, ReindexRunning
 from index.manifest import IndexConfig, differences
-from index.pg_store import LIBRARY_LOCK_KEY, REINDEX_LOCK_KEY, SETUP_LOCK_KEY, KeptConnection, PgStore, connect
+from index.pg_store import (
+    LIBRARY_LOCK_KEY,
+    REINDEX_LOCK_KEY,
+    SETUP_LOCK_KEY,
+    KeptConnection,
+    PgStore,
+    connect,
+    create_missing,
+)
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
 
@@ -45,6 +53,16 @@ DROP_LOCK_TIMEOUT = "500ms"
 DROP_PAUSE_SECONDS = 0.25
 DROP_ATTEMPTS = 40
 _SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+CONTROL_SQL = f"""
+CREATE TABLE IF NOT EXISTS {CONTROL}.state (
+    one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one),
+    library TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    generation BIGINT NOT NULL,
+    schema_version INTEGER NOT NULL
+);
+CREATE SEQUENCE IF NOT EXISTS {CONTROL}.libraries;
+"""
 
 
 class PgVectors:
@@ -196,13 +214,7 @@ class PgBackend:
                     f"l'extension pgvector manque sur le serveur PostgreSQL ({exc}). Installez-la, "
                     "ou faites exécuter `CREATE EXTENSION vector` par un administrateur de la base."
                 ) from exc
-            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {CONTROL}")
-            connection.execute(
-                f"CREATE TABLE IF NOT EXISTS {CONTROL}.state (one BOOLEAN PRIMARY KEY DEFAULT true CHECK (one), "
-                "library TEXT NOT NULL, manifest TEXT NOT NULL, generation BIGINT NOT NULL, "
-                "schema_version INTEGER NOT NULL)"
-            )
-            connection.execute(f"CREATE SEQUENCE IF NOT EXISTS {CONTROL}.libraries")
+            create_missing(connection, CONTROL, CONTROL_SQL)
         if self._state() is None:
             with self.write_lock():
                 if self._state() is None:

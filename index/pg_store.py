@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -129,11 +130,8 @@ class PgStore:
         self._local = threading.local()  # each thread's transaction depth
         if create:
             with self._transaction("BEGIN"):
-                self._db.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
                 self._db.execute(f'SET LOCAL search_path TO "{schema}", public')
-                for statement in schema_sql(dimension).split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
+                create_missing(self._db, schema, schema_sql(dimension))
                 self._db.execute(
                     "INSERT INTO meta(key, value) VALUES ('library_id', md5(random()::text)) ON CONFLICT DO NOTHING"
                 )
@@ -560,6 +558,56 @@ def connect(url: str, *, vectors: bool = True):
     if vectors:
         register_vector(connection)
     return connection
+
+
+# What a setup script creates, named: `CREATE [UNIQUE] TABLE|INDEX|SEQUENCE IF NOT EXISTS name`.
+_CREATED = re.compile(r"\bCREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX|SEQUENCE)\s+IF\s+NOT\s+EXISTS\s+([\w.]+)", re.IGNORECASE)
+_KINDS = {"TABLE": ("la table", "la"), "INDEX": ("l'index", "le"), "SEQUENCE": ("la séquence", "la")}
+
+
+def create_missing(connection, schema: str, script: str = "") -> None:
+    """`schema` and what `script` creates (statements separated by ";", each `CREATE TABLE|INDEX|
+    SEQUENCE IF NOT EXISTS name`, the name bare or in `schema`), the missing ones only, in the
+    caller's transaction.
+
+    `IF NOT EXISTS` alone will not do: PostgreSQL checks the right to create before it looks
+    for the object, so a role given only the rights it uses (USAGE on the schemas, its tables'
+    and sequences' rights: what a DBA gives a least-privileged bot, README "PostgreSQL and
+    several replicas") could not start on a library set up for it. What is missing and this role
+    may not create is said as such (`DatabaseUnavailable`), with what to do."""
+    if connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is None:
+        _create(connection, f'CREATE SCHEMA IF NOT EXISTS "{schema}"', f"le schéma {schema}", "le")
+    for statement in script.split(";"):
+        if not statement.strip():
+            continue
+        named = _CREATED.search(statement)
+        if named is None:  # not one this function can look for: run as it is
+            connection.execute(statement)
+            continue
+        name = named[2].rsplit(".", 1)[-1]
+        exists = connection.execute(
+            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = %s",
+            (schema, name),
+        ).fetchone()
+        if exists is None:
+            kind, pronoun = _KINDS[named[1].upper()]
+            _create(connection, statement, f"{kind} {schema}.{name}", pronoun)
+
+
+def _create(connection, statement: str, what: str, pronoun: str) -> None:
+    import psycopg
+
+    try:
+        connection.execute(statement)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        info = connection.info
+        raise DatabaseUnavailable(
+            f"il manque {what} dans la base PostgreSQL {info.dbname}, et l'utilisateur {info.user} n'a pas le "
+            f"droit de {pronoun} créer ({_first_line(exc)}) : lancez une fois le bot avec un utilisateur qui peut "
+            "créer les schémas (le propriétaire de la base, ou un autre avec GRANT CREATE ON DATABASE …), puis "
+            "donnez à celui-ci les droits que liste le README (« PostgreSQL and several replicas »)"
+        ) from exc
 
 
 def _schema_connection(url: str, schema: str):

@@ -336,7 +336,8 @@ def test_a_database_user_without_the_right_to_create_schemas_is_told_so_in_frenc
         timeout=300,
     )
     assert stats.returncode == 2 and "Traceback" not in stats.stderr, stats.stderr
-    assert stats.stderr.startswith("erreur : PostgreSQL refuse l'opération à cet utilisateur (permission denied")
+    assert stats.stderr.startswith("erreur : il manque le schéma citebot_control dans la base PostgreSQL citebot_test_")
+    assert "l'utilisateur lecteur n'a pas le droit de le créer (permission denied for database" in stats.stderr
     assert "GRANT CREATE ON DATABASE" in stats.stderr
 
 

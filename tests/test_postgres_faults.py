@@ -346,3 +346,72 @@ def test_a_server_that_refuses_a_connection_says_why_not_that_it_is_out_of_reach
             connect(limited, vectors=False)
     finally:
         postgres_server.psql("DROP ROLE IF EXISTS citebot_limited;")
+
+
+# What a DBA gives the bot's role (README, "PostgreSQL and several replicas"): the library's
+# schemas, the tables and the sequences as they are, and the same for those a reindex makes.
+BOT_ROLE_RIGHTS = """
+GRANT USAGE ON SCHEMA citebot_control, citebot_bot, {library} TO {role};
+GRANT SELECT ON citebot_control.state TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA citebot_bot, {library} TO {role};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA citebot_bot, {library} TO {role};
+ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO {role};
+ALTER DEFAULT PRIVILEGES GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role};
+ALTER DEFAULT PRIVILEGES GRANT USAGE, SELECT ON SEQUENCES TO {role}
+"""
+
+
+@pytest.fixture
+def bot_role(postgres_server, database_url):
+    """A role that may log in and nothing more (no right to create schemas in the database):
+    its URL on the test database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    postgres_server.psql("DROP ROLE IF EXISTS citebot_least; CREATE ROLE citebot_least LOGIN;")
+    parts = urlsplit(database_url)
+    yield urlunsplit(parts._replace(netloc=f"citebot_least@{parts.hostname or ''}"))
+    with connect(database_url, vectors=False) as connection:
+        connection.execute("DROP OWNED BY citebot_least")  # its rights, which the role's drop needs gone
+    postgres_server.psql("DROP ROLE citebot_least;")
+
+
+def test_a_bot_role_with_only_the_rights_it_uses_runs_on_the_library_set_up_for_it(tmp_path, database_url, bot_role):
+    """`CREATE SCHEMA IF NOT EXISTS` checks the right to create schemas before it looks for the
+    schema: a role without it could not start even on a library made for it."""
+    owner = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)  # the DBA's first start
+    owner.ingest([article(1)])
+    BotState.open(tmp_path / "bot.sqlite3", database_url).close()
+    (schema,) = library_schemas(database_url)
+    with connect(database_url, vectors=False) as connection:
+        for grant in BOT_ROLE_RIGHTS.format(library=schema, role="citebot_least").split(";"):
+            connection.execute(grant)
+    bot = Library(PgBackend(bot_role), HashingEmbedder(), max_words=60)
+    state = BotState.open(tmp_path / "bot.sqlite3", bot_role)
+    assert bot.ask("conseil numéro 1").results[0].article.title == "Article 1"
+    assert [r.status for r in bot.ingest([article(2), article(3)])] == ["added", "added"]
+    assert bot.delete(3).title == "Article 3"
+    assert state.allow_question(42, 10)
+    state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    assert [f.url for f in state.feeds()] == ["https://exemple.fr/rss"]
+    assert bot.stats().articles == 2
+    owner.reindex()  # by the owner: the new schema gets the role's rights by default
+    assert bot.ask("conseil numéro 2").results[0].article.title == "Article 2"
+    assert bot.ingest([article(4)])[0].status == "added"
+    state.close()
+    bot.close()
+    owner.close()
+
+
+def test_a_bot_role_that_may_not_create_the_missing_schemas_is_told_so(tmp_path, database_url, bot_role):
+    from index.errors import DatabaseUnavailable
+
+    with connect(database_url, vectors=False) as connection:
+        connection.execute("CREATE EXTENSION vector")  # an administrator's part, done
+    with pytest.raises(DatabaseUnavailable) as raised:
+        Library(PgBackend(bot_role), HashingEmbedder(), max_words=60)
+    said = str(raised.value)
+    assert said.startswith("il manque le schéma citebot_control dans la base PostgreSQL citebot_test_"), said
+    assert "l'utilisateur citebot_least n'a pas le droit de le créer (permission denied for database" in said
+    assert "GRANT CREATE ON DATABASE" in said and "« PostgreSQL and several replicas »" in said
+    with pytest.raises(DatabaseUnavailable, match="il manque le schéma citebot_bot dans la base"):
+        BotState.open(tmp_path / "bot.sqlite3", bot_role)
