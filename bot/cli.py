@@ -21,6 +21,7 @@ from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
 from bot.service import (
+    IngestOutcome,
     delete_article,
     ingest_documents,
     library_options,
@@ -48,10 +49,22 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar("Lecture", "fichier") as progress:
         labelled = [item for value in args.inputs for item in read_input(value, settings, progress)]
     library = open_for_terminal(settings)
-    with progress_bar("Ajout", "phrase") as progress:
-        outcomes = ingest_documents(library, labelled, progress)
+    stored: list[IngestOutcome] = []  # the batches committed so far, kept whatever follows
+    try:
+        with progress_bar("Ajout", "phrase") as progress:
+            outcomes = ingest_documents(library, labelled, progress, stored.extend)
+    except BaseException:  # a full disk, Ctrl-C…: what was stored before is said, then the error
+        if stored:
+            _print_outcomes(stored, args.json)
+            print(stopped_ingest(stored, [label for label, _ in labelled[len(stored) :]]), file=sys.stderr)
+        raise
+    _print_outcomes(outcomes, args.json)
+    return 1 if any(o.status == "error" for o in outcomes) else 0
+
+
+def _print_outcomes(outcomes: Sequence[IngestOutcome], as_json: bool) -> None:
     for outcome in outcomes:
-        if args.json:
+        if as_json:
             _print_json(
                 {
                     "input": outcome.input,
@@ -63,7 +76,21 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         else:
             line = replies.format_ingest(outcome.status, outcome.input, outcome.article, outcome.error)
             print(line, file=sys.stderr if outcome.status == "error" else sys.stdout)
-    return 1 if any(o.status == "error" for o in outcomes) else 0
+
+
+def stopped_ingest(stored: Sequence[IngestOutcome], left: Sequence[str]) -> str:
+    """What an ingest stopped by an error kept (the batches committed before it, listed above
+    this line), and where to take it up again."""
+    added = sum(outcome.status == "added" for outcome in stored)
+    if added:
+        verb = "reste" if added < 2 else "restent"
+        articles = replies.plural(added, "article ajouté", "articles ajoutés")
+        kept = f"{articles} avant l'erreur (ci-dessus) {verb} dans la bibliothèque"
+    else:
+        kept = "aucun article ajouté avant l'erreur"
+    if not left:
+        return f"ingestion arrêtée : {kept}"
+    return f"ingestion arrêtée : {kept} ; à relancer : {replies.plural(len(left), 'entrée')}, à partir de {left[0]}"
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -16,7 +16,7 @@ from index.background import french_background
 from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError
-from index.library import Library
+from index.library import IngestResult, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
 from index.store import ArticleRow
@@ -165,16 +165,31 @@ def read_input(
 
 
 def ingest_documents(
-    library: Library, labelled: Sequence[tuple[str, Document | InputError]], progress=None
+    library: Library,
+    labelled: Sequence[tuple[str, Document | InputError]],
+    progress=None,
+    committed: Callable[[list[IngestOutcome]], None] | None = None,
 ) -> list[IngestOutcome]:
-    """Ingest the documents among `labelled`; errors are reported in place, in order."""
-    documents = [(label, item) for label, item in labelled if isinstance(item, Document)]
-    results = iter(library.ingest([d for _, d in documents], progress=progress))
-    outcomes = []
-    for label, item in labelled:
-        if isinstance(item, InputError):
-            outcomes.append(IngestOutcome(label, "error", error=str(item)))
-        else:
-            result = next(results)
-            outcomes.append(IngestOutcome(label, result.status, result.article))
+    """Ingest the documents among `labelled`; errors are reported in place, in order.
+    `committed` is told the outcomes of each batch once it is stored (with the unreadable
+    inputs before them): what stays in the library if a later batch fails."""
+    unreported = iter(labelled)
+    outcomes: list[IngestOutcome] = []
+
+    def stored(results: list[IngestResult]) -> None:
+        batch = []
+        for result in results:
+            for label, item in unreported:  # the unreadable inputs before this result's document, then it
+                if isinstance(item, InputError):
+                    batch.append(IngestOutcome(label, "error", error=str(item)))
+                    continue
+                batch.append(IngestOutcome(label, result.status, result.article))
+                break
+        outcomes.extend(batch)
+        if committed is not None:
+            committed(batch)
+
+    library.ingest([item for _, item in labelled if isinstance(item, Document)], progress, stored)
+    # The unreadable inputs after the last document.
+    outcomes.extend(IngestOutcome(label, "error", error=str(item)) for label, item in unreported)
     return outcomes

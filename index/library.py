@@ -167,17 +167,27 @@ class Library:
         opened.vectors.after_write(opened.store)
 
     # --- ingest -------------------------------------------------------------------
-    def ingest(self, documents: Iterable[Document], progress: Progress | None = None) -> list[IngestResult]:
+    def ingest(
+        self,
+        documents: Iterable[Document],
+        progress: Progress | None = None,
+        committed: Callable[[list[IngestResult]], None] | None = None,
+    ) -> list[IngestResult]:
         """Add documents; duplicates (same URL or same text) are reported, not added.
 
         `progress(done, total)` counts passages as they are embedded. Work is committed in
-        batches of about 500 passages, so a long ingest that is interrupted keeps what
-        was fully committed and nothing half-done.
+        batches of about `batch_sentences` sentences, so a long ingest that is interrupted
+        (a full disk, Ctrl-C) keeps what was fully committed and nothing half-done;
+        `committed(results)` is told each batch's results, in order, once it is stored, so
+        that a caller can say what was kept when a later batch fails.
         """
         counter = SentenceCounter(progress)
         results: list[IngestResult] = []
         for batch in self._batches(documents, counter):
-            results.extend(self._ingest_batch(batch, counter))
+            stored = self._ingest_batch(batch, counter)
+            results.extend(stored)
+            if committed is not None:
+                committed(stored)
         return results
 
     def _batches(self, documents: Iterable[Document], counter: SentenceCounter) -> Iterator[list[Prepared]]:

@@ -602,3 +602,72 @@ def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, tmp_pa
     assert "Stoltenberg" in json.loads(asked.stdout)["results"][0]["quote"], asked.stderr
     again = run("ingest", str(castor))  # space freed: the same ingest goes through
     assert again.returncode == 0 and "Ajouté : « Le castor »" in again.stdout, again.stderr
+
+
+# The same, once the first batch of an ingest is committed: batches of 20 sentences (a few
+# articles' worth, where a real ingest commits every 2,048), the disk full after the first.
+_FULL_AFTER_THE_FIRST_BATCH = """
+import sqlite3, sys
+import index.library, index.store
+from bot.cli import main
+
+opened, connections = index.store._connect, []
+
+def recorded(path, background_checkpoints):
+    connections.append(opened(path, background_checkpoints))
+    return connections[-1]
+
+made = index.library.Library.__init__
+
+def in_small_batches(self, *args, **kwargs):
+    made(self, *args, **kwargs)
+    self.batch_sentences = 20
+
+written = index.library.Library._after_write
+
+def then_full(self, opened_library):
+    written(self, opened_library)
+    for connection in connections:
+        try:
+            pages = connection.execute("PRAGMA page_count").fetchone()[0]
+            connection.execute(f"PRAGMA max_page_count = {pages}")
+        except sqlite3.ProgrammingError:  # closed
+            pass
+
+index.store._connect = recorded
+index.library.Library.__init__ = in_small_batches
+index.library.Library._after_write = then_full
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is_left(run, tmp_path):
+    """A long ingest commits batch after batch: those committed before the disk filled stay,
+    and the user is told which, not only to run it again."""
+    files = []
+    for animal in ("castor", "loutre", "héron"):
+        path = tmp_path / f"{animal}.txt"
+        path.write_text(
+            f"titre: Le {animal}\n\n"
+            + " ".join(f"Le {animal} numéro {n} vit au bord de la rivière {n}." for n in range(30))
+            + "\n"
+        )
+        files.append(str(path))
+    full = subprocess.run(
+        [sys.executable, "-c", _FULL_AFTER_THE_FIRST_BATCH, "ingest", *files],
+        capture_output=True,
+        text=True,
+        env=run.env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert full.returncode == 2, full.stderr
+    assert full.stdout.startswith("Ajouté : « Le castor », ") and "loutre" not in full.stdout, full.stdout
+    assert (
+        "ingestion arrêtée : 1 article ajouté avant l'erreur (ci-dessus) reste dans la bibliothèque ; "
+        f"à relancer : 2 entrées, à partir de {files[1]}\nerreur : plus de place sur le disque"
+    ) in full.stderr, full.stderr
+    assert run("articles").stdout.count("Le castor") == 1  # kept, and alone
+    again = run("ingest", *files)  # space freed: the same ingest adds the rest
+    assert again.stdout.startswith("Déjà présent : « Le castor »"), again.stdout
+    assert again.stdout.count("Ajouté : ") == 2, again.stdout

@@ -603,10 +603,10 @@ class RefusingOneArticle:
     def __init__(self, library, title: str) -> None:
         self.library, self.title = library, title
 
-    def ingest(self, documents, progress=None):
+    def ingest(self, documents, progress=None, committed=None):
         if any(document.title == self.title for document in documents):
             raise RuntimeError("cannot store this one")
-        return self.library.ingest(documents, progress)
+        return self.library.ingest(documents, progress, committed)
 
 
 def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_out(site, follower, library):
@@ -639,10 +639,10 @@ class FullDisk:
     def __init__(self, library) -> None:
         self.library, self.full = library, True
 
-    def ingest(self, documents, progress=None):
+    def ingest(self, documents, progress=None, committed=None):
         if self.full:
             raise OSError(28, "No space left on device")
-        return self.library.ingest(documents, progress)
+        return self.library.ingest(documents, progress, committed)
 
 
 def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, library):

@@ -51,7 +51,7 @@ class FailingLibrary:
     def article(self, article_id: int) -> ArticleRow:
         raise FullDisk
 
-    def ingest(self, documents, progress=None):
+    def ingest(self, documents, progress=None, committed=None):
         raise FullDisk
 
 
@@ -163,7 +163,7 @@ def test_the_outcome_of_long_work_stays_shown_after_a_progress_line_retried_on_a
 class LeakingLibrary(FailingLibrary):
     """Fails with an error that quotes a Bot API address, the bot's token in it."""
 
-    def ingest(self, documents, progress=None):
+    def ingest(self, documents, progress=None, committed=None):
         raise RuntimeError(f"https://api.telegram.org/file/bot{TOKEN}/documents/file_7.pdf: connection reset")
 
 
