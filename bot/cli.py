@@ -34,7 +34,7 @@ from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document, readable
-from index.errors import LibraryError, RebuildNeeded
+from index.errors import LibraryError, RebuildNeeded, no_space_left
 from index.library import Library
 from index.search import Answer
 
@@ -550,7 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : {system_error(exc)}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:  # a database file damaged, or something else by that name
-        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL:
+        if no_space_left(exc):
             # Not a damaged file: the write was undone whole, and restoring a backup, as said
             # below, would lose every write made since it.
             print(f"erreur : plus de place sur le disque de la bibliothèque ({exc}) : {SPACE_REMEDY}", file=sys.stderr)

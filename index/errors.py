@@ -21,6 +21,8 @@ Messages are in French because they reach chat users and the CLI as they are.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Sequence
 
 
@@ -96,3 +98,11 @@ class ModelError(LibraryError):
 class DatabaseUnavailable(LibraryError):
     """The PostgreSQL server named by a URL cannot be reached, or refuses the connection; or
     the database lacks a schema or table that this user may not create (`create_missing`)."""
+
+
+def no_space_left(error: BaseException) -> bool:
+    """Whether `error` is a full disk's: the system's (ENOSPC: a file written) or SQLite's
+    (SQLITE_FULL: the database or its log could not grow)."""
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL

@@ -39,6 +39,7 @@ import faiss
 import numpy as np
 
 from index.directory import remove_snapshots, snapshot_intact, snapshots, write_snapshot
+from index.errors import no_space_left
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.read_ahead import physical_memory, read_through, read_through_apart
 from index.snapshot_merge import NotMergeable, encode_additions, write_merged
@@ -341,8 +342,17 @@ class LiveVectors:
                     self.write_snapshot(store)
                 if self._on_damaged_snapshot():  # and no snapshot replaced it: rebuilt from the database
                     self._change_layout(store)
-            except Exception:  # maintenance must never take the process down; the next write retries
-                log.exception("vector index maintenance failed")
+            except Exception as exc:  # maintenance must never take the process down; the next write retries
+                if no_space_left(exc):  # the operator's to free, not a fault: no traceback to read
+                    log.warning(
+                        "vector index maintenance: no space left on the disk of %s (%s); the writes are kept, "
+                        "and folding the log, merging the full-text index and saving a snapshot are tried again "
+                        "at the next write",
+                        self.directory,
+                        exc,
+                    )
+                else:
+                    log.exception("vector index maintenance failed")
         with self._schedule_lock:
             self._running = False
 

@@ -487,3 +487,94 @@ def test_a_large_snapshot_mapped_unchecked_is_replaced_once_found_damaged(tmp_pa
         assert sorted(library.vector_index.held_keys().tolist()) == stored
         assert library.ask("conseil numéro 137").results[0].article.title == "Article 137"
     consistent(tmp_path / "idx")
+
+
+class FoldedOnAFullDisk(Store):
+    """A store whose log cannot be folded into the database while `full` is set: SQLite's
+    own error for a disk with no room (SQLITE_FULL), as a full disk gives it."""
+
+    def __init__(self, path, full: threading.Event, **options) -> None:
+        super().__init__(path, **options)
+        self.full = full
+
+    def checkpoint(self, *, passive: bool = False) -> None:
+        if passive and self.full.is_set():
+            import sqlite3
+
+            error = sqlite3.OperationalError("database or disk is full")
+            error.sqlite_errorcode = sqlite3.SQLITE_FULL
+            raise error
+        super().checkpoint(passive=passive)
+
+
+@dataclass(frozen=True)
+class FullDiskBackend(LocalBackend):
+    full: threading.Event = field(default_factory=threading.Event)
+
+    def open_store(self, directory, **options):
+        return FoldedOnAFullDisk(directory / DATABASE, self.full, **options)
+
+
+class SnapshotWriteFails(LiveVectors):
+    """A vector index whose snapshot file cannot be written while `failure` is set: the
+    system's error it holds (a full disk's, or another)."""
+
+    def __init__(self, *args, failure: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.failure = failure
+
+    def _write_snapshot_file(self, store, seq, index):
+        if self.failure:
+            raise self.failure[0]
+        return super()._write_snapshot_file(store, seq, index)
+
+
+def maintenance_log(caplog) -> list:
+    return [r for r in caplog.records if r.name == "index.live_vectors" and r.levelname in ("WARNING", "ERROR")]
+
+
+@pytest.mark.parametrize("where", ["log", "snapshot"])
+def test_a_full_disk_in_the_maintenance_is_one_warning_line_and_retried_at_the_next_write(tmp_path, caplog, where):
+    """A full disk is the operator's to free, not a fault to debug: one line that says where
+    and what will be tried again, not a traceback; once there is room, the next write's
+    maintenance does it."""
+    full, failure = threading.Event(), [OSError(28, "No space left on device")]
+    if where == "log":
+        backend = FullDiskBackend(tmp_path / "idx", full=full)
+        full.set()
+    else:
+        extra = dict(failure=failure)
+        backend = VectorsOfKind(tmp_path / "idx", snapshot_every=(3, 3), kind=SnapshotWriteFails, extra=extra)
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(5)])
+        library.vector_index.wait()
+        (said,) = maintenance_log(caplog)
+        assert said.levelname == "WARNING" and said.exc_info is None  # no traceback
+        assert said.getMessage().startswith(
+            f"vector index maintenance: no space left on the disk of {tmp_path / 'idx'} ("
+        )
+        assert said.getMessage().endswith(
+            "the writes are kept, and folding the log, merging the full-text index and saving a snapshot "
+            "are tried again at the next write"
+        )
+        full.clear()
+        failure.clear()  # room again
+        library.ingest([article(n) for n in range(5, 10)])
+        library.vector_index.wait()
+        assert len(maintenance_log(caplog)) == 1
+        if where == "snapshot":
+            assert library.vector_index.snapshots_written == 1
+    consistent(tmp_path / "idx")
+
+
+def test_a_maintenance_failure_that_is_no_full_disk_keeps_its_traceback(tmp_path, caplog):
+    failure = [OSError(5, "Input/output error")]
+    backend = VectorsOfKind(
+        tmp_path / "idx", snapshot_every=(3, 3), kind=SnapshotWriteFails, extra=dict(failure=failure)
+    )
+    with Library(backend, HashingEmbedder(), max_words=60) as library:
+        library.ingest([article(n) for n in range(5)])
+        library.vector_index.wait()
+    (said,) = maintenance_log(caplog)
+    assert said.levelname == "ERROR" and said.getMessage() == "vector index maintenance failed"
+    assert said.exc_info is not None and said.exc_info[1] is failure[0]
