@@ -350,14 +350,14 @@ def format_answer(
     empty_library: bool = False,
     sure_from: float,
     command_line: bool = False,
-    zone: tzinfo = UTC,
+    zone: tzinfo,
 ) -> str:
     """`command_line`: for a one-shot command, whose reader adds articles with `python -m bot
     ingest` rather than /ingest; `zone`: TIME_ZONE, for the days shown."""
     if empty_library:
         return EMPTY_LIBRARY_COMMAND_LINE if command_line else EMPTY_LIBRARY
     if answer.detail is not None:
-        return format_details(answered_articles(answer), answer.detail, zone) if answer.found else WHICH_ARTICLE
+        return format_details(answered_articles(answer), answer.detail, zone=zone) if answer.found else WHICH_ARTICLE
     if not answer.found:
         return declined_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
     lines = []
@@ -398,7 +398,7 @@ SENTENCE_FIELD_CHARS = 120
 TITLE_ASKED_CHARS = 1000
 
 
-def detail_sentence(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> str:
+def detail_sentence(article: ArticleRow, detail: Detail, *, zone: tzinfo) -> str:
     """The answer to a question on an article's `detail` ("Qui a écrit l'article ?"), from
     what the library recorded of it, saying so when it recorded nothing; short, since the
     article's card follows it (`zone`: TIME_ZONE, for the day it was added)."""
@@ -410,7 +410,7 @@ def detail_sentence(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> 
         case "date":
             date = french_date(article.date)
             if date is None:
-                added = day_added(article, zone)
+                added = day_added(article, zone=zone)
                 return f"{title} n'est pas daté ; il a été ajouté à la bibliothèque le {added}."
             on_a_day = len((article.date or "").split("-")) == 3  # "daté du 14 février 2023"
             return f"{title} est daté {'du' if on_a_day else 'de'} {date}."
@@ -436,10 +436,12 @@ def source_name(source: str | None) -> str | None:
     return PurePath(source.removeprefix("telegram:")).name or None
 
 
-def format_details(articles: list[ArticleRow], detail: Detail, zone: tzinfo = UTC) -> str:
+def format_details(articles: list[ArticleRow], detail: Detail, *, zone: tzinfo) -> str:
     """An answer to a question on its articles' details: for each, the detail asked for, then
     what the library knows of it (`zone`: TIME_ZONE)."""
-    return "\n\n".join(f"{detail_sentence(a, detail, zone)}\n{format_article_card(a, zone)}" for a in articles)
+    return "\n\n".join(
+        f"{detail_sentence(a, detail, zone=zone)}\n{format_article_card(a, zone=zone)}" for a in articles
+    )
 
 
 def card_fields(article: ArticleRow) -> list[tuple[str, str]]:
@@ -459,7 +461,7 @@ def card_fields(article: ArticleRow) -> list[tuple[str, str]]:
     return fields
 
 
-def day_added(article: ArticleRow, zone: tzinfo = UTC) -> str:
+def day_added(article: ArticleRow, *, zone: tzinfo) -> str:
     """The day `article` was added to the library, in French, as the clock of `zone`
     (TIME_ZONE) read it: the library records the moment in UTC, and an article added at
     half past midnight in Paris was added the day before by UTC's clock."""
@@ -471,16 +473,16 @@ def day_added(article: ArticleRow, zone: tzinfo = UTC) -> str:
     return french_date(day.isoformat()) or day.isoformat()
 
 
-def card_footer(article: ArticleRow, zone: tzinfo = UTC) -> str:
-    return f"Article {article.id} — {passages(article.passages)}, ajouté le {day_added(article, zone)}"
+def card_footer(article: ArticleRow, *, zone: tzinfo) -> str:
+    return f"Article {article.id} — {passages(article.passages)}, ajouté le {day_added(article, zone=zone)}"
 
 
-def format_article_card(article: ArticleRow, zone: tzinfo = UTC) -> str:
+def format_article_card(article: ArticleRow, *, zone: tzinfo) -> str:
     """What the library knows of an article, for the console and the command line (`zone`:
     TIME_ZONE, for the day it was added)."""
     lines = [in_guillemets(article.title or "Sans titre")]
     lines += [f"{label} : {value}" for label, value in card_fields(article)]
-    lines.append(card_footer(article, zone))
+    lines.append(card_footer(article, zone=zone))
     return "\n".join(f"    {line}" for line in lines)
 
 

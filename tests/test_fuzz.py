@@ -6,6 +6,7 @@ Example counts are bounded so that the module stays fast in the default run."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -88,14 +89,14 @@ def test_every_answer_page_is_valid_telegram_html_and_nothing_is_lost(answer, pe
 @given(articles(), st.sampled_from(["added", "duplicate"]))
 def test_every_article_message_is_valid_telegram_html(article, status):
     for html in (
-        fmt.article_card_html(article),
+        fmt.article_card_html(article, zone=UTC),
         fmt.ingest_html(status, article),
         fmt.deleted_html(article),
         fmt.articles_page_html([article] * 20, 0, 10**6, 20),
     ):
         check_telegram_html(html)
         assert fmt.fits(html)
-    card = fmt.article_card_html(article)
+    card = fmt.article_card_html(article, zone=UTC)
     assert "/srv/" not in card and "telegram:" not in card  # a file name at most, never a server path
 
 
@@ -142,7 +143,7 @@ AMPERSANDS = ArticleRow(1, "&" * 585, None, None, None, 'https://exemple.fr/a?x=
 @example([Result(1, 0.5, 1, AMPERSANDS, None, "&", 0, 1)], "title")  # 585 "&" escaped: 2,925 characters
 def test_every_article_details_message_is_valid_telegram_html(shown, detail):
     answer = Answer("Qui a écrit l'article ?", True, shown, 1.0, detail=detail)
-    for html in fmt.details_html(answer):
+    for html in fmt.details_html(answer, zone=UTC):
         check_telegram_html(html)
         assert fmt.fits(html)
 

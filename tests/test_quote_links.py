@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC
 from html import escape
 from urllib.parse import unquote
 
@@ -291,5 +292,5 @@ def test_an_answer_s_links_land_on_its_quotes_in_their_articles(fast_library):
     pages = answer_pages(answer, 5, 0.5, before_passages)
     assert any(f'href="{escape(link)}"' in page.text for page in pages)
     found = replace(answer, found=True)  # however sure the test's hashed vectors make it
-    chosen = next(r for r in inline_results(found, 0.5, before_passages) if r["id"] == str(result.passage_id))
+    chosen = next(r for r in inline_results(found, 0.5, before_passages, zone=UTC) if r["id"] == str(result.passage_id))
     assert f'href="{escape(link)}"' in chosen["text"]

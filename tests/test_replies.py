@@ -1,6 +1,7 @@
 """Plain-text replies (console, command line): each quote in guillemets once, with its source."""
 
 from dataclasses import replace
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,12 +20,14 @@ from bot.replies import (
     detail_sentence,
     format_answer,
     format_article_card,
+    format_details,
     format_result,
     french_date,
     plural,
     quotation_body,
 )
-from bot.telegram.messages import article_card_html
+from bot.telegram.inline import inline_results
+from bot.telegram.messages import article_card_html, detail_card_html, details_html
 from index.conversation import Topic
 from index.library import Answer, Result
 from index.store import ArticleRow
@@ -71,47 +74,57 @@ def answer_of(relevance: float, found: bool = True) -> Answer:
 
 
 def test_an_answer_below_the_sure_threshold_is_shown_as_the_closest_passages():
-    unsure = format_answer(answer_of(0.7), sure_from=0.9)
+    unsure = format_answer(answer_of(0.7), sure_from=0.9, zone=UTC)
     assert unsure.splitlines()[0] == UNSURE and "« Il pèse trente kilos. »" in unsure
     assert answer_json(answer_of(0.7), sure_from=0.9)["sure"] is False
 
 
 def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
     for relevance, sure_from in ((0.9, 0.9), (0.95, 0.9), (0.6, 0.0)):
-        assert format_answer(answer_of(relevance), sure_from=sure_from).startswith("« Il pèse trente kilos. »")
+        assert format_answer(answer_of(relevance), sure_from=sure_from, zone=UTC).startswith(
+            "« Il pèse trente kilos. »"
+        )
         assert answer_json(answer_of(relevance), sure_from=sure_from)["sure"] is True
 
 
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():
-    assert format_answer(answer_of(0.3, found=False), sure_from=0.9) == NOTHING_FOUND
+    assert format_answer(answer_of(0.3, found=False), sure_from=0.9, zone=UTC) == NOTHING_FOUND
     assert answer_json(answer_of(0.3, found=False), sure_from=0.9)["sure"] is False
 
 
 def test_the_command_line_tells_how_to_add_an_article_with_its_own_command_not_the_chats():
     declined, empty = answer_of(0.3, found=False), Answer("Qui ?", False)
-    assert "/ingest" in format_answer(declined, sure_from=0.9) and "/ingest" in EMPTY_LIBRARY  # chat and console
+    assert (
+        "/ingest" in format_answer(declined, sure_from=0.9, zone=UTC) and "/ingest" in EMPTY_LIBRARY
+    )  # chat and console
     for reply in (
-        format_answer(declined, sure_from=0.9, command_line=True),
-        format_answer(empty, empty_library=True, sure_from=0.9, command_line=True),
+        format_answer(declined, sure_from=0.9, command_line=True, zone=UTC),
+        format_answer(empty, empty_library=True, sure_from=0.9, command_line=True, zone=UTC),
     ):
         assert "python -m bot ingest" in reply and "/ingest" not in reply
-    assert format_answer(declined, sure_from=0.9, command_line=True) == NOTHING_FOUND_COMMAND_LINE
-    assert format_answer(empty, empty_library=True, sure_from=0.9, command_line=True) == EMPTY_LIBRARY_COMMAND_LINE
+    assert format_answer(declined, sure_from=0.9, command_line=True, zone=UTC) == NOTHING_FOUND_COMMAND_LINE
+    assert (
+        format_answer(empty, empty_library=True, sure_from=0.9, command_line=True, zone=UTC)
+        == EMPTY_LIBRARY_COMMAND_LINE
+    )
 
 
 def test_a_follow_up_its_article_does_not_answer_is_told_what_the_article_lacks_and_how_to_ask_it_all():
     declined = replace(answer_of(0.99, found=False), question="Et en 2010 ?", unheld=("2010",))
     in_its_article = replace(declined, topic=Topic("Combien pèse le castor ?", (ARTICLE.id,)))
-    assert format_answer(in_its_article, sure_from=0.9) == (
+    assert format_answer(in_its_article, sure_from=0.9, zone=UTC) == (
         f"Je n'ai rien trouvé sur « 2010 » dans l'article « Titre ». {ASK_IT_WHOLE}"
     )
     in_two = replace(declined, topic=Topic("Combien pèse le castor ?", (ARTICLE.id, 8)), unheld=("2010", "2011"))
-    assert format_answer(in_two, sure_from=0.9).startswith(
+    assert format_answer(in_two, sure_from=0.9, zone=UTC).startswith(
         "Je n'ai rien trouvé sur « 2010 » ni « 2011 » dans les articles de cette conversation."
     )
     # Its topic was declined: it was searched in the whole library, which asking again would redo.
     in_the_library = replace(declined, topic=Topic("Combien pèse le castor ?"))
-    assert format_answer(in_the_library, sure_from=0.9) == "Je n'ai rien trouvé sur « 2010 » dans la bibliothèque."
+    assert (
+        format_answer(in_the_library, sure_from=0.9, zone=UTC)
+        == "Je n'ai rien trouvé sur « 2010 » dans la bibliothèque."
+    )
 
 
 SIGNED = ArticleRow(
@@ -129,10 +142,10 @@ SIGNED = ArticleRow(
     ],
 )
 def test_asked_for_an_article_s_detail_the_reply_says_it_then_shows_the_card(detail, sentence):
-    assert detail_sentence(SIGNED, detail) == sentence
+    assert detail_sentence(SIGNED, detail, zone=UTC) == sentence
     passage = "Le castor revient sur la Dordogne."
     answer = Answer("?", True, [Result(1, 0.0, 9, SIGNED, None, passage, 0, len(passage))], 1.0, detail=detail)
-    lines = format_answer(answer, sure_from=0.9).splitlines()
+    lines = format_answer(answer, sure_from=0.9, zone=UTC).splitlines()
     assert lines[0] == sentence
     assert lines[1:] == [
         "    « Le castor revient »",
@@ -151,9 +164,31 @@ def test_asked_for_an_article_s_detail_the_reply_says_it_then_shows_the_card(det
 def test_the_day_an_article_was_added_is_the_day_of_the_readers_clock(zone, day):
     """The library records the moment in UTC: at 23:30 there, it is already the next day in Paris."""
     late = replace(SIGNED, date=None, added_at="2026-11-25T23:30:00Z")
-    assert day_added(late, ZoneInfo(zone)) == day
-    assert card_footer(late, ZoneInfo(zone)) == f"Article 3 — 2 passages, ajouté le {day}"
-    assert detail_sentence(late, "date", ZoneInfo(zone)).endswith(f"ajouté à la bibliothèque le {day}.")
+    assert day_added(late, zone=ZoneInfo(zone)) == day
+    assert card_footer(late, zone=ZoneInfo(zone)) == f"Article 3 — 2 passages, ajouté le {day}"
+    assert detail_sentence(late, "date", zone=ZoneInfo(zone)).endswith(f"ajouté à la bibliothèque le {day}.")
+
+
+def test_no_reply_showing_the_day_an_article_was_added_can_forget_the_readers_clock():
+    """Without TIME_ZONE a card would show UTC's day, wrong for Paris after 23:00 UTC, with
+    nothing to tell: every formatter of such a day asks for the zone, by name, and fails
+    at once without it."""
+    answer = Answer("Qui a écrit l'article ?", True, [Result(1, 0.0, 9, SIGNED, None, "Le castor.", 0, 10)], 1.0)
+    asked = replace(answer, detail="date")
+    for forgets_the_zone in (
+        lambda: day_added(SIGNED),
+        lambda: card_footer(SIGNED),
+        lambda: detail_sentence(SIGNED, "date"),
+        lambda: format_details([SIGNED], "date"),
+        lambda: format_article_card(SIGNED),
+        lambda: format_answer(asked, sure_from=0.9),
+        lambda: article_card_html(SIGNED),
+        lambda: detail_card_html(SIGNED, "date"),
+        lambda: details_html(asked),
+        lambda: inline_results(asked, 0.9),
+    ):
+        with pytest.raises(TypeError, match="zone"):
+            forgets_the_zone()
 
 
 @pytest.mark.parametrize("says_more", [True, False])
@@ -165,32 +200,41 @@ def test_the_json_answer_says_whether_la_suite_would_read_on(says_more):
 
 def test_what_the_library_did_not_record_of_an_article_is_said_to_be_missing():
     pasted = replace(SIGNED, date=None, author=None, url=None)
-    assert detail_sentence(pasted, "date") == (
+    assert detail_sentence(pasted, "date", zone=UTC) == (
         "L'article « Le castor revient » n'est pas daté ; il a été ajouté à la bibliothèque le 25 novembre 2026."
     )
-    assert detail_sentence(pasted, "author") == "L'auteur de l'article « Le castor revient » n'est pas indiqué."
     assert (
-        detail_sentence(pasted, "source")
+        detail_sentence(pasted, "author", zone=UTC) == "L'auteur de l'article « Le castor revient » n'est pas indiqué."
+    )
+    assert (
+        detail_sentence(pasted, "source", zone=UTC)
         == "L'article « Le castor revient » a été ajouté comme texte collé, sans lien."
     )
     uploaded = replace(pasted, date="2024-05", source="telegram:castor.pdf")
-    assert detail_sentence(uploaded, "date") == "L'article « Le castor revient » est daté de mai 2024."
-    assert detail_sentence(uploaded, "source") == "L'article « Le castor revient » vient du fichier castor.pdf."
+    assert detail_sentence(uploaded, "date", zone=UTC) == "L'article « Le castor revient » est daté de mai 2024."
+    assert (
+        detail_sentence(uploaded, "source", zone=UTC) == "L'article « Le castor revient » vient du fichier castor.pdf."
+    )
 
 
 def test_a_question_on_a_detail_that_cannot_say_which_article_asks_for_a_topic_first():
-    assert format_answer(Answer("Qui a écrit l'article ?", False, detail="author"), sure_from=0.9) == WHICH_ARTICLE
+    assert (
+        format_answer(Answer("Qui a écrit l'article ?", False, detail="author"), sure_from=0.9, zone=UTC)
+        == WHICH_ARTICLE
+    )
 
 
 def test_an_article_s_card_is_the_same_in_the_console_and_in_telegram_with_a_file_s_name_never_its_path():
     on_disk = replace(SIGNED, url=None, source="/srv/citebot/imports/castor.txt")
-    plain = format_article_card(on_disk)
-    html = article_card_html(on_disk)
+    plain = format_article_card(on_disk, zone=UTC)
+    html = article_card_html(on_disk, zone=UTC)
     assert "Source : castor.txt" in plain and "Source : castor.txt" in html and "/srv/" not in plain + html
-    linked = article_card_html(SIGNED)
+    linked = article_card_html(SIGNED, zone=UTC)
     assert 'Source : <a href="https://www.example.fr/castor">https://www.example.fr/castor</a>' in linked
     unlinked = linked.replace('<a href="https://www.example.fr/castor">', "").replace("</a>", "")
-    assert [line.strip() for line in format_article_card(SIGNED).splitlines()[1:]] == unlinked.splitlines()[1:]
+    assert [line.strip() for line in format_article_card(SIGNED, zone=UTC).splitlines()[1:]] == unlinked.splitlines()[
+        1:
+    ]
 
 
 @pytest.mark.parametrize(
@@ -222,4 +266,4 @@ def test_a_date_is_written_in_french_and_one_that_is_no_date_as_recorded(iso, sa
 
 def test_an_article_s_detail_agrees_with_article_whatever_its_title_s_gender():
     feminine = replace(ARTICLE, title="La guerre des castors", author="Marie Dupin")
-    assert detail_sentence(feminine, "author") == "L'article « La guerre des castors » est signé Marie Dupin."
+    assert detail_sentence(feminine, "author", zone=UTC) == "L'article « La guerre des castors » est signé Marie Dupin."

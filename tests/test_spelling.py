@@ -3,6 +3,8 @@ letter from a word the library holds, is read as the library's word, and the rep
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from bot.replies import answer_json, format_answer
 from bot.telegram import messages as fmt
 from index.background import BackgroundFrequencies
@@ -100,7 +102,9 @@ def typo_answer() -> Answer:
 
 
 def test_the_reply_says_which_word_was_read_as_which():
-    assert format_answer(typo_answer(), sure_from=0.5).splitlines()[0] == "(lu « Stutthof » pour « Strutthof »)"
+    assert (
+        format_answer(typo_answer(), sure_from=0.5, zone=UTC).splitlines()[0] == "(lu « Stutthof » pour « Strutthof »)"
+    )
     assert answer_json(typo_answer(), sure_from=0.5)["respelled"] == [{"typed": "Strutthof", "read": "Stutthof"}]
     page = fmt.answer_pages(typo_answer(), per_page=3, sure_from=0.5)[0].text
     check_telegram_html(page)

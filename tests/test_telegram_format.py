@@ -1,5 +1,7 @@
 """Telegram messages: valid HTML, escaped, under 4096 characters, cut between passages."""
 
+from datetime import UTC
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -63,8 +65,10 @@ def test_an_uncertain_answer_says_so_under_the_question_on_every_page():
 def test_inline_results_of_an_uncertain_answer_are_marked_so():
     passage = "Avant. La réponse est ici. Après."
     answer = Answer("Quelle réponse ?", True, [result(passage, "La réponse est ici.")], relevance=0.6)
-    assert inline_results(answer, sure_from=0.9)[0]["description"] == f"{fmt.INLINE_UNSURE}La réponse est ici."
-    assert inline_results(answer, sure_from=0.5)[0]["description"] == "La réponse est ici."
+    assert (
+        inline_results(answer, sure_from=0.9, zone=UTC)[0]["description"] == f"{fmt.INLINE_UNSURE}La réponse est ici."
+    )
+    assert inline_results(answer, sure_from=0.5, zone=UTC)[0]["description"] == "La réponse est ici."
 
 
 def test_a_source_link_is_shown_only_when_the_article_has_one():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Mapping
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
@@ -38,7 +38,7 @@ MIN_QUESTION_CHARS = 3  # shorter: still being typed
 
 
 def inline_results(
-    answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None, zone: tzinfo = UTC
+    answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None, *, zone: tzinfo
 ) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
     sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD); `before_passages`:
@@ -46,7 +46,7 @@ def inline_results(
     `zone`: TIME_ZONE, for the day an article was added."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
     if answer.detail is not None:  # "Qui a écrit l'article sur le castor ?": the article's card
-        return _detail_results(answer, answer.detail, zone)
+        return _detail_results(answer, answer.detail, zone=zone)
     if not answer.found and answer.read_on is not None:  # no conversation here to read on in
         return [
             {
@@ -76,7 +76,7 @@ def inline_results(
     ]
 
 
-def _detail_results(answer: Answer, detail: Detail, zone: tzinfo) -> list[dict]:
+def _detail_results(answer: Answer, detail: Detail, *, zone: tzinfo) -> list[dict]:
     if not answer.found:  # no conversation here to say which article: its subject must
         return [
             {
@@ -90,8 +90,8 @@ def _detail_results(answer: Answer, detail: Detail, zone: tzinfo) -> list[dict]:
         {
             "id": f"article-{article.id}",
             "title": msg.title_of(article, 100),
-            "description": msg.shorten(detail_sentence(article, detail, zone), 200),
-            "text": msg.detail_card_html(article, detail, zone),
+            "description": msg.shorten(detail_sentence(article, detail, zone=zone), 200),
+            "text": msg.detail_card_html(article, detail, zone=zone),
         }
         for article in answered_articles(answer)
     ]
@@ -135,7 +135,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
         shown = [r.passage_id for r in answer.results] if answer.found and answer.detail is None else []
         before_passages = await asyncio.to_thread(service.library.texts_before, shown) if shown else {}
         settings = service.settings
-        results = inline_results(answer, settings.sure_answer_threshold, before_passages, settings.zone)
+        results = inline_results(answer, settings.sure_answer_threshold, before_passages, zone=settings.zone)
         await asyncio.to_thread(service.state.cache_inline, cache_key(question), results)
     await query.answer(_articles(results), cache_time=seconds)
 

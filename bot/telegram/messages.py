@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, tzinfo
+from datetime import tzinfo
 from html import escape
 
 from bot.replies import (
@@ -324,7 +324,7 @@ def nothing_found_html(question: str | None = None, said: str = NOTHING_FOUND) -
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
 
-def details_html(answer: Answer, zone: tzinfo = UTC) -> list[str]:
+def details_html(answer: Answer, *, zone: tzinfo) -> list[str]:
     """An answer to a question on its articles' details ("Qui a écrit l'article ?"): under the
     question, for each article the detail asked for, then its card; as many messages as the
     cards need (five articles with long links do not fit one). `zone`: TIME_ZONE."""
@@ -332,7 +332,7 @@ def details_html(answer: Answer, zone: tzinfo = UTC) -> list[str]:
     if not answer.found or answer.detail is None:
         return [f"{question}\n{e(WHICH_ARTICLE)}"]
     messages = [question]
-    for card in (detail_card_html(a, answer.detail, zone) for a in answered_articles(answer)):
+    for card in (detail_card_html(a, answer.detail, zone=zone) for a in answered_articles(answer)):
         joined = f"{messages[-1]}\n\n{card}"
         if fits(joined):
             messages[-1] = joined
@@ -341,12 +341,12 @@ def details_html(answer: Answer, zone: tzinfo = UTC) -> list[str]:
     return messages
 
 
-def detail_card_html(article: ArticleRow, detail: Detail, zone: tzinfo = UTC) -> str:
+def detail_card_html(article: ArticleRow, detail: Detail, *, zone: tzinfo) -> str:
     """The detail of `article` asked for, said in a sentence, above the article's card; the
     card alone when both would not fit a message (a title of a thousand "&", escaped).
     `zone`: TIME_ZONE."""
-    card = article_card_html(article, zone)
-    html = f"{e(detail_sentence(article, detail, zone))}\n\n{card}"
+    card = article_card_html(article, zone=zone)
+    html = f"{e(detail_sentence(article, detail, zone=zone))}\n\n{card}"
     return html if fits(html) else card
 
 
@@ -354,7 +354,7 @@ def empty_library_html() -> str:
     return EMPTY_LIBRARY
 
 
-def article_card_html(article: ArticleRow, zone: tzinfo = UTC) -> str:
+def article_card_html(article: ArticleRow, *, zone: tzinfo) -> str:
     """An article's card for chat users (`replies.card_fields`): its link linked, long
     fields shortened; the day it was added as `zone` (TIME_ZONE) reads it."""
     lines = [f"<b>{e(title_of(article))}</b>"]
@@ -362,7 +362,7 @@ def article_card_html(article: ArticleRow, zone: tzinfo = UTC) -> str:
         href = safe_link(value) if label == "Source" else None
         shown = e(shorten(value, FIELD_CHARS))
         lines.append(f'{label} : <a href="{href}">{shown}</a>' if href else f"{label} : {shown}")
-    lines.append(e(card_footer(article, zone)))
+    lines.append(e(card_footer(article, zone=zone)))
     return "\n".join(lines)
 
 

@@ -183,7 +183,7 @@ async def _send_answer(message: Message, context: Context, answer: Answer, *, na
     article's card, or why nothing is quoted (`named`: the question named above it)."""
     service = context.service
     if answer.detail is not None:  # "Qui a écrit l'article ?": its card
-        for text in msg.details_html(answer, service.settings.zone):
+        for text in msg.details_html(answer, zone=service.settings.zone):
             await reply(message, text)
     elif not answer.found:
         said = declined_reply(answer) or NOTHING_FOUND  # "La suite ?" at the article's end, "Et en 2010 ?"…
@@ -295,7 +295,7 @@ async def on_reference(update: Update, context: Context) -> None:
         await answer_press(query, msg.ARTICLE_GONE, show_alert=True)
         return
     await answer_press(query)
-    await reply(query.message, msg.article_card_html(article, context.service.settings.zone))
+    await reply(query.message, msg.article_card_html(article, zone=context.service.settings.zone))
 
 
 async def on_read_on(update: Update, context: Context) -> None:
