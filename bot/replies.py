@@ -15,7 +15,7 @@ from bot.native_libraries import Computing
 from index.article_questions import Detail
 from index.cleaning import ENTRY_TIME
 from index.library import Answer, LibraryStats, Result
-from index.numbers import french, french_minutes
+from index.numbers import french
 from index.store import ArticleRow
 
 NOTHING_FOUND = (
@@ -101,20 +101,25 @@ def passages(count: int) -> str:
 
 def every(minutes: float) -> str:
     """How often a feed is polled, as French says it: "toutes les minutes", "toutes les 30
-    minutes", "toutes les 1,5 minute", "toutes les heures", "toutes les 2 heures", "tous les
-    jours", "tous les 7 jours" (never "toutes les 1 heure"); below a minute (tests), seconds."""
-    if minutes >= 1440 and minutes % 1440 == 0:
-        days = int(minutes // 1440)
+    minutes", "toutes les heures", "toutes les 2 heures", "tous les jours", "tous les 7 jours"
+    (never "toutes les 1 heure"); a part of a minute in seconds, as a clock reads it: "toutes
+    les 90 secondes" (never "toutes les 1,5 minute"), "toutes les 2 minutes 30"; below a
+    minute (tests), seconds."""
+    seconds = max(round(minutes * 60), 1)
+    if seconds % 86400 == 0:
+        days = seconds // 86400
         return "tous les jours" if days == 1 else f"tous les {plural(days, 'jour')}"
-    if minutes >= 60 and minutes % 60 == 0:
-        hours = int(minutes // 60)
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
         return "toutes les heures" if hours == 1 else f"toutes les {plural(hours, 'heure')}"
-    if minutes < 1:
-        seconds = max(round(minutes * 60), 1)
-        return "toutes les secondes" if seconds == 1 else f"toutes les {plural(seconds, 'seconde')}"
-    if minutes == 1:
-        return "toutes les minutes"
-    return f"toutes les {french_minutes(minutes)} {'minute' if minutes < 2 else 'minutes'}"
+    if seconds == 1:
+        return "toutes les secondes"
+    if seconds < 120 and seconds % 60:  # "toutes les 1 minute 30" reads wrong
+        return f"toutes les {plural(seconds, 'seconde')}"
+    whole, rest = divmod(seconds, 60)
+    if rest:
+        return f"toutes les {plural(whole, 'minute')} {rest:02d}"
+    return "toutes les minutes" if whole == 1 else f"toutes les {plural(whole, 'minute')}"
 
 
 def french_date(iso: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Numbers as French writes them in messages: "36 836 octets", "1,5 minute", "0,1 Mo"
+"""Numbers as French writes them in messages: "36 836 octets", "0,1 Mo"
 (a narrow no-break space between thousands, a comma before decimals); Python's own
 "36,836" reads as thirty-six in French."""
 
@@ -12,10 +12,3 @@ def french(value: float, decimals: int = 0) -> str:
     thousands separated."""
     written = f"{value:,.{decimals}f}"
     return written.replace(",", THOUSANDS).replace(".", ",")
-
-
-def french_minutes(minutes: float) -> str:
-    """An interval in minutes: "15", "1,5" (at most two decimals, none when whole)."""
-    if minutes == int(minutes):
-        return french(minutes)
-    return f"{minutes:.2f}".rstrip("0").replace(".", ",")

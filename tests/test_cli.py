@@ -445,7 +445,7 @@ def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run):
         publish_site(site, STORIES[:2])
         followed = run("follow", site.origin + "/rss/region.xml", "--every", "1,5", extra_env=private)
         assert followed.returncode == 0, followed.stderr
-        assert "relevé toutes les 1,5 minute" in followed.stdout and "2 articles ajoutés" in followed.stdout
+        assert "relevé toutes les 90 secondes" in followed.stdout and "2 articles ajoutés" in followed.stdout
         publish_site(site, STORIES)
         polled = run("feeds", "--poll", "--json", extra_env=private)
     assert polled.returncode == 0, polled.stderr

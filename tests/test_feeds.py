@@ -139,7 +139,10 @@ def test_a_list_of_feeds_too_long_for_a_message_says_how_many_it_leaves_out_and_
     ("minutes", "said"),
     [
         (1, "toutes les minutes"),
-        (1.5, "toutes les 1,5 minute"),
+        (1.5, "toutes les 90 secondes"),  # never "toutes les 1,5 minute"
+        (2.5, "toutes les 2 minutes 30"),
+        (90.25, "toutes les 90 minutes 15"),
+        (90, "toutes les 90 minutes"),
         (30, "toutes les 30 minutes"),
         (60, "toutes les heures"),  # never "toutes les 1 heure"
         (120, "toutes les 2 heures"),
@@ -196,7 +199,7 @@ def test_a_site_page_that_declares_its_feed_can_be_followed_and_twice_is_once(si
     assert again.id == feed.id and not new_again and again.every_minutes == 30
     faster, _ = follower.follow(site.origin + "/rss/region.xml", every_minutes=1.5)  # `/follow URL 1,5`
     assert faster.id == feed.id and follower.state.feed(feed.id).every_minutes == 1.5
-    assert "relevé toutes les 1,5 minute." in fmsg.already_followed_html(faster)
+    assert "relevé toutes les 90 secondes." in fmsg.already_followed_html(faster)
 
 
 def test_a_feed_followed_by_its_site_s_page_is_named_by_that_page_too_with_or_without_its_slash(site, follower):
