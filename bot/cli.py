@@ -464,8 +464,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="remplacer les fichiers d'un export précédent")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("serve", help="lancer le bot Telegram (long polling, ou --webhook)")
-    p.add_argument("--webhook", action="store_true", help="recevoir les messages par webhook (WEBHOOK_URL…)")
+    p = sub.add_parser(
+        "serve",
+        help="lancer le bot Telegram (il demande ses messages à Telegram, ou les reçoit avec --webhook)",
+        description="Lance le bot Telegram. Par défaut, il demande ses messages à Telegram et attend "
+        "qu'il en arrive (« long polling ») ; avec --webhook, Telegram les lui envoie à WEBHOOK_URL.",
+    )
+    p.add_argument(
+        "--webhook", action="store_true", help="recevoir les messages que Telegram envoie à WEBHOOK_URL (webhook)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="copier la bibliothèque intégrée dans PostgreSQL (sans recalculer)")

@@ -40,6 +40,16 @@ def test_help_is_french_from_its_first_word(capsys):
     assert "\noptions :\n" in shown and "\narguments :\n" in shown  # a space before the colon, as French has it
 
 
+def test_how_the_bot_gets_its_messages_is_said_in_french_with_the_technical_term_in_brackets(capsys):
+    listed = " ".join(build_parser().format_help().split())  # as wide as the terminal is
+    assert "serve lancer le bot Telegram (il demande ses messages à Telegram, ou les reçoit avec --webhook)" in listed
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--help"])
+    shown = capsys.readouterr().out
+    assert "il demande ses messages à Telegram et attend qu'il en arrive (« long polling »)" in " ".join(shown.split())
+    assert "long polling" not in listed  # the list of commands says it in French alone
+
+
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
     assert french_message("something new in a later Python") == "something new in a later Python"
     assert french_message("argument --x: something new") == "argument --x : something new"
