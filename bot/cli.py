@@ -160,10 +160,12 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
-    with progress_bar("Réindexation", "phrase") as progress:
+    with progress_bar("Reconstruction", "phrase") as progress:
         library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
-    print(f"Index reconstruit : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}.")
+    print(
+        f"Bibliothèque reconstruite : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}."
+    )
     return 0
 
 
@@ -427,7 +429,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int, metavar="ID", help="son identifiant (python -m bot articles les donne)")
     p.set_defaults(func=cmd_delete)
 
-    p = sub.add_parser("reindex", help="reconstruire l'index avec les réglages actuels")
+    p = sub.add_parser(
+        "reindex", help="reconstruire la bibliothèque à partir des articles enregistrés, avec les réglages actuels"
+    )
     p.set_defaults(func=cmd_reindex)
 
     p = sub.add_parser("stats", help="chiffres de la bibliothèque")

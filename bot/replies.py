@@ -546,7 +546,7 @@ def format_stats(stats: LibraryStats, computing: Computing) -> str:
         f"Passages : {french(stats.passages)}\n"
         f"Modèle : {stats.model} (dimension {stats.dimension})\n"
         f"Passages de {stats.max_words} mots au plus\n"
-        f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo ({stats.directory})"
+        f"Place occupée : {french(stats.index_bytes / 1_000_000, 1)} Mo ({stats.directory})"
         f"\nCalcul : modèle en {computing.precision or 'précision inconnue'}, "
         f"noyaux BLAS de FAISS {computing.faiss_blas or 'inconnus'}"
     )

@@ -58,7 +58,7 @@ class ReindexLock:
         try:
             self._lock.acquire()
         except Timeout:
-            raise ReindexRunning("une réindexation de cette bibliothèque est déjà en cours") from None
+            raise ReindexRunning("cette bibliothèque est déjà en cours de reconstruction") from None
         return self
 
     def __exit__(self, *exc: object) -> None:

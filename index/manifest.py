@@ -35,7 +35,7 @@ _LABELS = {
     "dimension": "dimension des vecteurs",
     "max_words": "taille des passages (mots)",
     "analyzer_version": "version de l'analyse lexicale",
-    "format_version": "format de l'index",
+    "format_version": "format de la bibliothèque",
 }
 
 
@@ -97,7 +97,7 @@ def read_manifest(directory: Path) -> dict:
 def differences(manifest: dict, expected: IndexConfig) -> list[str]:
     """What differs between how a library was built and the settings, in French."""
     return [
-        f"{_LABELS[key]} : index « {manifest.get(key)} », réglages « {value} »"
+        f"{_LABELS[key]} : bibliothèque « {manifest.get(key)} », réglages « {value} »"
         for key, value in asdict(expected).items()
         if manifest.get(key) != value
     ]

@@ -195,7 +195,7 @@ class PgBackend:
         connection = connect(self.url, vectors=False)
         try:
             if not connection.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK_KEY,)).fetchone()[0]:
-                raise ReindexRunning("une réindexation de cette bibliothèque est déjà en cours")
+                raise ReindexRunning("cette bibliothèque est déjà en cours de reconstruction")
             yield
         finally:
             connection.close()  # ends the session, and the lock with it

@@ -337,7 +337,7 @@ def test_articles_delete_stats_and_reindex(run):
     assert mismatch.returncode == 2 and "python -m bot reindex" in mismatch.stderr
     assert "taille des passages" in mismatch.stderr
     reindexed = run("reindex", extra_env=changed)
-    assert reindexed.returncode == 0 and "Index reconstruit : 1 article," in reindexed.stdout
+    assert reindexed.returncode == 0 and "Bibliothèque reconstruite : 1 article," in reindexed.stdout
     assert json.loads(run("stats", "--json", extra_env=changed).stdout)["passages"] > 4
 
     deleted = run("delete", "1", extra_env=changed)

@@ -150,7 +150,7 @@ def test_a_reindex_on_one_replica_leaves_the_other_answering_and_loses_no_write(
     telegram = replicas
     after = telegram.last_id()
     telegram.user_message(ADMIN, ADMIN, "/reindex")  # on one replica
-    telegram.wait_for_text(ADMIN, "Réindexation", after=after)
+    telegram.wait_for_text(ADMIN, "Reconstruction", after=after)
     added = ask(  # on the other, while the reindex runs (or just after)
         telegram,
         501,
@@ -162,7 +162,7 @@ def test_a_reindex_on_one_replica_leaves_the_other_answering_and_loses_no_write(
     assert "article 2" in added
     assert "Stoltenberg" in ask(telegram, 502, 502, QUESTION, "blockquote")  # answered meanwhile
     try:
-        telegram.wait_for_text(ADMIN, "Index reconstruit", after=after, timeout=120)
+        telegram.wait_for_text(ADMIN, "Bibliothèque reconstruite", after=after, timeout=120)
     except AssertionError:  # a hang seen twice in full-suite runs (stops 31 and 35): say where it is
         pytest.fail("the reindex did not finish within 120 s:\n" + where_they_are(replica_processes, postgres_server))
     for chat in (503, 504):  # one question to each replica: both have the rebuilt library and the new article

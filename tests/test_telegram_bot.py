@@ -462,8 +462,8 @@ def test_admins_list_delete_and_reindex(bot, telegram):
     telegram.user_message(40, USER, "/ingest Pendant la réindexation\n\nLe pont de Tolbiac rouvre lundi aux piétons.")
     assert "blockquote" in telegram.wait_for_text(40, "blockquote", after=after)
     added = telegram.wait_for_text(40, "Ajouté", after=after)
-    done = telegram.wait_for_text(ADMIN, "Index reconstruit", timeout=120, after=after)
-    assert "Index reconstruit :" in done and "passages" in done
+    done = telegram.wait_for_text(ADMIN, "Bibliothèque reconstruite", timeout=120, after=after)
+    assert "Bibliothèque reconstruite :" in done and "passages" in done
     article_id = added.rsplit("article ", 1)[1].rstrip(".")
     listed = ask(telegram, ADMIN, ADMIN, "/articles", "<b>Articles</b>")
     assert f"<code>{article_id}</code> Pendant la réindexation" in listed

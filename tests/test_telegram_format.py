@@ -9,10 +9,11 @@ from hypothesis import strategies as st
 from bot.permissions import is_admin, may_ingest
 from bot.settings import Settings
 from bot.telegram import messages as fmt
+from bot.telegram.app import ADMIN_COMMANDS
 from bot.telegram.inline import inline_results, posted_quote, posted_quote_topic
 from bot.telegram.typography import french_spacing_html
 from index.conversation import Topic
-from index.library import Answer, Result
+from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 from tests.telegram_html import check_telegram_html, visible_text
 
@@ -190,3 +191,24 @@ def test_a_quote_posted_from_inline_mode_is_read_back_from_its_text_and_found_in
     assert posted_quote_topic(quote, Answer("", True, [elsewhere])) == Topic(quote)  # its words alone
     card = fmt.detail_card_html(quoted.article, "author")
     assert posted_quote(visible_text(card)) is None and posted_quote("« Rien »") is None
+
+
+def test_admins_read_of_the_library_being_rebuilt_never_of_an_index():
+    """ "Réindexation", "l'index": the engine's words; the command keeps its name, /reindex."""
+    stats = LibraryStats(2, 9, "intfloat/multilingual-e5-small", 384, 120, 3_400_000, "/srv/citebot/data/index")
+    said = [
+        fmt.ADMIN_HELP.replace("/reindex", "/COMMANDE"),
+        *(command.description for command in ADMIN_COMMANDS),
+        fmt.INDEXING,
+        fmt.ingest_progress_html(12, 40),
+        fmt.REINDEX_STARTED,
+        fmt.REINDEX_RUNNING,
+        fmt.REINDEX_FAILED,
+        fmt.reindex_progress_html(12, 40),
+        fmt.reindex_done_html(2, 9, 1, 1),
+        fmt.reindex_error_html("cette bibliothèque est déjà en cours de reconstruction"),
+        fmt.stats_html(stats),
+    ]
+    assert [text for text in said if "index" in text.lower()] == []
+    assert fmt.reindex_done_html(2, 9) == "✅ Bibliothèque reconstruite : 2 articles, 9 passages."
+    assert fmt.stats_html(stats).endswith("Place occupée : 3,4 Mo")

@@ -51,7 +51,7 @@ PUBLIC_COMMANDS = [
 ADMIN_COMMANDS = [
     BotCommand("articles", "Lister les articles (admin)"),
     BotCommand("delete", "Supprimer un article : /delete ID (admin)"),
-    BotCommand("reindex", "Reconstruire l'index (admin)"),
+    BotCommand("reindex", "Reconstruire la bibliothèque (admin)"),
     BotCommand("stats", "Chiffres de la bibliothèque (admin)"),
     BotCommand("follow", "Suivre un flux RSS/Atom ou une chaîne (admin)"),
     BotCommand("unfollow", "Ne plus suivre un flux ou une chaîne : /unfollow ID (admin)"),

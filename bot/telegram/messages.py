@@ -77,7 +77,7 @@ ou des lignes <code>titre:</code>, <code>date:</code>, <code>url:</code>)
 ADMIN_HELP = """
 
 <b>Administration</b>
-/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire l'index · /stats — chiffres
+/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire la bibliothèque · /stats — chiffres
 /follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID, URL ou @chaine
 /feeds — flux et chaînes suivis · /feedback — les 👍 et 👎 des utilisateurs"""
 REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
@@ -133,11 +133,11 @@ PAGE_GONE = "Un article de cette page a été retiré de la bibliothèque depuis
 GROUP_SLOW_DOWN = "Doucement : vous avez fait beaucoup de demandes d'un coup dans ce groupe ; patientez une minute."
 INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
-INDEXING = "⏳ Découpage et indexation…"
+INDEXING = "⏳ Découpage en passages…"
 INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."
-REINDEX_STARTED = "🔄 Réindexation : préparation…"
-REINDEX_RUNNING = "Une réindexation est déjà en cours."
-REINDEX_FAILED = "La réindexation a échoué ; l'index précédent est conservé."
+REINDEX_STARTED = "🔄 Reconstruction de la bibliothèque : préparation…"
+REINDEX_RUNNING = "La bibliothèque est déjà en cours de reconstruction."
+REINDEX_FAILED = "La reconstruction a échoué ; la bibliothèque reste telle qu'elle était."
 
 
 def mention_usage_html(bot_username: str) -> str:
@@ -399,7 +399,7 @@ def stats_html(stats: LibraryStats) -> str:
     return (
         f"<b>Bibliothèque</b>\nArticles : {french(stats.articles)}\nPassages : {french(stats.passages)}\n"
         f"Modèle : {e(shorten(stats.model, FIELD_CHARS))} (dimension {stats.dimension})\n"
-        f"Taille de l'index : {french(stats.index_bytes / 1_000_000, 1)} Mo"
+        f"Place occupée : {french(stats.index_bytes / 1_000_000, 1)} Mo"
     )
 
 
@@ -449,25 +449,25 @@ def no_such_article_html(article_id: str) -> str:
 
 
 def ingest_progress_html(done: int, total: int) -> str:
-    return f"⏳ Indexation : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
+    return f"⏳ Ajout : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_progress_html(done: int, total: int) -> str:
-    return f"🔄 Réindexation : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
+    return f"🔄 Reconstruction : {french(done)} / {plural(total, 'phrase')} ({percent(done, total)})"
 
 
 def reindex_done_html(articles: int, passage_count: int, added_meanwhile: int = 0, deleted_meanwhile: int = 0) -> str:
-    text = f"✅ Index reconstruit : {plural(articles, 'article')}, {passages(passage_count)}."
+    text = f"✅ Bibliothèque reconstruite : {plural(articles, 'article')}, {passages(passage_count)}."
     if added_meanwhile or deleted_meanwhile:
         text += (
-            "\nLes changements reçus pendant la réindexation y figurent "
+            "\nLes changements reçus pendant la reconstruction y figurent "
             f"({plural(added_meanwhile, 'ajout')}, {plural(deleted_meanwhile, 'suppression')})."
         )
     return text
 
 
 def reindex_error_html(reason: str) -> str:
-    return error_html(f"Réindexation impossible : {reason}")
+    return error_html(f"Reconstruction impossible : {reason}")
 
 
 def ingest_error_html(reason: str) -> str:
