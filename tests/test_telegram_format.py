@@ -189,7 +189,7 @@ def test_a_quote_posted_from_inline_mode_is_read_back_from_its_text_and_found_in
     assert posted_quote_topic(cut, Answer("", True, [quoted])) == Topic(cut, (7,), (1, quoted.quote_end))
     elsewhere = result("Un autre passage. Rien de tel.", "Rien de tel.")
     assert posted_quote_topic(quote, Answer("", True, [elsewhere])) == Topic(quote)  # its words alone
-    card = fmt.detail_card_html(quoted.article, "author")
+    card = fmt.detail_card_html(quoted.article, "author", zone=UTC)
     assert posted_quote(visible_text(card)) is None and posted_quote("« Rien »") is None
 
 
