@@ -92,7 +92,7 @@ class FeedFollower:
         fetched = self._get_feed(url)
         try:
             feed = parse_feed(fetched.body, fetched.url)
-            feed_url = url
+            feed_url = fetched.moved_to or url  # where it has moved for good: asked there from now on
         except NotAFeed:
             page = decode_document(fetched.body, declared=fetched.charset, html=True)
             declared = declared_feeds(page, fetched.url)
@@ -123,7 +123,7 @@ class FeedFollower:
         for feed_url in declared[:DECLARED_FEEDS_TRIED]:
             try:
                 fetched = self._get_feed(feed_url, max_bytes=self.settings.feed_max_bytes)
-                return feed_url, fetched, parse_feed(fetched.body, fetched.url)
+                return fetched.moved_to or feed_url, fetched, parse_feed(fetched.body, fetched.url)
             except InputError as exc:
                 failure = exc
         raise failure or NotAFeed("la page ne déclare aucun flux")
@@ -142,9 +142,7 @@ class FeedFollower:
                 conditions["If-Modified-Since"] = feed.last_modified
         try:
             fetched = self._get_feed(feed.url, headers=conditions, max_bytes=self.settings.feed_max_bytes)
-            if fetched.not_modified:
-                return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
-            parsed = parse_feed(fetched.body, fetched.url)
+            parsed = None if fetched.not_modified else parse_feed(fetched.body, fetched.url)
         except Exception as exc:  # counted as a failed poll, whatever it is: admins hear of it once
             if isinstance(exc, InputError):
                 said = str(exc)
@@ -153,6 +151,12 @@ class FeedFollower:
                 said = f"le flux n'a pas pu être lu ({type(exc).__name__})"
             updated = self.state.feed_polled(feed_id, error=said) or feed
             return PollReport(updated, error=said)
+        # Moved for good (HTTP 301) and a feed there still (a redesigned site may send its old
+        # feed's address to its home page): asked at the new address from now on.
+        if fetched.moved_to and fetched.moved_to != feed.url and self.state.move_feed(feed_id, fetched.moved_to):
+            log.info("feed %s moved to %s", feed.url, fetched.moved_to)
+        if parsed is None:
+            return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
         given_up = []
         if parsed.whole and listed:  # a response cut short, or empty for a while, says nothing of what left

@@ -318,6 +318,23 @@ class BotState:
         assert row is not None
         return row, not existing
 
+    def move_feed(self, feed_id: int, url: str) -> bool:
+        """The feed now read at `url`, where its site moved it for good (HTTP 301), and still
+        named by its former address (`/unfollow` with the address it was followed by). False
+        when `url` is another followed feed's already: they stay as they are."""
+        spellings = _spellings(url)
+        marks = ", ".join("?" * len(spellings))
+        with self._transaction() as run:
+            rows = run("SELECT url FROM feeds WHERE id = ?", (feed_id,))
+            if not rows or run(f"SELECT 1 FROM feeds WHERE url IN ({marks}) AND id <> ?", (*spellings, feed_id)):
+                return False
+            former = _address(rows[0][0])
+            run("UPDATE feeds SET url = ? WHERE id = ?", (url, feed_id))
+            if former != _address(url):
+                run("DELETE FROM feed_addresses WHERE address = ?", (former,))
+                run("INSERT INTO feed_addresses(address, feed_id) VALUES (?, ?)", (former, feed_id))
+        return True
+
     def set_feed_interval(self, feed_id: int, every_minutes: float) -> FeedRow | None:
         with self._transaction() as run:
             run("UPDATE feeds SET every_minutes = ? WHERE id = ?", (every_minutes, feed_id))

@@ -40,6 +40,7 @@ SUPPORTED_TYPES_TEXT = (
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 _MAX_REDIRECTS = 5
+_MOVED_PERMANENTLY = (301, 308)  # the redirects that say to ask the new address from now on
 # What an HTTP error's number means, said beside it: "404" alone tells a chat user nothing.
 _STATUS_MEANINGS = {
     401: "accès réservé",
@@ -288,6 +289,10 @@ class Fetched:
     body: bytes
     etag: str | None
     last_modified: str | None
+    # Where the address asked for has moved for good: the last of the permanent redirects
+    # (301, 308) the answer began with; None when it began with none. A temporary redirect
+    # (302, 307) says nothing of where to ask next time, nor do those after it.
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -312,6 +317,8 @@ def fetch(
     refuses other types before their body is downloaded, saying the URL is not `wanted`.
     Statuses of 400 and over are a `FetchError`."""
     current = url
+    moved_to: str | None = None
+    permanent_so_far = True
     deadline = _Deadline(timeout)
     try:
         # An explicit transport: no proxy from the environment, so requests go to the checked
@@ -329,8 +336,11 @@ def fetch(
                             current = urljoin(current, response.headers["location"])
                         except ValueError as exc:
                             raise FetchError(f"{current} redirige vers une adresse illisible") from exc
+                        permanent_so_far = permanent_so_far and response.status_code in _MOVED_PERMANENTLY
+                        moved_to = current if permanent_so_far else moved_to
                         continue
-                    return _read_response(response, current, max_bytes, deadline, accept, wanted)
+                    fetched = _read_response(response, current, max_bytes, deadline, accept, wanted)
+                    return replace(fetched, moved_to=moved_to)
             raise FetchError(f"trop de redirections pour {url}")
     except httpx.TimeoutException as exc:
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc

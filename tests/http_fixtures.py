@@ -76,11 +76,13 @@ class FeedSite(LoopbackServer):
     """A news site with feeds whose content the test changes while the bot follows them.
     It answers conditional requests as a real server does (`ETag` from the content,
     `Last-Modified` from when it last changed: 304 when nothing changed), records every
-    request's path and headers, and fails a path with 500 while it is in `failing`."""
+    request's path and headers, fails a path with 500 while it is in `failing`, and sends a
+    path in `moved` elsewhere (`moved[path] = (301, "/new")`: its status and `Location`)."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[str, bytes, float]] = {}  # path -> (content type, body, changed at)
         self.failing: set[str] = set()
+        self.moved: dict[str, tuple[int, str]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
         site = self
@@ -91,6 +93,11 @@ class FeedSite(LoopbackServer):
                     site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                     page = site.pages.get(self.path)
                     failing = self.path in site.failing
+                    moved = site.moved.get(self.path)
+                if moved is not None:
+                    status, location = moved
+                    self._send(status, "text/html", b"", {"Location": location})
+                    return
                 if failing or page is None:
                     self._send(500 if failing else 404, "text/plain", b"erreur" if failing else b"absent")
                     return

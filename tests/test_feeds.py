@@ -859,3 +859,34 @@ def test_a_deleted_article_is_not_added_back_by_a_feed_linking_it_with_tracking_
     tracked, _ = follower.follow(site.origin + "/rss/tracked.xml")
     report = follower.poll(tracked.id)
     assert report.added == [] and STORIES[0].title not in titles(library)
+
+
+def test_a_feed_moved_for_good_is_read_at_its_new_address_from_then_on(site, follower, library):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    follower.poll(feed.id)
+    site.publish("/flux/region.xml", "application/rss+xml", rss(site.origin, STORIES))
+    site.moved["/rss/region.xml"] = (301, "/flux/region.xml")  # the site moved its feed
+    assert [library.article(i).title for i in follower.poll(feed.id).added] == [STORIES[2].title]
+    assert follower.state.feed(feed.id).url == site.origin + "/flux/region.xml"  # `/feeds` lists where it is
+    asked_before = len(site.requests_to("/rss/region.xml"))
+    assert follower.poll(feed.id).not_modified and len(site.requests_to("/rss/region.xml")) == asked_before
+    again, new = follower.follow(site.origin + "/flux/region.xml")
+    assert (again.id, new) == (feed.id, False)  # the same feed, not a second one polled beside it
+    assert follower.state.feed_by_url(site.origin + "/rss/region.xml").id == feed.id  # `/unfollow` the old address
+
+
+def test_a_feed_followed_through_a_permanent_redirect_is_followed_where_it_leads_not_a_temporary_one(site, follower):
+    site.moved["/rss"] = (301, "/rss/region.xml")
+    site.moved["/du-jour.xml"] = (302, "/atom.xml")  # only for now: the address given stays the feed's
+    moved, _ = follower.follow(site.origin + "/rss")
+    assert moved.url == site.origin + "/rss/region.xml"
+    assert follower.follow(site.origin + "/rss/region.xml") == (moved, False)
+    assert follower.state.feed_by_url(site.origin + "/rss").id == moved.id
+    assert follower.follow(site.origin + "/du-jour.xml")[0].url == site.origin + "/du-jour.xml"
+
+
+def test_a_feed_whose_address_now_leads_to_a_page_keeps_its_address_and_fails(site, follower):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    site.moved["/rss/region.xml"] = (301, "/")  # a redesigned site sends its old feed to its home page
+    report = follower.poll(feed.id)
+    assert report.error and follower.state.feed(feed.id).url == site.origin + "/rss/region.xml"
