@@ -26,6 +26,7 @@ from pathlib import Path
 
 from bot.state_database import Database, open_database
 from index.conversation import Topic
+from index.ingest import without_tracking
 from index.store import ArticleRow
 
 
@@ -306,7 +307,7 @@ class BotState:
             if not existing:
                 run(
                     "INSERT INTO feeds(url, title, every_minutes, added_by, created) VALUES (?, ?, ?, ?, ?)",
-                    (url, title, every_minutes, added_by, self._clock()),
+                    (spellings[0], title, every_minutes, added_by, self._clock()),
                 )
             if followed_as and _address(followed_as) != _address(url):
                 (feed_id,) = run(
@@ -617,16 +618,18 @@ def _topic(question: str, stored: list | dict) -> Topic:
 
 
 def _address(url: str) -> str:
-    """`url` as feeds are named by: without a trailing slash ("https://site.fr/" is "https://site.fr")."""
-    return url.strip().rstrip("/")
+    """`url` as feeds are named by: without a trailing slash ("https://site.fr/" is "https://site.fr")
+    nor tracking parameters (a link shared "?utm_source=twitter" is the feed's own address)."""
+    return without_tracking(url.strip()).rstrip("/")
 
 
 def _spellings(url: str) -> list[str]:
     """The ways of writing the address of one feed: with or without a trailing slash, through
     http or https (a site serves the same feed through both; following it through each would
-    poll it twice). `url` itself first."""
+    poll it twice), without tracking parameters. `url` itself first, less those."""
     address = _address(url)
     scheme, colon, rest = address.partition("://")
     schemes = ("https", "http") if colon and scheme.lower() in ("http", "https") else (scheme,)
     written = [f"{each}{colon}{rest}" for each in schemes] if colon else [address]
-    return list(dict.fromkeys([url.strip(), *(form + end for form in written for end in ("", "/"))]))
+    as_given = without_tracking(url.strip())
+    return list(dict.fromkeys([as_given, *(form + end for form in written for end in ("", "/"))]))

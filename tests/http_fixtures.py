@@ -91,7 +91,8 @@ class FeedSite(LoopbackServer):
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
-                    page = site.pages.get(self.path)
+                    # A query it does not use ("?utm_source=…") changes no page, as on real sites.
+                    page = site.pages.get(self.path) or site.pages.get(self.path.partition("?")[0])
                     failing = self.path in site.failing
                     moved = site.moved.get(self.path)
                 if moved is not None:

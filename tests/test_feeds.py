@@ -890,3 +890,13 @@ def test_a_feed_whose_address_now_leads_to_a_page_keeps_its_address_and_fails(si
     site.moved["/rss/region.xml"] = (301, "/")  # a redesigned site sends its old feed to its home page
     report = follower.poll(feed.id)
     assert report.error and follower.state.feed(feed.id).url == site.origin + "/rss/region.xml"
+
+
+def test_a_feed_followed_again_through_a_link_with_tracking_parameters_is_the_same_feed(site, follower):
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    shared = site.origin + "/rss/region.xml?utm_source=twitter&utm_medium=social&xtor=RSS-3"
+    assert follower.follow(shared) == (feed, False)  # not a second feed polling the same one
+    assert follower.state.feed_by_url(shared).id == feed.id  # `/unfollow` with it
+    follower.state.remove_feed(feed.id)
+    again, new = follower.follow(shared)
+    assert new and again.url == site.origin + "/rss/region.xml"  # polled without the tags
