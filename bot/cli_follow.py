@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.replies import every, plural
+from bot.replies import every, left_aside, plural
 from bot.service import open_state
 from bot.settings import Settings
 from bot.state import FeedRow
@@ -38,6 +38,8 @@ def _report_line(report: PollReport) -> str:
     line = f"flux {feed.id} « {feed.title} » : {plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
     if report.duplicates:
         line += f", {plural(report.duplicates, 'déjà présent', 'déjà présents')}"
+    if report.left_aside:
+        line += f", {left_aside(report.left_aside)}"
     for link, reason in report.given_up:
         line += f"\n  abandonné : {link} ({reason})"
     return line
@@ -63,6 +65,7 @@ def report_json(report: PollReport) -> dict:
         "added": report.added,
         "duplicates": report.duplicates,
         "given_up": [{"entry": link, "why": why} for link, why in report.given_up],
+        "left_aside": report.left_aside,
         "not_modified": report.not_modified,
         "error": report.error,
     }

@@ -66,6 +66,7 @@ class PollReport:
     given_up: list[tuple[str, str]] = field(default_factory=list)  # (entry link or key, why)
     not_modified: bool = False
     error: str | None = None  # the feed itself could not be read
+    left_aside: int = 0  # older entries a first poll does not add (`FeedFollower.poll`)
 
 
 class FeedFollower:
@@ -170,6 +171,14 @@ class FeedFollower:
         pending = self.state.pending_entries(feed_id, [e.key for e in listed])
         waiting = [e for e in in_publication_order(listed) if e.key in pending]
         entries = waiting[-self.settings.feed_max_entries :]  # the newest, oldest first
+        left_aside = []
+        if feed.last_success is None:
+            # A feed's first reading takes its newest entries only: the others are its back
+            # catalogue (a blog's feed may list its 500 posts), not news, and would otherwise
+            # come FEED_MAX_ENTRIES a poll for hours, every old post in the library.
+            left_aside = waiting[: len(waiting) - len(entries)]
+            self.state.entries_left_aside(feed_id, [e.key for e in left_aside])
+            waiting = entries
         try:
             added, duplicates, given_up_now = self._ingest(feed_id, entries)
         except Exception as exc:  # the library cannot store anything (a full disk): a failed poll,
@@ -186,7 +195,7 @@ class FeedFollower:
             forget_validators=not complete,
             articles_added=len(added),
         )
-        return PollReport(updated or feed, added, duplicates, given_up + given_up_now)
+        return PollReport(updated or feed, added, duplicates, given_up + given_up_now, left_aside=len(left_aside))
 
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []

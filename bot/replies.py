@@ -99,6 +99,11 @@ def passages(count: int) -> str:
     return plural(count, "passage")
 
 
+def left_aside(count: int) -> str:
+    """A feed's older entries its first poll does not add, as the bot and the command line say it."""
+    return plural(count, "plus ancien laissé de côté", "plus anciens laissés de côté")
+
+
 def every(minutes: float) -> str:
     """How often a feed is polled, as French says it: "toutes les minutes", "toutes les 30
     minutes", "toutes les heures", "toutes les 2 heures", "tous les jours", "tous les 7 jours"

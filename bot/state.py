@@ -526,15 +526,23 @@ class BotState:
 
     # An entry is recorded only while its feed is followed: one unfollowed during a poll has no
     # rows left to point at (`WHERE EXISTS`, where the foreign key would refuse the insert).
+    _ENTRY_DONE = (
+        "INSERT INTO feed_entries(feed_id, key, article_id, attempts, done, seen) "
+        "SELECT ?, ?, ?, 1, 1, ? WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?) "
+        "ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, done = 1, "
+        "attempts = feed_entries.attempts + 1, last_error = NULL"
+    )
+
     def entry_done(self, feed_id: int, key: str, article_id: int | None) -> None:
         with self._transaction() as run:
-            run(
-                "INSERT INTO feed_entries(feed_id, key, article_id, attempts, done, seen) "
-                "SELECT ?, ?, ?, 1, 1, ? WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?) "
-                "ON CONFLICT (feed_id, key) DO UPDATE SET article_id = excluded.article_id, done = 1, "
-                "attempts = feed_entries.attempts + 1, last_error = NULL",
-                (feed_id, key, article_id, self._clock(), feed_id),
-            )
+            run(self._ENTRY_DONE, (feed_id, key, article_id, self._clock(), feed_id))
+
+    def entries_left_aside(self, feed_id: int, keys: Sequence[str]) -> None:
+        """Entries done with, never to be added (a feed's back catalogue): in one transaction."""
+        now = self._clock()
+        with self._transaction() as run:
+            for key in keys:
+                run(self._ENTRY_DONE, (feed_id, key, None, now, feed_id))
 
     def entry_failed(self, feed_id: int, key: str, error: str, give_up_after: int) -> bool:
         """Count a failed attempt at an entry; True when it is given up (no more attempts)."""

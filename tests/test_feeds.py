@@ -8,6 +8,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 
@@ -24,7 +25,7 @@ from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
 from index.sources import fetch
 from tests.fake_telegram import FakeTelegram
-from tests.feed_fixtures import STORIES, atom, home_page, publish_site, rss
+from tests.feed_fixtures import STORIES, Story, atom, home_page, publish_site, rss
 from tests.http_fixtures import FeedSite
 from tests.telegram_in_process import (
     PREFECT_QUESTION,
@@ -280,16 +281,17 @@ def test_an_entry_whose_page_cannot_be_read_at_all_never_blocks_the_others(site,
 
 
 def test_entries_beyond_one_poll_s_share_are_added_by_the_next_polls_newest_first(site, follower, library):
-    publish_site(site, STORIES)
+    publish_site(site, STORIES[:1])
     one_by_one = FeedFollower(library, follower.state, follower.settings.model_copy(update={"feed_max_entries": 1}))
     feed, _ = one_by_one.follow(site.origin + "/rss/region.xml")
-    reports = [one_by_one.poll(feed.id) for _ in range(4)]
-    assert [[library.article(i).title for i in r.added] for r in reports[:3]] == [
+    assert len(one_by_one.poll(feed.id).added) == 1
+    publish_site(site, STORIES)  # two stories at once: more than a poll takes
+    reports = [one_by_one.poll(feed.id) for _ in range(3)]
+    assert [[library.article(i).title for i in r.added] for r in reports[:2]] == [
         [STORIES[2].title],  # the newest first: the news of the day does not wait behind older
         [STORIES[1].title],
-        [STORIES[0].title],
     ]
-    assert not any(r.not_modified for r in reports[:3]) and reports[3].not_modified  # read whole until none waits
+    assert not any(r.not_modified for r in reports[:2]) and reports[2].not_modified  # read whole until none waits
 
 
 def test_a_feed_that_lists_its_oldest_entries_first_still_gives_its_newest(site, follower, library):
@@ -900,3 +902,48 @@ def test_a_feed_followed_again_through_a_link_with_tracking_parameters_is_the_sa
     follower.state.remove_feed(feed.id)
     again, new = follower.follow(shared)
     assert new and again.url == site.origin + "/rss/region.xml"  # polled without the tags
+
+
+def _back_catalogue(count: int) -> list[Story]:
+    """A blog's feed listing its whole past, one post a day: posts told apart by their text."""
+    return [
+        Story(
+            f"billet-{n}",
+            f"Chronique du port, jour {n}",
+            datetime(2025, 3, 6, 8, tzinfo=UTC) - timedelta(days=n),
+            (f"Le chalutier numéro {n} est rentré au port de Lorient avec {n * 7 + 3} caisses de merlu ce matin.",),
+            f"Le chalutier {n}.",
+        )
+        for n in range(count)
+    ]
+
+
+def test_following_a_feed_that_lists_its_whole_past_adds_its_newest_entries_and_says_it_leaves_the_rest(tmp_path, site):
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    posts = _back_catalogue(60)
+    for post in posts:
+        site.publish(f"/articles/{post.slug}", "text/html; charset=utf-8", post.page())
+    site.publish("/blog.xml", "application/rss+xml", rss(site.origin, posts[1:]))
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+
+    async def scenario() -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_allow_private_urls=True) as (application, state):
+            await handle(application, private_message(ADMIN, f"/follow {site.origin}/blog.xml"))
+            said = telegram.calls_to("editMessageText", ADMIN)[-1].params["text"]
+            assert "20 articles ajoutés, 39 plus anciens laissés de côté." in said
+            assert "seulement ses nouveautés" in said
+            assert len(library.articles()) == 20 and posts[1].title in titles(library)  # the newest
+            [feed] = await asyncio.to_thread(state.feeds)
+            follower = application.bot_data["service"].follower
+            site.publish("/blog.xml", "application/rss+xml", rss(site.origin, posts))  # today's post
+            report = await asyncio.to_thread(follower.poll, feed.id)
+            assert [library.article(i).title for i in report.added] == [posts[0].title]  # not 20 old ones
+            assert report.left_aside == 0 and len(library.articles()) == 21
+            assert len(site.requests_to(f"/articles/{posts[-1].slug}")) == 0  # the old ones never fetched
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()

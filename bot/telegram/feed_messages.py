@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from bot.feeds import POLL_MINUTES_RANGE, PollReport
-from bot.replies import every, plural
+from bot.replies import every, left_aside, plural
 from bot.state import ChannelRow, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
@@ -43,8 +43,13 @@ def followed_html(report: PollReport) -> str:
             f"{plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
             + (f", {plural(report.duplicates, 'déjà présent', 'déjà présents')}" if report.duplicates else "")
             + (f", {plural(len(report.given_up), 'illisible', 'illisibles')}" if report.given_up else "")
+            + (f", {left_aside(report.left_aside)}" if report.left_aside else "")
             + "."
         )
+        if report.left_aside:
+            lines.append(
+                "Les articles plus anciens du flux ne sont pas ajoutés : seulement ses nouveautés, à chaque relevé."
+            )
     return "\n".join(lines)
 
 
