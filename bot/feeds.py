@@ -44,6 +44,10 @@ FULL_TEXT_WORDS = 50
 # so too (bot/settings.py).
 POLL_MINUTES_RANGE = (1.0, 7 * 24 * 60.0)
 
+# A feed failing past the alert (gone: 404, 410; no feed any more) is polled less and less
+# often: each failure doubles the wait, up to once a day, or its own interval when longer.
+FAILING_POLL_MAX_MINUTES = 24 * 60
+
 Fetcher = Callable[..., Fetched]
 
 
@@ -56,6 +60,18 @@ def poll_minutes(text: str) -> float | None:
         return None
     low, high = POLL_MINUTES_RANGE
     return minutes if low <= minutes <= high else None  # NaN and infinity fail too
+
+
+def poll_due(feed: FeedRow, now: float, failures_before_alert: int) -> bool:
+    """Whether the feed's job is to poll it now: always while it works, or fails less often than
+    the admins are told of; past that, once its wait has doubled for each failure since. A job
+    runs a little early or late, and the poll is recorded when it ends: a fifth of the interval
+    is given."""
+    if feed.last_polled is None or feed.failures < failures_before_alert:
+        return True
+    doubled = feed.every_minutes * 2 ** (feed.failures - failures_before_alert + 1)
+    wait = max(feed.every_minutes, min(doubled, FAILING_POLL_MAX_MINUTES))
+    return now - feed.last_polled >= (wait - feed.every_minutes / 5) * 60
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from html import escape
 
 import pytest
 
-from bot.feeds import FeedFollower, poll_minutes
+from bot.feeds import FeedFollower, poll_due, poll_minutes
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState, ChannelRow, FeedRow
@@ -801,7 +801,8 @@ def test_the_bot_polls_a_followed_feed_at_its_interval_tells_failures_once_and_s
             await _until(lambda: sum(feed.articles for feed in state.feeds()) == 3, said=lambda: f"{state.feeds()}")
             await handle(application, private_message(ADMIN, "/feeds"))
             assert "toutes les 2 secondes" in sent()[-1]
-            assert any("if-none-match" in headers for headers in site.requests_to("/rss/region.xml"))
+            # Each feed polled again with a conditional request, whichever of them came first.
+            await _until(lambda: any("if-none-match" in headers for headers in site.requests_to("/rss/region.xml")))
 
             told = len(sent())
             site.failing.add("/atom.xml")
@@ -943,6 +944,55 @@ def test_following_a_feed_that_lists_its_whole_past_adds_its_newest_entries_and_
             assert [library.article(i).title for i in report.added] == [posts[0].title]  # not 20 old ones
             assert report.left_aside == 0 and len(library.articles()) == 21
             assert len(site.requests_to(f"/articles/{posts[-1].slug}")) == 0  # the old ones never fetched
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()
+
+
+def test_a_feed_failing_past_the_alert_waits_twice_as_long_after_each_failure_up_to_a_day():
+    def feed(failures: int, every_minutes: float = 30) -> FeedRow:
+        return FeedRow(1, "https://exemple.fr/rss", "La Gazette", every_minutes, None, None, 0.0, 0.0, failures, "", 0)
+
+    def due_after(row: FeedRow, minutes: float) -> bool:
+        return poll_due(row, minutes * 60, failures_before_alert=3)
+
+    assert due_after(feed(0), 30) and due_after(feed(2), 30)  # working, or not yet reported: at its interval
+    assert not due_after(feed(3), 40) and due_after(feed(3), 60)  # told: twice the wait
+    assert not due_after(feed(4), 100) and due_after(feed(4), 120)
+    assert not due_after(feed(20), 20 * 60) and due_after(feed(20), 24 * 60)  # once a day at the least
+    assert due_after(feed(20, every_minutes=7 * 24 * 60), 7 * 24 * 60)  # a weekly feed stays weekly
+
+
+def test_the_bot_polls_a_feed_gone_404_less_and_less_often_and_tells_admins_how_to_stop_following_it(tmp_path, site):
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    later = [0.0]
+
+    def sent() -> list[str]:
+        return [call.params["text"] for call in telegram.calls_to("sendMessage", ADMIN)]
+
+    async def scenario() -> None:
+        settings = {"ingest_allow_private_urls": True, "feed_failures_before_alert": 2}
+        clock = lambda: time.time() + later[0]  # noqa: E731
+        async with bot_in_process(telegram, library, tmp_path, clock=clock, **settings) as (application, state):
+            await handle(application, private_message(ADMIN, f"/follow {site.origin}/rss/region.xml"))
+            [feed] = await asyncio.to_thread(state.feeds)
+            await asyncio.to_thread(state.set_feed_interval, feed.id, POLL_SECONDS / 60)
+            with site._lock:
+                del site.pages["/rss/region.xml"]  # the site took its feed down: 404 at every poll
+            await schedule_feeds(application)
+            alert = await _until(lambda: next((text for text in sent() if "a échoué aux 2" in text), None))
+            assert "404" in alert and f"<code>/unfollow {feed.id}</code>" in alert
+            polls = len(site.requests_to("/rss/region.xml"))
+            await asyncio.sleep(5 * POLL_SECONDS)
+            assert len(site.requests_to("/rss/region.xml")) - polls <= 2  # not 5: 4 s, then 8 s between polls
+            publish_site(site, STORIES[:2])
+            later[0] = 24 * 3600  # a day later it is polled, whatever its failures
+            await _until(lambda: any("fonctionne de nouveau" in text for text in sent()))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from bot.feeds import POLL_MINUTES_RANGE, PollReport
+from bot.feeds import FAILING_POLL_MAX_MINUTES, POLL_MINUTES_RANGE, PollReport
 from bot.replies import every, left_aside, plural
 from bot.state import ChannelRow, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
@@ -94,10 +94,16 @@ def channel_unfollowed_html(title: str) -> str:
 
 
 def feed_failing_html(feed: FeedRow) -> str:
+    slower = (
+        ", de moins en moins souvent (jusqu'à une fois par jour),"
+        if feed.every_minutes < FAILING_POLL_MAX_MINUTES
+        else ""
+    )
     return (
         f"⚠️ Le flux {feed.id} {_feed_name(feed)} a échoué {_last_polls(feed.failures)} : "
         f"{e(shorten(feed.last_error or '', 400))}\n"
-        "Je continue d'essayer ; je vous préviendrai quand il fonctionnera de nouveau."
+        f"Je continue d'essayer{slower} et vous préviendrai quand il fonctionnera de nouveau. "
+        f"Pour ne plus le suivre : <code>/unfollow {feed.id}</code>"
     )
 
 

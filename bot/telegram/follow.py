@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.chat_input import shared_link
-from bot.feeds import PollReport, poll_minutes
+from bot.feeds import PollReport, poll_due, poll_minutes
 from bot.service import ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
@@ -171,6 +171,9 @@ async def tell_admins_of_feeds(context: Context, feed_id: int | None = None) -> 
 async def poll_feed(context: Context) -> None:
     service = context.service
     feed_id, every = context.job.data["id"], context.job.data["every"]
+    feed = await asyncio.to_thread(service.state.feed, feed_id)
+    if feed is not None and not poll_due(feed, service.state.now(), service.settings.feed_failures_before_alert):
+        return  # failing for a while: polled less often until it works again
     if not await asyncio.to_thread(service.state.claim_poll, feed_id, every):
         return  # another process of the bot (a replica) polls it this time
     report = await service.run_feed(service.follower.poll, feed_id)
