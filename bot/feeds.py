@@ -221,6 +221,12 @@ class FeedFollower:
             if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
                 self.state.entry_done(feed_id, entry.key, None)
                 continue
+            if not entry.link and feed_text_document(entry) is None:
+                # Nothing to read, now or at a later poll (a headline alone, as news tickers
+                # list): no article, and neither tried again nor reported as a page unread.
+                log.info("feed entry %s: no link and no article text", entry.key)
+                self.state.entry_done(feed_id, entry.key, None)
+                continue
             try:
                 documents.append((entry, self._document(entry)))
             except Exception as exc:  # one entry's page, however broken, never blocks the feed

@@ -997,3 +997,15 @@ def test_the_bot_polls_a_feed_gone_404_less_and_less_often_and_tells_admins_how_
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario())
     library.close()
+
+
+def test_an_entry_with_no_link_and_only_a_headline_is_left_aside_at_once_not_retried_nor_reported(site, follower):
+    flash = "<item><title>Flash : la RN165 rouverte</title><guid isPermaLink='false'>flash-1</guid></item>"
+    site.publish(
+        "/rss/region.xml", "application/rss+xml", rss(site.origin, STORIES[:1]).replace("<item>", flash + "<item>")
+    )
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    first = follower.poll(feed.id)
+    assert len(first.added) == 1 and first.given_up == []
+    assert follower.poll(feed.id).not_modified  # nothing waits to be tried again: the polls stay conditional
+    assert follower.poll(feed.id).given_up == []  # and no admin hears of an "unreadable article"
