@@ -135,6 +135,10 @@ class FeedSite(LoopbackServer):
             changed = time.time() if previous is None or previous[1] != data else previous[2]
             self.pages[path] = (content_type, data, changed)
 
+    def unpublish(self, path: str) -> None:
+        with self._lock:
+            self.pages.pop(path, None)
+
     def requests_to(self, path: str) -> list[dict[str, str]]:
         with self._lock:
             return [headers for p, headers in self.requests if p == path]

@@ -982,8 +982,7 @@ def test_the_bot_polls_a_feed_gone_404_less_and_less_often_and_tells_admins_how_
             await handle(application, private_message(ADMIN, f"/follow {site.origin}/rss/region.xml"))
             [feed] = await asyncio.to_thread(state.feeds)
             await asyncio.to_thread(state.set_feed_interval, feed.id, POLL_SECONDS / 60)
-            with site._lock:
-                del site.pages["/rss/region.xml"]  # the site took its feed down: 404 at every poll
+            site.unpublish("/rss/region.xml")  # the site took its feed down: 404 at every poll
             await schedule_feeds(application)
             alert = await _until(lambda: next((text for text in sent() if "a échoué aux 2" in text), None))
             assert "404" in alert and f"<code>/unfollow {feed.id}</code>" in alert
