@@ -307,7 +307,7 @@ class BotState:
             if not existing:
                 run(
                     "INSERT INTO feeds(url, title, every_minutes, added_by, created) VALUES (?, ?, ?, ?, ?)",
-                    (spellings[0], title, every_minutes, added_by, self._clock()),
+                    (without_tracking(url.strip()), title, every_minutes, added_by, self._clock()),
                 )
             if followed_as and _address(followed_as) != _address(url):
                 (feed_id,) = run(
@@ -634,10 +634,13 @@ def _address(url: str) -> str:
 def _spellings(url: str) -> list[str]:
     """The ways of writing the address of one feed: with or without a trailing slash, through
     http or https (a site serves the same feed through both; following it through each would
-    poll it twice), without tracking parameters. `url` itself first, less those."""
+    poll it twice), with or without tracking parameters (a feed followed with them before they
+    were left out is stored with them). `url` itself first."""
     address = _address(url)
     scheme, colon, rest = address.partition("://")
     schemes = ("https", "http") if colon and scheme.lower() in ("http", "https") else (scheme,)
     written = [f"{each}{colon}{rest}" for each in schemes] if colon else [address]
-    as_given = without_tracking(url.strip())
-    return list(dict.fromkeys([as_given, *(form + end for form in written for end in ("", "/"))]))
+    as_given = url.strip()
+    return list(
+        dict.fromkeys([as_given, without_tracking(as_given), *(form + end for form in written for end in ("", "/"))])
+    )

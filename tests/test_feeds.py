@@ -1008,3 +1008,13 @@ def test_an_entry_with_no_link_and_only_a_headline_is_left_aside_at_once_not_ret
     assert len(first.added) == 1 and first.given_up == []
     assert follower.poll(feed.id).not_modified  # nothing waits to be tried again: the polls stay conditional
     assert follower.poll(feed.id).given_up == []  # and no admin hears of an "unreadable article"
+
+
+def test_a_feed_followed_with_tracking_parameters_before_they_were_left_out_is_still_found_by_them(tmp_path):
+    state = BotState.open(tmp_path / "bot.sqlite3")
+    shared = "https://exemple.fr/rss?utm_source=twitter"
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:  # as `add_feed` stored it then
+        db.execute("INSERT INTO feeds(url, title, every_minutes, created) VALUES (?, 'Exemple', 30, 0)", (shared,))
+    assert state.feed_by_url(shared) is not None  # `/unfollow` with the address it was followed by
+    assert state.add_feed(shared, "Exemple", 30, None)[1] is False
+    state.close()
