@@ -55,3 +55,27 @@ def test_a_photo_captioned_ingest_and_its_text_adds_that_text(tmp_path):
         assert "Ajouté" in telegram.texts(USER)[-1]
     assert library.stats().articles == 3
     library.close()
+
+
+def test_a_post_forwarded_from_a_private_channel_is_dated_and_signed_as_the_channel_posted_it(tmp_path):
+    """A private channel's post has no link: the channel's name and the post's day are what tell
+    a reader where a quote of it comes from (not the day it was forwarded, nor nothing)."""
+    library = two_article_library(tmp_path)
+    channel = {"id": -100888, "type": "channel", "title": "La Gazette du Gers"}  # no username: private
+    posted = 1_700_003_000  # 23:03 UTC on 14 November 2023: already the 15th in Paris
+    origin = {"type": "channel", "date": posted, "chat": channel, "message_id": 9}
+    text = "Le festival de jazz de Marciac accueillera 250 000 visiteurs cet été, selon les organisateurs."
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            forwarded = private_message(USER, text, forward_origin=origin)
+            await handle(application, forwarded)
+            await handle(application, private_message(USER, "/ingest", reply_to_message=forwarded["message"]))
+            await handle(application, private_message(USER, "Qui a écrit l'article ?"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        status, card = telegram.texts(USER)[-2:]
+        assert "Ajouté" in status and "(15 novembre 2023)" in status
+        assert "signé La Gazette du Gers" in card and "Date : 15 novembre 2023" in card
+    library.close()

@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import logging
 import re
-from dataclasses import replace
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -22,7 +21,7 @@ from bot.service import ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
-from bot.telegram.ingest import message_links, page_reader
+from bot.telegram.ingest import as_channel_post, message_links, page_reader
 from bot.telegram.sending import edit, reply, send
 from index.documents import is_url
 from index.errors import InputError, LibraryError
@@ -219,9 +218,14 @@ async def on_channel_post(update: Update, context: Context) -> None:
         else:
             limit = settings.ingest_max_bytes
             document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
-            # Dated as the channel dated its post, unless its text says otherwise ("date: …" first).
-            posted = post.date.astimezone(settings.zone).date().isoformat()  # the channel's day, not UTC's
-            document = replace(document, url=document.url or source, date=document.date or posted)
+            document = as_channel_post(
+                document,
+                link=source,
+                posted=post.date,
+                channel=post.chat.title,
+                signed=post.author_signature,
+                zone=settings.zone,
+            )
     except InputError as exc:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return

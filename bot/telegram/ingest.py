@@ -7,6 +7,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
@@ -98,12 +99,34 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
     if replied and (link := shared_link(replied.text or replied.caption or "", message_links(replied))):
         return await _page(link, settings, say)
     if replied and (replied.text or replied.caption):
-        body, source = replied.text or replied.caption, origin_link(replied)
-        return "message", lambda: _with_source(parse_bytes(body.encode(), name=None, source=source, max_bytes=limit))
+        return "message", message_reader(replied, settings)
     raise InputError(
         "rien à ajouter. Envoyez /ingest suivi d'une URL ou du texte, répondez /ingest à un message, "
         "ou envoyez un document avec la légende /ingest."
     )
+
+
+def message_reader(message: Message, settings: Settings) -> Callable[[], Document]:
+    """What reads a message's own words as an article: a channel's post forwarded as a
+    followed channel's post is read (`as_channel_post`), anything else linked to its `t.me`
+    link when it has one."""
+    body, source = message.text or message.caption or "", origin_link(message)
+    origin = message.forward_origin
+
+    def read() -> Document:
+        document = parse_bytes(body.encode(), name=None, source=source, max_bytes=settings.ingest_max_bytes)
+        if not isinstance(origin, MessageOriginChannel):
+            return _with_source(document)
+        return as_channel_post(
+            document,
+            link=source,
+            posted=origin.date,
+            channel=origin.chat.title,
+            signed=origin.author_signature,
+            zone=settings.zone,
+        )
+
+    return read
 
 
 async def _page(url: str, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
@@ -120,6 +143,23 @@ def page_reader(url: str, settings: Settings) -> Callable[[], Document]:
 
 def _with_source(document: Document) -> Document:
     return replace(document, url=document.url or document.source)
+
+
+def as_channel_post(
+    document: Document, *, link: str | None, posted: datetime, channel: str | None, signed: str | None, zone: tzinfo
+) -> Document:
+    """A channel's post as its readers know it, whether the channel is followed or one of its
+    posts forwarded to the bot: dated the day the channel posted it (in `zone`: TIME_ZONE, the
+    channel's day rather than UTC's), signed by its author's signature or else the channel's
+    name, and linked to by its `t.me` link; what the text itself states ("date: …", "auteur: …"
+    lines) comes first. A private channel's post has no link: its name and date are then all
+    that tell a reader where the quote comes from."""
+    return replace(
+        document,
+        url=document.url or link,
+        date=document.date or posted.astimezone(zone).date().isoformat(),
+        author=document.author or signed or channel,
+    )
 
 
 async def cmd_ingest(update: Update, context: Context) -> None:
