@@ -79,3 +79,26 @@ def test_a_post_forwarded_from_a_private_channel_is_dated_and_signed_as_the_chan
         assert "Ajouté" in status and "(15 novembre 2023)" in status
         assert "signé La Gazette du Gers" in card and "Date : 15 novembre 2023" in card
     library.close()
+
+
+def test_a_channel_post_forwarded_with_its_photo_is_taken_for_an_article_as_a_text_post_is(tmp_path):
+    """News channels post a photo with the article as its caption: forwarded, the sender is told
+    how to add it, not that the bot reads only text."""
+    library = two_article_library(tmp_path)
+    photo = [{"file_id": "p2", "file_unique_id": "p2", "width": 10, "height": 10}]
+    channel = {"id": -100777, "type": "channel", "title": "Info Gers", "username": "infogers"}
+    origin = {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 43}
+    caption = "Le festival de jazz de Marciac accueillera 250 000 visiteurs cet été, selon les organisateurs."
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            forwarded = private_message(USER, photo=photo, caption=caption, forward_origin=origin)
+            await handle(application, forwarded)
+            await handle(application, private_message(USER, "/ingest", reply_to_message=forwarded["message"]))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        hint, status = telegram.texts(USER)[-2:]
+        assert "ressemble à un article" in hint and "répondez-y avec <code>/ingest</code>" in hint
+        assert "Ajouté" in status
+    library.close()

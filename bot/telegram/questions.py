@@ -406,8 +406,11 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 
 async def on_other_message(update: Update, context: Context) -> None:
-    """A photo, a voice note, a sticker… in a private chat: what the bot reads instead."""
-    await reply(update.effective_message, msg.TEXT_ONLY)
+    """A photo, a voice note, a sticker… in a private chat: what the bot reads instead; but a
+    channel's post forwarded with its photo (most news posts have one) is an article, whose
+    text is its caption, and is answered as a forwarded text post is."""
+    message = update.effective_message
+    await reply(message, msg.ARTICLE_HINT if message.forward_origin and message.caption else msg.TEXT_ONLY)
 
 
 async def on_private_text(update: Update, context: Context) -> None:
