@@ -31,6 +31,8 @@ REACTIONS = frozenset(
     " 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪"
     " 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂️ 🤷 🤷‍♀️ 😡".split()
 )
+# The largest file Telegram lets a bot download with getFile.
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 @dataclass
@@ -238,6 +240,8 @@ class FakeTelegram(LoopbackServer):
         if file_id not in self.files:
             raise ValueError("invalid file_id")
         file_path, content = self.files[file_id]
+        if len(content) > DOWNLOAD_LIMIT:
+            raise ValueError("file is too big")
         return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(content), "file_path": file_path}
 
     def api_answerInlineQuery(self, params):

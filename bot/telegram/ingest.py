@@ -13,6 +13,7 @@ from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.chat_input import shared_link
 from bot.permissions import may_ingest
@@ -59,6 +60,15 @@ def origin_link(message: Message) -> str | None:
     return None
 
 
+# The largest file Telegram lets a bot download (getFile refuses more: "file is too big"),
+# whatever INGEST_MAX_BYTES allows pages fetched by URL.
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+TOO_BIG_FOR_TELEGRAM = (
+    "Telegram ne transmet aux bots que les fichiers de 20 Mo au plus. Envoyez plutôt /ingest suivi d'un "
+    "lien vers le document, ou une version plus légère du fichier"
+)
+
+
 async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, str]:
     document = message.document
     name = document.file_name or "document"
@@ -69,7 +79,14 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
             f"le fichier fait {french(document.file_size)} octets, "
             f"au-delà de la limite de {french(settings.ingest_max_bytes)} octets"
         )
-    file = await document.get_file()
+    if document.file_size and document.file_size > TELEGRAM_DOWNLOAD_LIMIT:
+        raise InputError(f"le fichier fait {french(document.file_size / 1024**2, 1)} Mo : {TOO_BIG_FOR_TELEGRAM}")
+    try:
+        file = await document.get_file()
+    except BadRequest as exc:
+        if "too big" not in exc.message.lower():  # its size unsaid, and Telegram's limit changed
+            raise
+        raise InputError(f"le fichier est trop gros : {TOO_BIG_FOR_TELEGRAM}") from None
     return bytes(await file.download_as_bytearray()), name
 
 
