@@ -5,8 +5,10 @@ API, which serves the files as Telegram does (and refuses them as it does)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.telegram import messages as msg
+from bot.telegram.albums import SETTLE_SECONDS
 from tests.fake_telegram import DOWNLOAD_LIMIT, FakeTelegram
 from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, private_message, two_article_library
 
@@ -36,5 +38,84 @@ def test_a_file_over_telegram_s_download_limit_is_refused_in_french_not_as_an_un
         assert "le fichier est trop gros" in unsized and "20 Mo au plus" in unsized
         assert msg.INGEST_FAILED not in sized + unsized
         assert not telegram.calls_to("sendMessage", ADMIN)  # the user's business, not a failure of the bot
+    assert library.stats().articles == 2
+    library.close()
+
+
+async def delivered_together(telegram: FakeTelegram, application, messages: list[dict], replies: int, chat: int):
+    """`messages` delivered as Telegram delivers an album (one getUpdates answer), until the
+    bot has sent `replies` messages to `chat` whose text settled (no "⏳" left)."""
+    for message in messages:
+        telegram.push(message)
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        texts = telegram.texts(chat)
+        if len(texts) >= replies and not any(t.startswith("⏳") for t in texts):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(SETTLE_SECONDS + 0.5)  # time for a reply too many
+    await application.updater.stop()
+
+
+def test_an_album_of_documents_captioned_ingest_adds_every_one_of_them(tmp_path):
+    """Telegram puts the caption on one file of an album: the others are meant to be added too."""
+    library = two_article_library(tmp_path)
+    files = {
+        "piscine.txt": "titre: La piscine rouvre\n\nLa piscine du Rhône rouvrira en juin après deux ans de travaux.",
+        "vide.txt": "",
+        "gare.txt": "titre: La gare rénovée\n\nLa gare de Tours rouvre lundi après huit mois de travaux.",
+    }
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            album = [
+                private_message(USER, document=telegram.add_file(name, text.encode()), media_group_id="album1")
+                for name, text in files.items()
+            ]
+            album[-1]["message"].update(CAPTION)  # as Telegram's apps put an album's caption: on the last file
+            await delivered_together(telegram, application, album, replies=3, chat=USER)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)
+        assert len(statuses) == 3, statuses  # one per file, no "renvoyez-le" hint
+        assert "✅ Ajouté : « La piscine rouvre »" in statuses[0] and "✅ Ajouté : « La gare rénovée »" in statuses[2]
+        assert statuses[1] == "⚠️ Je n'ai pas pu ajouter « vide.txt » : le contenu est vide"  # which file failed
+    assert library.stats().articles == 4
+    library.close()
+
+
+def test_an_album_sent_without_ingest_gets_one_hint_not_one_per_file(tmp_path):
+    library = two_article_library(tmp_path)
+    channel = {"id": -100777, "type": "channel", "title": "Info Gers", "username": "infogers"}
+    post = {"forward_origin": {"type": "channel", "date": 1_700_000_000, "chat": channel, "message_id": 44}}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            documents = [
+                private_message(
+                    USER, document=telegram.add_file(f"note{i}.txt", b"La cantine ferme."), media_group_id="a2"
+                )
+                for i in range(3)
+            ]
+            await delivered_together(telegram, application, documents, replies=1, chat=USER)
+            # A channel's post of three photos, forwarded: its caption (the article) is on one of them.
+            photos = [
+                private_message(
+                    USER + 1,
+                    photo=[{"file_id": f"p{i}", "file_unique_id": f"p{i}", "width": 9, "height": 9}],
+                    media_group_id="a3",
+                    **post,
+                )
+                for i in range(3)
+            ]
+            photos[0]["message"]["caption"] = "Le festival de jazz de Marciac accueillera 250 000 visiteurs cet été."
+            await delivered_together(telegram, application, photos, replies=1, chat=USER + 1)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert telegram.texts(USER) == [msg.DOCUMENTS_HINT]
+        assert telegram.texts(USER + 1) == [msg.ARTICLE_HINT]  # not "Je ne lis que du texte" for each photo
     assert library.stats().articles == 2
     library.close()

@@ -33,7 +33,7 @@ from telegram.ext import (
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
-from bot.telegram import admin, follow, ingest, inline, questions
+from bot.telegram import admin, albums, follow, ingest, inline, questions
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
 from bot.telegram.ordering import OneConversationAtATime
@@ -148,6 +148,8 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             # handlers run beside the conversation (`block=False`), whose next question is
             # answered meanwhile rather than after them (`ordering`).
             CommandHandler("ingest", ingest.cmd_ingest, filters=new, block=False),
+            # Several files or photos sent at once: answered as one, once all have come (`albums`).
+            MessageHandler(new & albums.IN_ALBUM, albums.on_album_member, block=False),
             MessageHandler(
                 # A document, or a photo or video whose caption is the article (a channel's post)
                 new

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from telegram.ext import CallbackContext, ExtBot
 
@@ -17,6 +17,9 @@ from bot.state import BotState
 from bot.telegram.inline_typing import InlineTyping
 from index.conversation import Topic
 from index.library import Answer, Library
+
+if TYPE_CHECKING:
+    from bot.telegram.albums import Album
 
 T = TypeVar("T")
 LONG_WORK_THREADS = 2  # ingests (or a reindex) at once; the rest wait their turn
@@ -41,6 +44,8 @@ class BotService:
     feed_work: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="feeds"))
     # Held while the feeds' jobs are brought in line with the state (`follow.schedule_feeds`).
     feeds_scheduling: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Albums whose messages are still arriving, by (chat id, media group id) (`albums`).
+    albums: dict[tuple[int, str], Album] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:

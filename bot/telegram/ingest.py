@@ -180,9 +180,15 @@ def as_channel_post(
 
 
 async def cmd_ingest(update: Update, context: Context) -> None:
+    await ingest_message(update.effective_message, context)
+
+
+async def ingest_message(message: Message, context: Context) -> None:
+    """What `message` carries (or the message it replies to) added to the library, with one
+    status message that ends with the outcome. A document of an album is named in its error:
+    beside its album's other files, "cet article" would not say which one failed."""
     service = context.service
-    message = update.effective_message
-    if not may_ingest(update.effective_user and update.effective_user.id, service.settings):
+    if not may_ingest(message.from_user and message.from_user.id, service.settings):
         await reply(message, msg.e(msg.INGEST_REFUSED))
         return
     status = await reply(message, msg.INGEST_STARTED)
@@ -196,7 +202,8 @@ async def cmd_ingest(update: Update, context: Context) -> None:
             labelled = [(label, document)]
             outcome = (await service.run_long(ingest_documents, service.library, labelled, progress))[0]
     except InputError as exc:
-        await say(msg.ingest_error_html(str(exc)))
+        named = message.media_group_id and message.document and message.document.file_name
+        await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))
         return
     except Exception as exc:
         # The status message is the one reply: it says the ingest failed; admins get the details.
@@ -206,13 +213,16 @@ async def cmd_ingest(update: Update, context: Context) -> None:
     await say(msg.ingest_html(outcome.status, outcome.article))
 
 
+def asks_another_bot(caption: str | None, context: Context) -> bool:
+    """Whether a caption is "/ingest@other_bot": in a group, that bot's business."""
+    named = INGEST_CAPTION.match(caption or "")
+    return bool(named and named["bot"] and named["bot"].lower() != (context.bot.username or "").lower())
+
+
 async def on_ingest_caption(update: Update, context: Context) -> None:
-    """A document sent with the caption /ingest: added, unless the caption names another bot
-    (in a group, "/ingest@other_bot" is that bot's business)."""
-    named = INGEST_CAPTION.match(update.effective_message.caption or "")
-    if named and named["bot"] and named["bot"].lower() != (context.bot.username or "").lower():
-        return
-    await cmd_ingest(update, context)
+    """A document sent with the caption /ingest: added, unless the caption names another bot."""
+    if not asks_another_bot(update.effective_message.caption, context):
+        await cmd_ingest(update, context)
 
 
 async def on_document_without_command(update: Update, context: Context) -> None:

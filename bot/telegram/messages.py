@@ -96,6 +96,10 @@ ARTICLE_HINT = (
     "répondez-y avec <code>/ingest</code> ; pour poser une question, écrivez-la en une phrase."
 )
 DOCUMENT_HINT = "Pour ajouter ce document, renvoyez-le avec la légende <code>/ingest</code>."
+DOCUMENTS_HINT = (
+    "Pour ajouter ces documents, renvoyez-les avec la légende <code>/ingest</code> (sur l'un d'eux : elle vaut "
+    "pour tous)."
+)
 UNKNOWN_COMMAND = "Je ne connais pas cette commande : /help dit ce que je sais faire."
 TEXT_ONLY = (
     "Je ne lis que du texte : écrivez votre question, ou ajoutez un article avec <code>/ingest</code> "
@@ -470,8 +474,9 @@ def reindex_error_html(reason: str) -> str:
     return error_html(f"Reconstruction impossible : {reason}")
 
 
-def ingest_error_html(reason: str) -> str:
-    return error_html(f"Je n'ai pas pu ajouter cet article : {reason}")
+def ingest_error_html(reason: str, what: str | None = None) -> str:
+    """Why an article (`what`, when it must be named: a file among others) was not added."""
+    return error_html(f"Je n'ai pas pu ajouter {what or 'cet article'} : {reason}")
 
 
 def failure_note_html(error: BaseException, secret: str = "") -> str:
