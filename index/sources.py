@@ -72,10 +72,13 @@ def parse_bytes(
     suffix = Path(name).suffix.lower() if name else ""
     if suffix and suffix not in SUPPORTED_SUFFIXES:
         raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) : envoyez {SUPPORTED_TYPES_TEXT}")
-    kind = suffix if suffix in DOCUMENT_SUFFIXES else _document_kind(data)
+    # What the bytes are, when they say it, before what the name says: a Word file named .odt, an
+    # HTML page saved as .pdf are read as what they are rather than refused as damaged.
+    sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
+    kind = _document_kind(data) or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
     if kind:
         return parse_document(data, kind, name=name, source=source)
-    html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and looks_like_html(data[:2048].decode("latin-1")))
+    html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and sniffed_html)
     text = decode_document(data, declared=charset, html=html)
     if html:
         return parse_html(text, url=url, source=source)

@@ -9,6 +9,7 @@ import time
 
 from bot.telegram import messages as msg
 from bot.telegram.albums import SETTLE_SECONDS
+from tests.document_fixtures import make_docx
 from tests.fake_telegram import DOWNLOAD_LIMIT, FakeTelegram
 from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, private_message, two_article_library
 
@@ -118,4 +119,28 @@ def test_an_album_sent_without_ingest_gets_one_hint_not_one_per_file(tmp_path):
         assert telegram.texts(USER) == [msg.DOCUMENTS_HINT]
         assert telegram.texts(USER + 1) == [msg.ARTICLE_HINT]  # not "Je ne lis que du texte" for each photo
     assert library.stats().articles == 2
+    library.close()
+
+
+def test_a_document_whose_name_says_another_format_is_read_as_what_it_is(tmp_path):
+    """A page saved from a browser as .pdf, a Word file renamed .odt: the file says what it is."""
+    library = two_article_library(tmp_path)
+    page = (
+        "<html><head><title>Le budget de Lyon</title></head><body><article><h1>Le budget de Lyon</h1>"
+        "<p>Le conseil municipal de Lyon a voté le budget lundi soir, après trois heures de débat.</p>"
+        "</article></body></html>"
+    )
+    word = make_docx([("paragraph", "Le gymnase Jean-Moulin ferme pour travaux en mars, annonce la mairie.")])
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for name, content in (("budget.pdf", page.encode()), ("gymnase.odt", word)):
+                await handle(application, private_message(USER, document=telegram.add_file(name, content), **CAPTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        page_status, word_status = telegram.texts(USER)
+        assert "✅ Ajouté : « Le budget de Lyon »" in page_status
+        assert "✅ Ajouté" in word_status
+    assert library.stats().articles == 4
     library.close()
