@@ -98,6 +98,13 @@ def pressed(user_id: int, message: dict, data: str, query_id: str | None = None)
     return {"callback_query": query}
 
 
+async def delete_as_admin(application: Application, telegram: FakeTelegram, article_id: int) -> None:
+    """`/delete article_id` sent by an admin, who then confirms with its "🗑 Supprimer" button."""
+    await handle(application, private_message(ADMIN, f"/delete {article_id}"))
+    question, delete = telegram.button(ADMIN, "🗑 Supprimer")
+    await handle(application, pressed(ADMIN, question, delete))
+
+
 # A small real library for these tests: two short articles, on the hashing embedder.
 PREFECT = (
     "Le préfet de région nommé\n\nMarie Dupont a été nommée préfète de la région Bretagne mercredi. "

@@ -454,7 +454,11 @@ def test_admins_list_delete_and_reindex(bot, telegram):
     listed = ask(telegram, ADMIN, ADMIN, "/articles", "<b>Articles</b>")
     assert "<code>1</code> OTAN : réunion à Bruxelles (février 2023)" in listed
     assert "Aucun article n'a l'identifiant 999" in ask(telegram, ADMIN, ADMIN, "/delete 999", "999")
-    deleted = ask(telegram, ADMIN, ADMIN, "/delete 2", "Supprimé")
+    asked = ask(telegram, ADMIN, ADMIN, "/delete 2", "Supprimer cet article ?")
+    assert "<b>Le Conseil vote la réforme</b>" in asked
+    question, delete = telegram.button(ADMIN, "🗑 Supprimer")
+    telegram.callback(ADMIN, ADMIN, question, delete)
+    deleted = telegram.wait_for_text(ADMIN, "Supprimé", after=question["message_id"] - 1)
     assert "« Le Conseil vote la réforme », article 2" in deleted
     after = telegram.last_id()
     telegram.user_message(ADMIN, ADMIN, "/reindex")

@@ -16,6 +16,7 @@ from tests.telegram_in_process import (
     TOKEN,
     bot_in_process,
     chat_message,
+    delete_as_admin,
     handle,
     pressed,
     private_message,
@@ -33,13 +34,13 @@ def test_a_kept_page_quoting_an_article_deleted_since_is_not_shown_again(tmp_pat
         async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
             await handle(application, private_message(USER, QUESTION))
             message, more = telegram.button(USER, "Plus de passages")
-            await handle(application, private_message(ADMIN, "/delete 1"))
+            await delete_as_admin(application, telegram, 1)
             await handle(application, pressed(USER, message, more))
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
-        assert "Supprimé" in telegram.calls_to("sendMessage", ADMIN)[-1].params["text"]
-        assert not telegram.calls_to("editMessageText")  # the page that quotes it stays unshown
+        assert "Supprimé" in telegram.calls_to("editMessageText", ADMIN)[-1].params["text"]
+        assert not telegram.calls_to("editMessageText", USER)  # the page that quotes it stays unshown
         assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.PAGE_GONE
     library.close()
 

@@ -18,6 +18,7 @@ from tests.telegram_in_process import (
     TOKEN,
     bot_in_process,
     chat_message,
+    delete_as_admin,
     handle,
     pressed,
     private_message,
@@ -304,7 +305,7 @@ def test_reading_on_from_an_answer_whose_article_was_deleted_says_so(tmp_path):
             answer = await answered_in_the_group(application, telegram, asker)
             buttons = {b["text"]: b["callback_data"] for row in answer["reply_markup"]["inline_keyboard"] for b in row}
             prefect = next(a.id for a in library.articles() if "préfet" in a.title)
-            await handle(application, private_message(ADMIN, f"/delete {prefect}"))
+            await delete_as_admin(application, telegram, prefect)
             await handle(application, pressed(other, answer, buttons["📖 La suite"], query_id="read-on"))
             await handle(application, chat_message(GROUP, other, "La suite ?", reply_to_message=answer))
 

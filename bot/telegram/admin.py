@@ -1,4 +1,5 @@
-"""Administration: /stats, /articles (paged), /delete ID, /reindex, /feedback. Admins only."""
+"""Administration: /stats, /articles (paged), /delete ID (confirmed with a button), /reindex,
+/feedback. Admins only."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ Handler = Callable[[Update, Context], Awaitable[None]]
 
 # Button data of a page of /articles (admins only: nothing to hide or to bind to a chat).
 ARTICLES_PAGE = re.compile(r"^l\|(\d{1,9})$")
+# Button data of /delete's question: the article's id, to delete ("d") or keep ("k"). Ids are
+# never given again once deleted (AUTOINCREMENT, BIGSERIAL), so an old button names no other.
+DELETE, KEEP = "d", "k"
+DELETE_CHOICE = re.compile(rf"^(?P<choice>[{DELETE}{KEEP}])\|(?P<id>\d{{1,18}})$")
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -52,17 +57,54 @@ async def cmd_stats(update: Update, context: Context) -> None:
 
 @admin_only
 async def cmd_delete(update: Update, context: Context) -> None:
+    """Shows the article and asks before deleting it: a mistyped id, once deleted, is an
+    article lost (its text is gone with it)."""
     message = update.effective_message
     if len(context.args or []) != 1 or not context.args[0].isdecimal() or len(context.args[0]) > 18:
         await reply(message, msg.DELETE_USAGE)
         return
     try:
-        service = context.service
-        article = await asyncio.to_thread(delete_article, service.library, service.state, int(context.args[0]))
+        article = await asyncio.to_thread(context.service.library.article, int(context.args[0]))
     except NotFound:
         await reply(message, msg.no_such_article_html(context.args[0]))
         return
-    await reply(message, msg.deleted_html(article))
+    await reply(
+        message, msg.delete_question_html(article, zone=context.service.settings.zone), delete_markup(article.id)
+    )
+
+
+def delete_markup(article_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🗑 Supprimer", callback_data=f"{DELETE}|{article_id}"),
+                InlineKeyboardButton("Annuler", callback_data=f"{KEEP}|{article_id}"),
+            ]
+        ]
+    )
+
+
+@admin_only
+async def on_delete_choice(update: Update, context: Context) -> None:
+    """The answer to /delete's question; pressed again, or after another admin deleted the
+    article, it says the article is no longer there."""
+    query = update.callback_query
+    if not group_share.within(context.chat_data, query.message, query.from_user.id):
+        await query.answer(msg.GROUP_SLOW_DOWN)
+        return
+    await query.answer()
+    chosen = DELETE_CHOICE.match(query.data)
+    article_id = int(chosen["id"])
+    if chosen["choice"] == KEEP:
+        await edit(query.message, msg.kept_html(article_id))
+        return
+    try:
+        service = context.service
+        article = await asyncio.to_thread(delete_article, service.library, service.state, article_id)
+    except NotFound:
+        await edit(query.message, msg.no_such_article_html(str(article_id)))
+        return
+    await edit(query.message, msg.deleted_html(article))
 
 
 def articles_markup(page: int, total: int) -> InlineKeyboardMarkup | None:

@@ -171,6 +171,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
             CallbackQueryHandler(questions.on_vote, pattern=rf"^{questions.VOTE}\|"),
             CallbackQueryHandler(questions.on_read_on, pattern=rf"^{questions.READ_ON}\|"),
             CallbackQueryHandler(admin.on_articles_page, pattern=admin.ARTICLES_PAGE),
+            CallbackQueryHandler(admin.on_delete_choice, pattern=admin.DELETE_CHOICE),
             CallbackQueryHandler(questions.on_unknown_button),
             InlineQueryHandler(inline.on_inline_query),
             ChosenInlineResultHandler(inline.on_chosen_inline_result),

@@ -382,6 +382,15 @@ def deleted_html(article: ArticleRow) -> str:
     return f"🗑 Supprimé : « {e(title_of(article))} », article {article.id}."
 
 
+def delete_question_html(article: ArticleRow, *, zone: tzinfo) -> str:
+    """What /delete ID asks before deleting: the article's card, for the admin to recognise it."""
+    return f"<b>Supprimer cet article ?</b> Ce sera définitif.\n\n{article_card_html(article, zone=zone)}"
+
+
+def kept_html(article_id: int) -> str:
+    return f"Suppression annulée : l'article {article_id} reste dans la bibliothèque."
+
+
 def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_page: int) -> str:
     if not articles:
         return empty_library_html()

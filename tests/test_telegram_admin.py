@@ -1,0 +1,63 @@
+"""Curating the library from Telegram, as an admin does it: finding an article, deleting it.
+The real application in this process (`tests.telegram_in_process`) over a real library on the
+hashing embedder."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.telegram import messages as msg
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_in_process import (
+    ADMIN,
+    TOKEN,
+    bot_in_process,
+    handle,
+    pressed,
+    private_message,
+    two_article_library,
+)
+
+USER = 4343
+
+
+def test_delete_shows_the_article_and_deletes_it_only_once_an_admin_confirms(tmp_path):
+    """One mistyped id was one article lost, its text with it: /delete now shows the article's
+    card and asks; "Annuler" keeps it, and only an admin's "🗑 Supprimer" deletes it, once."""
+    library = two_article_library(tmp_path)
+    prefect = next(a.id for a in library.articles() if "préfet" in a.title)
+    counts: list[int] = []
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(ADMIN, f"/delete {prefect}"))
+            question, keep = telegram.button(ADMIN, "Annuler")
+            counts.append(library.stats().articles)
+            await handle(application, pressed(ADMIN, question, keep))
+            counts.append(library.stats().articles)
+
+            await handle(application, private_message(ADMIN, f"/delete {prefect}"))
+            question, delete = telegram.button(ADMIN, "🗑 Supprimer")
+            await handle(application, pressed(USER, question, delete, query_id="not-an-admin"))
+            counts.append(library.stats().articles)
+            await handle(application, pressed(ADMIN, question, delete))
+            counts.append(library.stats().articles)
+            await handle(application, pressed(ADMIN, question, delete))  # pressed again
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert counts == [2, 2, 2, 1]
+        sent = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
+        assert len(sent) == 2 and "Supprimer cet article ?" in sent[0] and "Le préfet de région nommé" in sent[0]
+        assert f"Article {prefect} — " in sent[0]  # its card: what an admin recognises it by
+        edits = [c.params["text"] for c in telegram.calls_to("editMessageText", ADMIN)]
+        assert edits[0] == f"Suppression annulée : l'article {prefect} reste dans la bibliothèque."
+        assert edits[1] == f"🗑 Supprimé : « Le préfet de région nommé », article {prefect}."
+        assert edits[2] == f"Aucun article n'a l'identifiant {prefect}."
+        [refused] = [
+            c.params
+            for c in telegram.calls_to("answerCallbackQuery")
+            if c.params["callback_query_id"] == "not-an-admin"
+        ]
+        assert refused["text"] == msg.REFUSED
+    library.close()
