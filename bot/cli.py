@@ -137,10 +137,13 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     articles = open_for_terminal(settings).articles()
+    words = " ".join(args.words)
+    if words:
+        articles = replies.articles_matching(articles, words)
     if args.json:
         _print_json([replies.article_json(a) for a in articles])
     elif not articles:
-        print(replies.EMPTY_LIBRARY_COMMAND_LINE)
+        print(replies.no_article_matching(words) if words else replies.EMPTY_LIBRARY_COMMAND_LINE)
     else:
         for article in articles:
             print(replies.format_article_line(article))
@@ -421,7 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", action="store_true", help="ajouter d'abord l'article d'exemple")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("articles", help="lister les articles")
+    p = sub.add_parser("articles", help="lister les articles, ou ceux dont le titre ou l'adresse contient ces mots")
+    p.add_argument("words", nargs="*", metavar="MOT", help="des mots du titre ou de l'adresse (sans casse ni accents)")
     p.add_argument("--json", action="store_true", help="la liste en JSON")
     p.set_defaults(func=cmd_articles)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from pathlib import PurePath
@@ -538,6 +538,18 @@ def article_json(article: ArticleRow) -> dict:
         "passages": article.passages,
         "added_at": article.added_at,
     }
+
+
+def articles_matching(articles: Sequence[ArticleRow], words: str) -> list[ArticleRow]:
+    """The `articles` whose title, link or source (a file's name) holds each of `words`,
+    compared without case or accents: how an admin finds an article's id (to delete it) in a
+    library of hundreds, by what they remember of it."""
+    wanted = _fold(words).split()
+    return [a for a in articles if all(w in _fold(f"{a.title} {a.url or ''} {a.source or ''}") for w in wanted)]
+
+
+def no_article_matching(words: str) -> str:
+    return f"Aucun article ne contient « {words} » dans son titre ou son adresse."
 
 
 def format_article_line(article: ArticleRow) -> str:

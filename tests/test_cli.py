@@ -349,6 +349,22 @@ def test_articles_delete_stats_and_reindex(run):
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
 
+def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run):
+    """How an admin finds the id of the article to delete, by what they remember of it."""
+    run("ingest", str(SAMPLE))
+    beaver = "titre: Le castor revient\nurl: https://www.exemple.fr/nature/castor\n\nLe castor construit des barrages."
+    assert run("ingest", "-", stdin=beaver).returncode == 0
+    by_title = run("articles", "OTAN", "Bruxelles")
+    assert by_title.returncode == 0 and by_title.stdout.splitlines() == [
+        "    1  Otan bruxelles (février 2023) — 4 passages"
+    ]
+    by_link = json.loads(run("articles", "nature", "--json").stdout)
+    assert [(a["article_id"], a["title"]) for a in by_link] == [(2, "Le castor revient")]
+    nothing = run("articles", "girafe")
+    assert nothing.returncode == 0
+    assert nothing.stdout == "Aucun article ne contient « girafe » dans son titre ou son adresse.\n"
+
+
 def test_invalid_settings_are_reported(run):
     result = run("stats", extra_env={"TOP_K": "beaucoup", "DATABASE_URL": "mysql://bob:s3cret@db/citebot"})
     assert result.returncode == 2 and "réglages invalides" in result.stderr

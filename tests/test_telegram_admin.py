@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.telegram import messages as msg
+from index.documents import parse_text
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -60,4 +61,31 @@ def test_delete_shows_the_article_and_deletes_it_only_once_an_admin_confirms(tmp
             if c.params["callback_query_id"] == "not-an-admin"
         ]
         assert refused["text"] == msg.REFUSED
+    library.close()
+
+
+def test_an_admin_finds_an_article_by_words_of_its_title_or_its_link_without_paging_through_the_list(tmp_path):
+    """In a library of hundreds, /articles showed pages of 20 in the order they were added, and
+    ignored what followed the command: finding an article's id to delete it meant paging."""
+    library = two_article_library(tmp_path)
+    bridges = [
+        f"titre: Le pont numéro {n} repeint\nurl: https://www.exemple.fr/ponts/{n}\n\nLe pont {n} est vert."
+        for n in range(1, 46)
+    ]
+    market = "titre: Marché de Noël\nurl: https://www.exemple.fr/marche-noel\n\nLe marché ouvre samedi."
+    library.ingest([parse_text(text) for text in [*bridges, market]])
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in ("/articles CASTOR loire", "/articles marche-noel", "/articles pont", "/articles girafe"):
+                await handle(application, private_message(ADMIN, text))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        beaver, market, bridges, nothing = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
+        assert beaver == "<b>Articles</b> contenant « CASTOR loire » (1)\n<code>2</code> Le castor revient en Loire"
+        assert market.endswith("(1)\n<code>48</code> Marché de Noël")  # found by its link
+        assert bridges.startswith("<b>Articles</b> contenant « pont » (45)\n<code>3</code> Le pont numéro 1 repeint")
+        assert bridges.endswith("… et 25 de plus : précisez la recherche.")
+        assert nothing == "Aucun article ne contient « girafe » dans son titre ou son adresse."
     library.close()

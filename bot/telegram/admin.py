@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
+from bot.replies import articles_matching
 from bot.service import delete_article
 from bot.telegram import group_share
 from bot.telegram import messages as msg
@@ -128,8 +129,14 @@ async def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboar
 
 @admin_only
 async def cmd_articles(update: Update, context: Context) -> None:
-    text, markup = await articles_page(context, 0)
-    await reply(update.effective_message, text, markup)
+    """The list's first page; `/articles WORDS`, the articles whose title or link holds them."""
+    words = " ".join(context.args or [])
+    if not words:
+        text, markup = await articles_page(context, 0)
+        await reply(update.effective_message, text, markup)
+        return
+    found = articles_matching(await asyncio.to_thread(context.service.library.articles), words)
+    await reply(update.effective_message, msg.articles_found_html(words, found, ARTICLES_PER_PAGE))
 
 
 @admin_only

@@ -49,7 +49,7 @@ PUBLIC_COMMANDS = [
     BotCommand("help", "Comment utiliser le bot"),
 ]
 ADMIN_COMMANDS = [
-    BotCommand("articles", "Lister les articles (admin)"),
+    BotCommand("articles", "Lister les articles, ou les chercher : /articles mots (admin)"),
     BotCommand("delete", "Supprimer un article : /delete ID (admin)"),
     BotCommand("reindex", "Reconstruire la bibliothèque (admin)"),
     BotCommand("stats", "Chiffres de la bibliothèque (admin)"),

@@ -21,6 +21,7 @@ from bot.replies import (
     french_date,
     is_unsure,
     link_of,
+    no_article_matching,
     passages,
     plural,
     quotation_body,
@@ -77,7 +78,8 @@ ou des lignes <code>titre:</code>, <code>date:</code>, <code>url:</code>)
 ADMIN_HELP = """
 
 <b>Administration</b>
-/articles — liste des articles · /delete ID — supprimer · /reindex — reconstruire la bibliothèque · /stats — chiffres
+/articles — liste des articles (<code>/articles mots</code> : les chercher) · /delete ID — supprimer
+/reindex — reconstruire la bibliothèque · /stats — chiffres
 /follow URL — suivre un flux RSS ou Atom (ou <code>/follow @chaine</code>) · /unfollow ID, URL ou @chaine
 /feeds — flux et chaînes suivis · /feedback — les 👍 et 👎 des utilisateurs"""
 REFUSED = "Désolé, cette commande est réservée aux administrateurs de la bibliothèque."
@@ -90,7 +92,10 @@ INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articl
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
 ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
-DELETE_USAGE = "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles)."
+DELETE_USAGE = (
+    "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles ; "
+    "<code>/articles mots du titre</code> retrouve un article)."
+)
 ARTICLE_HINT = (
     "Ce message ressemble à un article plutôt qu'à une question. Pour l'ajouter à la bibliothèque, "
     "répondez-y avec <code>/ingest</code> ; pour poser une question, écrivez-la en une phrase."
@@ -395,8 +400,22 @@ def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_pa
     if not articles:
         return empty_library_html()
     pages = max((total + per_page - 1) // per_page, 1)
-    lines = [f"<b>Articles</b> ({french(total)}) — page {page + 1}/{french(pages)}"]
-    room = (MESSAGE_LIMIT - telegram_length(lines[0])) // max(len(articles), 1) - 1
+    return articles_list_html(f"<b>Articles</b> ({french(total)}) — page {page + 1}/{french(pages)}", articles)
+
+
+def articles_found_html(words: str, found: list[ArticleRow], shown: int) -> str:
+    """/articles WORDS: the first `shown` articles `found`, and how many more there are."""
+    if not found:
+        return e(no_article_matching(shorten(words, QUESTION_CHARS)))
+    head = f"<b>Articles</b> contenant « {e(shorten(words, QUESTION_CHARS))} » ({french(len(found))})"
+    more = f"… et {french(len(found) - shown)} de plus : précisez la recherche." if len(found) > shown else ""
+    return articles_list_html(head, found[:shown], more)
+
+
+def articles_list_html(head: str, articles: list[ArticleRow], tail: str = "") -> str:
+    """`head`, a line for each article (its id, title and date) and `tail`, within one message."""
+    lines = [head]
+    room = (MESSAGE_LIMIT - telegram_length(head) - telegram_length(tail) - 1) // max(len(articles), 1) - 1
     for article in articles:
         date = french_date(article.date)
         suffix = f" ({e(date)})" if date else ""
@@ -405,7 +424,7 @@ def articles_page_html(articles: list[ArticleRow], page: int, total: int, per_pa
             if telegram_length(line) <= room:
                 break
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join([*lines, tail] if tail else lines)
 
 
 def stats_html(stats: LibraryStats) -> str:
