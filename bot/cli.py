@@ -152,6 +152,14 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     library = open_for_terminal(settings)
+    # At a terminal, the article is shown and the deletion asked for, as /delete does: a
+    # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
+    if not args.yes and sys.stdin.isatty():
+        print(replies.format_article_line(library.article(args.id)), file=sys.stderr)
+        print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
+        if not replies.said_yes(sys.stdin.readline()):
+            print(f"Suppression annulée : l'article {args.id} reste dans la bibliothèque.")
+            return 1
     state = open_state(settings)
     try:
         article = delete_article(library, state, args.id)
@@ -431,6 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("delete", help="supprimer un article")
     p.add_argument("id", type=int, metavar="ID", help="son identifiant (python -m bot articles les donne)")
+    p.add_argument("--yes", action="store_true", help="sans demander de confirmation (dans un terminal)")
     p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser(

@@ -552,6 +552,11 @@ def no_article_matching(words: str) -> str:
     return f"Aucun article ne contient « {words} » dans son titre ou son adresse."
 
 
+def said_yes(answer: str) -> bool:
+    """A yes to a question asked at the terminal ("[o/N]": no unless said), in French or English."""
+    return answer.strip().casefold() in {"o", "oui", "y", "yes"}
+
+
 def format_article_line(article: ArticleRow) -> str:
     date = french_date(article.date)
     return f"{article.id:>5}  {article.title}" + (f" ({date})" if date else "") + f" — {passages(article.passages)}"

@@ -349,6 +349,41 @@ def test_articles_delete_stats_and_reindex(run):
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run):
+    """One mistyped id was one article lost, its text with it; a script (no terminal) is not asked."""
+    import pty
+
+    def delete_at_a_terminal(typed: str, *options: str) -> subprocess.CompletedProcess:
+        terminal, its_end = pty.openpty()
+        os.write(terminal, typed.encode())  # typed ahead: the terminal keeps it until read
+        try:
+            return subprocess.run(
+                [sys.executable, "-m", "bot", "delete", "1", *options],
+                stdin=its_end,
+                capture_output=True,
+                text=True,
+                env=run.env,
+                cwd=run.cwd,
+                timeout=300,
+            )
+        finally:
+            os.close(terminal)
+            os.close(its_end)
+
+    run("ingest", str(SAMPLE))
+    kept = delete_at_a_terminal("\n")
+    assert kept.returncode == 1, kept.stderr
+    assert kept.stderr.endswith(
+        "    1  Otan bruxelles (février 2023) — 4 passages\nSupprimer cet article ? Ce sera définitif. [o/N] "
+    )
+    assert kept.stdout == "Suppression annulée : l'article 1 reste dans la bibliothèque.\n"
+    assert len(json.loads(run("articles", "--json").stdout)) == 1
+    deleted = delete_at_a_terminal("oui\n")
+    assert deleted.returncode == 0 and deleted.stdout == "Supprimé : « Otan bruxelles », article 1.\n", deleted.stderr
+    assert json.loads(run("articles", "--json").stdout) == []
+
+
 def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run):
     """How an admin finds the id of the article to delete, by what they remember of it."""
     run("ingest", str(SAMPLE))
