@@ -5,9 +5,11 @@ hashing embedder."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from bot.telegram import messages as msg
 from index.documents import parse_text
+from index.library import Library
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -20,6 +22,17 @@ from tests.telegram_in_process import (
 )
 
 USER = 4343
+
+
+def library_of_bridges(directory: Path, bridges: int) -> Library:
+    """`two_article_library`, then `bridges` articles "Le pont numéro N repeint", each with its link."""
+    library = two_article_library(directory)
+    texts = [
+        f"titre: Le pont numéro {n} repeint\nurl: https://www.exemple.fr/ponts/{n}\n\nLe pont {n} est vert."
+        for n in range(1, bridges + 1)
+    ]
+    library.ingest([parse_text(text) for text in texts])
+    return library
 
 
 def test_delete_shows_the_article_and_deletes_it_only_once_an_admin_confirms(tmp_path):
@@ -67,13 +80,10 @@ def test_delete_shows_the_article_and_deletes_it_only_once_an_admin_confirms(tmp
 def test_an_admin_finds_an_article_by_words_of_its_title_or_its_link_without_paging_through_the_list(tmp_path):
     """In a library of hundreds, /articles showed pages of 20 in the order they were added, and
     ignored what followed the command: finding an article's id to delete it meant paging."""
-    library = two_article_library(tmp_path)
-    bridges = [
-        f"titre: Le pont numéro {n} repeint\nurl: https://www.exemple.fr/ponts/{n}\n\nLe pont {n} est vert."
-        for n in range(1, 46)
-    ]
-    market = "titre: Marché de Noël\nurl: https://www.exemple.fr/marche-noel\n\nLe marché ouvre samedi."
-    library.ingest([parse_text(text) for text in [*bridges, market]])
+    library = library_of_bridges(tmp_path, 45)
+    library.ingest(
+        [parse_text("titre: Marché de Noël\nurl: https://www.exemple.fr/marche-noel\n\nLe marché ouvre samedi.")]
+    )
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
@@ -88,4 +98,26 @@ def test_an_admin_finds_an_article_by_words_of_its_title_or_its_link_without_pag
         assert bridges.startswith("<b>Articles</b> contenant « pont » (45)\n<code>3</code> Le pont numéro 1 repeint")
         assert bridges.endswith("… et 25 de plus : précisez la recherche.")
         assert nothing == "Aucun article ne contient « girafe » dans son titre ou son adresse."
+    library.close()
+
+
+def test_the_article_list_of_a_large_library_reaches_its_last_page_the_latest_articles_in_one_press(tmp_path):
+    library = library_of_bridges(tmp_path, 63)  # 65 articles: 4 pages
+
+    def labels(markup: dict) -> list[list[str]]:
+        return [[button["text"] for button in row] for row in markup["inline_keyboard"]]
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(ADMIN, "/articles"))
+            listing, last = telegram.button(ADMIN, "Dernière page")
+            await handle(application, pressed(ADMIN, listing, last))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        first = telegram.calls_to("sendMessage", ADMIN)[0].params
+        assert labels(first["reply_markup"]) == [["Page suivante ▶"], ["Dernière page ⏭"]]
+        shown = telegram.calls_to("editMessageText", ADMIN)[-1].params
+        assert "page 4/4" in shown["text"] and shown["text"].endswith("<code>65</code> Le pont numéro 63 repeint")
+        assert labels(shown["reply_markup"]) == [["◀ Page précédente"], ["⏮ Première page"]]
     library.close()

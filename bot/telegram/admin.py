@@ -109,12 +109,21 @@ async def on_delete_choice(update: Update, context: Context) -> None:
 
 
 def articles_markup(page: int, total: int) -> InlineKeyboardMarkup | None:
+    """Previous and next page; and, in a list of many pages, its first and last (the articles
+    added last are on the last page: a library of hundreds was dozens of presses away)."""
+    last = max((total - 1) // ARTICLES_PER_PAGE, 0)
     buttons = []
     if page > 0:
         buttons.append(InlineKeyboardButton("◀ Page précédente", callback_data=f"l|{page - 1}"))
-    if (page + 1) * ARTICLES_PER_PAGE < total:
+    if page < last:
         buttons.append(InlineKeyboardButton("Page suivante ▶", callback_data=f"l|{page + 1}"))
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+    ends = []
+    if page > 1:
+        ends.append(InlineKeyboardButton("⏮ Première page", callback_data="l|0"))
+    if page < last - 1:
+        ends.append(InlineKeyboardButton("Dernière page ⏭", callback_data=f"l|{last}"))
+    rows = [row for row in (buttons, ends) if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
