@@ -44,9 +44,8 @@ async def bot_in_process(
         telegram_bot_token=TOKEN,
         telegram_base_url=telegram.base_url,
         telegram_base_file_url=telegram.base_file_url,
-        admin_user_ids=str(ADMIN),
         data_dir=data,
-        **settings,
+        **{"admin_user_ids": str(ADMIN), **settings},
     )
     application = build_application(configured, library, state)
     await application.initialize()

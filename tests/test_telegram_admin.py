@@ -121,3 +121,19 @@ def test_the_article_list_of_a_large_library_reaches_its_last_page_the_latest_ar
         assert "page 4/4" in shown["text"] and shown["text"].endswith("<code>65</code> Le pont numéro 63 repeint")
         assert labels(shown["reply_markup"]) == [["◀ Page précédente"], ["⏮ Première page"]]
     library.close()
+
+
+def test_a_bot_with_no_admin_yet_tells_who_tries_an_admin_command_how_to_become_one(tmp_path):
+    """Without ADMIN_USER_IDS, its owner's /stats was refused as anyone's, with no word of the
+    setting or of the id to put in it."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, admin_user_ids="") as (application, _):
+            await handle(application, private_message(USER, "/stats"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        [said] = [c.params["text"] for c in telegram.calls_to("sendMessage", USER)]
+        assert "n'en a pas encore" in said and f"<code>{USER}</code>" in said and "ADMIN_USER_IDS" in said
+    library.close()

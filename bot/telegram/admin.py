@@ -37,13 +37,21 @@ def admin_only(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(update: Update, context: Context) -> None:
         user = update.effective_user
-        if not is_admin(user and user.id, context.service.settings):
+        settings = context.service.settings
+        if not is_admin(user and user.id, settings):
             if update.callback_query:
                 await update.callback_query.answer(msg.REFUSED, show_alert=True)
+                return
+            message = update.effective_message
+            anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat_id
+            if anonymous:
+                await reply(message, msg.e(msg.REFUSED_ANONYMOUS))
+            elif not settings.admin_user_ids and user is not None:
+                # A bot with no admin yet: whoever tries its admin commands is most likely its
+                # owner, who is told how to become one, with the id to write.
+                await reply(message, msg.no_admin_yet_html(user.id))
             else:
-                message = update.effective_message
-                anonymous = message.sender_chat is not None and message.sender_chat.id == message.chat_id
-                await reply(message, msg.e(msg.REFUSED_ANONYMOUS if anonymous else msg.REFUSED))
+                await reply(message, msg.e(msg.REFUSED))
             return
         await handler(update, context)
 

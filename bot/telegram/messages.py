@@ -392,6 +392,14 @@ def delete_question_html(article: ArticleRow, *, zone: tzinfo) -> str:
     return f"<b>Supprimer cet article ?</b> Ce sera définitif.\n\n{article_card_html(article, zone=zone)}"
 
 
+def no_admin_yet_html(user_id: int) -> str:
+    return (
+        "Cette commande est réservée aux administrateurs, et ce bot n'en a pas encore. Si c'est le vôtre, "
+        f"ajoutez votre identifiant Telegram, <code>{user_id}</code>, à <code>ADMIN_USER_IDS</code> "
+        "(environnement ou fichier .env), puis redémarrez-le."
+    )
+
+
 def kept_html(article_id: int) -> str:
     return f"Suppression annulée : l'article {article_id} reste dans la bibliothèque."
 
