@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, dataclass, replace
 
 import numpy as np
 
 from index.analysis import fold_accents, terms
+from index.measures import asking_words, holds_quantity, without_asking_words
 from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, passages_features, quote_span
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
@@ -183,6 +184,51 @@ def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tupl
     return [*in_text, *in_date, *others], bool(in_text or in_date)
 
 
+def measured_first(
+    candidates: Sequence[Candidate], question: str, measure: str, follows: bool = False
+) -> tuple[list[Candidate], bool]:
+    """For a question asking for a quantity of kind `measure` (`index.measures`: "Combien pèse
+    un castor adulte ?"), the passages of the first candidate's article that state one first,
+    each quoting its best sentence among those stating one ("…qui peut peser jusqu'à trente
+    kilos…", not "Adulte, il n'a presque pas d'ennemis"); then the others, each group in its
+    order (which article answers stays the passage model's choice). A first passage that names
+    the measure in the question's own words stays first: it may say it without a figure ("Quel
+    salaire ?": "un salaire de misère"; "À quelles altitudes… ?": "extrêmement élevées").
+    And whether the first may answer: it states one or names the measure; one that does
+    neither does not say what something weighs or costs ("Quel est le salaire de la préfète ?"
+    of an article that never says). A follow-up (`follows`) must also find what it measures in
+    the passage, title or heading, when it names it: the topic's words found its article, not
+    the follow-up's ("Et le prix du ticket ?" of an article giving the cost of the works alone)."""
+    if not candidates:
+        return [], False
+    measured = set(terms(without_asking_words(question))) if follows else set()
+    asking = set(terms(asking_words(question)))
+    first = candidates[0]
+
+    def states(candidate: Candidate) -> bool:
+        return _names(candidate, measured) and holds_quantity(candidate.row.text, measure)
+
+    names_it = bool(asking) and _names(first, asking) and _names(first, measured)
+    if names_it and not states(first):
+        return list(candidates), True
+    stating, others = [], []
+    for candidate in candidates:
+        if candidate.row.article.id == first.row.article.id and states(candidate):
+            stating.append(_quoting_sentences(candidate, lambda sentence: holds_quantity(sentence, measure)))
+        else:
+            others.append(candidate)
+    return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
+
+
+def _names(candidate: Candidate, wanted: set[str]) -> bool:
+    """Whether the passage, with its title and heading, holds one of the terms `wanted` (True
+    when there are none)."""
+    if not wanted:
+        return True
+    row = candidate.row
+    return bool(wanted & set(terms(f"{row.article.title} {row.heading or ''} {row.text}")))
+
+
 def _holds(wanted: set[str], text: str) -> bool:
     """Whether `text` holds one of the `wanted` words: as terms, or an acronym as the initials
     of its words."""
@@ -197,9 +243,15 @@ def _quoting_what_holds(candidate: Candidate, wanted: set[str]) -> Candidate:
     """`candidate` quoting its best sentence among those that hold a `wanted` word ("Et
     Kurz ?": the passage names him, its best sentence for the topic may not), an acronym the
     passage defines for it counting ("l'UE" for "l'Union")."""
+    wanted = wanted | _acronyms_of(wanted, candidate.row.text)
+    return _quoting_sentences(candidate, lambda sentence: _holds(wanted, sentence))
+
+
+def _quoting_sentences(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
+    """`candidate` quoting its best sentence among those that `holds` accepts, when its
+    quote is not one; as it is when none is (held by its title or heading alone)."""
     text = candidate.row.text
-    wanted = wanted | _acronyms_of(wanted, text)
-    holding = np.array([_holds(wanted, text[a:b]) for a, b in candidate.spans], dtype=bool)
+    holding = np.array([holds(text[a:b]) for a, b in candidate.spans], dtype=bool)
     # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
     if not holding.any() or holding[_best_sentence(candidate)]:
         return candidate

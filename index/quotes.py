@@ -26,6 +26,7 @@ from itertools import accumulate
 import numpy as np
 
 from index.analysis import STOPWORDS, stem, terms
+from index.measures import asked_measure, quantity_spans
 from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
@@ -132,16 +133,23 @@ _SENTENCE_WORD = re.compile(r"\d+|[^\W\d_]+")
 @dataclass(frozen=True)
 class AskedFor:
     """What a question asks for: its kind (one of `QUESTION_TYPES`, or None), its own
-    words, lower-cased, which a sentence may repeat without answering anything, and the
-    term of the noun it asks about, if it names one."""
+    words, lower-cased, which a sentence may repeat without answering anything, the term of
+    the noun it asks about, if it names one, and the kind of quantity it asks for
+    (`index.measures.KINDS`: "Combien pèse…", "Quel est le poids…" a weight), if it says: a
+    number question's number is then a quantity of that kind."""
 
     kind: str | None
     words: frozenset[str] = frozenset()
     noun: str | None = None
+    measure: str | None = None
 
 
 def asked_for(question: str) -> AskedFor:
-    return AskedFor(question_type(question), frozenset(_WORD.findall(question.casefold())), asked_noun(question))
+    kind, words = question_type(question), frozenset(_WORD.findall(question.casefold()))
+    # "Quel est le poids…" stays a question of no type for the quote model (fitted so): the
+    # sentences stating a weight are preferred after it (`index.candidates.measured_first`).
+    measure = asked_measure(question) if kind in ("number", None) else None
+    return AskedFor(kind, words, asked_noun(question), measure)
 
 
 def asked_noun(question: str) -> str | None:
@@ -294,12 +302,15 @@ def passages_features(
     if asked.kind in QUESTION_TYPES:  # only the question's own kind has properties that count
         column = _PROPERTIES_FROM + len(_PROPERTIES) * QUESTION_TYPES.index(asked.kind)
         every_sentence = [sentence for passage in passages for sentence in passage.sentences]
-        features[:, column : column + len(_PROPERTIES)] = sentence_properties(every_sentence, asked.words)
+        measure = asked.measure if asked.kind == "number" else None
+        features[:, column : column + len(_PROPERTIES)] = sentence_properties(every_sentence, asked.words, measure)
     return split
 
 
-def sentence_properties(sentences: Sequence[str], known: frozenset[str]) -> np.ndarray:
-    """Which of `_PROPERTIES` each sentence holds beyond the words `known` (the question's).
+def sentence_properties(sentences: Sequence[str], known: frozenset[str], measure: str | None = None) -> np.ndarray:
+    """Which of `_PROPERTIES` each sentence holds beyond the words `known` (the question's);
+    with a `measure` (`index.measures.KINDS`), the number it holds is a quantity of that kind
+    ("trente kilos" for a weight, where "quatorze familles" is no answer, nor a year).
 
     One scan of the passage per property rather than one per sentence and property (this
     runs for every candidate of every typed question): the sentences are joined by a NUL,
@@ -313,7 +324,7 @@ def sentence_properties(sentences: Sequence[str], known: frozenset[str]) -> np.n
     # Each property's pattern, with the text it reads, and the spans found otherwise.
     found: dict[str, tuple[tuple[re.Pattern[str], str] | None, list[tuple[int, int]]]] = {
         "date": ((_DATED, lowered), months),
-        "number": ((_QUANTITY, joined), []),
+        "number": ((_QUANTITY, joined), []) if measure is None else (None, quantity_spans(joined, measure)),
         "month": (None, months),
         "name": ((_INNER_NAME, joined), []),
         "person": ((_PERSON, joined), []),

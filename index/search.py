@@ -24,6 +24,7 @@ from index.candidates import (
     Ranks,
     evidence_for,
     holding_first,
+    measured_first,
     rerank,
     score_candidates,
     understood_match,
@@ -228,7 +229,9 @@ class Searcher:
         )
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
-        subject_held = required_held = True
+        subject_held = required_held = measure_held = True
+        if wants.measure is not None:  # "Combien pèse… ?": the passages stating a weight
+            ordered, measure_held = measured_first(ordered, reading.own, wants.measure, reading.follows)
         if reading.subject:  # "Combien de munitions ?": the passages that name them
             ordered, subject_held = holding_first(ordered, reading.subject)
         alone = reading.standing_alone
@@ -243,7 +246,7 @@ class Searcher:
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
         # Nothing the library holds names its subject: no passage answers it (in its topic's
         # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
-        relevant = relevant and required_held and (subject_held or bool(reading.articles))
+        relevant = relevant and required_held and measure_held and (subject_held or bool(reading.articles))
         shown = without_repeated_quotes(ordered)[:top_k]
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]

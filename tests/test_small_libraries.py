@@ -151,6 +151,41 @@ def test_a_follow_up_quotes_what_it_adds_to_its_topic_or_says_its_article_does_n
     library.close()
 
 
+WHALE = (
+    "titre: Un rorqual échoué sur la plage de Quiberon\ndate: 2025-03-14\n\n"
+    "Un rorqual commun s'est échoué jeudi sur la grande plage de Quiberon. Adulte, l'animal était déjà mort à "
+    "l'arrivée des secours, a indiqué la préfecture maritime.\n\n"
+    "Long de dix-huit mètres, il pesait une quarantaine de tonnes, selon les pompiers. Son dépeçage a duré "
+    "trois jours. La commune a payé 60 000 euros pour l'enlever et réclame l'aide de l'État."
+)
+
+
+def test_a_question_asking_for_a_weight_a_length_or_a_price_quotes_a_quantity_of_that_kind(
+    tmp_path, embedder, settings
+):
+    names = sorted(p.name for p in DATA.glob("*.txt"))
+    library = library_of(tmp_path, embedder, settings, *names)
+    library.ingest([parse_bytes(WHALE.encode(), name=None, source=None, max_bytes=100_000)])
+    for question, answer in [
+        # "Adulte, il n'a presque pas d'ennemis" holds "adulte"; the weight's sentence says "le
+        # rongeur", in words: "trente kilos".
+        ("Combien pèse un castor adulte ?", "trente kilos"),
+        ("Quel est le poids d'un castor ?", "trente kilos"),  # not "une trentaine de kilomètres"
+        ("Combien mesure la ligne B ?", "5,1 kilomètres"),  # not "30 000 voyageurs"
+        ("Combien pesait le rorqual adulte ?", "quarantaine de tonnes"),
+        ("Combien de temps a duré le dépeçage du rorqual ?", "trois jours"),
+        ("Combien la commune a-t-elle payé pour le rorqual ?", "60 000 euros"),
+    ]:
+        assert answer in (first_quote(library, question) or ""), question
+    # A price no article gives: its article's other amounts or its dates are no answer.
+    opening = library.ask("Quand ouvre la ligne B du tram de Brest ?")
+    assert not library.ask("Et le prix du ticket ?", topic=opening.topic).found
+    assert not library.ask("Quel est le salaire de la préfète d'Occitanie ?").found
+    cost = library.ask("Combien a-t-elle coûté ?", topic=opening.topic)
+    assert cost.found and "215 millions d'euros" in cost.results[0].quote
+    library.close()
+
+
 def test_a_follow_up_s_own_words_are_found_as_news_writes_them_acronyms_and_thousands(tmp_path, embedder, settings):
     text = (
         "titre: Le temps de travail en France\ndate: 2019-05-02\n\n"

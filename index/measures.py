@@ -1,0 +1,170 @@
+"""Quantities of a kind: what a question asks to measure ("Combien pèse le castor ?": a weight;
+"Quel est le prix du ticket ?": an amount of money), and where a text states such a quantity
+("peut peser jusqu'à trente kilos", "215 millions d'euros").
+
+A "combien" question asks for a number, but not any number: "quatorze familles" does not
+answer "Combien pèse-t-il ?", nor "une trentaine de kilomètres" "Quel est son poids ?". A
+quantity of the kind asked is a number, in digits or in words ("trente", "une vingtaine de"),
+with a unit of that kind after it. News writes small numbers in words, which is why they count
+here. Pure functions of the text: French surface rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The units of each kind of quantity, as written after a number (lower-cased text). Symbols and
+# one-letter abbreviations ("5 m", "30 kg", "12 €") stand after digits only: after a word they
+# would be read in ordinary text ("trois g…").
+_WORD_UNITS = {
+    "weight": r"kilos?|kilogrammes?|grammes?|milligrammes?|tonnes?|quintaux|quintal",
+    "length": r"(?:kilo|centi|milli)?mètres?|pieds|pouces|miles|milles|lieues?|années-lumière|parsecs?"
+    r"|unités astronomiques",
+    "area": r"hectares?|acres?|(?:kilo|centi)?mètres? carrés",
+    "money": r"euros?|dollars?|francs?|livres? sterling|yens?|yuans?|roubles?|centimes?|cents",
+    "duration": r"secondes?|minutes?|heures?|jours?|journées?|nuits?|semaines?|mois|ans?|années?|siècles?|décennies?"
+    r"|millénaires?",
+    "age": r"ans",
+    "speed": r"(?:kilo)?mètres? (?:à l'heure|par heure|par seconde)|nœuds|noeuds",
+    "percent": r"pour ?cent|points?|quarts?|tiers",
+    "temperature": r"degrés?",
+}
+_SIGN_UNITS = {
+    "weight": r"kg|g|mg|t",
+    "length": r"km|m|cm|mm|pc|kpc|ua|a\.l\.",
+    "area": r"km²|km2|m²|m2|ha",
+    "money": r"€|\$|£|¥|m€|md€|mds? ?€|k€|usd|eur|chf|fr|f",
+    "duration": r"h|min|s",
+    "age": r"ans",
+    "speed": r"km/h|km/s|m/s|mph",
+    "percent": r"%",
+    "temperature": r"°c|°",
+}
+KINDS = tuple(_WORD_UNITS)
+
+_NUMBER_WORDS = (
+    "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
+    "trente|quarante|cinquante|soixante|cents?|mille|demi|quelques|plusieurs"
+)
+# "une vingtaine de", "des centaines de", "quelques milliers d'".
+_ABOUT = (
+    r"(?:une |des |la |quelques )?"
+    r"(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine|millier)s?"
+    r" d(?:e |['’])"
+)
+_DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"
+_IN_WORDS = rf"(?:{_NUMBER_WORDS})(?:[- ](?:et[- ])?(?:{_NUMBER_WORDS}))*"
+# "215 millions d'", "1,5 milliard de": the scale between a number and its unit.
+_SCALE = r"(?:[ \u00a0\u202f](?:millions?|milliards?|mille))?(?: d(?:e |['’])|[ \u00a0\u202f])?"
+# News gives an amount's currency once: "215 millions d'euros, dont 40 millions apportés par
+# l'État". Millions alone are money, unless they are millions of something else.
+_MILLIONS = rf"(?:{_DIGITS}|{_IN_WORDS})[ \u00a0\u202f](?:millions?|milliards?)(?! d(?:e |['’]))"
+# A share in words: "près de la moitié", "le quart", "les deux tiers".
+_FRACTIONS = r"(?:la|une) moitié|(?:le|un|les trois) quarts?|(?:le|un|les deux) tiers"
+_ALONE = {"money": _MILLIONS, "percent": _FRACTIONS}
+
+
+def _quantity_pattern(kind: str) -> re.Pattern[str]:
+    words, signs = _WORD_UNITS[kind], _SIGN_UNITS[kind]
+    amounts = f"|{_ALONE[kind]}" if kind in _ALONE else ""
+    return re.compile(
+        rf"(?<![\w,.])(?:(?:{_DIGITS}|{_IN_WORDS}){_SCALE}(?:{words})|{_DIGITS}{_SCALE}(?:{signs})"
+        rf"|{_ABOUT}(?:{words}){amounts})(?![\w'’])"
+    )
+
+
+_QUANTITIES = {kind: _quantity_pattern(kind) for kind in KINDS}
+
+# What a question says to ask for a quantity of a kind (lower-cased, apostrophes straight). A verb
+# asks it beside "combien" ("Combien pèse…", "Ça coûte combien ?"; not "Quel risque pèse sur…"),
+# a noun when it is what the question asks about ("Quel est le poids…", "À quel prix…", "Et le
+# prix du ticket ?"; not "Quelle est la fonction de la hauteur…"). "prix" is a price when it
+# is the price *of* something, not an award ("Quel prix a-t-il reçu ?", "le prix Goncourt").
+_VERBS = (
+    ("weight", r"p[eè]s(?:e|es|ent|ait|aient|era|eront|é|ée|er)"),
+    (
+        "money",
+        r"co[uû]t(?:e|ent|ait|aient|era|eront|é|ée|és|ées|er)|pay(?:e|é|ée|és|er|ent|ait)|vaut|valent|valait"
+        r"|gagne|gagnent|gagnait|rapporte|rapportent|rapporté|dépense|dépensent|dépensé",
+    ),
+    ("length", r"mesur(?:e|ent|ait|aient|era|eront)"),
+    ("duration", r"dur(?:e|ent|ait|aient|era|eront|é)"),
+)
+_NOUNS = (
+    ("weight", r"poids"),
+    ("money", r"prix (?:de|du|des|d')|co[uû]t|tarif|montant|budget|salaire|loyer|facture"),
+    ("length", r"longueur|hauteur|distance|profondeur|largeur|altitude|épaisseur|envergure"),
+    ("area", r"superficie|surface"),
+    ("duration", r"durée"),
+    ("age", r"âge"),
+    ("speed", r"vitesse"),
+    ("temperature", r"température"),
+    ("percent", r"pourcentage|taux|proportion"),
+)
+_DETERMINER = r"(?:le |la |les |l'|son |sa |ses |leur |leurs |un |une )?"
+_ASKING_PATTERNS = tuple(
+    [(kind, re.compile(rf"\bcombien\b.*\b(?:{verbs})\b|\b(?:{verbs})\b.*\bcombien\b")) for kind, verbs in _VERBS]
+    + [
+        (
+            kind,
+            re.compile(
+                rf"\bquel(?:le)?s? (?:(?:est|sont|était|étaient|fut|sera) )?{_DETERMINER}(?:{nouns})"
+                rf"|\bà quel(?:le)? (?:{nouns})|^\s*(?:et|mais) {_DETERMINER}(?:{nouns})|\bcombien de (?:{nouns})"
+            ),
+        )
+        for kind, nouns in _NOUNS
+    ]
+    + [("money", re.compile(r"\bà quel prix\b"))]
+)
+# "Combien de kilos…", "Combien d'années…", "Combien d'euros…": the unit named.
+_COUNTED = re.compile(r"\bcombien (?:de |d')(\w+)")
+# (Not "Combien de points de vente…": a count. "ans" is a duration there.)
+_UNIT_KINDS = tuple((kind, re.compile(_WORD_UNITS[kind])) for kind in KINDS if kind not in ("age", "percent"))
+_ASKED_TIME = re.compile(r"\bcombien de temps\b")
+
+
+def asked_measure(question: str) -> str | None:
+    """The kind of quantity (one of `KINDS`) `question` asks for, or None: "Combien pèse un
+    castor ?" a weight, "Quelle est la longueur de la ligne ?" a length, "Et le prix du
+    ticket ?" money, "Combien de temps dure le trajet ?" a duration."""
+    text = question.lower().replace("’", "'")
+    if _ASKED_TIME.search(text):
+        return "duration"
+    said = next((kind for kind, pattern in _ASKING_PATTERNS if pattern.search(text)), None)
+    if said is not None:
+        return said
+    counted = _COUNTED.search(text)
+    if counted is None:
+        return None
+    return next((kind for kind, units in _UNIT_KINDS if units.fullmatch(counted.group(1))), None)
+
+
+def without_asking_words(question: str) -> str:
+    """`question` without the words that ask for a measure ("Combien pèse un castor
+    adulte ?": "un castor adulte ?"): what is left names what is measured."""
+    return _INTERROGATIVES.sub(" ", _CUES.sub(" ", question.lower().replace("’", "'")))
+
+
+def asking_words(question: str) -> str:
+    """The words of `question` that name the measure it asks for ("Quel est le salaire du
+    préfet ?": "salaire"; "Combien pèse-t-il ?": "pèse"), which a passage may use to say it
+    without a figure ("un salaire de misère")."""
+    return " ".join(_CUES.findall(question.lower().replace("’", "'")))
+
+
+_CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS)) + r")s?\b")
+_INTERROGATIVES = re.compile(r"\b(?:combien|quel|quelle|quels|quelles)\b")
+
+
+def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:
+    """Where `text` states a quantity of `kind` ("trente kilos", "5,1 km", "215 millions
+    d'euros"): offsets of each, number and unit."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: offsets would move
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return [m.span() for m in _QUANTITIES[kind].finditer(lowered)]
+
+
+def holds_quantity(text: str, kind: str) -> bool:
+    """Whether `text` states a quantity of `kind` (`quantity_spans`)."""
+    return _QUANTITIES[kind].search(text.lower()) is not None

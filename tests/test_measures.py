@@ -1,0 +1,105 @@
+"""A question asking for a weight, a length, a price or a duration is answered by a quantity of
+that kind: "trente kilos" answers "Combien pèse le castor ?", "quatorze familles" does not."""
+
+import numpy as np
+import pytest
+
+from index.measures import asked_measure, holds_quantity, quantity_spans, without_asking_words
+from index.quotes import FEATURES, asked_for, sentence_features
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Combien pèse un castor adulte ?", "weight"),
+        ("Quel est le poids d'un éléphant ?", "weight"),
+        ("Combien de tonnes de déchets la ville produit-elle ?", "weight"),
+        ("Combien mesure la tour Eiffel ?", "length"),
+        ("Quelle est la longueur du pont ?", "length"),
+        ("À quelle distance se trouve la gare ?", "length"),
+        ("Quelle est la superficie du parc ?", "area"),
+        ("Combien coûte un abonnement ?", "money"),
+        ("Et le prix du ticket ?", "money"),
+        ("À quel prix se vend le blé ?", "money"),
+        ("Quel est le salaire d'un préfet ?", "money"),
+        ("Combien d'euros la commune a-t-elle versés ?", "money"),
+        ("Combien de temps dure le trajet ?", "duration"),
+        ("Combien d'années de prison a-t-il eues ?", "duration"),
+        ("Quel âge a-t-elle ?", "age"),
+        ("Quel est le taux de chômage ?", "percent"),
+        ("Quelle température fera-t-il ?", "temperature"),
+        ("Quelle est la vitesse maximale du train ?", "speed"),
+        # No quantity of a kind: a count, an award, measures taken, a heavy sentence.
+        ("Combien de familles vivent sur la Dordogne ?", None),
+        ("Quel prix vient-il de recevoir ?", None),
+        ("Qui a remporté le prix Goncourt ?", None),
+        ("Quelles mesures le gouvernement a-t-il prises ?", None),
+        ("Qui est le président de la Commission ?", None),
+        ("Quel risque pèse sur l'agriculture ?", None),
+        ("Quelle est la fonction de la hauteur de la carapace ?", None),
+        ("Quelle est la taille de l'armée ?", None),
+        ("Combien de points de vente compte-t-il ?", None),
+    ],
+)
+def test_the_kind_of_quantity_a_question_asks_for_is_read_from_its_words(question, kind):
+    assert asked_measure(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "quantity"),
+    [
+        ("Le rongeur, qui peut peser jusqu'à trente kilos, construit ses huttes.", "weight", "trente kilos"),
+        ("Le rorqual pesait près de 40 t selon les pompiers.", "weight", "40 t"),
+        ("Un colis de 2,5 kg a été saisi.", "weight", "2,5 kg"),
+        ("Longue de 5,1 kilomètres, elle reliera la gare au plateau.", "length", "5,1 kilomètres"),
+        ("Une trentaine de kilomètres de berges.", "length", "Une trentaine de kilomètres"),
+        ("Le chantier a coûté 215 millions d'euros.", "money", "215 millions d'euros"),
+        ("Le ticket passe à 1,70 € au 1er janvier.", "money", "1,70 €"),
+        ("Il gagne quatre mille deux cents euros par mois.", "money", "quatre mille deux cents euros"),
+        ("Elle reliera la gare au plateau en seize minutes.", "duration", "seize minutes"),
+        ("Il a été condamné à sept ans de prison.", "duration", "sept ans"),
+        ("Âgée de 54 ans, elle était préfète de la Gironde.", "age", "54 ans"),
+        ("Les trottinettes ont fait 61 % des déplacements.", "percent", "61 %"),
+        ("Les deux tiers des élèves choisissent l'apprentissage.", "percent", "Les deux tiers"),
+        ("Dont 40 millions apportés par l'État.", "money", "40 millions"),
+        ("Près de la moitié de la population vit en ville.", "percent", "la moitié"),
+        ("Le territoire est habité depuis onze millénaires.", "duration", "onze millénaires"),
+    ],
+)
+def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text, kind, quantity):
+    assert [text[a:b] for a, b in quantity_spans(text, kind)] == [quantity]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Les agents ont recensé cet hiver quatorze familles, contre trois en 2019.", "weight"),
+        ("Une trentaine de kilomètres de berges ont été recolonisées.", "weight"),  # a length, not a weight
+        ("Le castor est protégé en France depuis 1968.", "duration"),  # a year
+        ("L'article 5 s'applique.", "duration"),
+        ("La moitié du coût est prise en charge par le département.", "money"),
+        ("La ville compte 2 millions d'habitants.", "money"),
+    ],
+)
+def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):
+    assert not holds_quantity(text, kind)
+
+
+def test_what_is_measured_is_what_the_question_says_beside_the_words_asking_it():
+    assert without_asking_words("Combien pèse un castor adulte ?").split() == ["un", "castor", "adulte", "?"]
+    assert without_asking_words("Et le prix du ticket ?").split() == ["et", "le", "ticket", "?"]
+
+
+def test_for_a_weight_the_number_a_sentence_holds_is_a_weight():
+    asked = asked_for("Combien pèse un castor ?")
+    assert (asked.kind, asked.measure) == ("number", "weight")
+    sentences = [
+        "Le castor a recolonisé une trentaine de kilomètres de berges.",
+        "Les agents ont recensé 14 familles.",
+        "Le rongeur peut peser jusqu'à trente kilos.",
+    ]
+    features = sentence_features(["pes", "castor"], ["castor"], asked, sentences, np.zeros(3, np.float32))
+    assert features[:, FEATURES.index("number question, sentence with number")].tolist() == [0.0, 0.0, 1.0]
+    # A question that names no kind keeps counting any number that is not a year.
+    count = sentence_features(["famill"], [], asked_for("Combien de familles ?"), sentences, np.zeros(3, np.float32))
+    assert count[:, FEATURES.index("number question, sentence with number")].tolist() == [0.0, 1.0, 0.0]
