@@ -14,7 +14,7 @@ import numpy as np
 
 from index.analysis import fold_accents, terms
 from index.measures import asking_words, holds_quantity, without_asking_words
-from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, passages_features, quote_span
+from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, describes, passages_features, quote_span
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.store import PassageRow, PassageSentences
@@ -227,6 +227,14 @@ def _names(candidate: Candidate, wanted: set[str]) -> bool:
         return True
     row = candidate.row
     return bool(wanted & set(terms(f"{row.article.title} {row.heading or ''} {row.text}")))
+
+
+def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) -> list[Candidate]:
+    """For a question asking who someone is ("Qui est-elle ?", `quotes.who_someone_is`), each
+    candidate quoting its best sentence among those saying who someone is, naming one of `names`
+    when the question gives a name (`quotes.describes`): "elle était jusqu'ici préfète de la
+    Gironde" rather than the sentence that named her, already quoted."""
+    return [_quoting_sentences(c, lambda sentence: describes(sentence, names)) for c in candidates]
 
 
 def _holds(wanted: set[str], text: str) -> bool:

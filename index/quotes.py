@@ -199,6 +199,41 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
     return False
 
 
+# "Qui est-elle ?", "Qui est Aurélie Morand ?", "Qui était ce dernier ?": who someone is, which
+# a description answers ("elle était jusqu'ici préfète de la Gironde"), not a name.
+_WHO_SOMEONE_IS = re.compile(
+    r"\s*(?i:qui\s+(?:est|était|sont|étaient|fut))"
+    r"(?:(?i:-(?:il|elle|ils|elles)|\s+(?:ce|cette|ces)\s+[\w-]+)"
+    r"|((?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:de|du|d['’]|von|van|da|di|le|la)\s*)?)+))\s*[?!.…]*\s*"
+)
+# A sentence saying who someone is: a role after "il est", "elle était (jusqu'ici)", "a été" (not
+# "elle est arrivée", "il est né"), a name in apposition ("Jens Stoltenberg, le secrétaire
+# général"), or an age, a birth, a degree ("Âgée de 54 ans", "diplômée de").
+_DESCRIPTION = re.compile(
+    r"(?i:\b(?:il|elle|ils|elles|qui)\s+(?:est|était|fut|sont|étaient|a été|avait été|sera|devient|reste|restait)\s+"
+    r"(?:(?:jusqu['’]ici|jusqu['’]alors|alors|aussi|déjà|désormais|actuellement|également|toujours|encore)\s+)*"
+    r"(?:l['’]|le |la |les |un |une |(?!(?:mort|morte|morts|mortes)\b)[a-zà-ÿ][\w-]*(?<!é)(?<!ée)(?<!és)(?<!ées)\b))"
+    r"|[A-ZÀ-ÖØ-Þ][\w-]+,\s+(?:l['’]|le |la |un |une |(?i:ancien |ancienne |ex-|futur |future ))"
+    r"|(?i:\b(?:âgée?s?|née?s?|diplômée?s?|originaire)\s+(?:de|d['’]|en|à)\b)"
+)
+
+
+def who_someone_is(question: str) -> tuple[str, ...] | None:
+    """For a question asking who someone is, the words of the name it gives ("Qui est Aurélie
+    Morand ?": Aurélie, Morand; "Qui est-elle ?": none); None for any other question."""
+    match = _WHO_SOMEONE_IS.fullmatch(question)
+    if match is None:
+        return None
+    return tuple(w for w in _WORD.findall(match.group(1) or "") if w[0].isupper())
+
+
+def describes(sentence: str, names: Collection[str] = ()) -> bool:
+    """Whether `sentence` says who someone is (`_DESCRIPTION`), naming one of `names` if given."""
+    if _DESCRIPTION.search(sentence) is None:
+        return False
+    return not names or any(name in sentence for name in names)
+
+
 def question_type(question: str) -> str | None:
     for name, pattern in _QUESTION_TYPES:
         if pattern.search(question):

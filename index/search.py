@@ -25,6 +25,7 @@ from index.candidates import (
     evidence_for,
     holding_first,
     measured_first,
+    quoting_descriptions,
     rerank,
     score_candidates,
     understood_match,
@@ -34,7 +35,7 @@ from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import asked_for, idf_weights, next_quote, quote_span
+from index.quotes import asked_for, idf_weights, next_quote, quote_span, who_someone_is
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 from index.reordering import QuestionTerms
 from index.spelling import corrections, respell, words_read_as
@@ -230,6 +231,8 @@ class Searcher:
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
         subject_held = required_held = measure_held = True
+        if (someone := who_someone_is(reading.own)) is not None:  # "Qui est-elle ?": a description
+            ordered = quoting_descriptions(ordered, someone)
         if wants.measure is not None:  # "Combien pèse… ?": the passages stating a weight
             ordered, measure_held = measured_first(ordered, reading.own, wants.measure, reading.follows)
         if reading.subject:  # "Combien de munitions ?": the passages that name them

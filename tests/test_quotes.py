@@ -21,6 +21,7 @@ from index.quotes import (
     _month_spans,
     asked_for,
     asked_noun,
+    describes,
     next_quote,
     passages_features,
     question_type,
@@ -28,6 +29,7 @@ from index.quotes import (
     same_length_lower,
     sentence_features,
     sentence_properties,
+    who_someone_is,
 )
 from index.sentences import sentence_spans
 
@@ -96,6 +98,35 @@ def test_question_types_are_read_from_the_question():
     assert question_type("Où se réunissent-ils ?") == "where"
     assert question_type("Pourquoi la grève ?") is None
     assert question_type("Comment s'appelle le préfet de région ?") == "who"
+
+
+def test_a_question_asking_who_someone_is_is_told_from_one_asking_who_holds_a_role():
+    assert who_someone_is("Qui est-elle ?") == ()
+    assert who_someone_is("Qui était ce dernier ?") == ()
+    assert who_someone_is("Qui est Aurélie Morand ?") == ("Aurélie", "Morand")
+    assert who_someone_is("Qui est Charles de Gaulle ?") == ("Charles", "Gaulle")
+    assert who_someone_is("Qui est le secrétaire général de l'OTAN ?") is None
+    assert who_someone_is("Qui dirige l'OTAN ?") is None
+    assert who_someone_is("Qui est à la tête de l'OTAN ?") is None
+
+
+def test_a_sentence_saying_who_someone_is_gives_a_role_an_apposition_an_age_or_a_birth():
+    for sentence in (
+        "Âgée de 54 ans, elle était jusqu'ici préfète de la Gironde.",
+        "Il est le secrétaire général de l'Alliance.",
+        "Il faut aller vite, insiste Jens Stoltenberg, le secrétaire général de l'OTAN.",
+        "Né en 1959 à Oslo, il a dirigé le gouvernement norvégien.",
+    ):
+        assert describes(sentence), sentence
+    for sentence in (
+        "Le Conseil des ministres a nommé mercredi Aurélie Morand à la tête de la préfecture.",
+        "Elle est arrivée mardi à Toulouse.",
+        "Il est mort en 1920.",
+    ):
+        assert not describes(sentence), sentence
+    # Asked about someone named, the description names them.
+    assert describes("Jens Stoltenberg, le secrétaire général, est arrivé.", ("Jens", "Stoltenberg"))
+    assert not describes("Elle était jusqu'ici préfète de la Gironde.", ("Jens", "Stoltenberg"))
 
 
 def test_what_the_question_itself_says_is_not_what_it_asks_for():

@@ -186,6 +186,21 @@ def test_a_question_asking_for_a_weight_a_length_or_a_price_quotes_a_quantity_of
     library.close()
 
 
+def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
+    names = sorted(p.name for p in DATA.glob("*.txt"))
+    library = library_of(tmp_path, embedder, settings, *names)
+    prefect = library.ask("Comment s'appelle le préfet de région ?")
+    assert "Aurélie Morand" in prefect.results[0].quote
+    # Not the sentence that named her again: what she was until now.
+    who = library.ask("Qui est-elle ?", topic=prefect.topic)
+    assert who.found and who.follows and "préfète de la Gironde" in who.results[0].quote
+    # A sentence that names him and says what he is stays the answer.
+    leader = library.ask("Qui dirige l'OTAN ?")
+    who = library.ask("Qui est-il ?", topic=leader.topic)
+    assert who.found and "Jens Stoltenberg, le secrétaire général" in who.results[0].quote
+    library.close()
+
+
 def test_a_follow_up_s_own_words_are_found_as_news_writes_them_acronyms_and_thousands(tmp_path, embedder, settings):
     text = (
         "titre: Le temps de travail en France\ndate: 2019-05-02\n\n"
