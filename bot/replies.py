@@ -383,18 +383,30 @@ def format_answer(
 def declined_reply(answer: Answer) -> str | None:
     """Why a declined answer quotes nothing, when more is known than that nothing answers:
     "La suite ?" at the end of the article or with no quote to read on from, a follow-up whose
-    own numbers or names its articles do not hold ("Et en 2020 ?"); None otherwise."""
+    own numbers or names its articles do not hold ("Et en 2020 ?"), or that its articles do not
+    answer; None otherwise."""
+    meant = set(answer.topic.articles) if answer.topic else set()
     if answer.unheld:
         named = " ni ".join(in_guillemets(shorten(word, SENTENCE_FIELD_CHARS)) for word in answer.unheld)
-        meant = set(answer.topic.articles) if answer.topic else set()
         if not meant:  # its topic was declined: it was searched in the whole library
             return f"Je n'ai rien trouvé sur {named} dans la bibliothèque."
-        titles = [a.title for a in answered_articles(answer) if a.id in meant]
-        where = "les articles de cette conversation"
-        if len(meant) == 1 and titles:
-            where = f"l'article {in_guillemets(shorten(titles[0], SENTENCE_FIELD_CHARS))}"
-        return f"Je n'ai rien trouvé sur {named} dans {where}. {ASK_IT_WHOLE}"
-    return {"end": END_OF_ARTICLE, "gone": READ_ON_GONE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on or "")
+        return f"Je n'ai rien trouvé sur {named} dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
+    if answer.read_on:
+        return {"end": END_OF_ARTICLE, "gone": READ_ON_GONE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on)
+    if answer.follows and meant:
+        # Read in its topic's article only ("Elle enseigne quoi ?"): "rien trouvé dans la
+        # bibliothèque" would be untrue, and would not say that asking it whole searches more.
+        return f"Je n'ai rien trouvé qui y réponde dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
+    return None
+
+
+def _searched_in(answer: Answer, meant: set[int]) -> str:
+    """The article a follow-up was read in, named by its title when one of its passages was
+    weighed, or "les articles de cette conversation" when it was read in several."""
+    if len(meant) > 1:
+        return "les articles de cette conversation"
+    titles = [a.title for a in answered_articles(answer) if a.id in meant]
+    return f"l'article {in_guillemets(shorten(titles[0], SENTENCE_FIELD_CHARS))}" if titles else "l'article cité"
 
 
 def answered_articles(answer: Answer) -> list[ArticleRow]:

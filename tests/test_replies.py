@@ -127,6 +127,24 @@ def test_a_follow_up_its_article_does_not_answer_is_told_what_the_article_lacks_
     )
 
 
+def test_a_follow_up_its_article_does_not_answer_says_it_searched_that_article_not_the_library():
+    """Asked after "Qui a fait l'étude ?", "Elle enseigne quoi ?" is read in the article of the
+    conversation only: "rien trouvé dans la bibliothèque" was untrue, and did not say that the
+    question asked whole searches more."""
+    declined = replace(answer_of(0.2, found=False), question="Elle enseigne quoi ?", follows=True)
+    in_its_article = replace(declined, topic=Topic("Qui a fait l'étude ?", (ARTICLE.id,)))
+    assert format_answer(in_its_article, sure_from=0.9, zone=UTC) == (
+        f"Je n'ai rien trouvé qui y réponde dans l'article « Titre ». {ASK_IT_WHOLE}"
+    )
+    in_two = replace(declined, topic=Topic("Qui a fait l'étude ?", (ARTICLE.id, 8)))
+    assert format_answer(in_two, sure_from=0.9, zone=UTC).startswith(
+        "Je n'ai rien trouvé qui y réponde dans les articles de cette conversation."
+    )
+    # Its topic was declined: it was searched in the whole library.
+    in_the_library = replace(declined, topic=Topic("Qui a fait l'étude ?"))
+    assert format_answer(in_the_library, sure_from=0.9, zone=UTC) == NOTHING_FOUND
+
+
 SIGNED = ArticleRow(
     3, "Le castor revient", "2024-05-14", "Marie Dupin", "https://www.example.fr/castor", None, "2026-11-25T10:00Z", 2
 )
