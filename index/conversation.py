@@ -7,10 +7,11 @@ its answer quoted first. A question that refers back is answered from that artic
 passages ranked for the question as usual: "elle" is whoever the article is about), and one
 that only makes sense with the topic's words ("Et pour l'ensemble de l'Union ?") is searched
 with them. A question refers back when it has a pronoun with no subject of its own
-("occupait-elle", "elle a dit"), a possessive or demonstrative ("sa longueur", "ce dernier"),
-or opens with "Et" or "Mais". A question that names its subject ("Quand la nouvelle préfète
-arrive-t-elle ?") or changes the subject ("Qui a gagné la finale ?") starts a new topic, and
-the impersonal "y a-t-il", "faut-il", "quel temps fera-t-il" refer to nothing.
+("occupait-elle", "elle a dit"), a possessive or demonstrative ("sa longueur", "le titre de
+son livre", "ce dernier"), or opens with "Et", "Mais" or "Dont". A question that names its
+subject ("Quand la nouvelle préfète arrive-t-elle ?") or changes the subject ("Qui a gagné la
+finale ?") starts a new topic, and the impersonal "y a-t-il", "faut-il", "quel temps
+fera-t-il" refer to nothing.
 
 A follow-up's own years, figures and names ("Et en 2020 ?", "Et Macron ?") must be in the
 passage that answers it: a passage that holds only its topic's words would quote the topic
@@ -39,7 +40,9 @@ from index.article_questions import (
 )
 from index.spelling import respell
 
-_OPENING = re.compile(r"^\s*(?:et|mais)\b", re.I)
+_OPENING = re.compile(r"^\s*(?:et|mais|dont)\b", re.I)
+# "Dont combien pour le casque ?": a relative with nothing before it to relate to, whatever follows.
+_RELATIVE_OPENING = re.compile(r"^\s*dont\b", re.I)
 # "ce projet", "cette femme": a thing named before; "cette année", "ce matin", "ces prochaines
 # semaines", "ces derniers mois" are times, and "ce que", "qu'est-ce qui", "ce dont" name nothing.
 _TIME_NOUNS = frozenset(
@@ -62,6 +65,10 @@ _BE = r"(?:est|sont|était|étaient|fut|sera|seront)\b"
 # "Qui a présenté sa démission ?", "Quel pays a augmenté son budget ?": the asked-about subject
 # owns the possessive (but not in "Qui sont ses prédateurs ?", "Quelle est sa longueur ?").
 _SUBJECT_OWNS = re.compile(rf"^\s*(?:qui|(?:quel|quelle|quels|quelles)\s+(?!{_BE})[\w-]+)\s+(?!{_BE})\w", re.I)
+# "Quel est …", "Qui sont …" with no relative after them: what follows the verb is what is asked.
+_ASKS_WHAT_IT_IS = re.compile(
+    rf"^\s*(?:quel|quelle|quels|quelles|qui)\s+{_BE}(?!.*(?:\b(?:qui|que|dont)\b|\bqu'))", re.I | re.S
+)
 # What may follow "Et" / "Mais" in a question that only makes sense with the one before it:
 # a few words and no verb ("Et pour l'ensemble de l'Union ?", "Et en 2020 ?").
 _FINITE_VERB = re.compile(r"\b(?:est|sont|était|étaient|a|ont|avait|fut|sera|seront|fait|font|peut|doit)\b", re.I)
@@ -235,6 +242,8 @@ def refers_back(question: str) -> bool:
     text = question.translate(APOSTROPHES)
     if is_bare_interrogative(text):
         return True
+    if _RELATIVE_OPENING.match(text):
+        return True
     opening = _OPENING.match(text)
     if opening is not None:
         rest = text[opening.end() :].lstrip(" ,")
@@ -306,10 +315,15 @@ def is_elliptical(text: str) -> bool:
 
 def _owner_before(before: str) -> bool:
     """Whether the words before a possessive may own it: the subject asked about, a noun
-    phrase or a name."""
+    phrase or a name. After "Quel est" or "Qui est", the noun phrase is what is asked, not an
+    owner ("Quel est le titre de son livre ?"), unless a relative gives it a verb ("Quel est
+    le pays qui a augmenté son budget ?"): only a name may own it there."""
     if _SUBJECT_OWNS.match(before):
         return True
-    return _names_something(_TOKEN.findall(before)[1:])
+    words = _TOKEN.findall(before)[1:]
+    if _ASKS_WHAT_IT_IS.match(before):
+        return any(w[:1].isupper() for w in words)
+    return _names_something(words)
 
 
 def _names_subject(before_verb: str) -> bool:

@@ -20,6 +20,8 @@ REFERS_BACK = [
     "Qui l'a nommée ?",
     "Quelle est sa longueur ?",  # a possessive nothing in the question owns
     "À combien s'élève sa dette publique ?",
+    "Quel est le titre de son livre ?",  # after "Quel est", the noun before is what is asked, not an owner
+    "Quel est le nom de sa femme ?",
     "Qui sont ses prédateurs ?",
     "Que pense ce dernier de la réforme ?",  # demonstratives
     "À qui doit-elle payer cette somme ?",
@@ -28,6 +30,8 @@ REFERS_BACK = [
     "Et pour l'ensemble de l'Union ?",  # elliptical
     "Et en 2020 ?",
     "Mais pourquoi ?",
+    "Dont combien pour le casque ?",  # a relative with nothing to relate to in its message
+    "Dont combien ont été verbalisés ?",
     "Et elle, quel âge a-t-elle ?",
     "Et les 1,5 %, c'était quand ?",  # "Et", a few words that point back and ask at their end
     "Et le nouveau pass, ça coûte combien ?",
@@ -45,6 +49,7 @@ STANDS_ALONE = [
     "Les avions de chasse sont-ils la priorité de l'OTAN pour l'Ukraine ?",
     "Qui a présenté sa démission ?",  # the asked-about subject owns the possessive
     "Quel pays a augmenté son budget militaire ?",
+    "Quel est le pays qui a augmenté son budget ?",  # a relative gives the noun its verb
     "Pourquoi le maire a-t-il changé son plan ?",
     "Quel temps fera-t-il à Brest demain ?",  # impersonal
     "Y a-t-il des castors en Dordogne ?",
@@ -223,3 +228,11 @@ def test_the_numbers_a_follow_up_must_find_are_years_and_figures_not_small_count
     assert read("Elle a dirigé quoi pendant 2 ans ?", topic).required == ()  # "pendant deux ans"
     assert read("Et les 1 456 heures ?", topic).required == ("1456",)
     assert read("Et en 2019 ?", topic).required == ("2019",)
+
+
+def test_a_question_opening_with_dont_is_searched_with_its_topic_s_words():
+    """A relative with nothing before it ("Dont combien pour le casque ?") counts among what the
+    question before asked about."""
+    topic = Topic("Combien de contraventions ont été données aux usagers des trottinettes ?", (2,))
+    reading = read("Dont combien pour le casque ?", topic)
+    assert reading.search == f"{topic.question} Dont combien pour le casque ?" and reading.articles == (2,)
