@@ -159,14 +159,17 @@ _SUBJECT = re.compile(
 )
 
 
-def asks_for_detail(question: str) -> DetailAsked | None:
+def asks_for_detail(question: str, *, pronoun_means_article: bool = False) -> DetailAsked | None:
     """Which detail of its article `question` asks for: its date ("De quand date l'article
     ?", "Quand a été publié l'article ?"), author ("Qui a écrit l'article ?"), source ("Tu as
     le lien ?", "Quelles sont tes sources ?") or title, naming nothing else or only the
     article's subject ("Qui a écrit l'article sur le castor ?"); None for any other question
-    ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?")."""
+    ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?").
+    `pronoun_means_article`: the conversation names no other written work, so that a pronoun
+    with a verb of writing means the article, as "ça" does ("Qui l'a écrit ?", "Quand est-il
+    paru ?")."""
     plain = question.translate(APOSTROPHES)
-    detail = _detail_of(plain)
+    detail = _detail_of(plain, pronoun_means_article)
     if detail is not None:
         return DetailAsked(detail)
     about = _SUBJECT.search(plain)
@@ -175,14 +178,39 @@ def asks_for_detail(question: str) -> DetailAsked | None:
     return None
 
 
-def _detail_of(question: str) -> Detail | None:
+# What may stand for the article written ("Qui l'a écrit ?", "Quand est-il paru ?") when the
+# conversation names no other written work (`names_a_work`).
+_IT = frozenset("l' le il".split())
+_PRONOUNS = frozenset("l' le la il elle ils elles".split())
+# Written works a conversation may be about besides its article: after "Qui a écrit ce roman
+# ?", "Quand est-il paru ?" asks of the novel.
+_WORKS = frozenset(
+    "livre livres roman romans ouvrage ouvrages essai essais recueil bd album étude études rapport rapports "
+    "lettre lettres tribune tribunes thèse thèses texte textes loi lois décret projet pétition tract tracts "
+    "tweet tweets message messages post communiqué courrier livre-blanc enquête enquêtes sondage revue revues "
+    "journal film films chanson pièce poème œuvre".split()
+)
+
+
+def names_a_work(question: str) -> bool:
+    """Whether `question` names a written work other than the article (`_WORKS`), or asks of
+    something written that it does not say is the article ("Qui a écrit Au soleil couchant ?")."""
+    words = {w.casefold() for w in _WORDS.findall(question.translate(APOSTROPHES))}
+    return bool(words & _WORKS) or bool(words & _WRITTEN and not words & _NAMES_ARTICLE)
+
+
+def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | None:
     """The detail `question` asks for when it is made only of words `_KNOWN` holds and names
     the article (or can only mean it)."""
     words = [w.casefold() for w in _WORDS.findall(question)]
     if not words or any(w not in _KNOWN for w in words):
         return None
     written = any(w in _WRITTEN for w in words)
-    named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (written and _THAT.intersection(words))
+    # The pronoun alone: in "Quand l'a-t-il écrit ?" someone ("il") wrote something ("l'").
+    it = pronoun_means_article and len(_PRONOUNS.intersection(words)) == 1 and bool(_IT.intersection(words))
+    named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (
+        written and (it or bool(_THAT.intersection(words)))
+    )
     # "Source ?" alone, or asked of the bot ("Tu as la source ?"): the answer's.
     named = named or words in _ALONE or bool(_TO_THE_BOT.intersection(words) and {"source", "sources"} & set(words))
     if not named:

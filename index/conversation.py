@@ -37,6 +37,7 @@ from index.article_questions import (
     asks_to_read_on,
     asks_what_it_is_about,
     asks_whats_new,
+    names_a_work,
 )
 from index.spelling import respell
 
@@ -211,7 +212,10 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         return Reading(question, news.subject) if news.subject else Reading(question, question, latest=True)
     if asks_to_read_on(question):  # "La suite ?": where the conversation's last quote ends
         return Reading(question, question, topic.articles if topic else (), topic, read_on=True)
-    asked = asks_for_detail(question)
+    # "Qui l'a écrit ?": the article's author, unless the conversation is about another written
+    # work ("Qui a écrit ce roman ?"), which the pronoun would stand for.
+    of_article = topic is not None and bool(topic.articles) and not names_a_work(topic.question)
+    asked = asks_for_detail(question, pronoun_means_article=of_article)
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail, by_subject=True)
     if asked is not None or asks_what_it_is_about(question):  # the topic's article, if there is one

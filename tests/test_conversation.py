@@ -236,3 +236,30 @@ def test_a_question_opening_with_dont_is_searched_with_its_topic_s_words():
     topic = Topic("Combien de contraventions ont été données aux usagers des trottinettes ?", (2,))
     reading = read("Dont combien pour le casque ?", topic)
     assert reading.search == f"{topic.question} Dont combien pour le casque ?" and reading.articles == (2,)
+
+
+@pytest.mark.parametrize(("question", "detail"), [("Qui l'a écrit ?", "author"), ("Quand est-il paru ?", "date")])
+def test_a_pronoun_with_a_verb_of_writing_asks_the_detail_of_the_conversation_s_article(question, detail):
+    """After "De quoi parle l'article sur Montréal ?", "Qui l'a écrit ?" asks for its author:
+    searched in the article, its words found nothing."""
+    topic = Topic("De quoi parle l'article sur Montréal ?", (2,))
+    reading = read(question, topic)
+    assert (reading.detail, reading.articles, reading.follows) == (detail, (2,), True)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "Qui a écrit Au soleil couchant ?",  # something written, not said to be the article
+        "Que dit la lettre des chercheurs ?",  # a written work named
+        "Quel est le titre de son livre ?",
+    ],
+)
+def test_a_pronoun_with_a_verb_of_writing_stands_for_the_work_the_conversation_names(before):
+    reading = read("Qui l'a écrit ?", Topic(before, (2,)))
+    assert reading.detail is None and reading.follows
+
+
+def test_a_pronoun_with_a_verb_of_writing_asks_no_detail_without_a_conversation_or_with_someone_writing():
+    assert read("Qui l'a écrit ?").detail is None
+    assert read("Quand l'a-t-il écrit ?", Topic("Qui est Paul Valadier ?", (1,))).detail is None

@@ -244,6 +244,10 @@ def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each
     assert summary.results[0].quote_start == 0
     dated = library.ask("De quand date cet article ?", topic=first.topic)
     assert dated.detail == "date" and [r.article.id for r in dated.results] == [first.results[0].article.id]
+    # "Qui l'a écrit ?" after it: the pronoun stands for the article, as "ça" would.
+    castor = library.ask("De quoi parle l'article sur le castor ?")
+    written_by = library.ask("Qui l'a écrit ?", topic=castor.topic)
+    assert written_by.detail == "author" and {r.article.author for r in written_by.results} == {"Claire Vidal"}
     # Without one, in a library too large for the question to say which: the latest articles,
     # and a question on a detail is told to say which article first (searching would not say).
     latest = library.ask("De quoi parle l'article ?").results
