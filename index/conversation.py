@@ -227,13 +227,23 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     required = added_specifics(question, topic.question)
     subject = asked_subject(question)
     elliptical = _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question)
-    if elliptical or not terms(question) or not topic.articles:
+    if elliptical or not _own_terms(question) or not topic.articles:
         # Elliptical ("Et pour l'Union ?", "Quand ?"), with no word of its own to search ("Qui
-        # est-elle ?": its own words would find "…, a-t-elle déclaré"), or with no article to
-        # read it in: the topic's words.
+        # est-elle ?": its own words would find "…, a-t-elle déclaré"; "Comment s'appelle-t-il
+        # ?", "appelle"), or with no article to read it in: the topic's words.
         search = _with_topic(topic, question)
         return Reading(question, search, topic.articles, topic, required=required, subject=subject)
     return Reading(question, question, topic.articles, topic, required=required)
+
+
+# Words that ask for a name ("Comment s'appelle-t-il ?", "Quel est son nom ?"): the passage
+# that answers names the one the topic is about, and seldom says "appelle" or "nom".
+_NAMING_TERMS = frozenset(terms("appelle appellent appelait appelaient nomme nomment nommait nom noms prénom prénoms"))
+
+
+def _own_terms(question: str) -> list[str]:
+    """The terms of `question` that say what it is about, beyond asking for a name."""
+    return [term for term in terms(question) if term not in _NAMING_TERMS]
 
 
 def _with_topic(topic: Topic, question: str) -> str:

@@ -117,6 +117,14 @@ def test_a_follow_up_with_no_word_of_its_own_to_search_is_searched_with_its_topi
     assert reading == Reading(question, f"Qui est Aurélie Morand ? {question}", (2,), topic)
 
 
+@pytest.mark.parametrize("question", ["Comment s'appelle-t-il ?", "Quel est son nom ?", "Comment se nomme-t-elle ?"])
+def test_a_follow_up_that_only_asks_for_a_name_is_searched_with_its_topic_s_words(question):
+    """Searched alone, "Comment s'appelle-t-il ?" found what "appelle" and "nom" find, not the
+    passage that names the gardener the topic is about."""
+    topic = Topic("Combien Monsanto a-t-il dû payer au jardinier ?", (3,))
+    assert read(question, topic) == Reading(question, f"{topic.question} {question}", (3,), topic)
+
+
 def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():
     reading = read("Quelle est sa longueur ?", Topic("Quand ouvre la ligne B ?"))
     assert reading.search == "Quand ouvre la ligne B ? Quelle est sa longueur ?" and reading.articles == ()
