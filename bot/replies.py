@@ -12,6 +12,7 @@ from urllib.parse import quote as quote_url
 from urllib.parse import urlsplit
 
 from bot.native_libraries import Computing
+from bot.small_talk import reads_as_english
 from index.article_questions import Detail
 from index.cleaning import ENTRY_TIME
 from index.library import Answer, LibraryStats, Result
@@ -56,6 +57,11 @@ WHICH_ARTICLE = (
 NOTHING_TO_READ_ON = (
     "Je ne sais pas quelle lecture poursuivre : posez d'abord une question, puis demandez « La suite ? » "
     "pour lire ce que l'article dit après la citation."
+)
+# A question in English that found nothing (`bot.small_talk.reads_as_english`).
+IN_ENGLISH = (
+    "Je n'ai rien trouvé : je ne comprends que les questions en français, la langue des articles. "
+    "Posez-la en français. (I only understand questions in French.)"
 )
 # After a follow-up whose own words its article does not hold ("Et en 2020 ?").
 ASK_IT_WHOLE = "Posez la question en entier pour chercher dans toute la bibliothèque."
@@ -393,6 +399,8 @@ def declined_reply(answer: Answer) -> str | None:
         return f"Je n'ai rien trouvé sur {named} dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
     if answer.read_on:
         return {"end": END_OF_ARTICLE, "gone": READ_ON_GONE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on)
+    if reads_as_english(answer.question):
+        return IN_ENGLISH
     if answer.follows and meant:
         # Read in its topic's article only ("Elle enseigne quoi ?"): "rien trouvé dans la
         # bibliothèque" would be untrue, and would not say that asking it whole searches more.

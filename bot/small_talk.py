@@ -147,3 +147,22 @@ def plain_words(message: str) -> str:
     decomposed = unicodedata.normalize("NFKD", message.casefold())
     letters = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.findall(r"[^\W_]+", letters))
+
+
+# Words English questions are made of and French ones never are (not "a", "on", "in", "est").
+_ENGLISH = frozenset(
+    "what who whom whose when where why how which is are was were does did do the of for about with "
+    "did has have will would can could should this that these those there their it its".split()
+)
+_FRENCH = frozenset(
+    "le la les l un une des du de d est sont qui que qu quoi quel quelle quels quelles ou quand comment "
+    "pourquoi combien et en au aux pour avec sur dans il elle ils elles ce c".split()
+)
+
+
+def reads_as_english(message: str) -> bool:
+    """Whether `message` is a question in English ("Who scored for Lorient?"): two of its words
+    at least are English ones French never uses, and none is French. Searched in French
+    articles, it finds nothing; its writer is told why, in both languages."""
+    words = plain_words(message).split()
+    return sum(w in _ENGLISH for w in words) >= 2 and not any(w in _FRENCH for w in words)

@@ -10,6 +10,7 @@ from bot.replies import (
     ASK_IT_WHOLE,
     EMPTY_LIBRARY,
     EMPTY_LIBRARY_COMMAND_LINE,
+    IN_ENGLISH,
     NOTHING_FOUND,
     NOTHING_FOUND_COMMAND_LINE,
     UNSURE,
@@ -285,3 +286,13 @@ def test_a_date_is_written_in_french_and_one_that_is_no_date_as_recorded(iso, sa
 def test_an_article_s_detail_agrees_with_article_whatever_its_title_s_gender():
     feminine = replace(ARTICLE, title="La guerre des castors", author="Marie Dupin")
     assert detail_sentence(feminine, "author", zone=UTC) == "L'article « La guerre des castors » est signé Marie Dupin."
+
+
+def test_a_question_in_english_that_found_nothing_is_told_to_ask_in_french():
+    """Searched in French articles, "What is the growth forecast for Germany?" found nothing,
+    and "Reformulez" did not say why."""
+    declined = Answer("What is the growth forecast for Germany?", False)
+    assert format_answer(declined, sure_from=0.9, zone=UTC) == IN_ENGLISH
+    assert "(I only understand questions in French.)" in IN_ENGLISH
+    french = Answer("Quelle croissance pour l'Allemagne ?", False)
+    assert format_answer(french, sure_from=0.9, zone=UTC) == NOTHING_FOUND

@@ -3,7 +3,7 @@ as such; anything that asks the library something is a question, greeting or not
 
 import pytest
 
-from bot.small_talk import REPLIES, small_talk
+from bot.small_talk import REPLIES, reads_as_english, small_talk
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,19 @@ def test_a_message_that_asks_something_is_not_small_talk(message):
 def test_every_kind_but_help_has_its_own_reply_and_help_is_the_interfaces_own():
     assert set(REPLIES) == {"greeting", "thanks", "agreement", "farewell", "doubt"}
     assert all(reply and "rien trouvé" not in reply for reply in REPLIES.values())
+
+
+@pytest.mark.parametrize(
+    ("message", "english"),
+    [
+        ("What is the growth forecast for Germany?", True),
+        ("Who scored for Lorient?", True),
+        ("How many trips were made?", True),
+        ("Quel est le score du match ?", False),
+        ("The Voice : qui a gagné ?", False),  # an English name in a French question
+        ("Qui figure dans le Who's Who ?", False),
+        ("OK", False),
+    ],
+)
+def test_a_question_in_english_is_recognised_by_its_words(message, english):
+    assert reads_as_english(message) is english
