@@ -86,8 +86,19 @@ class PollReport:
 
 
 class FeedFollower:
-    def __init__(self, library: Library, state: BotState, settings: Settings, fetcher: Fetcher = fetch) -> None:
+    def __init__(
+        self,
+        library: Library,
+        state: BotState,
+        settings: Settings,
+        fetcher: Fetcher = fetch,
+        checkpoint: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`checkpoint` is called between the steps of a poll (before each entry's page, as
+        its articles are embedded) and raises to give the poll up there: the bot stopping.
+        Entries not stored are left for the next poll, not counted as failures."""
         self.library, self.state, self.settings, self._fetch = library, state, settings, fetcher
+        self._checkpoint = checkpoint
 
     def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
         """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`)."""
@@ -202,6 +213,9 @@ class FeedFollower:
             said = f"les articles n'ont pas pu être enregistrés ({type(exc).__name__})"
             updated = self.state.feed_polled(feed_id, error=said) or feed
             return PollReport(updated, error=said)
+        except BaseException:  # given up (the bot stopping): its entries wait for the next poll
+            self.state.release_poll(feed_id)
+            raise
         # Entries left for later polls: the next request must not be answered "not modified".
         complete = len(entries) == len(waiting)
         updated = self.state.feed_polled(
@@ -218,6 +232,7 @@ class FeedFollower:
         given_up: list[tuple[str, str]] = []
         deleted = self._deleted([e.link for e in entries])
         for entry in entries:
+            self._checkpoint()
             if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
                 self.state.entry_done(feed_id, entry.key, None)
                 continue
@@ -269,7 +284,8 @@ class FeedFollower:
         if not documents:
             return []
         try:
-            return list(zip((e for e, _ in documents), self.library.ingest([d for _, d in documents]), strict=True))
+            stored = self.library.ingest([d for _, d in documents], lambda done, total: self._checkpoint())
+            return list(zip((e for e, _ in documents), stored, strict=True))
         except Exception as exc:
             if _storage_failure(exc):  # not this article's fault: the poll fails, nothing is given up
                 raise

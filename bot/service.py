@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -32,6 +33,36 @@ class IngestOutcome:
     status: Status
     article: ArticleRow | None = None
     error: str | None = None
+
+
+class Abandoned(BaseException):
+    """Long work given up because the process is stopping. A BaseException, as
+    KeyboardInterrupt is: the handlers that count a feed entry's or a poll's failure let it
+    through. What the work had not committed is not stored (an article is one transaction)."""
+
+
+@dataclass
+class StopRequest:
+    """Set once a stopping process gives up its long work (`abandon`); the work checks it
+    between its steps (`check`, or the progress callbacks of `checked`) and ends there."""
+
+    abandoned: threading.Event = field(default_factory=threading.Event)
+
+    def abandon(self) -> None:
+        self.abandoned.set()
+
+    def check(self) -> None:
+        if self.abandoned.is_set():
+            raise Abandoned
+
+    def checked(self, progress: Progress) -> Progress:
+        """`progress`, called only while the work goes on: it raises `Abandoned` once it is given up."""
+
+        def reporting(done: int, total: int) -> None:
+            self.check()
+            progress(done, total)
+
+        return reporting
 
 
 def load_settings_embedder(settings: Settings, progress: Progress | None = None) -> Embedder:

@@ -383,6 +383,12 @@ class BotState:
             )[0][0]
         return taken == 1
 
+    def release_poll(self, feed_id: int) -> None:
+        """A poll given up (the process stopping): the feed's next job, in any process, takes it
+        at once rather than a claim's interval later."""
+        with self._transaction() as run:
+            run("UPDATE feeds SET claimed = NULL WHERE id = ?", (feed_id,))
+
     def feed_polled(
         self,
         feed_id: int,

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
 from bot.replies import articles_matching
-from bot.service import delete_article
+from bot.service import Abandoned, delete_article
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
@@ -182,7 +182,8 @@ async def cmd_reindex(update: Update, context: Context) -> None:
         await reply(update.effective_message, msg.REINDEX_RUNNING)
         return
     status = await reply(update.effective_message, msg.REINDEX_STARTED)
-    service.reindexing = asyncio.create_task(reindex(service, status))
+    # Through the application: a stopping bot waits for it (or gives it up) before it exits.
+    service.reindexing = context.application.create_task(reindex(service, status))
 
 
 async def reindex(service: BotService, status: Message) -> None:
@@ -190,7 +191,10 @@ async def reindex(service: BotService, status: Message) -> None:
     and ingests go on meanwhile (the rebuild takes in what they change)."""
     progress = StatusProgress(status, msg.reindex_progress_html, asyncio.get_running_loop())
     try:
-        report = await service.run_long(service.library.reindex, progress)
+        report = await service.run_long(service.library.reindex, service.stop.checked(progress))
+    except Abandoned:
+        await progress.show(msg.REINDEX_ABANDONED)
+        return
     except LibraryError as exc:
         await progress.show(msg.reindex_error_html(str(exc)))
         return

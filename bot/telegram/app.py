@@ -62,6 +62,10 @@ ADMIN_COMMANDS = [
 COMMAND_MENU_RETRIES = (5, 30, 120, 600, 3600)
 # How often answers older than ANSWERS_KEPT_DAYS are forgotten.
 FORGET_EVERY_SECONDS = 3600
+# Seconds the work under way when the bot is told to stop (an ingest, a reindex, a feed's poll)
+# has to finish before it is given up: within the 10 s `docker stop` waits before it kills,
+# with time left to tell its users and to exit.
+STOP_GRACE_SECONDS = 5.0
 
 
 async def forget_old_answers(context: Context) -> None:
@@ -71,11 +75,46 @@ async def forget_old_answers(context: Context) -> None:
 
 
 async def start_up(application: Application) -> None:
-    """Once the bot knows itself: the command menu, the feed jobs, the answers' retention."""
+    """Once the bot knows itself: how it stops, the command menu, the feed jobs, the answers' retention."""
+    stop_gracefully(application)
     await register_commands(application)
     await follow.schedule_feeds(application)
     application.job_queue.run_repeating(follow.sync_feeds, follow.SYNC_EVERY_SECONDS, name="sync-feeds")
     application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
+
+
+def stop_gracefully(application: Application) -> None:
+    """SIGINT and SIGTERM stop the bot as python-telegram-bot's own handler does (no update is
+    taken any more; those under way and the work they started are awaited), but work still
+    going `STOP_GRACE_SECONDS` later, or at a second signal, is given up (`StopRequest`) and
+    its users told: the process ends within seconds. Under PTB's handler an ingest held the
+    exit for as long as it took (`docker stop` killed it, its user left with a progress
+    line), and a second Ctrl-C closed the event loop under the work, told to no one."""
+    loop = asyncio.get_running_loop()
+    stop = application.bot_data["service"].stop
+    stopping = False
+
+    def on_signal(signum: int) -> None:
+        nonlocal stopping
+        name = signal.Signals(signum).name
+        if stopping:
+            log.warning("%s again: the work under way is given up now", name)
+            stop.abandon()
+            return
+        stopping = True
+        log.warning(
+            "%s: stopping; work under way has %s s to finish (a second signal gives it up now)",
+            name,
+            STOP_GRACE_SECONDS,
+        )
+        loop.call_later(STOP_GRACE_SECONDS, stop.abandon)
+        raise SystemExit  # as PTB's own handler does: `run_polling` and `run_webhook` stop
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, on_signal, signum)
+        except NotImplementedError:  # an event loop without signals (Windows): PTB's way stays
+            return
 
 
 async def shut_down(application: Application) -> None:

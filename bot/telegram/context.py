@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.feeds import FeedFollower
+from bot.service import StopRequest
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram.inline_typing import InlineTyping
@@ -33,6 +34,8 @@ class BotService:
     library: Library
     state: BotState
     follower: FeedFollower
+    # Given up when the process stops and its work under way does not end in time (`app.stop_gracefully`).
+    stop: StopRequest = field(default_factory=StopRequest)
     reindexing: asyncio.Task | None = field(default=None)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
     # Threads of their own for work that takes seconds to minutes (downloading, embedding,
@@ -49,7 +52,8 @@ class BotService:
 
     @classmethod
     def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:
-        return cls(settings, library, state, FeedFollower(library, state, settings))
+        stop = StopRequest()
+        return cls(settings, library, state, FeedFollower(library, state, settings, checkpoint=stop.check), stop)
 
     def may_ask(self, user_id: int) -> bool:
         """The per-user limit on questions, counted over every process sharing the state."""

@@ -23,6 +23,7 @@ UNFOLLOW_USAGE = (
 )
 FOLLOW_STARTED = "⏳ Lecture du flux…"
 FIRST_POLL = "⏳ Flux trouvé : ajout de ses articles…"
+FIRST_POLL_ABANDONED = "✅ Flux suivi. Le bot redémarre : ses articles seront ajoutés dès son retour."
 NOTHING_FOLLOWED = (
     "Je ne suis encore aucun flux ni aucune chaîne : ajoutez-en avec <code>/follow URL</code> "
     "ou <code>/follow @chaine</code>."

@@ -17,7 +17,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.chat_input import shared_link
 from bot.feeds import PollReport, poll_due, poll_minutes
-from bot.service import ingest_documents
+from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
@@ -57,7 +57,11 @@ async def cmd_follow(update: Update, context: Context) -> None:
         await edit(status, fmsg.already_followed_html(feed))
         return
     await edit(status, fmsg.FIRST_POLL)
-    report = await service.run_feed(service.follower.poll, feed.id)
+    try:
+        report = await service.run_feed(service.follower.poll, feed.id)
+    except Abandoned:
+        await edit(status, fmsg.FIRST_POLL_ABANDONED)
+        return
     await schedule_feeds(context.application)
     await edit(status, fmsg.followed_html(report or PollReport(feed)))
 
@@ -175,7 +179,11 @@ async def poll_feed(context: Context) -> None:
         return  # failing for a while: polled less often until it works again
     if not await asyncio.to_thread(service.state.claim_poll, feed_id, every):
         return  # another process of the bot (a replica) polls it this time
-    report = await service.run_feed(service.follower.poll, feed_id)
+    try:
+        report = await service.run_feed(service.follower.poll, feed_id)
+    except Abandoned:
+        log.info("feed %s: poll given up as the bot stops; its new entries wait for the next one", feed_id)
+        return
     if report is None:
         context.job.schedule_removal()
         return

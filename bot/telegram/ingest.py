@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 
 from bot.chat_input import shared_link
 from bot.permissions import may_ingest
-from bot.service import ingest_documents
+from bot.service import Abandoned, ingest_documents
 from bot.settings import Settings
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -200,7 +200,11 @@ async def ingest_message(message: Message, context: Context) -> None:
             document = await service.run_long(load)
             await say(msg.INDEXING)
             labelled = [(label, document)]
-            outcome = (await service.run_long(ingest_documents, service.library, labelled, progress))[0]
+            checked = service.stop.checked(progress)
+            outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
+    except Abandoned:
+        await say(msg.INGEST_ABANDONED)
+        return
     except InputError as exc:
         named = message.media_group_id and message.document and message.document.file_name
         await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))

@@ -147,6 +147,12 @@ INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a 
 REINDEX_STARTED = "🔄 Reconstruction de la bibliothèque : préparation…"
 REINDEX_RUNNING = "La bibliothèque est déjà en cours de reconstruction."
 REINDEX_FAILED = "La reconstruction a échoué ; la bibliothèque reste telle qu'elle était."
+# Work under way when the bot is stopped (a restart, an update) and that could not finish in time.
+INGEST_ABANDONED = "⚠️ Le bot redémarre : cet article n'a pas été ajouté. Renvoyez-le dans une minute."
+REINDEX_ABANDONED = (
+    "⚠️ Le bot redémarre : reconstruction interrompue, la bibliothèque reste telle qu'elle était. "
+    "Relancez /reindex dans une minute."
+)
 
 
 def mention_usage_html(bot_username: str) -> str:

@@ -1,0 +1,112 @@
+"""The bot's life as an operator sees it: `python -m bot serve` stopped by a signal (a restart,
+`docker stop`, Ctrl-C) while it works, and started again on the same data."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from bot.telegram import feed_messages as fmsg
+from bot.telegram import messages as msg
+from bot.telegram.app import STOP_GRACE_SECONDS
+from tests.conftest import SAMPLE
+from tests.fake_telegram import FakeTelegram
+from tests.feed_fixtures import STORIES, Story, rss
+from tests.http_fixtures import FeedSite
+from tests.test_telegram_bot import ADMIN, TOKEN, ask, running_bot
+
+pytestmark = pytest.mark.slow
+
+# An article whose embedding takes far longer than the grace a stopping bot gives its work
+# (some 40 s on a 2-core machine): 150 paragraphs of the sample, each made its own.
+LONG_ARTICLE = "\n\n".join(
+    f"{SAMPLE.read_text(encoding='utf-8')} Paragraphe {i} : la réunion reprendra demain." for i in range(150)
+)
+ROOMY = {"INGEST_MAX_BYTES": "5000000"}
+
+
+def stopped(process: subprocess.Popen, *signals: signal.Signals) -> float:
+    """Send `signals` half a second apart; the seconds until the process has exited (bounded:
+    the test fails if it has not within a minute)."""
+    started = time.monotonic()
+    for sent in signals:
+        process.send_signal(sent)
+        time.sleep(0.5)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the bot did not exit within a minute of being told to stop")
+    return time.monotonic() - started
+
+
+def articles_in_library(telegram: FakeTelegram) -> str:
+    return ask(telegram, ADMIN, ADMIN, "/stats", "Bibliothèque").split("Articles : ")[1].split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("signals", "within"),
+    [((signal.SIGTERM,), STOP_GRACE_SECONDS + 5), ((signal.SIGINT, signal.SIGINT), 5)],
+    ids=["SIGTERM", "Ctrl-C twice"],
+)
+def test_a_bot_stopped_during_a_long_ingest_exits_within_seconds_and_its_user_is_told(
+    tmp_path, model_cache, signals, within
+):
+    with FakeTelegram(TOKEN) as telegram:
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, log_path):
+            after = telegram.last_id()
+            document = telegram.add_file("compte-rendu.txt", LONG_ARTICLE.encode())
+            telegram.user_message(ADMIN, ADMIN, caption="/ingest", document=document)
+            telegram.wait_for_text(ADMIN, "phrases", after=after)  # its passages being embedded
+            took = stopped(process, *signals)
+            assert process.returncode == 0
+            assert took < within  # `docker stop` kills after 10 s: the work was given up before
+            assert telegram.texts(ADMIN, after) == [msg.INGEST_ABANDONED]  # told, not left at "⏳ 12 %"
+            stopping = log_path.read_text().split("stopping;")[-1]
+            assert "Traceback" not in stopping and "destroyed but it is pending" not in stopping
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY):  # started again: nothing half-added
+            assert articles_in_library(telegram) == "0"
+
+
+def test_a_reindex_under_way_when_the_bot_stops_ends_with_a_word_to_the_admin(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as telegram:
+        with running_bot(telegram, tmp_path, model_cache) as (process, _):
+            ask(telegram, ADMIN, ADMIN, "/ingest OTAN : réunion\n" + SAMPLE.read_text(encoding="utf-8"), "Ajouté")
+            after = telegram.last_id()
+            telegram.user_message(ADMIN, ADMIN, "/reindex")
+            telegram.wait_for_text(ADMIN, "Reconstruction de la bibliothèque", after=after)
+            stopped(process, signal.SIGTERM)
+            # Done within the grace, or given up: never left at "préparation…" (the loop closed under it).
+            assert telegram.texts(ADMIN, after)[-1] in (
+                "✅ Bibliothèque reconstruite : 1 article, 4 passages.",
+                msg.REINDEX_ABANDONED,
+            )
+        with running_bot(telegram, tmp_path, model_cache):
+            assert articles_in_library(telegram) == "1"
+
+
+def test_a_feed_being_polled_when_the_bot_stops_is_polled_again_after_the_restart(tmp_path, model_cache):
+    story = Story(
+        "conseil-municipal",
+        "Le conseil municipal adopte son budget",
+        STORIES[0].published,
+        tuple(LONG_ARTICLE.split("\n\n")[:40]),
+        "Le budget est adopté.",
+    )
+    with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
+        site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
+        site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
+            after = telegram.last_id()
+            telegram.user_message(ADMIN, ADMIN, f"/follow {site.origin}/rss.xml")
+            telegram.wait_for_text(ADMIN, "ajout de ses articles", after=after)
+            assert stopped(process, signal.SIGINT, signal.SIGINT) < 5
+            assert telegram.texts(ADMIN, after) == [fmsg.FIRST_POLL_ABANDONED]
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY):
+            # The feed is followed still, and its next poll adds the article the stop gave up.
+            deadline = time.monotonic() + 180
+            while articles_in_library(telegram) != "1":  # bounded by the deadline
+                assert time.monotonic() < deadline, "the feed's article was never added"
+                time.sleep(2)
