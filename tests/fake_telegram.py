@@ -35,6 +35,10 @@ REACTIONS = frozenset(
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
+class Conflict(ValueError):
+    """What Telegram answers a request that another one made pointless (HTTP 409)."""
+
+
 @dataclass
 class Call:
     method: str
@@ -50,6 +54,8 @@ class FakeTelegram(LoopbackServer):
         self.refused: list[tuple[Call, str]] = []  # what Telegram would have rejected, and why
         self.updates: list[dict] = []
         self._confirmed = 0  # updates before this id were confirmed by an offset
+        self._polls = 0  # getUpdates requests so far: the newest one alone may wait for updates
+        self.conflicts = 0  # getUpdates requests ended by another one (409)
         self.files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self.messages: dict[tuple[int, int], dict] = {}  # (chat id, message id) -> message
         self.failures: dict[str, int] = {}  # method -> how many more calls fail as if Telegram were down
@@ -136,6 +142,10 @@ class FakeTelegram(LoopbackServer):
             return
         try:
             result = getattr(self, f"api_{method}", self.api_default)(params)
+        except Conflict as exc:  # two bot processes polling: not a message Telegram would refuse
+            self.conflicts += 1
+            self._refuse(handler, exc)
+            return
         except ValueError as exc:  # TelegramHTMLError included
             self.refused.append((Call(method, params), str(exc)))
             self._refuse(handler, exc)
@@ -143,7 +153,9 @@ class FakeTelegram(LoopbackServer):
         self._reply(handler, 200, {"ok": True, "result": result})
 
     def _refuse(self, handler, exc: ValueError) -> None:
-        if isinstance(exc, TelegramHTMLError):
+        if isinstance(exc, Conflict):
+            self._reply(handler, 409, {"ok": False, "error_code": 409, "description": f"Conflict: {exc}"})
+        elif isinstance(exc, TelegramHTMLError):
             self._reply(
                 handler,
                 400,
@@ -180,7 +192,15 @@ class FakeTelegram(LoopbackServer):
             # bot asking from 0 does not get them again).
             self._confirmed = max(self._confirmed, int(params.get("offset") or 0))
             offset = self._confirmed
+            # As Telegram: a request ends the one still waiting (a second bot process polling).
+            self._polls += 1
+            poll = self._polls
+            self._changed.notify_all()
             while True:
+                if poll != self._polls:
+                    raise Conflict(
+                        "terminated by other getUpdates request; make sure that only one bot instance is running"
+                    )
                 pending = [u for u in self.updates if u["update_id"] >= offset]
                 if pending or time.monotonic() >= deadline:
                     return pending

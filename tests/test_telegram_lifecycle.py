@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -16,7 +17,7 @@ from tests.conftest import SAMPLE
 from tests.fake_telegram import FakeTelegram
 from tests.feed_fixtures import STORIES, Story, rss
 from tests.http_fixtures import FeedSite
-from tests.test_telegram_bot import ADMIN, TOKEN, ask, running_bot
+from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +111,25 @@ def test_a_feed_being_polled_when_the_bot_stops_is_polled_again_after_the_restar
             while articles_in_library(telegram) != "1":  # bounded by the deadline
                 assert time.monotonic() < deadline, "the feed's article was never added"
                 time.sleep(2)
+
+
+def test_a_second_bot_on_the_same_data_is_refused_and_the_first_serves_on(tmp_path, model_cache):
+    """Telegram hands a bot's messages to one long-polling process: a second one started by
+    mistake (a manual run beside the service) would take them in turn with the first, each
+    logging Telegram's refusals for ever."""
+    with FakeTelegram(TOKEN) as telegram, running_bot(telegram, tmp_path, model_cache) as (first, _):
+        env = {**bot_environment(telegram, tmp_path, model_cache), "PYTHONFAULTHANDLER": "1"}
+        second = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+        )
+        _, said = exited(second, timeout=60)
+        assert second.returncode == 2
+        assert "un autre « python -m bot serve »" in said and str(tmp_path) in said
+        assert "Traceback" not in said
+        assert first.poll() is None and telegram.conflicts == 0
+        assert "citant des articles" in ask(telegram, 81, 81, "/start", "citant des articles")

@@ -8,12 +8,16 @@ messages never run anything: editing an old `/delete 3` must not delete again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import faulthandler
 import logging
 import signal
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from filelock import FileLock, Timeout
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
@@ -232,6 +236,30 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
     return application
 
 
+@contextlib.contextmanager
+def the_only_poller(data_dir: Path, token: str) -> Iterator[None]:
+    """Held by a long-polling `serve` for its life: Telegram hands a bot's messages to one
+    long-polling process, and a second one on the same data (a manual run beside the service)
+    took them in turn with the first, each logging Telegram's refusals and telling the admins
+    of them for ever. Per bot (the token's public id), so that two bots may share a library."""
+    bot_id = token.partition(":")[0]
+    name = f"serve-{bot_id}.lock" if bot_id.isdecimal() else "serve.lock"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(data_dir / name, blocking=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LibraryError(
+            f"un autre « python -m bot serve » reçoit déjà les messages de ce bot avec les données de {data_dir} "
+            "(Telegram ne les donne qu'à un seul processus en long polling) : arrêtez-le d'abord. Plusieurs "
+            "processus pour un même bot : serve --webhook (README, « PostgreSQL and several replicas »)."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def serve(settings: Settings, webhook: bool = False) -> int:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     if not token:
@@ -256,6 +284,13 @@ def serve(settings: Settings, webhook: bool = False) -> int:
         handler.addFilter(RedactToken(token))
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
         faulthandler.register(signal.SIGUSR1, all_threads=True)
+    if webhook:  # replicas behind a load balancer share one bot (README, "PostgreSQL and several replicas")
+        return _serve(settings, token, webhook)
+    with the_only_poller(settings.data_dir, token):
+        return _serve(settings, token, webhook)
+
+
+def _serve(settings: Settings, token: str, webhook: bool) -> int:
     library = open_library(settings, notify=log.info)
     ready_to_answer_for_long(library)
     state = open_state(settings)
