@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from tests.conftest import SAMPLE
 from tests.fake_telegram import FakeTelegram
 from tests.feed_fixtures import STORIES, Story, rss
 from tests.http_fixtures import FeedSite
-from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot
+from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot, serve_until_it_stops
 
 pytestmark = pytest.mark.slow
 
@@ -133,3 +134,21 @@ def test_a_second_bot_on_the_same_data_is_refused_and_the_first_serves_on(tmp_pa
         assert "Traceback" not in said
         assert first.poll() is None and telegram.conflicts == 0
         assert "citant des articles" in ask(telegram, 81, 81, "/start", "citant des articles")
+
+
+def test_a_webhook_port_already_taken_is_named_with_the_setting_that_chooses_it(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as telegram, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        webhook = {
+            "WEBHOOK_URL": "https://bot.example/telegram",
+            "WEBHOOK_SECRET_TOKEN": "s3cret",
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+        }
+        returncode, _, said = serve_until_it_stops(
+            bot_environment(telegram, tmp_path, model_cache, **webhook), tmp_path, "--webhook"
+        )
+    assert returncode == 2
+    assert f"le port {port} de 127.0.0.1 est déjà pris" in said and "WEBHOOK_PORT" in said

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import faulthandler
 import logging
 import signal
@@ -236,6 +237,28 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
     return application
 
 
+def webhook_listen_refusal(exc: OSError, listen: str, port: int) -> str | None:
+    """Why the webhook's server may not listen, in French with the setting to change; None for
+    another refusal of the system (a file's: it names it), which the command line says as it is.
+    Python's own words ("Address already in use") named neither the port nor the setting."""
+    if exc.filename is not None:
+        return None
+    where = f"le port {port} de {listen}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{where} est déjà pris (un autre « serve --webhook » ?) : arrêtez ce qui l'occupe, "
+            "ou choisissez un autre port dans WEBHOOK_PORT"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"{where} est réservé à l'administrateur du système (ports sous 1024) : choisissez-en un "
+            "au-dessus dans WEBHOOK_PORT (8443 par défaut), derrière le proxy HTTPS"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{listen} n'est pas une adresse de cette machine : corrigez WEBHOOK_LISTEN (0.0.0.0 : toutes)"
+    return None
+
+
 @contextlib.contextmanager
 def the_only_poller(data_dir: Path, token: str) -> Iterator[None]:
     """Held by a long-polling `serve` for its life: Telegram hands a bot's messages to one
@@ -325,6 +348,10 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
         raise LibraryError(f"Telegram refuse le démarrage du bot : {redact(str(exc), token)}") from None
     except TelegramError as exc:  # PTB's BadRequest is a NetworkError too: it goes first
         raise LibraryError(f"Telegram est injoignable au démarrage : {redact(str(exc), token)}") from None
+    except OSError as exc:
+        if webhook and (refusal := webhook_listen_refusal(exc, settings.webhook_listen, settings.webhook_port)):
+            raise LibraryError(refusal) from None
+        raise
     finally:
         state.close()
         library.close()
