@@ -152,3 +152,22 @@ def test_a_webhook_port_already_taken_is_named_with_the_setting_that_chooses_it(
         )
     assert returncode == 2
     assert f"le port {port} de 127.0.0.1 est déjà pris" in said and "WEBHOOK_PORT" in said
+
+
+def test_a_channel_post_being_added_when_the_bot_stops_is_given_up_in_time_and_named_in_the_log(tmp_path, model_cache):
+    """A followed channel's post is told to no one: given up, it is named in the log, for an
+    admin to add by hand (`/ingest` in reply to it), rather than hold the exit past `docker stop`."""
+    story = Story("budget", "Le budget adopté", STORIES[0].published, tuple(LONG_ARTICLE.split("\n\n")), "")
+    with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
+        site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
+        channel = telegram.add_channel("gazetteouest", "La Gazette en direct", bot_is_admin=True)
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, log_path):
+            ask(telegram, ADMIN, ADMIN, "/follow @gazetteouest", "Chaîne suivie")
+            post = telegram.channel_post(channel, f"Le budget est adopté {site.origin}/articles/{story.slug}")
+            deadline = time.monotonic() + 60
+            while not site.requests_to(f"/articles/{story.slug}"):  # bounded by the deadline
+                assert time.monotonic() < deadline, "the post's page was never read"
+                time.sleep(0.2)
+            time.sleep(2)  # its passages being embedded
+            assert stopped(process, signal.SIGTERM) < STOP_GRACE_SECONDS + 5
+            assert f"https://t.me/gazetteouest/{post['message_id']}" in log_path.read_text().split("stopping;")[-1]

@@ -194,6 +194,10 @@ async def poll_feed(context: Context) -> None:
         await tell_admins(context, fmsg.entries_given_up_html(report.feed, report.given_up))
 
 
+def _quiet(done: int, total: int) -> None:
+    """The progress of work that shows none (a channel's post)."""
+
+
 async def tell_admins(context: ContextTypes.DEFAULT_TYPE, html: str) -> None:
     for admin in context.bot_data["service"].settings.admin_user_ids:
         with contextlib.suppress(TelegramError):
@@ -238,7 +242,16 @@ async def on_channel_post(update: Update, context: Context) -> None:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
     try:
-        outcome = (await service.run_long(ingest_documents, service.library, [(source or "post", document)]))[0]
+        labelled = [(source or "post", document)]
+        outcome = (await service.run_long(ingest_documents, service.library, labelled, service.stop.checked(_quiet)))[0]
+    except Abandoned:  # told to no one: the log names it, for an admin to add by hand
+        log.warning(
+            "channel post %s/%s (%s) not ingested: the bot stopped first; forward it to the bot, /ingest in reply",
+            post.chat.id,
+            post.message_id,
+            source or "no public link",
+        )
+        return
     except LibraryError as exc:
         log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
