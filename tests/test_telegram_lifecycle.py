@@ -171,3 +171,20 @@ def test_a_channel_post_being_added_when_the_bot_stops_is_given_up_in_time_and_n
             time.sleep(2)  # its passages being embedded
             assert stopped(process, signal.SIGTERM) < STOP_GRACE_SECONDS + 5
             assert f"https://t.me/gazetteouest/{post['message_id']}" in log_path.read_text().split("stopping;")[-1]
+
+
+def test_two_bots_polling_from_different_data_are_told_to_the_admins_in_french_once(tmp_path, model_cache):
+    """Beyond one DATA_DIR (another machine, another folder) no lock sees the other process:
+    Telegram's refusals (409 Conflict at each poll) are what says it."""
+    with FakeTelegram(TOKEN) as telegram:
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        with running_bot(telegram, tmp_path / "a", model_cache), running_bot(telegram, tmp_path / "b", model_cache):
+            telegram.wait_for(lambda: telegram.calls_to("sendMessage", ADMIN), timeout=60)
+            time.sleep(5)  # a few more polls refused
+        notes = [call.params["text"] for call in telegram.calls_to("sendMessage", ADMIN)]
+        assert telegram.conflicts > 2
+        assert len(notes) == 2 and all("Un autre processus reçoit les messages de ce bot" in n for n in notes)
+        for data in ("a", "b"):  # one line each, not a traceback at every refused poll
+            log = (tmp_path / data / "bot.log").read_text()
+            assert log.count("another process polls this bot") == 1 and "Traceback" not in log

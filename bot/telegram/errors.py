@@ -10,7 +10,7 @@ from collections.abc import MutableMapping
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, RetryAfter, TelegramError
 
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -32,10 +32,27 @@ async def report_failure(context: Context, error: BaseException) -> None:
     settings = context.service.settings
     if settings.notify_admins_on_error and note_is_due(context.bot_data, error, time.monotonic()):
         token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-        note = msg.failure_note_html(error, token)  # never the token, as in the log (an error may quote a URL)
-        for admin in settings.admin_user_ids:
-            with contextlib.suppress(TelegramError):
-                await send(context.bot, admin, note)
+        # Never the token, as in the log (an error may quote a URL).
+        await tell_admins(context, msg.failure_note_html(error, token))
+
+
+async def report_another_poller(context: Context, refusal: Conflict) -> None:
+    """Telegram refusing a poll (409) because another process polls the same bot: on another
+    machine or with another DATA_DIR (on the same one, `serve` refuses to start). Said once in
+    `REPEATED_NOTE_SECONDS`, in one line and to the admins in French: it came as a handler's
+    traceback at every refused poll, each second, and an English note."""
+    if not note_is_due(context.bot_data, refusal, time.monotonic()):
+        return
+    log.warning("Telegram refuses getUpdates (%s): another process polls this bot; stop one", refusal)
+    if context.service.settings.notify_admins_on_error:
+        await tell_admins(context, msg.ANOTHER_POLLER)
+
+
+async def tell_admins(context: Context, note: str) -> None:
+    """A note to each admin; one Telegram refuses it for (no chat opened with the bot) is skipped."""
+    for admin in context.service.settings.admin_user_ids:
+        with contextlib.suppress(TelegramError):
+            await send(context.bot, admin, note)
 
 
 def note_is_due(bot_data: MutableMapping, error: BaseException, now: float) -> bool:
@@ -66,6 +83,9 @@ async def on_error(update: object, context: Context) -> None:
     in a channel (its readers are not the bot's users: a followed channel's post that failed
     is the admins' business alone), and a button pressed stops spinning. Nothing but a log
     line when the chat refuses the bot's messages (`chat_closed_to_the_bot`)."""
+    if update is None and isinstance(context.error, Conflict):  # from polling, not a handler
+        await report_another_poller(context, context.error)
+        return
     closed = chat_closed_to_the_bot(context.error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(update, Update):

@@ -6,14 +6,13 @@ admins hear about a feed that keeps failing once, and once when it works again."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.chat_input import shared_link
 from bot.feeds import PollReport, poll_due, poll_minutes
@@ -21,8 +20,9 @@ from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
+from bot.telegram.errors import tell_admins
 from bot.telegram.ingest import as_channel_post, message_links, page_reader
-from bot.telegram.sending import edit, reply, send
+from bot.telegram.sending import edit, reply
 from index.documents import is_url
 from index.errors import InputError, LibraryError
 from index.sources import parse_bytes
@@ -196,12 +196,6 @@ async def poll_feed(context: Context) -> None:
 
 def _quiet(done: int, total: int) -> None:
     """The progress of work that shows none (a channel's post)."""
-
-
-async def tell_admins(context: ContextTypes.DEFAULT_TYPE, html: str) -> None:
-    for admin in context.bot_data["service"].settings.admin_user_ids:
-        with contextlib.suppress(TelegramError):
-            await send(context.bot, admin, html)
 
 
 # --- channels --------------------------------------------------------------------------------

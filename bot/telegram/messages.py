@@ -147,6 +147,10 @@ INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a 
 REINDEX_STARTED = "🔄 Reconstruction de la bibliothèque : préparation…"
 REINDEX_RUNNING = "La bibliothèque est déjà en cours de reconstruction."
 REINDEX_FAILED = "La reconstruction a échoué ; la bibliothèque reste telle qu'elle était."
+ANOTHER_POLLER = (
+    "⚠️ Un autre processus reçoit les messages de ce bot (le même TELEGRAM_BOT_TOKEN, sur une autre machine "
+    "ou avec un autre DATA_DIR) : Telegram les lui donne une fois sur deux. Arrêtez l'un des deux."
+)
 # Work under way when the bot is stopped (a restart, an update) and that could not finish in time.
 INGEST_ABANDONED = "⚠️ Le bot redémarre : cet article n'a pas été ajouté. Renvoyez-le dans une minute."
 REINDEX_ABANDONED = (
