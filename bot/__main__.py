@@ -1,6 +1,7 @@
 """`python -m bot …` and the `citebot` command."""
 
 import os
+import signal
 import sys
 
 from bot.native_libraries import prepare_native_libraries
@@ -14,6 +15,11 @@ def run() -> int:
     for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "replace"), (sys.stderr, "replace")):
         if hasattr(stream, "reconfigure"):  # not closed (`<&-`), not replaced by an embedding program
             stream.reconfigure(errors=errors)
+    # SIGTERM (`docker stop`, systemd, `kill`) as Ctrl-C: a command stops as it does for Ctrl-C
+    # (130, what was committed kept). As a container's first process, Python was not even
+    # stopped by it while it had no handler: `serve` loading its model and library ignored
+    # `docker stop` until Docker killed it 10 s later. Serving, the bot's own handler takes over.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         # Before anything loads FAISS or ONNX Runtime.
         prepare_native_libraries(os.environ, cpu_flags(), container_cores())

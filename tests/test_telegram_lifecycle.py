@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +190,53 @@ def test_two_bots_polling_from_different_data_are_told_to_the_admins_in_french_o
         for data in ("a", "b"):  # one line each, not a traceback at every refused poll
             log = (tmp_path / data / "bot.log").read_text()
             assert log.count("another process polls this bot") == 1 and "Traceback" not in log
+
+
+def as_first_process() -> list[str]:
+    """The command prefix that runs a program as the first process (PID 1) of a namespace of its
+    own, as a container's command runs; [] where the system does not allow it."""
+    try:
+        probe = subprocess.run(["unshare", "--pid", "--fork", "--kill-child", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    # --kill-child: the program is killed with `unshare`, should the test have to kill it.
+    return ["unshare", "--pid", "--fork", "--kill-child"] if probe.returncode == 0 else []
+
+
+@pytest.mark.skipif(not as_first_process(), reason="needs `unshare --pid` (Linux, with the right to use it)")
+def test_a_stop_signal_during_start_up_ends_serve_even_as_a_container_s_first_process(tmp_path, model_cache):
+    """`docker stop` sends SIGTERM to the container's first process, which the system does not
+    end for a signal it has no handler for: while the bot loaded its model and library, it was
+    ignored, and Docker killed the bot 10 s later."""
+    with FakeTelegram(TOKEN) as telegram:
+        log_path = tmp_path / "bot.log"
+        with open(log_path, "w") as log:
+            wrapper = subprocess.Popen(
+                [*as_first_process(), sys.executable, "-m", "bot", "serve"],
+                env=bot_environment(telegram, tmp_path, model_cache),
+                stdout=log,
+                stderr=log,
+                cwd=tmp_path,
+            )
+            try:
+                deadline = time.monotonic() + 60
+                while not log_path.read_text():  # the settings read: starting (bounded by the deadline)
+                    assert time.monotonic() < deadline and wrapper.poll() is None, "the bot never started"
+                    time.sleep(0.05)
+                assert not telegram.calls_to("setMyCommands")  # still starting up
+                (bot,) = [
+                    int(child)
+                    for task in (Path("/proc") / str(wrapper.pid) / "task").iterdir()
+                    for child in (task / "children").read_text().split()
+                ]
+                os.kill(bot, signal.SIGTERM)
+                try:
+                    wrapper.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    pytest.fail("the bot went on starting after SIGTERM")
+            finally:
+                if wrapper.poll() is None:
+                    wrapper.kill()
+                    wrapper.wait(timeout=30)
+        assert wrapper.returncode == 130 and "interrompu" in log_path.read_text()
+        assert not telegram.calls_to("setMyCommands")
