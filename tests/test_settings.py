@@ -21,6 +21,17 @@ def test_env_example_lists_every_setting_with_a_comment_and_parses():
     assert "~" not in str(settings.model_cache_dir)
 
 
+def test_env_example_writes_each_setting_at_its_default(monkeypatch):
+    # Copied to .env as it is, the example must change nothing: a value written there that is
+    # not the default would silently become every new installation's.
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    example, defaults = Settings(_env_file=ROOT / ".env.example"), Settings(_env_file=None)
+    assert {name: getattr(example, name) for name in Settings.model_fields} == {
+        name: getattr(defaults, name) for name in Settings.model_fields
+    }
+
+
 def test_environment_overrides_defaults(monkeypatch, tmp_path):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TOP_K", "3")
