@@ -384,10 +384,15 @@ class Library:
         with store.read():
             return store.list_articles(offset, limit)
 
-    def stats(self) -> LibraryStats:
+    def counts(self) -> tuple[int, int]:
+        """Articles and passages stored: what an article added or deleted changes (kept by
+        every write, no table scan), for answers kept to know they may be out of date."""
         store = self._current().store
         with store.read():
-            articles, passages = store.counts()
+            return store.counts()
+
+    def stats(self) -> LibraryStats:
+        articles, passages = self.counts()
         return LibraryStats(
             articles,
             passages,

@@ -4,7 +4,8 @@ its title, date and a link that opens the page at the quote.
 
 Enabled with @BotFather (`/setinline`; `/setinlinefeedback` to hear which result was
 chosen). Results for the same question are reused for `INLINE_CACHE_SECONDS`, by every
-process of the bot (`bot.state`) and by Telegram; a query is searched once its user pauses in
+process of the bot (`bot.state`) while the library holds the same articles, and by Telegram
+(but for "rien trouvé", which an article added may make untrue at once); a query is searched once its user pauses in
 the typing, and a question that runs a search counts against the user's per-minute limit,
 once however far it is typed on (`bot.telegram.inline_typing`)."""
 
@@ -35,6 +36,7 @@ from index.conversation import Topic
 from index.library import Answer
 
 MIN_QUESTION_CHARS = 3  # shorter: still being typed
+NOTHING_FOUND_ID = "nothing"  # the one result of a question nothing answers
 
 
 def inline_results(
@@ -59,7 +61,7 @@ def inline_results(
     if not answer.found:
         return [
             {
-                "id": "nothing",
+                "id": NOTHING_FOUND_ID,
                 "title": msg.INLINE_NOTHING_TITLE,
                 "description": msg.INLINE_NOTHING_DESCRIPTION,
                 "text": msg.inline_nothing_found_html(answer.question),
@@ -109,8 +111,19 @@ def _articles(results: list[dict]) -> list[InlineQueryResultArticle]:
     ]
 
 
-def cache_key(question: str) -> str:
-    return " ".join(question.casefold().split())
+def cache_key(question: str, library_counts: tuple[int, int]) -> str:
+    """The question as typed in any case and spacing, with the library's numbers of articles
+    and passages (`Library.counts`): results kept before an article was added are not reused
+    ("rien trouvé" on the article just added, from every replica or `python -m bot ingest`)."""
+    articles, passages = library_counts
+    return f"{articles}/{passages} " + " ".join(question.casefold().split())
+
+
+def telegram_cache_seconds(results: list[dict], seconds: int) -> int:
+    """How long Telegram may show these results again without asking: not at all for "rien
+    trouvé" (asked again once the article is added, it would be for a minute); the bot's own
+    cache answers it meanwhile, with no search."""
+    return 0 if [r["id"] for r in results] == [NOTHING_FOUND_ID] else seconds
 
 
 async def on_inline_query(update: Update, context: Context) -> None:
@@ -125,7 +138,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
     user_id = query.from_user.id
     if not await service.inline_typing.settled(user_id, query.id):  # still being typed
         return
-    results = await asyncio.to_thread(service.state.cached_inline, cache_key(question), seconds)
+    key = cache_key(question, await asyncio.to_thread(service.library.counts))
+    results = await asyncio.to_thread(service.state.cached_inline, key, seconds)
     if results is None:
         counted = service.inline_typing.counts(user_id, question)
         if counted and not await asyncio.to_thread(service.may_ask, user_id):
@@ -136,8 +150,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
         before_passages = await asyncio.to_thread(service.library.texts_before, shown) if shown else {}
         settings = service.settings
         results = inline_results(answer, settings.sure_answer_threshold, before_passages, zone=settings.zone)
-        await asyncio.to_thread(service.state.cache_inline, cache_key(question), results)
-    await query.answer(_articles(results), cache_time=seconds)
+        await asyncio.to_thread(service.state.cache_inline, key, results)
+    await query.answer(_articles(results), cache_time=telegram_cache_seconds(results, seconds))
 
 
 async def on_chosen_inline_result(update: Update, context: Context) -> None:

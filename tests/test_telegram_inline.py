@@ -1,0 +1,51 @@
+"""Inline mode as its users meet it: `@bot question` typed in some chat, the results listed
+and the one chosen posted. The real application in this process (`tests.telegram_in_process`)
+over a real library on the hashing embedder, against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from bot.telegram.inline_typing import InlineTyping
+from index.documents import parse_text
+from index.library import Library
+from tests.conftest import HashingEmbedder
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_in_process import ADMIN, BEAVER, PREFECT, TOKEN, bot_in_process, handle, private_message
+
+USER = 778
+BEAVER_QUESTION = "Combien de familles de castors les naturalistes ont-ils compté cette année ?"
+_query_ids = itertools.count(1)
+
+
+def typed(text: str) -> dict:
+    """`@bot text` typed by USER, paused after (`InlineTyping`)."""
+    who = {"id": USER, "is_bot": False, "first_name": "Lectrice"}
+    return {"inline_query": {"id": f"q{next(_query_ids)}", "from": who, "query": text, "offset": ""}}
+
+
+def last_answer(telegram: FakeTelegram) -> dict:
+    return telegram.calls_to("answerInlineQuery")[-1].params
+
+
+def test_a_question_that_found_nothing_finds_the_article_added_since(tmp_path):
+    """Someone asks, finds nothing, adds the article and asks again: neither the bot nor
+    Telegram keeps the "rien trouvé" for the minute results are otherwise reused."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(PREFECT)])
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            await handle(application, typed(BEAVER_QUESTION))
+            nothing = last_answer(telegram)
+            assert "rien trouvé" in str(nothing["results"]) and int(nothing["cache_time"]) == 0  # not kept by Telegram
+            await handle(application, private_message(ADMIN, f"/ingest {BEAVER}"))
+            telegram.wait_for_text(ADMIN, "Ajouté")
+            await handle(application, typed(BEAVER_QUESTION))
+            assert "quarante familles" in str(last_answer(telegram)["results"])
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+    library.close()
