@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+from bot.telegram import messages as msg
 from bot.telegram.inline_typing import InlineTyping
 from index.documents import parse_text
 from index.library import Library
@@ -48,4 +49,25 @@ def test_a_question_that_found_nothing_finds_the_article_added_since(tmp_path):
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
+    library.close()
+
+
+def test_a_question_in_english_is_told_inline_that_only_french_is_understood(tmp_path):
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(BEAVER)])
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            await handle(application, typed("Who scored for Lorient yesterday?"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (result,) = telegram.inline_answer(telegram.calls_to("answerInlineQuery")[-1].params["inline_query_id"])[
+            "results"
+        ]
+        # Both the title and the description are read before any is chosen: each says it.
+        assert result["title"] == msg.INLINE_IN_ENGLISH_TITLE and "French" in result["title"]
+        assert "en français" in result["description"]
+        assert "essayez d'autres mots" not in result["description"]
     library.close()

@@ -20,6 +20,7 @@ from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTe
 
 from bot.chat_input import holds_words
 from bot.replies import (
+    IN_ENGLISH,
     NOTHING_TO_READ_ON,
     WHICH_ARTICLE,
     answered_articles,
@@ -27,7 +28,7 @@ from bot.replies import (
     is_unsure,
     quote_context,
 )
-from bot.small_talk import small_talk
+from bot.small_talk import reads_as_english, small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.typography import french_spacing_html
@@ -56,6 +57,15 @@ def inline_results(
                 "title": msg.INLINE_READ_ON_TITLE,
                 "description": msg.INLINE_READ_ON_DESCRIPTION,
                 "text": msg.e(NOTHING_TO_READ_ON),
+            }
+        ]
+    if not answer.found and reads_as_english(answer.question):  # "essayez d'autres mots" would not help
+        return [
+            {
+                "id": NOTHING_FOUND_ID,
+                "title": msg.INLINE_IN_ENGLISH_TITLE,
+                "description": msg.INLINE_IN_ENGLISH_DESCRIPTION,
+                "text": msg.e(IN_ENGLISH),
             }
         ]
     if not answer.found:

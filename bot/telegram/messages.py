@@ -125,6 +125,12 @@ UNSURE_HEADER = (
 INLINE_UNSURE = "(incertain) "
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
+# A question in English that found nothing (`bot.small_talk.reads_as_english`): both lines are
+# read before anything is chosen, and a description is cut after two lines or so.
+INLINE_IN_ENGLISH_TITLE = "Questions en français seulement (French only)"
+INLINE_IN_ENGLISH_DESCRIPTION = (
+    "Je ne comprends que les questions en français, la langue des articles : posez-la en français."
+)
 # "La suite ?" typed inline: there is no conversation there to read on in.
 INLINE_READ_ON_TITLE = "Rien à poursuivre ici"
 INLINE_READ_ON_DESCRIPTION = "« La suite ? » se demande dans la conversation avec le bot, après une réponse."
