@@ -278,29 +278,70 @@ class _Page:
     def _start_end(self, prefix: list[str], start: list[str]) -> int | None:
         """Where the browser's first match of `start` (right after `prefix`) ends, if it is the
         quote's start; None if it is elsewhere."""
-        pattern = f"(?P<start>{_term_pattern(start)})"
-        if prefix:  # only spaces, or a block's end, between (the spec's "next non-whitespace position")
-            pattern = _term_pattern(prefix, bounded_end=False) + "[ \n]" + pattern
-        found = re.search(pattern, self.text)
-        return found.end("start") if found is not None and found.start("start") == self.at else None
+        term = _fold(" ".join(start))
+        if not prefix:
+            found = _first_match(self.text, term)
+            return found + len(term) if found == self.at else None
+        # Only spaces, or a block's end, between (the spec's "next non-whitespace position").
+        before = _fold(" ".join(prefix))
+        found = _first_match(self.text, before, bounded_end=False)
+        while found != -1:
+            at = found + len(before) + 1
+            if self.text[at - 1 : at] in (" ", "\n") and _matches_at(self.text, term, at):
+                return at + len(term) if at == self.at else None
+            found = _first_match(self.text, before, found + 1, bounded_end=False)
+        return None
 
     def _end(self, after: int, words: list[str]) -> list[str]:
         """The fewest last `words` (`FRAGMENT_EDGE_WORDS` at least) that the browser, searching
-        from `after`, finds first at the quote's end; [] when none does."""
-        for count in range(min(FRAGMENT_EDGE_WORDS, len(words)), len(words) + 1):
-            found = re.compile(_term_pattern(words[-count:])).search(self.text, after) if count else None
-            if found is not None and found.end() == len(self.text):
-                return words[-count:]
-        return []
+        from `after`, finds first at the quote's end; [] when none does.
+
+        Found by halving: when some last words are found first at the end, so are any more of
+        them (an earlier place holding more would hold those too). A quote of hundreds of words
+        said again and again ("le chat le chat…") was tried word by word, each a pattern
+        compiled, for a third of a second; hypothesis found quotes that took minutes."""
+        low = min(FRAGMENT_EDGE_WORDS, len(words))
+        if not low or not self._found_first_at_end(after, words):
+            return []
+        high = len(words)  # found first at the end: the answer is at most this many
+        while low < high:
+            middle = (low + high) // 2
+            if self._found_first_at_end(after, words[-middle:]):
+                high = middle
+            else:
+                low = middle + 1
+        return words[-high:]
+
+    def _found_first_at_end(self, after: int, words: list[str]) -> bool:
+        term = _fold(" ".join(words))
+        return _first_match(self.text, term, after) == len(self.text) - len(term)
 
 
-def _term_pattern(words: list[str], *, bounded_end: bool = True) -> str:
-    """A term as the browser matches it: folded, starting (and, `bounded_end`, ending) at a
-    word's boundary (the spec's "word start/end bounded")."""
-    term = _fold(" ".join(words))
-    opens = r"(?<!\w)" if re.match(r"\w", term) else ""
-    closes = r"(?!\w)" if bounded_end and re.search(r"\w$", term) else ""
-    return opens + re.escape(term) + closes
+def _first_match(text: str, term: str, start: int = 0, *, bounded_end: bool = True) -> int:
+    """Where the browser's first match of the folded `term` in `text` from `start` begins, or
+    -1: starting (and, `bounded_end`, ending) at a word's boundary (the spec's "word start/end
+    bounded"; what is before `start` still tells a boundary, as a browser reads on)."""
+    found = text.find(term, start)
+    while found != -1 and not _matches_at(text, term, found, bounded_end=bounded_end):
+        found = text.find(term, found + 1)
+    return found
+
+
+def _matches_at(text: str, term: str, at: int, *, bounded_end: bool = True) -> bool:
+    """Whether `term` is in `text` at `at`, at a word's boundary (and ends at one, `bounded_end`)."""
+    if not text.startswith(term, at):
+        return False
+    if not term:
+        return True
+    end = at + len(term)
+    if _is_word(term[0]) and at > 0 and _is_word(text[at - 1]):
+        return False
+    return not (bounded_end and _is_word(term[-1]) and end < len(text) and _is_word(text[end]))
+
+
+def _is_word(character: str) -> bool:
+    """A character of a word, as regular expressions' `\\w` reads it."""
+    return character.isalnum() or character == "_"
 
 
 def _fold(text: str) -> str:

@@ -294,3 +294,29 @@ def test_an_answer_s_links_land_on_its_quotes_in_their_articles(fast_library):
     found = replace(answer, found=True)  # however sure the test's hashed vectors make it
     chosen = next(r for r in inline_results(found, 0.5, before_passages, zone=UTC) if r["id"] == str(result.passage_id))
     assert f'href="{escape(link)}"' in chosen["text"]
+
+
+words_said_again = st.lists(st.sampled_from(["le", "chat", "l'eau", "é", "a-t-il", "2020,", "_x"]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words_said_again, words_said_again, st.integers(0, 60), st.booleans())
+def test_a_term_is_found_where_the_spec_s_word_bounded_match_finds_it(text_words, term_words, start, bounded_end):
+    """The page is searched for a term as the spec's word-bounded match reads it (a regular
+    expression here: `(?<!\\w)term(?!\\w)`), without compiling one for each term tried: a quote
+    said again and again tries hundreds of them."""
+    from bot.replies import _first_match
+
+    text, term = " ".join(text_words), " ".join(term_words)
+    opens = r"(?<!\w)" if re.match(r"\w", term) else ""
+    closes = r"(?!\w)" if bounded_end and re.search(r"\w$", term) else ""
+    expected = re.compile(opens + re.escape(term) + closes).search(text, min(start, len(text)))
+    found = _first_match(text, term, min(start, len(text)), bounded_end=bounded_end)
+    assert found == (expected.start() if expected else -1)
+
+
+def test_a_quote_said_again_and_again_is_highlighted_at_its_place():
+    """Hundreds of words said over and over, above and in the quote: its end tells it apart."""
+    page = ["Le chat", "le chat " * 60, ("le chat " * 200) + "dort."]
+    quote = page[-1].strip()
+    assert highlight(page, link_on(page, quote)) == last_place(page, quote)
