@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, tzinfo
 from pathlib import PurePath
@@ -261,11 +261,16 @@ class _Page:
                     return prefix, first, []
             return [], first, []
         edge = FRAGMENT_EDGE_WORDS
-        for count in range(min(edge, len(first)), len(first) + 1):  # the quote's own words first
-            after = self._start_end([], first[:count])
-            if after is not None and alone and count == len(first):
+        # The quote's own words first: from the fewest first words found first at its start.
+        unique = _fewest(min(edge, len(first)), len(first), lambda n: self._start_end([], first[:n]) is not None)
+        if unique is not None and not alone:  # the end term is found sooner the later it starts
+            ending = _fewest(unique, len(first), lambda n: bool(self._ending(first[:n], last)))
+            if ending is not None:
+                return [], first[:ending], self._ending(first[:ending], last)
+        for count in range(unique or len(first) + 1, len(first) + 1) if alone else ():
+            if count == len(first):
                 return [], first, []  # unique only whole: linked whole
-            if after is not None and (end := self._end(after, last[count:] if alone else last)):
+            if end := self._ending(first[:count], last[count:]):
                 return [], first[:count], end
         start = first[:edge]
         for taken in range(1, len(self.context) + 1):
@@ -292,6 +297,11 @@ class _Page:
             found = _first_match(self.text, before, found + 1, bounded_end=False)
         return None
 
+    def _ending(self, start: list[str], words: list[str]) -> list[str]:
+        """The end term (`_end`) after the start term `start`, found first at the quote's start."""
+        after = self._start_end([], start)
+        return self._end(after, words) if after is not None else []
+
     def _end(self, after: int, words: list[str]) -> list[str]:
         """The fewest last `words` (`FRAGMENT_EDGE_WORDS` at least) that the browser, searching
         from `after`, finds first at the quote's end; [] when none does.
@@ -315,6 +325,21 @@ class _Page:
     def _found_first_at_end(self, after: int, words: list[str]) -> bool:
         term = _fold(" ".join(words))
         return _first_match(self.text, term, after) == len(self.text) - len(term)
+
+
+def _fewest(low: int, high: int, holds: Callable[[int], bool]) -> int | None:
+    """The least count in `low`..`high` for which `holds`, which holds for every count above
+    one it holds for (a term found first at the quote holds more of it: an earlier place
+    holding more would hold the fewer words too); None if it holds for none."""
+    if low > high or not holds(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if holds(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return high
 
 
 def _first_match(text: str, term: str, start: int = 0, *, bounded_end: bool = True) -> int:
