@@ -123,11 +123,17 @@ _UNIT_KINDS = tuple((kind, re.compile(_WORD_UNITS[kind])) for kind in KINDS if k
 _ASKED_TIME = re.compile(r"\bcombien de temps\b")
 
 
+# What every way of asking for a measure below holds: "combien", "quel", or "Et"/"Mais" first.
+_ASKING_CUE = re.compile(r"combien|quel|^\s*(?:et|mais)\b")
+
+
 def asked_measure(question: str) -> str | None:
     """The kind of quantity (one of `KINDS`) `question` asks for, or None: "Combien pèse un
     castor ?" a weight, "Quelle est la longueur de la ligne ?" a length, "Et le prix du
     ticket ?" money, "Combien de temps dure le trajet ?" a duration."""
     text = question.lower().replace("’", "'")
+    if _ASKING_CUE.search(text) is None:  # most questions: none of the ways of asking below
+        return None
     if _ASKED_TIME.search(text):
         return "duration"
     said = next((kind for kind, pattern in _ASKING_PATTERNS if pattern.search(text)), None)
