@@ -43,7 +43,7 @@ ou demandez : La suite ? De quoi parle l'article ? Qui a écrit l'article ? Quoi
 Commandes :
   /ingest CHEMIN_OU_URL   ajouter un article (texte, page HTML, PDF, Word ou OpenDocument ; dossier ou URL)
   /ingest TEXTE           ajouter le texte collé comme article
-  /articles               lister les articles
+  /articles [MOTS]        lister les articles (ceux dont le titre ou l'adresse contient ces mots)
   /stats                  chiffres de la bibliothèque
   /help                   cette aide
   /quit                   quitter"""
@@ -142,8 +142,11 @@ def respond(
             line = argument
         case "/stats":
             return replies.format_stats(library.stats(), computing(library.embedder))
-        case "/articles":
+        case "/articles":  # "/articles castor": those whose title or link holds the words
             articles = library.articles()
+            if argument.strip():
+                found = replies.articles_matching(articles, argument)
+                return "\n".join(map(replies.format_article_line, found)) or replies.no_article_matching(argument)
             return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."

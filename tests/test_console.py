@@ -53,3 +53,16 @@ def test_a_text_with_a_title_only_is_not_said_to_be_empty(fast_library, settings
     reply = respond(fast_library, "/ingest Juste un titre", settings)
     assert reply.startswith("Erreur (texte collé) : aucun paragraphe d'article"), reply
     assert "le texte est vide" not in reply
+
+
+def test_articles_with_words_lists_those_whose_title_holds_them_as_the_bot_and_the_cli_do(fast_library, settings):
+    """`/articles castor` in the console, as `/articles castor` to the bot: an id found without
+    reading the whole list."""
+    respond(fast_library, "/ingest Le castor revient\n\nLe castor d'Europe est de retour sur la Dordogne.", settings)
+    respond(fast_library, "/ingest Un nouveau préfet\n\nLa préfète prendra ses fonctions le 22 septembre.", settings)
+    assert len(respond(fast_library, "/articles", settings).splitlines()) == 2
+    found = respond(fast_library, "/articles CASTOR", settings)
+    assert len(found.splitlines()) == 1 and "Le castor revient" in found, found
+    assert respond(fast_library, "/articles loutre", settings) == (
+        "Aucun article ne contient « loutre » dans son titre ou son adresse."
+    )
