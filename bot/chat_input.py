@@ -153,7 +153,7 @@ _INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 
 # A clause that opens a message, up to its punctuation: "Bonjour, ", "Merci ! ", "Ok. ".
 _OPENING_CLAUSE = re.compile(r"(?P<clause>[^,;:.!?…]+)[,;:.!?…]+\s*(?P<rest>.*)", re.DOTALL)
-_COURTESIES = frozenset({"greeting", "thanks", "agreement"})
+_COURTESIES = frozenset({"greeting", "thanks", "parting", "agreement"})
 
 
 def without_courtesies(text: str) -> str:

@@ -11,10 +11,17 @@ import re
 import unicodedata
 from typing import Literal
 
-Kind = Literal["greeting", "thanks", "agreement", "farewell", "doubt", "help"]
+Kind = Literal["greeting", "thanks", "parting", "agreement", "farewell", "doubt", "help"]
 
 _TO_YOU = r"(?: (?:(?:a|pour) )?(?:toi|vous|tous|tout le monde))?"  # "salut toi", "merci à vous"
 _BOT = r"(?: (?:le |mon |cher )?(?:bot|robot|citebot))?"
+_FAREWELL = (
+    r"au revoir|bonne (?:journee|soiree|nuit|fin de journee)|a (?:plus|bientot|la prochaine|demain)"
+    r"|bye|bye bye|ciao|tchao|adieu|bonne continuation"
+)
+# A thanks that also takes leave ("Merci, au revoir", "Merci et bonne journée"): answered as
+# one who leaves, not asked for another question.
+_TAKES_LEAVE = re.compile(rf"(?:^| )(?:{_FAREWELL})(?: |$)")
 _PATTERNS: tuple[tuple[Kind, str], ...] = (
     (
         "help",
@@ -40,11 +47,7 @@ _PATTERNS: tuple[tuple[Kind, str], ...] = (
         + _BOT
         + r"(?: (?:au revoir|bonne (?:journee|soiree|nuit)|a bientot|a plus))?",
     ),
-    (
-        "farewell",
-        r"au revoir|bonne (?:journee|soiree|nuit|fin de journee)|a (?:plus|bientot|la prochaine|demain)"
-        r"|bye|bye bye|ciao|tchao|adieu|bonne continuation",
-    ),
+    ("farewell", _FAREWELL),
     (
         "doubt",
         r"(?:ah )?vraiment|ah bon|c est (?:sur|vrai|certain)|(?:t es|tu es|vous etes) (?:sur|certain|certaine)"
@@ -67,6 +70,7 @@ GREETING = (
     "les passages qui en parlent, avec leur article. Tapez /help pour en savoir plus."
 )
 THANKS = "Avec plaisir ! Une autre question ?"
+PARTING = "Avec plaisir ! Au revoir, et revenez quand vous voulez."
 AGREEMENT = "Très bien. Posez une autre question quand vous voulez."
 FAREWELL = "Au revoir ! Revenez quand vous voulez."
 # "Vraiment ?", "T'es sûr ?": the bot vouches for nothing itself; the article does, and is linked.
@@ -77,6 +81,7 @@ DOUBT = (
 REPLIES: dict[Kind, str] = {
     "greeting": GREETING,
     "thanks": THANKS,
+    "parting": PARTING,
     "agreement": AGREEMENT,
     "farewell": FAREWELL,
     "doubt": DOUBT,
@@ -106,6 +111,8 @@ def small_talk(message: str) -> Kind | None:
     kind = next((kind for kind, pattern in _SMALL_TALK if pattern.fullmatch(words)), None)
     if kind is None and len(words.split()) <= _CHAIN_WORDS:
         kind = _chained(tuple(words.split()))
+    if kind == "thanks" and _TAKES_LEAVE.search(words):
+        return "parting"
     return kind
 
 

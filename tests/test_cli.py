@@ -143,7 +143,8 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
 
 
 def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
-    lines = ["Bonjour !", QUESTION, "Merci !", "Que dit-il de Poutine ?", "Vraiment ?", "aide", "Au revoir"]
+    lines = ["Bonjour !", QUESTION, "Merci !", "Que dit-il de Poutine ?", "Vraiment ?", "aide"]
+    lines.append("Merci et bonne journée")
     chat = run("chat", "--sample", stdin="\n".join(lines) + "\n")
     assert chat.returncode == 0, chat.stderr
     assert "rien trouvé" not in chat.stdout
@@ -151,7 +152,8 @@ def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
     assert "Avec plaisir ! Une autre question ?" in chat.stdout
     assert "(suite de « Qui est le secrétaire général de l'OTAN ? »)" in chat.stdout  # thanks kept the topic
     assert "pour la vérifier à la source" in chat.stdout  # a doubt: the article vouches, not the bot
-    assert "Commandes :" in chat.stdout and "Au revoir !" in chat.stdout
+    assert "Commandes :" in chat.stdout
+    assert "Avec plaisir ! Au revoir, et revenez quand vous voulez." in chat.stdout  # leaving: no other question asked
 
 
 def test_console_chat_answers_two_questions_of_one_line_in_turn(run):

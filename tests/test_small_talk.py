@@ -17,7 +17,7 @@ from bot.small_talk import REPLIES, reads_as_english, small_talk
         ("Merci !!! 🙏", "thanks"),
         ("merci beaucoup pour la réponse", "thanks"),
         ("Super, merci", "thanks"),
-        ("Merci, au revoir", "thanks"),
+        ("Merci, au revoir", "parting"),  # takes leave: not asked for another question
         ("Encore merci !", "thanks"),  # not "Encore ?", which asks to read on
         ("OK", "agreement"),
         ("D'accord.", "agreement"),
@@ -36,7 +36,9 @@ from bot.small_talk import REPLIES, reads_as_english, small_talk
         ("Merci bcp", "thanks"),
         ("Ah ok merci", "thanks"),
         ("C'est noté, merci !", "thanks"),
-        ("Merci et bonne journée", "thanks"),
+        ("Merci et bonne journée", "parting"),
+        ("Bonne soirée et merci pour tout !", "parting"),
+        ("Merci à plus", "parting"),
         ("Merci pour les infos", "thanks"),
         ("Ok, je vois", "agreement"),
         ("Ah d'accord", "agreement"),
@@ -76,7 +78,7 @@ def test_a_message_that_asks_something_is_not_small_talk(message):
 
 
 def test_every_kind_but_help_has_its_own_reply_and_help_is_the_interfaces_own():
-    assert set(REPLIES) == {"greeting", "thanks", "agreement", "farewell", "doubt"}
+    assert set(REPLIES) == {"greeting", "thanks", "parting", "agreement", "farewell", "doubt"}
     assert all(reply and "rien trouvé" not in reply for reply in REPLIES.values())
 
 

@@ -139,7 +139,7 @@ INLINE_WHICH_ARTICLE_DESCRIPTION = "Nommez son sujet : « Qui a écrit l'article
 # What "merci", "ok" or "au revoir" said to the bot in a group gets: a reaction on the message, no
 # message of its own ("Avec plaisir ! Une autre question ?" was read by every member, and took one
 # of the group's 20 messages a minute). Each among the emoji Telegram takes as reactions.
-GROUP_ACKNOWLEDGEMENTS = {"thanks": "🤗", "agreement": "👌", "farewell": "🤗"}
+GROUP_ACKNOWLEDGEMENTS = {"thanks": "🤗", "parting": "🤗", "agreement": "👌", "farewell": "🤗"}
 THANKS_UP = "Merci ! Votre 👍 est noté."
 THANKS_DOWN = "Merci ! Votre 👎 est noté : il aidera à améliorer les réponses."
 OTHER_CHAT = "Ce bouton appartient à une autre conversation."
