@@ -71,3 +71,20 @@ def test_a_question_in_english_is_told_inline_that_only_french_is_understood(tmp
         assert "en français" in result["description"]
         assert "essayez d'autres mots" not in result["description"]
     library.close()
+
+
+def test_a_web_address_typed_inline_says_how_to_add_its_page_and_searches_nothing(tmp_path):
+    """As in the chat (`BARE_LINK`): searched, an address's "www" and "fr" found passages."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(BEAVER)])
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            await handle(application, typed("https://www.exemple.fr/castors-dordogne"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        hint = last_answer(telegram)
+        assert hint["results"] in ([], "[]") and "/ingest" in str(hint["button"])
+    library.close()

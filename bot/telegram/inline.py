@@ -18,7 +18,7 @@ from datetime import tzinfo
 
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
-from bot.chat_input import holds_words
+from bot.chat_input import holds_words, is_bare_link
 from bot.replies import (
     IN_ENGLISH,
     NOTHING_TO_READ_ON,
@@ -144,6 +144,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
     # Being typed, no word yet, or "Bonjour" (`bot.small_talk`): the hint, no search.
     if len(question) < MIN_QUESTION_CHARS or not holds_words(question) or small_talk(question) is not None:
         await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_HINT))
+        return
+    if is_bare_link(question):  # a page to add, as in the chat (searched, "www" found passages): how
+        await query.answer([], cache_time=seconds, button=_help_button(msg.INLINE_LINK_HINT))
         return
     user_id = query.from_user.id
     if not await service.inline_typing.settled(user_id, query.id):  # still being typed

@@ -117,6 +117,8 @@ EMPTY_LIBRARY = (
 )
 EXPIRED = "Cette recherche a expiré : posez de nouveau la question."
 INLINE_HINT = "Tapez une question : je cite les articles qui y répondent"
+# A web address typed inline: the page is added in the conversation with the bot (`/ingest`).
+INLINE_LINK_HINT = "Ajouter cette page : /ingest et son adresse, dans la conversation avec le bot"
 INLINE_SLOW_DOWN = "Beaucoup de questions d'un coup : patientez une minute"
 UNSURE_HEADER = (
     "⚠️ Réponse incertaine : voici les passages les plus proches, qui ne répondent peut-être pas à la question."
