@@ -20,6 +20,7 @@ from bot.chat_input import holds_words, typed
 from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
+from bot.postgres_refusals import postgres_refusal
 from bot.service import (
     IngestOutcome,
     delete_article,
@@ -603,33 +604,3 @@ def error_said(exc: LibraryError) -> str:
     if isinstance(exc, RebuildNeeded):
         return f"{exc} : lancez `python -m bot reindex`"
     return str(exc)
-
-
-def postgres_refusal(exc: Exception) -> str | None:
-    """What the PostgreSQL server refused, in French with its own words, or None for an
-    error of another kind (psycopg is imported only by commands on a PostgreSQL library)."""
-    psycopg = sys.modules.get("psycopg")
-    if psycopg is None or not isinstance(exc, psycopg.Error):
-        return None
-    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
-        return (
-            f"PostgreSQL refuse l'opération à cet utilisateur ({said}) : donnez-lui les droits que liste le "
-            "README (« PostgreSQL and several replicas ») ; réindexer et migrer demandent aussi celui de créer "
-            "des schémas dans la base (GRANT CREATE ON DATABASE …)"
-        )
-    # Before the connection's own failures: psycopg counts a statement cancelled and a lock
-    # not obtained in time as "operational" errors too, on a session that is still there.
-    if isinstance(exc, psycopg.errors.QueryCanceled):
-        return (
-            f"PostgreSQL a interrompu l'opération, trop longue ({said}) : réessayez, ou relevez le "
-            "statement_timeout de la base ou de l'utilisateur"
-        )
-    if isinstance(exc, psycopg.errors.LockNotAvailable):
-        return (
-            f"PostgreSQL n'a pas obtenu à temps un verrou ({said}) : une autre opération sur la "
-            "bibliothèque le tenait (lock_timeout) : réessayez dans un moment"
-        )
-    if isinstance(exc, psycopg.OperationalError):
-        return f"la connexion à PostgreSQL a été perdue ({said}) : réessayez"
-    return f"PostgreSQL a refusé l'opération ({said})"

@@ -257,7 +257,7 @@ def test_replicas_starting_together_on_a_new_database_all_start(tmp_path, postgr
 
 def refusal_of(url: str, sql: str, params: tuple = ()) -> str:
     """What the command line says of the error the server gives for `sql`."""
-    from bot.cli import postgres_refusal
+    from bot.postgres_refusals import postgres_refusal
 
     with connect(url, vectors=False) as connection:
         with pytest.raises(Exception) as raised:
@@ -282,7 +282,7 @@ def test_a_statement_cut_short_by_the_server_s_timeouts_is_not_told_as_a_lost_co
     assert said.startswith("PostgreSQL n'a pas obtenu à temps un verrou (canceling statement due to lock timeout)")
     session = connect(database_url, vectors=False)
     cut_every_session(database_url)
-    from bot.cli import postgres_refusal
+    from bot.postgres_refusals import postgres_refusal
 
     with pytest.raises(Exception) as raised:
         session.execute("SELECT 1")
@@ -398,6 +398,38 @@ def test_a_bot_role_with_only_the_rights_it_uses_runs_on_the_library_set_up_for_
     assert bot.ask("conseil numéro 2").results[0].article.title == "Article 2"
     assert bot.ingest([article(4)])[0].status == "added"
     state.close()
+    bot.close()
+    owner.close()
+
+
+def test_an_admin_s_rebuild_that_postgresql_refuses_the_bot_s_role_says_why(tmp_path, database_url, bot_role):
+    """/reindex by a bot whose role may not create schemas (a rebuild makes one): the admin reads
+    PostgreSQL's refusal and what to do, where "la reconstruction a échoué" said nothing and the
+    log held a traceback."""
+    import asyncio
+
+    from tests.fake_telegram import FakeTelegram
+    from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, private_message
+
+    owner = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    owner.ingest([article(1)])
+    BotState.open(tmp_path / "owner.sqlite3", database_url).close()  # the bot's schema, which the rights name
+    (schema,) = library_schemas(database_url)
+    with connect(database_url, vectors=False) as connection:
+        for grant in BOT_ROLE_RIGHTS.format(library=schema, role="citebot_least").split(";"):
+            connection.execute(grant)
+    bot = Library(PgBackend(bot_role), HashingEmbedder(), max_words=60)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, bot, tmp_path) as (application, _):
+            await handle(application, private_message(ADMIN, "/reindex"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        status = telegram.wait_for_text(ADMIN, "Reconstruction impossible", timeout=30)
+    assert "PostgreSQL refuse l'opération à cet utilisateur (permission denied" in status, status
+    assert "GRANT CREATE ON DATABASE" in status
+    assert bot.ask("conseil numéro 1").results[0].article.title == "Article 1"  # the library as it was
     bot.close()
     owner.close()
 

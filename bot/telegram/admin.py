@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
+from bot.postgres_refusals import postgres_refusal
 from bot.replies import articles_matching
 from bot.service import Abandoned, delete_article
 from bot.telegram import group_share
@@ -198,7 +199,11 @@ async def reindex(service: BotService, status: Message) -> None:
     except LibraryError as exc:
         await progress.show(msg.reindex_error_html(str(exc)))
         return
-    except Exception:
+    except Exception as exc:
+        if (refused := postgres_refusal(exc)) is not None:  # a right the role lacks, a timeout: said
+            log.warning("reindex refused by PostgreSQL: %s", exc)
+            await progress.show(msg.reindex_error_html(refused))
+            return
         log.exception("reindex failed")
         await progress.show(msg.error_html(msg.REINDEX_FAILED))
         return
