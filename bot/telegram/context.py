@@ -34,8 +34,9 @@ class BotService:
     library: Library
     state: BotState
     follower: FeedFollower
-    # Given up when the process stops and its work under way does not end in time (`app.stop_gracefully`).
-    stop: StopRequest = field(default_factory=StopRequest)
+    # Given up when the process stops and its work under way does not end in time
+    # (`app.stop_gracefully`); the follower's polls check the same one (`create`).
+    stop: StopRequest
     reindexing: asyncio.Task | None = field(default=None)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
     # Threads of their own for work that takes seconds to minutes (downloading, embedding,
