@@ -630,6 +630,12 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def _ingest_run_by(script: str, inputs: list[str], env: dict, cwd: object) -> subprocess.CompletedProcess:
+    """`python -m bot ingest INPUTS…` run by `script`, which sets up the disk's limit first."""
+    command = [sys.executable, "-c", script, "ingest", *inputs]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
 def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, tmp_path):
     """The advice for a damaged database (restore DATA_DIR from a backup) would lose every
     write made since that backup: a full disk is no damage, and what was added stays."""
@@ -640,14 +646,7 @@ def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, tmp_pa
         + " ".join(f"Le castor numéro {n} construit des barrages sur la rivière {n}." for n in range(400))
         + "\n"
     )
-    full = subprocess.run(
-        [sys.executable, "-c", _FULL_DISK, "ingest", str(castor)],
-        capture_output=True,
-        text=True,
-        env=run.env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    full = _ingest_run_by(_FULL_DISK, [str(castor)], run.env, tmp_path)
     assert full.returncode == 2, full.stderr
     assert "plus de place sur le disque" in full.stderr and "restaurez" not in full.stderr, full.stderr
     assert "Ajouté" not in full.stdout
@@ -706,14 +705,7 @@ def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is
             + "\n"
         )
         files.append(str(path))
-    full = subprocess.run(
-        [sys.executable, "-c", _FULL_AFTER_THE_FIRST_BATCH, "ingest", *files],
-        capture_output=True,
-        text=True,
-        env=run.env,
-        cwd=tmp_path,
-        timeout=300,
-    )
+    full = _ingest_run_by(_FULL_AFTER_THE_FIRST_BATCH, files, run.env, tmp_path)
     assert full.returncode == 2, full.stderr
     assert full.stdout.startswith("Ajouté : « Le castor », ") and "loutre" not in full.stdout, full.stdout
     assert (
