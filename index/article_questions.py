@@ -125,8 +125,11 @@ _WRITTEN = frozenset(
 _UNAMBIGUOUS = frozenset("lien liens url journaliste journalistes ta tes ton votre vos".split())
 _ALONE = (["source"], ["sources"])
 _TO_THE_BOT = frozenset("tu vous".split())
+# Where the bot found or read what it quoted ("Tu l'as trouvé où ?", "Où as-tu lu ça ?"): a verb
+# of finding or reading, asked of the bot with "où", can only mean the answer's source.
+_FOUND = frozenset("trouvé trouvée trouvés trouvées lu lue lus lues vu vue vus vues".split())
 _ASKING = frozenset(
-    "le la les l' un une de d' du des ce cet cette ces à a au en par et ou y "
+    "le la les l' un une de d' du des ce cet cette ces à a au en dans par et ou y "
     "quel quelle quels quelles comment quoi qu' que est "
     "est sont était été t il elle ils elles s' se "
     "tu vous je j' me m' moi te t' peux pouvez puis peut on as avez ai "
@@ -136,8 +139,10 @@ _ASKING = frozenset(
     "complet complète entier intégral intégrale svp stp plaît plait merci".split()
 )
 _KNOWN = frozenset().union(
-    _ASKING, _NAMES_ARTICLE, _THAT, _WRITTEN, _UNAMBIGUOUS, _INTERROGATIVES, *(nouns for _, nouns in _NOUNS)
+    _ASKING, _NAMES_ARTICLE, _THAT, _WRITTEN, _UNAMBIGUOUS, _INTERROGATIVES, _FOUND, *(nouns for _, nouns in _NOUNS)
 )
+# "C'est quel article ?", "Quel est l'article ?": which article, answered with its card.
+_WHICH = frozenset("quel quelle".split())
 _WORDS = re.compile(r"\w+'|\w+")
 
 
@@ -212,13 +217,21 @@ def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | N
         written and (it or bool(_THAT.intersection(words)))
     )
     # "Source ?" alone, or asked of the bot ("Tu as la source ?"): the answer's.
-    named = named or words in _ALONE or bool(_TO_THE_BOT.intersection(words) and {"source", "sources"} & set(words))
+    to_the_bot = bool(_TO_THE_BOT.intersection(words))
+    named = (
+        named
+        or words in _ALONE
+        or (to_the_bot and bool({"source", "sources"}.intersection(words)))
+        or (to_the_bot and "où" in words and bool(_FOUND.intersection(words)))
+    )
     if not named:
         return None
     noun = next((detail for detail, nouns in _NOUNS if nouns.intersection(words)), None)
     if noun is not None:
         return noun
     asked = next((_INTERROGATIVES[w] for w in words if w in _INTERROGATIVES), None)
+    if asked is None and _WHICH.intersection(words) and _NAMES_ARTICLE.intersection(words):
+        return "title"
     if asked == "author" and not written:
         return None  # "Qui est l'article ?" asks nothing
     return asked

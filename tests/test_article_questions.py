@@ -31,6 +31,11 @@ from index.conversation import Reading, Topic, read
         ("Tu as la source ?", "source"),
         ("C'est tiré de quel journal ?", "source"),
         ("Où puis-je lire l'article en entier ?", "source"),
+        ("Tu l'as trouvé où ?", "source"),
+        ("Où as-tu lu ça ?", "source"),
+        ("Vous avez vu ça où ?", "source"),
+        ("C'est quel article ?", "title"),
+        ("Dans quel article ?", "title"),
         ("Quel est le titre de l'article ?", "title"),
         ("Comment s'appelle l'article ?", "title"),
     ],
@@ -72,6 +77,9 @@ def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subj
         "Qui est l'auteur ?",  # of the attack the article reports, as well
         "Ça date de quand ?",  # the castle the conversation is about, as well
         "Quel est le titre ?",
+        "Où l'ont-ils trouvé ?",  # where someone was found, as the articles may report
+        "Où as-tu trouvé Paul ?",
+        "Tu l'as vu où, le loup ?",
         "Quelle est sa date ?",
         "Qui l'a écrit ?",
         "Quand ?",
