@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+from index.errors import no_space_left
+
 
 def postgres_refusal(exc: Exception) -> str | None:
     """What the PostgreSQL server refused, in French with its own words, or None for an
@@ -31,6 +33,11 @@ def postgres_refusal(exc: Exception) -> str | None:
         return (
             f"PostgreSQL n'a pas obtenu à temps un verrou ({said}) : une autre opération sur la "
             "bibliothèque le tenait (lock_timeout) : réessayez dans un moment"
+        )
+    if no_space_left(exc):  # "operational" for psycopg, but nothing to retry until room is made
+        return (
+            f"le disque du serveur PostgreSQL est plein ({said}) : libérez-y de la place puis relancez ; "
+            "ce qui a été enregistré avant reste dans la bibliothèque"
         )
     if isinstance(exc, psycopg.OperationalError):
         return f"la connexion à PostgreSQL a été perdue ({said}) : réessayez"

@@ -100,9 +100,17 @@ class DatabaseUnavailable(LibraryError):
     the database lacks a schema or table that this user may not create (`create_missing`)."""
 
 
+# PostgreSQL's error class for a server whose disk is full ("could not extend file"), which
+# psycopg counts among its "operational" errors with a lost connection.
+POSTGRES_DISK_FULL = "53100"
+
+
 def no_space_left(error: BaseException) -> bool:
-    """Whether `error` is a full disk's: the system's (ENOSPC: a file written) or SQLite's
-    (SQLITE_FULL: the database or its log could not grow)."""
+    """Whether `error` is a full disk's: the system's (ENOSPC: a file written), SQLite's
+    (SQLITE_FULL: the database or its log could not grow) or a PostgreSQL server's (its
+    SQLSTATE, read without importing psycopg, which only PostgreSQL libraries load)."""
     if isinstance(error, OSError):
         return error.errno == errno.ENOSPC
-    return isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return getattr(error, "sqlstate", None) == POSTGRES_DISK_FULL

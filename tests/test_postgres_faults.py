@@ -265,7 +265,7 @@ def refusal_of(url: str, sql: str, params: tuple = ()) -> str:
         return postgres_refusal(raised.value)
 
 
-def test_a_statement_cut_short_by_the_server_s_timeouts_is_not_told_as_a_lost_connection(database_url):
+def test_a_statement_refused_for_the_server_s_timeouts_or_full_disk_is_not_told_as_a_lost_connection(database_url):
     # A statement_timeout or lock_timeout set on the database or its user (a managed server's
     # usual guard): psycopg raises an "operational" error, and the session is still there.
     slow = database_url + "&options=-c%20statement_timeout%3D50"
@@ -280,6 +280,14 @@ def test_a_statement_cut_short_by_the_server_s_timeouts_is_not_told_as_a_lost_co
     finally:
         holder.close()
     assert said.startswith("PostgreSQL n'a pas obtenu à temps un verrou (canceling statement due to lock timeout)")
+    # The server's disk full (raised by the server with that class, as it raises it when a
+    # table cannot grow): psycopg calls it "operational" too, yet there is nothing to retry.
+    said = refusal_of(
+        database_url,
+        "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'disk_full', "
+        "MESSAGE = 'could not extend file: No space left on device'; END $$",
+    )
+    assert said.startswith("le disque du serveur PostgreSQL est plein (could not extend file: No space left")
     session = connect(database_url, vectors=False)
     cut_every_session(database_url)
     from bot.postgres_refusals import postgres_refusal

@@ -79,8 +79,11 @@ def test_a_failure_that_repeats_is_told_to_admins_once_and_each_user_still_gets_
         asyncio.run(scenario(telegram))
         notes = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
         assert len(notes) == 1 and "No space left on device" in notes[0]  # not one per user
+        assert notes[0].startswith("⚠️ Plus de place sur le disque de la bibliothèque")  # theirs to free
         for user in (USER, USER + 1, USER + 2):
-            assert telegram.calls_to("sendMessage", user)  # each is told their article was not added
+            assert telegram.calls_to("sendMessage", user)  # each is told their article was not added...
+            told = telegram.calls_to("editMessageText", user)[-1].params["text"]
+            assert told == msg.error_html(msg.INGEST_NO_SPACE)  # ...and why: not "an unexpected error"
 
 
 def test_a_button_that_fails_stops_spinning_and_its_user_gets_an_apology(tmp_path):
@@ -120,7 +123,7 @@ def test_a_document_whose_caption_asks_another_bot_to_ingest_it_is_left_alone(tm
         asyncio.run(scenario(telegram))
         # Only the second was taken in (and failed on the full disk, which the user is told).
         assert [c.params["text"] for c in telegram.calls_to("sendMessage", USER)] == [msg.INGEST_STARTED]
-        assert telegram.calls_to("editMessageText")[-1].params["text"] == msg.error_html(msg.INGEST_FAILED)
+        assert telegram.calls_to("editMessageText")[-1].params["text"] == msg.error_html(msg.INGEST_NO_SPACE)
 
 
 def test_a_quote_posted_from_the_bot_s_inline_results_in_its_chat_is_not_taken_for_a_question(tmp_path):

@@ -24,7 +24,7 @@ from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
-from index.errors import InputError
+from index.errors import InputError, no_space_left
 from index.numbers import french
 from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, parse_bytes
 
@@ -211,7 +211,7 @@ async def ingest_message(message: Message, context: Context) -> None:
         return
     except Exception as exc:
         # The status message is the one reply: it says the ingest failed; admins get the details.
-        await say(msg.error_html(msg.INGEST_FAILED))
+        await say(msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED))
         await report_failure(context, exc)
         return
     await say(msg.ingest_html(outcome.status, outcome.article))

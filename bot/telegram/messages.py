@@ -32,6 +32,7 @@ from bot.replies import (
 )
 from bot.state import Vote
 from index.article_questions import Detail
+from index.errors import no_space_left
 from index.library import Answer, LibraryStats, Result
 from index.numbers import french
 from index.store import ArticleRow
@@ -152,6 +153,10 @@ INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
 INDEXING = "⏳ Découpage en passages…"
 INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."
+INGEST_NO_SPACE = (
+    "L'ajout a échoué : le disque du serveur est plein. Rien n'a été modifié ; les administrateurs sont "
+    "prévenus. Renvoyez l'article plus tard."
+)
 REINDEX_STARTED = "🔄 Reconstruction de la bibliothèque : préparation…"
 REINDEX_RUNNING = "La bibliothèque est déjà en cours de reconstruction."
 REINDEX_FAILED = "La reconstruction a échoué ; la bibliothèque reste telle qu'elle était."
@@ -536,5 +541,11 @@ def ingest_error_html(reason: str, what: str | None = None) -> str:
 def failure_note_html(error: BaseException, secret: str = "") -> str:
     """The short note admins get when a handler fails (the traceback is in the log), `secret`
     (the bot's token, which an error may quote in a Bot API address) written "<token>"."""
-    said = f"Erreur dans le bot : {type(error).__name__}: {error}"
+    if no_space_left(error):  # the admins' to free, not a fault to debug
+        said = (
+            f"Plus de place sur le disque de la bibliothèque ({error}) : les ajouts échouent jusqu'à ce que "
+            "vous en libériez ; ce qui a été enregistré reste."
+        )
+    else:
+        said = f"Erreur dans le bot : {type(error).__name__}: {error}"
     return error_html(said.replace(secret, "<token>") if secret else said)
