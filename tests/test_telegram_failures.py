@@ -54,6 +54,9 @@ class FailingLibrary:
     def ingest(self, documents, progress=None, committed=None):
         raise FullDisk
 
+    def reindex(self, progress=None):
+        raise FullDisk
+
 
 def test_a_followed_channel_s_post_that_fails_is_told_to_admins_and_never_to_the_channel(tmp_path):
     async def scenario(telegram: FakeTelegram) -> None:
@@ -84,6 +87,18 @@ def test_a_failure_that_repeats_is_told_to_admins_once_and_each_user_still_gets_
             assert telegram.calls_to("sendMessage", user)  # each is told their article was not added...
             told = telegram.calls_to("editMessageText", user)[-1].params["text"]
             assert told == msg.error_html(msg.INGEST_NO_SPACE)  # ...and why: not "an unexpected error"
+
+
+def test_a_reindex_the_full_disk_stops_tells_the_admin_to_free_room_and_that_nothing_changed(tmp_path):
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, FailingLibrary(), tmp_path) as (application, _):
+            await handle(application, private_message(ADMIN, "/reindex"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        said = telegram.calls_to("editMessageText", ADMIN)[-1].params["text"]
+        assert said.startswith("⚠️ Reconstruction impossible : plus de place sur le disque de la bibliothèque")
+        assert "telle qu'elle était" in said
 
 
 def test_a_button_that_fails_stops_spinning_and_its_user_gets_an_apology(tmp_path):

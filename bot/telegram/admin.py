@@ -19,7 +19,7 @@ from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.sending import StatusProgress, edit, reply
-from index.errors import LibraryError, NotFound
+from index.errors import LibraryError, NotFound, no_space_left
 
 log = logging.getLogger("bot.telegram")
 ARTICLES_PER_PAGE = 20
@@ -200,6 +200,10 @@ async def reindex(service: BotService, status: Message) -> None:
         await progress.show(msg.reindex_error_html(str(exc)))
         return
     except Exception as exc:
+        if no_space_left(exc):  # a rebuild writes a whole new copy: room to make, not a fault
+            log.warning("reindex stopped by a full disk: %s", exc)
+            await progress.show(msg.reindex_error_html(msg.REINDEX_NO_SPACE))
+            return
         if (refused := postgres_refusal(exc)) is not None:  # a right the role lacks, a timeout: said
             log.warning("reindex refused by PostgreSQL: %s", exc)
             await progress.show(msg.reindex_error_html(refused))

@@ -160,6 +160,10 @@ INGEST_NO_SPACE = (
 REINDEX_STARTED = "🔄 Reconstruction de la bibliothèque : préparation…"
 REINDEX_RUNNING = "La bibliothèque est déjà en cours de reconstruction."
 REINDEX_FAILED = "La reconstruction a échoué ; la bibliothèque reste telle qu'elle était."
+REINDEX_NO_SPACE = (
+    "plus de place sur le disque de la bibliothèque (la reconstruction en écrit une copie entière à côté) ; "
+    "la bibliothèque reste telle qu'elle était. Libérez de la place, puis relancez /reindex."
+)
 ANOTHER_POLLER = (
     "⚠️ Un autre processus reçoit les messages de ce bot (le même TELEGRAM_BOT_TOKEN, sur une autre machine "
     "ou avec un autre DATA_DIR) : Telegram les lui donne une fois sur deux. Arrêtez l'un des deux."
