@@ -716,3 +716,42 @@ def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is
     again = run("ingest", *files)  # space freed: the same ingest adds the rest
     assert again.stdout.startswith("Déjà présent : « Le castor »"), again.stdout
     assert again.stdout.count("Ajouté : ") == 2, again.stdout
+
+
+def readme_backup_commands() -> str:
+    """The README's backup loop (*Backups and upgrades*), as a user would paste it."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Backups and upgrades")[1]
+    block = section.split("```sh\n")[1].split("```")[0]
+    return block.split("# in Docker")[0]
+
+
+def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, tmp_path):
+    from tests.feed_fixtures import STORIES, publish_site
+    from tests.http_fixtures import FeedSite
+
+    private = {"INGEST_ALLOW_PRIVATE_URLS": "true"}  # the site is on 127.0.0.1
+    with FeedSite() as site:
+        publish_site(site, STORIES[:2])
+        followed = run("follow", site.origin + "/rss/region.xml", extra_env=private)  # the bot's own state
+    assert followed.returncode == 0, followed.stderr
+    run("ingest", str(SAMPLE))
+    commands = (("articles",), ("ask", QUESTION), ("feeds",))
+    before = [run(*command, "--json").stdout for command in commands]
+
+    # The README's commands, pasted in the project's folder: `.venv/bin/python`, `data/`.
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)  # sqlite3 alone: any Python
+    backup = subprocess.run(["bash", "-ec", readme_backup_commands()], cwd=tmp_path, capture_output=True, text=True)
+    assert backup.returncode == 0, backup.stderr
+    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == ["bot.sqlite3", "library.sqlite3"]
+
+    # Restored as it says: library.sqlite3 alone in an empty index folder, bot.sqlite3 beside it.
+    restored = tmp_path / "restored"
+    (restored / "index").mkdir(parents=True)
+    (tmp_path / "backup" / "library.sqlite3").rename(restored / "index" / "library.sqlite3")
+    (tmp_path / "backup" / "bot.sqlite3").rename(restored / "bot.sqlite3")
+    elsewhere = {"DATA_DIR": str(restored)}
+    after = [run(*command, "--json", extra_env=elsewhere).stdout for command in commands]
+    assert after == before
+    assert len(json.loads(after[0])) == 3 and json.loads(after[1])["found"]  # two stories and the sample
+    assert json.loads(after[2])["url"].endswith("/rss/region.xml")  # and the feed followed
