@@ -240,12 +240,19 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
     if not allow_private:
         for address in addresses:
             if not is_public(ipaddress.ip_address(address.split("%")[0])):
-                raise FetchError(
-                    f"adresse refusée : {host} désigne une adresse locale ou privée ({address}). "
-                    "Seules les adresses publiques sont autorisées."
-                )
+                raise FetchError(_private_address_refusal(host, address))
     host_header = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     return _Target(addresses, host, host_header)
+
+
+def _private_address_refusal(host: str, address: str) -> str:
+    """Why a URL's host is refused, in French: a name with the address it leads to, an address
+    typed as such once ("127.0.0.1 désigne … (127.0.0.1)" said it twice)."""
+    if host == address:
+        said = f"{host} est une adresse locale ou privée"
+    else:
+        said = f"{host} désigne une adresse locale ou privée ({address})"
+    return f"adresse refusée : {said}. Seules les adresses publiques sont autorisées."
 
 
 class _Deadline:

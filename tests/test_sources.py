@@ -204,6 +204,24 @@ def test_addresses_that_lead_to_private_hosts_are_refused(address):
     assert requests == []
 
 
+def test_a_refused_address_typed_as_such_is_named_once_and_a_name_with_where_it_leads():
+    dns = StubDNS({"intranet.example": [["10.0.0.8"]]})
+    transport, requests = recording_transport({})
+    options = {"timeout": 5, "max_bytes": 100_000, "resolver": dns, "transport": transport}
+    with pytest.raises(FetchError) as typed:
+        fetch_url("http://127.0.0.1:8080/admin", **options)
+    assert str(typed.value) == (
+        "adresse refusée : 127.0.0.1 est une adresse locale ou privée. Seules les adresses publiques sont autorisées."
+    )
+    with pytest.raises(FetchError) as named:
+        fetch_url("http://intranet.example/", **options)
+    assert str(named.value) == (
+        "adresse refusée : intranet.example désigne une adresse locale ou privée (10.0.0.8). "
+        "Seules les adresses publiques sont autorisées."
+    )
+    assert requests == []
+
+
 def test_public_addresses_written_in_ipv6_forms_are_allowed():
     for address in ["64:ff9b::5db8:d822", "2001:4860:4860::8888", "::ffff:93.184.216.34"]:
         dns = StubDNS({"news.example": [[address]]})
