@@ -13,6 +13,7 @@ Pure functions of the text: French surface rules, no model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,12 +21,35 @@ from typing import Literal
 # `index.conversation` are written with.
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 
+
+def _unaccented(text: str) -> str:
+    """`text` without its accents, letter for letter, so that a match's positions hold in
+    `text`: the rules below are matched so, since people type on phones without them ("Qui a
+    ecrit l'article ?", "resume l'article" found nothing)."""
+    return "".join(unicodedata.normalize("NFD", letter)[0] for letter in unicodedata.normalize("NFC", text))
+
+
+def _plain(question: str) -> tuple[str, str]:
+    """`question` as the rules read it (plain apostrophes), and that without accents, to match."""
+    text = unicodedata.normalize("NFC", question.translate(APOSTROPHES))
+    return text, _unaccented(text)
+
+
+def _rule(pattern: str) -> re.Pattern[str]:
+    """A rule written with its accents, matched without them."""
+    return re.compile(_unaccented(pattern), re.I)
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(_unaccented(words).split())
+
+
 # "De quoi parle l'article ?", "Résume l'article", "De quoi parlent les articles ?": what the
 # articles are about, which news says in its opening lines. Only the article itself, or "ça",
 # as the subject: in "De quoi parle-t-il ?" the "il" may be the person the topic is about.
 _ARTICLE = r"(?:article|articles|texte|textes|document|documents)"
 _THE_ARTICLE = rf"(?:l'|cet |ce |les |ces |la |le ){_ARTICLE}"
-_ABOUT = re.compile(
+_ABOUT = _rule(
     r"^\s*(?:"
     rf"(?:de quoi|sur quoi) (?:parle|parlent|traite|traitent|porte|portent) {_THE_ARTICLE}"
     r"|de quoi (?:ça|ca) (?:parle|traite)|(?:ça|ca) parle de quoi"
@@ -37,8 +61,7 @@ _ABOUT = re.compile(
     rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
     rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
     rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
-    r")\s*[?.!]*\s*$",
-    re.I,
+    r")\s*[?.!]*\s*$"
 )
 
 
@@ -46,7 +69,7 @@ def asks_what_it_is_about(question: str) -> bool:
     """Whether `question` asks what the article (or the articles) is about, naming nothing
     else: "De quoi parle l'article ?", "Résume l'article", but not "Que dit l'article de
     Poutine ?" (what the whole library holds is `asks_whats_new`'s)."""
-    return _ABOUT.match(question.translate(APOSTROPHES)) is not None
+    return _ABOUT.match(_plain(question)[1]) is not None
 
 
 # "Quoi de neuf ?", "Les dernières nouvelles ?", "Quels sont les derniers articles ?", and what
@@ -55,7 +78,7 @@ def asks_what_it_is_about(question: str) -> bool:
 # réforme ?" asks about its subject. A greeting may come first ("Salut, quoi de neuf ?").
 _NEWS_WORDS = r"(?:nouvelles|infos|informations|actus|actualités|news)"
 _SHOW = r"(?:donne-moi |donnez-moi |montre-moi |montrez-moi |envoie-moi )"
-_WHATS_NEW = re.compile(
+_WHATS_NEW = _rule(
     r"^\s*(?:(?:bonjour|bonsoir|salut|coucou|hello|alors|et|bon)\s*[,!]?\s+)?(?:"
     r"(?:il )?(?:y a )?quoi de (?:neuf|nouveau)|qu'est-ce qu'il y a de (?:neuf|nouveau)|qu'y a-t-il de (?:neuf|nouveau)"
     r"|(?:que se passe-t-il|qu'est-ce qui se passe|il se passe quoi) (?:aujourd'hui|en ce moment|dans le monde)"
@@ -71,8 +94,7 @@ _WHATS_NEW = re.compile(
     r"|(?:la )?liste des articles|de quoi (?:parles-tu|tu parles|parlez-vous)"
     r")(?:\s+(?:du jour|d'aujourd'hui|aujourd'hui|de la semaine|de la journée|ce matin|ce soir))?"
     r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?))?"
-    r"\s*[?.!]*\s*$",
-    re.I,
+    r"\s*[?.!]*\s*$"
 )
 
 
@@ -89,8 +111,11 @@ def asks_whats_new(question: str) -> NewsAsked | None:
     what the library holds ("Quels articles as-tu ?"), naming nothing else or only a subject;
     None for any other question ("Quoi de neuf dans la loi ?" names what it asks about in
     another way, and is searched)."""
-    match = _WHATS_NEW.match(question.translate(APOSTROPHES))
-    return NewsAsked(match["subject"]) if match is not None else None
+    text, unaccented = _plain(question)
+    match = _WHATS_NEW.match(unaccented)
+    if match is None:
+        return None
+    return NewsAsked(text[match.start("subject") : match.end("subject")] if match["subject"] else None)
 
 
 Detail = Literal["date", "author", "source", "title"]
@@ -101,34 +126,35 @@ Detail = Literal["date", "author", "source", "title"]
 # question is searched as before. A noun says which detail before an interrogative does
 # ("Qui est l'auteur ?"), in this order ("le nom de l'auteur").
 _NOUNS: tuple[tuple[Detail, frozenset[str]], ...] = (
-    ("date", frozenset("date dates datent daté datée jour année mois".split())),
-    ("source", frozenset("source sources lien liens url adresse site journal média provenance origine".split())),
+    ("date", _words("date dates datent daté datée jour année mois")),
+    ("source", _words("source sources lien liens url adresse site journal média provenance origine")),
     (
         "author",
-        frozenset("auteur auteurs autrice auteure journaliste journalistes rédacteur rédactrice signataire".split()),
+        _words("auteur auteurs autrice auteure journaliste journalistes rédacteur rédactrice signataire"),
     ),
-    ("title", frozenset("titre intitulé appelle nom".split())),
+    ("title", _words("titre intitulé appelle nom")),
 )
-_INTERROGATIVES: dict[str, Detail] = {"quand": "date", "où": "source", "qui": "author"}
+_INTERROGATIVES: dict[str, Detail] = {"quand": "date", _unaccented("où"): "source", "qui": "author"}
 # The article named as such; "ça" names it only with a verb of writing or of getting it ("Qui
 # a écrit ça ?", "C'est paru quand ?", "D'où tu tiens ça ?"): "Ça date de quand ?" may ask
 # when the castle the conversation is about was built.
-_NAMES_ARTICLE = frozenset("article articles dépêche dépêches info infos information informations".split())
-_THAT = frozenset("ça ca cela c'".split())
-_WRITTEN = frozenset(
+_NAMES_ARTICLE = _words("article articles dépêche dépêches info infos information informations")
+_THAT = _words("ça ca cela c'")
+_WRITTEN = _words(
     "écrit écrite écrits publié publiée publiés paru parue parus rédigé rédigée signé signée sorti sortie "
-    "ligne publication parution tiens tenez sors sortez tiré tirée".split()
+    "ligne publication parution tiens tenez sors sortez tiré tirée"
 )
 # Words that, without the article named, can only mean the answer's source: "Tu as le lien ?",
 # "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises), and
 # "Source ?" said alone.
-_UNAMBIGUOUS = frozenset("lien liens url journaliste journalistes ta tes ton votre vos".split())
+_UNAMBIGUOUS = _words("lien liens url journaliste journalistes ta tes ton votre vos")
 _ALONE = (["source"], ["sources"])
-_TO_THE_BOT = frozenset("tu vous".split())
+_TO_THE_BOT = _words("tu vous")
 # Where the bot found or read what it quoted ("Tu l'as trouvé où ?", "Où as-tu lu ça ?"): a verb
 # of finding or reading, asked of the bot with "où", can only mean the answer's source.
-_FOUND = frozenset("trouvé trouvée trouvés trouvées lu lue lus lues vu vue vus vues".split())
-_ASKING = frozenset(
+_FOUND = _words("trouvé trouvée trouvés trouvées lu lue lus lues vu vue vus vues")
+_WHERE = _unaccented("où")
+_ASKING = _words(
     "le la les l' un une de d' du des ce cet cette ces à a au en dans par et ou y "
     "quel quelle quels quelles comment quoi qu' que est "
     "est sont était été t il elle ils elles s' se "
@@ -136,7 +162,7 @@ _ASKING = frozenset(
     "donne donnez donner envoie envoyez envoyer montre montrez montrer dis dites dire "
     "connais connaissez connaître sais savez savoir veux voudrais aimerais voir lire trouver retrouver consulter "
     "vient viennent provient mis mise exact exacte exactement précis précise original originale "
-    "complet complète entier intégral intégrale svp stp plaît plait merci".split()
+    "complet complète entier intégral intégrale svp stp plaît plait merci"
 )
 _KNOWN = frozenset().union(
     _ASKING, _NAMES_ARTICLE, _THAT, _WRITTEN, _UNAMBIGUOUS, _INTERROGATIVES, _FOUND, *(nouns for _, nouns in _NOUNS)
@@ -157,10 +183,9 @@ class DetailAsked:
 
 
 # What introduces the subject of the article a question on its details means.
-_SUBJECT = re.compile(
+_SUBJECT = _rule(
     r"\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant|qui (?:parle|traite) d(?:e|u|es|'))"
-    r"\s*(?P<subject>\w.*?)\s*[?.!]*\s*$",
-    re.I,
+    r"\s*(?P<subject>\w.*?)\s*[?.!]*\s*$"
 )
 
 
@@ -173,40 +198,40 @@ def asks_for_detail(question: str, *, pronoun_means_article: bool = False) -> De
     `pronoun_means_article`: the conversation names no other written work, so that a pronoun
     with a verb of writing means the article, as "ça" does ("Qui l'a écrit ?", "Quand est-il
     paru ?")."""
-    plain = question.translate(APOSTROPHES)
-    detail = _detail_of(plain, pronoun_means_article)
+    text, unaccented = _plain(question)
+    detail = _detail_of(unaccented, pronoun_means_article)
     if detail is not None:
         return DetailAsked(detail)
-    about = _SUBJECT.search(plain)
-    if about is not None and (detail := _detail_of(plain[: about.start()])) is not None:
-        return DetailAsked(detail, about["subject"])
+    about = _SUBJECT.search(unaccented)
+    if about is not None and (detail := _detail_of(unaccented[: about.start()])) is not None:
+        return DetailAsked(detail, text[about.start("subject") : about.end("subject")])
     return None
 
 
 # What may stand for the article written ("Qui l'a écrit ?", "Quand est-il paru ?") when the
 # conversation names no other written work (`names_a_work`).
-_IT = frozenset("l' le il".split())
-_PRONOUNS = frozenset("l' le la il elle ils elles".split())
+_IT = _words("l' le il")
+_PRONOUNS = _words("l' le la il elle ils elles")
 # Written works a conversation may be about besides its article: after "Qui a écrit ce roman
 # ?", "Quand est-il paru ?" asks of the novel.
-_WORKS = frozenset(
+_WORKS = _words(
     "livre livres roman romans ouvrage ouvrages essai essais recueil bd album étude études rapport rapports "
     "lettre lettres tribune tribunes thèse thèses texte textes loi lois décret projet pétition tract tracts "
     "tweet tweets message messages post communiqué courrier livre-blanc enquête enquêtes sondage revue revues "
-    "journal film films chanson pièce poème œuvre".split()
+    "journal film films chanson pièce poème œuvre"
 )
 
 
 def names_a_work(question: str) -> bool:
     """Whether `question` names a written work other than the article (`_WORKS`), or asks of
     something written that it does not say is the article ("Qui a écrit Au soleil couchant ?")."""
-    words = {w.casefold() for w in _WORDS.findall(question.translate(APOSTROPHES))}
+    words = {w.casefold() for w in _WORDS.findall(_plain(question)[1])}
     return bool(words & _WORKS) or bool(words & _WRITTEN and not words & _NAMES_ARTICLE)
 
 
 def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | None:
-    """The detail `question` asks for when it is made only of words `_KNOWN` holds and names
-    the article (or can only mean it)."""
+    """The detail `question` (without accents) asks for when it is made only of words `_KNOWN`
+    holds and names the article (or can only mean it)."""
     words = [w.casefold() for w in _WORDS.findall(question)]
     if not words or any(w not in _KNOWN for w in words):
         return None
@@ -222,7 +247,7 @@ def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | N
         named
         or words in _ALONE
         or (to_the_bot and bool({"source", "sources"}.intersection(words)))
-        or (to_the_bot and "où" in words and bool(_FOUND.intersection(words)))
+        or (to_the_bot and _WHERE in words and bool(_FOUND.intersection(words)))
     )
     if not named:
         return None
@@ -241,7 +266,7 @@ def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | N
 # the last quote. Said alone (a politeness at most): "Et après la guerre ?" asks a question.
 _POLITE = r"(?:\s*,?\s*(?:s'il (?:te|vous) plaît|stp|svp|merci|please))?"
 _MORE = r"(?:plus|davantage|un peu plus|plus de détails)"
-_READ_ON = re.compile(
+_READ_ON = _rule(
     r"^\s*(?:(?:ok|d'accord|merci|super|intéressant|bien|bon|et)\s*[,!.]?\s+)?(?:"
     rf"dis-m'en {_MORE}|dites-m'en {_MORE}|dis m'en {_MORE}|dis-moi en {_MORE}|raconte-m'en {_MORE}"
     rf"|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) m'en dire {_MORE}"
@@ -251,8 +276,7 @@ _READ_ON = re.compile(
     r"|continue|continuez|continue à lire|continue la lecture|vas-y|allez-y"
     r"|développe|développez|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) développer"
     r"|encore|quoi d'autre|qu'est-ce qu'il dit d'autre|que dit-il d'autre|que dit l'article d'autre"
-    rf"){_POLITE}\s*[?.!…]*\s*$",
-    re.I,
+    rf"){_POLITE}\s*[?.!…]*\s*$"
 )
 
 
@@ -260,4 +284,4 @@ def asks_to_read_on(question: str) -> bool:
     """Whether `question` asks for what the article says next ("La suite ?", "Dis-m'en plus",
     "Tu peux développer ?", "Et ensuite ?"), asking nothing else: "Et après la guerre ?" or
     "Encore une question : …" are questions of their own."""
-    return _READ_ON.match(question.translate(APOSTROPHES)) is not None
+    return _READ_ON.match(_plain(question)[1]) is not None

@@ -3,7 +3,14 @@ questions on what the articles report, which name something of their own."""
 
 import pytest
 
-from index.article_questions import DetailAsked, NewsAsked, asks_for_detail, asks_to_read_on, asks_whats_new
+from index.article_questions import (
+    DetailAsked,
+    NewsAsked,
+    asks_for_detail,
+    asks_to_read_on,
+    asks_what_it_is_about,
+    asks_whats_new,
+)
 from index.conversation import Reading, Topic, read
 
 
@@ -61,6 +68,27 @@ def test_a_question_on_the_details_of_the_article_on_a_subject_searches_the_subj
     # It stands alone: the article its subject finds, whatever the conversation was about.
     conversation = Topic("Qui dirige l'OTAN ?", (1,))
     assert read(question, conversation) == Reading(question, subject, detail=detail, by_subject=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "detail"),
+    [
+        ("Qui a ecrit l'article ?", "author"),
+        ("QUI A ÉCRIT L'ARTICLE ?", "author"),
+        ("Quand a ete publie l'article ?", "date"),
+        ("D'ou vient l'info ?", "source"),
+        ("Quel est le titre de la depeche ?", "title"),
+    ],
+)
+def test_a_question_on_the_article_s_details_typed_without_accents_is_one(question, detail):
+    """As people type on phones: "Qui a ecrit l'article ?" was searched, and found nothing."""
+    assert asks_for_detail(question) == DetailAsked(detail)
+
+
+def test_the_subject_of_a_question_typed_without_accents_is_searched_as_typed():
+    assert asks_for_detail("Qui a ecrit l'article a propos du château ?") == DetailAsked("author", "château")
+    assert asks_whats_new("Quoi de neuf a propos de la réforme ?") == NewsAsked("la réforme")
+    assert asks_what_it_is_about("resume l'article") and asks_to_read_on("Tu peux developper ?")
 
 
 @pytest.mark.parametrize(
