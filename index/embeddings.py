@@ -245,8 +245,9 @@ def load_sentence_transformer(
         dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
         model = SentenceTransformer(location, device="cpu", model_kwargs={"dtype": dtype})
     except Exception as exc:  # any loader failure becomes one clear message
+        said = str(exc).strip().rstrip(".")  # its own full stop, not a second one before ours
         raise ModelError(
-            f"impossible de charger le modèle d'embeddings « {name} » : {exc}. "
+            f"impossible de charger le modèle d'embeddings « {name} » : {said}. "
             "Vérifiez EMBEDDING_MODEL (identifiant sentence-transformers ou dossier local)."
         ) from exc
     return SentenceTransformerEmbedder(name, model, batch_size=batch_size)

@@ -396,6 +396,15 @@ def test_int8_is_refused_clearly_for_a_model_other_than_the_default():
         torch_precision("int8")
 
 
+def test_a_folder_that_holds_no_model_is_said_in_one_sentence_with_the_setting_to_check(tmp_path):
+    with pytest.raises(ModelError) as raised:
+        load_sentence_transformer("mon-modele", str(tmp_path), 16, "float32")
+    said = str(raised.value)
+    assert said.startswith("impossible de charger le modèle d'embeddings « mon-modele » : ")
+    assert said.endswith(". Vérifiez EMBEDDING_MODEL (identifiant sentence-transformers ou dossier local).")
+    assert ".." not in said  # the loader's own full stop, then ours: "config.json.. Vérifiez"
+
+
 # Eight threads of a fresh process embed their first text at the same instant.
 FIRST_USE_RACE = """
 import sys, threading
