@@ -10,7 +10,7 @@ closest sentences' cosines, the names of the question it contains, its best sent
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -102,22 +102,32 @@ class QuestionTerms:
             coverage=_share(self.weights, present),
             title=_share(self.weights, title_terms),
             rarest=_share(self.rarest, present),
-            names=_names_share(self.names, folded := _folded_context(self.names, title, heading, text)),
-            bare_names=_names_share(self.bare_names, folded),
+            names=_names_share(self.names, held := names_held(self.names, title, heading, text)),
+            bare_names=_names_share(self.bare_names, held),
         )
 
 
-def _folded_context(names: Sequence[str], title: str, heading: str | None, text: str) -> str:
-    """The passage in context, folded and lower-cased, where names are looked for (only when
-    the question has some: `bare_names` are among `names`)."""
-    return fold_accents(passage_context(title, heading, text).lower()) if names else ""
+def names_held(names: Collection[str], title: str, heading: str | None, text: str) -> set[str]:
+    """Those of `names` (folded, lower-cased) that the passage in context holds, folded and
+    lower-cased. Each is looked for in the passage lower-cased first: one written there as it
+    is folded is in the folded passage too (folding leaves a folded word's characters as they
+    are, and only adds or drops others), so the passage is folded, which costs more than the
+    rest of the match, only for the names not found so ("Élysée" for "elysee")."""
+    if not names:
+        return set()
+    lowered = passage_context(title, heading, text).lower()
+    held = {name for name in names if name in lowered}
+    if len(held) < len(set(names)):
+        folded = fold_accents(lowered)
+        held.update(name for name in names if name in folded)
+    return held
 
 
-def _names_share(names: Sequence[str], folded: str) -> float:
-    """Share of `names` (folded, lower-cased) found in `folded`; 1 for a question without names."""
+def _names_share(names: Sequence[str], held: Collection[str]) -> float:
+    """Share of `names` among those `held`; 1 for a question without names."""
     if not names:
         return 1.0
-    return sum(name in folded for name in names) / len(names)
+    return sum(name in held for name in names) / len(names)
 
 
 def _share(weights: Mapping[str, float], present: set[str]) -> float:

@@ -7,9 +7,19 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.analysis import terms
+import index.reordering
+from index.analysis import fold_accents, terms
+from index.ingest import passage_context
 from index.quotes import QUOTE_MODEL, asked_for, sentence_features
-from index.reordering import PASSAGE_FEATURES, PASSAGE_MODEL, QuestionTerms, TermMatch, passage_features, reorder
+from index.reordering import (
+    PASSAGE_FEATURES,
+    PASSAGE_MODEL,
+    QuestionTerms,
+    TermMatch,
+    names_held,
+    passage_features,
+    reorder,
+)
 from index.sentences import sentence_spans
 
 
@@ -57,6 +67,38 @@ def test_what_a_passage_holds_of_the_question_is_measured_on_the_passage_its_tit
     assert asked.match("La préfecture", None, "Aurélie Morand dirige la préfecture.").names == 0.0
     assert QuestionTerms.of("L'OTAN est-elle à Bruxelles ?", {}).names == ("bruxelles",)  # not the first word
     assert QuestionTerms.of("Qui a reçu le prix d'Angoulême ?", {}).names == ("angouleme",)
+
+
+_NAMES = st.sampled_from(["Élysée", "élysée", "Elysee", "Œuvre", "oeuvre", "Noël", "noel", "OTAN", "ǅemal", "ﬁdji"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(_NAMES | st.text(min_size=1, max_size=4), max_size=3),
+    text=st.lists(_NAMES | st.text(max_size=6), max_size=6).map(" ".join),
+    heading=st.none() | _NAMES,
+)
+def test_the_names_a_passage_holds_are_those_its_folded_text_holds(names, text, heading):
+    folded_names = [fold_accents(name.lower()) for name in names]
+    folded_passage = fold_accents(passage_context("Titre", heading, text).lower())
+    assert names_held(folded_names, "Titre", heading, text) == {n for n in folded_names if n in folded_passage}
+
+
+def test_a_passage_naming_the_question_s_names_as_written_is_not_folded_to_find_them(monkeypatch):
+    """Folding a whole passage costs more than the rest of its match, for every candidate of a
+    question with names: a passage that writes them as the question folds them is not folded."""
+    asked = QuestionTerms.of("Que fait l'OTAN à Bruxelles ?", {})
+    folded: list[str] = []
+
+    def fold(text: str) -> str:
+        folded.append(text)
+        return fold_accents(text)
+
+    monkeypatch.setattr(index.reordering, "fold_accents", fold)
+    assert asked.match("Sommet", None, "L'OTAN se réunit à Bruxelles.").names == 1.0
+    assert folded == []
+    assert asked.match("Sommet", None, "L'Élysée reçoit l'OTAN.").names == 0.5  # "bruxelles" looked for folded
+    assert len(folded) == 1
 
 
 def test_the_passage_that_answers_comes_before_a_higher_fused_one_that_only_shares_words():
