@@ -164,17 +164,18 @@ def passage_features(candidates: Sequence[PassageFacts]) -> np.ndarray:
         return rows
     for i, c in enumerate(candidates):
         features = c.features
-        cosines = np.sort(features[:, _COSINE].astype(np.float64))[::-1] if len(features) else np.zeros(1)
-        scores = np.sort(c.scores.astype(np.float64))[::-1] if len(c.scores) else np.zeros(1)
+        # Each column's highest in one call (this runs for every candidate of every answer).
+        highest = features.max(axis=0) if len(features) else np.zeros(features.shape[1])
+        scores = sorted(c.scores.tolist(), reverse=True) or [0.0]
         rows[i] = (
             c.fused * 100.0,
             scores[0],
             scores[1] if len(scores) > 1 else scores[0],
             1.0 / c.dense_rank if c.dense_rank else 0.0,
             1.0 / c.lexical_rank if c.lexical_rank else 0.0,
-            cosines[0],
-            float(features[:, _TERMS].max()) if len(features) else 0.0,
-            float(features[:, _TERMS_BEYOND_TITLE].max()) if len(features) else 0.0,
+            highest[_COSINE],
+            highest[_TERMS],
+            highest[_TERMS_BEYOND_TITLE],
             0.0,  # relative to the best candidate's, filled below
             math.log(c.fused_rank),
             math.log(len(features) + 1),

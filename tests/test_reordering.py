@@ -145,3 +145,18 @@ def test_a_passage_is_described_the_same_whatever_the_candidates_order(order, cl
     shuffled = passage_features([passages[i] for i in order])
     assert rows.shape == (5, len(PASSAGE_FEATURES))
     np.testing.assert_allclose(shuffled, rows[list(order)])
+
+
+def test_a_passage_is_described_by_its_best_two_sentences_and_its_closest_one():
+    question = "Combien d'habitants compte la ville en 2020 ?"
+    passage = candidate(
+        question, "La ville", "La ville compte 12 000 habitants. Elle grandit. Le maire parle.", 1, [0.71, 0.83, 0.75]
+    )
+    row = dict(zip(PASSAGE_FEATURES, passage_features([passage])[0], strict=True))
+    scores = sorted(passage.scores.astype(np.float64), reverse=True)
+    assert (row["best sentence score"], row["second best sentence score"]) == (scores[0], scores[1])
+    assert row["closest sentence cosine"] == np.float64(np.float32(0.83))
+    assert row["most question terms in a sentence"] == passage.features[:, 3].max() > 0
+    lone = candidate(question, "La ville", "La ville compte 12 000 habitants.", 1, [0.8])
+    lone_row = dict(zip(PASSAGE_FEATURES, passage_features([lone])[0], strict=True))
+    assert lone_row["second best sentence score"] == lone_row["best sentence score"] == lone.scores[0]
