@@ -150,12 +150,15 @@ def evidence_for(
     )
 
 
-def without_repeated_quotes(candidates: Sequence[Candidate]) -> list[Candidate]:
-    """The candidates whose quote says what no better-placed one's already says: a dispatch that
-    several papers ran word for word (a news agency's) is quoted once, from the first of them."""
+def without_repeated_quotes(candidates: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """The first `limit` candidates whose quote says what no better-placed one's already says:
+    a dispatch that several papers ran word for word (a news agency's) is quoted once, from the
+    first of them. Those after the `limit`th kept are not read."""
     seen: set[str] = set()
-    kept = []
+    kept: list[Candidate] = []
     for candidate in candidates:
+        if len(kept) == limit:
+            break
         quote = candidate.row.text[candidate.quote[0] : candidate.quote[1]]
         said = " ".join(quote.casefold().replace("’", "'").split())  # papers differ in apostrophes and spaces
         if said not in seen:

@@ -250,7 +250,7 @@ class Searcher:
         # Nothing the library holds names its subject: no passage answers it (in its topic's
         # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
         relevant = relevant and required_held and measure_held and (subject_held or bool(reading.articles))
-        shown = without_repeated_quotes(ordered)[:top_k]
+        shown = without_repeated_quotes(ordered, top_k)
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
         results = [

@@ -7,6 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from index.analysis import stem, terms
+from index.candidates import Candidate, without_repeated_quotes
 from index.documents import parse_text
 from index.quotes import (
     _DATED,
@@ -31,7 +32,9 @@ from index.quotes import (
     sentence_properties,
     who_someone_is,
 )
+from index.reordering import TermMatch
 from index.sentences import sentence_spans
+from index.store import ArticleRow, PassageRow
 
 
 def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_attribution():
@@ -42,6 +45,27 @@ def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_att
     scores = np.array([0.0, 0.0, 1.0, 0.0, 0.0])  # the answer is the quotation's second sentence
     start, end = quote_span(spans, scores, passage)
     assert passage[start:end] == "« Nous avons alerté. Bercy n'a rien fait. Rien du tout », accuse-t-il."
+
+
+def quoting(passage_id: int, text: str) -> Candidate:
+    """A candidate passage of one sentence, which it quotes whole."""
+    article = ArticleRow(passage_id, "Titre", None, None, None, None, "2026-01-01T00:00:00Z", 1)
+    row = PassageRow(passage_id, passage_id, 0, 0, len(text), None, text, article)
+    whole = (0, len(text))
+    return Candidate(
+        row, 0.0, passage_id, None, None, 0.0, [whole], np.zeros((1, 1)), np.zeros(1), whole, TermMatch(1, 1, 1, 1)
+    )
+
+
+def test_the_quotes_shown_are_the_first_that_say_something_new_up_to_the_number_asked():
+    first, again, second, third = (
+        quoting(1, "Le pont sera fermé l’été."),
+        quoting(2, "Le  pont sera fermé l'été."),  # another paper's copy: other spaces and apostrophe
+        quoting(3, "Une déviation sera mise en place."),
+        quoting(4, "Les commerçants craignent une baisse."),
+    )
+    assert without_repeated_quotes([first, again, second, third], 2) == [first, second]
+    assert without_repeated_quotes([first, again, second, third], 5) == [first, second, third]
 
 
 def test_a_sentence_of_a_speech_in_straight_quotes_is_quoted_with_the_whole_speech():
