@@ -442,7 +442,7 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
     earlier sentence."""
     if not spans:
         return 0, len(passage)
-    best = max(range(len(spans)), key=lambda i: (float(scores[i]), -i))
+    best = int(np.argmax(scores[: len(spans)]))  # the first of the best
     start, end = spans[best]
     if len(passage[start:end].split()) < SHORT_SENTENCE_WORDS and len(spans) > 1:
         if best + 1 < len(spans) and (best == 0 or scores[best + 1] >= scores[best - 1]):

@@ -47,6 +47,13 @@ def test_a_quote_inside_guillemets_is_widened_to_the_whole_quotation_and_its_att
     assert passage[start:end] == "« Nous avons alerté. Bercy n'a rien fait. Rien du tout », accuse-t-il."
 
 
+def test_of_sentences_scored_alike_the_earlier_is_quoted():
+    passage = "Le pont ouvre en 2026 après dix ans de travaux. La ville a payé la moitié des travaux du pont."
+    spans = sentence_spans(passage)
+    assert quote_span(spans, np.array([1.0, 1.0], np.float32), passage) == spans[0]
+    assert quote_span(spans, np.array([-np.inf, 0.5], np.float32), passage) == spans[1]
+
+
 def quoting(passage_id: int, text: str) -> Candidate:
     """A candidate passage of one sentence, which it quotes whole."""
     article = ArticleRow(passage_id, "Titre", None, None, None, None, "2026-01-01T00:00:00Z", 1)
