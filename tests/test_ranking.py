@@ -3,6 +3,8 @@
 import math
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.documents import parse_text
 from index.evaluation import EvalQuestion, near_miss_declined
@@ -135,3 +137,13 @@ def test_a_passage_is_ranked_once_at_its_best_sentence():
     assert best_per_passage(passage_ids, scores, 5) == [(7, 0.9), (3, 0.8), (9, 0.6)]
     assert best_per_passage(passage_ids, scores, 2) == [(7, 0.9), (3, 0.8)]
     assert best_per_passage(np.array([], np.int64), np.array([]), 3) == []
+
+
+@given(st.lists(st.integers(0, 30), max_size=120), st.integers(1, 40))
+def test_the_passages_of_sentence_results_are_those_first_met_with_their_first_score(passages, wanted):
+    scores = np.linspace(1.0, 0.0, len(passages), dtype=np.float32)  # results come best first
+    first_met: dict[int, float] = {}
+    for passage, score in zip(passages, scores.tolist(), strict=True):
+        first_met.setdefault(passage, score)
+    expected = list(first_met.items())[:wanted]
+    assert best_per_passage(np.array(passages, np.int64), scores, wanted) == expected
