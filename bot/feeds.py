@@ -23,7 +23,7 @@ from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
-from index.ingest import same_page_links
+from index.ingest import normalise_url, same_page_links
 from index.library import IngestResult, Library
 from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
@@ -230,7 +230,9 @@ class FeedFollower:
     def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         documents: list[tuple[FeedEntry, Document]] = []
         given_up: list[tuple[str, str]] = []
+        duplicates = 0
         deleted = self._deleted([e.link for e in entries])
+        pages: dict[str, Fetched | LibraryError] = {}  # this poll's downloads, by page (`_page`)
         for entry in entries:
             self._checkpoint()
             if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
@@ -242,8 +244,14 @@ class FeedFollower:
                 log.info("feed entry %s: no link and no article text", entry.key)
                 self.state.entry_done(feed_id, entry.key, None)
                 continue
+            if entry.link and (stored := self.library.article_at(entry.link)) is not None:
+                # Its page is in the library already (another feed polled just before, a user's
+                # /ingest): a duplicate by the library's own rule, which a download cannot change.
+                self.state.entry_done(feed_id, entry.key, stored.id)
+                duplicates += 1
+                continue
             try:
-                documents.append((entry, self._document(entry)))
+                documents.append((entry, self._document(entry, pages)))
             except Exception as exc:  # one entry's page, however broken, never blocks the feed
                 if isinstance(exc, LibraryError):
                     log.info("feed entry %s: %s", entry.link or entry.key, exc)
@@ -259,7 +267,6 @@ class FeedFollower:
                 self.state.entry_done(feed_id, entry.key, None)
         documents = [(e, d) for e, d in documents if d.url not in deleted]
         added: list[int] = []
-        duplicates = 0
         for entry, result in self._stored(feed_id, documents, given_up):
             self.state.entry_done(feed_id, entry.key, result.article.id)
             if result.status == "added":
@@ -306,12 +313,26 @@ class FeedFollower:
         if self.state.entry_failed(feed_id, entry.key, said, ENTRY_ATTEMPTS):
             given_up.append((entry.link or entry.key, f"{said} ({ENTRY_ATTEMPTS} essais)"))
 
-    def _document(self, entry: FeedEntry) -> Document:
+    def _page(self, link: str, pages: dict[str, Fetched | LibraryError]) -> Fetched:
+        """The page at `link`, downloaded once a poll: two entries may link one page (a feed
+        listing a story under two ids, or its link with other tracking parameters)."""
+        page = normalise_url(link) or link
+        if page not in pages:
+            try:
+                pages[page] = self._get(link, accept=is_article_type)
+            except LibraryError as exc:  # failed once, failed for each entry linking it
+                pages[page] = exc
+        fetched = pages[page]
+        if isinstance(fetched, LibraryError):
+            raise fetched
+        return fetched
+
+    def _document(self, entry: FeedEntry, pages: dict[str, Fetched | LibraryError]) -> Document:
         """The entry's article: its page, else the feed's own text when that is the whole article."""
         failure: LibraryError | None = None
         if entry.link:
             try:
-                fetched = self._get(entry.link, accept=is_article_type)
+                fetched = self._page(entry.link, pages)
                 return _with_entry(
                     document_of(fetched, source=entry.link, max_bytes=self.settings.ingest_max_bytes), entry
                 )

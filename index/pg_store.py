@@ -221,10 +221,15 @@ class PgStore:
         """As `Store.find_duplicate`."""
         hashes, links = article.duplicate_keys()
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ANY(%s)", (hashes,))
-        if not rows and links:
-            rows = self._rows(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url = ANY(%s) ORDER BY id LIMIT 1", (links,)
-            )
+        if rows:
+            return _article(rows[0])
+        return self.article_at(links) if links else None
+
+    def article_at(self, links: Sequence[str]) -> ArticleRow | None:
+        """As `Store.article_at`."""
+        rows = self._rows(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url = ANY(%s) ORDER BY id LIMIT 1", (list(links),)
+        )
         return _article(rows[0]) if rows else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:

@@ -345,12 +345,18 @@ class Store:
         row = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash IN ({_marks(hashes)})", hashes
         ).fetchone()
-        if row is None and links:
-            row = self._db.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url IS NOT NULL AND url IN ({_marks(links)}) "
-                "ORDER BY id LIMIT 1",
-                links,
-            ).fetchone()
+        if row is not None:
+            return _article(row)
+        return self.article_at(links) if links else None
+
+    def article_at(self, links: Sequence[str]) -> ArticleRow | None:
+        """The first article stored under one of `links` (a page's links however written:
+        `index.ingest.same_page_links`)."""
+        row = self._db.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url IS NOT NULL AND url IN ({_marks(links)}) "
+            "ORDER BY id LIMIT 1",
+            list(links),
+        ).fetchone()
         return _article(row) if row else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:

@@ -613,6 +613,9 @@ class RefusingOneArticle:
             raise RuntimeError("cannot store this one")
         return self.library.ingest(documents, progress, committed)
 
+    def article_at(self, url: str):
+        return self.library.article_at(url)
+
 
 def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_out(site, follower, library):
     refusing = RefusingOneArticle(library, STORIES[0].title)
@@ -648,6 +651,9 @@ class FullDisk:
         if self.full:
             raise OSError(28, "No space left on device")
         return self.library.ingest(documents, progress, committed)
+
+    def article_at(self, url: str):  # reading still works on a full disk
+        return self.library.article_at(url)
 
 
 def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, library):
@@ -1018,3 +1024,37 @@ def test_a_feed_followed_with_tracking_parameters_before_they_were_left_out_is_s
     assert state.feed_by_url(shared) is not None  # `/unfollow` with the address it was followed by
     assert state.add_feed(shared, "Exemple", 30, None)[1] is False
     state.close()
+
+
+def _rss_items(title: str, items: list[tuple[str, str, str]]) -> str:
+    """An RSS feed of `(title, link, guid)` items, teasers only."""
+    listed = "".join(
+        f"<item><title>{escape(headline)}</title><link>{escape(link)}</link>"
+        f"<guid isPermaLink='false'>{escape(guid)}</guid><description>Lire la suite.</description></item>"
+        for headline, link, guid in items
+    )
+    channel = f"<channel><title>{escape(title)}</title>{listed}</channel>"
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0">{channel}</rss>'
+
+
+def _downloads_of(site, story: Story) -> int:
+    """Requests for the story's page, whatever the parameters its link carried."""
+    with site._lock:
+        return sum(path.partition("?")[0] == f"/articles/{story.slug}" for path, _ in site.requests)
+
+
+def test_a_page_linked_by_two_entries_or_by_a_feed_polled_after_is_downloaded_once(site, follower, library):
+    story = STORIES[0]
+    page = f"{site.origin}/articles/{story.slug}"
+    # The story at the top of the front page and in its section: two ids, its link tagged otherwise.
+    front_page = [(story.title, f"{page}?utm_source=une", "une-1"), (story.title, f"{page}?xtor=RSS-3", "region-1")]
+    site.publish("/rss/une.xml", "application/rss+xml", _rss_items("À la une", front_page))
+    une, _ = follower.follow(site.origin + "/rss/une.xml")
+    first = follower.poll(une.id)
+    assert (len(first.added), first.duplicates) == (1, 1) and _downloads_of(site, story) == 1
+
+    region, _ = follower.follow(site.origin + "/rss/region.xml")  # lists it too, and another story
+    then = follower.poll(region.id)
+    assert (len(then.added), then.duplicates) == (1, 1)
+    assert _downloads_of(site, story) == 1  # in the library already: not asked again
+    assert len(library.articles()) == 2

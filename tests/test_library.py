@@ -160,6 +160,21 @@ def test_the_library_is_persistent(storage, embedder, sample_text):
     reopened.close()
 
 
+def test_the_article_at_a_page_is_found_by_its_link_however_written(storage):
+    library = Library(storage(), HashingEmbedder(), max_words=60)
+    page = replace(parse_text("Le pont de Saint-Nazaire sera fermé deux nuits."), url="https://www.gazette.fr/pont")
+    [stored] = library.ingest([page])
+    for written in (
+        "https://www.gazette.fr/pont",
+        "http://gazette.fr/pont/?utm_source=rss&xtor=RSS-3#xtor=RSS-3",
+        "https://www.gazette.fr/pont?at_medium=rss&at_campaign=une",
+    ):
+        assert library.article_at(written) == stored.article, written
+    assert library.article_at("https://www.gazette.fr/pont-2") is None
+    assert library.article_at("pas une adresse") is None
+    library.close()
+
+
 def test_changed_settings_are_detected_and_reindex_resolves_them(storage, embedder, sample_text):
     first = Library(storage(), embedder, max_words=200)
     first.ingest([parse_text(sample_text)])
