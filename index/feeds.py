@@ -72,8 +72,10 @@ def parse_feed(data: bytes, url: str) -> Feed:
     for entry in parsed.entries:
         link = entry.get("link")
         # Only a web page's address: "javascript:…" or "file:…" would be shown as the
-        # article's link, and fetched.
+        # article's link, and fetched. Without the tracking parameters feeds tag their links
+        # with ("?utm_source=rss&xtor=RSS-3"): the article's source, as a user would give it.
         link = web_address(urljoin(url, link)) if link else None
+        link = without_tracking(link) if link else None
         # Its id, else its link; either one less the tracking parameters a feed may change
         # from poll to poll ("utm_campaign=" of the day): the same entry each time.
         key = entry.get("id") or link

@@ -1058,3 +1058,29 @@ def test_a_page_linked_by_two_entries_or_by_a_feed_polled_after_is_downloaded_on
     assert (len(then.added), then.duplicates) == (1, 1)
     assert _downloads_of(site, story) == 1  # in the library already: not asked again
     assert len(library.articles()) == 2
+
+
+def test_an_article_a_feed_links_with_tracking_parameters_or_through_a_tagged_redirect_is_stored_without_them(
+    site, follower, library
+):
+    bridge, festival = STORIES[0], STORIES[1]
+    tags = "utm_source=rss&utm_medium=flux&xtor=RSS-3&at_medium=rss"
+    site.moved["/clic/1"] = (302, f"/articles/{bridge.slug}?{tags}")  # a feed's click counter
+    tagged = [
+        (bridge.title, f"{site.origin}/clic/1", "pont"),
+        (festival.title, f"{site.origin}/articles/{festival.slug}?{tags}", "festival"),
+    ]
+    site.publish("/rss/tagged.xml", "application/rss+xml", _rss_items("Région", tagged))
+    feed, _ = follower.follow(site.origin + "/rss/tagged.xml")
+    assert len(follower.poll(feed.id).added) == 2
+    stored = {a.title: a for a in library.articles()}
+    assert stored[bridge.title].url == f"{site.origin}/articles/{bridge.slug}"  # shown without the tags
+    assert stored[festival.title].url == f"{site.origin}/articles/{festival.slug}"
+    assert stored[festival.title].source == f"{site.origin}/articles/{festival.slug}"
+    assert not any("utm_" in (a.url or "") + (a.source or "") for a in library.articles())
+
+    # The same pages untagged are the same articles: for a user adding one, and for another feed.
+    page = f"{site.origin}/articles/{bridge.slug}"
+    assert ingest_documents(library, read_input(page, follower.settings))[0].status == "duplicate"
+    region, _ = follower.follow(site.origin + "/rss/region.xml")
+    assert follower.poll(region.id).duplicates == 2 and len(library.articles()) == 2
