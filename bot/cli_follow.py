@@ -31,6 +31,11 @@ def _follower(library: Library, state: BotState, settings: Settings) -> FeedFoll
 
 def _report_line(report: PollReport) -> str:
     feed = report.feed
+    if report.dropped:
+        return (
+            f"flux {feed.id} « {feed.title} » : n'est plus suivi, {report.dropped} "
+            "(ses articles restent dans la bibliothèque)"
+        )
     if report.error:
         return f"flux {feed.id} « {feed.title} » : échec ({report.error})"
     if report.not_modified:
@@ -68,6 +73,7 @@ def report_json(report: PollReport) -> dict:
         "left_aside": report.left_aside,
         "not_modified": report.not_modified,
         "error": report.error,
+        "dropped": report.dropped,
     }
 
 

@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.state import BotState, FeedRow
 from index.decoding import decode_document
 from index.documents import Document, parse_html
-from index.errors import InputError, LibraryError
+from index.errors import FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.ingest import normalise_url, same_page_links
 from index.library import IngestResult, Library
@@ -47,6 +47,12 @@ POLL_MINUTES_RANGE = (1.0, 7 * 24 * 60.0)
 # A feed failing past the alert (gone: 404, 410; no feed any more) is polled less and less
 # often: each failure doubles the wait, up to once a day, or its own interval when longer.
 FAILING_POLL_MAX_MINUTES = 24 * 60
+
+# A feed whose site says it removed it (410 Gone) is followed no more at once; one answering
+# 404 (not found) only once it has at every poll for days: a site's redesign or a server's bad
+# hour answers 404 for a while, and the feed comes back.
+NOT_FOUND_POLLS_BEFORE_UNFOLLOW = 5
+NOT_FOUND_DAYS_BEFORE_UNFOLLOW = 3
 
 Fetcher = Callable[..., Fetched]
 
@@ -74,6 +80,21 @@ def poll_due(feed: FeedRow, now: float, failures_before_alert: int) -> bool:
     return now - feed.last_polled >= (wait - feed.every_minutes / 5) * 60
 
 
+def gone_for_good(status: int | None, not_found: tuple[int, float] | None, now: float) -> str | None:
+    """Why a feed is to be followed no more, in French, after a poll its site answered with
+    `status` (`not_found`: the 404 answers in a row, this one counted, and since when); None
+    while it is to be polled still."""
+    if status == 410:
+        return "le site indique l'avoir supprimé (410)"
+    if status != 404 or not_found is None:
+        return None
+    polls, since = not_found
+    days = (now - since) / 86_400
+    if polls < NOT_FOUND_POLLS_BEFORE_UNFOLLOW or days < NOT_FOUND_DAYS_BEFORE_UNFOLLOW:
+        return None
+    return f"introuvable (404) à chacun de ses {french(polls)} derniers relevés, depuis {french(int(days))} jours"
+
+
 @dataclass(frozen=True)
 class PollReport:
     feed: FeedRow
@@ -83,6 +104,7 @@ class PollReport:
     not_modified: bool = False
     error: str | None = None  # the feed itself could not be read
     left_aside: int = 0  # older entries a first poll does not add (`FeedFollower.poll`)
+    dropped: str | None = None  # why the feed is followed no more (`gone_for_good`)
 
 
 class FeedFollower:
@@ -177,7 +199,12 @@ class FeedFollower:
             else:
                 log.warning("feed %s could not be read", feed.url, exc_info=exc)
                 said = f"le flux n'a pas pu être lu ({type(exc).__name__})"
-            updated = self.state.feed_polled(feed_id, error=said) or feed
+            status = exc.status if isinstance(exc, FetchError) else None
+            updated = self.state.feed_polled(feed_id, error=said, not_found=status == 404) or feed
+            dropped = gone_for_good(status, self.state.not_found_streak(feed_id), self.state.now())
+            if dropped is not None and self.state.drop_feed(feed_id, dropped) is not None:
+                log.info("feed %s followed no more: %s", feed.url, dropped)
+                return PollReport(updated, error=said, dropped=dropped)
             return PollReport(updated, error=said)
         # Moved for good (HTTP 301) and a feed there still (a redesigned site may send its old
         # feed's address to its home page): asked at the new address from now on.

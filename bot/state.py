@@ -97,6 +97,18 @@ class FeedRow:
 
 
 @dataclass(frozen=True)
+class DroppedFeed:
+    """A feed followed no more because its site removed it (`BotState.drop_feed`), until the
+    admins are told."""
+
+    id: int
+    url: str
+    title: str
+    reason: str
+    added_by: int | None
+
+
+@dataclass(frozen=True)
 class ChannelRow:
     chat_id: int
     title: str
@@ -366,11 +378,37 @@ class BotState:
         feed = self.feed(feed_id)
         if feed is not None:
             with self._transaction() as run:
-                run("DELETE FROM feed_entries WHERE feed_id = ?", (feed_id,))
-                run("DELETE FROM feed_addresses WHERE feed_id = ?", (feed_id,))
-                run("DELETE FROM feed_alerts WHERE feed_id = ?", (feed_id,))
-                run("DELETE FROM feeds WHERE id = ?", (feed_id,))
+                _delete_feed(run, feed_id)
         return feed
+
+    def drop_feed(self, feed_id: int, reason: str) -> FeedRow | None:
+        """Follow the feed no more, its site having removed it (`reason`, in French), and keep
+        that for the admins to be told (`dropped_feeds`), whichever process polled it."""
+        feed = self.feed(feed_id)
+        if feed is not None:
+            with self._transaction() as run:
+                [(added_by,)] = run("SELECT added_by FROM feeds WHERE id = ?", (feed_id,)) or [(None,)]
+                run("DELETE FROM feeds_dropped WHERE feed_id = ?", (feed_id,))
+                run(
+                    "INSERT INTO feeds_dropped(feed_id, url, title, reason, added_by, dropped) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (feed_id, feed.url, feed.title, reason, added_by, self._clock()),
+                )
+                _delete_feed(run, feed_id)
+        return feed
+
+    def dropped_feeds(self) -> list[DroppedFeed]:
+        """The feeds dropped that the admins are to hear of, recorded as told: once each,
+        however many replicas ask."""
+        with self._transaction() as run:
+            rows = run("SELECT feed_id, url, title, reason, added_by FROM feeds_dropped ORDER BY feed_id")
+            run("DELETE FROM feeds_dropped")
+        return [DroppedFeed(*row) for row in rows]
+
+    def not_found_streak(self, feed_id: int) -> tuple[int, float] | None:
+        """How many polls in a row the feed answered 404, and since when; None when its last did not."""
+        rows = self._query("SELECT polls, since FROM feed_not_found WHERE feed_id = ?", (feed_id,))
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def claim_poll(self, feed_id: int, every_minutes: float) -> bool:
         """Take this poll of the feed, unless another process took it within the last part of
@@ -398,12 +436,23 @@ class BotState:
         last_modified: str | None = None,
         articles_added: int = 0,
         forget_validators: bool = False,
+        not_found: bool = False,
     ) -> FeedRow | None:
         """Record a poll: a success resets the failure count and keeps the validators for
         the next conditional request (none with `forget_validators`: entries were left for
-        the next poll, which must read the whole feed); a failure counts one more."""
+        the next poll, which must read the whole feed); a failure counts one more, and a
+        404 (`not_found`) one more of those in a row (`not_found_streak`)."""
         now = self._clock()
         with self._transaction() as run:
+            if error is not None and not_found:
+                run(
+                    "INSERT INTO feed_not_found(feed_id, since, polls) SELECT ?, ?, 1 "
+                    "WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?) "
+                    "ON CONFLICT (feed_id) DO UPDATE SET polls = feed_not_found.polls + 1",
+                    (feed_id, now, feed_id),
+                )
+            else:
+                run("DELETE FROM feed_not_found WHERE feed_id = ?", (feed_id,))
             if forget_validators:
                 run("UPDATE feeds SET etag = NULL, last_modified = NULL WHERE id = ?", (feed_id,))
             if error is None:
@@ -650,3 +699,10 @@ def _spellings(url: str) -> list[str]:
     return list(
         dict.fromkeys([as_given, without_tracking(as_given), *(form + end for form in written for end in ("", "/"))])
     )
+
+
+def _delete_feed(run: Callable[..., list[tuple]], feed_id: int) -> None:
+    """The feed and what the state holds of it, in the caller's transaction."""
+    for table in ("feed_entries", "feed_addresses", "feed_alerts", "feed_not_found"):
+        run(f"DELETE FROM {table} WHERE feed_id = ?", (feed_id,))
+    run("DELETE FROM feeds WHERE id = ?", (feed_id,))

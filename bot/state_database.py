@@ -69,6 +69,19 @@ CREATE TABLE IF NOT EXISTS feed_alerts (  -- feeds the admins were told fail, un
     feed_id {integer} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
     told {real} NOT NULL
 );
+CREATE TABLE IF NOT EXISTS feed_not_found (  -- feeds answering 404 at each poll since `since`
+    feed_id {integer} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    since {real} NOT NULL,
+    polls {integer} NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds_dropped (  -- followed no more, their site having removed them,
+    feed_id {integer} PRIMARY KEY,         -- until the admins are told
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    added_by {integer},
+    dropped {real} NOT NULL
+);
 CREATE TABLE IF NOT EXISTS feed_entries (
     feed_id {integer} NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
     key TEXT NOT NULL,
@@ -274,6 +287,8 @@ CARRIED_TABLES = (
     "feed_addresses",
     "feed_alerts",
     "feed_entries",
+    "feed_not_found",
+    "feeds_dropped",
     "deleted_articles",
     "channels",
     "feedback",

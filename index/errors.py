@@ -47,7 +47,12 @@ class InputTooLarge(InputError):
 
 
 class FetchError(InputError):
-    pass
+    """`status`: the HTTP status the site answered, when it refused (400 and over): a feed
+    whose site says it is gone (410) is followed no more."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class NotFound(LibraryError):

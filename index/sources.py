@@ -389,7 +389,7 @@ def _read_response(
     if response.status_code >= 400:
         code = response.status_code
         meaning = _STATUS_MEANINGS.get(code, "erreur du site" if code >= 500 else "demande refusée")
-        raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}")
+        raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}", status=code)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if response.status_code != 304 and accept is not None and not accept(content_type):
         raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")

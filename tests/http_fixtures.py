@@ -76,13 +76,15 @@ class FeedSite(LoopbackServer):
     """A news site with feeds whose content the test changes while the bot follows them.
     It answers conditional requests as a real server does (`ETag` from the content,
     `Last-Modified` from when it last changed: 304 when nothing changed), records every
-    request's path and headers, fails a path with 500 while it is in `failing`, and sends a
-    path in `moved` elsewhere (`moved[path] = (301, "/new")`: its status and `Location`)."""
+    request's path and headers, fails a path with 500 while it is in `failing`, sends a
+    path in `moved` elsewhere (`moved[path] = (301, "/new")`: its status and `Location`), and
+    answers a path in `refused` with its status alone (`refused[path] = 410`: removed)."""
 
     def __init__(self) -> None:
         self.pages: dict[str, tuple[str, bytes, float]] = {}  # path -> (content type, body, changed at)
         self.failing: set[str] = set()
         self.moved: dict[str, tuple[int, str]] = {}
+        self.refused: dict[str, int] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
         site = self
@@ -95,6 +97,10 @@ class FeedSite(LoopbackServer):
                     page = site.pages.get(self.path) or site.pages.get(self.path.partition("?")[0])
                     failing = self.path in site.failing
                     moved = site.moved.get(self.path)
+                    refused = site.refused.get(self.path)
+                if refused is not None:
+                    self._send(refused, "text/plain", b"refus")
+                    return
                 if moved is not None:
                     status, location = moved
                     self._send(status, "text/html", b"", {"Location": location})

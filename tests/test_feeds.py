@@ -14,7 +14,7 @@ from html import escape
 
 import pytest
 
-from bot.feeds import FeedFollower, poll_due, poll_minutes
+from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState, ChannelRow, FeedRow
@@ -1084,3 +1084,93 @@ def test_an_article_a_feed_links_with_tracking_parameters_or_through_a_tagged_re
     assert ingest_documents(library, read_input(page, follower.settings))[0].status == "duplicate"
     region, _ = follower.follow(site.origin + "/rss/region.xml")
     assert follower.poll(region.id).duplicates == 2 and len(library.articles()) == 2
+
+
+def test_a_feed_is_followed_no_more_when_its_site_says_it_is_gone_or_not_found_for_days_not_at_a_first_404():
+    day = 86_400.0
+    assert gone_for_good(410, None, 0) == "le site indique l'avoir supprimé (410)"  # at once: the site says so
+    assert gone_for_good(404, (1, 0.0), 0) is None  # once: a bad hour, a redesign under way
+    assert gone_for_good(404, (4, 0.0), 10 * day) is None  # a weekly feed: four polls are not enough
+    assert gone_for_good(404, (30, 0.0), 2 * day) is None  # polled often: not for days yet
+    said = gone_for_good(404, (5, 0.0), 3.5 * day)
+    assert said == "introuvable (404) à chacun de ses 5 derniers relevés, depuis 3 jours"
+    assert gone_for_good(500, (5, 0.0), 9 * day) is None and gone_for_good(None, None, 9 * day) is None
+
+
+def test_a_feed_answering_404_at_every_poll_for_days_is_unfollowed_and_one_404_between_successes_is_not(
+    tmp_path, site, library, follower
+):
+    now = [time.time()]
+    state = BotState.open(tmp_path / "clocked.sqlite3", clock=lambda: now[0])
+    reader = FeedFollower(library, state, follower.settings)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    assert len(reader.poll(feed.id).added) == 2
+
+    def poll_after(hours: float):
+        now[0] += hours * 3600
+        return reader.poll(feed.id)
+
+    site.unpublish("/rss/region.xml")
+    assert poll_after(1).error and not poll_after(20).dropped  # down for a while
+    publish_site(site, STORIES[:2])
+    assert not poll_after(20).error  # back: the 404s in a row start again from none
+    site.unpublish("/rss/region.xml")
+    reports = [poll_after(18) for _ in range(5)]
+    assert [r.dropped is not None for r in reports] == [False, False, False, False, True]  # 5 polls, 3 days
+    assert state.feed(feed.id) is None and len(library.articles()) == 2  # its articles stay
+    [dropped] = state.dropped_feeds()
+    assert dropped.id == feed.id and "404" in dropped.reason and state.dropped_feeds() == []  # told once
+    state.close()
+
+
+def test_a_feed_its_site_removed_410_is_unfollowed_and_the_admin_who_followed_it_is_told_in_french(tmp_path, site):
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    other_admin = 1002
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+
+    def sent(to: int) -> list[str]:
+        return [call.params["text"] for call in telegram.calls_to("sendMessage", to)]
+
+    async def scenario() -> None:
+        settings = {"ingest_allow_private_urls": True, "admin_user_ids": f"{ADMIN},{other_admin}"}
+        async with bot_in_process(telegram, library, tmp_path, **settings) as (application, state):
+            await handle(application, private_message(ADMIN, f"/follow {site.origin}/rss/region.xml"))
+            [feed] = await asyncio.to_thread(state.feeds)
+            await asyncio.to_thread(state.set_feed_interval, feed.id, POLL_SECONDS / 60)
+            site.refused["/rss/region.xml"] = 410  # the site removed its feed, and says so
+            await schedule_feeds(application)
+            told = await _until(lambda: next((text for text in sent(ADMIN) if "🗑" in text), None))
+            assert told == (
+                f"🗑 Je ne suis plus le flux {feed.id} « La Gazette de l'Ouest - Région » : le site indique "
+                "l'avoir supprimé (410). Ses articles restent dans la bibliothèque.\n"
+                f"S'il revient, suivez-le de nouveau : <code>/follow {site.origin}/rss/region.xml</code>"
+            )
+            assert not any("🗑" in text for text in sent(other_admin))  # the one who followed it
+            asked = len(site.requests_to("/rss/region.xml"))
+            await asyncio.sleep(3 * POLL_SECONDS)
+            assert len(site.requests_to("/rss/region.xml")) == asked  # polled no more
+            await handle(application, private_message(ADMIN, "/feeds"))
+            assert "aucun flux" in sent(ADMIN)[-1] and len(library.articles()) == 2
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()
+
+
+def test_a_feed_dropped_is_told_once_whichever_process_asks_and_its_404s_in_a_row_are_counted(two_bot_processes):
+    state, other_process, now = two_bot_processes
+    feed, _ = state.add_feed("https://exemple.fr/rss", "Exemple", 30, 1001)
+    for _ in range(2):
+        state.feed_polled(feed.id, error="le site a répondu 404", not_found=True)
+        now[0] += 3600
+    assert other_process.not_found_streak(feed.id) == (2, 1000.0)
+    state.feed_polled(feed.id, error="le site a répondu 500")  # another failure: no longer in a row
+    assert state.not_found_streak(feed.id) is None
+    state.drop_feed(feed.id, "le site indique l'avoir supprimé (410)")
+    assert state.feeds() == [] and other_process.feed_by_url("https://exemple.fr/rss") is None
+    [told] = other_process.dropped_feeds()
+    assert (told.id, told.title, told.added_by) == (feed.id, "Exemple", 1001)
+    assert state.dropped_feeds() == []

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.feeds import PollReport
-from bot.state import ChannelRow, FeedRow, ShownResult, Vote
+from bot.state import ChannelRow, DroppedFeed, FeedRow, ShownResult, Vote
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as fmt
 from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count
@@ -173,7 +173,8 @@ def feeds(draw) -> FeedRow:
 )
 def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
     feed = rows[0] if rows else FeedRow(1, "https://exemple.fr/rss", text, 30, None, None, None, None, 0, None, 0)
-    report = PollReport(feed, [1, 2], 3, [(text, text)] * 7, error=text if len(text) % 2 else None)
+    failed = text if len(text) % 2 else None
+    report = PollReport(feed, [1, 2], 3, [(text, text)] * 7, error=failed, dropped=failed)
     for html in (
         fmsg.feeds_html(rows, channels, now=2e9),
         fmsg.followed_html(report),
@@ -187,6 +188,7 @@ def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
         fmsg.channel_unfollowed_html(text),
         fmsg.feed_failing_html(replace(feed, last_error=text)),
         fmsg.feed_recovered_html(feed),
+        fmsg.feed_dropped_html(DroppedFeed(feed.id, feed.url, feed.title, text, None)),
         fmsg.entries_given_up_html(feed, report.given_up),
         *(value for name, value in vars(fmsg).items() if name.isupper() and isinstance(value, str)),
     ):

@@ -48,9 +48,11 @@ async def report_another_poller(context: Context, refusal: Conflict) -> None:
         await tell_admins(context, msg.ANOTHER_POLLER)
 
 
-async def tell_admins(context: Context, note: str) -> None:
-    """A note to each admin; one Telegram refuses it for (no chat opened with the bot) is skipped."""
-    for admin in context.service.settings.admin_user_ids:
+async def tell_admins(context: Context, note: str, only: int | None = None) -> None:
+    """A note to each admin (`only`: to that one, while an admin); one Telegram refuses it for
+    (no chat opened with the bot) is skipped."""
+    admins = context.service.settings.admin_user_ids
+    for admin in [only] if only in admins else admins:
         with contextlib.suppress(TelegramError):
             await send(context.bot, admin, note)
 

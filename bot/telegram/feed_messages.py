@@ -7,7 +7,7 @@ import time
 
 from bot.feeds import FAILING_POLL_MAX_MINUTES, POLL_MINUTES_RANGE, PollReport
 from bot.replies import every, left_aside, plural
-from bot.state import ChannelRow, FeedRow
+from bot.state import ChannelRow, DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
 
@@ -39,6 +39,8 @@ def followed_html(report: PollReport) -> str:
     lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."]
     if report.error:
         lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, 300))}")
+        if report.dropped:
+            lines.append(f"Je ne le suis donc plus : {e(shorten(report.dropped, 300))}.")
     else:
         lines.append(
             f"{plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
@@ -111,6 +113,15 @@ def feed_failing_html(feed: FeedRow) -> str:
 def _last_polls(count: int) -> str:
     """ "au dernier relevé", "aux 3 derniers relevés"."""
     return "au dernier relevé" if count < 2 else f"aux {plural(count, 'dernier relevé', 'derniers relevés')}"
+
+
+def feed_dropped_html(feed: DroppedFeed) -> str:
+    """To the admin who followed it: a feed its site removed, followed no more (`bot.feeds.gone_for_good`)."""
+    return (
+        f"🗑 Je ne suis plus le flux {feed.id} « {e(shorten(feed.title, FIELD_CHARS))} » : "
+        f"{e(shorten(feed.reason, 300))}. Ses articles restent dans la bibliothèque.\n"
+        f"S'il revient, suivez-le de nouveau : <code>/follow {e(shorten(feed.url, 300))}</code>"
+    )
 
 
 def feed_recovered_html(feed: FeedRow) -> str:

@@ -169,6 +169,10 @@ async def tell_admins_of_feeds(context: Context, feed_id: int | None = None) -> 
     threshold = context.service.settings.feed_failures_before_alert
     for feed, failing in await asyncio.to_thread(context.service.state.alerts_due, threshold, feed_id):
         await tell_admins(context, fmsg.feed_failing_html(feed) if failing else fmsg.feed_recovered_html(feed))
+    # Feeds their sites removed, followed no more: the admin who followed one hears of it (all
+    # of them when it was followed from the command line, or by one no longer an admin).
+    for dropped in await asyncio.to_thread(context.service.state.dropped_feeds):
+        await tell_admins(context, fmsg.feed_dropped_html(dropped), only=dropped.added_by)
 
 
 async def poll_feed(context: Context) -> None:
@@ -184,8 +188,9 @@ async def poll_feed(context: Context) -> None:
     except Abandoned:
         log.info("feed %s: poll given up as the bot stops; its new entries wait for the next one", feed_id)
         return
-    if report is None:
+    if report is None or report.dropped:
         context.job.schedule_removal()
+    if report is None:
         return
     if report.added:
         log.info("feed %s: %d new articles", report.feed.id, len(report.added))
