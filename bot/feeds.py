@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from bot.replies import FEED_SOURCE
 from bot.settings import Settings
 from bot.state import BotState, FeedRow
 from index.decoding import decode_document
@@ -234,7 +235,7 @@ class FeedFollower:
             self.state.entries_left_aside(feed_id, [e.key for e in left_aside])
             waiting = entries
         try:
-            added, duplicates, given_up_now = self._ingest(feed_id, entries)
+            added, duplicates, given_up_now = self._ingest(feed, entries)
         except Exception as exc:  # the library cannot store anything (a full disk): a failed poll,
             log.warning("feed %s: articles not stored", feed.url, exc_info=exc)  # entries tried again
             said = f"les articles n'ont pas pu être enregistrés ({type(exc).__name__})"
@@ -254,7 +255,8 @@ class FeedFollower:
         )
         return PollReport(updated or feed, added, duplicates, given_up + given_up_now, left_aside=len(left_aside))
 
-    def _ingest(self, feed_id: int, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
+    def _ingest(self, feed: FeedRow, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
+        feed_id = feed.id
         documents: list[tuple[FeedEntry, Document]] = []
         given_up: list[tuple[str, str]] = []
         duplicates = 0
@@ -278,7 +280,7 @@ class FeedFollower:
                 duplicates += 1
                 continue
             try:
-                documents.append((entry, self._document(entry, pages)))
+                documents.append((entry, self._document(entry, feed.title, pages)))
             except Exception as exc:  # one entry's page, however broken, never blocks the feed
                 if isinstance(exc, LibraryError):
                     log.info("feed entry %s: %s", entry.link or entry.key, exc)
@@ -354,7 +356,7 @@ class FeedFollower:
             raise fetched
         return fetched
 
-    def _document(self, entry: FeedEntry, pages: dict[str, Fetched | LibraryError]) -> Document:
+    def _document(self, entry: FeedEntry, feed_title: str, pages: dict[str, Fetched | LibraryError]) -> Document:
         """The entry's article: its page, else the feed's own text when that is the whole article."""
         failure: LibraryError | None = None
         if entry.link:
@@ -365,22 +367,25 @@ class FeedFollower:
                 )
             except LibraryError as exc:
                 failure = exc
-        if (carried := feed_text_document(entry)) is not None:
+        if (carried := feed_text_document(entry, feed_title)) is not None:
             return carried
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
 
 
-def feed_text_document(entry: FeedEntry) -> Document | None:
+def feed_text_document(entry: FeedEntry, feed_title: str | None = None) -> Document | None:
     """The article the feed carries whole, in its content or, as some feeds do, in its RSS
     `description`; None when it carries a teaser at most. Dated as the feed dates it (the text
-    alone has no date but those it speaks of: "le plan adopté le 12 janvier 2021" is none)."""
+    alone has no date but those it speaks of: "le plan adopté le 12 janvier 2021" is none).
+    Its source is its link, else the feed (`feed_title`): an entry's id ("urn:uuid:…") would
+    be shown as a file's name."""
     carried = (text for text in (entry.content, entry.summary) if text and plain_words(text) >= FULL_TEXT_WORDS)
     whole = next(carried, None)
     if whole is None:
         return None
     title = html.escape(entry.title)
     page = f"<html><head><title>{title}</title></head><body><article>{whole}</article></body></html>"
-    document = parse_html(page, url=entry.link, source=entry.link or entry.key)
+    source = entry.link or (f"{FEED_SOURCE}{feed_title}" if feed_title else entry.key)
+    document = parse_html(page, url=entry.link, source=source)
     return _with_entry(replace(document, date=entry.published or document.date), entry)
 
 

@@ -517,6 +517,8 @@ def detail_sentence(article: ArticleRow, detail: Detail, *, zone: tzinfo) -> str
         case "source":
             if (link := link_of(article)) and (site := urlsplit(link).hostname):
                 return f"{title} a été publié sur {site.removeprefix('www.')}."
+            if feed := feed_named(article.source):
+                return f"{title} vient du flux « {shorten(feed, SENTENCE_FIELD_CHARS)} », sans lien vers une page."
             if name := source_name(article.source):
                 return f"{title} vient du fichier {shorten(name, SENTENCE_FIELD_CHARS)}."
             return f"{title} a été ajouté comme texte collé, sans lien."
@@ -524,11 +526,25 @@ def detail_sentence(article: ArticleRow, detail: Detail, *, zone: tzinfo) -> str
             return f"Titre : {in_guillemets(shorten(article.title, TITLE_ASKED_CHARS) or 'Sans titre')}"
 
 
+# The source of an article a feed carried whole under no link: the feed's title after it.
+FEED_SOURCE = "flux:"
+
+
+def feed_named(source: str | None) -> str | None:
+    """The title of the feed an article without a link came from (`FEED_SOURCE`)."""
+    if not source or not source.startswith(FEED_SOURCE):
+        return None
+    return source.removeprefix(FEED_SOURCE).strip() or None
+
+
 def source_name(source: str | None) -> str | None:
     """What a chat user may see of where an article came from: its file name (never a path
-    on the server), or NAME of `telegram:NAME`, as the bot records uploaded documents."""
+    on the server), NAME of `telegram:NAME`, as the bot records uploaded documents, or the
+    feed that carried it (`FEED_SOURCE`), named so: "flux « Brèves »"."""
     if not source:
         return None
+    if feed := feed_named(source):
+        return f"flux « {feed} »"
     return PurePath(source.removeprefix("telegram:")).name or None
 
 

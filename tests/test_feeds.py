@@ -1174,3 +1174,28 @@ def test_a_feed_dropped_is_told_once_whichever_process_asks_and_its_404s_in_a_ro
     [told] = other_process.dropped_feeds()
     assert (told.id, told.title, told.added_by) == (feed.id, "Exemple", 1001)
     assert state.dropped_feeds() == []
+
+
+def test_an_article_a_feed_carries_whole_under_no_link_is_said_to_come_from_that_feed_not_from_a_file(
+    site, follower, library
+):
+    from zoneinfo import ZoneInfo
+
+    from bot.replies import detail_sentence, format_article_card
+
+    text = "".join(f"<p>{escape(p)}</p>" for p in STORIES[1].paragraphs)
+    atom = (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Brèves de l\'Ouest'
+        "</title><id>urn:uuid:breves</id><updated>2025-03-06T00:00:00Z</updated><entry>"
+        f"<title>{escape(STORIES[1].title)}</title><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id>"
+        f'<updated>2025-03-04T09:00:00Z</updated><content type="html">{escape(text)}</content></entry></feed>'
+    )
+    site.publish("/breves.xml", "application/atom+xml", atom)
+    feed, _ = follower.follow(site.origin + "/breves.xml")
+    [added] = follower.poll(feed.id).added
+    article, zone = library.article(added), ZoneInfo("Europe/Paris")
+    assert "Source : flux « Brèves de l'Ouest »" in format_article_card(article, zone=zone)
+    assert detail_sentence(article, "source", zone=zone) == (
+        f"L'article « {STORIES[1].title} » vient du flux « Brèves de l'Ouest », sans lien vers une page."
+    )
+    assert "urn:uuid" not in format_article_card(article, zone=zone)
