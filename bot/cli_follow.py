@@ -29,6 +29,14 @@ def _follower(library: Library, state: BotState, settings: Settings) -> FeedFoll
     return FeedFollower(library, state, settings)
 
 
+def _typed_address(text: str) -> str:
+    """ "lemonde.fr/rss" read as "https://lemonde.fr/rss", as `/follow` reads it; anything else
+    as given, for the fetching to refuse in its words."""
+    from bot.feeds import typed_address  # the feed reader, only for `follow` and `unfollow`
+
+    return typed_address(text) or text
+
+
 def _report_line(report: PollReport) -> str:
     feed = report.feed
     if report.dropped:
@@ -82,7 +90,7 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     library = open_for_terminal(settings)
     try:
         follower = _follower(library, state, settings)
-        feed, new = follower.follow(args.url, args.every)
+        feed, new = follower.follow(_typed_address(args.url), args.every)
         polled = f"relevé {every(feed.every_minutes)}"
         if not new:
             print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {polled}")
@@ -103,7 +111,7 @@ def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
         if args.feed.isdecimal():  # an id; none beyond what SQLite can even look up
             feed = state.feed(int(args.feed)) if int(args.feed) < 2**63 else None
         else:
-            feed = state.feed_by_url(args.feed)
+            feed = state.feed_by_url(_typed_address(args.feed))
         if feed is None:
             raise NotFound(f"aucun flux suivi ne correspond à {args.feed} (voir python -m bot feeds)")
         state.remove_feed(feed.id)

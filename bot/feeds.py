@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from bot.replies import FEED_SOURCE
 from bot.settings import Settings
 from bot.state import BotState, FeedRow
 from index.decoding import decode_document
-from index.documents import Document, parse_html
+from index.documents import Document, is_url, parse_html
 from index.errors import FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.ingest import normalise_url, same_page_links
@@ -56,6 +57,19 @@ NOT_FOUND_POLLS_BEFORE_UNFOLLOW = 5
 NOT_FOUND_DAYS_BEFORE_UNFOLLOW = 3
 
 Fetcher = Callable[..., Fetched]
+
+
+# A site's address typed without its scheme, as people write it: "lemonde.fr/rss/une.xml",
+# "www.ouest-france.fr/rss". A dot in a name of letters, digits and dashes, then a path.
+_WITHOUT_SCHEME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def typed_address(text: str) -> str | None:
+    """The web address an admin means by `text`: as given when it has its scheme, through
+    https when it has none ("lemonde.fr/rss"); None when it is no address."""
+    if is_url(text):
+        return text
+    return f"https://{text}" if _WITHOUT_SCHEME.fullmatch(text) else None
 
 
 def poll_minutes(text: str) -> float | None:

@@ -14,7 +14,7 @@ from html import escape
 
 import pytest
 
-from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes
+from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed_address
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState, ChannelRow, FeedRow
@@ -1199,3 +1199,40 @@ def test_an_article_a_feed_carries_whole_under_no_link_is_said_to_come_from_that
         f"L'article « {STORIES[1].title} » vient du flux « Brèves de l'Ouest », sans lien vers une page."
     )
     assert "urn:uuid" not in format_article_card(article, zone=zone)
+
+
+def test_a_site_s_address_typed_without_https_is_read_with_it_and_no_address_is_said_to_be_none():
+    assert typed_address("lemonde.fr/rss/une.xml") == "https://lemonde.fr/rss/une.xml"
+    assert typed_address("www.ouest-france.fr/rss") == "https://www.ouest-france.fr/rss"
+    assert typed_address("http://exemple.fr/rss") == "http://exemple.fr/rss"  # its own scheme kept
+    for no_address in ("lemonde", "flux-du-monde", "12", "exemple.fr/a b", "javascript:alert(1)"):
+        assert typed_address(no_address) is None, no_address
+
+
+def test_a_follow_with_no_address_or_no_interval_says_which_of_them_is_wrong_in_french(tmp_path, site):
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+
+    async def scenario() -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_allow_private_urls=True) as (application, state):
+
+            async def said_to(command: str) -> str:
+                await handle(application, private_message(ADMIN, command))
+                return telegram.calls_to("sendMessage", ADMIN)[-1].params["text"]
+
+            assert (await said_to("/follow lemonde")).startswith("« lemonde » n'est pas une adresse web")
+            for interval in ("0", "abc", "20000"):
+                said = await said_to(f"/follow {site.origin}/rss/region.xml {interval}")
+                assert said.startswith(f"« {interval} » n'est pas un intervalle de relevés"), said
+                assert "de 1 à 10 080" in said
+            assert await asyncio.to_thread(state.feeds) == []  # nothing followed on a wrong command
+            await said_to(f"/follow {site.origin}/rss/region.xml 60")
+            [feed] = await asyncio.to_thread(state.feeds)
+            assert feed.every_minutes == 60
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()

@@ -180,6 +180,8 @@ def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
         fmsg.followed_html(report),
         fmsg.already_followed_html(feed),
         fmsg.follow_error_html(text),
+        fmsg.not_an_address_html(text),
+        fmsg.not_an_interval_html(text),
         fmsg.unfollowed_html(feed),
         fmsg.not_followed_html(text),
         fmsg.channel_unknown_html(text),

@@ -56,6 +56,22 @@ def followed_html(report: PollReport) -> str:
     return "\n".join(lines)
 
 
+def not_an_address_html(text: str) -> str:
+    return (
+        f"« {e(shorten(text, 100))} » n'est pas une adresse web : donnez celle du flux ou de la page du site, "
+        "par exemple <code>/follow https://www.exemple.fr/rss.xml</code>, ou <code>/follow @chaine</code> "
+        "pour une chaîne Telegram."
+    )
+
+
+def not_an_interval_html(text: str) -> str:
+    low, high = POLL_MINUTES_RANGE
+    return (
+        f"« {e(shorten(text, 40))} » n'est pas un intervalle de relevés : donnez un nombre de minutes "
+        f"de {french(low)} à {french(high)}, par exemple <code>/follow URL 60</code> pour un relevé par heure."
+    )
+
+
 def already_followed_html(feed: FeedRow) -> str:
     return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."
 

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.chat_input import shared_link
-from bot.feeds import PollReport, poll_due, poll_minutes
+from bot.feeds import PollReport, poll_due, poll_minutes, typed_address
 from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.admin import admin_only
@@ -23,7 +23,6 @@ from bot.telegram.context import BotService, Context
 from bot.telegram.errors import tell_admins
 from bot.telegram.ingest import as_channel_post, message_links, page_reader
 from bot.telegram.sending import edit, reply
-from index.documents import is_url
 from index.errors import InputError, LibraryError
 from index.sources import parse_bytes
 
@@ -36,20 +35,24 @@ SYNC_EVERY_SECONDS = 60  # feeds followed from the command line or another proce
 async def cmd_follow(update: Update, context: Context) -> None:
     message = update.effective_message
     args = context.args or []
-    if not args or len(args) > 2 or (len(args) == 2 and not poll_minutes(args[1])):
+    if not args or len(args) > 2:
         await reply(message, fmsg.FOLLOW_USAGE)
         return
     if channel := CHANNEL.match(args[0]):
         await follow_channel(update, context, channel[1])
         return
-    if not is_url(args[0]):
-        await reply(message, fmsg.FOLLOW_USAGE)
+    address = typed_address(args[0])
+    if address is None:
+        await reply(message, fmsg.not_an_address_html(args[0]))
+        return
+    every = poll_minutes(args[1]) if len(args) == 2 else None
+    if len(args) == 2 and every is None:
+        await reply(message, fmsg.not_an_interval_html(args[1]))
         return
     service = context.service
     status = await reply(message, fmsg.FOLLOW_STARTED)
-    every = poll_minutes(args[1]) if len(args) == 2 else None
     try:
-        feed, new = await service.run_feed(service.follower.follow, args[0], every, update.effective_user.id)
+        feed, new = await service.run_feed(service.follower.follow, address, every, update.effective_user.id)
     except InputError as exc:
         await edit(status, fmsg.follow_error_html(str(exc)))
         return
@@ -106,8 +109,8 @@ async def cmd_unfollow(update: Update, context: Context) -> None:
         feed = None
         if args[0].isdecimal() and len(args[0]) <= 18:
             feed = await asyncio.to_thread(state.feed, int(args[0]))
-        elif is_url(args[0]):
-            feed = await asyncio.to_thread(state.feed_by_url, args[0])
+        elif address := typed_address(args[0]):
+            feed = await asyncio.to_thread(state.feed_by_url, address)
         if feed is not None:
             await asyncio.to_thread(state.remove_feed, feed.id)
             await schedule_feeds(context.application)
