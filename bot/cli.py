@@ -262,12 +262,15 @@ def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
             f"{page.file}\n  titre {mark(page.title_ok)} « {page.title} » ; date {mark(page.date_ok)} {page.date} ; "
             f"auteur {mark(page.author_ok)} {page.author}\n  extraits attendus {page.with_found}/{page.with_total}, "
             f"réponses gardées {page.answers_kept}/{page.answers_total}, "
-            f"hors-texte présents {len(page.without_found)}, passages de moins de 3 mots {len(page.short_passages)}"
+            f"hors-texte présents {len(page.without_found)}, passages de moins de 3 mots {len(page.short_passages)}, "
+            f"ordre {mark(page.with_in_order)}, paragraphes répétés {len(page.repeated_paragraphs)}"
         )
         for snippet in page.without_found:
             print(f"  ! hors-texte : {snippet}")
         for passage in page.short_passages:
             print(f"  ! passage court : {passage!r}")
+        for paragraph in page.repeated_paragraphs:
+            print(f"  ! paragraphe répété : {paragraph[:80]}")
     read = [p for p in pages if not p.error]
 
     def share(values: list[bool | None]) -> str:
@@ -280,7 +283,9 @@ def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
         f"extraits attendus {sum(p.with_found for p in read)}/{sum(p.with_total for p in read)}, "
         f"hors-texte présents {sum(len(p.without_found) for p in read)}, "
         f"réponses gardées {sum(p.answers_kept for p in read)}/{sum(p.answers_total for p in pages)}, "
-        f"passages de moins de 3 mots {sum(len(p.short_passages) for p in read)}"
+        f"passages de moins de 3 mots {sum(len(p.short_passages) for p in read)}, "
+        f"ordre respecté {share([p.with_in_order for p in read])}, "
+        f"paragraphes répétés {sum(len(p.repeated_paragraphs) for p in read)}"
     )
     return 0
 

@@ -1,7 +1,9 @@
 """How well pages are read: text, title, date and byline against what a careful reader
 took from each page (the format of `shared/eval/news`: `manifest.jsonl` with `ref_title`,
-`ref_date`, `ref_author`; `*.snippets.json` with text that must and must not be there;
-`questions.jsonl`, whose answers must survive extraction)."""
+`ref_date`, `ref_author`; `*.snippets.json` with text that must and must not be there, and
+`"in_order": true` when the text must say it in the order listed; `questions.jsonl`, whose
+answers must survive extraction). A paragraph read twice (a standfirst set once for phones and
+once for screens, a page's text and its stated copy) is counted on every page."""
 
 from __future__ import annotations
 
@@ -28,10 +30,12 @@ class PageFigures:
     author_ok: bool | None = None  # None: the reference does not judge it
     with_found: int = 0
     with_total: int = 0
+    with_in_order: bool | None = None  # None: the reference does not judge the order
     without_found: list[str] = field(default_factory=list)  # boilerplate that got in
     answers_kept: int = 0
     answers_total: int = 0
     short_passages: list[str] = field(default_factory=list)
+    repeated_paragraphs: list[str] = field(default_factory=list)
 
 
 def _norm(text: str | None) -> str:
@@ -63,6 +67,8 @@ def _page(folder: Path, entry: dict, answers: list[str], max_words: int) -> Page
     snippets_path = path.with_suffix(".snippets.json")
     snippets = json.loads(snippets_path.read_text(encoding="utf-8")) if snippets_path.is_file() else {}
     chunks = chunk_blocks(document.text, list(document.blocks), max_words)
+    found_with = [_norm(s) for s in snippets.get("with", []) if _norm(s) in text]
+    paragraphs = [_norm(b.text) for b in document.blocks if b.kind == "paragraph"]
     reference_author = entry.get("ref_author")
     return PageFigures(
         entry["file"],
@@ -74,8 +80,9 @@ def _page(folder: Path, entry: dict, answers: list[str], max_words: int) -> Page
         author_ok=None
         if reference_author is None
         else (_norm(document.author) == _norm(reference_author) if reference_author else document.author is None),
-        with_found=sum(_norm(s) in text for s in snippets.get("with", [])),
+        with_found=len(found_with),
         with_total=len(snippets.get("with", [])),
+        with_in_order=_in_order(text, found_with) if snippets.get("in_order") else None,
         without_found=[s for s in snippets.get("without", []) if _norm(s) in text],
         answers_kept=sum(_norm(a) in text for a in answers),
         answers_total=len(answers),
@@ -84,7 +91,19 @@ def _page(folder: Path, entry: dict, answers: list[str], max_words: int) -> Page
             for c in chunks
             if word_count(document.text[c.start : c.end]) < SHORT_PASSAGE_WORDS
         ],
+        repeated_paragraphs=[p for at, p in enumerate(paragraphs) if p in paragraphs[:at]],
     )
+
+
+def _in_order(text: str, snippets: list[str]) -> bool:
+    """Whether `text` says each of `snippets` after the one before it."""
+    at = 0
+    for snippet in snippets:
+        found = text.find(snippet, at)
+        if found < 0:
+            return False
+        at = found + len(snippet)
+    return True
 
 
 def as_dicts(figures: list[PageFigures]) -> list[dict]:
