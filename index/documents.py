@@ -320,7 +320,8 @@ def _with_dates_in_text_kept(html: str):
     <time>12 avril</time> à Paris" lost its date, a live report its entries' times ("16h45":
     `index.cleaning.clean_blocks` keeps them only where there are several). A `<time>` among
     few words of its own ("Le <time>…</time>", "Mis en ligne le <time>…</time>": a dateline,
-    a byline's date) is left to it."""
+    a byline's date) is left to it. A time of day alone in a live entry's box becomes a
+    paragraph: trafilatura's own rules drop a few inline words that are not in one."""
     if not _TIME_ELEMENT.search(html):
         return html
     import trafilatura
@@ -329,7 +330,7 @@ def _with_dates_in_text_kept(html: str):
     if tree is None:
         return html
     words_beside: dict[object, int] = {}  # a parent's own words, counted once however many dates it holds
-    kept = []
+    kept: list[tuple[object, str]] = []
     for element in tree.iter("time"):
         parent = element.getparent()
         if parent is None:
@@ -338,13 +339,16 @@ def _with_dates_in_text_kept(html: str):
             own_text = [parent.text or "", *(child.tail or "" for child in parent)]
             words_beside[parent] = sum(len(_WORDS.findall(part)) for part in own_text)
         words = words_beside[parent]
-        if words >= SENTENCE_AROUND_A_DATE_WORDS or (
-            words == 0 and CLOCK_TIME.match(" ".join((element.text or "").split()))
-        ):
-            kept.append(element)
-    for element in kept:
-        element.tag = "span"
+        if words >= SENTENCE_AROUND_A_DATE_WORDS:
+            kept.append((element, "span"))
+        elif words == 0 and CLOCK_TIME.match(" ".join((element.text or "").split())):
+            kept.append((element, "span" if parent.tag in _TEXT_BLOCKS else "p"))
+    for element, tag in kept:
+        element.tag = tag
     return tree if kept else html
+
+
+_TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote"})
 
 
 def _extracted(page, url: str | None, *, fast: bool):

@@ -11,7 +11,6 @@ from index.extraction_report import PageFigures, extraction_report
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET = {
-    "04-direct-greve-sncf.html": "the entries' times, alone in their <time>, are left out",
     "07-og-no-time-publie-modifie.html": "the date of a related post is taken; the byline is a paragraph",
     "08-mis-a-jour-modified-only.html": "the modification time is taken for the publication",
     "09-iso-utc-meta-comments.html": "a UTC time is read as the day it is in London",
