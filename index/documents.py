@@ -24,7 +24,7 @@ from index.cleaning import (
     normalise_whitespace,
 )
 from index.errors import EmptyInput
-from index.metadata import FRENCH_MONTHS, clean_byline, page_metadata
+from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, page_metadata
 
 _KEYS = {
     "title": "title",
@@ -304,7 +304,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
         document,
         blocks=blocks,
         title=title,
-        date=normalise_date(page.date) or stated_date(extracted and extracted.date, html) or document.date,
+        date=_publication_day(page) or stated_date(extracted and extracted.date, html) or document.date,
         author=author,
         url=_page_address(page.url, url)
         or _page_address(extracted and extracted.url, url)
@@ -387,6 +387,21 @@ def _headings_marked(body: str, headings: set[str]) -> str:
     return "\n\n".join(
         f"## {paragraph}" if " ".join(paragraph.split()) in headings else paragraph for paragraph in body.split("\n\n")
     )
+
+
+_UTC_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00:?00)$", re.IGNORECASE)
+
+
+def _publication_day(page: PageMetadata) -> str | None:
+    """The day the page states, from its markup, else from the dateline it shows its reader
+    ("Publié le 3 décembre 2026 à 14h05"): before the extractor's guess, which may be a
+    related post's date or the modification time. A time stated in UTC gives the day of
+    the dateline when they are a day apart: 23:30 UTC is already the next day in Paris."""
+    stated = normalise_date(page.date)
+    if stated and page.dateline and len(stated) == 10 and _UTC_TIME.search(page.date.strip()):
+        apart = abs((Date.fromisoformat(stated) - Date.fromisoformat(page.dateline)).days)
+        return page.dateline if apart == 1 else stated
+    return stated or page.dateline
 
 
 def stated_date(found: str | None, html: str) -> str | None:

@@ -13,6 +13,8 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -59,6 +61,8 @@ class PageMetadata:
     # The article's whole text as the page states it for search engines (JSON-LD `articleBody`),
     # one paragraph a line: what a page drawn by a script shows once it has run.
     body: str | None = None
+    # The publication day the page shows its reader ("Publié le 3 décembre 2026 à 14h05"), ISO.
+    dateline: str | None = None
 
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -94,6 +98,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         site_name=site,
         lead=_lead(tree) or _lead_described(tree, meta("og:description", "description", "twitter:description")),
         body=_article_body(article.get("articleBody")),
+        dateline=_dateline(tree),
     )
 
 
@@ -266,6 +271,56 @@ def _lead_described(tree, description: str | None) -> str | None:
     for element in tree.xpath("//body//p | //body//div[not(.//div) and not(.//p)] | //body//h2"):
         if " ".join(element.text_content().split()) == wanted and not _in_other_content(element):
             return wanted
+    return None
+
+
+_MONTH_NAMES = "|".join(sorted(FRENCH_MONTHS, key=len, reverse=True))
+# "Publié le 3 décembre 2026 à 14h05", "Article publié le mardi 24 novembre 2026", "Publié le
+# 02/12/2026 à 18:40", "Mis en ligne le 01/12/26": the date right after the word, never the one
+# after "modifié le" or "mis à jour le".
+_PUBLISHED_ON = re.compile(
+    r"\b(?:publié|publiée|mis en ligne|mise en ligne|paru|parue)\s*(?:le|:)?\s+"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    rf"(?:(?P<day>\d{{1,2}})(?:er)?\s+(?P<month>{_MONTH_NAMES})\.?\s+(?P<year>\d{{4}})"
+    r"|(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})\b)",
+    re.IGNORECASE,
+)
+_PUBLISHED_WORD = re.compile(r"\b(?:publiée?|mise? en ligne|parue?)\b", re.IGNORECASE)
+
+
+DATELINE_WORDS = 30  # a dateline is short: "Par Jean Dupont - Publié le …, modifié le … à …"
+# What may come before "Publié le" in a dateline: nothing, "Article", or a byline and its
+# separator ("Par Jean Dupont - ", "Jean Dupont | "); never the start of a sentence ("Le rapport, ").
+_DATELINE_OPENING = re.compile(r"^\s*(?:article\s*|.{1,60}[|•·–—-]\s*)?$", re.IGNORECASE)
+DATELINE_TRIES = 20  # texts saying "publié" looked at, in page order: a dateline is near the top
+
+
+def _dateline(tree) -> str | None:
+    """The day the page's dateline says the article was published, ISO `YYYY-MM-DD`: the
+    first short text of the page's own (not a teaser's, not a comment's) that opens on
+    "Publié le …". A sentence that says "le rapport publié le 3 mars" dates the report."""
+    said = (node for node in tree.xpath("//body//text()[normalize-space()]") if _PUBLISHED_WORD.search(node))
+    for node in islice(said, DATELINE_TRIES):
+        element = node.getparent()
+        if element is None or element.tag in ("script", "style") or _in_other_content(element):
+            continue
+        # The date may be in the next element ("<span>Publié le</span> <time>01/12/26</time>").
+        for around in (element, element.getparent()):
+            text = " ".join(around.text_content().split()) if around is not None else ""
+            found = _PUBLISHED_ON.search(text)
+            if found and _DATELINE_OPENING.match(text[: found.start()]) and len(text.split()) <= DATELINE_WORDS:
+                break
+        else:
+            continue
+        if found["month"]:
+            day, month, year = int(found["day"]), FRENCH_MONTHS[found["month"].lower()], int(found["year"])
+        else:
+            day, month, year = int(found["d"]), int(found["m"]), int(found["y"])
+            year += 2000 if year < 100 else 0
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
     return None
 
 

@@ -485,6 +485,28 @@ def test_a_date_the_page_shows_in_its_text_is_kept_even_on_the_first_of_january(
     assert parse_html(undated.replace("<h1>Le Conseil vote la réforme</h1>", new_year)).date == "2024-01-01"
 
 
+def test_the_dateline_a_page_shows_dates_it_rather_than_a_related_post_or_a_sentence():
+    undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
+    related = (
+        '<div class="related-posts"><a href="/a">Le Conseil avait reporté le vote</a> <span>14 avril 2023</span>'
+        "</div></body>"
+    )
+    dateline = (
+        "<h1>Le Conseil vote la réforme</h1><p><em>Publié le 5 mars 2024 à 14h05, modifié le 6 mars 2024</em></p>"
+    )
+    page = undated.replace("</body>", related).replace("<h1>Le Conseil vote la réforme</h1>", dateline)
+    assert parse_html(page).date == "2024-03-05"
+    sentence = (
+        "<h1>Le Conseil</h1><p>Le rapport, publié le 2 février 2024 par la Cour des comptes, chiffrait son coût.</p>"
+    )
+    assert page_metadata(undated.replace("<h1>Le Conseil vote la réforme</h1>", sentence)).dateline is None
+    # A time in UTC is the instant; the dateline tells the day it was where the page was published.
+    utc = '<meta property="article:published_time" content="2024-03-04T23:30:00Z">'
+    shown = '<h1>Le Conseil vote la réforme</h1><p class="date">Publié le 05/03/24 à 00h30</p>'
+    late = undated.replace("</head>", f"{utc}</head>").replace("<h1>Le Conseil vote la réforme</h1>", shown)
+    assert parse_html(late).date == "2024-03-05"
+
+
 @pytest.mark.parametrize(
     "dateline",
     [

@@ -11,9 +11,7 @@ from index.extraction_report import PageFigures, extraction_report
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET = {
-    "07-og-no-time-publie-modifie.html": "the date of a related post is taken; the byline is a paragraph",
-    "08-mis-a-jour-modified-only.html": "the modification time is taken for the publication",
-    "09-iso-utc-meta-comments.html": "a UTC time is read as the day it is in London",
+    "07-og-no-time-publie-modifie.html": "the byline is a paragraph",
     "12-latin1-meta-charset.html": "a table layout's menu and side column are read as text",
 }
 FILES = [
