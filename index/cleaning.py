@@ -39,9 +39,10 @@ _NOISE = re.compile(
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`
-    # A byline: "Par Jeanne Martin, envoyée spéciale"; names capitalised ("Par ailleurs, …" is text).
+    # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie"; names
+    # capitalised ("Par ailleurs, …" is text).
     r"par\s+(?:la\s+)?rédaction\b.{0,60}|"
-    r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la))*)\s*(?:[,|–—-].{0,60})?|"
+    r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la|et))*)\s*(?:[,|–—-].{0,60})?|"
     r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
     r")$",
     re.IGNORECASE,

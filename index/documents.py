@@ -24,7 +24,7 @@ from index.cleaning import (
     normalise_whitespace,
 )
 from index.errors import EmptyInput
-from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, page_metadata
+from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, opening_byline, page_metadata
 
 _KEYS = {
     "title": "title",
@@ -295,7 +295,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
     if byline and page.site_name and _same_words(byline, page.site_name):
         byline = None  # the publisher, not a person
     title = (page.title or (extracted and extracted.title) or document.title).strip()
-    author = page.author or byline or document.author
+    author = page.author or byline or document.author or opening_byline(body)
     # The headline and the byline repeated inside the text are not text.
     repeated = {_squeezed(v) for v in (title, author, *(author or "").split(", ")) if v}
     blocks = tuple(b for b in document.blocks if _squeezed(b.text) not in repeated) or document.blocks

@@ -356,6 +356,23 @@ def _authors(value) -> list[str]:
     return []
 
 
+OPENING_BLOCKS = 4  # paragraphs at the top of an article where its byline may be written as text
+_WRITTEN_BYLINE = re.compile(r"^\s*par\s+\S", re.IGNORECASE)
+
+
+def opening_byline(text: str) -> str | None:
+    """The names a byline written as the text's own paragraph gives, near its top ("Par Léa
+    Fontaine", "Par Jean Dupont et Marie Curie, envoyés spéciaux"), for a page that marks none:
+    names only, each capitalised ("Par ailleurs, …" and "Par le passé" are text)."""
+    for paragraph in text.split("\n\n")[:OPENING_BLOCKS]:
+        if not _WRITTEN_BYLINE.match(paragraph) or len(paragraph) > 120:
+            continue
+        names = _authors(clean_byline(paragraph))
+        if names and all(_PERSON.match(name) for name in names):
+            return ", ".join(names)
+    return None
+
+
 # What a byline element often runs into: when the article was published or updated.
 _BYLINE_TAIL = re.compile(
     rf"\s*[-–—|•,]?\s*(?:\b(?:publié|mis à jour|modifié|actualisé)\b|\b(?:le\s+)?\d{{1,2}}(?:er)?"

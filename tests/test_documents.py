@@ -470,6 +470,23 @@ def test_an_author_s_role_stated_after_the_name_is_no_second_author():
         assert parse_html(page).author == authors
 
 
+@pytest.mark.parametrize(
+    ("opening", "author"),
+    [
+        ("<p><strong>Par Léa Fontaine</strong></p>", "Léa Fontaine"),
+        ("<p>Par Jean Dupont et Marie Curie, envoyés spéciaux à Kiev</p>", "Jean Dupont, Marie Curie"),
+        ("<p>Par ailleurs, le Conseil a reporté le vote du budget annexe des transports.</p>", None),
+    ],
+)
+def test_a_byline_written_as_the_article_s_first_paragraph_names_its_author(opening, author):
+    """A page (a blog's, a small site's) that marks no byline but writes it above its text."""
+    unsigned = ARTICLE_PAGE.replace('<meta name="author" content="Claire Petit">', "")
+    page = unsigned.replace("<h1>Le Conseil vote la réforme</h1>", f"<h1>Le Conseil vote la réforme</h1>{opening}")
+    document = parse_html(page)
+    assert document.author == author
+    assert "Par Léa" not in document.text and "Par Jean" not in document.text
+
+
 def test_a_page_that_states_no_date_gets_none_not_its_copyright_year():
     undated = re.sub(r'<meta property="article:published_time"[^>]*>', "", ARTICLE_PAGE)
     assert "© 2024" in undated and parse_html(undated).date is None  # not "1er janvier 2024"
