@@ -288,6 +288,7 @@ def parse_html(html: str, *, url: str | None = None, source: str | None = None) 
     # any other line break is a paragraph's end.
     body = re.sub(r"\n+", "\n\n", _BROKEN_SENTENCE.sub(" ", text))
     body = _headings_marked(body, _marked_headings(extracted))
+    body = _from_the_headline(body, page.title or (extracted and extracted.title))
     if page.lead and _squeezed(page.lead[:80]) not in _squeezed(body):
         body = f"{page.lead}\n\n{body}"  # the standfirst the extractor left out
     document = parse_text(body, source=source)
@@ -366,6 +367,25 @@ def _extracted(page, url: str | None, *, fast: bool):
 
 def _text_of(extracted) -> str:
     return (extracted.text or "").strip() if extracted is not None else ""
+
+
+SENTENCES_WORDS = 12  # a paragraph of the article's own: this many words at least, and a full stop
+
+
+def _from_the_headline(body: str, headline: str | None) -> str:
+    """`body` from the headline on when what the extractor read before it is only short lines:
+    a page laid out in a table (an older site's) is read whole, its menu and side column
+    ("Guéret | Aubusson | Nécrologie", "Dernières infos", "Météo") before its headline.
+    Kept when a paragraph of sentences comes before it (a standfirst set above the headline)."""
+    if not headline:
+        return body
+    paragraphs = body.split("\n\n")
+    wanted = _squeezed(headline)
+    at = next((i for i, p in enumerate(paragraphs) if _squeezed(MARKDOWN_HEADING.sub(r"\1", p)) == wanted), 0)
+    before = paragraphs[:at]
+    if any(len(p.split()) >= SENTENCES_WORDS and ENDS_SENTENCE.search(p) for p in before):
+        return body
+    return "\n\n".join(paragraphs[at:])
 
 
 def _marked_headings(extracted) -> set[str]:

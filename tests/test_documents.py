@@ -128,6 +128,27 @@ def test_a_page_s_own_headings_are_headings_whatever_their_punctuation_and_a_twe
     assert any(b.kind == "paragraph" and "chloroquine for C19" in b.text for b in blocks)
 
 
+def test_a_page_laid_out_in_a_table_is_read_from_its_headline_without_its_menu_and_side_column():
+    """An older site's page: menu, side column and article in the cells of one table, which
+    the extractor reads whole."""
+    page = Path(__file__).parent / "data" / "news-pages" / "12-latin1-meta-charset.html"
+    document = parse_html(decode_document(page.read_bytes(), html=True))
+    for chrome in ("Aubusson", "Nécrologie", "Dernières infos", "Cité de la tapisserie", "Météo", "SANTÉ"):
+        assert chrome not in document.text, chrome
+    assert "sept jours sur sept" in document.text and document.text.endswith("attendue l’an prochain.")
+
+
+def test_a_standfirst_set_above_the_headline_is_kept():
+    lead = "La ville relève son impôt pour la première fois depuis 2014 afin de rénover ses écoles et ses gymnases."
+    body = "".join(
+        f"<p>Le conseil municipal de Rennes a voté lundi une hausse de la taxe foncière de {n} %, la première "
+        "depuis dix ans, malgré l'opposition des élus.</p>"
+        for n in (3, 4, 5)
+    )
+    page = f"<html><body><article><p>{lead}</p><h1>Rennes relève la taxe foncière</h1>{body}</article></body></html>"
+    assert parse_html(page).text.startswith(lead)
+
+
 def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_around_them():
     """A dispatch of 250 words, boxed in as news sites do: trafilatura's fallback extractors,
     run on every page, kept the boxes its own rules drop and lost a heading."""
