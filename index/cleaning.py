@@ -35,7 +35,8 @@ _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
     r"(?:à|a) lire aussi\b.*|lire aussi\b.*|voir aussi\b.*|sur le même sujet\b.*|"
-    r"(?:publié|mis à jour|modifié|actualisé)(?: le)?\s+\d.*|"
+    r"(?:article )?(?:publié|mis à jour|modifié|actualisé)(?: le)?\s+"  # "Article publié le mardi 24 …"
+    r"(?:(?:lun|mar|mercre|jeu|vendre|same)di\s+|dimanche\s+)?\d.*|"
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`

@@ -32,6 +32,15 @@ def test_a_caption_keeps_its_sentences_and_loses_its_credit(sample_text):
     assert "Le ministre allemand de la Défense Boris Pistorius a annoncé" in text
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["Article publié le mardi 24 novembre 2026", "Publié le samedi 5 décembre 2026 à 10h12", "Mis à jour le 3/12/2026"],
+)
+def test_a_dateline_left_in_the_text_is_not_text(dateline):
+    sentence = "La maternité de Guéret rouvrira le week-end à partir du mois de décembre."
+    assert parse_text(f"Titre\n\n{dateline}\n\n{sentence}").text == sentence
+
+
 def test_news_page_furniture_is_not_article_text():
     body = "\n\n".join(
         [
