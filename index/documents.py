@@ -265,7 +265,7 @@ EXTRACTION_OPTIONS = {
 def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`)."""
-    page_tree = _with_dates_in_text_kept(html)
+    page_tree = _with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -369,6 +369,9 @@ def _text_of(extracted) -> str:
     return (extracted.text or "").strip() if extracted is not None else ""
 
 
+# An ordinal's ending set in superscript ("1<sup>er</sup> décembre", "XIX<sup>e</sup> siècle"),
+# which trafilatura sets apart on a line of its own ("1\ner\ndécembre"): written as one word.
+_ORDINAL_SUPERSCRIPT = re.compile(r"(?<=[\dIVXLC])<sup>\s*(er|re|ers|res|e|es|ème|èmes|nd|nde|nds|ndes)\s*</sup>", re.I)
 SENTENCES_WORDS = 12  # a paragraph of the article's own: this many words at least, and a full stop
 
 

@@ -158,6 +158,15 @@ def test_a_standfirst_set_above_the_headline_is_kept():
     assert parse_html(page).text.startswith(lead)
 
 
+def test_an_ordinal_set_in_superscript_stays_one_word():
+    body = (
+        "<p>La maternité rouvrira le 1<sup>er</sup> décembre dans les murs de l'hôpital construit au XIX<sup>e</sup> "
+        "siècle, a annoncé mardi la direction de l'établissement, après trois mois de fermeture.</p>"
+    )
+    text = parse_html(f"<html><body><article><h1>La maternité rouvre</h1>{body}</article></body></html>").text
+    assert "le 1er décembre" in text and "au XIXe siècle" in text
+
+
 def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_around_them():
     """A dispatch of 250 words, boxed in as news sites do: trafilatura's fallback extractors,
     run on every page, kept the boxes its own rules drop and lost a heading."""
