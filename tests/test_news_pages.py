@@ -10,7 +10,10 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {}
+NOT_YET = {
+    "15-depeche-avec-afp.html": "the paper « avec AFP » is taken for a person, its dateline for text",
+    "16-correspondant-avec-afp.html": "« avec AFP » is kept in the author's name",
+}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
