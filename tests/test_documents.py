@@ -679,7 +679,10 @@ def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
         ("Par Jean Dupont Publié le 05/03/2024 à 10h12", "Jean Dupont"),
         ("Jean Dupont - 5 mars 2024", "Jean Dupont"),
         ("Par Jean Dupont | Mis à jour le 3 mars", "Jean Dupont"),
-        ("Par 20 Minutes avec AFP", "20 Minutes avec AFP"),  # a number that is no date
+        ("Par 20 Minutes avec AFP", "20 Minutes"),  # a number that is no date; the publisher, without its agency
+        ("Par Nicolas Fabre (avec l'AFP)", "Nicolas Fabre"),
+        ("Jean Dupont et Reuters", "Jean Dupont"),
+        ("AFP", ""),
     ],
 )
 def test_a_byline_keeps_its_names_without_the_date_it_runs_into(byline, names):
