@@ -35,8 +35,12 @@ _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
     r"(?:à|a) lire aussi\b.*|lire aussi\b.*|voir aussi\b.*|sur le même sujet\b.*|"
-    r"(?:article )?(?:publié|mis à jour|modifié|actualisé)(?: le)?\s+"  # "Article publié le mardi 24 …"
+    r"(?:article )?(?:publié|mis à jour|modifié|actualisé)(?: le)?\s*:?\s+"  # "Article publié le mardi 24 …"
     r"(?:(?:lun|mar|mercre|jeu|vendre|same)di\s+|dimanche\s+)?\d.*|"
+    # "Le 3 décembre 2026 à 14h05, modifié le …", "Le 05/12/2026 à 08:47": a dateline, where a
+    # sentence goes on after the time ("Le 3 décembre 2026 à 14h05, la fusée a décollé.").
+    r"le\s+(?:\d{1,2}(?:er)?\s+\w+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})\s+à\s+\d{1,2}\s*[h:]\s*\d{2}"
+    r"(?:\s*[,|–—-]?\s*(?:modifié|mis à jour|actualisé)\b.*)?|"
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`

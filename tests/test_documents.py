@@ -34,11 +34,23 @@ def test_a_caption_keeps_its_sentences_and_loses_its_credit(sample_text):
 
 @pytest.mark.parametrize(
     "dateline",
-    ["Article publié le mardi 24 novembre 2026", "Publié le samedi 5 décembre 2026 à 10h12", "Mis à jour le 3/12/2026"],
+    [
+        "Article publié le mardi 24 novembre 2026",
+        "Publié le samedi 5 décembre 2026 à 10h12",
+        "Mis à jour le 3/12/2026",
+        "Publié le : 2 décembre 2026",
+        "Le 3 décembre 2026 à 14h05, modifié le 3 décembre 2026 à 16h40",
+        "Le 05/12/2026 à 08:47 - Mis à jour à 12:03",
+    ],
 )
 def test_a_dateline_left_in_the_text_is_not_text(dateline):
     sentence = "La maternité de Guéret rouvrira le week-end à partir du mois de décembre."
     assert parse_text(f"Titre\n\n{dateline}\n\n{sentence}").text == sentence
+
+
+def test_a_sentence_that_opens_on_a_date_and_time_is_text():
+    sentence = "Le 3 décembre 2026 à 14h05, la fusée Ariane 6 a décollé de Kourou avec deux satellites."
+    assert parse_text(f"Titre\n\n{sentence}").text == sentence
 
 
 def test_news_page_furniture_is_not_article_text():
