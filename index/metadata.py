@@ -385,16 +385,18 @@ _AGENCY = r"(?:AFP|Reuters|AP|ANSA|Belga|DPA|ATS|Agence France-Presse|agences?)"
 # A dispatch's credit after the names: "Jean Dupont avec AFP", "Jean Dupont (avec l'AFP)".
 _WITH_AGENCY = re.compile(rf"\s*\(?\s*(?:avec|et|&)\s+(?:l['’]\s*)?{_AGENCY}\s*\)?$", re.IGNORECASE)
 _AGENCY_ALONE = re.compile(rf"^\(?{_AGENCY}\)?$", re.IGNORECASE)
+# The newsroom as a whole ("La rédaction", "La rédaction du Parisien", "Rédaction web"): no person.
+_NEWSROOM = re.compile(r"^(?:la\s+)?r[ée]daction(?:\s+(?:web|numérique|de|du|des|d['’]).*)?$", re.IGNORECASE)
 
 
 def clean_byline(value: str) -> str:
     """A byline's names: without "Par ", without the date it runs into ("Jean Dupont Publié
     le 05/03/2024 à 10h12", "Jean Dupont - 5 mars 2024") and without the agency its dispatch
     came with ("Jean Dupont avec AFP"; "Le Figaro avec AFP" is then the publisher, no person;
-    an agency alone is none either)."""
+    an agency alone, or the newsroom, "La rédaction", is none either)."""
     value = _BYLINE_PREFIX.sub("", " ".join(value.split()))
     value = _WITH_AGENCY.sub("", _BYLINE_TAIL.sub("", value).strip(" ,;|-")).strip(" ,;|-")
-    return "" if _AGENCY_ALONE.match(value) else value
+    return "" if _AGENCY_ALONE.match(value) or _NEWSROOM.match(value) else value
 
 
 def _name(value) -> str | None:

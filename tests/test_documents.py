@@ -695,6 +695,9 @@ def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
         ("Par Nicolas Fabre (avec l'AFP)", "Nicolas Fabre"),
         ("Jean Dupont et Reuters", "Jean Dupont"),
         ("AFP", ""),
+        ("La rédaction", ""),
+        ("Par la Rédaction du Parisien", ""),
+        ("Rédaction web", ""),
     ],
 )
 def test_a_byline_keeps_its_names_without_the_date_it_runs_into(byline, names):
