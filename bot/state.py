@@ -115,6 +115,19 @@ class ChannelRow:
     username: str | None
 
 
+@dataclass(frozen=True)
+class IngestUnderWay:
+    """An /ingest whose status message has not said its outcome yet."""
+
+    chat_id: int
+    message_id: int
+    started: float
+    # The keys its article will be known by in the library (`index.ingest.article_keys`), once
+    # read; empty before: nothing of it can have been stored.
+    hashes: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+
 _KEYS_PER_QUERY = 500  # feed entry keys named by one statement
 
 
@@ -640,6 +653,61 @@ class BotState:
             with self._transaction() as run:
                 run("DELETE FROM channels WHERE chat_id = ?", (chat_id,))
         return channel
+
+    # --- ingests under way ------------------------------------------------------------------
+    # Their status messages, so that those of a process that died (SIGKILL, a crash, out of
+    # memory) are told at the next start rather than left at "⏳" (`bot.telegram.under_way`).
+    def ingest_started(self, bot_id: int, chat_id: int, message_id: int, owner: str) -> None:
+        now = self._clock()
+        with self._transaction() as run:
+            run(
+                "INSERT INTO ingests_under_way(bot_id, chat_id, message_id, owner, alive, started) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bot_id, chat_id, message_id) DO NOTHING",
+                (bot_id, chat_id, message_id, owner, now, now),
+            )
+
+    def ingest_read(
+        self, bot_id: int, chat_id: int, message_id: int, hashes: Sequence[str], links: Sequence[str]
+    ) -> None:
+        """The ingest has read its article, whose keys find it in the library once it is stored."""
+        with self._transaction() as run:
+            run(
+                "UPDATE ingests_under_way SET keys = ? WHERE bot_id = ? AND chat_id = ? AND message_id = ?",
+                (json.dumps([list(hashes), list(links)]), bot_id, chat_id, message_id),
+            )
+
+    def ingest_ended(self, bot_id: int, chat_id: int, message_id: int) -> None:
+        """Its status message says the outcome: nothing left to tell."""
+        with self._transaction() as run:
+            run(
+                "DELETE FROM ingests_under_way WHERE bot_id = ? AND chat_id = ? AND message_id = ?",
+                (bot_id, chat_id, message_id),
+            )
+
+    def ingests_alive(self, owner: str) -> None:
+        """`owner` is running still: its ingests are not another process's to take over."""
+        with self._transaction() as run:
+            run("UPDATE ingests_under_way SET alive = ? WHERE owner = ?", (self._clock(), owner))
+
+    def take_over_ingests(self, bot_id: int, owner: str, silent_for: float | None) -> list[IngestUnderWay]:
+        """The ingests of `bot_id` that another process left, made `owner`'s: those whose process
+        has not said it was running for `silent_for` seconds, or all of them (None: `owner` is
+        the only process of the bot, any other one is gone). Each is taken by one process."""
+        now = self._clock()
+        where = "bot_id = ? AND owner <> ?" + ("" if silent_for is None else " AND alive < ?")
+        params = (bot_id, owner) + (() if silent_for is None else (now - silent_for,))
+        with self._transaction() as run:
+            rows = run(f"SELECT {_INGEST_COLUMNS} FROM ingests_under_way WHERE {where} ORDER BY started", params)
+            run(f"UPDATE ingests_under_way SET owner = ?, alive = ? WHERE {where}", (owner, now, *params))
+        return [_ingest(*row) for row in rows]
+
+
+_INGEST_COLUMNS = "chat_id, message_id, started, keys"
+
+
+def _ingest(chat_id: int, message_id: int, started: float, keys: str | None) -> IngestUnderWay:
+    hashes, links = json.loads(keys) if keys else ([], [])
+    return IngestUnderWay(chat_id, message_id, started, tuple(hashes), tuple(links))
 
 
 _FEED_COLUMNS = (

@@ -107,6 +107,16 @@ CREATE TABLE IF NOT EXISTS channels (
 CREATE TABLE IF NOT EXISTS questions_asked (user_id {integer} NOT NULL, at {real} NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
 CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created {real} NOT NULL);
+CREATE TABLE IF NOT EXISTS ingests_under_way (  -- /ingest status messages not ended yet: told after a crash
+    bot_id {integer} NOT NULL,
+    chat_id {integer} NOT NULL,
+    message_id {integer} NOT NULL,   -- the status message ("⏳ …")
+    owner TEXT NOT NULL,             -- the process running it (`BotService.owner`)
+    alive {real} NOT NULL,             -- when that process last said it was running
+    started {real} NOT NULL,
+    keys TEXT,                       -- JSON: [hashes, links] of the article once read (`article_keys`)
+    PRIMARY KEY (bot_id, chat_id, message_id)
+);
 CREATE TABLE IF NOT EXISTS conversations (
     chat_id {integer} NOT NULL,
     user_id {integer} NOT NULL,

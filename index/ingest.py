@@ -217,16 +217,17 @@ def prepare(
         terms_of_passage = sentence_lines(passage_context(document.title, chunk.heading, ""), passage, sentences)
         passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
         contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
-    url, *other_urls = same_page_links(document.url) or [None]
+    (stored_hash, *other_hashes), links = _keys(document)
+    url, *other_urls = links or [None]
     article = NewArticle(
         title=document.title,
         date=document.date,
         author=document.author,
         url=url,
         source=document.source,
-        content_hash=content_hash(text),
+        content_hash=stored_hash,
         url_variants=tuple(other_urls),
-        text_hashes=(earlier_content_hash(text),),
+        text_hashes=tuple(other_hashes),
         text=text,
         layout=tuple(block.kind for block in document.blocks),
         passages=tuple(passages),
@@ -234,6 +235,19 @@ def prepare(
         added_at=added_at,
     )
     return Prepared(article, contexts)
+
+
+def article_keys(document: Document) -> tuple[list[str], list[str]]:
+    """The text hashes and links the library will know `document` by once stored, as
+    `NewArticle.duplicate_keys` gives them, without cutting it into passages: what finds its
+    article again without the document (`Library.stored_under`), after a crash in its ingest."""
+    return _keys(storable(document))
+
+
+def _keys(document: Document) -> tuple[list[str], list[str]]:
+    """`article_keys` of a document made `storable` already: the stored hash and link first."""
+    text = document.text
+    return [content_hash(text), earlier_content_hash(text)], same_page_links(document.url)
 
 
 def prepare_stored(stored: StoredArticle, max_words: int) -> Prepared:

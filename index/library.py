@@ -372,6 +372,12 @@ class Library:
         with store.read():
             return store.article_at(links)
 
+    def stored_under(self, hashes: Sequence[str], links: Sequence[str]) -> ArticleRow | None:
+        """The article a document of these keys (`index.ingest.article_keys`) is stored as, if any."""
+        store = self._current().store
+        with store.read():
+            return store.stored_under(hashes, links)
+
     def article_texts(self, article_ids: Sequence[int]) -> dict[int, tuple[ArticleRow, str]]:
         """The cleaned text of these articles (those still in the library), by id."""
         store = self._current().store

@@ -219,7 +219,11 @@ class PgStore:
     # --- articles -------------------------------------------------------------
     def find_duplicate(self, article: NewArticle) -> ArticleRow | None:
         """As `Store.find_duplicate`."""
-        hashes, links = article.duplicate_keys()
+        return self.stored_under(*article.duplicate_keys())
+
+    def stored_under(self, hashes: Sequence[str], links: Sequence[str]) -> ArticleRow | None:
+        """As `Store.stored_under`."""
+        hashes, links = list(hashes), list(links)
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ANY(%s)", (hashes,))
         if rows:
             return _article(rows[0])

@@ -341,7 +341,11 @@ class Store:
     def find_duplicate(self, article: NewArticle) -> ArticleRow | None:
         """The article stored that `article` is: the same text, or the same page (its link
         however written, `NewArticle.url_variants`); the one with the same text first."""
-        hashes, links = article.duplicate_keys()
+        return self.stored_under(*article.duplicate_keys())
+
+    def stored_under(self, hashes: Sequence[str], links: Sequence[str]) -> ArticleRow | None:
+        """The article stored with one of these text hashes, else with one of these links."""
+        hashes, links = list(hashes), list(links)
         row = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash IN ({_marks(hashes)})", hashes
         ).fetchone()

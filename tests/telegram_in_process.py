@@ -47,7 +47,7 @@ async def bot_in_process(
         data_dir=data,
         **{"admin_user_ids": str(ADMIN), **settings},
     )
-    application = build_application(configured, library, state)
+    application = build_application(configured, library, state, alone=True)
     await application.initialize()
     await application.start()  # its job queue, and the updates a test's polling puts in its queue
     try:

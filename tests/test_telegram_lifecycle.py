@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -13,13 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.state import BotState
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as msg
+from bot.telegram import under_way
 from bot.telegram.app import STOP_GRACE_SECONDS
+from index.documents import parse_text
+from index.ingest import article_keys
 from tests.conftest import SAMPLE
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import BOT_ID, FakeTelegram
 from tests.feed_fixtures import STORIES, Story, rss
 from tests.http_fixtures import FeedSite, Site
+from tests.telegram_in_process import PREFECT, bot_in_process, two_article_library
+from tests.telegram_in_process import TOKEN as IN_PROCESS_TOKEN
 from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot, serve_until_it_stops
 
 pytestmark = pytest.mark.slow
@@ -257,3 +264,75 @@ def test_a_stop_signal_during_start_up_ends_serve_even_as_a_container_s_first_pr
                     wrapper.wait(timeout=30)
         assert wrapper.returncode == 130 and "interrompu" in log_path.read_text()
         assert not telegram.calls_to("setMyCommands")
+
+
+def test_an_ingest_cut_by_a_kill_is_told_at_the_next_start_and_the_library_is_intact(tmp_path, model_cache):
+    """SIGKILL (or a crash, the system out of memory) gives the bot no time to tell anyone: its
+    "⏳" status stayed for ever, its user never learning that the article was not added."""
+    with FakeTelegram(TOKEN) as telegram:
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
+            ask(telegram, ADMIN, ADMIN, "/ingest OTAN : réunion\n" + SAMPLE.read_text(encoding="utf-8"), "Ajouté")
+            after = telegram.last_id()
+            document = telegram.add_file("compte-rendu.txt", LONG_ARTICLE.encode())
+            telegram.user_message(ADMIN, ADMIN, caption="/ingest", document=document)
+            telegram.wait_for_text(ADMIN, "phrases", after=after)  # its passages being embedded
+            process.kill()
+            process.wait(timeout=30)
+            (left,) = telegram.texts(ADMIN, after)
+            assert left.startswith("⏳ Ajout")
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY):
+            telegram.wait_for(lambda: telegram.texts(ADMIN, after) == [msg.INGEST_INTERRUPTED], timeout=60)
+            assert articles_in_library(telegram) == "1"  # the one added before, and nothing half-added
+            assert "Bruxelles" in ask(telegram, ADMIN, ADMIN, "Où sont réunis les membres de l'OTAN ?", "Bruxelles")
+
+
+def test_ingests_a_dead_process_left_are_told_as_the_library_has_them(tmp_path):
+    """What the user is told at the next start is what the library holds: an article stored just
+    before the death (its "✅ Ajouté" never sent) is said added, one that was there before
+    already is said to be, and one whose process died before storing it is to be sent again."""
+    library = two_article_library(tmp_path)
+    tramway = parse_text("Le tramway de Brest prolongé\n\nLa deuxième ligne du tramway de Brest ouvrira en 2026.")
+    later = [0.0]  # seconds the state's clock is ahead
+
+    async def scenario(telegram: FakeTelegram) -> list[int]:
+        clock = lambda: time.time() + later[0]  # noqa: E731
+        async with bot_in_process(telegram, library, tmp_path, clock=clock) as (application, state):
+            statuses = [(await application.bot.send_message(ADMIN, msg.INDEXING)).message_id for _ in range(3)]
+            stored, before, unread = statuses
+            dead = "a-process-killed"
+            state.ingest_started(BOT_ID, ADMIN, stored, dead)
+            state.ingest_read(BOT_ID, ADMIN, stored, *article_keys(tramway))
+            library.ingest([tramway])  # stored; then the process died before it could say so
+            later[0] = 5  # the library's articles were there before this one started
+            state.ingest_started(BOT_ID, ADMIN, before, dead)
+            state.ingest_read(BOT_ID, ADMIN, before, *article_keys(parse_text(PREFECT)))
+            state.ingest_started(BOT_ID, ADMIN, unread, dead)  # died while the page downloaded
+            await under_way.tell_interrupted(application, silent_for=None)
+            assert state.take_over_ingests(BOT_ID, "the-next-process", None) == []  # told once
+            return statuses
+
+    with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
+        statuses = asyncio.run(scenario(telegram))
+        told = [telegram.messages[(ADMIN, status)]["text"] for status in statuses]
+    assert told[0].startswith("✅ Ajouté : « Le tramway de Brest prolongé »") and "article 3" in told[0]
+    assert told[1].startswith("Cet article est déjà dans la bibliothèque : « Le préfet de région nommé »")
+    assert told[2] == msg.INGEST_INTERRUPTED
+    assert library.stats().articles == 3
+    library.close()
+
+
+def test_among_replicas_only_the_ingests_of_one_gone_silent_are_taken_over(tmp_path):
+    """Replicas (`serve --webhook`) all run ingests: one starting must leave the others' alone."""
+    now = [1000.0]
+    state = BotState.open(tmp_path / "bot.sqlite3", clock=lambda: now[0])
+    state.ingest_started(BOT_ID, ADMIN, 1, "running-replica")
+    state.ingest_started(BOT_ID, ADMIN, 2, "killed-replica")
+    state.ingest_started(BOT_ID + 1, ADMIN, 3, "killed-replica")  # another bot's: not ours to edit
+    now[0] += under_way.SILENT_SECONDS - 1
+    state.ingests_alive("running-replica")
+    assert state.take_over_ingests(BOT_ID, "new-replica", under_way.SILENT_SECONDS) == []
+    now[0] += 2
+    (taken,) = state.take_over_ingests(BOT_ID, "new-replica", under_way.SILENT_SECONDS)
+    assert taken.message_id == 2
+    assert state.take_over_ingests(BOT_ID, "another-replica", under_way.SILENT_SECONDS) == []  # taken once
+    state.close()

@@ -38,7 +38,7 @@ from telegram.ext import (
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
-from bot.telegram import admin, albums, follow, ingest, inline, questions
+from bot.telegram import admin, albums, follow, ingest, inline, questions, under_way
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, on_error, redact
 from bot.telegram.ordering import OneConversationAtATime
@@ -80,9 +80,11 @@ async def forget_old_answers(context: Context) -> None:
 
 
 async def start_up(application: Application) -> None:
-    """Once the bot knows itself: how it stops, the command menu, the feed jobs, the answers' retention."""
+    """Once the bot knows itself: how it stops, the command menu, the ingests a process before
+    it left under way, the feed jobs, the answers' retention."""
     stop_gracefully(application)
     await register_commands(application)
+    await under_way.start(application)
     await follow.schedule_feeds(application)
     application.job_queue.run_repeating(follow.sync_feeds, follow.SYNC_EVERY_SECONDS, name="sync-feeds")
     application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
@@ -155,7 +157,9 @@ async def _register_commands(application: Application, attempt: int) -> None:
             log.warning("could not register admin commands for %s: %s", admin_id, exc)
 
 
-def build_application(settings: Settings, library: Library, state: BotState) -> Application:
+def build_application(settings: Settings, library: Library, state: BotState, *, alone: bool) -> Application:
+    """`alone`: whether this process is the only one serving the bot (long polling), not one of
+    its replicas (`serve --webhook`)."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
     application = (
         ApplicationBuilder()
@@ -179,7 +183,7 @@ def build_application(settings: Settings, library: Library, state: BotState) -> 
         .post_shutdown(shut_down)
         .build()
     )
-    application.bot_data["service"] = BotService.create(settings, library, state)
+    application.bot_data["service"] = BotService.create(settings, library, state, alone=alone)
     new = filters.UpdateType.MESSAGE  # never edited messages
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -318,7 +322,7 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
     ready_to_answer_for_long(library)
     state = open_state(settings)
     try:
-        application = build_application(settings, library, state)
+        application = build_application(settings, library, state, alone=not webhook)
         if webhook:
             log.info(
                 "library: %s articles; webhook on %s:%s for %s",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class BotService:
     # Given up when the process stops and its work under way does not end in time
     # (`app.stop_gracefully`); the follower's polls check the same one (`create`).
     stop: StopRequest
+    # Whether this process is the only one serving the bot (long polling, `app.the_only_poller`):
+    # the ingests another one left under way are then a dead one's (`under_way`); among
+    # replicas (`serve --webhook`), only those of one silent for long.
+    alone: bool
+    # This process, as the owner of the ingests it runs (`under_way`): a new one at each start.
+    owner: str = field(default_factory=lambda: secrets.token_hex(8))
     reindexing: asyncio.Task | None = field(default=None)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
     # Threads of their own for work that takes seconds to minutes (downloading, embedding,
@@ -52,9 +59,10 @@ class BotService:
     albums: dict[tuple[int, str], Album] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, settings: Settings, library: Library, state: BotState) -> BotService:
+    def create(cls, settings: Settings, library: Library, state: BotState, *, alone: bool) -> BotService:
         stop = StopRequest()
-        return cls(settings, library, state, FeedFollower(library, state, settings, checkpoint=stop.check), stop)
+        follower = FeedFollower(library, state, settings, checkpoint=stop.check)
+        return cls(settings, library, state, follower, stop, alone)
 
     def may_ask(self, user_id: int) -> bool:
         """The per-user limit on questions, counted over every process sharing the state."""

@@ -20,6 +20,7 @@ from bot.permissions import may_ingest
 from bot.service import Abandoned, ingest_documents
 from bot.settings import Settings
 from bot.telegram import messages as msg
+from bot.telegram import under_way
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
 from bot.telegram.sending import StatusProgress, reply, typing
@@ -194,27 +195,30 @@ async def ingest_message(message: Message, context: Context) -> None:
     status = await reply(message, msg.INGEST_STARTED)
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
     say = progress.show  # every status after the progress lines sent before it
-    try:
-        async with typing(message):  # in a private chat; in a group the status line says it
-            label, load = await read_ingest_input(message, service.settings, say)
-            document = await service.run_long(load)
-            await say(msg.INDEXING)
-            labelled = [(label, document)]
-            checked = service.stop.checked(progress)
-            outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
-    except Abandoned:
-        await say(msg.INGEST_ABANDONED)
-        return
-    except InputError as exc:
-        named = message.media_group_id and message.document and message.document.file_name
-        await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))
-        return
-    except Exception as exc:
-        # The status message is the one reply: it says the ingest failed; admins get the details.
-        await say(msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED))
-        await report_failure(context, exc)
-        return
-    await say(msg.ingest_html(outcome.status, outcome.article))
+    # Remembered until its status says the outcome: told by the next process if this one dies.
+    async with under_way.remembered(service, status) as read:
+        try:
+            async with typing(message):  # in a private chat; in a group the status line says it
+                label, load = await read_ingest_input(message, service.settings, say)
+                document = await service.run_long(load)
+                await read(document)
+                await say(msg.INDEXING)
+                labelled = [(label, document)]
+                checked = service.stop.checked(progress)
+                outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
+        except Abandoned:
+            await say(msg.INGEST_ABANDONED)
+            return
+        except InputError as exc:
+            named = message.media_group_id and message.document and message.document.file_name
+            await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))
+            return
+        except Exception as exc:
+            # The status message is the one reply: it says the ingest failed; admins get the details.
+            await say(msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED))
+            await report_failure(context, exc)
+            return
+        await say(msg.ingest_html(outcome.status, outcome.article))
 
 
 def asks_another_bot(caption: str | None, context: Context) -> bool:

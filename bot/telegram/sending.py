@@ -62,9 +62,18 @@ async def send(bot: Bot, chat_id: int, text: str) -> Message:
 
 
 async def edit(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    text = french_spacing_html(text)
+    await _edited(lambda html: message.edit_text(html, reply_markup=markup), text)
+
+
+async def edit_sent(bot: Bot, chat_id: int, message_id: int, text: str) -> None:
+    """`edit` of a message known by its ids alone (one that a process before this one sent)."""
+    await _edited(lambda html: bot.edit_message_text(html, chat_id, message_id), text)
+
+
+async def _edited(editing: Callable[[str], Awaitable[object]], text: str) -> None:
+    html = french_spacing_html(text)
     try:
-        await retrying(lambda: message.edit_text(text, reply_markup=markup))
+        await retrying(lambda: editing(html))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
