@@ -138,12 +138,14 @@ class FeedFollower:
         self._checkpoint = checkpoint
 
     def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
-        """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`)."""
+        """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`). The
+        checkpoint is called as it downloads too: a poll is given up mid-page."""
         return self._fetch(
             url,
             timeout=self.settings.fetch_timeout_seconds,
             max_bytes=max_bytes or self.settings.ingest_max_bytes,
             allow_private=self.settings.ingest_allow_private_urls,
+            checkpoint=self._checkpoint,
             **options,
         )
 

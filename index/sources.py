@@ -256,13 +256,17 @@ def _private_address_refusal(host: str, address: str) -> str:
 
 
 class _Deadline:
-    """One time limit for the whole download: every name lookup, every redirect and every byte."""
+    """One time limit for the whole download: every name lookup, every redirect and every byte;
+    and `checkpoint` called at each of them, which ends the download by raising."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, checkpoint: Callable[[], None] | None = None) -> None:
         self.seconds = seconds
         self._end = time.monotonic() + seconds
+        self._checkpoint = checkpoint
 
     def remaining(self) -> float:
+        if self._checkpoint is not None:
+            self._checkpoint()
         left = self._end - time.monotonic()
         if left <= 0:
             raise httpx.TimeoutException("deadline")
@@ -320,16 +324,19 @@ def fetch(
     wanted: str = "une page d'article",
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Fetched:
     """GET `url` within `timeout` seconds in all (redirects and every byte), at most
     `max_bytes`, connecting only to addresses that were checked. `headers` may make the
     request conditional (`If-None-Match`, `If-Modified-Since`). `accept(content_type)`
     refuses other types before their body is downloaded, saying the URL is not `wanted`.
-    Statuses of 400 and over are a `FetchError`."""
+    Statuses of 400 and over are a `FetchError`. `checkpoint` is called before each name
+    lookup and request and after each piece of the body: what it raises ends the download
+    there (a bot that stops gives it up, rather than wait for the rest of the page)."""
     current = url
     moved_to: str | None = None
     permanent_so_far = True
-    deadline = _Deadline(timeout)
+    deadline = _Deadline(timeout, checkpoint)
     try:
         # An explicit transport: no proxy from the environment, so requests go to the checked
         # address and nowhere else (certificate settings from the environment still apply).
@@ -467,8 +474,10 @@ def fetch_url(
     allow_private: bool = False,
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Document:
-    """Download an article page (or text, or document) and parse it, within `timeout` seconds in all."""
+    """Download an article page (or text, or document) and parse it, within `timeout` seconds
+    in all; `checkpoint` as `fetch` calls it."""
     fetched = fetch(
         url,
         timeout=timeout,
@@ -477,6 +486,7 @@ def fetch_url(
         accept=is_article_type,
         resolver=resolver,
         transport=transport,
+        checkpoint=checkpoint,
     )
     return document_of(fetched, source=url, max_bytes=max_bytes)
 

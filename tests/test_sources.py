@@ -359,3 +359,23 @@ def test_a_site_that_cannot_be_read_is_said_why_in_french(error, said):
             transport=failing_transport(error),
         )
     assert str(raised.value).startswith(f"impossible de télécharger https://news.example/article : {said}")
+
+
+def test_a_download_is_given_up_at_its_checkpoint_without_waiting_for_its_deadline(site):
+    """A stopping bot gives up a page being downloaded within its grace (its checkpoint raises),
+    rather than wait for the rest of the page up to FETCH_TIMEOUT_SECONDS."""
+
+    class GivenUp(BaseException):
+        pass
+
+    stop = threading.Event()
+
+    def checkpoint() -> None:
+        if stop.is_set():
+            raise GivenUp
+
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(GivenUp):
+        fetch(site.origin + "/trickle", timeout=20.0, checkpoint=checkpoint)
+    assert time.monotonic() - started < 2.0

@@ -81,6 +81,20 @@ def test_a_bot_stopped_during_a_long_ingest_exits_within_seconds_and_its_user_is
             assert articles_in_library(telegram) == "0"
 
 
+def test_a_bot_stopped_while_a_page_downloads_exits_within_its_grace_and_its_user_is_told(tmp_path, model_cache):
+    """A page's download held the exit up to FETCH_TIMEOUT_SECONDS, past `docker stop`'s 10 s."""
+    with (
+        FakeTelegram(TOKEN) as telegram,
+        Site({}) as site,
+        running_bot(telegram, tmp_path, model_cache, FETCH_TIMEOUT_SECONDS="60") as (process, _),
+    ):
+        after = telegram.last_id()
+        telegram.user_message(ADMIN, ADMIN, f"/ingest {site.origin}/trickle")  # a byte every 0.1 s, for 30 s
+        telegram.wait_for_text(ADMIN, "Téléchargement", after=after)
+        assert stopped(process, signal.SIGTERM) < STOP_GRACE_SECONDS + 5
+        assert telegram.texts(ADMIN, after) == [msg.INGEST_ABANDONED]
+
+
 def test_a_reindex_under_way_when_the_bot_stops_ends_with_a_word_to_the_admin(tmp_path, model_cache):
     with FakeTelegram(TOKEN) as telegram:
         with running_bot(telegram, tmp_path, model_cache) as (process, _):

@@ -202,6 +202,17 @@ async def poll_feed(context: Context) -> None:
         await tell_admins(context, fmsg.entries_given_up_html(report.feed, report.given_up))
 
 
+def _given_up(post: Message, source: str | None) -> None:
+    """A channel's post given up as the bot stops: told to no one, the log names it, for an
+    admin to add by hand."""
+    log.warning(
+        "channel post %s/%s (%s) not ingested: the bot stopped first; forward it to the bot, /ingest in reply",
+        post.chat.id,
+        post.message_id,
+        source or "no public link",
+    )
+
+
 def _quiet(done: int, total: int) -> None:
     """The progress of work that shows none (a channel's post)."""
 
@@ -228,7 +239,7 @@ async def on_channel_post(update: Update, context: Context) -> None:
         if link := shared_link(text, message_links(post)):
             # A headline and its link, as news channels post: the page it links to is the article,
             # as `/ingest` in reply to the post adds it (a headline alone is no article).
-            document = await service.run_long(page_reader(link, settings))
+            document = await service.run_long(page_reader(link, settings, service.stop.check))
         else:
             limit = settings.ingest_max_bytes
             document = await asyncio.to_thread(parse_bytes, text.encode(), name=None, source=source, max_bytes=limit)
@@ -243,16 +254,14 @@ async def on_channel_post(update: Update, context: Context) -> None:
     except InputError as exc:
         log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
         return
+    except Abandoned:  # its page's download given up
+        _given_up(post, source)
+        return
     try:
         labelled = [(source or "post", document)]
         outcome = (await service.run_long(ingest_documents, service.library, labelled, service.stop.checked(_quiet)))[0]
-    except Abandoned:  # told to no one: the log names it, for an admin to add by hand
-        log.warning(
-            "channel post %s/%s (%s) not ingested: the bot stopped first; forward it to the bot, /ingest in reply",
-            post.chat.id,
-            post.message_id,
-            source or "no public link",
-        )
+    except Abandoned:
+        _given_up(post, source)
         return
     except LibraryError as exc:
         log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)

@@ -91,15 +91,18 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
     return bytes(await file.download_as_bytearray()), name
 
 
-async def read_ingest_input(message: Message, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
-    """What to ingest, as a label and a blocking loader; InputError when there is nothing."""
+async def read_ingest_input(
+    message: Message, settings: Settings, say: Say, checkpoint: Callable[[], None]
+) -> tuple[str, Callable[[], Document]]:
+    """What to ingest, as a label and a blocking loader; InputError when there is nothing.
+    `checkpoint`: what a page's download calls as it goes (`page_reader`)."""
     argument = command_argument(message).strip()
     limit = settings.ingest_max_bytes
     if message.document:
         data, name = await document_bytes(message, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
     if argument and (link := shared_link(argument, message_links(message))):
-        return await _page(link, settings, say)
+        return await _page(link, settings, say, checkpoint)
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
     replied = message.reply_to_message
@@ -115,7 +118,7 @@ async def read_ingest_input(message: Message, settings: Settings, say: Say) -> t
         data, name = await document_bytes(replied, settings)
         return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
     if replied and (link := shared_link(replied.text or replied.caption or "", message_links(replied))):
-        return await _page(link, settings, say)
+        return await _page(link, settings, say, checkpoint)
     if replied and (replied.text or replied.caption):
         return "message", message_reader(replied, settings)
     raise InputError(
@@ -147,16 +150,20 @@ def message_reader(message: Message, settings: Settings) -> Callable[[], Documen
     return read
 
 
-async def _page(url: str, settings: Settings, say: Say) -> tuple[str, Callable[[], Document]]:
+async def _page(
+    url: str, settings: Settings, say: Say, checkpoint: Callable[[], None]
+) -> tuple[str, Callable[[], Document]]:
     await say(msg.DOWNLOADING)
-    return url, page_reader(url, settings)
+    return url, page_reader(url, settings, checkpoint)
 
 
-def page_reader(url: str, settings: Settings) -> Callable[[], Document]:
+def page_reader(url: str, settings: Settings, checkpoint: Callable[[], None]) -> Callable[[], Document]:
     """What reads the page at `url` as an article, with the settings' care (time limit, size
-    cap, public addresses only): to be run off the event loop."""
+    cap, public addresses only): to be run off the event loop. `checkpoint` is called as the
+    download goes (`StopRequest.check`: a stopping bot gives it up within its grace, rather
+    than wait up to FETCH_TIMEOUT_SECONDS for the rest of the page)."""
     options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
-    return partial(fetch_url, url, allow_private=settings.ingest_allow_private_urls, **options)
+    return partial(fetch_url, url, allow_private=settings.ingest_allow_private_urls, checkpoint=checkpoint, **options)
 
 
 def _with_source(document: Document) -> Document:
@@ -199,7 +206,7 @@ async def ingest_message(message: Message, context: Context) -> None:
     async with under_way.remembered(service, status) as read:
         try:
             async with typing(message):  # in a private chat; in a group the status line says it
-                label, load = await read_ingest_input(message, service.settings, say)
+                label, load = await read_ingest_input(message, service.settings, say, service.stop.check)
                 document = await service.run_long(load)
                 await read(document)
                 await say(msg.INDEXING)
