@@ -379,7 +379,13 @@ class FeedFollower:
             try:
                 fetched = self._page(entry.link, pages)
                 return _with_entry(
-                    document_of(fetched, source=entry.link, max_bytes=self.settings.ingest_max_bytes), entry
+                    document_of(
+                        fetched,
+                        source=entry.link,
+                        max_bytes=self.settings.ingest_max_bytes,
+                        checkpoint=self._checkpoint,
+                    ),
+                    entry,
                 )
             except LibraryError as exc:
                 failure = exc

@@ -18,10 +18,13 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from index.documents import Document, normalise_date, parse_text
@@ -86,9 +89,12 @@ class _Metadata:
     date: str | None = None
 
 
-def parse_document(data: bytes, suffix: str, *, name: str | None, source: str | None) -> Document:
-    """A PDF, DOCX or ODT file as a `Document`."""
-    reader = {".pdf": _read_pdf, ".docx": _read_docx, ".odt": _read_odt}[suffix]
+def parse_document(
+    data: bytes, suffix: str, *, name: str | None, source: str | None, checkpoint: Checkpoint | None = None
+) -> Document:
+    """A PDF, DOCX or ODT file as a `Document`. `checkpoint` is called every
+    `CHECK_EVERY_SECONDS` while a PDF is read: what it raises ends the reading process."""
+    reader = {".pdf": partial(_read_pdf, checkpoint=checkpoint), ".docx": _read_docx, ".odt": _read_odt}[suffix]
     try:
         if suffix != ".pdf":
             _check_unpacked_size(data, suffix)
@@ -161,8 +167,8 @@ def _useful_title(title: str | None) -> str | None:
 
 
 # --- PDF --------------------------------------------------------------------------------
-def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
-    pages, info = _pdf_pages_and_properties(data)
+def _read_pdf(data: bytes, checkpoint: Checkpoint | None) -> tuple[str, _Metadata]:
+    pages, info = _pdf_pages_and_properties(data, checkpoint)
     if sum(len(p.strip()) for p in pages) < 20 * max(len(pages), 1) and sum(len(p.split()) for p in pages) < 20:
         raise UnsupportedInput(
             "ce PDF ne contient pas de texte (document numérisé ?) : seuls les PDF dont le texte est "
@@ -187,9 +193,12 @@ def _read_pdf(data: bytes) -> tuple[str, _Metadata]:
 PDF_MAX_CONTENT_BYTES = 25_000_000
 PDF_MAX_SECONDS = 90.0
 PDF_MAX_MEMORY_BYTES = 2_000_000_000
+# How often a PDF being read asks whether to go on (`parse_document`'s checkpoint).
+CHECK_EVERY_SECONDS = 0.25
+Checkpoint = Callable[[], None]
 
 
-def _pdf_pages_and_properties(data: bytes) -> tuple[list[str], dict[str, str | None]]:
+def _pdf_pages_and_properties(data: bytes, checkpoint: Checkpoint | None) -> tuple[list[str], dict[str, str | None]]:
     """Each page's text and the document's properties, within `PDF_MAX_CONTENT_BYTES` of
     drawing instructions in all (a page's own, counted at each page that draws them),
     `PDF_MAX_SECONDS` of reading and `PDF_MAX_MEMORY_BYTES` of memory."""
@@ -201,8 +210,8 @@ def _pdf_pages_and_properties(data: bytes) -> tuple[list[str], dict[str, str | N
         str(PDF_MAX_MEMORY_BYTES),
     ]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=PDF_MAX_SECONDS, check=False)
-    except subprocess.TimeoutExpired:  # the reading process is ended (and waited for) by `run`
+        done = _run_checked(command, data, PDF_MAX_SECONDS, checkpoint)
+    except subprocess.TimeoutExpired:  # the reading process is ended (and waited for)
         raise InputTooLarge(
             f"le PDF demande plus de {PDF_MAX_SECONDS:g} secondes de lecture : trop volumineux pour un article"
         ) from None
@@ -227,6 +236,35 @@ def _pdf_pages_and_properties(data: bytes) -> tuple[list[str], dict[str, str | N
     if "failed" in answer:
         raise RuntimeError(answer["failed"])  # what pypdf said, logged by `parse_document`
     return answer["pages"], answer["properties"]
+
+
+def _run_checked(
+    command: list[str], data: bytes, seconds: float, checkpoint: Checkpoint | None
+) -> subprocess.CompletedProcess:
+    """`subprocess.run(command, input=data, timeout=seconds)`, output captured, with `checkpoint`
+    called every `CHECK_EVERY_SECONDS` as it runs: the process is ended (and waited for) if it
+    raises, as at the time limit. A bot told to stop waited for the whole reading (up to
+    `PDF_MAX_SECONDS`) before it could exit."""
+    if checkpoint is None:
+        return subprocess.run(command, input=data, capture_output=True, timeout=seconds, check=False)
+    end = time.monotonic() + seconds
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reading:
+        given: bytes | None = data  # sent once: a later `communicate` goes on sending it
+        try:
+            while True:
+                try:
+                    out, err = reading.communicate(
+                        given, timeout=max(min(CHECK_EVERY_SECONDS, end - time.monotonic()), 0)
+                    )
+                    return subprocess.CompletedProcess(command, reading.returncode, out, err)
+                except subprocess.TimeoutExpired:
+                    given = None
+                    if time.monotonic() >= end:
+                        raise subprocess.TimeoutExpired(command, seconds) from None
+                    checkpoint()
+        except BaseException:
+            reading.kill()  # waited for on leaving `with`
+            raise
 
 
 def _pdf_text(pages: list[str]) -> str:

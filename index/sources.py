@@ -60,9 +60,11 @@ def parse_bytes(
     max_bytes: int,
     charset: str | None = None,
     url: str | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> Document:
     """A document from raw bytes, by its name's suffix or, without one, by what it holds:
-    PDF, Word or OpenDocument file, HTML page, or text. `charset`: as a server declared it."""
+    PDF, Word or OpenDocument file, HTML page, or text. `charset`: as a server declared it.
+    `checkpoint`: as `parse_document` calls it while a PDF is read."""
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
@@ -77,7 +79,7 @@ def parse_bytes(
     sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
     kind = _document_kind(data) or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
     if kind:
-        return parse_document(data, kind, name=name, source=source)
+        return parse_document(data, kind, name=name, source=source, checkpoint=checkpoint)
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and sniffed_html)
     text = decode_document(data, declared=charset, html=html)
     if html:
@@ -488,7 +490,7 @@ def fetch_url(
         transport=transport,
         checkpoint=checkpoint,
     )
-    return document_of(fetched, source=url, max_bytes=max_bytes)
+    return document_of(fetched, source=url, max_bytes=max_bytes, checkpoint=checkpoint)
 
 
 def is_article_type(content_type: str) -> bool:
@@ -496,8 +498,10 @@ def is_article_type(content_type: str) -> bool:
     return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys()
 
 
-def document_of(fetched: Fetched, *, source: str, max_bytes: int) -> Document:
-    """The article a fetched page, text or document holds."""
+def document_of(
+    fetched: Fetched, *, source: str, max_bytes: int, checkpoint: Callable[[], None] | None = None
+) -> Document:
+    """The article a fetched page, text or document holds (`checkpoint`: as `parse_bytes` calls it)."""
     content_type, current = fetched.content_type, fetched.url
     if not is_article_type(content_type):
         raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
@@ -509,7 +513,13 @@ def document_of(fetched: Fetched, *, source: str, max_bytes: int) -> Document:
     elif name and Path(name).suffix.lower() not in TEXT_SUFFIXES:
         name = None  # plain text under a path such as /notes: a text, whatever its ending
     document = parse_bytes(
-        fetched.body, name=name, source=source, max_bytes=max_bytes, charset=fetched.charset, url=current
+        fetched.body,
+        name=name,
+        source=source,
+        max_bytes=max_bytes,
+        charset=fetched.charset,
+        url=current,
+        checkpoint=checkpoint,
     )
     if content_type in _HTML_TYPES:
         return document

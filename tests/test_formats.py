@@ -4,6 +4,7 @@ import io
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -522,6 +523,37 @@ def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit(mo
     assert not reading.is_alive(), "the page was read past the time limit"
     (refused,) = outcome
     assert isinstance(refused, InputTooLarge) and "secondes de lecture" in str(refused)
+
+
+# A PDF whose one page would take hours to read (`pdf_of_one_page_drawing_a_form`).
+ENDLESS_PDF_FORM = b"BT /F1 12 Tf 72 720 Td\n" + b"(abcdefgh) Tj 0 -1 Td\n" * 40_000 + b"ET"
+
+
+def child_processes() -> set[int]:
+    return {int(pid) for task in Path("/proc/self/task").iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_ended():
+    """A stopping bot gives up a PDF being read within its grace (its checkpoint raises), rather
+    than wait up to PDF_MAX_SECONDS; the process reading it ends with it."""
+
+    class GivenUp(BaseException):
+        pass
+
+    stop = threading.Event()
+
+    def checkpoint() -> None:
+        if stop.is_set():
+            raise GivenUp
+
+    data = pdf_of_one_page_drawing_a_form(5_000, ENDLESS_PDF_FORM)
+    before = child_processes()
+    threading.Timer(1.0, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(GivenUp):
+        parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6, checkpoint=checkpoint)
+    assert time.monotonic() - started < 3.0
+    assert child_processes() == before
 
 
 def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):

@@ -27,6 +27,7 @@ from tests.feed_fixtures import STORIES, Story, rss
 from tests.http_fixtures import FeedSite, Site
 from tests.telegram_in_process import PREFECT, bot_in_process, two_article_library
 from tests.telegram_in_process import TOKEN as IN_PROCESS_TOKEN
+from tests.test_formats import ENDLESS_PDF_FORM, pdf_of_one_page_drawing_a_form
 from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot, serve_until_it_stops
 
 pytestmark = pytest.mark.slow
@@ -91,6 +92,18 @@ def test_a_bot_stopped_while_a_page_downloads_exits_within_its_grace_and_its_use
         after = telegram.last_id()
         telegram.user_message(ADMIN, ADMIN, f"/ingest {site.origin}/trickle")  # a byte every 0.1 s, for 30 s
         telegram.wait_for_text(ADMIN, "Téléchargement", after=after)
+        assert stopped(process, signal.SIGTERM) < STOP_GRACE_SECONDS + 5
+        assert telegram.texts(ADMIN, after) == [msg.INGEST_ABANDONED]
+
+
+def test_a_bot_stopped_while_a_pdf_is_read_exits_within_its_grace_and_its_user_is_told(tmp_path, model_cache):
+    """Reading a PDF (in a process of its own) held the exit up to its time limit, 90 s."""
+    pdf = pdf_of_one_page_drawing_a_form(5_000, ENDLESS_PDF_FORM)  # hours of reading
+    with FakeTelegram(TOKEN) as telegram, running_bot(telegram, tmp_path, model_cache) as (process, _):
+        after = telegram.last_id()
+        telegram.user_message(ADMIN, ADMIN, caption="/ingest", document=telegram.add_file("formulaire.pdf", pdf))
+        telegram.wait_for(lambda: telegram.calls_to("getFile"), timeout=60)
+        time.sleep(1)  # downloaded, and being read
         assert stopped(process, signal.SIGTERM) < STOP_GRACE_SECONDS + 5
         assert telegram.texts(ADMIN, after) == [msg.INGEST_ABANDONED]
 

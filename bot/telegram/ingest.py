@@ -100,7 +100,7 @@ async def read_ingest_input(
     limit = settings.ingest_max_bytes
     if message.document:
         data, name = await document_bytes(message, settings)
-        return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
+        return name, document_reader(data, name, settings, checkpoint)
     if argument and (link := shared_link(argument, message_links(message))):
         return await _page(link, settings, say, checkpoint)
     if argument:
@@ -116,7 +116,7 @@ async def read_ingest_input(
         )
     if replied and replied.document:
         data, name = await document_bytes(replied, settings)
-        return name, lambda: parse_bytes(data, name=name, source=f"telegram:{name}", max_bytes=limit)
+        return name, document_reader(data, name, settings, checkpoint)
     if replied and (link := shared_link(replied.text or replied.caption or "", message_links(replied))):
         return await _page(link, settings, say, checkpoint)
     if replied and (replied.text or replied.caption):
@@ -125,6 +125,15 @@ async def read_ingest_input(
         "rien à ajouter. Envoyez /ingest suivi d'une URL ou du texte, répondez /ingest à un message, "
         "ou envoyez un document avec la légende /ingest."
     )
+
+
+def document_reader(
+    data: bytes, name: str, settings: Settings, checkpoint: Callable[[], None]
+) -> Callable[[], Document]:
+    """What reads a file sent through Telegram as an article: to be run off the event loop;
+    `checkpoint` as a PDF is read (a stopping bot gives it up within its grace)."""
+    limit = settings.ingest_max_bytes
+    return partial(parse_bytes, data, name=name, source=f"telegram:{name}", max_bytes=limit, checkpoint=checkpoint)
 
 
 def message_reader(message: Message, settings: Settings) -> Callable[[], Document]:
