@@ -209,23 +209,6 @@ def test_a_channel_post_being_added_when_the_bot_stops_is_given_up_in_time_and_n
             assert f"https://t.me/gazetteouest/{post['message_id']}" in log_path.read_text().split("stopping;")[-1]
 
 
-def test_a_page_still_downloading_when_the_bot_stops_holds_the_exit_until_its_time_limit(tmp_path, model_cache):
-    """What README, *Stopping and restarting*, tells operators to give `docker stop` time for:
-    a download is not given up at the grace's end, it ends at `FETCH_TIMEOUT_SECONDS`, and its
-    user is told it failed rather than left with the progress line."""
-    limit = 8
-    with FakeTelegram(TOKEN) as telegram, Site({}) as site:
-        settings = {"INGEST_ALLOW_PRIVATE_URLS": "true", "FETCH_TIMEOUT_SECONDS": str(limit)}
-        with running_bot(telegram, tmp_path, model_cache, **settings) as (process, _):
-            after = telegram.last_id()
-            telegram.user_message(ADMIN, ADMIN, f"/ingest {site.origin}/trickle")  # a page that never ends
-            telegram.wait_for_text(ADMIN, "Téléchargement", after=after)
-            took = stopped(process, signal.SIGTERM)
-            assert process.returncode == 0
-            assert STOP_GRACE_SECONDS < took < limit + 5
-            assert telegram.texts(ADMIN, after)[-1].startswith("⚠️ Je n'ai pas pu ajouter cet article : délai dépassé")
-
-
 def test_two_bots_polling_from_different_data_are_told_to_the_admins_in_french_once(tmp_path, model_cache):
     """Beyond one DATA_DIR (another machine, another folder) no lock sees the other process:
     Telegram's refusals (409 Conflict at each poll) are what says it."""
