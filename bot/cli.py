@@ -35,7 +35,7 @@ from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document, readable
-from index.errors import LibraryError, RebuildNeeded, no_space_left
+from index.errors import LibraryError, NotFound, RebuildNeeded, no_space_left
 from index.library import Library
 from index.search import Answer
 
@@ -153,20 +153,34 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     library = open_for_terminal(settings)
-    # At a terminal, the article is shown and the deletion asked for, as /delete does: a
-    # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
-    if not args.yes and sys.stdin.isatty():
-        print(replies.format_article_line(library.article(args.id)), file=sys.stderr)
-        print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
-        if not replies.said_yes(sys.stdin.readline()):
-            print(f"Suppression annulée : l'article {args.id} reste dans la bibliothèque.")
-            return 1
-    state = open_state(settings)
     try:
-        article = delete_article(library, state, args.id)
-    finally:
-        state.close()
-    print(f"Supprimé : « {article.title} », article {article.id}.")
+        # At a terminal, the article is shown and the deletion asked for, as /delete does: a
+        # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
+        if not args.yes and sys.stdin.isatty():
+            print(replies.format_article_line(library.article(args.id)), file=sys.stderr)
+            print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
+            if not replies.said_yes(sys.stdin.readline()):
+                if args.json:
+                    _print_json({"article_id": args.id, "status": "kept"})
+                else:
+                    print(f"Suppression annulée : l'article {args.id} reste dans la bibliothèque.")
+                return 1
+        state = open_state(settings)
+        try:
+            article = delete_article(library, state, args.id)
+        finally:
+            state.close()
+    except NotFound as exc:
+        if not args.json:
+            raise
+        # As `ingest --json` says an input it could not add: in the JSON, with the exit code
+        # the error has without --json (README, "Exit codes").
+        _print_json({"article_id": args.id, "status": "error", "error": str(exc)})
+        return 2
+    if args.json:
+        _print_json({"article_id": article.id, "status": "deleted", **replies.article_json(article)})
+    else:
+        print(f"Supprimé : « {article.title} », article {article.id}.")
     return 0
 
 
@@ -175,6 +189,9 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar("Reconstruction", "phrase") as progress:
         library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
+    if args.json:  # the library rebuilt, as `stats --json` says it
+        _print_json(replies.stats_json(stats, computing(embedder)))
+        return 0
     print(
         f"Bibliothèque reconstruite : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}."
     )
@@ -446,10 +463,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("delete", help="supprimer un article")
     p.add_argument("id", type=int, metavar="ID", help="son identifiant (python -m bot articles les donne)")
     p.add_argument("--yes", action="store_true", help="sans demander de confirmation (dans un terminal)")
+    p.add_argument("--json", action="store_true", help="l'article supprimé (ou l'erreur) en JSON")
     p.set_defaults(func=cmd_delete)
 
     p = sub.add_parser(
         "reindex", help="reconstruire la bibliothèque à partir des articles enregistrés, avec les réglages actuels"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="les chiffres de la bibliothèque reconstruite en JSON (comme stats)"
     )
     p.set_defaults(func=cmd_reindex)
 

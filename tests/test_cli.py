@@ -351,6 +351,28 @@ def test_articles_delete_stats_and_reindex(run):
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
 
+def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run):
+    """As `ingest --json` and `stats --json` do: one JSON object on standard output, an error in
+    it too, and the exit code the command has without --json."""
+    run("ingest", str(SAMPLE))
+    listed = json.loads(run("articles", "--json").stdout)
+
+    reindexed = run("reindex", "--json")
+    assert reindexed.returncode == 0, reindexed.stderr
+    assert json.loads(reindexed.stdout) == json.loads(run("stats", "--json").stdout)
+
+    deleted = run("delete", "1", "--json")
+    assert deleted.returncode == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"status": "deleted", **listed[0]}
+    missing = run("delete", "1", "--json")
+    assert missing.returncode == 2 and missing.stderr == ""
+    assert json.loads(missing.stdout) == {
+        "article_id": 1,
+        "status": "error",
+        "error": "aucun article n'a l'identifiant 1",
+    }
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
 def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run):
     """One mistyped id was one article lost, its text with it; a script (no terminal) is not asked."""
@@ -381,6 +403,8 @@ def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirm
     )
     assert kept.stdout == "Suppression annulée : l'article 1 reste dans la bibliothèque.\n"
     assert len(json.loads(run("articles", "--json").stdout)) == 1
+    declined = delete_at_a_terminal("non\n", "--json")
+    assert declined.returncode == 1 and json.loads(declined.stdout) == {"article_id": 1, "status": "kept"}
     deleted = delete_at_a_terminal("oui\n")
     assert deleted.returncode == 0 and deleted.stdout == "Supprimé : « Otan bruxelles », article 1.\n", deleted.stderr
     assert json.loads(run("articles", "--json").stdout) == []
