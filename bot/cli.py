@@ -35,7 +35,14 @@ from bot.settings import TOP_K_MAX, Settings, settings_errors
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document, readable
-from index.errors import LibraryError, NotFound, RebuildNeeded, no_space_left
+from index.errors import (
+    LibraryError,
+    ModelUnavailable,
+    NotFound,
+    PrecisionUnsupported,
+    RebuildNeeded,
+    no_space_left,
+)
 from index.library import Library
 from index.search import Answer
 
@@ -626,7 +633,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def error_said(exc: LibraryError) -> str:
     """A deliberate error of the library as the command line says it: its own words, and the
-    command that resolves it where there is one (the library names none)."""
+    command or the setting that resolves it where there is one (the library names neither)."""
     if isinstance(exc, RebuildNeeded):
         return f"{exc} : lancez `python -m bot reindex`"
+    if isinstance(exc, ModelUnavailable):
+        return f"{exc} ; vérifiez EMBEDDING_MODEL (un identifiant sentence-transformers ou un dossier local)"
+    if isinstance(exc, PrecisionUnsupported):
+        return f"{exc} (réglage EMBEDDING_PRECISION)"
     return str(exc)

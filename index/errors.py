@@ -15,6 +15,8 @@ Messages are in French because they reach chat users and the CLI as they are.
     ├── ReindexRunning         another reindex of the same library is under way
     ├── AlreadyCopied          a copy's target holds the source's articles already
     ├── ModelError             the embedding model cannot be prepared or loaded
+    │   ├── ModelUnavailable   no model answers to the name given, or its package is missing
+    │   └── PrecisionUnsupported  the precision asked for does not apply to the model
     └── DatabaseUnavailable    the PostgreSQL server cannot be reached, refuses the login, or
                                lacks a schema this user may not create
 """
@@ -98,6 +100,29 @@ class AlreadyCopied(LibraryError):
 
 class ModelError(LibraryError):
     pass
+
+
+class ModelUnavailable(ModelError):
+    """No model can be loaded by the name `model`: `reason` says why (a folder that holds none,
+    an id unknown, the package of the default model missing). The message names no setting:
+    the application adds which of its own chooses the model."""
+
+    def __init__(self, model: str, reason: str) -> None:
+        self.model, self.reason = model, reason.rstrip(". ")  # a loader's sentence, said within ours
+        super().__init__(f"impossible de charger le modèle d'embeddings « {model} » : {self.reason}")
+
+
+class PrecisionUnsupported(ModelError):
+    """The precision asked for (`precision`) applies to the default model only; `supported`
+    are those another model can compute in. The application adds which setting chooses it."""
+
+    def __init__(self, precision: str, supported: Sequence[str]) -> None:
+        self.precision, self.supported = precision, tuple(supported)
+        choices = f"{', '.join(self.supported[:-1])} ou {self.supported[-1]}"
+        super().__init__(
+            f"la précision {precision} ne s'applique qu'au modèle par défaut ; "
+            f"choisissez {choices} pour un autre modèle"
+        )
 
 
 class DatabaseUnavailable(LibraryError):

