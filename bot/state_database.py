@@ -9,6 +9,7 @@ for both, `?` for parameters; only column types and the way writers are serialis
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -146,10 +147,20 @@ class SQLiteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
-        db = self._connections.current()
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
-        _numbered_once(db)
+        try:
+            db = self._connections.current()
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
+            _numbered_once(db)
+        except sqlite3.OperationalError as exc:
+            # SQLite says only "unable to open database file" (or "readonly database") of a
+            # DATA_DIR it may not write, which was taken for a damaged file: the system's
+            # refusal, with the path it concerns, is what to correct.
+            self._connections.close()
+            refusal = write_refusal(path)
+            if refusal is None:
+                raise
+            raise refusal from exc
 
     def _connect(self) -> sqlite3.Connection:
         # Closed by whichever thread closes the database: not checked against its own.
@@ -168,6 +179,24 @@ class SQLiteDatabase:
 
     def close(self) -> None:
         self._connections.close()
+
+
+def write_refusal(path: Path) -> OSError | None:
+    """Why the SQLite database `path` cannot be written, if the system refuses it: its folder
+    (where SQLite makes its journal, `-wal` and `-shm`, beside it), or the file itself."""
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as refused:
+        return OSError(refused.errno, refused.strerror, str(path.parent))
+    try:
+        with path.open("r+b"):
+            pass
+    except FileNotFoundError:
+        return None
+    except OSError as refused:
+        return refused
+    return None
 
 
 def _numbered_once(db: sqlite3.Connection) -> None:

@@ -203,6 +203,38 @@ def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, tmp
     assert "Traceback" not in damaged.stderr
 
 
+def run_with_data_read_only(run, *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot ARGS` with DATA_DIR not writable: its permissions taken away, or, for root
+    (whom permissions do not stop), the folder mounted read-only in a mount namespace of the
+    command's own, so that nothing outside it sees the mount."""
+    data = run.env["DATA_DIR"]
+    command = [sys.executable, "-m", "bot", *args]
+    if os.geteuid() == 0:
+        if subprocess.run(["unshare", "--mount", "true"], capture_output=True).returncode != 0:
+            pytest.skip("root without a mount namespace of its own: no read-only folder to test with")
+        command = ["unshare", "--mount", "sh", "-c", 'mount --bind -o ro "$0" "$0" && exec "$@"', data, *command]
+    os.chmod(data, 0o555)
+    try:
+        return subprocess.run(command, capture_output=True, text=True, env=run.env, cwd=run.cwd, timeout=300)
+    finally:
+        os.chmod(data, 0o755)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damaged_database(run):
+    """Restoring DATA_DIR from a backup, as a damaged database calls for, would lose all that
+    was written since: a folder the bot may not write is said as such, with its path."""
+    run("ingest", str(SAMPLE))
+    data = run.env["DATA_DIR"]
+    for command in (("feeds",), ("unfollow", "3"), ("feedback",), ("stats",)):
+        refused = run_with_data_read_only(run, *command)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.startswith("erreur : ") and data in refused.stderr, refused.stderr
+        assert "lecture seule" in refused.stderr or "permission refusée" in refused.stderr, refused.stderr
+        assert len(refused.stderr.splitlines()) == 1 and "sauvegarde" not in refused.stderr
+    assert json.loads(run("stats", "--json").stdout)["articles"] == 1
+
+
 def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_the_home_folder(run, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
