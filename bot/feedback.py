@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.state import BotState, Vote
 from index.errors import InputError
 from index.library import Library
+from index.manifest import write_atomic
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,11 @@ def export_feedback(
     review_path = questions_path.with_name(questions_path.stem + ".review.jsonl")
     if questions_path.name in (articles_path.name, review_path.name):
         raise InputError(f"{questions_path.name} est le nom d'un des fichiers écrits à côté : choisissez-en un autre")
+    if questions_path.is_dir():  # a folder named where a file was meant: no earlier export, even with `replace`
+        raise InputError(
+            f"{questions_path} est un dossier : donnez le nom du fichier des questions "
+            f"(par exemple {questions_path / 'questions.jsonl'})"
+        )
     there = [p.name for p in (questions_path, articles_path, review_path) if p.exists()]
     if there and not replace:
         exist = "existe" if len(there) == 1 else "existent"
@@ -94,6 +100,5 @@ def export_feedback(
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    temporary.replace(path)
+    # Whole or not at all, and no temporary file left beside it when the write fails.
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode())

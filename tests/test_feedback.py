@@ -58,3 +58,19 @@ def test_files_already_there_are_named_and_the_verb_agrees_with_how_many(tmp_pat
     with pytest.raises(InputError, match=r"^questions\.jsonl, articles\.jsonl existent déjà dans "):
         export_feedback(state, fast_library, folder / "questions.jsonl")
     state.close()
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_folder_given_for_the_questions_file_is_said_to_be_one_and_nothing_is_written(
+    tmp_path, fast_library, replace
+):
+    state = BotState.open(tmp_path / "bot.sqlite3")
+    folder = tmp_path / "export" / "retours"
+    folder.mkdir(parents=True)
+    with pytest.raises(InputError) as refused:
+        export_feedback(state, fast_library, folder, replace=replace)
+    assert str(refused.value) == (
+        f"{folder} est un dossier : donnez le nom du fichier des questions (par exemple {folder}/questions.jsonl)"
+    )
+    assert list(folder.parent.iterdir()) == [folder] and list(folder.iterdir()) == []  # no temporary file left
+    state.close()
