@@ -557,18 +557,32 @@ def test_a_webhook_address_telegram_refuses_is_said_to_be_refused_not_out_of_rea
             probe.bind(("127.0.0.1", 0))
             webhook |= {"WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(probe.getsockname()[1])}
         returncode, stdout, stderr = serve_until_it_stops(
-            {**bot_environment(fake, tmp_path, model_cache), **webhook}, tmp_path, "--webhook"
+            {**bot_environment(fake, tmp_path, model_cache, LOG_LEVEL="INFO"), **webhook}, tmp_path, "--webhook"
         )
     assert returncode == 2, stderr
     assert "Telegram refuse le démarrage du bot" in stderr and "https url must be provided" in stderr.lower()
     assert "injoignable" not in stderr and TOKEN not in stdout + stderr
+    assert "Traceback" not in stderr, stderr
 
 
 def test_a_token_telegram_rejects_is_reported_in_french_without_printing_it(tmp_path, model_cache):
     with FakeTelegram("999:the-token-telegram-knows") as fake:
-        returncode, stdout, stderr = serve_until_it_stops(bot_environment(fake, tmp_path, model_cache), tmp_path)
+        env = bot_environment(fake, tmp_path, model_cache, LOG_LEVEL="INFO")
+        returncode, stdout, stderr = serve_until_it_stops(env, tmp_path)
     assert returncode == 2 and "refuse le jeton" in stderr
     assert TOKEN not in stdout + stderr
+    assert "Traceback" not in stderr, stderr  # PTB's own log of it, before the French line
+
+
+def test_a_telegram_out_of_reach_at_start_up_is_said_in_one_french_line_without_a_traceback(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as fake, socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))  # a loopback port nobody listens on
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        env = bot_environment(fake, tmp_path, model_cache, LOG_LEVEL="INFO", TELEGRAM_BASE_URL=f"{closed}/bot")
+        returncode, stdout, stderr = serve_until_it_stops(env, tmp_path)
+    assert returncode == 2, stderr
+    assert stderr.splitlines()[-1].startswith("erreur : Telegram est injoignable au démarrage : "), stderr
+    assert "Traceback" not in stderr and TOKEN not in stdout + stderr, stderr
 
 
 def serve_until_it_stops(env: dict[str, str], data, *options: str) -> tuple[int, str, str]:

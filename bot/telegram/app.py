@@ -40,7 +40,7 @@ from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram import admin, albums, follow, ingest, inline, questions, under_way
 from bot.telegram.context import BotService, Context
-from bot.telegram.errors import RedactToken, on_error, redact
+from bot.telegram.errors import RedactToken, SaidOnceStopped, on_error, redact
 from bot.telegram.ordering import OneConversationAtATime
 from bot.telegram.rate_limits import ChatByChatRateLimiter
 from index.errors import LibraryError
@@ -309,6 +309,8 @@ def serve(settings: Settings, webhook: bool = False) -> int:
         )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
+    if logging.getLogger().level > logging.DEBUG:  # LOG_LEVEL=DEBUG keeps PTB's traceback
+        logging.getLogger("telegram.ext").addFilter(SaidOnceStopped())  # the retry loop's logger
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
         faulthandler.register(signal.SIGUSR1, all_threads=True)
     if webhook:  # replicas behind a load balancer share one bot (README, "PostgreSQL and several replicas")

@@ -103,6 +103,16 @@ async def on_error(update: object, context: Context) -> None:
     await report_failure(context, context.error)
 
 
+class SaidOnceStopped(logging.Filter):
+    """PTB's retry loop logs the error that ends the bot's start-up (Telegram out of reach,
+    the token refused), with its traceback, then raises it: `serve` says it once, in French,
+    on its way out. Only those records are left out: the loop that fetches updates retries
+    for ever, and what it logs stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("%s") and "Aborting" in record.msg)
+
+
 class RedactToken(logging.Filter):
     """The token is a password: it must never reach a log line, tracebacks included
     (a failed request's URL carries it)."""
