@@ -36,11 +36,13 @@ from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.decoding import decode_document, readable
 from index.errors import (
+    EmptyInput,
     LibraryError,
     ModelUnavailable,
     NotFound,
     PrecisionUnsupported,
     RebuildNeeded,
+    UnsupportedInput,
     no_space_left,
 )
 from index.library import Library
@@ -106,9 +108,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("erreur : donnez une question ou --batch FICHIER, pas les deux", file=sys.stderr)
         return 2
     if args.batch:
-        # Read as an ingested text file is: a file saved in Windows-1252 is read, a binary one refused.
-        data = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
-        questions = [typed(line) for line in decode_document(data).splitlines() if typed(line)]
+        questions = batch_questions(args.batch)
     else:
         question = typed(readable(" ".join(args.question or [])))
         questions = [question] if holds_words(question) else []
@@ -141,6 +141,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             )
             print()
     return 0
+
+
+def batch_questions(source: str) -> list[str]:
+    """The questions of `ask --batch FILE` ('-': standard input), one a line, blank lines left
+    out; an error naming the file when it holds none, or is no text. Read as an ingested text
+    file is: a file saved in Windows-1252 is read, a binary one refused."""
+    named = "l'entrée standard" if source == "-" else source
+    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    try:
+        text = decode_document(data)
+    except UnsupportedInput as exc:  # its own words name the formats an ingest takes, not a batch's
+        raise UnsupportedInput(f"{named} ne se lit pas comme un texte : {BATCH_FORMAT}") from exc
+    questions = [typed(line) for line in text.splitlines() if typed(line)]
+    if not questions:
+        raise EmptyInput(f"aucune question dans {named} : {BATCH_FORMAT}")
+    return questions
+
+
+BATCH_FORMAT = "--batch attend un fichier texte, une question par ligne"
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:

@@ -113,6 +113,8 @@ def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
 def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    empty = tmp_path / "blanc.txt"
+    empty.write_text("\n  \n")
     windows_questions = tmp_path / "questions.jsonl"  # saved in Windows-1252
     question = '{"id": "1", "question": "Où ?", "answers": ["là"], "article_id": "a"}\n'
     windows_questions.write_bytes(question.encode("cp1252"))
@@ -122,7 +124,8 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("ask", "?"), "donnez une question"),
         (("ask", "--batch", str(tmp_path / "absent.txt")), "introuvable : "),
         (("ask", "--batch", str(tmp_path)), "c'est un dossier, pas un fichier"),
-        (("ask", "--batch", str(binary)), "binaire"),
+        (("ask", "--batch", str(binary)), f"{binary} ne se lit pas comme un texte : --batch attend un fichier texte"),
+        (("ask", "--batch", str(empty)), f"aucune question dans {empty} : --batch attend un fichier texte"),
         (("ask", QUESTION, "--batch", str(windows_questions)), "pas les deux"),
         (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
         (("eval", str(binary)), "binaire"),
