@@ -29,7 +29,7 @@ from typing import TypeVar
 from index.cleaning import Block
 from index.decoding import decode_document
 from index.documents import Document, parse_text
-from index.errors import InputError
+from index.errors import EmptyInput, InputError
 from index.library import Answer, Library, Mode
 from index.ranking import Evidence, RelevancePolicy
 from index.reindex import copy_library
@@ -128,6 +128,8 @@ def load_articles(path: Path) -> list[Document]:
 
 def load_eval_set(questions_path: Path, articles_path: Path | None = None) -> EvalSet:
     questions = load_questions(questions_path)
+    if not questions:  # nothing to measure: figures of 0 questions would read as a result
+        raise EmptyInput(f"aucune question dans {questions_path} (une question JSON par ligne)")
     if articles_path is None and _names_pages(questions_path):
         return _load_pages(questions_path.parent, questions)
     articles_path = articles_path or questions_path.with_name("articles.jsonl")

@@ -129,6 +129,7 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("ask", QUESTION, "--batch", str(windows_questions)), "pas les deux"),
         (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
         (("eval", str(binary)), "binaire"),
+        (("eval", str(empty)), f"aucune question dans {empty}"),  # not figures of 0 questions, and 0
         (("eval", str(windows_questions)), "fichier d'articles introuvable"),  # read, then its articles looked for
     ]:
         result = run(*args)
