@@ -174,8 +174,11 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         meta, body = _metadata_lines(text)
     title = meta.get("title")
     first_line, _, rest = body.lstrip("\n").partition("\n")
+    # Metadata lines under a title line ("La piscine rouvre\ndate: 2024-06-12\n\n…"), as a head
+    # is typed in a chat: the title's metadata, not a wrapped sentence going on in lower case.
+    below, below_removed = _metadata_lines(rest) if not meta else ({}, rest)
     # A first line that a line in lower case goes on from is a wrapped sentence's start, not a title.
-    goes_on = rest[:1].islower() and not MARKDOWN_HEADING.match(first_line.strip())
+    goes_on = rest[:1].islower() and not below and not MARKDOWN_HEADING.match(first_line.strip())
     if (
         not title
         and rest.strip()
@@ -183,7 +186,8 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         and not goes_on
         and not _INLINE_DATE.match(first_line)
     ):
-        title, body = MARKDOWN_HEADING.sub(r"\1", first_line.strip()), rest
+        title, body = MARKDOWN_HEADING.sub(r"\1", first_line.strip()), below_removed
+        meta = below
     if inline := _INLINE_DATE.match(body.lstrip("\n")):
         meta.setdefault("date", inline[1])
         body = body.lstrip("\n")[inline.end() :]

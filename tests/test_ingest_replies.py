@@ -102,3 +102,24 @@ def test_a_channel_post_forwarded_with_its_photo_is_taken_for_an_article_as_a_te
         assert "ressemble à un article" in hint and "répondez-y avec <code>/ingest</code>" in hint
         assert "Ajouté" in status
     library.close()
+
+
+def test_pasted_text_under_a_title_line_with_a_date_line_keeps_both_apart(tmp_path):
+    """The help says the first line may be the title, and `date:` lines may be given: typed
+    together, as a head is typed, the date line is the article's date, not the title's end."""
+    library = two_article_library(tmp_path)
+    pasted = (
+        "/ingest La piscine municipale rouvre\ndate: 2024-06-12\nauteur: Anne Le Goff\n\n"
+        "La piscine municipale de Quimper rouvrira le 1er juillet après deux ans de travaux, a annoncé la mairie."
+    )
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(USER, pasted))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert telegram.texts(USER)[-1].startswith("✅ Ajouté : « La piscine municipale rouvre » (12 juin 2024)")
+    added = library.articles()[-1]
+    assert (added.title, added.date, added.author) == ("La piscine municipale rouvre", "2024-06-12", "Anne Le Goff")
+    library.close()
