@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tests.fake_telegram import BOT_ID, FakeTelegram
+from tests.telegram_html import visible_text
 from tests.telegram_in_process import (
     PREFECT_QUESTION,
     TOKEN,
@@ -122,4 +123,43 @@ def test_pasted_text_under_a_title_line_with_a_date_line_keeps_both_apart(tmp_pa
         assert telegram.texts(USER)[-1].startswith("✅ Ajouté : « La piscine municipale rouvre » (12 juin 2024)")
     added = library.articles()[-1]
     assert (added.title, added.date, added.author) == ("La piscine municipale rouvre", "2024-06-12", "Anne Le Goff")
+    library.close()
+
+
+def test_ingest_alone_says_how_to_give_the_article_and_starts_nothing(tmp_path):
+    """/ingest tapped in the command menu: no "⏳ Ajout de l'article…" turning into a failure,
+    but how to give it the article, as /ask alone says how to ask."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(USER, "/ingest"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (said,) = map(visible_text, telegram.texts(USER))  # one message, never edited into another
+        assert said.startswith("Envoyez l'article avec la commande : /ingest https://")
+        assert "légende /ingest" in said and "⏳" not in said and "⚠️" not in said
+        assert not telegram.calls_to("editMessageText", USER)
+    assert library.stats().articles == 2
+    library.close()
+
+
+def test_ingest_in_reply_to_a_sticker_says_that_message_holds_nothing_to_add(tmp_path):
+    library = two_article_library(tmp_path)
+    sticker = {"file_id": "s1", "file_unique_id": "s1", "type": "regular", "width": 9, "height": 9}
+    sticker.update(is_animated=False, is_video=False)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            replied = private_message(USER, None, sticker=sticker)["message"]
+            await handle(application, private_message(USER, "/ingest", reply_to_message=replied))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert telegram.texts(USER)[-1] == (
+            "⚠️ Je n'ai pas pu ajouter cet article : le message auquel vous répondez n'a ni texte, ni lien, "
+            "ni document à ajouter."
+        )
+    assert library.stats().articles == 2
     library.close()

@@ -395,7 +395,6 @@ def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
 @pytest.mark.parametrize(
     ("send", "explanation"),
     [
-        (lambda t, s: t.user_message(21, USER, "/ingest"), "rien à ajouter"),
         (
             lambda t, s: t.user_message(
                 22, USER, None, document=t.add_file("photo.jpg", b"\xff\xd8\xff"), caption="/ingest"

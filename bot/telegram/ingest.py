@@ -121,10 +121,14 @@ async def read_ingest_input(
         return await _page(link, settings, say, checkpoint)
     if replied and (replied.text or replied.caption):
         return "message", message_reader(replied, settings)
-    raise InputError(
-        "rien à ajouter. Envoyez /ingest suivi d'une URL ou du texte, répondez /ingest à un message, "
-        "ou envoyez un document avec la légende /ingest."
-    )
+    raise InputError("le message auquel vous répondez n'a ni texte, ni lien, ni document à ajouter.")
+
+
+def gives_something(message: Message) -> bool:
+    """Whether /ingest in `message` was given anything to add: words after it, a document, or
+    a message it replies to. Without (the command tapped in the menu), it is told how to give
+    one rather than shown an ingest that starts and fails."""
+    return bool(message.document or command_argument(message).strip() or message.reply_to_message)
 
 
 def document_reader(
@@ -207,6 +211,9 @@ async def ingest_message(message: Message, context: Context) -> None:
     service = context.service
     if not may_ingest(message.from_user and message.from_user.id, service.settings):
         await reply(message, msg.e(msg.INGEST_REFUSED))
+        return
+    if not gives_something(message):
+        await reply(message, msg.INGEST_USAGE)
         return
     status = await reply(message, msg.INGEST_STARTED)
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())

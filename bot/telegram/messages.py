@@ -93,6 +93,11 @@ INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articl
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
 ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
+INGEST_USAGE = (
+    "Envoyez l'article avec la commande : <code>/ingest https://exemple.fr/article</code>, ou <code>/ingest</code> "
+    "suivi du texte collé. Vous pouvez aussi répondre <code>/ingest</code> à un message, ou envoyer un document "
+    "avec la légende <code>/ingest</code>."
+)
 DELETE_USAGE = (
     "Utilisation : <code>/delete ID</code> (les identifiants sont dans /articles ; "
     "<code>/articles mots du titre</code> retrouve un article)."
