@@ -448,3 +448,23 @@ def test_a_follow_up_in_reply_to_a_quote_a_member_posted_from_inline_mode_reads_
         assert followed in when and "Marie Dupont" in when, when
         assert not telegram.calls_to("setMessageReaction")  # "Merci Paul !" is Paul's
     library.close()
+
+
+def test_help_in_a_group_says_how_to_address_the_bot_there(tmp_path):
+    """A question typed plainly in a group goes unanswered: the help read there must not say
+    "écrivez-la simplement ici", as it does in a private chat."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, 42, "/help"))
+            await handle(application, private_message(42, "/help"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (in_group,) = map(visible_text, telegram.texts(GROUP["id"]))
+        (in_private,) = map(visible_text, telegram.texts(42))
+        assert "simplement ici" not in in_group and "/ask Qui est le secrétaire général de l'OTAN ?" in in_group
+        assert "en répondant à ma réponse" in in_group and "En privé, écrivez-moi simplement la question." in in_group
+        assert "Écrivez-la simplement ici" in in_private and "Dans un groupe : /ask votre question" in in_private
+    library.close()

@@ -58,13 +58,11 @@ avec son titre, sa date et sa source. Quand rien dans la bibliothèque ne répon
 suis pas sûr que les passages trouvés répondent à la question, je le signale.
 
 <b>Poser une question</b>
-Écrivez-la simplement ici, par exemple :
-<code>Qui est le secrétaire général de l'OTAN ?</code>
-Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>
+{asking}
 Pour savoir de quoi parle un article ou qui l'a écrit, demandez-le : <code>De quoi parle l'article ?</code>, \
 <code>Qui a écrit l'article ?</code> ; pour lire la suite d'une citation : <code>La suite ?</code> ; \
 pour les derniers articles : <code>Quoi de neuf ?</code>
-Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages.
+{elsewhere}
 
 <b>Dans n'importe quelle conversation</b>
 Tapez <code>@{bot} votre question</code> puis choisissez un passage : je le cite avec sa source.
@@ -190,8 +188,29 @@ def mention_usage_html(bot_username: str) -> str:
     return f"Posez votre question après mon nom, par exemple : <code>{mention} Qui préside l'OTAN ?</code>"
 
 
-def help_html(bot_username: str, admin: bool) -> str:
-    return HELP.replace("{bot}", e(shorten(bot_username, 32) or "bot")) + (ADMIN_HELP if admin else "")
+# How to ask, in a private chat and in a group: with privacy mode on (README, "Setup"), a
+# group's message reaches the bot only as a command, a mention or a reply to one of its own,
+# and "écrivez-la simplement ici" read there went unanswered.
+ASKING_PRIVATE = """Écrivez-la simplement ici, par exemple :
+<code>Qui est le secrétaire général de l'OTAN ?</code>
+Puis enchaînez sur le même article : <code>Que dit-il de Poutine ?</code>"""
+ASKING_ELSEWHERE_PRIVATE = (
+    "Dans un groupe : <code>/ask votre question</code>, mentionnez-moi, ou répondez à l'un de mes messages."
+)
+ASKING_GROUP = """Dans un groupe, je ne réponds qu'aux messages qui me sont adressés : commencez par /ask ou par \
+mon nom, par exemple :
+<code>/ask Qui est le secrétaire général de l'OTAN ?</code>
+Puis enchaînez en répondant à ma réponse : <code>Que dit-il de Poutine ?</code>"""
+ASKING_ELSEWHERE_GROUP = "En privé, écrivez-moi simplement la question."
+
+
+def help_html(bot_username: str, admin: bool, in_group: bool = False) -> str:
+    """/help: in a group, how to ask there (`ASKING_GROUP`); an admin's adds their commands."""
+    asking, elsewhere = (
+        (ASKING_GROUP, ASKING_ELSEWHERE_GROUP) if in_group else (ASKING_PRIVATE, ASKING_ELSEWHERE_PRIVATE)
+    )
+    text = HELP.replace("{asking}", asking).replace("{elsewhere}", elsewhere)
+    return text.replace("{bot}", e(shorten(bot_username, 32) or "bot")) + (ADMIN_HELP if admin else "")
 
 
 def e(text: str) -> str:

@@ -371,7 +371,8 @@ async def _help(update: Update, context: Context) -> None:
     commands that are theirs."""
     user = update.effective_user
     admin_user = is_admin(user and user.id, context.service.settings)
-    await reply(update.effective_message, msg.help_html(context.bot.username, admin_user))
+    in_group = update.effective_chat.type != ChatType.PRIVATE
+    await reply(update.effective_message, msg.help_html(context.bot.username, admin_user, in_group))
 
 
 async def cmd_ask(update: Update, context: Context) -> None:
