@@ -96,7 +96,12 @@ def questions_in(text: str) -> list[str]:
     if not 1 < len(parts) <= MAX_QUESTIONS:
         return [text]
     if all(part.endswith("?") and len(_WORD.findall(part)) >= 2 for part in parts):
-        return parts
+        # The same question twice (pasted twice, typed again) is answered once, not the same
+        # answer under itself.
+        once: dict[str, str] = {}
+        for part in parts:
+            once.setdefault(" ".join(part.casefold().split()), part)
+        return list(once.values())
     return [text]
 
 

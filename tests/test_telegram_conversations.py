@@ -16,6 +16,7 @@ from tests.telegram_in_process import (
     TOKEN,
     bot_in_process,
     chat_message,
+    handle,
     private_message,
     two_article_library,
 )
@@ -235,3 +236,17 @@ def test_a_question_corrected_by_editing_it_is_answered_as_corrected_an_old_one_
     library.close()
     assert len(replies) == 2, replies  # the question, then its correction; not the old message nor a command
     assert f"<b>{QUESTION}</b>" in replies[1] and "Marie Dupont" in replies[1]
+
+
+def test_the_same_question_twice_in_one_message_is_answered_once(tmp_path):
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(630, f"{QUESTION} {QUESTION.lower()}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (answer,) = replies_to(telegram, 630)
+        assert QUESTION in answer and "Marie Dupont" in answer
+    library.close()
