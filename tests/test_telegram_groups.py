@@ -10,7 +10,7 @@ import time
 
 from bot.telegram import messages as msg
 from bot.telegram.group_share import MEMBER_SHARE
-from tests.fake_telegram import BOT_USERNAME, FakeTelegram
+from tests.fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from tests.telegram_html import visible_text
 from tests.telegram_in_process import (
     ADMIN,
@@ -467,4 +467,27 @@ def test_help_in_a_group_says_how_to_address_the_bot_there(tmp_path):
         assert "simplement ici" not in in_group and "/ask Qui est le secrétaire général de l'OTAN ?" in in_group
         assert "en répondant à ma réponse" in in_group and "En privé, écrivez-moi simplement la question." in in_group
         assert "Écrivez-la simplement ici" in in_private and "Dans un groupe : /ask votre question" in in_private
+    library.close()
+
+
+def test_the_bot_added_to_a_group_says_once_how_to_ask_there_and_others_joining_get_nothing(tmp_path):
+    """Members of a new group type their question plainly, which the bot never answers there:
+    it says how to address it when it arrives (added, or in the group created with it)."""
+    library = two_article_library(tmp_path)
+    bot = {"id": BOT_ID, "is_bot": True, "first_name": "Citebot", "username": BOT_USERNAME}
+    member = {"id": 43, "is_bot": False, "first_name": "Max"}
+    created = {"id": -100778, "type": "group", "title": "Veille"}
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, chat_message(GROUP, 42, new_chat_members=[bot]))
+            await handle(application, chat_message(GROUP, 42, new_chat_members=[member]))
+            await handle(application, chat_message(created, 42, group_chat_created=True))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (welcome,) = map(visible_text, telegram.texts(GROUP["id"]))
+        assert welcome.startswith("Bonjour ! Je réponds aux questions sur les articles de la bibliothèque")
+        assert "commencez par /ask ou par mon nom" in welcome and "/help en dit plus." in welcome
+        assert list(map(visible_text, telegram.texts(created["id"]))) == [welcome]
     library.close()

@@ -190,6 +190,9 @@ def build_application(settings: Settings, library: Library, state: BotState, *, 
     application.add_handlers(
         [
             MessageHandler(filters.StatusUpdate.MIGRATE, questions.on_chat_moved),
+            MessageHandler(
+                filters.StatusUpdate.NEW_CHAT_MEMBERS | filters.StatusUpdate.CHAT_CREATED, questions.on_joined
+            ),
             CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
             # Adding an article, or a feed's first poll, takes seconds to minutes: their

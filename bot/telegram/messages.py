@@ -202,6 +202,13 @@ mon nom, par exemple :
 <code>/ask Qui est le secrétaire général de l'OTAN ?</code>
 Puis enchaînez en répondant à ma réponse : <code>Que dit-il de Poutine ?</code>"""
 ASKING_ELSEWHERE_GROUP = "En privé, écrivez-moi simplement la question."
+# What the bot says once, when added to a group (or a group is created with it): its members
+# would otherwise type questions there that it never answers (`ASKING_GROUP`).
+GROUP_WELCOME = (
+    "Bonjour ! Je réponds aux questions sur les articles de la bibliothèque en les citant, avec leur source. "
+    "Ici, commencez par /ask ou par mon nom, par exemple : <code>/ask Qui est le secrétaire général de "
+    "l'OTAN ?</code> ; pour enchaîner, répondez à ma réponse. /help en dit plus."
+)
 
 
 def help_html(bot_username: str, admin: bool, in_group: bool = False) -> str:

@@ -25,7 +25,7 @@ from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.inline import posted_quote, posted_quote_topic
-from bot.telegram.sending import answer_press, edit, react, reply, typing
+from bot.telegram.sending import answer_press, edit, react, reply, send, typing
 from index.conversation import Topic
 from index.errors import NotFound
 from index.library import Answer
@@ -357,6 +357,13 @@ async def on_chat_moved(update: Update, context: Context) -> None:
         old, new = message.migrate_from_chat_id, message.chat_id
     moved = await asyncio.to_thread(context.service.state.move_chat, old, new)
     log.info("chat %s moved to %s (%d stored answers with it)", old, new, moved)
+
+
+async def on_joined(update: Update, context: Context) -> None:
+    """The bot added to a group, or a group created with it: it says once how to ask there."""
+    message = update.effective_message
+    if message.group_chat_created or any(member.id == context.bot.id for member in message.new_chat_members):
+        await send(context.bot, message.chat_id, msg.GROUP_WELCOME)
 
 
 async def cmd_help(update: Update, context: Context) -> None:
