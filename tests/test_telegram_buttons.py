@@ -177,3 +177,31 @@ def test_an_article_s_card_says_the_day_it_was_added_by_the_bot_s_time_zone(tmp_
         card_text = telegram.calls_to("sendMessage", reader)[-1].params["text"]
         assert "ajouté le 26 novembre 2026" in card_text
     library.close()
+
+
+def test_la_suite_is_offered_under_the_page_that_shows_the_quote_it_reads_on_from(tmp_path):
+    """ "📖 La suite" reads on after the answer's first quote: under the next page, which quotes
+    other passages (here the other article), it would have read on from a quote out of sight."""
+    library = two_article_library(tmp_path)
+    buttons: list[list[str]] = []
+
+    def labels(message: dict) -> list[str]:
+        return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
+            await handle(application, private_message(USER, QUESTION))
+            message, more = telegram.button(USER, "Plus de passages")
+            buttons.append(labels(message))
+            await handle(application, pressed(USER, message, more))
+            message, back = telegram.button(USER, "◀ Précédents")
+            buttons.append(labels(message))
+            await handle(application, pressed(USER, message, back))
+            buttons.append(labels(telegram.button(USER, "Plus de passages")[0]))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+    first, second, first_again = buttons
+    assert "📖 La suite" in first and first_again == first
+    assert "📖 La suite" not in second and "◀ Précédents" in second
+    library.close()

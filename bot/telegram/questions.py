@@ -47,7 +47,10 @@ def answer_markup(answer: StoredAnswer, page: int) -> InlineKeyboardMarkup:
         navigation.append(InlineKeyboardButton("◀ Précédents", callback_data=f"{PAGE}|{answer.token}|{page - 1}"))
     if page + 1 < len(answer.pages):
         navigation.append(InlineKeyboardButton("Plus de passages ▶", callback_data=f"{PAGE}|{answer.token}|{page + 1}"))
-    if answer.read_on_from is not None:  # what the article says next
+    # What the article says after the answer's first quote: only under the page that shows it.
+    # Under a later page, which quotes other passages (often another article), the button read
+    # on from a quote no longer in sight.
+    if answer.read_on_from is not None and page == 0:
         navigation.append(InlineKeyboardButton("📖 La suite", callback_data=f"{READ_ON}|{answer.token}|0"))
     references = [
         [InlineKeyboardButton(f"📄 {title}", callback_data=f"{ARTICLE}|{answer.token}|{article_id}")]
