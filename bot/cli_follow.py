@@ -113,7 +113,8 @@ def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
         else:
             feed = state.feed_by_url(_typed_address(args.feed))
         if feed is None:
-            raise NotFound(f"aucun flux suivi ne correspond à {args.feed} (voir python -m bot feeds)")
+            named = f"à « {args.feed} »" if args.feed.strip() else "à une adresse vide"
+            raise NotFound(f"aucun flux suivi ne correspond {named} (voir python -m bot feeds)")
         state.remove_feed(feed.id)
         print(f"n'est plus suivi : flux {feed.id} « {feed.title} » (ses articles restent dans la bibliothèque)")
         return 0

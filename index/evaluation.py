@@ -306,6 +306,6 @@ def run_evaluation(
     with tempfile.TemporaryDirectory(prefix="citebot-sizes-") as scratch:
         for size in sizes:
             if size < len(eval_set.documents):
-                say(f"bibliothèques de {size} articles")
+                say("bibliothèques d'un article" if size == 1 else f"bibliothèques de {size} articles")
                 by_size.append(size_figures(library, eval_set, size, Path(scratch)))
     return EvalReport(retrieval, by_size, eval_set.unreadable)

@@ -201,6 +201,8 @@ def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, tmp
     for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
         result = run(*command)
         assert result.returncode == 2 and result.stderr.startswith("erreur : aucun"), result.stderr
+    for typed, said in (("https://absent.fr/rss", "« https://absent.fr/rss »"), ("", "à une adresse vide")):
+        assert said in run("unfollow", typed).stderr  # what was typed, set apart from the sentence
     (tmp_path / "data" / "bot.sqlite3").write_bytes(b"ceci n'est pas une base" * 100)
     damaged = run("feeds")
     assert damaged.returncode == 2 and "base de données illisible" in damaged.stderr, damaged.stderr

@@ -67,7 +67,7 @@ def test_delete_shows_the_article_and_deletes_it_only_once_an_admin_confirms(tmp
         edits = [c.params["text"] for c in telegram.calls_to("editMessageText", ADMIN)]
         assert edits[0] == f"Suppression annulée : l'article {prefect} reste dans la bibliothèque."
         assert edits[1] == f"🗑 Supprimé : « Le préfet de région nommé », article {prefect}."
-        assert edits[2] == f"Aucun article n'a l'identifiant {prefect}."
+        assert edits[2] == f"Aucun article n'a l'identifiant {prefect} : /articles les liste avec le leur."
         [refused] = [
             c.params
             for c in telegram.calls_to("answerCallbackQuery")

@@ -546,7 +546,7 @@ def error_html(message: str) -> str:
 
 
 def no_such_article_html(article_id: str) -> str:
-    return e(f"Aucun article n'a l'identifiant {shorten(article_id, 30)}.")
+    return e(f"Aucun article n'a l'identifiant {shorten(article_id, 30)} : /articles les liste avec le leur.")
 
 
 def ingest_progress_html(done: int, total: int) -> str:
