@@ -38,7 +38,7 @@ def decode_document(data: bytes, *, declared: str | None = None, html: bool = Fa
             except UnicodeDecodeError as exc:
                 raise UnsupportedInput(f"le texte {encoding.upper()} est illisible (octet {exc.start})") from exc
     if b"\x00" in data:
-        raise UnsupportedInput("le contenu semble binaire : seuls les textes, pages HTML et documents sont acceptés")
+        raise UnsupportedInput("le contenu semble binaire ; seuls les textes, pages HTML et documents sont acceptés")
     try:
         return _checked(data.decode("utf-8"))  # valid UTF-8 is UTF-8, whatever a page declares
     except UnicodeDecodeError:

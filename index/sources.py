@@ -73,7 +73,7 @@ def parse_bytes(
         )
     suffix = Path(name).suffix.lower() if name else ""
     if suffix and suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) : envoyez {SUPPORTED_TYPES_TEXT}")
+        raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) ; envoyez {SUPPORTED_TYPES_TEXT}")
     # What the bytes are, when they say it, before what the name says: a Word file named .odt, an
     # HTML page saved as .pdf are read as what they are rather than refused as damaged.
     sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
@@ -398,7 +398,9 @@ def _read_response(
     if response.status_code >= 400:
         code = response.status_code
         meaning = _STATUS_MEANINGS.get(code, "erreur du site" if code >= 500 else "demande refusée")
-        raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}", status=code)
+        # A page not found or removed: what the reader can do is check the link they gave.
+        check = " ; vérifiez le lien" if code in (404, 410) else ""
+        raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}{check}", status=code)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if response.status_code != 304 and accept is not None and not accept(content_type):
         raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")

@@ -67,7 +67,7 @@ def test_pages_over_the_size_cap_are_refused(site):
 
 
 def test_missing_pages_and_slow_sites_get_clear_errors(site):
-    with pytest.raises(FetchError, match=r"le site a répondu 404 \(page introuvable\)"):  # what 404 means
+    with pytest.raises(FetchError, match=r"le site a répondu 404 \(page introuvable\) pour .* ; vérifiez le lien$"):
         fetch(site.origin + "/nowhere")
     with pytest.raises(FetchError, match="délai dépassé"):
         fetch(site.origin + "/slow", timeout=0.5)

@@ -74,7 +74,7 @@ async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, s
     document = message.document
     name = document.file_name or "document"
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"type de fichier non pris en charge ({name}) : envoyez {SUPPORTED_TYPES_TEXT}")
+        raise InputError(f"type de fichier non pris en charge ({name}) ; envoyez {SUPPORTED_TYPES_TEXT}")
     if document.file_size and document.file_size > settings.ingest_max_bytes:
         raise InputError(
             f"le fichier fait {french(document.file_size)} octets, "
