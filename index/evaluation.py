@@ -100,8 +100,19 @@ def _read_jsonl(path: Path, make: Callable[[dict], T]) -> list[T]:
             try:
                 items.append(make(json.loads(line)))
             except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{path}:{number} : ligne invalide ({exc})") from exc
+                raise InputError(f"{path}:{number} : ligne invalide ({_line_fault(exc)})") from exc
     return items
+
+
+def _line_fault(error: Exception) -> str:
+    """What is wrong with a line of a JSON Lines file, in French (Python says it in English)."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"JSON illisible à la colonne {error.colno}"
+    if isinstance(error, KeyError):
+        return f"le champ {error.args[0]!r} manque"
+    if isinstance(error, TypeError):
+        return "chaque ligne doit être un objet JSON avec ses champs"
+    return str(error)
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:

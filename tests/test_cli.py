@@ -118,6 +118,10 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     windows_questions = tmp_path / "questions.jsonl"  # saved in Windows-1252
     question = '{"id": "1", "question": "Où ?", "answers": ["là"], "article_id": "a"}\n'
     windows_questions.write_bytes(question.encode("cp1252"))
+    broken = tmp_path / "cassé.jsonl"  # a line cut short, as an editor may leave it
+    broken.write_text(question + question[:30] + "\n")
+    no_answers = tmp_path / "sans-réponses.jsonl"
+    no_answers.write_text('{"id": "1", "question": "Où ?", "article_id": "a"}\n')
     for args, message in [
         (("ask", ""), "donnez une question"),
         (("ask", "   "), "donnez une question"),
@@ -130,6 +134,8 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("eval", str(tmp_path / "absent.jsonl")), "introuvable : "),
         (("eval", str(binary)), "binaire"),
         (("eval", str(empty)), f"aucune question dans {empty}"),  # not figures of 0 questions, and 0
+        (("eval", str(broken)), f"{broken}:2 : ligne invalide (JSON illisible à la colonne "),  # not Python's English
+        (("eval", str(no_answers)), f"{no_answers}:1 : ligne invalide (le champ 'answers' manque)"),
         (("eval", str(windows_questions)), "fichier d'articles introuvable"),  # read, then its articles looked for
     ]:
         result = run(*args)
