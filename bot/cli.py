@@ -10,6 +10,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -372,6 +373,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings, webhook=args.webhook)
 
 
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Whether `serve` is alive and working, from its heartbeat alone (a health check's command:
+    no model, no library, no Telegram). 0 healthy, 1 not, with the reason."""
+    from bot.heartbeat import health, heartbeat_file
+
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    verdict = health(heartbeat_file(settings.data_dir, token), time.time(), settings.zone)
+    print(verdict.said, file=sys.stdout if verdict.healthy else sys.stderr)
+    return 0 if verdict.healthy else 1
+
+
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the embedded library (DATA_DIR) into PostgreSQL, keeping ids and vectors."""
     from index.errors import AlreadyCopied
@@ -544,6 +556,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--webhook", action="store_true", help="recevoir les messages que Telegram envoie à WEBHOOK_URL (webhook)"
     )
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser(
+        "health",
+        help="le bot (serve) fonctionne-t-il ? (code 0 : oui, 1 : non, avec la raison ; pour HEALTHCHECK)",
+        description="Lit le battement que « serve » écrit dans DATA_DIR toutes les HEARTBEAT_SECONDS : "
+        "sans charger le modèle ni ouvrir la bibliothèque.",
+    )
+    p.set_defaults(func=cmd_health)
 
     p = sub.add_parser("migrate", help="copier la bibliothèque intégrée dans PostgreSQL (sans recalculer)")
     p.add_argument("--to", required=True, metavar="postgresql://…", help="la base de destination (avec pgvector)")

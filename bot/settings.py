@@ -83,6 +83,14 @@ class Settings(BaseSettings):
         "name such as Europe/Paris, America/Montreal or UTC.",
     )
 
+    heartbeat_seconds: float = Field(
+        30,
+        ge=1,
+        le=3600,
+        description="Seconds between two heartbeats of `serve` (DATA_DIR/heartbeat-*.json), which "
+        "`python -m bot health` reads: three missed, the bot is said to be stuck.",
+    )
+
     # --- webhook mode (python -m bot serve --webhook) ------------------------------------
     webhook_url: str | None = Field(
         None, description="Public HTTPS URL Telegram sends updates to (the load balancer in front of replicas)."

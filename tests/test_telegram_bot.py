@@ -78,14 +78,16 @@ def bot_environment(telegram: FakeTelegram, data, model_cache, **settings: str) 
 
 
 @contextlib.contextmanager
-def running_bot(telegram: FakeTelegram, data, model_cache, **settings: str):
-    """`python -m bot serve` against the fake Bot API, until the block ends (`settings`: more
-    environment variables)."""
+def running_bot(telegram: FakeTelegram, data, model_cache, *options: str, **settings: str):
+    """`python -m bot serve` against the fake Bot API, until the block ends (`options`: of
+    `serve`, such as --webhook; `settings`: more environment variables)."""
     log_path = data / "bot.log"
     env = bot_environment(telegram, data, model_cache, **settings)
     started = len(telegram.calls_to("setMyCommands"))
     with open(log_path, "a") as log:
-        process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, stderr=log, stdout=log, cwd=data)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", *options], env=env, stderr=log, stdout=log, cwd=data
+        )
         try:
             try:
                 telegram.wait_for(lambda: len(telegram.calls_to("setMyCommands")) > started, timeout=120)

@@ -35,12 +35,14 @@ from telegram.ext import (
     filters,
 )
 
+from bot.heartbeat import Mode, Pulse, heartbeat_file
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram import admin, albums, follow, ingest, inline, questions, under_way
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, SaidOnceStopped, on_error, redact
+from bot.telegram.heartbeat import POLL_WAIT_SECONDS, Heartbeat, WatchedRequest, beat
 from bot.telegram.ordering import OneConversationAtATime
 from bot.telegram.rate_limits import ChatByChatRateLimiter
 from index.errors import LibraryError
@@ -81,13 +83,19 @@ async def forget_old_answers(context: Context) -> None:
 
 async def start_up(application: Application) -> None:
     """Once the bot knows itself: how it stops, the command menu, the ingests a process before
-    it left under way, the feed jobs, the answers' retention."""
+    it left under way, the feed jobs, the answers' retention, and the heartbeat (Telegram and
+    the library have just answered)."""
     stop_gracefully(application)
     await register_commands(application)
     await under_way.start(application)
     await follow.schedule_feeds(application)
     application.job_queue.run_repeating(follow.sync_feeds, follow.SYNC_EVERY_SECONDS, name="sync-feeds")
     application.job_queue.run_repeating(forget_old_answers, FORGET_EVERY_SECONDS, first=1, name="forget-answers")
+    heartbeat = application.bot_data["service"].heartbeat
+    if heartbeat is not None:
+        heartbeat.pulse.serving(time.time())
+        await heartbeat.write()  # at once: a job's first run comes one interval later
+        application.job_queue.run_repeating(beat, heartbeat.pulse.every_seconds, name="heartbeat")
 
 
 def stop_gracefully(application: Application) -> None:
@@ -125,7 +133,10 @@ def stop_gracefully(application: Application) -> None:
 
 
 async def shut_down(application: Application) -> None:
-    application.bot_data["service"].close()
+    service = application.bot_data["service"]
+    if service.heartbeat is not None:
+        service.heartbeat.stop()
+    service.close()
 
 
 async def register_commands(application: Application) -> None:
@@ -157,13 +168,17 @@ async def _register_commands(application: Application, attempt: int) -> None:
             log.warning("could not register admin commands for %s: %s", admin_id, exc)
 
 
-def build_application(settings: Settings, library: Library, state: BotState, *, alone: bool) -> Application:
+def build_application(
+    settings: Settings, library: Library, state: BotState, *, alone: bool, heartbeat: Heartbeat | None = None
+) -> Application:
     """`alone`: whether this process is the only one serving the bot (long polling), not one of
-    its replicas (`serve --webhook`)."""
+    its replicas (`serve --webhook`); `heartbeat`: what `serve` writes for `python -m bot health`."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    builder = ApplicationBuilder()
+    if heartbeat is not None:  # each long poll's answer, or failure, is a sign of Telegram's health
+        builder = builder.get_updates_request(WatchedRequest(heartbeat.pulse.telegram, token, connection_pool_size=1))
     application = (
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .defaults(
@@ -183,7 +198,7 @@ def build_application(settings: Settings, library: Library, state: BotState, *, 
         .post_shutdown(shut_down)
         .build()
     )
-    application.bot_data["service"] = BotService.create(settings, library, state, alone=alone)
+    application.bot_data["service"] = BotService.create(settings, library, state, alone=alone, heartbeat=heartbeat)
     new = filters.UpdateType.MESSAGE  # never edited messages
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
@@ -323,11 +338,25 @@ def serve(settings: Settings, webhook: bool = False) -> int:
 
 
 def _serve(settings: Settings, token: str, webhook: bool) -> int:
+    mode: Mode = "webhook" if webhook else "polling"
+    # A webhook's Telegram is asked at each beat, and answers at once; a long poll waits for messages.
+    wait = 0 if webhook else POLL_WAIT_SECONDS
+    pulse = Pulse(heartbeat_file(settings.data_dir, token), mode, settings.heartbeat_seconds, wait)
+    heartbeat = Heartbeat(pulse)
+    heartbeat.write_now()  # starting: the previous run's beat no longer speaks for this one
+    try:
+        return _serve_with(settings, token, webhook, heartbeat)
+    finally:
+        pulse.stopped()
+        heartbeat.write_now()
+
+
+def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartbeat) -> int:
     library = open_library(settings, notify=log.info)
     ready_to_answer_for_long(library)
     state = open_state(settings)
     try:
-        application = build_application(settings, library, state, alone=not webhook)
+        application = build_application(settings, library, state, alone=not webhook, heartbeat=heartbeat)
         if webhook:
             log.info(
                 "library: %s articles; webhook on %s:%s for %s",
@@ -347,7 +376,7 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
             )
         else:
             log.info("library: %s articles; starting long polling", library.stats().articles)
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_WAIT_SECONDS)
     except InvalidToken:
         raise LibraryError(
             "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de @BotFather "

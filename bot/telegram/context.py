@@ -22,6 +22,7 @@ from index.library import Answer, Library
 
 if TYPE_CHECKING:
     from bot.telegram.albums import Album
+    from bot.telegram.heartbeat import Heartbeat
 
 T = TypeVar("T")
 LONG_WORK_THREADS = 2  # ingests (or a reindex) at once; the rest wait their turn
@@ -57,12 +58,16 @@ class BotService:
     feeds_scheduling: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Albums whose messages are still arriving, by (chat id, media group id) (`albums`).
     albums: dict[tuple[int, str], Album] = field(default_factory=dict)
+    # Written every HEARTBEAT_SECONDS for `python -m bot health` (`serve` alone: None in tests in process).
+    heartbeat: Heartbeat | None = None
 
     @classmethod
-    def create(cls, settings: Settings, library: Library, state: BotState, *, alone: bool) -> BotService:
+    def create(
+        cls, settings: Settings, library: Library, state: BotState, *, alone: bool, heartbeat: Heartbeat | None = None
+    ) -> BotService:
         stop = StopRequest()
         follower = FeedFollower(library, state, settings, checkpoint=stop.check)
-        return cls(settings, library, state, follower, stop, alone)
+        return cls(settings, library, state, follower, stop, alone, heartbeat=heartbeat)
 
     def may_ask(self, user_id: int) -> bool:
         """The per-user limit on questions, counted over every process sharing the state."""

@@ -1,0 +1,208 @@
+"""The bot's heartbeat: what `python -m bot serve` writes under DATA_DIR every HEARTBEAT_SECONDS
+to show it is alive and working, and what `python -m bot health` makes of it.
+
+Long polling listens on no port, so an orchestrator (Docker's HEALTHCHECK, systemd, a cron
+job) cannot ask the bot how it is: the running bot writes it down instead, and `health`
+reads that file alone (no model, no library, no Telegram: it answers in about a second, as a
+health check must). The file is written by a JobQueue job, on the event loop: a loop blocked
+writes nothing, and the beat goes stale. It says when Telegram last answered (a long poll
+returned, or in webhook mode a `getWebhookInfo`) and when the library last answered a read,
+with the error each gave since: polling dead after network errors, a library gone unreadable,
+each shows as a time too long ago. Nothing here imports telegram: `health` stays quick.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Literal
+
+from index.manifest import write_atomic
+
+# A beat, or a vital sign's answer, missed this many times over is a bot not working: one
+# beat late is a busy moment (a slow disk, a long garbage collection), three are not.
+MISSED_BEATS = 3
+Mode = Literal["polling", "webhook"]
+State = Literal["starting", "serving", "stopped"]
+
+
+def heartbeat_file(data_dir: Path, token: str) -> Path:
+    """Per bot (the token's public id), as `serve`'s lock: two bots may share a DATA_DIR."""
+    bot_id = token.partition(":")[0]
+    return data_dir / (f"heartbeat-{bot_id}.json" if bot_id.isdecimal() else "heartbeat.json")
+
+
+@dataclass
+class Vital:
+    """Something the bot needs in order to work (Telegram, the library): when it last
+    answered, and what went wrong since, if anything did (None once it answers again)."""
+
+    answered_at: float
+    error: str | None = None
+
+    def answered(self, now: float) -> None:
+        self.answered_at, self.error = now, None
+
+    def failed(self, error: str) -> None:
+        self.error = error
+
+    def as_json(self) -> dict:
+        return {"answered_at": self.answered_at, "error": self.error}
+
+
+@dataclass
+class Pulse:
+    """The running bot's signs of life, kept in memory as they come and written at each beat
+    (`write`). `telegram_wait_seconds`: how long Telegram may rightly take to answer (a long
+    poll waits that long for messages before it returns empty)."""
+
+    path: Path
+    mode: Mode
+    every_seconds: float
+    telegram_wait_seconds: float
+    started_at: float = field(default_factory=time.time)
+    state: State = "starting"
+    pid: int = field(default_factory=os.getpid)
+    host: str = field(default_factory=socket.gethostname)
+    telegram: Vital = field(init=False)
+    library: Vital = field(init=False)
+    _writing: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.telegram, self.library = Vital(self.started_at), Vital(self.started_at)
+
+    def serving(self, now: float) -> None:
+        """Started: Telegram (getMe, the webhook's registration) and the library (opened) just answered."""
+        self.state = "serving"
+        self.telegram.answered(now)
+        self.library.answered(now)
+
+    def stopped(self) -> None:
+        self.state = "stopped"
+
+    def write(self) -> None:
+        """The beat, stamped now, written whole or not at all (`health` never reads half a file).
+        One write at a time: a beat written on a thread cannot land after the last one."""
+        with self._writing:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            beat = {
+                "state": self.state,
+                "mode": self.mode,
+                "written_at": time.time(),
+                "every_seconds": self.every_seconds,
+                "telegram_wait_seconds": self.telegram_wait_seconds,
+                "started_at": self.started_at,
+                "pid": self.pid,
+                "host": self.host,
+                "telegram": self.telegram.as_json(),
+                "library": self.library.as_json(),
+            }
+            write_atomic(self.path, json.dumps(beat, ensure_ascii=False).encode())
+
+
+@dataclass(frozen=True)
+class Verdict:
+    healthy: bool
+    said: str
+
+
+def running(pid: int) -> bool:
+    """Whether a process of that id exists on this machine (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def elapsed(seconds: float) -> str:
+    """A while as a French operator reads it: "45 s", "3 min", "2 h 05", "3 j"."""
+    seconds = max(int(seconds), 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
+    return f"{seconds // 86400} j"
+
+
+def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable[[int], bool] = running) -> Verdict:
+    """What the beat `beat` says of the bot at `now`: healthy, or the first reason it is not, in
+    French. The bot's own interval is the yardstick (the one it wrote), not this process's
+    settings. `host`: this machine's name; the bot's process is looked for (`alive`) only on
+    the machine it ran on (a container has its own)."""
+
+    def since(moment: float) -> str:
+        return f"{elapsed(now - moment)} ({datetime.fromtimestamp(moment, zone):%H:%M:%S})"
+
+    every = float(beat["every_seconds"])
+    written_at = float(beat["written_at"])
+    pid = int(beat["pid"])
+    if beat["state"] == "stopped":
+        return Verdict(False, f"le bot est arrêté depuis {since(written_at)}")
+    if beat["host"] == host and not alive(pid):
+        return Verdict(
+            False,
+            f"le bot ne tourne plus : son processus {pid} a disparu sans s'arrêter proprement "
+            f"(dernier signe de vie il y a {since(written_at)})",
+        )
+    if beat["state"] == "starting":
+        return Verdict(False, f"le bot démarre depuis {since(float(beat['started_at']))} (modèle et bibliothèque)")
+    if now - written_at > MISSED_BEATS * every:
+        return Verdict(
+            False,
+            f"aucun signe de vie depuis {since(written_at)}, attendu toutes les {every:g} s : "
+            f"le bot est bloqué (processus {pid})",
+        )
+    limits = {
+        "telegram": MISSED_BEATS * every + float(beat["telegram_wait_seconds"]),
+        "library": MISSED_BEATS * every,
+    }
+    silent = {name: float(beat[name]["answered_at"]) for name in limits}
+    for name, limit in limits.items():
+        if now - silent[name] <= limit:
+            continue
+        error = beat[name]["error"]
+        if name == "telegram":
+            cause = f" : {error}" if error else " (aucune réponse à ses requêtes)"
+            return Verdict(False, f"Telegram injoignable depuis {since(silent[name])}{cause}")
+        if error:
+            return Verdict(False, f"bibliothèque illisible depuis {since(silent[name])} : {error}")
+        return Verdict(False, f"la bibliothèque ne répond plus depuis {since(silent[name])} (une lecture attend)")
+    how = "long polling" if beat["mode"] == "polling" else "webhook"
+    return Verdict(
+        True,
+        f"le bot fonctionne ({how}, processus {pid}) : dernier signe de vie il y a {elapsed(now - written_at)}, "
+        f"Telegram a répondu il y a {elapsed(now - silent['telegram'])}, "
+        f"bibliothèque lue il y a {elapsed(now - silent['library'])}",
+    )
+
+
+def health(path: Path, now: float, zone: tzinfo) -> Verdict:
+    """`python -m bot health`: the verdict of the heartbeat at `path`, read as it is."""
+    try:
+        beat = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return Verdict(
+            False,
+            f"aucun signe de vie : pas de battement dans {path} (le bot n'a jamais démarré avec ce DATA_DIR "
+            "et ce TELEGRAM_BOT_TOKEN)",
+        )
+    except OSError as exc:
+        return Verdict(False, f"battement illisible ({exc.strerror or exc}) : {path}")
+    except ValueError:
+        return Verdict(False, f"battement illisible (pas du JSON) : {path}")
+    try:
+        return judge(beat, now, zone, host=socket.gethostname())
+    except (KeyError, TypeError, ValueError):
+        return Verdict(False, f"battement illisible (d'une autre version du bot ?) : {path}")

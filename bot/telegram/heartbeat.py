@@ -1,0 +1,147 @@
+"""The running bot's heartbeat (`bot.heartbeat`): Telegram's answers watched as they come,
+the library read, and the beat written, by a JobQueue job on the event loop.
+
+Cheap and harmless by design: the library's check is its two counters (no model, no search),
+each check runs alone (one still waiting is not started again), the file is written on a
+thread, and nothing here ever raises into the bot: a beat that cannot be written is a line in
+the log, and `health` says the beat is stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from telegram.request import HTTPXRequest
+
+from bot.heartbeat import Pulse, Vital
+from bot.telegram.context import Context
+from bot.telegram.errors import redact
+
+log = logging.getLogger("bot.telegram")
+# How long a long poll waits for messages before Telegram answers it empty (python-telegram-
+# bot's own default, passed to `run_polling`): so long may pass between two answers of a bot
+# that works.
+POLL_WAIT_SECONDS = 10
+# How long a beat waits for its checks' answers before it is written without them.
+CHECK_WAIT_SECONDS = 5.0
+
+
+def what_went_wrong(error: BaseException, token: str) -> str:
+    """An error as the heartbeat keeps it: its own words, or its kind when it has none; never the token."""
+    return redact(str(error) or type(error).__name__, token)[:300]
+
+
+def refusal(code: int, payload: bytes) -> str:
+    """What Telegram's answer with HTTP status `code` said (its `description`), for the heartbeat."""
+    try:
+        description = json.loads(payload).get("description")
+    except (ValueError, AttributeError):
+        description = None
+    return f"HTTP {code}" + (f" : {description}" if description else "")
+
+
+class WatchedRequest(HTTPXRequest):
+    """The connection the long polls go through (`get_updates_request`), telling `vital` of each
+    answer and each failure: a poll that returns, even empty, is Telegram answering."""
+
+    def __init__(self, vital: Vital, token: str, **options) -> None:
+        super().__init__(**options)
+        self._vital = vital
+        self._token = token
+
+    async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
+        try:
+            code, payload = await super().do_request(*args, **kwargs)
+        except Exception as exc:  # NetworkError, TimedOut: python-telegram-bot retries the poll
+            self._vital.failed(what_went_wrong(exc, self._token))
+            raise
+        if code == 200:
+            self._vital.answered(time.time())
+        else:
+            self._vital.failed(redact(refusal(code, payload), self._token))
+        return code, payload
+
+
+def check(vital: Vital, checking: Callable[[], Awaitable[object]], token: str) -> Callable[[], Awaitable[None]]:
+    """`checking` run once, its outcome told to `vital`; never raises."""
+
+    async def run() -> None:
+        try:
+            await checking()
+        except Exception as exc:
+            vital.failed(what_went_wrong(exc, token))
+        else:
+            vital.answered(time.time())
+
+    return run
+
+
+class Heartbeat:
+    """The checks under way and the beats written, for one serving process."""
+
+    def __init__(self, pulse: Pulse) -> None:
+        self.pulse = pulse
+        self._checks: dict[str, asyncio.Task] = {}
+        self._write_failure: str | None = None
+        # A thread of its own: behind the event loop's default threads, busy with a library
+        # that hangs, the beat would wait with them and say the whole bot stuck.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="heartbeat")
+
+    def start_check(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task:
+        """`run` in the background unless the check `name` still waits for an answer: a
+        library or a network that hangs gets one question, not one more at each beat."""
+        under_way = self._checks.get(name)
+        if under_way is None or under_way.done():
+            under_way = self._checks[name] = asyncio.create_task(run(), name=f"heartbeat-{name}")
+        return under_way
+
+    def write_now(self) -> None:
+        """The beat written; a failure (a full disk, DATA_DIR read-only) logged once, not at each beat."""
+        try:
+            self.pulse.write()
+        except Exception as exc:
+            said = str(exc)
+            if said != self._write_failure:
+                log.warning("could not write the heartbeat %s: %s", self.pulse.path, said)
+            self._write_failure = said
+        else:
+            self._write_failure = None
+
+    async def write(self) -> None:
+        """`write_now` on the heartbeat's thread: a slow disk holds no update up."""
+        await asyncio.get_running_loop().run_in_executor(self._writer, self.write_now)
+
+    def stop(self) -> None:
+        for task in self._checks.values():
+            task.cancel()
+        self._writer.shutdown(wait=False)
+
+
+async def beat(context: Context) -> None:
+    """The JobQueue's job, every HEARTBEAT_SECONDS: the library checked (in webhook mode, where
+    no poll shows it, Telegram too), and the beat written with what the checks said so far."""
+    service = context.service
+    heartbeat = service.heartbeat
+    if heartbeat is None:
+        return
+    token = service.settings.telegram_bot_token.get_secret_value() if service.settings.telegram_bot_token else ""
+    try:
+        pulse = heartbeat.pulse
+        checks = [
+            heartbeat.start_check(
+                "library", check(pulse.library, lambda: asyncio.to_thread(service.library.counts), token)
+            )
+        ]
+        if pulse.mode == "webhook":
+            checks.append(heartbeat.start_check("telegram", check(pulse.telegram, context.bot.get_webhook_info, token)))
+        # Their answers in this beat when they come at once (they do, but for a library or a
+        # network that hangs, which the next beats will tell).
+        await asyncio.wait(checks, timeout=min(pulse.every_seconds / 2, CHECK_WAIT_SECONDS))
+        await heartbeat.write()
+    except Exception:  # never the bot's error: its admins are not told, the log says it
+        log.warning("heartbeat failed", exc_info=True)

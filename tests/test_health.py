@@ -1,0 +1,215 @@
+"""`python -m bot health`: what an orchestrator (Docker's HEALTHCHECK) asks of a running bot,
+which listens on no port in long polling. It reads the heartbeat `serve` writes under DATA_DIR
+and answers 0 (it works) or 1 (it does not, and why, in French)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.heartbeat import Pulse, Vital, heartbeat_file, judge
+from bot.telegram.heartbeat import POLL_WAIT_SECONDS, check
+from index.library import Library
+from tests.conftest import HashingEmbedder
+from tests.fake_telegram import FakeTelegram
+from tests.test_replicas import free_port
+from tests.test_telegram_bot import TOKEN, bot_environment, running_bot
+
+PARIS = ZoneInfo("Europe/Paris")
+HERE = "citebot-host"
+NOW = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC, 09:00:00 in Paris
+EVERY = 30.0
+
+
+def beat_of(**changes) -> dict:
+    """A beat as a long-polling bot serving for an hour writes it, every `EVERY` seconds, 5 s ago."""
+    beat = {
+        "state": "serving",
+        "mode": "polling",
+        "written_at": NOW - 5,
+        "every_seconds": EVERY,
+        "telegram_wait_seconds": POLL_WAIT_SECONDS,
+        "started_at": NOW - 3600,
+        "pid": 4321,
+        "host": HERE,
+        "telegram": {"answered_at": NOW - 2, "error": None},
+        "library": {"answered_at": NOW - 5, "error": None},
+    }
+    return beat | changes
+
+
+def verdict(beat: dict, alive: bool = True):
+    return judge(beat, NOW, PARIS, host=HERE, alive=lambda pid: alive)
+
+
+def test_a_bot_whose_beat_is_fresh_and_whose_telegram_and_library_answered_is_healthy():
+    said = verdict(beat_of())
+    assert said.healthy
+    assert said.said == (
+        "le bot fonctionne (long polling, processus 4321) : dernier signe de vie il y a 5 s, "
+        "Telegram a répondu il y a 2 s, bibliothèque lue il y a 5 s"
+    )
+
+
+def test_a_bot_that_missed_three_beats_is_stuck_though_its_process_runs():
+    said = verdict(beat_of(written_at=NOW - 180))
+    assert not said.healthy
+    assert said.said.startswith("aucun signe de vie depuis 3 min (08:57:00), attendu toutes les 30 s")
+
+
+def test_telegram_failing_for_longer_than_three_beats_and_a_long_poll_is_said_with_its_error():
+    failing = beat_of(telegram={"answered_at": NOW - 125, "error": "HTTP 502 : Bad Gateway"})
+    said = verdict(failing)
+    assert not said.healthy
+    assert said.said == "Telegram injoignable depuis 2 min (08:57:55) : HTTP 502 : Bad Gateway"
+    # A long poll waits 10 s for messages: so long without an answer is no outage.
+    assert verdict(beat_of(telegram={"answered_at": NOW - 3 * EVERY - POLL_WAIT_SECONDS, "error": None})).healthy
+
+
+def test_a_library_that_no_longer_reads_is_said_unreadable_with_its_error():
+    unreadable = beat_of(library={"answered_at": NOW - 600, "error": "database disk image is malformed"})
+    said = verdict(unreadable)
+    assert not said.healthy
+    assert said.said == "bibliothèque illisible depuis 10 min (08:50:00) : database disk image is malformed"
+    hanging = verdict(beat_of(library={"answered_at": NOW - 600, "error": None}))
+    assert hanging.said == "la bibliothèque ne répond plus depuis 10 min (08:50:00) (une lecture attend)"
+
+
+def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_healthy():
+    starting = verdict(beat_of(state="starting", started_at=NOW - 40, written_at=NOW - 40))
+    assert not starting.healthy and starting.said.startswith("le bot démarre depuis 40 s")
+    stopped = verdict(beat_of(state="stopped", written_at=NOW - 7200))
+    assert not stopped.healthy and stopped.said == "le bot est arrêté depuis 2 h 00 (07:00:00)"
+    gone = verdict(beat_of(), alive=False)
+    assert not gone.healthy and gone.said.startswith("le bot ne tourne plus : son processus 4321 a disparu")
+    # On another machine (another container sharing the volume) its process cannot be looked for.
+    assert verdict(beat_of(host="elsewhere"), alive=False).healthy
+
+
+def test_the_beat_is_written_whole_with_what_the_bot_knows_of_itself(tmp_path):
+    pulse = Pulse(heartbeat_file(tmp_path / "data", TOKEN), "polling", EVERY, POLL_WAIT_SECONDS)
+    pulse.write()
+    assert pulse.path == tmp_path / "data" / "heartbeat-123456.json"
+    assert [p.name for p in pulse.path.parent.iterdir()] == ["heartbeat-123456.json"]  # no temporary left
+    pulse.serving(time.time())
+    pulse.telegram.failed("HTTP 502 : Bad Gateway")
+    pulse.write()
+    beat = json.loads(pulse.path.read_text())
+    assert beat["state"] == "serving" and beat["telegram"]["error"] == "HTTP 502 : Bad Gateway"
+    assert judge(beat, time.time(), PARIS, host=pulse.host).healthy  # answered a moment ago
+
+
+def test_a_library_check_that_fails_keeps_the_error_and_never_raises(tmp_path):
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=60)
+    library.close()  # as unreadable as a library gets: every read refused
+    vital = Vital(answered_at=0.0)
+    asyncio.run(check(vital, lambda: asyncio.to_thread(library.counts), TOKEN)())
+    assert vital.answered_at == 0.0 and "closed" in vital.error
+
+
+def test_health_without_any_beat_says_the_bot_never_ran_here(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as telegram:
+        returncode, said = health(bot_environment(telegram, tmp_path, model_cache), tmp_path)
+    assert returncode == 1
+    assert said.startswith("aucun signe de vie : pas de battement dans") and "heartbeat-123456.json" in said
+
+
+# --- the real bot ---------------------------------------------------------------------------
+def health(env: dict, data) -> tuple[int, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "health"], env=env, cwd=data, capture_output=True, text=True, timeout=60
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def health_until(env: dict, data, judged: Callable[[int, str], bool], within: float) -> tuple[int, str, float]:
+    """`python -m bot health` asked again until `judged(code, said)`, bounded by `within`
+    seconds; what it said then, and after how long."""
+    started = time.monotonic()
+    while True:
+        returncode, said = health(env, data)
+        if judged(returncode, said):
+            return returncode, said, time.monotonic() - started
+        assert time.monotonic() - started < within, f"health still said, after {within} s: {said}"
+        time.sleep(0.5)
+
+
+def healthy(returncode: int, said: str) -> bool:
+    return returncode == 0 and said.startswith("le bot fonctionne (long polling")
+
+
+BEATING = {"HEARTBEAT_SECONDS": "1"}  # a beat a second: stale after 3 s
+
+
+@pytest.mark.slow
+def test_a_serving_bot_is_healthy_a_frozen_one_is_not_and_a_killed_one_is_said_gone(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as telegram:
+        env = bot_environment(telegram, tmp_path, model_cache, **BEATING)
+        with running_bot(telegram, tmp_path, model_cache, **BEATING) as (process, _):
+            health_until(env, tmp_path, healthy, within=30)
+            process.send_signal(signal.SIGSTOP)  # its event loop blocked, as by a call that never returns
+            try:
+                returncode, said, took = health_until(
+                    env, tmp_path, lambda code, said: "aucun signe de vie" in said, within=30
+                )
+                assert returncode == 1 and f"processus {process.pid}" in said and took < 10
+            finally:
+                process.send_signal(signal.SIGCONT)
+            health_until(env, tmp_path, healthy, within=30)  # going again
+            process.kill()
+            process.wait(timeout=30)
+            returncode, said = health(env, tmp_path)
+            assert returncode == 1
+            assert said.startswith(f"le bot ne tourne plus : son processus {process.pid} a disparu")
+
+
+@pytest.mark.slow
+def test_telegram_failing_the_polls_makes_the_bot_unhealthy_until_it_answers_again(tmp_path, model_cache):
+    with FakeTelegram(TOKEN) as telegram:
+        env = bot_environment(telegram, tmp_path, model_cache, **BEATING)
+        with running_bot(telegram, tmp_path, model_cache, **BEATING) as (process, _):
+            health_until(env, tmp_path, healthy, within=30)
+            telegram.failures["getUpdates"] = 10**6  # every poll from now on: 502 Bad Gateway
+            returncode, said, took = health_until(
+                env, tmp_path, lambda code, said: "Telegram injoignable" in said, within=60
+            )
+            assert returncode == 1 and said.endswith(": HTTP 502 : Bad Gateway\n")
+            assert took < 3 * 1 + POLL_WAIT_SECONDS + 10
+            telegram.failures["getUpdates"] = 0
+            # python-telegram-bot waits up to 30 s between polls after failures
+            health_until(env, tmp_path, healthy, within=60)
+            process.terminate()
+            process.wait(timeout=30)
+            returncode, said = health(env, tmp_path)
+            assert returncode == 1 and said.startswith("le bot est arrêté depuis")
+
+
+@pytest.mark.slow
+def test_a_webhook_bot_asks_telegram_at_each_beat_and_is_unhealthy_while_it_gets_no_answer(tmp_path, model_cache):
+    """Behind a webhook no poll shows that Telegram answers: the bot asks it (`getWebhookInfo`)."""
+    webhook = {
+        **BEATING,
+        "WEBHOOK_URL": "https://bot.example/telegram",
+        "WEBHOOK_SECRET_TOKEN": "s3cret",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(free_port()),
+    }
+    with FakeTelegram(TOKEN) as telegram:
+        env = bot_environment(telegram, tmp_path, model_cache, **webhook)
+        with running_bot(telegram, tmp_path, model_cache, "--webhook", **webhook):
+            health_until(env, tmp_path, lambda code, said: code == 0 and "(webhook" in said, within=30)
+            telegram.failures["getWebhookInfo"] = 10**6
+            returncode, said, _ = health_until(
+                env, tmp_path, lambda code, said: "Telegram injoignable" in said, within=30
+            )
+            assert returncode == 1 and said.endswith(": Bad Gateway\n")
+            telegram.failures["getWebhookInfo"] = 0
+            health_until(env, tmp_path, lambda code, said: code == 0, within=30)
