@@ -71,16 +71,28 @@ _MONTH_NAMES = tuple(_MONTHS.split("|"))
 # A date: a year, a day of a month ("le 6 septembre", "1er mars": how news dates what it
 # reports, where encyclopaedias give the year), or a century ("au XVIIe siècle"); a month
 # alone ("fin juin") is a date too, found apart (`_month_spans`).
-_DATED = re.compile(
+_DAY_OR_YEAR = (
     r"[0-9](?<!\w[0-9])(?:(?<=1)[0-9]{3}\b|(?<=2)0[0-9]{2}\b"  # a year
     rf"|(?:(?<=1)er|(?<=3)[01]|(?<=[12])[0-9])?[ \u00a0](?:{_MONTHS})\b)"  # a day of a month
-    r"|[ivx](?<!\w[ivx])[ivx]*e siècle\b"  # a century
 )
-_INNER_NAME = re.compile(r"\s(?<=[^.!?\s]\s)\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+")
+_DATED = re.compile(rf"{_DAY_OR_YEAR}|[ivx](?<!\w[ivx])[ivx]*e siècle\b")  # ... or a century
+# The same without its century, read where no century is written (none of `_CENTURIES`): an
+# "i", a "v" or an "x" (a good share of French text) is where the engine has to try one, which
+# tripled its cost.
+_DAY_OR_YEAR_DATED = re.compile(_DAY_OR_YEAR)
+_CENTURIES = tuple(f"{numeral}e siècle" for numeral in "ivx")
+# A name inside the sentence: a capitalised word after spaces that follow a character ending
+# no sentence. Each pattern starts at the capital (rarer than spaces, which the engine would
+# stop at, twice as slow) and checks the space before it with a look-behind; a look-behind
+# having a fixed width, a capital after several spaces is marked (group `_SPACED`) for
+# `_after_text` to check what precedes them.
+_SPACED = "spaced"
+_CAPITAL_AFTER_SPACE = rf"[A-ZÀ-ÖØ-Þ](?:(?<=[^.!?\s]\s.)|(?<=\s\s.)(?P<{_SPACED}>))"
+_INNER_NAME = re.compile(rf"{_CAPITAL_AFTER_SPACE}[a-zà-öø-ÿ]+")
 # A person's name inside the sentence: two capitalised words in a row ("Jens Stoltenberg",
 # "Jean-Pierre Denis", "Charles de Gaulle"), where an organisation or a place is mostly one.
 _PERSON = re.compile(
-    r"\s(?<=[^.!?\s]\s)\s*[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
+    rf"{_CAPITAL_AFTER_SPACE}[a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+(?:(?:de|du|d')\s*)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+"
 )
 # What a sentence may hold that a typed question asks for, by the name its features carry
 # (`sentence_properties` finds each).
@@ -358,7 +370,7 @@ def sentence_properties(sentences: Sequence[str], known: frozenset[str], measure
     months = list(_month_spans(lowered))
     # Each property's pattern, with the text it reads, and the spans found otherwise.
     found: dict[str, tuple[tuple[re.Pattern[str], str] | None, list[tuple[int, int]]]] = {
-        "date": ((_DATED, lowered), months),
+        "date": ((_DATED if any(c in lowered for c in _CENTURIES) else _DAY_OR_YEAR_DATED, lowered), months),
         "number": ((_QUANTITY, joined), []) if measure is None else (None, quantity_spans(joined, measure)),
         "month": (None, months),
         "name": ((_INNER_NAME, joined), []),
@@ -383,7 +395,7 @@ def _mark_matches(
     search goes on from the next sentence: a sentence of an encyclopaedia or a news page may
     name a dozen people and places, and each would otherwise be read."""
     at = 0
-    while (match := pattern.search(text, at)) is not None:
+    while (match := _search(pattern, text, at)) is not None:
         start, end = match.span()
         row = bisect_right(starts, start) - 1
         if not known.issuperset(_WORD.findall(joined[start:end].casefold())):
@@ -393,6 +405,25 @@ def _mark_matches(
             at = starts[row + 1]
         else:
             at = max(end, start + 1)
+
+
+def _search(pattern: re.Pattern[str], text: str, at: int) -> re.Match[str] | None:
+    """The first match of a property's `pattern` in `text` from `at`: for a name's, one whose
+    capital follows spaces that follow text ending no sentence (`_CAPITAL_AFTER_SPACE`)."""
+    while (match := pattern.search(text, at)) is not None:
+        if match.lastgroup != _SPACED or _after_text(text, match.start()):
+            return match
+        at = match.start() + 1
+    return None
+
+
+def _after_text(text: str, capital: int) -> bool:
+    """Whether the spaces before `text[capital]` follow a character, and one that ends no
+    sentence (what `_CAPITAL_AFTER_SPACE` checks itself after a single space)."""
+    before = capital - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    return before >= 0 and text[before] not in ".!?"
 
 
 def _month_spans(lowered: str) -> Iterator[tuple[int, int]]:
