@@ -118,3 +118,12 @@ def stored_sentence_terms(stored: str, sentences: int) -> list[set[str]] | None:
     if len(lines) != sentences + 1:
         return None
     return [set(line.split()) for line in lines[1:]]
+
+
+def in_question_order(query_terms: Sequence[str]) -> dict[str, None]:
+    """The question's terms, each once, in the order it says them: the order its term weights
+    are summed in (evidence's coverage, the weight missing) and its two rarest are told apart
+    when tied. A set's order changes with each process's string hashing (PYTHONHASHSEED), and
+    with it the sums' last bits: a relevance on its threshold could then answer otherwise
+    after a restart."""
+    return dict.fromkeys(query_terms)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from index.analysis import ANALYZER_VERSION, STOPWORDS, terms
+from index.analysis import ANALYZER_VERSION, STOPWORDS, in_question_order, terms
 from index.manifest import write_atomic
 
 log = logging.getLogger(__name__)
@@ -95,9 +95,9 @@ def term_weights(
     background: Mapping[str, float],
 ) -> dict[str, float]:
     """The weight (inverse frequency) of each question term, from the library's passages and
-    the background's pseudo-passages together."""
+    the background's pseudo-passages together; in the terms' order (`in_question_order`)."""
     weights = {}
-    for term in set(query_terms):
+    for term in in_question_order(query_terms):
         word_frequency = background.get(term, UNSEEN_FREQUENCY)
         in_background = 1.0 - math.exp(-PASSAGE_WORDS * word_frequency)
         share = (library_frequencies.get(term, 0) + PSEUDO_PASSAGES * in_background) / (

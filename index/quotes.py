@@ -25,7 +25,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from index.analysis import STOPWORDS, stem, terms
+from index.analysis import STOPWORDS, in_question_order, stem, terms
 from index.measures import asked_measure, quantity_spans
 from index.ranking import LinearModel
 
@@ -573,7 +573,8 @@ def _read_mark(passage: str, at: int, opened: list[int]) -> None:
 
 
 def idf_weights(query_terms: Sequence[str], document_frequency: Mapping[str, int], documents: int) -> dict[str, float]:
+    """Each term's inverse document frequency, in the terms' order (`in_question_order`)."""
     return {
         t: math.log(1.0 + (documents - document_frequency.get(t, 0) + 0.5) / (document_frequency.get(t, 0) + 0.5))
-        for t in set(query_terms)
+        for t in in_question_order(query_terms)
     }

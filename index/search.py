@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.analysis import terms
+from index.analysis import in_question_order, terms
 from index.article_questions import Detail
 from index.background import BackgroundFrequencies, term_weights
 from index.candidates import (
@@ -214,7 +214,7 @@ class Searcher:
                 follows=reading.follows,
                 respelled=reading.respelled,
             )
-        own_weights = {t: weights[t] for t in set(query_terms)} if judged_apart else weights
+        own_weights = {t: weights[t] for t in in_question_order(query_terms)} if judged_apart else weights
         # What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre
         # la ligne ?" asks a number, not a date).
         wants = asked_for(reading.own)

@@ -1,6 +1,9 @@
 """Hybrid ranking and the relevance decision, on a fast stand-in embedder."""
 
 import math
+import os
+import subprocess
+import sys
 
 import numpy as np
 from hypothesis import given
@@ -8,6 +11,7 @@ from hypothesis import strategies as st
 
 from index.documents import parse_text
 from index.evaluation import EvalQuestion, near_miss_declined
+from index.library import Library
 from index.ranking import (
     Evidence,
     LexicalQuery,
@@ -17,6 +21,7 @@ from index.ranking import (
     reciprocal_rank_fusion,
 )
 from index.search import evidence_without
+from tests.conftest import ROOT, HashingEmbedder
 
 
 def test_fusion_rewards_agreement_between_the_two_rankings():
@@ -62,6 +67,47 @@ def test_the_evidence_weighs_what_the_best_passage_lacks_of_the_question(fast_li
     assert held.evidence.missing == 0.0
     assert lacking.evidence.missing > 0.0
     assert lacking.evidence.coverage < 1.0
+
+
+# Run by a fresh process: each question's evidence, every number of it to its last bit.
+_EVIDENCE_AFTER_A_RESTART = """
+import sys
+from pathlib import Path
+from index.library import Library
+from tests.conftest import HashingEmbedder
+with Library(Path(sys.argv[1]), HashingEmbedder(), max_words=60) as library:
+    for question in sys.argv[2:]:
+        evidence = library.ask(question).evidence
+        print([getattr(evidence, name).hex() for name in evidence.FIELDS])
+"""
+
+
+def test_a_question_asked_again_after_a_restart_is_weighed_the_same_to_the_last_bit(tmp_path, sample_text):
+    """A relevance on its threshold must not answer otherwise after the bot restarts: the
+    question's term weights are summed in the same order whatever the string hashing each
+    process draws (PYTHONHASHSEED), not in a set's order."""
+    path = tmp_path / "index"
+    with Library(path, HashingEmbedder(), max_words=60) as library:
+        library.ingest([parse_text(sample_text, name="otan.txt")])
+    questions = [
+        "Que demande Jens Stoltenberg aux membres de l'OTAN réunis à Bruxelles pour l'Ukraine ?",
+        "Quelle ville le groupe Wagner attaque-t-il dans le Donbass depuis l'été dernier ?",
+        "Pourquoi les livraisons d'armes à l'Ukraine doivent-elles accélérer selon le secrétaire général ?",
+    ]
+    runs = {
+        seed: subprocess.run(
+            [sys.executable, "-c", _EVIDENCE_AFTER_A_RESTART, str(path), *questions],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs["1"].splitlines()) == len(questions)
+    assert runs["2"] == runs["1"] and runs["3"] == runs["1"]
 
 
 def test_a_near_miss_is_judged_on_what_remains_without_the_passages_that_answer(fast_library):
