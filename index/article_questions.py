@@ -208,6 +208,22 @@ def asks_for_detail(question: str, *, pronoun_means_article: bool = False) -> De
     return None
 
 
+def subject_asked_about(question: str) -> str | None:
+    """The subject of the article `question` asks what it is about, when it names one ("De
+    quoi parle l'article sur Montréal ?", "Résume l'article sur le castor"): the article that
+    subject finds is meant, as for its details (`asks_for_detail`). None for any other question,
+    and for "Que dit l'article sur Poutine ?", which asks what it says of him."""
+    text, unaccented = _plain(question)
+    about = _SUBJECT.search(unaccented)
+    if about is None or _SAYS.match(unaccented) or not asks_what_it_is_about(text[: about.start()]):
+        return None
+    return text[about.start("subject") : about.end("subject")]
+
+
+# "Que dit l'article sur …", "Que raconte …": what it says of that subject, which is searched.
+_SAYS = re.compile(r"^\s*que\s+(?:dit|disent|raconte|racontent|contient|contiennent)\b", re.I)
+
+
 # What may stand for the article written ("Qui l'a écrit ?", "Quand est-il paru ?") when the
 # conversation names no other written work (`names_a_work`).
 _IT = _words("l' le il")

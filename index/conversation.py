@@ -38,6 +38,7 @@ from index.article_questions import (
     asks_what_it_is_about,
     asks_whats_new,
     names_a_work,
+    subject_asked_about,
 )
 from index.spelling import respell
 
@@ -154,8 +155,9 @@ class Reading:
     topic: Topic | None = None
     about: bool = False  # it asks what the articles are about (`asks_what_it_is_about`)
     detail: Detail | None = None  # the article's detail it asks for (`asks_for_detail`)
-    # The detail is of the article its subject finds ("Qui a écrit l'article sur le castor ?"):
-    # `search` is that subject, searched like a question.
+    # The detail, or what it is about, is of the article its subject finds ("Qui a écrit
+    # l'article sur le castor ?", "De quoi parle l'article sur Montréal ?"): `search` is that
+    # subject, searched like a question.
     by_subject: bool = False
     latest: bool = False  # it asks what is new (`asks_whats_new`): the latest articles
     read_on: bool = False  # it asks what the article says next (`asks_to_read_on`): `topic.read_to` on
@@ -174,7 +176,7 @@ class Reading:
         """Whether it asks about articles it does not search for: what the latest are about,
         what the articles meant are about, what the article read says next, or one of their
         details, naming no subject (the conversation's articles, or a small library's)."""
-        return self.latest or self.about or self.read_on or (self.detail is not None and not self.by_subject)
+        return self.latest or self.read_on or ((self.about or self.detail is not None) and not self.by_subject)
 
     @property
     def standing_alone(self) -> Reading | None:
@@ -218,6 +220,9 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     asked = asks_for_detail(question, pronoun_means_article=of_article)
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail, by_subject=True)
+    subject = subject_asked_about(question)
+    if subject is not None:  # "De quoi parle l'article sur Montréal ?": the opening of the one it finds
+        return Reading(question, subject, about=True, by_subject=True)
     if asked is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
         articles = topic.articles if topic is not None else ()
         detail = asked.detail if asked is not None else None

@@ -258,6 +258,10 @@ class Searcher:
             for rank, c in enumerate(shown, start=1)
         ]
         clock.lap("quotes")
+        if relevant and reading.about:  # "De quoi parle l'article sur Montréal ?": the opening of the one found
+            opening = self._openings(store, replace(reading, articles=(results[0].article.id,)), top_k)
+            if opening is not None:
+                return opening
         topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
         says_more = False

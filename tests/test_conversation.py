@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.console import Conversation
-from index.article_questions import asks_what_it_is_about
+from index.article_questions import asks_what_it_is_about, subject_asked_about
 from index.conversation import Reading, Topic, read, refers_back
 
 REFERS_BACK = [
@@ -170,6 +170,35 @@ def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_a
 )
 def test_a_question_that_names_its_subject_is_not_one_on_what_the_article_is_about(question):
     assert not asks_what_it_is_about(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("De quoi parle l'article sur Montréal ?", "Montréal"),
+        ("De quoi parle l'article sur les castors ?", "les castors"),
+        ("Résume l'article à propos de la réforme des retraites", "la réforme des retraites"),
+        ("C'est quoi l'article sur le HCERES ?", "le HCERES"),
+    ],
+)
+def test_what_the_article_on_a_subject_is_about_searches_the_subject_for_its_article(question, subject):
+    assert subject_asked_about(question) == subject
+    # It stands alone: the article its subject finds, whatever the conversation was about.
+    conversation = Topic("Qui dirige l'OTAN ?", (1,))
+    assert read(question, conversation) == Reading(question, subject, about=True, by_subject=True)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Que dit l'article sur Poutine ?",  # what it says of him: searched
+        "Que raconte l'article sur la grève ?",
+        "De quoi parle le président sur France Inter ?",
+        "De quoi parle l'article ?",  # no subject: the conversation's article, or a small library's
+    ],
+)
+def test_a_question_on_what_is_said_of_a_subject_is_not_one_on_the_article_it_finds(question):
+    assert subject_asked_about(question) is None
 
 
 def test_each_asker_s_topic_is_kept_per_chat_for_every_replica_and_forgotten_after_a_while(two_bot_processes):

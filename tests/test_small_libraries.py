@@ -245,7 +245,10 @@ def test_asked_about_the_article_or_its_details_a_small_library_answers_for_each
     dated = library.ask("De quand date cet article ?", topic=first.topic)
     assert dated.detail == "date" and [r.article.id for r in dated.results] == [first.results[0].article.id]
     # "Qui l'a écrit ?" after it: the pronoun stands for the article, as "ça" would.
+    # Its subject says which article: its opening, not the passages the subject's words find.
     castor = library.ask("De quoi parle l'article sur le castor ?")
+    assert castor.found and [r.quote_start for r in castor.results] == [0]
+    assert castor.results[0].quote.startswith("Absent depuis plus d'un siècle, le castor d'Europe a recolonisé")
     written_by = library.ask("Qui l'a écrit ?", topic=castor.topic)
     assert written_by.detail == "author" and {r.article.author for r in written_by.results} == {"Claire Vidal"}
     # Without one, in a library too large for the question to say which: the latest articles,
