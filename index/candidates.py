@@ -13,7 +13,7 @@ from dataclasses import astuple, dataclass, replace
 import numpy as np
 
 from index.analysis import fold_accents, terms
-from index.measures import asking_words, holds_quantity, without_asking_words
+from index.measures import asking_words, holds_quantity, priced_item, without_asking_words
 from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, describes, passages_features, quote_span
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
@@ -201,17 +201,31 @@ def measured_first(
     neither does not say what something weighs or costs ("Quel est le salaire de la préfète ?"
     of an article that never says). A follow-up (`follows`) must also find what it measures in
     the passage, title or heading, when it names it: the topic's words found its article, not
-    the follow-up's ("Et le prix du ticket ?" of an article giving the cost of the works alone)."""
+    the follow-up's ("Et le prix du ticket ?" of an article giving the cost of the works alone).
+    Any question naming the thing priced (`measures.priced_item`: "Combien coûte un ticket de
+    tram à Brest ?") must find it there too, or the amount said beside another of its words."""
     if not candidates:
         return [], False
-    measured = set(terms(without_asking_words(question))) if follows else set()
+    said = set(terms(without_asking_words(question)))
+    measured = said if follows else set()
     asking = set(terms(asking_words(question)))
+    priced = set(terms(priced_item(question) or ""))
     first = candidates[0]
 
-    def states(candidate: Candidate) -> bool:
-        return _names(candidate, measured) and holds_quantity(candidate.row.text, measure)
+    def prices(candidate: Candidate) -> bool:
+        """Whether the passage names the thing whose price is asked, or states an amount in a
+        sentence holding another word of the question ("BookScan facture au minimum 75 000
+        USD par année" for "le prix de l'abonnement annuel à BookScan"): "Le chantier a coûté
+        215 millions d'euros" is no ticket's price, though its article is on the tram asked of."""
+        if _names(candidate, priced):
+            return True
+        text, others = candidate.row.text, said - priced
+        return any(holds_quantity(text[a:b], measure) and others & set(terms(text[a:b])) for a, b in candidate.spans)
 
-    names_it = bool(asking) and _names(first, asking) and _names(first, measured)
+    def states(candidate: Candidate) -> bool:
+        return _names(candidate, measured) and holds_quantity(candidate.row.text, measure) and prices(candidate)
+
+    names_it = bool(asking) and _names(first, asking) and _names(first, measured) and _names(first, priced)
     if names_it and not states(first):
         return list(candidates), True
     stating, others = [], []

@@ -162,6 +162,24 @@ _CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS))
 _INTERROGATIVES = re.compile(r"\b(?:combien|quel|quelle|quels|quelles)\b")
 
 
+# "Combien coûte un ticket de tram ?", "Quel est le prix du billet ?": the thing priced, just
+# after the verb or noun of cost ("Combien a coûté le chantier ?": the works').
+_PRICED = re.compile(
+    r"\b(?:co[uû]t(?:e|ent|ait|aient|era|eront|é|ée|és|ées)?|prix|tarif)\s+"
+    r"(?:de la |de l'|d'un |d'une |du |des |de |d'|le |la |les |l'|un |une )([\w-]+)"
+)
+
+
+def priced_item(question: str) -> str | None:
+    """The thing whose price `question` asks ("Combien coûte un ticket de tram à Brest ?":
+    "ticket"), or None: the cost of something else ("Le chantier a coûté 215 millions
+    d'euros") does not answer it."""
+    if asked_measure(question) != "money":
+        return None
+    match = _PRICED.search(question.lower().replace("’", "'"))
+    return match.group(1) if match else None
+
+
 def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:
     """Where `text` states a quantity of `kind` ("trente kilos", "5,1 km", "215 millions
     d'euros"): offsets of each, number and unit."""

@@ -4,7 +4,7 @@ that kind: "trente kilos" answers "Combien pèse le castor ?", "quatorze famille
 import numpy as np
 import pytest
 
-from index.measures import asked_measure, holds_quantity, quantity_spans, without_asking_words
+from index.measures import asked_measure, holds_quantity, priced_item, quantity_spans, without_asking_words
 from index.quotes import FEATURES, asked_for, sentence_features
 
 
@@ -88,6 +88,25 @@ def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):
 def test_what_is_measured_is_what_the_question_says_beside_the_words_asking_it():
     assert without_asking_words("Combien pèse un castor adulte ?").split() == ["un", "castor", "adulte", "?"]
     assert without_asking_words("Et le prix du ticket ?").split() == ["et", "le", "ticket", "?"]
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("Combien coûte un ticket de tram à Brest ?", "ticket"),
+        ("Quel est le prix du billet ?", "billet"),
+        ("Et le prix d'une place ?", "place"),
+        ("Combien a coûté le chantier du tram ?", "chantier"),
+        ("Quel est le tarif de l'abonnement ?", "abonnement"),
+        # No thing priced named beside the cost: the question's other words say what is asked.
+        ("Combien la commune a-t-elle payé pour le rorqual ?", None),
+        ("Quel est le salaire du préfet ?", None),
+        ("Combien a-t-elle coûté ?", None),
+        ("Quel prix a-t-il reçu ?", None),  # an award
+    ],
+)
+def test_the_thing_whose_price_is_asked_is_the_word_after_the_cost(question, item):
+    assert priced_item(question) == item
 
 
 def test_for_a_weight_the_number_a_sentence_holds_is_a_weight():

@@ -181,6 +181,10 @@ def test_a_question_asking_for_a_weight_a_length_or_a_price_quotes_a_quantity_of
     opening = library.ask("Quand ouvre la ligne B du tram de Brest ?")
     assert not library.ask("Et le prix du ticket ?", topic=opening.topic).found
     assert not library.ask("Quel est le salaire de la préfète d'Occitanie ?").found
+    # Asked alone too: the article on the tram gives the cost of its works, not a ticket's.
+    assert not library.ask("Combien coûte un ticket de tram à Brest ?").found
+    works = library.ask("Combien a coûté le chantier du tram de Brest ?")
+    assert works.found and "215 millions d'euros" in works.results[0].quote
     cost = library.ask("Combien a-t-elle coûté ?", topic=opening.topic)
     assert cost.found and "215 millions d'euros" in cost.results[0].quote
     library.close()
