@@ -92,6 +92,10 @@ _IMPERSONAL_INVERTED = re.compile(
     re.I,
 )
 _OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)
+# "Qu'est-ce qui l'inquiète ?", "Qui la remplace ?", "Qui lui succède ?": the one asked about
+# does it to someone named before, the pronoun before a verb in lower case ("Qui la France
+# affronte-t-elle ?" names its subject: an inverted verb after it is checked as usual).
+_ASKED_DOES_TO_IT = re.compile(r"^\s*(?i:qui|qu'est-ce qui|qu'est ce qui)\s+(?i:l'|(?:le|la|les|lui|leur)\s+)[a-zà-ÿ]")
 # What opens a question before its verb: a preposition, then an interrogative word or phrase.
 _INTERROGATIVE = re.compile(
     r"^\s*(?:(?:à|a|de|d'|en|dans|pour|par|depuis|jusqu'à|avec|sur|contre|vers|chez|selon|sous|entre|pendant"
@@ -268,6 +272,8 @@ def refers_back(question: str) -> bool:
         rest = text[opening.end() :].lstrip(" ,")
         return is_elliptical(rest) or asks_at_its_end(rest) or refers_back(rest)
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text):
+        return True
+    if _ASKED_DOES_TO_IT.match(text) and not _INVERTED.search(text):
         return True
     if any(m.group(1).casefold() not in _TIME_WORDS for m in _DEMONSTRATIVE_NOUN.finditer(text)):
         return True

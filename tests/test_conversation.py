@@ -18,6 +18,9 @@ REFERS_BACK = [
     "Est-elle toujours en poste ?",
     "Elle a quel âge ?",
     "Qui l'a nommée ?",
+    "Qu'est-ce qui l'inquiète ?",  # the one asked about does it to someone named before
+    "Qui la remplace ?",
+    "Qui lui succède ?",
     "Quelle est sa longueur ?",  # a possessive nothing in the question owns
     "À combien s'élève sa dette publique ?",
     "Quel est le titre de son livre ?",  # after "Quel est", the noun before is what is asked, not an owner
@@ -58,6 +61,8 @@ STANDS_ALONE = [
     "Il y a combien de stations ?",
     "Et quelles munitions l'Allemagne produit-elle ?",  # "Et", then a whole question
     "Et qui est le préfet de région ?",
+    "Qui la France affronte-t-elle en finale ?",  # "la" is the article of the subject named
+    "Qui les chercheurs soutiennent-ils ?",
     "Et la réforme des retraites a été adoptée quand ?",  # asks at its end of a subject of its own
     "Et Emmanuel Macron est né où ?",
     "Qui a gagné la finale de la Coupe du monde de football ?",
