@@ -219,13 +219,23 @@ _WHO_SOMEONE_IS = re.compile(
     r"|((?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]*(?:\s+(?:de|du|d['’]|von|van|da|di|le|la)\s*)?)+))\s*[?!.…]*\s*"
 )
 # A sentence saying who someone is: a role after "il est", "elle était (jusqu'ici)", "a été" (not
-# "elle est arrivée", "il est né"), a name in apposition ("Jens Stoltenberg, le secrétaire
-# général"), or an age, a birth, a degree ("Âgée de 54 ans", "diplômée de").
+# "elle est arrivée", "il est né"), or after a name ("Park Minwoo est un architecte"), a name in
+# apposition ("Jens Stoltenberg, le secrétaire général"; "Park Minwoo, chercheur à l'Inserm",
+# "Christine Lagarde, directrice générale du FMI": a role and where, without an article; not
+# "Emmanuel Macron, lors de sa visite"), or an age, a birth, a degree ("Âgée de 54 ans",
+# "diplômée de").
+_NOT_A_ROLE = (
+    r"(?:lors|suite|près|loin|grâce|face|afin|avant|après|selon|pendant|depuis|ensuite|puis|hors|au|en|seul|seule"
+    r"|seuls|seules|hier|demain|aujourd|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+    r"|a|ont|avait|avaient|est|sont|était|étaient|qui|que|dont|et|ou|mais|il|elle|ils|elles|on|ce|cette|ces)\b"
+)
 _DESCRIPTION = re.compile(
     r"(?i:\b(?:il|elle|ils|elles|qui)\s+(?:est|était|fut|sont|étaient|a été|avait été|sera|devient|reste|restait)\s+"
     r"(?:(?:jusqu['’]ici|jusqu['’]alors|alors|aussi|déjà|désormais|actuellement|également|toujours|encore)\s+)*"
     r"(?:l['’]|le |la |les |un |une |(?!(?:mort|morte|morts|mortes)\b)[a-zà-ÿ][\w-]*(?<!é)(?<!ée)(?<!és)(?<!ées)\b))"
     r"|[A-ZÀ-ÖØ-Þ][\w-]+,\s+(?:l['’]|le |la |un |une |(?i:ancien |ancienne |ex-|futur |future ))"
+    rf"|[A-ZÀ-ÖØ-Þ][\w-]+,\s+(?!{_NOT_A_ROLE})[a-zà-ÿ][\w-]*(?:\s+[a-zà-ÿ][\w-]*)?\s+(?:de|d['’]|du|des|à|au|aux|en|chez)\b"
+    r"|[A-ZÀ-ÖØ-Þ][\w-]+\s+(?:est|était|fut|a été)\s+(?:l['’]|le |la |un |une )"
     r"|(?i:\b(?:âgée?s?|née?s?|diplômée?s?|originaire)\s+(?:de|d['’]|en|à)\b)"
 )
 

@@ -150,12 +150,20 @@ def test_a_sentence_saying_who_someone_is_gives_a_role_an_apposition_an_age_or_a
         "Il est le secrétaire général de l'Alliance.",
         "Il faut aller vite, insiste Jens Stoltenberg, le secrétaire général de l'OTAN.",
         "Né en 1959 à Oslo, il a dirigé le gouvernement norvégien.",
+        # A role in apposition without an article, or after the name.
+        "« Il faut agir », estime Park Minwoo, chercheur à l'Ifremer de Brest.",
+        "Christine Lagarde, directrice générale du FMI, a jugé « impératif » un apaisement.",
+        "« La priorité, ça reste la formation », glisse Zineb, étudiante en littérature française.",
+        "Park Minwoo est un architecte aisé.",
     ):
         assert describes(sentence), sentence
     for sentence in (
         "Le Conseil des ministres a nommé mercredi Aurélie Morand à la tête de la préfecture.",
         "Elle est arrivée mardi à Toulouse.",
         "Il est mort en 1920.",
+        "Emmanuel Macron, lors de sa visite à Brest, a parlé de la mer.",  # a time, not a role
+        "Wissa, seul face au but, tire au-dessus.",
+        "À Toulouse, jeudi de la semaine dernière, Aurélie Morand a signé l'arrêté.",
     ):
         assert not describes(sentence), sentence
     # Asked about someone named, the description names them.
