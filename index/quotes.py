@@ -256,6 +256,56 @@ def describes(sentence: str, names: Collection[str] = ()) -> bool:
     return not names or any(name in sentence for name in names)
 
 
+# "Qui l'a traduit ?", "Qui a construit le pont ?", "Qui a été élu ?": who did it, the deed a
+# past participle after "a" or "ont".
+_WHO_DID = re.compile(
+    r"^\s*qui\s+(?:l['’]|les\s+|le\s+|la\s+|lui\s+|leur\s+)?(?:a|ont|avait|avaient)\s+(?:été\s+)?"
+    r"([a-zà-ÿ]+(?:é|i|it|u|ert|ort|int|is))\b",
+    re.I,
+)
+# What may stand before a participle that has its doer in the sentence: an auxiliary ("X a
+# traduit"), a subject pronoun or relative ("qui a traduit"), a name ("Hugo écrit").
+_BEFORE_DOER = frozenset(
+    "a ont avait avaient aura auront eu été est sont était étaient fut sera ai as avons avez "
+    "qui il elle ils elles on je j' nous vous".split()
+)
+_TOKENS = re.compile(r"\w+['’]|\w+")
+
+
+def deed_asked(question: str) -> str | None:
+    """The past participle of a question asking who did something ("Qui l'a traduit ?":
+    "traduit"), or None."""
+    match = _WHO_DID.match(question)
+    return match.group(1).lower() if match else None
+
+
+def without_doer(sentence: str, deed: str) -> bool:
+    """Whether `sentence` holds the participle `deed` (agreed or not) only as a description of
+    a thing, saying nobody did it: "son dernier roman traduit en français" does not say who
+    translated it; "traduit par Jean Dupont", "X a traduit", "qui l'a traduit", "Hugo traduit"
+    do. False when the sentence does not hold it: what else it says is judged as usual."""
+    forms = {deed + ending for ending in ("", "e", "s", "es")}
+    tokens = _TOKENS.findall(sentence.replace("’", "'"))
+    words = [w.lower() for w in tokens]
+    held = False
+    for at, word in enumerate(words):
+        if word not in forms:
+            continue
+        held = True
+        before = range(max(at - 2, 0), at)
+        if "par" in words[at + 1 :] or any(words[i] in _BEFORE_DOER or _is_name(tokens[i]) for i in before):
+            return False
+    return held
+
+
+def _is_name(word: str) -> bool:
+    """A capitalised word other than a determiner opening a sentence ("Hugo", not "Les")."""
+    return word[0].isupper() and word.lower() not in _DETERMINERS
+
+
+_DETERMINERS = frozenset("le la les l' un une des du ce cet cette ces son sa ses leur leurs mon ma mes".split())
+
+
 def question_type(question: str) -> str | None:
     for name, pattern in _QUESTION_TYPES:
         if pattern.search(question):

@@ -35,7 +35,7 @@ from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import asked_for, idf_weights, next_quote, quote_span, who_someone_is
+from index.quotes import asked_for, deed_asked, idf_weights, next_quote, quote_span, who_someone_is, without_doer
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 from index.reordering import QuestionTerms
 from index.spelling import corrections, respell, words_read_as
@@ -244,12 +244,18 @@ class Searcher:
                 return answer
         if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
             ordered, required_held = holding_first(ordered, reading.required)
+        doer_said = True
+        if (deed := deed_asked(reading.own)) is not None:  # "Qui l'a traduit ?": not "roman traduit en français"
+            start, end = ordered[0].quote
+            doer_said = not without_doer(ordered[0].row.text[start:end], deed)
         judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
         evidence = evidence_for(ordered, passages, weights, judged)
         relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
         # Nothing the library holds names its subject: no passage answers it (in its topic's
         # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
-        relevant = relevant and required_held and measure_held and (subject_held or bool(reading.articles))
+        relevant = (
+            relevant and required_held and measure_held and doer_said and (subject_held or bool(reading.articles))
+        )
         shown = without_repeated_quotes(ordered, top_k)
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]

@@ -25,6 +25,7 @@ from index.quotes import (
     _search,
     asked_for,
     asked_noun,
+    deed_asked,
     describes,
     next_quote,
     passages_features,
@@ -34,6 +35,7 @@ from index.quotes import (
     sentence_features,
     sentence_properties,
     who_someone_is,
+    without_doer,
 )
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
@@ -169,6 +171,22 @@ def test_a_sentence_saying_who_someone_is_gives_a_role_an_apposition_an_age_or_a
     # Asked about someone named, the description names them.
     assert describes("Jens Stoltenberg, le secrétaire général, est arrivé.", ("Jens", "Stoltenberg"))
     assert not describes("Elle était jusqu'ici préfète de la Gironde.", ("Jens", "Stoltenberg"))
+
+
+def test_a_sentence_holding_the_deed_asked_of_without_its_doer_does_not_say_who_did_it():
+    assert deed_asked("Qui l'a traduit ?") == "traduit"
+    assert deed_asked("Qui a été élu maire ?") == "élu"
+    assert deed_asked("Qui est-elle ?") is None and deed_asked("Qui dirige l'OTAN ?") is None
+    assert without_doer("Son dernier roman traduit en français paraît en mai.", "traduit")
+    assert without_doer("Les lettres traduites en anglais ont été perdues.", "traduit")
+    for sentence in (
+        "Le roman, traduit en 2019 aux éditions Picquier par Jeong Eun-jin, paraît en mai.",
+        "Jeong Eun-jin a traduit le roman.",
+        "Jeong Eun-jin traduit ses romans depuis 2005.",
+        "C'est Jeong Eun-jin qui l'a traduit.",
+        "Le roman paraît en mai.",  # nothing of the deed: judged as usual
+    ):
+        assert not without_doer(sentence, "traduit"), sentence
 
 
 def test_what_the_question_itself_says_is_not_what_it_asks_for():

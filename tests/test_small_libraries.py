@@ -190,6 +190,26 @@ def test_a_question_asking_for_a_weight_a_length_or_a_price_quotes_a_quantity_of
     library.close()
 
 
+NOVEL = (
+    "titre: Un roman coréen primé à Paris\ndate: 2018-06-21\n\n"
+    "Hwang Sok-yong a écrit « Au soleil couchant », son dernier roman traduit en français. "
+    "Le livre suit un architecte de Séoul qui repense à son enfance dans un quartier pauvre. "
+    "L'écrivain vient de recevoir le prix Émile Guimet de la littérature asiatique."
+)
+
+
+def test_asked_who_did_something_a_sentence_saying_only_that_it_was_done_does_not_answer(tmp_path, embedder, settings):
+    library = library_of(tmp_path, embedder, settings, "castors-dordogne.txt", "tramway-brest.txt")
+    library.ingest([parse_bytes(NOVEL.encode(), name=None, source=None, max_bytes=100_000)])
+    written = library.ask("Qui a écrit Au soleil couchant ?")
+    assert written.found and "Hwang Sok-yong a écrit" in written.results[0].quote
+    # "roman traduit en français" says it was translated, not by whom.
+    translated = library.ask("Qui l'a traduit ?", topic=written.topic)
+    assert translated.follows and not translated.found
+    assert not library.ask("Qui a traduit Au soleil couchant ?").found
+    library.close()
+
+
 def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
     names = sorted(p.name for p in DATA.glob("*.txt"))
     library = library_of(tmp_path, embedder, settings, *names)
