@@ -185,6 +185,10 @@ def test_a_question_asking_for_a_weight_a_length_or_a_price_quotes_a_quantity_of
     assert not library.ask("Combien coûte un ticket de tram à Brest ?").found
     works = library.ask("Combien a coûté le chantier du tram de Brest ?")
     assert works.found and "215 millions d'euros" in works.results[0].quote
+    # Nor does an award's name say what a book costs.
+    award = "titre: Un roman primé\ndate: 2018-06-21\n\nSon dernier roman vient de recevoir le prix Émile Guimet."
+    library.ingest([parse_bytes(award.encode(), name=None, source=None, max_bytes=100_000)])
+    assert not library.ask("Quel est le prix du livre ?").found
     cost = library.ask("Combien a-t-elle coûté ?", topic=opening.topic)
     assert cost.found and "215 millions d'euros" in cost.results[0].quote
     library.close()
