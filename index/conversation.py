@@ -234,7 +234,7 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
     required = added_specifics(question, topic.question)
-    subject = asked_subject(question)
+    subject = asked_subject(question) or added_words(question, topic.question)
     elliptical = _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question)
     if elliptical or not _own_terms(question) or not topic.articles:
         # Elliptical ("Et pour l'Union ?", "Quand ?"), with no word of its own to search ("Qui
@@ -299,6 +299,25 @@ def added_specifics(question: str, before: str) -> tuple[str, ...]:
 
 def _numbers(text: str) -> list[str]:
     return [re.sub(r"\D", "", number) for number in _NUMBER.findall(text)]
+
+
+def added_words(question: str, before: str) -> tuple[str, ...]:
+    """The words of an elliptical "Et …" follow-up that say what it asks of instead of its
+    topic's ("Et les vélos ?" after "Combien de trottinettes étaient mal garées ?": "vélos";
+    "Et le pouvoir d'achat ?": "pouvoir", "achat"), beyond the names and numbers it adds
+    (`added_specifics`); none for any other question."""
+    text = question.translate(APOSTROPHES)
+    opening = _OPENING.match(text)
+    if opening is None:
+        return ()
+    rest = text[opening.end() :].lstrip(" ,")
+    if not is_elliptical(rest):
+        return ()
+    said = set(terms(before))
+    words = [
+        w for w in _TOKEN.findall(rest) if w[:1].islower() and w.casefold() not in _INTERROGATIVE_WORDS | _KINDS_ASKED
+    ]
+    return tuple(w for w in words if (own := terms(w)) and not set(own) <= said)
 
 
 def asked_subject(question: str) -> tuple[str, ...]:

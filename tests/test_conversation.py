@@ -265,6 +265,24 @@ def test_an_interrogative_alone_that_names_its_subject_is_read_with_its_topic_an
         assert read(asks_what_kind, topic).subject == () and read(asks_what_kind, topic).standing_alone is None
 
 
+def test_an_elliptical_follow_up_names_what_it_asks_of_instead_of_its_topic_s_subject():
+    topic = Topic("Combien de trottinettes étaient mal garées ?", (2,))
+    reading = read("Et les vélos ?", topic)
+    assert reading.search == "Combien de trottinettes étaient mal garées ? Et les vélos ?"
+    assert (reading.articles, reading.subject) == ((2,), ("vélos",))  # the passages on bikes first
+    jobs = Topic("Combien d'emplois ont créé les 35 heures ?", (3,))
+    assert read("Et le pouvoir d'achat ?", jobs).subject == ("pouvoir", "achat")
+    assert read("Et ceux à temps partiel ?", Topic("Combien d'heures à temps plein ?", (3,))).subject == ("partiel",)
+    # Its topic's words, names and numbers (`required`), a question of its own: nothing added.
+    for question in (
+        "Et les trottinettes ?",
+        "Et en 2019 ?",
+        "Et Macron ?",
+        "Et quelles munitions l'Allemagne produit-elle ?",
+    ):
+        assert read(question, topic).subject == (), question
+
+
 def test_the_numbers_a_follow_up_must_find_are_years_and_figures_not_small_counts_written_in_words():
     topic = Topic("Qui a été nommée préfète ?", (3,))
     assert read("Elle a dirigé quoi pendant 2 ans ?", topic).required == ()  # "pendant deux ans"

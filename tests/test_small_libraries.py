@@ -214,6 +214,22 @@ def test_asked_who_did_something_a_sentence_saying_only_that_it_was_done_does_no
     library.close()
 
 
+def test_an_elliptical_follow_up_quotes_what_it_asks_of_not_its_topic_again(tmp_path, embedder, settings):
+    library = library_of(tmp_path, embedder, settings, "castors-dordogne.txt", "tramway-brest.txt")
+    predators = library.ask("Qui s'attaque au castor adulte ?")
+    assert "le loup" in predators.results[0].quote
+    farmers = library.ask("Et les agriculteurs ?", topic=predators.topic)
+    assert farmers.follows and farmers.found and "agriculteurs se plaignent" in farmers.results[0].quote
+    stations = library.ask("Combien de stations compte la ligne B ?")
+    cable_car = library.ask("Et le téléphérique ?", topic=stations.topic)
+    assert (
+        cable_car.follows
+        and cable_car.found
+        and "Le téléphérique, mis en service en 2016" in cable_car.results[0].quote
+    )
+    library.close()
+
+
 def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
     names = sorted(p.name for p in DATA.glob("*.txt"))
     library = library_of(tmp_path, embedder, settings, *names)
