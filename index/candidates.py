@@ -246,6 +246,25 @@ def _names(candidate: Candidate, wanted: set[str]) -> bool:
     return bool(wanted & set(terms(f"{row.article.title} {row.heading or ''} {row.text}")))
 
 
+# A sentence that is itself a question, its closing quotation marks after it at most.
+_ASKS = re.compile(r"\?[\s»”\"’)]*$")
+
+
+def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
+    """Each candidate quoting its best sentence among those that are not questions holding none
+    of `question`'s words, when its quote is one: such a rhetorical question asks rather than
+    answers (« Cela fait-il de son Round up un tueur de masse pour autant ? » for "Qui conteste
+    cet avis ?"); one holding them may say the answer (« … ce que Paul Valadier désigne dans un
+    ouvrage récent comme Le débat permanent ? » for "Quel livre a écrit Paul Valadier ?"). A
+    passage of such questions only keeps its quote."""
+    asked = set(terms(question))
+
+    def may_answer(sentence: str) -> bool:
+        return _ASKS.search(sentence) is None or bool(asked & set(terms(sentence)))
+
+    return [_quoting_sentences(c, may_answer) for c in candidates]
+
+
 def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) -> list[Candidate]:
     """For a question asking who someone is ("Qui est-elle ?", `quotes.who_someone_is`), each
     candidate quoting its best sentence among those saying who someone is, naming one of `names`

@@ -26,6 +26,7 @@ from index.candidates import (
     holding_first,
     measured_first,
     quoting_descriptions,
+    quoting_statements,
     rerank,
     score_candidates,
     understood_match,
@@ -230,6 +231,7 @@ class Searcher:
         )
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
+        ordered = quoting_statements(ordered, reading.own)  # not « Cela fait-il … pour autant ? »
         subject_held = required_held = measure_held = True
         if (someone := who_someone_is(reading.own)) is not None:  # "Qui est-elle ?": a description
             ordered = quoting_descriptions(ordered, someone)

@@ -230,6 +230,32 @@ def test_an_elliptical_follow_up_quotes_what_it_asks_of_not_its_topic_again(tmp_
     library.close()
 
 
+GLYPHOSATE = (
+    "titre: Glyphosate : le danger et le risque\ndate: 2019-05-15\n\n"
+    "Le glyphosate devient symbole de l'emprise de Monsanto sur l'agriculture mondiale. C'est vrai, Monsanto "
+    "n'est pas une entreprise sympathique. Cela fait-il de son Round up un tueur de masse pour autant ?\n\n"
+    "Les effets nocifs sur la santé du glyphosate, pesticide le plus utilisé au monde, ne sont pas démontrés. "
+    "Pour ses opposants, le fait que le CIRC l'ait classé « cancérogène probable » en 2015 a clos le débat. "
+    "Voilà qui hérisse les scientifiques. « Le danger n'est pas synonyme de risque », précise la toxicologue "
+    "Dominique Parent-Massin."
+)
+
+
+def test_a_rhetorical_question_of_the_article_is_not_quoted_as_an_answer(tmp_path, embedder, settings):
+    library = library_of(tmp_path, embedder, settings, "castors-dordogne.txt", "tramway-brest.txt")
+    library.ingest([parse_bytes(GLYPHOSATE.encode(), name=None, source=None, max_bytes=100_000)])
+    classified = library.ask("Quand le CIRC a-t-il classé le glyphosate cancérogène probable ?")
+    assert "en 2015" in classified.results[0].quote
+    # « Cela fait-il … pour autant ? » asks; it holds none of the follow-up's words.
+    contested = library.ask("Qui conteste cet avis ?", topic=classified.topic)
+    assert contested.follows and contested.found and "toxicologue" in contested.results[0].quote
+    # A question holding the words asked stays a quote: it may say the answer.
+    round_up = library.ask("Monsanto est-elle une entreprise sympathique ?")
+    killer = library.ask("Son Round up tue-t-il ?", topic=round_up.topic)
+    assert "Cela fait-il de son Round up un tueur de masse" in killer.results[0].quote
+    library.close()
+
+
 def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
     names = sorted(p.name for p in DATA.glob("*.txt"))
     library = library_of(tmp_path, embedder, settings, *names)
