@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from index.connections import ThreadConnections, sqlite_transaction
+from index.directory import InUse
 
 # The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
 # id the database numbers) are each one's types (`_SQLITE_TYPES`, `_POSTGRES_TYPES`).
@@ -146,8 +147,10 @@ class SQLiteDatabase:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
-        self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
+        self._in_use = InUse(path)  # a restore waits until every process has closed it
+        self._in_use.share()
         try:
+            self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
             db = self._connections.current()
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
@@ -157,10 +160,14 @@ class SQLiteDatabase:
             # DATA_DIR it may not write, which was taken for a damaged file: the system's
             # refusal, with the path it concerns, is what to correct.
             self._connections.close()
+            self._in_use.release()
             refusal = write_refusal(path)
             if refusal is None:
                 raise
             raise refusal from exc
+        except BaseException:
+            self._in_use.release()
+            raise
 
     def _connect(self) -> sqlite3.Connection:
         # Closed by whichever thread closes the database: not checked against its own.
@@ -179,6 +186,7 @@ class SQLiteDatabase:
 
     def close(self) -> None:
         self._connections.close()
+        self._in_use.release()
 
 
 def write_refusal(path: Path) -> OSError | None:

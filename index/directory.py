@@ -3,6 +3,7 @@
     DATA_DIR/index/             the library: manifest.json, library.sqlite3, vectors-<id>-<seq>-<crc>.faiss
     DATA_DIR/index.lock         held by whoever writes (threads and processes alike)
     DATA_DIR/index.reindex.lock held for the whole of a reindex: one at a time
+    DATA_DIR/index.in-use.lock  held, shared, by every process that has the library open (`InUse`)
     DATA_DIR/index.reindex/     a reindex being built
     DATA_DIR/index.old/         the previous library, for the instant of the swap
 
@@ -20,16 +21,22 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
 import faiss
 from filelock import FileLock, Timeout
 
-from index.errors import ReindexRunning
+try:
+    import fcntl
+except ImportError:  # Windows: no shared locks between processes there (`InUse` holds nothing)
+    fcntl = None  # type: ignore[assignment]
+
+from index.errors import LibraryError, ReindexRunning
 from index.manifest import MANIFEST, sync_directory
 
 DATABASE = "library.sqlite3"
@@ -63,6 +70,74 @@ class ReindexLock:
 
     def __exit__(self, *exc: object) -> None:
         self._lock.release()
+
+
+class InUse:
+    """Who has a database open, between processes: every process that opens it holds a shared
+    lock (`flock`) on `<path>.in-use.lock` while it does, and `python -m bot restore`, which
+    replaces the files under their name, an exclusive one. SQLite's own locks are no help
+    there: between two transactions a process holds none on the database file, yet its open
+    connections (and their write-ahead log) would go on in the files set aside.
+
+    Within a process the hold is counted, not taken again (a second `flock` on another
+    descriptor of the same file would wait for the first): the restore's own check of the
+    restored library opens it under its exclusive hold."""
+
+    _held: ClassVar[dict[Path, tuple[int, int]]] = {}  # lock file -> (descriptor, holders in this process)
+    _guard = threading.Lock()
+    WAIT_SECONDS = 60.0  # a restore under way (seconds: a copy, then the restored library opened)
+
+    def __init__(self, path: Path) -> None:
+        self.lock_file = _sibling(Path(path).absolute(), ".in-use.lock")
+        self._holding = False  # this holder's share: released once, however often `release` is called
+
+    def share(self) -> None:
+        """Held until `release`; waits for a restore under way, then says it is one."""
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        while not self._take(exclusive=False):
+            if time.monotonic() > deadline:
+                raise LibraryError(
+                    f"{self.lock_file.parent} est en cours de restauration (python -m bot restore) : "
+                    "réessayez quand elle sera finie"
+                )
+            time.sleep(0.1)
+
+    def exclusive(self) -> bool:
+        """Taken only when no other process holds it, nor this one: whether it was."""
+        return self._take(exclusive=True)
+
+    def _take(self, *, exclusive: bool) -> bool:
+        if fcntl is None:
+            return not exclusive  # shared: nothing to hold; exclusive: cannot be known, so refused
+        with self._guard:
+            if self.lock_file in self._held:
+                if exclusive:
+                    return False
+                handle, holders = self._held[self.lock_file]
+                self._held[self.lock_file] = (handle, holders + 1)
+                self._holding = True
+                return True
+            self.lock_file.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(handle)
+                return False
+            self._held[self.lock_file] = (handle, 1)
+            self._holding = True
+            return True
+
+    def release(self) -> None:
+        with self._guard:
+            if not self._holding:
+                return
+            self._holding = False
+            handle, holders = self._held.pop(self.lock_file)
+            if holders > 1:
+                self._held[self.lock_file] = (handle, holders - 1)
+            else:
+                os.close(handle)  # lets the lock go
 
 
 def staging(directory: Path) -> Path:

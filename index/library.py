@@ -122,10 +122,18 @@ class Library:
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         self._prepared = False  # `prepare_for_questions` was called: a long-running process
-        with self._write_lock:
-            self.backend.prepare(self.config)
-            self._opened = self._open()
-        self._sync(self._opened)
+        self._in_use = self.backend.in_use()  # a restore waits until every process has closed it
+        if self._in_use is not None:
+            self._in_use.share()
+        try:
+            with self._write_lock:
+                self.backend.prepare(self.config)
+                self._opened = self._open()
+            self._sync(self._opened)
+        except BaseException:  # a library that does not open holds nothing
+            if self._in_use is not None:
+                self._in_use.release()
+            raise
 
     # --- the library in place -------------------------------------------------------
     def _open(self) -> _Opened:
@@ -491,6 +499,8 @@ class Library:
         self._maintenance.shutdown()  # waits for a snapshot or a layout change under way
         self._opened.store.close()
         self.backend.close()
+        if self._in_use is not None:
+            self._in_use.release()
 
 
 # Logged when a process that answers for long has done its start-up work for questions.

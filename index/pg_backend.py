@@ -185,6 +185,9 @@ class PgBackend:
         kept = [(key, value) for key, value in parse_qsl(parts.query) if key not in _SECRET_PARAMETERS]
         return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{urlencode(kept, safe='/')}" if kept else "")
 
+    def in_use(self) -> None:
+        return None  # PostgreSQL's own tools restore it (pg_restore)
+
     def write_lock(self) -> AbstractContextManager:
         if self._write_lock is None:
             self._write_lock = _AdvisoryLock(self.url, LIBRARY_LOCK_KEY)

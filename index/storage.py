@@ -30,6 +30,7 @@ from typing import Protocol
 
 from index.directory import (
     DATABASE,
+    InUse,
     ReindexLock,
     database_identity,
     recover_swap,
@@ -65,6 +66,10 @@ class Backend(Protocol):
 
     def reindex_lock(self) -> AbstractContextManager:
         """Held for a whole reindex; raises `ReindexRunning` when another one holds it."""
+
+    def in_use(self) -> InUse | None:
+        """Held, shared, while a library is open on it, so that a restore knows (None: a
+        server's database, restored by its own tools)."""
 
     def prepare(self, config: IndexConfig) -> None:
         """Create an empty library if there is none; finish or undo an interrupted swap."""
@@ -130,6 +135,9 @@ class LocalBackend:
 
     def reindex_lock(self) -> AbstractContextManager:
         return ReindexLock(self.directory)
+
+    def in_use(self) -> InUse:
+        return InUse(self.directory)
 
     def prepare(self, config: IndexConfig) -> None:
         """The manifest says what the library was built with, and its database records the
