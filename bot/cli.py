@@ -47,6 +47,7 @@ from index.errors import (
     no_space_left,
 )
 from index.library import Library
+from index.numbers import french
 from index.search import Answer
 
 log = logging.getLogger("bot")
@@ -439,6 +440,75 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import NOT_COPIED, back_up
+
+    if settings.database_url is not None:
+        raise LibraryError(postgres_backup(settings))
+    destination = Path(args.destination)
+    copied = back_up(settings.data_dir, destination, replace=args.force)
+    if args.json:
+        _print_json(
+            {
+                "destination": str(destination),
+                "copied": [{"database": c.path.name, "file": str(c.path), "bytes": c.size} for c in copied],
+            }
+        )
+        return 0
+    for copy in copied:
+        size = french(copy.size / 1_000_000, 1)
+        print(f"Sauvegardé : {copy.label} → {copy.path} ({size} Mo, intégrité vérifiée)")
+    print(NOT_COPIED)
+    print(f"Restaurer, le bot arrêté : python -m bot restore {destination}")
+    return 0
+
+
+def postgres_backup(settings: Settings) -> str:
+    """What `backup` says with the library in PostgreSQL: its tool to use, with the URL without
+    its password (pg_dump asks for it). DATA_DIR then holds nothing to keep: the serve lock, and
+    what `migrate` left of the embedded library it copied, which no command reads any more."""
+    from index.pg_backend import url_without_password
+
+    url = url_without_password(settings.database_url.get_secret_value())
+    left = settings.index_dir / "library.sqlite3"
+    return (
+        "la bibliothèque et l'état du bot sont dans PostgreSQL (DATABASE_URL), que cette commande ne copie "
+        f"pas : sauvegardez la base avec pg_dump, par exemple\n  pg_dump --format=custom --file=citebot.dump '{url}'\n"
+        "(pg_dump demande le mot de passe, ou le lit dans PGPASSWORD ; pg_restore le remet dans un serveur "
+        f"avec pgvector). {settings.data_dir} ne contient rien d'autre à garder"
+        + (f" ({left} est l'ancienne bibliothèque intégrée, que le bot ne lit plus)" if left.exists() else "")
+    )
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.backup import restore
+
+    if settings.database_url is not None:
+        raise LibraryError(
+            "la bibliothèque est dans PostgreSQL (DATABASE_URL) : restaurez la base avec pg_restore "
+            "(README, « Backups and upgrades »)"
+        )
+    if os.name != "posix":
+        raise LibraryError("restore ne sait pas ici si le bot tourne : restaurez à la main (README, « Backups »)")
+
+    def check_opens() -> None:
+        open_for_terminal(settings).close()
+        open_state(settings).close()
+
+    restored = restore(settings.data_dir, Path(args.source), check_opens)
+    print(f"Restauré depuis {args.source} : {', '.join(restored.labels)}.")
+    if "état du bot" not in restored.labels:
+        print("La sauvegarde n'avait pas d'état du bot : le bot en recommence un vide.")
+    if restored.set_aside:
+        kept = restored.set_aside
+        print(f"Les fichiers d'avant sont gardés dans {kept} : supprimez-le quand vous n'en aurez plus besoin.")
+    if restored.rebuild_needed:
+        print(
+            f"La bibliothèque restaurée est à reconstruire ({restored.rebuild_needed}) : lancez python -m bot reindex"
+        )
+    return 0
+
+
 def cmd_prepare_model(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
     # Embedding once checks that the model runs; where passages go through OpenVINO (bfloat16,
@@ -568,6 +638,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("migrate", help="copier la bibliothèque intégrée dans PostgreSQL (sans recalculer)")
     p.add_argument("--to", required=True, metavar="postgresql://…", help="la base de destination (avec pgvector)")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "backup", help="sauvegarder la bibliothèque et l'état du bot dans un dossier (même bot en marche)"
+    )
+    p.add_argument(
+        "destination", metavar="DOSSIER", help="où écrire library.sqlite3 et bot.sqlite3 (pas dans DATA_DIR/index)"
+    )
+    p.add_argument("--force", action="store_true", help="remplacer une sauvegarde déjà dans le dossier")
+    p.add_argument("--json", action="store_true", help="ce qui a été copié, en JSON")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="remettre une sauvegarde en place (le bot arrêté)")
+    p.add_argument("source", metavar="DOSSIER", help="le dossier écrit par python -m bot backup")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("prepare-model", help="préparer le modèle de langue hors ligne (une fois)")
     p.set_defaults(func=cmd_prepare_model)

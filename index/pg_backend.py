@@ -162,6 +162,16 @@ class _AdvisoryLock:
         self._session.close()
 
 
+def url_without_password(url: str) -> str:
+    """A database URL as it may be shown to people: without its password."""
+    parts = urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    # A password may be a parameter too (`?password=…`, libpq's own names).
+    kept = [(key, value) for key, value in parse_qsl(parts.query) if key not in _SECRET_PARAMETERS]
+    return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{urlencode(kept, safe='/')}" if kept else "")
+
+
 @dataclass
 class PgBackend:
     """A library in a PostgreSQL database (see the module docstring)."""
@@ -178,12 +188,7 @@ class PgBackend:
     @property
     def location(self) -> str:
         """Where the library is, for people: the URL without its password."""
-        parts = urlsplit(self.url)
-        host = parts.netloc.rsplit("@", 1)[-1]
-        netloc = f"{parts.username}@{host}" if parts.username else host
-        # A password may be a parameter too (`?password=…`, libpq's own names).
-        kept = [(key, value) for key, value in parse_qsl(parts.query) if key not in _SECRET_PARAMETERS]
-        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{urlencode(kept, safe='/')}" if kept else "")
+        return url_without_password(self.url)
 
     def in_use(self) -> None:
         return None  # PostgreSQL's own tools restore it (pg_restore)

@@ -1,8 +1,10 @@
 """`python -m bot …` as a user runs it: real processes, real files."""
 
+import contextlib
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -786,8 +788,8 @@ def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is
     assert again.stdout.count("Ajouté : ") == 2, again.stdout
 
 
-def readme_backup_commands() -> str:
-    """The README's backup loop (*Backups and upgrades*), as a user would paste it."""
+def readme_backup_command() -> str:
+    """The README's backup command (*Backups and upgrades*), as a user would paste it."""
     section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Backups and upgrades")[1]
     block = section.split("```sh\n")[1].split("```")[0]
     return block.split("# in Docker")[0]
@@ -806,20 +808,170 @@ def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, tmp_path)
     commands = (("articles",), ("ask", QUESTION), ("feeds",))
     before = [run(*command, "--json").stdout for command in commands]
 
-    # The README's commands, pasted in the project's folder: `.venv/bin/python`, `data/`.
-    (tmp_path / ".venv" / "bin").mkdir(parents=True)
-    (tmp_path / ".venv" / "bin" / "python").symlink_to(sys.executable)  # sqlite3 alone: any Python
-    backup = subprocess.run(["bash", "-ec", readme_backup_commands()], cwd=tmp_path, capture_output=True, text=True)
+    # The README's command, pasted in the project's folder: `.venv/bin/python`, `data/`.
+    (tmp_path / ".venv").symlink_to(sys.prefix)  # the project's environment
+    backup = subprocess.run(
+        ["bash", "-ec", readme_backup_command()], cwd=tmp_path, capture_output=True, text=True, env=run.env
+    )
     assert backup.returncode == 0, backup.stderr
-    assert sorted(p.name for p in (tmp_path / "backup").iterdir()) == ["bot.sqlite3", "library.sqlite3"]
+    [folder] = (tmp_path / "backup").iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == ["bot.sqlite3", "library.sqlite3"]
+    assert "Sauvegardé : bibliothèque → " in backup.stdout and "Sauvegardé : état du bot → " in backup.stdout
+    assert "Non copié, car reconstruit : le manifeste et les instantanés FAISS" in backup.stdout
 
-    # Restored as it says: library.sqlite3 alone in an empty index folder, bot.sqlite3 beside it.
-    restored = tmp_path / "restored"
-    (restored / "index").mkdir(parents=True)
-    (tmp_path / "backup" / "library.sqlite3").rename(restored / "index" / "library.sqlite3")
-    (tmp_path / "backup" / "bot.sqlite3").rename(restored / "bot.sqlite3")
-    elsewhere = {"DATA_DIR": str(restored)}
+    elsewhere = {"DATA_DIR": str(tmp_path / "restored")}  # another machine's, empty
+    restored = run("restore", str(folder), extra_env=elsewhere)
+    assert restored.returncode == 0, restored.stderr
     after = [run(*command, "--json", extra_env=elsewhere).stdout for command in commands]
     assert after == before
     assert len(json.loads(after[0])) == 3 and json.loads(after[1])["found"]  # two stories and the sample
     assert json.loads(after[2])["url"].endswith("/rss/region.xml")  # and the feed followed
+
+
+def _articles_to_ingest(folder, count: int) -> list[str]:
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"article-{n}.txt").write_text(
+            f"titre: Le port numéro {n}\nurl: https://ports.example/{n}\n\n"
+            + " ".join(f"Le bateau {n}-{k} est arrivé au quai {k} du port {n} ce matin." for k in range(40))
+            + "\n",
+            encoding="utf-8",
+        )
+    return sorted(str(p) for p in folder.iterdir())
+
+
+def _articles_stored_reach(database, count: int, seconds: float = 120) -> bool:
+    """Whether the library holds `count` articles within `seconds` (another process adds them)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            if db.execute("SELECT count(*) FROM articles").fetchone()[0] >= count:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    files = _articles_to_ingest(tmp_path / "articles", 150)
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ingest", *files],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=run.env,
+        cwd=tmp_path,
+    )
+    try:
+        assert _articles_stored_reach(tmp_path / "data" / "index" / "library.sqlite3", 2)  # writing under way
+        started = time.monotonic()
+        backup = run("backup", str(tmp_path / "backup"), "--json")
+        took = time.monotonic() - started
+        still_writing = ingest.poll() is None
+    finally:
+        _, errors = ingest.communicate(timeout=300)
+    assert backup.returncode == 0, backup.stderr
+    assert still_writing  # the copy was taken in the middle of the ingest, not after it
+    assert took < 30, took  # writes meanwhile do not start it over (they did, copied a step at a time)
+    assert ingest.returncode == 0, errors
+    copied = json.loads(backup.stdout)["copied"]
+    assert [c["file"].rsplit("/", 1)[1] for c in copied] == ["library.sqlite3"]  # no state yet: nothing followed
+    with contextlib.closing(sqlite3.connect(tmp_path / "backup" / "library.sqlite3")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+    elsewhere = {"DATA_DIR": str(tmp_path / "restored")}
+    assert run("restore", str(tmp_path / "backup"), extra_env=elsewhere).returncode == 0
+    articles = json.loads(run("articles", "--json", extra_env=elsewhere).stdout)
+    assert 2 <= len(articles) < 151  # the sample, and the ingest's articles stored when the copy began
+    assert json.loads(run("ask", QUESTION, "--json", extra_env=elsewhere).stdout)["found"]
+    assert len(json.loads(run("articles", "--json").stdout)) == 151  # the library copied from is whole
+
+
+def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, tmp_path):
+    ports = _articles_to_ingest(tmp_path / "ports", 2)
+    run("ingest", str(SAMPLE), ports[0])
+    assert run("delete", "2", "--yes").returncode == 0  # the bot's state: a deleted article's link
+    before = run("articles", "--json").stdout
+    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    assert run("delete", "1", "--yes").returncode == 0  # the mistake the backup undoes
+    assert run("ingest", ports[1]).returncode == 0
+
+    restored = run("restore", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.startswith(f"Restauré depuis {tmp_path / 'backup'} : bibliothèque, état du bot.\n")
+    assert run("articles", "--json").stdout == before
+    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+    with contextlib.closing(sqlite3.connect(tmp_path / "data" / "bot.sqlite3")) as db:  # the state of then
+        assert len(db.execute("SELECT url FROM deleted_articles").fetchall()) == 1
+    [aside] = (tmp_path / "data").glob("before-restore-*")
+    assert f"Les fichiers d'avant sont gardés dans {aside}" in restored.stdout
+    with contextlib.closing(sqlite3.connect(aside / "index" / "library.sqlite3")) as db:  # what was there, whole
+        assert db.execute("SELECT title FROM articles").fetchall() == [("Le port numéro 1",)]
+    assert (aside / "bot.sqlite3").exists()
+
+
+def test_backups_and_restores_that_would_lose_data_are_refused(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    data = tmp_path / "data"
+    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    kept = (tmp_path / "backup" / "library.sqlite3").read_bytes()
+    for args, message in [
+        (("backup", str(tmp_path / "backup")), "contient déjà une sauvegarde (library.sqlite3) : "),
+        (("backup", str(data / "index" / "backup")), "que reindex et restore remplacent en entier"),
+        (("backup", str(data)), "est DATA_DIR lui-même"),
+        (("restore", str(tmp_path / "absent")), "pas de library.sqlite3 dans"),
+    ]:
+        refused = run(*args)
+        assert refused.returncode == 2 and refused.stderr.startswith("erreur : "), (args, refused.stderr)
+        assert message in refused.stderr, (args, refused.stderr)
+    assert (tmp_path / "backup" / "library.sqlite3").read_bytes() == kept
+    assert run("backup", str(tmp_path / "backup"), "--force").returncode == 0  # replaced when told
+
+    # A damaged backup is checked before anything is touched.
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "library.sqlite3").write_bytes(kept[:4096] + b"\xff" * (len(kept) - 4096))
+    refused = run("restore", str(damaged))
+    assert refused.returncode == 2 and "endommagée" in refused.stderr and "rien n'a été changé" in refused.stderr
+    assert not list(data.glob("before-restore-*"))
+    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+
+    # One sound but not a library opens no more: what was in place is put back.
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    with contextlib.closing(sqlite3.connect(foreign / "library.sqlite3")) as db:
+        db.execute("CREATE TABLE articles (title TEXT)")
+    refused = run("restore", str(foreign))
+    assert refused.returncode == 2 and "ne s'ouvre pas" in refused.stderr and "rien n'a changé" in refused.stderr
+    assert not list(data.glob("before-restore-*"))
+    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+
+    # Nor while a process has the library open: here a chat at a terminal.
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=run.env,
+        cwd=tmp_path,
+    )
+    try:
+        chat.stdin.write(QUESTION + "\n")
+        chat.stdin.flush()
+        assert chat.stdout.readline()  # answered: its library is open
+        refused = run("restore", str(tmp_path / "backup"))
+    finally:
+        chat.communicate(timeout=60)
+    assert refused.returncode == 2, refused.stderr
+    assert "est ouverte par un autre programme (le bot, ou une commande python -m bot en cours)" in refused.stderr
+    assert not list(data.glob("before-restore-*"))
+    assert run("restore", str(tmp_path / "backup")).returncode == 0  # once it has stopped
+
+    in_postgres = {"DATABASE_URL": "postgresql://citebot:s3cret@db.example:5432/citebot"}
+    refused = run("backup", str(tmp_path / "elsewhere"), extra_env=in_postgres)
+    assert refused.returncode == 2 and "dans PostgreSQL (DATABASE_URL)" in refused.stderr
+    assert "pg_dump --format=custom --file=citebot.dump 'postgresql://citebot@db.example:5432/citebot'" in (
+        refused.stderr
+    )
+    assert "s3cret" not in refused.stderr and not (tmp_path / "elsewhere").exists()
