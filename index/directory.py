@@ -97,7 +97,7 @@ class InUse:
         while not self._take(exclusive=False):
             if time.monotonic() > deadline:
                 raise LibraryError(
-                    f"{self.lock_file.parent} est en cours de restauration (python -m bot restore) : "
+                    f"{self.lock_file.parent} est en cours de restauration d'une sauvegarde : "
                     "réessayez quand elle sera finie"
                 )
             time.sleep(0.1)
