@@ -11,10 +11,8 @@ FAISS snapshots rebuilt from its vectors (without the model) when the library op
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from index.directory import DATABASE, InUse, ReindexLock, recover_swap
 from index.errors import IndexMismatch, LibraryError
-from index.manifest import sync_directory
+from index.manifest import replaced_atomically, sync_directory
 
 STATE_DATABASE = "bot.sqlite3"
 # Pages copied a step at a time (4 MB of SQLite's 4 KB pages), inside one read transaction.
@@ -71,9 +69,7 @@ def copy_database(source: Path, target: Path, step_pages: int = STEP_PAGES) -> i
     a steady ingest it never ended. The copy is written under a temporary name, checked
     (`integrity_problems`), made a file of its own (no write-ahead log beside it), then
     renamed: a backup in `target` is replaced only by a whole, sound one."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with replaced_atomically(target) as temporary:
         with (
             contextlib.closing(_connect(source, read_only=True)) as origin,
             contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as copy,
@@ -86,13 +82,6 @@ def copy_database(source: Path, target: Path, step_pages: int = STEP_PAGES) -> i
             problems = integrity_problems(copy)
         if problems:
             raise LibraryError(f"la copie de {source} n'est pas intègre ({'; '.join(problems[:3])}) : rien n'est écrit")
-        with open(temporary, "rb") as file:
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    sync_directory(target.parent)
     return target.stat().st_size
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,15 +43,24 @@ _LABELS = {
 def write_atomic(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write `data`, or what `data(file)` writes (a large file streamed rather than held
     whole in memory), under a name no other writer uses, flush to disk, then rename into place."""
+    with replaced_atomically(path) as tmp, open(tmp, "wb") as file:
+        if callable(data):
+            data(file)
+        else:
+            file.write(data)
+
+
+@contextlib.contextmanager
+def replaced_atomically(path: Path) -> Iterator[Path]:
+    """A name beside `path`, no other writer's, for the block to write the new file under
+    (SQLite's backup writes one itself); then flushed to disk and renamed into place, so that
+    `path` is the old file or the whole new one. The block failing, nothing is replaced."""
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
     try:
-        with os.fdopen(handle, "wb") as file:
-            if callable(data):
-                data(file)
-            else:
-                file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        yield Path(tmp)
+        with open(tmp, "rb") as written:
+            os.fsync(written.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
