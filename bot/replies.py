@@ -63,6 +63,12 @@ IN_ENGLISH = (
     "Je n'ai rien trouvé : je ne comprends que les questions en français, la langue des articles. "
     "Posez-la en français. (I only understand questions in French.)"
 )
+# Under the uncertainty of an answer to a question in English (`suggests_french`): the same
+# question in French, the articles' language, is likelier to be answered surely.
+ASK_IN_FRENCH = (
+    "Les articles sont en français : posez la question en français pour une réponse plus sûre. "
+    "(Ask in French for better answers.)"
+)
 # After a follow-up whose own words its article does not hold ("Et en 2020 ?").
 ASK_IT_WHOLE = "Posez la question en entier pour chercher dans toute la bibliothèque."
 END_OF_ARTICLE = "C'est tout : l'article s'arrête là. Posez une autre question pour en savoir plus."
@@ -419,6 +425,15 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
     return answer.found and answer.relevance < sure_from
 
 
+def suggests_french(answer: Answer, sure_from: float) -> bool:
+    """Whether `answer` is told, in one line, that asked in French its question would find
+    better: an uncertain answer (`is_unsure`) to a question in English (`reads_as_english`).
+    A declined one says it instead of "rien trouvé" (`IN_ENGLISH`); a sure one needs nothing
+    more. Each place that shows answers says it in its own way: the console and the command
+    line, Telegram's chats, inline mode."""
+    return is_unsure(answer, sure_from) and reads_as_english(answer.question)
+
+
 def respelled_note(answer: Answer) -> str:
     """Which words of the question were read as others (`Answer.respelled`): « lu « Stutthof »
     pour « Strutthof » »."""
@@ -449,6 +464,8 @@ def format_answer(
         lines.append(f"({respelled_note(answer)})")
     if is_unsure(answer, sure_from):
         lines.append(UNSURE)
+    if suggests_french(answer, sure_from):
+        lines.append(f"({ASK_IN_FRENCH})")
     return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.replies import (
+    ASK_IN_FRENCH,
     ASK_IT_WHOLE,
     EMPTY_LIBRARY,
     EMPTY_LIBRARY_COMMAND_LINE,
@@ -296,3 +297,15 @@ def test_a_question_in_english_that_found_nothing_is_told_to_ask_in_french():
     assert "(I only understand questions in French.)" in IN_ENGLISH
     french = Answer("Quelle croissance pour l'Allemagne ?", False)
     assert format_answer(french, sure_from=0.9, zone=UTC) == NOTHING_FOUND
+
+
+def test_an_uncertain_answer_to_a_question_in_english_says_under_its_uncertainty_to_ask_in_french():
+    """Its quotes are shown, but its reader was never told why they were uncertain, nor that
+    French questions find better; a sure answer needs nothing more, nor a French question."""
+    english = replace(answer_of(0.7), question="How much does the beaver weigh?")
+    lines = format_answer(english, sure_from=0.9, zone=UTC).splitlines()
+    assert lines[:2] == [UNSURE, f"({ASK_IN_FRENCH})"] and "« Il pèse trente kilos. »" in lines
+    assert "(Ask in French for better answers.)" in ASK_IN_FRENCH
+    sure = format_answer(replace(english, relevance=0.95), sure_from=0.9, zone=UTC)
+    assert sure.startswith("« Il pèse trente kilos. »") and ASK_IN_FRENCH not in sure
+    assert ASK_IN_FRENCH not in format_answer(answer_of(0.7), sure_from=0.9, zone=UTC)  # asked in French

@@ -10,10 +10,16 @@ import time
 
 from bot.telegram import messages as msg
 from bot.telegram.group_share import MEMBER_SHARE
+from index.documents import parse_text
+from index.library import Library
+from index.ranking import RelevancePolicy
+from tests.conftest import HashingEmbedder
 from tests.fake_telegram import BOT_ID, BOT_USERNAME, FakeTelegram
 from tests.telegram_html import visible_text
 from tests.telegram_in_process import (
     ADMIN,
+    BEAVER,
+    PREFECT,
     PREFECT_QUESTION,
     TOKEN,
     bot_in_process,
@@ -490,4 +496,30 @@ def test_the_bot_added_to_a_group_says_once_how_to_ask_there_and_others_joining_
         assert welcome.startswith("Bonjour ! Je réponds aux questions sur les articles de la bibliothèque")
         assert "commencez par /ask ou par mon nom" in welcome and "/help en dit plus." in welcome
         assert list(map(visible_text, telegram.texts(created["id"]))) == [welcome]
+    library.close()
+
+
+def test_an_uncertain_answer_to_a_question_in_english_says_to_ask_in_french_in_private_and_in_groups(tmp_path):
+    """A library that quotes whatever comes closest (as the real model may, to a question in
+    English, with little likelihood): its quotes are shown, marked uncertain, and the line
+    under that says French questions find better; a question in French is told nothing of it."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30, policy=RelevancePolicy(threshold=0.0))
+    library.ingest([parse_text(text) for text in (PREFECT, BEAVER)])
+    english = "Who was named prefect of the Bretagne region?"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, sure_answer_threshold=1.0) as (application, _):
+            await handle(application, private_message(42, english))
+            await handle(application, chat_message(GROUP, 42, f"/ask {english}"))
+            await handle(application, private_message(43, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        for chat_id in (42, GROUP["id"]):
+            (answer,) = [c.params["text"] for c in telegram.calls_to("sendMessage", chat_id)]
+            assert "<blockquote" in answer  # the quotes are shown all the same
+            notes = answer.split("\n\n")[0].splitlines()[1:]  # under the question
+            assert notes == [f"<i>{msg.UNSURE_HEADER}</i>", f"<i>{msg.ASK_IN_FRENCH_NOTE}</i>"]
+        (in_french,) = [c.params["text"] for c in telegram.calls_to("sendMessage", 43)]
+        assert "<blockquote" in in_french and "Ask in French" not in in_french
     library.close()

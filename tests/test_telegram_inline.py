@@ -11,6 +11,7 @@ from bot.telegram import messages as msg
 from bot.telegram.inline_typing import InlineTyping
 from index.documents import parse_text
 from index.library import Library
+from index.ranking import RelevancePolicy
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import ADMIN, BEAVER, PREFECT, TOKEN, bot_in_process, handle, private_message
@@ -87,4 +88,35 @@ def test_a_web_address_typed_inline_says_how_to_add_its_page_and_searches_nothin
         asyncio.run(scenario(telegram))
         hint = last_answer(telegram)
         assert hint["results"] in ([], "[]") and "/ingest" in str(hint["button"])
+    library.close()
+
+
+def test_uncertain_results_of_a_question_in_english_say_above_them_to_ask_in_french(tmp_path):
+    """A library that quotes whatever comes closest (as the real model may, to a question in
+    English): the results are listed, and the button above them, which the asker reads and never
+    posts, says French questions find better; asked again, the same from the shared cache. A sure
+    answer shows no button."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30, policy=RelevancePolicy(threshold=0.0))
+    library.ingest([parse_text(BEAVER)])
+    english = "How many beaver families did the naturalists count?"
+
+    async def scenario(telegram: FakeTelegram, sure_from: float) -> None:
+        state = tmp_path / f"sure-from-{sure_from}"  # a bot of its own, and its own cache
+        state.mkdir()
+        async with bot_in_process(telegram, library, state, sure_answer_threshold=sure_from) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            await handle(application, typed(english))
+            await handle(application, typed(english))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram, 1.0))
+        for call in telegram.calls_to("answerInlineQuery"):
+            listed = telegram.inline_answer(call.params["inline_query_id"])
+            assert listed["results"] and all(r["description"].startswith(msg.INLINE_UNSURE) for r in listed["results"])
+            assert listed["button"]["text"] == msg.INLINE_ASK_IN_FRENCH
+            assert "French" not in str([r["input_message_content"] for r in listed["results"]])
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram, 0.0))
+        listed = telegram.inline_answer(telegram.calls_to("answerInlineQuery")[-1].params["inline_query_id"])
+        assert listed["results"] and "button" not in listed
     library.close()

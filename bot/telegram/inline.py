@@ -27,6 +27,7 @@ from bot.replies import (
     detail_sentence,
     is_unsure,
     quote_context,
+    suggests_french,
 )
 from bot.small_talk import reads_as_english, small_talk
 from bot.telegram import messages as msg
@@ -44,7 +45,9 @@ def inline_results(
     answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None, *, zone: tzinfo
 ) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
-    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD); `before_passages`:
+    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD), and the text of the
+    button above them, when there is one, under the first's "button" (a question in English:
+    `replies.suggests_french`; not posted with any result); `before_passages`:
     each passage's article before it (`Library.texts_before`), for links that land on the quote;
     `zone`: TIME_ZONE, for the day an article was added."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""
@@ -77,7 +80,7 @@ def inline_results(
                 "text": msg.inline_nothing_found_html(answer.question),
             }
         ]
-    return [
+    results = [
         {
             "id": str(result.passage_id),
             "title": msg.title_of(result.article, 100),
@@ -86,6 +89,9 @@ def inline_results(
         }
         for result in answer.results
     ]
+    if results and suggests_french(answer, sure_from):  # kept with the results, in the shared cache
+        results[0]["button"] = msg.INLINE_ASK_IN_FRENCH
+    return results
 
 
 def _detail_results(answer: Answer, detail: Detail, *, zone: tzinfo) -> list[dict]:
@@ -164,7 +170,8 @@ async def on_inline_query(update: Update, context: Context) -> None:
         settings = service.settings
         results = inline_results(answer, settings.sure_answer_threshold, before_passages, zone=settings.zone)
         await asyncio.to_thread(service.state.cache_inline, key, results)
-    await query.answer(_articles(results), cache_time=telegram_cache_seconds(results, seconds))
+    button = _help_button(results[0]["button"]) if results and "button" in results[0] else None
+    await query.answer(_articles(results), cache_time=telegram_cache_seconds(results, seconds), button=button)
 
 
 async def on_chosen_inline_result(update: Update, context: Context) -> None:

@@ -11,6 +11,7 @@ from datetime import tzinfo
 from html import escape
 
 from bot.replies import (
+    ASK_IN_FRENCH,
     INLINE_CHOSEN,
     NOTHING_FOUND,
     WHICH_ARTICLE,
@@ -29,6 +30,7 @@ from bot.replies import (
     quote_link,
     respelled_note,
     shorten,
+    suggests_french,
 )
 from bot.state import Vote
 from index.article_questions import Detail
@@ -129,6 +131,11 @@ UNSURE_HEADER = (
 )
 # Before each inline result's sentence when the answer is uncertain.
 INLINE_UNSURE = "(incertain) "
+# An uncertain answer to a question in English (`replies.suggests_french`): under the uncertainty
+# in a chat (`replies.ASK_IN_FRENCH`); inline, on the button above the results, read before any is
+# chosen and never posted with one.
+ASK_IN_FRENCH_NOTE = "💡 " + ASK_IN_FRENCH
+INLINE_ASK_IN_FRENCH = "Posez-la en français : réponses plus sûres (Ask in French)"
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
 # A question in English that found nothing (`bot.small_talk.reads_as_english`): both lines are
@@ -335,6 +342,8 @@ def answer_pages(
         notes += f"\n<i>✏️ {e(shorten(respelled_note(answer), NOTE_CHARS))}</i>"
     if is_unsure(answer, sure_from):
         notes += f"\n<i>{e(UNSURE_HEADER)}</i>"
+    if suggests_french(answer, sure_from):
+        notes += f"\n<i>{e(ASK_IN_FRENCH_NOTE)}</i>"
     room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
     blocks = [_fitting_block(result, room, quote_context(result, before_passages or {})) for result in answer.results]
     pages: list[AnswerPage] = []
