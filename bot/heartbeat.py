@@ -31,6 +31,8 @@ from index.manifest import write_atomic
 MISSED_BEATS = 3
 Mode = Literal["polling", "webhook"]
 State = Literal["starting", "serving", "stopped"]
+# While the long polls keep failing, a line in the log this often says that it lasts.
+OUTAGE_REMINDER_SECONDS = 300.0
 
 
 def heartbeat_file(data_dir: Path, token: str) -> Path:
@@ -55,6 +57,32 @@ class Vital:
 
     def as_json(self) -> dict:
         return {"answered_at": self.answered_at, "error": self.error}
+
+
+@dataclass
+class PollingOutage:
+    """Whether Telegram answers the long polls, as the log tells it: a line when they start
+    failing, one every `OUTAGE_REMINDER_SECONDS` while they fail, one when a poll is answered
+    again. Python-telegram-bot retries a failed poll by itself (after 1 s, then longer, up to
+    30 s); each failure came as a handler's traceback. Each method returns the line to log, if any."""
+
+    since: float | None = None  # when the polls started failing (a monotonic clock's seconds)
+    said_at: float = 0.0
+
+    def failed(self, error: str, now: float) -> str | None:
+        if self.since is None:
+            self.since = self.said_at = now
+            return f"Telegram injoignable : {error} ; nouvel essai"
+        if now - self.said_at < OUTAGE_REMINDER_SECONDS:
+            return None
+        self.said_at = now
+        return f"Telegram toujours injoignable depuis {elapsed(now - self.since)} : {error} ; nouvel essai"
+
+    def answered(self, now: float) -> str | None:
+        if self.since is None:
+            return None
+        lasted, self.since = now - self.since, None
+        return f"Telegram de nouveau joignable après {elapsed(lasted)}"
 
 
 @dataclass

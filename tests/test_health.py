@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.heartbeat import Pulse, Vital, heartbeat_file, judge
+from bot.heartbeat import PollingOutage, Pulse, Vital, heartbeat_file, judge
 from bot.telegram.heartbeat import POLL_WAIT_SECONDS, check
 from index.library import Library
 from tests.conftest import HashingEmbedder
@@ -213,3 +213,23 @@ def test_a_webhook_bot_asks_telegram_at_each_beat_and_is_unhealthy_while_it_gets
             assert returncode == 1 and said.endswith(": Bad Gateway\n")
             telegram.failures["getWebhookInfo"] = 0
             health_until(env, tmp_path, lambda code, said: code == 0, within=30)
+
+
+def test_telegram_out_of_reach_is_said_when_it_starts_reminded_every_five_minutes_and_said_when_it_ends():
+    outage = PollingOutage()
+    assert outage.answered(0.0) is None  # answering all along: nothing to say
+    said = [outage.failed("Bad Gateway", at) for at in (100.0, 101.0, 130.0, 399.0, 400.0, 401.0, 700.0)]
+    assert said == [
+        "Telegram injoignable : Bad Gateway ; nouvel essai",
+        None,
+        None,
+        None,
+        "Telegram toujours injoignable depuis 5 min : Bad Gateway ; nouvel essai",
+        None,
+        "Telegram toujours injoignable depuis 10 min : Bad Gateway ; nouvel essai",
+    ]
+    assert outage.answered(820.0) == "Telegram de nouveau joignable après 12 min"
+    assert outage.answered(821.0) is None  # said once
+    assert outage.failed("All connection attempts failed", 900.0) == (
+        "Telegram injoignable : All connection attempts failed ; nouvel essai"
+    )

@@ -226,6 +226,31 @@ def test_two_bots_polling_from_different_data_are_told_to_the_admins_in_french_o
             assert log.count("another process polls this bot") == 1 and "Traceback" not in log
 
 
+def test_telegram_out_of_reach_is_one_log_line_when_polls_start_failing_and_one_when_they_answer_again(
+    tmp_path, model_cache
+):
+    """Every failed long poll (502, a refused connection) logged a handler's traceback, each few
+    seconds for as long as Telegram was out of reach: an outage the bot rides out is no bug."""
+    with FakeTelegram(TOKEN) as telegram, running_bot(telegram, tmp_path, model_cache) as (_, log_path):
+        ask(telegram, ADMIN, ADMIN, "/start", "citant des articles")  # polling, and answered
+        telegram.failures["getUpdates"] = 10**6  # every poll from now on: 502 Bad Gateway
+        deadline = time.monotonic() + 60
+        # A few polls refused (the fake keeps no poll, but those it refuses): some 5 s of outage.
+        while len([c for c, _ in telegram.refused if c.method == "getUpdates"]) < 4:  # bounded by the deadline
+            assert time.monotonic() < deadline, "the bot stopped polling"
+            time.sleep(0.2)
+        telegram.failures["getUpdates"] = 0
+        deadline = time.monotonic() + 60  # python-telegram-bot waits up to 30 s between failed polls
+        while "Telegram de nouveau joignable" not in log_path.read_text():  # bounded by the deadline
+            assert time.monotonic() < deadline, "the bot never said that Telegram answers again"
+            time.sleep(0.2)
+        assert "citant des articles" in ask(telegram, 81, 81, "/start", "citant des articles")
+        log = log_path.read_text()
+    assert log.count("Telegram injoignable : Bad Gateway ; nouvel essai") == 1
+    assert log.count("Telegram de nouveau joignable après") == 1
+    assert "Traceback" not in log and "NetworkError" not in log
+
+
 def as_first_process() -> list[str]:
     """The command prefix that runs a program as the first process (PID 1) of a namespace of its
     own, as a container's command runs; [] where the system does not allow it."""

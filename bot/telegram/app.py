@@ -174,9 +174,11 @@ def build_application(
     """`alone`: whether this process is the only one serving the bot (long polling), not one of
     its replicas (`serve --webhook`); `heartbeat`: what `serve` writes for `python -m bot health`."""
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    service = BotService.create(settings, library, state, alone=alone, heartbeat=heartbeat)
     builder = ApplicationBuilder()
     if heartbeat is not None:  # each long poll's answer, or failure, is a sign of Telegram's health
-        builder = builder.get_updates_request(WatchedRequest(heartbeat.pulse.telegram, token, connection_pool_size=1))
+        watched = WatchedRequest(heartbeat.pulse.telegram, service.polling_outage, token, connection_pool_size=1)
+        builder = builder.get_updates_request(watched)
     application = (
         builder.token(token)
         .base_url(settings.telegram_base_url)
@@ -198,7 +200,7 @@ def build_application(
         .post_shutdown(shut_down)
         .build()
     )
-    application.bot_data["service"] = BotService.create(settings, library, state, alone=alone, heartbeat=heartbeat)
+    application.bot_data["service"] = service
     new = filters.UpdateType.MESSAGE  # never edited messages
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS

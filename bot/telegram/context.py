@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.feeds import FeedFollower
+from bot.heartbeat import PollingOutage
 from bot.service import StopRequest
 from bot.settings import Settings
 from bot.state import BotState
@@ -60,6 +61,8 @@ class BotService:
     albums: dict[tuple[int, str], Album] = field(default_factory=dict)
     # Written every HEARTBEAT_SECONDS for `python -m bot health` (`serve` alone: None in tests in process).
     heartbeat: Heartbeat | None = None
+    # Whether Telegram answers the long polls, as the log tells it (`errors.on_error`, `WatchedRequest`).
+    polling_outage: PollingOutage = field(default_factory=PollingOutage)
 
     @classmethod
     def create(

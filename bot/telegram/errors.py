@@ -1,5 +1,6 @@
 """When something goes wrong: one apology to the user, a note to admins, the traceback
-in the log, and the bot token never printed anywhere."""
+in the log, and the bot token never printed anywhere. Telegram out of reach for the long
+polls is no failure of the bot: a line when it starts, and one when it ends."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import MutableMapping
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -23,6 +24,12 @@ log = logging.getLogger("bot.telegram")
 # each poll, every user's question failing alike) would send them a note per update or poll.
 # The log keeps each one.
 REPEATED_NOTE_SECONDS = 600.0
+
+
+def what_went_wrong(error: BaseException, token: str) -> str:
+    """An error in one line, as the heartbeat and the log keep it: its own words, or its kind
+    when it has none; never the token."""
+    return redact(str(error) or type(error).__name__, token)[:300]
 
 
 async def report_failure(context: Context, error: BaseException) -> None:
@@ -46,6 +53,23 @@ async def report_another_poller(context: Context, refusal: Conflict) -> None:
     log.warning("Telegram refuses getUpdates (%s): another process polls this bot; stop one", refusal)
     if context.service.settings.notify_admins_on_error:
         await tell_admins(context, msg.ANOTHER_POLLER)
+
+
+def out_of_reach(error: BaseException) -> bool:
+    """A long poll that failed for the network or Telegram's servers (a refused connection,
+    502 Bad Gateway), not for what it asked: python-telegram-bot's `BadRequest` is a
+    `NetworkError` too."""
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def report_polling_outage(context: Context, error: BaseException) -> None:
+    """A failed long poll, while Telegram is out of reach: a line when it starts and a reminder
+    now and then (`bot.heartbeat.PollingOutage`), no traceback, and no note to the admins (sent through the
+    Telegram that does not answer; `python -m bot health` says it meanwhile)."""
+    service = context.service
+    token = service.settings.telegram_bot_token.get_secret_value() if service.settings.telegram_bot_token else ""
+    if line := service.polling_outage.failed(what_went_wrong(error, token), time.monotonic()):
+        log.warning(line)
 
 
 async def tell_admins(context: Context, note: str, only: int | None = None) -> None:
@@ -85,9 +109,15 @@ async def on_error(update: object, context: Context) -> None:
     in a channel (its readers are not the bot's users: a followed channel's post that failed
     is the admins' business alone), and a button pressed stops spinning. Nothing but a log
     line when the chat refuses the bot's messages (`chat_closed_to_the_bot`)."""
-    if update is None and isinstance(context.error, Conflict):  # from polling, not a handler
-        await report_another_poller(context, context.error)
-        return
+    # From polling: python-telegram-bot's `run_polling` hands a failed long poll to the error
+    # handlers without an update, a job or a task (each of which the other errors name).
+    if update is None and context.job is None and context.coroutine is None:
+        if isinstance(context.error, Conflict):
+            await report_another_poller(context, context.error)
+            return
+        if out_of_reach(context.error):
+            report_polling_outage(context, context.error)
+            return
     closed = chat_closed_to_the_bot(context.error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(update, Update):

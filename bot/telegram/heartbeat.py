@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from telegram.request import HTTPXRequest
 
-from bot.heartbeat import Pulse, Vital
+from bot.heartbeat import PollingOutage, Pulse, Vital
 from bot.telegram.context import Context
-from bot.telegram.errors import redact
+from bot.telegram.errors import redact, what_went_wrong
 
 log = logging.getLogger("bot.telegram")
 # How long a long poll waits for messages before Telegram answers it empty (python-telegram-
@@ -29,11 +29,6 @@ log = logging.getLogger("bot.telegram")
 POLL_WAIT_SECONDS = 10
 # How long a beat waits for its checks' answers before it is written without them.
 CHECK_WAIT_SECONDS = 5.0
-
-
-def what_went_wrong(error: BaseException, token: str) -> str:
-    """An error as the heartbeat keeps it: its own words, or its kind when it has none; never the token."""
-    return redact(str(error) or type(error).__name__, token)[:300]
 
 
 def refusal(code: int, payload: bytes) -> str:
@@ -47,11 +42,14 @@ def refusal(code: int, payload: bytes) -> str:
 
 class WatchedRequest(HTTPXRequest):
     """The connection the long polls go through (`get_updates_request`), telling `vital` of each
-    answer and each failure: a poll that returns, even empty, is Telegram answering."""
+    answer and each failure: a poll that returns, even empty, is Telegram answering. The first
+    answer after failures is logged (`outage`): python-telegram-bot tells of a poll that
+    failed (`errors.on_error`), not of one that succeeds."""
 
-    def __init__(self, vital: Vital, token: str, **options) -> None:
+    def __init__(self, vital: Vital, outage: PollingOutage, token: str, **options) -> None:
         super().__init__(**options)
         self._vital = vital
+        self._outage = outage
         self._token = token
 
     async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
@@ -62,6 +60,8 @@ class WatchedRequest(HTTPXRequest):
             raise
         if code == 200:
             self._vital.answered(time.time())
+            if back := self._outage.answered(time.monotonic()):
+                log.info(back)
         else:
             self._vital.failed(redact(refusal(code, payload), self._token))
         return code, payload
