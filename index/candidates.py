@@ -257,12 +257,23 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
     cet avis ?"); one holding them may say the answer (« … ce que Paul Valadier désigne dans un
     ouvrage récent comme Le débat permanent ? » for "Quel livre a écrit Paul Valadier ?"). A
     passage of such questions only keeps its quote."""
-    asked = set(terms(question))
+    asked: set[str] | None = None  # read only for a question quoted: most answers quote none
 
     def may_answer(sentence: str) -> bool:
-        return _ASKS.search(sentence) is None or bool(asked & set(terms(sentence)))
+        nonlocal asked
+        if _ASKS.search(sentence) is None:
+            return True
+        asked = set(terms(question)) if asked is None else asked
+        return bool(asked & set(terms(sentence)))
 
-    return [_quoting_sentences(c, may_answer) for c in candidates]
+    def quoted_may_answer(candidate: Candidate) -> bool:
+        if not candidate.spans:
+            return True
+        start, end = candidate.spans[_best_sentence(candidate)]
+        return may_answer(candidate.row.text[start:end])
+
+    # Each sentence read only for a candidate whose quoted sentence is such a question.
+    return [c if quoted_may_answer(c) else _quoting_sentences(c, may_answer) for c in candidates]
 
 
 def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) -> list[Candidate]:
