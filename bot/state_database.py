@@ -109,14 +109,16 @@ CREATE TABLE IF NOT EXISTS channels (
 CREATE TABLE IF NOT EXISTS questions_asked (user_id {integer} NOT NULL, at {real} NOT NULL);
 CREATE INDEX IF NOT EXISTS questions_asked_user ON questions_asked(user_id, at);
 CREATE TABLE IF NOT EXISTS inline_cache (key TEXT PRIMARY KEY, results TEXT NOT NULL, created {real} NOT NULL);
-CREATE TABLE IF NOT EXISTS ingests_under_way (  -- /ingest status messages not ended yet: told after a crash
+CREATE TABLE IF NOT EXISTS statuses_under_way (  -- status messages not ended yet: told after a crash
     bot_id {integer} NOT NULL,
     chat_id {integer} NOT NULL,
-    message_id {integer} NOT NULL,   -- the status message ("⏳ …")
+    message_id {integer} NOT NULL,   -- the status message ("⏳ …", "🔄 …")
+    kind TEXT NOT NULL,              -- what it is the status of: 'ingest', 'reindex', 'follow'
     owner TEXT NOT NULL,             -- the process running it (`BotService.owner`)
     alive {real} NOT NULL,             -- when that process last said it was running
     started {real} NOT NULL,
-    keys TEXT,                       -- JSON: [hashes, links] of the article once read (`article_keys`)
+    keys TEXT,                       -- an ingest's: JSON [hashes, links] of its article once read (`article_keys`)
+    feed_id {integer},                 -- a follow's: its feed once followed
     PRIMARY KEY (bot_id, chat_id, message_id)
 );
 CREATE TABLE IF NOT EXISTS conversations (

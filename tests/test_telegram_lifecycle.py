@@ -19,6 +19,7 @@ from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as msg
 from bot.telegram import under_way
 from bot.telegram.app import STOP_GRACE_SECONDS
+from index.directory import write_lock
 from index.documents import parse_text
 from index.ingest import article_keys
 from tests.conftest import SAMPLE
@@ -335,15 +336,15 @@ def test_ingests_a_dead_process_left_are_told_as_the_library_has_them(tmp_path):
             statuses = [(await application.bot.send_message(ADMIN, msg.INDEXING)).message_id for _ in range(3)]
             stored, before, unread = statuses
             dead = "a-process-killed"
-            state.ingest_started(BOT_ID, ADMIN, stored, dead)
+            state.status_started(BOT_ID, ADMIN, stored, dead, "ingest")
             state.ingest_read(BOT_ID, ADMIN, stored, *article_keys(tramway))
             library.ingest([tramway])  # stored; then the process died before it could say so
             later[0] = 5  # the library's articles were there before this one started
-            state.ingest_started(BOT_ID, ADMIN, before, dead)
+            state.status_started(BOT_ID, ADMIN, before, dead, "ingest")
             state.ingest_read(BOT_ID, ADMIN, before, *article_keys(parse_text(PREFECT)))
-            state.ingest_started(BOT_ID, ADMIN, unread, dead)  # died while the page downloaded
+            state.status_started(BOT_ID, ADMIN, unread, dead, "ingest")  # died while the page downloaded
             await under_way.tell_interrupted(application, silent_for=None)
-            assert state.take_over_ingests(BOT_ID, "the-next-process", None) == []  # told once
+            assert state.take_over_statuses(BOT_ID, "the-next-process", None) == []  # told once
             return statuses
 
     with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
@@ -356,18 +357,105 @@ def test_ingests_a_dead_process_left_are_told_as_the_library_has_them(tmp_path):
     library.close()
 
 
-def test_among_replicas_only_the_ingests_of_one_gone_silent_are_taken_over(tmp_path):
-    """Replicas (`serve --webhook`) all run ingests: one starting must leave the others' alone."""
+def test_a_reindex_cut_by_a_kill_is_told_at_the_next_start_and_the_library_is_intact(tmp_path, model_cache):
+    """Its "🔄 Reconstruction …" stayed for ever: the admin never learnt whether the library was
+    rebuilt, nor that it was as before."""
+    with FakeTelegram(TOKEN) as telegram:
+        with running_bot(telegram, tmp_path, model_cache) as (process, log_path):
+            ask(telegram, ADMIN, ADMIN, "/ingest OTAN : réunion\n" + SAMPLE.read_text(encoding="utf-8"), "Ajouté")
+            # Another process writing (`python -m bot ingest`): the rebuild waits for it, under way.
+            with write_lock(tmp_path / "index"):
+                after = telegram.last_id()
+                telegram.user_message(ADMIN, ADMIN, "/reindex")
+                deadline = time.monotonic() + 60
+                while f"acquired on {tmp_path / 'index.reindex.lock'}" not in log_path.read_text():  # bounded
+                    assert time.monotonic() < deadline, "the reindex never started"
+                    time.sleep(0.1)
+                process.kill()
+                process.wait(timeout=30)
+            assert telegram.texts(ADMIN, after) == [msg.REINDEX_STARTED]
+        with running_bot(telegram, tmp_path, model_cache):
+            telegram.wait_for(lambda: telegram.texts(ADMIN, after) == [msg.REINDEX_INTERRUPTED], timeout=60)
+            assert articles_in_library(telegram) == "1"
+            assert "Bruxelles" in ask(telegram, ADMIN, ADMIN, "Où sont réunis les membres de l'OTAN ?", "Bruxelles")
+
+
+def test_a_follow_cut_by_a_kill_in_its_first_poll_is_told_followed_at_the_next_start(tmp_path, model_cache):
+    """Its "⏳ Flux trouvé : ajout de ses articles…" stayed for ever: the admin never learnt that
+    the feed was followed, and might have followed it again."""
+    story = Story(
+        "conseil-municipal",
+        "Le conseil municipal adopte son budget",
+        STORIES[0].published,
+        tuple(LONG_ARTICLE.split("\n\n")[:40]),
+        "Le budget est adopté.",
+    )
+    with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
+        site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
+        site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
+            after = telegram.last_id()
+            telegram.user_message(ADMIN, ADMIN, f"/follow {site.origin}/rss.xml")
+            telegram.wait_for_text(ADMIN, "ajout de ses articles", after=after)
+            process.kill()
+            process.wait(timeout=30)
+            assert telegram.texts(ADMIN, after) == [fmsg.FIRST_POLL]
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY):
+            telegram.wait_for(lambda: telegram.texts(ADMIN, after)[0] != fmsg.FIRST_POLL, timeout=60)
+            (told,) = telegram.texts(ADMIN, after)
+            assert "est suivi, ses articles seront ajoutés à son prochain relevé" in told and "(flux 1)" in told
+            ask(telegram, ADMIN, ADMIN, f"/follow {site.origin}/rss.xml", "Ce flux est déjà suivi")  # followed, once
+
+
+def test_reindexes_and_follows_a_dead_process_left_are_told_as_the_state_has_them(tmp_path):
+    """A rebuild cut short leaves the library as it was; a follow is told followed when its feed
+    was stored before the death (and is followed still), otherwise to be sent again."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram) -> list[int]:
+        async with bot_in_process(telegram, library, tmp_path) as (application, state):
+            statuses = [(await application.bot.send_message(ADMIN, msg.INDEXING)).message_id for _ in range(4)]
+            rebuilt, polled, unfollowed, unread = statuses
+            dead = "a-process-killed"
+            state.status_started(BOT_ID, ADMIN, rebuilt, dead, "reindex")
+            feed, _ = state.add_feed("https://journal.example/rss.xml", "Le Journal", 60, ADMIN)
+            state.status_started(BOT_ID, ADMIN, polled, dead, "follow")
+            state.feed_followed(BOT_ID, ADMIN, polled, feed.id)  # died during its first poll
+            gone, _ = state.add_feed("https://autre.example/rss.xml", "L'Autre", 60, ADMIN)
+            state.status_started(BOT_ID, ADMIN, unfollowed, dead, "follow")
+            state.feed_followed(BOT_ID, ADMIN, unfollowed, gone.id)
+            state.remove_feed(gone.id)  # unfollowed by another admin since
+            state.status_started(BOT_ID, ADMIN, unread, dead, "follow")  # died while the feed was read
+            await under_way.tell_interrupted(application, silent_for=None)
+            assert state.take_over_statuses(BOT_ID, "the-next-process", None) == []  # told once
+            return statuses
+
+    with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
+        statuses = asyncio.run(scenario(telegram))
+        told = [telegram.messages[(ADMIN, status)]["text"] for status in statuses]
+    assert told[0] == msg.REINDEX_INTERRUPTED
+    assert told[1] == (
+        "⚠️ Le bot s'est arrêté pendant le premier relevé du flux « Le Journal » (flux 1) : "
+        "il est suivi, ses articles seront ajoutés à son prochain relevé."
+    )
+    assert told[2] == told[3] == fmsg.FOLLOW_INTERRUPTED
+    assert library.stats().articles == 2
+    library.close()
+
+
+def test_among_replicas_only_the_statuses_of_one_gone_silent_are_taken_over(tmp_path):
+    """Replicas (`serve --webhook`) all run ingests, rebuilds and follows: one starting must leave
+    the others' alone."""
     now = [1000.0]
     state = BotState.open(tmp_path / "bot.sqlite3", clock=lambda: now[0])
-    state.ingest_started(BOT_ID, ADMIN, 1, "running-replica")
-    state.ingest_started(BOT_ID, ADMIN, 2, "killed-replica")
-    state.ingest_started(BOT_ID + 1, ADMIN, 3, "killed-replica")  # another bot's: not ours to edit
+    state.status_started(BOT_ID, ADMIN, 1, "running-replica", "ingest")
+    state.status_started(BOT_ID, ADMIN, 2, "killed-replica", "reindex")
+    state.status_started(BOT_ID + 1, ADMIN, 3, "killed-replica", "follow")  # another bot's: not ours to edit
     now[0] += under_way.SILENT_SECONDS - 1
-    state.ingests_alive("running-replica")
-    assert state.take_over_ingests(BOT_ID, "new-replica", under_way.SILENT_SECONDS) == []
+    state.statuses_alive("running-replica")
+    assert state.take_over_statuses(BOT_ID, "new-replica", under_way.SILENT_SECONDS) == []
     now[0] += 2
-    (taken,) = state.take_over_ingests(BOT_ID, "new-replica", under_way.SILENT_SECONDS)
-    assert taken.message_id == 2
-    assert state.take_over_ingests(BOT_ID, "another-replica", under_way.SILENT_SECONDS) == []  # taken once
+    (taken,) = state.take_over_statuses(BOT_ID, "new-replica", under_way.SILENT_SECONDS)
+    assert (taken.message_id, taken.kind) == (2, "reindex")
+    assert state.take_over_statuses(BOT_ID, "another-replica", under_way.SILENT_SECONDS) == []  # taken once
     state.close()

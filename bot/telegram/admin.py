@@ -15,7 +15,7 @@ from bot.permissions import is_admin
 from bot.postgres_refusals import postgres_refusal
 from bot.replies import articles_matching
 from bot.service import Abandoned, delete_article
-from bot.telegram import group_share
+from bot.telegram import group_share, under_way
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
 from bot.telegram.sending import StatusProgress, edit, reply
@@ -189,28 +189,30 @@ async def cmd_reindex(update: Update, context: Context) -> None:
 
 async def reindex(service: BotService, status: Message) -> None:
     """Rebuild in a worker thread, editing one status message with progress; questions
-    and ingests go on meanwhile (the rebuild takes in what they change)."""
-    progress = StatusProgress(status, msg.reindex_progress_html, asyncio.get_running_loop())
-    try:
-        report = await service.run_long(service.library.reindex, service.stop.checked(progress))
-    except Abandoned:
-        await progress.show(msg.REINDEX_ABANDONED)
-        return
-    except LibraryError as exc:
-        await progress.show(msg.reindex_error_html(str(exc)))
-        return
-    except Exception as exc:
-        if no_space_left(exc):  # a rebuild writes a whole new copy: room to make, not a fault
-            log.warning("reindex stopped by a full disk: %s", exc)
-            await progress.show(msg.reindex_error_html(msg.REINDEX_NO_SPACE))
+    and ingests go on meanwhile (the rebuild takes in what they change). Its status is
+    remembered until it says the outcome: told by the next process if this one dies."""
+    async with under_way.remembered(service, status, "reindex"):
+        progress = StatusProgress(status, msg.reindex_progress_html, asyncio.get_running_loop())
+        try:
+            report = await service.run_long(service.library.reindex, service.stop.checked(progress))
+        except Abandoned:
+            await progress.show(msg.REINDEX_ABANDONED)
             return
-        if (refused := postgres_refusal(exc)) is not None:  # a right the role lacks, a timeout: said
-            log.warning("reindex refused by PostgreSQL: %s", exc)
-            await progress.show(msg.reindex_error_html(refused))
+        except LibraryError as exc:
+            await progress.show(msg.reindex_error_html(str(exc)))
             return
-        log.exception("reindex failed")
-        await progress.show(msg.error_html(msg.REINDEX_FAILED))
-        return
-    await progress.show(
-        msg.reindex_done_html(report.articles, report.passages, report.added_meanwhile, report.deleted_meanwhile)
-    )
+        except Exception as exc:
+            if no_space_left(exc):  # a rebuild writes a whole new copy: room to make, not a fault
+                log.warning("reindex stopped by a full disk: %s", exc)
+                await progress.show(msg.reindex_error_html(msg.REINDEX_NO_SPACE))
+                return
+            if (refused := postgres_refusal(exc)) is not None:  # a right the role lacks, a timeout: said
+                log.warning("reindex refused by PostgreSQL: %s", exc)
+                await progress.show(msg.reindex_error_html(refused))
+                return
+            log.exception("reindex failed")
+            await progress.show(msg.error_html(msg.REINDEX_FAILED))
+            return
+        await progress.show(
+            msg.reindex_done_html(report.articles, report.passages, report.added_meanwhile, report.deleted_meanwhile)
+        )

@@ -82,8 +82,8 @@ async def forget_old_answers(context: Context) -> None:
 
 
 async def start_up(application: Application) -> None:
-    """Once the bot knows itself: how it stops, the command menu, the ingests a process before
-    it left under way, the feed jobs, the answers' retention, and the heartbeat (Telegram and
+    """Once the bot knows itself: how it stops, the command menu, the statuses of the work a
+    process before it left under way, the feed jobs, the answers' retention, and the heartbeat (Telegram and
     the library have just answered)."""
     stop_gracefully(application)
     await register_commands(application)

@@ -41,10 +41,10 @@ class BotService:
     # (`app.stop_gracefully`); the follower's polls check the same one (`create`).
     stop: StopRequest
     # Whether this process is the only one serving the bot (long polling, `app.the_only_poller`):
-    # the ingests another one left under way are then a dead one's (`under_way`); among
+    # the work another one left under way is then a dead one's (`under_way`); among
     # replicas (`serve --webhook`), only those of one silent for long.
     alone: bool
-    # This process, as the owner of the ingests it runs (`under_way`): a new one at each start.
+    # This process, as the owner of the work it runs (`under_way`): a new one at each start.
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
     reindexing: asyncio.Task | None = field(default=None)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)

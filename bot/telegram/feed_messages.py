@@ -72,6 +72,21 @@ def not_an_interval_html(text: str) -> str:
     )
 
 
+# A /follow whose process died (SIGKILL, a crash, out of memory) before its status said how it
+# ended: what that status says once the bot is back (`bot.telegram.under_way`).
+FOLLOW_INTERRUPTED = "⚠️ Le bot s'est arrêté pendant la lecture du flux : il n'est pas suivi. Renvoyez /follow."
+
+
+def follow_interrupted_html(feed: FeedRow | None) -> str:
+    """The feed as followed still (the death came during its first poll), or not followed."""
+    if feed is None:
+        return FOLLOW_INTERRUPTED
+    return (
+        f"⚠️ Le bot s'est arrêté pendant le premier relevé du flux {_feed_name(feed)} (flux {feed.id}) : "
+        "il est suivi, ses articles seront ajoutés à son prochain relevé."
+    )
+
+
 def already_followed_html(feed: FeedRow) -> str:
     return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."
 

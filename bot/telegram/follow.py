@@ -18,6 +18,7 @@ from bot.chat_input import shared_link
 from bot.feeds import PollReport, poll_due, poll_minutes, typed_address
 from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
+from bot.telegram import under_way
 from bot.telegram.admin import admin_only
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import tell_admins
@@ -51,22 +52,25 @@ async def cmd_follow(update: Update, context: Context) -> None:
         return
     service = context.service
     status = await reply(message, fmsg.FOLLOW_STARTED)
-    try:
-        feed, new = await service.run_feed(service.follower.follow, address, every, update.effective_user.id)
-    except InputError as exc:
-        await edit(status, fmsg.follow_error_html(str(exc)))
-        return
-    if not new:
-        await edit(status, fmsg.already_followed_html(feed))
-        return
-    await edit(status, fmsg.FIRST_POLL)
-    try:
-        report = await service.run_feed(service.follower.poll, feed.id)
-    except Abandoned:
-        await edit(status, fmsg.FIRST_POLL_ABANDONED)
-        return
-    await schedule_feeds(context.application)
-    await edit(status, fmsg.followed_html(report or PollReport(feed)))
+    # Remembered until its status says the outcome: told by the next process if this one dies.
+    async with under_way.remembered(service, status, "follow") as remembered:
+        try:
+            feed, new = await service.run_feed(service.follower.follow, address, every, update.effective_user.id)
+        except InputError as exc:
+            await edit(status, fmsg.follow_error_html(str(exc)))
+            return
+        if not new:
+            await edit(status, fmsg.already_followed_html(feed))
+            return
+        await remembered.feed_followed(feed.id)
+        await edit(status, fmsg.FIRST_POLL)
+        try:
+            report = await service.run_feed(service.follower.poll, feed.id)
+        except Abandoned:
+            await edit(status, fmsg.FIRST_POLL_ABANDONED)
+            return
+        await schedule_feeds(context.application)
+        await edit(status, fmsg.followed_html(report or PollReport(feed)))
 
 
 async def follow_channel(update: Update, context: Context, username: str) -> None:

@@ -219,12 +219,12 @@ async def ingest_message(message: Message, context: Context) -> None:
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
     say = progress.show  # every status after the progress lines sent before it
     # Remembered until its status says the outcome: told by the next process if this one dies.
-    async with under_way.remembered(service, status) as read:
+    async with under_way.remembered(service, status, "ingest") as remembered:
         try:
             async with typing(message):  # in a private chat; in a group the status line says it
                 label, load = await read_ingest_input(message, service.settings, say, service.stop.check)
                 document = await service.run_long(load)
-                await read(document)
+                await remembered.article_read(document)
                 await say(msg.INDEXING)
                 labelled = [(label, document)]
                 checked = service.stop.checked(progress)

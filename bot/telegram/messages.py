@@ -180,9 +180,13 @@ ANOTHER_POLLER = (
 )
 # Work under way when the bot is stopped (a restart, an update) and that could not finish in time.
 INGEST_ABANDONED = "⚠️ Le bot redémarre : cet article n'a pas été ajouté. Renvoyez-le dans une minute."
-# An ingest whose process died (SIGKILL, a crash, out of memory) before its article was stored:
-# what its status message says once the bot is back (`bot.telegram.under_way`).
+# Work whose process died (SIGKILL, a crash, out of memory) before it ended (an ingest, before its
+# article was stored): what its status message says once the bot is back (`bot.telegram.under_way`).
 INGEST_INTERRUPTED = "⚠️ Le bot s'est arrêté pendant l'ajout : cet article n'a pas été ajouté. Renvoyez-le."
+REINDEX_INTERRUPTED = (
+    "⚠️ Le bot s'est arrêté pendant la reconstruction : la bibliothèque est restée telle qu'elle était. "
+    "Relancez /reindex."
+)
 REINDEX_ABANDONED = (
     "⚠️ Le bot redémarre : reconstruction interrompue, la bibliothèque reste telle qu'elle était. "
     "Relancez /reindex dans une minute."
