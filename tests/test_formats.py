@@ -12,6 +12,7 @@ from index.errors import InputTooLarge, UnsupportedInput
 from index.sources import fetch_url, parse_bytes
 from tests.document_fixtures import make_docx, make_odt, make_pdf
 from tests.http_fixtures import Site
+from tests.stopping import GivenUp, stop_asked_after
 
 HEADER = "Ville de Lyon — Rapport annuel 2024"
 PAGES = [
@@ -537,18 +538,9 @@ def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_
     """A stopping bot gives up a PDF being read within its grace (its checkpoint raises), rather
     than wait up to PDF_MAX_SECONDS; the process reading it ends with it."""
 
-    class GivenUp(BaseException):
-        pass
-
-    stop = threading.Event()
-
-    def checkpoint() -> None:
-        if stop.is_set():
-            raise GivenUp
-
     data = pdf_of_one_page_drawing_a_form(5_000, ENDLESS_PDF_FORM)
     before = child_processes()
-    threading.Timer(1.0, stop.set).start()
+    checkpoint = stop_asked_after(1.0)
     started = time.monotonic()
     with pytest.raises(GivenUp):
         parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6, checkpoint=checkpoint)

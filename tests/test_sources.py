@@ -12,6 +12,7 @@ from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
 from index.sources import expand_paths, fetch_url, read_file
 from tests.http_fixtures import Site
+from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
 
 PAGES = {
@@ -365,16 +366,7 @@ def test_a_download_is_given_up_at_its_checkpoint_without_waiting_for_its_deadli
     """A stopping bot gives up a page being downloaded within its grace (its checkpoint raises),
     rather than wait for the rest of the page up to FETCH_TIMEOUT_SECONDS."""
 
-    class GivenUp(BaseException):
-        pass
-
-    stop = threading.Event()
-
-    def checkpoint() -> None:
-        if stop.is_set():
-            raise GivenUp
-
-    threading.Timer(0.5, stop.set).start()
+    checkpoint = stop_asked_after(0.5)
     started = time.monotonic()
     with pytest.raises(GivenUp):
         fetch(site.origin + "/trickle", timeout=20.0, checkpoint=checkpoint)

@@ -41,6 +41,19 @@ LONG_ARTICLE = "\n\n".join(
 ROOMY = {"INGEST_MAX_BYTES": "5000000"}
 
 
+def publish_a_long_story(site: FeedSite) -> None:
+    """A feed of one story long enough that its first poll is still adding it a moment later."""
+    story = Story(
+        "conseil-municipal",
+        "Le conseil municipal adopte son budget",
+        STORIES[0].published,
+        tuple(LONG_ARTICLE.split("\n\n")[:40]),
+        "Le budget est adopté.",
+    )
+    site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
+    site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
+
+
 def stopped(process: subprocess.Popen, *signals: signal.Signals) -> float:
     """Send `signals` half a second apart; the seconds until the process has exited (bounded:
     the test fails if it has not within a minute)."""
@@ -127,16 +140,8 @@ def test_a_reindex_under_way_when_the_bot_stops_ends_with_a_word_to_the_admin(tm
 
 
 def test_a_feed_being_polled_when_the_bot_stops_is_polled_again_after_the_restart(tmp_path, model_cache):
-    story = Story(
-        "conseil-municipal",
-        "Le conseil municipal adopte son budget",
-        STORIES[0].published,
-        tuple(LONG_ARTICLE.split("\n\n")[:40]),
-        "Le budget est adopté.",
-    )
     with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
-        site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
-        site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
+        publish_a_long_story(site)
         with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
             after = telegram.last_id()
             telegram.user_message(ADMIN, ADMIN, f"/follow {site.origin}/rss.xml")
@@ -383,16 +388,8 @@ def test_a_reindex_cut_by_a_kill_is_told_at_the_next_start_and_the_library_is_in
 def test_a_follow_cut_by_a_kill_in_its_first_poll_is_told_followed_at_the_next_start(tmp_path, model_cache):
     """Its "⏳ Flux trouvé : ajout de ses articles…" stayed for ever: the admin never learnt that
     the feed was followed, and might have followed it again."""
-    story = Story(
-        "conseil-municipal",
-        "Le conseil municipal adopte son budget",
-        STORIES[0].published,
-        tuple(LONG_ARTICLE.split("\n\n")[:40]),
-        "Le budget est adopté.",
-    )
     with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
-        site.publish(f"/articles/{story.slug}", "text/html; charset=utf-8", story.page())
-        site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
+        publish_a_long_story(site)
         with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
             after = telegram.last_id()
             telegram.user_message(ADMIN, ADMIN, f"/follow {site.origin}/rss.xml")
