@@ -10,7 +10,14 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {
+    "21-paywall-lead-only.html": "the paywall's offer ('1 € le premier mois') is read as text",
+    "22-tribune-bio-auteur.html": "the publisher's disclaimer ('… n'engagent que leurs auteurs') is read as text",
+    "24-diaporama-legendes.html": "a gallery's captions, counters and credits read as one paragraph",
+    "26-dates-en-lettres-maj-avant.html": "'Par la Rédaction Limoges' is taken for an author",
+    "27-plusieurs-auteurs-visibles.html": "one of three visible authors; the donation appeal read as text",
+    "28-xhtml-iso-8859-15-microdata.xhtml": "the XML declaration's ISO-8859-15 is not read: '€' comes out '¤'",
+}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
