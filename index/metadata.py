@@ -385,8 +385,9 @@ _AGENCY = r"(?:AFP|Reuters|AP|ANSA|Belga|DPA|ATS|Agence France-Presse|agences?)"
 # A dispatch's credit after the names: "Jean Dupont avec AFP", "Jean Dupont (avec l'AFP)".
 _WITH_AGENCY = re.compile(rf"\s*\(?\s*(?:avec|et|&)\s+(?:l['’]\s*)?{_AGENCY}\s*\)?$", re.IGNORECASE)
 _AGENCY_ALONE = re.compile(rf"^\(?{_AGENCY}\)?$", re.IGNORECASE)
-# The newsroom as a whole ("La rédaction", "La rédaction du Parisien", "Rédaction web"): no person.
-_NEWSROOM = re.compile(r"^(?:la\s+)?r[ée]daction(?:\s+(?:web|numérique|de|du|des|d['’]).*)?$", re.IGNORECASE)
+# The newsroom as a whole ("La rédaction", "La rédaction du Parisien", "Rédaction web", a local
+# one by its town, "La Rédaction Limoges"): no person. No one's name opens on "Rédaction".
+_NEWSROOM = re.compile(r"^(?:la\s+)?r[ée]daction\b.*$", re.IGNORECASE)
 
 
 def clean_byline(value: str) -> str:

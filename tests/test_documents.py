@@ -698,6 +698,7 @@ def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
         ("La rédaction", ""),
         ("Par la Rédaction du Parisien", ""),
         ("Rédaction web", ""),
+        ("Par la Rédaction Limoges", ""),  # a local newsroom, by its town
     ],
 )
 def test_a_byline_keeps_its_names_without_the_date_it_runs_into(byline, names):

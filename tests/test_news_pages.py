@@ -14,7 +14,6 @@ NOT_YET: dict[str, str] = {
     "21-paywall-lead-only.html": "the paywall's offer ('1 € le premier mois') is read as text",
     "22-tribune-bio-auteur.html": "the publisher's disclaimer ('… n'engagent que leurs auteurs') is read as text",
     "24-diaporama-legendes.html": "a gallery's captions, counters and credits read as one paragraph",
-    "26-dates-en-lettres-maj-avant.html": "'Par la Rédaction Limoges' is taken for an author",
     "27-plusieurs-auteurs-visibles.html": "one of three visible authors; the donation appeal read as text",
     "28-xhtml-iso-8859-15-microdata.xhtml": "the XML declaration's ISO-8859-15 is not read: '€' comes out '¤'",
 }
