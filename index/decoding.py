@@ -2,7 +2,8 @@
 
 In order: a byte-order mark; UTF-8 when the bytes are valid UTF-8 (whatever a page
 declares: mislabelled pages are common, and valid UTF-8 by accident is not); the charset
-the server declared, then the one the page declares (`<meta charset>`, `http-equiv`), read
+the server declared, then the one the page declares (`<meta charset>`, `http-equiv`, else an
+XHTML page's XML declaration, `<?xml … encoding="iso-8859-15"?>`), read
 as browsers read it (ISO-8859-1 as Windows-1252, its superset) and never refused for a
 stray byte; UTF-8 with a stray invalid byte; Windows-1252 (French files written on
 Windows); detection (`charset_normalizer`). Only binary data (NUL bytes outside UTF-16/32)
@@ -24,6 +25,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# An XHTML page (an older CMS's, a `.xhtml` file) may declare its encoding only there.
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?\sencoding\s*=\s*["']\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # Labels browsers read as another, larger encoding (WHATWG Encoding Standard).
 _BROWSER_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
                     "ascii": "cp1252", "iso-8859-9": "cp1254", "tis-620": "cp874"}  # fmt: skip
@@ -72,7 +75,7 @@ def readable(text: str) -> str:
 
 
 def _meta_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:4096])
+    match = _META_CHARSET.search(data[:4096]) or _XML_ENCODING.match(data[:1024])
     return match.group(1).decode("ascii", "replace") if match else None
 
 

@@ -421,6 +421,14 @@ def test_a_page_is_read_in_the_charset_it_declares_even_with_a_stray_byte():
     assert decode_document("Élu à Lyon".encode(), declared="ISO-8859-1") == "Élu à Lyon"  # mislabelled UTF-8
 
 
+def test_an_xhtml_page_is_read_in_the_encoding_its_xml_declaration_states():
+    """ISO-8859-15 writes "€" where Windows-1252, the guess for an undeclared page, has "¤"."""
+    page = (
+        '<?xml version="1.0" encoding="iso-8859-15"?>\n<html><body><p>Le mètre cube passe à 4,59 €.</p></body></html>'
+    )
+    assert "Le mètre cube passe à 4,59 €." in decode_document(page.encode("iso-8859-15"), html=True)
+
+
 def test_windows_text_among_much_markup_is_not_taken_for_utf8_and_utf8_keeps_a_stray_byte():
     scripts = "<script>var config = {" + ",".join(f'"k{i}": "v{i}"' for i in range(4000)) + "};</script>"
     page = f"<html><head>{scripts}</head><body><p>Trois écoles fermées à Dijon après la découverte d'amiante.</p>"

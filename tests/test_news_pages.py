@@ -15,7 +15,6 @@ NOT_YET: dict[str, str] = {
     "22-tribune-bio-auteur.html": "the publisher's disclaimer ('… n'engagent que leurs auteurs') is read as text",
     "24-diaporama-legendes.html": "a gallery's captions, counters and credits read as one paragraph",
     "27-plusieurs-auteurs-visibles.html": "one of three visible authors; the donation appeal read as text",
-    "28-xhtml-iso-8859-15-microdata.xhtml": "the XML declaration's ISO-8859-15 is not read: '€' comes out '¤'",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
