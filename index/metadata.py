@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
+from itertools import islice, takewhile
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -225,16 +225,22 @@ _PERSON = re.compile(r"^[A-ZÀ-Þ][\w'’.-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|de|d
 
 
 def _visible_byline(tree) -> list[str]:
-    """The first name the page shows in a byline element of its own article."""
+    """The names the page shows in the first byline element of its own article: all of them
+    ("Par Anne Martin, Paul Girard et Inès Haddad"), up to the first that is no name (a role,
+    "Jean Dupont, Rédacteur en chef")."""
     for element in tree.xpath("//body//*[@class or @itemprop or @rel]"):
         marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "rel"))
         if not _BYLINE_CLASS.search(marks) or _in_other_content(element):
             continue
         text = clean_byline(element.text_content())
-        name = re.split(r"\s*[,|(–—]\s*|\s+-\s+", text)[0].strip()
-        if _PERSON.match(name) and len(name) <= 60:
-            return [name]
+        names = list(takewhile(_is_a_name, _authors(re.split(r"\s*[|(–—]\s*|\s+-\s+", text)[0])))
+        if names:
+            return names
     return []
+
+
+def _is_a_name(text: str) -> bool:
+    return bool(_PERSON.match(text)) and len(text) <= 60
 
 
 _LEAD_CLASS = re.compile(

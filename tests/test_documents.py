@@ -530,6 +530,21 @@ def test_an_author_s_role_stated_after_the_name_is_no_second_author():
 
 
 @pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Par <a>Anne Martin</a>, <a>Paul Girard</a> et <a>Inès Haddad</a>", "Anne Martin, Paul Girard, Inès Haddad"),
+        ("Par Jean Dupont, Rédacteur en chef adjoint", "Jean Dupont"),
+        ("Jean Dupont | Le Quotidien", "Jean Dupont"),
+    ],
+)
+def test_every_author_a_page_shows_in_its_byline_is_named(byline, authors):
+    """A page (an independent site's) that states no author anywhere but in its visible byline."""
+    unsigned = ARTICLE_PAGE.replace('<meta name="author" content="Claire Petit">', "")
+    page = unsigned.replace("</h1>", f'</h1><div class="story-authors">{byline}</div>')
+    assert parse_html(page).author == authors
+
+
+@pytest.mark.parametrize(
     ("opening", "author"),
     [
         ("<p><strong>Par Léa Fontaine</strong></p>", "Léa Fontaine"),
