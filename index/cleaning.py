@@ -77,7 +77,12 @@ _PROMPT = re.compile(
     r"abonnez-vous|^réservée?s? aux abonnés|(?:la suite|cet article|ce contenu)(?: est)? réservée? aux abonnés|"
     r"article (?:est )?réservé|je m['’]abonne|déjà abonné|"
     r"cet article est paru dans|pour lire la suite|acrobat reader|(?:notre|nos|votre) newsletters?\b|"
-    r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez(?:-la|-le|-les)? (?:gratuitement|chaque) ",
+    r"inscrivez-vous (?:à notre|gratuitement|ici|dès maintenant)|recevez(?:-la|-le|-les)? (?:gratuitement|chaque) |"
+    # An offer, a call for donations, an opinion page's disclaimer ("Les tribunes publiées par …
+    # n'engagent que leurs auteurs"; a minister's "ces propos n'engagent que leur auteur" is news).
+    r"profitez de (?:notre|cette) offre|soutenez-nous (?:dès|à partir de)\b|"
+    r"(?:tribunes?|textes?|opinions?|contributions?|chroniques?) publié(?:e|s|es)?\b.{0,80}"
+    r"n['’]engagen?t que (?:leurs?|son|ses) auteur",
     re.IGNORECASE,
 )
 # What only a publisher says of its own article, however long the block that says it goes on

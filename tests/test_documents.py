@@ -353,6 +353,8 @@ def test_bylines_and_teasers_are_dropped():
         "La newsletter du ministère a été piratée lundi, selon l'Anssi.",
         "Dès janvier, les places du parking relais seront réservées aux abonnés du réseau de bus.",
         "Ces nouveaux tarifs, réservés aux abonnés TGV Max, entreront en vigueur le 1er mars.",
+        "« Ces propos n'engagent que leur auteur », a répliqué le porte-parole du gouvernement.",
+        "« Soutenez-nous », a lancé le maire aux habitants venus manifester devant la préfecture.",
     ],
 )
 def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kept(sentence):
@@ -372,6 +374,9 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Il vous reste 74.57% de cet article à lire. La suite est réservée aux abonnés.",
         "La suite de cet article est réservée aux abonnés.",
         "Réservé aux abonnés",
+        "Profitez de notre offre : 1 € le premier mois, sans engagement.",
+        "Le Courrier est indépendant. Pour que nos enquêtes restent gratuites, soutenez-nous dès 5 euros par mois.",
+        "Les tribunes publiées par Le Quotidien des Idées n’engagent que leurs auteurs.",
         "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
         "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
         "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "

@@ -11,10 +11,7 @@ from index.extraction_report import PageFigures, extraction_report
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET: dict[str, str] = {
-    "21-paywall-lead-only.html": "the paywall's offer ('1 € le premier mois') is read as text",
-    "22-tribune-bio-auteur.html": "the publisher's disclaimer ('… n'engagent que leurs auteurs') is read as text",
     "24-diaporama-legendes.html": "a gallery's captions, counters and credits read as one paragraph",
-    "27-plusieurs-auteurs-visibles.html": "one of three visible authors; the donation appeal read as text",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
