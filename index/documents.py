@@ -269,7 +269,7 @@ EXTRACTION_OPTIONS = {
 def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`)."""
-    page_tree = _with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
+    page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html)))
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -351,6 +351,44 @@ def _with_dates_in_text_kept(html: str):
     for element, tag in kept:
         element.tag = tag
     return tree if kept else html
+
+
+_FIGCAPTION = re.compile(r"<figcaption\b", re.IGNORECASE)
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|photographer|author|auteur", re.IGNORECASE)
+_SLIDE_BLOCKS = (".//p", ".//div", ".//h2", ".//h3", ".//li")
+
+
+def _gallery_captions_as_text(page):
+    """The page (its text or its parsed tree) with each figure made the paragraphs of its caption,
+    without the caption's credit element, when its captions say more than its paragraphs: a
+    photo gallery ("EN IMAGES", "diaporama") tells its story in them. trafilatura deletes
+    `<figure>` whole, and what it then fell back to ran the headline, the slides' counters,
+    captions and credits into one paragraph. An article's few captions stay out (its credits,
+    its pictures' addresses)."""
+    if isinstance(page, str) and not _FIGCAPTION.search(page):
+        return page
+    import trafilatura
+
+    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    if tree is None:
+        return page
+    captions = [figure.find(".//figcaption") for figure in tree.iter("figure")]
+    captions = [caption for caption in captions if caption is not None]
+    credits = [e for c in captions for e in c.iterdescendants() if _CREDIT_CLASS.search(e.get("class") or "")]
+    told = sum(len(_WORDS.findall(c.text_content())) for c in captions) - sum(
+        len(_WORDS.findall(credit.text_content())) for credit in credits
+    )
+    written = sum(len(_WORDS.findall(p.text_content())) for p in tree.xpath("//body//p[not(ancestor::figure)]"))
+    if told <= written:
+        return page
+    for credit in credits:
+        credit.drop_tree()
+    for caption in captions:
+        figure = next(a for a in caption.iterancestors() if a.tag == "figure")
+        caption.tag = "div" if any(caption.find(path) is not None for path in _SLIDE_BLOCKS) else "p"
+        caption.tail = figure.tail
+        figure.getparent().replace(figure, caption)
+    return tree
 
 
 _TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote"})

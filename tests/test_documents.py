@@ -835,3 +835,36 @@ def test_the_standfirst_shown_as_the_page_s_description_is_found_reading_each_te
     monkeypatch.setattr(lxml.html.HtmlMixin, "text_content", counted)
     assert page_metadata(page).lead == lead
     assert read[0] < 3 * len(page)  # not the nested <div>s' text once for each of them
+
+
+def _gallery(slides: list[str]) -> str:
+    figures = "".join(
+        f'<figure><span class="count">{at} / {len(slides)}</span><img src="/{at}.jpg" alt="">'
+        f'<figcaption><p>{caption}</p><span class="credit">Photo Jean Dupont / Le Quotidien</span></figcaption></figure>'
+        for at, caption in enumerate(slides, 1)
+    )
+    return (
+        "<html><head><title>EN IMAGES. La crue de la Seine</title></head><body><article>"
+        f"<h1>EN IMAGES. La crue de la Seine</h1><p>Retour en images sur une semaine de crue.</p>{figures}"
+        "</article></body></html>"
+    )
+
+
+GALLERY_CAPTIONS = [
+    "À Paris, la Seine a atteint 5,80 mètres au pont d'Austerlitz mardi soir, un niveau inédit depuis 2018.",
+    "Les quais de la rive gauche sont fermés à la circulation jusqu'à nouvel ordre, a annoncé la préfecture.",
+    "À Alfortville, une centaine d'habitants ont été évacués en barque par les pompiers du Val-de-Marne.",
+]
+
+
+def test_a_photo_gallery_is_read_from_its_captions_each_a_paragraph_without_counters_or_credits():
+    document = parse_html(_gallery(GALLERY_CAPTIONS))
+    assert [block.text for block in document.blocks] == ["Retour en images sur une semaine de crue.", *GALLERY_CAPTIONS]
+
+
+def test_an_article_s_few_captions_stay_out_of_its_text():
+    """Its pictures illustrate the paragraphs; their captions are not the story."""
+    paragraphs = "".join(f"<p>{text} {text}</p>" for text in GALLERY_CAPTIONS)
+    page = _gallery(GALLERY_CAPTIONS[:1]).replace("</figure>", f"</figure>{paragraphs}")
+    assert GALLERY_CAPTIONS[0] + " " + GALLERY_CAPTIONS[0] in parse_html(page).text
+    assert GALLERY_CAPTIONS[0] not in parse_html(page).text.split("\n\n")
