@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import partial
@@ -16,6 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.chat_input import shared_link
+from bot.feeds import typed_address
 from bot.permissions import may_ingest
 from bot.service import Abandoned, ingest_documents
 from bot.settings import Settings
@@ -101,7 +102,7 @@ async def read_ingest_input(
     if message.document:
         data, name = await document_bytes(message, settings)
         return name, document_reader(data, name, settings, checkpoint)
-    if argument and (link := shared_link(argument, message_links(message))):
+    if argument and (link := page_address(argument, message_links(message))):
         return await _page(link, settings, say, checkpoint)
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
@@ -117,11 +118,18 @@ async def read_ingest_input(
     if replied and replied.document:
         data, name = await document_bytes(replied, settings)
         return name, document_reader(data, name, settings, checkpoint)
-    if replied and (link := shared_link(replied.text or replied.caption or "", message_links(replied))):
+    if replied and (link := page_address(replied.text or replied.caption or "", message_links(replied))):
         return await _page(link, settings, say, checkpoint)
     if replied and (replied.text or replied.caption):
         return "message", message_reader(replied, settings)
     raise InputError("le message auquel vous répondez n'a ni texte, ni lien, ni document à ajouter.")
+
+
+def page_address(text: str, links: Sequence[str]) -> str | None:
+    """The page a message gives to add: the link it shares (`shared_link`), or its one word
+    when that is a site's address typed without https:// ("lemonde.fr/politique/article", as
+    /follow reads it): added as pasted text, it was refused as a text without paragraphs."""
+    return shared_link(text, links) or typed_address(text.strip())
 
 
 def gives_something(message: Message) -> bool:
