@@ -65,13 +65,19 @@ def is_bare_link(text: str) -> bool:
 def shared_link(text: str, links: Sequence[str] = ()) -> str | None:
     """The page a message shares: its one link (`links`: those its entities carry, a text link's
     hidden address included), when the rest of it is a few words; None otherwise."""
+    found = shared_links(text, links)
+    return found[0] if len(found) == 1 else None
+
+
+def shared_links(text: str, links: Sequence[str] = ()) -> list[str]:
+    """The pages a message shares, in the order it gives them: its links, when the rest of it is
+    a few words ("Deux articles : https://… et https://…"); none when it is a text of its own."""
     if _METADATA_LINK.search(text):  # pasted text that names its own address ("url: https://…")
-        return None
+        return []
     words = [w.rstrip(".,;:!?)»\"'") if is_url(w) else w for w in text.split()]
-    found = dict.fromkeys([*(w for w in words if is_url(w)), *(link for link in links if is_url(link))])
-    if len(found) != 1 or sum(not is_url(w) for w in words) > SHARED_LINK_WORDS:
-        return None
-    return next(iter(found))
+    if sum(not is_url(w) for w in words) > SHARED_LINK_WORDS:
+        return []
+    return list(dict.fromkeys([*(w for w in words if is_url(w)), *(link for link in links if is_url(link))]))
 
 
 def reads_as_article(text: str) -> bool:

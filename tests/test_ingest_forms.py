@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.document_fixtures import make_pdf
 from tests.fake_telegram import FakeTelegram
+from tests.http_fixtures import Site
 from tests.telegram_in_process import TOKEN, bot_in_process, handle, private_message, two_article_library
+from tests.test_documents import ARTICLE_PAGE
 
 USER = 720
+REPORT = make_pdf([["La piscine du Rhone rouvrira en juin apres deux ans de travaux."]], title="Rapport piscine")
+PAGES = {
+    "/article": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode()),
+    "/rapport.pdf": (200, "application/pdf", REPORT),
+}
 
 
 def test_an_address_typed_without_https_is_fetched_as_a_page_not_added_as_text(tmp_path):
@@ -28,4 +36,47 @@ def test_an_address_typed_without_https_is_fetched_as_a_page_not_added_as_text(t
         # Read as a site's address, and looked up ("nom de domaine introuvable : exemple.invalid")
         assert "exemple.invalid" in status and "paragraphe" not in status, status
     assert library.stats().articles == 2
+    library.close()
+
+
+def test_several_links_in_one_message_add_each_page_with_a_status_of_its_own(tmp_path):
+    """/ingest with several links ("/ingest URL1 URL2", or in reply to a message listing links):
+    each page is meant. As one pasted text, the links were refused with "aucun paragraphe
+    d'article dans ce texte"."""
+    library = two_article_library(tmp_path)
+
+    async def scenario(telegram: FakeTelegram, origin: str) -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_allow_private_urls=True) as (application, _):
+            await handle(application, private_message(USER, f"/ingest {origin}/article\n{origin}/absente"))
+            listed = private_message(USER + 1, f"Deux liens à lire : {origin}/rapport.pdf et {origin}/article.")
+            await handle(application, private_message(USER + 1, "/ingest", reply_to_message=listed["message"]))
+
+    with FakeTelegram(TOKEN) as telegram, Site(PAGES) as site:
+        asyncio.run(scenario(telegram, site.origin))
+        added, missing = telegram.texts(USER)
+        assert added.startswith("✅ Ajouté : « Le Conseil vote la réforme »")
+        assert missing.startswith(f"⚠️ Je n'ai pas pu ajouter « {site.origin}/absente » : le site a répondu 404")
+        report, again = telegram.texts(USER + 1)
+        assert report.startswith("✅ Ajouté : « Rapport piscine »")
+        assert again.startswith("Cet article est déjà dans la bibliothèque : « Le Conseil vote la réforme »")
+    assert [a.title for a in library.articles()][2:] == ["Le Conseil vote la réforme", "Rapport piscine"]
+    library.close()
+
+
+def test_links_past_the_tenth_of_one_message_are_said_not_added(tmp_path):
+    library = two_article_library(tmp_path)
+    links = " ".join(f"http://127.0.0.1:9/article-{number}" for number in range(12))
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_allow_private_urls=True) as (application, _):
+            await handle(application, private_message(USER, f"/ingest {links}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        *statuses, left_out = telegram.texts(USER)
+        assert len(statuses) == 10 and all("/article-" in status for status in statuses)
+        assert left_out == (
+            "⚠️ Les 2 derniers liens n'ont pas été ajoutés : j'ajoute 10 pages au plus par message. "
+            "Renvoyez-les dans un autre message."
+        )
     library.close()

@@ -15,7 +15,7 @@ from telegram import Message, MessageEntity, MessageOriginChannel, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 
-from bot.chat_input import shared_link
+from bot.chat_input import shared_link, shared_links
 from bot.feeds import typed_address
 from bot.permissions import may_ingest
 from bot.service import Abandoned, ingest_documents
@@ -107,7 +107,7 @@ async def read_ingest_input(
     if argument:
         return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
     replied = message.reply_to_message
-    if replied and message.get_bot().id in {u.id for u in (replied.from_user, replied.via_bot) if u}:
+    if replied and is_ours(replied, message.get_bot().id):
         # The bot's own answer, or a quote posted through it in inline mode: its quotes are in the
         # library already, and added again they would be an article without a source, quoted
         # beside the one they come from.
@@ -123,6 +123,29 @@ async def read_ingest_input(
     if replied and (replied.text or replied.caption):
         return "message", message_reader(replied, settings)
     raise InputError("le message auquel vous répondez n'a ni texte, ni lien, ni document à ajouter.")
+
+
+def is_ours(message: Message, bot_id: int) -> bool:
+    """Whether `message` is one of the bot's answers, or a quote posted through it inline."""
+    return bot_id in {user.id for user in (message.from_user, message.via_bot) if user}
+
+
+# Pages of one message added at most: each has a status message of its own, and a group gets
+# 20 messages a minute from the bot.
+MAX_LISTED_PAGES = 10
+
+
+def listed_pages(message: Message) -> list[str]:
+    """The pages of a message that lists several links and few other words ("/ingest URL1 URL2",
+    or /ingest in reply to such a message), each to be added on its own: as pasted text, its
+    links were refused as a text without paragraphs. Empty for anything else (one page, a
+    text, a document, one of the bot's answers), which `read_ingest_input` reads."""
+    argument = command_argument(message).strip()
+    given = message if argument else message.reply_to_message
+    if given is None or message.document or given.document or is_ours(given, message.get_bot().id):
+        return []
+    pages = shared_links(argument or given.text or given.caption or "", message_links(given))
+    return pages if len(pages) > 1 else []
 
 
 def page_address(text: str, links: Sequence[str]) -> str | None:
@@ -214,8 +237,8 @@ async def cmd_ingest(update: Update, context: Context) -> None:
 
 async def ingest_message(message: Message, context: Context) -> None:
     """What `message` carries (or the message it replies to) added to the library, with one
-    status message that ends with the outcome. A document of an album is named in its error:
-    beside its album's other files, "cet article" would not say which one failed."""
+    status message that ends with the outcome; each page of a message that lists several links
+    with its own (one status could not say which was added and which failed)."""
     service = context.service
     if not may_ingest(message.from_user and message.from_user.id, service.settings):
         await reply(message, msg.e(msg.INGEST_REFUSED))
@@ -223,6 +246,27 @@ async def ingest_message(message: Message, context: Context) -> None:
     if not gives_something(message):
         await reply(message, msg.INGEST_USAGE)
         return
+    pages = listed_pages(message)
+    if not pages:
+        # A document of an album is named in its error: beside its album's other files, "cet
+        # article" would not say which one failed.
+        named = message.media_group_id and message.document and message.document.file_name
+        await ingest_one(message, context, partial(read_ingest_input, message), named or None)
+        return
+    for url in pages[:MAX_LISTED_PAGES]:
+        await ingest_one(message, context, partial(_page, url), url)
+    if len(pages) > MAX_LISTED_PAGES:
+        await reply(message, msg.e(msg.pages_left_out(len(pages) - MAX_LISTED_PAGES, MAX_LISTED_PAGES)))
+
+
+ReadInput = Callable[[Settings, Say, Callable[[], None]], Awaitable[tuple[str, Callable[[], Document]]]]
+
+
+async def ingest_one(message: Message, context: Context, read_input: ReadInput, named: str | None) -> None:
+    """One article `read_input` gives added, its status message (a reply to `message`) edited
+    as the work goes and ending with the outcome; `named`: what its error names, when "cet
+    article" would not say which one failed."""
+    service = context.service
     status = await reply(message, msg.INGEST_STARTED)
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
     say = progress.show  # every status after the progress lines sent before it
@@ -230,7 +274,7 @@ async def ingest_message(message: Message, context: Context) -> None:
     async with under_way.remembered(service, status, "ingest") as remembered:
         try:
             async with typing(message):  # in a private chat; in a group the status line says it
-                label, load = await read_ingest_input(message, service.settings, say, service.stop.check)
+                label, load = await read_input(service.settings, say, service.stop.check)
                 document = await service.run_long(load)
                 await remembered.article_read(document)
                 await say(msg.INDEXING)
@@ -241,7 +285,6 @@ async def ingest_message(message: Message, context: Context) -> None:
             await say(msg.INGEST_ABANDONED)
             return
         except InputError as exc:
-            named = message.media_group_id and message.document and message.document.file_name
             await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))
             return
         except Exception as exc:

@@ -589,6 +589,17 @@ def ingest_error_html(reason: str, what: str | None = None) -> str:
     return error_html(f"Je n'ai pas pu ajouter {what or 'cet article'} : {reason}")
 
 
+def pages_left_out(count: int, most: int) -> str:
+    """What a message listing more links than `most` (the pages added from one message) is told
+    of the `count` others: not added, and how to have them added."""
+    if count == 1:
+        return f"⚠️ Le dernier lien n'a pas été ajouté : j'ajoute {most} pages au plus par message. Renvoyez-le."
+    return (
+        f"⚠️ Les {french(count)} derniers liens n'ont pas été ajoutés : j'ajoute {most} pages au plus par message. "
+        "Renvoyez-les dans un autre message."
+    )
+
+
 def failure_note_html(error: BaseException, secret: str = "") -> str:
     """The short note admins get when a handler fails (the traceback is in the log), `secret`
     (the bot's token, which an error may quote in a Bot API address) written "<token>"."""
