@@ -12,6 +12,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.http_fixtures import Site
 from tests.telegram_in_process import TOKEN, bot_in_process, handle, private_message, two_article_library
 from tests.test_documents import ARTICLE_PAGE
+from tests.test_telegram_documents import delivered_together
 
 USER = 720
 REPORT = make_pdf([["La piscine du Rhone rouvrira en juin apres deux ans de travaux."]], title="Rapport piscine")
@@ -79,4 +80,41 @@ def test_links_past_the_tenth_of_one_message_are_said_not_added(tmp_path):
             "⚠️ Les 2 derniers liens n'ont pas été ajoutés : j'ajoute 10 pages au plus par message. "
             "Renvoyez-les dans un autre message."
         )
+    library.close()
+
+
+def telegram_parts(text: str, cut_before: str) -> list[str]:
+    """`text` as a Telegram app sends it when longer than one message: cut at a space, in the
+    second half of the 4096 characters, the space dropped."""
+    first, _, rest = text.partition(" " + cut_before)
+    assert 2048 < len(first) <= 4096 < len(text)
+    return [first, cut_before + rest]
+
+
+def test_a_pasted_text_too_long_for_one_message_is_added_whole_from_its_parts(tmp_path):
+    """Past 4096 characters, Telegram's apps send a text as several messages, /ingest on the
+    first alone: the first part was added as the article, the rest answered as articles to add."""
+    library = two_article_library(tmp_path)
+    paragraphs = [
+        f"Le chantier de la médiathèque avance, au quartier numéro {number}, selon la mairie de Quimper. "
+        "Les ouvriers ont coulé la dalle du rez-de-chaussée et monté les murs de la salle de lecture."
+        for number in range(30)
+    ]
+    paragraphs[20] = "Le conseil municipal a voté le budget de la médiathèque lundi soir, après trois heures de débat."
+    pasted = "/ingest La médiathèque de Quimper\n\n" + "\n\n".join(paragraphs)
+    parts = telegram_parts(pasted, "de débat.")  # the cut in the middle of a sentence
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            messages = [private_message(USER, part) for part in parts]
+            await delivered_together(telegram, application, messages, replies=1, chat=USER)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        (status,) = telegram.texts(USER)  # no "ressemble à un article" for the second part
+        assert status.startswith("✅ Ajouté : « La médiathèque de Quimper »"), status
+    added = library.articles()[-1]
+    (_, text) = library.article_texts([added.id])[added.id]
+    assert "après trois heures de débat." in text  # the sentence cut between two messages, whole
+    assert "au quartier numéro 29" in text and library.stats().articles == 3
     library.close()

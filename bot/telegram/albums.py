@@ -6,9 +6,7 @@ each, as each may fail on its own), or, with no /ingest, one hint is given for t
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -18,6 +16,7 @@ from bot.permissions import may_ingest
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.ingest import INGEST_CAPTION, asks_another_bot, ingest_message
+from bot.telegram.pieces import gathered, joined
 from bot.telegram.sending import reply
 
 # Telegram sends an album's messages together (one getUpdates answer, or webhook calls made
@@ -31,12 +30,6 @@ class _InAlbum(filters.MessageFilter):
 
 
 IN_ALBUM = _InAlbum(name="IN_ALBUM")
-
-
-@dataclass
-class Album:
-    members: list[Message]
-    last_arrival: float  # the event loop's clock
 
 
 def album_hint(members: Sequence[Message]) -> str:
@@ -56,18 +49,8 @@ async def on_album_member(update: Update, context: Context) -> None:
     message = update.effective_message
     albums = context.service.albums
     key = (message.chat_id, message.media_group_id)
-    clock = asyncio.get_running_loop().time
-    if (album := albums.get(key)) is not None:
-        album.members.append(message)
-        album.last_arrival = clock()
-        return
-    album = albums[key] = Album([message], clock())
-    try:
-        while (left := album.last_arrival + SETTLE_SECONDS - clock()) > 0:
-            await asyncio.sleep(left)
-    finally:
-        del albums[key]
-    await answer_album(album.members, context)
+    if not joined(albums, key, message):
+        await answer_album(await gathered(albums, key, message, SETTLE_SECONDS), context)
 
 
 async def answer_album(members: Sequence[Message], context: Context) -> None:

@@ -213,9 +213,9 @@ def build_application(
             CommandHandler(["start", "help", "aide"], questions.cmd_help, filters=new),
             CommandHandler("ask", questions.cmd_ask, filters=new),
             # Adding an article, or a feed's first poll, takes seconds to minutes: their
-            # handlers run beside the conversation (`block=False`), whose next question is
-            # answered meanwhile rather than after them (`ordering`).
-            CommandHandler("ingest", ingest.cmd_ingest, filters=new, block=False),
+            # handlers run beside the conversation (`block=False`; /ingest starts its own task),
+            # whose next question is answered meanwhile rather than after them (`ordering`).
+            CommandHandler("ingest", ingest.cmd_ingest, filters=new),
             # Several files or photos sent at once: answered as one, once all have come (`albums`).
             MessageHandler(new & albums.IN_ALBUM, albums.on_album_member, block=False),
             MessageHandler(

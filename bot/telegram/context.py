@@ -18,11 +18,11 @@ from bot.service import StopRequest
 from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram.inline_typing import InlineTyping
+from bot.telegram.pieces import Awaited
 from index.conversation import Topic
 from index.library import Answer, Library
 
 if TYPE_CHECKING:
-    from bot.telegram.albums import Album
     from bot.telegram.heartbeat import Heartbeat
 
 T = TypeVar("T")
@@ -58,7 +58,9 @@ class BotService:
     # Held while the feeds' jobs are brought in line with the state (`follow.schedule_feeds`).
     feeds_scheduling: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Albums whose messages are still arriving, by (chat id, media group id) (`albums`).
-    albums: dict[tuple[int, str], Album] = field(default_factory=dict)
+    albums: Awaited = field(default_factory=dict)
+    # Long texts sent with /ingest whose next parts are still arriving, by (chat id, sender id) (`ingest`).
+    long_texts: Awaited = field(default_factory=dict)
     # Written every HEARTBEAT_SECONDS for `python -m bot health` (`serve` alone: None in tests in process).
     heartbeat: Heartbeat | None = None
     # Whether Telegram answers the long polls, as the log tells it (`errors.on_error`, `WatchedRequest`).

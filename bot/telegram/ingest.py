@@ -24,6 +24,7 @@ from bot.telegram import messages as msg
 from bot.telegram import under_way
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
+from bot.telegram.pieces import expect, gathered, joined
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError, no_space_left
@@ -32,6 +33,7 @@ from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, p
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
+Loader = Callable[[], Document]  # what reads an article, off the event loop
 _LINK_ENTITIES = (MessageEntity.URL, MessageEntity.TEXT_LINK)
 
 
@@ -98,14 +100,13 @@ async def read_ingest_input(
     """What to ingest, as a label and a blocking loader; InputError when there is nothing.
     `checkpoint`: what a page's download calls as it goes (`page_reader`)."""
     argument = command_argument(message).strip()
-    limit = settings.ingest_max_bytes
     if message.document:
         data, name = await document_bytes(message, settings)
         return name, document_reader(data, name, settings, checkpoint)
     if argument and (link := page_address(argument, message_links(message))):
         return await _page(link, settings, say, checkpoint)
     if argument:
-        return "texte collé", lambda: parse_bytes(argument.encode(), name=None, source=None, max_bytes=limit)
+        return await pasted(argument, settings, say, checkpoint)
     replied = message.reply_to_message
     if replied and is_ours(replied, message.get_bot().id):
         # The bot's own answer, or a quote posted through it in inline mode: its quotes are in the
@@ -123,6 +124,49 @@ async def read_ingest_input(
     if replied and (replied.text or replied.caption):
         return "message", message_reader(replied, settings)
     raise InputError("le message auquel vous répondez n'a ni texte, ni lien, ni document à ajouter.")
+
+
+async def pasted(text: str, settings: Settings, say: Say, checkpoint: Callable[[], None]) -> tuple[str, Loader]:
+    """Text pasted after /ingest, read as an article (`say`, `checkpoint`: a page's, unused)."""
+    limit = settings.ingest_max_bytes
+    return "texte collé", lambda: parse_bytes(text.encode(), name=None, source=None, max_bytes=limit)
+
+
+# Telegram's apps send a text longer than a message's 4096 characters (UTF-16 units) cut in
+# several messages, each cut in the second half of the limit, where a paragraph, a line or a
+# sentence ends; the first part alone carries /ingest. A text pasted after /ingest this long
+# may be such a first part: its next parts are awaited (in a private chat: in a group, the bot
+# in privacy mode is not sent them). Taken alone, the first part was added as the article,
+# and each next part was answered as an article pasted to be added.
+FIRST_PART_UNITS = 2048
+# Seconds without another part after which the text is whole: the app sends them at once.
+PARTS_SETTLE_SECONDS = 2.0
+_SENTENCE_END = (".", "!", "?", "…", "»", '"', ":")
+
+
+def may_be_continued(message: Message) -> bool:
+    """Whether `message` (a /ingest with pasted text, in a private chat) may be the first part
+    of a text Telegram's apps cut in several messages."""
+    text = message.text or ""
+    return message.chat.type == ChatType.PRIVATE and len(text.encode("utf-16-le")) // 2 >= FIRST_PART_UNITS
+
+
+def joined_parts(parts: Sequence[str]) -> str:
+    """A text cut in parts whole again. The spaces at a cut are lost: a part that ends a
+    sentence is taken to end its paragraph, one that does not goes on in the next part's first
+    line (a line break, which joins lines into a paragraph, and keeps a heading a line)."""
+    text = parts[0].rstrip()
+    for part in parts[1:]:
+        text += ("\n\n" if text.endswith(_SENTENCE_END) else "\n") + part.strip()
+    return text
+
+
+def continues_long_text(message: Message, context: Context) -> bool:
+    """Whether `message` is the next part of a long text sent with /ingest: then handed to it."""
+    sender = message.from_user
+    if sender is None or message.forward_origin is not None or not message.text:
+        return False
+    return joined(context.service.long_texts, (message.chat_id, sender.id), message)
 
 
 def is_ours(message: Message, bot_id: int) -> bool:
@@ -232,7 +276,13 @@ def as_channel_post(
 
 
 async def cmd_ingest(update: Update, context: Context) -> None:
-    await ingest_message(update.effective_message, context)
+    """/ingest, run beside the conversation: its sender's next question is answered meanwhile.
+    A long text's next parts are awaited from here, before the task starts: they are the very
+    next updates, and their handlers run as soon as this one returns."""
+    message = update.effective_message
+    if may_be_continued(message) and message.from_user:
+        expect(context.service.long_texts, (message.chat_id, message.from_user.id), message)
+    context.application.create_task(ingest_message(message, context), update=update)
 
 
 async def ingest_message(message: Message, context: Context) -> None:
@@ -251,7 +301,13 @@ async def ingest_message(message: Message, context: Context) -> None:
         # A document of an album is named in its error: beside its album's other files, "cet
         # article" would not say which one failed.
         named = message.media_group_id and message.document and message.document.file_name
-        await ingest_one(message, context, partial(read_ingest_input, message), named or None)
+        read: ReadInput = partial(read_ingest_input, message)
+        if may_be_continued(message) and message.from_user:
+            key = (message.chat_id, message.from_user.id)
+            parts = await gathered(service.long_texts, key, message, PARTS_SETTLE_SECONDS)
+            if len(parts) > 1:
+                read = partial(pasted, joined_parts([command_argument(message), *(p.text or "" for p in parts[1:])]))
+        await ingest_one(message, context, read, named or None)
         return
     for url in pages[:MAX_LISTED_PAGES]:
         await ingest_one(message, context, partial(_page, url), url)
@@ -259,7 +315,7 @@ async def ingest_message(message: Message, context: Context) -> None:
         await reply(message, msg.e(msg.pages_left_out(len(pages) - MAX_LISTED_PAGES, MAX_LISTED_PAGES)))
 
 
-ReadInput = Callable[[Settings, Say, Callable[[], None]], Awaitable[tuple[str, Callable[[], Document]]]]
+ReadInput = Callable[[Settings, Say, Callable[[], None]], Awaitable[tuple[str, Loader]]]
 
 
 async def ingest_one(message: Message, context: Context, read_input: ReadInput, named: str | None) -> None:

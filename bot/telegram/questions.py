@@ -24,6 +24,7 @@ from bot.state import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
+from bot.telegram.ingest import continues_long_text
 from bot.telegram.inline import posted_quote, posted_quote_topic
 from bot.telegram.sending import answer_press, edit, react, reply, send, typing
 from index.conversation import Topic
@@ -430,6 +431,8 @@ async def on_private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if _posted_through_us(message, context):
         return  # a quote the user posted from our inline results: an answer already, no question
+    if update.message is not None and continues_long_text(message, context):
+        return  # the next part of a long text sent with /ingest: added with it
     if message.forward_origin is not None:
         await reply(message, msg.ARTICLE_HINT)
         return
