@@ -289,7 +289,7 @@ class FeedFollower:
                 log.info("feed entry %s: no link and no article text", entry.key)
                 self.state.entry_done(feed_id, entry.key, None)
                 continue
-            if entry.link and (stored := self.library.article_at(entry.link)) is not None:
+            if entry.link and (stored := self.library.stored_under((), same_page_links(entry.link))) is not None:
                 # Its page is in the library already (another feed polled just before, a user's
                 # /ingest): a duplicate by the library's own rule, which a download cannot change.
                 self.state.entry_done(feed_id, entry.key, stored.id)

@@ -32,7 +32,7 @@ from index.decoding import readable
 from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
-from index.ingest import Prepared, SentenceCounter, prepare, same_page_links
+from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
 from index.question_encoder import MAX_BATCH, QuestionEncoder, QuestionVector
@@ -369,19 +369,10 @@ class Library:
             raise NotFound(f"aucun article n'a l'identifiant {article_id}")
         return row
 
-    def article_at(self, url: str) -> ArticleRow | None:
-        """The article stored for the page at `url`, however the link is written (tracking
-        parameters, http or https, "www."): the one an ingest of that page would be reported
-        a duplicate of, by its link. None when no article has it."""
-        links = same_page_links(url)
-        if not links:
-            return None
-        store = self._current().store
-        with store.read():
-            return store.article_at(links)
-
     def stored_under(self, hashes: Sequence[str], links: Sequence[str]) -> ArticleRow | None:
-        """The article a document of these keys (`index.ingest.article_keys`) is stored as, if any."""
+        """The article a document of these keys (`index.ingest.article_keys`) is stored as, if any:
+        the one with one of these text hashes, else the one at one of these links. The page at a
+        link, however written, is `stored_under((), same_page_links(url))`."""
         store = self._current().store
         with store.read():
             return store.stored_under(hashes, links)

@@ -227,10 +227,10 @@ class PgStore:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ANY(%s)", (hashes,))
         if rows:
             return _article(rows[0])
-        return self.article_at(links) if links else None
+        return self._article_at(links) if links else None
 
-    def article_at(self, links: Sequence[str]) -> ArticleRow | None:
-        """As `Store.article_at`."""
+    def _article_at(self, links: Sequence[str]) -> ArticleRow | None:
+        """As `Store._article_at`."""
         rows = self._rows(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url = ANY(%s) ORDER BY id LIMIT 1", (list(links),)
         )

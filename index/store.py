@@ -351,9 +351,9 @@ class Store:
         ).fetchone()
         if row is not None:
             return _article(row)
-        return self.article_at(links) if links else None
+        return self._article_at(links) if links else None
 
-    def article_at(self, links: Sequence[str]) -> ArticleRow | None:
+    def _article_at(self, links: Sequence[str]) -> ArticleRow | None:
         """The first article stored under one of `links` (a page's links however written:
         `index.ingest.same_page_links`)."""
         row = self._db.execute(

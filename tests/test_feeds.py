@@ -613,8 +613,8 @@ class RefusingOneArticle:
             raise RuntimeError("cannot store this one")
         return self.library.ingest(documents, progress, committed)
 
-    def article_at(self, url: str):
-        return self.library.article_at(url)
+    def stored_under(self, hashes, links):
+        return self.library.stored_under(hashes, links)
 
 
 def test_an_article_the_library_cannot_store_never_keeps_the_others_of_its_feed_out(site, follower, library):
@@ -652,8 +652,8 @@ class FullDisk:
             raise OSError(28, "No space left on device")
         return self.library.ingest(documents, progress, committed)
 
-    def article_at(self, url: str):  # reading still works on a full disk
-        return self.library.article_at(url)
+    def stored_under(self, hashes, links):  # reading still works on a full disk
+        return self.library.stored_under(hashes, links)
 
 
 def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, library):

@@ -11,7 +11,7 @@ import pytest
 from index.conversation import Topic
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
-from index.ingest import CONTEXT_WORDS, prepare
+from index.ingest import CONTEXT_WORDS, prepare, same_page_links
 from index.library import Library
 from tests.conftest import HashingEmbedder
 
@@ -160,7 +160,7 @@ def test_the_library_is_persistent(storage, embedder, sample_text):
     reopened.close()
 
 
-def test_the_article_at_a_page_is_found_by_its_link_however_written(storage):
+def test_the_article_stored_for_a_page_is_found_by_its_link_however_written(storage):
     library = Library(storage(), HashingEmbedder(), max_words=60)
     page = replace(parse_text("Le pont de Saint-Nazaire sera fermé deux nuits."), url="https://www.gazette.fr/pont")
     [stored] = library.ingest([page])
@@ -169,9 +169,9 @@ def test_the_article_at_a_page_is_found_by_its_link_however_written(storage):
         "http://gazette.fr/pont/?utm_source=rss&xtor=RSS-3#xtor=RSS-3",
         "https://www.gazette.fr/pont?at_medium=rss&at_campaign=une",
     ):
-        assert library.article_at(written) == stored.article, written
-    assert library.article_at("https://www.gazette.fr/pont-2") is None
-    assert library.article_at("pas une adresse") is None
+        assert library.stored_under((), same_page_links(written)) == stored.article, written
+    assert library.stored_under((), same_page_links("https://www.gazette.fr/pont-2")) is None
+    assert library.stored_under((), same_page_links("pas une adresse")) is None
     library.close()
 
 
