@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.connections import open_read_only
 from index.directory import DATABASE, InUse, ReindexLock, recover_swap
 from index.errors import IndexMismatch, LibraryError
 from index.manifest import replaced_atomically, sync_directory
@@ -71,7 +72,7 @@ def copy_database(source: Path, target: Path, step_pages: int = STEP_PAGES) -> i
     renamed: a backup in `target` is replaced only by a whole, sound one."""
     with replaced_atomically(target) as temporary:
         with (
-            contextlib.closing(_connect(source, read_only=True)) as origin,
+            contextlib.closing(open_read_only(source, isolation_level=None, timeout=60)) as origin,
             contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as copy,
         ):
             origin.execute("BEGIN")
@@ -83,12 +84,6 @@ def copy_database(source: Path, target: Path, step_pages: int = STEP_PAGES) -> i
         if problems:
             raise LibraryError(f"la copie de {source} n'est pas intègre ({'; '.join(problems[:3])}) : rien n'est écrit")
     return target.stat().st_size
-
-
-def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """An existing database, never created by opening it (a mistyped path is an error)."""
-    mode = "ro" if read_only else "rw"
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode={mode}", uri=True, isolation_level=None, timeout=60)
 
 
 def integrity_problems(db: sqlite3.Connection) -> list[str]:
@@ -216,7 +211,7 @@ def _check_backup(backup: Path, target: Path, needs: str) -> None:
     """Copy `backup` to `target` and check the copy: sound, and holding the table `needs`."""
     try:
         copy_database(backup, target)
-        with contextlib.closing(_connect(target, read_only=True)) as db:
+        with contextlib.closing(open_read_only(target)) as db:
             found = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (needs,)).fetchone()
     except (sqlite3.DatabaseError, LibraryError) as exc:
         raise LibraryError(f"la sauvegarde {backup} est illisible ou endommagée ({exc}) : rien n'a été changé") from exc

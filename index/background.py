@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from index.analysis import ANALYZER_VERSION, STOPWORDS, in_question_order, terms
+from index.connections import open_read_only
 from index.manifest import write_atomic
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class BackgroundFrequencies:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            connection = open_read_only(self.path, check_same_thread=False)
             self._local.connection = connection
         return connection
 

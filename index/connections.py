@@ -1,5 +1,5 @@
 """One database connection per thread, for the stores (`index.store`, `index.pg_store`) and the
-bot's state; and SQLite's transactions on them.
+bot's state; SQLite's transactions on them; and the one way to read a SQLite file read-only.
 
 A connection serves one thread at a time (its transaction is that thread's), so each thread
 that reads or writes gets its own, opened on first use; closing the store closes them all,
@@ -12,6 +12,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Generic, TypeVar
 
 Connection = TypeVar("Connection")
@@ -57,6 +58,14 @@ def _close_every(connections: list, lock: threading.Lock) -> None:
         for connection in connections:
             connection.close()
         connections.clear()
+
+
+def open_read_only(path: Path, **options) -> sqlite3.Connection:
+    """The existing SQLite database at `path`, read-only: never created by opening it (a
+    mistyped path is an error), never written. Opened by a `file:` URI that `Path.as_uri`
+    escapes: written by hand, a folder with "#", "?" or "%" in its name names another file.
+    `options`: `sqlite3.connect`'s (`timeout`, `isolation_level`, `check_same_thread`)."""
+    return sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True, **options)
 
 
 @contextmanager

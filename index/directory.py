@@ -36,6 +36,7 @@ try:
 except ImportError:  # Windows: no shared locks between processes there (`InUse` holds nothing)
     fcntl = None  # type: ignore[assignment]
 
+from index.connections import open_read_only
 from index.errors import LibraryError, ReindexRunning
 from index.manifest import MANIFEST, sync_directory
 
@@ -279,7 +280,7 @@ def remove_snapshots(directory: Path, library_id: str, keep: int = 2) -> None:
 def library_in_place(directory: Path) -> str | None:
     """The id of the database in place in `directory` (None: none, or unreadable)."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{directory / DATABASE}?mode=ro", uri=True)) as db:
+        with contextlib.closing(open_read_only(directory / DATABASE)) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'library_id'").fetchone()
     except sqlite3.Error:
         return None

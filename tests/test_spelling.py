@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
+
 from bot.replies import answer_json, format_answer
 from bot.telegram import messages as fmt
 from index.background import BackgroundFrequencies
@@ -88,6 +90,14 @@ def test_a_library_answers_a_question_with_a_typo_in_a_name_and_says_how_it_read
         assert answer.respelled == (("Strutthof", "Stutthof"),)
         assert answer.results[0].article.title == "Le Stutthof"
         assert library.ask("Quand le conseil a-t-il voté la mesure ?").respelled == ()
+
+
+@pytest.mark.parametrize("folder", ["modèles #2", "cache?v=2", "100% local"])
+def test_french_word_frequencies_are_read_from_a_folder_of_any_name(tmp_path, folder):
+    """MODEL_CACHE_DIR is the user's to name: a "#", "?" or "%" in it must not make every
+    question fail on a database that cannot be opened."""
+    french = BackgroundFrequencies.build(tmp_path / folder / "french.sqlite3", [("camp", 1e-4), ("libéré", 1e-5)])
+    assert french.frequencies(["camp", "liber", "stutthof"]) == {"camp": 1e-4, "liber": 1e-5}
 
 
 def typo_answer() -> Answer:
