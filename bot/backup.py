@@ -11,8 +11,10 @@ FAISS snapshots rebuilt from its vectors (without the model) when the library op
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,6 +154,13 @@ def restore(
             _check_backup(backup_library, staging / library.name, needs="articles")
             if backup_state.is_file():
                 _check_backup(backup_state, state_staging, needs="feeds")
+            for restored, replaced in (
+                (staging, library.path.parent),
+                (staging / library.name, library.path),
+                (state_staging, state.path),
+            ):
+                if restored.exists():
+                    _accessible_as(restored, replaced, data_dir)
             recover_swap(library.path.parent)  # as the next opening would: nothing of a reindex left half-way
             aside = data_dir / time.strftime("before-restore-%Y%m%d-%H%M%S", time.localtime(now()))
             aside.mkdir()
@@ -177,6 +186,7 @@ def restore(
         except BaseException:
             _put_back(data_dir, aside, moved)
             raise
+        _owned_as_the_folder(library.path.parent)  # what opening it wrote: the manifest, the snapshots
     if not moved:  # restored into an empty DATA_DIR
         aside.rmdir()
     return Restored(
@@ -217,6 +227,41 @@ def _check_backup(backup: Path, target: Path, needs: str) -> None:
         raise LibraryError(f"la sauvegarde {backup} est illisible ou endommagée ({exc}) : rien n'a été changé") from exc
     if found is None:
         raise LibraryError(f"{backup} n'est pas une sauvegarde de python -m bot backup : rien n'a été changé")
+
+
+def _accessible_as(restored: Path, replaced: Path, data_dir: Path) -> None:
+    """Give `restored` the mode of the file it replaces, and its owner when the restore runs as
+    root (only root can give a file away): a restore run by another user than the bot's must
+    not leave the bot files it cannot open (the copies are made 0600, by the restoring user).
+    Where nothing is replaced, the mode the bot gives files it makes, and the owner of DATA_DIR."""
+    try:
+        before = replaced.stat()
+        mode = stat.S_IMODE(before.st_mode)
+    except FileNotFoundError:
+        before = data_dir.stat()
+        mode = (0o777 if restored.is_dir() else 0o666) & ~_umask()
+    os.chmod(restored, mode)
+    if _as_root():
+        os.chown(restored, before.st_uid, before.st_gid)
+
+
+def _owned_as_the_folder(folder: Path) -> None:
+    """Every file in `folder` owned as `folder` is, when the restore runs as root."""
+    if not _as_root():
+        return
+    owner = folder.stat()
+    for path in folder.rglob("*"):
+        os.chown(path, owner.st_uid, owner.st_gid)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # read by setting it: put back at once (the CLI runs one thread)
+    os.umask(mask)
+    return mask
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _set_aside(data_dir: Path, aside: Path) -> list[str]:

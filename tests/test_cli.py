@@ -5,6 +5,7 @@ import json
 import os
 import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -908,6 +909,46 @@ def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, tmp_
     with contextlib.closing(sqlite3.connect(aside / "index" / "library.sqlite3")) as db:  # what was there, whole
         assert db.execute("SELECT title FROM articles").fetchall() == [("Le port numéro 1",)]
     assert (aside / "bot.sqlite3").exists()
+
+
+def _modes(data, names=("index", "index/library.sqlite3", "bot.sqlite3")) -> dict[str, int]:
+    return {name: stat.S_IMODE((data / name).stat().st_mode) for name in names}
+
+
+def test_restored_files_keep_the_modes_of_the_files_they_replace(run, tmp_path):
+    """A restore's copies are made by whoever runs it: they take the modes of the bot's files,
+    not 0600, so that a bot that reads them as another user (its group) still can."""
+    ports = _articles_to_ingest(tmp_path / "ports", 1)
+    run("ingest", str(SAMPLE), ports[0])
+    assert run("delete", "2", "--yes").returncode == 0  # the bot's state made too
+    data = tmp_path / "data"
+    made_by_the_bot = _modes(data)
+    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    (data / "index").chmod(0o2770)
+    (data / "index" / "library.sqlite3").chmod(0o640)
+    (data / "bot.sqlite3").chmod(0o660)
+    assert run("restore", str(tmp_path / "backup")).returncode == 0
+    assert _modes(data) == {"index": 0o2770, "index/library.sqlite3": 0o640, "bot.sqlite3": 0o660}
+
+    elsewhere = tmp_path / "restored"  # an empty DATA_DIR: as the bot makes its own files
+    assert run("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(elsewhere)}).returncode == 0
+    assert _modes(elsewhere) == made_by_the_bot
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root gives files away")
+def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, tmp_path):
+    run("ingest", str(SAMPLE))
+    assert run("delete", "1", "--yes").returncode == 0
+    data = tmp_path / "data"
+    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    bot_user = 10001  # the Docker image's
+    for path in [data, data / "bot.sqlite3", data / "index", *(data / "index").iterdir()]:
+        os.chown(path, bot_user, bot_user)
+    assert run("restore", str(tmp_path / "backup")).returncode == 0
+    restored = [data / "bot.sqlite3", data / "index", *(data / "index").iterdir()]
+    assert {path.name: (path.stat().st_uid, path.stat().st_gid) for path in restored} == {
+        path.name: (bot_user, bot_user) for path in restored
+    }
 
 
 def test_backups_and_restores_that_would_lose_data_are_refused(run, tmp_path):
