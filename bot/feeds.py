@@ -110,6 +110,13 @@ def gone_for_good(status: int | None, not_found: tuple[int, float] | None, now: 
     return f"introuvable (404) à chacun de ses {french(polls)} derniers relevés, depuis {french(int(days))} jours"
 
 
+def unfollowed_from(not_found: tuple[int, float] | None) -> float | None:
+    """The earliest moment a feed answering 404 at every poll (`not_found`: how many in a row,
+    since when) is followed no more if it goes on (`gone_for_good`, at its
+    NOT_FOUND_POLLS_BEFORE_UNFOLLOW-th such poll too); None when its last poll was no 404."""
+    return None if not_found is None else not_found[1] + NOT_FOUND_DAYS_BEFORE_UNFOLLOW * 86_400
+
+
 @dataclass(frozen=True)
 class PollReport:
     feed: FeedRow

@@ -11,10 +11,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed_address
+from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed_address, unfollowed_from
+from bot.replies import french_date
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState, ChannelRow, FeedRow
@@ -1158,6 +1160,43 @@ def test_a_feed_its_site_removed_410_is_unfollowed_and_the_admin_who_followed_it
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario())
     library.close()
+
+
+def test_admins_told_a_feed_is_not_found_hear_from_which_day_it_will_be_followed_no_more(tmp_path, site):
+    from index.library import Library
+    from tests.conftest import HashingEmbedder
+    from tests.telegram_in_process import ADMIN
+
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+
+    def sent() -> list[str]:
+        return [call.params["text"] for call in telegram.calls_to("sendMessage", ADMIN)]
+
+    async def scenario() -> None:
+        settings = {"ingest_allow_private_urls": True, "feed_failures_before_alert": 2, "time_zone": "Europe/Paris"}
+        async with bot_in_process(telegram, library, tmp_path, **settings) as (application, state):
+            await handle(application, private_message(ADMIN, f"/follow {site.origin}/rss/region.xml"))
+            [feed] = await asyncio.to_thread(state.feeds)
+            await asyncio.to_thread(state.set_feed_interval, feed.id, POLL_SECONDS / 60)
+            site.unpublish("/rss/region.xml")  # 404: maybe a redesign under way, maybe gone
+            await schedule_feeds(application)
+            told = await _until(lambda: next((text for text in sent() if "⚠️" in text), None))
+            _, since = await asyncio.to_thread(state.not_found_streak, feed.id)
+            day = datetime.fromtimestamp(since + 3 * 86_400, ZoneInfo("Europe/Paris")).date().isoformat()
+            assert told.endswith(
+                f"S'il reste introuvable (404), je ne le suivrai plus à partir du {french_date(day)} "
+                "(introuvable à 5 relevés d'affilée sur 3 jours au moins) ; "
+                "ses articles resteront dans la bibliothèque."
+            ), told
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario())
+    library.close()
+
+
+def test_a_feed_failing_otherwise_than_404_is_not_said_to_be_unfollowed():
+    feed = FeedRow(1, "https://exemple.fr/rss", "Exemple", 30, None, None, 0.0, None, 3, "le site a répondu 503", 0)
+    assert "je ne le suivrai plus" not in fmsg.feed_failing_html(feed, unfollowed_from(None))
 
 
 def test_a_feed_dropped_is_told_once_whichever_process_asks_and_its_404s_in_a_row_are_counted(two_bot_processes):

@@ -4,9 +4,16 @@ characters; `tests/test_fuzz.py` holds them to it like every other message)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, tzinfo
 
-from bot.feeds import FAILING_POLL_MAX_MINUTES, POLL_MINUTES_RANGE, PollReport
-from bot.replies import every, left_aside, plural
+from bot.feeds import (
+    FAILING_POLL_MAX_MINUTES,
+    NOT_FOUND_DAYS_BEFORE_UNFOLLOW,
+    NOT_FOUND_POLLS_BEFORE_UNFOLLOW,
+    POLL_MINUTES_RANGE,
+    PollReport,
+)
+from bot.replies import every, french_date, left_aside, plural
 from bot.state import ChannelRow, DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
@@ -127,18 +134,29 @@ def channel_unfollowed_html(title: str) -> str:
     )
 
 
-def feed_failing_html(feed: FeedRow) -> str:
+def feed_failing_html(feed: FeedRow, unfollowed_from: float | None = None, *, zone: tzinfo = UTC) -> str:
+    """`unfollowed_from`: when the feed, not found (404), is followed no more if it stays so
+    (`bot.feeds.unfollowed_from`), said so that its admins are not surprised by it; `zone`:
+    TIME_ZONE, for that day."""
     slower = (
         ", de moins en moins souvent (jusqu'à une fois par jour),"
         if feed.every_minutes < FAILING_POLL_MAX_MINUTES
         else ""
     )
-    return (
+    lines = [
         f"⚠️ Le flux {feed.id} {_feed_name(feed)} a échoué {_last_polls(feed.failures)} : "
-        f"{e(shorten(feed.last_error or '', 400))}\n"
+        f"{e(shorten(feed.last_error or '', 400))}",
         f"Je continue d'essayer{slower} et vous préviendrai quand il fonctionnera de nouveau. "
-        f"Pour ne plus le suivre : <code>/unfollow {feed.id}</code>"
-    )
+        f"Pour ne plus le suivre : <code>/unfollow {feed.id}</code>",
+    ]
+    if unfollowed_from is not None:
+        day = datetime.fromtimestamp(unfollowed_from, zone).date().isoformat()
+        lines.append(
+            f"S'il reste introuvable (404), je ne le suivrai plus à partir du {french_date(day)} "
+            f"(introuvable à {french(NOT_FOUND_POLLS_BEFORE_UNFOLLOW)} relevés d'affilée sur "
+            f"{french(NOT_FOUND_DAYS_BEFORE_UNFOLLOW)} jours au moins) ; ses articles resteront dans la bibliothèque."
+        )
+    return "\n".join(lines)
 
 
 def _last_polls(count: int) -> str:

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.chat_input import shared_link
-from bot.feeds import PollReport, poll_due, poll_minutes, typed_address
+from bot.feeds import PollReport, poll_due, poll_minutes, typed_address, unfollowed_from
 from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import under_way
@@ -173,9 +173,14 @@ async def tell_admins_of_feeds(context: Context, feed_id: int | None = None) -> 
     they were last told: once each, whichever process polled. Recorded as told before it is
     sent, so that two replicas never both send it: a message Telegram refuses then is lost
     (the feed's state stays in `/feeds`)."""
-    threshold = context.service.settings.feed_failures_before_alert
-    for feed, failing in await asyncio.to_thread(context.service.state.alerts_due, threshold, feed_id):
-        await tell_admins(context, fmsg.feed_failing_html(feed) if failing else fmsg.feed_recovered_html(feed))
+    service = context.service
+    threshold = service.settings.feed_failures_before_alert
+    for feed, failing in await asyncio.to_thread(service.state.alerts_due, threshold, feed_id):
+        if not failing:
+            await tell_admins(context, fmsg.feed_recovered_html(feed))
+            continue
+        dropped_from = unfollowed_from(await asyncio.to_thread(service.state.not_found_streak, feed.id))
+        await tell_admins(context, fmsg.feed_failing_html(feed, dropped_from, zone=service.settings.zone))
     # Feeds their sites removed, followed no more: the admin who followed one hears of it (all
     # of them when it was followed from the command line, or by one no longer an admin).
     for dropped in await asyncio.to_thread(context.service.state.dropped_feeds):
