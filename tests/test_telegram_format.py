@@ -51,6 +51,26 @@ def test_an_inline_answer_that_quotes_someone_s_words_shows_one_pair_of_guilleme
     assert html.startswith("<blockquote>« <b>Notre règlement n’a pas été respecté.</b> »</blockquote>")
 
 
+@pytest.mark.parametrize(
+    ("source", "origin"),
+    [
+        ("flux:Brèves de l'Ouest", "flux « Brèves de l'Ouest »"),
+        ("telegram:rapport.pdf", "rapport.pdf"),
+        (None, "ajouté le 25 novembre 2026"),  # pasted in a chat: the day it came
+    ],
+)
+def test_a_quote_posted_inline_from_an_undated_article_without_link_says_where_it_comes_from(source, origin):
+    """Posted in another chat, the reference is all a reader has of the article: never a title alone."""
+    passage = "Avant. La digue sera relevée de deux mètres. Après."
+    quoted = result(passage, "La digue sera relevée de deux mètres.", date=None, source=source)
+    html = fmt.inline_quote_html(quoted, zone=UTC)
+    check_telegram_html(html)
+    assert visible_text(html).splitlines()[-1] == f"Titre — {origin}"
+    assert posted_quote(visible_text(html)) == "La digue sera relevée de deux mètres."
+    dated = fmt.inline_quote_html(result(passage, "La digue sera relevée de deux mètres.", source=source))
+    assert visible_text(dated).splitlines()[-1] == "Titre — février 2023"  # a date says enough
+
+
 def test_an_uncertain_answer_says_so_under_the_question_on_every_page():
     passages = [f"Passage {i}. La réponse {i} est ici." for i in range(4)]
     results = [result(p, f"La réponse {i} est ici.", rank=i + 1) for i, p in enumerate(passages)]

@@ -85,7 +85,7 @@ def inline_results(
             "id": str(result.passage_id),
             "title": msg.title_of(result.article, 100),
             "description": mark + msg.shorten(result.quote, 200),
-            "text": msg.inline_quote_html(result, quote_context(result, before_passages or {})),
+            "text": msg.inline_quote_html(result, quote_context(result, before_passages or {}), zone=zone),
         }
         for result in answer.results
     ]

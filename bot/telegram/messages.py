@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from html import escape
 
 from bot.replies import (
@@ -18,6 +18,7 @@ from bot.replies import (
     answered_articles,
     card_fields,
     card_footer,
+    day_added,
     detail_sentence,
     french_date,
     is_unsure,
@@ -30,6 +31,7 @@ from bot.replies import (
     quote_link,
     respelled_note,
     shorten,
+    source_name,
     suggests_french,
 )
 from bot.state import Vote
@@ -384,10 +386,17 @@ def _fitting_block(result: Result, room: int, before: str) -> str:
     raise AssertionError("the shortest excerpt always fits")  # guaranteed by the caps above
 
 
-def inline_quote_html(result: Result, before: str = "") -> str:
+def inline_quote_html(result: Result, before: str = "", *, zone: tzinfo = UTC) -> str:
     """The message an inline result posts: the quote alone, and where it comes from
-    (`before`: as `reference_html` takes it)."""
+    (`before`: as `reference_html` takes it). Posted in another chat, with no button to the
+    article's card, its reference is all a reader gets: an article with neither date nor link
+    is said, as its card says, to come from its file or feed, or to have been added on a day
+    (`zone`: TIME_ZONE, for that day)."""
     reference = reference_html(result.article, result.quote, before=before)
+    article = result.article
+    if not french_date(article.date) and not safe_link(link_of(article)):
+        origin = source_name(article.source) or f"ajouté le {day_added(article, zone=zone)}"
+        reference += f" — {e(origin)}"
     for limit in PASSAGE_LIMITS:
         quote = shorten(quotation_body(result.quote), limit)  # in guillemets once, even if it is a quotation
         html = f"<blockquote>« <b>{e(quote)}</b> »</blockquote>\n{reference}"
