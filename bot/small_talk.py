@@ -156,10 +156,14 @@ def plain_words(message: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", letters))
 
 
-# Words English questions are made of and French ones never are (not "a", "on", "in", "est").
+# Words English questions are made of and French ones never are (not "a", "on", "in", "est");
+# and those of asking an article's details, which are short ("Published when?", "Written by
+# whom?"): the French ones are answered with the article's card, the English ones only told
+# to ask in French, as any other English question.
 _ENGLISH = frozenset(
     "what who whom whose when where why how which is are was were does did do the of for about with "
-    "did has have will would can could should this that these those there their it its".split()
+    "did has have will would can could should this that these those there their it its "
+    "author authors wrote written published publish by".split()
 )
 _FRENCH = frozenset(
     "le la les l un une des du de d est sont qui que qu quoi quel quelle quels quelles ou quand comment "

@@ -299,6 +299,16 @@ def test_a_question_in_english_that_found_nothing_is_told_to_ask_in_french():
     assert format_answer(french, sure_from=0.9, zone=UTC) == NOTHING_FOUND
 
 
+@pytest.mark.parametrize("question", ["Published when?", "Written by whom?", "By whom?", "Who wrote it?"])
+def test_a_short_question_in_english_on_an_article_s_details_is_told_to_ask_in_french_as_others_are(question):
+    """ "Qui l'a écrit ?" gets the article's card; "Written by whom?" got "Reformulez", not why."""
+    assert format_answer(Answer(question, False), sure_from=0.9, zone=UTC) == IN_ENGLISH
+    unsure = format_answer(replace(answer_of(0.7), question=question), sure_from=0.9, zone=UTC)
+    assert unsure.splitlines()[:2] == [UNSURE, f"({ASK_IN_FRENCH})"]
+    for french in ("Qui l'a écrit ?", "Publié quand ?", "Par qui ?"):
+        assert format_answer(Answer(french, False), sure_from=0.9, zone=UTC) == NOTHING_FOUND
+
+
 def test_an_uncertain_answer_to_a_question_in_english_says_under_its_uncertainty_to_ask_in_french():
     """Its quotes are shown, but its reader was never told why they were uncertain, nor that
     French questions find better; a sure answer needs nothing more, nor a French question."""
