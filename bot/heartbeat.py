@@ -64,7 +64,8 @@ class PollingOutage:
     """Whether Telegram answers the long polls, as the log tells it: a line when they start
     failing, one every `OUTAGE_REMINDER_SECONDS` while they fail, one when a poll is answered
     again. Python-telegram-bot retries a failed poll by itself (after 1 s, then longer, up to
-    30 s); each failure came as a handler's traceback. Each method returns the line to log, if any."""
+    30 s); each failure came as a handler's traceback. Each method returns the line to log, if
+    any: in English, as every log line (`python -m bot health` says the outage in French)."""
 
     since: float | None = None  # when the polls started failing (a monotonic clock's seconds)
     said_at: float = 0.0
@@ -72,17 +73,17 @@ class PollingOutage:
     def failed(self, error: str, now: float) -> str | None:
         if self.since is None:
             self.since = self.said_at = now
-            return f"Telegram injoignable : {error} ; nouvel essai"
+            return f"Telegram out of reach: {error}; retrying"
         if now - self.said_at < OUTAGE_REMINDER_SECONDS:
             return None
         self.said_at = now
-        return f"Telegram toujours injoignable depuis {elapsed(now - self.since)} : {error} ; nouvel essai"
+        return f"Telegram still out of reach after {elapsed(now - self.since, day='d')}: {error}; retrying"
 
     def answered(self, now: float) -> str | None:
         if self.since is None:
             return None
         lasted, self.since = now - self.since, None
-        return f"Telegram de nouveau joignable après {elapsed(lasted)}"
+        return f"Telegram reachable again after {elapsed(lasted, day='d')}"
 
 
 @dataclass
@@ -152,8 +153,9 @@ def running(pid: int) -> bool:
     return True
 
 
-def elapsed(seconds: float) -> str:
-    """A while as a French operator reads it: "45 s", "3 min", "2 h 05", "3 j"."""
+def elapsed(seconds: float, *, day: str = "j") -> str:
+    """A while as a French operator reads it: "45 s", "3 min", "2 h 05", "3 j" (`day`: "d" for
+    a log line, in English)."""
     seconds = max(int(seconds), 0)
     if seconds < 60:
         return f"{seconds} s"
@@ -161,7 +163,7 @@ def elapsed(seconds: float) -> str:
         return f"{seconds // 60} min"
     if seconds < 86400:
         return f"{seconds // 3600} h {seconds % 3600 // 60:02d}"
-    return f"{seconds // 86400} j"
+    return f"{seconds // 86400} {day}"
 
 
 def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable[[int], bool] = running) -> Verdict:

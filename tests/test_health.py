@@ -220,16 +220,17 @@ def test_telegram_out_of_reach_is_said_when_it_starts_reminded_every_five_minute
     assert outage.answered(0.0) is None  # answering all along: nothing to say
     said = [outage.failed("Bad Gateway", at) for at in (100.0, 101.0, 130.0, 399.0, 400.0, 401.0, 700.0)]
     assert said == [
-        "Telegram injoignable : Bad Gateway ; nouvel essai",
+        "Telegram out of reach: Bad Gateway; retrying",
         None,
         None,
         None,
-        "Telegram toujours injoignable depuis 5 min : Bad Gateway ; nouvel essai",
+        "Telegram still out of reach after 5 min: Bad Gateway; retrying",
         None,
-        "Telegram toujours injoignable depuis 10 min : Bad Gateway ; nouvel essai",
+        "Telegram still out of reach after 10 min: Bad Gateway; retrying",
     ]
-    assert outage.answered(820.0) == "Telegram de nouveau joignable après 12 min"
+    assert outage.answered(820.0) == "Telegram reachable again after 12 min"
     assert outage.answered(821.0) is None  # said once
     assert outage.failed("All connection attempts failed", 900.0) == (
-        "Telegram injoignable : All connection attempts failed ; nouvel essai"
+        "Telegram out of reach: All connection attempts failed; retrying"
     )
+    assert outage.answered(900.0 + 2 * 86_400) == "Telegram reachable again after 2 d"  # in English, as every log line

@@ -247,13 +247,13 @@ def test_telegram_out_of_reach_is_one_log_line_when_polls_start_failing_and_one_
             time.sleep(0.2)
         telegram.failures["getUpdates"] = 0
         deadline = time.monotonic() + 60  # python-telegram-bot waits up to 30 s between failed polls
-        while "Telegram de nouveau joignable" not in log_path.read_text():  # bounded by the deadline
+        while "Telegram reachable again" not in log_path.read_text():  # bounded by the deadline
             assert time.monotonic() < deadline, "the bot never said that Telegram answers again"
             time.sleep(0.2)
         assert "citant des articles" in ask(telegram, 81, 81, "/start", "citant des articles")
         log = log_path.read_text()
-    assert log.count("Telegram injoignable : Bad Gateway ; nouvel essai") == 1
-    assert log.count("Telegram de nouveau joignable après") == 1
+    assert log.count("Telegram out of reach: Bad Gateway; retrying") == 1
+    assert log.count("Telegram reachable again after") == 1
     assert "Traceback" not in log and "NetworkError" not in log
 
 
