@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,9 +16,10 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import TimedOut
 
 from bot.heartbeat import PollingOutage, Pulse, Vital, heartbeat_file, judge
-from bot.telegram.heartbeat import POLL_WAIT_SECONDS, check
+from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check
 from index.library import Library
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
@@ -234,3 +237,27 @@ def test_telegram_out_of_reach_is_said_when_it_starts_reminded_every_five_minute
         "Telegram out of reach: All connection attempts failed; retrying"
     )
     assert outage.answered(900.0 + 2 * 86_400) == "Telegram reachable again after 2 d"  # in English, as every log line
+
+
+def test_a_long_poll_that_times_out_on_a_network_that_drops_packets_is_a_log_line_as_other_outages(caplog):
+    """python-telegram-bot retries a timed-out poll at once and tells it to no error handler:
+    the bot said nothing at INFO of a network that swallowed its polls."""
+    silent = socket.create_server(("127.0.0.1", 0))  # connects, then never a byte back
+    vital, outage = Vital(0.0), PollingOutage()
+    request = WatchedRequest(vital, outage, TOKEN, connection_pool_size=1, read_timeout=0.3)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/bot{TOKEN}/getUpdates"
+
+    async def poll_twice() -> None:
+        await request.initialize()
+        try:
+            for _ in range(2):
+                with pytest.raises(TimedOut):
+                    await request.do_request(url, "POST")
+        finally:
+            await request.shutdown()
+
+    with silent, caplog.at_level(logging.INFO, logger="bot.telegram"):
+        asyncio.run(poll_twice())
+    lines = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "bot.telegram"]
+    assert lines == [("WARNING", "Telegram out of reach: Timed out; retrying")]  # once, until it answers
+    assert vital.error == "Timed out" and outage.since is not None

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.heartbeat import PollingOutage, Pulse, Vital
@@ -44,7 +45,7 @@ class WatchedRequest(HTTPXRequest):
     """The connection the long polls go through (`get_updates_request`), telling `vital` of each
     answer and each failure: a poll that returns, even empty, is Telegram answering. The first
     answer after failures is logged (`outage`): python-telegram-bot tells of a poll that
-    failed (`errors.on_error`), not of one that succeeds."""
+    failed (`errors.on_error`), not of one that succeeds, nor of one that timed out."""
 
     def __init__(self, vital: Vital, outage: PollingOutage, token: str, **options) -> None:
         super().__init__(**options)
@@ -56,7 +57,13 @@ class WatchedRequest(HTTPXRequest):
         try:
             code, payload = await super().do_request(*args, **kwargs)
         except Exception as exc:  # NetworkError, TimedOut: python-telegram-bot retries the poll
-            self._vital.failed(what_went_wrong(exc, self._token))
+            said = what_went_wrong(exc, self._token)
+            self._vital.failed(said)
+            # A poll timed out (a network that drops packets) is retried at once and told to
+            # no error handler, only to PTB's DEBUG log (`telegram.ext._utils.networkloop`,
+            # PTB's PR #1007): said here as the other failures are there (`errors.on_error`).
+            if isinstance(exc, TimedOut) and (line := self._outage.failed(said, time.monotonic())):
+                log.warning(line)
             raise
         if code == 200:
             self._vital.answered(time.time())
