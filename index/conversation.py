@@ -92,6 +92,10 @@ _IMPERSONAL_INVERTED = re.compile(
     re.I,
 )
 _OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)
+# "Qui a dit ça ?", "Pourquoi cela ?", "Ça change quoi ?": what was just said, unless a comma
+# sets before it a subject of the question's own ("Les lycées qui ouvrent à 8 heures, ça change
+# quoi ?").
+_THAT = re.compile(r"(?<![,\s])\s*\b(?:ça|cela)\b|^\s*(?:ça|cela)\b", re.I)
 # "Qu'est-ce qui l'inquiète ?", "Qui la remplace ?", "Qui lui succède ?": the one asked about
 # does it to someone named before, the pronoun before a verb in lower case ("Qui la France
 # affronte-t-elle ?" names its subject: an inverted verb after it is checked as usual).
@@ -250,9 +254,17 @@ def read(question: str, topic: Topic | None = None) -> Reading:
 _NAMING_TERMS = frozenset(terms("appelle appellent appelait appelaient nomme nomment nommait nom noms prénom prénoms"))
 
 
+# Verbs of saying in a question asking who said it ("Qui l'a dit ?", "Qui a dit ça ?"): what was
+# said is the topic's, and the passage quoting it says "a estimé", "a lancé" as often as "a dit".
+_SAYING_TERMS = frozenset(terms("dit dite dits dites déclaré déclarée affirmé affirmée"))
+_ASKS_WHO = re.compile(r"^\s*qui\b", re.I)
+
+
 def _own_terms(question: str) -> list[str]:
-    """The terms of `question` that say what it is about, beyond asking for a name."""
-    return [term for term in terms(question) if term not in _NAMING_TERMS]
+    """The terms of `question` that say what it is about, beyond asking for a name or for who
+    said what the topic is about."""
+    asked = _NAMING_TERMS | _SAYING_TERMS if _ASKS_WHO.match(question) else _NAMING_TERMS
+    return [term for term in terms(question) if term not in asked]
 
 
 def _with_topic(topic: Topic, question: str) -> str:
@@ -271,7 +283,7 @@ def refers_back(question: str) -> bool:
     if opening is not None:
         rest = text[opening.end() :].lstrip(" ,")
         return is_elliptical(rest) or asks_at_its_end(rest) or refers_back(rest)
-    if _DEMONSTRATIVE.search(text) or _OBJECT.search(text):
+    if _DEMONSTRATIVE.search(text) or _OBJECT.search(text) or _THAT.search(text):
         return True
     if _ASKED_DOES_TO_IT.match(text) and not _INVERTED.search(text):
         return True

@@ -147,8 +147,10 @@ def asked_measure(question: str) -> str | None:
 
 def without_asking_words(question: str) -> str:
     """`question` without the words that ask for a measure ("Combien pèse un castor
-    adulte ?": "un castor adulte ?"): what is left names what is measured."""
-    return _INTERROGATIVES.sub(" ", _CUES.sub(" ", question.lower().replace("’", "'")))
+    adulte ?": "un castor adulte ?"), nor the auxiliary of a near future ("Combien ça va
+    coûter ?"): what is left names what is measured."""
+    asked = _CUES.sub(" ", question.lower().replace("’", "'"))
+    return _INTERROGATIVES.sub(" ", _NEAR_FUTURE.sub(" ", asked))
 
 
 def asking_words(question: str) -> str:
@@ -160,6 +162,8 @@ def asking_words(question: str) -> str:
 
 _CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS)) + r")s?\b")
 _INTERROGATIVES = re.compile(r"\b(?:combien|quel|quelle|quels|quelles)\b")
+# "aller" before the verb of a measure, which `_CUES` has taken out: "ça va coûter", "vont-ils payer".
+_NEAR_FUTURE = re.compile(r"\b(?:va|vont|allait|allaient)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+(?=\s|\?|$)")
 
 
 # "Combien coûte un ticket de tram ?", "Quel est le prix du billet ?": the thing priced, just

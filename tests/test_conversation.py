@@ -44,6 +44,9 @@ REFERS_BACK = [
     "Où ça ?",
     "En quelle année ?",
     "Combien de morts ?",
+    "Qui a dit ça ?",  # "ça": what was just said
+    "Pourquoi cela ?",
+    "Ça change quoi ?",
 ]
 STANDS_ALONE = [
     "Quand la nouvelle préfète arrive-t-elle à Toulouse ?",  # the subject is named before the verb
@@ -75,6 +78,7 @@ STANDS_ALONE = [
     "Quels changements ces derniers mois ?",
     "Que va-t-il se passer ces prochaines semaines ?",  # impersonal
     "Qu'est-il arrivé au Titanic ?",
+    "Les lycées qui ouvrent à 8 heures, ça change quoi ?",  # "ça" takes up the subject before the comma
 ]
 
 
@@ -128,6 +132,19 @@ def test_a_follow_up_that_only_asks_for_a_name_is_searched_with_its_topic_s_word
     passage that names the gardener the topic is about."""
     topic = Topic("Combien Monsanto a-t-il dû payer au jardinier ?", (3,))
     assert read(question, topic) == Reading(question, f"{topic.question} {question}", (3,), topic)
+
+
+@pytest.mark.parametrize("question", ["Qui l'a dit ?", "Qui a dit ça ?", "Qui a déclaré cela ?"])
+def test_asked_who_said_it_a_follow_up_is_searched_with_its_topic_s_words(question):
+    """What was said is the topic's; searched alone, "dit" finds whatever "dit" (the passage
+    that quotes it says "a estimé", "a lancé")."""
+    topic = Topic("Que reproche l'opposition à la maire ?", (2,))
+    assert read(question, topic) == Reading(question, f"{topic.question} {question}", (2,), topic)
+
+
+def test_asked_what_someone_said_a_follow_up_keeps_its_own_words():
+    topic = Topic("Qui est Hélène Batiste ?", (2,))
+    assert read("Qu'a-t-elle dit ?", topic).search == "Qu'a-t-elle dit ?"
 
 
 def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():

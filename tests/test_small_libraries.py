@@ -346,3 +346,29 @@ def test_asked_what_is_new_the_library_quotes_its_latest_articles_openings(tmp_p
     authors = library.ask("Qui a écrit l'article ?", topic=news.topic)
     assert authors.follows and len(authors.results) == 3
     library.close()
+
+
+ARTICLES_67 = Path(__file__).parent / "data" / "conversations" / "articles-67"
+
+
+def library_of_new_articles(tmp_path, embedder, settings, *names: str) -> Library:
+    """A library of articles written for review 67, which no rule was tuned on."""
+    library = Library(tmp_path / "idx-67", embedder, **library_options(settings))
+    library.ingest([read_file(ARTICLES_67 / f"{name}.txt", max_bytes=1_000_000) for name in names])
+    return library
+
+
+def test_asked_who_said_what_was_just_quoted_the_follow_up_quotes_the_one_who_said_it(tmp_path, embedder, settings):
+    library = library_of_new_articles(tmp_path, embedder, settings, "conseil-besancon-bus", "resultats-cyclonord")
+    blame = library.ask("Que reproche l'opposition à la maire ?")
+    assert blame.found and "cadeau électoral" in blame.results[0].quote
+    # "ça" is what the answer said; "dit" is not what it is about (the sentence says "a estimé").
+    for question in ("Qui a dit ça ?", "Qui l'a dit ?"):
+        said = library.ask(question, topic=blame.topic)
+        assert said.follows and said.found, question
+        assert "Ludovic Fabre" in said.results[0].quote, question
+    # "Combien ça va coûter ?": "ça" is what the conversation is about, "va" measures nothing.
+    free = library.ask("Quand les transports deviendront-ils gratuits à Besançon ?")
+    cost = library.ask("Combien ça va coûter ?", topic=free.topic)
+    assert cost.follows and cost.found and "2,3 millions d'euros" in cost.results[0].quote
+    library.close()
