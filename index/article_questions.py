@@ -189,7 +189,9 @@ _SUBJECT = _rule(
 )
 
 
-def asks_for_detail(question: str, *, pronoun_means_article: bool = False) -> DetailAsked | None:
+def asks_for_detail(
+    question: str, *, pronoun_means_article: bool = False, article_is_topic: bool = False
+) -> DetailAsked | None:
     """Which detail of its article `question` asks for: its date ("De quand date l'article
     ?", "Quand a été publié l'article ?"), author ("Qui a écrit l'article ?"), source ("Tu as
     le lien ?", "Quelles sont tes sources ?") or title, naming nothing else or only the
@@ -197,9 +199,11 @@ def asks_for_detail(question: str, *, pronoun_means_article: bool = False) -> De
     ("Qui a écrit la lettre ?", "Quelle est la source de la Seine ?").
     `pronoun_means_article`: the conversation names no other written work, so that a pronoun
     with a verb of writing means the article, as "ça" does ("Qui l'a écrit ?", "Quand est-il
-    paru ?")."""
+    paru ?"). `article_is_topic`: the conversation's last question was asked of the article
+    itself ("Qui a écrit l'article sur le sommeil ?"), so that a pronoun alone means it
+    whatever its verb ("De quand date-t-il ?")."""
     text, unaccented = _plain(question)
-    detail = _detail_of(unaccented, pronoun_means_article)
+    detail = _detail_of(unaccented, pronoun_means_article, article_is_topic)
     if detail is not None:
         return DetailAsked(detail)
     about = _SUBJECT.search(unaccented)
@@ -245,7 +249,7 @@ def names_a_work(question: str) -> bool:
     return bool(words & _WORKS) or bool(words & _WRITTEN and not words & _NAMES_ARTICLE)
 
 
-def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | None:
+def _detail_of(question: str, pronoun_means_article: bool = False, article_is_topic: bool = False) -> Detail | None:
     """The detail `question` (without accents) asks for when it is made only of words `_KNOWN`
     holds and names the article (or can only mean it)."""
     words = [w.casefold() for w in _WORDS.findall(question)]
@@ -253,9 +257,12 @@ def _detail_of(question: str, pronoun_means_article: bool = False) -> Detail | N
         return None
     written = any(w in _WRITTEN for w in words)
     # The pronoun alone: in "Quand l'a-t-il écrit ?" someone ("il") wrote something ("l'").
-    it = pronoun_means_article and len(_PRONOUNS.intersection(words)) == 1 and bool(_IT.intersection(words))
+    alone = len(_PRONOUNS.intersection(words)) == 1 and bool(_IT.intersection(words))
+    it = (pronoun_means_article or article_is_topic) and alone
+    # Right after a question on the article, "il" is the article whatever the verb ("De quand
+    # date-t-il ?"); elsewhere "Ça date de quand ?" may ask when a castle was built.
     named = any(w in _NAMES_ARTICLE or w in _UNAMBIGUOUS for w in words) or (
-        written and (it or bool(_THAT.intersection(words)))
+        (written or article_is_topic) and (it or (written and bool(_THAT.intersection(words))))
     )
     # "Source ?" alone, or asked of the bot ("Tu as la source ?"): the answer's.
     to_the_bot = bool(_TO_THE_BOT.intersection(words))

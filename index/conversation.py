@@ -225,7 +225,9 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     # "Qui l'a écrit ?": the article's author, unless the conversation is about another written
     # work ("Qui a écrit ce roman ?"), which the pronoun would stand for.
     of_article = topic is not None and bool(topic.articles) and not names_a_work(topic.question)
-    asked = asks_for_detail(question, pronoun_means_article=of_article)
+    asked = asks_for_detail(
+        question, pronoun_means_article=of_article, article_is_topic=of_article and _of_article(topic)
+    )
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail, by_subject=True)
     subject = subject_asked_about(question)
@@ -247,6 +249,15 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         search = _with_topic(topic, question)
         return Reading(question, search, topic.articles, topic, required=required, subject=subject)
     return Reading(question, question, topic.articles, topic, required=required)
+
+
+def _of_article(topic: Topic) -> bool:
+    """Whether `topic`'s question was asked of its article itself: one of its details ("Qui a
+    écrit l'article sur le sommeil ?") or what it is about."""
+    question = topic.question
+    return (
+        asks_for_detail(question) is not None or asks_what_it_is_about(question) or bool(subject_asked_about(question))
+    )
 
 
 # Words that ask for a name ("Comment s'appelle-t-il ?", "Quel est son nom ?"): the passage

@@ -337,6 +337,20 @@ def test_a_pronoun_with_a_verb_of_writing_stands_for_the_work_the_conversation_n
     assert reading.detail is None and reading.follows
 
 
+@pytest.mark.parametrize(
+    "before", ["Qui a écrit l'article sur le sommeil ?", "De quoi parle l'article ?", "Quand a été publié l'article ?"]
+)
+def test_right_after_a_question_on_the_article_a_pronoun_alone_means_it_whatever_the_verb(before):
+    reading = read("De quand date-t-il ?", Topic(before, (2,)))
+    assert (reading.detail, reading.articles, reading.follows) == ("date", (2,), True)
+
+
+@pytest.mark.parametrize("before", ["Quel château a été construit à Brest ?", "Qui est Paul Valadier ?"])
+def test_after_a_question_on_what_an_article_reports_de_quand_date_t_il_asks_of_that(before):
+    """Here "il" is the castle or the man: only a verb of writing makes it the article."""
+    assert read("De quand date-t-il ?", Topic(before, (2,))).detail is None
+
+
 def test_a_pronoun_with_a_verb_of_writing_asks_no_detail_without_a_conversation_or_with_someone_writing():
     assert read("Qui l'a écrit ?").detail is None
     assert read("Quand l'a-t-il écrit ?", Topic("Qui est Paul Valadier ?", (1,))).detail is None

@@ -372,3 +372,15 @@ def test_asked_who_said_what_was_just_quoted_the_follow_up_quotes_the_one_who_sa
     cost = library.ask("Combien ça va coûter ?", topic=free.topic)
     assert cost.follows and cost.found and "2,3 millions d'euros" in cost.results[0].quote
     library.close()
+
+
+def test_right_after_a_question_on_an_article_its_pronoun_means_that_article_whatever_the_verb(
+    tmp_path, embedder, settings
+):
+    library = library_of_new_articles(tmp_path, embedder, settings, "etude-sommeil-ados", "rugby-toulouse-clermont")
+    written = library.ask("Qui a écrit l'article sur le sommeil ?")
+    assert written.detail == "author" and {r.article.author for r in written.results} == {"Sophie Garnier"}
+    dated = library.ask("De quand date-t-il ?", topic=written.topic)
+    assert dated.follows and dated.detail == "date"
+    assert [r.article.date for r in dated.results] == ["2025-09-23"]
+    library.close()
