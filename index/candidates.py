@@ -213,11 +213,13 @@ def measured_first(
     first = candidates[0]
 
     def prices(candidate: Candidate) -> bool:
-        """Whether the passage names the thing whose price is asked, or states an amount in a
-        sentence holding another word of the question ("BookScan facture au minimum 75 000
-        USD par année" for "le prix de l'abonnement annuel à BookScan"): "Le chantier a coûté
-        215 millions d'euros" is no ticket's price, though its article is on the tram asked of."""
-        if _names(candidate, priced):
+        """Whether the passage names the thing whose price is asked (in its title, heading or
+        the paragraph stating an amount), or states an amount in a sentence holding another
+        word of the question ("BookScan facture au minimum 75 000 USD par année" for "le prix
+        de l'abonnement annuel à BookScan"): "Le chantier a coûté 215 millions d'euros" is no
+        ticket's price, though its article is on the tram asked of, nor an exhibition's
+        "Entrée : 14 euros" a painting's, though a paragraph before it names the paintings."""
+        if _names_in_paragraphs(candidate, priced, lambda paragraph: holds_quantity(paragraph, measure)):
             return True
         text, others = candidate.row.text, said - priced
         return any(holds_quantity(text[a:b], measure) and others & set(terms(text[a:b])) for a, b in candidate.spans)
@@ -244,6 +246,18 @@ def _names(candidate: Candidate, wanted: set[str]) -> bool:
         return True
     row = candidate.row
     return bool(wanted & set(terms(f"{row.article.title} {row.heading or ''} {row.text}")))
+
+
+def _names_in_paragraphs(candidate: Candidate, wanted: set[str], stating: Callable[[str], bool]) -> bool:
+    """Whether the passage's title or heading, or one of its paragraphs `stating` what is
+    asked, holds one of the terms `wanted` (True when there are none): a passage joins
+    paragraphs on other things."""
+    if not wanted:
+        return True
+    row = candidate.row
+    if wanted & set(terms(f"{row.article.title} {row.heading or ''}")):
+        return True
+    return any(wanted & set(terms(paragraph)) for paragraph in row.text.split("\n\n") if stating(paragraph))
 
 
 # A sentence that is itself a question, its closing quotation marks after it at most.

@@ -384,3 +384,15 @@ def test_right_after_a_question_on_an_article_its_pronoun_means_that_article_wha
     assert dated.follows and dated.detail == "date"
     assert [r.article.date for r in dated.results] == ["2025-09-23"]
     library.close()
+
+
+def test_a_price_asked_of_a_thing_is_not_answered_by_an_amount_said_in_a_paragraph_that_does_not_name_it(
+    tmp_path, embedder, settings
+):
+    library = library_of_new_articles(tmp_path, embedder, settings, "expo-vasseur-lyon", "conseil-besancon-bus")
+    # The exhibition's "Entrée : 14 euros" shares its passage with a paragraph naming the
+    # paintings, not its paragraph.
+    assert not library.ask("Combien coûte un tableau d'Hélène Vasseur ?").found
+    entry = library.ask("Combien coûte l'entrée de l'exposition Hélène Vasseur ?")
+    assert entry.found and "14 euros" in entry.results[0].quote
+    library.close()
