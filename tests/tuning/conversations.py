@@ -7,7 +7,8 @@ question and the words its first quote must hold, or none when it must be declin
 of a library of its article alone and of a library of every article the files name. Prints
 each follow-up turn and, per library, how many were right: with the topic carried from turn
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
-named `news/…` (in ../shared/eval/news) or `small/…` (in tests/data/small-library). Not part
+named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library) or `new67/…`
+(in tests/data/conversations/articles-67, written for review 67). Not part
 of the test suite: the development figures of README, "How it works", step 9.
 """
 
@@ -26,7 +27,11 @@ from index.library import Library
 from index.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = {"news": ROOT.parent / "shared" / "eval" / "news", "small": ROOT / "tests" / "data" / "small-library"}
+FOLDERS = {
+    "news": ROOT.parent / "shared" / "eval" / "news",
+    "small": ROOT / "tests" / "data" / "small-library",
+    "new67": ROOT / "tests" / "data" / "conversations" / "articles-67",
+}
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
 
