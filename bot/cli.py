@@ -418,7 +418,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         target.close()
     if settings.state_file.exists():  # followed feeds, deleted articles' links, feedback…
-        from bot.state_database import copy_state
+        from bot.state.database import copy_state
 
         copied = copy_state(settings.state_file, args.to)
         if copied is None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from bot.replies import every, left_aside, plural
 from bot.service import open_state
 from bot.settings import Settings
-from bot.state import FeedRow
+from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
 

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.state import BotState, Vote
+from bot.state import BotState
+from bot.state.feedback import Vote
 from index.errors import InputError
 from index.library import Library
 from index.manifest import write_atomic

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 
 from bot.replies import FEED_SOURCE
 from bot.settings import Settings
-from bot.state import BotState, FeedRow
+from bot.state import BotState
+from bot.state.feeds import FeedRow
 from index.decoding import decode_document
 from index.documents import Document, is_url, parse_html
 from index.errors import FetchError, InputError, LibraryError

@@ -232,8 +232,8 @@ def test_a_migration_killed_while_it_copies_leaves_both_libraries_and_runs_again
 # `python -m bot migrate` killed (SIGKILL) once the library is copied, before the bot's state is.
 KILLED_BEFORE_THE_STATE = """
 import os, signal, sys
-import bot.state_database
-bot.state_database.copy_state = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
+import bot.state.database
+bot.state.database.copy_state = lambda *args: os.kill(os.getpid(), signal.SIGKILL)
 from bot.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from bot.feedback import export_feedback
-from bot.state import BotState, ShownResult, StoredPage
+from bot.state import BotState
+from bot.state.answers import ShownResult, StoredPage
 from index.documents import parse_text
 from index.errors import InputError
 

@@ -19,7 +19,9 @@ from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed
 from bot.replies import french_date
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
-from bot.state import BotState, ChannelRow, FeedRow
+from bot.state import BotState
+from bot.state.channels import ChannelRow
+from bot.state.feeds import FeedRow
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
@@ -673,7 +675,7 @@ def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, librar
 def test_a_bot_state_made_before_ids_were_never_reused_is_rebuilt_with_its_feeds_and_entries(tmp_path):
     import sqlite3
 
-    from bot.state_database import _SCHEMA
+    from bot.state.database import _SCHEMA
 
     path = tmp_path / "bot.sqlite3"
     with sqlite3.connect(path) as db:  # the tables as they were made before: ids SQLite may give again

@@ -12,7 +12,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.feeds import PollReport
-from bot.state import ChannelRow, DroppedFeed, FeedRow, ShownResult, Vote
+from bot.state.answers import ShownResult
+from bot.state.channels import ChannelRow
+from bot.state.feedback import Vote
+from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as fmt
 from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count

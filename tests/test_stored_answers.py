@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from bot.state import BotState, ShownResult, StoredPage
+from bot.state import BotState
+from bot.state.answers import ShownResult, StoredPage
 from index.conversation import Topic
 
 SHOWN = [ShownResult(7, "Le pont de Saint-Nazaire", None, None, "Le pont sera fermé du 3 au 7 mars.", "du 3 au 7 mars")]

@@ -14,7 +14,8 @@ from bot.feeds import (
     PollReport,
 )
 from bot.replies import every, french_date, left_aside, plural
-from bot.state import ChannelRow, DroppedFeed, FeedRow
+from bot.state.channels import ChannelRow
+from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
 

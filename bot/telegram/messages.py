@@ -34,7 +34,7 @@ from bot.replies import (
     source_name,
     suggests_french,
 )
-from bot.state import Vote
+from bot.state.feedback import Vote
 from index.article_questions import Detail
 from index.errors import no_space_left
 from index.library import Answer, LibraryStats, Result

@@ -20,7 +20,7 @@ from bot.chat_input import asks_to_answer, follows_on, what_is_said
 from bot.permissions import is_admin
 from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
-from bot.state import ShownResult, StoredAnswer, StoredPage
+from bot.state.answers import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
 from bot.telegram import messages as msg
 from bot.telegram.context import Context

@@ -27,7 +27,8 @@ from telegram import Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.state import BotState, StatusKind, StatusUnderWay
+from bot.state import BotState
+from bot.state.statuses import StatusKind, StatusUnderWay
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import messages as msg
 from bot.telegram.context import BotService, Context
