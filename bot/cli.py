@@ -16,12 +16,16 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
-from bot import replies
 from bot.chat_input import holds_words, typed
 from bot.cli_follow import add_commands as add_follow_commands
 from bot.cli_parsing import FrenchArgumentParser
 from bot.native_libraries import computing
 from bot.postgres_refusals import postgres_refusal
+from bot.replies.answers import EMPTY_LIBRARY_COMMAND_LINE, format_answer
+from bot.replies.cards import articles_matching, format_article_line, no_article_matching
+from bot.replies.json_forms import answer_json, article_json, stats_json
+from bot.replies.upkeep import INLINE_CHOSEN, format_ingest, format_stats
+from bot.replies.wording import passages, plural, said_yes
 from bot.service import (
     IngestOutcome,
     delete_article,
@@ -81,12 +85,12 @@ def _print_outcomes(outcomes: Sequence[IngestOutcome], as_json: bool) -> None:
                 {
                     "input": outcome.input,
                     "status": outcome.status,
-                    **(replies.article_json(outcome.article) if outcome.article else {}),
+                    **(article_json(outcome.article) if outcome.article else {}),
                     **({"error": outcome.error} if outcome.error else {}),
                 }
             )
         else:
-            line = replies.format_ingest(outcome.status, outcome.input, outcome.article, outcome.error)
+            line = format_ingest(outcome.status, outcome.input, outcome.article, outcome.error)
             print(line, file=sys.stderr if outcome.status == "error" else sys.stdout)
 
 
@@ -96,13 +100,13 @@ def stopped_ingest(stored: Sequence[IngestOutcome], left: Sequence[str]) -> str:
     added = sum(outcome.status == "added" for outcome in stored)
     if added:
         verb = "reste" if added < 2 else "restent"
-        articles = replies.plural(added, "article ajouté", "articles ajoutés")
+        articles = plural(added, "article ajouté", "articles ajoutés")
         kept = f"{articles} avant l'erreur (ci-dessus) {verb} dans la bibliothèque"
     else:
         kept = "aucun article ajouté avant l'erreur"
     if not left:
         return f"ingestion arrêtée : {kept}"
-    return f"ingestion arrêtée : {kept} ; à relancer : {replies.plural(len(left), 'entrée')}, à partir de {left[0]}"
+    return f"ingestion arrêtée : {kept} ; à relancer : {plural(len(left), 'entrée')}, à partir de {left[0]}"
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,12 +131,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     for answer in answers:
         if args.json:
             before_passages = library.texts_before([r.passage_id for r in answer.results])  # for the links
-            _print_json(replies.answer_json(answer, settings.sure_answer_threshold, before_passages))
+            _print_json(answer_json(answer, settings.sure_answer_threshold, before_passages))
         else:
             if len(answers) > 1:
                 print(f"? {answer.question}")
             print(
-                replies.format_answer(
+                format_answer(
                     answer,
                     shown=top_k,
                     empty_library=empty,
@@ -168,14 +172,14 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     articles = open_for_terminal(settings).articles()
     words = " ".join(args.words)
     if words:
-        articles = replies.articles_matching(articles, words)
+        articles = articles_matching(articles, words)
     if args.json:
-        _print_json([replies.article_json(a) for a in articles])
+        _print_json([article_json(a) for a in articles])
     elif not articles:
-        print(replies.no_article_matching(words) if words else replies.EMPTY_LIBRARY_COMMAND_LINE)
+        print(no_article_matching(words) if words else EMPTY_LIBRARY_COMMAND_LINE)
     else:
         for article in articles:
-            print(replies.format_article_line(article))
+            print(format_article_line(article))
     return 0
 
 
@@ -185,9 +189,9 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
         # At a terminal, the article is shown and the deletion asked for, as /delete does: a
         # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
         if not args.yes and sys.stdin.isatty():
-            print(replies.format_article_line(library.article(args.id)), file=sys.stderr)
+            print(format_article_line(library.article(args.id)), file=sys.stderr)
             print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
-            if not replies.said_yes(sys.stdin.readline()):
+            if not said_yes(sys.stdin.readline()):
                 if args.json:
                     _print_json({"article_id": args.id, "status": "kept"})
                 else:
@@ -206,7 +210,7 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
         _print_json({"article_id": args.id, "status": "error", "error": str(exc)})
         return 2
     if args.json:
-        _print_json({"article_id": article.id, "status": "deleted", **replies.article_json(article)})
+        _print_json({"article_id": article.id, "status": "deleted", **article_json(article)})
     else:
         print(f"Supprimé : « {article.title} », article {article.id}.")
     return 0
@@ -218,11 +222,9 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         library = rebuild_library(settings, progress, embedder)
     stats = library.stats()
     if args.json:  # the library rebuilt, as `stats --json` says it
-        _print_json(replies.stats_json(stats, computing(embedder)))
+        _print_json(stats_json(stats, computing(embedder)))
         return 0
-    print(
-        f"Bibliothèque reconstruite : {replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}."
-    )
+    print(f"Bibliothèque reconstruite : {plural(stats.articles, 'article')}, {passages(stats.passages)}.")
     return 0
 
 
@@ -231,9 +233,9 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     stats = library.stats()
     machine = computing(library.embedder)
     if args.json:
-        _print_json(replies.stats_json(stats, machine))
+        _print_json(stats_json(stats, machine))
     else:
-        print(replies.format_stats(stats, machine))
+        print(format_stats(stats, machine))
     return 0
 
 
@@ -348,13 +350,11 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
                 export = export_feedback(state, library, Path(args.file), replace=args.force)
             finally:
                 library.close()
-            approved = replies.plural(export.approved, "réponse approuvée", "réponses approuvées")
+            approved = plural(export.approved, "réponse approuvée", "réponses approuvées")
             print(f"{approved} → {export.questions} (articles : {export.articles})")
-            print(f"{replies.plural(export.rejected, 'réponse rejetée', 'réponses rejetées')} → {export.review}")
+            print(f"{plural(export.rejected, 'réponse rejetée', 'réponses rejetées')} → {export.review}")
             if export.approved_in_conversation:
-                in_conversation = replies.plural(
-                    export.approved_in_conversation, "réponse approuvée", "réponses approuvées"
-                )
+                in_conversation = plural(export.approved_in_conversation, "réponse approuvée", "réponses approuvées")
                 print(
                     f"{in_conversation} à des questions qui suivaient la conversation "
                     f"(« La suite ? », « Et en 2020 ? ») → {export.review}, à relire"
@@ -362,7 +362,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Mesurer : python -m bot eval {export.questions}")
             return 0
         counts = state.feedback_counts()
-        print(f"👍 {counts['approved']}  👎 {counts['rejected']}  {replies.INLINE_CHOSEN} : {counts['inline_chosen']}")
+        print(f"👍 {counts['approved']}  👎 {counts['rejected']}  {INLINE_CHOSEN} : {counts['inline_chosen']}")
         return 0
     finally:
         state.close()
@@ -406,14 +406,14 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
             report = copy_articles(LocalBackend(settings.index_dir), target, embedder, config, progress)
     except AlreadyCopied as done:  # a run stopped after its copy (killed, the server lost): the state may follow
         print(
-            f"Bibliothèque déjà copiée dans {target.location} : {replies.plural(done.articles, 'article')}, "
+            f"Bibliothèque déjà copiée dans {target.location} : {plural(done.articles, 'article')}, "
             "les mêmes qu'ici ; rien n'a été recopié."
         )
     else:
         print(
-            f"Copié dans {target.location} : {replies.plural(report.articles, 'article')}, "
-            f"{replies.passages(report.passages)}, {replies.plural(report.reused, 'vecteur')} repris, "
-            f"{replies.plural(report.embedded, 'phrase recalculée', 'phrases recalculées')}."
+            f"Copié dans {target.location} : {plural(report.articles, 'article')}, "
+            f"{passages(report.passages)}, {plural(report.reused, 'vecteur')} repris, "
+            f"{plural(report.embedded, 'phrase recalculée', 'phrases recalculées')}."
         )
     finally:
         target.close()
@@ -428,10 +428,10 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
             )
         else:
             print(
-                f"État du bot copié : {replies.plural(copied['feeds'], 'flux suivi', 'flux suivis')}, "
-                f"{replies.plural(copied['channels'], 'chaîne suivie', 'chaînes suivies')}, "
-                f"{replies.plural(copied['deleted_articles'], 'article supprimé', 'articles supprimés')} "
-                f"à ne pas reprendre, {replies.plural(copied['feedback'], 'vote', 'votes')} 👍/👎."
+                f"État du bot copié : {plural(copied['feeds'], 'flux suivi', 'flux suivis')}, "
+                f"{plural(copied['channels'], 'chaîne suivie', 'chaînes suivies')}, "
+                f"{plural(copied['deleted_articles'], 'article supprimé', 'articles supprimés')} "
+                f"à ne pas reprendre, {plural(copied['feedback'], 'vote', 'votes')} 👍/👎."
             )
     where = target.location.replace("@", ":…@", 1) if "@" in target.location else target.location
     print(

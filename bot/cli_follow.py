@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.replies import every, left_aside, plural
+from bot.replies.wording import every, left_aside, plural
 from bot.service import open_state
 from bot.settings import Settings
 from bot.state.feeds import FeedRow

@@ -19,9 +19,12 @@ from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
-from bot import replies
 from bot.chat_input import shared_link, what_is_said
 from bot.native_libraries import computing
+from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_ARTICLE, format_answer
+from bot.replies.cards import articles_matching, format_article_line, no_article_matching
+from bot.replies.upkeep import format_ingest, format_stats
+from bot.replies.wording import passages, plural
 from bot.service import ingest_documents, read_input, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.small_talk import REPLIES
@@ -93,7 +96,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = [("texte collé", exc)]
     with progress("Ajout", "phrase") as update:
         outcomes = ingest_documents(library, labelled, update)
-    return "\n".join(replies.format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
+    return "\n".join(format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
 
 
 def _names_a_file(text: str) -> bool:
@@ -141,13 +144,13 @@ def respond(
         case "/ask":  # as typed to the bot in a group
             line = argument
         case "/stats":
-            return replies.format_stats(library.stats(), computing(library.embedder))
+            return format_stats(library.stats(), computing(library.embedder))
         case "/articles":  # "/articles castor": those whose title or link holds the words
             articles = library.articles()
             if argument.strip():
-                found = replies.articles_matching(articles, argument)
-                return "\n".join(map(replies.format_article_line, found)) or replies.no_article_matching(argument)
-            return "\n".join(map(replies.format_article_line, articles)) or replies.EMPTY_LIBRARY
+                found = articles_matching(articles, argument)
+                return "\n".join(map(format_article_line, found)) or no_article_matching(argument)
+            return "\n".join(map(format_article_line, articles)) or EMPTY_LIBRARY
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
     said = what_is_said(line, may_be_article=True)
@@ -155,11 +158,11 @@ def respond(
         case None:
             pass
         case "blank" | "no words":
-            return replies.NO_QUESTION
+            return NO_QUESTION
         case "pasted article":
-            return replies.PASTED_ARTICLE
+            return PASTED_ARTICLE
         case "link":
-            return replies.BARE_LINK
+            return BARE_LINK
         case "help":
             return HELP
         case talk:
@@ -184,7 +187,7 @@ def answer_line(library: Library, question: str, settings: Settings, conversatio
     answer = library.ask(question, top_k=settings.top_k, topic=conversation.current() if conversation else None)
     if conversation is not None:
         conversation.follow(answer.topic)
-    return replies.format_answer(
+    return format_answer(
         answer,
         empty_library=not answer.results and library.stats().articles == 0,
         sure_from=settings.sure_answer_threshold,
@@ -204,7 +207,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     ready_to_answer_for_long(library)
     if sample:
         outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
-        print(replies.format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
+        print(format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
         if outcome.status == "error":  # asked to chat about the sample, which is not there
             library.close()
             return 1
@@ -213,7 +216,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     ingest_progress = progress_bar if interactive else no_progress
     if interactive:
         stats = library.stats()
-        counts = f"{replies.plural(stats.articles, 'article')}, {replies.passages(stats.passages)}"
+        counts = f"{plural(stats.articles, 'article')}, {passages(stats.passages)}"
         print(f"Bibliothèque : {counts}. Tapez /help pour l'aide.")
     while True:
         try:

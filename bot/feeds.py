@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bot.replies import FEED_SOURCE
+from bot.replies.cards import FEED_SOURCE
 from bot.settings import Settings
 from bot.state import BotState
 from bot.state.feeds import FeedRow

@@ -1222,7 +1222,7 @@ def test_an_article_a_feed_carries_whole_under_no_link_is_said_to_come_from_that
 ):
     from zoneinfo import ZoneInfo
 
-    from bot.replies import detail_sentence, format_article_card
+    from bot.replies.cards import detail_sentence, format_article_card
 
     text = "".join(f"<p>{escape(p)}</p>" for p in STORIES[1].paragraphs)
     atom = (

@@ -12,7 +12,8 @@ from urllib.parse import unquote
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.replies import FRAGMENT_EDGE_WORDS, FRAGMENT_WORDS, answer_json, quote_link
+from bot.replies.json_forms import answer_json
+from bot.replies.quote_links import FRAGMENT_EDGE_WORDS, FRAGMENT_WORDS, quote_link
 from bot.telegram.inline import inline_results
 from bot.telegram.messages import answer_pages
 from index.documents import Block, Document
@@ -305,7 +306,7 @@ def test_a_term_is_found_where_the_spec_s_word_bounded_match_finds_it(text_words
     """The page is searched for a term as the spec's word-bounded match reads it (a regular
     expression here: `(?<!\\w)term(?!\\w)`), without compiling one for each term tried: a quote
     said again and again tries hundreds of them."""
-    from bot.replies import _first_match
+    from bot.replies.quote_links import _first_match
 
     text, term = " ".join(text_words), " ".join(term_words)
     opens = r"(?<!\w)" if re.match(r"\w", term) else ""

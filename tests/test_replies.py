@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.replies import (
+from bot.replies.answers import (
     ASK_IN_FRENCH,
     ASK_IT_WHOLE,
     EMPTY_LIBRARY,
@@ -16,18 +16,12 @@ from bot.replies import (
     NOTHING_FOUND_COMMAND_LINE,
     UNSURE,
     WHICH_ARTICLE,
-    answer_json,
-    card_footer,
-    day_added,
-    detail_sentence,
     format_answer,
-    format_article_card,
-    format_details,
     format_result,
-    french_date,
-    plural,
-    quotation_body,
 )
+from bot.replies.cards import card_footer, day_added, detail_sentence, format_article_card, format_details
+from bot.replies.json_forms import answer_json
+from bot.replies.wording import french_date, plural, quotation_body
 from bot.telegram.inline import inline_results
 from bot.telegram.messages import article_card_html, detail_card_html, details_html
 from index.conversation import Topic

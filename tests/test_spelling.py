@@ -7,7 +7,8 @@ from datetime import UTC
 
 import pytest
 
-from bot.replies import answer_json, format_answer
+from bot.replies.answers import format_answer
+from bot.replies.json_forms import answer_json
 from bot.telegram import messages as fmt
 from index.background import BackgroundFrequencies
 from index.library import Answer, Library, Result

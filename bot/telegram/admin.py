@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.permissions import is_admin
 from bot.postgres_refusals import postgres_refusal
-from bot.replies import articles_matching
+from bot.replies.cards import articles_matching
 from bot.service import Abandoned, delete_article
 from bot.telegram import group_share, under_way
 from bot.telegram import messages as msg

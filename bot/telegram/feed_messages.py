@@ -13,7 +13,7 @@ from bot.feeds import (
     POLL_MINUTES_RANGE,
     PollReport,
 )
-from bot.replies import every, french_date, left_aside, plural
+from bot.replies.wording import every, french_date, left_aside, plural
 from bot.state.channels import ChannelRow
 from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten

@@ -19,16 +19,16 @@ from datetime import tzinfo
 from telegram import InlineQueryResultArticle, InlineQueryResultsButton, InputTextMessageContent, Update
 
 from bot.chat_input import holds_words, is_bare_link
-from bot.replies import (
+from bot.replies.answers import (
     IN_ENGLISH,
     NOTHING_TO_READ_ON,
     WHICH_ARTICLE,
     answered_articles,
-    detail_sentence,
     is_unsure,
-    quote_context,
     suggests_french,
 )
+from bot.replies.cards import detail_sentence
+from bot.replies.quote_links import quote_context
 from bot.small_talk import reads_as_english, small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
@@ -47,7 +47,7 @@ def inline_results(
     """The results of an answer as plain data (what the shared cache keeps); each one's
     sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD), and the text of the
     button above them, when there is one, under the first's "button" (a question in English:
-    `replies.suggests_french`; not posted with any result); `before_passages`:
+    `bot.replies.answers.suggests_french`; not posted with any result); `before_passages`:
     each passage's article before it (`Library.texts_before`), for links that land on the quote;
     `zone`: TIME_ZONE, for the day an article was added."""
     mark = msg.INLINE_UNSURE if is_unsure(answer, sure_from) else ""

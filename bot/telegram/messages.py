@@ -10,30 +10,27 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from html import escape
 
-from bot.replies import (
+from bot.replies.answers import (
     ASK_IN_FRENCH,
-    INLINE_CHOSEN,
     NOTHING_FOUND,
     WHICH_ARTICLE,
     answered_articles,
+    is_unsure,
+    respelled_note,
+    suggests_french,
+)
+from bot.replies.cards import (
     card_fields,
     card_footer,
     day_added,
     detail_sentence,
-    french_date,
-    is_unsure,
     link_of,
     no_article_matching,
-    passages,
-    plural,
-    quotation_body,
-    quote_context,
-    quote_link,
-    respelled_note,
-    shorten,
     source_name,
-    suggests_french,
 )
+from bot.replies.quote_links import quote_context, quote_link
+from bot.replies.upkeep import INLINE_CHOSEN
+from bot.replies.wording import french_date, passages, plural, quotation_body, shorten
 from bot.state.feedback import Vote
 from index.article_questions import Detail
 from index.errors import no_space_left
@@ -133,8 +130,8 @@ UNSURE_HEADER = (
 )
 # Before each inline result's sentence when the answer is uncertain.
 INLINE_UNSURE = "(incertain) "
-# An uncertain answer to a question in English (`replies.suggests_french`): under the uncertainty
-# in a chat (`replies.ASK_IN_FRENCH`); inline, on the button above the results, read before any is
+# An uncertain answer to a question in English (`bot.replies.answers.suggests_french`): under the uncertainty
+# in a chat (`bot.replies.answers.ASK_IN_FRENCH`); inline, on the button above the results, read before any is
 # chosen and never posted with one.
 ASK_IN_FRENCH_NOTE = "💡 " + ASK_IN_FRENCH
 INLINE_ASK_IN_FRENCH = "Posez-la en français : réponses plus sûres (Ask in French)"
@@ -297,7 +294,7 @@ def reference_html(
     before: str = "",
 ) -> str:
     """Title, date and source link; with a `quote`, the link opens the page at the quote
-    (`before`: what the page says above it, `replies.quote_context`, so that the link is not
+    (`before`: what the page says above it, `bot.replies.quote_links.quote_context`, so that the link is not
     mistaken for the same words said earlier). `linked` False and a shorter `title_chars`: for
     a message left with little room."""
     parts = [f"<i>{e(title_of(article, title_chars))}</i>"]
@@ -411,7 +408,7 @@ def inline_nothing_found_html(question: str) -> str:
 
 def nothing_found_html(question: str | None = None, said: str = NOTHING_FOUND) -> str:
     """`question`: named above, when the message asked several; `said`: why nothing is
-    quoted (nothing found, or "La suite ?" with nothing to read: `replies.declined_reply`)."""
+    quoted (nothing found, or "La suite ?" with nothing to read: `bot.replies.answers.declined_reply`)."""
     found_nothing = e(said)
     return f"🔎 <b>{e(shorten(question, QUESTION_CHARS))}</b>\n{found_nothing}" if question else found_nothing
 
@@ -447,7 +444,7 @@ def empty_library_html() -> str:
 
 
 def article_card_html(article: ArticleRow, *, zone: tzinfo) -> str:
-    """An article's card for chat users (`replies.card_fields`): its link linked, long
+    """An article's card for chat users (`bot.replies.cards.card_fields`): its link linked, long
     fields shortened; the day it was added as `zone` (TIME_ZONE) reads it."""
     lines = [f"<b>{e(title_of(article))}</b>"]
     for label, value in card_fields(article):

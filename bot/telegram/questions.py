@@ -18,7 +18,7 @@ from telegram.constants import ChatType
 
 from bot.chat_input import asks_to_answer, follows_on, what_is_said
 from bot.permissions import is_admin
-from bot.replies import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
+from bot.replies.answers import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
 from bot.small_talk import REPLIES
 from bot.state.answers import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
