@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed_address, unfollowed_from
-from bot.replies import french_date
+from bot.replies.wording import french_date
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState
