@@ -1,9 +1,14 @@
-"""The README is the product's manual: its contents lead to every section."""
+"""The README is the product's manual: its contents lead to every section, and what it lists
+(commands, Telegram commands, settings and their defaults) is what the code has."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from bot.cli import build_parser
+from bot.settings import Settings
+from bot.telegram.app import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,3 +42,57 @@ def test_the_contents_lead_to_every_section_and_each_link_to_a_heading():
     sections = [github_anchor(title) for level, title in headings(README) if level == 2 and title != "Contents"]
     assert [anchor for anchor in sections if anchor not in links] == []
     assert [anchor for anchor in links if anchor in sections] == sections  # in the README's order
+
+
+def test_the_command_line_section_lists_every_command_and_no_other():
+    parser = build_parser()
+    [subcommands] = [action for action in parser._actions if action.dest == "command"]
+    block = section("Command line").split("```\n")[1].split("```")[0]
+    listed = set(re.findall(r"^python -m bot ([a-z-]+)", block, flags=re.MULTILINE))
+    listed |= set(re.findall(r"\| ([a-z-]+) \[", block))  # "reindex | stats [--json]"
+    # `serve` has its own section, with the Telegram bot.
+    assert listed | {"serve"} == set(subcommands.choices)
+    assert "python -m bot serve --webhook" in section("Telegram bot")
+
+
+def test_the_telegram_section_names_every_command_of_the_menu():
+    described = section("Telegram bot")
+    missing = [command.command for command in PUBLIC_COMMANDS + ADMIN_COMMANDS]
+    assert [name for name in missing if f"`/{name}" not in described] == []
+
+
+def readme_default(cell: str) -> object:
+    """A default as the settings table writes it: `20 000 000`, `false`, `—` (none)."""
+    text = cell.strip().strip("`")
+    if text in {"—", "none"}:
+        return None
+    if re.fullmatch(r"\d[\d ]*(\.\d+)?", text):
+        return float(text.replace(" ", ""))
+    return {"true": True, "false": False}.get(text, text)
+
+
+def as_written(value: object) -> object:
+    """A default of the code, as the table would write it."""
+    if value is None or value == frozenset():
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def test_the_settings_table_names_every_setting_with_its_default():
+    rows = re.findall(r"^\| (`[A-Z_]+`.*?) \| (.+?) \| .+ \|$", section("Settings"), flags=re.MULTILINE)
+    documented = {}
+    for names, defaults in rows:
+        names = re.findall(r"`([A-Z_]+)`", names)
+        values = defaults.split(", ") if len(names) > 1 else [defaults]
+        values = values * len(names) if len(values) == 1 else values  # one default said for all
+        documented.update({name.lower(): readme_default(value) for name, value in zip(names, values, strict=True)})
+    assert sorted(documented) == sorted(Settings.model_fields)
+    for name, field in Settings.model_fields.items():
+        if isinstance(field.default, Path):  # `./data`, `~/.cache/citebot`
+            assert Path(documented[name]).expanduser() == field.default, name
+        elif name.startswith("telegram_base"):
+            assert documented[name] == "official Bot API" and field.default.startswith("https://api.telegram.org/")
+        else:
+            assert documented[name] == as_written(field.default), name
