@@ -96,3 +96,26 @@ def test_the_settings_table_names_every_setting_with_its_default():
             assert documented[name] == "official Bot API" and field.default.startswith("https://api.telegram.org/")
         else:
             assert documented[name] == as_written(field.default), name
+
+
+def development_listing() -> dict[str, str]:
+    """The Development section's map of the code: each folder's text, continuation lines included."""
+    block = section("Development").split("```\n")[1].split("```")[0]
+    listing: dict[str, str] = {}
+    folder = None
+    for line in block.splitlines():
+        if not line.startswith(" "):
+            folder = line.split()[0]
+        listing[folder] = listing.get(folder, "") + " " + line
+    return listing
+
+
+def test_the_development_section_names_every_module_of_the_application_and_the_library():
+    listing = development_listing()
+    unnamed = [
+        f"{folder}{module.name}"
+        for folder in ("bot/", "bot/telegram/", "index/")
+        for module in sorted((ROOT / folder).glob("*.py"))
+        if module.stem not in {"__init__", "__main__"} and not re.search(rf"\b{module.stem}\b", listing[folder])
+    ]
+    assert unnamed == []
