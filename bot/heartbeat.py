@@ -187,7 +187,9 @@ def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable
             f"(dernier signe de vie il y a {since(written_at)})",
         )
     if beat["state"] == "starting":
-        return Verdict(False, f"le bot démarre depuis {since(float(beat['started_at']))} (modèle et bibliothèque)")
+        # How long alone: a clock time in parentheses would run into the ones that follow.
+        started = float(beat["started_at"])
+        return Verdict(False, f"le bot démarre depuis {elapsed(now - started)} (modèle et bibliothèque)")
     if now - written_at > MISSED_BEATS * every:
         return Verdict(
             False,

@@ -88,7 +88,9 @@ def test_a_library_that_no_longer_reads_is_said_unreadable_with_its_error():
 
 def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_healthy():
     starting = verdict(beat_of(state="starting", started_at=NOW - 40, written_at=NOW - 40))
-    assert not starting.healthy and starting.said.startswith("le bot démarre depuis 40 s")
+    # How long it has been loading says it all (the README's line): a clock time in parentheses
+    # there ran into the next ones, "depuis 40 s (08:59:20) (modèle et bibliothèque)".
+    assert not starting.healthy and starting.said == "le bot démarre depuis 40 s (modèle et bibliothèque)"
     stopped = verdict(beat_of(state="stopped", written_at=NOW - 7200))
     assert not stopped.healthy and stopped.said == "le bot est arrêté depuis 2 h 00 (07:00:00)"
     gone = verdict(beat_of(), alive=False)
