@@ -180,6 +180,9 @@ class PgBackend:
     _write_lock: _AdvisoryLock | None = field(default=None, init=False, repr=False)
     _control: KeptConnection = field(init=False, repr=False)  # one connection for the control row
     _control_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    # The session holding the reindex lock while a rebuild or a copy runs: a server restart or
+    # failover cuts it, and the lock with it, while the rebuild's other sessions are opened again.
+    _reindex_session: object | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._control = KeptConnection(functools.partial(connect, self.url, vectors=False))
@@ -204,8 +207,10 @@ class PgBackend:
         try:
             if not connection.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK_KEY,)).fetchone()[0]:
                 raise ReindexRunning("cette bibliothèque est déjà en cours de reconstruction")
+            self._reindex_session = connection  # `swap_in` checks it still holds the lock
             yield
         finally:
+            self._reindex_session = None
             connection.close()  # ends the session, and the lock with it
 
     def prepare(self, config: IndexConfig) -> None:
@@ -291,6 +296,8 @@ class PgBackend:
         old one, once the write lock is free: its drop may wait for readers still in it)."""
         if self._write_lock is not None:  # a writer let in since would write into the old one
             self._write_lock.ensure_held()
+        if self._reindex_session is not None:  # another rebuild may be under way beside this one
+            self._reindex_session.execute("SELECT 1")
         with connect(self.url, vectors=False) as connection, connection.transaction():
             connection.execute(
                 f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",

@@ -100,6 +100,45 @@ def test_a_reindex_whose_lock_session_is_cut_never_loses_the_library(database_ur
     library.close()
 
 
+def reindex_lock_holder(database_url: str) -> int | None:
+    """The server process whose session holds a reindex's lock, if one does."""
+    from index.pg_store import REINDEX_LOCK_KEY
+
+    with connect(database_url, vectors=False) as connection:
+        row = connection.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND ((classid::bigint << 32) | objid::bigint) = %s",
+            (REINDEX_LOCK_KEY,),
+        ).fetchone()
+    return row[0] if row else None
+
+
+def test_a_reindex_whose_reindex_lock_session_is_cut_gives_up_before_the_swap(database_url):
+    """A server restart or failover in the middle of a long rebuild: the rebuild's own sessions
+    are opened again, but its lock went with the old one, and a second rebuild (another replica's
+    /reindex) may be under way beside it, reading and dropping schemas. It must not swap its
+    copy in as if it were the only one: it gives up, and the library stays as it was."""
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60, batch_sentences=1)
+    library.ingest([article(n) for n in range(5)])
+    (before,) = library_schemas(database_url)
+    cut: list[int] = []
+
+    def cut_the_lock_once(done: int, total: int) -> None:
+        if not cut:
+            cut.append(reindex_lock_holder(database_url))
+            with connect(database_url, vectors=False) as connection:
+                connection.execute("SELECT pg_terminate_backend(%s)", (cut[0],))
+
+    with pytest.raises(Exception, match="terminating connection"):
+        library.reindex(cut_the_lock_once)
+    assert cut[0] is not None and reindex_lock_holder(database_url) is None
+    assert library_schemas(database_url) == [before]  # its copy discarded, the library in place
+    assert [a.title for a in library.articles()] == [f"Article {n}" for n in range(5)]
+    assert library.reindex().articles == 5  # and the next rebuild runs
+    assert library.ask("conseil numéro 3").results[0].article.title == "Article 3"
+    library.close()
+
+
 def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, database_url):
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     library.ingest([article(1)])
