@@ -71,6 +71,31 @@ def test_both_backends_rank_lexical_search_alike(tmp_path, database_url):
     remote.close()
 
 
+def test_the_same_questions_get_the_same_answers_on_both_backends(tmp_path, database_url, embedder, settings):
+    """With the real model and the bot's settings, a library built in PostgreSQL answers as the
+    embedded one: the same articles, the same quotes, the same verdict, for questions it
+    answers, reworded ones and ones it must decline (tests/data/small-library)."""
+    from bot.service import library_options
+    from index.sources import read_file
+
+    folder = ROOT / "tests" / "data" / "small-library"
+    documents = [read_file(path, max_bytes=1_000_000) for path in sorted(folder.glob("*.txt"))]
+    lines = (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in lines]
+    storages = (tmp_path / "idx", PgBackend(database_url))
+    libraries = [Library(storage, embedder, **library_options(settings)) for storage in storages]
+    for library in libraries:
+        library.ingest(documents)
+    embedded, postgres = ([library.ask(q) for q in questions] for library in libraries)
+    assert sum(a.found for a in embedded) >= 12 and not all(a.found for a in embedded)  # both verdicts met
+    for question, ours, theirs in zip(questions, embedded, postgres, strict=True):
+        assert ours.found == theirs.found, question
+        assert [(r.article.id, r.quote) for r in ours.results] == [(r.article.id, r.quote) for r in theirs.results]
+        assert theirs.relevance == pytest.approx(ours.relevance, abs=1e-3), question
+    for library in libraries:
+        library.close()
+
+
 def test_writes_while_a_postgres_library_is_reindexed_are_all_kept(database_url):
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60, batch_sentences=1)
     library.ingest(articles_about_councils(20))
