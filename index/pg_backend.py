@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 
-from index.errors import IndexMismatch, ModelError, ReindexRunning
+from index.errors import DatabaseUnavailable, IndexMismatch, ReindexRunning
 from index.manifest import IndexConfig, differences
 from index.pg_store import (
     LIBRARY_LOCK_KEY,
@@ -39,6 +39,7 @@ from index.pg_store import (
     PgStore,
     connect,
     create_missing,
+    first_line,
 )
 from index.ranking import SENTENCES_SEARCHED_PER_PASSAGE, best_per_passage
 from index.store import SENTENCE_SLOTS
@@ -216,16 +217,24 @@ class PgBackend:
     def prepare(self, config: IndexConfig) -> None:
         """Create the control table and a first library schema if there are none; the
         `vector` extension must be available (`CREATE EXTENSION vector` needs rights)."""
+        import psycopg
+
         with connect(self.url, vectors=False) as connection, connection.transaction():
             # One process at a time (replicas starting together on a new database): `IF NOT
             # EXISTS` does not keep two from creating the same extension or schema at once.
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
             try:
                 connection.execute("CREATE EXTENSION IF NOT EXISTS vector")
-            except Exception as exc:  # psycopg's errors: the message says what is missing
-                raise ModelError(
-                    f"l'extension pgvector manque sur le serveur PostgreSQL ({exc}). Installez-la, "
-                    "ou faites exécuter `CREATE EXTENSION vector` par un administrateur de la base."
+            except psycopg.errors.InsufficientPrivilege as exc:  # pgvector is no trusted extension
+                raise DatabaseUnavailable(
+                    f"l'utilisateur {connection.info.user} n'a pas le droit de créer l'extension pgvector dans la "
+                    f"base {connection.info.dbname} ({first_line(exc)}) : faites exécuter une fois "
+                    "`CREATE EXTENSION vector` dans cette base par un superutilisateur"
+                ) from exc
+            except psycopg.Error as exc:  # the server's words say what is missing
+                raise DatabaseUnavailable(
+                    f"l'extension pgvector manque sur le serveur PostgreSQL ({first_line(exc)}) : installez-y le "
+                    "paquet pgvector de sa version (https://github.com/pgvector/pgvector), puis relancez"
                 ) from exc
             create_missing(connection, CONTROL, CONTROL_SQL)
         if self._state() is None:

@@ -613,7 +613,7 @@ def _create(connection, statement: str, what: str, pronoun: str) -> None:
         info = connection.info
         raise DatabaseUnavailable(
             f"il manque {what} dans la base PostgreSQL {info.dbname}, et l'utilisateur {info.user} n'a pas le "
-            f"droit de {pronoun} créer ({_first_line(exc)}) : lancez une fois le bot avec un utilisateur qui peut "
+            f"droit de {pronoun} créer ({first_line(exc)}) : lancez une fois le bot avec un utilisateur qui peut "
             "créer les schémas (le propriétaire de la base, ou un autre avec GRANT CREATE ON DATABASE …), puis "
             "donnez à celui-ci les droits que liste le README (« PostgreSQL and several replicas »)"
         ) from exc
@@ -683,21 +683,26 @@ def _refused_connection(url: str, exc: Exception) -> str:
     """Why a connection failed, in French: a server that answered and refused (no room for
     one more session, a login or a database it does not know) is no server out of reach,
     and what to do differs."""
-    where, said = _server(url), _first_line(exc)
+    where, said = _server(url), first_line(exc)
     text = str(exc).lower()
     if "too many connections" in text or "connection slots are reserved" in text:
         return (
             f"PostgreSQL refuse une connexion de plus ({where}) : {said} ; chaque réplique en ouvre "
             "plusieurs : relevez max_connections (ou la limite de l'utilisateur), ou arrêtez des répliques"
         )
-    if "authentication failed" in text or ("role" in text and "does not exist" in text) or "pg_hba.conf" in text:
+    if (
+        "authentication failed" in text
+        or "no password supplied" in text  # a server that asks one, and the URL gives none
+        or ("role" in text and "does not exist" in text)
+        or "pg_hba.conf" in text
+    ):
         return f"PostgreSQL refuse l'identification ({where}) : {said} ; vérifiez l'utilisateur et le mot de passe"
     if "database" in text and "does not exist" in text:
         return f"la base PostgreSQL n'existe pas ({where}) : {said} ; créez-la (CREATE DATABASE …)"
     return f"PostgreSQL injoignable ({where}) : {said}"
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 

@@ -395,6 +395,62 @@ def test_a_server_that_refuses_a_connection_says_why_not_that_it_is_out_of_reach
         postgres_server.psql("DROP ROLE IF EXISTS citebot_limited;")
 
 
+@pytest.fixture
+def password_role(postgres_server):
+    """A role the server asks a password of (the test server trusts every other one): its name
+    and password, the line of `pg_hba.conf` that asks it removed afterwards."""
+    hba = postgres_server.pgdata / "pg_hba.conf"
+    trusting = hba.read_text()
+    postgres_server.psql("DROP ROLE IF EXISTS citebot_pw; CREATE ROLE citebot_pw LOGIN PASSWORD 'le-bon';")
+    hba.write_text("local all citebot_pw scram-sha-256\n" + trusting)
+    postgres_server.psql("SELECT pg_reload_conf();")
+    yield "citebot_pw", "le-bon"
+    hba.write_text(trusting)
+    postgres_server.psql("SELECT pg_reload_conf();")
+    postgres_server.psql("DROP ROLE IF EXISTS citebot_pw;")
+
+
+def test_a_password_wrong_or_missing_is_said_as_a_refused_login(database_url, password_role):
+    """A DATABASE_URL without the password (forgotten, or in a secret not mounted) reached a
+    server that was up, and was told as "injoignable": the admin went looking for a network fault."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from index.errors import DatabaseUnavailable
+
+    role, password = password_role
+    parts = urlsplit(database_url)
+    for netloc in (f"{role}:mauvais@{parts.hostname or ''}", f"{role}@{parts.hostname or ''}"):
+        with pytest.raises(DatabaseUnavailable) as raised:
+            connect(urlunsplit(parts._replace(netloc=netloc)))
+        said = str(raised.value)
+        assert said.startswith("PostgreSQL refuse l'identification (citebot_pw@"), said
+        assert "vérifiez l'utilisateur et le mot de passe" in said and "mauvais" not in said
+    connect(urlunsplit(parts._replace(netloc=f"{role}:{password}@{parts.hostname or ''}")), vectors=False).close()
+
+
+def test_an_owner_who_may_not_create_the_pgvector_extension_is_told_who_may(postgres_server, password_role):
+    """The usual self-hosted setup: the database belongs to the bot's role, which is no
+    superuser, and pgvector (not a trusted extension) needs one to be created."""
+    from index.errors import DatabaseUnavailable
+
+    role, password = password_role
+    postgres_server.psql(f"CREATE DATABASE citebot_owned OWNER {role};")
+    try:
+        url = postgres_server.get_uri("citebot_owned").replace("postgres:", f"{role}:{password}", 1)
+        with pytest.raises(DatabaseUnavailable) as raised:
+            Library(PgBackend(url), HashingEmbedder(), max_words=60)
+        said = str(raised.value)
+        assert said.startswith("l'utilisateur citebot_pw n'a pas le droit de créer l'extension pgvector"), said
+        assert '(permission denied to create extension "vector")' in said and "\n" not in said
+        assert "CREATE EXTENSION vector" in said and "superutilisateur" in said
+        postgres_server.psql("\\c citebot_owned\nCREATE EXTENSION vector;")  # done by an administrator
+        library = Library(PgBackend(url), HashingEmbedder(), max_words=60)
+        assert library.ingest([article(1)])[0].status == "added"
+        library.close()
+    finally:
+        postgres_server.psql("DROP DATABASE citebot_owned WITH (FORCE);")
+
+
 # What a DBA gives the bot's role (README, "PostgreSQL and several replicas"): the library's
 # schemas, the tables and the sequences as they are, and the same for those a reindex makes.
 BOT_ROLE_RIGHTS = """
