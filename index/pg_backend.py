@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 
-from index.errors import DatabaseUnavailable, IndexMismatch, ReindexRunning
+from index.errors import DatabaseUnavailable, IndexMismatch, LibraryError, ReindexRunning
 from index.manifest import IndexConfig, differences
 from index.pg_store import (
     LIBRARY_LOCK_KEY,
@@ -37,6 +37,7 @@ from index.pg_store import (
     SETUP_LOCK_KEY,
     KeptConnection,
     PgStore,
+    bring_up_to_date,
     connect,
     create_missing,
     first_line,
@@ -248,6 +249,23 @@ class PgBackend:
                             "VALUES (%s, %s, 1, %s) ON CONFLICT DO NOTHING",
                             (schema, _manifest_json(config), SCHEMA_VERSION),
                         )
+        self._bring_up_to_date(config.dimension)
+
+    def _bring_up_to_date(self, dimension: int) -> None:
+        """The library in place as this version reads it: one written by a later version is
+        refused (its tables may differ in ways this one cannot tell), and one an earlier one
+        made gets what it lacks (`index.pg_store.bring_up_to_date`), under the setup lock."""
+        with self._control_lock:
+            version = self._control.execute_first(f"SELECT schema_version FROM {CONTROL}.state").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"la bibliothèque de cette base PostgreSQL a été écrite par une version plus récente du bot "
+                f"(schéma {version} ; celle-ci lit le {SCHEMA_VERSION}) : mettez le bot à jour"
+            )
+        schema = self._state()[0]
+        with connect(self.url, vectors=False) as connection, connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK_KEY,))
+            bring_up_to_date(connection, schema, dimension)
 
     def check(self, config: IndexConfig) -> dict:
         state = self._state()
@@ -394,7 +412,9 @@ class PgBackend:
 
 
 # Version of the tables of a library schema (`index.pg_store.schema_sql`), recorded with each
-# library so that a later version can tell which tables it finds (there is no other yet).
+# library so that a later version can tell which tables it finds. Libraries of version 1 made
+# before some of its tables' columns and indexes are completed at opening (`bring_up_to_date`);
+# a later version's are refused.
 SCHEMA_VERSION = 1
 
 

@@ -604,6 +604,33 @@ def create_missing(connection, schema: str, script: str = "") -> None:
             _create(connection, statement, f"{kind} {schema}.{name}", pronoun)
 
 
+def bring_up_to_date(connection, schema: str, dimension: int) -> None:
+    """A library schema made by an earlier version, given what this one reads, in the caller's
+    transaction: the passage length beside each posting (BM25 without a join, since
+    2026-11-29: every lexical question and write of a library made before failed on it), then
+    the tables and indexes added since (`create_missing`: "Quoi de neuf ?"'s since 2026-12-03).
+    Nothing is written to a library that lacks nothing, so a role without the right to alter
+    its tables runs on it as before."""
+    has_length = connection.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = 'postings' "
+        "AND column_name = 'length'",
+        (schema,),
+    ).fetchone()
+    if has_length is None:
+        _create(
+            connection,
+            f'ALTER TABLE "{schema}".postings ADD COLUMN length INTEGER',
+            f"la colonne {schema}.postings.length",
+            "la",
+        )
+        connection.execute(
+            f'UPDATE "{schema}".postings o SET length = p.length FROM "{schema}".passages p WHERE p.id = o.passage_id'
+        )
+        connection.execute(f'ALTER TABLE "{schema}".postings ALTER COLUMN length SET NOT NULL')
+    connection.execute(f'SET LOCAL search_path TO "{schema}", public')
+    create_missing(connection, schema, schema_sql(dimension))
+
+
 def _create(connection, statement: str, what: str, pronoun: str) -> None:
     import psycopg
 

@@ -465,3 +465,50 @@ def test_a_postgres_reindex_drops_the_schemas_earlier_ones_left(database_url):
     assert library.backend.manifest() and sum(s.startswith("citebot_lib_") for s in schemas) == 1
     assert {a.id for a in library.articles()} == {1, 2, 3}
     library.close()
+
+
+def the_library_schema(database_url: str) -> str:
+    with connect(database_url, vectors=False) as connection:
+        return connection.execute("SELECT library FROM citebot_control.state").fetchone()[0]
+
+
+def test_a_postgres_library_made_by_an_earlier_version_is_brought_up_to_date_when_opened(database_url):
+    """The tables as the first PostgreSQL version made them (2026-11-29: no passage length
+    beside each posting, no index for the latest articles), opened by this one: every lexical
+    question and every write failed on the missing column until someone thought of a reindex."""
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest(articles_about_councils(5))
+    library.close()
+    schema = the_library_schema(database_url)
+    with connect(database_url, vectors=False) as connection:
+        connection.execute(f"ALTER TABLE {schema}.postings DROP COLUMN length")
+        connection.execute(f"DROP INDEX {schema}.articles_latest")
+    upgraded = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert upgraded.ask("conseil numéro 3", mode="lexical").results[0].article.title == "Article 3"
+    assert upgraded.ingest([article(7)])[0].status == "added"
+    assert upgraded.delete(3).title == "Article 2"
+    assert upgraded.ask("conseil numéro 7").results[0].article.title == "Article 7"
+    with connect(database_url, vectors=False) as connection:
+        assert connection.execute("SELECT to_regclass(%s)", (f"{schema}.articles_latest",)).fetchone()[0]
+    assert the_library_schema(database_url) == schema  # upgraded in place: nothing rebuilt
+    upgraded.close()
+
+
+def test_a_postgres_library_of_a_later_version_is_refused_and_left_as_it_is(database_url):
+    """A bot rolled back to this version after a later one changed the tables: it says so, in
+    one line, rather than failing at each question or writing rows the later version misreads."""
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest(articles_about_councils(3))
+    library.close()
+    with connect(database_url, vectors=False) as connection:
+        connection.execute("UPDATE citebot_control.state SET schema_version = schema_version + 1")
+    with pytest.raises(LibraryError) as refused:
+        Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    said = str(refused.value)
+    assert said.startswith("la bibliothèque de cette base PostgreSQL a été écrite par une version plus récente"), said
+    assert "mettez le bot à jour" in said
+    with connect(database_url, vectors=False) as connection:
+        connection.execute("UPDATE citebot_control.state SET schema_version = schema_version - 1")
+    reopened = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert [a.title for a in reopened.articles()] == ["Article 0", "Article 1", "Article 2"]
+    reopened.close()
