@@ -24,7 +24,7 @@ from bot.state import BotState
 from bot.state.feeds import FeedRow
 from index.decoding import decode_document
 from index.documents import Document, is_url, parse_html
-from index.errors import FetchError, InputError, LibraryError
+from index.errors import DatabaseUnavailable, FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.ingest import normalise_url, same_page_links
 from index.library import IngestResult, Library
@@ -420,9 +420,10 @@ def feed_text_document(entry: FeedEntry, feed_title: str | None = None) -> Docum
 
 
 def _storage_failure(exc: BaseException) -> bool:
-    """Whether `exc` says the library's storage failed (a full disk, a database away) rather
-    than that one article could not be taken."""
-    return isinstance(exc, OSError | sqlite3.Error) or type(exc).__module__.startswith("psycopg")
+    """Whether `exc` says the library's storage failed (a full disk, a database away: a
+    PostgreSQL server that refuses new sessions is a `DatabaseUnavailable`) rather than that one
+    article could not be taken."""
+    return isinstance(exc, OSError | sqlite3.Error | DatabaseUnavailable) or type(exc).__module__.startswith("psycopg")
 
 
 def in_publication_order(entries: list[FeedEntry]) -> list[FeedEntry]:

@@ -672,6 +672,45 @@ def test_a_full_disk_fails_the_poll_and_gives_up_no_entry(site, follower, librar
     assert len(recovered.added) == 2 and not recovered.error  # the entries waited, the validators too
 
 
+def test_a_postgres_library_out_of_reach_fails_the_poll_and_gives_up_no_entry(
+    site, follower, postgres_server, database_url
+):
+    """The PostgreSQL server refusing the library's sessions (restarting, no room for one more,
+    an administrator closing the database) while a poll downloads its pages is no fault of the
+    articles: the poll fails and its entries wait, as on a full disk. Each such poll counted an
+    attempt against every entry, and the third gave them up for good."""
+    from urllib.parse import urlsplit
+
+    from index.library import Library
+    from index.pg_backend import PgBackend
+    from tests.conftest import HashingEmbedder
+
+    name = urlsplit(database_url).path.lstrip("/")
+    pages: list[str] = []
+
+    def closing_the_database_at_the_last_page(url, **options):
+        pages.extend([url] if "/articles/" in url else [])  # not the feed's own download
+        if "/articles/" in url and len(pages) <= 6 and len(pages) % 2 == 0:  # both links looked up by now
+            postgres_server.psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false;")
+            postgres_server.psql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}';")
+        return fetch(url, **options)
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    reader = FeedFollower(library, follower.state, follower.settings, fetcher=closing_the_database_at_the_last_page)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    reports = []
+    for _ in range(3):  # as many polls as an entry's attempts, the server back after each
+        try:
+            reports.append(reader.poll(feed.id))
+        finally:
+            postgres_server.psql(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true;")
+    assert [r.error for r in reports] == ["les articles n'ont pas pu être enregistrés (DatabaseUnavailable)"] * 3
+    assert [r.given_up for r in reports] == [[]] * 3 and reader.state.feed(feed.id).failures == 3
+    recovered = reader.poll(feed.id)
+    assert len(recovered.added) == 2 and not recovered.error  # the entries waited
+    library.close()
+
+
 def test_a_bot_state_made_before_ids_were_never_reused_is_rebuilt_with_its_feeds_and_entries(tmp_path):
     import sqlite3
 
