@@ -306,8 +306,10 @@ def cmd_eval_extraction(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{page.file} : non ingéré ({page.error})")
             continue
         print(
-            f"{page.file}\n  titre {mark(page.title_ok)} « {page.title} » ; date {mark(page.date_ok)} {page.date} ; "
-            f"auteur {mark(page.author_ok)} {page.author}\n  extraits attendus {page.with_found}/{page.with_total}, "
+            f"{page.file}\n  titre {mark(page.title_ok)} « {page.title} » ; "
+            f"date {mark(page.date_ok)} {page.date or 'aucune'} ; "
+            f"auteur {mark(page.author_ok)} {page.author or 'aucun'}\n"
+            f"  extraits attendus {page.with_found}/{page.with_total}, "
             f"réponses gardées {page.answers_kept}/{page.answers_total}, "
             f"hors-texte présents {len(page.without_found)}, passages de moins de 3 mots {len(page.short_passages)}, "
             f"ordre {mark(page.with_in_order)}, paragraphes répétés {len(page.repeated_paragraphs)}"

@@ -304,7 +304,8 @@ def run_evaluation(
     """Ingest the set's articles into `library` (meant to be a scratch one) and measure."""
     eval_set = load_eval_set(questions_path, articles_path)
     say = progress or (lambda _message: None)
-    say(f"ingestion de {len(eval_set.documents)} articles")
+    count = len(eval_set.documents)
+    say(f"ingestion de {count} article{'s' if count > 1 else ''}")
     library.ingest(eval_set.documents)
     answerable = [q for q in eval_set.questions if q.article_id is not None]
     retrieval = []

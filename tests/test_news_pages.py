@@ -56,3 +56,19 @@ def test_the_report_tells_text_read_out_of_order_and_a_paragraph_read_twice(tmp_
     assert page.with_found == 2
     assert page.with_in_order is False  # said, but the vote before its cost
     assert page.repeated_paragraphs == [cost.casefold()]
+
+
+def test_eval_extraction_prints_each_page_s_figures_and_says_when_it_has_no_date_or_author(tmp_path, capsys):
+    from bot.cli import main
+
+    (tmp_path / "note.txt").write_text(
+        "Transports gratuits\n\nLa mairie a voté lundi la gratuité des transports en commun.\n", encoding="utf-8"
+    )
+    (tmp_path / "manifest.jsonl").write_text(
+        json.dumps({"file": "note.txt", "ref_title": "Transports gratuits"}) + "\n", encoding="utf-8"
+    )
+    assert main(["eval-extraction", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "titre oui « Transports gratuits »" in printed
+    assert "date — aucune ; auteur — aucun" in printed
+    assert "None" not in printed
