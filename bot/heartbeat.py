@@ -183,11 +183,12 @@ def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable
     if beat["host"] == host and not alive(pid):
         return Verdict(
             False,
-            f"le bot ne tourne plus : son processus {pid} a disparu sans s'arrêter proprement "
-            f"(dernier signe de vie il y a {since(written_at)})",
+            f"le bot ne tourne plus : son processus {pid} a disparu sans s'arrêter proprement ; "
+            f"dernier signe de vie il y a {since(written_at)}",
         )
     if beat["state"] == "starting":
-        # How long alone: a clock time in parentheses would run into the ones that follow.
+        # How long alone: a clock time in parentheses would run into the ones that follow (each
+        # line has one pair of parentheses at most: the clock time, or what is loading).
         started = float(beat["started_at"])
         return Verdict(False, f"le bot démarre depuis {elapsed(now - started)} (modèle et bibliothèque)")
     if now - written_at > MISSED_BEATS * every:
@@ -206,11 +207,11 @@ def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable
             continue
         error = beat[name]["error"]
         if name == "telegram":
-            cause = f" : {error}" if error else " (aucune réponse à ses requêtes)"
+            cause = f" : {error}" if error else " : aucune réponse à ses requêtes"
             return Verdict(False, f"Telegram injoignable depuis {since(silent[name])}{cause}")
         if error:
             return Verdict(False, f"bibliothèque illisible depuis {since(silent[name])} : {error}")
-        return Verdict(False, f"la bibliothèque ne répond plus depuis {since(silent[name])} (une lecture attend)")
+        return Verdict(False, f"la bibliothèque ne répond plus depuis {since(silent[name])} : une lecture attend")
     how = "long polling" if beat["mode"] == "polling" else "webhook"
     return Verdict(
         True,

@@ -83,7 +83,7 @@ def test_a_library_that_no_longer_reads_is_said_unreadable_with_its_error():
     assert not said.healthy
     assert said.said == "bibliothèque illisible depuis 10 min (08:50:00) : database disk image is malformed"
     hanging = verdict(beat_of(library={"answered_at": NOW - 600, "error": None}))
-    assert hanging.said == "la bibliothèque ne répond plus depuis 10 min (08:50:00) (une lecture attend)"
+    assert hanging.said == "la bibliothèque ne répond plus depuis 10 min (08:50:00) : une lecture attend"
 
 
 def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_healthy():
@@ -95,6 +95,7 @@ def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_heal
     assert not stopped.healthy and stopped.said == "le bot est arrêté depuis 2 h 00 (07:00:00)"
     gone = verdict(beat_of(), alive=False)
     assert not gone.healthy and gone.said.startswith("le bot ne tourne plus : son processus 4321 a disparu")
+    assert gone.said.endswith("sans s'arrêter proprement ; dernier signe de vie il y a 5 s (08:59:55)")
     # On another machine (another container sharing the volume) its process cannot be looked for.
     assert verdict(beat_of(host="elsewhere"), alive=False).healthy
 
