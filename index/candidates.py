@@ -290,6 +290,30 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
     return [c if quoted_may_answer(c) else _quoting_sentences(c, may_answer) for c in candidates]
 
 
+def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, int], question: str) -> list[Candidate]:
+    """For a follow-up asked in its own words that points back with a pronoun ("Qu'est-ce qui
+    l'inquiète ?" after "Qui est Zineb ?"), the passage the last answer quoted first
+    (`last_quote`: its id, and where that quote ended), quoting its sentence holding every term
+    of `question` nearest that quote: the pronoun stands for whom it just spoke of (« la jeune
+    femme s'inquiète des conséquences… », right after « …, glisse Zineb, étudiante »), where a
+    sentence with the same word further on may say it of someone else (« Je suis très inquiet
+    pour mon avenir, glisse-t-il »). The candidates as they were when that passage has none:
+    a word it lacks is looked for in the others."""
+    passage_id, quote_end = last_quote
+    wanted = set(terms(question))
+    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
+    if not wanted or at is None:
+        return list(candidates)
+    last = candidates[at]
+    holding = [i for i, (a, b) in enumerate(last.spans) if wanted <= set(terms(last.row.text[a:b]))]
+    if not holding:
+        return list(candidates)
+    nearest = min(holding, key=lambda i: abs(last.spans[i][0] - quote_end))
+    only_nearest = np.where(np.arange(len(last.spans)) == nearest, last.scores, -np.inf)
+    quoted = replace(last, quote=quote_span(last.spans, only_nearest, last.row.text))
+    return [quoted, *candidates[:at], *candidates[at + 1 :]]
+
+
 def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) -> list[Candidate]:
     """For a question asking who someone is ("Qui est-elle ?", `quotes.who_someone_is`), each
     candidate quoting its best sentence among those saying who someone is, naming one of `names`

@@ -24,6 +24,7 @@ from index.candidates import (
     Ranks,
     evidence_for,
     holding_first,
+    last_quoted_first,
     measured_first,
     quoting_descriptions,
     quoting_statements,
@@ -233,6 +234,9 @@ class Searcher:
         ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
         ordered = quoting_statements(ordered, reading.own)  # not « Cela fait-il … pour autant ? »
         subject_held = required_held = measure_held = True
+        if reading.topic is not None and reading.topic.read_to is not None and reading.search == reading.own:
+            # "Qu'est-ce qui l'inquiète ?": the pronoun stands for whom the last quote spoke of.
+            ordered = last_quoted_first(ordered, reading.topic.read_to, reading.own)
         if (someone := who_someone_is(reading.own)) is not None:  # "Qui est-elle ?": a description
             ordered = quoting_descriptions(ordered, someone)
         if wants.measure is not None:  # "Combien pèse… ?": the passages stating a weight

@@ -256,6 +256,35 @@ def test_a_rhetorical_question_of_the_article_is_not_quoted_as_an_answer(tmp_pat
     library.close()
 
 
+PARIS_8 = (
+    "titre: A Paris-8, un peu de tension, beaucoup d'actions\ndate: 2020-02-17\n\n"
+    "Depuis la rentrée de janvier, étudiants, personnels et enseignants luttent contre la réforme des retraites "
+    "et contre le projet de réforme de la recherche. Fait inédit, les convergences sont grandes entre étudiants, "
+    "personnels et enseignants. « Il faut penser ensemble les moyens de rendre cette mobilisation visible », "
+    "glisse Zineb, étudiante en littérature française. Posée à la cafétéria de la fac avec une amie, la jeune "
+    "femme s'inquiète toutefois des conséquences de ce mouvement pour les étudiants : « La priorité, ça reste de "
+    "recevoir une formation universitaire solide. »\n\n"
+    "Dans tous les tracts, la question de la précarité enseignante s'impose. Cette problématique est prégnante à "
+    "Paris-8, comme nous le raconte Antoine, 32 ans, chargé de cours. « Je suis très inquiet pour mon avenir, "
+    "glisse-t-il devant la bibliothèque. J'avais un contrat de trois mois dans cette fac. Au moment où je vous "
+    "parle, je n'ai pas reçu mon salaire. Et mon contrat ne sera pas renouvelé. »\n\n"
+    "Ce week-end, la direction de l'université a fait débarrasser le piquet de grève. Mais, dès lundi matin, tout "
+    "était réinstallé."
+)
+
+
+def test_a_pronoun_follow_up_quotes_what_is_said_of_the_one_the_last_answer_spoke_of(tmp_path, embedder, settings):
+    library = Library(tmp_path / "idx", embedder, **library_options(settings))
+    library.ingest([parse_bytes(PARIS_8.encode(), name=None, source=None, max_bytes=100_000)])
+    zineb = library.ask("Qui est Zineb ?")
+    assert "glisse Zineb, étudiante" in zineb.results[0].quote
+    # "l'" is Zineb: what worries her follows her words, not a lecturer's « Je suis très inquiet ».
+    worry = library.ask("Qu'est-ce qui l'inquiète ?", topic=zineb.topic)
+    assert worry.follows and worry.found
+    assert "la jeune femme s'inquiète toutefois des conséquences" in worry.results[0].quote
+    library.close()
+
+
 def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
     names = sorted(p.name for p in DATA.glob("*.txt"))
     library = library_of(tmp_path, embedder, settings, *names)
