@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import astuple, dataclass, replace
+from functools import partial
 
 import numpy as np
 
-from index.analysis import fold_accents, terms
+from index.analysis import fold_accents, names_in, terms
 from index.measures import asking_words, holds_quantity, priced_item, without_asking_words
-from index.quotes import QUOTE_MODEL, AskedFor, PassageSentenceTexts, describes, passages_features, quote_span
+from index.quotes import (
+    QUOTE_MODEL,
+    AskedFor,
+    PassageSentenceTexts,
+    asked_noun,
+    describes,
+    passages_features,
+    quote_span,
+)
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.store import PassageRow, PassageSentences
@@ -185,6 +194,62 @@ def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tupl
         else:
             others.append(candidate)
     return [*in_text, *in_date, *others], bool(in_text or in_date)
+
+
+# "Et les vélos ?", "Et sa dette ?": after "Et", a noun phrase, which stands for the noun its topic
+# asked about; "Et en 2019 ?", "Et à temps partiel ?" add a circumstance instead (its years and
+# names must be held: `index.conversation.added_specifics`).
+_NOUN_PHRASE_FOR_ITS_TOPIC_S = re.compile(
+    r"\s*et\s*,?\s+(?:le|la|les|l['’]|un|une|des|du|son|sa|ses|leur|leurs|ce|cet|cette|ces)(?:\s|(?<=['’]))", re.I
+)
+
+
+def asks_it_of_instead(question: str) -> bool:
+    """Whether `question` is "Et" and a noun phrase ("Et les vélos ?", "Et le téléphérique ?"),
+    asking its topic's question of that instead of what the topic asked about."""
+    return _NOUN_PHRASE_FOR_ITS_TOPIC_S.match(question) is not None
+
+
+def still_asked(topic: str, instead: Sequence[str]) -> set[str]:
+    """The terms of the question `topic` that an elliptical follow-up asking it of something
+    else (`instead`: "Et les vélos ?") still asks: all but the noun it asked about (after
+    "Combien de trottinettes étaient mal garées ?", "garées"), its names, which the follow-up's
+    words may stand for ("Et les vélos Jump ?" after "Qui est Éric Alan Caldwell ?" asks
+    nothing of him), and the follow-up's own."""
+    names = " ".join(name for _, name in names_in(topic))
+    return set(terms(topic)) - {asked_noun(topic)} - set(terms(names)) - set(terms(" ".join(instead)))
+
+
+def saying_it_of_first(
+    candidates: Sequence[Candidate], words: Sequence[str], kept: Collection[str]
+) -> tuple[list[Candidate], bool]:
+    """For an elliptical follow-up that asks its topic's question of something else ("Et les
+    vélos ?" after "Combien de trottinettes étaient mal garées ?": `words`, "vélos"), the
+    candidates with a sentence holding one of `words` and one of the topic's terms `kept` (what
+    it still asks: "garées"; the article's title and the passage's heading count for these)
+    first, each quoting its best such sentence; then the others. And whether any has one: « Les
+    entreprises de trottinettes et de vélos … ont enregistré 365 000 déplacements » names the
+    bikes and says nothing of where they were parked. Every candidate counts when `kept` is
+    empty (the topic asked nothing else: "Quel est le score ?")."""
+    if not kept:
+        return list(candidates), True
+    wanted, kept = set(words), set(kept)
+    saying, others = [], []
+    for candidate in candidates:
+        row = candidate.row
+        framed = bool(kept & set(terms(f"{row.article.title} {row.heading or ''}")))
+        says_it = partial(_says_it_of, wanted, set() if framed else kept)
+        if any(says_it(row.text[a:b]) for a, b in candidate.spans):
+            saying.append(_quoting_sentences(candidate, says_it))
+        else:
+            others.append(candidate)
+    return [*saying, *others], bool(saying)
+
+
+def _says_it_of(wanted: set[str], kept: set[str], sentence: str) -> bool:
+    """Whether `sentence` holds one of the `wanted` words and one of the terms `kept` (any
+    sentence does when none is left to hold: its title or heading held one)."""
+    return _holds(wanted, sentence) and (not kept or bool(kept & set(terms(sentence))))
 
 
 def measured_first(

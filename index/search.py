@@ -22,6 +22,7 @@ from index.candidates import (
     Candidate,
     Found,
     Ranks,
+    asks_it_of_instead,
     evidence_for,
     holding_first,
     last_quoted_first,
@@ -29,11 +30,13 @@ from index.candidates import (
     quoting_descriptions,
     quoting_statements,
     rerank,
+    saying_it_of_first,
     score_candidates,
+    still_asked,
     understood_match,
     without_repeated_quotes,
 )
-from index.conversation import Reading, Topic
+from index.conversation import Reading, Topic, added_words
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
@@ -248,6 +251,14 @@ class Searcher:
             answer = self.answer(store, vectors, lexicon, alone, alone_vector, top_k, mode)
             if answer.found:
                 return answer
+        said_of_it = True
+        if (
+            reading.topic is not None
+            and asks_it_of_instead(reading.own)
+            and (instead := added_words(reading.own, reading.topic.question))
+        ):
+            # "Et les vélos ?" after "Combien de trottinettes étaient mal garées ?": bikes parked badly.
+            ordered, said_of_it = saying_it_of_first(ordered, instead, still_asked(reading.topic.question, instead))
         if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
             ordered, required_held = holding_first(ordered, reading.required)
         doer_said = True
@@ -260,7 +271,12 @@ class Searcher:
         # Nothing the library holds names its subject: no passage answers it (in its topic's
         # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
         relevant = (
-            relevant and required_held and measure_held and doer_said and (subject_held or bool(reading.articles))
+            relevant
+            and required_held
+            and measure_held
+            and doer_said
+            and said_of_it
+            and (subject_held or bool(reading.articles))
         )
         shown = without_repeated_quotes(ordered, top_k)
         if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out

@@ -285,6 +285,35 @@ def test_a_pronoun_follow_up_quotes_what_is_said_of_the_one_the_last_answer_spok
     library.close()
 
 
+SCOOTERS = (
+    "titre: La fin des trottinettes en libre-service à Montréal\ndate: 2020-02-19\n\n"
+    "En raison du taux élevé de délinquance chez les utilisateurs des trottinettes en libre-service, "
+    "l'administration de Valérie Plante a décidé de ne pas autoriser ces véhicules dans les rues de la ville en "
+    "2020. Ainsi, huit véhicules sur dix étaient garés au mauvais endroit, a constaté la Ville, qui a dressé le "
+    "bilan du projet-pilote. Les entreprises de trottinettes et de vélos en libre-service sans ancrage ont "
+    "enregistré 365 000 déplacements entre le 21 juin et le 15 novembre 2019, dont 61 % en trottinettes.\n\n"
+    "Le règlement de la Ville sera donc modifié. Les vélos en libre-service de Jump seront toutefois autorisés à "
+    "Montréal cette année."
+)
+
+
+def test_an_elliptical_follow_up_is_declined_when_no_sentence_says_of_it_what_its_topic_asked(
+    tmp_path, embedder, settings
+):
+    library = Library(tmp_path / "idx", embedder, **library_options(settings))
+    library.ingest([parse_bytes(SCOOTERS.encode(), name=None, source=None, max_bytes=100_000)])
+    parked = library.ask("Combien de trottinettes étaient mal garées ?")
+    assert "huit véhicules sur dix étaient garés" in parked.results[0].quote
+    # The bikes are named only beside trips counted: nothing says how many were parked badly.
+    bikes = library.ask("Et les vélos ?", topic=parked.topic)
+    assert bikes.follows and not bikes.found
+    # Of the trips, the sentence that names the bikes says it.
+    trips = library.ask("Combien de déplacements ont été enregistrés ?")
+    trips_by_bike = library.ask("Et les vélos ?", topic=trips.topic)
+    assert trips_by_bike.found and "365 000 déplacements" in trips_by_bike.results[0].quote
+    library.close()
+
+
 def test_asked_who_someone_just_named_is_a_follow_up_quotes_what_the_article_says_of_them(tmp_path, embedder, settings):
     names = sorted(p.name for p in DATA.glob("*.txt"))
     library = library_of(tmp_path, embedder, settings, *names)
