@@ -542,7 +542,32 @@ def quote_span(spans: Sequence[tuple[int, int]], scores: np.ndarray, passage: st
             start = spans[best - 1][0]
     elif best > 0 and _is_lead_in(passage[spans[best - 1][0] : spans[best - 1][1]]):
         start = spans[best - 1][0]
+    end = _through_signature(passage, spans, start, end)
     return whole_quotation(passage, spans, start, end)
+
+
+# The line that signs a post embedded in a page, a tweet's "— Olivier Véran": a dash, then a
+# name, and no full stop.
+_SIGNATURE = re.compile(r"[—–]\s*[A-ZÀ-ÖØ-Þ@#][^.!?]*")
+SIGNATURE_WORDS = 8
+# How far a signature may follow the quote: a post of a few sentences, as a tweet is.
+SIGNED_WITHIN_WORDS = 60
+
+
+def _through_signature(passage: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> int:
+    """Where a quote from `start` to `end` ends once the signature of the post it is part of is
+    added, when a signature follows it within a few sentences (`SIGNED_WITHIN_WORDS` words
+    from `start`): a tweet quoted without its author's "— Olivier Véran" no longer says who
+    wrote it, as a quotation without its attribution would not. `end` when none does."""
+    for sentence_start, sentence_end in spans:
+        if sentence_start < end:
+            continue
+        if len(passage[start:sentence_end].split()) > SIGNED_WITHIN_WORDS:
+            break
+        sentence = passage[sentence_start:sentence_end]
+        if len(sentence.split()) <= SIGNATURE_WORDS and _SIGNATURE.fullmatch(sentence):
+            return sentence_end
+    return end
 
 
 def _is_lead_in(sentence: str) -> bool:

@@ -126,6 +126,30 @@ def test_a_short_exclamation_before_the_quote_is_quoted_with_it():
         assert passage[start:end] == "L'OL égalise grâce à un superbe exploit individuel de son latéral."
 
 
+def test_a_post_embedded_in_the_page_is_quoted_through_the_line_that_signs_it():
+    # A tweet, as news pages embed it: its author's name on a line of its own after its text.
+    passage = (
+        "Le ministre a tweeté le 14 mars.\n\n"
+        "La prise d'anti-inflammatoires pourrait être un facteur d'aggravation de l'infection. "
+        "En cas de fièvre, prenez du paracétamol. — Olivier Véran\n\n"
+        "Selon leur étude, la popularité du sujet a explosé suite à ce tweet."
+    )
+    spans = sentence_spans(passage)
+    assert len(spans) == 5
+    start, end = quote_span(spans, np.array([0.0, 1.0, 0.0, 0.0, 0.0]), passage)
+    assert passage[start:end] == (
+        "La prise d'anti-inflammatoires pourrait être un facteur d'aggravation de l'infection. "
+        "En cas de fièvre, prenez du paracétamol. — Olivier Véran"
+    )
+    # A sentence far from any signature, or a dash that opens a sentence, stays as it was.
+    start, end = quote_span(spans, np.array([0.0, 0.0, 0.0, 0.0, 1.0]), passage)
+    assert passage[start:end] == "Selon leur étude, la popularité du sujet a explosé suite à ce tweet."
+    aside = "Le nouveau pont sur la Loire ouvrira à la circulation en 2026. — Le maire a signé."
+    spans = sentence_spans(aside)
+    start, end = quote_span(spans, np.array([1.0, 0.0]), aside)
+    assert aside[start:end] == "Le nouveau pont sur la Loire ouvrira à la circulation en 2026."
+
+
 def test_question_types_are_read_from_the_question():
     assert question_type("Quand la ligne ouvre-t-elle ?") == "date"
     assert question_type("En quelle année est-il né ?") == "date"
