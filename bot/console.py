@@ -13,11 +13,13 @@ import contextlib
 import os
 import re
 import select
+import shlex
 import sys
 import time
 from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from bot.chat_input import shared_link, what_is_said
 from bot.native_libraries import computing
@@ -78,14 +80,15 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             "ici, collez le texte de l'article après /ingest, ou donnez un chemin ou une URL."
         )
     # "À lire : https://…", a link ending a sentence: the page it shares, as on Telegram.
-    target = shared_link(argument) or argument
-    if argument.startswith("~"):
+    dropped = typed_path(argument)
+    target = shared_link(argument) or dropped or argument
+    if target.startswith("~"):
         with contextlib.suppress(RuntimeError):  # "~nobody/x.txt": no such user, the path as typed
-            target = str(Path(argument).expanduser())
+            target = str(Path(target).expanduser())
     # One word is a path or a URL, never an article: a mistyped path is said to be missing
     # rather than read as a text too short to be one ("-" would read the console's own input).
     one_word = target != "-" and not any(c.isspace() for c in target)
-    if is_url(target) or one_word or _names_a_file(target):
+    if is_url(target) or one_word or dropped or _names_a_file(target):
         with progress("Lecture", "fichier") as update:
             labelled = read_input(target, settings, update)
     else:
@@ -97,6 +100,24 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
     with progress("Ajout", "phrase") as update:
         outcomes = ingest_documents(library, labelled, update)
     return "\n".join(format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
+
+
+def typed_path(argument: str) -> str | None:
+    """The path a file dropped on the terminal, or copied from a file manager, is typed as:
+    quoted ('/home/léa/mon article.txt'), its spaces escaped (mon\\ article.txt) or as a file://
+    address. Such a path, taken as it came, was read as a pasted text and refused as one
+    with no paragraph ("aucun paragraphe d'article"). None for anything else."""
+    if "\n" in argument:  # a pasted article, whose quotes are its own
+        return None
+    if argument.startswith("file://"):
+        return unquote(urlsplit(argument).path) or None
+    try:
+        words = shlex.split(argument)
+    except ValueError:  # an apostrophe left open: words, not a quoted path
+        return None
+    if len(words) != 1 or words[0] == argument or not words[0].startswith(("/", "~", ".")):
+        return None
+    return words[0]
 
 
 def _names_a_file(text: str) -> bool:

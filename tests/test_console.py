@@ -66,3 +66,28 @@ def test_articles_with_words_lists_those_whose_title_holds_them_as_the_bot_and_t
     assert respond(fast_library, "/articles loutre", settings) == (
         "Aucun article ne contient « loutre » dans son titre ou son adresse."
     )
+
+
+def test_a_file_dropped_on_the_terminal_is_added_however_the_terminal_quotes_its_path(
+    fast_library, settings, tmp_path, sample_text
+):
+    """Dropping a file on a terminal types its path quoted, its spaces escaped or as a file://
+    address: each was read as a pasted text, and refused as one without a paragraph, or
+    stored as an article whose text was the path."""
+    article = tmp_path / "mes articles" / "l'OTAN à Bruxelles.txt"
+    article.parent.mkdir()
+    article.write_text(sample_text, encoding="utf-8")
+    quoted = "'" + str(article).replace("'", "'\\''") + "' "  # GNOME Terminal, and a space after it
+    assert respond(fast_library, f"/ingest {quoted}", settings).startswith("Ajouté : « "), quoted
+    assert [a.source for a in fast_library.articles()] == [str(article)]
+    escaped = str(article).replace(" ", "\\ ").replace("'", "\\'")  # macOS Terminal, iTerm
+    address = article.as_uri()  # file:///…/mes%20articles/l%27OTAN%20%C3%A0%20Bruxelles.txt
+    for typed in (escaped, f'"{article}"', address):
+        reply = respond(fast_library, f"/ingest {typed}", settings)
+        assert reply.startswith("Déjà présent : « ") and reply.endswith(", article 1."), (typed, reply)
+    missing = respond(fast_library, f"/ingest '{tmp_path}/mes articles/absent.txt'", settings)
+    assert missing == (
+        f"Erreur ({tmp_path}/mes articles/absent.txt) : introuvable : {tmp_path}/mes articles/absent.txt "
+        "(ni fichier, ni dossier, ni URL http(s))"
+    )
+    assert fast_library.stats().articles == 1
