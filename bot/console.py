@@ -53,6 +53,17 @@ Commandes :
   /help                   cette aide
   /quit                   quitter"""
 
+# The bot's admin commands the console does not have, and the command line that does it: typed
+# here by someone who read the bot's /help, they were "Commande inconnue", with no way named.
+ON_THE_COMMAND_LINE = {
+    "/delete": ("delete", "ID"),
+    "/reindex": ("reindex", ""),
+    "/follow": ("follow", "URL"),
+    "/unfollow": ("unfollow", "ID_OU_URL"),
+    "/feeds": ("feeds", ""),
+    "/feedback": ("feedback", ""),
+}
+
 
 def sample_path() -> Path:
     return Path(str(files("bot") / "samples" / SAMPLE_NAME))
@@ -172,6 +183,8 @@ def respond(
                 found = articles_matching(articles, argument)
                 return "\n".join(map(format_article_line, found)) or no_article_matching(argument)
             return "\n".join(map(format_article_line, articles)) or EMPTY_LIBRARY
+        case _ if command in ON_THE_COMMAND_LINE:
+            return on_the_command_line(command, argument)
         case _ if command.startswith("/"):
             return f"Commande inconnue : {command}. Tapez /help pour l'aide."
     said = what_is_said(line, may_be_article=True)
@@ -192,6 +205,16 @@ def respond(
         return answer_line(library, said.questions[0], settings, conversation)
     # Several questions in a row: each answered in turn, under its own words.
     return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in said.questions)
+
+
+def on_the_command_line(command: str, argument: str) -> str:
+    """Where the bot's `command` is done from a terminal, with what was typed after it."""
+    name, placeholder = ON_THE_COMMAND_LINE[command]
+    given = " ".join(argument.split()) or placeholder
+    return (
+        f"{command} n'est pas une commande de la conversation : dans un autre terminal, "
+        f"tapez python -m bot {name}{' ' + given if given else ''}"
+    )
 
 
 def _command(line: str) -> tuple[str, str]:

@@ -91,3 +91,16 @@ def test_a_file_dropped_on_the_terminal_is_added_however_the_terminal_quotes_its
         "(ni fichier, ni dossier, ni URL http(s))"
     )
     assert fast_library.stats().articles == 1
+
+
+def test_an_admin_command_of_the_bot_typed_in_the_console_names_the_command_line_that_does_it(fast_library, settings):
+    """The bot's /help lists /delete, /follow…: typed in the console, they were only
+    "Commande inconnue", and the article stayed with no way to remove it named."""
+    respond(fast_library, "/ingest Le castor revient\n\nLe castor d'Europe est de retour sur la Dordogne.", settings)
+    assert respond(fast_library, "/delete 1", settings) == (
+        "/delete n'est pas une commande de la conversation : dans un autre terminal, tapez python -m bot delete 1"
+    )
+    assert respond(fast_library, "/follow@citebot_bot", settings).endswith("tapez python -m bot follow URL")
+    assert respond(fast_library, "/feeds", settings).endswith("tapez python -m bot feeds")
+    assert fast_library.stats().articles == 1
+    assert respond(fast_library, "/supprimer 1", settings) == "Commande inconnue : /supprimer. Tapez /help pour l'aide."
