@@ -16,7 +16,7 @@ from bot.state import BotState
 from index.background import french_background
 from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
-from index.errors import InputError
+from index.errors import InputError, PrivateAddress
 from index.library import IngestResult, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
@@ -164,17 +164,18 @@ def read_input(
         data = sys.stdin.buffer.read()
         return [attempt("-", lambda: parse_bytes(data, name=None, source=None, max_bytes=settings.ingest_max_bytes))]
     if is_url(value):
-        return [
-            attempt(
+        label, fetched = attempt(
+            value,
+            lambda: fetch_url(
                 value,
-                lambda: fetch_url(
-                    value,
-                    timeout=settings.fetch_timeout_seconds,
-                    max_bytes=settings.ingest_max_bytes,
-                    allow_private=settings.ingest_allow_private_urls,
-                ),
-            )
-        ]
+                timeout=settings.fetch_timeout_seconds,
+                max_bytes=settings.ingest_max_bytes,
+                allow_private=settings.ingest_allow_private_urls,
+            ),
+        )
+        if isinstance(fetched, PrivateAddress):  # told to whoever runs the library, never to a chat user
+            fetched = PrivateAddress(f"{fetched} Pour les accepter, réglez INGEST_ALLOW_PRIVATE_URLS=true.")
+        return [(label, fetched)]
     if not value.strip():  # `Path("")` is the current folder: an empty variable would add all of it
         return [(value, InputError("chemin vide : donnez un fichier, un dossier, une URL ou « - »"))]
     path = Path(value)

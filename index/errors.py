@@ -8,6 +8,7 @@ Messages are in French because they reach chat users and the CLI as they are.
     │   ├── UnsupportedInput   binary, wrong type or undecodable
     │   ├── InputTooLarge      over the configured size cap
     │   └── FetchError         a URL could not be fetched, or was refused
+    │       └── PrivateAddress a URL leads to a loopback or private address, not allowed
     ├── NotFound               no article with that id
     ├── RebuildNeeded          the articles are intact, what is derived from them unusable
     │   ├── IndexMismatch      the library was built with other settings
@@ -55,6 +56,11 @@ class FetchError(InputError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class PrivateAddress(FetchError):
+    """Told apart so that whoever runs the library can be told how to allow such addresses,
+    which a chat user may not."""
 
 
 class NotFound(LibraryError):

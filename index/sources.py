@@ -27,7 +27,7 @@ import httpx
 
 from index.decoding import decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
-from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
+from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
 from index.numbers import french
 
@@ -242,7 +242,7 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
     if not allow_private:
         for address in addresses:
             if not is_public(ipaddress.ip_address(address.split("%")[0])):
-                raise FetchError(_private_address_refusal(host, address))
+                raise PrivateAddress(_private_address_refusal(host, address))
     host_header = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     return _Target(addresses, host, host_header)
 

@@ -104,3 +104,19 @@ def test_an_admin_command_of_the_bot_typed_in_the_console_names_the_command_line
     assert respond(fast_library, "/feeds", settings).endswith("tapez python -m bot feeds")
     assert fast_library.stats().articles == 1
     assert respond(fast_library, "/supprimer 1", settings) == "Commande inconnue : /supprimer. Tapez /help pour l'aide."
+
+
+def test_a_page_on_this_machine_refused_says_which_setting_accepts_it(fast_library, settings):
+    """Trying `/ingest` on a page served by `python -m http.server` was refused with no way
+    named: the one who runs the console is the one who may allow it (a chat user is not told)."""
+    from tests.http_fixtures import Site
+    from tests.test_documents import ARTICLE_PAGE
+
+    with Site({"/reforme.html": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode())}) as site:
+        page = site.origin + "/reforme.html"
+        refused = respond(fast_library, f"/ingest {page}", settings)
+        assert refused.startswith(f"Erreur ({page}) : adresse refusée : 127.0.0.1 est une adresse locale"), refused
+        assert refused.endswith("Pour les accepter, réglez INGEST_ALLOW_PRIVATE_URLS=true."), refused
+        assert fast_library.stats().articles == 0
+        allowed = settings.model_copy(update={"ingest_allow_private_urls": True})
+        assert respond(fast_library, f"/ingest {page}", allowed).startswith("Ajouté : « Le Conseil vote la réforme »")
