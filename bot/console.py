@@ -21,7 +21,7 @@ from importlib.resources import files
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bot.chat_input import shared_link, what_is_said
+from bot.chat_input import shared_link, typed, what_is_said
 from bot.native_libraries import computing
 from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_ARTICLE, format_answer
 from bot.replies.cards import articles_matching, format_article_line, no_article_matching
@@ -219,10 +219,15 @@ def on_the_command_line(command: str, argument: str) -> str:
 
 def _command(line: str) -> tuple[str, str]:
     """A command as Telegram users type it ("/ingest@citebot_bot texte", "/ask\tquestion"),
-    lowercased without its bot's name, and what follows it; ("", line) for anything else."""
+    lowercased without its bot's name, and what follows it; ("", line) for anything else.
+    Characters no one sees may come before it: a file's byte order mark on the first line of
+    a pipe (Windows' editors write one), a zero-width space copied with it; each made the
+    command a question."""
     stripped = line.strip()
-    if not stripped.startswith("/"):
+    slash = stripped.find("/")
+    if slash < 0 or typed(stripped[:slash]):
         return "", line
+    stripped = stripped[slash:]
     head, *rest = stripped.split(maxsplit=1)
     return head.partition("@")[0].lower(), rest[0] if rest else ""
 

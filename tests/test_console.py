@@ -120,3 +120,13 @@ def test_a_page_on_this_machine_refused_says_which_setting_accepts_it(fast_libra
         assert fast_library.stats().articles == 0
         allowed = settings.model_copy(update={"ingest_allow_private_urls": True})
         assert respond(fast_library, f"/ingest {page}", allowed).startswith("Ajouté : « Le Conseil vote la réforme »")
+
+
+def test_a_command_after_a_character_no_one_sees_is_still_the_command(fast_library, settings):
+    """A questions file saved with a byte order mark, piped to the chat, began with "\\ufeff/articles",
+    and a zero-width space copied with a command hid it too: each was searched as a question."""
+    respond(fast_library, "/ingest Le castor revient\n\nLe castor d'Europe est de retour sur la Dordogne.", settings)
+    listed = respond(fast_library, "\ufeff/articles castor", settings)
+    assert "Le castor revient" in listed and "«" not in listed, listed
+    assert respond(fast_library, "\u200b /help", settings) == respond(fast_library, "/help", settings)
+    assert respond(fast_library, "Et /help ?", settings) != respond(fast_library, "/help", settings)
