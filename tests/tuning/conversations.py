@@ -7,8 +7,9 @@ question and the words its first quote must hold, or none when it must be declin
 of a library of its article alone and of a library of every article the files name. Prints
 each follow-up turn and, per library, how many were right: with the topic carried from turn
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
-named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library) or `new67/…`
-(in tests/data/conversations/articles-67, written for review 67). Not part
+named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
+(in tests/data/conversations/articles-67, written for review 67) or `new67b/…` (in
+tests/data/conversations/articles-67b, written for review 67b). Not part
 of the test suite: the development figures of README, "How it works", step 9.
 """
 
@@ -31,6 +32,7 @@ FOLDERS = {
     "news": ROOT.parent / "shared" / "eval" / "news",
     "small": ROOT / "tests" / "data" / "small-library",
     "new67": ROOT / "tests" / "data" / "conversations" / "articles-67",
+    "new67b": ROOT / "tests" / "data" / "conversations" / "articles-67b",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
