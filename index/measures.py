@@ -28,6 +28,9 @@ _WORD_UNITS = {
     "speed": r"(?:kilo)?mètres? (?:à l'heure|par heure|par seconde)|nœuds|noeuds",
     "percent": r"pour ?cent|points?|quarts?|tiers",
     "temperature": r"degrés?",
+    # A score is a candidate's share of the vote ("50,8 % des suffrages", "12 400 voix") or a
+    # match's points, which news writes digits to digits with no unit ("(27-24)", "menaient 16-9").
+    "score": r"pour ?cent|voix|suffrages",
 }
 _SIGN_UNITS = {
     "weight": r"kg|g|mg|t",
@@ -39,6 +42,7 @@ _SIGN_UNITS = {
     "speed": r"km/h|km/s|m/s|mph",
     "percent": r"%",
     "temperature": r"°c|°",
+    "score": r"%",
 }
 KINDS = tuple(_WORD_UNITS)
 
@@ -61,7 +65,10 @@ _SCALE = r"(?:[ \u00a0\u202f](?:millions?|milliards?|mille))?(?: d(?:e |['’])|
 _MILLIONS = rf"(?:{_DIGITS}|{_IN_WORDS})[ \u00a0\u202f](?:millions?|milliards?)(?! d(?:e |['’]))"
 # A share in words: "près de la moitié", "le quart", "les deux tiers".
 _FRACTIONS = r"(?:la|une) moitié|(?:le|un|les trois) quarts?|(?:le|un|les deux) tiers"
-_ALONE = {"money": _MILLIONS, "percent": _FRACTIONS}
+# A match's score: one to three digits each side of a dash, joined ("27-24", "3–1"), which a
+# span of years ("2017-2022") is not.
+_MATCH_SCORE = r"\d{1,3}[-–]\d{1,3}"
+_ALONE = {"money": _MILLIONS, "percent": _FRACTIONS, "score": _MATCH_SCORE}
 
 
 def _quantity_pattern(kind: str) -> re.Pattern[str]:
@@ -100,6 +107,7 @@ _NOUNS = (
     ("speed", r"vitesse"),
     ("temperature", r"température"),
     ("percent", r"pourcentage|taux|proportion"),
+    ("score", r"score"),
 )
 _DETERMINER = r"(?:le |la |les |l'|son |sa |ses |leur |leurs |un |une )?"
 _ASKING_PATTERNS = tuple(
@@ -119,7 +127,7 @@ _ASKING_PATTERNS = tuple(
 # "Combien de kilos…", "Combien d'années…", "Combien d'euros…": the unit named.
 _COUNTED = re.compile(r"\bcombien (?:de |d')(\w+)")
 # (Not "Combien de points de vente…": a count. "ans" is a duration there.)
-_UNIT_KINDS = tuple((kind, re.compile(_WORD_UNITS[kind])) for kind in KINDS if kind not in ("age", "percent"))
+_UNIT_KINDS = tuple((kind, re.compile(_WORD_UNITS[kind])) for kind in KINDS if kind not in ("age", "percent", "score"))
 _ASKED_TIME = re.compile(r"\bcombien de temps\b")
 
 

@@ -29,6 +29,9 @@ from index.quotes import FEATURES, asked_for, sentence_features
         ("Quel est le taux de chômage ?", "percent"),
         ("Quelle température fera-t-il ?", "temperature"),
         ("Quelle est la vitesse maximale du train ?", "speed"),
+        ("Quel est le score du match ?", "score"),
+        ("Avec quel score ?", "score"),
+        ("Et le score à la pause ?", "score"),
         # No quantity of a kind: a count, an award, measures taken, a heavy sentence.
         ("Combien de familles vivent sur la Dordogne ?", None),
         ("Quel prix vient-il de recevoir ?", None),
@@ -39,6 +42,8 @@ from index.quotes import FEATURES, asked_for, sentence_features
         ("Quelle est la fonction de la hauteur de la carapace ?", None),
         ("Quelle est la taille de l'armée ?", None),
         ("Combien de points de vente compte-t-il ?", None),
+        ("Qui a ouvert le score ?", None),  # a scorer, not a score
+        ("Combien de voix a-t-elle eues ?", None),  # a count of votes, whatever their share
     ],
 )
 def test_the_kind_of_quantity_a_question_asks_for_is_read_from_its_words(question, kind):
@@ -64,6 +69,9 @@ def test_the_kind_of_quantity_a_question_asks_for_is_read_from_its_words(questio
         ("Dont 40 millions apportés par l'État.", "money", "40 millions"),
         ("Près de la moitié de la population vit en ville.", "percent", "la moitié"),
         ("Le territoire est habité depuis onze millénaires.", "duration", "onze millénaires"),
+        ("Toulouse a battu Clermont (27-24), au stade Ernest-Wallon.", "score", "27-24"),
+        ("À la pause, les visiteurs menaient 16-9.", "score", "16-9"),
+        ("Elle l'emporte avec 50,8 % des suffrages exprimés.", "score", "50,8 %"),
     ],
 )
 def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text, kind, quantity):
@@ -79,6 +87,8 @@ def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text,
         ("L'article 5 s'applique.", "duration"),
         ("La moitié du coût est prise en charge par le département.", "money"),
         ("La ville compte 2 millions d'habitants.", "money"),
+        ("Le site a fonctionné de 2017-2022 sans interruption.", "score"),  # a span of years
+        ("Les jeunes de 15 à 17 ans dorment moins.", "score"),
     ],
 )
 def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):

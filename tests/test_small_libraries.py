@@ -454,3 +454,22 @@ def test_a_price_asked_of_a_thing_is_not_answered_by_an_amount_said_in_a_paragra
     entry = library.ask("Combien coûte l'entrée de l'exposition Hélène Vasseur ?")
     assert entry.found and "14 euros" in entry.results[0].quote
     library.close()
+
+
+ARTICLES_67B = Path(__file__).parent / "data" / "conversations" / "articles-67b"
+
+
+def test_asked_for_a_score_the_library_quotes_the_match_s_points_or_the_share_of_the_vote(tmp_path, embedder, settings):
+    """News writes a match's score digits to digits ("(27-24)") and a candidate's as a share
+    of the vote, in sentences that never say "score"; the one that says it ("ont ouvert le
+    score") names no score."""
+    library = library_of_new_articles(tmp_path, embedder, settings, "rugby-toulouse-clermont", "resultats-cyclonord")
+    match = library.ask("Quel est le score du match ?")
+    assert match.found and "(27-24)" in match.results[0].quote
+    library.close()
+    election = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
+    election.ingest([read_file(ARTICLES_67B / "legislative-partielle-vienne.txt", max_bytes=1_000_000)])
+    winner = election.ask("Qui est Sandrine Morel ?")
+    share = election.ask("Avec quel score a-t-elle gagné ?", topic=winner.topic)
+    assert share.follows and share.found and "50,8 %" in share.results[0].quote
+    election.close()
