@@ -40,6 +40,7 @@ from index.article_questions import (
     names_a_work,
     subject_asked_about,
 )
+from index.measures import asked_measure
 from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais|dont)\b", re.I)
@@ -351,6 +352,23 @@ def asked_subject(question: str) -> tuple[str, ...]:
         return ()
     words = _TOKEN.findall(text)
     return tuple(w for w in words if w.casefold() not in _INTERROGATIVE_WORDS | _KINDS_ASKED)
+
+
+# Any word that asks: a question that holds one says what it asks for ("Et combien pour Lyon ?").
+_ASKING_WORD = re.compile(
+    r"\b(?:(?:quel|quelle|quels|quelles|combien|que|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle"
+    r"|lesquels|lesquelles|est-ce)(?!\w)|qu')",
+    re.I,
+)
+
+
+def asks_as_its_topic(question: str) -> bool:
+    """Whether `question` is an ellipsis that asks what its topic asked, of something else:
+    it opens on "Et"/"Mais", holds no word that asks and names no measure ("Et l'écran ?"
+    after "Combien coûte une batterie ?" asks a price, "Et à Lyon ?" after "Quand ouvre le
+    musée ?" a date; "Et le prix du ticket ?" asks a price whatever came before)."""
+    text = question.translate(APOSTROPHES)
+    return _OPENING.match(text) is not None and _ASKING_WORD.search(text) is None and asked_measure(text) is None
 
 
 def is_bare_interrogative(question: str) -> bool:

@@ -36,7 +36,7 @@ from index.candidates import (
     understood_match,
     without_repeated_quotes,
 )
-from index.conversation import Reading, Topic, added_words
+from index.conversation import Reading, Topic, added_words, asks_as_its_topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
@@ -221,8 +221,11 @@ class Searcher:
             )
         own_weights = {t: weights[t] for t in in_question_order(query_terms)} if judged_apart else weights
         # What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre
-        # la ligne ?" asks a number, not a date).
-        wants = asked_for(reading.own)
+        # la ligne ?" asks a number, not a date), unless it asks none: "Et l'écran ?" after
+        # "Combien coûte la batterie ?" asks a price, and a price is what answers it (one said
+        # without its words: "Et pour les enfants ?", "gratuit pour les moins de 18 ans").
+        as_its_topic = reading.topic is not None and asks_as_its_topic(reading.own)
+        wants = asked_for(reading.topic.question if as_its_topic else reading.own)
         asked = Asked(query_terms, wants, query_vector, QuestionTerms.of(question, own_weights))
         dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
         lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
@@ -243,7 +246,8 @@ class Searcher:
         if (someone := who_someone_is(reading.own)) is not None:  # "Qui est-elle ?": a description
             ordered = quoting_descriptions(ordered, someone)
         if wants.measure is not None:  # "Combien pèse… ?": the passages stating a weight
-            ordered, measure_held = measured_first(ordered, reading.own, wants.measure, reading.follows)
+            measures_own = reading.follows and not as_its_topic
+            ordered, measure_held = measured_first(ordered, reading.own, wants.measure, measures_own)
         if reading.subject:  # "Combien de munitions ?": the passages that name them
             ordered, subject_held = holding_first(ordered, reading.subject)
         alone = reading.standing_alone

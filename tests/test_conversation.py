@@ -7,7 +7,7 @@ import pytest
 
 from bot.console import Conversation
 from index.article_questions import asks_what_it_is_about, subject_asked_about
-from index.conversation import Reading, Topic, read, refers_back
+from index.conversation import Reading, Topic, asks_as_its_topic, read, refers_back
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
@@ -354,3 +354,23 @@ def test_after_a_question_on_what_an_article_reports_de_quand_date_t_il_asks_of_
 def test_a_pronoun_with_a_verb_of_writing_asks_no_detail_without_a_conversation_or_with_someone_writing():
     assert read("Qui l'a écrit ?").detail is None
     assert read("Quand l'a-t-il écrit ?", Topic("Qui est Paul Valadier ?", (1,))).detail is None
+
+
+@pytest.mark.parametrize(
+    ("question", "as_its_topic"),
+    [
+        ("Et l'écran ?", True),
+        ("Et une batterie de rechange ?", True),
+        ("Mais à Lyon ?", True),
+        ("Et en 2020 ?", True),
+        # It says what it asks: its own words say it.
+        ("Et combien pour Lyon ?", False),
+        ("Et les commerçants, qu'en pensent-ils ?", False),
+        ("Et où ?", False),
+        ("Et le prix du ticket ?", False),  # a price, whatever its topic asked
+        ("Quel dividende ?", False),
+        ("L'écran ?", False),
+    ],
+)
+def test_an_ellipsis_with_no_word_that_asks_asks_what_its_topic_asked(question, as_its_topic):
+    assert asks_as_its_topic(question) is as_its_topic

@@ -473,3 +473,22 @@ def test_asked_for_a_score_the_library_quotes_the_match_s_points_or_the_share_of
     share = election.ask("Avec quel score a-t-elle gagné ?", topic=winner.topic)
     assert share.follows and share.found and "50,8 %" in share.results[0].quote
     election.close()
+
+
+def test_an_ellipsis_asks_what_its_topic_asked_a_price_of_another_part(tmp_path, embedder, settings):
+    """After a price, an ellipsis ("Et l'écran ?") asks the screen's price: the sentence
+    stating one, not the one describing the screen ("un écran de 6,4 pouces"); said without the
+    ellipsis's words, the answer still counts ("gratuit pour les moins de 18 ans" for the
+    children)."""
+    library = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
+    library.ingest([read_file(ARTICLES_67B / "lancement-telephone-fairtek.txt", max_bytes=1_000_000)])
+    price = library.ask("Combien coûte le Fairtek One ?")
+    for question, amount in (("Et une batterie de rechange ?", "29 euros"), ("Et l'écran ?", "79 euros")):
+        part = library.ask(question, topic=price.topic)
+        assert part.follows and part.found and amount in part.results[0].quote, question
+    library.close()
+    exhibition = library_of_new_articles(tmp_path, embedder, settings, "expo-vasseur-lyon")
+    entry = exhibition.ask("Combien coûte l'entrée ?")
+    children = exhibition.ask("Et pour les enfants ?", topic=entry.topic)
+    assert children.found and "gratuit pour les moins de 18 ans" in children.results[0].quote
+    exhibition.close()
