@@ -40,7 +40,16 @@ from index.conversation import Reading, Topic, added_words, asks_as_its_topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import asked_for, deed_asked, idf_weights, next_quote, quote_span, who_someone_is, without_doer
+from index.quotes import (
+    asked_for,
+    asked_noun,
+    deed_asked,
+    idf_weights,
+    next_quote,
+    quote_span,
+    who_someone_is,
+    without_doer,
+)
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
 from index.reordering import QuestionTerms
 from index.spelling import corrections, respell, words_read_as
@@ -263,6 +272,10 @@ class Searcher:
         ):
             # "Et les vélos ?" after "Combien de trottinettes étaient mal garées ?": bikes parked badly.
             ordered, said_of_it = saying_it_of_first(ordered, instead, still_asked(reading.topic.question, instead))
+            # Declined only when the noun phrase stands for the noun its topic asked about: after
+            # "Y a-t-il des licenciements ?", "Et l'usine de Sarreguemines ?" asks it of a place,
+            # and « le site … de Sarreguemines … n'est pas menacé » answers without the word.
+            said_of_it = said_of_it or asked_noun(reading.topic.question) is None
         if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
             ordered, required_held = holding_first(ordered, reading.required)
         doer_said = True

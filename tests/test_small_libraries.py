@@ -492,3 +492,15 @@ def test_an_ellipsis_asks_what_its_topic_asked_a_price_of_another_part(tmp_path,
     children = exhibition.ask("Et pour les enfants ?", topic=entry.topic)
     assert children.found and "gratuit pour les moins de 18 ans" in children.results[0].quote
     exhibition.close()
+
+
+def test_an_elliptical_follow_up_asking_a_yes_or_no_question_of_a_place_is_answered_without_its_topic_s_word(
+    tmp_path, embedder, settings
+):
+    library = library_of_new_articles(tmp_path, embedder, settings, "resultats-cyclonord")
+    layoffs = library.ask("Y a-t-il des licenciements ?")
+    assert layoffs.found and "Aucun licenciement" in layoffs.results[0].quote
+    # Of the plant, not of layoffs: the sentence that answers never says "licenciement".
+    plant = library.ask("Et l'usine de Sarreguemines ?", topic=layoffs.topic)
+    assert plant.found and plant.follows and "n'est pas menacé" in plant.results[0].quote
+    library.close()
