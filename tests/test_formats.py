@@ -1,8 +1,10 @@
 """PDF, Word and OpenDocument files, and texts written on Windows: read as a reader reads them."""
 
 import io
+import struct
 import threading
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -259,6 +261,44 @@ def test_a_small_file_whose_picture_or_relationships_unpack_to_megabytes_is_refu
     assert len(data) < 200_000
     with pytest.raises(InputTooLarge, match="décompresse"):
         parse_bytes(data, name=name, source=None, max_bytes=10**6)
+
+
+def hiding_more_than_declared(data: bytes, part: str, hidden: bytes) -> bytes:
+    """The same zip, its `part` followed by `hidden` bytes in its compressed stream while its
+    declared size and checksum stay those of the part alone: what zipfile reads of it is the
+    part as it was, and what it inflates to get there is all of it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        declared = original.getinfo(part)
+        for info in original.infolist():
+            copy.writestr(info.filename, original.read(info) + (hidden if info.filename == part else b""))
+    raw = bytearray(out.getvalue())
+    with zipfile.ZipFile(out) as lying:
+        local_header = lying.getinfo(part).header_offset
+    central = raw.index(b"PK\x01\x02")
+    while raw[central + 46 : central + 46 + len(part)] != part.encode():  # the part's central directory entry
+        central = raw.index(b"PK\x01\x02", central + 4)
+    for crc, size in ((local_header + 14, local_header + 22), (central + 16, central + 24)):
+        struct.pack_into("<I", raw, crc, declared.CRC)
+        struct.pack_into("<I", raw, size, declared.file_size)
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    ("document", "part", "name"),
+    [(make_docx, "word/document.xml", "cache.docx"), (make_odt, "content.xml", "cache.odt")],
+)
+def test_a_file_whose_text_hides_more_than_its_declared_size_is_refused_without_unpacking_it(document, part, name):
+    data = hiding_more_than_declared(document(BLOCKS), part, b" " * 60_000_000)
+    assert len(data) < 500_000  # a small file; its sizes, as declared, are those of the article alone
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnsupportedInput, match="illisible"):
+            parse_bytes(data, name=name, source=None, max_bytes=10**6)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000  # not the 60 MB hidden, inflated in one piece before being cut to size
 
 
 def test_a_text_file_written_on_windows_is_read():
