@@ -276,6 +276,24 @@ def test_the_bot_shows_it_is_typing_while_a_slow_ingest_works(bot, telegram, sit
     assert telegram.calls_to("sendChatAction", 27)
 
 
+def test_one_person_has_ten_articles_being_added_at_once_at_most_and_the_next_is_asked_to_wait(bot, telegram, site):
+    spammer, chat = 2005, 28
+    after = telegram.last_id()
+    for _ in range(11):  # each page takes 2 s to come, and the bot adds two at a time
+        telegram.user_message(chat, spammer, f"/ingest {site.origin}/slow")
+    refusal = telegram.wait_for_text(chat, "en cours d'ajout", after=after)
+    assert (
+        refusal
+        == "Vous avez déjà 10 articles en cours d'ajout : attendez qu'ils soient ajoutés, puis renvoyez celui-ci."
+    )
+    outcomes = ("Ajouté", "déjà dans la bibliothèque")
+    telegram.wait_for(lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(chat, after)) == 10, timeout=60)
+    # Once they are added, the same person may add more.
+    after = telegram.last_id()
+    telegram.user_message(chat, spammer, f"/ingest {site.origin}/article")
+    assert telegram.wait_for(lambda: any(o in t for t in telegram.texts(chat, after) for o in outcomes))
+
+
 def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
     document = telegram.add_file(
         "budget.md", "# Le budget voté\n\nLe Sénat a voté le budget de la culture jeudi à l'unanimité.".encode()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.permissions import is_admin, may_ingest
+from bot.permissions import is_admin, may_ingest, may_start_ingest
 from bot.settings import Settings
 from bot.telegram import messages as fmt
 from bot.telegram.app import ADMIN_COMMANDS
@@ -170,6 +170,12 @@ def test_admins_and_ingest_permissions():
     assert is_admin(1, settings) and not is_admin(3, settings) and not is_admin(None, settings)
     assert may_ingest(2, settings) and not may_ingest(3, settings)
     assert may_ingest(3, Settings(_env_file=None))
+
+
+def test_ten_articles_being_added_at_once_is_a_users_most_but_not_an_admins():
+    settings = Settings(_env_file=None, admin_user_ids="1")
+    assert may_start_ingest(3, 9, settings) and not may_start_ingest(3, 10, settings)
+    assert may_start_ingest(1, 10, settings)
 
 
 def test_questions_are_limited_per_user_per_sliding_minute(two_bot_processes):

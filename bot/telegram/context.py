@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class BotService:
     # This process, as the owner of the work it runs (`under_way`): a new one at each start.
     owner: str = field(default_factory=lambda: secrets.token_hex(8))
     reindexing: asyncio.Task | None = field(default=None)
+    # Ingests started and not ended, by the user who asked for them (`ingest`, in this process).
+    ingests_under_way: Counter[int] = field(default_factory=Counter)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
     # Threads of their own for work that takes seconds to minutes (downloading, embedding,
     # reindexing; polling feeds): on the event loop's default threads, six such jobs held

@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 
 from bot.chat_input import shared_link, shared_links
 from bot.feeds import typed_address
-from bot.permissions import may_ingest
+from bot.permissions import MAX_INGESTS_UNDER_WAY, may_ingest, may_start_ingest
 from bot.service import Abandoned, ingest_documents
 from bot.settings import Settings
 from bot.telegram import messages as msg
@@ -296,6 +296,24 @@ async def ingest_message(message: Message, context: Context) -> None:
     if not gives_something(message):
         await reply(message, msg.INGEST_USAGE)
         return
+    sender = message.from_user.id  # known: `may_ingest` refuses a message of no one
+    under_way = service.ingests_under_way
+    if not may_start_ingest(sender, under_way[sender], service.settings):
+        await reply(message, msg.e(msg.INGEST_SLOW_DOWN.format(count=MAX_INGESTS_UNDER_WAY)))
+        return
+    under_way[sender] += 1
+    try:
+        await _ingest_given(message, context)
+    finally:
+        under_way[sender] -= 1
+        if not under_way[sender]:
+            del under_way[sender]
+
+
+async def _ingest_given(message: Message, context: Context) -> None:
+    """What `ingest_message` adds, once the sender may: each page a message lists, or else
+    the one article it carries."""
+    service = context.service
     pages = listed_pages(message)
     if not pages:
         # A document of an album is named in its error: beside its album's other files, "cet

@@ -89,6 +89,9 @@ REFUSED_ANONYMOUS = (
     "Pour les commandes d'administration, écrivez-moi en privé."
 )
 INGEST_REFUSED = "Désolé, seuls les administrateurs peuvent ajouter des articles ici."
+INGEST_SLOW_DOWN = (
+    "Vous avez déjà {count} articles en cours d'ajout : attendez qu'ils soient ajoutés, puis renvoyez celui-ci."
+)
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
 ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
