@@ -9,6 +9,7 @@ import sqlite3
 
 from bot.telegram import messages as msg
 from bot.telegram.group_share import MEMBER_SHARE
+from index.documents import parse_text
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
     ADMIN,
@@ -61,6 +62,27 @@ def test_pressing_an_article_s_card_button_over_and_over_sends_no_more_cards_tha
         sent = [c.params["text"] for c in telegram.calls_to("sendMessage", reader)]
         assert sum("Article 1 —" in text for text in sent) == 2  # the question was the first of three
         assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.SLOW_DOWN
+    library.close()
+
+
+def test_a_card_button_forged_with_another_article_s_id_shows_no_card(tmp_path):
+    """A card button carries its answer's token and the article's id: the same token with
+    another id, which a modified client can send, is not a way to list the library card by card."""
+    library = two_article_library(tmp_path)
+    library.ingest([parse_text("titre: Note interne\n\nLa direction a validé le budget de l'année prochaine hier.")])
+    reader = 34
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(reader, QUESTION))
+            message, card = telegram.button(reader, "📄")
+            token = card.split("|")[1]
+            await handle(application, pressed(reader, message, f"a|{token}|3"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert not any("Note interne" in c.params["text"] for c in telegram.calls_to("sendMessage", reader))
+        assert telegram.calls_to("answerCallbackQuery")[-1].params["text"] == msg.EXPIRED
     library.close()
 
 

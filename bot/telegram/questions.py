@@ -284,7 +284,14 @@ async def on_reference(update: Update, context: Context) -> None:
     pressed = await _pressed(update, context)
     if pressed is None:
         return
+    stored, argument = pressed
     query = update.callback_query
+    article_id = int(argument)
+    # Only the cards of the articles the answer shows: its token with another id, forged, would
+    # list the whole library card by card, which only admins may list (/articles).
+    if all(article_id not in dict(page.articles) for page in stored.pages):
+        await answer_press(query, msg.EXPIRED, show_alert=True)
+        return
     user = update.effective_user
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
     if user and not group_share.within(context.chat_data, query.message, user.id):
@@ -294,7 +301,7 @@ async def on_reference(update: Update, context: Context) -> None:
         await answer_press(query, msg.SLOW_DOWN, show_alert=True)
         return
     try:
-        article = await asyncio.to_thread(context.service.library.article, int(pressed[1]))
+        article = await asyncio.to_thread(context.service.library.article, article_id)
     except NotFound:
         await answer_press(query, msg.ARTICLE_GONE, show_alert=True)
         return
