@@ -23,8 +23,9 @@ from index.cleaning import (
     join_blocks,
     normalise_whitespace,
 )
-from index.errors import EmptyInput
+from index.errors import EmptyInput, UnsupportedInput
 from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, opening_byline, page_metadata
+from index.numbers import french
 
 _KEYS = {
     "title": "title",
@@ -266,9 +267,36 @@ EXTRACTION_OPTIONS = {
 }
 
 
+# Attributes one tag may carry. lxml (libxml2) compares each attribute of a tag with the ones
+# before it: a tag of 40,000 attributes (a page of 350 KB) took 37 s to parse, and a page is
+# parsed several times, on one of the two threads that add articles for everyone. A page's
+# tags carry a few dozen at most.
+MAX_TAG_ATTRIBUTES = 256
+# A start tag with all its attributes, and one attribute: each part read once (possessive
+# quantifiers, no backtracking), and a tag read whole before the search goes on past it.
+_ATTRIBUTE = r"""[\s/]*+[^\s/>"'=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>"']++))?+"""
+_START_TAG = re.compile(rf"""<(?P<name>[A-Za-z][^\s/>"'=]*+)(?:{_ATTRIBUTE})*+""")
+_ONE_ATTRIBUTE = re.compile(_ATTRIBUTE)
+_SHORTEST_ATTRIBUTE = 2  # a letter and the space before it
+
+
+def check_tag_attributes(html: str) -> None:
+    """Refuses a page with a tag of more than `MAX_TAG_ATTRIBUTES` attributes, in time linear
+    in its length, before a parser spends minutes on it."""
+    for tag in _START_TAG.finditer(html):
+        if tag.end() - tag.start() > MAX_TAG_ATTRIBUTES * _SHORTEST_ATTRIBUTE:
+            attributes = sum(1 for _ in _ONE_ATTRIBUTE.finditer(html, tag.end("name"), tag.end()))
+            if attributes > MAX_TAG_ATTRIBUTES:
+                raise UnsupportedInput(
+                    f"cette page n'est pas lisible comme un article : une de ses balises porte "
+                    f"{french(attributes)} attributs (au plus {MAX_TAG_ATTRIBUTES})"
+                )
+
+
 def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`)."""
+    check_tag_attributes(html)
     page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html)))
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)

@@ -15,6 +15,8 @@ from tests.http_fixtures import Site
 from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
 
+ATTRIBUTES_20000 = "<article " + " ".join(f'data-a{i}="x"' for i in range(20_000)) + ">"
+ATTRIBUTES_200 = "<article " + " ".join(f'data-a{i}="x"' for i in range(200)) + ">"
 PAGES = {
     "/article": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode()),
     "/moved": (302, "text/html", b"/article"),
@@ -22,6 +24,10 @@ PAGES = {
     "/big": (200, "text/html", b"<html><body>" + b"<p>mot </p>" * 20_000 + b"</body></html>"),
     "/notes.txt": (200, "text/plain; charset=utf-8", "Titre: Notes\n\nLe texte brut est accepté aussi.".encode()),
     "/empty": (200, "text/html", b"<html><body><nav>Accueil</nav></body></html>"),
+    # 160 KB: a tag of 20,000 attributes, which a parser compares each with those before it.
+    "/crowded": (200, "text/html", ARTICLE_PAGE.replace("<article>", ATTRIBUTES_20000, 1).encode()),
+    # Widgets carry a few dozen: such a page is read.
+    "/widget": (200, "text/html", ARTICLE_PAGE.replace("<article>", ATTRIBUTES_200, 1).encode()),
 }
 
 
@@ -317,6 +323,14 @@ def test_a_page_compressed_twice_is_refused_past_the_cap_without_inflating_it_wh
     finally:
         tracemalloc.stop()
     assert peak < 20_000_000  # httpx's own decoding held the 200 MB at once
+
+
+def test_a_page_with_a_tag_of_thousands_of_attributes_is_refused_at_once_rather_than_parsed_for_minutes(site):
+    started = time.monotonic()
+    with pytest.raises(UnsupportedInput, match="20.000 attributs"):
+        fetch(site.origin + "/crowded", max_bytes=1_000_000)
+    assert time.monotonic() - started < 2  # parsed, it held one of the two ingest threads for 15 s
+    assert "32 voix contre 11" in fetch(site.origin + "/widget").text
 
 
 def test_a_compression_that_cannot_be_read_is_refused():
