@@ -26,6 +26,7 @@ Pure functions of the text: French surface rules, no model.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -86,7 +87,7 @@ _IMPERSONAL = re.compile(
     r"|fait\s+(?:beau|froid|chaud|nuit|jour)|est\s+(?:possible|vrai|nécessaire|utile|question|temps|interdit|prévu))",
     re.I,
 )
-_INVERTED = re.compile(r"(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
+_INVERTED = re.compile(r"\b(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
 _IMPERSONAL_INVERTED = re.compile(
     rf"\b(?:y a|agit|{_IMPERSONAL_VERBS}|temps (?:fait|fera|faisait)|heure est)-(?:t-)?il\b"
     r"|\bs'est-il\s+(?:passé|produit)\b|\bva-t-il\s+(?:se\s+passer|falloir|y\s+avoir)\b|\bqu'est-il\s+(?:arrivé|advenu)\b",
@@ -287,14 +288,17 @@ def _with_topic(topic: Topic, question: str) -> str:
 def refers_back(question: str) -> bool:
     """Whether `question` leans on something said before it (see the module docstring)."""
     text = question.translate(APOSTROPHES)
-    if is_bare_interrogative(text):
-        return True
-    if _RELATIVE_OPENING.match(text):
-        return True
-    opening = _OPENING.match(text)
-    if opening is not None:
-        rest = text[opening.end() :].lstrip(" ,")
-        return is_elliptical(rest) or asks_at_its_end(rest) or refers_back(rest)
+    # "Et …", "Mais et …": each opening word set aside in turn, in a loop (called on what
+    # follows each, a thousand "et" in a row went deeper than Python's recursion limit).
+    while True:
+        if is_bare_interrogative(text) or _RELATIVE_OPENING.match(text):
+            return True
+        opening = _OPENING.match(text)
+        if opening is None:
+            break
+        text = text[opening.end() :].lstrip(" ,")
+        if is_elliptical(text) or asks_at_its_end(text):
+            return True
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text) or _THAT.search(text):
         return True
     if _ASKED_DOES_TO_IT.match(text) and not _INVERTED.search(text):
@@ -375,7 +379,7 @@ def is_bare_interrogative(question: str) -> bool:
     """An interrogative alone ("Quand ?", "Pourquoi ?", "Depuis quand ?", "Quel âge ?"), which
     asks it of the question before. "Comment ?" and "Quoi ?" ask to repeat, not this."""
     text = question.translate(APOSTROPHES).strip().rstrip("?!. ")
-    if text.casefold() in _ASKS_TO_REPEAT or len(_TOKEN.findall(text)) > ELLIPSIS_WORDS:
+    if text.casefold() in _ASKS_TO_REPEAT or _words_up_to(text, ELLIPSIS_WORDS) > ELLIPSIS_WORDS:
         return False
     return _INTERROGATIVE.fullmatch(_TRAILING_WORD.sub("", text)) is not None
 
@@ -386,7 +390,7 @@ def asks_at_its_end(text: str) -> bool:
     what the one before said. One that names a new subject ("Et la réforme a été adoptée
     quand ?", "Et Emmanuel Macron est né où ?") stands on its own."""
     return (
-        len(_TOKEN.findall(text)) <= ELLIPSIS_WORDS + 2
+        _words_up_to(text, ELLIPSIS_WORDS + 2) <= ELLIPSIS_WORDS + 2
         and _POINTING_BACK.search(text) is not None
         and _ASKING_AT_END.search(text) is not None
     )
@@ -394,8 +398,15 @@ def asks_at_its_end(text: str) -> bool:
 
 def is_elliptical(text: str) -> bool:
     """A few words with no verb, which only the question before completes."""
-    words = _TOKEN.findall(text)
-    return 0 < len(words) <= ELLIPSIS_WORDS and not _INVERTED.search(text) and not _FINITE_VERB.search(text)
+    words = _words_up_to(text, ELLIPSIS_WORDS)
+    return 0 < words <= ELLIPSIS_WORDS and not _INVERTED.search(text) and not _FINITE_VERB.search(text)
+
+
+def _words_up_to(text: str, most: int) -> int:
+    """How many words `text` has, counted up to `most` + 1: whether it is a few words is
+    known from its first ones (the rules above ask it of each rest of "Et et et …", and counting
+    all the words each time made a long one take seconds)."""
+    return sum(1 for _ in itertools.islice(_TOKEN.finditer(text), most + 1))
 
 
 def _owner_before(before: str) -> bool:

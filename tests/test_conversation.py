@@ -3,6 +3,8 @@ about; one that stands on its own opens a new topic (`index.conversation`)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.console import Conversation
@@ -374,3 +376,19 @@ def test_a_pronoun_with_a_verb_of_writing_asks_no_detail_without_a_conversation_
 )
 def test_an_ellipsis_with_no_word_that_asks_asks_what_its_topic_asked(question, as_its_topic):
     assert asks_as_its_topic(question) is as_its_topic
+
+
+# The longest message Telegram delivers: 4,096 characters.
+@pytest.mark.parametrize(
+    "question",
+    ["a" * 4096, "é" * 4095 + "?", "Et " * 1365, "et," * 1365, "Mais " * 819, "Et " * 1360 + "quand ?"],
+)
+def test_a_message_of_the_longest_kind_is_read_at_once_whatever_it_repeats(question):
+    """A word of 4,096 letters took 0.2 s a rule (a rule looked for a "-t-il" ending from each
+    of its letters), and a thousand "Et" in a row went past Python's recursion limit: an error
+    for the asker, a note for the admins."""
+    topic = Topic("Comment s'appelle le préfet de région ?", (7,))
+    started = time.perf_counter()
+    read(question, topic)
+    read(question)
+    assert time.perf_counter() - started < 0.2
