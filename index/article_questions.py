@@ -61,7 +61,7 @@ _ABOUT = _rule(
     rf"|(?:quel est|quels sont) (?:le|les) sujets? (?:de {_THE_ARTICLE}|(?:du|des) {_ARTICLE})"
     rf"|que (?:dit|disent|raconte|racontent|contient|contiennent) {_THE_ARTICLE}"
     rf"|qu'(?:y a-t-il|est-ce qu'il y a) dans {_THE_ARTICLE}|c'est quoi (?:cet|ce|l') ?(?:article|texte|document)"
-    r")\s*[?.!]*\s*$"
+    r")\s*+[?.!]*+\s*+$"
 )
 
 
@@ -78,8 +78,10 @@ def asks_what_it_is_about(question: str) -> bool:
 # réforme ?" asks about its subject. A greeting may come first ("Salut, quoi de neuf ?").
 _NEWS_WORDS = r"(?:nouvelles|infos|informations|actus|actualités|news)"
 _SHOW = r"(?:donne-moi |donnez-moi |montre-moi |montrez-moi |envoie-moi )"
+# Spaces are read possessively (`\s*+`, `\s++`) wherever a run of them could be split in
+# several ways: a message of thousands of spaces, each split tried, held the bot for minutes.
 _WHATS_NEW = _rule(
-    r"^\s*(?:(?:bonjour|bonsoir|salut|coucou|hello|alors|et|bon)\s*[,!]?\s+)?(?:"
+    r"^\s*(?:(?:bonjour|bonsoir|salut|coucou|hello|alors|et|bon)(?:\s*+[,!])?\s++)?(?:"
     r"(?:il )?(?:y a )?quoi de (?:neuf|nouveau)|qu'est-ce qu'il y a de (?:neuf|nouveau)|qu'y a-t-il de (?:neuf|nouveau)"
     r"|(?:que se passe-t-il|qu'est-ce qui se passe|il se passe quoi) (?:aujourd'hui|en ce moment|dans le monde)"
     r"|(?:il y a|y a-t-il|y a) du nouveau|du nouveau"
@@ -94,7 +96,7 @@ _WHATS_NEW = _rule(
     r"|(?:la )?liste des articles|de quoi (?:parles-tu|tu parles|parlez-vous)"
     r")(?:\s+(?:du jour|d'aujourd'hui|aujourd'hui|de la semaine|de la journée|ce matin|ce soir))?"
     r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?))?"
-    r"\s*[?.!]*\s*$"
+    r"\s*+[?.!]*+\s*+$"
 )
 
 
@@ -184,8 +186,8 @@ class DetailAsked:
 
 # What introduces the subject of the article a question on its details means.
 _SUBJECT = _rule(
-    r"\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant|qui (?:parle|traite) d(?:e|u|es|'))"
-    r"\s*(?P<subject>\w.*?)\s*[?.!]*\s*$"
+    r"(?<!\s)\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant|qui (?:parle|traite) d(?:e|u|es|'))"
+    r"\s*(?P<subject>\w.*?)\s*+[?.!]*+\s*+$"
 )
 
 
@@ -287,10 +289,10 @@ def _detail_of(question: str, pronoun_means_article: bool = False, article_is_to
 
 # "La suite ?", "Dis-m'en plus", "Tu peux développer ?", "Et ensuite ?": the article read on from
 # the last quote. Said alone (a politeness at most): "Et après la guerre ?" asks a question.
-_POLITE = r"(?:\s*,?\s*(?:s'il (?:te|vous) plaît|stp|svp|merci|please))?"
+_POLITE = r"(?:\s*+,?\s*+(?:s'il (?:te|vous) plaît|stp|svp|merci|please))?"
 _MORE = r"(?:plus|davantage|un peu plus|plus de détails)"
 _READ_ON = _rule(
-    r"^\s*(?:(?:ok|d'accord|merci|super|intéressant|bien|bon|et)\s*[,!.]?\s+)?(?:"
+    r"^\s*(?:(?:ok|d'accord|merci|super|intéressant|bien|bon|et)(?:\s*+[,!.])?\s++)?(?:"
     rf"dis-m'en {_MORE}|dites-m'en {_MORE}|dis m'en {_MORE}|dis-moi en {_MORE}|raconte-m'en {_MORE}"
     rf"|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) m'en dire {_MORE}"
     rf"|(?:je veux|j'aimerais|je voudrais) en savoir {_MORE}|en savoir {_MORE}|{_MORE} de détails"
@@ -299,7 +301,7 @@ _READ_ON = _rule(
     r"|continue|continuez|continue à lire|continue la lecture|vas-y|allez-y"
     r"|développe|développez|(?:tu peux|peux-tu|pourrais-tu|vous pouvez|pouvez-vous|pourriez-vous) développer"
     r"|encore|quoi d'autre|qu'est-ce qu'il dit d'autre|que dit-il d'autre|que dit l'article d'autre"
-    rf"){_POLITE}\s*[?.!…]*\s*$"
+    rf"){_POLITE}\s*+[?.!…]*+\s*+$"
 )
 
 

@@ -138,7 +138,9 @@ _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
 _POINTING_BACK = re.compile(r"(?:^|[\s,])(?:c'|ça\b|ca\b|cela\b)", re.I)
 _ASKING_AT_END = re.compile(r"\s(?:quand|qui|où|combien|quoi|comment|pourquoi)\s*[?!.…]*\s*$", re.I)
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
-_TRAILING_WORD = re.compile(r"\s*,?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
+# Tried only where a run of spaces starts (the match found is the same): tried from each of
+# 4,000 spaces, each split three ways, it took minutes.
+_TRAILING_WORD = re.compile(r"(?<!\s)(?:\s*,)?\s+(?:ça|ca|donc|alors|exactement|précisément)$", re.I)
 
 
 @dataclass(frozen=True)
