@@ -95,7 +95,7 @@ _WHATS_NEW = _rule(
     r"|(?:quels sont (?:les|tes|vos) |quels )articles(?: (?:as-tu|avez-vous|connais-tu|connaissez-vous|y a-t-il))?"
     r"|(?:la )?liste des articles|de quoi (?:parles-tu|tu parles|parlez-vous)"
     r")(?:\s+(?:du jour|d'aujourd'hui|aujourd'hui|de la semaine|de la journée|ce matin|ce soir))?"
-    r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?))?"
+    r"(?:\s+(?:sur|à propos d(?:e|u|es|')|concernant|du côté d(?:e|u|es|')|de|du|des|d')\s*(?P<subject>\w.*?(?<!\s)))?"
     r"\s*+[?.!]*+\s*+$"
 )
 
@@ -184,10 +184,12 @@ class DetailAsked:
     subject: str | None = None
 
 
-# What introduces the subject of the article a question on its details means.
+# What introduces the subject of the article a question on its details means. The subject
+# ends on no space (`(?<!\s)`): tried at each space of a long run, the end's `\s*+` read the
+# rest of the run each time, and thousands of spaces took seconds.
 _SUBJECT = _rule(
     r"(?<!\s)\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant|qui (?:parle|traite) d(?:e|u|es|'))"
-    r"\s*(?P<subject>\w.*?)\s*+[?.!]*+\s*+$"
+    r"\s*(?P<subject>\w.*?(?<!\s))\s*+[?.!]*+\s*+$"
 )
 
 

@@ -391,7 +391,7 @@ def test_a_message_of_the_longest_kind_is_read_at_once_whatever_it_repeats(quest
     started = time.perf_counter()
     read(question, topic)
     read(question)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 1  # a blow-up guard (seconds before), not a speed target
 
 
 @pytest.mark.parametrize(
@@ -403,6 +403,9 @@ def test_a_message_of_the_longest_kind_is_read_at_once_whatever_it_repeats(quest
         "La suite" + " " * 4000 + "x",
         "Quoi de neuf sur a" + " " * 4000 + "x",
         "Et" + " " * 4000 + "x ça ?",
+        # Longer than Telegram sends, as the console and `ask` may be given: 4.7 s until the
+        # subject of "l'article sur …" ended on no space.
+        "Qui a écrit l'article sur a" + " " * 40_000 + "x",
     ],
 )
 def test_a_message_of_thousands_of_spaces_is_read_at_once(question):
@@ -413,4 +416,4 @@ def test_a_message_of_thousands_of_spaces_is_read_at_once(question):
     started = time.perf_counter()
     read(question, topic)
     read(question)
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 2  # a blow-up guard (seconds to minutes before), not a speed target
