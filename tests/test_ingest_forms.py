@@ -10,7 +10,14 @@ import asyncio
 from tests.document_fixtures import make_pdf
 from tests.fake_telegram import FakeTelegram
 from tests.http_fixtures import Site
-from tests.telegram_in_process import TOKEN, bot_in_process, handle, private_message, two_article_library
+from tests.telegram_in_process import (
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    handle,
+    private_message,
+    two_article_library,
+)
 from tests.test_documents import ARTICLE_PAGE
 from tests.test_telegram_documents import delivered_together
 
@@ -117,4 +124,26 @@ def test_a_pasted_text_too_long_for_one_message_is_added_whole_from_its_parts(tm
     (_, text) = library.article_texts([added.id])[added.id]
     assert "après trois heures de débat." in text  # the sentence cut between two messages, whole
     assert "au quartier numéro 29" in text and library.stats().articles == 3
+    library.close()
+
+
+def test_a_long_text_sent_with_ingest_by_someone_who_may_not_add_leaves_their_next_messages_answered(tmp_path):
+    """The next parts of a long text are awaited only for an /ingest that will add it: refused,
+    the messages that followed were taken for its parts and never answered."""
+    library = two_article_library(tmp_path)
+    long_text = "/ingest La médiathèque\n\n" + "\n\n".join(
+        f"Le chantier de la médiathèque avance au quartier numéro {number}, selon la mairie." for number in range(40)
+    )
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_admins_only=True) as (application, _):
+            messages = [private_message(USER, long_text), private_message(USER, PREFECT_QUESTION)]
+            await delivered_together(telegram, application, messages, replies=2, chat=USER)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        refused, answer = telegram.texts(USER)
+        assert refused.startswith("Désolé, seuls les administrateurs peuvent ajouter des articles ici."), refused
+        assert "Marie Dupont" in answer, answer
+    assert library.stats().articles == 2
     library.close()

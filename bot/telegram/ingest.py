@@ -24,7 +24,7 @@ from bot.telegram import messages as msg
 from bot.telegram import under_way
 from bot.telegram.context import Context
 from bot.telegram.errors import report_failure
-from bot.telegram.pieces import expect, gathered, joined
+from bot.telegram.pieces import expect, forget, gathered, joined
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError, no_space_left
@@ -279,10 +279,30 @@ async def cmd_ingest(update: Update, context: Context) -> None:
     """/ingest, run beside the conversation: its sender's next question is answered meanwhile.
     A long text's next parts are awaited from here, before the task starts: they are the very
     next updates, and their handlers run as soon as this one returns."""
-    message = update.effective_message
-    if may_be_continued(message) and message.from_user:
-        expect(context.service.long_texts, (message.chat_id, message.from_user.id), message)
+    message, service = update.effective_message, context.service
+    sender = message.from_user and message.from_user.id
+    if (
+        may_be_continued(message)
+        and sender
+        and may_ingest(sender, service.settings)
+        and may_start_ingest(sender, service.ingests_under_way[sender], service.settings)
+    ):
+        # Only for an /ingest that will add the text: refused, its sender's next messages,
+        # taken for its parts, would go unanswered.
+        key = (message.chat_id, sender)
+        expect(service.long_texts, key, message)
+        context.application.create_task(_ingest_awaiting_parts(message, context, key), update=update)
+        return
     context.application.create_task(ingest_message(message, context), update=update)
+
+
+async def _ingest_awaiting_parts(message: Message, context: Context, key: tuple[int, int]) -> None:
+    """`ingest_message` for a text whose next parts are awaited, never leaving them awaited
+    when it ends without gathering them (every message after would be taken for a part)."""
+    try:
+        await ingest_message(message, context)
+    finally:
+        forget(context.service.long_texts, key, message)
 
 
 async def ingest_message(message: Message, context: Context) -> None:

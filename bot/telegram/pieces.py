@@ -51,3 +51,10 @@ def joined(awaited: Awaited, key: Hashable, message: Message) -> bool:
     pieces.members.append(message)
     pieces.last_arrival = asyncio.get_running_loop().time()
     return True
+
+
+def forget(awaited: Awaited, key: Hashable, first: Message) -> None:
+    """`first`'s pieces awaited no more, when its handler ended without gathering them."""
+    pieces = awaited.get(key)
+    if pieces is not None and pieces.members[0] is first:
+        del awaited[key]
