@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import stat
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -20,14 +22,14 @@ pytestmark = pytest.mark.slow  # each test starts real processes that load the m
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
 
 
+def environment(data: Path, model_cache: Path) -> dict[str, str]:
+    """What `python -m bot` reads in these tests: this run's DATA_DIR, the shared model."""
+    return {**os.environ, "DATA_DIR": str(data), "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT)}
+
+
 @pytest.fixture
 def run(tmp_path, model_cache):
-    env = {
-        **os.environ,
-        "DATA_DIR": str(tmp_path / "data"),
-        "MODEL_CACHE_DIR": str(model_cache),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = environment(tmp_path / "data", model_cache)
 
     def run(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -42,6 +44,24 @@ def run(tmp_path, model_cache):
 
     run.env, run.cwd = env, tmp_path
     return run
+
+
+@pytest.fixture(scope="module")
+def sample_library(tmp_path_factory, model_cache) -> Path:
+    """The library `python -m bot ingest SAMPLE` writes, written once for the module: the tests
+    that only need the sample in place each paid a process loading the model to add it."""
+    data = tmp_path_factory.mktemp("sample-data")
+    command = [sys.executable, "-m", "bot", "ingest", str(SAMPLE)]
+    added = subprocess.run(command, capture_output=True, text=True, env=environment(data, model_cache), timeout=300)
+    assert added.returncode == 0 and "Ajouté" in added.stdout, added.stderr
+    return data / "index"
+
+
+@pytest.fixture
+def with_sample(run, sample_library) -> None:
+    """This test's DATA_DIR holds the sample as `ingest` adds it (a copy of its library: each
+    test writes to its own)."""
+    shutil.copytree(sample_library, Path(run.env["DATA_DIR"]) / "index")
 
 
 def test_ingest_then_ask_prints_json_with_exact_quotes(run):
@@ -62,8 +82,7 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
     assert answer["says_more"] is True  # the article goes on after the first quote: "La suite ?" reads it
 
 
-def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):
-    run("ingest", str(SAMPLE))
+def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run, with_sample):
     sure = json.loads(run("ask", QUESTION, "--json").stdout)
     assert sure["found"] is True and sure["sure"] is True and sure["relevance"] >= 0.9
     unsure = run("ask", QUESTION, extra_env={"SURE_ANSWER_THRESHOLD": "1.0"})
@@ -74,10 +93,9 @@ def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run):
     assert declined["found"] is False and declined["sure"] is False
 
 
-def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run, tmp_path):
+def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run, with_sample, tmp_path):
     """ "é" typed as "e" and a combining accent (some keyboards, a PDF's text): "Qui a écrit
     l'article ?" so typed was not recognised, and found nothing."""
-    run("ingest", str(SAMPLE))
     decomposed = unicodedata.normalize("NFD", "Qui a écrit l'article ?")
     asked = json.loads(run("ask", decomposed, "--json").stdout)
     assert (asked["question"], asked["detail"], asked["found"]) == ("Qui a écrit l'article ?", "author", True)
@@ -87,8 +105,7 @@ def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run, 
     assert (batch["question"], batch["detail"]) == ("Qui a écrit l'article ?", "author")
 
 
-def test_batch_questions_give_one_json_line_each_in_order(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_batch_questions_give_one_json_line_each_in_order(run, with_sample, tmp_path):
     questions = tmp_path / "questions.txt"
     questions.write_text(f"{QUESTION}\n\nQuelle est la recette de la tarte Tatin ?\n?\nOù sont réunis les membres ?\n")
     asked = run("ask", "--batch", str(questions), "--json")
@@ -205,8 +222,7 @@ def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never
     assert unreadable.returncode == 2 and "le fichier .env n'est pas en UTF-8" in unreadable.stderr
 
 
-def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, with_sample, tmp_path):
     for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
         result = run(*command)
         assert result.returncode == 2 and result.stderr.startswith("erreur : aucun"), result.stderr
@@ -236,10 +252,9 @@ def run_with_data_read_only(run, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
-def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damaged_database(run):
+def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damaged_database(run, with_sample):
     """Restoring DATA_DIR from a backup, as a damaged database calls for, would lose all that
     was written since: a folder the bot may not write is said as such, with its path."""
-    run("ingest", str(SAMPLE))
     data = run.env["DATA_DIR"]
     for command in (("feeds",), ("unfollow", "3"), ("feedback",), ("stats",)):
         refused = run_with_data_read_only(run, *command)
@@ -338,8 +353,7 @@ def test_ingest_from_standard_input(run, sample_text):
     assert "Ajouté : « Depuis un tube » (février 2023), 4 passages, article 1." in result.stdout
 
 
-def test_bad_inputs_get_clear_errors_and_change_nothing(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_bad_inputs_get_clear_errors_and_change_nothing(run, with_sample, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     frames = tmp_path / "cadres.html"
@@ -376,8 +390,7 @@ def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_p
             assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_articles_delete_stats_and_reindex(run):
-    run("ingest", str(SAMPLE))
+def test_articles_delete_stats_and_reindex(run, with_sample):
     listed = json.loads(run("articles", "--json").stdout)
     assert [(a["article_id"], a["title"], a["passages"]) for a in listed] == [(1, "Otan bruxelles", 4)]
 
@@ -398,10 +411,9 @@ def test_articles_delete_stats_and_reindex(run):
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
 
-def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run):
+def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run, with_sample):
     """As `ingest --json` and `stats --json` do: one JSON object on standard output, an error in
     it too, and the exit code the command has without --json."""
-    run("ingest", str(SAMPLE))
     listed = json.loads(run("articles", "--json").stdout)
 
     reindexed = run("reindex", "--json")
@@ -421,7 +433,7 @@ def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
-def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run):
+def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run, with_sample):
     """One mistyped id was one article lost, its text with it; a script (no terminal) is not asked."""
     import pty
 
@@ -442,7 +454,6 @@ def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirm
             os.close(terminal)
             os.close(its_end)
 
-    run("ingest", str(SAMPLE))
     kept = delete_at_a_terminal("\n")
     assert kept.returncode == 1, kept.stderr
     assert kept.stderr.endswith(
@@ -457,9 +468,8 @@ def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirm
     assert json.loads(run("articles", "--json").stdout) == []
 
 
-def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run):
+def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run, with_sample):
     """How an admin finds the id of the article to delete, by what they remember of it."""
-    run("ingest", str(SAMPLE))
     beaver = "titre: Le castor revient\nurl: https://www.exemple.fr/nature/castor\n\nLe castor construit des barrages."
     assert run("ingest", "-", stdin=beaver).returncode == 0
     by_title = run("articles", "OTAN", "Bruxelles")
@@ -483,11 +493,12 @@ def test_invalid_settings_are_reported(run):
 HEAVY_FOR_A_QUESTION = ("torch", "sentence_transformers", "httpx", "feedparser", "trafilatura", "pypdf", "docx")
 
 
-def test_a_question_sends_no_usage_telemetry_and_writes_nothing_in_the_home_directory(run, tmp_path, model_cache):
+def test_a_question_sends_no_usage_telemetry_and_writes_nothing_in_the_home_directory(
+    run, with_sample, tmp_path, model_cache
+):
     """OpenVINO's own telemetry would report to Google Analytics from a forked process and
     write a client id under ~/intel at every `import openvino`; ONNX Runtime's would write a
     device id and an event queue under ~/.cache/Microsoft (README, "Model")."""
-    assert run("ingest", str(SAMPLE)).returncode == 0
     home = tmp_path / "home"
     home.mkdir()
     script = (
@@ -520,8 +531,7 @@ def test_a_question_sends_no_usage_telemetry_and_writes_nothing_in_the_home_dire
         assert list(home.iterdir()) == []
 
 
-def test_answering_a_question_loads_nothing_that_only_ingesting_needs(run, tmp_path, model_cache):
-    assert run("ingest", str(SAMPLE)).returncode == 0
+def test_answering_a_question_loads_nothing_that_only_ingesting_needs(run, with_sample, tmp_path, model_cache):
     script = (
         "import sys\n"
         "from bot.cli import main\n"
@@ -707,10 +717,9 @@ def _ingest_run_by(script: str, inputs: list[str], env: dict, cwd: object) -> su
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
-def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, tmp_path):
+def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, with_sample, tmp_path):
     """The advice for a damaged database (restore DATA_DIR from a backup) would lose every
     write made since that backup: a full disk is no damage, and what was added stays."""
-    assert run("ingest", str(SAMPLE)).returncode == 0
     castor = tmp_path / "castor.txt"
     castor.write_text(
         "titre: Le castor\n\n"
@@ -852,8 +861,7 @@ def _articles_stored_reach(database, count: int, seconds: float = 120) -> bool:
     return False
 
 
-def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, with_sample, tmp_path):
     files = _articles_to_ingest(tmp_path / "articles", 150)
     ingest = subprocess.Popen(
         [sys.executable, "-m", "bot", "ingest", *files],
@@ -951,8 +959,7 @@ def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, tmp_path)
     }
 
 
-def test_backups_and_restores_that_would_lose_data_are_refused(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample, tmp_path):
     data = tmp_path / "data"
     assert run("backup", str(tmp_path / "backup")).returncode == 0
     kept = (tmp_path / "backup" / "library.sqlite3").read_bytes()
