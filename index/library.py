@@ -122,6 +122,7 @@ class Library:
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         self._prepared = False  # `prepare_for_questions` was called: a long-running process
+        self._closing = False  # `close` was called: warm-up steps not begun are skipped
         self._in_use = self.backend.in_use()  # a restore waits until every process has closed it
         if self._in_use is not None:
             self._in_use.share()
@@ -346,12 +347,21 @@ class Library:
         self._prepared = True
         self._start_for_questions(self._current())
         self._question_encoder.submit([WARM_UP_QUESTION])  # its result is not needed
-        self._maintenance.submit(self.embedder.embed_passages, [WARM_UP_QUESTION])
+        self._maintenance.submit(self._unless_closing, self.embedder.embed_passages, [WARM_UP_QUESTION])
         prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
         if prepare_model is not None:
-            self._maintenance.submit(_logged_failure, prepare_model, "readying the model for questions")
+            self._maintenance.submit(
+                self._unless_closing, _logged_failure, prepare_model, "readying the model for questions"
+            )
         # The maintenance thread takes its work in order: this comes once all of the above is done.
         return self._maintenance.submit(log.info, READY_FOR_QUESTIONS)
+
+    def _unless_closing(self, step: Callable[..., object], *args: object) -> None:
+        """A warm-up step, skipped once the library is closing: a bot stopped soon after it
+        started waited for the passage model to load and a network to compile (seconds)
+        before it could exit."""
+        if not self._closing:
+            step(*args)
 
     @staticmethod
     def _start_for_questions(opened: _Opened) -> None:
@@ -483,6 +493,7 @@ class Library:
         self.close()
 
     def close(self) -> None:
+        self._closing = True  # the warm-up steps not yet begun are skipped (`_unless_closing`)
         self._question_encoder.close()
         self._opened.vectors.close()  # reading ahead stops at its next chunk
         if self._opened.lexicon is not None:

@@ -227,6 +227,39 @@ def test_a_process_that_answers_for_long_runs_the_question_model_before_the_firs
         assert bot.ask("Qui dirige l'OTAN ?").results
 
 
+def test_a_library_closed_while_it_warms_up_skips_the_warm_up_steps_not_yet_begun(tmp_path, sample_text):
+    """A bot stopped right after it started waited for the passage model to load and the
+    question network to compile (seconds) before it could exit."""
+    loading, release = threading.Event(), threading.Event()
+    steps: list[str] = []
+
+    class SlowToWarmEmbedder(HashingEmbedder):
+        def embed_passages(self, texts):
+            if not loading.is_set():  # the warm-up's: the first passage run of this library
+                loading.set()
+                release.wait(10)
+            steps.append("passages")
+            return super().embed_passages(texts)
+
+        def prepare_for_questions(self):
+            steps.append("prepared")
+
+    bot = Library(tmp_path / "idx", SlowToWarmEmbedder(), max_words=60)
+    ready = bot.prepare_for_questions()
+    assert loading.wait(10)  # the passage model's warm-up under way
+    closing = threading.Thread(target=bot.close)
+    closing.start()
+    for _ in range(500):  # bounded: until `close` has begun (it then waits for the step under way)
+        if getattr(bot, "_closing", False):
+            break
+        time.sleep(0.01)
+    release.set()
+    closing.join(10)
+    assert not closing.is_alive()
+    assert steps == ["passages"]  # the step under way ended; the network was not readied after it
+    assert ready.done()
+
+
 def _question_batches_in_a_burst(tmp_path, sample_text, questions_per_run: int | None) -> list[int]:
     """The sizes of the model's question runs when three questions come while it is busy."""
     sizes: list[int] = []
