@@ -103,11 +103,14 @@ _THAT = re.compile(r"(?<![,\s])\s*\b(?:ça|cela)\b|^\s*(?:ça|cela)\b", re.I)
 # affronte-t-elle ?" names its subject: an inverted verb after it is checked as usual).
 _ASKED_DOES_TO_IT = re.compile(r"^\s*(?i:qui|qu'est-ce qui|qu'est ce qui)\s+(?i:l'|(?:le|la|les|lui|leur)\s+)[a-zà-ÿ]")
 # What opens a question before its verb: a preposition, then an interrogative word or phrase.
+# The words that ask, "quel" and its forms apart (they come before the noun asked about).
+_WHICH = "quel|quelle|quels|quelles"
+_ASKING = "combien|que|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle|lesquels|lesquelles"
 _INTERROGATIVE = re.compile(
     r"^\s*(?:(?:à|a|de|d'|en|dans|pour|par|depuis|jusqu'à|avec|sur|contre|vers|chez|selon|sous|entre|pendant"
     r"|après|avant)\s*)?"
-    r"(?:(?:quel|quelle|quels|quelles|combien\s+(?:de|d')\s*)\s*\w[\w-]*(?:\s+(?:de|d'|du|des)\s*\w[\w-]*)*"
-    r"|combien|que|qu'|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle|lesquels|lesquelles)",
+    rf"(?:(?:{_WHICH}|combien\s+(?:de|d')\s*)\s*\w[\w-]*(?:\s+(?:de|d'|du|des)\s*\w[\w-]*)*"
+    rf"|{_ASKING}|qu')",
     re.I,
 )
 _CLITICS = frozenset("ne n' se s' y en l' le la les lui leur me m' te t' nous vous".split())
@@ -361,11 +364,7 @@ def asked_subject(question: str) -> tuple[str, ...]:
 
 
 # Any word that asks: a question that holds one says what it asks for ("Et combien pour Lyon ?").
-_ASKING_WORD = re.compile(
-    r"\b(?:(?:quel|quelle|quels|quelles|combien|que|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle"
-    r"|lesquels|lesquelles|est-ce)(?!\w)|qu')",
-    re.I,
-)
+_ASKING_WORD = re.compile(rf"\b(?:(?:{_WHICH}|{_ASKING}|est-ce)(?!\w)|qu')", re.I)
 
 
 def asks_as_its_topic(question: str) -> bool:
