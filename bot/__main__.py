@@ -21,7 +21,7 @@ def run() -> int:
     # `docker stop` until Docker killed it 10 s later. Serving, the bot's own handler takes over.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        # Before anything loads FAISS or ONNX Runtime.
+        # Before anything loads FAISS or ONNX Runtime (`main` loads FAISS for the commands that use it).
         prepare_native_libraries(os.environ, cpu_flags(), container_cores())
         from bot.cli import main
 

@@ -156,37 +156,3 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         state.close()
-
-
-def every_argument(text: str) -> float:
-    """`--every`: minutes within what `/follow URL MINUTES` accepts."""
-    from bot.feeds import POLL_MINUTES_RANGE, poll_minutes  # the feed reader, only for `follow`
-
-    minutes = poll_minutes(text)
-    if minutes is None:
-        low, high = POLL_MINUTES_RANGE
-        raise argparse.ArgumentTypeError(f"un nombre de minutes de {low:g} à {high:g} est attendu, pas {text!r}")
-    return minutes
-
-
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("follow", help="suivre un flux RSS ou Atom (ou le flux que déclare la page d'un site)")
-    p.add_argument("url", metavar="URL", help="l'adresse du flux, ou d'une page qui en déclare un")
-    p.add_argument(
-        "--every",
-        type=every_argument,
-        metavar="MINUTES",
-        help="intervalle des relevés, de 1 à 10080 minutes (par défaut : FEED_POLL_MINUTES)",
-    )
-    p.set_defaults(func=cmd_follow)
-
-    p = sub.add_parser("unfollow", help="ne plus suivre un flux (ses articles restent)")
-    p.add_argument("feed", metavar="ID_OU_URL", help="son identifiant (python -m bot feeds les donne) ou son adresse")
-    p.set_defaults(func=cmd_unfollow)
-
-    p = sub.add_parser("feeds", help="les flux suivis ; --poll : les relever maintenant")
-    p.add_argument(
-        "--poll", action="store_true", help="relever chaque flux maintenant et ajouter ses nouveaux articles"
-    )
-    p.add_argument("--json", action="store_true", help="un objet JSON par flux (et par relevé, avec --poll)")
-    p.set_defaults(func=cmd_feeds)

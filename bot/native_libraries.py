@@ -15,7 +15,9 @@ client to send to Microsoft. citebot reaches no server it was not told to and wr
 it is told (for OpenVINO's telemetry, see `index.openvino_encoder.import_openvino`), so
 `ORT_DISABLE_TELEMETRY` is set here too: the runtime reads it once, as it loads.
 
-FAISS is then loaded here, with `GOMP_SPINCOUNT` set for as long as it loads: the OpenMP
+FAISS is loaded here too (`load_faiss`, which each entry point calls before anything imports
+FAISS, once it knows it will: `python -m bot health` never does), with `GOMP_SPINCOUNT` set for
+as long as it loads: the OpenMP
 runtime of the faiss-cpu wheel (a copy of its own) reads it once, then. A question's scan of an
 approximate index is shared out over the cores with OpenMP; by default its threads keep
 spinning a while after each scan (libgomp's 300,000 rounds), and on two cores that scan's p95
@@ -52,9 +54,8 @@ def prepare_native_libraries(
     telemetry off; and, when a container's CPU quota allows fewer cores than the CPUs the
     process sees (`container_cores`, `index.cpu.container_cores`), that many threads for the
     OpenMP and BLAS runtimes, which count CPUs, not the quota (an operator's counts kept). They
-    stay for the processes the bot starts: they run on the same CPU, under the same rules. Then
-    FAISS is loaded, its OpenMP threads told to spin briefly (the setting gone from
-    `environment` afterwards, unless an operator made it)."""
+    stay for the processes the bot starts: they run on the same CPU, under the same rules.
+    FAISS itself is loaded by `load_faiss`, after this."""
     environment[ONNX_RUNTIME_TELEMETRY_OFF] = "1"
     if container_cores is not None:
         for variable in THREAD_COUNTS:
@@ -62,12 +63,12 @@ def prepare_native_libraries(
     kernels = openblas_kernels(flags)
     if kernels is not None:
         environment.setdefault(OPENBLAS_CORE_TYPE, kernels)
-    load_faiss(environment)
 
 
 def load_faiss(environment: MutableMapping[str, str]) -> None:
-    """FAISS loaded with `GOMP_SPINCOUNT` at `FAISS_SPIN_COUNT` (an operator's value kept), the
-    variable then removed; a FAISS loaded already stays as it was."""
+    """FAISS loaded with `GOMP_SPINCOUNT` at `FAISS_SPIN_COUNT` (an operator's value kept), its
+    OpenMP threads then spinning briefly, the variable removed afterwards; a FAISS loaded already
+    stays as it was. After `prepare_native_libraries`, which names its BLAS kernels."""
     ours = OPENMP_SPIN_COUNT not in environment
     if ours:
         environment[OPENMP_SPIN_COUNT] = FAISS_SPIN_COUNT

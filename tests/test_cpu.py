@@ -122,10 +122,11 @@ class Watch(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, Watch())
-from bot.native_libraries import prepare_native_libraries
+from bot.native_libraries import load_faiss, prepare_native_libraries
 from index.cpu import cpu_flags
 
 prepare_native_libraries(os.environ, cpu_flags())
+load_faiss(os.environ)
 print("afterwards", os.environ.get("GOMP_SPINCOUNT"))
 """
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -21,7 +22,7 @@ from telegram.error import TimedOut
 from bot.heartbeat import PollingOutage, Pulse, Vital, heartbeat_file, judge
 from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check
 from index.library import Library
-from tests.conftest import HashingEmbedder
+from tests.conftest import ROOT, HashingEmbedder
 from tests.fake_telegram import FakeTelegram
 from tests.test_replicas import free_port
 from tests.test_telegram_bot import TOKEN, bot_environment, running_bot
@@ -126,6 +127,48 @@ def test_health_without_any_beat_says_the_bot_never_ran_here(tmp_path, model_cac
         returncode, said = health(bot_environment(telegram, tmp_path, model_cache), tmp_path)
     assert returncode == 1
     assert said.startswith("aucun signe de vie : pas de battement dans") and "heartbeat-123456.json" in said
+
+
+# What `health` has no use for: the library and the vectors' libraries, the model's runtimes,
+# page reading and Telegram. Docker runs it every 30 s, beside the bot, on the same cores.
+NOT_FOR_HEALTH = (
+    "numpy",
+    "faiss",
+    "index.library",
+    "openvino",
+    "onnxruntime",
+    "torch",
+    "sentence_transformers",
+    "lxml",
+    "trafilatura",
+    "httpx",
+    "telegram",
+)
+LOADED_AT_EXIT = f"""
+import atexit, sys
+atexit.register(lambda: print("loaded:", *[m for m in {NOT_FOR_HEALTH!r} if m in sys.modules], file=sys.stderr))
+sys.argv = ["bot", *sys.argv[1:]]
+from bot.__main__ import run
+sys.exit(run())
+"""
+
+
+@pytest.mark.parametrize("command", [["health"], ["health", "--help"], ["--help"]], ids=" ".join)
+def test_health_and_help_load_neither_the_library_nor_the_model_nor_telegram(tmp_path, model_cache, command):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATA_DIR": str(tmp_path), "MODEL_CACHE_DIR": str(model_cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_AT_EXIT, *command],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if command == ["health"]:  # it still judges: no beat here, and says so
+        assert done.returncode == 1 and done.stderr.startswith("aucun signe de vie : pas de battement dans")
+    else:
+        assert done.returncode == 0 and done.stdout.startswith("utilisation : python -m bot")
+    assert done.stderr.strip().splitlines()[-1] == "loaded:"
 
 
 # --- the real bot ---------------------------------------------------------------------------
