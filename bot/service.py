@@ -9,10 +9,9 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.settings import Settings
-from bot.state import BotState
 from index.background import french_background
 from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
@@ -21,6 +20,9 @@ from index.library import IngestResult, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
 from index.store import ArticleRow
+
+if TYPE_CHECKING:
+    from bot.state import BotState
 
 log = logging.getLogger("bot")
 Status = Literal["added", "duplicate", "error"]
@@ -94,6 +96,8 @@ def storage_of(settings: Settings) -> Path | Backend:
 
 def open_state(settings: Settings) -> BotState:
     """The bot's own state, beside the library (in PostgreSQL too when the library is there)."""
+    from bot.state import BotState  # its nine parts' code: not loaded by commands that only read the library
+
     url = settings.database_url.get_secret_value() if settings.database_url is not None else None
     return BotState.open(settings.state_file, url)
 
