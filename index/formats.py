@@ -13,21 +13,16 @@ from __future__ import annotations
 
 import copy
 import io
-import json
 import logging
 import re
 import statistics
-import subprocess
-import sys
-import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
 
+from index.bounded_reading import Checkpoint, read_in_own_process
 from index.documents import Document, normalise_date, parse_text
 from index.errors import InputTooLarge, UnsupportedInput
 from index.numbers import french
@@ -94,7 +89,8 @@ def parse_document(
     data: bytes, suffix: str, *, name: str | None, source: str | None, checkpoint: Checkpoint | None = None
 ) -> Document:
     """A PDF, DOCX or ODT file as a `Document`. `checkpoint` is called every
-    `CHECK_EVERY_SECONDS` while a PDF is read: what it raises ends the reading process."""
+    `index.bounded_reading.CHECK_EVERY_SECONDS` while a PDF is read: what it raises ends the
+    reading process."""
     reader = {".pdf": partial(_read_pdf, checkpoint=checkpoint), ".docx": _read_docx, ".odt": _read_odt}[suffix]
     try:
         if suffix != ".pdf":
@@ -205,44 +201,29 @@ def _read_pdf(data: bytes, checkpoint: Checkpoint | None) -> tuple[str, _Metadat
     return _pdf_text(pages), metadata
 
 
-# What reading a PDF's text may cost. pypdf bounds each page's operators, not its time: pages
+# What drawing a PDF's pages may take. pypdf bounds each page's operators, not its time: pages
 # may share one stream, and a 4 KB file of five pages sharing a 1 MB stream of text took 9 s
 # to read (a thousand such pages, hours); one page of 10 MB of text and images drawn in turn
 # took 266 s, and one that draws a form thousands of times, or whose fonts share one large
 # character map, hours (the form's and the map's bytes are not the page's). An article's
 # pages, even a long report's, hold a few tens of kilobytes of drawing each. The time limit
-# holds whatever pypdf is doing: it reads in a process of its own (`index/pdf_reading.py`),
+# holds whatever pypdf is doing: it reads in a process of its own (`index.bounded_reading`),
 # ended at the limit, with a memory limit too (text drawn again and again piles up).
 PDF_MAX_CONTENT_BYTES = 25_000_000
-PDF_MAX_SECONDS = 90.0
-PDF_MAX_MEMORY_BYTES = 2_000_000_000
-# How often a PDF being read asks whether to go on (`parse_document`'s checkpoint).
-CHECK_EVERY_SECONDS = 0.25
-Checkpoint = Callable[[], None]
 
 
 def _pdf_pages_and_properties(data: bytes, checkpoint: Checkpoint | None) -> tuple[list[str], dict[str, str | None]]:
     """Each page's text and the document's properties, within `PDF_MAX_CONTENT_BYTES` of
-    drawing instructions in all (a page's own, counted at each page that draws them),
-    `PDF_MAX_SECONDS` of reading and `PDF_MAX_MEMORY_BYTES` of memory."""
-    command = [
-        sys.executable,
-        "-P",  # not index/ first in its path: index/numbers.py would stand for the standard library's
-        str(Path(__file__).with_name("pdf_reading.py")),
-        str(PDF_MAX_CONTENT_BYTES),
-        str(PDF_MAX_MEMORY_BYTES),
-    ]
-    try:
-        done = _run_checked(command, data, PDF_MAX_SECONDS, checkpoint)
-    except subprocess.TimeoutExpired:  # the reading process is ended (and waited for)
-        raise InputTooLarge(
-            f"le PDF demande plus de {PDF_MAX_SECONDS:g} secondes de lecture : trop volumineux pour un article"
-        ) from None
-    try:
-        answer = json.loads(done.stdout)
-    except ValueError:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
-        raise RuntimeError(f"the PDF reading process ended without an answer: {said[0]}") from None
+    drawing instructions in all (a page's own, counted at each page that draws them), and the
+    time and memory `index.bounded_reading` allows."""
+    answer = read_in_own_process(
+        "pdf",
+        data,
+        {"max_content_bytes": PDF_MAX_CONTENT_BYTES},
+        too_long="le PDF demande plus de {seconds} secondes de lecture : trop volumineux pour un article",
+        too_heavy="le PDF demande plus de {memory} octets de mémoire à lire : trop volumineux pour un article",
+        checkpoint=checkpoint,
+    )
     refused = answer.get("refused")
     if refused == "encrypted":
         raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
@@ -251,43 +232,7 @@ def _pdf_pages_and_properties(data: bytes, checkpoint: Checkpoint | None) -> tup
             f"le PDF dessine plus de {french(PDF_MAX_CONTENT_BYTES)} octets d'instructions : "
             "trop volumineux pour un article"
         )
-    if refused == "memory":
-        raise InputTooLarge(
-            f"le PDF demande plus de {french(PDF_MAX_MEMORY_BYTES)} octets de mémoire à lire : "
-            "trop volumineux pour un article"
-        )
-    if "failed" in answer:
-        raise RuntimeError(answer["failed"])  # what pypdf said, logged by `parse_document`
     return answer["pages"], answer["properties"]
-
-
-def _run_checked(
-    command: list[str], data: bytes, seconds: float, checkpoint: Checkpoint | None
-) -> subprocess.CompletedProcess:
-    """`subprocess.run(command, input=data, timeout=seconds)`, output captured, with `checkpoint`
-    called every `CHECK_EVERY_SECONDS` as it runs: the process is ended (and waited for) if it
-    raises, as at the time limit. A bot told to stop waited for the whole reading (up to
-    `PDF_MAX_SECONDS`) before it could exit."""
-    if checkpoint is None:
-        return subprocess.run(command, input=data, capture_output=True, timeout=seconds, check=False)
-    end = time.monotonic() + seconds
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as reading:
-        given: bytes | None = data  # sent once: a later `communicate` goes on sending it
-        try:
-            while True:
-                try:
-                    out, err = reading.communicate(
-                        given, timeout=max(min(CHECK_EVERY_SECONDS, end - time.monotonic()), 0)
-                    )
-                    return subprocess.CompletedProcess(command, reading.returncode, out, err)
-                except subprocess.TimeoutExpired:
-                    given = None
-                    if time.monotonic() >= end:
-                        raise subprocess.TimeoutExpired(command, seconds) from None
-                    checkpoint()
-        except BaseException:
-            reading.kill()  # waited for on leaving `with`
-            raise
 
 
 def _pdf_text(pages: list[str]) -> str:

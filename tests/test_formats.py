@@ -543,9 +543,9 @@ def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit(mo
     # The time limit was checked between pages: a page drawing a form of 40 000 lines 5 000
     # times (40 KB of its own instructions, a 43 KB file) took a second and more a drawing,
     # hours in all, before it was checked.
-    from index import formats
+    from index import bounded_reading
 
-    monkeypatch.setattr(formats, "PDF_MAX_SECONDS", 1.0)
+    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 1.0)
     data = pdf_of_one_page_drawing_a_form(
         5_000, b"BT /F1 12 Tf 72 720 Td\n" + b"(abcdefgh) Tj 0 -1 Td\n" * 40_000 + b"ET"
     )
@@ -576,7 +576,7 @@ def child_processes() -> set[int]:
 
 def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_ended():
     """A stopping bot gives up a PDF being read within its grace (its checkpoint raises), rather
-    than wait up to PDF_MAX_SECONDS; the process reading it ends with it."""
+    than wait up to READING_MAX_SECONDS; the process reading it ends with it."""
 
     data = pdf_of_one_page_drawing_a_form(5_000, ENDLESS_PDF_FORM)
     before = child_processes()
@@ -589,8 +589,8 @@ def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_
 
 
 def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):
-    from index import formats
+    from index import bounded_reading
 
-    monkeypatch.setattr(formats, "PDF_MAX_SECONDS", 0.0)
+    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 0.0)
     with pytest.raises(InputTooLarge, match="secondes"):
         parse_bytes(make_pdf(PAGES), name="rapport.pdf", source=None, max_bytes=10**6)

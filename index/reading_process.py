@@ -1,9 +1,10 @@
-"""Reading a PDF's pages and properties with `pypdf`, run as a process of its own by
-`index.formats` (`python pdf_reading.py MAX_CONTENT_BYTES MAX_MEMORY_BYTES`, the PDF on
-standard input, JSON on standard output), so that its time limit can end it whatever it is
-doing: pypdf's own limits bound a page's operators, not its time (a form drawn thousands of
-times, fonts sharing one large character map). Only the standard library and pypdf here:
-the process starts in a fraction of a second.
+"""Reading a file in a process of its own, started by `index.bounded_reading`
+(`python reading_process.py KIND MAX_MEMORY_BYTES ARGUMENTS_JSON`, the file on standard input,
+JSON on standard output), so that its time limit can end it whatever the reader is doing, and
+its memory limit holds what the reader piles up. KIND is "pdf" (pypdf: its own limits bound a
+page's operators, not its time: a form drawn thousands of times, fonts sharing one large
+character map). A PDF needs only the standard library and pypdf here: the process starts in a
+fraction of a second.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 _PROPERTIES = ("/Title", "/Author", "/CreationDate", "/Creator", "/Producer")
 
 
-def read(data: bytes, max_content_bytes: int) -> dict:
+def read_pdf(data: bytes, max_content_bytes: int) -> dict:
     """{"pages": [text, …], "properties": {name: text or None}}, or {"refused": why} ("encrypted",
     "drawing"), or {"failed": what pypdf said} for a damaged file."""
     from pypdf import PdfReader
@@ -41,14 +42,15 @@ def read(data: bytes, max_content_bytes: int) -> dict:
 
 
 def main() -> None:
-    max_content_bytes, max_memory_bytes = int(sys.argv[1]), int(sys.argv[2])
+    kind, max_memory_bytes, arguments = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
     try:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
     except (ImportError, ValueError, OSError):  # no such limit here (Windows), or a lower one already
         pass
-    answer = read(sys.stdin.buffer.read(), max_content_bytes)
+    reader = {"pdf": read_pdf}[kind]
+    answer = reader(sys.stdin.buffer.read(), **arguments)
     sys.stdout.write(json.dumps(answer))
 
 
