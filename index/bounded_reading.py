@@ -1,7 +1,7 @@
 """Reading a file whose reader may take without bound, in a process of its own
-(`index/reading_process.py`) ended at a time limit, with a memory limit too: a PDF (pypdf). A
-thread cannot be stopped, a process can, whatever its reader is doing; and while it reads, the
-bot's own process goes on answering.
+(`index/reading_process.py`) ended at a time limit, with a memory limit too: a PDF (pypdf) and
+a heavy web page (lxml and trafilatura). A thread cannot be stopped, a process can, whatever
+its reader is doing; and while it reads, the bot's own process goes on answering.
 """
 
 from __future__ import annotations
@@ -13,17 +13,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from index.errors import InputTooLarge
+from index.errors import EmptyInput, InputTooLarge, UnsupportedInput
 from index.numbers import french
 
-# What reading a file may cost. An article's PDF, even a long report's, reads in seconds; what
-# takes longer is built to: a PDF of pages sharing one stream (README, "Article formats").
-# Text drawn again and again piles up in memory.
+# What reading a file may cost. An article's PDF, even a long report's, reads in seconds, a
+# page in a fraction of one; what takes longer is built to: a PDF of pages sharing one stream
+# (README, "Article formats"), a page of a million paragraphs (200 s), a page stating a 7.6 MB
+# JSON-LD article (29 s and 813 MB). Text drawn or stated again and again piles up in memory.
 READING_MAX_SECONDS = 90.0
 READING_MAX_MEMORY_BYTES = 2_000_000_000
 # How often a file being read asks whether to go on (the readers' `checkpoint`).
 CHECK_EVERY_SECONDS = 0.25
 Checkpoint = Callable[[], None]
+# The refusals a page's reader may answer with, raised again here as they were there.
+_INPUT_ERRORS = {kind.__name__: kind for kind in (EmptyInput, UnsupportedInput, InputTooLarge)}
 
 
 def read_in_own_process(
@@ -31,9 +34,9 @@ def read_in_own_process(
 ) -> dict:
     """What `index/reading_process.py`'s reader of `kind` answers for `data`, within
     `READING_MAX_SECONDS` and `READING_MAX_MEMORY_BYTES`: `InputTooLarge` past them (`too_long`,
-    `too_heavy`, French, with `{seconds}` and `{memory}` in them); a `RuntimeError` when it
-    failed otherwise (what it said, for the log). `checkpoint`
-    is called every `CHECK_EVERY_SECONDS`: what it raises ends the reading process."""
+    `too_heavy`, French, with `{seconds}` and `{memory}` in them), or the input error the reader
+    raised; a `RuntimeError` when it failed otherwise (what it said, for the log).
+    `checkpoint` is called every `CHECK_EVERY_SECONDS`: what it raises ends the reading process."""
     command = [
         sys.executable,
         "-P",  # not index/ first in its path: index/numbers.py would stand for the standard library's
@@ -54,6 +57,8 @@ def read_in_own_process(
         raise RuntimeError(f"the {kind} reading process ended without an answer: {said[0]}") from None
     if answer.get("refused") == "memory":
         raise InputTooLarge(too_heavy.format(**limits))
+    if "input_error" in answer:
+        raise _INPUT_ERRORS[answer["input_error"]](answer["message"])
     if "failed" in answer:
         raise RuntimeError(answer["failed"])  # what the reader said, logged by the caller
     return answer

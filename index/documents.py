@@ -13,6 +13,7 @@ from datetime import date as Date
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
+from index.bounded_reading import Checkpoint, read_in_own_process
 from index.cleaning import (
     CLOCK_TIME,
     ENDS_SENTENCE,
@@ -293,9 +294,47 @@ def check_tag_attributes(html: str) -> None:
                 )
 
 
-def parse_html(html: str, *, url: str | None = None, source: str | None = None) -> Document:
+# A page this long, or with this many tags ("<" counted, in a blink), is read in a process of
+# its own (`index.bounded_reading`: ended past its time or memory limit) rather than in the
+# caller's. Starting that process, trafilatura imported, takes 0.5 to 0.9 s, forty times what
+# reading a page of tests/data/news-pages takes (0.02 s; the longest of shared/eval/news: 153 KB,
+# 2,700 "<"), so a page under both is read here: the slowest pages built under them (5,000 inline tags in one
+# paragraph, 500 KB of one paragraph or of stated JSON-LD) read in 1 to 2.5 s, while one
+# paragraph's 10,000 inline tags took 8 s and a million paragraphs 200 s.
+OWN_PROCESS_PAGE_CHARS = 500_000
+OWN_PROCESS_PAGE_TAGS = 5_000
+
+
+def is_heavy_page(html: str) -> bool:
+    """Whether reading `html` may take long enough to need a time limit (`OWN_PROCESS_PAGE_*`)."""
+    return len(html) > OWN_PROCESS_PAGE_CHARS or html.count("<") > OWN_PROCESS_PAGE_TAGS
+
+
+def parse_html(
+    html: str, *, url: str | None = None, source: str | None = None, checkpoint: Checkpoint | None = None
+) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
-    date and byline its publisher states (`index.metadata`)."""
+    date and byline its publisher states (`index.metadata`). A heavy page (`is_heavy_page`)
+    is read in a process of its own, given up past `READING_MAX_SECONDS` or
+    `READING_MAX_MEMORY_BYTES` with a French refusal; `checkpoint` is called as it is read
+    (what it raises ends the reading)."""
+    if not is_heavy_page(html):
+        return read_page(html, url=url, source=source)
+    answer = read_in_own_process(
+        "page",
+        html.encode("utf-8", "surrogatepass"),
+        {"url": url, "source": source},
+        too_long="cette page est trop longue à lire (plus de {seconds} secondes) : elle ne peut pas être un article",
+        too_heavy="cette page est trop lourde à lire (plus de {memory} octets de mémoire) : "
+        "elle ne peut pas être un article",
+        checkpoint=checkpoint,
+    )
+    stated = answer["document"]
+    return Document(**{**stated, "blocks": tuple(Block(**block) for block in stated["blocks"])})
+
+
+def read_page(html: str, *, url: str | None = None, source: str | None = None) -> Document:
+    """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
     page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html)))
     extracted = _extracted(page_tree, url, fast=True)

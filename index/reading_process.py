@@ -3,8 +3,9 @@
 JSON on standard output), so that its time limit can end it whatever the reader is doing, and
 its memory limit holds what the reader piles up. KIND is "pdf" (pypdf: its own limits bound a
 page's operators, not its time: a form drawn thousands of times, fonts sharing one large
-character map). A PDF needs only the standard library and pypdf here: the process starts in a
-fraction of a second.
+character map) or "page" (an HTML page read by `index.documents.read_page`: lxml and
+trafilatura took 200 s for a page of a million paragraphs). A PDF needs only the standard
+library and pypdf here: the process starts in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 _PROPERTIES = ("/Title", "/Author", "/CreationDate", "/Creator", "/Producer")
 
@@ -41,6 +43,29 @@ def read_pdf(data: bytes, max_content_bytes: int) -> dict:
     return {"pages": pages, "properties": properties}
 
 
+def read_page(data: bytes, url: str | None, source: str | None) -> dict:
+    """{"document": the page's `Document` as a dict}, or {"input_error": its class name,
+    "message": its French message} for a page refused as an article, or {"refused": "memory"},
+    or {"failed": what went wrong}."""
+    # Not index/ itself (index/numbers.py would stand for the standard library's): its parent,
+    # first, so that the index this process was started from is the one read, installed or not.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from dataclasses import asdict
+
+    from index.documents import read_page as read
+    from index.errors import InputError
+
+    try:
+        document = read(data.decode("utf-8", "surrogatepass"), url=url, source=source)
+    except InputError as exc:
+        return {"input_error": type(exc).__name__, "message": str(exc)}
+    except MemoryError:
+        return {"refused": "memory"}
+    except Exception as exc:  # what the parser said, for the log
+        return {"failed": f"{type(exc).__name__}: {exc}"}
+    return {"document": asdict(document)}
+
+
 def main() -> None:
     kind, max_memory_bytes, arguments = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
     try:
@@ -49,7 +74,7 @@ def main() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
     except (ImportError, ValueError, OSError):  # no such limit here (Windows), or a lower one already
         pass
-    reader = {"pdf": read_pdf}[kind]
+    reader = {"pdf": read_pdf, "page": read_page}[kind]
     answer = reader(sys.stdin.buffer.read(), **arguments)
     sys.stdout.write(json.dumps(answer))
 

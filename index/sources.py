@@ -64,7 +64,7 @@ def parse_bytes(
 ) -> Document:
     """A document from raw bytes, by its name's suffix or, without one, by what it holds:
     PDF, Word or OpenDocument file, HTML page, or text. `charset`: as a server declared it.
-    `checkpoint`: as `parse_document` calls it while a PDF is read."""
+    `checkpoint`: as `parse_document` calls it while a PDF is read, `parse_html` a heavy page."""
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
@@ -83,7 +83,7 @@ def parse_bytes(
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and sniffed_html)
     text = decode_document(data, declared=charset, html=html)
     if html:
-        return parse_html(text, url=url, source=source)
+        return parse_html(text, url=url, source=source, checkpoint=checkpoint)
     return parse_text(text, name=name, source=source)
 
 

@@ -8,12 +8,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from index import bounded_reading
+from index.documents import is_heavy_page
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
-from index.sources import expand_paths, fetch_url, read_file
+from index.sources import expand_paths, fetch_url, parse_bytes, read_file
 from tests.http_fixtures import Site
 from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
+from tests.test_formats import child_processes
 
 ATTRIBUTES_20000 = "<article " + " ".join(f'data-a{i}="x"' for i in range(20_000)) + ">"
 ATTRIBUTES_200 = "<article " + " ".join(f'data-a{i}="x"' for i in range(200)) + ">"
@@ -332,6 +335,43 @@ def test_a_page_with_a_tag_of_thousands_of_attributes_is_refused_at_once_rather_
     # A blow-up guard, not a speed target: parsed, it held one of the two ingest threads for 15 s.
     assert time.monotonic() - started < 2
     assert "32 voix contre 11" in fetch(site.origin + "/widget").text
+
+
+# A page of 100,000 short paragraphs (4 MB): 20 s and more to read (a million: 200 s).
+ENDLESS_PAGE = (
+    "<html><head><title>Le conseil</title></head><body><article>"
+    + "".join(f"<p>Le conseil municipal a voté la mesure numéro {i}.</p>" for i in range(100_000))
+    + "</article></body></html>"
+).encode()
+
+
+def test_a_page_that_would_take_minutes_to_read_is_refused_at_the_time_limit_in_french(monkeypatch):
+    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
+    started = time.monotonic()
+    with pytest.raises(InputTooLarge, match=r"^cette page est trop longue à lire \(plus de 2 secondes\)"):
+        parse_bytes(ENDLESS_PAGE, name="conseil.html", source=None, max_bytes=10**8)
+    assert time.monotonic() - started < 8  # a blow-up guard: read here, it held its thread for 20 s and more
+
+
+def test_a_heavy_page_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_ended():
+    """A stopping bot gives up a heavy page being read within its grace, as it does a PDF."""
+    before = child_processes()
+    started = time.monotonic()
+    with pytest.raises(GivenUp):
+        parse_bytes(ENDLESS_PAGE, name="conseil.html", source=None, max_bytes=10**8, checkpoint=stop_asked_after(1))
+    assert time.monotonic() - started < 4
+    assert child_processes() == before
+
+
+def test_a_page_heavy_with_scripts_is_read_in_its_own_process_as_the_same_page_without_them():
+    """Pages ship hundreds of kilobytes of script: read in a process of their own, their article is
+    the same, title, date, byline and paragraphs."""
+    state = "<script>window.__STATE__ = " + '"' + "x" * 600_000 + '"' + ";</script>"
+    heavy = ARTICLE_PAGE.replace("</head>", state + "</head>", 1)
+    assert is_heavy_page(heavy) and not is_heavy_page(ARTICLE_PAGE)
+    read = parse_bytes(heavy.encode(), name="page.html", source="page.html", max_bytes=10**7)
+    assert read == parse_bytes(ARTICLE_PAGE.encode(), name="page.html", source="page.html", max_bytes=10**7)
+    assert read.author == "Claire Petit" and "32 voix contre 11" in read.text
 
 
 def test_a_compression_that_cannot_be_read_is_refused():

@@ -9,9 +9,19 @@ import time
 
 from bot.telegram import messages as msg
 from bot.telegram.albums import SETTLE_SECONDS
+from index import bounded_reading
 from tests.document_fixtures import make_docx
 from tests.fake_telegram import DOWNLOAD_LIMIT, FakeTelegram
-from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, private_message, two_article_library
+from tests.telegram_in_process import (
+    ADMIN,
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    handle,
+    private_message,
+    two_article_library,
+)
+from tests.test_sources import ENDLESS_PAGE
 
 USER = 710
 CAPTION = {"caption": "/ingest", "caption_entities": [{"type": "bot_command", "offset": 0, "length": 7}]}
@@ -143,4 +153,35 @@ def test_a_document_whose_name_says_another_format_is_read_as_what_it_is(tmp_pat
         assert "✅ Ajouté : « Le budget de Lyon »" in page_status
         assert "✅ Ajouté" in word_status
     assert library.stats().articles == 4
+    library.close()
+
+
+def test_a_page_too_long_to_read_is_refused_in_french_and_others_are_answered_meanwhile(tmp_path, monkeypatch):
+    """A page of 100,000 paragraphs took 20 s and more to read, in the bot's own process; read in
+    one of its own, it is given up at the time limit (2 s here), the library as it was."""
+    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
+    library = two_article_library(tmp_path)
+    asker = 711
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, ingest_max_bytes=10**8) as (application, _):
+            page = telegram.add_file("conseil.html", ENDLESS_PAGE)
+            ingest = asyncio.create_task(handle(application, private_message(USER, document=page, **CAPTION)))
+            await asyncio.sleep(0.5)  # downloaded, and being read
+            await handle(application, private_message(asker, PREFECT_QUESTION))
+            assert telegram.texts(USER) == [msg.INGEST_STARTED]  # answered while the page was read
+            await ingest
+            for _ in range(300):  # bounded: until the page is given up
+                if telegram.texts(USER) != [msg.INGEST_STARTED]:
+                    break
+                await asyncio.sleep(0.1)
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert "Marie Dupont" in telegram.texts(asker)[-1]
+        refused = telegram.texts(USER)[-1]
+        assert "cette page est trop longue à lire (plus de 2 secondes)" in refused
+        assert msg.INGEST_FAILED not in refused
+        assert not telegram.calls_to("sendMessage", ADMIN)  # the user's page, not a failure of the bot
+    assert library.stats().articles == 2
     library.close()
