@@ -1,7 +1,8 @@
 """Reading a file whose reader may take without bound, in a process of its own
-(`index/reading_process.py`) ended at a time limit, with a memory limit too: a PDF (pypdf) and
-a heavy web page (lxml and trafilatura). A thread cannot be stopped, a process can, whatever
-its reader is doing; and while it reads, the bot's own process goes on answering.
+(`index/reading_process.py`) ended at a time limit, with a memory limit too: a PDF (pypdf), a
+heavy web page (lxml and trafilatura), a heavy Word or OpenDocument file. A thread cannot be
+stopped, a process can, whatever its reader is doing; and while it reads, the bot's own process
+goes on answering.
 """
 
 from __future__ import annotations

@@ -18,9 +18,8 @@ import re
 import statistics
 import zipfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
-from functools import partial
 
 from index.bounded_reading import Checkpoint, read_in_own_process
 from index.documents import Document, normalise_date, parse_text
@@ -89,13 +88,13 @@ def parse_document(
     data: bytes, suffix: str, *, name: str | None, source: str | None, checkpoint: Checkpoint | None = None
 ) -> Document:
     """A PDF, DOCX or ODT file as a `Document`. `checkpoint` is called every
-    `index.bounded_reading.CHECK_EVERY_SECONDS` while a PDF is read: what it raises ends the
-    reading process."""
-    reader = {".pdf": partial(_read_pdf, checkpoint=checkpoint), ".docx": _read_docx, ".odt": _read_odt}[suffix]
+    `index.bounded_reading.CHECK_EVERY_SECONDS` while a PDF or a heavy Word or OpenDocument
+    file is read: what it raises ends the reading process."""
     try:
-        if suffix != ".pdf":
-            _check_unpacked_size(data, suffix)
-        markdown, metadata = reader(data)
+        if suffix == ".pdf":
+            markdown, metadata = _read_pdf(data, checkpoint)
+        else:
+            markdown, metadata = _read_office(data, suffix, checkpoint)
     except (UnsupportedInput, InputTooLarge):
         raise
     except Exception as exc:  # a damaged or encrypted file: the library's own error, in French
@@ -136,9 +135,41 @@ _MARKUP_SUFFIXES = (".xml", ".rels")
 
 # Unpacked this many bytes at a time when a part's size is checked.
 _UNPACKED_PIECE = 65_536
+# A file whose XML unpacks past this is read in a process of its own (`index.bounded_reading`:
+# ended past its time or memory limit), as a heavy page is; starting it costs some 0.5 s. Under
+# the XML cap, tables nested 80 deep whose rows are read again at each level (2.5 MB of XML in
+# a 45 KB Word file) took 13 s, 5 MB of OpenDocument paragraphs 8.6 s; under this, 1 to 3 s at
+# most. An article's, styles included, is a few hundred kilobytes at most.
+OWN_PROCESS_XML_BYTES = 500_000
 
 
-def _check_unpacked_size(data: bytes, suffix: str) -> None:
+def _read_office(data: bytes, suffix: str, checkpoint: Checkpoint | None) -> tuple[str, _Metadata]:
+    """A Word or OpenDocument file's text (Markdown) and properties, within the size limits
+    (`_check_unpacked_size`), read here when its XML is light, else in a process of its own."""
+    if _check_unpacked_size(data, suffix) <= OWN_PROCESS_XML_BYTES:
+        return _OFFICE_READERS[suffix](data)
+    answer = read_in_own_process(
+        "office",
+        data,
+        {"suffix": suffix},
+        too_long=f"le document {suffix} demande plus de {{seconds}} secondes de lecture : "
+        "trop volumineux pour un article",
+        too_heavy=f"le document {suffix} demande plus de {{memory}} octets de mémoire à lire : "
+        "trop volumineux pour un article",
+        checkpoint=checkpoint,
+    )
+    return answer["markdown"], _Metadata(**answer["metadata"])
+
+
+def read_office_here(data: bytes, suffix: str) -> dict:
+    """`_read_office`'s reading in this process, as the reading process answers it (JSON)."""
+    markdown, metadata = _OFFICE_READERS[suffix](data)
+    return {"markdown": markdown, "metadata": asdict(metadata)}
+
+
+def _check_unpacked_size(data: bytes, suffix: str) -> int:
+    """The bytes of XML the file unpacks to; `InputTooLarge` past the caps, a damaged file's
+    error for a part that unpacks past its declared size."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
         markup = sum(info.file_size for info in parts if info.filename.lower().endswith(_MARKUP_SUFFIXES))
@@ -155,6 +186,7 @@ def _check_unpacked_size(data: bytes, suffix: str) -> None:
             )
         for info in parts:
             _check_declared_size(archive, info)
+    return markup
 
 
 def _check_declared_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -498,6 +530,9 @@ def _odt_text(element, notes: list[str], inside: list[str]) -> str:
         else:
             parts.append(_odt_text(child, notes, inside))
     return "".join(parts)
+
+
+_OFFICE_READERS = {".docx": _read_docx, ".odt": _read_odt}  # by suffix, for `_read_office`
 
 
 def _clean_field(value) -> str | None:

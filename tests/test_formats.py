@@ -594,3 +594,43 @@ def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):
     monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 0.0)
     with pytest.raises(InputTooLarge, match="secondes"):
         parse_bytes(make_pdf(PAGES), name="rapport.pdf", source=None, max_bytes=10**6)
+
+
+def tables_nested(depth: int, rows: int) -> str:
+    """Word XML: a table in a table… `depth` deep, each with `rows` rows of one paragraph more."""
+    cell = "<w:p><w:r><w:t>Le conseil a voté la mesure.</w:t></w:r></w:p>"
+    row = f"<w:tr><w:tc>{cell}</w:tc></w:tr>"
+    nested = cell
+    for _ in range(depth):
+        nested = f"<w:tbl><w:tr><w:tc>{nested}</w:tc></w:tr>{row * rows}</w:tbl>{cell}"
+    return nested
+
+
+def test_a_word_file_that_would_take_minutes_to_read_is_refused_at_the_time_limit(monkeypatch):
+    """Tables nested 80 deep, each row read again at every level: a 45 KB file took 13 s to read
+    (its XML, 2.5 MB, under the cap), in the bot's own process; this one, 3 MB of XML, 16 s."""
+    from index import bounded_reading
+
+    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
+    base = make_docx([("paragraph", "Le conseil municipal a voté.")])
+    data = with_part(base, None, b"", part="word/document.xml", after="<w:body>", entry=tables_nested(80, 500))
+    assert len(data) < 100_000
+    started = time.monotonic()
+    with pytest.raises(InputTooLarge, match=r"^le document \.docx demande plus de 2 secondes de lecture"):
+        parse_bytes(data, name="tableaux.docx", source=None, max_bytes=10**6)
+    assert time.monotonic() - started < 8  # a blow-up guard: read here, it took 16 s and more
+
+
+@pytest.mark.parametrize("document", [make_docx, make_odt], ids=["docx", "odt"])
+def test_a_long_document_read_in_its_own_process_is_read_as_it_is_here(document, monkeypatch):
+    from index import formats
+
+    blocks = [("heading", "Le budget de la ville")] + [
+        ("paragraph", f"Le conseil municipal a voté la mesure numéro {i} à une large majorité.") for i in range(6_000)
+    ]
+    data = document(blocks, title="Le budget de la ville", author="Claire Petit")
+    name = "budget.docx" if document is make_docx else "budget.odt"
+    there = parse_bytes(data, name=name, source=name, max_bytes=10**7)  # 6,000 paragraphs: over 500 KB of XML
+    monkeypatch.setattr(formats, "OWN_PROCESS_XML_BYTES", 10**9)
+    assert there == parse_bytes(data, name=name, source=name, max_bytes=10**7)
+    assert there.author == "Claire Petit" and "mesure numéro 5999" in there.text
