@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import mimetypes
 import os
 import socket
 import threading
@@ -62,9 +63,12 @@ def parse_bytes(
     url: str | None = None,
     checkpoint: Callable[[], None] | None = None,
 ) -> Document:
-    """A document from raw bytes, by its name's suffix or, without one, by what it holds:
-    PDF, Word or OpenDocument file, HTML page, or text. `charset`: as a server declared it.
-    `checkpoint`: as `parse_document` calls it while a PDF is read, `parse_html` a heavy page."""
+    """A document from raw bytes, by what it holds (a PDF, Word or OpenDocument file, an HTML
+    page) and else by its name's suffix. A name without a suffix of ours (lost by a phone or a
+    mail program: "article", "compte-rendu 12.03") says nothing: its file is read as text unless
+    it is binary; one naming another format ("photo.jpg", "rapport.bin") is refused unless its
+    content is one of ours. `charset`: as a server declared it. `checkpoint`: as
+    `parse_document` calls it while a PDF is read, `parse_html` a heavy page."""
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
@@ -72,19 +76,40 @@ def parse_bytes(
             f"le contenu fait {french(len(data))} octets, au-delà de la limite de {french(max_bytes)} octets"
         )
     suffix = Path(name).suffix.lower() if name else ""
-    if suffix and suffix not in SUPPORTED_SUFFIXES:
-        raise UnsupportedInput(f"type de fichier non pris en charge ({suffix}) ; envoyez {SUPPORTED_TYPES_TEXT}")
+    named_otherwise = suffix not in SUPPORTED_SUFFIXES and _names_another_format(name)
+    if suffix not in SUPPORTED_SUFFIXES:
+        suffix = ""
     # What the bytes are, when they say it, before what the name says: a Word file named .odt, an
     # HTML page saved as .pdf are read as what they are rather than refused as damaged.
     sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
     kind = _document_kind(data) or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
     if kind:
         return parse_document(data, kind, name=name, source=source, checkpoint=checkpoint)
+    if named_otherwise and not sniffed_html:
+        raise _unsupported(name)
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and sniffed_html)
-    text = decode_document(data, declared=charset, html=html)
+    try:
+        text = decode_document(data, declared=charset, html=html)
+    except UnsupportedInput:
+        if name and not suffix:  # none of what we read, by its content as by its name
+            raise _unsupported(name) from None
+        raise
     if html:
         return parse_html(text, url=url, source=source, checkpoint=checkpoint)
     return parse_text(text, name=name, source=source)
+
+
+def _names_another_format(name: str | None) -> bool:
+    """Whether `name` says its file is of a format that holds no article we read (a photo, a
+    video, an archive, an old .doc, JSON): such a file is read only when its content says it is
+    one of ours. A name that says nothing ("article", "compte-rendu 12.03") leaves it to the
+    content."""
+    kind = mimetypes.guess_type(name or "", strict=False)[0]
+    return kind is not None and not kind.startswith("text/")
+
+
+def _unsupported(name: str) -> UnsupportedInput:
+    return UnsupportedInput(f"type de fichier non pris en charge ({name}) ; envoyez {SUPPORTED_TYPES_TEXT}")
 
 
 def _document_kind(data: bytes) -> str | None:

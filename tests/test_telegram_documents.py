@@ -185,3 +185,31 @@ def test_a_page_too_long_to_read_is_refused_in_french_and_others_are_answered_me
         assert not telegram.calls_to("sendMessage", ADMIN)  # the user's page, not a failure of the bot
     assert library.stats().articles == 2
     library.close()
+
+
+def test_a_document_without_a_known_extension_is_read_by_its_content_or_refused_naming_the_formats(tmp_path):
+    """Phones and mail programs lose extensions ("article", "compte-rendu 12.03") or give a wrong
+    one ("rapport.bin"): the file says what it is. One that is none of the formats read (a
+    photo) is refused with the formats the bot reads, and nothing is added."""
+    library = two_article_library(tmp_path)
+    text = "La piscine rouvre\n\nLa piscine municipale de Rennes rouvre lundi après huit mois de travaux."
+    gym = make_docx([("paragraph", "Le gymnase Jean-Moulin ferme pour travaux en mars, annonce la mairie.")])
+    bridge = make_docx([("paragraph", "Le pont de la Mulatière rouvre aux voitures après deux ans de chantier.")])
+    photo = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 4
+    files = (("article", text.encode()), ("compte-rendu 12.03", gym), ("rapport.bin", bridge), ("photo.jpg", photo))
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for name, content in files:
+                await handle(application, private_message(USER, document=telegram.add_file(name, content), **CAPTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)
+        assert any("✅ Ajouté : « La piscine rouvre »" in status for status in statuses)
+        assert sum("✅ Ajouté" in status for status in statuses) == 3
+        (refused,) = (status for status in statuses if "✅" not in status)
+        assert "photo.jpg" in refused and "PDF" in refused and ".docx" in refused
+        assert msg.INGEST_FAILED not in refused
+    assert library.stats().articles == 5
+    library.close()

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, tzinfo
 from functools import partial
-from pathlib import Path
 
 from telegram import Message, MessageEntity, MessageOriginChannel, Update
 from telegram.constants import ChatType
@@ -29,7 +28,7 @@ from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError, no_space_left
 from index.numbers import french
-from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, fetch_url, parse_bytes
+from index.sources import fetch_url, parse_bytes
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
@@ -75,9 +74,7 @@ TOO_BIG_FOR_TELEGRAM = (
 
 async def document_bytes(message: Message, settings: Settings) -> tuple[bytes, str]:
     document = message.document
-    name = document.file_name or "document"
-    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"type de fichier non pris en charge ({name}) ; envoyez {SUPPORTED_TYPES_TEXT}")
+    name = document.file_name or "document"  # its suffix aside: `parse_bytes` reads the file by its content
     if document.file_size and document.file_size > settings.ingest_max_bytes:
         raise InputError(
             f"le fichier fait {french(document.file_size)} octets, "
