@@ -68,10 +68,13 @@ def _print_outcomes(outcomes: Sequence[IngestOutcome], as_json: bool) -> None:
                     "status": outcome.status,
                     **(article_json(outcome.article) if outcome.article else {}),
                     **({"error": outcome.error} if outcome.error else {}),
+                    **({"text_differs": True} if outcome.text_differs else {}),
                 }
             )
         else:
-            line = format_ingest(outcome.status, outcome.input, outcome.article, outcome.error)
+            line = format_ingest(
+                outcome.status, outcome.input, outcome.article, outcome.error, text_differs=outcome.text_differs
+            )
             print(line, file=sys.stderr if outcome.status == "error" else sys.stdout)
 
 

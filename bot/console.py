@@ -110,7 +110,9 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = [("texte collé", exc)]
     with progress("Ajout", "phrase") as update:
         outcomes = ingest_documents(library, labelled, update)
-    return "\n".join(format_ingest(o.status, o.input, o.article, o.error) for o in outcomes)
+    return "\n".join(
+        format_ingest(o.status, o.input, o.article, o.error, text_differs=o.text_differs) for o in outcomes
+    )
 
 
 def typed_path(argument: str) -> str | None:

@@ -35,6 +35,7 @@ class IngestOutcome:
     status: Status
     article: ArticleRow | None = None
     error: str | None = None
+    text_differs: bool = False  # a duplicate holding another version of its text (`IngestResult`)
 
 
 class Abandoned(BaseException):
@@ -219,7 +220,7 @@ def ingest_documents(
                 if isinstance(item, InputError):
                     batch.append(IngestOutcome(label, "error", error=str(item)))
                     continue
-                batch.append(IngestOutcome(label, result.status, result.article))
+                batch.append(IngestOutcome(label, result.status, result.article, text_differs=result.text_differs))
                 break
         outcomes.extend(batch)
         if committed is not None:

@@ -58,6 +58,10 @@ WARM_UP_QUESTION = "Qui a annoncé cette décision, et quand entrera-t-elle en v
 class IngestResult:
     status: Literal["added", "duplicate"]
     article: ArticleRow
+    # A duplicate found by its link alone: the same page, whose text the library holds in
+    # another version (corrected or extended since it was added, or an older copy sent now).
+    # It is kept as it is (README, *Article formats*): its sender is told so, and how to replace it.
+    text_differs: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,9 +243,12 @@ class Library:
                 first_with_key.update(dict.fromkeys(item.keys, position))
         written: dict[int, IngestResult] = {}
 
-        def still_duplicates(store: Store) -> list[ArticleRow | None]:  # or a PgStore, alike
-            # A duplicate found before embedding may have been deleted since: decided again.
-            return [None if found is None else store.find_duplicate(item.article) for item, found in zip(batch, known)]
+        def still_duplicates(store: Store) -> tuple[list[ArticleRow | None], list[bool]]:  # or a PgStore, alike
+            # A duplicate found before embedding may have been deleted since: decided again, and
+            # in the same transaction whether it holds this text (else it was found by its link).
+            rows = [None if found is None else store.find_duplicate(item.article) for item, found in zip(batch, known)]
+            hashes = (item.article.duplicate_keys()[0] for item in batch)
+            return rows, [row is not None and store.stored_under(h, ()) is None for row, h in zip(rows, hashes)]
 
         if fresh:
             vectors = counter.embed(self.embedder, [c for i in fresh for c in batch[i].contexts])
@@ -256,11 +263,11 @@ class Library:
                             *opened.store.add_article(article, vectors[offset : offset + count])
                         )
                         offset += count
-                    rechecked = still_duplicates(opened.store)
+                    rechecked, differs = still_duplicates(opened.store)
         else:  # nothing to write (a feed polled again): a read decides, without waiting on writers
             opened = self._current()
             with opened.store.read():
-                rechecked = still_duplicates(opened.store)
+                rechecked, differs = still_duplicates(opened.store)
         gone = [p for p, (before, now) in enumerate(zip(known, rechecked)) if before is not None and now is None]
         known = rechecked
         if fresh:
@@ -271,9 +278,11 @@ class Library:
         results = []
         for position, duplicate in enumerate(known):
             if duplicate is not None:
-                results.append(IngestResult("duplicate", duplicate))
+                results.append(IngestResult("duplicate", duplicate, differs[position]))
             elif position in same_as:
-                results.append(IngestResult("duplicate", written[same_as[position]].article))
+                earlier = batch[same_as[position]].article
+                other_text = not set(batch[position].article.duplicate_keys()[0]) & set(earlier.duplicate_keys()[0])
+                results.append(IngestResult("duplicate", written[same_as[position]].article, other_text))
             else:
                 results.append(written[position])
         return results

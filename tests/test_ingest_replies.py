@@ -163,3 +163,28 @@ def test_ingest_in_reply_to_a_sticker_says_that_message_holds_nothing_to_add(tmp
         )
     assert library.stats().articles == 2
     library.close()
+
+
+def test_a_corrected_article_sent_again_is_said_to_differ_from_the_stored_one_and_how_to_replace_it(tmp_path):
+    """The same page (its link) with its text corrected since: the library keeps the version it
+    has (README, *Article formats*), and the sender is told that it is another version, and how
+    an admin replaces it; the same text sent again is only said to be there."""
+    library = two_article_library(tmp_path)
+    first = "titre: La piscine rouvre\nurl: https://exemple.fr/piscine\n\nLa piscine de Rennes rouvre lundi."
+    corrected = first.replace("lundi", "mardi, et non lundi comme annoncé")
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in (first, corrected, first):
+                await handle(application, private_message(USER, f"/ingest {text}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        added, changed, same = telegram.texts(USER)
+        assert "Ajouté : « La piscine rouvre »" in added and "article 3" in added
+        assert "déjà dans la bibliothèque" in changed and "article 3" in changed
+        assert "diffère" in changed and "/delete 3" in changed
+        assert "déjà dans la bibliothèque" in same and "diffère" not in same and "/delete" not in same
+    assert library.stats().articles == 3
+    assert "mardi" not in library.article_texts([3])[3][1]  # the stored version kept as it was
+    library.close()

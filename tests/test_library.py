@@ -175,6 +175,25 @@ def test_the_article_stored_for_a_page_is_found_by_its_link_however_written(stor
     library.close()
 
 
+def test_a_page_sent_again_with_another_text_is_kept_as_stored_and_said_to_differ(storage):
+    """The duplicate rule keeps the version the library has; what it reports tells the same text
+    sent again from another version of the page (its text corrected since), in one batch too."""
+    library = Library(storage(), HashingEmbedder(), max_words=60)
+    url = "https://www.gazette.fr/pont"
+    page = replace(parse_text("Le pont de Saint-Nazaire sera fermé deux nuits."), url=url)
+    corrected = replace(parse_text("Le pont de Saint-Nazaire sera fermé trois nuits."), url=url)
+    [stored] = library.ingest([page])
+    again, changed = library.ingest([page, corrected])
+    assert (again.status, again.article, again.text_differs) == ("duplicate", stored.article, False)
+    assert (changed.status, changed.article, changed.text_differs) == ("duplicate", stored.article, True)
+    other = replace(corrected, url="https://www.gazette.fr/pont-2")
+    fourth = parse_text("Le pont de Saint-Nazaire sera fermé quatre nuits.").blocks
+    first, second = library.ingest([other, replace(other, blocks=fourth)])  # one batch, one link
+    assert (first.status, second.status, second.text_differs) == ("added", "duplicate", True)
+    assert "deux nuits" in library.article_texts([stored.article.id])[stored.article.id][1]
+    library.close()
+
+
 def test_changed_settings_are_detected_and_reindex_resolves_them(storage, embedder, sample_text):
     first = Library(storage(), embedder, max_words=200)
     first.ingest([parse_text(sample_text)])

@@ -25,11 +25,27 @@ def format_stats(stats: LibraryStats, computing: Computing) -> str:
     )
 
 
-def format_ingest(outcome_status: str, label: str, article: ArticleRow | None, error: str | None) -> str:
+def other_version(deleting_first: str) -> str:
+    """What a duplicate whose stored text differs from the one sent is told (`deleting_first`:
+    how its reader has the article deleted): the library keeps the version it has (README,
+    *Article formats*), and the one sent is added once that one is deleted."""
+    return (
+        "Le texte enregistré diffère de celui-ci (une autre version de l'article) : il est gardé tel quel. "
+        f"Pour le remplacer par celui-ci, {deleting_first} ; renvoyez-le ensuite."
+    )
+
+
+def format_ingest(
+    outcome_status: str, label: str, article: ArticleRow | None, error: str | None, *, text_differs: bool = False
+) -> str:
     if outcome_status == "error" or article is None:
         return f"Erreur ({label}) : {error}"
     date = french_date(article.date)
     what = f"« {article.title} »" + (f" ({date})" if date else "")
     if outcome_status == "duplicate":
-        return f"Déjà présent : {what}, article {article.id}."
+        line = f"Déjà présent : {what}, article {article.id}."
+        if not text_differs:
+            return line
+        deleting = f"supprimez-le d'abord (python -m bot delete {article.id})"
+        return f"{line} {other_version(deleting)}"
     return f"Ajouté : {what}, {passages(article.passages)}, article {article.id}."

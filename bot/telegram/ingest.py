@@ -383,7 +383,7 @@ async def ingest_one(message: Message, context: Context, read_input: ReadInput, 
             await say(msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED))
             await report_failure(context, exc)
             return
-        await say(msg.ingest_html(outcome.status, outcome.article))
+        await say(msg.ingest_html(outcome.status, outcome.article, text_differs=outcome.text_differs))
 
 
 def asks_another_bot(caption: str | None, context: Context) -> bool:

@@ -29,7 +29,7 @@ from bot.replies.cards import (
     source_name,
 )
 from bot.replies.quote_links import quote_context, quote_link
-from bot.replies.upkeep import INLINE_CHOSEN
+from bot.replies.upkeep import INLINE_CHOSEN, other_version
 from bot.replies.wording import french_date, passages, plural, quotation_body, shorten
 from bot.state.feedback import Vote
 from index.article_questions import Detail
@@ -458,11 +458,15 @@ def article_card_html(article: ArticleRow, *, zone: tzinfo) -> str:
     return "\n".join(lines)
 
 
-def ingest_html(status: str, article: ArticleRow) -> str:
+def ingest_html(status: str, article: ArticleRow, *, text_differs: bool = False) -> str:
+    """An ingest's outcome; `text_differs`: a duplicate whose stored text is another version."""
     date = french_date(article.date)
     what = f"« {e(title_of(article))} »" + (f" ({e(date)})" if date else "")
     if status == "duplicate":
-        return f"Cet article est déjà dans la bibliothèque : {what}, article {article.id}."
+        line = f"Cet article est déjà dans la bibliothèque : {what}, article {article.id}."
+        if text_differs:
+            line += "\n" + e(other_version(f"un administrateur doit d'abord le supprimer (/delete {article.id})"))
+        return line
     return f"✅ Ajouté : {what}\n{passages(article.passages)}, article {article.id}."
 
 
