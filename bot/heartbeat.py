@@ -60,30 +60,44 @@ class Vital:
 
 
 @dataclass
-class PollingOutage:
-    """Whether Telegram answers the long polls, as the log tells it: a line when they start
-    failing, one every `OUTAGE_REMINDER_SECONDS` while they fail, one when a poll is answered
-    again. Python-telegram-bot retries a failed poll by itself (after 1 s, then longer, up to
-    30 s); each failure came as a handler's traceback. Each method returns the line to log, if
-    any: in English, as every log line (`python -m bot health` says the outage in French)."""
+class Outage:
+    """Whether something the bot needs answers, as the log tells it: a line when it stops
+    (with the cause), one every `OUTAGE_REMINDER_SECONDS` while it stays away (unless
+    `reminded` is False), one when it answers again. Each method returns the line to log, if
+    any: in English, as every log line (`python -m bot health` says the outage in French).
+    By default, Telegram's long polls: python-telegram-bot retries a failed poll by itself
+    (after 1 s, then longer, up to 30 s), and each failure came as a handler's traceback."""
 
-    since: float | None = None  # when the polls started failing (a monotonic clock's seconds)
+    subject: str = "Telegram"
+    away: str = "out of reach"
+    back: str = "reachable again"
+    meanwhile: str = "; retrying"
+    reminded: bool = True
+    since: float | None = None  # when it stopped answering (a monotonic clock's seconds)
     said_at: float = 0.0
 
     def failed(self, error: str, now: float) -> str | None:
         if self.since is None:
             self.since = self.said_at = now
-            return f"Telegram out of reach: {error}; retrying"
-        if now - self.said_at < OUTAGE_REMINDER_SECONDS:
+            return f"{self.subject} {self.away}: {error}{self.meanwhile}"
+        if not self.reminded or now - self.said_at < OUTAGE_REMINDER_SECONDS:
             return None
         self.said_at = now
-        return f"Telegram still out of reach after {elapsed(now - self.since, day='d')}: {error}; retrying"
+        return f"{self.subject} still {self.away} after {elapsed(now - self.since, day='d')}: {error}{self.meanwhile}"
 
     def answered(self, now: float) -> str | None:
         if self.since is None:
             return None
         lasted, self.since = now - self.since, None
-        return f"Telegram reachable again after {elapsed(lasted, day='d')}"
+        return f"{self.subject} {self.back} after {elapsed(lasted, day='d')}"
+
+
+def library_outage() -> Outage:
+    """The library's database (or the bot's state beside it) out of reach: said once, with its
+    cause, when users' messages start failing on it (each user is told in French), and once
+    when the heartbeat's check of the library answers again; no reminder, which each user's
+    message would otherwise bring back every 5 minutes for as long as it lasts."""
+    return Outage("Library", "unavailable", "available again", meanwhile="", reminded=False)
 
 
 @dataclass

@@ -151,3 +151,27 @@ def no_space_left(error: BaseException) -> bool:
     if isinstance(error, sqlite3.Error):
         return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
     return getattr(error, "sqlstate", None) == POSTGRES_DISK_FULL
+
+
+# SQLite's primary result codes of a database out of reach for now, its data sound: held by
+# another process (BUSY: past the busy timeout; LOCKED), or its file that cannot be opened
+# (CANTOPEN: its folder moved, a disk unmounted) or read (IOERR: the disk failing).
+_SQLITE_AWAY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR})
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` says a database is out of reach for a while, rather than that what was
+    asked of it failed: a SQLite file locked or that cannot be opened or read (`_SQLITE_AWAY`),
+    a PostgreSQL server that cannot be reached (`DatabaseUnavailable`) or that cut the session
+    (psycopg's `OperationalError`, told without importing psycopg). A full disk is not: it is
+    said as such (`no_space_left`)."""
+    if no_space_left(error):
+        return False
+    if isinstance(error, DatabaseUnavailable):
+        return True
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_AWAY  # an extended code's primary one
+    return type(error).__module__.startswith("psycopg") and any(
+        kind.__name__ == "OperationalError" for kind in type(error).__mro__
+    )

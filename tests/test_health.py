@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,8 +20,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import TimedOut
 
-from bot.heartbeat import PollingOutage, Pulse, Vital, heartbeat_file, judge
+from bot.heartbeat import Outage, Pulse, Vital, heartbeat_file, judge, library_outage
 from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check
+from index.errors import DatabaseUnavailable, database_unavailable
 from index.library import Library
 from tests.conftest import ROOT, HashingEmbedder
 from tests.fake_telegram import FakeTelegram
@@ -265,7 +267,7 @@ def test_a_webhook_bot_asks_telegram_at_each_beat_and_is_unhealthy_while_it_gets
 
 
 def test_telegram_out_of_reach_is_said_when_it_starts_reminded_every_five_minutes_and_said_when_it_ends():
-    outage = PollingOutage()
+    outage = Outage()
     assert outage.answered(0.0) is None  # answering all along: nothing to say
     said = [outage.failed("Bad Gateway", at) for at in (100.0, 101.0, 130.0, 399.0, 400.0, 401.0, 700.0)]
     assert said == [
@@ -285,11 +287,44 @@ def test_telegram_out_of_reach_is_said_when_it_starts_reminded_every_five_minute
     assert outage.answered(900.0 + 2 * 86_400) == "Telegram reachable again after 2 d"  # in English, as every log line
 
 
+def test_the_library_out_of_reach_is_said_once_with_its_cause_and_once_when_it_answers_again():
+    """Each user's message that meets it would otherwise bring a line (or a reminder) back."""
+    outage = library_outage()
+    said = [outage.failed("database is locked", at) for at in (100.0, 101.0, 400.0, 1000.0)]
+    assert said == ["Library unavailable: database is locked", None, None, None]
+    assert outage.answered(1020.0) == "Library available again after 15 min"
+    assert outage.answered(1021.0) is None
+
+
+def test_a_database_out_of_reach_is_told_from_a_failure_of_what_was_asked_of_it(tmp_path):
+    psycopg = pytest.importorskip("psycopg")
+    held = sqlite3.connect(tmp_path / "held.sqlite3", isolation_level=None)
+    held.execute("CREATE TABLE t (x)")
+    held.execute("BEGIN EXCLUSIVE")
+    waiting = sqlite3.connect(tmp_path / "held.sqlite3", timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as locked:
+        waiting.execute("SELECT * FROM t")
+    with pytest.raises(sqlite3.OperationalError) as missing_folder:
+        sqlite3.connect(tmp_path / "moved" / "bot.sqlite3")
+    with pytest.raises(sqlite3.OperationalError) as wrong_query:
+        waiting.execute("SELECT nothing FROM nowhere")
+    held.rollback()
+    for connection in (held, waiting):
+        connection.close()
+    assert database_unavailable(locked.value) and database_unavailable(missing_folder.value)
+    assert database_unavailable(DatabaseUnavailable("impossible de joindre PostgreSQL"))
+    assert database_unavailable(psycopg.OperationalError("server closed the connection unexpectedly"))
+    assert database_unavailable(psycopg.errors.AdminShutdown("terminating connection"))
+    assert not database_unavailable(wrong_query.value)  # the statement's fault: an unexpected error
+    assert not database_unavailable(OSError(28, "No space left on device"))  # said as a full disk
+    assert not database_unavailable(ValueError("3 vectors for the sentences of 'Le castor'"))
+
+
 def test_a_long_poll_that_times_out_on_a_network_that_drops_packets_is_a_log_line_as_other_outages(caplog):
     """python-telegram-bot retries a timed-out poll at once and tells it to no error handler:
     the bot said nothing at INFO of a network that swallowed its polls."""
     silent = socket.create_server(("127.0.0.1", 0))  # connects, then never a byte back
-    vital, outage = Vital(0.0), PollingOutage()
+    vital, outage = Vital(0.0), Outage()
     request = WatchedRequest(vital, outage, TOKEN, connection_pool_size=1, read_timeout=0.3)
     url = f"http://127.0.0.1:{silent.getsockname()[1]}/bot{TOKEN}/getUpdates"
 

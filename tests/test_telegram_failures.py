@@ -8,6 +8,7 @@ made to fail on cue.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 
 from telegram.ext import ExtBot
@@ -17,7 +18,16 @@ from bot.telegram.sending import StatusProgress
 from index.library import Answer, LibraryStats, Result
 from index.store import ArticleRow
 from tests.fake_telegram import BOT_USERNAME, FakeTelegram
-from tests.telegram_in_process import ADMIN, TOKEN, bot_in_process, handle, pressed, private_message
+from tests.telegram_in_process import (
+    ADMIN,
+    PREFECT_QUESTION,
+    TOKEN,
+    bot_in_process,
+    handle,
+    pressed,
+    private_message,
+    two_article_library,
+)
 
 USER = 2002
 CHANNEL = -1001234
@@ -195,3 +205,32 @@ def test_the_admins_note_on_a_failure_never_shows_the_bot_s_token(tmp_path):
         [note] = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
         assert "connection reset" in note and TOKEN not in note and "&lt;token&gt;" in note
         assert not telegram.refused  # valid Telegram HTML
+
+
+def test_while_the_database_is_out_of_reach_users_are_told_to_come_back_and_the_log_says_it_once(tmp_path, caplog):
+    """The bot's database gone from under it (its folder moved: an unmounted disk, a restore
+    under way), as a locked one or a PostgreSQL server down: each user reads that the library is
+    away for a few minutes, not "une erreur inattendue"; the log and the admins are told once,
+    not at each message; the articles are untouched."""
+    library = two_article_library(tmp_path)
+    data, moved = tmp_path / "state", tmp_path / "moved"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, data) as (application, _):
+            data.rename(moved)
+            for user in (USER, USER + 1):
+                await handle(application, private_message(user, PREFECT_QUESTION))
+            await handle(application, private_message(USER + 2, "/ingest Le castor revient dans la vallée du Rhône."))
+            moved.rename(data)
+
+    with FakeTelegram(TOKEN) as telegram, caplog.at_level(logging.INFO):
+        asyncio.run(scenario(telegram))
+        for user in (USER, USER + 1):
+            (said,) = telegram.texts(user)
+            assert "bibliothèque est momentanément indisponible" in said and "quelques minutes" in said
+        assert telegram.texts(USER + 2)[-1].startswith("⚠️ L'ajout n'a pas pu se faire : la bibliothèque est")
+        said = [r for r in caplog.records if "unavailable" in r.getMessage()]
+        assert len(said) == 1 and "unable to open database file" in said[0].getMessage()
+        assert len(telegram.calls_to("sendMessage", ADMIN)) == 1
+    assert library.stats().articles == 2
+    library.close()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.feeds import FeedFollower
-from bot.heartbeat import PollingOutage
+from bot.heartbeat import Outage, library_outage
 from bot.service import StopRequest
 from bot.settings import Settings
 from bot.state import BotState
@@ -67,7 +67,9 @@ class BotService:
     # Written every HEARTBEAT_SECONDS for `python -m bot health` (`serve` alone: None in tests in process).
     heartbeat: Heartbeat | None = None
     # Whether Telegram answers the long polls, as the log tells it (`errors.on_error`, `WatchedRequest`).
-    polling_outage: PollingOutage = field(default_factory=PollingOutage)
+    polling_outage: Outage = field(default_factory=Outage)
+    # Whether the library's database answers, as the log tells it (`errors.report_library_outage`, `heartbeat.beat`).
+    library_outage: Outage = field(default_factory=library_outage)
 
     @classmethod
     def create(

@@ -17,6 +17,7 @@ from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.sending import answer_press, send
 from bot.telegram.typography import french_spacing_html
+from index.errors import database_unavailable
 
 log = logging.getLogger("bot.telegram")
 # The same failure (its kind and message) is told to the admins once in this while: one that
@@ -43,6 +44,22 @@ async def report_failure(context: Context, error: BaseException) -> None:
         await tell_admins(context, msg.failure_note_html(error, token))
 
 
+async def report_library_outage(context: Context, error: BaseException) -> None:
+    """A handler's failure on a database out of reach (`index.errors.database_unavailable`):
+    its user was told to come back in a few minutes; the log says it once, with the cause and
+    its traceback, and the admins get one note, when it starts (`BotService.library_outage`),
+    rather than one per message for as long as it lasts."""
+    service = context.service
+    settings = service.settings
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    line = service.library_outage.failed(what_went_wrong(error, token), time.monotonic())
+    if line is None:
+        return
+    log.warning(line, exc_info=error)
+    if settings.notify_admins_on_error:
+        await tell_admins(context, msg.failure_note_html(error, token))
+
+
 async def report_another_poller(context: Context, refusal: Conflict) -> None:
     """Telegram refusing a poll (409) because another process polls the same bot: on another
     machine or with another DATA_DIR (on the same one, `serve` refuses to start). Said once in
@@ -64,7 +81,7 @@ def out_of_reach(error: BaseException) -> bool:
 
 def report_polling_outage(context: Context, error: BaseException) -> None:
     """A failed long poll, while Telegram is out of reach: a line when it starts and a reminder
-    now and then (`bot.heartbeat.PollingOutage`), no traceback, and no note to the admins (sent through the
+    now and then (`bot.heartbeat.Outage`), no traceback, and no note to the admins (sent through the
     Telegram that does not answer; `python -m bot health` says it meanwhile)."""
     service = context.service
     token = service.settings.telegram_bot_token.get_secret_value() if service.settings.telegram_bot_token else ""
@@ -119,6 +136,7 @@ async def on_error(update: object, context: Context) -> None:
             report_polling_outage(context, context.error)
             return
     closed = chat_closed_to_the_bot(context.error)
+    away = database_unavailable(context.error)
     chat = update.effective_chat if isinstance(update, Update) else None
     if isinstance(update, Update):
         if update.callback_query is not None:
@@ -126,9 +144,13 @@ async def on_error(update: object, context: Context) -> None:
                 await answer_press(update.callback_query)
         if not closed and update.effective_message and not (chat and chat.type == ChatType.CHANNEL):
             with contextlib.suppress(TelegramError):
-                await update.effective_message.reply_text(french_spacing_html(msg.e(msg.APOLOGY)))
+                said = msg.LIBRARY_UNAVAILABLE if away else msg.APOLOGY
+                await update.effective_message.reply_text(french_spacing_html(msg.e(said)))
     if closed:
         log.warning("chat %s refused the bot's message: %s", chat.id if chat else "?", context.error)
+        return
+    if away:
+        await report_library_outage(context, context.error)
         return
     await report_failure(context, context.error)
 

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.heartbeat import PollingOutage, Pulse, Vital
+from bot.heartbeat import Outage, Pulse, Vital
 from bot.telegram.context import Context
 from bot.telegram.errors import redact, what_went_wrong
 
@@ -47,7 +47,7 @@ class WatchedRequest(HTTPXRequest):
     answer after failures is logged (`outage`): python-telegram-bot tells of a poll that
     failed (`errors.on_error`), not of one that succeeds, nor of one that timed out."""
 
-    def __init__(self, vital: Vital, outage: PollingOutage, token: str, **options) -> None:
+    def __init__(self, vital: Vital, outage: Outage, token: str, **options) -> None:
         super().__init__(**options)
         self._vital = vital
         self._outage = outage
@@ -74,8 +74,11 @@ class WatchedRequest(HTTPXRequest):
         return code, payload
 
 
-def check(vital: Vital, checking: Callable[[], Awaitable[object]], token: str) -> Callable[[], Awaitable[None]]:
-    """`checking` run once, its outcome told to `vital`; never raises."""
+def check(
+    vital: Vital, checking: Callable[[], Awaitable[object]], token: str, outage: Outage | None = None
+) -> Callable[[], Awaitable[None]]:
+    """`checking` run once, its outcome told to `vital`, and an answer to `outage` (which says
+    when it is back); never raises."""
 
     async def run() -> None:
         try:
@@ -84,6 +87,8 @@ def check(vital: Vital, checking: Callable[[], Awaitable[object]], token: str) -
             vital.failed(what_went_wrong(exc, token))
         else:
             vital.answered(time.time())
+            if outage is not None and (back := outage.answered(time.monotonic())):
+                log.info(back)
 
     return run
 
@@ -141,7 +146,8 @@ async def beat(context: Context) -> None:
         pulse = heartbeat.pulse
         checks = [
             heartbeat.start_check(
-                "library", check(pulse.library, lambda: asyncio.to_thread(service.library.counts), token)
+                "library",
+                check(pulse.library, lambda: asyncio.to_thread(service.library.counts), token, service.library_outage),
             )
         ]
         if pulse.mode == "webhook":

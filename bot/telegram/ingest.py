@@ -22,11 +22,11 @@ from bot.settings import Settings
 from bot.telegram import messages as msg
 from bot.telegram import under_way
 from bot.telegram.context import Context
-from bot.telegram.errors import report_failure
+from bot.telegram.errors import report_failure, report_library_outage
 from bot.telegram.pieces import expect, forget, gathered, joined
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
-from index.errors import InputError, no_space_left
+from index.errors import InputError, database_unavailable, no_space_left
 from index.numbers import french
 from index.sources import fetch_url, parse_bytes
 
@@ -361,29 +361,55 @@ async def ingest_one(message: Message, context: Context, read_input: ReadInput, 
     status = await reply(message, msg.INGEST_STARTED)
     progress = StatusProgress(status, msg.ingest_progress_html, asyncio.get_running_loop())
     say = progress.show  # every status after the progress lines sent before it
-    # Remembered until its status says the outcome: told by the next process if this one dies.
-    async with under_way.remembered(service, status, "ingest") as remembered:
-        try:
-            async with typing(message):  # in a private chat; in a group the status line says it
-                label, load = await read_input(service.settings, say, service.stop.check)
-                document = await service.run_long(load)
-                await remembered.article_read(document)
-                await say(msg.INDEXING)
-                labelled = [(label, document)]
-                checked = service.stop.checked(progress)
-                outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
-        except Abandoned:
-            await say(msg.INGEST_ABANDONED)
-            return
-        except InputError as exc:
-            await say(msg.ingest_error_html(str(exc), f"« {named} »" if named else None))
-            return
-        except Exception as exc:
-            # The status message is the one reply: it says the ingest failed; admins get the details.
-            await say(msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED))
-            await report_failure(context, exc)
-            return
-        await say(msg.ingest_html(outcome.status, outcome.article, text_differs=outcome.text_differs))
+    told = False
+    try:
+        # Remembered until its status says the outcome: told by the next process if this one dies.
+        async with under_way.remembered(service, status, "ingest") as remembered:
+            outcome, failure = await _outcome_html(context, read_input, named, message, progress, remembered)
+            await say(outcome)
+            told = True
+            if failure is not None:  # the user told first, in the one status message; admins get the details
+                await report_failure(context, failure)
+    except Exception as exc:
+        # The library's database, or the bot's state remembering the work, out of reach: before
+        # the work (nothing done), during it (its one transaction undone), or once its outcome
+        # is said (then said already).
+        if not database_unavailable(exc):
+            raise
+        if not told:
+            await say(msg.error_html(msg.INGEST_LIBRARY_UNAVAILABLE))
+        await report_library_outage(context, exc)
+
+
+async def _outcome_html(
+    context: Context,
+    read_input: ReadInput,
+    named: str | None,
+    message: Message,
+    progress: StatusProgress,
+    remembered: under_way.Remembered,
+) -> tuple[str, Exception | None]:
+    """`ingest_one`'s work, and what its status message ends with: the article added, or why
+    not, with the unexpected failure for the admins if it was one; a database out of reach is raised."""
+    service, say = context.service, progress.show
+    try:
+        async with typing(message):  # in a private chat; in a group the status line says it
+            label, load = await read_input(service.settings, say, service.stop.check)
+            document = await service.run_long(load)
+            await remembered.article_read(document)
+            await say(msg.INDEXING)
+            labelled = [(label, document)]
+            checked = service.stop.checked(progress)
+            outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
+    except Abandoned:
+        return msg.INGEST_ABANDONED, None
+    except InputError as exc:
+        return msg.ingest_error_html(str(exc), f"« {named} »" if named else None), None
+    except Exception as exc:
+        if database_unavailable(exc):
+            raise
+        return msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED), exc
+    return msg.ingest_html(outcome.status, outcome.article, text_differs=outcome.text_differs), None
 
 
 def asks_another_bot(caption: str | None, context: Context) -> bool:

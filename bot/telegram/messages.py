@@ -94,6 +94,8 @@ INGEST_SLOW_DOWN = (
 )
 SLOW_DOWN = "Vous posez beaucoup de questions d'un coup : patientez une minute, puis réessayez."
 APOLOGY = "Désolé, une erreur inattendue m'a empêché de répondre. Réessayez dans un instant."
+# A database out of reach (locked, its disk away, a PostgreSQL server down): nothing the user did.
+LIBRARY_UNAVAILABLE = "La bibliothèque est momentanément indisponible : réessayez dans quelques minutes."
 ASK_USAGE = "Posez votre question après la commande, par exemple : <code>/ask Qui préside l'OTAN ?</code>"
 INGEST_USAGE = (
     "Envoyez l'article avec la commande : <code>/ingest https://exemple.fr/article</code>, ou <code>/ingest</code> "
@@ -165,6 +167,10 @@ INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
 INDEXING = "⏳ Découpage en passages…"
 INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."
+INGEST_LIBRARY_UNAVAILABLE = (
+    "L'ajout n'a pas pu se faire : la bibliothèque est momentanément indisponible. Renvoyez l'article dans "
+    "quelques minutes."
+)
 INGEST_NO_SPACE = (
     "L'ajout a échoué : le disque du serveur est plein. Rien n'a été modifié ; les administrateurs sont "
     "prévenus. Renvoyez l'article plus tard."
