@@ -2,7 +2,8 @@
 dense search, fusion, then each candidate passage's sentences scored, the best sentence
 becoming its quote, and the candidates reordered by the passage model (`index.reordering`:
 their fused and separate ranks, closest sentences, best sentence, how much of the question
-they hold: `index.candidates`), and the decision to answer. A question that refers back to
+they hold: `index.candidates`), then by the reading rules (`index.reading_rules`), and the
+decision to answer. A question that refers back to
 its conversation's topic is answered from the topic's article (`index.conversation`)."""
 
 from __future__ import annotations
@@ -22,38 +23,22 @@ from index.candidates import (
     Candidate,
     Found,
     Ranks,
-    asks_it_of_instead,
     evidence_for,
-    holding_first,
-    last_quoted_first,
-    measured_first,
-    quoting_descriptions,
-    quoting_statements,
     rerank,
-    saying_it_of_first,
     score_candidates,
-    still_asked,
     understood_match,
     without_repeated_quotes,
 )
-from index.conversation import Reading, Topic, added_words, asks_as_its_topic
+from index.conversation import Reading, Topic
 from index.live_lexicon import LiveLexicon
 from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
-from index.quotes import (
-    asked_for,
-    asked_noun,
-    deed_asked,
-    idf_weights,
-    next_quote,
-    quote_span,
-    who_someone_is,
-    without_doer,
-)
+from index.quotes import idf_weights, next_quote, quote_span
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
+from index.reading_rules import WhatIsAsked, read_by_rules
 from index.reordering import QuestionTerms
 from index.spelling import corrections, respell, words_read_as
-from index.store import ArticleRow, PassageRow, Store
+from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
 
 @dataclass(frozen=True)
@@ -119,6 +104,24 @@ class Answer:
     unheld: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What the searches found for a question, read under one consistent view of the library
+    (`Searcher._retrieve`): the hits of each search, their fusion (best first, the top kept),
+    the fused passages and their sentences, and the question's term weights."""
+
+    query_terms: list[str]  # the terms of `Reading.search`
+    judged_apart: bool  # its relevance is judged with its topic's words too (`Reading.judged`)
+    query_vector: np.ndarray | None  # None: lexical search alone
+    dense: list[tuple[int, float]]  # (passage id, score), best first
+    lexical: list[tuple[int, float]]
+    fused: list[tuple[int, float]]
+    rows: Mapping[int, PassageRow]
+    sentences: Mapping[int, PassageSentences]
+    library_passages: int
+    weights: Mapping[str, float]  # of the terms judged
+
+
 Mode = Literal["hybrid", "dense", "lexical"]
 ReadOn = Literal["read", "end", "gone", "nowhere"]
 
@@ -165,7 +168,9 @@ class Searcher:
     ) -> Answer:
         """The answer to `reading.question`, as `reading` says to read it (`index.conversation`);
         `question_vector` gives the vector of `reading.search` (None: lexical search alone),
-        `alone_vector` that of `reading.standing_alone`'s, when there is one."""
+        `alone_vector` that of `reading.standing_alone`'s, when there is one. The steps: the
+        passages found (`_retrieve`), scored and reordered (`_ordered`), read by the reading
+        rules (`index.reading_rules`), the decision to answer, and what is shown (`_shown`)."""
         if reading.read_on:
             return self._read_on(store, reading)
         if reading.of_articles_meant:
@@ -175,6 +180,77 @@ class Searcher:
             if reading.detail:  # which article's? Searching "date article" would not say.
                 return Answer(reading.question, False, detail=reading.detail, follows=reading.follows)
         clock = Stopwatch()
+        # 1. What the searches find, under one consistent view of the library.
+        retrieved = self._retrieve(store, vectors, lexicon, reading, question_vector, top_k, mode, clock)
+        if not retrieved.fused:
+            return Answer(
+                reading.question,
+                False,
+                [],
+                timings=clock.laps,
+                topic=reading.topic,
+                follows=reading.follows,
+                respelled=reading.respelled,
+            )
+        # 2. The candidates scored and reordered by the passage model, 3. then by the reading rules.
+        asked = WhatIsAsked.of(reading)
+        ordered, rulings = read_by_rules(self._ordered(retrieved, asked), asked)
+        instead = next((r.instead for r in rulings if r.instead is not None), None)
+        if instead is not None:  # its topic's articles never name its subject: a question of its own
+            answer = self.answer(store, vectors, lexicon, instead, alone_vector, top_k, mode)
+            if answer.found:
+                return answer
+        # 4. The decision: the relevance policy finds it relevant, and no reading rule held it back.
+        judged = understood_match(ordered[0], reading.judged, retrieved.weights) if retrieved.judged_apart else None
+        evidence = evidence_for(ordered, retrieved.library_passages, retrieved.weights, judged)
+        probability = self.policy.probability(evidence)
+        relevant = self.policy.is_relevant(evidence) and all(r.stands for r in rulings)
+        # 5. What is shown, and what the conversation is about next.
+        shown = self._shown(ordered, relevant, retrieved, top_k)
+        results = [
+            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
+            for rank, c in enumerate(shown, start=1)
+        ]
+        clock.lap("quotes")
+        if relevant and reading.about:  # "De quoi parle l'article sur Montréal ?": the opening of the one found
+            opening = self._openings(store, replace(reading, articles=(results[0].article.id,)), top_k)
+            if opening is not None:
+                return opening
+        detail = reading.detail if relevant else None  # on the details of the article a subject finds
+        topic, says_more = self._topic_after(store, reading, relevant, detail, shown[0], results[0])
+        if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
+            results = [r for r in results if r.article.id == results[0].article.id]
+        return Answer(
+            reading.question,
+            relevant,
+            results,
+            probability,
+            evidence,
+            clock.laps,
+            ordered,
+            topic,
+            reading.follows,
+            Judging(retrieved.library_passages, retrieved.weights),
+            detail,
+            says_more=says_more,
+            respelled=reading.respelled,
+            unheld=tuple(word for r in rulings for word in r.unheld),
+        )
+
+    def _retrieve(
+        self,
+        store: Store,
+        vectors: LiveVectors,
+        lexicon: LiveLexicon | None,
+        reading: Reading,
+        question_vector: QuestionVector | None,
+        top_k: int,
+        mode: Mode,
+        clock: Stopwatch,
+    ) -> Retrieved:
+        """The passages `reading.search` finds, under one consistent view of the library: lexical
+        and dense search (each timed on `clock`), their fusion (within the topic's articles for a
+        follow-up), the passages and sentences of its top, and the question's term weights."""
         question = reading.search
         query_terms = terms(question)
         # A follow-up's relevance is judged with its topic's words too (`Reading.judged`).
@@ -218,124 +294,62 @@ class Searcher:
                 weights = term_weights(judged_terms, frequencies, passages, background)
             else:
                 weights = idf_weights(judged_terms, frequencies, passages)
-        if not fused:
-            return Answer(
-                reading.question,
-                False,
-                [],
-                timings=clock.laps,
-                topic=reading.topic,
-                follows=reading.follows,
-                respelled=reading.respelled,
-            )
-        own_weights = {t: weights[t] for t in in_question_order(query_terms)} if judged_apart else weights
-        # What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre
-        # la ligne ?" asks a number, not a date), unless it asks none: "Et l'écran ?" after
-        # "Combien coûte la batterie ?" asks a price, and a price is what answers it (one said
-        # without its words: "Et pour les enfants ?", "gratuit pour les moins de 18 ans").
-        as_its_topic = reading.topic is not None and asks_as_its_topic(reading.own)
-        wants = asked_for(reading.topic.question if as_its_topic else reading.own)
-        asked = Asked(query_terms, wants, query_vector, QuestionTerms.of(question, own_weights))
-        dense_ranks = {i: rank for rank, (i, _) in enumerate(dense, start=1)}
-        lexical_ranks = {i: rank for rank, (i, _) in enumerate(lexical, start=1)}
+        return Retrieved(
+            query_terms, judged_apart, query_vector, dense, lexical, fused, rows, sentences, passages, weights
+        )
+
+    def _ordered(self, retrieved: Retrieved, asked: WhatIsAsked) -> list[Candidate]:
+        """The fused passages as candidates, each with its sentences scored and its best one
+        as its quote, the top `RERANKED` reordered by the passage model (`index.reordering`)."""
+        weights = retrieved.weights
+        if retrieved.judged_apart:  # the candidates are scored on the question's own terms
+            weights = {t: weights[t] for t in in_question_order(retrieved.query_terms)}
+        terms_asked = QuestionTerms.of(asked.reading.search, weights)
+        question = Asked(retrieved.query_terms, asked.wants, retrieved.query_vector, terms_asked)
+        dense_ranks = {i: rank for rank, (i, _) in enumerate(retrieved.dense, start=1)}
+        lexical_ranks = {i: rank for rank, (i, _) in enumerate(retrieved.lexical, start=1)}
         candidates = score_candidates(
-            asked,
+            question,
             [
-                Found(rows[i], sentences.get(i), score, Ranks(rank, dense_ranks.get(i), lexical_ranks.get(i)))
-                for rank, (i, score) in enumerate(fused, start=1)
+                Found(
+                    retrieved.rows[i],
+                    retrieved.sentences.get(i),
+                    score,
+                    Ranks(rank, dense_ranks.get(i), lexical_ranks.get(i)),
+                )
+                for rank, (i, score) in enumerate(retrieved.fused, start=1)
             ],
         )
         # Without the question's vector (lexical mode) sentence scores lack their main evidence.
-        ordered = rerank(candidates[:RERANKED]) + candidates[RERANKED:] if query_vector is not None else candidates
-        ordered = quoting_statements(ordered, reading.own)  # not « Cela fait-il … pour autant ? »
-        subject_held = required_held = measure_held = True
-        if reading.topic is not None and reading.topic.read_to is not None and reading.search == reading.own:
-            # "Qu'est-ce qui l'inquiète ?": the pronoun stands for whom the last quote spoke of.
-            ordered = last_quoted_first(ordered, reading.topic.read_to, reading.own)
-        if (someone := who_someone_is(reading.own)) is not None:  # "Qui est-elle ?": a description
-            ordered = quoting_descriptions(ordered, someone)
-        if wants.measure is not None:  # "Combien pèse… ?": the passages stating a weight
-            measures_own = reading.follows and not as_its_topic
-            ordered, measure_held = measured_first(ordered, reading.own, wants.measure, measures_own)
-        if reading.subject:  # "Combien de munitions ?": the passages that name them
-            ordered, subject_held = holding_first(ordered, reading.subject)
-        alone = reading.standing_alone
-        if not subject_held and alone is not None:  # its topic's articles never name it: a question of its own
-            answer = self.answer(store, vectors, lexicon, alone, alone_vector, top_k, mode)
-            if answer.found:
-                return answer
-        said_of_it = True
-        if (
-            reading.topic is not None
-            and asks_it_of_instead(reading.own)
-            and (instead := added_words(reading.own, reading.topic.question))
-        ):
-            # "Et les vélos ?" after "Combien de trottinettes étaient mal garées ?": bikes parked badly.
-            ordered, said_of_it = saying_it_of_first(ordered, instead, still_asked(reading.topic.question, instead))
-            # Declined only when the noun phrase stands for the noun its topic asked about: after
-            # "Y a-t-il des licenciements ?", "Et l'usine de Sarreguemines ?" asks it of a place,
-            # and « le site … de Sarreguemines … n'est pas menacé » answers without the word.
-            said_of_it = said_of_it or asked_noun(reading.topic.question) is None
-        if reading.required:  # "Et en 2020 ?": a passage without 2020 does not answer it
-            ordered, required_held = holding_first(ordered, reading.required)
-        doer_said = True
-        if (deed := deed_asked(reading.own)) is not None:  # "Qui l'a traduit ?": not "roman traduit en français"
-            start, end = ordered[0].quote
-            doer_said = not without_doer(ordered[0].row.text[start:end], deed)
-        judged = understood_match(ordered[0], reading.judged, weights) if judged_apart else None
-        evidence = evidence_for(ordered, passages, weights, judged)
-        relevant, probability = self.policy.is_relevant(evidence), self.policy.probability(evidence)
-        # Nothing the library holds names its subject: no passage answers it (in its topic's
-        # articles, the answer is as the policy says: "Combien de morts ?" of an attack's toll).
-        relevant = (
-            relevant
-            and required_held
-            and measure_held
-            and doer_said
-            and said_of_it
-            and (subject_held or bool(reading.articles))
-        )
+        if retrieved.query_vector is None:
+            return candidates
+        return rerank(candidates[:RERANKED]) + candidates[RERANKED:]
+
+    def _shown(self, ordered: list[Candidate], relevant: bool, retrieved: Retrieved, top_k: int) -> list[Candidate]:
+        """The candidates shown: `top_k` at most, no quote twice, and in an answer the passages of
+        unrelated articles left out (`_worth_showing`)."""
         shown = without_repeated_quotes(ordered, top_k)
-        if relevant and query_vector is not None:  # an answer: the passages of unrelated articles left out
+        if relevant and retrieved.query_vector is not None:
+            passages, weights = retrieved.library_passages, retrieved.weights
             shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
-        results = [
-            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
-            for rank, c in enumerate(shown, start=1)
-        ]
-        clock.lap("quotes")
-        if relevant and reading.about:  # "De quoi parle l'article sur Montréal ?": the opening of the one found
-            opening = self._openings(store, replace(reading, articles=(results[0].article.id,)), top_k)
-            if opening is not None:
-                return opening
-        topic = reading.topic or Topic(reading.question, (results[0].article.id,) if relevant else ())
-        detail = reading.detail if relevant else None  # on the details of the article a subject finds
-        says_more = False
-        if relevant:  # "La suite ?" reads on from the quote shown first (from the start, after a card)
-            read_to = (results[0].passage_id, results[0].quote_end)
-            if detail is not None:  # the card of the article a subject found: its first passage
-                with store.read():
-                    first = store.first_passage_ids([results[0].article.id])
-                read_to = (first[0] if first else results[0].passage_id, 0)
-            topic = replace(topic, read_to=read_to)
-            says_more = detail is not None or goes_on_after(shown[0].row, results[0].quote_end)
-        if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
-            results = [r for r in results if r.article.id == results[0].article.id]
-        return Answer(
-            reading.question,
-            relevant,
-            results,
-            probability,
-            evidence,
-            clock.laps,
-            ordered,
-            topic,
-            reading.follows,
-            Judging(passages, weights),
-            detail,
-            says_more=says_more,
-            respelled=reading.respelled,
-            unheld=() if required_held else reading.required,
-        )
+        return shown
+
+    def _topic_after(
+        self, store: Store, reading: Reading, relevant: bool, detail: Detail | None, first: Candidate, quoted: Result
+    ) -> tuple[Topic, bool]:
+        """What the conversation is about after an answer whose first passage is `first`, quoted
+        as `quoted` (what the next question may refer back to), with where "La suite ?" reads on
+        from in an answer; and whether the article says more from there."""
+        topic = reading.topic or Topic(reading.question, (quoted.article.id,) if relevant else ())
+        if not relevant:
+            return topic, False
+        # "La suite ?" reads on from the quote shown first (from the start, after a card)
+        read_to = (quoted.passage_id, quoted.quote_end)
+        if detail is not None:  # the card of the article a subject found: its first passage
+            with store.read():
+                firsts = store.first_passage_ids([quoted.article.id])
+            read_to = (firsts[0] if firsts else quoted.passage_id, 0)
+        return replace(topic, read_to=read_to), detail is not None or goes_on_after(first.row, quoted.quote_end)
 
     def respelled(self, store: Store, lexicon: LiveLexicon | None, reading: Reading) -> Reading:
         """`reading` with the typos of what it searches read through (`index.spelling`): each

@@ -1,0 +1,185 @@
+"""The reading rules: what the words of a question say about which candidate answers it, once the
+passage model has ordered them (README, "How it works", steps 7 to 9). Each rule reads the
+candidates in their order and the question as read (`WhatIsAsked`), and gives a `Ruling`: the
+candidates in a new order (or quoting other sentences), and whether the answer still stands. A
+rule that does not apply gives the candidates as they came. They run in the order of
+`READING_RULES`, each on the order the one before it gave; the answer stands only if every rule
+lets it (and the relevance policy finds it relevant: `index.search`). Adding a rule is adding
+one entry there. Pure functions over the candidates (`index.candidates` holds what they do)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from index.candidates import (
+    Candidate,
+    asks_it_of_instead,
+    holding_first,
+    last_quoted_first,
+    measured_first,
+    quoting_descriptions,
+    quoting_statements,
+    saying_it_of_first,
+    still_asked,
+)
+from index.conversation import Reading, added_words, asks_as_its_topic
+from index.quotes import AskedFor, asked_for, asked_noun, deed_asked, who_someone_is, without_doer
+
+
+@dataclass(frozen=True)
+class WhatIsAsked:
+    """A question as the rules read it: how it is read (`index.conversation.Reading`), what it
+    asks for, and whether it is an ellipsis asking what its topic asked ("Et l'écran ?")."""
+
+    reading: Reading
+    wants: AskedFor
+    as_its_topic: bool
+
+    @classmethod
+    def of(cls, reading: Reading) -> WhatIsAsked:
+        """What it asks for is the question's own ("Combien de voyageurs ?" after "Quand ouvre la
+        ligne ?" asks a number, not a date), unless it asks none: "Et l'écran ?" after "Combien
+        coûte la batterie ?" asks a price, and a price is what answers it (one said without its
+        words: "Et pour les enfants ?", "gratuit pour les moins de 18 ans")."""
+        as_its_topic = reading.topic is not None and asks_as_its_topic(reading.own)
+        return cls(reading, asked_for(reading.topic.question if as_its_topic else reading.own), as_its_topic)
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """What a rule made of the candidates: their new order, whether the answer still stands, and
+    why not (what the rule found missing; "" when nothing was)."""
+
+    order: list[Candidate]
+    stands: bool = True
+    why: str = ""
+    # The question's own words no candidate holds, which the reply names ("Je n'ai rien trouvé
+    # sur « 2020 »…": `Answer.unheld`).
+    unheld: tuple[str, ...] = ()
+    # The question to answer instead, when that one finds an answer: "Combien de voyageurs ?"
+    # asked alone of the whole library, when its topic's articles never name travellers.
+    instead: Reading | None = None
+
+
+ReadingRule = Callable[[Sequence[Candidate], WhatIsAsked], Ruling]
+
+
+def quote_statements(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A quote that is itself a question holding none of the question's words gives way to a
+    statement of its passage (not « Cela fait-il … pour autant ? »: `quoting_statements`)."""
+    return Ruling(quoting_statements(ordered, asked.reading.own))
+
+
+def pronoun_for_last_quote(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up in its own words ("Qu'est-ce qui l'inquiète ?"): its pronoun stands for whom
+    the last quote spoke of, so that passage comes first, quoted near it (`last_quoted_first`)."""
+    reading = asked.reading
+    if reading.topic is None or reading.topic.read_to is None or reading.search != reading.own:
+        return Ruling(list(ordered))
+    return Ruling(last_quoted_first(ordered, reading.topic.read_to, reading.own))
+
+
+def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking who someone is ("Qui est-elle ?"): each passage quotes a sentence
+    saying who someone is (`quoting_descriptions`)."""
+    someone = who_someone_is(asked.reading.own)
+    if someone is None:
+        return Ruling(list(ordered))
+    return Ruling(quoting_descriptions(ordered, someone))
+
+
+def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking for a quantity ("Combien pèse… ?"): the first article's passages stating
+    a weight come first; a first passage that neither states one nor names the measure does not
+    answer (`measured_first`)."""
+    if asked.wants.measure is None:
+        return Ruling(list(ordered))
+    reading = asked.reading
+    measures_own = reading.follows and not asked.as_its_topic
+    order, held = measured_first(ordered, reading.own, asked.wants.measure, measures_own)
+    return Ruling(order, held, "" if held else f"no {asked.wants.measure} stated")
+
+
+def subject_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """An interrogative alone naming what it asks about ("Combien de munitions ?"): the passages
+    naming it come first. When its
+    topic's articles never name it, it is asked alone of the whole library, and answered as the
+    relevance policy says if that finds nothing; asked of the whole library, it is declined."""
+    reading = asked.reading
+    if not reading.subject:
+        return Ruling(list(ordered))
+    order, held = holding_first(ordered, reading.subject)
+    if held:
+        return Ruling(order)
+    why = f"no passage names {' '.join(reading.subject)}"
+    if reading.articles:
+        return Ruling(order, True, why, instead=reading.standing_alone)
+    return Ruling(order, False, why)
+
+
+def said_of_instead(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """An "Et" and a noun phrase ("Et les vélos ?" after "Combien de trottinettes étaient mal
+    garées ?"): the passages saying the topic's question of bikes come first; when none does,
+    and the topic asked about a noun (not "Y a-t-il des licenciements ?", which a place's « n'est
+    pas menacé » answers), no answer (`saying_it_of_first`)."""
+    reading = asked.reading
+    topic = reading.topic
+    if topic is None or not asks_it_of_instead(reading.own):
+        return Ruling(list(ordered))
+    instead = added_words(reading.own, topic.question)
+    if not instead:
+        return Ruling(list(ordered))
+    order, said = saying_it_of_first(ordered, instead, still_asked(topic.question, instead))
+    stands = said or asked_noun(topic.question) is None
+    return Ruling(order, stands, "" if stands else f"nothing said of {' '.join(instead)}")
+
+
+def required_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up adding years, figures or names to its topic ("Et en 2020 ?"): the passages
+    holding them come first; a passage without them does not answer it, and the reply names
+    them (`holding_first`)."""
+    required = asked.reading.required
+    if not required:
+        return Ruling(list(ordered))
+    order, held = holding_first(ordered, required)
+    if held:
+        return Ruling(order)
+    return Ruling(order, False, f"no passage holds {' '.join(required)}", unheld=required)
+
+
+def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking who did something ("Qui l'a traduit ?"): a first quote holding the deed
+    only as said of the thing done ("roman traduit en français"), nobody doing it, does not
+    answer (`without_doer`)."""
+    deed = deed_asked(asked.reading.own)
+    if deed is None:
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    said = not without_doer(ordered[0].row.text[start:end], deed)
+    return Ruling(list(ordered), said, "" if said else f"no doer of « {deed} » in the first quote")
+
+
+# The rules, in the order they run, each on the order the one before gave.
+READING_RULES: tuple[ReadingRule, ...] = (
+    quote_statements,  # a quote that only asks back gives way to a statement of its passage
+    pronoun_for_last_quote,  # "Qu'est-ce qui l'inquiète ?": the passage last quoted first
+    description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
+    measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
+    subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
+    said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
+    required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named
+    doer_said,  # "Qui l'a traduit ?": a first quote where nobody translated: no answer
+)
+
+
+def read_by_rules(
+    ordered: Sequence[Candidate], asked: WhatIsAsked, rules: Sequence[ReadingRule] = READING_RULES
+) -> tuple[list[Candidate], list[Ruling]]:
+    """The candidates in the order the `rules` leave them, and each rule's ruling."""
+    order, rulings = list(ordered), []
+    for rule in rules:
+        ruling = rule(order, asked)
+        order = ruling.order
+        rulings.append(ruling)
+    return order, rulings
