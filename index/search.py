@@ -102,6 +102,9 @@ class Answer:
     # A follow-up's own numbers or names that no passage of its articles holds ("Et en
     # 2020 ?" on an article of 2023: `Reading.required`), why it was declined.
     unheld: tuple[str, ...] = ()
+    # Why the reading rules held back the answer, whatever the relevance policy found (each
+    # rule's `Ruling.why`: `index.reading_rules`), for whoever looks into an answer declined.
+    held_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class Searcher:
             says_more=says_more,
             respelled=reading.respelled,
             unheld=tuple(word for r in rulings for word in r.unheld),
+            held_by=tuple(r.why for r in rulings if not r.stands),
         )
 
     def _retrieve(

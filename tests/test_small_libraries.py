@@ -138,6 +138,7 @@ def test_a_follow_up_quotes_what_it_adds_to_its_topic_or_says_its_article_does_n
     # A year the article never names: its other years are not an answer, whatever its topic.
     never = library.ask("Et en 2010 ?", topic=families.topic)
     assert not never.found and never.unheld == ("2010",) and never.topic == families.topic
+    assert never.held_by == ("no passage holds 2010",)  # which reading rule declined it, and why
     # Its own date counts: the article on the OTAN is of February 2023.
     leader = library.ask("Qui est le secrétaire général de l'OTAN ?")
     assert library.ask("Et en 2023 ?", topic=leader.topic).found
@@ -210,6 +211,7 @@ def test_asked_who_did_something_a_sentence_saying_only_that_it_was_done_does_no
     # "roman traduit en français" says it was translated, not by whom.
     translated = library.ask("Qui l'a traduit ?", topic=written.topic)
     assert translated.follows and not translated.found
+    assert translated.held_by == ("no doer of « traduit » in the first quote",)
     assert not library.ask("Qui a traduit Au soleil couchant ?").found
     library.close()
 
