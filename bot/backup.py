@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,6 +145,7 @@ def restore(
         raise LibraryError(f"pas de {library.name} dans {source} : ce n'est pas une sauvegarde de python -m bot backup")
     if source.resolve().is_relative_to(library.path.parent.resolve()):
         raise LibraryError(f"{source} est dans {library.path.parent}, que la restauration remplace")
+    there_before = set(data_dir.iterdir()) if data_dir.is_dir() else set()
     with _nobody_has(data_dir):
         staging = data_dir / "index.restoring"
         shutil.rmtree(staging, ignore_errors=True)  # left by a restore that was killed
@@ -186,9 +187,12 @@ def restore(
         except BaseException:
             _put_back(data_dir, aside, moved)
             raise
-        _owned_as_the_folder(library.path.parent)  # what opening it wrote: the manifest, the snapshots
+        _owned_as(library.path.parent, library.path.parent.rglob("*"))  # what opening it wrote: the manifest
     if not moved:  # restored into an empty DATA_DIR
         aside.rmdir()
+    # The locks beside the library and the state, made by this restore where none was (into an
+    # empty DATA_DIR), and the folder set aside: a bot that cannot open its locks cannot start.
+    _owned_as(data_dir, set(data_dir.iterdir()) - there_before)
     return Restored(
         aside if moved else None, [library.label] + ([state.label] if backup_state.is_file() else []), rebuild_needed
     )
@@ -232,7 +236,8 @@ def _check_backup(backup: Path, target: Path, needs: str) -> None:
 def _accessible_as(restored: Path, replaced: Path, data_dir: Path) -> None:
     """Give `restored` the mode of the file it replaces, and its owner when the restore runs as
     root (only root can give a file away): a restore run by another user than the bot's must
-    not leave the bot files it cannot open (the copies are made 0600, by the restoring user).
+    not leave the bot files it cannot open (the copies are made by the restoring user, with
+    its umask).
     Where nothing is replaced, the mode the bot gives files it makes, and the owner of DATA_DIR."""
     try:
         before = replaced.stat()
@@ -245,13 +250,13 @@ def _accessible_as(restored: Path, replaced: Path, data_dir: Path) -> None:
         os.chown(restored, before.st_uid, before.st_gid)
 
 
-def _owned_as_the_folder(folder: Path) -> None:
-    """Every file in `folder` owned as `folder` is, when the restore runs as root."""
+def _owned_as(folder: Path, paths: Iterable[Path]) -> None:
+    """`paths` owned as `folder` is, when the restore runs as root."""
     if not _as_root():
         return
     owner = folder.stat()
-    for path in folder.rglob("*"):
-        os.chown(path, owner.st_uid, owner.st_gid)
+    for path in paths:
+        os.chown(path, owner.st_uid, owner.st_gid, follow_symlinks=False)
 
 
 def _umask() -> int:

@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import threading
 import time
 import zlib
@@ -38,7 +37,7 @@ except ImportError:  # Windows: no shared locks between processes there (`InUse`
 
 from index.connections import open_read_only
 from index.errors import LibraryError, ReindexRunning
-from index.manifest import MANIFEST, sync_directory
+from index.manifest import MANIFEST, new_temporary, sync_directory
 
 DATABASE = "library.sqlite3"
 # vectors-<library id>-<change>-<CRC-32 of the file>.faiss (without the checksum: written
@@ -216,7 +215,7 @@ def write_snapshot(
     more), or what a function writes into it. Its name carries the checksum of its bytes,
     computed as they are written (`snapshot_intact`)."""
     prefix = f".vectors-{library_id}-{seq}."
-    handle, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=".tmp")
+    handle, tmp = new_temporary(directory, prefix)
     try:
         with os.fdopen(handle, "wb") as file:
             summed = _Summed(file)
@@ -229,7 +228,7 @@ def write_snapshot(
         path = directory / f"vectors-{library_id}-{seq}-{summed.crc:08x}.faiss"
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     sync_directory(directory)
     return path

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -55,17 +56,32 @@ def replaced_atomically(path: Path) -> Iterator[Path]:
     """A name beside `path`, no other writer's, for the block to write the new file under
     (SQLite's backup writes one itself); then flushed to disk and renamed into place, so that
     `path` is the old file or the whole new one. The block failing, nothing is replaced."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, tmp = new_temporary(path.parent, prefix=f".{path.name}.")
     os.close(handle)
     try:
-        yield Path(tmp)
+        yield tmp
+        with contextlib.suppress(FileNotFoundError):  # as writing over it would, the file's mode kept
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     sync_directory(path.parent)
+
+
+def new_temporary(directory: Path, prefix: str, suffix: str = ".tmp") -> tuple[int, Path]:
+    """A new file in `directory`, open for writing, under a name no other writer uses (as
+    `tempfile.mkstemp` gives) but with the mode an ordinary write gives it (0666 less the
+    umask), not mkstemp's 0600: renamed into place, a file made 0600 by `restore` run as an
+    administrator, or by a bot whose group shares DATA_DIR, could not be read by the others."""
+    while True:
+        path = directory / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
+        except FileExistsError:
+            continue
 
 
 def sync_directory(directory: Path) -> None:

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import textwrap
@@ -9,9 +10,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import faiss
 import pytest
 
-from index.directory import DATABASE
+from index.directory import DATABASE, write_snapshot
 from index.documents import parse_text
 from index.library import Library
 from index.manifest import write_atomic
@@ -95,6 +97,23 @@ def test_a_snapshot_that_fails_while_it_is_streamed_leaves_the_previous_one_whol
         write_atomic(path, half_then_failure)
     assert path.read_bytes() == b"the previous snapshot"
     assert [p.name for p in tmp_path.iterdir()] == ["vectors.faiss"]
+
+
+def test_files_written_atomically_get_the_modes_an_ordinary_write_gives(tmp_path):
+    """Not the 0600 of a temporary file: a bot running as another user than the one who wrote
+    them (a restore run by an administrator, a group sharing DATA_DIR) still reads them. A new
+    file gets 0666 less the umask; a file written over keeps its mode, as `open(..., "w")` would."""
+    previous = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "manifest.json", b"{}")
+        snapshot = write_snapshot(tmp_path, "0a", 1, faiss.IndexFlatIP(4))
+        (tmp_path / "kept.json").write_bytes(b"{}")
+        (tmp_path / "kept.json").chmod(0o664)
+        write_atomic(tmp_path / "kept.json", b"[]")
+    finally:
+        os.umask(previous)
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in tmp_path.iterdir()}
+    assert modes == {"manifest.json": 0o640, snapshot.name: 0o640, "kept.json": 0o664}
 
 
 def test_vectors_written_before_a_snapshot_are_replayed_when_the_library_opens(tmp_path):

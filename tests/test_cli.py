@@ -953,6 +953,15 @@ def test_restored_files_keep_the_modes_of_the_files_they_replace(run, tmp_path):
     elsewhere = tmp_path / "restored"  # an empty DATA_DIR: as the bot makes its own files
     assert run("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(elsewhere)}).returncode == 0
     assert _modes(elsewhere) == made_by_the_bot
+    # Nor is any file it writes as it opens the restored library (the manifest) or takes to hold
+    # it (the locks) 0600: each has the mode an ordinary write gives.
+    (tmp_path / "ordinary").write_bytes(b"")
+    ordinary = stat.S_IMODE((tmp_path / "ordinary").stat().st_mode)
+    written = sorted(path for path in elsewhere.rglob("*") if path.is_file())
+    assert elsewhere / "index" / "manifest.json" in written
+    assert {path.relative_to(elsewhere).as_posix(): stat.S_IMODE(path.stat().st_mode) for path in written} == {
+        path.relative_to(elsewhere).as_posix(): ordinary for path in written
+    }
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root gives files away")
@@ -968,6 +977,18 @@ def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, tmp_path)
     restored = [data / "bot.sqlite3", data / "index", *(data / "index").iterdir()]
     assert {path.name: (path.stat().st_uid, path.stat().st_gid) for path in restored} == {
         path.name: (bot_user, bot_user) for path in restored
+    }
+
+    # Into an empty DATA_DIR of the bot's user: the locks it takes there are left to that user
+    # too, or a bot running as that user could not open them to start.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    os.chown(empty, bot_user, bot_user)
+    assert run("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(empty)}).returncode == 0
+    made = sorted(empty.rglob("*"))
+    assert empty / "index.in-use.lock" in made and empty / "bot.sqlite3.in-use.lock" in made
+    assert {path.relative_to(empty).as_posix(): (path.stat().st_uid, path.stat().st_gid) for path in made} == {
+        path.relative_to(empty).as_posix(): (bot_user, bot_user) for path in made
     }
 
 
