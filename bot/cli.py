@@ -56,7 +56,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     from bot.heartbeat import health, heartbeat_file
 
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    verdict = health(heartbeat_file(settings.data_dir, token), time.time(), settings.zone)
+    verdict = health(heartbeat_file(settings.data_dir, token, settings.replica), time.time(), settings.zone)
     print(verdict.said, file=sys.stdout if verdict.healthy else sys.stderr)
     return 0 if verdict.healthy else 1
 

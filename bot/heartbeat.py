@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -35,10 +36,16 @@ State = Literal["starting", "serving", "stopped"]
 OUTAGE_REMINDER_SECONDS = 300.0
 
 
-def heartbeat_file(data_dir: Path, token: str) -> Path:
-    """Per bot (the token's public id), as `serve`'s lock: two bots may share a DATA_DIR."""
+def heartbeat_file(data_dir: Path, token: str, replica: str | None) -> Path:
+    """Per bot (the token's public id), as `serve`'s lock: two bots may share a DATA_DIR. And per
+    replica (`replica`, the REPLICA setting, else this machine's host name): replicas of one bot
+    sharing a DATA_DIR each write their own, where one file held whichever beat came last, and
+    `health`, run beside a replica (in its container, on its machine, with its settings), reads
+    that one's with no argument."""
     bot_id = token.partition(":")[0]
-    return data_dir / (f"heartbeat-{bot_id}.json" if bot_id.isdecimal() else "heartbeat.json")
+    bot = f"-{bot_id}" if bot_id.isdecimal() else ""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", replica or socket.gethostname())
+    return data_dir / f"heartbeat{bot}-{name}.json"
 
 
 @dataclass
@@ -242,8 +249,8 @@ def health(path: Path, now: float, zone: tzinfo) -> Verdict:
     except FileNotFoundError:
         return Verdict(
             False,
-            f"aucun signe de vie : pas de battement dans {path} (le bot n'a jamais démarré avec ce DATA_DIR "
-            "et ce TELEGRAM_BOT_TOKEN)",
+            f"aucun signe de vie : pas de battement dans {path} (le bot n'a jamais démarré avec ce DATA_DIR, "
+            "ce TELEGRAM_BOT_TOKEN et ce REPLICA)",
         )
     except OSError as exc:
         return Verdict(False, f"battement illisible ({exc.strerror or exc}) : {path}")

@@ -89,6 +89,11 @@ class Settings(BaseSettings):
         description="Seconds between two heartbeats of `serve` (DATA_DIR/heartbeat-*.json), which "
         "`python -m bot health` reads: three missed, the bot is said to be stuck.",
     )
+    replica: str | None = Field(
+        None,
+        description="This process's name among replicas of the bot sharing a DATA_DIR on one machine (its "
+        "heartbeat: DATA_DIR/heartbeat-<bot id>-<replica>.json); unset, the machine's host name.",
+    )
 
     # --- webhook mode (python -m bot serve --webhook) ------------------------------------
     webhook_url: str | None = Field(
@@ -149,6 +154,13 @@ class Settings(BaseSettings):
             return None
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("1 à 256 caractères parmi A-Z, a-z, 0-9, _ et - (la règle de Telegram)")
+        return value
+
+    @field_validator("replica")
+    @classmethod
+    def _file_name_part(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
+            raise ValueError("1 à 64 caractères parmi A-Z, a-z, 0-9, _, . et - (il nomme le fichier du battement)")
         return value
 
     @field_validator("time_zone")

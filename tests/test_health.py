@@ -104,10 +104,11 @@ def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_heal
 
 
 def test_the_beat_is_written_whole_with_what_the_bot_knows_of_itself(tmp_path):
-    pulse = Pulse(heartbeat_file(tmp_path / "data", TOKEN), "polling", EVERY, POLL_WAIT_SECONDS)
+    pulse = Pulse(heartbeat_file(tmp_path / "data", TOKEN, None), "polling", EVERY, POLL_WAIT_SECONDS)
     pulse.write()
-    assert pulse.path == tmp_path / "data" / "heartbeat-123456.json"
-    assert [p.name for p in pulse.path.parent.iterdir()] == ["heartbeat-123456.json"]  # no temporary left
+    name = f"heartbeat-123456-{socket.gethostname()}.json"  # this bot's, this machine's
+    assert pulse.path == tmp_path / "data" / name
+    assert [p.name for p in pulse.path.parent.iterdir()] == [name]  # no temporary left
     pulse.serving(time.time())
     pulse.telegram.failed("HTTP 502 : Bad Gateway")
     pulse.write()
@@ -128,7 +129,32 @@ def test_health_without_any_beat_says_the_bot_never_ran_here(tmp_path, model_cac
     with FakeTelegram(TOKEN) as telegram:
         returncode, said = health(bot_environment(telegram, tmp_path, model_cache), tmp_path)
     assert returncode == 1
-    assert said.startswith("aucun signe de vie : pas de battement dans") and "heartbeat-123456.json" in said
+    assert said.startswith("aucun signe de vie : pas de battement dans")
+    assert f"heartbeat-123456-{socket.gethostname()}.json" in said
+
+
+def test_replicas_sharing_a_data_dir_each_have_their_own_beat_which_health_beside_each_reads(tmp_path, model_cache):
+    """Two `serve --webhook` of one bot on one machine and one DATA_DIR, told apart by REPLICA:
+    the one that stopped is said stopped, the other still healthy (one file, the last beat
+    written spoke for both). Without REPLICA, the beat is this machine's: `health` with no
+    argument reads it, as Docker's HEALTHCHECK does in each replica's container."""
+    for replica, state in [("bot1", "serving"), ("bot2", "stopped"), (None, "serving")]:
+        pulse = Pulse(heartbeat_file(tmp_path, TOKEN, replica), "webhook", EVERY, 0)
+        if state == "serving":
+            pulse.serving(time.time())
+        else:
+            pulse.stopped()
+        pulse.write()
+    with FakeTelegram(TOKEN) as telegram:
+        env = bot_environment(telegram, tmp_path, model_cache)
+        assert health(env | {"REPLICA": "bot1"}, tmp_path)[1].startswith("le bot fonctionne (webhook")
+        assert health(env | {"REPLICA": "bot2"}, tmp_path)[1].startswith("le bot est arrêté depuis")
+        assert health(env, tmp_path)[1].startswith("le bot fonctionne (webhook")
+        assert health(env | {"REPLICA": "bot/1"}, tmp_path) == (
+            2,
+            "erreur : réglages invalides (environnement ou fichier .env) :\n  REPLICA : 1 à 64 caractères parmi "
+            "A-Z, a-z, 0-9, _, . et - (il nomme le fichier du battement) (valeur : 'bot/1')\n",
+        )
 
 
 # What `health` has no use for: the library and the vectors' libraries, the model's runtimes,

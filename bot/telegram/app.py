@@ -343,7 +343,7 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
     mode: Mode = "webhook" if webhook else "polling"
     # A webhook's Telegram is asked at each beat, and answers at once; a long poll waits for messages.
     wait = 0 if webhook else POLL_WAIT_SECONDS
-    pulse = Pulse(heartbeat_file(settings.data_dir, token), mode, settings.heartbeat_seconds, wait)
+    pulse = Pulse(heartbeat_file(settings.data_dir, token, settings.replica), mode, settings.heartbeat_seconds, wait)
     heartbeat = Heartbeat(pulse)
     heartbeat.write_now()  # starting: the previous run's beat no longer speaks for this one
     try:
