@@ -8,6 +8,8 @@ import asyncio
 import threading
 import time
 
+import pytest
+
 from index.library import Library
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
@@ -87,6 +89,17 @@ def test_a_follow_up_on_a_year_its_article_never_names_is_told_so_not_answered_w
     _, follow_up = conversation(tmp_path, 610, (QUESTION, "Et en 2019 ?"))
     assert "Je n'ai rien trouvé sur « 2019 » dans l'article « Le préfet de région nommé »" in follow_up
     assert "Posez la question en entier" in follow_up and "Marie Dupont" not in follow_up
+
+
+@pytest.mark.parametrize("follow_up", ["What did his son say in 2019?", "What is SA in 2019?", "What about 2019?"])
+def test_a_question_in_english_read_as_a_follow_up_is_told_to_ask_in_french(tmp_path, follow_up):
+    """An English question with a word French reads as pointing back ("son", "SA": "his", "its")
+    was read with the conversation's article, and got "Je n'ai rien trouvé sur « 2019 » dans
+    l'article…, posez la question en entier", in French its writer may not read: why nothing
+    was found is the language, as for any other question in English."""
+    _, reply = conversation(tmp_path, 611, (QUESTION, follow_up))
+    assert "(I only understand questions in French.)" in reply
+    assert "2019" not in reply and "Marie Dupont" not in reply
 
 
 class HeldEmbedder(HashingEmbedder):

@@ -146,6 +146,8 @@ def declined_reply(answer: Answer) -> str | None:
     own numbers or names its articles do not hold ("Et en 2020 ?"), or that its articles do not
     answer; None otherwise."""
     meant = set(answer.topic.articles) if answer.topic else set()
+    if reads_as_english(answer.question):  # first: what else it is told is in French
+        return IN_ENGLISH
     if answer.unheld:
         named = " ni ".join(in_guillemets(shorten(word, SENTENCE_FIELD_CHARS)) for word in answer.unheld)
         if not meant:  # its topic was declined: it was searched in the whole library
@@ -153,8 +155,6 @@ def declined_reply(answer: Answer) -> str | None:
         return f"Je n'ai rien trouvé sur {named} dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
     if answer.read_on:
         return {"end": END_OF_ARTICLE, "gone": READ_ON_GONE, "nowhere": NOTHING_TO_READ_ON}.get(answer.read_on)
-    if reads_as_english(answer.question):
-        return IN_ENGLISH
     if answer.follows and meant:
         # Read in its topic's article only ("Elle enseigne quoi ?"): "rien trouvé dans la
         # bibliothèque" would be untrue, and would not say that asking it whole searches more.
