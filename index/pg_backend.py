@@ -209,7 +209,7 @@ class PgBackend:
         try:
             if not connection.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK_KEY,)).fetchone()[0]:
                 raise ReindexRunning("cette bibliothèque est déjà en cours de reconstruction")
-            self._reindex_session = connection  # `swap_in` checks it still holds the lock
+            self._reindex_session = connection  # `swap_in` swaps on it: only while it holds the lock
             yield
         finally:
             self._reindex_session = None
@@ -323,13 +323,20 @@ class PgBackend:
         old one, once the write lock is free: its drop may wait for readers still in it)."""
         if self._write_lock is not None:  # a writer let in since would write into the old one
             self._write_lock.ensure_held()
-        if self._reindex_session is not None:  # another rebuild may be under way beside this one
-            self._reindex_session.execute("SELECT 1")
-        with connect(self.url, vectors=False) as connection, connection.transaction():
-            connection.execute(
-                f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",
-                (target.schema, _manifest_json(config)),
-            )
+        swap = (
+            f"UPDATE {CONTROL}.state SET library = %s, manifest = %s, generation = generation + 1",
+            (target.schema, _manifest_json(config)),
+        )
+        if self._reindex_session is not None:
+            # On the session that holds the reindex lock, so that the lock is held when the
+            # update commits: that session cut (another rebuild may then be under way beside
+            # this one), the update fails with it. Checked first on a session of its own, the
+            # lock could be lost between the check and the update.
+            with self._reindex_session.transaction():
+                self._reindex_session.execute(*swap)
+        else:
+            with connect(self.url, vectors=False) as connection, connection.transaction():
+                connection.execute(*swap)
         target.close()
 
     def retire(self) -> None:

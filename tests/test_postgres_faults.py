@@ -139,6 +139,61 @@ def test_a_reindex_whose_reindex_lock_session_is_cut_gives_up_before_the_swap(da
     library.close()
 
 
+def test_a_reindex_whose_reindex_lock_is_cut_as_it_swaps_leaves_the_library_to_the_next(database_url):
+    """The narrowest moment: the swap has begun (another session holds the control row, so
+    the swap's update waits) when the reindex lock's session is cut and another replica's
+    rebuild takes the lock. The swap must not land once the lock is gone: it fails with the
+    session, and the library in place is the one the other rebuild reads."""
+    from index.pg_backend import CONTROL
+    from index.pg_store import REINDEX_LOCK_KEY
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    (before,) = library_schemas(database_url)
+    with connect(database_url, vectors=False) as holder, connect(database_url, vectors=False) as other_replica:
+        holder.execute("BEGIN")
+        holder.execute(f"SELECT library FROM {CONTROL}.state FOR UPDATE")
+        failed: list[BaseException] = []
+
+        def rebuild() -> None:
+            try:
+                library.reindex()
+            except Exception as exc:
+                failed.append(exc)
+
+        rebuilding = threading.Thread(target=rebuild)
+        rebuilding.start()
+        swapping = None
+        for _ in range(600):
+            row = other_replica.execute(  # not `holder`: a transaction sees the activity as it began
+                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                (f"UPDATE {CONTROL}.state%",),
+            ).fetchone()
+            if row:
+                swapping = row[0]
+                break
+            time.sleep(0.1)
+        assert swapping is not None, "the swap never began"
+        holder.execute("SELECT pg_terminate_backend(%s)", (reindex_lock_holder(database_url),))
+        for _ in range(100):  # the lock goes with its session, at once or nearly
+            if other_replica.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK_KEY,)).fetchone()[0]:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the reindex lock was not let go with its session")
+        holder.execute("COMMIT")  # the swap's update, were it still waiting, now goes through
+        rebuilding.join(60)
+        assert not rebuilding.is_alive()
+        with connect(database_url, vectors=False) as connection:
+            (in_place,) = connection.execute(f"SELECT library FROM {CONTROL}.state").fetchone()
+        assert in_place == before and failed, "swapped in after its reindex lock was lost"
+    replica = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    assert len(replica.articles()) == 5
+    assert replica.reindex().articles == 5  # the other rebuild gone, the next one runs
+    replica.close()
+    library.close()
+
+
 def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, database_url):
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     library.ingest([article(1)])
