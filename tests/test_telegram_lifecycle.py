@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -327,6 +328,34 @@ def test_an_ingest_cut_by_a_kill_is_told_at_the_next_start_and_the_library_is_in
             assert "Bruxelles" in ask(telegram, ADMIN, ADMIN, "Où sont réunis les membres de l'OTAN ?", "Bruxelles")
 
 
+DEAD = "a-process-killed"  # the process id a dead process's statuses were left under
+
+
+def told_at_the_next_start(
+    tmp_path: Path,
+    library: object,
+    statuses_left: int,
+    left_by_the_dead: Callable[[BotState, list[int]], None],
+    clock: Callable[[], float] = time.time,
+) -> list[str]:
+    """What the next start says in each of `statuses_left` "⏳" messages whose work a killed
+    process left under way (`left_by_the_dead` records them, in the bot's state, as it had),
+    each told once: no other process takes them over after."""
+
+    async def scenario(telegram: FakeTelegram) -> list[int]:
+        async with bot_in_process(telegram, library, tmp_path, clock=clock) as (application, state):
+            sent = [await application.bot.send_message(ADMIN, msg.INDEXING) for _ in range(statuses_left)]
+            statuses = [message.message_id for message in sent]
+            left_by_the_dead(state, statuses)
+            await under_way.tell_interrupted(application, silent_for=None)
+            assert state.take_over_statuses(BOT_ID, "the-next-process", None) == []  # told once
+            return statuses
+
+    with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
+        statuses = asyncio.run(scenario(telegram))
+        return [telegram.messages[(ADMIN, status)]["text"] for status in statuses]
+
+
 def test_ingests_a_dead_process_left_are_told_as_the_library_has_them(tmp_path):
     """What the user is told at the next start is what the library holds: an article stored just
     before the death (its "✅ Ajouté" never sent) is said added, one that was there before
@@ -335,26 +364,17 @@ def test_ingests_a_dead_process_left_are_told_as_the_library_has_them(tmp_path):
     tramway = parse_text("Le tramway de Brest prolongé\n\nLa deuxième ligne du tramway de Brest ouvrira en 2026.")
     later = [0.0]  # seconds the state's clock is ahead
 
-    async def scenario(telegram: FakeTelegram) -> list[int]:
-        clock = lambda: time.time() + later[0]  # noqa: E731
-        async with bot_in_process(telegram, library, tmp_path, clock=clock) as (application, state):
-            statuses = [(await application.bot.send_message(ADMIN, msg.INDEXING)).message_id for _ in range(3)]
-            stored, before, unread = statuses
-            dead = "a-process-killed"
-            state.status_started(BOT_ID, ADMIN, stored, dead, "ingest")
-            state.ingest_read(BOT_ID, ADMIN, stored, *article_keys(tramway))
-            library.ingest([tramway])  # stored; then the process died before it could say so
-            later[0] = 5  # the library's articles were there before this one started
-            state.status_started(BOT_ID, ADMIN, before, dead, "ingest")
-            state.ingest_read(BOT_ID, ADMIN, before, *article_keys(parse_text(PREFECT)))
-            state.status_started(BOT_ID, ADMIN, unread, dead, "ingest")  # died while the page downloaded
-            await under_way.tell_interrupted(application, silent_for=None)
-            assert state.take_over_statuses(BOT_ID, "the-next-process", None) == []  # told once
-            return statuses
+    def left_by_the_dead(state: BotState, statuses: list[int]) -> None:
+        stored, before, unread = statuses
+        state.status_started(BOT_ID, ADMIN, stored, DEAD, "ingest")
+        state.ingest_read(BOT_ID, ADMIN, stored, *article_keys(tramway))
+        library.ingest([tramway])  # stored; then the process died before it could say so
+        later[0] = 5  # the library's articles were there before this one started
+        state.status_started(BOT_ID, ADMIN, before, DEAD, "ingest")
+        state.ingest_read(BOT_ID, ADMIN, before, *article_keys(parse_text(PREFECT)))
+        state.status_started(BOT_ID, ADMIN, unread, DEAD, "ingest")  # died while the page downloaded
 
-    with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
-        statuses = asyncio.run(scenario(telegram))
-        told = [telegram.messages[(ADMIN, status)]["text"] for status in statuses]
+    told = told_at_the_next_start(tmp_path, library, 3, left_by_the_dead, clock=lambda: time.time() + later[0])
     assert told[0].startswith("✅ Ajouté : « Le tramway de Brest prolongé »") and "article 3" in told[0]
     assert told[1].startswith("Cet article est déjà dans la bibliothèque : « Le préfet de région nommé »")
     assert told[2] == msg.INGEST_INTERRUPTED
@@ -409,27 +429,19 @@ def test_reindexes_and_follows_a_dead_process_left_are_told_as_the_state_has_the
     was stored before the death (and is followed still), otherwise to be sent again."""
     library = two_article_library(tmp_path)
 
-    async def scenario(telegram: FakeTelegram) -> list[int]:
-        async with bot_in_process(telegram, library, tmp_path) as (application, state):
-            statuses = [(await application.bot.send_message(ADMIN, msg.INDEXING)).message_id for _ in range(4)]
-            rebuilt, polled, unfollowed, unread = statuses
-            dead = "a-process-killed"
-            state.status_started(BOT_ID, ADMIN, rebuilt, dead, "reindex")
-            feed, _ = state.add_feed("https://journal.example/rss.xml", "Le Journal", 60, ADMIN)
-            state.status_started(BOT_ID, ADMIN, polled, dead, "follow")
-            state.feed_followed(BOT_ID, ADMIN, polled, feed.id)  # died during its first poll
-            gone, _ = state.add_feed("https://autre.example/rss.xml", "L'Autre", 60, ADMIN)
-            state.status_started(BOT_ID, ADMIN, unfollowed, dead, "follow")
-            state.feed_followed(BOT_ID, ADMIN, unfollowed, gone.id)
-            state.remove_feed(gone.id)  # unfollowed by another admin since
-            state.status_started(BOT_ID, ADMIN, unread, dead, "follow")  # died while the feed was read
-            await under_way.tell_interrupted(application, silent_for=None)
-            assert state.take_over_statuses(BOT_ID, "the-next-process", None) == []  # told once
-            return statuses
+    def left_by_the_dead(state: BotState, statuses: list[int]) -> None:
+        rebuilt, polled, unfollowed, unread = statuses
+        state.status_started(BOT_ID, ADMIN, rebuilt, DEAD, "reindex")
+        feed, _ = state.add_feed("https://journal.example/rss.xml", "Le Journal", 60, ADMIN)
+        state.status_started(BOT_ID, ADMIN, polled, DEAD, "follow")
+        state.feed_followed(BOT_ID, ADMIN, polled, feed.id)  # died during its first poll
+        gone, _ = state.add_feed("https://autre.example/rss.xml", "L'Autre", 60, ADMIN)
+        state.status_started(BOT_ID, ADMIN, unfollowed, DEAD, "follow")
+        state.feed_followed(BOT_ID, ADMIN, unfollowed, gone.id)
+        state.remove_feed(gone.id)  # unfollowed by another admin since
+        state.status_started(BOT_ID, ADMIN, unread, DEAD, "follow")  # died while the feed was read
 
-    with FakeTelegram(IN_PROCESS_TOKEN) as telegram:
-        statuses = asyncio.run(scenario(telegram))
-        told = [telegram.messages[(ADMIN, status)]["text"] for status in statuses]
+    told = told_at_the_next_start(tmp_path, library, 4, left_by_the_dead)
     assert told[0] == msg.REINDEX_INTERRUPTED
     assert told[1] == (
         "⚠️ Le bot s'est arrêté pendant le premier relevé du flux « Le Journal » (flux 1) : "
