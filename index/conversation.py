@@ -41,7 +41,7 @@ from index.article_questions import (
     names_a_work,
     subject_asked_about,
 )
-from index.measures import asked_measure
+from index.measures import WHICH, asked_measure
 from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais|dont)\b", re.I)
@@ -96,20 +96,20 @@ _IMPERSONAL_INVERTED = re.compile(
 _OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)
 # "Qui a dit ça ?", "Pourquoi cela ?", "Ça change quoi ?": what was just said, unless a comma
 # sets before it a subject of the question's own ("Les lycées qui ouvrent à 8 heures, ça change
-# quoi ?").
+# quoi ?"). Not `_POINTING_BACK`, which differs on purpose (on 10 of 4,135 eval and conversation
+# questions): a whole question, "C'est quoi le Hunsrückisch ?" asks of a subject it names.
 _THAT = re.compile(r"(?<![,\s])\s*\b(?:ça|cela)\b|^\s*(?:ça|cela)\b", re.I)
 # "Qu'est-ce qui l'inquiète ?", "Qui la remplace ?", "Qui lui succède ?": the one asked about
 # does it to someone named before, the pronoun before a verb in lower case ("Qui la France
 # affronte-t-elle ?" names its subject: an inverted verb after it is checked as usual).
 _ASKED_DOES_TO_IT = re.compile(r"^\s*(?i:qui|qu'est-ce qui|qu'est ce qui)\s+(?i:l'|(?:le|la|les|lui|leur)\s+)[a-zà-ÿ]")
 # What opens a question before its verb: a preposition, then an interrogative word or phrase.
-# The words that ask, "quel" and its forms apart (they come before the noun asked about).
-_WHICH = "quel|quelle|quels|quelles"
+# The words that ask, "quel" and its forms apart (`WHICH`: they come before the noun asked about).
 _ASKING = "combien|que|quoi|quand|où|comment|pourquoi|qui|lequel|laquelle|lesquels|lesquelles"
 _INTERROGATIVE = re.compile(
     r"^\s*(?:(?:à|a|de|d'|en|dans|pour|par|depuis|jusqu'à|avec|sur|contre|vers|chez|selon|sous|entre|pendant"
     r"|après|avant)\s*)?"
-    rf"(?:(?:{_WHICH}|combien\s+(?:de|d')\s*)\s*\w[\w-]*(?:\s+(?:de|d'|du|des)\s*\w[\w-]*)*"
+    rf"(?:(?:{WHICH}|combien\s+(?:de|d')\s*)\s*\w[\w-]*(?:\s+(?:de|d'|du|des)\s*\w[\w-]*)*"
     rf"|{_ASKING}|qu')",
     re.I,
 )
@@ -138,6 +138,9 @@ _INTERROGATIVE_WORDS = frozenset(
 # A number a passage must hold as written: a year or a figure of three digits or more ("1 456"
 # as "1456"). Smaller ones are often written in words ("pendant 2 ans": "pendant deux ans").
 _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
+# "c'" or "ça" in the few words after "Et" (`asks_at_its_end`): there, after a comma too ("les
+# 1,5 %, c'était quand ?"), and "c'", since those few words name nothing new; not `_THAT`,
+# which reads whole questions.
 _POINTING_BACK = re.compile(r"(?:^|[\s,])(?:c'|ça\b|ca\b|cela\b)", re.I)
 _ASKING_AT_END = re.compile(r"\s(?:quand|qui|où|combien|quoi|comment|pourquoi)\s*[?!.…]*\s*$", re.I)
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
@@ -364,7 +367,7 @@ def asked_subject(question: str) -> tuple[str, ...]:
 
 
 # Any word that asks: a question that holds one says what it asks for ("Et combien pour Lyon ?").
-_ASKING_WORD = re.compile(rf"\b(?:(?:{_WHICH}|{_ASKING}|est-ce)(?!\w)|qu')", re.I)
+_ASKING_WORD = re.compile(rf"\b(?:(?:{WHICH}|{_ASKING}|est-ce)(?!\w)|qu')", re.I)
 
 
 def asks_as_its_topic(question: str) -> bool:

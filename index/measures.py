@@ -169,7 +169,10 @@ def asking_words(question: str) -> str:
 
 
 _CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS)) + r")s?\b")
-_INTERROGATIVES = re.compile(r"\b(?:combien|quel|quelle|quels|quelles)\b")
+# The forms of "quel", which ask before the noun asked about (`index.conversation` asks with them too).
+WHICH = "quel|quelle|quels|quelles"
+# Only the words that ask for a measure: "que", "quand", "où"… ask for none, `asked_measure` says.
+_INTERROGATIVES = re.compile(rf"\b(?:combien|{WHICH})\b")
 # "aller" before the verb of a measure, which `_CUES` has taken out: "ça va coûter", "vont-ils payer".
 _NEAR_FUTURE = re.compile(r"\b(?:va|vont|allait|allaient)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+(?=\s|\?|$)")
 
