@@ -11,7 +11,8 @@ two databases that hold them). Every operation here is a few rows.
 Each feature keeps its rows and queries in a module of its own (answers, conversations,
 question_limit, inline_cache, feedback, feeds, feed_entries, channels, statuses), all on one
 database and clock (`bot.state.part`); `BotState` is all of them together, with what spans
-several features: forgetting what expired, a chat that moved, an article deleted.
+several features: forgetting what expired, a chat that moved, an article deleted. Each feature
+forgets or moves its own rows, in a transaction `BotState` hands to each in turn.
 """
 
 from __future__ import annotations
@@ -42,12 +43,12 @@ class BotState(
     def forget_before(self, moment: float) -> int:
         """Answers older than `moment` go (their buttons then say the search has expired), with
         the conversations last followed before it, the question log and inline cache entries
-        no limit or cache still needs."""
+        no limit or cache still needs: each feature forgets its own, in one transaction."""
         with self._transaction() as run:
-            removed = run("DELETE FROM answers WHERE created < ?", (moment,))[0][0]
-            run("DELETE FROM conversations WHERE asked < ?", (moment,))
-            run("DELETE FROM questions_asked WHERE at < ?", (self._clock() - 60,))
-            run("DELETE FROM inline_cache WHERE created < ?", (self._clock() - 3600,))
+            removed = self._forget_answers_before(run, moment)
+            self._forget_conversations_before(run, moment)
+            self._forget_questions_counted(run)
+            self._forget_inline_expired(run)
         return removed
 
     def move_chat(self, old: int, new: int) -> int:
@@ -55,10 +56,8 @@ class BotState(
         its members' conversations follow it, and so does what was asked in the group's own
         name (an anonymous admin asks as the group). How many answers moved."""
         with self._transaction() as run:
-            moved = run("UPDATE answers SET chat_id = ? WHERE chat_id = ?", (new, old))[0][0]
-            run("DELETE FROM conversations WHERE chat_id = ?", (new,))  # none yet: the move comes first
-            run("UPDATE conversations SET chat_id = ? WHERE chat_id = ?", (new, old))
-            run("UPDATE conversations SET user_id = ? WHERE chat_id = ? AND user_id = ?", (new, new, old))
+            moved = self._move_answers(run, old, new)
+            self._move_conversations(run, old, new)
         return moved
 
     def article_deleted(self, article: ArticleRow) -> None:
@@ -66,10 +65,5 @@ class BotState(
         no feed adds it back (`deleted_links`); and forget the inline answers kept for reuse
         (`cached_inline`, every replica's): one may quote it, and would for a minute more."""
         with self._transaction() as run:
-            run("DELETE FROM inline_cache")
-            if article.url:
-                run("DELETE FROM deleted_articles WHERE url = ?", (article.url,))
-                run(
-                    "INSERT INTO deleted_articles(url, title, deleted) VALUES (?, ?, ?)",
-                    (article.url, article.title, self._clock()),
-                )
+            self._forget_inline(run)
+            self._remember_deleted(run, article)

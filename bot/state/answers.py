@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.state.conversations import topic_from_json, topic_json
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
 from index.conversation import Topic
 
 
@@ -60,6 +60,16 @@ class StoredAnswer:
 
 
 class AnswersState(StatePart):
+    def _forget_answers_before(self, run: Run, moment: float) -> int:
+        """Answers older than `moment` (their buttons then say the search has expired), in the
+        caller's transaction. How many."""
+        return run("DELETE FROM answers WHERE created < ?", (moment,))[0][0]
+
+    def _move_answers(self, run: Run, old: int, new: int) -> int:
+        """The answers of chat `old` now chat `new`'s (their buttons work there), in the
+        caller's transaction. How many."""
+        return run("UPDATE answers SET chat_id = ? WHERE chat_id = ?", (new, old))[0][0]
+
     def save_answer(
         self,
         chat_id: int,

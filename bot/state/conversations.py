@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
 from index.conversation import Topic
 
 
@@ -28,6 +28,18 @@ class ConversationsState(StatePart):
                 "articles = excluded.articles, asked = excluded.asked",
                 (chat_id, user_id, topic.question, json.dumps(topic_json(topic)), self._clock()),
             )
+
+    def _forget_conversations_before(self, run: Run, moment: float) -> None:
+        """The conversations last followed before `moment`, in the caller's transaction."""
+        run("DELETE FROM conversations WHERE asked < ?", (moment,))
+
+    def _move_conversations(self, run: Run, old: int, new: int) -> None:
+        """The conversations of chat `old` now chat `new`'s, and the one asked in the group's own
+        name (an anonymous admin asks as the group) under its new id too; in the caller's
+        transaction."""
+        run("DELETE FROM conversations WHERE chat_id = ?", (new,))  # none yet: the move comes first
+        run("UPDATE conversations SET chat_id = ? WHERE chat_id = ?", (new, old))
+        run("UPDATE conversations SET user_id = ? WHERE chat_id = ? AND user_id = ?", (new, new, old))
 
 
 def topic_json(topic: Topic) -> list[int] | dict[str, list[int]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
+from index.store import ArticleRow
 
 _KEYS_PER_QUERY = 500  # feed entry keys named by one statement
 
@@ -18,6 +19,16 @@ def _in_chunks(keys: Sequence[str]) -> Iterator[tuple[Sequence[str], str]]:
 
 
 class FeedEntriesState(StatePart):
+    def _remember_deleted(self, run: Run, article: ArticleRow) -> None:
+        """`article`, deleted by an admin, remembered by its link (what a feed lists), so that
+        no feed adds it back (`deleted_links`); in the caller's transaction."""
+        if article.url:
+            run("DELETE FROM deleted_articles WHERE url = ?", (article.url,))
+            run(
+                "INSERT INTO deleted_articles(url, title, deleted) VALUES (?, ?, ?)",
+                (article.url, article.title, self._clock()),
+            )
+
     def pending_entries(self, feed_id: int, keys: Sequence[str]) -> set[str]:
         """Which of `keys` are still to be ingested: never seen, or failed and not given up.
         Only the keys the feed lists now are looked up (a feed's past entries pile up)."""

@@ -3,10 +3,9 @@ failures told to the admins once, and those dropped because their site removed t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
 from index.ingest import without_tracking
 
 
@@ -269,7 +268,7 @@ def _spellings(url: str) -> list[str]:
     )
 
 
-def _delete_feed(run: Callable[..., list[tuple]], feed_id: int) -> None:
+def _delete_feed(run: Run, feed_id: int) -> None:
     """The feed and what the state holds of it, in the caller's transaction."""
     for table in ("feed_entries", "feed_addresses", "feed_alerts", "feed_not_found"):
         run(f"DELETE FROM {table} WHERE feed_id = ?", (feed_id,))

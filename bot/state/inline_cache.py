@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
 
 
 class InlineCacheState(StatePart):
@@ -21,3 +21,11 @@ class InlineCacheState(StatePart):
                 "ON CONFLICT (key) DO UPDATE SET results = excluded.results, created = excluded.created",
                 (key, json.dumps(results, ensure_ascii=False), self._clock()),
             )
+
+    def _forget_inline_expired(self, run: Run) -> None:
+        """Inline answers no cache reuses any more (kept over an hour), in the caller's transaction."""
+        run("DELETE FROM inline_cache WHERE created < ?", (self._clock() - 3600,))
+
+    def _forget_inline(self, run: Run) -> None:
+        """Every inline answer kept (every replica's), in the caller's transaction."""
+        run("DELETE FROM inline_cache")

@@ -11,6 +11,10 @@ from typing import Self
 
 from bot.state.database import Database, open_database
 
+# What a transaction runs its statements with (`Database.transaction`): what spans several
+# features (`BotState`) hands it to each feature in turn, so that all of it is one transaction.
+Run = Callable[..., list[tuple]]
+
 
 class StatePart:
     def __init__(self, database: Database, clock: Callable[[], float] = time.time) -> None:

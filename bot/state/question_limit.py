@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.state.part import StatePart
+from bot.state.part import Run, StatePart
 
 
 class QuestionLimitState(StatePart):
@@ -16,3 +16,7 @@ class QuestionLimitState(StatePart):
                 return False
             run("INSERT INTO questions_asked(user_id, at) VALUES (?, ?)", (user_id, now))
         return True
+
+    def _forget_questions_counted(self, run: Run) -> None:
+        """The questions no limit counts any more (asked over a minute ago), in the caller's transaction."""
+        run("DELETE FROM questions_asked WHERE at < ?", (self._clock() - 60,))
