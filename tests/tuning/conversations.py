@@ -33,6 +33,7 @@ FOLDERS = {
     "small": ROOT / "tests" / "data" / "small-library",
     "new67": ROOT / "tests" / "data" / "conversations" / "articles-67",
     "new67b": ROOT / "tests" / "data" / "conversations" / "articles-67b",
+    "new68": ROOT / "tests" / "data" / "conversations" / "articles-68",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
