@@ -374,8 +374,37 @@ def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, in
     if not holding:
         return list(candidates)
     nearest = min(holding, key=lambda i: abs(last.spans[i][0] - quote_end))
-    only_nearest = np.where(np.arange(len(last.spans)) == nearest, last.scores, -np.inf)
-    quoted = replace(last, quote=quote_span(last.spans, only_nearest, last.row.text))
+    return _first_quoting(candidates, at, nearest)
+
+
+# The marks a quotation opens or closes with: a sentence holding one quotes someone's words.
+_QUOTATION_MARKS = re.compile("[«»“”]")
+
+
+def nearest_quotation_first(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> list[Candidate]:
+    """For a follow-up asking what the one just spoken of said ("Qu'a-t-il dit ?" after "Qui
+    défend l'encadrement des loyers ?", `conversation.asks_what_was_said`), the passage the last
+    answer quoted first (`last_quote`: its id, and where that quote ended), quoting its sentence
+    holding a quotation nearest the last quote's, that one itself or the next ones before the
+    earlier: news gives a speaker's words in the sentence that names them or right after it
+    (« Sans lui, … », affirme-t-il). The candidates as they were when that passage has none."""
+    passage_id, quote_end = last_quote
+    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
+    if at is None:
+        return list(candidates)
+    last = candidates[at]
+    quoting = [i for i, (a, b) in enumerate(last.spans) if _QUOTATION_MARKS.search(last.row.text, a, b)]
+    if not quoting:
+        return list(candidates)
+    ended = max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
+    return _first_quoting(candidates, at, min(quoting, key=lambda i: (abs(i - ended), i < ended)))
+
+
+def _first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:
+    """The candidates with the one `at` first, quoting its `sentence` (widened as any quote)."""
+    chosen = candidates[at]
+    only_it = np.where(np.arange(len(chosen.spans)) == sentence, chosen.scores, -np.inf)
+    quoted = replace(chosen, quote=quote_span(chosen.spans, only_it, chosen.row.text))
     return [quoted, *candidates[:at], *candidates[at + 1 :]]
 
 

@@ -188,6 +188,9 @@ class Reading:
     # Words of the question read as the library's (`index.spelling`: "Strutthof" as "Stutthof"),
     # each (as typed, as read); `search` holds them as read.
     respelled: tuple[tuple[str, str], ...] = ()
+    # It asks what the one its topic's answer spoke of said (`asks_what_was_said`): the
+    # quotation nearest the last quote answers it.
+    said: bool = False
 
     @property
     def of_articles_meant(self) -> bool:
@@ -250,6 +253,10 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     if topic is None or not topic.question.strip() or not refers_back(question):
         return Reading(question, question)
     required = added_specifics(question, topic.question)
+    if topic.articles and asks_what_was_said(question):
+        # "Qu'a-t-elle dit ?": what the topic found, her quotation beside it; "dit" is not what
+        # it is about, and judged with it, the passage found would no longer be relevant.
+        return Reading(question, topic.question.strip(), topic.articles, topic, said=True)
     subject = asked_subject(question) or added_words(question, topic.question)
     elliptical = _OPENING.match(question.translate(APOSTROPHES)) or is_bare_interrogative(question)
     if elliptical or not _own_terms(question) or not topic.articles:
@@ -279,6 +286,27 @@ _NAMING_TERMS = frozenset(terms("appelle appellent appelait appelaient nomme nom
 # said is the topic's, and the passage quoting it says "a estimé", "a lancé" as often as "a dit".
 _SAYING_TERMS = frozenset(terms("dit dite dits dites déclaré déclarée affirmé affirmée"))
 _ASKS_WHO = re.compile(r"^\s*qui\b", re.I)
+
+
+# "Qu'a-t-elle dit ?", "Que dit-il ?", "Qu'est-ce qu'il a déclaré ?", "Qu'en dit-elle ?": what,
+# asked of a subject pronoun.
+_ASKS_WHAT = re.compile(r"^\s*(?:qu'|que\b)", re.I)
+
+
+def asks_what_was_said(question: str) -> bool:
+    """Whether `question` asks only what the one it points to said ("Qu'a-t-elle dit ?", "Que
+    dit-il ?", "Qu'a-t-il déclaré ?"; not "Que dit-il de Poutine ?", which says of what): news
+    reports it as a quotation, seldom with "dit" (« … », affirme-t-il), most often beside the
+    sentence that named the speaker, so its words find nothing, and the topic's find that
+    sentence."""
+    text = question.translate(APOSTROPHES)
+    own = terms(text)
+    return (
+        _ASKS_WHAT.match(text) is not None
+        and (_SUBJECT.search(text) is not None or _INVERTED.search(text) is not None)
+        and bool(own)
+        and set(own) <= _SAYING_TERMS
+    )
 
 
 def _own_terms(question: str) -> list[str]:

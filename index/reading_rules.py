@@ -18,6 +18,7 @@ from index.candidates import (
     holding_first,
     last_quoted_first,
     measured_first,
+    nearest_quotation_first,
     quoting_descriptions,
     quoting_statements,
     saying_it_of_first,
@@ -78,6 +79,16 @@ def pronoun_for_last_quote(ordered: Sequence[Candidate], asked: WhatIsAsked) -> 
     if reading.topic is None or reading.topic.read_to is None or reading.search != reading.own:
         return Ruling(list(ordered))
     return Ruling(last_quoted_first(ordered, reading.topic.read_to, reading.own))
+
+
+def quotation_for_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up asking only what someone said ("Qu'a-t-il dit ?"): in the passage the last
+    answer quoted, the sentence holding a « … » quotation nearest that quote is quoted
+    (`nearest_quotation_first`): news writes « … », affirme-t-il, seldom "dit"."""
+    reading = asked.reading
+    if not reading.said or reading.topic is None or reading.topic.read_to is None:
+        return Ruling(list(ordered))
+    return Ruling(nearest_quotation_first(ordered, reading.topic.read_to))
 
 
 def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -164,6 +175,7 @@ def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
 READING_RULES: tuple[ReadingRule, ...] = (
     quote_statements,  # a quote that only asks back gives way to a statement of its passage
     pronoun_for_last_quote,  # "Qu'est-ce qui l'inquiète ?": the passage last quoted first
+    quotation_for_said,  # "Qu'a-t-il dit ?": the quotation nearest the last quote
     description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone

@@ -144,9 +144,20 @@ def test_asked_who_said_it_a_follow_up_is_searched_with_its_topic_s_words(questi
     assert read(question, topic) == Reading(question, f"{topic.question} {question}", (2,), topic)
 
 
-def test_asked_what_someone_said_a_follow_up_keeps_its_own_words():
+@pytest.mark.parametrize(
+    "question", ["Qu'a-t-elle dit ?", "Que dit-elle ?", "Qu'a-t-elle déclaré ?", "Qu'est-ce qu'elle a dit ?"]
+)
+def test_asked_only_what_someone_said_a_follow_up_finds_what_its_topic_found_to_quote_her_words(question):
+    """Her words are quoted « … », affirme-t-elle: "dit" finds nothing; what the topic found
+    named her, and her quotation is beside it (`Reading.said`)."""
     topic = Topic("Qui est Hélène Batiste ?", (2,))
-    assert read("Qu'a-t-elle dit ?", topic).search == "Qu'a-t-elle dit ?"
+    assert read(question, topic) == Reading(question, "Qui est Hélène Batiste ?", (2,), topic, said=True)
+
+
+@pytest.mark.parametrize("question", ["Que dit-il de Poutine ?", "Qu'a dit le maire ?", "Qu'a-t-il fait ?"])
+def test_asked_what_someone_said_of_something_or_what_someone_named_said_a_question_keeps_its_words(question):
+    reading = read(question, Topic("Qui est le secrétaire général de l'OTAN ?", (1,)))
+    assert not reading.said
 
 
 def test_after_a_declined_topic_a_follow_up_is_searched_with_its_words_in_the_whole_library():

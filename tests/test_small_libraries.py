@@ -506,3 +506,24 @@ def test_an_elliptical_follow_up_asking_a_yes_or_no_question_of_a_place_is_answe
     plant = library.ask("Et l'usine de Sarreguemines ?", topic=layoffs.topic)
     assert plant.found and plant.follows and "n'est pas menacé" in plant.results[0].quote
     library.close()
+
+
+ARTICLES_68 = Path(__file__).parent / "data" / "conversations" / "articles-68"
+
+
+def test_asked_what_the_one_just_named_said_the_follow_up_quotes_their_words_beside_the_answer(
+    tmp_path, embedder, settings
+):
+    """News quotes a speaker « … », affirme-t-il, in the sentence that names them or right
+    after it: neither says "dit" nor repeats what the conversation asked."""
+    library = Library(tmp_path / "idx-68", embedder, **library_options(settings))
+    names = ("immobilier-nantes", "vol-musee-dijon")
+    library.ingest([read_file(ARTICLES_68 / f"{name}.txt", max_bytes=1_000_000) for name in names])
+    for opening, follow_up, words in (
+        ("Qui défend l'encadrement des loyers ?", "Que dit-il ?", "deux fois plus fortes"),  # the next sentence
+        ("Qui dirige le musée ?", "Qu'a-t-elle déclaré ?", "C'est un choc"),  # the one that named her
+    ):
+        speaker = library.ask(opening)
+        said = library.ask(follow_up, topic=speaker.topic)
+        assert said.follows and said.found and words in said.results[0].quote, follow_up
+    library.close()
