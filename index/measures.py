@@ -50,12 +50,26 @@ _NUMBER_WORDS = (
     "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
     "trente|quarante|cinquante|soixante|cents?|mille|demi|quelques|plusieurs"
 )
+_ABOUT_WORDS = "dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine|millier"
 # "une vingtaine de", "des centaines de", "quelques milliers d'".
-_ABOUT = (
-    r"(?:une |des |la |quelques )?"
-    r"(?:dizaine|douzaine|quinzaine|vingtaine|trentaine|quarantaine|cinquantaine|soixantaine|centaine|millier)s?"
-    r" d(?:e |['’])"
-)
+_ABOUT = rf"(?:une |des |la |quelques )?(?:{_ABOUT_WORDS})s? d(?:e |['’])"
+
+
+def _words_of(alternatives: str) -> set[str]:
+    """The words of a `|`-separated list, "vingts?" as "vingt" and "vingts"."""
+    return {form for word in alternatives.split("|") for form in {word.removesuffix("s?"), word.removesuffix("?")}}
+
+
+# The words that give a count in letters, as news writes small numbers and rough ones ("onze
+# fours", "trois individus", "une soixantaine d'opérations"): not "un"/"une", most often an
+# article, nor "quelques", "plusieurs" or "demi", which give no number.
+COUNT_WORDS = frozenset(_words_of(_NUMBER_WORDS) | _words_of(_ABOUT_WORDS.replace("|", "s?|") + "s?")) - {
+    "un",
+    "une",
+    "demi",
+    "quelques",
+    "plusieurs",
+}
 _DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"
 _IN_WORDS = rf"(?:{_NUMBER_WORDS})(?:[- ](?:et[- ])?(?:{_NUMBER_WORDS}))*"
 # "215 millions d'", "1,5 milliard de": the scale between a number and its unit.

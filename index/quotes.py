@@ -26,7 +26,7 @@ from itertools import accumulate
 import numpy as np
 
 from index.analysis import STOPWORDS, in_question_order, stem, terms
-from index.measures import asked_measure, quantity_spans
+from index.measures import COUNT_WORDS, asked_measure, quantity_spans
 from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
@@ -200,8 +200,8 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
             near = words[i]
             if i == at or near.lower() in asked.words:
                 continue
-            if asked.kind == "number":
-                found = near.isdigit()
+            if asked.kind == "number":  # in digits or in words: "onze fours", "une soixantaine d'opérations"
+                found = near.isdigit() or (near.lower() in COUNT_WORDS and not _a_share(words, at))
             elif asked.kind == "date":
                 found = bool(_YEAR.fullmatch(near)) or near.lower() in _MONTH_NAMES
             else:
@@ -209,6 +209,12 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
             if found:
                 return True
     return False
+
+
+def _a_share(words: Sequence[str], noun: int) -> bool:
+    """Whether the noun at `noun` is counted out of a whole ("huit voyageurs sur dix"): a
+    share, not how many."""
+    return noun + 1 < len(words) and words[noun + 1].lower() == "sur"
 
 
 # "Qui est-elle ?", "Qui est Aurélie Morand ?", "Qui était ce dernier ?": who someone is, which

@@ -255,6 +255,20 @@ def test_a_value_named_right_beside_the_asked_noun_is_marked():
     ) == [1.0, 0.0]
 
 
+def test_a_count_written_in_words_beside_the_asked_noun_is_a_value_a_share_is_not():
+    """News writes small and rough numbers in letters: "onze fours" answers "Combien de
+    fours… ?" as "11 fours" would; "huit voyageurs sur dix" says a share, not how many."""
+    assert _beside_noun(
+        "Combien de fours ont été trouvés ?",
+        ["Les fours, circulaires, ont été bien conservés.", "Les fouilles ont livré onze fours de cuisson."],
+    ) == [0.0, 1.0]
+    assert _beside_noun(
+        "Combien d'opérations ont été annulées ?",
+        ["Les opérations du bloc reprendront en mai.", "Une soixantaine d'opérations ont été reportées."],
+    ) == [0.0, 1.0]
+    assert _beside_noun("Combien de voyageurs ?", ["Huit voyageurs sur dix prennent le tram."]) == [0.0]
+
+
 def test_since_when_asks_for_the_date_beside_depuis_and_until_when_beside_jusqu():
     assert asked_noun("Depuis quand l'usine existe-t-elle ?") == stem("depuis")
     assert asked_noun("Jusqu'à quand la grève durera-t-elle ?") == stem("jusqu")
