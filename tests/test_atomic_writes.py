@@ -141,13 +141,18 @@ def test_killing_an_ingest_midway_leaves_a_loadable_library(tmp_path):
         from index.library import Library
         # one commit per article, so the kill lands between and inside them
         library = Library({str(directory)!r}, HashingEmbedder(), max_words=60, batch_sentences=1)
-        print("ready", flush=True)
-        library.ingest(article(n) for n in range(100_000))
+
+        def articles():
+            for n in range(100_000):
+                if n == 50:  # read as they are written, one commit each: the 50 before it are in
+                    print("writing", flush=True)
+                yield article(n)
+
+        library.ingest(articles())
         """
     )
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=ROOT)
-    assert process.stdout.readline().strip() == b"ready"
-    time.sleep(2.0)
+    assert process.stdout.readline().strip() == b"writing"  # rather than a fixed 2 s, which took 1.5 s more
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     articles, passages = consistent(directory)
