@@ -10,7 +10,13 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {
+    "29-drupal-field-body-a-lire-egalement.html": "'À lire également' is not read as a teaser's label",
+    "32-arc-xp-data-type-text.html": "a standfirst set in a 'subheadline' <h2> is left out",
+    "33-radio-transcription-ecouter.html": "a RadioEpisode's JSON-LD author is not read; the series' promotion is kept",
+    "34-h1-nom-du-site-og-title.html": "a copyright line after a <div> layout is kept, and the box before it",
+    "35-notes-de-bas-de-page-sources.html": "footnote calls are run into the word before them ('en 20251')",
+}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
