@@ -31,10 +31,13 @@ _CREDIT = re.compile(
     r"|\s*©[^.!?]{0,160}$|(?:^|\s)\(?(?:AFP|Reuters|AP)\s*(?:PHOTO|/)\s*[^.!?]{0,80}\)?$",
     re.IGNORECASE,
 )
+# What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box
+# and paragraphs inside its text), "Voir aussi", "Sur le même sujet".
+_TEASER = r"(?:(?:(?:à|a) )?lire (?:aussi|également)|voir (?:aussi|également)|sur le même sujet)"
 _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE)
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
-    r"(?:à|a) lire aussi\b.*|lire aussi\b.*|voir aussi\b.*|sur le même sujet\b.*|"
+    rf"{_TEASER}\b.*|"
     r"(?:article )?(?:publié|mis à jour|modifié|actualisé)(?: le)?\s*:?\s+"  # "Article publié le mardi 24 …"
     r"(?:(?:lun|mar|mercre|jeu|vendre|same)di\s+|dimanche\s+)?\d.*|"
     # "Le 3 décembre 2026 à 14h05, modifié le …", "Le 05/12/2026 à 08:47": a dateline, where a
@@ -129,7 +132,7 @@ def normalise_whitespace(text: str) -> str:
 CLOCK_TIME = re.compile(r"^\d{1,2} ?[hH:] ?\d{2}$")  # "16h45", "16 h 45", "16:45"
 LIVE_ENTRIES = 3  # times of day standing alone on this many lines: a live report's entries
 
-_TEASER_LINE = re.compile(r"^\s*(?:(?:à|a) lire aussi|lire aussi|voir aussi|sur le même sujet)\b", re.IGNORECASE)
+_TEASER_LINE = re.compile(rf"^\s*{_TEASER}\b", re.IGNORECASE)
 
 
 def raw_blocks(text: str) -> list[str]:

@@ -775,7 +775,14 @@ def test_the_address_a_page_states_for_itself_is_made_absolute_or_left_when_unre
 
 
 @pytest.mark.parametrize(
-    "label", ["À lire aussi : Taxe foncière, ce qui change en 2026", "Sur le même sujet", "Newsletter"]
+    "label",
+    [
+        "À lire aussi : Taxe foncière, ce qui change en 2026",
+        "Sur le même sujet",
+        "Newsletter",
+        "À lire également",
+        "Lire également : Taxe d'habitation, ce qui change en 2026",
+    ],
 )
 def test_a_teaser_or_a_box_s_label_the_page_sets_as_a_heading_is_still_noise(label):
     para = (
