@@ -336,7 +336,8 @@ def parse_html(
 def read_page(html: str, *, url: str | None = None, source: str | None = None) -> Document:
     """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
-    page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(_ORDINAL_SUPERSCRIPT.sub(r"\1", html)))
+    marked = _without_footnote_calls(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
+    page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(marked))
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -481,6 +482,28 @@ def _text_of(extracted) -> str:
 # An ordinal's ending set in superscript ("1<sup>er</sup> décembre", "XIX<sup>e</sup> siècle"),
 # which trafilatura sets apart on a line of its own ("1\ner\ndécembre"): written as one word.
 _ORDINAL_SUPERSCRIPT = re.compile(r"(?<=[\dIVXLC])<sup>\s*(er|re|ers|res|e|es|ème|èmes|nd|nde|nds|ndes)\s*</sup>", re.I)
+# A footnote call: a number in superscript linking to its note further down the page ("71 500
+# logements en 2025<sup><a href="#note-1">1</a></sup>", or the link around the <sup>). The
+# extractor runs it into the word before it ("en 20251", "un logement social3"), which no
+# reader sees and no quote should say. A superscript without such a link (m<sup>2</sup>,
+# 10<sup>6</sup>) is an exponent and stays. Each tag's attributes are read once, up to a bound
+# (possessive quantifiers), so a page of thousands of unclosed tags is read in linear time.
+_NOTE_NUMBER = r"\s*+\[?\d{1,3}\]?\s*+"
+_FOOTNOTE_CALL = re.compile(
+    rf"<sup\b[^>]{{0,200}}+>\s*+<a\b(?P<inner>[^>]{{0,400}}+)>{_NOTE_NUMBER}</a>\s*+</sup>"
+    rf"|<a\b(?P<outer>[^>]{{0,400}}+)>\s*+<sup\b[^>]{{0,200}}+>{_NOTE_NUMBER}</sup>\s*+</a>",
+    re.IGNORECASE,
+)
+_IN_PAGE_LINK = re.compile(r"""\bhref\s*=\s*["']?#""", re.IGNORECASE)
+
+
+def _without_footnote_calls(html: str) -> str:
+    """`html` without its footnote calls (`_FOOTNOTE_CALL` linking within the page)."""
+    return _FOOTNOTE_CALL.sub(
+        lambda call: "" if _IN_PAGE_LINK.search(call["inner"] or call["outer"]) else call[0], html
+    )
+
+
 SENTENCES_WORDS = 12  # a paragraph of the article's own: this many words at least, and a full stop
 
 

@@ -179,6 +179,19 @@ def test_an_ordinal_set_in_superscript_stays_one_word():
     assert "le 1er décembre" in text and "au XIXe siècle" in text
 
 
+def test_a_footnote_call_is_not_run_into_the_word_before_it_and_an_exponent_stays():
+    body = (
+        '<p>Les bailleurs ont mis en chantier 71 500 logements en 2025<sup class="note"><a href="#note-1">1</a>'
+        "</sup>, le chiffre le plus faible depuis 2005, et 2,7 millions de ménages attendent un logement social"
+        "<a href='#n2'><sup>[2]</sup></a>, un record.</p><p>Un logement neuf de 45 m<sup>2</sup> coûte en moyenne "
+        "180 000 euros à construire, selon la fédération des bailleurs sociaux, soit 12 % de plus qu'en 2022.</p>"
+        '<ol><li id="note-1">Données provisoires du ministère.</li><li id="n2">Au 1er janvier 2026.</li></ol>'
+    )
+    text = parse_html(f"<html><body><article><h1>Logement social</h1>{body}</article></body></html>").text
+    assert "logements en 2025, le chiffre" in text and "un logement social, un record" in text
+    assert "45 m2 coûte" in text
+
+
 def test_a_short_dispatch_keeps_its_text_and_headings_and_none_of_the_boxes_around_them():
     """A dispatch of 250 words, boxed in as news sites do: trafilatura's fallback extractors,
     run on every page, kept the boxes its own rules drop and lost a heading."""

@@ -14,7 +14,6 @@ NOT_YET: dict[str, str] = {
     "32-arc-xp-data-type-text.html": "a standfirst set in a 'subheadline' <h2> is left out",
     "33-radio-transcription-ecouter.html": "a RadioEpisode's JSON-LD author is not read; the series' promotion is kept",
     "34-h1-nom-du-site-og-title.html": "a copyright line after a <div> layout is kept, and the box before it",
-    "35-notes-de-bas-de-page-sources.html": "footnote calls are run into the word before them ('en 20251')",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
