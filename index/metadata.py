@@ -22,6 +22,10 @@ from lxml import html as lxml_html
 _ARTICLE_TYPES = re.compile(
     r"(?:News|Analysis|Opinion|Reportage|Review|Background|Report|Satirical)?Article$|BlogPosting$"
 )
+# What a radio's or a television's page describes itself as (schema.org `RadioEpisode`,
+# `PodcastEpisode`, `TVEpisode`, `Episode`): its author, date and text, read when the page
+# states no article (one that does is about its article, an episode it embeds aside).
+_EPISODE_TYPES = re.compile(r"(?:Radio|Podcast|TV)?Episode$")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 _BYLINE_PREFIX = re.compile(r"^\s*(?:par|by|de|texte|propos recueillis par)\s*:?\s+", re.IGNORECASE)
 
@@ -73,7 +77,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         tree = lxml_html.fromstring(_XML_DECLARATION.sub("", page, count=1))
     except (ValueError, lxml_html.etree.ParserError):
         return PageMetadata()
-    article = next(_json_ld_articles(tree), {})
+    article = next(_json_ld_items(tree, _ARTICLE_TYPES), None) or next(_json_ld_items(tree, _EPISODE_TYPES), {})
     tags = _meta_tags(tree)
 
     def meta(*keys: str) -> str | None:
@@ -148,13 +152,14 @@ def _looks_like_a_site(part: str, site: str | None) -> bool:
     )
 
 
-def _json_ld_articles(tree) -> Iterator[dict]:
+def _json_ld_items(tree, kinds: re.Pattern) -> Iterator[dict]:
+    """The JSON-LD items of the page whose `@type` is one of `kinds`, in page order."""
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content().strip() or "null", strict=False)
         except (ValueError, RecursionError):  # RecursionError: nested past what the parser reads
             continue
-        yield from (item for item in _walk(data) if _is_article(item))
+        yield from (item for item in _walk(data) if _is_of(item, kinds))
 
 
 def _article_body(value) -> str | None:
@@ -192,10 +197,10 @@ def _walk(data, depth: int = 0) -> Iterator[dict]:
                 yield from _walk(data[key], depth + 1)
 
 
-def _is_article(item: dict) -> bool:
-    kinds = item.get("@type")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds)
+def _is_of(item: dict, kinds: re.Pattern) -> bool:
+    stated = item.get("@type")
+    stated = stated if isinstance(stated, list) else [stated]
+    return any(isinstance(k, str) and kinds.search(k) for k in stated)
 
 
 def _meta_tags(tree) -> dict[str, list[str]]:

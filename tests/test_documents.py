@@ -547,6 +547,30 @@ def test_an_author_s_role_stated_after_the_name_is_no_second_author():
         assert parse_html(page).author == authors
 
 
+def test_a_radio_episode_s_page_is_signed_and_dated_as_it_states_unless_it_states_an_article_too():
+    episode = {
+        "@type": "RadioEpisode",
+        "name": "Le prix du beurre",
+        "datePublished": "2026-11-22T07:50:00+01:00",
+        "author": [{"@type": "Person", "name": "Clémence Garnier"}],
+    }
+    article = {"@type": "NewsArticle", "datePublished": "2026-11-23", "author": {"@type": "Person", "name": "Léa Roy"}}
+    text = (
+        "<p>La plaquette de beurre de 250 grammes coûte en moyenne 3,12 euros, contre 2,40 euros il y a deux ans, "
+        "parce que la collecte de lait baisse et que la demande mondiale augmente.</p>"
+    )
+
+    def page(*stated: dict) -> str:
+        scripts = "".join(f'<script type="application/ld+json">{json.dumps(item)}</script>' for item in stated)
+        return f"<html><head>{scripts}</head><body><main><h1>Le prix du beurre</h1>{text}</main></body></html>"
+
+    assert (parse_html(page(episode)).author, parse_html(page(episode)).date) == ("Clémence Garnier", "2026-11-22")
+    assert (parse_html(page(episode, article)).author, parse_html(page(episode, article)).date) == (
+        "Léa Roy",
+        "2026-11-23",
+    )
+
+
 @pytest.mark.parametrize(
     ("byline", "authors"),
     [
