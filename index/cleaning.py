@@ -84,6 +84,8 @@ _PROMPT = re.compile(
     # An offer, a call for donations, an opinion page's disclaimer ("Les tribunes publiées par …
     # n'engagent que leurs auteurs"; a minister's "ces propos n'engagent que leur auteur" is news).
     r"profitez de (?:notre|cette) offre|soutenez-nous (?:dès|à partir de)\b|"
+    # A radio's or a magazine's call to its other programmes ("Retrouvez tous les épisodes du …").
+    r"retrouvez (?:tous |toutes )?(?:les|nos) (?:autres )?(?:épisodes|émissions|chroniques|podcasts)\b|"
     r"(?:tribunes?|textes?|opinions?|contributions?|chroniques?) publié(?:e|s|es)?\b.{0,80}"
     r"n['’]engagen?t que (?:leurs?|son|ses) auteur",
     re.IGNORECASE,
