@@ -97,6 +97,15 @@ _PUBLISHER_NOTE = re.compile(
     r"cet article est paru dans (?:notre|la) newsletter|il vous reste \d+(?:[.,]\d+)?\s*% de cet article",
     re.IGNORECASE,
 )
+# A site's copyright line, ending a page its extractor read to the footer ("Le Courrier du Var –
+# Tous droits de reproduction réservés", "© 2026 … Reproduction interdite sans autorisation"):
+# a short block that ends on it. A sentence that quotes it goes on past it (« … », dit l'étiquette).
+_RIGHTS_RESERVED = re.compile(
+    r"""(?:tous droits (?:de reproduction )?réservés|reproduction interdite|all rights reserved)[^.!?»”",]{0,40}"""
+    r"[.!]?$",
+    re.IGNORECASE,
+)
+RIGHTS_LINE_WORDS = 20
 _PROMPT_OPENING = re.compile(
     r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?)\b", re.IGNORECASE
 )
@@ -187,6 +196,7 @@ def is_noise(block: str) -> bool:
     return (
         (words <= 25 and bool(_NOISE.match(block) or _DATELINE_REMNANT.match(block)))
         or (words <= 40 and bool(_FURNITURE.match(block)))
+        or (words <= RIGHTS_LINE_WORDS and bool(_RIGHTS_RESERVED.search(block)))
         or (words <= 50 and bool(_PROMPT.search(block) or _PROMPT_OPENING.match(block)))
         or (words <= 150 and bool(_PUBLISHER_NOTE.search(block)))
     )

@@ -369,6 +369,8 @@ def test_bylines_and_teasers_are_dropped():
         "« Ces propos n'engagent que leur auteur », a répliqué le porte-parole du gouvernement.",
         "« Soutenez-nous », a lancé le maire aux habitants venus manifester devant la préfecture.",
         "On y retrouve tous les épisodes de la série, restaurés en haute définition par l'Ina.",
+        "« Reproduction interdite », prévient l'étiquette.",
+        "Le photographe réclame 5 000 euros : ses images portaient la mention « tous droits réservés ».",
     ],
 )
 def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kept(sentence):
@@ -392,6 +394,8 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Le Courrier est indépendant. Pour que nos enquêtes restent gratuites, soutenez-nous dès 5 euros par mois.",
         "Les tribunes publiées par Le Quotidien des Idées n’engagent que leurs auteurs.",
         "Retrouvez tous les épisodes du décryptage éco chaque samedi à 7h50 et sur l’application Radio Hexagone.",
+        "Le Courrier du Var – Tous droits de reproduction réservés",
+        "© 2026 L’Écho comtois. Reproduction interdite sans autorisation.",
         "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
         "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
         "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "

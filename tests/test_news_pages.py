@@ -12,7 +12,6 @@ PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET: dict[str, str] = {
     "32-arc-xp-data-type-text.html": "a standfirst set in a 'subheadline' <h2> is left out",
-    "34-h1-nom-du-site-og-title.html": "a copyright line after a <div> layout is kept, and the box before it",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
