@@ -248,8 +248,12 @@ def _is_a_name(text: str) -> bool:
     return bool(_PERSON.match(text)) and len(text) <= 60
 
 
+# The standfirst's class: "chapo" in French CMSs, "standfirst", "lead"…; "subheadline" in Arc XP's
+# (`b-subheadline`, set in an <h2> under the headline), "sous-titre", "subtitle", "deck" in others.
 _LEAD_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:chapo|chapeau|standfirst|lead|intro|faits|accroche|summary)(?:$|[\s_-])", re.I
+    r"(?:^|[\s_-])(?:chapo|chapeau|standfirst|lead|intro|faits|accroche|summary|subheadline|subhead|sous-titre|"
+    r"subtitle|deck)(?:$|[\s_-])",
+    re.I,
 )
 
 

@@ -863,6 +863,23 @@ def test_a_standfirst_in_the_article_s_own_header_is_kept_when_its_headline_is_n
         assert page_metadata(page).lead == lead
 
 
+@pytest.mark.parametrize(
+    "marked", ['<h2 class="b-subheadline">', '<p class="article-subtitle">', '<p class="sous-titre">']
+)
+def test_a_standfirst_marked_as_a_subheadline_or_subtitle_is_kept(marked):
+    """Arc XP sets the standfirst in an <h2 class="b-subheadline"> between the headline and the
+    article, where the extractor does not look."""
+    lead = "Pour des raisons de sécurité et de coût, la ville a décidé de limiter la braderie au samedi."
+    body = "".join(
+        f'<div data-type="text">La braderie de Lille se tiendra sur une seule journée en 2027, a annoncé la maire, '
+        f"et {n}000 exposants devront se partager les trottoirs du centre-ville ce jour-là.</div>"
+        for n in (8, 9, 10)
+    )
+    tag = marked[1:3].strip()
+    page = f"<html><body><h1>Braderie de Lille</h1>{marked}{lead}</{tag}><article>{body}</article></body></html>"
+    assert parse_html(page).text.startswith(lead)
+
+
 def test_the_standfirst_shown_as_the_page_s_description_is_found_reading_each_text_about_once(monkeypatch):
     import lxml.html
 

@@ -10,9 +10,7 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {
-    "32-arc-xp-data-type-text.html": "a standfirst set in a 'subheadline' <h2> is left out",
-}
+NOT_YET: dict[str, str] = {}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
