@@ -19,7 +19,8 @@ Messages are in French because they reach chat users and the CLI as they are.
     │   ├── ModelUnavailable   no model answers to the name given, or its package is missing
     │   └── PrecisionUnsupported  the precision asked for does not apply to the model
     └── DatabaseUnavailable    the PostgreSQL server cannot be reached, refuses the login, or
-                               lacks a schema or the pgvector extension this user may not create
+                               lacks a schema or the pgvector extension this user may not create;
+                               or an open library's folder or database is gone (not made again)
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ class PrecisionUnsupported(ModelError):
 class DatabaseUnavailable(LibraryError):
     """The PostgreSQL server named by a URL cannot be reached, or refuses the connection; or
     the database lacks a schema or table that this user may not create (`create_missing`), or
-    the pgvector extension (not installed on the server, or this user may not create it)."""
+    the pgvector extension (not installed on the server, or this user may not create it). Or
+    the storage of a library open in this process is gone (its folder on a volume unmounted,
+    its database's tables dropped): not created again empty, whose writes its return would hide."""
 
 
 # PostgreSQL's error class for a server whose disk is full ("could not extend file"), which

@@ -162,7 +162,8 @@ class Library:
             return opened
         with self._write_lock, self._reopen_lock:  # the write lock waits for a swap under way
             if self.backend.identity() != self._opened.identity:
-                self.backend.prepare(self.config)  # finishes a swap a crash interrupted
+                # Finishes a swap a crash interrupted; a library gone is an outage, not created again.
+                self.backend.prepare(self.config, create=False)
                 # Threads still reading the previous library keep it until they finish.
                 previous, self._opened = self._opened, self._open()
                 previous.vectors.close()

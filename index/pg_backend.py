@@ -215,10 +215,17 @@ class PgBackend:
             self._reindex_session = None
             connection.close()  # ends the session, and the lock with it
 
-    def prepare(self, config: IndexConfig) -> None:
-        """Create the control table and a first library schema if there are none; the
-        `vector` extension must be available (`CREATE EXTENSION vector` needs rights)."""
+    def prepare(self, config: IndexConfig, *, create: bool = True) -> None:
+        """Create the control table and a first library schema if there are none (unless not to
+        `create`: `Backend.prepare`); the `vector` extension must be available (`CREATE
+        EXTENSION vector` needs rights)."""
         import psycopg
+
+        if not create and self._state() is None:
+            raise DatabaseUnavailable(
+                f"la bibliothèque n'est plus dans la base {self.location} : elle n'y est pas recréée vide, "
+                "restaurez la base"
+            )
 
         with connect(self.url, vectors=False) as connection, connection.transaction():
             # One process at a time (replicas starting together on a new database): `IF NOT

@@ -40,7 +40,7 @@ from index.directory import (
     swap_in,
     write_lock,
 )
-from index.errors import IndexCorrupted
+from index.errors import DatabaseUnavailable, IndexCorrupted
 from index.live_lexicon import LEXICON_FROM, LiveLexicon
 from index.live_vectors import CHECKED_WHEN_MAPPED, SNAPSHOT_EVERY, LiveVectors
 from index.manifest import (
@@ -71,8 +71,10 @@ class Backend(Protocol):
         """Held, shared, while a library is open on it, so that a restore knows (None: a
         server's database, restored by its own tools)."""
 
-    def prepare(self, config: IndexConfig) -> None:
-        """Create an empty library if there is none; finish or undo an interrupted swap."""
+    def prepare(self, config: IndexConfig, *, create: bool = True) -> None:
+        """Finish or undo an interrupted swap; create an empty library if there is none, unless
+        not to `create`: a library already open, whose storage gone (a volume unmounted) is an
+        outage (`DatabaseUnavailable`), never replaced by an empty one its return would hide."""
 
     def check(self, config: IndexConfig) -> dict:
         """The manifest, or `IndexMismatch` when it was built with other settings."""
@@ -139,16 +141,21 @@ class LocalBackend:
     def in_use(self) -> InUse:
         return InUse(self.directory)
 
-    def prepare(self, config: IndexConfig) -> None:
+    def prepare(self, config: IndexConfig, *, create: bool = True) -> None:
         """The manifest says what the library was built with, and its database records the
         same (the source of truth): a manifest lost or damaged (a crash on a file system that
         does not keep writes in order, a hand's mistake) is written again from it. Only a
         library without articles is given the settings' own: stamping them on stored vectors
         computed otherwise would answer from them silently."""
         recover_swap(self.directory)
+        database = self.directory / DATABASE
+        if not create and not database.exists():
+            raise DatabaseUnavailable(
+                f"la bibliothèque {self.directory} est introuvable (un volume démonté, un dossier déplacé ?) : "
+                "elle n'est pas recréée vide, remettez-la en place"
+            )
         remove_stale_temporaries(self.directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        database = self.directory / DATABASE
         manifest = None
         if database.exists():
             with contextlib.suppress(IndexCorrupted):

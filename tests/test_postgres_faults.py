@@ -194,6 +194,27 @@ def test_a_reindex_whose_reindex_lock_is_cut_as_it_swaps_leaves_the_library_to_t
     library.close()
 
 
+def test_a_library_gone_from_its_database_while_open_is_out_of_reach_not_made_again_empty(database_url):
+    """The embedded library's folder gone from under a running bot, on PostgreSQL: the
+    database emptied of the library (a restore gone wrong, a hand's DROP). The running library
+    says it is out of reach; it does not make a new empty one, which would answer "rien
+    trouvé" and keep what is written meanwhile where the real one's return would hide it."""
+    from index.errors import DatabaseUnavailable
+    from index.pg_backend import CONTROL
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(2)])
+    with connect(database_url, vectors=False) as connection:
+        connection.execute(f"DROP SCHEMA {CONTROL} CASCADE")
+    with pytest.raises(DatabaseUnavailable, match="n'est plus dans la base"):
+        library.ask("conseil numéro 1")
+    with pytest.raises(DatabaseUnavailable):
+        library.ingest([article(7)])
+    with connect(database_url, vectors=False) as connection:
+        assert connection.execute("SELECT to_regnamespace(%s)", (CONTROL,)).fetchone()[0] is None
+    library.close()
+
+
 def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, database_url):
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     library.ingest([article(1)])

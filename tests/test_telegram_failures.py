@@ -234,3 +234,33 @@ def test_while_the_database_is_out_of_reach_users_are_told_to_come_back_and_the_
         assert len(telegram.calls_to("sendMessage", ADMIN)) == 1
     assert library.stats().articles == 2
     library.close()
+
+
+def test_a_library_folder_gone_while_the_bot_runs_is_an_outage_not_a_new_empty_library(tmp_path, caplog):
+    """The library's folder gone from under a running bot (a volume unmounted, a folder moved
+    away): questions are told the library is away, as a database out of reach, not "rien
+    trouvé"; an article sent meanwhile is refused rather than stored in a new empty library
+    that the folder's return would hide; once it is back, questions are answered from it."""
+    library = two_article_library(tmp_path)
+    folder, away = tmp_path / "index", tmp_path / "unmounted"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path / "state") as (application, _):
+            folder.rename(away)
+            for user in (USER, USER + 1):
+                await handle(application, private_message(user, PREFECT_QUESTION))
+            await handle(application, private_message(ADMIN, "/ingest Le castor revient dans la vallée du Rhône."))
+            assert not folder.exists()
+            away.rename(folder)
+            await handle(application, private_message(USER + 2, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram, caplog.at_level(logging.INFO):
+        asyncio.run(scenario(telegram))
+        for user in (USER, USER + 1):
+            (said,) = telegram.texts(user)
+            assert "bibliothèque est momentanément indisponible" in said
+        assert telegram.texts(ADMIN)[-1].startswith("⚠️ L'ajout n'a pas pu se faire : la bibliothèque est")
+        assert len([r for r in caplog.records if "Library unavailable" in r.getMessage()]) == 1
+        assert "Marie Dupont" in telegram.texts(USER + 2)[-1]
+    assert library.stats().articles == 2
+    library.close()
