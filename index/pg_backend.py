@@ -35,6 +35,7 @@ from index.pg_store import (
     LIBRARY_LOCK_KEY,
     REINDEX_LOCK_KEY,
     SETUP_LOCK_KEY,
+    WRITE_LOCK_KEY,
     KeptConnection,
     PgStore,
     bring_up_to_date,
@@ -129,12 +130,14 @@ class _AdvisoryLock:
         self._local = threading.RLock()
         self._depth = 0
         self._session = KeptConnection(functools.partial(connect, url, vectors=False))
+        self._holder: int | None = None  # the server process of the session that took it
 
     def __enter__(self) -> _AdvisoryLock:
         self._local.acquire()
         try:
             if self._depth == 0:
                 self._session.execute_first("SELECT pg_advisory_lock(%s)", (self.key,))
+                self._holder = self._session.connection.info.backend_pid
         except BaseException:  # not taken: the other threads must not wait for it for ever
             self._local.release()
             raise
@@ -159,6 +162,17 @@ class _AdvisoryLock:
         """Raises when the session holding the lock has been cut (a timeout, a pooler, an
         administrator): its lock went with it, and another writer may be in."""
         self._session.connection.execute("SELECT 1")
+
+    def still_held(self, connection) -> bool:
+        """Whether the session that took the lock holds it still, asked on `connection` (in its
+        transaction: a check made there, after taking what every write transaction takes, holds
+        until that transaction ends, as no write can commit meanwhile)."""
+        found = connection.execute(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = %s "
+            "AND ((classid::bigint << 32) | objid::bigint) = %s",
+            (self._holder, self.key),
+        )
+        return found.fetchone() is not None
 
     def close(self) -> None:
         self._session.close()
@@ -292,7 +306,7 @@ class PgBackend:
         return (state[0], state[2]) if state else None
 
     def open(self, dimension: int, maintenance: Executor | None = None) -> tuple[PgStore, PgVectors]:
-        store = PgStore(self.url, self._state()[0], dimension, create=False)
+        store = PgStore(self.url, self._state()[0], dimension, create=False, in_place_by=f"{CONTROL}.state")
         return store, PgVectors(store)
 
     def lexicon(self, maintenance: Executor | None = None) -> None:
@@ -340,11 +354,27 @@ class PgBackend:
             # this one), the update fails with it. Checked first on a session of its own, the
             # lock could be lost between the check and the update.
             with self._reindex_session.transaction():
-                self._reindex_session.execute(*swap)
+                self._fenced_swap(self._reindex_session, swap)
         else:
             with connect(self.url, vectors=False) as connection, connection.transaction():
-                connection.execute(*swap)
+                self._fenced_swap(connection, swap)
         target.close()
+
+    def _fenced_swap(self, connection, swap: tuple[str, tuple]) -> None:
+        """The swap's update, in `connection`'s transaction, only while no write can land in the
+        library it replaces: the write lock is on another session, which could be cut between
+        a check of it and the update's commit, letting a writer in whose article the swap would
+        leave behind. So the update takes the lock each write transaction takes (`PgStore.write`)
+        and then checks the write lock: cut before, the swap gives up (a writer may be in); cut
+        after, writers wait for the swap's commit, then find the control row changed and are
+        refused, nothing written."""
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        if self._write_lock is not None and not self._write_lock.still_held(connection):
+            raise DatabaseUnavailable(
+                "le verrou d'écriture de la reconstruction a été perdu avant l'échange : elle est abandonnée, "
+                "la bibliothèque reste celle en place"
+            )
+        connection.execute(*swap)
 
     def retire(self) -> None:
         """Drop the schema the swap replaced (and any other left over): callers hold the reindex

@@ -117,11 +117,21 @@ class PgStore:
     """One library schema of a PostgreSQL database (see the module docstring)."""
 
     def __init__(
-        self, url: str, schema: str, dimension: int, *, create: bool = True, vector_index: bool = True
+        self,
+        url: str,
+        schema: str,
+        dimension: int,
+        *,
+        create: bool = True,
+        vector_index: bool = True,
+        in_place_by: str | None = None,
     ) -> None:
         """`create`: the schema and tables if missing; `vector_index`: with the HNSW index (a
-        library filled in bulk gets it once filled: `create_vector_index`, much faster)."""
+        library filled in bulk gets it once filled: `create_vector_index`, much faster).
+        `in_place_by`: the table whose one row's `library` names the schema in place, when this
+        store is opened as it (`write` commits only while it is)."""
         self.url, self.schema, self.dimension = url, schema, dimension
+        self._in_place_by = in_place_by
         # Opened by a function that does not hold the store: a store no one uses any more (the
         # one a reindex replaced) is freed at once, and its connections closed with it.
         self._connections = ThreadConnections(
@@ -176,9 +186,20 @@ class PgStore:
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        """A write transaction, serialised with every other writer of the database."""
+        """A write transaction, serialised with every other writer of the database. A store
+        opened as the library in place writes only while it still is: a reindex's swap takes
+        the same lock for its update (`PgBackend.swap_in`), so a write that comes after it, let
+        in by a write lock whose session was cut, finds the control row naming another schema
+        and is refused rather than lost in the replaced one."""
+        outermost = not getattr(self._local, "depth", 0)
         with self._transaction("BEGIN"):
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            if outermost and self._in_place_by is not None:
+                (in_place,) = self._db.execute(f"SELECT library FROM {self._in_place_by}").fetchone()
+                if in_place != self.schema:
+                    raise DatabaseUnavailable(
+                        "la bibliothèque vient d'être remplacée par une reconstruction : rien n'a été écrit, réessayez"
+                    )
             yield
 
     @contextmanager

@@ -215,6 +215,58 @@ def test_a_library_gone_from_its_database_while_open_is_out_of_reach_not_made_ag
     library.close()
 
 
+def test_a_write_let_in_by_a_write_lock_cut_as_the_reindex_swaps_is_never_lost(database_url):
+    """The write lock's twin of the narrowest moment above: the swap has begun (its update
+    waits for the control row) when the session holding the write lock is cut, and another
+    replica, let in by the lock's loss, writes an article. It must not land in the library
+    being replaced, where the swap would lose it: it is refused, as a library out of reach for
+    a moment, and sent again it lands in the new library."""
+    from index.errors import DatabaseUnavailable
+    from index.pg_backend import CONTROL
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    other_replica = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    with connect(database_url, vectors=False) as holder, connect(database_url, vectors=False) as watcher:
+        holder.execute("BEGIN")
+        holder.execute(f"SELECT library FROM {CONTROL}.state FOR UPDATE")
+        rebuilding = threading.Thread(target=library.reindex)
+        rebuilding.start()
+        for _ in range(600):
+            if watcher.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE %s",
+                (f"UPDATE {CONTROL}.state%",),
+            ).fetchone():
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the swap never began")
+        holder.execute(
+            "SELECT pg_terminate_backend(%s)", (library.backend._write_lock._session.connection.info.backend_pid,)
+        )
+        outcome: list[object] = []
+
+        def write_elsewhere() -> None:
+            try:
+                outcome.append(other_replica.ingest([article(7)])[0].status)
+            except Exception as exc:
+                outcome.append(exc)
+
+        writer = threading.Thread(target=write_elsewhere)
+        writer.start()
+        writer.join(5)  # let in by the lost lock, it waits for the swap's commit
+        holder.execute("COMMIT")  # the swap's update goes through
+        rebuilding.join(60)
+        writer.join(60)
+        assert not rebuilding.is_alive() and not writer.is_alive()
+    (refused,) = outcome  # before this was closed: "added", into the library being replaced
+    assert isinstance(refused, DatabaseUnavailable), refused
+    assert other_replica.ingest([article(7)])[0].status == "added"
+    assert sorted(a.title for a in library.articles()) == sorted([f"Article {n}" for n in range(5)] + ["Article 7"])
+    other_replica.close()
+    library.close()
+
+
 def test_the_bot_keeps_counting_questions_while_a_reindex_runs(tmp_path, database_url):
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     library.ingest([article(1)])
