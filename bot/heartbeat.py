@@ -13,7 +13,9 @@ each shows as a time too long ago. Nothing here imports telegram: `health` stays
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import re
 import socket
@@ -25,7 +27,11 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
+from filelock import FileLock, Timeout
+
 from index.manifest import write_atomic
+
+log = logging.getLogger(__name__)
 
 # A beat, or a vital sign's answer, missed this many times over is a bot not working: one
 # beat late is a busy moment (a slow disk, a long garbage collection), three are not.
@@ -34,6 +40,10 @@ Mode = Literal["polling", "webhook"]
 State = Literal["starting", "serving", "stopped"]
 # While the long polls keep failing, a line in the log this often says that it lasts.
 OUTAGE_REMINDER_SECONDS = 300.0
+# A beat not written for this long is a replica's gone for good (a container replaced, under
+# another host name): removed by the next `serve` of the bot, so that a shared volume does
+# not fill with them. A week: no bot stopped for maintenance, or a holiday, is gone so long.
+GONE_AFTER_SECONDS = 7 * 86_400.0
 
 
 def heartbeat_file(data_dir: Path, token: str, replica: str | None) -> Path:
@@ -46,6 +56,54 @@ def heartbeat_file(data_dir: Path, token: str, replica: str | None) -> Path:
     bot = f"-{bot_id}" if bot_id.isdecimal() else ""
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", replica or socket.gethostname())
     return data_dir / f"heartbeat{bot}-{name}.json"
+
+
+def beat_lock(beat: Path) -> Path:
+    """Held by the `serve` that writes `beat`, for its life: two `serve --webhook` of one bot on
+    one machine and one DATA_DIR, without a REPLICA of their own, would write the same beat, each
+    over the other's, and `health` would say of both whatever the last one wrote."""
+    return beat.with_name(beat.name + ".lock")
+
+
+def beats_of_the_bot(data_dir: Path, token: str) -> list[Path]:
+    """The beats of this bot in `data_dir`, every replica's, and the one file earlier versions
+    wrote for all (`heartbeat-<bot id>.json`). None for a token without a bot id: its beats'
+    names could not be told from other bots'."""
+    bot_id = token.partition(":")[0]
+    if not bot_id.isdecimal():
+        return []
+    return [*data_dir.glob(f"heartbeat-{bot_id}-*.json"), *data_dir.glob(f"heartbeat-{bot_id}.json")]
+
+
+def forgotten_beats(written: Mapping[Path, float], own: Path, now: float) -> list[Path]:
+    """Of beats and when each was last written (`written`), those not written for
+    `GONE_AFTER_SECONDS` at `now`, never `own`."""
+    return sorted(beat for beat, at in written.items() if beat != own and now - at > GONE_AFTER_SECONDS)
+
+
+def remove_forgotten_beats(data_dir: Path, token: str, own: Path, now: float) -> list[Path]:
+    """Remove this bot's beats not written for a week (`forgotten_beats`), with their locks:
+    each only while its lock is taken here, so never one whose `serve` still runs (its clock
+    wrong, its disk gone read-only) or is starting now. Returns those removed."""
+    written: dict[Path, float] = {}
+    for beat in beats_of_the_bot(data_dir, token):
+        with contextlib.suppress(OSError):  # removed meanwhile by another replica starting
+            written[beat] = beat.stat().st_mtime
+    removed = []
+    for beat in forgotten_beats(written, own, now):
+        lock = FileLock(beat_lock(beat), blocking=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            continue
+        try:
+            beat.unlink(missing_ok=True)
+            beat_lock(beat).unlink(missing_ok=True)
+        finally:
+            lock.release()
+        log.info("removed %s: no beat written for %s", beat.name, elapsed(now - written[beat], day="d"))
+        removed.append(beat)
+    return removed
 
 
 @dataclass

@@ -20,7 +20,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import TimedOut
 
-from bot.heartbeat import Outage, Pulse, Vital, heartbeat_file, judge, library_outage
+from bot.heartbeat import (
+    Outage,
+    Pulse,
+    Vital,
+    forgotten_beats,
+    heartbeat_file,
+    judge,
+    library_outage,
+    remove_forgotten_beats,
+)
+from bot.telegram.app import the_only_one_beating
 from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check
 from index.errors import DatabaseUnavailable, database_unavailable
 from index.library import Library
@@ -115,6 +125,22 @@ def test_the_beat_is_written_whole_with_what_the_bot_knows_of_itself(tmp_path):
     beat = json.loads(pulse.path.read_text())
     assert beat["state"] == "serving" and beat["telegram"]["error"] == "HTTP 502 : Bad Gateway"
     assert judge(beat, time.time(), PARIS, host=pulse.host).healthy  # answered a moment ago
+
+
+def test_only_beats_unwritten_for_a_week_are_forgotten_and_one_whose_bot_holds_it_is_kept(tmp_path):
+    """A shared volume keeps the beat of every replica that ever ran (a container replaced
+    under another host name), and the one file of earlier versions: gone after a week without
+    a beat. Never the starting bot's own, nor one whose `serve` holds it still (its clock wrong)."""
+    own, gone, recent = (tmp_path / f"heartbeat-123456-{name}.json" for name in ("here", "gone", "recent"))
+    assert forgotten_beats({own: 0.0, gone: NOW - 8 * 86_400, recent: NOW - 6 * 86_400}, own, NOW) == [gone]
+    held, earlier_version = tmp_path / "heartbeat-123456-held.json", tmp_path / "heartbeat-123456.json"
+    week_ago = time.time() - 8 * 86_400
+    for beat in (own, held, earlier_version):
+        beat.write_text("{}")
+        os.utime(beat, (week_ago, week_ago))
+    with the_only_one_beating(held):  # as its running `serve` holds it
+        assert remove_forgotten_beats(tmp_path, TOKEN, own, time.time()) == [earlier_version]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([own.name, held.name, f"{held.name}.lock"])
 
 
 def test_a_library_check_that_fails_keeps_the_error_and_never_raises(tmp_path):

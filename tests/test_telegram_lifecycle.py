@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -30,6 +31,7 @@ from tests.http_fixtures import FeedSite, Site
 from tests.telegram_in_process import PREFECT, bot_in_process, two_article_library
 from tests.telegram_in_process import TOKEN as IN_PROCESS_TOKEN
 from tests.test_formats import ENDLESS_PDF_FORM, pdf_of_one_page_drawing_a_form
+from tests.test_replicas import free_port
 from tests.test_telegram_bot import ADMIN, TOKEN, ask, bot_environment, exited, running_bot, serve_until_it_stops
 
 pytestmark = pytest.mark.slow
@@ -178,6 +180,41 @@ def test_a_second_bot_on_the_same_data_is_refused_and_the_first_serves_on(tmp_pa
         assert "Traceback" not in said
         assert first.poll() is None and telegram.conflicts == 0
         assert "citant des articles" in ask(telegram, 81, 81, "/start", "citant des articles")
+
+
+def test_a_second_webhook_bot_of_the_same_replica_is_refused_and_forgotten_beats_are_removed(tmp_path, model_cache):
+    """Two `serve --webhook` of one bot on one machine and one DATA_DIR, neither with a REPLICA
+    of its own, would write one beat over the other's: the second is refused at its start, the
+    first's beat its own. And the first, as it starts, removes the beats that nothing has written
+    for over a week (the one file of earlier versions, a replica replaced under another name),
+    never a recent one nor another bot's."""
+    week_ago, bot_id = time.time() - 8 * 86_400, TOKEN.partition(":")[0]
+    stale = [tmp_path / f"heartbeat-{bot_id}.json", tmp_path / f"heartbeat-{bot_id}-old-container.json"]
+    kept = [tmp_path / f"heartbeat-{bot_id}-web-2.json", tmp_path / "heartbeat-999-old-container.json"]
+    for beat in stale + kept:
+        beat.write_text("{}")
+        os.utime(beat, (week_ago, week_ago))
+    os.utime(kept[0])  # written just now
+    webhook = {
+        "WEBHOOK_URL": "https://bot.example/telegram",
+        "WEBHOOK_SECRET_TOKEN": "s3cret",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+    }
+    with FakeTelegram(TOKEN) as telegram:
+        first_port, second_port = free_port(), free_port()
+        with running_bot(telegram, tmp_path, model_cache, "--webhook", **webhook, WEBHOOK_PORT=str(first_port)) as (
+            first,
+            _,
+        ):
+            assert not any(beat.exists() for beat in stale) and all(beat.exists() for beat in kept)
+            env = bot_environment(telegram, tmp_path, model_cache, **webhook, WEBHOOK_PORT=str(second_port))
+            returncode, _, said = serve_until_it_stops(env, tmp_path, "--webhook")
+            assert returncode == 2 and "Traceback" not in said
+            own = f"heartbeat-{bot_id}-{socket.gethostname()}.json"
+            assert f"un autre « python -m bot serve » de ce bot écrit déjà son battement {own}" in said
+            assert "REPLICA" in said
+            assert json.loads((tmp_path / own).read_text())["pid"] == first.pid
+            assert first.poll() is None
 
 
 def test_a_webhook_port_already_taken_is_named_with_the_setting_that_chooses_it(tmp_path, model_cache):

@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.heartbeat import Mode, Pulse, heartbeat_file
+from bot.heartbeat import Mode, Pulse, beat_lock, heartbeat_file, remove_forgotten_beats
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
@@ -284,27 +284,43 @@ def webhook_listen_refusal(exc: OSError, listen: str, port: int) -> str | None:
 
 
 @contextlib.contextmanager
-def the_only_poller(data_dir: Path, token: str) -> Iterator[None]:
+def held_alone(lock_file: Path, refusal: str) -> Iterator[None]:
+    """A lock `serve` holds for its life; while another process holds it, `serve` stops at once
+    with `refusal` (in French)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_file, blocking=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LibraryError(refusal) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def the_only_poller(data_dir: Path, token: str) -> contextlib.AbstractContextManager[None]:
     """Held by a long-polling `serve` for its life: Telegram hands a bot's messages to one
     long-polling process, and a second one on the same data (a manual run beside the service)
     took them in turn with the first, each logging Telegram's refusals and telling the admins
     of them for ever. Per bot (the token's public id), so that two bots may share a library."""
     bot_id = token.partition(":")[0]
     name = f"serve-{bot_id}.lock" if bot_id.isdecimal() else "serve.lock"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(data_dir / name, blocking=False)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LibraryError(
-            f"un autre « python -m bot serve » reçoit déjà les messages de ce bot avec les données de {data_dir} "
-            "(Telegram ne les donne qu'à un seul processus en long polling) : arrêtez-le d'abord. Plusieurs "
-            "processus pour un même bot : serve --webhook (README, « PostgreSQL and several replicas »)."
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
+    return held_alone(
+        data_dir / name,
+        f"un autre « python -m bot serve » reçoit déjà les messages de ce bot avec les données de {data_dir} "
+        "(Telegram ne les donne qu'à un seul processus en long polling) : arrêtez-le d'abord. Plusieurs "
+        "processus pour un même bot : serve --webhook (README, « PostgreSQL and several replicas »).",
+    )
+
+
+def the_only_one_beating(beat: Path) -> contextlib.AbstractContextManager[None]:
+    """Held by `serve` for its life (`bot.heartbeat.beat_lock` says why)."""
+    return held_alone(
+        beat_lock(beat),
+        f"un autre « python -m bot serve » de ce bot écrit déjà son battement {beat.name} dans {beat.parent} : "
+        "donnez à chacun le sien avec REPLICA (REPLICA=web-2), ou arrêtez l'autre d'abord.",
+    )
 
 
 def serve(settings: Settings, webhook: bool = False) -> int:
@@ -344,13 +360,15 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
     # A webhook's Telegram is asked at each beat, and answers at once; a long poll waits for messages.
     wait = 0 if webhook else POLL_WAIT_SECONDS
     pulse = Pulse(heartbeat_file(settings.data_dir, token, settings.replica), mode, settings.heartbeat_seconds, wait)
-    heartbeat = Heartbeat(pulse)
-    heartbeat.write_now()  # starting: the previous run's beat no longer speaks for this one
-    try:
-        return _serve_with(settings, token, webhook, heartbeat)
-    finally:
-        pulse.stopped()
-        heartbeat.write_now()
+    with the_only_one_beating(pulse.path):
+        remove_forgotten_beats(settings.data_dir, token, pulse.path, time.time())
+        heartbeat = Heartbeat(pulse)
+        heartbeat.write_now()  # starting: the previous run's beat no longer speaks for this one
+        try:
+            return _serve_with(settings, token, webhook, heartbeat)
+        finally:
+            pulse.stopped()
+            heartbeat.write_now()
 
 
 def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartbeat) -> int:
