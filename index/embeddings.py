@@ -184,13 +184,18 @@ class DefaultModelEmbedder:
         return self.in_8_bits.encode_passages(prompted, progress, report_every=self.batch_size)
 
     def prepare_for_questions(self) -> None:
-        """In `int8`, ONNX Runtime's weights read into memory (`OnnxEncoder.hold_weights_in_memory`).
-        Then the question network of one fixed shape (`OpenVinoEncoder.prepare_question_network`),
-        where this CPU has a way for it in this precision (`question_network_options`): in
-        `int8` on CPUs with AVX-512 VNNI it then takes the questions asked alone from ONNX
-        Runtime; elsewhere in `int8` OpenVINO is not even loaded for it."""
+        """The weights read into memory: in `int8`, ONNX Runtime's
+        (`OnnxEncoder.hold_weights_in_memory`), elsewhere OpenVINO's passages' network
+        (`OpenVinoEncoder.hold_weights_in_memory`); a one-shot command keeps them mapped from
+        their files. Then the question network of one fixed shape
+        (`OpenVinoEncoder.prepare_question_network`), where this CPU has a way for it in this
+        precision (`question_network_options`): in `int8` on CPUs with AVX-512 VNNI it then
+        takes the questions asked alone from ONNX Runtime; elsewhere in `int8` OpenVINO is not
+        even loaded for it."""
         if self.in_8_bits is not None:
             self.in_8_bits.hold_weights_in_memory()
+        else:
+            self.encoder.hold_weights_in_memory()
         if question_network_options(self.flags, self.precision) is not None:
             self.encoder.prepare_question_network()
 

@@ -269,13 +269,10 @@ class OpenVinoEncoder:
         folder = Path(folder).resolve()
         self._tokenizer = tokenizer or FolderTokenizer(folder)
         core = ov.Core()
-        # Networks (or the compiled networks OpenVINO keeps for this CPU) copied into this
-        # process's memory rather than mapped from their files: a machine that drops idle file
-        # pages from its cache (a virtual machine reclaiming memory does, within a minute) would
-        # otherwise have the first question after a quiet spell read the weights from disk
-        # again. A first run reads every weight anyway: a one-shot command only pays the copy
-        # (README, "Model").
-        core.set_property({"ENABLE_MMAP": False})
+        # The network (or the compiled network OpenVINO keeps for this CPU) mapped from its
+        # file, OpenVINO's default: a one-shot command reads it once, and copying it cost
+        # `python -m bot ask` 0.12 CPU s and 180 MB. A process that answers for long copies it
+        # into its memory (`hold_weights_in_memory`; README, "Model").
         capabilities = list(core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"))
         self.precision = precision
         options = {
@@ -287,8 +284,9 @@ class OpenVinoEncoder:
         cache = compiled_cache(folder, cpu)
         if cache is not None:  # the network compiled for this CPU, kept: later starts load it instead
             options["CACHE_DIR"] = str(cache)
-        network = OPENVINO_INT8_MODEL if self.precision == "int8" else OPENVINO_MODEL
-        self._model = core.compile_model(str(folder / network), "CPU", options)
+        self._network = folder / (OPENVINO_INT8_MODEL if self.precision == "int8" else OPENVINO_MODEL)
+        self._model = core.compile_model(str(self._network), "CPU", options)
+        self._held = False  # `hold_weights_in_memory` has copied it
         self.dimension = int(self._model.output(0).get_partial_shape()[-1].get_length())
         self._core, self._options, self._folder = core, options, folder
         self._flags = cpu_flags() if flags is None else flags
@@ -346,6 +344,24 @@ class OpenVinoEncoder:
         """The question lengths that have a network of their own (`prepare_question_network`)."""
         return tuple(self._question_networks)
 
+    def hold_weights_in_memory(self) -> None:
+        """For processes that answer for long: the passages' network copied into this process's
+        memory rather than mapped from its file, and so is any network compiled afterwards (the
+        question network): a machine that drops idle file pages from its cache (a virtual
+        machine reclaiming memory does, within a minute) would otherwise have the first text
+        after a quiet spell read the weights from disk again (README, "Model"). The network is
+        compiled again (from OpenVINO's cache), run once (its first run sets up its kernels) and
+        swapped in; a text running meanwhile finishes on the mapped one."""
+        with self._compiling:
+            self._core.set_property({"ENABLE_MMAP": False})
+            if self._held:
+                return
+            network = self._core.compile_model(str(self._network), "CPU", self._options)
+            network.create_infer_request().infer(network_inputs(self._tokenizer, ["?"], QUESTION_TOKENS))
+            self._model, self._held = network, True
+            # The mapped network's requests go with it: each thread makes one for the new network.
+            self._requests = threading.local()
+
     def prepare_question_network(self) -> None:
         """Compile the 4-bit network with its input shape fixed at one question of
         `QUESTION_TOKENS`, where this CPU has a way for it in this precision
@@ -358,6 +374,7 @@ class OpenVinoEncoder:
         with self._compiling:  # compiled once, whoever asks first
             if options is None or QUESTION_TOKENS in self._question_networks:
                 return
+            self._core.set_property({"ENABLE_MMAP": False})  # copied, as `hold_weights_in_memory` says
             model = self._core.read_model(str(self._folder / OPENVINO_INT4_MODEL))
             model.reshape({name: [1, QUESTION_TOKENS] for name in _INPUTS})
             network = self._core.compile_model(model, "CPU", {**self._options, **options})
