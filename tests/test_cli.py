@@ -490,11 +490,13 @@ def test_invalid_settings_are_reported(run):
     assert "  DATABASE_URL : une URL PostgreSQL est attendue" in result.stderr and "s3cret" not in result.stderr
 
 
-# What `ask` has no use for: the model's training-side runtime, fetching and reading pages and
-# files, Telegram, and the bot's own state (feeds, votes, conversations…).
+# What `ask` has no use for: the model's training-side runtime and OpenVINO's model converter,
+# fetching and reading pages and files, Telegram, and the bot's own state (feeds, votes,
+# conversations…).
 NOT_FOR_A_QUESTION = (
     "torch",
     "sentence_transformers",
+    "openvino.tools.ovc",
     "httpx",
     "feedparser",
     "trafilatura",
