@@ -13,7 +13,7 @@ from typing import Literal
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import plain_words, small_talk
 from index.conversation import Topic, read
-from index.documents import is_url
+from index.web_addresses import is_url
 
 # Far more words than any question of the development sets: a pasted article.
 ARTICLE_WORDS = 80

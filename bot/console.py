@@ -33,10 +33,10 @@ from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal, progress_bar
 from index.conversation import Topic
 from index.decoding import readable
-from index.documents import is_url
 from index.errors import InputError, LibraryError
 from index.library import Library
 from index.sources import parse_bytes
+from index.web_addresses import is_url
 
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
 # Lines already waiting this soon after one is read in a terminal were pasted with it.

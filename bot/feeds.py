@@ -23,13 +23,14 @@ from bot.settings import Settings
 from bot.state import BotState
 from bot.state.feeds import FeedRow
 from index.decoding import decode_document
-from index.documents import Document, is_url, parse_html
+from index.documents import Document, parse_html
 from index.errors import DatabaseUnavailable, FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.ingest import normalise_url, same_page_links
 from index.library import IngestResult, Library
 from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
+from index.web_addresses import is_url
 
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Literal
 
 from bot.settings import Settings
 from index.background import french_background
-from index.documents import Document
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import InputError, PrivateAddress
 from index.library import IngestResult, Library
@@ -23,6 +22,7 @@ from index.store import ArticleRow
 
 if TYPE_CHECKING:
     from bot.state import BotState
+    from index.documents import Document
 
 log = logging.getLogger("bot")
 Status = Literal["added", "duplicate", "error"]
@@ -153,8 +153,8 @@ def read_input(
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.decoding import readable
-    from index.documents import is_url
     from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
+    from index.web_addresses import is_url
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
         try:
@@ -226,7 +226,7 @@ def ingest_documents(
         if committed is not None:
             committed(batch)
 
-    library.ingest([item for _, item in labelled if isinstance(item, Document)], progress, stored)
+    library.ingest([item for _, item in labelled if not isinstance(item, InputError)], progress, stored)
     # The unreadable inputs after the last document.
     outcomes.extend(IngestOutcome(label, "error", error=str(item)) for label, item in unreported)
     return outcomes

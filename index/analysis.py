@@ -92,6 +92,23 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+# A title or a heading is read, before each sentence, to its first this many words: a longer
+# one (a pasted line, a page's whole headline block) would leave the model no room for the
+# sentence, and every sentence of the article the same vector.
+CONTEXT_WORDS = 32
+
+
+def passage_context(title: str, heading: str | None, passage: str) -> str:
+    """What is embedded for a sentence, and searched for a passage: read under its title and heading."""
+    return "\n".join(part for part in (_lead(title), _lead(heading), passage) if part)
+
+
+def _lead(text: str | None) -> str | None:
+    if not text or text.count(" ") < CONTEXT_WORDS:
+        return text
+    return " ".join(text.split()[:CONTEXT_WORDS])
+
+
 # How a passage's terms are stored for its lexical index (`NewPassage.terms`): the terms of
 # its title and heading on a first line, then one line per sentence. Search reads them as one
 # whitespace-separated list (FTS5 and `index.lexicon` alike: lines change nothing there); the

@@ -208,11 +208,6 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
     )
 
 
-def is_url(value: str) -> bool:
-    """Whether `value` is written as a web address (http or https)."""
-    return value.lower().startswith(("http://", "https://"))
-
-
 def web_address(value: str | None) -> str | None:
     """`value` when it is a web page's address: "source : AFP" names an agency, not a page
     (as a link it would be none, and every dispatch so marked would share one), nor is

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from index.analysis import sentence_lines
+from index.analysis import passage_context, sentence_lines
 from index.batching import Progress
 from index.chunking import chunk_blocks
 from index.cleaning import Block
@@ -153,23 +153,6 @@ def same_page_links(url: str | None) -> list[str]:
 
 def _is_address(host: str) -> bool:
     return ":" in host or host.replace(".", "").isdigit()
-
-
-# A title or a heading is read, before each sentence, to its first this many words: a longer
-# one (a pasted line, a page's whole headline block) would leave the model no room for the
-# sentence, and every sentence of the article the same vector.
-CONTEXT_WORDS = 32
-
-
-def passage_context(title: str, heading: str | None, passage: str) -> str:
-    """What is embedded for a sentence, and searched for a passage: read under its title and heading."""
-    return "\n".join(part for part in (_lead(title), _lead(heading), passage) if part)
-
-
-def _lead(text: str | None) -> str | None:
-    if not text or text.count(" ") < CONTEXT_WORDS:
-        return text
-    return " ".join(text.split()[:CONTEXT_WORDS])
 
 
 def storable(document: Document) -> Document:

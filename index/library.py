@@ -22,29 +22,34 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
 from index.conversation import Topic, read
 from index.decoding import readable
-from index.documents import Document
 from index.embeddings import Embedder
 from index.errors import NotFound
-from index.ingest import Prepared, SentenceCounter, prepare
 from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
 from index.question_encoder import MAX_BATCH, QuestionEncoder, QuestionVector
 from index.ranking import RelevancePolicy
-from index.reindex import ReindexReport, rebuild
 from index.search import Answer, Mode, Result, Searcher
 from index.storage import Backend, LocalBackend
 from index.store import ArticleRow, Store
 
+# Ingesting and reindexing are imported as they run: their pipeline (reading documents, lxml's
+# HTML parser, cleaning and chunking) is no part of answering, and a process that only answers
+# (`python -m bot ask`) does not load it (README, "Model", "Start-up").
+if TYPE_CHECKING:
+    from index.documents import Document
+    from index.ingest import Prepared, SentenceCounter
+    from index.reindex import ReindexReport
+
 log = logging.getLogger(__name__)
 
-__all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "ReindexReport", "Result"]
+__all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "Result"]
 
 # Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
@@ -195,6 +200,8 @@ class Library:
         `committed(results)` is told each batch's results, in order, once it is stored, so
         that a caller can say what was kept when a later batch fails.
         """
+        from index.ingest import SentenceCounter
+
         counter = SentenceCounter(progress)
         results: list[IngestResult] = []
         for batch in self._batches(documents, counter):
@@ -207,6 +214,8 @@ class Library:
     def _batches(self, documents: Iterable[Document], counter: SentenceCounter) -> Iterator[list[Prepared]]:
         """Prepared documents in batches; all prepared first when their number is known,
         so that progress has its total from the start."""
+        from index.ingest import prepare
+
         items: Iterable[Prepared]
         # Tomorrow anywhere on Earth: a page published today in a later time zone is not early.
         latest = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
@@ -274,6 +283,8 @@ class Library:
         if fresh:
             self._after_write(opened)
         if gone:  # embedded now, and decided again, as any new article
+            from index.ingest import SentenceCounter
+
             for position, result in zip(gone, self._ingest_batch([batch[p] for p in gone], SentenceCounter(None))):
                 written[position] = result
         results = []
@@ -463,6 +474,8 @@ class Library:
     def reindex(self, progress: Progress | None = None) -> ReindexReport:
         """Rebuild with the current settings (`index.reindex`). Questions keep being
         answered, and writes keep landing, until the new index is swapped in."""
+        from index.reindex import rebuild
+
         report = rebuild(self.backend, self.embedder, self.config, progress, self.batch_sentences)
         self._current()
         return report
@@ -481,6 +494,8 @@ class Library:
         """`reindex` for a library that cannot be opened with the current settings."""
         backend = LocalBackend(Path(storage)) if isinstance(storage, str | Path) else storage
         config = IndexConfig(embedder.name, embedder.dimension, max_words, ANALYZER_VERSION)
+        from index.reindex import rebuild
+
         rebuild(backend, embedder, config, progress)
         return cls(backend, embedder, max_words=max_words, policy=policy, background=background)
 

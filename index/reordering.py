@@ -16,8 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from index.analysis import fold_accents, names_in, terms
-from index.ingest import passage_context
+from index.analysis import fold_accents, names_in, passage_context, terms
 from index.quotes import FEATURES
 from index.ranking import LinearModel
 

@@ -491,8 +491,8 @@ def test_invalid_settings_are_reported(run):
 
 
 # What `ask` has no use for: the model's training-side runtime and OpenVINO's model converter,
-# fetching and reading pages and files, Telegram, and the bot's own state (feeds, votes,
-# conversations…).
+# fetching and reading pages and files, adding articles (reading documents, lxml's HTML parser,
+# cutting passages), Telegram, and the bot's own state (feeds, votes, conversations…).
 NOT_FOR_A_QUESTION = (
     "torch",
     "sentence_transformers",
@@ -502,6 +502,10 @@ NOT_FOR_A_QUESTION = (
     "trafilatura",
     "pypdf",
     "docx",
+    "lxml",
+    "index.documents",
+    "index.ingest",
+    "index.reindex",
     "telegram",
     "bot.state",
 )

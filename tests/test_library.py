@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from index.analysis import CONTEXT_WORDS
 from index.conversation import Topic
 from index.documents import parse_text
 from index.errors import IndexMismatch, NotFound
-from index.ingest import CONTEXT_WORDS, prepare, same_page_links
+from index.ingest import prepare, same_page_links
 from index.library import Library
 from tests.conftest import HashingEmbedder
 

