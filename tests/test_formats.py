@@ -204,6 +204,35 @@ def test_a_small_file_that_unpacks_to_millions_of_paragraphs_is_refused_before_i
         parse_bytes(data, name=name, source=None, max_bytes=10**6)
 
 
+def with_document_stored_as(data: bytes, stored_as: str) -> bytes:
+    """The Word file with its document stored under another name ("word/document.bin"), the
+    package's references renamed with it: Word and python-docx find it by those, not by its name."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            kept, name = original.read(info), info.filename
+            if name == "word/_rels/document.xml.rels":
+                name = f"word/_rels/{Path(stored_as).name}.rels"
+            elif name in ("[Content_Types].xml", "_rels/.rels"):
+                kept = kept.replace(b"word/document.xml", stored_as.encode())
+            copy.writestr(stored_as if name == "word/document.xml" else name, kept)
+    return out.getvalue()
+
+
+def test_a_word_file_whose_document_is_not_named_as_xml_is_held_to_the_same_caps():
+    """Its 6 MB of empty paragraphs stored as "word/document.bin": the XML cap counted parts by
+    their names' extensions, and 42 MB of them took 20 s and 1 GB of memory, in the bot's process."""
+    padded = repacked(make_docx(BLOCKS), "word/document.xml", "<w:body>", "<w:p/>" * 1_000_000)
+    data = with_document_stored_as(padded, "word/document.bin")
+    assert len(data) < 100_000
+    with pytest.raises(InputTooLarge, match=r"décompresse en .* octets de texte balisé"):
+        parse_bytes(data, name="vide.docx", source=None, max_bytes=10**6)
+    light = with_document_stored_as(make_docx(BLOCKS), "word/document.bin")  # read as before
+    assert parse_bytes(light, name="a.docx", source=None, max_bytes=10**6) == parse_bytes(
+        make_docx(BLOCKS), name="a.docx", source=None, max_bytes=10**6
+    )
+
+
 def with_part(
     data: bytes, name: str | None, content: bytes, *, part: str | None = None, after: str = "", entry: str = ""
 ) -> bytes:
