@@ -86,10 +86,17 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
     return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
 
 
+# The longest front matter read as YAML. A page's holds its title, date, link, author and a
+# few more keys, a few hundred characters; YAML is read at about 3 s and 80 MB of memory a
+# megabyte, so a text file of 20 MB of "front matter" held an ingest thread for a minute and
+# 1.5 GB. Longer, it is read as the text it is, as front matter that is no YAML is.
+FRONT_MATTER_MAX_CHARS = 20_000
+
+
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
     if not text.startswith("---\n"):
         return {}, text
-    end = text.find("\n---", 4)
+    end = text.find("\n---", 4, FRONT_MATTER_MAX_CHARS)
     if end < 0:
         return {}, text
     import yaml  # only texts with front matter pay for the import
