@@ -101,7 +101,22 @@ def _detected(data: bytes) -> str:
     return encoding or "cp1252"
 
 
+# Control characters a text holds besides its white space: a stray one or two (an escape, a
+# bell) in a text, a sizeable share of any binary file's bytes (an eighth of random bytes). A
+# binary file without a NUL byte (compressed or encrypted data, cut short) decoded to millions
+# of characters of noise, and was added as an article.
+_CONTROLS = "".join(map(chr, [*range(1, 9), *range(0x0E, 0x20), 0x7F]))  # \t \n \v \f \r aside
+_MOST_STRAY_CONTROLS = 64
+_MOST_CONTROLS_SHARE = 0.01
+
+
 def _checked(text: str) -> str:
     if "\x00" in text:
         raise UnsupportedInput("le contenu semble binaire : il contient des caractères nuls")
+    controls = sum(text.count(control) for control in _CONTROLS)  # one pass of C code each: linear
+    if controls > max(_MOST_STRAY_CONTROLS, _MOST_CONTROLS_SHARE * len(text)):
+        raise UnsupportedInput(
+            "le contenu semble binaire : il contient des caractères de contrôle ; "
+            "seuls les textes, pages HTML et documents sont acceptés"
+        )
     return text
