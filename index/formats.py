@@ -172,24 +172,32 @@ def read_office_here(data: bytes, suffix: str) -> dict:
 
 def _check_unpacked_size(data: bytes, suffix: str) -> int:
     """The bytes of XML the file unpacks to; `InputTooLarge` past the caps, a damaged file's
-    error for a part that unpacks past its declared size."""
+    error for a part that unpacks past its declared size. The parts named as XML are counted
+    before any is unpacked; the others are told by their first bytes as they are checked."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
-        markup = sum(info.file_size for info in parts if _is_markup(archive, info))
         unpacked = sum(info.file_size for info in parts)
-        if markup > MAX_UNPACKED_XML_BYTES:
-            raise InputTooLarge(
-                f"le document {suffix} se décompresse en {french(markup)} octets de texte balisé, au-delà de la "
-                f"limite de {french(MAX_UNPACKED_XML_BYTES)} octets : trop volumineux pour un article"
-            )
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InputTooLarge(
-                f"le document {suffix} se décompresse en {french(unpacked)} octets, au-delà de la "
-                f"limite de {french(MAX_UNPACKED_BYTES)} octets : trop volumineux pour un article"
-            )
-        for info in parts:
-            _check_declared_size(archive, info)
+        _check_caps(sum(info.file_size for info in parts if _named_markup(info)), unpacked, suffix)
+        markup = sum(info.file_size for info in parts if _checked_part_is_markup(archive, info))
+        _check_caps(markup, unpacked, suffix)
     return markup
+
+
+def _check_caps(markup: int, unpacked: int, suffix: str) -> None:
+    if markup > MAX_UNPACKED_XML_BYTES:
+        raise InputTooLarge(
+            f"le document {suffix} se décompresse en {french(markup)} octets de texte balisé, au-delà de la "
+            f"limite de {french(MAX_UNPACKED_XML_BYTES)} octets : trop volumineux pour un article"
+        )
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputTooLarge(
+            f"le document {suffix} se décompresse en {french(unpacked)} octets, au-delà de la "
+            f"limite de {french(MAX_UNPACKED_BYTES)} octets : trop volumineux pour un article"
+        )
+
+
+def _named_markup(info: zipfile.ZipInfo) -> bool:
+    return info.filename.lower().endswith(_MARKUP_SUFFIXES)
 
 
 # What may come before an XML part's first "<": a byte-order mark, the zeros of UTF-16 or
@@ -197,32 +205,24 @@ def _check_unpacked_size(data: bytes, suffix: str) -> int:
 _BEFORE_MARKUP = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"
 
 
-def _is_markup(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    """Whether a part is XML, by its name or else by its first bytes: the readers parse the
-    parts the package's references name, whatever their names' extensions. Only the part's first
-    bytes are unpacked to tell."""
-    if info.filename.lower().endswith(_MARKUP_SUFFIXES):
-        return True
-    if info.is_dir() or not info.file_size:
-        return False
-    with archive.open(info) as part:
-        return part.read(64).lstrip(_BEFORE_MARKUP).startswith(b"<")
-
-
-def _check_declared_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Refuses a part that unpacks to more than the size it declares (the sizes above are the
-    declared ones). zipfile's own reading of a part cuts its text at that size, but only after
-    inflating all the compressed bytes in one piece: a 1 MB Word file whose document declared
-    its few kilobytes, and held a gigabyte of spaces after them, took 1.9 GB of memory to read.
-    Here the part is unpacked a piece at a time, one byte past its declared size at most."""
+def _checked_part_is_markup(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part is XML, by its name or else by its first bytes (the readers parse the
+    parts the package's references name, whatever their names' extensions), once it is checked
+    to unpack to no more than the size it declares (the sizes the caps count are the declared
+    ones). zipfile's own reading of a part cuts its text at that size, but only after inflating
+    all the compressed bytes in one piece: a 1 MB Word file whose document declared its few
+    kilobytes, and held a gigabyte of spaces after them, took 1.9 GB of memory to read. Here the
+    part is unpacked a piece at a time, one byte past its declared size at most."""
     one_byte_more = copy.copy(info)
     one_byte_more.file_size = info.file_size + 1
-    unpacked = 0
+    unpacked, opening = 0, b""  # its first bytes past white space: megabytes of it may come before XML
     with archive.open(one_byte_more) as part:
         while piece := part.read(_UNPACKED_PIECE):
+            opening = opening or piece.lstrip(_BEFORE_MARKUP)
             unpacked += len(piece)
             if unpacked > info.file_size:
                 raise zipfile.BadZipFile(f"{info.filename} unpacks to more than its declared {info.file_size} bytes")
+    return _named_markup(info) or opening.startswith(b"<")
 
 
 _PLACEHOLDER_TITLE = re.compile(

@@ -204,9 +204,10 @@ def test_a_small_file_that_unpacks_to_millions_of_paragraphs_is_refused_before_i
         parse_bytes(data, name=name, source=None, max_bytes=10**6)
 
 
-def with_document_stored_as(data: bytes, stored_as: str) -> bytes:
+def with_document_stored_as(data: bytes, stored_as: str, *, spaces_before: int = 0) -> bytes:
     """The Word file with its document stored under another name ("word/document.bin"), the
-    package's references renamed with it: Word and python-docx find it by those, not by its name."""
+    package's references renamed with it: Word and python-docx find it by those, not by its name.
+    `spaces_before`: white space before its XML (its declaration left out), as XML allows."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in original.infolist():
@@ -215,15 +216,18 @@ def with_document_stored_as(data: bytes, stored_as: str) -> bytes:
                 name = f"word/_rels/{Path(stored_as).name}.rels"
             elif name in ("[Content_Types].xml", "_rels/.rels"):
                 kept = kept.replace(b"word/document.xml", stored_as.encode())
+            if name == "word/document.xml" and spaces_before:
+                kept = b" " * spaces_before + kept[kept.index(b"?>") + 2 :]
             copy.writestr(stored_as if name == "word/document.xml" else name, kept)
     return out.getvalue()
 
 
-def test_a_word_file_whose_document_is_not_named_as_xml_is_held_to_the_same_caps():
+@pytest.mark.parametrize("spaces_before", [0, 200_000], ids=["xml", "xml-after-white-space"])
+def test_a_word_file_whose_document_is_not_named_as_xml_is_held_to_the_same_caps(spaces_before):
     """Its 6 MB of empty paragraphs stored as "word/document.bin": the XML cap counted parts by
     their names' extensions, and 42 MB of them took 20 s and 1 GB of memory, in the bot's process."""
     padded = repacked(make_docx(BLOCKS), "word/document.xml", "<w:body>", "<w:p/>" * 1_000_000)
-    data = with_document_stored_as(padded, "word/document.bin")
+    data = with_document_stored_as(padded, "word/document.bin", spaces_before=spaces_before)
     assert len(data) < 100_000
     with pytest.raises(InputTooLarge, match=r"décompresse en .* octets de texte balisé"):
         parse_bytes(data, name="vide.docx", source=None, max_bytes=10**6)
