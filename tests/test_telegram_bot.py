@@ -294,6 +294,24 @@ def test_one_person_has_ten_articles_being_added_at_once_at_most_and_the_next_is
     assert telegram.wait_for(lambda: any(o in t for t in telegram.texts(chat, after) for o in outcomes))
 
 
+def test_one_person_s_many_articles_being_added_leave_room_for_another_person_s(bot, telegram, site):
+    """The bot adds two articles at a time for everyone; one person's are added one at a time,
+    so that someone else's article is not kept waiting behind all of theirs."""
+    sender, sender_chat, other, other_chat = 2007, 29, 2008, 30
+    after = telegram.last_id()
+    for _ in range(4):  # each page takes 2 s to come
+        telegram.user_message(sender_chat, sender, f"/ingest {site.origin}/slow")
+    telegram.wait_for(lambda: len(telegram.texts(sender_chat, after)) == 4)  # their four statuses
+    telegram.user_message(other_chat, other, f"/ingest {site.origin}/article")
+    outcomes = ("Ajouté", "déjà dans la bibliothèque")
+    telegram.wait_for(lambda: any(o in t for t in telegram.texts(other_chat, after) for o in outcomes), timeout=60)
+    # Two of theirs at once, the other person's came after both: 2 s at least.
+    assert sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) < 2
+    telegram.wait_for(
+        lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) == 4, timeout=60
+    )
+
+
 def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
     document = telegram.add_file(
         "budget.md", "# Le budget voté\n\nLe Sénat a voté le budget de la culture jeudi à l'unanimité.".encode()

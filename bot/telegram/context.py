@@ -50,6 +50,8 @@ class BotService:
     reindexing: asyncio.Task | None = field(default=None)
     # Ingests started and not ended, by the user who asked for them (`ingest`, in this process).
     ingests_under_way: Counter[int] = field(default_factory=Counter)
+    # Each person's turn on the long-work threads, while they have ingests under way (`ingest`).
+    ingest_turns: dict[int, asyncio.Lock] = field(default_factory=dict)
     inline_typing: InlineTyping = field(default_factory=InlineTyping)
     # Threads of their own for work that takes seconds to minutes (downloading, embedding,
     # reindexing; polling feeds): on the event loop's default threads, six such jobs held

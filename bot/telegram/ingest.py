@@ -4,6 +4,7 @@ One status message tells the user what is happening and ends with the outcome.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from telegram.error import BadRequest
 
 from bot.chat_input import shared_link, shared_links
 from bot.feeds import typed_address
-from bot.permissions import MAX_INGESTS_UNDER_WAY, may_ingest, may_start_ingest
+from bot.permissions import MAX_INGESTS_UNDER_WAY, is_admin, may_ingest, may_start_ingest
 from bot.service import Abandoned, ingest_documents
 from bot.settings import Settings
 from bot.telegram import messages as msg
@@ -325,6 +326,7 @@ async def ingest_message(message: Message, context: Context) -> None:
         under_way[sender] -= 1
         if not under_way[sender]:
             del under_way[sender]
+            service.ingest_turns.pop(sender, None)
 
 
 async def _ingest_given(message: Message, context: Context) -> None:
@@ -393,7 +395,9 @@ async def _outcome_html(
     not, with the unexpected failure for the admins if it was one; a database out of reach is raised."""
     service, say = context.service, progress.show
     try:
-        async with typing(message):  # in a private chat; in a group the status line says it
+        # Typing shown in a private chat (in a group the status line says it), all along the
+        # wait for the sender's turn too.
+        async with typing(message), _turn_of(message, context):
             label, load = await read_input(service.settings, say, service.stop.check)
             document = await service.run_long(load)
             await remembered.article_read(document)
@@ -410,6 +414,17 @@ async def _outcome_html(
             raise
         return msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED), exc
     return msg.ingest_html(outcome.status, outcome.article, text_differs=outcome.text_differs), None
+
+
+def _turn_of(message: Message, context: Context) -> contextlib.AbstractAsyncContextManager[object]:
+    """The sender's turn on the long-work threads: one of their articles read and added at a
+    time (an admin's as they come). Everyone shares `LONG_WORK_THREADS`; someone's ten /ingest
+    of long texts, each minutes of embedding, held them all, and everyone else's articles waited
+    behind; now they hold one, and the others stay free for other people's."""
+    sender = message.from_user and message.from_user.id
+    if sender is None or is_admin(sender, context.service.settings):
+        return contextlib.nullcontext()
+    return context.service.ingest_turns.setdefault(sender, asyncio.Lock())
 
 
 def asks_another_bot(caption: str | None, context: Context) -> bool:
