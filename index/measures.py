@@ -218,9 +218,29 @@ def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: offsets would move
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return [m.span() for m in _quantity_pattern(kind).finditer(lowered)]
+    return [m.span() for m in _quantity_pattern(kind).finditer(lowered) if not _millions_of_another_thing(lowered, m)]
 
 
 def holds_quantity(text: str, kind: str) -> bool:
     """Whether `text` states a quantity of `kind` (`quantity_spans`)."""
-    return _quantity_pattern(kind).search(text.lower()) is not None
+    return bool(quantity_spans(text, kind))
+
+
+# Millions with no unit take the unit of the millions said before them in their sentence:
+# "5,2 millions de passagers, et les ports 3,8 millions" are passengers, as "215 millions
+# d'euros, dont 40 millions" are euros. (A sentence ends at its stop, or at the NUL joining the
+# sentences `index.quotes` scans at once.)
+_MILLIONS_OF = re.compile(r"\b(?:millions?|milliards?) d(?:e |['’])(\w+)")
+_SENTENCE_END = re.compile(r"[.!?]\s|\x00")
+_BARE_MILLIONS = re.compile(_MILLIONS)
+
+
+def _millions_of_another_thing(lowered: str, quantity: re.Match[str]) -> bool:
+    """Whether `quantity` is millions with no unit (`_MILLIONS`) after millions of something
+    other than money in its sentence, which it counts too."""
+    if not _BARE_MILLIONS.fullmatch(quantity.group()):
+        return False
+    start = quantity.start()
+    sentence_start = max((end.end() for end in _SENTENCE_END.finditer(lowered, 0, start)), default=0)
+    said = _MILLIONS_OF.findall(lowered, sentence_start, start)
+    return bool(said) and re.fullmatch(_WORD_UNITS["money"], said[-1]) is None

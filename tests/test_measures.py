@@ -87,6 +87,8 @@ def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text,
         ("L'article 5 s'applique.", "duration"),
         ("La moitié du coût est prise en charge par le département.", "money"),
         ("La ville compte 2 millions d'habitants.", "money"),
+        # Millions without a unit count what the millions before them in the sentence count.
+        ("Les aéroports ont enregistré 5,2 millions de passagers, et les ports 3,8 millions.", "money"),
         ("Le site a fonctionné de 2017-2022 sans interruption.", "score"),  # a span of years
         ("Les jeunes de 15 à 17 ans dorment moins.", "score"),
     ],
@@ -150,3 +152,11 @@ def test_a_kind_of_quantity_is_compiled_only_once_a_text_is_read_for_it():
     assert quantity_spans("Le castor pèse trente kilos.", "weight") == [(15, 27)]
     assert holds_quantity("Il pèse 30 kg.", "weight")
     assert _quantity_pattern.cache_info().currsize == 1
+
+
+def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
+    text = "Le chantier a coûté 215 millions d'euros, dont 40 millions apportés par l'État."
+    assert [text[a:b] for a, b in quantity_spans(text, "money")] == ["215 millions d'euros", "40 millions"]
+    # The passengers' sentence ended: the next one's millions are money again.
+    text = "La gare a vu 2 millions de voyageurs. Les travaux ont coûté 40 millions."
+    assert [text[a:b] for a, b in quantity_spans(text, "money")] == ["40 millions"]

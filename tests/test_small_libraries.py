@@ -527,3 +527,24 @@ def test_asked_what_the_one_just_named_said_the_follow_up_quotes_their_words_bes
         said = library.ask(follow_up, topic=speaker.topic)
         assert said.follows and said.found and words in said.results[0].quote, follow_up
     library.close()
+
+
+ARTICLES_68B = Path(__file__).parent / "data" / "conversations" / "articles-68b"
+
+
+def library_of_68b_articles(tmp_path, embedder, settings, *names: str) -> Library:
+    """A library of articles written for review 68b, which no rule was tuned on."""
+    library = Library(tmp_path / "idx-68b", embedder, **library_options(settings))
+    library.ingest([read_file(ARTICLES_68B / f"{name}.txt", max_bytes=1_000_000) for name in names])
+    return library
+
+
+def test_asked_what_something_brings_in_the_library_quotes_money_not_millions_of_passengers(
+    tmp_path, embedder, settings
+):
+    """« 5,2 millions de passagers, et les ports 3,8 millions »: the second millions are
+    passengers too, no amount of money; the turnover in euros answers."""
+    library = library_of_68b_articles(tmp_path, embedder, settings, "saison-touristique-corse")
+    answer = library.ask("Combien rapporte le tourisme ?")
+    assert answer.found and "3,1 milliards d'euros" in answer.results[0].quote
+    library.close()
