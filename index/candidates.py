@@ -23,10 +23,12 @@ from index.quotes import (
     describes,
     passages_features,
     quote_span,
+    sentence_properties,
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.store import PassageRow, PassageSentences
+from index.tenses import speaks_of_future, tells_past
 
 
 @dataclass(frozen=True)
@@ -414,6 +416,49 @@ def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) 
     when the question gives a name (`quotes.describes`): "elle était jusqu'ici préfète de la
     Gironde" rather than the sentence that named her, already quoted."""
     return [_quoting_sentences(c, lambda sentence: describes(sentence, names)) for c in candidates]
+
+
+def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """For a question asking when something will happen ("Quand sera-t-il exposé ?"), when
+    the first quote tells only the past (« Il avait été exposé une seule fois, en 1886 »): the
+    passages of its article holding a sentence that dates something to come first, each quoting
+    it (« L'œuvre sera présentée au public à partir du 14 mars »); then the others, each group in
+    its order. As they came when the first quote speaks of the future, or not in the past (« Le
+    syndicat appelle à une journée de grève le 27 novembre » answers "Quand aura lieu la
+    grève ?"), or no such sentence is."""
+    if not candidates:
+        return []
+    first = _quoted(candidates[0])
+    if speaks_of_future(first) or not tells_past(first):
+        return list(candidates)
+    article = candidates[0].row.article.id
+    dating, others = [], []
+    for candidate in candidates:
+        if candidate.row.article.id == article and any(map(_dates_future, _sentences(candidate))):
+            dating.append(_quoting_sentences(candidate, _dates_future))
+        else:
+            others.append(candidate)
+    return [*dating, *others]
+
+
+def _dates_future(sentence: str) -> bool:
+    """Whether `sentence` speaks of the future and holds a date or a month."""
+    if not speaks_of_future(sentence):
+        return False
+    held = sentence_properties([sentence], frozenset())[0]
+    return bool(held[_DATE] or held[_MONTH])
+
+
+_DATE, _MONTH = 0, 2  # `quotes.sentence_properties`' columns for a date and a month
+
+
+def _quoted(candidate: Candidate) -> str:
+    start, end = candidate.quote
+    return candidate.row.text[start:end]
+
+
+def _sentences(candidate: Candidate) -> list[str]:
+    return [candidate.row.text[a:b] for a, b in candidate.spans]
 
 
 def _holds(wanted: set[str], text: str) -> bool:

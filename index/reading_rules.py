@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
+    future_dated_first,
     holding_first,
     last_quoted_first,
     measured_first,
@@ -26,6 +27,7 @@ from index.candidates import (
 )
 from index.conversation import Reading, added_words, asks_as_its_topic
 from index.quotes import AskedFor, asked_for, asked_noun, deed_asked, who_someone_is, without_doer
+from index.tenses import speaks_of_future
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,16 @@ def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rul
     if someone is None:
         return Ruling(list(ordered))
     return Ruling(quoting_descriptions(ordered, someone))
+
+
+def future_for_future(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking when something will happen ("Quand sera-t-il exposé ?"): a first quote
+    dating only what is past gives way to a sentence of its article dating what is to come
+    (`future_dated_first`)."""
+    own = asked.reading.own
+    if asked.wants.kind != "date" or not speaks_of_future(own):
+        return Ruling(list(ordered))
+    return Ruling(future_dated_first(ordered))
 
 
 def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -177,6 +189,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     pronoun_for_last_quote,  # "Qu'est-ce qui l'inquiète ?": the passage last quoted first
     quotation_for_said,  # "Qu'a-t-il dit ?": the quotation nearest the last quote
     description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
+    future_for_future,  # "Quand sera-t-il exposé ?": a sentence dating what is to come first
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer

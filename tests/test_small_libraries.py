@@ -548,3 +548,25 @@ def test_asked_what_something_brings_in_the_library_quotes_money_not_millions_of
     answer = library.ask("Combien rapporte le tourisme ?")
     assert answer.found and "3,1 milliards d'euros" in answer.results[0].quote
     library.close()
+
+
+def test_asked_when_something_will_happen_the_library_quotes_what_is_to_come_not_what_was(tmp_path, embedder, settings):
+    """« Il avait été exposé une seule fois, en 1886 » holds the question's word but dates the
+    past; « L'œuvre sera présentée au public à partir du 14 mars » answers "Quand sera-t-il
+    exposé ?", asked alone or after the painting; a date asked in the past keeps its answer, and
+    so does a first quote in the present (« appelle à une journée de grève le 27 novembre »)."""
+    library = library_of_68b_articles(tmp_path, embedder, settings, "acquisition-musee-nantes")
+    painting = library.ask("Quel tableau le musée a-t-il acquis ?")
+    asked = (("Quand sera-t-il exposé ?", painting.topic), ("Quand le tableau sera-t-il exposé ?", None))
+    for question, topic in asked:
+        shown = library.ask(question, topic=topic)
+        assert shown.found and "à partir du 14 mars" in shown.results[0].quote, question
+    shown_before = library.ask("Quand le tableau avait-il été exposé ?")
+    assert shown_before.found and "en 1886" in shown_before.results[0].quote
+    library.close()
+    # A first quote in the present dates what is to come too, and stays.
+    reform = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
+    reform.ingest([read_file(ARTICLES_67B / "reforme-brevet.txt", max_bytes=1_000_000)])
+    strike = reform.ask("Quand aura lieu la grève des enseignants ?")
+    assert strike.found and "le 27 novembre" in strike.results[0].quote
+    reform.close()

@@ -1,0 +1,44 @@
+"""Whether a question or a sentence speaks of what is to come: French future tense ("sera",
+"reprendra", "ouvriront") or near future ("va ouvrir", "vont être"); and whether a sentence
+tells what has been, in a compound past ("a été exposé", "avait annoncé"). "Quand sera-t-il
+exposé ?" asks when something will happen, which « L'œuvre sera présentée au public à partir
+du 14 mars » answers and « Il avait été exposé une seule fois, en 1886 » does not, though it
+holds the question's word; « Le syndicat appelle à une journée de grève le 27 novembre », in
+the present, may well answer it. Pure functions of the text: French surface rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The future's third persons, by the letter before their "-ra"/"-ront": "-era" (sera, fera,
+# déclarera), "-ira" (finira, ira), "-dra" (prendra, viendra, faudra), "-vra" (devra, suivra),
+# "-rra" (pourra, verra), and "aura", "saura". Not the past tense of verbs in "-rer" ("déclara",
+# "entra", "opéra"), which news rarely writes and encyclopaedias often do. Lower-case words
+# only: a name ("Vera") is no verb.
+_FUTURE = re.compile(
+    r"(?<![\w-])(?:[a-zàâçéèêëîïôûùüÿœ]*[eidvr]r|s?aur)(?:a|ont)(?![\w])"
+    # The near future: "aller" in the present and an infinitive ("va ouvrir", "vont-ils être").
+    r"|(?<![\w-])(?:va|vont)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+(?:[a-zàâçéèêëîïôûùüÿœ]+\s+)?"
+    r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re)(?![\w])"
+)
+
+
+def speaks_of_future(text: str) -> bool:
+    """Whether `text` holds a verb in the future ("sera-t-il", "reprendra", "vont ouvrir")."""
+    return _FUTURE.search(text.replace("’", "'")) is not None
+
+
+# A compound past: "avoir" in a past or the present, then a past participle ("a annoncé",
+# "avait été exposé", "ont pris", "a fait"), a few adverbs between. Not "être" in the present,
+# which is a passive as often ("est prévue le 14 mars" dates what is to come), nor "a lieu".
+_PAST = re.compile(
+    r"(?<![\w-])(?:a|ont|avait|avaient|eut|eurent|était|étaient|fut|furent)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+"
+    r"(?:(?:été|eu|pas|déjà|jamais|plus|bien|aussi|encore|toujours|ensuite|alors|notamment)\s+)*"
+    r"(?!(?:lieu|du|peu)(?![\w]))[a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ise|it|ite|u|ue|us|ert|erte|int|ait)(?![\w])"
+)
+
+
+def tells_past(text: str) -> bool:
+    """Whether `text` holds a verb in a compound past ("avait été exposé", "a annoncé")."""
+    return _PAST.search(text.replace("’", "'")) is not None
