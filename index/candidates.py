@@ -28,7 +28,7 @@ from index.quotes import (
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.store import PassageRow, PassageSentences
-from index.tenses import speaks_of_future, tells_past
+from index.tenses import looks_ahead, speaks_of_future, tells_past
 
 
 @dataclass(frozen=True)
@@ -423,13 +423,14 @@ def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     the first quote tells only the past (« Il avait été exposé une seule fois, en 1886 »): the
     passages of its article holding a sentence that dates something to come first, each quoting
     it (« L'œuvre sera présentée au public à partir du 14 mars »); then the others, each group in
-    its order. As they came when the first quote speaks of the future, or not in the past (« Le
-    syndicat appelle à une journée de grève le 27 novembre » answers "Quand aura lieu la
-    grève ?"), or no such sentence is."""
+    its order. As they came when the first quote speaks of the future, or of what is awaited (« …
+    ont été confiées au laboratoire, et les premiers résultats sont attendus au printemps
+    prochain »), or not in the past (« Le syndicat appelle à une journée de grève le 27
+    novembre » answers "Quand aura lieu la grève ?"), or no such sentence is."""
     if not candidates:
         return []
     first = _quoted(candidates[0])
-    if speaks_of_future(first) or not tells_past(first):
+    if speaks_of_future(first) or looks_ahead(first) or not tells_past(first):
         return list(candidates)
     article = candidates[0].row.article.id
     dating, others = [], []

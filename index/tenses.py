@@ -19,9 +19,23 @@ import re
 _FUTURE = re.compile(
     r"(?<![\w-])(?:[a-zàâçéèêëîïôûùüÿœ]*[eidvr]r|s?aur)(?:a|ont)(?![\w])"
     # The near future: "aller" in the present and an infinitive ("va ouvrir", "vont-ils être").
-    r"|(?<![\w-])(?:va|vont)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+(?:[a-zàâçéèêëîïôûùüÿœ]+\s+)?"
-    r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re)(?![\w])"
+    # Between them a pronoun or an adverb at most: "va au centre-ville", "va en guerre" are no
+    # future.
+    r"|(?<![\w-])(?:va|vont)(?:-t-(?:il|elle|on)|-(?:ils|elles))?\s+"
+    r"(?:(?:bientôt|enfin|donc|pas|y|en|se|le|la|les|lui|leur|nous|vous|me|te)\s+|[lms]')?"
+    r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re)(?![\w-])"
 )
+
+
+# What is awaited or scheduled, in any tense: « les premiers résultats sont attendus au printemps
+# prochain », « la réouverture est prévue en juin » date what is to come as a future does.
+_AHEAD = re.compile(r"(?<![\w-])(?:prochaine?s?|à venir|(?:prévu|attendu|programmé)e?s?|d'ici)(?![\w])", re.IGNORECASE)
+
+
+def looks_ahead(text: str) -> bool:
+    """Whether `text` says what is awaited or scheduled ("attendus au printemps prochain",
+    "prévue en juin"), whatever its verbs' tense."""
+    return _AHEAD.search(text.replace("’", "'")) is not None
 
 
 def speaks_of_future(text: str) -> bool:

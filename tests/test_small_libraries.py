@@ -570,3 +570,10 @@ def test_asked_when_something_will_happen_the_library_quotes_what_is_to_come_not
     strike = reform.ask("Quand aura lieu la grève des enseignants ?")
     assert strike.found and "le 27 novembre" in strike.results[0].quote
     reform.close()
+    # Nor does one in a compound past that says what is awaited: « … ont été confiées au
+    # laboratoire …, et les premiers résultats sont attendus au printemps prochain ».
+    dig = Library(tmp_path / "idx-68", embedder, **library_options(settings))
+    dig.ingest([read_file(ARTICLES_68 / "fouilles-chartres.txt", max_bytes=1_000_000)])
+    results = dig.ask("Quand les résultats des analyses seront-ils connus ?")
+    assert results.found and "printemps prochain" in results.results[0].quote
+    dig.close()

@@ -3,7 +3,7 @@ the past does not answer: French future and near future, told from past tenses."
 
 import pytest
 
-from index.tenses import speaks_of_future, tells_past
+from index.tenses import looks_ahead, speaks_of_future, tells_past
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,7 @@ def test_the_future_and_the_near_future_speak_of_what_is_to_come(text):
         "Le musée prévoit de lui consacrer une exposition en 2027.",
         "Vera et Sandra sont arrivées.",  # names
         "Il va à Paris.",  # "aller" with no infinitive
+        "Le bus va au centre-ville.",  # nor with a noun after a word
     ],
 )
 def test_past_and_present_tenses_do_not(text):
@@ -54,3 +55,18 @@ def test_past_and_present_tenses_do_not(text):
 )
 def test_a_compound_past_tells_what_has_been(text, past):
     assert tells_past(text) is past
+
+
+@pytest.mark.parametrize(
+    ("text", "ahead"),
+    [
+        ("Des analyses ont été confiées au laboratoire, et les résultats sont attendus au printemps prochain.", True),
+        ("La réouverture est prévue en juin.", True),
+        ("Le vote aura lieu d'ici la fin de l'année.", True),
+        ("Il avait été exposé une seule fois, en 1886.", False),
+    ],
+)
+def test_what_is_awaited_or_scheduled_looks_ahead_whatever_its_tense(text, ahead):
+    """« … ont été confiées au laboratoire, et les premiers résultats sont attendus au printemps
+    prochain » answers "Quand les résultats seront-ils connus ?" though its verb is a past."""
+    assert looks_ahead(text) is ahead
