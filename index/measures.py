@@ -229,9 +229,10 @@ def holds_quantity(text: str, kind: str) -> bool:
 # Millions with no unit take the unit of the millions said before them in their sentence:
 # "5,2 millions de passagers, et les ports 3,8 millions" are passengers, as "215 millions
 # d'euros, dont 40 millions" are euros. (A sentence ends at its stop, or at the NUL joining the
-# sentences `index.quotes` scans at once.)
+# sentences `index.quotes` scans at once; its clause at a semicolon or a colon: "2 millions
+# d'habitants ; le budget atteint 40 millions" states money.)
 _MILLIONS_OF = re.compile(r"\b(?:millions?|milliards?) d(?:e |['’])(\w+)")
-_SENTENCE_END = re.compile(r"[.!?]\s|\x00")
+_SENTENCE_END = re.compile(r"[.!?;:]\s|\x00")  # a clause after ";" or ":" counts afresh
 _BARE_MILLIONS = re.compile(_MILLIONS)
 
 

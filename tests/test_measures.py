@@ -160,3 +160,9 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
     # The passengers' sentence ended: the next one's millions are money again.
     text = "La gare a vu 2 millions de voyageurs. Les travaux ont coûté 40 millions."
     assert [text[a:b] for a, b in quantity_spans(text, "money")] == ["40 millions"]
+    # Nor past a semicolon or a colon: a clause of its own.
+    for text in (
+        "La ville compte 2 millions d'habitants ; le budget atteint 40 millions.",
+        "Le salon a reçu 2 millions de visiteurs : il a coûté 40 millions.",
+    ):
+        assert [text[a:b] for a, b in quantity_spans(text, "money")] == ["40 millions"], text
