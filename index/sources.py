@@ -104,8 +104,14 @@ def _names_another_format(name: str | None) -> bool:
     video, an archive, an old .doc, JSON): such a file is read only when its content says it is
     one of ours. A name that says nothing ("article", "compte-rendu 12.03") leaves it to the
     content."""
-    kind = mimetypes.guess_type(name or "", strict=False)[0]
+    kind = _BUILT_IN_TYPES.guess_type(name or "", strict=False)[0]
     return kind is not None and not kind.startswith("text/")
+
+
+# Python's own table of file types, not the host's `/etc/mime.types` (which `mimetypes.guess_type`
+# reads when there is one): a slim container image has none, and with one ".xml", ".org" or
+# ".asc" read as another format, so the same file was refused on one machine and read on another.
+_BUILT_IN_TYPES = mimetypes.MimeTypes()
 
 
 def _unsupported(name: str) -> UnsupportedInput:
