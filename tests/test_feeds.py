@@ -806,9 +806,9 @@ def test_a_feed_that_carries_its_articles_whole_in_their_description_gives_them_
 
 def test_a_page_of_link_tags_that_never_close_is_read_in_linear_time():
     page = '<link rel="alternate" type="application/rss+xml" href="/rss">' + "<link " * 40_000
-    started = time.process_time()  # CPU time: a loaded machine's waits are no blow-up
+    started = time.thread_time()  # CPU time: a loaded machine's waits are no blow-up
     assert declared_feeds(page, "https://gazette.example/") == ["https://gazette.example/rss"]
-    assert time.process_time() - started < 1  # 6.7 s when each "<link" was read to the page's end
+    assert time.thread_time() - started < 1  # 6.7 s when each "<link" was read to the page's end
 
 
 POLL_SECONDS = 1  # the shortest interval the wording says ("toutes les secondes"): every wait below counts in it
