@@ -305,7 +305,7 @@ def test_one_person_s_many_articles_being_added_leave_room_for_another_person_s(
     telegram.user_message(other_chat, other, f"/ingest {site.origin}/article")
     outcomes = ("Ajouté", "déjà dans la bibliothèque")
     telegram.wait_for(lambda: any(o in t for t in telegram.texts(other_chat, after) for o in outcomes), timeout=60)
-    # Two of theirs at once, the other person's came after both: 2 s at least.
+    # Before, theirs took both threads and the other person's article waited behind all four.
     assert sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) < 2
     telegram.wait_for(
         lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) == 4, timeout=60

@@ -25,14 +25,11 @@ def format_stats(stats: LibraryStats, computing: Computing) -> str:
     )
 
 
-def other_version(deleting_first: str) -> str:
-    """What a duplicate whose stored text differs from the one sent is told (`deleting_first`:
-    how its reader has the article deleted): the library keeps the version it has (README,
-    *Article formats*), and the one sent is added once that one is deleted."""
-    return (
-        "Le texte enregistré diffère de celui-ci (une autre version de l'article) : il est gardé tel quel. "
-        f"Pour le remplacer par celui-ci, {deleting_first} ; renvoyez-le ensuite."
-    )
+def other_version(to_keep_this_one: str) -> str:
+    """What a duplicate whose stored text differs from the one sent is told (`to_keep_this_one`:
+    how its reader has the stored one deleted and this one added): the library keeps the version
+    it has (README, *Article formats*)."""
+    return f"Le texte enregistré est une autre version de l'article : c'est lui qui est gardé. {to_keep_this_one}"
 
 
 def format_ingest(
@@ -46,6 +43,6 @@ def format_ingest(
         line = f"Déjà présent : {what}, article {article.id}."
         if not text_differs:
             return line
-        deleting = f"supprimez-le d'abord (python -m bot delete {article.id})"
-        return f"{line} {other_version(deleting)}"
+        replacing = f"Pour garder plutôt celui-ci : python -m bot delete {article.id}, puis relancez l'ingestion."
+        return f"{line} {other_version(replacing)}"
     return f"Ajouté : {what}, {passages(article.passages)}, article {article.id}."

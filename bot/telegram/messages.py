@@ -471,7 +471,11 @@ def ingest_html(status: str, article: ArticleRow, *, text_differs: bool = False)
     if status == "duplicate":
         line = f"Cet article est déjà dans la bibliothèque : {what}, article {article.id}."
         if text_differs:
-            line += "\n" + e(other_version(f"un administrateur doit d'abord le supprimer (/delete {article.id})"))
+            replacing = (
+                "Pour garder plutôt celui-ci, un administrateur supprime d'abord l'article "
+                f"(/delete {article.id}), puis il est renvoyé."
+            )
+            line += "\n" + e(other_version(replacing))
         return line
     return f"✅ Ajouté : {what}\n{passages(article.passages)}, article {article.id}."
 
