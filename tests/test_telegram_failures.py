@@ -264,3 +264,35 @@ def test_a_library_folder_gone_while_the_bot_runs_is_an_outage_not_a_new_empty_l
         assert "Marie Dupont" in telegram.texts(USER + 2)[-1]
     assert library.stats().articles == 2
     library.close()
+
+
+def test_a_data_dir_unmounted_while_the_bot_runs_is_an_outage_and_no_state_is_made_in_its_place(tmp_path, caplog):
+    """The volume holding DATA_DIR unmounted under a running bot: its mount point is left,
+    empty. Users are told the library is away, not that something unexpected happened: the
+    bot's threads that open the state database afresh find it gone, rather than making an
+    empty one there (its tables missing) whose writes the volume's return would hide. Once
+    it is back, questions are answered again."""
+    data, away = tmp_path / "data", tmp_path / "unmounted"
+    library = two_article_library(data)
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, data) as (application, _):
+            data.rename(away)
+            data.mkdir()  # the mount point, empty
+            for user in range(USER, USER + 6):  # more users than the threads that may hold a connection
+                await handle(application, private_message(user, PREFECT_QUESTION))
+            assert not (data / "bot.sqlite3").exists()
+            data.rmdir()
+            away.rename(data)
+            await handle(application, private_message(USER + 9, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram, caplog.at_level(logging.INFO):
+        asyncio.run(scenario(telegram))
+        for user in range(USER, USER + 6):
+            (said,) = telegram.texts(user)
+            assert "bibliothèque est momentanément indisponible" in said
+        assert not [r for r in caplog.records if r.getMessage() == "error while handling an update"]
+        assert len([r for r in caplog.records if "Library unavailable" in r.getMessage()]) == 1
+        assert "Marie Dupont" in telegram.texts(USER + 9)[-1]
+    assert library.stats().articles == 2
+    library.close()
