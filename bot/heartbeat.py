@@ -197,9 +197,11 @@ class Pulse:
 
     def write(self) -> None:
         """The beat, stamped now, written whole or not at all (`health` never reads half a file).
-        One write at a time: a beat written on a thread cannot land after the last one."""
+        One write at a time: a beat written on a thread cannot land after the last one. Its
+        folder, DATA_DIR, is made as `serve` starts, never by a beat: gone (a volume unmounted),
+        the beat fails and goes stale, as it should, rather than making an empty DATA_DIR where
+        the bot's files would be written and the volume's return would hide them."""
         with self._writing:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             beat = {
                 "state": self.state,
                 "mode": self.mode,

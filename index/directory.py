@@ -36,7 +36,7 @@ except ImportError:  # Windows: no shared locks between processes there (`InUse`
     fcntl = None  # type: ignore[assignment]
 
 from index.connections import open_read_only
-from index.errors import LibraryError, ReindexRunning
+from index.errors import DatabaseUnavailable, LibraryError, ReindexRunning
 from index.manifest import MANIFEST, new_temporary, sync_directory
 
 DATABASE = "library.sqlite3"
@@ -50,16 +50,33 @@ def _sibling(directory: Path, suffix: str) -> Path:
     return directory.with_name(directory.name + suffix)
 
 
+class LockInPlace(FileLock):
+    """A lock beside the library that never makes its folder, as filelock does: DATA_DIR gone
+    from under a process that has the library open (a volume unmounted) is the library out of
+    reach until it is back, not an empty DATA_DIR made again, where the bot's state and beats
+    would go on being written and the volume's return would hide them. A library's first
+    opening makes the folder (`Library`)."""
+
+    def acquire(self, *args, **kwargs):
+        folder = Path(self.lock_file).parent
+        if not self.is_locked and not folder.is_dir():
+            raise DatabaseUnavailable(
+                f"le dossier {folder} de la bibliothèque est introuvable (un volume démonté, un dossier déplacé ?) : "
+                "il n'est pas recréé vide, remettez-le en place"
+            )
+        return super().acquire(*args, **kwargs)
+
+
 def write_lock(directory: Path) -> FileLock:
     """The write lock: reentrant within a thread, exclusive between threads and processes."""
-    return FileLock(_sibling(directory, ".lock"))
+    return LockInPlace(_sibling(directory, ".lock"))
 
 
 class ReindexLock:
     """Held for a whole reindex; a second reindex is refused instead of waiting."""
 
     def __init__(self, directory: Path) -> None:
-        self._lock = FileLock(_sibling(directory, ".reindex.lock"), blocking=False)
+        self._lock = LockInPlace(_sibling(directory, ".reindex.lock"), blocking=False)
 
     def __enter__(self) -> ReindexLock:
         try:

@@ -132,6 +132,8 @@ class Library:
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
         self._prepared = False  # `prepare_for_questions` was called: a long-running process
         self._closing = False  # `close` was called: warm-up steps not begun are skipped
+        if self.directory is not None:  # DATA_DIR made here only, never once open (`directory.LockInPlace`)
+            self.directory.parent.mkdir(parents=True, exist_ok=True)
         self._in_use = self.backend.in_use()  # a restore waits until every process has closed it
         if self._in_use is not None:
             self._in_use.share()

@@ -114,6 +114,7 @@ def test_a_bot_starting_a_stopped_one_and_one_whose_process_is_gone_are_not_heal
 
 
 def test_the_beat_is_written_whole_with_what_the_bot_knows_of_itself(tmp_path):
+    (tmp_path / "data").mkdir()  # as `serve` makes it, with the lock it holds there
     pulse = Pulse(heartbeat_file(tmp_path / "data", TOKEN, None), "polling", EVERY, POLL_WAIT_SECONDS)
     pulse.write()
     name = f"heartbeat-123456-{socket.gethostname()}.json"  # this bot's, this machine's
@@ -125,6 +126,20 @@ def test_the_beat_is_written_whole_with_what_the_bot_knows_of_itself(tmp_path):
     beat = json.loads(pulse.path.read_text())
     assert beat["state"] == "serving" and beat["telegram"]["error"] == "HTTP 502 : Bad Gateway"
     assert judge(beat, time.time(), PARIS, host=pulse.host).healthy  # answered a moment ago
+
+
+def test_a_beat_never_makes_data_dir_again_once_it_is_gone(tmp_path):
+    """DATA_DIR's volume unmounted under a running bot: the beat is not written, and goes stale
+    (`health` then says the bot is not working, which is right), rather than making an empty
+    DATA_DIR where the bot's files would go on being written, hidden by the volume's return."""
+    data = tmp_path / "data"
+    data.mkdir()
+    pulse = Pulse(heartbeat_file(data, TOKEN, None), "polling", EVERY, POLL_WAIT_SECONDS)
+    pulse.write()
+    data.rename(tmp_path / "unmounted")
+    with pytest.raises(FileNotFoundError):
+        pulse.write()
+    assert not data.exists()
 
 
 def test_only_beats_unwritten_for_a_week_are_forgotten_and_one_whose_bot_holds_it_is_kept(tmp_path):

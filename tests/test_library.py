@@ -11,7 +11,7 @@ import pytest
 from index.analysis import CONTEXT_WORDS
 from index.conversation import Topic
 from index.documents import parse_text
-from index.errors import IndexMismatch, NotFound
+from index.errors import DatabaseUnavailable, IndexMismatch, NotFound
 from index.ingest import prepare, same_page_links
 from index.library import Library
 from tests.conftest import HashingEmbedder
@@ -510,3 +510,26 @@ def test_articles_an_earlier_version_added_are_still_found_and_their_library_sti
     assert same_text.status == "duplicate"
     report = library.reindex()
     assert library.stats().articles == 3, report
+
+
+def test_a_data_dir_gone_under_an_open_library_is_out_of_reach_and_not_made_again(tmp_path, sample_text):
+    """DATA_DIR gone from under a process that has its library open (a volume unmounted):
+    writes, questions and a reindex say the library is out of reach, and none makes DATA_DIR
+    again (its locks sit in it), where the bot's state and beats would then be written and
+    the volume's return would hide them. Once it is back, the library answers from it."""
+    data, away = tmp_path / "data", tmp_path / "unmounted"
+    library = Library(data / "index", HashingEmbedder(), max_words=60)
+    library.ingest([parse_text(sample_text)])
+    data.rename(away)
+    for attempt in (
+        lambda: library.ingest([parse_text("Le castor revient dans la vallée du Rhône depuis trois ans.")]),
+        lambda: library.ask(QUESTION),
+        library.reindex,
+    ):
+        with pytest.raises(DatabaseUnavailable):
+            attempt()
+        assert not data.exists()
+    away.rename(data)
+    assert library.stats().articles == 1
+    assert library.ask(QUESTION).results
+    library.close()
