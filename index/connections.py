@@ -62,10 +62,24 @@ def _close_every(connections: list, lock: threading.Lock) -> None:
 
 def open_read_only(path: Path, **options) -> sqlite3.Connection:
     """The existing SQLite database at `path`, read-only: never created by opening it (a
-    mistyped path is an error), never written. Opened by a `file:` URI that `Path.as_uri`
-    escapes: written by hand, a folder with "#", "?" or "%" in its name names another file.
-    `options`: `sqlite3.connect`'s (`timeout`, `isolation_level`, `check_same_thread`)."""
-    return sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True, **options)
+    mistyped path is an error), never written. `options`: `sqlite3.connect`'s (`timeout`,
+    `isolation_level`, `check_same_thread`)."""
+    return _open_as(path, "ro", options)
+
+
+def open_sqlite(path: Path, *, create: bool, **options) -> sqlite3.Connection:
+    """The SQLite database at `path`, made if it is missing only when told to `create`. A store
+    is made when it is first opened; its threads' connections, opened later, must not make it
+    again: its folder on a volume unmounted (the empty mount point left), an empty file there,
+    without its tables, would take writes the volume's return hides. Missing, it is
+    SQLITE_CANTOPEN, a database out of reach (`index.errors.database_unavailable`)."""
+    return _open_as(path, "rwc" if create else "rw", options)
+
+
+def _open_as(path: Path, mode: str, options: dict) -> sqlite3.Connection:
+    # A `file:` URI that `Path.as_uri` escapes: written by hand, a folder with "#", "?" or "%"
+    # in its name names another file.
+    return sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode={mode}", uri=True, **options)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from index.analysis import stored_sentence_terms
-from index.connections import ThreadConnections, sqlite_transaction
+from index.connections import ThreadConnections, open_sqlite, sqlite_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -205,7 +205,8 @@ def decode_vectors(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
 
 
 def _connect(path: Path, background_checkpoints: bool) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60)
+    # Never made by a thread's connection (`Store`, `open_sqlite`): gone, it is out of reach.
+    connection = open_sqlite(path, create=False, isolation_level=None, check_same_thread=False, timeout=60)
     connection.execute("PRAGMA foreign_keys = ON")
     connection.execute("PRAGMA journal_mode = WAL")
     # A commit is on disk when it returns (the log is synced): a write the user was told
@@ -234,6 +235,7 @@ class Store:
         )
         self._term_counts = TermCounts()
         if create:
+            open_sqlite(self.path, create=True).close()  # made here only, as it is first opened
             self._db.executescript(_SCHEMA)
             # Which database this is: vector snapshots are named after it, so that a snapshot
             # of a database a reindex replaced is never taken for one of this database.

@@ -1,8 +1,10 @@
 """The library with the real model, on both backends: the embedded one (real SQLite, real
 FAISS) and PostgreSQL with pgvector (a real server): what users see is the same."""
 
+import sqlite3
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -10,10 +12,12 @@ import pytest
 
 from index.analysis import CONTEXT_WORDS
 from index.conversation import Topic
+from index.directory import DATABASE
 from index.documents import parse_text
-from index.errors import DatabaseUnavailable, IndexMismatch, NotFound
+from index.errors import DatabaseUnavailable, IndexMismatch, NotFound, database_unavailable
 from index.ingest import prepare, same_page_links
 from index.library import Library
+from index.store import Store
 from tests.conftest import HashingEmbedder
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
@@ -533,3 +537,24 @@ def test_a_data_dir_gone_under_an_open_library_is_out_of_reach_and_not_made_agai
     assert library.stats().articles == 1
     assert library.ask(QUESTION).results
     library.close()
+
+
+def test_a_library_folder_unmounted_under_its_store_is_out_of_reach_and_no_empty_database_is_made(tmp_path):
+    """The library's folder on a volume unmounted while it is open, its empty mount point left:
+    a thread that opens its connection then (a question's, the vector maintenance's) finds the
+    database out of reach, rather than making an empty one there whose writes the volume's
+    return would hide; once it is back, that thread reads it."""
+    folder, away = tmp_path / "index", tmp_path / "unmounted"
+    folder.mkdir()
+    store = Store(folder / DATABASE)
+    folder.rename(away)
+    folder.mkdir()  # the mount point, empty
+    with ThreadPoolExecutor(1) as thread:  # a thread that has no connection yet
+        with pytest.raises(sqlite3.OperationalError) as refused:
+            thread.submit(store.counts).result()
+        assert database_unavailable(refused.value)
+        assert list(folder.iterdir()) == []
+        folder.rmdir()
+        away.rename(folder)
+        assert thread.submit(store.counts).result() == (0, 0)
+    store.close()

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from index.connections import ThreadConnections, sqlite_transaction
+from index.connections import ThreadConnections, open_sqlite, sqlite_transaction
 from index.directory import InUse
 
 # The bot's tables, written once for both databases: `{integer}`, `{real}` and `{serial}` (an
@@ -149,16 +149,15 @@ class SQLiteDatabase:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
-        self._opening = True  # the file may be made: by this first connection only (`_connect`)
         self._in_use = InUse(path)  # a restore waits until every process has closed it
         self._in_use.share()
         try:
             self._connections = ThreadConnections(self._connect, sqlite3.ProgrammingError)
+            open_sqlite(path, create=True).close()  # made here only, as the bot starts (`_connect`)
             db = self._connections.current()
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
             _numbered_once(db)
-            self._opening = False
         except sqlite3.OperationalError as exc:
             # SQLite says only "unable to open database file" (or "readonly database") of a
             # DATA_DIR it may not write, which was taken for a damaged file: the system's
@@ -174,19 +173,11 @@ class SQLiteDatabase:
             raise
 
     def _connect(self) -> sqlite3.Connection:
-        # Made when the bot starts, never again: a thread's first connection, opened while the
-        # file is gone (DATA_DIR's volume unmounted, its empty mount point left), is the
-        # database out of reach (SQLITE_CANTOPEN, `database_unavailable`) until it is back,
-        # not a new empty file without its tables, whose writes the volume's return would hide.
-        mode = "rwc" if self._opening else "rw"
+        # A thread's first connection, opened while the file is gone (DATA_DIR's volume
+        # unmounted, its empty mount point left), is the database out of reach until it is
+        # back, not a new empty file without its tables (`open_sqlite`).
         # Closed by whichever thread closes the database: not checked against its own.
-        db = sqlite3.connect(
-            f"{self._path.absolute().as_uri()}?mode={mode}",
-            uri=True,
-            check_same_thread=False,
-            isolation_level=None,
-            timeout=10,
-        )
+        db = open_sqlite(self._path, create=False, check_same_thread=False, isolation_level=None, timeout=10)
         db.execute("PRAGMA foreign_keys=ON")
         return db
 
