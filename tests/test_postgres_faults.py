@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -264,6 +265,88 @@ def test_a_write_let_in_by_a_write_lock_cut_as_the_reindex_swaps_is_never_lost(d
     assert other_replica.ingest([article(7)])[0].status == "added"
     assert sorted(a.title for a in library.articles()) == sorted([f"Article {n}" for n in range(5)] + ["Article 7"])
     other_replica.close()
+    library.close()
+
+
+def advisory_waiters(watcher, key: int) -> list[int]:
+    """The server processes whose sessions wait for the advisory lock `key`."""
+    return [
+        pid
+        for (pid,) in watcher.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND ((classid::bigint << 32) | objid::bigint) = %s",
+            (key,),
+        ).fetchall()
+    ]
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: never")
+
+
+def test_a_reindex_whose_write_lock_is_lost_after_its_first_check_gives_up_the_swap(database_url):
+    """The write lock's session cut in the narrowest moment: after the swap's first check of
+    it (its session answers), while the swap's update waits for the lock every write
+    transaction takes. The swap checks the write lock again once it has that lock, finds it
+    gone (another writer may have been let in) and gives up: the library in place stays, whole,
+    and the next reindex runs. Made on cue by other sessions holding the locks the reindex
+    waits for: the library's write lock (as another replica's writer), and the write
+    transactions' lock, queued so that the reindex's last write to its copy passes first."""
+    from index.errors import DatabaseUnavailable
+    from index.pg_backend import CONTROL
+    from index.pg_store import LIBRARY_LOCK_KEY, WRITE_LOCK_KEY
+
+    library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
+    library.ingest([article(n) for n in range(5)])
+    (before,) = library_schemas(database_url)
+    writer = library.backend._write_lock._session.connection.info.backend_pid  # the write lock's session
+    failed: list[BaseException] = []
+
+    def rebuild() -> None:
+        try:
+            library.reindex()
+        except Exception as exc:
+            failed.append(exc)
+
+    with (
+        connect(database_url, vectors=False) as watcher,
+        connect(database_url, vectors=False) as other_writer,
+        connect(database_url, vectors=False) as first,
+        connect(database_url, vectors=False) as second,
+        ThreadPoolExecutor(2) as threads,
+    ):
+        other_writer.execute("SELECT pg_advisory_lock(%s)", (LIBRARY_LOCK_KEY,))
+        rebuilding = threads.submit(rebuild)
+        wait_for(lambda: writer in advisory_waiters(watcher, LIBRARY_LOCK_KEY), "the reindex's first write lock")
+        other_writer.execute("SELECT pg_advisory_unlock(%s)", (LIBRARY_LOCK_KEY,))
+        other_writer.execute("SELECT pg_advisory_lock(%s)", (LIBRARY_LOCK_KEY,))  # once the reindex has let it go
+        wait_for(lambda: writer in advisory_waiters(watcher, LIBRARY_LOCK_KEY), "the copy made, the swap's write lock")
+        first.execute("BEGIN")
+        first.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        other_writer.execute("SELECT pg_advisory_unlock(%s)", (LIBRARY_LOCK_KEY,))
+        wait_for(lambda: len(advisory_waiters(watcher, WRITE_LOCK_KEY)) == 1, "the copy's last write")
+        second.execute("BEGIN")
+        queued = threads.submit(second.execute, "SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+        wait_for(lambda: len(advisory_waiters(watcher, WRITE_LOCK_KEY)) == 2, "the second session queued")
+        first.execute("COMMIT")  # the copy's last write goes, then the second session takes the lock
+        queued.result(timeout=30)
+        swapping = reindex_lock_holder(database_url)  # the swap's update runs on the reindex lock's session
+        wait_for(lambda: swapping in advisory_waiters(watcher, WRITE_LOCK_KEY), "the swap's update")
+        watcher.execute("SELECT pg_terminate_backend(%s)", (writer,))
+        wait_for(lambda: writer not in [pid for (pid,) in watcher.execute("SELECT pid FROM pg_locks")], "the cut")
+        second.execute("COMMIT")  # the swap's update goes on, and checks the write lock again
+        rebuilding.result(timeout=60)
+    (refused,) = failed
+    assert isinstance(refused, DatabaseUnavailable) and "perdu avant l'échange" in str(refused)
+    with connect(database_url, vectors=False) as connection:
+        (in_place,) = connection.execute(f"SELECT library FROM {CONTROL}.state").fetchone()
+    assert in_place == before
+    assert len(library.articles()) == 5
+    assert library.reindex().articles == 5
     library.close()
 
 
