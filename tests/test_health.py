@@ -30,8 +30,9 @@ from bot.heartbeat import (
     library_outage,
     remove_forgotten_beats,
 )
+from bot.state import BotState
 from bot.telegram.app import the_only_one_beating
-from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check
+from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check, databases_read
 from index.errors import DatabaseUnavailable, database_unavailable
 from index.library import Library
 from tests.conftest import ROOT, HashingEmbedder
@@ -361,6 +362,27 @@ def test_the_library_out_of_reach_is_said_once_with_its_cause_and_once_when_it_a
     assert said == ["Library unavailable: database is locked", None, None, None]
     assert outage.answered(1020.0) == "Library available again after 15 min"
     assert outage.answered(1021.0) is None
+
+
+def test_the_library_is_said_available_again_only_once_the_bot_s_state_answers_too(tmp_path, caplog):
+    """The state's database (bot.sqlite3) out of reach is an outage as the library's is: the
+    beat's check read the library alone, said "available again" at each beat, and the next
+    user's message said the outage and told the admins once more."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    state = BotState.open(tmp_path / "state" / "bot.sqlite3")
+    outage, vital = library_outage(), Vital(60.0)
+    assert outage.failed("unable to open database file", time.monotonic())
+    (tmp_path / "state").rename(tmp_path / "away")
+    caplog.set_level(logging.INFO, logger="bot")
+    try:
+        asyncio.run(check(vital, databases_read(library, state), "", outage)())
+        assert "Library available again" not in caplog.text and vital.error is not None
+        (tmp_path / "away").rename(tmp_path / "state")
+        asyncio.run(check(vital, databases_read(library, state), "", outage)())
+        assert "Library available again" in caplog.text
+    finally:
+        state.close()
+        library.close()
 
 
 def test_a_database_out_of_reach_is_told_from_a_failure_of_what_was_asked_of_it(tmp_path):

@@ -36,5 +36,10 @@ class StatePart:
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple]:
         return self._sql.query(sql, params)
 
+    def read_once(self) -> None:
+        """One read of the state's database, as every update makes (the heartbeat's check): raises
+        as any query would when it is out of reach (`index.errors.database_unavailable`)."""
+        self._query("SELECT 1 FROM questions_asked LIMIT 1")
+
     def close(self) -> None:
         self._sql.close()

@@ -20,8 +20,10 @@ from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.heartbeat import Outage, Pulse, Vital
+from bot.state import BotState
 from bot.telegram.context import Context
 from bot.telegram.errors import redact, what_went_wrong
+from index.library import Library
 
 log = logging.getLogger("bot.telegram")
 # How long a long poll waits for messages before Telegram answers it empty (python-telegram-
@@ -134,6 +136,15 @@ class Heartbeat:
         self._writer.shutdown(wait=False)
 
 
+def databases_read(library: Library, state: BotState) -> Callable[[], Awaitable[object]]:
+    """A read of each database an update may use, the library's and the bot's state's (one
+    file apart from the library's in SQLite): an outage of either is told to users and the log
+    alike (`errors.report_library_outage`), and is over only when both answer. Checked on the
+    library alone, a state out of reach was said "available again" at each beat, and told to
+    the admins again at the next message."""
+    return lambda: asyncio.to_thread(lambda: (library.counts(), state.read_once()))
+
+
 async def beat(context: Context) -> None:
     """The JobQueue's job, every HEARTBEAT_SECONDS: the library checked (in webhook mode, where
     no poll shows it, Telegram too), and the beat written with what the checks said so far."""
@@ -147,7 +158,7 @@ async def beat(context: Context) -> None:
         checks = [
             heartbeat.start_check(
                 "library",
-                check(pulse.library, lambda: asyncio.to_thread(service.library.counts), token, service.library_outage),
+                check(pulse.library, databases_read(service.library, service.state), token, service.library_outage),
             )
         ]
         if pulse.mode == "webhook":
