@@ -1,11 +1,15 @@
 """A question asking for a weight, a length, a price or a duration is answered by a quantity of
 that kind: "trente kilos" answers "Combien pèse le castor ?", "quatorze familles" does not."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from index.measures import asked_measure, holds_quantity, priced_item, quantity_spans, without_asking_words
 from index.quotes import FEATURES, asked_for, sentence_features
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(
@@ -143,15 +147,18 @@ def test_for_a_weight_the_number_a_sentence_holds_is_a_weight():
 
 def test_a_kind_of_quantity_is_compiled_only_once_a_text_is_read_for_it():
     """Most questions ask for no quantity: the patterns of the ten kinds, compiled as the module
-    loaded, took 20 ms of CPU of every question's cold start (README, "Model", "Start-up")."""
-    from index.measures import _quantity_pattern
-
-    _quantity_pattern.cache_clear()
-    assert asked_measure("Qui dirige l'OTAN ?") is None
-    assert _quantity_pattern.cache_info().currsize == 0
-    assert quantity_spans("Le castor pèse trente kilos.", "weight") == [(15, 27)]
-    assert holds_quantity("Il pèse 30 kg.", "weight")
-    assert _quantity_pattern.cache_info().currsize == 1
+    loaded, took 20 ms of CPU of every question's cold start (README, "Model", "Start-up").
+    In a process of its own, so that nothing compiled them before (another test, or the module
+    as it loads)."""
+    program = (
+        "from index.measures import _quantity_pattern, asked_measure, holds_quantity\n"
+        'assert asked_measure("Qui dirige l\'OTAN ?") is None\n'
+        "print(_quantity_pattern.cache_info().currsize)\n"
+        "assert holds_quantity('Il pèse 30 kg.', 'weight')\n"
+        "print(_quantity_pattern.cache_info().currsize)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert ran.stdout.split() == ["0", "1"]
 
 
 def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
