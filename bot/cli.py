@@ -55,7 +55,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     no model, no library, no Telegram). 0 healthy, 1 not, with the reason."""
     from bot.heartbeat import health, heartbeat_file
 
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    token = settings.token
     verdict = health(heartbeat_file(settings.data_dir, token, settings.replica), time.time(), settings.zone)
     print(verdict.said, file=sys.stdout if verdict.healthy else sys.stderr)
     return 0 if verdict.healthy else 1

@@ -46,14 +46,20 @@ OUTAGE_REMINDER_SECONDS = 300.0
 GONE_AFTER_SECONDS = 7 * 86_400.0
 
 
+def bot_id(token: str) -> str | None:
+    """The token's public part, the bot's id ("123456" of "123456:ABC…"), which names the bot's
+    files in DATA_DIR so that two bots may share one; None for a token without one."""
+    public = token.partition(":")[0]
+    return public if public.isdecimal() else None
+
+
 def heartbeat_file(data_dir: Path, token: str, replica: str | None) -> Path:
     """Per bot (the token's public id), as `serve`'s lock: two bots may share a DATA_DIR. And per
     replica (`replica`, the REPLICA setting, else this machine's host name): replicas of one bot
     sharing a DATA_DIR each write their own, where one file held whichever beat came last, and
     `health`, run beside a replica (in its container, on its machine, with its settings), reads
     that one's with no argument."""
-    bot_id = token.partition(":")[0]
-    bot = f"-{bot_id}" if bot_id.isdecimal() else ""
+    bot = f"-{number}" if (number := bot_id(token)) else ""
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", replica or socket.gethostname())
     return data_dir / f"heartbeat{bot}-{name}.json"
 
@@ -69,10 +75,10 @@ def beats_of_the_bot(data_dir: Path, token: str) -> list[Path]:
     """The beats of this bot in `data_dir`, every replica's, and the one file earlier versions
     wrote for all (`heartbeat-<bot id>.json`). None for a token without a bot id: its beats'
     names could not be told from other bots'."""
-    bot_id = token.partition(":")[0]
-    if not bot_id.isdecimal():
+    number = bot_id(token)
+    if number is None:
         return []
-    return [*data_dir.glob(f"heartbeat-{bot_id}-*.json"), *data_dir.glob(f"heartbeat-{bot_id}.json")]
+    return [*data_dir.glob(f"heartbeat-{number}-*.json"), *data_dir.glob(f"heartbeat-{number}.json")]
 
 
 def forgotten_beats(written: Mapping[Path, float], own: Path, now: float) -> list[Path]:

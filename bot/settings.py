@@ -186,6 +186,12 @@ class Settings(BaseSettings):
         return ZoneInfo(self.time_zone)
 
     @property
+    def token(self) -> str:
+        """The bot's token as text ("" when unset): what the log and replies redact, and what
+        names the bot's files (`bot.heartbeat.bot_id`)."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+
+    @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 

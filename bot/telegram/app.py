@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.heartbeat import Mode, Pulse, beat_lock, heartbeat_file, remove_forgotten_beats
+from bot.heartbeat import Mode, Pulse, beat_lock, bot_id, heartbeat_file, remove_forgotten_beats
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
@@ -173,7 +173,7 @@ def build_application(
 ) -> Application:
     """`alone`: whether this process is the only one serving the bot (long polling), not one of
     its replicas (`serve --webhook`); `heartbeat`: what `serve` writes for `python -m bot health`."""
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    token = settings.token
     service = BotService.create(settings, library, state, alone=alone, heartbeat=heartbeat)
     builder = ApplicationBuilder()
     if heartbeat is not None:  # each long poll's answer, or failure, is a sign of Telegram's health
@@ -304,8 +304,7 @@ def the_only_poller(data_dir: Path, token: str) -> contextlib.AbstractContextMan
     long-polling process, and a second one on the same data (a manual run beside the service)
     took them in turn with the first, each logging Telegram's refusals and telling the admins
     of them for ever. Per bot (the token's public id), so that two bots may share a library."""
-    bot_id = token.partition(":")[0]
-    name = f"serve-{bot_id}.lock" if bot_id.isdecimal() else "serve.lock"
+    name = f"serve-{number}.lock" if (number := bot_id(token)) else "serve.lock"
     return held_alone(
         data_dir / name,
         f"un autre « python -m bot serve » reçoit déjà les messages de ce bot avec les données de {data_dir} "
@@ -324,7 +323,7 @@ def the_only_one_beating(beat: Path) -> contextlib.AbstractContextManager[None]:
 
 
 def serve(settings: Settings, webhook: bool = False) -> int:
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    token = settings.token
     if not token:
         raise LibraryError(
             "TELEGRAM_BOT_TOKEN manquant : créez un bot avec @BotFather, puis mettez son jeton "

@@ -39,7 +39,7 @@ async def report_failure(context: Context, error: BaseException) -> None:
     log.error("error while handling an update", exc_info=error)
     settings = context.service.settings
     if settings.notify_admins_on_error and note_is_due(context.bot_data, error, time.monotonic()):
-        token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+        token = settings.token
         # Never the token, as in the log (an error may quote a URL).
         await tell_admins(context, msg.failure_note_html(error, token))
 
@@ -51,7 +51,7 @@ async def report_library_outage(context: Context, error: BaseException) -> None:
     rather than one per message for as long as it lasts."""
     service = context.service
     settings = service.settings
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    token = settings.token
     line = service.library_outage.failed(what_went_wrong(error, token), time.monotonic())
     if line is None:
         return
@@ -84,7 +84,7 @@ def report_polling_outage(context: Context, error: BaseException) -> None:
     now and then (`bot.heartbeat.Outage`), no traceback, and no note to the admins (sent through the
     Telegram that does not answer; `python -m bot health` says it meanwhile)."""
     service = context.service
-    token = service.settings.telegram_bot_token.get_secret_value() if service.settings.telegram_bot_token else ""
+    token = service.settings.token
     if line := service.polling_outage.failed(what_went_wrong(error, token), time.monotonic()):
         log.warning(line)
 

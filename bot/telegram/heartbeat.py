@@ -152,7 +152,7 @@ async def beat(context: Context) -> None:
     heartbeat = service.heartbeat
     if heartbeat is None:
         return
-    token = service.settings.telegram_bot_token.get_secret_value() if service.settings.telegram_bot_token else ""
+    token = service.settings.token
     try:
         pulse = heartbeat.pulse
         checks = [
