@@ -8,10 +8,9 @@ of a library of its article alone and of a library of every article the files na
 each follow-up turn and, per library, how many were right: with the topic carried from turn
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
 named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
-(in tests/data/conversations/articles-67, written for review 67), `new67b/…` (in
-tests/data/conversations/articles-67b, written for review 67b) or `new68b/…` (in
-tests/data/conversations/articles-68b, written for review 68b). Not part
-of the test suite: the development figures of README, "How it works", step 9.
+(in tests/data/conversations/articles-67, written for review 67), and likewise `new67b/…`,
+`new68/…` and `new68b/…` (in tests/data/conversations/articles-67b, -68, -68b). Not part of
+the test suite: the development figures of README, "How it works", step 9.
 """
 
 from __future__ import annotations
