@@ -33,7 +33,7 @@ from bot.replies.upkeep import INLINE_CHOSEN, other_version
 from bot.replies.wording import french_date, passages, plural, quotation_body, shorten
 from bot.state.feedback import Vote
 from index.article_questions import Detail
-from index.errors import no_space_left
+from index.errors import database_unavailable, no_space_left
 from index.library import Answer, LibraryStats, Result
 from index.numbers import french
 from index.store import ArticleRow
@@ -624,12 +624,18 @@ def pages_left_out(count: int, most: int) -> str:
 
 
 def failure_note_html(error: BaseException, secret: str = "") -> str:
-    """The short note admins get when a handler fails (the traceback is in the log), `secret`
+    """The short note admins get when a handler fails (the traceback is in the log; once per
+    outage for a database out of reach, `errors.report_library_outage`), `secret`
     (the bot's token, which an error may quote in a Bot API address) written "<token>"."""
     if no_space_left(error):  # the admins' to free, not a fault to debug
         said = (
             f"Plus de place sur le disque de la bibliothèque ({error}) : les ajouts échouent jusqu'à ce que "
             "vous en libériez ; ce qui a été enregistré reste."
+        )
+    elif database_unavailable(error):  # not a fault to debug either: a database to bring back
+        said = (
+            f"Bibliothèque injoignable ({type(error).__name__}: {error}) : les utilisateurs sont invités à "
+            "réessayer dans quelques minutes ; le journal dira quand elle répond de nouveau."
         )
     else:
         said = f"Erreur dans le bot : {type(error).__name__}: {error}"
