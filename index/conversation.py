@@ -45,6 +45,9 @@ from index.measures import WHICH, asked_measure
 from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais|dont)\b", re.I)
+# "De quoi parlent les articles ?", "Résume ces textes": the articles in the plural are every
+# article the library holds (its latest, in a large one), not the one the conversation was on.
+_ARTICLES_PLURAL = re.compile(r"\b(?:les|ces|tes|vos|tous les) (?:articles|textes)\b", re.I)
 # "Dont combien pour le casque ?": a relative with nothing before it to relate to, whatever follows.
 _RELATIVE_OPENING = re.compile(r"^\s*dont\b", re.I)
 # "ce projet", "cette femme": a thing named before; "cette année", "ce matin", "ces prochaines
@@ -247,7 +250,8 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     if subject is not None:  # "De quoi parle l'article sur Montréal ?": the opening of the one it finds
         return Reading(question, subject, about=True, by_subject=True)
     if asked is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
-        articles = topic.articles if topic is not None else ()
+        of_them_all = asked is None and _ARTICLES_PLURAL.search(question) is not None
+        articles = topic.articles if topic is not None and not of_them_all else ()
         detail = asked.detail if asked is not None else None
         return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)
     if topic is None or not topic.question.strip() or not refers_back(question):

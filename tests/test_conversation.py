@@ -175,7 +175,6 @@ def test_a_question_that_stands_alone_or_comes_first_opens_a_new_topic():
     "question",
     [
         "De quoi parle l'article ?",
-        "De quoi parlent les articles ?",
         "Résume l’article.",
         "Quel est le sujet du texte ?",
         "De quoi ça parle ?",
@@ -190,6 +189,14 @@ def test_a_question_on_what_the_article_is_about_is_read_in_its_conversation_s_a
     topic = Topic("Qui dirige l'OTAN ?", (1,))
     assert read(question, topic) == Reading(question, question, (1,), topic, about=True)
     assert read(question) == Reading(question, question, about=True)  # no conversation: the library's
+
+
+@pytest.mark.parametrize("question", ["De quoi parlent les articles ?", "Résume ces textes."])
+def test_a_question_on_what_the_articles_are_about_in_the_plural_is_read_of_the_whole_library(question):
+    """In a conversation on one article of a library of two, "les articles" are both."""
+    assert asks_what_it_is_about(question)
+    topic = Topic("Qui dirige l'OTAN ?", (1,))
+    assert read(question, topic) == Reading(question, question, about=True)
 
 
 @pytest.mark.parametrize(
