@@ -408,18 +408,20 @@ def test_asked_what_is_new_the_library_quotes_its_latest_articles_openings(tmp_p
     library.close()
 
 
-ARTICLES_67 = Path(__file__).parent / "data" / "conversations" / "articles-67"
+WRITTEN = Path(__file__).parent / "data" / "conversations"
 
 
-def library_of_new_articles(tmp_path, embedder, settings, *names: str) -> Library:
-    """A library of articles written for review 67, which no rule was tuned on."""
-    library = Library(tmp_path / "idx-67", embedder, **library_options(settings))
-    library.ingest([read_file(ARTICLES_67 / f"{name}.txt", max_bytes=1_000_000) for name in names])
+def library_of_written(review: str, tmp_path, embedder, settings, *names: str) -> Library:
+    """A library of articles written for a conversation review (`review`: "67", "67b", "68",
+    "68b"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
+    library = Library(tmp_path / f"idx-{review}", embedder, **library_options(settings))
+    folder = WRITTEN / f"articles-{review}"
+    library.ingest([read_file(folder / f"{name}.txt", max_bytes=1_000_000) for name in names])
     return library
 
 
 def test_asked_who_said_what_was_just_quoted_the_follow_up_quotes_the_one_who_said_it(tmp_path, embedder, settings):
-    library = library_of_new_articles(tmp_path, embedder, settings, "conseil-besancon-bus", "resultats-cyclonord")
+    library = library_of_written("67", tmp_path, embedder, settings, "conseil-besancon-bus", "resultats-cyclonord")
     blame = library.ask("Que reproche l'opposition à la maire ?")
     assert blame.found and "cadeau électoral" in blame.results[0].quote
     # "ça" is what the answer said; "dit" is not what it is about (the sentence says "a estimé").
@@ -437,7 +439,7 @@ def test_asked_who_said_what_was_just_quoted_the_follow_up_quotes_the_one_who_sa
 def test_right_after_a_question_on_an_article_its_pronoun_means_that_article_whatever_the_verb(
     tmp_path, embedder, settings
 ):
-    library = library_of_new_articles(tmp_path, embedder, settings, "etude-sommeil-ados", "rugby-toulouse-clermont")
+    library = library_of_written("67", tmp_path, embedder, settings, "etude-sommeil-ados", "rugby-toulouse-clermont")
     written = library.ask("Qui a écrit l'article sur le sommeil ?")
     assert written.detail == "author" and {r.article.author for r in written.results} == {"Sophie Garnier"}
     dated = library.ask("De quand date-t-il ?", topic=written.topic)
@@ -449,7 +451,7 @@ def test_right_after_a_question_on_an_article_its_pronoun_means_that_article_wha
 def test_a_price_asked_of_a_thing_is_not_answered_by_an_amount_said_in_a_paragraph_that_does_not_name_it(
     tmp_path, embedder, settings
 ):
-    library = library_of_new_articles(tmp_path, embedder, settings, "expo-vasseur-lyon", "conseil-besancon-bus")
+    library = library_of_written("67", tmp_path, embedder, settings, "expo-vasseur-lyon", "conseil-besancon-bus")
     # The exhibition's "Entrée : 14 euros" shares its passage with a paragraph naming the
     # paintings, not its paragraph.
     assert not library.ask("Combien coûte un tableau d'Hélène Vasseur ?").found
@@ -458,19 +460,15 @@ def test_a_price_asked_of_a_thing_is_not_answered_by_an_amount_said_in_a_paragra
     library.close()
 
 
-ARTICLES_67B = Path(__file__).parent / "data" / "conversations" / "articles-67b"
-
-
 def test_asked_for_a_score_the_library_quotes_the_match_s_points_or_the_share_of_the_vote(tmp_path, embedder, settings):
     """News writes a match's score digits to digits ("(27-24)") and a candidate's as a share
     of the vote, in sentences that never say "score"; the one that says it ("ont ouvert le
     score") names no score."""
-    library = library_of_new_articles(tmp_path, embedder, settings, "rugby-toulouse-clermont", "resultats-cyclonord")
+    library = library_of_written("67", tmp_path, embedder, settings, "rugby-toulouse-clermont", "resultats-cyclonord")
     match = library.ask("Quel est le score du match ?")
     assert match.found and "(27-24)" in match.results[0].quote
     library.close()
-    election = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
-    election.ingest([read_file(ARTICLES_67B / "legislative-partielle-vienne.txt", max_bytes=1_000_000)])
+    election = library_of_written("67b", tmp_path, embedder, settings, "legislative-partielle-vienne")
     winner = election.ask("Qui est Sandrine Morel ?")
     share = election.ask("Avec quel score a-t-elle gagné ?", topic=winner.topic)
     assert share.follows and share.found and "50,8 %" in share.results[0].quote
@@ -482,14 +480,13 @@ def test_an_ellipsis_asks_what_its_topic_asked_a_price_of_another_part(tmp_path,
     stating one, not the one describing the screen ("un écran de 6,4 pouces"); said without the
     ellipsis's words, the answer still counts ("gratuit pour les moins de 18 ans" for the
     children)."""
-    library = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
-    library.ingest([read_file(ARTICLES_67B / "lancement-telephone-fairtek.txt", max_bytes=1_000_000)])
+    library = library_of_written("67b", tmp_path, embedder, settings, "lancement-telephone-fairtek")
     price = library.ask("Combien coûte le Fairtek One ?")
     for question, amount in (("Et une batterie de rechange ?", "29 euros"), ("Et l'écran ?", "79 euros")):
         part = library.ask(question, topic=price.topic)
         assert part.follows and part.found and amount in part.results[0].quote, question
     library.close()
-    exhibition = library_of_new_articles(tmp_path, embedder, settings, "expo-vasseur-lyon")
+    exhibition = library_of_written("67", tmp_path, embedder, settings, "expo-vasseur-lyon")
     entry = exhibition.ask("Combien coûte l'entrée ?")
     children = exhibition.ask("Et pour les enfants ?", topic=entry.topic)
     assert children.found and "gratuit pour les moins de 18 ans" in children.results[0].quote
@@ -499,7 +496,7 @@ def test_an_ellipsis_asks_what_its_topic_asked_a_price_of_another_part(tmp_path,
 def test_an_elliptical_follow_up_asking_a_yes_or_no_question_of_a_place_is_answered_without_its_topic_s_word(
     tmp_path, embedder, settings
 ):
-    library = library_of_new_articles(tmp_path, embedder, settings, "resultats-cyclonord")
+    library = library_of_written("67", tmp_path, embedder, settings, "resultats-cyclonord")
     layoffs = library.ask("Y a-t-il des licenciements ?")
     assert layoffs.found and "Aucun licenciement" in layoffs.results[0].quote
     # Of the plant, not of layoffs: the sentence that answers never says "licenciement".
@@ -508,17 +505,12 @@ def test_an_elliptical_follow_up_asking_a_yes_or_no_question_of_a_place_is_answe
     library.close()
 
 
-ARTICLES_68 = Path(__file__).parent / "data" / "conversations" / "articles-68"
-
-
 def test_asked_what_the_one_just_named_said_the_follow_up_quotes_their_words_beside_the_answer(
     tmp_path, embedder, settings
 ):
     """News quotes a speaker « … », affirme-t-il, in the sentence that names them or right
     after it: neither says "dit" nor repeats what the conversation asked."""
-    library = Library(tmp_path / "idx-68", embedder, **library_options(settings))
-    names = ("immobilier-nantes", "vol-musee-dijon")
-    library.ingest([read_file(ARTICLES_68 / f"{name}.txt", max_bytes=1_000_000) for name in names])
+    library = library_of_written("68", tmp_path, embedder, settings, "immobilier-nantes", "vol-musee-dijon")
     for opening, follow_up, words in (
         ("Qui défend l'encadrement des loyers ?", "Que dit-il ?", "deux fois plus fortes"),  # the next sentence
         ("Qui dirige le musée ?", "Qu'a-t-elle déclaré ?", "C'est un choc"),  # the one that named her
@@ -529,22 +521,12 @@ def test_asked_what_the_one_just_named_said_the_follow_up_quotes_their_words_bes
     library.close()
 
 
-ARTICLES_68B = Path(__file__).parent / "data" / "conversations" / "articles-68b"
-
-
-def library_of_68b_articles(tmp_path, embedder, settings, *names: str) -> Library:
-    """A library of articles written for review 68b, which no rule was tuned on."""
-    library = Library(tmp_path / "idx-68b", embedder, **library_options(settings))
-    library.ingest([read_file(ARTICLES_68B / f"{name}.txt", max_bytes=1_000_000) for name in names])
-    return library
-
-
 def test_asked_what_something_brings_in_the_library_quotes_money_not_millions_of_passengers(
     tmp_path, embedder, settings
 ):
     """« 5,2 millions de passagers, et les ports 3,8 millions »: the second millions are
     passengers too, no amount of money; the turnover in euros answers."""
-    library = library_of_68b_articles(tmp_path, embedder, settings, "saison-touristique-corse")
+    library = library_of_written("68b", tmp_path, embedder, settings, "saison-touristique-corse")
     answer = library.ask("Combien rapporte le tourisme ?")
     assert answer.found and "3,1 milliards d'euros" in answer.results[0].quote
     library.close()
@@ -555,7 +537,7 @@ def test_asked_when_something_will_happen_the_library_quotes_what_is_to_come_not
     past; « L'œuvre sera présentée au public à partir du 14 mars » answers "Quand sera-t-il
     exposé ?", asked alone or after the painting; a date asked in the past keeps its answer, and
     so does a first quote in the present (« appelle à une journée de grève le 27 novembre »)."""
-    library = library_of_68b_articles(tmp_path, embedder, settings, "acquisition-musee-nantes")
+    library = library_of_written("68b", tmp_path, embedder, settings, "acquisition-musee-nantes")
     painting = library.ask("Quel tableau le musée a-t-il acquis ?")
     asked = (("Quand sera-t-il exposé ?", painting.topic), ("Quand le tableau sera-t-il exposé ?", None))
     for question, topic in asked:
@@ -565,15 +547,13 @@ def test_asked_when_something_will_happen_the_library_quotes_what_is_to_come_not
     assert shown_before.found and "en 1886" in shown_before.results[0].quote
     library.close()
     # A first quote in the present dates what is to come too, and stays.
-    reform = Library(tmp_path / "idx-67b", embedder, **library_options(settings))
-    reform.ingest([read_file(ARTICLES_67B / "reforme-brevet.txt", max_bytes=1_000_000)])
+    reform = library_of_written("67b", tmp_path, embedder, settings, "reforme-brevet")
     strike = reform.ask("Quand aura lieu la grève des enseignants ?")
     assert strike.found and "le 27 novembre" in strike.results[0].quote
     reform.close()
     # Nor does one in a compound past that says what is awaited: « … ont été confiées au
     # laboratoire …, et les premiers résultats sont attendus au printemps prochain ».
-    dig = Library(tmp_path / "idx-68", embedder, **library_options(settings))
-    dig.ingest([read_file(ARTICLES_68 / "fouilles-chartres.txt", max_bytes=1_000_000)])
+    dig = library_of_written("68", tmp_path, embedder, settings, "fouilles-chartres")
     results = dig.ask("Quand les résultats des analyses seront-ils connus ?")
     assert results.found and "printemps prochain" in results.results[0].quote
     dig.close()
