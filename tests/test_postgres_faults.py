@@ -151,19 +151,14 @@ def test_a_reindex_whose_reindex_lock_is_cut_as_it_swaps_leaves_the_library_to_t
     library = Library(PgBackend(database_url), HashingEmbedder(), max_words=60)
     library.ingest([article(n) for n in range(5)])
     (before,) = library_schemas(database_url)
-    with connect(database_url, vectors=False) as holder, connect(database_url, vectors=False) as other_replica:
+    with (
+        connect(database_url, vectors=False) as holder,
+        connect(database_url, vectors=False) as other_replica,
+        ThreadPoolExecutor(1) as threads,
+    ):
         holder.execute("BEGIN")
         holder.execute(f"SELECT library FROM {CONTROL}.state FOR UPDATE")
-        failed: list[BaseException] = []
-
-        def rebuild() -> None:
-            try:
-                library.reindex()
-            except Exception as exc:
-                failed.append(exc)
-
-        rebuilding = threading.Thread(target=rebuild)
-        rebuilding.start()
+        rebuilding = threads.submit(library.reindex)
         swapping = None
         for _ in range(600):
             row = other_replica.execute(  # not `holder`: a transaction sees the activity as it began
@@ -183,8 +178,7 @@ def test_a_reindex_whose_reindex_lock_is_cut_as_it_swaps_leaves_the_library_to_t
         else:
             raise AssertionError("the reindex lock was not let go with its session")
         holder.execute("COMMIT")  # the swap's update, were it still waiting, now goes through
-        rebuilding.join(60)
-        assert not rebuilding.is_alive()
+        failed = rebuilding.exception(timeout=60)
         with connect(database_url, vectors=False) as connection:
             (in_place,) = connection.execute(f"SELECT library FROM {CONTROL}.state").fetchone()
         assert in_place == before and failed, "swapped in after its reindex lock was lost"
@@ -304,14 +298,6 @@ def test_a_reindex_whose_write_lock_is_lost_after_its_first_check_gives_up_the_s
     library.ingest([article(n) for n in range(5)])
     (before,) = library_schemas(database_url)
     writer = library.backend._write_lock._session.connection.info.backend_pid  # the write lock's session
-    failed: list[BaseException] = []
-
-    def rebuild() -> None:
-        try:
-            library.reindex()
-        except Exception as exc:
-            failed.append(exc)
-
     with (
         connect(database_url, vectors=False) as watcher,
         connect(database_url, vectors=False) as other_writer,
@@ -320,7 +306,7 @@ def test_a_reindex_whose_write_lock_is_lost_after_its_first_check_gives_up_the_s
         ThreadPoolExecutor(2) as threads,
     ):
         other_writer.execute("SELECT pg_advisory_lock(%s)", (LIBRARY_LOCK_KEY,))
-        rebuilding = threads.submit(rebuild)
+        rebuilding = threads.submit(library.reindex)
         wait_for(lambda: writer in advisory_waiters(watcher, LIBRARY_LOCK_KEY), "the reindex's first write lock")
         other_writer.execute("SELECT pg_advisory_unlock(%s)", (LIBRARY_LOCK_KEY,))
         other_writer.execute("SELECT pg_advisory_lock(%s)", (LIBRARY_LOCK_KEY,))  # once the reindex has let it go
@@ -339,8 +325,7 @@ def test_a_reindex_whose_write_lock_is_lost_after_its_first_check_gives_up_the_s
         watcher.execute("SELECT pg_terminate_backend(%s)", (writer,))
         wait_for(lambda: writer not in [pid for (pid,) in watcher.execute("SELECT pid FROM pg_locks")], "the cut")
         second.execute("COMMIT")  # the swap's update goes on, and checks the write lock again
-        rebuilding.result(timeout=60)
-    (refused,) = failed
+        refused = rebuilding.exception(timeout=60)
     assert isinstance(refused, DatabaseUnavailable) and "perdu avant l'échange" in str(refused)
     with connect(database_url, vectors=False) as connection:
         (in_place,) = connection.execute(f"SELECT library FROM {CONTROL}.state").fetchone()
