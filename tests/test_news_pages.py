@@ -10,7 +10,14 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {
+    "39-wordpress-jetpack-partage-similaires.html": "the author box's bio inside entry-content is read as text",
+    "42-agenda-local-encadre-pratique.html": "the 'Pratique' box loses its heading and its 'Tarif réduit : 5 € …' line",
+    "43-newsletter-puis-suite-reservee-abonnes.html": "the paywall's 'Offre spéciale : 1 € le premier mois' is read",
+    "44-amp-partage-carrousel-gabarit.html": "an amp-ad's fallback 'Publicité' is read as a heading",
+    "45-de-notre-correspondante-a-bruxelles.html": "a 'De notre correspondante à …' byline is not read",
+    "48-tableau-resultats-election.html": "a results table is left out",
+}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
