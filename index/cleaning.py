@@ -274,6 +274,13 @@ def _entry_block(kind: str, text: str, entry_time: str | None) -> Block:
     return Block(kind, f"{entry_time} – {text}" if entry_time else text)
 
 
+def table_row(cells: list[str]) -> str:
+    """A table's row as one paragraph, its cells in order and its empty ones left out: a
+    result's figures ("Vierzon ensemble (Nadia Perrot) – 4 127 – 47,3 % – 25") are quoted
+    with the name they belong to, as a reader reads them across."""
+    return " – ".join(cell for cell in cells if cell)
+
+
 def join_blocks(blocks: list[Block]) -> str:
     return "\n\n".join(block.text for block in blocks)
 

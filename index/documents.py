@@ -23,6 +23,7 @@ from index.cleaning import (
     is_heading,
     join_blocks,
     normalise_whitespace,
+    table_row,
 )
 from index.errors import EmptyInput, UnsupportedInput
 from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, opening_byline, page_metadata
@@ -339,7 +340,7 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
     marked = _without_footnote_calls(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
-    page_tree = _gallery_captions_as_text(_with_dates_in_text_kept(marked))
+    page_tree = _data_tables_as_paragraphs(_gallery_captions_as_text(_with_dates_in_text_kept(marked)))
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -459,6 +460,49 @@ def _gallery_captions_as_text(page):
         caption.tail = figure.tail
         figure.getparent().replace(figure, caption)
     return tree
+
+
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+# What a layout table's cells hold (an older site's page laid out in a table: its menu, its
+# columns, its article) and a data table's never do.
+_LAYOUT_IN_CELL = ".//table | .//td//p | .//td//div | .//td//ul | .//td//ol | .//td//br | .//td//h1 | .//td//h2"
+
+
+def _data_tables_as_paragraphs(page):
+    """The page (its text or its parsed tree) with each data table (a header row or a caption,
+    cells of a few words: an election's results, a budget's lines) made a paragraph per row
+    (`index.cleaning.table_row`): trafilatura leaves tables out, and a results table is often
+    the only place a figure is stated ("4 127" votes). A table that lays out the page (cells of
+    paragraphs, tables inside tables) is left to the extractor as before: read whole, it ran the
+    site's menu and columns into the text."""
+    if isinstance(page, str) and not _TABLE.search(page):
+        return page
+    import trafilatura
+    from lxml.etree import SubElement
+
+    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    if tree is None:
+        return page
+    data_tables = [
+        table
+        for table in tree.iter("table")
+        if table.find(".//th") is not None or table.find("caption") is not None
+        if not table.xpath(_LAYOUT_IN_CELL)
+    ]
+    for table in data_tables:
+        # Its caption a line of its own (a heading, by its shape), its rows a list's items: an
+        # item is a paragraph whatever its shape, where a row's few words would read as a heading.
+        replacement = table.makeelement("div", {})
+        caption = table.find("caption")
+        if caption is not None:
+            SubElement(replacement, "p").text = " ".join(caption.text_content().split())
+        rows = SubElement(replacement, "ul")
+        for row in table.iter("tr"):
+            if text := table_row([" ".join(cell.text_content().split()) for cell in row.xpath("th|td")]):
+                SubElement(rows, "li").text = text
+        replacement.tail = table.tail
+        table.getparent().replace(table, replacement)
+    return tree if data_tables else page
 
 
 _TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote"})

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
 from index.bounded_reading import Checkpoint, read_in_own_process
+from index.cleaning import table_row
 from index.documents import Document, normalise_date, parse_text
 from index.errors import InputTooLarge, UnsupportedInput
 from index.numbers import french
@@ -433,7 +434,7 @@ def _docx_blocks(element, style_of) -> list[str]:
             for cell in element.iter(f"{_W}tc")
             if next(cell.iterancestors(f"{_W}tr"), None) is element  # not a nested table's
         ]
-        row = " – ".join(cell for cell in cells if cell)
+        row = table_row(cells)
         return [row] if row else []
     if tag in (f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"):
         return [block for child in element for block in _docx_blocks(child, style_of)]
@@ -527,7 +528,7 @@ def _odt_blocks(element, notes: list[str]) -> list[str]:
         cells = [
             " ".join(block.removeprefix("# ") for block in _odt_blocks(cell, notes)) for cell in element.childNodes
         ]
-        row = " – ".join(cell for cell in cells if cell)
+        row = table_row(cells)
         return [row] if row else []
     return [block for child in getattr(element, "childNodes", []) for block in _odt_blocks(child, notes)]
 

@@ -16,7 +16,6 @@ NOT_YET: dict[str, str] = {
     "43-newsletter-puis-suite-reservee-abonnes.html": "the paywall's 'Offre spéciale : 1 € le premier mois' is read",
     "44-amp-partage-carrousel-gabarit.html": "an amp-ad's fallback 'Publicité' is read as a heading",
     "45-de-notre-correspondante-a-bruxelles.html": "a 'De notre correspondante à …' byline is not read",
-    "48-tableau-resultats-election.html": "a results table is left out",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
