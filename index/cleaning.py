@@ -46,6 +46,9 @@ _NOISE = re.compile(
     r"(?:\s*[,|–—-]?\s*(?:modifié|mis à jour|actualisé)\b.*)?|"
     r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
+    # An ad slot's label, which an AMP page's `<amp-ad>` shows as its fallback text.
+    r"(?:publicité|annonce|contenus? sponsorisés?)(?:\s*[-–—:|]?\s*la suite après cette publicité)?|"
+    r"la suite après cette publicité|"
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`
     # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie"; names
     # capitalised ("Par ailleurs, …" is text).
