@@ -110,7 +110,10 @@ _RIGHTS_RESERVED = re.compile(
 )
 RIGHTS_LINE_WORDS = 20
 _PROMPT_OPENING = re.compile(
-    r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?)\b", re.IGNORECASE
+    # A paywall's offer ("Offre spéciale : 1 € le premier mois, sans engagement").
+    r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?|"
+    r"offre (?:spéciale|découverte|d['’]essai|de bienvenue|d['’]abonnement))\b",
+    re.IGNORECASE,
 )
 # An embedded tweet's shortened links and picture address, which no reader follows from a quote.
 _TWEET_LINK = re.compile(r"\s*\b(?:https?://t\.co/\w+|pic\.twitter\.com/\w+)")
