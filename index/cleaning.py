@@ -110,8 +110,10 @@ _RIGHTS_RESERVED = re.compile(
 )
 RIGHTS_LINE_WORDS = 20
 _PROMPT_OPENING = re.compile(
-    # A paywall's offer ("Offre spéciale : 1 € le premier mois, sans engagement").
-    r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?|"
+    # A paywall's offer ("Offre spéciale : 1 € le premier mois, sans engagement"); a shop's
+    # ("Tarifs réduits à partir de 4 exemplaires"), where an events box's price list states its
+    # price after its label ("Tarif réduit : 5 € pour les étudiants"), which is the article's.
+    r"(?:newsletter|inscrivez-vous|téléchargez|télécharger gratuitement|tarifs? réduits?(?!\s*:\s*\d)|"
     r"offre (?:spéciale|découverte|d['’]essai|de bienvenue|d['’]abonnement))\b",
     re.IGNORECASE,
 )

@@ -373,6 +373,7 @@ def test_bylines_and_teasers_are_dropped():
         "Par ailleurs, la ministre a démissionné mardi soir.",
         "Par la suite, le gouvernement a reculé sur ce point.",
         "Les étudiants bénéficieront d'un tarif réduit de 50 % dans les transports en commun.",
+        "Tarif réduit : 5 € pour les étudiants et les demandeurs d’emploi.",  # an events box's price list
         "« Inscrivez-vous sur les listes électorales avant vendredi », a lancé le maire.",
         "L'application peut désormais se télécharger gratuitement sur Android et iPhone.",
         "La newsletter du ministère a été piratée lundi, selon l'Anssi.",
