@@ -340,7 +340,9 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
     marked = _without_footnote_calls(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
-    page_tree = _data_tables_as_paragraphs(_gallery_captions_as_text(_with_dates_in_text_kept(marked)))
+    page_tree = _data_tables_as_paragraphs(
+        _without_author_boxes(_gallery_captions_as_text(_with_dates_in_text_kept(marked)))
+    )
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -460,6 +462,35 @@ def _gallery_captions_as_text(page):
         caption.tail = figure.tail
         figure.getparent().replace(figure, caption)
     return tree
+
+
+# An author box's class (WordPress themes and plugins such as Simple Author Box, news sites' own):
+# the author's photo, bio and links, the same under each of their articles.
+_AUTHOR_BOX_CLASS = re.compile(
+    r"author[-_]?(?:box|card|wrap|widget|about)|about[-_]?(?:the[-_]?)?author|saboxplugin-wrap", re.IGNORECASE
+)
+_AUTHOR_BOX_ELEMENTS = ("div", "section", "aside")
+
+
+def _without_author_boxes(page):
+    """The page (its text or its parsed tree) without its author boxes (`_AUTHOR_BOX_CLASS`): a
+    WordPress theme sets one inside its `entry-content`, where trafilatura reads its bio ("Journaliste
+    à … depuis 2019, … suit la vie municipale") as the article's last paragraph. The byline is read
+    from the page itself (`index.metadata`), not from this tree."""
+    if isinstance(page, str) and not _AUTHOR_BOX_CLASS.search(page):
+        return page
+    import trafilatura
+
+    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    if tree is None:
+        return page
+    boxes = [
+        element for element in tree.iter(*_AUTHOR_BOX_ELEMENTS) if _AUTHOR_BOX_CLASS.search(element.get("class") or "")
+    ]
+    for box in boxes:
+        if box.getparent() is not None:
+            box.drop_tree()
+    return tree if boxes else page
 
 
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)

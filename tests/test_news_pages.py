@@ -11,7 +11,6 @@ from index.extraction_report import PageFigures, extraction_report
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET: dict[str, str] = {
-    "39-wordpress-jetpack-partage-similaires.html": "the author box's bio inside entry-content is read as text",
     "45-de-notre-correspondante-a-bruxelles.html": "a 'De notre correspondante à …' byline is not read",
 }
 FILES = [
