@@ -34,6 +34,12 @@ _CREDIT = re.compile(
 # What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box
 # and paragraphs inside its text), "Voir aussi", "Sur le même sujet".
 _TEASER = r"(?:(?:(?:à|a) )?lire (?:aussi|également)|voir (?:aussi|également)|sur le même sujet)"
+# A byline that names the role before the names ("De notre correspondante à Bruxelles, Anne-Sophie
+# Leclerc", "Par nos envoyés spéciaux à Kiev, …"): the role and its place, up to the comma.
+ROLE_BEFORE_NAMES = (
+    r"(?:de|par)\s+(?:notre|nos)\s+(?:envoyée?s?\s+spéci(?:ale?s?|aux)|correspondante?s?|reporters?)"
+    r"(?:\s+(?:à|en|au|aux|dans|sur)\s+[^,]{1,40})?\s*,"
+)
 _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE)
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
@@ -53,6 +59,7 @@ _NOISE = re.compile(
     # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie"; names
     # capitalised ("Par ailleurs, …" is text).
     r"par\s+(?:la\s+)?rédaction\b.{0,60}|"
+    rf"{ROLE_BEFORE_NAMES}.{{0,60}}|"
     r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la|et))*)\s*(?:[,|–—-].{0,60})?|"
     r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
     r")$",

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from index.cleaning import ROLE_BEFORE_NAMES
+
 _ARTICLE_TYPES = re.compile(
     r"(?:News|Analysis|Opinion|Reportage|Review|Background|Report|Satirical)?Article$|BlogPosting$"
 )
@@ -27,7 +29,9 @@ _ARTICLE_TYPES = re.compile(
 # states no article (one that does is about its article, an episode it embeds aside).
 _EPISODE_TYPES = re.compile(r"(?:Radio|Podcast|TV)?Episode$")
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
-_BYLINE_PREFIX = re.compile(r"^\s*(?:par|by|de|texte|propos recueillis par)\s*:?\s+", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(
+    rf"^\s*(?:{ROLE_BEFORE_NAMES}\s*|(?:par|by|de|texte|propos recueillis par)\s*:?\s+)", re.IGNORECASE
+)
 
 
 # French month names and their usual abbreviations, each to its number (dates in text and bylines).
@@ -237,7 +241,8 @@ def _visible_byline(tree) -> list[str]:
         marks = " ".join(element.get(a) or "" for a in ("class", "itemprop", "rel"))
         if not _BYLINE_CLASS.search(marks) or _in_other_content(element):
             continue
-        text = clean_byline(element.text_content())
+        # Its parts apart: a name in its own element runs into the date after it ("LeclercLe 27/11").
+        text = clean_byline(" ".join(element.itertext()))
         names = list(takewhile(_is_a_name, _authors(re.split(r"\s*[|(–—]\s*|\s+-\s+", text)[0])))
         if names:
             return names

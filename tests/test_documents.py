@@ -396,6 +396,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
     [
         "Par la rédaction",
         "PAR JEANNE MARTIN, ENVOYÉE SPÉCIALE À KIEV",
+        "De notre correspondante à Bruxelles, Anne-Sophie Leclerc",
         "Abonnez-vous pour lire la suite de cet article.",
         "Recevez chaque matin notre newsletter : inscrivez-vous ici.",
         "Newsletter : l'essentiel de l'actualité, chaque soir.",
@@ -609,6 +610,8 @@ def test_a_radio_episode_s_page_is_signed_and_dated_as_it_states_unless_it_state
         ("Par <a>Anne Martin</a>, <a>Paul Girard</a> et <a>Inès Haddad</a>", "Anne Martin, Paul Girard, Inès Haddad"),
         ("Par Jean Dupont, Rédacteur en chef adjoint", "Jean Dupont"),
         ("Jean Dupont | Le Quotidien", "Jean Dupont"),
+        ("De notre correspondante à Bruxelles,<br><strong>Anne-Sophie Leclerc</strong>", "Anne-Sophie Leclerc"),
+        ("Par nos envoyés spéciaux à Kiev, Jean Dupont et Marie Curie", "Jean Dupont, Marie Curie"),
     ],
 )
 def test_every_author_a_page_shows_in_its_byline_is_named(byline, authors):
