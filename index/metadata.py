@@ -81,7 +81,9 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         tree = lxml_html.fromstring(_XML_DECLARATION.sub("", page, count=1))
     except (ValueError, lxml_html.etree.ParserError):
         return PageMetadata()
-    article = next(_json_ld_items(tree, _ARTICLE_TYPES), None) or next(_json_ld_items(tree, _EPISODE_TYPES), {})
+    items = _json_ld_items(tree)
+    article = next((i for i in items if _is_of(i, _ARTICLE_TYPES)), None)
+    article = article or next((i for i in items if _is_of(i, _EPISODE_TYPES)), {})
     tags = _meta_tags(tree)
 
     def meta(*keys: str) -> str | None:
@@ -156,14 +158,17 @@ def _looks_like_a_site(part: str, site: str | None) -> bool:
     )
 
 
-def _json_ld_items(tree, kinds: re.Pattern) -> Iterator[dict]:
-    """The JSON-LD items of the page whose `@type` is one of `kinds`, in page order."""
+def _json_ld_items(tree) -> list[dict]:
+    """The page's JSON-LD items, in page order: parsed once for both searches (an article, then
+    an episode), since a page's JSON-LD can be megabytes."""
+    items: list[dict] = []
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text_content().strip() or "null", strict=False)
         except (ValueError, RecursionError):  # RecursionError: nested past what the parser reads
             continue
-        yield from (item for item in _walk(data) if _is_of(item, kinds))
+        items.extend(_walk(data))
+    return items
 
 
 def _article_body(value) -> str | None:
