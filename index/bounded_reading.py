@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from index.errors import EmptyInput, InputTooLarge, UnsupportedInput
+from index.errors import InputError, InputTooLarge
 from index.numbers import french
 
 # What reading a file may cost. An article's PDF, even a long report's, reads in seconds, a
@@ -26,8 +26,6 @@ READING_MAX_MEMORY_BYTES = 2_000_000_000
 # How often a file being read asks whether to go on (the readers' `checkpoint`).
 CHECK_EVERY_SECONDS = 0.25
 Checkpoint = Callable[[], None]
-# The refusals a page's reader may answer with, raised again here as they were there.
-_INPUT_ERRORS = {kind.__name__: kind for kind in (EmptyInput, UnsupportedInput, InputTooLarge)}
 
 
 def read_in_own_process(
@@ -59,10 +57,22 @@ def read_in_own_process(
     if answer.get("refused") == "memory":
         raise InputTooLarge(too_heavy.format(**limits))
     if "input_error" in answer:
-        raise _INPUT_ERRORS[answer["input_error"]](answer["message"])
+        raise input_error_named(answer["input_error"], answer["message"])
     if "failed" in answer:
         raise RuntimeError(answer["failed"])  # what the reader said, logged by the caller
     return answer
+
+
+def input_error_named(name: str, message: str) -> InputError:
+    """The refusal a reading process answered with (its class's name and French message), as
+    it was raised there: any `InputError` known here by its name, else the base `InputError`
+    with its message, so that a refusal is never taken for a failure of the bot."""
+    kinds, known = [InputError], {}
+    while kinds:
+        kind = kinds.pop()
+        known[kind.__name__] = kind
+        kinds.extend(kind.__subclasses__())
+    return known.get(name, InputError)(message)
 
 
 def _run_checked(

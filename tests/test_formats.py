@@ -666,3 +666,15 @@ def test_a_long_document_read_in_its_own_process_is_read_as_it_is_here(document,
     monkeypatch.setattr(formats, "OWN_PROCESS_XML_BYTES", 10**9)
     assert there == parse_bytes(data, name=name, source=name, max_bytes=10**7)
     assert there.author == "Claire Petit" and "mesure numéro 5999" in there.text
+
+
+def test_a_reading_process_refusal_of_any_kind_is_raised_again_as_a_refusal_with_its_french_message():
+    """A reader's refusal travels from its process by class name: a kind the table did not list
+    (a fetch refusal, one defined where the reader lives) raised a KeyError, a bot failure."""
+    from index.bounded_reading import input_error_named
+    from index.errors import EmptyInput, FetchError, InputError
+
+    assert type(input_error_named("EmptyInput", "le contenu est vide")) is EmptyInput
+    assert type(input_error_named("FetchError", "page introuvable")) is FetchError
+    unknown = input_error_named("NotAnErrorHere", "ce flux est illisible")
+    assert type(unknown) is InputError and str(unknown) == "ce flux est illisible"
