@@ -16,6 +16,7 @@ import numpy as np
 from index.analysis import fold_accents, names_in, terms
 from index.measures import asking_words, holds_quantity, priced_item, without_asking_words
 from index.quotes import (
+    PROPERTY_COLUMNS,
     QUOTE_MODEL,
     AskedFor,
     PassageSentenceTexts,
@@ -447,10 +448,7 @@ def _dates_future(sentence: str) -> bool:
     if not speaks_of_future(sentence):
         return False
     held = sentence_properties([sentence], frozenset())[0]
-    return bool(held[_DATE] or held[_MONTH])
-
-
-_DATE, _MONTH = 0, 2  # `quotes.sentence_properties`' columns for a date and a month
+    return bool(held[PROPERTY_COLUMNS["date"]] or held[PROPERTY_COLUMNS["month"]])
 
 
 def _quoted(candidate: Candidate) -> str:

@@ -97,6 +97,7 @@ _PERSON = re.compile(
 # What a sentence may hold that a typed question asks for, by the name its features carry
 # (`sentence_properties` finds each).
 _PROPERTIES = ("date", "number", "month", "name", "person")
+PROPERTY_COLUMNS = {name: column for column, name in enumerate(_PROPERTIES)}  # `sentence_properties`' columns
 FEATURES = (
     "cosine",
     "cosine above the passage's mean",
