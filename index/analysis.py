@@ -40,6 +40,9 @@ STOPWORDS = frozenset(
     sur t ta te tes toi ton tous tout toute toutes très tu un une unes uns vos votre vous y
     """.split()
 )
+# The forms of "quel", which ask before the noun asked about ("Quel est le prix…", "quelles
+# communes…"): stop words for search, question words for `index.measures` and `index.conversation`.
+WHICH = "quel|quelle|quels|quelles"
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _stemmer = Stemmer.Stemmer("french")
 

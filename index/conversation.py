@@ -30,7 +30,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from index.analysis import names_in, terms
+from index.analysis import WHICH, names_in, terms
 from index.article_questions import (
     APOSTROPHES,
     Detail,
@@ -41,7 +41,7 @@ from index.article_questions import (
     names_a_work,
     subject_asked_about,
 )
-from index.measures import WHICH, asked_measure
+from index.measures import asked_measure
 from index.spelling import respell
 
 _OPENING = re.compile(r"^\s*(?:et|mais|dont)\b", re.I)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
+from index.analysis import WHICH
+
 # The units of each kind of quantity, as written after a number (lower-cased text). Symbols and
 # one-letter abbreviations ("5 m", "30 kg", "12 €") stand after digits only: after a word they
 # would be read in ordinary text ("trois g…").
@@ -186,8 +188,6 @@ def asking_words(question: str) -> str:
 
 
 _CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS)) + r")s?\b")
-# The forms of "quel", which ask before the noun asked about (`index.conversation` asks with them too).
-WHICH = "quel|quelle|quels|quelles"
 # Only the words that ask for a measure: "que", "quand", "où"… ask for none, `asked_measure` says.
 _INTERROGATIVES = re.compile(rf"\b(?:combien|{WHICH})\b")
 # "aller" before the verb of a measure, which `_CUES` has taken out: "ça va coûter", "vont-ils payer".
