@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
-from index.analysis import WHICH
+from index.analysis import STOPWORDS, WHICH
 
 # The units of each kind of quantity, as written after a number (lower-cased text). Symbols and
 # one-letter abbreviations ("5 m", "30 kg", "12 €") stand after digits only: after a word they
@@ -73,6 +74,23 @@ COUNT_WORDS = frozenset(_words_of(_NUMBER_WORDS) | _words_of(_ABOUT_WORDS.replac
     "quelques",
     "plusieurs",
 }
+# "neuf" is new as often as nine: "un bâtiment neuf", "du neuf", "remis à neuf".
+_NEW_OR_NINE = "neuf"
+
+
+def gives_a_count(words: Sequence[str], at: int) -> bool:
+    """Whether `words[at]` (a sentence's words, hyphens apart) gives a count in letters
+    (`COUNT_WORDS`): "neuf" only where it is nine, in a number ("dix-neuf", "neuf cents") or
+    before a plural noun, a unit's included ("neuf blessés", "neuf euros"), not where it is new."""
+    word = words[at].lower()
+    if word != _NEW_OR_NINE:
+        return word in COUNT_WORDS
+    before = words[at - 1].lower() if at > 0 else ""
+    after = words[at + 1].lower() if at + 1 < len(words) else ""
+    plural_noun = after.endswith(("s", "x")) and after not in STOPWORDS
+    return before in COUNT_WORDS or after in COUNT_WORDS or plural_noun
+
+
 _DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"
 _IN_WORDS = rf"(?:{_NUMBER_WORDS})(?:[- ](?:et[- ])?(?:{_NUMBER_WORDS}))*"
 # "215 millions d'", "1,5 milliard de": the scale between a number and its unit.

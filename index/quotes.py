@@ -26,7 +26,7 @@ from itertools import accumulate
 import numpy as np
 
 from index.analysis import STOPWORDS, in_question_order, stem, terms
-from index.measures import COUNT_WORDS, asked_measure, quantity_spans
+from index.measures import asked_measure, gives_a_count, quantity_spans
 from index.ranking import LinearModel
 
 SHORT_SENTENCE_WORDS = 8
@@ -202,7 +202,7 @@ def _value_beside(sentence: str, asked: AskedFor) -> bool:
             if i == at or near.lower() in asked.words:
                 continue
             if asked.kind == "number":  # in digits or in words: "onze fours", "une soixantaine d'opérations"
-                found = near.isdigit() or (near.lower() in COUNT_WORDS and not _a_share(words, at))
+                found = near.isdigit() or (gives_a_count(words, i) and not _a_share(words, at))
             elif asked.kind == "date":
                 found = bool(_YEAR.fullmatch(near)) or near.lower() in _MONTH_NAMES
             else:

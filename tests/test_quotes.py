@@ -269,6 +269,28 @@ def test_a_count_written_in_words_beside_the_asked_noun_is_a_value_a_share_is_no
     assert _beside_noun("Combien de voyageurs ?", ["Huit voyageurs sur dix prennent le tram."]) == [0.0]
 
 
+def test_neuf_beside_the_asked_noun_is_a_count_where_it_is_nine_not_where_it_is_new():
+    """ "Un bâtiment neuf", "remis à neuf" say new, not how many; "neuf bâtiments", "dix-neuf",
+    "neuf cents" say nine."""
+    question = "Combien de bâtiments la ville a-t-elle construits ?"
+    assert _beside_noun(
+        question,
+        [
+            "La ville a inauguré un bâtiment neuf au centre.",
+            "Le bâtiment, remis à neuf, accueille la mairie.",
+            "Le bâtiment a fait du neuf avec du vieux.",
+        ],
+    ) == [0.0, 0.0, 0.0]
+    assert _beside_noun(
+        question,
+        [
+            "La ville a construit neuf bâtiments cette année.",
+            "Elle compte dix-neuf bâtiments publics.",
+            "Les bâtiments, neuf cents en tout, sont anciens.",
+        ],
+    ) == [1.0, 1.0, 1.0]
+
+
 def test_since_when_asks_for_the_date_beside_depuis_and_until_when_beside_jusqu():
     assert asked_noun("Depuis quand l'usine existe-t-elle ?") == stem("depuis")
     assert asked_noun("Jusqu'à quand la grève durera-t-elle ?") == stem("jusqu")
