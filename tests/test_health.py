@@ -364,22 +364,24 @@ def test_the_library_out_of_reach_is_said_once_with_its_cause_and_once_when_it_a
     assert outage.answered(1021.0) is None
 
 
-def test_the_library_is_said_available_again_only_once_the_bot_s_state_answers_too(tmp_path, caplog):
+def test_the_library_is_said_available_again_only_once_the_bot_s_state_answers_too(tmp_path):
     """The state's database (bot.sqlite3) out of reach is an outage as the library's is: the
     beat's check read the library alone, said "available again" at each beat, and the next
     user's message said the outage and told the admins once more."""
     library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
     state = BotState.open(tmp_path / "state" / "bot.sqlite3")
-    outage, vital = library_outage(), Vital(60.0)
-    assert outage.failed("unable to open database file", time.monotonic())
+    vital, said_back = Vital(60.0), []
+
+    async def back() -> None:  # where the bot says the outage over (`errors.report_library_back`)
+        said_back.append(True)
+
     (tmp_path / "state").rename(tmp_path / "away")
-    caplog.set_level(logging.INFO, logger="bot")
     try:
-        asyncio.run(check(vital, databases_read(library, state), "", outage)())
-        assert "Library available again" not in caplog.text and vital.error is not None
+        asyncio.run(check(vital, databases_read(library, state), "", back)())
+        assert not said_back and vital.error is not None
         (tmp_path / "away").rename(tmp_path / "state")
-        asyncio.run(check(vital, databases_read(library, state), "", outage)())
-        assert "Library available again" in caplog.text
+        asyncio.run(check(vital, databases_read(library, state), "", back)())
+        assert said_back == [True] and vital.error is None
     finally:
         state.close()
         library.close()

@@ -260,9 +260,39 @@ def test_a_library_folder_gone_while_the_bot_runs_is_an_outage_not_a_new_empty_l
         for user in (USER, USER + 1):
             (said,) = telegram.texts(user)
             assert "bibliothèque est momentanément indisponible" in said
-        assert telegram.texts(ADMIN)[-1].startswith("⚠️ L'ajout n'a pas pu se faire : la bibliothèque est")
+        *_, refused, back = telegram.texts(ADMIN)
+        assert refused.startswith("⚠️ L'ajout n'a pas pu se faire : la bibliothèque est")
+        assert back == "✅ Bibliothèque de nouveau joignable."
         assert len([r for r in caplog.records if "Library unavailable" in r.getMessage()]) == 1
         assert "Marie Dupont" in telegram.texts(USER + 2)[-1]
+    assert library.stats().articles == 2
+    library.close()
+
+
+def test_the_log_and_the_admins_are_told_once_when_the_library_answers_again_after_an_outage(tmp_path, caplog):
+    """Told "Bibliothèque injoignable", the admins heard nothing when it came back (and a bot
+    without a heartbeat never saw the outage end): the first message that finds it back
+    says so, once, to the log and to them; its user is answered."""
+    library = two_article_library(tmp_path)
+    folder, away = tmp_path / "index", tmp_path / "unmounted"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path / "state") as (application, _):
+            folder.rename(away)
+            for user in (USER, USER + 1):  # the second finds it away still: nothing said back
+                await handle(application, private_message(user, PREFECT_QUESTION))
+            away.rename(folder)
+            for user in (USER + 2, USER + 3):
+                await handle(application, private_message(user, PREFECT_QUESTION))
+
+    with FakeTelegram(TOKEN) as telegram, caplog.at_level(logging.INFO):
+        asyncio.run(scenario(telegram))
+        notes = [c.params["text"] for c in telegram.calls_to("sendMessage", ADMIN)]
+        assert len(notes) == 2 and notes[0].startswith("⚠️ Bibliothèque injoignable")
+        assert notes[1] == "✅ Bibliothèque de nouveau joignable."
+        assert len([r for r in caplog.records if "Library available again" in r.getMessage()]) == 1
+        for user in (USER + 2, USER + 3):
+            assert "Marie Dupont" in telegram.texts(user)[-1]
     assert library.stats().articles == 2
     library.close()
 

@@ -32,6 +32,7 @@ from telegram.ext import (
     Defaults,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -42,7 +43,7 @@ from bot.state import BotState
 from bot.telegram import admin, albums, follow, ingest, inline, questions, under_way
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, SaidOnceStopped, on_error, redact
-from bot.telegram.heartbeat import POLL_WAIT_SECONDS, Heartbeat, WatchedRequest, beat
+from bot.telegram.heartbeat import POLL_WAIT_SECONDS, Heartbeat, WatchedRequest, beat, library_back_before_update
 from bot.telegram.ordering import OneConversationAtATime
 from bot.telegram.rate_limits import ChatByChatRateLimiter
 from index.errors import LibraryError
@@ -257,6 +258,8 @@ def build_application(
             MessageHandler(new & private & ~filters.StatusUpdate.ALL & ~filters.TEXT, questions.on_other_message),
         ]
     )
+    # Before the handlers above, each update checks whether a library out of reach is back.
+    application.add_handler(TypeHandler(Update, library_back_before_update), group=-1)
     application.add_error_handler(on_error)
     return application
 

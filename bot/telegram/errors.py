@@ -60,6 +60,19 @@ async def report_library_outage(context: Context, error: BaseException) -> None:
         await tell_admins(context, msg.failure_note_html(error, token))
 
 
+async def report_library_back(context: Context) -> None:
+    """The library's databases answer again after an outage (`report_library_outage`): said
+    once in the log ("Library available again after 3 min") and to the admins, who were told
+    it was out of reach; nothing when there was no outage."""
+    service = context.service
+    line = service.library_outage.answered(time.monotonic())
+    if line is None:
+        return
+    log.info(line)
+    if service.settings.notify_admins_on_error:
+        await tell_admins(context, msg.e(msg.LIBRARY_BACK))
+
+
 async def report_another_poller(context: Context, refusal: Conflict) -> None:
     """Telegram refusing a poll (409) because another process polls the same bot: on another
     machine or with another DATA_DIR (on the same one, `serve` refuses to start). Said once in

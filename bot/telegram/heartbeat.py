@@ -10,6 +10,7 @@ the log, and `health` says the beat is stale.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -22,7 +23,7 @@ from telegram.request import HTTPXRequest
 from bot.heartbeat import Outage, Pulse, Vital
 from bot.state import BotState
 from bot.telegram.context import Context
-from bot.telegram.errors import redact, what_went_wrong
+from bot.telegram.errors import redact, report_library_back, what_went_wrong
 from index.library import Library
 
 log = logging.getLogger("bot.telegram")
@@ -77,10 +78,13 @@ class WatchedRequest(HTTPXRequest):
 
 
 def check(
-    vital: Vital, checking: Callable[[], Awaitable[object]], token: str, outage: Outage | None = None
+    vital: Vital,
+    checking: Callable[[], Awaitable[object]],
+    token: str,
+    answered: Callable[[], Awaitable[None]] | None = None,
 ) -> Callable[[], Awaitable[None]]:
-    """`checking` run once, its outcome told to `vital`, and an answer to `outage` (which says
-    when it is back); never raises."""
+    """`checking` run once, its outcome told to `vital`, and `answered` awaited when it answers
+    (to say an outage over); never raises."""
 
     async def run() -> None:
         try:
@@ -89,8 +93,8 @@ def check(
             vital.failed(what_went_wrong(exc, token))
         else:
             vital.answered(time.time())
-            if outage is not None and (back := outage.answered(time.monotonic())):
-                log.info(back)
+            if answered is not None:
+                await answered()
 
     return run
 
@@ -141,8 +145,24 @@ def databases_read(library: Library, state: BotState) -> Callable[[], Awaitable[
     file apart from the library's in SQLite): an outage of either is told to users and the log
     alike (`errors.report_library_outage`), and is over only when both answer. Checked on the
     library alone, a state out of reach was said "available again" at each beat, and told to
-    the admins again at the next message."""
-    return lambda: asyncio.to_thread(lambda: (library.counts(), state.read_once()))
+    the admins again at the next message. The state first, as an update reads them: a library
+    reopened on an empty mount point (DATA_DIR's volume gone) leaves its lock file there."""
+    return lambda: asyncio.to_thread(lambda: (state.read_once(), library.counts()))
+
+
+async def library_back_before_update(update: object, context: Context) -> None:
+    """Before each update while the library is out of reach (`errors.report_library_outage`):
+    its databases read again, and when they answer, the outage said over to the log and the
+    admins (`errors.report_library_back`) with the first request that finds them back, rather
+    than at the next beat, which only `serve` has."""
+    service = context.service
+    if service.library_outage.since is None:
+        return
+    try:
+        await databases_read(service.library, service.state)()
+    except Exception:  # still away: the update's own handler meets it, and its user is told
+        return
+    await report_library_back(context)
 
 
 async def beat(context: Context) -> None:
@@ -158,7 +178,12 @@ async def beat(context: Context) -> None:
         checks = [
             heartbeat.start_check(
                 "library",
-                check(pulse.library, databases_read(service.library, service.state), token, service.library_outage),
+                check(
+                    pulse.library,
+                    databases_read(service.library, service.state),
+                    token,
+                    functools.partial(report_library_back, context),
+                ),
             )
         ]
         if pulse.mode == "webhook":

@@ -167,6 +167,8 @@ INGEST_STARTED = "⏳ Ajout de l'article…"
 DOWNLOADING = "⏳ Téléchargement de la page…"
 INDEXING = "⏳ Découpage en passages…"
 INGEST_FAILED = "L'ajout a échoué à cause d'une erreur inattendue ; rien n'a été modifié."
+# The admins' note when the library answers again after an outage (`errors.report_library_back`).
+LIBRARY_BACK = "✅ Bibliothèque de nouveau joignable."
 INGEST_LIBRARY_UNAVAILABLE = (
     "L'ajout n'a pas pu se faire : la bibliothèque est momentanément indisponible. Renvoyez l'article dans "
     "quelques minutes."
@@ -635,7 +637,7 @@ def failure_note_html(error: BaseException, secret: str = "") -> str:
     elif database_unavailable(error):  # not a fault to debug either: a database to bring back
         said = (
             f"Bibliothèque injoignable ({type(error).__name__}: {error}) : les utilisateurs sont invités à "
-            "réessayer dans quelques minutes ; le journal dira quand elle répond de nouveau."
+            "réessayer dans quelques minutes ; vous serez prévenus quand elle répondra de nouveau."
         )
     else:
         said = f"Erreur dans le bot : {type(error).__name__}: {error}"
