@@ -304,13 +304,46 @@ def check_tag_attributes(html: str) -> None:
 # 2,700 "<"), so a page under both is read here: the slowest pages built under them (5,000 inline tags in one
 # paragraph, 500 KB of one paragraph or of stated JSON-LD) read in 1 to 2.5 s, while one
 # paragraph's 10,000 inline tags took 8 s and a million paragraphs 200 s.
+# What its scripts and styles hold is not counted (JSON-LD apart, which `index.metadata`
+# reads): the reader takes each body as one text, 0.15 s a megabyte, and pages ship 500 KB of
+# inline script, which paid 0.5 to 0.9 s for a process of their own. Past this many characters
+# in all, a page is read in its own process whatever they are.
 OWN_PROCESS_PAGE_CHARS = 500_000
 OWN_PROCESS_PAGE_TAGS = 5_000
+OWN_PROCESS_PAGE_ALL_CHARS = 3_000_000
 
 
 def is_heavy_page(html: str) -> bool:
     """Whether reading `html` may take long enough to need a time limit (`OWN_PROCESS_PAGE_*`)."""
-    return len(html) > OWN_PROCESS_PAGE_CHARS or html.count("<") > OWN_PROCESS_PAGE_TAGS
+    if len(html) <= OWN_PROCESS_PAGE_CHARS and html.count("<") <= OWN_PROCESS_PAGE_TAGS:
+        return False
+    if len(html) > OWN_PROCESS_PAGE_ALL_CHARS:
+        return True
+    chars, tags = parsed_markup(html)
+    return chars > OWN_PROCESS_PAGE_CHARS or tags > OWN_PROCESS_PAGE_TAGS
+
+
+_UNPARSED_OPENING = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_UNPARSED_END = {"script": re.compile(r"</script", re.IGNORECASE), "style": re.compile(r"</style", re.IGNORECASE)}
+
+
+def parsed_markup(html: str) -> tuple[int, int]:
+    """The characters and "<" of `html` its reader parses: all but the bodies of its scripts
+    and styles, JSON-LD's apart. Without a parse, each character looked at once or twice: an
+    opening never closed ends the count, the rest counted."""
+    chars = tags = at = 0
+    while (opening := _UNPARSED_OPENING.search(html, at)) is not None:
+        body = html.find(">", opening.end()) + 1
+        if body == 0:
+            break
+        ending = _UNPARSED_END[opening[1].lower()].search(html, body)
+        if ending is None:
+            break
+        parsed = ending.start() if "ld+json" in html[opening.end() : body].lower() else body
+        chars += parsed - at
+        tags += html.count("<", at, parsed)
+        at = ending.start()
+    return chars + len(html) - at, tags + html.count("<", at)
 
 
 def parse_html(
