@@ -104,7 +104,13 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = read_input(target, settings, update)
     else:
         try:
-            document = parse_bytes(argument.encode(), name=None, source=None, max_bytes=settings.ingest_max_bytes)
+            document = parse_bytes(
+                argument.encode(),
+                name=None,
+                source=None,
+                max_bytes=settings.ingest_max_bytes,
+                limits=settings.reading_limits,
+            )
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]

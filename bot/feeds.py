@@ -22,6 +22,7 @@ from bot.replies.cards import FEED_SOURCE
 from bot.settings import Settings
 from bot.state import BotState
 from bot.state.feeds import FeedRow
+from index.bounded_reading import READING_LIMITS, ReadingLimits
 from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import DatabaseUnavailable, FetchError, InputError, LibraryError
@@ -292,7 +293,7 @@ class FeedFollower:
             if entry.link in deleted:  # an admin deleted its article: not added back, nor fetched
                 self.state.entry_done(feed_id, entry.key, None)
                 continue
-            if not entry.link and feed_text_document(entry) is None:
+            if not entry.link and feed_text_document(entry, limits=self.settings.reading_limits) is None:
                 # Nothing to read, now or at a later poll (a headline alone, as news tickers
                 # list): no article, and neither tried again nor reported as a page unread.
                 log.info("feed entry %s: no link and no article text", entry.key)
@@ -393,22 +394,25 @@ class FeedFollower:
                         source=entry.link,
                         max_bytes=self.settings.ingest_max_bytes,
                         checkpoint=self._checkpoint,
+                        limits=self.settings.reading_limits,
                     ),
                     entry,
                 )
             except LibraryError as exc:
                 failure = exc
-        if (carried := feed_text_document(entry, feed_title)) is not None:
+        if (carried := feed_text_document(entry, feed_title, self.settings.reading_limits)) is not None:
             return carried
         raise failure or InputError("l'entrée du flux n'a ni lien ni texte complet")
 
 
-def feed_text_document(entry: FeedEntry, feed_title: str | None = None) -> Document | None:
+def feed_text_document(
+    entry: FeedEntry, feed_title: str | None = None, limits: ReadingLimits = READING_LIMITS
+) -> Document | None:
     """The article the feed carries whole, in its content or, as some feeds do, in its RSS
     `description`; None when it carries a teaser at most. Dated as the feed dates it (the text
     alone has no date but those it speaks of: "le plan adopté le 12 janvier 2021" is none).
     Its source is its link, else the feed (`feed_title`): an entry's id ("urn:uuid:…") would
-    be shown as a file's name."""
+    be shown as a file's name. `limits`: what reading its text may cost."""
     carried = (text for text in (entry.content, entry.summary) if text and plain_words(text) >= FULL_TEXT_WORDS)
     whole = next(carried, None)
     if whole is None:
@@ -416,7 +420,7 @@ def feed_text_document(entry: FeedEntry, feed_title: str | None = None) -> Docum
     title = html.escape(entry.title)
     page = f"<html><head><title>{title}</title></head><body><article>{whole}</article></body></html>"
     source = entry.link or (f"{FEED_SOURCE}{feed_title}" if feed_title else entry.key)
-    document = parse_html(page, url=entry.link, source=source)
+    document = parse_html(page, url=entry.link, source=source, limits=limits)
     return _with_entry(replace(document, date=entry.published or document.date), entry)
 
 

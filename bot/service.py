@@ -165,17 +165,19 @@ def read_input(
             log.warning("could not read %s", label, exc_info=True)
             return label, InputError(f"lecture impossible ({type(exc).__name__} : {exc})")
 
+    max_bytes, limits = settings.ingest_max_bytes, settings.reading_limits
     if value == "-":
         data = sys.stdin.buffer.read()
-        return [attempt("-", lambda: parse_bytes(data, name=None, source=None, max_bytes=settings.ingest_max_bytes))]
+        return [attempt("-", lambda: parse_bytes(data, name=None, source=None, max_bytes=max_bytes, limits=limits))]
     if is_url(value):
         label, fetched = attempt(
             value,
             lambda: fetch_url(
                 value,
                 timeout=settings.fetch_timeout_seconds,
-                max_bytes=settings.ingest_max_bytes,
+                max_bytes=max_bytes,
                 allow_private=settings.ingest_allow_private_urls,
+                limits=limits,
             ),
         )
         if isinstance(fetched, PrivateAddress):  # told to whoever runs the library, never to a chat user
@@ -195,7 +197,7 @@ def read_input(
         return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
     read = []
     for done, f in enumerate(files, start=1):
-        read.append(attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=settings.ingest_max_bytes)))
+        read.append(attempt(readable(str(f)), lambda f=f: read_file(f, max_bytes=max_bytes, limits=limits)))
         if progress is not None:
             progress(done, len(files))
     return read

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from index.bounded_reading import READING_LIMITS, ReadingLimits
 from index.model_choice import MODEL_ID, PrecisionChoice
 
 # Passages a question may return at most (TOP_K, and `ask --top-k`).
@@ -50,6 +52,13 @@ class Settings(BaseSettings):
         description="Largest file, page or document accepted (Telegram serves bots 20 MB at most).",
     )
     fetch_timeout_seconds: float = Field(15.0, gt=0, le=300)
+    reading_timeout_seconds: float = Field(
+        READING_LIMITS.seconds,
+        gt=0,
+        le=3600,
+        description="Longest a PDF, a heavy page or a heavy Word or OpenDocument file may take to read "
+        "(in a process of its own) before it is refused.",
+    )
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")
     database_url: SecretStr | None = Field(
@@ -190,6 +199,11 @@ class Settings(BaseSettings):
         """The bot's token as text ("" when unset): what the log and replies redact, and what
         names the bot's files (`bot.heartbeat.bot_id`)."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else ""
+
+    @property
+    def reading_limits(self) -> ReadingLimits:
+        """What reading one file to ingest may cost: READING_TIMEOUT_SECONDS, the rest the library's."""
+        return replace(READING_LIMITS, seconds=self.reading_timeout_seconds)
 
     @property
     def index_dir(self) -> Path:

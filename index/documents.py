@@ -13,7 +13,7 @@ from datetime import date as Date
 from functools import cache
 from urllib.parse import urljoin, urlsplit
 
-from index.bounded_reading import Checkpoint, read_in_own_process
+from index.bounded_reading import READING_LIMITS, Checkpoint, ReadingLimits, read_in_own_process
 from index.cleaning import (
     CLOCK_TIME,
     ENDS_SENTENCE,
@@ -297,30 +297,14 @@ def check_tag_attributes(html: str) -> None:
                 )
 
 
-# A page this long, or with this many tags ("<" counted, in a blink), is read in a process of
-# its own (`index.bounded_reading`: ended past its time or memory limit) rather than in the
-# caller's. Starting that process, trafilatura imported, takes 0.5 to 0.9 s, forty times what
-# reading a page of tests/data/news-pages takes (0.02 s; the longest of shared/eval/news: 153 KB,
-# 2,700 "<"), so a page under both is read here: the slowest pages built under them (5,000 inline tags in one
-# paragraph, 500 KB of one paragraph or of stated JSON-LD) read in 1 to 2.5 s, while one
-# paragraph's 10,000 inline tags took 8 s and a million paragraphs 200 s.
-# What its scripts and styles hold is not counted (JSON-LD apart, which `index.metadata`
-# reads): the reader takes each body as one text, 0.15 s a megabyte, and pages ship 500 KB of
-# inline script, which paid 0.5 to 0.9 s for a process of their own. Past this many characters
-# in all, a page is read in its own process whatever they are.
-OWN_PROCESS_PAGE_CHARS = 500_000
-OWN_PROCESS_PAGE_TAGS = 5_000
-OWN_PROCESS_PAGE_ALL_CHARS = 3_000_000
-
-
-def is_heavy_page(html: str) -> bool:
-    """Whether reading `html` may take long enough to need a time limit (`OWN_PROCESS_PAGE_*`)."""
-    if len(html) <= OWN_PROCESS_PAGE_CHARS and html.count("<") <= OWN_PROCESS_PAGE_TAGS:
+def is_heavy_page(html: str, limits: ReadingLimits = READING_LIMITS) -> bool:
+    """Whether reading `html` may take long enough to need a time limit (`ReadingLimits.page_*`)."""
+    if len(html) <= limits.page_chars and html.count("<") <= limits.page_tags:
         return False
-    if len(html) > OWN_PROCESS_PAGE_ALL_CHARS:
+    if len(html) > limits.page_all_chars:
         return True
     chars, tags = parsed_markup(html)
-    return chars > OWN_PROCESS_PAGE_CHARS or tags > OWN_PROCESS_PAGE_TAGS
+    return chars > limits.page_chars or tags > limits.page_tags
 
 
 _UNPARSED_OPENING = re.compile(r"<(script|style)\b", re.IGNORECASE)
@@ -347,14 +331,18 @@ def parsed_markup(html: str) -> tuple[int, int]:
 
 
 def parse_html(
-    html: str, *, url: str | None = None, source: str | None = None, checkpoint: Checkpoint | None = None
+    html: str,
+    *,
+    url: str | None = None,
+    source: str | None = None,
+    checkpoint: Checkpoint | None = None,
+    limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
     """Main text of a web page, without navigation, banners and footers, with the title,
     date and byline its publisher states (`index.metadata`). A heavy page (`is_heavy_page`)
-    is read in a process of its own, given up past `READING_MAX_SECONDS` or
-    `READING_MAX_MEMORY_BYTES` with a French refusal; `checkpoint` is called as it is read
-    (what it raises ends the reading)."""
-    if not is_heavy_page(html):
+    is read in a process of its own, given up past `limits`' time or memory with a French
+    refusal; `checkpoint` is called as it is read (what it raises ends the reading)."""
+    if not is_heavy_page(html, limits):
         return read_page(html, url=url, source=source)
     answer = read_in_own_process(
         "page",
@@ -364,6 +352,7 @@ def parse_html(
         too_heavy="cette page est trop lourde à lire (plus de {memory} octets de mémoire) : "
         "elle ne peut pas être un article",
         checkpoint=checkpoint,
+        limits=limits,
     )
     stated = answer["document"]
     return Document(**{**stated, "blocks": tuple(Block(**block) for block in stated["blocks"])})

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 
-from index.bounded_reading import Checkpoint, read_in_own_process
+from index.bounded_reading import READING_LIMITS, Checkpoint, ReadingLimits, read_in_own_process
 from index.cleaning import table_row
 from index.documents import Document, normalise_date, parse_text
 from index.errors import InputTooLarge, UnsupportedInput
@@ -86,16 +86,22 @@ class _Metadata:
 
 
 def parse_document(
-    data: bytes, suffix: str, *, name: str | None, source: str | None, checkpoint: Checkpoint | None = None
+    data: bytes,
+    suffix: str,
+    *,
+    name: str | None,
+    source: str | None,
+    checkpoint: Checkpoint | None = None,
+    limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
-    """A PDF, DOCX or ODT file as a `Document`. `checkpoint` is called every
+    """A PDF, DOCX or ODT file as a `Document`, within `limits`. `checkpoint` is called every
     `index.bounded_reading.CHECK_EVERY_SECONDS` while a PDF or a heavy Word or OpenDocument
     file is read: what it raises ends the reading process."""
     try:
         if suffix == ".pdf":
-            markdown, metadata = _read_pdf(data, checkpoint)
+            markdown, metadata = _read_pdf(data, checkpoint, limits)
         else:
-            markdown, metadata = _read_office(data, suffix, checkpoint)
+            markdown, metadata = _read_office(data, suffix, checkpoint, limits)
     except (UnsupportedInput, InputTooLarge):
         raise
     except Exception as exc:  # a damaged or encrypted file: the library's own error, in French
@@ -139,18 +145,15 @@ _MARKUP_SUFFIXES = (".xml", ".rels")
 
 # Unpacked this many bytes at a time when a part's size is checked.
 _UNPACKED_PIECE = 65_536
-# A file whose XML unpacks past this is read in a process of its own (`index.bounded_reading`:
-# ended past its time or memory limit), as a heavy page is; starting it costs some 0.5 s. Under
-# the XML cap, tables nested 80 deep whose rows are read again at each level (2.5 MB of XML in
-# a 45 KB Word file) took 13 s, 5 MB of OpenDocument paragraphs 8.6 s; under this, 1 to 3 s at
-# most. An article's, styles included, is a few hundred kilobytes at most.
-OWN_PROCESS_XML_BYTES = 500_000
 
 
-def _read_office(data: bytes, suffix: str, checkpoint: Checkpoint | None) -> tuple[str, _Metadata]:
+def _read_office(
+    data: bytes, suffix: str, checkpoint: Checkpoint | None, limits: ReadingLimits
+) -> tuple[str, _Metadata]:
     """A Word or OpenDocument file's text (Markdown) and properties, within the size limits
-    (`_check_unpacked_size`), read here when its XML is light, else in a process of its own."""
-    if _check_unpacked_size(data, suffix) <= OWN_PROCESS_XML_BYTES:
+    (`_check_unpacked_size`), read here when its XML is light (`ReadingLimits.office_xml_bytes`),
+    else in a process of its own."""
+    if _check_unpacked_size(data, suffix) <= limits.office_xml_bytes:
         return _OFFICE_READERS[suffix](data)
     answer = read_in_own_process(
         "office",
@@ -161,6 +164,7 @@ def _read_office(data: bytes, suffix: str, checkpoint: Checkpoint | None) -> tup
         too_heavy=f"le document {suffix} demande plus de {{memory}} octets de mémoire à lire : "
         "trop volumineux pour un article",
         checkpoint=checkpoint,
+        limits=limits,
     )
     return answer["markdown"], _Metadata(**answer["metadata"])
 
@@ -239,8 +243,8 @@ def _useful_title(title: str | None) -> str | None:
 
 
 # --- PDF --------------------------------------------------------------------------------
-def _read_pdf(data: bytes, checkpoint: Checkpoint | None) -> tuple[str, _Metadata]:
-    pages, info = _pdf_pages_and_properties(data, checkpoint)
+def _read_pdf(data: bytes, checkpoint: Checkpoint | None, limits: ReadingLimits) -> tuple[str, _Metadata]:
+    pages, info = _pdf_pages_and_properties(data, checkpoint, limits)
     if sum(len(p.strip()) for p in pages) < 20 * max(len(pages), 1) and sum(len(p.split()) for p in pages) < 20:
         raise UnsupportedInput(
             "ce PDF ne contient pas de texte (document numérisé ?) : seuls les PDF dont le texte est "
@@ -254,35 +258,27 @@ def _read_pdf(data: bytes, checkpoint: Checkpoint | None) -> tuple[str, _Metadat
     return _pdf_text(pages), metadata
 
 
-# What drawing a PDF's pages may take. pypdf bounds each page's operators, not its time: pages
-# may share one stream, and a 4 KB file of five pages sharing a 1 MB stream of text took 9 s
-# to read (a thousand such pages, hours); one page of 10 MB of text and images drawn in turn
-# took 266 s, and one that draws a form thousands of times, or whose fonts share one large
-# character map, hours (the form's and the map's bytes are not the page's). An article's
-# pages, even a long report's, hold a few tens of kilobytes of drawing each. The time limit
-# holds whatever pypdf is doing: it reads in a process of its own (`index.bounded_reading`),
-# ended at the limit, with a memory limit too (text drawn again and again piles up).
-PDF_MAX_CONTENT_BYTES = 25_000_000
-
-
-def _pdf_pages_and_properties(data: bytes, checkpoint: Checkpoint | None) -> tuple[list[str], dict[str, str | None]]:
-    """Each page's text and the document's properties, within `PDF_MAX_CONTENT_BYTES` of
-    drawing instructions in all (a page's own, counted at each page that draws them), and the
-    time and memory `index.bounded_reading` allows."""
+def _pdf_pages_and_properties(
+    data: bytes, checkpoint: Checkpoint | None, limits: ReadingLimits
+) -> tuple[list[str], dict[str, str | None]]:
+    """Each page's text and the document's properties, within `limits.pdf_drawing_bytes` of
+    drawing instructions in all (a page's own, counted at each page that draws them), and
+    `limits`' time and memory."""
     answer = read_in_own_process(
         "pdf",
         data,
-        {"max_content_bytes": PDF_MAX_CONTENT_BYTES},
+        {"max_content_bytes": limits.pdf_drawing_bytes},
         too_long="le PDF demande plus de {seconds} secondes de lecture : trop volumineux pour un article",
         too_heavy="le PDF demande plus de {memory} octets de mémoire à lire : trop volumineux pour un article",
         checkpoint=checkpoint,
+        limits=limits,
     )
     refused = answer.get("refused")
     if refused == "encrypted":
         raise UnsupportedInput("ce PDF est protégé par un mot de passe : enregistrez-en une copie sans protection")
     if refused == "drawing":
         raise InputTooLarge(
-            f"le PDF dessine plus de {french(PDF_MAX_CONTENT_BYTES)} octets d'instructions : "
+            f"le PDF dessine plus de {french(limits.pdf_drawing_bytes)} octets d'instructions : "
             "trop volumineux pour un article"
         )
     return answer["pages"], answer["properties"]

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
+from index.bounded_reading import READING_LIMITS, ReadingLimits
 from index.decoding import decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, UnsupportedInput
@@ -62,13 +63,15 @@ def parse_bytes(
     charset: str | None = None,
     url: str | None = None,
     checkpoint: Callable[[], None] | None = None,
+    limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
     """A document from raw bytes, by what it holds (a PDF, Word or OpenDocument file, an HTML
     page) and else by its name's suffix. A name without a suffix of ours (lost by a phone or a
     mail program: "article", "compte-rendu 12.03") says nothing: its file is read as text unless
     it is binary; one naming another format ("photo.jpg", "rapport.bin") is refused unless its
     content is one of ours. `charset`: as a server declared it. `checkpoint`: as
-    `parse_document` calls it while a PDF is read, `parse_html` a heavy page."""
+    `parse_document` calls it while a PDF is read, `parse_html` a heavy page; `limits`: what
+    reading it may cost."""
     if not data.strip():
         raise EmptyInput("le contenu est vide")
     if len(data) > max_bytes:
@@ -84,7 +87,7 @@ def parse_bytes(
     sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
     kind = _document_kind(data) or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
     if kind:
-        return parse_document(data, kind, name=name, source=source, checkpoint=checkpoint)
+        return parse_document(data, kind, name=name, source=source, checkpoint=checkpoint, limits=limits)
     if named_otherwise and not sniffed_html:
         raise _unsupported(name)
     html = suffix in HTML_SUFFIXES or (suffix not in TEXT_SUFFIXES and sniffed_html)
@@ -95,7 +98,7 @@ def parse_bytes(
             raise _unsupported(name) from None
         raise
     if html:
-        return parse_html(text, url=url, source=source, checkpoint=checkpoint)
+        return parse_html(text, url=url, source=source, checkpoint=checkpoint, limits=limits)
     return parse_text(text, name=name, source=source)
 
 
@@ -131,7 +134,7 @@ def _document_kind(data: bytes) -> str | None:
     return None
 
 
-def read_file(path: Path, *, max_bytes: int) -> Document:
+def read_file(path: Path, *, max_bytes: int, limits: ReadingLimits = READING_LIMITS) -> Document:
     if not path.is_file():
         if path.exists():  # /dev/null, a named pipe, a socket: nothing to read as an article
             raise UnsupportedInput(f"pas un fichier ordinaire : {path} (périphérique, tube ou socket)")
@@ -141,7 +144,9 @@ def read_file(path: Path, *, max_bytes: int) -> Document:
         raise InputTooLarge(
             f"{path.name} fait {french(size)} octets, au-delà de la limite de {french(max_bytes)} octets"
         )
-    return parse_bytes(path.read_bytes(), name=readable(path.name), source=readable(str(path)), max_bytes=max_bytes)
+    return parse_bytes(
+        path.read_bytes(), name=readable(path.name), source=readable(str(path)), max_bytes=max_bytes, limits=limits
+    )
 
 
 def expand_paths(path: Path) -> Iterator[Path]:
@@ -510,9 +515,10 @@ def fetch_url(
     resolver: Resolver = system_resolver,
     transport: httpx.BaseTransport | None = None,
     checkpoint: Callable[[], None] | None = None,
+    limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
     """Download an article page (or text, or document) and parse it, within `timeout` seconds
-    in all; `checkpoint` as `fetch` calls it."""
+    in all (and reading it within `limits`); `checkpoint` as `fetch` calls it."""
     fetched = fetch(
         url,
         timeout=timeout,
@@ -523,7 +529,7 @@ def fetch_url(
         transport=transport,
         checkpoint=checkpoint,
     )
-    return document_of(fetched, source=url, max_bytes=max_bytes, checkpoint=checkpoint)
+    return document_of(fetched, source=url, max_bytes=max_bytes, checkpoint=checkpoint, limits=limits)
 
 
 def is_article_type(content_type: str) -> bool:
@@ -532,9 +538,14 @@ def is_article_type(content_type: str) -> bool:
 
 
 def document_of(
-    fetched: Fetched, *, source: str, max_bytes: int, checkpoint: Callable[[], None] | None = None
+    fetched: Fetched,
+    *,
+    source: str,
+    max_bytes: int,
+    checkpoint: Callable[[], None] | None = None,
+    limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
-    """The article a fetched page, text or document holds (`checkpoint`: as `parse_bytes` calls it)."""
+    """The article a fetched page, text or document holds (`checkpoint`, `limits`: as `parse_bytes` takes them)."""
     content_type, current = fetched.content_type, fetched.url
     if not is_article_type(content_type):
         raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
@@ -553,6 +564,7 @@ def document_of(
         charset=fetched.charset,
         url=current,
         checkpoint=checkpoint,
+        limits=limits,
     )
     if content_type in _HTML_TYPES:
         return document

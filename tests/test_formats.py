@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from index.bounded_reading import ReadingLimits
 from index.errors import InputTooLarge, UnsupportedInput
 from index.sources import fetch_url, parse_bytes
 from tests.document_fixtures import make_docx, make_odt, make_pdf
@@ -560,25 +561,19 @@ def pdf_file(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def test_a_small_pdf_whose_pages_draw_megabytes_is_refused_before_its_text_is_read(monkeypatch):
-    from index import formats
-
-    monkeypatch.setattr(formats, "PDF_MAX_CONTENT_BYTES", 1_000_000)
+def test_a_small_pdf_whose_pages_draw_megabytes_is_refused_before_its_text_is_read():
     data = pdf_of_pages_sharing_one_stream(5, b"BT /F1 12 Tf (Bonjour le monde) Tj ET\n" * 10_000)
     assert len(data) < 10_000  # 5 pages of 400 KB each: 2 s of reading a page
     started = time.monotonic()
     with pytest.raises(InputTooLarge, match="instructions"):
-        parse_bytes(data, name="bombe.pdf", source=None, max_bytes=10**6)
+        parse_bytes(data, name="bombe.pdf", source=None, max_bytes=10**6, limits=ReadingLimits(pdf_drawing_bytes=10**6))
     assert time.monotonic() - started < 1
 
 
-def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit(monkeypatch):
+def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit():
     # The time limit was checked between pages: a page drawing a form of 40 000 lines 5 000
     # times (40 KB of its own instructions, a 43 KB file) took a second and more a drawing,
     # hours in all, before it was checked.
-    from index import bounded_reading
-
-    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 1.0)
     data = pdf_of_one_page_drawing_a_form(
         5_000, b"BT /F1 12 Tf 72 720 Td\n" + b"(abcdefgh) Tj 0 -1 Td\n" * 40_000 + b"ET"
     )
@@ -587,7 +582,7 @@ def test_one_page_that_would_take_hours_to_read_is_given_up_at_the_time_limit(mo
 
     def read() -> None:
         try:
-            parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6)
+            parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6, limits=ReadingLimits(seconds=1.0))
         except Exception as exc:
             outcome.append(exc)
 
@@ -609,7 +604,7 @@ def child_processes() -> set[int]:
 
 def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_ended():
     """A stopping bot gives up a PDF being read within its grace (its checkpoint raises), rather
-    than wait up to READING_MAX_SECONDS; the process reading it ends with it."""
+    than wait up to its time limit; the process reading it ends with it."""
 
     data = pdf_of_one_page_drawing_a_form(5_000, ENDLESS_PDF_FORM)
     before = child_processes()
@@ -621,12 +616,10 @@ def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_
     assert child_processes() == before
 
 
-def test_a_pdf_that_takes_too_long_to_read_is_refused(monkeypatch):
-    from index import bounded_reading
-
-    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 0.0)
+def test_a_pdf_that_takes_too_long_to_read_is_refused():
+    no_time = ReadingLimits(seconds=0.0)
     with pytest.raises(InputTooLarge, match="secondes"):
-        parse_bytes(make_pdf(PAGES), name="rapport.pdf", source=None, max_bytes=10**6)
+        parse_bytes(make_pdf(PAGES), name="rapport.pdf", source=None, max_bytes=10**6, limits=no_time)
 
 
 def tables_nested(depth: int, rows: int) -> str:
@@ -639,32 +632,27 @@ def tables_nested(depth: int, rows: int) -> str:
     return nested
 
 
-def test_a_word_file_that_would_take_minutes_to_read_is_refused_at_the_time_limit(monkeypatch):
+def test_a_word_file_that_would_take_minutes_to_read_is_refused_at_the_time_limit():
     """Tables nested 80 deep, each row read again at every level: a 45 KB file took 13 s to read
     (its XML, 2.5 MB, under the cap), in the bot's own process; this one, 3 MB of XML, 16 s."""
-    from index import bounded_reading
-
-    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
     base = make_docx([("paragraph", "Le conseil municipal a voté.")])
     data = with_part(base, None, b"", part="word/document.xml", after="<w:body>", entry=tables_nested(80, 500))
     assert len(data) < 100_000
     # Refused: read here, it was read whole after 16 s and more.
     with pytest.raises(InputTooLarge, match=r"^le document \.docx demande plus de 2 secondes de lecture"):
-        parse_bytes(data, name="tableaux.docx", source=None, max_bytes=10**6)
+        parse_bytes(data, name="tableaux.docx", source=None, max_bytes=10**6, limits=ReadingLimits(seconds=2.0))
 
 
 @pytest.mark.parametrize("document", [make_docx, make_odt], ids=["docx", "odt"])
-def test_a_long_document_read_in_its_own_process_is_read_as_it_is_here(document, monkeypatch):
-    from index import formats
-
+def test_a_long_document_read_in_its_own_process_is_read_as_it_is_here(document):
     blocks = [("heading", "Le budget de la ville")] + [
         ("paragraph", f"Le conseil municipal a voté la mesure numéro {i} à une large majorité.") for i in range(6_000)
     ]
     data = document(blocks, title="Le budget de la ville", author="Claire Petit")
     name = "budget.docx" if document is make_docx else "budget.odt"
     there = parse_bytes(data, name=name, source=name, max_bytes=10**7)  # 6,000 paragraphs: over 500 KB of XML
-    monkeypatch.setattr(formats, "OWN_PROCESS_XML_BYTES", 10**9)
-    assert there == parse_bytes(data, name=name, source=name, max_bytes=10**7)
+    here = parse_bytes(data, name=name, source=name, max_bytes=10**7, limits=ReadingLimits(office_xml_bytes=10**9))
+    assert there == here
     assert there.author == "Claire Petit" and "mesure numéro 5999" in there.text
 
 

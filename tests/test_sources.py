@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index import bounded_reading
+from index.bounded_reading import ReadingLimits
 from index.documents import is_heavy_page
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
@@ -354,11 +354,10 @@ ENDLESS_PAGE = (
 ).encode()
 
 
-def test_a_page_that_would_take_minutes_to_read_is_refused_at_the_time_limit_in_french(monkeypatch):
-    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
+def test_a_page_that_would_take_minutes_to_read_is_refused_at_the_time_limit_in_french():
     # Refused: read here, it was read whole after holding its thread for 20 s and more.
     with pytest.raises(InputTooLarge, match=r"^cette page est trop longue à lire \(plus de 2 secondes\)"):
-        parse_bytes(ENDLESS_PAGE, name="conseil.html", source=None, max_bytes=10**8)
+        parse_bytes(ENDLESS_PAGE, name="conseil.html", source=None, max_bytes=10**8, limits=ReadingLimits(seconds=2.0))
 
 
 def test_a_heavy_page_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_ended():

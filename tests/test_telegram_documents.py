@@ -9,7 +9,6 @@ import time
 
 from bot.telegram import messages as msg
 from bot.telegram.albums import SETTLE_SECONDS
-from index import bounded_reading
 from tests.document_fixtures import make_docx
 from tests.fake_telegram import DOWNLOAD_LIMIT, FakeTelegram
 from tests.telegram_in_process import (
@@ -156,15 +155,15 @@ def test_a_document_whose_name_says_another_format_is_read_as_what_it_is(tmp_pat
     library.close()
 
 
-def test_a_page_too_long_to_read_is_refused_in_french_and_others_are_answered_meanwhile(tmp_path, monkeypatch):
+def test_a_page_too_long_to_read_is_refused_in_french_and_others_are_answered_meanwhile(tmp_path):
     """A page of 100,000 paragraphs took 20 s and more to read, in the bot's own process; read in
     one of its own, it is given up at the time limit (2 s here), the library as it was."""
-    monkeypatch.setattr(bounded_reading, "READING_MAX_SECONDS", 2.0)
     library = two_article_library(tmp_path)
     asker = 711
 
     async def scenario(telegram: FakeTelegram) -> None:
-        async with bot_in_process(telegram, library, tmp_path, ingest_max_bytes=10**8) as (application, _):
+        settings = {"ingest_max_bytes": 10**8, "reading_timeout_seconds": 2.0}
+        async with bot_in_process(telegram, library, tmp_path, **settings) as (application, _):
             page = telegram.add_file("conseil.html", ENDLESS_PAGE)
             ingest = asyncio.create_task(handle(application, private_message(USER, document=page, **CAPTION)))
             await asyncio.sleep(0.5)  # downloaded, and being read

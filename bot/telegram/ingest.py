@@ -126,8 +126,8 @@ async def read_ingest_input(
 
 async def pasted(text: str, settings: Settings, say: Say, checkpoint: Callable[[], None]) -> tuple[str, Loader]:
     """Text pasted after /ingest, read as an article (`say`, `checkpoint`: a page's, unused)."""
-    limit = settings.ingest_max_bytes
-    return "texte collé", lambda: parse_bytes(text.encode(), name=None, source=None, max_bytes=limit)
+    limit, limits = settings.ingest_max_bytes, settings.reading_limits
+    return "texte collé", lambda: parse_bytes(text.encode(), name=None, source=None, max_bytes=limit, limits=limits)
 
 
 # Telegram's apps send a text longer than a message's 4096 characters (UTF-16 units) cut in
@@ -209,8 +209,15 @@ def document_reader(
 ) -> Callable[[], Document]:
     """What reads a file sent through Telegram as an article: to be run off the event loop;
     `checkpoint` as a PDF is read (a stopping bot gives it up within its grace)."""
-    limit = settings.ingest_max_bytes
-    return partial(parse_bytes, data, name=name, source=f"telegram:{name}", max_bytes=limit, checkpoint=checkpoint)
+    return partial(
+        parse_bytes,
+        data,
+        name=name,
+        source=f"telegram:{name}",
+        max_bytes=settings.ingest_max_bytes,
+        checkpoint=checkpoint,
+        limits=settings.reading_limits,
+    )
 
 
 def message_reader(message: Message, settings: Settings) -> Callable[[], Document]:
@@ -221,7 +228,13 @@ def message_reader(message: Message, settings: Settings) -> Callable[[], Documen
     origin = message.forward_origin
 
     def read() -> Document:
-        document = parse_bytes(body.encode(), name=None, source=source, max_bytes=settings.ingest_max_bytes)
+        document = parse_bytes(
+            body.encode(),
+            name=None,
+            source=source,
+            max_bytes=settings.ingest_max_bytes,
+            limits=settings.reading_limits,
+        )
         if not isinstance(origin, MessageOriginChannel):
             return _with_source(document)
         return as_channel_post(
@@ -248,7 +261,11 @@ def page_reader(url: str, settings: Settings, checkpoint: Callable[[], None]) ->
     cap, public addresses only): to be run off the event loop. `checkpoint` is called as the
     download goes (`StopRequest.check`: a stopping bot gives it up within its grace, rather
     than wait up to FETCH_TIMEOUT_SECONDS for the rest of the page)."""
-    options = {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.ingest_max_bytes}
+    options = {
+        "timeout": settings.fetch_timeout_seconds,
+        "max_bytes": settings.ingest_max_bytes,
+        "limits": settings.reading_limits,
+    }
     return partial(fetch_url, url, allow_private=settings.ingest_allow_private_urls, checkpoint=checkpoint, **options)
 
 
