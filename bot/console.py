@@ -27,7 +27,7 @@ from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_AR
 from bot.replies.cards import articles_matching, format_article_line, no_article_matching
 from bot.replies.upkeep import format_ingest, format_stats
 from bot.replies.wording import passages, plural
-from bot.service import ingest_documents, read_input, ready_to_answer_for_long
+from bot.service import ingest_documents, read_input, read_text, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal, progress_bar
@@ -35,7 +35,6 @@ from index.conversation import Topic
 from index.decoding import readable
 from index.errors import InputError, LibraryError
 from index.library import Library
-from index.sources import parse_bytes
 from index.web_addresses import is_url
 
 SAMPLE_NAME = "otan-bruxelles-2023-02.txt"
@@ -104,13 +103,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = read_input(target, settings, update)
     else:
         try:
-            document = parse_bytes(
-                argument.encode(),
-                name=None,
-                source=None,
-                max_bytes=settings.ingest_max_bytes,
-                limits=settings.reading_limits,
-            )
+            document = read_text(argument, settings)
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]

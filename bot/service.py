@@ -145,6 +145,15 @@ def rebuild_library(settings: Settings, progress=None, embedder: Embedder | None
     return Library.rebuild(storage_of(settings), embedder, progress=progress, **library_options(settings))
 
 
+def read_text(text: str, settings: Settings, source: str | None = None) -> Document:
+    """Text typed or pasted (in the console, after /ingest, a message) as an article, within
+    the settings' size and reading limits: a page's HTML pasted is read as a page."""
+    from index.sources import parse_bytes
+
+    limits = settings.reading_limits
+    return parse_bytes(text.encode(), name=None, source=source, max_bytes=settings.ingest_max_bytes, limits=limits)
+
+
 def read_input(
     value: str, settings: Settings, progress: Callable[[int, int], None] | None = None
 ) -> list[tuple[str, Document | InputError]]:

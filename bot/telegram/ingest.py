@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 from bot.chat_input import shared_link, shared_links
 from bot.feeds import typed_address
 from bot.permissions import MAX_INGESTS_UNDER_WAY, is_admin, may_ingest, may_start_ingest
-from bot.service import Abandoned, ingest_documents
+from bot.service import Abandoned, ingest_documents, read_text
 from bot.settings import Settings
 from bot.telegram import messages as msg
 from bot.telegram import under_way
@@ -126,8 +126,7 @@ async def read_ingest_input(
 
 async def pasted(text: str, settings: Settings, say: Say, checkpoint: Callable[[], None]) -> tuple[str, Loader]:
     """Text pasted after /ingest, read as an article (`say`, `checkpoint`: a page's, unused)."""
-    limit, limits = settings.ingest_max_bytes, settings.reading_limits
-    return "texte collé", lambda: parse_bytes(text.encode(), name=None, source=None, max_bytes=limit, limits=limits)
+    return "texte collé", lambda: read_text(text, settings)
 
 
 # Telegram's apps send a text longer than a message's 4096 characters (UTF-16 units) cut in
@@ -228,13 +227,7 @@ def message_reader(message: Message, settings: Settings) -> Callable[[], Documen
     origin = message.forward_origin
 
     def read() -> Document:
-        document = parse_bytes(
-            body.encode(),
-            name=None,
-            source=source,
-            max_bytes=settings.ingest_max_bytes,
-            limits=settings.reading_limits,
-        )
+        document = read_text(body, settings, source)
         if not isinstance(origin, MessageOriginChannel):
             return _with_source(document)
         return as_channel_post(
