@@ -4,6 +4,7 @@ imported (by `bot.cli`) only when one of them runs, with all they load."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from index.decoding import decode_document, readable
 from index.errors import EmptyInput, LibraryError, NotFound, UnsupportedInput
 from index.library import Library
 from index.search import Answer
+from index.sources import read_at_most
 
 
 def _print_json(value: object) -> None:
@@ -98,7 +100,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("erreur : donnez une question ou --batch FICHIER, pas les deux", file=sys.stderr)
         return 2
     if args.batch:
-        questions = batch_questions(args.batch)
+        questions = batch_questions(args.batch, max_bytes=settings.ingest_max_bytes)
     else:
         question = typed(readable(" ".join(args.question or [])))
         questions = [question] if holds_words(question) else []
@@ -133,12 +135,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def batch_questions(source: str) -> list[str]:
+def batch_questions(source: str, *, max_bytes: int) -> list[str]:
     """The questions of `ask --batch FILE` ('-': standard input), one a line, blank lines left
-    out; an error naming the file when it holds none, or is no text. Read as an ingested text
-    file is: a file saved in Windows-1252 is read, a binary one refused."""
+    out; an error naming the file when it holds none, is no text, or is longer than `max_bytes`
+    (INGEST_MAX_BYTES: a pipe or a device may never end). Read as an ingested text file is: a
+    file saved in Windows-1252 is read, a binary one refused."""
     named = "l'entrée standard" if source == "-" else source
-    data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    with contextlib.nullcontext(sys.stdin.buffer) if source == "-" else open(source, "rb") as stream:
+        data = read_at_most(stream, max_bytes=max_bytes, named=named)
     try:
         text = decode_document(data)
     except UnsupportedInput as exc:  # its own words name the formats an ingest takes, not a batch's

@@ -162,7 +162,7 @@ def read_input(
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.decoding import readable
-    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
+    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_at_most, read_file
     from index.web_addresses import is_url
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
@@ -176,8 +176,11 @@ def read_input(
 
     max_bytes, limits = settings.ingest_max_bytes, settings.reading_limits
     if value == "-":
-        data = sys.stdin.buffer.read()
-        return [attempt("-", lambda: parse_bytes(data, name=None, source=None, max_bytes=max_bytes, limits=limits))]
+        def standard_input() -> Document:
+            data = read_at_most(sys.stdin.buffer, max_bytes=max_bytes, named="l'entrée standard")
+            return parse_bytes(data, name=None, source=None, max_bytes=max_bytes, limits=limits)
+
+        return [attempt("-", standard_input)]
     if is_url(value):
         label, fetched = attempt(
             value,

@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import resource
 import shutil
 import socket
 import sqlite3
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -170,6 +172,35 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
     for every in ("0", "-5", "nan"):  # what `/follow URL MINUTES` refuses in the bot
         result = run("follow", "https://example.org/flux.xml", "--every", every)
         assert result.returncode == 2 and "un nombre de minutes de 1 à 10080 est attendu" in result.stderr
+
+
+def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_until_memory_runs_out(run):
+    """`yes | python -m bot ingest -`, `ask --batch /dev/zero`: read whole, they took the machine's
+    memory until the system killed the process (the bot's beside it, perhaps)."""
+    limit = {"INGEST_MAX_BYTES": "100000"}
+    # Blow-up guard, not a size target: unbounded, the reading fails here on MemoryError, rather
+    # than take the test machine's memory.
+    within_two_gigabytes = partial(resource.setrlimit, resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+    endless = [
+        (("ask", "--batch", "/dev/zero"), 2, "erreur : /dev/zero dépasse la limite de 100\u202f000 octets"),
+        (("ask", "--batch", "-"), 2, "erreur : l'entrée standard dépasse la limite de 100\u202f000 octets"),
+        (("ingest", "-"), 1, "Erreur (-) : l'entrée standard dépasse la limite de 100\u202f000 octets"),
+    ]
+    for args, code, said in endless:
+        with open("/dev/zero", "rb") as zeros:
+            result = subprocess.run(
+                [sys.executable, "-m", "bot", *args],
+                stdin=zeros,
+                capture_output=True,
+                text=True,
+                env=run.env | limit,
+                cwd=run.cwd,
+                timeout=120,
+                preexec_fn=within_two_gigabytes,
+            )
+        assert result.returncode == code, (args, result.stderr)
+        assert said in result.stdout + result.stderr, (args, result.stderr)
+    assert json.loads(run("articles", "--json").stdout) == []  # nothing added
 
 
 def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
