@@ -161,10 +161,15 @@ def _metadata_lines(text: str) -> tuple[dict[str, str], str]:
 
 
 def _title_from_name(name: str | None) -> str | None:
+    """A file's name as a title ("la-piscine-rouvre.txt": "La piscine rouvre"), cleaned as its text
+    is: a name sent through Telegram may hold anything, and one of invisible or control characters
+    alone ("\u200b.txt") made an article whose title showed nothing. None for a name without a word."""
     if not name:
         return None
     stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name.rsplit("/", 1)[-1])
-    words = re.sub(r"[_\-]+", " ", stem).strip()
+    words = " ".join(re.sub(r"[_\-]+", " ", normalise_whitespace(stem)).split())
+    if not any(character.isalnum() for character in words):
+        return None
     words = re.sub(r"\s+\d{4}(?:\s+\d{1,2}){0,2}$", "", words) or words  # a trailing date is metadata
     return words[:1].upper() + words[1:] if words else None
 

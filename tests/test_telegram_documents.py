@@ -212,3 +212,31 @@ def test_a_document_without_a_known_extension_is_read_by_its_content_or_refused_
         assert msg.INGEST_FAILED not in refused
     assert library.stats().articles == 5
     library.close()
+
+
+def test_a_document_whose_name_shows_no_word_is_titled_by_its_text_and_none_keeps_a_control_character(tmp_path):
+    """A file's name is sent by the user's app as they wrote it: one of invisible characters alone
+    titled its article with nothing one could see (its 📄 button, its card, empty), one carrying a
+    line break or a NUL stored them in the title."""
+    library = two_article_library(tmp_path)
+    texts = {
+        "\u200b\u2060.txt": "La médiathèque de Brest a ouvert ses nouvelles salles lundi.",
+        "rapport\x00\nannuel_2025.txt": "Le collège de Quimper sera rénové, a voté le département.",
+    }
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for number, (name, text) in enumerate(texts.items()):
+                document = telegram.add_file(f"document{number}.txt", text.encode()) | {"file_name": name}
+                await handle(application, private_message(USER, document=document, **CAPTION))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)
+    titles = sorted(article.title for article in library.articles()[2:])
+    assert titles == [
+        "La médiathèque de Brest a ouvert ses nouvelles salles lundi.",
+        "Rapport annuel",
+    ]
+    assert any("✅ Ajouté : « Rapport annuel »" in status for status in statuses)
+    library.close()
