@@ -47,6 +47,27 @@ def test_an_address_typed_without_https_is_fetched_as_a_page_not_added_as_text(t
     library.close()
 
 
+def test_an_address_other_than_a_web_page_s_is_refused_as_one_not_as_a_text_without_paragraphs(tmp_path):
+    """A page saved and opened in a browser shows "file:///…", which people copy as they would
+    its link: told that only web addresses are read, not that their text has no paragraph."""
+    library = two_article_library(tmp_path)
+    addresses = ("file:///C:/Users/lea/Documents/article.html", "ftp://exemple.fr/article.txt")
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for address in addresses:
+                await handle(application, private_message(USER, f"/ingest {address}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)
+    for address, status in zip(addresses, statuses, strict=True):
+        assert f"{address} (seules les URL http et https sont acceptées)" in status, status
+        assert "paragraphe" not in status
+    assert library.stats().articles == 2
+    library.close()
+
+
 def test_several_links_in_one_message_add_each_page_with_a_status_of_its_own(tmp_path):
     """/ingest with several links ("/ingest URL1 URL2", or in reply to a message listing links):
     each page is meant. As one pasted text, the links were refused with "aucun paragraphe

@@ -189,11 +189,18 @@ def listed_pages(message: Message) -> list[str]:
     return pages if len(pages) > 1 else []
 
 
+# An address of a scheme other than the web's, a word alone: "file:///C:/…", "ftp://…".
+_OTHER_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
+
+
 def page_address(text: str, links: Sequence[str]) -> str | None:
     """The page a message gives to add: the link it shares (`shared_link`), or its one word
     when that is a site's address typed without https:// ("lemonde.fr/politique/article", as
-    /follow reads it): added as pasted text, it was refused as a text without paragraphs."""
-    return shared_link(text, links) or typed_address(text.strip())
+    /follow reads it), or an address of another kind ("file:///…" copied from a browser showing
+    a saved page, "ftp://…"), which the download refuses saying which it takes: added as pasted
+    text, each was refused as a text without paragraphs."""
+    word = text.strip()
+    return shared_link(text, links) or typed_address(word) or (word if _OTHER_ADDRESS.fullmatch(word) else None)
 
 
 def gives_something(message: Message) -> bool:
