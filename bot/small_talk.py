@@ -177,3 +177,16 @@ def reads_as_english(message: str) -> bool:
     articles, it finds nothing; its writer is told why, in both languages."""
     words = plain_words(message).split()
     return sum(w in _ENGLISH for w in words) >= 2 and not any(w in _FRENCH for w in words)
+
+
+def not_in_french(message: str) -> bool:
+    """Whether `message` cannot be a question in French, the articles' language: in English
+    (`reads_as_english`), or written without a Latin letter ("Кто генеральный секретарь НАТО?",
+    "من هو الأمين العام؟"), whose writer may read no French: "essayez de reformuler", in French,
+    told them nothing of why nothing was found. Its writer is told why, in both languages."""
+    letters = [character for character in message if character.isalpha()]
+    return reads_as_english(message) or (bool(letters) and not any(_is_latin(letter) for letter in letters))
+
+
+def _is_latin(letter: str) -> bool:
+    return unicodedata.name(letter, "").startswith("LATIN")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
+from bot.replies.answers import IN_ENGLISH
 from bot.telegram import messages as msg
 from bot.telegram.inline_typing import InlineTyping
 from index.documents import parse_text
@@ -71,6 +72,29 @@ def test_a_question_in_english_is_told_inline_that_only_french_is_understood(tmp
         assert result["title"] == msg.INLINE_IN_ENGLISH_TITLE and "French" in result["title"]
         assert "en français" in result["description"]
         assert "essayez d'autres mots" not in result["description"]
+    library.close()
+
+
+def test_a_question_in_another_alphabet_is_told_in_the_chat_and_inline_that_only_french_is_understood(tmp_path):
+    """ "Кто генеральный секретарь НАТО?" cannot be French: its writer, who may read none, was told
+    in French only to rephrase it ("essayez de reformuler"), as a question in French that found nothing."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(BEAVER)])
+    questions = ("Кто генеральный секретарь НАТО?", "من هو الأمين العام لحلف الناتو؟", "北约秘书长是谁？")
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            for question in questions:
+                await handle(application, private_message(USER, question))
+                await handle(application, typed(question))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        assert telegram.texts(USER) == [msg.e(IN_ENGLISH)] * len(questions)
+        for call in telegram.calls_to("answerInlineQuery"):
+            (result,) = telegram.inline_answer(call.params["inline_query_id"])["results"]
+            assert result["title"] == msg.INLINE_IN_ENGLISH_TITLE
     library.close()
 
 

@@ -7,7 +7,7 @@ from datetime import tzinfo
 
 from bot.replies.cards import SENTENCE_FIELD_CHARS, format_details, link_of
 from bot.replies.wording import french_date, in_guillemets, shorten
-from bot.small_talk import reads_as_english
+from bot.small_talk import not_in_french
 from index.library import Answer, Result
 from index.store import ArticleRow
 
@@ -50,7 +50,7 @@ NOTHING_TO_READ_ON = (
     "Je ne sais pas quelle lecture poursuivre : posez d'abord une question, puis demandez « La suite ? » "
     "pour lire ce que l'article dit après la citation."
 )
-# A question in English that found nothing (`bot.small_talk.reads_as_english`).
+# A question in English, or in another alphabet, that found nothing (`bot.small_talk.not_in_french`).
 IN_ENGLISH = (
     "Je n'ai rien trouvé : je ne comprends que les questions en français, la langue des articles. "
     "Posez-la en français. (I only understand questions in French.)"
@@ -98,11 +98,11 @@ def is_unsure(answer: Answer, sure_from: float) -> bool:
 
 def suggests_french(answer: Answer, sure_from: float) -> bool:
     """Whether `answer` is told, in one line, that asked in French its question would find
-    better: an uncertain answer (`is_unsure`) to a question in English (`reads_as_english`).
-    A declined one says it instead of "rien trouvé" (`IN_ENGLISH`); a sure one needs nothing
+    better: an uncertain answer (`is_unsure`) to a question in English or in another alphabet
+    (`not_in_french`). A declined one says it instead of "rien trouvé" (`IN_ENGLISH`); a sure one needs nothing
     more. Each place that shows answers says it in its own way: the console and the command
     line, Telegram's chats, inline mode."""
-    return is_unsure(answer, sure_from) and reads_as_english(answer.question)
+    return is_unsure(answer, sure_from) and not_in_french(answer.question)
 
 
 def respelled_note(answer: Answer) -> str:
@@ -146,7 +146,7 @@ def declined_reply(answer: Answer) -> str | None:
     own numbers or names its articles do not hold ("Et en 2020 ?"), or that its articles do not
     answer; None otherwise."""
     meant = set(answer.topic.articles) if answer.topic else set()
-    if reads_as_english(answer.question):  # first: what else it is told is in French
+    if not_in_french(answer.question):  # first: what else it is told is in French
         return IN_ENGLISH
     if answer.unheld:
         named = " ni ".join(in_guillemets(shorten(word, SENTENCE_FIELD_CHARS)) for word in answer.unheld)

@@ -29,7 +29,7 @@ from bot.replies.answers import (
 )
 from bot.replies.cards import detail_sentence
 from bot.replies.quote_links import quote_context
-from bot.small_talk import reads_as_english, small_talk
+from bot.small_talk import not_in_french, small_talk
 from bot.telegram import messages as msg
 from bot.telegram.context import Context
 from bot.telegram.typography import french_spacing_html
@@ -62,7 +62,7 @@ def inline_results(
                 "text": msg.e(NOTHING_TO_READ_ON),
             }
         ]
-    if not answer.found and reads_as_english(answer.question):  # "essayez d'autres mots" would not help
+    if not answer.found and not_in_french(answer.question):  # "essayez d'autres mots" would not help
         return [
             {
                 "id": NOTHING_FOUND_ID,

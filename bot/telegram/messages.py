@@ -142,8 +142,8 @@ ASK_IN_FRENCH_NOTE = "💡 " + ASK_IN_FRENCH
 INLINE_ASK_IN_FRENCH = "Posez-la en français : réponses plus sûres (Ask in French)"
 INLINE_NOTHING_TITLE = "Rien trouvé dans la bibliothèque"
 INLINE_NOTHING_DESCRIPTION = "Aucun passage ne répond à cette question : essayez d'autres mots."
-# A question in English that found nothing (`bot.small_talk.reads_as_english`): both lines are
-# read before anything is chosen, and a description is cut after two lines or so.
+# A question in English, or in another alphabet, that found nothing (`bot.small_talk.not_in_french`): both
+# lines are read before anything is chosen, and a description is cut after two lines or so.
 INLINE_IN_ENGLISH_TITLE = "Questions en français seulement (French only)"
 INLINE_IN_ENGLISH_DESCRIPTION = (
     "Je ne comprends que les questions en français, la langue des articles : posez-la en français."
