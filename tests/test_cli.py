@@ -177,7 +177,9 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
 def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_until_memory_runs_out(run):
     """`yes | python -m bot ingest -`, `ask --batch /dev/zero`: read whole, they took the machine's
     memory until the system killed the process (the bot's beside it, perhaps)."""
-    limit = {"INGEST_MAX_BYTES": "100000"}
+    # One thread for the model's runtime: its address space grows with the machine's cores, and
+    # must stay well within the guard below.
+    limit = {"INGEST_MAX_BYTES": "100000", "OMP_NUM_THREADS": "1"}
     # Blow-up guard, not a size target: unbounded, the reading fails here on MemoryError, rather
     # than take the test machine's memory.
     within_two_gigabytes = partial(resource.setrlimit, resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
