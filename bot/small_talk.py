@@ -183,8 +183,9 @@ def not_in_french(message: str) -> bool:
     """Whether `message` cannot be a question in French, the articles' language: in English
     (`reads_as_english`), or written without a Latin letter ("Кто генеральный секретарь НАТО?",
     "من هو الأمين العام؟"), whose writer may read no French: "essayez de reformuler", in French,
-    told them nothing of why nothing was found. Its writer is told why, in both languages."""
-    letters = [character for character in message if character.isalpha()]
+    told them nothing of why nothing was found. Its writer is told why, in both languages. Letters
+    as their compatibility forms read: "𝐐𝐮𝐢 ?" in a phone's bold font, "ｑｕｉ" in full width are Latin."""
+    letters = [character for character in unicodedata.normalize("NFKC", message) if character.isalpha()]
     return reads_as_english(message) or (bool(letters) and not any(_is_latin(letter) for letter in letters))
 
 

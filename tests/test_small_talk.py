@@ -3,7 +3,7 @@ as such; anything that asks the library something is a question, greeting or not
 
 import pytest
 
-from bot.small_talk import REPLIES, reads_as_english, small_talk
+from bot.small_talk import REPLIES, not_in_french, reads_as_english, small_talk
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,19 @@ def test_every_kind_but_help_has_its_own_reply_and_help_is_the_interfaces_own():
 )
 def test_a_question_in_english_is_recognised_by_its_words(message, english):
     assert reads_as_english(message) is english
+
+
+@pytest.mark.parametrize(
+    ("message", "foreign"),
+    [
+        ("Кто генеральный секретарь НАТО?", True),
+        ("北约秘书长是谁？", True),
+        ("Who scored for Lorient?", True),
+        ("Qui est Владимир Путин ?", False),  # a name in its own alphabet, in a French question
+        ("𝐐𝐮𝐢 𝐞𝐬𝐭 𝐥𝐞 𝐦𝐚𝐢𝐫𝐞 ?", False),  # a phone's bold font: Latin letters all the same
+        ("ｑｕｉ ｅｓｔ ｌｅ ｍａｉｒｅ ？", False),  # full width
+        ("2020 ?", False),  # no letter: a follow-up on a year
+    ],
+)
+def test_a_question_in_english_or_without_a_latin_letter_is_not_in_french(message, foreign):
+    assert not_in_french(message) is foreign
