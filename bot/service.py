@@ -176,6 +176,7 @@ def read_input(
 
     max_bytes, limits = settings.ingest_max_bytes, settings.reading_limits
     if value == "-":
+
         def standard_input() -> Document:
             data = read_at_most(sys.stdin.buffer, max_bytes=max_bytes, named="l'entrée standard")
             return parse_bytes(data, name=None, source=None, max_bytes=max_bytes, limits=limits)
