@@ -33,11 +33,11 @@ from bot.service import (
 from bot.settings import Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
+from index.bounded_reading import read_at_most
 from index.decoding import decode_document, readable
 from index.errors import EmptyInput, LibraryError, NotFound, UnsupportedInput
 from index.library import Library
 from index.search import Answer
-from index.sources import read_at_most
 
 
 def _print_json(value: object) -> None:

@@ -161,8 +161,9 @@ def read_input(
     `progress(done, total)` after each file of a directory (reading PDFs takes a while)."""
     # Imported here: the HTTP client and document parsers are for ingesting, and a question
     # answered from the command line should not pay for loading them (README, "Performance").
+    from index.bounded_reading import read_at_most
     from index.decoding import readable
-    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_at_most, read_file
+    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
     from index.web_addresses import is_url
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from index.errors import InputError, InputTooLarge
 from index.numbers import french
@@ -149,3 +150,13 @@ def _run_checked(
         except BaseException:
             reading.kill()  # waited for on leaving `with`
             raise
+
+
+def read_at_most(stream: BinaryIO, *, max_bytes: int, named: str) -> bytes:
+    """All of `stream` (standard input, a pipe, a device, a file), refused once it passes
+    `max_bytes`: `yes | python -m bot ingest -` or `ask --batch /dev/zero` never end, and read
+    whole they took the machine's memory until the system killed the process."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"{named} dépasse la limite de {french(max_bytes)} octets")
+    return data

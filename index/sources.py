@@ -22,7 +22,6 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -148,16 +147,6 @@ def read_file(path: Path, *, max_bytes: int, limits: ReadingLimits = READING_LIM
     return parse_bytes(
         path.read_bytes(), name=readable(path.name), source=readable(str(path)), max_bytes=max_bytes, limits=limits
     )
-
-
-def read_at_most(stream: BinaryIO, *, max_bytes: int, named: str) -> bytes:
-    """All of `stream` (standard input, a pipe, a device, a file), refused once it passes
-    `max_bytes`: `yes | python -m bot ingest -` or `ask --batch /dev/zero` never end, and read
-    whole they took the machine's memory until the system killed the process."""
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputTooLarge(f"{named} dépasse la limite de {french(max_bytes)} octets")
-    return data
 
 
 def expand_paths(path: Path) -> Iterator[Path]:
