@@ -51,7 +51,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     stored: list[IngestOutcome] = []  # the batches committed so far, kept whatever follows
     try:
         with progress_bar("Ajout", "phrase") as progress:
-            outcomes = ingest_documents(library, labelled, progress, stored.extend)
+            outcomes = ingest_documents(
+                library, labelled, progress, stored.extend, article_max_words=settings.article_max_words
+            )
     except BaseException:  # a full disk, Ctrl-C…: what was stored before is said, then the error
         if stored:
             _print_outcomes(stored, args.json)

@@ -108,7 +108,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
         except InputError as exc:
             labelled = [("texte collé", exc)]
     with progress("Ajout", "phrase") as update:
-        outcomes = ingest_documents(library, labelled, update)
+        outcomes = ingest_documents(library, labelled, update, article_max_words=settings.article_max_words)
     return "\n".join(
         format_ingest(o.status, o.input, o.article, o.error, text_differs=o.text_differs) for o in outcomes
     )
@@ -256,7 +256,8 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     library = open_for_terminal(settings)
     ready_to_answer_for_long(library)
     if sample:
-        outcome = ingest_documents(library, read_input(str(sample_path()), settings))[0]
+        sample_read = read_input(str(sample_path()), settings)
+        outcome = ingest_documents(library, sample_read, article_max_words=settings.article_max_words)[0]
         print(format_ingest(outcome.status, "exemple", outcome.article, outcome.error), file=sys.stderr)
         if outcome.status == "error":  # asked to chat about the sample, which is not there
             library.close()

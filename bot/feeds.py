@@ -27,7 +27,7 @@ from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import DatabaseUnavailable, FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
-from index.ingest import normalise_url, same_page_links
+from index.ingest import normalise_url, same_page_links, within_article_words
 from index.library import IngestResult, Library
 from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
@@ -306,8 +306,9 @@ class FeedFollower:
                 duplicates += 1
                 continue
             try:
-                documents.append((entry, self._document(entry, feed.title, pages)))
-            except Exception as exc:  # one entry's page, however broken, never blocks the feed
+                document = self._document(entry, feed.title, pages)
+                documents.append((entry, within_article_words(document, self.settings.article_max_words)))
+            except Exception as exc:  # one entry's page, however broken or long, never blocks the feed
                 if isinstance(exc, LibraryError):
                     log.info("feed entry %s: %s", entry.link or entry.key, exc)
                     said = str(exc)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.settings import Settings
 from index.background import french_background
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
-from index.errors import InputError, PrivateAddress
+from index.errors import ArticleTooLong, InputError, PrivateAddress
 from index.library import IngestResult, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
@@ -217,15 +217,37 @@ def read_input(
     return read
 
 
+def refusal(error: InputError) -> str:
+    """Why an input was not added, as its sender reads it: the library's French, and for a
+    limit the application sets, which setting and what to do."""
+    if isinstance(error, ArticleTooLong):
+        return f"{error} (réglage ARTICLE_MAX_WORDS). Ajoutez-le en plusieurs parties."
+    return str(error)
+
+
 def ingest_documents(
     library: Library,
     labelled: Sequence[tuple[str, Document | InputError]],
     progress=None,
     committed: Callable[[list[IngestOutcome]], None] | None = None,
+    *,
+    article_max_words: int,
 ) -> list[IngestOutcome]:
     """Ingest the documents among `labelled`; errors are reported in place, in order.
-    `committed` is told the outcomes of each batch once it is stored (with the unreadable
-    inputs before them): what stays in the library if a later batch fails."""
+    A document over `article_max_words` words is one of them, refused before anything is
+    embedded. `committed` is told the outcomes of each batch once it is stored (with the
+    unreadable inputs before them): what stays in the library if a later batch fails."""
+    from index.ingest import within_article_words  # not loaded by a question (`read_input`)
+
+    def within_limit(item: Document | InputError) -> Document | InputError:
+        if isinstance(item, InputError):
+            return item
+        try:
+            return within_article_words(item, article_max_words)
+        except ArticleTooLong as exc:
+            return exc
+
+    labelled = [(label, within_limit(item)) for label, item in labelled]
     unreported = iter(labelled)
     outcomes: list[IngestOutcome] = []
 
@@ -234,7 +256,7 @@ def ingest_documents(
         for result in results:
             for label, item in unreported:  # the unreadable inputs before this result's document, then it
                 if isinstance(item, InputError):
-                    batch.append(IngestOutcome(label, "error", error=str(item)))
+                    batch.append(IngestOutcome(label, "error", error=refusal(item)))
                     continue
                 batch.append(IngestOutcome(label, result.status, result.article, text_differs=result.text_differs))
                 break
@@ -244,5 +266,5 @@ def ingest_documents(
 
     library.ingest([item for _, item in labelled if not isinstance(item, InputError)], progress, stored)
     # The unreadable inputs after the last document.
-    outcomes.extend(IngestOutcome(label, "error", error=str(item)) for label, item in unreported)
+    outcomes.extend(IngestOutcome(label, "error", error=refusal(item)) for label, item in unreported)
     return outcomes

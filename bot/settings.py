@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         ge=1_000,
         description="Largest file, page or document accepted (Telegram serves bots 20 MB at most).",
     )
+    article_max_words: int = Field(
+        50_000,
+        ge=1,
+        description="Most words an article may hold (news articles hold 300 to 3,000, a long report 50,000): "
+        "a longer text is refused before it is embedded, which would take an hour on a small CPU.",
+    )
     fetch_timeout_seconds: float = Field(15.0, gt=0, le=300)
     reading_timeout_seconds: float = Field(
         READING_LIMITS.seconds,

@@ -7,6 +7,7 @@ Messages are in French because they reach chat users and the CLI as they are.
     │   ├── EmptyInput         nothing left once cleaned
     │   ├── UnsupportedInput   binary, wrong type or undecodable
     │   ├── InputTooLarge      over the configured size cap
+    │   │   └── ArticleTooLong more words than an article may hold
     │   └── FetchError         a URL could not be fetched, or was refused
     │       └── PrivateAddress a URL leads to a loopback or private address, not allowed
     ├── NotFound               no article with that id
@@ -29,6 +30,8 @@ import errno
 import sqlite3
 from collections.abc import Sequence
 
+from index.numbers import french
+
 
 class LibraryError(Exception):
     """Base of every deliberate error of the `index` library."""
@@ -48,6 +51,16 @@ class UnsupportedInput(InputError):
 
 class InputTooLarge(InputError):
     pass
+
+
+class ArticleTooLong(InputTooLarge):
+    """A text of `words` words, over the `max_words` an article may hold: refused before any
+    of it is embedded (a 20 MB text is some 3 million words, an hour of embedding on a small
+    CPU). The message names no setting: the application adds which of its own sets the limit."""
+
+    def __init__(self, words: int, max_words: int) -> None:
+        self.words, self.max_words = words, max_words
+        super().__init__(f"ce texte compte {french(words)} mots ; un article en compte au plus {french(max_words)}")
 
 
 class FetchError(InputError):

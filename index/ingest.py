@@ -20,11 +20,12 @@ import numpy as np
 
 from index.analysis import passage_context, sentence_lines
 from index.batching import Progress
-from index.chunking import chunk_blocks
+from index.chunking import chunk_blocks, word_count
 from index.cleaning import Block
 from index.decoding import readable
 from index.documents import META_VALUE_CHARS, Document
 from index.embeddings import Embedder
+from index.errors import ArticleTooLong
 from index.sentences import sentence_spans
 from index.store import NewArticle, NewPassage, StoredArticle
 
@@ -175,6 +176,16 @@ def storable(document: Document) -> Document:
         url=text(document.url),
         source=text(document.source),
     )
+
+
+def within_article_words(document: Document, max_words: int) -> Document:
+    """`document`, unless its text has more than `max_words` words (`ArticleTooLong`): checked
+    before it is embedded, which costs a sentence's worth of model time for every twenty words
+    or so, where counting them costs a split of the text (under a second for 20 MB)."""
+    words = sum(word_count(block.text) for block in document.blocks)
+    if words > max_words:
+        raise ArticleTooLong(words, max_words)
+    return document
 
 
 def prepare(

@@ -255,6 +255,22 @@ def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never
     assert unreadable.returncode == 2 and "le fichier .env n'est pas en UTF-8" in unreadable.stderr
 
 
+def test_a_file_longer_than_an_article_may_be_is_refused_by_name_and_the_others_of_its_folder_added(run, tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
+    (folder / "rapport.txt").write_text(
+        "titre: Le rapport\n\n" + "Ce rapport annuel compte neuf mots dans sa phrase. " * 3
+    )
+    added = run("ingest", str(folder), extra_env={"ARTICLE_MAX_WORDS": "10"})
+    assert added.returncode == 1 and added.stdout.count("Ajouté") == 1, added.stderr
+    assert (
+        f"Erreur ({folder / 'rapport.txt'}) : ce texte compte 27 mots ; un article en compte au plus 10 "
+        "(réglage ARTICLE_MAX_WORDS)" in added.stderr
+    )
+    assert [a["title"] for a in json.loads(run("articles", "--json").stdout)] == ["Le castor"]
+
+
 def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, with_sample, tmp_path):
     for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
         result = run(*command)

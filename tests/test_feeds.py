@@ -360,7 +360,12 @@ def test_an_article_an_admin_deleted_is_not_added_back_by_another_feed_listing_i
     assert follower.poll(culture.id).not_modified  # done with: not tried at each poll
     # Someone adding it by hand gets it back.
     page = site.origin + f"/articles/{STORIES[0].slug}"
-    assert ingest_documents(library, read_input(page, follower.settings))[0].status == "added"
+    assert (
+        ingest_documents(
+            library, read_input(page, follower.settings), article_max_words=follower.settings.article_max_words
+        )[0].status
+        == "added"
+    )
 
 
 def test_a_feed_response_cut_short_gives_up_none_of_the_entries_it_no_longer_lists(site, follower):
@@ -1124,7 +1129,12 @@ def test_an_article_a_feed_links_with_tracking_parameters_or_through_a_tagged_re
 
     # The same pages untagged are the same articles: for a user adding one, and for another feed.
     page = f"{site.origin}/articles/{bridge.slug}"
-    assert ingest_documents(library, read_input(page, follower.settings))[0].status == "duplicate"
+    assert (
+        ingest_documents(
+            library, read_input(page, follower.settings), article_max_words=follower.settings.article_max_words
+        )[0].status
+        == "duplicate"
+    )
     region, _ = follower.follow(site.origin + "/rss/region.xml")
     assert follower.poll(region.id).duplicates == 2 and len(library.articles()) == 2
 

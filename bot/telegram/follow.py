@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from functools import partial
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -268,11 +269,15 @@ async def on_channel_post(update: Update, context: Context) -> None:
         return
     try:
         labelled = [(source or "post", document)]
-        outcome = (await service.run_long(ingest_documents, service.library, labelled, service.stop.checked(_quiet)))[0]
+        ingest = partial(ingest_documents, article_max_words=settings.article_max_words)
+        outcome = (await service.run_long(ingest, service.library, labelled, service.stop.checked(_quiet)))[0]
     except Abandoned:
         _given_up(post, source)
         return
     except LibraryError as exc:
         log.warning("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, exc)
+        return
+    if outcome.article is None:  # refused as it was to be added (longer than an article may be)
+        log.info("channel post %s/%s not ingested: %s", post.chat.id, post.message_id, outcome.error)
         return
     log.info("channel post %s/%s: %s (article %s)", post.chat.id, post.message_id, outcome.status, outcome.article.id)

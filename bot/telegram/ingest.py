@@ -411,6 +411,7 @@ async def _outcome_html(
     """`ingest_one`'s work, and what its status message ends with: the article added, or why
     not, with the unexpected failure for the admins if it was one; a database out of reach is raised."""
     service, say = context.service, progress.show
+    what = f"« {named} »" if named else None
     try:
         # Typing shown in a private chat (in a group the status line says it), all along the
         # wait for the sender's turn too.
@@ -420,16 +421,18 @@ async def _outcome_html(
             await remembered.article_read(document)
             await say(msg.INDEXING)
             labelled = [(label, document)]
-            checked = service.stop.checked(progress)
-            outcome = (await service.run_long(ingest_documents, service.library, labelled, checked))[0]
+            ingest = partial(ingest_documents, article_max_words=service.settings.article_max_words)
+            outcome = (await service.run_long(ingest, service.library, labelled, service.stop.checked(progress)))[0]
     except Abandoned:
         return msg.INGEST_ABANDONED, None
     except InputError as exc:
-        return msg.ingest_error_html(str(exc), f"« {named} »" if named else None), None
+        return msg.ingest_error_html(str(exc), what), None
     except Exception as exc:
         if database_unavailable(exc):
             raise
         return msg.error_html(msg.INGEST_NO_SPACE if no_space_left(exc) else msg.INGEST_FAILED), exc
+    if outcome.article is None:  # refused as it was to be added (longer than an article may be)
+        return msg.ingest_error_html(outcome.error or "", what), None
     return msg.ingest_html(outcome.status, outcome.article, text_differs=outcome.text_differs), None
 
 
