@@ -51,6 +51,14 @@ def test_words_are_counted_across_paragraphs_headings_included():
         within_article_words(document, 4)
 
 
+def test_a_text_without_spaces_counts_a_word_every_twenty_characters_as_its_passages_are_cut():
+    """Else 20 MB of letters without a space, one "word", went in: 5,000 passages to embed."""
+    unspaced = Document("T", (Block("paragraph", "a" * 20_000),))
+    with pytest.raises(ArticleTooLong) as refused:
+        within_article_words(unspaced, 500)
+    assert refused.value.words == 1_000
+
+
 def test_the_limit_is_a_positive_number_of_words_said_in_french_otherwise():
     assert Settings(_env_file=None).article_max_words == 50_000
     for given in ("0", "-5", "beaucoup"):
