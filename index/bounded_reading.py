@@ -114,13 +114,17 @@ def read_in_own_process(
 def input_error_named(name: str, message: str) -> InputError:
     """The refusal a reading process answered with (its class's name and French message), as
     it was raised there: any `InputError` known here by its name, else the base `InputError`
-    with its message, so that a refusal is never taken for a failure of the bot."""
+    with its message (also for a known kind made from data, not from a message alone), so that
+    a refusal is never taken for a failure of the bot."""
     kinds, known = [InputError], {}
     while kinds:
         kind = kinds.pop()
         known[kind.__name__] = kind
         kinds.extend(kind.__subclasses__())
-    return known.get(name, InputError)(message)
+    try:
+        return known.get(name, InputError)(message)
+    except TypeError:  # a kind whose refusal carries data besides its message (ArticleTooLong)
+        return InputError(message)
 
 
 def _run_checked(

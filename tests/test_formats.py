@@ -666,3 +666,5 @@ def test_a_reading_process_refusal_of_any_kind_is_raised_again_as_a_refusal_with
     assert type(input_error_named("FetchError", "page introuvable")) is FetchError
     unknown = input_error_named("NotAnErrorHere", "ce flux est illisible")
     assert type(unknown) is InputError and str(unknown) == "ce flux est illisible"
+    made_from_data = input_error_named("ArticleTooLong", "ce texte compte 60 000 mots")
+    assert type(made_from_data) is InputError and str(made_from_data) == "ce texte compte 60 000 mots"
