@@ -279,7 +279,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level = max(level, logging.WARNING)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # apscheduler (PTB's JobQueue) says each job's every run at INFO: the feeds' two a minute.
-    for noisy in ("httpx", "sentence_transformers", "transformers", "apscheduler"):
+    # faiss.loader says at INFO each of its builds this CPU does not load, a ModuleNotFoundError
+    # each: ten lines that read like a failure at every start of `serve` (`stats` names the kernels).
+    for noisy in ("httpx", "sentence_transformers", "transformers", "apscheduler", "faiss"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     # Their warnings are about the page ("discarding data: None"), which the French message
     # that follows says better; LOG_LEVEL=DEBUG shows them.

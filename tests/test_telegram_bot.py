@@ -556,6 +556,8 @@ def test_serve_without_a_token_explains_what_to_do(tmp_path):
         [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, cwd=tmp_path, timeout=120
     )
     assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN manquant" in result.stderr and "@BotFather" in result.stderr
+    # That line alone: not preceded by FAISS's loader listing the builds it could not load.
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_the_bot_keeps_serving_when_the_command_menu_cannot_be_registered(tmp_path, model_cache):
