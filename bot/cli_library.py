@@ -345,7 +345,10 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
                     f"{in_conversation} à des questions qui suivaient la conversation "
                     f"(« La suite ? », « Et en 2020 ? ») → {export.review}, à relire"
                 )
-            print(f"Mesurer : python -m bot eval {export.questions}")
+            if export.approved:
+                print(f"Mesurer : python -m bot eval {export.questions}")
+            else:  # `eval` refuses a file without questions: suggesting it would send the user to an error
+                print("Rien à mesurer encore : il faut au moins une réponse approuvée (👍) dans le bot.")
             return 0
         counts = state.feedback_counts()
         print(f"👍 {counts['approved']}  👎 {counts['rejected']}  {INLINE_CHOSEN} : {counts['inline_chosen']}")

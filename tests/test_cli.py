@@ -1047,6 +1047,15 @@ def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, tmp_path)
     }
 
 
+def test_a_feedback_export_with_no_approved_answer_says_there_is_nothing_to_measure_yet(run, with_sample, tmp_path):
+    exported = run("feedback", "export", str(tmp_path / "retours.jsonl"))
+    assert exported.returncode == 0, exported.stderr
+    assert "0 réponse approuvée" in exported.stdout and "Rien à mesurer encore" in exported.stdout
+    # Not the `eval` command it would otherwise suggest, which refuses a file without questions.
+    assert "python -m bot eval" not in exported.stdout
+    assert run("eval", str(tmp_path / "retours.jsonl")).returncode == 2
+
+
 def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample, tmp_path):
     data = tmp_path / "data"
     assert run("backup", str(tmp_path / "backup")).returncode == 0
