@@ -1064,7 +1064,8 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample,
         (("backup", str(tmp_path / "backup")), "contient déjà une sauvegarde (library.sqlite3) : "),
         (("backup", str(data / "index" / "backup")), "que reindex et restore remplacent en entier"),
         (("backup", str(data)), "est DATA_DIR lui-même"),
-        (("restore", str(tmp_path / "absent")), "pas de library.sqlite3 dans"),
+        (("restore", str(tmp_path / "absent")), "dossier introuvable : "),
+        (("restore", str(tmp_path)), "pas de library.sqlite3 dans"),
     ]:
         refused = run(*args)
         assert refused.returncode == 2 and refused.stderr.startswith("erreur : "), (args, refused.stderr)
