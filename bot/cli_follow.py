@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
+from index.web_addresses import typed_address
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -32,8 +33,6 @@ def _follower(library: Library, state: BotState, settings: Settings) -> FeedFoll
 def _typed_address(text: str) -> str:
     """ "lemonde.fr/rss" read as "https://lemonde.fr/rss", as `/follow` reads it; anything else
     as given, for the fetching to refuse in its words."""
-    from bot.feeds import typed_address  # the feed reader, only for `follow` and `unfollow`
-
     return typed_address(text) or text
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -31,7 +30,6 @@ from index.ingest import normalise_url, same_page_links, within_article_words
 from index.library import IngestResult, Library
 from index.numbers import french
 from index.sources import Fetched, document_of, fetch, is_article_type
-from index.web_addresses import is_url
 
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.
@@ -60,19 +58,6 @@ NOT_FOUND_POLLS_BEFORE_UNFOLLOW = 5
 NOT_FOUND_DAYS_BEFORE_UNFOLLOW = 3
 
 Fetcher = Callable[..., Fetched]
-
-
-# A site's address typed without its scheme, as people write it: "lemonde.fr/rss/une.xml",
-# "www.ouest-france.fr/rss". A dot in a name of letters, digits and dashes, then a path.
-_WITHOUT_SCHEME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
-
-
-def typed_address(text: str) -> str | None:
-    """The web address an admin means by `text`: as given when it has its scheme, through
-    https when it has none ("lemonde.fr/rss"); None when it is no address."""
-    if is_url(text):
-        return text
-    return f"https://{text}" if _WITHOUT_SCHEME.fullmatch(text) else None
 
 
 def poll_minutes(text: str) -> float | None:

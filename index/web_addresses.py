@@ -4,7 +4,22 @@ lxml's HTML parser), where answering a question does not load them."""
 
 from __future__ import annotations
 
+import re
+
 
 def is_url(value: str) -> bool:
     """Whether `value` is written as a web address (http or https)."""
     return value.lower().startswith(("http://", "https://"))
+
+
+# A site's address typed without its scheme, as people write it: "lemonde.fr/rss/une.xml",
+# "www.ouest-france.fr/rss". A dot in a name of letters, digits and dashes, then a path.
+_WITHOUT_SCHEME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def typed_address(text: str) -> str | None:
+    """The web address a person means by `text`: as given when it has its scheme, through
+    https when it has none ("lemonde.fr/rss"); None when it is no address."""
+    if is_url(text):
+        return text
+    return f"https://{text}" if _WITHOUT_SCHEME.fullmatch(text) else None

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, typed_address, unfollowed_from
+from bot.feeds import FeedFollower, gone_for_good, poll_due, poll_minutes, unfollowed_from
 from bot.replies.wording import french_date
 from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
@@ -28,6 +28,7 @@ from index.documents import parse_html
 from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
 from index.sources import fetch
+from index.web_addresses import typed_address
 from tests.fake_telegram import FakeTelegram
 from tests.feed_fixtures import STORIES, Story, atom, home_page, publish_site, rss
 from tests.http_fixtures import FeedSite

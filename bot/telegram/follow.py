@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.chat_input import shared_link
-from bot.feeds import PollReport, poll_due, poll_minutes, typed_address, unfollowed_from
+from bot.feeds import PollReport, poll_due, poll_minutes, unfollowed_from
 from bot.service import Abandoned, ingest_documents
 from bot.telegram import feed_messages as fmsg
 from bot.telegram import under_way
@@ -27,6 +27,7 @@ from bot.telegram.ingest import as_channel_post, message_links, page_reader
 from bot.telegram.sending import edit, reply
 from index.errors import InputError, LibraryError
 from index.sources import parse_bytes
+from index.web_addresses import typed_address
 
 log = logging.getLogger("bot.telegram")
 CHANNEL = re.compile(r"^(?:@|(?:https?://)?t\.me/)([A-Za-z]\w{3,31})/?$")

@@ -16,7 +16,6 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.chat_input import shared_link, shared_links
-from bot.feeds import typed_address
 from bot.permissions import MAX_INGESTS_UNDER_WAY, is_admin, may_ingest, may_start_ingest
 from bot.service import Abandoned, ingest_documents, read_text
 from bot.settings import Settings
@@ -30,6 +29,7 @@ from index.documents import Document
 from index.errors import InputError, database_unavailable, no_space_left
 from index.numbers import french
 from index.sources import fetch_url, parse_bytes
+from index.web_addresses import typed_address
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
 Say = Callable[[str], Awaitable[None]]
