@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -19,6 +19,7 @@ from index.library import IngestResult, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
 from index.store import ArticleRow
+from index.web_addresses import typed_address
 
 if TYPE_CHECKING:
     from bot.state import BotState
@@ -154,6 +155,16 @@ def read_text(text: str, settings: Settings, source: str | None = None) -> Docum
     return parse_bytes(text.encode(), name=None, source=source, max_bytes=settings.ingest_max_bytes, limits=limits)
 
 
+def not_found_hint(value: str, file_suffixes: Collection[str]) -> str:
+    """What a name that is neither a file nor a folder may have meant: a site's address typed
+    without https:// ("lemonde.fr/article", which `/ingest` in the bot reads as one) is shown
+    written whole; a file name with a typo ("artcle.txt", a name of `file_suffixes`) is no site."""
+    address = typed_address(value)
+    if address and Path(value.split("/", 1)[0]).suffix.lower() not in file_suffixes:
+        return f"ni fichier, ni dossier ; une page web ? donnez son adresse entière : {address}"
+    return "ni fichier, ni dossier, ni URL http(s)"
+
+
 def read_input(
     value: str, settings: Settings, progress: Callable[[int, int], None] | None = None
 ) -> list[tuple[str, Document | InputError]]:
@@ -163,7 +174,7 @@ def read_input(
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.bounded_reading import read_at_most
     from index.decoding import readable
-    from index.sources import SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
+    from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
     from index.web_addresses import is_url
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:
@@ -206,7 +217,7 @@ def read_input(
     except OSError as exc:  # a name too long, a folder that may not be read: this input alone fails
         return [(value, InputError(f"illisible : {value} ({exc.strerror or exc})"))]
     if not exists:
-        return [(value, InputError(f"introuvable : {value} (ni fichier, ni dossier, ni URL http(s))"))]
+        return [(value, InputError(f"introuvable : {value} ({not_found_hint(value, SUPPORTED_SUFFIXES)})"))]
     if not files:
         return [(value, InputError(f"aucun fichier lisible dans {value} : {SUPPORTED_TYPES_TEXT}"))]
     read = []

@@ -340,6 +340,20 @@ def test_one_unreadable_file_is_its_own_error_and_the_others_are_read(tmp_path, 
     assert isinstance(by_name["b-binary.txt"], InputError) and "binaire" in str(by_name["b-binary.txt"])
 
 
+def test_a_site_address_typed_without_https_on_the_command_line_is_shown_written_whole(tmp_path, settings, monkeypatch):
+    """`python -m bot ingest lemonde.fr/…` reads a file by that name first; none there, the error
+    shows the address to give, while a mistyped file name is not taken for a site."""
+    monkeypatch.chdir(tmp_path)
+    [(_, site)] = read_input("lemonde.fr/politique/article", settings)
+    assert isinstance(site, InputError)
+    assert str(site) == (
+        "introuvable : lemonde.fr/politique/article (ni fichier, ni dossier ; une page web ? donnez son "
+        "adresse entière : https://lemonde.fr/politique/article)"
+    )
+    [(_, typo)] = read_input("artcle.txt", settings)
+    assert str(typo) == "introuvable : artcle.txt (ni fichier, ni dossier, ni URL http(s))"
+
+
 def test_a_first_line_heading_is_the_title():
     document = parse_text("# La réforme des retraites\n\nLe gouvernement a présenté son projet ce matin.")
     assert document.title == "La réforme des retraites"
