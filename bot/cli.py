@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
         prog="python -m bot",
         description="Bibliothèque d'articles : répond aux questions en citant les passages exacts.",
+        # Where a newcomer's library went, and what changes it: the first thing `--help` is asked for.
+        epilog="Réglages : l'environnement, ou le fichier .env du dossier courant (modèle : .env.example). "
+        "La bibliothèque est dans DATA_DIR (par défaut : ./data). Pour commencer : python -m bot chat --sample",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 

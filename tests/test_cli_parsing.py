@@ -50,6 +50,13 @@ def test_how_the_bot_gets_its_messages_is_said_in_french_with_the_technical_term
     assert "long polling" not in listed  # the list of commands says it in French alone
 
 
+def test_the_help_says_where_settings_are_read_and_the_library_is_kept(capsys):
+    shown = " ".join(build_parser().format_help().split())
+    assert "Réglages : l'environnement, ou le fichier .env du dossier courant (modèle : .env.example)." in shown
+    assert "La bibliothèque est dans DATA_DIR (par défaut : ./data)." in shown
+    assert "Pour commencer : python -m bot chat --sample" in shown
+
+
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
     assert french_message("something new in a later Python") == "something new in a later Python"
     assert french_message("argument --x: something new") == "argument --x : something new"
