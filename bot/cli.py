@@ -139,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="les chiffres en JSON")
     p.set_defaults(func=command_of(LIBRARY_COMMANDS, "cmd_stats"))
 
-    p = sub.add_parser("eval", help="mesurer la recherche sur un fichier de questions (format de shared/eval)")
+    p = sub.add_parser(
+        "eval", help="mesurer la recherche sur un fichier de questions (exemple : tests/data/small-library)"
+    )
     p.add_argument(
         "questions", metavar="QUESTIONS.jsonl", help="une question JSON par ligne, avec ses réponses attendues"
     )
@@ -148,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=command_of(LIBRARY_COMMANDS, "cmd_eval"))
 
-    p = sub.add_parser("eval-extraction", help="mesurer la lecture des pages d'un dossier (format de shared/eval/news)")
+    p = sub.add_parser(
+        "eval-extraction", help="mesurer la lecture des pages d'un dossier (exemple : tests/data/news-pages)"
+    )
     p.add_argument("folder", metavar="DOSSIER", help="les pages, avec manifest.jsonl et les extraits attendus")
     p.add_argument("--json", action="store_true", help="le rapport en JSON")
     p.set_defaults(func=command_of(LIBRARY_COMMANDS, "cmd_eval_extraction"))

@@ -55,6 +55,8 @@ def test_the_help_says_where_settings_are_read_and_the_library_is_kept(capsys):
     assert "Réglages : l'environnement, ou le fichier .env du dossier courant (modèle : .env.example)." in shown
     assert "La bibliothèque est dans DATA_DIR (par défaut : ./data)." in shown
     assert "Pour commencer : python -m bot chat --sample" in shown
+    # The evaluations point to examples in the repository, not to a folder it does not hold.
+    assert "shared/eval" not in shown and "(exemple : tests/data/small-library)" in shown
 
 
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
