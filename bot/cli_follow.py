@@ -124,23 +124,24 @@ def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
     state = open_state(settings)
     try:
+        feeds = state.feeds()
+        if not feeds and not args.json:  # said whether asked to list or to poll: silence reads as a hang or a bug
+            print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
+            return 0
         if args.poll:
             library = open_for_terminal(settings)
             try:
                 follower = _follower(library, state, settings)
-                reports = [r for feed in state.feeds() if (r := follower.poll(feed.id)) is not None]
+                reports = [r for feed in feeds if (r := follower.poll(feed.id)) is not None]
             finally:
                 library.close()
             for report in reports:
                 print(json.dumps(report_json(report), ensure_ascii=False) if args.json else _report_line(report))
             return 1 if any(r.error for r in reports) else 0
-        feeds = state.feeds()
         if args.json:
             for feed in feeds:
                 print(json.dumps(feed_json(feed), ensure_ascii=False))
             return 0
-        if not feeds:
-            print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
         for feed in feeds:
             polled = (
                 datetime.fromtimestamp(feed.last_polled, settings.zone).strftime("%Y-%m-%d %H:%M")

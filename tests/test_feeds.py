@@ -1327,3 +1327,15 @@ def test_a_follow_with_no_address_or_no_interval_says_which_of_them_is_wrong_in_
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario())
     library.close()
+
+
+def test_polling_when_no_feed_is_followed_says_so_as_listing_does(monkeypatch, tmp_path, capsys):
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    for command in (["feeds"], ["feeds", "--poll"]):
+        assert main(command) == 0
+        said = capsys.readouterr()
+        assert said.out == "" and said.err == "aucun flux suivi (python -m bot follow URL)\n", command
+    assert main(["feeds", "--poll", "--json"]) == 0 and capsys.readouterr() == ("", "")  # JSON lines: none
