@@ -143,9 +143,11 @@ def load_eval_set(questions_path: Path, articles_path: Path | None = None) -> Ev
         raise EmptyInput(f"aucune question dans {questions_path} (une question JSON par ligne)")
     if articles_path is None and _names_pages(questions_path):
         return _load_pages(questions_path.parent, questions)
+    beside = articles_path is None  # not named with --articles: looked for beside the questions
     articles_path = articles_path or questions_path.with_name("articles.jsonl")
     if not articles_path.is_file():
-        raise InputError(f"fichier d'articles introuvable : {articles_path} (attendu à côté des questions)")
+        where = " (attendu à côté des questions)" if beside else ""
+        raise InputError(f"fichier d'articles introuvable : {articles_path}{where}")
     return EvalSet(load_articles(articles_path), questions)
 
 

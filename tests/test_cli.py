@@ -159,6 +159,11 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
         (("eval", str(broken)), f"{broken}:2 : ligne invalide (JSON illisible à la colonne "),  # not Python's English
         (("eval", str(no_answers)), f"{no_answers}:1 : ligne invalide (le champ 'answers' manque)"),
         (("eval", str(windows_questions)), "fichier d'articles introuvable"),  # read, then its articles looked for
+        # The file named with --articles is the one missing: not said to be expected beside the questions.
+        (
+            ("eval", str(windows_questions), "--articles", str(tmp_path / "autres.jsonl")),
+            f"fichier d'articles introuvable : {tmp_path / 'autres.jsonl'}\n",
+        ),
     ]:
         result = run(*args)
         assert result.returncode == 2, (args, result.stderr)
