@@ -245,6 +245,17 @@ def answer_line(library: Library, question: str, settings: Settings, conversatio
     )
 
 
+def greeting(articles: int, passage_count: int) -> str:
+    """The chat's first line at a terminal: what the library holds, or, empty (`chat` run without
+    `--sample`), how to put a first article in it, rather than "0 article" and a prompt."""
+    if articles == 0:
+        return (
+            "La bibliothèque est vide : ajoutez un article avec /ingest suivi d'un chemin, d'une URL ou du texte, "
+            "ou relancez avec python -m bot chat --sample pour l'article d'exemple. Tapez /help pour l'aide."
+        )
+    return f"Bibliothèque : {plural(articles, 'article')}, {passages(passage_count)}. Tapez /help pour l'aide."
+
+
 def run_console(settings: Settings, *, sample: bool = False) -> int:
     if sys.stdin is None:  # started with standard input closed (`<&-`)
         raise LibraryError("pas d'entrée standard : lancez la conversation dans un terminal ou donnez-lui un fichier")
@@ -267,8 +278,7 @@ def run_console(settings: Settings, *, sample: bool = False) -> int:
     ingest_progress = progress_bar if interactive else no_progress
     if interactive:
         stats = library.stats()
-        counts = f"{plural(stats.articles, 'article')}, {passages(stats.passages)}"
-        print(f"Bibliothèque : {counts}. Tapez /help pour l'aide.")
+        print(greeting(stats.articles, stats.passages))
     while True:
         try:
             line = readable(_pasted(input("> ")) if interactive else sys.stdin.readline())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 
-from bot.console import Conversation, respond
+from bot.console import Conversation, greeting, respond
 
 
 def test_adding_articles_in_the_console_shows_the_work_as_it_goes(library, settings, tmp_path, sample_text):
@@ -130,3 +130,12 @@ def test_a_command_after_a_character_no_one_sees_is_still_the_command(fast_libra
     assert "Le castor revient" in listed and "«" not in listed, listed
     assert respond(fast_library, "\u200b /help", settings) == respond(fast_library, "/help", settings)
     assert respond(fast_library, "Et /help ?", settings) != respond(fast_library, "/help", settings)
+
+
+def test_the_chat_opened_on_an_empty_library_says_how_to_add_a_first_article():
+    assert greeting(0, 0) == (
+        "La bibliothèque est vide : ajoutez un article avec /ingest suivi d'un chemin, d'une URL ou du texte, "
+        "ou relancez avec python -m bot chat --sample pour l'article d'exemple. Tapez /help pour l'aide."
+    )
+    assert greeting(3, 12) == "Bibliothèque : 3 articles, 12 passages. Tapez /help pour l'aide."
+    assert greeting(1, 1).startswith("Bibliothèque : 1 article, 1 passage.")  # French counts below two in the singular
