@@ -98,7 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
         "inputs",
         nargs="+",
         metavar="CHEMIN_OU_URL",
-        help="fichier, dossier (parcouru en entier, sauf les fichiers cachés), URL http(s), ou - : entrée standard",
+        help="fichier, dossier (ses textes, pages HTML, PDF et documents Word ou OpenDocument, sous-dossiers compris, "
+        "sauf les fichiers cachés ; les autres sont laissés de côté), URL http(s), ou - : entrée standard",
     )
     p.add_argument("--json", action="store_true", help="une ligne JSON par article")
     p.set_defaults(func=command_of(LIBRARY_COMMANDS, "cmd_ingest"))

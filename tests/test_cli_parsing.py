@@ -59,6 +59,14 @@ def test_the_help_says_where_settings_are_read_and_the_library_is_kept(capsys):
     assert "shared/eval" not in shown and "(exemple : tests/data/small-library)" in shown
 
 
+def test_the_ingest_help_says_which_files_of_a_folder_are_read(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ingest", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "ses textes, pages HTML, PDF et documents Word ou OpenDocument" in shown
+    assert "les autres sont laissés de côté" in shown
+
+
 def test_a_message_argparse_words_otherwise_is_shown_as_it_is():
     assert french_message("something new in a later Python") == "something new in a later Python"
     assert french_message("argument --x: something new") == "argument --x : something new"
