@@ -82,4 +82,5 @@ class FrenchArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\n")
+        # The usage line names the arguments only: where they are explained, for a newcomer's first try.
+        self.exit(2, f"{self.prog} : erreur : {french_message(message)}\nAide : {self.prog} --help\n")

@@ -19,6 +19,11 @@ def test_an_unknown_command_is_named_with_the_commands_there_are(capsys):
     assert "python -m bot : erreur : argument COMMANDE : choix inconnu : 'frob' (au choix : 'ingest', 'ask'" in error
 
 
+def test_a_command_line_error_says_where_the_help_is(capsys):
+    assert parse_error(capsys).endswith("python -m bot : erreur : il manque : COMMANDE\nAide : python -m bot --help\n")
+    assert parse_error(capsys, "delete").endswith("il manque : ID\nAide : python -m bot delete --help\n")
+
+
 def test_a_word_where_a_number_goes_says_a_whole_number_is_expected(capsys):
     error = parse_error(capsys, "delete", "abc")
     assert "erreur : argument ID : valeur invalide : 'abc' (un nombre entier est attendu)" in error
