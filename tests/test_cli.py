@@ -48,6 +48,32 @@ def run(tmp_path, model_cache):
     return run
 
 
+@pytest.fixture
+def run_here(run, monkeypatch, capsys):
+    """`python -m bot ARGS` as `bot.cli.main(ARGS)` in this process, in the environment and
+    folder `run` gives its processes: for what a command says and the code it exits with, each
+    without an interpreter of its own to start and import the bot into (a second or more a
+    command). What only a process shows (its log kept off stderr, a terminal, signals, the
+    modules it loads) is checked with `run`."""
+
+    def run_here(*args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+        from bot.cli import main
+
+        capsys.readouterr()  # what came before is not this command's
+        with monkeypatch.context() as this_command:
+            for name, value in (run.env | (extra_env or {})).items():
+                this_command.setenv(name, value)
+            this_command.chdir(run.cwd)
+            try:
+                returncode = main(list(args))
+            except SystemExit as refused:  # argparse's errors, as the process exits with them
+                returncode = refused.code
+        said = capsys.readouterr()
+        return subprocess.CompletedProcess(["python", "-m", "bot", *args], returncode, said.out, said.err)
+
+    return run_here
+
+
 @pytest.fixture(scope="module")
 def sample_library(tmp_path_factory, model_cache) -> Path:
     """The library `python -m bot ingest SAMPLE` writes, written once for the module: the tests
@@ -132,7 +158,7 @@ def test_batch_questions_give_one_json_line_each_in_order(run, with_sample, tmp_
     assert json.loads(asked.stdout)["question"] == QUESTION
 
 
-def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
+def test_questions_that_cannot_be_read_get_clear_french_errors(run, run_here, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     empty = tmp_path / "blanc.txt"
@@ -165,17 +191,17 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, tmp_path):
             f"fichier d'articles introuvable : {tmp_path / 'autres.jsonl'}\n",
         ),
     ]:
-        result = run(*args)
+        result = run_here(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("erreur : ") and message in result.stderr, (args, result.stderr)
         assert "Errno" not in result.stderr and "Traceback" not in result.stderr
     result = run("ask", QUESTION, extra_env={"DATA_DIR": str(binary)})  # a file where the library's folder goes
     assert result.returncode == 2 and result.stderr == f"erreur : c'est un fichier, pas un dossier : {binary}\n"
     for count in ("0", "-3", "51"):  # what the TOP_K setting would refuse
-        result = run("ask", "--top-k", count, QUESTION)
+        result = run_here("ask", "--top-k", count, QUESTION)
         assert result.returncode == 2 and "un entier de 1 à 50 est attendu" in result.stderr, result.stderr
     for every in ("0", "-5", "nan"):  # what `/follow URL MINUTES` refuses in the bot
-        result = run("follow", "https://example.org/flux.xml", "--every", every)
+        result = run_here("follow", "https://example.org/flux.xml", "--every", every)
         assert result.returncode == 2 and "un nombre de minutes de 1 à 10080 est attendu" in result.stderr
 
 
@@ -426,7 +452,7 @@ def test_bad_inputs_get_clear_errors_and_change_nothing(run, with_sample, tmp_pa
     assert (stats["articles"], stats["passages"]) == (1, 4)
 
 
-def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_password(run):
+def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_password(run_here):
     with socket.socket() as probe:  # a loopback port nobody listens on once this is closed
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -438,7 +464,7 @@ def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_p
         ("postgresql://bob:s3cret%zz@127.0.0.1/citebot", "adresse PostgreSQL illisible"),
     ]:
         for command in ("stats", "feeds"):  # the library, and the bot's own state
-            result = run(command, extra_env={"DATABASE_URL": url})
+            result = run_here(command, extra_env={"DATABASE_URL": url})
             assert result.returncode == 2, result.stderr
             assert result.stderr.startswith(f"erreur : {message}"), result.stderr
             assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
@@ -537,8 +563,8 @@ def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run, wit
     assert nothing.stdout == "Aucun article ne contient « girafe » dans son titre ou son adresse.\n"
 
 
-def test_invalid_settings_are_reported(run):
-    result = run("stats", extra_env={"TOP_K": "beaucoup", "DATABASE_URL": "mysql://bob:s3cret@db/citebot"})
+def test_invalid_settings_are_reported(run_here):
+    result = run_here("stats", extra_env={"TOP_K": "beaucoup", "DATABASE_URL": "mysql://bob:s3cret@db/citebot"})
     assert result.returncode == 2 and "réglages invalides" in result.stderr
     assert "  TOP_K : un entier est attendu (valeur : 'beaucoup')" in result.stderr.splitlines()
     assert "  DATABASE_URL : une URL PostgreSQL est attendue" in result.stderr and "s3cret" not in result.stderr
