@@ -230,8 +230,9 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from index.evaluation import run_evaluation
+    from index.evaluation import load_eval_set, run_evaluation
 
+    eval_set = load_eval_set(Path(args.questions), Path(args.articles) if args.articles else None)
     embedder = embedder_for_terminal(settings)
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
         # A scratch library, never the user's: embedded, or the (empty) database given with --database.
@@ -244,8 +245,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             raise LibraryError("la base donnée à --database n'est pas vide : l'évaluation a besoin d'une base vide")
         report = run_evaluation(
             library,
-            Path(args.questions),
-            Path(args.articles) if args.articles else None,
+            eval_set,
             progress=lambda message: print(f"… {message}", file=sys.stderr),
         )
         library.close()

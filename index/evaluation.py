@@ -297,14 +297,14 @@ def size_figures(library: Library, eval_set: EvalSet, size: int, scratch: Path, 
 
 def run_evaluation(
     library: Library,
-    questions_path: Path,
-    articles_path: Path | None = None,
+    eval_set: EvalSet,
     *,
     sizes: Sequence[int] = LIBRARY_SIZES,
     progress: Callable[[str], None] | None = None,
 ) -> EvalReport:
-    """Ingest the set's articles into `library` (meant to be a scratch one) and measure."""
-    eval_set = load_eval_set(questions_path, articles_path)
+    """Ingest the set's articles into `library` (meant to be a scratch one) and measure. The set
+    is read by the caller (`load_eval_set`) before the model is loaded: a file that cannot be
+    read is said at once, not after the model's load (its preparation, on a first run)."""
     say = progress or (lambda _message: None)
     count = len(eval_set.documents)
     say(f"ingestion de {count} article{'s' if count > 1 else ''}")

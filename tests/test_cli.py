@@ -236,6 +236,15 @@ def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_un
     assert json.loads(run("articles", "--json").stdout) == []  # nothing added
 
 
+def test_an_eval_file_that_cannot_be_read_is_said_before_the_model_is_loaded(run_here, tmp_path):
+    """On a first run the model is prepared first (about 30 s): a mistyped questions file was
+    said only once it was ready, and the file read only after every start's model load."""
+    no_model_yet = tmp_path / "cache"
+    refused = run_here("eval", str(tmp_path / "absent.jsonl"), extra_env={"MODEL_CACHE_DIR": str(no_model_yet)})
+    assert refused.returncode == 2 and refused.stderr.startswith("erreur : introuvable : "), refused.stderr
+    assert "Préparation du modèle de langue" not in refused.stderr and not no_model_yet.exists()
+
+
 def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
     lines = ["Bonjour !", QUESTION, "Merci !", "Que dit-il de Poutine ?", "Vraiment ?", "aide"]
     lines.append("Merci et bonne journée")

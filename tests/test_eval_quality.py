@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.evaluation import run_evaluation
+from index.evaluation import load_eval_set, run_evaluation
 from tests.conftest import SHARED_EVAL
 
 pytestmark = [
@@ -12,7 +12,7 @@ pytestmark = [
 
 
 def test_hybrid_retrieval_and_quotes_meet_the_quality_bar_and_libraries_of_every_size_decide_well(library):
-    report = run_evaluation(library, SHARED_EVAL / "questions.jsonl", sizes=(1, 10, 160))
+    report = run_evaluation(library, load_eval_set(SHARED_EVAL / "questions.jsonl"), sizes=(1, 10, 160))
     figures = {f.mode: f for f in report.retrieval}
     hybrid = figures["hybrid"]
     print(report.to_dict())
