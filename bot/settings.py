@@ -104,6 +104,13 @@ class Settings(BaseSettings):
         description="Seconds between two heartbeats of `serve` (DATA_DIR/heartbeat-*.json), which "
         "`python -m bot health` reads: three missed, the bot is said to be stuck.",
     )
+    telegram_poll_wait_seconds: int = Field(
+        10,
+        ge=1,
+        le=50,
+        description="Seconds a long poll of `serve` waits for messages before Telegram answers it empty; "
+        "`python -m bot health` allows Telegram so long beyond three beats before saying it out of reach.",
+    )
     replica: str | None = Field(
         None,
         description="This process's name among replicas of the bot sharing a DATA_DIR on one machine (its "

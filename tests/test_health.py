@@ -30,9 +30,10 @@ from bot.heartbeat import (
     library_outage,
     remove_forgotten_beats,
 )
+from bot.settings import Settings
 from bot.state import BotState
 from bot.telegram.app import the_only_one_beating
-from bot.telegram.heartbeat import POLL_WAIT_SECONDS, WatchedRequest, check, databases_read
+from bot.telegram.heartbeat import WatchedRequest, check, databases_read
 from index.errors import DatabaseUnavailable, database_unavailable
 from index.library import Library
 from tests.conftest import ROOT, HashingEmbedder
@@ -44,6 +45,7 @@ PARIS = ZoneInfo("Europe/Paris")
 HERE = "citebot-host"
 NOW = 1_800_000_000.0  # 2027-01-15 08:00:00 UTC, 09:00:00 in Paris
 EVERY = 30.0
+POLL_WAIT_SECONDS = Settings.model_fields["telegram_poll_wait_seconds"].default  # a long poll's wait, unset
 
 
 def beat_of(**changes) -> dict:
@@ -292,16 +294,19 @@ def test_a_serving_bot_is_healthy_a_frozen_one_is_not_and_a_killed_one_is_said_g
 
 @pytest.mark.slow
 def test_telegram_failing_the_polls_makes_the_bot_unhealthy_until_it_answers_again(tmp_path, model_cache):
+    # Polls of a second (the fake Bot API answers within one): the default 10 s a long poll
+    # waits would have health allow Telegram 13 s of silence, and the bot back off for as long.
+    polling = BEATING | {"TELEGRAM_POLL_WAIT_SECONDS": "1"}
     with FakeTelegram(TOKEN) as telegram:
-        env = bot_environment(telegram, tmp_path, model_cache, **BEATING)
-        with running_bot(telegram, tmp_path, model_cache, **BEATING) as (process, _):
+        env = bot_environment(telegram, tmp_path, model_cache, **polling)
+        with running_bot(telegram, tmp_path, model_cache, **polling) as (process, _):
             health_until(env, tmp_path, healthy, within=30)
             telegram.failures["getUpdates"] = 10**6  # every poll from now on: 502 Bad Gateway
             returncode, said, took = health_until(
                 env, tmp_path, lambda code, said: "Telegram injoignable" in said, within=60
             )
             assert returncode == 1 and said.endswith(": HTTP 502 : Bad Gateway\n")
-            assert took < 3 * 1 + POLL_WAIT_SECONDS + 10
+            assert took < 3 * 1 + POLL_WAIT_SECONDS  # three beats and the 1 s wait, not the default's
             telegram.failures["getUpdates"] = 0
             # python-telegram-bot waits up to 30 s between polls after failures
             health_until(env, tmp_path, healthy, within=60)

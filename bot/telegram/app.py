@@ -43,7 +43,7 @@ from bot.state import BotState
 from bot.telegram import admin, albums, follow, ingest, inline, questions, under_way
 from bot.telegram.context import BotService, Context
 from bot.telegram.errors import RedactToken, SaidOnceStopped, on_error, redact
-from bot.telegram.heartbeat import POLL_WAIT_SECONDS, Heartbeat, WatchedRequest, beat, library_back_before_update
+from bot.telegram.heartbeat import Heartbeat, WatchedRequest, beat, library_back_before_update
 from bot.telegram.ordering import OneConversationAtATime
 from bot.telegram.rate_limits import ChatByChatRateLimiter
 from index.errors import LibraryError
@@ -359,8 +359,9 @@ def serve(settings: Settings, webhook: bool = False) -> int:
 
 def _serve(settings: Settings, token: str, webhook: bool) -> int:
     mode: Mode = "webhook" if webhook else "polling"
-    # A webhook's Telegram is asked at each beat, and answers at once; a long poll waits for messages.
-    wait = 0 if webhook else POLL_WAIT_SECONDS
+    # A webhook's Telegram is asked at each beat, and answers at once; a long poll waits for
+    # messages (TELEGRAM_POLL_WAIT_SECONDS): so long may pass between two answers of a bot that works.
+    wait = 0 if webhook else settings.telegram_poll_wait_seconds
     pulse = Pulse(heartbeat_file(settings.data_dir, token, settings.replica), mode, settings.heartbeat_seconds, wait)
     with the_only_one_beating(pulse.path):
         remove_forgotten_beats(settings.data_dir, token, pulse.path, time.time())
@@ -398,7 +399,7 @@ def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartb
             )
         else:
             log.info("library: %s articles; starting long polling", library.stats().articles)
-            application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_WAIT_SECONDS)
+            application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=settings.telegram_poll_wait_seconds)
     except InvalidToken:
         raise LibraryError(
             "Telegram refuse le jeton TELEGRAM_BOT_TOKEN : vérifiez-le auprès de @BotFather "

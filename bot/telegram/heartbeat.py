@@ -27,10 +27,6 @@ from bot.telegram.errors import redact, report_library_back, what_went_wrong
 from index.library import Library
 
 log = logging.getLogger("bot.telegram")
-# How long a long poll waits for messages before Telegram answers it empty (python-telegram-
-# bot's own default, passed to `run_polling`): so long may pass between two answers of a bot
-# that works.
-POLL_WAIT_SECONDS = 10
 # How long a beat waits for its checks' answers before it is written without them.
 CHECK_WAIT_SECONDS = 5.0
 
