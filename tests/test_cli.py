@@ -1096,9 +1096,9 @@ def test_a_feedback_export_with_no_approved_answer_says_there_is_nothing_to_meas
     assert run("eval", str(tmp_path / "retours.jsonl")).returncode == 2
 
 
-def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample, tmp_path):
+def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, with_sample, tmp_path):
     data = tmp_path / "data"
-    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
     kept = (tmp_path / "backup" / "library.sqlite3").read_bytes()
     for args, message in [
         (("backup", str(tmp_path / "backup")), "contient déjà une sauvegarde (library.sqlite3) : "),
@@ -1107,17 +1107,17 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample,
         (("restore", str(tmp_path / "absent")), "dossier introuvable : "),
         (("restore", str(tmp_path)), "pas de library.sqlite3 dans"),
     ]:
-        refused = run(*args)
+        refused = run_here(*args)
         assert refused.returncode == 2 and refused.stderr.startswith("erreur : "), (args, refused.stderr)
         assert message in refused.stderr, (args, refused.stderr)
     assert (tmp_path / "backup" / "library.sqlite3").read_bytes() == kept
-    assert run("backup", str(tmp_path / "backup"), "--force").returncode == 0  # replaced when told
+    assert run_here("backup", str(tmp_path / "backup"), "--force").returncode == 0  # replaced when told
 
     # A damaged backup is checked before anything is touched.
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "library.sqlite3").write_bytes(kept[:4096] + b"\xff" * (len(kept) - 4096))
-    refused = run("restore", str(damaged))
+    refused = run_here("restore", str(damaged))
     assert refused.returncode == 2 and "endommagée" in refused.stderr and "rien n'a été changé" in refused.stderr
     assert not list(data.glob("before-restore-*"))
     assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
@@ -1155,7 +1155,7 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, with_sample,
     assert run("restore", str(tmp_path / "backup")).returncode == 0  # once it has stopped
 
     in_postgres = {"DATABASE_URL": "postgresql://citebot:s3cret@db.example:5432/citebot"}
-    refused = run("backup", str(tmp_path / "elsewhere"), extra_env=in_postgres)
+    refused = run_here("backup", str(tmp_path / "elsewhere"), extra_env=in_postgres)
     assert refused.returncode == 2 and "dans PostgreSQL (DATABASE_URL)" in refused.stderr
     assert "pg_dump --format=custom --file=citebot.dump 'postgresql://citebot@db.example:5432/citebot'" in (
         refused.stderr
