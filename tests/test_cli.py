@@ -900,7 +900,7 @@ def readme_backup_command() -> str:
     return block.split("# in Docker")[0]
 
 
-def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, tmp_path):
+def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, with_sample, tmp_path):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite
 
@@ -909,7 +909,6 @@ def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, tmp_path)
         publish_site(site, STORIES[:2])
         followed = run("follow", site.origin + "/rss/region.xml", extra_env=private)  # the bot's own state
     assert followed.returncode == 0, followed.stderr
-    run("ingest", str(SAMPLE))
     commands = (("articles",), ("ask", QUESTION), ("feeds",))
     before = [run(*command, "--json").stdout for command in commands]
 
@@ -1048,8 +1047,7 @@ def test_restored_files_keep_the_modes_of_the_files_they_replace(run, tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root gives files away")
-def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, tmp_path):
-    run("ingest", str(SAMPLE))
+def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, with_sample, tmp_path):
     assert run("delete", "1", "--yes").returncode == 0
     data = tmp_path / "data"
     assert run("backup", str(tmp_path / "backup")).returncode == 0
