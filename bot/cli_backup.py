@@ -58,10 +58,10 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         raise LibraryError("restore ne sait pas ici si le bot tourne : restaurez à la main (README, « Backups »)")
 
     def check_opens() -> None:
-        from bot.service import open_state  # the model and the library: only `restore` opens them here
+        from bot.service import open_state  # the library (not its model): only `restore` opens it here
         from bot.terminal import open_for_terminal
 
-        open_for_terminal(settings).close()
+        open_for_terminal(settings, embeds=False).close()
         open_state(settings).close()
 
     restored = restore(settings.data_dir, Path(args.source), check_opens)

@@ -69,13 +69,15 @@ class StopRequest:
         return reporting
 
 
-def load_settings_embedder(settings: Settings, progress: Progress | None = None) -> Embedder:
+def load_settings_embedder(settings: Settings, progress: Progress | None = None, *, lazily: bool = False) -> Embedder:
+    """The settings' model; `lazily`: loaded at its first embedding (`index.embeddings.LazyEmbedder`)."""
     return load_embedder(
         settings.embedding_model,
         settings.model_cache_dir,
         batch_size=settings.embedding_batch_size,
         precision=settings.embedding_precision,
         progress=progress,
+        lazily=lazily,
     )
 
 

@@ -38,14 +38,18 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def embedder_for_terminal(settings: Settings) -> Embedder:
-    """The model, with a notice and a progress bar when it must first be prepared."""
+def embedder_for_terminal(settings: Settings, *, lazily: bool = False) -> Embedder:
+    """The model, with a notice and a progress bar when it must first be prepared; `lazily`:
+    loaded at its first embedding (`load_settings_embedder`)."""
     if is_prepared(settings.embedding_model, settings.model_cache_dir):
-        return load_settings_embedder(settings)
+        return load_settings_embedder(settings, lazily=lazily)
     say(PREPARING_MODEL)
     with progress_bar("Préparation du modèle", "étape") as progress:
-        return load_settings_embedder(settings, progress)
+        return load_settings_embedder(settings, progress, lazily=lazily)
 
 
-def open_for_terminal(settings: Settings) -> Library:
-    return open_library(settings, embedder_for_terminal(settings))
+def open_for_terminal(settings: Settings, *, embeds: bool = True) -> Library:
+    """The library; `embeds=False` for a command that never embeds (`stats`, `articles`,
+    `delete`…): the model is then loaded only if something embeds after all, and such a
+    command does not wait for its load (README, "Start-up")."""
+    return open_library(settings, embedder_for_terminal(settings, lazily=not embeds))

@@ -15,8 +15,9 @@ through OpenVINO's question network. Any other model goes through sentence-trans
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -219,6 +220,48 @@ def prepare_model(name: str, cache_dir: Path, progress: Progress | None = None) 
     return str(folder)
 
 
+class LazyEmbedder:
+    """The default model, loaded at its first embedding: a command that opens the library
+    and never embeds (`stats`, `articles`, `delete`) does not pay for its load (about 2 s of
+    CPU, its tokenizer most of it), nor load its runtimes. What opening the library needs of
+    it, its name and dimension (and its precision, which `stats` reports), is known without it."""
+
+    def __init__(self, name: str, dimension: int, precision: Precision, load: Callable[[], Embedder]) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.precision = precision
+        self._load = load
+        self._embedder: Embedder | None = None
+        self._loading = threading.Lock()
+
+    def loaded(self) -> Embedder:
+        with self._loading:
+            if self._embedder is None:
+                embedder = self._load()
+                if embedder.dimension != self.dimension:  # the library was opened with this dimension
+                    raise ModelError(
+                        f"le modèle « {self.name} » donne des vecteurs de dimension {embedder.dimension}, "
+                        f"et non {self.dimension} comme l'indique son dossier"
+                    )
+                self._embedder = embedder
+            return self._embedder
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.loaded().embed_queries(texts)
+
+    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        return self.loaded().embed_passages(texts, progress)
+
+
+def rebuilt_dimension(folder: Path) -> int:
+    """The dimension of the rebuilt default model's vectors (mean pooling: its hidden size),
+    read from its configuration, without loading it."""
+    try:
+        return int(json.loads((folder / "config.json").read_text(encoding="utf-8"))["hidden_size"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"configuration du modèle illisible dans {folder} : {exc}") from exc
+
+
 def load_embedder(
     name: str,
     cache_dir: Path,
@@ -226,13 +269,26 @@ def load_embedder(
     batch_size: int = 16,
     precision: PrecisionChoice = "auto",
     progress: Progress | None = None,
-) -> SentenceTransformerEmbedder | DefaultModelEmbedder:
+    lazily: bool = False,
+) -> SentenceTransformerEmbedder | DefaultModelEmbedder | LazyEmbedder:
+    """`name`, prepared first if it must be (`prepare_model`). `lazily`: the default model is
+    loaded only when it first embeds (`LazyEmbedder`); any other model is loaded now (its
+    dimension is known once it is)."""
     location = prepare_model(name, cache_dir, progress)
     if name == DEFAULT_MODEL:
-        try:
-            return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
-        except Exception as exc:  # any loader failure becomes one clear message
-            raise ModelError(f"impossible de charger le modèle d'embeddings « {name} » ({location}) : {exc}") from exc
+
+        def load() -> DefaultModelEmbedder:
+            try:
+                return DefaultModelEmbedder(name, Path(location), batch_size=batch_size, precision=precision)
+            except Exception as exc:  # any loader failure becomes one clear message
+                raise ModelError(
+                    f"impossible de charger le modèle d'embeddings « {name} » ({location}) : {exc}"
+                ) from exc
+
+        if lazily:
+            dimension = rebuilt_dimension(Path(location))
+            return LazyEmbedder(name, dimension, choose_precision(precision, cpu_flags()), load)
+        return load()
     return load_sentence_transformer(name, location, batch_size, torch_precision(precision))
 
 

