@@ -9,7 +9,8 @@ each follow-up turn and, per library, how many were right: with the topic carrie
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
 named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
 (in tests/data/conversations/articles-67, written for review 67), and likewise `new67b/…`,
-`new68/…` and `new68b/…` (in tests/data/conversations/articles-67b, -68, -68b). Not part of
+`new68/…`, `new68b/…` and `new69/…` (in tests/data/conversations/articles-67b, -68, -68b,
+-69). Not part of
 the test suite: the development figures of README, "How it works", step 9.
 """
 
@@ -35,6 +36,7 @@ FOLDERS = {
     "new67b": ROOT / "tests" / "data" / "conversations" / "articles-67b",
     "new68": ROOT / "tests" / "data" / "conversations" / "articles-68",
     "new68b": ROOT / "tests" / "data" / "conversations" / "articles-68b",
+    "new69": ROOT / "tests" / "data" / "conversations" / "articles-69",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
