@@ -199,6 +199,19 @@ def holding_first(candidates: Sequence[Candidate], words: Sequence[str]) -> tupl
     return [*in_text, *in_date, *others], bool(in_text or in_date)
 
 
+def held_in_first_article(candidates: Sequence[Candidate], words: Sequence[str]) -> tuple[list[Candidate], bool]:
+    """`holding_first` within the article of the first candidate, whose passages come first
+    (those holding one of `words` before the others), the other articles' after, as they were;
+    and whether that article holds one. What the rest of a question chose its article for, a
+    year or a role it asks of must be there: another article that holds "2022" or "maire"
+    only shares a word with it."""
+    if not candidates:
+        return [], False
+    article = candidates[0].row.article.id
+    own, held = holding_first([c for c in candidates if c.row.article.id == article], words)
+    return [*own, *(c for c in candidates if c.row.article.id != article)], held
+
+
 # "Et les vélos ?", "Et sa dette ?": after "Et", a noun phrase, which stands for the noun its topic
 # asked about; "Et en 2019 ?", "Et à temps partiel ?" add a circumstance instead (its years and
 # names must be held: `index.conversation.added_specifics`).

@@ -365,6 +365,19 @@ def added_specifics(question: str, before: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in found if w.casefold() not in said))
 
 
+# A year a question names ("… abattus en 2021 ?", "Que s'est-il passé en 1789 ?"); not a decade
+# ("les années 1960") nor a bound ("avant 1800", "après 1945"), which the years inside answer
+# ("En 1958, …", "À partir du XIXe siècle, …").
+_YEAR_NAMED = re.compile(r"(?<!années )(?<!avant )(?<!après )(?<![\d.,])(?:1[0-9]{3}|20[0-9]{2})(?![\d.,]?\d)", re.I)
+
+
+def years_named(question: str) -> tuple[str, ...]:
+    """The years `question` names, once each ("Combien de loups ont été abattus en 2021 ?":
+    "2021"). News dates each figure it gives: a year asked that no passage holds is a figure
+    the library does not give, even when every other word of the question is there."""
+    return tuple(dict.fromkeys(_YEAR_NAMED.findall(question)))
+
+
 def _numbers(text: str) -> list[str]:
     return [re.sub(r"\D", "", number) for number in _NUMBER.findall(text)]
 

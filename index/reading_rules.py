@@ -16,6 +16,7 @@ from index.candidates import (
     Candidate,
     asks_it_of_instead,
     future_dated_first,
+    held_in_first_article,
     holding_first,
     last_quoted_first,
     measured_first,
@@ -25,7 +26,7 @@ from index.candidates import (
     saying_it_of_first,
     still_asked,
 )
-from index.conversation import Reading, added_words, asks_as_its_topic
+from index.conversation import Reading, added_words, asks_as_its_topic, years_named
 from index.quotes import AskedFor, asked_for, asked_noun, deed_asked, who_someone_is, without_doer
 from index.tenses import speaks_of_future
 
@@ -171,6 +172,24 @@ def required_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     return Ruling(order, False, f"no passage holds {' '.join(required)}", unheld=required)
 
 
+def asked_year_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question naming a year ("Combien de loups ont été abattus en 2021 ?"), not one its
+    topic already named (`required_held` reads those a follow-up adds): a first passage that
+    does not hold it gives way to those of its article that do (`held_in_first_article`: one
+    dated in it stays first, « Vingt-sept brebis tuées » in an article of 2024 for "… en
+    2024 ?"); when none does, no answer, and the reply names the year. An article giving 2023's
+    figure does not give 2021's, however close its words."""
+    years = tuple(y for y in years_named(asked.reading.own) if y not in asked.reading.required)
+    if not years:
+        return Ruling(list(ordered))
+    if holding_first(ordered[:1], years)[1]:  # the first holds it, or is dated in it: as it was
+        return Ruling(list(ordered))
+    order, held = held_in_first_article(ordered, years)
+    if held:
+        return Ruling(order)
+    return Ruling(order, False, f"no passage holds {' '.join(years)}", unheld=years)
+
+
 def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question asking who did something ("Qui l'a traduit ?"): a first quote holding the deed
     only as said of the thing done ("roman traduit en français"), nobody doing it, does not
@@ -195,6 +214,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named
     doer_said,  # "Qui l'a traduit ?": a first quote where nobody translated: no answer
+    asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
 )
 
 

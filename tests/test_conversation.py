@@ -9,7 +9,7 @@ import pytest
 
 from bot.console import Conversation
 from index.article_questions import asks_what_it_is_about, subject_asked_about
-from index.conversation import Reading, Topic, asks_as_its_topic, read, refers_back
+from index.conversation import Reading, Topic, asks_as_its_topic, read, refers_back, years_named
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
@@ -435,3 +435,14 @@ def test_a_message_of_thousands_of_spaces_is_read_at_once(question):
     read(question, topic)
     read(question)
     assert time.thread_time() - started < 2  # a blow-up guard (seconds to minutes before), not a speed target
+
+
+def test_the_years_a_question_names_are_what_its_passage_must_hold_whatever_it_follows():
+    assert years_named("Combien de loups ont été abattus en 2021 ?") == ("2021",)
+    assert years_named("Que s'est-il passé entre 1789 et 1799, et en 1789 ?") == ("1789", "1799")
+    # A decade or a bound is answered by the years inside it ("En 1958, …"): none must be held.
+    for question in ("Qui dirigeait le mouvement dans les années 1960 ?", "Avant 1800, à quoi servait le vote ?"):
+        assert years_named(question) == (), question
+    # Figures are not years: "1 200 kilos", "Ariane 6", a share, a five-digit number.
+    for question in ("Combien pèse 1 200 kilos ?", "Quand Ariane 6 a-t-elle décollé ?", "Et 2,2015 ?", "Et 20221 ?"):
+        assert years_named(question) == (), question

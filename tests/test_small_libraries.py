@@ -413,7 +413,7 @@ WRITTEN = Path(__file__).parent / "data" / "conversations"
 
 def library_of_written(review: str, tmp_path, embedder, settings, *names: str) -> Library:
     """A library of articles written for a conversation review (`review`: "67", "67b", "68",
-    "68b"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
+    "68b", "69"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
     library = Library(tmp_path / f"idx-{review}", embedder, **library_options(settings))
     folder = WRITTEN / f"articles-{review}"
     library.ingest([read_file(folder / f"{name}.txt", max_bytes=1_000_000) for name in names])
@@ -557,3 +557,19 @@ def test_asked_when_something_will_happen_the_library_quotes_what_is_to_come_not
     results = dig.ask("Quand les résultats des analyses seront-ils connus ?")
     assert results.found and "printemps prochain" in results.results[0].quote
     dig.close()
+
+
+def test_a_figure_asked_of_a_year_its_article_never_names_is_declined_and_the_year_named(tmp_path, embedder, settings):
+    library = library_of_written("69", tmp_path, embedder, settings, "loups-haut-var", "manifestation-bassines-vienne")
+    # The wolf article gives 2024's ceiling and 2023's attacks, every other word is there: no 2021.
+    never = library.ask("Combien de loups ont été abattus en 2021 ?")
+    assert not never.found and never.unheld == ("2021",)
+    # 2022 is in the article on the drought, not in the one on sheep: holding it does not answer.
+    other = library.ask("Combien de brebis ont été tuées en 2022 ?")
+    assert not other.found and other.unheld == ("2022",)
+    # A year the article gives, in its text or as its date, is answered.
+    given = library.ask("Quelle était la population de loups en 2018 ?")
+    assert given.found and "un peu plus de 500 en 2018" in given.results[0].quote
+    dated = library.ask("Combien de brebis ont été tuées en 2024 ?")  # an article of 2024
+    assert dated.found and "Vingt-sept brebis tuées" in dated.results[0].quote
+    library.close()
