@@ -9,8 +9,11 @@ each follow-up turn and, per library, how many were right: with the topic carrie
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
 named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
 (in tests/data/conversations/articles-67, written for review 67), and likewise `new67b/…`,
-`new68/…`, `new68b/…` and `new69/…` (in tests/data/conversations/articles-67b, -68, -68b,
--69). Not part of
+`new68/…`, `new68b/…`, `new69/…` and `new69c/…` (in tests/data/conversations/articles-67b,
+-68, -68b, -69, -69c). A conversation may name `files` (two or three articles) instead of `file`: it is then asked of
+a library of those articles, where a follow-up must be read in its own topic's article. A turn
+the chat takes as small talk ("Merci !") is answered as the chat does, without a search, and
+is right when it expects no quote. Not part of
 the test suite: the development figures of README, "How it works", step 9.
 """
 
@@ -22,6 +25,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from bot.chat_input import what_is_said
 from bot.service import library_options, load_settings_embedder
 from bot.settings import Settings
 from index.documents import Document
@@ -37,6 +41,7 @@ FOLDERS = {
     "new68": ROOT / "tests" / "data" / "conversations" / "articles-68",
     "new68b": ROOT / "tests" / "data" / "conversations" / "articles-68b",
     "new69": ROOT / "tests" / "data" / "conversations" / "articles-69",
+    "new69c": ROOT / "tests" / "data" / "conversations" / "articles-69c",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
@@ -54,7 +59,9 @@ def normalised(text: str) -> str:
 def right(answer, expected: list[str]) -> bool:
     if not expected:
         return not answer.found
-    quote = normalised(answer.results[0].quote) if answer.results else ""
+    # A question on the article's details is answered with its card: its title says which.
+    card = f" {answer.results[0].article.title}" if answer.results and answer.detail else ""
+    quote = normalised(answer.results[0].quote + card) if answer.results else ""
     return answer.found and any(normalised(words) in quote for words in expected)
 
 
@@ -62,6 +69,13 @@ def converse(library: Library, conversation: dict, carry: bool) -> list[bool]:
     """Whether each follow-up turn (all but the first) was answered right."""
     topic, marks = None, []
     for turn, step in enumerate(conversation["turns"]):
+        if what_is_said(step["question"], may_be_article=False).aside is not None:
+            # "Merci !", "Super" between questions: the chat replies to it without searching,
+            # and the topic stays the one before (`bot.chat_input.what_is_said`).
+            if turn:
+                marks.append(not step["answers"])
+                print(f"{conversation['id']:12} carry={int(carry)} aside right={int(marks[-1])} | {step['question']}")
+            continue
         answer = library.ask(step["question"], topic=topic if carry else None)
         topic = answer.topic
         if turn:
@@ -74,9 +88,17 @@ def converse(library: Library, conversation: dict, carry: bool) -> list[bool]:
     return marks
 
 
+def its_articles(conversation: dict) -> list[str]:
+    """The articles a conversation is asked of first: its `files`, or its one `file`."""
+    return conversation.get("files") or [conversation["file"]]
+
+
 def main(files: list[Path]) -> None:
     conversations = [json.loads(line) for file in files for line in file.read_text(encoding="utf-8").splitlines()]
-    names = sorted({c["file"] for c in conversations} | {f"small/{p.name}" for p in FOLDERS["small"].glob("*.txt")})
+    names = sorted(
+        {n for c in conversations for n in its_articles(c)}
+        | {f"small/{p.name}" for p in FOLDERS["small"].glob("*.txt")}
+    )
     settings = Settings()
     embedder = load_settings_embedder(settings)
     totals: dict[tuple[str, bool], list[bool]] = {}
@@ -85,8 +107,9 @@ def main(files: list[Path]) -> None:
         every.ingest([document(n) for n in names])
         for conversation in conversations:
             alone = Library(Path(scratch) / conversation["id"], embedder, **library_options(settings))
-            alone.ingest([document(conversation["file"])])
-            for library, label in ((alone, "article alone"), (every, f"{len(names)} articles")):
+            alone.ingest([document(n) for n in its_articles(conversation)])
+            mine = "article alone" if len(its_articles(conversation)) == 1 else "its articles"
+            for library, label in ((alone, mine), (every, f"{len(names)} articles")):
                 for carry in (True, False):
                     totals.setdefault((label, carry), []).extend(converse(library, conversation, carry))
             alone.close()
