@@ -254,7 +254,12 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         articles = topic.articles if topic is not None and not of_them_all else ()
         detail = asked.detail if asked is not None else None
         return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)
-    if topic is None or not topic.question.strip() or not refers_back(question):
+    if topic is None or not topic.question.strip():
+        return Reading(question, question)
+    dislocated = dislocated_subject(question)
+    if dislocated:  # "Et la course cycliste, qui l'a gagnée ?": of the topic's articles if they name it
+        return Reading(question, question, topic.articles, topic if topic.articles else None, subject=dislocated)
+    if not refers_back(question):
         return Reading(question, question)
     required = added_specifics(question, topic.question)
     if topic.articles and asks_what_was_said(question):
@@ -270,6 +275,59 @@ def read(question: str, topic: Topic | None = None) -> Reading:
         search = _with_topic(topic, question)
         return Reading(question, search, topic.articles, topic, required=required, subject=subject)
     return Reading(question, question, topic.articles, topic, required=required)
+
+
+# "Et la course cycliste, qui l'a gagnée ?", "Le chancelier, qu'a-t-il dit ?": a noun phrase or a
+# name set before the question with a comma (a left dislocation), which its pronouns stand for.
+# Not a phrase opened by a demonstrative or a possessive ("Et ce projet, il coûte combien ?",
+# "Et sa femme, qu'a-t-elle dit ?"), which points back, nor a preposition ("Et pour la France,
+# combien ?"), nor a time ("Et l'an dernier, combien étaient-ils ?").
+_DISLOCATED = re.compile(
+    r"^\s*(?:(?:et|mais)\s+)?(?P<phrase>(?:(?:le|la|les|un|une|des|du)\s+|l')[\w'-]+(?:\s+[\w'-]+){0,4}"
+    r"|[A-ZÀ-Ý][\w-]*(?:\s+[A-ZÀ-Ý][\w-]*){0,3})\s*,\s*(?P<rest>\S.*)$",
+    re.S,
+)
+_LEADING = re.compile(r"^\s*(?:(?:et|mais)\s+)", re.I)
+
+
+def dislocated_subject(question: str) -> tuple[str, ...]:
+    """The words of the noun phrase `question` sets before its question with a comma ("Et la
+    course cycliste, qui l'a gagnée ?": "course", "cycliste"; "Et Inès Morel, quel rôle
+    chante-t-elle ?": "Inès", "Morel"), whom its pronouns stand for: the question names its
+    subject, and is read in its topic's articles only when they name it (`Reading.subject`),
+    like an interrogative that names what it asks about. None for any other question."""
+    text = question.translate(APOSTROPHES)
+    opening = _LEADING.match(text)
+    body = text[opening.end() :] if opening else text
+    match = _DISLOCATED.match(body[:1].lower() + body[1:] if _starts_with_determiner(body) else body)
+    if match is None or not match["rest"].strip(" ?!.…"):
+        return ()
+    phrase = match["phrase"]
+    if _FINITE_VERB.search(phrase) or _INVERTED.search(phrase):
+        return ()
+    # A capital alone that opens the message may only open the sentence ("Bon, et alors ?",
+    # "Oui, mais combien ?"): a name is one after "Et", or of two words ("Élise Carpentier, …").
+    if phrase[:1].isupper() and opening is None and len(phrase.split()) < 2:
+        return ()
+    words = [w for w in _TOKEN.findall(phrase) if w.casefold() not in _DETERMINERS | _INTERROGATIVE_WORDS]
+    # The article itself ("Et l'article sur l'incendie, de quand date-t-il ?") is no subject the
+    # articles name: questions on it are `index.article_questions`'.
+    if not words or words[0].casefold() in _TIME_WORDS | _TIME_NEIGHBOURS | _WRITINGS:
+        return ()
+    # Each word of a compound apart, its prepositions left out: "contre-la-montre" is held by
+    # "montre", not by any "contre" of the topic's article.
+    parts = (p for w in words for p in w.split("-"))
+    return tuple(p for p in parts if p.casefold() not in _DETERMINERS | _INTERROGATIVE_WORDS and terms(p))
+
+
+# Times a phrase may open with besides `_TIME_WORDS` ("Et le lendemain, qu'a-t-il fait ?").
+_TIME_NEIGHBOURS = frozenset("lendemain veille surlendemain début fin suite reste".split())
+_WRITINGS = frozenset("article articles texte textes document documents dépêche dépêches".split())
+
+
+def _starts_with_determiner(text: str) -> bool:
+    first = _TOKEN.match(text.lstrip())
+    return first is not None and first.group().casefold() in _DETERMINERS
 
 
 def _of_article(topic: Topic) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.console import Conversation
 from index.article_questions import asks_what_it_is_about, subject_asked_about
-from index.conversation import Reading, Topic, asks_as_its_topic, read, refers_back, years_named
+from index.conversation import Reading, Topic, asks_as_its_topic, dislocated_subject, read, refers_back, years_named
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
@@ -446,3 +446,39 @@ def test_the_years_a_question_names_are_what_its_passage_must_hold_whatever_it_f
     # Figures are not years: "1 200 kilos", "Ariane 6", a share, a five-digit number.
     for question in ("Combien pèse 1 200 kilos ?", "Quand Ariane 6 a-t-elle décollé ?", "Et 2,2015 ?", "Et 20221 ?"):
         assert years_named(question) == (), question
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("Et la course cycliste, qui l'a gagnée ?", ("course", "cycliste")),
+        ("Et l'incendie, il a commencé quand ?", ("incendie",)),
+        ("Et le contre-la-montre, il fait combien de kilomètres ?", ("montre",)),
+        ("Et Inès Morel, quel rôle chante-t-elle ?", ("Inès", "Morel")),
+        ("Le chancelier, qu'a-t-il dit ?", ("chancelier",)),
+    ],
+)
+def test_a_noun_phrase_set_before_the_question_with_a_comma_is_the_subject_its_pronouns_stand_for(question, subject):
+    """ "Et la course cycliste, qui l'a gagnée ?" after a question on a fire: "l'" is the race,
+    not the fire; read in the topic's articles only when they name it, and asked alone of the
+    whole library when they do not (`Reading.standing_alone`)."""
+    topic = Topic("Combien d'hectares ont brûlé ?", (1,))
+    reading = read(question, topic)
+    assert (reading.search, reading.articles, reading.subject) == (question, (1,), subject)
+    assert reading.standing_alone is not None and reading.standing_alone.articles == ()
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Et ce projet, il coûte combien ?",  # a demonstrative, a possessive: the topic's own
+        "Et sa femme, qu'a-t-elle dit ?",
+        "Et pour la France, combien ?",  # a circumstance, a time: its topic's question asked of it
+        "Et l'an dernier, combien étaient-ils ?",
+        "Et le lendemain, qu'a-t-il fait ?",
+        "Bon, et alors ?",  # a capital that only opens the sentence
+        "Oui, mais combien ?",
+    ],
+)
+def test_a_phrase_that_points_back_or_says_when_set_before_a_comma_names_no_subject_of_its_own(question):
+    assert dislocated_subject(question) == ()

@@ -413,7 +413,7 @@ WRITTEN = Path(__file__).parent / "data" / "conversations"
 
 def library_of_written(review: str, tmp_path, embedder, settings, *names: str) -> Library:
     """A library of articles written for a conversation review (`review`: "67", "67b", "68",
-    "68b", "69"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
+    "68b", "69", "69c"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
     library = Library(tmp_path / f"idx-{review}", embedder, **library_options(settings))
     folder = WRITTEN / f"articles-{review}"
     library.ingest([read_file(folder / f"{name}.txt", max_bytes=1_000_000) for name in names])
@@ -572,4 +572,17 @@ def test_a_figure_asked_of_a_year_its_article_never_names_is_declined_and_the_ye
     assert given.found and "un peu plus de 500 en 2018" in given.results[0].quote
     dated = library.ask("Combien de brebis ont été tuées en 2024 ?")  # an article of 2024
     assert dated.found and "Vingt-sept brebis tuées" in dated.results[0].quote
+
+
+def test_a_conversation_switching_subject_with_a_phrase_set_before_a_comma_reads_that_subject_s_article(
+    tmp_path, embedder, settings
+):
+    library = library_of_written("69c", tmp_path, embedder, settings, "incendie-landes", "tour-occitanie-etape")
+    stage = library.ask("Qui a remporté l'étape ?")
+    assert stage.found and "Lucas Ferrand" in stage.results[0].quote
+    # "il" is the fire it names, not the rider the conversation was on.
+    fire = library.ask("Et l'incendie, il a commencé quand ?", topic=stage.topic)
+    assert fire.found and fire.results[0].article.title.startswith("Incendie dans les Landes")
+    firefighters = library.ask("Combien de pompiers ?", topic=fire.topic)
+    assert firefighters.found and "650 sapeurs-pompiers" in firefighters.results[0].quote
     library.close()
