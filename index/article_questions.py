@@ -312,3 +312,45 @@ def asks_to_read_on(question: str) -> bool:
     "Tu peux développer ?", "Et ensuite ?"), asking nothing else: "Et après la guerre ?" or
     "Encore une question : …" are questions of their own."""
     return _READ_ON.match(_plain(question)[1]) is not None
+
+
+# "Et l'article sur l'incendie, de quand date-t-il ?", "Et dans l'autre article, de quoi
+# parle-t-on ?": the article named before a comma, then the question, whose pronoun stands for
+# it. Read as the question asked of that article ("De quand date l'article sur l'incendie ?").
+_ARTICLE_SET_BEFORE = _rule(
+    r"^\s*(?:(?:et|mais)\s+)?(?:dans\s+)?(?P<article>(?:l'|le |cet |ce )(?:autre )?(?:article|texte|document)"
+    r"(?:\s+(?:sur|à propos d(?:e|u|es|')|au sujet d(?:e|u|es|')|concernant)\s*\w[^,]*)?)\s*,\s*(?P<rest>\S.*)$"
+)
+# The pronoun of an inverted verb ("date-t-il", "parle-t-on"), where the article named goes.
+_INVERTED_PRONOUN = re.compile(r"-(?:t-)?(?:il|elle|on)\b", re.I)
+
+
+def with_article_set_before(question: str) -> str | None:
+    """`question` as asked of the article it names before a comma ("Et l'article sur
+    l'incendie, de quand date-t-il ?": "de quand date l'article sur l'incendie ?"; "Et l'autre
+    article, qui l'a écrit ?": "qui l'a écrit ?", its pronoun the article's); None when it names
+    none so."""
+    text, unaccented = _plain(question)
+    match = _ARTICLE_SET_BEFORE.match(unaccented)
+    if match is None:
+        return None
+    article = text[match.start("article") : match.end("article")]
+    rest = text[match.start("rest") :]
+    replaced = _INVERTED_PRONOUN.sub(f" {article}", rest, count=1)
+    return replaced if replaced != rest else f"{rest.rstrip(' ?!.')} ({article}) ?"
+
+
+# "l'autre article", "les autres textes": in a conversation on one article, those it was not on.
+_OTHER_ARTICLE = _rule(r"\b(?:l'autre|les autres) (?P<noun>article|articles|texte|textes|document|documents)\b")
+
+
+def without_other(question: str) -> str | None:
+    """`question` naming "the article" where it names the other one ("De quoi parle l'autre
+    article ?": "De quoi parle l'article ?"), for the articles of a conversation it was not on;
+    None when it names no other article."""
+    text, unaccented = _plain(question)
+    match = _OTHER_ARTICLE.search(unaccented)
+    if match is None:
+        return None
+    determiner = "les " if match["noun"].endswith("s") else "l'"
+    return f"{text[: match.start()]}{determiner}{text[match.start('noun') :]}"

@@ -40,6 +40,8 @@ from index.article_questions import (
     asks_whats_new,
     names_a_work,
     subject_asked_about,
+    with_article_set_before,
+    without_other,
 )
 from index.measures import asked_measure
 from index.spelling import respell
@@ -194,6 +196,9 @@ class Reading:
     # It asks what the one its topic's answer spoke of said (`asks_what_was_said`): the
     # quotation nearest the last quote answers it.
     said: bool = False
+    # The articles it is not about: those of the conversation, when it asks of "l'autre
+    # article" ("De quoi parle l'autre article ?": `index.article_questions.without_other`).
+    besides: tuple[int, ...] = ()
 
     @property
     def of_articles_meant(self) -> bool:
@@ -241,16 +246,27 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     # "Qui l'a écrit ?": the article's author, unless the conversation is about another written
     # work ("Qui a écrit ce roman ?"), which the pronoun would stand for.
     of_article = topic is not None and bool(topic.articles) and not names_a_work(topic.question)
+    # "Et l'article sur l'incendie, de quand date-t-il ?": asked of the article named before it.
+    set_before = with_article_set_before(question)
+    of_it = set_before or question
+    # "De quoi parle l'autre article ?": the library's articles but the conversation's.
+    other = without_other(of_it) if topic is not None and topic.articles else None
+    of_it, besides = (other, topic.articles) if other is not None and topic is not None else (of_it, ())
     asked = asks_for_detail(
-        question, pronoun_means_article=of_article, article_is_topic=of_article and _of_article(topic)
+        of_it,
+        pronoun_means_article=of_article or set_before is not None,
+        article_is_topic=(of_article and _of_article(topic)) or set_before is not None,
     )
     if asked is not None and asked.subject is not None:  # the article its subject finds
         return Reading(question, asked.subject, detail=asked.detail, by_subject=True)
-    subject = subject_asked_about(question)
+    subject = subject_asked_about(of_it)
     if subject is not None:  # "De quoi parle l'article sur Montréal ?": the opening of the one it finds
         return Reading(question, subject, about=True, by_subject=True)
-    if asked is not None or asks_what_it_is_about(question):  # the topic's article, if there is one
-        of_them_all = asked is None and _ARTICLES_PLURAL.search(question) is not None
+    if besides and (asked is not None or asks_what_it_is_about(of_it)):  # the other articles' openings
+        detail = asked.detail if asked is not None else None
+        return Reading(question, question, about=asked is None, detail=detail, besides=besides)
+    if asked is not None or asks_what_it_is_about(of_it):  # the topic's article, if there is one
+        of_them_all = asked is None and _ARTICLES_PLURAL.search(of_it) is not None
         articles = topic.articles if topic is not None and not of_them_all else ()
         detail = asked.detail if asked is not None else None
         return Reading(question, question, articles, topic if articles else None, about=asked is None, detail=detail)

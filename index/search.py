@@ -389,6 +389,11 @@ class Searcher:
         question on a detail that cannot say which article it means."""
         with store.read():
             articles = list(reading.articles)
+            if reading.besides:  # "l'autre article": the others of a small library; which, in a larger one?
+                others = sorted(set(store.article_ids()) - set(reading.besides))
+                if not others or len(others) > FEW_ARTICLES:
+                    return None
+                articles = others
             if not articles and not reading.latest:
                 count, _ = store.counts()
                 if count == 0 or (count > FEW_ARTICLES and reading.detail):

@@ -482,3 +482,33 @@ def test_a_noun_phrase_set_before_the_question_with_a_comma_is_the_subject_its_p
 )
 def test_a_phrase_that_points_back_or_says_when_set_before_a_comma_names_no_subject_of_its_own(question):
     assert dislocated_subject(question) == ()
+
+
+def test_the_article_named_before_a_comma_is_the_one_asked_about():
+    """ "Et l'article sur l'incendie, de quand date-t-il ?": the date of the article its subject
+    finds, as "De quand date l'article sur l'incendie ?"."""
+    topic = Topic("Qui a gagné l'étape ?", (2,))
+    reading = read("Et l'article sur l'incendie, de quand date-t-il ?", topic)
+    assert (reading.detail, reading.by_subject, reading.search) == ("date", True, "l'incendie")
+    written = read("Et l'article, qui l'a écrit ?", topic)
+    assert (written.detail, written.articles) == ("author", (2,))
+
+
+@pytest.mark.parametrize(
+    ("question", "about", "detail"),
+    [
+        ("Et l'autre article, de quoi parle-t-il ?", True, None),
+        ("Et dans l'autre article, de quoi parle-t-on ?", True, None),
+        ("De quoi parle l'autre article ?", True, None),
+        ("Qui a écrit l'autre article ?", False, "author"),
+    ],
+)
+def test_the_other_article_is_any_the_conversation_was_not_on(question, about, detail):
+    reading = read(question, Topic("Combien de blessés a fait le déraillement ?", (1,)))
+    assert (reading.about, reading.detail, reading.besides, reading.articles, reading.topic) == (
+        about,
+        detail,
+        (1,),
+        (),
+        None,
+    )

@@ -586,3 +586,21 @@ def test_a_conversation_switching_subject_with_a_phrase_set_before_a_comma_reads
     firefighters = library.ask("Combien de pompiers ?", topic=fire.topic)
     assert firefighters.found and "650 sapeurs-pompiers" in firefighters.results[0].quote
     library.close()
+
+
+def test_asked_about_the_other_article_or_an_article_named_before_a_comma_the_library_answers_for_that_one(
+    tmp_path, embedder, settings
+):
+    library = library_of_written(
+        "69c", tmp_path, embedder, settings, "deraillement-enquete", "classement-universites", "incendie-landes"
+    )
+    injured = library.ask("Combien de blessés a fait le déraillement ?")
+    assert injured.found and "23 blessés" in injured.results[0].quote
+    other = library.ask("Et l'autre article, de quoi parle-t-il ?", topic=injured.topic)
+    assert other.found and {r.article.title.split(" :")[0] for r in other.results} == {
+        "Classement de Shanghai",
+        "Incendie dans les Landes",
+    }
+    dated = library.ask("Et l'article sur l'incendie, de quand date-t-il ?", topic=injured.topic)
+    assert dated.detail == "date" and [r.article.date for r in dated.results][:1] == ["2026-08-14"]
+    library.close()
