@@ -271,7 +271,7 @@ def _in_own_process(step: Callable[[Path], None], built: Path) -> None:
         except BrokenProcessPool as exc:  # killed: by the system out of memory, most often
             raise ModelError(
                 "la préparation du modèle s'est arrêtée en route (faute de mémoire le plus souvent : "
-                "il lui faut environ 3,5 Go)"
+                "il lui faut environ 2,5 Go)"
             ) from exc
 
 

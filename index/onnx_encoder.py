@@ -116,11 +116,29 @@ def write_onnx_export(bert, folder: Path) -> None:
 
 
 def fuse_onnx_export(folder: Path) -> None:
-    """The export with its operators fused (`_fused_for_cpu`)."""
+    """The export with its operators fused (`_fused_for_cpu`).
+
+    The optimizer keeps a copy of the whole network for each of its shape inferences (2.8 GB
+    for this one): it is given the network with its word-embedding table left in a file beside
+    it, unread (`_LEFT_ASIDE`: no fusion touches that table), so that each copy holds the rest
+    alone. The fused network then takes the table back, in one file, as the quantizer reads it."""
+    import onnx
+
     exported = _intermediate(folder, "export")
+    aside = exported.with_name(exported.name + ".data")
+    onnx.save(
+        onnx.load(str(exported)),
+        str(exported),
+        save_as_external_data=True,
+        location=aside.name,
+        size_threshold=_LEFT_ASIDE,
+    )
     with _without_warnings():
-        _fused_for_cpu(exported, _network_shape(folder))
+        model = onnx.load(str(exported), load_external_data=False)
+        fused = _fused_for_cpu(model, _network_shape(folder), _intermediate(folder, "fused"))
+    onnx.save(onnx.load(str(fused)), str(fused))  # the table read back from beside it
     exported.unlink()
+    aside.unlink()
 
 
 def quantise_onnx_export(folder: Path) -> None:
@@ -171,12 +189,18 @@ def finish_onnx_int8(folder: Path) -> None:
 ONNX_INT8_STEPS = (fuse_onnx_export, quantise_onnx_export, finish_onnx_int8)
 
 
-def _fused_for_cpu(exported: Path, shape: dict) -> Path:
-    """`exported` with each layer's attention, its normalisations after a residual sum and its
-    GELU after a bias fused into single operators (ONNX Runtime's transformer optimizer). A
-    question runs each operator on all the cores, and every operator costs a hand-over between
-    threads that, on a question's few tokens, outlasts the arithmetic of the small ones: fewer
-    operators, a quicker question (README, "Model", "Fewer, larger operators")."""
+# Tables this large (in bytes) are left in a file of their own while operators are fused: the
+# word-embedding table alone (250,037 × 384 float32, 384 MB; the next largest is under 1 MB).
+_LEFT_ASIDE = 64 * 2**20
+
+
+def _fused_for_cpu(exported, shape: dict, fused: Path) -> Path:
+    """`exported` (an `onnx.ModelProto`) saved at `fused` with each layer's attention, its
+    normalisations after a residual sum and its GELU after a bias fused into single operators
+    (ONNX Runtime's transformer optimizer). A question runs each operator on all the cores, and
+    every operator costs a hand-over between threads that, on a question's few tokens, outlasts
+    the arithmetic of the small ones: fewer operators, a quicker question (README, "Model",
+    "Fewer, larger operators")."""
     from onnxruntime.transformers import optimizer
     from onnxruntime.transformers.fusion_options import FusionOptions
 
@@ -184,14 +208,13 @@ def _fused_for_cpu(exported: Path, shape: dict) -> Path:
     # The word-embedding lookup stays apart, so that its table can be stored in float16.
     options.enable_embed_layer_norm = False
     model = optimizer.optimize_model(
-        str(exported),
+        exported,
         model_type="bert",
         num_heads=shape["num_attention_heads"],
         hidden_size=shape["hidden_size"],
         optimization_options=options,
         opt_level=0,  # the fusions alone: ONNX Runtime's own passes run once the network is quantised
     )
-    fused = exported.with_name("model-fused.onnx")
     model.save_model_to_file(str(fused))
     return fused
 
