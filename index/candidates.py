@@ -14,6 +14,7 @@ from functools import partial
 import numpy as np
 
 from index.analysis import fold_accents, names_in, terms
+from index.causes import gives_cause
 from index.measures import asking_words, holds_quantity, priced_item, without_asking_words
 from index.quotes import (
     PROPERTY_COLUMNS,
@@ -454,6 +455,32 @@ def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
         else:
             others.append(candidate)
     return [*dating, *others]
+
+
+# How many sentences on either side of a quote giving no cause its passage's cause is looked for:
+# news gives it right after (« En effet, … », « … car … ») or right before (« La municipalité
+# justifie ce choix par … » before the figures), seldom further, where it is another thing's.
+CAUSE_NEARBY = 2
+
+
+def cause_nearest_first(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """For a question asking why ("Pourquoi la taxe foncière augmente-t-elle ?",
+    `causes.asks_why`), when the first quote gives no cause (« Le taux de la taxe foncière …
+    passera de 45,2 % à 47 % », the question's words): the first candidate quoting the sentence of
+    its passage nearest that quote that gives one (`causes.gives_cause`: « La municipalité
+    justifie ce choix par la hausse de ses dépenses »), `CAUSE_NEARBY` sentences away at most,
+    the next before the previous at the same distance. As they came when the quote gives a
+    cause or no sentence near it does."""
+    if not candidates or not candidates[0].spans or gives_cause(_quoted(candidates[0])):
+        return list(candidates)
+    first = candidates[0]
+    quoted = _best_sentence(first)
+    sentences = _sentences(first)
+    for distance in range(1, CAUSE_NEARBY + 1):
+        for at in (quoted + distance, quoted - distance):
+            if 0 <= at < len(sentences) and gives_cause(sentences[at]):
+                return _first_quoting(candidates, 0, at)
+    return list(candidates)
 
 
 def _dates_future(sentence: str) -> bool:

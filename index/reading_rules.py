@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
+    cause_nearest_first,
     future_dated_first,
     held_in_first_article,
     holding_first,
@@ -26,6 +27,7 @@ from index.candidates import (
     saying_it_of_first,
     still_asked,
 )
+from index.causes import asks_why
 from index.conversation import Reading, added_words, asks_as_its_topic, years_named
 from index.quotes import AskedFor, asked_for, asked_noun, deed_asked, who_someone_is, without_doer
 from index.tenses import speaks_of_future
@@ -111,6 +113,16 @@ def future_for_future(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     if asked.wants.kind != "date" or not speaks_of_future(own):
         return Ruling(list(ordered))
     return Ruling(future_dated_first(ordered))
+
+
+def cause_for_why(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking why ("Pourquoi la taxe augmente-t-elle ?", or "Pourquoi ?" after one on
+    the taxes): a first quote that only names what is asked about gives way to the sentence near
+    it giving the cause (`cause_nearest_first`): the question's words are in the sentence that
+    states the fact, its cause in the one after (« En effet », « car ») or before."""
+    if not asks_why(asked.reading.own):
+        return Ruling(list(ordered))
+    return Ruling(cause_nearest_first(ordered))
 
 
 def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -209,6 +221,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     quotation_for_said,  # "Qu'a-t-il dit ?": the quotation nearest the last quote
     description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
     future_for_future,  # "Quand sera-t-il exposé ?": a sentence dating what is to come first
+    cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer

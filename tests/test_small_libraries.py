@@ -413,7 +413,7 @@ WRITTEN = Path(__file__).parent / "data" / "conversations"
 
 def library_of_written(review: str, tmp_path, embedder, settings, *names: str) -> Library:
     """A library of articles written for a conversation review (`review`: "67", "67b", "68",
-    "68b", "69", "69c"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
+    "68b", "69", "69b", "69c"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
     library = Library(tmp_path / f"idx-{review}", embedder, **library_options(settings))
     folder = WRITTEN / f"articles-{review}"
     library.ingest([read_file(folder / f"{name}.txt", max_bytes=1_000_000) for name in names])
@@ -603,4 +603,22 @@ def test_asked_about_the_other_article_or_an_article_named_before_a_comma_the_li
     }
     dated = library.ask("Et l'article sur l'incendie, de quand date-t-il ?", topic=injured.topic)
     assert dated.detail == "date" and [r.article.date for r in dated.results][:1] == ["2026-08-14"]
+
+
+def test_asked_why_the_library_quotes_the_cause_beside_the_sentence_repeating_the_question(
+    tmp_path, embedder, settings
+):
+    """« Le taux de la taxe foncière … passera de 45,2 % à 47 % » holds the question's words; the
+    cause is two sentences on, « La municipalité justifie ce choix par la hausse de ses
+    dépenses »; « Le film avait reçu le prix du public … » names the prizes, the next sentence
+    says why they helped (« …, car les exploitants l'ont programmé plus largement »). A question
+    asking something else keeps the sentence holding its words."""
+    library = library_of_written("69b", tmp_path, embedder, settings, "budget-valence", "box-office-lumiere")
+    tax = library.ask("Pourquoi la taxe foncière augmente-t-elle ?")
+    assert tax.found and "hausse de ses dépenses" in tax.results[0].quote
+    prizes = library.ask("Quelles récompenses le film a-t-il reçues ?")
+    helped = library.ask("Pourquoi ces prix ont-ils aidé le film ?", topic=prizes.topic)
+    assert helped.found and "car les exploitants" in helped.results[0].quote
+    rate = library.ask("De combien la taxe foncière augmente-t-elle ?")
+    assert rate.found and "45,2 % à 47 %" in rate.results[0].quote
     library.close()

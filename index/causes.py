@@ -1,0 +1,57 @@
+"""Whether a question asks why, and whether a sentence gives a cause or a reason. "Pourquoi la
+taxe foncière augmente-t-elle ?" is answered by « La municipalité justifie ce choix par la hausse
+de ses dépenses », not by « Le taux de la taxe foncière … passera de 45,2 % à 47 % », which holds
+the question's words; news gives a cause with a connector (« car », « parce que », « en raison
+de », « à cause de », « faute de », « grâce à »), in the sentence after (« En effet, … ») or in
+one naming the reason (« La raison … est simple », « … s'explique par … », « En cause, … »).
+Pure functions of the text: French surface rules, none keyed to a subject's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Pourquoi …", "Pour quelle raison …", "Et pourquoi ?", "À cause de quoi …", "Qu'est-ce qui
+# explique …", "Comment expliquer …", "Comment s'explique …", and "Comment … justifie-t-il /
+# explique-t-elle … ?" (how someone accounts for something: their reasons).
+_ASKS_WHY = re.compile(
+    r"^\W*(?:et\s+)?(?:pourquoi\b|pour quelles? raisons?\b|à cause de quoi\b|pour quel motif\b"
+    r"|qu'est-ce qui (?:explique|justifie|motive|cause|provoque)\b"
+    r"|comment (?:s'expliquen?t?|expliquer|justifier)\b"
+    r"|comment\b.*\b(?:justifi|expliqu)\w*)",
+    re.IGNORECASE,
+)
+
+# A cause, a reason or a purpose given: the connectors of French prose, and the verbs and nouns
+# that name a reason ("la raison", "s'explique par", "justifie … par", "attribue … à", "en
+# cause", "dû à"); a consequence (", ce qui"); a purpose ("afin de"). Not a bare "pour", which
+# is mostly a preposition of anything.
+_GIVES_CAUSE = re.compile(
+    # A purpose the sentence opens on: "Pour" and an infinitive (« Pour absorber la hausse, elle
+    # va recruter … »), a pronoun between at most; inside a sentence "pour" and an infinitive
+    # is mostly what a deed is for (« qui a mené les recherches pour authentifier l'œuvre »), no
+    # reason of what is asked.
+    r"^\W*pour (?:se |s'|y |en |leur |lui )?(?!(?:notre|votre|autre|entre|contre)(?![\w]))"
+    r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re)(?![\w])"
+    # A consequence: « …, ce qui a interdit sa sortie du territoire ».
+    r"|, ce qu(?:i|')"
+    r"|(?<![\w-])(?:(?:en raison|à cause|faute|du fait|à la suite|suite|sous l'effet|compte tenu|afin"
+    r"|dans le but|pour cause|dûe?s?|due?s?|grâce) (?:(?:de|du|des|à|au|aux)(?![\w])|d')"
+    r"|(?:parce|puis|afin) ?qu(?:e(?![\w])|')"
+    r"|(?:car|en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
+    r"|expliqu\w*(?: [\w'-]+){0,6} par|justifi\w*(?: [\w'-]+){0,6} par|caus[ée]\w* par"
+    r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w]))",
+    re.IGNORECASE,
+)
+
+
+def asks_why(question: str) -> bool:
+    """Whether `question` asks for a cause or a reason ("Pourquoi ?", "Pour quelle raison la
+    ville … ?", "Comment la mairie justifie-t-elle la hausse ?")."""
+    return _ASKS_WHY.search(question.replace("’", "'")) is not None
+
+
+def gives_cause(sentence: str) -> bool:
+    """Whether `sentence` gives a cause, a reason or a purpose (« … parce que leurs parents ne
+    peuvent pas payer », « En effet, … », « La raison de cette fermeture est simple : … »)."""
+    return _GIVES_CAUSE.search(sentence.replace("’", "'")) is not None

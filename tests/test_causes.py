@@ -1,0 +1,77 @@
+"""Whether a question asks why, and whether a sentence gives a cause: a "pourquoi" question is
+answered by the sentence giving the cause (« car », « en raison de », « En effet, … »), not by
+the one repeating its words."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.causes import asks_why, gives_cause
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pourquoi la taxe foncière augmente-t-elle ?",
+        "Pourquoi ?",
+        "Et pourquoi ?",
+        "Pour quelle raison la ville change-t-elle les tarifs ?",
+        "Qu'est-ce qui explique la baisse des ventes ?",
+        "Comment la mairie justifie-t-elle la hausse d’impôts ?",
+        "Comment s'explique ce succès ?",
+    ],
+)
+def test_questions_asking_why(question):
+    assert asks_why(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Comment les pompiers ont-ils limité la pollution ?",  # how, not why
+        "Quand les urgences rouvriront-elles ?",
+        "Qui a pris la décision ?",
+        "Que réclame la CFDT pour cause de fermeture ?",  # a cause named, none asked
+    ],
+)
+def test_questions_asking_something_else(question):
+    assert not asks_why(question)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Les collègues sont épuisés parce qu'ils enchaînent les gardes.",
+        "Ces récompenses ont contribué à sa visibilité, car les exploitants l'ont programmé plus largement.",
+        "En effet, la plupart d'entre eux préfèrent désormais travailler dans des cliniques privées.",
+        "La raison de cette fermeture est simple : il manque des médecins.",
+        "Pour Inès Belkacem, le succès s'explique par l'émotion.",
+        "La municipalité justifie ce choix par la hausse de ses dépenses.",
+        "La piscine, fermée depuis 2024 à cause de fissures dans le bassin, coûtera 14 millions.",
+        "Faute de candidats, plusieurs domaines ont fait appel à des équipes venues de Pologne.",
+        "Une cuve aurait débordé, à la suite d'une panne de la pompe de relevage.",
+        "Les exploitants attribuent cette bonne santé à la diversité de l'offre.",
+        "En cause, un épisode de grêle survenu le 17 juin.",
+        "Pour absorber la hausse de fréquentation, elle va recruter 25 agents.",  # a purpose
+        "Des barrages ont été installés afin de limiter la propagation.",
+        "Le ministère l'a classé « trésor national », ce qui a interdit sa sortie du territoire.",
+    ],
+)
+def test_sentences_giving_a_cause_or_a_purpose(sentence):
+    assert gives_cause(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le taux de la taxe foncière passera de 45,2 % à 47 %, soit une hausse d'environ 4 %.",
+        "Montargis n'est pas un cas isolé.",
+        "Le film avait reçu le prix du public au festival d'Angers en janvier.",
+        "L'enveloppe reste stable pour les associations et pour notre ville.",  # "pour" and a noun
+        # "pour" and an infinitive inside a sentence: what a deed is for, mostly no reason asked
+        "Agnès Delorme a mené les recherches pour authentifier l'œuvre avec le laboratoire.",
+        "Elles craignent de manquer de volumes pour honorer leurs contrats.",
+    ],
+)
+def test_sentences_stating_a_fact_give_no_cause(sentence):
+    assert not gives_cause(sentence)
