@@ -16,7 +16,9 @@ import Stemmer
 
 # Bumped whenever the terms produced change: indexes built before must be rebuilt.
 # 2: "avions" and "sommes" are words (planes, sums of money), no longer stop words.
-ANALYZER_VERSION = 2
+# 3: words news writes for one another, and derivations Snowball leaves apart, read as one term
+# (`_ONE_TERM`, `_ONE_TERM_WORDS`).
+ANALYZER_VERSION = 3
 
 # Snowball's French stop words, less the forms of "avoir" and "être" that are also plural
 # nouns news write about: "avions" (planes) and "sommes" (sums). Among stop words a question
@@ -80,10 +82,58 @@ def fold_accents(text: str) -> str:
     return folded.replace("œ", "oe").replace("æ", "ae")
 
 
+# Terms read as another: what news writes of one thing in turn with either word, so that a
+# question in one finds the sentence in the other ("Que demandent les syndicats ?": « ils
+# réclament … »; "De combien les prix ont-ils baissé ?": « en recul de 4,8 % »), and the
+# derivations of one verb Snowball does not join ("interdit", "interdisant", "interdiction";
+# "fermer", "fermeture"; "supprimer", "suppression"). General French, none a subject's word.
+_ONE_TERM = {
+    "recl": "demand",  # réclamer, réclament
+    "reclam": "demand",  # réclame, réclamation
+    "remport": "gagn",  # remporter
+    "hauss": "augment",  # une hausse, une augmentation
+    "recul": "baiss",  # un recul, une baisse
+    "diminu": "baiss",  # diminuer, une diminution
+    "embauch": "recrut",  # embaucher, recruter
+    "achev": "termin",  # achever, terminer
+    "deces": "mort",  # le décès, la mort
+    "deced": "mort",  # décédé
+    "meurt": "mort",
+    "mour": "mort",  # mourir
+    "interd": "interdit",
+    "interdis": "interdit",  # interdisant
+    "interdict": "interdit",  # interdiction
+    "interdir": "interdit",
+    "fermetur": "ferm",  # fermeture
+    "suppress": "supprim",  # suppression
+    "construir": "construct",  # construire
+    "construit": "construct",
+    "blessur": "bless",  # blessure
+    "achat": "achet",  # un achat, acheter
+}
+# Words whose Snowball term is another word's, read by the word itself: "versé" is "vers" as the
+# preposition is, "vente" is "vent" (wind).
+_ONE_TERM_WORDS = {
+    **dict.fromkeys(
+        "verse versé versée versés versées verser versent versera verseront versement versements".split(), "pai"
+    ),
+    **dict.fromkeys("paient payent paye".split(), "pai"),  # payer
+    # Third persons plural Snowball leaves whole, met in questions ("Que demandent-ils ?").
+    "demandent": "demand",
+    **dict.fromkeys("gagnent remportent".split(), "gagn"),
+    **dict.fromkeys("vente ventes vendu vendue vendus vendues vendre vendent vendra".split(), "vend"),
+}
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The term of one lower-case word: stemmed, accents folded."""
-    return fold_accents(_stemmer.stemWord(word))
+    """The term of one lower-case word: stemmed, accents folded, read as the term of the words
+    news writes for it (`_ONE_TERM`)."""
+    known = _ONE_TERM_WORDS.get(word)
+    if known is not None:
+        return known
+    term = fold_accents(_stemmer.stemWord(word))
+    return _ONE_TERM.get(term, term)
 
 
 def words(text: str) -> list[str]:

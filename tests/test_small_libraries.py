@@ -622,3 +622,13 @@ def test_asked_why_the_library_quotes_the_cause_beside_the_sentence_repeating_th
     rate = library.ask("De combien la taxe foncière augmente-t-elle ?")
     assert rate.found and "45,2 % à 47 %" in rate.results[0].quote
     library.close()
+
+
+def test_a_question_in_other_words_than_the_article_s_finds_the_sentence_written_in_them(tmp_path, embedder, settings):
+    """« Qu'est-ce qui est interdit ? » meets « un arrêté interdisant la pêche »: Snowball leaves
+    « interdit » and « interdisant » apart, the analyser reads them as one term (as it does the
+    synonyms news writes for one another: « réclament » and « demande »)."""
+    library = library_of_written("69b", tmp_path, embedder, settings, "pollution-loing", "plan-social-valmetal")
+    banned = library.ask("Qu'est-ce qui est interdit ?")
+    assert banned.found and "interdisant la pêche" in banned.results[0].quote
+    library.close()
