@@ -105,6 +105,9 @@ class Answer:
     # Why the reading rules held back the answer, whatever the relevance policy found (each
     # rule's `Ruling.why`: `index.reading_rules`), for whoever looks into an answer declined.
     held_by: tuple[str, ...] = ()
+    # Asked of "l'autre article" where none can be told (`Reading.besides`): how many articles
+    # the library holds besides the conversation's (0, or more than `FEW_ARTICLES`).
+    other_articles: int | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,14 @@ class Searcher:
             opening = self._openings(store, reading, top_k)
             if opening is not None:
                 return opening
+            if reading.besides:  # "l'autre article" in a library of one, or of many: which?
+                return Answer(
+                    reading.question,
+                    False,
+                    detail=reading.detail,
+                    follows=reading.follows,
+                    other_articles=self._other_articles(store, reading.besides),
+                )
             if reading.detail:  # which article's? Searching "date article" would not say.
                 return Answer(reading.question, False, detail=reading.detail, follows=reading.follows)
         clock = Stopwatch()
@@ -378,6 +389,12 @@ class Searcher:
         if not replaced:
             return reading
         return replace(reading, search=respell(reading.search, replaced), respelled=tuple(replaced.items()))
+
+    @staticmethod
+    def _other_articles(store: Store, besides: tuple[int, ...]) -> int:
+        """How many articles the library holds besides the conversation's `besides`."""
+        with store.read():
+            return len(set(store.article_ids()) - set(besides))
 
     def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
         """What the articles are about, for a question that asks it (`Reading.about`), or the

@@ -605,6 +605,39 @@ def test_asked_about_the_other_article_or_an_article_named_before_a_comma_the_li
     assert dated.detail == "date" and [r.article.date for r in dated.results][:1] == ["2026-08-14"]
 
 
+def test_the_other_article_of_a_library_that_cannot_tell_it_is_declined_not_the_conversation_s_own_quoted(
+    tmp_path, embedder, settings
+):
+    """In a library of the conversation's article alone there is no other; in one of five, "l'autre"
+    does not say which: the conversation's own article was quoted as if it were the other."""
+    from bot.replies.answers import declined_reply
+
+    alone = library_of_written("69c", tmp_path / "one", embedder, settings, "deraillement-enquete")
+    injured = alone.ask("Combien de blessés a fait le déraillement ?")
+    assert injured.found
+    for question in ("De quoi parle l'autre article ?", "Et l'autre article, de quoi parle-t-il ?"):
+        other = alone.ask(question, topic=injured.topic)
+        assert not other.found and not other.results, question
+        assert declined_reply(other) == "La bibliothèque ne compte aucun autre article."
+    alone.close()
+    five = library_of_written(
+        "69c",
+        tmp_path / "five",
+        embedder,
+        settings,
+        "deraillement-enquete",
+        "classement-universites",
+        "incendie-landes",
+        "opera-rouen",
+        "sommet-franco-allemand",
+    )
+    injured = five.ask("Combien de blessés a fait le déraillement ?")
+    other = five.ask("De quoi parle l'autre article ?", topic=injured.topic)
+    assert not other.found and not other.results
+    assert declined_reply(other).startswith("Lequel ? La bibliothèque compte 4 autres articles : nommez son sujet")
+    five.close()
+
+
 def test_asked_why_the_library_quotes_the_cause_beside_the_sentence_repeating_the_question(
     tmp_path, embedder, settings
 ):

@@ -9,6 +9,7 @@ from bot.replies.cards import SENTENCE_FIELD_CHARS, format_details, link_of
 from bot.replies.wording import french_date, in_guillemets, shorten
 from bot.small_talk import not_in_french
 from index.library import Answer, Result
+from index.numbers import french
 from index.store import ArticleRow
 
 NOTHING_FOUND = (
@@ -148,6 +149,8 @@ def declined_reply(answer: Answer) -> str | None:
     meant = set(answer.topic.articles) if answer.topic else set()
     if not_in_french(answer.question):  # first: what else it is told is in French
         return IN_ENGLISH
+    if answer.other_articles is not None:
+        return other_articles_unknown(answer.other_articles)
     if answer.unheld:
         named = " ni ".join(in_guillemets(shorten(word, SENTENCE_FIELD_CHARS)) for word in answer.unheld)
         if not meant:  # its topic was declined: it was searched in the whole library
@@ -160,6 +163,17 @@ def declined_reply(answer: Answer) -> str | None:
         # bibliothèque" would be untrue, and would not say that asking it whole searches more.
         return f"Je n'ai rien trouvé qui y réponde dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
     return None
+
+
+def other_articles_unknown(others: int) -> str:
+    """Why "l'autre article" cannot be told: the library holds no article besides the
+    conversation's, or so many (`others`) that "l'autre" does not say which."""
+    if others == 0:
+        return "La bibliothèque ne compte aucun autre article."
+    return (
+        f"Lequel ? La bibliothèque compte {french(others)} autres articles : nommez son sujet "
+        "(« De quoi parle l'article sur … ? »)."
+    )
 
 
 def _searched_in(answer: Answer, meant: set[int]) -> str:
