@@ -328,7 +328,9 @@ def dislocated_subject(question: str) -> tuple[str, ...]:
     words = [w for w in _TOKEN.findall(phrase) if w.casefold() not in _DETERMINERS | _INTERROGATIVE_WORDS]
     # The article itself ("Et l'article sur l'incendie, de quand date-t-il ?") is no subject the
     # articles name: questions on it are `index.article_questions`'.
-    if not words or words[0].casefold() in _TIME_WORDS | _TIME_NEIGHBOURS | _WRITINGS:
+    if not words or words[0].casefold() in _TIME_WORDS | _TIME_NEIGHBOURS | _ASPECTS:
+        return ()
+    if any(w.casefold() in _WRITINGS for w in words):  # "Et l'autre texte, qu'en dit-il ?" too
         return ()
     # Each word of a compound apart, its prepositions left out: "contre-la-montre" is held by
     # "montre", not by any "contre" of the topic's article.
@@ -338,6 +340,13 @@ def dislocated_subject(question: str) -> tuple[str, ...]:
 
 # Times a phrase may open with besides `_TIME_WORDS` ("Et le lendemain, qu'a-t-il fait ?").
 _TIME_NEIGHBOURS = frozenset("lendemain veille surlendemain début fin suite reste".split())
+# What a phrase says of the topic itself rather than naming another subject: a filler ("Et du
+# coup, qui est leur propriétaire ?", "Et le pire, c'est quoi ?") or an aspect of what the
+# conversation is about ("Et la date, c'est quand ?", "Et le bilan, combien de morts ?").
+_ASPECTS = frozenset(
+    "coup pire mieux principal essentiel important question problème date lieu heure raison cause "
+    "bilan résultat chiffre montant nombre total coût".split()
+)
 _WRITINGS = frozenset("article articles texte textes document documents dépêche dépêches".split())
 
 

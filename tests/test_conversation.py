@@ -478,6 +478,10 @@ def test_a_noun_phrase_set_before_the_question_with_a_comma_is_the_subject_its_p
         "Et le lendemain, qu'a-t-il fait ?",
         "Bon, et alors ?",  # a capital that only opens the sentence
         "Oui, mais combien ?",
+        "Et du coup, qui est leur propriétaire ?",  # a filler, an aspect of the topic itself
+        "Et le pire, c'est quoi ?",
+        "Et la date, c'est quand ?",
+        "Et l'autre texte, qu'en dit-il ?",  # an article: `index.article_questions`'
     ],
 )
 def test_a_phrase_that_points_back_or_says_when_set_before_a_comma_names_no_subject_of_its_own(question):
