@@ -4,6 +4,7 @@ the CLI, the console chat and the Telegram bot alike."""
 from __future__ import annotations
 
 import logging
+import mimetypes
 import sys
 import threading
 from collections.abc import Callable, Collection, Sequence
@@ -160,9 +161,11 @@ def read_text(text: str, settings: Settings, source: str | None = None) -> Docum
 def not_found_hint(value: str, file_suffixes: Collection[str]) -> str:
     """What a name that is neither a file nor a folder may have meant: a site's address typed
     without https:// ("lemonde.fr/article", which `/ingest` in the bot reads as one) is shown
-    written whole; a file name with a typo ("artcle.txt", a name of `file_suffixes`) is no site."""
+    written whole; a file name with a typo ("artcle.txt", a name of `file_suffixes`), or of any
+    type of file Python knows ("photo.jpg", "données.csv"), is no site."""
     address = typed_address(value)
-    if address and Path(value.split("/", 1)[0]).suffix.lower() not in file_suffixes:
+    suffix = Path(value.split("/", 1)[0]).suffix.lower()
+    if address and suffix not in file_suffixes and mimetypes.MimeTypes().guess_type(f"x{suffix}")[0] is None:
         return f"ni fichier, ni dossier ; une page web ? donnez son adresse entière : {address}"
     return "ni fichier, ni dossier, ni URL http(s)"
 
