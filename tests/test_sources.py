@@ -392,10 +392,10 @@ def test_a_page_of_many_paragraphs_or_of_a_long_stated_article_is_still_heavy_am
     assert is_heavy_page(ARTICLE_PAGE.replace("</head>", stated + "</head>", 1))
     assert is_heavy_page(ARTICLE_PAGE + "<script>" + "<p>a</p>" * 100_000)  # never closed: all read as markup
     assert is_heavy_page(ARTICLE_PAGE + "<script>" + "x" * 3_000_000 + "</script>")
-    started = time.monotonic()  # counted in one pass, whatever the openings
+    started = time.thread_time()  # counted in one pass, whatever the openings
     for endless in ("<script " * 200_000, "<script>" * 200_000, "<style></style>" * 150_000):
         is_heavy_page(endless)
-    assert time.monotonic() - started < 1
+    assert time.thread_time() - started < 1  # a blow-up guard (quadratic would take minutes), not a speed target
 
 
 def test_a_compression_that_cannot_be_read_is_refused():

@@ -92,7 +92,9 @@ def test_a_question_in_another_alphabet_is_told_in_the_chat_and_inline_that_only
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
         assert telegram.texts(USER) == [msg.e(IN_ENGLISH)] * len(questions)
-        for call in telegram.calls_to("answerInlineQuery"):
+        inline_answers = telegram.calls_to("answerInlineQuery")
+        assert len(inline_answers) == len(questions)
+        for call in inline_answers:
             (result,) = telegram.inline_answer(call.params["inline_query_id"])["results"]
             assert result["title"] == msg.INLINE_IN_ENGLISH_TITLE
     library.close()
@@ -134,6 +136,7 @@ def test_uncertain_results_of_a_question_in_english_say_above_them_to_ask_in_fre
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram, 1.0))
+        assert telegram.calls_to("answerInlineQuery")
         for call in telegram.calls_to("answerInlineQuery"):
             listed = telegram.inline_answer(call.params["inline_query_id"])
             assert listed["results"] and all(r["description"].startswith(msg.INLINE_UNSURE) for r in listed["results"])
