@@ -125,9 +125,10 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
     state = open_state(settings)
     try:
         feeds = state.feeds()
-        if not feeds and not args.json:  # said whether asked to list or to poll: silence reads as a hang or a bug
-            print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
-            return 0
+        if not feeds:  # no library to open, no model to load to poll none
+            if not args.json:  # said whether asked to list or to poll: silence reads as a hang or a bug
+                print("aucun flux suivi (python -m bot follow URL)", file=sys.stderr)
+            return 0  # as JSON lines, none
         if args.poll:
             library = open_for_terminal(settings)
             try:

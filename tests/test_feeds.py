@@ -1338,4 +1338,7 @@ def test_polling_when_no_feed_is_followed_says_so_as_listing_does(monkeypatch, t
         assert main(command) == 0
         said = capsys.readouterr()
         assert said.out == "" and said.err == "aucun flux suivi (python -m bot follow URL)\n", command
+    no_model_yet = tmp_path / "cache"  # polling none neither prepares nor loads the model
+    monkeypatch.setenv("MODEL_CACHE_DIR", str(no_model_yet))
     assert main(["feeds", "--poll", "--json"]) == 0 and capsys.readouterr() == ("", "")  # JSON lines: none
+    assert not no_model_yet.exists()
