@@ -141,8 +141,10 @@ def restore(
     (`check_opens`, called with the restored files in place)."""
     library, state = databases(data_dir)
     backup_library, backup_state = source / library.name, source / state.name
-    if not source.is_dir():  # a mistyped date: say so, rather than that a folder is not a backup
+    if not source.exists():  # a mistyped date: say so, rather than that a folder is not a backup
         raise LibraryError(f"dossier introuvable : {source} (celui d'une sauvegarde de python -m bot backup)")
+    if not source.is_dir():  # the backup's library.sqlite3 given rather than its folder
+        raise LibraryError(f"{source} n'est pas un dossier : donnez celui de la sauvegarde (python -m bot backup)")
     if not backup_library.is_file():
         raise LibraryError(f"pas de {library.name} dans {source} : ce n'est pas une sauvegarde de python -m bot backup")
     if source.resolve().is_relative_to(library.path.parent.resolve()):

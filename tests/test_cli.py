@@ -1134,6 +1134,10 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, wi
         (("backup", str(data / "index" / "backup")), "que reindex et restore remplacent en entier"),
         (("backup", str(data)), "est DATA_DIR lui-même"),
         (("restore", str(tmp_path / "absent")), "dossier introuvable : "),
+        (
+            ("restore", str(tmp_path / "backup" / "library.sqlite3")),
+            "n'est pas un dossier : donnez celui de la sauvegarde",
+        ),
         (("restore", str(tmp_path)), "pas de library.sqlite3 dans"),
     ]:
         refused = run_here(*args)
