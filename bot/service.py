@@ -233,10 +233,13 @@ def read_input(
     return read
 
 
-def refusal(error: InputError) -> str:
+def refusal(error: InputError, *, in_chat: bool = False) -> str:
     """Why an input was not added, as its sender reads it: the library's French, and for a
-    limit the application sets, which setting and what to do."""
+    limit the application sets, what to do, with the setting's name for an operator (not for
+    a chat user, who cannot change it)."""
     if isinstance(error, ArticleTooLong):
+        if in_chat:
+            return f"{error}. Envoyez-le en plusieurs parties."
         return f"{error} (réglage ARTICLE_MAX_WORDS). Ajoutez-le en plusieurs parties."
     return str(error)
 
@@ -248,11 +251,13 @@ def ingest_documents(
     committed: Callable[[list[IngestOutcome]], None] | None = None,
     *,
     article_max_words: int,
+    in_chat: bool = False,
 ) -> list[IngestOutcome]:
-    """Ingest the documents among `labelled`; errors are reported in place, in order.
-    A document over `article_max_words` words is one of them, refused before anything is
-    embedded. `committed` is told the outcomes of each batch once it is stored (with the
-    unreadable inputs before them): what stays in the library if a later batch fails."""
+    """Ingest the documents among `labelled`; errors are reported in place, in order (in a
+    chat user's words when `in_chat`: `refusal`). A document over `article_max_words` words is
+    one of them, refused before anything is embedded. `committed` is told the outcomes of each
+    batch once it is stored (with the unreadable inputs before them): what stays in the library
+    if a later batch fails."""
     from index.ingest import within_article_words  # not loaded by a question (`read_input`)
 
     def within_limit(item: Document | InputError) -> Document | InputError:
@@ -272,7 +277,7 @@ def ingest_documents(
         for result in results:
             for label, item in unreported:  # the unreadable inputs before this result's document, then it
                 if isinstance(item, InputError):
-                    batch.append(IngestOutcome(label, "error", error=refusal(item)))
+                    batch.append(IngestOutcome(label, "error", error=refusal(item, in_chat=in_chat)))
                     continue
                 batch.append(IngestOutcome(label, result.status, result.article, text_differs=result.text_differs))
                 break
@@ -282,5 +287,5 @@ def ingest_documents(
 
     library.ingest([item for _, item in labelled if not isinstance(item, InputError)], progress, stored)
     # The unreadable inputs after the last document.
-    outcomes.extend(IngestOutcome(label, "error", error=refusal(item)) for label, item in unreported)
+    outcomes.extend(IngestOutcome(label, "error", error=refusal(item, in_chat=in_chat)) for label, item in unreported)
     return outcomes

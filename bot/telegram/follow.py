@@ -270,7 +270,7 @@ async def on_channel_post(update: Update, context: Context) -> None:
         return
     try:
         labelled = [(source or "post", document)]
-        ingest = partial(ingest_documents, article_max_words=settings.article_max_words)
+        ingest = partial(ingest_documents, article_max_words=settings.article_max_words, in_chat=True)
         outcome = (await service.run_long(ingest, service.library, labelled, service.stop.checked(_quiet)))[0]
     except Abandoned:
         _given_up(post, source)

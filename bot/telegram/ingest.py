@@ -421,7 +421,7 @@ async def _outcome_html(
             await remembered.article_read(document)
             await say(msg.INDEXING)
             labelled = [(label, document)]
-            ingest = partial(ingest_documents, article_max_words=service.settings.article_max_words)
+            ingest = partial(ingest_documents, article_max_words=service.settings.article_max_words, in_chat=True)
             outcome = (await service.run_long(ingest, service.library, labelled, service.stop.checked(progress)))[0]
     except Abandoned:
         return msg.INGEST_ABANDONED, None
