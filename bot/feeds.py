@@ -18,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from bot.replies.cards import FEED_SOURCE
+from bot.service import refusal
 from bot.settings import Settings
 from bot.state import BotState
 from bot.state.feeds import FeedRow
 from index.bounded_reading import READING_LIMITS, ReadingLimits
 from index.decoding import decode_document
 from index.documents import Document, parse_html
-from index.errors import DatabaseUnavailable, FetchError, InputError, LibraryError
+from index.errors import ArticleTooLong, DatabaseUnavailable, FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
 from index.ingest import normalise_url, same_page_links, within_article_words
 from index.library import IngestResult, Library
@@ -293,7 +294,11 @@ class FeedFollower:
             try:
                 document = self._document(entry, feed.title, pages)
                 documents.append((entry, within_article_words(document, self.settings.article_max_words)))
-            except Exception as exc:  # one entry's page, however broken or long, never blocks the feed
+            except ArticleTooLong as exc:  # as long at the next polls: given up at once, not tried again
+                log.info("feed entry %s: %s", entry.link or entry.key, exc)
+                self.state.entry_done(feed_id, entry.key, None)
+                given_up.append((entry.link or entry.key, refusal(exc)))
+            except Exception as exc:  # one entry's page, however broken, never blocks the feed
                 if isinstance(exc, LibraryError):
                     log.info("feed entry %s: %s", entry.link or entry.key, exc)
                     said = str(exc)

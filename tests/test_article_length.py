@@ -108,3 +108,8 @@ def test_a_followed_feed_s_entry_over_the_limit_is_left_out_and_the_others_store
     assert [a.title for a in library.articles()] == [STORIES[0].title]
     [line] = [r.getMessage() for r in caplog.records if long_story.slug in r.getMessage()]
     assert "un article en compte au plus 500" in line
+    # Given up at once, as long at the next polls: the admins are told why, and the setting.
+    [(link, why)] = report.given_up
+    assert link.endswith(long_story.slug) and why.endswith(
+        "au plus 500 (réglage ARTICLE_MAX_WORDS). Ajoutez-le en plusieurs parties."
+    )
