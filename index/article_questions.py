@@ -352,5 +352,6 @@ def without_other(question: str) -> str | None:
     match = _OTHER_ARTICLE.search(unaccented)
     if match is None:
         return None
-    determiner = "les " if match["noun"].endswith("s") else "l'"
+    noun = match["noun"]
+    determiner = "les " if noun.endswith("s") else "l'" if noun.startswith("a") else "le "
     return f"{text[: match.start()]}{determiner}{text[match.start('noun') :]}"

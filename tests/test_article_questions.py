@@ -10,6 +10,7 @@ from index.article_questions import (
     asks_to_read_on,
     asks_what_it_is_about,
     asks_whats_new,
+    without_other,
 )
 from index.conversation import Reading, Topic, read
 
@@ -187,3 +188,16 @@ def test_asking_for_what_comes_next_reads_the_article_on_from_the_last_quote(que
 )
 def test_a_question_of_its_own_is_not_read_as_la_suite(question):
     assert not asks_to_read_on(question)
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of_the_article"),
+    [
+        ("De quoi parle l'autre article ?", "De quoi parle l'article ?"),
+        ("Qui a écrit l'autre texte ?", "Qui a écrit le texte ?"),
+        ("De quand datent les autres documents ?", "De quand datent les documents ?"),
+        ("Qui a écrit l'article ?", None),  # no other one named
+    ],
+)
+def test_the_other_article_is_asked_of_as_the_article_in_french(question, as_of_the_article):
+    assert without_other(question) == as_of_the_article
