@@ -130,8 +130,13 @@ def test_every_other_message_is_valid_telegram_html(text, model, count, other):
         assert fmt.fits(html)
 
 
+# An article of neither date nor link whose source's name is 4,000 "&": 20,000 characters escaped.
+NAMED_OF_AMPERSANDS = ArticleRow(1, "", None, None, None, "https://exemple.fr/" + "&" * 4000, "2026-11-25T10:00:00Z", 0)
+
+
 @FAST
 @given(results())
+@example(Result(1, 0.5, 1, NAMED_OF_AMPERSANDS, None, "&", 0, 1))
 def test_every_inline_result_message_is_valid_telegram_html(result):
     html = fmt.inline_quote_html(result)
     check_telegram_html(html)

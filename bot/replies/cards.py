@@ -70,12 +70,13 @@ def feed_named(source: str | None) -> str | None:
 def source_name(source: str | None) -> str | None:
     """What a chat user may see of where an article came from: its file name (never a path
     on the server), NAME of `telegram:NAME`, as the bot records uploaded documents, or the
-    feed that carried it (`FEED_SOURCE`), named so: "flux « Brèves »"."""
+    feed that carried it (`FEED_SOURCE`), named so: "flux « Brèves »"; shortened as a field
+    of a sentence is (a file's name may be 255 characters, each "&" of it five in a message)."""
     if not source:
         return None
     if feed := feed_named(source):
-        return f"flux « {feed} »"
-    return PurePath(source.removeprefix("telegram:")).name or None
+        return f"flux « {shorten(feed, SENTENCE_FIELD_CHARS)} »"
+    return shorten(PurePath(source.removeprefix("telegram:")).name, SENTENCE_FIELD_CHARS) or None
 
 
 def format_details(articles: list[ArticleRow], detail: Detail, *, zone: tzinfo) -> str:
