@@ -46,9 +46,9 @@ def followed_html(report: PollReport) -> str:
     feed = report.feed
     lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."]
     if report.error:
-        lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, 300))}")
+        lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, FIELD_CHARS))}")
         if report.dropped:
-            lines.append(f"Je ne le suis donc plus : {e(shorten(report.dropped, 300))}.")
+            lines.append(f"Je ne le suis donc plus : {e(shorten(report.dropped, FIELD_CHARS))}.")
     else:
         lines.append(
             f"{plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
