@@ -10,7 +10,12 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {
+    "49-prefecture-communique-dsfr.html": "a communiqué's 'Contact presse' callout (phone, e-mail) is read as text",
+    "52-vrai-ou-faux-claimreview.html": "a fact-checker's call 'Signalez-la à notre équipe' is read as text",
+    "54-quebec-heures-espacees-presse-canadienne.html": "'La Presse Canadienne' after the name is taken for an author",
+    "58-video-surtitre-lecteur.html": "'VIDÉO.' stays in the title, 'Diffusé le · Durée : 2 min' in the text",
+}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
