@@ -26,7 +26,7 @@ from index.cleaning import (
     table_row,
 )
 from index.errors import EmptyInput, UnsupportedInput
-from index.metadata import FRENCH_MONTHS, PageMetadata, clean_byline, opening_byline, page_metadata
+from index.metadata import FRENCH_MONTHS, PageMetadata, byline_names, clean_byline, opening_byline, page_metadata
 from index.numbers import french
 
 _KEYS = {
@@ -401,9 +401,13 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
         byline = None  # the publisher, not a person
     title = (page.title or (extracted and extracted.title) or document.title).strip()
     author = page.author or byline or document.author or opening_byline(body)
-    # The headline and the byline repeated inside the text are not text.
+    # The headline and the byline repeated inside the text are not text; nor is the byline as the
+    # page writes it, with the agency its names run into ("Marie Roy, La Presse Canadienne").
     repeated = {_squeezed(v) for v in (title, author, *(author or "").split(", ")) if v}
-    blocks = tuple(b for b in document.blocks if _squeezed(b.text) not in repeated) or document.blocks
+    blocks = (
+        tuple(b for b in document.blocks if _squeezed(b.text) not in repeated and not _is_byline_of(b.text, author))
+        or document.blocks
+    )
     blocks = _without_pull_quotes(blocks)
     return replace(
         document,
@@ -678,6 +682,13 @@ def stated_date(found: str | None, html: str) -> str | None:
         rf"|January{space}1,?{space}{year})\b"
     )
     return date if re.search(said, html, re.IGNORECASE) else None
+
+
+BYLINE_WORDS = 12  # a byline line is short: "Par Jean Dupont et Marie Curie, La Presse Canadienne"
+
+
+def _is_byline_of(block: str, author: str | None) -> bool:
+    return bool(author) and len(block.split()) <= BYLINE_WORDS and byline_names(block) == author
 
 
 def _without_pull_quotes(blocks: tuple[Block, ...]) -> tuple[Block, ...]:

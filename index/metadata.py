@@ -381,6 +381,12 @@ def _authors(value) -> list[str]:
     return []
 
 
+def byline_names(text: str) -> str:
+    """The names a byline line gives, as `PageMetadata.author` says them: "Par Jean Dupont et
+    Marie Curie" → "Jean Dupont, Marie Curie"; "Marie Roy, La Presse Canadienne" → "Marie Roy"."""
+    return ", ".join(_authors(text))
+
+
 OPENING_BLOCKS = 4  # paragraphs at the top of an article where its byline may be written as text
 _WRITTEN_BYLINE = re.compile(r"^\s*par\s+\S", re.IGNORECASE)
 
@@ -406,7 +412,8 @@ _BYLINE_TAIL = re.compile(
 )
 
 
-_AGENCY = r"(?:AFP|Reuters|AP|ANSA|Belga|DPA|ATS|Agence France-Presse|agences?)"
+# Agencies French-language papers take dispatches from: Quebec's sign theirs "name, La Presse Canadienne".
+_AGENCY = r"(?:AFP|Reuters|AP|ANSA|Belga|DPA|ATS|Agence France-Presse|(?:la\s+)?Presse\s+canadienne|agences?)"
 # A dispatch's credit after the names: "Jean Dupont avec AFP", "Jean Dupont (avec l'AFP)".
 _WITH_AGENCY = re.compile(rf"\s*\(?\s*(?:avec|et|&)\s+(?:l['’]\s*)?{_AGENCY}\s*\)?$", re.IGNORECASE)
 _AGENCY_ALONE = re.compile(rf"^\(?{_AGENCY}\)?$", re.IGNORECASE)

@@ -627,6 +627,8 @@ def test_a_radio_episode_s_page_is_signed_and_dated_as_it_states_unless_it_state
         ("Jean Dupont | Le Quotidien", "Jean Dupont"),
         ("De notre correspondante à Bruxelles,<br><strong>Anne-Sophie Leclerc</strong>", "Anne-Sophie Leclerc"),
         ("Par nos envoyés spéciaux à Kiev, Jean Dupont et Marie Curie", "Jean Dupont, Marie Curie"),
+        # A Quebec daily's dispatch: the Canadian agency after the name, as "avec AFP" is.
+        ("<span>Marie-Ève Tremblay</span>, <span>La Presse Canadienne</span>", "Marie-Ève Tremblay"),
     ],
 )
 def test_every_author_a_page_shows_in_its_byline_is_named(byline, authors):
@@ -810,6 +812,8 @@ def test_a_page_with_no_text_shown_or_stated_is_refused_clearly():
         ("Par Nicolas Fabre (avec l'AFP)", "Nicolas Fabre"),
         ("Jean Dupont et Reuters", "Jean Dupont"),
         ("AFP", ""),
+        ("La Presse canadienne", ""),
+        ("Par Marc Gagnon avec La Presse Canadienne", "Marc Gagnon"),
         ("La rédaction", ""),
         ("Par la Rédaction du Parisien", ""),
         ("Rédaction web", ""),
