@@ -41,16 +41,21 @@ ROLE_BEFORE_NAMES = (
     r"(?:\s+(?:à|en|au|aux|dans|sur)\s+[^,]{1,40})?\s*,"
 )
 _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE)
+# How long a piece takes to read ("Lecture : 3 min"), or its video or episode to play after its
+# dateline ("Diffusé le … · Durée : 2 min"; a "Durée : 90 min" of its own is a show's, in a box of dates).
+_READING_TIME = r"(?:temps de )?lecture\s*:?\s*\d+\s*min"
+_PLAYING_TIME = rf"(?:{_READING_TIME}|durée\s*:?\s*\d+\s*min)"
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
     rf"{_TEASER}\b.*|"
-    r"(?:article )?(?:publié|mis à jour|modifié|actualisé)(?: le)?\s*:?\s+"  # "Article publié le mardi 24 …"
+    # "Article publié le mardi 24 …"; a television's or a radio's "Diffusé le 01/12/2026 19:20"
+    r"(?:article )?(?:publié|mis à jour|modifié|actualisé|diffusée?)(?: le)?\s*:?\s+"
     r"(?:(?:lun|mar|mercre|jeu|vendre|same)di\s+|dimanche\s+)?\d.*|"
     # "Le 3 décembre 2026 à 14h05, modifié le …", "Le 05/12/2026 à 08:47": a dateline, where a
     # sentence goes on after the time ("Le 3 décembre 2026 à 14h05, la fusée a décollé.").
     r"le\s+(?:\d{1,2}(?:er)?\s+\w+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})\s+à\s+\d{1,2}\s*[h:]\s*\d{2}"
     r"(?:\s*[,|–—-]?\s*(?:modifié|mis à jour|actualisé)\b.*)?|"
-    r"(?:temps de )?lecture\s*:?\s*\d+\s*min.*|"
+    rf"{_READING_TIME}.*|"
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     # An ad slot's label, which an AMP page's `<amp-ad>` shows as its fallback text.
     r"(?:publicité|annonce|contenus? sponsorisés?)(?:\s*[-–—:|]?\s*la suite après cette publicité)?|"
@@ -66,10 +71,11 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 # What a dateline leaves once the extractor has dropped its `<time>` ("Publié le", "Mis à jour le",
-# "Le"): a heading of its own otherwise, heading the paragraphs after it.
+# "Le", a video's "Diffusé le · Durée : 2 min"): a heading of its own otherwise, heading the
+# paragraphs after it.
 _DATELINE_REMNANT = re.compile(
     r"^[\s|•·,:–—-]*(?:(?:le|la|à|et|publié|publiée|mis|mise|en|ligne|jour|modifié|modifiée|actualisé|actualisée|"
-    r"dernière)(?!\w)[\s|•·,:–—-]*)+$",
+    rf"dernière|diffusé|diffusée)(?!\w)[\s|•·,:–—-]*)+(?:{_PLAYING_TIME}\w*\.?)?$",
     re.IGNORECASE,
 )
 _FURNITURE = re.compile(

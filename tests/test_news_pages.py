@@ -13,7 +13,6 @@ PAGES = Path(__file__).parent / "data" / "news-pages"
 NOT_YET: dict[str, str] = {
     "49-prefecture-communique-dsfr.html": "a communiqué's 'Contact presse' callout (phone, e-mail) is read as text",
     "52-vrai-ou-faux-claimreview.html": "a fact-checker's call 'Signalez-la à notre équipe' is read as text",
-    "58-video-surtitre-lecteur.html": "'VIDÉO.' stays in the title, 'Diffusé le · Durée : 2 min' in the text",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
