@@ -100,6 +100,9 @@ _PROMPT = re.compile(
     # An offer, a call for donations, an opinion page's disclaimer ("Les tribunes publiées par …
     # n'engagent que leurs auteurs"; a minister's "ces propos n'engagent que leur auteur" is news).
     r"profitez de (?:notre|cette) offre|soutenez-nous (?:dès|à partir de)\b|"
+    # A call to write to the newsroom (a fact-checker's "Signalez-la à notre équipe, nous la vérifierons").
+    r"\b(?:signalez|envoyez|soumettez|transmettez|écrivez)(?:-(?:la|le|les|nous))*\s+à\s+(?:notre|la)\s+"
+    r"(?:équipe|rédaction)\b|"
     # A radio's or a magazine's call to its other programmes ("Retrouvez tous les épisodes du …").
     r"retrouvez (?:tous |toutes )?(?:les|nos) (?:autres )?(?:épisodes|émissions|chroniques|podcasts)\b|"
     r"(?:tribunes?|textes?|opinions?|contributions?|chroniques?) publié(?:e|s|es)?\b.{0,80}"

@@ -399,6 +399,8 @@ def test_bylines_and_teasers_are_dropped():
         "On y retrouve tous les épisodes de la série, restaurés en haute définition par l'Ina.",
         "« Reproduction interdite », prévient l'étiquette.",
         "Durée : 90 min, entracte compris.",  # a show's, in a box of dates and prices
+        "« Signalez-le à la mairie », conseille le maire aux habitants du quartier.",
+        "Des lecteurs ont écrit à la rédaction pour signaler la fuite d'eau rue Nationale.",
         "Le photographe réclame 5 000 euros : ses images portaient la mention « tous droits réservés ».",
     ],
 )
@@ -424,6 +426,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Le Courrier est indépendant. Pour que nos enquêtes restent gratuites, soutenez-nous dès 5 euros par mois.",
         "Les tribunes publiées par Le Quotidien des Idées n’engagent que leurs auteurs.",
         "Retrouvez tous les épisodes du décryptage éco chaque samedi à 7h50 et sur l’application Radio Hexagone.",
+        "Vous avez vu passer une information douteuse ? Signalez-la à notre équipe, nous la vérifierons.",
         "Diffusé le 01/12/2026 à 19:20",  # a video's or an episode's dateline
         "Diffusé le · Durée : 2 min",  # the same, its <time> dropped by the extractor
         "Le Courrier du Var – Tous droits de reproduction réservés",

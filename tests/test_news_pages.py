@@ -12,7 +12,6 @@ PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET: dict[str, str] = {
     "49-prefecture-communique-dsfr.html": "a communiqué's 'Contact presse' callout (phone, e-mail) is read as text",
-    "52-vrai-ou-faux-claimreview.html": "a fact-checker's call 'Signalez-la à notre équipe' is read as text",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
