@@ -279,6 +279,7 @@ def clean_blocks(text: str) -> list[Block]:
         elif len(text.split()) >= 3 or ENDS_SENTENCE.search(text) or is_list_item(text):
             # "-", "2-1": fragments, not text; "- Paris-Lyon", "- Nantes": a list's items
             blocks.append(stamped("paragraph", text))
+    blocks = _without_press_contacts(blocks)
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.
     while blocks and blocks[-1].kind == "heading":
@@ -286,6 +287,23 @@ def clean_blocks(text: str) -> list[Block]:
         if len(last.text.split()) >= 6:
             blocks.append(Block("paragraph", last.text))
             break
+    return blocks
+
+
+# A communiqué's closing "Contact presse" (a ministry's, a company's): whom journalists call, its
+# office, phone and e-mail, short lines to the end of the text; no reader's question is answered there.
+_PRESS_CONTACT = re.compile(r"^(?:contacts?|relations?|service|attachée?s?)\s+(?:de\s+)?(?:presse|médias?)\b", re.I)
+CONTACT_LINE_WORDS = 20
+
+
+def _without_press_contacts(blocks: list[Block]) -> list[Block]:
+    """`blocks` without the press contacts that end them: from a "Contact presse" line on, when
+    every line from it to the end is as short as a contact's (a text that goes on is the article's)."""
+    for at, block in enumerate(blocks[1:], start=1):  # a text that opens on it is about the press
+        if _PRESS_CONTACT.match(block.text) and all(
+            len(after.text.split()) <= CONTACT_LINE_WORDS for after in blocks[at:]
+        ):
+            return blocks[:at]
     return blocks
 
 

@@ -443,6 +443,24 @@ def test_bylines_and_subscription_prompts_are_dropped(furniture):
     assert parse_text(body).text == "Le conseil municipal s'est réuni lundi soir.\n\nLa séance a duré trois heures."
 
 
+def test_a_communique_s_closing_press_contacts_are_no_text():
+    communique = (
+        "Le préfet active le plan grand froid à partir de jeudi soir.\n\n"
+        "Les maraudes passeront chaque nuit de 20 heures à 2 heures."
+    )
+    contacts = "Contact presse\n\nBureau de la communication\n\nTél. : 03 20 30 52 52 – pref-communication@nord.gouv.fr"
+    assert parse_text(f"{communique}\n\n{contacts}").text == communique
+    # What goes on after them at length is the article's ("Service presse" as a subject).
+    story = (
+        f"{communique}\n\nService de presse\n\nLe service de presse de la préfecture a été renforcé de deux agents "
+        "pour répondre aux demandes des journalistes pendant toute la durée de l'épisode de froid."
+    )
+    assert parse_text(story).text == story
+    # A short text that opens on them is about the press.
+    note = "Relations presse : la mairie ne répond plus au journal depuis mars.\n\nLe maire refuse de le commenter."
+    assert parse_text(note).text == note
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("2023-02", "2023-02"), ("14 février 2023", "2023-02-14"), ("1er mars 2021", "2021-03-01"), ("n'importe", None)],

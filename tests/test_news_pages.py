@@ -10,9 +10,7 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {
-    "49-prefecture-communique-dsfr.html": "a communiqué's 'Contact presse' callout (phone, e-mail) is read as text",
-}
+NOT_YET: dict[str, str] = {}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
