@@ -61,11 +61,11 @@ _NOISE = re.compile(
     r"(?:publicité|annonce|contenus? sponsorisés?)(?:\s*[-–—:|]?\s*la suite après cette publicité)?|"
     r"la suite après cette publicité|"
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`
-    # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie"; names
-    # capitalised ("Par ailleurs, …" is text).
+    # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie", "Par Maëlle
+    # Guérin · Publié le" (its <time> dropped); names capitalised ("Par ailleurs, …" is text).
     r"par\s+(?:la\s+)?rédaction\b.{0,60}|"
     rf"{ROLE_BEFORE_NAMES}.{{0,60}}|"
-    r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la|et))*)\s*(?:[,|–—-].{0,60})?|"
+    r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la|et))*)\s*(?:[,|–—·•-].{0,60})?|"
     r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
     r")$",
     re.IGNORECASE,

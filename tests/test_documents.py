@@ -414,6 +414,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
     [
         "Par la rédaction",
         "PAR JEANNE MARTIN, ENVOYÉE SPÉCIALE À KIEV",
+        "Par Maëlle Guérin · Publié le",  # the byline's <time> dropped by the extractor
         "De notre correspondante à Bruxelles, Anne-Sophie Leclerc",
         "Abonnez-vous pour lire la suite de cet article.",
         "Recevez chaque matin notre newsletter : inscrivez-vous ici.",
