@@ -28,7 +28,9 @@ _SPACES = re.compile(r"[^\S\n]+")
 _CREDIT = re.compile(
     r"(?:^|\s)\(?(?:Images?(?: d'illustration| illustrative)?|Photos?(?: d'illustration)?|Photographie|"
     r"Illustration|Crédits?(?: photo)?|Copyright|Source photo|Vidéo|Capture d'écran)\s*:\s*[^.!?]{0,160}$"
-    r"|\s*©[^.!?]{0,160}$|(?:^|\s)\(?(?:AFP|Reuters|AP)\s*(?:PHOTO|/)\s*[^.!?]{0,80}\)?$",
+    r"|\s*©[^.!?]{0,160}$|(?:^|\s)\(?(?:AFP|Reuters|AP)\s*(?:PHOTO|/)\s*[^.!?]{0,80}\)?$"
+    # A regional paper's or a blog's credit in brackets ending its caption: "(Photo DR)", "(photo de l'auteur)".
+    r"|\s*\((?:photos?|crédits? photos?|illustration)\b[^()]{0,80}\)$",
     re.IGNORECASE,
 )
 # What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box

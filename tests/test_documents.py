@@ -36,6 +36,23 @@ def test_a_caption_keeps_its_sentences_and_loses_its_credit(sample_text):
 
 
 @pytest.mark.parametrize(
+    ("caption", "read"),
+    [
+        ("La halle aux grains en septembre (photo de l’auteur)", "La halle aux grains en septembre"),
+        ("Le maire devant la nouvelle passerelle (Photo DR)", "Le maire devant la nouvelle passerelle"),
+        # A sentence's own mention of the photo beside it goes on after it: text.
+        (
+            "Le maire a inauguré la passerelle (photo) samedi matin.",
+            "Le maire a inauguré la passerelle (photo) samedi matin.",
+        ),
+    ],
+)
+def test_a_caption_loses_its_credit_in_brackets(caption, read):
+    opening = "La halle sera rénovée en 2027, a voté le conseil municipal lundi soir."
+    assert parse_text(f"{opening}\n\n{caption}").text == f"{opening}\n\n{read}"
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "Article publié le mardi 24 novembre 2026",
