@@ -13,6 +13,7 @@ from typing import Literal
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import plain_words, small_talk
 from index.conversation import Topic, read
+from index.decoding import plain_letters
 from index.web_addresses import is_url
 
 # Far more words than any question of the development sets: a pasted article.
@@ -153,9 +154,10 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
 def typed(text: str) -> str:
     """A message's text as the library's is stored: accents composed ("e" then a combining
     acute, as some keyboards and PDFs give them, is "é": decomposed, "Qui a écrit l'article ?"
-    was not recognised, and a question's words did not match the articles'), without the
-    invisible characters below, trimmed."""
-    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).strip()
+    was not recognised, and a question's words did not match the articles'), in plain letters
+    rather than a phone's styled ones ("𝐐𝐮𝐢 ?", `plain_letters`), without the invisible
+    characters below, trimmed."""
+    return plain_letters(unicodedata.normalize("NFC", _INVISIBLE.sub("", text))).strip()
 
 
 # Format characters (Unicode category Cf) a message may carry unseen, copied with a link or

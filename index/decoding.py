@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from index.errors import UnsupportedInput
 
@@ -72,6 +73,24 @@ def readable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a surrogate no undecoded byte stands for (half of an emoji)
         return re.sub("[\ud800-\udfff]", "\ufffd", text)
+
+
+# The letters a phone's "fancy fonts" type: mathematical bold, italic, script, double-struck…
+# (U+1D400-1D7FF, "𝐐𝐮𝐢 𝐝𝐢𝐫𝐢𝐠𝐞"), with the letters that block leaves to Letterlike Symbols (the
+# italic "ℎ" of "𝑐ℎ𝑒𝑟𝑐ℎ𝑒", script "ℯ", double-struck "ℕ"…), and full width (U+FF01-FF5E,
+# "ｑｕｉ ？"). Only these: the other compatibility forms an article writes ("m²", "½", "ﬁ") keep
+# their meaning as they are.
+_STYLED_LETTERS = re.compile("[\U0001d400-\U0001d7ff\uff01-\uff5eℎℬℰℱℋℐℒℳℛℯℊℴℭℌℑℜℨℂℍℕℙℚℝℤ]+")
+
+
+def plain_letters(text: str) -> str:
+    """`text` with letters, digits and signs typed in a styled font as the plain ones they
+    stand for ("𝐐𝐮𝐢 𝐝𝐢𝐫𝐢𝐠𝐞 ?" -> "Qui dirige ?"), their accents composed: the articles are
+    written in plain letters, and a question in styled ones found none of their words."""
+    if _STYLED_LETTERS.search(text) is None:
+        return text
+    plain = _STYLED_LETTERS.sub(lambda styled: unicodedata.normalize("NFKC", styled[0]), text)
+    return unicodedata.normalize("NFC", plain)
 
 
 def _meta_charset(data: bytes) -> str | None:

@@ -28,7 +28,7 @@ from index.analysis import ANALYZER_VERSION
 from index.background import BackgroundFrequencies
 from index.batching import Progress
 from index.conversation import Topic, read
-from index.decoding import readable
+from index.decoding import plain_letters, readable
 from index.embeddings import Embedder
 from index.errors import NotFound
 from index.live_lexicon import LiveLexicon
@@ -323,8 +323,9 @@ class Library:
         if top_k < 1:
             raise ValueError(f"top_k must be 1 or more, not {top_k}")
         # Half of an emoji (a lone surrogate) cannot go through the model's tokenizer: it failed
-        # this question, and every question embedded in the same batch, others' too.
-        questions = [readable(q) for q in questions]
+        # this question, and every question embedded in the same batch, others' too. A phone's
+        # bold or full-width letters ("𝐐𝐮𝐢 ?") are searched as the plain ones the articles have.
+        questions = [plain_letters(readable(q)) for q in questions]
         opened = self._current()
         readings = [
             self.searcher.respelled(opened.store, opened.lexicon, read(q, t))

@@ -116,6 +116,23 @@ def test_a_message_s_accents_are_composed_as_the_library_s_are():
 
 
 @pytest.mark.parametrize(
+    ("styled", "plain"),
+    [
+        ("𝐐𝐮𝐢 𝐚 𝐞́𝐜𝐫𝐢𝐭 𝐥'𝐚𝐫𝐭𝐢𝐜𝐥𝐞 ?", "Qui a écrit l'article ?"),  # a phone's bold, its accents combining
+        ("𝑄𝑢𝑖 𝑐ℎ𝑒𝑟𝑐ℎ𝑒 𝑙𝑒 𝑐𝑎𝑠𝑡𝑜𝑟 ?", "Qui cherche le castor ?"),  # italic, whose "ℎ" is a Letterlike Symbol
+        ("ｑｕｉ ｄｉｒｉｇｅ ｌ＇ＯＴＡＮ ？", "qui dirige l'OTAN ?"),  # full width
+        ("Combien de m² pour ½ ﬁlet en 𝟐𝟎𝟐𝟑 ?", "Combien de m² pour ½ ﬁlet en 2023 ?"),  # other forms kept
+    ],
+)
+def test_a_question_in_a_phones_styled_letters_is_read_in_plain_ones(styled, plain):
+    assert what_is_said(styled, may_be_article=False).questions == (plain,)
+
+
+def test_small_talk_in_a_phones_bold_letters_is_small_talk():
+    assert what_is_said("𝐌𝐞𝐫𝐜𝐢 !", may_be_article=False).aside == "thanks"
+
+
+@pytest.mark.parametrize(
     "said",
     [
         *("tu peux répondre ?", "Tu peux lui répondre stp ?", "Peux-tu répondre à ça ?", "une idée ?", "Des idées ?"),

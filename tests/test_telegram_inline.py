@@ -100,6 +100,32 @@ def test_a_question_in_another_alphabet_is_told_in_the_chat_and_inline_that_only
     library.close()
 
 
+def test_a_question_in_a_phones_bold_or_full_width_letters_is_answered_in_the_chat_and_inline(tmp_path):
+    """A phone's "fancy fonts" type letters of other blocks ("𝐂𝐨𝐦𝐛𝐢𝐞𝐧", "Ｃｏｍｂｉｅｎ"): they were
+    told apart from other alphabets, but searched as they are, they found none of the article's
+    words. They are read as the plain letters they stand for."""
+    library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
+    library.ingest([parse_text(BEAVER)])
+    questions = (
+        "𝐂𝐨𝐦𝐛𝐢𝐞𝐧 𝐝𝐞 𝐟𝐚𝐦𝐢𝐥𝐥𝐞𝐬 𝐝𝐞 𝐜𝐚𝐬𝐭𝐨𝐫𝐬 𝐥𝐞𝐬 𝐧𝐚𝐭𝐮𝐫𝐚𝐥𝐢𝐬𝐭𝐞𝐬 𝐨𝐧𝐭-𝐢𝐥𝐬 𝐜𝐨𝐦𝐩𝐭𝐞́ 𝐜𝐞𝐭𝐭𝐞 𝐚𝐧𝐧𝐞́𝐞 ?",
+        "Ｃｏｍｂｉｅｎ ｄｅ ｆａｍｉｌｌｅｓ ｄｅ ｃａｓｔｏｒｓ ｌｅｓ ｎａｔｕｒａｌｉｓｔｅｓ "
+        "ｏｎｔ－ｉｌｓ ｃｏｍｐｔé ｃｅｔｔｅ ａｎｎéｅ ？",
+    )
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            application.bot_data["service"].inline_typing = InlineTyping(pause=0.01)
+            for question in questions:
+                await handle(application, private_message(USER, question))
+                assert "quarante familles" in telegram.texts(USER)[-1]
+                await handle(application, typed(question))
+                assert "quarante familles" in str(last_answer(telegram)["results"])
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+    library.close()
+
+
 def test_a_web_address_typed_inline_says_how_to_add_its_page_and_searches_nothing(tmp_path):
     """As in the chat (`BARE_LINK`): searched, an address's "www" and "fr" found passages."""
     library = Library(tmp_path / "index", HashingEmbedder(), max_words=30)
