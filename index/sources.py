@@ -11,10 +11,12 @@ download at its deadline, as an unreachable site does.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import ipaddress
 import mimetypes
 import os
+import re
 import socket
 import threading
 import time
@@ -41,6 +43,12 @@ SUPPORTED_TYPES_TEXT = (
 )
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
+# Types that say nothing of what a response holds: none named (a misconfigured server), or
+# "bytes" (a storage bucket's default). Its first bytes say whether it is a page, a PDF or a text.
+_UNLABELLED_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
+_SNIFFED_BYTES = 2048
+# What plain text never holds: the control characters other than tabs and line breaks.
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_REDIRECTS = 5
 _MOVED_PERMANENTLY = (301, 308)  # the redirects that say to ask the new address from now on
 # What an HTTP error's number means, said beside it: "404" alone tells a chat user nothing.
@@ -533,8 +541,25 @@ def fetch_url(
 
 
 def is_article_type(content_type: str) -> bool:
-    """Whether a response of this type can hold an article (page, text or document)."""
-    return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys()
+    """Whether a response of this type can hold an article (page, text or document): an
+    unlabelled one may, which its first bytes tell once it is read (`sniffed_type`)."""
+    return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys() | _UNLABELLED_TYPES
+
+
+def sniffed_type(body: bytes) -> str | None:
+    """The type an unlabelled response's first bytes show: an HTML page, a PDF, or plain text
+    in UTF-8 (valid, without control characters); None for anything else (an image, an archive,
+    text in an encoding a label would have named)."""
+    head = body[:_SNIFFED_BYTES]
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if looks_like_html(head.decode("latin-1")):
+        return "text/html"
+    try:  # a character cut at the end of the head is not an invalid one
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) == len(body))
+    except UnicodeDecodeError:
+        return None
+    return "text/plain" if _NOT_IN_TEXT.search(text) is None else None
 
 
 def document_of(
@@ -547,8 +572,10 @@ def document_of(
 ) -> Document:
     """The article a fetched page, text or document holds (`checkpoint`, `limits`: as `parse_bytes` takes them)."""
     content_type, current = fetched.content_type, fetched.url
-    if not is_article_type(content_type):
-        raise FetchError(f"{current} n'est pas une page d'article (type « {content_type or 'inconnu'} »)")
+    if content_type in _UNLABELLED_TYPES:
+        content_type = sniffed_type(fetched.body) or content_type
+    if not is_article_type(content_type) or content_type in _UNLABELLED_TYPES:
+        raise FetchError(f"{current} n'est pas une page d'article (type « {fetched.content_type or 'inconnu'} »)")
     name = urlsplit(current).path.rsplit("/", 1)[-1] or None
     if content_type in DOCUMENT_TYPES:
         name = Path(name or "document").with_suffix(DOCUMENT_TYPES[content_type]).name

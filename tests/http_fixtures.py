@@ -61,7 +61,8 @@ class Site(LoopbackServer):
                 if status in (301, 302):
                     self.send_header("Location", body.decode())
                     body = b""
-                self.send_header("Content-Type", content_type)
+                if content_type:  # "": a server that names no type
+                    self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

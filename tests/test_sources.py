@@ -13,6 +13,7 @@ from index.documents import is_heavy_page
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
 from index.sources import expand_paths, fetch_url, parse_bytes, read_file
+from tests.document_fixtures import make_pdf
 from tests.http_fixtures import Site
 from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
@@ -69,6 +70,33 @@ def test_loopback_and_private_addresses_are_refused_by_default(site):
 def test_other_content_types_are_refused(site):
     with pytest.raises(FetchError, match="image/png"):
         fetch(site.origin + "/image.png")
+
+
+@pytest.mark.parametrize("content_type", ["", "application/octet-stream"])
+def test_a_response_that_names_no_type_is_read_by_its_first_bytes_when_they_are_a_page_a_pdf_or_a_text(
+    site, content_type
+):
+    """A misconfigured server, a storage bucket: no Content-Type, or one that says only "bytes".
+    They were refused as no article page; what their first bytes say is read as it would be
+    labelled, and anything else (an image, a zip) still refused, saying what the server said."""
+    pdf = make_pdf([["Les membres de l'OTAN sont réunis à Bruxelles ce mardi, en Belgique, pour parler de l'Ukraine."]])
+    text = "Titre: Notes\n\nLe texte brut est accepté aussi, même envoyé sans type.".encode()
+    site.pages |= {
+        "/unlabelled/page": (200, content_type, ARTICLE_PAGE.encode()),
+        "/unlabelled/rapport": (200, content_type, pdf),
+        "/unlabelled/notes.txt": (200, content_type, text),
+        "/unlabelled/photo": (200, content_type, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        "/unlabelled/archive": (200, content_type, b"PK\x03\x04\x14\x00" + b"\x00" * 64),
+        "/unlabelled/latin-1": (200, content_type, "Un texte écrit en Latin-1, à deviner.".encode("latin-1")),
+    }
+    assert "32 voix contre 11" in fetch(site.origin + "/unlabelled/page").text
+    assert "réunis à Bruxelles" in fetch(site.origin + "/unlabelled/rapport").text
+    notes = fetch(site.origin + "/unlabelled/notes.txt")
+    assert notes.title == "Notes" and "même envoyé sans type" in notes.text
+    said = "application/octet-stream" if content_type else "inconnu"
+    for refused in ("/unlabelled/photo", "/unlabelled/archive", "/unlabelled/latin-1"):
+        with pytest.raises(FetchError, match=rf"n'est pas une page d'article \(type « {said} »\)"):
+            fetch(site.origin + refused)
 
 
 def test_pages_over_the_size_cap_are_refused(site):
