@@ -16,6 +16,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 
 from bot.replies.cards import FEED_SOURCE
 from bot.service import refusal
@@ -133,6 +134,10 @@ class FeedFollower:
         self.library, self.state, self.settings, self._fetch = library, state, settings, fetcher
         self._checkpoint = checkpoint
 
+    def _today(self) -> date:
+        """The state's day, in UTC: a feed's entry dated after the next is misdated."""
+        return datetime.fromtimestamp(self.state.now(), UTC).date()
+
     def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
         """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`). The
         checkpoint is called as it downloads too: a poll is given up mid-page."""
@@ -154,7 +159,7 @@ class FeedFollower:
         followed already is polled at `every_minutes` from now on, when given."""
         fetched = self._get_feed(url)
         try:
-            feed = parse_feed(fetched.body, fetched.url)
+            feed = parse_feed(fetched.body, fetched.url, today=self._today())
             feed_url = fetched.moved_to or url  # where it has moved for good: asked there from now on
         except NotAFeed:
             page = decode_document(fetched.body, declared=fetched.charset, html=True)
@@ -186,7 +191,7 @@ class FeedFollower:
         for feed_url in declared[:DECLARED_FEEDS_TRIED]:
             try:
                 fetched = self._get_feed(feed_url, max_bytes=self.settings.feed_max_bytes)
-                return fetched.moved_to or feed_url, fetched, parse_feed(fetched.body, fetched.url)
+                return fetched.moved_to or feed_url, fetched, parse_feed(fetched.body, fetched.url, today=self._today())
             except InputError as exc:
                 failure = exc
         raise failure or NotAFeed("la page ne déclare aucun flux")
@@ -205,7 +210,7 @@ class FeedFollower:
                 conditions["If-Modified-Since"] = feed.last_modified
         try:
             fetched = self._get_feed(feed.url, headers=conditions, max_bytes=self.settings.feed_max_bytes)
-            parsed = None if fetched.not_modified else parse_feed(fetched.body, fetched.url)
+            parsed = None if fetched.not_modified else parse_feed(fetched.body, fetched.url, today=self._today())
         except Exception as exc:  # counted as a failed poll, whatever it is: admins hear of it once
             if isinstance(exc, InputError):
                 said = str(exc)

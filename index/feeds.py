@@ -9,7 +9,7 @@ import html
 import re
 import xml.sax
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from index.documents import web_address
@@ -61,13 +61,15 @@ def _entry_author(entry) -> str | None:
     return author if author and "@" not in author else None
 
 
-def parse_feed(data: bytes, url: str) -> Feed:
-    """The feed in `data`, entries in the feed's order (newest first in most feeds)."""
+def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
+    """The feed in `data`, entries in the feed's order (newest first in most feeds). `today`
+    (UTC; the clock's when not given): an entry dated after the next day has no date."""
     import feedparser  # imported here: only following feeds needs it
 
     parsed = feedparser.parse(data, response_headers={"content-location": url})
     if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
         raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
+    latest = ((today or datetime.now(UTC).date()) + timedelta(days=1)).isoformat()
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -91,7 +93,7 @@ def parse_feed(data: bytes, url: str) -> Feed:
                 key=str(key),
                 link=link,
                 title=_plain(entry.get("title") or ""),
-                published=_day_published(entry),
+                published=_day_published(entry, latest),
                 content=content,
                 summary=entry.get("summary") or None,
                 author=_entry_author(entry),
@@ -142,15 +144,15 @@ FIRST_FEED_DAY = "1995-01-01"
 _RFC822_YEAR = re.compile(r"\b\d{1,2}\s+[A-Za-z]{3,}\.?\s+(\d{2,4})\b")
 
 
-def _day_published(entry) -> str | None:
+def _day_published(entry, latest: str) -> str | None:
     """The day the entry was published, as its feed writes it: "2025-03-07T00:30:00+01:00" is
     the 7th (a French story just after midnight), where feedparser's UTC reading says the 6th.
     Its last update's when its publication's is missing or a placeholder; None when neither
-    is a plausible day."""
+    is a plausible day (none after `latest`, ISO: "2999-03-07" would date an article to come)."""
     for field_name in ("published", "updated"):  # `dict.get`: not feedparser's "updated" standing in for "published"
         written = (dict.get(entry, field_name) or "").strip()
         parsed = dict.get(entry, f"{field_name}_parsed")
-        if written and (day := _plausible(_day_written(written) or _iso_date(parsed))):
+        if written and (day := _plausible(_day_written(written) or _iso_date(parsed), latest)):
             return day
     return None
 
@@ -168,8 +170,8 @@ def _day_written(written: str) -> str | None:
         return None
 
 
-def _plausible(day: str | None) -> str | None:
-    return day if day is not None and day >= FIRST_FEED_DAY else None
+def _plausible(day: str | None, latest: str) -> str | None:
+    return day if day is not None and FIRST_FEED_DAY <= day <= latest else None
 
 
 def _iso_date(parsed) -> str | None:

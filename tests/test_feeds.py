@@ -8,7 +8,7 @@ import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -93,6 +93,21 @@ def test_an_entry_dated_by_a_placeholder_has_no_date_rather_than_a_wrong_one():
         assert feed.entries[0].published is None, placeholder  # not 2001, nor 1970
     two_digits = story.replace("Mon, 03 Mar 2025 07:30:00 +0000", "Mon, 03 Mar 25 07:30:00 +0000")
     assert parse_feed(two_digits.encode(), "https://g.example").entries[0].published == "2025-03-03"
+
+
+def test_an_entry_dated_after_tomorrow_has_no_date_rather_than_one_to_come():
+    """A feed's clock set wrong, or a date made up: "2999" would have dated an article
+    published centuries from now. Tomorrow is a day ahead of UTC's today somewhere."""
+    story = rss("https://gazette.example", STORIES[:1])
+    written = "Mon, 03 Mar 2025 07:30:00 +0000"
+    for future, published in [
+        ("Fri, 07 Mar 2999 00:30:00 +0100", None),
+        ("Wed, 05 Mar 2025 23:00:00 +0000", None),
+        ("Tue, 04 Mar 2025 23:30:00 +0100", "2025-03-04"),  # tomorrow, in France
+        (written, "2025-03-03"),
+    ]:
+        feed = parse_feed(story.replace(written, future).encode(), "https://g.example", today=date(2025, 3, 3))
+        assert feed.entries[0].published == published, future
 
 
 def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
