@@ -157,24 +157,30 @@ class FeedFollower:
     def follow(self, url: str, every_minutes: float | None = None, added_by: int | None = None) -> tuple[FeedRow, bool]:
         """Follow the feed at `url`, or the one a site's page declares. True when new; a feed
         followed already is polled at `every_minutes` from now on, when given."""
-        fetched = self._get_feed(url)
+        fetched = self._get_feed(url)  # up to a page's limit: a site's page may declare the feed
+        # Larger than a feed may be, it is read as a page only: parsed as a feed, 6 MB of one
+        # took 9 CPU s before being refused for its size.
+        too_large = len(fetched.body) > self.settings.feed_max_bytes
         try:
-            feed = parse_feed(fetched.body, fetched.url, today=self._today())
-            feed_url = fetched.moved_to or url  # where it has moved for good: asked there from now on
+            feed = None if too_large else parse_feed(fetched.body, fetched.url, today=self._today())
         except NotAFeed:
+            feed = None
+        if feed is not None:
+            feed_url = fetched.moved_to or url  # where it has moved for good: asked there from now on
+        else:
             page = decode_document(fetched.body, declared=fetched.charset, html=True)
             declared = declared_feeds(page, fetched.url)
+            if not declared and too_large:  # a feed, maybe: every poll would refuse it
+                raise InputError(
+                    f"le flux fait {french(len(fetched.body))} octets, au-delà de la limite de "
+                    f"{french(self.settings.feed_max_bytes)} octets des flux suivis (FEED_MAX_BYTES)"
+                ) from None
             if not declared:
                 raise NotAFeed(
                     f"aucun flux RSS ou Atom à l'adresse {url}, et la page n'en déclare aucun "
                     "(donnez l'adresse du flux lui-même)"
                 ) from None
-            feed_url, fetched, feed = self._first_readable(declared)
-        if len(fetched.body) > self.settings.feed_max_bytes:  # read as a page: every poll would fail
-            raise InputError(
-                f"le flux fait {french(len(fetched.body))} octets, au-delà de la limite de "
-                f"{french(self.settings.feed_max_bytes)} octets des flux suivis (FEED_MAX_BYTES)"
-            )
+            feed_url, fetched, feed = self._first_readable(declared)  # each read within FEED_MAX_BYTES
         every = every_minutes or self.settings.feed_poll_minutes
         followed, new = self.state.add_feed(feed_url, feed.title, every, added_by, followed_as=url)
         if new:  # its follower polls it at once: not a job of the bot too, meanwhile

@@ -364,6 +364,25 @@ def test_a_feed_larger_than_followed_feeds_may_be_is_refused_when_followed_not_a
     assert small.state.feeds() == []
 
 
+def test_a_feed_larger_than_followed_feeds_may_be_is_refused_before_it_is_parsed(site, follower):
+    """A page may be as large as INGEST_MAX_BYTES, and the address followed may be a site's page:
+    a feed beyond FEED_MAX_BYTES was parsed whole before its size was refused (6 MB of 30,000
+    entries, 9 CPU s)."""
+    items = "".join(
+        f"<item><title>Brève {n}</title><link>{site.origin}/articles/breve</link><guid>b{n}</guid></item>"
+        for n in range(40_000)
+    )
+    site.publish("/rss/tout.xml", "application/rss+xml", f'<rss version="2.0"><channel>{items}</channel></rss>')
+    small = FeedFollower(
+        follower.library, follower.state, follower.settings.model_copy(update={"feed_max_bytes": 10_000})
+    )
+    started = time.process_time()
+    with pytest.raises(InputError, match="FEED_MAX_BYTES"):
+        small.follow(site.origin + "/rss/tout.xml")
+    assert time.process_time() - started < 2  # a blow-up guard, no speed target: parsed, 4-9 CPU s here
+    assert small.state.feeds() == []
+
+
 def test_an_article_an_admin_deleted_is_not_added_back_by_another_feed_listing_it(site, follower, library):
     region, _ = follower.follow(site.origin + "/rss/region.xml")
     assert len(follower.poll(region.id).added) == 2
