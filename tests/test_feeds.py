@@ -110,6 +110,29 @@ def test_an_entry_dated_after_tomorrow_has_no_date_rather_than_one_to_come():
         assert feed.entries[0].published == published, future
 
 
+def test_a_feed_s_entities_are_neither_read_from_disk_nor_expanded_a_billion_times():
+    """XML external entities ("file:///etc/passwd") and entities of entities (the billion
+    laughs: 10^9 "lol" from a few hundred bytes) come back as written, at once."""
+    outside = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY secret SYSTEM "file:///etc/passwd">]>'
+        '<rss version="2.0"><channel><title>Flux &secret;</title>'
+        "<item><title>Un &secret;</title><link>https://g.example/a</link><description>&secret;</description></item>"
+        "</channel></rss>"
+    )
+    laughs = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    billion = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{laughs}]><rss version="2.0"><channel><title>&lol9;</title>'
+        "<item><title>&lol9;</title><link>https://g.example/b</link></item></channel></rss>"
+    )
+    started = time.process_time()
+    read = parse_feed(outside.encode(), "https://g.example/rss")
+    expanded = parse_feed(billion.encode(), "https://g.example/rss")
+    # A blow-up guard, no speed target: expanded, the laughs take minutes and gigabytes.
+    assert time.process_time() - started < 10
+    assert "root:" not in repr(read) and "root:" not in repr(expanded)
+    assert len(expanded.title) + sum(len(e.title) for e in expanded.entries) < 1000
+
+
 def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
     links = ["javascript:alert(document.cookie)", "file:///etc/hostname", "mailto:a@b.fr", "/articles/castor"]
     items = "".join(f"<item><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links))
