@@ -15,7 +15,9 @@ import os
 import shutil
 import sqlite3
 import stat
+import tarfile
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +145,11 @@ def restore(
     backup_library, backup_state = source / library.name, source / state.name
     if not source.exists():  # a mistyped date: say so, rather than that a folder is not a backup
         raise LibraryError(f"dossier introuvable : {source} (celui d'une sauvegarde de python -m bot backup)")
+    if _is_archive(source):  # a backup packed to be moved: never unpacked here ("../" or absolute members)
+        raise LibraryError(
+            f"{source} est une archive : extrayez-la (tar -xf, unzip), puis donnez le dossier de la sauvegarde "
+            "qu'elle contient ; rien n'a été changé"
+        )
     if not source.is_dir():  # the backup's library.sqlite3 given rather than its folder
         raise LibraryError(f"{source} n'est pas un dossier : donnez celui de la sauvegarde (python -m bot backup)")
     if not backup_library.is_file():
@@ -200,6 +207,12 @@ def restore(
     return Restored(
         aside if moved else None, [library.label] + ([state.label] if backup_state.is_file() else []), rebuild_needed
     )
+
+
+def _is_archive(path: Path) -> bool:
+    """Whether `path` is a tar (compressed or not) or zip file: read only when a regular file
+    (a pipe given would be waited on for ever)."""
+    return path.is_file() and (tarfile.is_tarfile(path) or zipfile.is_zipfile(path))
 
 
 @contextlib.contextmanager

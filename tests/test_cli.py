@@ -10,8 +10,10 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import tarfile
 import time
 import unicodedata
+import zipfile
 from functools import partial
 from pathlib import Path
 
@@ -1129,6 +1131,14 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, wi
     data = tmp_path / "data"
     assert run_here("backup", str(tmp_path / "backup")).returncode == 0
     kept = (tmp_path / "backup" / "library.sqlite3").read_bytes()
+    with tarfile.open(tmp_path / "sauvegarde.tar.gz", "w:gz") as packed:
+        packed.add(tmp_path / "backup" / "library.sqlite3", arcname="../library.sqlite3")
+        link = tarfile.TarInfo("/bot.sqlite3")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        packed.addfile(link)
+    with zipfile.ZipFile(tmp_path / "sauvegarde.zip", "w") as packed:
+        packed.write(tmp_path / "backup" / "library.sqlite3", arcname="library.sqlite3")
+    library_before = (data / "index" / "library.sqlite3").read_bytes()
     for args, message in [
         (("backup", str(tmp_path / "backup")), "contient déjà une sauvegarde (library.sqlite3) : "),
         (("backup", str(data / "index" / "backup")), "que reindex et restore remplacent en entier"),
@@ -1139,11 +1149,17 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, wi
             "n'est pas un dossier : donnez celui de la sauvegarde",
         ),
         (("restore", str(tmp_path)), "pas de library.sqlite3 dans"),
+        # Packed to be moved, with members that would land outside ("../", absolute) or be links:
+        # never unpacked, whatever they hold.
+        (("restore", str(tmp_path / "sauvegarde.tar.gz")), "est une archive : extrayez-la"),
+        (("restore", str(tmp_path / "sauvegarde.zip")), "est une archive : extrayez-la"),
     ]:
         refused = run_here(*args)
         assert refused.returncode == 2 and refused.stderr.startswith("erreur : "), (args, refused.stderr)
         assert message in refused.stderr, (args, refused.stderr)
     assert (tmp_path / "backup" / "library.sqlite3").read_bytes() == kept
+    assert (data / "index" / "library.sqlite3").read_bytes() == library_before
+    assert not (tmp_path / "library.sqlite3").exists() and not list(data.glob("before-restore-*"))
     assert run_here("backup", str(tmp_path / "backup"), "--force").returncode == 0  # replaced when told
 
     # A damaged backup is checked before anything is touched.
