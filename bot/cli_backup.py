@@ -61,7 +61,8 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         from bot.service import open_state  # the library (not its model): only `restore` opens it here
         from bot.terminal import open_for_terminal
 
-        open_for_terminal(settings, embeds=False).close()
+        # As it is: a lexicon an earlier analysis made is updated by the next command that searches.
+        open_for_terminal(settings, embeds=False, updates_lexicon=False).close()
         open_state(settings).close()
 
     restored = restore(settings.data_dir, Path(args.source), check_opens)

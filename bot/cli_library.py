@@ -159,7 +159,7 @@ BATCH_FORMAT = "--batch attend un fichier texte, une question par ligne"
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    articles = open_for_terminal(settings, embeds=False).articles()
+    articles = open_for_terminal(settings, embeds=False, updates_lexicon=False).articles()
     words = " ".join(args.words)
     if words:
         articles = articles_matching(articles, words)
@@ -219,7 +219,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    library = open_for_terminal(settings, embeds=False)
+    library = open_for_terminal(settings, embeds=False, updates_lexicon=False)
     stats = library.stats()
     machine = computing(library.embedder)
     if args.json:
@@ -331,7 +331,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings) -> int:
         if args.action == "export":
             if not args.file:
                 raise LibraryError("indiquez le fichier : python -m bot feedback export FICHIER.jsonl")
-            library = open_for_terminal(settings, embeds=False)
+            library = open_for_terminal(settings, embeds=False, updates_lexicon=False)
             try:
                 export = export_feedback(state, library, Path(args.file), replace=args.force)
             finally:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from bot.replies.upkeep import lexicon_update_said
 from bot.settings import Settings
 from index.background import french_background
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
@@ -119,12 +120,23 @@ def open_library(
     settings: Settings,
     embedder: Embedder | None = None,
     notify: Callable[[str], None] | None = None,
+    *,
+    updates_lexicon: bool = True,
 ) -> Library:
-    """The library of `settings`; `notify` hears about the one-time model preparation."""
+    """The library of `settings`; `notify` hears about the one-time model preparation, and the
+    update of a lexicon an earlier analysis made, which the library makes as it opens unless
+    not to `updates_lexicon` (a command that only counts or lists: `stats` then says it is pending)."""
     if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):
         notify(PREPARING_MODEL)
     embedder = embedder or load_settings_embedder(settings)
-    return Library(storage_of(settings), embedder, **library_options(settings))
+    told = None if notify is None else lambda update: notify(lexicon_update_said(update))
+    return Library(
+        storage_of(settings),
+        embedder,
+        update_lexicon=updates_lexicon,
+        on_lexicon_update=told,
+        **library_options(settings),
+    )
 
 
 # How long one of this process's threads may keep the interpreter while another waits for it

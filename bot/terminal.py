@@ -48,8 +48,11 @@ def embedder_for_terminal(settings: Settings, *, lazily: bool = False) -> Embedd
         return load_settings_embedder(settings, progress, lazily=lazily)
 
 
-def open_for_terminal(settings: Settings, *, embeds: bool = True) -> Library:
+def open_for_terminal(settings: Settings, *, embeds: bool = True, updates_lexicon: bool = True) -> Library:
     """The library; `embeds=False` for a command that never embeds (`stats`, `articles`,
     `delete`…): the model is then loaded only if something embeds after all, and such a
-    command does not wait for its load (README, "Start-up")."""
-    return open_library(settings, embedder_for_terminal(settings, lazily=not embeds))
+    command does not wait for its load (README, "Start-up"). A lexicon an earlier analysis made
+    is brought up to date, with a line before and after, unless not to `updates_lexicon` (a
+    command that only counts or lists articles, which the lexicon does not serve)."""
+    embedder = embedder_for_terminal(settings, lazily=not embeds)
+    return open_library(settings, embedder, notify=say, updates_lexicon=updates_lexicon)

@@ -181,6 +181,13 @@ def sentence_lines(head: str, passage: str, spans: Sequence[tuple[int, int]]) ->
     return "\n".join([" ".join(head_terms), *(" ".join(part) for part in sentences)])
 
 
+def stored_terms(title: str, heading: str | None, passage: str, sentences: Sequence[tuple[int, int]]) -> str:
+    """A passage's terms as its library stores them (`sentence_lines`), searched under its
+    article's title and its heading: made when it is added, and again from what is stored when
+    a library made by an earlier analysis is brought up to date (no model needed)."""
+    return sentence_lines(passage_context(title, heading, ""), passage, sentences)
+
+
 def stored_sentence_terms(stored: str, sentences: int) -> list[set[str]] | None:
     """Each sentence's terms, from a passage's stored terms (`sentence_lines`) with that many
     sentences; None when they were stored on one line."""

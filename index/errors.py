@@ -90,14 +90,17 @@ class RebuildNeeded(LibraryError):
 
 class IndexMismatch(RebuildNeeded):
     """The library was built with other settings than those given: `differences` says which,
-    in French ("taille des passages : index « 120 », réglages « 60 »")."""
+    in French ("taille des passages : index « 120 », réglages « 60 »"). `outdated_analyzer`:
+    the version of the earlier lexical analysis it was built with, when that is the only
+    difference (its lexicon alone is to be made again, which a `Library` does as it opens)."""
 
-    def __init__(self, location: str, differences: Sequence[str]) -> None:
+    def __init__(self, location: str, differences: Sequence[str], *, outdated_analyzer: int | None = None) -> None:
         super().__init__(
             f"la bibliothèque de {location} ne correspond plus aux réglages ({' ; '.join(differences)}) ; "
             "les articles enregistrés permettent de la reconstruire"
         )
         self.location, self.differences = location, tuple(differences)
+        self.outdated_analyzer = outdated_analyzer
 
 
 class IndexCorrupted(RebuildNeeded):

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
-from index.analysis import passage_context, sentence_lines
+from index.analysis import passage_context, stored_terms
 from index.batching import Progress
 from index.chunking import CHARACTERS_PER_WORD, chunk_blocks, word_count
 from index.cleaning import Block
@@ -210,8 +210,7 @@ def prepare(
     for position, chunk in enumerate(chunk_blocks(text, list(document.blocks), max_words)):
         passage = text[chunk.start : chunk.end]
         sentences = tuple(sentence_spans(passage)) or ((0, len(passage)),)
-        # Searched under its title and heading (`passage_context`), their terms on the first line.
-        terms_of_passage = sentence_lines(passage_context(document.title, chunk.heading, ""), passage, sentences)
+        terms_of_passage = stored_terms(document.title, chunk.heading, passage, sentences)
         passages.append(NewPassage(position, chunk.start, chunk.end, chunk.heading, terms_of_passage, sentences))
         contexts.extend(passage_context(document.title, chunk.heading, passage[a:b]) for a, b in sentences)
     (stored_hash, *other_hashes), links = _keys(document)

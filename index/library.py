@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from index.batching import Progress
 from index.conversation import Topic, read
 from index.decoding import plain_letters, readable
 from index.embeddings import Embedder
-from index.errors import NotFound
+from index.errors import IndexMismatch, NotFound
 from index.live_lexicon import LiveLexicon
 from index.manifest import IndexConfig
 from index.question_encoder import MAX_BATCH, QuestionEncoder, QuestionVector
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Answer", "IngestResult", "Library", "LibraryStats", "Mode", "Result"]
+__all__ = ["Answer", "IngestResult", "LexiconUpdate", "Library", "LibraryStats", "Mode", "Result"]
 
 # Sentences embedded and committed together: a long ingest keeps what it committed if it
 # is interrupted, and a batch is big enough for the model to work efficiently.
@@ -78,6 +79,21 @@ class LibraryStats:
     max_words: int
     index_bytes: int
     directory: str
+    # The version of the earlier lexical analysis the lexicon was made with, when a library
+    # opened without updating it (`Library(update_lexicon=False)`) has one: its update is pending.
+    outdated_analyzer: int | None = None
+
+
+@dataclass(frozen=True)
+class LexiconUpdate:
+    """The lexicon of a library made by an earlier lexical analysis, made again as the library
+    opens (`Library(on_lexicon_update=…)`): told as it starts (`passages` and `seconds` None),
+    then once committed."""
+
+    from_version: int
+    to_version: int
+    passages: int | None = None
+    seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -108,11 +124,19 @@ class Library:
         candidates: int = 50,
         background: BackgroundFrequencies | None = None,
         batch_sentences: int = BATCH_SENTENCES,
+        update_lexicon: bool = True,
+        on_lexicon_update: Callable[[LexiconUpdate], None] | None = None,
     ) -> None:
         """`storage`: an index directory, or a backend (`index.storage`). `background`: French
         word frequencies, so that a term's weight holds in a library of any size
         (`index.background`); without it, weights come from the library alone.
-        `batch_sentences`: sentences embedded and committed together."""
+        `batch_sentences`: sentences embedded and committed together.
+
+        A library whose lexicon an earlier lexical analysis made, and that differs from the
+        settings by nothing else, has it made again from its stored articles as it opens (no
+        model runs; `on_lexicon_update` is told as it starts and ends); unless not to
+        `update_lexicon` (a tool that only reads articles and counts, which the lexicon does not
+        serve): it then opens as it is, and says so (`LibraryStats.outdated_analyzer`)."""
         self.backend: Backend = LocalBackend(Path(storage)) if isinstance(storage, str | Path) else storage
         self.directory = getattr(self.backend, "directory", None)  # the embedded library's, for tools
         self.batch_sentences = batch_sentences
@@ -130,6 +154,8 @@ class Library:
         )
         # Vector index snapshots and layout changes, off the path of questions and writes.
         self._maintenance = ThreadPoolExecutor(1, thread_name_prefix="vector-maintenance")
+        self._update_lexicon, self._on_lexicon_update = update_lexicon, on_lexicon_update
+        self.outdated_analyzer: int | None = None  # the lexicon's earlier analysis, left as it is
         self._prepared = False  # `prepare_for_questions` was called: a long-running process
         self._closing = False  # `close` was called: warm-up steps not begun are skipped
         if self.directory is not None:  # DATA_DIR made here only, never once open (`directory.LockInPlace`)
@@ -152,10 +178,34 @@ class Library:
         """The library in place, opened; callers hold the write lock (no swap meanwhile) and
         bring its vectors up to date once they have let it go (`_sync`): reading a snapshot,
         or building an index without one (seconds), must not keep every writer waiting."""
-        self.backend.check(self.config)
+        self.outdated_analyzer = self._checked()
         identity = self.backend.identity()
         store, vectors = self.backend.open(self.config.dimension, self._maintenance)
         return _Opened(store, vectors, self.backend.lexicon(self._maintenance), identity)
+
+    def _checked(self) -> int | None:
+        """Check that the library in place was built with the settings (`IndexMismatch`), and
+        bring a lexicon made by an earlier analysis up to date (callers hold the write lock: one
+        process updates it, the others find it done). The earlier analysis's version when the
+        lexicon is left as it is (`update_lexicon` False)."""
+        try:
+            self.backend.check(self.config)
+            return None
+        except IndexMismatch as mismatch:
+            outdated = mismatch.outdated_analyzer
+            if outdated is None:
+                raise
+        if not self._update_lexicon:
+            return outdated
+        to_version = self.config.analyzer_version
+        if self._on_lexicon_update is not None:
+            self._on_lexicon_update(LexiconUpdate(outdated, to_version))
+        started = time.perf_counter()
+        passages = self.backend.update_lexicon(self.config)
+        if self._on_lexicon_update is not None:
+            self._on_lexicon_update(LexiconUpdate(outdated, to_version, passages, time.perf_counter() - started))
+        self.backend.check(self.config)
+        return None
 
     @staticmethod
     def _sync(opened: _Opened) -> None:
@@ -451,6 +501,7 @@ class Library:
             self.config.max_words,
             self.backend.size_bytes(),
             self.backend.location,
+            self.outdated_analyzer,
         )
 
     @property

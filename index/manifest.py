@@ -129,9 +129,28 @@ def differences(manifest: dict, expected: IndexConfig) -> list[str]:
     ]
 
 
-def check_manifest(directory: Path, expected: IndexConfig) -> dict:
-    manifest = read_manifest(directory)
+def outdated_analyzer(manifest: dict, expected: IndexConfig) -> int | None:
+    """The version of the lexical analysis of a library that differs from `expected` by that
+    alone, an earlier one: its lexicon (each passage's terms) can be made again from the stored
+    articles, without the model (`Backend.update_lexicon`). None for any other difference, a
+    later analysis's among them (this version cannot read its terms as it made them)."""
+    version = manifest.get("analyzer_version")
+    others = [
+        key for key, value in asdict(expected).items() if key != "analyzer_version" and manifest.get(key) != value
+    ]
+    if others or not isinstance(version, int) or version >= expected.analyzer_version:
+        return None
+    return version
+
+
+def verified(location: str, manifest: dict, expected: IndexConfig) -> dict:
+    """`manifest`, unless the library at `location` was built otherwise than `expected`
+    (`IndexMismatch`, which says whether an update of its lexicon is all it needs)."""
     found = differences(manifest, expected)
     if found:
-        raise IndexMismatch(str(directory), found)
+        raise IndexMismatch(location, found, outdated_analyzer=outdated_analyzer(manifest, expected))
     return manifest
+
+
+def check_manifest(directory: Path, expected: IndexConfig) -> dict:
+    return verified(str(directory), read_manifest(directory), expected)

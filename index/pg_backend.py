@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
@@ -29,8 +30,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import numpy as np
 
-from index.errors import DatabaseUnavailable, IndexMismatch, LibraryError, ReindexRunning
-from index.manifest import IndexConfig, differences
+from index.errors import DatabaseUnavailable, LibraryError, ReindexRunning
+from index.manifest import IndexConfig, verified
 from index.pg_store import (
     LIBRARY_LOCK_KEY,
     REINDEX_LOCK_KEY,
@@ -289,12 +290,18 @@ class PgBackend:
             bring_up_to_date(connection, schema, dimension)
 
     def check(self, config: IndexConfig) -> dict:
-        state = self._state()
-        manifest = json.loads(state[1])
-        found = differences(manifest, config)
-        if found:
-            raise IndexMismatch(self.location, found)
-        return manifest
+        return verified(self.location, json.loads(self._state()[1]), config)
+
+    def update_lexicon(self, config: IndexConfig, progress: Callable[[int, int], None] | None = None) -> int:
+        """`Backend.update_lexicon`: the postings and term counts made anew and the control
+        row's manifest updated in one transaction (`PgStore.rewrite_terms`)."""
+        store = PgStore(self.url, self._state()[0], config.dimension, create=False, in_place_by=f"{CONTROL}.state")
+        try:
+            passages = store.rewrite_terms(_manifest_json(config), progress)
+            store.analyze()  # the planner's statistics of the postings made anew
+        finally:
+            store.close()
+        return passages
 
     def manifest(self) -> dict | None:
         state = self._state()

@@ -37,6 +37,7 @@ import numpy as np
 from index.connections import ThreadConnections
 from index.errors import DatabaseUnavailable
 from index.store import (
+    ARTICLES_PER_BATCH,
     LATEST_FIRST,
     SENTENCE_SLOTS,
     ArticleRow,
@@ -46,6 +47,8 @@ from index.store import (
     StoredArticle,
     VectorChanges,
     WriteStatus,
+    articles_in_batches,
+    passages_analysed,
 )
 
 # Keys of PostgreSQL advisory locks, one for each purpose (64-bit numbers no other
@@ -562,6 +565,69 @@ class PgStore:
             ),
         )
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    def rewrite_terms(
+        self,
+        manifest: str,
+        progress: Callable[[int, int], None] | None = None,
+        articles_per_batch: int = ARTICLES_PER_BATCH,
+    ) -> int:
+        """As `Store.rewrite_terms`: the postings, each passage's length and the terms' counts
+        made anew from the stored passages, and `manifest` recorded in the control row that
+        names this schema as the library in place (`in_place_by`), in one write transaction. The
+        rows are deleted, not truncated: TRUNCATE would hold every reader of another process (a
+        replica answering) until the commit. The passages analysed."""
+        if self._in_place_by is None:
+            raise ValueError("only the library in place records its manifest")
+        with self.write():
+            total = self.counts()[1]
+            self._db.execute("DELETE FROM postings")
+            self._db.execute("DELETE FROM terms")
+            frequencies: Counter[str] = Counter()
+            done = term_total = 0
+            for articles in articles_in_batches(self._articles_after, articles_per_batch):
+                ids = list(articles)
+                passages = self._rows(
+                    "SELECT id, article_id, start_offset, end_offset, heading FROM passages WHERE article_id = ANY(%s)",
+                    (ids,),
+                )
+                sentences = self._rows(
+                    "SELECT s.passage_id, s.start_offset, s.end_offset FROM sentences s JOIN passages p "
+                    "ON p.id = s.passage_id WHERE p.article_id = ANY(%s) ORDER BY s.passage_id, s.position",
+                    (ids,),
+                )
+                counted = [
+                    (passage_id, Counter(terms.split()))
+                    for passage_id, terms in passages_analysed(articles, passages, sentences)
+                ]
+                with self._db.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO postings(term, passage_id, tf, length) VALUES (%s, %s, %s, %s)",
+                        [
+                            (term, passage_id, tf, counts.total())
+                            for passage_id, counts in counted
+                            for term, tf in counts.items()
+                        ],
+                    )
+                    cursor.executemany(
+                        "UPDATE passages SET length = %s WHERE id = %s",
+                        [(counts.total(), passage_id) for passage_id, counts in counted],
+                    )
+                for _, counts in counted:
+                    frequencies.update(counts.keys())
+                    term_total += counts.total()
+                done += len(counted)
+                if progress is not None:
+                    progress(done, total)
+            self._count_terms(frequencies, +1)
+            self.set_meta("terms", str(term_total))
+            self._db.execute(
+                f"UPDATE {self._in_place_by} SET manifest = %s WHERE library = %s", (manifest, self.schema)
+            )
+        return done
+
+    def _articles_after(self, after: int, count: int) -> list[tuple[int, str, str]]:
+        return self._rows("SELECT id, title, text FROM articles WHERE id > %s ORDER BY id LIMIT %s", (after, count))
 
     def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:
         unique = list(dict.fromkeys(query_terms))

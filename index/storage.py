@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
+from collections.abc import Callable
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
@@ -78,6 +79,12 @@ class Backend(Protocol):
 
     def check(self, config: IndexConfig) -> dict:
         """The manifest, or `IndexMismatch` when it was built with other settings."""
+
+    def update_lexicon(self, config: IndexConfig, progress: Callable[[int, int], None] | None = None) -> int:
+        """Make every passage's terms again with the current analysis, from the stored articles
+        (no model), and record `config` as what the library was built with, in one transaction:
+        a crash leaves the earlier lexicon and its version, or the new ones. Callers hold the
+        write lock. `progress(done, total)` in passages; the passages analysed."""
 
     def identity(self) -> object:
         """Which library is in place: it changes when a reindex swaps a new one in."""
@@ -179,6 +186,19 @@ class LocalBackend:
 
     def check(self, config: IndexConfig) -> dict:
         return check_manifest(self.directory, config)
+
+    def update_lexicon(self, config: IndexConfig, progress: Callable[[int, int], None] | None = None) -> int:
+        """The database records the new terms and `config` in one transaction (`Store.rewrite_terms`),
+        and is the source of truth: the manifest follows once it is committed, and a crash
+        between the two has `prepare` write it from the database."""
+        store = Store(self.directory / DATABASE, create=False)
+        try:
+            passages = store.rewrite_terms(asdict(config), progress)
+            write_manifest(self.directory, config)
+            store.merge_terms()  # the full-text index written in one go, in many segments
+        finally:
+            store.close()
+        return passages
 
     def identity(self) -> object:
         return database_identity(self.directory)

@@ -24,7 +24,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.analysis import stored_sentence_terms
+from index.analysis import stored_sentence_terms, stored_terms
 from index.connections import ThreadConnections, open_sqlite, sqlite_transaction
 
 _SCHEMA = """
@@ -74,9 +74,15 @@ CREATE TABLE IF NOT EXISTS vector_changes (
     passage_id INTEGER NOT NULL,
     added INTEGER NOT NULL
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0');
-CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 'row');
 """
+# The lexical index: FTS5 over each passage's terms (`NewPassage.terms`), and its vocabulary.
+# Made anew, in one transaction, when a library made by an earlier analysis is brought up to
+# date (`Store.rewrite_terms`).
+_TERMS_SCHEMA = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passage_terms USING fts5(terms, tokenize = 'unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS passage_vocab USING fts5vocab(passage_terms, 'row')",
+)
+_SCHEMA += "".join(f"{statement};\n" for statement in _TERMS_SCHEMA)
 # Vectors are stored as little-endian float16: half the bytes of float32, and for unit
 # vectors a cosine error far below what ranking can tell apart.
 VECTOR_DTYPE = np.dtype("<f2")
@@ -92,6 +98,9 @@ MERGE_STEPS = 1_000
 # waiting for the lock retries after growing sleeps (1, 2, 5, 10 ms… SQLite's busy handler),
 # so steps run back to back would keep it out until the whole merge is done.
 MERGE_PAUSE = 0.01
+# Articles whose passages are analysed again together (`Store.rewrite_terms`): their texts in
+# memory at once, and a step of its progress.
+ARTICLES_PER_BATCH = 200
 WAL_SIZE_LIMIT = 64 << 20  # bytes of write-ahead log kept on disk once it is folded (`_connect`)
 
 
@@ -662,6 +671,51 @@ class Store:
                 f"SELECT rowid, terms FROM passage_terms WHERE rowid IN ({marks}) ORDER BY rowid", chunk
             )
 
+    def rewrite_terms(
+        self,
+        config: Mapping[str, object],
+        progress: Callable[[int, int], None] | None = None,
+        articles_per_batch: int = ARTICLES_PER_BATCH,
+    ) -> int:
+        """Every passage's terms analysed again from its stored text, title and heading
+        (`passages_analysed`), and `config` recorded as what the library is built with, in one
+        write transaction: a crash leaves the old terms and record, or the new ones, never a
+        mix. The full-text index is made anew (dropped, not emptied row by row, which has FTS5
+        read every row's terms again to remove them). `progress(done, total)`, in passages, is
+        told inside the transaction. The passages analysed."""
+        with self.write():
+            total = self.counts()[1]
+            self._db.execute("DROP TABLE passage_vocab")
+            self._db.execute("DROP TABLE passage_terms")
+            for statement in _TERMS_SCHEMA:
+                self._db.execute(statement)
+            self._no_merging_in_commits()
+            done = 0
+            for articles in articles_in_batches(self._articles_after, articles_per_batch):
+                ids = list(articles)
+                passages = self._db.execute(
+                    f"SELECT id, article_id, start, end, heading FROM passages WHERE article_id IN ({_marks(ids)})",
+                    ids,
+                ).fetchall()
+                sentences = self._db.execute(
+                    "SELECT s.passage_id, s.start, s.end FROM sentences s JOIN passages p ON p.id = s.passage_id "
+                    f"WHERE p.article_id IN ({_marks(ids)}) ORDER BY s.passage_id, s.position",
+                    ids,
+                ).fetchall()
+                analysed = passages_analysed(articles, passages, sentences)
+                self._db.executemany("INSERT INTO passage_terms(rowid, terms) VALUES (?, ?)", analysed)
+                done += len(analysed)
+                if progress is not None:
+                    progress(done, total)
+            self.record_config(config)
+        self._term_counts = TermCounts()  # counted from the terms before
+        return done
+
+    def _articles_after(self, after: int, count: int) -> list[tuple[int, str, str]]:
+        return self._db.execute(
+            "SELECT id, title, text FROM articles WHERE id > ? ORDER BY id LIMIT ?", (after, count)
+        ).fetchall()
+
     def document_frequencies(self, query_terms: Sequence[str]) -> dict[str, int]:
         """Passages holding each term (terms no passage holds are left out). Call it inside
         `read()`: counts are kept for the library's state they were read in."""
@@ -716,6 +770,39 @@ _ARTICLE_COLUMNS = (
 # Publication dates are ISO prefixes ("2023-02", "2023-02-14"), so text order is date order.
 # The order of the `articles_latest` index (both schemas), which the query must spell alike.
 LATEST_FIRST = "coalesce(a.date, substr(a.added_at, 1, 10)) DESC, a.id DESC"
+
+
+def articles_in_batches(
+    read: Callable[[int, int], Sequence[tuple[int, str, str]]], size: int
+) -> Iterator[dict[int, tuple[str, str]]]:
+    """Every article's title and text by id, `size` articles at a time (a large library's texts
+    are never all in memory): `read(after, size)` gives the (id, title, text) of the `size`
+    articles after id `after`, by id."""
+    after = 0
+    while rows := read(after, size):
+        after = rows[-1][0]
+        yield {row[0]: (row[1], row[2]) for row in rows}
+
+
+def passages_analysed(
+    articles: Mapping[int, tuple[str, str]],
+    passages: Sequence[tuple[int, int, int, int, str | None]],
+    sentences: Sequence[tuple[int, int, int]],
+) -> list[tuple[int, str]]:
+    """(passage id, its terms as an ingest stores them: `index.analysis.stored_terms`) for
+    `passages` (id, article id, start, end, heading) of `articles` (id: title, text), from
+    their `sentences` (passage id, start, end, in order): what a library's lexical index is made
+    of again, without the model."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for passage_id, start, end in sentences:
+        spans.setdefault(passage_id, []).append((start, end))
+    analysed = []
+    for passage_id, article_id, start, end, heading in passages:
+        title, text = articles[article_id]
+        passage = text[start:end]
+        sentences_of_passage = spans.get(passage_id) or [(0, len(passage))]  # as an ingest cuts one without any
+        analysed.append((passage_id, stored_terms(title, heading, passage, sentences_of_passage)))
+    return analysed
 
 
 def _article(row: Sequence) -> ArticleRow:

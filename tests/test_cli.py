@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import re
 import resource
 import shutil
 import socket
@@ -500,6 +501,51 @@ def test_articles_delete_stats_and_reindex(run, with_sample):
     empty = run("ask", QUESTION, extra_env=changed)
     assert "La bibliothèque est vide" in empty.stdout
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
+
+
+def test_an_upgrade_of_the_lexical_analysis_is_made_by_the_first_command_that_searches(run, run_here, with_sample):
+    """A library whose lexicon the previous analysis made: `stats` counts it and says an update
+    is pending, changing nothing; `ask` makes the update, saying so before and after, then answers."""
+    from index.analysis import ANALYZER_VERSION
+    from index.manifest import read_manifest
+    from tests.test_lexicon_update import EARLIER, made_by_an_earlier_analysis
+
+    index = Path(run.env["DATA_DIR"]) / "index"
+    made_by_an_earlier_analysis(index)
+    stats = run_here("stats")
+    assert stats.returncode == 0 and stats.stdout.startswith("Articles : 1\nPassages : 4\n"), stats.stderr
+    assert f"Index lexical à mettre à jour (analyse version {EARLIER} → {ANALYZER_VERSION})" in stats.stdout
+    assert json.loads(run_here("stats", "--json").stdout)["outdated_analyzer"] == EARLIER
+    assert read_manifest(index)["analyzer_version"] == EARLIER
+
+    asked = run_here("ask", QUESTION, "--json")
+    assert asked.returncode == 0, asked.stderr
+    start, done = asked.stderr.splitlines()
+    assert start == f"Mise à jour de l'index lexical (analyse version {EARLIER} → {ANALYZER_VERSION})…"
+    assert re.fullmatch(r"Index lexical à jour : 4 passages en \d+,\d s\.", done), done
+    assert any("Stoltenberg" in r["quote"] for r in json.loads(asked.stdout)["results"])
+    assert read_manifest(index)["analyzer_version"] == ANALYZER_VERSION
+    assert "Index lexical" not in run_here("stats").stdout
+    assert run_here("ask", QUESTION).stderr == ""  # done once
+
+
+def test_an_upgrade_of_the_lexical_analysis_with_other_settings_changed_still_asks_for_a_reindex(
+    run, run_here, with_sample
+):
+    from index.analysis import ANALYZER_VERSION
+    from index.manifest import read_manifest
+    from tests.test_lexicon_update import EARLIER, made_by_an_earlier_analysis
+
+    index = Path(run.env["DATA_DIR"]) / "index"
+    made_by_an_earlier_analysis(index)
+    changed = {"PASSAGE_MAX_WORDS": "60"}
+    refused = run_here("ask", QUESTION, extra_env=changed)
+    assert refused.returncode == 2 and refused.stderr.endswith("lancez `python -m bot reindex`\n"), refused.stderr
+    assert "taille des passages" in refused.stderr and "version de l'analyse lexicale" in refused.stderr
+    assert "Mise à jour" not in refused.stderr and read_manifest(index)["analyzer_version"] == EARLIER
+    rebuilt = run_here("reindex", extra_env=changed)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert read_manifest(index)["analyzer_version"] == ANALYZER_VERSION
 
 
 def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run, with_sample):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from bot.native_libraries import Computing
 from bot.replies.wording import french_date, passages
-from index.library import LibraryStats
+from index.analysis import ANALYZER_VERSION
+from index.library import LexiconUpdate, LibraryStats
 from index.numbers import french
 from index.store import ArticleRow
 
@@ -22,7 +23,25 @@ def format_stats(stats: LibraryStats, computing: Computing) -> str:
         f"Place occupée : {french(stats.index_bytes / 1_000_000, 1)} Mo ({stats.directory})"
         f"\nCalcul : modèle en {computing.precision or 'précision inconnue'}, "
         f"noyaux BLAS de FAISS {computing.faiss_blas or 'inconnus'}"
+        + ("" if stats.outdated_analyzer is None else f"\n{lexicon_update_pending(stats.outdated_analyzer)}")
     )
+
+
+def lexicon_update_pending(outdated_analyzer: int) -> str:
+    """What `stats` says of a library whose lexicon an earlier analysis made: it counts and lists
+    without it, and the commands that search or write bring it up to date as they open it."""
+    return (
+        f"Index lexical à mettre à jour (analyse version {outdated_analyzer} → {ANALYZER_VERSION}) : "
+        "la prochaine commande qui cherche ou écrit (ask, ingest, chat, serve…) le fera, sans le modèle"
+    )
+
+
+def lexicon_update_said(update: LexiconUpdate) -> str:
+    """The line the console or the log shows as a library opens with a lexicon an earlier
+    analysis made, when its update starts, then when it is done."""
+    if update.seconds is None:
+        return f"Mise à jour de l'index lexical (analyse version {update.from_version} → {update.to_version})…"
+    return f"Index lexical à jour : {passages(update.passages or 0)} en {french(update.seconds, 1)} s."
 
 
 def other_version(to_keep_this_one: str) -> str:
