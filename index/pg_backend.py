@@ -294,11 +294,20 @@ class PgBackend:
 
     def update_lexicon(self, config: IndexConfig, progress: Callable[[int, int], None] | None = None) -> int:
         """`Backend.update_lexicon`: the postings and term counts made anew and the control
-        row's manifest updated in one transaction (`PgStore.rewrite_terms`)."""
+        row's manifest updated in one transaction (`PgStore.rewrite_terms`). A bot's role with
+        only the rights it uses may not update the control row: refused, nothing changed."""
+        import psycopg
+
         store = PgStore(self.url, self._state()[0], config.dimension, create=False, in_place_by=f"{CONTROL}.state")
         try:
             passages = store.rewrite_terms(_manifest_json(config), progress)
             store.analyze()  # the planner's statistics of the postings made anew
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise LibraryError(
+                f"le lexique de la bibliothèque de {self.location} est celui d'une analyse lexicale antérieure, "
+                f"et l'utilisateur de cette connexion n'a pas le droit de le mettre à jour ({first_line(exc)}) : "
+                "lancez une fois le bot avec le propriétaire de la base, qui le fait sans le modèle, puis relancez-le"
+            ) from exc
         finally:
             store.close()
         return passages

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.state import BotState
+from index.errors import LibraryError
 from index.library import Library
 from index.pg_backend import PgBackend
 from index.pg_store import APPLICATION_LOCK_KEY, connect
@@ -699,6 +700,30 @@ def test_a_bot_role_with_only_the_rights_it_uses_runs_on_the_library_set_up_for_
     state.close()
     bot.close()
     owner.close()
+
+
+def test_a_lexicon_update_the_bot_s_role_may_not_make_is_refused_in_one_line_until_the_owner_makes_it(
+    tmp_path, database_url, bot_role
+):
+    """The update writes the control row, which the bot's role only reads: refused, with what
+    to do, nothing changed; the owner's next opening makes it, and the bot's role then opens."""
+    from tests.test_lexicon_update import EARLIER, made_by_an_earlier_analysis
+
+    with Library(PgBackend(database_url), HashingEmbedder(), max_words=60) as owner:
+        owner.ingest([article(1)])
+    BotState.open(tmp_path / "bot.sqlite3", database_url).close()  # the bot's schema, which the rights name
+    (schema,) = library_schemas(database_url)
+    with connect(database_url, vectors=False) as connection:
+        for grant in BOT_ROLE_RIGHTS.format(library=schema, role="citebot_least").split(";"):
+            connection.execute(grant)
+    made_by_an_earlier_analysis(PgBackend(database_url))
+    with pytest.raises(LibraryError, match="lancez une fois le bot avec le propriétaire de la base") as refused:
+        Library(PgBackend(bot_role), HashingEmbedder(), max_words=60)
+    assert "permission denied" in str(refused.value)
+    assert PgBackend(database_url).manifest()["analyzer_version"] == EARLIER
+    Library(PgBackend(database_url), HashingEmbedder(), max_words=60).close()  # the owner's start
+    with Library(PgBackend(bot_role), HashingEmbedder(), max_words=60) as bot:
+        assert bot.ask("conseil numéro 1", mode="lexical").results[0].article.title == "Article 1"
 
 
 def test_an_admin_s_rebuild_that_postgresql_refuses_the_bot_s_role_says_why(tmp_path, database_url, bot_role):
