@@ -422,6 +422,21 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     )
 
 
+def _tree_to_change(page, marker: re.Pattern[str]):
+    """The parsed tree of `page` (a page's text, or the tree an earlier step already parsed and
+    changed) for a step that rewrites some of its elements; None where that step has nothing to
+    do: text without `marker` is not parsed (most pages have no gallery, no author box, no
+    table), and text the parser cannot read is left as it is. Each step gives back the text
+    untouched unless it changed the tree, so a page no step changes reaches the extractor as text."""
+    if not isinstance(page, str):
+        return page
+    if not marker.search(page):
+        return None
+    import trafilatura
+
+    return trafilatura.load_html(page)
+
+
 def _with_dates_in_text_kept(html: str):
     """The page (its text, or its parsed tree when it has to change) with every `<time>` that
     sits in a sentence, or stands alone as a time of day, made an ordinary element: trafilatura
@@ -431,11 +446,7 @@ def _with_dates_in_text_kept(html: str):
     few words of its own ("Le <time>…</time>", "Mis en ligne le <time>…</time>": a dateline,
     a byline's date) is left to it. A time of day alone in a live entry's box becomes a
     paragraph: trafilatura's own rules drop a few inline words that are not in one."""
-    if not _TIME_ELEMENT.search(html):
-        return html
-    import trafilatura
-
-    tree = trafilatura.load_html(html)
+    tree = _tree_to_change(html, _TIME_ELEMENT)
     if tree is None:
         return html
     words_beside: dict[object, int] = {}  # a parent's own words, counted once however many dates it holds
@@ -469,11 +480,7 @@ def _gallery_captions_as_text(page):
     `<figure>` whole, and what it then fell back to ran the headline, the slides' counters,
     captions and credits into one paragraph. An article's few captions stay out (its credits,
     its pictures' addresses)."""
-    if isinstance(page, str) and not _FIGCAPTION.search(page):
-        return page
-    import trafilatura
-
-    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    tree = _tree_to_change(page, _FIGCAPTION)
     if tree is None:
         return page
     captions = [figure.find(".//figcaption") for figure in tree.iter("figure")]
@@ -508,11 +515,7 @@ def _without_author_boxes(page):
     WordPress theme sets one inside its `entry-content`, where trafilatura reads its bio ("Journaliste
     à … depuis 2019, … suit la vie municipale") as the article's last paragraph. The byline is read
     from the page itself (`index.metadata`), not from this tree."""
-    if isinstance(page, str) and not _AUTHOR_BOX_CLASS.search(page):
-        return page
-    import trafilatura
-
-    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    tree = _tree_to_change(page, _AUTHOR_BOX_CLASS)
     if tree is None:
         return page
     boxes = [
@@ -537,12 +540,9 @@ def _data_tables_as_paragraphs(page):
     the only place a figure is stated ("4 127" votes). A table that lays out the page (cells of
     paragraphs, tables inside tables) is left to the extractor as before: read whole, it ran the
     site's menu and columns into the text."""
-    if isinstance(page, str) and not _TABLE.search(page):
-        return page
-    import trafilatura
     from lxml.etree import SubElement
 
-    tree = trafilatura.load_html(page) if isinstance(page, str) else page
+    tree = _tree_to_change(page, _TABLE)
     if tree is None:
         return page
     data_tables = [
