@@ -4,7 +4,6 @@ the CLI, the console chat and the Telegram bot alike."""
 from __future__ import annotations
 
 import logging
-import mimetypes
 import sys
 import threading
 from collections.abc import Callable, Collection, Sequence
@@ -175,9 +174,11 @@ def not_found_hint(value: str, file_suffixes: Collection[str]) -> str:
     without https:// ("lemonde.fr/article", which `/ingest` in the bot reads as one) is shown
     written whole; a file name with a typo ("artcle.txt", a name of `file_suffixes`), or of any
     type of file Python knows ("photo.jpg", "données.csv"), is no site."""
+    from index.sources import file_type  # with read_input's readers, not with a question's answer
+
     address = typed_address(value)
     suffix = Path(value.split("/", 1)[0]).suffix.lower()
-    if address and suffix not in file_suffixes and mimetypes.MimeTypes().guess_type(f"x{suffix}")[0] is None:
+    if address and suffix not in file_suffixes and file_type(f"x{suffix}") is None:
         return f"ni fichier, ni dossier ; une page web ? donnez son adresse entière : {address}"
     return "ni fichier, ni dossier, ni URL http(s)"
 

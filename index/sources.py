@@ -115,7 +115,7 @@ def _names_another_format(name: str | None) -> bool:
     video, an archive, an old .doc, JSON): such a file is read only when its content says it is
     one of ours. A name that says nothing ("article", "compte-rendu 12.03") leaves it to the
     content."""
-    kind = _BUILT_IN_TYPES.guess_type(name or "", strict=False)[0]
+    kind = file_type(name or "")
     return kind is not None and not kind.startswith("text/")
 
 
@@ -123,6 +123,12 @@ def _names_another_format(name: str | None) -> bool:
 # reads when there is one): a slim container image has none, and with one ".xml", ".org" or
 # ".asc" read as another format, so the same file was refused on one machine and read on another.
 _BUILT_IN_TYPES = mimetypes.MimeTypes()
+
+
+def file_type(name: str) -> str | None:
+    """The type of file `name` says it is ("photo.jpg": image/jpeg), by Python's own table, the
+    same on every machine; None for a name no type is known by ("article", "lemonde.fr")."""
+    return _BUILT_IN_TYPES.guess_type(name, strict=False)[0]
 
 
 def _unsupported(name: str) -> UnsupportedInput:

@@ -367,7 +367,7 @@ def test_a_site_address_typed_without_https_on_the_command_line_is_shown_written
         "introuvable : lemonde.fr/politique/article (ni fichier, ni dossier ; une page web ? donnez son "
         "adresse entière : https://lemonde.fr/politique/article)"
     )
-    for missing in ("artcle.txt", "photo.jpg", "données.csv"):  # a typo, a file of another kind
+    for missing in ("artcle.txt", "photo.jpg", "données.csv", "lettre.rtf"):  # a typo, a file of another kind
         [(_, typo)] = read_input(missing, settings)
         assert str(typo) == f"introuvable : {missing} (ni fichier, ni dossier, ni URL http(s))"
 
