@@ -180,7 +180,8 @@ class Searcher:
         if reading.read_on:
             return self._read_on(store, reading)
         if reading.of_articles_meant:
-            opening = self._openings(store, reading, top_k)
+            others = self._other_articles(store, reading.besides) if reading.besides else []
+            opening = self._openings(store, reading, top_k, others)
             if opening is not None:
                 return opening
             if reading.besides:  # "l'autre article" in a library of one, or of many: which?
@@ -189,7 +190,7 @@ class Searcher:
                     False,
                     detail=reading.detail,
                     follows=reading.follows,
-                    other_articles=self._other_articles(store, reading.besides),
+                    other_articles=len(others),
                 )
             if reading.detail:  # which article's? Searching "date article" would not say.
                 return Answer(reading.question, False, detail=reading.detail, follows=reading.follows)
@@ -391,26 +392,27 @@ class Searcher:
         return replace(reading, search=respell(reading.search, replaced), respelled=tuple(replaced.items()))
 
     @staticmethod
-    def _other_articles(store: Store, besides: tuple[int, ...]) -> int:
-        """How many articles the library holds besides the conversation's `besides`."""
+    def _other_articles(store: Store, besides: tuple[int, ...]) -> list[int]:
+        """The articles the library holds besides the conversation's `besides`, in order."""
         with store.read():
-            return len(set(store.article_ids()) - set(besides))
+            return sorted(set(store.article_ids()) - set(besides))
 
-    def _openings(self, store: Store, reading: Reading, top_k: int) -> Answer | None:
+    def _openings(self, store: Store, reading: Reading, top_k: int, others: Sequence[int] = ()) -> Answer | None:
         """What the articles are about, for a question that asks it (`Reading.about`), or the
         articles a question on their details means (`Reading.detail`): each article's opening
         sentences, as news writes them to say so (its first passage's first sentence, with the
         next when it is short), quoted like any answer. The articles are the latest ones
         (`Reading.latest`), the conversation's, all of them in a library of `FEW_ARTICLES` at
         most, or in a larger one the latest again; None for an empty library, and for a
-        question on a detail that cannot say which article it means."""
+        question on a detail that cannot say which article it means. `others`: for "l'autre
+        article" (`Reading.besides`), the articles but the conversation's (`_other_articles`),
+        read once for this and for the count the reply gives when they are none or too many."""
         with store.read():
             articles = list(reading.articles)
             if reading.besides:  # "l'autre article": the others of a small library; which, in a larger one?
-                others = sorted(set(store.article_ids()) - set(reading.besides))
                 if not others or len(others) > FEW_ARTICLES:
                     return None
-                articles = others
+                articles = list(others)
             if not articles and not reading.latest:
                 count, _ = store.counts()
                 if count == 0 or (count > FEW_ARTICLES and reading.detail):
