@@ -120,6 +120,11 @@ PREFECT_QUESTION = "Qui a été nommée préfète de la région Bretagne ?"
 
 def two_article_library(directory: Path) -> Library:
     """A library in `directory` holding `PREFECT` and `BEAVER`."""
+    return library_of(directory, PREFECT, BEAVER)
+
+
+def library_of(directory: Path, *texts: str) -> Library:
+    """A small real library in `directory` holding `texts`, on the hashing embedder."""
     library = Library(directory / "index", HashingEmbedder(), max_words=30)
-    library.ingest([parse_text(text) for text in (PREFECT, BEAVER)])
+    library.ingest([parse_text(text) for text in texts])
     return library

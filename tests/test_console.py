@@ -139,3 +139,20 @@ def test_the_chat_opened_on_an_empty_library_says_how_to_add_a_first_article():
     )
     assert greeting(3, 12) == "Bibliothèque : 3 articles, 12 passages. Tapez /help pour l'aide."
     assert greeting(1, 1).startswith("Bibliothèque : 1 article, 1 passage.")  # French counts below two in the singular
+
+
+def test_the_other_article_of_a_library_of_one_is_said_to_be_none_whatever_is_asked_of_it(
+    fast_library, settings, sample_text
+):
+    """ "Qui a écrit l'autre article ?" in a library of one article was answered "De quel article ?
+    Nommez son sujet…", where "De quoi parle l'autre article ?" is told there is none."""
+    respond(fast_library, f"/ingest {sample_text}", settings)
+    for question in (
+        "De quoi parle l'autre article ?",
+        "Qui a écrit l'autre article ?",
+        "De quand date l'autre article ?",
+    ):
+        conversation = Conversation(settings.follow_up_minutes)
+        assert "OTAN" in respond(fast_library, "De quoi parle l'article ?", settings, conversation)
+        reply = respond(fast_library, question, settings, conversation)
+        assert reply == "La bibliothèque ne compte aucun autre article.", question

@@ -14,11 +14,14 @@ from index.library import Library
 from tests.conftest import HashingEmbedder
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_in_process import (
+    BEAVER,
+    PREFECT,
     PREFECT_QUESTION,
     TOKEN,
     bot_in_process,
     chat_message,
     handle,
+    library_of,
     private_message,
     two_article_library,
 )
@@ -59,10 +62,12 @@ def test_a_question_and_la_suite_sent_together_are_answered_in_order(tmp_path):
     library.close()
 
 
-def conversation(tmp_path, user: int, messages: tuple[str, ...]) -> list[str]:
+def conversation(
+    tmp_path, user: int, messages: tuple[str, ...], articles: tuple[str, ...] = (PREFECT, BEAVER)
+) -> list[str]:
     """The bot's replies to `user`'s `messages`, sent one after the other in a private chat
-    with the two-article library."""
-    library = two_article_library(tmp_path)
+    with a library of `articles` (the two-article library's)."""
+    library = library_of(tmp_path, *articles)
 
     async def scenario(telegram: FakeTelegram) -> None:
         async with bot_in_process(telegram, library, tmp_path) as (application, _):
@@ -89,6 +94,14 @@ def test_a_follow_up_on_a_year_its_article_never_names_is_told_so_not_answered_w
     _, follow_up = conversation(tmp_path, 610, (QUESTION, "Et en 2019 ?"))
     assert "Je n'ai rien trouvé sur « 2019 » dans l'article « Le préfet de région nommé »" in follow_up
     assert "Posez la question en entier" in follow_up and "Marie Dupont" not in follow_up
+
+
+@pytest.mark.parametrize("other", ["Qui a écrit l'autre article ?", "De quoi parle l'autre article ?"])
+def test_the_other_article_of_a_library_of_one_is_said_to_be_none_whatever_is_asked_of_it(tmp_path, other):
+    """Asked who wrote it, the bot answered "De quel article ? Nommez son sujet…", where asked
+    what it is about it says the library holds no other."""
+    _, reply = conversation(tmp_path, 612, (QUESTION, other), articles=(PREFECT,))
+    assert "La bibliothèque ne compte aucun autre article." in reply and "De quel article" not in reply
 
 
 @pytest.mark.parametrize("follow_up", ["What did his son say in 2019?", "What is SA in 2019?", "What about 2019?"])

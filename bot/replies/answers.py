@@ -126,7 +126,9 @@ def format_answer(
     if empty_library:
         return EMPTY_LIBRARY_COMMAND_LINE if command_line else EMPTY_LIBRARY
     if answer.detail is not None:
-        return format_details(answered_articles(answer), answer.detail, zone=zone) if answer.found else WHICH_ARTICLE
+        if not answer.found:
+            return which_article(answer)
+        return format_details(answered_articles(answer), answer.detail, zone=zone)
     if not answer.found:
         return declined_reply(answer) or (NOTHING_FOUND_COMMAND_LINE if command_line else NOTHING_FOUND)
     lines = []
@@ -163,6 +165,13 @@ def declined_reply(answer: Answer) -> str | None:
         # bibliothèque" would be untrue, and would not say that asking it whole searches more.
         return f"Je n'ai rien trouvé qui y réponde dans {_searched_in(answer, meant)}. {ASK_IT_WHOLE}"
     return None
+
+
+def which_article(answer: Answer) -> str:
+    """Why a question on a detail ("Qui a écrit l'article ?") shows no article's: "l'autre
+    article" where the library cannot tell it (`other_articles_unknown`), as a question on what
+    it is about is told; otherwise no article named, which its subject must say."""
+    return WHICH_ARTICLE if answer.other_articles is None else other_articles_unknown(answer.other_articles)
 
 
 def other_articles_unknown(others: int) -> str:

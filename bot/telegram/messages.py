@@ -13,11 +13,11 @@ from html import escape
 from bot.replies.answers import (
     ASK_IN_FRENCH,
     NOTHING_FOUND,
-    WHICH_ARTICLE,
     answered_articles,
     is_unsure,
     respelled_note,
     suggests_french,
+    which_article,
 )
 from bot.replies.cards import (
     card_fields,
@@ -430,7 +430,7 @@ def details_html(answer: Answer, *, zone: tzinfo) -> list[str]:
     cards need (five articles with long links do not fit one). `zone`: TIME_ZONE."""
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     if not answer.found or answer.detail is None:
-        return [f"{question}\n{e(WHICH_ARTICLE)}"]
+        return [f"{question}\n{e(which_article(answer))}"]
     messages = [question]
     for card in (detail_card_html(a, answer.detail, zone=zone) for a in answered_articles(answer)):
         joined = f"{messages[-1]}\n\n{card}"
