@@ -266,6 +266,33 @@ def system_error(exc: OSError) -> str:
     return f"le système a refusé l'opération ({exc.strerror or exc}){where}"
 
 
+# apscheduler (PTB's JobQueue) says each job's every run at INFO: the feeds' two a minute.
+# faiss.loader says at INFO each of its builds this CPU does not load, a ModuleNotFoundError
+# each: ten lines that read like a failure at every start of `serve` (`stats` names the kernels).
+_NOISY_LOGGERS = ("httpx", "sentence_transformers", "transformers", "apscheduler", "faiss")
+# Their warnings are about the page ("discarding data: None"), which the French message that
+# follows says better; LOG_LEVEL=DEBUG shows them.
+_EXTRACTOR_LOGGERS = ("trafilatura", "htmldate")
+# Every logger `configure_logging` sets the level of ("": the root's), for whoever has to put
+# them back: a test running commands in its own process.
+CONFIGURED_LOGGERS = ("", *_NOISY_LOGGERS, *_EXTRACTOR_LOGGERS)
+
+
+def configure_logging(log_level: str, command: str) -> None:
+    """The process's log for `command`: LOG_LEVEL (`log_level`) is the bot's log (`serve`); the
+    commands a person runs at a terminal say only warnings and errors beside their output (a
+    chat's prompt stays clean), unless DEBUG."""
+    level = logging.getLevelName(log_level)
+    if command != "serve" and level > logging.DEBUG:
+        level = max(level, logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root_level = logging.getLogger().level
+    for noisy in _NOISY_LOGGERS:
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root_level))
+    for extractor in _EXTRACTOR_LOGGERS:
+        logging.getLogger(extractor).setLevel(root_level if root_level <= logging.DEBUG else logging.ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -280,22 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"erreur : le fichier .env est illisible ({system_error(exc)})", file=sys.stderr)
         return 2
-    # LOG_LEVEL is the bot's log (`serve`); the commands a person runs at a terminal say only
-    # warnings and errors beside their output (a chat's prompt stays clean), unless DEBUG.
-    level = logging.getLevelName(settings.log_level)
-    if args.command != "serve" and level > logging.DEBUG:
-        level = max(level, logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # apscheduler (PTB's JobQueue) says each job's every run at INFO: the feeds' two a minute.
-    # faiss.loader says at INFO each of its builds this CPU does not load, a ModuleNotFoundError
-    # each: ten lines that read like a failure at every start of `serve` (`stats` names the kernels).
-    for noisy in ("httpx", "sentence_transformers", "transformers", "apscheduler", "faiss"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
-    # Their warnings are about the page ("discarding data: None"), which the French message
-    # that follows says better; LOG_LEVEL=DEBUG shows them.
-    for extractor in ("trafilatura", "htmldate"):
-        level = logging.getLogger().level
-        logging.getLogger(extractor).setLevel(level if level <= logging.DEBUG else logging.ERROR)
+    configure_logging(settings.log_level, args.command)
     if args.command != "health":  # any other reads the library (or serves it), which uses FAISS
         load_faiss(os.environ)
     try:

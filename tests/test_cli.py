@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import logging
 import os
 import re
 import resource
@@ -15,6 +16,7 @@ import tarfile
 import time
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -51,6 +53,25 @@ def run(tmp_path, model_cache):
     return run
 
 
+@contextlib.contextmanager
+def logging_as_it_was() -> Iterator[None]:
+    """The log as a command run in this process found it, once it is done: the levels
+    `bot.cli.configure_logging` sets (httpx, trafilatura… quietened), and any handler of its
+    own, would otherwise hold for every test run after it in the same pytest process."""
+    from bot.cli import CONFIGURED_LOGGERS
+
+    loggers = [logging.getLogger(name) for name in CONFIGURED_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    handlers = list(logging.root.handlers)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+        for handler in [h for h in logging.root.handlers if h not in handlers]:
+            logging.root.removeHandler(handler)
+
+
 @pytest.fixture
 def run_here(run, monkeypatch, capsys):
     """`python -m bot ARGS` as `bot.cli.main(ARGS)` in this process, in the environment and
@@ -63,7 +84,7 @@ def run_here(run, monkeypatch, capsys):
         from bot.cli import main
 
         capsys.readouterr()  # what came before is not this command's
-        with monkeypatch.context() as this_command:
+        with monkeypatch.context() as this_command, logging_as_it_was():
             for name, value in (run.env | (extra_env or {})).items():
                 this_command.setenv(name, value)
             this_command.chdir(run.cwd)
@@ -93,6 +114,19 @@ def with_sample(run, sample_library) -> None:
     """This test's DATA_DIR holds the sample as `ingest` adds it (a copy of its library: each
     test writes to its own)."""
     shutil.copytree(sample_library, Path(run.env["DATA_DIR"]) / "index")
+
+
+def test_a_command_run_in_the_tests_own_process_leaves_its_log_as_it_found_it(run_here):
+    """`run_here` runs `bot.cli.main`, which quietens httpx, trafilatura… for a person at a
+    terminal: those levels held for every test after it in the same pytest process, whose
+    logs (caplog) then missed those libraries' warnings depending on the order tests ran in."""
+    quietened = [logging.getLogger(name) for name in ("httpx", "trafilatura", "faiss")]
+    for logger in quietened:
+        logger.setLevel(logging.NOTSET)  # as a process starts, whatever ran before this test
+    root = (logging.root.level, list(logging.root.handlers))
+    assert run_here("feeds").returncode == 0
+    assert [logger.level for logger in quietened] == [logging.NOTSET] * 3
+    assert (logging.root.level, list(logging.root.handlers)) == root
 
 
 def test_ingest_then_ask_prints_json_with_exact_quotes(run):
