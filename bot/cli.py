@@ -293,6 +293,20 @@ def configure_logging(log_level: str, command: str) -> None:
         logging.getLogger(extractor).setLevel(root_level if root_level <= logging.DEBUG else logging.ERROR)
 
 
+def opens_vectors(args: argparse.Namespace) -> bool:
+    """Whether the command `args` names may open the library's vectors (FAISS, loaded first by
+    `load_faiss`): all but those that read or change only the bot's state, or copy files,
+    which do not pay for loading it: `health`, `backup`, `unfollow`, `feeds` but to poll them,
+    `feedback` but to export it."""
+    if args.command in ("health", "backup", "unfollow"):
+        return False
+    if args.command == "feeds":
+        return args.poll
+    if args.command == "feedback":
+        return args.action == "export"
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -308,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erreur : le fichier .env est illisible ({system_error(exc)})", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, args.command)
-    if args.command != "health":  # any other reads the library (or serves it), which uses FAISS
+    if opens_vectors(args):
         load_faiss(os.environ)
     try:
         return args.func(args, settings)

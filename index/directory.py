@@ -25,9 +25,8 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import TYPE_CHECKING, BinaryIO, ClassVar
 
-import faiss
 from filelock import FileLock, Timeout
 
 try:
@@ -38,6 +37,11 @@ except ImportError:  # Windows: no shared locks between processes there (`InUse`
 from index.connections import open_read_only
 from index.errors import DatabaseUnavailable, LibraryError, ReindexRunning
 from index.manifest import MANIFEST, new_temporary, sync_directory
+
+# FAISS is imported in the functions that use it: a command that only reads the bot's state or
+# copies its files (feeds, unfollow, feedback, backup) imports this module without loading it.
+if TYPE_CHECKING:
+    import faiss
 
 DATABASE = "library.sqlite3"
 # vectors-<library id>-<change>-<CRC-32 of the file>.faiss (without the checksum: written
@@ -231,6 +235,8 @@ def write_snapshot(
     streamed into the file (serialised first, a million passages' index would be held twice
     more), or what a function writes into it. Its name carries the checksum of its bytes,
     computed as they are written (`snapshot_intact`)."""
+    import faiss
+
     prefix = f".vectors-{library_id}-{seq}."
     handle, tmp = new_temporary(directory, prefix)
     try:

@@ -34,8 +34,8 @@ import threading
 import time
 from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
 
 from index.directory import remove_snapshots, snapshot_intact, snapshots, write_snapshot
@@ -45,6 +45,11 @@ from index.read_ahead import physical_memory, read_through, read_through_apart
 from index.snapshot_merge import NotMergeable, encode_additions, write_merged
 from index.store import SENTENCE_SLOTS, Store, sentence_keys
 from index.vectors import APPROXIMATE_FROM, FaissVectorStore, SnapshotOverlay, training_size
+
+# FAISS is imported in the functions that use it: a command that only reads the bot's state or
+# copies its files (feeds, unfollow, feedback, backup) imports this module without loading it.
+if TYPE_CHECKING:
+    import faiss
 
 log = logging.getLogger(__name__)
 # A snapshot is written once this many changes have piled up since the last one: enough
@@ -174,6 +179,8 @@ class LiveVectors:
         approximate one mapped from its file (in milliseconds at any size), to be searched
         under an overlay of the changes since; an exact one (small) read at once; without
         one, an index built from every stored vector."""
+        import faiss
+
         found = self._newest_snapshot(store, mapped=True)
         if found is None:
             return self._built(store), store.last_change(), 0
@@ -319,6 +326,8 @@ class LiveVectors:
     def _maintain(self, store: Store) -> None:
         # One OpenMP thread for training and filling (this thread's setting only), at a lower
         # scheduling priority: questions answered meanwhile get the cores first.
+        import faiss
+
         faiss.omp_set_num_threads(1)
         lower_priority()
         for _ in range(1_000):  # bounded; each round is due to a write since the previous one
@@ -472,6 +481,8 @@ class LiveVectors:
         under the lock, once, and the copy saved. An approximate index that is a snapshot
         mapped, with the changes since on top, is then replaced by the new one mapped, so
         that what sits on top stays small."""
+        import faiss
+
         with store.read():
             self.sync(store)
             with self._lock:

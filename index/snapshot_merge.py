@@ -20,10 +20,14 @@ import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import faiss
 import numpy as np
+
+# FAISS is imported in the functions that use it: a command that only reads the bot's state or
+# copies its files (feeds, unfollow, feedback, backup) imports this module without loading it.
+if TYPE_CHECKING:
+    import faiss
 
 # Bytes of the previous file's header copied at a time.
 COPY_CHUNK = 8 << 20
@@ -55,6 +59,8 @@ def encode_additions(index: faiss.IndexIVF, batches: Iterable[tuple[np.ndarray, 
     """The (ids, vectors) of `batches` encoded for `index`'s lists, as adding them would:
     each vector's nearest cell by the coarse quantizer, its code (of the residual, when the
     index encodes residuals). Only codes are kept: a quarter of the vectors' memory."""
+    import faiss
+
     lists, codes, ids = [np.empty(0, np.int64)], [np.empty((0, index.code_size), np.uint8)], [np.empty(0, np.int64)]
     for batch_ids, vectors in batches:
         if not len(batch_ids):
@@ -82,6 +88,8 @@ def _layout(index: faiss.IndexIVF, file: int, file_size: int) -> _Layout:
     """Where the previous file's header ends and its lists' data begin, found from the
     index's list sizes (the lists are the file's last section) and checked against the
     file's own bytes."""
+    import faiss
+
     if index.direct_map.type != faiss.DirectMap.NoMap:
         raise NotMergeable("the index keeps a direct map from ids to lists")
     lists = index.invlists

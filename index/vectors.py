@@ -12,9 +12,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
+
+# FAISS is imported in the functions that use it: a command that only reads the bot's state or
+# copies its files (feeds, unfollow, feedback, backup) imports this module without loading it.
+if TYPE_CHECKING:
+    import faiss
 
 
 class VectorStore(ABC):
@@ -108,6 +113,8 @@ class FaissVectorStore(VectorStore):
         """The index saved in `path`: read into memory, or `mapped` read-only from the file
         (opens in milliseconds whatever its size; pages are read as searches touch them; it
         must not be changed: FAISS aborts the process on a change to a mapped index)."""
+        import faiss
+
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0)
         return cls(index.d, index, approximate_from=approximate_from, mapped=mapped, source=path if mapped else None)
 
@@ -137,6 +144,8 @@ class FaissVectorStore(VectorStore):
         layout is trained on `sample` first (`training_size(count)` of them), so that the
         vectors never have to be held in memory all at once (at a million passages they
         would take over 10 GB as float32)."""
+        import faiss
+
         if count < approximate_from or sample is None:
             store = cls(dimension, approximate_from=approximate_from)
         else:
@@ -155,6 +164,8 @@ class FaissVectorStore(VectorStore):
 
     @property
     def approximate(self) -> bool:
+        import faiss
+
         return isinstance(self._index, faiss.IndexIVF)
 
     @property
@@ -191,6 +202,8 @@ class FaissVectorStore(VectorStore):
         self, queries: np.ndarray, k: int, excluded: faiss.IDSelector | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """`excluded`: ids left out of the results (an overlay's removed vectors)."""
+        import faiss
+
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         if len(self) == 0:
             n = queries.shape[0]
@@ -213,6 +226,8 @@ class FaissVectorStore(VectorStore):
         return int(self._index.ntotal)
 
     def ids(self) -> np.ndarray:
+        import faiss
+
         if not self.approximate:
             return faiss.vector_to_array(self._index.id_map).astype(np.int64)
         lists = self._index.invlists
@@ -224,6 +239,8 @@ class FaissVectorStore(VectorStore):
         return np.sort(np.concatenate(parts)).astype(np.int64) if parts else np.empty(0, np.int64)
 
     def save(self, path: Path) -> None:
+        import faiss
+
         faiss.write_index(self._index, str(path))
 
 
@@ -232,6 +249,8 @@ def _threads(count: int | None) -> Iterator[None]:
     """One OpenMP thread for a question or a few, unless the scan is long: splitting little
     work costs more than it saves, and spinning threads fight the query encoder's (a flat
     search's p95 fell tenfold at 16k vectors: README, "Performance")."""
+    import faiss
+
     if count is None:
         yield
         return
@@ -244,6 +263,8 @@ def _threads(count: int | None) -> Iterator[None]:
 
 
 def _exact(dimension: int) -> faiss.Index:
+    import faiss
+
     return faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
 
 
@@ -251,6 +272,8 @@ def _tune_ivf(index: faiss.Index, mapped: bool) -> None:
     """Search settings. No direct map from id to cell: removing (deletions only) scans the
     cells' ids instead, and in exchange the index is lighter in memory, and loads and maps
     faster (README, "The index directory")."""
+    import faiss
+
     index.nprobe = probes_for(index.nlist)
     index.parallel_mode = 1  # threads share out a question's cells (one question at a time, mostly)
     if index.direct_map.type != faiss.DirectMap.NoMap and not mapped:
@@ -286,6 +309,8 @@ class SnapshotOverlay:
         self.added.add(ids, vectors)
 
     def remove(self, ids: np.ndarray) -> None:
+        import faiss
+
         if not len(ids):
             return
         self.added.remove(ids)

@@ -723,6 +723,27 @@ def test_a_question_loads_nothing_it_does_not_use_sends_no_usage_telemetry_and_w
         assert list(home.iterdir()) == []
 
 
+def test_the_commands_on_the_bot_s_state_or_files_alone_do_not_load_faiss(run, with_sample, tmp_path):
+    """`feeds`, `unfollow`, `feedback` (counted) and `backup` read or change the bot's state,
+    or copy the library's files: none searches, and loading FAISS (and its OpenMP runtime) cost
+    each some 30 ms of CPU, `backup` 100 ms. One process runs all four."""
+    backup = str(tmp_path / "sauvegarde")
+    script = (
+        "import sys\n"
+        "from bot.__main__ import run\n"
+        "codes = []\n"
+        f"for command in (['feeds'], ['unfollow', '7'], ['feedback'], ['backup', {backup!r}]):\n"
+        "    sys.argv = ['bot', *command]\n"
+        "    codes.append(run())\n"
+        "print(codes, 'faiss' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=run.env, cwd=run.cwd, timeout=300
+    )
+    assert done.stderr.strip().splitlines()[-1] == "[0, 2, 0, 0] False", done.stderr  # 2: no feed 7 to unfollow
+    assert (Path(backup) / "library.sqlite3").is_file()
+
+
 # The model's runtimes: what the commands that read or change the library without embedding
 # anything have no use for (README, "Start-up").
 MODEL_RUNTIMES = ("openvino", "onnxruntime", "tokenizers", "torch")
