@@ -29,13 +29,14 @@ from bot.service import (
     open_state,
     read_input,
     rebuild_library,
+    refused,
 )
 from bot.settings import Settings
 from bot.terminal import embedder_for_terminal, open_for_terminal, progress_bar
 from index.background import french_background
 from index.bounded_reading import read_at_most
 from index.decoding import decode_document, readable
-from index.errors import EmptyInput, LibraryError, NotFound, UnsupportedInput
+from index.errors import EmptyInput, InputError, LibraryError, NotFound, UnsupportedInput
 from index.library import Library
 from index.search import Answer
 
@@ -47,6 +48,11 @@ def _print_json(value: object) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     with progress_bar("Lecture", "fichier") as progress:
         labelled = [item for value in args.inputs for item in read_input(value, settings, progress)]
+    if all(isinstance(item, InputError) for _, item in labelled):
+        # Nothing to add (`ingest -` given nothing, or a picture): said without preparing or
+        # loading the model, nor opening the library.
+        _print_outcomes([refused(label, error) for label, error in labelled], args.json)
+        return 1
     library = open_for_terminal(settings)
     stored: list[IngestOutcome] = []  # the batches committed so far, kept whatever follows
     try:

@@ -290,7 +290,7 @@ def ingest_documents(
         for result in results:
             for label, item in unreported:  # the unreadable inputs before this result's document, then it
                 if isinstance(item, InputError):
-                    batch.append(IngestOutcome(label, "error", error=refusal(item, in_chat=in_chat)))
+                    batch.append(refused(label, item, in_chat=in_chat))
                     continue
                 batch.append(IngestOutcome(label, result.status, result.article, text_differs=result.text_differs))
                 break
@@ -300,5 +300,10 @@ def ingest_documents(
 
     library.ingest([item for _, item in labelled if not isinstance(item, InputError)], progress, stored)
     # The unreadable inputs after the last document.
-    outcomes.extend(IngestOutcome(label, "error", error=refusal(item, in_chat=in_chat)) for label, item in unreported)
+    outcomes.extend(refused(label, item, in_chat=in_chat) for label, item in unreported)
     return outcomes
+
+
+def refused(label: str, error: InputError, *, in_chat: bool = False) -> IngestOutcome:
+    """The outcome of an input that was not added, and why (`refusal`)."""
+    return IngestOutcome(label, "error", error=refusal(error, in_chat=in_chat))

@@ -1,6 +1,7 @@
 """`python -m bot …` as a user runs it: real processes, real files."""
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -271,6 +272,21 @@ def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_un
         assert result.returncode == code, (args, result.stderr)
         assert said in result.stdout + result.stderr, (args, result.stderr)
     assert json.loads(run("articles", "--json").stdout) == []  # nothing added
+
+
+def test_standard_input_refused_is_said_without_preparing_the_model_or_opening_the_library(
+    run_here, monkeypatch, tmp_path
+):
+    """`python -m bot ingest -` given nothing, or a picture, said so only once the model was
+    loaded (on a first run, prepared: some 30 s), and the library opened, to add nothing."""
+    no_model_yet = tmp_path / "cache"
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(200)
+    for given, said in ((b"", "le contenu est vide"), (picture, "le contenu semble binaire")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(given)))
+        refused = run_here("ingest", "-", extra_env={"MODEL_CACHE_DIR": str(no_model_yet)})
+        assert refused.returncode == 1 and refused.stderr.startswith(f"Erreur (-) : {said}"), refused.stderr
+        assert "Préparation du modèle de langue" not in refused.stderr and not no_model_yet.exists()
+    assert not (tmp_path / "data" / "index").exists()  # no library made to hold nothing
 
 
 def test_an_eval_file_that_cannot_be_read_is_said_before_the_model_is_loaded(run_here, tmp_path):
