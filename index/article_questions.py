@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 # Typographic apostrophes as the plain one, which the rules of this module and of
@@ -22,13 +23,33 @@ from typing import Literal
 APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'"})
 
 
+class _LetterUnaccented(dict[int, str]):
+    """Each letter (by its code, as `str.translate` asks) as its first character once decomposed
+    (NFD: "é" -> "e", "ç" -> "c", "œ" -> "œ"), worked out the first time a letter is met: every
+    question is read through six rules' `_plain`, where a decomposition a letter in Python cost
+    more than the rest of reading the question. Letters past `_KEPT_BELOW` are not kept, so that
+    text of every script cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str:
+        letter = unicodedata.normalize("NFD", chr(code))[0]
+        if code < _KEPT_BELOW:
+            self[code] = letter
+        return letter
+
+
+_KEPT_BELOW = 0x3000  # Latin, Greek, Cyrillic, punctuation, symbols: what French text is written in
+_LETTERS_UNACCENTED = _LetterUnaccented()
+
+
 def _unaccented(text: str) -> str:
     """`text` without its accents, letter for letter, so that a match's positions hold in
     `text`: the rules below are matched so, since people type on phones without them ("Qui a
     ecrit l'article ?", "resume l'article" found nothing)."""
-    return "".join(unicodedata.normalize("NFD", letter)[0] for letter in unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    return text if text.isascii() else text.translate(_LETTERS_UNACCENTED)
 
 
+@lru_cache(maxsize=64)  # the rules below read each question in turn, six of them before it is searched
 def _plain(question: str) -> tuple[str, str]:
     """`question` as the rules read it (plain apostrophes), and that without accents, to match."""
     text = unicodedata.normalize("NFC", question.translate(APOSTROPHES))

@@ -1,11 +1,16 @@
 """Questions on an article's details (its date, author, source, title) are told from
 questions on what the articles report, which name something of their own."""
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.article_questions import (
     DetailAsked,
     NewsAsked,
+    _unaccented,
     asks_for_detail,
     asks_to_read_on,
     asks_what_it_is_about,
@@ -201,3 +206,28 @@ def test_a_question_of_its_own_is_not_read_as_la_suite(question):
 )
 def test_the_other_article_is_asked_of_as_the_article_in_french(question, as_of_the_article):
     assert without_other(question) == as_of_the_article
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Qui a écrit l’article ?",  # as a keyboard writes it
+        "Qui a ecrit l'article ?",  # on a phone, without its accents
+        "Qui a e\u0301crit l'article ?",  # the accent typed as a mark of its own (NFD)
+        "QUI A ÉCRIT L'ARTICLE ?",
+    ],
+)
+def test_a_detail_is_asked_for_however_its_accents_are_typed(typed: str) -> None:
+    assert asks_for_detail(typed) == DetailAsked("author")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
+def test_text_is_unaccented_letter_for_letter_as_each_letter_decomposes(text: str) -> None:
+    """The rules read a question letter for letter without its accents, so that a match's
+    positions hold in the question as typed (NFC): each letter is the first character of its
+    decomposition, whatever the script, twice in a row alike (the letters are kept once worked out)."""
+    composed = unicodedata.normalize("NFC", text)
+    expected = "".join(unicodedata.normalize("NFD", letter)[0] for letter in composed)
+    assert _unaccented(text) == expected
+    assert _unaccented(text) == expected
