@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -81,8 +82,14 @@ class LinearModel:
     weights: tuple[float, ...]
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        standardised = (features - np.asarray(self.mean, np.float32)) / np.asarray(self.scale, np.float32)
-        return standardised @ np.asarray(self.weights, np.float32)
+        mean, scale, weights = self._arrays
+        return ((features - mean) / scale) @ weights
+
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The model's numbers as float32 arrays, made once: every answer scores its candidates'
+        sentences and the candidates themselves, where three arrays were made of tuples each time."""
+        return tuple(np.asarray(numbers, np.float32) for numbers in (self.mean, self.scale, self.weights))
 
 
 @dataclass(frozen=True)

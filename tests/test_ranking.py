@@ -15,6 +15,7 @@ from index.library import Library
 from index.ranking import (
     Evidence,
     LexicalQuery,
+    LinearModel,
     RelevancePolicy,
     best_per_passage,
     lexical_query,
@@ -193,3 +194,15 @@ def test_the_passages_of_sentence_results_are_those_first_met_with_their_first_s
         first_met.setdefault(passage, score)
     expected = list(first_met.items())[:wanted]
     assert best_per_passage(np.array(passages, np.int64), scores, wanted) == expected
+
+
+def test_a_linear_model_scores_its_standardised_features_by_its_weights_every_time() -> None:
+    """Each model scores with its own numbers, made into arrays once (every answer scores with
+    the quote and passage models): the first call, the next ones, and another model alike."""
+    features = np.array([[1.0, 4.0], [3.0, 0.0]], np.float32)
+    model = LinearModel(mean=(1.0, 2.0), scale=(2.0, 4.0), weights=(1.0, -1.0))
+    other = LinearModel(mean=(0.0, 0.0), scale=(1.0, 1.0), weights=(1.0, 1.0))
+    for _ in range(2):
+        assert model.scores(features).tolist() == [-0.5, 1.5]  # (0/2 - 2/4), (2/2 - -2/4)
+        assert other.scores(features).tolist() == [5.0, 3.0]
+    assert model.scores(features).dtype == np.float32
