@@ -104,6 +104,14 @@ class Settings(BaseSettings):
         description="Seconds between two heartbeats of `serve` (DATA_DIR/heartbeat-*.json), which "
         "`python -m bot health` reads: three missed, the bot is said to be stuck.",
     )
+    stop_grace_seconds: float = Field(
+        5.0,
+        gt=0,
+        le=60,
+        description="Seconds the work under way when `serve` is told to stop (an ingest, a reindex, a "
+        "feed's poll) has to finish before it is given up: the default is within the 10 s `docker stop` "
+        "waits before it kills, with time left to tell its users and to exit.",
+    )
     telegram_poll_wait_seconds: int = Field(
         10,
         ge=1,

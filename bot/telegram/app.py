@@ -70,10 +70,6 @@ ADMIN_COMMANDS = [
 COMMAND_MENU_RETRIES = (5, 30, 120, 600, 3600)
 # How often answers older than ANSWERS_KEPT_DAYS are forgotten.
 FORGET_EVERY_SECONDS = 3600
-# Seconds the work under way when the bot is told to stop (an ingest, a reindex, a feed's poll)
-# has to finish before it is given up: within the 10 s `docker stop` waits before it kills,
-# with time left to tell its users and to exit.
-STOP_GRACE_SECONDS = 5.0
 
 
 async def forget_old_answers(context: Context) -> None:
@@ -102,12 +98,13 @@ async def start_up(application: Application) -> None:
 def stop_gracefully(application: Application) -> None:
     """SIGINT and SIGTERM stop the bot as python-telegram-bot's own handler does (no update is
     taken any more; those under way and the work they started are awaited), but work still
-    going `STOP_GRACE_SECONDS` later, or at a second signal, is given up (`StopRequest`) and
+    going `STOP_GRACE_SECONDS` (a setting) later, or at a second signal, is given up (`StopRequest`) and
     its users told: the process ends within seconds. Under PTB's handler an ingest held the
     exit for as long as it took (`docker stop` killed it, its user left with a progress
     line), and a second Ctrl-C closed the event loop under the work, told to no one."""
     loop = asyncio.get_running_loop()
     stop = application.bot_data["service"].stop
+    grace = application.bot_data["service"].settings.stop_grace_seconds
     stopping = False
 
     def on_signal(signum: int) -> None:
@@ -121,9 +118,9 @@ def stop_gracefully(application: Application) -> None:
         log.warning(
             "%s: stopping; work under way has %s s to finish (a second signal gives it up now)",
             name,
-            STOP_GRACE_SECONDS,
+            grace,
         )
-        loop.call_later(STOP_GRACE_SECONDS, stop.abandon)
+        loop.call_later(grace, stop.abandon)
         raise SystemExit  # as PTB's own handler does: `run_polling` and `run_webhook` stop
 
     for signum in (signal.SIGINT, signal.SIGTERM):
