@@ -53,10 +53,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         # loading the model, nor opening the library.
         _print_outcomes([refused(label, error) for label, error in labelled], args.json)
         return 1
-    library = open_for_terminal(settings)
     stored: list[IngestOutcome] = []  # the batches committed so far, kept whatever follows
     try:
-        with progress_bar("Ajout", "phrase") as progress:
+        with open_for_terminal(settings) as library, progress_bar("Ajout", "phrase") as progress:
             outcomes = ingest_documents(
                 library, labelled, progress, stored.extend, article_max_words=settings.article_max_words
             )
@@ -115,31 +114,31 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if not questions:
         print("erreur : donnez une question, ou --batch FICHIER (une question par ligne)", file=sys.stderr)
         return 2
-    library = open_for_terminal(settings)
-    top_k = args.top_k or settings.top_k
-    # A batch's line without a word ("?", "…") asks nothing, as a question typed alone: its
-    # answer finds nothing, in its place, rather than whatever a search for "?" comes upon.
-    asked = iter(library.ask_many([q for q in questions if holds_words(q)], top_k=top_k))
-    answers = [next(asked) if holds_words(q) else Answer(question=q, found=False) for q in questions]
-    empty = not any(a.results for a in answers) and library.stats().articles == 0
-    for answer in answers:
-        if args.json:
-            before_passages = library.texts_before([r.passage_id for r in answer.results])  # for the links
-            _print_json(answer_json(answer, settings.sure_answer_threshold, before_passages))
-        else:
-            if len(answers) > 1:
-                print(f"? {answer.question}")
-            print(
-                format_answer(
-                    answer,
-                    shown=top_k,
-                    empty_library=empty,
-                    sure_from=settings.sure_answer_threshold,
-                    command_line=True,
-                    zone=settings.zone,
+    with open_for_terminal(settings) as library:
+        top_k = args.top_k or settings.top_k
+        # A batch's line without a word ("?", "…") asks nothing, as a question typed alone: its
+        # answer finds nothing, in its place, rather than whatever a search for "?" comes upon.
+        asked = iter(library.ask_many([q for q in questions if holds_words(q)], top_k=top_k))
+        answers = [next(asked) if holds_words(q) else Answer(question=q, found=False) for q in questions]
+        empty = not any(a.results for a in answers) and library.stats().articles == 0
+        for answer in answers:
+            if args.json:
+                before_passages = library.texts_before([r.passage_id for r in answer.results])  # for the links
+                _print_json(answer_json(answer, settings.sure_answer_threshold, before_passages))
+            else:
+                if len(answers) > 1:
+                    print(f"? {answer.question}")
+                print(
+                    format_answer(
+                        answer,
+                        shown=top_k,
+                        empty_library=empty,
+                        sure_from=settings.sure_answer_threshold,
+                        command_line=True,
+                        zone=settings.zone,
+                    )
                 )
-            )
-            print()
+                print()
     return 0
 
 
@@ -165,7 +164,8 @@ BATCH_FORMAT = "--batch attend un fichier texte, une question par ligne"
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    articles = open_for_terminal(settings, embeds=False, updates_lexicon=False).articles()
+    with open_for_terminal(settings, embeds=False, updates_lexicon=False) as library:
+        articles = library.articles()
     words = " ".join(args.words)
     if words:
         articles = articles_matching(articles, words)
@@ -180,31 +180,31 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    library = open_for_terminal(settings, embeds=False)
-    try:
-        # At a terminal, the article is shown and the deletion asked for, as /delete does: a
-        # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
-        if not args.yes and sys.stdin.isatty():
-            print(format_article_line(library.article(args.id)), file=sys.stderr)
-            print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
-            if not said_yes(sys.stdin.readline()):
-                if args.json:
-                    _print_json({"article_id": args.id, "status": "kept"})
-                else:
-                    print(f"Suppression annulée : l'article {args.id} reste dans la bibliothèque.")
-                return 1
-        state = open_state(settings)
+    with open_for_terminal(settings, embeds=False) as library:
         try:
-            article = delete_article(library, state, args.id)
-        finally:
-            state.close()
-    except NotFound as exc:
-        if not args.json:
-            raise
-        # As `ingest --json` says an input it could not add: in the JSON, with the exit code
-        # the error has without --json (README, "Exit codes").
-        _print_json({"article_id": args.id, "status": "error", "error": str(exc)})
-        return 2
+            # At a terminal, the article is shown and the deletion asked for, as /delete does: a
+            # mistyped id, once deleted, is an article lost. A script (no terminal) is not asked.
+            if not args.yes and sys.stdin.isatty():
+                print(format_article_line(library.article(args.id)), file=sys.stderr)
+                print("Supprimer cet article ? Ce sera définitif. [o/N] ", end="", file=sys.stderr, flush=True)
+                if not said_yes(sys.stdin.readline()):
+                    if args.json:
+                        _print_json({"article_id": args.id, "status": "kept"})
+                    else:
+                        print(f"Suppression annulée : l'article {args.id} reste dans la bibliothèque.")
+                    return 1
+            state = open_state(settings)
+            try:
+                article = delete_article(library, state, args.id)
+            finally:
+                state.close()
+        except NotFound as exc:
+            if not args.json:
+                raise
+            # As `ingest --json` says an input it could not add: in the JSON, with the exit code
+            # the error has without --json (README, "Exit codes").
+            _print_json({"article_id": args.id, "status": "error", "error": str(exc)})
+            return 2
     if args.json:
         _print_json({"article_id": article.id, "status": "deleted", **article_json(article)})
     else:
@@ -216,7 +216,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     embedder = embedder_for_terminal(settings)
     with progress_bar("Reconstruction", "phrase") as progress:
         library = rebuild_library(settings, progress, embedder)
-    stats = library.stats()
+    with library:
+        stats = library.stats()
     if args.json:  # the library rebuilt, as `stats --json` says it
         _print_json(stats_json(stats, computing(embedder)))
         return 0
@@ -225,9 +226,9 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    library = open_for_terminal(settings, embeds=False, updates_lexicon=False)
-    stats = library.stats()
-    machine = computing(library.embedder)
+    with open_for_terminal(settings, embeds=False, updates_lexicon=False) as library:
+        stats = library.stats()
+        machine = computing(library.embedder)
     if args.json:
         _print_json(stats_json(stats, machine))
     else:

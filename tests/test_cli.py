@@ -1155,19 +1155,22 @@ def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, 
     assert len(json.loads(run_here("articles", "--json").stdout)) == 81  # the library copied from is whole
 
 
-def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, tmp_path):
+def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, run_here, tmp_path):
+    """Delete, articles, backup and restore run in this process one after the other, as a script
+    calling `bot.cli.main` would: each command lets go of the library it opened (a library left
+    open holds its in-use lock, and the restore was refused as opened by another program)."""
     ports = _articles_to_ingest(tmp_path / "ports", 2)
     run("ingest", str(SAMPLE), ports[0])
-    assert run("delete", "2", "--yes").returncode == 0  # the bot's state: a deleted article's link
-    before = run("articles", "--json").stdout
-    assert run("backup", str(tmp_path / "backup")).returncode == 0
-    assert run("delete", "1", "--yes").returncode == 0  # the mistake the backup undoes
+    assert run_here("delete", "2", "--yes").returncode == 0  # the bot's state: a deleted article's link
+    before = run_here("articles", "--json").stdout
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
+    assert run_here("delete", "1", "--yes").returncode == 0  # the mistake the backup undoes
     assert run("ingest", ports[1]).returncode == 0
 
-    restored = run("restore", str(tmp_path / "backup"))
+    restored = run_here("restore", str(tmp_path / "backup"))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith(f"Restauré depuis {tmp_path / 'backup'} : bibliothèque, état du bot.\n")
-    assert run("articles", "--json").stdout == before
+    assert run_here("articles", "--json").stdout == before
     assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
     with contextlib.closing(sqlite3.connect(tmp_path / "data" / "bot.sqlite3")) as db:  # the state of then
         assert len(db.execute("SELECT url FROM deleted_articles").fetchall()) == 1
