@@ -378,18 +378,22 @@ _ASKS_WHO = re.compile(r"^\s*qui\b", re.I)
 # "Qu'a-t-elle dit ?", "Que dit-il ?", "Qu'est-ce qu'il a déclaré ?", "Qu'en dit-elle ?": what,
 # asked of a subject pronoun.
 _ASKS_WHAT = re.compile(r"^\s*(?:qu'|que\b)", re.I)
+# "Et elle, qu'a-t-elle dit ?", "Et lui, que dit-il ?": a stressed pronoun set before the question
+# (a left dislocation, as `dislocated_subject` reads a noun's) names nobody new: it points, as the
+# subject pronoun after it does, to the one the last answer spoke of.
+_STRESSED_PRONOUN_FIRST = re.compile(r"^\s*(?:(?:et|mais)\s+)?(?:lui|elle|eux|elles)\s*,\s*", re.I)
 
 
 def asks_what_was_said(question: str) -> bool:
     """Whether `question` asks only what the one it points to said ("Qu'a-t-elle dit ?", "Que
-    dit-il ?", "Qu'a-t-il déclaré ?"; not "Que dit-il de Poutine ?", which says of what): news
-    reports it as a quotation, seldom with "dit" (« … », affirme-t-il), most often beside the
-    sentence that named the speaker, so its words find nothing, and the topic's find that
-    sentence."""
+    dit-il ?", "Qu'a-t-il déclaré ?", "Et elle, qu'a-t-elle dit ?"; not "Que dit-il de
+    Poutine ?", which says of what): news reports it as a quotation, seldom with "dit" (« … »,
+    affirme-t-il), most often beside the sentence that named the speaker, so its words find
+    nothing, and the topic's find that sentence."""
     text = question.translate(APOSTROPHES)
     own = terms(text)
     return (
-        _ASKS_WHAT.match(text) is not None
+        _ASKS_WHAT.match(_STRESSED_PRONOUN_FIRST.sub("", text, count=1)) is not None
         and (_SUBJECT.search(text) is not None or _INVERTED.search(text) is not None)
         and bool(own)
         and set(own) <= _SAYING_TERMS

@@ -9,7 +9,15 @@ import pytest
 
 from bot.console import Conversation
 from index.article_questions import asks_what_it_is_about, subject_asked_about
-from index.conversation import Reading, Topic, asks_as_its_topic, dislocated_subject, read, refers_back, years_named
+from index.conversation import (
+    Reading,
+    Topic,
+    asks_as_its_topic,
+    dislocated_subject,
+    read,
+    refers_back,
+    years_named,
+)
 
 REFERS_BACK = [
     "Quel poste occupait-elle avant sa nomination ?",  # a pronoun with no subject of its own
@@ -145,7 +153,15 @@ def test_asked_who_said_it_a_follow_up_is_searched_with_its_topic_s_words(questi
 
 
 @pytest.mark.parametrize(
-    "question", ["Qu'a-t-elle dit ?", "Que dit-elle ?", "Qu'a-t-elle déclaré ?", "Qu'est-ce qu'elle a dit ?"]
+    "question",
+    [
+        "Qu'a-t-elle dit ?",
+        "Que dit-elle ?",
+        "Qu'a-t-elle déclaré ?",
+        "Qu'est-ce qu'elle a dit ?",
+        "Et elle, qu'a-t-elle dit ?",  # the stressed pronoun before it points to her as "elle" does
+        "Et elle, que dit-elle ?",
+    ],
 )
 def test_asked_only_what_someone_said_a_follow_up_finds_what_its_topic_found_to_quote_her_words(question):
     """Her words are quoted « … », affirme-t-elle: "dit" finds nothing; what the topic found

@@ -413,7 +413,8 @@ WRITTEN = Path(__file__).parent / "data" / "conversations"
 
 def library_of_written(review: str, tmp_path, embedder, settings, *names: str) -> Library:
     """A library of articles written for a conversation review (`review`: "67", "67b", "68",
-    "68b", "69", "69b", "69c"; `tests/data/conversations/articles-<review>`), which no rule was tuned on before."""
+    "68b", "69", "69b", "69c", "70b"; `tests/data/conversations/articles-<review>`), which no
+    rule was tuned on before."""
     library = Library(tmp_path / f"idx-{review}", embedder, **library_options(settings))
     folder = WRITTEN / f"articles-{review}"
     library.ingest([read_file(folder / f"{name}.txt", max_bytes=1_000_000) for name in names])
@@ -664,4 +665,16 @@ def test_a_question_in_other_words_than_the_article_s_finds_the_sentence_written
     library = library_of_written("69b", tmp_path, embedder, settings, "pollution-loing", "plan-social-valmetal")
     banned = library.ask("Qu'est-ce qui est interdit ?")
     assert banned.found and "interdisant la pêche" in banned.results[0].quote
+    library.close()
+
+
+def test_and_she_what_did_she_say_quotes_her_words_beside_the_sentence_that_named_her(tmp_path, embedder, settings):
+    """ "Et elle, qu'a-t-elle dit ?" after « Sa présidente, Nathalie Roussel, demande un
+    moratoire … »: her words come next (« Nous ne sommes pas contre le vélo … », a-t-elle
+    déclaré), as they do for "Qu'a-t-elle dit ?"; before, the moratorium was quoted again."""
+    library = library_of_written("70b", tmp_path, embedder, settings, "pistes-cyclables-tours", "grippe-aviaire-vendee")
+    asked = library.ask("Que demande la CCI ?")
+    assert asked.found and "moratoire" in asked.results[0].quote
+    said = library.ask("Et elle, qu'a-t-elle dit ?", topic=asked.topic)
+    assert said.found and "contre la précipitation" in said.results[0].quote
     library.close()
