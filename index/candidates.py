@@ -23,9 +23,11 @@ from index.quotes import (
     PassageSentenceTexts,
     asked_noun,
     describes,
+    names_person,
     passages_features,
     quote_span,
     sentence_properties,
+    speaks_of_someone,
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
@@ -455,6 +457,33 @@ def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
         else:
             others.append(candidate)
     return [*dating, *others]
+
+
+# How many sentences before a quote that names nobody the one naming whom its pronoun stands for
+# is looked for: news names a speaker, then gives her words in the next sentence or two.
+SPEAKER_NEARBY = 2
+
+
+def named_person_first(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """For a question asking for someone ("Qui le dit ?", "Comment s'appelle-t-elle ?",
+    `quotes.asks_for_someone`), when the first quote names nobody and speaks of someone by a
+    pronoun (« … il ne reste rien pour manger », souligne-t-elle): the first candidate quoting
+    the sentence of its passage before that quote, `SPEAKER_NEARBY` at most and the nearest
+    first, that names a person (« Pour Manon Ribeiro, présidente de l'UNEF, … »): the pronoun
+    stands for her. As they came when the quote names someone, speaks of nobody, or no sentence
+    before it names anyone."""
+    if not candidates or not candidates[0].spans:
+        return list(candidates)
+    first = candidates[0]
+    quoted = _quoted(first)
+    if names_person(quoted) or not speaks_of_someone(quoted):
+        return list(candidates)
+    at = max((i for i, (a, _) in enumerate(first.spans) if a <= first.quote[0]), default=0)
+    for before in range(at - 1, max(at - 1 - SPEAKER_NEARBY, -1), -1):
+        start, end = first.spans[before]
+        if names_person(first.row.text[start:end]):
+            return _first_quoting(candidates, 0, before)
+    return list(candidates)
 
 
 # How many sentences on either side of a quote giving no cause its passage's cause is looked for:

@@ -256,6 +256,30 @@ def who_someone_is(question: str) -> tuple[str, ...] | None:
     return tuple(w for w in _WORD.findall(match.group(1) or "") if w[0].isupper())
 
 
+# "Qui le dit ?", "Qui l'a rappelé ?", "Comment s'appelle-t-elle ?": a person asked for.
+_ASKS_FOR_SOMEONE = re.compile(r"\s*(?:qui\b|comment\s+s['’]appell?e)", re.I)
+# A subject pronoun ("…, souligne-t-elle", "Il réclame …"): the sentence speaks of someone named
+# before it.
+_SUBJECT_PRONOUN = re.compile(r"(?<![\w'’])(?:il|elle|ils|elles)\b", re.I)
+
+
+def asks_for_someone(question: str) -> bool:
+    """Whether `question` asks for a person ("Qui le dit ?", "Comment s'appelle-t-il ?"), not who
+    someone named is ("Qui est Aurélie Morand ?": `who_someone_is`)."""
+    return _ASKS_FOR_SOMEONE.match(question) is not None and who_someone_is(question) is None
+
+
+def names_person(sentence: str) -> bool:
+    """Whether `sentence` names a person (`_PERSON`: "Manon Ribeiro", "Anne-Sophie Le Bihan"),
+    at its start as well ("Jérôme Fleury, délégué …"): read as if something stood before it."""
+    return _PERSON.search(f"x {sentence}") is not None
+
+
+def speaks_of_someone(sentence: str) -> bool:
+    """Whether `sentence` speaks of someone by a subject pronoun (« … », souligne-t-elle)."""
+    return _SUBJECT_PRONOUN.search(sentence) is not None
+
+
 def describes(sentence: str, names: Collection[str] = ()) -> bool:
     """Whether `sentence` says who someone is (`_DESCRIPTION`), naming one of `names` if given."""
     if _DESCRIPTION.search(sentence) is None:

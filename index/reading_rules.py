@@ -21,6 +21,7 @@ from index.candidates import (
     holding_first,
     last_quoted_first,
     measured_first,
+    named_person_first,
     nearest_quotation_first,
     quoting_descriptions,
     quoting_statements,
@@ -29,7 +30,15 @@ from index.candidates import (
 )
 from index.causes import asks_why
 from index.conversation import Reading, added_words, asks_as_its_topic, years_named
-from index.quotes import AskedFor, asked_for, asked_noun, deed_asked, who_someone_is, without_doer
+from index.quotes import (
+    AskedFor,
+    asked_for,
+    asked_noun,
+    asks_for_someone,
+    deed_asked,
+    who_someone_is,
+    without_doer,
+)
 from index.tenses import speaks_of_future
 
 
@@ -103,6 +112,15 @@ def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rul
     if someone is None:
         return Ruling(list(ordered))
     return Ruling(quoting_descriptions(ordered, someone))
+
+
+def person_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking for someone ("Qui le dit ?", "Comment s'appelle-t-elle ?"): a first
+    quote naming nobody, only "elle" (« … », souligne-t-elle), gives way to the sentence before
+    it that names whom the pronoun stands for (`named_person_first`)."""
+    if not asks_for_someone(asked.reading.own):
+        return Ruling(list(ordered))
+    return Ruling(named_person_first(ordered))
 
 
 def future_for_future(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -220,6 +238,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     pronoun_for_last_quote,  # "Qu'est-ce qui l'inquiète ?": the passage last quoted first
     quotation_for_said,  # "Qu'a-t-il dit ?": the quotation nearest the last quote
     description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
+    person_for_who,  # "Qui le dit ?": a quote naming nobody, only "elle": the sentence naming her
     future_for_future,  # "Quand sera-t-il exposé ?": a sentence dating what is to come first
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer

@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -25,8 +26,10 @@ from index.quotes import (
     _search,
     asked_for,
     asked_noun,
+    asks_for_someone,
     deed_asked,
     describes,
+    names_person,
     next_quote,
     passages_features,
     question_type,
@@ -34,6 +37,7 @@ from index.quotes import (
     same_length_lower,
     sentence_features,
     sentence_properties,
+    speaks_of_someone,
     who_someone_is,
     without_doer,
 )
@@ -589,3 +593,33 @@ def test_la_suite_never_reads_back_into_a_quotation_left_open():
     shown_to = passage.index("bas.") + len("bas.")
     start, _ = next_quote(spans, passage, shown_to)
     assert start >= shown_to and passage[start:].startswith("« La digue sera relevée")
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Qui le dit ?", True),
+        ("Qui l'a annoncé ?", True),
+        ("Comment s'appelle-t-elle ?", True),
+        ("Qui est Aurélie Morand ?", False),  # who someone named is: a description answers it
+        ("Que dit-elle ?", False),
+        ("Combien en ont-ils reçu ?", False),
+    ],
+)
+def test_a_question_asking_for_someone_is_told_from_one_asking_who_someone_named_is(question, asks):
+    assert asks_for_someone(question) is asks
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named", "pronoun"),
+    [
+        ("Jérôme Fleury, délégué Force ouvrière, a rejoint le mouvement dimanche.", True, False),
+        ("Pour Manon Ribeiro, présidente de l'UNEF à Bordeaux, le problème est aussi celui des bourses.", True, False),
+        ("Quand le loyer en prend 600, il ne reste rien pour manger », souligne-t-elle.", False, True),
+        ("La CFE-CGC a en revanche refusé de s'associer au mouvement.", False, False),
+    ],
+)
+def test_a_sentence_names_a_person_or_speaks_of_one_by_a_pronoun(sentence, named, pronoun):
+    """A name opening the sentence is one too (read as if something stood before it)."""
+    assert names_person(sentence) is named
+    assert speaks_of_someone(sentence) is pronoun

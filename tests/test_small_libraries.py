@@ -668,6 +668,25 @@ def test_a_question_in_other_words_than_the_article_s_finds_the_sentence_written
     library.close()
 
 
+def test_asked_who_said_words_given_with_elle_the_follow_up_quotes_the_sentence_naming_her(
+    tmp_path, embedder, settings
+):
+    """« … il ne reste rien pour manger », souligne-t-elle: the quotation names nobody, its
+    speaker is named the sentence before (« Pour Manon Ribeiro, présidente de l'UNEF … »), as
+    « Pharmacienne à Quimper, elle cherche … » follows the one naming Anne-Sophie Le Bihan."""
+    library = library_of_written(
+        "70b", tmp_path, embedder, settings, "logement-etudiant-bordeaux", "penurie-medicaments"
+    )
+    grant = library.ask("Combien touche un étudiant boursier à Bordeaux ?")
+    assert grant.found and "650 euros" in grant.results[0].quote
+    said = library.ask("Qui le dit ?", topic=grant.topic)
+    assert said.found and "Manon Ribeiro" in said.results[0].quote
+    families = library.ask("Combien de familles la pharmacienne de Quimper a-t-elle renvoyées ?")
+    named = library.ask("Comment s'appelle-t-elle ?", topic=families.topic)
+    assert named.found and "Anne-Sophie Le Bihan" in named.results[0].quote
+    library.close()
+
+
 def test_and_she_what_did_she_say_quotes_her_words_beside_the_sentence_that_named_her(tmp_path, embedder, settings):
     """ "Et elle, qu'a-t-elle dit ?" after « Sa présidente, Nathalie Roussel, demande un
     moratoire … »: her words come next (« Nous ne sommes pas contre le vélo … », a-t-elle
