@@ -323,6 +323,35 @@ def measured_first(
     return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
 
 
+def measured_near_last_quote(
+    candidates: Sequence[Candidate], last_quote: tuple[int, int], measure: str
+) -> list[Candidate]:
+    """For a follow-up asking a quantity of whom or what its pronoun stands for ("Quel âge
+    a-t-il ?" after « Le capitaine, Axel Nguema, a salué le travail de l'entraîneur sortant »):
+    the passage the last answer quoted first (`last_quote`: its id, and where that quote ended),
+    quoting the sentence of that quote's paragraph stating one (`measures.holds_quantity`):
+    the quote itself or the nearest after it (« … », a reconnu l'ailier de 31 ans), else the
+    nearest before. Another paragraph speaks of someone else (« … depuis trois ans », a-t-il
+    dénoncé, of the supporters' spokesman just before), as another passage's « Sofiane Merzouk,
+    39 ans » does. As they were when that paragraph states none."""
+    passage_id, quote_end = last_quote
+    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
+    if at is None:
+        return list(candidates)
+    last = candidates[at]
+    text, spans = last.row.text, last.spans
+    ended = max((i for i, (a, _) in enumerate(spans) if a < quote_end), default=0)
+
+    def same_paragraph(i: int) -> bool:
+        low, high = sorted((i, ended))
+        return "\n" not in text[spans[low][0] : spans[high][1]]
+
+    stating = [i for i, (a, b) in enumerate(spans) if same_paragraph(i) and holds_quantity(text[a:b], measure)]
+    if not stating:
+        return list(candidates)
+    return _first_quoting(candidates, at, min(stating, key=lambda i: (i < ended, abs(i - ended))))
+
+
 def _names(candidate: Candidate, wanted: set[str]) -> bool:
     """Whether the passage, with its title and heading, holds one of the terms `wanted` (True
     when there are none)."""

@@ -432,14 +432,21 @@ def refers_back(question: str) -> bool:
         return True
     if any(m.group(1).casefold() not in _TIME_WORDS for m in _DEMONSTRATIVE_NOUN.finditer(text)):
         return True
-    inverted = _INVERTED.search(text)
-    if inverted is not None:
-        if not _IMPERSONAL_INVERTED.search(text) and not _names_subject(text[: inverted.start(1)]):
-            return True
-    elif any(m.group().casefold() != "il" or not _IMPERSONAL.match(text, m.start()) for m in _SUBJECT.finditer(text)):
+    if has_pronoun_subject(text):
         return True
     possessive = _POSSESSIVE.search(text)
     return possessive is not None and not _owner_before(text[: possessive.start()])
+
+
+def has_pronoun_subject(question: str) -> bool:
+    """Whether the subject of `question` is a pronoun standing for someone or something named
+    before ("Quel âge a-t-il ?", "Elle a quel âge ?"), not an impersonal "il" ("Combien de temps
+    faut-il ?") nor one the question names ("Quel âge le président a-t-il ?")."""
+    text = question.translate(APOSTROPHES)
+    inverted = _INVERTED.search(text)
+    if inverted is not None:
+        return not _IMPERSONAL_INVERTED.search(text) and not _names_subject(text[: inverted.start(1)])
+    return any(m.group().casefold() != "il" or not _IMPERSONAL.match(text, m.start()) for m in _SUBJECT.finditer(text))
 
 
 def added_specifics(question: str, before: str) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from index.analysis import terms
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -21,6 +22,7 @@ from index.candidates import (
     holding_first,
     last_quoted_first,
     measured_first,
+    measured_near_last_quote,
     named_person_first,
     nearest_quotation_first,
     quoting_descriptions,
@@ -29,7 +31,8 @@ from index.candidates import (
     still_asked,
 )
 from index.causes import asks_why
-from index.conversation import Reading, added_words, asks_as_its_topic, years_named
+from index.conversation import Reading, added_words, asks_as_its_topic, has_pronoun_subject, years_named
+from index.measures import without_asking_words
 from index.quotes import (
     AskedFor,
     asked_for,
@@ -155,6 +158,26 @@ def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     return Ruling(order, held, "" if held else f"no {asked.wants.measure} stated")
 
 
+def measure_of_whom_last_quoted(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up asking a quantity of whom its pronoun stands for, and naming nothing else
+    ("Quel âge a-t-il ?", "Combien pèse-t-il ?"): the one the last quote spoke of, so the
+    passage last quoted comes first, quoted at the sentence of its paragraph stating it
+    (`measured_near_last_quote`), before another passage's figure said of someone else. Not
+    "Combien cela coûtera-t-il à un propriétaire ?": what it names finds its own sentence."""
+    reading = asked.reading
+    measure = asked.wants.measure
+    if (
+        measure is None
+        or asked.as_its_topic
+        or reading.topic is None
+        or reading.topic.read_to is None
+        or not has_pronoun_subject(reading.own)
+        or terms(without_asking_words(reading.own))  # "… cela coûtera-t-il à un propriétaire ?"
+    ):
+        return Ruling(list(ordered))
+    return Ruling(measured_near_last_quote(ordered, reading.topic.read_to, measure))
+
+
 def subject_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """An interrogative alone naming what it asks about ("Combien de munitions ?"): the passages
     naming it come first. When its
@@ -242,6 +265,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     future_for_future,  # "Quand sera-t-il exposé ?": a sentence dating what is to come first
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
+    measure_of_whom_last_quoted,  # "Quel âge a-t-il ?": the last quoted passage's age first
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named

@@ -14,6 +14,7 @@ from index.conversation import (
     Topic,
     asks_as_its_topic,
     dislocated_subject,
+    has_pronoun_subject,
     read,
     refers_back,
     years_named,
@@ -532,3 +533,18 @@ def test_the_other_article_is_any_the_conversation_was_not_on(question, about, d
         (),
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "pronoun"),
+    [
+        ("Quel âge a-t-il ?", True),
+        ("Elle a quel âge ?", True),
+        ("Combien gagnent-ils ?", True),
+        ("Combien de temps faut-il ?", False),  # an impersonal "il" stands for nobody
+        ("Quel âge le président a-t-il ?", False),  # the question names its subject
+        ("Quel âge a le président ?", False),
+    ],
+)
+def test_a_subject_pronoun_stands_for_someone_named_before(question, pronoun):
+    assert has_pronoun_subject(question) is pronoun

@@ -697,3 +697,33 @@ def test_and_she_what_did_she_say_quotes_her_words_beside_the_sentence_that_name
     said = library.ask("Et elle, qu'a-t-elle dit ?", topic=asked.topic)
     assert said.found and "contre la précipitation" in said.results[0].quote
     library.close()
+
+
+def test_asked_his_age_the_follow_up_quotes_the_age_said_of_the_one_just_named(tmp_path, embedder, settings):
+    """« Le capitaine, Axel Nguema, a salué … », then « … », a reconnu l'ailier de 31 ans: "Quel
+    âge a-t-il ?" is his age, not the new coach's « Sofiane Merzouk, 39 ans » of another
+    paragraph, nor the spokesman's « depuis trois ans » just before him."""
+    library = library_of_written(
+        "70b", tmp_path, embedder, settings, "entraineur-limoges-basket", "logement-etudiant-bordeaux"
+    )
+    captain = library.ask("Qui est le capitaine du CSP ?")
+    assert captain.found and "Axel Nguema" in captain.results[0].quote
+    age = library.ask("Quel âge a-t-il ?", topic=captain.topic)
+    assert age.found and "31 ans" in age.results[0].quote
+    coach = library.ask("Qui remplace Yannick Barrault ?")
+    age = library.ask("Quel âge a-t-il ?", topic=coach.topic)
+    assert age.found and "39 ans" in age.results[0].quote
+    library.close()
+
+
+def test_a_follow_up_naming_what_it_measures_finds_its_own_sentence_not_the_last_quote_s_figure(
+    tmp_path, embedder, settings
+):
+    """ "Combien cela coûtera-t-il à un propriétaire ?" names the owner: « Pour un propriétaire …,
+    une cinquantaine d'euros de plus », not the figure beside the last quote (« … réduit sa
+    dotation de 2,3 millions d'euros »), as a bare "Combien coûte-t-il ?" would be."""
+    library = library_of_written("69b", tmp_path, embedder, settings, "budget-valence")
+    why = library.ask("Pourquoi la taxe foncière augmente-t-elle ?")
+    cost = library.ask("Combien cela coûtera-t-il à un propriétaire ?", topic=why.topic)
+    assert cost.found and "cinquantaine d'euros" in cost.results[0].quote
+    library.close()
