@@ -18,7 +18,10 @@ import Stemmer
 # 2: "avions" and "sommes" are words (planes, sums of money), no longer stop words.
 # 3: words news writes for one another, and derivations Snowball leaves apart, read as one term
 # (`_ONE_TERM`, `_ONE_TERM_WORDS`).
-ANALYZER_VERSION = 3
+# 4: more of those (« s'indigner » / « dénoncer », « succéder » / « remplacer », « grimper » /
+# « augmenter » …), and the verbs in « -dre » one term in every form (`_DRE_VERB_FORMS`:
+# « défendre », « défendu », « défend »).
+ANALYZER_VERSION = 4
 
 # Snowball's French stop words, less the forms of "avoir" and "être" that are also plural
 # nouns news write about: "avions" (planes) and "sommes" (sums). Among stop words a question
@@ -110,6 +113,16 @@ _ONE_TERM = {
     "construit": "construct",
     "blessur": "bless",  # blessure
     "achat": "achet",  # un achat, acheter
+    "grimp": "augment",  # grimper
+    "flamb": "augment",  # flamber, une flambée (of prices)
+    "bond": "augment",  # bondir, un bond de 35 %
+    "indign": "denonc",  # s'indigner, dénoncer
+    "fustig": "denonc",  # fustiger
+    "succed": "remplac",  # succéder, remplacer
+    "successeur": "remplac",
+    "scolair": "ecol",  # établissements scolaires, écoles
+    "voitur": "vehicul",  # voitures, véhicules
+    "elarg": "etend",  # élargir, étendre
 }
 # Words whose Snowball term is another word's, read by the word itself: "versé" is "vers" as the
 # preposition is, "vente" is "vent" (wind).
@@ -125,6 +138,13 @@ _ONE_TERM_WORDS = {
 }
 
 
+# The verbs in « -dre » Snowball leaves in three terms: "defendr" (défendre, défendra), "defendu"
+# (défendu, défendue), "defend" (défend, défendait). Their infinitive, future and participle
+# are read as the stem: "Qui défend le plan ?" finds « …, a-t-elle défendu ».
+# Group 1 is the ending, the stem what comes before it.
+_DRE_VERB_FORMS = re.compile(r"[^\W\d_]{3}d(re|ra|rai|rais|rait|rions|riez|raient|rez|rons|ront|u|ue|us|ues)$")
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The term of one lower-case word: stemmed, accents folded, read as the term of the words
@@ -132,7 +152,8 @@ def stem(word: str) -> str:
     known = _ONE_TERM_WORDS.get(word)
     if known is not None:
         return known
-    term = fold_accents(_stemmer.stemWord(word))
+    dre_verb = _DRE_VERB_FORMS.search(word)
+    term = fold_accents(_stemmer.stemWord(word[: dre_verb.start(1)] if dre_verb else word))
     return _ONE_TERM.get(term, term)
 
 
