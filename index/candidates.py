@@ -588,6 +588,12 @@ def _quoting_sentences(candidate: Candidate, holds: Callable[[str], bool]) -> Ca
     return replace(candidate, quote=quote_span(candidate.spans, scores, text))
 
 
+def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
+    """`candidate` quoting its best sentence among those `holds` accepts, when its quote is not
+    one (`index.reading_rules.answer_type_given`: the sentence of the passage giving a date)."""
+    return _quoting_sentences(candidate, holds)
+
+
 def _acronyms_of(wanted: set[str], text: str) -> set[str]:
     """The acronyms `text` defines for a `wanted` word ("l'Union européenne (UE)": "UE"), by
     which its later sentences name it."""

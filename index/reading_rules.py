@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.analysis import terms
+from index.answer_types import asked_answer_type, gives_answer_type
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -25,6 +26,7 @@ from index.candidates import (
     measured_near_last_quote,
     named_person_first,
     nearest_quotation_first,
+    quoting_a_sentence_that,
     quoting_descriptions,
     quoting_statements,
     saying_it_of_first,
@@ -255,6 +257,25 @@ def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     return Ruling(list(ordered), said, "" if said else f"no doer of « {deed} » in the first quote")
 
 
+def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question saying plainly what kind of answer it wants ("Qui dirige EDF ?", "Combien de
+    manifestants … ?", "Quand … ?": `index.answer_types`): a first quote that does not hold one
+    (no name beside a head's role, no number that counts, no time at all) does not answer it,
+    however many of its words it holds: the relation asked is not stated there. For a date,
+    the sentence of that passage giving one is quoted instead, when there is one: a passage
+    dates its events in a sentence of their own, beside the one naming them."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    if wanted is None or not ordered:
+        return Ruling(list(ordered))
+    first = ordered[0]
+    if wanted.kind == "date":
+        first = quoting_a_sentence_that(first, lambda sentence: gives_answer_type(sentence, wanted, own))
+    start, end = first.quote
+    given = gives_answer_type(first.row.text[start:end], wanted, own)
+    return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")
+
+
 # The rules, in the order they run, each on the order the one before gave.
 READING_RULES: tuple[ReadingRule, ...] = (
     quote_statements,  # a quote that only asks back gives way to a statement of its passage
@@ -271,6 +292,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named
     doer_said,  # "Qui l'a traduit ?": a first quote where nobody translated: no answer
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
+    answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
 )
 
 

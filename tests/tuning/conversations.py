@@ -9,13 +9,8 @@ each follow-up turn and, per library, how many were right: with the topic carrie
 to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone. Articles are
 named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
 (in tests/data/conversations/articles-67, written for review 67), and likewise `new67b/…`,
-<<<<<<< HEAD
-`new68/…`, `new68b/…`, `new69/…`, `new69b/…`, `new69c/…` and `new70b/…` (in
-tests/data/conversations/articles-67b, -68, -68b, -69, -69b, -69c, -70b). A conversation may name
-=======
-`new68/…`, `new68b/…`, `new69/…`, `new69b/…`, `new69c/…` and `new70/…` (in
-tests/data/conversations/articles-67b, -68, -68b, -69, -69b, -69c, -70). A conversation may name
->>>>>>> 7cda78b (tests: review 70's six articles (a landlord's conviction, a TER timetable, a festival's record, a biotech's funding, a law on cold calls, a mayor's resignation) and review-70.jsonl, 45 of its turns unanswerable though their words are in the article)
+`new68/…`, `new68b/…`, `new69/…`, `new69b/…`, `new69c/…`, `new70/…` and `new70b/…` (in
+tests/data/conversations/articles-67b, -68, -68b, -69, -69b, -69c, -70, -70b). A conversation may name
 `files` (two or three articles) instead of `file`: it is then asked of a library of those
 articles, where a follow-up must be read in its own topic's article. A turn the chat takes as
 small talk ("Merci !") is answered as the chat does, without a search, and is right when it
@@ -49,11 +44,8 @@ FOLDERS = {
     "new69": ROOT / "tests" / "data" / "conversations" / "articles-69",
     "new69b": ROOT / "tests" / "data" / "conversations" / "articles-69b",
     "new69c": ROOT / "tests" / "data" / "conversations" / "articles-69c",
-<<<<<<< HEAD
-    "new70b": ROOT / "tests" / "data" / "conversations" / "articles-70b",
-=======
     "new70": ROOT / "tests" / "data" / "conversations" / "articles-70",
->>>>>>> 7cda78b (tests: review 70's six articles (a landlord's conviction, a TER timetable, a festival's record, a biotech's funding, a law on cold calls, a mayor's resignation) and review-70.jsonl, 45 of its turns unanswerable though their words are in the article)
+    "new70b": ROOT / "tests" / "data" / "conversations" / "articles-70b",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 

@@ -1,0 +1,203 @@
+"""What the answer to a question must hold, by the kind of thing it asks, read on the quoted
+sentence itself: a question whose words are all in a sentence may still ask a relation that
+sentence does not state. "Qui dirige EDF ?" is not answered by a sentence naming EDF and nobody
+at its head; "Combien de sénateurs ont voté pour ?" not by « 1 200 contrôles »; "Quand la loi
+entrera-t-elle en vigueur ?" not by a sentence holding no date at all.
+
+Each check applies only where the question says plainly what it asks (`asked_answer_type`):
+a head of something ("Qui dirige X ?", "Qui préside X ?", "Qui est le maire de X ?"), a count of
+a named thing ("Combien de voyageurs … ?"), a date ("Quand … ?"). Each is a surface rule of
+how French news writes such answers: a head is named right beside the role ("son président,
+Bertrand Quesnel", "Julien Vayssettes, directeur du festival"); a count stands before the
+noun counted ("38 conducteurs"), so a number counting another noun, or a share, an amount or a
+duration, counts nothing asked; a date is a year, a day, a month, a weekday, a season, an hour
+or a time said relative to now. Pure functions of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.analysis import STOPWORDS, stem
+from index.measures import COUNT_WORDS, asked_measure
+
+# "Qui dirige la DGCCRF ?", "Qui présidait le club ?": a head asked by its verb, which news
+# names by the role nouns of that verb ("son président, X", "la directrice, X", "X, patron de",
+# "la direction … est assurée par X", "alors gouverneur du comté", "l'équipe dirigée par X").
+_HEAD_VERBS = {
+    "dirig": "directeur directrice direction dirigeant dirigeante patron patronne chef président présidente pdg "
+    "secrétaire responsable gouverneur commandant tête dirigé dirigée dirigés dirigées mené menée menés menées",
+    "présid": "président présidente présidence présidé présidée présidés présidées",
+    "gèr": "gérant gérante gestion directeur directrice responsable géré gérée gérés gérées",
+}
+_HEADED_BY_VERB = re.compile(r"^\s*qui\s+(dirig|présid|gèr)(?:e|eait|ait|era)\b", re.I)
+# "Qui est le maire de Poitiers ?", "Qui est l'avocat du propriétaire ?": an office and whose.
+# Only offices, which news names beside their holder ("le maire, Jean-Luc Collet"); not kin
+# ("Qui est le père de… ?"), nor a deed's doer ("l'auteur", "le fondateur"), which sentences
+# name through their verb ("écrit par", "fondé par"); and one holder, not a group ("Qui sont
+# les… ?").
+_OFFICES = frozenset(
+    stem(w)
+    for w in "maire président présidente directeur directrice dirigeant dirigeante préfet préfète ministre "
+    "secrétaire pdg patron patronne entraîneur entraîneuse sélectionneur sélectionneuse avocat avocate "
+    "porte-parole procureur procureure juge rapporteur rapporteure délégué déléguée adjoint adjointe gérant "
+    "gérante député députée sénateur sénatrice recteur rectrice gouverneur commissaire capitaine chef "
+    "responsable administrateur administratrice conseiller conseillère".split()
+)
+_ROLE_OF = re.compile(
+    r"^\s*qui\s+(?:est|était|fut)\s+(?:le |la |l['’]\s*)(?:actuel |actuelle |nouveau |nouvelle )?([a-zà-ÿ][\w-]*)"
+    r"(?:\s+(?:de la |de l['’]|du |des |de |d['’])\s*([\w-]+))?",
+    re.I,
+)
+# "Combien de voyageurs…", "Combien d'habitants…": a count of a named thing.
+_COUNT_OF = re.compile(r"^\s*(?:et\s+)?combien\s+(?:de\s+|d['’]\s*)([a-zà-ÿ][\w-]*)", re.I)
+_WHEN = re.compile(r"^\s*(?:et\s+)?quand\b|\bà quelle date\b|\bquel jour\b", re.I)
+
+_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[\w-]+|%|€|\$")
+_YEAR = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
+_NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
+# A count of none.
+_NONE = frozenset("aucun aucune zéro".split())
+# What stands between a number and what it measures: "2,6 millions de mètres cubes".
+_BETWEEN = frozenset("de d' d millions million milliards milliard mille".split())
+# What a number measures when it counts nothing: a share, an amount, a duration, a size.
+_UNITS = re.compile(
+    r"(?:%|€|\$|euros?|dollars?|pour ?cent|points?|secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?"
+    r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?)",
+    re.I,
+)
+# Nouns that are measured, not counted: "Combien d'argent… ?" is answered by « 832 000 euros ».
+_MEASURED = frozenset("argent temps eau énergie électricité place espace".split())
+
+# A time expression: a year (three or four digits after a preposition: "vers 875", "en 357"),
+# a day of a month, a month, a weekday, a season, a century or an era, an hour, or a time said
+# relative to the article's day or to another event ("après une phase 3", "lors de la guerre").
+_WHEN_WORDS = (
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|week-ends?"
+    r"|printemps|été|automne|hiver|siècles?|millénaires?|décennies?|années?|ans|mois|semaines?|jours?|heures?|h"
+    r"|âge|époque|ère|règne|guerre|révolution|moment|date|période"
+    r"|hier|aujourd['’]hui|demain|bientôt|désormais|actuellement|maintenant|prochaine?s?|dernière?s?|veille|lendemain"
+    r"|soir|matin|midi|nuit|rentrée|fin|début|mi-\w+|tard|tôt|depuis|lors|pendant|durant|après|avant|dès|jusqu['’]"
+    r"|quand|lorsque|alors|aussitôt|immédiatement|entre|vers"
+)
+_TIME = re.compile(rf"(?<![\w])(?:{_WHEN_WORDS})(?![\w])|\b\d{{3,4}}\b", re.I)
+# A person's or an organisation's name beside a role: a capitalised word that opens no sentence.
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]+")
+# How far from the role noun its holder's name may stand ("le rapporteur du texte, le député
+# Arnaud Lescure": six words; "La direction de l'institution est assurée par Olivier Meslay": seven).
+_BESIDE_ROLE = 8
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """What a question's answer must hold: `kind` ("head", "count" or "date"), the stems of the
+    role nouns naming a head (or of the counted noun), and the stem of whose head or role it
+    asks when the question says ("du propriétaire")."""
+
+    kind: str
+    nouns: frozenset[str] = frozenset()
+    whose: str | None = None
+
+
+def asked_answer_type(question: str) -> AnswerType | None:
+    """The answer type `question` asks plainly, or None when it does not say."""
+    verb = _HEADED_BY_VERB.match(question)
+    if verb is not None:
+        return AnswerType("head", frozenset(stem(w) for w in _HEAD_VERBS[verb.group(1).lower()].split()))
+    role = _ROLE_OF.match(question)
+    if role is not None and stem(role.group(1).lower()) in _OFFICES:
+        whose = role.group(2)
+        return AnswerType("head", frozenset({stem(role.group(1).lower())}), stem(whose.lower()) if whose else None)
+    counted = _COUNT_OF.match(question)
+    # "Combien de munitions ?" alone asks what is said of them as much as how many: the
+    # passage naming them answers it (`index.reading_rules.subject_named`).
+    if counted is not None and question[counted.end() :].strip(" ?!.…") and asked_measure(question) is None:
+        noun = counted.group(1).lower()
+        if noun not in STOPWORDS and noun not in _MEASURED:
+            return AnswerType("count", frozenset({stem(noun)}))
+    if _WHEN.search(question):
+        return AnswerType("date")
+    return None
+
+
+def gives_answer_type(sentence: str, asked: AnswerType, question: str) -> bool:
+    """Whether `sentence` holds what an answer of type `asked` must hold, beyond `question`'s
+    own words."""
+    if asked.kind == "head":
+        return _names_holder(sentence, asked, question)
+    if asked.kind == "count":
+        return _counts(sentence, asked.nouns)
+    return _TIME.search(sentence) is not None
+
+
+def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
+    """A name (a capitalised word not the question's, not the sentence's first) within a few
+    words of a role noun asked, that role noun neither another's ("l'adjoint au maire") nor the
+    role of another than the one asked ("avocate des locataires" for "l'avocat du
+    propriétaire"; "le maire, X" with no complement is the one the article is about)."""
+    known = {w.casefold() for w in _WORDS.findall(question)}
+    words = _WORDS.findall(sentence.replace("’", "'"))
+    for at, word in enumerate(words):
+        if stem(word.lower()) not in asked.nouns:
+            continue
+        if at and words[at - 1].lower() in ("au", "aux"):
+            continue  # "l'adjoint au maire": another's role
+        if asked.whose and _of_another(words[at + 1 : at + 4], asked.whose):
+            continue
+        for near in range(max(at - _BESIDE_ROLE, 1), min(at + _BESIDE_ROLE + 1, len(words))):
+            name = words[near]
+            if near != at and _NAME_WORD.fullmatch(name) and name.casefold() not in known | STOPWORDS:
+                return True
+    return False
+
+
+def _of_another(after: list[str], whose: str) -> bool:
+    """Whether the words `after` a role noun give it a complement other than `whose` (a stem):
+    "avocate des locataires" when the lawyer of the owner is asked. Only a common noun counts:
+    a name may be another name of the one asked ("le maire de la cité phocéenne")."""
+    if not after or after[0].lower() not in ("de", "du", "des", "d"):
+        return False
+    complement = next((w for w in after[1:] if w.lower() not in STOPWORDS), None)
+    return complement is not None and complement.islower() and stem(complement) != whose
+
+
+def _counts(sentence: str, nouns: frozenset[str]) -> bool:
+    """A number that counts something: in digits (not a year) or in words ("onze", "vingt-deux"),
+    not a share, an amount, a duration or a size (« 86 % », « quinze jours » count nothing),
+    unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?", « 4 500 points de
+    vente » for "Combien de points de vente … ?"."""
+    lowered = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
+    for at, word in enumerate(lowered):
+        if not (_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) and not _in_words(word):
+            continue
+        after = at + 1
+        while after < len(lowered) and lowered[after] in _BETWEEN:
+            after += 1
+        if after == len(lowered) or not _UNITS.fullmatch(lowered[after]):
+            return True
+        if _of_what_is_asked(lowered[after:], nouns):
+            return True
+    return False
+
+
+def _of_what_is_asked(measure: list[str], nouns: frozenset[str]) -> bool:
+    """Whether a unit and what follows it (`measure`, lower-cased words) measure what is asked:
+    the unit is the noun ("points de vente"), or a share of it ("% des voix"); "1 900 euros par
+    habitant" is money, not a count of the inhabitants."""
+    if stem(measure[0]) in nouns:
+        return True
+    if len(measure) < 3 or measure[1] not in ("de", "des", "du", "d"):
+        return False
+    of = measure[3] if measure[2] in ("la", "l", "les") and len(measure) > 3 else measure[2]
+    return stem(of) in nouns
+
+
+def _in_words(word: str) -> bool:
+    """Whether `word` is a number in letters ("onze", "vingt-deux", "soixante-et-onze"), none
+    included: « Aucun cas de maladie n'a été signalé » answers "Combien de malades … ?"."""
+    if word in _NONE:
+        return True
+    parts = word.split("-")
+    return all(part in COUNT_WORDS or part in ("et", "un", "une") for part in parts) and parts[0] in COUNT_WORDS
