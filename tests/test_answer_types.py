@@ -1,9 +1,16 @@
 """What the answer to a question must hold, read on the quoted sentence (`index.answer_types`):
 the kind of answer a question plainly asks, and whether a sentence gives one."""
 
+import numpy as np
 import pytest
 
 from index.answer_types import asked_answer_type, gives_answer_type
+from index.candidates import Candidate
+from index.conversation import Reading
+from index.reading_rules import WhatIsAsked, answer_type_given
+from index.reordering import TermMatch
+from index.sentences import sentence_spans
+from index.store import ArticleRow, PassageRow
 
 
 def gives(question: str, sentence: str) -> bool:
@@ -107,4 +114,32 @@ def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
     # An event it depends on is a time too: "only after a phase 3" is what news can say.
     assert gives(
         "Quand sera-t-il commercialisé ?", "Une commercialisation ne pourrait intervenir qu'après une phase 3."
+    )
+
+
+def test_asked_when_a_quote_without_a_date_gives_way_to_its_passage_s_sentence_that_dates_it():
+    """« La fonderie a cessé son activité … C'était le 3 octobre, … »: the passage dates the event
+    in a sentence of its own; the sentence naming it, quoted first, gives way to it. A passage
+    with no date at all is not an answer to "Quand … ?"."""
+    question = "Quand la fonderie a-t-elle cessé son activité ?"
+    asked = WhatIsAsked.of(Reading(question, question))
+    dated = "La fonderie a cessé son activité, laissant ses salariés sans emploi. C'était le 3 octobre, en plein hiver."
+    ruling = answer_type_given([quoting_first_sentence(dated)], asked)
+    start, end = ruling.order[0].quote
+    # Quoted with the sentence before it, which "C'était" stands for.
+    assert ruling.stands and dated[start:end].endswith("C'était le 3 octobre, en plein hiver.")
+
+    undated = "La fonderie a cessé son activité, laissant ses salariés sans emploi. Le maire a regretté ce choix."
+    ruling = answer_type_given([quoting_first_sentence(undated)], asked)
+    assert not ruling.stands and ruling.order[0].quote == (0, undated.index(" Le maire"))
+
+
+def quoting_first_sentence(text: str) -> Candidate:
+    """A candidate passage of `text` quoting its first sentence, which its scores rank first."""
+    spans = sentence_spans(text)
+    article = ArticleRow(1, "Titre", None, None, None, None, "2026-01-01T00:00:00Z", 1)
+    row = PassageRow(1, 1, 0, 0, len(text), None, text, article)
+    scores = np.linspace(1.0, 0.0, len(spans))
+    return Candidate(
+        row, 0.0, 1, None, None, 0.0, spans, np.zeros((len(spans), 1)), scores, spans[0], TermMatch(1, 1, 1, 1)
     )
