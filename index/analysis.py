@@ -141,8 +141,9 @@ _ONE_TERM_WORDS = {
 # The verbs in « -dre » Snowball leaves in three terms: "defendr" (défendre, défendra), "defendu"
 # (défendu, défendue), "defend" (défend, défendait). Their infinitive, future and participle
 # are read as the stem: "Qui défend le plan ?" finds « …, a-t-elle défendu ».
-# Group 1 is the ending, the stem what comes before it.
-_DRE_VERB_FORMS = re.compile(r"[^\W\d_]{3}d(re|ra|rai|rais|rait|rions|riez|raient|rez|rons|ront|u|ue|us|ues)$")
+# Group 1 is the ending, the stem what comes before it; "-dres" too, so that a noun or an
+# adjective in « -dre » keeps one term with its plural ("la poudre", "des poudres").
+_DRE_VERB_FORMS = re.compile(r"[^\W\d_]{3}d(re|res|ra|ras|rai|rais|rait|rions|riez|raient|rez|rons|ront|u|ue|us|ues)$")
 
 
 @lru_cache(maxsize=200_000)
