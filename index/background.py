@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from index.analysis import ANALYZER_VERSION, STOPWORDS, in_question_order, terms
 from index.connections import open_read_only
-from index.manifest import write_atomic
+from index.manifest import new_temporary, write_atomic
 
 log = logging.getLogger(__name__)
 # Words are reduced with the analysis of the day: another analysis, another table.
@@ -67,14 +68,18 @@ class BackgroundFrequencies:
             for term in terms(word):
                 totals[term] = totals.get(term, 0.0) + frequency
         path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(path.name + ".building")
-        scratch.unlink(missing_ok=True)
-        with sqlite3.connect(scratch) as db:
-            db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, frequency REAL NOT NULL) WITHOUT ROWID")
-            db.executemany("INSERT INTO terms VALUES (?, ?)", totals.items())
-        db.close()
-        write_atomic(path, scratch.read_bytes())
-        scratch.unlink()
+        # A scratch file of its own: two processes building the table at once (a bot and a
+        # command, the first time after an upgrade) must not write into, or remove, each other's.
+        descriptor, scratch = new_temporary(path.parent, path.name + ".", ".building")
+        os.close(descriptor)
+        try:
+            with sqlite3.connect(scratch) as db:
+                db.execute("CREATE TABLE terms (term TEXT PRIMARY KEY, frequency REAL NOT NULL) WITHOUT ROWID")
+                db.executemany("INSERT INTO terms VALUES (?, ?)", totals.items())
+            db.close()
+            write_atomic(path, scratch.read_bytes())
+        finally:
+            scratch.unlink(missing_ok=True)
         return cls(path)
 
 
