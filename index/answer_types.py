@@ -67,6 +67,8 @@ _UNITS = re.compile(
     r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?)",
     re.I,
 )
+# Words in "-s" after a year that are no plural noun: « en 1998 après la fusion ».
+_INVARIABLE = frozenset("après depuis jamais toujours moins alors ailleurs désormais parfois".split())
 # Nouns that are measured, not counted: "Combien d'argent… ?" is answered by « 832 000 euros ».
 _MEASURED = frozenset("argent temps eau énergie électricité place espace".split())
 
@@ -77,10 +79,10 @@ _WHEN_WORDS = (
     r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|week-ends?"
     r"|printemps|été|automne|hiver|siècles?|millénaires?|décennies?|années?|ans|mois|semaines?|jours?|heures?|h"
-    r"|âge|époque|ère|règne|guerre|révolution|moment|date|période"
+    r"|âge|époque|ère|règne|guerre|révolution|période"
     r"|hier|aujourd['’]hui|demain|bientôt|désormais|actuellement|maintenant|prochaine?s?|dernière?s?|veille|lendemain"
     r"|soir|matin|midi|nuit|rentrée|fin|début|mi-\w+|tard|tôt|depuis|lors|pendant|durant|après|avant|dès|jusqu['’]"
-    r"|quand|lorsque|alors|aussitôt|immédiatement|entre|vers"
+    r"|quand|lorsque|alors|aussitôt|immédiatement|vers"
 )
 _TIME = re.compile(rf"(?<![\w])(?:{_WHEN_WORDS})(?![\w])|\b\d{{3,4}}\b", re.I)
 # A person's or an organisation's name beside a role: a capitalised word that opens no sentence.
@@ -129,7 +131,8 @@ def gives_answer_type(sentence: str, asked: AnswerType, question: str) -> bool:
         return _names_holder(sentence, asked, question)
     if asked.kind == "count":
         return _counts(sentence, asked.nouns)
-    return _TIME.search(sentence) is not None
+    known = {w.casefold() for w in _WORDS.findall(question)}
+    return any(time.group(0).casefold() not in known for time in _TIME.finditer(sentence))
 
 
 def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
@@ -170,7 +173,7 @@ def _counts(sentence: str, nouns: frozenset[str]) -> bool:
     vente » for "Combien de points de vente … ?"."""
     lowered = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
     for at, word in enumerate(lowered):
-        if not (_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) and not _in_words(word):
+        if not (_NUMBER.fullmatch(word) and not _year(lowered, at, nouns)) and not _in_words(word):
             continue
         after = at + 1
         while after < len(lowered) and lowered[after] in _BETWEEN:
@@ -180,6 +183,23 @@ def _counts(sentence: str, nouns: frozenset[str]) -> bool:
         if _of_what_is_asked(lowered[after:], nouns):
             return True
     return False
+
+
+def _year(lowered: list[str], at: int, nouns: frozenset[str]) -> bool:
+    """Whether the number at `at` is a year: four digits from 1000 to 2099 not followed by what
+    they count (« 1500 manifestants », « 2000 personnes », or the noun asked)."""
+    if not _YEAR.fullmatch(lowered[at]):
+        return False
+    after = lowered[at + 1] if at + 1 < len(lowered) else ""
+    counted = stem(after) in nouns or (
+        after[-1:] in ("s", "x")  # a plural noun: what was counted
+        and len(after) > 4
+        and after.isalpha()
+        and after not in STOPWORDS | _INVARIABLE
+        and not _UNITS.fullmatch(after)
+        and not _TIME.fullmatch(after)
+    )
+    return not counted
 
 
 def _of_what_is_asked(measure: list[str], nouns: frozenset[str]) -> bool:

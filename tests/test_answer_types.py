@@ -96,6 +96,10 @@ def test_a_count_is_a_number_that_counts_and_a_share_an_amount_or_a_duration_cou
     assert not gives(
         "Combien de locataires ont porté plainte ?", "Depuis 2018, l'avocate des locataires salue une décision forte."
     )
+    # Four digits are a year unless followed by what they count.
+    assert gives("Combien de manifestants ont défilé ?", "Environ 1500 manifestants ont défilé samedi.")
+    assert gives("Combien de participants étaient attendus ?", "Les organisateurs attendaient 2000 personnes.")
+    assert not gives("Combien de salariés compte l'usine ?", "L'usine a ouvert en 1998 près de Rennes.")
 
 
 def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
@@ -111,6 +115,9 @@ def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
     assert not gives(
         "Quand les travaux commenceront-ils ?", "Un bailleur social devra engager une rénovation complète."
     )
+    # The question's own words, or a word naming a date without giving one, are no answer.
+    assert not gives("Quand la rentrée aura-t-elle lieu ?", "La rentrée aura lieu dans un nouveau bâtiment.")
+    assert not gives("Quand le décret sera-t-il publié ?", "Le décret précisera la date d'entrée en vigueur.")
     # An event it depends on is a time too: "only after a phase 3" is what news can say.
     assert gives(
         "Quand sera-t-il commercialisé ?", "Une commercialisation ne pourrait intervenir qu'après une phase 3."
