@@ -580,6 +580,11 @@ class PgStore:
         if self._in_place_by is None:
             raise ValueError("only the library in place records its manifest")
         with self.write():
+            # The control row first, in the same transaction: a role that may not update it (the
+            # bot's, README) is refused before any posting is rewritten, not after all of them.
+            self._db.execute(
+                f"UPDATE {self._in_place_by} SET manifest = %s WHERE library = %s", (manifest, self.schema)
+            )
             total = self.counts()[1]
             self._db.execute("DELETE FROM postings")
             self._db.execute("DELETE FROM terms")
@@ -621,9 +626,6 @@ class PgStore:
                     progress(done, total)
             self._count_terms(frequencies, +1)
             self.set_meta("terms", str(term_total))
-            self._db.execute(
-                f"UPDATE {self._in_place_by} SET manifest = %s WHERE library = %s", (manifest, self.schema)
-            )
         return done
 
     def _articles_after(self, after: int, count: int) -> list[tuple[int, str, str]]:
