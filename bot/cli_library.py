@@ -376,7 +376,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.index_dir / "manifest.json").exists():
         raise LibraryError(f"aucune bibliothèque à copier dans {settings.index_dir}")
     embedder = embedder_for_terminal(settings)
-    library = Library(settings.index_dir, embedder, **library_options(settings))  # checks it is up to date
+    # Opened to check its model and passage size are the settings'; a lexicon an earlier analysis
+    # made is left as it is: the copy analyses every passage again anyway.
+    library = Library(settings.index_dir, embedder, update_lexicon=False, **library_options(settings))
     config = library.config
     library.close()
     target = PgBackend(args.to)
