@@ -304,7 +304,7 @@ class PgBackend:
             store.analyze()  # the planner's statistics of the postings made anew
         except psycopg.errors.InsufficientPrivilege as exc:
             raise LibraryError(
-                f"le lexique de la bibliothèque de {self.location} est celui d'une analyse lexicale antérieure, "
+                f"l'index lexical de la bibliothèque de {self.location} est celui d'une analyse lexicale antérieure, "
                 f"et l'utilisateur de cette connexion n'a pas le droit de le mettre à jour ({first_line(exc)}) : "
                 "lancez une fois le bot avec le propriétaire de la base, qui le fait sans le modèle, puis relancez-le"
             ) from exc

@@ -313,3 +313,14 @@ def test_an_uncertain_answer_to_a_question_in_english_says_under_its_uncertainty
     sure = format_answer(replace(english, relevance=0.95), sure_from=0.9, zone=UTC)
     assert sure.startswith("« Il pèse trente kilos. »") and ASK_IN_FRENCH not in sure
     assert ASK_IN_FRENCH not in format_answer(answer_of(0.7), sure_from=0.9, zone=UTC)  # asked in French
+
+
+def test_a_lexicon_update_is_said_as_it_starts_and_when_done_in_seconds_or_less_than_one():
+    from bot.replies.upkeep import lexicon_update_said
+    from index.library import LexiconUpdate
+
+    assert lexicon_update_said(LexiconUpdate(3, 4)) == "Mise à jour de l'index lexical (analyse version 3 → 4)…"
+    said = lexicon_update_said(LexiconUpdate(3, 4, 100_095, 31.84))
+    assert said == "Index lexical à jour : 100\u202f095 passages en 31,8 s."
+    small = lexicon_update_said(LexiconUpdate(3, 4, 4, 0.004))  # not "en 0,0 s"
+    assert small == "Index lexical à jour : 4 passages en moins d'une seconde."

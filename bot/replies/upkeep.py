@@ -41,7 +41,8 @@ def lexicon_update_said(update: LexiconUpdate) -> str:
     analysis made, when its update starts, then when it is done."""
     if update.seconds is None:
         return f"Mise à jour de l'index lexical (analyse version {update.from_version} → {update.to_version})…"
-    return f"Index lexical à jour : {passages(update.passages or 0)} en {french(update.seconds, 1)} s."
+    took = "moins d'une seconde" if update.seconds < 0.05 else f"{french(update.seconds, 1)} s"
+    return f"Index lexical à jour : {passages(update.passages or 0)} en {took}."
 
 
 def other_version(to_keep_this_one: str) -> str:
