@@ -726,6 +726,7 @@ def test_a_follow_up_naming_what_it_measures_finds_its_own_sentence_not_the_last
     why = library.ask("Pourquoi la taxe foncière augmente-t-elle ?")
     cost = library.ask("Combien cela coûtera-t-il à un propriétaire ?", topic=why.topic)
     assert cost.found and "cinquantaine d'euros" in cost.results[0].quote
+    library.close()
 
 
 def test_a_question_whose_words_are_all_in_an_article_but_not_the_relation_it_asks_is_declined(
