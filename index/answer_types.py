@@ -56,6 +56,7 @@ _WHEN = re.compile(r"^\s*(?:et\s+)?quand\b|\bà quelle date\b|\bquel jour\b", re
 
 _WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[\w-]+|%|€|\$")
 _YEAR = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
+_YEAR_THEN_WORD = re.compile(r"(?<![\d,.])((?:1[0-9]{3}|20[0-9]{2})) ([^\W\d_]+)")
 _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
 # A count of none.
 _NONE = frozenset("aucun aucune zéro".split())
@@ -172,8 +173,10 @@ def _counts(sentence: str, nouns: frozenset[str]) -> bool:
     unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?", « 4 500 points de
     vente » for "Combien de points de vente … ?"."""
     lowered = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
+    counting_years = _counting_years(sentence, nouns)
     for at, word in enumerate(lowered):
-        if not (_NUMBER.fullmatch(word) and not _year(lowered, at, nouns)) and not _in_words(word):
+        year = _YEAR.fullmatch(word) and word not in counting_years
+        if not (_NUMBER.fullmatch(word) and not year) and not _in_words(word):
             continue
         after = at + 1
         while after < len(lowered) and lowered[after] in _BETWEEN:
@@ -185,21 +188,21 @@ def _counts(sentence: str, nouns: frozenset[str]) -> bool:
     return False
 
 
-def _year(lowered: list[str], at: int, nouns: frozenset[str]) -> bool:
-    """Whether the number at `at` is a year: four digits from 1000 to 2099 not followed by what
-    they count (« 1500 manifestants », « 2000 personnes », or the noun asked)."""
-    if not _YEAR.fullmatch(lowered[at]):
-        return False
-    after = lowered[at + 1] if at + 1 < len(lowered) else ""
-    counted = stem(after) in nouns or (
-        after[-1:] in ("s", "x")  # a plural noun: what was counted
-        and len(after) > 4
-        and after.isalpha()
-        and after not in STOPWORDS | _INVARIABLE
-        and not _UNITS.fullmatch(after)
-        and not _TIME.fullmatch(after)
-    )
-    return not counted
+def _counting_years(sentence: str, nouns: frozenset[str]) -> set[str]:
+    """The four digits from 1000 to 2099 of `sentence` that count what follows them, a space
+    apart: the noun asked or a plural noun (« 1500 manifestants », « 2000 personnes »), where
+    any other is a year (« En 2025, seuls 86 % … », « en 1998 après la fusion »)."""
+    counting = set()
+    for number, after in _YEAR_THEN_WORD.findall(sentence.lower()):
+        if stem(after) in nouns or (
+            after[-1] in "sx"  # a plural noun: what was counted
+            and len(after) > 4
+            and after not in STOPWORDS | _INVARIABLE
+            and not _UNITS.fullmatch(after)
+            and not _TIME.fullmatch(after)
+        ):
+            counting.add(number)
+    return counting
 
 
 def _of_what_is_asked(measure: list[str], nouns: frozenset[str]) -> bool:

@@ -100,6 +100,7 @@ def test_a_count_is_a_number_that_counts_and_a_share_an_amount_or_a_duration_cou
     assert gives("Combien de manifestants ont défilé ?", "Environ 1500 manifestants ont défilé samedi.")
     assert gives("Combien de participants étaient attendus ?", "Les organisateurs attendaient 2000 personnes.")
     assert not gives("Combien de salariés compte l'usine ?", "L'usine a ouvert en 1998 près de Rennes.")
+    assert not gives("Combien de conducteurs manque-t-il ?", "En 2025, seuls 86 % des TER sont arrivés à l'heure.")
 
 
 def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
