@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem
-from index.measures import COUNT_WORDS, asked_measure
+from index.measures import COUNT_WORDS, asked_measure, gives_a_count, looks_plural
 
 # "Qui dirige la DGCCRF ?", "Qui présidait le club ?": a head asked by its verb, which news
 # names by the role nouns of that verb ("son président, X", "la directrice, X", "X, patron de",
@@ -176,7 +176,7 @@ def _counts(sentence: str, nouns: frozenset[str]) -> bool:
     counting_years = _counting_years(sentence, nouns)
     for at, word in enumerate(lowered):
         year = _YEAR.fullmatch(word) and word not in counting_years
-        if not (_NUMBER.fullmatch(word) and not year) and not _in_words(word):
+        if not (_NUMBER.fullmatch(word) and not year) and not _in_words(lowered, at):
             continue
         after = at + 1
         while after < len(lowered) and lowered[after] in _BETWEEN:
@@ -195,9 +195,9 @@ def _counting_years(sentence: str, nouns: frozenset[str]) -> set[str]:
     counting = set()
     for number, after in _YEAR_THEN_WORD.findall(sentence.lower()):
         if stem(after) in nouns or (
-            after[-1] in "sx"  # a plural noun: what was counted
+            looks_plural(after)  # what was counted
             and len(after) > 4
-            and after not in STOPWORDS | _INVARIABLE
+            and after not in _INVARIABLE
             and not _UNITS.fullmatch(after)
             and not _TIME.fullmatch(after)
         ):
@@ -217,10 +217,14 @@ def _of_what_is_asked(measure: list[str], nouns: frozenset[str]) -> bool:
     return stem(of) in nouns
 
 
-def _in_words(word: str) -> bool:
-    """Whether `word` is a number in letters ("onze", "vingt-deux", "soixante-et-onze"), none
-    included: « Aucun cas de maladie n'a été signalé » answers "Combien de malades … ?"."""
+def _in_words(words: list[str], at: int) -> bool:
+    """Whether `words[at]` is a number in letters ("onze", "vingt-deux", "soixante-et-onze";
+    "neuf" where it is nine, `measures.gives_a_count`: not « un bâtiment neuf »), none included:
+    « Aucun cas de maladie n'a été signalé » answers "Combien de malades … ?"."""
+    word = words[at]
     if word in _NONE:
         return True
+    if "-" not in word:
+        return gives_a_count(words, at)
     parts = word.split("-")
     return all(part in COUNT_WORDS or part in ("et", "un", "une") for part in parts) and parts[0] in COUNT_WORDS

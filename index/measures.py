@@ -87,8 +87,13 @@ def gives_a_count(words: Sequence[str], at: int) -> bool:
         return word in COUNT_WORDS
     before = words[at - 1].lower() if at > 0 else ""
     after = words[at + 1].lower() if at + 1 < len(words) else ""
-    plural_noun = after.endswith(("s", "x")) and after not in STOPWORDS
-    return before in COUNT_WORDS or after in COUNT_WORDS or plural_noun
+    return before in COUNT_WORDS or after in COUNT_WORDS or looks_plural(after)
+
+
+def looks_plural(word: str) -> bool:
+    """Whether `word` (lower case) reads as a plural noun or adjective, what a number before it
+    counts: "-s" or "-x", not a function word ("blessés", "euros"; not "des", "sous")."""
+    return word.endswith(("s", "x")) and word not in STOPWORDS
 
 
 _DIGITS = r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?"

@@ -96,6 +96,9 @@ def test_a_count_is_a_number_that_counts_and_a_share_an_amount_or_a_duration_cou
     assert not gives(
         "Combien de locataires ont porté plainte ?", "Depuis 2018, l'avocate des locataires salue une décision forte."
     )
+    # "neuf" counts where it is nine, not where it is new.
+    assert gives("Combien de blessés ont été transportés ?", "Neuf blessés ont été transportés à l'hôpital.")
+    assert not gives("Combien de bâtiments ont été construits ?", "Un bâtiment neuf a été construit.")
     # Four digits are a year unless followed by what they count.
     assert gives("Combien de manifestants ont défilé ?", "Environ 1500 manifestants ont défilé samedi.")
     assert gives("Combien de participants étaient attendus ?", "Les organisateurs attendaient 2000 personnes.")
