@@ -259,7 +259,7 @@ def saying_it_of_first(
         framed = bool(kept & set(terms(f"{row.article.title} {row.heading or ''}")))
         says_it = partial(_says_it_of, wanted, set() if framed else kept)
         if any(says_it(row.text[a:b]) for a, b in candidate.spans):
-            saying.append(_quoting_sentences(candidate, says_it))
+            saying.append(quoting_a_sentence_that(candidate, says_it))
         else:
             others.append(candidate)
     return [*saying, *others], bool(saying)
@@ -317,7 +317,7 @@ def measured_first(
     stating, others = [], []
     for candidate in candidates:
         if candidate.row.article.id == first.row.article.id and states(candidate):
-            stating.append(_quoting_sentences(candidate, lambda sentence: holds_quantity(sentence, measure)))
+            stating.append(quoting_a_sentence_that(candidate, lambda sentence: holds_quantity(sentence, measure)))
         else:
             others.append(candidate)
     return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
@@ -400,7 +400,7 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
         return may_answer(candidate.row.text[start:end])
 
     # Each sentence read only for a candidate whose quoted sentence is such a question.
-    return [c if quoted_may_answer(c) else _quoting_sentences(c, may_answer) for c in candidates]
+    return [c if quoted_may_answer(c) else quoting_a_sentence_that(c, may_answer) for c in candidates]
 
 
 def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, int], question: str) -> list[Candidate]:
@@ -461,7 +461,7 @@ def quoting_descriptions(candidates: Sequence[Candidate], names: Sequence[str]) 
     candidate quoting its best sentence among those saying who someone is, naming one of `names`
     when the question gives a name (`quotes.describes`): "elle était jusqu'ici préfète de la
     Gironde" rather than the sentence that named her, already quoted."""
-    return [_quoting_sentences(c, lambda sentence: describes(sentence, names)) for c in candidates]
+    return [quoting_a_sentence_that(c, lambda sentence: describes(sentence, names)) for c in candidates]
 
 
 def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -482,7 +482,7 @@ def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     dating, others = [], []
     for candidate in candidates:
         if candidate.row.article.id == article and any(map(_dates_future, _sentences(candidate))):
-            dating.append(_quoting_sentences(candidate, _dates_future))
+            dating.append(quoting_a_sentence_that(candidate, _dates_future))
         else:
             others.append(candidate)
     return [*dating, *others]
@@ -573,12 +573,14 @@ def _quoting_what_holds(candidate: Candidate, wanted: set[str]) -> Candidate:
     Kurz ?": the passage names him, its best sentence for the topic may not), an acronym the
     passage defines for it counting ("l'UE" for "l'Union")."""
     wanted = wanted | _acronyms_of(wanted, candidate.row.text)
-    return _quoting_sentences(candidate, lambda sentence: _holds(wanted, sentence))
+    return quoting_a_sentence_that(candidate, lambda sentence: _holds(wanted, sentence))
 
 
-def _quoting_sentences(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
+def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
     """`candidate` quoting its best sentence among those that `holds` accepts, when its
-    quote is not one; as it is when none is (held by its title or heading alone)."""
+    quote is not one; as it is when none is (held by its title or heading alone). The rules'
+    way to move a quote within its passage (`index.reading_rules.answer_type_given`: the
+    sentence giving a date)."""
     text = candidate.row.text
     holding = np.array([holds(text[a:b]) for a, b in candidate.spans], dtype=bool)
     # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
@@ -586,12 +588,6 @@ def _quoting_sentences(candidate: Candidate, holds: Callable[[str], bool]) -> Ca
         return candidate
     scores = np.where(holding, candidate.scores, -np.inf)
     return replace(candidate, quote=quote_span(candidate.spans, scores, text))
-
-
-def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
-    """`candidate` quoting its best sentence among those `holds` accepts, when its quote is not
-    one (`index.reading_rules.answer_type_given`: the sentence of the passage giving a date)."""
-    return _quoting_sentences(candidate, holds)
 
 
 def _acronyms_of(wanted: set[str], text: str) -> set[str]:
