@@ -120,12 +120,16 @@ def read_manifest(directory: Path) -> dict:
         ) from exc
 
 
+def _differing(manifest: dict, expected: IndexConfig) -> dict[str, object]:
+    """The settings (by key, with the value expected) a library was built otherwise than."""
+    return {key: value for key, value in asdict(expected).items() if manifest.get(key) != value}
+
+
 def differences(manifest: dict, expected: IndexConfig) -> list[str]:
     """What differs between how a library was built and the settings, in French."""
     return [
         f"{_LABELS[key]} : bibliothèque « {manifest.get(key)} », réglages « {value} »"
-        for key, value in asdict(expected).items()
-        if manifest.get(key) != value
+        for key, value in _differing(manifest, expected).items()
     ]
 
 
@@ -135,10 +139,9 @@ def outdated_analyzer(manifest: dict, expected: IndexConfig) -> int | None:
     articles, without the model (`Backend.update_lexicon`). None for any other difference, a
     later analysis's among them (this version cannot read its terms as it made them)."""
     version = manifest.get("analyzer_version")
-    others = [
-        key for key, value in asdict(expected).items() if key != "analyzer_version" and manifest.get(key) != value
-    ]
-    if others or not isinstance(version, int) or version >= expected.analyzer_version:
+    if set(_differing(manifest, expected)) != {"analyzer_version"}:
+        return None
+    if not isinstance(version, int) or version >= expected.analyzer_version:
         return None
     return version
 
