@@ -16,7 +16,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from bot.replies.cards import FEED_SOURCE
 from bot.service import refusal
@@ -134,9 +134,10 @@ class FeedFollower:
         self.library, self.state, self.settings, self._fetch = library, state, settings, fetcher
         self._checkpoint = checkpoint
 
-    def _today(self) -> date:
-        """The state's day, in UTC: a feed's entry dated after the next is misdated."""
-        return datetime.fromtimestamp(self.state.now(), UTC).date()
+    def _parsed(self, fetched: Fetched) -> Feed:
+        """The feed `fetched` holds (`NotAFeed` otherwise), an entry dated after the state's next
+        day (UTC) left undated: misdated."""
+        return parse_feed(fetched.body, fetched.url, today=datetime.fromtimestamp(self.state.now(), UTC).date())
 
     def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
         """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`). The
@@ -162,7 +163,7 @@ class FeedFollower:
         # took 9 CPU s before being refused for its size.
         too_large = len(fetched.body) > self.settings.feed_max_bytes
         try:
-            feed = None if too_large else parse_feed(fetched.body, fetched.url, today=self._today())
+            feed = None if too_large else self._parsed(fetched)
         except NotAFeed:
             feed = None
         if feed is not None:
@@ -197,7 +198,7 @@ class FeedFollower:
         for feed_url in declared[:DECLARED_FEEDS_TRIED]:
             try:
                 fetched = self._get_feed(feed_url, max_bytes=self.settings.feed_max_bytes)
-                return fetched.moved_to or feed_url, fetched, parse_feed(fetched.body, fetched.url, today=self._today())
+                return fetched.moved_to or feed_url, fetched, self._parsed(fetched)
             except InputError as exc:
                 failure = exc
         raise failure or NotAFeed("la page ne déclare aucun flux")
@@ -216,7 +217,7 @@ class FeedFollower:
                 conditions["If-Modified-Since"] = feed.last_modified
         try:
             fetched = self._get_feed(feed.url, headers=conditions, max_bytes=self.settings.feed_max_bytes)
-            parsed = None if fetched.not_modified else parse_feed(fetched.body, fetched.url, today=self._today())
+            parsed = None if fetched.not_modified else self._parsed(fetched)
         except Exception as exc:  # counted as a failed poll, whatever it is: admins hear of it once
             if isinstance(exc, InputError):
                 said = str(exc)
