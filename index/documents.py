@@ -367,8 +367,8 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
     marked = _without_footnote_calls(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
-    page_tree = _data_tables_as_paragraphs(
-        _without_author_boxes(_gallery_captions_as_text(_with_dates_in_text_kept(marked)))
+    page_tree = _chapter_numbers_apart(
+        _data_tables_as_paragraphs(_without_author_boxes(_gallery_captions_as_text(_with_dates_in_text_kept(marked))))
     )
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
@@ -565,6 +565,47 @@ def _data_tables_as_paragraphs(page):
         replacement.tail = table.tail
         table.getparent().replace(table, replacement)
     return tree if data_tables else page
+
+
+# A heading that opens on a chapter's number ("1", "II"), in an element of its own or before one
+# that holds the title: "<h2><span class="chapitre__number">1</span> Le recul</h2>". Each tag's
+# attributes read once, up to a bound (possessive quantifiers), in time linear in the page.
+_CHAPTER_MARK = r"(?:\d{1,2}|[IVXL]{1,6})\.?"
+_NUMBERED_HEADING = re.compile(
+    rf"<h[2-6]\b[^>]{{0,300}}+>\s*+(?:<[a-z]++\b[^>]{{0,300}}+>\s*+)?{_CHAPTER_MARK}\s*+<", re.IGNORECASE
+)
+_CHAPTER_NUMBER = re.compile(rf"^{_CHAPTER_MARK}$")
+_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _chapter_numbers_apart(page):
+    """The page (its text or its parsed tree) with each chapter's number set apart from its
+    heading's title, as the page shows it (the number large, above or beside the title; its menu
+    "1. Le recul"): the extractor runs the two into one line, « 1 Le recul », or « 1Le recul ».
+    The number is the heading's own text before an element, or its first element's whole text;
+    the title after it opens on a capital (a count, "3 questions à …", is the heading's words)."""
+    tree = _tree_to_change(page, _NUMBERED_HEADING)
+    if tree is None:
+        return page
+    changed = False
+    for heading in tree.iter(*_HEADING_TAGS):
+        if not len(heading) or not isinstance(heading[0].tag, str):
+            continue
+        own = (heading.text or "").strip()
+        holder = None if own else heading[0]
+        number = own or " ".join(heading[0].text_content().split())
+        title = " ".join(heading.text_content().split())[len(number) :].strip()
+        if not _CHAPTER_NUMBER.match(number) or not title[:1].isupper():
+            continue
+        mark = f"{number.rstrip('.')}."
+        if holder is None:
+            heading.text = f"{mark} "
+        else:
+            tail = holder.tail
+            holder.clear()
+            holder.text, holder.tail = mark, " " + (tail or "").lstrip()
+        changed = True
+    return tree if changed else page
 
 
 _TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote"})

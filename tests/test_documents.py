@@ -169,6 +169,26 @@ def test_a_page_s_own_headings_are_headings_whatever_their_punctuation_and_a_twe
     assert any(b.kind == "paragraph" and "chloroquine for C19" in b.text for b in blocks)
 
 
+@pytest.mark.parametrize(
+    ("heading", "read"),
+    [
+        ('<h2 class="chapitre__title"><span class="chapitre__number">1</span> Le recul</h2>', "1. Le recul"),
+        ('<h2><span class="num">1</span><span class="titre">Le recul</span></h2>', "1. Le recul"),
+        ("<h2>II <em>L'eau</em></h2>", "II. L'eau"),
+        ("<h3><b>3</b> questions à Anne Martin</h3>", "3 questions à Anne Martin"),  # a count, not a chapter
+    ],
+)
+def test_a_chapter_s_number_is_set_apart_from_its_title_as_the_page_shows_it(heading, read):
+    paragraphs = [
+        "<p>Le front du glacier d'Argentière a reculé de 1 050 mètres depuis 1990, selon les relevés du "
+        "laboratoire de glaciologie de Grenoble.</p>",
+        "<p>La centrale hydroélectrique des Bois a produit 18 % d'électricité de plus en 2025 que vingt ans "
+        "plus tôt, un surplus appelé à disparaître.</p>",
+    ]
+    page = f"<html><body><article><h1>Le glacier</h1>{paragraphs[0]}{heading}{paragraphs[1]}</article></body></html>"
+    assert [b.text for b in parse_html(page).blocks if b.kind == "heading"] == [read]
+
+
 def test_a_page_laid_out_in_a_table_is_read_from_its_headline_without_its_menu_and_side_column():
     """An older site's page: menu, side column and article in the cells of one table, which
     the extractor reads whole."""
