@@ -30,7 +30,9 @@ _CREDIT = re.compile(
     r"Illustration|Crédits?(?: photo)?|Copyright|Source photo|Vidéo|Capture d'écran)\s*:\s*[^.!?]{0,160}$"
     r"|\s*©[^.!?]{0,160}$|(?:^|\s)\(?(?:AFP|Reuters|AP)\s*(?:PHOTO|/)\s*[^.!?]{0,80}\)?$"
     # A regional paper's or a blog's credit in brackets ending its caption: "(Photo DR)", "(photo de l'auteur)".
-    r"|\s*\((?:photos?|crédits? photos?|illustration)\b[^()]{0,80}\)$",
+    # One that names no one, "(photos)", is the line's own word: a regional paper's mark that a
+    # gallery goes with it ("Samedi, 3 000 personnes ont défilé à Granville (photos)"), whose line is text.
+    r"|\s*\((?:photos?|crédits? photos?|illustration)\b\s*[:,.]?\s*[^()\s][^()]{0,79}\)$",
     re.IGNORECASE,
 )
 # What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box
@@ -150,6 +152,10 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-–—•·*]|\d{1,2}[.)]|(?P<symbol>\S)\uFE0
 _ENDS_LINE = re.compile(r"[.!?…:;]['’\"»”)\]]*\s*$")
 ENDS_SENTENCE = re.compile(r"[.!?…]['’\"»”)\]]*$")
 _HEADING_END = re.compile(r"[.!?…:;,»\"”)]$")
+# A line that says where what is around it comes from ("Source : publication Facebook du 30 novembre
+# 2026", a fact-check's claim; "Sources : Insee, Dares", under a chart's figures): an attribution,
+# never the name of a section, whatever its length and punctuation.
+_ATTRIBUTION = re.compile(r"^(?:sources?|d['’]après)\s*:\s*\S", re.IGNORECASE)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 
 
@@ -276,7 +282,7 @@ def clean_blocks(text: str) -> list[Block]:
         markdown = MARKDOWN_HEADING.match(block)
         if markdown:
             blocks.append(stamped("heading", markdown.group(1)))
-        elif text == block and is_heading(block):
+        elif text == block and is_heading(block) and not _ATTRIBUTION.match(block):
             blocks.append(stamped("heading", block))
         elif len(text.split()) >= 3 or ENDS_SENTENCE.search(text) or is_list_item(text):
             # "-", "2-1": fragments, not text; "- Paris-Lyon", "- Nantes": a list's items

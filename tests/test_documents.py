@@ -53,6 +53,31 @@ def test_a_caption_loses_its_credit_in_brackets(caption, read):
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Samedi, 3 000 personnes ont défilé dans les rues de Granville pour la cavalcade (photos)",
+        "Les lauréats (photos)",
+    ],
+)
+def test_a_line_that_says_photos_go_with_it_is_text_not_a_caption_s_credit(line):
+    """A regional paper's "(photos)" names no photographer: it tells that a gallery goes with the line."""
+    opening = "La cavalcade de Granville a fêté ses 150 ans ce week-end, sous un grand soleil."
+    assert parse_text(f"Cavalcade\n\n{opening}\n\n{line}").text == f"{opening}\n\n{line}"
+
+
+def test_a_claim_s_source_line_is_text_not_the_heading_of_the_verdict_under_it():
+    claim = "« Au 1er février, la facture d'électricité va doubler pour tout le monde, c'est voté. »"
+    source = "Source : publication Facebook du 30 novembre 2026"
+    verdict = "Le tarif réglementé de l'électricité ne doublera pas au 1er février : le régulateur propose une baisse."
+    document = parse_text(f"Vrai ou faux\n\n{claim}\n\n{source}\n\n{verdict}")
+    assert [(b.kind, b.text) for b in document.blocks] == [
+        ("paragraph", claim),
+        ("paragraph", source),
+        ("paragraph", verdict),
+    ]
+
+
+@pytest.mark.parametrize(
     "dateline",
     [
         "Article publié le mardi 24 novembre 2026",
