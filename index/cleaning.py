@@ -36,8 +36,8 @@ _CREDIT = re.compile(
     re.IGNORECASE,
 )
 # What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box
-# and paragraphs inside its text), "Voir aussi", "Sur le même sujet".
-_TEASER = r"(?:(?:(?:à|a) )?lire (?:aussi|également)|voir (?:aussi|également)|sur le même sujet)"
+# and paragraphs inside its text), a Belgian daily's "Lisez aussi", "Voir aussi", "Sur le même sujet".
+_TEASER = r"(?:(?:(?:à|a) )?(?:lire|lisez) (?:aussi|également)|voir (?:aussi|également)|sur le même sujet)"
 # A byline that names the role before the names ("De notre correspondante à Bruxelles, Anne-Sophie
 # Leclerc", "Par nos envoyés spéciaux à Kiev, …"): the role and its place, up to the comma.
 ROLE_BEFORE_NAMES = (
@@ -64,6 +64,7 @@ _NOISE = re.compile(
     # An ad slot's label, which an AMP page's `<amp-ad>` shows as its fallback text.
     r"(?:publicité|annonce|contenus? sponsorisés?)(?:\s*[-–—:|]?\s*la suite après cette publicité)?|"
     r"la suite après cette publicité|"
+    r"se connecter|connectez-vous|s['’]identifier|"  # a site's login link, set in a box of its text
     r"suivez-nous\b.{0,120}|"  # calls to subscribe: `_PROMPT`, `_PROMPT_OPENING`
     # A byline: "Par Jeanne Martin, envoyée spéciale", "Par Jean Dupont et Marie Curie", "Par Maëlle
     # Guérin · Publié le" (its <time> dropped); names capitalised ("Par ailleurs, …" is text).
@@ -109,6 +110,10 @@ _PROMPT = re.compile(
     r"(?:équipe|rédaction)\b|"
     # A radio's or a magazine's call to its other programmes ("Retrouvez tous les épisodes du …").
     r"retrouvez (?:tous |toutes )?(?:les|nos) (?:autres )?(?:épisodes|émissions|chroniques|podcasts)\b|"
+    # A newsletter box's promise ("l'essentiel de l'actualité vaudoise, chaque matin dans votre boîte mail"),
+    # and a site's question under its article ("Cet article vous a-t-il été utile ?", then "Oui", "Non").
+    r"dans (?:votre|vos) boîtes? (?:mail|e-mail|email|de réception)\b|"
+    r"(?:cet article|cette page|ce contenu) vous a-t-(?:il|elle) (?:été )?utile|"
     r"(?:tribunes?|textes?|opinions?|contributions?|chroniques?) publié(?:e|s|es)?\b.{0,80}"
     r"n['’]engagen?t que (?:leurs?|son|ses) auteur",
     re.IGNORECASE,

@@ -461,6 +461,8 @@ def test_bylines_and_teasers_are_dropped():
         "On y retrouve tous les épisodes de la série, restaurés en haute définition par l'Ina.",
         "« Reproduction interdite », prévient l'étiquette.",
         "Durée : 90 min, entracte compris.",  # a show's, in a box of dates and prices
+        "Le chèque énergie arrivera dans votre boîte aux lettres en avril, précise le ministère.",
+        "« Se connecter au réseau prendra dix ans », estime l'opérateur.",
         "« Signalez-le à la mairie », conseille le maire aux habitants du quartier.",
         "Des lecteurs ont écrit à la rédaction pour signaler la fuite d'eau rue Nationale.",
         "Le photographe réclame 5 000 euros : ses images portaient la mention « tous droits réservés ».",
@@ -495,6 +497,10 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Le Courrier du Var – Tous droits de reproduction réservés",
         "© 2026 L’Écho comtois. Reproduction interdite sans autorisation.",
         "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
+        "Retrouvez l’essentiel de l’actualité vaudoise, chaque matin dans votre boîte mail.",  # a newsletter box's
+        "Lisez aussi Tram de Liège : un an après, la fréquentation dépasse les prévisions",  # a Belgian daily's
+        "Se connecter",  # a box's login link
+        "Cet article vous a-t-il été utile ?",
         "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
         "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "
         "retrouverez les informations du Monde et son regard sur l'actualité économique, à travers notamment "

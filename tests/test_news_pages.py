@@ -11,11 +11,8 @@ from index.extraction_report import PageFigures, extraction_report
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
 NOT_YET: dict[str, str] = {
-    "59-belge-lisez-aussi-belga.html": "a Belgian daily's 'Lisez aussi' catcher is read as text",
-    "60-suisse-publie-date-points-ats.html": "a newsletter box's 'chaque matin dans votre boîte mail' is read as text",
     "64-joomla-details-br.html": "Joomla's 'Détails' list (written by, category, views) is read as text",
     "66-chiffres-cles-reperes-dl.html": "key figures whose value and label are <div>s of their own are lost",
-    "67-questions-numerotees-utile.html": "'Cet article vous a-t-il été utile ?' is read as text",
 }
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
