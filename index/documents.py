@@ -367,9 +367,18 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     """`parse_html`'s reading, in this process, however long it takes."""
     check_tag_attributes(html)
     marked = _without_footnote_calls(_ORDINAL_SUPERSCRIPT.sub(r"\1", html))
-    page_tree = _chapter_numbers_apart(
-        _data_tables_as_paragraphs(_without_author_boxes(_gallery_captions_as_text(_with_dates_in_text_kept(marked))))
-    )
+    page_tree = marked
+    # Each step rewrites what trafilatura would misread, on the tree the one before it parsed.
+    for step in (
+        _with_dates_in_text_kept,
+        _gallery_captions_as_text,
+        _without_author_boxes,
+        _data_tables_as_paragraphs,
+        _chapter_numbers_apart,
+        _key_figures_as_sentences,
+        _definition_lists_as_rows,
+    ):
+        page_tree = step(page_tree)
     extracted = _extracted(page_tree, url, fast=True)
     text = _text_of(extracted)
     if len(text.split()) < FAST_EXTRACTION_WORDS:
@@ -508,18 +517,27 @@ _AUTHOR_BOX_CLASS = re.compile(
     r"author[-_]?(?:box|card|wrap|widget|about)|about[-_]?(?:the[-_]?)?author|saboxplugin-wrap", re.IGNORECASE
 )
 _AUTHOR_BOX_ELEMENTS = ("div", "section", "aside")
+# An article's information list (Joomla's `article-info` <dl>: "Détails", "Écrit par :", "Catégorie :",
+# "Publication :", "Affichages : 312"): what the page says about its article, never the article.
+_ARTICLE_INFO_CLASS = re.compile(r"(?:^|\s)article-info(?:\s|$)", re.IGNORECASE)
+_BOX_MARKER = re.compile(f"{_AUTHOR_BOX_CLASS.pattern}|article-info", re.IGNORECASE)  # in the page's text
 
 
 def _without_author_boxes(page):
-    """The page (its text or its parsed tree) without its author boxes (`_AUTHOR_BOX_CLASS`): a
-    WordPress theme sets one inside its `entry-content`, where trafilatura reads its bio ("Journaliste
-    à … depuis 2019, … suit la vie municipale") as the article's last paragraph. The byline is read
-    from the page itself (`index.metadata`), not from this tree."""
-    tree = _tree_to_change(page, _AUTHOR_BOX_CLASS)
+    """The page (its text or its parsed tree) without its author boxes (`_AUTHOR_BOX_CLASS`) and its
+    article's information list (`_ARTICLE_INFO_CLASS`): a WordPress theme sets an author box inside its
+    `entry-content`, where trafilatura reads its bio ("Journaliste à … depuis 2019, … suit la vie
+    municipale") as the article's last paragraph; Joomla's list ran "Écrit par : …", "Catégorie :
+    Actualités", "Affichages : 312" after the text. The byline and the date are read from the page
+    itself (`index.metadata`), not from this tree."""
+    tree = _tree_to_change(page, _BOX_MARKER)
     if tree is None:
         return page
     boxes = [
-        element for element in tree.iter(*_AUTHOR_BOX_ELEMENTS) if _AUTHOR_BOX_CLASS.search(element.get("class") or "")
+        element
+        for element in tree.iter(*_AUTHOR_BOX_ELEMENTS, "dl")
+        if _AUTHOR_BOX_CLASS.search(element.get("class") or "")
+        or (element.tag == "dl" and _ARTICLE_INFO_CLASS.search(element.get("class") or ""))
     ]
     for box in boxes:
         if box.getparent() is not None:
@@ -565,6 +583,76 @@ def _data_tables_as_paragraphs(page):
         replacement.tail = table.tail
         table.getparent().replace(table, replacement)
     return tree if data_tables else page
+
+
+_TERM = re.compile(r"<dt\b", re.IGNORECASE)
+TERM_WORDS = 8  # a term a description list names: a year, a date, "Horaires", "Tarifs"
+
+
+def _definition_lists_as_rows(page):
+    """The page (its text or its parsed tree) with each description list (`<dl>`: a "Repères"
+    chronology's years and events, a box's "Horaires" and hours) made a list of its rows, each
+    term and its description one item ("1984 – Mise en service du barrage."), as a table's row
+    (`index.cleaning.table_row`): trafilatura made each an item of its own, and a quote of the
+    event lost its year."""
+    from lxml.etree import SubElement
+
+    tree = _tree_to_change(page, _TERM)
+    if tree is None:
+        return page
+    lists = []
+    for terms in tree.iter("dl"):
+        rows: list[list[str]] = []
+        for part in terms:
+            text = " ".join(part.text_content().split()) if isinstance(part.tag, str) else ""
+            if part.tag == "dt" and len(text.split()) <= TERM_WORDS:
+                rows.append([text])
+            elif part.tag == "dd" and rows:
+                rows[-1].append(text)
+            elif isinstance(part.tag, str):
+                break  # a term too long, or a list that opens on a description: left as it is
+        else:
+            if rows and all(len(row) > 1 for row in rows):
+                lists.append((terms, rows))
+    for terms, rows in lists:
+        replacement = terms.makeelement("ul", {})
+        for row in rows:
+            SubElement(replacement, "li").text = table_row(row)
+        replacement.tail = terms.tail
+        terms.getparent().replace(terms, replacement)
+    return tree if lists else page
+
+
+# A key figure: its value in an element of its own ("12 000", "128 millions", "+15 %"), then its label
+# in the next, going on in lower case ("habitants vivent en zone inondable"). The marker finds a value
+# element closed right before another opens, each part read once, up to a bound.
+_KEY_FIGURE_MARKER = re.compile(r">\s*+[+-]?\d[^<]{0,30}+</[a-z]++>\s*+<[a-z]++\b", re.IGNORECASE)
+_FIGURE_VALUE = re.compile(r"^[+-]?\d[\d\s,.]*(?:\s*%|\s*€|\s+[^\W\d]+){0,2}$")
+_KEY_FIGURE_PARTS = frozenset({"div", "span", "p", "strong", "b", "em"})
+KEY_FIGURE_LABEL_WORDS = 25
+
+
+def _key_figures_as_sentences(page):
+    """The page (its text or its parsed tree) with each key figure made one paragraph, its value
+    then its label ("12 000 habitants vivent en zone inondable en aval"), as a reader reads the box
+    ("Chiffres clés"): trafilatura drops the two short <div>s, and the figure with them, often
+    stated nowhere else in the article."""
+    tree = _tree_to_change(page, _KEY_FIGURE_MARKER)
+    if tree is None:
+        return page
+    figures = []
+    for box in tree.iter("div"):
+        parts = list(box)
+        if len(parts) != 2 or (box.text or "").strip() or any(p.tag not in _KEY_FIGURE_PARTS for p in parts):
+            continue
+        value, label = (" ".join(part.text_content().split()) for part in parts)
+        if _FIGURE_VALUE.match(value) and label[:1].islower() and len(label.split()) <= KEY_FIGURE_LABEL_WORDS:
+            figures.append((box, f"{value} {label}"))
+    for box, sentence in figures:
+        for part in list(box):
+            box.remove(part)
+        box.tag, box.text = "p", sentence
+    return tree if figures else page
 
 
 # A heading that opens on a chapter's number ("1", "II"), in an element of its own or before one

@@ -102,6 +102,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         title=strip_site_name(title, site) if title else None,
         date=_text(article.get("datePublished"))
         or meta("article:published_time", "date", "dc.date", "dc.date.issued", "datepublished")
+        or _marked_publication_time(tree)
         or _text(article.get("dateCreated")),
         author=", ".join(dict.fromkeys(authors)) or None,
         url=meta("og:url") or _text(article.get("url")),
@@ -221,6 +222,16 @@ def _meta_tags(tree) -> dict[str, list[str]]:
         if key and value:
             found.setdefault(key, []).append(value)
     return found
+
+
+def _marked_publication_time(tree) -> str | None:
+    """The publication time a page's microdata marks on the element that shows it (Joomla's
+    `<time datetime="…" itemprop="datePublished">Publication : 2 décembre 2026</time>`), where
+    others state it in a `<meta>`."""
+    for element in tree.xpath('//*[@itemprop="datePublished"][@datetime]'):
+        if stated := _text(element.get("datetime")):
+            return stated
+    return None
 
 
 def _meta_authors(meta: dict[str, list[str]]) -> list[str]:

@@ -1,5 +1,6 @@
 """What becomes an article: metadata, clean body, headings, and clear refusals."""
 
+import itertools
 import json
 import random
 import re
@@ -212,6 +213,54 @@ def test_a_chapter_s_number_is_set_apart_from_its_title_as_the_page_shows_it(hea
     ]
     page = f"<html><body><article><h1>Le glacier</h1>{paragraphs[0]}{heading}{paragraphs[1]}</article></body></html>"
     assert [b.text for b in parse_html(page).blocks if b.kind == "heading"] == [read]
+
+
+def test_an_article_s_information_list_is_no_text_and_the_publication_time_it_marks_dates_it():
+    """Joomla's "Détails" list: by whom, in which category, when, how many views."""
+    page = (
+        "<html><body><main><div class='item-page'><h2 itemprop='headline'>La fromagerie rouvre</h2>"
+        "<dl class='article-info text-muted'><dt>Détails</dt><dd>Écrit par : Pierre Vuillemin</dd>"
+        "<dd>Catégorie : Actualités</dd><dd><time datetime='2026-12-02T08:14:00+01:00' itemprop='datePublished'>"
+        "Publication : 2 décembre 2026</time></dd><dd>Affichages : 312</dd></dl>"
+        "<div itemprop='articleBody'><p>La fromagerie coopérative de la Vrine a repris la fabrication lundi, "
+        "deux ans après l'incendie de son séchoir.</p></div></div></main></body></html>"
+    )
+    document = parse_html(page)
+    assert document.text == (
+        "La fromagerie coopérative de la Vrine a repris la fabrication lundi, deux ans après l'incendie de son séchoir."
+    )
+    assert document.date == "2026-12-02"
+
+
+def test_a_key_figure_s_value_and_label_are_read_as_one_sentence():
+    figures = "".join(
+        f"<div class='key-figure'><div class='value'>{value}</div><div class='label'>{label}</div></div>"
+        for value, label in [("12 000", "habitants vivent en zone inondable"), ("59 mètres", "de hauteur")]
+    )
+    # An article of a few hundred words, as the extractor's own rules read it (a shorter one is read
+    # by its fallback extractors, which kept the figures' <div>s).
+    after = "".join(f"<p>{one} {other}</p>" for one, other in itertools.permutations(GALLERY_CAPTIONS, 2))
+    page = (
+        "<html><body><article><h1>Le barrage</h1><p>Un rapport recommande d'abaisser de deux mètres le niveau "
+        f"du barrage de Villerest, le temps de renforcer ses appuis.</p><div class='key-figures'>{figures}</div>"
+        f"{after}</article></body></html>"
+    )
+    paragraphs = parse_html(page).text.split("\n\n")
+    assert paragraphs[1:3] == ["12 000 habitants vivent en zone inondable", "59 mètres de hauteur"]
+
+
+def test_each_term_of_a_description_list_is_read_with_its_description():
+    """A "Repères" chronology: a quote of an event says its year."""
+    page = (
+        "<html><body><article><h1>Le barrage</h1><p>Un rapport recommande d'abaisser de deux mètres le niveau "
+        "du barrage de Villerest, le temps de renforcer ses appuis.</p><h2>Repères</h2><dl>"
+        "<dt>1984</dt><dd>Mise en service du barrage.</dd><dt>2025</dt><dd>Des fissures sont relevées.</dd>"
+        "</dl></article></body></html>"
+    )
+    assert parse_html(page).text.split("\n\n")[-2:] == [
+        "- 1984 – Mise en service du barrage.",
+        "- 2025 – Des fissures sont relevées.",
+    ]
 
 
 def test_a_page_laid_out_in_a_table_is_read_from_its_headline_without_its_menu_and_side_column():

@@ -10,10 +10,7 @@ from index.extraction_report import PageFigures, extraction_report
 
 PAGES = Path(__file__).parent / "data" / "news-pages"
 # What is not read right yet, and why.
-NOT_YET: dict[str, str] = {
-    "64-joomla-details-br.html": "Joomla's 'Détails' list (written by, category, views) is read as text",
-    "66-chiffres-cles-reperes-dl.html": "key figures whose value and label are <div>s of their own are lost",
-}
+NOT_YET: dict[str, str] = {}
 FILES = [
     pytest.param(file, marks=pytest.mark.xfail(reason=NOT_YET[file], strict=True)) if file in NOT_YET else file
     for file in (
