@@ -645,8 +645,13 @@ def _key_figures_as_sentences(page):
         parts = list(box)
         if len(parts) != 2 or (box.text or "").strip() or any(p.tag not in _KEY_FIGURE_PARTS for p in parts):
             continue
-        value, label = (" ".join(part.text_content().split()) for part in parts)
-        if _FIGURE_VALUE.match(value) and label[:1].islower() and len(label.split()) <= KEY_FIGURE_LABEL_WORDS:
+        # The value's own text first: a label's words are read only after a figure (each <div> of a
+        # deep page holds the text of all those it wraps).
+        value = " ".join((parts[0].text or "").split())
+        if len(parts[0]) or not _FIGURE_VALUE.match(value):
+            continue
+        label = " ".join(parts[1].text_content().split())
+        if label[:1].islower() and len(label.split()) <= KEY_FIGURE_LABEL_WORDS:
             figures.append((box, f"{value} {label}"))
     for box, sentence in figures:
         for part in list(box):
