@@ -60,6 +60,7 @@ _NOISE = re.compile(
     r"le\s+(?:\d{1,2}(?:er)?\s+\w+\.?\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})\s+à\s+\d{1,2}\s*[h:]\s*\d{2}"
     r"(?:\s*[,|–—-]?\s*(?:modifié|mis à jour|actualisé)\b.*)?|"
     rf"{_READING_TIME}.*|"
+    r"\d{1,3}\s*min(?:\.|utes?)?\s+(?:de\s+)?lecture|"  # the same after its figure ("4 min de lecture")
     r"partager(?: sur| cet article| l'article)?\b.{0,40}|"
     # An ad slot's label, which an AMP page's `<amp-ad>` shows as its fallback text.
     r"(?:publicité|annonce|contenus? sponsorisés?)(?:\s*[-–—:|]?\s*la suite après cette publicité)?|"

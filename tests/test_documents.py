@@ -512,6 +512,7 @@ def test_bylines_and_teasers_are_dropped():
         "Durée : 90 min, entracte compris.",  # a show's, in a box of dates and prices
         "Le chèque énergie arrivera dans votre boîte aux lettres en avril, précise le ministère.",
         "« Se connecter au réseau prendra dix ans », estime l'opérateur.",
+        "12 minutes de lecture par jour suffisent à progresser, selon l'étude.",
         "« Signalez-le à la mairie », conseille le maire aux habitants du quartier.",
         "Des lecteurs ont écrit à la rédaction pour signaler la fuite d'eau rue Nationale.",
         "Le photographe réclame 5 000 euros : ses images portaient la mention « tous droits réservés ».",
@@ -549,6 +550,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Retrouvez l’essentiel de l’actualité vaudoise, chaque matin dans votre boîte mail.",  # a newsletter box's
         "Lisez aussi Tram de Liège : un an après, la fréquentation dépasse les prévisions",  # a Belgian daily's
         "Se connecter",  # a box's login link
+        "4 min de lecture",
         "Cet article vous a-t-il été utile ?",
         "Cet article est paru dans notre newsletter « La lettre éco ». Si vous êtes abonné au Monde, vous "
         "pouvez vous inscrire à cette lettre quotidienne en suivant ce lien. Chaque jour à 12 h 30, vous y "
