@@ -52,7 +52,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """Whether `serve` is alive and working, from its heartbeat alone (a health check's command:
-    no model, no library, no Telegram). 0 healthy, 1 not, with the reason."""
+    no model, no library, no Telegram). 0 healthy (serving, or starting with its beats coming:
+    `bot.heartbeat.judge`), 1 not, with the reason."""
     from bot.heartbeat import health, heartbeat_file
 
     token = settings.token

@@ -5,8 +5,10 @@ Long polling listens on no port, so an orchestrator (Docker's HEALTHCHECK, syste
 job) cannot ask the bot how it is: the running bot writes it down instead, and `health`
 reads that file alone (no model, no library, no Telegram: it answers in about a second, as a
 health check must). The file is written by a JobQueue job, on the event loop: a loop blocked
-writes nothing, and the beat goes stale. It says when Telegram last answered (a long poll
-returned, or in webhook mode a `getWebhookInfo`) and when the library last answered a read,
+writes nothing, and the beat goes stale. Before the loop runs, while the bot starts (the model
+loaded, a library's lexicon brought up to date: minutes for a large one), a thread of its own
+writes it, with the step under way, until the bot serves. It says when Telegram last answered
+(a long poll returned, or in webhook mode a `getWebhookInfo`) and when the library last answered a read,
 with the error each gave since: polling dead after network errors, a library gone unreadable,
 each shows as a time too long ago. Nothing here imports telegram: `health` stays quick.
 """
@@ -40,6 +42,10 @@ Mode = Literal["polling", "webhook"]
 State = Literal["starting", "serving", "stopped"]
 # While the long polls keep failing, a line in the log this often says that it lasts.
 OUTAGE_REMINDER_SECONDS = 300.0
+# What a starting bot does first, and said of a beat that names no step (an earlier version's).
+LOADING_STEP = "chargement du modèle et de la bibliothèque"
+# Then, once the library is open: Telegram asked who the bot is, the webhook registered.
+CONNECTING_STEP = "connexion à Telegram"
 # A beat not written for this long is a replica's gone for good (a container replaced, under
 # another host name): removed by the next `serve` of the bot, so that a shared volume does
 # not fill with them. A week: no bot stopped for maintenance, or a holiday, is gone so long.
@@ -183,6 +189,10 @@ class Pulse:
     telegram_wait_seconds: float
     started_at: float = field(default_factory=time.time)
     state: State = "starting"
+    # While starting, what it does (`doing`), and since when: a step of minutes (a large
+    # library's lexicon brought up to date) is told apart from a start that is stuck.
+    step: str = LOADING_STEP
+    step_at: float = field(init=False)
     pid: int = field(default_factory=os.getpid)
     host: str = field(default_factory=socket.gethostname)
     telegram: Vital = field(init=False)
@@ -191,6 +201,11 @@ class Pulse:
 
     def __post_init__(self) -> None:
         self.telegram, self.library = Vital(self.started_at), Vital(self.started_at)
+        self.step_at = self.started_at
+
+    def doing(self, step: str, now: float) -> None:
+        """Starting, it does `step` from `now` on (a French phrase, "mise à jour de l'index lexical …")."""
+        self.step, self.step_at = step, now
 
     def serving(self, now: float) -> None:
         """Started: Telegram (getMe, the webhook's registration) and the library (opened) just answered."""
@@ -215,6 +230,8 @@ class Pulse:
                 "every_seconds": self.every_seconds,
                 "telegram_wait_seconds": self.telegram_wait_seconds,
                 "started_at": self.started_at,
+                "step": self.step,
+                "step_at": self.step_at,
                 "pid": self.pid,
                 "host": self.host,
                 "telegram": self.telegram.as_json(),
@@ -273,16 +290,25 @@ def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable
             f"le bot ne tourne plus : son processus {pid} a disparu sans s'arrêter proprement ; "
             f"dernier signe de vie il y a {since(written_at)}",
         )
-    if beat["state"] == "starting":
-        # How long alone: a clock time in parentheses would run into the ones that follow (each
-        # line has one pair of parentheses at most: the clock time, or what is loading).
-        started = float(beat["started_at"])
-        return Verdict(False, f"le bot démarre depuis {elapsed(now - started)} (modèle et bibliothèque)")
     if now - written_at > MISSED_BEATS * every:
         return Verdict(
             False,
             f"aucun signe de vie depuis {since(written_at)}, attendu toutes les {every:g} s : "
             f"le bot est bloqué (processus {pid})",
+        )
+    if beat["state"] == "starting":
+        # Alive: its start-up beats keep coming while a step lasts (a large library's lexicon
+        # updated takes minutes, beyond Docker's start period), and it is healthy, so that no
+        # supervisor kills a bot at work; what it does, and for how long, says whether it is
+        # stuck there. How long alone: a clock time in parentheses would run into the step's
+        # own (each line has one pair of parentheses at most).
+        started = float(beat["started_at"])
+        step = beat.get("step", LOADING_STEP)  # a beat of a version that named no step
+        step_at = float(beat.get("step_at", started))
+        return Verdict(
+            True,
+            f"le bot démarre depuis {elapsed(now - started)} : {step} depuis {elapsed(now - step_at)} ; "
+            f"dernier signe de vie il y a {elapsed(now - written_at)}",
         )
     limits = {
         "telegram": MISSED_BEATS * every + float(beat["telegram_wait_seconds"]),

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from index.background import french_background
 from index.embeddings import Embedder, Progress, is_prepared, load_embedder
 from index.errors import ArticleTooLong, InputError, PrivateAddress
-from index.library import IngestResult, Library
+from index.library import IngestResult, LexiconUpdate, Library
 from index.ranking import RelevancePolicy
 from index.storage import Backend
 from index.store import ArticleRow
@@ -121,14 +121,22 @@ def open_library(
     notify: Callable[[str], None] | None = None,
     *,
     updates_lexicon: bool = True,
+    on_lexicon_update: Callable[[LexiconUpdate], None] | None = None,
 ) -> Library:
     """The library of `settings`; `notify` hears about the one-time model preparation, and the
     update of a lexicon an earlier analysis made, which the library makes as it opens unless
-    not to `updates_lexicon` (a command that only counts or lists: `stats` then says it is pending)."""
+    not to `updates_lexicon` (a command that only counts or lists: `stats` then says it is pending);
+    `on_lexicon_update` is told of that update too, before `notify` (`serve`'s heartbeat names it)."""
     if embedder is None and notify and not is_prepared(settings.embedding_model, settings.model_cache_dir):
         notify(PREPARING_MODEL)
     embedder = embedder or load_settings_embedder(settings)
-    told = None if notify is None else lambda update: notify(lexicon_update_said(update))
+
+    def told(update: LexiconUpdate) -> None:
+        if on_lexicon_update is not None:
+            on_lexicon_update(update)
+        if notify is not None:
+            notify(lexicon_update_said(update))
+
     return Library(
         storage_of(settings),
         embedder,

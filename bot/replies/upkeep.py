@@ -36,11 +36,18 @@ def lexicon_update_pending(outdated_analyzer: int) -> str:
     )
 
 
+def lexicon_update_step(update: LexiconUpdate) -> str:
+    """What the update of a lexicon an earlier analysis made is called: in the line said as it
+    starts (`lexicon_update_said`), and in `health`'s while a starting bot makes it."""
+    return f"mise à jour de l'index lexical (analyse version {update.from_version} → {update.to_version})"
+
+
 def lexicon_update_said(update: LexiconUpdate) -> str:
     """The line the console or the log shows as a library opens with a lexicon an earlier
     analysis made, when its update starts, then when it is done."""
     if update.seconds is None:
-        return f"Mise à jour de l'index lexical (analyse version {update.from_version} → {update.to_version})…"
+        step = lexicon_update_step(update)
+        return f"{step[0].upper()}{step[1:]}…"
     took = "moins d'une seconde" if update.seconds < 0.05 else f"{french(update.seconds, 1)} s"
     return f"Index lexical à jour : {passages(update.passages or 0)} en {took}."
 

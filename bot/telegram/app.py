@@ -14,7 +14,7 @@ import faulthandler
 import logging
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,7 +36,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.heartbeat import Mode, Pulse, beat_lock, bot_id, heartbeat_file, remove_forgotten_beats
+from bot.heartbeat import CONNECTING_STEP, Mode, Pulse, beat_lock, bot_id, heartbeat_file, remove_forgotten_beats
 from bot.service import open_library, open_state, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.state import BotState
@@ -91,6 +91,7 @@ async def start_up(application: Application) -> None:
     heartbeat = application.bot_data["service"].heartbeat
     if heartbeat is not None:
         heartbeat.pulse.serving(time.time())
+        heartbeat.started()
         await heartbeat.write()  # at once: a job's first run comes one interval later
         application.job_queue.run_repeating(beat, heartbeat.pulse.every_seconds, name="heartbeat")
 
@@ -322,6 +323,13 @@ def the_only_one_beating(beat: Path) -> contextlib.AbstractContextManager[None]:
     )
 
 
+def open_serving_library(settings: Settings, heartbeat: Heartbeat, notify: Callable[[str], None] = log.info) -> Library:
+    """`serve`'s library, its lexicon brought up to date as it opens if an earlier analysis made
+    it (`notify`: the lines before and after, in the log), the heartbeat saying that step
+    meanwhile: minutes for a large library, during which `health` says the bot alive."""
+    return open_library(settings, notify=notify, on_lexicon_update=heartbeat.lexicon_update)
+
+
 def serve(settings: Settings, webhook: bool = False) -> int:
     token = settings.token
     if not token:
@@ -364,17 +372,20 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
         remove_forgotten_beats(settings.data_dir, token, pulse.path, time.time())
         heartbeat = Heartbeat(pulse)
         heartbeat.write_now()  # starting: the previous run's beat no longer speaks for this one
+        heartbeat.beat_while_starting()
         try:
             return _serve_with(settings, token, webhook, heartbeat)
         finally:
             pulse.stopped()
+            heartbeat.started()  # its start-up beats over, if it never served
             heartbeat.write_now()
 
 
 def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartbeat) -> int:
-    library = open_library(settings, notify=log.info)
+    library = open_serving_library(settings, heartbeat)
     ready_to_answer_for_long(library)
     state = open_state(settings)
+    heartbeat.doing(CONNECTING_STEP)
     try:
         application = build_application(settings, library, state, alone=not webhook, heartbeat=heartbeat)
         if webhook:

@@ -13,6 +13,7 @@ import asyncio
 import functools
 import json
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +21,12 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.heartbeat import Outage, Pulse, Vital
+from bot.heartbeat import LOADING_STEP, Outage, Pulse, Vital
+from bot.replies.upkeep import lexicon_update_step
 from bot.state import BotState
 from bot.telegram.context import Context
 from bot.telegram.errors import redact, report_library_back, what_went_wrong
-from index.library import Library
+from index.library import LexiconUpdate, Library
 
 log = logging.getLogger("bot.telegram")
 # How long a beat waits for its checks' answers before it is written without them.
@@ -105,6 +107,33 @@ class Heartbeat:
         # A thread of its own: behind the event loop's default threads, busy with a library
         # that hangs, the beat would wait with them and say the whole bot stuck.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="heartbeat")
+        self._started = threading.Event()  # set once serving or stopped: the start-up beats end
+
+    def beat_while_starting(self) -> None:
+        """Beats written every interval on a thread of their own until the bot serves (the
+        JobQueue's beats take over) or stops (`started`): no event loop runs yet to write
+        them, and a start of minutes (a large library's lexicon updated) would otherwise look
+        stuck to `health`, its one beat stale."""
+
+        def beating() -> None:
+            while not self._started.wait(self.pulse.every_seconds):
+                self.write_now()
+
+        threading.Thread(target=beating, name="heartbeat-start-up", daemon=True).start()
+
+    def started(self) -> None:
+        """No more start-up beats: the bot serves (the JobQueue beats), or stops."""
+        self._started.set()
+
+    def doing(self, step: str) -> None:
+        """Starting, the bot does `step` (`Pulse.doing`): written at once, for `health` to say it."""
+        self.pulse.doing(step, time.time())
+        self.write_now()
+
+    def lexicon_update(self, update: LexiconUpdate) -> None:
+        """The library's lexicon being brought up to date as it opens, then done (the
+        library's `on_lexicon_update`): the start-up's step while it lasts."""
+        self.doing(lexicon_update_step(update) if update.seconds is None else LOADING_STEP)
 
     def start_check(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task:
         """`run` in the background unless the check `name` still waits for an answer: a
@@ -131,6 +160,7 @@ class Heartbeat:
         await asyncio.get_running_loop().run_in_executor(self._writer, self.write_now)
 
     def stop(self) -> None:
+        self.started()
         for task in self._checks.values():
             task.cancel()
         self._writer.shutdown(wait=False)
