@@ -4,6 +4,7 @@ followed here is polled by a running `serve` too (it looks for new feeds every m
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from datetime import datetime
@@ -85,9 +86,10 @@ def report_json(report: PollReport) -> dict:
 
 
 def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
-    state = open_state(settings)
-    library = open_for_terminal(settings)
-    try:
+    # The state first (quick to open, or to refuse), closed whatever the library does: one that
+    # does not open (held by a restore, made with other settings) left it open, and a restore
+    # run next in the same process was refused as if another program had it.
+    with contextlib.closing(open_state(settings)) as state, open_for_terminal(settings) as library:
         follower = _follower(library, state, settings)
         feed, new = follower.follow(_typed_address(args.url), args.every)
         polled = f"relevé {every(feed.every_minutes)}"
@@ -99,9 +101,6 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
         if report is not None:
             print(_report_line(report))
         return 1 if report is not None and report.error else 0
-    finally:
-        state.close()
-        library.close()
 
 
 def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:

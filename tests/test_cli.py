@@ -1155,6 +1155,17 @@ def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, 
     assert len(json.loads(run_here("articles", "--json").stdout)) == 81  # the library copied from is whole
 
 
+def test_follow_whose_library_does_not_open_lets_go_of_the_bot_s_state(run_here, with_sample, tmp_path):
+    """`follow` opens the bot's state, then the library: a library that did not open (here made
+    with another passage size) left the state open, and a restore run next in the same process
+    (a script calling `bot.cli.main`) was refused as if another program had it."""
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
+    refused = run_here("follow", "https://example.org/rss", extra_env={"PASSAGE_MAX_WORDS": "60"})
+    assert refused.returncode == 2 and "taille des passages" in refused.stderr, refused.stderr
+    restored = run_here("restore", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+
+
 def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, run_here, tmp_path):
     """Delete, articles, backup and restore run in this process one after the other, as a script
     calling `bot.cli.main` would: each command lets go of the library it opened (a library left
