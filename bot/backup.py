@@ -131,16 +131,20 @@ class Restored:
     set_aside: Path | None  # what was in DATA_DIR before, kept (None: there was nothing)
     labels: list[str]
     rebuild_needed: str | None  # the restored library needs `reindex` (other settings): why
+    # The version of the earlier analysis the restored library's lexicon was made with, which
+    # the next command that searches or writes brings up to date (`check_opens` says it).
+    outdated_analyzer: int | None = None
 
 
 def restore(
-    data_dir: Path, source: Path, check_opens: Callable[[], None], now: Callable[[], float] = time.time
+    data_dir: Path, source: Path, check_opens: Callable[[], int | None], now: Callable[[], float] = time.time
 ) -> Restored:
     """Put the backup in `source` in place of the library and the state of `data_dir`, with no
     process having them open (`InUse`): each file is copied beside its place and checked
     first; what was in place is then set aside (renamed, never deleted) into
     `DATA_DIR/before-restore-<moment>/`, and put back if the restored library does not open
-    (`check_opens`, called with the restored files in place)."""
+    (`check_opens`, called with the restored files in place, which returns the earlier
+    analysis's version when the restored library's lexicon was made by one)."""
     library, state = databases(data_dir)
     backup_library, backup_state = source / library.name, source / state.name
     if not source.exists():  # a mistyped date: say so, rather than that a folder is not a backup
@@ -185,9 +189,9 @@ def restore(
             shutil.rmtree(staging, ignore_errors=True)
             state_staging.unlink(missing_ok=True)
             raise
-        rebuild_needed = None
+        rebuild_needed = outdated_analyzer = None
         try:
-            check_opens()
+            outdated_analyzer = check_opens()
         except IndexMismatch as exc:  # sound, but made with other settings: reindex rebuilds it
             rebuild_needed = str(exc)
         except (LibraryError, sqlite3.DatabaseError, OSError) as exc:
@@ -205,7 +209,10 @@ def restore(
     # empty DATA_DIR), and the folder set aside: a bot that cannot open its locks cannot start.
     _owned_as(data_dir, set(data_dir.iterdir()) - there_before)
     return Restored(
-        aside if moved else None, [library.label] + ([state.label] if backup_state.is_file() else []), rebuild_needed
+        aside if moved else None,
+        [library.label] + ([state.label] if backup_state.is_file() else []),
+        rebuild_needed,
+        outdated_analyzer,
     )
 
 

@@ -57,13 +57,16 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     if os.name != "posix":
         raise LibraryError("restore ne sait pas ici si le bot tourne : restaurez à la main (README, « Backups »)")
 
-    def check_opens() -> None:
+    def check_opens() -> int | None:
         from bot.service import open_state  # the library (not its model): only `restore` opens it here
         from bot.terminal import open_for_terminal
 
-        # As it is: a lexicon an earlier analysis made is updated by the next command that searches.
-        open_for_terminal(settings, embeds=False, updates_lexicon=False).close()
+        # As it is: a lexicon an earlier analysis made is updated by the next command that
+        # searches, which the restore says (`lexicon_update_pending`).
+        with open_for_terminal(settings, embeds=False, updates_lexicon=False) as library:
+            outdated = library.outdated_analyzer
         open_state(settings).close()
+        return outdated
 
     restored = restore(settings.data_dir, Path(args.source), check_opens)
     print(f"Restauré depuis {args.source} : {', '.join(restored.labels)}.")
@@ -76,4 +79,8 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         print(
             f"La bibliothèque restaurée est à reconstruire ({restored.rebuild_needed}) : lancez python -m bot reindex"
         )
+    elif restored.outdated_analyzer is not None:
+        from bot.replies.upkeep import lexicon_update_pending  # as `stats` says it; here, not for `backup`
+
+        print(lexicon_update_pending(restored.outdated_analyzer))
     return 0

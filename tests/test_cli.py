@@ -1166,6 +1166,22 @@ def test_follow_whose_library_does_not_open_lets_go_of_the_bot_s_state(run_here,
     assert restored.returncode == 0, restored.stderr
 
 
+def test_a_restored_backup_of_an_earlier_analysis_says_its_lexicon_will_be_updated(run_here, with_sample, tmp_path):
+    """A backup made before an upgrade of the lexical analysis is restored as it is: the
+    restore says, as `stats` does, that the next command that searches will update its lexicon."""
+    from index.analysis import ANALYZER_VERSION
+    from tests.test_lexicon_update import EARLIER, made_by_an_earlier_analysis
+
+    made_by_an_earlier_analysis(tmp_path / "data" / "index")  # as the version before left it
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
+    restored = run_here("restore", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.splitlines()[-1] == (
+        f"Index lexical à mettre à jour (analyse version {EARLIER} → {ANALYZER_VERSION}) : la prochaine commande "
+        "qui cherche ou écrit (ask, ingest, chat, serve…) le fera, sans le modèle"
+    )
+
+
 def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, run_here, tmp_path):
     """Delete, articles, backup and restore run in this process one after the other, as a script
     calling `bot.cli.main` would: each command lets go of the library it opened (a library left
