@@ -196,9 +196,10 @@ class Reading:
     # It asks what the one its topic's answer spoke of said (`asks_what_was_said`): the
     # quotation nearest the last quote answers it.
     said: bool = False
-    # The articles it is not about: those of the conversation, when it asks of "l'autre
-    # article" ("De quoi parle l'autre article ?": `index.article_questions.without_other`).
-    besides: tuple[int, ...] = ()
+    # The conversation's topic, when it asks of "l'autre article" ("De quoi parle l'autre
+    # article ?": `index.article_questions.without_other`): it is about other articles than
+    # the topic's (`besides`), and the topic stays the conversation's when none can be told.
+    other_than: Topic | None = None
 
     @property
     def of_articles_meant(self) -> bool:
@@ -206,6 +207,11 @@ class Reading:
         what the articles meant are about, what the article read says next, or one of their
         details, naming no subject (the conversation's articles, or a small library's)."""
         return self.latest or self.read_on or ((self.about or self.detail is not None) and not self.by_subject)
+
+    @property
+    def besides(self) -> tuple[int, ...]:
+        """The articles it is not about: those of the conversation, when it asks of "l'autre article"."""
+        return self.other_than.articles if self.other_than is not None else ()
 
     @property
     def standing_alone(self) -> Reading | None:
@@ -251,7 +257,7 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     of_it = set_before or question
     # "De quoi parle l'autre article ?": the library's articles but the conversation's.
     other = without_other(of_it) if topic is not None and topic.articles else None
-    of_it, besides = (other, topic.articles) if other is not None and topic is not None else (of_it, ())
+    of_it, other_than = (other, topic) if other is not None else (of_it, None)
     asked = asks_for_detail(
         of_it,
         pronoun_means_article=of_article or set_before is not None,
@@ -262,9 +268,9 @@ def read(question: str, topic: Topic | None = None) -> Reading:
     subject = subject_asked_about(of_it)
     if subject is not None:  # "De quoi parle l'article sur Montréal ?": the opening of the one it finds
         return Reading(question, subject, about=True, by_subject=True)
-    if besides and (asked is not None or asks_what_it_is_about(of_it)):  # the other articles' openings
+    if other_than is not None and (asked is not None or asks_what_it_is_about(of_it)):  # the other articles' openings
         detail = asked.detail if asked is not None else None
-        return Reading(question, question, about=asked is None, detail=detail, besides=besides)
+        return Reading(question, question, about=asked is None, detail=detail, other_than=other_than)
     if asked is not None or asks_what_it_is_about(of_it):  # the topic's article, if there is one
         of_them_all = asked is None and _ARTICLES_PLURAL.search(of_it) is not None
         articles = topic.articles if topic is not None and not of_them_all else ()

@@ -189,6 +189,8 @@ class Searcher:
                     reading.question,
                     False,
                     detail=reading.detail,
+                    # The conversation stays on its topic: its next question is read with it.
+                    topic=reading.other_than,
                     follows=reading.follows,
                     other_articles=len(others),
                 )

@@ -156,3 +156,17 @@ def test_the_other_article_of_a_library_of_one_is_said_to_be_none_whatever_is_as
         assert "OTAN" in respond(fast_library, "De quoi parle l'article ?", settings, conversation)
         reply = respond(fast_library, question, settings, conversation)
         assert reply == "La bibliothèque ne compte aucun autre article.", question
+
+
+def test_the_other_article_refused_the_conversation_stays_on_its_topic(fast_library, settings, sample_text):
+    """Told the library holds no other article, the asker goes on with the one they were
+    reading: their topic was dropped, and "La suite ?" had nothing to read on from."""
+    respond(fast_library, f"/ingest {sample_text}", settings)
+    conversation = Conversation(settings.follow_up_minutes)
+    opening = respond(fast_library, "De quoi parle l'article ?", settings, conversation)
+    assert "sont réunis à Bruxelles ce mardi" in opening
+    other = respond(fast_library, "De quoi parle l'autre article ?", settings, conversation)
+    assert other == "La bibliothèque ne compte aucun autre article."
+    read_on = respond(fast_library, "La suite ?", settings, conversation)
+    assert read_on.startswith("(suite de « Les membres de l'Organisation du traité")
+    assert "Ils cherchent notamment à accélérer les livraisons d'armes" in read_on

@@ -620,6 +620,7 @@ def test_the_other_article_of_a_library_that_cannot_tell_it_is_declined_not_the_
         other = alone.ask(question, topic=injured.topic)
         assert not other.found and not other.results, question
         assert declined_reply(other) == "La bibliothèque ne compte aucun autre article."
+        assert other.topic == injured.topic  # what the conversation goes on about
     alone.close()
     five = library_of_written(
         "69c",
