@@ -193,6 +193,9 @@ class Pulse:
     # library's lexicon brought up to date) is told apart from a start that is stuck.
     step: str = LOADING_STEP
     step_at: float = field(init=False)
+    # Whether the step lasts as long as the library is large (its lexicon updated), not a few
+    # seconds that only a fault would stretch: the one step `health` says healthy meanwhile.
+    step_lasts: bool = False
     pid: int = field(default_factory=os.getpid)
     host: str = field(default_factory=socket.gethostname)
     telegram: Vital = field(init=False)
@@ -203,9 +206,10 @@ class Pulse:
         self.telegram, self.library = Vital(self.started_at), Vital(self.started_at)
         self.step_at = self.started_at
 
-    def doing(self, step: str, now: float) -> None:
-        """Starting, it does `step` from `now` on (a French phrase, "mise à jour de l'index lexical …")."""
-        self.step, self.step_at = step, now
+    def doing(self, step: str, now: float, *, lasts: bool = False) -> None:
+        """Starting, it does `step` from `now` on (a French phrase, "mise à jour de l'index lexical …");
+        `lasts`: a step as long as the library is large (`step_lasts`)."""
+        self.step, self.step_at, self.step_lasts = step, now, lasts
 
     def serving(self, now: float) -> None:
         """Started: Telegram (getMe, the webhook's registration) and the library (opened) just answered."""
@@ -232,6 +236,7 @@ class Pulse:
                 "started_at": self.started_at,
                 "step": self.step,
                 "step_at": self.step_at,
+                "step_lasts": self.step_lasts,
                 "pid": self.pid,
                 "host": self.host,
                 "telegram": self.telegram.as_json(),
@@ -297,16 +302,17 @@ def judge(beat: Mapping, now: float, zone: tzinfo, *, host: str, alive: Callable
             f"le bot est bloqué (processus {pid})",
         )
     if beat["state"] == "starting":
-        # Alive: its start-up beats keep coming while a step lasts (a large library's lexicon
-        # updated takes minutes, beyond Docker's start period), and it is healthy, so that no
-        # supervisor kills a bot at work; what it does, and for how long, says whether it is
-        # stuck there. How long alone: a clock time in parentheses would run into the step's
-        # own (each line has one pair of parentheses at most).
+        # Healthy while its beats keep coming through a step as long as the library is large (its
+        # lexicon updated: minutes, beyond Docker's start period), so that no supervisor kills a
+        # bot at work; any other step takes seconds, and a start that stays there (Telegram
+        # unreachable, a model that does not load) is said unhealthy once the start period is
+        # over, as before. How long alone: a clock time in parentheses would run into the
+        # step's own (each line has one pair of parentheses at most).
         started = float(beat["started_at"])
         step = beat.get("step", LOADING_STEP)  # a beat of a version that named no step
         step_at = float(beat.get("step_at", started))
         return Verdict(
-            True,
+            bool(beat.get("step_lasts", False)),
             f"le bot démarre depuis {elapsed(now - started)} : {step} depuis {elapsed(now - step_at)} ; "
             f"dernier signe de vie il y a {elapsed(now - written_at)}",
         )

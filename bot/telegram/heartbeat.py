@@ -125,15 +125,19 @@ class Heartbeat:
         """No more start-up beats: the bot serves (the JobQueue beats), or stops."""
         self._started.set()
 
-    def doing(self, step: str) -> None:
+    def doing(self, step: str, *, lasts: bool = False) -> None:
         """Starting, the bot does `step` (`Pulse.doing`): written at once, for `health` to say it."""
-        self.pulse.doing(step, time.time())
+        self.pulse.doing(step, time.time(), lasts=lasts)
         self.write_now()
 
     def lexicon_update(self, update: LexiconUpdate) -> None:
         """The library's lexicon being brought up to date as it opens, then done (the
-        library's `on_lexicon_update`): the start-up's step while it lasts."""
-        self.doing(lexicon_update_step(update) if update.seconds is None else LOADING_STEP)
+        library's `on_lexicon_update`): the start-up's step while it lasts, one as long as the
+        library is large."""
+        if update.seconds is None:
+            self.doing(lexicon_update_step(update), lasts=True)
+        else:
+            self.doing(LOADING_STEP)
 
     def start_check(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task:
         """`run` in the background unless the check `name` still waits for an answer: a
