@@ -44,9 +44,13 @@ SUPPORTED_TYPES_TEXT = (
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 # Types that say nothing of what a response holds: none named (a misconfigured server), or
-# "bytes" (a storage bucket's default). Its first bytes say whether it is a page, a PDF or a text.
+# "bytes" (a storage bucket's default). Its first bytes say whether it is a page, a document or a
+# text (`sniffed_type`).
 _UNLABELLED_TYPES = {"", "application/octet-stream", "binary/octet-stream"}
-_SNIFFED_BYTES = 2048
+# What is read of such a response before it is judged: a Word file's first members say what it
+# is within a few kilobytes, a text's first lines; its rest is not downloaded when they say it
+# is none of ours.
+_SNIFFED_BYTES = 65_536
 # What plain text never holds: the control characters other than tabs and line breaks.
 _NOT_IN_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _MAX_REDIRECTS = 5
@@ -136,16 +140,63 @@ def _unsupported(name: str) -> UnsupportedInput:
 
 
 def _document_kind(data: bytes) -> str | None:
-    """A PDF, DOCX or ODT file recognised by its first bytes (a name is not always given)."""
-    if data.startswith(b"%PDF-"):
+    """A PDF, DOCX or ODT file recognised by its first `_SNIFFED_BYTES` (a name is not always
+    given, nor a type by every server)."""
+    head = data[:_SNIFFED_BYTES]
+    if head.startswith(b"%PDF-"):
         return ".pdf"
-    if data.startswith(b"PK\x03\x04"):
-        head = data[:4096]
-        if b"mimetypeapplication/vnd.oasis.opendocument.text" in head:
-            return ".odt"
-        if b"word/" in data[:200_000]:
+    if not head.startswith(_LOCAL_HEADER):
+        return None
+    members = list(_zip_members(head))
+    first_name, first_method, first_data = members[0] if members else ("", 0, b"")
+    # OpenDocument: its first member, stored uncompressed, is "mimetype", its type as it is.
+    if first_name == "mimetype" and first_method == 0 and first_data.startswith(_ODT_MIMETYPE):
+        return ".odt"
+    # Word: its parts under "word/", or its `[Content_Types].xml` naming a Word document's part
+    # (Word writes that member first, and a part's name may be anything it declares there).
+    for name, method, content in members:
+        if name.startswith("word/") or (
+            name == "[Content_Types].xml" and _WORD_MAIN_PART in _member_start(method, content)
+        ):
             return ".docx"
     return None
+
+
+_LOCAL_HEADER = b"PK\x03\x04"
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+_WORD_MAIN_PART = b"wordprocessingml.document.main+xml"
+
+
+def _zip_members(head: bytes) -> Iterator[tuple[str, int, bytes]]:
+    """The members of a zip file whose local header `head` holds, in order: each one's name,
+    compression method and what `head` holds of its data from its start. Found by their
+    signature, not by each one's declared size: a streamed zip declares none before its data."""
+    for found in re.finditer(re.escape(_LOCAL_HEADER), head):
+        start = found.start()
+        if len(head) < start + 30:
+            return
+        method, name_length, extra_length = (
+            int.from_bytes(head[start + 8 : start + 10], "little"),
+            int.from_bytes(head[start + 26 : start + 28], "little"),
+            int.from_bytes(head[start + 28 : start + 30], "little"),
+        )
+        name = head[start + 30 : start + 30 + name_length]
+        if len(name) < name_length:
+            return
+        yield name.decode("utf-8", "replace"), method, head[start + 30 + name_length + extra_length :]
+
+
+def _member_start(method: int, data: bytes) -> bytes:
+    """The first bytes a member's data unpacks to (stored, or deflated as zip files mostly are);
+    empty for another method or data damaged or cut short before any of it."""
+    if method == 0:
+        return data[:_SNIFFED_BYTES]
+    if method != 8:
+        return b""
+    try:
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, _SNIFFED_BYTES)
+    except zlib.error:
+        return b""
 
 
 def read_file(path: Path, *, max_bytes: int, limits: ReadingLimits = READING_LIMITS) -> Document:
@@ -552,19 +603,36 @@ def is_article_type(content_type: str) -> bool:
     return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys() | _UNLABELLED_TYPES
 
 
+_DOCUMENT_TYPE_OF = {suffix: content_type for content_type, suffix in DOCUMENT_TYPES.items()}
+# At most this share of a text not in UTF-8 is other than ASCII, and mostly letters, for it to
+# be read as one (in Windows-1252, ISO-8859-1's superset, as French files written on Windows
+# are): French writes "é", "à", "ç", "«", "’" here and there between plain letters; anything
+# else so decoded is noise.
+_MOST_NON_ASCII_SHARE = 0.2
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
+
+
 def sniffed_type(body: bytes) -> str | None:
-    """The type an unlabelled response's first bytes show: an HTML page, a PDF, or plain text
-    in UTF-8 (valid, without control characters); None for anything else (an image, an archive,
-    text in an encoding a label would have named)."""
+    """The type an unlabelled response's first bytes show: a PDF, a Word or OpenDocument file,
+    an HTML page, or plain text (valid UTF-8, or what reads as text as `decode_document` reads
+    it: Windows-1252, UTF-8 with a stray byte; without control characters); None for anything
+    else (an image, another archive, noise)."""
     head = body[:_SNIFFED_BYTES]
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
+    kind = _document_kind(head)
+    if kind:
+        return _DOCUMENT_TYPE_OF[kind]
     if looks_like_html(head.decode("latin-1")):
         return "text/html"
     try:  # a character cut at the end of the head is not an invalid one
         text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) == len(body))
     except UnicodeDecodeError:
-        return None
+        try:  # as it is read then: Windows-1252, or UTF-8 with a stray byte
+            text = decode_document(head)
+        except UnsupportedInput:
+            return None
+        others = _NOT_ASCII.findall(text)
+        if len(others) > _MOST_NON_ASCII_SHARE * len(text) or 2 * sum(map(str.isalpha, others)) < len(others):
+            return None
     return "text/plain" if _NOT_IN_TEXT.search(text) is None else None
 
 

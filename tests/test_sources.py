@@ -1,8 +1,10 @@
 """Fetching and reading what users point at: pages, files, directories."""
 
+import io
 import os
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -13,12 +15,16 @@ from index.documents import is_heavy_page
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
 from index.sources import expand_paths, fetch_url, parse_bytes, read_file
-from tests.document_fixtures import make_pdf
+from tests.document_fixtures import make_docx, make_odt, make_pdf
 from tests.http_fixtures import Site
 from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
 from tests.test_formats import child_processes
 
+WORD_BLOCKS = [
+    ("heading", "Le marché couvert"),
+    ("paragraph", "Le marché couvert rouvre samedi après six mois de travaux."),
+]
 ATTRIBUTES_20000 = "<article " + " ".join(f'data-a{i}="x"' for i in range(20_000)) + ">"
 ATTRIBUTES_200 = "<article " + " ".join(f'data-a{i}="x"' for i in range(200)) + ">"
 PAGES = {
@@ -73,30 +79,73 @@ def test_other_content_types_are_refused(site):
 
 
 @pytest.mark.parametrize("content_type", ["", "application/octet-stream"])
-def test_a_response_that_names_no_type_is_read_by_its_first_bytes_when_they_are_a_page_a_pdf_or_a_text(
+def test_a_response_that_names_no_type_is_read_by_its_first_bytes_when_they_are_a_page_a_document_or_a_text(
     site, content_type
 ):
     """A misconfigured server, a storage bucket: no Content-Type, or one that says only "bytes".
     They were refused as no article page; what their first bytes say is read as it would be
-    labelled, and anything else (an image, a zip) still refused, saying what the server said."""
+    labelled (a page, a PDF, a Word or OpenDocument file, a text in UTF-8 or written on Windows),
+    and anything else (an image, a zip, noise) still refused, saying what the server said."""
     pdf = make_pdf([["Les membres de l'OTAN sont réunis à Bruxelles ce mardi, en Belgique, pour parler de l'Ukraine."]])
     text = "Titre: Notes\n\nLe texte brut est accepté aussi, même envoyé sans type.".encode()
+    latin = "Titre : Compte rendu\n\nLe conseil a voté la rénovation de l'école, à l'unanimité.".encode("cp1252")
     site.pages |= {
         "/unlabelled/page": (200, content_type, ARTICLE_PAGE.encode()),
         "/unlabelled/rapport": (200, content_type, pdf),
+        "/unlabelled/marche": (200, content_type, make_docx(WORD_BLOCKS)),
+        "/unlabelled/marche-odt": (200, content_type, make_odt(WORD_BLOCKS)),
         "/unlabelled/notes.txt": (200, content_type, text),
+        "/unlabelled/latin-1": (200, content_type, latin),
         "/unlabelled/photo": (200, content_type, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
         "/unlabelled/archive": (200, content_type, b"PK\x03\x04\x14\x00" + b"\x00" * 64),
-        "/unlabelled/latin-1": (200, content_type, "Un texte écrit en Latin-1, à deviner.".encode("latin-1")),
+        "/unlabelled/noise": (200, content_type, bytes(range(0xA0, 0x100)) * 40),  # no control, no text
     }
     assert "32 voix contre 11" in fetch(site.origin + "/unlabelled/page").text
     assert "réunis à Bruxelles" in fetch(site.origin + "/unlabelled/rapport").text
+    for word_processed in ("/unlabelled/marche", "/unlabelled/marche-odt"):
+        assert "Le marché couvert rouvre samedi" in fetch(site.origin + word_processed).text
     notes = fetch(site.origin + "/unlabelled/notes.txt")
     assert notes.title == "Notes" and "même envoyé sans type" in notes.text
+    latin_text = fetch(site.origin + "/unlabelled/latin-1")
+    assert latin_text.title == "Compte rendu" and "la rénovation de l'école, à l'unanimité" in latin_text.text
     said = "application/octet-stream" if content_type else "inconnu"
-    for refused in ("/unlabelled/photo", "/unlabelled/archive", "/unlabelled/latin-1"):
+    for refused in ("/unlabelled/photo", "/unlabelled/archive", "/unlabelled/noise"):
         with pytest.raises(FetchError, match=rf"n'est pas une page d'article \(type « {said} »\)"):
             fetch(site.origin + refused)
+
+
+def with_parts_renamed(data: bytes, old: str, new: str, *, content_types_last: bool = False) -> bytes:
+    """A Word file with its parts' folder `old` renamed `new` (in names and in the package's
+    references to them), `[Content_Types].xml` written first as Word writes it, or last as
+    other word processors do."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        members = [(info.filename.replace(old, new, 1), source.read(info)) for info in source.infolist()]
+    references = ("[Content_Types].xml", "_rels/.rels")
+    members = [
+        (name, content.replace(old.encode(), new.encode()) if name in references else content)
+        for name, content in members
+    ]
+    members.sort(key=lambda member: (member[0] == "[Content_Types].xml") == content_types_last)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as packed:
+        for name, content in members:
+            packed.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_unlabelled_word_file_is_known_by_its_parts_or_by_its_declared_types_whatever_their_order(site):
+    """Word writes `[Content_Types].xml` first, which names its document's part whatever that
+    part is called; other programs write it last, after the parts under "word/"."""
+    site.pages |= {
+        "/unlabelled/renamed": (200, "", with_parts_renamed(make_docx(WORD_BLOCKS), "word/", "texte/")),
+        "/unlabelled/types-last": (
+            200,
+            "",
+            with_parts_renamed(make_docx(WORD_BLOCKS), "word/", "word/", content_types_last=True),
+        ),
+    }
+    for path in ("/unlabelled/renamed", "/unlabelled/types-last"):
+        assert "Le marché couvert rouvre samedi" in fetch(site.origin + path).text
 
 
 def test_pages_over_the_size_cap_are_refused(site):
