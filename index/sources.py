@@ -432,7 +432,9 @@ def fetch(
     """GET `url` within `timeout` seconds in all (redirects and every byte), at most
     `max_bytes`, connecting only to addresses that were checked. `headers` may make the
     request conditional (`If-None-Match`, `If-Modified-Since`). `accept(content_type)`
-    refuses other types before their body is downloaded, saying the URL is not `wanted`.
+    refuses other types before their body is downloaded, saying the URL is not `wanted`; a
+    response that names no type (or `application/octet-stream`) is judged by the type its first
+    bytes show (`sniffed_type`, its own when they show none), before the rest is downloaded.
     Statuses of 400 and over are a `FetchError`. `checkpoint` is called before each name
     lookup and request and after each piece of the body: what it raises ends the download
     there (a bot that stops gives it up, rather than wait for the rest of the page)."""
@@ -503,8 +505,15 @@ def _read_response(
         check = " ; vérifiez le lien" if code in (404, 410) else ""
         raise FetchError(f"le site a répondu {code} ({meaning}) pour {current}{check}", status=code)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if response.status_code != 304 and accept is not None and not accept(content_type):
-        raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")
+    # An unlabelled response is judged by what its first bytes show, before the rest is read.
+    to_sniff = response.status_code != 304 and accept is not None and content_type in _UNLABELLED_TYPES
+
+    def refuse_unless_accepted(shown: str) -> None:
+        if accept is not None and not accept(shown):
+            raise FetchError(f"{current} n'est pas {wanted} (type « {content_type or 'inconnu'} »)")
+
+    if response.status_code != 304 and not to_sniff:
+        refuse_unless_accepted(content_type)
     body = bytearray()
     if response.status_code != 304:
         if response.is_stream_consumed:  # read already by the transport (a test's): decoded by httpx
@@ -513,9 +522,14 @@ def _read_response(
             chunks = _decoded(response.iter_raw(), response.headers.get("content-encoding", ""), current)
         for chunk in chunks:
             body.extend(chunk)
+            if to_sniff and len(body) >= _SNIFFED_BYTES:
+                refuse_unless_accepted(sniffed_type(bytes(body[:_SNIFFED_BYTES]), whole=False) or content_type)
+                to_sniff = False
             if len(body) > max_bytes:
                 raise InputTooLarge(f"{current} dépasse la limite de {french(max_bytes)} octets")
             deadline.remaining()
+        if to_sniff:  # the whole of it shorter than what is sniffed
+            refuse_unless_accepted(sniffed_type(bytes(body)) or content_type)
     return Fetched(
         url=current,
         status=response.status_code,
@@ -598,9 +612,10 @@ def fetch_url(
 
 
 def is_article_type(content_type: str) -> bool:
-    """Whether a response of this type can hold an article (page, text or document): an
-    unlabelled one may, which its first bytes tell once it is read (`sniffed_type`)."""
-    return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys() | _UNLABELLED_TYPES
+    """Whether a response of this type can hold an article (page, text or document). An
+    unlabelled one is judged by the type its first bytes show (`sniffed_type`), as `fetch`
+    reads them."""
+    return content_type in _HTML_TYPES | _TEXT_TYPES | DOCUMENT_TYPES.keys()
 
 
 _DOCUMENT_TYPE_OF = {suffix: content_type for content_type, suffix in DOCUMENT_TYPES.items()}
@@ -612,11 +627,11 @@ _MOST_NON_ASCII_SHARE = 0.2
 _NOT_ASCII = re.compile("[^\x00-\x7f]")
 
 
-def sniffed_type(body: bytes) -> str | None:
-    """The type an unlabelled response's first bytes show: a PDF, a Word or OpenDocument file,
-    an HTML page, or plain text (valid UTF-8, or what reads as text as `decode_document` reads
-    it: Windows-1252, UTF-8 with a stray byte; without control characters); None for anything
-    else (an image, another archive, noise)."""
+def sniffed_type(body: bytes, *, whole: bool = True) -> str | None:
+    """The type an unlabelled response's first bytes show (`body`, or its start when not
+    `whole`): a PDF, a Word or OpenDocument file, an HTML page, or plain text (valid UTF-8, or
+    what reads as text as `decode_document` reads it: Windows-1252, UTF-8 with a stray byte;
+    without control characters); None for anything else (an image, another archive, noise)."""
     head = body[:_SNIFFED_BYTES]
     kind = _document_kind(head)
     if kind:
@@ -624,7 +639,7 @@ def sniffed_type(body: bytes) -> str | None:
     if looks_like_html(head.decode("latin-1")):
         return "text/html"
     try:  # a character cut at the end of the head is not an invalid one
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) == len(body))
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole and len(head) == len(body))
     except UnicodeDecodeError:
         try:  # as it is read then: Windows-1252, or UTF-8 with a stray byte
             text = decode_document(head)
@@ -648,7 +663,7 @@ def document_of(
     content_type, current = fetched.content_type, fetched.url
     if content_type in _UNLABELLED_TYPES:
         content_type = sniffed_type(fetched.body) or content_type
-    if not is_article_type(content_type) or content_type in _UNLABELLED_TYPES:
+    if not is_article_type(content_type):
         raise FetchError(f"{current} n'est pas une page d'article (type « {fetched.content_type or 'inconnu'} »)")
     name = urlsplit(current).path.rsplit("/", 1)[-1] or None
     if content_type in DOCUMENT_TYPES:

@@ -5,6 +5,7 @@ import os
 import threading
 import time
 import zipfile
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
 from index.numbers import french
 from index.sources import expand_paths, fetch_url, parse_bytes, read_file
 from tests.document_fixtures import make_docx, make_odt, make_pdf
-from tests.http_fixtures import Site
+from tests.http_fixtures import LoopbackServer, Site
 from tests.stopping import GivenUp, stop_asked_after
 from tests.test_documents import ARTICLE_PAGE
 from tests.test_formats import child_processes
@@ -146,6 +147,44 @@ def test_an_unlabelled_word_file_is_known_by_its_parts_or_by_its_declared_types_
     }
     for path in ("/unlabelled/renamed", "/unlabelled/types-last"):
         assert "Le marché couvert rouvre samedi" in fetch(site.origin + path).text
+
+
+class ServerThatHolds(LoopbackServer):
+    """Sends the first 100 KB of a photo, no type named and a size of 10 MB declared, then
+    holds the connection (until `released`, 10 s at most) as a slow or hostile server would."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(10_000_000))
+                self.end_headers()
+                self.wfile.write(b"\x89PNG\r\n\x1a\n" + bytes(100_000))
+                self.wfile.flush()
+                server.released.wait(10)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        super().__init__(Handler)
+
+
+def test_an_unlabelled_download_is_refused_by_its_first_bytes_without_the_rest_being_read(site):
+    """A photo served without a type is known by its first bytes: it is refused as no article
+    then, neither downloaded to the size cap (and refused as too large, which says nothing
+    useful) nor waited for to the time limit."""
+    site.pages["/unlabelled/large-photo"] = (200, "application/octet-stream", b"\x89PNG\r\n\x1a\n" + bytes(300_000))
+    with pytest.raises(FetchError, match=r"n'est pas une page d'article \(type « application/octet-stream »\)"):
+        fetch(site.origin + "/unlabelled/large-photo", max_bytes=200_000)
+    with ServerThatHolds() as holding:
+        try:
+            with pytest.raises(FetchError, match=r"n'est pas une page d'article \(type « inconnu »\)"):
+                fetch(holding.origin + "/photo", timeout=5.0, max_bytes=20_000_000)
+        finally:
+            holding.released.set()
 
 
 def test_pages_over_the_size_cap_are_refused(site):
