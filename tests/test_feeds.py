@@ -869,6 +869,31 @@ def test_a_feed_that_carries_its_articles_whole_in_their_description_gives_them_
     assert feed_text_document(teaser) is None
 
 
+def test_a_feed_s_whole_article_is_read_as_a_page_is_without_its_scripts_styles_or_a_relative_link_s_trouble():
+    """The HTML an entry carries is read by the page reader alone (feedparser's own sanitizing
+    and link resolving, an HTML parse each of every entry, seen or not, are not run): scripts
+    and styles stay out of the article, and a relative link changes nothing of its text."""
+    from bot.feeds import feed_text_document
+
+    paragraphs = (
+        "<p>Le conseil municipal de Rennes a adopté mardi soir le budget 2025, en hausse de 4 %, après un "
+        "débat de cinq heures. <a href='/budget'>L'opposition</a> a voté contre.</p><p>Ce budget prolonge le "
+        "plan de rénovation de vingt écoles d'ici la fin du mandat. Dix-huit sont déjà livrées, et les deux "
+        "dernières ouvriront à la rentrée, selon l'adjointe à l'éducation.</p>"
+    )
+    hidden = "<script>document.write('Offre spéciale abonnement')</script><style>p { color: red }</style>"
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><title>Ouest</title><item><title>Rennes adopte son budget</title><guid>budget</guid>"
+        f"<content:encoded><![CDATA[{hidden}{paragraphs}]]></content:encoded></item></channel></rss>"
+    )
+    (entry,) = parse_feed(rss.encode(), "https://ouest.example/rss").entries
+    document = feed_text_document(entry)
+    assert document.text.startswith("Le conseil municipal de Rennes a adopté mardi soir le budget 2025")
+    assert "L'opposition a voté contre." in document.text
+    assert "Offre" not in document.text and "color" not in document.text
+
+
 def test_a_page_of_link_tags_that_never_close_is_read_in_linear_time():
     page = '<link rel="alternate" type="application/rss+xml" href="/rss">' + "<link " * 40_000
     started = time.thread_time()  # CPU time: a loaded machine's waits are no blow-up
