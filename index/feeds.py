@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import html
+import io
 import re
 import xml.sax
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
     # long seen as for new ones. The HTML an entry carries is only ever read as a page is
     # (`parse_html`, which leaves scripts and styles out, and makes no use of its links), never
     # shown as HTML; its title and author are read as plain text (`_plain`).
+    # As a stream: bytes or a string feedparser takes for a file's name when one is there, and a
+    # site answering a path had that file of the server's read as its feed ("/dev/zero": read
+    # until the memory runs out).
     parsed = feedparser.parse(
-        data, response_headers={"content-location": url}, sanitize_html=False, resolve_relative_uris=False
+        io.BytesIO(data), response_headers={"content-location": url}, sanitize_html=False, resolve_relative_uris=False
     )
     if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
         raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")

@@ -133,6 +133,18 @@ def test_a_feed_s_entities_are_neither_read_from_disk_nor_expanded_a_billion_tim
     assert len(expanded.title) + sum(len(e.title) for e in expanded.entries) < 1000
 
 
+def test_a_site_answering_a_file_s_path_is_followed_as_no_feed_and_the_file_is_never_read(site, follower, tmp_path):
+    """A feed's site (its own, or a hijacked one) answering a local path ("/dev/zero",
+    "/etc/…") gets its answer read as a document, never the file it names: feedparser takes a
+    short string for a file's name when one is there."""
+    local = tmp_path / "flux-local.xml"
+    local.write_text(rss("https://local.example", STORIES[:1], title="Un fichier du serveur"), encoding="utf-8")
+    site.publish("/rss/chemin.xml", "application/rss+xml", str(local).encode())
+    with pytest.raises(NotAFeed):
+        follower.follow(site.origin + "/rss/chemin.xml")
+    assert follower.state.feeds() == []
+
+
 def test_an_entry_s_link_is_kept_only_when_it_is_a_web_page_s_address():
     links = ["javascript:alert(document.cookie)", "file:///etc/hostname", "mailto:a@b.fr", "/articles/castor"]
     items = "".join(f"<item><link>{link}</link><guid>g{n}</guid></item>" for n, link in enumerate(links))
