@@ -329,7 +329,7 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
         raise FetchError(f"adresse illisible : {url}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
-    host = parts.hostname
+    host = _ascii_host(parts.hostname, url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
@@ -346,6 +346,18 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
                 raise PrivateAddress(_private_address_refusal(host, address))
     host_header = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     return _Target(addresses, host, host_header)
+
+
+def _ascii_host(host: str, url: str) -> str:
+    """`host` as DNS, the `Host` header and TLS name it: a name in accented letters
+    ("élysée.fr", as French sites may be named) in its ASCII form ("xn--lyse-9oad.fr"). httpx
+    takes no other in a header: such an address failed with an error of the bot's own."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as exc:  # a label too long, or of characters no name may hold
+        raise FetchError(f"adresse illisible : {url}") from exc
 
 
 def _private_address_refusal(host: str, address: str) -> str:

@@ -288,6 +288,7 @@ def recording_transport(pages: dict[str, tuple[int, dict, bytes]]) -> tuple[http
 
 HTML = {"content-type": "text/html; charset=utf-8"}
 PUBLIC = "93.184.216.34"
+NOTES = "Titre: Notes\n\nLe texte brut est accepté aussi.".encode()
 
 
 def test_the_connection_goes_to_the_address_that_was_checked_with_the_name_kept():
@@ -301,6 +302,21 @@ def test_the_connection_goes_to_the_address_that_was_checked_with_the_name_kept(
     (request,) = requests
     assert request.url.host == PUBLIC and request.headers["host"] == "news.example"
     assert request.extensions["sni_hostname"] == "news.example"  # the certificate is checked for the name
+
+
+def test_an_address_in_accented_letters_is_looked_up_and_asked_for_by_its_ascii_name():
+    """ "https://élysée.example/…", as French sites may be named: the name is looked up, and
+    sent as the `Host` and the TLS server name, in its ASCII form, as browsers do (it failed
+    with an error of the bot's own); the article keeps the address as it was given."""
+    ascii_name = "xn--lyse-9oad.example"
+    dns = StubDNS({ascii_name: [[PUBLIC]]})
+    transport, requests = recording_transport({f"{ascii_name}/notes": (200, {"content-type": "text/plain"}, NOTES)})
+    document = fetch_url(
+        "https://élysée.example/notes", timeout=5, max_bytes=100_000, resolver=dns, transport=transport
+    )
+    assert document.title == "Notes" and document.source == "https://élysée.example/notes"
+    (request,) = requests
+    assert request.headers["host"] == ascii_name and request.extensions["sni_hostname"] == ascii_name
 
 
 def test_a_redirect_to_a_name_that_rebinds_to_loopback_is_refused_before_connecting():
