@@ -319,6 +319,24 @@ def test_an_address_in_accented_letters_is_looked_up_and_asked_for_by_its_ascii_
     assert request.headers["host"] == ascii_name and request.extensions["sni_hostname"] == ascii_name
 
 
+def test_an_address_with_a_name_and_password_is_fetched_and_kept_without_them():
+    """A link pasted with its login in it ("https://moi:secret@…", a redirect's too): they are
+    never sent, and the article's source and address, which every user of the library may be
+    shown, do not show them."""
+    dns = StubDNS({"news.example": [[PUBLIC]]})
+    transport, requests = recording_transport(
+        {
+            "news.example/moved": (302, {"location": "https://autre:motdepasse@news.example/notes"}, b""),
+            "news.example/notes": (200, {"content-type": "text/plain"}, NOTES),
+        }
+    )
+    for given in ("https://lecteur:secret@news.example/notes", "https://lecteur:secret@news.example/moved"):
+        document = fetch_url(given, timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
+        assert document.title == "Notes" and document.url == "https://news.example/notes"
+        assert document.source == given.replace("lecteur:secret@", "")
+    assert all("authorization" not in request.headers for request in requests)
+
+
 def test_a_redirect_to_a_name_that_rebinds_to_loopback_is_refused_before_connecting():
     dns = StubDNS({"news.example": [[PUBLIC]], "rebind.example": [["127.0.0.1"]]})
     transport, requests = recording_transport(
