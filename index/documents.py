@@ -207,9 +207,12 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         meta.setdefault("date", inline[1])
         body = body.lstrip("\n")[inline.end() :]
     blocks = clean_blocks(body)
-    if not any(block.kind == "paragraph" for block in blocks):
+    # A paragraph of words: "?" or "... !!!" (an /ingest typed by mistake) was added as an article
+    # titled "?", and every other text without a letter or a digit then said to be in the library
+    # already, as the same text of no words.
+    if not any(block.kind == "paragraph" and any(c.isalnum() for c in block.text) for block in blocks):
         # Not "empty" when it holds words: a title alone ("Photo : AFP", "Juste un mot").
-        raise EmptyInput("aucun paragraphe d'article dans ce texte (il est vide, ou n'a qu'un titre)")
+        raise EmptyInput("aucun paragraphe d'article dans ce texte (il est vide, n'a qu'un titre, ou n'a pas un mot)")
     title = title or _title_from_name(name) or _title_from_text(blocks)
     return Document(
         title=title.strip(),
