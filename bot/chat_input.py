@@ -12,6 +12,7 @@ from typing import Literal
 
 from bot.small_talk import Kind as SmallTalk
 from bot.small_talk import plain_words, small_talk
+from index.cleaning import INVISIBLE_FORMATS
 from index.conversation import Topic, read
 from index.decoding import plain_letters
 from index.web_addresses import is_url
@@ -160,9 +161,9 @@ def typed(text: str) -> str:
     return plain_letters(unicodedata.normalize("NFC", _INVISIBLE.sub("", text))).strip()
 
 
-# Format characters (Unicode category Cf) a message may carry unseen, copied with a link or
-# typed by a keyboard: between two words they would make one of them.
-_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Format characters a message may carry unseen, copied with a link or typed by a keyboard:
+# between two words they would make one of them. The same an article's text is read without.
+_INVISIBLE = re.compile(f"[{re.escape(INVISIBLE_FORMATS)}]")
 
 
 # A clause that opens a message, up to its punctuation: "Bonjour, ", "Merci ! ", "Ok. ".

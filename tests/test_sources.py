@@ -219,6 +219,17 @@ def test_a_text_without_a_word_is_refused_rather_than_added_as_an_article(text):
     assert "2 mars" in parse_bytes(b"Le 2 mars.", name=None, source=None, max_bytes=1_000).text  # a word or a figure
 
 
+def test_direction_marks_and_overrides_in_an_article_are_read_as_the_invisible_characters_they_are():
+    """Copied from a page or typed on a phone set to Arabic or Hebrew: a direction mark inside a
+    word made it one no question found ("vo\u200fté"), and a right-to-left override showed the
+    article's title and quotes backwards in every answer that named it."""
+    title = "titre: \u202eLe conseil vote\u202c"
+    text = f"{title}\n\nLe con\u200eseil municipal a vo\u200fté mardi le budget\u2066 de l'école."
+    document = parse_bytes(text.encode(), name=None, source=None, max_bytes=1_000)
+    assert document.title == "Le conseil vote"
+    assert document.text == "Le conseil municipal a voté mardi le budget de l'école."
+
+
 def test_files_are_read_by_type_and_checked(tmp_path, sample_text):
     (tmp_path / "a.txt").write_text(sample_text, encoding="utf-8")
     (tmp_path / "page.html").write_text(ARTICLE_PAGE, encoding="utf-8")
