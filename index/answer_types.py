@@ -11,7 +11,8 @@ how French news writes such answers: a head is named right beside the role ("son
 Bertrand Quesnel", "Julien Vayssettes, directeur du festival"); a count stands before the
 noun counted ("38 conducteurs"), so a number counting another noun, or a share, an amount or a
 duration, counts nothing asked; a date is a year, a day, a month, a weekday, a season, an hour
-or a time said relative to now. Pure functions of the text.
+or a time said relative to now, and of the end asked: a sentence dating when works begin does
+not say when they end. Pure functions of the text.
 """
 
 from __future__ import annotations
@@ -131,9 +132,26 @@ def gives_answer_type(sentence: str, asked: AnswerType, question: str) -> bool:
     if asked.kind == "head":
         return _names_holder(sentence, asked, question)
     if asked.kind == "count":
-        return _counts(sentence, asked.nouns)
+        return _counts(sentence, asked.nouns, question)
+    if dates_the_other_end(sentence, question):
+        return False
     known = {w.casefold() for w in _WORDS.findall(question)}
     return any(time.group(0).casefold() not in known for time in _TIME.finditer(sentence))
+
+
+# The start and the end of what lasts: "Quand les travaux seront-ils terminés ?" asks the end.
+_STARTS = re.compile(r"(?<![\w])(?:commen[cç]\w*|débu\w+|début|démarr\w*|dès|à partir)(?![\w])", re.I)
+_ENDS = re.compile(r"(?<![\w])(?:termin\w*|ach[eè]v\w*|fin|finir|fini\w*|finiss\w*|clôtur\w*|jusqu\w*)(?![\w])", re.I)
+
+
+def dates_the_other_end(sentence: str, question: str) -> bool:
+    """Whether `question` asks when something starts or ends and `sentence` dates only the
+    other end of it: « Les travaux doivent débuter en janvier » does not say when they will be
+    finished, nor « Le chantier s'achèvera en juin » when it begins."""
+    for asked, other in ((_ENDS, _STARTS), (_STARTS, _ENDS)):
+        if asked.search(question) and not other.search(question):
+            return bool(other.search(sentence)) and not asked.search(sentence)
+    return False
 
 
 def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
@@ -167,25 +185,95 @@ def _of_another(after: list[str], whose: str) -> bool:
     return complement is not None and complement.islower() and stem(complement) != whose
 
 
-def _counts(sentence: str, nouns: frozenset[str]) -> bool:
-    """A number that counts something: in digits (not a year) or in words ("onze", "vingt-deux"),
-    not a share, an amount, a duration or a size (« 86 % », « quinze jours » count nothing),
-    unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?", « 4 500 points de
-    vente » for "Combien de points de vente … ?"."""
-    lowered = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
+def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
+    """A number that counts what is asked: in digits (not a year) or in words ("onze",
+    "vingt-deux"), not a share, an amount, a duration or a size (« 86 % », « quinze jours »
+    count nothing), unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?",
+    « 4 500 points de vente » for "Combien de points de vente … ?"; nor a count of another noun
+    (`_counts_what_is_asked`: « SNCF Voyageurs a recruté 38 conducteurs » for "Combien de
+    voyageurs … ?"), nor a day of a month (« le 14 décembre ») or a rank (« la 12e minute »)."""
+    words = _WORDS.findall(sentence.replace("’", "'"))
+    lowered = [w.lower() for w in words]
     counting_years = _counting_years(sentence, nouns)
     for at, word in enumerate(lowered):
         year = _YEAR.fullmatch(word) and word not in counting_years
-        if not (_NUMBER.fullmatch(word) and not year) and not _in_words(lowered, at):
+        in_words = _in_words(lowered, at)
+        if not (_NUMBER.fullmatch(word) and not year) and not in_words:
             continue
         after = at + 1
-        while after < len(lowered) and lowered[after] in _BETWEEN:
-            after += 1
-        if after == len(lowered) or not _UNITS.fullmatch(lowered[after]):
-            return True
-        if _of_what_is_asked(lowered[after:], nouns):
+        while after < len(lowered) and (
+            lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
+        ):
+            after += 1  # "2,6 millions de …", "quarante et une …"
+        if after < len(lowered) and _UNITS.fullmatch(lowered[after]):
+            if _of_what_is_asked(lowered[after:], nouns):
+                return True
+            continue
+        if after < len(lowered) and (_MONTH.fullmatch(lowered[after]) or lowered[after] in _ORDINAL):
+            continue  # a day, « le 14 décembre », or a rank, « la 12e minute »
+        if _counts_what_is_asked(words, after, nouns, question):
             return True
     return False
+
+
+# What stands between a number in words and the rest of it: « quarante et une familles ».
+_NUMBER_PARTS = frozenset("et un une".split())
+# What makes a number a rank: « 12e », « 1er », « 2nde ».
+_ORDINAL = frozenset("e er ère re ème è nd nde".split())
+_MONTH = re.compile(r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre")
+# Adjectives news sets between a number and the noun it counts: « quatorze autres habitants ».
+_BEFORE_COUNTED = frozenset(
+    "autres nouveaux nouvelles premiers premières derniers dernières jeunes petits petites grands grandes "
+    "anciens anciennes seuls seules".split()
+)
+# Nouns that count anyone, whatever a question calls them: « Deux personnes sont mortes »
+# answers "Combien de morts ?"; asked, they are answered by any count ("Combien de personnes …
+# ?": « 21 000 spectateurs »).
+_ANYONE = frozenset(stem(w) for w in "personnes gens individus".split())
+
+
+def _counted_at(words: list[str], after: int) -> int:
+    """Where the noun a number counts stands, `after` being the word after the number (and its
+    scale): past an adjective (« quatorze autres habitants »)."""
+    while after < len(words) and words[after].lower() in _BEFORE_COUNTED:
+        after += 1
+    return after
+
+
+def _names_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question: str) -> bool:
+    """Whether the noun after a number is the noun asked, or holds it (« 85 sapeurs-pompiers »)."""
+    after = _counted_at(words, after)
+    if after == len(words):
+        return False
+    counted = words[after].lower()
+    return bool({stem(counted), *(stem(part) for part in counted.split("-"))} & nouns)
+
+
+def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question: str) -> bool:
+    """Whether the number before `words[after]` counts what is asked (`nouns`, stems): the noun
+    after it (past an adjective, « quatorze autres habitants ») is the one asked or holds it
+    (« 85 sapeurs-pompiers » for "pompiers"), counts anyone, or is a word of the question
+    (« onze interpellations » for "Combien de personnes ont été interpellées ?"); or no noun
+    follows (« 58 d'entre eux », « les 520 que compte le site »); or another noun follows and
+    the noun asked is not in the sentence inside a name alone: « SNCF Voyageurs a recruté 38
+    conducteurs » counts no travellers, where « 45 portraits » may count the "tableaux" asked
+    (checking the noun itself held back 113 right first answers of PIAF: README, step 9). A
+    question counting anyone (`_ANYONE`) is answered by a count of anything."""
+    after = _counted_at(words, after)
+    if after == len(words) or nouns & _ANYONE:
+        return True
+    counted = words[after].lower()
+    if counted in STOPWORDS or not counted.replace("-", "").isalpha():
+        return True
+    if _names_what_is_asked(words, after, nouns | _ANYONE, question):
+        return True
+    if stem(counted) in {stem(w.lower()) for w in _WORDS.findall(question)}:
+        return True
+    # Another noun counted (« 45 portraits » for "tableaux", « 5 000 Noirs »): news counts by
+    # other words than the question's, unless the noun asked is in the sentence only inside a
+    # name, which is what matched it.
+    named = [w for at, w in enumerate(words) if at and at != after and stem(w.lower()) in nouns]
+    return not named or any(w.islower() for w in named)
 
 
 def _counting_years(sentence: str, nouns: frozenset[str]) -> set[str]:

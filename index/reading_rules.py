@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.analysis import terms
-from index.answer_types import asked_answer_type, gives_answer_type
+from index.answer_types import asked_answer_type, dates_the_other_end, gives_answer_type
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -260,16 +260,19 @@ def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
 def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question saying plainly what kind of answer it wants ("Qui dirige EDF ?", "Combien de
     manifestants … ?", "Quand … ?": `index.answer_types`): a first quote that does not hold one
-    (no name beside a head's role, no number that counts, no time at all) does not answer it,
+    (no name beside a head's role, no number counting what is asked, no time at all) does not answer it,
     however many of its words it holds: the relation asked is not stated there. For a date,
     the sentence of that passage giving one is quoted instead, when there is one: a passage
-    dates its events in a sentence of their own, beside the one naming them."""
+    dates its events in a sentence of their own, beside the one naming them (not when the quote
+    dates the other end of what is asked: « Les travaux doivent débuter en janvier » for "Quand
+    seront-ils terminés ?")."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     if wanted is None or not ordered:
         return Ruling(list(ordered))
     first = ordered[0]
-    if wanted.kind == "date":
+    start, end = first.quote
+    if wanted.kind == "date" and not dates_the_other_end(first.row.text[start:end], own):
         first = quoting_a_sentence_that(first, lambda sentence: gives_answer_type(sentence, wanted, own))
     start, end = first.quote
     given = gives_answer_type(first.row.text[start:end], wanted, own)

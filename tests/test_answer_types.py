@@ -106,6 +106,31 @@ def test_a_count_is_a_number_that_counts_and_a_share_an_amount_or_a_duration_cou
     assert not gives("Combien de conducteurs manque-t-il ?", "En 2025, seuls 86 % des TER sont arrivés à l'heure.")
 
 
+def test_a_count_of_another_noun_does_not_count_what_is_asked():
+    """« 38 conducteurs » counts drivers, not the travellers of "SNCF Voyageurs"; a count of
+    anyone, a noun holding the one asked, a noun of the question, a number with no noun after
+    it, or the noun asked said of those counted, count it."""
+    assert not gives(
+        "Combien de voyageurs empruntent la ligne ?", "SNCF Voyageurs a recruté 38 conducteurs cette année."
+    )
+    assert not gives("Combien de médecins sont partis ?", "L'ONG Médecins sans frontières a envoyé 12 camions.")
+    # Counted by other words than the question's, it may be what is asked.
+    assert gives("Combien de tableaux a-t-il réalisés ?", "Cézanne peindra 45 portraits de sa femme.")
+    assert not gives("Combien de cars circulent ?", "Le service reprendra le 14 décembre.")  # a day
+    assert not gives("Combien de buts a-t-elle marqués ?", "Elle a ouvert le score à la 12e minute.")  # a rank
+    assert gives("Combien de morts a fait l'incendie ?", "Deux personnes sont mortes dans l'incendie.")
+    assert gives("Combien de pompiers sont intervenus ?", "Quelque 85 sapeurs-pompiers et 27 engins ont été mobilisés.")
+    assert gives(
+        "Combien de blessés a-t-on relevés ?", "Quatorze autres habitants ont été blessés, dont trois grièvement."
+    )
+    assert gives(
+        "Combien de salariés travaillent sur le site ?", "Il supprime 180 postes sur les 520 que compte le site."
+    )
+    assert gives("Combien de familles ont été relogées ?", "Quarante et une familles ont été relogées.")
+    # Asked for people in general, any count may be of them.
+    assert gives("Combien de personnes ont assisté au concert ?", "Le concert a réuni 21 000 spectateurs.")
+
+
 def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
     assert gives(
         "Quand les horaires changent-ils ?", "À partir du dimanche 14 décembre, la liaison passera à quatorze trains."
@@ -126,6 +151,15 @@ def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
     assert gives(
         "Quand sera-t-il commercialisé ?", "Une commercialisation ne pourrait intervenir qu'après une phase 3."
     )
+
+
+def test_asked_when_something_ends_a_date_of_its_start_is_no_answer_nor_the_reverse():
+    assert not gives("Quand les travaux seront-ils terminés ?", "Les travaux doivent débuter en janvier.")
+    assert not gives("Quand le chantier commencera-t-il ?", "Le chantier s'achèvera en juin 2027.")
+    assert gives("Quand les travaux seront-ils terminés ?", "Commencés en mars, les travaux seront terminés en juin.")
+    assert gives("Quand les travaux prendront-ils fin ?", "Les travaux se poursuivront jusqu'à la fin de l'été.")
+    assert gives("Quand les travaux commenceront-ils ?", "Les travaux doivent débuter en janvier.")
+    assert gives("Quand se termine la période ?", "Elle commence en 1200 av. J.-C. et s'étend jusque vers 1015.")
 
 
 def test_asked_when_a_quote_without_a_date_gives_way_to_its_passage_s_sentence_that_dates_it():
