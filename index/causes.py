@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 # "Pourquoi …", "Pour quelle raison …", "Et pourquoi ?", "À cause de quoi …", "Qu'est-ce qui
-# explique …", "Comment expliquer …", "Comment s'explique …", and "Comment … justifie-t-il /
-# explique-t-elle … ?" (how someone accounts for something: their reasons).
+# explique …", "Qu'est-ce qui l'a provoqué ?", "Comment expliquer …", "Comment s'explique …", and
+# "Comment … justifie-t-il / explique-t-elle … ?" (how someone accounts for something: their reasons).
 _ASKS_WHY = re.compile(
     r"^\W*(?:et\s+)?(?:pourquoi\b|pour quelles? raisons?\b|à cause de quoi\b|pour quel motif\b"
-    r"|qu'est-ce qui (?:explique|justifie|motive|cause|provoque)\b"
+    r"|qu'est-ce qui (?:l'|les |la |le )?(?:a |ont |avait |va |vont )?"
+    r"(?:expliqu|justifi|motiv|caus|provoqu|déclench)(?:e|ent|é|ée|és|ées|er)\b"
     r"|comment (?:s'expliquen?t?|expliquer|justifier)\b"
     r"|comment\b.*\b(?:justifi|expliqu)\w*)",
     re.IGNORECASE,
@@ -35,7 +36,11 @@ _GIVES_CAUSE = re.compile(
     r"[a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re)(?![\w])"
     # A consequence: « …, ce qui a interdit sa sortie du territoire ».
     r"|, ce qu(?:i|')"
-    r"|(?<![\w-])(?:(?:en raison|à cause|faute|du fait|à la suite|suite|sous l'effet|compte tenu|afin"
+    # Someone's words given as their reasons: « Les 80 km/h ont été vécus comme une punition »,
+    # a justifié le président (what a justification, an explanation or a plea says is why).
+    r"|[»”]\s*,\s*(?:(?:a|avait|ont)(?:-t-(?:il|elle)|-ils|-elles)? )?"
+    r"(?:justifi|expliqu|argu|plaid|fai(?:t|s|sai\w*) valoir)\w*"
+    r"|(?<![\w-])(?:(?:en raison|à cause|faute|du fait|à la suite|suite|sous l'effet|compte tenu|afin|à l'origine"
     r"|dans le but|pour cause|dûe?s?|due?s?|grâce) (?:(?:de|du|des|à|au|aux)(?![\w])|d')"
     r"|(?:parce|puis|afin) ?qu(?:e(?![\w])|')"
     r"|(?:car|en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"

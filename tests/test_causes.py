@@ -19,6 +19,8 @@ from index.causes import asks_why, gives_cause
         "Qu'est-ce qui explique la baisse des ventes ?",
         "Comment la mairie justifie-t-elle la hausse d’impôts ?",
         "Comment s'explique ce succès ?",
+        "Qu'est-ce qui l'a provoqué ?",
+        "Qu'est-ce qui a déclenché l'incendie ?",
     ],
 )
 def test_questions_asking_why(question):
@@ -55,6 +57,11 @@ def test_questions_asking_something_else(question):
         "Pour absorber la hausse de fréquentation, elle va recruter 25 agents.",  # a purpose
         "Des barrages ont été installés afin de limiter la propagation.",
         "Le ministère l'a classé « trésor national », ce qui a interdit sa sortie du territoire.",
+        # Someone's words given as their reasons.
+        "« Les 80 km/h ont été vécus comme une punition », a justifié le président du département.",
+        "« Nous ne pouvons plus lutter sur ce segment », explique le directeur général.",
+        "« Le marché s'est effondré », a-t-elle expliqué.",
+        "Une batterie en charge dans le local pourrait être à l'origine du sinistre.",
     ],
 )
 def test_sentences_giving_a_cause_or_a_purpose(sentence):
@@ -71,6 +78,8 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         # "pour" and an infinitive inside a sentence: what a deed is for, mostly no reason asked
         "Agnès Delorme a mené les recherches pour authentifier l'œuvre avec le laboratoire.",
         "Elles craignent de manquer de volumes pour honorer leurs contrats.",
+        # Someone's words, not given as reasons.
+        "« Je regarderai chaque tronçon avec attention », a-t-il prévenu vendredi.",
     ],
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):
