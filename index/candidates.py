@@ -287,7 +287,11 @@ def measured_first(
     the passage, title or heading, when it names it: the topic's words found its article, not
     the follow-up's ("Et le prix du ticket ?" of an article giving the cost of the works alone).
     Any question naming the thing priced (`measures.priced_item`: "Combien coûte un ticket de
-    tram à Brest ?") must find it there too, or the amount said beside another of its words."""
+    tram à Brest ?") must find it there too, or the amount said beside another of its words.
+    A question in the future ("Combien ça va coûter ?") puts the passages stating the quantity
+    in a sentence that speaks of what is to come first, each quoting it, in the question's words
+    when one does: « La mesure coûtera environ 2,3 millions d'euros par an », not « Aujourd'hui,
+    un ticket coûte 1,60 euro », nor « Elle sera financée par … 700 000 euros »."""
     if not candidates:
         return [], False
     said = set(terms(without_asking_words(question)))
@@ -314,12 +318,25 @@ def measured_first(
     names_it = bool(asking) and _names(first, asking) and _names(first, measured) and _names(first, priced)
     if names_it and not states(first):
         return list(candidates), True
+    ahead = speaks_of_future(question)
+
+    def states_ahead(sentence: str) -> bool:
+        return holds_quantity(sentence, measure) and (speaks_of_future(sentence) or looks_ahead(sentence))
+
+    def states_ahead_as_asked(sentence: str) -> bool:  # in the question's words ("coûtera" for "coûter")
+        return states_ahead(sentence) and bool((said | asking) & set(terms(sentence)))
+
     stating, others = [], []
     for candidate in candidates:
         if candidate.row.article.id == first.row.article.id and states(candidate):
-            stating.append(quoting_a_sentence_that(candidate, lambda sentence: holds_quantity(sentence, measure)))
+            quoted = quoting_a_sentence_that(candidate, lambda sentence: holds_quantity(sentence, measure))
+            if ahead:
+                quoted = quoting_a_sentence_that(quoting_a_sentence_that(quoted, states_ahead_as_asked), states_ahead)
+            stating.append(quoted)
         else:
             others.append(candidate)
+    if ahead:  # those stating what is to come first, each group in its order
+        stating.sort(key=lambda c: not states_ahead(c.row.text[c.quote[0] : c.quote[1]]))
     return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
 
 

@@ -261,18 +261,27 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     """A question saying plainly what kind of answer it wants ("Qui dirige EDF ?", "Combien de
     manifestants … ?", "Quand … ?": `index.answer_types`): a first quote that does not hold one
     (no name beside a head's role, no number counting what is asked, no time at all) does not answer it,
-    however many of its words it holds: the relation asked is not stated there. For a date,
-    the sentence of that passage giving one is quoted instead, when there is one: a passage
-    dates its events in a sentence of their own, beside the one naming them (not when the quote
-    dates the other end of what is asked: « Les travaux doivent débuter en janvier » for "Quand
-    seront-ils terminés ?")."""
+    however many of its words it holds: the relation asked is not stated there. For a date or
+    a head, the sentence of that passage giving one is quoted instead, when there is one: a
+    passage dates its events in a sentence of their own, beside the one naming them (not when
+    the quote dates the other end of what is asked: « Les travaux doivent débuter en janvier »
+    for "Quand seront-ils terminés ?"), and names an office's holder where he speaks, a sentence
+    after the one naming his town (« …, dénonce le maire, Jean-Luc Collet. »): for "Qui est le
+    maire de Serquigny ?", whose office is asked, which the holder's role is checked against
+    (« l'avocate des locataires » is not the owner's); not for "Qui dirige SNCF Voyageurs ?",
+    whose passage may name the head of another (« son président », the users' association's).
+    Not for a count: another sentence's number mostly counts another event (« 38 conducteurs
+    recrutés » for "Combien en manque-t-il ?")."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     if wanted is None or not ordered:
         return Ruling(list(ordered))
     first = ordered[0]
     start, end = first.quote
-    if wanted.kind == "date" and not dates_the_other_end(first.row.text[start:end], own):
+    moves = (wanted.kind == "head" and wanted.whose is not None) or (
+        wanted.kind == "date" and not dates_the_other_end(first.row.text[start:end], own)
+    )
+    if moves:
         first = quoting_a_sentence_that(first, lambda sentence: gives_answer_type(sentence, wanted, own))
     start, end = first.quote
     given = gives_answer_type(first.row.text[start:end], wanted, own)

@@ -1,11 +1,13 @@
 """What the answer to a question must hold, read on the quoted sentence (`index.answer_types`):
 the kind of answer a question plainly asks, and whether a sentence gives one."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from index.answer_types import asked_answer_type, gives_answer_type
-from index.candidates import Candidate
+from index.candidates import Candidate, measured_first
 from index.conversation import Reading
 from index.reading_rules import WhatIsAsked, answer_type_given
 from index.reordering import TermMatch
@@ -188,3 +190,46 @@ def quoting_first_sentence(text: str) -> Candidate:
     return Candidate(
         row, 0.0, 1, None, None, 0.0, spans, np.zeros((len(spans), 1)), scores, spans[0], TermMatch(1, 1, 1, 1)
     )
+
+
+def test_asked_whose_office_the_passage_names_its_holder_where_he_speaks_and_that_sentence_is_quoted():
+    """ "Qui est le maire de Serquigny ?": the passage names the town in one sentence and its
+    mayor where he speaks, in the next; a first quote naming the town alone gives way to it. A
+    head asked by its verb ("Qui dirige SNCF Voyageurs ?") is not moved: a passage's « son
+    président » may be another body's, and no complement ties it to the one asked."""
+    passage = (
+        "À Serquigny, une pétition contre la suppression de l'arrêt a réuni 3 400 signatures. "
+        "« On nous dit d'aller à Bernay en voiture », dénonce le maire, Jean-Luc Collet."
+    )
+    question = "Qui est le maire de Serquigny ?"
+    ruling = answer_type_given([quoting_first_sentence(passage)], WhatIsAsked.of(Reading(question, question)))
+    start, end = ruling.order[0].quote
+    assert ruling.stands and passage[start:end].endswith("dénonce le maire, Jean-Luc Collet.")
+
+    other = (
+        "SNCF Voyageurs a recruté 38 conducteurs cette année. "
+        "« Un train de plus sur le papier n'est pas un train sur le quai », prévient son président, Bertrand Quesnel."
+    )
+    question = "Qui dirige SNCF Voyageurs ?"
+    ruling = answer_type_given([quoting_first_sentence(other)], WhatIsAsked.of(Reading(question, question)))
+    assert not ruling.stands and ruling.order[0].quote == (0, other.index(" «"))
+
+
+def test_a_quantity_asked_in_the_future_is_quoted_where_the_passage_says_what_it_will_be():
+    """ "Combien ça va coûter ?" after a question on free buses: of two passages stating amounts,
+    the one saying what the measure will cost comes first, quoting that sentence (in the
+    question's word, « coûtera »), not today's ticket price nor what else the future holds
+    (« … passeront de 1,1 million à 700 000 euros »)."""
+    today = "Aujourd'hui, un ticket à l'unité coûte 1,60 euro et l'abonnement mensuel 34 euros."
+    ahead = (
+        "Elle sera financée par une baisse des dépenses de communication, qui passeront de 1,1 million à 700 000 "
+        "euros. La mesure coûtera environ 2,3 millions d'euros par an à la collectivité."
+    )
+    first, second = quoting_first_sentence(today), quoting_first_sentence(ahead)
+    second = replace(second, row=replace(second.row, id=2), fused_rank=2)
+    order, answers = measured_first([first, second], "Combien ça va coûter ?", "money")
+    start, end = order[0].quote
+    assert answers and order[0].row.id == 2 and ahead[start:end].startswith("La mesure coûtera")
+    # Asked in the present, the order is the passage model's.
+    order, _ = measured_first([first, second], "Combien coûte un ticket ?", "money")
+    assert order[0].row.id == 1
