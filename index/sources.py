@@ -646,12 +646,20 @@ def is_article_type(content_type: str) -> bool:
 
 
 _DOCUMENT_TYPE_OF = {suffix: content_type for content_type, suffix in DOCUMENT_TYPES.items()}
-# At most this share of a text not in UTF-8 is other than ASCII, and mostly letters, for it to
-# be read as one (in Windows-1252, ISO-8859-1's superset, as French files written on Windows
-# are): French writes "é", "à", "ç", "«", "’" here and there between plain letters; anything
-# else so decoded is noise.
+# At most this share of a text not in UTF-8 is other than ASCII, and mostly French letters and
+# typography, for it to be read as one (in Windows-1252, ISO-8859-1's superset, as French files
+# written on Windows are): French writes "é", "à", "ç" here and there between plain letters, and
+# a word processor's quotes, dashes and spaces ("l’opposition", « … », "–", "…", a non-breaking
+# space before ":"); anything else so decoded is noise.
 _MOST_NON_ASCII_SHARE = 0.2
 _NOT_ASCII = re.compile("[^\x00-\x7f]")
+_FRENCH_TYPOGRAPHY = frozenset("’‘“”«»–—…\u00a0\u202f€°œæŒÆ")
+
+
+def _written_in_french(character: str) -> bool:
+    """Whether a character other than ASCII is one French text is made of: a letter, or a
+    mark of French typography (a Word text's "’", « », "–", "…", non-breaking spaces)."""
+    return character.isalpha() or character in _FRENCH_TYPOGRAPHY
 
 
 def sniffed_type(body: bytes, *, whole: bool = True) -> str | None:
@@ -673,7 +681,7 @@ def sniffed_type(body: bytes, *, whole: bool = True) -> str | None:
         except UnsupportedInput:
             return None
         others = _NOT_ASCII.findall(text)
-        if len(others) > _MOST_NON_ASCII_SHARE * len(text) or 2 * sum(map(str.isalpha, others)) < len(others):
+        if len(others) > _MOST_NON_ASCII_SHARE * len(text) or 2 * sum(map(_written_in_french, others)) < len(others):
             return None
     return "text/plain" if _NOT_IN_TEXT.search(text) is None else None
 

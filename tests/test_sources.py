@@ -115,6 +115,22 @@ def test_a_response_that_names_no_type_is_read_by_its_first_bytes_when_they_are_
             fetch(site.origin + refused)
 
 
+def test_an_unlabelled_text_typed_in_word_on_windows_is_read_with_its_french_typography(site):
+    """A text saved from Word in Windows-1252 and served as "bytes": its apostrophes, « »,
+    dashes, ellipses and non-breaking spaces are French typography, not noise, and it is read
+    as the same text in UTF-8 is (it was refused: fewer than half of its accents are letters)."""
+    typed = (
+        "Titre : Budget 2026\n\nL’opposition a dénoncé « un budget d’austérité » – sans surprise… "
+        "Le maire lui répond : « Nous tenons nos engagements, c’est l’essentiel. » Vote jeudi\u00a0soir."
+    )
+    site.pages["/unlabelled/word-cp1252"] = (200, "application/octet-stream", typed.encode("cp1252"))
+    site.pages["/unlabelled/word-utf8"] = (200, "application/octet-stream", typed.encode())
+    for path in ("/unlabelled/word-cp1252", "/unlabelled/word-utf8"):
+        document = fetch(site.origin + path)
+        assert document.title == "Budget 2026"
+        assert "L’opposition a dénoncé « un budget d’austérité » – sans surprise…" in document.text
+
+
 def with_parts_renamed(data: bytes, old: str, new: str, *, content_types_last: bool = False) -> bytes:
     """A Word file with its parts' folder `old` renamed `new` (in names and in the package's
     references to them), `[Content_Types].xml` written first as Word writes it, or last as
