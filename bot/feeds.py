@@ -31,7 +31,7 @@ from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_fe
 from index.ingest import normalise_url, same_page_links, within_article_words
 from index.library import IngestResult, Library
 from index.numbers import french
-from index.sources import Fetched, document_of, fetch, is_article_type
+from index.sources import Fetched, document_of, fetch, is_article_type, without_credentials
 
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.
@@ -157,7 +157,9 @@ class FeedFollower:
 
     def follow(self, url: str, every_minutes: float | None = None, added_by: int | None = None) -> tuple[FeedRow, bool]:
         """Follow the feed at `url`, or the one a site's page declares. True when new; a feed
-        followed already is polled at `every_minutes` from now on, when given."""
+        followed already is polled at `every_minutes` from now on, when given. A name and
+        password in `url` are left out: the feed's address is what `/feeds` shows everyone."""
+        url = without_credentials(url)
         fetched = self._get_feed(url)  # up to a page's limit: a site's page may declare the feed
         # Larger than a feed may be, it is read as a page only: parsed as a feed, 6 MB of one
         # took 9 CPU s before being refused for its size.

@@ -450,7 +450,7 @@ def fetch(
     Statuses of 400 and over are a `FetchError`. `checkpoint` is called before each name
     lookup and request and after each piece of the body: what it raises ends the download
     there (a bot that stops gives it up, rather than wait for the rest of the page)."""
-    url = _without_credentials(url)
+    url = without_credentials(url)
     current = url
     moved_to: str | None = None
     permanent_so_far = True
@@ -468,7 +468,7 @@ def fetch(
                 with contextlib.closing(_send(client, current, target, deadline, headers or {})) as response:
                     if response.is_redirect and "location" in response.headers:
                         try:
-                            current = _without_credentials(urljoin(current, response.headers["location"]))
+                            current = without_credentials(urljoin(current, response.headers["location"]))
                         except ValueError as exc:
                             raise FetchError(f"{current} redirige vers une adresse illisible") from exc
                         permanent_so_far = permanent_so_far and response.status_code in _MOVED_PERMANENTLY
@@ -483,10 +483,11 @@ def fetch(
         raise FetchError(f"impossible de télécharger {current} : {_failure(exc)}") from exc
 
 
-def _without_credentials(url: str) -> str:
+def without_credentials(url: str) -> str:
     """`url` without the name and password it may carry ("https://moi:secret@site.fr/…"):
     they are never sent (a request goes to the address checked, `_Target.url_for`), and the
-    address a page was fetched from is its article's source, which every user may be shown."""
+    address a page was fetched from is its article's source, a feed entry's link its article's,
+    a followed feed's address what `/feeds` lists: every user may be shown them."""
     try:
         parts = urlsplit(url)
     except ValueError:  # unreadable: refused as such where it is fetched
@@ -624,7 +625,7 @@ def fetch_url(
 ) -> Document:
     """Download an article page (or text, or document) and parse it, within `timeout` seconds
     in all (and reading it within `limits`); `checkpoint` as `fetch` calls it."""
-    url = _without_credentials(url)  # the article's source, which every user may be shown
+    url = without_credentials(url)  # the article's source, which every user may be shown
     fetched = fetch(
         url,
         timeout=timeout,

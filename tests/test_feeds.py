@@ -1236,6 +1236,28 @@ def test_an_article_a_feed_links_with_tracking_parameters_or_through_a_tagged_re
     assert follower.poll(region.id).duplicates == 2 and len(library.articles()) == 2
 
 
+def test_a_name_and_password_in_a_feed_s_address_or_its_entries_links_are_shown_to_no_one(site, follower, library):
+    """A feed followed by an address with its login in it, entries linking pages so
+    ("http://moi:secret@…"): the feed's address that `/feeds` lists, and the articles' source
+    and link, are kept without them, as a page a user adds is."""
+    bridge, festival = STORIES[0], STORIES[1]
+    logged_in = site.origin.replace("://", "://moi:secret@")
+    listed = [
+        (bridge.title, f"{logged_in}/articles/{bridge.slug}", f"{logged_in}/articles/{bridge.slug}"),
+        (festival.title, f"{logged_in}/articles/{festival.slug}", "festival"),
+    ]
+    site.publish("/rss/abonnes.xml", "application/rss+xml", _rss_items("Abonnés", listed))
+    feed, _ = follower.follow(logged_in + "/rss/abonnes.xml")
+    assert feed.url == site.origin + "/rss/abonnes.xml"
+    assert "secret" not in fmsg.feeds_html(follower.state.feeds(), [])
+    assert len(follower.poll(feed.id).added) == 2
+    stored = {a.title: a for a in library.articles()}
+    assert stored[bridge.title].source == stored[bridge.title].url == f"{site.origin}/articles/{bridge.slug}"
+    assert stored[festival.title].source == f"{site.origin}/articles/{festival.slug}"
+    (entry, _) = parse_feed(site.pages["/rss/abonnes.xml"][1], site.origin + "/rss/abonnes.xml").entries
+    assert entry.key == entry.link == f"{site.origin}/articles/{bridge.slug}"
+
+
 def test_a_feed_is_followed_no_more_when_its_site_says_it_is_gone_or_not_found_for_days_not_at_a_first_404():
     day = 86_400.0
     assert gone_for_good(410, None, 0) == "le site indique l'avoir supprimé (410)"  # at once: the site says so
