@@ -234,17 +234,20 @@ def expand_paths(path: Path) -> Iterator[Path]:
 
 
 Resolver = Callable[[str, int], list[str]]
-"""A host name and port to the IP addresses to connect to (the DNS seam, for tests)."""
+"""A host name (in its ASCII form) and port to the IP addresses to connect to, none for a
+name unknown (the DNS seam, for tests)."""
 
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 def system_resolver(host: str, port: int) -> list[str]:
+    """The system's addresses for `host`; none when it knows no such name (the refusal, which
+    names the host as the user typed it, is `_resolve_checked`'s)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"nom de domaine introuvable : {host}") from exc
+    except (socket.gaierror, UnicodeError):
+        return []
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -329,7 +332,9 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
         raise FetchError(f"adresse illisible : {url}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
-    host = _ascii_host(parts.hostname, url)
+    # Looked up, and named to the site, in its ASCII form; named to the user as they typed it
+    # ("mairie-épinal.fr", never "xn--mairie-pinal-heb.fr").
+    typed, host = parts.hostname, _ascii_host(parts.hostname, url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:
@@ -339,11 +344,11 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
     except ValueError:
         addresses = _resolved_within(resolver, host, port, deadline)
     if not addresses:
-        raise FetchError(f"nom de domaine introuvable : {host}")
+        raise FetchError(f"nom de domaine introuvable : {typed}")
     if not allow_private:
         for address in addresses:
             if not is_public(ipaddress.ip_address(address.split("%")[0])):
-                raise PrivateAddress(_private_address_refusal(host, address))
+                raise PrivateAddress(_private_address_refusal(typed, address))
     host_header = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")
     return _Target(addresses, host, host_header)
 
@@ -351,7 +356,8 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
 def _ascii_host(host: str, url: str) -> str:
     """`host` as DNS, the `Host` header and TLS name it: a name in accented letters
     ("élysée.fr", as French sites may be named) in its ASCII form ("xn--lyse-9oad.fr"). httpx
-    takes no other in a header: such an address failed with an error of the bot's own."""
+    takes no other in a header: such an address failed with an error of the bot's own. Only
+    for them: messages name the host as it was typed."""
     if host.isascii():
         return host
     try:

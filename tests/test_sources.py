@@ -428,6 +428,27 @@ def test_a_refused_address_typed_as_such_is_named_once_and_a_name_with_where_it_
     assert requests == []
 
 
+def test_a_name_in_accented_letters_is_named_as_typed_when_it_is_unknown_or_refused():
+    """ "https://mairie-épinal.fr/actu": looked up in its ASCII form, but the user who typed
+    it is told of "mairie-épinal…", never of "xn--mairie-pinal-heb…", which they never wrote."""
+    dns = StubDNS({"xn--mairie-pinal-heb.example": [[]], "xn--intranet-pinal-jkb.example": [["10.0.0.8"]]})
+    transport, requests = recording_transport({})
+    options = {"timeout": 5, "max_bytes": 100_000, "transport": transport}
+    with pytest.raises(FetchError) as unknown:
+        fetch_url("https://mairie-épinal.example/actu", resolver=dns, **options)
+    assert str(unknown.value) == "nom de domaine introuvable : mairie-épinal.example"
+    with pytest.raises(FetchError) as unknown_to_the_system:  # a name no DNS knows (RFC 2606)
+        fetch_url("https://mairie-épinal.invalid/actu", **options)
+    assert str(unknown_to_the_system.value) == "nom de domaine introuvable : mairie-épinal.invalid"
+    with pytest.raises(FetchError) as private:
+        fetch_url("https://intranet-épinal.example/", resolver=dns, **options)
+    assert str(private.value) == (
+        "adresse refusée : intranet-épinal.example désigne une adresse locale ou privée (10.0.0.8). "
+        "Seules les adresses publiques sont autorisées."
+    )
+    assert requests == []
+
+
 def test_public_addresses_written_in_ipv6_forms_are_allowed():
     for address in ["64:ff9b::5db8:d822", "2001:4860:4860::8888", "::ffff:93.184.216.34"]:
         dns = StubDNS({"news.example": [[address]]})
