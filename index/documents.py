@@ -212,7 +212,9 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
     # already, as the same text of no words.
     if not any(block.kind == "paragraph" and any(c.isalnum() for c in block.text) for block in blocks):
         # Not "empty" when it holds words: a title alone ("Photo : AFP", "Juste un mot").
-        raise EmptyInput("aucun paragraphe d'article dans ce texte (il est vide, n'a qu'un titre, ou n'a pas un mot)")
+        raise EmptyInput(
+            "aucun paragraphe d'article dans ce texte (il est vide, n'a qu'un titre, ou ne contient aucun mot)"
+        )
     title = title or _title_from_name(name) or _title_from_text(blocks)
     return Document(
         title=title.strip(),
