@@ -131,9 +131,13 @@ _PROMPT = re.compile(
     r"(?:équipe|rédaction)\b|"
     # A radio's or a magazine's call to its other programmes ("Retrouvez tous les épisodes du …").
     r"retrouvez (?:tous |toutes )?(?:les|nos) (?:autres )?(?:épisodes|émissions|chroniques|podcasts)\b|"
-    # A newsletter box's promise ("l'essentiel de l'actualité vaudoise, chaque matin dans votre boîte mail"),
-    # and a site's question under its article ("Cet article vous a-t-il été utile ?", then "Oui", "Non").
-    r"dans (?:votre|vos) boîtes? (?:mail|e-mail|email|de réception)\b|"
+    # A newsletter box's promise: when it comes, a few words before the reader's mailbox ("l'essentiel
+    # de l'actualité vaudoise, chaque matin dans votre boîte mail", "directement dans votre boîte mail");
+    # a warning that names the mailbox ("Si vous recevez ce courriel dans votre boîte mail, ne cliquez
+    # pas…") is news. And a site's question under its article ("Cet article vous a-t-il été utile ?").
+    r"(?:chaque (?:matin|jour|soir|semaine|mois|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)|"
+    r"tous les (?:matins|jours|soirs|mois)|toutes les semaines|gratuitement|directement|quotidiennement)\b"
+    r"[^.!?]{0,60}?\bdans (?:votre|vos) boîtes? (?:mail|e-mail|email|de réception)\b|"
     r"(?:cet article|cette page|ce contenu) vous a-t-(?:il|elle) (?:été )?utile|"
     r"(?:tribunes?|textes?|opinions?|contributions?|chroniques?) publié(?:e|s|es)?\b.{0,80}"
     r"n['’]engagen?t que (?:leurs?|son|ses) auteur",

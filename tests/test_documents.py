@@ -511,6 +511,11 @@ def test_bylines_and_teasers_are_dropped():
         "« Reproduction interdite », prévient l'étiquette.",
         "Durée : 90 min, entracte compris.",  # a show's, in a box of dates and prices
         "Le chèque énergie arrivera dans votre boîte aux lettres en avril, précise le ministère.",
+        # A warning that names the reader's mailbox, not a newsletter's promise to fill it.
+        "Si vous recevez ce courriel dans votre boîte mail, ne cliquez surtout pas sur le lien, avertit la "
+        "gendarmerie du Calvados.",
+        "« Ne répondez jamais à un message reçu dans votre boîte de réception qui vous demande vos codes », "
+        "rappelle la CNIL.",
         "« Se connecter au réseau prendra dix ans », estime l'opérateur.",
         "12 minutes de lecture par jour suffisent à progresser, selon l'étude.",
         "« Signalez-le à la mairie », conseille le maire aux habitants du quartier.",
@@ -548,6 +553,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "© 2026 L’Écho comtois. Reproduction interdite sans autorisation.",
         "Chaque matin, l'essentiel de l'actualité dans votre boîte mail. Recevez-la gratuitement ci-dessous.",
         "Retrouvez l’essentiel de l’actualité vaudoise, chaque matin dans votre boîte mail.",  # a newsletter box's
+        "Une sélection des meilleurs articles de la rédaction, directement dans votre boîte mail.",
         "Lisez aussi Tram de Liège : un an après, la fréquentation dépasse les prévisions",  # a Belgian daily's
         "Se connecter",  # a box's login link
         "4 min de lecture",
