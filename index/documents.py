@@ -681,20 +681,24 @@ def _chapter_numbers_apart(page):
     heading's title, as the page shows it (the number large, above or beside the title; its menu
     "1. Le recul"): the extractor runs the two into one line, « 1 Le recul », or « 1Le recul ».
     The number is the heading's own text before an element, or its first element's whole text;
-    the title after it opens on a capital (a count, "3 questions à …", is the heading's words)."""
+    the title after it opens on a capital (a count, "3 questions à …", is the heading's words).
+    Chapters are numbered in sequence from the first (1, 2, … or I, II, …), two at least: a
+    heading's count set apart in bold ("<strong>8</strong> Français sur 10 se disent inquiets")
+    is its words, not a chapter's number, on a page of chapters too."""
     tree = _tree_to_change(page, _NUMBERED_HEADING)
     if tree is None:
         return page
-    changed = False
+    numbered = []
     for heading in tree.iter(*_HEADING_TAGS):
         if not len(heading) or not isinstance(heading[0].tag, str):
             continue
         own = (heading.text or "").strip()
-        holder = None if own else heading[0]
         number = own or " ".join(heading[0].text_content().split())
         title = " ".join(heading.text_content().split())[len(number) :].strip()
-        if not _CHAPTER_NUMBER.match(number) or not title[:1].isupper():
-            continue
+        if _CHAPTER_NUMBER.match(number) and title[:1].isupper():
+            numbered.append((heading, number, None if own else heading[0]))
+    chapters = [numbered[at] for at in numbered_in_sequence([number.rstrip(".") for _, number, _ in numbered])]
+    for heading, number, holder in chapters:
         mark = f"{number.rstrip('.')}."
         if holder is None:
             heading.text = f"{mark} "
@@ -702,8 +706,33 @@ def _chapter_numbers_apart(page):
             tail = holder.tail
             holder.clear()
             holder.text, holder.tail = mark, " " + (tail or "").lstrip()
-        changed = True
-    return tree if changed else page
+    return tree if chapters else page
+
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+CHAPTERS_IN_SEQUENCE = 2
+
+
+def chapter_value(mark: str) -> tuple[str, int]:
+    """A chapter's number as its kind ("arabic" or "roman") and its value: "12" is 12, "IV" is 4."""
+    if mark.isdigit():
+        return "arabic", int(mark)
+    values = [_ROMAN[letter] for letter in mark.upper()]
+    return "roman", sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+def numbered_in_sequence(marks: list[str]) -> list[int]:
+    """The positions of those of `marks` (chapters' numbers, in the page's order) that number
+    them 1, 2, 3… (or I, II, III…), each the next after the one before, left out those between
+    that break the count; none unless there are `CHAPTERS_IN_SEQUENCE` at least."""
+    expected: dict[str, int] = {}
+    runs: dict[str, list[int]] = {}
+    for at, mark in enumerate(marks):
+        kind, value = chapter_value(mark)
+        if value == expected.get(kind, 1):
+            expected[kind] = value + 1
+            runs.setdefault(kind, []).append(at)
+    return sorted(at for run in runs.values() if len(run) >= CHAPTERS_IN_SEQUENCE for at in run)
 
 
 _TEXT_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "blockquote"})
