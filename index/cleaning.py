@@ -57,7 +57,12 @@ _CREDIT = re.compile(
 )
 # What opens a link to another article: "À lire aussi", "Lire également" (a Drupal daily's box
 # and paragraphs inside its text), a Belgian daily's "Lisez aussi", "Voir aussi", "Sur le même sujet".
-_TEASER = r"(?:(?:(?:à|a) )?(?:lire|lisez) (?:aussi|également)|voir (?:aussi|également)|sur le même sujet)"
+# "Lisez" only before what a teaser box sets after it, a colon, a bar, a quote mark or a title's
+# capital ("Lisez aussi Tram de Liège…"): "Lisez également les conditions générales…" is advice.
+_TEASER = (
+    r"(?:(?:(?:à|a) )?lire (?:aussi|également)|lisez (?:aussi|également)(?=\s*[:|«\"“]|\s+(?-i:[A-ZÀ-Þ]))|"
+    r"voir (?:aussi|également)|sur le même sujet)"
+)
 # A byline that names the role before the names ("De notre correspondante à Bruxelles, Anne-Sophie
 # Leclerc", "Par nos envoyés spéciaux à Kiev, …"): the role and its place, up to the comma.
 ROLE_BEFORE_NAMES = (

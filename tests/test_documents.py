@@ -559,6 +559,8 @@ def test_bylines_and_teasers_are_dropped():
         "« Reproduction interdite », prévient l'étiquette.",
         "Durée : 90 min, entracte compris.",  # a show's, in a box of dates and prices
         "Le chèque énergie arrivera dans votre boîte aux lettres en avril, précise le ministère.",
+        "Lisez également les conditions générales avant de signer : elles contiennent les frais de résiliation, "
+        "prévient l'association.",
         # A warning that names the reader's mailbox, not a newsletter's promise to fill it.
         "Si vous recevez ce courriel dans votre boîte mail, ne cliquez surtout pas sur le lien, avertit la "
         "gendarmerie du Calvados.",
@@ -603,6 +605,7 @@ def test_short_paragraphs_in_a_byline_s_or_a_subscription_prompt_s_words_are_kep
         "Retrouvez l’essentiel de l’actualité vaudoise, chaque matin dans votre boîte mail.",  # a newsletter box's
         "Une sélection des meilleurs articles de la rédaction, directement dans votre boîte mail.",
         "Lisez aussi Tram de Liège : un an après, la fréquentation dépasse les prévisions",  # a Belgian daily's
+        "Lisez aussi : le tram de Liège, un an après",
         "Se connecter",  # a box's login link
         "4 min de lecture",
         "Cet article vous a-t-il été utile ?",
