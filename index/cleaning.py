@@ -74,6 +74,9 @@ _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE
 # dateline ("Diffusé le … · Durée : 2 min"; a "Durée : 90 min" of its own is a show's, in a box of dates).
 _READING_TIME = r"(?:temps de )?lecture\s*:?\s*\d+\s*min"
 _PLAYING_TIME = rf"(?:{_READING_TIME}|durée\s*:?\s*\d+\s*min)"
+# The press agencies a dispatch names as its source, and a paper's name ("Le Parisien", "L'Équipe").
+_AGENCY = r"(?:afp|reuters|ap|ansa|belga|dpa)"
+_CREDITED = rf"(?:{_AGENCY}|(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w-]+(?:\s+[A-ZÀ-Þ][\w-]+)?))"
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
     rf"{_TEASER}\b.*|"
@@ -97,7 +100,10 @@ _NOISE = re.compile(
     r"par\s+(?:la\s+)?rédaction\b.{0,60}|"
     rf"{ROLE_BEFORE_NAMES}.{{0,60}}|"
     r"par\s+(?-i:[A-ZÀ-Þ][\w'’.\-]+(?:\s+(?:[A-ZÀ-Þ][\w'’.\-]+|de|du|des|le|la|et))*)\s*(?:[,|–—·•-].{0,60})?|"
-    r"\(?(?:avec )?(?:afp|reuters|ap|ansa|belga|dpa)(?:\s*(?:,|/|et)\s*(?:afp|reuters|ap|ansa|belga|dpa))*\)?"
+    rf"\(?(?:avec )?{_AGENCY}(?:\s*(?:,|/|et)\s*{_AGENCY})*\)?|"
+    # A dispatch's closing credit, "Source : AFP", "Sources : AFP, Reuters", "Source : Le Parisien": whose
+    # words it took, where a longer attribution ("Source : publication Facebook du …") says what the text is about.
+    rf"sources?\s*:\s*{_CREDITED}(?:\s*(?:,|/|et)\s*{_CREDITED})*\.?"
     r")$",
     re.IGNORECASE,
 )

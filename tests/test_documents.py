@@ -66,6 +66,20 @@ def test_a_line_that_says_photos_go_with_it_is_text_not_a_caption_s_credit(line)
     assert parse_text(f"Cavalcade\n\n{opening}\n\n{line}").text == f"{opening}\n\n{line}"
 
 
+@pytest.mark.parametrize("credit", ["Source : AFP", "Sources : AFP, Reuters", "Source : Le Parisien", "SOURCE : AFP."])
+def test_a_dispatch_s_closing_credit_to_an_agency_or_a_paper_is_no_text(credit):
+    dispatch = "Le Premier ministre a annoncé mardi un plan pour l'hôpital public.\n\nIl sera présenté en janvier."
+    assert parse_text(f"{dispatch}\n\n{credit}").text == dispatch
+
+
+@pytest.mark.parametrize(
+    "attribution", ["Sources : Insee, Dares", "Source : le ministère de la Santé, chiffres du 1er décembre 2026"]
+)
+def test_an_attribution_of_figures_to_their_source_stays_in_the_text(attribution):
+    figures = "Le chômage a reculé à 7,1 % au troisième trimestre.\n\nLes jeunes en profitent le moins."
+    assert parse_text(f"{figures}\n\n{attribution}").text == f"{figures}\n\n{attribution}"
+
+
 def test_a_claim_s_source_line_is_text_not_the_heading_of_the_verdict_under_it():
     claim = "« Au 1er février, la facture d'électricité va doubler pour tout le monde, c'est voté. »"
     source = "Source : publication Facebook du 30 novembre 2026"
