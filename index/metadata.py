@@ -224,14 +224,33 @@ def _meta_tags(tree) -> dict[str, list[str]]:
     return found
 
 
+# What a reader writes under an article (schema.org `Comment`, `UserComments`, an `Answer`):
+# its microdata date is when the reader wrote it.
+_READER_TYPES = re.compile(r"(?:Comment|UserComments|Answer)$")
+_MARKED_TIME_RANKS = {"article": 0, "none": 1, "other": 2}
+
+
 def _marked_publication_time(tree) -> str | None:
     """The publication time a page's microdata marks on the element that shows it (Joomla's
     `<time datetime="…" itemprop="datePublished">Publication : 2 décembre 2026</time>`), where
-    others state it in a `<meta>`."""
-    for element in tree.xpath('//*[@itemprop="datePublished"][@datetime]'):
-        if stated := _text(element.get("datetime")):
-            return stated
-    return None
+    others state it in a `<meta>`. The article's own first, marked in an item typed as an article
+    (`NewsArticle`, `BlogPosting`…), then one in no item, then one in an item of another type (a
+    teaser's); one outside a teaser or a related list before one inside. Never a reader's: a
+    `Comment`'s date is when the comment was written, wherever it stands on the page."""
+    marked = []
+    for at, element in enumerate(tree.xpath('//*[@itemprop="datePublished"][@datetime]')):
+        if not (stated := _text(element.get("datetime"))):
+            continue
+        item = element.xpath("ancestor::*[@itemscope][1]")
+        types = (item[0].get("itemtype") or "").split() if item else []
+        if any(_READER_TYPES.search(kind) for kind in types):
+            continue
+        if any(_ARTICLE_TYPES.search(kind) or _EPISODE_TYPES.search(kind) for kind in types):
+            rank = _MARKED_TIME_RANKS["article"]
+        else:
+            rank = _MARKED_TIME_RANKS["other" if types else "none"]
+        marked.append((rank, _in_other_content(element), at, stated))
+    return min(marked)[-1] if marked else None
 
 
 def _meta_authors(meta: dict[str, list[str]]) -> list[str]:

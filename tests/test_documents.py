@@ -294,6 +294,42 @@ def test_an_article_s_information_list_is_no_text_and_the_publication_time_it_ma
     assert document.date == "2026-12-02"
 
 
+MICRODATA_BODY = "".join(
+    "<p>La fromagerie coopérative de la Vrine a repris la fabrication lundi, deux ans après l'incendie de son "
+    f"séchoir, avec {n} salariés.</p>"
+    for n in (12, 14, 15)
+)
+READER_COMMENT = (
+    "<div class='derniers-avis'><div itemscope itemtype='https://schema.org/Comment'>"
+    "<span itemprop='author'>Jeannot</span><time itemprop='datePublished' datetime='2026-12-05T21:03:00+01:00'>"
+    "5 décembre</time><p itemprop='text'>Enfin une bonne nouvelle pour le village !</p></div></div>"
+)
+TEASER = (
+    "<aside class='a-lire'><div itemscope itemtype='https://schema.org/NewsArticle'><a href='/incendie' "
+    "itemprop='headline'>L'incendie du séchoir</a><time itemprop='datePublished' datetime='2024-11-20T07:00:00+01:00'>"
+    "20 novembre 2024</time></div></aside>"
+)
+
+
+@pytest.mark.parametrize("before", [READER_COMMENT, TEASER])
+def test_the_article_s_own_microdata_time_dates_it_not_a_comment_s_or_a_teaser_s_before_it(before):
+    page = (
+        f"<html><body>{before}<article itemscope itemtype='https://schema.org/NewsArticle'>"
+        "<h1 itemprop='headline'>La fromagerie rouvre</h1>"
+        "<time itemprop='datePublished' datetime='2026-12-02T08:14:00+01:00'>2 décembre 2026</time>"
+        f"<div itemprop='articleBody'>{MICRODATA_BODY}</div></article></body></html>"
+    )
+    assert parse_html(page).date == "2026-12-02"
+
+
+def test_a_reader_s_comment_marks_no_publication_time_for_the_page():
+    page = (
+        "<html><body><article><h1>La fromagerie rouvre</h1>"
+        f"{MICRODATA_BODY}</article><section class='commentaires'>{READER_COMMENT}</section></body></html>"
+    )
+    assert page_metadata(page).date is None
+
+
 def test_a_key_figure_s_value_and_label_are_read_as_one_sentence():
     figures = "".join(
         f"<div class='key-figure'><div class='value'>{value}</div><div class='label'>{label}</div></div>"
