@@ -21,6 +21,7 @@ from index.cleaning import (
     Block,
     clean_blocks,
     is_heading,
+    is_noise,
     join_blocks,
     normalise_whitespace,
     table_row,
@@ -618,7 +619,9 @@ def _definition_lists_as_rows(page):
                 break  # a term too long, or a list that opens on a description: left as it is
         else:
             if rows and all(len(row) > 1 for row in rows):
-                lists.append((terms, rows))
+                # An article's details set as a list ("Temps de lecture" – "3 min", "Publié le" – "2 décembre
+                # 2026"): furniture read as its box shows it, which the noise rules know, not once joined.
+                lists.append((terms, [row for row in rows if not is_noise(f"{row[0]} : {' '.join(row[1:])}")]))
     for terms, rows in lists:
         replacement = terms.makeelement("ul", {})
         for row in rows:

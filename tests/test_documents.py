@@ -361,6 +361,23 @@ def test_each_term_of_a_description_list_is_read_with_its_description():
     ]
 
 
+def test_an_article_s_details_set_as_a_description_list_are_no_text():
+    """Its reading time and publication date, each a term and its description, as the box shows them."""
+    page = (
+        "<html><body><article><h1>Le barrage</h1><dl class='details'><dt>Temps de lecture</dt><dd>3 min</dd>"
+        "<dt>Publié le</dt><dd>2 décembre 2026</dd></dl><p>Un rapport recommande d'abaisser de deux mètres le "
+        "niveau du barrage de Villerest, le temps de renforcer ses appuis.</p><h2>Repères</h2><dl>"
+        "<dt>1984</dt><dd>Mise en service du barrage.</dd><dt>Mis à jour le</dt><dd>3 décembre 2026</dd>"
+        "</dl></article></body></html>"
+    )
+    assert parse_html(page).text.split("\n\n") == [
+        "Un rapport recommande d'abaisser de deux mètres le niveau du barrage de Villerest, le temps de renforcer "
+        "ses appuis.",
+        "Repères",
+        "- 1984 – Mise en service du barrage.",
+    ]
+
+
 def test_a_page_laid_out_in_a_table_is_read_from_its_headline_without_its_menu_and_side_column():
     """An older site's page: menu, side column and article in the cells of one table, which
     the extractor reads whole."""
