@@ -288,10 +288,13 @@ def measured_first(
     the follow-up's ("Et le prix du ticket ?" of an article giving the cost of the works alone).
     Any question naming the thing priced (`measures.priced_item`: "Combien coûte un ticket de
     tram à Brest ?") must find it there too, or the amount said beside another of its words.
-    A question in the future ("Combien ça va coûter ?") puts the passages stating the quantity
-    in a sentence that speaks of what is to come first, each quoting it, in the question's words
-    when one does: « La mesure coûtera environ 2,3 millions d'euros par an », not « Aujourd'hui,
-    un ticket coûte 1,60 euro », nor « Elle sera financée par … 700 000 euros »."""
+    A question in the future ("Combien ça va coûter ?") has each passage quote its sentence
+    stating the quantity in the future, in the question's word when one does, and puts first
+    those stating it so: « La mesure coûtera environ 2,3 millions d'euros par an », not
+    « Aujourd'hui, un ticket coûte 1,60 euro », nor « Elle sera financée par … 700 000 euros ».
+    Only a future verb and the question's word move a passage: « un plan vélo de 26 millions
+    d'euros … d'ici 2030 » is no answer to what the mayor's parking measure will cost, which its
+    topic's passage gives (« une mesure chiffrée à 900 000 euros »)."""
     if not candidates:
         return [], False
     said = set(terms(without_asking_words(question)))
@@ -321,7 +324,7 @@ def measured_first(
     ahead = speaks_of_future(question)
 
     def states_ahead(sentence: str) -> bool:
-        return holds_quantity(sentence, measure) and (speaks_of_future(sentence) or looks_ahead(sentence))
+        return holds_quantity(sentence, measure) and speaks_of_future(sentence)
 
     def states_ahead_as_asked(sentence: str) -> bool:  # in the question's words ("coûtera" for "coûter")
         return states_ahead(sentence) and bool((said | asking) & set(terms(sentence)))
@@ -335,8 +338,8 @@ def measured_first(
             stating.append(quoted)
         else:
             others.append(candidate)
-    if ahead:  # those stating what is to come first, each group in its order
-        stating.sort(key=lambda c: not states_ahead(c.row.text[c.quote[0] : c.quote[1]]))
+    if ahead:  # those saying what it will be, in the question's word, first; each group in its order
+        stating.sort(key=lambda c: not states_ahead_as_asked(c.row.text[c.quote[0] : c.quote[1]]))
     return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
 
 
