@@ -158,7 +158,10 @@ async def _register_commands(application: Application, attempt: int) -> None:
         async def retry(context: Context) -> None:
             await _register_commands(context.application, attempt + 1)
 
-        application.job_queue.run_once(retry, delay, name="register-commands")
+        # However late the job queue runs it: APScheduler drops a one-off job whose time passed
+        # by over a second (its default grace), and a busy start (the model warming up beside it,
+        # a loaded machine) left the menu unregistered for good, its retry "missed by 2.9 s".
+        application.job_queue.run_once(retry, delay, name="register-commands", job_kwargs={"misfire_grace_time": None})
         return
     for admin_id in application.bot_data["service"].settings.admin_user_ids:
         try:
