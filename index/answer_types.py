@@ -195,6 +195,7 @@ def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
     words = _WORDS.findall(sentence.replace("’", "'"))
     lowered = [w.lower() for w in words]
     counting_years = _counting_years(sentence, nouns)
+    question_stems = frozenset(stem(w.lower()) for w in _WORDS.findall(question))
     for at, word in enumerate(lowered):
         year = _YEAR.fullmatch(word) and word not in counting_years
         in_words = _in_words(lowered, at)
@@ -211,7 +212,7 @@ def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
             continue
         if after < len(lowered) and (_MONTH.fullmatch(lowered[after]) or lowered[after] in _ORDINAL):
             continue  # a day, « le 14 décembre », or a rank, « la 12e minute »
-        if _counts_what_is_asked(words, after, nouns, question):
+        if _counts_what_is_asked(words, after, nouns, question_stems):
             return True
     return False
 
@@ -240,20 +241,18 @@ def _counted_at(words: list[str], after: int) -> int:
     return after
 
 
-def _names_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question: str) -> bool:
-    """Whether the noun after a number is the noun asked, or holds it (« 85 sapeurs-pompiers »)."""
-    after = _counted_at(words, after)
-    if after == len(words):
-        return False
-    counted = words[after].lower()
+def _names_what_is_asked(counted: str, nouns: frozenset[str]) -> bool:
+    """Whether `counted`, the noun a number counts (lower-cased), is the noun asked, or holds
+    it (« 85 sapeurs-pompiers »)."""
     return bool({stem(counted), *(stem(part) for part in counted.split("-"))} & nouns)
 
 
-def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question: str) -> bool:
+def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question_stems: frozenset[str]) -> bool:
     """Whether the number before `words[after]` counts what is asked (`nouns`, stems): the noun
     after it (past an adjective, « quatorze autres habitants ») is the one asked or holds it
     (« 85 sapeurs-pompiers » for "pompiers"), counts anyone, or is a word of the question
-    (« onze interpellations » for "Combien de personnes ont été interpellées ?"); or no noun
+    (« onze interpellations » for "Combien de personnes ont été interpellées ?", `question_stems`
+    being the stems of the question's words, taken once per sentence by `_counts`); or no noun
     follows (« 58 d'entre eux », « les 520 que compte le site »); or another noun follows and
     the noun asked is not in the sentence inside a name alone: « SNCF Voyageurs a recruté 38
     conducteurs » counts no travellers, where « 45 portraits » may count the "tableaux" asked
@@ -265,9 +264,9 @@ def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], q
     counted = words[after].lower()
     if counted in STOPWORDS or not counted.replace("-", "").isalpha():
         return True
-    if _names_what_is_asked(words, after, nouns | _ANYONE, question):
+    if _names_what_is_asked(counted, nouns | _ANYONE):
         return True
-    if stem(counted) in {stem(w.lower()) for w in _WORDS.findall(question)}:
+    if stem(counted) in question_stems:
         return True
     # Another noun counted (« 45 portraits » for "tableaux", « 5 000 Noirs »): news counts by
     # other words than the question's, unless the noun asked is in the sentence only inside a
