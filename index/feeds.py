@@ -15,8 +15,7 @@ from urllib.parse import urljoin
 
 from index.documents import web_address
 from index.errors import InputError
-from index.ingest import without_tracking
-from index.sources import without_credentials
+from index.sources import article_source, without_credentials
 
 FEED_TYPES = {
     "application/rss+xml",
@@ -86,16 +85,14 @@ def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
     for entry in parsed.entries:
         link = entry.get("link")
         # Only a web page's address: "javascript:…" or "file:…" would be shown as the
-        # article's link, and fetched. Without the tracking parameters feeds tag their links
-        # with ("?utm_source=rss&xtor=RSS-3"), nor a name and password ("https://moi:secret@…"):
-        # the article's source, as a user would give it and every user may be shown it.
+        # article's link, and fetched. As its article's source, which every user may be shown.
         link = web_address(urljoin(url, link)) if link else None
-        link = without_tracking(without_credentials(link)) if link else None
+        link = article_source(link) if link else None
         # Its id, else its link; either one less the tracking parameters a feed may change
         # from poll to poll ("utm_campaign=" of the day): the same entry each time.
         key = entry.get("id") or link
         if key and web_address(str(key)):
-            key = without_tracking(without_credentials(str(key)))
+            key = article_source(str(key))
         if not key:
             continue  # nothing to recognise it by next time
         content = None

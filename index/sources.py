@@ -33,6 +33,7 @@ from index.decoding import decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
+from index.ingest import without_tracking
 from index.numbers import french
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -503,6 +504,14 @@ def without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
+def article_source(link: str) -> str:
+    """`link` as its article's source, which every user of the library may be shown, whether
+    a person gave it or a feed listed it: without a name and password (`without_credentials`)
+    nor the tracking parameters a link is tagged with ("?utm_source=rss&xtor=RSS-3", which a
+    feed may change from poll to poll)."""
+    return without_tracking(without_credentials(link))
+
+
 def _failure(exc: httpx.HTTPError) -> str:
     """What went wrong, in French, for the person who sent the link (httpx says it in English,
     from the system's own words): the kinds people meet, else httpx's words as they are."""
@@ -630,8 +639,9 @@ def fetch_url(
     limits: ReadingLimits = READING_LIMITS,
 ) -> Document:
     """Download an article page (or text, or document) and parse it, within `timeout` seconds
-    in all (and reading it within `limits`); `checkpoint` as `fetch` calls it."""
-    url = without_credentials(url)  # the article's source, which every user may be shown
+    in all (and reading it within `limits`); `checkpoint` as `fetch` calls it. `fetch` leaves
+    a name and password in `url` out of what it sends and shows; its article's source is `url`
+    as `article_source` makes any link one."""
     fetched = fetch(
         url,
         timeout=timeout,
@@ -642,7 +652,7 @@ def fetch_url(
         transport=transport,
         checkpoint=checkpoint,
     )
-    return document_of(fetched, source=url, max_bytes=max_bytes, checkpoint=checkpoint, limits=limits)
+    return document_of(fetched, source=article_source(url), max_bytes=max_bytes, checkpoint=checkpoint, limits=limits)
 
 
 def is_article_type(content_type: str) -> bool:

@@ -359,7 +359,8 @@ def test_an_address_in_accented_letters_is_looked_up_and_asked_for_by_its_ascii_
 def test_an_address_with_a_name_and_password_is_fetched_and_kept_without_them():
     """A link pasted with its login in it ("https://moi:secret@…", a redirect's too): they are
     never sent, and the article's source and address, which every user of the library may be
-    shown, do not show them."""
+    shown, do not show them; nor does its source show the tracking parameters the link was
+    shared with, as a feed's links do not (`article_source`)."""
     dns = StubDNS({"news.example": [[PUBLIC]]})
     transport, requests = recording_transport(
         {
@@ -367,10 +368,14 @@ def test_an_address_with_a_name_and_password_is_fetched_and_kept_without_them():
             "news.example/notes": (200, {"content-type": "text/plain"}, NOTES),
         }
     )
-    for given in ("https://lecteur:secret@news.example/notes", "https://lecteur:secret@news.example/moved"):
+    for given, source in (
+        ("https://lecteur:secret@news.example/notes", "https://news.example/notes"),
+        ("https://lecteur:secret@news.example/moved", "https://news.example/moved"),
+        ("https://lecteur:secret@news.example/notes?utm_source=partage", "https://news.example/notes"),
+    ):
         document = fetch_url(given, timeout=5, max_bytes=100_000, resolver=dns, transport=transport)
-        assert document.title == "Notes" and document.url == "https://news.example/notes"
-        assert document.source == given.replace("lecteur:secret@", "")
+        assert document.title == "Notes" and document.source == source
+        assert document.url.startswith("https://news.example/notes")
     assert all("authorization" not in request.headers for request in requests)
 
 
