@@ -333,8 +333,9 @@ def measured_first(
     for candidate in candidates:
         if candidate.row.article.id == first.row.article.id and states(candidate):
             quoted = quoting_a_sentence_that(candidate, lambda sentence: holds_quantity(sentence, measure))
-            if ahead:
-                quoted = quoting_a_sentence_that(quoting_a_sentence_that(quoted, states_ahead_as_asked), states_ahead)
+            if ahead:  # its sentence stating it in the future in the question's word, else in any future
+                as_asked = any(states_ahead_as_asked(quoted.row.text[a:b]) for a, b in quoted.spans)
+                quoted = quoting_a_sentence_that(quoted, states_ahead_as_asked if as_asked else states_ahead)
             stating.append(quoted)
         else:
             others.append(candidate)
