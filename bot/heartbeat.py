@@ -44,6 +44,9 @@ State = Literal["starting", "serving", "stopped"]
 OUTAGE_REMINDER_SECONDS = 300.0
 # What a starting bot does first, and said of a beat that names no step (an earlier version's).
 LOADING_STEP = "chargement du modèle et de la bibliothèque"
+# After a lexicon's update, which the library makes first as it opens (the model loaded before
+# it): its passages and vectors opened.
+OPENING_STEP = "ouverture de la bibliothèque"
 # Then, once the library is open: Telegram asked who the bot is, the webhook registered.
 CONNECTING_STEP = "connexion à Telegram"
 # A beat not written for this long is a replica's gone for good (a container replaced, under

@@ -239,8 +239,10 @@ def test_health_says_a_starting_bot_alive_while_it_updates_an_earlier_analysis_s
     assert during.healthy
     step = f"mise à jour de l'index lexical (analyse version {EARLIER} → {ANALYZER_VERSION}) depuis 0 s ;"
     assert during.said.startswith("le bot démarre depuis ") and step in during.said, during.said
-    # The update done, it loads on, a step of seconds: said starting, not yet healthy.
-    assert not after.healthy and "chargement du modèle et de la bibliothèque" in after.said
+    # The update done, the library opens on (the model loaded before it), a step of seconds:
+    # said starting, not yet healthy, and at that step, not back at loading the model.
+    assert not after.healthy and "ouverture de la bibliothèque depuis" in after.said, after.said
+    assert "chargement du modèle" not in after.said
 
 
 def test_a_library_check_that_fails_keeps_the_error_and_never_raises(tmp_path):

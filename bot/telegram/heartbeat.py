@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.heartbeat import LOADING_STEP, Outage, Pulse, Vital
+from bot.heartbeat import OPENING_STEP, Outage, Pulse, Vital
 from bot.replies.upkeep import lexicon_update_step
 from bot.state import BotState
 from bot.telegram.context import Context
@@ -133,11 +133,11 @@ class Heartbeat:
     def lexicon_update(self, update: LexiconUpdate) -> None:
         """The library's lexicon being brought up to date as it opens, then done (the
         library's `on_lexicon_update`): the start-up's step while it lasts, one as long as the
-        library is large."""
+        library is large; then what the library does next, the model loaded already."""
         if update.seconds is None:
             self.doing(lexicon_update_step(update), lasts=True)
         else:
-            self.doing(LOADING_STEP)
+            self.doing(OPENING_STEP)
 
     def start_check(self, name: str, run: Callable[[], Awaitable[None]]) -> asyncio.Task:
         """`run` in the background unless the check `name` still waits for an answer: a
