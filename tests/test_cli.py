@@ -1166,6 +1166,19 @@ def test_follow_whose_library_does_not_open_lets_go_of_the_bot_s_state(run_here,
     assert restored.returncode == 0, restored.stderr
 
 
+def test_serve_whose_state_does_not_open_lets_go_of_the_library(run_here, with_sample, tmp_path):
+    """`serve` opens the library, then the bot's state: a state that did not open (here a file
+    of another kind by its name) left the library open, and the restore it says to run, run
+    next in the same process (a script calling `bot.cli.main`), was refused as if another
+    program had the library."""
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
+    (tmp_path / "data" / "bot.sqlite3").write_bytes(b"pas une base de l'\xc3\xa9tat du bot\n" * 200)
+    refused = run_here("serve", extra_env={"TELEGRAM_BOT_TOKEN": "123456:ABC-DEF"})
+    assert refused.returncode == 2 and "restaurez DATA_DIR d'une sauvegarde" in refused.stderr, refused.stderr
+    restored = run_here("restore", str(tmp_path / "backup"))
+    assert restored.returncode == 0, restored.stderr
+
+
 def test_a_restored_backup_of_an_earlier_analysis_says_its_lexicon_will_be_updated(run_here, with_sample, tmp_path):
     """A backup made before an upgrade of the lexical analysis is restored as it is: the
     restore says, as `stats` does, that the next command that searches will update its lexicon."""

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import errno
 import faulthandler
+import io
 import logging
 import signal
 import time
@@ -358,7 +359,10 @@ def serve(settings: Settings, webhook: bool = False) -> int:
     if logging.getLogger().level > logging.DEBUG:  # LOG_LEVEL=DEBUG keeps PTB's traceback
         logging.getLogger("telegram.ext").addFilter(SaidOnceStopped())  # the retry loop's logger
     if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where each thread is, written to the log, and serving goes on
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+        # Not where stderr is no file (`serve` run in another program's process, a notebook's or
+        # a test's, its output captured): it refused to start at all ("fileno"), for a dump.
+        with contextlib.suppress(io.UnsupportedOperation):
+            faulthandler.register(signal.SIGUSR1, all_threads=True)
     if webhook:  # replicas behind a load balancer share one bot (README, "PostgreSQL and several replicas")
         return _serve(settings, token, webhook)
     with the_only_poller(settings.data_dir, token):
@@ -385,10 +389,20 @@ def _serve(settings: Settings, token: str, webhook: bool) -> int:
 
 
 def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartbeat) -> int:
-    library = open_serving_library(settings, heartbeat)
-    ready_to_answer_for_long(library)
-    state = open_state(settings)
-    heartbeat.doing(CONNECTING_STEP)
+    # Each closed whatever comes after it, the state before the library: a state that did not
+    # open (a damaged file) left the library open, and a restore run next in the same process
+    # was refused as if another program had it.
+    with open_serving_library(settings, heartbeat) as library:
+        ready_to_answer_for_long(library)
+        with contextlib.closing(open_state(settings)) as state:
+            heartbeat.doing(CONNECTING_STEP)
+            return _serve_application(settings, token, webhook, library, state, heartbeat)
+
+
+def _serve_application(
+    settings: Settings, token: str, webhook: bool, library: Library, state: BotState, heartbeat: Heartbeat
+) -> int:
+    """The bot served until it stops, what Telegram or the system refuses at the start said in French."""
     try:
         application = build_application(settings, library, state, alone=not webhook, heartbeat=heartbeat)
         if webhook:
@@ -424,7 +438,4 @@ def _serve_with(settings: Settings, token: str, webhook: bool, heartbeat: Heartb
         if webhook and (refusal := webhook_listen_refusal(exc, settings.webhook_listen, settings.webhook_port)):
             raise LibraryError(refusal) from None
         raise
-    finally:
-        state.close()
-        library.close()
     return 0
