@@ -31,7 +31,8 @@ from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_fe
 from index.ingest import normalise_url, same_page_links, within_article_words
 from index.library import IngestResult, Library
 from index.numbers import french
-from index.sources import Fetched, document_of, fetch, is_article_type, without_credentials
+from index.sources import Fetched, document_of, fetch, is_article_type
+from index.web_addresses import without_credentials
 
 log = logging.getLogger("bot.feeds")
 # Attempts at an entry whose page cannot be read before it is given up.

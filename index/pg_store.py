@@ -47,6 +47,7 @@ from index.store import (
     StoredArticle,
     VectorChanges,
     WriteStatus,
+    article_row,
     articles_in_batches,
     passages_analysed,
 )
@@ -250,7 +251,7 @@ class PgStore:
         hashes, links = list(hashes), list(links)
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash = ANY(%s)", (hashes,))
         if rows:
-            return _article(rows[0])
+            return article_row(rows[0])
         return self._article_at(links) if links else None
 
     def _article_at(self, links: Sequence[str]) -> ArticleRow | None:
@@ -258,7 +259,7 @@ class PgStore:
         rows = self._rows(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url = ANY(%s) ORDER BY id LIMIT 1", (list(links),)
         )
-        return _article(rows[0]) if rows else None
+        return article_row(rows[0]) if rows else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
         """As `Store.add_article`: all of it in one transaction, or the duplicate reported."""
@@ -357,11 +358,11 @@ class PgStore:
 
     def get_article(self, article_id: int) -> ArticleRow | None:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = %s", (article_id,))
-        return _article(rows[0]) if rows else None
+        return article_row(rows[0]) if rows else None
 
     def list_articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY id LIMIT %s OFFSET %s", (limit, offset))
-        return [_article(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._rows("SELECT id FROM articles")}
@@ -373,7 +374,7 @@ class PgStore:
     def latest_articles(self, count: int) -> list[ArticleRow]:
         """As `Store.latest_articles`: by publication date, else the day added."""
         rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {LATEST_FIRST} LIMIT %s", (count,))
-        return [_article(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
         where, params = ("WHERE a.id = ANY(%s)", (list(ids),)) if ids is not None else ("", ())
@@ -382,7 +383,8 @@ class PgStore:
             params,
         )
         for row in rows:
-            yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
+            # As stored, its link and source too: what a reindex copies is the stored row itself.
+            yield StoredArticle(ArticleRow(*row[:8]), row[8], json.loads(row[9]), row[10])
 
     def numbering(self) -> dict[str, int]:
         """As `Store.numbering`: each table's sequence where it stands."""
@@ -448,7 +450,7 @@ class PgStore:
             "FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id = ANY(%s)",
             (list(ids),),
         )
-        return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
+        return {r[0]: PassageRow(*r[:7], article=article_row(r[7:])) for r in rows}
 
     def sentence_vectors(self, passage_ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
         rows = self._rows(
@@ -844,7 +846,3 @@ _ARTICLE_COLUMNS = (
     "a.id, a.title, a.date, a.author, a.url, a.source, a.added_at, "
     "(SELECT count(*) FROM passages p2 WHERE p2.article_id = a.id)"
 )
-
-
-def _article(row: Sequence) -> ArticleRow:
-    return ArticleRow(*row[:8])

@@ -35,6 +35,7 @@ from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, 
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
 from index.ingest import without_tracking
 from index.numbers import french
+from index.web_addresses import without_credentials
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -488,20 +489,6 @@ def fetch(
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"impossible de télécharger {current} : {_failure(exc)}") from exc
-
-
-def without_credentials(url: str) -> str:
-    """`url` without the name and password it may carry ("https://moi:secret@site.fr/…"):
-    they are never sent (a request goes to the address checked, `_Target.url_for`), and the
-    address a page was fetched from is its article's source, a feed entry's link its article's,
-    a followed feed's address what `/feeds` lists: every user may be shown them."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # unreadable: refused as such where it is fetched
-        return url
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def article_source(link: str) -> str:

@@ -34,6 +34,7 @@ import numpy as np
 
 from index.analysis import stored_sentence_terms, stored_terms
 from index.connections import ThreadConnections, open_sqlite, sqlite_transaction
+from index.web_addresses import without_credentials
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -361,7 +362,7 @@ class Store:
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE content_hash IN ({_marks(hashes)})", hashes
         ).fetchone()
         if row is not None:
-            return _article(row)
+            return article_row(row)
         return self._article_at(links) if links else None
 
     def _article_at(self, links: Sequence[str]) -> ArticleRow | None:
@@ -372,7 +373,7 @@ class Store:
             "ORDER BY id LIMIT 1",
             list(links),
         ).fetchone()
-        return _article(row) if row else None
+        return article_row(row) if row else None
 
     def add_article(self, article: NewArticle, vectors: np.ndarray) -> tuple[WriteStatus, ArticleRow]:
         """Insert an article, its passages, their sentences' vectors (`vectors`: one row per
@@ -438,14 +439,14 @@ class Store:
 
     def get_article(self, article_id: int) -> ArticleRow | None:
         row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE id = ?", (article_id,)).fetchone()
-        return _article(row) if row else None
+        return article_row(row) if row else None
 
     def list_articles(self, offset: int = 0, limit: int | None = None) -> list[ArticleRow]:
         rows = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY id LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
         )
-        return [_article(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def article_ids(self) -> set[int]:
         return {r[0] for r in self._db.execute("SELECT id FROM articles")}
@@ -458,7 +459,7 @@ class Store:
         """The `count` most recent articles, by publication date (the day it was added, for
         an article without one), the later added first on the same date."""
         rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles a ORDER BY {LATEST_FIRST} LIMIT ?", (count,))
-        return [_article(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def stored_articles(self, ids: Sequence[int] | None = None) -> Iterator[StoredArticle]:
         """Articles with their text, in id order (all of them, or those of `ids`)."""
@@ -468,7 +469,8 @@ class Store:
             list(ids or []),
         ).fetchall()
         for row in rows:
-            yield StoredArticle(_article(row[:8]), row[8], json.loads(row[9]), row[10])
+            # As stored, its link and source too: what a reindex copies is the stored row itself.
+            yield StoredArticle(ArticleRow(*row[:8]), row[8], json.loads(row[9]), row[10])
 
     def numbering(self) -> dict[str, int]:
         """The highest id the articles and the passages have been given, deleted ones' included."""
@@ -531,7 +533,7 @@ class Store:
             f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             list(ids),
         )
-        return {r[0]: PassageRow(*r[:7], article=_article(r[7:])) for r in rows}
+        return {r[0]: PassageRow(*r[:7], article=article_row(r[7:])) for r in rows}
 
     def sentence_vectors(self, passage_ids: Sequence[int], dimension: int) -> tuple[np.ndarray, np.ndarray]:
         """The vector-index keys and vectors of the sentences of those passages that exist."""
@@ -805,5 +807,12 @@ def passages_analysed(
     return analysed
 
 
-def _article(row: Sequence) -> ArticleRow:
-    return ArticleRow(*row[:8])
+def article_row(row: Sequence) -> ArticleRow:
+    """An article as either store reads it (`_ARTICLE_COLUMNS`), its link and source shown
+    without the name and password an earlier version stored in them ("https://moi:secret@…",
+    kept before a fetch dropped them): every user of the library may be shown them, in
+    `/articles` as in an answer. The stored row is left as it is: rewriting stored data is
+    riskier than reading it so."""
+    article_id, title, day, author, url, source, added_at, passages = row[:8]
+    url, source = (without_credentials(link) if link else link for link in (url, source))
+    return ArticleRow(article_id, title, day, author, url, source, added_at, passages)

@@ -558,3 +558,16 @@ def test_a_library_folder_unmounted_under_its_store_is_out_of_reach_and_no_empty
         away.rename(folder)
         assert thread.submit(store.counts).result() == (0, 0)
     store.close()
+
+
+def test_an_article_stored_with_a_login_in_its_link_is_shown_without_it(library):
+    """An article an earlier version stored from "https://lecteur:secret@…" (before a fetch
+    dropped the name and password): its link and source, in the list of articles as in an
+    answer, which every user may be shown, hold neither."""
+    given = "https://lecteur:secret@news.example/port"
+    text = f"url: {given}\n\nLe port de Brest accueille cet été un nouveau voilier école de quarante mètres."
+    library.ingest([parse_text(text, source=given)])
+    (listed,) = library.articles()
+    assert (listed.url, listed.source) == ("https://news.example/port", "https://news.example/port")
+    answer = library.ask("Quel bateau le port de Brest accueille-t-il cet été ?")
+    assert answer.results and answer.results[0].article.source == "https://news.example/port"
