@@ -27,7 +27,15 @@ from index.cleaning import (
     table_row,
 )
 from index.errors import EmptyInput, UnsupportedInput
-from index.metadata import FRENCH_MONTHS, PageMetadata, byline_names, clean_byline, opening_byline, page_metadata
+from index.metadata import (
+    FRENCH_MONTHS,
+    SENTENCE_AROUND_A_DATE_WORDS,
+    PageMetadata,
+    byline_names,
+    clean_byline,
+    opening_byline,
+    page_metadata,
+)
 from index.numbers import french
 
 _KEYS = {
@@ -272,7 +280,6 @@ PULL_QUOTE_WORDS = (5, 40)
 PULL_QUOTE_REACH = 12  # blocks on either side of a short paragraph where its source may be
 _WORDS = re.compile(r"\w+")
 _TIME_ELEMENT = re.compile(r"<time\b", re.IGNORECASE)
-SENTENCE_AROUND_A_DATE_WORDS = 6  # a dateline's own words are fewer: "Mis en ligne le", "Publié le … à"
 HEADING_MAX_WORDS = 16  # a heading the page marks is one up to this long
 EXTRACTION_OPTIONS = {
     "include_comments": False,

@@ -69,7 +69,8 @@ class PageMetadata:
     # The article's whole text as the page states it for search engines (JSON-LD `articleBody`),
     # one paragraph a line: what a page drawn by a script shows once it has run.
     body: str | None = None
-    # The publication day the page shows its reader ("Publié le 3 décembre 2026 à 14h05"), ISO.
+    # The publication day the page shows its reader ("Publié le 3 décembre 2026 à 14h05", else
+    # a `<time>` of its own apart from any sentence: `_time_apart`), ISO.
     dateline: str | None = None
 
 
@@ -109,7 +110,7 @@ def page_metadata(page: str, url: str | None = None) -> PageMetadata:
         site_name=site,
         lead=_lead(tree) or _lead_described(tree, meta("og:description", "description", "twitter:description")),
         body=_article_body(article.get("articleBody")),
-        dateline=_dateline(tree),
+        dateline=_dateline(tree) or _time_apart(tree),
     )
 
 
@@ -377,6 +378,46 @@ def _dateline(tree) -> str | None:
         except ValueError:
             continue
     return None
+
+
+SENTENCE_AROUND_A_DATE_WORDS = 6  # a dateline's own words are fewer: "Mis en ligne le", "Publié le … à"
+TIMES_TRIED = 20  # `<time>` elements looked at, in page order: the article's own is near the top
+_ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
+_WORD = re.compile(r"\w+")
+
+
+def _time_apart(tree) -> str | None:
+    """The day of the page's own first `<time datetime="…">` that stands apart from any
+    sentence (a dateline's, a byline's: "Le <time>…</time>", a `<time>` alone under the
+    headline), ISO `YYYY-MM-DD`: the article's own date where the page states it no other way.
+    Without it, trafilatura's fallback (htmldate) dated such a page by a reader's comment,
+    whose block it reads as a post's details ("comment-meta") before any `<time>`. Never a
+    comment's, a teaser's (`_in_other_content`, or a reader's microdata item), nor a date a
+    sentence says ("se tiendra le <time>12 avril</time> à Paris": an event's)."""
+    for element in islice(tree.xpath("//body//time[@datetime]"), TIMES_TRIED):
+        parent = element.getparent()
+        if parent is None or _in_other_content(element) or _a_readers(element):
+            continue
+        own_text = [parent.text or "", *(child.tail or "" for child in parent)]
+        if sum(len(_WORD.findall(part)) for part in own_text) >= SENTENCE_AROUND_A_DATE_WORDS:
+            continue
+        stated = _ISO_DAY.match(element.get("datetime") or "")
+        if stated is None:
+            continue
+        try:
+            return date(*map(int, stated.groups())).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _a_readers(element) -> bool:
+    """Whether `element` stands in what a reader wrote, as its microdata types it (`Comment`…)."""
+    return any(
+        _READER_TYPES.search(kind)
+        for item in element.xpath("ancestor::*[@itemtype]")
+        for kind in item.get("itemtype").split()
+    )
 
 
 def _in_article(element) -> bool:

@@ -330,6 +330,23 @@ def test_a_reader_s_comment_marks_no_publication_time_for_the_page():
     assert page_metadata(page).date is None
 
 
+def test_the_article_s_own_time_dates_it_rather_than_a_reader_s_comment_s():
+    """A page that dates its article only by a `<time>` under the headline, its only other
+    `<time>` a reader's comment's: the article's dates it (trafilatura's own fallback took the
+    comment's, in a block it reads as a post's details)."""
+    comment = (
+        "<section id='comments'><div class='comment'><div class='comment-meta'>Jeannot, le "
+        "<time datetime='2026-12-05T21:03:00+01:00'>05/12/2026 à 21:03</time></div>"
+        "<p>Enfin une bonne nouvelle pour le village !</p></div></section>"
+    )
+    page = (
+        "<html><body><article><h1>La fromagerie rouvre</h1>"
+        "<p><time datetime='2026-12-02T08:14:00+01:00'>2 décembre 2026</time></p>"
+        f"{MICRODATA_BODY}</article>{comment}</body></html>"
+    )
+    assert parse_html(page).date == "2026-12-02"
+
+
 def test_a_key_figure_s_value_and_label_are_read_as_one_sentence():
     figures = "".join(
         f"<div class='key-figure'><div class='value'>{value}</div><div class='label'>{label}</div></div>"
