@@ -33,6 +33,11 @@ _BROWSER_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp12
                     "ascii": "cp1252", "iso-8859-9": "cp1254", "tis-620": "cp874"}  # fmt: skip
 
 
+# What a person is told of data that is no text, whatever shows it (a NUL byte, control
+# characters, a document's bytes that went through text: `index.sources.parse_bytes`).
+BINARY_CONTENT = "le contenu semble binaire ; seuls les textes, pages HTML et documents sont acceptés"
+
+
 def decode_document(data: bytes, *, declared: str | None = None, html: bool = False) -> str:
     """The text of `data`; `declared`: the charset a server announced, if any."""
     for bom, encoding in _BOMS:
@@ -42,7 +47,7 @@ def decode_document(data: bytes, *, declared: str | None = None, html: bool = Fa
             except UnicodeDecodeError as exc:
                 raise UnsupportedInput(f"le texte {encoding.upper()} est illisible (octet {exc.start})") from exc
     if b"\x00" in data:
-        raise UnsupportedInput("le contenu semble binaire ; seuls les textes, pages HTML et documents sont acceptés")
+        raise UnsupportedInput(BINARY_CONTENT)
     try:
         return _checked(data.decode("utf-8"))  # valid UTF-8 is UTF-8, whatever a page declares
     except UnicodeDecodeError:

@@ -29,7 +29,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from index.bounded_reading import READING_LIMITS, ReadingLimits
-from index.decoding import decode_document, readable
+from index.decoding import BINARY_CONTENT, decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
@@ -99,7 +99,10 @@ def parse_bytes(
     # What the bytes are, when they say it, before what the name says: a Word file named .odt, an
     # HTML page saved as .pdf are read as what they are rather than refused as damaged.
     sniffed_html = looks_like_html(data[:2048].decode("latin-1"))
-    kind = _document_kind(data) or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
+    kind = _document_kind(data)
+    if kind and _went_through_text(data):
+        raise UnsupportedInput(BINARY_CONTENT)
+    kind = kind or (suffix if suffix in DOCUMENT_SUFFIXES and not sniffed_html else None)
     if kind:
         return parse_document(data, kind, name=name, source=source, checkpoint=checkpoint, limits=limits)
     if named_otherwise and not sniffed_html:
@@ -162,6 +165,22 @@ def _document_kind(data: bytes) -> str | None:
         ):
             return ".docx"
     return None
+
+
+def _went_through_text(data: bytes) -> bool:
+    """Whether a document's bytes (`_document_kind`) went through text: pasted as a message
+    ("%PDF-1.7 …"), or saved by a text editor in a .txt. Its other bytes than ASCII then make
+    valid UTF-8, as a document's own never do (a PDF's binary comment, its compressed streams):
+    they were read as characters and written back, the rest of the document lost with them. A
+    PDF had its text read as mojibake ("votï¿½") and stored as an article, another was said to
+    be a scan. A document all in ASCII is the document itself, whatever it came through."""
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _LOCAL_HEADER = b"PK\x03\x04"

@@ -65,6 +65,23 @@ def test_a_compound_cut_at_a_pdf_line_end_keeps_its_hyphen():
     assert "au-delà du périmètre pendant le week-end, a-t-il ajouté, et le gouvernement a promis" in text
 
 
+def test_a_pdf_s_bytes_pasted_as_text_or_saved_in_a_txt_are_refused_as_binary_not_stored(settings):
+    """A PDF opened in a text editor and pasted into the chat ("%PDF-1.4 …"), or saved from it as
+    a .txt: its bytes that are not ASCII were read as characters and written back ("é" as "�"),
+    the rest of the document lost with them. It was stored as an article of mojibake ("votï¿½");
+    it is refused as the other binary contents are. The PDF itself, whatever its name, is read."""
+    from bot.service import read_text
+
+    pdf = make_pdf([["Le conseil municipal a voté le budget de la métropole mardi soir, par 32 voix contre 11."]])
+    pasted = pdf.decode("utf-8", "replace")
+    with pytest.raises(UnsupportedInput, match="le contenu semble binaire"):
+        read_text(pasted, settings)
+    for saved in (pasted.encode(), pdf.decode("cp1252", "replace").encode()):
+        with pytest.raises(UnsupportedInput, match="le contenu semble binaire"):
+            parse_bytes(saved, name="budget.txt", source=None, max_bytes=10**6)
+    assert "par 32 voix contre 11" in parse_bytes(pdf, name="budget.txt", source=None, max_bytes=10**6).text
+
+
 def test_a_pdf_sentence_goes_on_over_a_page_break_and_a_heading_is_not_run_into_the_text():
     header = "La Gazette — 5 mars 2024"
     pages = [
