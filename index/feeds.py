@@ -15,8 +15,7 @@ from urllib.parse import urljoin
 
 from index.documents import web_address
 from index.errors import InputError
-from index.sources import article_source
-from index.web_addresses import without_credentials
+from index.web_addresses import article_source, without_credentials
 
 FEED_TYPES = {
     "application/rss+xml",

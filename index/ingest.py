@@ -14,7 +14,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -28,6 +27,7 @@ from index.embeddings import Embedder
 from index.errors import ArticleTooLong
 from index.sentences import sentence_spans
 from index.store import NewArticle, NewPassage, StoredArticle
+from index.web_addresses import same_page_links
 
 
 @dataclass(frozen=True)
@@ -60,100 +60,6 @@ def earlier_content_hash(text: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
-
-# Query parameters that say how a reader came to a page, not which page it is: campaign
-# tags (Google's utm_*, AT Internet's xtor and at_*, Mailchimp's, comScore's), click ids
-# (Facebook, Google, Microsoft, Yandex, Instagram) and an AMP version's marks.
-_TRACKING_PREFIXES = ("utm_", "at_", "mc_", "ns_", "_hs")
-_TRACKING = frozenset(
-    "fbclid gclid gclsrc dclid wbraid gbraid msclkid yclid igshid twclid ttclid _ga _gl xtor xtref ocid "
-    "echobox cmpid sr_share".split()
-)
-# Hosts of one site that serve its pages: "www.lemonde.fr", "lemonde.fr", "m.lemonde.fr".
-_SAME_SITE_HOSTS = ("www.", "m.", "mobile.")
-
-
-def _tracking(key: str, value: str, *, earlier: bool = False) -> bool:
-    key = key.lower()
-    if earlier:  # the parameters earlier versions left out
-        return key.startswith(("utm_", "fbclid", "gclid"))
-    if key in ("amp", "outputtype"):  # "?amp=1", "?outputType=amp": the AMP version of the page
-        return (key == "amp" and value in ("", "1", "true")) or value.lower() == "amp"
-    return key.startswith(_TRACKING_PREFIXES) or key in _TRACKING
-
-
-def normalise_url(url: str | None, *, earlier: bool = False) -> str | None:
-    """Same page, same key: no fragment, no tracking parameters, no trailing slash (the link
-    kept and shown: its scheme and host as written). `earlier`: as earlier versions made it,
-    which fewer tracking parameters left out."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 (an unreadable port fails here)
-    except ValueError:  # "http://[castor": not a page's address, kept as written
-        return url.strip()
-    if not parts.scheme or not parts.netloc:
-        return url.strip()
-    kept = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)  # SPIP's pages: "spip.php?article1234"
-        if k and not _tracking(k, v, earlier=earlier)
-    ]
-    query = "&".join(urlencode([(k, v)]) if v else quote_plus(k) for k, v in kept)
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
-
-
-def without_tracking(url: str) -> str:
-    """`url` as written, less its tracking parameters (`url` itself when it has none)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(k, v) for k, v in pairs if k and not _tracking(k, v)]
-    if len(kept) == len(pairs):
-        return url
-    query = "&".join(urlencode([(k, v)]) if v else quote_plus(k) for k, v in kept)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
-def url_variants(url: str | None) -> tuple[str, ...]:
-    """Other ways of writing the page at `url` (normalised): http or https, with "www.", "m."
-    or neither, and as earlier versions normalised it. No site serves two articles so."""
-    if not url:
-        return ()
-    parts = urlsplit(url)
-    try:
-        host, port = parts.hostname or "", parts.port
-    except ValueError:
-        return ()
-    if parts.scheme not in ("http", "https") or not host or parts.username or parts.password:
-        return ()
-    schemes = ("https", "http") if port is None else (parts.scheme,)
-    site = host
-    for prefix in _SAME_SITE_HOSTS:
-        if host.startswith(prefix) and "." in host[len(prefix) :]:
-            site = host[len(prefix) :]
-            break
-    hosts = [site] if _is_address(site) or "." not in site else [site, *(p + site for p in _SAME_SITE_HOSTS)]
-    suffix = f":{port}" if port is not None else ""
-    variants = [urlunsplit((s, h + suffix, parts.path, parts.query, "")) for s in schemes for h in hosts]
-    return tuple(v for v in dict.fromkeys(variants) if v != url)
-
-
-def same_page_links(url: str | None) -> list[str]:
-    """Every link an article stored for the page at `url` may have: `url` normalised first,
-    then its variants (`url_variants`) and as earlier versions normalised it."""
-    normalised = normalise_url(url)
-    if not normalised:
-        return []
-    return list(dict.fromkeys([normalised, *url_variants(normalised), normalise_url(url, earlier=True) or normalised]))
-
-
-def _is_address(host: str) -> bool:
-    return ":" in host or host.replace(".", "").isdigit()
 
 
 def storable(document: Document) -> Document:

@@ -33,9 +33,8 @@ from index.decoding import BINARY_CONTENT, decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, FetchError, InputTooLarge, PrivateAddress, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
-from index.ingest import without_tracking
 from index.numbers import french
-from index.web_addresses import without_credentials
+from index.web_addresses import article_source, without_credentials
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -508,14 +507,6 @@ def fetch(
         raise FetchError(f"délai dépassé ({timeout:g} s) en téléchargeant {current}") from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"impossible de télécharger {current} : {_failure(exc)}") from exc
-
-
-def article_source(link: str) -> str:
-    """`link` as its article's source, which every user of the library may be shown, whether
-    a person gave it or a feed listed it: without a name and password (`without_credentials`)
-    nor the tracking parameters a link is tagged with ("?utm_source=rss&xtor=RSS-3", which a
-    feed may change from poll to poll)."""
-    return without_tracking(without_credentials(link))
 
 
 def _failure(exc: httpx.HTTPError) -> str:

@@ -367,7 +367,7 @@ class Store:
 
     def _article_at(self, links: Sequence[str]) -> ArticleRow | None:
         """The first article stored under one of `links` (a page's links however written:
-        `index.ingest.same_page_links`)."""
+        `index.web_addresses.same_page_links`)."""
         row = self._db.execute(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE url IS NOT NULL AND url IN ({_marks(links)}) "
             "ORDER BY id LIMIT 1",

@@ -15,9 +15,10 @@ from index.conversation import Topic
 from index.directory import DATABASE
 from index.documents import parse_text
 from index.errors import DatabaseUnavailable, IndexMismatch, NotFound, database_unavailable
-from index.ingest import prepare, same_page_links
+from index.ingest import prepare
 from index.library import Library
 from index.store import Store
+from index.web_addresses import same_page_links
 from tests.conftest import HashingEmbedder
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
@@ -488,7 +489,8 @@ def test_the_same_text_typed_with_other_apostrophes_quotes_or_spaces_is_one_arti
 
 
 def test_articles_an_earlier_version_added_are_still_found_and_their_library_still_reindexes(library):
-    from index.ingest import earlier_content_hash, normalise_url
+    from index.ingest import earlier_content_hash
+    from index.web_addresses import normalise_url
 
     def as_added_before(text: str, url: str):
         # What an earlier version stored: its text's hash and link made under its rules.

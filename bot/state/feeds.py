@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.state.part import Run, StatePart
-from index.ingest import without_tracking
+from index.web_addresses import without_tracking
 
 
 @dataclass(frozen=True)
