@@ -28,10 +28,11 @@ from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import ArticleTooLong, DatabaseUnavailable, FetchError, InputError, LibraryError
 from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
+from index.fetching import Fetched, document_of, fetch
 from index.ingest import within_article_words
 from index.library import IngestResult, Library
 from index.numbers import french
-from index.sources import Fetched, document_of, fetch, is_article_type
+from index.sources import is_article_type
 from index.web_addresses import normalise_url, same_page_links, without_credentials
 
 log = logging.getLogger("bot.feeds")

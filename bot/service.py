@@ -200,7 +200,8 @@ def read_input(
     # answered from the command line should not pay for loading them (README, "Performance").
     from index.bounded_reading import read_at_most
     from index.decoding import readable
-    from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, expand_paths, fetch_url, parse_bytes, read_file
+    from index.fetching import fetch_url
+    from index.sources import SUPPORTED_SUFFIXES, SUPPORTED_TYPES_TEXT, expand_paths, parse_bytes, read_file
     from index.web_addresses import is_url
 
     def attempt(label: str, load: Callable[[], Document]) -> tuple[str, Document | InputError]:

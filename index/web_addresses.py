@@ -31,7 +31,7 @@ def typed_address(text: str) -> str | None:
 
 def without_credentials(url: str) -> str:
     """`url` without the name and password it may carry ("https://moi:secret@site.fr/…"):
-    they are never sent (a request goes to the address checked, `index.sources._Target.url_for`),
+    they are never sent (a request goes to the address checked, `index.fetching._Target.url_for`),
     and the address a page was fetched from is its article's source, a feed entry's link its
     article's, a followed feed's address what `/feeds` lists: every user may be shown them. An
     article an earlier version stored with them is shown without them (`index.store.article_row`)."""

@@ -1,5 +1,5 @@
 """A bot told to stop, as tests of work given up stand it in: the checkpoint long work calls
-(`index.sources.fetch`'s, the PDF reader's), raising once the stop is asked, as the bot's
+(`index.fetching.fetch`'s, the PDF reader's), raising once the stop is asked, as the bot's
 `StopRequest.check` does."""
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
 from index.errors import InputError
 from index.feeds import NotAFeed, declared_feeds, parse_feed
-from index.sources import fetch
+from index.fetching import fetch
 from index.web_addresses import typed_address
 from tests.fake_telegram import FakeTelegram
 from tests.feed_fixtures import STORIES, Story, atom, home_page, publish_site, rss

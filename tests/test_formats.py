@@ -12,7 +12,8 @@ import pytest
 
 from index.bounded_reading import ReadingLimits
 from index.errors import InputTooLarge, UnsupportedInput
-from index.sources import fetch_url, parse_bytes
+from index.fetching import fetch_url
+from index.sources import parse_bytes
 from tests.document_fixtures import make_docx, make_odt, make_pdf
 from tests.http_fixtures import Site
 from tests.stopping import GivenUp, stop_asked_after

@@ -14,8 +14,9 @@ import pytest
 from index.bounded_reading import ReadingLimits
 from index.documents import is_heavy_page
 from index.errors import EmptyInput, FetchError, InputTooLarge, UnsupportedInput
+from index.fetching import fetch_url
 from index.numbers import french
-from index.sources import expand_paths, fetch_url, parse_bytes, read_file
+from index.sources import expand_paths, parse_bytes, read_file
 from tests.document_fixtures import make_docx, make_odt, make_pdf
 from tests.http_fixtures import LoopbackServer, Site
 from tests.stopping import GivenUp, stop_asked_after

@@ -27,8 +27,9 @@ from bot.telegram.pieces import expect, forget, gathered, joined
 from bot.telegram.sending import StatusProgress, reply, typing
 from index.documents import Document
 from index.errors import InputError, database_unavailable, no_space_left
+from index.fetching import fetch_url
 from index.numbers import french
-from index.sources import fetch_url, parse_bytes
+from index.sources import parse_bytes
 from index.web_addresses import typed_address
 
 INGEST_CAPTION = re.compile(r"^/ingest(?:@(?P<bot>\w+))?(?:\s|$)", re.IGNORECASE)
