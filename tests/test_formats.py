@@ -632,7 +632,7 @@ def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_
     started = time.monotonic()
     with pytest.raises(GivenUp):
         parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6, checkpoint=checkpoint)
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 10.0  # not the 90 s of its time limit, even on a busy machine
     assert child_processes() == before
 
 

@@ -553,7 +553,7 @@ def test_a_page_with_a_tag_of_thousands_of_attributes_is_refused_at_once_rather_
     with pytest.raises(UnsupportedInput, match=r"20.000 attributs"):
         fetch(site.origin + "/crowded", max_bytes=1_000_000)
     # A blow-up guard, not a speed target: parsed, it held one of the two ingest threads for 15 s.
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 6
     assert "32 voix contre 11" in fetch(site.origin + "/widget").text
 
 
@@ -660,4 +660,4 @@ def test_a_download_is_given_up_at_its_checkpoint_without_waiting_for_its_deadli
     started = time.monotonic()
     with pytest.raises(GivenUp):
         fetch(site.origin + "/trickle", timeout=20.0, checkpoint=checkpoint)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 8.0  # not the 20 s of its deadline, even on a busy machine
