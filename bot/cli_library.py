@@ -237,10 +237,11 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embeddings import RememberingEmbedder
     from index.evaluation import load_eval_set, run_evaluation
 
     eval_set = load_eval_set(Path(args.questions), Path(args.articles) if args.articles else None)
-    embedder = embedder_for_terminal(settings)
+    embedder = RememberingEmbedder(embedder_for_terminal(settings))  # each question embedded once, not per mode
     with tempfile.TemporaryDirectory(prefix="citebot-eval-") as scratch:
         # A scratch library, never the user's: embedded, or the (empty) database given with --database.
         scratch_settings = settings.model_copy(

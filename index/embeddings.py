@@ -253,6 +253,54 @@ class LazyEmbedder:
         return self.loaded().embed_passages(texts, progress)
 
 
+class RememberingEmbedder:
+    """A model that embeds each text once: a text embedded again gets the vector the model
+    gave it the first time. For a process that embeds the same texts again and again and then
+    ends (nothing is ever forgotten): an evaluation (`python -m bot eval`) asks each question
+    in two modes that use its vector, then again of libraries of each size. Everything else
+    (`precision`, `questions_per_run`, `prepare_for_questions`…) is the model's own."""
+
+    def __init__(self, model: Embedder) -> None:
+        self.model = model
+        self.name = model.name
+        self.dimension = model.dimension
+        self._vectors: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()  # questions are embedded in a worker thread, passages in the caller's
+
+    def __getattr__(self, attribute: str):
+        if attribute == "model":  # not set yet (an instance being copied)
+            raise AttributeError(attribute)
+        return getattr(self.model, attribute)
+
+    def _remembered(self, kind: str, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if (kind, t) not in self._vectors))
+        if missing:
+            vectors = embed(missing)
+            with self._lock:
+                self._vectors.update(((kind, text), vector) for text, vector in zip(missing, vectors, strict=True))
+        with self._lock:
+            found = [self._vectors[kind, text] for text in texts]
+        return np.array(found, dtype=np.float32).reshape(len(texts), self.dimension)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._remembered("query", texts, self.model.embed_queries)
+
+    def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """`progress(done, total)` counts the texts remembered as done from the start."""
+
+        def embed(missing: list[str]) -> np.ndarray:
+            if progress is None:
+                return self.model.embed_passages(missing)
+            known = len(texts) - len(missing)
+            return self.model.embed_passages(missing, lambda done, _total: progress(known + done, len(texts)))
+
+        vectors = self._remembered("passage", texts, embed)
+        if progress is not None and texts:
+            progress(len(texts), len(texts))
+        return vectors
+
+
 def rebuilt_dimension(folder: Path) -> int:
     """The dimension of the rebuilt default model's vectors (mean pooling: its hidden size),
     read from its configuration, without loading it."""

@@ -2,7 +2,9 @@
 
 import pytest
 
+from index.embeddings import RememberingEmbedder
 from index.evaluation import load_eval_set, run_evaluation
+from index.library import Library
 from tests.conftest import SHARED_EVAL
 
 pytestmark = [
@@ -11,8 +13,11 @@ pytestmark = [
 ]
 
 
-def test_hybrid_retrieval_and_quotes_meet_the_quality_bar_and_libraries_of_every_size_decide_well(library):
+def test_hybrid_retrieval_and_quotes_meet_the_quality_bar_and_libraries_of_every_size_decide_well(tmp_path, embedder):
+    # As `python -m bot eval` does: each question embedded once, for every mode and size.
+    library = Library(tmp_path / "index", RememberingEmbedder(embedder), max_words=200)
     report = run_evaluation(library, load_eval_set(SHARED_EVAL / "questions.jsonl"), sizes=(1, 10, 160))
+    library.close()
     figures = {f.mode: f for f in report.retrieval}
     hybrid = figures["hybrid"]
     print(report.to_dict())

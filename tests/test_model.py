@@ -18,6 +18,7 @@ from bot.cli import error_said
 from index.embeddings import (
     DefaultModelEmbedder,
     LazyEmbedder,
+    RememberingEmbedder,
     choose_precision,
     load_embedder,
     load_sentence_transformer,
@@ -223,6 +224,51 @@ def test_a_model_loaded_at_its_first_embedding_says_and_embeds_what_the_model_lo
     texts = ["Qui dirige l'OTAN ?", "Jens Stoltenberg dirige l'OTAN depuis 2014."]
     np.testing.assert_allclose(lazy.embed_queries(texts), embedder.embed_queries(texts), atol=1e-5)
     np.testing.assert_allclose(lazy.embed_passages(texts), embedder.embed_passages(texts), atol=1e-5)
+
+
+class TextsSeen:
+    """The model, and every text it was given to embed, in order."""
+
+    def __init__(self, model) -> None:
+        self.model, self.name, self.dimension, self.given = model, model.name, model.dimension, []
+
+    def embed_queries(self, texts):
+        self.given += texts
+        return self.model.embed_queries(texts)
+
+    def embed_passages(self, texts, progress=None):
+        self.given += texts
+        return self.model.embed_passages(texts, progress)
+
+
+def test_a_model_remembering_its_vectors_embeds_each_text_once_and_gives_the_model_s_vectors(embedder):
+    """What `python -m bot eval` asks through (each question in two modes, then of libraries
+    of each size): a text asked again, as a question or a passage, costs no second run."""
+    seen = TextsSeen(embedder)
+    remembering = RememberingEmbedder(seen)
+    questions = ["Qui dirige l'OTAN ?", "Où se réunit l'OTAN ?"]
+    passage = "Jens Stoltenberg dirige l'OTAN depuis 2014."
+    np.testing.assert_allclose(remembering.embed_queries(questions), embedder.embed_queries(questions), atol=1e-5)
+    again = remembering.embed_queries([questions[1], questions[0], questions[1]])
+    np.testing.assert_allclose(again, embedder.embed_queries([questions[1], questions[0], questions[1]]), atol=1e-5)
+    # A passage of the same words as a question is a text of another kind: embedded as a passage.
+    told = []
+    vectors = remembering.embed_passages([passage, questions[0], passage], lambda *counts: told.append(counts))
+    np.testing.assert_allclose(vectors, embedder.embed_passages([passage, questions[0], passage]), atol=1e-5)
+    assert told[-1] == (3, 3)
+    assert seen.given == [*questions, passage, questions[0]]
+    told.clear()
+    assert remembering.embed_passages([questions[0]], lambda *counts: told.append(counts)).shape == (1, 384)
+    assert seen.given == [*questions, passage, questions[0]] and told == [(1, 1)]
+    assert remembering.embed_queries([]).shape == (0, 384)
+    # What a library and `stats` read of a model is the model's own.
+    direct = RememberingEmbedder(embedder)
+    assert (direct.name, direct.dimension, direct.precision, direct.questions_per_run) == (
+        embedder.name,
+        embedder.dimension,
+        embedder.precision,
+        embedder.questions_per_run,
+    )
 
 
 def test_a_model_loaded_late_whose_vectors_are_not_of_the_dimension_opened_with_is_refused(embedder):
