@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.service import library_options
+from index.embeddings import RememberingEmbedder
 from index.library import Library
 from index.sources import parse_bytes, read_file
 
@@ -16,6 +17,13 @@ pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data" / "small-library"
 QUESTIONS = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
 UNANSWERABLE = [q["question"] for q in QUESTIONS if q["file"] is None]
+
+
+@pytest.fixture(scope="module")
+def embedder(embedder) -> RememberingEmbedder:
+    """The model, each sentence and question embedded once for the module: its tests build
+    libraries of the same few articles again and again, and ask some questions in several."""
+    return RememberingEmbedder(embedder)
 
 
 def library_of(tmp_path, embedder, settings, *names: str) -> Library:
