@@ -532,23 +532,23 @@ def test_an_unreachable_or_malformed_database_url_gets_an_error_that_keeps_the_p
             assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
 
 
-def test_articles_delete_stats_and_reindex(run, with_sample):
-    listed = json.loads(run("articles", "--json").stdout)
+def test_articles_delete_stats_and_reindex(run_here, with_sample):
+    listed = json.loads(run_here("articles", "--json").stdout)
     assert [(a["article_id"], a["title"], a["passages"]) for a in listed] == [(1, "Otan bruxelles", 4)]
 
     changed = {"PASSAGE_MAX_WORDS": "60"}
-    mismatch = run("ask", QUESTION, extra_env=changed)
+    mismatch = run_here("ask", QUESTION, extra_env=changed)
     assert mismatch.returncode == 2 and "python -m bot reindex" in mismatch.stderr
     assert "taille des passages" in mismatch.stderr
-    reindexed = run("reindex", extra_env=changed)
+    reindexed = run_here("reindex", extra_env=changed)
     assert reindexed.returncode == 0 and "Bibliothèque reconstruite : 1 article," in reindexed.stdout
-    assert json.loads(run("stats", "--json", extra_env=changed).stdout)["passages"] > 4
+    assert json.loads(run_here("stats", "--json", extra_env=changed).stdout)["passages"] > 4
 
-    deleted = run("delete", "1", extra_env=changed)
+    deleted = run_here("delete", "1", extra_env=changed)
     assert deleted.returncode == 0 and "Supprimé : « Otan bruxelles »" in deleted.stdout
-    missing = run("delete", "1", extra_env=changed)
+    missing = run_here("delete", "1", extra_env=changed)
     assert missing.returncode == 2 and "aucun article n'a l'identifiant 1" in missing.stderr
-    empty = run("ask", QUESTION, extra_env=changed)
+    empty = run_here("ask", QUESTION, extra_env=changed)
     assert "La bibliothèque est vide" in empty.stdout
     assert "python -m bot ingest" in empty.stdout and "/ingest" not in empty.stdout  # a command it can type
 
@@ -598,16 +598,16 @@ def test_an_upgrade_of_the_lexical_analysis_with_other_settings_changed_still_as
     assert read_manifest(index)["analyzer_version"] == ANALYZER_VERSION
 
 
-def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run, with_sample):
+def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run, run_here, with_sample):
     """As `ingest --json` and `stats --json` do: one JSON object on standard output, an error in
     it too, and the exit code the command has without --json."""
-    listed = json.loads(run("articles", "--json").stdout)
+    listed = json.loads(run_here("articles", "--json").stdout)
 
-    reindexed = run("reindex", "--json")
+    reindexed = run_here("reindex", "--json")
     assert reindexed.returncode == 0, reindexed.stderr
-    assert json.loads(reindexed.stdout) == json.loads(run("stats", "--json").stdout)
+    assert json.loads(reindexed.stdout) == json.loads(run_here("stats", "--json").stdout)
 
-    deleted = run("delete", "1", "--json")
+    deleted = run_here("delete", "1", "--json")
     assert deleted.returncode == 0, deleted.stderr
     assert json.loads(deleted.stdout) == {"status": "deleted", **listed[0]}
     missing = run("delete", "1", "--json")
@@ -655,17 +655,17 @@ def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirm
     assert json.loads(run("articles", "--json").stdout) == []
 
 
-def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run, with_sample):
+def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run, run_here, with_sample):
     """How an admin finds the id of the article to delete, by what they remember of it."""
     beaver = "titre: Le castor revient\nurl: https://www.exemple.fr/nature/castor\n\nLe castor construit des barrages."
     assert run("ingest", "-", stdin=beaver).returncode == 0
-    by_title = run("articles", "OTAN", "Bruxelles")
+    by_title = run_here("articles", "OTAN", "Bruxelles")
     assert by_title.returncode == 0 and by_title.stdout.splitlines() == [
         "    1  Otan bruxelles (février 2023) — 4 passages"
     ]
-    by_link = json.loads(run("articles", "nature", "--json").stdout)
+    by_link = json.loads(run_here("articles", "nature", "--json").stdout)
     assert [(a["article_id"], a["title"]) for a in by_link] == [(2, "Le castor revient")]
-    nothing = run("articles", "girafe")
+    nothing = run_here("articles", "girafe")
     assert nothing.returncode == 0
     assert nothing.stdout == "Aucun article ne contient « girafe » dans son titre ou son adresse.\n"
 
@@ -1062,17 +1062,17 @@ def readme_backup_command() -> str:
     return block.split("# in Docker")[0]
 
 
-def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, with_sample, tmp_path):
+def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, run_here, with_sample, tmp_path):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite
 
     private = {"INGEST_ALLOW_PRIVATE_URLS": "true"}  # the site is on 127.0.0.1
     with FeedSite() as site:
         publish_site(site, STORIES[:2])
-        followed = run("follow", site.origin + "/rss/region.xml", extra_env=private)  # the bot's own state
+        followed = run_here("follow", site.origin + "/rss/region.xml", extra_env=private)  # the bot's own state
     assert followed.returncode == 0, followed.stderr
     commands = (("articles",), ("ask", QUESTION), ("feeds",))
-    before = [run(*command, "--json").stdout for command in commands]
+    before = [run_here(*command, "--json").stdout for command in commands]
 
     # The README's command, pasted in the project's folder: `.venv/bin/python`, `data/`.
     (tmp_path / ".venv").symlink_to(sys.prefix)  # the project's environment
@@ -1086,9 +1086,9 @@ def test_a_library_backed_up_as_the_readme_says_is_restored_whole(run, with_samp
     assert "Non copié, car reconstruit : le manifeste et les instantanés FAISS" in backup.stdout
 
     elsewhere = {"DATA_DIR": str(tmp_path / "restored")}  # another machine's, empty
-    restored = run("restore", str(folder), extra_env=elsewhere)
+    restored = run_here("restore", str(folder), extra_env=elsewhere)
     assert restored.returncode == 0, restored.stderr
-    after = [run(*command, "--json", extra_env=elsewhere).stdout for command in commands]
+    after = [run_here(*command, "--json", extra_env=elsewhere).stdout for command in commands]
     assert after == before
     assert len(json.loads(after[0])) == 3 and json.loads(after[1])["found"]  # two stories and the sample
     assert json.loads(after[2])["url"].endswith("/rss/region.xml")  # and the feed followed
