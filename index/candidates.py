@@ -536,30 +536,74 @@ def named_person_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     return list(candidates)
 
 
-# How many sentences on either side of a quote giving no cause its passage's cause is looked for:
-# news gives it right after (« En effet, … », « … car … ») or right before (« La municipalité
-# justifie ce choix par … » before the figures), seldom further, where it is another thing's.
-CAUSE_NEARBY = 2
+# How many sentences before a quote giving no cause, in its paragraph, its cause is looked for: news
+# gives it right before (« La municipalité justifie ce choix par … » before the figures), seldom further,
+# where it is another thing's. After the quote, the rest of its paragraph and the next paragraph
+# are read: news states a fact, then explains it (« Des milliers de poissons morts … » ends a
+# paragraph, « La mortalité serait due à un manque d'oxygène » is the next's second sentence).
+CAUSE_BEFORE = 2
 
 
-def cause_nearest_first(candidates: Sequence[Candidate]) -> list[Candidate]:
+def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] | None = None) -> list[Candidate]:
     """For a question asking why ("Pourquoi la taxe foncière augmente-t-elle ?",
     `causes.asks_why`), when the first quote gives no cause (« Le taux de la taxe foncière …
-    passera de 45,2 % à 47 % », the question's words): the first candidate quoting the sentence of
-    its passage nearest that quote that gives one (`causes.gives_cause`: « La municipalité
-    justifie ce choix par la hausse de ses dépenses »), `CAUSE_NEARBY` sentences away at most,
-    the next before the previous at the same distance. As they came when the quote gives a
-    cause or no sentence near it does."""
-    if not candidates or not candidates[0].spans or gives_cause(_quoted(candidates[0])):
+    passera de 45,2 % à 47 % », the question's words): the sentence of its article giving one
+    (`causes.gives_cause`: « La municipalité justifie ce choix par la hausse de ses dépenses »)
+    nearest that quote, quoted first: after it, in its paragraph or the next; before it,
+    `CAUSE_BEFORE` sentences at most; the next before the previous at the same distance. The
+    article's sentences are read across its candidate passages that follow one another. A
+    follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?") asks the cause of
+    what the last answer quoted (`after`: that passage's id and where its quote ended): the
+    cause is looked for from there, that quote itself being what is explained. As they came
+    when the quote gives a cause or no sentence near it does."""
+    if not candidates or not candidates[0].spans:
         return list(candidates)
     first = candidates[0]
-    quoted = _best_sentence(first)
-    sentences = _sentences(first)
-    for distance in range(1, CAUSE_NEARBY + 1):
-        for at in (quoted + distance, quoted - distance):
-            if 0 <= at < len(sentences) and gives_cause(sentences[at]):
-                return _first_quoting(candidates, 0, at)
+    anchor = next((c for c in candidates if after is not None and c.row.id == after[0]), None)
+    if anchor is None or not anchor.spans:
+        if after is not None or gives_cause(_quoted(first)):
+            return list(candidates)
+        anchor, anchor_sentence = first, _best_sentence(first)
+    else:
+        anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
+        if gives_cause(_quoted(first)) and (first.row.id, _best_sentence(first)) != (anchor.row.id, anchor_sentence):
+            return list(candidates)  # its own words found a cause: not the last answer again
+    sentences = _article_sentences(candidates, anchor)
+    here = next(i for i, (c, s, _) in enumerate(sentences) if c is anchor and s == anchor_sentence)
+    paragraph = sentences[here][2]
+    reachable = [
+        i
+        for i, (_, _, at) in enumerate(sentences)
+        if (i > here and at <= paragraph + 1) or (here - CAUSE_BEFORE <= i < here and at == paragraph)
+    ]
+    for i in sorted(reachable, key=lambda i: (abs(i - here), i < here)):
+        candidate, sentence, _ = sentences[i]
+        start, end = candidate.spans[sentence]
+        if gives_cause(candidate.row.text[start:end]):
+            return _first_quoting(candidates, candidates.index(candidate), sentence)
     return list(candidates)
+
+
+def _article_sentences(candidates: Sequence[Candidate], around: Candidate) -> list[tuple[Candidate, int, int]]:
+    """The sentences of the candidate passages around the one `around` that follow one another
+    in its article, in reading order: each its candidate, its index there, and its paragraph's
+    number (a passage's line break starts one, and so does a passage: passages end at a
+    paragraph's end where they can)."""
+    by_position = {c.row.position: c for c in candidates if c.row.article.id == around.row.article.id}
+    by_position[around.row.position] = around
+    first = around.row.position
+    while first - 1 in by_position:
+        first -= 1
+    sentences, paragraph, position = [], 0, first
+    while position in by_position:
+        candidate = by_position[position]
+        text = candidate.row.text
+        for at, (start, _) in enumerate(candidate.spans):
+            if at and "\n" in text[candidate.spans[at - 1][1] : start]:
+                paragraph += 1
+            sentences.append((candidate, at, paragraph))
+        paragraph, position = paragraph + 1, position + 1
+    return sentences
 
 
 def _dates_future(sentence: str) -> bool:

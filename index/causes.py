@@ -43,7 +43,13 @@ _GIVES_CAUSE = re.compile(
     r"|(?<![\w-])(?:(?:en raison|à cause|faute|du fait|à la suite|suite|sous l'effet|compte tenu|afin|à l'origine"
     r"|dans le but|pour cause|dûe?s?|due?s?|grâce) (?:(?:de|du|des|à|au|aux)(?![\w])|d')"
     r"|(?:parce|puis|afin) ?qu(?:e(?![\w])|')"
-    r"|(?:car|en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
+    # What a result owes to its cause: « Cette embellie doit beaucoup à l'hiver dernier ».
+    r"|(?<![\w])(?:doi[st]|doivent|devait|devaient|doit|a dû|ont dû) (?:beaucoup|en partie|surtout|largement"
+    r"|essentiellement|avant tout|principalement|pour partie|en grande partie) (?:à|au|aux)(?![\w])"
+    # « car », the conjunction, not the coach: « en car », « le car scolaire ».
+    r"|(?<![\w])(?<!\ben )(?<!\bun )(?<!\ble )(?<!\bdu )(?<!\bde )(?<!\bdes )(?<!\bles )(?<!\bce )"
+    r"(?<!\bpar )car(?![\w])"
+    r"|(?:en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
     r"|expliqu\w*(?: [\w'-]+){0,6} par|justifi\w*(?: [\w'-]+){0,6} par|caus[ée]\w* par"
     r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w]))",
     re.IGNORECASE,

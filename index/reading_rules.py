@@ -142,10 +142,19 @@ def cause_for_why(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question asking why ("Pourquoi la taxe augmente-t-elle ?", or "Pourquoi ?" after one on
     the taxes): a first quote that only names what is asked about gives way to the sentence near
     it giving the cause (`cause_nearest_first`): the question's words are in the sentence that
-    states the fact, its cause in the one after (« En effet », « car ») or before."""
-    if not asks_why(asked.reading.own):
+    states the fact, its cause in the one after (« En effet », « car »), in the next paragraph,
+    or before. A follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?") asks
+    the cause of what the last answer quoted: looked for from that quote."""
+    reading = asked.reading
+    if not asks_why(reading.own):
         return Ruling(list(ordered))
-    return Ruling(cause_nearest_first(ordered))
+    topic = reading.topic
+    points_back = (
+        topic is not None
+        and topic.read_to is not None
+        and (reading.search != reading.own or has_pronoun_subject(reading.own))
+    )
+    return Ruling(cause_nearest_first(ordered, topic.read_to if points_back else None))
 
 
 def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:

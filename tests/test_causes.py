@@ -62,6 +62,9 @@ def test_questions_asking_something_else(question):
         "« Nous ne pouvons plus lutter sur ce segment », explique le directeur général.",
         "« Le marché s'est effondré », a-t-elle expliqué.",
         "Une batterie en charge dans le local pourrait être à l'origine du sinistre.",
+        # What a result owes to its cause.
+        "Cette embellie doit beaucoup à l'hiver dernier, bien enneigé dans les Alpes.",
+        "Le rebond des ventes doit en partie aux touristes américains.",
     ],
 )
 def test_sentences_giving_a_cause_or_a_purpose(sentence):
@@ -80,6 +83,11 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         "Elles craignent de manquer de volumes pour honorer leurs contrats.",
         # Someone's words, not given as reasons.
         "« Je regarderai chaque tronçon avec attention », a-t-il prévenu vendredi.",
+        # The coach, not the conjunction.
+        "Les neuf enfants de l'école devront faire 14 kilomètres en car chaque matin.",
+        "Le car scolaire passera désormais à 7 h 20.",
+        # A debt, not a cause.
+        "La commune doit encore 3 millions d'euros à la banque.",
     ],
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):
