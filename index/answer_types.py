@@ -31,8 +31,18 @@ _HEAD_VERBS = {
     "secrétaire responsable gouverneur commandant tête dirigé dirigée dirigés dirigées mené menée menés menées",
     "présid": "président présidente présidence présidé présidée présidés présidées",
     "gèr": "gérant gérante gestion directeur directrice responsable géré gérée gérés gérées",
+    # "Qui les représente ?": a group speaks through its president, its spokesman, its delegate
+    # or its lawyer (« Leur porte-parole, Sandrine Maury », « représentées par Me Hélène Vidal »).
+    "représent": "représentant représentante représentants représentantes représenté représentée représentés "
+    "représentées porte-parole président présidente délégué déléguée secrétaire avocat avocate responsable "
+    "leader",
 }
-_HEADED_BY_VERB = re.compile(r"^\s*qui\s+(dirig|présid|gèr)(?:e|eait|ait|era)\b", re.I)
+# The verb may take its object as a pronoun, standing for what the conversation was on ("Qui la
+# dirige ?", "Qui les représente ?").
+_HEADED_BY_VERB = re.compile(
+    r"^\s*qui\s+(?P<pronoun>(?:l['’]\s*|la\s+|le\s+|les\s+))?(dirig|présid|gèr|représent)(?:e|ent|eait|ait|aient|era)\b",
+    re.I,
+)
 # "Qui est le maire de Poitiers ?", "Qui est l'avocat du propriétaire ?": an office and whose.
 # Only offices, which news names beside their holder ("le maire, Jean-Luc Collet"); not kin
 # ("Qui est le père de… ?"), nor a deed's doer ("l'auteur", "le fondateur"), which sentences
@@ -54,6 +64,8 @@ _ROLE_OF = re.compile(
 # "Combien de voyageurs…", "Combien d'habitants…": a count of a named thing.
 _COUNT_OF = re.compile(r"^\s*(?:et\s+)?combien\s+(?:de\s+|d['’]\s*)([a-zà-ÿ][\w-]*)", re.I)
 _WHEN = re.compile(r"^\s*(?:et\s+)?quand\b|\bà quelle date\b|\bquel jour\b", re.I)
+# "En quelle année … ?", "De quelle année date … ?": a year, which a day or a month alone does not give.
+_WHICH_YEAR = re.compile(r"\bquelle année\b", re.I)
 
 _WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[\w-]+|%|€|\$")
 _YEAR = re.compile(r"(?:1[0-9]{3}|20[0-9]{2})")
@@ -86,7 +98,7 @@ _WHEN_WORDS = (
     r"|soir|matin|midi|nuit|rentrée|fin|début|mi-\w+|tard|tôt|depuis|lors|pendant|durant|après|avant|dès|jusqu['’]"
     r"|quand|lorsque|alors|aussitôt|immédiatement|vers"
 )
-_TIME = re.compile(rf"(?<![\w])(?:{_WHEN_WORDS})(?![\w])|\b\d{{3,4}}\b", re.I)
+_TIME = re.compile(rf"(?<![\w/])(?:{_WHEN_WORDS})(?![\w])|\b\d{{3,4}}\b", re.I)  # not the "h" of « km/h »
 # A person's or an organisation's name beside a role: a capitalised word that opens no sentence.
 _NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]+")
 # How far from the role noun its holder's name may stand ("le rapporteur du texte, le député
@@ -96,20 +108,23 @@ _BESIDE_ROLE = 8
 
 @dataclass(frozen=True)
 class AnswerType:
-    """What a question's answer must hold: `kind` ("head", "count" or "date"), the stems of the
+    """What a question's answer must hold: `kind` ("head", "count", "date" or "year"), the stems of the
     role nouns naming a head (or of the counted noun), and the stem of whose head or role it
     asks when the question says ("du propriétaire")."""
 
     kind: str
     nouns: frozenset[str] = frozenset()
     whose: str | None = None
+    # The head asked of a pronoun ("Qui les représente ?"): of what the last answer spoke of.
+    of_pronoun: bool = False
 
 
 def asked_answer_type(question: str) -> AnswerType | None:
     """The answer type `question` asks plainly, or None when it does not say."""
     verb = _HEADED_BY_VERB.match(question)
     if verb is not None:
-        return AnswerType("head", frozenset(stem(w) for w in _HEAD_VERBS[verb.group(1).lower()].split()))
+        nouns = frozenset(stem(w) for w in _HEAD_VERBS[verb.group(2).lower()].split())
+        return AnswerType("head", nouns, of_pronoun=verb.group("pronoun") is not None)
     role = _ROLE_OF.match(question)
     if role is not None and stem(role.group(1).lower()) in _OFFICES:
         whose = role.group(2)
@@ -121,6 +136,8 @@ def asked_answer_type(question: str) -> AnswerType | None:
         noun = counted.group(1).lower()
         if noun not in STOPWORDS and noun not in _MEASURED:
             return AnswerType("count", frozenset({stem(noun)}))
+    if _WHICH_YEAR.search(question):
+        return AnswerType("year")
     if _WHEN.search(question):
         return AnswerType("date")
     return None
@@ -136,7 +153,64 @@ def gives_answer_type(sentence: str, asked: AnswerType, question: str) -> bool:
     if dates_the_other_end(sentence, question):
         return False
     known = {w.casefold() for w in _WORDS.findall(question)}
-    return any(time.group(0).casefold() not in known for time in _TIME.finditer(sentence))
+    times = _YEARS if asked.kind == "year" else _TIME
+    return any(time.group(0).casefold() not in known for time in _times(sentence, times))
+
+
+# A year said without its number: « l'an dernier », « cette année », « l'année prochaine ».
+_YEARS = re.compile(
+    r"\b\d{3,4}\b|(?<![\w])(?:l['’]\s*an|l['’]\s*année|cette année)(?: (?:dernière?|prochaine?|passée?))?(?![\w])",
+    re.I,
+)
+# What a number of three or four digits measures or counts when it is no year: « 300 mètres »,
+# « 1500 manifestants »; or the thousands of a larger one, « 85 000 euros ».
+_DIGIT_GROUP = re.compile(r"\d[ \u00a0\u202f]$")
+_NEXT_GROUP = re.compile(r"^[ \u00a0\u202f]\d{3}\b")
+_NEXT_WORD = re.compile(r"^[ \u00a0\u202f]+([\w%€$]+)")
+
+
+def _times(sentence: str, times: re.Pattern[str]) -> list[re.Match[str]]:
+    """The time expressions of `sentence` (`times`' matches), but numbers that are no year: part
+    of a larger number (« 85 000 euros ») or before what they measure or count (« 300 mètres »,
+    « 1500 manifestants »)."""
+    found = []
+    for time in times.finditer(sentence):
+        if time.group(0).isdigit():
+            before, after = sentence[: time.start()], sentence[time.end() :]
+            if _DIGIT_GROUP.search(before) or _NEXT_GROUP.match(after):
+                continue
+            following = _NEXT_WORD.match(after)
+            word = following.group(1) if following is not None else ""
+            # « 300 mètres », « 418 victimes »; not « en 2017 M. Dupont »
+            if word and not word[0].isupper() and (_UNITS.fullmatch(word) or _counted_noun(word)):
+                continue
+        found.append(time)
+    return found
+
+
+# What dates only what is over: a year before the article's (and the day or month before it),
+# or what has lasted « depuis » a time.
+_SINCE = re.compile(r"(?<![\w])depuis(?:\s+[\w'’-]+){0,3}", re.I)  # « depuis 2019 », « depuis trente ans »
+_DAY_MONTH_YEAR = re.compile(
+    r"(?:(?:le |du |au )?(?:1er|\d{1,2}) )?(?:(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    r"|novembre|décembre|printemps|été|automne|hiver) )?(?:de l['’]année |de |en )?(\d{4})(?![\w])",
+    re.I,
+)
+
+
+def dates_only_the_past(sentence: str, year: int, years_only: bool = False) -> bool:
+    """Whether every time expression of `sentence`, in an article of `year`, dates what is over:
+    a year before it (« en 2024 », « entre mars 2023 et janvier 2025 ») or a start it has lasted
+    since (« depuis 2019 », « depuis que la loi de 2019 le permet »). Such a sentence does not
+    say when something will happen: « La compagnie exploite la ligne depuis 2019 » for "Quand une
+    autre la reprendra-t-elle ?". A time left after them (« le 15 janvier », « mardi ») may be
+    what is to come; for a question asking the year (`years_only`), only a year left counts."""
+    over = [m.span() for m in _SINCE.finditer(sentence)]
+    over += [m.span() for m in _DAY_MONTH_YEAR.finditer(sentence) if int(m.group(1)) < year]
+    if not over:
+        return False
+    kept = "".join(" " if any(a <= i < b for a, b in over) else c for i, c in enumerate(sentence))
+    return not _times(kept, _YEARS if years_only else _TIME)
 
 
 # The start and the end of what lasts: "Quand les travaux seront-ils terminés ?" asks the end.
@@ -281,15 +355,22 @@ def _counting_years(sentence: str, nouns: frozenset[str]) -> set[str]:
     any other is a year (« En 2025, seuls 86 % … », « en 1998 après la fusion »)."""
     counting = set()
     for number, after in _YEAR_THEN_WORD.findall(sentence.lower()):
-        if stem(after) in nouns or (
-            looks_plural(after)  # what was counted
-            and len(after) > 4
-            and after not in _INVARIABLE
-            and not _UNITS.fullmatch(after)
-            and not _TIME.fullmatch(after)
-        ):
+        if stem(after) in nouns or _counted_noun(after):
             counting.add(number)
     return counting
+
+
+def _counted_noun(word: str) -> bool:
+    """Whether `word` (lower case), right after a number, is a plural noun it counts
+    (« 1500 manifestants », « 418 victimes »), not a unit, a time or a word in "-s" that is none
+    (« en 1998 après la fusion »)."""
+    return (
+        looks_plural(word)
+        and len(word) > 4
+        and word not in _INVARIABLE
+        and not _UNITS.fullmatch(word)
+        and not _TIME.fullmatch(word)
+    )
 
 
 def _of_what_is_asked(measure: list[str], nouns: frozenset[str]) -> bool:

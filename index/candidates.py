@@ -349,12 +349,22 @@ def measured_near_last_quote(
 ) -> list[Candidate]:
     """For a follow-up asking a quantity of whom or what its pronoun stands for ("Quel âge
     a-t-il ?" after « Le capitaine, Axel Nguema, a salué le travail de l'entraîneur sortant »):
-    the passage the last answer quoted first (`last_quote`: its id, and where that quote ended),
-    quoting the sentence of that quote's paragraph stating one (`measures.holds_quantity`):
-    the quote itself or the nearest after it (« … », a reconnu l'ailier de 31 ans), else the
-    nearest before. Another paragraph speaks of someone else (« … depuis trois ans », a-t-il
-    dénoncé, of the supporters' spokesman just before), as another passage's « Sofiane Merzouk,
-    39 ans » does. As they were when that paragraph states none."""
+    the passage the last answer quoted first, quoting the sentence of that quote's paragraph
+    stating one (`measures.holds_quantity`, `near_last_quote`): « … », a reconnu l'ailier de
+    31 ans. Another paragraph speaks of someone else (« … depuis trois ans », a-t-il dénoncé, of
+    the supporters' spokesman just before), as another passage's « Sofiane Merzouk, 39 ans »
+    does."""
+    return near_last_quote(candidates, last_quote, lambda sentence: holds_quantity(sentence, measure))
+
+
+def near_last_quote(
+    candidates: Sequence[Candidate], last_quote: tuple[int, int], holds: Callable[[str], bool]
+) -> list[Candidate]:
+    """For a follow-up whose pronoun stands for whom or what the last answer spoke of ("Quel âge
+    a-t-il ?", "Qui les représente ?"): the passage the last answer quoted first (`last_quote`:
+    its id, and where that quote ended), quoting the sentence of that quote's paragraph that
+    `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
+    were when that paragraph has none."""
     passage_id, quote_end = last_quote
     at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
     if at is None:
@@ -367,10 +377,10 @@ def measured_near_last_quote(
         low, high = sorted((i, ended))
         return "\n" not in text[spans[low][0] : spans[high][1]]
 
-    stating = [i for i, (a, b) in enumerate(spans) if same_paragraph(i) and holds_quantity(text[a:b], measure)]
-    if not stating:
+    holding = [i for i, (a, b) in enumerate(spans) if same_paragraph(i) and holds(text[a:b])]
+    if not holding:
         return list(candidates)
-    return _first_quoting(candidates, at, min(stating, key=lambda i: (i < ended, abs(i - ended))))
+    return _first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))
 
 
 def _names(candidate: Candidate, wanted: set[str]) -> bool:

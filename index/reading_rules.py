@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from index.analysis import terms
-from index.answer_types import asked_answer_type, dates_the_other_end, gives_answer_type
+from index.answer_types import (
+    AnswerType,
+    asked_answer_type,
+    dates_only_the_past,
+    dates_the_other_end,
+    gives_answer_type,
+)
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -25,6 +32,7 @@ from index.candidates import (
     measured_first,
     measured_near_last_quote,
     named_person_first,
+    near_last_quote,
     nearest_quotation_first,
     quoting_a_sentence_that,
     quoting_descriptions,
@@ -44,7 +52,7 @@ from index.quotes import (
     who_someone_is,
     without_doer,
 )
-from index.tenses import speaks_of_future
+from index.tenses import looks_ahead, speaks_of_future, tells_past
 
 
 @dataclass(frozen=True)
@@ -280,21 +288,50 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     (« l'avocate des locataires » is not the owner's); not for "Qui dirige SNCF Voyageurs ?",
     whose passage may name the head of another (« son président », the users' association's).
     Not for a count: another sentence's number mostly counts another event (« 38 conducteurs
-    recrutés » for "Combien en manque-t-il ?")."""
+    recrutés » for "Combien en manque-t-il ?"). A head asked of a pronoun ("Qui les représente ?")
+    after an answer is whom the last quote's paragraph names (`near_last_quote`). Asked when
+    something will happen, a time all over (« depuis 2019 », « en 2024 ») or a sentence told in
+    the past does not answer; "En quelle année … ?" wants a year."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     if wanted is None or not ordered:
         return Ruling(list(ordered))
+    topic = asked.reading.topic
+    if wanted.of_pronoun and topic is not None and topic.read_to is not None:
+        # "Qui les représente ?" after « La CGT … demande … »: whom the last quote spoke of, in its paragraph.
+        ordered = near_last_quote(ordered, topic.read_to, partial(gives_answer_type, asked=wanted, question=own))
     first = ordered[0]
     start, end = first.quote
+    dated = wanted.kind in ("date", "year")
     moves = (wanted.kind == "head" and wanted.whose is not None) or (
-        wanted.kind == "date" and not dates_the_other_end(first.row.text[start:end], own)
+        dated and not dates_the_other_end(first.row.text[start:end], own)
     )
+    gives = partial(_gives, wanted, own, _year_of(first) if dated and speaks_of_future(own) else None)
     if moves:
-        first = quoting_a_sentence_that(first, lambda sentence: gives_answer_type(sentence, wanted, own))
+        first = quoting_a_sentence_that(first, gives)
     start, end = first.quote
-    given = gives_answer_type(first.row.text[start:end], wanted, own)
+    given = gives(first.row.text[start:end])
     return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")
+
+
+def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: str) -> bool:
+    """Whether `sentence` gives the answer type `wanted`; for a question asking when something
+    will happen (`future_of`: the year of the article read, None for any other question), a time
+    that is not all past (`answer_types.dates_only_the_past`: « depuis 2019 », « en 2024 » in an
+    article of 2026 say nothing of what is to come)."""
+    if not gives_answer_type(sentence, wanted, question):
+        return False
+    if future_of is None:
+        return True
+    # « Aucun n'a publié de bilan trois ans après »: what is told in the past is over.
+    over = tells_past(sentence) and not speaks_of_future(sentence) and not looks_ahead(sentence)
+    return not over and not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
+
+
+def _year_of(candidate: Candidate) -> int:
+    """The year of the candidate's article, 0 when it is not dated (then only « depuis … » is past)."""
+    date = candidate.row.article.date or ""
+    return int(date[:4]) if date[:4].isdigit() else 0
 
 
 # The rules, in the order they run, each on the order the one before gave.

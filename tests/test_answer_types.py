@@ -29,6 +29,10 @@ def gives(question: str, sentence: str) -> bool:
         ("Qui est le maire de Poitiers ?", "head"),
         ("Combien de manifestants ont été interpellés ?", "count"),
         ("Quand la loi entrera-t-elle en vigueur ?", "date"),
+        ("En quelle année le musée rouvrira-t-il ?", "year"),
+        ("Qui représente la Ligue contre la violence routière ?", "head"),
+        ("Qui les représente ?", "head"),
+        ("Qui la dirige ?", "head"),
     ],
 )
 def test_a_question_saying_plainly_what_it_wants_is_read_so(question, kind):

@@ -8,7 +8,7 @@ import numpy as np
 
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
-from index.reading_rules import WhatIsAsked, cause_for_why
+from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
@@ -99,3 +99,64 @@ def test_a_coach_is_no_cause():
     topic = Topic("Combien de classes vont fermer ?", (1,), (schools.row.id, schools.spans[2][1]))
     ruling = cause_for_why([schools], asked("Pourquoi ?", topic, search="Combien de classes vont fermer ? Pourquoi ?"))
     assert quoted(ruling.order[0]).startswith("L'administration justifie ces mesures")
+
+
+def test_asked_when_something_will_happen_a_time_already_past_is_no_answer():
+    """ "En quelle année une autre compagnie reprendra-t-elle la ligne ?": « qui exploite la liaison
+    depuis 2019 » dates what has lasted, not what is to come; « en 2024 » in an article of 2026,
+    or what is told in the past (« n'a publié aucun bilan trois ans après »), neither. A time to
+    come answers (« sera rendu le 15 janvier »)."""
+    since = passage("La compagnie Amelia, qui exploite la liaison depuis 2019, ne répondra pas à l'appel d'offres.")
+    again = asked("En quelle année une autre compagnie reprendra-t-elle la ligne ?")
+    assert not answer_type_given([since], again).stands
+    past = passage("Sa commune avait pourtant rénové la cantine en 2024 pour 85 000 euros.")
+    assert not answer_type_given([past], asked("Quand le tribunal rendra-t-il sa décision ?")).stands
+    told = passage("« Aucun département n'a publié de bilan sérieux trois ans après », regrette-t-elle.")
+    assert not answer_type_given([told], asked("Quand déposera-t-elle son recours ?")).stands
+    ahead = passage("Les prévenus ont été entendus en 2025. Le jugement sera rendu le 15 janvier.")
+    ruling = answer_type_given([ahead], asked("Quand le jugement sera-t-il rendu ?"))
+    assert ruling.stands and quoted(ruling.order[0]).endswith("Le jugement sera rendu le 15 janvier.")
+    # Asked in the past, the past answers.
+    assert answer_type_given([past], asked("Quand la cantine a-t-elle été rénovée ?")).stands
+
+
+def test_which_year_is_answered_by_a_year_not_by_a_day():
+    """ "En quelle année … ?" asks a year: « le 18 octobre » gives none, « l'an prochain » or
+    « en 2032 » does, and the passage's sentence giving one is quoted."""
+    day = passage("La nouvelle maire sera élue par le conseil municipal le 18 octobre.")
+    assert not answer_type_given([day], asked("En quelle année auront lieu les prochaines municipales ?")).stands
+    year = passage("La nouvelle maire sera élue le 18 octobre. Les prochaines municipales auront lieu en 2032.")
+    ruling = answer_type_given([year], asked("En quelle année auront lieu les prochaines municipales ?"))
+    assert ruling.stands and quoted(ruling.order[0]).endswith("Les prochaines municipales auront lieu en 2032.")
+    next_year = passage("Le musée rouvrira l'an prochain, après deux ans de travaux.")
+    assert answer_type_given([next_year], asked("En quelle année le musée rouvrira-t-il ?")).stands
+
+
+def test_a_distance_or_a_part_of_a_larger_number_is_no_date():
+    """ "Quand le camping sera-t-il déplacé ?": « 300 mètres plus loin » and « 4 200 euros »
+    date nothing; three or four digits are a year only where nothing they measure follows."""
+    farther = passage("La commune prévoit de déplacer le camping 300 mètres plus loin, pour un coût de 4 200 euros.")
+    assert not answer_type_given([farther], asked("Quand le camping sera-t-il déplacé ?")).stands
+    counted = passage("La commune a accueilli 1500 manifestants devant la mairie.")
+    assert not answer_type_given([counted], asked("Quand la manifestation a-t-elle eu lieu ?")).stands
+    dated = passage("Le camping sera déplacé vers 2030, dans la forêt.")
+    assert answer_type_given([dated], asked("Quand le camping sera-t-il déplacé ?")).stands
+
+
+def test_who_represents_them_is_answered_by_the_spokesman_in_the_paragraph_last_quoted():
+    """ "Qui les représente ?" after "Que demandent les syndicats ?": the union's delegate, named
+    in the paragraph the last answer quoted, not the company's chairman named in another
+    passage, which its own words found first."""
+    chairman = passage("Le président du directoire, Olivier Grandjean, reste prudent pour la saison.")
+    unions = passage(
+        "Les syndicats de Sallanches réclament leur part. La CGT demande une hausse des salaires de 5 %. "
+        "Son délégué, Thierry Boch, rappelle que les salariés ont accepté un gel des salaires.",
+        position=1,
+        quoted=1,
+    )
+    topic = Topic("Que demandent les syndicats ?", (1,), (unions.row.id, unions.spans[1][1]))
+    ruling = answer_type_given([chairman, unions], asked("Qui les représente ?", topic))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("Son délégué, Thierry Boch")
+    # Asked alone, a sentence naming nobody beside such a role does not answer it.
+    nobody = passage("La Ligue contre la violence routière annonce de son côté un recours.")
+    assert not answer_type_given([nobody], asked("Qui représente la Ligue contre la violence routière ?")).stands
