@@ -569,15 +569,13 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     if not candidates or not candidates[0].spans:
         return list(candidates)
     first = candidates[0]
+    if gives_cause(_quoted(first)):  # « …, faute de candidats »: the fact and its cause in one sentence
+        return list(candidates)
     anchor = next((c for c in candidates if after is not None and c.row.id == after[0]), None)
     if anchor is None or not anchor.spans:
-        if after is not None or gives_cause(_quoted(first)):
-            return list(candidates)
         anchor, anchor_sentence = first, _best_sentence(first)
     else:
         anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
-        if gives_cause(_quoted(first)) and (first.row.id, _best_sentence(first)) != (anchor.row.id, anchor_sentence):
-            return list(candidates)  # its own words found a cause: not the last answer again
     sentences = _article_sentences(candidates, anchor)
     here = next(i for i, (c, s, _) in enumerate(sentences) if c is anchor and s == anchor_sentence)
     paragraph = sentences[here][2]

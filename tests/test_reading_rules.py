@@ -88,17 +88,28 @@ def test_a_follow_up_why_pointing_back_asks_the_cause_of_what_the_last_answer_qu
 
 
 def test_a_coach_is_no_cause():
-    """« en car » is the coach the children take, not "because": the justification two sentences
-    before is the cause."""
+    """« en car » is the coach the children take, not "because": the justification before the
+    fact asked about is its cause."""
     schools = passage(
-        "L'administration justifie ces mesures par la baisse de la natalité. Le département a perdu 640 élèves. "
-        "« La Creuse reste bien dotée », fait valoir la directrice.\n\n"
-        "Un argument que rejettent les familles. Les neuf enfants devront faire 14 kilomètres en car chaque matin.",
-        quoted=2,
+        "L'administration justifie ces mesures par la baisse de la natalité. Le département a perdu 640 élèves.\n\n"
+        "Les neuf enfants de Mainsat devront faire 14 kilomètres en car chaque matin.",
+        quoted=1,
     )
-    topic = Topic("Combien de classes vont fermer ?", (1,), (schools.row.id, schools.spans[2][1]))
-    ruling = cause_for_why([schools], asked("Pourquoi ?", topic, search="Combien de classes vont fermer ? Pourquoi ?"))
+    topic = Topic("Combien d'élèves le département a-t-il perdus ?", (1,), (schools.row.id, schools.spans[1][1]))
+    ruling = cause_for_why([schools], asked("Pourquoi ?", topic, search="Combien d'élèves ? Pourquoi ?"))
     assert quoted(ruling.order[0]).startswith("L'administration justifie ces mesures")
+
+
+def test_a_quote_giving_the_fact_and_its_cause_answers_why():
+    """ "Pourquoi ?" after "Combien de saisonniers ont manqué ?": the last quote says it,
+    « …, faute de candidats », and stays, rather than another fact's cause after it."""
+    season = passage(
+        "Près de 2 000 postes n'ont pas été pourvus, faute de candidats. Le Mont-Saint-Michel a battu son record.\n\n"
+        "L'aquarium de Brest affiche une hausse de 9 % grâce à un nouveau pavillon."
+    )
+    topic = Topic("Combien de saisonniers ont manqué ?", (1,), (season.row.id, season.spans[0][1]))
+    ruling = cause_for_why([season], asked("Pourquoi ?", topic, search="Combien de saisonniers ? Pourquoi ?"))
+    assert quoted(ruling.order[0]).startswith("Près de 2 000 postes n'ont pas été pourvus, faute de candidats.")
 
 
 def test_asked_when_something_will_happen_a_time_already_past_is_no_answer():
@@ -113,6 +124,8 @@ def test_asked_when_something_will_happen_a_time_already_past_is_no_answer():
     assert not answer_type_given([past], asked("Quand le tribunal rendra-t-il sa décision ?")).stands
     told = passage("« Aucun département n'a publié de bilan sérieux trois ans après », regrette-t-elle.")
     assert not answer_type_given([told], asked("Quand déposera-t-elle son recours ?")).stands
+    reported = passage("Le ministère a indiqué qu'une campagne d'information serait lancée en novembre.")
+    assert answer_type_given([reported], asked("Quand la campagne sera-t-elle lancée ?")).stands
     ahead = passage("Les prévenus ont été entendus en 2025. Le jugement sera rendu le 15 janvier.")
     ruling = answer_type_given([ahead], asked("Quand le jugement sera-t-il rendu ?"))
     assert ruling.stands and quoted(ruling.order[0]).endswith("Le jugement sera rendu le 15 janvier.")
