@@ -552,6 +552,9 @@ def named_person_first(candidates: Sequence[Candidate]) -> list[Candidate]:
 # are read: news states a fact, then explains it (« Des milliers de poissons morts … » ends a
 # paragraph, « La mortalité serait due à un manque d'oxygène » is the next's second sentence).
 CAUSE_BEFORE = 2
+# How many sentences after it, in its paragraph or the next: further on, the next paragraph's
+# speaker pleads another case (« Mais accuser la station sans preuve … », plaide le maire).
+CAUSE_AFTER = 3
 
 
 def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] | None = None) -> list[Candidate]:
@@ -559,8 +562,9 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     `causes.asks_why`), when the first quote gives no cause (« Le taux de la taxe foncière …
     passera de 45,2 % à 47 % », the question's words): the sentence of its article giving one
     (`causes.gives_cause`: « La municipalité justifie ce choix par la hausse de ses dépenses »)
-    nearest that quote, quoted first: after it, in its paragraph or the next; before it,
-    `CAUSE_BEFORE` sentences at most; the next before the previous at the same distance. The
+    nearest that quote, quoted first: after it, `CAUSE_AFTER` sentences at most, in its
+    paragraph or the next; before it, `CAUSE_BEFORE` sentences at most, in its paragraph; the
+    next before the previous at the same distance. The
     article's sentences are read across its candidate passages that follow one another. A
     follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?") asks the cause of
     what the last answer quoted (`after`: that passage's id and where its quote ended): the
@@ -582,7 +586,8 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     reachable = [
         i
         for i, (_, _, at) in enumerate(sentences)
-        if (i > here and at <= paragraph + 1) or (here - CAUSE_BEFORE <= i < here and at == paragraph)
+        if (here < i <= here + CAUSE_AFTER and at <= paragraph + 1)
+        or (here - CAUSE_BEFORE <= i < here and at == paragraph)
     ]
     for i in sorted(reachable, key=lambda i: (abs(i - here), i < here)):
         candidate, sentence, _ = sentences[i]

@@ -67,6 +67,20 @@ def test_why_is_not_answered_by_the_cause_of_the_paragraph_before():
     assert ruling.order[0] is plea and quoted(ruling.order[0]).startswith("L'association de pêche")
 
 
+def test_why_is_not_answered_by_a_plea_further_on_in_the_next_paragraph():
+    """Three sentences after the quote at most: further on, the next paragraph's speaker pleads
+    another case (« Mais accuser la station sans preuve … », plaide-t-il), no reason why the
+    anglers went to court."""
+    plea = passage(
+        "L'association de pêche, elle, n'est pas convaincue. « On n'a jamais vu ça », estime son président. "
+        "La station traite les eaux de 7 000 personnes.\n\n"
+        "Le maire reconnaît que la station arrive à saturation. Son agrandissement est prévu pour 2028. "
+        "« Mais accuser la station sans preuve, c'est tromper les gens », plaide-t-il."
+    )
+    ruling = cause_for_why([plea], asked("Pourquoi l'association de pêche a-t-elle porté plainte ?"))
+    assert quoted(ruling.order[0]).startswith("L'association de pêche")
+
+
 def test_a_follow_up_why_pointing_back_asks_the_cause_of_what_the_last_answer_quoted():
     """ "Pourquoi sont-ils morts ?" after "Combien de poissons morts … ?": the cause is looked for
     from the last answer's quote on (into the next paragraph), whatever sentence its own words
