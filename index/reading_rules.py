@@ -9,7 +9,6 @@ one entry there. Pure functions over the candidates (`index.candidates` holds wh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -53,7 +52,7 @@ from index.quotes import (
     who_someone_is,
     without_doer,
 )
-from index.tenses import looks_ahead, speaks_of_future, tells_past
+from index.tenses import speaks_of_future, tells_only_the_past
 
 
 @dataclass(frozen=True)
@@ -324,15 +323,9 @@ def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: s
         return False
     if future_of is None:
         return True
-    # « Aucun n'a publié de bilan trois ans après »: what is told in the past is over; not what
-    # was said of the future (« a indiqué qu'une campagne serait lancée en novembre »).
-    ahead = speaks_of_future(sentence) or looks_ahead(sentence) or _CONDITIONAL.search(sentence) is not None
-    over = tells_past(sentence) and not ahead
+    # « Aucun n'a publié de bilan trois ans après »: what is told in the past is over.
+    over = tells_only_the_past(sentence)
     return not over and not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
-
-
-# A verb in the conditional, the future of reported speech: « serait lancée », « déposerait ».
-_CONDITIONAL = re.compile(r"\b\w{2,}r(?:ait|aient)\b")
 
 
 def _year_of(candidate: Candidate) -> int:
