@@ -546,14 +546,16 @@ def named_person_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     return list(candidates)
 
 
-# How many sentences before a quote giving no cause, in its paragraph, its cause is looked for: news
-# gives it right before (« La municipalité justifie ce choix par … » before the figures), seldom further,
-# where it is another thing's. After the quote, the rest of its paragraph and the next paragraph
-# are read: news states a fact, then explains it (« Des milliers de poissons morts … » ends a
-# paragraph, « La mortalité serait due à un manque d'oxygène » is the next's second sentence).
+# How many sentences either side of a quote giving no cause its passage's cause is looked for: news
+# gives it right after (« En effet, … », « … car … ») or right before (« La municipalité justifie ce
+# choix par … » before the figures), seldom further, where it is another thing's.
+CAUSE_NEARBY = 2
+# For a follow-up pointing back, from the last answer's quote: how many sentences before it, in its
+# paragraph; and after it, in its paragraph or the next: news states a fact, then explains it
+# (« Des milliers de poissons morts … » ends a paragraph, « La mortalité serait due à un manque
+# d'oxygène » is the next's second sentence); further on, the next paragraph's speaker pleads
+# another case (« Mais accuser la station sans preuve … », plaide le maire).
 CAUSE_BEFORE = 2
-# How many sentences after it, in its paragraph or the next: further on, the next paragraph's
-# speaker pleads another case (« Mais accuser la station sans preuve … », plaide le maire).
 CAUSE_AFTER = 3
 
 
@@ -562,24 +564,31 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     `causes.asks_why`), when the first quote gives no cause (« Le taux de la taxe foncière …
     passera de 45,2 % à 47 % », the question's words): the sentence of its article giving one
     (`causes.gives_cause`: « La municipalité justifie ce choix par la hausse de ses dépenses »)
-    nearest that quote, quoted first: after it, `CAUSE_AFTER` sentences at most, in its
-    paragraph or the next; before it, `CAUSE_BEFORE` sentences at most, in its paragraph; the
-    next before the previous at the same distance. The
-    article's sentences are read across its candidate passages that follow one another. A
-    follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?") asks the cause of
-    what the last answer quoted (`after`: that passage's id and where its quote ended): the
-    cause is looked for from there, that quote itself being what is explained. As they came
-    when the quote gives a cause or no sentence near it does."""
+    nearest that quote in its passage, `CAUSE_NEARBY` sentences away at most, quoted first; the
+    next before the previous at the same distance. A follow-up pointing back ("Pourquoi
+    sont-ils morts ?", "Pourquoi autant ?") asks the cause of what the last answer quoted
+    (`after`: that passage's id and where its quote ended): the cause is looked for from there,
+    that quote itself being what is explained, and further: after it, `CAUSE_AFTER` sentences at
+    most, in its paragraph or the next, read across the article's candidate passages that follow
+    one another (« Des milliers de poissons morts … » ends a paragraph, « La mortalité serait
+    due à un manque d'oxygène » is the next's second sentence); before it, `CAUSE_BEFORE`
+    sentences at most, in its paragraph. As they came when the quote gives a cause or no
+    sentence near it does."""
     if not candidates or not candidates[0].spans:
         return list(candidates)
     first = candidates[0]
     if gives_cause(_quoted(first)):  # « …, faute de candidats »: the fact and its cause in one sentence
         return list(candidates)
     anchor = next((c for c in candidates if after is not None and c.row.id == after[0]), None)
-    if anchor is None or not anchor.spans:
-        anchor, anchor_sentence = first, _best_sentence(first)
-    else:
-        anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
+    if anchor is None or not anchor.spans:  # a question of its own: its quote's passage
+        here = _best_sentence(first)
+        near = [i for i in range(len(first.spans)) if 0 < abs(i - here) <= CAUSE_NEARBY]
+        for i in sorted(near, key=lambda i: (abs(i - here), i < here)):
+            start, end = first.spans[i]
+            if gives_cause(first.row.text[start:end]):
+                return _first_quoting(candidates, 0, i)
+        return list(candidates)
+    anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
     sentences = _article_sentences(candidates, anchor)
     here = next(i for i, (c, s, _) in enumerate(sentences) if c is anchor and s == anchor_sentence)
     paragraph = sentences[here][2]

@@ -46,12 +46,16 @@ HAIL = passage(
 )
 
 
-def test_why_is_answered_by_the_cause_the_next_paragraph_gives_even_in_the_next_passage():
-    """ "Pourquoi la récolte a-t-elle baissé ?": the sentence holding its words states the fact;
-    news explains it in the next paragraph (« La baisse s'explique par … »), here in the next
-    passage of the article, which comes first quoting it."""
-    ruling = cause_for_why([HARVEST, HAIL], asked("Pourquoi la récolte de noix a-t-elle baissé ?"))
+def test_why_after_an_answer_is_answered_by_the_cause_the_next_paragraph_gives_even_in_the_next_passage():
+    """ "Pourquoi ?" after "Combien de noix … ?": the last quote states the fact; news explains
+    it in the next paragraph (« La baisse s'explique par … »), here in the next passage of the
+    article, which comes first quoting it. Asked alone, the question's own passage is read, two
+    sentences either side of its quote: further, a sentence explains another thing as often."""
+    topic = Topic("Combien de noix cette année ?", (1,), (HARVEST.row.id, HARVEST.spans[0][1]))
+    ruling = cause_for_why([HARVEST, HAIL], asked("Pourquoi ?", topic, search="Combien de noix ? Pourquoi ?"))
     assert ruling.stands and quoted(ruling.order[0]).startswith("La baisse s'explique par deux violents épisodes")
+    alone = cause_for_why([HARVEST, HAIL], asked("Pourquoi la récolte de noix a-t-elle baissé ?"))
+    assert alone.order[0] is HARVEST
 
 
 def test_why_is_not_answered_by_the_cause_of_the_paragraph_before():
