@@ -167,14 +167,18 @@ _YEARS = re.compile(
 _DIGIT_GROUP = re.compile(r"\d[ \u00a0\u202f]$")
 _NEXT_GROUP = re.compile(r"^[ \u00a0\u202f]\d{3}\b")
 _NEXT_WORD = re.compile(r"^[ \u00a0\u202f]+([\w%€$]+)")
+# "été" after an auxiliary, a negation or an adverb between: « ont été », « n'a pas été », « a déjà été ».
+_BEEN = re.compile(r"(?<![\w-])(?:a|as|ont|avait|avaient|ayant|aura|auront|aurait|auraient)(?: \w+)? $", re.I)
 
 
 def _times(sentence: str, times: re.Pattern[str]) -> list[re.Match[str]]:
-    """The time expressions of `sentence` (`times`' matches), but numbers that are no year: part
-    of a larger number (« 85 000 euros ») or before what they measure or count (« 300 mètres »,
-    « 1500 manifestants »)."""
+    """The time expressions of `sentence` (`times`' matches), but "été" the verb (« ont été
+    entendus ») and numbers that are no year: part of a larger number (« 85 000 euros ») or
+    before what they measure or count (« 300 mètres », « 1500 manifestants »)."""
     found = []
     for time in times.finditer(sentence):
+        if time.group(0).casefold() == "été" and _BEEN.search(sentence, 0, time.start()):
+            continue  # « ont été entendus »: the verb, not the summer
         if time.group(0).isdigit():
             before, after = sentence[: time.start()], sentence[time.end() :]
             if _DIGIT_GROUP.search(before) or _NEXT_GROUP.match(after):

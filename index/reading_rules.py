@@ -52,7 +52,7 @@ from index.quotes import (
     who_someone_is,
     without_doer,
 )
-from index.tenses import speaks_of_future, tells_only_the_past
+from index.tenses import speaks_of_future
 
 
 @dataclass(frozen=True)
@@ -290,8 +290,8 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     Not for a count: another sentence's number mostly counts another event (« 38 conducteurs
     recrutés » for "Combien en manque-t-il ?"). A head asked of a pronoun ("Qui les représente ?")
     after an answer is whom the last quote's paragraph names (`near_last_quote`). Asked when
-    something will happen, a time all over (« depuis 2019 », « en 2024 ») or a sentence told in
-    the past does not answer; "En quelle année … ?" wants a year."""
+    something will happen, a time all over (« depuis 2019 », « en 2024 ») does not answer; "En
+    quelle année … ?" wants a year."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     if wanted is None or not ordered:
@@ -321,11 +321,9 @@ def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: s
     article of 2026 say nothing of what is to come)."""
     if not gives_answer_type(sentence, wanted, question):
         return False
-    if future_of is None:
-        return True
-    # « Aucun n'a publié de bilan trois ans après »: what is told in the past is over.
-    over = tells_only_the_past(sentence)
-    return not over and not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
+    # Not « told in the past »: news dates what is to come in a past sentence (« Le jugement a été
+    # mis en délibéré au 24 avril », « Le groupe a confirmé la fermeture à la fin du mois de juin »).
+    return future_of is None or not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
 
 
 def _year_of(candidate: Candidate) -> int:

@@ -56,20 +56,3 @@ _PAST = re.compile(
 def tells_past(text: str) -> bool:
     """Whether `text` holds a verb in a compound past ("avait été exposé", "a annoncé")."""
     return _PAST.search(text.replace("’", "'")) is not None
-
-
-# A verb in the conditional, how reported speech gives what is to come: « a indiqué qu'une campagne
-# serait lancée en novembre », « qu'il déposerait un recours ».
-_CONDITIONAL = re.compile(r"(?<![\w-])[a-zàâçéèêëîïôûùüÿœ]{2,}r(?:ait|aient)(?![\w])")
-
-
-def reports_ahead(text: str) -> bool:
-    """Whether `text` says what is to come in the future, as awaited (`looks_ahead`), or as
-    reported speech does, in the conditional (« serait lancée »)."""
-    return speaks_of_future(text) or looks_ahead(text) or _CONDITIONAL.search(text.replace("’", "'")) is not None
-
-
-def tells_only_the_past(text: str) -> bool:
-    """Whether `text` tells what has been (`tells_past`) and nothing to come (`reports_ahead`):
-    « Aucun n'a publié de bilan sérieux trois ans après » says nothing of what will be."""
-    return tells_past(text) and not reports_ahead(text)

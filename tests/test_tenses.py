@@ -3,7 +3,7 @@ the past does not answer: French future and near future, told from past tenses."
 
 import pytest
 
-from index.tenses import looks_ahead, speaks_of_future, tells_only_the_past, tells_past
+from index.tenses import looks_ahead, speaks_of_future, tells_past
 
 
 @pytest.mark.parametrize(
@@ -70,19 +70,3 @@ def test_what_is_awaited_or_scheduled_looks_ahead_whatever_its_tense(text, ahead
     """« … ont été confiées au laboratoire, et les premiers résultats sont attendus au printemps
     prochain » answers "Quand les résultats seront-ils connus ?" though its verb is a past."""
     assert looks_ahead(text) is ahead
-
-
-@pytest.mark.parametrize(
-    "text, only_past",
-    [
-        ("« Aucun n'a publié de bilan sérieux trois ans après », regrette-t-elle.", True),
-        ("Le ministère a indiqué qu'une campagne d'information serait lancée en novembre.", False),
-        ("Il a reconnu sa défaite mais a indiqué qu'il déposerait un recours.", False),
-        ("La mairie a annoncé que les travaux commenceront en mars.", False),
-        ("Le syndicat appelle à une journée de grève le 27 novembre.", False),  # told in no past
-    ],
-)
-def test_what_is_told_only_in_the_past_says_nothing_of_what_will_be(text, only_past):
-    """Reported speech gives what is to come in the conditional: « a indiqué qu'une campagne
-    serait lancée » dates what will be, « n'a publié aucun bilan » does not."""
-    assert tells_only_the_past(text) is only_past
