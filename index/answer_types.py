@@ -83,6 +83,11 @@ _UNITS = re.compile(
 )
 # Words in "-s" after a year that are no plural noun: « en 1998 après la fusion ».
 _INVARIABLE = frozenset("après depuis jamais toujours moins alors ailleurs désormais parfois".split())
+# Words in "-s" after a year that count nothing of it (« D'ici 2030 plusieurs écoles… », « en 2030
+# tandis que… »): quantifiers and conjunctions, whether or not the stopword list has them.
+_NOT_COUNTED = frozenset(
+    "plusieurs quelques nombreux nombreuses seuls seules tandis certains certaines divers diverses".split()
+)
 # Nouns that are measured, not counted: "Combien d'argent… ?" is answered by « 832 000 euros ».
 _MEASURED = frozenset("argent temps eau énergie électricité place espace".split())
 
@@ -124,6 +129,11 @@ def asked_answer_type(question: str) -> AnswerType | None:
     verb = _HEADED_BY_VERB.match(question)
     if verb is not None:
         nouns = frozenset(stem(w) for w in _HEAD_VERBS[verb.group(2).lower()].split())
+        if verb.group(2).lower() == "représent" and verb.group("pronoun") is None:
+            # "Qui représentera la France à l'Eurovision ?" asks a singer, a team, a candidate:
+            # someone named, beside whatever role (a group's representative asked of a
+            # pronoun, "Qui les représente ?", is one beside his role).
+            nouns = frozenset()
         return AnswerType("head", nouns, of_pronoun=verb.group("pronoun") is not None)
     role = _ROLE_OF.match(question)
     if role is not None and stem(role.group(1).lower()) in _OFFICES:
@@ -194,7 +204,17 @@ def _times(sentence: str, times: re.Pattern[str]) -> list[re.Match[str]]:
 
 # What dates only what is over: a year before the article's (and the day or month before it),
 # or what has lasted « depuis » a time.
-_SINCE = re.compile(r"(?<![\w])depuis(?:\s+[\w'’-]+){0,3}", re.I)  # « depuis 2019 », « depuis trente ans »
+# « depuis 2019 », « depuis trente ans », « depuis le 1er mars », « depuis que la loi de 2019… »: a
+# time; not « depuis Marseille », « depuis l'aéroport », where "depuis" says from where.
+_SINCE = re.compile(
+    r"(?<![\w])depuis\s+(?:(?:le|la|les|l['’]|des|plus\s+de|près\s+de|moins\s+de|au\s+moins)\s*)?"
+    r"(?=\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante"
+    r"|cinquante|soixante|cent|quelques|plusieurs|longtemps|toujours|que|qu['’]|an|ans|année|années|mois|semaines?"
+    r"|jours?|décennies?|siècles?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
+    r"|décembre|printemps|été|automne|hiver|rentrée|début|fin|hier|lors|cette|ce|cet)(?![\w-]))"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}",
+    re.I,
+)
 _DAY_MONTH_YEAR = re.compile(
     r"(?:(?:le |du |au )?(?:1er|\d{1,2}) )?(?:(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
     r"|novembre|décembre|printemps|été|automne|hiver) )?(?:de l['’]année |de |en )?(\d{4})(?![\w])",
@@ -239,6 +259,8 @@ def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
     propriétaire"; "le maire, X" with no complement is the one the article is about)."""
     known = {w.casefold() for w in _WORDS.findall(question)}
     words = _WORDS.findall(sentence.replace("’", "'"))
+    if not asked.nouns:  # no role asked: anyone named
+        return any(_NAME_WORD.fullmatch(w) and w.casefold() not in known | STOPWORDS for w in words[1:])
     for at, word in enumerate(words):
         if stem(word.lower()) not in asked.nouns:
             continue
@@ -372,6 +394,8 @@ def _counted_noun(word: str) -> bool:
         looks_plural(word)
         and len(word) > 4
         and word not in _INVARIABLE
+        and word not in STOPWORDS
+        and word not in _NOT_COUNTED
         and not _UNITS.fullmatch(word)
         and not _TIME.fullmatch(word)
     )

@@ -192,3 +192,30 @@ def test_who_represents_them_is_answered_by_the_spokesman_in_the_paragraph_last_
     # Asked alone, a sentence naming nobody beside such a role does not answer it.
     nobody = passage("La Ligue contre la violence routière annonce de son côté un recours.")
     assert not answer_type_given([nobody], asked("Qui représente la Ligue contre la violence routière ?")).stands
+
+
+def test_depuis_saying_from_where_is_no_time_over():
+    """ "Quand les vols reprendront-ils ?": « depuis Marseille » says from where, so « dès mars »
+    still dates what is to come; « depuis 2019 » or « depuis des années » is a time over."""
+    from_where = passage("Les vols reprendront depuis Marseille dès mars.")
+    assert answer_type_given([from_where], asked("Quand les vols reprendront-ils ?")).stands
+    airport = passage("Les navettes relieront Nice depuis l'aéroport en 2027.")
+    assert answer_type_given([airport], asked("Quand les navettes relieront-elles Nice ?")).stands
+    lasting = passage("La compagnie exploite la ligne depuis des années.")
+    assert not answer_type_given([lasting], asked("Quand une autre compagnie reprendra-t-elle la ligne ?")).stands
+
+
+def test_a_year_before_a_quantifier_or_a_conjunction_is_still_a_year():
+    """« D'ici 2030 plusieurs écoles… », « en 2030 tandis que… »: what follows the year counts
+    nothing of it (unlike « 1500 manifestants »)."""
+    schools = passage("D'ici 2030 plusieurs écoles seront équipées.")
+    assert answer_type_given([schools], asked("Quand les écoles seront-elles équipées ?")).stands
+    line = passage("La ligne ouvrira en 2030 tandis que la gare attendra.")
+    assert answer_type_given([line], asked("En quelle année la ligne ouvrira-t-elle ?")).stands
+
+
+def test_who_will_represent_a_country_is_answered_by_anyone_named_whatever_the_role():
+    """ "Qui représentera la France à l'Eurovision ?" asks a singer, not a president or a
+    spokesman: a sentence naming someone answers it."""
+    singer = passage("Le chanteur Slimane a été choisi pour défendre les couleurs françaises.")
+    assert answer_type_given([singer], asked("Qui représentera la France à l'Eurovision ?")).stands
