@@ -384,6 +384,7 @@ SENTENCE_AROUND_A_DATE_WORDS = 6  # a dateline's own words are fewer: "Mis en li
 TIMES_TRIED = 20  # `<time>` elements looked at, in page order: the article's own is near the top
 _ISO_DAY = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")
 _WORD = re.compile(r"\w+")
+_INLINE = frozenset("span strong b em i a small mark abbr u font".split())
 
 
 def _time_apart(tree) -> str | None:
@@ -395,11 +396,18 @@ def _time_apart(tree) -> str | None:
     comment's, a teaser's (`_in_other_content`, or a reader's microdata item), nor a date a
     sentence says ("se tiendra le <time>12 avril</time> à Paris": an event's)."""
     for element in islice(tree.xpath("//body//time[@datetime]"), TIMES_TRIED):
-        parent = element.getparent()
-        if parent is None or _in_other_content(element) or _a_readers(element):
+        if _in_other_content(element) or _a_readers(element):
             continue
-        own_text = [parent.text or "", *(child.tail or "" for child in parent)]
-        if sum(len(_WORD.findall(part)) for part in own_text) >= SENTENCE_AROUND_A_DATE_WORDS:
+        # The words around it in its block, through the inline elements it may sit in
+        # (« se tiendra le <strong><time>…</time></strong> au parc »); a block that ends as a
+        # sentence ends (« Le conseil se réunira <time>le 15 janvier</time>. ») says an event's date.
+        block = element.getparent()
+        while block is not None and block.tag in _INLINE:
+            block = block.getparent()
+        if block is None:
+            continue
+        around = " ".join(block.text_content().replace(element.text_content(), " ", 1).split())
+        if len(_WORD.findall(around)) >= SENTENCE_AROUND_A_DATE_WORDS or around.endswith((".", "!", "?", "…")):
             continue
         stated = _ISO_DAY.match(element.get("datetime") or "")
         if stated is None:

@@ -347,6 +347,22 @@ def test_the_article_s_own_time_dates_it_rather_than_a_reader_s_comment_s():
     assert parse_html(page).date == "2026-12-02"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le festival se tiendra le <strong><time datetime='2027-04-12'>12 avril</time></strong> au parc.",
+        "Le conseil municipal se réunira <time datetime='2027-01-15'>le 15 janvier</time>.",
+    ],
+)
+def test_an_event_s_time_in_a_sentence_does_not_date_the_page(sentence):
+    """A `<time>` inside a sentence, even wrapped in bold or in a short sentence, is an event's
+    date (in the future here), not the article's: the page stays undated rather than misdated."""
+    page = (
+        f"<html><body><article><h1>La fromagerie rouvre</h1><p>{sentence}</p>{MICRODATA_BODY}</article></body></html>"
+    )
+    assert parse_html(page).date is None
+
+
 def test_a_key_figure_s_value_and_label_are_read_as_one_sentence():
     figures = "".join(
         f"<div class='key-figure'><div class='value'>{value}</div><div class='label'>{label}</div></div>"
