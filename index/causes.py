@@ -46,9 +46,10 @@ _GIVES_CAUSE = re.compile(
     # What a result owes to its cause: « Cette embellie doit beaucoup à l'hiver dernier ».
     r"|(?<![\w])(?:doi[st]|doivent|devait|devaient|doit|a dû|ont dû) (?:beaucoup|en partie|surtout|largement"
     r"|essentiellement|avant tout|principalement|pour partie|en grande partie) (?:à|au|aux)(?![\w])"
-    # « car », the conjunction, not the coach: « en car », « le car scolaire ».
+    # « car », the conjunction, not the coach: « en car », « le car scolaire », « son car », « le nouveau car ».
     r"|(?<![\w])(?<!\ben )(?<!\bun )(?<!\ble )(?<!\bdu )(?<!\bde )(?<!\bdes )(?<!\bles )(?<!\bce )"
-    r"(?<!\bpar )car(?![\w])"
+    r"(?<!\bpar )(?<!\bau )(?<!\bson )(?<!\bmon )(?<!\bton )(?<!\bleur )(?<!\bnotre )(?<!\bvotre )"
+    r"(?<!\bnouveau )(?<!\bpremier )(?<!\bdernier )(?<!\bautre )(?<!\bmême )car(?![\w])"
     r"|(?:en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
     r"|expliqu\w*(?: [\w'-]+){0,6} par|justifi\w*(?: [\w'-]+){0,6} par|caus[ée]\w* par"
     r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w]))",

@@ -86,6 +86,8 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         # The coach, not the conjunction.
         "Les neuf enfants de l'école devront faire 14 kilomètres en car chaque matin.",
         "Le car scolaire passera désormais à 7 h 20.",
+        "Son car a pris feu sur l'autoroute.",
+        "Le nouveau car électrique sera livré en mars.",
         # A debt, not a cause.
         "La commune doit encore 3 millions d'euros à la banque.",
     ],
