@@ -215,6 +215,7 @@ _SINCE = re.compile(
     r"[\w'’-]+(?:\s+[\w'’-]+){0,2}",
     re.I,
 )
+_DEPUIS = re.compile(r"(?<![\w])depuis(?![\w])", re.I)
 _DAY_MONTH_YEAR = re.compile(
     r"(?:(?:le |du |au )?(?:1er|\d{1,2}) )?(?:(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
     r"|novembre|décembre|printemps|été|automne|hiver) )?(?:de l['’]année |de |en )?(\d{4})(?![\w])",
@@ -229,7 +230,9 @@ def dates_only_the_past(sentence: str, year: int, years_only: bool = False) -> b
     say when something will happen: « La compagnie exploite la ligne depuis 2019 » for "Quand une
     autre la reprendra-t-elle ?". A time left after them (« le 15 janvier », « mardi ») may be
     what is to come; for a question asking the year (`years_only`), only a year left counts."""
-    over = [m.span() for m in _SINCE.finditer(sentence)]
+    # « depuis » before anything else (« depuis l'ouverture du marché », « depuis Marseille ») dates
+    # nothing to come itself, but what follows it may (« depuis Marseille dès mars »).
+    over = [m.span() for m in _SINCE.finditer(sentence)] + [m.span() for m in _DEPUIS.finditer(sentence)]
     over += [m.span() for m in _DAY_MONTH_YEAR.finditer(sentence) if int(m.group(1)) < year]
     if not over:
         return False

@@ -203,6 +203,9 @@ def test_depuis_saying_from_where_is_no_time_over():
     assert answer_type_given([airport], asked("Quand les navettes relieront-elles Nice ?")).stands
     lasting = passage("La compagnie exploite la ligne depuis des années.")
     assert not answer_type_given([lasting], asked("Quand une autre compagnie reprendra-t-elle la ligne ?")).stands
+    # « depuis l'ouverture du mercato », a time over too, though no date follows it.
+    spent = passage("Le club, racheté depuis 2020, a dépensé 80 millions d'euros depuis l'ouverture du mercato.")
+    assert not answer_type_given([spent], asked("Quand jouera-t-il son premier match ?")).stands
 
 
 def test_a_year_before_a_quantifier_or_a_conjunction_is_still_a_year():
