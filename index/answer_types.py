@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem
+from index.calendar_words import MONTH_NAMES
 from index.measures import COUNT_WORDS, asked_measure, gives_a_count, looks_plural
 
 # "Qui dirige la DGCCRF ?", "Qui présidait le club ?": a head asked by its verb, which news
@@ -95,7 +96,7 @@ _MEASURED = frozenset("argent temps eau énergie électricité place espace".spl
 # a day of a month, a month, a weekday, a season, a century or an era, an hour, or a time said
 # relative to the article's day or to another event ("après une phase 3", "lors de la guerre").
 _WHEN_WORDS = (
-    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+    rf"{MONTH_NAMES}"
     r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|week-ends?"
     r"|printemps|été|automne|hiver|siècles?|millénaires?|décennies?|années?|ans|mois|semaines?|jours?|heures?|h"
     r"|âge|époque|ère|règne|guerre|révolution|période"
@@ -210,15 +211,15 @@ _SINCE = re.compile(
     r"(?<![\w])depuis\s+(?:(?:le|la|les|l['’]|des|plus\s+de|près\s+de|moins\s+de|au\s+moins)\s*)?"
     r"(?=\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante"
     r"|cinquante|soixante|cent|quelques|plusieurs|longtemps|toujours|que|qu['’]|an|ans|année|années|mois|semaines?"
-    r"|jours?|décennies?|siècles?|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre"
-    r"|décembre|printemps|été|automne|hiver|rentrée|début|fin|hier|lors|cette|ce|cet)(?![\w-]))"
+    rf"|jours?|décennies?|siècles?|{MONTH_NAMES}|printemps|été|automne|hiver|rentrée|début|fin|hier|lors|cette|ce|cet)(?![\w-]))"
     r"[\w'’-]+(?:\s+[\w'’-]+){0,2}",
     re.I,
 )
 _DEPUIS = re.compile(r"(?<![\w])depuis(?![\w])", re.I)
 _DAY_MONTH_YEAR = re.compile(
-    r"(?:(?:le |du |au )?(?:1er|\d{1,2}) )?(?:(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
-    r"|novembre|décembre|printemps|été|automne|hiver) )?(?:de l['’]année |de |en )?(\d{4})(?![\w])",
+    r"(?:(?:le |du |au )?(?:1er|\d{1,2}) )?"
+    rf"(?:(?:{MONTH_NAMES}|printemps|été|automne|hiver) )?"
+    r"(?:de l['’]année |de |en )?(\d{4})(?![\w])",
     re.I,
 )
 
@@ -236,8 +237,13 @@ def dates_only_the_past(sentence: str, year: int, years_only: bool = False) -> b
     over += [m.span() for m in _DAY_MONTH_YEAR.finditer(sentence) if int(m.group(1)) < year]
     if not over:
         return False
-    kept = "".join(" " if any(a <= i < b for a, b in over) else c for i, c in enumerate(sentence))
-    return not _times(kept, _YEARS if years_only else _TIME)
+    kept, shown_from = [], 0
+    for start, end in sorted(over):  # blank what is over, keeping every other character in place
+        if end > shown_from:
+            kept += [sentence[shown_from : max(start, shown_from)], " " * (end - max(start, shown_from))]
+            shown_from = end
+    kept.append(sentence[shown_from:])
+    return not _times("".join(kept), _YEARS if years_only else _TIME)
 
 
 # The start and the end of what lasts: "Quand les travaux seront-ils terminés ?" asks the end.
@@ -324,7 +330,7 @@ def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
 _NUMBER_PARTS = frozenset("et un une".split())
 # What makes a number a rank: « 12e », « 1er », « 2nde ».
 _ORDINAL = frozenset("e er ère re ème è nd nde".split())
-_MONTH = re.compile(r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre")
+_MONTH = re.compile(MONTH_NAMES)
 # Adjectives news sets between a number and the noun it counts: « quatorze autres habitants ».
 _BEFORE_COUNTED = frozenset(
     "autres nouveaux nouvelles premiers premières derniers dernières jeunes petits petites grands grandes "

@@ -573,7 +573,8 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     one another (« Des milliers de poissons morts … » ends a paragraph, « La mortalité serait
     due à un manque d'oxygène » is the next's second sentence); before it, `CAUSE_BEFORE`
     sentences at most, in its paragraph. As they came when the quote gives a cause or no
-    sentence near it does."""
+    sentence near it does. When the last-quoted passage is not among the candidates (the
+    follow-up found other passages), the question is read as one of its own."""
     if not candidates or not candidates[0].spans:
         return list(candidates)
     first = candidates[0]

@@ -14,6 +14,7 @@ from functools import cache
 from urllib.parse import urljoin, urlsplit
 
 from index.bounded_reading import READING_LIMITS, Checkpoint, ReadingLimits, read_in_own_process
+from index.calendar_words import FRENCH_MONTHS
 from index.cleaning import (
     ENDS_SENTENCE,
     MARKDOWN_HEADING,
@@ -25,7 +26,6 @@ from index.cleaning import (
 )
 from index.errors import EmptyInput, UnsupportedInput
 from index.metadata import (
-    FRENCH_MONTHS,
     PageMetadata,
     byline_names,
     clean_byline,

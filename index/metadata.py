@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from index.calendar_words import FRENCH_MONTHS
 from index.cleaning import ROLE_BEFORE_NAMES
 
 _ARTICLE_TYPES = re.compile(
@@ -32,30 +33,6 @@ _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 _BYLINE_PREFIX = re.compile(
     rf"^\s*(?:{ROLE_BEFORE_NAMES}\s*|(?:par|by|de|texte|propos recueillis par)\s*:?\s+)", re.IGNORECASE
 )
-
-
-# French month names and their usual abbreviations, each to its number (dates in text and bylines).
-FRENCH_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("janvier", "janv"),
-            ("février", "fevrier", "févr", "fév"),
-            ("mars",),
-            ("avril", "avr"),
-            ("mai",),
-            ("juin",),
-            ("juillet", "juil"),
-            ("août", "aout"),
-            ("septembre", "sept"),
-            ("octobre", "oct"),
-            ("novembre", "nov"),
-            ("décembre", "decembre", "déc"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ def without_credentials(url: str) -> str:
     and the address a page was fetched from is its article's source, a feed entry's link its
     article's, a followed feed's address what `/feeds` lists: every user may be shown them. An
     article an earlier version stored with them is shown without them (`index.store.article_row`)."""
+    if "@" not in url:  # most addresses: not parsed (every answer's articles come through here)
+        return url
     try:
         parts = urlsplit(url)
     except ValueError:  # unreadable: refused as such where it is fetched
