@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
-from index.web_addresses import typed_address
+from index.web_addresses import shown_link, typed_address
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -94,9 +94,9 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
         feed, new = follower.follow(_typed_address(args.url), args.every)
         polled = f"relevé {every(feed.every_minutes)}"
         if not new:
-            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({feed.url}), {polled}")
+            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({shown_link(feed.url)}), {polled}")
             return 0
-        print(f"suivi : flux {feed.id} « {feed.title} » ({feed.url}), {polled}")
+        print(f"suivi : flux {feed.id} « {feed.title} » ({shown_link(feed.url)}), {polled}")
         report = follower.poll(feed.id)
         if report is not None:
             print(_report_line(report))
@@ -150,7 +150,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
             )
             status = "ok" if not feed.failures else f"{plural(feed.failures, 'échec')} : {feed.last_error}"
             print(
-                f"{feed.id:>4}  {feed.title} — {feed.url}\n      {every(feed.every_minutes)}, "
+                f"{feed.id:>4}  {feed.title} — {shown_link(feed.url)}\n      {every(feed.every_minutes)}, "
                 f"dernier relevé {polled}, {plural(feed.articles, 'article')}, {status}"
             )
         return 0

@@ -36,7 +36,7 @@ from index.sources import (
     parse_bytes,
     sniffed_type,
 )
-from index.web_addresses import article_source, without_credentials
+from index.web_addresses import article_source, ascii_host, without_credentials
 
 _MAX_REDIRECTS = 5
 _MOVED_PERMANENTLY = (301, 308)  # the redirects that say to ask the new address from now on
@@ -172,14 +172,11 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
 
 
 def _ascii_host(host: str, url: str) -> str:
-    """`host` as DNS, the `Host` header and TLS name it: a name in accented letters
-    ("élysée.fr", as French sites may be named) in its ASCII form ("xn--lyse-9oad.fr"). httpx
-    takes no other in a header: such an address failed with an error of the bot's own. Only
-    for them: messages name the host as it was typed."""
-    if host.isascii():
-        return host
+    """`host` in its ASCII form (`index.web_addresses.ascii_host`): httpx takes no other in a
+    header: such an address failed with an error of the bot's own. Only for them: messages
+    name the host as it was typed."""
     try:
-        return host.encode("idna").decode("ascii")
+        return ascii_host(host)
     except UnicodeError as exc:  # a label too long, or of characters no name may hold
         raise FetchError(f"adresse illisible : {url}") from exc
 

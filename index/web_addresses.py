@@ -3,12 +3,14 @@ to add with it, so it lives apart from the document readers (`index.documents`, 
 lxml's HTML parser), where answering a question does not load them. And a link as every user
 may be shown it (`without_credentials`, `article_source`), which an answer shows too, and the
 page a link names, however written (`normalise_url`, `same_page_links`): the key an article is
-found under when it is added again or a feed lists it."""
+found under when it is added again or a feed lists it. And a link's host as a person may safely
+read it (`shown_link`): in its letters when they cannot pass for another site's, else in the
+ASCII form (`xn--…`) DNS knows it by."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 
 def is_url(value: str) -> bool:
@@ -143,6 +145,113 @@ def same_page_links(url: str | None) -> list[str]:
     if not normalised:
         return []
     return list(dict.fromkeys([normalised, *url_variants(normalised), normalise_url(url, earlier=True) or normalised]))
+
+
+# The dots IDNA reads between labels: a host may be typed with the ideographic full stop.
+_LABEL_DOTS = re.compile("[.\u3002\uff0e\uff61]")
+
+
+def ascii_host(host: str) -> str:
+    """`host` as DNS, a `Host` header and TLS name it: a name in accented letters ("élysée.fr",
+    as French sites may be named) in its ASCII form ("xn--lyse-9oad.fr", IDNA 2003, as the
+    system's resolver reads it). Raises UnicodeError for a name no DNS may hold (a label too
+    long, or of characters no name may hold)."""
+    return host if host.isascii() else host.encode("idna").decode("ascii")
+
+
+def shown_link(url: str) -> str:
+    """`url` as a person may be shown it, wherever a link is (an answer's source, an article's
+    card, `/feeds`, the command line): its host in letters only when they cannot pass for another
+    site's ("élysée.fr", "例え.jp"), else in its ASCII form ("https://xn--lmonde-3of.fr/…" for
+    "lеmonde.fr" typed with a Cyrillic « е »), the rest as written. A host spelled `xn--…`
+    whose letters are safe is shown in them, as browsers do. What is stored is left as it is:
+    this is for the eyes only, and the ASCII form names the same host."""
+    if url.isascii() and "xn--" not in url.lower():  # nearly every link: not parsed
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unreadable: refused as such where it is fetched
+        return url
+    login, at, place = parts.netloc.rpartition("@")
+    host, colon, port = place.rpartition(":")
+    if not colon or "]" in port or not (port.isdigit() or not port):
+        host, colon, port = place, "", ""
+    if host.isascii() and "xn--" not in host.lower():
+        return url
+    shown = shown_host(host)
+    start = url.find(parts.netloc, url.find("//"))
+    if shown == host or start < 0:
+        return url
+    netloc = f"{login}{at}{shown}{colon}{port}"
+    return url[:start] + netloc + url[start + len(parts.netloc) :]
+
+
+def shown_host(host: str) -> str:
+    """`host` in letters (Unicode) when each of its labels is safe to read so (`_readable_label`),
+    else its ASCII form, `xn--…` (Chromium's IDN display policy, Mozilla's "moderately restrictive"
+    profile); a host no DNS may hold with its other characters %-escaped (it leads nowhere)."""
+    try:
+        ascii_form = ascii_host(_LABEL_DOTS.sub(".", host))
+    except UnicodeError:
+        return quote(host, safe=".-:[]")
+    try:
+        letters = ascii_form.encode("ascii").decode("idna")
+    except UnicodeError:  # an `xn--` label that decodes to nothing
+        return ascii_form
+    labels = letters.split(".")
+    top = next((label for label in reversed(labels) if label), "")
+    return letters if all(_readable_label(label, top) for label in labels) else ascii_form
+
+
+# The scripts a host's letters are told apart by (Unicode's Script property, through `regex`,
+# which `unicodedata` lacks); a letter of none of them (a symbol, an emoji, a historic script)
+# makes its label unsafe to read, as do characters common to every script other than digits,
+# the hyphen, the Japanese prolonged sound mark and the Catalan middle dot ("col·legi.cat").
+_SCRIPTS = (
+    "Latin Greek Cyrillic Armenian Hebrew Arabic Syriac Thaana Devanagari Bengali Gurmukhi Gujarati "
+    "Oriya Tamil Telugu Kannada Malayalam Sinhala Thai Lao Tibetan Myanmar Georgian Hangul Ethiopic "
+    "Cherokee Khmer Mongolian Hiragana Katakana Bopomofo Han"
+).split()
+# The mixes of scripts a name is written in (UTS #39's "highly restrictive" level): Latin
+# with the scripts Japanese, Chinese and Korean are written in; any other mix ("lеmonde",
+# Latin and a Cyrillic « е ») is how a look-alike of a known name is made.
+_ALLOWED_MIXES = (
+    frozenset({"Latin", "Han", "Hiragana", "Katakana"}),
+    frozenset({"Latin", "Han", "Bopomofo"}),
+    frozenset({"Latin", "Han", "Hangul"}),
+)
+# Letters of a script that read as Latin ones: a label made only of them ("аррӏе", all
+# Cyrillic) passes for a Latin name (Chromium's whole-script confusables), unless its top-level
+# domain is a country's that writes that script (or is itself in letters, "рф").
+_LATIN_LOOKALIKES = {
+    "Cyrillic": (frozenset("асԁеһіјӏорԗԛѕԝхуъьҽпгѵѡ"), frozenset("bg by kz pyc ru su ua uz".split())),
+    "Greek": (frozenset("αικνορτυχω"), frozenset("gr cy".split())),
+}
+
+
+def _readable_label(label: str, top: str) -> bool:
+    """Whether `label` of a host whose top-level domain is `top` may be shown in its letters:
+    in one script (beside digits and hyphens) or an allowed mix, and not all of letters that
+    pass for Latin ones."""
+    if label.isascii():
+        return True
+    import regex  # only for hosts in letters: most links never need it
+
+    if regex.search(_UNREADABLE, label):
+        return False
+    scripts = {name for name in _SCRIPTS if regex.search(rf"\p{{sc={name}}}", label)}
+    if len(scripts) > 1 and not any(scripts <= mix for mix in _ALLOWED_MIXES):
+        return False
+    if len(scripts) == 1 and (script := next(iter(scripts))) in _LATIN_LOOKALIKES:
+        lookalikes, own_domains = _LATIN_LOOKALIKES[script]
+        letters = {c for c in label if c.isalpha()}
+        if letters <= lookalikes and top.isascii() and top not in own_domains:
+            return False
+    return True
+
+
+# A character of none of `_SCRIPTS`, nor a combining mark, a digit, a hyphen, « ー » or « · ».
+_UNREADABLE = "[^" + "".join(rf"\p{{sc={name}}}" for name in _SCRIPTS) + r"\p{sc=Inherited}0-9\-\u30fc\u00b7]"
 
 
 def _is_address(host: str) -> bool:

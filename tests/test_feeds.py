@@ -21,7 +21,7 @@ from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState
 from bot.state.channels import ChannelRow
-from bot.state.feeds import FeedRow
+from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
@@ -1462,3 +1462,26 @@ def test_polling_when_no_feed_is_followed_says_so_as_listing_does(monkeypatch, t
     monkeypatch.setenv("MODEL_CACHE_DIR", str(no_model_yet))
     assert main(["feeds", "--poll", "--json"]) == 0 and capsys.readouterr() == ("", "")  # JSON lines: none
     assert not no_model_yet.exists()
+
+
+def test_a_feed_whose_host_could_pass_for_another_site_s_is_listed_in_its_ascii_form(monkeypatch, tmp_path, capsys):
+    from bot.cli import main
+    from bot.service import open_state
+
+    spoof, ascii_form = "https://l\u0435monde.fr/rss/une.xml", "https://xn--lmonde-3of.fr/rss/une.xml"
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    state = open_state(Settings(_env_file=None, data_dir=tmp_path / "data"))
+    try:
+        feed, _ = state.add_feed(spoof, "Le Monde", 30, None)
+    finally:
+        state.close()
+    listed = fmsg.feeds_html([feed], [], now=1e9)
+    assert f'<a href="{ascii_form}">' in listed and "l\u0435monde" not in listed
+    dropped = fmsg.feed_dropped_html(DroppedFeed(feed.id, spoof, "Le Monde", "introuvable", None))
+    assert f"/follow {ascii_form}" in dropped
+    given_up = fmsg.entries_given_up_html(feed, [("https://l\u0435monde.fr/a/1", "page introuvable")])
+    assert "xn--lmonde-3of.fr/a/1" in given_up and "l\u0435monde" not in given_up
+    assert main(["feeds"]) == 0
+    said = capsys.readouterr().out
+    assert ascii_form in said and spoof not in said

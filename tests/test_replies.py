@@ -324,3 +324,54 @@ def test_a_lexicon_update_is_said_as_it_starts_and_when_done_in_seconds_or_less_
     assert said == "Index lexical à jour : 100\u202f095 passages en 31,8 s."
     small = lexicon_update_said(LexiconUpdate(3, 4, 4, 0.004))  # not "en 0,0 s"
     assert small == "Index lexical à jour : 4 passages en moins d'une seconde."
+
+
+# A link as typed, and as every reply shows it: a host that could pass for another site's
+# (scripts mixed, or Cyrillic letters that all read as Latin ones, or a symbol) in its ASCII
+# form, which leads to the same host; a French host with accents, or one in a single script,
+# in its letters (Chromium's and Mozilla's rule).
+LOOK_ALIKE_LINKS = [
+    ("https://l\u0435monde.fr/politique/article", "https://xn--lmonde-3of.fr/politique/article"),  # Cyrillic « е »
+    ("https://\u0430\u0440\u0440\u04cf\u0435.com/actu", "https://xn--80ak6aa92e.com/actu"),  # reads "apple"
+    ("https://\u043e\u03bd.com:8443/p?q=\u00e9", "https://xn--yxa1x.com:8443/p?q=\u00e9"),  # Cyrillic and Greek
+    ("https://\u2665.fr/a", "https://xn--g6h.fr/a"),  # a symbol
+]
+READABLE_LINKS = [
+    "https://\u00e9lys\u00e9e.fr/actualites/1",
+    "https://\u043f\u0440\u0435\u0437\u0438\u0434\u0435\u043d\u0442.\u0440\u0444/news",  # Cyrillic under .рф
+    "https://\u0430\u0440\u0440\u04cf\u0435.ru/",  # under a Cyrillic country's domain
+    "https://www.\u30c6\u30b9\u30c8\u4f8b.jp/a",  # Katakana and Han
+    "https://lemonde.fr/a",
+]
+
+
+@pytest.mark.parametrize(("typed", "shown_as"), LOOK_ALIKE_LINKS)
+def test_a_link_whose_host_could_pass_for_another_site_s_is_shown_in_its_ascii_form_everywhere(typed, shown_as):
+    article = replace(ARTICLE, url=typed, source=typed)
+    passage = "Le castor est protégé. Il pèse trente kilos."
+    answer = Answer("Combien pèse le castor ?", True, [Result(1, 0.1, 1, article, None, passage, 23, 44)], 0.9)
+    readings = {
+        "console answer": format_result(answer.results[0]),
+        "card": format_article_card(article, zone=UTC),
+        "card in chat": article_card_html(article, zone=UTC),
+        "site named": detail_sentence(article, "source", zone=UTC),
+        "JSON link": answer_json(answer, 0.5)["results"][0]["link"],
+    }
+    host = shown_as.split("://")[1].split("/")[0].rpartition("@")[2].split(":")[0]
+    for where, text in readings.items():
+        assert typed not in text and host in text, where
+    assert shown_as in readings["console answer"] and shown_as in readings["card"]
+    assert answer_json(answer, 0.5)["results"][0]["source"] == typed  # what is stored is given as stored
+
+
+@pytest.mark.parametrize("typed", READABLE_LINKS)
+def test_a_link_in_one_script_or_in_japanese_or_a_french_host_with_accents_is_shown_in_its_letters(typed):
+    article = replace(ARTICLE, url=typed)
+    assert f"Source : {typed}" in format_article_card(article, zone=UTC)
+
+
+def test_a_host_written_in_its_ascii_form_is_shown_in_its_letters_when_they_are_safe_to_read():
+    article = replace(ARTICLE, url="https://xn--lyse-9oad.fr/actualites")
+    assert "Source : https://\u00e9lys\u00e9e.fr/actualites" in format_article_card(article, zone=UTC)
+    spoof = replace(ARTICLE, url="https://xn--lmonde-3of.fr/a")
+    assert "Source : https://xn--lmonde-3of.fr/a" in format_article_card(spoof, zone=UTC)

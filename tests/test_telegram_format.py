@@ -238,3 +238,11 @@ def test_admins_read_of_the_library_being_rebuilt_never_of_an_index():
     assert [text for text in said if "index" in text.lower()] == []
     assert fmt.reindex_done_html(2, 9) == "✅ Bibliothèque reconstruite : 2 articles, 9 passages."
     assert fmt.stats_html(stats).endswith("Place occupée : 3,4 Mo")
+
+
+def test_an_answer_s_source_link_to_a_host_that_could_pass_for_another_site_s_opens_its_ascii_form():
+    spoof = "https://l\u0435monde.fr/politique/article"  # a Cyrillic « е »
+    html = fmt.result_html(result("Le pont rouvrira en mai.", "Le pont rouvrira en mai.", url=spoof))
+    assert 'href="https://xn--lmonde-3of.fr/politique/article#:~:text=' in html and "l\u0435monde" not in html
+    french = "https://\u00e9lys\u00e9e.fr/actualites"
+    assert f'href="{french}' in fmt.reference_html(article(url=french))

@@ -12,10 +12,14 @@ from bot.replies.quote_links import fold
 from bot.replies.wording import french_date, in_guillemets, passages, shorten
 from index.article_questions import Detail
 from index.store import ArticleRow
+from index.web_addresses import shown_link
 
 
 def link_of(article: ArticleRow) -> str | None:
-    return article.url or (article.source if article.source and "://" in article.source else None)
+    """The link every reply shows of `article` (its source line, its card, its site named), as
+    a person may safely read it (`shown_link`: a look-alike host in its `xn--` form)."""
+    link = article.url or (article.source if article.source and "://" in article.source else None)
+    return shown_link(link) if link else None
 
 
 # A title or an author named in a sentence is cut to this many characters (the card below

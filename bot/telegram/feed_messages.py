@@ -18,6 +18,7 @@ from bot.state.channels import ChannelRow
 from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
+from index.web_addresses import shown_link
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
@@ -170,7 +171,7 @@ def feed_dropped_html(feed: DroppedFeed) -> str:
     return (
         f"🗑 Je ne suis plus le flux {feed.id} « {e(shorten(feed.title, FIELD_CHARS))} » : "
         f"{e(shorten(feed.reason, 300))}. Ses articles restent dans la bibliothèque.\n"
-        f"S'il revient, suivez-le de nouveau : <code>/follow {e(shorten(feed.url, 300))}</code>"
+        f"S'il revient, suivez-le de nouveau : <code>/follow {e(shorten(shown_link(feed.url), 300))}</code>"
     )
 
 
@@ -184,7 +185,10 @@ GIVEN_UP_LISTED = 5  # entries a notice of entries given up names; it says how m
 def entries_given_up_html(feed: FeedRow, given_up: list[tuple[str, str]]) -> str:
     count = plural(len(given_up), "article illisible, abandonné", "articles illisibles, abandonnés")
     head = [f"⚠️ Flux {feed.id} {_feed_name(feed)} : {count} :"]
-    entries = [f"• {e(shorten(link, 120))} : {e(shorten(reason, 200))}" for link, reason in given_up[:GIVEN_UP_LISTED]]
+    entries = [
+        f"• {e(shorten(shown_link(link), 120))} : {e(shorten(reason, 200))}"
+        for link, reason in given_up[:GIVEN_UP_LISTED]
+    ]
     return fit_list(head, entries, [], not_shown=len(given_up) - len(entries))
 
 
@@ -202,7 +206,7 @@ def feeds_html(feeds: list[FeedRow], channels: list[ChannelRow], now: float | No
     for feed in feeds:
         state = "✅" if not feed.failures else f"⚠️ {plural(feed.failures, 'échec')}"
         polled = _polled(now - feed.last_polled) if feed.last_polled else "pas encore relevé"
-        link = safe_link(feed.url)
+        link = safe_link(shown_link(feed.url))
         name = f'<a href="{link}">{_feed_name(feed)}</a>' if link else _feed_name(feed)
         lines.append(
             f"<code>{feed.id}</code> {name} — {every(feed.every_minutes)}, {polled}, "
