@@ -27,7 +27,16 @@ from index.bounded_reading import READING_LIMITS, ReadingLimits
 from index.decoding import decode_document
 from index.documents import Document, parse_html
 from index.errors import ArticleTooLong, DatabaseUnavailable, FetchError, InputError, LibraryError
-from index.feeds import FOLLOWABLE_TYPES, Feed, FeedEntry, NotAFeed, declared_feeds, parse_feed, plain_words
+from index.feeds import (
+    FOLLOWABLE_TYPES,
+    BrokenFeed,
+    Feed,
+    FeedEntry,
+    NotAFeed,
+    declared_feeds,
+    parse_feed,
+    plain_words,
+)
 from index.fetching import Fetched, document_of, fetch
 from index.ingest import within_article_words
 from index.library import IngestResult, Library
@@ -139,7 +148,13 @@ class FeedFollower:
     def _parsed(self, fetched: Fetched) -> Feed:
         """The feed `fetched` holds (`NotAFeed` otherwise), an entry dated after the state's next
         day (UTC) left undated: misdated."""
-        return parse_feed(fetched.body, fetched.url, today=datetime.fromtimestamp(self.state.now(), UTC).date())
+        return parse_feed(
+            fetched.body,
+            fetched.url,
+            today=datetime.fromtimestamp(self.state.now(), UTC).date(),
+            limits=self.settings.reading_limits,
+            checkpoint=self._checkpoint,
+        )
 
     def _get(self, url: str, *, max_bytes: int | None = None, **options) -> Fetched:
         """`max_bytes`: a page's limit unless said (a feed's is smaller: `FEED_MAX_BYTES`). The
@@ -166,10 +181,11 @@ class FeedFollower:
         # Larger than a feed may be, it is read as a page only: parsed as a feed, 6 MB of one
         # took 9 CPU s before being refused for its size.
         too_large = len(fetched.body) > self.settings.feed_max_bytes
+        unreadable: NotAFeed | None = None
         try:
             feed = None if too_large else self._parsed(fetched)
-        except NotAFeed:
-            feed = None
+        except NotAFeed as exc:
+            feed, unreadable = None, exc
         if feed is not None:
             feed_url = fetched.moved_to or url  # where it has moved for good: asked there from now on
         else:
@@ -180,6 +196,8 @@ class FeedFollower:
                     f"le flux fait {french(len(fetched.body))} octets, au-delà de la limite de "
                     f"{french(self.settings.feed_max_bytes)} octets des flux suivis (FEED_MAX_BYTES)"
                 ) from None
+            if not declared and isinstance(unreadable, BrokenFeed):  # a feed, but none of it readable
+                raise unreadable from None
             if not declared:
                 raise NotAFeed(
                     f"aucun flux RSS ou Atom à l'adresse {url}, et la page n'en déclare aucun "

@@ -8,11 +8,14 @@ import email.utils
 import html
 import io
 import re
+import unicodedata
 import xml.sax
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
+from xml.parsers import expat
 
+from index.bounded_reading import READING_LIMITS, Checkpoint, ReadingLimits, read_in_own_process
 from index.documents import web_address
 from index.errors import InputError
 from index.web_addresses import article_source, without_credentials
@@ -30,6 +33,11 @@ FOLLOWABLE_TYPES = FEED_TYPES | {"text/html", "application/xhtml+xml", "text/pla
 
 class NotAFeed(InputError):
     """Neither a feed nor a page that declares one."""
+
+
+class BrokenFeed(NotAFeed):
+    """A feed (RSS or Atom, by its root) so malformed that none of its entries can be read:
+    said as such, where a page that declares no feed is told to give the feed's address."""
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,92 @@ def _entry_author(entry) -> str | None:
     return author if author and "@" not in author else None
 
 
-def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
+# What reading a feed that is not well-formed XML may take, in seconds, at most (less when the
+# reading limits say less). feedparser then reads it again with its loose parser (sgmllib, in
+# Python), some 60 µs a tag: a broken 1 MB feed of entries (a bare "&", an HTML entity as
+# "&nbsp;", an undeclared prefix) reads in 0.5 s, but 1 MB of tags that never close took 21 CPU
+# s and 280 MB, 1 MB of unclosed "<a " 13.6 s (5 MB, FEED_MAX_BYTES, at that rate: some 100 s
+# and 1.4 GB), in the feeds' thread, at every poll. Read in a process of its own, ended past
+# this: 30 s leaves room for a broken 5 MB feed of entries (5.6 s here, loaded).
+BROKEN_FEED_SECONDS = 30.0
+
+
+def parse_feed(
+    data: bytes,
+    url: str,
+    today: date | None = None,
+    *,
+    limits: ReadingLimits = READING_LIMITS,
+    checkpoint: Checkpoint | None = None,
+) -> Feed:
     """The feed in `data`, entries in the feed's order (newest first in most feeds). `today`
-    (UTC; the clock's when not given): an entry dated after the next day has no date."""
+    (UTC; the clock's when not given): an entry dated after the next day has no date. A
+    document that is not well-formed XML is read in a process of its own (`limits`, its time
+    at most BROKEN_FEED_SECONDS; `checkpoint` called as it runs), its readable entries only:
+    `InputTooLarge` past those limits, `BrokenFeed` when none can be read."""
+    day = today or datetime.now(UTC).date()
+    if _well_formed(data):
+        return read_feed(data, url, day)
+    answer = read_in_own_process(
+        "feed",
+        data,
+        {"url": url, "today": day.isoformat()},
+        too_long="le flux est mal formé et le lire prendrait plus de {seconds} secondes : il n'est pas lu",
+        too_heavy="le flux est mal formé et le lire demanderait plus de {memory} octets de mémoire : il n'est pas lu",
+        checkpoint=checkpoint,
+        limits=replace(limits, seconds=min(limits.seconds, BROKEN_FEED_SECONDS)),
+    )
+    feed = answer["feed"]
+    return Feed(feed["title"], feed["link"], [FeedEntry(**entry) for entry in feed["entries"]], feed["whole"])
+
+
+def read_feed_answer(data: bytes, url: str, today: str) -> dict:
+    """What `index/reading_process.py` answers for a feed: {"feed": the `Feed` as a dict}."""
+    return {"feed": asdict(read_feed(data, url, date.fromisoformat(today)))}
+
+
+# Elements open at once in a feed read here, at most: a feed nests a few levels (an Atom
+# entry's XHTML some tens); expat keeps every open one, and 5 MB of tags that never close
+# held 240 MB of the caller's memory before failing. Deeper, it is read as a broken feed is.
+MAX_FEED_DEPTH = 256
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _well_formed(data: bytes) -> bool:
+    """Whether `data` is well-formed XML, namespaces bound (what feedparser's strict parser,
+    expat's too, reads it by), and nests at most MAX_FEED_DEPTH elements deep."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    depth = 0
+
+    def opened(name: str, attributes: dict) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_FEED_DEPTH:
+            raise _TooDeep
+
+    def closed(name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = opened, closed
+    try:
+        parser.Parse(data, True)
+    except (expat.ExpatError, _TooDeep):
+        return False
+    return True
+
+
+# A response cut short ends before its root closes; a feed broken inside (a bare "&") but
+# read to its end by feedparser's loose parser lists all its entries.
+_ROOT_CLOSED = re.compile(rb"</\s*(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.IGNORECASE)
+
+
+def read_feed(data: bytes, url: str, today: date) -> Feed:
+    """The feed in `data`, read here (`parse_feed`, which reads a malformed one in a process of
+    its own)."""
     import feedparser  # imported here: only following feeds needs it
 
     # Without feedparser's own passes over every entry's HTML (its relative addresses made
@@ -80,7 +171,7 @@ def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
     )
     if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
         raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
-    latest = ((today or datetime.now(UTC).date()) + timedelta(days=1)).isoformat()
+    latest = (today + timedelta(days=1)).isoformat()
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -111,9 +202,24 @@ def parse_feed(data: bytes, url: str, today: date | None = None) -> Feed:
         )
     feed = parsed.feed
     # feedparser reads what it can of a malformed document (its `bozo`), and also flags
-    # harmless things (an encoding declared wrong); only a document cut or broken is partial.
-    whole = not isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
+    # harmless things (an encoding declared wrong). What its loose parser reads of a broken
+    # one may be anything: its entries with neither a page's link nor words are left out, and
+    # a feed with none left is said to be unreadable. Only a document cut short is partial.
+    if isinstance(parsed.get("bozo_exception"), xml.sax.SAXException):
+        entries = [entry for entry in entries if _readable(entry)]
+        if not entries:
+            raise BrokenFeed(f"{url} est un flux RSS ou Atom mal formé, où je ne lis aucun article")
+        whole = _ROOT_CLOSED.search(data[-200:]) is not None
+    else:
+        whole = True
     return Feed(_plain(feed.get("title") or "") or url, feed.get("link"), entries, whole)
+
+
+def _readable(entry: FeedEntry) -> bool:
+    """Whether a malformed feed's `entry` says anything: a page's link, or words."""
+    return entry.link is not None or any(
+        any(c.isalnum() for c in _plain(text or "")) for text in (entry.title, entry.content, entry.summary)
+    )
 
 
 # A tag ends before the next "<": "[^>]*" alone read to the page's end from each "<link" that
@@ -143,7 +249,12 @@ def plain_words(html_text: str) -> int:
 
 
 def _plain(text: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    """`text` without its tags, entities read, spaces collapsed, and without control characters
+    (a malformed feed's title may hold NULs), which no one can read."""
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    if not plain.isprintable():
+        plain = "".join(" " if unicodedata.category(c) == "Cc" else c for c in plain)
+    return " ".join(plain.split())
 
 
 # A day before the first feeds is no publication's: a placeholder ("0001-01-01", the Unix

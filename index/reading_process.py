@@ -4,9 +4,11 @@ JSON on standard output), so that its time limit can end it whatever the reader 
 its memory limit holds what the reader piles up. KIND is "pdf" (pypdf: its own limits bound a
 page's operators, not its time: a form drawn thousands of times, fonts sharing one large
 character map), "page" (an HTML page read by `index.documents.read_page`: lxml and
-trafilatura took 200 s for a page of a million paragraphs) or "office" (a Word or OpenDocument
-file: tables nested 80 deep took 13 s for a 45 KB file). A PDF needs only the standard
-library and pypdf here: the process starts in a fraction of a second.
+trafilatura took 200 s for a page of a million paragraphs), "office" (a Word or OpenDocument
+file: tables nested 80 deep took 13 s for a 45 KB file) or "feed" (a feed that is not
+well-formed XML, which feedparser's loose parser reads: 1 MB of tags that never close took
+21 s). A PDF needs only the standard library and pypdf here: the process starts in a fraction
+of a second.
 """
 
 from __future__ import annotations
@@ -64,6 +66,15 @@ def read_office(data: bytes, suffix: str) -> dict:
     return _answered(lambda: read_office_here(data, suffix))
 
 
+def read_feed(data: bytes, url: str, today: str) -> dict:
+    """{"feed": the feed as a dict} for a malformed feed (`index.feeds.parse_feed`), or what
+    `_answered` says went wrong."""
+    _index_importable()
+    from index.feeds import read_feed_answer
+
+    return _answered(lambda: read_feed_answer(data, url, today))
+
+
 def _index_importable() -> None:
     # Not index/ itself (index/numbers.py would stand for the standard library's): its parent,
     # first, so that the index this process was started from is the one read, installed or not.
@@ -93,7 +104,7 @@ def main() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (max_memory_bytes, max_memory_bytes))
     except (ImportError, ValueError, OSError):  # no such limit here (Windows), or a lower one already
         pass
-    reader = {"pdf": read_pdf, "page": read_page, "office": read_office}[kind]
+    reader = {"pdf": read_pdf, "page": read_page, "office": read_office, "feed": read_feed}[kind]
     answer = reader(sys.stdin.buffer.read(), **arguments)
     sys.stdout.write(json.dumps(answer))
 

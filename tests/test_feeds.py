@@ -1485,3 +1485,65 @@ def test_a_feed_whose_host_could_pass_for_another_site_s_is_listed_in_its_ascii_
     assert main(["feeds"]) == 0
     said = capsys.readouterr().out
     assert ascii_form in said and spoof not in said
+
+
+def _broken(feed: str) -> str:
+    """`feed` as many sites break theirs: an HTML entity XML does not know, and a bare "&"."""
+    return feed.replace("<channel><title>", "<channel><title>Actus&nbsp;& co — ", 1)
+
+
+def test_a_broken_feed_that_still_lists_readable_entries_is_followed_and_polled_with_them(site, follower, library):
+    """Not well-formed XML (feedparser's `bozo`, read again by its loose parser, in a process
+    of its own): its entries are read as a well-formed feed's are, and its whole list, read to
+    its end, lets entries that left it be forgotten as usual."""
+    site.publish("/rss/casse.xml", "application/rss+xml", _broken(rss(site.origin, STORIES[:2])))
+    feed, new = follower.follow(site.origin + "/rss/casse.xml")
+    assert new and feed.title.startswith("Actus & co — ")
+    report = follower.poll(feed.id)
+    assert report.error is None and len(report.added) == 2
+    assert {STORIES[0].title, STORIES[1].title} <= titles(library)
+    parsed = parse_feed(_broken(rss(site.origin, STORIES[:2])).encode(), site.origin + "/rss/casse.xml")
+    assert parsed.whole and {e.link for e in parsed.entries} == {
+        f"{site.origin}/articles/{STORIES[0].slug}",
+        f"{site.origin}/articles/{STORIES[1].slug}",
+    }
+    cut = _broken(rss(site.origin, STORIES[:2]))
+    cut = cut[: cut.index("</item>") + len("</item>")]  # and cut short: its first entry, and partial
+    (entry,) = parse_feed(cut.encode(), site.origin + "/rss/casse.xml").entries
+    assert entry == parsed.entries[0] and not parse_feed(cut.encode(), site.origin).whole
+
+
+def test_a_broken_feed_s_entries_that_say_nothing_are_left_out_and_its_titles_lose_control_characters():
+    items = (
+        "<item><title>\x01\x02</title><link>javascript:alert(1)</link></item>"  # nothing: no page, no words
+        "<item><title>Le pont\x00 rouvre</title><link>https://exemple.fr/pont</link></item>"
+    )
+    broken = f'<?xml version="1.0"?><rss version="2.0"><channel><title>A & B</title>{items}</channel></rss>'
+    (entry,) = parse_feed(broken.encode(), "https://exemple.fr/rss").entries
+    assert (entry.title, entry.link) == ("Le pont rouvre", "https://exemple.fr/pont")
+
+
+def test_a_broken_feed_with_nothing_readable_is_refused_on_follow_in_french(site, follower):
+    nothing = '<?xml version="1.0"?><rss version="2.0"><channel><title>A & B</title><item><title>\x01</title>'
+    site.publish("/rss/vide.xml", "application/rss+xml", nothing + "<link>javascript:x</link></item><item>" * 50)
+    with pytest.raises(NotAFeed) as refused:
+        follower.follow(site.origin + "/rss/vide.xml")
+    assert (
+        str(refused.value)
+        == f"{site.origin}/rss/vide.xml est un flux RSS ou Atom mal formé, où je ne lis aucun article"
+    )
+    assert follower.state.feeds() == []
+
+
+def test_a_poll_of_a_broken_feed_too_long_to_read_ends_at_its_limit_as_a_failed_poll(tmp_path, site, library, follower):
+    """A broken feed feedparser's loose parser reads slowly (tags that never close: 1 MB took
+    21 s and 280 MB in the bot's own process): ended at the reading time limit, a failed poll
+    that says why, the feed followed still."""
+    settings = follower.settings.model_copy(update={"reading_timeout_seconds": 1.0})
+    reader = FeedFollower(library, follower.state, settings)
+    feed, _ = reader.follow(site.origin + "/rss/region.xml")
+    flood = '<?xml version="1.0"?><rss version="2.0"><channel><title>F</title><item><title>x</title>'
+    site.publish("/rss/region.xml", "application/rss+xml", flood + "<b>" * 300_000)  # 5 s and more, unbounded
+    report = reader.poll(feed.id)
+    assert report.error == "le flux est mal formé et le lire prendrait plus de 1 secondes : il n'est pas lu"
+    assert reader.state.feed(feed.id).failures == 1 and not report.dropped
