@@ -329,6 +329,7 @@ def clean_blocks(text: str) -> list[Block]:
             # "-", "2-1": fragments, not text; "- Paris-Lyon", "- Nantes": a list's items
             blocks.append(stamped("paragraph", text))
     blocks = _without_press_contacts(blocks)
+    blocks = without_edge_credits(blocks)
     # A heading with nothing after it gives context to nothing; a long one is the article's
     # closing line, written without a full stop.
     while blocks and blocks[-1].kind == "heading":
@@ -354,6 +355,59 @@ def _without_press_contacts(blocks: list[Block]) -> list[Block]:
         ):
             return blocks[:at]
     return blocks
+
+
+# A line that credits whom an article's words come from, standing alone: "Source : Ouest-France",
+# "Sources : AFP, Le Télégramme", "Avec AFP.", "(Avec Reuters)", "— Avec l'AFP", "Le Monde avec
+# AFP". After "avec" or "d'après", or beside an agency, any names (capitalised); after "Source :",
+# a newspaper's or a channel's: with its article ("Le Parisien"), in two or more words ("Sud
+# Ouest", "20 Minutes", "Ouest-France"), or one of the single-word titles below. "Sources :
+# Insee, Dares" under figures names where they come from, and stays (one word each, no paper's);
+# "Selon l'AFP, le bilan s'alourdit." is a sentence that names its source: text.
+_NAME_WORD = r"(?-i:[A-ZÀ-Þ][\w'’.&]*|\d+)"
+_ANY_NAME = rf"(?:l['’]\s*)?(?:{_AGENCY}\b|agences?\b|{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{0,3}})"
+_ONE_WORD_TITLES = (
+    r"(?:franceinfo|bfmtv|bfm|lci|tf1|rtl|rfi|libération|mediapart|huffpost|konbini|euronews|"
+    r"france ?(?:2|3|5|24|inter|bleu|culture|info)|europe ?1)"
+)
+_PRESS_NAME = (
+    rf"(?:l['’]\s*)?(?:{_AGENCY}\b|agences?\b|{_ONE_WORD_TITLES}\b|"
+    rf"(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w'’.&-]*(?:\s+{_NAME_WORD})?)|"
+    rf"{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{1,3}})"
+)
+_SEPARATOR = r"\s*(?:,|/|\+|\bet\b|\bavec\b)\s*"
+_OPENING = r"^[(\[]?\s*(?:[—–-]\s*)?"
+_CLOSING = r"\s*[)\]]?\s*\.?$"
+_CREDIT_LINES = (
+    re.compile(rf"{_OPENING}(?:avec|d['’]après)\s+{_ANY_NAME}(?:{_SEPARATOR}{_ANY_NAME})*{_CLOSING}", re.IGNORECASE),
+    re.compile(rf"{_OPENING}sources?(?:\s*:\s*|\s+){_PRESS_NAME}(?:{_SEPARATOR}{_PRESS_NAME})*{_CLOSING}", re.I),
+)
+_AGENCY_CREDIT = re.compile(
+    rf"{_OPENING}(?:sources?(?:\s*:\s*|\s+))?{_ANY_NAME}(?:{_SEPARATOR}{_ANY_NAME})*{_CLOSING}", re.IGNORECASE
+)
+_NAMES_AGENCY = re.compile(rf"\b{_AGENCY}\b|\bagences\b", re.IGNORECASE)
+CREDIT_LINE_WORDS = 12
+
+
+def is_credit_line(text: str) -> bool:
+    """Whether `text` is a line that only says whom the article's words come from."""
+    if len(text.split()) > CREDIT_LINE_WORDS:
+        return False
+    if any(line.match(text) for line in _CREDIT_LINES):
+        return True
+    return bool(_NAMES_AGENCY.search(text) and _AGENCY_CREDIT.match(text))
+
+
+def without_edge_credits(blocks: list[Block]) -> list[Block]:
+    """`blocks` without the credit lines (`is_credit_line`) that end or open them: a dispatch's
+    "Source : Ouest-France" or "(Avec Reuters)", which would be quoted as an answer otherwise.
+    Between paragraphs such a line says whose figures these are (a chart's sources), and stays."""
+    start, end = 0, len(blocks)
+    while end > start and is_credit_line(blocks[end - 1].text):
+        end -= 1
+    while start < end and is_credit_line(blocks[start].text):
+        start += 1
+    return blocks[start:end]
 
 
 # What `_entry_block` puts before a live report's entry: its time, which the page shows apart

@@ -20,9 +20,11 @@ from index.cleaning import (
     MARKDOWN_HEADING,
     Block,
     clean_blocks,
+    is_credit_line,
     is_heading,
     join_blocks,
     normalise_whitespace,
+    without_edge_credits,
 )
 from index.errors import EmptyInput, UnsupportedInput
 from index.metadata import (
@@ -204,6 +206,7 @@ def parse_text(text: str, *, name: str | None = None, source: str | None = None)
         not title
         and rest.strip()
         and is_heading(first_line.strip())
+        and not is_credit_line(first_line.strip())  # "Avec AFP" opening a dispatch: no title
         and not goes_on
         and not _INLINE_DATE.match(first_line)
     ):
@@ -410,8 +413,13 @@ def read_page(html: str, *, url: str | None = None, source: str | None = None) -
     # The headline and the byline repeated inside the text are not text; nor is the byline as the
     # page writes it, with the agency its names run into ("Marie Roy, La Presse Canadienne").
     repeated = {_squeezed(v) for v in (title, author, *(author or "").split(", ")) if v}
+    # A credit line under them ("Par Jeanne Martin", then "Avec AFP") opens the text once they go.
     blocks = (
-        tuple(b for b in document.blocks if _squeezed(b.text) not in repeated and not _is_byline_of(b.text, author))
+        tuple(
+            without_edge_credits(
+                [b for b in document.blocks if _squeezed(b.text) not in repeated and not _is_byline_of(b.text, author)]
+            )
+        )
         or document.blocks
     )
     blocks = _without_pull_quotes(blocks)

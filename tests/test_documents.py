@@ -72,6 +72,60 @@ def test_a_dispatch_s_closing_credit_to_an_agency_or_a_paper_is_no_text(credit):
     assert parse_text(f"{dispatch}\n\n{credit}").text == dispatch
 
 
+CREDIT_LINES = [
+    "Source : Ouest-France",
+    "Sources : Ouest-France, AFP",
+    "Source : 20 Minutes",
+    "Source : franceinfo.",
+    "Avec AFP.",
+    "(Avec Reuters)",
+    "— Avec l'AFP",
+    "Le Monde avec AFP",
+    "AFP et Reuters",
+]
+
+
+@pytest.mark.parametrize("credit", CREDIT_LINES)
+def test_a_line_that_credits_a_paper_or_an_agency_is_no_text_when_it_ends_or_opens_the_article(credit):
+    """Quoted otherwise: "Source : Ouest-France" answered a question as the article's last passage."""
+    dispatch = "Le Premier ministre a annoncé mardi un plan pour l'hôpital public.\n\nIl sera présenté en janvier."
+    assert parse_text(f"Hôpital public\n\n{dispatch}\n\n{credit}").text == dispatch
+    opened = parse_text(f"Hôpital public\n\n{credit}\n\n{dispatch}")
+    assert (opened.title, opened.text) == ("Hôpital public", dispatch)
+    assert parse_text(f"{credit}\n\n{dispatch}").text == dispatch  # no title: not taken for one either
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Selon l'AFP, le bilan s'alourdit.",
+        "Avec AFP, le bilan est lourd.",
+        "Source : publication Facebook du 30 novembre 2026",
+        "Avec la mairie, rien ne change.",
+    ],
+)
+def test_a_sentence_that_names_its_source_ending_the_article_stays_in_the_text(sentence):
+    dispatch = "Le Premier ministre a annoncé mardi un plan pour l'hôpital public.\n\nIl sera présenté en janvier."
+    assert parse_text(f"{dispatch}\n\n{sentence}").text == f"{dispatch}\n\n{sentence}"
+
+
+def test_a_credit_line_between_paragraphs_stays_and_one_under_a_page_s_headline_and_byline_goes():
+    """Between paragraphs, it says whose words or figures these are; under the headline and
+    the byline, which are not text either, it opens the article's text."""
+    first, second = "Le pont rouvrira en mai, selon la préfecture.", "Les travaux ont coûté 12 millions d'euros."
+    assert parse_text(f"{first}\n\nSource : Ouest-France\n\n{second}").text == (
+        f"{first}\n\nSource : Ouest-France\n\n{second}"
+    )
+    headline = "Le pont de Saint-Nazaire rouvrira en mai après sept mois de travaux sur son tablier"
+    page = (
+        f"<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>"
+        f"<p>Par Jeanne Martin</p><p>Avec AFP</p><p>{first} {second}</p>"
+        f"<p>{first.replace('mai', 'juin')} {second}</p><p>Source : Ouest-France</p></article></body></html>"
+    )
+    document = parse_html(page)
+    assert document.text == f"{first} {second}\n\n{first.replace('mai', 'juin')} {second}"
+
+
 @pytest.mark.parametrize(
     "attribution", ["Sources : Insee, Dares", "Source : le ministère de la Santé, chiffres du 1er décembre 2026"]
 )
