@@ -96,6 +96,8 @@ def parse_feed(
     day = today or datetime.now(UTC).date()
     if _well_formed(data):
         return read_feed(data, url, day)
+    if not _FEED_ROOT.search(data):  # a site's page (what `/follow` is most often given): no process for it
+        raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
     answer = read_in_own_process(
         "feed",
         data,
@@ -107,6 +109,10 @@ def parse_feed(
     )
     feed = answer["feed"]
     return Feed(feed["title"], feed["link"], [FeedEntry(**entry) for entry in feed["entries"]], feed["whole"])
+
+
+# The root of a feed feedparser reads (RSS, Atom, RSS 1.0's RDF, RSS 0.90's channel), anywhere.
+_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|RDF|channel)\b", re.IGNORECASE)
 
 
 def read_feed_answer(data: bytes, url: str, today: str) -> dict:
