@@ -63,7 +63,7 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="Longest a PDF, a heavy page or a heavy Word or OpenDocument file may take to read "
-        "(in a process of its own) before it is refused.",
+        "(in a process of its own) before it is refused; a feed that is not well-formed XML, 30 s at most.",
     )
     ingest_allow_private_urls: bool = Field(False, description="Allow fetching loopback and private addresses.")
     log_level: str = Field("INFO")
