@@ -37,6 +37,8 @@ def environment(data: Path, model_cache: Path) -> dict[str, str]:
 
 @pytest.fixture
 def run(tmp_path, model_cache):
+    """`python -m bot ARGS` in a process of its own, as a user runs it: DATA_DIR in this test's
+    folder, which is its working folder, and the shared model."""
     env = environment(tmp_path / "data", model_cache)
 
     def run(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
@@ -78,10 +80,11 @@ def run_here(run, monkeypatch, capsys):
     """`python -m bot ARGS` as `bot.cli.main(ARGS)` in this process, in the environment and
     folder `run` gives its processes: for what a command says and the code it exits with, each
     without an interpreter of its own to start and import the bot into (a second or more a
-    command). What only a process shows (its log kept off stderr, a terminal, signals, the
-    modules it loads) is checked with `run`."""
+    command). `stdin`, as `run` takes it: what the command reads from a pipe. What only a
+    process shows (its log kept off stderr, a terminal, signals, the modules it loads, the
+    encoding of its standard streams) is checked with `run`."""
 
-    def run_here(*args: str, extra_env: dict | None = None) -> subprocess.CompletedProcess:
+    def run_here(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
         from bot.cli import main
 
         capsys.readouterr()  # what came before is not this command's
@@ -89,10 +92,15 @@ def run_here(run, monkeypatch, capsys):
             for name, value in (run.env | (extra_env or {})).items():
                 this_command.setenv(name, value)
             this_command.chdir(run.cwd)
+            if stdin is not None:
+                this_command.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8"))
+            switch_interval = sys.getswitchinterval()  # `chat` sets it for the process it answers in
             try:
                 returncode = main(list(args))
             except SystemExit as refused:  # argparse's errors, as the process exits with them
                 returncode = refused.code
+            finally:
+                sys.setswitchinterval(switch_interval)
         said = capsys.readouterr()
         return subprocess.CompletedProcess(["python", "-m", "bot", *args], returncode, said.out, said.err)
 
@@ -148,33 +156,33 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
     assert answer["says_more"] is True  # the article goes on after the first quote: "La suite ?" reads it
 
 
-def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run, with_sample):
-    sure = json.loads(run("ask", QUESTION, "--json").stdout)
+def test_an_answer_less_likely_than_the_sure_threshold_is_marked_uncertain(run_here, with_sample):
+    sure = json.loads(run_here("ask", QUESTION, "--json").stdout)
     assert sure["found"] is True and sure["sure"] is True and sure["relevance"] >= 0.9
-    unsure = run("ask", QUESTION, extra_env={"SURE_ANSWER_THRESHOLD": "1.0"})
+    unsure = run_here("ask", QUESTION, extra_env={"SURE_ANSWER_THRESHOLD": "1.0"})
     assert unsure.returncode == 0, unsure.stderr
     assert unsure.stdout.startswith("(réponse incertaine : voici les passages les plus proches")
     assert "Jens Stoltenberg" in unsure.stdout  # the passages are shown all the same
-    declined = json.loads(run("ask", "Quelle est la recette de la tarte Tatin ?", "--json").stdout)
+    declined = json.loads(run_here("ask", "Quelle est la recette de la tarte Tatin ?", "--json").stdout)
     assert declined["found"] is False and declined["sure"] is False
 
 
-def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run, with_sample, tmp_path):
+def test_a_question_with_decomposed_accents_is_asked_as_with_composed_ones(run_here, with_sample, tmp_path):
     """ "é" typed as "e" and a combining accent (some keyboards, a PDF's text): "Qui a écrit
     l'article ?" so typed was not recognised, and found nothing."""
     decomposed = unicodedata.normalize("NFD", "Qui a écrit l'article ?")
-    asked = json.loads(run("ask", decomposed, "--json").stdout)
+    asked = json.loads(run_here("ask", decomposed, "--json").stdout)
     assert (asked["question"], asked["detail"], asked["found"]) == ("Qui a écrit l'article ?", "author", True)
     questions = tmp_path / "questions.txt"
     questions.write_text(decomposed + "\n", encoding="utf-8")
-    batch = json.loads(run("ask", "--batch", str(questions), "--json").stdout)
+    batch = json.loads(run_here("ask", "--batch", str(questions), "--json").stdout)
     assert (batch["question"], batch["detail"]) == ("Qui a écrit l'article ?", "author")
 
 
-def test_batch_questions_give_one_json_line_each_in_order(run, with_sample, tmp_path):
+def test_batch_questions_give_one_json_line_each_in_order(run_here, with_sample, tmp_path):
     questions = tmp_path / "questions.txt"
     questions.write_text(f"{QUESTION}\n\nQuelle est la recette de la tarte Tatin ?\n?\nOù sont réunis les membres ?\n")
-    asked = run("ask", "--batch", str(questions), "--json")
+    asked = run_here("ask", "--batch", str(questions), "--json")
     lines = [json.loads(x) for x in asked.stdout.splitlines()]
     assert [x["question"] for x in lines] == [
         QUESTION,
@@ -191,7 +199,7 @@ def test_batch_questions_give_one_json_line_each_in_order(run, with_sample, tmp_
 
     windows = tmp_path / "questions-windows.txt"  # saved by a Windows editor: Windows-1252, CRLF
     windows.write_bytes(f"{QUESTION}\r\n".encode("cp1252"))
-    asked = run("ask", "--batch", str(windows), "--json")
+    asked = run_here("ask", "--batch", str(windows), "--json")
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["question"] == QUESTION
 
@@ -243,7 +251,7 @@ def test_questions_that_cannot_be_read_get_clear_french_errors(run, run_here, tm
         assert result.returncode == 2 and "un nombre de minutes de 1 à 10080 est attendu" in result.stderr
 
 
-def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_until_memory_runs_out(run):
+def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_until_memory_runs_out(run, run_here):
     """`yes | python -m bot ingest -`, `ask --batch /dev/zero`: read whole, they took the machine's
     memory until the system killed the process (the bot's beside it, perhaps)."""
     # One thread for the model's runtime: its address space grows with the machine's cores, and
@@ -271,7 +279,7 @@ def test_an_input_that_never_ends_is_refused_at_the_size_cap_rather_than_read_un
             )
         assert result.returncode == code, (args, result.stderr)
         assert said in result.stdout + result.stderr, (args, result.stderr)
-    assert json.loads(run("articles", "--json").stdout) == []  # nothing added
+    assert json.loads(run_here("articles", "--json").stdout) == []  # nothing added
 
 
 def test_standard_input_refused_is_said_without_preparing_the_model_or_opening_the_library(
@@ -298,10 +306,10 @@ def test_an_eval_file_that_cannot_be_read_is_said_before_the_model_is_loaded(run
     assert "Préparation du modèle de langue" not in refused.stderr and not no_model_yet.exists()
 
 
-def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
+def test_console_chat_answers_greetings_thanks_and_help_without_searching(run_here):
     lines = ["Bonjour !", QUESTION, "Merci !", "Que dit-il de Poutine ?", "Vraiment ?", "aide"]
     lines.append("Merci et bonne journée")
-    chat = run("chat", "--sample", stdin="\n".join(lines) + "\n")
+    chat = run_here("chat", "--sample", stdin="\n".join(lines) + "\n")
     assert chat.returncode == 0, chat.stderr
     assert "rien trouvé" not in chat.stdout
     assert "Bonjour ! Posez-moi une question sur les articles de la bibliothèque" in chat.stdout
@@ -312,8 +320,8 @@ def test_console_chat_answers_greetings_thanks_and_help_without_searching(run):
     assert "Avec plaisir ! Au revoir, et revenez quand vous voulez." in chat.stdout  # leaving: no other question asked
 
 
-def test_console_chat_answers_two_questions_of_one_line_in_turn(run):
-    chat = run("chat", "--sample", stdin=f"{QUESTION} Que dit-il de Poutine ?\n")
+def test_console_chat_answers_two_questions_of_one_line_in_turn(run_here):
+    chat = run_here("chat", "--sample", stdin=f"{QUESTION} Que dit-il de Poutine ?\n")
     assert chat.returncode == 0, chat.stderr
     first, second = chat.stdout.split("❓ ")[1:]
     assert first.startswith(QUESTION) and "Jens Stoltenberg, le secrétaire général de l'OTAN" in first
@@ -333,45 +341,47 @@ def test_console_chat_reads_a_pipe_and_quotes_the_answer(run):
     assert " INFO " not in chat.stdout + chat.stderr  # the bot's log lines stay out of a chat
 
 
-def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never_end_in_a_traceback(run, tmp_path):
+def test_bytes_that_are_not_utf8_in_a_question_a_file_name_or_the_settings_never_end_in_a_traceback(
+    run, run_here, tmp_path
+):
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
     with open(os.path.join(os.fsencode(folder), b"\xe9t\xe9.txt"), "wb") as named_in_latin1:
         named_in_latin1.write("titre: L'été\n\nL'été sera chaud dans toute la région.\n".encode())
-    added = run("ingest", str(folder))
+    added = run_here("ingest", str(folder))
     assert added.returncode == 0 and added.stdout.count("Ajouté") == 2, added.stderr  # the other file too
     asked = run("ask", "Que construit le castor dans les rivi\udce8res ?")  # b"\xe8": Latin-1's è
     assert asked.returncode == 0 and "barrages" in asked.stdout, asked.stderr
     (tmp_path / ".env").write_bytes(b"# r\xe9glages\nTOP_K=3\n")
-    unreadable = run("stats")
+    unreadable = run_here("stats")
     assert unreadable.returncode == 2 and "le fichier .env n'est pas en UTF-8" in unreadable.stderr
 
 
-def test_a_file_longer_than_an_article_may_be_is_refused_by_name_and_the_others_of_its_folder_added(run, tmp_path):
+def test_a_file_longer_than_an_article_may_be_is_refused_by_name_and_the_others_of_its_folder_added(run_here, tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
     (folder / "rapport.txt").write_text(
         "titre: Le rapport\n\n" + "Ce rapport annuel compte neuf mots dans sa phrase. " * 3
     )
-    added = run("ingest", str(folder), extra_env={"ARTICLE_MAX_WORDS": "10"})
+    added = run_here("ingest", str(folder), extra_env={"ARTICLE_MAX_WORDS": "10"})
     assert added.returncode == 1 and added.stdout.count("Ajouté") == 1, added.stderr
     assert (
         f"Erreur ({folder / 'rapport.txt'}) : ce texte compte 27 mots ; un article en compte au plus 10 "
         "(réglage ARTICLE_MAX_WORDS)" in added.stderr
     )
-    assert [a["title"] for a in json.loads(run("articles", "--json").stdout)] == ["Le castor"]
+    assert [a["title"] for a in json.loads(run_here("articles", "--json").stdout)] == ["Le castor"]
 
 
-def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run, with_sample, tmp_path):
+def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run_here, with_sample, tmp_path):
     for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
-        result = run(*command)
+        result = run_here(*command)
         assert result.returncode == 2 and result.stderr.startswith("erreur : aucun"), result.stderr
     for typed, said in (("https://absent.fr/rss", "« https://absent.fr/rss »"), ("", "à une adresse vide")):
-        assert said in run("unfollow", typed).stderr  # what was typed, set apart from the sentence
+        assert said in run_here("unfollow", typed).stderr  # what was typed, set apart from the sentence
     (tmp_path / "data" / "bot.sqlite3").write_bytes(b"ceci n'est pas une base" * 100)
-    damaged = run("feeds")
+    damaged = run_here("feeds")
     assert damaged.returncode == 2 and "base de données illisible" in damaged.stderr, damaged.stderr
     assert "Traceback" not in damaged.stderr
 
@@ -394,7 +404,7 @@ def run_with_data_read_only(run, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
-def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damaged_database(run, with_sample):
+def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damaged_database(run, run_here, with_sample):
     """Restoring DATA_DIR from a backup, as a damaged database calls for, would lose all that
     was written since: a folder the bot may not write is said as such, with its path."""
     data = run.env["DATA_DIR"]
@@ -404,42 +414,42 @@ def test_a_data_folder_that_may_not_be_written_is_said_so_not_taken_for_a_damage
         assert refused.stderr.startswith("erreur : ") and data in refused.stderr, refused.stderr
         assert "lecture seule" in refused.stderr or "permission refusée" in refused.stderr, refused.stderr
         assert len(refused.stderr.splitlines()) == 1 and "sauvegarde" not in refused.stderr
-    assert json.loads(run("stats", "--json").stdout)["articles"] == 1
+    assert json.loads(run_here("stats", "--json").stdout)["articles"] == 1
 
 
-def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_the_home_folder(run, tmp_path):
+def test_the_console_chat_says_a_mistyped_path_is_missing_and_reads_one_under_the_home_folder(run_here, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     (home / "castor.txt").write_text("titre: Le castor\n\nLe castor construit des barrages sur les rivières.\n")
-    chat = run("chat", stdin="/ingest ~/castor.txt\n/ingest ~/castr.txt\n", extra_env={"HOME": str(home)})
+    chat = run_here("chat", stdin="/ingest ~/castor.txt\n/ingest ~/castr.txt\n", extra_env={"HOME": str(home)})
     assert chat.returncode == 0, chat.stderr
     assert "Ajouté : « Le castor »" in chat.stdout
     assert f"introuvable : {home / 'castr.txt'}" in chat.stdout and "texte collé" not in chat.stdout
-    nobody = run("chat", stdin="/ingest ~personne_de_connu/x.txt\nBonjour\n")  # no such user: the path as typed
+    nobody = run_here("chat", stdin="/ingest ~personne_de_connu/x.txt\nBonjour\n")  # no such user: the path as typed
     assert nobody.returncode == 0 and "introuvable : ~personne_de_connu/x.txt" in nobody.stdout, nobody.stderr
     assert "Posez-moi une question" in nobody.stdout  # the chat went on
 
 
-def test_an_article_deleted_from_the_command_line_is_remembered_so_that_feeds_do_not_add_it_back(run, tmp_path):
+def test_an_article_deleted_from_the_command_line_is_remembered_so_that_feeds_do_not_add_it_back(run_here, tmp_path):
     from bot.state import BotState
 
     page = "https://www.exemple.fr/castor"
     text = f"titre: Le castor revient\nurl: {page}\n\nLe castor construit des barrages sur la Loire."
-    assert run("ingest", "-", stdin=text).returncode == 0
-    deleted = run("delete", "1")
+    assert run_here("ingest", "-", stdin=text).returncode == 0
+    deleted = run_here("delete", "1")
     assert deleted.returncode == 0 and "Supprimé : « Le castor revient »" in deleted.stdout, deleted.stderr
     state = BotState.open(tmp_path / "data" / "bot.sqlite3")
     assert state.deleted_links([page, "https://www.exemple.fr/autre"]) == {page}
     state.close()
 
 
-def test_the_console_chat_about_the_sample_stops_with_an_error_when_the_sample_cannot_be_added(run):
-    chat = run("chat", "--sample", stdin=f"{QUESTION}\n", extra_env={"INGEST_MAX_BYTES": "1000"})
+def test_the_console_chat_about_the_sample_stops_with_an_error_when_the_sample_cannot_be_added(run_here):
+    chat = run_here("chat", "--sample", stdin=f"{QUESTION}\n", extra_env={"INGEST_MAX_BYTES": "1000"})
     assert chat.returncode == 1 and "Erreur (exemple)" in chat.stderr and "limite" in chat.stderr, chat.stderr
     assert chat.stdout == ""  # no chat with an empty library the reader did not ask for
 
 
-def test_the_console_chat_adds_the_page_a_short_message_shares_as_telegram_does(run):
+def test_the_console_chat_adds_the_page_a_short_message_shares_as_telegram_does(run_here):
     from tests.http_fixtures import Site
     from tests.test_documents import ARTICLE_PAGE
 
@@ -447,14 +457,14 @@ def test_the_console_chat_adds_the_page_a_short_message_shares_as_telegram_does(
     with Site({"/reforme.html": (200, "text/html; charset=utf-8", ARTICLE_PAGE.encode())}) as site:
         page = site.origin + "/reforme.html"
         lines = [f"/ingest À lire : {page}", f"/ingest {page}.", f"/ingest {page} (via @lemonde)", "/articles"]
-        chat = run("chat", stdin="\n".join(lines) + "\n", extra_env=private)
+        chat = run_here("chat", stdin="\n".join(lines) + "\n", extra_env=private)
     assert chat.returncode == 0, chat.stderr
     assert chat.stdout.count("Ajouté : « Le Conseil vote la réforme »") == 1, chat.stdout
     assert chat.stdout.count("Déjà présent") == 2 and "texte collé" not in chat.stdout, chat.stdout
 
 
-def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run):
-    chat = run("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\nDe quand date cet article ?\n")
+def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_before(run_here):
+    chat = run_here("chat", "--sample", stdin=f"{QUESTION}\nQue dit-il de Poutine ?\nDe quand date cet article ?\n")
     assert chat.returncode == 0, chat.stderr
     follow_up = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)[1]
     assert "le président Poutine ne se prépare pas à la paix" in follow_up
@@ -464,21 +474,21 @@ def test_the_console_chat_answers_a_follow_up_from_the_article_of_the_question_b
     )
 
 
-def test_the_console_chat_reads_the_article_on_after_its_quote_when_asked_la_suite(run):
-    chat = run("chat", "--sample", stdin=f"La suite ?\n{QUESTION}\nLa suite ?\n")
+def test_the_console_chat_reads_the_article_on_after_its_quote_when_asked_la_suite(run_here):
+    chat = run_here("chat", "--sample", stdin=f"La suite ?\n{QUESTION}\nLa suite ?\n")
     assert chat.returncode == 0, chat.stderr
     before, after = chat.stdout.split(f"(suite de « {QUESTION} »)", 1)
     assert "posez d'abord une question, puis demandez « La suite ? »" in before
     assert after.lstrip("\n").startswith("« \"Presque un an après l'invasion, le président Poutine")
 
 
-def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, sample_text):
+def test_ingesting_a_directory_reports_each_file_and_duplicates(run_here, tmp_path, sample_text):
     folder = tmp_path / "articles"
     (folder / "sub").mkdir(parents=True)
     (folder / "otan.txt").write_text(sample_text)
     (folder / "sub" / "copie.md").write_text(sample_text)
     (folder / "vide.txt").write_text("   \n")
-    result = run("ingest", str(folder), "--json")
+    result = run_here("ingest", str(folder), "--json")
     rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert [(r["input"].split("articles/")[1], r["status"]) for r in rows] == [
         ("otan.txt", "added"),
@@ -489,13 +499,13 @@ def test_ingesting_a_directory_reports_each_file_and_duplicates(run, tmp_path, s
     assert result.returncode == 1  # one input failed; the others were still ingested
 
 
-def test_ingest_from_standard_input(run, sample_text):
-    result = run("ingest", "-", stdin="titre: Depuis un tube\n\n" + sample_text)
+def test_ingest_from_standard_input(run_here, sample_text):
+    result = run_here("ingest", "-", stdin="titre: Depuis un tube\n\n" + sample_text)
     assert result.returncode == 0, result.stderr
     assert "Ajouté : « Depuis un tube » (février 2023), 4 passages, article 1." in result.stdout
 
 
-def test_bad_inputs_get_clear_errors_and_change_nothing(run, with_sample, tmp_path):
+def test_bad_inputs_get_clear_errors_and_change_nothing(run, run_here, with_sample, tmp_path):
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     frames = tmp_path / "cadres.html"
@@ -508,9 +518,9 @@ def test_bad_inputs_get_clear_errors_and_change_nothing(run, with_sample, tmp_pa
         result = run("ingest", str(path))
         assert result.returncode == 1 and message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # the French line alone, no log
-    refused = run("ingest", "http://127.0.0.1:9/article")
+    refused = run_here("ingest", "http://127.0.0.1:9/article")
     assert refused.returncode == 1 and "locale ou privée" in refused.stderr
-    stats = json.loads(run("stats", "--json").stdout)
+    stats = json.loads(run_here("stats", "--json").stdout)
     assert (stats["articles"], stats["passages"]) == (1, 4)
 
 
@@ -620,7 +630,7 @@ def test_delete_and_reindex_tell_a_script_what_they_did_in_json(run, run_here, w
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
-def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run, with_sample):
+def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirmed(run, run_here, with_sample):
     """One mistyped id was one article lost, its text with it; a script (no terminal) is not asked."""
     import pty
 
@@ -647,18 +657,18 @@ def test_delete_at_a_terminal_shows_the_article_and_deletes_it_only_once_confirm
         "    1  Otan bruxelles (février 2023) — 4 passages\nSupprimer cet article ? Ce sera définitif. [o/N] "
     )
     assert kept.stdout == "Suppression annulée : l'article 1 reste dans la bibliothèque.\n"
-    assert len(json.loads(run("articles", "--json").stdout)) == 1
+    assert len(json.loads(run_here("articles", "--json").stdout)) == 1
     declined = delete_at_a_terminal("non\n", "--json")
     assert declined.returncode == 1 and json.loads(declined.stdout) == {"article_id": 1, "status": "kept"}
     deleted = delete_at_a_terminal("oui\n")
     assert deleted.returncode == 0 and deleted.stdout == "Supprimé : « Otan bruxelles », article 1.\n", deleted.stderr
-    assert json.loads(run("articles", "--json").stdout) == []
+    assert json.loads(run_here("articles", "--json").stdout) == []
 
 
-def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run, run_here, with_sample):
+def test_articles_with_words_lists_those_whose_title_or_link_holds_them(run_here, with_sample):
     """How an admin finds the id of the article to delete, by what they remember of it."""
     beaver = "titre: Le castor revient\nurl: https://www.exemple.fr/nature/castor\n\nLe castor construit des barrages."
-    assert run("ingest", "-", stdin=beaver).returncode == 0
+    assert run_here("ingest", "-", stdin=beaver).returncode == 0
     by_title = run_here("articles", "OTAN", "Bruxelles")
     assert by_title.returncode == 0 and by_title.stdout.splitlines() == [
         "    1  Otan bruxelles (février 2023) — 4 passages"
@@ -765,7 +775,7 @@ def test_the_commands_on_the_bot_s_state_or_files_alone_do_not_load_faiss(run, w
 MODEL_RUNTIMES = ("openvino", "onnxruntime", "tokenizers", "torch")
 
 
-def test_stats_articles_and_delete_do_not_load_the_model_and_say_what_a_loaded_one_says(run, with_sample):
+def test_stats_articles_and_delete_do_not_load_the_model_and_say_what_a_loaded_one_says(run, run_here, with_sample):
     """An admin's `stats`, `articles` and `delete` answered without the model's load (about
     2 s of CPU each): one process runs all three, and has loaded none of its runtimes. What
     `stats` says of the model (its name, dimension and precision) is what `reindex`, which
@@ -784,8 +794,8 @@ def test_stats_articles_and_delete_do_not_load_the_model_and_say_what_a_loaded_o
     for article_id, precision in ((1, "auto"), (2, "int8")):
         env = {"EMBEDDING_PRECISION": precision}
         if article_id > 1:
-            assert run("ingest", str(SAMPLE), extra_env=env).returncode == 0
-        loaded = run("reindex", "--json", extra_env=env)
+            assert run_here("ingest", str(SAMPLE), extra_env=env).returncode == 0
+        loaded = run_here("reindex", "--json", extra_env=env)
         assert loaded.returncode == 0, loaded.stderr
         done = subprocess.run(
             [sys.executable, "-c", script, str(article_id)],
@@ -857,20 +867,20 @@ def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here)
     assert report["articles"] == 3
 
 
-def test_an_empty_or_unreadable_path_fails_alone_and_adds_nothing_else(run, run_here, tmp_path):
+def test_an_empty_or_unreadable_path_fails_alone_and_adds_nothing_else(run_here, tmp_path):
     (tmp_path / "brouillon.txt").write_text("titre: Brouillon\n\nUn texte privé qui ne doit pas être ajouté ici.\n")
     empty = run_here("ingest", "")  # `ingest "$FICHIER"` with the variable unset: not the current folder
     assert empty.returncode == 1 and "chemin vide" in empty.stderr, empty.stderr
     too_long = run_here("ingest", str(SAMPLE), "x" * 300)  # the sample added, the other input refused alone
     assert too_long.returncode == 1 and "Ajouté" in too_long.stdout, too_long.stderr
     assert "illisible : xxx" in too_long.stderr and "Traceback" not in too_long.stderr
-    chat = run("chat", stdin="/ingest " + "y" * 300 + "\nBonjour\n")
+    chat = run_here("chat", stdin="/ingest " + "y" * 300 + "\nBonjour\n")
     assert chat.returncode == 0 and "Posez-moi une question" in chat.stdout, chat.stderr  # the chat went on
     assert json.loads(run_here("stats", "--json").stdout)["articles"] == 1
 
 
-def test_the_console_takes_commands_as_telegram_users_type_them(run):
-    chat = run("chat", "--sample", stdin=f"/ask@citebot_bot {QUESTION}\n/help@citebot_bot\n/STATS\n/ingest\tnon\n")
+def test_the_console_takes_commands_as_telegram_users_type_them(run_here):
+    chat = run_here("chat", "--sample", stdin=f"/ask@citebot_bot {QUESTION}\n/help@citebot_bot\n/STATS\n/ingest\tnon\n")
     assert chat.returncode == 0, chat.stderr
     assert "Jens Stoltenberg, le secrétaire général de l'OTAN" in chat.stdout
     assert "Commandes :" in chat.stdout and "Articles : 1" in chat.stdout
@@ -930,7 +940,7 @@ def in_a_terminal(run, typed: list[bytes], until: bytes, seconds: float = 120) -
     return seen.decode(errors="replace")
 
 
-def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run):
+def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run, run_here):
     """A paste of several lines arrives as one input, as a Telegram message does, however
     long its lines (a terminal's own lines stop at 4,095 bytes)."""
     long_paragraph = " ".join(f"Le conseil a voté la délibération numéro {n} sur le budget." for n in range(120))
@@ -944,11 +954,11 @@ def test_an_article_pasted_after_ingest_in_a_terminal_is_added_whole(run):
     assert "La bibliothèque est vide : ajoutez un article avec /ingest" in seen  # not "0 article" and a prompt
     assert "Ajouté : « Le pont de la Loire »" in seen, seen[-2000:]
     assert "Je ne vois pas de question" not in seen and "rien trouvé" not in seen  # no line read as a question
-    asked = run("ask", "Qui a annoncé la construction d'un pont sur la Loire ?", "--json", "--top-k", "1")
+    asked = run_here("ask", "Qui a annoncé la construction d'un pont sur la Loire ?", "--json", "--top-k", "1")
     assert "Jean Castor" in json.loads(asked.stdout)["results"][0]["quote"]
 
 
-def test_an_article_pasted_with_a_terminal_s_carriage_returns_is_added_at_once_and_alone(run):
+def test_an_article_pasted_with_a_terminal_s_carriage_returns_is_added_at_once_and_alone(run, run_here):
     """A terminal sends a paste's line ends as carriage returns ("\\r", as the Enter key):
     the chat read the last one and waited for a line feed that never came, hanging until the
     next key, and the next line typed (a question) was stored as the article's last sentence."""
@@ -956,7 +966,7 @@ def test_an_article_pasted_with_a_terminal_s_carriage_returns_is_added_at_once_a
     paste = f"/ingest Le tramway de Quimper\r\r{paragraph}\r"
     seen = in_a_terminal(run, [paste.encode()], until=b"article 1.", seconds=60)
     assert "Ajouté : « Le tramway de Quimper », 1 passage, article 1." in seen, seen[-2000:]
-    asked = json.loads(run("ask", "Quand le tramway de Quimper arrive-t-il ?", "--json", "--top-k", "1").stdout)
+    asked = json.loads(run_here("ask", "Quand le tramway de Quimper arrive-t-il ?", "--json", "--top-k", "1").stdout)
     assert [r["passage"] for r in asked["results"]] == [paragraph]
 
 
@@ -1042,7 +1052,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is_left(run, tmp_path):
+def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is_left(run, run_here, tmp_path):
     """A long ingest commits batch after batch: those committed before the disk filled stay,
     and the user is told which, not only to run it again."""
     files = []
@@ -1061,8 +1071,8 @@ def test_an_ingest_stopped_by_a_full_disk_lists_the_articles_it_kept_and_what_is
         "ingestion arrêtée : 1 article ajouté avant l'erreur (ci-dessus) reste dans la bibliothèque ; "
         f"à relancer : 2 entrées, à partir de {files[1]}\nerreur : plus de place sur le disque"
     ) in full.stderr, full.stderr
-    assert run("articles").stdout.count("Le castor") == 1  # kept, and alone
-    again = run("ingest", *files)  # space freed: the same ingest adds the rest
+    assert run_here("articles").stdout.count("Le castor") == 1  # kept, and alone
+    again = run_here("ingest", *files)  # space freed: the same ingest adds the rest
     assert again.stdout.startswith("Déjà présent : « Le castor »"), again.stdout
     assert again.stdout.count("Ajouté : ") == 2, again.stdout
 
@@ -1163,7 +1173,7 @@ def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, 
     assert run_here("restore", str(tmp_path / "backup"), extra_env=elsewhere).returncode == 0
     articles = json.loads(run_here("articles", "--json", extra_env=elsewhere).stdout)
     assert 2 <= len(articles) < 81  # the sample, and the ingest's articles stored when the copy began
-    assert json.loads(run("ask", QUESTION, "--json", extra_env=elsewhere).stdout)["found"]
+    assert json.loads(run_here("ask", QUESTION, "--json", extra_env=elsewhere).stdout)["found"]
     assert len(json.loads(run_here("articles", "--json").stdout)) == 81  # the library copied from is whole
 
 
@@ -1207,23 +1217,23 @@ def test_a_restored_backup_of_an_earlier_analysis_says_its_lexicon_will_be_updat
     )
 
 
-def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run, run_here, tmp_path):
+def test_a_restore_puts_the_backup_back_and_keeps_what_was_there_aside(run_here, tmp_path):
     """Delete, articles, backup and restore run in this process one after the other, as a script
     calling `bot.cli.main` would: each command lets go of the library it opened (a library left
     open holds its in-use lock, and the restore was refused as opened by another program)."""
     ports = _articles_to_ingest(tmp_path / "ports", 2)
-    run("ingest", str(SAMPLE), ports[0])
+    run_here("ingest", str(SAMPLE), ports[0])
     assert run_here("delete", "2", "--yes").returncode == 0  # the bot's state: a deleted article's link
     before = run_here("articles", "--json").stdout
     assert run_here("backup", str(tmp_path / "backup")).returncode == 0
     assert run_here("delete", "1", "--yes").returncode == 0  # the mistake the backup undoes
-    assert run("ingest", ports[1]).returncode == 0
+    assert run_here("ingest", ports[1]).returncode == 0
 
     restored = run_here("restore", str(tmp_path / "backup"))
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith(f"Restauré depuis {tmp_path / 'backup'} : bibliothèque, état du bot.\n")
     assert run_here("articles", "--json").stdout == before
-    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+    assert json.loads(run_here("ask", QUESTION, "--json").stdout)["found"]
     with contextlib.closing(sqlite3.connect(tmp_path / "data" / "bot.sqlite3")) as db:  # the state of then
         assert len(db.execute("SELECT url FROM deleted_articles").fetchall()) == 1
     [aside] = (tmp_path / "data").glob("before-restore-*")
@@ -1267,14 +1277,14 @@ def test_restored_files_keep_the_modes_of_the_files_they_replace(run_here, tmp_p
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root gives files away")
-def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, with_sample, tmp_path):
-    assert run("delete", "1", "--yes").returncode == 0
+def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run_here, with_sample, tmp_path):
+    assert run_here("delete", "1", "--yes").returncode == 0
     data = tmp_path / "data"
-    assert run("backup", str(tmp_path / "backup")).returncode == 0
+    assert run_here("backup", str(tmp_path / "backup")).returncode == 0
     bot_user = 10001  # the Docker image's
     for path in [data, data / "bot.sqlite3", data / "index", *(data / "index").iterdir()]:
         os.chown(path, bot_user, bot_user)
-    assert run("restore", str(tmp_path / "backup")).returncode == 0
+    assert run_here("restore", str(tmp_path / "backup")).returncode == 0
     restored = [data / "bot.sqlite3", data / "index", *(data / "index").iterdir()]
     assert {path.name: (path.stat().st_uid, path.stat().st_gid) for path in restored} == {
         path.name: (bot_user, bot_user) for path in restored
@@ -1285,7 +1295,7 @@ def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, with_samp
     empty = tmp_path / "empty"
     empty.mkdir()
     os.chown(empty, bot_user, bot_user)
-    assert run("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(empty)}).returncode == 0
+    assert run_here("restore", str(tmp_path / "backup"), extra_env={"DATA_DIR": str(empty)}).returncode == 0
     made = sorted(empty.rglob("*"))
     assert empty / "index.in-use.lock" in made and empty / "bot.sqlite3.in-use.lock" in made
     assert {path.relative_to(empty).as_posix(): (path.stat().st_uid, path.stat().st_gid) for path in made} == {
@@ -1293,13 +1303,15 @@ def test_a_restore_run_as_root_leaves_the_files_to_the_bot_s_user(run, with_samp
     }
 
 
-def test_a_feedback_export_with_no_approved_answer_says_there_is_nothing_to_measure_yet(run, with_sample, tmp_path):
-    exported = run("feedback", "export", str(tmp_path / "retours.jsonl"))
+def test_a_feedback_export_with_no_approved_answer_says_there_is_nothing_to_measure_yet(
+    run_here, with_sample, tmp_path
+):
+    exported = run_here("feedback", "export", str(tmp_path / "retours.jsonl"))
     assert exported.returncode == 0, exported.stderr
     assert "0 réponse approuvée" in exported.stdout and "Rien à mesurer encore" in exported.stdout
     # Not the `eval` command it would otherwise suggest, which refuses a file without questions.
     assert "python -m bot eval" not in exported.stdout
-    assert run("eval", str(tmp_path / "retours.jsonl")).returncode == 2
+    assert run_here("eval", str(tmp_path / "retours.jsonl")).returncode == 2
 
 
 def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, with_sample, tmp_path):
@@ -1344,17 +1356,17 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, wi
     refused = run_here("restore", str(damaged))
     assert refused.returncode == 2 and "endommagée" in refused.stderr and "rien n'a été changé" in refused.stderr
     assert not list(data.glob("before-restore-*"))
-    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+    assert json.loads(run_here("ask", QUESTION, "--json").stdout)["found"]
 
     # One sound but not a library opens no more: what was in place is put back.
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     with contextlib.closing(sqlite3.connect(foreign / "library.sqlite3")) as db:
         db.execute("CREATE TABLE articles (title TEXT)")
-    refused = run("restore", str(foreign))
+    refused = run_here("restore", str(foreign))
     assert refused.returncode == 2 and "ne s'ouvre pas" in refused.stderr and "rien n'a changé" in refused.stderr
     assert not list(data.glob("before-restore-*"))
-    assert json.loads(run("ask", QUESTION, "--json").stdout)["found"]
+    assert json.loads(run_here("ask", QUESTION, "--json").stdout)["found"]
 
     # Nor while a process has the library open: here a chat at a terminal.
     chat = subprocess.Popen(
@@ -1370,13 +1382,13 @@ def test_backups_and_restores_that_would_lose_data_are_refused(run, run_here, wi
         chat.stdin.write(QUESTION + "\n")
         chat.stdin.flush()
         assert chat.stdout.readline()  # answered: its library is open
-        refused = run("restore", str(tmp_path / "backup"))
+        refused = run_here("restore", str(tmp_path / "backup"))
     finally:
         chat.communicate(timeout=60)
     assert refused.returncode == 2, refused.stderr
     assert "est ouverte par un autre programme (le bot, ou une commande python -m bot en cours)" in refused.stderr
     assert not list(data.glob("before-restore-*"))
-    assert run("restore", str(tmp_path / "backup")).returncode == 0  # once it has stopped
+    assert run_here("restore", str(tmp_path / "backup")).returncode == 0  # once it has stopped
 
     in_postgres = {"DATABASE_URL": "postgresql://citebot:s3cret@db.example:5432/citebot"}
     refused = run_here("backup", str(tmp_path / "elsewhere"), extra_env=in_postgres)
