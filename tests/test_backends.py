@@ -265,25 +265,21 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_a_migration_killed_before_the_bot_state_is_copied_copies_it_when_run_again(
-    tmp_path, database_url, model_cache
+    tmp_path, database_url, run, run_here
 ):
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATA_DIR": str(tmp_path / "data"),
-        "MODEL_CACHE_DIR": str(model_cache),
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=300)
-
-    assert run("-m", "bot", "ingest", str(SAMPLE)).returncode == 0
+    assert run_here("ingest", str(SAMPLE)).returncode == 0
     state = BotState.open(tmp_path / "data" / "bot.sqlite3")
     feed, _ = state.add_feed("https://journal.example/rss", "Le Journal", 30, None)
     state.close()
-    killed = run("-c", KILLED_BEFORE_THE_STATE, "migrate", "--to", database_url)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BEFORE_THE_STATE, "migrate", "--to", database_url],
+        env=run.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -9, killed.stderr
-    again = run("-m", "bot", "migrate", "--to", database_url)
+    again = run_here("migrate", "--to", database_url)
     # Not refused as a library that is not empty: it is this one, and the state follows it.
     assert again.returncode == 0, again.stderr
     assert "déjà copiée" in again.stdout and "1 article" in again.stdout and "1 flux suivi" in again.stdout
@@ -293,7 +289,7 @@ def test_a_migration_killed_before_the_bot_state_is_copied_copies_it_when_run_ag
     other = BotState.open(tmp_path / "data" / "bot.sqlite3")
     other.add_feed("https://autre.example/rss", "L'Autre", 30, None)
     other.close()
-    third = run("-m", "bot", "migrate", "--to", database_url)  # done already: nothing copied twice
+    third = run_here("migrate", "--to", database_url)  # done already: nothing copied twice
     assert third.returncode == 0 and "déjà copiée" in third.stdout, third.stderr
     assert "État du bot non copié" in third.stderr
     state = BotState.open(tmp_path / "unused.sqlite3", database_url)
@@ -301,27 +297,15 @@ def test_a_migration_killed_before_the_bot_state_is_copied_copies_it_when_run_ag
     state.close()
 
 
-def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cache):
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "DATA_DIR": str(tmp_path / "data"),
-        "MODEL_CACHE_DIR": str(model_cache),
-    }
-
-    def run(*args: str, **extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args], env={**env, **extra}, capture_output=True, text=True, timeout=300
-        )
-
-    assert run("ingest", str(SAMPLE)).returncode == 0
+def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, run_here):
+    assert run_here("ingest", str(SAMPLE)).returncode == 0
     # The bot's state beside the library: a followed feed, an article an admin deleted.
     state = BotState.open(tmp_path / "data" / "bot.sqlite3")
     feed, _ = state.add_feed("https://journal.example/rss", "Le Journal", 30, None)
     deleted = ArticleRow(9, "Retiré", None, None, "https://journal.example/retire", None, "2025-01-01")
     state.article_deleted(deleted)
     state.close()
-    moved = run("migrate", "--to", database_url)
+    moved = run_here("migrate", "--to", database_url)
     assert moved.returncode == 0, moved.stderr
     assert "1 article" in moved.stdout and "4 passages" in moved.stdout and "0 phrase" in moved.stdout
     # It goes along: the feed is still followed, and a feed listing the deleted article does not bring it back.
@@ -332,15 +316,15 @@ def test_migrate_and_ask_from_the_command_line(tmp_path, database_url, model_cac
     assert state.add_feed("https://autre.example/rss", "L'Autre", 30, None)[0].id == feed.id + 1
     state.close()
     question = "Qui est le secrétaire général de l'OTAN ?"
-    here = json.loads(run("ask", question, "--json").stdout)
-    there = json.loads(run("ask", question, "--json", DATABASE_URL=database_url).stdout)
+    here = json.loads(run_here("ask", question, "--json").stdout)
+    there = json.loads(run_here("ask", question, "--json", extra_env={"DATABASE_URL": database_url}).stdout)
     assert there["found"] and [r["quote"] for r in there["results"]] == [r["quote"] for r in here["results"]]
-    again = run("migrate", "--to", database_url)  # the same articles: copied already, not twice
+    again = run_here("migrate", "--to", database_url)  # the same articles: copied already, not twice
     assert again.returncode == 0 and "déjà copiée" in again.stdout, again.stderr
     other = tmp_path / "autre.txt"
     other.write_text("titre: Un autre\n\nLe conseil municipal a voté le budget mardi soir.", encoding="utf-8")
-    assert run("ingest", str(other), DATABASE_URL=database_url).returncode == 0
-    refused = run("migrate", "--to", database_url)  # a library of its own now: never overwritten
+    assert run_here("ingest", str(other), extra_env={"DATABASE_URL": database_url}).returncode == 0
+    refused = run_here("migrate", "--to", database_url)  # a library of its own now: never overwritten
     assert refused.returncode == 2 and "pas vide (2 articles)" in refused.stderr
 
 

@@ -17,94 +17,16 @@ import tarfile
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT, SAMPLE, environment
 
 pytestmark = pytest.mark.slow  # each test starts real processes that load the model
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
-
-
-def environment(data: Path, model_cache: Path) -> dict[str, str]:
-    """What `python -m bot` reads in these tests: this run's DATA_DIR, the shared model."""
-    return {**os.environ, "DATA_DIR": str(data), "MODEL_CACHE_DIR": str(model_cache), "PYTHONPATH": str(ROOT)}
-
-
-@pytest.fixture
-def run(tmp_path, model_cache):
-    """`python -m bot ARGS` in a process of its own, as a user runs it: DATA_DIR in this test's
-    folder, which is its working folder, and the shared model."""
-    env = environment(tmp_path / "data", model_cache)
-
-    def run(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "bot", *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env | (extra_env or {}),
-            cwd=tmp_path,
-            timeout=300,
-        )
-
-    run.env, run.cwd = env, tmp_path
-    return run
-
-
-@contextlib.contextmanager
-def logging_as_it_was() -> Iterator[None]:
-    """The log as a command run in this process found it, once it is done: the levels
-    `bot.cli.configure_logging` sets (httpx, trafilatura… quietened), and any handler of its
-    own, would otherwise hold for every test run after it in the same pytest process."""
-    from bot.cli import CONFIGURED_LOGGERS
-
-    loggers = [logging.getLogger(name) for name in CONFIGURED_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    handlers = list(logging.root.handlers)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
-        for handler in [h for h in logging.root.handlers if h not in handlers]:
-            logging.root.removeHandler(handler)
-
-
-@pytest.fixture
-def run_here(run, monkeypatch, capsys):
-    """`python -m bot ARGS` as `bot.cli.main(ARGS)` in this process, in the environment and
-    folder `run` gives its processes: for what a command says and the code it exits with, each
-    without an interpreter of its own to start and import the bot into (a second or more a
-    command). `stdin`, as `run` takes it: what the command reads from a pipe. What only a
-    process shows (its log kept off stderr, a terminal, signals, the modules it loads, the
-    encoding of its standard streams) is checked with `run`."""
-
-    def run_here(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:
-        from bot.cli import main
-
-        capsys.readouterr()  # what came before is not this command's
-        with monkeypatch.context() as this_command, logging_as_it_was():
-            for name, value in (run.env | (extra_env or {})).items():
-                this_command.setenv(name, value)
-            this_command.chdir(run.cwd)
-            if stdin is not None:
-                this_command.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()), encoding="utf-8"))
-            switch_interval = sys.getswitchinterval()  # `chat` sets it for the process it answers in
-            try:
-                returncode = main(list(args))
-            except SystemExit as refused:  # argparse's errors, as the process exits with them
-                returncode = refused.code
-            finally:
-                sys.setswitchinterval(switch_interval)
-        said = capsys.readouterr()
-        return subprocess.CompletedProcess(["python", "-m", "bot", *args], returncode, said.out, said.err)
-
-    return run_here
 
 
 @pytest.fixture(scope="module")
