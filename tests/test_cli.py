@@ -924,7 +924,7 @@ def test_a_full_disk_is_said_as_such_and_loses_nothing_already_added(run, run_he
     castor = tmp_path / "castor.txt"
     castor.write_text(
         "titre: Le castor\n\n"
-        + " ".join(f"Le castor numéro {n} construit des barrages sur la rivière {n}." for n in range(400))
+        + " ".join(f"Le castor numéro {n} construit des barrages sur la rivière {n}." for n in range(40))
         + "\n"
     )
     full = _ingest_run_by(_FULL_DISK, [str(castor)], run.env, tmp_path)
