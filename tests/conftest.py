@@ -121,13 +121,20 @@ def logging_as_it_was() -> Iterator[None]:
     loggers = [logging.getLogger(name) for name in CONFIGURED_LOGGERS]
     levels = [logger.level for logger in loggers]
     handlers = list(logging.root.handlers)
+    # pytest's own handlers are on the root logger, where `logging.basicConfig` then does
+    # nothing: the command's log would reach no stderr ("Traceback" never in what it said).
+    # Set aside for the command's duration, it logs to stderr at its own level, as a process.
+    for handler in handlers:
+        logging.root.removeHandler(handler)
     try:
         yield
     finally:
         for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
-        for handler in [h for h in logging.root.handlers if h not in handlers]:
+        for handler in list(logging.root.handlers):
             logging.root.removeHandler(handler)
+        for handler in handlers:
+            logging.root.addHandler(handler)
 
 
 @pytest.fixture
@@ -136,7 +143,7 @@ def run_here(run, monkeypatch, capsys):
     folder `run` gives its processes: for what a command says and the code it exits with, each
     without an interpreter of its own to start and import the bot into (a second or more a
     command). `stdin`, as `run` takes it: what the command reads from a pipe. What only a
-    process shows (its log kept off stderr, a terminal, signals, the modules it loads, the
+    process shows (a terminal, signals, the modules it loads, the
     encoding of its standard streams) is checked with `run`."""
 
     def run_here(*args: str, stdin: str | None = None, extra_env: dict | None = None) -> subprocess.CompletedProcess:

@@ -296,6 +296,13 @@ def test_a_file_longer_than_an_article_may_be_is_refused_by_name_and_the_others_
     assert [a["title"] for a in json.loads(run_here("articles", "--json").stdout)] == ["Le castor"]
 
 
+def test_a_command_run_in_this_process_says_its_log_on_stderr_at_the_level_it_sets_as_a_process_does(run_here):
+    told = run_here("ingest", str(SAMPLE), extra_env={"LOG_LEVEL": "DEBUG"})
+    assert told.returncode == 0 and " DEBUG filelock: " in told.stderr, told.stderr
+    quiet = run_here("ingest", str(SAMPLE))  # a terminal's command: warnings and errors only
+    assert " DEBUG " not in quiet.stderr, quiet.stderr
+
+
 def test_ids_sqlite_cannot_hold_and_a_damaged_database_get_clear_errors(run_here, with_sample, tmp_path):
     for command in (("delete", "99999999999999999999"), ("unfollow", "99999999999999999999")):
         result = run_here(*command)
