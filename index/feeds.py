@@ -4,6 +4,7 @@ following feeds over time are the application's job."""
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import html
 import io
@@ -96,7 +97,7 @@ def parse_feed(
     day = today or datetime.now(UTC).date()
     if _well_formed(data):
         return read_feed(data, url, day)
-    if not _FEED_ROOT.search(data):  # a site's page (what `/follow` is most often given): no process for it
+    if not _FEED_ROOT.search(_markup(data)):  # a site's page (what `/follow` is most often given): no process for it
         raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
     answer = read_in_own_process(
         "feed",
@@ -112,7 +113,29 @@ def parse_feed(
 
 
 # The root of a feed feedparser reads (RSS, Atom, RSS 1.0's RDF, RSS 0.90's channel), anywhere.
-_FEED_ROOT = re.compile(rb"<(?:[\w.-]+:)?(?:rss|feed|RDF|channel)\b", re.IGNORECASE)
+_FEED_ROOT = re.compile(r"<(?:[\w.-]+:)?(?:rss|feed|RDF|channel)\b", re.IGNORECASE)
+# XML's own signs of a document in UTF-32 or UTF-16 (its byte order mark, else how its first
+# "<" is written), UTF-32's first: its little-endian mark begins as UTF-16's does.
+_WIDE_ENCODINGS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\0\0\0", "utf-32-le"),
+    (b"\0\0\0<", "utf-32-be"),
+    (b"<\0", "utf-16-le"),
+    (b"\0<", "utf-16-be"),
+)
+
+
+def _markup(data: bytes) -> str:
+    """`data` as text enough to find its tags in: decoded when in UTF-16 or UTF-32 (whose tags
+    are no ASCII bytes), else a character a byte (the tags of every other encoding a feed may be
+    in are ASCII, whatever its text)."""
+    for sign, encoding in _WIDE_ENCODINGS:
+        if data.startswith(sign):
+            return data.decode(encoding, errors="replace")
+    return data.decode("latin-1")
 
 
 def read_feed_answer(data: bytes, url: str, today: str) -> dict:
@@ -155,8 +178,10 @@ def _well_formed(data: bytes) -> bool:
 
 
 # A response cut short ends before its root closes; a feed broken inside (a bare "&") but
-# read to its end by feedparser's loose parser lists all its entries.
-_ROOT_CLOSED = re.compile(rb"</\s*(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.IGNORECASE)
+# read to its end by feedparser's loose parser lists all its entries, as many as the document
+# opens (an unclosed "<![CDATA[" or "<!--" hides those after it from that parser).
+_ROOT_CLOSED = re.compile(r"</\s*(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*$", re.IGNORECASE)
+_ENTRY_START = re.compile(r"<(?:[\w.-]+:)?(?:item|entry)\b", re.IGNORECASE)
 
 
 def read_feed(data: bytes, url: str, today: date) -> Feed:
@@ -175,8 +200,17 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
     parsed = feedparser.parse(
         io.BytesIO(data), response_headers={"content-location": url}, sanitize_html=False, resolve_relative_uris=False
     )
-    if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
+    if not parsed.get("version"):
         raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
+    # feedparser reads what it can of a malformed document with its loose parser (its `bozo`
+    # a SAX error; a `bozo` alone may be harmless, an encoding declared wrong).
+    loose = isinstance(parsed.get("bozo_exception"), xml.sax.SAXException)
+    title = _plain(parsed.feed.get("title") or "")
+    if not parsed.entries and not title:
+        if loose:
+            raise BrokenFeed(f"{url} est un flux RSS ou Atom mal formé, où je ne lis aucun article")
+        if parsed.get("bozo"):
+            raise NotAFeed(f"{url} n'est pas un flux RSS ou Atom")
     latest = (today + timedelta(days=1)).isoformat()
     entries = []
     for entry in parsed.entries:
@@ -186,8 +220,12 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
         link = web_address(urljoin(url, link)) if link else None
         link = article_source(link) if link else None
         # Its id, else its link; either one less the tracking parameters a feed may change
-        # from poll to poll ("utm_campaign=" of the day): the same entry each time.
+        # from poll to poll ("utm_campaign=" of the day): the same entry each time. The loose
+        # parser leaves an id's entities as written ("&amp;"): read, it is the id the feed
+        # gives when well-formed, and the entry keeps its identity on a day the feed is broken.
         key = entry.get("id") or link
+        if loose and entry.get("id"):
+            key = html.unescape(str(key))
         if key and web_address(str(key)):
             key = article_source(str(key))
         if not key:
@@ -206,19 +244,22 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
                 author=_entry_author(entry),
             )
         )
-    feed = parsed.feed
-    # feedparser reads what it can of a malformed document (its `bozo`), and also flags
-    # harmless things (an encoding declared wrong). What its loose parser reads of a broken
-    # one may be anything: its entries with neither a page's link nor words are left out, and
-    # a feed with none left is said to be unreadable. Only a document cut short is partial.
-    if isinstance(parsed.get("bozo_exception"), xml.sax.SAXException):
-        entries = [entry for entry in entries if _readable(entry)]
-        if not entries:
+    # What the loose parser reads of a broken document may be anything: its entries with
+    # neither a page's link nor words are left out, and a feed whose entries are all left out
+    # is said to be unreadable (one that lists none yet, a new blog's, is read as it is). It is
+    # whole only when read to its root's end and of every entry it opens: else it says nothing
+    # of the entries it does not list (they may be there still).
+    whole = True
+    if loose:
+        markup = _markup(data)
+        whole = _ROOT_CLOSED.search(markup[-200:]) is not None and len(_ENTRY_START.findall(markup)) == len(
+            parsed.entries
+        )
+        readable = [entry for entry in entries if _readable(entry)]
+        if parsed.entries and not readable:
             raise BrokenFeed(f"{url} est un flux RSS ou Atom mal formé, où je ne lis aucun article")
-        whole = _ROOT_CLOSED.search(data[-200:]) is not None
-    else:
-        whole = True
-    return Feed(_plain(feed.get("title") or "") or url, feed.get("link"), entries, whole)
+        entries = readable
+    return Feed(title or url, parsed.feed.get("link"), entries, whole)
 
 
 def _readable(entry: FeedEntry) -> bool:

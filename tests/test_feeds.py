@@ -1513,6 +1513,59 @@ def test_a_broken_feed_that_still_lists_readable_entries_is_followed_and_polled_
     assert entry == parsed.entries[0] and not parse_feed(cut.encode(), site.origin).whole
 
 
+@pytest.mark.parametrize("unclosed", ["<![CDATA[", "<!--"], ids=["cdata", "comment"])
+def test_a_broken_feed_that_hides_its_later_entries_from_its_reader_gives_none_of_them_up(
+    site, follower, library, unclosed
+):
+    """An unclosed "<![CDATA[" or "<!--" in an entry hides every entry after it from the loose
+    parser, though the document ends as a whole one does: the entries it does not list may be
+    in the feed still, and are neither given up ("retirée du flux") nor forgotten."""
+    oldest = min(STORIES, key=lambda s: s.published)  # the feed's last item
+    site.failing.add(f"/articles/{oldest.slug}")
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    assert follower.poll(feed.id).given_up == []  # to be tried again
+    hiding = rss(site.origin, STORIES).replace("</item><item>", f"</item><item><description>{unclosed} à suivre", 1)
+    site.publish("/rss/region.xml", "application/rss+xml", hiding)
+    assert not parse_feed(hiding.encode(), site.origin + "/rss/region.xml").whole
+    report = follower.poll(feed.id)
+    assert report.error is None and report.given_up == []
+    site.failing.discard(f"/articles/{oldest.slug}")
+    publish_site(site, STORIES)  # well-formed again: the entry is read at last
+    assert [library.article(i).title for i in follower.poll(feed.id).added] == [oldest.title]
+
+
+def test_an_entry_keeps_its_identity_on_a_day_its_feed_is_broken(site, follower, library):
+    """An id holding an entity ("&amp;") is the same entry's, whether the feed is well-formed or
+    read by the loose parser: its page, still unread, is tried again, not given up."""
+
+    def with_ids(feed: str) -> str:
+        return feed.replace('<guid isPermaLink="true">', '<guid isPermaLink="false">gazette?t=1&amp;u=', -1)
+
+    failing = f"/articles/{STORIES[0].slug}"
+    site.failing.add(failing)
+    site.publish("/rss/ids.xml", "application/rss+xml", with_ids(rss(site.origin, STORIES)))
+    feed, _ = follower.follow(site.origin + "/rss/ids.xml")
+    assert follower.poll(feed.id).given_up == []
+    broken = _broken(with_ids(rss(site.origin, STORIES)))
+    assert {e.key for e in parse_feed(broken.encode(), site.origin).entries} == {
+        e.key for e in parse_feed(with_ids(rss(site.origin, STORIES)).encode(), site.origin).entries
+    }
+    site.publish("/rss/ids.xml", "application/rss+xml", broken)
+    site.failing.discard(failing)
+    report = follower.poll(feed.id)
+    assert report.given_up == [] and [library.article(i).title for i in report.added] == [STORIES[0].title]
+
+
+def test_a_broken_feed_in_utf_16_is_read_and_one_that_lists_no_entry_yet_is_followed():
+    items = "".join(f"<item><title>Article {n}</title><link>https://exemple.fr/{n}</link></item>" for n in (1, 2))
+    channel = f"<channel><title>A & B</title>{items}</channel>"
+    wide = f'<?xml version="1.0" encoding="UTF-16"?><rss version="2.0">{channel}</rss>'
+    read = parse_feed(wide.encode("utf-16"), "https://exemple.fr/rss")
+    assert read.whole and [e.title for e in read.entries] == ["Article 1", "Article 2"]
+    new_blog = parse_feed(b"<rss><channel><title>Tom & Jerry</title></channel></rss>", "https://exemple.fr/rss")
+    assert (new_blog.title, new_blog.entries, new_blog.whole) == ("Tom & Jerry", [], True)
+
+
 def test_a_broken_feed_s_entries_that_say_nothing_are_left_out_and_its_titles_lose_control_characters():
     items = (
         "<item><title>\x01\x02</title><link>javascript:alert(1)</link></item>"  # nothing: no page, no words
