@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
 from index.errors import NotFound
-from index.web_addresses import shown_link, typed_address
+from index.web_addresses import shown_link, shown_links, typed_address
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -37,24 +37,26 @@ def _typed_address(text: str) -> str:
     return typed_address(text) or text
 
 
+def _named(feed: FeedRow) -> str:
+    """ "flux 3 « Le Monde »": its title, its address when it has none, shown as a link is."""
+    return f"flux {feed.id} « {shown_links(feed.title)} »"
+
+
 def _report_line(report: PollReport) -> str:
     feed = report.feed
     if report.dropped:
-        return (
-            f"flux {feed.id} « {feed.title} » : n'est plus suivi, {report.dropped} "
-            "(ses articles restent dans la bibliothèque)"
-        )
+        return f"{_named(feed)} : n'est plus suivi, {report.dropped} (ses articles restent dans la bibliothèque)"
     if report.error:
-        return f"flux {feed.id} « {feed.title} » : échec ({report.error})"
+        return f"{_named(feed)} : échec ({shown_links(report.error)})"
     if report.not_modified:
-        return f"flux {feed.id} « {feed.title} » : inchangé depuis le dernier relevé"
-    line = f"flux {feed.id} « {feed.title} » : {plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
+        return f"{_named(feed)} : inchangé depuis le dernier relevé"
+    line = f"{_named(feed)} : {plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
     if report.duplicates:
         line += f", {plural(report.duplicates, 'déjà présent', 'déjà présents')}"
     if report.left_aside:
         line += f", {left_aside(report.left_aside)}"
     for link, reason in report.given_up:
-        line += f"\n  abandonné : {link} ({reason})"
+        line += f"\n  abandonné : {shown_link(link)} ({reason})"
     return line
 
 
@@ -94,9 +96,9 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
         feed, new = follower.follow(_typed_address(args.url), args.every)
         polled = f"relevé {every(feed.every_minutes)}"
         if not new:
-            print(f"déjà suivi : flux {feed.id} « {feed.title} » ({shown_link(feed.url)}), {polled}")
+            print(f"déjà suivi : {_named(feed)} ({shown_link(feed.url)}), {polled}")
             return 0
-        print(f"suivi : flux {feed.id} « {feed.title} » ({shown_link(feed.url)}), {polled}")
+        print(f"suivi : {_named(feed)} ({shown_link(feed.url)}), {polled}")
         report = follower.poll(feed.id)
         if report is not None:
             print(_report_line(report))
@@ -114,7 +116,7 @@ def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
             named = f"à « {args.feed} »" if args.feed.strip() else "à une adresse vide"
             raise NotFound(f"aucun flux suivi ne correspond {named} (voir python -m bot feeds)")
         state.remove_feed(feed.id)
-        print(f"n'est plus suivi : flux {feed.id} « {feed.title} » (ses articles restent dans la bibliothèque)")
+        print(f"n'est plus suivi : {_named(feed)} (ses articles restent dans la bibliothèque)")
         return 0
     finally:
         state.close()
@@ -148,9 +150,13 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
                 if feed.last_polled
                 else "jamais"
             )
-            status = "ok" if not feed.failures else f"{plural(feed.failures, 'échec')} : {feed.last_error}"
+            status = (
+                "ok"
+                if not feed.failures
+                else f"{plural(feed.failures, 'échec')} : {shown_links(feed.last_error or '')}"
+            )
             print(
-                f"{feed.id:>4}  {feed.title} — {shown_link(feed.url)}\n      {every(feed.every_minutes)}, "
+                f"{feed.id:>4}  {shown_links(feed.title)} — {shown_link(feed.url)}\n      {every(feed.every_minutes)}, "
                 f"dernier relevé {polled}, {plural(feed.articles, 'article')}, {status}"
             )
         return 0

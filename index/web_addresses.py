@@ -186,6 +186,19 @@ def shown_link(url: str) -> str:
     return url[:start] + netloc + url[start + len(parts.netloc) :]
 
 
+# A web address in a sentence: up to a space, a quote or a tag, less the punctuation that ends
+# the sentence ("…, et la page n'en déclare aucun").
+_LINK_IN_TEXT = re.compile(r"""\b(?:https?|ftp)://[^\s<>"«»]*[^\s<>"«».,;:!?)]""", re.IGNORECASE)
+
+
+def shown_links(text: str) -> str:
+    """`text` (a feed's name, which is its address when it has none; an error that names an
+    address) with each web address in it as `shown_link` shows it."""
+    if text.isascii() and "xn--" not in text.lower():
+        return text
+    return _LINK_IN_TEXT.sub(lambda link: shown_link(link[0]), text)
+
+
 def shown_host(host: str) -> str:
     """`host` in letters (Unicode) when each of its labels is safe to read so (`_readable_label`),
     else its ASCII form, `xn--…` (Chromium's IDN display policy, Mozilla's "moderately restrictive"

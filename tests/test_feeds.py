@@ -1487,6 +1487,38 @@ def test_a_feed_whose_host_could_pass_for_another_site_s_is_listed_in_its_ascii_
     assert ascii_form in said and spoof not in said
 
 
+def test_a_feed_with_no_title_and_its_errors_show_a_look_alike_address_in_its_ascii_form(monkeypatch, tmp_path, capsys):
+    """A feed with no title is named by its address, and an error may name it: shown as its
+    link is, wherever a person reads them (what is stored is left as it is)."""
+    from bot.cli import main
+    from bot.service import open_state
+
+    spoof, ascii_form = "https://l\u0435monde.fr/rss/une.xml", "https://xn--lmonde-3of.fr/rss/une.xml"
+    untitled = parse_feed(b'<rss version="2.0"><channel><item><link>/a/1</link></item></channel></rss>', spoof)
+    assert untitled.title == spoof
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    state = open_state(Settings(_env_file=None, data_dir=tmp_path / "data"))
+    try:
+        feed, _ = state.add_feed(spoof, untitled.title, 30, None)
+        error = f"{spoof} est un flux RSS ou Atom mal formé, où je ne lis aucun article"
+        feed = state.feed_polled(feed.id, error=error)
+    finally:
+        state.close()
+    assert feed.title == spoof and feed.last_error == error  # stored as it was
+    shown = [
+        fmsg.feeds_html([feed], [], now=1e9),
+        fmsg.feed_failing_html(feed),
+        fmsg.feed_recovered_html(feed),
+        fmsg.feed_dropped_html(DroppedFeed(feed.id, spoof, spoof, "introuvable", None)),
+        fmsg.follow_error_html(error),
+    ]
+    assert main(["feeds"]) == 0
+    shown.append(capsys.readouterr().out)
+    for said in shown:
+        assert ascii_form in said and "l\u0435monde" not in said, said
+
+
 def _broken(feed: str) -> str:
     """`feed` as many sites break theirs: an HTML entity XML does not know, and a bare "&"."""
     return feed.replace("<channel><title>", "<channel><title>Actus&nbsp;& co — ", 1)

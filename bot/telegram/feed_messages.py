@@ -18,7 +18,7 @@ from bot.state.channels import ChannelRow
 from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
-from index.web_addresses import shown_link
+from index.web_addresses import shown_link, shown_links
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
@@ -39,15 +39,16 @@ NOTHING_FOLLOWED = (
 )
 
 
-def _feed_name(feed: FeedRow) -> str:
-    return f"« {e(shorten(feed.title, FIELD_CHARS))} »"
+def _feed_name(feed: FeedRow | DroppedFeed) -> str:
+    """The feed's title, its address when it has none: shown as a link is (`shown_links`)."""
+    return f"« {e(shorten(shown_links(feed.title), FIELD_CHARS))} »"
 
 
 def followed_html(report: PollReport) -> str:
     feed = report.feed
     lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."]
     if report.error:
-        lines.append(f"Le premier relevé a échoué : {e(shorten(report.error, FIELD_CHARS))}")
+        lines.append(f"Le premier relevé a échoué : {e(shorten(shown_links(report.error), FIELD_CHARS))}")
         if report.dropped:
             lines.append(f"Je ne le suis donc plus : {e(shorten(report.dropped, FIELD_CHARS))}.")
     else:
@@ -101,7 +102,7 @@ def already_followed_html(feed: FeedRow) -> str:
 
 
 def follow_error_html(reason: str) -> str:
-    return error_html(f"Je ne peux pas suivre cette adresse : {reason}")
+    return error_html(f"Je ne peux pas suivre cette adresse : {shown_links(reason)}")
 
 
 def unfollowed_html(feed: FeedRow) -> str:
@@ -147,7 +148,7 @@ def feed_failing_html(feed: FeedRow, unfollowed_from: float | None = None, *, zo
     )
     lines = [
         f"⚠️ Le flux {feed.id} {_feed_name(feed)} a échoué {_last_polls(feed.failures)} : "
-        f"{e(shorten(feed.last_error or '', 400))}",
+        f"{e(shorten(shown_links(feed.last_error or ''), 400))}",
         f"Je continue d'essayer{slower} et vous préviendrai quand il fonctionnera de nouveau. "
         f"Pour ne plus le suivre : <code>/unfollow {feed.id}</code>",
     ]
@@ -169,7 +170,7 @@ def _last_polls(count: int) -> str:
 def feed_dropped_html(feed: DroppedFeed) -> str:
     """To the admin who followed it: a feed its site removed, followed no more (`bot.feeds.gone_for_good`)."""
     return (
-        f"🗑 Je ne suis plus le flux {feed.id} « {e(shorten(feed.title, FIELD_CHARS))} » : "
+        f"🗑 Je ne suis plus le flux {feed.id} {_feed_name(feed)} : "
         f"{e(shorten(feed.reason, 300))}. Ses articles restent dans la bibliothèque.\n"
         f"S'il revient, suivez-le de nouveau : <code>/follow {e(shorten(shown_link(feed.url), 300))}</code>"
     )
