@@ -242,15 +242,36 @@ _LATIN_LOOKALIKES = {
 }
 
 
+# Latin letters beyond ASCII a host may be shown in: the lowercase ones (a host's letters are,
+# once read by IDNA) of Latin-1 Supplement and Latin Extended-A, the accented letters of French
+# and the other European languages, less the dotless « ı » (« ı » and « ı̇ » read as « i »)
+# and « ĸ » (as « k »). The others (IPA's « ɑ », « ɡ », « ǀ », small capitals « ᴏ », « ꜱ »…) are
+# no letter of a language's names and read as ASCII ones (UTS #39's identifier profile).
+_LATIN_SHOWN = frozenset(chr(c) for c in range(0xC0, 0x180) if chr(c).islower()) - frozenset("ıĸ")
+# Japanese characters that read as punctuation ("google.comノlogin.example.com": a slash, a
+# dash) beside characters not written in Japanese (Chromium's dangerous patterns); « ー » is
+# read so too when no kana comes before it.
+_LOOKS_LIKE_PUNCTUATION = "[ノンソゾ一丶乀乁丿ー]"
+_NOT_JAPANESE = r"[^\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Han}ー]"
+_PUNCTUATION_LOOK_ALIKE = (
+    f"{_NOT_JAPANESE}{_LOOKS_LIKE_PUNCTUATION}|{_LOOKS_LIKE_PUNCTUATION}{_NOT_JAPANESE}"
+    r"|(?<![\p{sc=Hiragana}\p{sc=Katakana}])ー"
+)
+
+
 def _readable_label(label: str, top: str) -> bool:
     """Whether `label` of a host whose top-level domain is `top` may be shown in its letters:
-    in one script (beside digits and hyphens) or an allowed mix, and not all of letters that
-    pass for Latin ones."""
+    in one script (beside digits and hyphens) or an allowed mix, its Latin letters ASCII or
+    `_LATIN_SHOWN` (no combining mark beside them), no Japanese character that passes for
+    punctuation beside others, and not all of letters that pass for Latin ones."""
     if label.isascii():
         return True
     import regex  # only for hosts in letters: most links never need it
 
-    if regex.search(_UNREADABLE, label):
+    if regex.search(_UNREADABLE, label) or regex.search(_PUNCTUATION_LOOK_ALIKE, label):
+        return False
+    latin = regex.findall(r"\p{sc=Latin}", label)
+    if latin and (regex.search(r"\p{sc=Inherited}", label) or not all(c.isascii() or c in _LATIN_SHOWN for c in latin)):
         return False
     scripts = {name for name in _SCRIPTS if regex.search(rf"\p{{sc={name}}}", label)}
     if len(scripts) > 1 and not any(scripts <= mix for mix in _ALLOWED_MIXES):

@@ -327,7 +327,8 @@ def test_a_lexicon_update_is_said_as_it_starts_and_when_done_in_seconds_or_less_
 
 
 # A link as typed, and as every reply shows it: a host that could pass for another site's
-# (scripts mixed, or Cyrillic letters that all read as Latin ones, or a symbol) in its ASCII
+# (scripts mixed, or Cyrillic letters that all read as Latin ones, or a symbol, or a Latin
+# letter no language's names are written in, or Japanese that reads as punctuation) in its ASCII
 # form, which leads to the same host; a French host with accents, or one in a single script,
 # in its letters (Chromium's and Mozilla's rule).
 LOOK_ALIKE_LINKS = [
@@ -335,6 +336,18 @@ LOOK_ALIKE_LINKS = [
     ("https://\u0430\u0440\u0440\u04cf\u0435.com/actu", "https://xn--80ak6aa92e.com/actu"),  # reads "apple"
     ("https://\u043e\u03bd.com:8443/p?q=\u00e9", "https://xn--yxa1x.com:8443/p?q=\u00e9"),  # Cyrillic and Greek
     ("https://\u2665.fr/a", "https://xn--g6h.fr/a"),  # a symbol
+    # Latin letters no language's names are written in, which read as ASCII ones
+    ("https://\u0251pple.com/", "https://xn--pple-p5b.com/"),  # IPA « ɑ »
+    ("https://\u0261oogle.com/", "https://xn--oogle-qmc.com/"),  # IPA « ɡ »
+    ("https://app\u01c0e.com/", "https://xn--appe-2kb.com/"),  # a click letter, « ǀ »
+    ("https://\ua731ecure.fr/", "https://xn--ecure-n92s.fr/"),  # small capital « ꜱ »
+    ("https://\u1d0frange.fr/", "https://xn--range-l29a.fr/"),  # small capital « ᴏ »
+    ("https://\u0131nfo.fr/", "https://xn--nfo-iua.fr/"),  # dotless « ı »
+    ("https://\u0131\u0307nfo.fr/", "https://xn--nfo-iua46u.fr/"),  # dotless « ı » and a dot above
+    # Japanese characters that read as a slash or a dash beside Latin letters
+    ("https://google.com\u30ceevil.fr/", "https://google.xn--comevil-v04f.fr/"),  # « ノ »
+    ("https://google.com\u4e00evil.fr/", "https://google.xn--comevil-7t3k.fr/"),  # « 一 »
+    ("https://google.com\u30fcevil.fr/", "https://google.xn--comevil-ec5f.fr/"),  # « ー »
 ]
 READABLE_LINKS = [
     "https://\u00e9lys\u00e9e.fr/actualites/1",
@@ -342,6 +355,10 @@ READABLE_LINKS = [
     "https://\u0430\u0440\u0440\u04cf\u0435.ru/",  # under a Cyrillic country's domain
     "https://www.\u30c6\u30b9\u30c8\u4f8b.jp/a",  # Katakana and Han
     "https://lemonde.fr/a",
+    "https://\u0153uvre-\u00e7a.fr/",  # « œ », « ç »
+    "https://\u0142\u00f3d\u017a.pl/",  # Polish, in Latin Extended-A
+    "https://\u00e5ngstr\u00f6m.se/",
+    "https://\u30bd\u30cb\u30fc.jp/",  # « ソ » and « ー » among kana
 ]
 
 
