@@ -75,7 +75,7 @@ _LICENCE = re.compile(r"licen[cs]e creative commons|\bCC[ -]BY\b", re.IGNORECASE
 _READING_TIME = r"(?:temps de )?lecture\s*:?\s*\d+\s*min"
 _PLAYING_TIME = rf"(?:{_READING_TIME}|durée\s*:?\s*\d+\s*min)"
 # The press agencies a dispatch names as its source, and a paper's name ("Le Parisien", "L'Équipe").
-_AGENCY = r"(?:afp|reuters|ap|ansa|belga|dpa)"
+_AGENCY = r"(?:afp|reuters|ap|ansa|belga|dpa|ats|efe)"
 _CREDITED = rf"(?:{_AGENCY}|(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w-]+(?:\s+[A-ZÀ-Þ][\w-]+)?))"
 _NOISE = re.compile(
     r"^[|•·]?\s*(?:"  # after the separator of a date the extractor dropped ("| Par Jeanne Martin")
@@ -359,27 +359,37 @@ def _without_press_contacts(blocks: list[Block]) -> list[Block]:
 
 # A line that credits whom an article's words come from, standing alone: "Source : Ouest-France",
 # "Sources : AFP, Le Télégramme", "Avec AFP.", "(Avec Reuters)", "— Avec l'AFP", "Le Monde avec
-# AFP". After "avec" or "d'après", or beside an agency, any names (capitalised); after "Source :",
-# a newspaper's or a channel's: with its article ("Le Parisien"), in two or more words ("Sud
-# Ouest", "20 Minutes", "Ouest-France"), or one of the single-word titles below. "Sources :
-# Insee, Dares" under figures names where they come from, and stays (one word each, no paper's);
-# "Selon l'AFP, le bilan s'alourdit." is a sentence that names its source: text.
+# AFP", "franceinfo avec AFP", "La rédaction avec AFP", "Le Parisien, avec AFP", "Avec AFP (mise à
+# jour à 18h)". After "avec" or "d'après", only an agency, a paper or a channel (`_PRESS_TITLE`):
+# "Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner." ends a film's review with its cast,
+# text. Beside an agency, any names (capitalised); after "Source :", a newspaper's or a channel's:
+# a press title, or a name in two or more words ("Sud Ouest", "20 Minutes", "Ouest-France").
+# "Sources : Insee, Dares" under figures names where they come from, and stays (one word each, no
+# paper's); "Selon l'AFP, le bilan s'alourdit." is a sentence that names its source: text.
 _NAME_WORD = r"(?-i:[A-ZÀ-Þ][\w'’.&]*|\d+)"
 _ANY_NAME = rf"(?:l['’]\s*)?(?:{_AGENCY}\b|agences?\b|{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{0,3}})"
 _ONE_WORD_TITLES = (
     r"(?:franceinfo|bfmtv|bfm|lci|tf1|rtl|rfi|libération|mediapart|huffpost|konbini|euronews|"
     r"france ?(?:2|3|5|24|inter|bleu|culture|info)|europe ?1)"
 )
-_PRESS_NAME = (
+# An agency, a channel, or a paper by its article ("Le Parisien", "L'Équipe").
+_PRESS_TITLE = (
     rf"(?:l['’]\s*)?(?:{_AGENCY}\b|agences?\b|{_ONE_WORD_TITLES}\b|"
-    rf"(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w'’.&-]*(?:\s+{_NAME_WORD})?)|"
-    rf"{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{1,3}})"
+    rf"(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w'’.&-]*(?:\s+{_NAME_WORD})?))"
 )
+_PRESS_NAME = rf"(?:{_PRESS_TITLE}|{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{1,3}})"
+# Who wrote it, before "avec AFP": a paper, a channel, its newsroom ("La rédaction de Sud Ouest").
+_NEWSROOM = rf"(?:la\s+rédaction(?:\s+(?:de|d['’])\s*{_PRESS_NAME})?|{_PRESS_NAME})\s*,?\s*"
 _SEPARATOR = r"\s*(?:,|/|\+|\bet\b|\bavec\b)\s*"
 _OPENING = r"^[(\[]?\s*(?:[—–-]\s*)?"
-_CLOSING = r"\s*[)\]]?\s*\.?$"
+# A credit may say when the piece was last updated: "Avec AFP (mise à jour à 18h)".
+_UPDATED = r"(?:\s*[(\[](?:mise?\s+à\s+jour|actualisée?|modifiée?)\b[^()\[\]]{0,40}[)\]])?"
+_CLOSING = rf"{_UPDATED}\s*[)\]]?\s*\.?$"
 _CREDIT_LINES = (
-    re.compile(rf"{_OPENING}(?:avec|d['’]après)\s+{_ANY_NAME}(?:{_SEPARATOR}{_ANY_NAME})*{_CLOSING}", re.IGNORECASE),
+    re.compile(
+        rf"{_OPENING}(?:{_NEWSROOM})?(?:avec|d['’]après)\s+{_PRESS_TITLE}(?:{_SEPARATOR}{_PRESS_TITLE})*{_CLOSING}",
+        re.IGNORECASE,
+    ),
     re.compile(rf"{_OPENING}sources?(?:\s*:\s*|\s+){_PRESS_NAME}(?:{_SEPARATOR}{_PRESS_NAME})*{_CLOSING}", re.I),
 )
 _AGENCY_CREDIT = re.compile(

@@ -82,6 +82,11 @@ CREDIT_LINES = [
     "— Avec l'AFP",
     "Le Monde avec AFP",
     "AFP et Reuters",
+    "franceinfo avec AFP",
+    "La rédaction avec AFP",
+    "Le Parisien, avec AFP",
+    "Avec AFP (mise à jour à 18h)",
+    "Avec ATS et EFE",
 ]
 
 
@@ -102,6 +107,10 @@ def test_a_line_that_credits_a_paper_or_an_agency_is_no_text_when_it_ends_or_ope
         "Avec AFP, le bilan est lourd.",
         "Source : publication Facebook du 30 novembre 2026",
         "Avec la mairie, rien ne change.",
+        # a film's or a concert's cast, after "avec": names, not an agency, a paper or a channel
+        "Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner.",
+        "Avec Orelsan, Angèle et Stromae.",
+        "Avec Kylian Mbappé.",
     ],
 )
 def test_a_sentence_that_names_its_source_ending_the_article_stays_in_the_text(sentence):
