@@ -252,9 +252,8 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
     whole = True
     if loose:
         markup = _markup(data)
-        whole = _ROOT_CLOSED.search(markup[-200:]) is not None and len(_ENTRY_START.findall(markup)) == len(
-            parsed.entries
-        )
+        opened = len(_ENTRY_START.findall(markup))
+        whole = _ROOT_CLOSED.search(markup[-200:]) is not None and opened == len(parsed.entries)
         readable = [entry for entry in entries if _readable(entry)]
         if parsed.entries and not readable:
             raise BrokenFeed(f"{url} est un flux RSS ou Atom mal formé, où je ne lis aucun article")
