@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from index.measures import quantity_spans
+
 # "Pourquoi …", "Pour quelle raison …", "Et pourquoi ?", "À cause de quoi …", "Qu'est-ce qui
 # explique …", "Qu'est-ce qui l'a provoqué ?", "Comment expliquer …", "Comment s'explique …", and
 # "Comment … justifie-t-il / explique-t-elle … ?" (how someone accounts for something: their reasons).
@@ -43,9 +45,6 @@ _GIVES_CAUSE = re.compile(
     r"|(?<![\w-])(?:(?:en raison|à cause|faute|du fait|à la suite|suite|sous l'effet|compte tenu|afin|à l'origine"
     r"|dans le but|pour cause|dûe?s?|due?s?|grâce) (?:(?:de|du|des|à|au|aux)(?![\w])|d')"
     r"|(?:parce|puis|afin) ?qu(?:e(?![\w])|')"
-    # What a result owes to its cause: « Cette embellie doit beaucoup à l'hiver dernier ».
-    r"|(?<![\w])(?:doi[st]|doivent|devait|devaient|doit|a dû|ont dû) (?:beaucoup|en partie|surtout|largement"
-    r"|essentiellement|avant tout|principalement|pour partie|en grande partie) (?:à|au|aux)(?![\w])"
     # « car », the conjunction, not the coach: « en car », « le car scolaire », « son car », « le nouveau car ».
     r"|(?<![\w])(?<!\ben )(?<!\bun )(?<!\ble )(?<!\bdu )(?<!\bde )(?<!\bdes )(?<!\bles )(?<!\bce )"
     r"(?<!\bpar )(?<!\bau )(?<!\bson )(?<!\bmon )(?<!\bton )(?<!\bleur )(?<!\bnotre )(?<!\bvotre )"
@@ -57,6 +56,31 @@ _GIVES_CAUSE = re.compile(
 )
 
 
+# What a result owes to its cause: « Cette embellie doit beaucoup à l'hiver dernier ». Read apart
+# from the connectors: the same words state a debt when an amount follows its creditor (`_owes`).
+_OWES_TO = re.compile(
+    r"(?<![\w])(?:doi[st]|doivent|devait|devaient|doit|a dû|ont dû) (?:beaucoup|en partie|surtout|largement"
+    r"|essentiellement|avant tout|principalement|pour partie|en grande partie) (?:à|au|aux)(?![\w])",
+    re.IGNORECASE,
+)
+# Where an amount owed ends its clause: the next stop, semicolon or colon.
+_CLAUSE_END = re.compile(r"[.;:!?]")
+
+
+def _owes_to_a_cause(sentence: str) -> bool:
+    """Whether `sentence` says what a result owes to its cause (« Cette embellie doit beaucoup à
+    l'hiver dernier »), not a debt: « La commune doit en partie à l'État 2 millions » owes money,
+    an amount standing after the creditor in its clause; « doit beaucoup aux 2 millions d'euros
+    investis » owes its success to the amount it names right after « aux »."""
+    for owed in _OWES_TO.finditer(sentence):
+        end = _CLAUSE_END.search(sentence, owed.end())
+        clause = sentence[owed.end() : end.start() if end else len(sentence)]
+        amounts = quantity_spans(clause, "money")
+        if not amounts or not clause[: amounts[0][0]].strip():
+            return True
+    return False
+
+
 def asks_why(question: str) -> bool:
     """Whether `question` asks for a cause or a reason ("Pourquoi ?", "Pour quelle raison la
     ville … ?", "Comment la mairie justifie-t-elle la hausse ?")."""
@@ -66,4 +90,5 @@ def asks_why(question: str) -> bool:
 def gives_cause(sentence: str) -> bool:
     """Whether `sentence` gives a cause, a reason or a purpose (« … parce que leurs parents ne
     peuvent pas payer », « En effet, … », « La raison de cette fermeture est simple : … »)."""
-    return _GIVES_CAUSE.search(sentence.replace("’", "'")) is not None
+    straight = sentence.replace("’", "'")
+    return _GIVES_CAUSE.search(straight) is not None or _owes_to_a_cause(straight)

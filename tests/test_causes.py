@@ -64,6 +64,8 @@ def test_questions_asking_something_else(question):
         "Une batterie en charge dans le local pourrait être à l'origine du sinistre.",
         # What a result owes to its cause.
         "Cette embellie doit beaucoup à l'hiver dernier, bien enneigé dans les Alpes.",
+        # What it owes to an amount named right after « aux »: still a cause.
+        "Ce succès doit beaucoup aux 2 millions d'euros investis dans la salle.",
         "Le rebond des ventes doit en partie aux touristes américains.",
     ],
 )
@@ -90,6 +92,9 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         "Le nouveau car électrique sera livré en mars.",
         # A debt, not a cause.
         "La commune doit encore 3 millions d'euros à la banque.",
+        # The same words as « doit beaucoup à l'hiver », an amount after the creditor: a debt.
+        "La commune doit en partie à l'État 2 millions.",
+        "Le club doit surtout à l'Urssaf 380 000 euros, selon la DNCG.",
     ],
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):
