@@ -154,13 +154,14 @@ def asked_answer_type(question: str) -> AnswerType | None:
     return None
 
 
-def gives_answer_type(sentence: str, asked: AnswerType, question: str) -> bool:
+def gives_answer_type(sentence: str, asked: AnswerType, question: str, by_name: bool = False) -> bool:
     """Whether `sentence` holds what an answer of type `asked` must hold, beyond `question`'s
-    own words."""
+    own words; for a count `by_name`, a number of the very noun asked (« 22 des 29 sièges » for
+    "Combien de sièges … ?"), not one of another noun that may be it in other words."""
     if asked.kind == "head":
         return _names_holder(sentence, asked, question)
     if asked.kind == "count":
-        return _counts(sentence, asked.nouns, question)
+        return _counts(sentence, asked.nouns, question, by_name)
     if dates_the_other_end(sentence, question):
         return False
     known = {w.casefold() for w in _WORDS.findall(question)}
@@ -294,7 +295,7 @@ def _of_another(after: list[str], whose: str) -> bool:
     return complement is not None and complement.islower() and stem(complement) != whose
 
 
-def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
+def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool = False) -> bool:
     """A number that counts what is asked: in digits (not a year) or in words ("onze",
     "vingt-deux"), not a share, an amount, a duration or a size (« 86 % », « quinze jours »
     count nothing), unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?",
@@ -321,7 +322,9 @@ def _counts(sentence: str, nouns: frozenset[str], question: str) -> bool:
             continue
         if after < len(lowered) and (_MONTH.fullmatch(lowered[after]) or lowered[after] in _ORDINAL):
             continue  # a day, « le 14 décembre », or a rank, « la 12e minute »
-        if _counts_what_is_asked(words, after, nouns, question_stems):
+        if by_name and _names_what_is_asked(lowered[_counted_at(words, after)] if after < len(words) else "", nouns):
+            return True
+        if not by_name and _counts_what_is_asked(words, after, nouns, question_stems):
             return True
     return False
 
@@ -368,6 +371,8 @@ def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], q
     (checking the noun itself held back 113 right first answers of PIAF: README, step 9). A
     question counting anyone (`_ANYONE`) is answered by a count of anything."""
     after = _counted_at(words, after)
+    if _per_what_is_asked(words, after, nouns):
+        return False
     if after == len(words) or nouns & _ANYONE:
         return True
     counted = words[after].lower()
@@ -382,6 +387,21 @@ def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], q
     # name, which is what matched it.
     named = [w for at, w in enumerate(words) if at and at != after and stem(w.lower()) in nouns]
     return not named or any(w.islower() for w in named)
+
+
+# What makes a count a rate: « 17 élèves par classe », « deux agents pour chaque école ».
+_PER = (("par",), ("pour", "chaque"), ("dans", "chaque"))
+
+
+def _per_what_is_asked(words: list[str], counted: int, nouns: frozenset[str]) -> bool:
+    """Whether the noun a number counts (`words[counted]`) is counted per what is asked:
+    « 17 élèves par classe » counts pupils in each class, not classes ("Combien de classes
+    compte l'école ?"), as « 3 médecins pour chaque hôpital » counts no hospitals."""
+    lowered = [w.lower() for w in words[counted + 1 : counted + 4]]
+    for per in _PER:
+        if tuple(lowered[: len(per)]) == per and len(lowered) > len(per):
+            return _names_what_is_asked(lowered[len(per)], nouns)
+    return False
 
 
 def _counting_years(sentence: str, nouns: frozenset[str]) -> set[str]:

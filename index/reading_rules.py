@@ -289,16 +289,24 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     whose passage may name the head of another (« son président », the users' association's).
     Not for a count: another sentence's number mostly counts another event (« 38 conducteurs
     recrutés » for "Combien en manque-t-il ?"). A head asked of a pronoun ("Qui les représente ?")
-    after an answer is whom the last quote's paragraph names (`near_last_quote`). Asked when
-    something will happen, a time all over (« depuis 2019 », « en 2024 ») does not answer; "En
-    quelle année … ?" wants a year."""
+    after an answer is whom the last quote's paragraph names (`near_last_quote`), and a count
+    asked of a pronoun subject ("Combien de logements compte-t-il ?") is said where the last
+    quote spoke of it, in other words than the question's noun at need (« une douzaine de
+    chalets »), unless the first quote counts the very noun asked. Asked when something will
+    happen, a time all over (« depuis 2019 », « en 2024 ») does not answer; "En quelle année
+    … ?" wants a year."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     if wanted is None or not ordered:
         return Ruling(list(ordered))
     topic = asked.reading.topic
-    if wanted.of_pronoun and topic is not None and topic.read_to is not None:
-        # "Qui les représente ?" after « La CGT … demande … »: whom the last quote spoke of, in its paragraph.
+    counts_of_pronoun = (
+        wanted.kind == "count" and has_pronoun_subject(own) and not _counts_by_name(ordered[0], wanted, own)
+    )
+    if (wanted.of_pronoun or counts_of_pronoun) and topic is not None and topic.read_to is not None:
+        # "Qui les représente ?" after « La CGT … demande … », "Combien de logements compte-t-il ?"
+        # after « Le hameau … a accueilli ses premiers vacanciers »: what the last quote spoke
+        # of, in its paragraph (« … a fait construire une douzaine de chalets »).
         ordered = near_last_quote(ordered, topic.read_to, partial(gives_answer_type, asked=wanted, question=own))
     first = ordered[0]
     start, end = first.quote
@@ -324,6 +332,13 @@ def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: s
     # Not « told in the past »: news dates what is to come in a past sentence (« Le jugement a été
     # mis en délibéré au 24 avril », « Le groupe a confirmé la fermeture à la fin du mois de juin »).
     return future_of is None or not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
+
+
+def _counts_by_name(candidate: Candidate, wanted: AnswerType, question: str) -> bool:
+    """Whether the candidate's quote counts the very noun asked (« 22 des 29 sièges » for
+    "Combien de sièges aura-t-elle ?"): it answers, whatever the pronoun stands for."""
+    start, end = candidate.quote
+    return gives_answer_type(candidate.row.text[start:end], wanted, question, by_name=True)
 
 
 def _year_of(candidate: Candidate) -> int:

@@ -137,6 +137,15 @@ def test_a_count_of_another_noun_does_not_count_what_is_asked():
     assert gives("Combien de personnes ont assisté au concert ?", "Le concert a réuni 21 000 spectateurs.")
 
 
+def test_a_count_per_what_is_asked_does_not_count_it():
+    """« 17 élèves par classe » says how many pupils each class holds, not how many classes
+    there are; the noun counted per class is still counted."""
+    assert not gives("Combien de classes compte l'école ?", "L'école compte désormais 17 élèves par classe.")
+    assert not gives("Combien d'hôpitaux compte la région ?", "Elle a recruté trois médecins pour chaque hôpital.")
+    assert gives("Combien de classes compte l'école ?", "L'école compte onze classes, avec 17 élèves par classe.")
+    assert gives("Combien d'élèves y a-t-il par classe ?", "L'école compte désormais 17 élèves par classe.")
+
+
 def test_a_date_is_any_time_expression_and_a_sentence_without_one_gives_none():
     assert gives(
         "Quand les horaires changent-ils ?", "À partir du dimanche 14 décembre, la liaison passera à quatorze trains."

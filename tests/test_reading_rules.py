@@ -222,3 +222,25 @@ def test_who_will_represent_a_country_is_answered_by_anyone_named_whatever_the_r
     spokesman: a sentence naming someone answers it."""
     singer = passage("Le chanteur Slimane a été choisi pour défendre les couleurs françaises.")
     assert answer_type_given([singer], asked("Qui représentera la France à l'Eurovision ?")).stands
+
+
+def test_a_count_asked_of_a_pronoun_is_counted_where_the_last_quote_spoke_of_it_in_its_own_words():
+    """ "Combien de logements compte-t-il ?" after the answer on a new holiday hamlet: "il" is the
+    hamlet, whose homes the paragraph last quoted counts as chalets (« une douzaine de
+    chalets »), not the school another passage's words found (« compte … 17 élèves »). A first
+    quote counting the very noun asked stays: « 22 des 29 sièges » for "Combien de sièges
+    aura-t-elle ?", not the resignations of « onze conseillers » the last quote told."""
+    hamlet = passage(
+        "Le hameau des Écureuils a accueilli ses premiers vacanciers samedi. "
+        "La commune a fait construire une douzaine de chalets en bois en lisière de forêt."
+    )
+    school = passage("L'école du village compte désormais 17 élèves par classe.", position=1)
+    topic = Topic("Qu'est-ce qui a ouvert à Méaudre ?", (1,), (hamlet.row.id, hamlet.spans[0][1]))
+    ruling = answer_type_given([school, hamlet], asked("Combien de logements compte-t-il ?", topic))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("La commune a fait construire une douzaine")
+
+    election = passage("Ce scrutin avait été provoqué par la démission de onze conseillers municipaux.")
+    seats = passage("Grâce à la prime majoritaire, la nouvelle équipe obtient 22 des 29 sièges du conseil.", position=1)
+    topic = Topic("Pourquoi y a-t-il eu une élection ?", (1,), (election.row.id, election.spans[0][1]))
+    ruling = answer_type_given([seats, election], asked("Combien de sièges aura-t-elle au conseil ?", topic))
+    assert ruling.stands and ruling.order[0] is seats
