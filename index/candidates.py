@@ -460,23 +460,106 @@ def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, in
 _QUOTATION_MARKS = re.compile("[«»“”]")
 
 
-def nearest_quotation_first(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> list[Candidate]:
+def nearest_quotation_first(
+    candidates: Sequence[Candidate], last_quote: tuple[int, int], speaker: str | None = None
+) -> list[Candidate]:
     """For a follow-up asking what the one just spoken of said ("Qu'a-t-il dit ?" after "Qui
     défend l'encadrement des loyers ?", `conversation.asks_what_was_said`), the passage the last
     answer quoted first (`last_quote`: its id, and where that quote ended), quoting its sentence
     holding a quotation nearest the last quote's, that one itself or the next ones before the
     earlier: news gives a speaker's words in the sentence that names them or right after it
-    (« Sans lui, … », affirme-t-il). The candidates as they were when that passage has none."""
+    (« Sans lui, … », affirme-t-il); not a name in « … » (« Pont-Audemer en commun », a list's),
+    nor words said by one of the other gender than the question's pronoun (`speaker`, "elle" or
+    "il"). When that passage holds none, the nearest passage of its article holding words said
+    by one of the pronoun's gender (`said_by_first`). The candidates as they were when there
+    is none."""
     passage_id, quote_end = last_quote
     at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
     if at is None:
         return list(candidates)
     last = candidates[at]
-    quoting = [i for i, (a, b) in enumerate(last.spans) if _QUOTATION_MARKS.search(last.row.text, a, b)]
+    quoting = [i for i, (a, b) in enumerate(last.spans) if _may_be_said_by(last.row.text[a:b], speaker)]
     if not quoting:
-        return list(candidates)
+        return said_by_first(candidates, last, speaker) if speaker else list(candidates)
     ended = max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
     return _first_quoting(candidates, at, min(quoting, key=lambda i: (abs(i - ended), i < ended)))
+
+
+# Who says a quotation's words, read outside its « … »: its pronoun (« …, a-t-elle lancé »), or
+# else the determiner of the speaker's role right after the verb that follows it (« …, tranche
+# la directrice », « …, insiste le président de l'association »).
+_SPEAKER_PRONOUNS = re.compile(r"(?:-t-|(?<![\w'’-]))(elle|il)s?(?![\w'’-])", re.I)
+_SPEAKER_ROLE = re.compile(r"[»”]\s*,\s*(?:[\w'’-]+\s+){1,3}?(la|une|le|un)\s+[\w-]", re.I)
+_GENDER_OF = {"la": "elle", "une": "elle", "le": "il", "un": "il"}
+_INSIDE_QUOTATION = re.compile(r"«[^»]*(?=»)|“[^”]*(?=”)")
+
+
+def spoken_by(sentence: str) -> set[str]:
+    """The genders ("elle", "il") of who says the quotation `sentence` holds, read outside its
+    « … » (« Les vignes meurent », alerte-t-elle: "elle"); none when it holds no quotation or
+    its words outside say neither (« Pont-Audemer en commun », a list's name)."""
+    if not _QUOTATION_MARKS.search(sentence):
+        return set()
+    outside = _INSIDE_QUOTATION.sub(" ", sentence)
+    pronouns = {found.casefold() for found in _SPEAKER_PRONOUNS.findall(outside)}
+    if pronouns:
+        return pronouns
+    return {_GENDER_OF[found.casefold()] for found in _SPEAKER_ROLE.findall(outside)}
+
+
+# A name or a title in « … », not someone's words: a few words, the first capitalised, no stop
+# (« Pont-Audemer en commun », « Les Arts sous la toile »); unless said, the speaker inverted
+# after it (« Oui », a-t-il répondu).
+_NAMED_IN_QUOTATION = re.compile(r"[«“]\s*[A-ZÀ-Þ][^»”\s]*(?:\s+[^»”\s]+){0,4}\s*[»”]")
+_ENDS_SPEECH = re.compile(r"[.!?…]\s*[»”]$")
+_WHOLE_QUOTATION = re.compile(r"«[^»]*»|“[^”]*”")
+_INVERTED_SPEAKER = re.compile(r"[\w-]-(?:t-)?(?:il|elle)s?(?![\w'’-])", re.I)
+
+
+def _quotes_words(sentence: str) -> bool:
+    """Whether `sentence` holds someone's words in « … », not only a name or a title."""
+    outside = _WHOLE_QUOTATION.sub(" ", sentence)
+    if _QUOTATION_MARKS.search(outside):  # opened or closed here, the rest in the next sentence
+        return True
+    return any(
+        not _NAMED_IN_QUOTATION.fullmatch(quotation.group())
+        or _ENDS_SPEECH.search(quotation.group())
+        or _INVERTED_SPEAKER.search(outside)
+        for quotation in _WHOLE_QUOTATION.finditer(sentence)
+    )
+
+
+def _may_be_said_by(sentence: str, speaker: str | None) -> bool:
+    """Whether `sentence` holds someone's words (`_quotes_words`) that one of the `speaker`'s
+    gender may have said: none of the other gender says them (`spoken_by`)."""
+    if not _quotes_words(sentence):
+        return False
+    genders = spoken_by(sentence)
+    return speaker is None or not genders or speaker in genders
+
+
+def said_by_first(candidates: Sequence[Candidate], last: Candidate, speaker: str) -> list[Candidate]:
+    """For "Et elle, qu'a-t-elle dit ?" when the passage `last` quoted holds no quotation (« La
+    nouvelle équipe obtient 22 des 29 sièges »): the passage of its article nearest it, the
+    next ones before the earlier, quoting its first sentence holding words said by one of the
+    `speaker`'s gender (« …, on la gardera », a-t-elle lancé; not « … », a-t-il déclaré, nor
+    a list's name in « … »). The candidates as they were when none does."""
+    said = [
+        (i, j)
+        for i, candidate in enumerate(candidates)
+        if candidate.row.article.id == last.row.article.id and candidate.row.id != last.row.id
+        for j, (a, b) in enumerate(candidate.spans)
+        if speaker in spoken_by(candidate.row.text[a:b])
+    ]
+    if not said:
+        return list(candidates)
+
+    def distance(found: tuple[int, int]) -> tuple[int, bool, int]:
+        position = candidates[found[0]].row.position
+        return abs(position - last.row.position), position < last.row.position, found[1]
+
+    at, sentence = min(said, key=distance)
+    return _first_quoting(candidates, at, sentence)
 
 
 def _first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:

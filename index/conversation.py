@@ -406,6 +406,18 @@ def asks_what_was_said(question: str) -> bool:
     )
 
 
+# The subject pronoun of a question asking what someone said: "Qu'a-t-elle dit ?", "Que disent-ils ?".
+_SPEAKER_PRONOUN = re.compile(r"(?:-t-|-|(?<![\w'-]))(elles?|ils?)(?![\w'-])", re.I)
+
+
+def speaker_pronoun(question: str) -> str | None:
+    """The gender ("elle" or "il") of the pronoun standing for whom `question` asks about ("Et
+    elle, qu'a-t-elle dit ?": "elle"; "Que disent-ils ?": "il"), None when it has none ("Qu'a-t-on
+    dit ?")."""
+    found = _SPEAKER_PRONOUN.search(question.translate(APOSTROPHES))
+    return found.group(1).casefold().rstrip("s") if found else None
+
+
 def _own_terms(question: str) -> list[str]:
     """The terms of `question` that say what it is about, beyond asking for a name or for who
     said what the topic is about."""

@@ -38,10 +38,18 @@ from index.candidates import (
     quoting_descriptions,
     quoting_statements,
     saying_it_of_first,
+    spoken_by,
     still_asked,
 )
 from index.causes import asks_why
-from index.conversation import Reading, added_words, asks_as_its_topic, has_pronoun_subject, years_named
+from index.conversation import (
+    Reading,
+    added_words,
+    asks_as_its_topic,
+    has_pronoun_subject,
+    speaker_pronoun,
+    years_named,
+)
 from index.measures import without_asking_words
 from index.quotes import (
     AskedFor,
@@ -88,6 +96,11 @@ class Ruling:
     # The question to answer instead, when that one finds an answer: "Combien de voyageurs ?"
     # asked alone of the whole library, when its topic's articles never name travellers.
     instead: Reading | None = None
+    # The answer is the conversation's, whatever the search's words find: the words said by
+    # whom the question's pronoun stands for ("Et elle, qu'a-t-elle dit ?", « … », a-t-elle
+    # lancé), in the article last quoted; a question asking nothing of its own, whose search
+    # holds only its topic's words, which the relevance policy judges (`index.search`).
+    by_conversation: bool = False
 
 
 ReadingRule = Callable[[Sequence[Candidate], WhatIsAsked], Ruling]
@@ -111,11 +124,17 @@ def pronoun_for_last_quote(ordered: Sequence[Candidate], asked: WhatIsAsked) -> 
 def quotation_for_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A follow-up asking only what someone said ("Qu'a-t-il dit ?"): in the passage the last
     answer quoted, the sentence holding a « … » quotation nearest that quote is quoted
-    (`nearest_quotation_first`): news writes « … », affirme-t-il, seldom "dit"."""
+    (`nearest_quotation_first`): news writes « … », affirme-t-il, seldom "dit". When that passage
+    holds none, the nearest of its article quoting one of the pronoun's gender (« … »,
+    a-t-elle lancé, for "Et elle, qu'a-t-elle dit ?"). Words said by one of the pronoun's gender
+    answer it, as the conversation says (`Ruling.by_conversation`)."""
     reading = asked.reading
     if not reading.said or reading.topic is None or reading.topic.read_to is None:
         return Ruling(list(ordered))
-    return Ruling(nearest_quotation_first(ordered, reading.topic.read_to))
+    speaker = speaker_pronoun(reading.own)
+    order = nearest_quotation_first(ordered, reading.topic.read_to, speaker)
+    start, end = order[0].quote
+    return Ruling(order, by_conversation=speaker is not None and speaker in spoken_by(order[0].row.text[start:end]))
 
 
 def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:

@@ -221,7 +221,8 @@ class Searcher:
         judged = understood_match(ordered[0], reading.judged, retrieved.weights) if retrieved.judged_apart else None
         evidence = evidence_for(ordered, retrieved.library_passages, retrieved.weights, judged)
         probability = self.policy.probability(evidence)
-        relevant = self.policy.is_relevant(evidence) and all(r.stands for r in rulings)
+        conversation_says = any(r.by_conversation for r in rulings)  # "Et elle, qu'a-t-elle dit ?"
+        relevant = (self.policy.is_relevant(evidence) or conversation_says) and all(r.stands for r in rulings)
         # 5. What is shown, and what the conversation is about next.
         shown = self._shown(ordered, relevant, retrieved, top_k)
         results = [

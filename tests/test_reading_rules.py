@@ -8,7 +8,7 @@ import numpy as np
 
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
-from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why
+from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why, quotation_for_said
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
@@ -244,3 +244,47 @@ def test_a_count_asked_of_a_pronoun_is_counted_where_the_last_quote_spoke_of_it_
     topic = Topic("Pourquoi y a-t-il eu une élection ?", (1,), (election.row.id, election.spans[0][1]))
     ruling = answer_type_given([seats, election], asked("Combien de sièges aura-t-elle au conseil ?", topic))
     assert ruling.stands and ruling.order[0] is seats
+
+
+def said(question: str, topic: Topic) -> WhatIsAsked:
+    """A follow-up asking only what someone said, as `index.conversation` reads it."""
+    return WhatIsAsked.of(Reading(question, topic.question, (ARTICLE.id,), topic, said=True))
+
+
+def test_what_she_said_is_her_words_in_the_next_passage_when_the_last_one_quotes_nobody():
+    """ "Et elle, qu'a-t-elle dit ?" after « … obtient 22 des 29 sièges », a passage whose only
+    « … » is her list's name: her words, the nearest passage on (« … », a-t-elle lancé), not
+    the outgoing mayor's (« … », a-t-il déclaré), though that one comes first; and they answer
+    as the conversation says. "Et lui, qu'a-t-il dit ?" is his."""
+    results = passage(
+        "Sa liste, « Pont-Audemer en commun », a remporté dimanche le second tour. "
+        "Grâce à la prime majoritaire, la nouvelle équipe obtient 22 des 29 sièges.",
+        quoted=1,
+    )
+    hers = passage(
+        "Claire Lemonnier est infirmière. « Les habitants ont voté pour qu'on garde la piscine, et on la gardera », "
+        "a-t-elle lancé devant la mairie.",
+        position=1,
+    )
+    his = passage("« Les électeurs ont tranché, je leur souhaite bonne chance », a-t-il déclaré.", position=2)
+    topic = Topic("Combien de sièges aura-t-elle au conseil ?", (1,), (results.row.id, results.spans[1][1]))
+    ruling = quotation_for_said([his, results, hers], said("Et elle, qu'a-t-elle dit ?", topic))
+    assert quoted(ruling.order[0]).startswith("« Les habitants ont voté") and ruling.by_conversation
+    ruling = quotation_for_said([hers, results, his], said("Et lui, qu'a-t-il dit ?", topic))
+    assert quoted(ruling.order[0]).startswith("« Les électeurs ont tranché") and ruling.by_conversation
+
+
+def test_what_she_said_in_the_passage_last_quoted_is_read_there_and_a_name_in_quotation_marks_is_not_speech():
+    """The passage last quoted holding her words: they are quoted, as before; a passage whose
+    only « … » is a name, and no other passage quoting a woman, leaves the order as it was."""
+    director = passage(
+        "L'hôpital rouvre son service, a annoncé la directrice. "
+        "« Certains renonçaient tout simplement à se soigner », se souvient la directrice."
+    )
+    topic = Topic("Qui dirige l'hôpital ?", (1,), (director.row.id, director.spans[0][1]))
+    ruling = quotation_for_said([director], said("Et elle, qu'a-t-elle dit ?", topic))
+    assert quoted(ruling.order[0]).startswith("« Certains renonçaient")
+    festival = passage("Le festival « Les Arts sous la toile » a attiré 38 000 spectateurs.")
+    topic = Topic("Combien de spectateurs ?", (1,), (festival.row.id, festival.spans[0][1]))
+    ruling = quotation_for_said([festival], said("Et elle, qu'a-t-elle dit ?", topic))
+    assert ruling.order == [festival] and not ruling.by_conversation
