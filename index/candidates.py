@@ -15,7 +15,13 @@ import numpy as np
 
 from index.analysis import fold_accents, names_in, terms
 from index.causes import gives_cause
-from index.measures import asking_words, holds_quantity, priced_item, without_asking_words
+from index.measures import (
+    amount_of_another_thing,
+    asking_words,
+    holds_quantity,
+    priced_item,
+    without_asking_words,
+)
 from index.quotes import (
     PROPERTY_COLUMNS,
     QUOTE_MODEL,
@@ -294,7 +300,9 @@ def measured_first(
     « Aujourd'hui, un ticket coûte 1,60 euro », nor « Elle sera financée par … 700 000 euros ».
     Only a future verb and the question's word move a passage: « un plan vélo de 26 millions
     d'euros … d'ici 2030 » is no answer to what the mayor's parking measure will cost, which its
-    topic's passage gives (« une mesure chiffrée à 900 000 euros »)."""
+    topic's passage gives (« une mesure chiffrée à 900 000 euros »). A sentence stating the cost
+    of another thing (`measures.amount_of_another_thing`: « La location d'un chalet coûte … »,
+    « rénové la cantine … pour 85 000 euros » for the school's renovation) states none."""
     if not candidates:
         return [], False
     said = set(terms(without_asking_words(question)))
@@ -318,6 +326,13 @@ def measured_first(
     def states(candidate: Candidate) -> bool:
         return _names(candidate, measured) and holds_quantity(candidate.row.text, measure) and prices(candidate)
 
+    def states_it(sentence: str) -> bool:  # not « La location d'un chalet coûte … » for the hamlet's cost
+        return holds_quantity(sentence, measure) and not amount_of_another_thing(sentence, question)
+
+    def states_its(candidate: Candidate) -> bool:
+        text = candidate.row.text
+        return states(candidate) and any(states_it(text[a:b]) for a, b in candidate.spans)
+
     names_it = bool(asking) and _names(first, asking) and _names(first, measured) and _names(first, priced)
     if names_it and not states(first):
         return list(candidates), True
@@ -331,8 +346,8 @@ def measured_first(
 
     stating, others = [], []
     for candidate in candidates:
-        if candidate.row.article.id == first.row.article.id and states(candidate):
-            quoted = quoting_a_sentence_that(candidate, lambda sentence: holds_quantity(sentence, measure))
+        if candidate.row.article.id == first.row.article.id and states_its(candidate):
+            quoted = quoting_a_sentence_that(candidate, states_it)
             if ahead:  # its sentence stating it in the future in the question's word, else in any future
                 as_asked = any(states_ahead_as_asked(quoted.row.text[a:b]) for a, b in quoted.spans)
                 quoted = quoting_a_sentence_that(quoted, states_ahead_as_asked if as_asked else states_ahead)

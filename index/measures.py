@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Sequence
 
-from index.analysis import STOPWORDS, WHICH
+from index.analysis import STOPWORDS, WHICH, terms
 
 # The units of each kind of quantity, as written after a number (lower-cased text). Symbols and
 # one-letter abbreviations ("5 m", "30 kg", "12 €") stand after digits only: after a word they
@@ -233,6 +233,108 @@ def priced_item(question: str) -> str | None:
         return None
     match = _PRICED.search(question.lower().replace("’", "'"))
     return match.group(1) if match else None
+
+
+# What states what a thing cost, its subject before it: « Le projet a coûté … », « La piscine
+# … a représenté 420 000 euros », « Le scanner a été acheté 1,2 million d'euros ».
+_COST_VERB = re.compile(
+    r"(?<![\w-])(?:(?:a|avait|aurait|ont|avaient|auraient|aura|auront|va|vont|doit|devrait)\s+(?:été\s+)?)?"
+    r"(?:co[uû]t(?:e|ent|ait|aient|era|eront|erait|eraient|é)|représent(?:e|ent|é|era)|achet(?:é|ée|és|ées)"
+    r"|pay(?:é|ée|és|ées)|estim(?:é|ée|és|ées) à|chiffr(?:é|ée|és|ées) à|factur(?:é|ée|és|ées))(?![\w-])"
+)
+# A deed and what it was done to, an amount after « pour »: « rénové la cantine en 2024 pour 85 000 euros ».
+_DEED_FOR = re.compile(
+    r"(?<![\w-])([\w-]+(?:é|ée|és|ées|i|is|ie|ies|it|ite|uit|uite))\s+"
+    r"(?:le |la |les |l'|son |sa |ses |leur |leurs |un |une |ce |cet |cette |ces )([\w-]+)[^.;:]{0,60}?"
+    r"(?<![\w-])pour\s+(?=\d|(?:un|une|deux|trois|quatre|cinq|dix|cent|mille|près|environ|plus|quelque)(?![\w-]))"
+)
+# An amount set on a thing: « Le conseil estime le surcoût des nouveaux circuits à 120 000 euros ».
+_APPRAISED = re.compile(
+    r"(?<![\w-])(?:estim|évalu|chiffr)\w*\s+"
+    r"(?:le |la |les |l'|son |sa |ses |leur |leurs |un |une |ce |cet |cette |ces )([\w-]+)[^.;:]{0,60}?"
+    r"(?<![\w-])à\s+(?=\d|(?:un|une|deux|trois|quatre|cinq|dix|cent|mille|près|environ|plus|quelque)(?![\w-]))"
+)
+_DETERMINERS = frozenset("le la les l' un une son sa ses leur leurs ce cet cette ces".split())
+# What stands between a determiner and the noun it opens: « le nouveau scanner ».
+_BEFORE_NOUN = frozenset(
+    "nouveau nouvel nouvelle nouveaux nouvelles premier première seul seule grand grande petit petite "
+    "ancien ancienne futur future dernier dernière".split()
+)
+# Words for the whole of what is paid for, and for making it, which any question on its cost
+# may be asking: « Le projet a coûté 3,4 millions d'euros », « Sa construction a coûté … » for
+# "Combien a coûté le hameau ?".
+_THE_WHOLE = frozenset(
+    stem
+    for word in (
+        "projet opération chantier travaux ensemble total programme investissement facture coût montant tout "
+        "construction réalisation achat acquisition aménagement création installation rénovation "
+        "réhabilitation extension agrandissement"
+    ).split()
+    for stem in terms(word)
+)
+_PHRASE_WORDS = re.compile(r"l'|[\w-]+")
+
+
+def _priced_head(phrase: str) -> str | None:
+    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost: « La piscine
+    chauffée du hameau, à elle seule, »: "piscine"; « Au hameau, la location d'un chalet »:
+    "location"; « Rénover le bâtiment »: "rénover"; None when it opens otherwise (a pronoun:
+    « Il a coûté »)."""
+    for at, part in enumerate(phrase.split(",")):
+        words = _PHRASE_WORDS.findall(part)
+        if not words:
+            continue
+        if words[0] in _DETERMINERS:
+            noun = 1
+            while noun < len(words) and words[noun] in _BEFORE_NOUN:
+                noun += 1
+            return words[noun] if noun < len(words) else None
+        if at == 0 and words[0].endswith(("er", "ir", "re")) and words[0] not in STOPWORDS:
+            return words[0]
+    return None
+
+
+def amount_of_another_thing(sentence: str, question: str) -> bool:
+    """Whether `sentence` states the cost of another thing than the one whose price `question`
+    asks (`priced_item`): the subject of its verb of cost (« La location d'un chalet coûte 550
+    euros », « La piscine chauffée du hameau a représenté 420 000 euros » for "Combien a coûté
+    le hameau ?"), what it sets the amount on (« estime le surcoût des circuits de car à
+    120 000 euros »), or what its deed was done to (« rénové la cantine … pour 85 000 euros »
+    for "Combien a coûté la rénovation de l'école ?"), is neither that thing, nor a word of the
+    question, nor the whole (« Le projet a coûté … »), and the thing is not named elsewhere in
+    it (« Le scanner a été acheté 1,2 million d'euros, l'IRM 1,8 million » states the IRM's)."""
+    item = priced_item(question)
+    if item is None:
+        return False
+    lowered = sentence.lower().replace("’", "'")
+    asked = set(terms(without_asking_words(question)))
+    item_named = re.compile(rf"(?<![\w-]){re.escape(item)}s?(?![\w-])")
+
+    def is_it(word: str) -> bool:
+        return bool(set(terms(word)) & (asked | set(terms(item)) | _THE_WHOLE))
+
+    verb = _COST_VERB.search(lowered)
+    if verb is not None:
+        start = max(lowered.rfind(";", 0, verb.start()), lowered.rfind(":", 0, verb.start())) + 1
+        head = _priced_head(lowered[start : verb.start()])
+        if head is not None:
+            return not is_it(head) and item_named.search(lowered, verb.start()) is None
+    appraised = _APPRAISED.search(lowered)
+    if appraised is not None:
+        return not is_it(appraised.group(1)) and item_named.search(lowered) is None
+    deed = _DEED_FOR.search(lowered)
+    if deed is None:
+        return False
+    done, thing = deed.groups()
+    asking = question.lower().replace("’", "'")
+    of_whom = _COMPLEMENT.match(asking, asking.find(item) + len(item))
+    if set(terms(done)) & set(terms(item)) and of_whom is None:  # "la rénovation ?": whatever was renovated
+        return False
+    return not is_it(thing) and item_named.search(lowered) is None
+
+
+# What the thing priced is of, right after it in the question: "la rénovation de l'école".
+_COMPLEMENT = re.compile(r"\s+(?:de la |de l'|du |des |de |d')")
 
 
 def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:

@@ -7,7 +7,14 @@ import sys
 import numpy as np
 import pytest
 
-from index.measures import asked_measure, holds_quantity, priced_item, quantity_spans, without_asking_words
+from index.measures import (
+    amount_of_another_thing,
+    asked_measure,
+    holds_quantity,
+    priced_item,
+    quantity_spans,
+    without_asking_words,
+)
 from index.quotes import FEATURES, asked_for, sentence_features
 from tests.conftest import ROOT
 
@@ -173,3 +180,46 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
         "Le salon a reçu 2 millions de visiteurs : il a coûté 40 millions.",
     ):
         assert [text[a:b] for a, b in quantity_spans(text, "money")] == ["40 millions"], text
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # The subject of the verb of cost is another thing, the one asked only its complement.
+        ("Combien a coûté le hameau ?", "La piscine chauffée du hameau, à elle seule, a représenté 420 000 euros."),
+        ("Combien a coûté le hameau ?", "La location d'un chalet coûte de 550 à 980 euros la semaine."),
+        ("Combien a coûté le bloc opératoire ?", "Le nouveau scanner a été acheté 1,2 million d'euros."),
+        # What the deed was done to, when the question says what it asks of.
+        (
+            "Combien a coûté la rénovation de l'école de Mainsat ?",
+            "Sa commune avait pourtant rénové la cantine en 2024 pour 85 000 euros.",
+        ),
+        # What the amount is set on.
+        (
+            "Combien a coûté la rénovation de l'école ?",
+            "Le département estime le surcoût des nouveaux circuits de car à 120 000 euros par an.",
+        ),
+    ],
+)
+def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, sentence):
+    assert amount_of_another_thing(sentence, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Combien a coûté le hameau ?", "Le projet a coûté 3,4 millions d'euros."),  # the whole
+        ("Combien a coûté le stade ?", "Sa construction a coûté 40 millions d'euros."),  # making it
+        ("Combien a coûté la piscine ?", "La piscine chauffée du hameau a représenté 420 000 euros."),
+        # Named further in the sentence: « l'IRM 1,8 million ».
+        ("Combien a coûté l'IRM ?", "Le scanner a été acheté 1,2 million d'euros, l'IRM 1,8 million."),
+        ("Combien coûterait la rénovation ?", "Rénover le bâtiment aurait coûté 14 millions d'euros."),
+        # "la rénovation" with nothing said of what: whatever was renovated.
+        ("Combien a coûté la rénovation ?", "La commune avait rénové la cantine en 2024 pour 85 000 euros."),
+        ("Combien coûte un ticket de tram ?", "Il coûte 1,60 euro."),  # a pronoun: no other thing named
+        ("Combien coûteront les circuits de car ?", "Le département estime le surcoût des circuits à 120 000 euros."),
+        ("Quel âge a-t-il ?", "La location d'un chalet coûte 550 euros."),  # no price asked
+    ],
+)
+def test_an_amount_said_of_the_thing_asked_or_of_the_whole_is_its_price(question, sentence):
+    assert not amount_of_another_thing(sentence, question)

@@ -8,7 +8,7 @@ import numpy as np
 
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
-from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why, quotation_for_said
+from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why, measure_stated, quotation_for_said
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
@@ -288,3 +288,23 @@ def test_what_she_said_in_the_passage_last_quoted_is_read_there_and_a_name_in_qu
     topic = Topic("Combien de spectateurs ?", (1,), (festival.row.id, festival.spans[0][1]))
     ruling = quotation_for_said([festival], said("Et elle, qu'a-t-elle dit ?", topic))
     assert ruling.order == [festival] and not ruling.by_conversation
+
+
+def test_the_cost_asked_is_not_the_cost_of_another_thing_said_beside_it():
+    """ "Combien a coûté le hameau ?": not « Au hameau, la location d'un chalet coûte … », which
+    its words found first, nor the pool's cost (« La piscine chauffée du hameau … »), but « Le
+    projet a coûté 3,4 millions d'euros »; "Combien a coûté le bloc opératoire ?" of a passage
+    giving only the scanner's and the IRM's is not answered."""
+    renting = passage("Au hameau, la location d'un chalet coûte de 550 à 980 euros la semaine.")
+    building = passage(
+        "La piscine chauffée du hameau, à elle seule, a représenté 420 000 euros. "
+        "Le projet a coûté 3,4 millions d'euros, financés par la commune.",
+        position=1,
+    )
+    ruling = measure_stated([renting, building], asked("Combien a coûté le hameau ?"))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("Le projet a coûté 3,4 millions")
+    hospital = passage(
+        "Au bloc opératoire, le nouveau scanner a été acheté 1,2 million d'euros. "
+        "Le service réalisera 40 examens par jour."
+    )
+    assert not measure_stated([hospital], asked("Combien a coûté le bloc opératoire ?")).stands
