@@ -221,6 +221,20 @@ def held_in_first_article(candidates: Sequence[Candidate], words: Sequence[str])
     return [*own, *(c for c in candidates if c.row.article.id != article)], held
 
 
+def said_in_its_article_first(candidates: Sequence[Candidate], holds: Callable[[str], bool]) -> Candidate | None:
+    """The first candidate of the first one's article (that one first) holding a sentence that
+    `holds` accepts, quoting it; None when none does. Other articles only share words with the
+    question its first passage's article was chosen for."""
+    article = candidates[0].row.article.id if candidates else None
+    for candidate in candidates:
+        if candidate.row.article.id != article:
+            continue
+        text = candidate.row.text
+        if any(holds(text[a:b]) for a, b in candidate.spans):
+            return quoting_a_sentence_that(candidate, holds)
+    return None
+
+
 # "Et les vélos ?", "Et sa dette ?": after "Et", a noun phrase, which stands for the noun its topic
 # asked about; "Et en 2019 ?", "Et à temps partiel ?" add a circumstance instead (its years and
 # names must be held: `index.conversation.added_specifics`).

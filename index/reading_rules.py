@@ -9,6 +9,7 @@ one entry there. Pure functions over the candidates (`index.candidates` holds wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +38,7 @@ from index.candidates import (
     quoting_a_sentence_that,
     quoting_descriptions,
     quoting_statements,
+    said_in_its_article_first,
     saying_it_of_first,
     spoken_by,
     still_asked,
@@ -338,7 +340,35 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         first = quoting_a_sentence_that(first, gives)
     start, end = first.quote
     given = gives(first.row.text[start:end])
+    if not given and wanted.kind == "count":
+        # « Leurs occupants … ont dû quitter les lieux sous 48 heures » for "Combien de logements
+        # ont été évacués ?": the sentence of its article counting what the question's verb says
+        # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by.
+        done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT}
+        counted = said_in_its_article_first(
+            [first, *ordered[1:]], lambda sentence: bool(done & set(terms(sentence))) and gives(sentence)
+        )
+        if counted is not None:
+            return Ruling([counted, *(c for c in ordered if c.row.id != counted.row.id)])
     return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")
+
+
+# The terms that ask for a count, which say nothing of what was counted.
+_ASKING_COUNT = frozenset(terms("combien nombre"))
+_QUESTION_WORDS = re.compile(r"[\w-]+(?:['’])?")
+_OPENS_NOUN = frozenset("le la les l' l’ un une des du de d' d’ son sa ses leur leurs ce cet cette ces chaque".split())
+
+
+def _deed_words(question: str) -> list[str]:
+    """The words of `question` that may say what was done, not whom to: none a determiner opens
+    and none capitalised ("Combien de salariés la start-up a-t-elle embauchés ?": "embauchés",
+    not "start-up"; "Combien de campeurs accueille le camping chaque été ?": "accueille")."""
+    words = _QUESTION_WORDS.findall(question)
+    return [
+        word
+        for at, word in enumerate(words)
+        if at and word[0].islower() and words[at - 1].lower() not in _OPENS_NOUN and not word.endswith(("'", "’"))
+    ]
 
 
 def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: str) -> bool:

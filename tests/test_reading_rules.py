@@ -308,3 +308,17 @@ def test_the_cost_asked_is_not_the_cost_of_another_thing_said_beside_it():
         "Le service réalisera 40 examens par jour."
     )
     assert not measure_stated([hospital], asked("Combien a coûté le bloc opératoire ?")).stands
+
+
+def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question_says_was_done():
+    """ "Combien de logements ont été évacués ?": the first quote counts nothing (« sous 48
+    heures »); the sentence of its article counting what was evacuated, by its own noun (« un
+    arrêté d'évacuation pour douze chalets »), answers. "Combien en manque-t-il ?" is not
+    answered by a count of recruits, which says nothing of what is missing."""
+    leaving = passage("Leurs occupants ont dû quitter les lieux sous 48 heures.")
+    order = passage("Le maire a pris lundi un arrêté d'évacuation pour douze chalets du camping.", position=1)
+    ruling = answer_type_given([leaving, order], asked("Combien de logements ont été évacués ?"))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("Le maire a pris lundi un arrêté d'évacuation")
+    shortage = passage("La pénurie de conducteurs dure depuis l'été.")
+    recruits = passage("SNCF Voyageurs a recruté 38 conducteurs cette année.", position=1)
+    assert not answer_type_given([shortage, recruits], asked("Combien de conducteurs manque-t-il ?")).stands
