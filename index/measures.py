@@ -276,22 +276,28 @@ _PHRASE_WORDS = re.compile(r"l'|[\w-]+")
 
 
 def _priced_head(phrase: str) -> str | None:
-    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost: « La piscine
-    chauffée du hameau, à elle seule, »: "piscine"; « Au hameau, la location d'un chalet »:
-    "location"; « Rénover le bâtiment »: "rénover"; None when it opens otherwise (a pronoun:
+    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost: its last
+    part between commas a determiner opens, the nearest the verb (« La piscine chauffée du
+    hameau, à elle seule, »: "piscine"; « Au hameau, la location d'un chalet »: "location"; « Le
+    tarif plein passera de 9,50 euros à 8 euros, et une place »: "place"), else an infinitive
+    opening it (« Rénover le bâtiment »: "rénover"); None when it opens otherwise (a pronoun:
     « Il a coûté »)."""
-    for at, part in enumerate(phrase.split(",")):
-        words = _PHRASE_WORDS.findall(part)
-        if not words:
-            continue
-        if words[0] in _DETERMINERS:
+    parts = [_PHRASE_WORDS.findall(part) for part in phrase.split(",")]
+    for words in reversed(parts):
+        while words and words[0] in _COORDINATORS:
+            words = words[1:]
+        if words and words[0] in _DETERMINERS:
             noun = 1
             while noun < len(words) and words[noun] in _BEFORE_NOUN:
                 noun += 1
             return words[noun] if noun < len(words) else None
-        if at == 0 and words[0].endswith(("er", "ir", "re")) and words[0] not in STOPWORDS:
-            return words[0]
+    first = parts[0] if parts else []
+    if first and first[0].endswith(("er", "ir", "re")) and first[0] not in STOPWORDS:
+        return first[0]
     return None
+
+
+_COORDINATORS = frozenset("et mais puis or".split())
 
 
 def amount_of_another_thing(sentence: str, question: str) -> bool:

@@ -344,7 +344,7 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         # « Leurs occupants … ont dû quitter les lieux sous 48 heures » for "Combien de logements
         # ont été évacués ?": the sentence of its article counting what the question's verb says
         # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by.
-        done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT}
+        done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
         counted = said_in_its_article_first(
             [first, *ordered[1:]], lambda sentence: bool(done & set(terms(sentence))) and gives(sentence)
         )
@@ -355,6 +355,11 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
 
 # The terms that ask for a count, which say nothing of what was counted.
 _ASKING_COUNT = frozenset(terms("combien nombre"))
+# Verbs of having, which say of nothing what was done to it: "Combien d'habitants compte Millau ?"
+# is not answered by « L'opposition, qui compte six élus, … ».
+_HAVING = frozenset(
+    terms("compte comptent possède possèdent comprend comprennent contient contiennent abrite totalise")
+)
 _QUESTION_WORDS = re.compile(r"[\w-]+(?:['’])?")
 _OPENS_NOUN = frozenset("le la les l' l’ un une des du de d' d’ son sa ses leur leurs ce cet cette ces chaque".split())
 

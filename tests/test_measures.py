@@ -217,6 +217,11 @@ def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, senten
         # "la rénovation" with nothing said of what: whatever was renovated.
         ("Combien a coûté la rénovation ?", "La commune avait rénové la cantine en 2024 pour 85 000 euros."),
         ("Combien coûte un ticket de tram ?", "Il coûte 1,60 euro."),  # a pronoun: no other thing named
+        # The subject nearest the verb, past a comma: « et une place coûtera ».
+        (
+            "Combien coûtera une place ?",
+            "Le tarif plein passera de 9,50 euros à 8 euros, et une place coûtera 5 euros pour les moins de 14 ans.",
+        ),
         ("Combien coûteront les circuits de car ?", "Le département estime le surcoût des circuits à 120 000 euros."),
         ("Quel âge a-t-il ?", "La location d'un chalet coûte 550 euros."),  # no price asked
     ],

@@ -322,3 +322,7 @@ def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question
     shortage = passage("La pénurie de conducteurs dure depuis l'été.")
     recruits = passage("SNCF Voyageurs a recruté 38 conducteurs cette année.", position=1)
     assert not answer_type_given([shortage, recruits], asked("Combien de conducteurs manque-t-il ?")).stands
+    # "compte" says what a town has, not a deed: « qui compte six élus » counts no inhabitants.
+    town = passage("Millau est la deuxième ville de l'Aveyron.")
+    council = passage("L'opposition de gauche, qui compte six élus, a voté contre le budget.", position=1)
+    assert not answer_type_given([town, council], asked("Combien d'habitants compte Millau ?")).stands
