@@ -365,15 +365,25 @@ _OPENS_NOUN = frozenset("le la les l' l’ un une des du de d' d’ son sa ses l
 
 
 def _deed_words(question: str) -> list[str]:
-    """The words of `question` that may say what was done, not whom to: none a determiner opens
-    and none capitalised ("Combien de salariés la start-up a-t-elle embauchés ?": "embauchés",
-    not "start-up"; "Combien de campeurs accueille le camping chaque été ?": "accueille")."""
+    """The words of `question` that may say what was done, not whom to: verbs, none a determiner
+    opens and none capitalised ("Combien de salariés la start-up a-t-elle embauchés ?":
+    "embauchés", not "start-up"; "Combien de campeurs accueille le camping chaque été ?":
+    "accueille"; "Combien d'élus compte le conseil municipal ?": none, "compte" a verb of
+    having, `_HAVING`)."""
     words = _QUESTION_WORDS.findall(question)
     return [
         word
         for at, word in enumerate(words)
-        if at and word[0].islower() and words[at - 1].lower() not in _OPENS_NOUN and not word.endswith(("'", "’"))
+        if at
+        and word[0].islower()
+        and words[at - 1].lower() not in _OPENS_NOUN
+        and word.split("-t-")[0].split("-")[0].endswith(_VERB_ENDINGS)
     ]
+
+
+# How a verb ends, conjugated or a participle ("évacués", "accueille", "recrutent"): not an
+# adjective after its noun ("le conseil municipal").
+_VERB_ENDINGS = ("é", "ée", "és", "ées", "er", "ir", "re", "e", "ent", "is", "it", "ts", "u", "ue", "us", "ues")
 
 
 def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: str) -> bool:

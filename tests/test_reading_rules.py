@@ -326,3 +326,7 @@ def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question
     town = passage("Millau est la deuxième ville de l'Aveyron.")
     council = passage("L'opposition de gauche, qui compte six élus, a voté contre le budget.", position=1)
     assert not answer_type_given([town, council], asked("Combien d'habitants compte Millau ?")).stands
+    # An adjective after its noun is no deed: « conseil municipal » counts no councillors.
+    budget = passage("Le budget a été rejeté lundi soir.")
+    vote = passage("Au terme d'un conseil municipal houleux, onze élus de sa majorité ont voté contre.", position=1)
+    assert not answer_type_given([budget, vote], asked("Combien d'élus compte le conseil municipal ?")).stands
