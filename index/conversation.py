@@ -94,10 +94,13 @@ _IMPERSONAL = re.compile(
 )
 _INVERTED = re.compile(r"\b(\w+)-(?:t-)?(il|elle|ils|elles)\b", re.I)
 _IMPERSONAL_INVERTED = re.compile(
-    rf"\b(?:y a|agit|{_IMPERSONAL_VERBS}|temps (?:fait|fera|faisait)|heure est)-(?:t-)?il\b"
+    rf"\b(?:y (?:a|avait|aura|aurait|eut)|agit|{_IMPERSONAL_VERBS}|temps (?:fait|fera|faisait)|heure est)-(?:t-)?il\b"
     r"|\bs'est-il\s+(?:passé|produit)\b|\bva-t-il\s+(?:se\s+passer|falloir|y\s+avoir)\b|\bqu'est-il\s+(?:arrivé|advenu)\b",
     re.I,
 )
+# "Combien de bénévoles ont-ils participé ?": a complex inversion, its plural pronoun repeating
+# the plural noun counted just before the verb, which is the subject (not someone named before).
+_COUNTED_SUBJECT_INVERTED = re.compile(r"^\s*combien\s+(?:de\s+|d')\w+[sx]\s+\w+-(?:t-)?(?:ils|elles)\b", re.I)
 _OBJECT = re.compile(r"\b(?:l'|les\s+)(?:a|ont|avait|avaient|aura|auront)\b", re.I)
 # "Qui a dit ça ?", "Pourquoi cela ?", "Ça change quoi ?": what was just said, unless a comma
 # sets before it a subject of the question's own ("Les lycées qui ouvrent à 8 heures, ça change
@@ -463,7 +466,11 @@ def has_pronoun_subject(question: str) -> bool:
     text = question.translate(APOSTROPHES)
     inverted = _INVERTED.search(text)
     if inverted is not None:
-        return not _IMPERSONAL_INVERTED.search(text) and not _names_subject(text[: inverted.start(1)])
+        return (
+            not _IMPERSONAL_INVERTED.search(text)
+            and not _names_subject(text[: inverted.start(1)])
+            and not _COUNTED_SUBJECT_INVERTED.match(text)
+        )
     return any(m.group().casefold() != "il" or not _IMPERSONAL.match(text, m.start()) for m in _SUBJECT.finditer(text))
 
 

@@ -542,6 +542,10 @@ def test_the_other_article_is_any_the_conversation_was_not_on(question, about, d
         ("Elle a quel âge ?", True),
         ("Combien gagnent-ils ?", True),
         ("Combien de temps faut-il ?", False),  # an impersonal "il" stands for nobody
+        ("Combien de bénévoles y avait-il ?", False),
+        ("Combien de places y aura-t-il ?", False),
+        ("Combien de bénévoles ont-ils participé ?", False),  # the plural pronoun repeats the noun
+        ("Combien de logements compte-t-il ?", True),
         ("Quel âge le président a-t-il ?", False),  # the question names its subject
         ("Quel âge a le président ?", False),
     ],

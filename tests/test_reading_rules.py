@@ -246,6 +246,22 @@ def test_a_count_asked_of_a_pronoun_is_counted_where_the_last_quote_spoke_of_it_
     assert ruling.stands and ruling.order[0] is seats
 
 
+def test_a_count_asked_of_an_impersonal_il_or_of_the_noun_itself_is_not_read_where_the_last_quote_was():
+    """ "Combien de bénévoles y avait-il ?", "Combien de bénévoles ont-ils participé ?" after the
+    festival's audience: « il » stands for nobody, « ils » repeats the volunteers; the passage
+    counting them answers, not the last quote's « 38 000 spectateurs »."""
+    audience = passage("Le festival de Figeac a attiré 38 000 spectateurs du 14 au 22 août.")
+    volunteers = passage(
+        "Derrière le succès, il y a les bénévoles. Ils étaient 240 cette année, logés chez l'habitant.",
+        position=1,
+        quoted=1,
+    )
+    topic = Topic("Combien de spectateurs a attiré le festival ?", (1,), (audience.row.id, audience.spans[0][1]))
+    for question in ("Combien de bénévoles y avait-il ?", "Combien de bénévoles ont-ils participé ?"):
+        ruling = answer_type_given([volunteers, audience], asked(question, topic))
+        assert ruling.order[0] is volunteers, question
+
+
 def said(question: str, topic: Topic) -> WhatIsAsked:
     """A follow-up asking only what someone said, as `index.conversation` reads it."""
     return WhatIsAsked.of(Reading(question, topic.question, (ARTICLE.id,), topic, said=True))
