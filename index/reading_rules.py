@@ -340,10 +340,13 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         first = quoting_a_sentence_that(first, gives)
     start, end = first.quote
     given = gives(first.row.text[start:end])
-    if not given and wanted.kind == "count":
+    if not given and wanted.kind == "count" and not _names_the_noun_counted(ordered, wanted):
         # « Leurs occupants … ont dû quitter les lieux sous 48 heures » for "Combien de logements
         # ont été évacués ?": the sentence of its article counting what the question's verb says
         # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by.
+        # Only when the article never names the noun asked: naming it uncounted (« Les ingénieurs
+        # recrutés rejoindront … »), it does not give its count, and another noun's count by the
+        # same deed (« a recruté 45 techniciens ») is another thing's.
         done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
         counted = said_in_its_article_first(
             [first, *ordered[1:]], lambda sentence: bool(done & set(terms(sentence))) and gives(sentence)
@@ -351,6 +354,13 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         if counted is not None:
             return Ruling([counted, *(c for c in ordered if c.row.id != counted.row.id)])
     return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")
+
+
+def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:
+    """Whether a passage found of the first one's article names the noun `wanted` counts (its
+    stems), in the words of the question."""
+    article = ordered[0].row.article.id
+    return any(wanted.nouns & set(terms(c.row.text)) for c in ordered if c.row.article.id == article)
 
 
 # The terms that ask for a count, which say nothing of what was counted.

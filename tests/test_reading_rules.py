@@ -338,6 +338,11 @@ def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question
     shortage = passage("La pénurie de conducteurs dure depuis l'été.")
     recruits = passage("SNCF Voyageurs a recruté 38 conducteurs cette année.", position=1)
     assert not answer_type_given([shortage, recruits], asked("Combien de conducteurs manque-t-il ?")).stands
+    # The article names the engineers without counting them: the technicians' count is not theirs.
+    engineers = passage("Les ingénieurs recrutés rejoindront le site au printemps.")
+    technicians = passage("La direction a déjà recruté 45 techniciens pour la nouvelle ligne.", position=1)
+    question = "Combien d'ingénieurs l'usine Bosch de Vierzon a-t-elle recrutés ?"
+    assert not answer_type_given([engineers, technicians], asked(question)).stands
     # "compte" says what a town has, not a deed: « qui compte six élus » counts no inhabitants.
     town = passage("Millau est la deuxième ville de l'Aveyron.")
     council = passage("L'opposition de gauche, qui compte six élus, a voté contre le budget.", position=1)
