@@ -37,6 +37,7 @@ from index.quotes import (
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
+from index.speakers import quotes_words, spoken_by
 from index.store import PassageRow, PassageSentences
 from index.tenses import looks_ahead, speaks_of_future, tells_past
 
@@ -485,10 +486,6 @@ def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, in
     return _first_quoting(candidates, at, nearest)
 
 
-# The marks a quotation opens or closes with: a sentence holding one quotes someone's words.
-_QUOTATION_MARKS = re.compile("[«»“”]")
-
-
 def nearest_quotation_first(
     candidates: Sequence[Candidate], last_quote: tuple[int, int], speaker: str | None = None
 ) -> list[Candidate]:
@@ -514,54 +511,10 @@ def nearest_quotation_first(
     return _first_quoting(candidates, at, min(quoting, key=lambda i: (abs(i - ended), i < ended)))
 
 
-# Who says a quotation's words, read outside its « … »: its pronoun (« …, a-t-elle lancé »), or
-# else the determiner of the speaker's role right after the verb that follows it (« …, tranche
-# la directrice », « …, insiste le président de l'association »).
-_SPEAKER_PRONOUNS = re.compile(r"(?:-t-|(?<![\w'’-]))(elle|il)s?(?![\w'’-])", re.I)
-_SPEAKER_ROLE = re.compile(r"[»”]\s*,\s*(?:[\w'’-]+\s+){1,3}?(la|une|le|un)\s+[\w-]", re.I)
-_GENDER_OF = {"la": "elle", "une": "elle", "le": "il", "un": "il"}
-_INSIDE_QUOTATION = re.compile(r"«[^»]*(?=»)|“[^”]*(?=”)")
-
-
-def spoken_by(sentence: str) -> set[str]:
-    """The genders ("elle", "il") of who says the quotation `sentence` holds, read outside its
-    « … » (« Les vignes meurent », alerte-t-elle: "elle"); none when it holds no quotation or
-    its words outside say neither (« Pont-Audemer en commun », a list's name)."""
-    if not _QUOTATION_MARKS.search(sentence):
-        return set()
-    outside = _INSIDE_QUOTATION.sub(" ", sentence)
-    pronouns = {found.casefold() for found in _SPEAKER_PRONOUNS.findall(outside)}
-    if pronouns:
-        return pronouns
-    return {_GENDER_OF[found.casefold()] for found in _SPEAKER_ROLE.findall(outside)}
-
-
-# A name or a title in « … », not someone's words: a few words, the first capitalised, no stop
-# (« Pont-Audemer en commun », « Les Arts sous la toile »); unless said, the speaker inverted
-# after it (« Oui », a-t-il répondu).
-_NAMED_IN_QUOTATION = re.compile(r"[«“]\s*[A-ZÀ-Þ][^»”\s]*(?:\s+[^»”\s]+){0,4}\s*[»”]")
-_ENDS_SPEECH = re.compile(r"[.!?…]\s*[»”]$")
-_WHOLE_QUOTATION = re.compile(r"«[^»]*»|“[^”]*”")
-_INVERTED_SPEAKER = re.compile(r"[\w-]-(?:t-)?(?:il|elle)s?(?![\w'’-])", re.I)
-
-
-def _quotes_words(sentence: str) -> bool:
-    """Whether `sentence` holds someone's words in « … », not only a name or a title."""
-    outside = _WHOLE_QUOTATION.sub(" ", sentence)
-    if _QUOTATION_MARKS.search(outside):  # opened or closed here, the rest in the next sentence
-        return True
-    return any(
-        not _NAMED_IN_QUOTATION.fullmatch(quotation.group())
-        or _ENDS_SPEECH.search(quotation.group())
-        or _INVERTED_SPEAKER.search(outside)
-        for quotation in _WHOLE_QUOTATION.finditer(sentence)
-    )
-
-
 def _may_be_said_by(sentence: str, speaker: str | None) -> bool:
-    """Whether `sentence` holds someone's words (`_quotes_words`) that one of the `speaker`'s
+    """Whether `sentence` holds someone's words (`speakers.quotes_words`) that one of the `speaker`'s
     gender may have said: none of the other gender says them (`spoken_by`)."""
-    if not _quotes_words(sentence):
+    if not quotes_words(sentence):
         return False
     genders = spoken_by(sentence)
     return speaker is None or not genders or speaker in genders

@@ -40,7 +40,6 @@ from index.candidates import (
     quoting_statements,
     said_in_its_article_first,
     saying_it_of_first,
-    spoken_by,
     still_asked,
 )
 from index.causes import asks_why
@@ -62,6 +61,7 @@ from index.quotes import (
     who_someone_is,
     without_doer,
 )
+from index.speakers import spoken_by
 from index.tenses import speaks_of_future
 
 

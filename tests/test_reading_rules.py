@@ -306,6 +306,43 @@ def test_what_she_said_in_the_passage_last_quoted_is_read_there_and_a_name_in_qu
     assert ruling.order == [festival] and not ruling.by_conversation
 
 
+def test_what_he_said_is_a_short_quotation_followed_by_a_verb_of_saying_and_not_his_deputys_words():
+    """ "Qu'a-t-il dit ?" after "Qui est le maire de Gourdon ?": his few words followed by a verb
+    of saying (« C'est un crève-cœur », regrette l'élu) are speech, not a name, and his; not his
+    deputy's (« … », poursuit-elle), nor a pronoun of something else after a woman's words."""
+    mayor = passage(
+        "Le maire de Gourdon, Pierre Lacoste, a annoncé la fermeture de la piscine. "
+        "« C'est un crève-cœur », regrette l'élu.",
+    )
+    deputy = passage("« Nous avons tout essayé », poursuit-elle.", position=1)
+    topic = Topic("Qui est le maire de Gourdon ?", (1,), (mayor.row.id, mayor.spans[0][1]))
+    ruling = quotation_for_said([mayor, deputy], said("Qu'a-t-il dit ?", topic))
+    assert "« C'est un crève-cœur »" in quoted(ruling.order[0]) and ruling.by_conversation
+    director = passage(
+        "Le service manque de bras. « Nous devons agir vite », explique la directrice, pour qui il est urgent "
+        "de recruter."
+    )
+    topic = Topic("Qui dirige l'hôpital ?", (1,), (director.row.id, director.spans[0][1]))
+    ruling = quotation_for_said([director], said("Qu'a-t-il dit ?", topic))
+    assert not ruling.by_conversation
+    ruling = quotation_for_said([director], said("Et elle, qu'a-t-elle dit ?", topic))
+    assert "« Nous devons agir vite »" in quoted(ruling.order[0]) and ruling.by_conversation
+
+
+def test_words_said_by_an_institution_are_said_by_no_woman_nor_man():
+    """« … », indique la préfecture; « … », a réagi la CGT; « … », affirme le parquet: no one of
+    either gender, so they do not answer "Et elle, qu'a-t-elle dit ?" as the conversation says."""
+    for sentence in (
+        "« La situation est sous contrôle depuis ce matin », indique la préfecture.",
+        "« C'est inacceptable, les salariés paient encore », a réagi la CGT.",
+        "« Aucune plainte n'a été déposée à ce jour », affirme le parquet.",
+    ):
+        office = passage("L'incendie a été maîtrisé dans la nuit. " + sentence)
+        topic = Topic("Qui a maîtrisé l'incendie ?", (1,), (office.row.id, office.spans[0][1]))
+        for question in ("Et elle, qu'a-t-elle dit ?", "Et lui, qu'a-t-il dit ?"):
+            assert not quotation_for_said([office], said(question, topic)).by_conversation, sentence
+
+
 def test_the_cost_asked_is_not_the_cost_of_another_thing_said_beside_it():
     """ "Combien a coûté le hameau ?": not « Au hameau, la location d'un chalet coûte … », which
     its words found first, nor the pool's cost (« La piscine chauffée du hameau … »), but « Le
