@@ -76,9 +76,29 @@ def _owes_to_a_cause(sentence: str) -> bool:
         end = _CLAUSE_END.search(sentence, owed.end())
         clause = sentence[owed.end() : end.start() if end else len(sentence)]
         amounts = quantity_spans(clause, "money")
-        if not amounts or not clause[: amounts[0][0]].strip():
+        if not amounts or not _names_a_creditor(clause[: amounts[0][0]]):
             return True
     return False
+
+
+# What a creditor's noun phrase does not hold: a comma, a relative (« à ses supporters, qui ont
+# donné 200 000 euros »), a preposition opening another complement (« à la vente de deux joueurs
+# au Stade toulousain pour 1,2 million »).
+_NOT_A_CREDITOR = re.compile(
+    r"[,()«»]|(?<![\w'])(?:qui|que|qu'|dont|où|pour|par|avec|après|avant|depuis|dans|sur|lors|contre|grâce|au|aux"
+    r"|en|et|ou|mais)(?![\w'])",
+    re.IGNORECASE,
+)
+# The words a creditor's noun phrase holds at most (« à la Caisse des dépôts et consignations »).
+_CREDITOR_WORDS = 6
+
+
+def _names_a_creditor(between: str) -> bool:
+    """Whether the words between « doit … à » and the amount after them are only whom it is owed
+    to (« à l'État 2 millions »), so that the amount is the debt: none (« aux 2 millions
+    investis »: the cause), or more than a short noun phrase, is no creditor."""
+    words = between.split()
+    return 0 < len(words) <= _CREDITOR_WORDS and _NOT_A_CREDITOR.search(between) is None
 
 
 def asks_why(question: str) -> bool:

@@ -67,6 +67,10 @@ def test_questions_asking_something_else(question):
         # What it owes to an amount named right after « aux »: still a cause.
         "Ce succès doit beaucoup aux 2 millions d'euros investis dans la salle.",
         "Le rebond des ventes doit en partie aux touristes américains.",
+        # An amount later in the clause, not right after the creditor: what the cause cost or gave.
+        "Ce redressement doit beaucoup à la vente de deux joueurs au Stade toulousain pour 1,2 million d'euros.",
+        "Ce redressement doit beaucoup à ses supporters, qui ont donné 200 000 euros.",
+        "Ce redressement doit beaucoup au président, qui a injecté 4 millions d'euros.",
     ],
 )
 def test_sentences_giving_a_cause_or_a_purpose(sentence):
