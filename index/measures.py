@@ -268,20 +268,21 @@ _THE_WHOLE = frozenset(
     for word in (
         "projet opération chantier travaux ensemble total programme investissement facture coût montant tout "
         "construction réalisation achat acquisition aménagement création installation rénovation "
-        "réhabilitation extension agrandissement"
+        "réhabilitation extension agrandissement prix tarif budget somme bâtiment édifice ouvrage établissement "
+        "équipement site structure infrastructure"
     ).split()
     for stem in terms(word)
 )
 _PHRASE_WORDS = re.compile(r"l'|[\w-]+")
 
 
-def _priced_head(phrase: str) -> str | None:
-    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost: its last
-    part between commas a determiner opens, the nearest the verb (« La piscine chauffée du
-    hameau, à elle seule, »: "piscine"; « Au hameau, la location d'un chalet »: "location"; « Le
-    tarif plein passera de 9,50 euros à 8 euros, et une place »: "place"), else an infinitive
-    opening it (« Rénover le bâtiment »: "rénover"); None when it opens otherwise (a pronoun:
-    « Il a coûté »)."""
+def _priced_subject(phrase: str) -> tuple[str, list[str]] | None:
+    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost, and the
+    words after it in its part: its last part between commas a determiner opens, the nearest the
+    verb (« La piscine chauffée du hameau, à elle seule, »: "piscine"; « Au hameau, la location
+    d'un chalet »: "location"; « Le tarif plein passera de 9,50 euros à 8 euros, et une place »:
+    "place"), else an infinitive opening it (« Rénover le bâtiment »: "rénover"); None when it
+    opens otherwise (a pronoun: « Il a coûté »)."""
     parts = [_PHRASE_WORDS.findall(part) for part in phrase.split(",")]
     for words in reversed(parts):
         while words and words[0] in _COORDINATORS:
@@ -290,25 +291,44 @@ def _priced_head(phrase: str) -> str | None:
             noun = 1
             while noun < len(words) and words[noun] in _BEFORE_NOUN:
                 noun += 1
-            return words[noun] if noun < len(words) else None
+            return (words[noun], words[noun + 1 :]) if noun < len(words) else None
     first = parts[0] if parts else []
     if first and first[0].endswith(("er", "ir", "re")) and first[0] not in STOPWORDS:
-        return first[0]
+        return first[0], first[1:]
     return None
+
+
+# « la location d'un chalet », « le surcoût des circuits »: a noun's complement, after at most
+# two adjectives (« La piscine chauffée du hameau »).
+_OF = frozenset("de d du des".split())
+
+
+def _has_complement(after: list[str]) -> bool:
+    """Whether the words `after` a noun open a complement naming something (« d'un chalet »,
+    « du hameau »), not a number (« de 550 à 980 euros »)."""
+    for at, word in enumerate(after[:3]):
+        if word in _OF:
+            return at + 1 < len(after) and not after[at + 1][:1].isdigit()
+        if word in _DETERMINERS or not word.isalpha():
+            return False
+    return False
 
 
 _COORDINATORS = frozenset("et mais puis or".split())
 
 
 def amount_of_another_thing(sentence: str, question: str) -> bool:
-    """Whether `sentence` states the cost of another thing than the one whose price `question`
-    asks (`priced_item`): the subject of its verb of cost (« La location d'un chalet coûte 550
-    euros », « La piscine chauffée du hameau a représenté 420 000 euros » for "Combien a coûté
-    le hameau ?"), what it sets the amount on (« estime le surcoût des circuits de car à
-    120 000 euros »), or what its deed was done to (« rénové la cantine … pour 85 000 euros »
-    for "Combien a coûté la rénovation de l'école ?"), is neither that thing, nor a word of the
-    question, nor the whole (« Le projet a coûté … »), and the thing is not named elsewhere in
-    it (« Le scanner a été acheté 1,2 million d'euros, l'IRM 1,8 million » states the IRM's)."""
+    """Whether `sentence` states the cost of something clearly other than the one whose price
+    `question` asks (`priced_item`): the subject of its verb of cost, what it sets the amount on
+    (« estime le surcoût des circuits de car à 120 000 euros ») or what its deed was done to
+    (« rénové la cantine de l'école pour 85 000 euros »), neither that thing, nor a word of the
+    question, nor the whole (« Le projet a coûté … », « L'ouvrage a coûté … »), is a noun with a
+    complement (« La location d'un chalet coûte 550 euros », « La piscine chauffée du hameau a
+    représenté 420 000 euros » for "Combien a coûté le hameau ?"), or the subject of a sentence
+    naming the thing before it as somewhere else (« Au bloc opératoire, le nouveau scanner a été
+    acheté … »); and the thing is not named after the amount's verb (« Le scanner a été acheté
+    1,2 million d'euros, l'IRM 1,8 million » states the IRM's). A bare noun alone (« L'ouvrage »,
+    « L'appareil », « Le restaurant scolaire ») may be the thing in other words: no other thing."""
     item = priced_item(question)
     if item is None:
         return False
@@ -322,12 +342,15 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
     verb = _COST_VERB.search(lowered)
     if verb is not None:
         start = max(lowered.rfind(";", 0, verb.start()), lowered.rfind(":", 0, verb.start())) + 1
-        head = _priced_head(lowered[start : verb.start()])
-        if head is not None:
-            return not is_it(head) and item_named.search(lowered, verb.start()) is None
+        subject = _priced_subject(lowered[start : verb.start()])
+        if subject is not None:
+            head, after = subject
+            other = _has_complement(after) or item_named.search(lowered, start, verb.start()) is not None
+            return not is_it(head) and other and item_named.search(lowered, verb.start()) is None
     appraised = _APPRAISED.search(lowered)
     if appraised is not None:
-        return not is_it(appraised.group(1)) and item_named.search(lowered) is None
+        thing, after = appraised.group(1), _PHRASE_WORDS.findall(lowered[appraised.end(1) :])
+        return not is_it(thing) and _has_complement(after) and item_named.search(lowered) is None
     deed = _DEED_FOR.search(lowered)
     if deed is None:
         return False
@@ -336,7 +359,8 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
     of_whom = _COMPLEMENT.match(asking, asking.find(item) + len(item))
     if set(terms(done)) & set(terms(item)) and of_whom is None:  # "la rénovation ?": whatever was renovated
         return False
-    return not is_it(thing) and item_named.search(lowered) is None
+    after = _PHRASE_WORDS.findall(lowered[deed.end(2) :])
+    return not is_it(thing) and _has_complement(after) and item_named.search(lowered, deed.end(2)) is None
 
 
 # What the thing priced is of, right after it in the question: "la rénovation de l'école".

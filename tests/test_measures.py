@@ -188,11 +188,12 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
         # The subject of the verb of cost is another thing, the one asked only its complement.
         ("Combien a coûté le hameau ?", "La piscine chauffée du hameau, à elle seule, a représenté 420 000 euros."),
         ("Combien a coûté le hameau ?", "La location d'un chalet coûte de 550 à 980 euros la semaine."),
-        ("Combien a coûté le bloc opératoire ?", "Le nouveau scanner a été acheté 1,2 million d'euros."),
-        # What the deed was done to, when the question says what it asks of.
+        # The subject of a sentence naming the thing asked before it as somewhere else.
+        ("Combien a coûté le bloc opératoire ?", "Au bloc opératoire, le nouveau scanner a été acheté 1,2 million."),
+        # What the deed was done to, a noun with a complement, when the question says what it asks of.
         (
             "Combien a coûté la rénovation de l'école de Mainsat ?",
-            "Sa commune avait pourtant rénové la cantine en 2024 pour 85 000 euros.",
+            "Sa commune avait pourtant rénové la cantine du collège en 2024 pour 85 000 euros.",
         ),
         # What the amount is set on.
         (
@@ -224,6 +225,23 @@ def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, senten
         ),
         ("Combien coûteront les circuits de car ?", "Le département estime le surcoût des circuits à 120 000 euros."),
         ("Quel âge a-t-il ?", "La location d'un chalet coûte 550 euros."),  # no price asked
+        # A bare noun as subject may be the thing in other words: no other thing.
+        ("Combien a coûté le pont sur le Brivet ?", "L'ouvrage a coûté 12 millions d'euros."),
+        ("Combien a coûté le stade ?", "L'enceinte a coûté 40 millions d'euros."),
+        ("Combien a coûté le scanner ?", "L'appareil a été acheté 1,2 million d'euros."),
+        ("Combien a coûté le scanner ?", "La machine a coûté 1,2 million d'euros."),
+        ("Combien a coûté la piscine ?", "Le bassin a coûté 3 millions d'euros."),
+        ("Combien a coûté la cantine ?", "Le restaurant scolaire a coûté 900 000 euros."),
+        ("Combien a coûté la cantine ?", "La mairie a financé les travaux, qui ont coûté 900 000 euros."),
+        (
+            "Combien a coûté la rénovation de l'école ?",
+            "La commune a rénové le groupe scolaire en 2024 pour 85 000 euros.",
+        ),
+        (
+            "Combien a coûté la rénovation de l'école ?",
+            "La commune a rénové le bâtiment en 2024 pour 85 000 euros.",
+        ),
+        ("Combien a coûté l'école ?", "Le bâtiment de l'école a coûté 5 millions d'euros."),
     ],
 )
 def test_an_amount_said_of_the_thing_asked_or_of_the_whole_is_its_price(question, sentence):
