@@ -372,18 +372,31 @@ _ONE_WORD_TITLES = (
     r"(?:franceinfo|bfmtv|bfm|lci|tf1|rtl|rfi|libération|mediapart|huffpost|konbini|euronews|"
     r"france ?(?:2|3|5|24|inter|bleu|culture|info)|europe ?1)"
 )
-# An agency, a channel, or a paper by its article ("Le Parisien", "L'Équipe").
+# Papers named without an article, in more than one word, which no person's name looks like to
+# this reading ("Avec Ouest-France", "Avec Sud Ouest", "Avec 20 Minutes").
+_PAPERS = (
+    r"(?:ouest-france|sud[ -]ouest|20 ?minutes|nice-matin|var-matin|corse-matin|midi libre|paris-normandie"
+    r"|presse océan|centre presse|sud radio|actu\.fr|metronews)"
+)
+# An agency ("l'agence Reuters"), a channel and its region ("France 3 Occitanie"), a paper by
+# its name or its article ("Le Parisien", "L'Équipe", "La Voix du Nord").
 _PRESS_TITLE = (
-    rf"(?:l['’]\s*)?(?:{_AGENCY}\b|agences?\b|{_ONE_WORD_TITLES}\b|"
-    rf"(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w'’.&-]*(?:\s+{_NAME_WORD})?))"
+    rf"(?:l['’]\s*)?(?:agences?\s+(?:{_AGENCY}\b|{_NAME_WORD})|{_AGENCY}\b|agences?\b|{_PAPERS}(?![\w-])|"
+    rf"{_ONE_WORD_TITLES}\b(?:\s+(?-i:[A-ZÀ-Þ][\w'’-]*))?|"
+    rf"(?-i:(?:Le|La|Les|L['’])\s*[A-ZÀ-Þ][\w'’.&-]*(?:\s+(?:(?:du|de|des|de\s+la|d['’])\s*)?{_NAME_WORD})?))"
 )
 _PRESS_NAME = rf"(?:{_PRESS_TITLE}|{_NAME_WORD}(?:[\s-]+{_NAME_WORD}){{1,3}})"
-# Who wrote it, before "avec AFP": a paper, a channel, its newsroom ("La rédaction de Sud Ouest").
-_NEWSROOM = rf"(?:la\s+rédaction(?:\s+(?:de|d['’])\s*{_PRESS_NAME})?|{_PRESS_NAME})\s*,?\s*"
+# Who wrote it, before "avec AFP": a press title or its newsroom ("La rédaction de Sud Ouest"),
+# not anyone named ("Didier Deschamps avec Les Bleus." is a caption).
+_NEWSROOM = rf"(?:la\s+rédaction(?:\s+(?:de|d['’])\s*{_PRESS_NAME})?|{_PRESS_TITLE})\s*,?\s*"
 _SEPARATOR = r"\s*(?:,|/|\+|\bet\b|\bavec\b)\s*"
 _OPENING = r"^[(\[]?\s*(?:[—–-]\s*)?"
-# A credit may say when the piece was last updated: "Avec AFP (mise à jour à 18h)".
-_UPDATED = r"(?:\s*[(\[](?:mise?\s+à\s+jour|actualisée?|modifiée?)\b[^()\[\]]{0,40}[)\]])?"
+# A credit may say when the piece was last updated: "Avec AFP (mise à jour à 18h)", "Avec AFP,
+# mis à jour le 3 mars".
+_UPDATED = (
+    r"(?:\s*[(\[](?:mise?\s+à\s+jour|actualisée?|modifiée?)\b[^()\[\]]{0,40}[)\]]"
+    r"|\s*[,—–-]\s*(?:mise?\s+à\s+jour|actualisée?|modifiée?)\b[^()\[\].]{0,40})?"
+)
 _CLOSING = rf"{_UPDATED}\s*[)\]]?\s*\.?$"
 _CREDIT_LINES = (
     re.compile(

@@ -87,6 +87,14 @@ CREDIT_LINES = [
     "Le Parisien, avec AFP",
     "Avec AFP (mise à jour à 18h)",
     "Avec ATS et EFE",
+    "Avec Ouest-France",
+    "Avec Sud Ouest",
+    "Avec 20 Minutes",
+    "Avec La Voix du Nord",
+    "Avec France 3 Occitanie",
+    "Avec AFP et Ouest-France",
+    "Avec l'agence Reuters",
+    "Avec AFP, mis à jour le 3 mars",
 ]
 
 
@@ -111,6 +119,8 @@ def test_a_line_that_credits_a_paper_or_an_agency_is_no_text_when_it_ends_or_ope
         "Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner.",
         "Avec Orelsan, Angèle et Stromae.",
         "Avec Kylian Mbappé.",
+        # a caption: only a press title or its newsroom credits an agency before « avec »
+        "Didier Deschamps avec Les Bleus.",
     ],
 )
 def test_a_sentence_that_names_its_source_ending_the_article_stays_in_the_text(sentence):
