@@ -244,10 +244,14 @@ _LATIN_LOOKALIKES = {
 
 # Latin letters beyond ASCII a host may be shown in: the lowercase ones (a host's letters are,
 # once read by IDNA) of Latin-1 Supplement and Latin Extended-A, the accented letters of French
-# and the other European languages, less the dotless « ı » (« ı » and « ı̇ » read as « i »)
-# and « ĸ » (as « k »). The others (IPA's « ɑ », « ɡ », « ǀ », small capitals « ᴏ », « ꜱ »…) are
-# no letter of a language's names and read as ASCII ones (UTS #39's identifier profile).
-_LATIN_SHOWN = frozenset(chr(c) for c in range(0xC0, 0x180) if chr(c).islower()) - frozenset("ıĸ")
+# and the other European languages, and Romanian's « ș » and « ț » (Latin Extended-B), less the
+# dotless « ı » (« ı » and « ı̇ » read as « i ») and « ĸ » (as « k »). The others (IPA's « ɑ »,
+# « ɡ », « ǀ », small capitals « ᴏ », « ꜱ »…) are no letter of a language's names and read as
+# ASCII ones (UTS #39's identifier profile).
+_LATIN_SHOWN = (frozenset(chr(c) for c in range(0xC0, 0x180) if chr(c).islower()) | frozenset("șț")) - frozenset("ıĸ")
+# Letters set apart above that a country's own domain writes its names in: the dotless « ı » of
+# Turkish and Azerbaijani, and Azerbaijani's « ə ».
+_LATIN_SHOWN_UNDER = {"tr": frozenset("ı"), "az": frozenset("ıə")}
 # Japanese characters that read as punctuation ("google.comノlogin.example.com": a slash, a
 # dash) beside characters not written in Japanese (Chromium's dangerous patterns); « ー » is
 # read so too when no kana comes before it.
@@ -271,7 +275,8 @@ def _readable_label(label: str, top: str) -> bool:
     if regex.search(_UNREADABLE, label) or regex.search(_PUNCTUATION_LOOK_ALIKE, label):
         return False
     latin = regex.findall(r"\p{sc=Latin}", label)
-    if latin and (regex.search(r"\p{sc=Inherited}", label) or not all(c.isascii() or c in _LATIN_SHOWN for c in latin)):
+    shown = _LATIN_SHOWN | _LATIN_SHOWN_UNDER.get(top, frozenset())
+    if latin and (regex.search(r"\p{sc=Inherited}", label) or not all(c.isascii() or c in shown for c in latin)):
         return False
     scripts = {name for name in _SCRIPTS if regex.search(rf"\p{{sc={name}}}", label)}
     if len(scripts) > 1 and not any(scripts <= mix for mix in _ALLOWED_MIXES):

@@ -359,6 +359,9 @@ READABLE_LINKS = [
     "https://\u0142\u00f3d\u017a.pl/",  # Polish, in Latin Extended-A
     "https://\u00e5ngstr\u00f6m.se/",
     "https://\u30bd\u30cb\u30fc.jp/",  # « ソ » and « ー » among kana
+    "https://\u0219tiri-\u021bar\u0103.ro/",  # Romanian « ș », « ț » (Latin Extended-B)
+    "https://\u0131\u015f\u0131k.com.tr/",  # Turkish « ı » under .tr
+    "https://az\u0259rbaycan-\u0131\u015f\u0131q.az/",  # Azerbaijani « ə », « ı » under .az
 ]
 
 
