@@ -301,14 +301,19 @@ def _priced_subject(phrase: str) -> tuple[str, list[str]] | None:
 # « la location d'un chalet », « le surcoût des circuits »: a noun's complement, after at most
 # two adjectives (« La piscine chauffée du hameau »).
 _OF = frozenset("de d du des".split())
+_INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
 
 
 def _has_complement(after: list[str]) -> bool:
     """Whether the words `after` a noun open a complement naming something (« d'un chalet »,
-    « du hameau »), not a number (« de 550 à 980 euros »)."""
+    « du hameau »; « à gagner » in « le manque à gagner »), not a number (« de 550 à 980
+    euros »)."""
     for at, word in enumerate(after[:3]):
+        following = after[at + 1] if at + 1 < len(after) else ""
         if word in _OF:
-            return at + 1 < len(after) and not after[at + 1][:1].isdigit()
+            return bool(following) and not following[:1].isdigit()
+        if word == "à":
+            return following.endswith(_INFINITIVE_ENDINGS) and following not in STOPWORDS
         if word in _DETERMINERS or not word.isalpha():
             return False
     return False

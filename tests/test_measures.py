@@ -188,6 +188,10 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
         # The subject of the verb of cost is another thing, the one asked only its complement.
         ("Combien a coûté le hameau ?", "La piscine chauffée du hameau, à elle seule, a représenté 420 000 euros."),
         ("Combien a coûté le hameau ?", "La location d'un chalet coûte de 550 à 980 euros la semaine."),
+        (
+            "Combien coûte l'assurance récolte ?",
+            "Pour les 1 800 exploitations de la filière, le manque à gagner est estimé à 25 millions d'euros.",
+        ),
         # The subject of a sentence naming the thing asked before it as somewhere else.
         ("Combien a coûté le bloc opératoire ?", "Au bloc opératoire, le nouveau scanner a été acheté 1,2 million."),
         # What the deed was done to, a noun with a complement, when the question says what it asks of.
