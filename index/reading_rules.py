@@ -340,17 +340,22 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         first = quoting_a_sentence_that(first, gives)
     start, end = first.quote
     given = gives(first.row.text[start:end])
-    if not given and wanted.kind == "count" and not _names_the_noun_counted(ordered, wanted):
+    if not given and wanted.kind == "count":
         # « Leurs occupants … ont dû quitter les lieux sous 48 heures » for "Combien de logements
         # ont été évacués ?": the sentence of its article counting what the question's verb says
-        # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by.
-        # Only when the article never names the noun asked: naming it uncounted (« Les ingénieurs
-        # recrutés rejoindront … »), it does not give its count, and another noun's count by the
-        # same deed (« a recruté 45 techniciens ») is another thing's.
+        # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by,
+        # when the article never names the noun asked; else only a sentence naming it (« plus de
+        # 2500 chercheur·eus·e·s annoncent … »): the article naming it uncounted (« Les ingénieurs
+        # recrutés rejoindront … »), another noun's count by the same deed (« a recruté 45
+        # techniciens ») is another thing's.
         done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
-        counted = said_in_its_article_first(
-            [first, *ordered[1:]], lambda sentence: bool(done & set(terms(sentence))) and gives(sentence)
-        )
+        in_other_words = not _names_the_noun_counted(ordered, wanted)
+
+        def counts_the_deed(sentence: str) -> bool:
+            said = set(terms(sentence))
+            return bool(done & said) and (in_other_words or bool(wanted.nouns & said)) and gives(sentence)
+
+        counted = said_in_its_article_first([first, *ordered[1:]], counts_the_deed)
         if counted is not None:
             return Ruling([counted, *(c for c in ordered if c.row.id != counted.row.id)])
     return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")

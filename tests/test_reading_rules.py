@@ -375,6 +375,14 @@ def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question
     shortage = passage("La pénurie de conducteurs dure depuis l'été.")
     recruits = passage("SNCF Voyageurs a recruté 38 conducteurs cette année.", position=1)
     assert not answer_type_given([shortage, recruits], asked("Combien de conducteurs manque-t-il ?")).stands
+    # The noun asked, in a form its count is not read in, beside the deed: still its count.
+    plea = passage("Pour procéder à ces réformes, nous nous portons candidats à la présidence.")
+    researchers = passage(
+        "Plus de 2500 chercheur·eus·e·s annoncent faire acte de candidature collectivement.", position=1
+    )
+    question = "Combien de chercheurs se portent candidats collectivement ?"
+    ruling = answer_type_given([plea, researchers], asked(question))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("Plus de 2500")
     # The article names the engineers without counting them: the technicians' count is not theirs.
     engineers = passage("Les ingénieurs recrutés rejoindront le site au printemps.")
     technicians = passage("La direction a déjà recruté 45 techniciens pour la nouvelle ligne.", position=1)
