@@ -273,28 +273,39 @@ _THE_WHOLE = frozenset(
     ).split()
     for stem in terms(word)
 )
+# What is done to a thing, whose cost a question may ask instead of the thing's: one of them is
+# not another (« la rénovation est estimée à 7 millions » is no price of its upkeep).
+_DEEDS_ON_A_THING = frozenset(
+    terms(
+        "construction réalisation achat acquisition aménagement création installation rénovation réhabilitation "
+        "extension agrandissement entretien fonctionnement exploitation location réparation maintenance"
+    )
+)
 _PHRASE_WORDS = re.compile(r"l'|[\w-]+")
 
 
-def _priced_subject(phrase: str) -> tuple[str, list[str]] | None:
-    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost, and the
-    words after it in its part: its last part between commas a determiner opens, the nearest the
-    verb (« La piscine chauffée du hameau, à elle seule, »: "piscine"; « Au hameau, la location
-    d'un chalet »: "location"; « Le tarif plein passera de 9,50 euros à 8 euros, et une place »:
-    "place"), else an infinitive opening it (« Rénover le bâtiment »: "rénover"); None when it
-    opens otherwise (a pronoun: « Il a coûté »)."""
+def _priced_subject(phrase: str) -> tuple[str, list[str], bool] | None:
+    """The noun (or the infinitive) heading `phrase`, the subject of a verb of cost, the words
+    after it in its part, and whether a relative « dont » gives it a complement: its last part
+    between commas a determiner opens, the nearest the verb (« La piscine chauffée du hameau, à
+    elle seule, »: "piscine"; « Au hameau, la location d'un chalet »: "location"; « Le tarif
+    plein passera de 9,50 euros à 8 euros, et une place »: "place"; « …, dont la rénovation »:
+    "rénovation", of what « dont » stands for), else an infinitive opening it (« Rénover le
+    bâtiment »: "rénover"); None when it opens otherwise (a pronoun: « Il a coûté »)."""
     parts = [_PHRASE_WORDS.findall(part) for part in phrase.split(",")]
     for words in reversed(parts):
         while words and words[0] in _COORDINATORS:
             words = words[1:]
+        whose = words[:1] == ["dont"]
+        words = words[1:] if whose else words
         if words and words[0] in _DETERMINERS:
             noun = 1
             while noun < len(words) and words[noun] in _BEFORE_NOUN:
                 noun += 1
-            return (words[noun], words[noun + 1 :]) if noun < len(words) else None
+            return (words[noun], words[noun + 1 :], whose) if noun < len(words) else None
     first = parts[0] if parts else []
     if first and first[0].endswith(("er", "ir", "re")) and first[0] not in STOPWORDS:
-        return first[0], first[1:]
+        return first[0], first[1:], False
     return None
 
 
@@ -341,16 +352,21 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
     asked = set(terms(without_asking_words(question)))
     item_named = re.compile(rf"(?<![\w-]){re.escape(item)}s?(?![\w-])")
 
+    item_deed = set(terms(item)) & _DEEDS_ON_A_THING
+
     def is_it(word: str) -> bool:
-        return bool(set(terms(word)) & (asked | set(terms(item)) | _THE_WHOLE))
+        stems = set(terms(word))
+        if item_deed and stems & _DEEDS_ON_A_THING:  # "l'entretien ?": not its renovation
+            return bool(stems & item_deed)
+        return bool(stems & (asked | set(terms(item)) | _THE_WHOLE))
 
     verb = _COST_VERB.search(lowered)
     if verb is not None:
         start = max(lowered.rfind(";", 0, verb.start()), lowered.rfind(":", 0, verb.start())) + 1
         subject = _priced_subject(lowered[start : verb.start()])
         if subject is not None:
-            head, after = subject
-            other = _has_complement(after) or item_named.search(lowered, start, verb.start()) is not None
+            head, after, whose = subject
+            other = whose or _has_complement(after) or item_named.search(lowered, start, verb.start()) is not None
             return not is_it(head) and other and item_named.search(lowered, verb.start()) is None
     appraised = _APPRAISED.search(lowered)
     if appraised is not None:

@@ -192,6 +192,11 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
             "Combien coûte l'assurance récolte ?",
             "Pour les 1 800 exploitations de la filière, le manque à gagner est estimé à 25 millions d'euros.",
         ),
+        # Another deed on the thing than the one asked, after « dont » standing for its complement.
+        (
+            "Combien coûte l'entretien de la piscine chaque année ?",
+            "Il met en garde contre le coût de la piscine, dont la rénovation est estimée à 7 millions d'euros.",
+        ),
         # The subject of a sentence naming the thing asked before it as somewhere else.
         ("Combien a coûté le bloc opératoire ?", "Au bloc opératoire, le nouveau scanner a été acheté 1,2 million."),
         # What the deed was done to, a noun with a complement, when the question says what it asks of.
