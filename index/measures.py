@@ -337,14 +337,16 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
     """Whether `sentence` states the cost of something clearly other than the one whose price
     `question` asks (`priced_item`): the subject of its verb of cost, what it sets the amount on
     (« estime le surcoût des circuits de car à 120 000 euros ») or what its deed was done to
-    (« rénové la cantine de l'école pour 85 000 euros »), neither that thing, nor a word of the
-    question, nor the whole (« Le projet a coûté … », « L'ouvrage a coûté … »), is a noun with a
-    complement (« La location d'un chalet coûte 550 euros », « La piscine chauffée du hameau a
-    représenté 420 000 euros » for "Combien a coûté le hameau ?"), or the subject of a sentence
-    naming the thing before it as somewhere else (« Au bloc opératoire, le nouveau scanner a été
-    acheté … »); and the thing is not named after the amount's verb (« Le scanner a été acheté
-    1,2 million d'euros, l'IRM 1,8 million » states the IRM's). A bare noun alone (« L'ouvrage »,
-    « L'appareil », « Le restaurant scolaire ») may be the thing in other words: no other thing."""
+    (« rénové la cantine de l'école pour 85 000 euros »), being neither that thing, nor a word of
+    the question, nor the whole (« Le projet a coûté … », « L'ouvrage a coûté … »), and being a
+    noun with a complement (« La location d'un chalet coûte 550 euros », « La piscine chauffée
+    du hameau a représenté 420 000 euros » for "Combien a coûté le hameau ?"), the subject of a
+    sentence naming the thing before it as somewhere else (« Au bloc opératoire, le nouveau
+    scanner a été acheté … ») or what the very deed asked was done to (« rénové la cantine » for
+    "Combien a coûté la rénovation de l'école ?"); and the thing not named after the amount's
+    verb (« Le scanner a été acheté 1,2 million d'euros, l'IRM 1,8 million » states the IRM's).
+    Otherwise a bare noun (« L'ouvrage », « L'appareil », « Le restaurant scolaire ») may be the
+    thing in other words: no other thing."""
     item = priced_item(question)
     if item is None:
         return False
@@ -378,10 +380,16 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
     done, thing = deed.groups()
     asking = question.lower().replace("’", "'")
     of_whom = _COMPLEMENT.match(asking, asking.find(item) + len(item))
-    if set(terms(done)) & set(terms(item)) and of_whom is None:  # "la rénovation ?": whatever was renovated
+    asked_deed = bool(set(terms(done)) & set(terms(item)))
+    if asked_deed and of_whom is None:  # "la rénovation ?": whatever was renovated
         return False
     after = _PHRASE_WORDS.findall(lowered[deed.end(2) :])
-    return not is_it(thing) and _has_complement(after) and item_named.search(lowered, deed.end(2)) is None
+    # "la rénovation de l'école ?": the deed asked, done to a thing neither the one asked nor
+    # the whole (« rénové la cantine … pour 85 000 euros »), is another's, bare noun or not: a
+    # part of the thing is said so as often as the thing in other words (« le groupe scolaire »,
+    # then declined: the safe side).
+    other = asked_deed or _has_complement(after)
+    return not is_it(thing) and other and item_named.search(lowered, deed.end(2)) is None
 
 
 # What the thing priced is of, right after it in the question: "la rénovation de l'école".
