@@ -228,11 +228,8 @@ def said_in_its_article_first(candidates: Sequence[Candidate], holds: Callable[[
     question its first passage's article was chosen for."""
     article = candidates[0].row.article.id if candidates else None
     for candidate in candidates:
-        if candidate.row.article.id != article:
-            continue
-        text = candidate.row.text
-        if any(holds(text[a:b]) for a, b in candidate.spans):
-            return quoting_a_sentence_that(candidate, holds)
+        if candidate.row.article.id == article and (quoted := quoting_a_sentence_held(candidate, holds)) is not None:
+            return quoted
     return None
 
 
@@ -278,9 +275,9 @@ def saying_it_of_first(
     for candidate in candidates:
         row = candidate.row
         framed = bool(kept & set(terms(f"{row.article.title} {row.heading or ''}")))
-        says_it = partial(_says_it_of, wanted, set() if framed else kept)
-        if any(says_it(row.text[a:b]) for a, b in candidate.spans):
-            saying.append(quoting_a_sentence_that(candidate, says_it))
+        quoted = quoting_a_sentence_held(candidate, partial(_says_it_of, wanted, set() if framed else kept))
+        if quoted is not None:
+            saying.append(quoted)
         else:
             others.append(candidate)
     return [*saying, *others], bool(saying)
@@ -344,9 +341,11 @@ def measured_first(
     def states_it(sentence: str) -> bool:  # not « La location d'un chalet coûte … » for the hamlet's cost
         return holds_quantity(sentence, measure) and not amount_of_another_thing(sentence, question)
 
-    def states_its(candidate: Candidate) -> bool:
-        text = candidate.row.text
-        return states(candidate) and any(states_it(text[a:b]) for a, b in candidate.spans)
+    def stating_its(candidate: Candidate) -> Candidate | None:
+        """The candidate of the first one's article stating the quantity asked, quoting it."""
+        if candidate.row.article.id != first.row.article.id or not states(candidate):
+            return None
+        return quoting_a_sentence_held(candidate, states_it)
 
     names_it = bool(asking) and _names(first, asking) and _names(first, measured) and _names(first, priced)
     if names_it and not states(first):
@@ -361,8 +360,7 @@ def measured_first(
 
     stating, others = [], []
     for candidate in candidates:
-        if candidate.row.article.id == first.row.article.id and states_its(candidate):
-            quoted = quoting_a_sentence_that(candidate, states_it)
+        if (quoted := stating_its(candidate)) is not None:
             if ahead:  # its sentence stating it in the future in the question's word, else in any future
                 as_asked = any(states_ahead_as_asked(quoted.row.text[a:b]) for a, b in quoted.spans)
                 quoted = quoting_a_sentence_that(quoted, states_ahead_as_asked if as_asked else states_ahead)
@@ -395,8 +393,7 @@ def near_last_quote(
     its id, and where that quote ended), quoting the sentence of that quote's paragraph that
     `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
     were when that paragraph has none."""
-    passage_id, quote_end = last_quote
-    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
+    at, quote_end = _last_quoted(candidates, last_quote)
     if at is None:
         return list(candidates)
     last = candidates[at]
@@ -411,6 +408,13 @@ def near_last_quote(
     if not holding:
         return list(candidates)
     return _first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))
+
+
+def _last_quoted(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[int | None, int]:
+    """Where among `candidates` the passage the last answer quoted is (None when it is not
+    among them), and where that quote ended: `last_quote` is that passage's id and the end."""
+    passage_id, quote_end = last_quote
+    return next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None), quote_end
 
 
 def _names(candidate: Candidate, wanted: set[str]) -> bool:
@@ -473,9 +477,8 @@ def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, in
     sentence with the same word further on may say it of someone else (« Je suis très inquiet
     pour mon avenir, glisse-t-il »). The candidates as they were when that passage has none:
     a word it lacks is looked for in the others."""
-    passage_id, quote_end = last_quote
+    at, quote_end = _last_quoted(candidates, last_quote)
     wanted = set(terms(question))
-    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
     if not wanted or at is None:
         return list(candidates)
     last = candidates[at]
@@ -499,8 +502,7 @@ def nearest_quotation_first(
     "il"). When that passage holds none, the nearest passage of its article holding words said
     by one of the pronoun's gender (`said_by_first`). The candidates as they were when there
     is none."""
-    passage_id, quote_end = last_quote
-    at = next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None)
+    at, quote_end = _last_quoted(candidates, last_quote)
     if at is None:
         return list(candidates)
     last = candidates[at]
@@ -577,8 +579,9 @@ def future_dated_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     article = candidates[0].row.article.id
     dating, others = [], []
     for candidate in candidates:
-        if candidate.row.article.id == article and any(map(_dates_future, _sentences(candidate))):
-            dating.append(quoting_a_sentence_that(candidate, _dates_future))
+        quoted = quoting_a_sentence_held(candidate, _dates_future) if candidate.row.article.id == article else None
+        if quoted is not None:
+            dating.append(quoted)
         else:
             others.append(candidate)
     return [*dating, *others]
@@ -707,10 +710,6 @@ def _quoted(candidate: Candidate) -> str:
     return candidate.row.text[start:end]
 
 
-def _sentences(candidate: Candidate) -> list[str]:
-    return [candidate.row.text[a:b] for a, b in candidate.spans]
-
-
 def _holds(wanted: set[str], text: str) -> bool:
     """Whether `text` holds one of the `wanted` words: as terms, or an acronym as the initials
     of its words."""
@@ -734,10 +733,20 @@ def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) 
     quote is not one; as it is when none is (held by its title or heading alone). The rules'
     way to move a quote within its passage (`index.reading_rules.answer_type_given`: the
     sentence giving a date)."""
+    # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
+    held = quoting_a_sentence_held(candidate, holds)
+    return candidate if held is None else held
+
+
+def quoting_a_sentence_held(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate | None:
+    """`candidate` quoting its best sentence among those that `holds` accepts (as it is when
+    its quote is one); None when none is. For the rules that keep a passage only when one of
+    its sentences holds: each sentence is read once."""
     text = candidate.row.text
     holding = np.array([holds(text[a:b]) for a, b in candidate.spans], dtype=bool)
-    # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
-    if not holding.any() or holding[_best_sentence(candidate)]:
+    if not holding.any():
+        return None
+    if holding[_best_sentence(candidate)]:
         return candidate
     scores = np.where(holding, candidate.scores, -np.inf)
     return replace(candidate, quote=quote_span(candidate.spans, scores, text))
