@@ -392,13 +392,15 @@ def _deed_words(question: str) -> list[str]:
         if at
         and word[0].islower()
         and words[at - 1].lower() not in _OPENS_NOUN
-        and word.split("-t-")[0].split("-")[0].endswith(_VERB_ENDINGS)
+        and word.split("-t-")[0].split("-")[0].endswith(_MAY_END_A_VERB)
     ]
 
 
-# How a verb ends, conjugated or a participle ("évacués", "accueille", "recrutent"): not an
-# adjective after its noun ("le conseil municipal").
-_VERB_ENDINGS = ("é", "ée", "és", "ées", "er", "ir", "re", "e", "ent", "is", "it", "ts", "u", "ue", "us", "ues")
+# The endings a conjugated verb or a participle may have ("évacués", "accueille", "recrutent"):
+# a loose sieve, since "e" (the present of the verbs in -er) ends most French words; it keeps out
+# words ending otherwise ("municipal", "combien", "ont", "dans"). What keeps nouns out is the
+# determiner before them (`_OPENS_NOUN`) and the capital of a name.
+_MAY_END_A_VERB = ("é", "és", "ées", "er", "ir", "e", "ent", "is", "it", "ts", "u", "us", "ues")
 
 
 def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: str) -> bool:
