@@ -38,27 +38,27 @@ _SAYING = frozenset(
         "interroge analyse rapporte raille cingle appuie complète signale lance lancé"
     )
 )
-# Nouns of a person's role or state, by gender; those of both ("maire", "ministre") take the
-# determiner's. Institutions (« la préfecture », « le parquet », « la CGT ») are in neither.
-_MEN = frozenset(
-    "maire président vice-président directeur avocat élu adjoint préfet procureur député sénateur conseiller "
-    "habitant riverain agriculteur éleveur viticulteur chercheur professeur enseignant entraîneur joueur "
-    "commerçant gérant fondateur délégué représentant militant infirmier policier voisin auteur écrivain "
-    "organisateur étudiant retraité patron chef docteur médecin ministre secrétaire porte-parole responsable "
-    "syndicaliste capitaine juge père homme pêcheur salarié ouvrier employé technicien ingénieur artisan "
-    "coordinateur animateur expert spécialiste scientifique historien économiste sociologue biologiste "
-    "vétérinaire pharmacien architecte élève bénévole propriétaire locataire témoin gendarme pompier".split()
-)
-_WOMEN = frozenset(
-    "maire présidente vice-présidente directrice avocate élue adjointe préfète procureure députée sénatrice "
-    "conseillère habitante riveraine agricultrice éleveuse viticultrice chercheuse professeure enseignante "
-    "entraîneuse joueuse commerçante gérante fondatrice déléguée représentante militante infirmière policière "
-    "voisine autrice écrivaine organisatrice étudiante retraitée patronne cheffe docteure médecin ministre "
-    "secrétaire porte-parole responsable syndicaliste capitaine juge mère femme pêcheuse salariée ouvrière "
-    "employée technicienne ingénieure artisane coordinatrice animatrice experte spécialiste scientifique "
-    "historienne économiste sociologue biologiste vétérinaire pharmacienne architecte élève bénévole "
-    "propriétaire locataire témoin gendarme pompière".split()
-)
+# Nouns of a person's role or state, "masculine/feminine", or once when both genders share it
+# ("maire", "ministre": the determiner's gender then tells). Institutions (« la préfecture »,
+# « le parquet », « la CGT ») are none of them.
+_ROLES = (
+    "maire président/présidente vice-président/vice-présidente directeur/directrice avocat/avocate "
+    "élu/élue adjoint/adjointe préfet/préfète procureur/procureure député/députée sénateur/sénatrice "
+    "conseiller/conseillère habitant/habitante riverain/riveraine agriculteur/agricultrice "
+    "éleveur/éleveuse viticulteur/viticultrice chercheur/chercheuse professeur/professeure "
+    "enseignant/enseignante entraîneur/entraîneuse joueur/joueuse commerçant/commerçante gérant/gérante "
+    "fondateur/fondatrice délégué/déléguée représentant/représentante militant/militante "
+    "infirmier/infirmière policier/policière voisin/voisine auteur/autrice écrivain/écrivaine "
+    "organisateur/organisatrice étudiant/étudiante retraité/retraitée patron/patronne chef/cheffe "
+    "docteur/docteure médecin ministre secrétaire porte-parole responsable syndicaliste capitaine juge "
+    "père/mère homme/femme pêcheur/pêcheuse salarié/salariée ouvrier/ouvrière employé/employée "
+    "technicien/technicienne ingénieur/ingénieure artisan/artisane coordinateur/coordinatrice "
+    "animateur/animatrice expert/experte spécialiste scientifique historien/historienne économiste "
+    "sociologue biologiste vétérinaire pharmacien/pharmacienne architecte élève bénévole propriétaire "
+    "locataire témoin gendarme pompier/pompière"
+).split()
+_MEN = frozenset(role.split("/")[0] for role in _ROLES)
+_WOMEN = frozenset(role.split("/")[-1] for role in _ROLES)
 _DETERMINER_GENDER = {"le": "il", "un": "il", "la": "elle", "une": "elle"}
 
 
