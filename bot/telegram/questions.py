@@ -292,13 +292,8 @@ async def on_reference(update: Update, context: Context) -> None:
     if all(article_id not in dict(page.articles) for page in stored.pages):
         await answer_press(query, msg.EXPIRED, show_alert=True)
         return
-    user = update.effective_user
     # Each press sends a message (in a group, anyone's): counted as a question, as "📖 La suite".
-    if user and not group_share.within(context.chat_data, query.message, user.id):
-        await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
-        return
-    if user and not await asyncio.to_thread(context.service.may_ask, user.id):
-        await answer_press(query, msg.SLOW_DOWN, show_alert=True)
+    if not await _press_counted_as_question(update, context):
         return
     try:
         article = await asyncio.to_thread(context.service.library.article, article_id)
@@ -307,6 +302,20 @@ async def on_reference(update: Update, context: Context) -> None:
         return
     await answer_press(query)
     await reply(query.message, msg.article_card_html(article, zone=context.service.settings.zone))
+
+
+async def _press_counted_as_question(update: Update, context: Context) -> bool:
+    """Whether a button press that sends a message may go on, counted as a question of its
+    user's: within the group's share and the user's rate, else the press is told why not (in
+    an alert) and False."""
+    query, user = update.callback_query, update.effective_user
+    if user and not group_share.within(context.chat_data, query.message, user.id):
+        await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
+        return False
+    if user and not await asyncio.to_thread(context.service.may_ask, user.id):
+        await answer_press(query, msg.SLOW_DOWN, show_alert=True)
+        return False
+    return True
 
 
 async def on_read_on(update: Update, context: Context) -> None:
@@ -324,11 +333,7 @@ async def on_read_on(update: Update, context: Context) -> None:
     user = update.effective_user
     # A press asks what typing "La suite ?" would, and sends a message as it does: it counts
     # as a question, so that pressing on and on cannot flood the chat.
-    if user and not group_share.within(context.chat_data, query.message, user.id):
-        await answer_press(query, msg.GROUP_SLOW_DOWN, show_alert=True)
-        return
-    if user and not await asyncio.to_thread(context.service.may_ask, user.id):
-        await answer_press(query, msg.SLOW_DOWN, show_alert=True)
+    if not await _press_counted_as_question(update, context):
         return
     async with typing(query.message):  # reading on is quick: the press is answered after it
         answer = await asyncio.to_thread(
