@@ -128,19 +128,42 @@ _WIDE_ENCODINGS = (
 )
 
 
+def _markup_encoding(data: bytes) -> str:
+    """The encoding `data` is read in to find its tags: UTF-16's or UTF-32's when it is in one
+    (whose tags are no ASCII bytes), else a character a byte (the tags of every other encoding a
+    feed may be in are ASCII, whatever its text; and every byte reads, and writes back, as one)."""
+    return next((encoding for sign, encoding in _WIDE_ENCODINGS if data.startswith(sign)), "latin-1")
+
+
 def _markup(data: bytes) -> str:
-    """`data` as text enough to find its tags in: decoded when in UTF-16 or UTF-32 (whose tags
-    are no ASCII bytes), else a character a byte (the tags of every other encoding a feed may be
-    in are ASCII, whatever its text)."""
-    for sign, encoding in _WIDE_ENCODINGS:
-        if data.startswith(sign):
-            return data.decode(encoding, errors="replace")
-    return data.decode("latin-1")
+    """`data` as text enough to find its tags in (`_markup_encoding`)."""
+    return data.decode(_markup_encoding(data), errors="replace")
+
+
+# A bare "&", one that opens no reference ("&section=sport" in a link's query, "Tom & Jerry"),
+# outside the CDATA sections and comments, which hold their "&" as written: an unclosed one
+# holds the rest of the document, as it does for the loose parser (which then reads no more).
+_BARE_AMPERSAND = re.compile(
+    r"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)", re.DOTALL
+)
+
+
+def _ampersands_written(data: bytes) -> bytes:
+    """A document that is not well-formed with its bare "&" written "&amp;", as its well-formed
+    version writes them: feedparser's loose parser reads "&section=sport" as a reference to an
+    entity "section" ("&section;"), "&copy=2" as « ©=2 », where the strict one reads
+    "&amp;section=sport" as "&section=sport"; an entry's id is then its key whichever reads it."""
+    encoding = _markup_encoding(data)
+    markup = data.decode(encoding, errors="replace")
+    written = _BARE_AMPERSAND.sub(lambda kept: kept[1] or "&amp;", markup)
+    return data if written == markup else written.encode(encoding)
 
 
 def read_feed_answer(data: bytes, url: str, today: str) -> dict:
-    """What `index/reading_process.py` answers for a feed: {"feed": the `Feed` as a dict}."""
-    return {"feed": asdict(read_feed(data, url, date.fromisoformat(today)))}
+    """What `index/reading_process.py` answers for a feed that is not well-formed (`parse_feed`
+    reads no other there): {"feed": the `Feed` as a dict}, its bare "&" read as its well-formed
+    version writes them (`_ampersands_written`)."""
+    return {"feed": asdict(read_feed(_ampersands_written(data), url, date.fromisoformat(today)))}
 
 
 # Elements open at once in a feed read here, at most: a feed nests a few levels (an Atom
@@ -221,11 +244,12 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
         link = article_source(link) if link else None
         # Its id, else its link; either one less the tracking parameters a feed may change
         # from poll to poll ("utm_campaign=" of the day): the same entry each time. The loose
-        # parser leaves an id's entities as written ("&amp;"): read, it is the id the feed
-        # gives when well-formed, and the entry keeps its identity on a day the feed is broken.
+        # parser leaves an id's references to XML's own entities as written ("&amp;"): read,
+        # it is the id the feed gives when well-formed, and the entry keeps its identity on a
+        # day the feed is broken. (It reads every other reference, HTML's "&eacute;" too.)
         key = entry.get("id") or link
         if loose and entry.get("id"):
-            key = html.unescape(str(key))
+            key = unescaped_id(str(key))
         if key and web_address(str(key)):
             key = article_source(str(key))
         if not key:
@@ -259,6 +283,24 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
             raise BrokenFeed(f"{url} est un flux RSS ou Atom mal formé, où je ne lis aucun article")
         entries = readable
     return Feed(title or url, parsed.feed.get("link"), entries, whole)
+
+
+# XML's own entities, which feedparser's loose parser leaves as written in an id.
+_XML_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_XML_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);")
+
+
+def unescaped_id(loosely_read: str) -> str:
+    """An id as feedparser's loose parser leaves it ("…?id=1&amp;section=sport"), read as its
+    strict one reads it ("…?id=1&section=sport"): XML's own entities only, in one pass (an HTML
+    reading would take the "&sect" of "&section;" for « § »)."""
+    return _XML_ENTITY.sub(lambda entity: _XML_ENTITIES[entity[1]], loosely_read)
+
+
+def loosely_read_key(key: str) -> str:
+    """The key the loose parser's reading gave an entry (`key` now) before its ids were read
+    (`unescaped_id`), an earlier version's: the "&", "<" and ">" of its id as written ("&amp;")."""
+    return html.escape(key, quote=False)
 
 
 def _readable(entry: FeedEntry) -> bool:

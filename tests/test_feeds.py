@@ -1588,6 +1588,29 @@ def test_an_entry_keeps_its_identity_on_a_day_its_feed_is_broken(site, follower,
     assert report.given_up == [] and [library.article(i).title for i in report.added] == [STORIES[0].title]
 
 
+@pytest.mark.parametrize(
+    "guid",
+    [
+        "https://exemple.fr/article?id=1&section=sport",  # the loose parser read "&section;", then « § »
+        "https://exemple.fr/article?id=1&copy=2",  # « ©=2 »
+        "tag:exemple.fr,2026:match&lt=1",
+        "<![CDATA[https://exemple.fr/article?id=1&section=sport]]>",  # as written in either reading
+    ],
+)
+def test_an_id_with_a_bare_ampersand_is_the_key_its_well_formed_feed_gives(guid):
+    """`<guid>…?id=1&section=sport</guid>` is not well-formed, read by the loose parser; the
+    site's well-formed feed writes `&amp;section=sport`: the same entry, by the same key."""
+
+    def feed(guid: str, title: str) -> bytes:
+        item = f"<item><title>Le match</title><link>https://exemple.fr/article</link><guid>{guid}</guid></item>"
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{item}</channel></rss>'.encode()
+
+    written = guid if guid.startswith("<![CDATA[") else escape(guid, quote=False)
+    (well_formed,) = parse_feed(feed(written, "Sport"), "https://exemple.fr/rss").entries
+    (broken,) = parse_feed(feed(guid, "Sport & co"), "https://exemple.fr/rss").entries
+    assert broken.key == well_formed.key == guid.removeprefix("<![CDATA[").removesuffix("]]>")
+
+
 def test_a_broken_feed_in_utf_16_is_read_and_one_that_lists_no_entry_yet_is_followed():
     items = "".join(f"<item><title>Article {n}</title><link>https://exemple.fr/{n}</link></item>" for n in (1, 2))
     channel = f"<channel><title>A & B</title>{items}</channel>"
