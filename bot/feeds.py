@@ -34,6 +34,7 @@ from index.feeds import (
     FeedEntry,
     NotAFeed,
     declared_feeds,
+    loosely_read_key,
     parse_feed,
     plain_words,
 )
@@ -260,6 +261,12 @@ class FeedFollower:
         if parsed is None:
             return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
+        # A broken feed's entries recorded, by a version before its ids were read as the
+        # well-formed feed writes them, under their ids' "&amp;": one entry still, not a new one.
+        keys = {e.key for e in listed}
+        earlier = {loosely_read_key(key): key for key in keys if loosely_read_key(key) not in keys}
+        if earlier:
+            self.state.entries_rekeyed(feed_id, earlier)
         given_up = []
         if parsed.whole and listed:  # a response cut short, or empty for a while, says nothing of what left
             # Entries that failed and left the feed since: given up (they would keep every later

@@ -1588,6 +1588,36 @@ def test_an_entry_keeps_its_identity_on_a_day_its_feed_is_broken(site, follower,
     assert report.given_up == [] and [library.article(i).title for i in report.added] == [STORIES[0].title]
 
 
+def test_entries_an_earlier_version_recorded_under_their_ids_as_written_are_not_added_nor_told_twice(
+    site, follower, library
+):
+    """A version before broken feeds' ids were read recorded them as the loose parser left them
+    ("gazette?t=1&amp;u=…"); read now as the well-formed feed writes them, they are the same
+    entries: the one added is not added again, the one set aside (the feed's back catalogue) is
+    never fetched, and the one whose page fails keeps its attempts, given up once, at its third."""
+
+    def with_ids(feed: str) -> str:
+        return feed.replace('<guid isPermaLink="true">', '<guid isPermaLink="false">gazette?t=1&amp;u=', -1)
+
+    site.publish("/rss/ids.xml", "application/rss+xml", _broken(with_ids(rss(site.origin, STORIES))))
+    failing = f"/articles/{STORIES[1].slug}"
+    site.failing.add(failing)
+    two = FeedFollower(library, follower.state, follower.settings.model_copy(update={"feed_max_entries": 2}))
+    feed, _ = two.follow(site.origin + "/rss/ids.xml")
+    first = two.poll(feed.id)
+    assert [library.article(i).title for i in first.added] == [STORIES[2].title]
+    assert (first.left_aside, first.given_up) == (1, [])
+    with sqlite3.connect(follower.settings.state_file) as db:  # as the earlier version recorded them
+        db.execute("UPDATE feed_entries SET key = replace(key, '&', '&amp;')")
+    reports = [two.poll(feed.id) for _ in range(2)]
+    assert [(r.error, r.added, r.duplicates) for r in reports] == [(None, [], 0), (None, [], 0)]
+    assert reports[0].given_up == []  # neither "retirée du flux" nor tried from its first attempt
+    assert [(link, why.endswith("(3 essais)")) for link, why in reports[1].given_up] == [(site.origin + failing, True)]
+    assert site.requests_to(f"/articles/{STORIES[0].slug}") == []
+    assert [a.title for a in library.articles()] == [STORIES[2].title]
+    assert two.poll(feed.id).not_modified  # nothing waits to be tried again: the polls are conditional
+
+
 @pytest.mark.parametrize(
     "guid",
     [

@@ -3,7 +3,7 @@ links of articles an admin deleted, which no feed adds back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from bot.state.part import Run, StatePart
 from index.store import ArticleRow
@@ -40,6 +40,44 @@ class FeedEntriesState(StatePart):
             )
             done.update(key for (key,) in rows)
         return {key for key in unique if key not in done}
+
+    def entries_rekeyed(self, feed_id: int, earlier: Mapping[str, str]) -> int:
+        """Entries recorded under an earlier spelling of their key (`earlier`: each such spelling,
+        to the key its entry has now) recorded under their key now: one entry, whichever reading
+        recorded it, never added, set aside, tried or given up twice. When both are recorded,
+        the entry is done when either says so (its article kept), and its attempts are the
+        more of the two. How many were recorded under an earlier spelling."""
+        spellings = list(earlier)
+        found: list[tuple] = []
+        for chunk, marks in _in_chunks(spellings):
+            found += self._query(
+                f"SELECT key, article_id, attempts, done FROM feed_entries WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *chunk),
+            )
+        if not found:  # every poll of a feed whose keys hold an "&": one query, nothing to write
+            return 0
+        with self._transaction() as run:
+            for spelling, article_id, attempts, done in found:
+                key = earlier[spelling]
+                now = run(
+                    "SELECT article_id, attempts, done FROM feed_entries WHERE feed_id = ? AND key = ?", (feed_id, key)
+                )
+                if not now:
+                    run("UPDATE feed_entries SET key = ? WHERE feed_id = ? AND key = ?", (key, feed_id, spelling))
+                    continue
+                ((now_article, now_attempts, now_done),) = now
+                run(
+                    "UPDATE feed_entries SET article_id = ?, attempts = ?, done = ? WHERE feed_id = ? AND key = ?",
+                    (
+                        now_article if now_article is not None else article_id,
+                        max(attempts, now_attempts),
+                        max(done, now_done),
+                        feed_id,
+                        key,
+                    ),
+                )
+                run("DELETE FROM feed_entries WHERE feed_id = ? AND key = ?", (feed_id, spelling))
+        return len(found)
 
     def has_retries(self, feed_id: int) -> bool:
         """Whether entries of the feed failed and are to be tried again."""
