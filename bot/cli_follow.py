@@ -15,8 +15,8 @@ from bot.service import open_state
 from bot.settings import Settings
 from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
-from index.errors import NotFound
-from index.web_addresses import shown_link, shown_links, typed_address
+from index.errors import InputError, NotFound
+from index.web_addresses import shown_link, shown_links, shown_typed, typed_address
 
 if TYPE_CHECKING:
     from bot.feeds import FeedFollower, PollReport
@@ -47,7 +47,7 @@ def _report_line(report: PollReport) -> str:
     if report.dropped:
         return f"{_named(feed)} : n'est plus suivi, {report.dropped} (ses articles restent dans la bibliothèque)"
     if report.error:
-        return f"{_named(feed)} : échec ({shown_links(report.error)})"
+        return f"{_named(feed)} : échec ({shown_typed(report.error, feed.url)})"
     if report.not_modified:
         return f"{_named(feed)} : inchangé depuis le dernier relevé"
     line = f"{_named(feed)} : {plural(len(report.added), 'article ajouté', 'articles ajoutés')}"
@@ -93,7 +93,10 @@ def cmd_follow(args: argparse.Namespace, settings: Settings) -> int:
     # run next in the same process was refused as if another program had it.
     with contextlib.closing(open_state(settings)) as state, open_for_terminal(settings) as library:
         follower = _follower(library, state, settings)
-        feed, new = follower.follow(_typed_address(args.url), args.every)
+        try:
+            feed, new = follower.follow(_typed_address(args.url), args.every)
+        except InputError as exc:  # said with the address as links are shown: a look-alike host in its xn-- form
+            raise InputError(shown_typed(str(exc), args.url)) from exc
         polled = f"relevé {every(feed.every_minutes)}"
         if not new:
             print(f"déjà suivi : {_named(feed)} ({shown_link(feed.url)}), {polled}")
@@ -113,7 +116,7 @@ def cmd_unfollow(args: argparse.Namespace, settings: Settings) -> int:
         else:
             feed = state.feed_by_url(_typed_address(args.feed))
         if feed is None:
-            named = f"à « {args.feed} »" if args.feed.strip() else "à une adresse vide"
+            named = f"à « {shown_typed(args.feed, args.feed)} »" if args.feed.strip() else "à une adresse vide"
             raise NotFound(f"aucun flux suivi ne correspond {named} (voir python -m bot feeds)")
         state.remove_feed(feed.id)
         print(f"n'est plus suivi : {_named(feed)} (ses articles restent dans la bibliothèque)")
@@ -153,7 +156,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
             status = (
                 "ok"
                 if not feed.failures
-                else f"{plural(feed.failures, 'échec')} : {shown_links(feed.last_error or '')}"
+                else f"{plural(feed.failures, 'échec')} : {shown_typed(feed.last_error or '', feed.url)}"
             )
             print(
                 f"{feed.id:>4}  {shown_links(feed.title)} — {shown_link(feed.url)}\n      {every(feed.every_minutes)}, "

@@ -199,6 +199,28 @@ def shown_links(text: str) -> str:
     return _LINK_IN_TEXT.sub(lambda link: shown_link(link[0]), text)
 
 
+def shown_typed(text: str, typed: str) -> str:
+    """`text` (an error about what a person typed as an address, `typed`, which it may name
+    whole, by its host alone, "nom de domaine introuvable : lеmonde.fr", or refuse as no address,
+    "lеmonde.fr/rss") with `typed`, its host and every web address in it as `shown_link` shows
+    them: a look-alike host is never said back in the letters that make it pass for another."""
+    shown = shown_links(text)
+    if typed.isascii() and "xn--" not in typed.lower():  # nearly every address: nothing to show otherwise
+        return shown
+    scheme = "" if "://" in typed else "https://"  # "lеmonde.fr/rss", read as `typed_address` reads it
+    try:
+        netloc = urlsplit(scheme + typed).netloc
+    except ValueError:  # unreadable: its host is not told apart
+        return shown
+    host = netloc.rpartition("@")[2]
+    host = host.rpartition(":")[0] if ":" in host and "]" not in host else host
+    typed_shown = shown_link(scheme + typed).removeprefix(scheme)
+    for written, said in ((typed, typed_shown), (host, shown_host(host)), (host.lower(), shown_host(host))):
+        if written and said != written:
+            shown = shown.replace(written, said)
+    return shown
+
+
 def shown_host(host: str) -> str:
     """`host` in letters (Unicode) when each of its labels is safe to read so (`_readable_label`),
     else its ASCII form, `xn--…` (Chromium's IDN display policy, Mozilla's "moderately restrictive"

@@ -778,6 +778,20 @@ def test_following_a_broken_feed_with_nothing_readable_from_the_command_line_is_
     assert "Traceback" not in refused.stderr
 
 
+def test_an_address_refused_by_follow_or_unfollow_is_said_back_with_a_look_alike_host_in_its_ascii_form(run_here):
+    """What `follow` and `unfollow` refuse is named as typed ("adresse refusée : …", "aucun flux
+    suivi ne correspond à « … »): a host that passes for another site's ("lеmonde.fr", with a
+    Cyrillic « е ») in its xn-- form there too, as every link is shown."""
+    for args in (
+        ("follow", "l\u0435monde.fr/rss"),  # no scheme, not read as an address: refused as typed
+        ("follow", "https://l\u0435monde.fr:99999/rss"),
+        ("unfollow", "l\u0435monde.fr/rss"),
+    ):
+        refused = run_here(*args)
+        assert refused.returncode == 2 and "xn--lmonde-3of.fr" in refused.stderr, (args, refused.stderr)
+        assert "l\u0435monde" not in refused.stderr and "Traceback" not in refused.stderr
+
+
 def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite

@@ -1511,12 +1511,43 @@ def test_a_feed_with_no_title_and_its_errors_show_a_look_alike_address_in_its_as
         fmsg.feed_failing_html(feed),
         fmsg.feed_recovered_html(feed),
         fmsg.feed_dropped_html(DroppedFeed(feed.id, spoof, spoof, "introuvable", None)),
-        fmsg.follow_error_html(error),
+        fmsg.follow_error_html(error, spoof),
     ]
     assert main(["feeds"]) == 0
     shown.append(capsys.readouterr().out)
     for said in shown:
         assert ascii_form in said and "l\u0435monde" not in said, said
+
+
+def test_an_error_that_names_a_look_alike_host_alone_shows_it_in_its_ascii_form(monkeypatch, tmp_path, capsys):
+    """ "nom de domaine introuvable : lеmonde.fr" names the typed address by its host, which no
+    link in the text shows: `/follow`'s refusals, a failing feed's alerts and `feeds` show it
+    as the feed's link is shown, never in the letters that pass for another site's."""
+    from bot.cli import main
+    from bot.feeds import PollReport
+    from bot.service import open_state
+
+    typed, error = "l\u0435monde.fr/rss", "nom de domaine introuvable : l\u0435monde.fr"
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    state = open_state(Settings(_env_file=None, data_dir=tmp_path / "data"))
+    try:
+        feed, _ = state.add_feed(f"https://{typed}", "Le Monde", 30, None)
+        feed = state.feed_polled(feed.id, error=error)
+    finally:
+        state.close()
+    shown = [
+        fmsg.follow_error_html(error, typed),
+        fmsg.follow_error_html(error, f"https://{typed}"),
+        fmsg.not_an_address_html(typed),
+        fmsg.not_followed_html(typed),
+        fmsg.feed_failing_html(feed),
+        fmsg.followed_html(PollReport(feed, error=error)),
+    ]
+    assert main(["feeds"]) == 0
+    shown.append(capsys.readouterr().out)
+    for said in shown:
+        assert "xn--lmonde-3of.fr" in said and "l\u0435monde" not in said, said
 
 
 def _broken(feed: str) -> str:

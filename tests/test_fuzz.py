@@ -188,7 +188,7 @@ def test_every_feed_message_is_valid_telegram_html(rows, channels, text):
         fmsg.feeds_html(rows, channels, now=2e9),
         fmsg.followed_html(report),
         fmsg.already_followed_html(feed),
-        fmsg.follow_error_html(text),
+        fmsg.follow_error_html(text, text),
         fmsg.not_an_address_html(text),
         fmsg.not_an_interval_html(text),
         fmsg.unfollowed_html(feed),

@@ -18,7 +18,7 @@ from bot.state.channels import ChannelRow
 from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram.messages import FIELD_CHARS, e, error_html, fit_list, fits, safe_link, shorten
 from index.numbers import french
-from index.web_addresses import shown_link, shown_links
+from index.web_addresses import shown_link, shown_links, shown_typed
 
 FOLLOW_USAGE = (
     "Utilisation : <code>/follow URL</code> (un flux RSS ou Atom, ou la page d'un site qui en déclare un), "
@@ -48,7 +48,7 @@ def followed_html(report: PollReport) -> str:
     feed = report.feed
     lines = [f"✅ Flux suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."]
     if report.error:
-        lines.append(f"Le premier relevé a échoué : {e(shorten(shown_links(report.error), FIELD_CHARS))}")
+        lines.append(f"Le premier relevé a échoué : {e(shorten(shown_typed(report.error, feed.url), FIELD_CHARS))}")
         if report.dropped:
             lines.append(f"Je ne le suis donc plus : {e(shorten(report.dropped, FIELD_CHARS))}.")
     else:
@@ -67,8 +67,10 @@ def followed_html(report: PollReport) -> str:
 
 
 def not_an_address_html(text: str) -> str:
+    """`text` said back as links are shown (`shown_typed`): "lеmonde.fr/rss" is no address."""
     return (
-        f"« {e(shorten(text, 100))} » n'est pas une adresse web : donnez celle du flux ou de la page du site, "
+        f"« {e(shorten(shown_typed(text, text), 100))} » n'est pas une adresse web : "
+        "donnez celle du flux ou de la page du site, "
         "par exemple <code>/follow https://www.exemple.fr/rss.xml</code>, ou <code>/follow @chaine</code> "
         "pour une chaîne Telegram."
     )
@@ -101,8 +103,10 @@ def already_followed_html(feed: FeedRow) -> str:
     return f"Ce flux est déjà suivi : {_feed_name(feed)} (flux {feed.id}), relevé {every(feed.every_minutes)}."
 
 
-def follow_error_html(reason: str) -> str:
-    return error_html(f"Je ne peux pas suivre cette adresse : {shown_links(reason)}")
+def follow_error_html(reason: str, typed: str) -> str:
+    """Why the address a user typed (`typed`) cannot be followed: it, its host and every link
+    said as links are shown (`shown_typed`)."""
+    return error_html(f"Je ne peux pas suivre cette adresse : {shown_typed(reason, typed)}")
 
 
 def unfollowed_html(feed: FeedRow) -> str:
@@ -110,7 +114,7 @@ def unfollowed_html(feed: FeedRow) -> str:
 
 
 def not_followed_html(what: str) -> str:
-    return e(f"Rien de suivi ne correspond à « {shorten(what, 100)} » : voir /feeds.")
+    return e(f"Rien de suivi ne correspond à « {shorten(shown_typed(what, what), 100)} » : voir /feeds.")
 
 
 def channel_unknown_html(username: str) -> str:
@@ -148,7 +152,7 @@ def feed_failing_html(feed: FeedRow, unfollowed_from: float | None = None, *, zo
     )
     lines = [
         f"⚠️ Le flux {feed.id} {_feed_name(feed)} a échoué {_last_polls(feed.failures)} : "
-        f"{e(shorten(shown_links(feed.last_error or ''), 400))}",
+        f"{e(shorten(shown_typed(feed.last_error or '', feed.url), 400))}",
         f"Je continue d'essayer{slower} et vous préviendrai quand il fonctionnera de nouveau. "
         f"Pour ne plus le suivre : <code>/unfollow {feed.id}</code>",
     ]

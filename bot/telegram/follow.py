@@ -59,7 +59,7 @@ async def cmd_follow(update: Update, context: Context) -> None:
         try:
             feed, new = await service.run_feed(service.follower.follow, address, every, update.effective_user.id)
         except InputError as exc:
-            await edit(status, fmsg.follow_error_html(str(exc)))
+            await edit(status, fmsg.follow_error_html(str(exc), args[0]))
             return
         if not new:
             await edit(status, fmsg.already_followed_html(feed))
