@@ -331,10 +331,10 @@ def clean_blocks(text: str) -> list[Block]:
     blocks = _without_press_contacts(blocks)
     blocks = without_edge_credits(blocks)
     # A heading with nothing after it gives context to nothing; a long one is the article's
-    # closing line, written without a full stop.
+    # closing line, written without a full stop, and so is a cast or a line-up (`is_cast_line`).
     while blocks and blocks[-1].kind == "heading":
         last = blocks.pop()
-        if len(last.text.split()) >= 6:
+        if len(last.text.split()) >= 6 or is_cast_line(last.text):
             blocks.append(Block("paragraph", last.text))
             break
     return blocks
@@ -419,6 +419,24 @@ def is_credit_line(text: str) -> bool:
     if any(line.match(text) for line in _CREDIT_LINES):
         return True
     return bool(_NAMES_AGENCY.search(text) and _AGENCY_CREDIT.match(text))
+
+
+# People named after « Avec », closing a text without a full stop: a film's or a play's cast
+# (« Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner »), a match's line-up (« Avec Kylian
+# Mbappé »). Each a name of capitalised words, its particles between them (« Valéry Giscard
+# d'Estaing », « Ludwig van Beethoven »).
+_PERSON = (
+    rf"{_NAME_WORD}(?:[\s-]+(?:(?:de|du|des|van|von|der|da|di|del|dos|ben|el|al)\s+|d['’]\s*)?{_NAME_WORD}){{0,4}}"
+)
+_CAST_LINE = re.compile(rf"^avec\s+{_PERSON}(?:\s*(?:,|\bet\b)\s*{_PERSON})*\s*\.?$", re.IGNORECASE)
+
+
+def is_cast_line(text: str) -> bool:
+    """Whether `text` names people after « Avec » (`_CAST_LINE`): the article's words, which
+    a reader may ask about (who plays, who is on the team), not a heading left with nothing
+    after it; never a credit (« Avec AFP », « avec Reuters », « Avec Ouest-France »:
+    `is_credit_line`)."""
+    return bool(_CAST_LINE.match(text)) and not is_credit_line(text)
 
 
 def without_edge_credits(blocks: list[Block]) -> list[Block]:

@@ -128,6 +128,27 @@ def test_a_sentence_that_names_its_source_ending_the_article_stays_in_the_text(s
     assert parse_text(f"{dispatch}\n\n{sentence}").text == f"{dispatch}\n\n{sentence}"
 
 
+@pytest.mark.parametrize(
+    ("article", "closing"),
+    [
+        ("Le PSG s'est imposé 3-1 face à Lille samedi soir au Parc des Princes.", "Avec Kylian Mbappé"),
+        ("Le film sort en salles mercredi.", "Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner"),
+        ("Le concert aura lieu le 14 juillet sur le Champ-de-Mars.", "Avec Orelsan, Angèle et Stromae"),
+        ("La pièce est reprise au théâtre de l'Atelier jusqu'en mars.", "avec Isabelle Huppert"),
+    ],
+)
+def test_a_cast_or_a_line_up_closing_an_article_without_a_full_stop_stays_in_the_text(article, closing):
+    """People named after « Avec » at a culture or sports article's end are who plays: asked
+    about ("Qui joue dans le film ?"), not a heading with nothing after it."""
+    assert parse_text(f"Titre\n\n{article}\n\n{closing}").text == f"{article}\n\n{closing}"
+
+
+@pytest.mark.parametrize("credit", ["Avec AFP", "avec Reuters", "Avec l'AFP et Reuters", "Avec Le Parisien"])
+def test_an_agency_or_a_paper_after_avec_closing_an_article_without_a_full_stop_is_still_no_text(credit):
+    article = "Le PSG s'est imposé 3-1 face à Lille samedi soir au Parc des Princes."
+    assert parse_text(f"Titre\n\n{article}\n\n{credit}").text == article
+
+
 def test_a_credit_line_between_paragraphs_stays_and_one_under_a_page_s_headline_and_byline_goes():
     """Between paragraphs, it says whose words or figures these are; under the headline and
     the byline, which are not text either, it opens the article's text."""
