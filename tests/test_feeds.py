@@ -1649,23 +1649,21 @@ def test_entries_an_earlier_version_recorded_under_their_ids_as_written_are_not_
     assert two.poll(feed.id).not_modified  # nothing waits to be tried again: the polls are conditional
 
 
-def test_an_entry_recorded_under_both_spellings_of_its_id_is_one_entry_done_when_either_was(tmp_path):
+def test_an_entry_recorded_under_both_spellings_of_its_id_is_one_entry_done_when_either_was(two_bot_processes):
     """Polled since its ids were read ("&") after a version that recorded them as written
-    ("&amp;"): the entry it had added is done, not tried again under its id read now."""
-    state = BotState.open(tmp_path / "bot.sqlite3")
-    try:
-        feed, _ = state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
-        state.entry_done(feed.id, "gazette?t=1&amp;u=pont", 7)  # added by the earlier version
-        state.entry_failed(feed.id, "gazette?t=1&u=pont", "le site a répondu 500", 3)  # tried since
-        state.entry_failed(feed.id, "gazette?t=1&amp;u=port", "le site a répondu 500", 3)
-        state.entry_failed(feed.id, "gazette?t=1&amp;u=port", "le site a répondu 500", 3)
-        renamed = {"gazette?t=1&amp;u=pont": "gazette?t=1&u=pont", "gazette?t=1&amp;u=port": "gazette?t=1&u=port"}
-        assert state.entries_rekeyed(feed.id, renamed) == 2
-        assert state.pending_entries(feed.id, list(renamed.values())) == {"gazette?t=1&u=port"}
-        assert state.entry_failed(feed.id, "gazette?t=1&u=port", "le site a répondu 500", 3)  # its third attempt
-        assert not state.has_retries(feed.id) and state.entries_rekeyed(feed.id, renamed) == 0
-    finally:
-        state.close()
+    ("&amp;"): the entry it had added is done, not tried again under its id read now (in
+    SQLite and in PostgreSQL)."""
+    state, _, _ = two_bot_processes
+    feed, _ = state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    state.entry_done(feed.id, "gazette?t=1&amp;u=pont", 7)  # added by the earlier version
+    state.entry_failed(feed.id, "gazette?t=1&u=pont", "le site a répondu 500", 3)  # tried since
+    state.entry_failed(feed.id, "gazette?t=1&amp;u=port", "le site a répondu 500", 3)
+    state.entry_failed(feed.id, "gazette?t=1&amp;u=port", "le site a répondu 500", 3)
+    renamed = {"gazette?t=1&amp;u=pont": "gazette?t=1&u=pont", "gazette?t=1&amp;u=port": "gazette?t=1&u=port"}
+    assert state.entries_rekeyed(feed.id, renamed) == 2
+    assert state.pending_entries(feed.id, list(renamed.values())) == {"gazette?t=1&u=port"}
+    assert state.entry_failed(feed.id, "gazette?t=1&u=port", "le site a répondu 500", 3)  # its third attempt
+    assert not state.has_retries(feed.id) and state.entries_rekeyed(feed.id, renamed) == 0
 
 
 @pytest.mark.parametrize(
