@@ -34,7 +34,6 @@ from index.feeds import (
     FeedEntry,
     NotAFeed,
     declared_feeds,
-    loosely_read_key,
     parse_feed,
     plain_words,
 )
@@ -262,9 +261,10 @@ class FeedFollower:
             return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
         # A broken feed's entries recorded, by a version before its ids were read as the
-        # well-formed feed writes them, under their ids' "&amp;": one entry still, not a new one.
+        # well-formed feed writes them, under another key ("…&amp;u=pont", "…&u;=pont"): one
+        # entry still, not a new one. One query, for the entries whose ids hold an "&".
         keys = {e.key for e in listed}
-        earlier = {loosely_read_key(key): key for key in keys if loosely_read_key(key) not in keys}
+        earlier = {old: e.key for e in listed for old in e.earlier_keys if old not in keys}
         if earlier:
             self.state.entries_rekeyed(feed_id, earlier)
         given_up = []

@@ -7,7 +7,9 @@ from __future__ import annotations
 import codecs
 import email.utils
 import html
+import html.entities
 import io
+import itertools
 import re
 import unicodedata
 import xml.sax
@@ -50,6 +52,9 @@ class FeedEntry:
     content: str | None  # the article's HTML when the feed carries it (Atom content, RSS content:encoded)
     summary: str | None  # the teaser most feeds carry instead
     author: str | None = None  # as the feed names it (RSS `author`, `dc:creator`; Atom `author`)
+    # The keys versions before stop 74 may have recorded it under (`earlier_keys`), which read
+    # the "&" and entities of a broken feed's ids otherwise: empty unless its id holds an "&".
+    earlier_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,8 @@ def parse_feed(
         limits=replace(limits, seconds=min(limits.seconds, BROKEN_FEED_SECONDS)),
     )
     feed = answer["feed"]
-    return Feed(feed["title"], feed["link"], [FeedEntry(**entry) for entry in feed["entries"]], feed["whole"])
+    entries = [FeedEntry(**(entry | {"earlier_keys": tuple(entry["earlier_keys"])})) for entry in feed["entries"]]
+    return Feed(feed["title"], feed["link"], entries, feed["whole"])
 
 
 # The root of a feed feedparser reads (RSS, Atom, RSS 1.0's RDF, RSS 0.90's channel), anywhere.
@@ -247,13 +253,13 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
         # parser leaves an id's references to XML's own entities as written ("&amp;"): read,
         # it is the id the feed gives when well-formed, and the entry keeps its identity on a
         # day the feed is broken. (It reads every other reference, HTML's "&eacute;" too.)
-        key = entry.get("id") or link
-        if loose and entry.get("id"):
-            key = unescaped_id(str(key))
-        if key and web_address(str(key)):
-            key = article_source(str(key))
+        identity = str(entry.get("id") or "")
+        identity = unescaped_id(identity) if loose else identity
+        key = _entry_key(identity) if identity else link
         if not key:
             continue  # nothing to recognise it by next time
+        # Earlier versions read an id's "&" (and entities) otherwise on a day its feed was broken.
+        earlier = earlier_keys(identity) if _WRITTEN_EITHER_WAY.search(identity) else ()
         content = None
         if entry.get("content"):
             content = max((c.get("value") or "" for c in entry.content), key=len) or None
@@ -266,6 +272,7 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
                 content=content,
                 summary=entry.get("summary") or None,
                 author=_entry_author(entry),
+                earlier_keys=earlier,
             )
         )
     # What the loose parser reads of a broken document may be anything: its entries with
@@ -297,10 +304,73 @@ def unescaped_id(loosely_read: str) -> str:
     return _XML_ENTITY.sub(lambda entity: _XML_ENTITIES[entity[1]], loosely_read)
 
 
-def loosely_read_key(key: str) -> str:
-    """The key the loose parser's reading gave an entry (`key` now) before its ids were read
-    (`unescaped_id`), an earlier version's: the "&", "<" and ">" of its id as written ("&amp;")."""
-    return html.escape(key, quote=False)
+def _entry_key(identity: str) -> str:
+    """An entry's key from its id (or link): a web address less the tracking parameters a feed
+    may change from poll to poll ("utm_campaign=" of the day), the same entry each time."""
+    return article_source(identity) if web_address(identity) else identity
+
+
+# Characters of an id a feed writes as an entity or as themselves ("&" bare in a broken one),
+# which feedparser's loose parser read apart: "<" is always an entity, "&lt;".
+_AS_ENTITY = {"&": "&amp;", '"': "&quot;", "'": "&apos;", ">": "&gt;", "<": "&lt;"}
+_WRITTEN_EITHER_WAY = re.compile(r"""([&"'<>])""")
+# An id holding this many such characters at most has each written either way, whatever the
+# others (every mix); one holding more, each of a kind written alike (a feed writes them one
+# way): a poll looks up a few keys an entry, in one query.
+_MIXED_SPELLINGS_UP_TO = 3
+# A name after a bare "&", which the loose parser (sgmllib) reads as a reference to an entity.
+_REFERENCE_NAME = re.compile(r"([a-zA-Z][-.a-zA-Z0-9]*);?")
+
+
+def _bare_ampersand_read(after: str) -> str:
+    """What the loose parser read of a bare "&" followed by `after` (to the id's next "&" or its
+    end): "&section=sport" as "&section;=sport", "&copy=2" as « ©=2 », "& co" as written."""
+    name = _REFERENCE_NAME.match(after)
+    if not name:
+        return "&" + after
+    reference = name[1]
+    if reference in _XML_ENTITIES or reference not in html.entities.name2codepoint:
+        read = f"&{reference};"
+    else:
+        read = chr(html.entities.name2codepoint[reference])
+    return read + after[name.end() :]
+
+
+def _spellings(kinds: list[str]) -> list[tuple[bool, ...]]:
+    """Which of the characters `kinds` (`_AS_ENTITY`'s, as an id holds them) are written as an
+    entity (True), in each way a feed may have written them (`_MIXED_SPELLINGS_UP_TO`)."""
+    if len(kinds) <= _MIXED_SPELLINGS_UP_TO:
+        return [tuple(mix) for mix in itertools.product((True, False), repeat=len(kinds))]
+    alike = sorted(set(kinds))
+    return [
+        tuple(as_entity[alike.index(kind)] for kind in kinds)
+        for as_entity in itertools.product((True, False), repeat=len(alike))
+    ]
+
+
+def earlier_keys(identity: str) -> tuple[str, ...]:
+    """The keys versions before stop 74 gave an entry whose id is `identity` (as its
+    well-formed feed means it, "…?t=1&u=pont"), other than its key now: each of its "&", '"',
+    "'" and ">" written as an entity or as itself ("&" bare) in the broken feed they read with
+    feedparser's loose parser, which left the entities as written and read a bare "&" as a
+    reference; its reading kept before stop 73 ("…?t=1&u;=pont", "…?id=1&amp;utm_source=rss",
+    'a&quot;b'), at stop 73 with every HTML entity read ("…?id=1§ion;=sport", from
+    "&section=sport"); either then made a key as now (`_entry_key`: "…?utm_source=rss&amp;id=1"
+    is "…?amp%3Bid=1"). The poll looks the entry's records up by them (`FeedEntry.earlier_keys`)."""
+    pieces = _WRITTEN_EITHER_WAY.split(identity)  # text, a character, text, …
+    texts, kinds = pieces[0::2], pieces[1::2]
+    keys: dict[str, None] = {}
+    for as_entity in _spellings(kinds):
+        loosely_read = texts[0]
+        for kind, entity, after in zip(kinds, as_entity, texts[1:], strict=True):
+            if entity or kind == "<":
+                loosely_read += _AS_ENTITY[kind] + after
+            else:
+                loosely_read += _bare_ampersand_read(after) if kind == "&" else kind + after
+        for reading in (loosely_read, html.unescape(loosely_read)):
+            keys[_entry_key(reading)] = None
+    keys.pop(_entry_key(identity), None)
+    return tuple(keys)
 
 
 def _readable(entry: FeedEntry) -> bool:

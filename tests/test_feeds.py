@@ -4,6 +4,7 @@ new entries ingested once, through the same careful fetching as /ingest."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +22,7 @@ from bot.service import delete_article, ingest_documents, read_input
 from bot.settings import Settings
 from bot.state import BotState
 from bot.state.channels import ChannelRow
+from bot.state.database import open_database
 from bot.state.feeds import DroppedFeed, FeedRow
 from bot.telegram import feed_messages as fmsg
 from bot.telegram.follow import schedule_feeds, sync_feeds
@@ -1619,27 +1621,46 @@ def test_an_entry_keeps_its_identity_on_a_day_its_feed_is_broken(site, follower,
     assert report.given_up == [] and [library.article(i).title for i in report.added] == [STORIES[0].title]
 
 
-def test_entries_an_earlier_version_recorded_under_their_ids_as_written_are_not_added_nor_told_twice(
-    site, follower, library
+@pytest.mark.parametrize(
+    ("guid", "suffix", "now", "recorded", "broken"),
+    [  # how a feed writes its ids, how they are read now, and what a version before stop 74 recorded
+        ("gazette?t=1&amp;u=", "", "gazette?t=1&u=", "gazette?t=1&amp;u=", _broken),  # before stop 73
+        ("gazette?t=1&u=", "", "gazette?t=1&u=", "gazette?t=1&u;=", str),  # broken by its bare "&" alone
+        ("", "?id=1&section=sport", "?id=1&section=sport", "?id=1§ion;=sport", str),  # stop 73
+        ("", "?id=1&section=sport", "?id=1&section=sport", "?id=1&section;=sport", _broken),  # before stop 73
+        ("", "?id=1&amp;utm_source=rss", "?id=1", "?id=1&amp;utm_source=rss", _broken),
+        ("", "?utm_source=rss&amp;id=1", "?id=1", "?amp%3Bid=1", _broken),
+        ("gazette&quot;", "", 'gazette"', "gazette&quot;", _broken),
+    ],
+    ids=["amp", "bare", "bare-stop-73", "bare-before-73", "amp-tracking-after", "amp-tracking-before", "quot"],
+)
+def test_entries_an_earlier_version_recorded_under_their_ids_read_otherwise_are_not_added_nor_told_twice(
+    site, follower, library, two_bot_processes, request, tmp_path, guid, suffix, now, recorded, broken
 ):
-    """A version before broken feeds' ids were read recorded them as the loose parser left them
-    ("gazette?t=1&amp;u=…"); read now as the well-formed feed writes them, they are the same
-    entries: the one added is not added again, the one set aside (the feed's back catalogue) is
-    never fetched, and the one whose page fails keeps its attempts, given up once, at its third."""
+    """A version before stop 74 recorded a broken feed's entries under their ids as the loose
+    parser read them, bare "&" and all ("gazette?t=1&u=" as "gazette?t=1&u;=", "&section=sport"
+    as "§ion;=sport"), entities left ("&amp;", "&quot;"), tracking parameters dropped as now;
+    read now as the well-formed feed writes them, they are the same entries: the one added is
+    not added again, the one set aside (the feed's back catalogue) is never fetched, and the one
+    whose page fails keeps its attempts, given up once, at its third (in SQLite and PostgreSQL)."""
 
     def with_ids(feed: str) -> str:
-        return feed.replace('<guid isPermaLink="true">', '<guid isPermaLink="false">gazette?t=1&amp;u=', -1)
+        feed = feed.replace('<guid isPermaLink="true">', f'<guid isPermaLink="false">{guid}', -1)
+        return feed.replace("</guid>", f"{suffix}</guid>", -1)
 
-    site.publish("/rss/ids.xml", "application/rss+xml", _broken(with_ids(rss(site.origin, STORIES))))
+    state, _, _ = two_bot_processes
+    site.publish("/rss/ids.xml", "application/rss+xml", broken(with_ids(rss(site.origin, STORIES))))
     failing = f"/articles/{STORIES[1].slug}"
     site.failing.add(failing)
-    two = FeedFollower(library, follower.state, follower.settings.model_copy(update={"feed_max_entries": 2}))
+    two = FeedFollower(library, state, follower.settings.model_copy(update={"feed_max_entries": 2}))
     feed, _ = two.follow(site.origin + "/rss/ids.xml")
     first = two.poll(feed.id)
     assert [library.article(i).title for i in first.added] == [STORIES[2].title]
     assert (first.left_aside, first.given_up) == (1, [])
-    with sqlite3.connect(follower.settings.state_file) as db:  # as the earlier version recorded them
-        db.execute("UPDATE feed_entries SET key = replace(key, '&', '&amp;')")
+    postgresql = request.node.callspec.params["two_bot_processes"] == "postgresql"
+    earlier = open_database(tmp_path / "bot.sqlite3", request.getfixturevalue("database_url") if postgresql else None)
+    with contextlib.closing(earlier), earlier.transaction() as run:  # as the earlier version recorded them
+        assert run("UPDATE feed_entries SET key = replace(key, ?, ?)", (now, recorded)) == [(3,)]
     reports = [two.poll(feed.id) for _ in range(2)]
     assert [(r.error, r.added, r.duplicates) for r in reports] == [(None, [], 0), (None, [], 0)]
     assert reports[0].given_up == []  # neither "retirée du flux" nor tried from its first attempt
