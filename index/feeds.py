@@ -121,12 +121,13 @@ def parse_feed(
 # The root of a feed feedparser reads (RSS, Atom, RSS 1.0's RDF, RSS 0.90's channel), anywhere.
 _FEED_ROOT = re.compile(r"<(?:[\w.-]+:)?(?:rss|feed|RDF|channel)\b", re.IGNORECASE)
 # XML's own signs of a document in UTF-32 or UTF-16 (its byte order mark, else how its first
-# "<" is written), UTF-32's first: its little-endian mark begins as UTF-16's does.
+# "<" is written), UTF-32's first: its little-endian mark begins as UTF-16's does. Each in its
+# byte order: its mark read as a character (U+FEFF), and written back as it came.
 _WIDE_ENCODINGS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
     (b"<\0\0\0", "utf-32-le"),
     (b"\0\0\0<", "utf-32-be"),
     (b"<\0", "utf-16-le"),
@@ -136,8 +137,9 @@ _WIDE_ENCODINGS = (
 
 def _markup_encoding(data: bytes) -> str:
     """The encoding `data` is read in to find its tags: UTF-16's or UTF-32's when it is in one
-    (whose tags are no ASCII bytes), else a character a byte (the tags of every other encoding a
-    feed may be in are ASCII, whatever its text; and every byte reads, and writes back, as one)."""
+    (whose tags are no ASCII bytes), in its byte order, else a character a byte (the tags of
+    every other encoding a feed may be in are ASCII, whatever its text): every document reads,
+    and writes back (`_ampersands_written`), as it came, its byte order mark too."""
     return next((encoding for sign, encoding in _WIDE_ENCODINGS if data.startswith(sign)), "latin-1")
 
 

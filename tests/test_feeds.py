@@ -1710,12 +1710,24 @@ def test_an_id_with_a_bare_ampersand_is_the_key_its_well_formed_feed_gives(guid)
     assert broken.key == well_formed.key == guid.removeprefix("<![CDATA[").removesuffix("]]>")
 
 
-def test_a_broken_feed_in_utf_16_is_read_and_one_that_lists_no_entry_yet_is_followed():
-    items = "".join(f"<item><title>Article {n}</title><link>https://exemple.fr/{n}</link></item>" for n in (1, 2))
+@pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le", "utf-32-be", "utf-32-le"])
+def test_a_broken_feed_in_utf_16_or_32_is_read_in_its_byte_order_and_one_that_lists_no_entry_yet_is_followed(
+    encoding,
+):
+    """A broken feed in UTF-16 or UTF-32, its byte order mark first, in either byte order: its
+    entries read, an id's bare "&" as the well-formed feed writes it."""
+    items = "".join(
+        f"<item><title>Article {n}</title><link>https://exemple.fr/{n}</link><guid>https://exemple.fr/{n}?a=1&b=2</guid></item>"
+        for n in (1, 2)
+    )
     channel = f"<channel><title>A & B</title>{items}</channel>"
-    wide = f'<?xml version="1.0" encoding="UTF-16"?><rss version="2.0">{channel}</rss>'
-    read = parse_feed(wide.encode("utf-16"), "https://exemple.fr/rss")
-    assert read.whole and [e.title for e in read.entries] == ["Article 1", "Article 2"]
+    declared = encoding.upper().replace("-BE", "BE").replace("-LE", "LE")  # "UTF-16BE"
+    wide = f'\ufeff<?xml version="1.0" encoding="{declared}"?><rss version="2.0">{channel}</rss>'.encode(encoding)
+    read = parse_feed(wide, "https://exemple.fr/rss")
+    assert read.whole and [(e.title, e.key) for e in read.entries] == [
+        ("Article 1", "https://exemple.fr/1?a=1&b=2"),
+        ("Article 2", "https://exemple.fr/2?a=1&b=2"),
+    ]
     new_blog = parse_feed(b"<rss><channel><title>Tom & Jerry</title></channel></rss>", "https://exemple.fr/rss")
     assert (new_blog.title, new_blog.entries, new_blog.whole) == ("Tom & Jerry", [], True)
 
