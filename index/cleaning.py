@@ -422,21 +422,32 @@ def is_credit_line(text: str) -> bool:
 
 
 # People named after « Avec », closing a text without a full stop: a film's or a play's cast
-# (« Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner »), a match's line-up (« Avec Kylian
-# Mbappé »). Each a name of capitalised words, its particles between them (« Valéry Giscard
-# d'Estaing », « Ludwig van Beethoven »).
+# (« Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner »), a match's line-up (« Avec
+# Mbappé, Dembélé et Barcola »), two people or more. Each a name of capitalised words, its
+# particles between them (« Valéry Giscard d'Estaing », « Ludwig van Beethoven »). One name alone
+# is not told apart from a co-author's credit (« Avec Marie Dupont »): a heading, as before.
 _PERSON = (
     rf"{_NAME_WORD}(?:[\s-]+(?:(?:de|du|des|van|von|der|da|di|del|dos|ben|el|al)\s+|d['’]\s*)?{_NAME_WORD}){{0,4}}"
 )
-_CAST_LINE = re.compile(rf"^avec\s+{_PERSON}(?:\s*(?:,|\bet\b)\s*{_PERSON})*\s*\.?$", re.IGNORECASE)
+_CAST_LINE = re.compile(rf"^avec\s+{_PERSON}(?:\s*(?:,|\bet\b)\s*{_PERSON})+\s*\.?$", re.IGNORECASE)
+# Agencies, newsrooms and broadcasters that a credit names after « Avec » the way a cast names
+# people (« Avec Agence France-Presse », « Avec ICI Isère », « Avec Radio France et Reuters »):
+# never a cast.
+_NEWSROOMS = re.compile(
+    r"\b(?:agences?|correspondants?|rédactions?|afp|reuters|bloomberg|xinhua|kyodo|efe|ansa|dpa|belga|ats"
+    r"|associated\s+press|france[\s-]presse|keystone|radio\s+france|radio[\s-]canada|france\s+télévisions?"
+    r"|franceinfo|france\s*info|ici|france\s+bleu|rmc|cnews|bfm\w*|tf1|m6|arte|tv5\s*monde|lci|france\s*24|rfi"
+    r"|europe\s*1|rtl|france\s*[2-5]|france\s+inter|france\s+culture|euronews|sud\s+radio|rts|rtbf|ap)\b",
+    re.IGNORECASE,
+)
 
 
 def is_cast_line(text: str) -> bool:
-    """Whether `text` names people after « Avec » (`_CAST_LINE`): the article's words, which
-    a reader may ask about (who plays, who is on the team), not a heading left with nothing
-    after it; never a credit (« Avec AFP », « avec Reuters », « Avec Ouest-France »:
-    `is_credit_line`)."""
-    return bool(_CAST_LINE.match(text)) and not is_credit_line(text)
+    """Whether `text` names people after « Avec » (`_CAST_LINE`), two or more: the article's
+    words, which a reader may ask about (who plays, who is on the team), not a heading left
+    with nothing after it; never a credit (« Avec AFP », « Avec Agence France-Presse », « Avec
+    ICI Isère »: `is_credit_line`, `_NEWSROOMS`)."""
+    return bool(_CAST_LINE.match(text)) and not _NEWSROOMS.search(text) and not is_credit_line(text)
 
 
 def without_edge_credits(blocks: list[Block]) -> list[Block]:

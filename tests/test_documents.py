@@ -131,20 +131,49 @@ def test_a_sentence_that_names_its_source_ending_the_article_stays_in_the_text(s
 @pytest.mark.parametrize(
     ("article", "closing"),
     [
-        ("Le PSG s'est imposé 3-1 face à Lille samedi soir au Parc des Princes.", "Avec Kylian Mbappé"),
+        ("Le PSG s'est imposé 3-1 face à Lille samedi soir au Parc des Princes.", "Avec Mbappé, Dembélé et Barcola"),
         ("Le film sort en salles mercredi.", "Avec Sandra Hüller, Swann Arlaud et Milo Machado-Graner"),
         ("Le concert aura lieu le 14 juillet sur le Champ-de-Mars.", "Avec Orelsan, Angèle et Stromae"),
-        ("La pièce est reprise au théâtre de l'Atelier jusqu'en mars.", "avec Isabelle Huppert"),
+        ("La pièce est reprise au théâtre de l'Atelier jusqu'en mars.", "avec Isabelle Huppert et Vincent Lindon"),
     ],
 )
 def test_a_cast_or_a_line_up_closing_an_article_without_a_full_stop_stays_in_the_text(article, closing):
-    """People named after « Avec » at a culture or sports article's end are who plays: asked
-    about ("Qui joue dans le film ?"), not a heading with nothing after it."""
+    """People named after « Avec » at a culture or sports article's end, two or more, are who
+    plays: asked about ("Qui joue dans le film ?"), not a heading with nothing after it."""
     assert parse_text(f"Titre\n\n{article}\n\n{closing}").text == f"{article}\n\n{closing}"
 
 
-@pytest.mark.parametrize("credit", ["Avec AFP", "avec Reuters", "Avec l'AFP et Reuters", "Avec Le Parisien"])
-def test_an_agency_or_a_paper_after_avec_closing_an_article_without_a_full_stop_is_still_no_text(credit):
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Avec AFP",
+        "avec Reuters",
+        "Avec l'AFP et Reuters",
+        "Avec Le Parisien",
+        "Avec Agence France-Presse",
+        "Avec Associated Press",
+        "Avec ICI Isère",
+        "Avec France Bleu Isère",
+        "Avec Radio France",
+        "Avec France Télévisions",
+        "Avec Bloomberg",
+        "Avec Xinhua",
+        "Avec Kyodo",
+        "Avec Keystone-ATS",
+        "Avec RMC Sport",
+        "Avec CNews",
+        "Avec M6",
+        "Avec Arte",
+        "Avec TV5Monde",
+        "Avec Reuters et Bloomberg",
+        "Avec Reuters et Radio France",
+        "Avec agences",
+        "Avec nos correspondants",
+        "Avec Marie Dupont",  # a co-author's credit, which one actor cannot be told from
+    ],
+)
+def test_an_agency_a_newsroom_or_one_name_after_avec_closing_an_article_without_a_full_stop_is_still_no_text(credit):
+    """A credit to an agency, a newsroom or a broadcaster, or to one person, is not a cast."""
     article = "Le PSG s'est imposé 3-1 face à Lille samedi soir au Parc des Princes."
     assert parse_text(f"Titre\n\n{article}\n\n{credit}").text == article
 
