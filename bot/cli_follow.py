@@ -15,6 +15,7 @@ from bot.service import open_state
 from bot.settings import Settings
 from bot.state.feeds import FeedRow
 from bot.terminal import open_for_terminal
+from index.decoding import readable
 from index.errors import InputError, NotFound
 from index.web_addresses import shown_link, shown_links, shown_typed, typed_address
 
@@ -33,7 +34,12 @@ def _follower(library: Library, state: BotState, settings: Settings) -> FeedFoll
 
 def _typed_address(text: str) -> str:
     """ "lemonde.fr/rss" read as "https://lemonde.fr/rss", as `/follow` reads it; anything else
-    as given, for the fetching to refuse in its words."""
+    as given, for the fetching to refuse in its words, but an argument holding bytes that are no
+    UTF-8 (a terminal's in another encoding), which no address, no database, holds: InputError."""
+    if readable(text) != text:
+        raise InputError(
+            f"« {shown_typed(text, text)} » n'est pas une adresse web : des octets n'y sont pas de l'UTF-8"
+        )
     return typed_address(text) or text
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
+from index.decoding import readable
+
 
 def is_url(value: str) -> bool:
     """Whether `value` is written as a web address (http or https)."""
@@ -25,7 +27,10 @@ _WITHOUT_SCHEME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d{1,5})?(?:[/?#]\S
 
 def typed_address(text: str) -> str | None:
     """The web address a person means by `text`: as given when it has its scheme, through
-    https when it has none ("lemonde.fr/rss"); None when it is no address."""
+    https when it has none ("lemonde.fr/rss"); None when it is no address, as text holding
+    bytes that are no UTF-8 (an argument's, which Python keeps as lone surrogates) is not."""
+    if readable(text) != text:
+        return None
     if is_url(text):
         return text
     return f"https://{text}" if _WITHOUT_SCHEME.fullmatch(text) else None
@@ -203,7 +208,9 @@ def shown_typed(text: str, typed: str) -> str:
     """`text` (an error about what a person typed as an address, `typed`, which it may name
     whole, by its host alone, "nom de domaine introuvable : lеmonde.fr", or refuse as no address,
     "lеmonde.fr/rss") with `typed`, its host and every web address in it as `shown_link` shows
-    them: a look-alike host is never said back in the letters that make it pass for another."""
+    them: a look-alike host is never said back in the letters that make it pass for another,
+    bytes that are no UTF-8 as "\ufffd" (`readable`)."""
+    text, typed = readable(text), readable(typed)
     shown = shown_links(text)
     if typed.isascii() and "xn--" not in typed.lower():  # nearly every address: nothing to show otherwise
         return shown
@@ -224,11 +231,12 @@ def shown_typed(text: str, typed: str) -> str:
 def shown_host(host: str) -> str:
     """`host` in letters (Unicode) when each of its labels is safe to read so (`_readable_label`),
     else its ASCII form, `xn--…` (Chromium's IDN display policy, Mozilla's "moderately restrictive"
-    profile); a host no DNS may hold with its other characters %-escaped (it leads nowhere)."""
+    profile); a host no DNS may hold with its other characters %-escaped (it leads nowhere),
+    bytes that are no UTF-8 as "\ufffd" (`readable`)."""
     try:
         ascii_form = ascii_host(_LABEL_DOTS.sub(".", host))
     except UnicodeError:
-        return quote(host, safe=".-:[]")
+        return quote(readable(host), safe=".-:[]")
     try:
         letters = ascii_form.encode("ascii").decode("idna")
     except UnicodeError:  # an `xn--` label that decodes to nothing

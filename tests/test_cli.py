@@ -792,6 +792,17 @@ def test_an_address_refused_by_follow_or_unfollow_is_said_back_with_a_look_alike
         assert "l\u0435monde" not in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_an_argument_that_is_not_utf_8_is_refused_by_follow_and_unfollow_in_french(run_here):
+    """`python -m bot follow $'l\\xd0\\xb5monde\\xff.fr'`: bytes that are no UTF-8, which Python
+    keeps as lone surrogates ("\\udcff"), are no address: said so, exit code 2, no traceback."""
+    for command in ("follow", "unfollow"):
+        for undecodable in ("l\u0435monde\udcff.fr", "https://exemple\udcff.fr/rss"):
+            refused = run_here(command, undecodable)
+            assert refused.returncode == 2 and refused.stdout == "", (command, refused.stderr)
+            assert "n'est pas une adresse web : des octets n'y sont pas de l'UTF-8" in refused.stderr
+            assert "Traceback" not in refused.stderr and "l\u0435monde" not in refused.stderr
+
+
 def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite

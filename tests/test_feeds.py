@@ -1437,6 +1437,11 @@ def test_a_follow_with_no_address_or_no_interval_says_which_of_them_is_wrong_in_
                 return telegram.calls_to("sendMessage", ADMIN)[-1].params["text"]
 
             assert (await said_to("/follow lemonde")).startswith("« lemonde » n'est pas une adresse web")
+            # Text that is not Unicode (a lone surrogate, which Telegram's UTF-8 never carries):
+            # refused in French, never a crash.
+            for undecodable in ("l\u0435monde\udcff.fr", "https://exemple\udcff.fr/rss"):
+                assert "n'est pas une adresse web" in await said_to(f"/follow {undecodable}")
+                assert (await said_to(f"/unfollow {undecodable}")).startswith("Rien de suivi ne correspond à « ")
             for interval in ("0", "abc", "20000"):
                 said = await said_to(f"/follow {site.origin}/rss/region.xml {interval}")
                 assert said.startswith(f"« {interval} » n'est pas un intervalle de relevés"), said
