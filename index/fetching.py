@@ -36,7 +36,7 @@ from index.sources import (
     parse_bytes,
     sniffed_type,
 )
-from index.web_addresses import article_source, ascii_host, without_credentials
+from index.web_addresses import article_source, ascii_host, shown_host, without_credentials
 
 _MAX_REDIRECTS = 5
 _MOVED_PERMANENTLY = (301, 308)  # the redirects that say to ask the new address from now on
@@ -150,9 +150,11 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
         raise FetchError(f"adresse illisible : {url}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
-    # Looked up, and named to the site, in its ASCII form; named to the user as they typed it
-    # ("mairie-épinal.fr", never "xn--mairie-pinal-heb.fr").
-    typed, host = parts.hostname, _ascii_host(parts.hostname, url)
+    # Looked up, and named to the site, in its ASCII form; named to the user as links are shown
+    # (`shown_host`): as typed ("mairie-épinal.fr", never "xn--mairie-pinal-heb.fr"), but a host
+    # that could pass for another site's in its ASCII form ("xn--lmonde-3of.fr" for "lеmonde.fr"
+    # with a Cyrillic « е »), whoever named it: the user, a redirect, a page declaring a feed.
+    typed, host = shown_host(parts.hostname), _ascii_host(parts.hostname, url)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as exc:

@@ -390,6 +390,29 @@ def test_a_redirect_to_a_name_that_rebinds_to_loopback_is_refused_before_connect
     assert [r.headers["host"] for r in requests] == ["news.example"]  # nothing was sent to the loopback name
 
 
+def test_a_look_alike_host_a_redirect_leads_to_is_named_in_its_ascii_form_when_unknown_or_refused():
+    """A redirect (or a page declaring a feed) may name a host that passes for another site's
+    ("lеmonde.example", with a Cyrillic « е »), which the user never typed: the error names it
+    as links are shown, "xn--lmonde-3of.example", never in the letters that pass for "lemonde"."""
+    dns = StubDNS(
+        {"news.example": [[PUBLIC]], "xn--lmonde-3of.example": [[]], "xn--intrnte-5fg.example": [["10.0.0.8"]]}
+    )
+    transport, _ = recording_transport(
+        {
+            # As UTF-8 bytes: a header's value is bytes, and a server may send them so.
+            "news.example/unknown": (302, [(b"location", "https://l\u0435monde.example/rss".encode())], b""),
+            "news.example/private": (302, [(b"location", "https://intr\u0430nte.example/rss".encode())], b""),
+        }
+    )
+    options = {"timeout": 5, "max_bytes": 100_000, "resolver": dns, "transport": transport}
+    with pytest.raises(FetchError) as unknown:
+        fetch_url("http://news.example/unknown", **options)
+    assert str(unknown.value) == "nom de domaine introuvable : xn--lmonde-3of.example"
+    with pytest.raises(FetchError) as private:
+        fetch_url("http://news.example/private", **options)
+    assert str(private.value).startswith("adresse refusée : xn--intrnte-5fg.example désigne une adresse locale")
+
+
 @pytest.mark.parametrize(
     "address",
     [
