@@ -3,9 +3,11 @@ a site serving canned pages, for fetching tests."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
+from collections.abc import Iterator
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
@@ -39,14 +41,22 @@ class LoopbackServer:
 
 
 class Site(LoopbackServer):
+    """Canned pages by path. `/slow` is answered after 2 s, or, inside `slow_pages_held`, once
+    the test lets it through: a test that needs a page still coming while it checks something
+    waits for that, not for a clock."""
+
+    SLOW_SECONDS = 2.0
+    HELD_AT_MOST_SECONDS = 60.0  # bounded: a test that fails before letting the page through ends
+
     def __init__(self, pages: dict[str, tuple[int, str, bytes]]) -> None:
         self.pages = pages  # path -> (status, content type, body)
+        self._slow_gate: threading.Event | None = None
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 if self.path == "/slow":
-                    time.sleep(2)
+                    site._wait_for_slow_page()
                 if self.path == "/trickle":  # a byte every 0.1 s, for 30 s at most
                     self.send_response(200)
                     self.send_header("Content-Type", "text/html")
@@ -71,6 +81,25 @@ class Site(LoopbackServer):
                 pass
 
         super().__init__(Handler)
+
+    def _wait_for_slow_page(self) -> None:
+        gate = self._slow_gate
+        if gate is None:
+            time.sleep(self.SLOW_SECONDS)
+        else:
+            gate.wait(self.HELD_AT_MOST_SECONDS)
+
+    @contextlib.contextmanager
+    def slow_pages_held(self) -> Iterator[threading.Event]:
+        """`/slow` held until the event yielded is set (then answered at once), at the latest
+        when the block ends."""
+        gate = threading.Event()
+        self._slow_gate = gate
+        try:
+            yield gate
+        finally:
+            gate.set()
+            self._slow_gate = None
 
 
 class FeedSite(LoopbackServer):

@@ -271,23 +271,31 @@ def test_ingesting_a_url_keeps_the_article_and_leaves_the_site_boilerplate(bot, 
 
 
 def test_the_bot_shows_it_is_typing_while_a_slow_ingest_works(bot, telegram, site):
-    reply = ask(telegram, 27, USER, f"/ingest {site.origin}/slow", "Ajouté")
+    after = telegram.last_id()
+    with site.slow_pages_held() as page_sent:
+        telegram.user_message(27, USER, f"/ingest {site.origin}/slow")
+        assert telegram.wait_for(lambda: telegram.calls_to("sendChatAction", 27))  # the page still coming
+        page_sent.set()
+        reply = telegram.wait_for_text(27, "Ajouté", after=after)
     assert "« La crue de la Seine »" in reply
-    assert telegram.calls_to("sendChatAction", 27)
 
 
 def test_one_person_has_ten_articles_being_added_at_once_at_most_and_the_next_is_asked_to_wait(bot, telegram, site):
     spammer, chat = 2005, 28
     after = telegram.last_id()
-    for _ in range(11):  # each page takes 2 s to come, and the bot adds two at a time
-        telegram.user_message(chat, spammer, f"/ingest {site.origin}/slow")
-    refusal = telegram.wait_for_text(chat, "en cours d'ajout", after=after)
-    assert (
-        refusal
-        == "Vous avez déjà 10 articles en cours d'ajout : attendez qu'ils soient ajoutés, puis renvoyez celui-ci."
-    )
-    outcomes = ("Ajouté", "déjà dans la bibliothèque")
-    telegram.wait_for(lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(chat, after)) == 10, timeout=60)
+    with site.slow_pages_held() as pages_sent:  # none of the ten added until the refusal is seen
+        for _ in range(11):
+            telegram.user_message(chat, spammer, f"/ingest {site.origin}/slow")
+        refusal = telegram.wait_for_text(chat, "en cours d'ajout", after=after)
+        assert (
+            refusal
+            == "Vous avez déjà 10 articles en cours d'ajout : attendez qu'ils soient ajoutés, puis renvoyez celui-ci."
+        )
+        pages_sent.set()
+        outcomes = ("Ajouté", "déjà dans la bibliothèque")
+        telegram.wait_for(
+            lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(chat, after)) == 10, timeout=60
+        )
     # Once they are added, the same person may add more.
     after = telegram.last_id()
     telegram.user_message(chat, spammer, f"/ingest {site.origin}/article")
@@ -299,17 +307,19 @@ def test_one_person_s_many_articles_being_added_leave_room_for_another_person_s(
     so that someone else's article is not kept waiting behind all of theirs."""
     sender, sender_chat, other, other_chat = 2007, 29, 2008, 30
     after = telegram.last_id()
-    for _ in range(4):  # each page takes 2 s to come
-        telegram.user_message(sender_chat, sender, f"/ingest {site.origin}/slow")
-    telegram.wait_for(lambda: len(telegram.texts(sender_chat, after)) == 4)  # their four statuses
-    telegram.user_message(other_chat, other, f"/ingest {site.origin}/article")
     outcomes = ("Ajouté", "déjà dans la bibliothèque")
-    telegram.wait_for(lambda: any(o in t for t in telegram.texts(other_chat, after) for o in outcomes), timeout=60)
-    # Before, theirs took both threads and the other person's article waited behind all four.
-    assert sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) < 2
-    telegram.wait_for(
-        lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) == 4, timeout=60
-    )
+    with site.slow_pages_held() as pages_sent:  # theirs still coming while the other person's is added
+        for _ in range(4):
+            telegram.user_message(sender_chat, sender, f"/ingest {site.origin}/slow")
+        telegram.wait_for(lambda: len(telegram.texts(sender_chat, after)) == 4)  # their four statuses
+        telegram.user_message(other_chat, other, f"/ingest {site.origin}/article")
+        # Before, theirs took both threads and the other person's article waited behind all four.
+        telegram.wait_for(lambda: any(o in t for t in telegram.texts(other_chat, after) for o in outcomes), timeout=60)
+        assert sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) < 2
+        pages_sent.set()
+        telegram.wait_for(
+            lambda: sum(any(o in t for o in outcomes) for t in telegram.texts(sender_chat, after)) == 4, timeout=60
+        )
 
 
 def test_a_document_sent_with_the_ingest_caption_is_added(bot, telegram):
