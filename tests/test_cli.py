@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import resource
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from index.library import BATCH_SENTENCES
 from tests.conftest import ROOT, SAMPLE, environment
 
 pytestmark = pytest.mark.slow  # each test starts real processes that load the model
@@ -1094,10 +1096,12 @@ def _articles_stored_reach(database, count: int, seconds: float = 120) -> bool:
 
 
 def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, run_here, with_sample, tmp_path):
-    # 80 articles of 40 sentences: a first batch committed (2,048 sentences), then a second
-    # still being embedded while the copy is taken here, in this process (no interpreter to
-    # start: the copy takes a fraction of what the second batch does).
-    files = _articles_to_ingest(tmp_path / "articles", 80)
+    # Articles of 40 sentences: a first batch committed (`BATCH_SENTENCES`, 2,048 sentences),
+    # then a second of ten articles still being embedded while the copy is taken here, in this
+    # process (no interpreter to start: the copy takes a fraction of what the second batch does;
+    # 28 articles more only made the ingest longer).
+    count = math.ceil(BATCH_SENTENCES / 40) + 10
+    files = _articles_to_ingest(tmp_path / "articles", count)
     ingest = subprocess.Popen(
         [sys.executable, "-m", "bot", "ingest", *files],
         stdout=subprocess.PIPE,
@@ -1126,9 +1130,9 @@ def test_a_backup_taken_while_another_process_ingests_is_whole_and_answers(run, 
     elsewhere = {"DATA_DIR": str(tmp_path / "restored")}
     assert run_here("restore", str(tmp_path / "backup"), extra_env=elsewhere).returncode == 0
     articles = json.loads(run_here("articles", "--json", extra_env=elsewhere).stdout)
-    assert 2 <= len(articles) < 81  # the sample, and the ingest's articles stored when the copy began
+    assert 2 <= len(articles) <= count  # the sample, and the ingest's articles stored when the copy began
     assert json.loads(run_here("ask", QUESTION, "--json", extra_env=elsewhere).stdout)["found"]
-    assert len(json.loads(run_here("articles", "--json").stdout)) == 81  # the library copied from is whole
+    assert len(json.loads(run_here("articles", "--json").stdout)) == count + 1  # the library copied from is whole
 
 
 def test_follow_whose_library_does_not_open_lets_go_of_the_bot_s_state(run_here, with_sample, tmp_path):
