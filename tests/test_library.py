@@ -14,6 +14,7 @@ from index.analysis import CONTEXT_WORDS
 from index.conversation import Topic
 from index.directory import DATABASE
 from index.documents import parse_text
+from index.embeddings import RememberingEmbedder
 from index.errors import DatabaseUnavailable, IndexMismatch, NotFound, database_unavailable
 from index.ingest import prepare
 from index.library import Library
@@ -22,6 +23,22 @@ from index.web_addresses import same_page_links
 from tests.conftest import HashingEmbedder
 
 QUESTION = "Qui est le secrétaire général de l'OTAN ?"
+
+
+class PassagesRemembered(RememberingEmbedder):
+    """The model, each passage embedded once (`RememberingEmbedder`), each question embedded
+    by the model every time it is asked: tests here compare questions asked alone and together,
+    and time their embedding."""
+
+    def embed_queries(self, texts):
+        return self.model.embed_queries(texts)
+
+
+@pytest.fixture(scope="module")
+def embedder(embedder) -> PassagesRemembered:
+    """The model for the module: its tests build the same libraries on both backends (the
+    sample's again and again, three long articles twice), each passage embedded once."""
+    return PassagesRemembered(embedder)
 
 
 @pytest.fixture
