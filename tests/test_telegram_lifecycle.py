@@ -382,23 +382,23 @@ def test_an_ingest_cut_by_a_kill_is_told_at_the_next_start_and_the_library_is_in
             assert "Bruxelles" in ask(telegram, ADMIN, ADMIN, "Où sont réunis les membres de l'OTAN ?", "Bruxelles")
 
 
-def test_a_bot_started_after_an_upgrade_of_the_lexical_analysis_updates_its_lexicon_then_answers(tmp_path, model_cache):
+def test_a_bot_started_after_an_upgrade_of_the_lexical_analysis_updates_its_lexicon_then_answers(
+    tmp_path, model_cache, run_here
+):
     """The update is made as the library opens, before the bot asks Telegram for messages: its
     log says when it starts and when it is done; the question then finds its passage."""
     from index.analysis import ANALYZER_VERSION
     from tests.test_lexicon_update import EARLIER, made_by_an_earlier_analysis
 
-    with FakeTelegram(TOKEN) as telegram:
-        with running_bot(telegram, tmp_path, model_cache):
-            ask(telegram, ADMIN, ADMIN, "/ingest OTAN : réunion\n" + SAMPLE.read_text(encoding="utf-8"), "Ajouté")
-        made_by_an_earlier_analysis(tmp_path / "index")
-        with running_bot(telegram, tmp_path, model_cache) as (_, log_path):
-            started = log_path.read_text().split(f"Mise à jour de l'index lexical (analyse version {EARLIER} → ")
-            assert len(started) == 2 and started[1].startswith(f"{ANALYZER_VERSION})…"), started
-            assert "Index lexical à jour : 4 passages en" in started[1]
-            assert "Stoltenberg" in ask(
-                telegram, ADMIN, ADMIN, "Qui est le secrétaire général de l'OTAN ?", "Stoltenberg"
-            )
+    # The library the bot serves, made by `ingest` in this process (no bot to start and stop for it).
+    added = run_here("ingest", str(SAMPLE), extra_env={"DATA_DIR": str(tmp_path)})
+    assert added.returncode == 0, added.stderr
+    made_by_an_earlier_analysis(tmp_path / "index")
+    with FakeTelegram(TOKEN) as telegram, running_bot(telegram, tmp_path, model_cache) as (_, log_path):
+        started = log_path.read_text().split(f"Mise à jour de l'index lexical (analyse version {EARLIER} → ")
+        assert len(started) == 2 and started[1].startswith(f"{ANALYZER_VERSION})…"), started
+        assert "Index lexical à jour : 4 passages en" in started[1]
+        assert "Stoltenberg" in ask(telegram, ADMIN, ADMIN, "Qui est le secrétaire général de l'OTAN ?", "Stoltenberg")
 
 
 DEAD = "a-process-killed"  # the process id a dead process's statuses were left under
