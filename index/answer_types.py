@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from index.analysis import STOPWORDS, stem
 from index.calendar_words import MONTH_NAMES
 from index.measures import COUNT_WORDS, asked_measure, gives_a_count, looks_plural
+from index.rates import asked_rate, counts_per
 
 # "Qui dirige la DGCCRF ?", "Qui présidait le club ?": a head asked by its verb, which news
 # names by the role nouns of that verb ("son président, X", "la directrice, X", "X, patron de",
@@ -79,7 +81,7 @@ _BETWEEN = frozenset("de d' d millions million milliards milliard mille".split()
 # What a number measures when it counts nothing: a share, an amount, a duration, a size.
 _UNITS = re.compile(
     r"(?:%|€|\$|euros?|dollars?|pour ?cent|points?|secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?"
-    r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?)",
+    r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?|h|min)",
     re.I,
 )
 # Words in "-s" after a year that are no plural noun: « en 1998 après la fusion ».
@@ -123,6 +125,8 @@ class AnswerType:
     whose: str | None = None
     # The head asked of a pronoun ("Qui les représente ?"): of what the last answer spoke of.
     of_pronoun: bool = False
+    # Whose head is asked by a name ("Qui est le maire de Poitiers ?"), not a common noun.
+    whose_named: bool = False
 
 
 def asked_answer_type(question: str) -> AnswerType | None:
@@ -139,7 +143,12 @@ def asked_answer_type(question: str) -> AnswerType | None:
     role = _ROLE_OF.match(question)
     if role is not None and stem(role.group(1).lower()) in _OFFICES:
         whose = role.group(2)
-        return AnswerType("head", frozenset({stem(role.group(1).lower())}), stem(whose.lower()) if whose else None)
+        return AnswerType(
+            "head",
+            frozenset({stem(role.group(1).lower())}),
+            stem(whose.lower()) if whose else None,
+            whose_named=bool(whose) and whose[0].isupper(),
+        )
     counted = _COUNT_OF.match(question)
     # "Combien de munitions ?" alone asks what is said of them as much as how many: the
     # passage naming them answers it (`index.reading_rules.subject_named`).
@@ -276,23 +285,46 @@ def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
             continue
         if at and words[at - 1].lower() in ("au", "aux"):
             continue  # "l'adjoint au maire": another's role
-        if asked.whose and _of_another(words[at + 1 : at + 4], asked.whose):
+        if asked.whose and _of_another(words[at + 1 : at + 4], asked.whose, asked.whose_named, known):
             continue
+        complement = _complement_at(words, at)
         for near in range(max(at - _BESIDE_ROLE, 1), min(at + _BESIDE_ROLE + 1, len(words))):
             name = words[near]
-            if near != at and _NAME_WORD.fullmatch(name) and name.casefold() not in known | STOPWORDS:
+            if near in (at, complement) or not _NAME_WORD.fullmatch(name):
+                continue
+            if name.casefold() not in known | STOPWORDS:
                 return True
     return False
 
 
-def _of_another(after: list[str], whose: str) -> bool:
+def _complement_at(words: list[str], at: int) -> int | None:
+    """Where the name of the role noun `words[at]`'s complement stands: « La direction
+    d'Aéroservices propose … » names whose head is spoken of, not who heads it; « le président de
+    la République, Emmanuel Macron » names him after it. Its first word only: « le président de la
+    République Emmanuel Macron » writes no comma."""
+    after = at + 1
+    if after >= len(words) or words[after].lower() not in ("de", "du", "des", "d"):
+        return None
+    after += 1
+    while after < len(words) and words[after].lower() in ("la", "l", "les"):
+        after += 1
+    return after if after < len(words) and _NAME_WORD.fullmatch(words[after]) else None
+
+
+def _of_another(after: list[str], whose: str, whose_named: bool, known: set[str]) -> bool:
     """Whether the words `after` a role noun give it a complement other than `whose` (a stem):
-    "avocate des locataires" when the lawyer of the owner is asked. Only a common noun counts:
-    a name may be another name of the one asked ("le maire de la cité phocéenne")."""
+    "avocate des locataires" when the lawyer of the owner is asked; « le maire de Marvejols »
+    when the mayor of Saint-Chély-d'Apcher is, both names (`whose_named`: the question names
+    whose; `known`, its words casefolded). A name where the question has a common noun may be
+    another name of it ("le maire de Marseille" for "… de la cité phocéenne")."""
     if not after or after[0].lower() not in ("de", "du", "des", "d"):
         return False
     complement = next((w for w in after[1:] if w.lower() not in STOPWORDS), None)
-    return complement is not None and complement.islower() and stem(complement) != whose
+    if complement is None:
+        return False
+    if complement.islower():
+        return stem(complement) != whose
+    return whose_named and complement.casefold() not in known
 
 
 def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool = False) -> bool:
@@ -306,11 +338,15 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
     lowered = [w.lower() for w in words]
     counting_years = _counting_years(sentence, nouns)
     question_stems = frozenset(stem(w.lower()) for w in _WORDS.findall(question))
+    others = _other_nouns(question) - nouns
+    total = asked_rate(question) is None
     for at, word in enumerate(lowered):
         year = _YEAR.fullmatch(word) and word not in counting_years
         in_words = _in_words(lowered, at)
         if not (_NUMBER.fullmatch(word) and not year) and not in_words:
             continue
+        if at and lowered[at - 1] == "h":
+            continue  # the minutes of an hour, « 16 h 30 »
         after = at + 1
         while after < len(lowered) and (
             lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
@@ -324,7 +360,7 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
             continue  # a day, « le 14 décembre », or a rank, « la 12e minute »
         if by_name and _names_what_is_asked(lowered[_counted_at(words, after)] if after < len(words) else "", nouns):
             return True
-        if not by_name and _counts_what_is_asked(words, after, nouns, question_stems):
+        if not by_name and _counts_what_is_asked(words, after, nouns, question_stems, total, others):
             return True
     return False
 
@@ -337,12 +373,31 @@ _MONTH = re.compile(MONTH_NAMES)
 # Adjectives news sets between a number and the noun it counts: « quatorze autres habitants ».
 _BEFORE_COUNTED = frozenset(
     "autres nouveaux nouvelles premiers premières derniers dernières jeunes petits petites grands grandes "
-    "anciens anciennes seuls seules".split()
+    "anciens anciennes seul seule seuls seules".split()
 )
 # Nouns that count anyone, whatever a question calls them: « Deux personnes sont mortes »
 # answers "Combien de morts ?"; asked, they are answered by any count ("Combien de personnes …
 # ?": « 21 000 spectateurs »).
 _ANYONE = frozenset(stem(w) for w in "personnes gens individus".split())
+
+
+# What opens a noun phrase in a question: "les passagers" of "Combien d'hôtels ont accueilli les
+# passagers ?" is another participant than the noun asked. Not a possessive: "Combien de
+# professeurs vont perdre leur poste ?" asks what is theirs, « 23 postes d'enseignants ».
+_DETERMINERS = frozenset("le la les l un une des du ce cet cette ces".split())
+
+
+def _other_nouns(question: str) -> frozenset[str]:
+    """The stems of the nouns `question` names with a determiner (« les passagers »): a count of
+    one of them is not one of the noun asked ("Combien d'hôtels ont accueilli les passagers ?" is
+    not answered by « 9 000 passagers »), where a word of its verb may be the count's noun
+    (« onze interpellations » for "Combien de personnes ont été interpellées ?")."""
+    words = _WORDS.findall(question.replace("’", "'"))
+    return frozenset(
+        stem(word.lower())
+        for before, word in pairwise(words)
+        if before.lower() in _DETERMINERS and word.lower() not in STOPWORDS
+    )
 
 
 def _counted_at(words: list[str], after: int) -> int:
@@ -359,7 +414,14 @@ def _names_what_is_asked(counted: str, nouns: frozenset[str]) -> bool:
     return bool({stem(counted), *(stem(part) for part in counted.split("-"))} & nouns)
 
 
-def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], question_stems: frozenset[str]) -> bool:
+def _counts_what_is_asked(
+    words: list[str],
+    after: int,
+    nouns: frozenset[str],
+    question_stems: frozenset[str],
+    total: bool,
+    others: frozenset[str] = frozenset(),
+) -> bool:
     """Whether the number before `words[after]` counts what is asked (`nouns`, stems): the noun
     after it (past an adjective, « quatorze autres habitants ») is the one asked or holds it
     (« 85 sapeurs-pompiers » for "pompiers"), counts anyone, or is a word of the question
@@ -369,9 +431,13 @@ def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], q
     the noun asked is not in the sentence inside a name alone: « SNCF Voyageurs a recruté 38
     conducteurs » counts no travellers, where « 45 portraits » may count the "tableaux" asked
     (checking the noun itself held back 113 right first answers of PIAF: README, step 9). A
-    question counting anyone (`_ANYONE`) is answered by a count of anything."""
+    question counting anyone (`_ANYONE`) is answered by a count of anything. A `total` asked (no
+    rate: `index.rates`) is not counted per a thing (« 17 élèves par classe » for "Combien de
+    touristes sont attendus ?", « six places chacun »), nor is a noun the question names as
+    another participant (`others`: « 9 000 passagers » for "Combien d'hôtels ont accueilli les
+    passagers ?")."""
     after = _counted_at(words, after)
-    if _per_what_is_asked(words, after, nouns):
+    if _per_what_is_asked(words, after, nouns) or (total and counts_per(words, after)):
         return False
     if after == len(words) or nouns & _ANYONE:
         return True
@@ -380,6 +446,8 @@ def _counts_what_is_asked(words: list[str], after: int, nouns: frozenset[str], q
         return True
     if _names_what_is_asked(counted, nouns | _ANYONE):
         return True
+    if stem(counted) in others:
+        return False
     if stem(counted) in question_stems:
         return True
     # Another noun counted (« 45 portraits » for "tableaux", « 5 000 Noirs »): news counts by
@@ -449,6 +517,10 @@ def _in_words(words: list[str], at: int) -> bool:
     word = words[at]
     if word in _NONE:
         return True
+    if word in ("un", "une") and at + 1 < len(words) and words[at + 1] in ("seul", "seule"):
+        return True  # « un seul petit », « une seule victime »
+    if word in ("million", "milliard") and at and words[at - 1] in ("un", "le", "du"):
+        return True  # « un million de visiteurs », « dépasse le million »
     if "-" not in word:
         return gives_a_count(words, at)
     parts = word.split("-")

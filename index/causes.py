@@ -3,7 +3,9 @@ taxe foncière augmente-t-elle ?" is answered by « La municipalité justifie ce
 de ses dépenses », not by « Le taux de la taxe foncière … passera de 45,2 % à 47 % », which holds
 the question's words; news gives a cause with a connector (« car », « parce que », « en raison
 de », « à cause de », « faute de », « grâce à »), in the sentence after (« En effet, … ») or in
-one naming the reason (« La raison … est simple », « … s'explique par … », « En cause, … »).
+one naming the reason (« La raison … est simple », « … s'explique par … », « En cause, … »,
+« La chaleur explique cette hausse », « invoque … »), or a participle's clause (« …, leurs forages
+étant à sec »).
 Pure functions of the text: French surface rules, none keyed to a subject's words.
 """
 
@@ -49,9 +51,14 @@ _GIVES_CAUSE = re.compile(
     r"|(?<![\w])(?<!\ben )(?<!\bun )(?<!\ble )(?<!\bdu )(?<!\bde )(?<!\bdes )(?<!\bles )(?<!\bce )"
     r"(?<!\bpar )(?<!\bau )(?<!\bson )(?<!\bmon )(?<!\bton )(?<!\bleur )(?<!\bnotre )(?<!\bvotre )"
     r"(?<!\bnouveau )(?<!\bpremier )(?<!\bdernier )(?<!\bautre )(?<!\bmême )car(?![\w])"
-    r"|(?:en effet|raisons?|motifs?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
+    r"|(?:en effet|raisons?|motifs?|explications?|en cause|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
     r"|expliqu\w*(?: [\w'-]+){0,6} par|justifi\w*(?: [\w'-]+){0,6} par|caus[ée]\w* par"
-    r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w]))",
+    r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w])"
+    # What the cause does to the fact: « La chaleur explique en grande partie cette hausse »; a
+    # reason someone puts forward: « Le promoteur invoque la faillite de l'entreprise ».
+    r"|(?<![\w])(?:expliqu\w*(?: [\w'-]+){0,4}? (?:ce(?! qu)|cet|cette|ces)|invoqu\w*)(?![\w])"
+    # A participle's clause: « …, leurs forages étant à sec » (not « tout en étant … »).
+    r"|(?<![\w])(?<!\ben )étant(?![\w]))",
     re.IGNORECASE,
 )
 

@@ -402,7 +402,28 @@ def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer: offsets would move
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return [m.span() for m in _quantity_pattern(kind).finditer(lowered) if not _millions_of_another_thing(lowered, m)]
+    return [
+        m.span()
+        for m in _quantity_pattern(kind).finditer(lowered)
+        if not _millions_of_another_thing(lowered, m) and not (kind == "duration" and _an_age(text, m))
+    ]
+
+
+# An age in apposition or said as one: « Laura Mercier, 34 ans, est … », « âgé de 51 ans ».
+_AGE_BEFORE = re.compile(r"(?:(?<![\w])âgée?s? d(?:e |['’])|(?<![\w])à l['’]âge de |[A-ZÀ-Þ][\w'’-]+,\s)$")
+_AGE_AFTER = re.compile(r"^\s*(?:[,)]|$)")
+
+
+def _an_age(text: str, quantity: re.Match[str]) -> bool:
+    """Whether `quantity`, in years, is someone's age, not how long something lasted: "Depuis
+    combien de temps est-elle secouriste ?" is not answered by « Laura Mercier, 34 ans, est la
+    première femme … » (« Il pêche depuis 27 ans » still is)."""
+    start, end = quantity.span()
+    if not quantity.group().endswith("ans"):
+        return False
+    return _AGE_BEFORE.search(text[:start]) is not None and (
+        _AGE_AFTER.match(text[end:]) is not None or "âg" in text[max(0, start - 12) : start]
+    )
 
 
 def holds_quantity(text: str, kind: str) -> bool:

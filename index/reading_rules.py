@@ -61,8 +61,9 @@ from index.quotes import (
     who_someone_is,
     without_doer,
 )
+from index.rates import asked_rate, holds_a_number, states_rate
 from index.speakers import spoken_by
-from index.tenses import speaks_of_future
+from index.tenses import just_done, only_to_come, speaks_of_future
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,9 @@ def cause_for_why(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     the taxes): a first quote that only names what is asked about gives way to the sentence near
     it giving the cause (`cause_nearest_first`): the question's words are in the sentence that
     states the fact, its cause in the one after (« En effet », « car »), in the next paragraph,
-    or before. A follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?") asks
-    the cause of what the last answer quoted: looked for from that quote."""
+    or before. A follow-up pointing back ("Pourquoi sont-ils morts ?", "Pourquoi autant ?",
+    "Pourquoi ce retard ?") asks the cause of what the last answer quoted: looked for from that
+    quote."""
     reading = asked.reading
     if not asks_why(reading.own):
         return Ruling(list(ordered))
@@ -181,9 +183,33 @@ def cause_for_why(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     points_back = (
         topic is not None
         and topic.read_to is not None
-        and (reading.search != reading.own or has_pronoun_subject(reading.own))
+        and (
+            reading.search != reading.own
+            or has_pronoun_subject(reading.own)
+            or _WHY_THIS.match(reading.own) is not None
+        )
     )
     return Ruling(cause_nearest_first(ordered, topic.read_to if points_back else None))
+
+
+# "Pourquoi ce retard ?", "Pourquoi cette hausse ?", "Pourquoi de tels chiffres ?": a demonstrative
+# standing for what the last answer said (« … est repoussée à 2029 »), whose words the article may
+# never use (« retard » is only in its title).
+_WHY_THIS = re.compile(r"^\W*(?:et\s+)?pourquoi\s+(?:ce|cet|cette|ces|de tels|de telles|un tel|une telle)\s", re.I)
+
+
+def done_not_to_come(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking what has just happened ("Qu'est-ce qui vient d'ouvrir à Méaudre ?") is
+    not answered by a first quote saying its verb only as what may or will happen (« Une classe
+    supplémentaire pourrait ouvrir à la rentrée 2027 »): it has not happened, and a wrong first
+    answer leads the follow-ups astray (`index.tenses.only_to_come`)."""
+    verb = just_done(asked.reading.own)
+    if verb is None or not ordered:
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    if only_to_come(ordered[0].row.text[start:end], verb):
+        return Ruling(list(ordered), False, f"« {verb} » only to come in the first quote")
+    return Ruling(list(ordered))
 
 
 def measure_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -295,6 +321,32 @@ def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     return Ruling(list(ordered), said, "" if said else f"no doer of « {deed} » in the first quote")
 
 
+def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking a rate or an average ("Combien d'enfants y a-t-il par classe en moyenne
+    ?", "Combien chaque donateur a-t-il versé ?", "… par an ?", `index.rates`): a first quote
+    stating no rate (« les neuf enfants de l'école », a total; « en moyenne 45 minutes » a sortie
+    for a yearly figure) does not answer it; the sentence of its article stating one, with a
+    number and a word of the question, is quoted instead (« Avec 17 élèves par classe en moyenne
+    … »), and when there is none, no answer: a total divided is not what the article says."""
+    own = asked.reading.own
+    rate = asked_rate(own)
+    if rate is None or not ordered:
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    if states_rate(ordered[0].row.text[start:end], rate):
+        return Ruling(list(ordered))
+    asking = set(terms(own)) - set(terms(without_asking_words(own))) | set(terms("moyenne moyen chaque chacun"))
+    words = set(terms(without_asking_words(own))) - asking - ({rate.unit} if rate.timed else set())
+
+    def states_it(sentence: str) -> bool:
+        return states_rate(sentence, rate) and holds_a_number(sentence) and bool(words & set(terms(sentence)))
+
+    stating = said_in_its_article_first(ordered, states_it)
+    if stating is not None:
+        return Ruling([stating, *(c for c in ordered if c.row.id != stating.row.id)])
+    return Ruling(list(ordered), False, f"no rate per {rate.unit or 'each'} in the first quote")
+
+
 def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question saying plainly what kind of answer it wants ("Qui dirige EDF ?", "Combien de
     manifestants … ?", "Quand … ?": `index.answer_types`): a first quote that does not hold one
@@ -358,7 +410,18 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         counted = said_in_its_article_first([first, *ordered[1:]], counts_the_deed)
         if counted is not None:
             return Ruling([counted, *(c for c in ordered if c.row.id != counted.row.id)])
-    return Ruling([first, *ordered[1:]], given, "" if given else f"no {wanted.kind} in the first quote")
+    # "Qui les représente ?": a representative named in the article the conversation is on is
+    # the one it asks for, whatever the relevance policy makes of the words (« Sa présidente,
+    # Fatima Benali, … » of the tenants, where "représente" is no word of the article).
+    said = (
+        given
+        and wanted.kind == "head"
+        and wanted.of_pronoun
+        and topic is not None
+        and first.row.article.id in topic.articles
+    )
+    why = "" if given else f"no {wanted.kind} in the first quote"
+    return Ruling([first, *ordered[1:]], given, why, by_conversation=said)
 
 
 def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:
@@ -436,6 +499,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     description_for_who,  # "Qui est-elle ?": sentences saying who someone is quoted
     person_for_who,  # "Qui le dit ?": a quote naming nobody, only "elle": the sentence naming her
     future_for_future,  # "Quand sera-t-il exposé ?": a sentence dating what is to come first
+    done_not_to_come,  # "Qu'est-ce qui vient d'ouvrir ?": a quote where it « pourrait ouvrir »: no answer
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     measure_of_whom_last_quoted,  # "Quel âge a-t-il ?": the last quoted passage's age first
@@ -443,6 +507,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named
     doer_said,  # "Qui l'a traduit ?": a first quote where nobody translated: no answer
+    rate_stated,  # "Combien … par classe en moyenne ?": a first quote giving a total: no answer
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
 )

@@ -56,3 +56,29 @@ _PAST = re.compile(
 def tells_past(text: str) -> bool:
     """Whether `text` holds a verb in a compound past ("avait été exposé", "a annoncé")."""
     return _PAST.search(text.replace("’", "'")) is not None
+
+
+# What has just happened: "venir de" and an infinitive ("Qu'est-ce qui vient d'ouvrir ?").
+_JUST_DONE = re.compile(
+    r"(?<![\w-])(?:vient|viennent|venait|venaient)\s+d(?:e\s+|')([a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re))(?![\w-])", re.I
+)
+# The same verb said only as possible or to come: « pourrait ouvrir », « devrait ouvrir », « va
+# ouvrir », « doit ouvrir ».
+_MAY_HAPPEN = (
+    r"(?<![\w-])(?:pourrai(?:t|ent)|devrai(?:t|ent)|va|vont|doit|doivent|pourra|pourront|devra|devront)"
+    r"\s+(?:\w+\s+)?{verb}(?![\w-])"
+)
+
+
+def just_done(question: str) -> str | None:
+    """The verb, in the infinitive, of what `question` asks has just happened ("Qu'est-ce qui
+    vient d'ouvrir à Méaudre ?": "ouvrir"), or None."""
+    done = _JUST_DONE.search(question.replace("’", "'"))
+    return done.group(1).lower() if done is not None else None
+
+
+def only_to_come(sentence: str, verb: str) -> bool:
+    """Whether `sentence` says `verb` (an infinitive) only as what may or will happen (« Une
+    classe supplémentaire pourrait ouvrir à la rentrée 2027 »): no answer to what has just
+    happened."""
+    return re.search(_MAY_HAPPEN.format(verb=re.escape(verb)), sentence.replace("’", "'"), re.I) is not None

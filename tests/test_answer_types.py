@@ -246,3 +246,46 @@ def test_a_quantity_asked_in_the_future_is_quoted_where_the_passage_says_what_it
     # Asked in the present, the order is the passage model's.
     order, _ = measured_first([first, second], "Combien coûte un ticket ?", "money")
     assert order[0].row.id == 1
+
+
+def test_a_head_is_not_the_name_of_what_is_headed_nor_the_holder_of_another_place_s_office():
+    """« La direction d'Aéroservices propose … » names the company whose head is spoken of, not
+    its head; « le maire de Marvejols, Jean-Pierre Vidal » is no mayor of Saint-Chély-d'Apcher.
+    The holder named after the body's name, or of the place asked, still is."""
+    assert not gives("Qui dirige Aéroservices ?", "La direction d'Aéroservices propose une prime de 400 euros.")
+    assert gives("Qui dirige Aéroservices ?", "Son directeur général, Olivier Marchetti, rappelle les pertes.")
+    assert gives("Qui dirige l'OTAN ?", "Jens Stoltenberg, le secrétaire général de l'OTAN, a parlé.")
+    assert gives("Qui est le président du pays ?", "Le président de la République, Emmanuel Macron, a parlé.")
+    sheltered = "« Nous avons hébergé 230 personnes », précise le maire de Marvejols, Jean-Pierre Vidal."
+    assert not gives("Qui est le maire de Saint-Chély-d'Apcher ?", sheltered)
+    assert gives("Qui est le maire de Marvejols ?", sheltered)
+    assert gives("Qui est le maire de la cité phocéenne ?", "Le maire de Marseille, Benoît Payan, a parlé.")
+
+
+def test_a_count_of_another_participant_the_question_names_does_not_count_what_is_asked():
+    """ "Combien d'hôtels ont accueilli les passagers ?" is not answered by « 9 000 passagers »: the
+    question names the passengers beside the hotels asked. A word of its verb still counts
+    (« onze interpellations » for "… interpellées ?")."""
+    stranded = "Environ 9 000 passagers ont vu leur départ supprimé ou retardé."
+    assert not gives("Combien d'hôtels ont accueilli les passagers ?", stranded)
+    assert gives("Combien de passagers ont été touchés par la grève ?", stranded)
+    assert gives("Combien d'agents ont été interpellés ?", "La police a procédé à onze interpellations.")
+    # What is theirs is counted by its own noun: « 23 postes » for their posts.
+    assert gives(
+        "Combien de professeurs vont perdre leur poste ?", "Selon lui, 23 postes d'enseignants seront supprimés."
+    )
+
+
+def test_one_alone_and_a_million_are_counts():
+    """« un seul petit » counts one, « un million de visiteurs » a million; « un petit » alone is
+    an article."""
+    assert gives("Combien de petits une femelle a-t-elle chaque année ?", "Une femelle met bas un seul petit par an.")
+    assert not gives("Combien de petits sont nés ?", "Une femelle met bas un petit sur le sable.")
+    assert gives("Combien de visiteurs vient-il chaque année ?", "Le site accueille un million de visiteurs.")
+    assert gives("Combien de touristes viennent en baie de Somme ?", "Leur nombre dépasse le million chaque année.")
+
+
+def test_an_hour_counts_nothing():
+    """« la vente de 16 h 30 » is a time of day, no count of boats."""
+    assert not gives("Combien de bateaux compte le port ?", "Les bateaux rentrent pour la vente de 16 h 30.")
+    assert gives("Combien de bateaux compte le port ?", "Le port compte 38 bateaux.")

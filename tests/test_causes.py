@@ -71,6 +71,11 @@ def test_questions_asking_something_else(question):
         "Ce redressement doit beaucoup à la vente de deux joueurs au Stade toulousain pour 1,2 million d'euros.",
         "Ce redressement doit beaucoup à ses supporters, qui ont donné 200 000 euros.",
         "Ce redressement doit beaucoup au président, qui a injecté 4 millions d'euros.",
+        # Without a connector: the cause explains the fact, someone invokes it, a participle's clause.
+        "La chaleur explique en grande partie cette hausse.",
+        "Le promoteur, Val de Loire Habitat, invoque la faillite de l'entreprise de gros œuvre en janvier.",
+        "Les scientifiques de l'Ifremer avancent plusieurs explications.",
+        "Vingt communes sont ravitaillées par camion, leurs forages étant à sec.",
     ],
 )
 def test_sentences_giving_a_cause_or_a_purpose(sentence):
@@ -99,6 +104,9 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         # The same words as « doit beaucoup à l'hiver », an amount after the creditor: a debt.
         "La commune doit en partie à l'État 2 millions.",
         "Le club doit surtout à l'Urssaf 380 000 euros, selon la DNCG.",
+        # What someone explains, not a cause; « en étant », a concession.
+        "La guide explique ce qu'il faut emporter en montagne.",
+        "Tout en étant prudent, le maire a signé le permis.",
     ],
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):

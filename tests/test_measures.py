@@ -74,6 +74,7 @@ def test_the_kind_of_quantity_a_question_asks_for_is_read_from_its_words(questio
         ("Il gagne quatre mille deux cents euros par mois.", "money", "quatre mille deux cents euros"),
         ("Elle reliera la gare au plateau en seize minutes.", "duration", "seize minutes"),
         ("Il a été condamné à sept ans de prison.", "duration", "sept ans"),
+        ("Patron du Kerlaz, Loïc Tanguy pêche depuis 27 ans.", "duration", "27 ans"),
         ("Âgée de 54 ans, elle était préfète de la Gironde.", "age", "54 ans"),
         ("Les trottinettes ont fait 61 % des déplacements.", "percent", "61 %"),
         ("Les deux tiers des élèves choisissent l'apprentissage.", "percent", "Les deux tiers"),
@@ -102,6 +103,9 @@ def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text,
         ("Les aéroports ont enregistré 5,2 millions de passagers, et les ports 3,8 millions.", "money"),
         ("Le site a fonctionné de 2017-2022 sans interruption.", "score"),  # a span of years
         ("Les jeunes de 15 à 17 ans dorment moins.", "score"),
+        # Someone's age is no time something lasted.
+        ("Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.", "duration"),
+        ("Le suspect, âgé de 51 ans, a été présenté au juge.", "duration"),
     ],
 )
 def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):

@@ -8,7 +8,15 @@ import numpy as np
 
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
-from index.reading_rules import WhatIsAsked, answer_type_given, cause_for_why, measure_stated, quotation_for_said
+from index.reading_rules import (
+    WhatIsAsked,
+    answer_type_given,
+    cause_for_why,
+    done_not_to_come,
+    measure_stated,
+    quotation_for_said,
+    rate_stated,
+)
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
@@ -189,6 +197,20 @@ def test_who_represents_them_is_answered_by_the_spokesman_in_the_paragraph_last_
     topic = Topic("Que demandent les syndicats ?", (1,), (unions.row.id, unions.spans[1][1]))
     ruling = answer_type_given([chairman, unions], asked("Qui les représente ?", topic))
     assert ruling.stands and quoted(ruling.order[0]).startswith("Son délégué, Thierry Boch")
+    # The conversation says it: answered even where "représente" is no word of the article, which
+    # the relevance policy weighs (the tenants' « Sa présidente, Fatima Benali » was declined).
+    assert ruling.by_conversation
+    assert not answer_type_given([chairman, unions], asked("Qui les représente ?")).by_conversation
+    # The group named again in another paragraph of the article (« Les locataires, eux, … »).
+    families = passage("Les 96 familles qui y vivent encore devront être relogées d'ici le printemps 2028.")
+    tenants = passage(
+        "Les locataires, eux, oscillent entre soulagement et inquiétude. "
+        "Sa présidente, Fatima Benali, qui habite la tour depuis 31 ans, reste prudente.",
+        position=3,
+        quoted=1,
+    )
+    topic = Topic("Combien de ménages doivent être relogés ?", (1,), (families.row.id, families.spans[0][1]))
+    assert answer_type_given([tenants, families], asked("Qui les représente ?", topic)).by_conversation
     # Asked alone, a sentence naming nobody beside such a role does not answer it.
     nobody = passage("La Ligue contre la violence routière annonce de son côté un recours.")
     assert not answer_type_given([nobody], asked("Qui représente la Ligue contre la violence routière ?")).stands
@@ -396,3 +418,75 @@ def test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question
     budget = passage("Le budget a été rejeté lundi soir.")
     vote = passage("Au terme d'un conseil municipal houleux, onze élus de sa majorité ont voté contre.", position=1)
     assert not answer_type_given([budget, vote], asked("Combien d'élus compte le conseil municipal ?")).stands
+
+
+def test_an_average_or_a_rate_asked_is_not_answered_by_a_total():
+    """ "Combien d'enfants y a-t-il par classe en moyenne ?": « les neuf enfants de l'école » are a
+    total, and « chaque matin » no rate per class; the sentence of the article giving the average
+    (« Avec 17 élèves par classe en moyenne … ») is quoted instead. Asked of an article giving
+    only totals ("Combien chaque donateur a-t-il versé en moyenne ?" of « a réuni 120 000 euros
+    auprès de 1 800 donateurs »), or a rate per another unit than the one of time asked (« en
+    moyenne 45 minutes » a sortie for "… par an ?"), no answer."""
+    village = passage("À Mainsat, les neuf enfants de l'école devront faire 14 kilomètres en car chaque matin.")
+    department = passage(
+        "« Avec 17 élèves par classe en moyenne, la Creuse reste l'un des départements les mieux dotés », "
+        "répond l'inspection.",
+        position=1,
+    )
+    ruling = rate_stated([village, department], asked("Combien d'enfants y a-t-il par classe en moyenne ?"))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("« Avec 17 élèves par classe")
+    subscription = passage(
+        "L'association a réuni 120 000 euros grâce à une souscription auprès de 1 800 donateurs. "
+        "Chaque pierre est posée à la main."
+    )
+    assert not rate_stated([subscription], asked("Combien chaque donateur a-t-il versé en moyenne ?")).stands
+    flights = passage("Une sortie de l'hélicoptère dure en moyenne 45 minutes et coûte 3 500 euros.")
+    assert not rate_stated([flights], asked("Combien d'heures de vol l'hélicoptère fait-il par an ?")).stands
+    # The rate asked, stated: the quote stands (« par an » for "chaque année", « chacun »).
+    births = passage("Une femelle met bas un seul petit par an, en juin.")
+    assert rate_stated([births], asked("Combien de petits une femelle a-t-elle chaque année ?")).stands
+    crews = passage("Chacun embarque en moyenne quatre marins.")
+    assert rate_stated([crews], asked("Combien de marins y a-t-il par bateau ?")).stands
+    # A doer after « par » asks no rate, nor states one.
+    assert rate_stated([village], asked("Combien d'enfants ont été transportés par le car ?")).stands
+    works = passage("Le chantier a coûté 2,6 millions d'euros, financés pour moitié par l'État.")
+    assert not rate_stated([works], asked("Combien chaque donateur a-t-il versé en moyenne ?")).stands
+
+
+def test_a_count_per_a_thing_is_no_total():
+    """ "Combien de touristes sont attendus cet été ?" is not answered by « 17 élèves par classe »
+    (nor « quatre à six places chacun » "Combien de personnes … ?"): a count per a thing counts no
+    total; one per a time (« 30 000 voyageurs par jour ») still counts those who take a line."""
+    school = passage("L'école du village compte désormais 17 élèves par classe.")
+    assert not answer_type_given([school], asked("Combien de touristes sont attendus cet été ?")).stands
+    line = passage("La ligne transporte 30 000 voyageurs par jour.")
+    assert answer_type_given([line], asked("Combien de voyageurs empruntent la ligne ?")).stands
+    assert answer_type_given([school], asked("Combien d'élèves y a-t-il par classe ?")).stands
+
+
+def test_why_this_after_an_answer_asks_the_cause_of_what_it_quoted():
+    """ "Pourquoi ce retard ?" after « La livraison … est repoussée à 2029 »: the demonstrative
+    stands for what the last answer said, whose words the article does not use; the next
+    paragraph's « Le promoteur … invoque la faillite … » answers, not the passage its words
+    found first (« La mairie a promis de limiter les travaux bruyants »)."""
+    delay = passage(
+        "Seuls 180 des 650 logements prévus sont sortis de terre. "
+        "La livraison des derniers immeubles, annoncée pour 2027, est repoussée à 2029.\n\n"
+        "Le promoteur, Val de Loire Habitat, invoque la faillite de l'entreprise de gros œuvre en janvier. "
+        "Le chantier est resté à l'arrêt pendant cinq mois.",
+        quoted=1,
+    )
+    promise = passage("La mairie a promis de limiter les travaux bruyants à partir de 8 heures.", position=1)
+    topic = Topic("Quand le quartier sera-t-il terminé ?", (1,), (delay.row.id, delay.spans[1][1]))
+    ruling = cause_for_why([promise, delay], asked("Pourquoi ce retard ?", topic))
+    assert quoted(ruling.order[0]).startswith("Le promoteur, Val de Loire Habitat, invoque la faillite")
+
+
+def test_what_has_just_happened_is_not_what_may_happen():
+    """ "Qu'est-ce qui vient d'ouvrir à Méaudre ?" is not answered by « Une classe supplémentaire
+    pourrait ouvrir à la rentrée 2027 », which its words found: it has not opened (and the
+    follow-ups would read on from that school). A sentence telling it done still answers."""
+    school = passage("Une classe supplémentaire pourrait ouvrir à la rentrée 2027.")
+    assert not done_not_to_come([school], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
+    opened = passage("Le hameau des Écureuils vient d'ouvrir ses portes à Méaudre.")
+    assert done_not_to_come([opened], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
