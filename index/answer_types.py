@@ -78,10 +78,11 @@ _NUMBER = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?")
 _NONE = frozenset("aucun aucune zéro".split())
 # What stands between a number and what it measures: "2,6 millions de mètres cubes".
 _BETWEEN = frozenset("de d' d millions million milliards milliard mille".split())
-# What a number measures when it counts nothing: a share, an amount, a duration, a size.
+# What a number measures when it counts nothing: a share, an amount, a duration, a size, a
+# number of times (« exposé une seule fois »).
 _UNITS = re.compile(
     r"(?:%|€|\$|euros?|dollars?|pour ?cent|points?|secondes?|minutes?|heures?|jours?|semaines?|mois|ans?|années?"
-    r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?|h|min)",
+    r"|kilomètres?|km|mètres?|m|hectares?|tonnes?|kilos?|kg|degrés?|h|min|fois)",
     re.I,
 )
 # Words in "-s" after a year that are no plural noun: « en 1998 après la fusion ».
@@ -352,8 +353,9 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
             lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
         ):
             after += 1  # "2,6 millions de …", "quarante et une …"
-        if after < len(lowered) and _UNITS.fullmatch(lowered[after]):
-            if _of_what_is_asked(lowered[after:], nouns):
+        unit = _counted_at(lowered, after)  # past an adjective: « une seule fois »
+        if unit < len(lowered) and _UNITS.fullmatch(lowered[unit]):
+            if _of_what_is_asked(lowered[unit:], nouns):
                 return True
             continue
         if after < len(lowered) and (_MONTH.fullmatch(lowered[after]) or lowered[after] in _ORDINAL):
@@ -410,8 +412,12 @@ def _counted_at(words: list[str], after: int) -> int:
 
 def _names_what_is_asked(counted: str, nouns: frozenset[str]) -> bool:
     """Whether `counted`, the noun a number counts (lower-cased), is the noun asked, or holds
-    it (« 85 sapeurs-pompiers »)."""
-    return bool({stem(counted), *(stem(part) for part in counted.split("-"))} & nouns)
+    it (« 85 sapeurs-pompiers »), in the singular too (« un seul petit » for "petits", which
+    the stemmer reads apart)."""
+    forms = {stem(counted), *(stem(part) for part in counted.split("-"))}
+    if counted and not counted.endswith(("s", "x")):
+        forms.add(stem(counted + "s"))
+    return bool(forms & nouns)
 
 
 def _counts_what_is_asked(

@@ -45,7 +45,8 @@ _TIME_RATE_WORDS = {
 _PER = re.compile(
     r"(?<![\w])(?:par|chaque|pour chaque|dans chaque|tous les|toutes les)\s+(?!l['’]|d['’]|(?:le|la|les|un|une|des|du|"
     r"son|sa|ses|leur|leurs|ce|cet|cette|ces|mon|ma|mes|lui|eux|elle|elles|ailleurs|contre|exemple|hasard|rapport"
-    r"|ici|là|où|deux|trois|quatre|cinq|six|sept|huit|dix)(?![\w]))([^\W\d_][\w-]*)",
+    r"|ici|là|où|deux|trois|quatre|cinq|six|sept|huit|dix|combien|quel|quelle|quels|quelles|qui|quoi)(?![\w]))"
+    r"([^\W\d_][\w-]*)",
     re.I,
 )
 _AVERAGE = re.compile(r"(?<![\w])(?:en moyenne|moyen|moyenne|moyens|moyennes)(?![\w])", re.I)

@@ -327,7 +327,8 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     stating no rate (« les neuf enfants de l'école », a total; « en moyenne 45 minutes » a sortie
     for a yearly figure) does not answer it; the sentence of its article stating one, with a
     number and a word of the question, is quoted instead (« Avec 17 élèves par classe en moyenne
-    … »), and when there is none, no answer: a total divided is not what the article says."""
+    … »; per a thing, one naming it; per a time, for a count, one counting the noun asked), and
+    when there is none, no answer: a total divided is not what the article says."""
     own = asked.reading.own
     rate = asked_rate(own)
     if rate is None or not ordered:
@@ -338,8 +339,17 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     asking = set(terms(own)) - set(terms(without_asking_words(own))) | set(terms("moyenne moyen chaque chacun"))
     words = set(terms(without_asking_words(own))) - asking - ({rate.unit} if rate.timed else set())
 
+    counted = asked_answer_type(own)
+    by_name = counted is not None and counted.kind == "count"
+
     def states_it(sentence: str) -> bool:
-        return states_rate(sentence, rate) and holds_a_number(sentence) and bool(words & set(terms(sentence)))
+        said = set(terms(sentence))
+        if not (states_rate(sentence, rate) and holds_a_number(sentence) and words & said):
+            return False
+        if rate.unit is not None and not rate.timed:
+            return rate.unit in said  # « 17 élèves par classe » for "… par classe"
+        # « quatre trains quotidiens, … faute de voyageurs » counts no travellers a day.
+        return not by_name or gives_answer_type(sentence, counted, own, by_name=True)
 
     stating = said_in_its_article_first(ordered, states_it)
     if stating is not None:

@@ -281,6 +281,8 @@ def test_one_alone_and_a_million_are_counts():
     an article."""
     assert gives("Combien de petits une femelle a-t-elle chaque année ?", "Une femelle met bas un seul petit par an.")
     assert not gives("Combien de petits sont nés ?", "Une femelle met bas un petit sur le sable.")
+    # A number of times counts nothing asked.
+    assert not gives("Combien de visiteurs a reçu le musée ?", "Il avait été exposé une seule fois, en 1886.")
     assert gives("Combien de visiteurs vient-il chaque année ?", "Le site accueille un million de visiteurs.")
     assert gives("Combien de touristes viennent en baie de Somme ?", "Leur nombre dépasse le million chaque année.")
 
@@ -289,3 +291,10 @@ def test_an_hour_counts_nothing():
     """« la vente de 16 h 30 » is a time of day, no count of boats."""
     assert not gives("Combien de bateaux compte le port ?", "Les bateaux rentrent pour la vente de 16 h 30.")
     assert gives("Combien de bateaux compte le port ?", "Le port compte 38 bateaux.")
+
+
+def test_the_noun_asked_counted_in_the_singular_is_counted_by_name():
+    """« un seul petit » counts the "petits" asked, though the stemmer reads the two apart."""
+    asked = asked_answer_type("Combien de petits une femelle a-t-elle chaque année ?")
+    question = "Combien de petits une femelle a-t-elle chaque année ?"
+    assert gives_answer_type("Une femelle met bas un seul petit par an.", asked, question, by_name=True)

@@ -447,6 +447,14 @@ def test_an_average_or_a_rate_asked_is_not_answered_by_a_total():
     assert rate_stated([births], asked("Combien de petits une femelle a-t-elle chaque année ?")).stands
     crews = passage("Chacun embarque en moyenne quatre marins.")
     assert rate_stated([crews], asked("Combien de marins y a-t-il par bateau ?")).stands
+    # A count per a time moves only to a sentence counting the noun asked: « quatre trains
+    # quotidiens, … faute de voyageurs » counts no travellers a day.
+    timetable = passage("La ligne est très fréquentée.")
+    trains = passage("Elle gagne quatre trains quotidiens, tandis qu'une autre perd ses trains, faute de voyageurs.")
+    question = "Combien de voyageurs empruntent la ligne chaque jour ?"
+    assert not rate_stated([timetable, trains], asked(question)).stands
+    # "Par combien de voix ?" asks no rate.
+    assert rate_stated([village], asked("Par combien de voix le budget a-t-il été rejeté ?")).stands
     # A doer after « par » asks no rate, nor states one.
     assert rate_stated([village], asked("Combien d'enfants ont été transportés par le car ?")).stands
     works = passage("Le chantier a coûté 2,6 millions d'euros, financés pour moitié par l'État.")
