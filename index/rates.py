@@ -49,14 +49,27 @@ _PER = re.compile(
     r"([^\W\d_][\w-]*)",
     re.I,
 )
-_AVERAGE = re.compile(r"(?<![\w])(?:en moyenne|moyen|moyenne|moyens|moyennes)(?![\w])", re.I)
+# An average: « en moyenne », or « moyen(ne) » after what is measured (« la durée moyenne », « le
+# salaire moyen »); not « Quel moyen … ? », « la classe moyenne », « le Moyen Âge ».
+_AVERAGE = re.compile(
+    r"(?<![\w])(?:en moyenne|(?:durée|taille|hauteur|longueur|largeur|profondeur|distance|âge|prix|salaire|coût"
+    r"|nombre|poids|température|vitesse|temps|revenu|montant|loyer|budget|consommation|production|effectif|débit"
+    r"|don|panier|tarif|note|score|rendement|retraite|pension)s? moyen(?:ne)?s?)(?![\w])",
+    re.I,
+)
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
+# What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres ».
+_ABOUT = re.compile(
+    r"(?<![\w])(?:environ|approximativement|en général|généralement|habituellement|d'ordinaire|entre \d[\d ,.]* et)"
+    r"(?![\w])",
+    re.I,
+)
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
 # « 6,50 euros le mètre carré ».
 _PRICE_PER = re.compile(r"(?:euros?|€|dollars?|centimes?)\s+(?:le|la|l['’])\s*([^\W\d_][\w-]*)", re.I)
-# What asks a quantity: a rate is asked only of one ("Combien … par classe ?", "Quel est le
-# salaire moyen ?"), not by "Qui a été élu par les habitants ?".
-_QUANTITY_ASKED = re.compile(r"(?<![\w])(?:combien|moyen|moyenne|moyens|moyennes)(?![\w])", re.I)
+# What asks a quantity: a rate is asked only of one ("Combien … par classe ?", or an average,
+# "Quel est le salaire moyen ?"), not by "Qui a été élu par les habitants ?".
+_QUANTITY_ASKED = re.compile(r"(?<![\w])combien(?![\w])", re.I)
 
 
 @dataclass(frozen=True)
@@ -71,9 +84,9 @@ class Rate:
 
 def asked_rate(question: str) -> Rate | None:
     """The rate `question` asks, or None when it asks none (a total, or no quantity)."""
-    if not _QUANTITY_ASKED.search(question):
+    if not _QUANTITY_ASKED.search(question) and not _AVERAGE.search(question):
         return None
-    per = _PER.search(question)
+    per = next((m for m in _PER.finditer(question) if m.group(1)[0].islower()), None)  # not « par LO »
     if per is not None:
         noun = per.group(1).lower()
         if noun in _TIME_OF:
@@ -90,7 +103,7 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     no yearly figure); else an average, a share of each, a rate per a thing (« en moyenne »,
     « chacun », « par classe », « le kilo »), not one in time (« chaque matin »: « les neuf enfants
     … chaque matin » say nothing per class)."""
-    units = {m.group(1).lower() for m in _PER.finditer(sentence)} | {
+    units = {m.group(1).lower() for m in _PER.finditer(sentence) if m.group(1)[0].islower()} | {
         m.group(1).lower() for m in _PRICE_PER.finditer(sentence)
     }
     timed = {_TIME_OF[unit] for unit in units if unit in _TIME_OF}
@@ -98,7 +111,11 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     if rate.timed:
         return rate.unit in timed
     per_thing = any(unit not in _TIME_OF for unit in units)
-    return per_thing or bool(_AVERAGE.search(sentence) or _EACH.search(sentence))
+    if per_thing or _AVERAGE.search(sentence) or _EACH.search(sentence):
+        return True
+    # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
+    # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
+    return rate.unit is None and _ABOUT.search(sentence) is not None
 
 
 def counts_per(words: list[str], counted: int) -> bool:

@@ -453,6 +453,11 @@ def test_an_average_or_a_rate_asked_is_not_answered_by_a_total():
     trains = passage("Elle gagne quatre trains quotidiens, tandis qu'une autre perd ses trains, faute de voyageurs.")
     question = "Combien de voyageurs empruntent la ligne chaque jour ?"
     assert not rate_stated([timetable, trains], asked(question)).stands
+    # An average of a measure is said about so; "Quel moyen … ?", a name after « par », no rate.
+    flowers = passage("Elles ont environ 2 cm de diamètre.")
+    assert rate_stated([flowers], asked("Quelle est la taille moyenne des fleurs ?")).stands
+    assert rate_stated([village], asked("Par quel moyen les enfants vont-ils à l'école ?")).stands
+    assert rate_stated([village], asked("Combien de listes ont été présentées par LO ?")).stands
     # "Par combien de voix ?" asks no rate.
     assert rate_stated([village], asked("Par combien de voix le budget a-t-il été rejeté ?")).stands
     # A doer after « par » asks no rate, nor states one.
