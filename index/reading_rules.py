@@ -342,9 +342,9 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     counted = asked_answer_type(own)
     by_name = counted is not None and counted.kind == "count"
 
-    def states_it(sentence: str) -> bool:
+    def states_it(sentence: str, in_its_words: bool = True) -> bool:
         said = set(terms(sentence))
-        if not (states_rate(sentence, rate) and holds_a_number(sentence) and words & said):
+        if not (states_rate(sentence, rate) and holds_a_number(sentence) and (words & said or not in_its_words)):
             return False
         if rate.unit is not None and not rate.timed:
             return rate.unit in said  # « 17 élèves par classe » for "… par classe"
@@ -352,6 +352,9 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
         return not by_name or gives_answer_type(sentence, counted, own, by_name=True)
 
     stating = said_in_its_article_first(ordered, states_it)
+    if stating is None:  # its own passage's, in other words (« 7 500 stagiaires » for "élèves formés par an")
+        in_passage = quoting_a_sentence_that(ordered[0], partial(states_it, in_its_words=False))
+        stating = in_passage if in_passage.quote != ordered[0].quote else None
     if stating is not None:
         return Ruling([stating, *(c for c in ordered if c.row.id != stating.row.id)])
     return Ruling(list(ordered), False, f"no rate per {rate.unit or 'each'} in the first quote")

@@ -456,6 +456,10 @@ def test_an_average_or_a_rate_asked_is_not_answered_by_a_total():
     # An average of a measure is said about so; "Quel moyen … ?", a name after « par », no rate.
     flowers = passage("Elles ont environ 2 cm de diamètre.")
     assert rate_stated([flowers], asked("Quelle est la taille moyenne des fleurs ?")).stands
+    # In its own passage, in other words than the question's: quoted.
+    plant = passage("La plante pousse au bord des chemins. Elles ont environ 2 cm de diamètre.")
+    ruling = rate_stated([plant], asked("Quelle est la taille moyenne des fleurs ?"))
+    assert ruling.stands and "Elles ont environ 2 cm" in quoted(ruling.order[0])
     assert rate_stated([village], asked("Par quel moyen les enfants vont-ils à l'école ?")).stands
     assert rate_stated([village], asked("Combien de listes ont été présentées par LO ?")).stands
     # "Par combien de voix ?" asks no rate.
