@@ -30,31 +30,76 @@ _TIME_UNITS = {
 }
 _TIME_OF = {word: unit for unit, words in _TIME_UNITS.items() for word in words.split()}
 # Adjectives and adverbs of a rate in time (« 30 000 visiteurs annuels », « deux trains
-# quotidiens »), and « l'an » or « l'heure » after a number (« 90 km à l'heure », « 1 000 euros
-# l'an »; not « l'an dernier »).
+# quotidiens »), « l'an » or « l'heure » after a number (« 90 km à l'heure », « 1 000 euros
+# l'an »), a season (« 400 000 skieurs l'hiver »), and a year's count for a yearly rate
+# (« 120 000 visiteurs l'an dernier », « en 2025 »).
 _TIME_RATE_WORDS = {
-    "an": re.compile(r"(?<![\w])(?:annuel\w*|l['’]an(?! (?:dernier|prochain|passé))(?![\w]))", re.I),
+    "an": re.compile(
+        r"(?<![\w])(?:annuel\w*|l['’]an(?:née)?|cette année|(?:en|sur)\s+(?:19|20)\d\d(?!\d))(?![\w])", re.I
+    ),
     "mois": re.compile(r"(?<![\w])mensuel\w*", re.I),
     "semaine": re.compile(r"(?<![\w])hebdomadaires?(?![\w])", re.I),
     "jour": re.compile(r"(?<![\w])quotidien\w*", re.I),
     "heure": re.compile(r"(?<![\w])(?:à )?l['’]heure(?![\w])", re.I),
+    "saison": re.compile(
+        r"(?<![\w])(?:l['’](?:été|hiver|automne)|(?:en|chaque) (?:été|hiver|automne)|au printemps)(?![\w])", re.I
+    ),
 }
 
-# « par » or « chaque » before a bare noun: a rate (« par classe », « par an », « chaque année »,
-# « tous les jours »); « payé par l'État » names a doer, « par exemple » nothing.
+# « par » or « chaque » before a bare noun: a rate (« par classe », « par an », « chaque année »);
+# « payé par l'État » names a doer, « par exemple » nothing.
 _PER = re.compile(
-    r"(?<![\w])(?:par|chaque|pour chaque|dans chaque|tous les|toutes les)\s+(?!l['’]|d['’]|(?:le|la|les|un|une|des|du|"
+    r"(?<![\w])(par|chaque|pour chaque|dans chaque|tous les|toutes les)\s+(?!l['’]|d['’]|(?:le|la|les|un|une|des|du|"
     r"son|sa|ses|leur|leurs|ce|cet|cette|ces|mon|ma|mes|lui|eux|elle|elles|ailleurs|contre|exemple|hasard|rapport"
     r"|ici|là|où|deux|trois|quatre|cinq|six|sept|huit|dix|combien|quel|quelle|quels|quelles|qui|quoi)(?![\w]))"
     r"([^\W\d_][\w-]*)",
     re.I,
 )
-# An average: « en moyenne », or « moyen(ne) » after what is measured (« la durée moyenne », « le
-# salaire moyen »); not « Quel moyen … ? », « la classe moyenne », « le Moyen Âge ».
+# Nouns « par » puts a means, a manner or a cause before, not a unit: « inscrit par Internet »,
+# « venu par autoroute », « mort par noyade », « vote par procuration », « par erreur ».
+_MEANS = set(
+    "internet téléphone courrier courriel mail mails e-mail sms fax écrit oral voie route autoroute avion train "
+    "car bus navette mer air terre avion hélicoptère ferry erreur accident défaut principe précaution prudence "
+    "crainte peur souci manque faute suite conséquent ailleurs endroits moments places surprise chance miracle "
+    "décret ordonnance arrêté référendum vote procuration correspondance visioconférence noyade pendaison "
+    "strangulation balle arme contrat écrit tirage sort respect amour solidarité nature définition essence "
+    "excellence avance anticipation intérim".split()
+)
+# Nouns of an act after « par » (« par noyade », « par décision », « par pendaison »).
+_ACT_ENDINGS = ("tion", "sion", "ade", "aison")
+
+
+def _per_unit(match: re.Match[str]) -> str | None:
+    """The unit of a `_PER` match, lower-cased, or None when it rates by none: after « tous les »
+    only a time (« tous les jours »; « tous les travaux » are all of them), after « par » no name
+    (« supprimés par Renault », « par LO ») nor means (« par Internet », « par noyade »)."""
+    word, noun = match.group(1).lower(), match.group(2)
+    unit = noun.lower()
+    if word in ("tous les", "toutes les"):
+        return _TIME_OF.get(unit) and unit
+    if word == "par" and unit not in _TIME_OF and (noun[0].isupper() or unit in _MEANS or unit.endswith(_ACT_ENDINGS)):
+        return None
+    return unit
+
+
+def _units_per(text: str) -> list[str]:
+    """The units `text` rates by after « par », « chaque », « tous les » (`_per_unit`)."""
+    return [unit for unit in map(_per_unit, _PER.finditer(text)) if unit is not None]
+
+
+# An average: « en moyenne », « une moyenne de », « la moyenne d'âge », or « moyen » after a
+# quantity noun (« salaire moyen », « l'âge moyen », « le nombre moyen d'élèves »); not the noun
+# « moyens » (« Quels moyens la préfecture a-t-elle déployés ? »), « par quel moyen », « le Moyen
+# Âge » nor « la classe moyenne ».
+_QUANTITY_NOUNS = (
+    "prix|salaire|âge|coût|montant|revenu|temps|durée|taux|nombre|poids|taille|loyer|débit|vitesse|consommation"
+    "|budget|panier|effectif|score|note|rendement|tarif|chiffre|hauteur|profondeur|distance|retard|température"
+    "|pension|retraite|dépense|facture|surface|superficie|valeur|volume|production|fréquentation|trafic|prime"
+    "|indemnité|rémunération|gain|perte|dette|épargne|niveau|durée|longueur|attente|délai|quantité|hausse|baisse"
+)
 _AVERAGE = re.compile(
-    r"(?<![\w])(?:en moyenne|(?:durée|taille|hauteur|longueur|largeur|profondeur|distance|âge|prix|salaire|coût"
-    r"|nombre|poids|température|vitesse|temps|revenu|montant|loyer|budget|consommation|production|effectif|débit"
-    r"|don|panier|tarif|note|score|rendement|retraite|pension)s? moyen(?:ne)?s?)(?![\w])",
+    rf"(?<![\w])(?:en moyenne|une moyenne|la moyenne d['’]|moyenne d['’]âge"
+    rf"|(?:{_QUANTITY_NOUNS})s?(?:\s+(?:de\s+|d['’])?[^\W\d_][\w-]*)?\s+moyen(?:ne)?s?)(?![\w])",
     re.I,
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
@@ -67,9 +112,18 @@ _ABOUT = re.compile(
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
 # « 6,50 euros le mètre carré ».
 _PRICE_PER = re.compile(r"(?:euros?|€|dollars?|centimes?)\s+(?:le|la|l['’])\s*([^\W\d_][\w-]*)", re.I)
-# What asks a quantity: a rate is asked only of one ("Combien … par classe ?", or an average,
-# "Quel est le salaire moyen ?"), not by "Qui a été élu par les habitants ?".
-_QUANTITY_ASKED = re.compile(r"(?<![\w])combien(?![\w])", re.I)
+# A rate in symbols, after a number: « 70 km/h », « 3 €/jour », « 12 €/m² ».
+_SLASH_PER = re.compile(r"\d\s*(?:[^\W\d_]+|€|%)?\s*/\s*([^\W\d_][\w²]*)")
+_SLASH_UNITS = {"h": "heure", "j": "jour", "an": "an", "mois": "mois", "sem": "semaine"}
+# « x … pour N y »: « un médecin généraliste pour 1 500 habitants » rates by the inhabitant; not an
+# amount (« pour 2 millions d'euros ») nor a time (« pour dix ans »).
+_FOR_EVERY = re.compile(
+    rf"(?<![\w])pour\s+(?:\d[\d\s\u00a0\u202f.,]*|(?:{'|'.join(sorted(COUNT_WORDS))})\s+)([^\W\d_][\w-]*)", re.I
+)
+_NOT_PER = set("euro euros dollar dollars million millions milliard milliards mille centimes".split())
+# What asks a quantity: a rate is asked only of one ("Combien … par classe ?", "Quel est le
+# salaire moyen ?"), not by "Qui a été élu par les habitants ?".
+_COMBIEN = re.compile(r"(?<![\w])combien(?![\w])", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,28 +138,31 @@ class Rate:
 
 def asked_rate(question: str) -> Rate | None:
     """The rate `question` asks, or None when it asks none (a total, or no quantity)."""
-    if not _QUANTITY_ASKED.search(question) and not _AVERAGE.search(question):
+    average = _AVERAGE.search(question) is not None
+    if not (average or _COMBIEN.search(question)):
         return None
-    per = next((m for m in _PER.finditer(question) if m.group(1)[0].islower()), None)  # not « par LO »
-    if per is not None:
-        noun = per.group(1).lower()
+    units = _units_per(question)
+    if units:
+        noun = units[0]
         if noun in _TIME_OF:
             return Rate(_TIME_OF[noun], True)
         return Rate(stem(noun), False)
-    if _AVERAGE.search(question) or _EACH.search(question):
+    if average or _EACH.search(question):
         return Rate(None, False)
     return None
 
 
 def states_rate(sentence: str, rate: Rate) -> bool:
     """Whether `sentence` states a quantity at the `rate` asked: asked by a unit of time, that
-    unit's rate (« par an », « chaque année », « annuels »: « en moyenne 45 minutes » a sortie is
+    unit's rate (« par an », « chaque année », « annuels », « 70 km/h », « l'hiver »; a year's
+    count, « l'an dernier », « en 2025 », for a yearly one: « en moyenne 45 minutes » a sortie is
     no yearly figure); else an average, a share of each, a rate per a thing (« en moyenne »,
-    « chacun », « par classe », « le kilo »), not one in time (« chaque matin »: « les neuf enfants
-    … chaque matin » say nothing per class)."""
-    units = {m.group(1).lower() for m in _PER.finditer(sentence) if m.group(1)[0].islower()} | {
-        m.group(1).lower() for m in _PRICE_PER.finditer(sentence)
-    }
+    « chacun », « par classe », « le kilo », « un médecin pour 1 500 habitants »), not one in time
+    (« chaque matin »: « les neuf enfants … chaque matin » say nothing per class)."""
+    units = set(_units_per(sentence)) | {m.group(1).lower() for m in _PRICE_PER.finditer(sentence)}
+    slashed = {m.group(1).lower() for m in _SLASH_PER.finditer(sentence)}
+    units |= {_SLASH_UNITS.get(unit, unit) for unit in slashed}
+    units |= {m.group(1).lower() for m in _FOR_EVERY.finditer(sentence)} - _NOT_PER - set(_TIME_OF)
     timed = {_TIME_OF[unit] for unit in units if unit in _TIME_OF}
     timed |= {unit for unit, words in _TIME_RATE_WORDS.items() if words.search(sentence)}
     if rate.timed:
@@ -123,14 +180,12 @@ def counts_per(words: list[str], counted: int) -> bool:
     not per a time: « 17 élèves par classe », « 50 litres par personne », « trois médecins pour
     chaque hôpital », « six places chacun »: no total; not « 30 000 voyageurs par jour », which
     news gives for how many take a line."""
-    after = [w.lower() for w in words[counted + 1 : counted + 4]]
-    if after[:1] in (["chacun"], ["chacune"]):
+    after = words[counted + 1 : counted + 4]
+    if [w.lower() for w in after[:1]] in (["chacun"], ["chacune"]):
         return True
-    for per in (("par",), ("pour", "chaque"), ("dans", "chaque"), ("chaque",)):
-        if tuple(after[: len(per)]) == per and len(after) > len(per):
-            unit = after[len(per)]
-            return unit not in STOPWORDS and unit not in _TIME_OF and bool(terms(unit))
-    return False
+    per = _PER.match(" ".join(after))
+    unit = _per_unit(per) if per is not None else None
+    return unit is not None and unit not in STOPWORDS and unit not in _TIME_OF and bool(terms(unit))
 
 
 # A number, in digits or in words (« quatre marins », « un seul petit »).

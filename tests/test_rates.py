@@ -1,0 +1,73 @@
+"""Rates and averages as a reader hears them (`index.rates`): which questions ask a figure per
+something, and which sentences state one. A wrong rate asked makes the bot decline a question it
+can answer; a rate not seen makes it decline a sentence that answers."""
+
+from __future__ import annotations
+
+from index.rates import Rate, asked_rate, states_rate
+
+
+def test_par_naming_a_doer_or_a_means_asks_no_rate():
+    """« par » before a name (« supprimés par Renault », « construites par Staline », « par LO »)
+    or a means (« par Internet », « par autoroute », « par noyade », « par procuration ») says who
+    or how, not per what: the question asks a total."""
+    for question in (
+        "Combien de postes seront supprimés par Renault ?",
+        "Combien de maisons ont été construites par Staline ?",
+        "Combien de voix ont été obtenues par LO en 2001 ?",
+        "Combien de meubles ont été donnés par Emmaüs ?",
+        "Combien de logements seront construits par Nexity ?",
+        "Combien de billets ont été vendus par Internet ?",
+        "Combien de camions arrivent par autoroute ?",
+        "Combien de personnes sont mortes par noyade cet été ?",
+        "Combien d'électeurs ont voté par procuration ?",
+    ):
+        assert asked_rate(question) is None, question
+    # A unit of time, a person or a place after « par » still asks a rate.
+    assert asked_rate("Combien de médecins y a-t-il par habitant ?") == Rate("habit", False)
+    assert asked_rate("Combien d'élèves y a-t-il par classe ?") == Rate("class", False)
+    assert asked_rate("Combien de trains passent par jour ?") == Rate("jour", True)
+
+
+def test_tous_les_asks_a_rate_only_before_a_time():
+    """ "Combien coûteront tous les travaux de l'usine ?" asks all of them, a total; « tous les
+    ans » a yearly figure."""
+    assert asked_rate("Combien coûteront tous les travaux de l'usine de Flins ?") is None
+    assert asked_rate("Combien de salariés travaillent dans toutes les usines du groupe ?") is None
+    assert asked_rate("Combien de visiteurs viennent tous les ans ?") == Rate("an", True)
+    assert asked_rate("Combien de bus passent toutes les semaines ?") == Rate("semaine", True)
+
+
+def test_moyen_asks_an_average_only_after_a_quantity_or_in_en_moyenne():
+    """« moyens » the noun, « par quel moyen », « le Moyen Âge », « la classe moyenne » ask no
+    average; « salaire moyen », « âge moyen », « en moyenne » do."""
+    for question in (
+        "Quels moyens la préfecture a-t-elle déployés contre l'incendie ?",
+        "Par quel moyen les migrants ont-ils traversé la Manche ?",
+        "Quand le château a-t-il été construit au Moyen Âge ?",
+        "Qui défend la classe moyenne ?",
+    ):
+        assert asked_rate(question) is None, question
+    assert asked_rate("Quel est le salaire moyen des infirmières ?") == Rate(None, False)
+    assert asked_rate("Quel est l'âge moyen des agriculteurs ?") == Rate(None, False)
+    assert asked_rate("Combien d'enfants y a-t-il en moyenne ?") == Rate(None, False)
+    # Nor does a sentence speaking of means state an average.
+    assert not states_rate("La préfecture a déployé d'importants moyens aériens.", Rate(None, False))
+
+
+def test_a_rate_written_in_the_ordinary_ways_of_news_is_a_rate():
+    """« 70 km/h » is a speed per hour, « un médecin pour 1 500 habitants » a count per
+    inhabitant, « 400 000 skieurs l'hiver » a count each winter, and a year's count (« l'an
+    dernier », « en 2025 ») answers a yearly rate."""
+    per_hour = asked_rate("Combien de kilomètres par heure les voitures peuvent-elles rouler ?")
+    assert states_rate("La vitesse y est désormais limitée à 70 km/h.", per_hour)
+    per_inhabitant = asked_rate("Combien de médecins y a-t-il par habitant ?")
+    assert states_rate("On compte un médecin généraliste pour 1 500 habitants.", per_inhabitant)
+    assert not states_rate("Le cabinet a été rénové pour 2 millions d'euros.", per_inhabitant)
+    each_winter = asked_rate("Combien de skieurs viennent chaque hiver ?")
+    assert states_rate("La station accueille 400 000 skieurs l'hiver.", each_winter)
+    yearly = asked_rate("Combien de visiteurs le musée reçoit-il par an ?")
+    assert states_rate("Le musée a reçu 120 000 visiteurs l'an dernier.", yearly)
+    assert states_rate("Le musée a reçu 120 000 visiteurs en 2025.", yearly)
+    # A figure for another time is still none: « en moyenne 45 minutes » a sortie.
+    assert not states_rate("Une sortie dure en moyenne 45 minutes.", yearly)
