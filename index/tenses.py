@@ -58,27 +58,49 @@ def tells_past(text: str) -> bool:
     return _PAST.search(text.replace("’", "'")) is not None
 
 
-# What has just happened: "venir de" and an infinitive ("Qu'est-ce qui vient d'ouvrir ?").
+# What has just happened: "venir de" and an infinitive ("Qu'est-ce qui vient d'ouvrir ?"), or
+# « être » / « avoir » and a participle ("Qui vient d'être réélu maire ?").
 _JUST_DONE = re.compile(
-    r"(?<![\w-])(?:vient|viennent|venait|venaient)\s+d(?:e\s+|')([a-zàâçéèêëîïôûùüÿœ]+(?:er|ir|re))(?![\w-])", re.I
+    r"(?<![\w-])(?:vient|viennent|venait|venaient)\s+d(?:e\s+|')"
+    r"((?:(?:être|avoir)\s+)?[a-zàâçéèêëîïôûùüÿœ]+)(?![\w-])",
+    re.I,
 )
 # The same verb said only as possible or to come: « pourrait ouvrir », « devrait ouvrir », « va
-# ouvrir », « doit ouvrir ».
+# ouvrir », « doit ouvrir », « pourrait être réélu ».
 _MAY_HAPPEN = (
     r"(?<![\w-])(?:pourrai(?:t|ent)|devrai(?:t|ent)|va|vont|doit|doivent|pourra|pourront|devra|devront)"
     r"\s+(?:\w+\s+)?{verb}(?![\w-])"
 )
+# The same verb said done: « vient d'ouvrir », « vient d'être réélu », or a participle sharing its
+# stem after « avoir » or « être » (« a ouvert », « a été réélu », « est ouverte »).
+_DONE = (
+    r"(?<![\w-])(?:(?:vient|viennent|venait|venaient)\s+d(?:e\s+|'){verb}(?![\w-])"
+    r"|(?:a|ont|avait|avaient|est|sont|était|étaient)\s+(?:(?:été|déjà|bien|enfin)\s+)*{participle}\w*)"
+)
 
 
 def just_done(question: str) -> str | None:
-    """The verb, in the infinitive, of what `question` asks has just happened ("Qu'est-ce qui
-    vient d'ouvrir à Méaudre ?": "ouvrir"), or None."""
+    """The verb of what `question` asks has just happened, in the infinitive, or after « être » or
+    « avoir » with its participle ("Qu'est-ce qui vient d'ouvrir à Méaudre ?": "ouvrir"; "Qui
+    vient d'être réélu maire ?": "être réélu"), or None."""
     done = _JUST_DONE.search(question.replace("’", "'"))
-    return done.group(1).lower() if done is not None else None
+    if done is None:
+        return None
+    verb = " ".join(done.group(1).lower().split())
+    infinitive = verb.endswith(("er", "ir", "re"))
+    return verb if " " in verb or (infinitive and verb not in ("être", "avoir")) else None
 
 
 def only_to_come(sentence: str, verb: str) -> bool:
-    """Whether `sentence` says `verb` (an infinitive) only as what may or will happen (« Une
+    """Whether `sentence` says `verb` (`just_done`) only as what may or will happen (« Une
     classe supplémentaire pourrait ouvrir à la rentrée 2027 »): no answer to what has just
-    happened."""
-    return re.search(_MAY_HAPPEN.format(verb=re.escape(verb)), sentence.replace("’", "'"), re.I) is not None
+    happened. Not when it also tells it done (« Une boulangerie vient d'ouvrir, et une pharmacie
+    pourrait ouvrir »): the auxiliary alone (« il pourrait être candidat » for "vient d'être
+    réélu") is no saying of the verb."""
+    text = sentence.replace("’", "'")
+    spelled = r"\s+".join(map(re.escape, verb.split()))
+    if re.search(_MAY_HAPPEN.format(verb=spelled), text, re.I) is None:
+        return False
+    last = verb.split()[-1]
+    participle = re.escape(last if " " in verb else last[: max(2, len(last) - 3)])
+    return re.search(_DONE.format(verb=spelled, participle=participle), text, re.I) is None

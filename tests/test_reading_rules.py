@@ -507,3 +507,18 @@ def test_what_has_just_happened_is_not_what_may_happen():
     assert not done_not_to_come([school], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
     opened = passage("Le hameau des Écureuils vient d'ouvrir ses portes à Méaudre.")
     assert done_not_to_come([opened], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
+
+
+def test_what_has_just_happened_is_answered_by_a_sentence_telling_it_done_beside_what_may_come():
+    """« Une boulangerie vient d'ouvrir …, et une pharmacie pourrait ouvrir … » answers "Qu'est-ce
+    qui vient d'ouvrir à Méaudre ?": the sentence tells it done too. "Qui vient d'être réélu
+    maire ?" asks the participle, which « il pourrait être candidat » does not say; « il pourrait
+    être réélu » alone still is no answer."""
+    both = passage("Une boulangerie vient d'ouvrir à Méaudre, et une pharmacie pourrait ouvrir l'an prochain.")
+    assert done_not_to_come([both], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
+    opened = passage("La boulangerie a ouvert en mai, et une pharmacie pourrait ouvrir l'an prochain.")
+    assert done_not_to_come([opened], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
+    mayor = passage("Paul Martin vient d'être réélu maire de Rives ; il pourrait être candidat aux sénatoriales.")
+    assert done_not_to_come([mayor], asked("Qui vient d'être réélu maire de Rives ?")).stands
+    hoped = passage("Paul Martin pourrait être réélu maire de Rives en mars.")
+    assert not done_not_to_come([hoped], asked("Qui vient d'être réélu maire de Rives ?")).stands
