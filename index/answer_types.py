@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from index.analysis import STOPWORDS, stem
+from index.analysis import STOPWORDS, fold_accents, stem
 from index.calendar_words import MONTH_NAMES
 from index.measures import COUNT_WORDS, asked_measure, gives_a_count, looks_plural
 from index.rates import asked_rate, counts_per
@@ -286,7 +286,7 @@ def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
             continue
         if at and words[at - 1].lower() in ("au", "aux"):
             continue  # "l'adjoint au maire": another's role
-        if asked.whose and _of_another(words[at + 1 : at + 4], asked.whose, asked.whose_named, known):
+        if asked.whose and _of_another(words[at + 1 : at + 12], asked.whose, asked.whose_named, question):
             continue
         complement = _complement_at(words, at)
         for near in range(max(at - _BESIDE_ROLE, 1), min(at + _BESIDE_ROLE + 1, len(words))):
@@ -312,12 +312,13 @@ def _complement_at(words: list[str], at: int) -> int | None:
     return after if after < len(words) and _NAME_WORD.fullmatch(words[after]) else None
 
 
-def _of_another(after: list[str], whose: str, whose_named: bool, known: set[str]) -> bool:
+def _of_another(after: list[str], whose: str, whose_named: bool, question: str) -> bool:
     """Whether the words `after` a role noun give it a complement other than `whose` (a stem):
     "avocate des locataires" when the lawyer of the owner is asked; « le maire de Marvejols »
-    when the mayor of Saint-Chély-d'Apcher is, both names (`whose_named`: the question names
-    whose; `known`, its words casefolded). A name where the question has a common noun may be
-    another name of it ("le maire de Marseille" for "… de la cité phocéenne")."""
+    when the mayor of Saint-Chély-d'Apcher is, both names (`whose_named`: `question` names
+    whose). A name where the question has a common noun may be another name of it ("le maire de
+    Marseille" for "… de la cité phocéenne"), and a name spelled otherwise may be the same
+    (`_same_name`: « Paris Saint-Germain » for "PSG")."""
     if not after or after[0].lower() not in ("de", "du", "des", "d"):
         return False
     complement = next((w for w in after[1:] if w.lower() not in STOPWORDS), None)
@@ -325,7 +326,44 @@ def _of_another(after: list[str], whose: str, whose_named: bool, known: set[str]
         return False
     if complement.islower():
         return stem(complement) != whose
-    return whose_named and complement.casefold() not in known
+    if not whose_named:
+        return False
+    named = []
+    for word in after[1:]:
+        if _NAME_WORD.fullmatch(word):
+            named.append(word)
+        elif word.lower() not in _NAME_LINKS:
+            break
+    asked = [w for w in _NAME_WORD.findall(question)[1:] if w.lower() not in STOPWORDS]
+    return not _same_name(named, asked)
+
+
+# Words inside a name or between two (« Olympique de Marseille », « la Nouvelle-Aquitaine et la
+# Gironde »), and the pieces of names too common to tell two apart (« Saint-Chély », « Saint-Étienne »).
+_NAME_LINKS = {"de", "du", "des", "d", "la", "l", "le", "les", "et", "sur", "en"}
+_COMMON_PIECES = _NAME_LINKS | {"saint", "sainte", "sous", "les", "lès"}
+
+
+def _name_pieces(words: list[str]) -> set[str]:
+    """The pieces of name words, accents folded and cut at hyphens and apostrophes, lower-cased."""
+    return {piece for piece in re.split(r"[-'’\s]+", fold_accents(" ".join(words)).lower()) if piece}
+
+
+def _same_name(one: list[str], other: list[str]) -> bool:
+    """Whether the name words `one` and `other` may name the same place or body: a word in common
+    once accents and hyphens are folded (« Météo-France », « Météo France »; « Saint-Chély » and
+    « Saint-Chély-d'Apcher »; « la Nouvelle-Aquitaine et la Gironde » and « la Gironde »), or one
+    the acronym of the other's initials (« PSG », « Paris Saint-Germain »; « OM », « Olympique de
+    Marseille »). « Villeurbanne » and « Lyon » are two."""
+    if not one or not other:
+        return False
+    if _name_pieces(one) - _COMMON_PIECES & _name_pieces(other):
+        return True
+    for acronym, spelled in ((one, other), (other, one)):
+        initials = "".join(p[0] for p in re.split(r"[-'’ ]", " ".join(spelled)) if p[:1].isupper())
+        if any(len(w) > 1 and w.isupper() and initials.startswith(w) for w in acronym):
+            return True
+    return False
 
 
 def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool = False) -> bool:

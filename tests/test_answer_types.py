@@ -262,6 +262,20 @@ def test_a_head_is_not_the_name_of_what_is_headed_nor_the_holder_of_another_plac
     assert gives("Qui est le maire de la cité phocéenne ?", "Le maire de Marseille, Benoît Payan, a parlé.")
 
 
+def test_a_head_of_the_place_or_body_asked_spelled_otherwise_is_its_head():
+    """« L'entraîneur du Paris Saint-Germain, Luis Enrique » is the coach of the PSG asked: an
+    acronym, a hyphen, a shorter or a longer name (« Météo-France », « Saint-Chély », « la
+    Nouvelle-Aquitaine et de la Gironde ») name the same place or body; « Villeurbanne » is not
+    « Lyon »."""
+    assert gives("Qui est l'entraîneur du PSG ?", "L'entraîneur du Paris Saint-Germain, Luis Enrique, a parlé.")
+    assert gives("Qui est le président de l'OM ?", "Le président de l'Olympique de Marseille, Pablo Longoria, a parlé.")
+    assert gives("Qui est le directeur de Météo France ?", "Le directeur de Météo-France, Virginie Schwarz, a parlé.")
+    assert gives("Qui est le maire de Saint-Chély-d'Apcher ?", "Le maire de Saint-Chély, Pierre Lafont, a parlé.")
+    prefect = "Le préfet de la Nouvelle-Aquitaine et de la Gironde, Étienne Guyot, a parlé."
+    assert gives("Qui est le préfet de la Gironde ?", prefect)
+    assert not gives("Qui est le maire de Lyon ?", "Le maire de Villeurbanne, Cédric Van Styvendael, a parlé.")
+
+
 def test_a_count_of_another_participant_the_question_names_does_not_count_what_is_asked():
     """ "Combien d'hôtels ont accueilli les passagers ?" is not answered by « 9 000 passagers »: the
     question names the passengers beside the hotels asked. A word of its verb still counts
