@@ -5,7 +5,7 @@ the question's words; news gives a cause with a connector (« car », « parce q
 de », « à cause de », « faute de », « grâce à »), in the sentence after (« En effet, … ») or in
 one naming the reason (« La raison … est simple », « … s'explique par … », « En cause, … »,
 « La chaleur explique cette hausse », « invoque … »), or a participle's clause (« …, leurs forages
-étant à sec »).
+étant à sec », « étant donné … »; not « Le maire, étant absent, … »).
 Pure functions of the text: French surface rules, none keyed to a subject's words.
 """
 
@@ -31,6 +31,13 @@ _ASKS_WHY = re.compile(
 # that name a reason ("la raison", "s'explique par", "justifie … par", "attribue … à", "en
 # cause", "dû à"); a consequence (", ce qui"); a purpose ("afin de"). Not a bare "pour", which
 # is mostly a preposition of anything.
+# What a cause explains: a change, a decision, a state of things (« cette hausse », « ce choix »).
+_CHANGES = (
+    "hausses?|baisses?|chutes?|reculs?|augmentations?|diminutions?|décisions?|choix|retards?|succès|échec"
+    "s?|situations?|phénomènes?|envolées?|flambées?|écarts?|différences?|évolutions?|changements?|progres"
+    "sions?|déficits?|pénuries?|fermetures?|départs?|engouements?|désaffections?|records?|dégradations?|a"
+    "méliorations?|tensions?|colères?|affluences?|crises?|résultats?|chiffres?|pertes?|difficultés?|absences?|manques?|problèmes?|incidents?|accidents?|dysfonctionnements?|surcoûts?|dérapages?"
+)
 _GIVES_CAUSE = re.compile(
     # A purpose the sentence opens on: "Pour" and an infinitive (« Pour absorber la hausse, elle
     # va recruter … »), a pronoun between at most; inside a sentence "pour" and an infinitive
@@ -51,14 +58,18 @@ _GIVES_CAUSE = re.compile(
     r"|(?<![\w])(?<!\ben )(?<!\bun )(?<!\ble )(?<!\bdu )(?<!\bde )(?<!\bdes )(?<!\bles )(?<!\bce )"
     r"(?<!\bpar )(?<!\bau )(?<!\bson )(?<!\bmon )(?<!\bton )(?<!\bleur )(?<!\bnotre )(?<!\bvotre )"
     r"(?<!\bnouveau )(?<!\bpremier )(?<!\bdernier )(?<!\bautre )(?<!\bmême )car(?![\w])"
-    r"|(?:en effet|raisons?|motifs?|explications?|en cause|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
+    r"|(?:en effet|raisons?|motifs?|explications?|en cause|étant donné|s'expliquen?t?|provoqu[ée]\w*|entraîné\w*"
     r"|expliqu\w*(?: [\w'-]+){0,6} par|justifi\w*(?: [\w'-]+){0,6} par|caus[ée]\w* par"
     r"|attribu\w*(?: [\w'-]+){0,6} à)(?![\w])"
-    # What the cause does to the fact: « La chaleur explique en grande partie cette hausse »; a
+    # What the cause does to the fact: « La chaleur explique en grande partie cette hausse »,
+    # a thing's verb in the present before a change or a decision; not someone's explaining,
+    # « Le maire a expliqué cette semaine le calendrier », « …, explique cette habitante ». A
     # reason someone puts forward: « Le promoteur invoque la faillite de l'entreprise ».
-    r"|(?<![\w])(?:expliqu\w*(?: [\w'-]+){0,4}? (?:ce(?! qu)|cet|cette|ces)|invoqu\w*)(?![\w])"
-    # A participle's clause: « …, leurs forages étant à sec » (not « tout en étant … »).
-    r"|(?<![\w])(?<!\ben )étant(?![\w]))",
+    rf"|(?<![\w])(?<![,»”] )(?:expliquen?t?|expliquait|expliquaient)(?: [\w'-]+){{0,3}}? (?:ce|cet|cette|ces) "
+    rf"(?:{_CHANGES})(?![\w])|(?<![\w])invoqu\w*(?![\w])"
+    # A participle's clause of a thing its own: « …, leurs forages étant à sec »; not « la
+    # première étant fixée au 3 mai », « Le maire, étant absent, … », « tout en étant … ».
+    r"|(?<![\w])(?:leurs?|son|sa|ses) [\w'-]+ étant(?![\w]))",
     re.IGNORECASE,
 )
 

@@ -76,6 +76,8 @@ def test_questions_asking_something_else(question):
         "Le promoteur, Val de Loire Habitat, invoque la faillite de l'entreprise de gros œuvre en janvier.",
         "Les scientifiques de l'Ifremer avancent plusieurs explications.",
         "Vingt communes sont ravitaillées par camion, leurs forages étant à sec.",
+        "Étant donné la sécheresse, la piscine municipale restera fermée.",
+        "La sécheresse explique ce choix.",
     ],
 )
 def test_sentences_giving_a_cause_or_a_purpose(sentence):
@@ -107,6 +109,11 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
         # What someone explains, not a cause; « en étant », a concession.
         "La guide explique ce qu'il faut emporter en montagne.",
         "Tout en étant prudent, le maire a signé le permis.",
+        # Someone explaining, a bare participle: no cause (review of stop 74).
+        "Le maire, Jean Morel, a expliqué cette semaine le calendrier des travaux.",
+        "Le bus ne passe plus qu'une fois par jour, explique cette habitante.",
+        "Deux réunions publiques sont prévues, la première étant fixée au 3 mai.",
+        "Le maire, étant absent, a délégué la signature à son adjoint.",
     ],
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):
