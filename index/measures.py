@@ -411,7 +411,9 @@ def quantity_spans(text: str, kind: str) -> list[tuple[int, int]]:
 
 # An age in apposition or said as one: « Laura Mercier, 34 ans, est … », « âgé de 51 ans ».
 _AGE_BEFORE = re.compile(r"(?:(?<![\w])âgée?s? d(?:e |['’])|(?<![\w])à l['’]âge de |[A-ZÀ-Þ][\w'’-]+,\s)$")
-_AGE_AFTER = re.compile(r"^\s*(?:[,)]|$)")
+_AGE_AFTER = re.compile(r"\s*(?:[,)]|$)")
+# How far before a number of years its words of age are read (« à l'âge de », a name and a comma).
+_AGE_WORDS_SPAN = 60
 
 
 def _an_age(text: str, quantity: re.Match[str]) -> bool:
@@ -421,8 +423,10 @@ def _an_age(text: str, quantity: re.Match[str]) -> bool:
     start, end = quantity.span()
     if not quantity.group().endswith("ans"):
         return False
-    return _AGE_BEFORE.search(text[:start]) is not None and (
-        _AGE_AFTER.match(text[end:]) is not None or "âg" in text[max(0, start - 12) : start]
+    # The words just before and after, within bounds: searching all the text before each « ans »
+    # for an ending, or copying all after it, is quadratic in a long article.
+    return _AGE_BEFORE.search(text, max(0, start - _AGE_WORDS_SPAN), start) is not None and (
+        _AGE_AFTER.match(text, end) is not None or "âg" in text[max(0, start - 12) : start]
     )
 
 

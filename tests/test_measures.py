@@ -265,3 +265,25 @@ def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, senten
 )
 def test_an_amount_said_of_the_thing_asked_or_of_the_whole_is_its_price(question, sentence):
     assert not amount_of_another_thing(sentence, question)
+
+
+class _ReadText(str):
+    """An article's text that remembers the longest stretch of it read at once."""
+
+    longest_read = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        part = super().__getitem__(key)
+        type(self).longest_read = max(type(self).longest_read, len(part))
+        return part
+
+
+def test_an_age_is_read_from_the_words_just_before_it_not_from_the_whole_article():
+    """A long article of durations (« depuis 27 ans », then two thousand more) is read in time
+    linear in its length: telling an age (« Laura Mercier, 34 ans, ») from a duration looks at a
+    few words before each number, never at all the text before it."""
+    filler = "Il pêche sur ce lac depuis 27 ans avec son frère. " * 2000
+    text = _ReadText(filler + "Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.")
+    spans = quantity_spans(text, "duration")
+    assert len(spans) == 2000  # every « 27 ans », not the age
+    assert _ReadText.longest_read <= 80
