@@ -334,7 +334,8 @@ def _of_another(after: list[str], whose: str, whose_named: bool, question: str) 
             named.append(word)
         elif word.lower() not in _NAME_LINKS:
             break
-    asked = [w for w in _NAME_WORD.findall(question)[1:] if w.lower() not in STOPWORDS]
+    opening_dropped = question.split(maxsplit=1)[1:]  # « Qui », or « qui »: never a name
+    asked = [w for w in _NAME_WORD.findall(" ".join(opening_dropped)) if w.lower() not in STOPWORDS]
     return not _same_name(named, asked)
 
 

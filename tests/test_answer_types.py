@@ -312,3 +312,12 @@ def test_the_noun_asked_counted_in_the_singular_is_counted_by_name():
     asked = asked_answer_type("Combien de petits une femelle a-t-elle chaque année ?")
     question = "Combien de petits une femelle a-t-elle chaque année ?"
     assert gives_answer_type("Une femelle met bas un seul petit par an.", asked, question, by_name=True)
+
+
+def test_a_head_of_the_place_asked_in_lower_case_is_its_head():
+    """Telegram users often type no capital: "qui est le maire de Lyon ?" names Lyon all the same,
+    and « Grégory Doucet, maire de Lyon » is its mayor."""
+    doucet = "Grégory Doucet, maire de Lyon, a inauguré la passerelle."
+    assert gives("qui est le maire de Lyon ?", doucet)
+    assert gives("Qui est le maire de Lyon ?", doucet)
+    assert not gives("qui est le maire de Lyon ?", "Le maire de Villeurbanne, Cédric Van Styvendael, a parlé.")
