@@ -328,41 +328,59 @@ def _of_another(after: list[str], whose: str, whose_named: bool, question: str) 
         return stem(complement) != whose
     if not whose_named:
         return False
-    named = []
+    named: list[list[str]] = [[]]
     for word in after[1:]:
-        if _NAME_WORD.fullmatch(word):
-            named.append(word)
+        if word.lower() == "et":
+            named.append([])  # « la Nouvelle-Aquitaine et la Gironde »: two names
+        elif _NAME_WORD.fullmatch(word):
+            named[-1].append(word)
         elif word.lower() not in _NAME_LINKS:
             break
     opening_dropped = question.split(maxsplit=1)[1:]  # « Qui », or « qui »: never a name
     asked = [w for w in _NAME_WORD.findall(" ".join(opening_dropped)) if w.lower() not in STOPWORDS]
-    return not _same_name(named, asked)
+    return not any(_same_name(name, asked) for name in named)
 
 
 # Words inside a name or between two (« Olympique de Marseille », « la Nouvelle-Aquitaine et la
-# Gironde »), and the pieces of names too common to tell two apart (« Saint-Chély », « Saint-Étienne »).
-_NAME_LINKS = {"de", "du", "des", "d", "la", "l", "le", "les", "et", "sur", "en"}
-_COMMON_PIECES = _NAME_LINKS | {"saint", "sainte", "sous", "les", "lès"}
+# Gironde »): no piece of a name that tells it from another.
+_NAME_LINKS = {"de", "du", "des", "d", "la", "l", "le", "les", "et", "sur", "en", "lès", "sous"}
 
 
-def _name_pieces(words: list[str]) -> set[str]:
-    """The pieces of name words, accents folded and cut at hyphens and apostrophes, lower-cased."""
-    return {piece for piece in re.split(r"[-'’\s]+", fold_accents(" ".join(words)).lower()) if piece}
+def _name_pieces(words: list[str]) -> list[str]:
+    """The pieces of name words in order, accents folded, cut at hyphens and apostrophes,
+    lower-cased, without the links between them (« Villeneuve-d'Ascq »: villeneuve, ascq)."""
+    pieces = re.split(r"[-'’\s]+", fold_accents(" ".join(words)).lower())
+    return [piece for piece in pieces if piece and piece not in _NAME_LINKS]
+
+
+def _initials(words: list[str]) -> str:
+    """The capitals opening the pieces of name words: « Paris Saint-Germain », PSG."""
+    return "".join(p[0] for p in re.split(r"[-'’ ]", " ".join(words)) if p[:1].isupper())
 
 
 def _same_name(one: list[str], other: list[str]) -> bool:
-    """Whether the name words `one` and `other` may name the same place or body: a word in common
-    once accents and hyphens are folded (« Météo-France », « Météo France »; « Saint-Chély » and
-    « Saint-Chély-d'Apcher »; « la Nouvelle-Aquitaine et la Gironde » and « la Gironde »), or one
-    the acronym of the other's initials (« PSG », « Paris Saint-Germain »; « OM », « Olympique de
-    Marseille »). « Villeurbanne » and « Lyon » are two."""
+    """Whether the name words `one` (a sentence's) and `other` (a question's) name the same place
+    or body: the same pieces once accents, hyphens and links are folded, or one the start of the
+    other as whole words
+    (« Météo-France », « Météo France »; « Saint-Chély » and « Saint-Chély-d'Apcher »), or one
+    an acronym equal to the other's initials (« PSG », « Paris Saint-Germain »; « OM »,
+    « Olympique de Marseille »). A piece in common is not enough: « Hauts-de-Seine » and
+    « Hauts-de-France », « Aix-en-Provence » and « Aix-les-Bains », « RC Lens » and « Racing Club
+    de Strasbourg » are two, as are « Villeurbanne » and « Lyon »."""
     if not one or not other:
         return False
-    if _name_pieces(one) - _COMMON_PIECES & _name_pieces(other):
+    if any(len(w) > 1 and w.isupper() and w == _initials(other) for w in one):
         return True
-    for acronym, spelled in ((one, other), (other, one)):
-        initials = "".join(p[0] for p in re.split(r"[-'’ ]", " ".join(spelled)) if p[:1].isupper())
-        if any(len(w) > 1 and w.isupper() and initials.startswith(w) for w in acronym):
+    # `one`, a sentence's words, may run on into the holder's name (« du Paris Saint-Germain,
+    # Luis Enrique »: no comma is a word): its first whole words are compared.
+    other_pieces = _name_pieces(other)
+    acronyms = {w for w in other if len(w) > 1 and w.isupper()}
+    for end in range(1, len(one) + 1):
+        pieces = _name_pieces(one[:end])
+        shorter = min(len(pieces), len(other_pieces))
+        if pieces[:shorter] == other_pieces[:shorter] and set(pieces[:shorter]) - {"saint", "sainte"}:
+            return True
+        if _initials(one[:end]) in acronyms:
             return True
     return False
 

@@ -321,3 +321,25 @@ def test_a_head_of_the_place_asked_in_lower_case_is_its_head():
     assert gives("qui est le maire de Lyon ?", doucet)
     assert gives("Qui est le maire de Lyon ?", doucet)
     assert not gives("qui est le maire de Lyon ?", "Le maire de Villeurbanne, Cédric Van Styvendael, a parlé.")
+
+
+def test_a_head_of_a_place_or_body_sharing_a_piece_of_the_name_asked_is_another_s():
+    """Two names sharing a piece are two places or bodies: the prefect of Hauts-de-France is not
+    that of Hauts-de-Seine, « RC Lens » no « Racing Club de Strasbourg », « Paris Saint-Germain »
+    no « PS ». The same words, one the start of the other, or an acronym equal to the other's
+    initials still name one."""
+    assert not gives(
+        "Qui est le préfet des Hauts-de-Seine ?", "Le préfet des Hauts-de-France, Georges-François Leclerc, a parlé."
+    )
+    assert not gives("Qui est le maire d'Aix-les-Bains ?", "Le maire d'Aix-en-Provence, Sophie Joissains, a parlé.")
+    assert not gives(
+        "Qui est le maire de Villeneuve-d'Ascq ?", "Le maire de Villeneuve-sur-Lot, Guillaume Lepers, a parlé."
+    )
+    assert not gives(
+        "Qui est le président du Racing Club de Strasbourg ?", "Le président du RC Lens, Joseph Oughourlian, a parlé."
+    )
+    assert not gives(
+        "Qui est le président du PS ?", "Le président du Paris Saint-Germain, Nasser Al-Khelaïfi, a parlé."
+    )
+    assert gives("Qui est le préfet des Hauts-de-Seine ?", "Le préfet des Hauts-de-Seine, Alexandre Brugère, a parlé.")
+    assert gives("Qui est le maire de Saint-Chély ?", "Le maire de Saint-Chély-d'Apcher, Pierre Lafont, a parlé.")
