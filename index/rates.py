@@ -55,29 +55,28 @@ _PER = re.compile(
     r"([^\W\d_][\w-]*)",
     re.I,
 )
-# Nouns « par » puts a means, a manner or a cause before, not a unit: « inscrit par Internet »,
-# « venu par autoroute », « mort par noyade », « vote par procuration », « par erreur ».
+# Nouns « par » puts a means, a manner or a cause before, never a unit: « inscrit par Internet »,
+# « mort par noyade », « vote par procuration », « par erreur ». No vehicle nor place: « 50
+# passagers par bus », « places par avion » are rates.
 _MEANS = set(
-    "internet téléphone courrier courriel mail mails e-mail sms fax écrit oral voie route autoroute avion train "
-    "car bus navette mer air terre avion hélicoptère ferry erreur accident défaut principe précaution prudence "
-    "crainte peur souci manque faute suite conséquent ailleurs endroits moments places surprise chance miracle "
-    "décret ordonnance arrêté référendum vote procuration correspondance visioconférence noyade pendaison "
-    "strangulation balle arme contrat écrit tirage sort respect amour solidarité nature définition essence "
-    "excellence avance anticipation intérim".split()
+    "internet téléphone courrier courriel mail mails e-mail sms fax écrit oral voie route autoroute mer air terre "
+    "erreur accident défaut principe précaution prudence crainte peur souci manque faute suite conséquent "
+    "ailleurs endroits moments surprise chance miracle décret ordonnance arrêté référendum vote procuration "
+    "correspondance visioconférence noyade pendaison strangulation balle arme contrat tirage sort respect amour "
+    "solidarité nature définition essence excellence avance anticipation intérim".split()
 )
-# Nouns of an act after « par » (« par noyade », « par décision », « par pendaison »).
-_ACT_ENDINGS = ("tion", "sion", "ade", "aison")
 
 
-def _per_unit(match: re.Match[str]) -> str | None:
+def _per_unit(match: re.Match[str], after_a_count: bool = False) -> str | None:
     """The unit of a `_PER` match, lower-cased, or None when it rates by none: after « tous les »
     only a time (« tous les jours »; « tous les travaux » are all of them), after « par » no name
-    (« supprimés par Renault », « par LO ») nor means (« par Internet », « par noyade »)."""
+    (« supprimés par Renault », « par LO ») nor means (« par Internet », « par noyade ») unless
+    right after a count (`after_a_count`: « 25 élèves par section », whatever the noun)."""
     word, noun = match.group(1).lower(), match.group(2)
     unit = noun.lower()
     if word in ("tous les", "toutes les"):
         return _TIME_OF.get(unit) and unit
-    if word == "par" and unit not in _TIME_OF and (noun[0].isupper() or unit in _MEANS or unit.endswith(_ACT_ENDINGS)):
+    if word == "par" and unit not in _TIME_OF and (noun[0].isupper() or (unit in _MEANS and not after_a_count)):
         return None
     return unit
 
@@ -184,7 +183,7 @@ def counts_per(words: list[str], counted: int) -> bool:
     if [w.lower() for w in after[:1]] in (["chacun"], ["chacune"]):
         return True
     per = _PER.match(" ".join(after))
-    unit = _per_unit(per) if per is not None else None
+    unit = _per_unit(per, after_a_count=True) if per is not None else None
     return unit is not None and unit not in STOPWORDS and unit not in _TIME_OF and bool(terms(unit))
 
 

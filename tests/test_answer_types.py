@@ -343,3 +343,12 @@ def test_a_head_of_a_place_or_body_sharing_a_piece_of_the_name_asked_is_another_
     )
     assert gives("Qui est le préfet des Hauts-de-Seine ?", "Le préfet des Hauts-de-Seine, Alexandre Brugère, a parlé.")
     assert gives("Qui est le maire de Saint-Chély ?", "Le maire de Saint-Chély-d'Apcher, Pierre Lafont, a parlé.")
+
+
+def test_a_count_per_a_noun_of_an_act_or_a_vehicle_counts_no_total():
+    """« 25 élèves par section » or « 50 passagers par bus » say how many in each, not how many in
+    all: "Combien d'élèves compte le lycée ?" is not answered by them."""
+    assert not gives("Combien d'élèves compte le lycée ?", "Le lycée accueille 25 élèves par section.")
+    assert not gives("Combien de passagers ont voyagé ?", "On compte 50 passagers par bus.")
+    assert not gives("Combien de médailles ont été remises ?", "Le règlement prévoit 3 médailles par nation.")
+    assert gives("Combien d'élèves compte le lycée ?", "Le lycée compte 900 élèves.")

@@ -71,3 +71,20 @@ def test_a_rate_written_in_the_ordinary_ways_of_news_is_a_rate():
     assert states_rate("Le musée a reçu 120 000 visiteurs en 2025.", yearly)
     # A figure for another time is still none: « en moyenne 45 minutes » a sortie.
     assert not states_rate("Une sortie dure en moyenne 45 minutes.", yearly)
+
+
+def test_par_before_a_vehicle_a_place_or_a_noun_of_an_act_asks_a_rate():
+    """« par section », « par bus », « par exploitation », « par circonscription », « par station »
+    are units: "Combien de passagers y a-t-il par bus ?" asks a rate, and a count followed by
+    « par » and any noun (« 25 élèves par section ») states one."""
+    for question, unit in (
+        ("Combien d'élèves y a-t-il par section ?", "section"),
+        ("Combien de passagers y a-t-il par bus ?", "bus"),
+        ("Combien de vaches y a-t-il par exploitation ?", "exploitation"),
+        ("Combien de candidats y a-t-il par circonscription ?", "circonscription"),
+        ("Combien de places y a-t-il par avion ?", "avion"),
+        ("Combien de vélos y a-t-il par station ?", "station"),
+    ):
+        rate = asked_rate(question)
+        assert rate is not None and not rate.timed and rate.unit is not None and unit.startswith(rate.unit), question
+    assert states_rate("Le lycée accueille 25 élèves par section.", Rate(None, False))
