@@ -114,12 +114,17 @@ _PRICE_PER = re.compile(r"(?:euros?|€|dollars?|centimes?)\s+(?:le|la|l['’])\
 # A rate in symbols, after a number: « 70 km/h », « 3 €/jour », « 12 €/m² ».
 _SLASH_PER = re.compile(r"\d\s*(?:[^\W\d_]+|€|%)?\s*/\s*([^\W\d_][\w²]*)")
 _SLASH_UNITS = {"h": "heure", "j": "jour", "an": "an", "mois": "mois", "sem": "semaine"}
-# « x … pour N y »: « un médecin généraliste pour 1 500 habitants » rates by the inhabitant; not an
-# amount (« pour 2 millions d'euros ») nor a time (« pour dix ans »).
+# « un x pour N y »: « un médecin généraliste pour 1 500 habitants », « une place pour 3
+# candidats » rate by the inhabitant, the candidate: one thing named before « pour » (a noun and
+# perhaps its adjective), a plural noun after the number. Not « 12 pour cent », « prévu pour
+# 2027 », « condamné pour 3 vols », nor « un repas de gala pour 1 000 personnes » (no one per).
 _FOR_EVERY = re.compile(
-    rf"(?<![\w])pour\s+(?:\d[\d\s\u00a0\u202f.,]*|(?:{'|'.join(sorted(COUNT_WORDS))})\s+)([^\W\d_][\w-]*)", re.I
+    r"(?<![\w])(?:un|une)\s+(?!(?:de|du|des|d|pour)(?![\w]))[^\W\d_][\w'’-]*"
+    r"(?:\s+(?!(?:de|du|des|d|pour)(?![\w]))[^\W\d_][\w-]*)?"
+    rf"\s+pour\s+(?:\d[\d\s\u00a0\u202f.,]*|(?:{'|'.join(sorted(COUNT_WORDS))})\s+)([^\W\d_][\w-]*[sx])(?![\w])",
+    re.I,
 )
-_NOT_PER = set("euro euros dollar dollars million millions milliard milliards mille centimes".split())
+_NOT_PER = set("euro euros dollar dollars million millions milliard milliards mille cent centimes".split())
 # What asks a quantity: a rate is asked only of one ("Combien … par classe ?", "Quel est le
 # salaire moyen ?"), not by "Qui a été élu par les habitants ?".
 _COMBIEN = re.compile(r"(?<![\w])combien(?![\w])", re.I)
@@ -161,7 +166,8 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     units = set(_units_per(sentence)) | {m.group(1).lower() for m in _PRICE_PER.finditer(sentence)}
     slashed = {m.group(1).lower() for m in _SLASH_PER.finditer(sentence)}
     units |= {_SLASH_UNITS.get(unit, unit) for unit in slashed}
-    units |= {m.group(1).lower() for m in _FOR_EVERY.finditer(sentence)} - _NOT_PER - set(_TIME_OF)
+    every = {m.group(1).lower() for m in _FOR_EVERY.finditer(sentence)}
+    units |= every - _NOT_PER - set(_TIME_OF) - STOPWORDS - {"ans", "années"}
     timed = {_TIME_OF[unit] for unit in units if unit in _TIME_OF}
     timed |= {unit for unit, words in _TIME_RATE_WORDS.items() if words.search(sentence)}
     if rate.timed:

@@ -88,3 +88,22 @@ def test_par_before_a_vehicle_a_place_or_a_noun_of_an_act_asks_a_rate():
         rate = asked_rate(question)
         assert rate is not None and not rate.timed and rate.unit is not None and unit.startswith(rate.unit), question
     assert states_rate("Le lycée accueille 25 élèves par section.", Rate(None, False))
+
+
+def test_pour_and_a_number_rates_only_one_thing_for_many():
+    """« un médecin pour 1 500 habitants », « une place pour 3 candidats » are rates; « 12 pour
+    cent des électeurs », « prévu pour 2027 », « condamné pour 3 vols », « choisie pour 2 raisons »
+    and « un repas de gala pour 1 000 personnes » are not: "Combien coûte le repas par personne ?"
+    is not answered by a meal's price for a thousand."""
+    per_person = asked_rate("Combien coûte le repas par personne ?")
+    assert per_person is not None
+    assert not states_rate("Un repas de gala pour 1 000 personnes coûtera 80 000 euros.", per_person)
+    assert not states_rate("Le repas, servi pour 1 000 personnes invitées, coûte 80 000 euros.", per_person)
+    for sentence in (
+        "Le maire a obtenu 12 pour cent des électeurs inscrits.",
+        "Le chantier est prévu pour 2027 et coûtera 3 millions.",
+        "L'homme a été condamné pour 3 vols en 2024.",
+        "Cette commune a été choisie pour 2 raisons.",
+    ):
+        assert not states_rate(sentence, Rate(None, False)), sentence
+    assert states_rate("Il y a une place pour 3 candidats.", Rate("candidat", False))
