@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem, terms
 from index.measures import COUNT_WORDS
+from index.tenses import looks_ahead, speaks_of_future
 
 # Units of time, each with the words news rates by it (« par an », « chaque année », « chaque
 # matin »): a question asking a yearly figure is not answered by one per outing.
@@ -31,12 +32,9 @@ _TIME_UNITS = {
 _TIME_OF = {word: unit for unit, words in _TIME_UNITS.items() for word in words.split()}
 # Adjectives and adverbs of a rate in time (« 30 000 visiteurs annuels », « deux trains
 # quotidiens »), « l'an » or « l'heure » after a number (« 90 km à l'heure », « 1 000 euros
-# l'an »), a season (« 400 000 skieurs l'hiver »), and a year's count for a yearly rate
-# (« 120 000 visiteurs l'an dernier », « en 2025 »).
+# l'an »), a season (« 400 000 skieurs l'hiver »).
 _TIME_RATE_WORDS = {
-    "an": re.compile(
-        r"(?<![\w])(?:annuel\w*|l['’]an(?:née)?|cette année|(?:en|sur)\s+(?:19|20)\d\d(?!\d))(?![\w])", re.I
-    ),
+    "an": re.compile(r"(?<![\w])(?:annuel\w*|l['’]an(?! (?:dernier|prochain|passé))(?![\w]))", re.I),
     "mois": re.compile(r"(?<![\w])mensuel\w*", re.I),
     "semaine": re.compile(r"(?<![\w])hebdomadaires?(?![\w])", re.I),
     "jour": re.compile(r"(?<![\w])quotidien\w*", re.I),
@@ -45,6 +43,22 @@ _TIME_RATE_WORDS = {
         r"(?<![\w])(?:l['’](?:été|hiver|automne)|(?:en|chaque) (?:été|hiver|automne)|au printemps)(?![\w])", re.I
     ),
 }
+# A year's count, for a yearly rate: « 120 000 visiteurs l'an dernier », « en 2025 »; not
+# « toute l'année », « l'année prochaine », nor a year to come (« dès sa mise en service en 2030 »).
+_YEAR_COUNT = re.compile(
+    r"(?<![\w])(?:l['’]an dernier|l['’]année (?:dernière|passée)|en (?:19|20)\d\d(?!\d))(?![\w])", re.I
+)
+
+
+def _counts_a_year(sentence: str) -> bool:
+    """Whether `sentence` gives a past year's count: a year's words (`_YEAR_COUNT`), no word of
+    another time (« 30 000 voyageurs par jour … en 2030 » is a figure per day) and none of the
+    future."""
+    if not _YEAR_COUNT.search(sentence) or speaks_of_future(sentence) or looks_ahead(sentence):
+        return False
+    words = re.findall(r"[^\W\d_][\w-]*", sentence.lower())
+    return not any(_TIME_OF.get(word, "an") != "an" for word in words)
+
 
 # « par » or « chaque » before a bare noun: a rate (« par classe », « par an », « chaque année »);
 # « payé par l'État » names a doer, « par exemple » nothing.
@@ -170,6 +184,8 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     units |= every - _NOT_PER - set(_TIME_OF) - STOPWORDS - {"ans", "années"}
     timed = {_TIME_OF[unit] for unit in units if unit in _TIME_OF}
     timed |= {unit for unit, words in _TIME_RATE_WORDS.items() if words.search(sentence)}
+    if _counts_a_year(sentence):
+        timed.add("an")
     if rate.timed:
         return rate.unit in timed
     per_thing = any(unit not in _TIME_OF for unit in units)

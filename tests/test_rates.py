@@ -107,3 +107,20 @@ def test_pour_and_a_number_rates_only_one_thing_for_many():
     ):
         assert not states_rate(sentence, Rate(None, False)), sentence
     assert states_rate("Il y a une place pour 3 candidats.", Rate("candidat", False))
+
+
+def test_a_year_named_or_a_time_of_the_year_is_no_yearly_rate():
+    """« toute l'année », « au début de l'année », « l'année prochaine » count nothing per year,
+    nor does a figure per day for a line opening in 2030; « l'an dernier », « l'année dernière »
+    and a past year's count still give a yearly figure."""
+    yearly = asked_rate("Combien de voyageurs la ligne transporte-t-elle par an ?")
+    assert yearly is not None
+    for sentence in (
+        "La ligne transportera 30 000 voyageurs par jour dès sa mise en service en 2030.",
+        "Le musée ouvre toute l'année et accueille 300 visiteurs.",
+        "Au début de l'année, 40 voyageurs ont été contrôlés.",
+        "L'année prochaine, 2 000 voyageurs sont attendus.",
+    ):
+        assert not states_rate(sentence, yearly), sentence
+    assert states_rate("La ligne a transporté 2 millions de voyageurs l'année dernière.", yearly)
+    assert states_rate("La ligne a transporté 2 millions de voyageurs en 2024.", yearly)
