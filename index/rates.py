@@ -103,7 +103,7 @@ def _units_per(text: str) -> list[str]:
 # An average: « en moyenne », « une moyenne de », « la moyenne d'âge », or « moyen » after a
 # quantity noun (« salaire moyen », « l'âge moyen », « le nombre moyen d'élèves »); not the noun
 # « moyens » (« Quels moyens la préfecture a-t-elle déployés ? »), « par quel moyen », « le Moyen
-# Âge » nor « la classe moyenne ».
+# Âge », « la classe moyenne », « de taille moyenne » nor « une moyenne entreprise ».
 _QUANTITY_NOUNS = (
     "prix|salaire|âge|coût|montant|revenu|temps|durée|taux|nombre|poids|taille|loyer|débit|vitesse|consommation"
     "|budget|panier|effectif|score|note|rendement|tarif|chiffre|hauteur|profondeur|distance|retard|température"
@@ -111,8 +111,8 @@ _QUANTITY_NOUNS = (
     "|indemnité|rémunération|gain|perte|dette|épargne|niveau|durée|longueur|attente|délai|quantité|hausse|baisse"
 )
 _AVERAGE = re.compile(
-    rf"(?<![\w])(?:en moyenne|une moyenne|la moyenne d['’]|moyenne d['’]âge"
-    rf"|(?:{_QUANTITY_NOUNS})s?(?:\s+(?:de\s+|d['’])?[^\W\d_][\w-]*)?\s+moyen(?:ne)?s?)(?![\w])",
+    rf"(?<![\w])(?:en moyenne|une moyenne(?= d(?:e |['’]))|la moyenne d['’]|moyenne d['’]âge"
+    rf"|(?<!de )(?:{_QUANTITY_NOUNS})s?(?:\s+(?:de\s+|d['’])?[^\W\d_][\w-]*)?\s+moyen(?:ne)?s?)(?![\w])",
     re.I,
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)

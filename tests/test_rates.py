@@ -124,3 +124,14 @@ def test_a_year_named_or_a_time_of_the_year_is_no_yearly_rate():
         assert not states_rate(sentence, yearly), sentence
     assert states_rate("La ligne a transporté 2 millions de voyageurs l'année dernière.", yearly)
     assert states_rate("La ligne a transporté 2 millions de voyageurs en 2024.", yearly)
+
+
+def test_a_middle_sized_town_or_firm_asks_no_average():
+    """« une ville de taille moyenne », « une moyenne entreprise » say a size, not an average:
+    "Combien d'habitants compte cette ville de taille moyenne ?" asks a total."""
+    assert asked_rate("Combien d'habitants compte cette ville de taille moyenne ?") is None
+    assert asked_rate("Combien de salariés compte cette entreprise de taille moyenne ?") is None
+    assert asked_rate("Combien de salariés compte une moyenne entreprise du secteur ?") is None
+    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False)
+    assert asked_rate("Combien d'élèves y a-t-il en moyenne ?") == Rate(None, False)
+    assert states_rate("Les élèves ont une moyenne de 12 sur 20.", Rate(None, False))
