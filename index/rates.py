@@ -116,10 +116,23 @@ _AVERAGE = re.compile(
     re.I,
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
-# What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres ».
+# What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres »;
+# only of a measure asked (`_MEASURE_NOUNS`) and said with its unit (`_MEASURE`): « Environ 300
+# agriculteurs ont manifesté » says no average age.
 _ABOUT = re.compile(
     r"(?<![\w])(?:environ|approximativement|en général|généralement|habituellement|d'ordinaire|entre \d[\d ,.]* et)"
     r"(?![\w])",
+    re.I,
+)
+_MEASURE_NOUNS = re.compile(
+    r"(?<![\w])(?:taille|hauteur|longueur|largeur|profondeur|épaisseur|diamètre|poids|masse|durée|distance"
+    r"|surface|superficie|vitesse|température|volume|envergure)s?(?![\w])",
+    re.I,
+)
+_MEASURE = re.compile(
+    r"\d(?:[\d\s\u00a0\u202f,.]*\d)?\s*(?:mm|cm|m|km|m²|m2|km²|mètres?|centimètres?|millimètres?|kilomètres?|kg|g"
+    r"|grammes?|kilos?|tonnes?|°C?|degrés?|secondes?|minutes?|heures?|h|jours?|semaines?|mois|ans|années|litres?|l"
+    r"|hectares?|ha|km/h)(?![\w])",
     re.I,
 )
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
@@ -152,6 +165,9 @@ class Rate:
 
     unit: str | None
     timed: bool
+    # Whether a measure is asked (« la taille moyenne », « la durée moyenne »): said about so
+    # with its unit (« environ 2 cm »), it is an average.
+    measured: bool = False
 
 
 def asked_rate(question: str) -> Rate | None:
@@ -166,7 +182,7 @@ def asked_rate(question: str) -> Rate | None:
             return Rate(_TIME_OF[noun], True)
         return Rate(stem(noun), False)
     if average or _EACH.search(question):
-        return Rate(None, False)
+        return Rate(None, False, measured=_MEASURE_NOUNS.search(question) is not None)
     return None
 
 
@@ -193,7 +209,8 @@ def states_rate(sentence: str, rate: Rate) -> bool:
         return True
     # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
     # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
-    return rate.unit is None and _ABOUT.search(sentence) is not None
+    about = _ABOUT.search(sentence) is not None
+    return rate.unit is None and rate.measured and about and _MEASURE.search(sentence) is not None
 
 
 def counts_per(words: list[str], counted: int) -> bool:

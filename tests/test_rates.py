@@ -132,6 +132,20 @@ def test_a_middle_sized_town_or_firm_asks_no_average():
     assert asked_rate("Combien d'habitants compte cette ville de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte cette entreprise de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte une moyenne entreprise du secteur ?") is None
-    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False)
+    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False, measured=True)
     assert asked_rate("Combien d'élèves y a-t-il en moyenne ?") == Rate(None, False)
     assert states_rate("Les élèves ont une moyenne de 12 sur 20.", Rate(None, False))
+
+
+def test_about_so_is_an_average_only_of_a_measure_asked_said_with_its_unit():
+    """« Elles ont environ 2 cm de diamètre » answers "Quelle est la taille moyenne des fleurs ?";
+    « Environ 300 agriculteurs ont manifesté » says no average age, nor « en général » anything."""
+    size = asked_rate("Quelle est la taille moyenne des fleurs ?")
+    assert size is not None
+    assert states_rate("Elles ont environ 2 cm de diamètre.", size)
+    assert states_rate("Les tiges mesurent entre 100 et 200 mètres.", size)
+    assert not states_rate("Environ 300 fleurs ont été cueillies.", size)
+    age = asked_rate("Quel est l'âge moyen des agriculteurs ?")
+    assert age is not None
+    assert not states_rate("Environ 300 agriculteurs ont manifesté devant la préfecture.", age)
+    assert not states_rate("En général, 40 agriculteurs viennent au marché.", age)
