@@ -75,8 +75,24 @@ _MAY_HAPPEN = (
 # stem after « avoir » or « être » (« a ouvert », « a été réélu », « est ouverte »).
 _DONE = (
     r"(?<![\w-])(?:(?:vient|viennent|venait|venaient)\s+d(?:e\s+|'){verb}(?![\w-])"
-    r"|(?:a|ont|avait|avaient|est|sont|était|étaient)\s+(?:(?:été|déjà|bien|enfin)\s+)*{participle}\w*)"
+    r"|(?:a|ont|avait|avaient|est|sont|était|étaient)\s+(?:(?:été|déjà|bien|enfin)\s+)*(?:{participle})"
+    r"(?:e|s|es)?(?![\w-]))"
 )
+
+
+def _participles(infinitive: str) -> list[str]:
+    """The past participles an infinitive may have, in the masculine singular, on its whole stem:
+    « fermer », fermé (not « fermement »); « partir », parti (not « parfois »); « ouvrir »,
+    ouvert; « construire », construit; « prendre », pris; « élire », élu."""
+    if infinitive.endswith("er"):
+        return [infinitive[:-2] + "é"]
+    stem = infinitive[:-2]
+    if infinitive.endswith("ir"):
+        return [stem + "i", stem + "u"] + ([infinitive[:-3] + "ert"] if infinitive.endswith("rir") else [])
+    if infinitive.endswith("re"):
+        forms = [stem + "u", stem + "t", infinitive[:-3] + "u"]
+        return forms + ([infinitive[:-4] + "is"] if infinitive.endswith(("ndre", "ttre")) else [])
+    return [infinitive]
 
 
 def just_done(question: str) -> str | None:
@@ -102,5 +118,5 @@ def only_to_come(sentence: str, verb: str) -> bool:
     if re.search(_MAY_HAPPEN.format(verb=spelled), text, re.I) is None:
         return False
     last = verb.split()[-1]
-    participle = re.escape(last if " " in verb else last[: max(2, len(last) - 3)])
+    participle = "|".join(map(re.escape, [last] if " " in verb else _participles(last)))
     return re.search(_DONE.format(verb=spelled, participle=participle), text, re.I) is None

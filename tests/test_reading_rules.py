@@ -522,3 +522,19 @@ def test_what_has_just_happened_is_answered_by_a_sentence_telling_it_done_beside
     assert done_not_to_come([mayor], asked("Qui vient d'être réélu maire de Rives ?")).stands
     hoped = passage("Paul Martin pourrait être réélu maire de Rives en mars.")
     assert not done_not_to_come([hoped], asked("Qui vient d'être réélu maire de Rives ?")).stands
+
+
+def test_what_may_happen_is_told_done_only_by_the_participle_of_the_verb_asked():
+    """« fermement » is no participle of « fermer », nor « parfois » of « partir »: « Le maire
+    s'oppose fermement à ce que l'usine doive fermer » tells it to come, not done; « L'usine est
+    fermée depuis lundi, une autre pourrait fermer » tells it done."""
+    asked_closed = asked("Qu'est-ce qui vient de fermer à Méaudre ?")
+    firmly = passage("Le maire a fermement dit que l'usine pourrait fermer en mars.")
+    assert not done_not_to_come([firmly], asked_closed).stands
+    closed = passage("L'usine est fermée depuis lundi et une autre pourrait fermer en mars.")
+    assert done_not_to_come([closed], asked_closed).stands
+    asked_left = asked("Qui vient de partir à Méaudre ?")
+    sometimes = passage("Le médecin a parfois dit qu'il pourrait partir en juin.")
+    assert not done_not_to_come([sometimes], asked_left).stands
+    opened = passage("La boulangerie a ouvert lundi et une pharmacie pourrait ouvrir en juin.")
+    assert done_not_to_come([opened], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
