@@ -5,7 +5,7 @@ the question's words; news gives a cause with a connector (« car », « parce q
 de », « à cause de », « faute de », « grâce à »), in the sentence after (« En effet, … ») or in
 one naming the reason (« La raison … est simple », « … s'explique par … », « En cause, … »,
 « La chaleur explique cette hausse », « invoque … »), or a participle's clause (« …, leurs forages
-étant à sec », « étant donné … »; not « Le maire, étant absent, … »).
+étant à sec », « La route étant coupée, … », « étant donné … »; not « Le maire, étant absent, … »).
 Pure functions of the text: French surface rules, none keyed to a subject's words.
 """
 
@@ -69,7 +69,9 @@ _GIVES_CAUSE = re.compile(
     rf"(?:{_CHANGES})(?![\w])|(?<![\w])invoqu\w*(?![\w])"
     # A participle's clause of a thing its own: « …, leurs forages étant à sec »; not « la
     # première étant fixée au 3 mai », « Le maire, étant absent, … », « tout en étant … ».
-    r"|(?<![\w])(?:leurs?|son|sa|ses) [\w'-]+ étant(?![\w]))",
+    r"|(?<![\w])(?:leurs?|son|sa|ses) [\w'-]+ étant(?![\w])"
+    # … or opening the sentence: « Les forages étant à sec, … », « La route étant coupée, … ».
+    r"|^\W*(?:les?|la|l'|ces?|cette|cet) ?[\w'-]+ étant(?![\w]))",
     re.IGNORECASE,
 )
 
@@ -128,5 +130,10 @@ def asks_why(question: str) -> bool:
 def gives_cause(sentence: str) -> bool:
     """Whether `sentence` gives a cause, a reason or a purpose (« … parce que leurs parents ne
     peuvent pas payer », « En effet, … », « La raison de cette fermeture est simple : … »)."""
-    straight = sentence.replace("’", "'")
+    straight = _INCISE.sub("", sentence.replace("’", "'"))
     return _GIVES_CAUSE.search(straight) is not None or _owes_to_a_cause(straight)
+
+
+# Whose words a cause is, set between commas: « La sécheresse, selon l'expert, explique cette
+# hausse » is read without it, as « La sécheresse explique cette hausse ».
+_INCISE = re.compile(r",\s*(?:selon|d'après)\s+[^,.;:!?«»]{1,60},(?=\s)", re.IGNORECASE)
