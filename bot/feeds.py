@@ -253,6 +253,9 @@ class FeedFollower:
                 log.info("feed %s followed no more: %s", feed.url, dropped)
                 return PollReport(updated, error=said, dropped=dropped)
             return PollReport(updated, error=said)
+        except BaseException:  # given up (the bot stopping) as the feed downloads or is read:
+            self.state.release_poll(feed_id)  # the next process polls it at once, as after an ingest given up
+            raise
         # Moved for good (HTTP 301) and a feed there still (a redesigned site may send its old
         # feed's address to its home page): asked at the new address from now on.
         if fetched.moved_to and fetched.moved_to != feed.url and self.state.move_feed(feed_id, fetched.moved_to):
