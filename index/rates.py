@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem, terms
-from index.measures import COUNT_WORDS
+from index.measures import COUNT_WORDS, holds_a_measure
 from index.tenses import looks_ahead, speaks_of_future
 
 # Units of time, each with the words news rates by it (« par an », « chaque année », « chaque
@@ -117,8 +117,8 @@ _AVERAGE = re.compile(
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
 # What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres »;
-# only of a measure asked (`_MEASURE_NOUNS`) and said with its unit (`_MEASURE`): « Environ 300
-# agriculteurs ont manifesté » says no average age.
+# only of a measure asked (`_MEASURE_NOUNS`) and said with its unit (`measures.holds_a_measure`):
+# « Environ 300 agriculteurs ont manifesté » says no average age.
 _ABOUT = re.compile(
     r"(?<![\w])(?:environ|approximativement|en général|généralement|habituellement|d'ordinaire|entre \d[\d ,.]* et)"
     r"(?![\w])",
@@ -127,12 +127,6 @@ _ABOUT = re.compile(
 _MEASURE_NOUNS = re.compile(
     r"(?<![\w])(?:taille|hauteur|longueur|largeur|profondeur|épaisseur|diamètre|poids|masse|durée|distance"
     r"|surface|superficie|vitesse|température|volume|envergure)s?(?![\w])",
-    re.I,
-)
-_MEASURE = re.compile(
-    r"\d(?:[\d\s\u00a0\u202f,.]*\d)?\s*(?:mm|cm|m|km|m²|m2|km²|mètres?|centimètres?|millimètres?|kilomètres?|kg|g"
-    r"|grammes?|kilos?|tonnes?|°C?|degrés?|secondes?|minutes?|heures?|h|jours?|semaines?|mois|ans|années|litres?|l"
-    r"|hectares?|ha|km/h)(?![\w])",
     re.I,
 )
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
@@ -210,7 +204,7 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
     # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
     about = _ABOUT.search(sentence) is not None
-    return rate.unit is None and rate.measured and about and _MEASURE.search(sentence) is not None
+    return rate.unit is None and rate.measured and about and holds_a_measure(sentence)
 
 
 def counts_per(words: list[str], counted: int) -> bool:

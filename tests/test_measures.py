@@ -10,6 +10,7 @@ import pytest
 from index.measures import (
     amount_of_another_thing,
     asked_measure,
+    holds_a_measure,
     holds_quantity,
     priced_item,
     quantity_spans,
@@ -112,6 +113,29 @@ def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):
     assert not holds_quantity(text, kind)
 
 
+def test_a_measure_is_a_number_with_a_unit_of_size_weight_time_or_volume_not_a_count_nor_money():
+    """What `index.rates` reads an average of a measure in (« environ 2 cm »): any kind of a
+    thing's physical measure, from the units of each kind, in digits or words; not a count,
+    an amount of money or someone's age."""
+    for text in (
+        "Elles ont environ 2 cm de diamètre.",
+        "Les tiges mesurent une vingtaine de centimètres.",
+        "Le réservoir contient environ 150 litres.",
+        "Le veau pèse environ trente kilos.",
+        "La visite dure environ 45 min.",
+        "Le vent soufflait à 90 km/h.",
+        "Il faisait environ 30 °C.",
+    ):
+        assert holds_a_measure(text), text
+    for text in (
+        "Environ 300 agriculteurs ont manifesté devant la préfecture.",
+        "Le billet coûte environ 40 euros.",
+        "Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.",
+        "Les travaux ont duré de 2017 à 2022.",
+    ):
+        assert not holds_a_measure(text), text
+
+
 def test_what_is_measured_is_what_the_question_says_beside_the_words_asking_it():
     assert without_asking_words("Combien pèse un castor adulte ?").split() == ["un", "castor", "adulte", "?"]
     assert without_asking_words("Et le prix du ticket ?").split() == ["et", "le", "ticket", "?"]
@@ -157,7 +181,7 @@ def test_for_a_weight_the_number_a_sentence_holds_is_a_weight():
 
 
 def test_a_kind_of_quantity_is_compiled_only_once_a_text_is_read_for_it():
-    """Most questions ask for no quantity: the patterns of the ten kinds, compiled as the module
+    """Most questions ask for no quantity: the patterns of the kinds, compiled as the module
     loaded, took 20 ms of CPU of every question's cold start (README, "Model", "Start-up").
     In a process of its own, so that nothing compiled them before (another test, or the module
     as it loads)."""

@@ -144,6 +144,7 @@ def test_about_so_is_an_average_only_of_a_measure_asked_said_with_its_unit():
     assert size is not None
     assert states_rate("Elles ont environ 2 cm de diamètre.", size)
     assert states_rate("Les tiges mesurent entre 100 et 200 mètres.", size)
+    assert states_rate("Les tiges mesurent environ trente centimètres.", size)  # a number in words
     assert not states_rate("Environ 300 fleurs ont été cueillies.", size)
     age = asked_rate("Quel est l'âge moyen des agriculteurs ?")
     assert age is not None
