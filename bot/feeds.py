@@ -226,10 +226,21 @@ class FeedFollower:
         raise failure or NotAFeed("la page ne déclare aucun flux")
 
     def poll(self, feed_id: int) -> PollReport | None:
-        """Read the feed once and ingest its new entries; None when it is no longer followed."""
-        feed = self.state.feed(feed_id)
-        if feed is None:
-            return None
+        """Read the feed once and ingest its new entries; None when it is no longer followed.
+        A poll left unfinished anywhere (given up as the bot stops while the feed downloads, is
+        read or its articles are added; or broken by an error no step expects) releases its
+        claim: the next process polls it at once, its new entries waiting for that poll, not
+        most of an interval later."""
+        try:
+            feed = self.state.feed(feed_id)
+            return None if feed is None else self._poll(feed)
+        except BaseException:
+            self.state.release_poll(feed_id)
+            raise
+
+    def _poll(self, feed: FeedRow) -> PollReport:
+        """`poll` of a feed followed: its failures to download, read or store are a failed poll."""
+        feed_id = feed.id
         conditions = {}
         # With entries to try again, the whole feed is needed even if it has not changed.
         if not self.state.has_retries(feed_id):
@@ -253,9 +264,6 @@ class FeedFollower:
                 log.info("feed %s followed no more: %s", feed.url, dropped)
                 return PollReport(updated, error=said, dropped=dropped)
             return PollReport(updated, error=said)
-        except BaseException:  # given up (the bot stopping) as the feed downloads or is read:
-            self.state.release_poll(feed_id)  # the next process polls it at once, as after an ingest given up
-            raise
         # Moved for good (HTTP 301) and a feed there still (a redesigned site may send its old
         # feed's address to its home page): asked at the new address from now on.
         if fetched.moved_to and fetched.moved_to != feed.url and self.state.move_feed(feed_id, fetched.moved_to):
@@ -297,9 +305,6 @@ class FeedFollower:
             said = f"les articles n'ont pas pu être enregistrés ({type(exc).__name__})"
             updated = self.state.feed_polled(feed_id, error=said) or feed
             return PollReport(updated, error=said)
-        except BaseException:  # given up (the bot stopping): its entries wait for the next poll
-            self.state.release_poll(feed_id)
-            raise
         # Entries left for later polls: the next request must not be answered "not modified".
         complete = len(entries) == len(waiting)
         updated = self.state.feed_polled(

@@ -580,11 +580,12 @@ def test_a_feed_followed_is_polled_by_its_follower_not_by_the_bot_s_job_meanwhil
     assert not follower.state.claim_poll(feed.id, feed.every_minutes)  # a job due meanwhile skips it
 
 
-def test_a_poll_given_up_as_its_feed_downloads_is_taken_at_once_by_the_next_process(site, follower):
-    """The bot stopping while a feed downloads or is read (not only while its articles are
-    added): its poll is given up and released, so the bot back polls it at once instead of
-    waiting most of an interval for the dead process's claim ("ses articles seront ajoutés dès
-    son retour")."""
+@pytest.mark.parametrize("when", ["as the feed downloads", "as its articles download"])
+def test_a_poll_given_up_is_taken_at_once_by_the_next_process(site, follower, when):
+    """The bot stopping while a feed downloads or is read, or while its articles are added:
+    its poll is given up and released, so the bot back polls it at once instead of waiting
+    most of an interval for the dead process's claim ("ses articles seront ajoutés dès son
+    retour")."""
     from bot.service import Abandoned
 
     feed, _ = follower.follow(site.origin + "/rss/region.xml")
@@ -592,12 +593,15 @@ def test_a_poll_given_up_as_its_feed_downloads_is_taken_at_once_by_the_next_proc
     assert follower.state.claim_poll(feed.id, feed.every_minutes)  # a job of the bot takes the next
 
     def stopping() -> None:
-        raise Abandoned
+        articles_asked = any(path.startswith("/articles/") for path, _ in site.requests)
+        if when == "as the feed downloads" or articles_asked:
+            raise Abandoned
 
     stopped = FeedFollower(follower.library, follower.state, follower.settings, checkpoint=stopping)
     with pytest.raises(Abandoned):
-        stopped.poll(feed.id)  # given up in the download's first step
+        stopped.poll(feed.id)
     assert follower.state.claim_poll(feed.id, feed.every_minutes)  # the next process polls it at once
+    assert follower.library.stats().articles == 0  # its articles wait for that poll
 
 
 def test_after_a_restart_each_feed_is_polled_when_due_from_its_last_poll(tmp_path):
