@@ -1,7 +1,8 @@
 """The passages an answer weighs (`Candidate`): each one's sentences scored by the quote model
 (`index.quotes`), the best becoming its quote; their order by the passage model
 (`index.reordering`); the evidence the decision to answer weighs for the best of them; and the
-quotes worth showing. Pure functions over what the searches found (`index.search`)."""
+quotes worth showing. Pure functions over what the searches found (`index.search`). The rules
+of a follow-up pointing back at the last quote are in `index.follow_ups`."""
 
 from __future__ import annotations
 
@@ -37,7 +38,6 @@ from index.quotes import (
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
-from index.speakers import quotes_words, spoken_by
 from index.store import PassageRow, PassageSentences
 from index.tenses import looks_ahead, speaks_of_future, tells_past
 
@@ -372,51 +372,6 @@ def measured_first(
     return [*stating, *others], bool(stating) or (not asking and _names(first, measured))
 
 
-def measured_near_last_quote(
-    candidates: Sequence[Candidate], last_quote: tuple[int, int], measure: str
-) -> list[Candidate]:
-    """For a follow-up asking a quantity of whom or what its pronoun stands for ("Quel âge
-    a-t-il ?" after « Le capitaine, Axel Nguema, a salué le travail de l'entraîneur sortant »):
-    the passage the last answer quoted first, quoting the sentence of that quote's paragraph
-    stating one (`measures.holds_quantity`, `near_last_quote`): « … », a reconnu l'ailier de
-    31 ans. Another paragraph speaks of someone else (« … depuis trois ans », a-t-il dénoncé, of
-    the supporters' spokesman just before), as another passage's « Sofiane Merzouk, 39 ans »
-    does."""
-    return near_last_quote(candidates, last_quote, lambda sentence: holds_quantity(sentence, measure))
-
-
-def near_last_quote(
-    candidates: Sequence[Candidate], last_quote: tuple[int, int], holds: Callable[[str], bool]
-) -> list[Candidate]:
-    """For a follow-up whose pronoun stands for whom or what the last answer spoke of ("Quel âge
-    a-t-il ?", "Qui les représente ?"): the passage the last answer quoted first (`last_quote`:
-    its id, and where that quote ended), quoting the sentence of that quote's paragraph that
-    `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
-    were when that paragraph has none."""
-    at, quote_end = _last_quoted(candidates, last_quote)
-    if at is None:
-        return list(candidates)
-    last = candidates[at]
-    text, spans = last.row.text, last.spans
-    ended = max((i for i, (a, _) in enumerate(spans) if a < quote_end), default=0)
-
-    def same_paragraph(i: int) -> bool:
-        low, high = sorted((i, ended))
-        return "\n" not in text[spans[low][0] : spans[high][1]]
-
-    holding = [i for i, (a, b) in enumerate(spans) if same_paragraph(i) and holds(text[a:b])]
-    if not holding:
-        return list(candidates)
-    return _first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))
-
-
-def _last_quoted(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[int | None, int]:
-    """Where among `candidates` the passage the last answer quoted is (None when it is not
-    among them), and where that quote ended: `last_quote` is that passage's id and the end."""
-    passage_id, quote_end = last_quote
-    return next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None), quote_end
-
-
 def _names(candidate: Candidate, wanted: set[str]) -> bool:
     """Whether the passage, with its title and heading, holds one of the terms `wanted` (True
     when there are none)."""
@@ -468,85 +423,7 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
     return [c if quoted_may_answer(c) else quoting_a_sentence_that(c, may_answer) for c in candidates]
 
 
-def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, int], question: str) -> list[Candidate]:
-    """For a follow-up asked in its own words that points back with a pronoun ("Qu'est-ce qui
-    l'inquiète ?" after "Qui est Zineb ?"), the passage the last answer quoted first
-    (`last_quote`: its id, and where that quote ended), quoting its sentence holding every term
-    of `question` nearest that quote: the pronoun stands for whom it just spoke of (« la jeune
-    femme s'inquiète des conséquences… », right after « …, glisse Zineb, étudiante »), where a
-    sentence with the same word further on may say it of someone else (« Je suis très inquiet
-    pour mon avenir, glisse-t-il »). The candidates as they were when that passage has none:
-    a word it lacks is looked for in the others."""
-    at, quote_end = _last_quoted(candidates, last_quote)
-    wanted = set(terms(question))
-    if not wanted or at is None:
-        return list(candidates)
-    last = candidates[at]
-    holding = [i for i, (a, b) in enumerate(last.spans) if wanted <= set(terms(last.row.text[a:b]))]
-    if not holding:
-        return list(candidates)
-    nearest = min(holding, key=lambda i: abs(last.spans[i][0] - quote_end))
-    return _first_quoting(candidates, at, nearest)
-
-
-def nearest_quotation_first(
-    candidates: Sequence[Candidate], last_quote: tuple[int, int], speaker: str | None = None
-) -> list[Candidate]:
-    """For a follow-up asking what the one just spoken of said ("Qu'a-t-il dit ?" after "Qui
-    défend l'encadrement des loyers ?", `conversation.asks_what_was_said`), the passage the last
-    answer quoted first (`last_quote`: its id, and where that quote ended), quoting its sentence
-    holding a quotation nearest the last quote's, that one itself or the next ones before the
-    earlier: news gives a speaker's words in the sentence that names them or right after it
-    (« Sans lui, … », affirme-t-il); not a name in « … » (« Pont-Audemer en commun », a list's),
-    nor words said by one of the other gender than the question's pronoun (`speaker`, "elle" or
-    "il"). When that passage holds none, the nearest passage of its article holding words said
-    by one of the pronoun's gender (`said_by_first`). The candidates as they were when there
-    is none."""
-    at, quote_end = _last_quoted(candidates, last_quote)
-    if at is None:
-        return list(candidates)
-    last = candidates[at]
-    quoting = [i for i, (a, b) in enumerate(last.spans) if _may_be_said_by(last.row.text[a:b], speaker)]
-    if not quoting:
-        return said_by_first(candidates, last, speaker) if speaker else list(candidates)
-    ended = max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
-    return _first_quoting(candidates, at, min(quoting, key=lambda i: (abs(i - ended), i < ended)))
-
-
-def _may_be_said_by(sentence: str, speaker: str | None) -> bool:
-    """Whether `sentence` holds someone's words (`speakers.quotes_words`) that one of the `speaker`'s
-    gender may have said: none of the other gender says them (`spoken_by`)."""
-    if not quotes_words(sentence):
-        return False
-    genders = spoken_by(sentence)
-    return speaker is None or not genders or speaker in genders
-
-
-def said_by_first(candidates: Sequence[Candidate], last: Candidate, speaker: str) -> list[Candidate]:
-    """For "Et elle, qu'a-t-elle dit ?" when the passage `last` quoted holds no quotation (« La
-    nouvelle équipe obtient 22 des 29 sièges »): the passage of its article nearest it, the
-    next ones before the earlier, quoting its first sentence holding words said by one of the
-    `speaker`'s gender (« …, on la gardera », a-t-elle lancé; not « … », a-t-il déclaré, nor
-    a list's name in « … »). The candidates as they were when none does."""
-    said = [
-        (i, j)
-        for i, candidate in enumerate(candidates)
-        if candidate.row.article.id == last.row.article.id and candidate.row.id != last.row.id
-        for j, (a, b) in enumerate(candidate.spans)
-        if speaker in spoken_by(candidate.row.text[a:b])
-    ]
-    if not said:
-        return list(candidates)
-
-    def distance(found: tuple[int, int]) -> tuple[int, bool, int]:
-        position = candidates[found[0]].row.position
-        return abs(position - last.row.position), position < last.row.position, found[1]
-
-    at, sentence = min(said, key=distance)
-    return _first_quoting(candidates, at, sentence)
-
-
-def _first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:
+def first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:
     """The candidates with the one `at` first, quoting its `sentence` (widened as any quote)."""
     chosen = candidates[at]
     only_it = np.where(np.arange(len(chosen.spans)) == sentence, chosen.scores, -np.inf)
@@ -610,7 +487,7 @@ def named_person_first(candidates: Sequence[Candidate]) -> list[Candidate]:
     for before in range(at - 1, max(at - 1 - SPEAKER_NEARBY, -1), -1):
         start, end = first.spans[before]
         if names_person(first.row.text[start:end]):
-            return _first_quoting(candidates, 0, before)
+            return first_quoting(candidates, 0, before)
     return list(candidates)
 
 
@@ -655,7 +532,7 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
         for i in sorted(near, key=lambda i: (abs(i - here), i < here)):
             start, end = first.spans[i]
             if gives_cause(first.row.text[start:end]):
-                return _first_quoting(candidates, 0, i)
+                return first_quoting(candidates, 0, i)
         return list(candidates)
     anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
     sentences = _article_sentences(candidates, anchor)
@@ -671,7 +548,7 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
         candidate, sentence, _ = sentences[i]
         start, end = candidate.spans[sentence]
         if gives_cause(candidate.row.text[start:end]):
-            return _first_quoting(candidates, candidates.index(candidate), sentence)
+            return first_quoting(candidates, candidates.index(candidate), sentence)
     return list(candidates)
 
 

@@ -29,12 +29,8 @@ from index.candidates import (
     future_dated_first,
     held_in_first_article,
     holding_first,
-    last_quoted_first,
     measured_first,
-    measured_near_last_quote,
     named_person_first,
-    near_last_quote,
-    nearest_quotation_first,
     quoting_a_sentence_that,
     quoting_descriptions,
     quoting_statements,
@@ -51,6 +47,7 @@ from index.conversation import (
     speaker_pronoun,
     years_named,
 )
+from index.follow_ups import last_quoted_first, measured_near_last_quote, near_last_quote, nearest_quotation_first
 from index.measures import without_asking_words
 from index.quotes import (
     AskedFor,
