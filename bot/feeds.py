@@ -34,6 +34,7 @@ from index.feeds import (
     FeedEntry,
     NotAFeed,
     declared_feeds,
+    earlier_keys,
     parse_feed,
     plain_words,
 )
@@ -271,13 +272,8 @@ class FeedFollower:
         if parsed is None:
             return PollReport(self.state.feed_polled(feed_id) or feed, not_modified=True)
         listed = list({e.key: e for e in parsed.entries}.values())  # an entry listed twice is one
-        # A broken feed's entries recorded, by a version before its ids were read as the
-        # well-formed feed writes them, under another key ("…&amp;u=pont", "…&u;=pont"): one
-        # entry still, not a new one. One query, for the entries whose ids hold an "&".
-        keys = {e.key for e in listed}
-        earlier = {old: e.key for e in listed for old in e.earlier_keys if old not in keys}
-        if earlier:
-            self.state.entries_rekeyed(feed_id, earlier)
+        if self.state.rekey_due(feed_id):
+            self._rekey(feed_id, listed, whole=parsed.whole)
         given_up = []
         if parsed.whole and listed:  # a response cut short, or empty for a while, says nothing of what left
             # Entries that failed and left the feed since: given up (they would keep every later
@@ -315,6 +311,17 @@ class FeedFollower:
             articles_added=len(added),
         )
         return PollReport(updated or feed, added, duplicates, given_up + given_up_now, left_aside=len(left_aside))
+
+    def _rekey(self, feed_id: int, listed: list[FeedEntry], *, whole: bool) -> None:
+        """A broken feed's entries recorded, by a version before its ids were read as the
+        well-formed feed writes them, under another key ("…&amp;u=pont", "…&u;=pont"): one
+        entry still, not a new one. Once a feed followed before stop 75 (`rekey_due`), at its
+        first poll that read it whole (one cut short may leave out entries recorded so)."""
+        keys = {e.key for e in listed}
+        earlier = {old: e.key for e in listed if e.identity for old in earlier_keys(e.identity) if old not in keys}
+        self.state.entries_rekeyed(feed_id, earlier)
+        if whole:
+            self.state.rekeyed(feed_id)
 
     def _ingest(self, feed: FeedRow, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:
         feed_id = feed.id

@@ -52,9 +52,10 @@ class FeedEntry:
     content: str | None  # the article's HTML when the feed carries it (Atom content, RSS content:encoded)
     summary: str | None  # the teaser most feeds carry instead
     author: str | None = None  # as the feed names it (RSS `author`, `dc:creator`; Atom `author`)
-    # The keys versions before stop 74 may have recorded it under (`earlier_keys`), which read
-    # the "&" and entities of a broken feed's ids otherwise: empty unless its id holds an "&".
-    earlier_keys: tuple[str, ...] = ()
+    # Its id as its well-formed feed means it ("…?t=1&u=pont"), its key's source: None when it
+    # has none (keyed by its link). What finds the keys versions before stop 74 gave it
+    # (`earlier_keys`), once, for a feed followed before stop 75.
+    identity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def parse_feed(
         limits=replace(limits, seconds=min(limits.seconds, BROKEN_FEED_SECONDS)),
     )
     feed = answer["feed"]
-    entries = [FeedEntry(**(entry | {"earlier_keys": tuple(entry["earlier_keys"])})) for entry in feed["entries"]]
+    entries = [FeedEntry(**entry) for entry in feed["entries"]]
     return Feed(feed["title"], feed["link"], entries, feed["whole"])
 
 
@@ -260,8 +261,6 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
         key = _entry_key(identity) if identity else link
         if not key:
             continue  # nothing to recognise it by next time
-        # Earlier versions read an id's "&" (and entities) otherwise on a day its feed was broken.
-        earlier = earlier_keys(identity) if _WRITTEN_EITHER_WAY.search(identity) else ()
         content = None
         if entry.get("content"):
             content = max((c.get("value") or "" for c in entry.content), key=len) or None
@@ -274,7 +273,7 @@ def read_feed(data: bytes, url: str, today: date) -> Feed:
                 content=content,
                 summary=entry.get("summary") or None,
                 author=_entry_author(entry),
-                earlier_keys=earlier,
+                identity=identity or None,
             )
         )
     # What the loose parser reads of a broken document may be anything: its entries with
@@ -358,7 +357,11 @@ def earlier_keys(identity: str) -> tuple[str, ...]:
     reference; its reading kept before stop 73 ("…?t=1&u;=pont", "…?id=1&amp;utm_source=rss",
     'a&quot;b'), at stop 73 with every HTML entity read ("…?id=1§ion;=sport", from
     "&section=sport"); either then made a key as now (`_entry_key`: "…?utm_source=rss&amp;id=1"
-    is "…?amp%3Bid=1"). The poll looks the entry's records up by them (`FeedEntry.earlier_keys`)."""
+    is "…?amp%3Bid=1"). None but for an id holding one of them. The first whole poll of a feed
+    followed before stop 75 looks its entries' records up by them, once
+    (`FeedEntriesState.rekey_due`)."""
+    if not _WRITTEN_EITHER_WAY.search(identity):  # most ids: as every version read them
+        return ()
     pieces = _WRITTEN_EITHER_WAY.split(identity)  # text, a character, text, …
     texts, kinds = pieces[0::2], pieces[1::2]
     keys: dict[str, None] = {}

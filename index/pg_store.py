@@ -665,6 +665,16 @@ _CREATED = re.compile(r"\bCREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX|SEQUENCE)\s+IF\s+N
 _KINDS = {"TABLE": ("la table", "la"), "INDEX": ("l'index", "le"), "SEQUENCE": ("la séquence", "la")}
 
 
+def has_relation(connection, schema: str, name: str) -> bool:
+    """Whether `schema` holds a table, an index or a sequence called `name`."""
+    exists = connection.execute(
+        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = %s",
+        (schema, name),
+    ).fetchone()
+    return exists is not None
+
+
 def create_missing(connection, schema: str, script: str = "") -> None:
     """`schema` and what `script` creates (statements separated by ";", each `CREATE TABLE|INDEX|
     SEQUENCE IF NOT EXISTS name`, the name bare or in `schema`), the missing ones only, in the
@@ -685,12 +695,7 @@ def create_missing(connection, schema: str, script: str = "") -> None:
             connection.execute(statement)
             continue
         name = named[2].rsplit(".", 1)[-1]
-        exists = connection.execute(
-            "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relname = %s",
-            (schema, name),
-        ).fetchone()
-        if exists is None:
+        if not has_relation(connection, schema, name):
             kind, pronoun = _KINDS[named[1].upper()]
             _create(connection, statement, f"{kind} {schema}.{name}", pronoun)
 

@@ -1686,10 +1686,15 @@ def test_entries_an_earlier_version_recorded_under_their_ids_read_otherwise_are_
     first = two.poll(feed.id)
     assert [library.article(i).title for i in first.added] == [STORIES[2].title]
     assert (first.left_aside, first.given_up) == (1, [])
+    assert not state.rekey_due(feed.id)  # followed by this version: nothing recorded otherwise
     postgresql = request.node.callspec.params["two_bot_processes"] == "postgresql"
-    earlier = open_database(tmp_path / "bot.sqlite3", request.getfixturevalue("database_url") if postgresql else None)
+    url = request.getfixturevalue("database_url") if postgresql else None
+    earlier = open_database(tmp_path / "bot.sqlite3", url)
     with contextlib.closing(earlier), earlier.transaction() as run:  # as the earlier version recorded them
         assert run("UPDATE feed_entries SET key = replace(key, ?, ?)", (now, recorded)) == [(3,)]
+        run("DROP TABLE feeds_to_rekey")  # in a database of a version before stop 75
+    open_database(tmp_path / "bot.sqlite3", url).close()  # a process of this version starting on it
+    assert state.rekey_due(feed.id)
     reports = [two.poll(feed.id) for _ in range(2)]
     assert [(r.error, r.added, r.duplicates) for r in reports] == [(None, [], 0), (None, [], 0)]
     assert reports[0].given_up == []  # neither "retirée du flux" nor tried from its first attempt
@@ -1697,6 +1702,9 @@ def test_entries_an_earlier_version_recorded_under_their_ids_read_otherwise_are_
     assert site.requests_to(f"/articles/{STORIES[0].slug}") == []
     assert [a.title for a in library.articles()] == [STORIES[2].title]
     assert two.poll(feed.id).not_modified  # nothing waits to be tried again: the polls are conditional
+    assert not state.rekey_due(feed.id)  # re-keyed once, at the first poll that read the feed whole
+    open_database(tmp_path / "bot.sqlite3", url).close()  # the next start: not listed again
+    assert not state.rekey_due(feed.id)
 
 
 def test_an_entry_recorded_under_both_spellings_of_its_id_is_one_entry_done_when_either_was(two_bot_processes):

@@ -94,6 +94,9 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     seen {real} NOT NULL,
     PRIMARY KEY (feed_id, key)
 );
+CREATE TABLE IF NOT EXISTS feeds_to_rekey (  -- followed before stop 75: entries re-keyed at the next whole poll
+    feed_id {integer} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS deleted_articles (  -- deleted by an admin: feeds do not add them back
     url TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -156,8 +159,12 @@ class SQLiteDatabase:
             open_sqlite(path, create=True).close()  # made here only, as the bot starts (`_connect`)
             db = self._connections.current()
             db.execute("PRAGMA journal_mode=WAL")
+            rekeying_unknown = not _sqlite_has_table(db, _REKEY_TABLE)
             db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
             _numbered_once(db)
+            if rekeying_unknown:
+                with sqlite_transaction(db):
+                    _feeds_to_rekey(db.execute)
         except sqlite3.OperationalError as exc:
             # SQLite says only "unable to open database file" (or "readonly database") of a
             # DATA_DIR it may not write, which was taken for a damaged file: the system's
@@ -240,6 +247,23 @@ def _numbered_once(db: sqlite3.Connection) -> None:
         db.execute("PRAGMA foreign_keys=ON")
 
 
+# The feeds whose entries a version before stop 75 may have recorded under another spelling of
+# their id (`index.feeds.earlier_keys`): every feed followed when a database without this table
+# is first opened, each re-keyed at its next whole poll (`FeedEntriesState.rekey_due`), once.
+_REKEY_TABLE = "feeds_to_rekey"
+
+
+def _feeds_to_rekey(run: Callable[[str], object]) -> None:
+    """Every feed followed now to be re-keyed at its next whole poll, in the caller's
+    transaction: the database was made before `_REKEY_TABLE` (none when it is new)."""
+    # "WHERE true": SQLite reads an upsert after a SELECT only past a WHERE.
+    run(f"INSERT INTO {_REKEY_TABLE}(feed_id) SELECT id FROM feeds WHERE true ON CONFLICT DO NOTHING")
+
+
+def _sqlite_has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
 def _table_sql(db: sqlite3.Connection, name: str) -> str:
     return db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()[0]
 
@@ -253,7 +277,7 @@ class PostgresDatabase:
     SCHEMA = "citebot_bot"
 
     def __init__(self, url: str) -> None:
-        from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection, create_missing
+        from index.pg_store import APPLICATION_LOCK_KEY, KeptConnection, create_missing, has_relation
 
         self.url, self.lock_key = url, APPLICATION_LOCK_KEY
         self.lock = threading.Lock()  # guards the transactions' connection
@@ -265,7 +289,10 @@ class PostgresDatabase:
         db = self._db.current()
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
+            rekeying_unknown = not has_relation(db, self.SCHEMA, _REKEY_TABLE)
             create_missing(db, self.SCHEMA, _SCHEMA.format(**_POSTGRES_TYPES))
+            if rekeying_unknown:
+                _feeds_to_rekey(db.execute)  # in the schema: the connection's search path
 
     def _connect(self):
         from index.pg_store import SETUP_LOCK_KEY, connect, create_missing
@@ -340,6 +367,7 @@ CARRIED_TABLES = (
     "feed_addresses",
     "feed_alerts",
     "feed_entries",
+    "feeds_to_rekey",
     "feed_not_found",
     "feeds_dropped",
     "deleted_articles",

@@ -41,6 +41,17 @@ class FeedEntriesState(StatePart):
             done.update(key for (key,) in rows)
         return {key for key in unique if key not in done}
 
+    def rekey_due(self, feed_id: int) -> bool:
+        """Whether the feed was followed before stop 75, whose entries that version or an earlier
+        one may have recorded under another spelling of their id (`index.feeds.earlier_keys`),
+        and has not been read whole since (`rekeyed`): its poll re-keys them first."""
+        return bool(self._query("SELECT 1 FROM feeds_to_rekey WHERE feed_id = ?", (feed_id,)))
+
+    def rekeyed(self, feed_id: int) -> None:
+        """The feed read whole and its entries re-keyed (`entries_rekeyed`): not again."""
+        with self._transaction() as run:
+            run("DELETE FROM feeds_to_rekey WHERE feed_id = ?", (feed_id,))
+
     def entries_rekeyed(self, feed_id: int, earlier: Mapping[str, str]) -> int:
         """Entries recorded under an earlier spelling of their key (`earlier`: each such spelling,
         to the key its entry has now) recorded under their key now: one entry, whichever reading

@@ -270,6 +270,6 @@ def _spellings(url: str) -> list[str]:
 
 def _delete_feed(run: Run, feed_id: int) -> None:
     """The feed and what the state holds of it, in the caller's transaction."""
-    for table in ("feed_entries", "feed_addresses", "feed_alerts", "feed_not_found"):
+    for table in ("feed_entries", "feeds_to_rekey", "feed_addresses", "feed_alerts", "feed_not_found"):
         run(f"DELETE FROM {table} WHERE feed_id = ?", (feed_id,))
     run("DELETE FROM feeds WHERE id = ?", (feed_id,))
