@@ -24,6 +24,7 @@ from bot.telegram import under_way
 from index.directory import write_lock
 from index.documents import parse_text
 from index.ingest import article_keys
+from index.library import READY_FOR_QUESTIONS
 from tests.conftest import SAMPLE
 from tests.fake_telegram import BOT_ID, FakeTelegram
 from tests.feed_fixtures import STORIES, Story, rss
@@ -65,6 +66,17 @@ def publish_a_long_story(site: FeedSite) -> None:
     site.publish("/rss.xml", "application/rss+xml; charset=utf-8", rss(site.origin, [story]))
 
 
+def warmed_up(log_path: Path) -> None:
+    """Wait until the bot's start-up warm-up is over (its log says so; bounded: two minutes). A
+    bot stopped during it waits for the warm-up step under way, seconds on a loaded machine (a
+    test running beside it): a test that times how soon work under way is given up at a second
+    signal must not time that step too."""
+    deadline = time.monotonic() + 120
+    while READY_FOR_QUESTIONS not in log_path.read_text(encoding="utf-8"):  # bounded by the deadline
+        assert time.monotonic() < deadline, "the bot's warm-up did not end within two minutes"
+        time.sleep(0.1)
+
+
 def stopped(process: subprocess.Popen, *signals: signal.Signals) -> float:
     """Send `signals` half a second apart; the seconds until the process has exited (bounded:
     the test fails if it has not within a minute)."""
@@ -94,6 +106,7 @@ def test_a_bot_stopped_during_a_long_ingest_exits_within_seconds_and_its_user_is
 ):
     with FakeTelegram(TOKEN) as telegram:
         with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, log_path):
+            warmed_up(log_path)
             after = telegram.last_id()
             document = telegram.add_file("compte-rendu.txt", LONG_ARTICLE.encode())
             telegram.user_message(ADMIN, ADMIN, caption="/ingest", document=document)
@@ -161,7 +174,8 @@ def test_a_reindex_under_way_when_the_bot_stops_ends_with_a_word_to_the_admin(tm
 def test_a_feed_being_polled_when_the_bot_stops_is_polled_again_after_the_restart(tmp_path, model_cache):
     with FakeTelegram(TOKEN) as telegram, FeedSite() as site:
         publish_a_long_story(site)
-        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, _):
+        with running_bot(telegram, tmp_path, model_cache, **ROOMY) as (process, log_path):
+            warmed_up(log_path)
             after = telegram.last_id()
             telegram.user_message(ADMIN, ADMIN, f"/follow {site.origin}/rss.xml")
             telegram.wait_for_text(ADMIN, "ajout de ses articles", after=after)
