@@ -1,6 +1,6 @@
 """Shared fixtures: the real model (loaded once per session), fresh libraries on
 disk, the sample article, a tiny hashing embedder for fast ranking tests, and
-`python -m bot` run in a process or in this one."""
+`python -m bot` run in a process or in this one; and how many pytest-xdist workers run them."""
 
 from __future__ import annotations
 
@@ -20,12 +20,35 @@ import pytest
 from bot.settings import Settings
 from bot.state import BotState
 from index.analysis import terms
+from index.cpu import usable_cores
 from index.embeddings import DefaultModelEmbedder, load_embedder
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "bot" / "samples" / "otan-bruxelles-2023-02.txt"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+# --- Workers (pytest-xdist; `-n auto --dist loadfile` in pyproject's addopts) -----------------
+# Most of the suite waits on timers (polls, backoffs, stop graces, round trips to the fake
+# servers) while the other cores idle: a second worker nearly halves the run on 2 cores. Past
+# 4, the longest file (each runs whole on one worker, its module fixtures built once) bounds
+# the run, and each worker holds a model and a PostgreSQL server of its own.
+MAX_WORKERS = 4
+
+
+def workers_for(cores: int, args: Sequence[str]) -> int:
+    """The workers for a run of `args` on `cores`: none (the tests in this process) where there
+    is one core, or where the run names test files or tests rather than folders (`pytest
+    tests/test_x.py`: starting workers, each importing the bot, would take longer than its few
+    tests); otherwise a worker per core, up to `MAX_WORKERS`."""
+    if cores < 2 or (args and not any(Path(arg.partition("::")[0]).is_dir() for arg in args)):
+        return 0
+    return min(cores, MAX_WORKERS)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    return workers_for(usable_cores(), config.args)
 
 
 class HashingEmbedder:

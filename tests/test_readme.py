@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.cli import build_parser
 from bot.settings import Settings
 from bot.telegram.app import ADMIN_COMMANDS, PUBLIC_COMMANDS
-from tests.conftest import ROOT
+from tests.conftest import MAX_WORKERS, ROOT, workers_for
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -125,3 +125,15 @@ def test_the_development_section_names_every_module_of_the_application_and_the_l
         if module.stem not in {"__init__", "__main__"} and not re.search(rf"\b{module.stem}\b", listing[listed_under])
     ]
     assert unnamed == []
+
+
+def test_the_quickstart_s_test_command_runs_the_suite_on_a_worker_per_core_and_a_named_file_in_this_process():
+    """README's `python -m pytest` (pyproject's `-n auto`) runs the suite on a worker per core,
+    up to 4; a run naming test files or tests runs them here, not in workers started for them."""
+    suite, this_file = str(ROOT / "tests"), str(ROOT / "tests" / "test_readme.py")
+    assert workers_for(2, [suite]) == 2 and workers_for(16, [suite]) == MAX_WORKERS == 4
+    assert workers_for(2, [this_file]) == 0
+    assert workers_for(2, [f"{this_file}::test_the_command_line_section_lists_every_command_and_no_other"]) == 0
+    assert workers_for(2, [this_file, suite]) == 2  # a folder among them: the suite's way
+    assert workers_for(1, [suite]) == 0  # one core: workers would only take turns on it
+    assert "a worker per core, up to 4" in README
