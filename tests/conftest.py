@@ -5,12 +5,14 @@ disk, the sample article, a tiny hashing embedder for fast ranking tests, and
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import logging
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -199,7 +201,12 @@ def postgres_server(tmp_path_factory):
     session in a temporary directory and stopped at its end; it listens on a Unix socket only."""
     import pgserver  # a dev dependency: CI installs it, the tests never skip for lack of it
 
-    server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
+    # One server starting at a time on the machine: the test workers (pytest-xdist) each start
+    # their own, and pgserver run as root first creates its system user unguarded (`useradd`
+    # twice at once: one fails).
+    with open(Path(tempfile.gettempdir()) / "citebot-tests-pgserver.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     yield server
     server.cleanup()
 
