@@ -285,28 +285,45 @@ def dates_the_other_end(sentence: str, question: str) -> bool:
 
 def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
     """A name (a capitalised word not the question's, not the sentence's first) within a few
-    words of a role noun asked, that role noun neither another's ("l'adjoint au maire") nor the
+    words of a role noun asked (or after « celui de … » standing for it, of a second body), that
+    role noun neither another's ("l'adjoint au maire") nor the
     role of another than the one asked ("avocate des locataires" for "l'avocat du
     propriétaire"; "le maire, X" with no complement is the one the article is about)."""
     known = {w.casefold() for w in _WORDS.findall(question)}
     words = _WORDS.findall(sentence.replace("’", "'"))
     if not asked.nouns:  # no role asked: anyone named
         return any(_NAME_WORD.fullmatch(w) and w.casefold() not in known | STOPWORDS for w in words[1:])
+    role_said = False
     for at, word in enumerate(words):
-        if stem(word.lower()) not in asked.nouns:
+        standing_for_it = role_said and _STANDS_FOR_ROLE.fullmatch(word) is not None and _of_follows(words, at)
+        if stem(word.lower()) not in asked.nouns and not standing_for_it:
             continue
+        role_said = True
         if at and words[at - 1].lower() in ("au", "aux"):
             continue  # "l'adjoint au maire": another's role
         if asked.whose and _of_another(words[at + 1 : at + 12], asked.whose, asked.whose_named, question):
             continue
         complement = _complement_at(words, at)
-        for near in range(max(at - _BESIDE_ROLE, 1), min(at + _BESIDE_ROLE + 1, len(words))):
+        # « celui d'Aubin, André Martinez »: its holder is named after it; the names before it
+        # are the first body's.
+        first = at + 1 if standing_for_it else max(at - _BESIDE_ROLE, 1)
+        for near in range(first, min(at + _BESIDE_ROLE + 1, len(words))):
             name = words[near]
             if near in (at, complement) or not _NAME_WORD.fullmatch(name):
                 continue
             if name.casefold() not in known | STOPWORDS:
                 return True
     return False
+
+
+# What stands for a role noun just said, of another body: « Le maire de Decazeville, François
+# Marty, et celui d'Aubin, André Martinez » names Aubin's mayor. Not « celui-ci », no role.
+_STANDS_FOR_ROLE = re.compile(r"celui|celle|ceux|celles", re.I)
+
+
+def _of_follows(words: list[str], at: int) -> bool:
+    """Whether a complement opens after `words[at]` (« celui d'Aubin », « celle de la région »)."""
+    return at + 1 < len(words) and words[at + 1].lower() in ("de", "du", "des", "d")
 
 
 def _complement_at(words: list[str], at: int) -> int | None:

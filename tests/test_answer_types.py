@@ -393,3 +393,42 @@ def test_a_count_of_another_noun_without_the_deed_asked_does_not_answer(question
 )
 def test_a_count_of_another_noun_saying_the_deed_or_none_asked_still_answers(question, sentence):
     assert gives(question, sentence)
+
+
+TWO_MAYORS = "Le maire de Decazeville, François Marty, et celui d'Aubin, André Martinez, ont écrit au ministre."
+
+
+def test_the_head_of_a_second_body_said_by_celui_is_named_after_it():
+    """« … et celui d'Aubin, André Martinez » names Aubin's mayor, as « Le maire de
+    Decazeville, François Marty » names Decazeville's."""
+    assert gives("Qui est le maire d'Aubin ?", TWO_MAYORS)
+    assert gives("Qui est le maire de Decazeville ?", TWO_MAYORS)
+    assert gives(
+        "Qui est la présidente de la région ?",
+        "La présidente du département, Hélène Roux, et celle de la région, Carole Delga, ont signé.",
+    )
+
+
+@pytest.mark.parametrize(
+    "question, sentence",
+    [
+        # A third town: neither body is it.
+        ("Qui est le maire de Rodez ?", TWO_MAYORS),
+        # « celui d'Aubin » naming nobody after it: the name before is Decazeville's mayor.
+        ("Qui est le maire d'Aubin ?", "Le maire de Decazeville, François Marty, a écrit à celui d'Aubin."),
+        # No role said before it: « celui » stands for nothing asked.
+        ("Qui est le maire d'Aubin ?", "Celui d'Aubin, André Martinez, a écrit."),
+        # Another role said before it: « celle de la région » is no president.
+        (
+            "Qui est le président de la région ?",
+            "Le maire de Dijon, Paul Martin, et celui de Beaune, Jean Roy, ont écrit à celle de la région.",
+        ),
+        # « celui-ci » is no role of another body.
+        (
+            "Qui est le maire d'Aubin ?",
+            "Le maire de Decazeville, François Marty, a lu celui-ci à Aubin devant André Martinez.",
+        ),
+    ],
+)
+def test_celui_stands_for_the_role_only_said_before_it_with_its_own_body_and_holder(question, sentence):
+    assert not gives(question, sentence)
