@@ -517,8 +517,9 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
     most, in its paragraph or the next, read across the article's candidate passages that follow
     one another (« Des milliers de poissons morts … » ends a paragraph, « La mortalité serait
     due à un manque d'oxygène » is the next's second sentence); before it, `CAUSE_BEFORE`
-    sentences at most, in its paragraph. As they came when the quote gives a cause or no
-    sentence near it does. When the last-quoted passage is not among the candidates (the
+    sentences at most, in its paragraph. As they came when the quote gives a cause; when no
+    sentence near it does, the sentence before the first quote in its paragraph is quoted with
+    it (`_with_sentence_before`). When the last-quoted passage is not among the candidates (the
     follow-up found other passages), the question is read as one of its own."""
     if not candidates or not candidates[0].spans:
         return list(candidates)
@@ -533,7 +534,7 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
             start, end = first.spans[i]
             if gives_cause(first.row.text[start:end]):
                 return first_quoting(candidates, 0, i)
-        return list(candidates)
+        return _with_sentence_before(candidates)
     anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
     sentences = _article_sentences(candidates, anchor)
     here = next(i for i, (c, s, _) in enumerate(sentences) if c is anchor and s == anchor_sentence)
@@ -549,7 +550,28 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
         start, end = candidate.spans[sentence]
         if gives_cause(candidate.row.text[start:end]):
             return first_quoting(candidates, candidates.index(candidate), sentence)
-    return list(candidates)
+    return _with_sentence_before(candidates)
+
+
+def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates, the first quoting the sentence before its quote too, in its paragraph:
+    where no sentence near says why with a connector, news states the cause just before the
+    fact, without one (« Le vent … a formé des congères de plus de deux mètres. Les chasse-neige
+    … n'ont pas pu suivre. »); quoting both shows it. Not across a paragraph's start (the
+    paragraph before speaks of another thing), nor a sentence that asks (« Pourquoi ? »), nor
+    before a quotation, whose speaker gives her reasons herself (« … », raconte-t-elle, after
+    the sentence saying who she is)."""
+    first = candidates[0]
+    here = _best_sentence(first)
+    text, spans = first.row.text, first.spans
+    if here == 0 or "\n" in text[spans[here - 1][1] : spans[here][0]]:
+        return list(candidates)
+    if text[spans[here][0] : spans[here][1]].lstrip().startswith(("«", '"', "“")):
+        return list(candidates)
+    start, end = spans[here - 1]
+    if _ASKS.search(text[start:end]):
+        return list(candidates)
+    return [replace(first, quote=(start, max(first.quote[1], spans[here][1]))), *candidates[1:]]
 
 
 def _article_sentences(candidates: Sequence[Candidate], around: Candidate) -> list[tuple[Candidate, int, int]]:

@@ -538,3 +538,31 @@ def test_what_may_happen_is_told_done_only_by_the_participle_of_the_verb_asked()
     assert not done_not_to_come([sometimes], asked_left).stands
     opened = passage("La boulangerie a ouvert lundi et une pharmacie pourrait ouvrir en juin.")
     assert done_not_to_come([opened], asked("Qu'est-ce qui vient d'ouvrir à Méaudre ?")).stands
+
+
+def test_why_with_no_connector_near_quotes_the_fact_with_the_sentence_before_it():
+    """ "Pourquoi des congères ?": news states the cause just before the fact, without a
+    connector (« Le vent a soufflé à 90 km/h. Il a formé des congères. »); both are quoted."""
+    snow = passage("Le vent a soufflé à 90 km/h. Il a formé des congères sur la route.", quoted=1)
+    ruling = cause_for_why([snow], asked("Pourquoi des congères ?"))
+    assert quoted(ruling.order[0]) == "Le vent a soufflé à 90 km/h. Il a formé des congères sur la route."
+
+
+def test_why_does_not_quote_a_sentence_before_from_another_paragraph_nor_one_asking_nor_before_a_quotation():
+    """The sentence before joins the quote only in its paragraph (the one before speaks of
+    another thing), only when it states something (not « Pourquoi ? » asked by the writer),
+    and not before a quotation, whose speaker says her reasons herself; a quote giving its
+    cause, or a connector's cause near it, is quoted as before."""
+    other_paragraph = passage("Le vent a soufflé à 90 km/h.\n\nIl a formé des congères sur la route.", quoted=1)
+    assert quoted(cause_for_why([other_paragraph], asked("Pourquoi des congères ?")).order[0]).startswith("Il a formé")
+    asking = passage("Que s'est-il passé ? Il a formé des congères sur la route.", quoted=1)
+    assert quoted(cause_for_why([asking], asked("Pourquoi des congères ?")).order[0]).startswith("Il a formé")
+    speech = passage(
+        "Élodie Carré devait partir pour Marseille. « On nous a dit de revenir lundi », raconte-t-elle.", quoted=1
+    )
+    assert quoted(cause_for_why([speech], asked("Pourquoi doit-elle revenir lundi ?")).order[0]).startswith("«")
+    itself = passage("La route a rouvert. Les congères ont fondu à cause de la pluie.", quoted=1)
+    assert quoted(cause_for_why([itself], asked("Pourquoi les congères ont-elles fondu ?")).order[0]).startswith("Les")
+    connector = passage("La route a rouvert. Les congères ont fondu. En effet, la pluie est arrivée.", quoted=1)
+    because = quoted(cause_for_why([connector], asked("Pourquoi les congères ont-elles fondu ?")).order[0])
+    assert "En effet" in because and not because.startswith("La route")
