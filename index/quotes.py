@@ -275,6 +275,12 @@ def names_person(sentence: str) -> bool:
     return _PERSON.search(f"x {sentence}") is not None
 
 
+def persons_named(sentence: str) -> list[str]:
+    """The persons' names `sentence` holds (`names_person`): « Jean-Baptiste Gagnoux »,
+    « Markus Ibert »."""
+    return [found.group(0) for found in _PERSON.finditer(f"x {sentence}")]
+
+
 def speaks_of_someone(sentence: str) -> bool:
     """Whether `sentence` speaks of someone by a subject pronoun (« … », souligne-t-elle)."""
     return _SUBJECT_PRONOUN.search(sentence) is not None

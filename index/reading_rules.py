@@ -55,6 +55,7 @@ from index.quotes import (
     asked_noun,
     asks_for_someone,
     deed_asked,
+    persons_named,
     who_someone_is,
     without_doer,
 )
@@ -239,6 +240,56 @@ def measure_of_whom_last_quoted(ordered: Sequence[Candidate], asked: WhatIsAsked
     ):
         return Ruling(list(ordered))
     return Ruling(measured_near_last_quote(ordered, reading.topic.read_to, measure))
+
+
+def measure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up asking someone's age or how long they have done something, of a pronoun
+    ("Quel âge a-t-il ?", "Depuis combien de temps est-elle secouriste ?"), after a quote naming
+    people (« Le maire de Dole, Jean-Baptiste Gagnoux, a accueilli … »): a first quote in
+    another paragraph naming none of them, and another person or nobody by a pronoun, says it of
+    someone else (« La présidente du comité, Françoise Bailly, a 74 ans »; « Le refuge a fermé
+    dix jours plus tôt »): no answer; « Âgée de 54 ans, …, elle était … » may be hers. Not
+    when the last quote named nobody, nor for a thing's measure ("Combien a-t-il coûté ?",
+    "Depuis combien de temps dure-t-elle ?", the strike)."""
+    reading = asked.reading
+    topic = reading.topic
+    of_someone = asked.wants.measure == "age" or (
+        asked.wants.measure == "duration" and _TENURE.match(reading.own) is not None
+    )
+    if (
+        not of_someone
+        or asked.as_its_topic
+        or topic is None
+        or topic.read_to is None
+        or not has_pronoun_subject(reading.own)
+        or not ordered
+    ):
+        return Ruling(list(ordered))
+    last = next((c for c in ordered if c.row.id == topic.read_to[0]), None)
+    if last is None:
+        return Ruling(list(ordered))
+    text, spans = last.row.text, last.spans
+    sentence = max((i for i, (a, _) in enumerate(spans) if a < topic.read_to[1]), default=0)
+    named = persons_named(text[spans[sentence][0] : spans[sentence][1]]) if spans else []
+    if not named:
+        return Ruling(list(ordered))
+    first = ordered[0]
+    start, end = first.quote
+    if first.row.id == last.row.id and "\n" not in text[min(start, spans[sentence][0]) : max(end, spans[sentence][1])]:
+        return Ruling(list(ordered))  # in the last quote's paragraph: said of them
+    quote = first.row.text[start:end]
+    if any(name.split()[-1] in quote for name in named):
+        return Ruling(list(ordered))
+    if not persons_named(quote) and _PERSONAL_PRONOUN.search(quote):
+        return Ruling(list(ordered))  # « Âgée de 54 ans, …, elle était préfète de la Gironde »: hers
+    return Ruling(list(ordered), False, f"no {asked.wants.measure} said of {', '.join(named)}")
+
+
+# A person spoken of by a pronoun, whom a sentence naming nobody may say the age of.
+_PERSONAL_PRONOUN = re.compile(r"(?<![\w'’-])(?:il|elle|ils|elles)(?![\w'’-])", re.I)
+# How long someone has held a role: "Depuis combien de temps est-elle secouriste ?"; not how
+# long a thing lasts ("Depuis combien de temps dure-t-elle ?", the strike), which no name says.
+_TENURE = re.compile(r"^\W*(?:et\s+)?depuis combien de temps (?:est|était)-(?:il|elle)\s+[a-zà-ÿ]", re.I)
 
 
 def subject_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -513,6 +564,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     measure_of_whom_last_quoted,  # "Quel âge a-t-il ?": the last quoted passage's age first
+    measure_of_whom_last_named,  # "Quel âge a-t-il ?": an age said of another than those last named: no answer
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named

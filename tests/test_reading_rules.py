@@ -4,6 +4,8 @@ sentence segmentation) and reads a question over them, as `index.search` does.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from index.candidates import Candidate
@@ -13,6 +15,7 @@ from index.reading_rules import (
     answer_type_given,
     cause_for_why,
     done_not_to_come,
+    measure_of_whom_last_named,
     measure_stated,
     quotation_for_said,
     rate_stated,
@@ -566,3 +569,43 @@ def test_why_does_not_quote_a_sentence_before_from_another_paragraph_nor_one_ask
     connector = passage("La route a rouvert. Les congères ont fondu. En effet, la pluie est arrivée.", quoted=1)
     because = quoted(cause_for_why([connector], asked("Pourquoi les congères ont-elles fondu ?")).order[0])
     assert "En effet" in because and not because.startswith("La route")
+
+
+MAYORS = passage(
+    "Le maire de Dole, Jean-Baptiste Gagnoux, a accueilli son homologue allemand, Markus Ibert.\n\n"
+    "La présidente du comité de jumelage, Françoise Bailly, a 74 ans. Le programme a duré trois jours."
+)
+AFTER_MAYORS = Topic("Qui est le maire de Dole ?", (1,), (MAYORS.row.id, MAYORS.spans[0][1]))
+
+
+def quoting(candidate: Candidate, sentence: int) -> Candidate:
+    return replace(candidate, quote=candidate.spans[sentence])
+
+
+def test_an_age_asked_of_him_after_a_quote_naming_people_is_not_another_persons():
+    """ "Quel âge a-t-il ?" after « Le maire de Dole, Jean-Baptiste Gagnoux, … »: the article
+    gives his age nowhere; « Françoise Bailly, a 74 ans », in another paragraph, is hers."""
+    ruling = measure_of_whom_last_named([quoting(MAYORS, 1)], asked("Quel âge a-t-il ?", AFTER_MAYORS))
+    assert not ruling.stands
+    tenure = asked("Depuis combien de temps est-il maire ?", AFTER_MAYORS)
+    assert not measure_of_whom_last_named([quoting(MAYORS, 2)], tenure).stands
+
+
+def test_an_age_said_of_whom_the_last_quote_named_or_in_its_paragraph_or_of_a_thing_still_answers():
+    """The age of one the last quote named, wherever it is; any in the last quote's paragraph; a
+    last quote naming nobody; a thing's measure ("Depuis combien de temps dure-t-elle ?", the
+    strike), or a question not of a pronoun: as they came."""
+    named = passage("Le maire, Jean-Baptiste Gagnoux, a 61 ans.", position=1)
+    assert measure_of_whom_last_named([named], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
+    by_pronoun = passage("Âgé de 61 ans, diplômé de Sciences Po, il était jusqu'ici adjoint.", position=1)
+    assert measure_of_whom_last_named([by_pronoun], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
+    same_paragraph = passage("Le maire de Dole, Jean-Baptiste Gagnoux, accueille. L'élu de 61 ans sourit.")
+    topic = Topic("Qui est le maire de Dole ?", (1,), (same_paragraph.row.id, same_paragraph.spans[0][1]))
+    assert measure_of_whom_last_named([quoting(same_paragraph, 1)], asked("Quel âge a-t-il ?", topic)).stands
+    nobody = passage("Le jumelage a été signé en 1977.\n\nLa présidente, Françoise Bailly, a 74 ans.")
+    topic = Topic("Quand le jumelage a-t-il été signé ?", (1,), (nobody.row.id, nobody.spans[0][1]))
+    assert measure_of_whom_last_named([quoting(nobody, 1)], asked("Quel âge a-t-elle ?", topic)).stands
+    lasting = asked("Depuis combien de temps dure-t-elle ?", AFTER_MAYORS)
+    assert measure_of_whom_last_named([quoting(MAYORS, 2)], lasting).stands
+    named_asked = asked("Quel âge a Françoise Bailly ?", AFTER_MAYORS)
+    assert measure_of_whom_last_named([quoting(MAYORS, 1)], named_asked).stands
