@@ -10,10 +10,9 @@ a named thing ("Combien de voyageurs … ?"), a date ("Quand … ?"). Each is a 
 how French news writes such answers: a head is named right beside the role ("son président,
 Bertrand Quesnel", "Julien Vayssettes, directeur du festival"); a count stands before the
 noun counted ("38 conducteurs"), so a number counting another noun, or a share, an amount or a
-duration, counts nothing asked (another noun may say the one asked in other words, « 9 000
-passagers » for voyageurs, where the sentence says what the question says was done to them);
-a date is a year, a day, a month, a weekday, a season, an hour or a time said relative to now,
-and of the end asked: a sentence dating when works begin does not say when they end. Pure functions of the text.
+duration, counts nothing asked; a date is a year, a day, a month, a weekday, a season, an hour
+or a time said relative to now, and of the end asked: a sentence dating when works begin does
+not say when they end. Pure functions of the text.
 """
 
 from __future__ import annotations
@@ -172,17 +171,7 @@ def gives_answer_type(sentence: str, asked: AnswerType, question: str, by_name: 
     if asked.kind == "head":
         return _names_holder(sentence, asked, question)
     if asked.kind == "count":
-        if not _counts(sentence, asked.nouns, question, by_name):
-            return False
-        # A number of another noun than the one asked may count it in other words (« 9 000
-        # passagers » for voyageurs) only where the sentence says what the question says was
-        # done to them: « bagué 42 oiseaux » counts no cranes that died.
-        return (
-            by_name
-            or bool(asked.nouns & _ANYONE)
-            or _counts(sentence, asked.nouns, question, True)
-            or _says_the_deed(sentence, question)
-        )
+        return _counts(sentence, asked.nouns, question, by_name)
     if dates_the_other_end(sentence, question):
         return False
     known = {w.casefold() for w in _WORDS.findall(question)}
@@ -448,57 +437,6 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
         if by_name and _names_what_is_asked(lowered[_counted_at(words, after)] if after < len(words) else "", nouns):
             return True
         if not by_name and _counts_what_is_asked(words, after, nouns, question_stems, total, others):
-            return True
-    return False
-
-
-# What was done to the things a question counts: a participle after an auxiliary ("Combien de
-# grues sont mortes … ?", "… ont été baguées", "… a-t-il capturées", "… ont déjà été reclassés"),
-# past "été" itself and an adverb between.
-_AUXILIARY = (
-    r"(?:ont|a|sont|est|étaient|était|avaient|avait|seront|sera|auront|aura|seraient|serait|auraient|aurait)"
-    r"(?:-t)?(?:-(?:ils|elles|il|elle|on))?"
-)
-_PARTICIPLE_ASKED = re.compile(
-    rf"(?<![\w-]){_AUXILIARY}(?:\s+(?:pas|déjà|encore|bien|vraiment|finalement|été))*\s+([^\W\d_]+)(?![\w-])",
-    re.I,
-)
-# Verbs of making, counting or reporting, which say nothing of what was done: "Combien de
-# tableaux a-t-il réalisés ?" is answered by « Cézanne peindra 45 portraits ».
-_SAYING_NO_DEED = frozenset(
-    stem(fold_accents(w))
-    for w in "réalisés faits effectués produits enregistrés recensés comptés dénombrés comptabilisés relevés signalés"
-    " constatés déclarés eus".split()
-)
-_PARTICIPLE_ENDS = ("é", "ée", "és", "ées", "i", "ie", "is", "ies", "u", "ue", "us", "ues", "t", "te", "ts", "tes")
-
-
-def count_deed(question: str) -> str | None:
-    """The participle saying what was done to the things `question` counts ("Combien de grues
-    sont mortes cette saison ?": "mortes"; "Combien de reines a-t-il capturées ?": "capturées"),
-    None when it says none (a verb of having, "Combien d'habitants compte la ville ?", or of
-    being, "Combien de maisons étaient sans courant ?")."""
-    for found in _PARTICIPLE_ASKED.finditer(question.replace("’", "'")):
-        word = found.group(1)
-        if word[0].islower() and word.lower() not in STOPWORDS and word.lower().endswith(_PARTICIPLE_ENDS):
-            return word.lower()
-    return None
-
-
-def _says_the_deed(sentence: str, question: str) -> bool:
-    """Whether `sentence` says the deed `question` asks of what it counts (`count_deed`), in any
-    form of its word (« la fermeture » for "fermés", « les démissions » for "démissionné");
-    true when the question asks none."""
-    deed = count_deed(question)
-    if deed is None:
-        return True
-    asked = stem(fold_accents(deed))
-    if asked in _SAYING_NO_DEED:
-        return True
-    for word in _WORDS.findall(sentence.replace("’", "'")):
-        said = stem(fold_accents(word.lower()))
-        shared = next((i for i, (a, b) in enumerate(zip(asked, said)) if a != b), min(len(asked), len(said)))
-        if shared >= min(5, len(asked), len(said)) and shared >= min(3, len(asked)):
             return True
     return False
 
