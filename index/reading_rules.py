@@ -242,35 +242,32 @@ def measure_of_whom_last_quoted(ordered: Sequence[Candidate], asked: WhatIsAsked
     return Ruling(measured_near_last_quote(ordered, reading.topic.read_to, measure))
 
 
-def measure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
-    """A follow-up asking someone's age or how long they have done something, of a pronoun
-    ("Quel âge a-t-il ?", "Depuis combien de temps est-elle secouriste ?"), after a quote naming
-    people (« Le maire de Dole, Jean-Baptiste Gagnoux, a accueilli … »): a first quote in
-    another paragraph naming none of them, and another person or nobody by a pronoun, says it of
-    someone else (« La présidente du comité, Françoise Bailly, a 74 ans »; « Le refuge a fermé
-    dix jours plus tôt »): no answer; « Âgée de 54 ans, …, elle était … » may be hers. Not
-    when the last quote named nobody, nor for a thing's measure ("Combien a-t-il coûté ?",
-    "Depuis combien de temps dure-t-elle ?", the strike)."""
+def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A follow-up asking how long someone has held a role, of a pronoun ("Depuis combien de
+    temps est-elle secouriste ?"), after a quote naming people (« Parmi ces secouristes, Laura
+    Mercier, 34 ans, est la première femme … »): a first quote in another paragraph naming none
+    of them, and another person or no time since (« Le refuge a fermé dix jours plus tôt que
+    prévu », another thing's duration), does not say it: no answer. Not when the last quote
+    named nobody, nor a thing's duration ("Depuis combien de temps dure-t-elle ?"), nor an age,
+    which news says of whom it speaks in many ways (« À 34 ans, la skipper … », « la jeune Lou
+    Marchetti, 19 ans »)."""
     reading = asked.reading
     topic = reading.topic
-    of_someone = asked.wants.measure == "age" or (
-        asked.wants.measure == "duration" and _TENURE.match(reading.own) is not None
-    )
     if (
-        not of_someone
+        asked.wants.measure != "duration"
+        or _TENURE.match(reading.own) is None
         or asked.as_its_topic
         or topic is None
         or topic.read_to is None
-        or not has_pronoun_subject(reading.own)
         or not ordered
     ):
         return Ruling(list(ordered))
     last = next((c for c in ordered if c.row.id == topic.read_to[0]), None)
-    if last is None:
+    if last is None or not last.spans:
         return Ruling(list(ordered))
     text, spans = last.row.text, last.spans
     sentence = max((i for i, (a, _) in enumerate(spans) if a < topic.read_to[1]), default=0)
-    named = persons_named(text[spans[sentence][0] : spans[sentence][1]]) if spans else []
+    named = persons_named(text[spans[sentence][0] : spans[sentence][1]])
     if not named:
         return Ruling(list(ordered))
     first = ordered[0]
@@ -280,13 +277,13 @@ def measure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked)
     quote = first.row.text[start:end]
     if any(name.split()[-1] in quote for name in named):
         return Ruling(list(ordered))
-    if not persons_named(quote) and _PERSONAL_PRONOUN.search(quote):
-        return Ruling(list(ordered))  # « Âgée de 54 ans, …, elle était préfète de la Gironde »: hers
-    return Ruling(list(ordered), False, f"no {asked.wants.measure} said of {', '.join(named)}")
+    if not persons_named(quote) and _SINCE.search(quote):
+        return Ruling(list(ordered))  # « Elle est secouriste depuis 2015 »: hers
+    return Ruling(list(ordered), False, f"no time since said of {', '.join(named)}")
 
 
-# A person spoken of by a pronoun, whom a sentence naming nobody may say the age of.
-_PERSONAL_PRONOUN = re.compile(r"(?<![\w'’-])(?:il|elle|ils|elles)(?![\w'’-])", re.I)
+# A time since: « depuis 2015 », « depuis dix ans », « il y a dix ans », « cela fait dix ans ».
+_SINCE = re.compile(r"(?<![\w'’-])(?:depuis|il y a|cela fait|ça fait)(?![\w'’-])", re.I)
 # How long someone has held a role: "Depuis combien de temps est-elle secouriste ?"; not how
 # long a thing lasts ("Depuis combien de temps dure-t-elle ?", the strike), which no name says.
 _TENURE = re.compile(r"^\W*(?:et\s+)?depuis combien de temps (?:est|était)-(?:il|elle)\s+[a-zà-ÿ]", re.I)
@@ -564,7 +561,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     measure_of_whom_last_quoted,  # "Quel âge a-t-il ?": the last quoted passage's age first
-    measure_of_whom_last_named,  # "Quel âge a-t-il ?": an age said of another than those last named: no answer
+    tenure_of_whom_last_named,  # "Depuis combien de temps est-elle … ?": of another than those last named: none
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer
     required_held,  # "Et en 2020 ?": passages holding 2020 first; none: no answer, 2020 named

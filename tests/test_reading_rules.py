@@ -15,10 +15,10 @@ from index.reading_rules import (
     answer_type_given,
     cause_for_why,
     done_not_to_come,
-    measure_of_whom_last_named,
     measure_stated,
     quotation_for_said,
     rate_stated,
+    tenure_of_whom_last_named,
 )
 from index.reordering import TermMatch
 from index.sentences import sentence_spans
@@ -573,39 +573,40 @@ def test_why_does_not_quote_a_sentence_before_from_another_paragraph_nor_one_ask
 
 MAYORS = passage(
     "Le maire de Dole, Jean-Baptiste Gagnoux, a accueilli son homologue allemand, Markus Ibert.\n\n"
-    "La présidente du comité de jumelage, Françoise Bailly, a 74 ans. Le programme a duré trois jours."
+    "La présidente du comité de jumelage, Françoise Bailly, a 74 ans. Le programme a duré trois jours. "
+    "Françoise Bailly est bénévole depuis 1990."
 )
 AFTER_MAYORS = Topic("Qui est le maire de Dole ?", (1,), (MAYORS.row.id, MAYORS.spans[0][1]))
+TENURE = "Depuis combien de temps est-il maire ?"
 
 
 def quoting(candidate: Candidate, sentence: int) -> Candidate:
     return replace(candidate, quote=candidate.spans[sentence])
 
 
-def test_an_age_asked_of_him_after_a_quote_naming_people_is_not_another_persons():
-    """ "Quel âge a-t-il ?" after « Le maire de Dole, Jean-Baptiste Gagnoux, … »: the article
-    gives his age nowhere; « Françoise Bailly, a 74 ans », in another paragraph, is hers."""
-    ruling = measure_of_whom_last_named([quoting(MAYORS, 1)], asked("Quel âge a-t-il ?", AFTER_MAYORS))
-    assert not ruling.stands
-    tenure = asked("Depuis combien de temps est-il maire ?", AFTER_MAYORS)
-    assert not measure_of_whom_last_named([quoting(MAYORS, 2)], tenure).stands
+def test_how_long_he_has_held_a_role_after_a_quote_naming_people_is_not_another_things_or_persons():
+    """ "Depuis combien de temps est-il maire ?" after « Le maire de Dole, Jean-Baptiste Gagnoux,
+    … »: « Le programme a duré trois jours » is a thing's duration, and « Françoise Bailly est
+    bénévole depuis 1990 » another person's time since, in another paragraph: no answer."""
+    assert not tenure_of_whom_last_named([quoting(MAYORS, 2)], asked(TENURE, AFTER_MAYORS)).stands
+    assert not tenure_of_whom_last_named([quoting(MAYORS, 3)], asked(TENURE, AFTER_MAYORS)).stands
 
 
-def test_an_age_said_of_whom_the_last_quote_named_or_in_its_paragraph_or_of_a_thing_still_answers():
-    """The age of one the last quote named, wherever it is; any in the last quote's paragraph; a
-    last quote naming nobody; a thing's measure ("Depuis combien de temps dure-t-elle ?", the
-    strike), or a question not of a pronoun: as they came."""
-    named = passage("Le maire, Jean-Baptiste Gagnoux, a 61 ans.", position=1)
-    assert measure_of_whom_last_named([named], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
-    by_pronoun = passage("Âgé de 61 ans, diplômé de Sciences Po, il était jusqu'ici adjoint.", position=1)
-    assert measure_of_whom_last_named([by_pronoun], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
-    same_paragraph = passage("Le maire de Dole, Jean-Baptiste Gagnoux, accueille. L'élu de 61 ans sourit.")
+def test_how_long_said_of_whom_the_last_quote_named_or_by_a_pronoun_or_of_a_thing_or_an_age_still_answers():
+    """A time since of one the last quote named, wherever it is; one said by a pronoun; any in the
+    last quote's paragraph; a last quote naming nobody; a thing's duration ("Depuis combien de
+    temps dure-t-elle ?", the strike); an age, which news says of whom it speaks in many ways
+    (« À 34 ans, la skipper … »): as they came."""
+    named = passage("Le maire, Jean-Baptiste Gagnoux, est maire depuis 2014.", position=1)
+    assert tenure_of_whom_last_named([named], asked(TENURE, AFTER_MAYORS)).stands
+    by_pronoun = passage("Diplômé de Sciences Po, il est maire depuis 2014.", position=1)
+    assert tenure_of_whom_last_named([by_pronoun], asked(TENURE, AFTER_MAYORS)).stands
+    same_paragraph = passage("Le maire de Dole, Jean-Baptiste Gagnoux, accueille. L'élu a duré trois mandats.")
     topic = Topic("Qui est le maire de Dole ?", (1,), (same_paragraph.row.id, same_paragraph.spans[0][1]))
-    assert measure_of_whom_last_named([quoting(same_paragraph, 1)], asked("Quel âge a-t-il ?", topic)).stands
-    nobody = passage("Le jumelage a été signé en 1977.\n\nLa présidente, Françoise Bailly, a 74 ans.")
+    assert tenure_of_whom_last_named([quoting(same_paragraph, 1)], asked(TENURE, topic)).stands
+    nobody = passage("Le jumelage a été signé en 1977.\n\nLe programme a duré trois jours.")
     topic = Topic("Quand le jumelage a-t-il été signé ?", (1,), (nobody.row.id, nobody.spans[0][1]))
-    assert measure_of_whom_last_named([quoting(nobody, 1)], asked("Quel âge a-t-elle ?", topic)).stands
+    assert tenure_of_whom_last_named([quoting(nobody, 1)], asked(TENURE, topic)).stands
     lasting = asked("Depuis combien de temps dure-t-elle ?", AFTER_MAYORS)
-    assert measure_of_whom_last_named([quoting(MAYORS, 2)], lasting).stands
-    named_asked = asked("Quel âge a Françoise Bailly ?", AFTER_MAYORS)
-    assert measure_of_whom_last_named([quoting(MAYORS, 1)], named_asked).stands
+    assert tenure_of_whom_last_named([quoting(MAYORS, 2)], lasting).stands
+    assert tenure_of_whom_last_named([quoting(MAYORS, 1)], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
