@@ -23,7 +23,7 @@ from bot.settings import Settings
 from bot.state import BotState
 from index.analysis import terms
 from index.cpu import usable_cores
-from index.embeddings import DefaultModelEmbedder, load_embedder
+from index.embeddings import DEFAULT_MODEL, DefaultModelEmbedder, load_embedder, prepare_model
 from index.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +51,17 @@ def workers_for(cores: int, args: Sequence[str]) -> int:
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return workers_for(usable_cores(), config.args)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The model prepared once, by the controller, before its workers start: with a cold model
+    cache (a fresh machine, a new `REBUILD_VERSION`), each worker would otherwise rebuild it at
+    once, and each rebuild ends by deleting the folder and renaming its own into place, while
+    another worker (or a `python -m bot` it runs) loads from that folder. Prepared already, this
+    only reads its marker. Without workers, the one process prepares it when first loaded."""
+    distributed = config.getoption("dist", "no") != "no"
+    if distributed and not hasattr(config, "workerinput") and not config.getoption("collectonly"):
+        prepare_model(DEFAULT_MODEL, Settings().model_cache_dir)
 
 
 class HashingEmbedder:
