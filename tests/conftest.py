@@ -214,8 +214,9 @@ def postgres_server(tmp_path_factory):
 
     # One server starting at a time on the machine: the test workers (pytest-xdist) each start
     # their own, and pgserver run as root first creates its system user unguarded (`useradd`
-    # twice at once: one fails).
-    with open(Path(tempfile.gettempdir()) / "citebot-tests-pgserver.lock", "a") as lock:
+    # twice at once: one fails). The lock is each user's own: a file another user created
+    # (mode 0644) could not be opened to write.
+    with open(Path(tempfile.gettempdir()) / f"citebot-tests-pgserver-{os.getuid()}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         server = pgserver.get_server(tmp_path_factory.mktemp("postgres"), cleanup_mode="stop")
     yield server
