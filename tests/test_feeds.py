@@ -1707,6 +1707,37 @@ def test_entries_an_earlier_version_recorded_under_their_ids_read_otherwise_are_
     assert not state.rekey_due(feed.id)
 
 
+def test_a_database_before_stop_75_whose_first_opening_failed_midway_lists_its_feeds_when_opened_again(tmp_path):
+    """A database made before stop 75 and before its feed ids were AUTOINCREMENT: its first
+    opening by this version fails while rebuilding its feeds (an entry of a feed gone), the
+    admin deletes that entry, and the next opening lists its feeds to re-key all the same.
+    The table of the feeds to re-key is made in the transaction that lists them: made before,
+    on its own, that failed opening left it made and empty, and the feeds were never listed."""
+    path = tmp_path / "bot.sqlite3"
+    state = BotState.open(path, None)
+    feed, _ = state.add_feed("https://exemple.fr/rss", "Exemple", 30, None)
+    state.close()
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as earlier:  # as that version left it
+        earlier.executescript(
+            """PRAGMA foreign_keys=OFF;
+            DROP TABLE feeds_to_rekey;
+            CREATE TABLE feeds_plain AS SELECT * FROM feeds;
+            DROP TABLE feeds;
+            ALTER TABLE feeds_plain RENAME TO feeds;
+            INSERT INTO feed_entries(feed_id, key, seen) VALUES (999, 'https://exemple.fr/perdu', 1.0);"""
+        )
+    with pytest.raises(sqlite3.IntegrityError):
+        open_database(path).close()
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as repaired:
+        repaired.execute("DELETE FROM feed_entries WHERE feed_id = 999")
+    state = BotState.open(path, None)
+    try:
+        assert state.rekey_due(feed.id)
+        assert [f.url for f in state.feeds()] == ["https://exemple.fr/rss"]
+    finally:
+        state.close()
+
+
 def test_an_entry_recorded_under_both_spellings_of_its_id_is_one_entry_done_when_either_was(two_bot_processes):
     """Polled since its ids were read ("&") after a version that recorded them as written
     ("&amp;"): the entry it had added is done, not tried again under its id read now (in

@@ -94,9 +94,6 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     seen {real} NOT NULL,
     PRIMARY KEY (feed_id, key)
 );
-CREATE TABLE IF NOT EXISTS feeds_to_rekey (  -- followed before stop 75: entries re-keyed at the next whole poll
-    feed_id {integer} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE
-);
 CREATE TABLE IF NOT EXISTS deleted_articles (  -- deleted by an admin: feeds do not add them back
     url TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -159,12 +156,16 @@ class SQLiteDatabase:
             open_sqlite(path, create=True).close()  # made here only, as the bot starts (`_connect`)
             db = self._connections.current()
             db.execute("PRAGMA journal_mode=WAL")
-            rekeying_unknown = not _sqlite_has_table(db, _REKEY_TABLE)
             db.executescript(_SCHEMA.format(**_SQLITE_TYPES))
             _numbered_once(db)
-            if rekeying_unknown:
+            if not _sqlite_has_table(db, _REKEY_TABLE):
+                # The table and the feeds it lists in one transaction: created on its own
+                # (`executescript` commits), a process ended before the feeds were listed
+                # left a database whose next open found the table and listed none.
                 with sqlite_transaction(db):
-                    _feeds_to_rekey(db.execute)
+                    if not _sqlite_has_table(db, _REKEY_TABLE):  # another process made it meanwhile
+                        db.execute(_REKEY_SCHEMA.format(**_SQLITE_TYPES))
+                        _feeds_to_rekey(db.execute)
         except sqlite3.OperationalError as exc:
             # SQLite says only "unable to open database file" (or "readonly database") of a
             # DATA_DIR it may not write, which was taken for a damaged file: the system's
@@ -251,6 +252,12 @@ def _numbered_once(db: sqlite3.Connection) -> None:
 # their id (`index.feeds.earlier_keys`): every feed followed when a database without this table
 # is first opened, each re-keyed at its next whole poll (`FeedEntriesState.rekey_due`), once.
 _REKEY_TABLE = "feeds_to_rekey"
+# Created apart from `_SCHEMA`, in the transaction that lists the feeds to re-key in it.
+_REKEY_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS {_REKEY_TABLE} (  -- followed before stop 75: entries re-keyed at the next whole poll
+    feed_id {{integer}} PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE
+);
+"""
 
 
 def _feeds_to_rekey(run: Callable[[str], object]) -> None:
@@ -290,7 +297,7 @@ class PostgresDatabase:
         with db.transaction():
             db.execute("SELECT pg_advisory_xact_lock(%s)", (self.lock_key,))  # replicas starting together
             rekeying_unknown = not has_relation(db, self.SCHEMA, _REKEY_TABLE)
-            create_missing(db, self.SCHEMA, _SCHEMA.format(**_POSTGRES_TYPES))
+            create_missing(db, self.SCHEMA, (_SCHEMA + _REKEY_SCHEMA).format(**_POSTGRES_TYPES))
             if rekeying_unknown:
                 _feeds_to_rekey(db.execute)  # in the schema: the connection's search path
 
