@@ -316,11 +316,12 @@ class FeedFollower:
         """A broken feed's entries recorded, by a version before its ids were read as the
         well-formed feed writes them, under another key ("…&amp;u=pont", "…&u;=pont"): one
         entry still, not a new one. Once a feed followed before stop 75 (`rekey_due`), at its
-        first poll that read it whole (one cut short may leave out entries recorded so)."""
+        first poll that read it whole and listed entries (one cut short may leave out entries
+        recorded so; an empty one, as the poll reads it, says nothing)."""
         keys = {e.key for e in listed}
         earlier = {old: e.key for e in listed if e.identity for old in earlier_keys(e.identity) if old not in keys}
         self.state.entries_rekeyed(feed_id, earlier)
-        if whole:
+        if whole and listed:
             self.state.rekeyed(feed_id)
 
     def _ingest(self, feed: FeedRow, entries: list[FeedEntry]) -> tuple[list[int], int, list[tuple[str, str]]]:

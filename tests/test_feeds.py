@@ -1707,6 +1707,29 @@ def test_entries_an_earlier_version_recorded_under_their_ids_read_otherwise_are_
     assert not state.rekey_due(feed.id)
 
 
+def test_a_feed_followed_before_stop_75_that_lists_nothing_for_a_while_is_re_keyed_once_it_lists_entries_again(
+    site, follower
+):
+    """An empty feed read whole (a site's feed emptied for a while) lists no entry to re-key:
+    it says nothing, as it says nothing of what left the feed, and the re-keying waits for the
+    first whole reading that lists entries."""
+    site.publish("/rss/news.xml", "application/rss+xml", rss(site.origin, STORIES[:1]))
+    feed, _ = follower.follow(site.origin + "/rss/news.xml")
+    assert follower.poll(feed.id).added
+    with contextlib.closing(open_database(follower.settings.state_file)) as earlier, earlier.transaction() as run:
+        run("DROP TABLE feeds_to_rekey")  # in a database of a version before stop 75
+    open_database(follower.settings.state_file).close()  # a process of this version starting on it
+    assert follower.state.rekey_due(feed.id)
+    site.publish("/rss/news.xml", "application/rss+xml", rss(site.origin, []))
+    emptied = follower.poll(feed.id)
+    assert (emptied.error, emptied.added, emptied.not_modified) == (None, [], False)
+    assert follower.state.rekey_due(feed.id)  # nothing listed: nothing re-keyed yet
+    site.publish("/rss/news.xml", "application/rss+xml", rss(site.origin, STORIES[:1]))
+    listed = follower.poll(feed.id)
+    assert (listed.error, listed.added, listed.duplicates) == (None, [], 0)  # the same entry, not a new one
+    assert not follower.state.rekey_due(feed.id)
+
+
 def test_a_database_before_stop_75_whose_first_opening_failed_midway_lists_its_feeds_when_opened_again(tmp_path):
     """A database made before stop 75 and before its feed ids were AUTOINCREMENT: its first
     opening by this version fails while rebuilding its feeds (an entry of a feed gone), the
