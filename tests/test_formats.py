@@ -632,7 +632,9 @@ def test_a_pdf_being_read_is_given_up_at_its_checkpoint_and_its_reading_process_
     started = time.monotonic()
     with pytest.raises(GivenUp):
         parse_bytes(data, name="formulaire.pdf", source=None, max_bytes=10**6, checkpoint=checkpoint)
-    assert time.monotonic() - started < 10.0  # not the 90 s of its time limit, even on a busy machine
+    # Given up (`GivenUp`, not the time limit's refusal) and before the limit: a bound that only
+    # catches a wait for it (30 times the 1 s before the stop, a third of the 90 s), not a speed target.
+    assert time.monotonic() - started < 30.0
     assert child_processes() == before
 
 

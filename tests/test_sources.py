@@ -515,7 +515,10 @@ def test_a_server_trickling_bytes_is_cut_off_at_the_deadline(site):
     started = time.monotonic()
     with pytest.raises(FetchError, match="délai dépassé"):
         fetch(site.origin + "/trickle", timeout=1.0)
-    assert time.monotonic() - started < 2.5  # one time limit for the whole download, not one per read
+    # One time limit for the whole download, not one per read: the site trickles a byte every
+    # 0.1 s for 30 s, which a limit per read would have let through whole. A bound that only
+    # catches that (10 times the limit, a third of the trickle), not a speed target.
+    assert time.monotonic() - started < 10
 
 
 def test_sizes_in_messages_are_written_as_french_writes_numbers(tmp_path):
@@ -572,11 +575,13 @@ def test_a_page_compressed_twice_is_refused_past_the_cap_without_inflating_it_wh
 
 
 def test_a_page_with_a_tag_of_thousands_of_attributes_is_refused_at_once_rather_than_parsed_for_minutes(site):
-    started = time.monotonic()
+    crowded = PAGES["/crowded"][2].decode()
+    assert not is_heavy_page(crowded)  # read in this thread: its time is this thread's
+    started = time.thread_time()  # this thread's work, whatever else the machine runs
     with pytest.raises(UnsupportedInput, match=r"20.000 attributs"):
         fetch(site.origin + "/crowded", max_bytes=1_000_000)
     # A blow-up guard, not a speed target: parsed, it held one of the two ingest threads for 15 s.
-    assert time.monotonic() - started < 6
+    assert time.thread_time() - started < 6
     assert "32 voix contre 11" in fetch(site.origin + "/widget").text
 
 
@@ -683,4 +688,6 @@ def test_a_download_is_given_up_at_its_checkpoint_without_waiting_for_its_deadli
     started = time.monotonic()
     with pytest.raises(GivenUp):
         fetch(site.origin + "/trickle", timeout=20.0, checkpoint=checkpoint)
-    assert time.monotonic() - started < 8.0  # not the 20 s of its deadline, even on a busy machine
+    # Given up (`GivenUp`, not the deadline's refusal) and before the deadline: a bound that only
+    # catches a wait for it (30 times the 0.5 s before the stop, under the 20 s), not a speed target.
+    assert time.monotonic() - started < 15.0
