@@ -35,7 +35,7 @@ _WORD_UNITS = {
     # A score is a candidate's share of the vote ("50,8 % des suffrages", "12 400 voix") or a
     # match's points, which news writes digits to digits with no unit ("(27-24)", "menaient 16-9").
     "score": r"pour ?cent|voix|suffrages",
-    # Said of a measure (`holds_a_measure`), never asked: "Combien de litres…" stays a count.
+    # Said of a volume (`index.rates`: « le volume moyen »), never asked: "Combien de litres…" stays a count.
     "volume": r"(?:centi|milli|hecto)?litres?|mètres? cubes?",
 }
 _SIGN_UNITS = {
@@ -52,9 +52,6 @@ _SIGN_UNITS = {
     "volume": r"l|cl|ml|hl|m³|m3",
 }
 KINDS = tuple(_WORD_UNITS)
-# The kinds of a thing's physical measure (not money, a share or a score): its size, weight,
-# duration…, which an average of a measure (`index.rates`) is said in.
-MEASURE_KINDS = ("length", "area", "volume", "weight", "duration", "speed", "temperature")
 
 _NUMBER_WORDS = (
     "un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?|"
@@ -441,13 +438,6 @@ def _an_age(text: str, quantity: re.Match[str]) -> bool:
 def holds_quantity(text: str, kind: str) -> bool:
     """Whether `text` states a quantity of `kind` (`quantity_spans`)."""
     return bool(quantity_spans(text, kind))
-
-
-def holds_a_measure(text: str) -> bool:
-    """Whether `text` states a physical measure, a number with its unit of length, weight,
-    duration… (`MEASURE_KINDS`): « environ 2 cm », « une vingtaine de mètres », « 150 litres »;
-    not « 300 agriculteurs » nor « 40 euros »."""
-    return any(holds_quantity(text, kind) for kind in MEASURE_KINDS)
 
 
 # Millions with no unit take the unit of the millions said before them in their sentence:

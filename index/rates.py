@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem, terms
-from index.measures import COUNT_WORDS, holds_a_measure
+from index.measures import COUNT_WORDS, quantity_spans
 from index.tenses import looks_ahead, speaks_of_future
 
 # Units of time, each with the words news rates by it (« par an », « chaque année », « chaque
@@ -117,18 +117,32 @@ _AVERAGE = re.compile(
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
 # What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres »;
-# only of a measure asked (`_MEASURE_NOUNS`) and said with its unit (`measures.holds_a_measure`):
-# « Environ 300 agriculteurs ont manifesté » says no average age.
+# only of the kind of measure asked (`_MEASURE_NOUNS`) said with its unit (`measures.quantity_spans`):
+# « Environ 300 agriculteurs ont manifesté » says no average age, « environ 45 000 m³ » no size.
 _ABOUT = re.compile(
     r"(?<![\w])(?:environ|approximativement|en général|généralement|habituellement|d'ordinaire|entre \d[\d ,.]* et)"
     r"(?![\w])",
     re.I,
 )
 _MEASURE_NOUNS = re.compile(
-    r"(?<![\w])(?:taille|hauteur|longueur|largeur|profondeur|épaisseur|diamètre|poids|masse|durée|distance"
+    r"(?<![\w])(taille|hauteur|longueur|largeur|profondeur|épaisseur|diamètre|poids|masse|durée|distance"
     r"|surface|superficie|vitesse|température|volume|envergure)s?(?![\w])",
     re.I,
 )
+# The kind of quantity (`measures.KINDS`) each measure noun is said in.
+_KIND_OF_MEASURE = {
+    **dict.fromkeys(
+        "taille hauteur longueur largeur profondeur épaisseur diamètre distance envergure".split(), "length"
+    ),
+    **dict.fromkeys(("poids", "masse"), "weight"),
+    **dict.fromkeys(("surface", "superficie"), "area"),
+    "durée": "duration",
+    "vitesse": "speed",
+    "température": "temperature",
+    "volume": "volume",
+}
+# A time ago is no duration of what is asked: « Il y a environ un an, le gîte a rouvert ».
+_AGO = re.compile(r"(?<![\w])il y a\s+(?:environ\s+|près de\s+|plus de\s+|moins de\s+)?$", re.I)
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
 # « 6,50 euros le mètre carré ».
 _PRICE_PER = re.compile(r"(?:euros?|€|dollars?|centimes?)\s+(?:le|la|l['’])\s*([^\W\d_][\w-]*)", re.I)
@@ -159,9 +173,10 @@ class Rate:
 
     unit: str | None
     timed: bool
-    # Whether a measure is asked (« la taille moyenne », « la durée moyenne »): said about so
-    # with its unit (« environ 2 cm »), it is an average.
-    measured: bool = False
+    # The kind of measure asked (« la taille moyenne »: "length", « la durée moyenne »:
+    # "duration"), or None: said about so with a unit of that kind (« environ 2 cm »), it is an
+    # average.
+    measured: str | None = None
 
 
 def asked_rate(question: str) -> Rate | None:
@@ -176,7 +191,8 @@ def asked_rate(question: str) -> Rate | None:
             return Rate(_TIME_OF[noun], True)
         return Rate(stem(noun), False)
     if average or _EACH.search(question):
-        return Rate(None, False, measured=_MEASURE_NOUNS.search(question) is not None)
+        noun = _MEASURE_NOUNS.search(question)
+        return Rate(None, False, measured=_KIND_OF_MEASURE[noun.group(1).lower()] if noun else None)
     return None
 
 
@@ -204,7 +220,13 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
     # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
     about = _ABOUT.search(sentence) is not None
-    return rate.unit is None and rate.measured and about and holds_a_measure(sentence)
+    return rate.unit is None and rate.measured is not None and about and _measures(sentence, rate.measured)
+
+
+def _measures(sentence: str, kind: str) -> bool:
+    """Whether `sentence` states a quantity of the `kind` of measure asked, not a time ago:
+    « environ trente centimètres » a length; « Il y a environ un an » no duration of anything."""
+    return any(_AGO.search(sentence[:start]) is None for start, _ in quantity_spans(sentence, kind))
 
 
 def counts_per(words: list[str], counted: int) -> bool:

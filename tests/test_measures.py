@@ -10,7 +10,6 @@ import pytest
 from index.measures import (
     amount_of_another_thing,
     asked_measure,
-    holds_a_measure,
     holds_quantity,
     priced_item,
     quantity_spans,
@@ -113,27 +112,27 @@ def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):
     assert not holds_quantity(text, kind)
 
 
-def test_a_measure_is_a_number_with_a_unit_of_size_weight_time_or_volume_not_a_count_nor_money():
-    """What `index.rates` reads an average of a measure in (« environ 2 cm »): any kind of a
-    thing's physical measure, from the units of each kind, in digits or words; not a count,
-    an amount of money or someone's age."""
-    for text in (
-        "Elles ont environ 2 cm de diamètre.",
-        "Les tiges mesurent une vingtaine de centimètres.",
-        "Le réservoir contient environ 150 litres.",
-        "Le veau pèse environ trente kilos.",
-        "La visite dure environ 45 min.",
-        "Le vent soufflait à 90 km/h.",
-        "Il faisait environ 30 °C.",
+def test_a_measure_is_a_number_with_a_unit_of_its_kind_not_a_count_nor_money():
+    """What `index.rates` reads an average of a measure in (« environ 2 cm »): the measure
+    of the kind asked, from that kind's units, in digits or words; not a count, an amount of
+    money or someone's age."""
+    for text, kind in (
+        ("Elles ont environ 2 cm de diamètre.", "length"),
+        ("Les tiges mesurent une vingtaine de centimètres.", "length"),
+        ("Le réservoir contient environ 150 litres.", "volume"),
+        ("Le veau pèse environ trente kilos.", "weight"),
+        ("La visite dure environ 45 min.", "duration"),
+        ("Le vent soufflait à 90 km/h.", "speed"),
+        ("Il faisait environ 30 °C.", "temperature"),
     ):
-        assert holds_a_measure(text), text
-    for text in (
-        "Environ 300 agriculteurs ont manifesté devant la préfecture.",
-        "Le billet coûte environ 40 euros.",
-        "Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.",
-        "Les travaux ont duré de 2017 à 2022.",
+        assert holds_quantity(text, kind), text
+    for text, kind in (
+        ("Environ 300 agriculteurs ont manifesté devant la préfecture.", "length"),
+        ("Le billet coûte environ 40 euros.", "weight"),
+        ("Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.", "duration"),
+        ("Les travaux ont duré de 2017 à 2022.", "duration"),
     ):
-        assert not holds_a_measure(text), text
+        assert not holds_quantity(text, kind), text
 
 
 def test_what_is_measured_is_what_the_question_says_beside_the_words_asking_it():

@@ -132,7 +132,7 @@ def test_a_middle_sized_town_or_firm_asks_no_average():
     assert asked_rate("Combien d'habitants compte cette ville de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte cette entreprise de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte une moyenne entreprise du secteur ?") is None
-    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False, measured=True)
+    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False, measured="length")
     assert asked_rate("Combien d'élèves y a-t-il en moyenne ?") == Rate(None, False)
     assert states_rate("Les élèves ont une moyenne de 12 sur 20.", Rate(None, False))
 
@@ -146,6 +146,19 @@ def test_about_so_is_an_average_only_of_a_measure_asked_said_with_its_unit():
     assert states_rate("Les tiges mesurent entre 100 et 200 mètres.", size)
     assert states_rate("Les tiges mesurent environ trente centimètres.", size)  # a number in words
     assert not states_rate("Environ 300 fleurs ont été cueillies.", size)
+    for other_kind_or_a_time_ago in (
+        "Il y a environ un an, le gîte a rouvert ses portes.",
+        "Environ deux cents nuits ont été réservées.",
+        "D'ordinaire, une semaine suffit.",
+        "Environ 45 000 m³ d'eau ont été pompés.",
+        "En général, la 4 L de 1990 démarre encore.",
+    ):
+        assert not states_rate(other_kind_or_a_time_ago, size), other_kind_or_a_time_ago
+    stay = asked_rate("Quelle est la durée moyenne d'un séjour ?")
+    assert stay is not None
+    assert states_rate("Les visiteurs restent environ trois jours.", stay)
+    assert not states_rate("Il y a environ un an, le gîte a rouvert ses portes.", stay)
+    assert not states_rate("Environ 45 000 m³ d'eau ont été pompés.", stay)
     age = asked_rate("Quel est l'âge moyen des agriculteurs ?")
     assert age is not None
     assert not states_rate("Environ 300 agriculteurs ont manifesté devant la préfecture.", age)
