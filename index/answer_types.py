@@ -274,28 +274,35 @@ def dates_the_other_end(sentence: str, question: str) -> bool:
 
 def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
     """A name (a capitalised word not the question's, not the sentence's first) within a few
-    words of a role noun asked (or after « celui de … » standing for it, of a second body), that
-    role noun neither another's ("l'adjoint au maire") nor the
+    words of a role noun asked (or, of a second body, just after « et celui de … » standing for
+    it, `_apposed_after`), that role noun neither another's ("l'adjoint au maire") nor the
     role of another than the one asked ("avocate des locataires" for "l'avocat du
     propriétaire"; "le maire, X" with no complement is the one the article is about)."""
     known = {w.casefold() for w in _WORDS.findall(question)}
-    words = _WORDS.findall(sentence.replace("’", "'"))
+    text = sentence.replace("’", "'")
+    found = list(_WORDS.finditer(text))
+    words = [m.group() for m in found]
     if not asked.nouns:  # no role asked: anyone named
         return any(_NAME_WORD.fullmatch(w) and w.casefold() not in known | STOPWORDS for w in words[1:])
-    role_said = False
+    role_gender: str | None = None  # of the last role asked said, once one is: "m", "f" or ""
     for at, word in enumerate(words):
-        standing_for_it = role_said and _STANDS_FOR_ROLE.fullmatch(word) is not None and _of_follows(words, at)
-        if stem(word.lower()) not in asked.nouns and not standing_for_it:
+        apposed = None
+        if role_gender is not None and _stands_for(word, role_gender) and _joined_before(text, found, at):
+            apposed = _apposed_after(text, found, at)
+            if apposed is None:
+                continue
+        elif stem(word.lower()) not in asked.nouns:
             continue
-        role_said = True
         if at and words[at - 1].lower() in ("au", "aux"):
             continue  # "l'adjoint au maire": another's role
+        if apposed is None:
+            role_gender = _GENDER_OF_ARTICLE.get(words[at - 1].lower(), "") if at else ""
         if asked.whose and _of_another(words[at + 1 : at + 12], asked.whose, asked.whose_named, question):
             continue
         complement = _complement_at(words, at)
-        # « celui d'Aubin, André Martinez »: its holder is named after it; the names before it
-        # are the first body's.
-        first = at + 1 if standing_for_it else max(at - _BESIDE_ROLE, 1)
+        # « celui d'Aubin, André Martinez »: its holder is the name in apposition after it; the
+        # names before it are the first body's.
+        first = apposed if apposed is not None else max(at - _BESIDE_ROLE, 1)
         for near in range(first, min(at + _BESIDE_ROLE + 1, len(words))):
             name = words[near]
             if near in (at, complement) or not _NAME_WORD.fullmatch(name):
@@ -305,14 +312,43 @@ def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
     return False
 
 
-# What stands for a role noun just said, of another body: « Le maire de Decazeville, François
-# Marty, et celui d'Aubin, André Martinez » names Aubin's mayor. Not « celui-ci », no role.
-_STANDS_FOR_ROLE = re.compile(r"celui|celle|ceux|celles", re.I)
+# The gender of a role noun, from its article: « le maire » is stood for by « celui », « la
+# présidente » by « celle »; « l'adjointe » may be either.
+_GENDER_OF_ARTICLE = {"le": "m", "du": "m", "un": "m", "la": "f", "une": "f"}
 
 
-def _of_follows(words: list[str], at: int) -> bool:
-    """Whether a complement opens after `words[at]` (« celui d'Aubin », « celle de la région »)."""
-    return at + 1 < len(words) and words[at + 1].lower() in ("de", "du", "des", "d")
+def _stands_for(word: str, gender: str) -> bool:
+    """Whether `word` stands for a role noun of `gender` just said (« celui » for « le maire »,
+    « celle » for « la présidente »), of another body; never « ceux », « celles », which stand
+    for several (« les élus, ceux d'Aubin »), nor « celui-ci »."""
+    lowered = word.lower()
+    return (lowered == "celui" and gender in ("m", "")) or (lowered == "celle" and gender in ("f", ""))
+
+
+def _joined_before(text: str, found: list[re.Match[str]], at: int) -> bool:
+    """Whether the word `found[at]` is joined to what is before it as the second of a pair
+    (« … et celui », « …, celui », « … ainsi que celui »), not the object of a verb (« a
+    rencontré celui d'Aubin »)."""
+    if at == 0:
+        return False
+    between = text[found[at - 1].end() : found[at].start()]
+    before = found[at - 1].group().lower()
+    return "," in between or before == "et" or (before == "que" and at > 1 and found[at - 2].group().lower() == "ainsi")
+
+
+def _apposed_after(text: str, found: list[re.Match[str]], at: int) -> int | None:
+    """The index of the name in apposition just after the complement of `found[at]` (« celui
+    d'Aubin, André Martinez »: André's), or None: not « celui d'Aubin, défendu par André
+    Martinez », whose name after the comma is no apposition."""
+    if at + 2 >= len(found) or found[at + 1].group().lower() not in ("de", "du", "des", "d"):
+        return None
+    after = at + 2
+    while after < len(found) and found[after].group().lower() in ("la", "l", "les"):
+        after += 1
+    for near in range(after + 1, min(after + 4, len(found))):  # the complement's few words, then a comma
+        if "," in text[found[near - 1].end() : found[near].start()]:
+            return near if _NAME_WORD.fullmatch(found[near].group()) else None
+    return None
 
 
 def _complement_at(words: list[str], at: int) -> int | None:

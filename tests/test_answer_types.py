@@ -391,3 +391,39 @@ def test_the_head_of_a_second_body_said_by_celui_is_named_after_it():
 )
 def test_celui_stands_for_the_role_only_said_before_it_with_its_own_body_and_holder(question, sentence):
     assert not gives(question, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # « celui d'Aubin » names no one in apposition: Martinez defends the file.
+        "Le maire de Decazeville, François Marty, a évoqué le dossier de l'hôpital, celui d'Aubin, défendu par "
+        "André Martinez.",
+        # « celui » stands for the deputy's role, not the mayor's: « au maire » is another's.
+        "L'adjoint au maire de Decazeville, Paul Roy, et celui d'Aubin, André Martinez, ont signé.",
+        # « ceux » stands for several, never for one mayor.
+        "Le maire de Decazeville a reçu les élus, ceux d'Aubin, menés par André Martinez.",
+        # « celui d'Aubin » the object of a verb, the name after another noun.
+        "Le maire de Decazeville, François Marty, a rencontré celui d'Aubin et le préfet, André Martinez.",
+    ],
+)
+def test_celui_stands_for_the_role_only_joined_to_it_of_its_number_with_a_name_apposed(sentence):
+    assert not gives("Qui est le maire d'Aubin ?", sentence)
+
+
+def test_celle_stands_only_for_a_feminine_role_and_ceux_for_none():
+    """« celle de la région, critiquée par Carole Delga » names who criticised it; « celle »
+    cannot stand for « le président »."""
+    assert not gives(
+        "Qui est la présidente de la région ?",
+        "La présidente du département, Hélène Roux, a défendu sa politique, celle de la région, critiquée par "
+        "Carole Delga.",
+    )
+    assert not gives(
+        "Qui est le président de la région ?",
+        "Le président du département, Jean Roux, et celle de la région, Carole Delga, ont signé.",
+    )
+    assert gives(
+        "Qui est le maire d'Aubin ?",
+        "Le maire de Decazeville, François Marty, ainsi que celui d'Aubin, André Martinez, ont signé.",
+    )
