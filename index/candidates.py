@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from index.analysis import fold_accents, names_in, terms
-from index.causes import gives_cause
+from index.causes import gives_cause, may_cause
 from index.measures import (
     amount_of_another_thing,
     asking_words,
@@ -557,10 +557,12 @@ def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates, the first quoting the sentence before its quote too, in its paragraph:
     where no sentence near says why with a connector, news states the cause just before the
     fact, without one (« Le vent … a formé des congères de plus de deux mètres. Les chasse-neige
-    … n'ont pas pu suivre. »); quoting both shows it. Not across a paragraph's start (the
-    paragraph before speaks of another thing), nor a sentence that asks (« Pourquoi ? »), nor
-    before a quotation, whose speaker gives her reasons herself (« … », raconte-t-elle, after
-    the sentence saying who she is)."""
+    … n'ont pas pu suivre. »); quoting both shows it. Only a sentence telling something that
+    happened (`causes.may_cause`: not « Le maire, Paul Roy, 58 ans, est ingénieur. Il a
+    démissionné mardi. », nor what is to come, nor a quotation); not across a paragraph's start
+    (the paragraph before speaks of another thing), nor a sentence that asks (« Pourquoi ? »),
+    nor before a quotation, whose speaker gives her reasons herself (« … », raconte-t-elle,
+    after the sentence saying who she is)."""
     first = candidates[0]
     here = _best_sentence(first)
     text, spans = first.row.text, first.spans
@@ -569,7 +571,7 @@ def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
     if text[spans[here][0] : spans[here][1]].lstrip().startswith(("«", '"', "“")):
         return list(candidates)
     start, end = spans[here - 1]
-    if _ASKS.search(text[start:end]):
+    if _ASKS.search(text[start:end]) or not may_cause(text[start:end]):
         return list(candidates)
     return [replace(first, quote=(start, max(first.quote[1], spans[here][1]))), *candidates[1:]]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from index.measures import quantity_spans
+from index.tenses import speaks_of_future, tells_past
 
 # "Pourquoi …", "Pour quelle raison …", "Et pourquoi ?", "À cause de quoi …", "Qu'est-ce qui
 # explique …", "Qu'est-ce qui l'a provoqué ?", "Comment expliquer …", "Comment s'explique …", and
@@ -137,3 +138,28 @@ def gives_cause(sentence: str) -> bool:
 # Whose words a cause is, set between commas: « La sécheresse, selon l'expert, explique cette
 # hausse » is read without it, as « La sécheresse explique cette hausse ».
 _INCISE = re.compile(r",\s*(?:selon|d'après)\s+[^,.;:!?«»]{1,60},(?=\s)", re.IGNORECASE)
+
+
+def may_cause(sentence: str) -> bool:
+    """Whether `sentence` tells something that happened, which may be the cause of the fact
+    after it news states without a connector (« Le vent a soufflé à 90 km/h. Il a formé des
+    congères. »): a past event (`tenses.tells_past`, « s'est abattue »), or a change under way
+    (« de plus en plus doux »), said in no future and no quotation. Not a state (« Le maire,
+    Paul Roy, 58 ans, est ingénieur »), what is to come (« La médiathèque ouvrira ses portes le
+    4 mars »), nor someone's words (« « C'est une catastrophe », estime Paul Roy »)."""
+    text = sentence.replace("’", "'")
+    if _QUOTATION.search(text) or speaks_of_future(text):
+        return False
+    return tells_past(text) or _HAPPENED.search(text) is not None
+
+
+# A quotation's marks: « … », “…”, "…".
+_QUOTATION = re.compile(r"[«»“”\"]")
+# What happened said with « être » (« s'est abattue », « se sont effondrés », « est tombée »), or
+# a change under way (« de plus en plus doux », « de moins en moins »).
+_HAPPENED = re.compile(
+    r"(?<![\w])(?:(?:s'|se\s+)(?:est|sont|était|étaient)\s+[a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|u|ue|us|t|te)"
+    r"|(?:est|sont|était|étaient)\s+(?:tombée?s?|passée?s?|devenue?s?|arrivée?s?|survenue?s?|morte?s?|partie?s?)"
+    r"|de (?:plus|moins) en (?:plus|moins))(?![\w])",
+    re.I,
+)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.causes import asks_why, gives_cause
+from index.causes import asks_why, gives_cause, may_cause
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,21 @@ def test_sentences_giving_a_cause_or_a_purpose(sentence):
 )
 def test_sentences_stating_a_fact_give_no_cause(sentence):
     assert not gives_cause(sentence)
+
+
+def test_what_may_cause_a_fact_after_it_is_something_that_happened():
+    """What news states just before a fact as its cause without a connector: an event past or
+    a change, not a state, what is to come, nor someone's words."""
+    for happened in (
+        "Le vent a soufflé à 90 km/h.",
+        "Une averse de grêle s'est abattue sur le col vers 22 heures.",
+        "Le nombre d'élèves germanistes a été divisé par deux en quinze ans.",
+        "Les automnes sont de plus en plus doux dans le nord de l'Europe.",
+    ):
+        assert may_cause(happened), happened
+    for nothing_happened in (
+        "La médiathèque ouvrira ses portes le 4 mars.",
+        "Le maire, Paul Roy, 58 ans, est ingénieur.",
+        "« C'est une catastrophe », estime Paul Roy.",
+    ):
+        assert not may_cause(nothing_happened), nothing_happened

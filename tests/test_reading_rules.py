@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
@@ -569,6 +570,31 @@ def test_why_does_not_quote_a_sentence_before_from_another_paragraph_nor_one_ask
     connector = passage("La route a rouvert. Les congères ont fondu. En effet, la pluie est arrivée.", quoted=1)
     because = quoted(cause_for_why([connector], asked("Pourquoi les congères ont-elles fondu ?")).order[0])
     assert "En effet" in because and not because.startswith("La route")
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        # What is to come causes nothing said before it.
+        (
+            "La médiathèque ouvrira ses portes le 4 mars. Elle sera fermée le lundi.",
+            "Pourquoi sera-t-elle fermée le lundi ?",
+        ),
+        # Who someone is is no cause of what he did.
+        ("Le maire, Paul Roy, 58 ans, est ingénieur. Il a démissionné mardi.", "Pourquoi a-t-il démissionné ?"),
+        # Someone's words are no cause the article states.
+        (
+            "« C'est une catastrophe », estime Paul Roy. La maternité fermera ses portes en juin.",
+            "Pourquoi la maternité ferme-t-elle ?",
+        ),
+    ],
+)
+def test_why_does_not_quote_a_sentence_before_that_tells_nothing_happened(text, question):
+    """With no cause in the article, the sentence before is shown only when it tells something
+    that happened (« Le vent a soufflé à 90 km/h »): a state, what is to come or a quotation
+    would be shown as a cause it is not."""
+    fact = passage(text, quoted=1)
+    assert quoted(cause_for_why([fact], asked(question)).order[0]) == text.split(". ", 1)[1]
 
 
 MAYORS = passage(
