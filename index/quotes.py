@@ -277,8 +277,20 @@ def names_person(sentence: str) -> bool:
 
 def persons_named(sentence: str) -> list[str]:
     """The persons' names `sentence` holds (`names_person`): « Jean-Baptiste Gagnoux »,
-    « Markus Ibert »."""
-    return [found.group(0) for found in _PERSON.finditer(f"x {sentence}")]
+    « Markus Ibert »; not a place, a body or a title a capital makes look like one (« Maire de
+    Dole depuis 2014 », « la Ville de Dole », « Diplômé de Sciences Po », « le Grand Dole »,
+    « Le Progrès »): no « de » inside, no article nor adjective of a place first."""
+    return [
+        found.group(0) for found in _PERSON.finditer(f"x {sentence}") if _NOT_A_PERSON.search(found.group(0)) is None
+    ]
+
+
+# What a capitalised pair holds that a person's name does not: « de » between its words
+# (« Maire de Dole », « Ville de Dole »: a person's « Charles de Gaulle » is the rare loss), or
+# an article or an adjective of a place or a body first (« Le Progrès », « Grand Dole »).
+_NOT_A_PERSON = re.compile(
+    r"\s(?:de|du|d')\s*[A-ZÀ-ÖØ-Þ]|^(?:Le|La|Les|Grand|Grande|Petit|Petite|Nouveau|Nouvelle|Haut|Haute|Bas|Basse|Saint|Sainte)\s"
+)
 
 
 def speaks_of_someone(sentence: str) -> bool:

@@ -56,6 +56,7 @@ from index.quotes import (
     asks_for_someone,
     deed_asked,
     persons_named,
+    speaks_of_someone,
     who_someone_is,
     without_doer,
 )
@@ -250,7 +251,9 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     prévu », another thing's duration), does not say it: no answer. Not when the last quote
     named nobody, nor a thing's duration ("Depuis combien de temps dure-t-elle ?"), nor an age,
     which news says of whom it speaks in many ways (« À 34 ans, la skipper … », « la jeune Lou
-    Marchetti, 19 ans »)."""
+    Marchetti, 19 ans »), nor a quote speaking of someone by a pronoun (« Diplômé de Sciences Po,
+    il est maire depuis 2014 ») or naming no person and saying when the role began (« Son
+    mandat a commencé en 2014 »)."""
     reading = asked.reading
     topic = reading.topic
     if (
@@ -277,13 +280,20 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     quote = first.row.text[start:end]
     if any(name.split()[-1] in quote for name in named):
         return Ruling(list(ordered))
+    if speaks_of_someone(quote):
+        return Ruling(list(ordered))  # « Diplômé de Sciences Po, il est maire depuis 2014 »: his
     if not persons_named(quote) and _SINCE.search(quote):
-        return Ruling(list(ordered))  # « Elle est secouriste depuis 2015 »: hers
+        return Ruling(list(ordered))  # « Son mandat a commencé en 2014 »: his
     return Ruling(list(ordered), False, f"no time since said of {', '.join(named)}")
 
 
-# A time since: « depuis 2015 », « depuis dix ans », « il y a dix ans », « cela fait dix ans ».
-_SINCE = re.compile(r"(?<![\w'’-])(?:depuis|il y a|cela fait|ça fait)(?![\w'’-])", re.I)
+# A time since: « depuis 2015 », « depuis dix ans », « il y a dix ans », « cela fait dix ans »,
+# or when a role began: « élu en 2014 », « a pris ses fonctions en », « son mandat a commencé ».
+_SINCE = re.compile(
+    r"(?<![\w'’-])(?:depuis|il y a|cela fait|ça fait|(?:ré)?élue?s?(?=[^.;!?]{0,40}\ben\s+\d{4})"
+    r"|pris ses fonctions|(?:mandat|fonctions)\s+(?:a|ont)\s+(?:commencé|débuté))(?![\w'’-])",
+    re.I,
+)
 # How long someone has held a role: "Depuis combien de temps est-elle secouriste ?"; not how
 # long a thing lasts ("Depuis combien de temps dure-t-elle ?", the strike), which no name says.
 _TENURE = re.compile(r"^\W*(?:et\s+)?depuis combien de temps (?:est|était)-(?:il|elle)\s+[a-zà-ÿ]", re.I)

@@ -32,6 +32,7 @@ from index.quotes import (
     names_person,
     next_quote,
     passages_features,
+    persons_named,
     question_type,
     quote_span,
     same_length_lower,
@@ -623,3 +624,21 @@ def test_a_sentence_names_a_person_or_speaks_of_one_by_a_pronoun(sentence, named
     """A name opening the sentence is one too (read as if something stood before it)."""
     assert names_person(sentence) is named
     assert speaks_of_someone(sentence) is pronoun
+
+
+def test_persons_named_are_people_not_titles_bodies_or_places_with_a_capital():
+    """« Maire de Dole », « la Ville de Dole », « Diplômé de Sciences Po », « le Grand Dole »,
+    « Le Progrès » name no person; « Françoise Bailly » at a sentence's start does."""
+    for sentence in (
+        "Maire de Dole depuis 2014, il préside aussi l'agglomération.",
+        "Diplômé de Sciences Po, il est maire depuis 2014.",
+        "Il est à la tête de la Ville de Dole depuis 2014.",
+        "Le Grand Dole compte 50 000 habitants.",
+        "Le Progrès l'a annoncé mardi.",
+    ):
+        assert persons_named(sentence) == [], sentence
+    assert persons_named("Françoise Bailly est bénévole depuis 1990.") == ["Françoise Bailly"]
+    assert persons_named("Le maire, Jean-Baptiste Gagnoux, a accueilli Markus Ibert.") == [
+        "Jean-Baptiste Gagnoux",
+        "Markus Ibert",
+    ]

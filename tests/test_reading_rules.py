@@ -624,9 +624,9 @@ def test_how_long_said_of_whom_the_last_quote_named_or_by_a_pronoun_or_of_a_thin
     temps dure-t-elle ?", the strike); an age, which news says of whom it speaks in many ways
     (« À 34 ans, la skipper … »): as they came."""
     named = passage("Le maire, Jean-Baptiste Gagnoux, est maire depuis 2014.", position=1)
-    assert tenure_of_whom_last_named([named], asked(TENURE, AFTER_MAYORS)).stands
+    assert tenure_of_whom_last_named([named, MAYORS], asked(TENURE, AFTER_MAYORS)).stands
     by_pronoun = passage("Diplômé de Sciences Po, il est maire depuis 2014.", position=1)
-    assert tenure_of_whom_last_named([by_pronoun], asked(TENURE, AFTER_MAYORS)).stands
+    assert tenure_of_whom_last_named([by_pronoun, MAYORS], asked(TENURE, AFTER_MAYORS)).stands
     same_paragraph = passage("Le maire de Dole, Jean-Baptiste Gagnoux, accueille. L'élu a duré trois mandats.")
     topic = Topic("Qui est le maire de Dole ?", (1,), (same_paragraph.row.id, same_paragraph.spans[0][1]))
     assert tenure_of_whom_last_named([quoting(same_paragraph, 1)], asked(TENURE, topic)).stands
@@ -636,3 +636,22 @@ def test_how_long_said_of_whom_the_last_quote_named_or_by_a_pronoun_or_of_a_thin
     lasting = asked("Depuis combien de temps dure-t-elle ?", AFTER_MAYORS)
     assert tenure_of_whom_last_named([quoting(MAYORS, 2)], lasting).stands
     assert tenure_of_whom_last_named([quoting(MAYORS, 1)], asked("Quel âge a-t-il ?", AFTER_MAYORS)).stands
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Maire de Dole depuis 2014, il préside aussi l'agglomération.",
+        "Diplômé de Sciences Po, il est maire depuis 2014.",
+        "Il est à la tête de la Ville de Dole depuis 2014.",
+        "Élu en 2014, il a été réélu en 2020 avec 62 % des voix.",
+        "Son mandat a commencé en 2014.",
+    ],
+)
+def test_how_long_he_has_held_a_role_said_by_a_pronoun_or_as_when_it_began_answers(sentence):
+    """After « Le maire de Dole, Jean-Baptiste Gagnoux, … », a quote in another paragraph
+    speaking of him by a pronoun, or naming nobody and saying when his role began, may say it:
+    a title, a body or a place with a capital (« Maire de Dole », « la Ville de Dole ») names
+    no other person."""
+    later = passage(sentence, position=1)
+    assert tenure_of_whom_last_named([later, MAYORS], asked(TENURE, AFTER_MAYORS)).stands
