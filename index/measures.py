@@ -142,18 +142,26 @@ _VERBS = (
     ("length", r"mesur(?:e|ent|ait|aient|era|eront)"),
     ("duration", r"dur(?:e|ent|ait|aient|era|eront|é)"),
 )
+# The nouns that name a measure, by kind, and whether saying one asks for it: "Quel est le poids…",
+# "Quelle est la masse au décollage ?" ask a weight. « taille » and « volume » name a measure
+# (`index.rates` reads its average: « la taille moyenne des fleurs ») but ask none alone: "Quelle
+# est la taille de l'armée ?" asks a count of men, "À quel volume beuglent-elles ?" a loudness,
+# "En combien de volumes… ?" a count of books. « la masse salariale » is an amount of money.
 _NOUNS = (
-    ("weight", r"poids"),
-    ("money", r"prix (?:de|du|des|d')|co[uû]t|tarif|montant|budget|salaire|loyer|facture"),
-    ("length", r"longueur|hauteur|distance|profondeur|largeur|altitude|épaisseur|envergure"),
-    ("area", r"superficie|surface"),
-    ("duration", r"durée"),
-    ("age", r"âge"),
-    ("speed", r"vitesse"),
-    ("temperature", r"température"),
-    ("percent", r"pourcentage|taux|proportion"),
-    ("score", r"score"),
+    ("weight", r"poids|masse(?! salariale)", True),
+    ("money", r"prix (?:de|du|des|d')|co[uû]t|tarif|montant|budget|salaire|loyer|facture|masse salariale", True),
+    ("length", r"longueur|hauteur|distance|profondeur|largeur|altitude|épaisseur|envergure|diamètre", True),
+    ("length", r"taille", False),
+    ("area", r"superficie|surface", True),
+    ("duration", r"durée", True),
+    ("age", r"âge", True),
+    ("speed", r"vitesse", True),
+    ("temperature", r"température", True),
+    ("percent", r"pourcentage|taux|proportion", True),
+    ("score", r"score", True),
+    ("volume", r"volume", False),
 )
+_ASKING_NOUNS = tuple((kind, nouns) for kind, nouns, asks in _NOUNS if asks)
 _DETERMINER = r"(?:le |la |les |l'|son |sa |ses |leur |leurs |un |une )?"
 _ASKING_PATTERNS = tuple(
     [(kind, re.compile(rf"\bcombien\b.*\b(?:{verbs})\b|\b(?:{verbs})\b.*\bcombien\b")) for kind, verbs in _VERBS]
@@ -165,7 +173,7 @@ _ASKING_PATTERNS = tuple(
                 rf"|\bà quel(?:le)? (?:{nouns})|^\s*(?:et|mais) {_DETERMINER}(?:{nouns})|\bcombien de (?:{nouns})"
             ),
         )
-        for kind, nouns in _NOUNS
+        for kind, nouns in _ASKING_NOUNS
     ]
     + [("money", re.compile(r"\bà quel prix\b"))]
 )
@@ -200,6 +208,18 @@ def asked_measure(question: str) -> str | None:
     return next((kind for kind, units in _UNIT_KINDS if units.fullmatch(counted.group(1))), None)
 
 
+# Each row of nouns naming a measure (`_NOUNS`), asked or not, a group of its own: the group
+# found gives the kind.
+_NAMED = re.compile(r"\b(?:" + "|".join(f"({nouns})" for _, nouns, _ in _NOUNS) + r")s?\b")
+
+
+def named_measure(text: str) -> str | None:
+    """The kind (one of `KINDS`) of the first measure `text` names, whether or not naming it asks
+    for it (« la taille moyenne des fleurs »: "length"; « le salaire moyen »: "money"), or None."""
+    found = _NAMED.search(text.lower().replace("’", "'"))
+    return _NOUNS[found.lastindex - 1][0] if found is not None and found.lastindex else None
+
+
 def without_asking_words(question: str) -> str:
     """`question` without the words that ask for a measure ("Combien pèse un castor
     adulte ?": "un castor adulte ?"), nor the auxiliary of a near future ("Combien ça va
@@ -215,7 +235,7 @@ def asking_words(question: str) -> str:
     return " ".join(_CUES.findall(question.lower().replace("’", "'")))
 
 
-_CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_NOUNS)) + r")s?\b")
+_CUES = re.compile(r"\b(?:" + "|".join(words for _, words in (*_VERBS, *_ASKING_NOUNS)) + r")s?\b")
 # Only the words that ask for a measure: "que", "quand", "où"… ask for none, `asked_measure` says.
 _INTERROGATIVES = re.compile(rf"\b(?:combien|{WHICH})\b")
 # "aller" before the verb of a measure, which `_CUES` has taken out: "ça va coûter", "vont-ils payer".

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from index.analysis import STOPWORDS, stem, terms
-from index.measures import COUNT_WORDS, quantity_spans
+from index.measures import COUNT_WORDS, named_measure, quantity_spans
 from index.tenses import looks_ahead, speaks_of_future
 
 # Units of time, each with the words news rates by it (« par an », « chaque année », « chaque
@@ -117,30 +117,13 @@ _AVERAGE = re.compile(
 )
 _EACH = re.compile(r"(?<![\w])(?:chacun|chacune)(?![\w])", re.I)
 # What says a measure is about so, as an average is: « environ », « entre 100 et 200 mètres »;
-# only of the kind of measure asked (`_MEASURE_NOUNS`) said with its unit (`measures.quantity_spans`):
+# only of the kind of measure asked (`measures.named_measure`) said with its unit (`measures.quantity_spans`):
 # « Environ 300 agriculteurs ont manifesté » says no average age, « environ 45 000 m³ » no size.
 _ABOUT = re.compile(
     r"(?<![\w])(?:environ|approximativement|en général|généralement|habituellement|d'ordinaire|entre \d[\d ,.]* et)"
     r"(?![\w])",
     re.I,
 )
-_MEASURE_NOUNS = re.compile(
-    r"(?<![\w])(taille|hauteur|longueur|largeur|profondeur|épaisseur|diamètre|poids|masse|durée|distance"
-    r"|surface|superficie|vitesse|température|volume|envergure)s?(?![\w])",
-    re.I,
-)
-# The kind of quantity (`measures.KINDS`) each measure noun is said in.
-_KIND_OF_MEASURE = {
-    **dict.fromkeys(
-        "taille hauteur longueur largeur profondeur épaisseur diamètre distance envergure".split(), "length"
-    ),
-    **dict.fromkeys(("poids", "masse"), "weight"),
-    **dict.fromkeys(("surface", "superficie"), "area"),
-    "durée": "duration",
-    "vitesse": "speed",
-    "température": "temperature",
-    "volume": "volume",
-}
 # A time ago is no duration of what is asked: « Il y a environ un an, le gîte a rouvert ».
 _AGO = re.compile(r"(?<![\w])il y a\s+(?:environ\s+|près de\s+|plus de\s+|moins de\s+)?$", re.I)
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
@@ -191,8 +174,7 @@ def asked_rate(question: str) -> Rate | None:
             return Rate(_TIME_OF[noun], True)
         return Rate(stem(noun), False)
     if average or _EACH.search(question):
-        noun = _MEASURE_NOUNS.search(question)
-        return Rate(None, False, measured=_KIND_OF_MEASURE[noun.group(1).lower()] if noun else None)
+        return Rate(None, False, measured=named_measure(question))
     return None
 
 

@@ -11,6 +11,7 @@ from index.measures import (
     amount_of_another_thing,
     asked_measure,
     holds_quantity,
+    named_measure,
     priced_item,
     quantity_spans,
     without_asking_words,
@@ -43,6 +44,9 @@ from tests.conftest import ROOT
         ("Quel est le score du match ?", "score"),
         ("Avec quel score ?", "score"),
         ("Et le score à la pause ?", "score"),
+        ("Quel est le diamètre du cratère ?", "length"),
+        ("Quelle est la masse au décollage de l'avion ?", "weight"),
+        ("Quelle est la masse salariale de la commune ?", "money"),
         # No quantity of a kind: a count, an award, measures taken, a heavy sentence.
         ("Combien de familles vivent sur la Dordogne ?", None),
         ("Quel prix vient-il de recevoir ?", None),
@@ -51,7 +55,9 @@ from tests.conftest import ROOT
         ("Qui est le président de la Commission ?", None),
         ("Quel risque pèse sur l'agriculture ?", None),
         ("Quelle est la fonction de la hauteur de la carapace ?", None),
-        ("Quelle est la taille de l'armée ?", None),
+        ("Quelle est la taille de l'armée ?", None),  # a count of men as often as a length
+        ("À quel volume beuglent les tortues géantes ?", None),  # a loudness
+        ("En combien de volumes ses cours ont-ils été publiés ?", None),  # a count of books
         ("Combien de points de vente compte-t-il ?", None),
         ("Qui a ouvert le score ?", None),  # a scorer, not a score
         ("Combien de voix a-t-elle eues ?", None),  # a count of votes, whatever their share
@@ -59,6 +65,17 @@ from tests.conftest import ROOT
 )
 def test_the_kind_of_quantity_a_question_asks_for_is_read_from_its_words(question, kind):
     assert asked_measure(question) == kind
+
+
+def test_a_measure_named_has_its_kind_whether_or_not_naming_it_asks_for_it():
+    """What `index.rates` reads the average of: « la taille moyenne des fleurs » names a length,
+    though "Quelle est la taille de l'armée ?" asks none."""
+    assert named_measure("Quelle est la taille moyenne des fleurs ?") == "length"
+    assert named_measure("Quel est le volume moyen d'une cuve ?") == "volume"
+    assert named_measure("Quelle est la masse moyenne d'un veau ?") == "weight"
+    assert named_measure("Quel est le salaire moyen d'un infirmier ?") == "money"
+    assert named_measure("Quelle est la masse salariale moyenne ?") == "money"
+    assert named_measure("Combien d'élèves y a-t-il en moyenne ?") is None
 
 
 @pytest.mark.parametrize(

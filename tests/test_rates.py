@@ -48,8 +48,8 @@ def test_moyen_asks_an_average_only_after_a_quantity_or_in_en_moyenne():
         "Qui défend la classe moyenne ?",
     ):
         assert asked_rate(question) is None, question
-    assert asked_rate("Quel est le salaire moyen des infirmières ?") == Rate(None, False)
-    assert asked_rate("Quel est l'âge moyen des agriculteurs ?") == Rate(None, False)
+    assert asked_rate("Quel est le salaire moyen des infirmières ?") == Rate(None, False, measured="money")
+    assert asked_rate("Quel est l'âge moyen des agriculteurs ?") == Rate(None, False, measured="age")
     assert asked_rate("Combien d'enfants y a-t-il en moyenne ?") == Rate(None, False)
     # Nor does a sentence speaking of means state an average.
     assert not states_rate("La préfecture a déployé d'importants moyens aériens.", Rate(None, False))
@@ -163,3 +163,7 @@ def test_about_so_is_an_average_only_of_a_measure_asked_said_with_its_unit():
     assert age is not None
     assert not states_rate("Environ 300 agriculteurs ont manifesté devant la préfecture.", age)
     assert not states_rate("En général, 40 agriculteurs viennent au marché.", age)
+    pay = asked_rate("Quel est le salaire moyen d'un infirmier ?")
+    assert pay is not None
+    assert states_rate("Un infirmier gagne environ 2 000 euros par mois.", pay)
+    assert not states_rate("Environ 2 000 infirmiers ont manifesté.", pay)
