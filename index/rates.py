@@ -156,10 +156,10 @@ class Rate:
 
     unit: str | None
     timed: bool
-    # The kind of measure asked (« la taille moyenne »: "length", « la durée moyenne »:
-    # "duration"), or None: said about so with a unit of that kind (« environ 2 cm »), it is an
-    # average.
-    measured: str | None = None
+    # The kind (`measures.KINDS`) of the measure the question names (`measures.named_measure`:
+    # « la taille moyenne »: "length", « la durée moyenne »: "duration"), or None: said about so
+    # with a unit of that kind (« environ 2 cm »), it is an average.
+    measure_kind: str | None = None
 
 
 def asked_rate(question: str) -> Rate | None:
@@ -174,7 +174,7 @@ def asked_rate(question: str) -> Rate | None:
             return Rate(_TIME_OF[noun], True)
         return Rate(stem(noun), False)
     if average or _EACH.search(question):
-        return Rate(None, False, measured=named_measure(question))
+        return Rate(None, False, measure_kind=named_measure(question))
     return None
 
 
@@ -202,7 +202,7 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
     # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
     about = _ABOUT.search(sentence) is not None
-    return rate.unit is None and rate.measured is not None and about and _measures(sentence, rate.measured)
+    return rate.unit is None and rate.measure_kind is not None and about and _measures(sentence, rate.measure_kind)
 
 
 def _measures(sentence: str, kind: str) -> bool:

@@ -48,8 +48,8 @@ def test_moyen_asks_an_average_only_after_a_quantity_or_in_en_moyenne():
         "Qui défend la classe moyenne ?",
     ):
         assert asked_rate(question) is None, question
-    assert asked_rate("Quel est le salaire moyen des infirmières ?") == Rate(None, False, measured="money")
-    assert asked_rate("Quel est l'âge moyen des agriculteurs ?") == Rate(None, False, measured="age")
+    assert asked_rate("Quel est le salaire moyen des infirmières ?") == Rate(None, False, measure_kind="money")
+    assert asked_rate("Quel est l'âge moyen des agriculteurs ?") == Rate(None, False, measure_kind="age")
     assert asked_rate("Combien d'enfants y a-t-il en moyenne ?") == Rate(None, False)
     # Nor does a sentence speaking of means state an average.
     assert not states_rate("La préfecture a déployé d'importants moyens aériens.", Rate(None, False))
@@ -132,7 +132,7 @@ def test_a_middle_sized_town_or_firm_asks_no_average():
     assert asked_rate("Combien d'habitants compte cette ville de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte cette entreprise de taille moyenne ?") is None
     assert asked_rate("Combien de salariés compte une moyenne entreprise du secteur ?") is None
-    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False, measured="length")
+    assert asked_rate("Quelle est la taille moyenne des fleurs ?") == Rate(None, False, measure_kind="length")
     assert asked_rate("Combien d'élèves y a-t-il en moyenne ?") == Rate(None, False)
     assert states_rate("Les élèves ont une moyenne de 12 sur 20.", Rate(None, False))
 
