@@ -36,7 +36,7 @@ def near_last_quote(
     its id, and where that quote ended), quoting the sentence of that quote's paragraph that
     `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
     were when that paragraph has none."""
-    at, quote_end = _last_quoted(candidates, last_quote)
+    at, quote_end = last_quoted(candidates, last_quote)
     if at is None:
         return list(candidates)
     last = candidates[at]
@@ -53,7 +53,7 @@ def near_last_quote(
     return first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))
 
 
-def _last_quoted(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[int | None, int]:
+def last_quoted(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[int | None, int]:
     """Where among `candidates` the passage the last answer quoted is (None when it is not
     among them), and where that quote ended: `last_quote` is that passage's id and the end."""
     passage_id, quote_end = last_quote
@@ -69,7 +69,7 @@ def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, in
     sentence with the same word further on may say it of someone else (« Je suis très inquiet
     pour mon avenir, glisse-t-il »). The candidates as they were when that passage has none:
     a word it lacks is looked for in the others."""
-    at, quote_end = _last_quoted(candidates, last_quote)
+    at, quote_end = last_quoted(candidates, last_quote)
     wanted = set(terms(question))
     if not wanted or at is None:
         return list(candidates)
@@ -94,7 +94,7 @@ def nearest_quotation_first(
     "il"). When that passage holds none, the nearest passage of its article holding words said
     by one of the pronoun's gender (`said_by_first`). The candidates as they were when there
     is none."""
-    at, quote_end = _last_quoted(candidates, last_quote)
+    at, quote_end = last_quoted(candidates, last_quote)
     if at is None:
         return list(candidates)
     last = candidates[at]

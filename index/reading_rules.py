@@ -47,7 +47,13 @@ from index.conversation import (
     speaker_pronoun,
     years_named,
 )
-from index.follow_ups import last_quoted_first, measured_near_last_quote, near_last_quote, nearest_quotation_first
+from index.follow_ups import (
+    last_quoted,
+    last_quoted_first,
+    measured_near_last_quote,
+    near_last_quote,
+    nearest_quotation_first,
+)
 from index.measures import without_asking_words
 from index.quotes import (
     AskedFor,
@@ -265,11 +271,12 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
         or not ordered
     ):
         return Ruling(list(ordered))
-    last = next((c for c in ordered if c.row.id == topic.read_to[0]), None)
-    if last is None or not last.spans:
+    at, quote_end = last_quoted(ordered, topic.read_to)
+    if at is None or not ordered[at].spans:
         return Ruling(list(ordered))
+    last = ordered[at]
     text, spans = last.row.text, last.spans
-    sentence = max((i for i, (a, _) in enumerate(spans) if a < topic.read_to[1]), default=0)
+    sentence = max((i for i, (a, _) in enumerate(spans) if a < quote_end), default=0)
     named = persons_named(text[spans[sentence][0] : spans[sentence][1]])
     if not named:
         return Ruling(list(ordered))
