@@ -58,9 +58,11 @@ def pytest_configure(config: pytest.Config) -> None:
     cache (a fresh machine, a new `REBUILD_VERSION`), each worker would otherwise rebuild it at
     once, and each rebuild ends by deleting the folder and renaming its own into place, while
     another worker (or a `python -m bot` it runs) loads from that folder. Prepared already, this
-    only reads its marker. Without workers, the one process prepares it when first loaded."""
-    distributed = config.getoption("dist", "no") != "no"
-    if distributed and not hasattr(config, "workerinput") and not config.getoption("collectonly"):
+    only reads its marker. Without workers (`-n 0`, a run naming test files: `workers_for`), the
+    one process prepares it when first loaded: pytest-xdist has resolved `-n auto` to a count of
+    workers (its `pytest_cmdline_main`, before any `pytest_configure`)."""
+    workers = config.getoption("numprocesses", None) or 0
+    if workers and not hasattr(config, "workerinput") and not config.getoption("collectonly"):
         prepare_model(DEFAULT_MODEL, Settings().model_cache_dir)
 
 
