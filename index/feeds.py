@@ -152,8 +152,9 @@ def _markup(data: bytes) -> str:
 # A bare "&", one that opens no reference ("&section=sport" in a link's query, "Tom & Jerry"),
 # outside the CDATA sections and comments, which hold their "&" as written: an unclosed one
 # holds the rest of the document, as it does for the loose parser (which then reads no more).
+# HTML's "&#X26;" (XML writes "&#x26;") is a reference too, which the loose parser reads.
 _BARE_AMPERSAND = re.compile(
-    r"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)", re.DOTALL
+    r"(<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z))|&(?![A-Za-z_:][\w.:-]*;|#[0-9]+;|#[xX][0-9A-Fa-f]+;)", re.DOTALL
 )
 
 

@@ -28,7 +28,7 @@ from bot.telegram import feed_messages as fmsg
 from bot.telegram.follow import schedule_feeds, sync_feeds
 from index.documents import parse_html
 from index.errors import InputError
-from index.feeds import NotAFeed, declared_feeds, parse_feed
+from index.feeds import NotAFeed, declared_feeds, earlier_keys, parse_feed
 from index.fetching import fetch
 from index.web_addresses import typed_address
 from tests.fake_telegram import FakeTelegram
@@ -1799,6 +1799,27 @@ def test_an_id_with_a_bare_ampersand_is_the_key_its_well_formed_feed_gives(guid)
     (well_formed,) = parse_feed(feed(written, "Sport"), "https://exemple.fr/rss").entries
     (broken,) = parse_feed(feed(guid, "Sport & co"), "https://exemple.fr/rss").entries
     assert broken.key == well_formed.key == guid.removeprefix("<![CDATA[").removesuffix("]]>")
+
+
+def test_an_id_with_an_uppercase_hexadecimal_reference_is_the_key_its_well_formed_feed_gives():
+    """« &#X26; », HTML's spelling of « &#x26; » (an "&"), breaks the feed's XML but is a
+    reference all the same: the loose parser reads it as an "&", so the entry's key is the one
+    its well-formed feed gives (« &#x26; », « &amp; »), and the key a version before stop 74
+    recorded (the loose parser's reading as it was, « &amp; ») is one of those it is re-keyed
+    from, not a bare "&" followed by "#X26;"."""
+
+    def feed(guid: str, title: str) -> bytes:
+        item = f"<item><title>Le match</title><link>https://exemple.fr/article</link><guid>{guid}</guid></item>"
+        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{item}</channel></rss>'.encode()
+
+    meant = "https://exemple.fr/article?id=1&section=sport"
+    for written in ("&#x26;", "&amp;"):
+        (well_formed,) = parse_feed(feed(meant.replace("&", written), "Sport"), "https://exemple.fr/rss").entries
+        assert well_formed.key == meant
+    for title in ("Sport", "Sport & co"):  # broken by the reference alone, or by a bare "&" too
+        (broken,) = parse_feed(feed(meant.replace("&", "&#X26;"), title), "https://exemple.fr/rss").entries
+        assert broken.key == meant
+        assert "https://exemple.fr/article?id=1&amp;section=sport" in earlier_keys(broken.identity or "")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-be", "utf-16-le", "utf-32-be", "utf-32-le"])
