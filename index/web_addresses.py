@@ -231,12 +231,12 @@ def shown_typed(text: str, typed: str) -> str:
 def shown_host(host: str) -> str:
     """`host` in letters (Unicode) when each of its labels is safe to read so (`_readable_label`),
     else its ASCII form, `xn--…` (Chromium's IDN display policy, Mozilla's "moderately restrictive"
-    profile); a host no DNS may hold with its other characters %-escaped (it leads nowhere),
-    bytes that are no UTF-8 as "\ufffd" (`readable`)."""
+    profile); a host no DNS may hold (`_no_name_shown`) so too, label by label, bytes that are no
+    UTF-8 as "\ufffd" (`readable`)."""
     try:
         ascii_form = ascii_host(_LABEL_DOTS.sub(".", host))
     except UnicodeError:
-        return quote(readable(host), safe=".-:[]")
+        return _no_name_shown(readable(host))
     try:
         letters = ascii_form.encode("ascii").decode("idna")
     except UnicodeError:  # an `xn--` label that decodes to nothing
@@ -244,6 +244,23 @@ def shown_host(host: str) -> str:
     labels = letters.split(".")
     top = next((label for label in reversed(labels) if label), "")
     return letters if all(_readable_label(label, top) for label in labels) else ascii_form
+
+
+def _no_name_shown(host: str) -> str:
+    """A host no DNS may hold (bytes that are no UTF-8 in it, read as "\ufffd"; a space; a label
+    too long), which leads nowhere, as a person may be shown it all the same, label by label: in
+    its letters where they are safe to read beside the "\ufffd" (« exemple\ufffd.fr »), else in
+    its ASCII form, `xn--…` (« l\u0435monde\ufffd » with a Cyrillic « е »: no look-alike), the
+    characters no label is made of %-escaped. Not %-escaped whole: « l%D0%B5monde%EF%BF%BD.fr »
+    reads as neither."""
+    labels = _LABEL_DOTS.split(host)
+    top = next((label for label in reversed(labels) if label), "")
+    shown = []
+    for label in labels:
+        if not label.isascii() and not _readable_label(label.replace("\ufffd", ""), top.replace("\ufffd", "")):
+            label = "xn--" + label.encode("punycode").decode("ascii")
+        shown.append(quote(label, safe="-:[]") if label.isascii() else label)
+    return ".".join(shown)
 
 
 # The scripts a host's letters are told apart by (Unicode's Script property, through `regex`,

@@ -796,13 +796,20 @@ def test_an_address_refused_by_follow_or_unfollow_is_said_back_with_a_look_alike
 
 def test_an_argument_that_is_not_utf_8_is_refused_by_follow_and_unfollow_in_french(run_here):
     """`python -m bot follow $'l\\xd0\\xb5monde\\xff.fr'`: bytes that are no UTF-8, which Python
-    keeps as lone surrogates ("\\udcff"), are no address: said so, exit code 2, no traceback."""
+    keeps as lone surrogates ("\\udcff"), are no address: said so, exit code 2, no traceback; the
+    address said back readable, the bytes as « \ufffd », a host that passes for another site's in
+    its ASCII form (`xn--…`), not %-escaped (« l%D0%B5monde%EF%BF%BD.fr »)."""
     for command in ("follow", "unfollow"):
-        for undecodable in ("l\u0435monde\udcff.fr", "https://exemple\udcff.fr/rss"):
+        for undecodable, shown in (
+            ("l\u0435monde\udcff.fr", "« xn--lmonde-3of76762c.fr »"),
+            ("https://exemple\udcff.fr/rss", "« https://exemple\ufffd.fr/rss »"),
+            ("https://\u00e9lys\u00e9e\udcff.fr/rss", "« https://\u00e9lys\u00e9e\ufffd.fr/rss »"),
+        ):
             refused = run_here(command, undecodable)
             assert refused.returncode == 2 and refused.stdout == "", (command, refused.stderr)
-            assert "n'est pas une adresse web : des octets n'y sont pas de l'UTF-8" in refused.stderr
+            assert f"{shown} n'est pas une adresse web : des octets n'y sont pas de l'UTF-8" in refused.stderr
             assert "Traceback" not in refused.stderr and "l\u0435monde" not in refused.stderr
+            assert "%" not in refused.stderr, refused.stderr
 
 
 def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
