@@ -124,8 +124,16 @@ _ABOUT = re.compile(
     r"(?![\w])",
     re.I,
 )
-# A time ago is no duration of what is asked: « Il y a environ un an, le gîte a rouvert ».
-_AGO = re.compile(r"(?<![\w])il y a\s+(?:environ\s+|près de\s+|plus de\s+|moins de\s+)?$", re.I)
+# What a number of years after it is not the measure asked: a time ago is no duration of anything
+# (« Il y a environ un an, le gîte a rouvert »); nor, for an age, a time since or for (« engagés
+# depuis environ dix ans », « pendant environ vingt ans »): the measure is how long, not how old.
+_APPROXIMATELY = r"\s+(?:environ\s+|près de\s+|plus de\s+|moins de\s+)?$"
+_AGO = re.compile(rf"(?<![\w])il y a{_APPROXIMATELY}", re.I)
+_TIME_BEFORE = {"age": re.compile(rf"(?<![\w])(?:il y a|depuis|pendant|durant){_APPROXIMATELY}", re.I)}
+# Kinds of measure whose one-off figure is a total, which only a rate in time makes average-like:
+# « Un infirmier gagne environ 2 000 euros par mois » answers "Quel est le salaire moyen … ?",
+# « Le nouvel hôpital coûtera environ 120 millions d'euros » no average of anything.
+_TOTAL_UNLESS_RATED = {"money"}
 # A price per unit, after an amount: « 14 euros le kilo », « de 550 à 980 euros la semaine »,
 # « 6,50 euros le mètre carré ».
 _PRICE_PER = re.compile(r"(?:euros?|€|dollars?|centimes?)\s+(?:le|la|l['’])\s*([^\W\d_][\w-]*)", re.I)
@@ -192,6 +200,7 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     units |= every - _NOT_PER - set(_TIME_OF) - STOPWORDS - {"ans", "années"}
     timed = {_TIME_OF[unit] for unit in units if unit in _TIME_OF}
     timed |= {unit for unit, words in _TIME_RATE_WORDS.items() if words.search(sentence)}
+    rated_in_time = bool(timed)
     if _counts_a_year(sentence):
         timed.add("an")
     if rate.timed:
@@ -200,15 +209,21 @@ def states_rate(sentence: str, rate: Rate) -> bool:
     if per_thing or _AVERAGE.search(sentence) or _EACH.search(sentence):
         return True
     # An average of a measure asked with no unit ("Quelle est la taille moyenne des fleurs ?")
-    # is said as a measure about so: « Elles ont environ 2 cm de diamètre ».
-    about = _ABOUT.search(sentence) is not None
-    return rate.unit is None and rate.measure_kind is not None and about and _measures(sentence, rate.measure_kind)
+    # is said as a measure about so: « Elles ont environ 2 cm de diamètre »; an amount of money
+    # only by a rate in time (« environ 2 000 euros par mois », « un loyer mensuel d'environ… »),
+    # a year's count (« en 2025 ») being a total still.
+    kind = rate.measure_kind
+    if rate.unit is not None or kind is None or _ABOUT.search(sentence) is None:
+        return False
+    return (rated_in_time or kind not in _TOTAL_UNLESS_RATED) and _measures(sentence, kind)
 
 
 def _measures(sentence: str, kind: str) -> bool:
-    """Whether `sentence` states a quantity of the `kind` of measure asked, not a time ago:
-    « environ trente centimètres » a length; « Il y a environ un an » no duration of anything."""
-    return any(_AGO.search(sentence[:start]) is None for start, _ in quantity_spans(sentence, kind))
+    """Whether `sentence` states a quantity of the `kind` of measure asked, not a time before it
+    (`_TIME_BEFORE`): « environ trente centimètres » a length; « Il y a environ un an » no
+    duration of anything, « depuis environ dix ans » no age."""
+    before = _TIME_BEFORE.get(kind, _AGO)
+    return any(before.search(sentence[:start]) is None for start, _ in quantity_spans(sentence, kind))
 
 
 def counts_per(words: list[str], counted: int) -> bool:

@@ -167,3 +167,51 @@ def test_about_so_is_an_average_only_of_a_measure_asked_said_with_its_unit():
     assert pay is not None
     assert states_rate("Un infirmier gagne environ 2 000 euros par mois.", pay)
     assert not states_rate("Environ 2 000 infirmiers ont manifesté.", pay)
+
+
+def test_an_amount_of_money_about_so_is_an_average_only_as_a_rate_in_time():
+    """« Un infirmier gagne environ 2 000 euros par mois » answers "Quel est le salaire moyen … ?";
+    a one-off total said about so (« L'hôpital coûtera environ 120 millions d'euros ») does not."""
+    pay = asked_rate("Quel est le salaire moyen d'un infirmier ?")
+    rent = asked_rate("Quel est le loyer moyen à Lyon ?")
+    assert pay is not None and rent is not None
+    for rated in (
+        "Un infirmier gagne environ 2 000 euros par mois.",
+        "Un infirmier touche environ 30 000 euros annuels.",
+        "Un infirmier gagne environ 30 000 euros l'an.",
+        "Le loyer mensuel est d'environ 800 euros.",
+        "La facture s'élève à environ 90 euros chaque mois.",
+    ):
+        assert states_rate(rated, pay), rated
+        assert states_rate(rated, rent), rated
+    for total in (
+        "Le nouvel hôpital coûtera environ 120 millions d'euros.",
+        "Le budget de la commune s'élève à environ 3 millions d'euros.",
+        "Les travaux ont coûté environ 2 millions d'euros en 2025.",
+        "La facture s'élève à environ 900 euros.",
+    ):
+        assert not states_rate(total, pay), total
+        assert not states_rate(total, rent), total
+
+
+def test_a_number_of_years_since_ago_or_for_is_no_age():
+    """« Les pompiers ont environ 35 ans » answers "Quel est l'âge moyen des pompiers ?"; « engagés
+    depuis environ dix ans » says how long, not how old."""
+    age = asked_rate("Quel est l'âge moyen des pompiers ?")
+    assert age is not None
+    for aged in (
+        "Les pompiers volontaires ont environ 35 ans.",
+        "Les pompiers sont âgés d'environ 35 ans.",
+        "Les pompiers ont entre 25 et 40 ans.",
+    ):
+        assert states_rate(aged, age), aged
+    for how_long in (
+        "Les pompiers sont engagés depuis environ dix ans.",
+        "Il y a environ dix ans, la caserne a ouvert.",
+        "Les pompiers ont servi pendant environ vingt ans.",
+        "Ils patrouillent durant environ deux ans avant de monter en grade.",
+    ):
+        assert not states_rate(how_long, age), how_long
+    stay = asked_rate("Quelle est la durée moyenne d'un séjour ?")
+    assert stay is not None
+    assert states_rate("Les visiteurs restent pendant environ trois jours.", stay)
