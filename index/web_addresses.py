@@ -164,6 +164,11 @@ def ascii_host(host: str) -> str:
     return host if host.isascii() else host.encode("idna").decode("ascii")
 
 
+# A tab or a line break, which `urlsplit` drops (WHATWG's URL parsing): `shown_link` escapes
+# them first, or the host parsed is not the one written, and the link was shown raw, a tab and all.
+_DROPPED_BY_URLSPLIT = re.compile(r"[\t\r\n]")
+
+
 def shown_link(url: str) -> str:
     """`url` as a person may be shown it, wherever a link is (an answer's source, an article's
     card, `/feeds`, the command line): its host in letters only when they cannot pass for another
@@ -173,6 +178,7 @@ def shown_link(url: str) -> str:
     this is for the eyes only, and the ASCII form names the same host."""
     if url.isascii() and "xn--" not in url.lower():  # nearly every link: not parsed
         return url
+    url = _DROPPED_BY_URLSPLIT.sub(lambda dropped: quote(dropped[0]), url)
     try:
         parts = urlsplit(url)
     except ValueError:  # unreadable: refused as such where it is fetched
@@ -251,16 +257,34 @@ def _no_name_shown(host: str) -> str:
     too long), which leads nowhere, as a person may be shown it all the same, label by label: in
     its letters where they are safe to read beside the "\ufffd" (« exemple\ufffd.fr »), else in
     its ASCII form, `xn--…` (« l\u0435monde\ufffd » with a Cyrillic « е »: no look-alike), the
-    characters no label is made of %-escaped. Not %-escaped whole: « l%D0%B5monde%EF%BF%BD.fr »
-    reads as neither."""
+    characters no label is made of %-escaped either way (`_escaped`). Not %-escaped whole:
+    « l%D0%B5monde%EF%BF%BD.fr » reads as neither."""
     labels = _LABEL_DOTS.split(host)
     top = next((label for label in reversed(labels) if label), "")
     shown = []
     for label in labels:
-        if not label.isascii() and not _readable_label(label.replace("\ufffd", ""), top.replace("\ufffd", "")):
+        if not label.isascii() and not _readable_label(_named_part(label), _named_part(top)):
             label = "xn--" + label.encode("punycode").decode("ascii")
-        shown.append(quote(label, safe="-:[]") if label.isascii() else label)
+        shown.append(_escaped(label))
     return ".".join(shown)
+
+
+def _named_part(label: str) -> str:
+    """`label` less what is shown beside its letters: the "\ufffd" of bytes that are no UTF-8,
+    the ASCII characters no name is made of (a space, a control) and their %-escapes: its letters
+    are what `_readable_label` judges. Else « \u00e9lys\u00e9e\x1bc » passed for a look-alike,
+    shown `xn--…`, for its control alone, and « \u00e9lys\u00e9e%1Bc » so when said again."""
+    return "".join(c for c in label if (not c.isascii() and c != "\ufffd") or c.isalnum() or c == "-")
+
+
+def _escaped(label: str) -> str:
+    """`label` (of a host no DNS may hold) with its ASCII characters no name is made of
+    %-escaped, a space, a control, "/" (« ex%20ample\ufffd »), in its ASCII form or in its
+    letters alike: its letters beyond ASCII passed `_readable_label`, which shows none that is
+    unsafe to read, but a label's ASCII part is not looked at there. "%" is kept: a host shown
+    is shown again where an error naming it is said back (`shown_typed` over a message holding
+    it), and must read the same, not « ex%2520ample »."""
+    return "".join(quote(character, safe="-:[]%") if character.isascii() else character for character in label)
 
 
 # The scripts a host's letters are told apart by (Unicode's Script property, through `regex`,

@@ -812,6 +812,21 @@ def test_an_argument_that_is_not_utf_8_is_refused_by_follow_and_unfollow_in_fren
             assert "%" not in refused.stderr, refused.stderr
 
 
+def test_a_space_or_a_control_in_a_host_that_is_not_utf_8_is_said_back_escaped(run_here):
+    """`python -m bot follow $'https://ex ample\\xff.fr/rss'`: the refusal says the host back
+    beside its « \ufffd » with what is unsafe to read %-escaped (« ex%20ample\ufffd.fr »), not a
+    space that cuts it in two nor a control a terminal acts on (« \\x1bc » resets it)."""
+    for undecodable, shown in (
+        ("https://ex ample\udcff.fr/rss", "« https://ex%20ample\ufffd.fr/rss »"),
+        ("https://ex\tample\udcff.fr/rss", "« https://ex%09ample\ufffd.fr/rss »"),
+        ("https://\u00e9lys\u00e9e\x1bc\udcff.fr/rss", "« https://\u00e9lys\u00e9e%1Bc\ufffd.fr/rss »"),
+    ):
+        refused = run_here("follow", undecodable)
+        assert refused.returncode == 2 and refused.stdout == "", refused.stderr
+        assert f"{shown} n'est pas une adresse web : des octets n'y sont pas de l'UTF-8" in refused.stderr
+        assert not any(raw in refused.stderr for raw in (" ample", "\t", "\x1b")), refused.stderr
+
+
 def test_following_a_feed_from_the_command_line_and_polling_it_in_json(run_here):
     from tests.feed_fixtures import STORIES, publish_site
     from tests.http_fixtures import FeedSite
