@@ -607,7 +607,10 @@ def _through_signature(passage: str, spans: Sequence[tuple[int, int]], start: in
     """Where a quote from `start` to `end` ends once the signature of the post it is part of is
     added, when a signature follows it within a few sentences (`SIGNED_WITHIN_WORDS` words
     from `start`): a tweet quoted without its author's "— Olivier Véran" no longer says who
-    wrote it, as a quotation without its attribution would not. `end` when none does."""
+    wrote it, as a quotation without its attribution would not. `end` when none does: at once
+    when no dash follows `end` (most passages), without counting the words of what follows."""
+    if passage.find("—", end) < 0 and passage.find("–", end) < 0:  # a signature opens with one
+        return end
     for sentence_start, sentence_end in spans:
         if sentence_start < end:
             continue

@@ -146,6 +146,10 @@ def test_a_post_embedded_in_the_page_is_quoted_through_the_line_that_signs_it():
         "La prise d'anti-inflammatoires pourrait être un facteur d'aggravation de l'infection. "
         "En cas de fièvre, prenez du paracétamol. — Olivier Véran"
     )
+    # Signed with an en dash, as some pages write it, the same.
+    en_dash = passage.replace("— Olivier", "– Olivier")
+    start, end = quote_span(sentence_spans(en_dash), np.array([0.0, 1.0, 0.0, 0.0, 0.0]), en_dash)
+    assert en_dash[start:end].endswith("prenez du paracétamol. – Olivier Véran")
     # A sentence far from any signature, or a dash that opens a sentence, stays as it was.
     start, end = quote_span(spans, np.array([0.0, 0.0, 0.0, 0.0, 1.0]), passage)
     assert passage[start:end] == "Selon leur étude, la popularité du sujet a explosé suite à ce tweet."
