@@ -414,7 +414,7 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
         return bool(asked & set(terms(sentence)))
 
     def quoted_may_answer(candidate: Candidate) -> bool:
-        if not candidate.spans:
+        if not candidate.spans or "?" not in candidate.row.text:  # none of its sentences asks: most passages
             return True
         start, end = candidate.spans[_best_sentence(candidate)]
         return may_answer(candidate.row.text[start:end])
