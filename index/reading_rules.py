@@ -271,19 +271,16 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
         or not ordered
     ):
         return Ruling(list(ordered))
-    at, quote_end = last_quoted(ordered, topic.read_to)
-    if at is None or not ordered[at].spans:
+    last = _last_quoted_sentence(ordered, topic.read_to)
+    if last is None:
         return Ruling(list(ordered))
-    last = ordered[at]
-    text, spans = last.row.text, last.spans
-    sentence = max((i for i, (a, _) in enumerate(spans) if a < quote_end), default=0)
-    named = persons_named(text[spans[sentence][0] : spans[sentence][1]])
+    named = persons_named(_sentence_text(*last))
     if not named:
         return Ruling(list(ordered))
     first = ordered[0]
-    start, end = first.quote
-    if first.row.id == last.row.id and "\n" not in text[min(start, spans[sentence][0]) : max(end, spans[sentence][1])]:
+    if _in_paragraph_of(first, *last):
         return Ruling(list(ordered))  # in the last quote's paragraph: said of them
+    start, end = first.quote
     quote = first.row.text[start:end]
     if any(name.split()[-1] in quote for name in named):
         return Ruling(list(ordered))
@@ -292,6 +289,29 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     if not persons_named(quote) and _SINCE.search(quote):
         return Ruling(list(ordered))  # « Son mandat a commencé en 2014 »: his
     return Ruling(list(ordered), False, f"no time since said of {', '.join(named)}")
+
+
+def _last_quoted_sentence(ordered: Sequence[Candidate], read_to: tuple[int, int]) -> tuple[Candidate, int] | None:
+    """The passage the last answer quoted, among `ordered`, and its sentence where that quote
+    ended (`Topic.read_to`: the passage's id and the end); None when it is not among them."""
+    at, quote_end = last_quoted(ordered, read_to)
+    if at is None or not ordered[at].spans:
+        return None
+    last = ordered[at]
+    return last, max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
+
+
+def _sentence_text(candidate: Candidate, sentence: int) -> str:
+    start, end = candidate.spans[sentence]
+    return candidate.row.text[start:end]
+
+
+def _in_paragraph_of(first: Candidate, last: Candidate, sentence: int) -> bool:
+    """Whether the first candidate's quote is in the paragraph of `last`'s sentence `sentence`:
+    what it says there is said of whom that sentence speaks."""
+    start, end = first.quote
+    low, high = min(start, last.spans[sentence][0]), max(end, last.spans[sentence][1])
+    return first.row.id == last.row.id and "\n" not in last.row.text[low:high]
 
 
 # A time since: « depuis 2015 », « depuis dix ans », « il y a dix ans », « cela fait dix ans »,
