@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from index.ages import ages_said, role_asked, same_person
 from index.analysis import terms
 from index.answer_types import (
     AnswerType,
@@ -247,6 +248,58 @@ def measure_of_whom_last_quoted(ordered: Sequence[Candidate], asked: WhatIsAsked
     ):
         return Ruling(list(ordered))
     return Ruling(measured_near_last_quote(ordered, reading.topic.read_to, measure))
+
+
+def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking someone's age, of a name ("Quel âge a Thierry Lafon ?"), of a pronoun
+    after a quote naming people ("Quel âge a-t-il ?" after « Le maire de Guipavas, Laurent
+    Quéré, … ») or of a role ("Quel âge a le directeur ?"): a first quote stating no age
+    (« Seuls 4 % des Français en âge de donner ») or only another person's (« Julie Darrigade,
+    31 ans », « raconte Maëlle Guivarc'h, 27 ans ») does not say it. An age said of nobody by
+    name (« À 67 ans, il … », « L'élu de 67 ans ») is whom the quote speaks of: his when the
+    quote names him, speaks of someone by a pronoun or is in the last quote's paragraph, and
+    names no one else; for a role, when the quote holds the role's word. An age said right
+    after the name asked (« Sylvie Marcadier, 58 ans »), or after a name the article gives the
+    role asked (« le maire de Lamastre, Christian Faure » beside « Christian Faure, 61 ans »),
+    answers, and is quoted instead when a sentence of the first article says one; else no
+    answer. Not when nobody is named before a pronoun (as it came)."""
+    reading = asked.reading
+    if asked.wants.measure != "age" or asked.as_its_topic or not ordered:
+        return Ruling(list(ordered))
+    named, role, last = persons_named(reading.own), role_asked(reading.own), None
+    topic = reading.topic
+    if not named and role is None and has_pronoun_subject(reading.own) and topic is not None and topic.read_to:
+        last = _last_quoted_sentence(ordered, topic.read_to)
+        named = persons_named(_sentence_text(*last)) if last is not None else []
+    if not named and role is None:
+        return Ruling(list(ordered))
+    first = ordered[0]
+    held = set(terms(role or ""))
+    if not named:  # the names the article gives the role asked
+        its_article = [c for c in ordered if c.row.article.id == first.row.article.id]
+        sentences = [_sentence_text(c, i) for c in its_article for i in range(len(c.spans))]
+        named = [name for sentence in sentences if held & set(terms(sentence)) for name in persons_named(sentence)]
+
+    def by_name(sentence: str) -> bool:
+        return any(age is not None and same_person(age, named) for age in ages_said(sentence))
+
+    start, end = first.quote
+    quote = first.row.text[start:end]
+    unnamed = None in ages_said(quote) and all(same_person(name, named) for name in persons_named(quote))
+    if role is not None:
+        speaks_of_them = bool(held & set(terms(quote)))
+    else:
+        speaks_of_them = (
+            any(name.split()[-1] in quote for name in named)
+            or speaks_of_someone(quote)
+            or (last is not None and _in_paragraph_of(first, *last))
+        )
+    if by_name(quote) or (unnamed and speaks_of_them):
+        return Ruling(list(ordered))
+    said = said_in_its_article_first(ordered, by_name)
+    if said is not None:
+        return Ruling([said, *(c for c in ordered if c.row.id != said.row.id)])
+    return Ruling(list(ordered), False, f"no age said of {', '.join(named) or role}")
 
 
 def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -598,6 +651,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     cause_for_why,  # "Pourquoi … ?": a sentence near the first quote giving the cause quoted
     measure_stated,  # "Combien pèse… ?": passages stating a weight first; none: no answer
     measure_of_whom_last_quoted,  # "Quel âge a-t-il ?": the last quoted passage's age first
+    age_of_whom_asked,  # "Quel âge a Thierry Lafon ?": a first quote giving another's age: no answer
     tenure_of_whom_last_named,  # "Depuis combien de temps est-elle … ?": of another than those last named: none
     subject_named,  # "Combien de munitions ?": passages naming them first; none: asked alone
     said_of_instead,  # "Et les vélos ?": passages saying it of bikes first; none: no answer

@@ -13,6 +13,7 @@ from index.candidates import Candidate
 from index.conversation import Reading, Topic
 from index.reading_rules import (
     WhatIsAsked,
+    age_of_whom_asked,
     answer_type_given,
     cause_for_why,
     done_not_to_come,
@@ -655,3 +656,96 @@ def test_how_long_he_has_held_a_role_said_by_a_pronoun_or_as_when_it_began_answe
     no other person."""
     later = passage(sentence, position=1)
     assert tenure_of_whom_last_named([later, MAYORS], asked(TENURE, AFTER_MAYORS)).stands
+
+
+GUIPAVAS = passage(
+    "Le maire de Guipavas, Laurent Quéré, réclame un prolongement.\n\n"
+    "« On laisse des gens sur le quai », raconte Maëlle Guivarc'h, 27 ans, l'une des 46 conducteurs."
+)
+AFTER_GUIPAVAS = Topic("Qui est le maire de Guipavas ?", (1,), (GUIPAVAS.row.id, GUIPAVAS.spans[0][1]))
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "sentences"),
+    [
+        (
+            "Quel âge a Thierry Lafon ?",
+            None,
+            "La présidente des jeunes, Julie Darrigade, 31 ans, a perdu son naissain.",
+        ),
+        ("Quel âge a-t-il ?", AFTER_GUIPAVAS, None),  # « Maëlle Guivarc'h, 27 ans », another paragraph
+        ("Quel âge a le directeur ?", None, "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
+        ("Quel âge a la directrice ?", None, "Seuls 4 % des Français en âge de donner le font chaque année."),
+        ("Quel âge a Thierry Lafon ?", None, "Le bassin a connu il y a quatre ans une crise semblable."),
+        ("Quel âge a le maire ?", None, "Le maire s'est installé à Lamastre il y a quarante ans."),
+    ],
+)
+def test_an_age_asked_of_someone_is_not_answered_by_another_persons_age_or_none(question, topic, sentences):
+    """ "Quel âge a Thierry Lafon ?" is not answered by « Julie Darrigade, 31 ans », nor "Quel
+    âge a-t-il ?" after « Le maire de Guipavas, Laurent Quéré, … » by a driver's age in the next
+    paragraph, nor the director's by the cheetah's mother's, nor by « en âge de donner » or a
+    time since (« il y a quarante ans »), which are no ages: no answer."""
+    first = quoting(GUIPAVAS, 1) if sentences is None else passage(sentences)
+    assert not age_of_whom_asked([first, GUIPAVAS], asked(question, topic)).stands
+
+
+def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_the_last_quote_named():
+    """ "Quel âge a-t-elle ?" after « Son homologue, Nadine Chabal, a écrit au préfet »: « une
+    habitante âgée de 82 ans » in another paragraph is another woman's; « La procureure, Hélène
+    Castaing, avait requis cinq ans » in the lawyer's paragraph names someone else: no answer."""
+    mayors = passage("Son homologue, Nadine Chabal, a écrit au préfet.\n\nUne habitante âgée de 82 ans a attendu.")
+    topic = Topic("Qui est le maire de Saint-Agrève ?", (1,), (mayors.row.id, mayors.spans[0][1]))
+    assert not age_of_whom_asked([quoting(mayors, 1)], asked("Quel âge a-t-elle ?", topic)).stands
+    trial = passage(
+        "Son avocat, Antoine Delpech, a plaidé la dépression. La procureure, Hélène Castaing, avait requis cinq ans."
+    )
+    topic = Topic("Qui est son avocat ?", (1,), (trial.row.id, trial.spans[0][1]))
+    assert not age_of_whom_asked([quoting(trial, 1)], asked("Quel âge a-t-il ?", topic)).stands
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences"),
+    [
+        ("Quel âge a Julie Darrigade ?", "La présidente des jeunes, Julie Darrigade, 31 ans, a perdu son naissain."),
+        ("Quel âge a Françoise Bailly ?", "La présidente du comité, Françoise Bailly, a 74 ans."),
+        ("Quel âge a la présidente ?", "Âgée de 31 ans, la présidente a repris l'exploitation de son père."),
+        ("Quel âge a la mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
+        ("Quel âge a le maire ?", "Le maire, un septuagénaire, brigue un quatrième mandat."),
+    ],
+)
+def test_an_age_said_of_whom_the_question_names_answers(question, sentences):
+    """The age said right after the name asked, or of nobody by name in a quote holding the role
+    asked, answers: as it came."""
+    first = passage(sentences)
+    ruling = age_of_whom_asked([first], asked(question))
+    assert ruling.stands and ruling.order[0] is first
+
+
+def test_an_age_said_by_a_pronoun_in_the_last_quotes_paragraph_or_of_the_roles_holder_answers():
+    """After « Le maire de Dole, Jean-Baptiste Gagnoux, … », « À 67 ans, il entame … » in another
+    paragraph, « L'élu de 67 ans … » in the same one, and « Jean-Baptiste Gagnoux, 67 ans, … »
+    anywhere say his age; "Quel âge a le maire de Lamastre ?" is answered by « Christian Faure,
+    61 ans » when the article names him its mayor; after a quote naming nobody, as it came."""
+    mayor = passage(
+        "Le maire de Dole, Jean-Baptiste Gagnoux, accueille. L'élu de 67 ans a été réélu.\n\n"
+        "À 67 ans, il entame son quatrième mandat. Jean-Baptiste Gagnoux, 67 ans, est né à Dole."
+    )
+    topic = Topic("Qui est le maire de Dole ?", (1,), (mayor.row.id, mayor.spans[0][1]))
+    for sentence in (1, 2, 3):
+        assert age_of_whom_asked([quoting(mayor, sentence)], asked("Quel âge a-t-il ?", topic)).stands
+    lamastre = passage(
+        "Christian Faure, 61 ans, a grandi à Lamastre.\n\nLe maire de Lamastre, Christian Faure, s'indigne."
+    )
+    assert age_of_whom_asked([lamastre], asked("Quel âge a le maire de Lamastre ?")).stands
+    nobody = passage("Le jumelage a été signé en 1977.\n\nUne habitante âgée de 82 ans a attendu.")
+    topic = Topic("Quand le jumelage a-t-il été signé ?", (1,), (nobody.row.id, nobody.spans[0][1]))
+    assert age_of_whom_asked([quoting(nobody, 1)], asked("Quel âge a-t-elle ?", topic)).stands
+
+
+def test_the_age_of_whom_the_question_names_is_quoted_from_its_sentence():
+    """ "Quel âge a la notaire ?": a first quote giving a victim's age (« Germaine Lacoste, 96 ans »)
+    gives way to the sentence of the article naming the notary with hers."""
+    victims = passage("Les fils de Germaine Lacoste, 96 ans, la plus âgée des victimes, assistaient à l'audience.")
+    trial = passage("Le tribunal a condamné Sylvie Marcadier, 58 ans, ancienne notaire à Thiviers.", position=1)
+    ruling = age_of_whom_asked([victims, trial], asked("Quel âge a la notaire ?"))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("Le tribunal a condamné Sylvie Marcadier, 58 ans")

@@ -1,0 +1,65 @@
+"""Whose age a sentence says, and whose a question asks: news gives several people's ages in one
+article (« Julie Darrigade, 31 ans », « une habitante âgée de 82 ans »), and an age said of one
+is no answer to another's ("Quel âge a Thierry Lafon ?"). Pure functions over text, read by the
+reading rule `index.reading_rules.age_of_whom_asked`."""
+
+from __future__ import annotations
+
+import re
+
+from index.measures import quantity_spans
+from index.quotes import persons_named
+
+# What stands between a name and the age said of it: « Julie Darrigade, 31 ans »,
+# « Françoise Bailly, a 74 ans », « Sylvie Marcadier, âgée de 58 ans », « Paul Roux, qui a 40 ans ».
+_NAME_TO_AGE = re.compile(r"\s*,?\s*(?:(?:qui\s+)?(?:a|avait|aura)\s+|âgée?s?\s+d(?:e\s+|['’]\s*))?", re.I)
+# A number of years that is a time, not an age: « il y a quatre ans », « depuis dix ans »,
+# « pendant trois ans », « en cinq ans », « cinq ans de prison », « deux ans plus tard ».
+_TIME_BEFORE = re.compile(
+    r"(?:\b(?:il y a|depuis|pendant|durant|dans|en|après|avant|voici|voilà|fait|sur|tous les|chaque|"
+    r"pour)\s+(?:(?:plus|moins) de\s+|près de\s+|environ\s+)?)$",
+    re.I,
+)
+_TIME_AFTER = re.compile(
+    r"\s+(?:de (?:prison|réclusion|mandat|travaux|retard)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)", re.I
+)
+# An age said in a word: « un septuagénaire », « la quadragénaire ».
+_AGE_WORD = re.compile(r"\b(?:quadra|quinqua|sexa|septua|octo|nona)génaires?\b", re.I)
+# The one whose age the question asks, by a role: "Quel âge a le directeur ?", "Quel est l'âge
+# du maire de Lamastre ?", "Quel âge le président a-t-il ?".
+_ROLE_ASKED = re.compile(
+    r"\bâge\s+(?:a|avait|aura|ont|avaient)\s+(?:le|la|les|l['’])\s*([^\W\d_][\w-]*)"
+    r"|\bl['’]âge\s+(?:du|des|de\s+la|de\s+l['’])\s*([^\W\d_][\w-]*)"
+    r"|\bâge\s+(?:le|la|les|l['’])\s*([^\W\d_][\w-]*)\s+(?:a|avait|aura|ont)-t-",
+    re.I,
+)
+
+
+def ages_said(sentence: str) -> list[str | None]:
+    """Each age `sentence` states (`measures.quantity_spans`, or a word: « septuagénaire »), as
+    the person's name it is said of when that name stands right before it (« Julie Darrigade,
+    31 ans, a perdu … »: "Julie Darrigade"), else None (« À 67 ans, il … », « Le père, Kito, a
+    neuf ans », « une habitante âgée de 82 ans »: whoever the sentence speaks of)."""
+    names = [(found, sentence.find(found)) for found in persons_named(sentence)]
+    holders: list[str | None] = []
+    for start, end in quantity_spans(sentence, "age"):
+        if _TIME_BEFORE.search(sentence, max(0, start - 30), start) or _TIME_AFTER.match(sentence, end):
+            continue
+        before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
+        holder = max(before, key=lambda pair: pair[1], default=None)
+        right_before = holder is not None and _NAME_TO_AGE.fullmatch(sentence, holder[1], start) is not None
+        holders.append(holder[0] if right_before and holder is not None else None)
+    holders.extend(None for _ in _AGE_WORD.finditer(sentence))
+    return holders
+
+
+def role_asked(question: str) -> str | None:
+    """The role or noun of whom a question asks the age ("Quel âge a le directeur ?": "directeur"),
+    None when it asks it of a name or a pronoun ("Quel âge a Thierry Lafon ?", "Quel âge a-t-il ?")."""
+    found = _ROLE_ASKED.search(question)
+    return None if found is None else next(group for group in found.groups() if group)
+
+
+def same_person(name: str, names: list[str]) -> bool:
+    """Whether `name` is one of `names`, by its last word (« Maëlle Guivarc » and « Guivarc »)."""
+    return any(name.split()[-1] == other.split()[-1] for other in names)
