@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from index.analysis import fold_accents, names_in, terms
-from index.causes import gives_cause, may_cause
+from index.causes import gives_cause, may_cause, says_consequence
 from index.measures import (
     amount_of_another_thing,
     asking_words,
@@ -574,6 +574,37 @@ def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
     if _ASKS.search(text[start:end]) or not may_cause(text[start:end]):
         return list(candidates)
     return [replace(first, quote=(start, max(first.quote[1], spans[here][1]))), *candidates[1:]]
+
+
+# How many sentences before a consequence (« Les rames sont donc bondées ») its reasons may take.
+REASONS_BEFORE = 2
+# A quotation's marks, which make a sentence someone's words.
+_QUOTATION_MARK = re.compile(r"[«»“”\"]")
+
+
+def with_reasons_before(candidates: Sequence[Candidate], most: int = REASONS_BEFORE) -> list[Candidate]:
+    """The candidates, the first quoting up to `most` sentences before its last one too, in its
+    paragraph, when that sentence states a consequence (`causes.says_consequence`: « Les rames
+    sont donc bondées à cette heure-là »): its reasons are said just before, without a
+    connector, in one sentence or a chain of them (« La faculté a avancé ses cours à 8 heures.
+    Plus de 4 000 étudiants prennent le tram entre 7 h 30 et 8 heures. Les rames sont donc
+    bondées. »). Not across a paragraph's start, nor a quotation or a question before (whose
+    words are another's reasons, or none). As they came otherwise."""
+    if not candidates or not candidates[0].spans:
+        return list(candidates)
+    first = candidates[0]
+    text, spans = first.row.text, first.spans
+    start, end = first.quote
+    last = max((i for i, (a, _) in enumerate(spans) if a < end), default=0)
+    if not says_consequence(text[spans[last][0] : spans[last][1]]):
+        return list(candidates)
+    reach = last
+    while reach > 0 and last - reach < most and "\n" not in text[spans[reach - 1][1] : spans[reach][0]]:
+        before = text[spans[reach - 1][0] : spans[reach - 1][1]]
+        if _ASKS.search(before) or _QUOTATION_MARK.search(before):
+            break
+        reach -= 1
+    return [replace(first, quote=(min(start, spans[reach][0]), end)), *candidates[1:]]
 
 
 def _article_sentences(candidates: Sequence[Candidate], around: Candidate) -> list[tuple[Candidate, int, int]]:

@@ -163,3 +163,24 @@ _HAPPENED = re.compile(
     r"|de (?:plus|moins) en (?:plus|moins))(?![\w])",
     re.I,
 )
+
+
+def says_consequence(sentence: str) -> bool:
+    """Whether `sentence` states a consequence of what the sentences before it say (« Les rames
+    sont donc bondées à cette heure-là », « C'est pourquoi la ville emprunte », « Par conséquent,
+    … »): its cause is there, in whatever tense (« Le réseau fuit de partout »). Not a question
+    (« Faut-il donc fermer ? »), a quotation (« « Il faut donc agir », dit-il »: its speaker's
+    words), nor « donc » in an interjection (« Dis donc », « Allons donc »)."""
+    text = sentence.replace("’", "'").strip()
+    if _QUOTATION.search(text) or text.rstrip('»”") ').endswith("?"):
+        return False
+    return _CONSEQUENCE.search(text) is not None and _NOT_CONSEQUENCE.search(text) is None
+
+
+# The adverbs of consequence that open on what was said before: « donc », « par conséquent »,
+# « c'est pourquoi », « c'est pour cela que », « de ce fait »; not « dès lors » (also a time).
+_CONSEQUENCE = re.compile(
+    r"(?<![\w'])(?:donc|par conséquent|c'est pourquoi|c'est pour (?:cela|ça) qu|de ce fait)(?![\w])", re.I
+)
+# « donc » in an interjection: « Dis donc », « Allons donc », « Tiens donc », « Voyons donc ».
+_NOT_CONSEQUENCE = re.compile(r"(?<![\w'])(?:dis|dites|allons|allez|voyons|tiens|tenez|viens|venez)\s+donc\b", re.I)

@@ -38,6 +38,7 @@ from index.candidates import (
     said_in_its_article_first,
     saying_it_of_first,
     still_asked,
+    with_reasons_before,
 )
 from index.causes import asks_why
 from index.conversation import (
@@ -195,7 +196,8 @@ def cause_for_why(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
             or _WHY_THIS.match(reading.own) is not None
         )
     )
-    return Ruling(cause_nearest_first(ordered, topic.read_to if points_back else None))
+    # « Les rames sont donc bondées »: its reasons are the sentences before (`with_reasons_before`).
+    return Ruling(with_reasons_before(cause_nearest_first(ordered, topic.read_to if points_back else None)))
 
 
 # "Pourquoi ce retard ?", "Pourquoi cette hausse ?", "Pourquoi de tels chiffres ?": a demonstrative

@@ -749,3 +749,51 @@ def test_the_age_of_whom_the_question_names_is_quoted_from_its_sentence():
     trial = passage("Le tribunal a condamné Sylvie Marcadier, 58 ans, ancienne notaire à Thiviers.", position=1)
     ruling = age_of_whom_asked([victims, trial], asked("Quel âge a la notaire ?"))
     assert ruling.stands and quoted(ruling.order[0]).startswith("Le tribunal a condamné Sylvie Marcadier, 58 ans")
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted_from"),
+    [
+        (
+            "À la rentrée, la faculté a avancé ses cours à 8 heures. Plus de 4 000 étudiants prennent le tram "
+            "entre 7 h 30 et 8 heures. Les rames sont donc bondées à cette heure-là.",
+            "À la rentrée, la faculté a avancé",
+        ),
+        (
+            "Le réseau fuit de partout. L'agglomération doit donc remplacer 600 kilomètres de canalisations.",
+            "Le réseau fuit de partout.",
+        ),
+        ("Les collectes s'arrêtent l'été. C'est pourquoi la maison du don ouvre le dimanche.", "Les collectes"),
+        ("Les collectes s'arrêtent l'été. Par conséquent, la maison du don ouvre le dimanche.", "Les collectes"),
+    ],
+)
+def test_why_a_consequence_is_answered_by_the_sentences_before_it(text, quoted_from):
+    """ "Pourquoi … ?" answered by a sentence saying « donc », « c'est pourquoi » or « par
+    conséquent »: its reasons are the sentence or two before it in its paragraph, in any tense
+    (« Le réseau fuit de partout »), quoted with it."""
+    spans = passage(text).spans
+    first = passage(text, quoted=len(spans) - 1)
+    ruling = cause_for_why([first], asked("Pourquoi … ?"))
+    assert quoted(ruling.order[0]).startswith(quoted_from) and quoted(ruling.order[0]).endswith(text[-20:])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Les collectes s'arrêtent l'été. Faut-il donc fermer la maison du don ?",
+        "Les collectes s'arrêtent l'été. « Il faut donc agir vite », estime la directrice.",
+        "Les collectes s'arrêtent l'été.\n\nLa maison du don ouvre donc le dimanche.",
+        "« Nous manquons de bras », dit le capitaine. Les gardes de nuit sont donc supprimées.",
+        "Les collectes s'arrêtent l'été. Les donneurs de Doncourt viennent le dimanche.",
+        "Les collectes s'arrêtent l'été. Dès lors, la maison du don ouvre le dimanche.",
+        "Les collectes s'arrêtent l'été. Dis donc, la maison du don ouvre le dimanche.",
+    ],
+)
+def test_why_is_not_answered_by_the_sentence_before_a_donc_that_asks_quotes_or_starts_a_paragraph(text):
+    """Not a question (« Faut-il donc … ? »), a quotation (its speaker's words), « donc » after a
+    paragraph's start or after a quotation (another's reasons), a name holding its letters
+    (« Doncourt »), « Dès lors » (also a time) or an interjection (« Dis donc »): the quote stays."""
+    spans = passage(text).spans
+    first = passage(text, quoted=len(spans) - 1)
+    ruling = cause_for_why([first], asked("Pourquoi … ?"))
+    assert ruling.order[0].quote == first.quote
