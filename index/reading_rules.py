@@ -56,7 +56,7 @@ from index.follow_ups import (
     near_last_quote,
     nearest_quotation_first,
 )
-from index.measures import without_asking_words
+from index.measures import holds_quantity, without_asking_words
 from index.quotes import (
     AskedFor,
     asked_for,
@@ -465,13 +465,22 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     for a yearly figure) does not answer it; the sentence of its article stating one, with a
     number and a word of the question, is quoted instead (« Avec 17 élèves par classe en moyenne
     … »; per a thing, one naming it; per a time, for a count, one counting the noun asked), and
-    when there is none, no answer: a total divided is not what the article says."""
+    when there is none, no answer: a total divided is not what the article says. An average of a
+    kind of measure ("Quelle est la température moyenne … ?", "Quelle est la vitesse moyenne … ?")
+    is one stating a quantity of that kind (`measures.holds_quantity`): « 35 % en moyenne » is
+    no temperature, « en moyenne 13 700 par jour » no speed."""
     own = asked.reading.own
     rate = asked_rate(own)
     if rate is None or not ordered:
         return Ruling(list(ordered))
+    kind = asked.wants.measure  # "Quelle est la température moyenne … ?": an average in degrees
+
+    def of_its_kind(sentence: str) -> bool:
+        """« 35 % en moyenne » is no average temperature, « en moyenne 13 700 par jour » no speed."""
+        return kind is None or holds_quantity(sentence, kind)
+
     start, end = ordered[0].quote
-    if states_rate(ordered[0].row.text[start:end], rate):
+    if states_rate(ordered[0].row.text[start:end], rate) and of_its_kind(ordered[0].row.text[start:end]):
         return Ruling(list(ordered))
     asking = set(terms(own)) - set(terms(without_asking_words(own))) | set(terms("moyenne moyen chaque chacun"))
     words = set(terms(without_asking_words(own))) - asking - ({rate.unit} if rate.timed else set())
@@ -482,6 +491,8 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     def states_it(sentence: str, in_its_words: bool = True) -> bool:
         said = set(terms(sentence))
         if not (states_rate(sentence, rate) and holds_a_number(sentence) and (words & said or not in_its_words)):
+            return False
+        if not of_its_kind(sentence):
             return False
         if rate.unit is not None and not rate.timed:
             return rate.unit in said  # « 17 élèves par classe » for "… par classe"

@@ -797,3 +797,35 @@ def test_why_is_not_answered_by_the_sentence_before_a_donc_that_asks_quotes_or_s
     first = passage(text, quoted=len(spans) - 1)
     ruling = cause_for_why([first], asked("Pourquoi … ?"))
     assert ruling.order[0].quote == first.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Quelle est la température moyenne de l'eau ?", "62 % des huîtres sont mortes, contre 35 % en moyenne avant."),
+        ("Quelle est la température moyenne de l'eau ?", "Une famille consomme en moyenne 120 mètres cubes par an."),
+        ("Quelle est la durée moyenne d'une garde ?", "Le Sdis recrute en moyenne 96 volontaires par an."),
+        ("Quel est le poids moyen d'un guépard ?", "Le parc accueille en moyenne 600 visiteurs par jour."),
+    ],
+)
+def test_an_average_of_a_kind_of_measure_is_not_answered_by_an_average_of_another_kind(question, sentence):
+    """ "Quelle est la température moyenne … ?" is not answered by « 35 % en moyenne » nor by
+    cubic metres; a duration, a weight by a count of volunteers or visitors: no answer."""
+    assert not rate_stated([passage(sentence)], asked(question)).stands
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Quelle est la température moyenne de l'eau ?", "L'eau atteint en moyenne 24 degrés en juillet."),
+        ("Quelle est la durée moyenne d'une garde ?", "Une garde dure en moyenne douze heures."),
+        ("Quel est le poids moyen d'un guépard ?", "Un guépard adulte pèse en moyenne 50 kilos."),
+        ("Quel est l'âge moyen des volontaires ?", "Les volontaires ont en moyenne 34 ans."),
+        ("Quel est le salaire moyen d'un ostréiculteur ?", "Un ostréiculteur gagne en moyenne 1 900 euros par mois."),
+    ],
+)
+def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
+    """An average said in the kind of measure asked (degrees, hours, kilos, years, euros) answers."""
+    first = passage(sentence)
+    ruling = rate_stated([first], asked(question))
+    assert ruling.stands and ruling.order[0] is first
