@@ -28,9 +28,9 @@ _AGE_WORD = re.compile(r"\b(?:quadra|quinqua|sexa|septua|octo|nona)génaires?\b"
 # The one whose age the question asks, by a role: "Quel âge a le directeur ?", "Quel est l'âge
 # du maire de Lamastre ?", "Quel âge le président a-t-il ?".
 _ROLE_ASKED = re.compile(
-    r"\bâge\s+(?:a|avait|aura|ont|avaient)\s+(?:le|la|les|l['’])\s*([^\W\d_][\w-]*)"
-    r"|\bl['’]âge\s+(?:du|des|de\s+la|de\s+l['’])\s*([^\W\d_][\w-]*)"
-    r"|\bâge\s+(?:le|la|les|l['’])\s*([^\W\d_][\w-]*)\s+(?:a|avait|aura|ont)-t-",
+    r"\bâge\s+(?:a|avait|aura|ont|avaient)\s+(?:(?:le|la|les|leur|leurs|son|sa|ses)\s+|l['’]\s*)([^\W\d_][\w-]*)"
+    r"|\bl['’]âge\s+(?:(?:du|des|de\s+la|de\s+leur|de\s+son|de\s+sa)\s+|de\s+l['’]\s*)([^\W\d_][\w-]*)"
+    r"|\bâge\s+(?:(?:le|la|les|leur|son|sa)\s+|l['’]\s*)([^\W\d_][\w-]*)\s+(?:a|avait|aura|ont)-t-",
     re.I,
 )
 

@@ -710,6 +710,8 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
         ("Quel âge a Françoise Bailly ?", "La présidente du comité, Françoise Bailly, a 74 ans."),
         ("Quel âge a la présidente ?", "Âgée de 31 ans, la présidente a repris l'exploitation de son père."),
         ("Quel âge a la mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
+        ("Quel âge a leur mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
+        ("Quel âge a leur directeur ?", "Leur directeur, âgé de 48 ans, est arrivé en 2020."),
         ("Quel âge a le maire ?", "Le maire, un septuagénaire, brigue un quatrième mandat."),
     ],
 )
