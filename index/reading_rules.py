@@ -585,6 +585,52 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     return Ruling([first, *ordered[1:]], given, why, by_conversation=said)
 
 
+def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question counting those that did something ("Combien d'entreprises ont fait faillite ?",
+    "Combien de bateaux ont manifesté ?", a deed in a compound past) is not answered by a first
+    quote giving only how many there are (« Le bassin compte 315 entreprises », « La flottille
+    compte 86 bateaux », « L'usine emploie 45 salariés »: a verb of having before the number)
+    when it does not say the deed (« L'usine compte 260 salariés licenciés » does): that count is
+    all of them, not those that did it. Not a deed of counting or having ("Combien de grues ont
+    été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
+    travaillent … ?", answered by « compte 250 marins »)."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    deed = _PAST_DEED.search(own)
+    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+        return Ruling(list(ordered))
+    if _COUNTING_DEED.match(deed.group(1)):
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    quote = ordered[0].row.text[start:end]
+    if _STANDING_TOTAL.search(quote) is None or set(terms(deed.group(1))) & set(terms(quote)):
+        return Ruling(list(ordered))
+    return Ruling(list(ordered), False, f"a total, not those « {deed.group(1)} », in the first quote")
+
+
+# A deed in a compound past, its participle: "ont fait faillite", "ont manifesté", "ont été
+# vendues", "sont mortes", "a-t-elle licenciés".
+_PAST_DEED = re.compile(
+    r"(?<![\w'’-])(?:ont|a|avaient|avait|sont|est|étaient|était)(?:-t-(?:il|elle|on)|-ils|-elles)?\s+"
+    r"(?:(?:déjà|été|pas|encore)\s+)*([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])",
+    re.I,
+)
+# A deed that counts or has what it counts ("ont été comptées", "recensés", "ont eu"): a total answers it.
+_COUNTING_DEED = re.compile(
+    r"(?:compt|recens|dénombr|enregistr|inscrit|possédé|eu$|eus$|eue|été$|totalis|regroup|réuni|accueilli|employé)",
+    re.I,
+)
+# A verb of having before a number: « compte 315 entreprises », « emploie environ 800 personnes ».
+_STANDING_TOTAL = re.compile(
+    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|totalise|totalisent|possède|possèdent|abrite|abritent"
+    r"|regroupe|regroupent|emploie|emploient|employait|employaient)\s+"
+    r"(?:(?:aujourd'hui|désormais|encore|actuellement|environ|plus de|près de|quelque|au moins|pas moins de)\s+)*"
+    r"(?:\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante"
+    r"|cinquante|soixante|cent|mille)\b)",
+    re.I,
+)
+
+
 def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:
     """Whether a passage found of the first one's article names the noun `wanted` counts (its
     stems), in the words of the question."""
@@ -673,6 +719,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     rate_stated,  # "Combien … par classe en moyenne ?": a first quote giving a total: no answer
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
+    count_not_a_standing_total,  # "… ont fait faillite ?": « Le bassin compte 315 entreprises »: no answer
 )
 
 

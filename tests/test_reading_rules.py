@@ -16,6 +16,7 @@ from index.reading_rules import (
     age_of_whom_asked,
     answer_type_given,
     cause_for_why,
+    count_not_a_standing_total,
     done_not_to_come,
     measure_stated,
     quotation_for_said,
@@ -830,4 +831,41 @@ def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
     """An average said in the kind of measure asked (degrees, hours, kilos, years, euros) answers."""
     first = passage(sentence)
     ruling = rate_stated([first], asked(question))
+    assert ruling.stands and ruling.order[0] is first
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises ostréicoles."),
+        ("Combien de bateaux ont manifesté contre le projet ?", "La flottille compte 86 bateaux et 250 marins."),
+        ("Combien de salariés ont été licenciés ?", "L'usine emploie environ 450 salariés."),
+        ("Combien de volontaires a-t-il perdus ?", "Le département compte désormais 2 750 volontaires."),
+    ],
+)
+def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_are(question, sentence):
+    """ "Combien d'entreprises ont fait faillite ?" is not answered by « Le bassin compte 315
+    entreprises », all of them: a verb of having before the number, the deed unsaid: no answer."""
+    assert not count_not_a_standing_total([passage(sentence)], asked(question)).stands
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Combien de salariés ont été licenciés ?", "L'usine compte 260 salariés licenciés depuis janvier."),
+        ("Combien de pêcheurs travaillent à La Cotinière ?", "La flottille compte 86 bateaux et 250 marins."),
+        ("Combien de grues ont été comptées au lac ?", "Le lac compte cette année 268 000 grues."),
+        ("Combien de bateaux ont manifesté ?", "Au total, 22 bateaux ont manifesté, sur les 86 que compte le port."),
+        ("Combien de victimes ont porté plainte ?", "Le compte rendu de l'audience cite 41 victimes."),
+        ("Combien de bateaux ont été recensés ?", "Le port compte 86 bateaux."),
+        ("Combien d'habitants compte la ville ?", "La ville compte 4 700 habitants."),
+    ],
+)
+def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_present(question, sentence):
+    """A total saying the deed (« 260 salariés licenciés »), a question in the present ("… travaillent
+    … ?"), a deed of counting ("comptées", "recensés"), a sentence counting those that did it
+    (« 22 bateaux ont manifesté »), « compte » the noun (« Le compte rendu »), or no deed at all:
+    as it came."""
+    first = passage(sentence)
+    ruling = count_not_a_standing_total([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
