@@ -280,9 +280,21 @@ def persons_named(sentence: str) -> list[str]:
     « Markus Ibert »; not a place, a body or a title a capital makes look like one (« Maire de
     Dole depuis 2014 », « la Ville de Dole », « Diplômé de Sciences Po », « le Grand Dole »,
     « Le Progrès »): no « de » inside, no article nor adjective of a place first."""
+    read = _OPENING_WORD.sub(lambda word: word.group(0).lower(), f"x {sentence}")  # « Selon Le Monde »: no « Selon Le »
     return [
-        found.group(0) for found in _PERSON.finditer(f"x {sentence}") if _NOT_A_PERSON.search(found.group(0)) is None
+        f"x {sentence}"[found.start() : found.end()]
+        for found in _PERSON.finditer(read)
+        if _NOT_A_PERSON.search(found.group(0)) is None
     ]
+
+
+# The words a capital opens a sentence or a clause with that name no one: « Selon Le Monde, … »,
+# « Pour Manon Ribeiro, … » (read « Selon Le » and « Pour Manon » before), « Avec Paul Roy ».
+# Lowered in place, same length, a name after them is read whole.
+_OPENING_WORD = re.compile(
+    r"(?<![\w'’-])(?:Selon|Pour|Avec|Chez|Après|Avant|Pendant|Depuis|Dans|Sur|Sous|Entre|Contre|Malgré|Parmi"
+    r"|Vers|Lors|Quand|Mais|Et|Ou|Donc|Or|Car|Si|Comme|Ainsi|Alors|Puis|Ensuite|Enfin|Désormais|Outre)(?=\s)"
+)
 
 
 # What a capitalised pair holds that a person's name does not: « de » between its words

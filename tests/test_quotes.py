@@ -642,6 +642,25 @@ def test_persons_named_are_people_not_titles_bodies_or_places_with_a_capital():
     ):
         assert persons_named(sentence) == [], sentence
     assert persons_named("Françoise Bailly est bénévole depuis 1990.") == ["Françoise Bailly"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Selon Le Monde, le ministre hésite.", []),
+        ("Selon La Croix, rien n'est décidé.", []),
+        ("Pour Manon Ribeiro, présidente de l'UNEF, c'est trop tard.", ["Manon Ribeiro"]),
+        ("Avec Jean-Pierre Denis, la liste a gagné.", ["Jean-Pierre Denis"]),
+        ("Selon Paul Roy, maire de Dole, le pont rouvrira.", ["Paul Roy"]),
+        ("Entre Dole et Lahr, le jumelage dure.", []),
+        ("Et Françoise Bailly a répondu.", ["Françoise Bailly"]),
+        ("Olivier Pour, le président, a parlé.", ["Olivier Pour"]),
+    ],
+)
+def test_persons_named_after_a_word_opening_a_sentence_are_read_whole(sentence, named):
+    """« Selon Le Monde » names no « Selon Le », and « Pour Manon Ribeiro » names Manon Ribeiro,
+    not « Pour Manon »; a name whose last word is one of those words stays a name."""
+    assert persons_named(sentence) == named
     assert persons_named("Le maire, Jean-Baptiste Gagnoux, a accueilli Markus Ibert.") == [
         "Jean-Baptiste Gagnoux",
         "Markus Ibert",
