@@ -309,7 +309,31 @@ def _names_holder(sentence: str, asked: AnswerType, question: str) -> bool:
                 continue
             if name.casefold() not in known | STOPWORDS:
                 return True
+        if apposed is None and _named_after_long_complement(text, found[at].end(), known):
+            return True
     return False
+
+
+def _named_after_long_complement(text: str, role_end: int, known: set[str]) -> bool:
+    """Whether a name stands in apposition after a role noun's complement too long for
+    `_BESIDE_ROLE` (« La présidente de la communauté de communes de l'île d'Oléron, Catherine
+    Dubreuil, … »): the role noun's words up to the comma are only its complement (« de … »,
+    no verb, no relative: not « … de communes a démissionné, Paul Roy … »), and a name not the
+    question's comes right after the comma."""
+    found = _LONG_COMPLEMENT.match(text, role_end)
+    if found is None or _NOT_A_COMPLEMENT.search(found.group(1)):
+        return False
+    name = found.group(2)
+    return name.casefold() not in known | STOPWORDS
+
+
+# A role's complement up to a comma, then the first word after it: « de la communauté de
+# communes de l'île d'Oléron, Catherine ».
+_LONG_COMPLEMENT = re.compile(r"(\s+(?:de|du|des|d')(?:\s|(?<='))[^,;:.!?«»()]{1,80}),\s+([A-ZÀ-ÖØ-Þ][\w-]+)")
+# What no complement holds: a verb of being or having, a relative, a date's « en ».
+_NOT_A_COMPLEMENT = re.compile(
+    r"(?<![\w'])(?:a|ont|est|sont|était|étaient|avait|avaient|sera|seront|fut|qui|que|qu|dont|où|en|et|ou)(?![\w'])"
+)
 
 
 # The gender of a role noun, from its article: « le maire » is stood for by « celui », « la

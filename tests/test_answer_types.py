@@ -427,3 +427,38 @@ def test_celle_stands_only_for_a_feminine_role_and_ceux_for_none():
         "Qui est le maire d'Aubin ?",
         "Le maire de Decazeville, François Marty, ainsi que celui d'Aubin, André Martinez, ont signé.",
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        (
+            "Qui préside la communauté de communes ?",
+            "La présidente de la communauté de communes de l'île d'Oléron, Catherine Dubreuil, soutient le projet.",
+        ),
+        (
+            "Qui préside le conseil d'administration du Sdis ?",
+            "Le président du conseil d'administration du Sdis de l'Ardèche, Denis Vallon, promet une réouverture.",
+        ),
+    ],
+)
+def test_a_head_named_after_a_long_complement_of_the_role_is_its_head(question, sentence):
+    """« La présidente de la communauté de communes de l'île d'Oléron, Catherine Dubreuil, … »:
+    the name in apposition after the role's whole complement, however long, is its holder."""
+    assert gives_answer_type(sentence, asked_answer_type(question), question)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "La présidente de la communauté de communes de l'île d'Oléron, qui soutient le projet, a parlé.",
+        "La présidente de la communauté de communes de l'île d'Oléron, en 2019, a soutenu le projet.",
+        "La présidente de la communauté de communes de l'île d'Oléron et des Pertuis a démissionné, Oléron reste.",
+        "La présidente de la communauté de communes de l'île d'Oléron, Oléron Plage, soutient le projet.",
+    ],
+)
+def test_no_head_after_a_complement_holding_a_verb_a_relative_or_the_questions_own_name(sentence):
+    """After the complement, a relative (« qui »), a date (« en 2019 »), a verb before the comma
+    (« a démissionné »), or a word of the question (« Oléron »): no head named."""
+    question = "Qui préside la communauté de communes d'Oléron ?"
+    assert not gives_answer_type(sentence, asked_answer_type(question), question)
