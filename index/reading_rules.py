@@ -314,12 +314,16 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     which news says of whom it speaks in many ways (« À 34 ans, la skipper … », « la jeune Lou
     Marchetti, 19 ans »), nor a quote speaking of someone by a pronoun (« Diplômé de Sciences Po,
     il est maire depuis 2014 ») or naming no person and saying when the role began (« Son
-    mandat a commencé en 2014 »)."""
+    mandat a commencé en 2014 »). Likewise since when he heads something ("Depuis quand
+    préside-t-elle l'association ?", `_HEADS_SINCE`): « Le réseau, posé dans les années 1960, … »
+    is no date of her role."""
     reading = asked.reading
     topic = reading.topic
     if (
-        asked.wants.measure != "duration"
-        or _TENURE.match(reading.own) is None
+        (
+            (asked.wants.measure != "duration" or _TENURE.match(reading.own) is None)
+            and _HEADS_SINCE.match(reading.own) is None
+        )
         or asked.as_its_topic
         or topic is None
         or topic.read_to is None
@@ -379,6 +383,13 @@ _SINCE = re.compile(
 # How long someone has held a role: "Depuis combien de temps est-elle secouriste ?"; not how
 # long a thing lasts ("Depuis combien de temps dure-t-elle ?", the strike), which no name says.
 _TENURE = re.compile(r"^\W*(?:et\s+)?depuis combien de temps (?:est|était)-(?:il|elle)\s+[a-zà-ÿ]", re.I)
+# Since when someone heads something, of a pronoun: "Depuis quand préside-t-elle l'association ?",
+# "Depuis combien de temps dirige-t-il le club ?"; a verb of heading, not a thing's state
+# ("Depuis quand est-il fermé ?", the bridge, dated in other ways: « fermé le 3 mars »).
+_HEADS_SINCE = re.compile(
+    r"^\W*(?:et\s+)?depuis (?:quand|combien de temps) (?:préside|dirige|représente|anime|gère)-t-(?:il|elle)\b",
+    re.I,
+)
 
 
 def subject_named(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:

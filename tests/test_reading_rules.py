@@ -869,3 +869,34 @@ def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_p
     first = passage(sentence)
     ruling = count_not_a_standing_total([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
+
+
+LEBRUN = passage(
+    "La présidente de l'UFC-Que Choisir, Monique Lebrun, dénonce une hausse.\n\n"
+    "Le réseau, posé dans les années 1960, fuit de partout. Élue en 2019, elle a fondé la section de Valognes. "
+    "L'association existe depuis 1975."
+)
+AFTER_LEBRUN = Topic("Qui préside l'UFC-Que Choisir ?", (1,), (LEBRUN.row.id, LEBRUN.spans[0][1]))
+
+
+def test_since_when_she_heads_something_is_not_a_date_said_of_another_thing():
+    """ "Depuis quand préside-t-elle l'association ?" after « …, Monique Lebrun, dénonce … »: « Le
+    réseau, posé dans les années 1960 » in another paragraph dates the network: no answer."""
+    assert not tenure_of_whom_last_named(
+        [quoting(LEBRUN, 1)], asked("Depuis quand préside-t-elle l'association ?", AFTER_LEBRUN)
+    ).stands
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Depuis quand préside-t-elle l'association ?", 2),  # « Élue en 2019, elle … »: hers
+        ("Depuis quand préside-t-elle l'association ?", 3),  # names nobody and says « depuis »
+        ("Depuis quand est-elle fermée ?", 1),  # a thing's state, not a role: as it came
+        ("Depuis quand existe-t-elle ?", 1),
+    ],
+)
+def test_since_when_said_by_a_pronoun_or_of_a_thing_still_answers(question, sentence):
+    """A date of her role said by a pronoun, a quote naming nobody saying « depuis », and a
+    question on a thing's state ("Depuis quand est-elle fermée ?"): as they came."""
+    assert tenure_of_whom_last_named([quoting(LEBRUN, sentence)], asked(question, AFTER_LEBRUN)).stands
