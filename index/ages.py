@@ -23,8 +23,15 @@ _TIME_BEFORE = re.compile(
 _TIME_AFTER = re.compile(
     r"\s+(?:de (?:prison|réclusion|mandat|travaux|retard)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)", re.I
 )
+# An indefinite noun phrase right before an age, bringing in someone new: « une habitante de
+# Désaignes âgée de », « un homme de », « une femme, âgée de ».
+_SOMEONE_NEW = re.compile(
+    r"(?<![\w'’-])(?:un|une)\s+[a-zà-öø-ÿ-]+(?:\s+(?:de|d['’]|du)\s*[\wÀ-ÿ'’-]+)?\s*,?\s*(?:âgée?\s+)?(?:de\s+|d['’])?$",
+    re.I,
+)
 # An age said in a word: « un septuagénaire », « la quadragénaire ».
 _AGE_WORD = re.compile(r"\b(?:quadra|quinqua|sexa|septua|octo|nona)génaires?\b", re.I)
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 # The one whose age the question asks, by a role: "Quel âge a le directeur ?", "Quel est l'âge
 # du maire de Lamastre ?", "Quel âge le président a-t-il ?".
 _ROLE_ASKED = re.compile(
@@ -38,8 +45,10 @@ _ROLE_ASKED = re.compile(
 def ages_said(sentence: str) -> list[str | None]:
     """Each age `sentence` states (`measures.quantity_spans`, or a word: « septuagénaire »), as
     the person's name it is said of when that name stands right before it (« Julie Darrigade,
-    31 ans, a perdu … »: "Julie Darrigade"), else None (« À 67 ans, il … », « Le père, Kito, a
-    neuf ans », « une habitante âgée de 82 ans »: whoever the sentence speaks of)."""
+    31 ans, a perdu … »: "Julie Darrigade"), "" when it is said of someone the sentence brings
+    in (« une habitante âgée de 82 ans », « un homme de 45 ans »: nobody spoken of before),
+    else None (« À 67 ans, il … », « À 34 ans, la skipper … », « Le père, Kito, a neuf ans »:
+    whoever the sentence speaks of)."""
     names = [(found, sentence.find(found)) for found in persons_named(sentence)]
     holders: list[str | None] = []
     for start, end in quantity_spans(sentence, "age"):
@@ -48,7 +57,10 @@ def ages_said(sentence: str) -> list[str | None]:
         before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
         holder = max(before, key=lambda pair: pair[1], default=None)
         right_before = holder is not None and _NAME_TO_AGE.fullmatch(sentence, holder[1], start) is not None
-        holders.append(holder[0] if right_before and holder is not None else None)
+        if right_before and holder is not None:
+            holders.append(holder[0])
+        else:
+            holders.append("" if _SOMEONE_NEW.search(sentence, max(0, start - 60), start) else None)
     holders.extend(None for _ in _AGE_WORD.finditer(sentence))
     return holders
 
@@ -57,7 +69,15 @@ def role_asked(question: str) -> str | None:
     """The role or noun of whom a question asks the age ("Quel âge a le directeur ?": "directeur"),
     None when it asks it of a name or a pronoun ("Quel âge a Thierry Lafon ?", "Quel âge a-t-il ?")."""
     found = _ROLE_ASKED.search(question)
-    return None if found is None else next(group for group in found.groups() if group)
+    if found is None:
+        return None
+    role = next(group for group in found.groups() if group)
+    if role.lower() not in ("plus", "moins"):
+        return role
+    # "Quel âge a la plus jeune victime ?": the noun after the superlative, "victime"; "Quel âge
+    # a le plus jeune ?" names none (whom the article calls so is not known).
+    after = _WORD.findall(question[found.end() :])
+    return after[1] if len(after) > 1 and after[1].lower() not in ("des", "de", "du", "d") else None
 
 
 def same_person(name: str, names: list[str]) -> bool:

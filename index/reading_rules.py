@@ -258,9 +258,9 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     Quéré, … ») or of a role ("Quel âge a le directeur ?"): a first quote stating no age
     (« Seuls 4 % des Français en âge de donner ») or only another person's (« Julie Darrigade,
     31 ans », « raconte Maëlle Guivarc'h, 27 ans ») does not say it. An age said of nobody by
-    name (« À 67 ans, il … », « L'élu de 67 ans ») is whom the quote speaks of: his when the
-    quote names him, speaks of someone by a pronoun or is in the last quote's paragraph, and
-    names no one else; for a role, when the quote holds the role's word. An age said right
+    name (« À 67 ans, il … », « À 34 ans, la skipper … », « L'élu de 67 ans ») is whom the quote
+    speaks of, his when it names no one else (for a role, when it holds the role's word); not
+    one said of someone it brings in (« une habitante âgée de 82 ans »). An age said right
     after the name asked (« Sylvie Marcadier, 58 ans »), or after a name the article gives the
     role asked (« le maire de Lamastre, Christian Faure » beside « Christian Faure, 61 ans »),
     answers, and is quoted instead when a sentence of the first article says one; else no
@@ -283,19 +283,14 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         named = [name for sentence in sentences if held & set(terms(sentence)) for name in persons_named(sentence)]
 
     def by_name(sentence: str) -> bool:
-        return any(age is not None and same_person(age, named) for age in ages_said(sentence))
+        return any(age and same_person(age, named) for age in ages_said(sentence))
 
     start, end = first.quote
     quote = first.row.text[start:end]
     unnamed = None in ages_said(quote) and all(same_person(name, named) for name in persons_named(quote))
-    if role is not None:
-        speaks_of_them = bool(held & set(terms(quote)))
-    else:
-        speaks_of_them = (
-            any(name.split()[-1] in quote for name in named)
-            or speaks_of_someone(quote)
-            or (last is not None and _in_paragraph_of(first, *last))
-        )
+    # « À 34 ans, la skipper … » after « Léa Garnier … »: whom the quote speaks of, named before;
+    # of a role, the quote holds its word.
+    speaks_of_them = role is None or bool(held & set(terms(quote)))
     if by_name(quote) or (unnamed and speaks_of_them):
         return Ruling(list(ordered))
     said = said_in_its_article_first(ordered, by_name)

@@ -900,3 +900,22 @@ def test_since_when_said_by_a_pronoun_or_of_a_thing_still_answers(question, sent
     """A date of her role said by a pronoun, a quote naming nobody saying « depuis », and a
     question on a thing's state ("Depuis quand est-elle fermée ?"): as they came."""
     assert tenure_of_whom_last_named([quoting(LEBRUN, sentence)], asked(question, AFTER_LEBRUN)).stands
+
+
+def test_an_age_said_of_whom_the_quote_speaks_of_by_a_definite_role_is_theirs_not_a_newcomers():
+    """After « Léa Garnier a gagné la transat », « À 34 ans, la skipper originaire de Lorient
+    signe … » in another paragraph is hers (the quote names no one else); « un homme de 45 ans »
+    is someone the quote brings in: no answer. "Quel âge a le plus jeune ?" reads no role in
+    « plus » (« Les suspects, âgés de 24 à 51 ans », as it came), "Quel âge a la plus jeune
+    victime ?" the victim's (« La plus âgée avait 93 ans » names none: no answer)."""
+    race = passage(
+        "Léa Garnier a gagné la transat.\n\nÀ 34 ans, la skipper originaire de Lorient signe sa plus belle victoire. "
+        "Un homme de 45 ans l'attendait sur le quai."
+    )
+    topic = Topic("Qui a gagné la transat ?", (1,), (race.row.id, race.spans[0][1]))
+    assert age_of_whom_asked([quoting(race, 1)], asked("Quel âge a-t-elle ?", topic)).stands
+    assert not age_of_whom_asked([quoting(race, 2)], asked("Quel âge a-t-elle ?", topic)).stands
+    suspects = passage("Les suspects, âgés de 24 à 51 ans, ont été présentés à un juge.")
+    assert age_of_whom_asked([suspects], asked("Quel âge a le plus jeune ?")).stands
+    eldest = passage("La plus âgée avait 93 ans.")
+    assert not age_of_whom_asked([eldest], asked("Quel âge a la plus jeune victime ?")).stands
