@@ -596,7 +596,9 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     "Combien de bateaux ont manifesté ?", a deed in a compound past) is not answered by a first
     quote giving only how many there are (« Le bassin compte 315 entreprises », « La flottille
     compte 86 bateaux », « L'usine emploie 45 salariés »: a verb of having before the number)
-    when it does not say the deed (« L'usine compte 260 salariés licenciés » does): that count is
+    when it does not say the deed (« L'usine compte 260 salariés licenciés » does) nor give
+    another number (« qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400
+    signatures » for "Combien de personnes ont signé … ?"): that count is
     all of them, not those that did it. Not a deed of counting or having ("Combien de grues ont
     été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
     travaillent … ?", answered by « compte 250 marins »)."""
@@ -611,6 +613,8 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     quote = ordered[0].row.text[start:end]
     if _STANDING_TOTAL.search(quote) is None or set(terms(deed.group(1))) & set(terms(quote)):
         return Ruling(list(ordered))
+    if holds_a_number(_STANDING_TOTAL_CLAUSE.sub(" ", quote)):
+        return Ruling(list(ordered))  # « qui regroupe 230 boutiques, … a recueilli 8 400 signatures »
     return Ruling(list(ordered), False, f"a total, not those « {deed.group(1)} », in the first quote")
 
 
@@ -635,6 +639,8 @@ _STANDING_TOTAL = re.compile(
     r"|cinquante|soixante|cent|mille)\b)",
     re.I,
 )
+# … and the rest of its clause (« compte 86 bateaux et 250 marins »), what it counts.
+_STANDING_TOTAL_CLAUSE = re.compile(_STANDING_TOTAL.pattern + r"[^,;:.!?]*", re.I)
 
 
 def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:

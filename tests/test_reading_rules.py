@@ -859,6 +859,10 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         ("Combien de victimes ont porté plainte ?", "Le compte rendu de l'audience cite 41 victimes."),
         ("Combien de bateaux ont été recensés ?", "Le port compte 86 bateaux."),
         ("Combien d'habitants compte la ville ?", "La ville compte 4 700 habitants."),
+        (
+            "Combien de personnes ont signé leur pétition ?",
+            "L'association, qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400 signatures.",
+        ),
     ],
 )
 def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_present(question, sentence):
