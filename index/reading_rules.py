@@ -264,7 +264,9 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     after the name asked (« Sylvie Marcadier, 58 ans »), or after a name the article gives the
     role asked (« le maire de Lamastre, Christian Faure » beside « Christian Faure, 61 ans »),
     answers, and is quoted instead when a sentence of the first article says one; else no
-    answer. Not when nobody is named before a pronoun (as it came)."""
+    answer. Not when nobody is named before a pronoun, nor for a role the article never names
+    ("Quel âge a le buteur ?" of « le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »):
+    as it came."""
     reading = asked.reading
     if asked.wants.measure != "age" or asked.as_its_topic or not ordered:
         return Ruling(list(ordered))
@@ -276,17 +278,22 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     if not named and role is None:
         return Ruling(list(ordered))
     first = ordered[0]
+    start, end = first.quote
+    quote = first.row.text[start:end]
     held = set(terms(role or ""))
     if not named:  # the names the article gives the role asked
         its_article = [c for c in ordered if c.row.article.id == first.row.article.id]
         sentences = [_sentence_text(c, i) for c in its_article for i in range(len(c.spans))]
-        named = [name for sentence in sentences if held & set(terms(sentence)) for name in persons_named(sentence)]
+        in_role = [sentence for sentence in sentences if held & set(terms(sentence))]
+        if not in_role and ages_said(quote):
+            # "Quel âge a le buteur rennais ?": the article never says « buteur », but who scored
+            # (« le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »): as it came.
+            return Ruling(list(ordered))
+        named = [name for sentence in in_role for name in persons_named(sentence)]
 
     def by_name(sentence: str) -> bool:
         return any(age and same_person(age, named) for age in ages_said(sentence))
 
-    start, end = first.quote
-    quote = first.row.text[start:end]
     unnamed = None in ages_said(quote) and all(same_person(name, named) for name in persons_named(quote))
     # « À 34 ans, la skipper … » after « Léa Garnier … »: whom the quote speaks of, named before;
     # of a role, the quote holds its word.

@@ -675,7 +675,11 @@ AFTER_GUIPAVAS = Topic("Qui est le maire de Guipavas ?", (1,), (GUIPAVAS.row.id,
             "La présidente des jeunes, Julie Darrigade, 31 ans, a perdu son naissain.",
         ),
         ("Quel âge a-t-il ?", AFTER_GUIPAVAS, None),  # « Maëlle Guivarc'h, 27 ans », another paragraph
-        ("Quel âge a le directeur ?", None, "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
+        (
+            "Quel âge a le directeur ?",
+            None,
+            "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo. Son directeur, Arnaud Leroux, est ravi.",
+        ),
         ("Quel âge a la directrice ?", None, "Seuls 4 % des Français en âge de donner le font chaque année."),
         ("Quel âge a Thierry Lafon ?", None, "Le bassin a connu il y a quatre ans une crise semblable."),
         ("Quel âge a le maire ?", None, "Le maire s'est installé à Lamastre il y a quarante ans."),
@@ -714,6 +718,10 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
         ("Quel âge a leur mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
         ("Quel âge a leur directeur ?", "Leur directeur, âgé de 48 ans, est arrivé en 2020."),
         ("Quel âge a le maire ?", "Le maire, un septuagénaire, brigue un quatrième mandat."),
+        (
+            "Quel âge a le buteur rennais ?",
+            "Kalimuendo a égalisé, avant que le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage aux siens.",
+        ),
     ],
 )
 def test_an_age_said_of_whom_the_question_names_answers(question, sentences):
@@ -921,5 +929,5 @@ def test_an_age_said_of_whom_the_quote_speaks_of_by_a_definite_role_is_theirs_no
     assert not age_of_whom_asked([quoting(race, 2)], asked("Quel âge a-t-elle ?", topic)).stands
     suspects = passage("Les suspects, âgés de 24 à 51 ans, ont été présentés à un juge.")
     assert age_of_whom_asked([suspects], asked("Quel âge a le plus jeune ?")).stands
-    eldest = passage("La plus âgée avait 93 ans.")
+    eldest = passage("Les 418 victimes ont témoigné. La plus âgée avait 93 ans.", quoted=1)
     assert not age_of_whom_asked([eldest], asked("Quel âge a la plus jeune victime ?")).stands
