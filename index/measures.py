@@ -111,7 +111,21 @@ _FRACTIONS = r"(?:la|une) moitié|(?:le|un|les trois) quarts?|(?:le|un|les deux)
 # A match's score: one to three digits each side of a dash, joined ("27-24", "3–1"), which a
 # span of years ("2017-2022") is not.
 _MATCH_SCORE = r"\d{1,3}[-–]\d{1,3}"
-_ALONE = {"money": _MILLIONS, "percent": _FRACTIONS, "score": _MATCH_SCORE}
+# A duration or an age said in words with no number before its unit: « un quart d'heure », « une
+# demi-heure », « une demi-journée »; « une quarantaine d'années », « la quarantaine » (not « la
+# quarantaine de trois jours », « mis en quarantaine »).
+_DURATION_IN_WORDS = r"(?:un|trois) quarts? d['’]heure|(?:une )?demi-(?:heure|journée)"
+_AGE_IN_WORDS = (
+    r"une (?:vingt|trent|quarant|cinquant|soixant)aine d['’]années"
+    r"|la (?:trent|quarant|cinquant|soixant)aine(?=\s*(?:[,.;)]|$|passée|bien))"
+)
+_ALONE = {
+    "money": _MILLIONS,
+    "percent": _FRACTIONS,
+    "score": _MATCH_SCORE,
+    "duration": _DURATION_IN_WORDS,
+    "age": _AGE_IN_WORDS,
+}
 
 
 # Compiled the first time a question asks for a quantity of the kind: most questions ask for

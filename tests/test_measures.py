@@ -101,6 +101,11 @@ def test_a_measure_named_has_its_kind_whether_or_not_naming_it_asks_for_it():
         ("Toulouse a battu Clermont (27-24), au stade Ernest-Wallon.", "score", "27-24"),
         ("À la pause, les visiteurs menaient 16-9.", "score", "16-9"),
         ("Elle l'emporte avec 50,8 % des suffrages exprimés.", "score", "50,8 %"),
+        # A duration or an age said in words, no number before its unit.
+        ("Une intervention dure un quart d'heure.", "duration", "un quart d'heure"),
+        ("Il faut une demi-heure pour traverser.", "duration", "une demi-heure"),
+        ("Ils ont une quarantaine d'années.", "age", "une quarantaine d'années"),
+        ("La quarantaine passée, il a changé de métier.", "age", "La quarantaine"),
     ],
 )
 def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text, kind, quantity):
@@ -123,6 +128,10 @@ def test_a_quantity_is_a_number_in_digits_or_words_with_a_unit_of_its_kind(text,
         # Someone's age is no time something lasted.
         ("Parmi eux, Laura Mercier, 34 ans, est la première femme de l'unité.", "duration"),
         ("Le suspect, âgé de 51 ans, a été présenté au juge.", "duration"),
+        # A quarantine is no age; a quarter of the staff no duration.
+        ("Les voyageurs ont été mis en quarantaine.", "age"),
+        ("La quarantaine imposée aux passagers a pris fin.", "age"),
+        ("Le quart des salariés est en grève.", "duration"),
     ],
 )
 def test_other_numbers_and_other_units_are_no_quantity_of_the_kind(text, kind):

@@ -832,11 +832,17 @@ def test_an_average_of_a_kind_of_measure_is_not_answered_by_an_average_of_anothe
         ("Quelle est la durée moyenne d'une garde ?", "Une garde dure en moyenne douze heures."),
         ("Quel est le poids moyen d'un guépard ?", "Un guépard adulte pèse en moyenne 50 kilos."),
         ("Quel est l'âge moyen des volontaires ?", "Les volontaires ont en moyenne 34 ans."),
+        ("Quelle est la durée moyenne d'une intervention ?", "Une intervention dure en moyenne un quart d'heure."),
+        ("Quelle est la durée moyenne d'une intervention ?", "Une intervention dure en moyenne une demi-heure."),
+        ("Quelle est la durée moyenne d'une mission ?", "Une mission dure en moyenne une demi-journée."),
+        ("Quel est l'âge moyen des volontaires ?", "Les volontaires ont en moyenne une quarantaine d'années."),
+        ("Quel est l'âge moyen des volontaires ?", "Les volontaires ont en moyenne la quarantaine."),
         ("Quel est le salaire moyen d'un ostréiculteur ?", "Un ostréiculteur gagne en moyenne 1 900 euros par mois."),
     ],
 )
 def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
-    """An average said in the kind of measure asked (degrees, hours, kilos, years, euros) answers."""
+    """An average said in the kind of measure asked (degrees, hours, kilos, years, euros) answers,
+    in words too (« un quart d'heure », « une demi-journée », « la quarantaine »)."""
     first = passage(sentence)
     ruling = rate_stated([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
