@@ -626,11 +626,11 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
 
 
 # A deed in a compound past, its participle: "ont fait faillite", "ont manifesté", "ont été
-# vendues", "sont mortes", "a-t-elle licenciés".
+# vendues", "sont mortes", "a-t-elle licenciés". The participle in lower case: "Combien
+# d'habitants a Paris ?", "… a Lactalis ?" name a place, a firm.
 _PAST_DEED = re.compile(
-    r"(?<![\w'’-])(?:ont|a|avaient|avait|sont|est|étaient|était)(?:-t-(?:il|elle|on)|-ils|-elles)?\s+"
-    r"(?:(?:déjà|été|pas|encore)\s+)*([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])",
-    re.I,
+    r"(?<![\w'’-])(?i:ont|a|avaient|avait|sont|est|étaient|était)(?i:-t-(?:il|elle|on)|-ils|-elles)?\s+"
+    r"(?i:(?:déjà|été|pas|encore)\s+)*([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])"
 )
 # A deed that counts or has what it counts ("ont été comptées", "recensés", "ont eu"): a total answers it.
 _COUNTING_DEED = re.compile(

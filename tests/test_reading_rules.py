@@ -873,6 +873,8 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         ("Combien de victimes ont porté plainte ?", "Le compte rendu de l'audience cite 41 victimes."),
         ("Combien de bateaux ont été recensés ?", "Le port compte 86 bateaux."),
         ("Combien d'habitants compte la ville ?", "La ville compte 4 700 habitants."),
+        ("Combien de salariés a Lactalis ?", "Le groupe emploie 85 000 salariés."),  # a name, no participle
+        ("Combien d'habitants a Paris ?", "La capitale compte 2,1 millions d'habitants."),
         (
             "Combien de personnes ont signé leur pétition ?",
             "L'association, qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400 signatures.",
@@ -882,8 +884,8 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
 def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_present(question, sentence):
     """A total saying the deed (« 260 salariés licenciés »), a question in the present ("… travaillent
     … ?"), a deed of counting ("comptées", "recensés"), a sentence counting those that did it
-    (« 22 bateaux ont manifesté »), « compte » the noun (« Le compte rendu »), or no deed at all:
-    as it came."""
+    (« 22 bateaux ont manifesté »), « compte » the noun (« Le compte rendu »), or no deed at all
+    ("Combien de salariés a Lactalis ?", a name where a participle would stand): as it came."""
     first = passage(sentence)
     ruling = count_not_a_standing_total([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
