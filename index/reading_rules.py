@@ -608,30 +608,58 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     signatures » for "Combien de personnes ont signé … ?"): that count is
     all of them, not those that did it. Not a deed of counting or having ("Combien de grues ont
     été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
-    travaillent … ?", answered by « compte 250 marins »)."""
+    travaillent … ?", answered by « compte 250 marins »; "Combien de communes sont desservies ?", a
+    present passive, answered by « Le réseau compte 25 communes »)."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
-    deed = _PAST_DEED.search(own)
+    deed = _past_deed(own)
     if wanted is None or wanted.kind != "count" or deed is None or not ordered:
         return Ruling(list(ordered))
-    if _COUNTING_DEED.match(deed.group(1)):
+    if _COUNTING_DEED.match(deed.group(3)):
         return Ruling(list(ordered))
     start, end = ordered[0].quote
     quote = ordered[0].row.text[start:end]
-    if _STANDING_TOTAL.search(quote) is None or set(terms(deed.group(1))) & set(terms(quote)):
+    if _STANDING_TOTAL.search(quote) is None or set(terms(deed.group(3))) & set(terms(quote)):
         return Ruling(list(ordered))
     if holds_a_number(_STANDING_TOTAL_CLAUSE.sub(" ", quote)):
         return Ruling(list(ordered))  # « qui regroupe 230 boutiques, … a recueilli 8 400 signatures »
-    return Ruling(list(ordered), False, f"a total, not those « {deed.group(1)} », in the first quote")
+    return Ruling(list(ordered), False, f"a total, not those « {deed.group(3)} », in the first quote")
 
 
 # A deed in a compound past, its participle: "ont fait faillite", "ont manifesté", "ont été
 # vendues", "sont mortes", "a-t-elle licenciés". The participle in lower case: "Combien
 # d'habitants a Paris ?", "… a Lactalis ?" name a place, a firm.
 _PAST_DEED = re.compile(
-    r"(?<![\w'’-])(?i:ont|a|avaient|avait|sont|est|étaient|était)(?i:-t-(?:il|elle|on)|-ils|-elles)?\s+"
-    r"(?i:(?:déjà|été|pas|encore)\s+)*([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])"
+    r"(?<![\w'’-])(?P<aux>(?i:ont|a|avaient|avait|sont|est|étaient|était))(?i:-t-(?:il|elle|on)|-ils|-elles)?\s+"
+    r"(?P<between>(?i:(?:déjà|été|pas|encore)\s+)*)"
+    r"([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])"
 )
+# The verbs whose compound past takes « être » ("sont morts", "sont partis", "sont nés"): after
+# « sont » any other participle is a state in the present ("Combien de communes sont desservies ?",
+# "… sont concernés ?"), which a total answers.
+_PAST_WITH_ETRE = re.compile(
+    r"(?:re|de|inter|par|sur|pro)?venu|arrivé|parti|mort|née?s?$|décédé|resté|tombé|r?entré|sorti|allé|retourné"
+    r"|passé|monté|descendu|apparu|disparu"
+)
+_REFLEXIVE_BEFORE = re.compile(r"(?<![\w'’-])(?:se|s['’])\s*$", re.I)
+
+
+def _past_deed(question: str) -> re.Match[str] | None:
+    """The first deed in a compound past `question` asks of (`_PAST_DEED`, its participle group 3):
+    with « avoir », « été » ("ont été licenciés"), a reflexive ("se sont mobilisés") or a verb
+    taking « être » ("sont partis"); not a present passive ("sont desservies")."""
+    for deed in _PAST_DEED.finditer(question):
+        of_etre = deed.group("aux").lower() in ("sont", "est", "étaient", "était")
+        if (
+            not of_etre
+            or "été" in deed.group("between").lower()
+            or _REFLEXIVE_BEFORE.search(question, 0, deed.start())
+            or _PAST_WITH_ETRE.match(deed.group(3))
+        ):
+            return deed
+    return None
+
+
 # A deed that counts or has what it counts ("ont été comptées", "recensés", "ont eu"): a total answers it.
 _COUNTING_DEED = re.compile(
     r"(?:compt|recens|dénombr|enregistr|inscrit|possédé|eu$|eus$|eue|été$|totalis|regroup|réuni|accueilli|employé)",

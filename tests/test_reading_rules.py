@@ -855,6 +855,8 @@ def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
         ("Combien de bateaux ont manifesté contre le projet ?", "La flottille compte 86 bateaux et 250 marins."),
         ("Combien de salariés ont été licenciés ?", "L'usine emploie environ 450 salariés."),
         ("Combien de volontaires a-t-il perdus ?", "Le département compte désormais 2 750 volontaires."),
+        ("Combien de volontaires sont partis ?", "Le département compte 2 750 volontaires."),
+        ("Combien d'habitants se sont mobilisés ?", "La commune compte 3 000 habitants."),
     ],
 )
 def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_are(question, sentence):
@@ -875,6 +877,8 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         ("Combien d'habitants compte la ville ?", "La ville compte 4 700 habitants."),
         ("Combien de salariés a Lactalis ?", "Le groupe emploie 85 000 salariés."),  # a name, no participle
         ("Combien d'habitants a Paris ?", "La capitale compte 2,1 millions d'habitants."),
+        ("Combien de communes sont desservies ?", "Le réseau compte 25 communes."),  # a present passive
+        ("Combien de foyers sont raccordés ?", "Le réseau compte 12 000 foyers."),
         (
             "Combien de personnes ont signé leur pétition ?",
             "L'association, qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400 signatures.",
@@ -885,7 +889,8 @@ def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_p
     """A total saying the deed (« 260 salariés licenciés »), a question in the present ("… travaillent
     … ?"), a deed of counting ("comptées", "recensés"), a sentence counting those that did it
     (« 22 bateaux ont manifesté »), « compte » the noun (« Le compte rendu »), or no deed at all
-    ("Combien de salariés a Lactalis ?", a name where a participle would stand): as it came."""
+    ("Combien de salariés a Lactalis ?", a name where a participle would stand), a present passive
+    ("Combien de communes sont desservies ?"): as it came."""
     first = passage(sentence)
     ruling = count_not_a_standing_total([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
