@@ -619,7 +619,7 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
         return Ruling(list(ordered))
     start, end = ordered[0].quote
     quote = ordered[0].row.text[start:end]
-    if _STANDING_TOTAL.search(quote) is None or set(terms(deed.group(3))) & set(terms(quote)):
+    if _STANDING_TOTAL.search(quote) is None or set(_deed_terms(own, deed)) & set(terms(quote)):
         return Ruling(list(ordered))
     if holds_a_number(_STANDING_TOTAL_CLAUSE.sub(" ", quote)):
         return Ruling(list(ordered))  # « qui regroupe 230 boutiques, … a recueilli 8 400 signatures »
@@ -641,6 +641,18 @@ _PAST_WITH_ETRE = re.compile(
     r"(?:re|de|inter|par|sur|pro)?venu|arrivé|parti|mort|née?s?$|décédé|resté|tombé|r?entré|sorti|allé|retourné"
     r"|passé|monté|descendu|apparu|disparu"
 )
+_NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+
+
+def _deed_terms(question: str, deed: re.Match[str]) -> list[str]:
+    """The terms saying the deed: its participle's, or, for a participle that is a stopword
+    ("ont fait faillite", "ont eu peur"), the word after it (« qui ont fait faillite », « en
+    faillite » say it)."""
+    said = terms(deed.group(3))
+    after = _NEXT_WORD.match(question, deed.end())
+    return said or (terms(after.group(1)) if after else [])
+
+
 _REFLEXIVE_BEFORE = re.compile(r"(?<![\w'’-])(?:se|s['’])\s*$", re.I)
 
 

@@ -878,6 +878,8 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         ("Combien de salariés a Lactalis ?", "Le groupe emploie 85 000 salariés."),  # a name, no participle
         ("Combien d'habitants a Paris ?", "La capitale compte 2,1 millions d'habitants."),
         ("Combien de communes sont desservies ?", "Le réseau compte 25 communes."),  # a present passive
+        ("Combien d'entreprises ont fait faillite ?", "La région compte 40 entreprises qui ont fait faillite."),
+        ("Combien de salariés ont fait grève ?", "L'usine compte 450 salariés en grève."),  # « fait » a stopword
         ("Combien de foyers sont raccordés ?", "Le réseau compte 12 000 foyers."),
         (
             "Combien de personnes ont signé leur pétition ?",
@@ -886,11 +888,12 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
     ],
 )
 def test_a_total_answers_a_deed_it_says_a_count_of_having_or_a_question_in_the_present(question, sentence):
-    """A total saying the deed (« 260 salariés licenciés »), a question in the present ("… travaillent
-    … ?"), a deed of counting ("comptées", "recensés"), a sentence counting those that did it
-    (« 22 bateaux ont manifesté »), « compte » the noun (« Le compte rendu »), or no deed at all
-    ("Combien de salariés a Lactalis ?", a name where a participle would stand), a present passive
-    ("Combien de communes sont desservies ?"): as it came."""
+    """A total saying the deed (« 260 salariés licenciés », « en grève » for "ont fait grève"), a
+    question in the present ("… travaillent … ?"), a deed of counting ("comptées", "recensés"), a
+    sentence counting those that did it (« 22 bateaux ont manifesté »), « compte » the noun (« Le
+    compte rendu »), or no deed at all ("Combien de salariés a Lactalis ?", a name where a
+    participle would stand), a present passive ("Combien de communes sont desservies ?"): as it
+    came."""
     first = passage(sentence)
     ruling = count_not_a_standing_total([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
