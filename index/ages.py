@@ -20,6 +20,13 @@ _TIME_BEFORE = re.compile(
     r"pour)\s+(?:(?:plus|moins) de\s+|près de\s+|environ\s+)?)$",
     re.I,
 )
+# … unless it is how long ago a thing was made, its age: « Construit il y a 120 ans, le pont … »,
+# « l'arbre, planté il y a 300 ans », « le zoo, ouvert il y a 50 ans ».
+_MADE_AGO = re.compile(
+    r"\b(?:construit|bâti|planté|fondé|créé|ouvert|inauguré|érigé|édifié|creusé|percé|né|mis en service)e?s?"
+    r"\s+il y a\s+(?:(?:plus|moins) de\s+|près de\s+|environ\s+)?$",
+    re.I,
+)
 _TIME_AFTER = re.compile(
     r"\s+(?:de (?:prison|réclusion|mandat|travaux|retard)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)", re.I
 )
@@ -42,17 +49,20 @@ _ROLE_ASKED = re.compile(
 )
 
 
-def ages_said(sentence: str) -> list[str | None]:
+def ages_said(sentence: str, of_things: bool = False) -> list[str | None]:
     """Each age `sentence` states (`measures.quantity_spans`, or a word: « septuagénaire »), as
     the person's name it is said of when that name stands right before it (« Julie Darrigade,
     31 ans, a perdu … »: "Julie Darrigade"), "" when it is said of someone the sentence brings
     in (« une habitante âgée de 82 ans », « un homme de 45 ans »: nobody spoken of before),
     else None (« À 67 ans, il … », « À 34 ans, la skipper … », « Le père, Kito, a neuf ans »:
-    whoever the sentence speaks of)."""
+    whoever the sentence speaks of). `of_things`: how long ago a thing was made (« Construit il y
+    a 120 ans, le pont … ») is its age too, said of whatever the sentence speaks of; of a person
+    asked by name it is not (« Le club, fondé il y a 50 ans »)."""
     names = [(found, sentence.find(found)) for found in persons_named(sentence)]
     holders: list[str | None] = []
     for start, end in quantity_spans(sentence, "age"):
-        if _TIME_BEFORE.search(sentence, max(0, start - 30), start) or _TIME_AFTER.match(sentence, end):
+        made = of_things and _MADE_AGO.search(sentence, max(0, start - 50), start) is not None
+        if not made and (_TIME_BEFORE.search(sentence, max(0, start - 30), start) or _TIME_AFTER.match(sentence, end)):
             continue
         before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
         holder = max(before, key=lambda pair: pair[1], default=None)

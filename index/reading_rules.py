@@ -266,7 +266,8 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     answers, and is quoted instead when a sentence of the first article says one; else no
     answer. Not when nobody is named before a pronoun, nor for a role the article never names
     ("Quel âge a le buteur ?" of « le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »):
-    as it came."""
+    as it came. Of a thing ("Quel âge a le pont ?"), how long ago it was made is its age
+    (« Construit il y a 120 ans, le pont … »)."""
     reading = asked.reading
     if asked.wants.measure != "age" or asked.as_its_topic or not ordered:
         return Ruling(list(ordered))
@@ -294,7 +295,9 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     def by_name(sentence: str) -> bool:
         return any(age and same_person(age, named) for age in ages_said(sentence))
 
-    unnamed = None in ages_said(quote) and all(same_person(name, named) for name in persons_named(quote))
+    unnamed = None in ages_said(quote, of_things=role is not None) and all(
+        same_person(name, named) for name in persons_named(quote)
+    )
     # « À 34 ans, la skipper … » after « Léa Garnier … »: whom the quote speaks of, named before;
     # of a role, the quote holds its word.
     speaks_of_them = role is None or bool(held & set(terms(quote)))

@@ -683,6 +683,7 @@ AFTER_GUIPAVAS = Topic("Qui est le maire de Guipavas ?", (1,), (GUIPAVAS.row.id,
         ("Quel âge a la directrice ?", None, "Seuls 4 % des Français en âge de donner le font chaque année."),
         ("Quel âge a Thierry Lafon ?", None, "Le bassin a connu il y a quatre ans une crise semblable."),
         ("Quel âge a le maire ?", None, "Le maire s'est installé à Lamastre il y a quarante ans."),
+        ("Quel âge a Thierry Lafon ?", None, "Le club, fondé il y a 50 ans, compte 300 membres."),
     ],
 )
 def test_an_age_asked_of_someone_is_not_answered_by_another_persons_age_or_none(question, topic, sentences):
@@ -718,6 +719,8 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
         ("Quel âge a leur mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
         ("Quel âge a leur directeur ?", "Leur directeur, âgé de 48 ans, est arrivé en 2020."),
         ("Quel âge a le maire ?", "Le maire, un septuagénaire, brigue un quatrième mandat."),
+        ("Quel âge a le pont ?", "Construit il y a 120 ans, le pont enjambe la Loire."),  # a thing's age
+        ("Quel âge a l'arbre ?", "L'arbre, planté il y a 300 ans, a été abattu mardi."),
         (
             "Quel âge a le buteur rennais ?",
             "Kalimuendo a égalisé, avant que le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage aux siens.",
@@ -726,7 +729,8 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
 )
 def test_an_age_said_of_whom_the_question_names_answers(question, sentences):
     """The age said right after the name asked, or of nobody by name in a quote holding the role
-    asked, answers: as it came."""
+    asked, answers, and of a thing how long ago it was made (« Construit il y a 120 ans, le pont
+    … »): as it came."""
     first = passage(sentences)
     ruling = age_of_whom_asked([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
