@@ -91,5 +91,18 @@ def role_asked(question: str) -> str | None:
 
 
 def same_person(name: str, names: list[str]) -> bool:
-    """Whether `name` is one of `names`, by its last word (« Maëlle Guivarc » and « Guivarc »)."""
-    return any(name.split()[-1] == other.split()[-1] for other in names)
+    """Whether `name` is one of `names`: by its last word when either is a last name alone
+    (« Maëlle Guivarc » and « Guivarc »), whole when both give a first name (« Jean Dupont » is
+    not « Marie Dupont », her husband)."""
+    return any(_same_name(name.split(), other.split()) for other in names)
+
+
+# Titles before a last name, which give no first name: « Mme Dupont » may be « Marie Dupont ».
+_TITLES = frozenset({"M.", "Mme", "Mlle", "Me", "Mgr", "Dr", "Pr"})
+
+
+def _same_name(one: list[str], other: list[str]) -> bool:
+    one, other = [w for w in one if w not in _TITLES] or one, [w for w in other if w not in _TITLES] or other
+    if len(one) > 1 and len(other) > 1:
+        return one == other
+    return one[-1] == other[-1]

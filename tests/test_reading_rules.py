@@ -684,13 +684,15 @@ AFTER_GUIPAVAS = Topic("Qui est le maire de Guipavas ?", (1,), (GUIPAVAS.row.id,
         ("Quel âge a Thierry Lafon ?", None, "Le bassin a connu il y a quatre ans une crise semblable."),
         ("Quel âge a le maire ?", None, "Le maire s'est installé à Lamastre il y a quarante ans."),
         ("Quel âge a Thierry Lafon ?", None, "Le club, fondé il y a 50 ans, compte 300 membres."),
+        ("Quel âge a Marie Dupont ?", None, "Son mari, Jean Dupont, 45 ans, est pompier."),  # her husband
     ],
 )
 def test_an_age_asked_of_someone_is_not_answered_by_another_persons_age_or_none(question, topic, sentences):
     """ "Quel âge a Thierry Lafon ?" is not answered by « Julie Darrigade, 31 ans », nor "Quel
     âge a-t-il ?" after « Le maire de Guipavas, Laurent Quéré, … » by a driver's age in the next
-    paragraph, nor the director's by the cheetah's mother's, nor by « en âge de donner » or a
-    time since (« il y a quarante ans »), which are no ages: no answer."""
+    paragraph, nor the director's by the cheetah's mother's, nor Marie Dupont's by her husband's
+    (« Jean Dupont, 45 ans »), nor by « en âge de donner » or a time since (« il y a quarante
+    ans »), which are no ages: no answer."""
     first = quoting(GUIPAVAS, 1) if sentences is None else passage(sentences)
     assert not age_of_whom_asked([first, GUIPAVAS], asked(question, topic)).stands
 
@@ -714,6 +716,8 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
     [
         ("Quel âge a Julie Darrigade ?", "La présidente des jeunes, Julie Darrigade, 31 ans, a perdu son naissain."),
         ("Quel âge a Françoise Bailly ?", "La présidente du comité, Françoise Bailly, a 74 ans."),
+        ("Quel âge a Marie Dupont ?", "Mme Dupont, 45 ans, est pompier volontaire."),  # a title, no first name
+        ("Quel âge a Dupont ?", "Marie Dupont, 45 ans, est pompier volontaire."),
         ("Quel âge a la présidente ?", "Âgée de 31 ans, la présidente a repris l'exploitation de son père."),
         ("Quel âge a la mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
         ("Quel âge a leur mère ?", "Leur mère, Zuri, âgée de six ans, est arrivée d'un zoo néerlandais."),
