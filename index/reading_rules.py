@@ -299,8 +299,14 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         same_person(name, named) for name in persons_named(quote)
     )
     # « À 34 ans, la skipper … » after « Léa Garnier … »: whom the quote speaks of, named before;
-    # of a role, the quote holds its word.
-    speaks_of_them = role is None or bool(held & set(terms(quote)))
+    # of a role, the quote holds its word, or its paragraph before it names its holder (« Le
+    # prévenu, Marc Roche, comparaissait mardi. L'ancien notaire, 61 ans, … »).
+    before_it = first.row.text[first.row.text.rfind("\n", 0, start) + 1 : start]
+    speaks_of_them = (
+        role is None
+        or bool(held & set(terms(quote)))
+        or any(same_person(name, named) for name in persons_named(before_it))
+    )
     if by_name(quote) or (unnamed and speaks_of_them):
         return Ruling(list(ordered))
     said = said_in_its_article_first(ordered, by_name)

@@ -761,6 +761,17 @@ def test_an_age_said_by_a_pronoun_in_the_last_quotes_paragraph_or_of_the_roles_h
     assert age_of_whom_asked([quoting(nobody, 1)], asked("Quel âge a-t-elle ?", topic)).stands
 
 
+def test_an_age_said_of_nobody_by_name_after_the_role_asked_in_its_paragraph_is_the_roles_holders():
+    """ "Quel âge a le prévenu ?": « L'ancien notaire, 61 ans, a tout reconnu » right after « Le
+    prévenu, Marc Roche, comparaissait mardi » in its paragraph speaks of him: as it came; the
+    role said only in another paragraph, another's: no answer."""
+    same = passage("Le prévenu, Marc Roche, comparaissait mardi. L'ancien notaire, 61 ans, a tout reconnu.")
+    ruling = age_of_whom_asked([quoting(same, 1)], asked("Quel âge a le prévenu ?"))
+    assert ruling.stands and quoted(ruling.order[0]).startswith("L'ancien notaire, 61 ans")
+    apart = passage("Le prévenu, Marc Roche, comparaissait mardi.\n\nL'ancien notaire, 61 ans, a témoigné.")
+    assert not age_of_whom_asked([quoting(apart, 1)], asked("Quel âge a le prévenu ?")).stands
+
+
 def test_the_age_of_whom_the_question_names_is_quoted_from_its_sentence():
     """ "Quel âge a la notaire ?": a first quote giving a victim's age (« Germaine Lacoste, 96 ans »)
     gives way to the sentence of the article naming the notary with hers."""
