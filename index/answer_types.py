@@ -24,6 +24,7 @@ from itertools import pairwise
 from index.analysis import STOPWORDS, fold_accents, stem
 from index.calendar_words import MONTH_NAMES
 from index.measures import COUNT_WORDS, asked_measure, gives_a_count, looks_plural
+from index.quotes import persons_named
 from index.rates import asked_rate, counts_per
 
 # "Qui dirige la DGCCRF ?", "Qui présidait le club ?": a head asked by its verb, which news
@@ -319,17 +320,23 @@ def _named_after_long_complement(text: str, role_end: int, known: set[str]) -> b
     `_BESIDE_ROLE` (« La présidente de la communauté de communes de l'île d'Oléron, Catherine
     Dubreuil, … »): the role noun's words up to the comma are only its complement (« de … »,
     no verb, no relative: not « … de communes a démissionné, Paul Roy … »), and a name not the
-    question's comes right after the comma."""
+    question's comes right after the comma, a person's (`quotes.persons_named`), its apposition
+    closed (« , Catherine Dubreuil, » or a stop): not the main clause's subject (« Selon la
+    présidente de …, Jean Roy a démissionné »), a place (« , Charente-Maritime, ») nor a day
+    (« , Lundi, »)."""
     found = _LONG_COMPLEMENT.match(text, role_end)
     if found is None or _NOT_A_COMPLEMENT.search(found.group(1)):
         return False
     name = found.group(2)
-    return name.casefold() not in known | STOPWORDS
+    return name.split()[0].casefold() not in known | STOPWORDS and persons_named(name) == [name]
 
 
-# A role's complement up to a comma, then the first word after it: « de la communauté de
-# communes de l'île d'Oléron, Catherine ».
-_LONG_COMPLEMENT = re.compile(r"(\s+(?:de|du|des|d')(?:\s|(?<='))[^,;:.!?«»()]{1,80}),\s+([A-ZÀ-ÖØ-Þ][\w-]+)")
+# A role's complement up to a comma, then the name in apposition after it, closed by a comma or
+# a stop: « de la communauté de communes de l'île d'Oléron, Catherine Dubreuil, ».
+_LONG_COMPLEMENT = re.compile(
+    r"(\s+(?:de|du|des|d')(?:\s|(?<='))[^,;:.!?«»()]{1,80}),\s+"
+    r"([A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’-]+){0,3})\s*(?:[,.;!?)]|$)"
+)
 # What no complement holds: a verb of being or having, a relative, a date's « en ».
 _NOT_A_COMPLEMENT = re.compile(
     r"(?<![\w'])(?:a|ont|est|sont|était|étaient|avait|avaient|sera|seront|fut|qui|que|qu|dont|où|en|et|ou)(?![\w'])"

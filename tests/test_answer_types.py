@@ -440,6 +440,10 @@ def test_celle_stands_only_for_a_feminine_role_and_ceux_for_none():
             "Qui préside le conseil d'administration du Sdis ?",
             "Le président du conseil d'administration du Sdis de l'Ardèche, Denis Vallon, promet une réouverture.",
         ),
+        (
+            "Qui préside la communauté de communes ?",
+            "« Nous signerons », a déclaré la présidente de la communauté de communes de Ré, Lina Béchade.",
+        ),
     ],
 )
 def test_a_head_named_after_a_long_complement_of_the_role_is_its_head(question, sentence):
@@ -455,10 +459,16 @@ def test_a_head_named_after_a_long_complement_of_the_role_is_its_head(question, 
         "La présidente de la communauté de communes de l'île d'Oléron, en 2019, a soutenu le projet.",
         "La présidente de la communauté de communes de l'île d'Oléron et des Pertuis a démissionné, Oléron reste.",
         "La présidente de la communauté de communes de l'île d'Oléron, Oléron Plage, soutient le projet.",
+        # The main clause's subject, a place, a day: no apposition naming a person.
+        "Selon la présidente de la communauté de communes de l'île d'Oléron, Jean Roy a démissionné.",
+        "Aux côtés de la présidente de la communauté de communes de l'île d'Oléron, Jean Roy a signé.",
+        "La présidente de la communauté de communes de l'île de Ré, Charente-Maritime, a signé.",
+        "La présidente de la communauté de communes de l'île d'Oléron, Lundi, a signé la convention.",
     ],
 )
 def test_no_head_after_a_complement_holding_a_verb_a_relative_or_the_questions_own_name(sentence):
     """After the complement, a relative (« qui »), a date (« en 2019 »), a verb before the comma
-    (« a démissionné »), or a word of the question (« Oléron »): no head named."""
+    (« a démissionné »), a word of the question (« Oléron »), a name not closed by a comma, the
+    main clause's subject (« …, Jean Roy a démissionné »), a place or a day: no head named."""
     question = "Qui préside la communauté de communes d'Oléron ?"
     assert not gives_answer_type(sentence, asked_answer_type(question), question)
