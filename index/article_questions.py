@@ -169,9 +169,10 @@ _WRITTEN = _words(
 )
 # Words that, without the article named, can only mean the answer's source: "Tu as le lien ?",
 # "Quelles sont tes sources ?" ("Quelle est la source ?" may ask where a river rises), and
-# "Source ?" said alone.
+# "Source ?" said alone, as "La source ?" and "Et la source ?" are, the noun and nothing asked
+# of it: a chat user's way of asking where the quote comes from.
 _UNAMBIGUOUS = _words("lien liens url journaliste journalistes ta tes ton votre vos")
-_ALONE = (["source"], ["sources"])
+_ALONE = (["source"], ["sources"], ["la", "source"], ["les", "sources"])
 _TO_THE_BOT = _words("tu vous")
 # Where the bot found or read what it quoted ("Tu l'as trouvé où ?", "Où as-tu lu ça ?"): a verb
 # of finding or reading, asked of the bot with "où", can only mean the answer's source.
@@ -293,7 +294,7 @@ def _detail_of(question: str, pronoun_means_article: bool = False, article_is_to
     to_the_bot = bool(_TO_THE_BOT.intersection(words))
     named = (
         named
-        or words in _ALONE
+        or (words[1:] if words[0] == "et" else words) in _ALONE
         or (to_the_bot and bool({"source", "sources"}.intersection(words)))
         or (to_the_bot and _WHERE in words and bool(_FOUND.intersection(words)))
     )
