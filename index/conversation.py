@@ -245,8 +245,21 @@ class Reading:
         return _with_topic(self.topic, question)
 
 
+# A web address written in a question ("Que dit cette page https://… sur les travaux ?"), up to
+# the space, guillemet or bracket after it, without the punctuation that ends its sentence.
+_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s«»<>\"()]*[^\s«»<>\"().,;:!?]", re.IGNORECASE)
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)")  # what held the address alone
+
+
 def read(question: str, topic: Topic | None = None) -> Reading:
     """How `question` is answered when its conversation is about `topic` (None: no earlier question)."""
+    if _ADDRESS.search(question) and (
+        without_address := " ".join(_EMPTY_BRACKETS.sub(" ", _ADDRESS.sub(" ", question)).split())
+    ):
+        # The page an address names is what the question asks of, not the conversation's article
+        # ("cette page" read as a follow-up of it); and the address's port, path or host are no
+        # words of the question: read as its own figures, "Je n'ai rien trouvé sur « 8080 »".
+        return read(without_address)
     news = asks_whats_new(question)
     if news is not None:  # "Quoi de neuf ?": the latest articles, whatever came before
         return Reading(question, news.subject) if news.subject else Reading(question, question, latest=True)

@@ -113,6 +113,23 @@ def test_a_follow_up_is_answered_from_the_article_its_topic_was_answered_from():
     assert reading.judged == "Comment s'appelle le préfet de région ? Quel âge a-t-elle ?"
 
 
+def test_a_question_naming_a_page_by_its_address_is_asked_of_that_page_not_the_conversation():
+    # "cette page" read as a follow-up of the match, its port as a figure the match did not
+    # hold, had the bot say « Je n'ai rien trouvé sur « 37245 » dans l'article « Ligue 1… » ».
+    topic = Topic("Qui a marqué pour Lorient ?", (2,))
+    asked = "Que dit cette page http://127.0.0.1:37245/nantes sur les travaux ?"
+    reading = read(asked, topic)
+    assert reading == Reading("Que dit cette page sur les travaux ?", "Que dit cette page sur les travaux ?")
+    assert not reading.follows and reading.required == ()
+    # Without its scheme too, and a year in its path is no year asked.
+    assert read("Combien coûtent les travaux (www.ouest.fr/2023/pont.html) ?", topic).own == (
+        "Combien coûtent les travaux ?"
+    )
+    assert read("Vu sur https://ouest.fr/pont. Combien coûtent les travaux ?").own == (
+        "Vu sur . Combien coûtent les travaux ?"
+    )
+
+
 def test_an_elliptical_question_is_searched_with_its_topic_s_words():
     topic = Topic("Quelle croissance la Commission prévoit-elle pour la zone euro ?", (3,))
     reading = read("Et pour l'ensemble de l'Union ?", topic)
