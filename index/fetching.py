@@ -148,8 +148,10 @@ def _resolve_checked(url: str, allow_private: bool, resolver: Resolver, deadline
         parts.hostname  # noqa: B018 (a malformed IPv6 address fails here, not at the split)
     except ValueError as exc:  # "http://[2001:db8::1/rss": Python says why in English
         raise FetchError(f"adresse illisible : {url}") from exc
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https"):
         raise FetchError(f"adresse refusée : {url} (seules les URL http et https sont acceptées)")
+    if not parts.hostname:  # "https://" alone: told only http and https were taken, it was one
+        raise FetchError(f"adresse incomplète : {url} (il y manque le nom du site)")
     # Looked up, and named to the site, in its ASCII form; named to the user as links are shown
     # (`shown_host`): as typed ("mairie-épinal.fr", never "xn--mairie-pinal-heb.fr"), but a host
     # that could pass for another site's in its ASCII form ("xn--lmonde-3of.fr" for "lеmonde.fr"

@@ -47,6 +47,30 @@ def test_an_address_typed_without_https_is_fetched_as_a_page_not_added_as_text(t
     library.close()
 
 
+def test_one_word_that_is_no_address_or_an_address_without_its_site_is_told_what_to_send(tmp_path):
+    """ "/ingest lemonde" was refused as "aucun paragraphe d'article dans ce texte (…, ou ne
+    contient aucun mot)", and "/ingest https://" as "seules les URL http et https sont
+    acceptées": neither said what was wrong, nor what to send."""
+    library = two_article_library(tmp_path)
+    sent = ("lemonde", "127.0.0.1:8080/article", "https://")
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for argument in sent:
+                await handle(application, private_message(USER, f"/ingest {argument}"))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        statuses = telegram.texts(USER)
+    assert len(statuses) == len(sent)
+    for word, status in zip(sent[:2], statuses, strict=False):
+        assert f"« {word} » n'est pas l'adresse d'une page. Envoyez son adresse entière (https://…)" in status, status
+    assert "adresse incomplète : https:// (il y manque le nom du site)" in statuses[2], statuses[2]
+    assert all("paragraphe" not in s and "seules les URL" not in s for s in statuses)
+    assert library.stats().articles == 2
+    library.close()
+
+
 def test_an_address_other_than_a_web_page_s_is_refused_as_one_not_as_a_text_without_paragraphs(tmp_path):
     """A page saved and opened in a browser shows "file:///…", which people copy as they would
     its link: told that only web addresses are read, not that their text has no paragraph."""

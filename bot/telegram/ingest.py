@@ -104,6 +104,8 @@ async def read_ingest_input(
         return name, document_reader(data, name, settings, checkpoint)
     if argument and (link := page_address(argument, message_links(message))):
         return await _page(link, settings, say, checkpoint)
+    if argument and len(argument.split()) == 1:  # one word that is no address: no article either
+        raise InputError(msg.not_an_address(argument))
     if argument:
         return await pasted(argument, settings, say, checkpoint)
     replied = message.reply_to_message

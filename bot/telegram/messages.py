@@ -609,6 +609,16 @@ def reindex_error_html(reason: str) -> str:
     return error_html(f"Reconstruction impossible : {reason}")
 
 
+def not_an_address(word: str) -> str:
+    """Why one word after /ingest that is no web address ("lemonde", "127.0.0.1:8080/page") is not
+    added: a word is no article, and what to send instead (told it held no paragraph, its sender
+    would not know that a page's whole address was wanted)."""
+    return (
+        f"« {shorten(word, 60)} » n'est pas l'adresse d'une page. Envoyez son adresse entière "
+        "(https://…), ou le texte de l'article après /ingest"
+    )
+
+
 def ingest_error_html(reason: str, what: str | None = None) -> str:
     """Why an article (`what`, when it must be named: a file among others) was not added."""
     return error_html(f"Je n'ai pas pu ajouter {what or 'cet article'} : {reason}")
