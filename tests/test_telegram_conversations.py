@@ -253,15 +253,18 @@ def test_a_question_corrected_by_editing_it_is_answered_as_corrected_an_old_one_
             command = {**old, "text": "/reindex", "edit_date": now + 1}
             for edited in (old_edited, command, corrected):
                 telegram.push({"edited_message": edited})
-            await polled(telegram, application, [user], replies=2)
+            await polled(telegram, application, [user], replies=3)
             await asyncio.sleep(1)  # time for a reply to the others, were there one
 
     with FakeTelegram(TOKEN) as telegram:
         asyncio.run(scenario(telegram))
         replies = replies_to(telegram, user)
     library.close()
-    assert len(replies) == 2, replies  # the question, then its correction; not the old message nor a command
-    assert f"<b>{QUESTION}</b>" in replies[1] and "Marie Dupont" in replies[1]
+    # The question, the command edited told it is not run again, then the correction; nothing
+    # for the old message.
+    assert len(replies) == 3, replies
+    assert replies[1].startswith("Je ne relance pas une commande modifiée : envoyez-la de nouveau"), replies[1]
+    assert f"<b>{QUESTION}</b>" in replies[2] and "Marie Dupont" in replies[2]
 
 
 def test_the_same_question_twice_in_one_message_is_answered_once(tmp_path):

@@ -248,10 +248,10 @@ def build_application(
             ChosenInlineResultHandler(inline.on_chosen_inline_result),
             MessageHandler(filters.UpdateType.CHANNEL_POST, follow.on_channel_post),
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, questions.on_private_text),
-            # A question corrected by editing it: answered again (never a command edited).
+            # A question corrected by editing it: answered again; a command edited is never run
+            # again, its sender told to send it anew.
             MessageHandler(
-                filters.UpdateType.EDITED_MESSAGE & private & filters.TEXT & ~filters.COMMAND,
-                questions.on_edited_private_text,
+                filters.UpdateType.EDITED_MESSAGE & private & filters.TEXT, questions.on_edited_private_text
             ),
             MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, questions.on_group_text),
             MessageHandler(new & private & filters.Document.ALL, ingest.on_document_without_command),

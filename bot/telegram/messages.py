@@ -116,6 +116,7 @@ DOCUMENTS_HINT = (
     "pour tous)."
 )
 UNKNOWN_COMMAND = "Je ne connais pas cette commande : /help dit ce que je sais faire."
+EDITED_COMMAND = "Je ne relance pas une commande modifiée : envoyez-la de nouveau, corrigée, dans un nouveau message."
 TEXT_ONLY = (
     "Je ne lis que du texte : écrivez votre question, ou ajoutez un article avec <code>/ingest</code> "
     "(un lien, le texte, ou un fichier envoyé avec cette légende)."

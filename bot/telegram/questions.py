@@ -458,14 +458,23 @@ EDITED_QUESTION_MINUTES = 15
 
 
 async def on_edited_private_text(update: Update, context: Context) -> None:
-    """A private question edited soon after it was sent: answered as it now reads."""
+    """A private message edited soon after it was sent: a question answered as it now reads; a
+    command (a link's typo fixed in `/ingest …`) not run again, an edited `/delete 3` or `/reindex`
+    being no order given now, but said so, with how to run it: silent, the bot left its sender
+    waiting for the corrected page to be added."""
     message = update.edited_message
-    if message is None or message.text is None or message.text.lstrip().startswith("/"):
+    if message is None or message.text is None or not _edited_soon(message):
         return
-    edited = message.edit_date or message.date
-    if (edited - message.date).total_seconds() > EDITED_QUESTION_MINUTES * 60:
+    if message.text.lstrip().startswith("/"):
+        await reply(message, msg.EDITED_COMMAND)
         return
     await on_private_text(update, context)
+
+
+def _edited_soon(message: Message) -> bool:
+    """Whether `message` was edited within `EDITED_QUESTION_MINUTES` of being sent."""
+    edited = message.edit_date or message.date
+    return (edited - message.date).total_seconds() <= EDITED_QUESTION_MINUTES * 60
 
 
 def without_mention(text: str, mention: str) -> str:
