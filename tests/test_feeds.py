@@ -270,6 +270,17 @@ def test_a_feed_followed_by_its_site_s_page_is_named_by_that_page_too_with_or_wi
     assert new and follower.state.feed_by_url(site.origin + "/").id == again.id
 
 
+def test_the_list_of_feeds_says_nothing_is_followed_in_words_true_before_a_first_follow_and_after_the_last_unfollow(
+    site, follower
+):
+    before = fmsg.feeds_html(follower.state.feeds(), [])
+    feed, _ = follower.follow(site.origin + "/rss/region.xml")
+    follower.state.remove_feed(feed.id)  # what `/unfollow ID` does
+    after = fmsg.feeds_html(follower.state.feeds(), [])
+    assert before == after and after.startswith("Je ne suis aucun flux ni aucune chaîne en ce moment : ")
+    assert " encore " not in after and " plus " not in after  # "encore" is false after an unfollow
+
+
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_feed_followed_through_http_then_https_or_with_a_slash_is_one_feed(backend, tmp_path, request):
     url = request.getfixturevalue("database_url") if backend == "postgresql" else None

@@ -33,8 +33,10 @@ UNFOLLOW_USAGE = (
 FOLLOW_STARTED = "⏳ Lecture du flux…"
 FIRST_POLL = "⏳ Flux trouvé : ajout de ses articles…"
 FIRST_POLL_ABANDONED = "✅ Flux suivi. Le bot redémarre : ses articles seront ajoutés dès son retour."
+# Said both before anything was ever followed and after the last `/unfollow`: true of both
+# ("encore" was wrong after an unfollow, "plus" before a first follow).
 NOTHING_FOLLOWED = (
-    "Je ne suis encore aucun flux ni aucune chaîne : ajoutez-en avec <code>/follow URL</code> "
+    "Je ne suis aucun flux ni aucune chaîne en ce moment : ajoutez-en avec <code>/follow URL</code> "
     "ou <code>/follow @chaine</code>."
 )
 
