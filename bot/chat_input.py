@@ -145,11 +145,19 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
     if may_be_article and reads_as_article(text):
         return Said(aside="pasted article")
     asked = without_courtesies(text)
-    if is_bare_link(asked) or (shared_link(asked) and not asked.endswith("?")):
+    if is_bare_link(asked) or (shared_link(asked) and not _asks_beside_its_links(asked)):
         # "Bonjour, https://…", "À lire : https://…": a page shared, not a question (searched, the
         # address's words would find passages that share them, shown as an uncertain answer).
         return Said(aside="link")
     return Said(questions=tuple(questions_in(asked)))
+
+
+def _asks_beside_its_links(text: str) -> bool:
+    """Whether a message with a link in it asks a question: it ends with "?", or its words do
+    without the link after them ("Qui a marqué ? https://…/lorient"), a question that names its
+    page, read without the address (`index.conversation.read`), not a page shared to be added."""
+    words = [word for word in text.split() if not is_url(word.rstrip(".,;:!?)»\"'"))]
+    return text.endswith("?") or " ".join(words).endswith("?")
 
 
 def typed(text: str) -> str:

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 
 from bot.chat_input import ARTICLE_WORDS, asks_to_answer, holds_words, questions_in, reads_as_article, what_is_said
+from index.conversation import read
 
 
 def test_a_message_holds_words_when_it_has_a_letter_or_a_digit():
@@ -101,6 +102,10 @@ def test_a_link_shared_with_a_few_words_is_a_page_to_add_and_a_question_about_on
     assert what_is_said("Très bon papier https://www.lemonde.fr/article.html !", may_be_article=True).aside == "link"
     asked = what_is_said("Que dit https://www.lemonde.fr/article.html sur le castor ?", may_be_article=False)
     assert asked.aside is None and asked.questions
+    # The question first, its page's address after it: a question still, read without the address.
+    asked = what_is_said("Qui a marqué ? http://127.0.0.1:37245/lorient", may_be_article=True)
+    assert asked.aside is None and [read(question).own for question in asked.questions] == ["Qui a marqué ?"]
+    assert what_is_said("Lu ce matin : https://www.lemonde.fr/article.html", may_be_article=True).aside == "link"
     assert what_is_said("Bonjour,\u200b la suite ?", may_be_article=False).questions == ("La suite ?",)
     assert what_is_said("Qui est le se\u200bcrétaire général ?", may_be_article=False).questions == (
         "Qui est le secrétaire général ?",
