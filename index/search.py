@@ -51,6 +51,11 @@ class Result:
     passage: str
     quote_start: int  # offsets of the quote inside `passage`
     quote_end: int
+    # A passage after the first, of another article than the first's: the relevance policy's
+    # probability that it answers, judged as if it came first (`Searcher._alone_relevance`), for
+    # whoever shows it to say when it is less related than the answer; None for the first
+    # result, its article's other passages, and whatever was not judged (lexical mode, declined).
+    alone_relevance: float | None = None
 
     @property
     def quote(self) -> str:
@@ -226,8 +231,8 @@ class Searcher:
         # 5. What is shown, and what the conversation is about next.
         shown = self._shown(ordered, relevant, retrieved, top_k)
         results = [
-            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote)
-            for rank, c in enumerate(shown, start=1)
+            Result(rank, c.fused, c.row.id, c.row.article, c.row.heading, c.row.text, *c.quote, alone)
+            for rank, (c, alone) in enumerate(shown, start=1)
         ]
         clock.lap("quotes")
         if relevant and reading.about:  # "De quoi parle l'article sur Montréal ?": the opening of the one found
@@ -235,7 +240,7 @@ class Searcher:
             if opening is not None:
                 return opening
         detail = reading.detail if relevant else None  # on the details of the article a subject finds
-        topic, says_more = self._topic_after(store, reading, relevant, detail, shown[0], results[0])
+        topic, says_more = self._topic_after(store, reading, relevant, detail, shown[0][0], results[0])
         if detail is not None:  # "Qui a écrit l'article sur le castor ?": that article's card
             results = [r for r in results if r.article.id == results[0].article.id]
         return Answer(
@@ -344,14 +349,20 @@ class Searcher:
             return candidates
         return rerank(candidates[:RERANKED]) + candidates[RERANKED:]
 
-    def _shown(self, ordered: list[Candidate], relevant: bool, retrieved: Retrieved, top_k: int) -> list[Candidate]:
-        """The candidates shown: `top_k` at most, no quote twice, and in an answer the passages of
-        unrelated articles left out (`_worth_showing`)."""
+    def _shown(
+        self, ordered: list[Candidate], relevant: bool, retrieved: Retrieved, top_k: int
+    ) -> list[tuple[Candidate, float | None]]:
+        """The candidates shown, each with its `Result.alone_relevance`: `top_k` at most, no quote
+        twice, and in an answer the passages of unrelated articles left out (`_alone_relevance`)."""
         shown = without_repeated_quotes(ordered, top_k)
-        if relevant and retrieved.query_vector is not None:
-            passages, weights = retrieved.library_passages, retrieved.weights
-            shown = [ordered[0], *(c for c in shown[1:] if self._worth_showing(c, ordered, passages, weights))]
-        return shown
+        if not relevant or retrieved.query_vector is None:
+            return [(c, None) for c in shown]
+        passages, weights = retrieved.library_passages, retrieved.weights
+        judged = [(c, self._alone_relevance(c, ordered, passages, weights)) for c in shown[1:]]
+        return [
+            (ordered[0], None),
+            *((c, alone) for c, alone in judged if alone is None or alone >= FURTHER_RESULT_FLOOR),
+        ]
 
     def _topic_after(
         self, store: Store, reading: Reading, relevant: bool, detail: Detail | None, first: Candidate, quoted: Result
@@ -486,17 +497,18 @@ class Searcher:
                 )
         return Answer(reading.question, False, topic=topic, follows=True, read_on="end")
 
-    def _worth_showing(
+    def _alone_relevance(
         self, candidate: Candidate, ordered: Sequence[Candidate], passages: int, weights: Mapping[str, float]
-    ) -> bool:
-        """Whether a passage after the first is shown: one of the first's article always (more of
-        the article that answers); one of another article unless the relevance policy, judging
-        it as if it came first, all but rules it out ("Combien coûte le plan vélo de Nantes ?"
+    ) -> float | None:
+        """How a passage after the first is judged: one of the first's article is not (None: it
+        is shown, more of the article that answers); one of another article gets the relevance
+        policy's probability, judging it as if it came first, and is shown unless that all but
+        rules it out (under FURTHER_RESULT_FLOOR: "Combien coûte le plan vélo de Nantes ?"
         answered from the Nantes article, then quotes of an article on the OTAN)."""
         if candidate.row.article.id == ordered[0].row.article.id:
-            return True
+            return None
         as_first = evidence_for([candidate, *(c for c in ordered if c is not candidate)], passages, weights)
-        return self.policy.probability(as_first) >= FURTHER_RESULT_FLOOR
+        return self.policy.probability(as_first)
 
 
 def goes_on_after(row: PassageRow, offset: int) -> bool:

@@ -74,7 +74,18 @@ def test_ingest_then_ask_prints_json_with_exact_quotes(run):
     assert answer["question"] == QUESTION and answer["found"] is True
     assert [r["rank"] for r in answer["results"]] == [1, 2, 3]
     for result in answer["results"]:
-        assert set(result) == {"rank", "score", "article_id", "title", "date", "source", "passage", "quote", "link"}
+        assert set(result) == {
+            "rank",
+            "score",
+            "article_id",
+            "title",
+            "date",
+            "source",
+            "passage",
+            "quote",
+            "link",
+            "less_related",
+        }
         assert result["quote"] in result["passage"] and result["source"] == str(SAMPLE)
     assert any("Stoltenberg" in r["quote"] for r in answer["results"])
     assert answer["says_more"] is True  # the article goes on after the first quote: "La suite ?" reads it

@@ -66,7 +66,9 @@ def results(draw, rank: int = 1) -> Result:
     passage = draw(st.one_of(nasty_text, long_text).filter(bool))
     start = draw(st.integers(0, len(passage) - 1))
     end = draw(st.integers(start + 1, len(passage)))
-    return Result(rank, 0.5, rank, draw(articles()), draw(st.one_of(st.none(), field)), passage, start, end)
+    heading = draw(st.one_of(st.none(), field))
+    alone = draw(st.one_of(st.none(), st.floats(0.0, 1.0)))  # another article's, marked less related below 0.9
+    return Result(rank, 0.5, rank, draw(articles()), heading, passage, start, end, alone)
 
 
 @st.composite

@@ -12,6 +12,7 @@ from bot.replies.answers import (
     EMPTY_LIBRARY,
     EMPTY_LIBRARY_COMMAND_LINE,
     IN_ENGLISH,
+    LESS_RELATED,
     NOTHING_FOUND,
     NOTHING_FOUND_COMMAND_LINE,
     UNSURE,
@@ -81,6 +82,37 @@ def test_an_answer_at_or_above_the_sure_threshold_is_shown_as_an_answer():
             "« Il pèse trente kilos. »"
         )
         assert answer_json(answer_of(relevance), sure_from=sure_from)["sure"] is True
+
+
+def answer_then_another_article(relevance: float, alone_relevance: float) -> Answer:
+    """A beaver answer, then a passage of an article on the OTAN the policy judged apart."""
+    otan = ArticleRow(8, "Otan", "2023-02", None, None, None, added_at="2026-11-25T10:00:00Z", passages=1)
+    passage = "Les membres de l'OTAN sont réunis à Bruxelles."
+    other = Result(2, 0.05, 2, otan, None, passage, 0, len(passage), alone_relevance)
+    answer = answer_of(relevance)
+    return replace(answer, results=[*answer.results, other])
+
+
+def test_another_article_s_passage_after_a_sure_answer_says_it_is_less_related_wherever_it_is_shown():
+    answer = answer_then_another_article(0.99, 0.2)
+    console = format_answer(answer, sure_from=0.9, zone=UTC)
+    assert console.startswith("« Il pèse trente kilos. »")  # the answer itself: never marked
+    assert f"({LESS_RELATED})\n« Les membres de l'OTAN" in console and console.count(LESS_RELATED) == 1
+    inline = inline_results(answer, 0.9, zone=UTC)
+    assert [r["description"][:12] for r in inline] == ["Il pèse tren", "(moins lié) "]
+    assert [r["less_related"] for r in answer_json(answer, sure_from=0.9)["results"]] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("relevance", "alone_relevance", "sure_from"),
+    [(0.99, 0.95, 0.9), (0.99, 0.2, 0.0), (0.7, 0.2, 0.9)],  # sure apart; never marked; all uncertain already
+)
+def test_another_article_s_passage_is_not_marked_when_sure_too_or_when_the_whole_answer_is_uncertain(
+    relevance, alone_relevance, sure_from
+):
+    answer = answer_then_another_article(relevance, alone_relevance)
+    assert LESS_RELATED not in format_answer(answer, sure_from=sure_from, zone=UTC)
+    assert not any(r["less_related"] for r in answer_json(answer, sure_from=sure_from)["results"])
 
 
 def test_a_declined_question_is_never_called_uncertain_it_finds_nothing():

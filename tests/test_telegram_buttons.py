@@ -1,6 +1,7 @@
 """The buttons under an answer, pressed long after it or over and over: what they show and
 what they send. The real application in this process (`tests.telegram_in_process`) over a
-real library on the hashing embedder."""
+real library on the hashing embedder (on the model where what the relevance policy judges is
+what a page shows)."""
 
 from __future__ import annotations
 
@@ -227,3 +228,39 @@ def test_la_suite_is_offered_under_the_page_that_shows_the_quote_it_reads_on_fro
     assert "📖 La suite" in first and first_again == first
     assert "📖 La suite" not in second and "◀ Précédents" in second
     library.close()
+
+
+BRIDGE_WORKS = (
+    "titre: Nantes : le pont Anne-de-Bretagne fermé six mois pour travaux\ndate: 2025-10-14\n\n"
+    "Le pont Anne-de-Bretagne, qui relie le centre de Nantes à l'île de Nantes, sera fermé à la circulation "
+    "à partir du 3 novembre, a annoncé lundi la maire Johanna Rolland.\n\n"
+    "Les travaux, d'un montant de 24 millions d'euros, doivent permettre d'élargir les voies réservées aux "
+    "vélos et aux piétons. Ils dureront six mois, selon Nantes Métropole.\n\n"
+    "Les commerçants de l'île de Nantes craignent une baisse de fréquentation. Leur association, présidée "
+    "par Marc Lebrun, demande une indemnisation."
+)
+
+
+def test_more_passages_from_another_article_than_a_sure_answer_s_say_they_are_less_related(
+    tmp_path, library, sample_text
+):
+    """Shown plain, the OTAN article's Wagner quote read as a second answer to a question on
+    Nantes's shopkeepers. On the model, whose relevance policy judges each passage."""
+    library.ingest([parse_text(BRIDGE_WORKS), parse_text(sample_text)])
+    pages: list[str] = []
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path, results_per_page=1) as (application, _):
+            await handle(application, private_message(USER, "Qui préside l'association des commerçants ?"))
+            for _ in range(2):  # the next two pages, by "Plus de passages ▶"
+                message, more = telegram.button(USER, "Plus de passages")
+                pages.append(message["text"])
+                await handle(application, pressed(USER, message, more))
+            pages.append(telegram.button(USER, "◀ Précédents")[0]["text"])
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+    answer, *further = pages
+    assert "Marc Lebrun" in answer and "incertaine" not in answer
+    assert msg.LESS_RELATED not in answer  # the answer's own passage is never marked
+    assert all(page.count(msg.LESS_RELATED) == 1 and "— février 2023" in page for page in further), further

@@ -76,6 +76,23 @@ READ_ON_GONE = (
 UNSURE = "(réponse incertaine : voici les passages les plus proches de la question, qui n'y répondent peut-être pas)"
 
 
+# Said above a passage after the first, of another article, less likely than SURE_ANSWER_THRESHOLD
+# to answer had it come first (`is_less_related`).
+LESS_RELATED = "Moins lié à la question, dans un autre article :"
+
+
+def is_less_related(answer: Answer, result: Result, sure_from: float) -> bool:
+    """Whether `result`, a passage of another article shown after a sure answer's, is marked as
+    less related: the relevance policy, judging it as if it came first, would not have answered
+    it surely (`Result.alone_relevance` under `sure_from`, SURE_ANSWER_THRESHOLD). Shown plain,
+    "Qui préside l'association des commerçants ?" answered from the Nantes article read on to
+    a Wagner quote from the OTAN article as if it answered too. Left in view, not left out: the
+    floor that leaves passages out (`index.search.FURTHER_RESULT_FLOOR`) was set low so that
+    none holding the answer goes. An uncertain answer is marked whole (`is_unsure`)."""
+    alone = result.alone_relevance
+    return alone is not None and alone < sure_from and not is_unsure(answer, sure_from)
+
+
 def reference(article: ArticleRow) -> str:
     """`« Title », février 2023 — https://…`"""
     parts = [f"« {article.title} »"]
@@ -140,7 +157,11 @@ def format_answer(
         lines.append(UNSURE)
     if suggests_french(answer, sure_from):
         lines.append(f"({ASK_IN_FRENCH})")
-    return "\n".join([*lines, "\n\n".join(format_result(r) for r in answer.results[:shown])])
+    results = [
+        (f"({LESS_RELATED})\n" if is_less_related(answer, r, sure_from) else "") + format_result(r)
+        for r in answer.results[:shown]
+    ]
+    return "\n".join([*lines, "\n\n".join(results)])
 
 
 def declined_reply(answer: Answer) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 
 from bot.native_libraries import Computing
-from bot.replies.answers import is_unsure
+from bot.replies.answers import is_less_related, is_unsure
 from bot.replies.cards import link_of
 from bot.replies.quote_links import quote_context, quote_link
 from index.library import Answer, LibraryStats
@@ -38,6 +38,8 @@ def answer_json(answer: Answer, sure_from: float, before_passages: Mapping[int, 
                 "link": quote_link(link, r.quote, quote_context(r, before_passages or {}))
                 if (link := link_of(r.article))
                 else None,
+                # Another article's passage after a sure answer, less related than it (`is_less_related`).
+                "less_related": is_less_related(answer, r, sure_from),
             }
             for r in answer.results
         ],

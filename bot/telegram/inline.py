@@ -24,6 +24,7 @@ from bot.replies.answers import (
     NOTHING_TO_READ_ON,
     WHICH_ARTICLE,
     answered_articles,
+    is_less_related,
     is_unsure,
     suggests_french,
 )
@@ -45,7 +46,8 @@ def inline_results(
     answer: Answer, sure_from: float, before_passages: Mapping[int, str] | None = None, *, zone: tzinfo
 ) -> list[dict]:
     """The results of an answer as plain data (what the shared cache keeps); each one's
-    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD), and the text of the
+    sentence marked uncertain below `sure_from` (SURE_ANSWER_THRESHOLD), or less related than a
+    sure answer (`is_less_related`), and the text of the
     button above them, when there is one, under the first's "button" (a question in English:
     `bot.replies.answers.suggests_french`; not posted with any result); `before_passages`:
     each passage's article before it (`Library.texts_before`), for links that land on the quote;
@@ -84,7 +86,8 @@ def inline_results(
         {
             "id": str(result.passage_id),
             "title": msg.title_of(result.article, 100),
-            "description": mark + msg.shorten(result.quote, 200),
+            "description": (msg.INLINE_LESS_RELATED if is_less_related(answer, result, sure_from) else mark)
+            + msg.shorten(result.quote, 200),
             "text": msg.inline_quote_html(result, quote_context(result, before_passages or {}), zone=zone),
         }
         for result in answer.results

@@ -12,8 +12,10 @@ from html import escape
 
 from bot.replies.answers import (
     ASK_IN_FRENCH,
+    LESS_RELATED,
     NOTHING_FOUND,
     answered_articles,
+    is_less_related,
     is_unsure,
     respelled_note,
     suggests_french,
@@ -136,6 +138,7 @@ UNSURE_HEADER = (
 )
 # Before each inline result's sentence when the answer is uncertain.
 INLINE_UNSURE = "(incertain) "
+INLINE_LESS_RELATED = "(moins lié) "  # before an inline result `is_less_related` marks
 # An uncertain answer to a question in English (`bot.replies.answers.suggests_french`): under the uncertainty
 # in a chat (`bot.replies.answers.ASK_IN_FRENCH`); inline, on the button above the results, read before any is
 # chosen and never posted with one.
@@ -347,7 +350,8 @@ def answer_pages(
     """The answer's results as messages of at most `per_page` passages, each within
     Telegram's limit; a passage that does not fit starts the next page, and one that
     does not fit a page alone is shown shorter. Below `sure_from` (SURE_ANSWER_THRESHOLD),
-    marked uncertain. `before_passages`: each passage's article before it
+    marked uncertain; above it, a sure answer's passage of another article less related than
+    the answer (`is_less_related`) is marked so. `before_passages`: each passage's article before it
     (`Library.texts_before`), for links that land on their quotes."""
     question = f"🔎 <b>{e(shorten(answer.question, QUESTION_CHARS))}</b>"
     notes = ""  # under the question (and its page number), on every page
@@ -360,7 +364,13 @@ def answer_pages(
     if suggests_french(answer, sure_from):
         notes += f"\n<i>{e(ASK_IN_FRENCH_NOTE)}</i>"
     room = MESSAGE_LIMIT - telegram_length(question + " — suite (99)" + notes + "\n\n")
-    blocks = [_fitting_block(result, room, quote_context(result, before_passages or {})) for result in answer.results]
+    marked = f"<i>{e(LESS_RELATED)}</i>\n"  # above a passage less related than the answer, on whichever page
+    blocks = [
+        marked + _fitting_block(result, room - telegram_length(marked), quote_context(result, before_passages or {}))
+        if is_less_related(answer, result, sure_from)
+        else _fitting_block(result, room, quote_context(result, before_passages or {}))
+        for result in answer.results
+    ]
     pages: list[AnswerPage] = []
     current: list[tuple[Result, str]] = []
 
