@@ -279,3 +279,8 @@ def test_the_same_question_twice_in_one_message_is_answered_once(tmp_path):
         (answer,) = replies_to(telegram, 630)
         assert QUESTION in answer and "Marie Dupont" in answer
     library.close()
+
+
+def test_a_question_with_its_page_s_address_after_it_is_answered_not_taken_for_a_link_shared(tmp_path):
+    (answer,) = conversation(tmp_path, 640, (f"{QUESTION} https://www.ouest.example/bretagne/prefete",))
+    assert "Marie Dupont" in answer and "en une phrase" not in answer
