@@ -179,8 +179,19 @@ def says_consequence(sentence: str) -> bool:
 
 # The adverbs of consequence that open on what was said before: « donc », « par conséquent »,
 # « c'est pourquoi », « c'est pour cela que », « de ce fait »; not « dès lors » (also a time).
+# « donc » in lower case, or « Donc » opening the sentence: « la Donc » is a river's name.
 _CONSEQUENCE = re.compile(
-    r"(?<![\w'])(?:donc|par conséquent|c'est pourquoi|c'est pour (?:cela|ça) qu|de ce fait)(?![\w])", re.I
+    r"(?<![\w'])donc(?![\w])|^Donc(?![\w])"
+    r"|(?i:(?<![\w'])(?:par conséquent|c'est pourquoi|c'est pour (?:cela|ça) qu|de ce fait)(?![\w]))"
 )
-# « donc » in an interjection: « Dis donc », « Allons donc », « Tiens donc », « Voyons donc ».
-_NOT_CONSEQUENCE = re.compile(r"(?<![\w'])(?:dis|dites|allons|allez|voyons|tiens|tenez|viens|venez)\s+donc\b", re.I)
+# « donc » that draws no consequence: in an interjection (« Dis donc », « Dis-donc », « Allons
+# donc »), in what is left to know (« Reste donc à savoir … »), in a question put indirectly
+# (« Les élus se demandent donc pourquoi … »), or in how long ago (« Il y a donc 30 ans que … »).
+_NOT_CONSEQUENCE = re.compile(
+    r"(?<![\w'])(?:(?:dis|dites|allons|allez|voyons|tiens|tenez|viens|venez)(?:\s+|-)donc"
+    r"|reste(?:nt|rait|ait)?\s+donc\s+à"
+    r"|(?:se|me|te|nous|vous)\s+demand[a-zé]*\s+donc"
+    r"|il\s+y\s+a(?:vait)?\s+donc\s+(?:(?:près\s+de|plus\s+de|environ|déjà)\s+)?(?:\d[\d\s]*|[a-zé-]+)\s+"
+    r"(?:ans?|années?|mois|semaines?|jours?|heures?|siècles?|décennies?)\b)",
+    re.I,
+)

@@ -795,6 +795,8 @@ def test_the_age_of_whom_the_question_names_is_quoted_from_its_sentence():
         ),
         ("Les collectes s'arrêtent l'été. C'est pourquoi la maison du don ouvre le dimanche.", "Les collectes"),
         ("Les collectes s'arrêtent l'été. Par conséquent, la maison du don ouvre le dimanche.", "Les collectes"),
+        ("Les collectes s'arrêtent l'été. Donc la maison du don ouvre le dimanche.", "Les collectes"),
+        ("Les collectes s'arrêtent l'été. Il y a donc trop peu de poches en août.", "Les collectes"),
     ],
 )
 def test_why_a_consequence_is_answered_by_the_sentences_before_it(text, quoted_from):
@@ -817,12 +819,20 @@ def test_why_a_consequence_is_answered_by_the_sentences_before_it(text, quoted_f
         "Les collectes s'arrêtent l'été. Les donneurs de Doncourt viennent le dimanche.",
         "Les collectes s'arrêtent l'été. Dès lors, la maison du don ouvre le dimanche.",
         "Les collectes s'arrêtent l'été. Dis donc, la maison du don ouvre le dimanche.",
+        "Les collectes s'arrêtent l'été. Dis-donc, la maison du don ouvre le dimanche.",
+        "Les collectes s'arrêtent l'été. Le débit de la Donc a baissé en juillet.",
+        "Le tram de Besançon date de 1994. Il y a donc 30 ans que ses rames roulent.",
+        "La région soutient le projet. Reste donc à savoir qui paiera le chantier.",
+        "Le chantier devait durer un an. Les élus se demandent donc pourquoi il dure encore.",
     ],
 )
 def test_why_is_not_answered_by_the_sentence_before_a_donc_that_asks_quotes_or_starts_a_paragraph(text):
     """Not a question (« Faut-il donc … ? »), a quotation (its speaker's words), « donc » after a
     paragraph's start or after a quotation (another's reasons), a name holding its letters
-    (« Doncourt »), « Dès lors » (also a time) or an interjection (« Dis donc »): the quote stays."""
+    (« Doncourt ») or a river's (« la Donc »), « Dès lors » (also a time), an interjection (« Dis
+    donc », « Dis-donc »), what is left to know (« Reste donc à savoir »), a question put
+    indirectly (« se demandent donc pourquoi ») or how long ago (« Il y a donc 30 ans »): the
+    quote stays."""
     spans = passage(text).spans
     first = passage(text, quoted=len(spans) - 1)
     ruling = cause_for_why([first], asked("Pourquoi … ?"))
