@@ -612,9 +612,10 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     "Combien de bateaux ont manifesté ?", a deed in a compound past) is not answered by a first
     quote giving only how many there are (« Le bassin compte 315 entreprises », « La flottille
     compte 86 bateaux », « L'usine emploie 45 salariés »: a verb of having before the number)
-    when it does not say the deed (« L'usine compte 260 salariés licenciés » does) nor give
-    another number (« qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400
-    signatures » for "Combien de personnes ont signé … ?"): that count is
+    when it does not say the deed (« L'usine compte 260 salariés licenciés » does) nor count what
+    is asked beside that total (« qui regroupe 230 boutiques, a lancé une pétition qui a recueilli
+    8 400 signatures » for "Combien de personnes ont signé … ?"; not a year, « En 2024 », a day,
+    « le 3 mars », nor what restates or divides the total, « soit 4 000 emplois »): that count is
     all of them, not those that did it. Not a deed of counting or having ("Combien de grues ont
     été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
     travaillent … ?", answered by « compte 250 marins »; "Combien de communes sont desservies ?", a
@@ -630,7 +631,7 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     quote = ordered[0].row.text[start:end]
     if _STANDING_TOTAL.search(quote) is None or set(_deed_terms(own, deed)) & set(terms(quote)):
         return Ruling(list(ordered))
-    if holds_a_number(_STANDING_TOTAL_CLAUSE.sub(" ", quote)):
+    if gives_answer_type(_STANDING_TOTAL_CLAUSE.sub(" ", quote), wanted, own):
         return Ruling(list(ordered))  # « qui regroupe 230 boutiques, … a recueilli 8 400 signatures »
     return Ruling(list(ordered), False, f"a total, not those « {deed.group(3)} », in the first quote")
 
@@ -695,8 +696,12 @@ _STANDING_TOTAL = re.compile(
     r"|cinquante|soixante|cent|mille)\b)",
     re.I,
 )
-# … and the rest of its clause (« compte 86 bateaux et 250 marins »), what it counts.
-_STANDING_TOTAL_CLAUSE = re.compile(_STANDING_TOTAL.pattern + r"[^,;:.!?]*", re.I)
+# … and the rest of its clause (« compte 86 bateaux et 250 marins »), what it counts, across a
+# number's decimal comma (« 2,5 milliers »), with what restates or divides that total (« , soit
+# 4 000 emplois », « , dont 60 % de PME »).
+_STANDING_TOTAL_CLAUSE = re.compile(
+    _STANDING_TOTAL.pattern + r"(?:[^,;:.!?]|[,.](?=\d))*(?:,\s*(?:soit|dont)\b(?:[^,;:.!?]|[,.](?=\d))*)*", re.I
+)
 
 
 def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:

@@ -886,11 +886,23 @@ def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
         ("Combien de volontaires a-t-il perdus ?", "Le département compte désormais 2 750 volontaires."),
         ("Combien de volontaires sont partis ?", "Le département compte 2 750 volontaires."),
         ("Combien d'habitants se sont mobilisés ?", "La commune compte 3 000 habitants."),
+        ("Combien d'entreprises ont fait faillite ?", "En 2024, le bassin comptait 315 entreprises."),
+        ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises, soit 4 000 emplois."),
+        ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises, dont 60 % de PME."),
+        ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises, selon la CCI du 12 mars."),
+        ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 2,5 milliers d'entreprises."),
+        (
+            "Combien de salariés ont été licenciés ?",
+            "L'usine, qui emploie 450 salariés, a annoncé un plan social le 3 mars.",
+        ),
     ],
 )
 def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_are(question, sentence):
     """ "Combien d'entreprises ont fait faillite ?" is not answered by « Le bassin compte 315
-    entreprises », all of them: a verb of having before the number, the deed unsaid: no answer."""
+    entreprises », all of them: a verb of having before the number, the deed unsaid: no answer;
+    nor when the quote's other numbers count nothing asked: a year (« En 2024 »), a day (« le 12
+    mars »), what restates or divides the total (« soit 4 000 emplois », « dont 60 % de PME »), a
+    decimal part (« 2,5 milliers »)."""
     assert not count_not_a_standing_total([passage(sentence)], asked(question)).stands
 
 
@@ -913,6 +925,11 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         (
             "Combien de personnes ont signé leur pétition ?",
             "L'association, qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400 signatures.",
+        ),
+        ("Combien de salariés ont été licenciés ?", "L'usine, qui emploie 450 salariés, a supprimé 120 postes."),
+        (
+            "Combien d'entreprises ont fait faillite ?",
+            "Le bassin compte 315 entreprises, mais 42 entreprises ont déposé le bilan en 2024.",
         ),
     ],
 )
