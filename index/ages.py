@@ -75,6 +75,24 @@ def ages_said(sentence: str, of_things: bool = False) -> list[str | None]:
     return holders
 
 
+# Whom a sentence opens on, past an age said first (« À 70 ans, »), when it is someone's kin or
+# another's role: a possessive (« Son père », « Leur fille ») or « le X de » another (« le père de
+# la skipper », « la fille du maire »); not « la skipper de Lorient », a place.
+_OPENS_ON_ANOTHER = re.compile(
+    r"^\W*(?:à\s+[\w-]+(?:\s+[\w-]+)?\s+ans\s*,\s*)?"
+    r"(?:(?:son|sa|ses|leur|leurs)\s+[^\W\d_]"
+    r"|(?:le|la|les|l['’])\s*[^\W\d_][\w-]*\s+(?:de\s+(?:la|l['’]|son|sa|ses|leur|leurs|ce|cette)|du|des)\s)",
+    re.I,
+)
+
+
+def opens_on_another(sentence: str) -> bool:
+    """Whether `sentence` speaks first of someone kin to or known by another (« Son père, âgé de
+    70 ans, … », « À 70 ans, le père de la skipper … »): an age it says of nobody by name is
+    that one's, not the age of whom a pronoun asked about stands for."""
+    return _OPENS_ON_ANOTHER.search(sentence) is not None
+
+
 def role_asked(question: str) -> str | None:
     """The role or noun of whom a question asks the age ("Quel âge a le directeur ?": "directeur"),
     None when it asks it of a name or a pronoun ("Quel âge a Thierry Lafon ?", "Quel âge a-t-il ?")."""

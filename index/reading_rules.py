@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from index.ages import ages_said, role_asked, same_person
+from index.ages import ages_said, opens_on_another, role_asked, same_person
 from index.analysis import terms
 from index.answer_types import (
     AnswerType,
@@ -298,6 +298,8 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     unnamed = None in ages_said(quote, of_things=role is not None) and all(
         same_person(name, named) for name in persons_named(quote)
     )
+    if last is not None and not _in_paragraph_of(first, *last) and opens_on_another(quote):
+        unnamed = False  # « Son père, âgé de 70 ans, … » in another paragraph: not hers
     # « À 34 ans, la skipper … » after « Léa Garnier … »: whom the quote speaks of, named before;
     # of a role, the quote holds its word, or its paragraph before it names its holder (« Le
     # prévenu, Marc Roche, comparaissait mardi. L'ancien notaire, 61 ans, … »).

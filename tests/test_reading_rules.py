@@ -712,6 +712,26 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
 
 
 @pytest.mark.parametrize(
+    ("other", "hers"),
+    [
+        ("Son père, âgé de 70 ans, était déjà marin.", False),
+        ("À 70 ans, le père de la skipper navigue encore.", False),
+        ("Leur fille, 12 ans, l'attendait sur le quai.", False),
+        ("À 34 ans, la skipper originaire de Lorient signe sa plus belle victoire.", True),
+        ("La skipper de Lorient, 34 ans, signe sa plus belle victoire.", True),
+        ("À 34 ans, elle signe sa plus belle victoire.", True),
+    ],
+)
+def test_an_age_said_in_another_paragraph_of_someones_kin_is_not_the_age_of_whom_the_last_quote_named(other, hers):
+    """ "Quel âge a-t-elle ?" after « Léa Garnier a gagné la transat. »: « Son père, âgé de 70
+    ans » or « le père de la skipper » in another paragraph is another's age (no answer); « la
+    skipper de Lorient », « elle » are hers."""
+    race = passage("Léa Garnier a gagné la transat.\n\n" + other)
+    topic = Topic("Qui a gagné la transat ?", (1,), (race.row.id, race.spans[0][1]))
+    assert age_of_whom_asked([quoting(race, 1)], asked("Quel âge a-t-elle ?", topic)).stands is hers
+
+
+@pytest.mark.parametrize(
     ("question", "sentences"),
     [
         ("Quel âge a Julie Darrigade ?", "La présidente des jeunes, Julie Darrigade, 31 ans, a perdu son naissain."),
