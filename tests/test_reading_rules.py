@@ -712,6 +712,21 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "Une habitante âgée de 82 ans a attendu le bus pendant une heure.",
+        "Julie Darrigade, 31 ans, et Paul Roux, 40 ans, ont perdu leur naissain.",
+        "Julie Darrigade, 31 ans, a perdu son naissain, comme Paul Roux.",
+    ],
+)
+def test_an_age_asked_of_a_role_the_passages_never_name_is_not_a_newcomers_nor_one_of_several(sentence):
+    """ "Quel âge a le maire ?" when no passage found says « maire »: the age of someone the quote
+    brings in (« Une habitante âgée de 82 ans ») or of one of the persons it names is no answer
+    (« le jeune Mahamadou Nagida, 19 ans » for "Quel âge a le buteur rennais ?" still is)."""
+    assert not age_of_whom_asked([passage(sentence)], asked("Quel âge a le maire ?")).stands
+
+
+@pytest.mark.parametrize(
     ("other", "hers"),
     [
         ("Son père, âgé de 70 ans, était déjà marin.", False),
