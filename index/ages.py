@@ -11,10 +11,12 @@ from index.measures import quantity_spans
 from index.quotes import persons_named
 
 # What stands between a name and the age said of it: « Julie Darrigade, 31 ans »,
-# « Françoise Bailly, a 74 ans », « Sylvie Marcadier, âgée de 58 ans », « Paul Roux, qui a 40 ans ».
-_NAME_TO_AGE = re.compile(r"\s*,?\s*(?:(?:qui\s+)?(?:a|avait|aura)\s+|âgée?s?\s+d(?:e\s+|['’]\s*))?", re.I)
+# « Françoise Bailly, a 74 ans », « Sylvie Marcadier, âgée de 58 ans », « Paul Roux, qui a 40 ans »,
+# « Jean Dupont (52 ans) ».
+_NAME_TO_AGE = re.compile(r"\s*,?\s*\(?\s*(?:(?:qui\s+)?(?:a|avait|aura)\s+|âgée?s?\s+d(?:e\s+|['’]\s*))?", re.I)
 # A number of years that is a time, not an age: « il y a quatre ans », « depuis dix ans »,
-# « pendant trois ans », « en cinq ans », « cinq ans de prison », « deux ans plus tard ».
+# « pendant trois ans », « en cinq ans », « cinq ans de prison », « deux ans plus tard », « 30 ans
+# de carrière », « 20 ans d'expérience ».
 _TIME_BEFORE = re.compile(
     r"(?:\b(?:il y a|depuis|pendant|durant|dans|en|après|avant|voici|voilà|fait|sur|tous les|chaque|"
     r"pour)\s+(?:(?:plus|moins) de\s+|près de\s+|environ\s+)?)$",
@@ -28,7 +30,9 @@ _MADE_AGO = re.compile(
     re.I,
 )
 _TIME_AFTER = re.compile(
-    r"\s+(?:de (?:prison|réclusion|mandat|travaux|retard)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)", re.I
+    r"\s+(?:de (?:prison|réclusion|mandat|travaux|retard|carrière|métier|mariage|service|vie commune)"
+    r"|d['’](?:expérience|ancienneté|activité)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)",
+    re.I,
 )
 # An indefinite noun phrase right before an age, bringing in someone new: « une habitante de
 # Désaignes âgée de », « un homme de », « une femme, âgée de ».
@@ -93,6 +97,14 @@ def opens_on_another(sentence: str) -> bool:
     return _OPENS_ON_ANOTHER.search(sentence) is not None
 
 
+# Adjectives news sets before a role, which are no role: "le nouveau maire", "la jeune skipper",
+# "le premier adjoint", "l'ancienne directrice".
+_BEFORE_ROLE = frozenset(
+    "nouveau nouvel nouvelle jeune vieux vieil vieille ancien ancienne premier première second seconde dernier "
+    "dernière futur future actuel actuelle ex".split()
+)
+
+
 def role_asked(question: str) -> str | None:
     """The role or noun of whom a question asks the age ("Quel âge a le directeur ?": "directeur"),
     None when it asks it of a name or a pronoun ("Quel âge a Thierry Lafon ?", "Quel âge a-t-il ?")."""
@@ -100,6 +112,10 @@ def role_asked(question: str) -> str | None:
     if found is None:
         return None
     role = next(group for group in found.groups() if group)
+    if role.lower() in _BEFORE_ROLE or role.lower().endswith("ième"):
+        # "Quel âge a le nouveau maire ?", "… le premier adjoint ?": the noun after the adjective.
+        after = _WORD.findall(question[found.end() :])
+        return after[0] if after and after[0].lower() not in ("de", "du", "des", "d") else None
     if role.lower() not in ("plus", "moins"):
         return role
     # "Quel âge a la plus jeune victime ?": the noun after the superlative, "victime"; "Quel âge

@@ -271,7 +271,8 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     reading = asked.reading
     if asked.wants.measure != "age" or asked.as_its_topic or not ordered:
         return Ruling(list(ordered))
-    named, role, last = persons_named(reading.own), role_asked(reading.own), None
+    named, last = persons_named(reading.own), None
+    role = None if named else role_asked(reading.own)  # "… le président Emmanuel Macron ?": his name
     topic = reading.topic
     if not named and role is None and has_pronoun_subject(reading.own) and topic is not None and topic.read_to:
         last = _last_quoted_sentence(ordered, topic.read_to)

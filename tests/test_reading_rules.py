@@ -685,6 +685,8 @@ AFTER_GUIPAVAS = Topic("Qui est le maire de Guipavas ?", (1,), (GUIPAVAS.row.id,
         ("Quel âge a le maire ?", None, "Le maire s'est installé à Lamastre il y a quarante ans."),
         ("Quel âge a Thierry Lafon ?", None, "Le club, fondé il y a 50 ans, compte 300 membres."),
         ("Quel âge a Marie Dupont ?", None, "Son mari, Jean Dupont, 45 ans, est pompier."),  # her husband
+        ("Quel âge a Jean Dupont ?", None, "Jean Dupont, 30 ans de carrière, prend sa retraite."),  # a time
+        ("Quel âge a Jean Dupont ?", None, "Jean Dupont, 20 ans d'expérience, a rejoint le club."),
     ],
 )
 def test_an_age_asked_of_someone_is_not_answered_by_another_persons_age_or_none(question, topic, sentences):
@@ -764,13 +766,26 @@ def test_an_age_said_in_another_paragraph_of_someones_kin_is_not_the_age_of_whom
             "Quel âge a le buteur rennais ?",
             "Kalimuendo a égalisé, avant que le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage aux siens.",
         ),
+        ("Quel âge a Jean Dupont ?", "Jean Dupont (52 ans) et Marie Roux (48 ans) ont été condamnés."),
+        ("Quel âge a Marie Roux ?", "Jean Dupont (52 ans) et Marie Roux (48 ans) ont été condamnés."),
+        ("Quel âge a le président Emmanuel Macron ?", "À 47 ans, Emmanuel Macron entame son second mandat."),
+        (
+            "Quel âge a le nouveau maire ?",
+            "Le nouveau maire, Paul Roux, a été élu.\n\nÀ 45 ans, le maire entame son mandat.",
+        ),
+        (
+            "Quel âge a le premier adjoint ?",
+            "Le premier adjoint, Paul Roux, a été élu.\n\nÀ 52 ans, l'adjoint connaît le dossier.",
+        ),
     ],
 )
 def test_an_age_said_of_whom_the_question_names_answers(question, sentences):
-    """The age said right after the name asked, or of nobody by name in a quote holding the role
-    asked, answers, and of a thing how long ago it was made (« Construit il y a 120 ans, le pont
-    … »): as it came."""
-    first = passage(sentences)
+    """The age said right after the name asked (« Jean Dupont (52 ans) » too), or of nobody by
+    name in a quote (its last sentence) holding the role asked (an adjective before it, "le
+    nouveau maire", is no role; with a name, "le président Emmanuel Macron", the name is asked),
+    answers, and of a thing how long ago it was made (« Construit il y a 120 ans, le pont … »):
+    as it came."""
+    first = passage(sentences, quoted=len(passage(sentences).spans) - 1)
     ruling = age_of_whom_asked([first], asked(question))
     assert ruling.stands and ruling.order[0] is first
 
