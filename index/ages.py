@@ -53,7 +53,7 @@ _ROLE_ASKED = re.compile(
 )
 
 
-def ages_said(sentence: str, of_things: bool = False) -> list[str | None]:
+def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -> list[str | None]:
     """Each age `sentence` states (`measures.quantity_spans`, or a word: « septuagénaire »), as
     the person's name it is said of when that name stands right before it (« Julie Darrigade,
     31 ans, a perdu … »: "Julie Darrigade"), "" when it is said of someone the sentence brings
@@ -61,7 +61,10 @@ def ages_said(sentence: str, of_things: bool = False) -> list[str | None]:
     else None (« À 67 ans, il … », « À 34 ans, la skipper … », « Le père, Kito, a neuf ans »:
     whoever the sentence speaks of). `of_things`: how long ago a thing was made (« Construit il y
     a 120 ans, le pont … ») is its age too, said of whatever the sentence speaks of; of a person
-    asked by name it is not (« Le club, fondé il y a 50 ans »)."""
+    asked by name it is not (« Le club, fondé il y a 50 ans »). An indefinite phrase describing
+    whom the sentence names or speaks of is not someone new (`_whom_described`: « Paul Roux, un
+    agriculteur de 54 ans », « La victime, une femme de 82 ans », and for `role` asked, « Un
+    homme de 45 ans » when it is "l'homme")."""
     names = [(found, sentence.find(found)) for found in persons_named(sentence)]
     holders: list[str | None] = []
     for start, end in quantity_spans(sentence, "age"):
@@ -71,10 +74,13 @@ def ages_said(sentence: str, of_things: bool = False) -> list[str | None]:
         before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
         holder = max(before, key=lambda pair: pair[1], default=None)
         right_before = holder is not None and _NAME_TO_AGE.fullmatch(sentence, holder[1], start) is not None
+        new = _SOMEONE_NEW.search(sentence, max(0, start - 60), start)
         if right_before and holder is not None:
             holders.append(holder[0])
+        elif new is None:
+            holders.append(None)
         else:
-            holders.append("" if _SOMEONE_NEW.search(sentence, max(0, start - 60), start) else None)
+            holders.append(_whom_described(sentence, new.start(), end, names, role))
     holders.extend(None for _ in _AGE_WORD.finditer(sentence))
     return holders
 
@@ -88,6 +94,38 @@ _OPENS_ON_ANOTHER = re.compile(
     r"|(?:le|la|les|l['’])\s*[^\W\d_][\w-]*\s+(?:de\s+(?:la|l['’]|son|sa|ses|leur|leurs|ce|cette)|du|des)\s)",
     re.I,
 )
+
+
+def _whom_described(sentence: str, phrase: int, end: int, names: list[tuple[str, int]], role: str | None) -> str | None:
+    """Whose age an indefinite phrase (« un agriculteur de 54 ans », at `phrase`, its age ending
+    at `end`) says: the name it is set beside (« Paul Roux, un agriculteur de 54 ans », « Léa
+    Garnier est une skipper de 28 ans », « une Lyonnaise de 28 ans, Léa Garnier »); None, whom
+    the sentence speaks of, when it describes a definite one (« La victime, une femme de 82 ans »)
+    or holds the word of the `role` asked (« Un homme de 45 ans » for "l'homme interpellé");
+    else "", someone the sentence brings in (« Une habitante âgée de 82 ans a attendu »)."""
+    after = _NAMED_AFTER.match(sentence, end)
+    for name, at in names:
+        if _SAID_BY.search(sentence, 0, at):
+            continue  # « Selon Paul Roux, un homme de 45 ans … »: his words, another's age
+        if _DESCRIBED_AFTER.fullmatch(sentence, at + len(name), phrase) or (after and after.end() == at):
+            return name
+    if _DEFINITE_BEFORE.search(sentence, 0, phrase):
+        return None
+    if role and role.lower() in (w.lower() for w in _WORD.findall(sentence[phrase:end])):
+        return None
+    return ""
+
+
+# Between a name and the indefinite phrase describing it: « Paul Roux, un … », « Léa Garnier est
+# une … », « Léa Garnier, qui est une … ».
+_DESCRIBED_AFTER = re.compile(r"\s*(?:,\s*(?:qui\s+(?:est|était)\s+)?|\s+(?:est|était|fut|devient|reste)\s+)", re.I)
+# What makes a name before a comma the source or company of what follows: « Selon Paul Roux, … ».
+_SAID_BY = re.compile(r"(?<![\w'’-])(?:selon|d['’]après|pour|avec|comme|chez|aux yeux de)\s+$", re.I)
+# Between an age and the name it describes after it: « une Lyonnaise de 28 ans, Léa Garnier ».
+_NAMED_AFTER = re.compile(r"\s*,\s*(?=[A-ZÀ-Ý])")
+# A definite noun phrase the indefinite one describes, set beside it: « La victime, une … »,
+# « Le conducteur du camion, un … ».
+_DEFINITE_BEFORE = re.compile(r"(?:^|[.;:!?]\s+)\W*(?:le|la|les|l['’])\s*[^\W\d_][^,;:.!?]{0,60},\s*$", re.I)
 
 
 def opens_on_another(sentence: str) -> bool:

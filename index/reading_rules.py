@@ -260,7 +260,9 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     31 ans », « raconte Maëlle Guivarc'h, 27 ans ») does not say it. An age said of nobody by
     name (« À 67 ans, il … », « À 34 ans, la skipper … », « L'élu de 67 ans ») is whom the quote
     speaks of, his when it names no one else (for a role, when it holds the role's word); not
-    one said of someone it brings in (« une habitante âgée de 82 ans »). An age said right
+    one said of someone it brings in (« une habitante âgée de 82 ans »; an indefinite phrase set
+    beside a name or a definite role describes that one, « Paul Roux, un agriculteur de 54 ans »,
+    « La victime, une femme de 82 ans »). An age said right
     after the name asked (« Sylvie Marcadier, 58 ans »), or after a name the article gives the
     role asked (« le maire de Lamastre, Christian Faure » beside « Christian Faure, 61 ans »),
     answers, and is quoted instead when a sentence of the first article says one; else no
@@ -299,7 +301,7 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     def by_name(sentence: str) -> bool:
         return any(age and same_person(age, named) for age in ages_said(sentence))
 
-    unnamed = None in ages_said(quote, of_things=role is not None) and all(
+    unnamed = None in ages_said(quote, of_things=role is not None, role=role) and all(
         same_person(name, named) for name in persons_named(quote)
     )
     if last is not None and not _in_paragraph_of(first, *last) and opens_on_another(quote):

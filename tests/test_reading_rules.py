@@ -714,6 +714,37 @@ def test_an_age_said_of_nobody_else_in_another_paragraph_is_not_the_age_of_whom_
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Quel âge a Paul Roux ?", "Paul Roux, un agriculteur âgé de 54 ans, a été blessé.", True),
+        ("Quel âge a Léa Garnier ?", "Léa Garnier est une skipper de 28 ans.", True),
+        ("Quel âge a Léa Garnier ?", "La course a été gagnée par une Lyonnaise de 28 ans, Léa Garnier.", True),
+        ("Quel âge a l'homme interpellé ?", "Un homme de 45 ans a été interpellé samedi.", True),
+        ("Quel âge a la victime ?", "La victime, une femme de 82 ans, a été hospitalisée.", True),
+        ("Quel âge a le pilote ?", "Le pilote, un Britannique de 28 ans, a gagné à Silverstone.", True),
+        ("Quel âge a Paul Roux ?", "Selon Paul Roux, un homme de 45 ans a été interpellé.", False),
+        ("Quel âge a Paul Roux ?", "Paul Roux a reçu une habitante âgée de 82 ans.", False),
+        ("Quel âge a le maire ?", "Le maire, Paul Roux, a reçu un homme de 45 ans.", False),
+    ],
+)
+def test_an_indefinite_phrase_giving_an_age_describes_whom_it_is_set_beside(question, sentence, answers):
+    """« un agriculteur de 54 ans » set beside a name (« Paul Roux, un … », « Léa Garnier est une
+    … », « une Lyonnaise de 28 ans, Léa Garnier ») or a definite role (« La victime, une femme de
+    82 ans ») says that one's age, and « Un homme de 45 ans » the man's asked; not after « Selon
+    Paul Roux, », nor someone a sentence brings in (« Paul Roux a reçu une habitante âgée de 82
+    ans »)."""
+    assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
+
+
+def test_an_indefinite_phrase_beside_the_name_last_quoted_gives_her_age():
+    """ "Quel âge a-t-elle ?" after « La transat a été gagnée par Léa Garnier, une Lorientaise de
+    34 ans. »: that quote says it."""
+    race = passage("La transat a été gagnée par Léa Garnier, une Lorientaise de 34 ans.\n\nLe départ a eu lieu mardi.")
+    topic = Topic("Qui a gagné la transat ?", (1,), (race.row.id, race.spans[0][1]))
+    assert age_of_whom_asked([quoting(race, 0)], asked("Quel âge a-t-elle ?", topic)).stands
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "Une habitante âgée de 82 ans a attendu le bus pendant une heure.",
