@@ -290,11 +290,11 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         sentences = [_sentence_text(c, i) for c in its_article for i in range(len(c.spans))]
         in_role = [sentence for sentence in sentences if held & set(terms(sentence))]
         ages = ages_said(quote)
-        if not in_role and any(age != "" for age in ages) and len(persons_named(quote)) <= 1:
+        if not in_role and len(ages) == 1 and ages[0] != "":
             # "Quel âge a le buteur rennais ?": the article never says « buteur », but who scored
             # (« le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »): as it came; not the
-            # age of someone the quote brings in (« Une habitante âgée de 82 ans »), nor one of
-            # several persons it names.
+            # age of someone the quote brings in (« Une habitante âgée de 82 ans »), nor a quote
+            # giving several persons' ages (« Julie Darrigade, 31 ans, et Paul Roux, 40 ans »).
             return Ruling(list(ordered))
         named = [name for sentence in in_role for name in persons_named(sentence)]
 

@@ -749,13 +749,14 @@ def test_an_indefinite_phrase_beside_the_name_last_quoted_gives_her_age():
     [
         "Une habitante âgée de 82 ans a attendu le bus pendant une heure.",
         "Julie Darrigade, 31 ans, et Paul Roux, 40 ans, ont perdu leur naissain.",
-        "Julie Darrigade, 31 ans, a perdu son naissain, comme Paul Roux.",
+        "Julie Darrigade, 31 ans, et Paul Roux, 40 ans, ont perdu leur naissain, comme une habitante de 82 ans.",
     ],
 )
 def test_an_age_asked_of_a_role_the_passages_never_name_is_not_a_newcomers_nor_one_of_several(sentence):
     """ "Quel âge a le maire ?" when no passage found says « maire »: the age of someone the quote
-    brings in (« Une habitante âgée de 82 ans ») or of one of the persons it names is no answer
-    (« le jeune Mahamadou Nagida, 19 ans » for "Quel âge a le buteur rennais ?" still is)."""
+    brings in (« Une habitante âgée de 82 ans ») or one of several ages it gives is no answer
+    (« le jeune Mahamadou Nagida, 19 ans » for "Quel âge a le buteur rennais ?", the one age of a
+    sentence naming three players, still is)."""
     assert not age_of_whom_asked([passage(sentence)], asked("Quel âge a le maire ?")).stands
 
 
@@ -796,6 +797,11 @@ def test_an_age_said_in_another_paragraph_of_someones_kin_is_not_the_age_of_whom
         (
             "Quel âge a le buteur rennais ?",
             "Kalimuendo a égalisé, avant que le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage aux siens.",
+        ),
+        (
+            "Quel âge a le buteur rennais ?",
+            "L'attaquant Arnaud Kalimuendo a d'abord égalisé, avant que le jeune Mahamadou Nagida, 19 ans, "
+            "ne donne l'avantage aux siens.",
         ),
         ("Quel âge a Jean Dupont ?", "Jean Dupont (52 ans) et Marie Roux (48 ans) ont été condamnés."),
         ("Quel âge a Marie Roux ?", "Jean Dupont (52 ans) et Marie Roux (48 ans) ont été condamnés."),
