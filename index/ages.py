@@ -1,7 +1,7 @@
 """Whose age a sentence says, and whose a question asks: news gives several people's ages in one
 article (« Julie Darrigade, 31 ans », « une habitante âgée de 82 ans »), and an age said of one
 is no answer to another's ("Quel âge a Thierry Lafon ?"). Pure functions over text, read by the
-reading rule `index.reading_rules.age_of_whom_asked`."""
+reading rule `index.person_rules.age_of_whom_asked`."""
 
 from __future__ import annotations
 

@@ -663,7 +663,7 @@ def _quoting_what_holds(candidate: Candidate, wanted: set[str]) -> Candidate:
 def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate:
     """`candidate` quoting its best sentence among those that `holds` accepts, when its
     quote is not one; as it is when none is (held by its title or heading alone). The rules'
-    way to move a quote within its passage (`index.reading_rules.answer_type_given`: the
+    way to move a quote within its passage (`index.answer_type_rules.answer_type_given`: the
     sentence giving a date)."""
     # Held by its title or heading alone ("l'Union" in an article's title): its quote stays.
     held = quoting_a_sentence_held(candidate, holds)

@@ -35,8 +35,9 @@ from index.live_vectors import LiveVectors
 from index.question_encoder import QuestionVector
 from index.quotes import idf_weights, next_quote, quote_span
 from index.ranking import FUSION_WEIGHTS, Evidence, RelevancePolicy, lexical_query, reciprocal_rank_fusion
-from index.reading_rules import WhatIsAsked, read_by_rules
+from index.reading_rules import read_by_rules
 from index.reordering import QuestionTerms
+from index.rulings import WhatIsAsked
 from index.spelling import corrections, respell, words_read_as
 from index.store import ArticleRow, PassageRow, PassageSentences, Store
 
@@ -108,7 +109,7 @@ class Answer:
     # 2020 ?" on an article of 2023: `Reading.required`), why it was declined.
     unheld: tuple[str, ...] = ()
     # Why the reading rules held back the answer, whatever the relevance policy found (each
-    # rule's `Ruling.why`: `index.reading_rules`), for whoever looks into an answer declined.
+    # rule's `Ruling.why`: `index.rulings`), for whoever looks into an answer declined.
     held_by: tuple[str, ...] = ()
     # Asked of "l'autre article" where none can be told (`Reading.besides`): how many articles
     # the library holds besides the conversation's (0, or more than `FEW_ARTICLES`).

@@ -6,11 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from index.answer_type_rules import answer_type_given
 from index.answer_types import asked_answer_type, gives_answer_type
 from index.candidates import Candidate, measured_first
 from index.conversation import Reading
-from index.reading_rules import WhatIsAsked, answer_type_given
 from index.reordering import TermMatch
+from index.rulings import WhatIsAsked
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
 

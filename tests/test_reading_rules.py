@@ -1,5 +1,6 @@
-"""The reading rules as a reader sees them (`index.reading_rules`): which sentence answers, or that
-none does, once the passages are found. Each test builds the passages an article gives (real
+"""The reading rules as a reader sees them (`index.reading_rules`, `index.person_rules`,
+`index.answer_type_rules`): which sentence answers, or that none does, once the passages are
+found. Each test builds the passages an article gives (real
 sentence segmentation) and reads a question over them, as `index.search` does."""
 
 from __future__ import annotations
@@ -9,21 +10,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from index.answer_type_rules import answer_type_given, count_not_a_standing_total, rate_stated
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
-from index.reading_rules import (
-    WhatIsAsked,
-    age_of_whom_asked,
-    answer_type_given,
-    cause_for_why,
-    count_not_a_standing_total,
-    done_not_to_come,
-    measure_stated,
-    quotation_for_said,
-    rate_stated,
-    tenure_of_whom_last_named,
-)
+from index.person_rules import age_of_whom_asked, tenure_of_whom_last_named
+from index.reading_rules import cause_for_why, done_not_to_come, measure_stated, quotation_for_said
 from index.reordering import TermMatch
+from index.rulings import WhatIsAsked
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
 

@@ -1,0 +1,318 @@
+"""The reading rules about the kind of answer a question asks (`index.reading_rules` runs them
+in their order): a rate or an average stated (`rate_stated`, `index.rates`), a head, a count or a
+date given (`answer_type_given`, `index.answer_types`), and a count of those that did something
+that is not a standing total (`count_not_a_standing_total`), with the reading of a question's
+deed they share. Pure functions over the candidates (`index.candidates`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import partial
+
+from index.analysis import terms
+from index.answer_types import (
+    AnswerType,
+    asked_answer_type,
+    dates_only_the_past,
+    dates_the_other_end,
+    gives_answer_type,
+)
+from index.candidates import Candidate, quoting_a_sentence_that, said_in_its_article_first
+from index.conversation import has_pronoun_subject
+from index.follow_ups import near_last_quote
+from index.measures import holds_quantity, without_asking_words
+from index.rates import asked_rate, holds_a_number, states_rate
+from index.rulings import Ruling, WhatIsAsked
+from index.tenses import speaks_of_future
+
+
+def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking a rate or an average ("Combien d'enfants y a-t-il par classe en moyenne
+    ?", "Combien chaque donateur a-t-il versé ?", "… par an ?", `index.rates`): a first quote
+    stating no rate (« les neuf enfants de l'école », a total; « en moyenne 45 minutes » a sortie
+    for a yearly figure) does not answer it; the sentence of its article stating one, with a
+    number and a word of the question, is quoted instead (« Avec 17 élèves par classe en moyenne
+    … »; per a thing, one naming it; per a time, for a count, one counting the noun asked), and
+    when there is none, no answer: a total divided is not what the article says. An average of a
+    kind of measure ("Quelle est la température moyenne … ?", "Quelle est la vitesse moyenne … ?")
+    is one stating a quantity of that kind (`measures.holds_quantity`): « 35 % en moyenne » is
+    no temperature, « en moyenne 13 700 par jour » no speed."""
+    own = asked.reading.own
+    rate = asked_rate(own)
+    if rate is None or not ordered:
+        return Ruling(list(ordered))
+    kind = asked.wants.measure  # "Quelle est la température moyenne … ?": an average in degrees
+
+    def of_its_kind(sentence: str) -> bool:
+        """« 35 % en moyenne » is no average temperature, « en moyenne 13 700 par jour » no speed."""
+        return kind is None or holds_quantity(sentence, kind)
+
+    start, end = ordered[0].quote
+    if states_rate(ordered[0].row.text[start:end], rate) and of_its_kind(ordered[0].row.text[start:end]):
+        return Ruling(list(ordered))
+    asking = set(terms(own)) - set(terms(without_asking_words(own))) | set(terms("moyenne moyen chaque chacun"))
+    words = set(terms(without_asking_words(own))) - asking - ({rate.unit} if rate.timed else set())
+
+    counted = asked_answer_type(own)
+    by_name = counted is not None and counted.kind == "count"
+
+    def states_it(sentence: str, in_its_words: bool = True) -> bool:
+        said = set(terms(sentence))
+        if not (states_rate(sentence, rate) and holds_a_number(sentence) and (words & said or not in_its_words)):
+            return False
+        if not of_its_kind(sentence):
+            return False
+        if rate.unit is not None and not rate.timed:
+            return rate.unit in said  # « 17 élèves par classe » for "… par classe"
+        # « quatre trains quotidiens, … faute de voyageurs » counts no travellers a day.
+        return not by_name or gives_answer_type(sentence, counted, own, by_name=True)
+
+    stating = said_in_its_article_first(ordered, states_it)
+    if stating is None:  # its own passage's, in other words (« 7 500 stagiaires » for "élèves formés par an")
+        in_passage = quoting_a_sentence_that(ordered[0], partial(states_it, in_its_words=False))
+        stating = in_passage if in_passage.quote != ordered[0].quote else None
+    if stating is not None:
+        return Ruling([stating, *(c for c in ordered if c.row.id != stating.row.id)])
+    return Ruling(list(ordered), False, f"no rate per {rate.unit or 'each'} in the first quote")
+
+
+def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question saying plainly what kind of answer it wants ("Qui dirige EDF ?", "Combien de
+    manifestants … ?", "Quand … ?": `index.answer_types`): a first quote that does not hold one
+    (no name beside a head's role, no number counting what is asked, no time at all) does not answer it,
+    however many of its words it holds: the relation asked is not stated there. For a date or
+    a head, the sentence of that passage giving one is quoted instead, when there is one: a
+    passage dates its events in a sentence of their own, beside the one naming them (not when
+    the quote dates the other end of what is asked: « Les travaux doivent débuter en janvier »
+    for "Quand seront-ils terminés ?"), and names an office's holder where he speaks, a sentence
+    after the one naming his town (« …, dénonce le maire, Jean-Luc Collet. »): for "Qui est le
+    maire de Serquigny ?", whose office is asked, which the holder's role is checked against
+    (« l'avocate des locataires » is not the owner's); not for "Qui dirige SNCF Voyageurs ?",
+    whose passage may name the head of another (« son président », the users' association's).
+    Not for a count: another sentence's number mostly counts another event (« 38 conducteurs
+    recrutés » for "Combien en manque-t-il ?"). A head asked of a pronoun ("Qui les représente ?")
+    after an answer is whom the last quote's paragraph names (`near_last_quote`), and a count
+    asked of a pronoun subject ("Combien de logements compte-t-il ?") is said where the last
+    quote spoke of it, in other words than the question's noun at need (« une douzaine de
+    chalets »), unless the first quote counts the very noun asked. Asked when something will
+    happen, a time all over (« depuis 2019 », « en 2024 ») does not answer; "En quelle année
+    … ?" wants a year."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    if wanted is None or not ordered:
+        return Ruling(list(ordered))
+    topic = asked.reading.topic
+    counts_of_pronoun = (
+        wanted.kind == "count" and has_pronoun_subject(own) and not _counts_by_name(ordered[0], wanted, own)
+    )
+    if (wanted.of_pronoun or counts_of_pronoun) and topic is not None and topic.read_to is not None:
+        # "Qui les représente ?" after « La CGT … demande … », "Combien de logements compte-t-il ?"
+        # after « Le hameau … a accueilli ses premiers vacanciers »: what the last quote spoke
+        # of, in its paragraph (« … a fait construire une douzaine de chalets »).
+        ordered = near_last_quote(ordered, topic.read_to, partial(gives_answer_type, asked=wanted, question=own))
+    first = ordered[0]
+    start, end = first.quote
+    dated = wanted.kind in ("date", "year")
+    moves = (wanted.kind == "head" and wanted.whose is not None) or (
+        dated and not dates_the_other_end(first.row.text[start:end], own)
+    )
+    gives = partial(_gives, wanted, own, _year_of(first) if dated and speaks_of_future(own) else None)
+    if moves:
+        first = quoting_a_sentence_that(first, gives)
+    start, end = first.quote
+    given = gives(first.row.text[start:end])
+    if not given and wanted.kind == "count":
+        # « Leurs occupants … ont dû quitter les lieux sous 48 heures » for "Combien de logements
+        # ont été évacués ?": the sentence of its article counting what the question's verb says
+        # was done (« un arrêté d'évacuation pour douze chalets »), whatever noun it counts by,
+        # when the article never names the noun asked; else only a sentence naming it (« plus de
+        # 2500 chercheur·eus·e·s annoncent … »): the article naming it uncounted (« Les ingénieurs
+        # recrutés rejoindront … »), another noun's count by the same deed (« a recruté 45
+        # techniciens ») is another thing's.
+        done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
+        in_other_words = not _names_the_noun_counted(ordered, wanted)
+
+        def counts_the_deed(sentence: str) -> bool:
+            said = set(terms(sentence))
+            return bool(done & said) and (in_other_words or bool(wanted.nouns & said)) and gives(sentence)
+
+        counted = said_in_its_article_first([first, *ordered[1:]], counts_the_deed)
+        if counted is not None:
+            return Ruling([counted, *(c for c in ordered if c.row.id != counted.row.id)])
+    # "Qui les représente ?": a representative named in the article the conversation is on is
+    # the one it asks for, whatever the relevance policy makes of the words (« Sa présidente,
+    # Fatima Benali, … » of the tenants, where "représente" is no word of the article).
+    said = (
+        given
+        and wanted.kind == "head"
+        and wanted.of_pronoun
+        and topic is not None
+        and first.row.article.id in topic.articles
+    )
+    why = "" if given else f"no {wanted.kind} in the first quote"
+    return Ruling([first, *ordered[1:]], given, why, by_conversation=said)
+
+
+def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question counting those that did something ("Combien d'entreprises ont fait faillite ?",
+    "Combien de bateaux ont manifesté ?", a deed in a compound past) is not answered by a first
+    quote giving only how many there are (« Le bassin compte 315 entreprises », « La flottille
+    compte 86 bateaux », « L'usine emploie 45 salariés »: a verb of having before the number)
+    when it does not say the deed (« L'usine compte 260 salariés licenciés » does) nor count what
+    is asked beside that total (« qui regroupe 230 boutiques, a lancé une pétition qui a recueilli
+    8 400 signatures » for "Combien de personnes ont signé … ?"; not a year, « En 2024 », a day,
+    « le 3 mars », nor what restates or divides the total, « soit 4 000 emplois »): that count is
+    all of them, not those that did it. Not a deed of counting or having ("Combien de grues ont
+    été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
+    travaillent … ?", answered by « compte 250 marins »; "Combien de communes sont desservies ?", a
+    present passive, answered by « Le réseau compte 25 communes »)."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    deed = _past_deed(own)
+    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+        return Ruling(list(ordered))
+    if _COUNTING_DEED.match(deed.group(3)):
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    quote = ordered[0].row.text[start:end]
+    if _STANDING_TOTAL.search(quote) is None or set(_deed_terms(own, deed)) & set(terms(quote)):
+        return Ruling(list(ordered))
+    if gives_answer_type(_STANDING_TOTAL_CLAUSE.sub(" ", quote), wanted, own):
+        return Ruling(list(ordered))  # « qui regroupe 230 boutiques, … a recueilli 8 400 signatures »
+    return Ruling(list(ordered), False, f"a total, not those « {deed.group(3)} », in the first quote")
+
+
+# A deed in a compound past, its participle: "ont fait faillite", "ont manifesté", "ont été
+# vendues", "sont mortes", "a-t-elle licenciés". The participle in lower case: "Combien
+# d'habitants a Paris ?", "… a Lactalis ?" name a place, a firm.
+_PAST_DEED = re.compile(
+    r"(?<![\w'’-])(?P<aux>(?i:ont|a|avaient|avait|sont|est|étaient|était))(?i:-t-(?:il|elle|on)|-ils|-elles)?\s+"
+    r"(?P<between>(?i:(?:déjà|été|pas|encore)\s+)*)"
+    r"([a-zàâçéèêëîïôûùüÿœ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes))(?![\w-])"
+)
+# The verbs whose compound past takes « être » ("sont morts", "sont partis", "sont nés"): after
+# « sont » any other participle is a state in the present ("Combien de communes sont desservies ?",
+# "… sont concernés ?"), which a total answers.
+_PAST_WITH_ETRE = re.compile(
+    r"(?:re|de|inter|par|sur|pro)?venu|arrivé|parti|mort|née?s?$|décédé|resté|tombé|r?entré|sorti|allé|retourné"
+    r"|passé|monté|descendu|apparu|disparu"
+)
+_NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
+
+
+def _deed_terms(question: str, deed: re.Match[str]) -> list[str]:
+    """The terms saying the deed: its participle's, or, for a participle that is a stopword
+    ("ont fait faillite", "ont eu peur"), the word after it (« qui ont fait faillite », « en
+    faillite » say it)."""
+    said = terms(deed.group(3))
+    after = _NEXT_WORD.match(question, deed.end())
+    return said or (terms(after.group(1)) if after else [])
+
+
+_REFLEXIVE_BEFORE = re.compile(r"(?<![\w'’-])(?:se|s['’])\s*$", re.I)
+
+
+def _past_deed(question: str) -> re.Match[str] | None:
+    """The first deed in a compound past `question` asks of (`_PAST_DEED`, its participle group 3):
+    with « avoir », « été » ("ont été licenciés"), a reflexive ("se sont mobilisés") or a verb
+    taking « être » ("sont partis"); not a present passive ("sont desservies")."""
+    for deed in _PAST_DEED.finditer(question):
+        of_etre = deed.group("aux").lower() in ("sont", "est", "étaient", "était")
+        if (
+            not of_etre
+            or "été" in deed.group("between").lower()
+            or _REFLEXIVE_BEFORE.search(question, 0, deed.start())
+            or _PAST_WITH_ETRE.match(deed.group(3))
+        ):
+            return deed
+    return None
+
+
+# A deed that counts or has what it counts ("ont été comptées", "recensés", "ont eu"): a total answers it.
+_COUNTING_DEED = re.compile(
+    r"(?:compt|recens|dénombr|enregistr|inscrit|possédé|eu$|eus$|eue|été$|totalis|regroup|réuni|accueilli|employé)",
+    re.I,
+)
+# A verb of having before a number: « compte 315 entreprises », « emploie environ 800 personnes ».
+_STANDING_TOTAL = re.compile(
+    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|totalise|totalisent|possède|possèdent|abrite|abritent"
+    r"|regroupe|regroupent|emploie|emploient|employait|employaient)\s+"
+    r"(?:(?:aujourd'hui|désormais|encore|actuellement|environ|plus de|près de|quelque|au moins|pas moins de)\s+)*"
+    r"(?:\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante"
+    r"|cinquante|soixante|cent|mille)\b)",
+    re.I,
+)
+# … and the rest of its clause (« compte 86 bateaux et 250 marins »), what it counts, across a
+# number's decimal comma (« 2,5 milliers »), with what restates or divides that total (« , soit
+# 4 000 emplois », « , dont 60 % de PME »).
+_STANDING_TOTAL_CLAUSE = re.compile(
+    _STANDING_TOTAL.pattern + r"(?:[^,;:.!?]|[,.](?=\d))*(?:,\s*(?:soit|dont)\b(?:[^,;:.!?]|[,.](?=\d))*)*", re.I
+)
+
+
+def _names_the_noun_counted(ordered: Sequence[Candidate], wanted: AnswerType) -> bool:
+    """Whether a passage found of the first one's article names the noun `wanted` counts (its
+    stems), in the words of the question."""
+    article = ordered[0].row.article.id
+    return any(wanted.nouns & set(terms(c.row.text)) for c in ordered if c.row.article.id == article)
+
+
+# The terms that ask for a count, which say nothing of what was counted.
+_ASKING_COUNT = frozenset(terms("combien nombre"))
+# Verbs of having, which say of nothing what was done to it: "Combien d'habitants compte Millau ?"
+# is not answered by « L'opposition, qui compte six élus, … ».
+_HAVING = frozenset(
+    terms("compte comptent possède possèdent comprend comprennent contient contiennent abrite totalise")
+)
+_QUESTION_WORDS = re.compile(r"[\w-]+(?:['’])?")
+_OPENS_NOUN = frozenset("le la les l' l’ un une des du de d' d’ son sa ses leur leurs ce cet cette ces chaque".split())
+
+
+def _deed_words(question: str) -> list[str]:
+    """The words of `question` that may say what was done, not whom to: verbs, none a determiner
+    opens and none capitalised ("Combien de salariés la start-up a-t-elle embauchés ?":
+    "embauchés", not "start-up"; "Combien de campeurs accueille le camping chaque été ?":
+    "accueille"; "Combien d'élus compte le conseil municipal ?": none, "compte" a verb of
+    having, `_HAVING`)."""
+    words = _QUESTION_WORDS.findall(question)
+    return [
+        word
+        for at, word in enumerate(words)
+        if at
+        and word[0].islower()
+        and words[at - 1].lower() not in _OPENS_NOUN
+        and word.split("-t-")[0].split("-")[0].endswith(_MAY_END_A_VERB)
+    ]
+
+
+# The endings a conjugated verb or a participle may have ("évacués", "accueille", "recrutent"):
+# a loose sieve, since "e" (the present of the verbs in -er) ends most French words; it keeps out
+# words ending otherwise ("municipal", "combien", "ont", "dans"). What keeps nouns out is the
+# determiner before them (`_OPENS_NOUN`) and the capital of a name.
+_MAY_END_A_VERB = ("é", "és", "ées", "er", "ir", "e", "ent", "is", "it", "ts", "u", "us", "ues")
+
+
+def _gives(wanted: AnswerType, question: str, future_of: int | None, sentence: str) -> bool:
+    """Whether `sentence` gives the answer type `wanted`; for a question asking when something
+    will happen (`future_of`: the year of the article read, None for any other question), a time
+    that is not all past (`answer_types.dates_only_the_past`: « depuis 2019 », « en 2024 » in an
+    article of 2026 say nothing of what is to come)."""
+    if not gives_answer_type(sentence, wanted, question):
+        return False
+    # Not « told in the past »: news dates what is to come in a past sentence (« Le jugement a été
+    # mis en délibéré au 24 avril », « Le groupe a confirmé la fermeture à la fin du mois de juin »).
+    return future_of is None or not dates_only_the_past(sentence, future_of, years_only=wanted.kind == "year")
+
+
+def _counts_by_name(candidate: Candidate, wanted: AnswerType, question: str) -> bool:
+    """Whether the candidate's quote counts the very noun asked (« 22 des 29 sièges » for
+    "Combien de sièges aura-t-elle ?"): it answers, whatever the pronoun stands for."""
+    start, end = candidate.quote
+    return gives_answer_type(candidate.row.text[start:end], wanted, question, by_name=True)
+
+
+def _year_of(candidate: Candidate) -> int:
+    """The year of the candidate's article, 0 when it is not dated (then only « depuis … » is past)."""
+    date = candidate.row.article.date or ""
+    return int(date[:4]) if date[:4].isdigit() else 0
