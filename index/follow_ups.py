@@ -36,12 +36,11 @@ def near_last_quote(
     its id, and where that quote ended), quoting the sentence of that quote's paragraph that
     `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
     were when that paragraph has none."""
-    at, quote_end = last_quoted(candidates, last_quote)
-    if at is None:
+    found = _where_last_quote_ended(candidates, last_quote)
+    if found is None:
         return list(candidates)
-    last = candidates[at]
-    text, spans = last.row.text, last.spans
-    ended = max((i for i, (a, _) in enumerate(spans) if a < quote_end), default=0)
+    at, ended = found
+    text, spans = candidates[at].row.text, candidates[at].spans
 
     def same_paragraph(i: int) -> bool:
         low, high = sorted((i, ended))
@@ -58,6 +57,23 @@ def last_quoted(candidates: Sequence[Candidate], last_quote: tuple[int, int]) ->
     among them), and where that quote ended: `last_quote` is that passage's id and the end."""
     passage_id, quote_end = last_quote
     return next((i for i, c in enumerate(candidates) if c.row.id == passage_id), None), quote_end
+
+
+def last_quoted_sentence(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[Candidate, int] | None:
+    """The passage the last answer quoted, among `candidates`, and its sentence where that quote
+    ended (`last_quote`: that passage's id and the end): what a follow-up's pronoun points back
+    to is read from there. None when that passage is not among them (or has no sentences)."""
+    found = _where_last_quote_ended(candidates, last_quote)
+    return None if found is None else (candidates[found[0]], found[1])
+
+
+def _where_last_quote_ended(candidates: Sequence[Candidate], last_quote: tuple[int, int]) -> tuple[int, int] | None:
+    """`last_quoted_sentence` as the passage's place among `candidates` (which `first_quoting`
+    takes) and that sentence."""
+    at, quote_end = last_quoted(candidates, last_quote)
+    if at is None or not candidates[at].spans:
+        return None
+    return at, max((i for i, (a, _) in enumerate(candidates[at].spans) if a < quote_end), default=0)
 
 
 def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, int], question: str) -> list[Candidate]:
@@ -94,14 +110,14 @@ def nearest_quotation_first(
     "il"). When that passage holds none, the nearest passage of its article holding words said
     by one of the pronoun's gender (`said_by_first`). The candidates as they were when there
     is none."""
-    at, quote_end = last_quoted(candidates, last_quote)
-    if at is None:
+    found = _where_last_quote_ended(candidates, last_quote)
+    if found is None:
         return list(candidates)
+    at, ended = found
     last = candidates[at]
     quoting = [i for i, (a, b) in enumerate(last.spans) if _may_be_said_by(last.row.text[a:b], speaker)]
     if not quoting:
         return said_by_first(candidates, last, speaker) if speaker else list(candidates)
-    ended = max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
     return first_quoting(candidates, at, min(quoting, key=lambda i: (abs(i - ended), i < ended)))
 
 

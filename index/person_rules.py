@@ -13,7 +13,7 @@ from index.ages import ages_said, opens_on_another, role_asked, same_person
 from index.analysis import terms
 from index.candidates import Candidate, said_in_its_article_first
 from index.conversation import has_pronoun_subject
-from index.follow_ups import last_quoted
+from index.follow_ups import last_quoted_sentence
 from index.quotes import persons_named, speaks_of_someone
 from index.rulings import Ruling, WhatIsAsked
 
@@ -43,7 +43,7 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     role = None if named else role_asked(reading.own)  # "… le président Emmanuel Macron ?": his name
     topic = reading.topic
     if not named and role is None and has_pronoun_subject(reading.own) and topic is not None and topic.read_to:
-        last = _last_quoted_sentence(ordered, topic.read_to)
+        last = last_quoted_sentence(ordered, topic.read_to)
         named = persons_named(_sentence_text(*last)) if last is not None else []
     if not named and role is None:
         return Ruling(list(ordered))
@@ -115,7 +115,7 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
         or not ordered
     ):
         return Ruling(list(ordered))
-    last = _last_quoted_sentence(ordered, topic.read_to)
+    last = last_quoted_sentence(ordered, topic.read_to)
     if last is None:
         return Ruling(list(ordered))
     named = persons_named(_sentence_text(*last))
@@ -133,16 +133,6 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     if not persons_named(quote) and _SINCE.search(quote):
         return Ruling(list(ordered))  # « Son mandat a commencé en 2014 »: his
     return Ruling(list(ordered), False, f"no time since said of {', '.join(named)}")
-
-
-def _last_quoted_sentence(ordered: Sequence[Candidate], read_to: tuple[int, int]) -> tuple[Candidate, int] | None:
-    """The passage the last answer quoted, among `ordered`, and its sentence where that quote
-    ended (`Topic.read_to`: the passage's id and the end); None when it is not among them."""
-    at, quote_end = last_quoted(ordered, read_to)
-    if at is None or not ordered[at].spans:
-        return None
-    last = ordered[at]
-    return last, max((i for i, (a, _) in enumerate(last.spans) if a < quote_end), default=0)
 
 
 def _sentence_text(candidate: Candidate, sentence: int) -> str:
