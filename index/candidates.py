@@ -38,6 +38,7 @@ from index.quotes import (
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
+from index.sentences import same_paragraph
 from index.store import PassageRow, PassageSentences
 from index.tenses import looks_ahead, speaks_of_future, tells_past
 
@@ -566,7 +567,7 @@ def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
     first = candidates[0]
     here = _best_sentence(first)
     text, spans = first.row.text, first.spans
-    if here == 0 or "\n" in text[spans[here - 1][1] : spans[here][0]]:
+    if here == 0 or not same_paragraph(text, spans[here - 1], spans[here]):
         return list(candidates)
     if text[spans[here][0] : spans[here][1]].lstrip().startswith(("«", '"', "“")):
         return list(candidates)
@@ -599,7 +600,7 @@ def with_reasons_before(candidates: Sequence[Candidate], most: int = REASONS_BEF
     if not says_consequence(text[spans[last][0] : spans[last][1]]):
         return list(candidates)
     reach = last
-    while reach > 0 and last - reach < most and "\n" not in text[spans[reach - 1][1] : spans[reach][0]]:
+    while reach > 0 and last - reach < most and same_paragraph(text, spans[reach - 1], spans[last]):
         before = text[spans[reach - 1][0] : spans[reach - 1][1]]
         if _ASKS.search(before) or _QUOTATION_MARK.search(before):
             break
@@ -621,8 +622,8 @@ def _article_sentences(candidates: Sequence[Candidate], around: Candidate) -> li
     while position in by_position:
         candidate = by_position[position]
         text = candidate.row.text
-        for at, (start, _) in enumerate(candidate.spans):
-            if at and "\n" in text[candidate.spans[at - 1][1] : start]:
+        for at, span in enumerate(candidate.spans):
+            if at and not same_paragraph(text, candidate.spans[at - 1], span):
                 paragraph += 1
             sentences.append((candidate, at, paragraph))
         paragraph, position = paragraph + 1, position + 1

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from index.analysis import terms
 from index.candidates import Candidate, first_quoting
 from index.measures import holds_quantity
+from index.sentences import same_paragraph
 from index.speakers import quotes_words, spoken_by
 
 
@@ -41,12 +42,7 @@ def near_last_quote(
         return list(candidates)
     at, ended = found
     text, spans = candidates[at].row.text, candidates[at].spans
-
-    def same_paragraph(i: int) -> bool:
-        low, high = sorted((i, ended))
-        return "\n" not in text[spans[low][0] : spans[high][1]]
-
-    holding = [i for i, (a, b) in enumerate(spans) if same_paragraph(i) and holds(text[a:b])]
+    holding = [i for i, (a, b) in enumerate(spans) if same_paragraph(text, (a, b), spans[ended]) and holds(text[a:b])]
     if not holding:
         return list(candidates)
     return first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))

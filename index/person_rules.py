@@ -16,6 +16,7 @@ from index.conversation import has_pronoun_subject
 from index.follow_ups import last_quoted_sentence
 from index.quotes import persons_named, speaks_of_someone
 from index.rulings import Ruling, WhatIsAsked
+from index.sentences import same_paragraph
 
 
 def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -143,9 +144,7 @@ def _sentence_text(candidate: Candidate, sentence: int) -> str:
 def _in_paragraph_of(first: Candidate, last: Candidate, sentence: int) -> bool:
     """Whether the first candidate's quote is in the paragraph of `last`'s sentence `sentence`:
     what it says there is said of whom that sentence speaks."""
-    start, end = first.quote
-    low, high = min(start, last.spans[sentence][0]), max(end, last.spans[sentence][1])
-    return first.row.id == last.row.id and "\n" not in last.row.text[low:high]
+    return first.row.id == last.row.id and same_paragraph(last.row.text, first.quote, last.spans[sentence])
 
 
 # A time since: « depuis 2015 », « depuis dix ans », « il y a dix ans », « cela fait dix ans »,

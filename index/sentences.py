@@ -116,5 +116,13 @@ def _append(text: str, spans: list[tuple[int, int]], a: int, b: int) -> None:
         spans.append((a, b))
 
 
+def same_paragraph(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether two stretches of a passage's `text` (sentences' spans, or a quote's offsets) are in
+    one paragraph: no line break from the earlier's start to the later's end. A passage is its
+    article's blocks, each folded onto one line, joined by a blank line: any line break there is
+    a paragraph's end, and what the next paragraph says is said of another thing or person."""
+    return "\n" not in text[min(one[0], other[0]) : max(one[1], other[1])]
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]

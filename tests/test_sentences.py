@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.sentences import sentence_spans, split_sentences
+from index.sentences import same_paragraph, sentence_spans, split_sentences
 
 
 def test_titles_and_initials_do_not_end_sentences():
@@ -151,3 +151,19 @@ def test_a_single_line_break_does_not_end_a_sentence():
         "Il a dit que la ligne\nouvrira en mai.",
         "Puis il est parti.",
     ]
+
+
+def test_sentences_are_in_one_paragraph_until_a_line_break_between_them():
+    text = "Le maire, Paul Roux, a parlé. Il a 61 ans.\n\nSon père, 90 ans, est venu. Il a applaudi."
+    spans = sentence_spans(text)
+    assert len(spans) == 4
+    assert same_paragraph(text, spans[0], spans[1]) and same_paragraph(text, spans[1], spans[0])
+    assert same_paragraph(text, spans[2], spans[3])
+    assert not same_paragraph(text, spans[1], spans[2]) and not same_paragraph(text, spans[3], spans[0])
+    # the break right after a sentence's end, or right before its start, is outside it
+    assert text[spans[1][1]] == "\n" and same_paragraph(text, spans[1], spans[1])
+    assert text[spans[2][0] - 1] == "\n" and same_paragraph(text, spans[2], spans[2])
+    # a quote's offsets: a quote of two sentences across the break is in neither paragraph
+    quote = (spans[1][0], spans[2][1])
+    assert not same_paragraph(text, quote, spans[1]) and not same_paragraph(text, quote, spans[3])
+    assert same_paragraph(text, (spans[0][0] + 10, spans[0][1]), spans[1])
