@@ -204,7 +204,10 @@ _NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
 def _deed_terms(question: str, deed: re.Match[str]) -> list[str]:
     """The terms saying the deed: its participle's, or, for a participle that is a stopword
     ("ont fait faillite", "ont eu peur"), the word after it (« qui ont fait faillite », « en
-    faillite » say it)."""
+    faillite » say it). The one deed whose doers are counted, for `count_not_a_standing_total`,
+    where a quote saying it is no bare total: not every verb of the question (`_deed_words`), whose
+    participles may qualify a noun ("… la pétition lancée par le maire", "… le quartier rénové"),
+    so that « Le quartier rénové compte 300 familles » would pass as saying the deed."""
     said = terms(deed.group(3))
     after = _NEXT_WORD.match(question, deed.end())
     return said or (terms(after.group(1)) if after else [])
@@ -274,7 +277,11 @@ def _deed_words(question: str) -> list[str]:
     opens and none capitalised ("Combien de salariés la start-up a-t-elle embauchés ?":
     "embauchés", not "start-up"; "Combien de campeurs accueille le camping chaque été ?":
     "accueille"; "Combien d'élus compte le conseil municipal ?": none, "compte" a verb of
-    having, `_HAVING`)."""
+    having, `_HAVING`). A loose sieve for `answer_type_given`, which looks for a sentence counting
+    what was done in other words than the noun asked: any verb may be the one the article says;
+    not the one deed `count_not_a_standing_total` checks a quote for (`_deed_terms`), which
+    takes no present ("accueille") and reads a stopword participle by the word after it ("ont
+    eu peur": « peur », which this sieve drops)."""
     words = _QUESTION_WORDS.findall(question)
     return [
         word
