@@ -1,8 +1,10 @@
 """The reading rules about a person asked of (`index.reading_rules` runs them in their order):
-whose age a question asks and whether the first quote says it (`age_of_whom_asked`), and how long
-someone last named has held a role (`tenure_of_whom_last_named`), with what they share: the
-sentence the last answer quoted, and whether the first quote is in its paragraph. Pure functions
-over the candidates (`index.candidates`)."""
+who someone is (`description_for_who`), who it is that a quote speaks of by a pronoun
+(`person_for_who`), whose age a question asks and whether the first quote says it
+(`age_of_whom_asked`), and how long someone last named has held a role
+(`tenure_of_whom_last_named`), with what the last two share: the sentence the last answer
+quoted, and whether the first quote is in its paragraph. Pure functions over the candidates
+(`index.candidates`)."""
 
 from __future__ import annotations
 
@@ -11,12 +13,30 @@ from collections.abc import Sequence
 
 from index.ages import ages_said, opens_on_another, role_asked, same_person
 from index.analysis import terms
-from index.candidates import Candidate, said_in_its_article_first
+from index.candidates import Candidate, named_person_first, quoting_descriptions, said_in_its_article_first
 from index.conversation import has_pronoun_subject
 from index.follow_ups import last_quoted_sentence
-from index.quotes import persons_named, speaks_of_someone
+from index.quotes import asks_for_someone, persons_named, speaks_of_someone, who_someone_is
 from index.rulings import Ruling, WhatIsAsked
 from index.sentences import same_paragraph
+
+
+def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking who someone is ("Qui est-elle ?"): each passage quotes a sentence
+    saying who someone is (`quoting_descriptions`)."""
+    someone = who_someone_is(asked.reading.own)
+    if someone is None:
+        return Ruling(list(ordered))
+    return Ruling(quoting_descriptions(ordered, someone))
+
+
+def person_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking for someone ("Qui le dit ?", "Comment s'appelle-t-elle ?"): a first
+    quote naming nobody, only "elle" (« … », souligne-t-elle), gives way to the sentence before
+    it that names whom the pronoun stands for (`named_person_first`)."""
+    if not asks_for_someone(asked.reading.own):
+        return Ruling(list(ordered))
+    return Ruling(named_person_first(ordered))
 
 
 def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:

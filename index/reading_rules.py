@@ -24,8 +24,6 @@ from index.candidates import (
     held_in_first_article,
     holding_first,
     measured_first,
-    named_person_first,
-    quoting_descriptions,
     quoting_statements,
     saying_it_of_first,
     still_asked,
@@ -35,8 +33,8 @@ from index.causes import asks_why
 from index.conversation import added_words, has_pronoun_subject, speaker_pronoun, years_named
 from index.follow_ups import last_quoted_first, measured_near_last_quote, nearest_quotation_first
 from index.measures import without_asking_words
-from index.person_rules import age_of_whom_asked, tenure_of_whom_last_named
-from index.quotes import asked_noun, asks_for_someone, deed_asked, who_someone_is, without_doer
+from index.person_rules import age_of_whom_asked, description_for_who, person_for_who, tenure_of_whom_last_named
+from index.quotes import asked_noun, deed_asked, without_doer
 from index.rulings import ReadingRule, Ruling, WhatIsAsked
 from index.speakers import spoken_by
 from index.tenses import just_done, only_to_come, speaks_of_future
@@ -71,24 +69,6 @@ def quotation_for_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruli
     order = nearest_quotation_first(ordered, reading.topic.read_to, speaker)
     start, end = order[0].quote
     return Ruling(order, by_conversation=speaker is not None and speaker in spoken_by(order[0].row.text[start:end]))
-
-
-def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
-    """A question asking who someone is ("Qui est-elle ?"): each passage quotes a sentence
-    saying who someone is (`quoting_descriptions`)."""
-    someone = who_someone_is(asked.reading.own)
-    if someone is None:
-        return Ruling(list(ordered))
-    return Ruling(quoting_descriptions(ordered, someone))
-
-
-def person_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
-    """A question asking for someone ("Qui le dit ?", "Comment s'appelle-t-elle ?"): a first
-    quote naming nobody, only "elle" (« … », souligne-t-elle), gives way to the sentence before
-    it that names whom the pronoun stands for (`named_person_first`)."""
-    if not asks_for_someone(asked.reading.own):
-        return Ruling(list(ordered))
-    return Ruling(named_person_first(ordered))
 
 
 def future_for_future(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
