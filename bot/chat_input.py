@@ -89,7 +89,9 @@ def reads_as_article(text: str) -> bool:
     return len(text.split()) > ARTICLE_WORDS
 
 
-# Questions of one message answered each in turn at most; a message with more is one search.
+# Questions of one message answered each in turn at most; those after them are named back to the
+# asker rather than searched (`Said.left`): searched whole with them, four questions found a
+# passage for none of them in particular, and the asker was not told why.
 MAX_QUESTIONS = 3
 _AFTER_QUESTION_MARK = re.compile(r"(?<=\?)\s+(?![»”\"])")  # not inside a quotation: « Que faire ? » de Lénine
 _WORD = re.compile(r"\w+")
@@ -98,20 +100,26 @@ _WORD = re.compile(r"\w+")
 def questions_in(text: str) -> list[str]:
     """The questions of a message that asks several in a row ("Qui est Jens Stoltenberg ? Que
     dit-il de Poutine ?"), each to be answered in turn, the later ones following the earlier
-    (`index.conversation`); otherwise the message itself. Several means two or three, each
-    ending with "?" and of two words at least: "Pourquoi ? Parce que…" is one message."""
+    (`index.conversation`); otherwise the message itself. Several means each ends with "?" and
+    the first holds two words at least: "Pourquoi ? Parce que…" and "Vraiment ? Qui l'a dit ?"
+    are one message; a word alone after a question asks it further ("Où se réunit-elle ?
+    Quand ?"), one question with it."""
     text = text.strip()
     parts = _AFTER_QUESTION_MARK.split(text)
-    if not 1 < len(parts) <= MAX_QUESTIONS:
+    if len(parts) < 2 or len(_WORD.findall(parts[0])) < 2 or not all(part.endswith("?") for part in parts):
         return [text]
-    if all(part.endswith("?") and len(_WORD.findall(part)) >= 2 for part in parts):
-        # The same question twice (pasted twice, typed again) is answered once, not the same
-        # answer under itself.
-        once: dict[str, str] = {}
-        for part in parts:
-            once.setdefault(" ".join(part.casefold().split()), part)
-        return list(once.values())
-    return [text]
+    questions = [parts[0]]
+    for part in parts[1:]:
+        if len(_WORD.findall(part)) < 2:
+            questions[-1] += " " + part
+        else:
+            questions.append(part)
+    # The same question twice (pasted twice, typed again) is answered once, not the same
+    # answer under itself.
+    once: dict[str, str] = {}
+    for question in questions:
+        once.setdefault(" ".join(question.casefold().split()), question)
+    return list(once.values())
 
 
 # What a message is when it asks the library nothing: empty, without a word, an article pasted
@@ -126,12 +134,14 @@ class Said:
 
     questions: tuple[str, ...] = ()
     aside: Aside | None = None
+    left: tuple[str, ...] = ()  # the questions after the first `MAX_QUESTIONS`, not answered
 
 
 def what_is_said(text: str, *, may_be_article: bool) -> Said:
     """How a chat message is taken, the same way in the console and on Telegram: nothing to
     search ("?", "Merci !", "aide"), an article pasted to be added (only where one may be
-    sent: `may_be_article`), or one to three questions (`questions_in`)."""
+    sent: `may_be_article`), or one to three questions (`questions_in`), with those after them
+    left to be asked again."""
     text = typed(text)
     if not text:
         return Said(aside="blank")
@@ -149,7 +159,8 @@ def what_is_said(text: str, *, may_be_article: bool) -> Said:
         # "Bonjour, https://…", "À lire : https://…": a page shared, not a question (searched, the
         # address's words would find passages that share them, shown as an uncertain answer).
         return Said(aside="link")
-    return Said(questions=tuple(questions_in(asked)))
+    questions = questions_in(asked)
+    return Said(questions=tuple(questions[:MAX_QUESTIONS]), left=tuple(questions[MAX_QUESTIONS:]))
 
 
 def _asks_beside_its_links(text: str) -> bool:

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from bot.chat_input import shared_link, typed, what_is_said
 from bot.native_libraries import computing
-from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_ARTICLE, format_answer
+from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_ARTICLE, format_answer, questions_left
 from bot.replies.cards import articles_matching, format_article_line, no_article_matching
 from bot.replies.upkeep import format_ingest, format_stats
 from bot.replies.wording import passages, plural
@@ -205,7 +205,8 @@ def respond(
     if len(said.questions) == 1:
         return answer_line(library, said.questions[0], settings, conversation)
     # Several questions in a row: each answered in turn, under its own words.
-    return "\n\n".join(f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in said.questions)
+    answers = [f"❓ {q}\n{answer_line(library, q, settings, conversation)}" for q in said.questions]
+    return "\n\n".join([*answers, questions_left(said.left)] if said.left else answers)
 
 
 def on_the_command_line(command: str, argument: str) -> str:

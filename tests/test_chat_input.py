@@ -39,11 +39,25 @@ def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
         ("Vraiment ? Qui dirige l'OTAN ?", ["Vraiment ? Qui dirige l'OTAN ?"]),  # "Vraiment ?" asks nothing alone
         ("Pourquoi ? Parce que.", ["Pourquoi ? Parce que."]),
         ("Qui ? Quoi ? Où ? Quand ?", ["Qui ? Quoi ? Où ? Quand ?"]),
-        ("A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?", ["A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?"]),
+        (
+            "A-t-il dit ? Il a dit ceci ? Et cela ? Puis ça ?",
+            ["A-t-il dit ?", "Il a dit ceci ?", "Et cela ?", "Puis ça ?"],
+        ),
     ],
 )
 def test_a_message_that_asks_two_or_three_questions_in_a_row_is_answered_question_by_question(message, questions):
     assert questions_in(message) == questions
+
+
+def test_of_more_than_three_questions_in_a_row_the_first_three_are_answered_and_the_others_named_back():
+    """Four questions were searched as one, without a word: the answer quoted a passage for none
+    of them in particular, and the asker did not know which was left."""
+    said = what_is_said(
+        "Qui dirige l'OTAN ? Où se réunit-elle ? Quand ? Que veut Poutine ? Qui est Pistorius ?", may_be_article=True
+    )
+    assert said.questions == ("Qui dirige l'OTAN ?", "Où se réunit-elle ? Quand ?", "Que veut Poutine ?")
+    assert said.left == ("Qui est Pistorius ?",)
+    assert what_is_said("Qui est-il ? Que dit-il ?", may_be_article=True).left == ()
 
 
 LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10

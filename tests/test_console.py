@@ -170,3 +170,17 @@ def test_the_other_article_refused_the_conversation_stays_on_its_topic(fast_libr
     read_on = respond(fast_library, "La suite ?", settings, conversation)
     assert read_on.startswith("(suite de « Les membres de l'Organisation du traité")
     assert "Ils cherchent notamment à accélérer les livraisons d'armes" in read_on
+
+
+def test_a_line_of_four_questions_gets_three_answers_and_names_the_fourth_to_ask_again(
+    fast_library, settings, sample_text
+):
+    """A fourth question in one line was searched with the other three as one, without a word:
+    one answer, to none of them in particular."""
+    respond(fast_library, f"/ingest {sample_text}", settings)
+    line = "Qui est le secrétaire général de l'OTAN ? Où se réunissent-ils ? Que veut Poutine ? Que fait l'Allemagne ?"
+    reply = respond(fast_library, line, settings)
+    assert reply.count("❓ ") == 3 and "❓ Que veut Poutine ?" in reply
+    assert reply.endswith(
+        "Je réponds à 3 questions par message au plus : posez à part la suivante, « Que fait l'Allemagne ? »."
+    )

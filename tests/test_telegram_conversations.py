@@ -284,3 +284,24 @@ def test_the_same_question_twice_in_one_message_is_answered_once(tmp_path):
 def test_a_question_with_its_page_s_address_after_it_is_answered_not_taken_for_a_link_shared(tmp_path):
     (answer,) = conversation(tmp_path, 640, (f"{QUESTION} https://www.ouest.example/bretagne/prefete",))
     assert "Marie Dupont" in answer and "en une phrase" not in answer
+
+
+def test_a_message_of_four_questions_is_answered_three_times_and_told_which_to_ask_again(tmp_path):
+    """Four questions in one message were searched as one, without a word."""
+    library = two_article_library(tmp_path)
+    asked = f"{QUESTION} Quelles fonctions occupait-elle ? Où sont les castors ? Combien de familles de castors ?"
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            await handle(application, private_message(700, asked))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        *answers, left = replies_to(telegram, 700)
+        assert len(answers) == 3 and "Marie Dupont" in answers[0]  # each answered under its own words
+        assert "Quelles fonctions occupait-elle ?" in answers[1] and "Où sont les castors ?" in answers[2]
+        assert left == (
+            "Je réponds à 3 questions par message au plus : posez à part la suivante, "
+            "« Combien de familles de castors ? »."
+        )
+    library.close()

@@ -3,8 +3,10 @@ library empty, nothing found, a question in English, a follow-up its articles do
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
+from bot.chat_input import MAX_QUESTIONS
 from bot.replies.cards import SENTENCE_FIELD_CHARS, format_details, link_of
 from bot.replies.wording import french_date, in_guillemets, shorten
 from bot.small_talk import not_in_french
@@ -42,6 +44,17 @@ BARE_LINK = (
     "Pour ajouter cette page à la bibliothèque, envoyez /ingest suivi de son adresse ; pour poser "
     "une question sur ce qu'elle dit, écrivez-la en une phrase."
 )
+QUESTION_LEFT_CHARS = 100  # a question named back, as said at its start
+
+
+def questions_left(left: Sequence[str]) -> str:
+    """What is said of the questions of a message after the ones answered (`bot.chat_input.Said`):
+    the asker knows which were not, and asks them again on their own."""
+    first = in_guillemets(shorten(left[0], QUESTION_LEFT_CHARS))
+    which = f"la suivante, {first}" if len(left) == 1 else f"les {len(left)} suivantes, à partir de {first}"
+    return f"Je réponds à {MAX_QUESTIONS} questions par message au plus : posez à part {which}."
+
+
 WHICH_ARTICLE = (
     "De quel article ? Nommez son sujet (par exemple « Qui a écrit l'article sur le castor ? »), "
     "ou posez d'abord une question sur ce sujet, puis redemandez."

@@ -18,7 +18,7 @@ from telegram.constants import ChatType
 
 from bot.chat_input import asks_to_answer, follows_on, what_is_said
 from bot.permissions import is_admin
-from bot.replies.answers import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply
+from bot.replies.answers import BARE_LINK, NO_QUESTION, NOTHING_FOUND, declined_reply, questions_left
 from bot.small_talk import REPLIES
 from bot.state.answers import ShownResult, StoredAnswer, StoredPage
 from bot.telegram import group_share
@@ -126,6 +126,8 @@ async def answer_question(
     for asked in said.questions:  # several in a row: each answered in turn
         if not await _answer_one(update, context, asked, named=len(said.questions) > 1, topic=topic):
             return
+    if said.left:
+        await reply(message, msg.e(questions_left(said.left)))
 
 
 def asker_id(message: Message) -> int | None:
