@@ -27,7 +27,7 @@ from bot.replies.answers import BARE_LINK, EMPTY_LIBRARY, NO_QUESTION, PASTED_AR
 from bot.replies.cards import articles_matching, format_article_line, no_article_matching
 from bot.replies.upkeep import format_ingest, format_stats
 from bot.replies.wording import passages, plural
-from bot.service import ingest_documents, read_input, read_text, ready_to_answer_for_long
+from bot.service import ingest_documents, read_input, read_pasted, ready_to_answer_for_long
 from bot.settings import Settings
 from bot.small_talk import REPLIES
 from bot.terminal import open_for_terminal, progress_bar
@@ -103,7 +103,7 @@ def ingest_line(library: Library, argument: str, settings: Settings, progress: P
             labelled = read_input(target, settings, update)
     else:
         try:
-            document = read_text(argument, settings)
+            document = read_pasted(argument, settings)
             labelled = [("texte collé", document)]
         except InputError as exc:
             labelled = [("texte collé", exc)]

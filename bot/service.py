@@ -177,6 +177,29 @@ def read_text(text: str, settings: Settings, source: str | None = None) -> Docum
     return parse_bytes(text.encode(), name=None, source=source, max_bytes=settings.ingest_max_bytes, limits=limits)
 
 
+# A text typed after /ingest that is one line, no title above it, and fewer words than this
+# (or a question) is a slip, not an article: "/ingest Ceci est court." was added as an article
+# of three words, and "/ingest Qui dirige l'OTAN ?" as one titled with the question, which then
+# answered every question like it. A brief of one sentence holds more ("Le marché de Noël de
+# Strasbourg ouvrira le 22 novembre avec 300 chalets, a annoncé la mairie."), and a short text
+# with its title line above it is taken as given.
+PASTED_MIN_WORDS = 8
+
+
+def read_pasted(text: str, settings: Settings) -> Document:
+    """Text typed or pasted after /ingest (the console, a chat message) as an article
+    (`read_text`), unless it is one short line or a question (`PASTED_MIN_WORDS`)."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) == 1 and lines[0].rstrip().endswith("?"):
+        raise InputError("ce texte est une question, pas un article : posez-la sans /ingest.")
+    if len(lines) == 1 and (words := len(lines[0].split())) < PASTED_MIN_WORDS:
+        raise InputError(
+            f"ce texte de {words} mots est bien court pour un article : collez l'article entier après "
+            "/ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
+        )
+    return read_text(text, settings)
+
+
 def not_found_hint(value: str, file_suffixes: Collection[str]) -> str:
     """What a name that is neither a file nor a folder may have meant: a site's address typed
     without https:// ("lemonde.fr/article", which `/ingest` in the bot reads as one) is shown

@@ -51,7 +51,7 @@ def test_ingest_dash_in_the_console_says_where_standard_input_is_read(fast_libra
 
 def test_a_text_with_a_title_only_is_not_said_to_be_empty(fast_library, settings):
     reply = respond(fast_library, "/ingest Juste un titre", settings)
-    assert reply.startswith("Erreur (texte collé) : aucun paragraphe d'article"), reply
+    assert reply.startswith("Erreur (texte collé) : ce texte de 3 mots est bien court pour un article"), reply
     assert "le texte est vide" not in reply
 
 
@@ -184,3 +184,13 @@ def test_a_line_of_four_questions_gets_three_answers_and_names_the_fourth_to_ask
     assert reply.endswith(
         "Je réponds à 3 questions par message au plus : posez à part la suivante, « Que fait l'Allemagne ? »."
     )
+
+
+def test_a_short_line_typed_after_ingest_is_refused_as_no_article(fast_library, settings):
+    """ "/ingest Ceci est court." was added as an article of three words."""
+    assert respond(fast_library, "/ingest Ceci est court.", settings) == (
+        "Erreur (texte collé) : ce texte de 3 mots est bien court pour un article : collez l'article entier "
+        "après /ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
+    )
+    assert respond(fast_library, "/ingest Qui dirige l'OTAN ?", settings).endswith("posez-la sans /ingest.")
+    assert fast_library.stats().articles == 0

@@ -188,3 +188,33 @@ def test_a_corrected_article_sent_again_is_said_to_differ_from_the_stored_one_an
     assert library.stats().articles == 3
     assert "mardi" not in library.article_texts([3])[3][1]  # the stored version kept as it was
     library.close()
+
+
+def test_a_short_line_or_a_question_typed_after_ingest_is_refused_as_no_article(tmp_path):
+    """ "/ingest Ceci est court." was added as an article of three words, and a question typed after
+    /ingest as an article titled with it; a brief of one sentence, or a short text under its title
+    line, is still added."""
+    library = two_article_library(tmp_path)
+    typed = [
+        "/ingest Ceci est court.",
+        "/ingest Qui a été nommée préfète de la région Bretagne ?",
+        "/ingest Le marché de Noël de Strasbourg ouvre samedi place Kléber, a annoncé la mairie.",
+        "/ingest Le marché de Colmar\n\nIl ouvre samedi.",
+    ]
+
+    async def scenario(telegram: FakeTelegram) -> None:
+        async with bot_in_process(telegram, library, tmp_path) as (application, _):
+            for text in typed:
+                await handle(application, private_message(USER, text))
+
+    with FakeTelegram(TOKEN) as telegram:
+        asyncio.run(scenario(telegram))
+        short, question, brief, titled = telegram.texts(USER)
+        assert short == (
+            "⚠️ Je n'ai pas pu ajouter cet article : ce texte de 3 mots est bien court pour un article : collez "
+            "l'article entier après /ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
+        )
+        assert "ce texte est une question, pas un article : posez-la sans /ingest." in question
+        assert brief.startswith("✅ Ajouté") and titled.startswith("✅ Ajouté : « Le marché de Colmar »")
+    assert library.stats().articles == 4
+    library.close()

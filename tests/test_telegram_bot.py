@@ -461,7 +461,8 @@ def test_the_same_article_twice_is_reported_as_already_there(bot, telegram):
         ),
         (lambda t, s: t.user_message(24, USER, f"/ingest {s.origin}/image.png"), "pas une page d'article"),
         (lambda t, s: t.user_message(25, USER, "/ingest http://127.0.0.1:9/closed"), "impossible de télécharger"),
-        (lambda t, s: t.user_message(26, USER, "/ingest Photo : AFP"), "aucun paragraphe"),
+        (lambda t, s: t.user_message(26, USER, "/ingest Photo : AFP"), "bien court pour un article"),
+        (lambda t, s: t.user_message(43, USER, "/ingest Photo : AFP\n\n! ! ! ! ! ! ! ! !"), "aucun paragraphe"),
         (
             lambda t, s: t.user_message(
                 28, USER, None, document=t.add_file("scan.pdf", make_pdf([[], []])), caption="/ingest"

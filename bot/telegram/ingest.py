@@ -17,7 +17,7 @@ from telegram.error import BadRequest
 
 from bot.chat_input import shared_link, shared_links
 from bot.permissions import MAX_INGESTS_UNDER_WAY, is_admin, may_ingest, may_start_ingest
-from bot.service import Abandoned, ingest_documents, read_text
+from bot.service import Abandoned, ingest_documents, read_pasted, read_text
 from bot.settings import Settings
 from bot.telegram import messages as msg
 from bot.telegram import under_way
@@ -129,7 +129,7 @@ async def read_ingest_input(
 
 async def pasted(text: str, settings: Settings, say: Say, checkpoint: Callable[[], None]) -> tuple[str, Loader]:
     """Text pasted after /ingest, read as an article (`say`, `checkpoint`: a page's, unused)."""
-    return "texte collé", lambda: read_text(text, settings)
+    return "texte collé", lambda: read_pasted(text, settings)
 
 
 # Telegram's apps send a text longer than a message's 4096 characters (UTF-16 units) cut in
