@@ -85,8 +85,9 @@ def shared_links(text: str, links: Sequence[str] = ()) -> list[str]:
 
 def reads_as_article(text: str) -> bool:
     """Whether `text` is as long as an article: someone pasting one to add it, who is told how
-    (searching it would quote it back, or find nothing)."""
-    return len(text.split()) > ARTICLE_WORDS
+    (searching it would quote it back, or find nothing). Its words only are counted: "Quoi"
+    followed by 80 spaced "!" was told it looked like an article."""
+    return sum(holds_words(word) for word in text.split()) > ARTICLE_WORDS
 
 
 # Questions of one message answered each in turn at most; those after them are named back to the

@@ -19,6 +19,9 @@ def test_a_text_reads_as_an_article_beyond_the_words_of_any_question():
     assert not reads_as_article("Qui est le secrétaire général de l'OTAN ?")
     assert not reads_as_article(" ".join(["mot"] * ARTICLE_WORDS))
     assert reads_as_article(" ".join(["mot"] * (ARTICLE_WORDS + 1)))
+    # What is no word is not counted: an exclamation typed with many "!" is no article.
+    assert not reads_as_article("Quoi " + " !" * (ARTICLE_WORDS + 5))
+    assert not reads_as_article("Qui a gagné ? " + " ".join(["🔥"] * ARTICLE_WORDS))
 
 
 @pytest.mark.parametrize(
@@ -82,6 +85,7 @@ LONG_TEXT = "Le conseil municipal a voté mardi le budget de la ville. " * 10
         ),
         ("aide", False, "help", ()),
         (LONG_TEXT, True, "pasted article", ()),
+        ("Qui a gagné" + " !" * 85, True, None, ("Qui a gagné" + " !" * 85,)),  # a question, loudly
         (LONG_TEXT, False, None, (LONG_TEXT.strip(),)),  # a group or /ask: searched as it is
         # A greeting, thanks or "ok" before a question: the question, read as if asked alone.
         ("Bonjour, qui dirige l'OTAN ?", True, None, ("Qui dirige l'OTAN ?",)),
