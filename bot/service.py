@@ -191,10 +191,10 @@ def read_pasted(text: str, settings: Settings) -> Document:
     (`read_text`), unless it is one short line or a question (`PASTED_MIN_WORDS`)."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if len(lines) == 1 and lines[0].rstrip().endswith("?"):
-        raise InputError("ce texte est une question, pas un article : posez-la sans /ingest.")
+        raise InputError("ce texte est une question, pas un article ; posez-la sans /ingest.")
     if len(lines) == 1 and (words := len(lines[0].split())) < PASTED_MIN_WORDS:
         raise InputError(
-            f"ce texte de {words} mots est bien court pour un article : collez l'article entier après "
+            f"ce texte de {words} mots est bien court pour un article ; collez l'article entier après "
             "/ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
         )
     return read_text(text, settings)

@@ -189,7 +189,7 @@ def test_a_line_of_four_questions_gets_three_answers_and_names_the_fourth_to_ask
 def test_a_short_line_typed_after_ingest_is_refused_as_no_article(fast_library, settings):
     """ "/ingest Ceci est court." was added as an article of three words."""
     assert respond(fast_library, "/ingest Ceci est court.", settings) == (
-        "Erreur (texte collé) : ce texte de 3 mots est bien court pour un article : collez l'article entier "
+        "Erreur (texte collé) : ce texte de 3 mots est bien court pour un article ; collez l'article entier "
         "après /ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
     )
     assert respond(fast_library, "/ingest Qui dirige l'OTAN ?", settings).endswith("posez-la sans /ingest.")

@@ -211,10 +211,10 @@ def test_a_short_line_or_a_question_typed_after_ingest_is_refused_as_no_article(
         asyncio.run(scenario(telegram))
         short, question, brief, titled = telegram.texts(USER)
         assert short == (
-            "⚠️ Je n'ai pas pu ajouter cet article : ce texte de 3 mots est bien court pour un article : collez "
+            "⚠️ Je n'ai pas pu ajouter cet article : ce texte de 3 mots est bien court pour un article ; collez "
             "l'article entier après /ingest (son titre sur la première ligne, au besoin), ou l'adresse de sa page."
         )
-        assert "ce texte est une question, pas un article : posez-la sans /ingest." in question
+        assert "ce texte est une question, pas un article ; posez-la sans /ingest." in question
         assert brief.startswith("✅ Ajouté") and titled.startswith("✅ Ajouté : « Le marché de Colmar »")
     assert library.stats().articles == 4
     library.close()
