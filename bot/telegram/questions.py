@@ -126,7 +126,7 @@ async def answer_question(
     for asked in said.questions:  # several in a row: each answered in turn
         if not await _answer_one(update, context, asked, named=len(said.questions) > 1, topic=topic):
             return
-    if said.left:
+    if said.left and await _within_share(message, context, asker_id(message)):  # one more message in a group
         await reply(message, msg.e(questions_left(said.left)))
 
 
