@@ -284,11 +284,11 @@ def _spinning(threads: int) -> dict[str, str]:
     """How a session's threads wait for their next operator. A question's session (several
     threads) hands each of its operators over between them: a thread asleep is woken for each,
     which on a question's few tokens outlasts the arithmetic of the small ones; spinning
-    `SPIN_MICROSECONDS` first catches the next operator awake (a question alone 0.67–0.75× the
-    time on the Zen 3 EPYC: README, "Model"). Bounded, the spin wastes little when the other
-    thread is late (another process has the core), and stopped when a question ends, its
-    threads never spin between questions, where they would take the cores of answers and
-    passages in the same process. A session of one thread has no hand-over: it never spins."""
+    `SPIN_MICROSECONDS` first catches the next operator awake (measured: README, "Model").
+    Bounded, the spin wastes little when the other thread is late (another process has the
+    core); stopped when a question ends, the threads never spin between questions, where they
+    would take the cores of answers and passages in the same process. A session of one thread
+    has no hand-over: it never spins."""
     if threads == 1:
         return {"session.intra_op.allow_spinning": "0"}
     return {
