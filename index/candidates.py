@@ -38,7 +38,7 @@ from index.quotes import (
 )
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
-from index.sentences import same_paragraph
+from index.sentences import same_paragraph, sentence_at
 from index.store import PassageRow, PassageSentences
 from index.tenses import looks_ahead, speaks_of_future, tells_past
 
@@ -536,7 +536,7 @@ def cause_nearest_first(candidates: Sequence[Candidate], after: tuple[int, int] 
             if gives_cause(first.row.text[start:end]):
                 return first_quoting(candidates, 0, i)
         return _with_sentence_before(candidates)
-    anchor_sentence = max((i for i, (a, _) in enumerate(anchor.spans) if a < after[1]), default=0)
+    anchor_sentence = sentence_at(anchor.spans, after[1] - 1)
     sentences = _article_sentences(candidates, anchor)
     here = next(i for i, (c, s, _) in enumerate(sentences) if c is anchor and s == anchor_sentence)
     paragraph = sentences[here][2]
@@ -596,7 +596,7 @@ def with_reasons_before(candidates: Sequence[Candidate], most: int = REASONS_BEF
     first = candidates[0]
     text, spans = first.row.text, first.spans
     start, end = first.quote
-    last = max((i for i, (a, _) in enumerate(spans) if a < end), default=0)
+    last = sentence_at(spans, end - 1)
     if not says_consequence(text[spans[last][0] : spans[last][1]]):
         return list(candidates)
     reach = last
@@ -696,8 +696,7 @@ def _acronyms_of(wanted: set[str], text: str) -> set[str]:
 
 
 def _best_sentence(candidate: Candidate) -> int:
-    start = candidate.quote[0]
-    return max((i for i, (a, _) in enumerate(candidate.spans) if a <= start), default=0)
+    return sentence_at(candidate.spans, candidate.quote[0])
 
 
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)")

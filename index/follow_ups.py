@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from index.analysis import terms
 from index.candidates import Candidate, first_quoting
 from index.measures import holds_quantity
-from index.sentences import same_paragraph
+from index.sentences import same_paragraph, sentence_at
 from index.speakers import quotes_words, spoken_by
 
 
@@ -69,7 +69,7 @@ def _where_last_quote_ended(candidates: Sequence[Candidate], last_quote: tuple[i
     at, quote_end = last_quoted(candidates, last_quote)
     if at is None or not candidates[at].spans:
         return None
-    return at, max((i for i, (a, _) in enumerate(candidates[at].spans) if a < quote_end), default=0)
+    return at, sentence_at(candidates[at].spans, quote_end - 1)
 
 
 def last_quoted_first(candidates: Sequence[Candidate], last_quote: tuple[int, int], question: str) -> list[Candidate]:

@@ -14,6 +14,7 @@ stop never runs into the paragraph after it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # Always abbreviations: titles and forms that are never a word ending a sentence.
 ABBREVIATIONS = frozenset(
@@ -122,6 +123,13 @@ def same_paragraph(text: str, one: tuple[int, int], other: tuple[int, int]) -> b
     article's blocks, each folded onto one line, joined by a blank line: any line break there is
     a paragraph's end, and what the next paragraph says is said of another thing or person."""
     return "\n" not in text[min(one[0], other[0]) : max(one[1], other[1])]
+
+
+def sentence_at(spans: Sequence[tuple[int, int]], offset: int) -> int:
+    """The index of the sentence (among a passage's `spans`, in order) that holds the character at
+    `offset`: the last to start at or before it, the first when none does. Where a stretch ending
+    at `end` (exclusive) ends is `sentence_at(spans, end - 1)`."""
+    return max((i for i, (start, _) in enumerate(spans) if start <= offset), default=0)
 
 
 def split_sentences(text: str) -> list[str]:

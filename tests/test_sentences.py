@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.sentences import same_paragraph, sentence_spans, split_sentences
+from index.sentences import same_paragraph, sentence_at, sentence_spans, split_sentences
 
 
 def test_titles_and_initials_do_not_end_sentences():
@@ -167,3 +167,24 @@ def test_sentences_are_in_one_paragraph_until_a_line_break_between_them():
     quote = (spans[1][0], spans[2][1])
     assert not same_paragraph(text, quote, spans[1]) and not same_paragraph(text, quote, spans[3])
     assert same_paragraph(text, (spans[0][0] + 10, spans[0][1]), spans[1])
+
+
+def test_the_sentence_at_an_offset_is_the_last_to_start_at_or_before_it():
+    text = "Le pont ferme lundi. Les travaux dureront six mois.  Il rouvrira en juin."
+    spans = sentence_spans(text)
+    assert len(spans) == 3
+    assert [sentence_at(spans, a) for a, _ in spans] == [0, 1, 2]
+    # a stretch ending with a sentence ends in it, not in the next (ends are exclusive)
+    assert [sentence_at(spans, b - 1) for _, b in spans] == [0, 1, 2]
+    # the spaces between two sentences belong to the one before; before the first, the first
+    assert sentence_at(spans, spans[1][1] + 1) == 1
+    assert sentence_at(spans, -1) == 0 and sentence_at([], 5) == 0
+    assert sentence_at(spans, len(text) + 10) == 2
+
+
+@given(st.lists(st.sampled_from(["Il pleut.", "Le maire a 61 ans !", "Pourquoi ?", "\n\n", " "]), max_size=12))
+def test_every_character_of_a_sentence_is_at_that_sentence(pieces):
+    text = "".join(pieces)
+    spans = sentence_spans(text)
+    for index, (start, end) in enumerate(spans):
+        assert {sentence_at(spans, offset) for offset in range(start, end)} == {index}
