@@ -5,7 +5,7 @@ declares: mislabelled pages are common, and valid UTF-8 by accident is not); the
 the server declared, then the one the page declares (`<meta charset>`, `http-equiv`, else an
 XHTML page's XML declaration, `<?xml … encoding="iso-8859-15"?>`), read
 as browsers read it (ISO-8859-1 as Windows-1252, its superset) and never refused for a
-stray byte; UTF-8 with a stray invalid byte; Windows-1252 (French files written on
+stray byte; UTF-8 with a stray byte or two, when that reads more of it; Windows-1252 (French files written on
 Windows); detection (`charset_normalizer`). Only binary data (NUL bytes outside UTF-16/32)
 is refused.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 
 from index.errors import UnsupportedInput
 
@@ -59,15 +60,66 @@ def decode_document(data: bytes, *, declared: str | None = None, html: bool = Fa
                 return _checked(data.decode(encoding, errors="replace"))
             except UnicodeError:  # a label no text is written in ("idna"): as if none were given
                 continue
-    text = data.decode("utf-8", errors="replace")
-    invalid = text.count("\ufffd")
-    accented = len(text) - len(text.encode("ascii", "ignore")) - invalid
-    if accented >= 2 * invalid:  # UTF-8 with a stray byte (Windows-1252's accents are all invalid)
-        return _checked(text)
+    if _written_in_utf8(data):  # UTF-8 with a stray byte or two
+        return _checked(data.decode("utf-8", errors="replace"))
     try:
         return _checked(data.decode("cp1252"))  # French text written on Windows
     except UnicodeDecodeError:
         return _checked(data.decode(_detected(data), errors="replace"))
+
+
+# The signs French typography writes after a letter or among words, a word processor's: "’",
+# « », "–", "…", non-breaking spaces. Windows-1252 writes most with bytes 0x80-0xBF, the
+# bytes UTF-8 continues a character with.
+FRENCH_TYPOGRAPHY = frozenset("’‘“”«»–—…\u00a0\u202f€°œæŒÆ")
+
+# Bytes UTF-8 could not read, as decoding with "surrogateescape" keeps them (one a byte).
+_INVALID_RUN = re.compile("[\udc80-\udcff]+")
+# What UTF-8 writes with a first byte Windows-1252 reads as a letter no French word has before a
+# sign (Â Ã Ä Å, â, ð): the letters of Latin alphabets (U+0080-017F: "é" is "Ã©" in
+# Windows-1252), « », non-breaking spaces, "’ “ ” – — … €" and other signs (U+2000-2FFF: "’" is
+# "â€™"), emoji (U+10000-3FFFF). A French text written on Windows never makes one.
+_UNMISTAKABLE_UTF8 = re.compile("[\x80-\u017f\u2000-\u2fff\U00010000-\U0003ffff]")
+# The other characters UTF-8 writes in several bytes: letters of other scripts (Cyrillic, Greek,
+# Chinese…), but also what French written on Windows makes by accident, an accented letter
+# directly followed by one sign or more: « Ç’a » is "ǒa" read as UTF-8, « ÉTÉ » (a non-breaking
+# space before the guillemet) "ÉTɠ»", « c'est réglé » "c'est régl顛".
+_AMBIGUOUS_UTF8 = re.compile("[\u0180-\u1fff\u3000-\ud7ff\ue000-\uffff\U00040000-\U0010ffff]")
+_UTF16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _written_in_utf8(data: bytes) -> bool:
+    """Whether `data`, not valid UTF-8, is UTF-8 with stray bytes rather than text written on
+    Windows: the reading that damages fewer characters. Read in Windows-1252, each character
+    UTF-8 writes in several bytes is garbled ("cafÃ©"); read as UTF-8, each run of bytes it cannot
+    read is lost ("caf\ufffd"), when it is an accent or a sign in Windows-1252. A character
+    Windows-1252 French never makes (`_UNMISTAKABLE_UTF8`) counts twice, a run once: the one is
+    certainly a letter, the other may be a stray byte that only reads as one ("þ", the "Ã" of a
+    cut "é"). So a question's one accent outweighs the stray byte or two it picked up, and a
+    Windows page is not taken for UTF-8 for an accented letter that, with the sign after it,
+    makes a valid character by accident. Ties go to UTF-8: stray bytes that read as no text in
+    Windows-1252 either (a UTF-16 byte-order mark "ÿþ", an unassigned byte) favour neither."""
+    text = data.decode("utf-8", "surrogateescape")
+    for_utf8 = 2 * len(_UNMISTAKABLE_UTF8.findall(text))
+    for_windows = 0
+    for character, count in Counter(_AMBIGUOUS_UTF8.findall(text)).items():
+        if _an_accent_and_its_signs(character.encode()):  # « Ç’a », read as Windows-1252 wrote it
+            for_windows += count
+        else:  # a letter of another script
+            for_utf8 += count
+    for run, count in Counter(_INVALID_RUN.findall(text)).items():
+        unread = run.encode("utf-8", "surrogateescape")
+        read = unread.decode("cp1252", "replace")
+        if unread not in _UTF16_MARKS and all(c.isalpha() or c in FRENCH_TYPOGRAPHY for c in read):
+            for_windows += count  # an accent or a sign, lost as "\ufffd" if read as UTF-8
+    return for_utf8 >= for_windows
+
+
+def _an_accent_and_its_signs(written: bytes) -> bool:
+    """Whether a character's UTF-8 bytes read in Windows-1252 as a letter followed by signs of
+    French typography ("Ç’", "É\u00a0", "é\u00a0»"), as a French text may write them."""
+    letter, *signs = written.decode("cp1252", "replace")
+    return letter.isalpha() and all(sign in FRENCH_TYPOGRAPHY for sign in signs)
 
 
 def readable(text: str) -> str:

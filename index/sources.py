@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from index.bounded_reading import READING_LIMITS, ReadingLimits
-from index.decoding import BINARY_CONTENT, decode_document, readable
+from index.decoding import BINARY_CONTENT, FRENCH_TYPOGRAPHY, decode_document, readable
 from index.documents import Document, looks_like_html, parse_html, parse_text
 from index.errors import EmptyInput, InputTooLarge, UnsupportedInput
 from index.formats import DOCUMENT_SUFFIXES, DOCUMENT_TYPES, parse_document
@@ -240,13 +240,12 @@ _DOCUMENT_TYPE_OF = {suffix: content_type for content_type, suffix in DOCUMENT_T
 # space before ":"); anything else so decoded is noise.
 _MOST_NON_ASCII_SHARE = 0.2
 _NOT_ASCII = re.compile("[^\x00-\x7f]")
-_FRENCH_TYPOGRAPHY = frozenset("’‘“”«»–—…\u00a0\u202f€°œæŒÆ")
 
 
 def _written_in_french(character: str) -> bool:
     """Whether a character other than ASCII is one French text is made of: a letter, or a
     mark of French typography (a Word text's "’", « », "–", "…", non-breaking spaces)."""
-    return character.isalpha() or character in _FRENCH_TYPOGRAPHY
+    return character.isalpha() or character in FRENCH_TYPOGRAPHY
 
 
 def sniffed_type(body: bytes, *, whole: bool = True) -> str | None:

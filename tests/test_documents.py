@@ -927,6 +927,135 @@ def test_windows_text_among_much_markup_is_not_taken_for_utf8_and_utf8_keeps_a_s
     assert decode_document(written.encode() + b"\xe9") == written + "\ufffd"  # one stray byte: UTF-8 still
 
 
+QUESTION = "Qui a rouvert le café ?"
+PAGE = (
+    "Élection à Paris : le préfet a réuni les maires ; « le débat a duré », dit-il.\n"
+    "L’opposition dénonce une hausse déguisée des tarifs et annonce un recours – sans surprise…\n"
+) * 40
+
+
+def with_stray_bytes(text: str, *strays: bytes) -> bytes:
+    """`text` in UTF-8 with `strays` put in after its first words, one after each."""
+    words = text.encode().split(b" ")
+    for place, stray in enumerate(strays, start=1):
+        words[place] = stray + words[place]
+    return b" ".join(words)
+
+
+@pytest.mark.parametrize(
+    "strays",
+    [
+        (b"\xff\xfe",),
+        (b"\x81",),
+        (b"\xe9",),
+        (b"\xff\xfe\xfd",),
+        (b"\xff\xfe", b"\xc3"),
+        (b"\x9d", b"\xe2\x80", b"\xfe"),
+    ],
+    ids=["utf16-mark", "unassigned", "a-windows-accent", "three-bytes", "mark-and-cut-accent", "three-runs"],
+)
+def test_a_short_utf8_text_with_a_stray_byte_or_two_keeps_its_accents(strays, tmp_path):
+    """user77: a question file (`ask --batch`), a pasted or uploaded line in UTF-8 with a stray
+    byte or two was read wholly as Windows-1252: « Qui a rouvert le cafÃ© ? ». Its one accent is
+    made as Windows-1252 French never makes one; the stray bytes are lost, not the accent."""
+    from bot.cli_library import batch_questions
+
+    data = with_stray_bytes(QUESTION, *strays)
+    assert decode_document(data).replace("\ufffd", "") == QUESTION
+    assert parse_bytes(data, name="question.txt", source=None, max_bytes=1_000).text.replace("\ufffd", "") == QUESTION
+    (tmp_path / "questions.txt").write_bytes(data + b"\nQui dirige la mairie ?\n")
+    asked = batch_questions(str(tmp_path / "questions.txt"), max_bytes=10**6)
+    assert [question.replace("\ufffd", "") for question in asked] == [QUESTION, "Qui dirige la mairie ?"]
+    assert decode_document(with_stray_bytes(PAGE, *strays)).replace("\ufffd", "") == PAGE  # and a page of them
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "café",
+        "Ç’a été dur.",
+        "Ç’a marché, à Noël.",
+        "« C’est réglé\u00a0», a dit le préfet.",
+        "CAFÉ\u00a0! Ç’a été l’ÉTÉ\u00a0» : " + QUESTION,
+        PAGE,
+        PAGE + "Ç’a été, dit-il, « réglé\u00a0» ; l’ÉTÉ\u00a0» passe.\n",
+    ],
+    ids=[
+        "a-word",
+        "ca-a",
+        "ca-a-and-an-accent",
+        "a-line",
+        "accidental-pairs",
+        "a-page",
+        "a-page-with-accidental-pairs",
+    ],
+)
+def test_french_written_on_windows_is_read_so_at_any_size(written):
+    """Windows-1252 writes each accent with a byte UTF-8 cannot read alone, but an accented letter
+    directly followed by a sign may make a valid UTF-8 character by accident (« Ç’a » reads "ǒa",
+    « réglé » "régl顛"): those are counted for Windows, not against it."""
+    assert decode_document(written.encode("cp1252")) == written
+
+
+def test_a_text_of_both_encodings_is_read_in_the_one_that_keeps_more_of_its_letters():
+    """A Windows paragraph pasted into a UTF-8 article loses its own accents, not the article's;
+    a UTF-8 quote pasted into a Windows text garbles only the quote."""
+    windows_paragraph = "Le maire a été réélu à Lyon.\n"
+    read = decode_document(PAGE.encode() + windows_paragraph.encode("cp1252"))
+    assert read.startswith(PAGE) and read.endswith("Le maire a \ufffdt\ufffd r\ufffd\ufffdlu \ufffd Lyon.\n")
+    quote = "« Ça suffit », a-t-il dit.\n"
+    read = decode_document(PAGE.encode("cp1252") + quote.encode())
+    assert read.startswith(PAGE) and read.endswith(quote.encode().decode("cp1252"))
+
+
+FRENCH_WORDS = [
+    "café",
+    "été",
+    "réglé",
+    "Noël",
+    "où",
+    "à",
+    "élu",
+    "maïs",
+    "Ça",
+    "cœur",
+    "hôpital",
+    "forêt",
+    "Élysée",
+    "ÉTÉ",
+]
+FRENCH_WORDS += ["Ç’a", "l’école", "CAFÉ", "déjà", "garçon", "le", "maire", "de", "vote", "Paris", "32", "mardi"]
+AFTER_A_WORD = [" ", " ", " ", "\u00a0: ", "\u00a0» ", "… ", ", « ", "\u00a0! ", " – ", ".\n", "\u00a0;\u00a0"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(FRENCH_WORDS), st.sampled_from(AFTER_A_WORD)), min_size=1, max_size=300))
+def test_any_french_text_written_on_windows_with_an_accent_unreadable_as_utf8_is_read_back(words):
+    written = "".join(word + after for word, after in words)
+    data = written.encode("cp1252")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        assert decode_document(data) == written
+    # else valid UTF-8 ("Ç’a " alone): read as UTF-8, whatever it says
+
+
+@given(
+    st.text(
+        st.sampled_from("abcdefghijklmnopqrstuvwxyz ÀÂÇÉÈÊËÎÏÔÙÛÜàâçéèêëîïôùûüÿœŒ’«»…\u00a0–—€°.,;:!?\n"),
+        min_size=1,
+        max_size=400,
+    ),
+    st.integers(min_value=0x80, max_value=0xFF),
+    st.integers(min_value=0),
+)
+def test_any_utf8_text_with_a_stray_byte_keeps_its_accented_letters(written, stray, place):
+    if written.isascii() or not written.strip():
+        return
+    place %= len(written) + 1
+    data = written[:place].encode() + bytes([stray]) + written[place:].encode()
+    assert decode_document(data).replace("\ufffd", "", 1) == written
+
+
 @pytest.mark.parametrize("label", ["base64", "rot13", "zlib", "hex", "idna", "x-user-defined"])
 def test_a_charset_no_text_is_written_in_is_read_as_if_none_were_declared(label):
     page = f"<html><head><meta charset='{label}'></head><body>Élection à Paris</body></html>"
