@@ -281,11 +281,53 @@ def persons_named(sentence: str) -> list[str]:
     Dole depuis 2014 », « la Ville de Dole », « Diplômé de Sciences Po », « le Grand Dole »,
     « Le Progrès »): no « de » inside, no article nor adjective of a place first."""
     read = _OPENING_WORD.sub(lambda word: word.group(0).lower(), f"x {sentence}")  # « Selon Le Monde »: no « Selon Le »
-    return [
-        f"x {sentence}"[found.start() : found.end()]
+    with_particle = [found.span() for found in _PARTICLE_PERSON.finditer(read) if _named_with_particle(read, found)]
+    found = [
+        found.span()
         for found in _PERSON.finditer(read)
         if _NOT_A_PERSON.search(found.group(0)) is None
+        and not any(start < found.end() and found.start() < end for start, end in with_particle)
     ]
+    return [f"x {sentence}"[start:end] for start, end in sorted(found + with_particle)]
+
+
+# A name with a particle: « Claire de Montlaur », « Bertrand de La Roncière », « Hélène de
+# Saint-Aubin », « Jean-Luc de Meyer », « Charles de Gaulle », « Jean de La Fontaine ».
+_PARTICLE_PERSON = re.compile(
+    r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?\s+"
+    r"(?:de\s+(?:[Ll]a\s+|[Ll]e\s+|l['’]\s*)?|du\s+|d['’]\s*)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)*"
+)
+# What a name with a particle follows: a comma or a bracket (« Sa directrice, Claire de
+# Montlaur »), a title (« Me Hélène de Saint-Aubin »), or a word in lower case that opens no
+# place nor body (« le général Charles de Gaulle », « selon Jean de La Fontaine »); not a
+# determiner nor a preposition (« la Ville de Dole », « au Conseil de Paris », « à Port de
+# Bouc »), nor another capitalised word (« Rue Jean de La Fontaine »).
+_BEFORE_PARTICLE_NAME = re.compile(r"(?:[,(]|(?<![\w'’-])(?:Me|M\.|Mme|Mlle|Dr|Pr|[a-zà-öø-ÿ][\w'’-]*))\s*$")
+_NOT_BEFORE_PARTICLE_NAME = frozenset(
+    "le la les l' l’ au aux un une des du de d' d’ à en sur sous vers dans chez ce cet cette son sa ses leur "
+    "leurs notre votre nos vos entre".split()
+)
+# What names a place, a body or an event, not a person, before « de » (« Maire de Dole », « Tour
+# de France », « Office de tourisme »), when a comma stands before it.
+_PLACE_OR_BODY = frozenset(
+    "Ville Maire Tour Conseil Port Pays Place Rue Avenue Boulevard Quai Office Musée Lycée Collège Université "
+    "Communauté Région Chambre Cour Tribunal Palais Château Église Abbaye Hôtel Gare Pont Île Côte Val Mont Bois "
+    "Lac Baie Cap Porte Théâtre Institut Centre Syndicat Union Fédération Association Comité Ministère Banque "
+    "Caisse Maison Saint Sainte Parc Domaine Festival Coupe Championnat Prix Grand Grande Diplômé Diplômée "
+    "Originaire Président Présidente Directeur Directrice Fils Fille Ancien Ancienne".split()
+)
+
+
+def _named_with_particle(read: str, found: re.Match[str]) -> bool:
+    """Whether a name with a particle (`_PARTICLE_PERSON`) found in `read` (the sentence after
+    « x ») is a person's: not the sentence's first words (« Maire de Dole depuis 2014, … »,
+    « Diplômé de Sciences Po »), after what may stand before a person (`_BEFORE_PARTICLE_NAME`),
+    its first word naming no place nor body."""
+    before = read[2 : found.start()]
+    if not before.strip() or found.group(0).split()[0].split("-")[0] in _PLACE_OR_BODY:
+        return False
+    opening = _BEFORE_PARTICLE_NAME.search(before)
+    return opening is not None and opening.group(0).strip().lower() not in _NOT_BEFORE_PARTICLE_NAME
 
 
 # The words a capital opens a sentence or a clause with that name no one: « Selon Le Monde, … »,

@@ -665,3 +665,32 @@ def test_persons_named_after_a_word_opening_a_sentence_are_read_whole(sentence, 
         "Jean-Baptiste Gagnoux",
         "Markus Ibert",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Son avocate, Me Hélène de Saint-Aubin, a annoncé qu'il ferait appel.", ["Hélène de Saint-Aubin"]),
+        ("« Nous gèlerons 40 postes », a annoncé le président, Bertrand de La Roncière.", ["Bertrand de La Roncière"]),
+        ("Sa directrice générale, Claire de Montlaur, se dit ouverte au dialogue.", ["Claire de Montlaur"]),
+        ("Le président du club, Jean-Luc de Meyer, pointe les finances.", ["Jean-Luc de Meyer"]),
+        ("Le général Charles de Gaulle a parlé à Londres.", ["Charles de Gaulle"]),
+        ("Selon Jean de La Fontaine, rien ne sert de courir.", ["Jean de La Fontaine"]),
+        ("Claire de Montlaur et Paul Roy ont signé.", ["Paul Roy"]),
+        ("Maire de Dole depuis 2014, il préside aussi l'agglomération.", []),
+        ("Il est à la tête de la Ville de Dole depuis 2014.", []),
+        ("Il a couru le Tour de France deux fois.", []),
+        ("Elle siège au Conseil de Paris depuis 2020.", []),
+        ("Dole, Ville de Lumière, accueille le festival.", []),
+        ("Il vit à Saint-Jean-de-Luz depuis 2010.", []),
+        ("L'avion s'est posé à Charles de Gaulle mardi.", []),
+        ("La directrice de La Poste, Anne Roy, a parlé.", ["Anne Roy"]),
+    ],
+)
+def test_persons_named_with_a_particle_after_a_comma_a_title_or_a_role(sentence, named):
+    """A name with « de », « de La », « du » is a person's after a comma, a title or a word in
+    lower case (« Me Hélène de Saint-Aubin », « le général Charles de Gaulle »); not at the
+    sentence's start (« Maire de Dole … »: a person there is the rare loss), after a determiner
+    or a preposition (« la Ville de Dole », « au Conseil de Paris », « à Charles de Gaulle », the
+    airport), nor a place's or a body's name after a comma (« Dole, Ville de Lumière »)."""
+    assert persons_named(sentence) == named
