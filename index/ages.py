@@ -34,6 +34,14 @@ _TIME_AFTER = re.compile(
     r"|d['’](?:expérience|ancienneté|activité)|ferme|avec sursis|plus (?:tard|tôt)|après|auparavant)",
     re.I,
 )
+# An average said before an age in its clause, no other number nor comma between: « La moyenne
+# d'âge des généralistes libéraux atteint 59 ans », « l'âge moyen des bénévoles est de 67 ans »,
+# « Les adhérents ont en moyenne 45 ans ». The age of a group, no person's: not « La moyenne
+# d'âge est de 24 ans, mais le capitaine, Paul Roy, a 35 ans », whose 35 is his.
+_AVERAGE_BEFORE = re.compile(
+    r"(?<![\w-])(?:moyenne\s+d['’]\s*âge|âge\s+moyen|en\s+moyenne|âgée?s\s+en\s+moyenne\s+de)(?![\w'’-])[^,;:.!?\d]*$",
+    re.I,
+)
 # An indefinite noun phrase right before an age, bringing in someone new: « une habitante de
 # Désaignes âgée de », « un homme de », « une femme, âgée de ».
 _SOMEONE_NEW = re.compile(
@@ -71,6 +79,8 @@ def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -
         made = of_things and _MADE_AGO.search(sentence, max(0, start - 50), start) is not None
         if not made and (_TIME_BEFORE.search(sentence, max(0, start - 30), start) or _TIME_AFTER.match(sentence, end)):
             continue
+        if _AVERAGE_BEFORE.search(sentence, max(0, start - 80), start):
+            continue  # « La moyenne d'âge des généralistes atteint 59 ans »: nobody's age
         before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
         holder = max(before, key=lambda pair: pair[1], default=None)
         right_before = holder is not None and _NAME_TO_AGE.fullmatch(sentence, holder[1], start) is not None

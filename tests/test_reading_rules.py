@@ -1073,3 +1073,23 @@ def test_an_age_said_of_whom_the_quote_speaks_of_by_a_definite_role_is_theirs_no
     assert age_of_whom_asked([suspects], asked("Quel âge a le plus jeune ?")).stands
     eldest = passage("Les 418 victimes ont témoigné. La plus âgée avait 93 ans.", quoted=1)
     assert not age_of_whom_asked([eldest], asked("Quel âge a la plus jeune victime ?")).stands
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Quel âge a Hugo Faure ?", "La moyenne d'âge des généralistes libéraux atteint 59 ans.", False),
+        ("Quel âge a le directeur ?", "L'âge moyen des bénévoles est de 67 ans, selon le directeur.", False),
+        ("Quel âge a Paul Roy ?", "Les adhérents du club de Paul Roy ont en moyenne 45 ans.", False),
+        ("Quel âge a Paul Roy ?", "La moyenne d'âge est de 24 ans, mais le capitaine, Paul Roy, a 35 ans.", True),
+        ("Quel âge a Paul Roy ?", "Paul Roy, 59 ans, a fait baisser la moyenne d'âge du conseil.", True),
+        ("Quel âge a Paul Roy ?", "Paul Roy, 45 ans, gagne en moyenne 2 000 euros par mois.", True),
+        ("Quel âge a le directeur ?", "À 52 ans, le directeur gère en moyenne dix dossiers.", True),
+    ],
+)
+def test_an_average_age_is_nobodys_age(question, sentence, answers):
+    """ "Quel âge a Hugo Faure ?" is not answered by « La moyenne d'âge des généralistes atteint 59
+    ans », the age of a group (nor « l'âge moyen de … », « ont en moyenne 45 ans »); an age said
+    of someone after an average of another number or beside one (« mais le capitaine, Paul Roy,
+    a 35 ans », « gagne en moyenne 2 000 euros ») is still his."""
+    assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
