@@ -193,10 +193,11 @@ _PAST_DEED = re.compile(
 )
 # The verbs whose compound past takes « être » ("sont morts", "sont partis", "sont nés"): after
 # « sont » any other participle is a state in the present ("Combien de communes sont desservies ?",
-# "… sont concernés ?"), which a total answers.
+# "… sont concernés ?"), which a total answers. The whole participle, not its start: « allégés »,
+# « partagés », « mortifiés », « passionnés » are no « allé », « parti », « mort », « passé ».
 _PAST_WITH_ETRE = re.compile(
-    r"(?:re|de|inter|par|sur|pro)?venu|arrivé|parti|mort|née?s?$|décédé|resté|tombé|r?entré|sorti|allé|retourné"
-    r"|passé|monté|descendu|apparu|disparu"
+    r"(?:(?:re|de|inter|par|sur|pro)?venu|arrivé|parti|mort|né|décédé|resté|tombé|r?entré|sorti|allé|retourné"
+    r"|passé|monté|descendu|apparu|disparu)e?s?$"
 )
 _NEXT_WORD = re.compile(r"\s+([\w'’-]+)")
 

@@ -966,6 +966,10 @@ def test_an_average_of_the_kind_of_measure_asked_answers(question, sentence):
         ("Combien de volontaires a-t-il perdus ?", "Le département compte désormais 2 750 volontaires."),
         ("Combien de volontaires sont partis ?", "Le département compte 2 750 volontaires."),
         ("Combien d'habitants se sont mobilisés ?", "La commune compte 3 000 habitants."),
+        ("Combien de bénévoles sont allés à Paris ?", "L'association compte 80 bénévoles."),
+        ("Combien de brebis sont mortes ?", "Le troupeau compte 300 brebis."),
+        ("Combien d'agneaux sont nés ?", "Le troupeau compte 300 agneaux."),
+        ("Combien de touristes sont arrivées ?", "La ville compte 3 000 touristes."),
         ("Combien d'entreprises ont fait faillite ?", "En 2024, le bassin comptait 315 entreprises."),
         ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises, soit 4 000 emplois."),
         ("Combien d'entreprises ont fait faillite ?", "Le bassin compte 315 entreprises, dont 60 % de PME."),
@@ -1002,6 +1006,10 @@ def test_a_count_of_those_that_did_something_is_not_answered_by_how_many_there_a
         ("Combien d'entreprises ont fait faillite ?", "La région compte 40 entreprises qui ont fait faillite."),
         ("Combien de salariés ont fait grève ?", "L'usine compte 450 salariés en grève."),  # « fait » a stopword
         ("Combien de foyers sont raccordés ?", "Le réseau compte 12 000 foyers."),
+        ("Combien de contrôles sont allégés ?", "Le service compte 120 contrôles."),  # no « allé »
+        ("Combien de repas sont partagés ?", "La cantine compte 300 repas."),  # no « parti »
+        ("Combien d'élèves sont passionnés de sciences ?", "Le collège compte 400 élèves."),  # no « passé »
+        ("Combien de bénévoles sont montrés du doigt ?", "L'association compte 80 bénévoles."),
         (
             "Combien de personnes ont signé leur pétition ?",
             "L'association, qui regroupe 230 boutiques, a lancé une pétition qui a recueilli 8 400 signatures.",
