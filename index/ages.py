@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from index.analysis import stem
 from index.measures import quantity_spans
 from index.quotes import persons_named
 
@@ -170,6 +171,29 @@ def role_asked(question: str) -> str | None:
     # a le plus jeune ?" names none (whom the article calls so is not known).
     after = _WORD.findall(question[found.end() :])
     return after[1] if len(after) > 1 and after[1].lower() not in ("des", "de", "du", "d") else None
+
+
+def of_the_role_asked(sentences: list[str], question: str, role: str) -> list[str]:
+    """Of `sentences` naming the `role` asked, those naming it with the question's complement
+    ("Quel âge a le président de l'université ?": « le président de l'université, Bertrand de
+    La Roncière », not « la présidente de l'Unef Caen, Inès Morvan »), when one does; else all of
+    them (« le maire, Paul Roy » for "… le maire de la ville ?": the article may not repeat it)."""
+    complement = re.search(rf"\b{re.escape(role)}\s+{_OF}\s*([^\W\d_][\w-]*)", question, re.I)
+    if complement is None:
+        return sentences
+    role_stem, whose = stem(role.lower()), stem(complement.group(1).lower())
+
+    def with_complement(sentence: str) -> bool:
+        for found in re.finditer(rf"([^\W\d_][\w-]*)\s+{_OF}\s*([^\W\d_][\w-]*)", sentence):
+            if stem(found.group(1).lower()) == role_stem and stem(found.group(2).lower()) == whose:
+                return True
+        return False
+
+    return [sentence for sentence in sentences if with_complement(sentence)] or sentences
+
+
+# What opens a role's complement: « de la », « de l' », « du », « des », « de », « d' ».
+_OF = r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
 
 
 def same_person(name: str, names: list[str]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.ages import ages_said, opens_on_another, role_asked, same_person
+from index.ages import ages_said, of_the_role_asked, opens_on_another, role_asked, same_person
 from index.analysis import terms
 from index.candidates import Candidate, named_person_first, quoting_descriptions, said_in_its_article_first
 from index.conversation import has_pronoun_subject
@@ -75,7 +75,9 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     if not named:  # the names the article gives the role asked
         its_article = [c for c in ordered if c.row.article.id == first.row.article.id]
         sentences = [_sentence_text(c, i) for c in its_article for i in range(len(c.spans))]
-        in_role = [sentence for sentence in sentences if held & set(terms(sentence))]
+        in_role = of_the_role_asked(
+            [sentence for sentence in sentences if held & set(terms(sentence))], reading.own, role
+        )
         ages = ages_said(quote)
         if not in_role and len(ages) == 1 and ages[0] != "":
             # "Quel âge a le buteur rennais ?": the article never says « buteur », but who scored

@@ -1101,3 +1101,27 @@ def test_an_average_age_is_nobodys_age(question, sentence, answers):
     of someone after an average of another number or beside one (« mais le capitaine, Paul Roy,
     a 35 ans », « gagne en moyenne 2 000 euros ») is still his."""
     assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
+
+
+HEADS = passage(
+    "« Nous gèlerons 40 postes », a annoncé le président de l'université, Bertrand de La Roncière. "
+    "« On nous fait payer la crise », dénonce la présidente de l'Unef Caen, Inès Morvan, 21 ans, étudiante.",
+    quoted=1,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answers"),
+    [
+        ("Quel âge a le président de l'université ?", False),  # « la présidente de l'Unef Caen »
+        ("Quel âge a la présidente de l'Unef ?", True),
+        ("Quel âge a le président ?", True),  # no complement: either may be meant, as it came
+        ("Quel âge a le président de la région ?", True),  # named with no article's role: as it came
+    ],
+)
+def test_an_age_asked_of_a_role_with_its_complement_is_not_the_age_of_that_role_elsewhere(question, answers):
+    """ "Quel âge a le président de l'université ?" is not answered by « la présidente de l'Unef
+    Caen, Inès Morvan, 21 ans » when the article names the university's president elsewhere (« le
+    président de l'université, Bertrand de La Roncière »): no answer. Asked of the students' union's
+    president, or with no complement, her age stands."""
+    assert age_of_whom_asked([HEADS], asked(question)).stands is answers
