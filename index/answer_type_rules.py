@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from functools import partial
 
-from index.analysis import terms
+from index.analysis import STOPWORDS, stem, terms
 from index.answer_types import (
     AnswerType,
     asked_answer_type,
@@ -21,7 +21,7 @@ from index.answer_types import (
 from index.candidates import Candidate, quoting_a_sentence_that, said_in_its_article_first
 from index.conversation import has_pronoun_subject
 from index.follow_ups import near_last_quote
-from index.measures import holds_quantity, without_asking_words
+from index.measures import COUNT_WORDS, holds_quantity, without_asking_words
 from index.rates import asked_rate, holds_a_number, states_rate
 from index.rulings import Ruling, WhatIsAsked
 from index.tenses import speaks_of_future
@@ -324,3 +324,72 @@ def _year_of(candidate: Candidate) -> int:
     """The year of the candidate's article, 0 when it is not dated (then only « depuis … » is past)."""
     date = candidate.row.article.date or ""
     return int(date[:4]) if date[:4].isdigit() else 0
+
+
+def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question counting those that a deed was done to or by ("Combien de buts l'équipe
+    a-t-elle marqués ?", "Combien de postes ont été supprimés ?", a deed in a compound past) is
+    not answered by a first quote counting the very noun asked as the object of another verb,
+    the deed unsaid (« Le club a encaissé 51 buts », « nous gèlerons 40 postes », « Le fonds a
+    indemnisé 41 victimes » for those who filed a complaint): those are the ones that verb
+    counts. Not a verb of counting or having (« a accueilli 38 000 visiteurs », « compte 86
+    bateaux »: `count_not_a_standing_total` reads those), a count with no verb right before it
+    (« Au total, 40 buts ont été inscrits »), nor a quote saying the deed (« a marqué 40 buts »).
+    A verb in other words (« a inscrit 40 buts ») is declined too: the rule cannot tell it from
+    another deed, and a wrong count is worse than none."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    deed = _past_deed(own)
+    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+        return Ruling(list(ordered))
+    if _COUNTING_DEED.match(deed.group(3)):
+        return Ruling(list(ordered))
+    start, end = ordered[0].quote
+    quote = ordered[0].row.text[start:end]
+    done = set(_deed_terms(own, deed))
+    if not done or done & set(terms(quote)):
+        return Ruling(list(ordered))
+    verb = _verb_counting(quote, wanted.nouns)
+    if verb is None:
+        return Ruling(list(ordered))
+    return Ruling(list(ordered), False, f"« {verb} », not « {deed.group(3)} », in the first quote")
+
+
+_SENTENCE_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[^\W\d_][\w'’-]*")
+# What may stand between a verb and the number it counts: « a encaissé jusqu'à 51 buts ».
+_BEFORE_NUMBER = frozenset("jusqu'à jusqu’à à environ plus moins près de au déjà encore quelque seulement".split())
+_AUXILIARIES = frozenset("a ont avait avaient aura auront ai avons avez été".split())
+# A participle (after an auxiliary) or a verb in the future, the plural present or the
+# imperfect: « encaissé », « indemnisé », « gèlerons », « suppriment », « ramassait ».
+_PARTICIPLE = re.compile(r"[a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)")
+_FINITE_VERB = re.compile(r"[a-zà-ÿ]+(?:erons|eront|erez|era|ons|ent|ait|aient)")
+
+
+def _verb_counting(sentence: str, nouns: frozenset[str]) -> str | None:
+    """The verb whose object is a number counting one of `nouns` (stems) in `sentence` (« a
+    encaissé 51 buts »: "encaissé"), when it is no verb of counting or having; else None."""
+    words = _SENTENCE_WORDS.findall(sentence)
+    for at, word in enumerate(words):
+        if at < 2 or stem(word.lower()) not in nouns:
+            continue
+        number = words[at - 1].lower()
+        if not (number[:1].isdigit() or number in COUNT_WORDS):
+            continue
+        before = at - 2
+        while before > 0 and words[before].lower() in _BEFORE_NUMBER:
+            before -= 1
+        verb = words[before]
+        if verb.lower() != verb or verb in STOPWORDS or _COUNTING_DEED.match(verb) or verb in _HAVING_WORDS:
+            continue
+        participle = _PARTICIPLE.fullmatch(verb) and any(
+            w.lower() in _AUXILIARIES for w in words[max(0, before - 3) : before]
+        )
+        if participle or _FINITE_VERB.fullmatch(verb):
+            return verb
+    return None
+
+
+_HAVING_WORDS = frozenset(
+    "compte comptent comptait comptaient possède possèdent comprend comprennent contient contiennent abrite "
+    "abritent totalise totalisent emploie emploient réunit réunissent rassemble rassemblent".split()
+)

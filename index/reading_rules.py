@@ -15,7 +15,12 @@ import re
 from collections.abc import Sequence
 
 from index.analysis import terms
-from index.answer_type_rules import answer_type_given, count_not_a_standing_total, rate_stated
+from index.answer_type_rules import (
+    answer_type_given,
+    count_not_a_standing_total,
+    count_not_by_another_deed,
+    rate_stated,
+)
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -257,6 +262,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
     count_not_a_standing_total,  # "… ont fait faillite ?": « Le bassin compte 315 entreprises »: no answer
+    count_not_by_another_deed,  # "… a-t-elle marqués ?": « Le club a encaissé 51 buts »: no answer
 )
 
 

@@ -10,7 +10,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.answer_type_rules import answer_type_given, count_not_a_standing_total, rate_stated
+from index.answer_type_rules import (
+    answer_type_given,
+    count_not_a_standing_total,
+    count_not_by_another_deed,
+    rate_stated,
+)
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
 from index.person_rules import age_of_whom_asked, tenure_of_whom_last_named
@@ -1125,3 +1130,31 @@ def test_an_age_asked_of_a_role_with_its_complement_is_not_the_age_of_that_role_
     président de l'université, Bertrand de La Roncière »): no answer. Asked of the students' union's
     president, or with no complement, her age stands."""
     assert age_of_whom_asked([HEADS], asked(question)).stands is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Combien de buts l'équipe a-t-elle marqués ?", "Le club a encaissé 51 buts, soit 1,7 par match.", False),
+        ("Combien de postes ont été supprimés ?", "« Nous gèlerons 40 postes », a annoncé le président.", False),
+        ("Combien de victimes ont porté plainte ?", "Le fonds de garantie a indemnisé 41 victimes.", False),
+        ("Combien de salariés sont partis ?", "L'usine recrutera environ 30 salariés.", False),
+        ("Combien de buts l'équipe a-t-elle marqués ?", "L'équipe a marqué 40 buts en 30 matches.", True),
+        ("Combien de buts ont-ils encaissés ?", "Le club a encaissé 51 buts.", True),
+        ("Combien de buts l'équipe a-t-elle marqués ?", "Au total, 40 buts ont été inscrits.", True),
+        ("Combien de personnes sont venues ?", "La fête a accueilli 38 000 personnes.", True),  # counting
+        ("Combien de bateaux ont manifesté ?", "La flottille compte 86 bateaux.", True),  # having: another rule's
+        ("Combien de postes ont été supprimés ?", "Le plan prévoit 40 postes en moins.", True),  # present
+        ("Combien de salariés ont été licenciés ?", "L'usine a supprimé 120 postes.", True),  # another noun
+        ("Combien de postes vont être supprimés ?", "« Nous gèlerons 40 postes », dit-il.", True),  # no past
+        ("Combien de buts compte le club ?", "Le club a encaissé 51 buts.", True),  # no deed asked
+        ("Combien de personnes ont été évacuées ?", "Les pompiers ont évacué 40 personnes.", True),
+    ],
+)
+def test_a_count_of_a_deed_is_not_the_count_of_the_same_noun_by_another_verb(question, sentence, answers):
+    """ "Combien de buts l'équipe a-t-elle marqués ?" is not answered by « Le club a encaissé 51
+    buts », nor "… supprimés ?" by « Nous gèlerons 40 postes », nor "… ont porté plainte ?" by
+    « a indemnisé 41 victimes »: another verb's count of the noun, the deed unsaid: no answer. The
+    deed said, a count with no verb before it, a verb of counting or having, a present or future
+    question, another noun counted, or no deed asked: as it came."""
+    assert count_not_by_another_deed([passage(sentence)], asked(question)).stands is answers
