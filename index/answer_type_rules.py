@@ -21,7 +21,13 @@ from index.answer_types import (
 from index.candidates import Candidate, quoting_a_sentence_that, said_in_its_article_first
 from index.conversation import has_pronoun_subject
 from index.follow_ups import near_last_quote
-from index.measures import COUNT_WORDS, holds_quantity, without_asking_words
+from index.measures import (
+    COUNT_WORDS,
+    averaged_money_noun,
+    holds_quantity,
+    states_money_noun,
+    without_asking_words,
+)
 from index.rates import asked_rate, holds_a_number, states_rate
 from index.rulings import Ruling, WhatIsAsked
 from index.tenses import speaks_of_future
@@ -43,10 +49,14 @@ def rate_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     if rate is None or not ordered:
         return Ruling(list(ordered))
     kind = asked.wants.measure  # "Quelle est la température moyenne … ?": an average in degrees
+    money = averaged_money_noun(own)  # "Quel est le salaire moyen … ?": a salary, not any cost
 
     def of_its_kind(sentence: str) -> bool:
-        """« 35 % en moyenne » is no average temperature, « en moyenne 13 700 par jour » no speed."""
-        return kind is None or holds_quantity(sentence, kind)
+        """« 35 % en moyenne » is no average temperature, « en moyenne 13 700 par jour » no speed,
+        « coûte en moyenne 25 000 euros à un armateur » no docker's salary."""
+        return (kind is None or holds_quantity(sentence, kind)) and (
+            money is None or states_money_noun(sentence, money)
+        )
 
     start, end = ordered[0].quote
     if states_rate(ordered[0].row.text[start:end], rate) and of_its_kind(ordered[0].row.text[start:end]):

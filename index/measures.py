@@ -227,6 +227,43 @@ def asked_measure(question: str) -> str | None:
 _NAMED = re.compile(r"\b(?:" + "|".join(f"({nouns})" for _, nouns, _ in _NOUNS) + r")s?\b")
 
 
+# An amount of money named by a noun before « moyen » ("Quel est le salaire moyen d'un docker ?"),
+# and the words a sentence states that amount with: the noun, or the verbs news says it by
+# (« Un repas coûte en moyenne 15 euros » for "le prix moyen d'un repas", « Les infirmières
+# gagnent en moyenne 2 100 euros » for their "salaire moyen"). An average cost of another thing
+# (« Chaque jour d'immobilisation coûte en moyenne 25 000 euros ») is no salary.
+_AVERAGED_MONEY = re.compile(r"\b(salaire|loyer|prix|co[uû]t|tarif|facture|budget)s?\s+moyens?\b")
+_PRICE_WORDS = (
+    "prix coût coûts coûte coûtent coûtait coûtera tarif tarifs vaut valent vend vendu vendus "
+    "facturé facturée facturés facturées"
+)
+_MONEY_NOUN_WORDS = {
+    "salaire": "salaire salaires salarial salariale gagne gagnent gagnait touche touchent perçoit perçoivent "
+    "payé payés payée payées rémunéré rémunérés rémunérée rémunération",
+    "loyer": "loyer loyers loue louent louait",
+    "prix": _PRICE_WORDS,
+    "coût": _PRICE_WORDS,
+    "cout": _PRICE_WORDS,
+    "tarif": _PRICE_WORDS,
+    "facture": "facture factures facturé facturée payé payée paient payent",
+    "budget": "budget budgets dépense dépensent dépensé",
+}
+
+
+def averaged_money_noun(question: str) -> str | None:
+    """The noun of money whose average `question` asks ("Quel est le loyer moyen d'un étudiant
+    ?": "loyer"), or None."""
+    found = _AVERAGED_MONEY.search(question.lower().replace("’", "'"))
+    return found.group(1) if found is not None else None
+
+
+def states_money_noun(sentence: str, noun: str) -> bool:
+    """Whether `sentence` says the amount `noun` names (`averaged_money_noun`), by the noun or a
+    verb news says it by (« coûte » a price, « gagnent » a salary, « dépense » a budget)."""
+    words = set(re.findall(r"[^\W\d_][\w-]*", sentence.lower()))
+    return bool(words & set(_MONEY_NOUN_WORDS[noun].split()))
+
+
 def named_measure(text: str) -> str | None:
     """The kind (one of `KINDS`) of the first measure `text` names, whether or not naming it asks
     for it (« la taille moyenne des fleurs »: "length"; « le salaire moyen »: "money"), or None."""

@@ -1158,3 +1158,35 @@ def test_a_count_of_a_deed_is_not_the_count_of_the_same_noun_by_another_verb(que
     deed said, a count with no verb before it, a verb of counting or having, a present or future
     question, another noun counted, or no deed asked: as it came."""
     assert count_not_by_another_deed([passage(sentence)], asked(question)).stands is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        (
+            "Quel est le salaire moyen d'un docker ?",
+            "Chaque jour d'immobilisation coûte en moyenne 25 000 euros.",
+            False,
+        ),
+        ("Quel est le loyer moyen d'un étudiant ?", "Il dépense en moyenne 8 400 euros par étudiant et par an.", False),
+        ("Quel est le budget moyen d'un festivalier ?", "Un billet coûte en moyenne 80 euros.", False),
+        ("Quel est le prix moyen d'un repas ?", "Un repas coûte en moyenne 15 euros.", True),
+        (
+            "Quel est le salaire moyen des infirmières ?",
+            "Les infirmières gagnent en moyenne 2 100 euros par mois.",
+            True,
+        ),
+        ("Quel est le salaire moyen ?", "Le salaire moyen atteint 2 300 euros.", True),
+        ("Quel est le loyer moyen à Caen ?", "Les étudiants paient en moyenne 450 euros de loyer.", True),
+        ("Quel est le budget moyen d'un festivalier ?", "Un festivalier dépense en moyenne 80 euros.", True),
+        ("Quel est le coût moyen d'une opération ?", "Une opération est facturée en moyenne 3 000 euros.", True),
+        ("Quel est le montant moyen des dons ?", "Chaque donateur a versé en moyenne 65 euros.", True),  # any amount
+    ],
+)
+def test_an_average_of_a_named_amount_of_money_is_said_by_its_noun_or_its_verb(question, sentence, answers):
+    """ "Quel est le salaire moyen d'un docker ?" is not answered by « Chaque jour d'immobilisation
+    coûte en moyenne 25 000 euros », an average cost of another thing, nor "le loyer moyen" by what
+    the university spends per student: no answer. An average said by the noun asked or the verb
+    news says it by (« coûte » a price, « gagnent » a salary, « dépense » a budget, « facturée » a
+    cost) stands; « montant » names any amount."""
+    assert rate_stated([passage(sentence)], asked(question)).stands is answers
