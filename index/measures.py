@@ -163,7 +163,11 @@ _VERBS = (
 # "En combien de volumes… ?" a count of books. « la masse salariale » is an amount of money.
 _NOUNS = (
     ("weight", r"poids|masse(?! salariale)", True),
-    ("money", r"prix (?:de|du|des|d')|co[uû]t|tarif|montant|budget|salaire|loyer|facture|masse salariale", True),
+    (
+        "money",
+        r"prix (?:moyens? )?(?:de|du|des|d')|co[uû]t|tarif|montant|budget|salaire|loyer|facture|masse salariale",
+        True,
+    ),
     ("length", r"longueur|hauteur|distance|profondeur|largeur|altitude|épaisseur|envergure|diamètre", True),
     ("length", r"taille", False),
     ("area", r"superficie|surface", True),

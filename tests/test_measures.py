@@ -47,10 +47,14 @@ from tests.conftest import ROOT
         ("Quel est le diamètre du cratère ?", "length"),
         ("Quelle est la masse au décollage de l'avion ?", "weight"),
         ("Quelle est la masse salariale de la commune ?", "money"),
+        ("Quel est le prix moyen d'un repas ?", "money"),  # « moyen » between « prix » and « de »
+        ("Quel est le prix moyen des maisons à Caen ?", "money"),
         # No quantity of a kind: a count, an award, measures taken, a heavy sentence.
         ("Combien de familles vivent sur la Dordogne ?", None),
         ("Quel prix vient-il de recevoir ?", None),
         ("Qui a remporté le prix Goncourt ?", None),
+        ("Quel est le prix remporté par le film ?", None),
+        ("Qui a reçu le prix moyen métrage du festival ?", None),
         ("Quelles mesures le gouvernement a-t-il prises ?", None),
         ("Qui est le président de la Commission ?", None),
         ("Quel risque pèse sur l'agriculture ?", None),
