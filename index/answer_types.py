@@ -475,8 +475,10 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
     count nothing), unless of what is asked: « 5,72 % des voix » for "Combien de voix … ?",
     « 4 500 points de vente » for "Combien de points de vente … ?"; nor a count of another noun
     (`_counts_what_is_asked`: « SNCF Voyageurs a recruté 38 conducteurs » for "Combien de
-    voyageurs … ?"), nor a day of a month (« le 14 décembre ») or a rank (« la 12e minute »)."""
-    words = _WORDS.findall(sentence.replace("’", "'"))
+    voyageurs … ?"), nor a day of a month (« le 14 décembre ») or a rank (« la 12e minute »),
+    nor a number that is part of a name (« en National 2 », « sur France 3 »: `_in_a_name`)."""
+    found = list(_WORDS.finditer(sentence.replace("’", "'")))
+    words = [m.group() for m in found]
     lowered = [w.lower() for w in words]
     counting_years = _counting_years(sentence, nouns)
     question_stems = frozenset(stem(w.lower()) for w in _WORDS.findall(question))
@@ -489,6 +491,8 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
             continue
         if at and lowered[at - 1] == "h":
             continue  # the minutes of an hour, « 16 h 30 »
+        if _in_a_name(sentence, found, at):
+            continue  # « ne jouera plus en National 2 »: a division's name, no count
         after = at + 1
         while after < len(lowered) and (
             lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
@@ -506,6 +510,17 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
         if not by_name and _counts_what_is_asked(words, after, nouns, question_stems, total, others):
             return True
     return False
+
+
+def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:
+    """Whether the number in digits at `found[at]` ends a name, a single space after a
+    capitalised word that does not open the sentence (« en National 2 », « Ligue 1 », « sur
+    France 3 », « l'université Rennes 2 »); not after a comma (« À Lyon, 300 manifestants »), nor
+    after the sentence's first word (« Dont 12 blessés », « En 2024 »)."""
+    if at < 2 or not found[at].group()[:1].isdigit():
+        return False
+    before = found[at - 1]
+    return before.group()[:1].isupper() and sentence[before.end() : found[at].start()] == " "
 
 
 # What stands between a number in words and the rest of it: « quarante et une familles ».

@@ -473,3 +473,27 @@ def test_no_head_after_a_complement_holding_a_verb_a_relative_or_the_questions_o
     main clause's subject (« …, Jean Roy a démissionné »), a place or a day: no head named."""
     question = "Qui préside la communauté de communes d'Oléron ?"
     assert not gives_answer_type(sentence, asked_answer_type(question), question)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "counts"),
+    [
+        (
+            "Combien de matches nuls ont-ils fait ?",
+            "Le FC Mulhouse ne jouera plus en National 2 la saison prochaine.",
+            False,
+        ),
+        ("Combien de buts a-t-il marqués ?", "Il a rejoint la Ligue 1 cet été.", False),
+        ("Combien de téléspectateurs ont regardé ?", "Le débat passait mardi sur France 3 à la mi-journée.", False),
+        ("Combien de manifestants ont défilé ?", "À Lyon, 300 manifestants ont défilé.", True),  # after a comma
+        ("Combien de blessés y a-t-il eu ?", "Dont 12 blessés graves, selon les pompiers.", True),  # first word
+        ("Combien de manifestants ont défilé ?", "Ils étaient 300 à Lyon.", True),
+        ("Combien de matches ont-ils gagnés ?", "Le club, qui évolue en National 2, a gagné 6 matches.", True),
+        ("Combien de salariés compte le site ?", "Le site de Rennes 2 emploie 300 salariés.", True),
+    ],
+)
+def test_a_number_ending_a_name_counts_nothing(question, sentence, counts):
+    """« en National 2 », « la Ligue 1 », « sur France 3 »: a number a space after a capitalised
+    word inside the sentence is part of a name, no count of what is asked; a number after a comma
+    or the sentence's first word, or another number beside the name, still counts."""
+    assert gives_answer_type(sentence, asked_answer_type(question), question) is counts
