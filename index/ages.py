@@ -51,6 +51,17 @@ _SOMEONE_NEW = re.compile(
 )
 # An age said in a word: « un septuagénaire », « la quadragénaire ».
 _AGE_WORD = re.compile(r"\b(?:quadra|quinqua|sexa|septua|octo|nona)génaires?\b", re.I)
+# « trentenaire », « centenaire » as a person (« une centenaire », « la trentenaire », « Marie
+# Roux, centenaire, »); not a celebration (« le centenaire de l'armistice », « les fêtes du
+# centenaire », « pour le centenaire »), nor a thing's (« un chêne centenaire »: no determiner
+# right before).
+_AGE_NOUN = re.compile(
+    r"(?:(?<![\w'’-])(?:un|une|le|la|les|des|ce|cette|jeune)\s+|,\s*)(?:trentenaire|centenaire)s?(?![\w'’-])"
+    r"(?!\s+(?:de|du|des|d['’]))",
+    re.I,
+)
+# What makes « le centenaire » a celebration: « pour le centenaire », « fêter son centenaire ».
+_CELEBRATED = re.compile(r"(?<![\w'’-])(?:pour|fêter|fête|célébrer|depuis|avant|après|lors)\s+(?:du\s+|de\s+)?$", re.I)
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 # The one whose age the question asks, by a role: "Quel âge a le directeur ?", "Quel est l'âge
 # du maire de Lamastre ?", "Quel âge le président a-t-il ?".
@@ -93,6 +104,7 @@ def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -
         else:
             holders.append(_whom_described(sentence, new.start(), end, names, role))
     holders.extend(None for _ in _AGE_WORD.finditer(sentence))
+    holders.extend(None for found in _AGE_NOUN.finditer(sentence) if not _CELEBRATED.search(sentence, 0, found.start()))
     return holders
 
 

@@ -1190,3 +1190,22 @@ def test_an_average_of_a_named_amount_of_money_is_said_by_its_noun_or_its_verb(q
     news says it by (« coûte » a price, « gagnent » a salary, « dépense » a budget, « facturée » a
     cost) stands; « montant » names any amount."""
     assert rate_stated([passage(sentence)], asked(question)).stands is answers
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Quel âge a la doyenne ?", "La doyenne, une centenaire, a voté pour la première fois.", True),
+        ("Quel âge a la nouvelle gérante ?", "La gérante, une trentenaire, a repris la ferme.", True),
+        ("Quel âge a la doyenne ?", "La doyenne a assisté au centenaire de l'armistice.", False),
+        ("Quel âge a le maire ?", "Le maire a ouvert les fêtes du centenaire de la mairie.", False),
+        ("Quel âge a le maire ?", "Pour le centenaire, le maire organise un bal.", False),
+        ("Quel âge a le maire ?", "Le maire a planté un chêne centenaire.", False),
+    ],
+)
+def test_a_trentenaire_or_a_centenaire_is_an_age_a_centenary_or_an_old_oak_is_none(question, sentence, answers):
+    """« une centenaire », « une trentenaire » say the age of whom the sentence speaks (as
+    « un septuagénaire » does); « le centenaire de l'armistice », « les fêtes du centenaire »,
+    « pour le centenaire » are celebrations and « un chêne centenaire » a tree's: no age of the
+    mayor's, no answer."""
+    assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
