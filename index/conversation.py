@@ -43,6 +43,7 @@ from index.article_questions import (
     with_article_set_before,
     without_other,
 )
+from index.calendar_words import MONTH_NAMES
 from index.measures import asked_measure
 from index.spelling import respell
 
@@ -508,6 +509,20 @@ def years_named(question: str) -> tuple[str, ...]:
     "2021"). News dates each figure it gives: a year asked that no passage holds is a figure
     the library does not give, even when every other word of the question is there."""
     return tuple(dict.fromkeys(_YEAR_NAMED.findall(question)))
+
+
+# A month a question dates what it asks by: « en octobre », « au mois d'août », « le 3 mars »,
+# « début mai », « mi-juin »; not a name holding one (« la place du 8-Mai »).
+_MONTH_NAMED = re.compile(
+    rf"(?<![\w'’-])(?:en|au mois de|au mois d['’]|le \d{{1,2}}(?:er)?|début|fin|mi-)\s*({MONTH_NAMES})(?![\w'’-])",
+    re.I,
+)
+
+
+def months_named(question: str) -> tuple[str, ...]:
+    """The months `question` dates what it asks by, lower case, once each ("Combien de navires
+    ont été déchargés en octobre ?": "octobre")."""
+    return tuple(dict.fromkeys(month.lower() for month in _MONTH_NAMED.findall(question)))
 
 
 def _numbers(text: str) -> list[str]:

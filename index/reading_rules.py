@@ -21,6 +21,7 @@ from index.answer_type_rules import (
     count_not_by_another_deed,
     rate_stated,
 )
+from index.calendar_words import FRENCH_MONTHS
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -35,7 +36,7 @@ from index.candidates import (
     with_reasons_before,
 )
 from index.causes import asks_why
-from index.conversation import added_words, has_pronoun_subject, speaker_pronoun, years_named
+from index.conversation import added_words, has_pronoun_subject, months_named, speaker_pronoun, years_named
 from index.follow_ups import last_quoted_first, measured_near_last_quote, nearest_quotation_first
 from index.measures import without_asking_words
 from index.person_rules import age_of_whom_asked, description_for_who, person_for_who, tenure_of_whom_last_named
@@ -228,6 +229,26 @@ def asked_year_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     return Ruling(order, False, f"no passage holds {' '.join(years)}", unheld=years)
 
 
+def asked_month_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question dating what it asks by a month ("Combien de navires ont été déchargés en
+    octobre ?"), not one its topic already named: when the first passage's article neither names
+    that month (its passages found, title or heading) nor is dated in it, no answer, and the reply
+    names the month: « Depuis le 8 novembre, plus aucun navire n'est déchargé » says nothing of
+    October. One of its passages naming it comes first (`held_in_first_article`)."""
+    months = tuple(m for m in months_named(asked.reading.own) if m not in asked.reading.required)
+    if not months or not ordered:
+        return Ruling(list(ordered))
+    date = ordered[0].row.article.date or ""
+    if date[5:7].isdigit() and int(date[5:7]) in {FRENCH_MONTHS[m] for m in months}:
+        return Ruling(list(ordered))  # dated in it: « ce mois-ci » may say it
+    if holding_first(ordered[:1], months)[1]:
+        return Ruling(list(ordered))
+    order, held = held_in_first_article(ordered, months)
+    if held:
+        return Ruling(order)
+    return Ruling(order, False, f"no passage holds {' '.join(months)}", unheld=months)
+
+
 def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question asking who did something ("Qui l'a traduit ?"): a first quote holding the deed
     only as said of the thing done ("roman traduit en français"), nobody doing it, does not
@@ -260,6 +281,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     doer_said,  # "Qui l'a traduit ?": a first quote where nobody translated: no answer
     rate_stated,  # "Combien … par classe en moyenne ?": a first quote giving a total: no answer
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
+    asked_month_held,  # "… déchargés en octobre ?": an article never naming October nor dated in it: no answer
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
     count_not_a_standing_total,  # "… ont fait faillite ?": « Le bassin compte 315 entreprises »: no answer
     count_not_by_another_deed,  # "… a-t-elle marqués ?": « Le club a encaissé 51 buts »: no answer

@@ -19,7 +19,13 @@ from index.answer_type_rules import (
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
 from index.person_rules import age_of_whom_asked, tenure_of_whom_last_named
-from index.reading_rules import cause_for_why, done_not_to_come, measure_stated, quotation_for_said
+from index.reading_rules import (
+    asked_month_held,
+    cause_for_why,
+    done_not_to_come,
+    measure_stated,
+    quotation_for_said,
+)
 from index.reordering import TermMatch
 from index.rulings import WhatIsAsked
 from index.sentences import sentence_spans
@@ -1209,3 +1215,32 @@ def test_a_trentenaire_or_a_centenaire_is_an_age_a_centenary_or_an_old_oak_is_no
     « pour le centenaire » are celebrations and « un chêne centenaire » a tree's: no age of the
     mayor's, no answer."""
     assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
+
+
+PORT = passage(
+    "Depuis le 8 novembre, plus aucun navire n'est déchargé au port de Sète. Onze cargos attendent au large."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "others", "answers"),
+    [
+        ("Combien de navires ont été déchargés en octobre ?", "", False),
+        ("Combien de cargos attendaient au mois d'août ?", "", False),
+        ("Combien de navires ont été déchargés en novembre ?", "", True),  # the quote names it
+        ("Combien de navires ont été déchargés en octobre ?", "En octobre, 40 navires avaient été déchargés.", True),
+        ("Combien de navires ont été déchargés en décembre ?", "", True),  # the article is dated in it
+        ("Combien de navires ont été déchargés ?", "", True),  # no month
+        ("Où se trouve la place du 8-Mai ?", "", True),  # a name holding a month
+    ],
+)
+def test_a_month_asked_that_the_article_never_names_is_not_answered(question, others, answers):
+    """ "Combien de navires ont été déchargés en octobre ?" of an article saying only « Depuis le
+    8 novembre, plus aucun navire n'est déchargé » (dated in December): no answer, October named.
+    A passage of the article naming it comes first; the quote naming it, an article dated in it,
+    no month asked, or a name holding one (« la place du 8-Mai »): as it came."""
+    ordered = [PORT, passage(others, position=1)] if others else [PORT]
+    ruling = asked_month_held(ordered, asked(question))
+    assert ruling.stands is answers
+    if others:
+        assert quoted(ruling.order[0]).startswith("En octobre")
