@@ -340,7 +340,7 @@ _OPENING_WORD = re.compile(
 
 
 # What a capitalised pair holds that a person's name does not: « de » between its words
-# (« Maire de Dole », « Ville de Dole »: a person's « Charles de Gaulle » is the rare loss), or
+# (« Maire de Dole », « Ville de Dole »; a person's « Charles de Gaulle » is read apart, `_PARTICLE_PERSON`), or
 # an article or an adjective of a place or a body first (« Le Progrès », « Grand Dole »).
 _NOT_A_PERSON = re.compile(
     r"\s(?:de|du|d')\s*[A-ZÀ-ÖØ-Þ]|^(?:Le|La|Les|Grand|Grande|Petit|Petite|Nouveau|Nouvelle|Haut|Haute|Bas|Basse|Saint|Sainte)\s"
