@@ -389,6 +389,13 @@ def _priced_subject(phrase: str) -> tuple[str, list[str], bool] | None:
     return None
 
 
+# What a thing is sold by, whose price is the thing's: « Le gobelet de vin chaud coûte 4 euros »,
+# « Le kilo de comté … », « Le ticket de tram … »; not « La location d'un chalet », a service.
+_PORTIONS = frozenset(
+    "gobelet gobelets verre verres bouteille bouteilles tasse tasses part parts portion portions kilo kilos litre "
+    "litres boîte boîtes paquet paquets sac sacs assiette assiettes bol bols pot pots pichet carafe plateau "
+    "tranche tranches ticket tickets".split()
+)
 # « la location d'un chalet », « le surcoût des circuits »: a noun's complement, after at most
 # two adjectives (« La piscine chauffée du hameau »).
 _OF = frozenset("de d du des".split())
@@ -448,6 +455,8 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
         subject = _priced_subject(lowered[start : verb.start()])
         if subject is not None:
             head, after, whose = subject
+            if head in _PORTIONS and set(terms(" ".join(after))) & set(terms(item)):
+                return False  # « Le gobelet de vin chaud coûte 4 euros »: a vin chaud's price
             other = whose or _has_complement(after) or item_named.search(lowered, start, verb.start()) is not None
             return not is_it(head) and other and item_named.search(lowered, verb.start()) is None
     appraised = _APPRAISED.search(lowered)

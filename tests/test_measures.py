@@ -271,6 +271,9 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
             "Combien a coûté la rénovation de l'école ?",
             "La commune a rénové le groupe scolaire en 2024 pour 85 000 euros.",
         ),
+        # A portion of another thing, or a service on the thing, not what it is sold by.
+        ("Combien coûte la bière ?", "Le gobelet de vin chaud coûte 4 euros."),
+        ("Combien a coûté le chalet ?", "La location d'un chalet coûte 550 euros la semaine."),
         # What the amount is set on.
         (
             "Combien a coûté la rénovation de l'école ?",
@@ -314,6 +317,10 @@ def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, senten
             "La commune a rénové le bâtiment en 2024 pour 85 000 euros.",
         ),
         ("Combien a coûté l'école ?", "Le bâtiment de l'école a coûté 5 millions d'euros."),
+        # What the thing is sold by: its price (« le gobelet de vin chaud », « le kilo de comté »).
+        ("Combien coûte un vin chaud ?", "Le gobelet de vin chaud coûte en moyenne 4 euros, plus 2 euros de consigne."),
+        ("Combien coûte le comté ?", "Le kilo de comté de 36 mois coûte 41 euros."),
+        ("Combien coûte le tram ?", "Le ticket de tram coûte 1,60 euro."),
     ],
 )
 def test_an_amount_said_of_the_thing_asked_or_of_the_whole_is_its_price(question, sentence):
