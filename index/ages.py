@@ -208,6 +208,24 @@ def of_the_role_asked(sentences: list[str], question: str, role: str) -> list[st
 _OF = r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
 
 
+def holds_another_role(sentence: str, name: str | None) -> bool:
+    """Whether `sentence` sets the person `name` in apposition after a noun phrase a determiner or
+    a possessive opens (« Son fromager, Lucas Jeunet, 29 ans », « La victime, Marie Roux, »): the
+    role the article gives that person, another than one no passage names; not « le jeune
+    Mahamadou Nagida, 19 ans », an adjective, no comma."""
+    if not name:
+        return False
+    return (
+        re.search(
+            rf"(?<![\w'’-])(?:son|sa|ses|leur|leurs|le|la|les|l['’])\s*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){{0,4}}"
+            rf"\s*,\s*{re.escape(name)}",
+            sentence,
+            re.I,
+        )
+        is not None
+    )
+
+
 def same_person(name: str, names: list[str]) -> bool:
     """Whether `name` is one of `names`: by its last word when either is a last name alone
     (« Maëlle Guivarc » and « Guivarc »), whole when both give a first name (« Jean Dupont » is

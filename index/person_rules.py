@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from index.ages import ages_said, of_the_role_asked, opens_on_another, role_asked, same_person
+from index.ages import ages_said, holds_another_role, of_the_role_asked, opens_on_another, role_asked, same_person
 from index.analysis import terms
 from index.candidates import Candidate, named_person_first, quoting_descriptions, said_in_its_article_first
 from index.conversation import has_pronoun_subject
@@ -79,11 +79,13 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
             [sentence for sentence in sentences if held & set(terms(sentence))], reading.own, role
         )
         ages = ages_said(quote)
-        if not in_role and len(ages) == 1 and ages[0] != "":
+        if not in_role and len(ages) == 1 and ages[0] != "" and not holds_another_role(quote, ages[0]):
             # "Quel âge a le buteur rennais ?": the article never says « buteur », but who scored
             # (« le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »): as it came; not the
             # age of someone the quote brings in (« Une habitante âgée de 82 ans »), nor a quote
-            # giving several persons' ages (« Julie Darrigade, 31 ans, et Paul Roux, 40 ans »).
+            # giving several persons' ages (« Julie Darrigade, 31 ans, et Paul Roux, 40 ans »),
+            # nor one of whom the quote gives another role (« Son fromager, Lucas Jeunet, 29 ans »
+            # for "Quel âge a la directrice de la fromagerie ?").
             return Ruling(list(ordered))
         named = [name for sentence in in_role for name in persons_named(sentence)]
 

@@ -754,12 +754,15 @@ def test_an_indefinite_phrase_beside_the_name_last_quoted_gives_her_age():
         "Une habitante âgée de 82 ans a attendu le bus pendant une heure.",
         "Julie Darrigade, 31 ans, et Paul Roux, 40 ans, ont perdu leur naissain.",
         "Julie Darrigade, 31 ans, et Paul Roux, 40 ans, ont perdu leur naissain, comme une habitante de 82 ans.",
+        "Son fromager, Lucas Jeunet, 29 ans, a affiné la meule gagnante pendant 26 mois.",
+        "La victime, Marie Roux, 82 ans, a été hospitalisée.",
     ],
 )
 def test_an_age_asked_of_a_role_the_passages_never_name_is_not_a_newcomers_nor_one_of_several(sentence):
     """ "Quel âge a le maire ?" when no passage found says « maire »: the age of someone the quote
-    brings in (« Une habitante âgée de 82 ans ») or one of several ages it gives is no answer
-    (« le jeune Mahamadou Nagida, 19 ans » for "Quel âge a le buteur rennais ?", the one age of a
+    brings in (« Une habitante âgée de 82 ans »), one of several ages it gives, or the age of
+    someone it gives another role (« Son fromager, Lucas Jeunet, 29 ans ») is no answer (« le
+    jeune Mahamadou Nagida, 19 ans » for "Quel âge a le buteur rennais ?", the one age of a
     sentence naming three players, still is)."""
     assert not age_of_whom_asked([passage(sentence)], asked("Quel âge a le maire ?")).stands
 
