@@ -378,12 +378,19 @@ _COUNTED_THEN_DEED = re.compile(r"^\W*(?:et\s+)?combien\s+(?:de\s+|d['’]\s*)[\
 def _counted_did_it(question: str, deed: re.Match[str]) -> bool:
     """Whether the noun `question` counts did its deed (`deed`, `_past_deed`'s match): right
     before the deed, in the active (« ont porté plainte », « sont partis », « se sont
-    mobilisés »), not the passive (« ont été trouvés »: what the deed was done to)."""
+    mobilisés »), not the passive (« ont été trouvés »: what the deed was done to), nor with a
+    subject after the auxiliary ("Combien de boîtes a-t-il obtenues ?", "… y a-t-on fabriqués ?")."""
     before = question[: deed.start()]
     reflexive = _REFLEXIVE_BEFORE.search(before)  # « se sont mobilisés »
     if reflexive is not None:
         before = before[: reflexive.start()]
+    if _INVERTED.search(deed.group(0)):
+        return False  # "Combien de boîtes a-t-il obtenues ?": « il » did it
     return _COUNTED_THEN_DEED.match(before) is not None and "été" not in deed.group("between").lower()
+
+
+# A subject after its auxiliary: « a-t-il », « ont-elles », « y a-t-on ».
+_INVERTED = re.compile(r"-t-(?:il|elle|on)\b|-(?:ils|elles)\b", re.I)
 
 
 _SENTENCE_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[^\W\d_][\w'’-]*")

@@ -1147,6 +1147,8 @@ def test_an_age_asked_of_a_role_with_its_complement_is_not_the_age_of_that_role_
         ("Combien de fours ont été trouvés ?", "Les fouilles ont livré onze fours de cuisson.", True),  # other words
         ("Combien de buts l'équipe a-t-elle marqués ?", "Le club a encaissé 51 buts, soit 1,7 par match.", True),
         ("Combien de manifestants se sont mobilisés ?", "La police a interpellé 12 manifestants.", False),
+        ("Combien de boîtes a-t-il obtenues en plus ?", "« Nous avons sécurisé 400 000 boîtes », dit-il.", True),
+        ("Combien de véhicules y a-t-on fabriqués ?", "Le site a assemblé 310 000 véhicules l'an dernier.", True),
         ("Combien de postes ont été supprimés ?", "« Nous gèlerons 40 postes », a annoncé le président.", False),
         ("Combien de victimes ont porté plainte ?", "Le fonds de garantie a indemnisé 41 victimes.", False),
         ("Combien de salariés sont partis ?", "L'usine recrutera environ 30 salariés.", False),
