@@ -337,18 +337,16 @@ def _year_of(candidate: Candidate) -> int:
 
 
 def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
-    """A question counting those that did something ("Combien de victimes ont porté plainte ?",
-    the noun asked the doer of a deed in a compound past) is not answered by a first quote counting
-    the very noun asked as the object of another verb, the deed unsaid (« Le fonds a indemnisé
-    41 victimes »: those something was done to); nor a question counting what was done, in the
-    past ("Combien de postes ont été supprimés ?"), by a count of it as the object of a verb in
-    the future (« Nous gèlerons 40 postes »): what will be is not what was. A count of what was
-    done as the object of another verb in the past may be the deed in other words (« Les
-    fouilles ont livré onze fours » for "Combien de fours ont été trouvés ?"): as it came, and
-    so « Le club a encaissé 51 buts » for "Combien de buts l'équipe a-t-elle marqués ?". Not a
-    verb of counting or having (« a accueilli 38 000 visiteurs », « compte 86 bateaux »:
-    `count_not_a_standing_total` reads those), a count with no verb right before it, nor a quote
-    saying the deed (« ont porté plainte »)."""
+    """A question counting what was done in the past ("Combien de postes ont été supprimés ?", a
+    deed in a compound past) is not answered by a first quote counting the very noun asked as the
+    object of a verb in the future, the deed unsaid (« Nous gèlerons 40 postes »): what will be
+    is not what was. A verb in the past may say the deed in other words (« Les fouilles ont livré
+    onze fours » for "… trouvés ?", « Nous avons hébergé 230 personnes » for "… ont dormi dans les
+    gymnases ?": both lost by first versions reading any other verb, review-68 and review-74), so
+    « Le club a encaissé 51 buts » for "… marqués ?" and « a indemnisé 41 victimes » for "… ont
+    porté plainte ?" are left as they came. Not a verb of counting or having (`count_not_a_
+    standing_total` reads those), a count with no verb right before it, nor a quote saying the
+    deed."""
     own = asked.reading.own
     wanted = None if asked.as_its_topic else asked_answer_type(own)
     deed = _past_deed(own)
@@ -362,35 +360,13 @@ def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     if not done or done & set(terms(quote)):
         return Ruling(list(ordered))
     verb = _verb_counting(quote, wanted.nouns)
-    if verb is None or not (_FUTURE.fullmatch(verb) or _counted_did_it(own, deed)):
+    if verb is None or not _FUTURE.fullmatch(verb):
         return Ruling(list(ordered))
     return Ruling(list(ordered), False, f"« {verb} », not « {deed.group(3)} », in the first quote")
 
 
 # A verb in the future: « gèlerons », « supprimeront », « recrutera ».
 _FUTURE = re.compile(r"[a-zà-ÿ]+(?:rons|ront|rez|ra)")
-# The noun counted right before the deed's auxiliary, its subject: "Combien de victimes ont porté
-# plainte ?", "Combien de salariés sont partis ?"; not "Combien de buts l'équipe a-t-elle
-# marqués ?", another subject between.
-_COUNTED_THEN_DEED = re.compile(r"^\W*(?:et\s+)?combien\s+(?:de\s+|d['’]\s*)[\w-]+(?:\s+[a-zà-ÿ-]+)?\s+$", re.I)
-
-
-def _counted_did_it(question: str, deed: re.Match[str]) -> bool:
-    """Whether the noun `question` counts did its deed (`deed`, `_past_deed`'s match): right
-    before the deed, in the active (« ont porté plainte », « sont partis », « se sont
-    mobilisés »), not the passive (« ont été trouvés »: what the deed was done to), nor with a
-    subject after the auxiliary ("Combien de boîtes a-t-il obtenues ?", "… y a-t-on fabriqués ?")."""
-    before = question[: deed.start()]
-    reflexive = _REFLEXIVE_BEFORE.search(before)  # « se sont mobilisés »
-    if reflexive is not None:
-        before = before[: reflexive.start()]
-    if _INVERTED.search(deed.group(0)):
-        return False  # "Combien de boîtes a-t-il obtenues ?": « il » did it
-    return _COUNTED_THEN_DEED.match(before) is not None and "été" not in deed.group("between").lower()
-
-
-# A subject after its auxiliary: « a-t-il », « ont-elles », « y a-t-on ».
-_INVERTED = re.compile(r"-t-(?:il|elle|on)\b|-(?:ils|elles)\b", re.I)
 
 
 _SENTENCE_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[^\W\d_][\w'’-]*")
