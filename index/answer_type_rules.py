@@ -370,8 +370,12 @@ _FUTURE = re.compile(r"[a-zà-ÿ]+(?:rons|ront|rez|ra)")
 
 
 _SENTENCE_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[^\W\d_][\w'’-]*")
-# What may stand between a verb and the number it counts: « a encaissé jusqu'à 51 buts ».
-_BEFORE_NUMBER = frozenset("jusqu'à jusqu’à à environ plus moins près de au déjà encore quelque seulement".split())
+# What may stand between a verb and the number it counts: « a encaissé jusqu'à 51 buts », « n'a
+# encaissé que 20 buts ».
+_BEFORE_NUMBER = frozenset("jusqu'à jusqu’à à environ plus moins près de au déjà encore quelque seulement que".split())
+# An adverb in -ment, between a verb and its number, never the verb: « abritait notamment 40
+# personnes », « a encaissé précisément 51 buts »; not a verb's plural (« suppriment », « ferment »).
+_ADVERB = re.compile(r"[a-zà-ÿ]+(?:ement|ément|amment|emment|ument|ûment)")
 _AUXILIARIES = frozenset("a ont avait avaient aura auront ai avons avez été".split())
 # A participle (after an auxiliary) or a verb in the future, the plural present or the
 # imperfect: « encaissé », « indemnisé », « gèlerons », « suppriment », « ramassait ».
@@ -390,7 +394,7 @@ def _verb_counting(sentence: str, nouns: frozenset[str]) -> str | None:
         if not (number[:1].isdigit() or number in COUNT_WORDS):
             continue
         before = at - 2
-        while before > 0 and words[before].lower() in _BEFORE_NUMBER:
+        while before > 0 and (words[before].lower() in _BEFORE_NUMBER or _ADVERB.fullmatch(words[before])):
             before -= 1
         verb = words[before]
         if verb.lower() != verb or verb in STOPWORDS or _COUNTING_DEED.match(verb) or verb in _HAVING_WORDS:
