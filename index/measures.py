@@ -231,26 +231,23 @@ def asked_measure(question: str) -> str | None:
 _NAMED = re.compile(r"\b(?:" + "|".join(f"({nouns})" for _, nouns, _ in _NOUNS) + r")s?\b")
 
 
-# An amount of money named by a noun before « moyen » ("Quel est le salaire moyen d'un docker ?"),
-# and the words a sentence states that amount with: the noun, or the verbs news says it by
-# (« Un repas coûte en moyenne 15 euros » for "le prix moyen d'un repas", « Les infirmières
-# gagnent en moyenne 2 100 euros » for their "salaire moyen"). An average cost of another thing
-# (« Chaque jour d'immobilisation coûte en moyenne 25 000 euros ») is no salary.
-_AVERAGED_MONEY = re.compile(r"\b(salaire|loyer|prix|co[uû]t|tarif|facture|budget)s?\s+moyens?\b")
-_PRICE_WORDS = (
-    "prix coût coûts coûte coûtent coûtait coûtera tarif tarifs vaut valent vend vendu vendus "
-    "facturé facturée facturés facturées"
-)
+# An amount of money named by a noun before « moyen » ("Quel est le salaire moyen d'un docker ?",
+# "Quelle est la facture moyenne … ?"), and the words a sentence states that amount with: the
+# noun, or the verbs news says it by, any of their forms (« Un repas coûte / revient en moyenne à
+# 15 euros » for "le prix moyen d'un repas", « Les dockers touchaient en moyenne 3 500 euros »
+# for their "salaire moyen", « Les studios sont loués … » for the rent). An average cost of
+# another thing (« Chaque jour d'immobilisation coûte en moyenne 25 000 euros ») is no salary.
+_AVERAGED_MONEY = re.compile(r"\b(salaire|loyer|prix|co[uû]t|tarif|facture|budget)s?\s+moyen(?:ne)?s?\b")
+_PRICE_WORDS = r"prix|co[uû]t\w*|tarif\w*|va(?:ut|lent|lait)|vend\w*|factur\w*|rev(?:ien|enai)\w*"
 _MONEY_NOUN_WORDS = {
-    "salaire": "salaire salaires salarial salariale gagne gagnent gagnait touche touchent perçoit perçoivent "
-    "payé payés payée payées rémunéré rémunérés rémunérée rémunération",
-    "loyer": "loyer loyers loue louent louait",
+    "salaire": r"salair\w*|salarial\w*|gagn\w*|touch\w*|per[çc](?:oi|ev)\w*|pay[ée]\w*|rémunér\w*",
+    "loyer": r"loyers?|lou(?:e|ent|ait|aient|é|ée|és|ées|er)",
     "prix": _PRICE_WORDS,
     "coût": _PRICE_WORDS,
     "cout": _PRICE_WORDS,
     "tarif": _PRICE_WORDS,
-    "facture": "facture factures facturé facturée payé payée paient payent",
-    "budget": "budget budgets dépense dépensent dépensé",
+    "facture": r"factur\w*|pa(?:y|i)\w*",
+    "budget": r"budg[eé]t\w*|dépens\w*|consacr\w*",
 }
 
 
@@ -263,9 +260,10 @@ def averaged_money_noun(question: str) -> str | None:
 
 def states_money_noun(sentence: str, noun: str) -> bool:
     """Whether `sentence` says the amount `noun` names (`averaged_money_noun`), by the noun or a
-    verb news says it by (« coûte » a price, « gagnent » a salary, « dépense » a budget)."""
-    words = set(re.findall(r"[^\W\d_][\w-]*", sentence.lower()))
-    return bool(words & set(_MONEY_NOUN_WORDS[noun].split()))
+    verb news says it by, in any of its forms (« coûte » a price, « touchaient » a salary,
+    « dépenses » a budget)."""
+    said = re.compile(rf"(?<![\w-])(?:{_MONEY_NOUN_WORDS[noun]})(?![\w-])")
+    return said.search(sentence.lower()) is not None
 
 
 def named_measure(text: str) -> str | None:

@@ -1207,6 +1207,13 @@ def test_a_count_of_a_deed_is_not_the_count_of_the_same_noun_by_another_verb(que
         ("Quel est le budget moyen d'un festivalier ?", "Un festivalier dépense en moyenne 80 euros.", True),
         ("Quel est le coût moyen d'une opération ?", "Une opération est facturée en moyenne 3 000 euros.", True),
         ("Quel est le montant moyen des dons ?", "Chaque donateur a versé en moyenne 65 euros.", True),  # any amount
+        ("Quel est le salaire moyen d'un docker ?", "Les dockers touchaient en moyenne 3 500 euros brut.", True),
+        ("Quel est le salaire moyen ?", "Les infirmières sont rémunérées en moyenne 2 100 euros.", True),
+        ("Quel est le budget moyen par étudiant ?", "Les dépenses par étudiant atteignent en moyenne 10 000 €.", True),
+        ("Quel est le loyer moyen d'un studio ?", "Les studios sont loués en moyenne 450 euros par mois.", True),
+        ("Quel est le prix moyen d'un repas ?", "Un repas revient en moyenne à 15 euros.", True),
+        ("Quelle est la facture moyenne d'un ménage ?", "Un ménage paie en moyenne 1 600 euros.", True),
+        ("Quelle est la facture moyenne d'un ménage ?", "Un ménage gagne en moyenne 2 600 euros.", False),
     ],
 )
 def test_an_average_of_a_named_amount_of_money_is_said_by_its_noun_or_its_verb(question, sentence, answers):
