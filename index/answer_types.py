@@ -516,11 +516,29 @@ def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:
     """Whether the number in digits at `found[at]` ends a name, a single space after a
     capitalised word that does not open the sentence (« en National 2 », « Ligue 1 », « sur
     France 3 », « l'université Rennes 2 »); not after a comma (« À Lyon, 300 manifestants »), nor
-    after the sentence's first word (« Dont 12 blessés », « En 2024 »)."""
-    if at < 2 or not found[at].group()[:1].isdigit():
+    after the sentence's first word (« Dont 12 blessés », « En 2024 »). Not a number in thousands
+    (« Selon la CGT 3 000 personnes »), nor one a plural word follows, which it counts (« En
+    Bretagne 300 exploitations ont fermé », « « Environ 300 personnes … » »): a name's number
+    stands alone."""
+    number = found[at].group()
+    if at < 2 or not number[:1].isdigit() or not number.isdigit():
         return False
     before = found[at - 1]
-    return before.group()[:1].isupper() and sentence[before.end() : found[at].start()] == " "
+    if not (before.group()[:1].isupper() and sentence[before.end() : found[at].start()] == " "):
+        return False
+    following = found[at + 1].group() if at + 1 < len(found) else ""
+    counted = (
+        following.islower()
+        and following[-1:] in ("s", "x")
+        and following not in STOPWORDS
+        and following not in _NOT_COUNTED_AFTER
+    )
+    return not counted
+
+
+# Words ending in s or x after a name's number that are no plural it counts: « en Ligue 1 depuis
+# 2019 », « sur France 3 après le journal ».
+_NOT_COUNTED_AFTER = frozenset("après puis moins plus jamais toujours désormais parfois dès vers chez lors".split())
 
 
 # What stands between a number in words and the rest of it: « quarante et une familles ».

@@ -490,10 +490,17 @@ def test_no_head_after_a_complement_holding_a_verb_a_relative_or_the_questions_o
         ("Combien de manifestants ont défilé ?", "Ils étaient 300 à Lyon.", True),
         ("Combien de matches ont-ils gagnés ?", "Le club, qui évolue en National 2, a gagné 6 matches.", True),
         ("Combien de salariés compte le site ?", "Le site de Rennes 2 emploie 300 salariés.", True),
+        ("Combien de personnes ont manifesté ?", "Selon la CGT 3 000 personnes ont défilé samedi.", True),
+        ("Combien d'exploitations ont fermé ?", "En Bretagne 300 exploitations ont fermé depuis 2020.", True),
+        ("Combien d'emplois ont été créés ?", "D'après l'Insee 12 000 emplois ont été créés.", True),
+        ("Combien de personnes ont été évacuées ?", "Il a précisé : « Environ 300 personnes ont été évacuées ».", True),
+        ("Combien de buts a-t-il marqués ?", "Il joue en Ligue 1 après un passage en National.", False),
     ],
 )
 def test_a_number_ending_a_name_counts_nothing(question, sentence, counts):
     """« en National 2 », « la Ligue 1 », « sur France 3 »: a number a space after a capitalised
     word inside the sentence is part of a name, no count of what is asked; a number after a comma
-    or the sentence's first word, or another number beside the name, still counts."""
+    or the sentence's first word, or another number beside the name, still counts, and so does
+    one in thousands or a plural word follows, after a phrase with no comma (« Selon la CGT 3 000
+    personnes », « En Bretagne 300 exploitations », « « Environ 300 personnes … » »)."""
     assert gives_answer_type(sentence, asked_answer_type(question), question) is counts
