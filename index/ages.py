@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index.analysis import stem
+from index.analysis import STOPWORDS, stem
 from index.measures import quantity_spans
 from index.quotes import persons_named
 
@@ -189,15 +189,22 @@ def of_the_role_asked(sentences: list[str], question: str, role: str) -> list[st
     """Of `sentences` naming the `role` asked, those naming it with the question's complement
     ("Quel âge a le président de l'université ?": « le président de l'université, Bertrand de
     La Roncière », not « la présidente de l'Unef Caen, Inès Morvan »), when one does; else all of
-    them (« le maire, Paul Roy » for "… le maire de la ville ?": the article may not repeat it)."""
-    complement = re.search(rf"\b{re.escape(role)}\s+{_OF}\s*([^\W\d_][\w-]*)", question, re.I)
+    them (« le maire, Paul Roy » for "… le maire de la ville ?": the article may not repeat it).
+    A complement a word in lower case qualifies that the question does not is another's: « le
+    maire de la commune voisine », « la directrice de l'entreprise sous-traitante »."""
+    complement = re.search(rf"\b{re.escape(role)}\s+{_OF}\s*([^\W\d_][\w-]*)(?:\s+([^\W\d_][\w-]*))?", question, re.I)
     if complement is None:
         return sentences
     role_stem, whose = stem(role.lower()), stem(complement.group(1).lower())
+    asked_after = (complement.group(2) or "").lower()
 
     def with_complement(sentence: str) -> bool:
-        for found in re.finditer(rf"([^\W\d_][\w-]*)\s+{_OF}\s*([^\W\d_][\w-]*)", sentence):
+        pattern = rf"([^\W\d_][\w-]*)\s+{_OF}\s*([^\W\d_][\w-]*)(?:[ \u00a0]([^\W\d_][\w-]*))?"
+        for found in re.finditer(pattern, sentence):
             if stem(found.group(1).lower()) == role_stem and stem(found.group(2).lower()) == whose:
+                qualifier = found.group(3) or ""
+                if qualifier.islower() and qualifier not in STOPWORDS and qualifier != asked_after:
+                    continue  # « le maire de la commune voisine »: another commune's
                 return True
         return False
 

@@ -1142,6 +1142,29 @@ def test_an_age_asked_of_a_role_with_its_complement_is_not_the_age_of_that_role_
 
 
 @pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "Quel âge a le maire de la commune ?",
+            "Le maire, Jean Dupont, 58 ans, a inauguré la fête. Le maire de la commune voisine, Paul Roy, était là.",
+        ),
+        (
+            "Quel âge a la directrice de l'entreprise ?",
+            "La directrice, Anne Morel, 52 ans, dirige le site. La directrice de l'entreprise sous-traitante, "
+            "Lise Roy, s'inquiète.",
+        ),
+    ],
+)
+def test_a_role_whose_complement_another_word_qualifies_is_another_holder(question, text):
+    """ "Quel âge a le maire de la commune ?" is answered by « Le maire, Jean Dupont, 58 ans »
+    though the article names « le maire de la commune voisine, Paul Roy »: a complement qualified
+    (« voisine », « sous-traitante ») is another commune's, another firm's."""
+    first = passage(text)
+    ruling = age_of_whom_asked([first], asked(question))
+    assert ruling.stands and ruling.order[0] is first
+
+
+@pytest.mark.parametrize(
     ("question", "sentence", "answers"),
     [
         ("Combien de fours ont été trouvés ?", "Les fouilles ont livré onze fours de cuisson.", True),  # other words
