@@ -306,15 +306,23 @@ _BEFORE_PARTICLE_NAME = re.compile(r"(?:[,(]|(?<![\w'’-])(?:Me|M\.|Mme|Mlle|Dr
 _NOT_BEFORE_PARTICLE_NAME = frozenset(
     "le la les l' l’ au aux un une des du de d' d’ à en sur sous vers dans chez ce cet cette son sa ses leur "
     "leurs notre votre nos vos entre".split()
+    # a place or a body named after a person: « place Charles de Gaulle », « lycée Jean de La
+    # Fontaine », « stade Pierre de Coubertin », « l'aéroport Charles de Gaulle »
+    + "place rue avenue boulevard quai square allée impasse chemin route cours esplanade parvis pont port "
+    "lycée collège école université faculté stade gymnase piscine aéroport gare hôpital clinique cathédrale "
+    "église basilique chapelle abbaye banque association fondation groupe société entreprise musée salle "
+    "parc jardin centre théâtre cinéma médiathèque bibliothèque résidence cité quartier rond-point".split()
 )
 # What names a place, a body or an event, not a person, before « de » (« Maire de Dole », « Tour
-# de France », « Office de tourisme »), when a comma stands before it.
+# de France », « Office de tourisme », « Médecins du Monde », « Gaz de France », « Notre-Dame de
+# Paris »), when a comma stands before it.
 _PLACE_OR_BODY = frozenset(
     "Ville Maire Tour Conseil Port Pays Place Rue Avenue Boulevard Quai Office Musée Lycée Collège Université "
     "Communauté Région Chambre Cour Tribunal Palais Château Église Abbaye Hôtel Gare Pont Île Côte Val Mont Bois "
     "Lac Baie Cap Porte Théâtre Institut Centre Syndicat Union Fédération Association Comité Ministère Banque "
     "Caisse Maison Saint Sainte Parc Domaine Festival Coupe Championnat Prix Grand Grande Diplômé Diplômée "
-    "Originaire Président Présidente Directeur Directrice Fils Fille Ancien Ancienne".split()
+    "Originaire Président Présidente Directeur Directrice Fils Fille Ancien Ancienne Notre Médecins Gaz "
+    "Crédit Électricité Restos Secours Croix Amis Enfants".split()
 )
 
 
@@ -327,7 +335,10 @@ def _named_with_particle(read: str, found: re.Match[str]) -> bool:
     if not before.strip() or found.group(0).split()[0].split("-")[0] in _PLACE_OR_BODY:
         return False
     opening = _BEFORE_PARTICLE_NAME.search(before)
-    return opening is not None and opening.group(0).strip().lower() not in _NOT_BEFORE_PARTICLE_NAME
+    if opening is None:
+        return False
+    word = opening.group(0).strip().lower()
+    return word not in _NOT_BEFORE_PARTICLE_NAME and re.split(r"['’]", word)[-1] not in _NOT_BEFORE_PARTICLE_NAME
 
 
 # The words a capital opens a sentence or a clause with that name no one: « Selon Le Monde, … »,

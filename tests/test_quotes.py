@@ -685,6 +685,14 @@ def test_persons_named_after_a_word_opening_a_sentence_are_read_whole(sentence, 
         ("Il vit à Saint-Jean-de-Luz depuis 2010.", []),
         ("L'avion s'est posé à Charles de Gaulle mardi.", []),
         ("La directrice de La Poste, Anne Roy, a parlé.", ["Anne Roy"]),
+        ("La cérémonie aura lieu place Charles de Gaulle, à Dole.", []),
+        ("Les élèves du lycée Jean de La Fontaine manifestent.", []),
+        ("Le stade Pierre de Coubertin affiche complet.", []),
+        ("L'avion a atterri à l'aéroport Charles de Gaulle.", []),
+        ("La cathédrale Notre-Dame de Paris a rouvert.", []),
+        ("Selon Médecins du Monde, 300 personnes dorment dehors.", []),
+        ("Selon Gaz de France, les prix montent.", []),
+        ("Il a rejoint la banque Crédit du Nord en 2019.", []),
     ],
 )
 def test_persons_named_with_a_particle_after_a_comma_a_title_or_a_role(sentence, named):
@@ -692,5 +700,8 @@ def test_persons_named_with_a_particle_after_a_comma_a_title_or_a_role(sentence,
     lower case (« Me Hélène de Saint-Aubin », « le général Charles de Gaulle »); not at the
     sentence's start (« Maire de Dole … »: a person there is the rare loss), after a determiner
     or a preposition (« la Ville de Dole », « au Conseil de Paris », « à Charles de Gaulle », the
-    airport), nor a place's or a body's name after a comma (« Dole, Ville de Lumière »)."""
+    airport), nor a place's or a body's name after a comma (« Dole, Ville de Lumière »), nor a
+    place or a body named after a person (« place Charles de Gaulle », « lycée Jean de La
+    Fontaine », « l'aéroport Charles de Gaulle ») or a body's name (« Médecins du Monde », « Gaz
+    de France », « Crédit du Nord »)."""
     assert persons_named(sentence) == named

@@ -1141,6 +1141,19 @@ def test_an_age_asked_of_a_role_with_its_complement_is_not_the_age_of_that_role_
     assert age_of_whom_asked([HEADS], asked(question)).stands is answers
 
 
+def test_an_age_asked_of_him_is_not_taken_from_him_by_a_place_named_after_a_person():
+    """ "Quel âge a-t-il ?" after "Qui dirige le lycée ?" is answered by « À 63 ans, il dirige
+    toujours le lycée Jean de La Fontaine »: the lycée's name is nobody in the sentence."""
+    first = passage(
+        "Paul Roy est proviseur depuis 2010. À 63 ans, il dirige toujours le lycée Jean de La Fontaine.", quoted=1
+    )
+    topic = Topic("Qui dirige le lycée ?", (1,), (first.row.id, first.spans[0][1]))
+    ruling = age_of_whom_asked(
+        [first], asked("Quel âge a-t-il ?", topic, search="Qui dirige le lycée ? Quel âge a-t-il ?")
+    )
+    assert ruling.stands and ruling.order[0] is first
+
+
 @pytest.mark.parametrize(
     ("question", "text"),
     [
