@@ -51,13 +51,16 @@ _SOMEONE_NEW = re.compile(
 )
 # An age said in a word: « un septuagénaire », « la quadragénaire ».
 _AGE_WORD = re.compile(r"\b(?:quadra|quinqua|sexa|septua|octo|nona)génaires?\b", re.I)
-# « trentenaire », « centenaire » as a person (« une centenaire », « la trentenaire », « Marie
-# Roux, centenaire, »); not a celebration (« le centenaire de l'armistice », « les fêtes du
-# centenaire », « pour le centenaire »), nor a thing's (« un chêne centenaire »: no determiner
-# right before).
+# « trentenaire », « centenaire » as a person: after a determiner only a person takes (« une
+# centenaire », « la trentenaire », « cette centenaire », « un trentenaire »: the centenary is
+# masculine), or after a comma right after a person's name (« Marie Roux, centenaire, »: checked
+# in `ages_said`). Not « le / ce centenaire », a celebration as often (« Le centenaire a été
+# célébré en présence du maire », « À l'occasion de ce centenaire »), nor « les trentenaires », a
+# group, nor « un centenaire de … » (« le centenaire de l'armistice »), nor a thing's (« un chêne
+# centenaire », « Le lycée, centenaire, va fermer »: no name before the comma).
 _AGE_NOUN = re.compile(
-    r"(?:(?<![\w'’-])(?:un|une|le|la|les|des|ce|cette|jeune)\s+|,\s*)(?:trentenaire|centenaire)s?(?![\w'’-])"
-    r"(?!\s+(?:de|du|des|d['’]))",
+    r"(?:(?<![\w'’-])(?:un|une|la|cette|jeune)\s+|(?P<comma>,\s*))(?:trentenaire|centenaire)(?![\w'’-])"
+    r"(?!\s+(?:de|du|des)(?![\w'’-])|\s+d['’])",
     re.I,
 )
 # What makes « le centenaire » a celebration: « pour le centenaire », « fêter son centenaire ».
@@ -104,7 +107,12 @@ def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -
         else:
             holders.append(_whom_described(sentence, new.start(), end, names, role))
     holders.extend(None for _ in _AGE_WORD.finditer(sentence))
-    holders.extend(None for found in _AGE_NOUN.finditer(sentence) if not _CELEBRATED.search(sentence, 0, found.start()))
+    holders.extend(
+        None
+        for found in _AGE_NOUN.finditer(sentence)
+        if not _CELEBRATED.search(sentence, 0, found.start())
+        and (not found.group("comma") or any(at + len(name) == found.start() for name, at in names))
+    )
     return holders
 
 

@@ -1270,13 +1270,22 @@ def test_an_average_of_a_named_amount_of_money_is_said_by_its_noun_or_its_verb(q
         ("Quel âge a le maire ?", "Le maire a ouvert les fêtes du centenaire de la mairie.", False),
         ("Quel âge a le maire ?", "Pour le centenaire, le maire organise un bal.", False),
         ("Quel âge a le maire ?", "Le maire a planté un chêne centenaire.", False),
+        ("Quel âge a le maire ?", "Le centenaire a été célébré samedi en présence du maire, Paul Roy.", False),
+        ("Quel âge a le maire ?", "Le maire a présidé le centenaire, célébré samedi.", False),
+        ("Quel âge a le maire ?", "À l'occasion de ce centenaire, le maire organise un défilé.", False),
+        ("Quel âge a le proviseur ?", "Le lycée, centenaire, va fermer, regrette le proviseur.", False),
+        ("Quel âge a le maire ?", "Les trentenaires sont de plus en plus nombreux, note le maire.", False),
+        ("Quel âge a la doyenne ?", "La doyenne, Marie Roux, centenaire, a voté.", True),
+        ("Quel âge a la doyenne ?", "La doyenne est une centenaire depuis mars.", True),
     ],
 )
 def test_a_trentenaire_or_a_centenaire_is_an_age_a_centenary_or_an_old_oak_is_none(question, sentence, answers):
     """« une centenaire », « une trentenaire » say the age of whom the sentence speaks (as
     « un septuagénaire » does); « le centenaire de l'armistice », « les fêtes du centenaire »,
     « pour le centenaire » are celebrations and « un chêne centenaire » a tree's: no age of the
-    mayor's, no answer."""
+    mayor's, no answer; so are « le / ce centenaire » (« Le centenaire a été célébré … »), « Le
+    lycée, centenaire, » (no name before the comma) and « les trentenaires », a group. « Marie
+    Roux, centenaire, », « une centenaire depuis mars » are ages."""
     assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
 
 
