@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from index.analysis import STOPWORDS, stem
-from index.measures import quantity_spans
+from index.measures import COUNT_WORDS, quantity_spans
 from index.quotes import persons_named
 
 # What stands between a name and the age said of it: « Julie Darrigade, 31 ans »,
@@ -94,7 +94,7 @@ def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -
         made = of_things and _MADE_AGO.search(sentence, max(0, start - 50), start) is not None
         if not made and (_TIME_BEFORE.search(sentence, max(0, start - 30), start) or _TIME_AFTER.match(sentence, end)):
             continue
-        if _AVERAGE_BEFORE.search(sentence, max(0, start - 80), start):
+        if _averaged(sentence, start, names):
             continue  # « La moyenne d'âge des généralistes atteint 59 ans »: nobody's age
         before = [(name, at + len(name)) for name, at in names if at + len(name) <= start]
         holder = max(before, key=lambda pair: pair[1], default=None)
@@ -114,6 +114,26 @@ def ages_said(sentence: str, of_things: bool = False, role: str | None = None) -
         and (not found.group("comma") or any(at + len(name) == found.start() for name, at in names))
     )
     return holders
+
+
+def _averaged(sentence: str, start: int, names: list[tuple[str, int]]) -> bool:
+    """Whether the age at `start` is an average (`_AVERAGE_BEFORE`): not when a number in words
+    stands between, which the average is of (« marche en moyenne deux heures par jour malgré ses
+    80 ans »), nor when a clause opens on a person named between (« Les généralistes voient en
+    moyenne trente patients par jour et Hugo Faure a 59 ans », « … mais Paul Roy a 35 ans »)."""
+    average = _AVERAGE_BEFORE.search(sentence, max(0, start - 80), start)
+    if average is None:
+        return False
+    between = sentence[average.start() : start]
+    if any(word.lower() in COUNT_WORDS for word in _WORD.findall(between)):
+        return False
+    return not any(
+        average.start() <= at < start and _NEW_CLAUSE.search(sentence, average.start(), at) for _, at in names
+    )
+
+
+# A clause opening right before a name: « … et Hugo Faure a 59 ans », « mais Paul Roy ».
+_NEW_CLAUSE = re.compile(r"(?<![\w'’-])(?:et|mais|tandis\s+que|alors\s+que)\s+$", re.I)
 
 
 # Whom a sentence opens on, past an age said first (« À 70 ans, »), when it is someone's kin or

@@ -1107,13 +1107,21 @@ def test_an_age_said_of_whom_the_quote_speaks_of_by_a_definite_role_is_theirs_no
         ("Quel âge a Paul Roy ?", "Paul Roy, 59 ans, a fait baisser la moyenne d'âge du conseil.", True),
         ("Quel âge a Paul Roy ?", "Paul Roy, 45 ans, gagne en moyenne 2 000 euros par mois.", True),
         ("Quel âge a le directeur ?", "À 52 ans, le directeur gère en moyenne dix dossiers.", True),
+        (
+            "Quel âge a Hugo Faure ?",
+            "Les généralistes voient en moyenne trente patients par jour et Hugo Faure a 59 ans.",
+            True,
+        ),
+        ("Quel âge a le retraité ?", "Le retraité, qui marche en moyenne deux heures malgré ses 80 ans, rit.", True),
+        ("Quel âge a Paul Roy ?", "La moyenne d'âge des joueurs de Paul Roy est de 24 ans.", False),
     ],
 )
 def test_an_average_age_is_nobodys_age(question, sentence, answers):
     """ "Quel âge a Hugo Faure ?" is not answered by « La moyenne d'âge des généralistes atteint 59
     ans », the age of a group (nor « l'âge moyen de … », « ont en moyenne 45 ans »); an age said
     of someone after an average of another number or beside one (« mais le capitaine, Paul Roy,
-    a 35 ans », « gagne en moyenne 2 000 euros ») is still his."""
+    a 35 ans », « gagne en moyenne 2 000 euros », « voient en moyenne trente patients par jour et
+    Hugo Faure a 59 ans », « marche en moyenne deux heures malgré ses 80 ans ») is still his."""
     assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
 
 
