@@ -237,16 +237,22 @@ _NAMED = re.compile(r"\b(?:" + "|".join(f"({nouns})" for _, nouns, _ in _NOUNS) 
 # 15 euros » for "le prix moyen d'un repas", « Les dockers touchaient en moyenne 3 500 euros »
 # for their "salaire moyen", « Les studios sont loués … » for the rent). An average cost of
 # another thing (« Chaque jour d'immobilisation coûte en moyenne 25 000 euros ») is no salary.
+# The verbs are spelt out by their endings, not by a stem: a stem reads other words (« pays »,
+# « paix », « vendeurs », « gagnants », « les ports touchés ») as the verb.
 _AVERAGED_MONEY = re.compile(r"\b(salaire|loyer|prix|co[uû]t|tarif|facture|budget)s?\s+moyen(?:ne)?s?\b")
-_PRICE_WORDS = r"prix|co[uû]t\w*|tarif\w*|va(?:ut|lent|lait)|vend\w*|factur\w*|rev(?:ien|enai)\w*"
+_PRICE_WORDS = (
+    r"prix|co[uû]t\w*|tarif\w*|va(?:ut|lent|lait)|factur\w*|rev(?:ien|enai)\w*"
+    r"|vend(?:s|u|ue|us|ues|ent|ait|aient|ra|ront|re)?"
+)
 _MONEY_NOUN_WORDS = {
-    "salaire": r"salair\w*|salarial\w*|gagn\w*|touch\w*|per[çc](?:oi|ev)\w*|pay[ée]\w*|rémunér\w*",
+    "salaire": r"salair\w*|salarial\w*|per[çc](?:oi|ev)\w*|pay[ée]\w*|rémunér\w*"
+    r"|gagn(?:e|es|ent|ait|aient|é|er|era|eront)|touch(?:e|es|ent|ait|aient|é|ée|er|era|eront)",
     "loyer": r"loyers?|lou(?:e|ent|ait|aient|é|ée|és|ées|er)",
     "prix": _PRICE_WORDS,
     "coût": _PRICE_WORDS,
     "cout": _PRICE_WORDS,
     "tarif": _PRICE_WORDS,
-    "facture": r"factur\w*|pa(?:y|i)\w*",
+    "facture": r"factur\w*|pa(?:ie|ies|ient|iera|ieront|yent|yait|yaient|yé|yée|yés|yées|yer)",
     "budget": r"budg[eé]t\w*|dépens\w*|consacr\w*",
 }
 

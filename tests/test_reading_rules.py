@@ -1258,6 +1258,18 @@ def test_a_count_of_a_deed_is_not_the_count_of_the_same_noun_by_another_verb(que
         ("Quel est le prix moyen d'un repas ?", "Un repas revient en moyenne à 15 euros.", True),
         ("Quelle est la facture moyenne d'un ménage ?", "Un ménage paie en moyenne 1 600 euros.", True),
         ("Quelle est la facture moyenne d'un ménage ?", "Un ménage gagne en moyenne 2 600 euros.", False),
+        # other words than the verbs, read by no stem (review-77b finding 4)
+        ("Quel est le salaire moyen d'un docker ?", "Les ports touchés perdent en moyenne 25 000 euros.", False),
+        ("Quelle est la facture moyenne d'un ménage ?", "Dans le pays, la panne coûte en moyenne 9 euros.", False),
+        ("Quel est le prix moyen d'un repas ?", "Vendredi, chaque élève a dépensé en moyenne 25 euros.", False),
+        ("Quel est le prix moyen d'un repas ?", "Les vendeurs gagnent en moyenne 1 800 euros par mois.", False),
+        ("Quel est le salaire moyen d'un joueur ?", "Les gagnants du loto empochent en moyenne 2 M€.", False),
+        ("Quel est le salaire moyen d'un docker ?", "Les dockers sont payés en moyenne 3 000 euros.", True),
+        ("Quel est le salaire moyen d'un docker ?", "Un docker a touché en moyenne 3 000 euros.", True),
+        ("Quel est le salaire moyen d'un docker ?", "Un docker gagnait en moyenne 3 000 euros.", True),
+        ("Quelle est la facture moyenne d'un ménage ?", "Les ménages ont payé en moyenne 1 600 euros.", True),
+        ("Quel est le prix moyen d'un repas ?", "Un repas se vend en moyenne 15 euros.", True),
+        ("Quel est le prix moyen d'un repas ?", "Les repas sont vendus en moyenne 15 euros.", True),
     ],
 )
 def test_an_average_of_a_named_amount_of_money_is_said_by_its_noun_or_its_verb(question, sentence, answers):
