@@ -243,22 +243,37 @@ def of_the_role_asked(sentences: list[str], question: str, role: str) -> list[st
 _OF = r"(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])"
 
 
-def holds_another_role(sentence: str, name: str | None) -> bool:
+# Roles news names in other words, the one for the other (« L'attaquant rennais, Mahamadou
+# Nagida, 19 ans » for "Quel âge a le buteur rennais ?"): an apposition naming one is not
+# another role than the other.
+_ROLES_IN_OTHER_WORDS = (
+    frozenset({"buteur", "buteuse", "attaquant", "attaquante", "avant-centre"}),
+    frozenset({"chauffeur", "chauffeuse", "conducteur", "conductrice", "chauffard"}),
+    frozenset({"patron", "patronne", "directeur", "directrice", "pdg", "dirigeant", "dirigeante"}),
+)
+
+
+def holds_another_role(sentence: str, name: str | None, role: str = "") -> bool:
     """Whether `sentence` sets the person `name` in apposition after a noun phrase a determiner or
-    a possessive opens (« Son fromager, Lucas Jeunet, 29 ans », « La victime, Marie Roux, »): the
-    role the article gives that person, another than one no passage names; not « le jeune
-    Mahamadou Nagida, 19 ans », an adjective, no comma."""
+    a possessive opens (« Son fromager, Lucas Jeunet, 29 ans », « Samedi, la victime, Marie
+    Roux, »): the role the article gives that person, another than the `role` asked, which no
+    passage names; not « le jeune Mahamadou Nagida, 19 ans », an adjective, no comma. The phrase
+    opens a clause (the sentence's start, or after a comma, « ; », « : »): after a preposition
+    (« Selon les gendarmes, Marc Roy, 34 ans », « À l'arrivée, Paul Roy, ») it is fronted, no
+    role; nor is the role asked said in other words (« L'attaquant rennais, » for « le buteur
+    rennais »)."""
     if not name:
         return False
-    return (
-        re.search(
-            rf"(?<![\w'’-])(?:son|sa|ses|leur|leurs|le|la|les|l['’])\s*[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){{0,4}}"
-            rf"\s*,\s*{re.escape(name)}",
-            sentence,
-            re.I,
-        )
-        is not None
+    apposed = re.search(
+        rf"(?:^|(?<=[.!?;:…,]))[\s«\"“(]*(?:son|sa|ses|leur|leurs|le|la|les|l['’])\s*"
+        rf"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){{0,4}})\s*,\s*{re.escape(name)}",
+        sentence,
+        re.I,
     )
+    if apposed is None:
+        return False
+    asked = next((roles for roles in _ROLES_IN_OTHER_WORDS if role.lower() in roles), frozenset({role.lower()}))
+    return not asked & set(apposed.group(1).lower().split())
 
 
 def same_person(name: str, names: list[str]) -> bool:

@@ -79,7 +79,7 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
             [sentence for sentence in sentences if held & set(terms(sentence))], reading.own, role
         )
         ages = ages_said(quote)
-        if not in_role and len(ages) == 1 and ages[0] != "" and not holds_another_role(quote, ages[0]):
+        if not in_role and len(ages) == 1 and ages[0] != "" and not holds_another_role(quote, ages[0], role):
             # "Quel âge a le buteur rennais ?": the article never says « buteur », but who scored
             # (« le jeune Mahamadou Nagida, 19 ans, ne donne l'avantage … »): as it came; not the
             # age of someone the quote brings in (« Une habitante âgée de 82 ans »), nor a quote

@@ -768,6 +768,34 @@ def test_an_age_asked_of_a_role_the_passages_never_name_is_not_a_newcomers_nor_o
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "answers"),
+    [
+        ("Quel âge a le chauffard ?", "Selon les gendarmes, Marc Roy, 34 ans, roulait à 180 km/h.", True),
+        ("Quel âge a le chauffard ?", "Dans la nuit de samedi, Marc Roy, 34 ans, roulait à 180 km/h.", True),
+        ("Quel âge a le vainqueur ?", "À l'arrivée, Paul Roy, 24 ans, a devancé tout le monde.", True),
+        ("Quel âge a le vainqueur ?", "Sous la pluie, Paul Roy, 24 ans, a devancé tout le peloton.", True),
+        ("Quel âge a le buteur rennais ?", "L'attaquant rennais, Mahamadou Nagida, 19 ans, a ouvert le score.", True),
+        ("Quel âge a le patron de Renault ?", "Le directeur général de Renault, Luca de Meo, 57 ans, part.", True),
+        ("Quel âge a le chauffeur ?", "Le conducteur du car, Marc Roy, 34 ans, a été entendu.", True),
+        ("Quel âge a la directrice de la fromagerie ?", "Son fromager, Lucas Jeunet, 29 ans, affine.", False),
+        ("Quel âge a le maire ?", "Samedi, la victime, Marie Roux, 82 ans, a été hospitalisée.", False),
+        ("Quel âge a le maire ?", "Il pleuvait ; la victime, Marie Roux, 82 ans, a été hospitalisée.", False),
+        ("Quel âge a le maire ?", "« La victime, Marie Roux, 82 ans, a été hospitalisée. »", False),
+    ],
+)
+def test_an_age_asked_of_a_role_is_declined_for_another_role_only_when_a_clause_opens_on_it(
+    question, sentence, answers
+):
+    """ "Quel âge a le chauffard ?" when no passage says « chauffard »: a phrase fronted before the
+    name (« Selon les gendarmes, Marc Roy, 34 ans », « À l'arrivée, Paul Roy, ») gives him no
+    other role, and the role asked said in other words (« L'attaquant rennais, » for « le buteur
+    rennais », « Le conducteur du car, » for « le chauffeur ») is the same; a clause opening on
+    another role (« Son fromager, Lucas Jeunet, 29 ans », « Samedi, la victime, Marie Roux, »)
+    is still no answer."""
+    assert age_of_whom_asked([passage(sentence)], asked(question)).stands is answers
+
+
+@pytest.mark.parametrize(
     ("other", "hers"),
     [
         ("Son père, âgé de 70 ans, était déjà marin.", False),
