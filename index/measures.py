@@ -394,12 +394,29 @@ def _priced_subject(phrase: str) -> tuple[str, list[str], bool] | None:
 
 
 # What a thing is sold by, whose price is the thing's: « Le gobelet de vin chaud coûte 4 euros »,
-# « Le kilo de comté … », « Le ticket de tram … »; not « La location d'un chalet », a service.
+# « Le kilo de comté … », « Le ticket de tram … »; not « La location d'un chalet », a service
+# (`_sold_by` reads the rest).
 _PORTIONS = frozenset(
     "gobelet gobelets verre verres bouteille bouteilles tasse tasses part parts portion portions kilo kilos litre "
     "litres boîte boîtes paquet paquets sac sacs assiette assiettes bol bols pot pots pichet carafe plateau "
     "tranche tranches ticket tickets".split()
 )
+_COST_ASKED_IN_THE_PAST = re.compile(
+    r"(?<![\w'’-])(?:a|ont|avait|avaient|aura|auront)(?:-t-\w+|-ils|-elles)?\s+co[uû]t[ée]"
+)
+
+
+def _sold_by(head: str, after: list[str], question: str) -> bool:
+    """Whether the subject of a cost, `head` and the words `after` it, is a portion the thing asked
+    is sold by: a noun of portion then « de » and a bare noun, or « du », « des » (« Le gobelet de
+    vin chaud », « La part de tarte », « Le ticket du musée »), its price asked in the present
+    ("Combien coûte … ?"). Not « La part de la région dans le stade », a share of its funding, nor
+    for what a thing has cost ("Combien a coûté le tram ?": its building, not a ride)."""
+    if head not in _PORTIONS or len(after) < 2 or _COST_ASKED_IN_THE_PAST.search(question.lower()):
+        return False
+    return after[0] in ("du", "des") or (after[0] in ("de", "d") and after[1] not in _DETERMINERS | {"l"})
+
+
 # « la location d'un chalet », « le surcoût des circuits »: a noun's complement, after at most
 # two adjectives (« La piscine chauffée du hameau »).
 _OF = frozenset("de d du des".split())
@@ -459,7 +476,7 @@ def amount_of_another_thing(sentence: str, question: str) -> bool:
         subject = _priced_subject(lowered[start : verb.start()])
         if subject is not None:
             head, after, whose = subject
-            if head in _PORTIONS and set(terms(" ".join(after))) & set(terms(item)):
+            if _sold_by(head, after, question) and set(terms(" ".join(after))) & set(terms(item)):
                 return False  # « Le gobelet de vin chaud coûte 4 euros »: a vin chaud's price
             other = whose or _has_complement(after) or item_named.search(lowered, start, verb.start()) is not None
             return not is_it(head) and other and item_named.search(lowered, verb.start()) is None

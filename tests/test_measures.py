@@ -274,6 +274,10 @@ def test_millions_without_a_unit_are_money_after_millions_of_euros_or_alone():
         # A portion of another thing, or a service on the thing, not what it is sold by.
         ("Combien coûte la bière ?", "Le gobelet de vin chaud coûte 4 euros."),
         ("Combien a coûté le chalet ?", "La location d'un chalet coûte 550 euros la semaine."),
+        # A ride or an entry is no price of what a thing has cost, a share no price of the thing.
+        ("Combien a coûté le tram ?", "Le ticket de tram coûte désormais 1,70 euro."),
+        ("Combien a coûté le musée ?", "Le ticket d'entrée du musée coûte 12 euros."),
+        ("Combien coûte le stade ?", "La part de la région dans le stade représente 30 millions d'euros."),
         # What the amount is set on.
         (
             "Combien a coûté la rénovation de l'école ?",
@@ -321,6 +325,8 @@ def test_an_amount_said_of_another_thing_is_not_the_price_asked(question, senten
         ("Combien coûte un vin chaud ?", "Le gobelet de vin chaud coûte en moyenne 4 euros, plus 2 euros de consigne."),
         ("Combien coûte le comté ?", "Le kilo de comté de 36 mois coûte 41 euros."),
         ("Combien coûte le tram ?", "Le ticket de tram coûte 1,60 euro."),
+        ("Combien coûte la tarte ?", "La part de tarte coûte 4 euros."),
+        ("Combien coûte le musée ?", "Le ticket du musée coûte 12 euros."),
     ],
 )
 def test_an_amount_said_of_the_thing_asked_or_of_the_whole_is_its_price(question, sentence):
