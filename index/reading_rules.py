@@ -21,7 +21,7 @@ from index.answer_type_rules import (
     count_not_by_another_deed,
     rate_stated,
 )
-from index.calendar_words import FRENCH_MONTHS
+from index.calendar_words import FRENCH_MONTHS, months_said_without_name
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -234,13 +234,18 @@ def asked_month_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling
     octobre ?"), not one its topic already named: when the first passage's article neither names
     that month (its passages found, title or heading) nor is dated in it, no answer, and the reply
     names the month: « Depuis le 8 novembre, plus aucun navire n'est déchargé » says nothing of
-    October. One of its passages naming it comes first (`held_in_first_article`)."""
+    October. One of its passages naming it comes first (`held_in_first_article`). A first passage
+    saying the month in other words stands (« Le mois dernier » of an article dated in November,
+    « À la rentrée » for September: `months_said_without_name`)."""
     months = tuple(m for m in months_named(asked.reading.own) if m not in asked.reading.required)
     if not months or not ordered:
         return Ruling(list(ordered))
     date = ordered[0].row.article.date or ""
-    if date[5:7].isdigit() and int(date[5:7]) in {FRENCH_MONTHS[m] for m in months}:
+    asked_months = {FRENCH_MONTHS[m] for m in months}
+    if date[5:7].isdigit() and int(date[5:7]) in asked_months:
         return Ruling(list(ordered))  # dated in it: « ce mois-ci » may say it
+    if months_said_without_name(ordered[0].row.text, date) & asked_months:
+        return Ruling(list(ordered))  # « Le mois dernier » of an article dated in November: October
     if holding_first(ordered[:1], months)[1]:
         return Ruling(list(ordered))
     order, held = held_in_first_article(ordered, months)

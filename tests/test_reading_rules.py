@@ -1364,3 +1364,55 @@ def test_a_month_asked_that_the_article_never_names_is_not_answered(question, ot
     assert ruling.stands is answers
     if others:
         assert quoted(ruling.order[0]).startswith("En octobre")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "date", "answers"),
+    [
+        (
+            "Combien de navires ont été déchargés en octobre ?",
+            "Le mois dernier, 40 navires ont été déchargés.",
+            "2026-11-05",
+            True,
+        ),
+        (
+            "Combien de logements seront livrés en septembre ?",
+            "Le mois prochain, 40 logements seront livrés.",
+            "2026-08-20",
+            True,
+        ),
+        (
+            "Combien de navires ont été déchargés en janvier ?",
+            "Le mois prochain, 40 navires seront déchargés.",
+            "2026-12-20",
+            True,
+        ),
+        (
+            "Combien de logements seront livrés en septembre ?",
+            "À la rentrée, 40 logements seront livrés.",
+            "2026-08-20",
+            True,
+        ),
+        ("Combien de cadeaux ont été vendus en décembre ?", "À Noël, 400 cadeaux ont été vendus.", "2027-01-10", True),
+        (
+            "Combien de navires ont été déchargés en septembre ?",
+            "Le mois dernier, 40 navires ont été déchargés.",
+            "2026-11-05",
+            False,
+        ),
+        (
+            "Combien de navires ont été déchargés en octobre ?",
+            "Le mois prochain, 40 navires seront déchargés.",
+            "2026-11-05",
+            False,
+        ),
+    ],
+)
+def test_a_month_asked_said_by_the_articles_date_or_a_time_of_year_is_held(question, sentence, date, answers):
+    """ "Combien de navires ont été déchargés en octobre ?": « Le mois dernier, 40 navires ont été
+    déchargés » of an article dated 5 November says October, « Le mois prochain » of 20 December
+    January, « À la rentrée » September, « À Noël » December; « le mois dernier » of November is
+    no September."""
+    first = passage(sentence)
+    first = replace(first, row=replace(first.row, article=replace(ARTICLE, date=date)))
+    assert asked_month_held([first], asked(question)).stands is answers
