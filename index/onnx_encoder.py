@@ -21,7 +21,7 @@ import json
 import logging
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -298,20 +298,52 @@ def _spinning(threads: int) -> dict[str, str]:
     }
 
 
+# How much of the weights file is read between two looks at whether the process is stopping:
+# 16 MiB, a few hundredths of a second (the whole file, 236 MB, took 1 to 4 s under load).
+READ_CHUNK_BYTES = 16 << 20
+
+
+class Abandoned(Exception):
+    """Reading the weights given up: the process that asked for them is stopping."""
+
+
+def never() -> bool:
+    """The default `closing`: a one-shot caller (a benchmark, a test) that never stops it."""
+    return False
+
+
+def _read_unless(path: Path, closing: Callable[[], bool]) -> np.ndarray:
+    """The bytes of `path`, read `READ_CHUNK_BYTES` at a time; `Abandoned` once `closing()`
+    says so. Read whole, a stopping bot waited seconds for it before it could exit (its
+    library's close waits for its maintenance thread, which reads them)."""
+    data = np.empty(path.stat().st_size, dtype=np.uint8)
+    with path.open("rb") as file:
+        done = 0
+        while done < len(data):  # bounded: each turn reads at least a byte, or stops
+            if closing():
+                raise Abandoned(path.name)
+            read = file.readinto(memoryview(data)[done : done + READ_CHUNK_BYTES])
+            if not read:
+                raise OSError(f"{path} ended at {done} of {len(data)} bytes")
+            done += read
+    return data
+
+
 class HeldWeights:
     """The export's weights file read once into this process's memory and handed to each session
     as its initializers, which ONNX Runtime then uses where they are: neither mapped from the
     file nor copied (two sessions share them). Mapped, the rows of the word table a question
     needs are read from disk again after a quiet minute on a machine that drops idle file pages
-    (a virtual machine reclaiming memory; README, "Model", "Networks held in memory")."""
+    (a virtual machine reclaiming memory; README, "Model", "Networks held in memory").
+    `Abandoned` as soon as `closing()` says the process is stopping."""
 
-    def __init__(self, model: Path) -> None:
+    def __init__(self, model: Path, closing: Callable[[], bool] = never) -> None:
         import onnx
         from onnx.helper import tensor_dtype_to_np_dtype
 
         ort = import_onnxruntime()
         graph = onnx.load(str(model), load_external_data=False).graph
-        self._file = np.fromfile(model.with_name(ONNX_INT8_WEIGHTS.name), dtype=np.uint8)
+        self._file = _read_unless(model.with_name(ONNX_INT8_WEIGHTS.name), closing)
         self._values = {}
         for tensor in graph.initializer:
             where = {entry.key: entry.value for entry in tensor.external_data}
@@ -355,11 +387,15 @@ class OnnxEncoder:
         self._held: HeldWeights | None = None  # once a process that answers for long asks for it
         self._opening = threading.Lock()
 
-    def hold_weights_in_memory(self) -> None:
+    def hold_weights_in_memory(self, closing: Callable[[], bool] = never) -> None:
         """For processes that answer for long: the weights read into memory (`HeldWeights`),
         and the sessions opened again on them and swapped in (a text running meanwhile
-        finishes on the session it started on)."""
-        held = HeldWeights(self._folder / ONNX_INT8_MODEL)
+        finishes on the session it started on). Given up, the sessions left mapped on the
+        file, once `closing()` says the process is stopping: it need not wait for them."""
+        try:
+            held = HeldWeights(self._folder / ONNX_INT8_MODEL, closing)
+        except Abandoned:
+            return
         questions = open_session(self._folder / ONNX_INT8_MODEL, QUESTION_THREADS, held)
         with self._opening:
             self._held, self._questions = held, questions

