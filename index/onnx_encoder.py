@@ -299,7 +299,7 @@ def _spinning(threads: int) -> dict[str, str]:
 
 
 # How much of the weights file is read between two looks at whether the process is stopping:
-# 16 MiB, a few hundredths of a second (the whole file, 236 MB, took 1 to 4 s under load).
+# 16 MiB, a small part of the file, so a stop waits for little of the read.
 READ_CHUNK_BYTES = 16 << 20
 
 
