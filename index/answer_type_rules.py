@@ -177,15 +177,10 @@ def count_not_a_standing_total(ordered: Sequence[Candidate], asked: WhatIsAsked)
     été comptées ?", "… recensées ?"), nor a question in the present ("Combien de pêcheurs
     travaillent … ?", answered by « compte 250 marins »; "Combien de communes sont desservies ?", a
     present passive, answered by « Le réseau compte 25 communes »)."""
-    own = asked.reading.own
-    wanted = None if asked.as_its_topic else asked_answer_type(own)
-    deed = _past_deed(own)
-    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+    counted = _past_deed_counted(ordered, asked)
+    if counted is None:
         return Ruling(list(ordered))
-    if _COUNTING_DEED.match(deed.group(3)):
-        return Ruling(list(ordered))
-    start, end = ordered[0].quote
-    quote = ordered[0].row.text[start:end]
+    own, wanted, deed, quote = counted
     if _STANDING_TOTAL.search(quote) is None or set(_deed_terms(own, deed)) & set(terms(quote)):
         return Ruling(list(ordered))
     if gives_answer_type(_STANDING_TOTAL_CLAUSE.sub(" ", quote), wanted, own):
@@ -336,6 +331,23 @@ def _year_of(candidate: Candidate) -> int:
     return int(date[:4]) if date[:4].isdigit() else 0
 
 
+def _past_deed_counted(
+    ordered: Sequence[Candidate], asked: WhatIsAsked
+) -> tuple[str, AnswerType, re.Match[str], str] | None:
+    """What the two count rules read: a question counting those that did or underwent a deed in
+    a compound past (not one of counting or having, "… ont été comptées ?"), as the question's
+    own words, the count asked, the deed and the first quote's text; None for any other."""
+    own = asked.reading.own
+    wanted = None if asked.as_its_topic else asked_answer_type(own)
+    deed = _past_deed(own)
+    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+        return None
+    if _COUNTING_DEED.match(deed.group(3)):
+        return None
+    start, end = ordered[0].quote
+    return own, wanted, deed, ordered[0].row.text[start:end]
+
+
 def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question counting what was done in the past ("Combien de postes ont été supprimés ?", a
     deed in a compound past) is not answered by a first quote counting the very noun asked as the
@@ -347,15 +359,10 @@ def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     porté plainte ?" are left as they came. Not a verb of counting or having (`count_not_a_
     standing_total` reads those), a count with no verb right before it, nor a quote saying the
     deed."""
-    own = asked.reading.own
-    wanted = None if asked.as_its_topic else asked_answer_type(own)
-    deed = _past_deed(own)
-    if wanted is None or wanted.kind != "count" or deed is None or not ordered:
+    counted = _past_deed_counted(ordered, asked)
+    if counted is None:
         return Ruling(list(ordered))
-    if _COUNTING_DEED.match(deed.group(3)):
-        return Ruling(list(ordered))
-    start, end = ordered[0].quote
-    quote = ordered[0].row.text[start:end]
+    own, wanted, deed, quote = counted
     done = set(_deed_terms(own, deed))
     if not done or done & set(terms(quote)):
         return Ruling(list(ordered))
