@@ -430,8 +430,9 @@ class Library:
                 lambda: prepare_model(lambda: self._closing),  # given up at close: nothing stored waits
                 "readying the model for questions",
             )
-        # The maintenance thread takes its work in order: this comes once all of the above is done.
-        return self._maintenance.submit(log.info, READY_FOR_QUESTIONS)
+        # The maintenance thread takes its work in order: this comes once all of the above is done
+        # (not said once closing: the steps above were then skipped or given up).
+        return self._maintenance.submit(self._unless_closing, log.info, READY_FOR_QUESTIONS)
 
     def _unless_closing(self, step: Callable[..., object], *args: object) -> None:
         """A warm-up step, skipped once the library is closing: a bot stopped soon after it

@@ -1,6 +1,7 @@
 """The library with the real model, on both backends: the embedded one (real SQLite, real
 FAISS) and PostgreSQL with pgvector (a real server): what users see is the same."""
 
+import logging
 import sqlite3
 import threading
 import time
@@ -17,7 +18,7 @@ from index.documents import parse_text
 from index.embeddings import RememberingEmbedder
 from index.errors import DatabaseUnavailable, IndexMismatch, NotFound, database_unavailable
 from index.ingest import prepare
-from index.library import Library
+from index.library import READY_FOR_QUESTIONS, Library
 from index.store import Store
 from index.web_addresses import same_page_links
 from tests.conftest import HashingEmbedder
@@ -269,9 +270,10 @@ def test_a_process_that_answers_for_long_runs_the_question_model_before_the_firs
         assert bot.ask("Qui dirige l'OTAN ?").results
 
 
-def test_a_library_closed_while_it_warms_up_skips_the_warm_up_steps_not_yet_begun(tmp_path, sample_text):
+def test_a_library_closed_while_it_warms_up_skips_the_warm_up_steps_not_yet_begun(tmp_path, sample_text, caplog):
     """A bot stopped right after it started waited for the passage model to load and the
-    question network to compile (seconds) before it could exit."""
+    question network to compile (seconds) before it could exit; and then said it was ready."""
+    caplog.set_level(logging.INFO)
     loading, release = threading.Event(), threading.Event()
     steps: list[str] = []
 
@@ -300,6 +302,7 @@ def test_a_library_closed_while_it_warms_up_skips_the_warm_up_steps_not_yet_begu
     assert not closing.is_alive()
     assert steps == ["passages"]  # the step under way ended; the network was not readied after it
     assert ready.done()
+    assert READY_FOR_QUESTIONS not in caplog.text
 
 
 def _question_batches_in_a_burst(tmp_path, sample_text, questions_per_run: int | None) -> list[int]:
