@@ -289,7 +289,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     asked_month_held,  # "… déchargés en octobre ?": an article never naming October nor dated in it: no answer
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
     count_not_a_standing_total,  # "… ont fait faillite ?": « Le bassin compte 315 entreprises »: no answer
-    count_not_by_another_deed,  # "… a-t-elle marqués ?": « Le club a encaissé 51 buts »: no answer
+    count_not_by_another_deed,  # "… ont été supprimés ?": « Nous gèlerons 40 postes »: no answer
 )
 
 
