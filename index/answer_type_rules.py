@@ -366,33 +366,31 @@ def count_not_by_another_deed(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     done = set(_deed_terms(own, deed))
     if not done or done & set(terms(quote)):
         return Ruling(list(ordered))
-    verb = _verb_counting(quote, wanted.nouns)
-    if verb is None or not _FUTURE.fullmatch(verb):
+    verb = _future_counting(quote, wanted.nouns)
+    if verb is None:
         return Ruling(list(ordered))
     return Ruling(list(ordered), False, f"« {verb} », not « {deed.group(3)} », in the first quote")
 
 
-# A verb in the future: « gèlerons », « supprimeront », « recrutera ».
-_FUTURE = re.compile(r"[a-zà-ÿ]+(?:rons|ront|rez|ra)")
+# A verb in the future: « gèlerons », « supprimeront », « recrutera ». Not -ra, -ront or -rez
+# after another letter than e (« perdra », « recevront »): « dura », « entra » are a past too.
+_FUTURE = re.compile(r"[a-zà-ÿ]+(?:rons|eront|erez|era)")
 
 
 _SENTENCE_WORDS = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?:[,.]\d+)?|[^\W\d_][\w'’-]*")
-# What may stand between a verb and the number it counts: « a encaissé jusqu'à 51 buts », « n'a
-# encaissé que 20 buts ».
+# What may stand between a verb and the number it counts: « recrutera environ 30 salariés », « ne
+# gèlera que 20 postes ».
 _BEFORE_NUMBER = frozenset("jusqu'à jusqu’à à environ plus moins près de au déjà encore quelque seulement que".split())
-# An adverb in -ment, between a verb and its number, never the verb: « abritait notamment 40
-# personnes », « a encaissé précisément 51 buts »; not a verb's plural (« suppriment », « ferment »).
+# An adverb in -ment, between a verb and its number, never the verb: « gèlerons notamment 40
+# postes » is read by « gèlerons ».
 _ADVERB = re.compile(r"[a-zà-ÿ]+(?:ement|ément|amment|emment|ument|ûment)")
-_AUXILIARIES = frozenset("a ont avait avaient aura auront ai avons avez été".split())
-# A participle (after an auxiliary) or a verb in the future, the plural present or the
-# imperfect: « encaissé », « indemnisé », « gèlerons », « suppriment », « ramassait ».
-_PARTICIPLE = re.compile(r"[a-zà-ÿ]+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues)")
-_FINITE_VERB = re.compile(r"[a-zà-ÿ]+(?:erons|eront|erez|era|ons|ent|ait|aient)")
 
 
-def _verb_counting(sentence: str, nouns: frozenset[str]) -> str | None:
-    """The verb whose object is a number counting one of `nouns` (stems) in `sentence` (« a
-    encaissé 51 buts »: "encaissé"), when it is no verb of counting or having; else None."""
+def _future_counting(sentence: str, nouns: frozenset[str]) -> str | None:
+    """The verb in the future whose object is a number counting one of `nouns` (stems) in
+    `sentence` (« Nous gèlerons notamment 40 postes »: "gèlerons"), the word right before the
+    number past what may stand between (`_BEFORE_NUMBER`, an adverb); None when no count of them
+    has one, or only a verb of counting (« recensera ») or « sera », « auront »."""
     words = _SENTENCE_WORDS.findall(sentence)
     for at, word in enumerate(words):
         if at < 2 or stem(word.lower()) not in nouns:
@@ -404,17 +402,6 @@ def _verb_counting(sentence: str, nouns: frozenset[str]) -> str | None:
         while before > 0 and (words[before].lower() in _BEFORE_NUMBER or _ADVERB.fullmatch(words[before])):
             before -= 1
         verb = words[before]
-        if verb.lower() != verb or verb in STOPWORDS or _COUNTING_DEED.match(verb) or verb in _HAVING_WORDS:
-            continue
-        participle = _PARTICIPLE.fullmatch(verb) and any(
-            w.lower() in _AUXILIARIES for w in words[max(0, before - 3) : before]
-        )
-        if participle or _FINITE_VERB.fullmatch(verb):
+        if _FUTURE.fullmatch(verb) and verb not in STOPWORDS and not _COUNTING_DEED.match(verb):
             return verb
     return None
-
-
-_HAVING_WORDS = frozenset(
-    "compte comptent comptait comptaient possède possèdent comprend comprennent contient contiennent abrite "
-    "abritent totalise totalisent emploie emploient réunit réunissent rassemble rassemblent".split()
-)
