@@ -342,11 +342,14 @@ def _named_with_particle(read: str, found: re.Match[str]) -> bool:
 
 
 # The words a capital opens a sentence or a clause with that name no one: « Selon Le Monde, … »,
-# « Pour Manon Ribeiro, … » (read « Selon Le » and « Pour Manon » before), « Avec Paul Roy ».
-# Lowered in place, same length, a name after them is read whole.
+# « Pour Manon Ribeiro, … », « En Pays de la Loire, … », « Aux États-Unis, … », « Par Paul Roy »
+# (read « Selon Le », « Pour Manon », « En Pays », « Aux États » and « Par Paul » before), « Avec
+# Paul Roy ». Lowered in place, same length, a name after them is read whole. Not « À »: no
+# name is one capital alone.
 _OPENING_WORD = re.compile(
     r"(?<![\w'’-])(?:Selon|Pour|Avec|Chez|Après|Avant|Pendant|Depuis|Dans|Sur|Sous|Entre|Contre|Malgré|Parmi"
-    r"|Vers|Lors|Quand|Mais|Et|Ou|Donc|Or|Car|Si|Comme|Ainsi|Alors|Puis|Ensuite|Enfin|Désormais|Outre)(?=\s)"
+    r"|Vers|Lors|En|Au|Aux|Par|Dès|Quand|Mais|Et|Ou|Donc|Or|Car|Si|Comme|Ainsi|Alors|Puis|Ensuite|Enfin"
+    r"|Désormais|Outre)(?=\s)"
 )
 
 

@@ -655,11 +655,16 @@ def test_persons_named_are_people_not_titles_bodies_or_places_with_a_capital():
         ("Entre Dole et Lahr, le jumelage dure.", []),
         ("Et Françoise Bailly a répondu.", ["Françoise Bailly"]),
         ("Olivier Pour, le président, a parlé.", ["Olivier Pour"]),
+        ("En Pays de la Loire, 300 exploitations ont fermé.", []),
+        ("Aux États-Unis, la Californie impose un horaire.", []),
+        ("Au Québec, Paul Roy a parlé.", ["Paul Roy"]),
+        ("Par Paul Roy, envoyé spécial à Dole.", ["Paul Roy"]),
     ],
 )
 def test_persons_named_after_a_word_opening_a_sentence_are_read_whole(sentence, named):
-    """« Selon Le Monde » names no « Selon Le », and « Pour Manon Ribeiro » names Manon Ribeiro,
-    not « Pour Manon »; a name whose last word is one of those words stays a name."""
+    """« Selon Le Monde » names no « Selon Le », « En Pays de la Loire » no « En Pays », and
+    « Pour Manon Ribeiro » names Manon Ribeiro, not « Pour Manon », « Par Paul Roy » Paul Roy;
+    a name whose last word is one of those words stays a name."""
     assert persons_named(sentence) == named
     assert persons_named("Le maire, Jean-Baptiste Gagnoux, a accueilli Markus Ibert.") == [
         "Jean-Baptiste Gagnoux",
