@@ -98,21 +98,37 @@ def _written_in_utf8(data: bytes) -> bool:
     cut "é"). So a question's one accent outweighs the stray byte or two it picked up, and a
     Windows page is not taken for UTF-8 for an accented letter that, with the sign after it,
     makes a valid character by accident. Ties go to UTF-8: stray bytes that read as no text in
-    Windows-1252 either (a UTF-16 byte-order mark "ÿþ", an unassigned byte) favour neither."""
-    text = data.decode("utf-8", "surrogateescape")
+    Windows-1252 either (a UTF-16 byte-order mark "ÿþ", an unassigned byte) favour neither.
+    Counted run by run of non-ASCII bytes, each different one read once: UTF-8 writes no
+    character with an ASCII byte, and a text repeats its accents and its words (a 5 MB file
+    written on Windows is not decoded whole)."""
+    for_utf8 = for_windows = 0
+    for written, count in Counter(_NOT_ASCII_RUN.findall(data)).items():
+        utf8, windows = _votes(written.decode("utf-8", "surrogateescape"))
+        for_utf8 += count * utf8
+        for_windows += count * windows
+    return for_utf8 >= for_windows
+
+
+_NOT_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
+
+
+def _votes(text: str) -> tuple[int, int]:
+    """What `text`, bytes decoded with "surrogateescape", counts for UTF-8 and for Windows-1252
+    (`_written_in_utf8`)."""
     for_utf8 = 2 * len(_UNMISTAKABLE_UTF8.findall(text))
     for_windows = 0
-    for character, count in Counter(_AMBIGUOUS_UTF8.findall(text)).items():
+    for character in _AMBIGUOUS_UTF8.findall(text):
         if _an_accent_and_its_signs(character.encode()):  # « Ç’a », read as Windows-1252 wrote it
-            for_windows += count
+            for_windows += 1
         else:  # a letter of another script
-            for_utf8 += count
-    for run, count in Counter(_INVALID_RUN.findall(text)).items():
+            for_utf8 += 1
+    for run in _INVALID_RUN.findall(text):
         unread = run.encode("utf-8", "surrogateescape")
         read = unread.decode("cp1252", "replace")
         if unread not in _UTF16_MARKS and all(c.isalpha() or c in FRENCH_TYPOGRAPHY for c in read):
-            for_windows += count  # an accent or a sign, lost as "\ufffd" if read as UTF-8
-    return for_utf8 >= for_windows
+            for_windows += 1  # an accent or a sign, lost as "\ufffd" if read as UTF-8
+    return for_utf8, for_windows
 
 
 def _an_accent_and_its_signs(written: bytes) -> bool:
