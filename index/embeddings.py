@@ -193,15 +193,17 @@ class DefaultModelEmbedder:
         precision (`question_network_options`): in `int8` on CPUs with AVX-512 VNNI it then
         takes the questions asked alone from ONNX Runtime; elsewhere in `int8` OpenVINO is not
         even loaded for it. Given up from the next step on once `closing()` says the process
-        is stopping (a bot stopped soon after its start waited seconds for them)."""
+        is stopping (a bot stopped soon after its start waited seconds for them): in `int8`,
+        loading OpenVINO (its passages' network compiled) is one, the question network another."""
         if self.in_8_bits is not None:
             self.in_8_bits.hold_weights_in_memory(closing)
         else:
             self.encoder.hold_weights_in_memory()
-        if closing():
+        if closing() or question_network_options(self.flags, self.precision) is None:
             return
-        if question_network_options(self.flags, self.precision) is not None:
-            self.encoder.prepare_question_network()
+        encoder = self.encoder
+        if not closing():
+            encoder.prepare_question_network()
 
 
 def _rebuilt_folder(cache_dir: Path) -> Path:

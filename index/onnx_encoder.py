@@ -391,10 +391,13 @@ class OnnxEncoder:
         """For processes that answer for long: the weights read into memory (`HeldWeights`),
         and the sessions opened again on them and swapped in (a text running meanwhile
         finishes on the session it started on). Given up, the sessions left mapped on the
-        file, once `closing()` says the process is stopping: it need not wait for them."""
+        file, once `closing()` says the process is stopping: it need not wait for them, nor
+        for sessions opened on them once read."""
         try:
             held = HeldWeights(self._folder / ONNX_INT8_MODEL, closing)
         except Abandoned:
+            return
+        if closing():  # told during the last chunk
             return
         questions = open_session(self._folder / ONNX_INT8_MODEL, QUESTION_THREADS, held)
         with self._opening:

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import error_said
+from index import embeddings, onnx_encoder
 from index.embeddings import (
     DefaultModelEmbedder,
     LazyEmbedder,
@@ -31,6 +33,7 @@ from index.onnx_encoder import ONNX_INT8_MODEL, ONNX_INT8_WEIGHTS, Abandoned, He
 from index.openvino_encoder import (
     Q4_BLOCK,
     QUESTION_TOKENS,
+    OpenVinoEncoder,
     compiled_cache,
     compress_weights_int4,
     import_openvino,
@@ -730,3 +733,40 @@ def test_reading_the_weights_into_memory_stops_at_its_next_chunk_once_the_proces
     with pytest.raises(Abandoned):
         HeldWeights(embedder.folder / ONNX_INT8_MODEL, stopping_after_the_first_chunk)
     assert len(looks) == 2  # a chunk read, then given up at the next look
+
+
+def test_weights_read_to_their_end_as_the_process_stops_get_no_session_opened_on_them(embedder, monkeypatch):
+    """Told to stop during the last chunk of the 8-bit weights, the encoder opens no session on
+    them: its sessions stay mapped on the file, as a one-shot command's, and still answer."""
+    encoder = OnnxEncoder(embedder.folder)
+    read, opened = threading.Event(), []
+    reading = onnx_encoder._read_unless
+
+    def read_to_the_end(path: Path, closing) -> np.ndarray:
+        data = reading(path, closing)
+        read.set()  # the process is told to stop as the last chunk comes in
+        return data
+
+    monkeypatch.setattr(onnx_encoder, "_read_unless", read_to_the_end)
+    monkeypatch.setattr(onnx_encoder, "open_session", lambda *args: opened.append(args))
+    encoder.hold_weights_in_memory(read.is_set)
+    assert read.is_set() and opened == []
+    assert encoder.encode(["Qui ?"]).shape == (1, encoder.dimension)
+
+
+def test_in_8_bits_a_process_stopping_while_openvino_loads_compiles_no_question_network(embedder, monkeypatch):
+    """`int8` with AVX-512 VNNI: loading OpenVINO (its passages' network compiled) and compiling
+    the question network are two steps; told to stop during the first, the second is skipped."""
+    loaded = threading.Event()
+
+    class LoadedThenStopping(OpenVinoEncoder):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            loaded.set()
+
+    monkeypatch.setattr(embeddings, "OpenVinoEncoder", LoadedThenStopping)
+    int8 = DefaultModelEmbedder(
+        embedder.name, embedder.folder, precision="int8", flags=frozenset({"avx512f", "avx512_vnni"})
+    )
+    int8.prepare_for_questions(loaded.is_set)
+    assert loaded.is_set() and int8.encoder.question_shapes == ()
