@@ -10,9 +10,9 @@ to turn (`Library.ask(…, topic=previous.topic)`) and with every question alone
 named `news/…` (in ../shared/eval/news), `small/…` (in tests/data/small-library), `new67/…`
 (in tests/data/conversations/articles-67, written for review 67), and likewise `new67b/…`,
 `new68/…`, `new68b/…`, `new69/…`, `new69b/…`, `new69c/…`, `new70/…`, `new70b/…`, `new71/…`,
-`new72/…`, `new73/…`, `new74/…`, `new75/…`, `new76/…` and `new77/…` (in
+`new72/…`, `new73/…`, `new74/…`, `new75/…`, `new76/…`, `new77/…` and `new78/…` (in
 tests/data/conversations/articles-67b, -68, -68b, -69, -69b, -69c, -70, -70b, -71, -72, -73, -74,
--75, -76, -77). A conversation may name
+-75, -76, -77, -78). A conversation may name
 `files` (two or three articles) instead of `file`: it is then asked of a library of those
 articles, where a follow-up must be read in its own topic's article. A turn the chat takes as
 small talk ("Merci !") is answered as the chat does, without a search, and is right when it
@@ -55,6 +55,7 @@ FOLDERS = {
     "new75": ROOT / "tests" / "data" / "conversations" / "articles-75",
     "new76": ROOT / "tests" / "data" / "conversations" / "articles-76",
     "new77": ROOT / "tests" / "data" / "conversations" / "articles-77",
+    "new78": ROOT / "tests" / "data" / "conversations" / "articles-78",
 }
 DEFAULT = [ROOT / "tests" / "data" / "conversations" / "development.jsonl"]
 
