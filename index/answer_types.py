@@ -493,6 +493,8 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
             continue  # the minutes of an hour, « 16 h 30 »
         if _in_a_name(sentence, found, at):
             continue  # « ne jouera plus en National 2 »: a division's name, no count
+        if _kin_counted(lowered, at) and not nouns & _CHILDREN:
+            continue  # « mère de deux élèves »: her children, no total of pupils
         after = at + 1
         while after < len(lowered) and (
             lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
@@ -534,6 +536,20 @@ def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:
         and following not in _NOT_COUNTED_AFTER
     )
     return not counted
+
+
+# Someone's kin, whose children a number after « de » counts: « mère de deux élèves », « père de
+# trois enfants ». Those are one person's children, no total of what a place or body has ("Combien
+# d'élèves compte l'école ?", "… y avait-il dans le car ?"); only children asked ("Combien
+# d'enfants a-t-elle ?") are counted so.
+_KIN = frozenset("mère mères père pères parent parents maman papa grand-mère grand-père grands-parents".split())
+_CHILDREN = frozenset(stem(w) for w in "enfant enfants fils fille filles petits-enfants".split())
+
+
+def _kin_counted(words: list[str], at: int) -> bool:
+    """Whether the number `words[at]` (lower-cased words) follows a kin noun and « de »: « mère
+    de deux élèves » counts her children."""
+    return at >= 2 and words[at - 1] in ("de", "d") and words[at - 2] in _KIN
 
 
 # Words ending in s or x after a name's number that are no plural it counts: « en Ligue 1 depuis

@@ -504,3 +504,31 @@ def test_a_number_ending_a_name_counts_nothing(question, sentence, counts):
     one in thousands or a plural word follows, after a phrase with no comma (« Selon la CGT 3 000
     personnes », « En Bretagne 300 exploitations », « « Environ 300 personnes … » »)."""
     assert gives_answer_type(sentence, asked_answer_type(question), question) is counts
+
+
+@pytest.mark.parametrize(
+    "question, sentence, counts",
+    [
+        (
+            "Combien d'élèves compte l'école ?",
+            "« Mon fils a vomi toute la nuit », raconte Julie Perrin, mère de deux élèves de l'école.",
+            False,
+        ),
+        (
+            "Combien d'élèves y avait-il dans le car ?",
+            "Aurélie de Saint-Jean, mère de deux élèves du car, réclame une glissière.",
+            False,
+        ),
+        ("Combien de salariés compte l'usine ?", "Paul Roy, père de trois salariés de l'usine, s'inquiète.", False),
+        ("Combien d'enfants a-t-elle ?", "Julie Perrin, mère de deux enfants, vit à Villegouge.", True),
+        ("Combien d'enfants a-t-il ?", "Le conducteur, père de trois enfants, a été héliporté.", True),
+        # Counted otherwise than after the kin noun: a count as any.
+        ("Combien d'élèves compte l'école ?", "L'école, où la mère de Julie enseigne, compte 120 élèves.", True),
+        ("Combien d'élèves y avait-il dans le car ?", "Le car transportait 34 élèves.", True),
+    ],
+)
+def test_a_count_after_a_kin_noun_is_someones_children_no_total(question, sentence, counts):
+    """« mère de deux élèves » counts one mother's children: no total of the school's pupils nor
+    of those in the bus (review-77's « Combien d'élèves compte l'école ? » had it as a sure
+    answer); children asked ("Combien d'enfants a-t-elle ?") are counted so."""
+    assert gives_answer_type(sentence, asked_answer_type(question), question) is counts
