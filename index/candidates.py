@@ -395,33 +395,55 @@ def _names_in_paragraphs(candidate: Candidate, wanted: set[str], stating: Callab
 
 
 # A sentence that is itself a question, its closing quotation marks after it at most.
-_ASKS = re.compile(r"\?[\s»”\"’)]*$")
+# A question: its sentence ends on "?", or a « … » speech does before its attribution
+# (« Combien faudra-t-il d'éboulements ? », s'agace le maire).
+_ASKS = re.compile(r"\?[\s»”\"’)]*$|\?\s*[»”]")
+# The words that ask (« Combien faudra-t-il d'éboulements ? »): a question sharing only them with
+# the one asked asks it back ("Combien d'argent a-t-il débloqué ?").
+_ASKING_TERMS = frozenset(terms("combien pourquoi comment quand où quel quelle quels quelles qui quoi lequel laquelle"))
 
 
 def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
     """Each candidate quoting its best sentence among those that are not questions holding none
     of `question`'s words, when its quote is one: such a rhetorical question asks rather than
     answers (« Cela fait-il de son Round up un tueur de masse pour autant ? » for "Qui conteste
-    cet avis ?"); one holding them may say the answer (« … ce que Paul Valadier désigne dans un
-    ouvrage récent comme Le débat permanent ? » for "Quel livre a écrit Paul Valadier ?"). A
-    passage of such questions only keeps its quote."""
+    cet avis ?"; a speech's question before its attribution, « Combien faudra-t-il d'éboulements
+    ? », s'agace le maire, for "Combien d'argent a-t-il débloqué ?": the words that ask are none
+    of the question's words it may hold); one holding them may say the answer (« … ce que Paul
+    Valadier désigne dans un ouvrage récent comme Le débat permanent ? » for "Quel livre a écrit
+    Paul Valadier ?"). A passage of such questions only keeps its quote."""
     asked: set[str] | None = None  # read only for a question quoted: most answers quote none
 
     def may_answer(sentence: str) -> bool:
         nonlocal asked
         if _ASKS.search(sentence) is None:
             return True
-        asked = set(terms(question)) if asked is None else asked
+        asked = set(terms(question)) - _ASKING_TERMS if asked is None else asked
         return bool(asked & set(terms(sentence)))
 
     def quoted_may_answer(candidate: Candidate) -> bool:
         if not candidate.spans or "?" not in candidate.row.text:  # none of its sentences asks: most passages
             return True
         start, end = candidate.spans[_best_sentence(candidate)]
-        return may_answer(candidate.row.text[start:end])
+        # The quote as shown: a sentence widened to its whole « … » speech, which may ask
+        # (« On nous répond toujours que c'est trop cher. Combien faudra-t-il … ? », s'agace …).
+        shown_start, shown_end = candidate.quote
+        return may_answer(candidate.row.text[start:end]) and may_answer(candidate.row.text[shown_start:shown_end])
+
+    def stating(candidate: Candidate) -> Candidate:
+        """Quoting its best sentence whose quote, widened as shown, may answer; as it is when none does."""
+        text, spans = candidate.row.text, candidate.spans
+        shown = [quote_span(spans, np.where(np.arange(len(spans)) == i, 1.0, -np.inf), text) for i in range(len(spans))]
+        holding = [
+            may_answer(text[a:b]) and may_answer(text[w[0] : w[1]]) for (a, b), w in zip(spans, shown, strict=True)
+        ]
+        if not any(holding):
+            return candidate
+        best = max((i for i, held in enumerate(holding) if held), key=lambda i: candidate.scores[i])
+        return replace(candidate, quote=shown[best])
 
     # Each sentence read only for a candidate whose quoted sentence is such a question.
-    return [c if quoted_may_answer(c) else quoting_a_sentence_that(c, may_answer) for c in candidates]
+    return [c if quoted_may_answer(c) else stating(c) for c in candidates]
 
 
 def first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:

@@ -25,6 +25,7 @@ from index.reading_rules import (
     done_not_to_come,
     measure_stated,
     quotation_for_said,
+    quote_statements,
 )
 from index.reordering import TermMatch
 from index.rulings import WhatIsAsked
@@ -1416,3 +1417,20 @@ def test_a_month_asked_said_by_the_articles_date_or_a_time_of_year_is_held(quest
     first = passage(sentence)
     first = replace(first, row=replace(first.row, article=replace(ARTICLE, date=date)))
     assert asked_month_held([first], asked(question)).stands is answers
+
+
+def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statement():
+    """« Combien faudra-t-il d'éboulements ? », s'agace le maire: a question in a speech, its
+    attribution after it, asks rather than answers; sharing only "combien" with "Combien d'argent
+    a-t-il débloqué ?" it gives way to its passage's statement (review-78 quoted it first, in the
+    article alone and among twelve). One holding a word of the question still may answer."""
+    cliff = passage(
+        "Le tunnel de protection coûterait 38 millions d'euros. "
+        "« On nous répond toujours que c'est trop cher. Combien faudra-t-il d'éboulements ? », "
+        "s'agace le maire d'Isola, Roger Bottero, 59 ans.",
+        quoted=2,
+    )
+    ruling = quote_statements([cliff], asked("Combien d'argent a-t-il débloqué ?"))
+    assert quoted(ruling.order[0]).startswith("Le tunnel de protection coûterait")
+    ruling = quote_statements([cliff], asked("Combien d'éboulements y a-t-il eu ?"))
+    assert quoted(ruling.order[0]).startswith("Combien faudra-t-il")
