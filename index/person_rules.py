@@ -65,7 +65,7 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     topic = reading.topic
     if not named and role is None and has_pronoun_subject(reading.own) and topic is not None and topic.read_to:
         last = last_quoted_sentence(ordered, topic.read_to)
-        named = persons_named(_sentence_text(*last)) if last is not None else []
+        named = _named_at_or_before(*last) if last is not None else []
     if not named and role is None:
         return Ruling(list(ordered))
     first = ordered[0]
@@ -158,6 +158,18 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
     if not persons_named(quote) and _SINCE.search(quote):
         return Ruling(list(ordered))  # « Son mandat a commencé en 2014 »: his
     return Ruling(list(ordered), False, f"no time since said of {', '.join(named)}")
+
+
+def _named_at_or_before(candidate: Candidate, sentence: int) -> list[str]:
+    """The persons the passage's `sentence` names, or, when it names nobody (« Il a proposé lundi
+    le recrutement … », « L'élue a demandé … »), those the nearest sentence before it in the
+    passage names: whom its pronoun or role noun stands for (« Le directeur de l'établissement,
+    Philippe de Kerguelen, reconnaît … »)."""
+    for before in range(sentence, -1, -1):
+        named = persons_named(_sentence_text(candidate, before))
+        if named:
+            return named
+    return []
 
 
 def _sentence_text(candidate: Candidate, sentence: int) -> str:

@@ -1419,6 +1419,27 @@ def test_a_month_asked_said_by_the_articles_date_or_a_time_of_year_is_held(quest
     assert asked_month_held([first], asked(question)).stands is answers
 
 
+def test_an_age_asked_of_a_pronoun_after_a_quote_naming_nobody_is_of_whom_the_sentence_before_names():
+    """ "Quel âge a-t-il ?" after "Que propose-t-il ?" (« Il a proposé lundi le recrutement … »):
+    the quote names nobody; "il" is the director named the sentence before, so the delegate's
+    « Nadia Le Goff, 44 ans » of another paragraph is not his age: no answer (review-78, where
+    it was a sure one). His age said answers."""
+    home = passage(
+        "« On a sept minutes pour une toilette », résume Nadia Le Goff, 44 ans, déléguée Sud Santé.\n\n"
+        "Le directeur de l'établissement, Philippe de Kerguelen, reconnaît « une situation tendue ». "
+        "Il a proposé lundi le recrutement de deux aides-soignantes."
+    )
+    topic = Topic("Qui dirige l'Ehpad ?", (1,), (home.row.id, home.spans[2][1]))
+    assert not age_of_whom_asked([quoting(home, 0)], asked("Quel âge a-t-il ?", topic)).stands
+    aged = passage(
+        "Le directeur de l'établissement, Philippe de Kerguelen, 57 ans, reconnaît « une situation tendue ». "
+        "Il a proposé lundi le recrutement de deux aides-soignantes."
+    )
+    topic = Topic("Qui dirige l'Ehpad ?", (1,), (aged.row.id, aged.spans[1][1]))
+    ruling = age_of_whom_asked([quoting(aged, 1)], asked("Quel âge a-t-il ?", topic))
+    assert ruling.stands and "57 ans" in quoted(ruling.order[0])
+
+
 def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statement():
     """« Combien faudra-t-il d'éboulements ? », s'agace le maire: a question in a speech, its
     attribution after it, asks rather than answers; sharing only "combien" with "Combien d'argent
