@@ -14,6 +14,7 @@ from index.analysis import STOPWORDS, stem, terms
 from index.answer_types import (
     AnswerType,
     asked_answer_type,
+    counts_all_of,
     dates_only_the_past,
     dates_the_other_end,
     gives_answer_type,
@@ -120,7 +121,13 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         # "Qui les représente ?" after « La CGT … demande … », "Combien de logements compte-t-il ?"
         # after « Le hameau … a accueilli ses premiers vacanciers »: what the last quote spoke
         # of, in its paragraph (« … a fait construire une douzaine de chalets »).
-        ordered = near_last_quote(ordered, topic.read_to, partial(gives_answer_type, asked=wanted, question=own))
+        # A count of the very noun asked first (« Le Belge … avait disputé 241 matches » for
+        # "Combien de matches a-t-il joués ?"), before the quote's count of another (« après huit
+        # saisons »), which may be it in other words when there is none.
+        by_name = partial(gives_answer_type, asked=wanted, question=own, by_name=True) if counts_of_pronoun else None
+        ordered = near_last_quote(
+            ordered, topic.read_to, partial(gives_answer_type, asked=wanted, question=own), prefer=by_name
+        )
     first = ordered[0]
     start, end = first.quote
     dated = wanted.kind in ("date", "year")
@@ -144,6 +151,12 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         in_other_words = not _names_the_noun_counted(ordered, wanted)
 
         def counts_the_deed(sentence: str) -> bool:
+            if not done:
+                # No deed asked, a total ("Combien de bénévoles compte le festival ?"): a sentence
+                # counting the whole of the noun asked by name (« Les 230 bénévoles du festival
+                # seront consultés »), not another noun, nor a part (« onze élus de sa majorité
+                # ont voté contre » for "Combien d'élus compte le conseil ?").
+                return counts_all_of(sentence, wanted.nouns) and gives(sentence)
             said = set(terms(sentence))
             return bool(done & said) and (in_other_words or bool(wanted.nouns & said)) and gives(sentence)
 

@@ -514,6 +514,30 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
     return False
 
 
+# The determiners of a whole counted: « Les 230 bénévoles du festival », « ses 140 dockers ».
+_ALL_OF = frozenset("les ses leurs ces nos vos".split())
+
+
+def counts_all_of(sentence: str, nouns: frozenset[str]) -> bool:
+    """Whether `sentence` counts the whole of what `nouns` (stems) name, by that noun: a number
+    after a definite or possessive determiner, before the noun (« Les 230 bénévoles du festival
+    seront consultés », « ses 140 dockers »); not a number of them that did something (« onze élus
+    de sa majorité ont voté contre »), which is a part."""
+    words = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
+    for at, word in enumerate(words):
+        if at == 0 or words[at - 1] not in _ALL_OF:
+            continue
+        if not ((_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) or _in_words(words, at)):
+            continue
+        after = at + 1
+        while after < len(words) and (words[after] in _NUMBER_PARTS or _in_words(words, after)):
+            after += 1  # « les quarante et une familles »
+        counted = _counted_at(words, after)
+        if counted < len(words) and _names_what_is_asked(words[counted], nouns):
+            return True
+    return False
+
+
 def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:
     """Whether the number in digits at `found[at]` ends a name, a single space after a
     capitalised word that does not open the sentence (« en National 2 », « Ligue 1 », « sur

@@ -30,13 +30,18 @@ def measured_near_last_quote(
 
 
 def near_last_quote(
-    candidates: Sequence[Candidate], last_quote: tuple[int, int], holds: Callable[[str], bool]
+    candidates: Sequence[Candidate],
+    last_quote: tuple[int, int],
+    holds: Callable[[str], bool],
+    prefer: Callable[[str], bool] | None = None,
 ) -> list[Candidate]:
     """For a follow-up whose pronoun stands for whom or what the last answer spoke of ("Quel âge
     a-t-il ?", "Qui les représente ?"): the passage the last answer quoted first (`last_quote`:
     its id, and where that quote ended), quoting the sentence of that quote's paragraph that
-    `holds` accepts: the quote itself or the nearest after it, else the nearest before. As they
-    were when that paragraph has none."""
+    `holds` accepts: the quote itself or the nearest after it, else the nearest before; among
+    them those `prefer` accepts, when there are (a count of the very noun asked, « avait disputé
+    241 matches », before one of another, « après huit saisons »). As they were when that
+    paragraph has none."""
     found = _where_last_quote_ended(candidates, last_quote)
     if found is None:
         return list(candidates)
@@ -45,6 +50,8 @@ def near_last_quote(
     holding = [i for i, (a, b) in enumerate(spans) if same_paragraph(text, (a, b), spans[ended]) and holds(text[a:b])]
     if not holding:
         return list(candidates)
+    preferred = [i for i in holding if prefer(text[spans[i][0] : spans[i][1]])] if prefer is not None else []
+    holding = preferred or holding
     return first_quoting(candidates, at, min(holding, key=lambda i: (i < ended, abs(i - ended))))
 
 

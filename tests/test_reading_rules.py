@@ -1440,6 +1440,39 @@ def test_an_age_asked_of_a_pronoun_after_a_quote_naming_nobody_is_of_whom_the_se
     assert ruling.stands and "57 ans" in quoted(ruling.order[0])
 
 
+def test_a_total_asked_with_no_deed_is_counted_by_its_own_noun_when_the_first_quote_counts_nothing():
+    """ "Combien de bénévoles compte le festival ?", "Combien d'élèves y avait-il dans le car ?":
+    no deed asked, a total; a first quote counting nothing (« … avec des bénévoles », explique la
+    présidente) gives way to the sentence of its article counting the noun asked by name (« Les
+    230 bénévoles du festival seront consultés »; review-78 declined both), not a count of
+    another noun (« 120 000 euros »), nor a part (« Dix-sept élèves … ont été blessés »), nor a
+    kin's children (« mère de deux élèves »)."""
+    festival = passage(
+        "« On arrive au bout de ce que l'on peut faire avec des bénévoles », explique la présidente. "
+        "La ville, premier financeur avec 120 000 euros, se dit prête à suivre. "
+        "Les 230 bénévoles du festival seront consultés en novembre."
+    )
+    ruling = answer_type_given([festival], asked("Combien de bénévoles compte le festival ?"))
+    assert ruling.stands and "230 bénévoles" in quoted(ruling.order[0])
+    bus = passage(
+        "« On a senti que ça glissait », raconte Maël, 12 ans, élève de cinquième. "
+        "Aurélie de Saint-Jean, mère de deux élèves du car, réclame une glissière. "
+        "Les 34 élèves du car sont rentrés chez eux dans la matinée."
+    )
+    ruling = answer_type_given([bus], asked("Combien d'élèves y avait-il dans le car ?"))
+    assert ruling.stands and "34 élèves" in quoted(ruling.order[0])
+    # A number of them that did something is a part, no total (« onze élus … ont voté contre »:
+    # `test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question_says_was_done`).
+    part = passage("« Nous tenons bon », dit Maël, 12 ans. Dix-sept élèves du car ont été blessés.")
+    assert not answer_type_given([part], asked("Combien d'élèves y avait-il dans le car ?")).stands
+    # Counted by another noun only: no answer.
+    staff = passage("« On arrive au bout avec des bénévoles », explique-t-elle. Le festival a reçu 41 000 visiteurs.")
+    assert not answer_type_given([staff], asked("Combien de bénévoles compte le festival ?")).stands
+    # A deed asked still needs the deed's word (« a recruté 45 techniciens » is no count of those that left).
+    left = passage("« Nous tenons bon », dit la direction. Les 230 bénévoles du festival seront consultés.")
+    assert not answer_type_given([left], asked("Combien de bénévoles ont démissionné ?")).stands
+
+
 def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statement():
     """« Combien faudra-t-il d'éboulements ? », s'agace le maire: a question in a speech, its
     attribution after it, asks rather than answers; sharing only "combien" with "Combien d'argent
@@ -1455,3 +1488,24 @@ def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statemen
     assert quoted(ruling.order[0]).startswith("Le tunnel de protection coûterait")
     ruling = quote_statements([cliff], asked("Combien d'éboulements y a-t-il eu ?"))
     assert quoted(ruling.order[0]).startswith("Combien faudra-t-il")
+
+
+def test_a_count_asked_of_a_pronoun_is_first_the_paragraphs_count_of_the_very_noun_asked():
+    """ "Combien de matches a-t-il joués à Chambéry ?" after « Il remplace Lucas Van den Berghe,
+    parti à Montpellier après huit saisons en Savoie »: the next sentence counts the matches by
+    name (« avait disputé 241 matches »), the quote only another thing (« huit saisons »), which
+    stood as the answer in review-78. With no count of the noun asked in the paragraph, another
+    noun's still answers (« une douzaine de chalets » for "logements")."""
+    player = passage(
+        "Il remplace Lucas Van den Berghe, 31 ans, parti à Montpellier après huit saisons en Savoie. "
+        "Le Belge, capitaine depuis 2024, avait disputé 241 matches sous le maillot chambérien."
+    )
+    topic = Topic("Qui est parti à Montpellier ?", (1,), (player.row.id, player.spans[0][1]))
+    ruling = answer_type_given([player], asked("Combien de matches a-t-il joués à Chambéry ?", topic))
+    assert ruling.stands and "241 matches" in quoted(ruling.order[0])
+    hamlet = passage(
+        "Le hameau a accueilli ses premiers vacanciers cet été. Le promoteur a fait construire une douzaine de chalets."
+    )
+    topic = Topic("Qu'est-ce qui vient d'ouvrir ?", (1,), (hamlet.row.id, hamlet.spans[0][1]))
+    ruling = answer_type_given([hamlet], asked("Combien de logements compte-t-il ?", topic))
+    assert ruling.stands and "douzaine de chalets" in quoted(ruling.order[0])
