@@ -117,7 +117,16 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     counts_of_pronoun = (
         wanted.kind == "count" and has_pronoun_subject(own) and not _counts_by_name(ordered[0], wanted, own)
     )
-    if (wanted.of_pronoun or counts_of_pronoun) and topic is not None and topic.read_to is not None:
+    # "Quand ?", "C'était quand ?" after an answer, with no word of its own (searched with its
+    # topic's): when what the last quote said happened, the quote itself or its paragraph's
+    # sentence dating it (« … à la fin du mois de juin 2028. Les 186 salariés du site seront
+    # licenciés »), not another paragraph's date of another event (« perdu 14 millions depuis 2023 »).
+    date_of_last_quote = wanted.kind in ("date", "year") and asked.reading.search != own
+    if (
+        (wanted.of_pronoun or counts_of_pronoun or date_of_last_quote)
+        and topic is not None
+        and topic.read_to is not None
+    ):
         # "Qui les représente ?" after « La CGT … demande … », "Combien de logements compte-t-il ?"
         # after « Le hameau … a accueilli ses premiers vacanciers »: what the last quote spoke
         # of, in its paragraph (« … a fait construire une douzaine de chalets »).

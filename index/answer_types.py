@@ -67,7 +67,14 @@ _ROLE_OF = re.compile(
 )
 # "Combien de voyageurs…", "Combien d'habitants…": a count of a named thing.
 _COUNT_OF = re.compile(r"^\s*(?:et\s+)?combien\s+(?:de\s+|d['’]\s*)([a-zà-ÿ][\w-]*)", re.I)
-_WHEN = re.compile(r"^\s*(?:et\s+)?quand\b|\bà quelle date\b|\bquel jour\b", re.I)
+# "Quand … ?", and "C'était quand ?", "Ça s'est passé quand ?" (spoken French asks at the end);
+# not "Depuis quand ?", "Jusqu'à quand ?", "Pour quand ?", "De quand … ?", which ask a start, an
+# end or a deadline.
+_WHEN = re.compile(
+    r"^\s*(?:et\s+)?quand\b|\bà quelle date\b|\bquel jour\b"
+    r"|(?<!depuis )(?<!jusqu'à )(?<!jusqu’à )(?<!pour )(?<!de )(?<!d')(?<!d’)\bquand\s*[?!.…]*\s*$",
+    re.I,
+)
 # "En quelle année … ?", "De quelle année date … ?": a year, which a day or a month alone does not give.
 _WHICH_YEAR = re.compile(r"\bquelle année\b", re.I)
 

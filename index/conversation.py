@@ -461,6 +461,11 @@ def refers_back(question: str) -> bool:
         text = text[opening.end() :].lstrip(" ,")
         if is_elliptical(text) or asks_at_its_end(text):
             return True
+    # "C'était quand ?", "C'est combien ?", "Ça coûte combien ?" without "Et": a few words on what
+    # was just said, asking at their end as spoken French does (searched alone, "C'était quand ?"
+    # after the answer on a rockfall quoted another year's).
+    if asks_at_its_end(text):
+        return True
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text) or _THAT.search(text):
         return True
     if _ASKED_DOES_TO_IT.match(text) and not _INVERTED.search(text):

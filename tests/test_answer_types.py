@@ -34,6 +34,8 @@ def gives(question: str, sentence: str) -> bool:
         ("Qui représente la Ligue contre la violence routière ?", "head"),
         ("Qui les représente ?", "head"),
         ("Qui la dirige ?", "head"),
+        ("C'était quand ?", "date"),  # spoken French asks at the end
+        ("Ça s'est passé quand ?", "date"),
     ],
 )
 def test_a_question_saying_plainly_what_it_wants_is_read_so(question, kind):
@@ -52,6 +54,9 @@ def test_a_question_saying_plainly_what_it_wants_is_read_so(question, kind):
         "Combien de munitions ?",  # a noun alone: what is said of it answers too
         "Qui a fondé l'entreprise ?",  # a deed: `doer_said` reads it
         "Que prévoit la loi ?",
+        "Depuis quand ?",  # a start, which « depuis le 6 septembre » says
+        "Jusqu'à quand ?",  # an end
+        "Pour quand ?",  # a deadline
     ],
 )
 def test_a_question_not_saying_which_answer_type_it_wants_is_not_checked(question):

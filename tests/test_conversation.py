@@ -49,6 +49,8 @@ REFERS_BACK = [
     "Et elle, quel âge a-t-elle ?",
     "Et les 1,5 %, c'était quand ?",  # "Et", a few words that point back and ask at their end
     "Et le nouveau pass, ça coûte combien ?",
+    "C'était quand ?",  # without "Et" too: a few words, "c'" and the asking word at their end
+    "C'est qui ?",
     "Quand ?",  # an interrogative alone asks it of the question before
     "Pourquoi ?",
     "Depuis quand ?",
@@ -79,6 +81,8 @@ STANDS_ALONE = [
     "Qui les chercheurs soutiennent-ils ?",
     "Et la réforme des retraites a été adoptée quand ?",  # asks at its end of a subject of its own
     "Et Emmanuel Macron est né où ?",
+    "Le pont a été construit quand ?",  # asks at its end of a subject of its own
+    "C'est où Montréal ?",  # names its subject after asking
     "Qui a gagné la finale de la Coupe du monde de football ?",
     "Comment ?",  # asks to repeat
     "Quoi ?",

@@ -1419,6 +1419,36 @@ def test_a_month_asked_said_by_the_articles_date_or_a_time_of_year_is_held(quest
     assert asked_month_held([first], asked(question)).stands is answers
 
 
+CLOSURE = passage(
+    "La direction a confirmé mardi la fermeture de la papeterie à la fin du mois de juin 2028. "
+    "Les 186 salariés du site seront licenciés, faute de repreneur.\n\n"
+    "Le groupe explique avoir perdu 14 millions d'euros sur le site depuis 2023.",
+    quoted=1,
+)
+
+
+def test_when_asked_alone_after_an_answer_is_dated_in_the_last_quotes_paragraph():
+    """ "Quand ?" after "Combien de salariés vont perdre leur emploi ?" (« Les 186 salariés du
+    site seront licenciés »): when that happens, the sentence of its paragraph dating it (« à
+    la fin du mois de juin 2028 »), not another paragraph's date of another thing (« depuis
+    2023 »), which its topic's words found best (review-78). Asked in its own words, or with
+    no answer before, the passage's own best dated sentence, as before."""
+    lost = quoting(CLOSURE, 2)  # what the search quoted first: the losses « depuis 2023 »
+    topic = Topic("Combien de salariés vont perdre leur emploi ?", (1,), (CLOSURE.row.id, CLOSURE.spans[1][1]))
+    for question in ("Quand ?", "C'était quand ?"):
+        search = f"Combien de salariés vont perdre leur emploi ? {question}"
+        ruling = answer_type_given([lost], asked(question, topic, search=search))
+        assert ruling.stands and "juin 2028" in quoted(ruling.order[0]), question
+    # The last quote dating what it says is quoted itself.
+    rock = passage("Près de 4 000 mètres cubes de roche se sont détachés dans la nuit de dimanche à lundi.")
+    topic = Topic("Quelle quantité de roche est tombée ?", (1,), (rock.row.id, rock.spans[0][1]))
+    ruling = answer_type_given([rock], asked("C'était quand ?", topic, search="roche tombée ? C'était quand ?"))
+    assert "nuit de dimanche à lundi" in quoted(ruling.order[0])
+    # Its own words: as its passage says.
+    own = answer_type_given([lost], asked("Quand le groupe a-t-il perdu de l'argent ?", topic))
+    assert own.stands and "depuis 2023" in quoted(own.order[0])
+
+
 def test_an_age_asked_of_a_pronoun_after_a_quote_naming_nobody_is_of_whom_the_sentence_before_names():
     """ "Quel âge a-t-il ?" after "Que propose-t-il ?" (« Il a proposé lundi le recrutement … »):
     the quote names nobody; "il" is the director named the sentence before, so the delegate's
