@@ -121,7 +121,9 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     # topic's): when what the last quote said happened, the quote itself or its paragraph's
     # sentence dating it (« … à la fin du mois de juin 2028. Les 186 salariés du site seront
     # licenciés »), not another paragraph's date of another event (« perdu 14 millions depuis 2023 »).
-    date_of_last_quote = wanted.kind in ("date", "year") and asked.reading.search != own
+    # One naming an event of its own ("Et pour la réouverture, quand ?", "Et pour la route, c'est
+    # prévu quand ?") asks that event's date, which the search found, not the last quote's.
+    date_of_last_quote = wanted.kind in ("date", "year") and asked.reading.search != own and not terms(own)
     if (
         (wanted.of_pronoun or counts_of_pronoun or date_of_last_quote)
         and topic is not None

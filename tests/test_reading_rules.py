@@ -1449,6 +1449,23 @@ def test_when_asked_alone_after_an_answer_is_dated_in_the_last_quotes_paragraph(
     assert own.stands and "depuis 2023" in quoted(own.order[0])
 
 
+def test_when_asked_after_an_answer_of_an_event_of_its_own_is_not_dated_where_the_last_quote_is():
+    """ "Et pour la réouverture, quand ?" after "Quelle quantité de roche est tombée ?" (« …se
+    sont détachés dans la nuit de dimanche à lundi »): the question names its own event, whose
+    date the search found (« La route départementale devrait rouvrir à la mi-décembre »), not
+    the rockfall's (review78a)."""
+    fall = passage(
+        "Près de 4 000 mètres cubes de roche se sont détachés dans la nuit de dimanche à lundi. "
+        "La route départementale devrait rouvrir à la mi-décembre.",
+        quoted=1,
+    )
+    topic = Topic("Quelle quantité de roche est tombée ?", (1,), (fall.row.id, fall.spans[0][1]))
+    for question in ("Et pour la réouverture, quand ?", "Et pour la route, c'est prévu quand ?"):
+        search = f"Quelle quantité de roche est tombée ? {question}"
+        ruling = answer_type_given([fall], asked(question, topic, search=search))
+        assert "mi-décembre" in quoted(ruling.order[0]), question
+
+
 def test_an_age_asked_of_a_pronoun_after_a_quote_naming_nobody_is_of_whom_the_sentence_before_names():
     """ "Quel âge a-t-il ?" after "Que propose-t-il ?" (« Il a proposé lundi le recrutement … »):
     the quote names nobody; "il" is the director named the sentence before, so the delegate's
