@@ -151,6 +151,9 @@ _NUMBER = re.compile(r"(?<![\d.,])\d(?:[ \u00a0\u202f]?\d){2,}(?![\d.,]\d)")
 # 1,5 %, c'était quand ?"), and "c'", since those few words name nothing new; not `_THAT`,
 # which reads whole questions.
 _POINTING_BACK = re.compile(r"(?:^|[\s,])(?:c'|ça\b|ca\b|cela\b)", re.I)
+# Without "Et", only a question opening on it points back ("C'est quand ?", "Ça s'est passé où ?"):
+# "La fête de la musique c'est quand ?" names its subject before it.
+_OPENS_POINTING_BACK = re.compile(r"\s*(?:c'|ça\b|ca\b|cela\b)", re.I)
 _ASKING_AT_END = re.compile(r"\s(?:quand|qui|où|combien|quoi|comment|pourquoi)\s*[?!.…]*\s*$", re.I)
 _ASKS_TO_REPEAT = frozenset(["comment", "quoi", "que", "comment ça", "quoi donc", "comment donc"])
 # Tried only where a run of spaces starts (the match found is the same): tried from each of
@@ -463,8 +466,9 @@ def refers_back(question: str) -> bool:
             return True
     # "C'était quand ?", "C'est combien ?", "Ça coûte combien ?" without "Et": a few words on what
     # was just said, asking at their end as spoken French does (searched alone, "C'était quand ?"
-    # after the answer on a rockfall quoted another year's).
-    if asks_at_its_end(text):
+    # after the answer on a rockfall quoted another year's), when they open on « c' », « ça »,
+    # « cela »: "Le nouveau maire c'est qui ?" asks of the subject it names.
+    if _OPENS_POINTING_BACK.match(text) and asks_at_its_end(text):
         return True
     if _DEMONSTRATIVE.search(text) or _OBJECT.search(text) or _THAT.search(text):
         return True

@@ -51,6 +51,7 @@ REFERS_BACK = [
     "Et le nouveau pass, ça coûte combien ?",
     "C'était quand ?",  # without "Et" too: a few words, "c'" and the asking word at their end
     "C'est qui ?",
+    "Ça s'est passé où ?",
     "Quand ?",  # an interrogative alone asks it of the question before
     "Pourquoi ?",
     "Depuis quand ?",
@@ -83,6 +84,9 @@ STANDS_ALONE = [
     "Et Emmanuel Macron est né où ?",
     "Le pont a été construit quand ?",  # asks at its end of a subject of its own
     "C'est où Montréal ?",  # names its subject after asking
+    "La fête de la musique c'est quand ?",  # names its subject before "c'": no "Et", no reference
+    "Le nouveau maire c'est qui ?",
+    "Paris-Roubaix c'était quand ?",
     "Qui a gagné la finale de la Coupe du monde de football ?",
     "Comment ?",  # asks to repeat
     "Quoi ?",
