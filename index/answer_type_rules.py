@@ -12,6 +12,7 @@ from functools import partial
 
 from index.analysis import STOPWORDS, stem, terms
 from index.answer_types import (
+    HAVING_BEFORE_COUNT,
     AnswerType,
     asked_answer_type,
     counts_all_of,
@@ -269,11 +270,8 @@ _COUNTING_DEED = re.compile(
 )
 # A verb of having before a number: « compte 315 entreprises », « emploie environ 800 personnes ».
 _STANDING_TOTAL = re.compile(
-    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|totalise|totalisent|possède|possèdent|abrite|abritent"
-    r"|regroupe|regroupent|emploie|emploient|employait|employaient)\s+"
-    r"(?:(?:aujourd'hui|désormais|encore|actuellement|environ|plus de|près de|quelque|au moins|pas moins de)\s+)*"
-    r"(?:\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante"
-    r"|cinquante|soixante|cent|mille)\b)",
+    HAVING_BEFORE_COUNT + r"(?:\d|(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt"
+    r"|trente|quarante|cinquante|soixante|cent|mille)\b)",
     re.I,
 )
 # … and the rest of its clause (« compte 86 bateaux et 250 marins »), what it counts, across a

@@ -521,28 +521,66 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
     return False
 
 
-# The determiners of a whole counted: « Les 230 bénévoles du festival », « ses 140 dockers ».
-_ALL_OF = frozenset("les ses leurs ces nos vos".split())
+# The determiners of a whole counted: « Les 230 bénévoles du festival », « ses 140 dockers »
+# (not « ces », which points at some already named: « Ces 12 élèves ont été hospitalisés »).
+_ALL_OF = frozenset("les ses leurs nos vos".split())
+# A verb of having or carrying, and what may stand between it and the number it says is the
+# whole: « Le bassin compte 315 entreprises », « Le car transportait 34 élèves ».
+HAVING_BEFORE_COUNT = (
+    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|totalise|totalisent|possède|possèdent|abrite|abritent"
+    r"|regroupe|regroupent|emploie|emploient|employait|employaient|transporte|transportent|transportait"
+    r"|transportaient|mobilise|mobilisent|mobilisait|mobilisaient)\s+"
+    r"(?:(?:aujourd'hui|désormais|encore|actuellement|environ|plus de|près de|quelque|au moins|pas moins de)\s+)*"
+)
+_HAVING_JUST_BEFORE = re.compile(HAVING_BEFORE_COUNT + r"$", re.I)
+# What restricts a noun counted to a part of them, after it: a relative clause (« Les 12 élèves
+# qui … »).
+_RELATIVES = frozenset("qui que qu dont où".split())
 
 
 def counts_all_of(sentence: str, nouns: frozenset[str]) -> bool:
     """Whether `sentence` counts the whole of what `nouns` (stems) name, by that noun: a number
     after a definite or possessive determiner, before the noun (« Les 230 bénévoles du festival
-    seront consultés », « ses 140 dockers »); not a number of them that did something (« onze élus
-    de sa majorité ont voté contre »), which is a part."""
-    words = [w.lower() for w in _WORDS.findall(sentence.replace("’", "'"))]
+    seront consultés », « ses 140 dockers »), or after a verb of having or carrying (« Le car
+    transportait 34 élèves »); not a number of them that did something (« onze élus de sa
+    majorité ont voté contre »), nor one restricted by an adjective or a participle (« Les 17
+    élèves blessés », « les 12 autres élèves »), a relative clause (« Les 12 élèves qui … ») or
+    « de la » (« Les 40 bénévoles de la buvette »), which are parts."""
+    text = sentence.replace("’", "'")
+    found = list(_WORDS.finditer(text))
+    words = [m.group().lower() for m in found]
     for at, word in enumerate(words):
-        if at == 0 or words[at - 1] not in _ALL_OF:
-            continue
         if not ((_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) or _in_words(words, at)):
+            continue
+        if not (at and words[at - 1] in _ALL_OF) and not _HAVING_JUST_BEFORE.search(text[: found[at].start()]):
             continue
         after = at + 1
         while after < len(words) and (words[after] in _NUMBER_PARTS or _in_words(words, after)):
             after += 1  # « les quarante et une familles »
-        counted = _counted_at(words, after)
-        if counted < len(words) and _names_what_is_asked(words[counted], nouns):
+        if (
+            after < len(words)
+            and _names_what_is_asked(words[after], nouns)
+            and not _restricted(words, [m.group() for m in found], after + 1)
+        ):
             return True
     return False
+
+
+def _restricted(words: list[str], found: list[str], at: int) -> bool:
+    """Whether what follows a noun counted, from `words[at]` (lower-cased; `found` as written),
+    makes it a part: a relative clause, « de la … », or an adjective or participle agreeing with
+    it (a plural word that is no stopword: « blessés », « francophones »)."""
+    if at >= len(words):
+        return False
+    following = words[at]
+    if following in _RELATIVES or (following == "de" and words[at + 1 : at + 2] == ["la"]):
+        return True
+    return (
+        found[at].islower()
+        and following.endswith(("s", "x"))
+        and following not in STOPWORDS
+        and following not in _NOT_COUNTED_AFTER
+    )
 
 
 def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:

@@ -6,14 +6,37 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from index.analysis import stem
 from index.answer_type_rules import answer_type_given
-from index.answer_types import asked_answer_type, gives_answer_type
+from index.answer_types import asked_answer_type, counts_all_of, gives_answer_type
 from index.candidates import Candidate, measured_first
 from index.conversation import Reading
 from index.reordering import TermMatch
 from index.rulings import WhatIsAsked
 from index.sentences import sentence_spans
 from index.store import ArticleRow, PassageRow
+
+
+@pytest.mark.parametrize(
+    "sentence, whole",
+    [
+        ("Les 230 bénévoles du festival seront consultés en novembre.", True),
+        ("Le port a perdu ses 140 dockers.", True),
+        ("Le car transportait 34 élèves.", True),  # a verb of having or carrying before the count
+        ("Le festival mobilise 230 bénévoles chaque été.", True),
+        ("Les 17 élèves blessés ont été transportés à Lodève.", False),  # restricted by a participle
+        ("Les 40 bénévoles de la buvette ont servi 3 000 repas.", False),  # « de la X », a part
+        ("Les 12 élèves qui ont pris le car ont été hospitalisés.", False),  # a relative clause
+        ("Les 30 élèves francophones ont chanté.", False),  # an adjective
+        ("Ces 12 élèves ont été hospitalisés.", False),  # « ces » points at some already named
+        ("Onze élus de sa majorité ont voté contre.", False),  # no determiner: a number of them
+    ],
+)
+def test_a_whole_is_counted_after_a_definite_or_possessive_determiner_or_a_verb_of_having(sentence, whole):
+    """ "Combien d'élèves y avait-il dans le car ?": the whole is counted by « les / ses » and the
+    number before the noun asked, nothing after it restricting it, or by a verb of having or
+    carrying before the number (« transportait 34 élèves »); not a part (review78a)."""
+    assert counts_all_of(sentence, frozenset({stem("élèves"), stem("bénévoles"), stem("dockers")})) is whole
 
 
 def gives(question: str, sentence: str) -> bool:

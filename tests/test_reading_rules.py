@@ -1508,6 +1508,21 @@ def test_a_total_asked_with_no_deed_is_counted_by_its_own_noun_when_the_first_qu
     )
     ruling = answer_type_given([bus], asked("Combien d'élèves y avait-il dans le car ?"))
     assert ruling.stands and "34 élèves" in quoted(ruling.order[0])
+    # A part stated before the whole: the whole (review78a).
+    bus = passage(
+        "« On a senti que ça glissait », raconte Maël, 12 ans. "
+        "Les 17 élèves blessés ont été transportés à Lodève. Le car transportait 34 élèves."
+    )
+    ruling = answer_type_given([bus], asked("Combien d'élèves y avait-il dans le car ?"))
+    assert ruling.stands and "34 élèves" in quoted(ruling.order[0])
+    festival = passage(
+        "« On arrive au bout avec des bénévoles », explique-t-elle. "
+        "Les 40 bénévoles de la buvette ont servi 3 000 repas. Le festival mobilise 230 bénévoles."
+    )
+    ruling = answer_type_given([festival], asked("Combien de bénévoles compte le festival ?"))
+    assert ruling.stands and "230 bénévoles" in quoted(ruling.order[0])
+    some = passage("« Nous tenons bon », dit Maël, 12 ans. Ces 12 élèves ont été hospitalisés.")
+    assert not answer_type_given([some], asked("Combien d'élèves y avait-il dans le car ?")).stands
     # A number of them that did something is a part, no total (« onze élus … ont voté contre »:
     # `test_a_count_asked_in_other_words_is_the_sentence_counting_what_the_question_says_was_done`).
     part = passage("« Nous tenons bon », dit Maël, 12 ans. Dix-sept élèves du car ont été blessés.")
