@@ -19,6 +19,7 @@ from index.follow_ups import last_quoted_sentence
 from index.quotes import asks_for_someone, persons_named, speaks_of_someone, who_someone_is
 from index.rulings import Ruling, WhatIsAsked
 from index.sentences import same_paragraph
+from index.speakers import ROLE_NOUNS
 
 
 def description_for_who(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
@@ -66,6 +67,15 @@ def age_of_whom_asked(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
     if not named and role is None and has_pronoun_subject(reading.own) and topic is not None and topic.read_to:
         last = last_quoted_sentence(ordered, topic.read_to)
         named = _named_at_or_before(*last) if last is not None else []
+        if last is not None and not named and not _points_back(_sentence_text(*last)):
+            # "il" is whom the last quote speaks of, another role it leaves unnamed (« Le président
+            # du Département a débloqué … »): an age said only of someone by name (« Le maire
+            # d'Isola, Roger Bottero, 59 ans ») is another's; not one said of someone the quote
+            # brings in (« Une habitante âgée de 82 ans »), who may be "elle".
+            start, end = ordered[0].quote
+            ages = ages_said(ordered[0].row.text[start:end])
+            if ages and all(ages):
+                return Ruling(list(ordered), False, "no age said of whom the last quote speaks of")
     if not named and role is None:
         return Ruling(list(ordered))
     first = ordered[0]
@@ -161,15 +171,38 @@ def tenure_of_whom_last_named(ordered: Sequence[Candidate], asked: WhatIsAsked) 
 
 
 def _named_at_or_before(candidate: Candidate, sentence: int) -> list[str]:
-    """The persons the passage's `sentence` names, or, when it names nobody (« Il a proposé lundi
-    le recrutement … », « L'élue a demandé … »), those the nearest sentence before it in the
-    passage names: whom its pronoun or role noun stands for (« Le directeur de l'établissement,
-    Philippe de Kerguelen, reconnaît … »)."""
-    for before in range(sentence, -1, -1):
+    """The persons the passage's `sentence` names, or, when it names nobody and speaks of someone
+    by a pronoun or a role noun alone (« Il a proposé lundi le recrutement … », « L'élu a
+    demandé … »: `_points_back`), those the nearest sentence before it in its paragraph names:
+    whom that subject stands for (« Le directeur de l'établissement, Philippe de Kerguelen,
+    reconnaît … »). A sentence whose subject is another role (« Le président du Département a
+    débloqué … ») names nobody, nor does the paragraph before the pronoun's."""
+    text = _sentence_text(candidate, sentence)
+    named = persons_named(text)
+    if named or not _points_back(text):
+        return named
+    for before in range(sentence - 1, -1, -1):
+        if not same_paragraph(candidate.row.text, candidate.spans[before], candidate.spans[sentence]):
+            break
         named = persons_named(_sentence_text(candidate, before))
         if named:
             return named
     return []
+
+
+def _points_back(sentence: str) -> bool:
+    """Whether `sentence` speaks of someone named before it: by a subject pronoun (« Il a
+    proposé … », « …, résume-t-elle »), or by a role noun with no complement of its own as its
+    subject (« L'élu a … », « Lundi, la ministre … »; not « Le président du Département », another
+    role)."""
+    return speaks_of_someone(sentence) or _ROLE_ALONE.match(sentence) is not None
+
+
+# A role noun alone opening the sentence, or after what opens it up to a comma (« Lundi, l'élu … »).
+_ROLE_ALONE = re.compile(
+    rf"^\W*(?:[^,.;!?]{{0,40}},\s*)?(?:l['’]\s*|le\s+|la\s+)(?:{ROLE_NOUNS})(?![\w'’-])(?!\s+(?:de|du|des|d['’]))",
+    re.I,
+)
 
 
 def _sentence_text(candidate: Candidate, sentence: int) -> str:

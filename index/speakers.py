@@ -59,6 +59,8 @@ _ROLES = (
 ).split()
 _MEN = frozenset(role.split("/")[0] for role in _ROLES)
 _WOMEN = frozenset(role.split("/")[-1] for role in _ROLES)
+# Every form of the role nouns, as a pattern's alternatives: « l'élu », « la présidente ».
+ROLE_NOUNS = "|".join(sorted(_MEN | _WOMEN, key=len, reverse=True))
 _DETERMINER_GENDER = {"le": "il", "un": "il", "la": "elle", "une": "elle"}
 
 

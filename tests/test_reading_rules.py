@@ -1487,6 +1487,23 @@ def test_an_age_asked_of_a_pronoun_after_a_quote_naming_nobody_is_of_whom_the_se
     assert ruling.stands and "57 ans" in quoted(ruling.order[0])
 
 
+def test_an_age_asked_after_a_quote_whose_subject_is_another_unnamed_role_is_not_the_age_of_one_named_before():
+    """ "Quel âge a-t-il ?" after "Qui a débloqué de l'argent ?" (« Le président du Département
+    a débloqué deux millions d'euros »): "il" is that role, which the article leaves unnamed; the
+    mayor named before (« Roger Bottero, 59 ans »), in that paragraph or the one before, is not
+    him: no answer (review78a). A role noun alone pointing back (« L'élu ») is the one named
+    before it in its paragraph."""
+    mayor = "Le maire d'Isola, Roger Bottero, 59 ans, a écrit au préfet."
+    for between in ("\n\n", " "):
+        funds = passage(f"{mayor}{between}Le président du Département a débloqué deux millions d'euros.")
+        topic = Topic("Qui a débloqué de l'argent ?", (1,), (funds.row.id, funds.spans[1][1]))
+        assert not age_of_whom_asked([quoting(funds, 0)], asked("Quel âge a-t-il ?", topic)).stands
+    elected = passage(f"{mayor} L'élu a débloqué deux millions d'euros.")
+    topic = Topic("Qui a débloqué de l'argent ?", (1,), (elected.row.id, elected.spans[1][1]))
+    ruling = age_of_whom_asked([quoting(elected, 0)], asked("Quel âge a-t-il ?", topic))
+    assert ruling.stands and "59 ans" in quoted(ruling.order[0])
+
+
 def test_a_total_asked_with_no_deed_is_counted_by_its_own_noun_when_the_first_quote_counts_nothing():
     """ "Combien de bénévoles compte le festival ?", "Combien d'élèves y avait-il dans le car ?":
     no deed asked, a total; a first quote counting nothing (« … avec des bénévoles », explique la
