@@ -484,7 +484,8 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
     (`_counts_what_is_asked`: « SNCF Voyageurs a recruté 38 conducteurs » for "Combien de
     voyageurs … ?"), nor a day of a month (« le 14 décembre ») or a rank (« la 12e minute »),
     nor a number that is part of a name (« en National 2 », « sur France 3 »: `_in_a_name`)."""
-    found = list(_WORDS.finditer(sentence.replace("’", "'")))
+    text = sentence.replace("’", "'")
+    found = list(_WORDS.finditer(text))
     words = [m.group() for m in found]
     lowered = [w.lower() for w in words]
     counting_years = _counting_years(sentence, nouns)
@@ -500,8 +501,8 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
             continue  # the minutes of an hour, « 16 h 30 »
         if _in_a_name(sentence, found, at):
             continue  # « ne jouera plus en National 2 »: a division's name, no count
-        if _kin_counted(lowered, at) and not nouns & _CHILDREN:
-            continue  # « mère de deux élèves »: her children, no total of pupils
+        if _KIN_BESIDE_SOMEONE.search(text, 0, found[at].start()) and not _ASKS_WHAT_ONE_HAS.search(question):
+            continue  # « Julie Perrin, mère de deux élèves »: her children, no total of pupils
         after = at + 1
         while after < len(lowered) and (
             lowered[after] in _BETWEEN or (in_words and (lowered[after] in _NUMBER_PARTS or _in_words(lowered, after)))
@@ -607,18 +608,15 @@ def _in_a_name(sentence: str, found: list[re.Match[str]], at: int) -> bool:
     return not counted
 
 
-# Someone's kin, whose children a number after « de » counts: « mère de deux élèves », « père de
-# trois enfants ». Those are one person's children, no total of what a place or body has ("Combien
-# d'élèves compte l'école ?", "… y avait-il dans le car ?"); only children asked ("Combien
-# d'enfants a-t-elle ?") are counted so.
-_KIN = frozenset("mère mères père pères parent parents maman papa grand-mère grand-père grands-parents".split())
-_CHILDREN = frozenset(stem(w) for w in "enfant enfants fils fille filles petits-enfants".split())
-
-
-def _kin_counted(words: list[str], at: int) -> bool:
-    """Whether the number `words[at]` (lower-cased words) follows a kin noun and « de »: « mère
-    de deux élèves » counts her children."""
-    return at >= 2 and words[at - 1] in ("de", "d") and words[at - 2] in _KIN
+# A singular kin noun set beside a person, whose children a number after « de » counts: « Julie
+# Perrin, mère de deux élèves », « Le conducteur, père de trois enfants ». Those are one person's
+# children, no total of what a place or body has ("Combien d'élèves compte l'école ?", "… y
+# avait-il dans le car ?"). Not kin in the plural, collective (« Les parents de 34 élèves ont été
+# prévenus »), nor « mère » of a thing (« la société mère de 12 filiales »).
+_KIN_BESIDE_SOMEONE = re.compile(r",\s*(?:une?\s+)?(?:grand-)?(?:mère|père|parent|maman|papa)\s+d(?:e\s+|')$", re.I)
+# A question asking what a person has ("Combien d'enfants a-t-elle ?", "Combien de garçons
+# a-t-il ?"): her children are counted so; not the impersonal "y a-t-il", "y avait-il".
+_ASKS_WHAT_ONE_HAS = re.compile(r"(?<!\by )\b(?:a-t-|aura-t-|avait-)(?:il|elle)\b", re.I)
 
 
 # Words ending in s or x after a name's number that are no plural it counts: « en Ligue 1 depuis

@@ -547,16 +547,21 @@ def test_a_number_ending_a_name_counts_nothing(question, sentence, counts):
             "Aurélie de Saint-Jean, mère de deux élèves du car, réclame une glissière.",
             False,
         ),
-        ("Combien de salariés compte l'usine ?", "Paul Roy, père de trois salariés de l'usine, s'inquiète.", False),
         ("Combien d'enfants a-t-elle ?", "Julie Perrin, mère de deux enfants, vit à Villegouge.", True),
         ("Combien d'enfants a-t-il ?", "Le conducteur, père de trois enfants, a été héliporté.", True),
         # Counted otherwise than after the kin noun: a count as any.
         ("Combien d'élèves compte l'école ?", "L'école, où la mère de Julie enseigne, compte 120 élèves.", True),
         ("Combien d'élèves y avait-il dans le car ?", "Le car transportait 34 élèves.", True),
+        # Kin in the plural are collective, and « mère » no person's kin: counts as any (review78a).
+        ("Combien d'élèves y avait-il dans le car ?", "Les parents de 34 élèves ont été prévenus par SMS.", True),
+        ("Combien de filiales compte le groupe ?", "La société mère de 12 filiales a publié ses comptes.", True),
+        # What a person has asked: her children, whatever the noun (review78a).
+        ("Combien de garçons a-t-il ?", "Le conducteur, père de trois garçons, a été héliporté.", True),
     ],
 )
 def test_a_count_after_a_kin_noun_is_someones_children_no_total(question, sentence, counts):
-    """« mère de deux élèves » counts one mother's children: no total of the school's pupils nor
-    of those in the bus (review-77's « Combien d'élèves compte l'école ? » had it as a sure
-    answer); children asked ("Combien d'enfants a-t-elle ?") are counted so."""
+    """« mère de deux élèves », a singular kin noun in apposition to a person, counts one
+    mother's children: no total of the school's pupils nor of those in the bus (review-77's
+    « Combien d'élèves compte l'école ? » had it as a sure answer); what a person has asked
+    ("Combien d'enfants a-t-elle ?", "Combien de garçons a-t-il ?") is counted so."""
     assert gives_answer_type(sentence, asked_answer_type(question), question) is counts
