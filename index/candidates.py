@@ -39,6 +39,7 @@ from index.quotes import (
 from index.ranking import Evidence, LinearModel
 from index.reordering import PASSAGE_MODEL, QuestionTerms, TermMatch, reorder
 from index.sentences import same_paragraph, sentence_at
+from index.speakers import attributed
 from index.store import PassageRow, PassageSentences
 from index.tenses import looks_ahead, speaks_of_future, tells_past
 
@@ -395,9 +396,24 @@ def _names_in_paragraphs(candidate: Candidate, wanted: set[str], stating: Callab
 
 
 # A sentence that is itself a question, its closing quotation marks after it at most.
-# A question: its sentence ends on "?", or a « … » speech does before its attribution
-# (« Combien faudra-t-il d'éboulements ? », s'agace le maire).
-_ASKS = re.compile(r"\?[\s»”\"’)]*$|\?\s*[»”]")
+_ENDS_ASKING = re.compile(r"\?[\s»”\"’)]*$")
+# A « … » speech ending on "?" inside the sentence: a question when it opens the sentence or an
+# attribution follows it (« Combien faudra-t-il d'éboulements ? », s'agace le maire), not a title
+# (« Son titre, « Qui veut gagner des millions ? », reste culte »).
+_SPEECH_ASKING = re.compile(r"\?\s*[»”]")
+_OPENS_ON_SPEECH = re.compile(r"\s*[«“]")
+
+
+def _asks(sentence: str) -> bool:
+    """Whether `sentence` asks: it ends on "?", or a speech in it does (`_SPEECH_ASKING`)."""
+    if _ENDS_ASKING.search(sentence):
+        return True
+    return any(
+        _OPENS_ON_SPEECH.match(sentence) or attributed(sentence[found.end() :])
+        for found in _SPEECH_ASKING.finditer(sentence)
+    )
+
+
 # The words that ask (« Combien faudra-t-il d'éboulements ? »): a question sharing only them with
 # the one asked asks it back ("Combien d'argent a-t-il débloqué ?").
 _ASKING_TERMS = frozenset(terms("combien pourquoi comment quand où quel quelle quels quelles qui quoi lequel laquelle"))
@@ -416,7 +432,7 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
 
     def may_answer(sentence: str) -> bool:
         nonlocal asked
-        if _ASKS.search(sentence) is None:
+        if not _asks(sentence):
             return True
         asked = set(terms(question)) - _ASKING_TERMS if asked is None else asked
         return bool(asked & set(terms(sentence)))
@@ -594,7 +610,7 @@ def _with_sentence_before(candidates: Sequence[Candidate]) -> list[Candidate]:
     if text[spans[here][0] : spans[here][1]].lstrip().startswith(("«", '"', "“")):
         return list(candidates)
     start, end = spans[here - 1]
-    if _ASKS.search(text[start:end]) or not may_cause(text[start:end]):
+    if _asks(text[start:end]) or not may_cause(text[start:end]):
         return list(candidates)
     return [replace(first, quote=(start, max(first.quote[1], spans[here][1]))), *candidates[1:]]
 
@@ -624,7 +640,7 @@ def with_reasons_before(candidates: Sequence[Candidate], most: int = REASONS_BEF
     reach = last
     while reach > 0 and last - reach < most and same_paragraph(text, spans[reach - 1], spans[last]):
         before = text[spans[reach - 1][0] : spans[reach - 1][1]]
-        if _ASKS.search(before) or _QUOTATION_MARK.search(before):
+        if _asks(before) or _QUOTATION_MARK.search(before):
             break
         reach -= 1
     return [replace(first, quote=(min(start, spans[reach][0]), end)), *candidates[1:]]

@@ -97,6 +97,12 @@ def spoken_by(sentence: str) -> set[str]:
     return genders
 
 
+def attributed(after: str) -> bool:
+    """Whether what follows a quotation ending on a stop attributes it, a verb of saying coming
+    next (« ? », s'agace le maire », « ! » lance-t-il); not « ? », reste culte »."""
+    return _said_after(after, stopped=True) is not None
+
+
 def _said_after(after: str, stopped: bool = False) -> list[str] | None:
     """The words after a quotation's closing mark, from the verb of saying that follows it on,
     when one does (« », a-t-il déclaré », « », se souvient la directrice »; after a stop, with

@@ -1569,6 +1569,18 @@ def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statemen
     assert quoted(ruling.order[0]).startswith("Combien faudra-t-il")
 
 
+def test_a_title_asking_in_quotation_marks_is_no_question_of_the_passage():
+    """« Son titre, « Qui veut gagner des millions ? », reste culte … »: a title ending on "?",
+    with no attribution after it and not opening the sentence, states; it stays the quote for
+    "Comment s'appelle le jeu télévisé ?" (review78a)."""
+    show = passage(
+        "Son titre, « Qui veut gagner des millions ? », reste culte et revient en janvier. "
+        "TF1 diffusera six numéros en première partie de soirée."
+    )
+    ruling = quote_statements([show], asked("Comment s'appelle le jeu télévisé ?"))
+    assert quoted(ruling.order[0]).startswith("Son titre")
+
+
 def test_a_count_asked_of_a_pronoun_is_first_the_paragraphs_count_of_the_very_noun_asked():
     """ "Combien de matches a-t-il joués à Chambéry ?" after « Il remplace Lucas Van den Berghe,
     parti à Montpellier après huit saisons en Savoie »: the next sentence counts the matches by
