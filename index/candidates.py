@@ -446,20 +446,11 @@ def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[C
         shown_start, shown_end = candidate.quote
         return may_answer(candidate.row.text[start:end]) and may_answer(candidate.row.text[shown_start:shown_end])
 
-    def stating(candidate: Candidate) -> Candidate:
-        """Quoting its best sentence whose quote, widened as shown, may answer; as it is when none does."""
-        text, spans = candidate.row.text, candidate.spans
-        shown = [quote_span(spans, np.where(np.arange(len(spans)) == i, 1.0, -np.inf), text) for i in range(len(spans))]
-        holding = [
-            may_answer(text[a:b]) and may_answer(text[w[0] : w[1]]) for (a, b), w in zip(spans, shown, strict=True)
-        ]
-        if not any(holding):
-            return candidate
-        best = max((i for i, held in enumerate(holding) if held), key=lambda i: candidate.scores[i])
-        return replace(candidate, quote=shown[best])
-
-    # Each sentence read only for a candidate whose quoted sentence is such a question.
-    return [c if quoted_may_answer(c) else stating(c) for c in candidates]
+    # Each sentence read only for a candidate whose quoted sentence is such a question; as it is
+    # when none of its sentences may answer.
+    return [
+        c if quoted_may_answer(c) else quoting_a_sentence_held(c, may_answer, as_shown=True) or c for c in candidates
+    ]
 
 
 def first_quoting(candidates: Sequence[Candidate], at: int, sentence: int) -> list[Candidate]:
@@ -709,18 +700,31 @@ def quoting_a_sentence_that(candidate: Candidate, holds: Callable[[str], bool]) 
     return candidate if held is None else held
 
 
-def quoting_a_sentence_held(candidate: Candidate, holds: Callable[[str], bool]) -> Candidate | None:
+def quoting_a_sentence_held(
+    candidate: Candidate, holds: Callable[[str], bool], as_shown: bool = False
+) -> Candidate | None:
     """`candidate` quoting its best sentence among those that `holds` accepts (as it is when
     its quote is one); None when none is. For the rules that keep a passage only when one of
-    its sentences holds: each sentence is read once."""
-    text = candidate.row.text
-    holding = np.array([holds(text[a:b]) for a, b in candidate.spans], dtype=bool)
+    its sentences holds: each sentence is read once. `as_shown`: its quote as shown, widened to
+    its whole « … » speech, must hold too (« Combien faudra-t-il … ? », s'agace le maire, is a
+    question whichever of its sentences is best)."""
+    text, spans = candidate.row.text, candidate.spans
+
+    def held(i: int, sentence: tuple[int, int]) -> bool:
+        if not holds(text[sentence[0] : sentence[1]]):
+            return False
+        if not as_shown:
+            return True
+        start, end = quote_span(spans, np.where(np.arange(len(spans)) == i, 1.0, -np.inf), text)
+        return holds(text[start:end])
+
+    holding = np.array([held(i, sentence) for i, sentence in enumerate(spans)], dtype=bool)
     if not holding.any():
         return None
     if holding[_best_sentence(candidate)]:
         return candidate
     scores = np.where(holding, candidate.scores, -np.inf)
-    return replace(candidate, quote=quote_span(candidate.spans, scores, text))
+    return replace(candidate, quote=quote_span(spans, scores, text))
 
 
 def _acronyms_of(wanted: set[str], text: str) -> set[str]:
