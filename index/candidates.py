@@ -414,9 +414,10 @@ def _asks(sentence: str) -> bool:
     )
 
 
-# The words that ask (« Combien faudra-t-il d'éboulements ? »): a question sharing only them with
-# the one asked asks it back ("Combien d'argent a-t-il débloqué ?").
-_ASKING_TERMS = frozenset(terms("combien pourquoi comment quand où quel quelle quels quelles qui quoi lequel laquelle"))
+# The asking word that is a term (« Combien faudra-t-il d'éboulements ? »): a question sharing only
+# it with the one asked asks it back ("Combien d'argent a-t-il débloqué ?"). The other asking
+# words (« pourquoi », « quand », « qui » …) are stopwords, no terms to share.
+_ASKING_TERMS = frozenset(terms("combien"))
 
 
 def quoting_statements(candidates: Sequence[Candidate], question: str) -> list[Candidate]:
