@@ -1556,7 +1556,8 @@ def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statemen
     """« Combien faudra-t-il d'éboulements ? », s'agace le maire: a question in a speech, its
     attribution after it, asks rather than answers; sharing only "combien" with "Combien d'argent
     a-t-il débloqué ?" it gives way to its passage's statement (review-78 quoted it first, in the
-    article alone and among twelve). One holding a word of the question still may answer."""
+    article alone and among twelve). One holding a word of the question stays, for the rules
+    after it to judge."""
     cliff = passage(
         "Le tunnel de protection coûterait 38 millions d'euros. "
         "« On nous répond toujours que c'est trop cher. Combien faudra-t-il d'éboulements ? », "
@@ -1565,8 +1566,12 @@ def test_a_speechs_question_sharing_only_the_asking_word_gives_way_to_a_statemen
     )
     ruling = quote_statements([cliff], asked("Combien d'argent a-t-il débloqué ?"))
     assert quoted(ruling.order[0]).startswith("Le tunnel de protection coûterait")
-    ruling = quote_statements([cliff], asked("Combien d'éboulements y a-t-il eu ?"))
-    assert quoted(ruling.order[0]).startswith("Combien faudra-t-il")
+    # Holding a word of the question (« éboulements »), it is left as it was, and, counting
+    # nothing, no answer: the user sees no rhetorical question as a count (review78a).
+    rockfalls = asked("Combien d'éboulements y a-t-il eu ?")
+    ruling = quote_statements([cliff], rockfalls)
+    assert ruling.order[0].quote == cliff.quote
+    assert not answer_type_given(ruling.order, rockfalls).stands
 
 
 def test_a_title_asking_in_quotation_marks_is_no_question_of_the_passage():
