@@ -526,11 +526,13 @@ def _counts(sentence: str, nouns: frozenset[str], question: str, by_name: bool =
 # (not « ces », which points at some already named: « Ces 12 élèves ont été hospitalisés »).
 _ALL_OF = frozenset("les ses leurs nos vos".split())
 # A verb of having or carrying, and what may stand between it and the number it says is the
-# whole: « Le bassin compte 315 entreprises », « Le car transportait 34 élèves ».
+# whole: « Le bassin compte 315 entreprises », « Le car transportait 34 élèves », « Un car
+# transportant 34 élèves s'est couché ».
 HAVING_BEFORE_COUNT = (
-    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|totalise|totalisent|possède|possèdent|abrite|abritent"
-    r"|regroupe|regroupent|emploie|emploient|employait|employaient|transporte|transportent|transportait"
-    r"|transportaient|mobilise|mobilisent|mobilisait|mobilisaient)\s+"
+    r"(?<![\w'’-])(?:compte|comptent|comptait|comptaient|comptant|totalise|totalisent|totalisant|possède"
+    r"|possèdent|possédant|abrite|abritent|abritant|regroupe|regroupent|regroupant|emploie|emploient|employait"
+    r"|employaient|employant|transporte|transportent|transportait|transportaient|transportant|mobilise"
+    r"|mobilisent|mobilisait|mobilisaient|mobilisant)\s+"
     r"(?:(?:aujourd'hui|désormais|encore|actuellement|environ|plus de|près de|quelque|au moins|pas moins de)\s+)*"
 )
 _HAVING_JUST_BEFORE = re.compile(HAVING_BEFORE_COUNT + r"$", re.I)

@@ -23,6 +23,7 @@ from index.store import ArticleRow, PassageRow
         ("Les 230 bénévoles du festival seront consultés en novembre.", True),
         ("Le port a perdu ses 140 dockers.", True),
         ("Le car transportait 34 élèves.", True),  # a verb of having or carrying before the count
+        ("Un car transportant 34 élèves s'est couché dans un fossé.", True),
         ("Le festival mobilise 230 bénévoles chaque été.", True),
         ("Les 17 élèves blessés ont été transportés à Lodève.", False),  # restricted by a participle
         ("Les 40 bénévoles de la buvette ont servi 3 000 repas.", False),  # « de la X », a part
