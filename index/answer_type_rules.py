@@ -161,6 +161,8 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
         # techniciens ») is another thing's.
         done = set(terms(" ".join(_deed_words(own)))) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
         in_other_words = not _names_the_noun_counted(ordered, wanted)
+        # Whose total is asked: the question's other words (« car », « festival », « conseil »).
+        owners = frozenset(terms(own)) - {*wanted.nouns, *_ASKING_COUNT, *_HAVING}
 
         def counts_the_deed(sentence: str) -> bool:
             if not done:
@@ -168,7 +170,7 @@ def answer_type_given(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Rulin
                 # counting the whole of the noun asked by name (« Les 230 bénévoles du festival
                 # seront consultés »), not another noun, nor a part (« onze élus de sa majorité
                 # ont voté contre » for "Combien d'élus compte le conseil ?").
-                return counts_all_of(sentence, wanted.nouns) and gives(sentence)
+                return counts_all_of(sentence, wanted.nouns, owners) and gives(sentence)
             said = set(terms(sentence))
             return bool(done & said) and (in_other_words or bool(wanted.nouns & said)) and gives(sentence)
 

@@ -541,22 +541,27 @@ _HAVING_JUST_BEFORE = re.compile(HAVING_BEFORE_COUNT + r"$", re.I)
 _RELATIVES = frozenset("qui que qu dont où".split())
 
 
-def counts_all_of(sentence: str, nouns: frozenset[str]) -> bool:
+def counts_all_of(sentence: str, nouns: frozenset[str], owners: frozenset[str] = frozenset()) -> bool:
     """Whether `sentence` counts the whole of what `nouns` (stems) name, by that noun: a number
     after a definite or possessive determiner, before the noun (« Les 230 bénévoles du festival
-    seront consultés », « ses 140 dockers »), or after a verb of having or carrying (« Le car
-    transportait 34 élèves »); not a number of them that did something (« onze élus de sa
-    majorité ont voté contre »), nor one restricted by an adjective or a participle (« Les 17
-    élèves blessés », « les 12 autres élèves »), a relative clause (« Les 12 élèves qui … ») or
-    « de la » (« Les 40 bénévoles de la buvette »), which are parts."""
+    seront consultés », « ses 140 dockers »), or after a verb of having or carrying whose
+    subject names one of `owners` (stems) when there are any (« Le festival mobilise 230
+    bénévoles » for the festival's; not « L'opposition de gauche, qui compte six élus » for the
+    council's); not a number of them that did something (« onze élus de sa majorité ont voté
+    contre »), nor one restricted by an adjective or a participle (« Les 17 élèves blessés »,
+    « les 12 autres élèves »), a relative clause (« Les 12 élèves qui … ») or « de la » (« Les
+    40 bénévoles de la buvette »), which are parts."""
     text = sentence.replace("’", "'")
     found = list(_WORDS.finditer(text))
     words = [m.group().lower() for m in found]
     for at, word in enumerate(words):
         if not ((_NUMBER.fullmatch(word) and not _YEAR.fullmatch(word)) or _in_words(words, at)):
             continue
-        if not (at and words[at - 1] in _ALL_OF) and not _HAVING_JUST_BEFORE.search(text[: found[at].start()]):
-            continue
+        if not (at and words[at - 1] in _ALL_OF):
+            having = _HAVING_JUST_BEFORE.search(text[: found[at].start()])
+            subject = {stem(m.group().lower()) for m in found if m.end() <= having.start()} if having else set()
+            if having is None or (owners and not owners & subject):
+                continue
         after = at + 1
         while after < len(words) and (words[after] in _NUMBER_PARTS or _in_words(words, after)):
             after += 1  # « les quarante et une familles »
