@@ -47,3 +47,23 @@ def months_said_without_name(text: str, date: str) -> set[int]:
         if _MONTH_AFTER.search(text):
             months.add(1 if month == 12 else month + 1)
     return months
+
+
+# Years a sentence says without their number, by the article's date: « l'an dernier », « l'année
+# passée » the year before it, « cette année » its own (not « cette année-là », a story's), « l'an
+# prochain », « l'année prochaine » the year after.
+_YEARS_BY_THE_DATE = (
+    (re.compile(r"(?<![\w])l['’]\s*(?:an\s+(?:dernier|passé)|année\s+(?:dernière|passée))(?![\w])", re.I), -1),
+    (re.compile(r"(?<![\w])cette\s+année(?![\w-])", re.I), 0),
+    (re.compile(r"(?<![\w])l['’]\s*(?:an\s+prochain|année\s+prochaine)(?![\w])", re.I), 1),
+)
+
+
+def years_said_without_number(text: str, date: str) -> set[int]:
+    """The years `text` says without their number, of an article dated `date` (« 2026-11-25 »):
+    « Combien de bébés y sont nés l'an dernier ? » asks of 2025, « l'an prochain » of 2027,
+    « cette année » of 2026; none of an article without a date."""
+    if not date[:4].isdigit():
+        return set()
+    year = int(date[:4])
+    return {year + offset for pattern, offset in _YEARS_BY_THE_DATE if pattern.search(text)}

@@ -21,7 +21,7 @@ from index.answer_type_rules import (
     count_not_by_another_deed,
     rate_stated,
 )
-from index.calendar_words import FRENCH_MONTHS, months_said_without_name
+from index.calendar_words import FRENCH_MONTHS, months_said_without_name, years_said_without_number
 from index.candidates import (
     Candidate,
     asks_it_of_instead,
@@ -31,6 +31,7 @@ from index.candidates import (
     holding_first,
     measured_first,
     quoting_statements,
+    said_in_its_article_first,
     saying_it_of_first,
     still_asked,
     with_reasons_before,
@@ -254,6 +255,35 @@ def asked_month_held(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling
     return Ruling(order, False, f"no passage holds {' '.join(months)}", unheld=months)
 
 
+def year_by_the_date_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
+    """A question asking of a year by the article's date, naming none ("Combien de bébés y sont
+    nés l'an dernier ?", « cette année », « l'an prochain »): of the first passage's article,
+    dated 2026-11-25, 2025 (`years_said_without_number`). A first quote stating it stands, by
+    its number or in the same words (« L'an dernier, 280 bébés y sont nés »), as does one naming
+    no year when the article's own is asked; otherwise the first passage of that article with a
+    sentence stating it comes first, quoting it: « Elle en a réalisé 296 en 2025 », not « Les
+    intérimaires coûtaient 1,4 million d'euros par an ». An article without a date, or none of
+    its passages stating the year: as it came."""
+    if not ordered or years_named(asked.reading.own):
+        return Ruling(list(ordered))
+    date = ordered[0].row.article.date or ""
+    years = years_said_without_number(asked.reading.own, date)
+    if not years:
+        return Ruling(list(ordered))
+
+    def stated(sentence: str) -> bool:
+        return bool(years & ({int(y) for y in years_named(sentence)} | years_said_without_number(sentence, date)))
+
+    start, end = ordered[0].quote
+    quote = ordered[0].row.text[start:end]
+    if stated(quote) or (int(date[:4]) in years and not years_named(quote)):
+        return Ruling(list(ordered))
+    first = said_in_its_article_first(ordered, stated)
+    if first is None:
+        return Ruling(list(ordered))
+    return Ruling([first, *(c for c in ordered if c.row.id != first.row.id)])
+
+
 def doer_said(ordered: Sequence[Candidate], asked: WhatIsAsked) -> Ruling:
     """A question asking who did something ("Qui l'a traduit ?"): a first quote holding the deed
     only as said of the thing done ("roman traduit en français"), nobody doing it, does not
@@ -287,6 +317,7 @@ READING_RULES: tuple[ReadingRule, ...] = (
     rate_stated,  # "Combien … par classe en moyenne ?": a first quote giving a total: no answer
     asked_year_held,  # "… abattus en 2021 ?": passages holding 2021 first; none: no answer
     asked_month_held,  # "… déchargés en octobre ?": an article never naming October nor dated in it: no answer
+    year_by_the_date_stated,  # "… nés l'an dernier ?" of an article of 2026: a sentence stating 2025 first
     answer_type_given,  # "Qui dirige EDF ?": a first quote naming nobody at its head: no answer
     count_not_a_standing_total,  # "… ont fait faillite ?": « Le bassin compte 315 entreprises »: no answer
     count_not_by_another_deed,  # "… ont été supprimés ?": « Nous gèlerons 40 postes »: no answer

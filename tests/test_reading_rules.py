@@ -16,6 +16,7 @@ from index.answer_type_rules import (
     count_not_by_another_deed,
     rate_stated,
 )
+from index.calendar_words import years_said_without_number
 from index.candidates import Candidate
 from index.conversation import Reading, Topic
 from index.person_rules import age_of_whom_asked, tenure_of_whom_last_named
@@ -26,6 +27,7 @@ from index.reading_rules import (
     measure_stated,
     quotation_for_said,
     quote_statements,
+    year_by_the_date_stated,
 )
 from index.reordering import TermMatch
 from index.rulings import WhatIsAsked
@@ -1417,6 +1419,61 @@ def test_a_month_asked_said_by_the_articles_date_or_a_time_of_year_is_held(quest
     first = passage(sentence)
     first = replace(first, row=replace(first.row, article=replace(ARTICLE, date=date)))
     assert asked_month_held([first], asked(question)).stands is answers
+
+
+MATERNITY = (
+    "Elle en a réalisé 296 en 2025, loin du seuil de 300. "
+    "Les intérimaires coûtaient à l'hôpital 1,4 million d'euros par an. "
+    "En 2027, un centre périnatal ouvrira avec deux sages-femmes."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "date", "quote"),
+    [
+        ("Combien de bébés y sont nés l'an dernier ?", MATERNITY, "2026-11-25", "Elle en a réalisé 296 en 2025"),
+        ("Combien de bébés y sont nés l'année dernière ?", MATERNITY, "2026-11-25", "Elle en a réalisé 296 en 2025"),
+        ("Et l'an prochain ?", MATERNITY, "2026-11-25", "En 2027, un centre périnatal"),
+        # as it came: an article without a date, no year asked, or the year asked by its number
+        ("Combien de bébés y sont nés l'an dernier ?", MATERNITY, None, "Les intérimaires coûtaient"),
+        ("Combien de bébés y sont nés ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
+        ("Combien de bébés y sont nés en 2024 ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
+        # the first quote says the year asked itself, or names none when the article's own is asked
+        (
+            "Combien de bébés y sont nés l'an dernier ?",
+            "Elle en a réalisé 296 en 2025. L'an dernier, 280 naissances y ont été enregistrées.",
+            "2026-11-25",
+            "L'an dernier, 280 naissances",
+        ),
+        ("Combien coûtent les intérimaires cette année ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
+    ],
+)
+def test_a_year_asked_by_the_articles_date_is_answered_by_the_sentence_stating_it(question, text, date, quote):
+    """ "Combien de bébés y sont nés l'an dernier ?" of an article dated 2026-11-25 asks of 2025:
+    « Elle en a réalisé 296 en 2025 » answers it, not « 1,4 million d'euros par an », the sentence
+    whose words are nearest; « l'an prochain » asks of 2027. A first quote saying « l'an dernier »
+    itself stands, as does one naming no year for « cette année »; an article without a date, a
+    question asking no year or naming it by its number (`asked_year_held`): as it came."""
+    first = passage(text, quoted=1)
+    first = replace(first, row=replace(first.row, article=replace(ARTICLE, date=date)))
+    ruling = year_by_the_date_stated([first], asked(question))
+    assert ruling.stands and quoted(ruling.order[0]).startswith(quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "years"),
+    [
+        ("Combien de bébés y sont nés l'an dernier ?", "2026-11-25", {2025}),
+        ("L’année passée, 280 naissances", "2026-01-03", {2025}),
+        ("Et l'année prochaine ?", "2026-11-25", {2027}),
+        ("Combien cette année ?", "2026-11-25", {2026}),
+        ("Cette année-là, la maternité a fermé.", "2026-11-25", set()),  # a story's year, not the article's
+        ("Combien de bébés y sont nés l'an dernier ?", "", set()),  # no date
+        ("Elle coûte 1,4 million d'euros par an.", "2026-11-25", set()),
+    ],
+)
+def test_years_said_by_the_articles_date(text, date, years):
+    assert years_said_without_number(text, date) == years
 
 
 CLOSURE = passage(
