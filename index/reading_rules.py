@@ -21,6 +21,7 @@ from index.answer_type_rules import (
     count_not_by_another_deed,
     rate_stated,
 )
+from index.answer_types import asked_answer_type, gives_answer_type
 from index.calendar_words import FRENCH_MONTHS, months_said_without_name, years_said_without_number
 from index.candidates import (
     Candidate,
@@ -263,16 +264,21 @@ def year_by_the_date_stated(ordered: Sequence[Candidate], asked: WhatIsAsked) ->
     no year when the article's own is asked; otherwise the first passage of that article with a
     sentence stating it comes first, quoting it: « Elle en a réalisé 296 en 2025 », not « Les
     intérimaires coûtaient 1,4 million d'euros par an ». An article without a date, or none of
-    its passages stating the year: as it came."""
+    its passages stating the year: as it came. Only for a question saying what kind of answer
+    it wants ("Combien … ?": `asked_answer_type`), by a sentence giving one: « Le 14 mai 2025,
+    23 enfants avaient été pris de nausées » does not say "Quelle amende a-t-il payée l'an
+    dernier ?"."""
     if not ordered or years_named(asked.reading.own):
         return Ruling(list(ordered))
     date = ordered[0].row.article.date or ""
     years = years_said_without_number(asked.reading.own, date)
-    if not years:
+    wanted = asked_answer_type(asked.reading.own)
+    if not years or wanted is None:
         return Ruling(list(ordered))
 
     def stated(sentence: str) -> bool:
-        return bool(years & ({int(y) for y in years_named(sentence)} | years_said_without_number(sentence, date)))
+        said = {int(y) for y in years_named(sentence)} | years_said_without_number(sentence, date)
+        return bool(years & said) and gives_answer_type(sentence, wanted, asked.reading.own)
 
     start, end = ordered[0].quote
     quote = ordered[0].row.text[start:end]

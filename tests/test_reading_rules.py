@@ -1433,11 +1433,19 @@ MATERNITY = (
     [
         ("Combien de bébés y sont nés l'an dernier ?", MATERNITY, "2026-11-25", "Elle en a réalisé 296 en 2025"),
         ("Combien de bébés y sont nés l'année dernière ?", MATERNITY, "2026-11-25", "Elle en a réalisé 296 en 2025"),
-        ("Et l'an prochain ?", MATERNITY, "2026-11-25", "En 2027, un centre périnatal"),
+        ("Combien de sages-femmes y travailleront l'an prochain ?", MATERNITY, "2026-11-25", "En 2027, un centre"),
         # as it came: an article without a date, no year asked, or the year asked by its number
         ("Combien de bébés y sont nés l'an dernier ?", MATERNITY, None, "Les intérimaires coûtaient"),
         ("Combien de bébés y sont nés ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
         ("Combien de bébés y sont nés en 2024 ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
+        # no kind of answer asked, or the sentence stating the year gives none of it
+        ("Et l'an prochain ?", MATERNITY, "2026-11-25", "Les intérimaires coûtaient"),
+        (
+            "Quelle amende a-t-il payée l'an dernier ?",
+            "Le 14 mai 2025, 23 enfants ont été malades. Le viticulteur a été condamné mardi à 15 000 euros d'amende.",
+            "2026-06-10",
+            "Le viticulteur a été condamné",
+        ),
         # the first quote says the year asked itself, or names none when the article's own is asked
         (
             "Combien de bébés y sont nés l'an dernier ?",
@@ -1453,7 +1461,8 @@ def test_a_year_asked_by_the_articles_date_is_answered_by_the_sentence_stating_i
     « Elle en a réalisé 296 en 2025 » answers it, not « 1,4 million d'euros par an », the sentence
     whose words are nearest; « l'an prochain » asks of 2027. A first quote saying « l'an dernier »
     itself stands, as does one naming no year for « cette année »; an article without a date, a
-    question asking no year or naming it by its number (`asked_year_held`): as it came."""
+    question asking no year or naming it by its number (`asked_year_held`), or no kind of answer
+    ("Et l'an prochain ?", "Quelle amende … ?"): as it came."""
     first = passage(text, quoted=1)
     first = replace(first, row=replace(first.row, article=replace(ARTICLE, date=date)))
     ruling = year_by_the_date_stated([first], asked(question))
